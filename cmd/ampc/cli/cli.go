@@ -1,0 +1,198 @@
+// Package cli is the ampc command line: flags, exit codes and the printing
+// of diagnostics. The work is done by the plan, compiler and emit packages.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc/emit"
+	"github.com/ampc/ampc/plan"
+)
+
+// Exit codes.
+const (
+	ExitOK    = 0 // success
+	ExitPlan  = 1 // the plan or the snapshot is wrong
+	ExitUsage = 2 // the command line is wrong
+	ExitBug   = 3 // ampc itself failed
+)
+
+const usage = `Usage:
+  ampc compile PLAN.hcl -o OUTDIR [--snapshot PATH]   write a bundle
+  ampc validate PLAN.hcl [--snapshot PATH]            check only
+  ampc hops                                           list the upgrades ampc covers
+
+--snapshot PATH is a file or directory of oc get -o yaml|json exports of the
+namespace; patches are then computed against those objects instead of the
+standard layout of the plan's version.
+`
+
+// Run runs ampc with the given arguments and returns its exit code.
+func Run(args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg := fmt.Sprint(r)
+			if !strings.Contains(msg, "this is a bug in ampc") {
+				msg = "this is a bug in ampc: " + msg
+			}
+			fmt.Fprintf(stderr, "ampc: %s\nPlease report it with the plan that caused it.\n", msg)
+			code = ExitBug
+		}
+	}()
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "compile":
+		return compileCmd(args[1:], stdout, stderr, true)
+	case "validate":
+		return compileCmd(args[1:], stdout, stderr, false)
+	case "hops":
+		return hopsCmd(args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return ExitOK
+	}
+	fmt.Fprintf(stderr, "ampc: unknown command %q\n\n%s", args[0], usage)
+	return ExitUsage
+}
+
+// parseInterspersed parses flags that may come before or after positional
+// arguments.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+func compileCmd(args []string, stdout, stderr io.Writer, write bool) int {
+	name := "validate"
+	if write {
+		name = "compile"
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var out, snapshot string
+	if write {
+		fs.StringVar(&out, "o", "", "output directory")
+		fs.StringVar(&out, "output", "", "output directory")
+	}
+	fs.StringVar(&snapshot, "snapshot", "", "namespace export to compile against")
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		fmt.Fprintf(stderr, "ampc %s: %v\n\n%s", name, err, usage)
+		return ExitUsage
+	}
+	if len(pos) != 1 {
+		fmt.Fprintf(stderr, "ampc %s: want exactly one plan file, got %d\n\n%s", name, len(pos), usage)
+		return ExitUsage
+	}
+	if write && out == "" {
+		fmt.Fprintf(stderr, "ampc compile: -o OUTDIR is required\n\n%s", usage)
+		return ExitUsage
+	}
+	planFile := pos[0]
+	src, err := os.ReadFile(planFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "ampc %s: %v\n", name, err)
+		return ExitUsage
+	}
+	p, file, diags := plan.Parse(planFile, src)
+	files := map[string]*hcl.File{planFile: file}
+	if file != nil && file.Bytes == nil {
+		files[planFile] = &hcl.File{Bytes: src}
+	}
+	if diags.HasErrors() {
+		printDiags(stderr, files, diags)
+		return ExitPlan
+	}
+	var snap *compiler.Snapshot
+	if snapshot != "" {
+		var sd hcl.Diagnostics
+		snap, sd = compiler.ReadSnapshot(snapshot, p.Install.Namespace)
+		if snap != nil {
+			for f, hf := range snap.Files {
+				files[f] = hf
+			}
+		}
+		diags = append(diags, sd...)
+		if sd.HasErrors() {
+			printDiags(stderr, files, diags)
+			return ExitPlan
+		}
+	}
+	bundle, cd := compiler.Compile(p, snap)
+	diags = append(diags, cd...)
+	if diags.HasErrors() {
+		printDiags(stderr, files, diags)
+		return ExitPlan
+	}
+	rendered, err := emit.Files(bundle)
+	if err != nil {
+		if errors.Is(err, emit.ErrSecretInOutput) {
+			printDiags(stderr, files, diags)
+			fmt.Fprintf(stderr, "ampc %s: %v\n", name, err)
+			return ExitPlan
+		}
+		panic(err)
+	}
+	printDiags(stderr, files, diags) // warnings
+	if !write {
+		fmt.Fprintf(stdout, "%s: valid; %d steps over %d hop(s) from %s to %s\n", planFile, len(bundle.Steps), len(bundle.Hops), bundle.From, bundle.To)
+		return ExitOK
+	}
+	if err := emit.Write(out, rendered); err != nil {
+		fmt.Fprintf(stderr, "ampc compile: %v\n", err)
+		if errors.Is(err, emit.ErrNotBundle) {
+			return ExitUsage
+		}
+		return ExitPlan
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d steps, %d files\n", out, len(bundle.Steps), len(rendered))
+	return ExitOK
+}
+
+func hopsCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		fmt.Fprintf(stderr, "ampc hops: takes no arguments\n")
+		return ExitUsage
+	}
+	hops, err := compiler.Hops()
+	if err != nil {
+		panic(err)
+	}
+	for _, h := range hops {
+		fmt.Fprintf(stdout, "%s → %s  %-9s %s (%s)\n", h.From, h.To, h.Deployment, h.Title, h.Seed)
+	}
+	return ExitOK
+}
+
+// printDiags writes each diagnostic as FILE:LINE:COL: followed by hcl's
+// text rendering with the source snippet.
+func printDiags(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics) {
+	tw := hcl.NewDiagnosticTextWriter(w, files, 100, false)
+	for _, d := range diags {
+		if d.Subject != nil {
+			fmt.Fprintf(w, "%s:%d:%d: ", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column)
+		}
+		_ = tw.WriteDiagnostic(d)
+	}
+}

@@ -1,0 +1,178 @@
+package compiler
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/ampc/ampc/plan"
+)
+
+// Hops lists the hops the rule modules cover, in version order.
+func Hops() ([]Hop, error) {
+	mods, err := loadModules()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Hop, len(mods))
+	for i, m := range mods {
+		out[i] = m.hop
+	}
+	sortHops(out)
+	return out, nil
+}
+
+func sortHops(hops []Hop) {
+	sort.Slice(hops, func(i, j int) bool {
+		a, _ := plan.ParseVersion(hops[i].From)
+		b, _ := plan.ParseVersion(hops[j].From)
+		if a != b {
+			return a.Less(b)
+		}
+		return hops[i].Deployment < hops[j].Deployment
+	})
+}
+
+// Compile lowers a plan into a bundle. snap is nil when the plan is compiled
+// against the standard layout of its from version.
+func Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diagnostics) {
+	mods, err := loadModules()
+	if err != nil {
+		panic(bug{err.Error()})
+	}
+	chain, diags := resolve(p, mods)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	in := p.Install
+	l := &lowering{plan: p, ns: in.Namespace, snapshot: snap}
+	if snap != nil {
+		l.model = snap.model()
+		if d := checkNamespace(l.model, snap, in.Namespace); d != nil {
+			return nil, append(diags, d)
+		}
+		if values := snap.Sensitive(); len(values) > 0 {
+			// Longest first, so that a value containing another is masked whole.
+			sort.SliceStable(values, func(i, j int) bool { return len(values[i]) > len(values[j]) })
+			pairs := make([]string, 0, 2*len(values))
+			for _, v := range values {
+				pairs = append(pairs, v, "<redacted>")
+			}
+			l.redactor = strings.NewReplacer(pairs...)
+		}
+	} else {
+		l.model, err = standardLayout(p)
+		if err != nil {
+			return nil, append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "No standard layout for this version",
+				Detail:   fmt.Sprintf("ampc has no model of a standard %s install to compile against. Export the namespace (oc get -o yaml) and compile with --snapshot.", in.From),
+				Subject:  in.Ranges["from"].Ptr(),
+			})
+		}
+	}
+	b = &Bundle{
+		Namespace:      in.Namespace,
+		From:           in.From.String(),
+		To:             in.To.String(),
+		Deployment:     string(in.Deployment),
+		SystemDatabase: string(in.SystemDatabase),
+		S3:             in.S3,
+		BackupDir:      in.BackupDir,
+		Snapshot:       snap != nil,
+	}
+	if snap != nil {
+		b.Sensitive = snap.Sensitive()
+	}
+	for _, m := range chain {
+		b.Hops = append(b.Hops, m.hop)
+		ctx := l.evalContext(m, m.hop)
+		for _, rs := range m.body.Steps {
+			if step, ok := l.lowerStep(m, m.hop, ctx, rs); ok {
+				b.Steps = append(b.Steps, step)
+			}
+		}
+	}
+	diags = append(diags, l.diags...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return b, diags
+}
+
+// resolve finds the chain of modules from the plan's from to its to version.
+func resolve(p *plan.Plan, mods []module) ([]module, hcl.Diagnostics) {
+	in := p.Install
+	var chain []module
+	cur := in.From
+	for cur.Less(in.To) {
+		var next *module
+		for i := range mods {
+			m := &mods[i]
+			if m.hop.From == cur.String() && m.hop.Deployment == string(in.Deployment) {
+				next = m
+				break
+			}
+		}
+		if next == nil {
+			return nil, hcl.Diagnostics{unsupportedHop(p, mods, cur)}
+		}
+		to, _ := plan.ParseVersion(next.hop.To)
+		if in.To.Less(to) {
+			return nil, hcl.Diagnostics{unsupportedHop(p, mods, cur)}
+		}
+		chain = append(chain, *next)
+		cur = to
+	}
+	return chain, nil
+}
+
+func unsupportedHop(p *plan.Plan, mods []module, at plan.Version) *hcl.Diagnostic {
+	in := p.Install
+	hops := make([]Hop, len(mods))
+	for i, m := range mods {
+		hops[i] = m.hop
+	}
+	sortHops(hops)
+	var list []string
+	for _, h := range hops {
+		list = append(list, fmt.Sprintf("  %s → %s (%s)", h.From, h.To, h.Deployment))
+	}
+	what := fmt.Sprintf("No rule module upgrades a %s-based install from %s", in.Deployment, at)
+	subject := in.Ranges["from"]
+	if at != in.From {
+		what += fmt.Sprintf(" (reached on the way from %s to %s)", in.From, in.To)
+		subject = in.Ranges["to"]
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Unsupported hop",
+		Detail: fmt.Sprintf("%s towards %s. The hops that exist are:\n%s\n"+
+			"Choose from and to so that the hops chain, and check deployment.", what, in.To, strings.Join(list, "\n")),
+		Subject: subject.Ptr(),
+	}
+}
+
+func checkNamespace(m *model, snap *Snapshot, ns string) *hcl.Diagnostic {
+	others := map[string]bool{}
+	for k := range m.objects {
+		if k.namespace == ns {
+			return nil
+		}
+		others[k.namespace] = true
+	}
+	var names []string
+	for n := range others {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	start := hcl.Pos{Line: 1, Column: 1}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Snapshot of another namespace",
+		Detail:   fmt.Sprintf("The plan's namespace is %q, but the snapshot holds objects of %s only. Export the plan's namespace, or correct install.namespace.", ns, strings.Join(names, ", ")),
+		Subject:  &hcl.Range{Filename: snap.Path, Start: start, End: start},
+	}
+}

@@ -1,0 +1,112 @@
+package compiler
+
+import "encoding/json"
+
+// Kind is what a step does when the runbook reaches it.
+type Kind string
+
+// The step kinds of the rule language.
+const (
+	KindBackup Kind = "backup" // saves what the guide says to save, before anything changes
+	KindPatch  Kind = "patch"  // applies JSON patches from the bundle
+	KindCreate Kind = "create" // creates objects from manifests in the bundle
+	KindDelete Kind = "delete" // deletes objects
+	KindShell  Kind = "shell"  // runs commands whose values only the cluster knows
+	KindWait   Kind = "wait"   // waits for rollouts
+	KindManual Kind = "manual" // stops for a person to act
+	KindVerify Kind = "verify" // checks the result and stops when it is wrong
+)
+
+// Kinds lists every step kind in the order PLAN.md counts them.
+var Kinds = []Kind{KindBackup, KindPatch, KindCreate, KindDelete, KindShell, KindWait, KindManual, KindVerify}
+
+// Target names one Kubernetes object.
+type Target struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	Namespace  string `json:"namespace"`
+}
+
+// Op is one RFC 6902 operation.
+type Op struct {
+	Op    string `json:"op"`
+	Path  string `json:"path"`
+	Value any    `json:"value,omitempty"`
+	// hasValue distinguishes a null or absent value from none at all.
+	hasValue bool
+}
+
+// MarshalJSON writes value whenever the operation carries one, even when it is null.
+func (o Op) MarshalJSON() ([]byte, error) {
+	type plain struct {
+		Op    string `json:"op"`
+		Path  string `json:"path"`
+		Value *any   `json:"value,omitempty"`
+	}
+	p := plain{Op: o.Op, Path: o.Path}
+	if o.hasValue {
+		p.Value = &o.Value
+	}
+	return json.Marshal(p)
+}
+
+// Patch is one JSON patch on one object.
+type Patch struct {
+	Target Target
+	Ops    []Op
+	// Before and After are the object as the model held it around this patch,
+	// with Secret data redacted. PLAN.md diffs them and kustomize renders them.
+	Before, After map[string]any
+}
+
+// Manifest is one object a step creates.
+type Manifest struct {
+	Target Target
+	Object map[string]any
+}
+
+// Step is one entry of the compiled plan, in run order.
+type Step struct {
+	ID      string // hop/step-name, unique in the bundle
+	Hop     string // "2.7-2.8"
+	Title   string
+	Kind    Kind
+	Source  string // seed file and section
+	Note    string // where ampc departs from the guide, and why
+	Patches []Patch
+	Creates []Manifest
+	Deletes []Manifest // each with the object as it was before the delete
+	Run     string     // shell for backup, shell, verify steps
+	Guard   string     // shell condition: when it holds, the step is already done and is skipped
+	Wait    []Target   // objects whose rollout a wait step waits for
+	Timeout string     // for waits
+	Manual  string     // instructions of a manual step
+}
+
+// Hop is one covered version hop of one install method.
+type Hop struct {
+	From, To   string
+	Deployment string
+	Seed       string
+	Title      string
+}
+
+// Name is the hop's name in step IDs: "2.7-2.8".
+func (h Hop) Name() string { return h.From + "-" + h.To }
+
+// Bundle is the compiled plan: what emit writes.
+type Bundle struct {
+	Namespace      string
+	From, To       string
+	Deployment     string
+	SystemDatabase string
+	S3             bool
+	BackupDir      string
+	Snapshot       bool // compiled against a snapshot rather than the standard layout
+	Hops           []Hop
+	Steps          []Step
+	// Sensitive holds strings that must never appear in an emitted file:
+	// the decoded Secret values of the snapshot. Emit checks every file.
+	Sensitive []string
+}

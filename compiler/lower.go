@@ -1,0 +1,601 @@
+package compiler
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+
+	"github.com/ampc/ampc/plan"
+)
+
+// lowering turns the steps of rule modules into IR steps against one
+// evolving model of the namespace.
+type lowering struct {
+	plan     *plan.Plan
+	ns       string
+	model    *model
+	snapshot *Snapshot // nil without --snapshot
+	redactor *strings.Replacer
+	diags    hcl.Diagnostics
+}
+
+// bug reports a fault of ampc itself; the command line turns it into a
+// message that says so.
+type bug struct{ msg string }
+
+func (b bug) Error() string { return "this is a bug in ampc: " + b.msg }
+
+func bugf(format string, args ...any) { panic(bug{fmt.Sprintf(format, args...)}) }
+
+func (l *lowering) evalContext(m module, hop Hop) *hcl.EvalContext {
+	in := l.plan.Install
+	ctx := &hcl.EvalContext{
+		Variables: map[string]cty.Value{
+			"plan": cty.ObjectVal(map[string]cty.Value{
+				"namespace":       cty.StringVal(in.Namespace),
+				"deployment":      cty.StringVal(string(in.Deployment)),
+				"from":            cty.StringVal(in.From.String()),
+				"to":              cty.StringVal(in.To.String()),
+				"installed_at":    cty.StringVal(in.InstalledAt.String()),
+				"system_database": cty.StringVal(string(in.SystemDatabase)),
+				"s3":              cty.BoolVal(in.S3),
+				"wildcard_policy": cty.StringVal(string(in.WildcardPolicy)),
+				"backup_dir":      cty.StringVal(in.BackupDir),
+			}),
+			"hop": cty.ObjectVal(map[string]cty.Value{
+				"from": cty.StringVal(hop.From),
+				"to":   cty.StringVal(hop.To),
+			}),
+		},
+		Functions: map[string]function.Function{
+			// has(kind, name) is true when the model holds that object now.
+			"has": function.New(&function.Spec{
+				Params: []function.Parameter{{Name: "kind", Type: cty.String}, {Name: "name", Type: cty.String}},
+				Type:   function.StaticReturnType(cty.Bool),
+				Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+					return cty.BoolVal(l.model.get(args[0].AsString(), l.ns, args[1].AsString()) != nil), nil
+				},
+			}),
+		},
+	}
+	locals := map[string]cty.Value{}
+	for _, lb := range m.body.Locals {
+		attrs, diags := lb.Body.JustAttributes()
+		if diags.HasErrors() {
+			bugf("rule module %s: locals: %s", m.file, diags.Error())
+		}
+		for name, a := range attrs {
+			v, diags := a.Expr.Value(ctx)
+			if diags.HasErrors() {
+				bugf("rule module %s: local %s: %s", m.file, name, diags.Error())
+			}
+			locals[name] = v
+		}
+	}
+	ctx.Variables["local"] = cty.ObjectVal(locals)
+	return ctx
+}
+
+// value evaluates a rule expression; a null result means "not given".
+func value(m module, ctx *hcl.EvalContext, expr hcl.Expression) cty.Value {
+	if expr == nil {
+		return cty.NullVal(cty.DynamicPseudoType)
+	}
+	v, diags := expr.Value(ctx)
+	if diags.HasErrors() {
+		bugf("rule module %s: %s", m.file, diags.Error())
+	}
+	return v
+}
+
+func stringValue(m module, ctx *hcl.EvalContext, expr hcl.Expression) string {
+	v := value(m, ctx, expr)
+	if v.IsNull() {
+		return ""
+	}
+	if v.Type() != cty.String {
+		bugf("rule module %s: %s: want a string, got %s", m.file, expr.Range(), v.Type().FriendlyName())
+	}
+	return v.AsString()
+}
+
+func goValue(v cty.Value) any {
+	b, err := ctyjson.Marshal(v, v.Type())
+	if err != nil {
+		bugf("value does not marshal: %v", err)
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		bugf("value does not unmarshal: %v", err)
+	}
+	return out
+}
+
+// lowerStep lowers one rule step; ok is false when its condition excludes it.
+func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleStep) (step Step, ok bool) {
+	if w := value(m, ctx, rs.When); !w.IsNull() {
+		if w.Type() != cty.Bool {
+			bugf("rule module %s: step %s: when is not a bool", m.file, rs.Name)
+		}
+		if w.False() {
+			return Step{}, false
+		}
+	}
+	step = Step{
+		ID:     hop.Name() + "/" + rs.Name,
+		Hop:    hop.Name(),
+		Title:  rs.Title,
+		Kind:   Kind(rs.Kind),
+		Source: hop.Seed + " " + rs.Section,
+		Note:   strings.Join(strings.Fields(stringValue(m, ctx, rs.Note)), " "),
+	}
+	for _, ref := range rs.Requires {
+		kind, name, found := strings.Cut(ref, "/")
+		if !found {
+			bugf("rule module %s: step %s: requires %q is not KIND/NAME", m.file, rs.Name, ref)
+		}
+		if l.model.get(kind, l.ns, name) == nil {
+			l.missing(&step, kind, name)
+		}
+	}
+	step.Run = strings.TrimRight(stringValue(m, ctx, rs.Run), "\n")
+	step.Guard = stringValue(m, ctx, rs.DoneIf)
+	step.Manual = strings.TrimRight(stringValue(m, ctx, rs.Instructions), "\n")
+	step.Timeout = rs.Timeout
+	if v := value(m, ctx, rs.Rollout); !v.IsNull() {
+		for _, n := range goValue(v).([]any) {
+			name := n.(string)
+			obj := l.model.get("DeploymentConfig", l.ns, name)
+			if obj == nil {
+				l.missing(&step, "DeploymentConfig", name)
+				continue
+			}
+			step.Wait = append(step.Wait, obj.target())
+		}
+		if step.Timeout == "" {
+			step.Timeout = "20m"
+		}
+	}
+	for _, rp := range rs.Patches {
+		if w := value(m, ctx, rp.When); !w.IsNull() && w.False() {
+			continue
+		}
+		obj := l.model.get(rp.Kind, l.ns, rp.Name)
+		if obj == nil {
+			l.missing(&step, rp.Kind, rp.Name)
+			continue
+		}
+		if p, ok := l.lowerPatch(m, ctx, &step, obj, rp); ok {
+			step.Patches = append(step.Patches, p)
+		}
+	}
+	for _, d := range rs.Deletes {
+		obj := l.model.get(d.Kind, l.ns, d.Name)
+		if obj == nil {
+			l.missing(&step, d.Kind, d.Name)
+			continue
+		}
+		step.Deletes = append(step.Deletes, Manifest{Target: obj.target(), Object: l.redact(deepCopy(obj.doc))})
+		delete(l.model.objects, keyOf(obj.doc))
+	}
+	return step, true
+}
+
+// missing reports an object a step needs that the model lacks.
+func (l *lowering) missing(step *Step, kind, name string) {
+	if !l.model.snapshot {
+		bugf("step %s needs %s/%s, which the standard layout lacks", step.ID, kind, name)
+	}
+	l.diags = append(l.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Object missing from snapshot",
+		Detail: fmt.Sprintf("Step %s (%s) needs %s %s in namespace %s, and the snapshot has none (at this point of the plan). "+
+			"Export it into the snapshot (oc get %s %s -o yaml), or check that the plan's namespace, from version and system_database describe this site.",
+			step.ID, step.Source, kind, name, l.ns, strings.ToLower(kind), name),
+		Subject: l.snapshotStart(),
+	})
+}
+
+// precondition reports that an object does not look the way a step assumes.
+func (l *lowering) precondition(step *Step, obj *object, format string, args ...any) {
+	what := fmt.Sprintf(format, args...)
+	if !l.model.snapshot {
+		bugf("step %s: the standard layout breaks a precondition: %s", step.ID, what)
+	}
+	subject := obj.at
+	if subject == nil {
+		subject = l.snapshotStart()
+	}
+	k := keyOf(obj.doc)
+	l.diags = append(l.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Precondition failed",
+		Detail: fmt.Sprintf("Step %s (%s) cannot apply to %s %s: %s. "+
+			"The snapshot must be taken before the upgrade starts; if this site differs from a standard install on purpose, apply this section by hand and say so in the change review.",
+			step.ID, step.Source, k.kind, k.name, what),
+		Subject: subject,
+	})
+}
+
+func (l *lowering) snapshotStart() *hcl.Range {
+	start := hcl.Pos{Line: 1, Column: 1}
+	path := ""
+	if l.snapshot != nil {
+		path = l.snapshot.Path
+	}
+	return &hcl.Range{Filename: path, Start: start, End: start}
+}
+
+// patcher computes operations against a working copy of one object, applying
+// each group as it goes so that every index it computes is current.
+type patcher struct {
+	doc any
+	ops []Op
+	// pinnedEnd records arrays whose last element has been pinned by a test.
+	pinnedEnd map[string]bool
+}
+
+func (p *patcher) emit(ops ...Op) {
+	raw, err := json.Marshal(ops)
+	if err != nil {
+		bugf("ops do not marshal: %v", err)
+	}
+	patch, err := jsonpatch.DecodePatch(raw)
+	if err != nil {
+		bugf("ops do not decode: %v", err)
+	}
+	doc, err := json.Marshal(p.doc)
+	if err != nil {
+		bugf("object does not marshal: %v", err)
+	}
+	out, err := patch.Apply(doc)
+	if err != nil {
+		bugf("ops %s do not apply to the model: %v", raw, err)
+	}
+	var next any
+	if err := json.Unmarshal(out, &next); err != nil {
+		bugf("patched object does not unmarshal: %v", err)
+	}
+	p.doc = next
+	p.ops = append(p.ops, ops...)
+}
+
+func op(kind, path string, v any) Op { return Op{Op: kind, Path: path, Value: v, hasValue: true} }
+
+// escape encodes one JSON pointer segment.
+func escape(seg string) string {
+	return strings.NewReplacer("~", "~0", "/", "~1").Replace(seg)
+}
+
+func splitPointer(ptr string) []string {
+	if ptr == "" {
+		return nil
+	}
+	if !strings.HasPrefix(ptr, "/") {
+		bugf("path %q is not a JSON pointer", ptr)
+	}
+	parts := strings.Split(ptr[1:], "/")
+	for i, s := range parts {
+		parts[i] = strings.NewReplacer("~1", "/", "~0", "~").Replace(s)
+	}
+	return parts
+}
+
+// lookup returns the value at a JSON pointer, and whether it exists.
+func lookup(doc any, ptr string) (any, bool) {
+	cur := doc
+	for _, seg := range splitPointer(ptr) {
+		switch c := cur.(type) {
+		case map[string]any:
+			v, ok := c[seg]
+			if !ok {
+				return nil, false
+			}
+			cur = v
+		case []any:
+			i, err := strconv.Atoi(seg)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil, false
+			}
+			cur = c[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// indexByName finds the element of an array of objects with the given name.
+func indexByName(arr []any, name string) int {
+	for i, e := range arr {
+		if m, ok := e.(map[string]any); ok && m["name"] == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *Step, obj *object, rp rulePatch) (Patch, bool) {
+	before := deepCopy(obj.doc)
+	p := &patcher{doc: deepCopy(obj.doc), pinnedEnd: map[string]bool{}}
+	failed := len(l.diags)
+	for _, e := range rp.Env {
+		l.lowerEnv(step, obj, p, e)
+	}
+	for _, s := range rp.Set {
+		l.lowerSet(m, ctx, step, obj, p, s)
+	}
+	for _, u := range rp.Unset {
+		if _, ok := lookup(p.doc, u.Path); !ok {
+			l.precondition(step, obj, "it has no %s to remove", u.Path)
+			continue
+		}
+		p.emit(Op{Op: "remove", Path: u.Path})
+	}
+	for _, t := range rp.Tags {
+		l.lowerTag(step, obj, p, t)
+	}
+	if len(l.diags) > failed || len(p.ops) == 0 {
+		return Patch{}, false
+	}
+	// The operations were applied one group at a time; applying them all at
+	// once to the original, as the server will, must give the same object.
+	raw, _ := json.Marshal(p.ops)
+	whole, err := jsonpatch.DecodePatch(raw)
+	if err != nil {
+		bugf("patch does not decode: %v", err)
+	}
+	orig, _ := json.Marshal(before)
+	out, err := whole.Apply(orig)
+	if err != nil {
+		bugf("patch of step %s does not apply as a whole: %v", step.ID, err)
+	}
+	var got any
+	_ = json.Unmarshal(out, &got)
+	if !reflect.DeepEqual(got, p.doc) {
+		bugf("patch of step %s gives another object applied whole than applied in parts", step.ID)
+	}
+	after := p.doc.(map[string]any)
+	obj.doc = after
+	return Patch{Target: obj.target(), Ops: p.ops, Before: l.redact(before), After: l.redact(deepCopy(after))}, true
+}
+
+func (l *lowering) lowerEnv(step *Step, obj *object, p *patcher, e ruleEnv) {
+	var bases []string
+	if e.Hook != "" {
+		base := "/spec/strategy/rollingParams/" + e.Hook + "/execNewPod"
+		if _, ok := lookup(p.doc, base); !ok {
+			l.precondition(step, obj, "it has no %s-hook pod (%s)", e.Hook, base)
+			return
+		}
+		bases = append(bases, base+"/env")
+	}
+	for _, c := range e.Containers {
+		cs, _ := lookup(p.doc, "/spec/template/spec/containers")
+		arr, _ := cs.([]any)
+		i := indexByName(arr, c)
+		if i < 0 {
+			l.precondition(step, obj, "it has no container %s", c)
+			continue
+		}
+		base := fmt.Sprintf("/spec/template/spec/containers/%d", i)
+		p.emit(op("test", base+"/name", c))
+		bases = append(bases, base+"/env")
+	}
+	for _, base := range bases {
+		where := describeEnv(p.doc, base)
+		for _, v := range e.Vars {
+			want := envEntry(v)
+			cur, exists := lookup(p.doc, base)
+			if !exists {
+				p.emit(op("add", base, []any{want}))
+				continue
+			}
+			arr, _ := cur.([]any)
+			i := indexByName(arr, v.Name)
+			switch {
+			case i >= 0 && reflect.DeepEqual(arr[i], want):
+				l.precondition(step, obj, "env var %s of %s already reads %s", v.Name, where, describeSource(want))
+			case i >= 0:
+				path := fmt.Sprintf("%s/%d", base, i)
+				p.emit(op("test", path+"/name", v.Name), op("replace", path, want))
+			default:
+				l.appendPinned(p, base, arr, want)
+			}
+		}
+	}
+}
+
+// appendPinned appends to an array, first pinning its current last element
+// by name so that the patch, applied a second time, is refused whole.
+func (l *lowering) appendPinned(p *patcher, base string, arr []any, v any) {
+	if !p.pinnedEnd[base] && len(arr) > 0 {
+		last := len(arr) - 1
+		if m, ok := arr[last].(map[string]any); ok {
+			if name, ok := m["name"].(string); ok {
+				p.emit(op("test", fmt.Sprintf("%s/%d/name", base, last), name))
+			}
+		}
+		p.pinnedEnd[base] = true
+	}
+	p.emit(op("add", base+"/-", v))
+}
+
+func describeEnv(doc any, base string) string {
+	if strings.Contains(base, "/rollingParams/") {
+		return "the " + splitPointer(base)[3] + "-hook pod"
+	}
+	name, _ := lookup(doc, strings.TrimSuffix(base, "/env")+"/name")
+	return fmt.Sprintf("container %v", name)
+}
+
+func describeSource(entry map[string]any) string {
+	if vf, ok := entry["valueFrom"].(map[string]any); ok {
+		for kind, ref := range vf {
+			r := ref.(map[string]any)
+			return fmt.Sprintf("%s %v key %v", strings.TrimSuffix(kind, "KeyRef"), r["name"], r["key"])
+		}
+	}
+	return fmt.Sprintf("the value %q", entry["value"])
+}
+
+func envEntry(v ruleVar) map[string]any {
+	if v.Value != nil {
+		return map[string]any{"name": v.Name, "value": *v.Value}
+	}
+	ref := map[string]any{"name": v.Secret, "key": v.Key}
+	kind := "secretKeyRef"
+	if v.ConfigMap != "" {
+		ref["name"], kind = v.ConfigMap, "configMapKeyRef"
+	}
+	if v.Optional {
+		ref["optional"] = true
+	}
+	return map[string]any{"name": v.Name, "valueFrom": map[string]any{kind: ref}}
+}
+
+func (l *lowering) lowerSet(m module, ctx *hcl.EvalContext, step *Step, obj *object, p *patcher, s ruleSet) {
+	want := goValue(value(m, ctx, s.Value))
+	expect := value(m, ctx, s.Expect)
+	cur, exists := lookup(p.doc, s.Path)
+	if exists {
+		if !expect.IsNull() {
+			exp := goValue(expect)
+			if !reflect.DeepEqual(cur, exp) {
+				l.precondition(step, obj, "%s is %s, not %s as the step expects", s.Path, brief(cur), brief(exp))
+				return
+			}
+			p.emit(op("test", s.Path, exp), op("replace", s.Path, want))
+			return
+		}
+		if reflect.DeepEqual(cur, want) {
+			l.precondition(step, obj, "%s is already %s", s.Path, brief(want))
+			return
+		}
+		p.emit(op("replace", s.Path, want))
+		return
+	}
+	if !expect.IsNull() {
+		l.precondition(step, obj, "it has no %s (the step expects %s)", s.Path, brief(goValue(expect)))
+		return
+	}
+	// Add the value under the deepest existing ancestor.
+	segs := splitPointer(s.Path)
+	for n := len(segs) - 1; n >= 0; n-- {
+		parent := "/" + strings.Join(escapeAll(segs[:n]), "/")
+		if n == 0 {
+			parent = ""
+		}
+		if pv, ok := lookup(p.doc, parent); ok {
+			if _, isMap := pv.(map[string]any); !isMap {
+				bugf("step %s: set %s goes through a non-object", step.ID, s.Path)
+			}
+			v := want
+			for i := len(segs) - 1; i > n; i-- {
+				v = map[string]any{segs[i]: v}
+			}
+			p.emit(op("add", parent+"/"+escape(segs[n]), v))
+			return
+		}
+	}
+}
+
+func escapeAll(segs []string) []string {
+	out := make([]string, len(segs))
+	for i, s := range segs {
+		out[i] = escape(s)
+	}
+	return out
+}
+
+// brief shows a value short enough for a diagnostic; strings longer than 40
+// bytes are cut, so that a value read from a snapshot is never shown whole.
+func brief(v any) string {
+	if s, ok := v.(string); ok {
+		if len(s) > 40 {
+			return fmt.Sprintf("%q…", s[:40])
+		}
+		return fmt.Sprintf("%q", s)
+	}
+	b, _ := json.Marshal(v)
+	if len(b) > 40 {
+		return string(b[:40]) + "…"
+	}
+	return string(b)
+}
+
+func (l *lowering) lowerTag(step *Step, obj *object, p *patcher, t ruleTag) {
+	from := map[string]any{"kind": "DockerImage", "name": t.Image}
+	if t.Tag != "" {
+		from = map[string]any{"kind": "ImageStreamTag", "name": t.Tag}
+	}
+	want := map[string]any{
+		"name":            t.Name,
+		"annotations":     map[string]any{"openshift.io/display-name": t.DisplayName},
+		"from":            from,
+		"referencePolicy": map[string]any{"type": "Source"},
+	}
+	const base = "/spec/tags"
+	cur, exists := lookup(p.doc, base)
+	if !exists {
+		if _, ok := lookup(p.doc, "/spec"); !ok {
+			p.emit(op("add", "/spec", map[string]any{"tags": []any{want}}))
+		} else {
+			p.emit(op("add", base, []any{want}))
+		}
+		return
+	}
+	arr, _ := cur.([]any)
+	i := indexByName(arr, t.Name)
+	switch {
+	case i >= 0 && reflect.DeepEqual(arr[i], want):
+		l.precondition(step, obj, "tag %s is already %s", t.Name, brief(from["name"]))
+	case i >= 0:
+		path := fmt.Sprintf("%s/%d", base, i)
+		p.emit(op("test", path+"/name", t.Name), op("replace", path, want))
+	default:
+		l.appendPinned(p, base, arr, want)
+	}
+}
+
+// redact copies an object for review output: Secret data is replaced, and
+// every snapshot Secret value found inside another string is masked.
+func (l *lowering) redact(doc map[string]any) map[string]any {
+	if doc["kind"] == "Secret" {
+		for _, field := range []string{"data", "stringData"} {
+			if data, ok := doc[field].(map[string]any); ok {
+				for k := range data {
+					data[k] = "(redacted)"
+				}
+			}
+		}
+	}
+	if l.redactor == nil {
+		return doc
+	}
+	return redactStrings(doc, l.redactor).(map[string]any)
+}
+
+func redactStrings(v any, r *strings.Replacer) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = redactStrings(e, r)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = redactStrings(e, r)
+		}
+	case string:
+		return r.Replace(x)
+	}
+	return v
+}

@@ -1,0 +1,194 @@
+package compiler
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// The rule modules, one HCL file per hop. rules/README.md describes the language.
+//
+//go:embed rules/*.hcl
+var ruleFS embed.FS
+
+// module is one parsed rule module.
+type module struct {
+	file string
+	hop  Hop
+	body ruleFile
+}
+
+// The rule language, as gohcl decodes it. Expressions stay unevaluated until
+// lowering, where they see the plan and the namespace model.
+
+type ruleFile struct {
+	Hop    ruleHop      `hcl:"hop,block"`
+	Locals []ruleLocals `hcl:"locals,block"`
+	Steps  []ruleStep   `hcl:"step,block"`
+}
+
+// ruleLocals holds named values that steps use as local.NAME.
+type ruleLocals struct {
+	Body hcl.Body `hcl:",remain"`
+}
+
+type ruleHop struct {
+	From       string `hcl:"from"`
+	To         string `hcl:"to"`
+	Deployment string `hcl:"deployment"`
+	Seed       string `hcl:"seed"`
+	Title      string `hcl:"title"`
+}
+
+type ruleStep struct {
+	Name         string          `hcl:"name,label"`
+	Title        string          `hcl:"title"`
+	Kind         string          `hcl:"kind"`
+	Section      string          `hcl:"section"`
+	Note         hcl.Expression  `hcl:"note,optional"`
+	When         hcl.Expression  `hcl:"when,optional"`
+	Requires     []string        `hcl:"requires,optional"`
+	Run          hcl.Expression  `hcl:"run,optional"`
+	DoneIf       hcl.Expression  `hcl:"done_if,optional"`
+	Instructions hcl.Expression  `hcl:"instructions,optional"`
+	Rollout      hcl.Expression  `hcl:"rollout,optional"`
+	Timeout      string          `hcl:"timeout,optional"`
+	Patches      []rulePatch     `hcl:"patch,block"`
+	Deletes      []ruleObjectRef `hcl:"delete,block"`
+	Range        hcl.Range       `hcl:",def_range"`
+}
+
+type rulePatch struct {
+	Kind  string         `hcl:"kind,label"`
+	Name  string         `hcl:"name,label"`
+	When  hcl.Expression `hcl:"when,optional"`
+	Env   []ruleEnv      `hcl:"env,block"`
+	Set   []ruleSet      `hcl:"set,block"`
+	Unset []ruleUnset    `hcl:"unset,block"`
+	Tags  []ruleTag      `hcl:"tag,block"`
+}
+
+type ruleEnv struct {
+	Containers []string  `hcl:"containers,optional"`
+	Hook       string    `hcl:"hook,optional"`
+	Vars       []ruleVar `hcl:"var,block"`
+}
+
+type ruleVar struct {
+	Name      string  `hcl:"name,label"`
+	Secret    string  `hcl:"secret,optional"`
+	ConfigMap string  `hcl:"config_map,optional"`
+	Key       string  `hcl:"key,optional"`
+	Optional  bool    `hcl:"optional,optional"`
+	Value     *string `hcl:"value,optional"`
+}
+
+type ruleSet struct {
+	Path   string         `hcl:"path,label"`
+	Value  hcl.Expression `hcl:"value"`
+	Expect hcl.Expression `hcl:"expect,optional"`
+}
+
+type ruleUnset struct {
+	Path string `hcl:"path,label"`
+}
+
+type ruleTag struct {
+	Name        string `hcl:"name,label"`
+	Image       string `hcl:"image,optional"`
+	Tag         string `hcl:"tag,optional"`
+	DisplayName string `hcl:"display_name"`
+}
+
+type ruleObjectRef struct {
+	Kind string `hcl:"kind,label"`
+	Name string `hcl:"name,label"`
+}
+
+// loadModules parses every embedded rule module. An error here is a bug in
+// ampc: the modules ship inside the binary and are tested.
+func loadModules() ([]module, error) {
+	names, err := fs.Glob(ruleFS, "rules/*.hcl")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []module
+	for _, name := range names {
+		src, err := ruleFS.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		f, diags := hclsyntax.ParseConfig(src, name, hcl.Pos{Line: 1, Column: 1})
+		if diags.HasErrors() {
+			return nil, fmt.Errorf("rule module %s: %s", name, diags.Error())
+		}
+		var body ruleFile
+		if diags := gohcl.DecodeBody(f.Body, nil, &body); diags.HasErrors() {
+			return nil, fmt.Errorf("rule module %s: %s", name, diags.Error())
+		}
+		m := module{file: path.Base(name), body: body, hop: Hop{
+			From: body.Hop.From, To: body.Hop.To, Deployment: body.Hop.Deployment,
+			Seed: body.Hop.Seed, Title: body.Hop.Title,
+		}}
+		if err := m.check(); err != nil {
+			return nil, fmt.Errorf("rule module %s: %v", name, err)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// check validates what gohcl cannot: kinds and names.
+func (m module) check() error {
+	seen := map[string]bool{}
+	for _, s := range m.body.Steps {
+		if seen[s.Name] {
+			return fmt.Errorf("step %q defined twice", s.Name)
+		}
+		seen[s.Name] = true
+		known := false
+		for _, k := range Kinds {
+			known = known || string(k) == s.Kind
+		}
+		if !known {
+			return fmt.Errorf("step %q: unknown kind %q", s.Name, s.Kind)
+		}
+		if s.Section == "" {
+			return fmt.Errorf("step %q: no section", s.Name)
+		}
+		for _, p := range s.Patches {
+			for _, e := range p.Env {
+				if (e.Hook == "") == (len(e.Containers) == 0) {
+					return fmt.Errorf("step %q: an env block names either containers or a hook", s.Name)
+				}
+				if e.Hook != "" && e.Hook != "pre" && e.Hook != "mid" && e.Hook != "post" {
+					return fmt.Errorf("step %q: unknown hook %q", s.Name, e.Hook)
+				}
+				for _, v := range e.Vars {
+					sources := 0
+					for _, set := range []bool{v.Secret != "", v.ConfigMap != "", v.Value != nil} {
+						if set {
+							sources++
+						}
+					}
+					if sources != 1 || (v.Value == nil && v.Key == "") {
+						return fmt.Errorf("step %q: var %q needs exactly one of secret+key, config_map+key or value", s.Name, v.Name)
+					}
+				}
+			}
+			for _, t := range p.Tags {
+				if (t.Image == "") == (t.Tag == "") {
+					return fmt.Errorf("step %q: tag %q needs exactly one of image or tag", s.Name, t.Name)
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,387 @@
+package compiler
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// MaxSnapshotFile is the largest snapshot file ReadSnapshot accepts.
+const MaxSnapshotFile = 512 << 20
+
+// minSensitive is the shortest Secret value treated as sensitive text: a
+// shorter one ("", "admin", "6379") cannot be told apart from ordinary words.
+const minSensitive = 8
+
+// Snapshot is a namespace export read from disk: the objects, with Secret
+// values stripped, and the decoded Secret values kept apart so that the
+// emitted files can be checked against them.
+type Snapshot struct {
+	// Path is the file or directory the snapshot was read from.
+	Path string
+	// Files holds each file read, for printing diagnostics with snippets.
+	Files map[string]*hcl.File
+
+	objects   []snapshotObject
+	sensitive map[string]bool
+}
+
+type snapshotObject struct {
+	doc map[string]any
+	at  hcl.Range
+}
+
+// ReadSnapshot reads a file, or every .yaml, .yml and .json file under a
+// directory, holding `oc get -o yaml|json` exports: Lists, single objects or
+// multi-document streams. Objects without a namespace are placed in
+// defaultNamespace.
+func ReadSnapshot(path, defaultNamespace string) (*Snapshot, hcl.Diagnostics) {
+	s := &Snapshot{Path: path, Files: map[string]*hcl.File{}, sensitive: map[string]bool{}}
+	files, err := snapshotFiles(path)
+	if err != nil {
+		return nil, hcl.Diagnostics{fileDiag(path, "Cannot read snapshot", err.Error()+". Give --snapshot a file or a directory of YAML or JSON exports.")}
+	}
+	var diags hcl.Diagnostics
+	seen := map[key]hcl.Range{}
+	for _, f := range files {
+		diags = append(diags, s.readFile(f, defaultNamespace, seen)...)
+	}
+	if !diags.HasErrors() && len(s.objects) == 0 {
+		diags = append(diags, fileDiag(path, "Empty snapshot", "The snapshot holds no objects. Export the namespace with `oc get -o yaml` of every kind the upgrade touches (see the README) and give that file."))
+	}
+	return s, diags
+}
+
+func snapshotFiles(path string) ([]string, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.IsDir() {
+		return []string{path}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		switch strings.ToLower(filepath.Ext(p)) {
+		case ".yaml", ".yml", ".json":
+			if !d.IsDir() {
+				files = append(files, p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, errors.New("the directory holds no .yaml, .yml or .json file")
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+func fileDiag(path, summary, detail string) *hcl.Diagnostic {
+	start := hcl.Pos{Line: 1, Column: 1}
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail,
+		Subject: &hcl.Range{Filename: path, Start: start, End: start}}
+}
+
+func nodeRange(file string, n *yaml.Node) hcl.Range {
+	start := hcl.Pos{Line: n.Line, Column: n.Column}
+	return hcl.Range{Filename: file, Start: start, End: hcl.Pos{Line: n.Line, Column: n.Column + 1}}
+}
+
+func (s *Snapshot) readFile(path, defaultNamespace string, seen map[key]hcl.Range) hcl.Diagnostics {
+	info, err := os.Stat(path)
+	if err != nil {
+		return hcl.Diagnostics{fileDiag(path, "Cannot read snapshot", err.Error())}
+	}
+	if info.Size() > MaxSnapshotFile {
+		return hcl.Diagnostics{fileDiag(path, "Snapshot file too large", fmt.Sprintf("%s is %d bytes; a snapshot file is at most %d bytes. Split the export into several files in one directory.", path, info.Size(), MaxSnapshotFile))}
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return hcl.Diagnostics{fileDiag(path, "Cannot read snapshot", err.Error())}
+	}
+	s.Files[path] = &hcl.File{Bytes: src}
+	var diags hcl.Diagnostics
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	for doc := 1; ; doc++ {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			d := fileDiag(path, "Snapshot is not YAML", fmt.Sprintf("Document %d of %s does not parse: %v. Give the output of `oc get -o yaml` or `-o json` unchanged.", doc, path, err))
+			if line := yamlErrorLine(err); line > 0 {
+				d.Subject.Start.Line, d.Subject.End.Line = line, line
+			}
+			return append(diags, d)
+		}
+		if len(n.Content) == 0 {
+			continue // an empty document
+		}
+		root := n.Content[0]
+		if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+			continue
+		}
+		v, err := nodeValue(root)
+		if err != nil {
+			return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid snapshot document",
+				Detail: fmt.Sprintf("Document %d of %s: %v.", doc, path, err), Subject: rangePtr(nodeRange(path, root))})
+		}
+		obj, ok := v.(map[string]any)
+		if !ok {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Snapshot document is not an object",
+				Detail:  fmt.Sprintf("Document %d of %s is a %s; a snapshot document is a Kubernetes object or a List of objects.", doc, path, kindName(root)),
+				Subject: rangePtr(nodeRange(path, root))})
+			continue
+		}
+		if kind, _ := obj["kind"].(string); strings.HasSuffix(kind, "List") {
+			items, ok := obj["items"].([]any)
+			if !ok {
+				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "List without items",
+					Detail:  fmt.Sprintf("Document %d of %s is a %s without an items array. Export with `oc get -o yaml KIND ...` and give its output unchanged.", doc, path, kind),
+					Subject: rangePtr(nodeRange(path, root))})
+				continue
+			}
+			itemNodes := mappingValue(root, "items")
+			for i, it := range items {
+				r := nodeRange(path, root)
+				if itemNodes != nil && i < len(itemNodes.Content) {
+					r = nodeRange(path, itemNodes.Content[i])
+				}
+				diags = append(diags, s.add(it, r, doc, defaultNamespace, seen)...)
+			}
+			continue
+		}
+		diags = append(diags, s.add(obj, nodeRange(path, root), doc, defaultNamespace, seen)...)
+	}
+	return diags
+}
+
+func rangePtr(r hcl.Range) *hcl.Range { return &r }
+
+func (s *Snapshot) add(v any, at hcl.Range, doc int, defaultNamespace string, seen map[key]hcl.Range) hcl.Diagnostics {
+	bad := func(summary, detail string) hcl.Diagnostics {
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summary,
+			Detail: fmt.Sprintf("Document %d of %s: %s", doc, at.Filename, detail), Subject: &at}}
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return bad("Snapshot item is not an object", "a List item must be a Kubernetes object.")
+	}
+	kind, _ := obj["kind"].(string)
+	api, _ := obj["apiVersion"].(string)
+	meta, _ := obj["metadata"].(map[string]any)
+	name, _ := meta["name"].(string)
+	switch {
+	case kind == "":
+		return bad("Object without kind", "the object has no kind. Export with `oc get -o yaml`, which writes kind and apiVersion on every object.")
+	case api == "":
+		return bad("Object without apiVersion", fmt.Sprintf("the %s has no apiVersion. Export with `oc get -o yaml`, which writes it on every object.", kind))
+	case name == "":
+		return bad("Object without name", fmt.Sprintf("the %s has no metadata.name.", kind))
+	}
+	if ns, _ := meta["namespace"].(string); ns == "" {
+		meta["namespace"] = defaultNamespace
+	}
+	k := keyOf(obj)
+	if first, dup := seen[k]; dup {
+		return bad("Duplicate object", fmt.Sprintf("%s appears twice; the first is at %s. Export each object once.", k, first))
+	}
+	seen[k] = at
+	if kind == "Secret" {
+		if err := s.stripSecret(obj); err != nil {
+			return bad("Undecodable Secret data", fmt.Sprintf("Secret %s: %v. Give the Secret as `oc get -o yaml` writes it.", name, err))
+		}
+	}
+	s.objects = append(s.objects, snapshotObject{doc: obj, at: at})
+	return nil
+}
+
+// stripSecret keeps a Secret's keys and drops its values, remembering the
+// decoded values as sensitive text.
+func (s *Snapshot) stripSecret(obj map[string]any) error {
+	remember := func(v string) {
+		for _, line := range append([]string{v}, strings.Split(v, "\n")...) {
+			if line = strings.TrimSpace(line); len(line) >= minSensitive {
+				s.sensitive[line] = true
+			}
+		}
+	}
+	if data, ok := obj["data"].(map[string]any); ok {
+		for k, v := range data {
+			str, _ := v.(string)
+			dec, err := base64.StdEncoding.DecodeString(str)
+			if err != nil {
+				return fmt.Errorf("the value of key %q is not base64", k)
+			}
+			remember(string(dec))
+			data[k] = ""
+		}
+	}
+	if data, ok := obj["stringData"].(map[string]any); ok {
+		for k, v := range data {
+			str, _ := v.(string)
+			remember(str)
+			data[k] = ""
+		}
+	}
+	if meta, ok := obj["metadata"].(map[string]any); ok {
+		if ann, ok := meta["annotations"].(map[string]any); ok {
+			if last, ok := ann["kubectl.kubernetes.io/last-applied-configuration"].(string); ok {
+				remember(last)
+				delete(ann, "kubectl.kubernetes.io/last-applied-configuration")
+			}
+		}
+	}
+	return nil
+}
+
+// Sensitive returns the snapshot's Secret values, sorted.
+func (s *Snapshot) Sensitive() []string {
+	out := make([]string, 0, len(s.sensitive))
+	for v := range s.sensitive {
+		out = append(out, v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Len is the number of objects in the snapshot.
+func (s *Snapshot) Len() int { return len(s.objects) }
+
+func (s *Snapshot) model() *model {
+	m := newModel(true)
+	for _, o := range s.objects {
+		at := o.at
+		m.put(deepCopy(o.doc), &at)
+	}
+	return m
+}
+
+func mappingValue(n *yaml.Node, k string) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == k {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "sequence"
+	case yaml.ScalarNode:
+		return "scalar"
+	case yaml.AliasNode:
+		return "alias"
+	}
+	return "mapping"
+}
+
+// nodeValue turns a YAML node into the value encoding/json would decode from
+// the same object: maps with string keys, []any, string, float64, bool, nil.
+// Timestamps and other tags stay strings, as the API server sends them.
+func nodeValue(n *yaml.Node) (any, error) {
+	return nodeValueDepth(n, 0)
+}
+
+func nodeValueDepth(n *yaml.Node, depth int) (any, error) {
+	if depth > 100 {
+		return nil, fmt.Errorf("line %d: nested more than 100 levels deep", n.Line)
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return nodeValueDepth(n.Content[0], depth+1)
+	case yaml.AliasNode:
+		return nil, fmt.Errorf("line %d: YAML aliases are not used by oc exports", n.Line)
+	case yaml.MappingNode:
+		out := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			kn := n.Content[i]
+			if kn.Kind != yaml.ScalarNode {
+				return nil, fmt.Errorf("line %d: a mapping key must be a string", kn.Line)
+			}
+			if kn.Tag == "!!merge" {
+				return nil, fmt.Errorf("line %d: YAML merge keys are not used by oc exports", kn.Line)
+			}
+			if _, dup := out[kn.Value]; dup {
+				return nil, fmt.Errorf("line %d: key %q appears twice in one mapping", kn.Line, kn.Value)
+			}
+			v, err := nodeValueDepth(n.Content[i+1], depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[kn.Value] = v
+		}
+		return out, nil
+	case yaml.SequenceNode:
+		out := make([]any, len(n.Content))
+		for i, c := range n.Content {
+			v, err := nodeValueDepth(c, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = v
+		}
+		return out, nil
+	}
+	switch n.Tag {
+	case "!!null":
+		return nil, nil
+	case "!!bool":
+		var b bool
+		if err := n.Decode(&b); err != nil {
+			return nil, fmt.Errorf("line %d: %v", n.Line, err)
+		}
+		return b, nil
+	case "!!int", "!!float":
+		f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+		if err != nil {
+			var i int64
+			if err := n.Decode(&i); err != nil {
+				return nil, fmt.Errorf("line %d: %q is not a number", n.Line, n.Value)
+			}
+			f = float64(i)
+		}
+		return f, nil
+	}
+	return n.Value, nil
+}
+
+func yamlErrorLine(err error) int {
+	msg := err.Error()
+	i := strings.Index(msg, "line ")
+	if i < 0 {
+		return 0
+	}
+	j := i + 5
+	for j < len(msg) && msg[j] >= '0' && msg[j] <= '9' {
+		j++
+	}
+	n, _ := strconv.Atoi(msg[i+5 : j])
+	return n
+}

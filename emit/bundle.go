@@ -1,0 +1,189 @@
+package emit
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/ampc/ampc/compiler"
+)
+
+// Files renders every file of the bundle, keyed by slash-separated path.
+func Files(b *compiler.Bundle) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	names := patchFileNames(b)
+	for _, s := range b.Steps {
+		for i, p := range s.Patches {
+			files[names[s.ID][i]] = jsonBytes(p.Ops)
+		}
+		for _, m := range s.Creates {
+			files[manifestFile(m.Target)] = jsonBytes(m.Object)
+		}
+	}
+	files["plan.json"] = planJSON(b, names)
+	files["runbook.sh"] = runbook(b, names)
+	files["PLAN.md"] = review(b, names)
+	kust, err := kustomizeFiles(b)
+	if err != nil {
+		return nil, err
+	}
+	for name, data := range kust {
+		files[name] = data
+	}
+	if err := checkSensitive(b, files); err != nil {
+		return nil, err
+	}
+	files["SHA256SUMS"] = checksums(files)
+	return files, nil
+}
+
+// ErrSecretInOutput is returned when a Secret value of the snapshot would
+// appear in an emitted file.
+var ErrSecretInOutput = errors.New("a Secret value of the snapshot would appear in the bundle")
+
+func checkSensitive(b *compiler.Bundle, files map[string][]byte) error {
+	if len(b.Sensitive) == 0 {
+		return nil
+	}
+	pairs := make([]string, 0, 2*len(b.Sensitive))
+	for _, v := range b.Sensitive {
+		pairs = append(pairs, v, "")
+	}
+	r := strings.NewReplacer(pairs...)
+	for _, name := range sortedKeys(files) {
+		s := string(files[name])
+		if r.Replace(s) != s {
+			return fmt.Errorf("%w (in %s); no bundle was written", ErrSecretInOutput, name)
+		}
+	}
+	return nil
+}
+
+func checksums(files map[string][]byte) []byte {
+	var buf bytes.Buffer
+	for _, name := range sortedKeys(files) {
+		fmt.Fprintf(&buf, "%x  %s\n", sha256.Sum256(files[name]), name)
+	}
+	return buf.Bytes()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func jsonBytes(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		panic(fmt.Sprintf("this is a bug in ampc: %v", err))
+	}
+	return buf.Bytes()
+}
+
+// ErrNotBundle is returned when the output directory exists, is not empty
+// and does not hold an ampc bundle: ampc never replaces other files.
+var ErrNotBundle = errors.New("exists and is not an ampc bundle")
+
+// Write puts the files into dir atomically: they are written to a new
+// directory beside dir, which then takes dir's place. On any error dir is
+// left as it was. An existing dir is replaced only when it is empty or holds
+// an earlier bundle (plan.json and SHA256SUMS).
+func Write(dir string, files map[string][]byte) (err error) {
+	dir = filepath.Clean(dir)
+	if info, statErr := os.Stat(dir); statErr == nil {
+		if !info.IsDir() {
+			return fmt.Errorf("%s %w", dir, ErrNotBundle)
+		}
+		entries, rerr := os.ReadDir(dir)
+		if rerr != nil {
+			return rerr
+		}
+		if len(entries) > 0 && !isBundle(dir) {
+			return fmt.Errorf("%s %w; give a new or empty directory", dir, ErrNotBundle)
+		}
+	}
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".ampc-new-")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
+	}()
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return err
+	}
+	for _, name := range sortedKeys(files) {
+		path := filepath.Join(tmp, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
+		mode := os.FileMode(0o644)
+		if strings.HasSuffix(name, ".sh") {
+			mode = 0o755
+		}
+		if err := os.WriteFile(path, files[name], mode); err != nil {
+			return err
+		}
+	}
+	if _, statErr := os.Stat(dir); errors.Is(statErr, os.ErrNotExist) {
+		return os.Rename(tmp, dir)
+	}
+	old := tmp + ".old"
+	if err := os.Rename(dir, old); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		if rerr := os.Rename(old, dir); rerr != nil {
+			return fmt.Errorf("%v; and restoring %s failed: %v (the old bundle is in %s)", err, dir, rerr, old)
+		}
+		return err
+	}
+	return os.RemoveAll(old)
+}
+
+func isBundle(dir string) bool {
+	for _, f := range []string{"plan.json", "SHA256SUMS"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// patchFileNames names each step's patch files, in plan order.
+func patchFileNames(b *compiler.Bundle) map[string][]string {
+	out := map[string][]string{}
+	n := 0
+	for _, s := range b.Steps {
+		for _, p := range s.Patches {
+			n++
+			name := fmt.Sprintf("patches/%03d-%s-%s-%s.json", n, s.Hop, stepName(s), p.Target.Name)
+			out[s.ID] = append(out[s.ID], name)
+		}
+	}
+	return out
+}
+
+// stepName is the step's ID without its hop.
+func stepName(s compiler.Step) string {
+	return strings.TrimPrefix(s.ID, s.Hop+"/")
+}

@@ -1,0 +1,151 @@
+package emit
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/yaml"
+
+	"github.com/ampc/ampc/compiler"
+)
+
+// kustomizeFiles writes kustomize/: base/ holds every object the bundle
+// changes, as it was before the first change; one directory per hop layers
+// that hop's patches (and deletes) on the previous one, so that
+// `kubectl kustomize kustomize/HOP` renders the objects after HOP. Every
+// kustomization is built in memory with krusty before it is returned.
+func kustomizeFiles(b *compiler.Bundle) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	var resources []string
+	seen := map[compiler.Target]bool{}
+	addBase := func(t compiler.Target, obj map[string]any) {
+		if seen[t] {
+			return
+		}
+		seen[t] = true
+		name := "base/" + lowerKind(t.Kind) + "-" + t.Name + ".yaml"
+		files["kustomize/"+name] = mustYAML(cleanObject(obj))
+		resources = append(resources, strings.TrimPrefix(name, "base/"))
+	}
+	for _, s := range b.Steps {
+		for _, p := range s.Patches {
+			addBase(p.Target, p.Before)
+		}
+		for _, d := range s.Deletes {
+			addBase(d.Target, d.Object)
+		}
+	}
+	files["kustomize/base/kustomization.yaml"] = mustYAML(kustomization{
+		APIVersion: "kustomize.config.k8s.io/v1beta1", Kind: "Kustomization",
+		Resources: resources,
+	})
+	prev := "../base"
+	var dirs []string
+	for _, h := range b.Hops {
+		k := kustomization{APIVersion: "kustomize.config.k8s.io/v1beta1", Kind: "Kustomization", Resources: []string{prev}}
+		for _, s := range b.Steps {
+			if s.Hop != h.Name() {
+				continue
+			}
+			for _, m := range s.Creates {
+				name := lowerKind(m.Target.Kind) + "-" + m.Target.Name + ".yaml"
+				files["kustomize/"+h.Name()+"/"+name] = mustYAML(m.Object)
+				k.Resources = append(k.Resources, name)
+			}
+			for _, p := range s.Patches {
+				ops, _ := json.Marshal(p.Ops)
+				k.Patches = append(k.Patches, kpatch{Target: selector(p.Target), Patch: string(ops)})
+			}
+			for _, d := range s.Deletes {
+				del := fmt.Sprintf("apiVersion: %s\nkind: %s\nmetadata:\n  name: %s\n  namespace: %s\n$patch: delete\n",
+					d.Target.APIVersion, d.Target.Kind, d.Target.Name, d.Target.Namespace)
+				k.Patches = append(k.Patches, kpatch{Patch: del})
+			}
+		}
+		files["kustomize/"+h.Name()+"/kustomization.yaml"] = mustYAML(k)
+		dirs = append(dirs, "kustomize/"+h.Name())
+		prev = "../" + h.Name()
+	}
+	if err := buildAll(files, dirs); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+type kustomization struct {
+	APIVersion string   `json:"apiVersion"`
+	Kind       string   `json:"kind"`
+	Resources  []string `json:"resources"`
+	Patches    []kpatch `json:"patches,omitempty"`
+}
+
+type kpatch struct {
+	Target *ktarget `json:"target,omitempty"`
+	Patch  string   `json:"patch"`
+}
+
+type ktarget struct {
+	Group     string `json:"group,omitempty"`
+	Version   string `json:"version"`
+	Kind      string `json:"kind"`
+	Name      string `json:"name"`
+	Namespace string `json:"namespace,omitempty"`
+}
+
+func selector(t compiler.Target) *ktarget {
+	group, version, found := strings.Cut(t.APIVersion, "/")
+	if !found {
+		group, version = "", t.APIVersion
+	}
+	return &ktarget{Group: group, Version: version, Kind: t.Kind, Name: t.Name, Namespace: t.Namespace}
+}
+
+// buildAll builds each kustomization directory with krusty in memory.
+func buildAll(files map[string][]byte, dirs []string) error {
+	fs := filesys.MakeFsInMemory()
+	for name, data := range files {
+		if err := fs.WriteFile("/"+name, data); err != nil {
+			return err
+		}
+	}
+	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
+	for _, dir := range append([]string{"kustomize/base"}, dirs...) {
+		if _, err := k.Run(fs, "/"+dir); err != nil {
+			return fmt.Errorf("this is a bug in ampc: %s does not build: %w", dir, err)
+		}
+	}
+	return nil
+}
+
+// cleanObject drops the fields the server owns, for review and for bases.
+func cleanObject(obj map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range obj {
+		if k != "status" {
+			out[k] = v
+		}
+	}
+	if meta, ok := obj["metadata"].(map[string]any); ok {
+		m := map[string]any{}
+		for k, v := range meta {
+			switch k {
+			case "uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink":
+			default:
+				m[k] = v
+			}
+		}
+		out["metadata"] = m
+	}
+	return out
+}
+
+func mustYAML(v any) []byte {
+	out, err := yaml.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("this is a bug in ampc: %v", err))
+	}
+	return out
+}

@@ -1,0 +1,161 @@
+package emit
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/rogpeppe/go-internal/diff"
+	"sigs.k8s.io/yaml"
+
+	"github.com/ampc/ampc/compiler"
+)
+
+// review writes PLAN.md, the change review: the summary, every step with its
+// provenance and what it runs, then each object's change.
+func review(b *compiler.Bundle, names map[string][]string) []byte {
+	var w bytes.Buffer
+	p := func(format string, args ...any) { fmt.Fprintf(&w, format, args...) }
+	sum := summarize(b)
+	p("# 3scale upgrade %s → %s in namespace `%s`\n\n", b.From, b.To, b.Namespace)
+	basis := fmt.Sprintf("the standard layout of a %s %s install (no snapshot): check that the site is standard before applying", b.From, b.Deployment)
+	if b.Snapshot {
+		basis = "a snapshot of the namespace; every patch was computed against its objects"
+	}
+	p("Install: %s-based, system database %s, S3 file storage %s. Compiled against %s.\n\n", b.Deployment, b.SystemDatabase, yesNo(b.S3), basis)
+	p("## Summary\n\n| | |\n|---|---|\n")
+	var hops []string
+	for _, h := range b.Hops {
+		hops = append(hops, fmt.Sprintf("%s → %s (%s)", h.From, h.To, h.Seed))
+	}
+	p("| hops | %d: %s |\n", len(b.Hops), strings.Join(hops, ", "))
+	p("| steps | %d |\n", sum.Steps)
+	for _, k := range compiler.Kinds {
+		p("| %s steps | %d |\n", k, sum.ByKind[k])
+	}
+	p("| patch files | %d (%d operations) |\n", sum.PatchFiles, sum.Operations)
+	p("| objects changed | %d |\n", sum.ObjectsChanged)
+	p("| objects created | %d |\n", sum.ObjectsCreated)
+	p("| objects deleted | %d |\n", sum.ObjectsDeleted)
+	p("| manual steps | %d |\n", sum.ByKind[compiler.KindManual])
+	p("| run-time shell steps | %d |\n", sum.ByKind[compiler.KindShell])
+	p("\nApply with `./runbook.sh` (see `./runbook.sh --help`); it checks the site, backs up first, and records each finished step.\n")
+
+	p("\n## Steps\n")
+	for i, s := range b.Steps {
+		p("\n### %d. %s\n\n", i+1, s.Title)
+		p("- id: `%s`\n- kind: %s\n- source: %s\n", s.ID, s.Kind, s.Source)
+		if s.Note != "" {
+			p("- note: %s\n", s.Note)
+		}
+		if s.Guard != "" {
+			p("- skipped when already done: `%s`\n", s.Guard)
+		}
+		for j, pt := range s.Patches {
+			p("\n`%s` on %s `%s`:\n\n", names[s.ID][j], pt.Target.Kind, pt.Target.Name)
+			for _, op := range pt.Ops {
+				p("- %s\n", describeOp(op))
+			}
+		}
+		for _, d := range s.Deletes {
+			p("\nDeletes %s `%s`.\n", d.Target.Kind, d.Target.Name)
+		}
+		for _, m := range s.Creates {
+			p("\nCreates %s `%s` from `%s`.\n", m.Target.Kind, m.Target.Name, manifestFile(m.Target))
+		}
+		if len(s.Wait) > 0 {
+			var dcs []string
+			for _, t := range s.Wait {
+				dcs = append(dcs, "`"+t.Name+"`")
+			}
+			p("\nWaits up to %s each for the rollout of %s.\n", s.Timeout, strings.Join(dcs, ", "))
+		}
+		if s.Manual != "" {
+			p("\nThe runbook stops here until this is done:\n\n")
+			for _, line := range strings.Split(s.Manual, "\n") {
+				p("> %s\n", line)
+			}
+		}
+		if s.Run != "" {
+			p("\n```bash\n%s\n```\n", s.Run)
+		}
+	}
+
+	p("\n## Object changes\n")
+	type change struct {
+		target        compiler.Target
+		before, after map[string]any
+		steps         []string
+	}
+	var order []compiler.Target
+	changes := map[compiler.Target]*change{}
+	for _, s := range b.Steps {
+		for _, pt := range s.Patches {
+			c := changes[pt.Target]
+			if c == nil {
+				c = &change{target: pt.Target, before: pt.Before}
+				changes[pt.Target] = c
+				order = append(order, pt.Target)
+			}
+			c.after = pt.After
+			c.steps = append(c.steps, "`"+s.ID+"`")
+		}
+		for _, d := range s.Deletes {
+			c := changes[d.Target]
+			if c == nil {
+				c = &change{target: d.Target, before: d.Object}
+				changes[d.Target] = c
+				order = append(order, d.Target)
+			}
+			c.after = nil
+			c.steps = append(c.steps, "`"+s.ID+"`")
+		}
+	}
+	if !b.Snapshot {
+		p("\nWithout a snapshot the diffs show ampc's model of a standard install: only the fields the steps read or change.\n")
+	}
+	for _, t := range order {
+		c := changes[t]
+		p("\n### %s `%s`\n\nChanged by %s.\n\n", t.Kind, t.Name, strings.Join(c.steps, ", "))
+		before := reviewYAML(c.before)
+		var after []byte
+		if c.after != nil {
+			after = reviewYAML(c.after)
+		}
+		d := diff.Diff("before", before, "after", after)
+		p("```diff\n%s```\n", d)
+	}
+	return w.Bytes()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// reviewYAML renders an object for a diff, without server-side noise.
+func reviewYAML(obj map[string]any) []byte {
+	out, err := yaml.Marshal(cleanObject(obj))
+	if err != nil {
+		panic(fmt.Sprintf("this is a bug in ampc: %v", err))
+	}
+	return out
+}
+
+func describeOp(op compiler.Op) string {
+	v, _ := json.Marshal(op.Value)
+	switch op.Op {
+	case "test":
+		return fmt.Sprintf("check `%s` is `%s`", op.Path, v)
+	case "remove":
+		return fmt.Sprintf("remove `%s`", op.Path)
+	}
+	s := string(v)
+	if len(s) > 160 {
+		s = s[:157] + "..."
+	}
+	return fmt.Sprintf("%s `%s`: `%s`", op.Op, op.Path, s)
+}

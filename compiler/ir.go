@@ -55,9 +55,25 @@ func (o Op) MarshalJSON() ([]byte, error) {
 type Patch struct {
 	Target Target
 	Ops    []Op
+	// Checks is what the object looks like once the patch is applied.
+	Checks Checks
 	// Before and After are the object as the model held it around this patch,
 	// with Secret data redacted. PLAN.md diffs them and kustomize renders them.
 	Before, After map[string]any
+}
+
+// Checks describes an applied patch: values that must be present at paths
+// (jq path arrays) and paths that must be absent. They hold only values the
+// rule modules wrote, never values read from a snapshot.
+type Checks struct {
+	Present []PathValue `json:"present"`
+	Absent  [][]any     `json:"absent"`
+}
+
+// PathValue is one value at one path.
+type PathValue struct {
+	Path  []any `json:"path"`
+	Value any   `json:"value"`
 }
 
 // Manifest is one object a step creates.

@@ -237,35 +237,106 @@ func (l *lowering) snapshotStart() *hcl.Range {
 // patcher computes operations against a working copy of one object, applying
 // each group as it goes so that every index it computes is current.
 type patcher struct {
-	doc any
-	ops []Op
+	doc      any
+	ops      []Op
+	resolved []string // per op: the path its value ends up at
 	// pinnedEnd records arrays whose last element has been pinned by a test.
 	pinnedEnd map[string]bool
 }
 
 func (p *patcher) emit(ops ...Op) {
-	raw, err := json.Marshal(ops)
-	if err != nil {
-		bugf("ops do not marshal: %v", err)
+	for _, o := range ops {
+		p.resolved = append(p.resolved, p.resolve(o))
+		raw, err := json.Marshal([]Op{o})
+		if err != nil {
+			bugf("op does not marshal: %v", err)
+		}
+		patch, err := jsonpatch.DecodePatch(raw)
+		if err != nil {
+			bugf("op does not decode: %v", err)
+		}
+		doc, err := json.Marshal(p.doc)
+		if err != nil {
+			bugf("object does not marshal: %v", err)
+		}
+		out, err := patch.Apply(doc)
+		if err != nil {
+			bugf("op %s does not apply to the model: %v", raw, err)
+		}
+		var next any
+		if err := json.Unmarshal(out, &next); err != nil {
+			bugf("patched object does not unmarshal: %v", err)
+		}
+		p.doc = next
+		p.ops = append(p.ops, o)
 	}
-	patch, err := jsonpatch.DecodePatch(raw)
-	if err != nil {
-		bugf("ops do not decode: %v", err)
+}
+
+// resolve gives the path an operation leaves its value at: an append ("-")
+// becomes the index it lands on.
+func (p *patcher) resolve(o Op) string {
+	if o.Op != "add" || !strings.HasSuffix(o.Path, "/-") {
+		return o.Path
 	}
-	doc, err := json.Marshal(p.doc)
-	if err != nil {
-		bugf("object does not marshal: %v", err)
+	parent := strings.TrimSuffix(o.Path, "/-")
+	arr, _ := lookup(p.doc, parent)
+	a, ok := arr.([]any)
+	if !ok {
+		bugf("append to %s, which is not an array", parent)
 	}
-	out, err := patch.Apply(doc)
-	if err != nil {
-		bugf("ops %s do not apply to the model: %v", raw, err)
+	return fmt.Sprintf("%s/%d", parent, len(a))
+}
+
+// checks gives what a patch leaves behind: the value at each path it adds
+// or replaces, and each path it removes. The runbook reads them to skip a
+// patch that is already applied.
+func (p *patcher) checks() Checks {
+	var c Checks
+	seen := map[string]bool{}
+	for i := len(p.ops) - 1; i >= 0; i-- {
+		o, path := p.ops[i], p.resolved[i]
+		if o.Op == "test" || seen[path] {
+			continue
+		}
+		seen[path] = true
+		segs := pathSegments(p.doc, path)
+		if o.Op == "remove" {
+			c.Absent = append([][]any{segs}, c.Absent...)
+			continue
+		}
+		v, ok := lookup(p.doc, path)
+		if !ok {
+			bugf("%s of %s left nothing at %s", o.Op, o.Path, path)
+		}
+		c.Present = append([]PathValue{{Path: segs, Value: v}}, c.Present...)
 	}
-	var next any
-	if err := json.Unmarshal(out, &next); err != nil {
-		bugf("patched object does not unmarshal: %v", err)
+	return c
+}
+
+// pathSegments turns a JSON pointer into jq path segments: numbers where
+// the document has arrays.
+func pathSegments(doc any, ptr string) []any {
+	var out []any
+	cur := doc
+	for _, seg := range splitPointer(ptr) {
+		if a, ok := cur.([]any); ok {
+			i, err := strconv.Atoi(seg)
+			if err != nil {
+				bugf("path %s indexes an array with %q", ptr, seg)
+			}
+			out = append(out, i)
+			if i < len(a) {
+				cur = a[i]
+			} else {
+				cur = nil
+			}
+			continue
+		}
+		out = append(out, seg)
+		m, _ := cur.(map[string]any)
+		cur = m[seg]
 	}
-	p.doc = next
-	p.ops = append(p.ops, ops...)
+	return out
 }
 
 func op(kind, path string, v any) Op { return Op{Op: kind, Path: path, Value: v, hasValue: true} }
@@ -365,7 +436,7 @@ func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *Step, obj *o
 	}
 	after := p.doc.(map[string]any)
 	obj.doc = after
-	return Patch{Target: obj.target(), Ops: p.ops, Before: l.redact(before), After: l.redact(deepCopy(after))}, true
+	return Patch{Target: obj.target(), Ops: p.ops, Checks: p.checks(), Before: l.redact(before), After: l.redact(deepCopy(after))}, true
 }
 
 func (l *lowering) lowerEnv(step *Step, obj *object, p *patcher, e ruleEnv) {

@@ -21,6 +21,7 @@ func Files(b *compiler.Bundle) (map[string][]byte, error) {
 	for _, s := range b.Steps {
 		for i, p := range s.Patches {
 			files[names[s.ID][i]] = jsonBytes(p.Ops)
+			files[checkFile(names[s.ID][i])] = jsonBytes(checksDoc(p.Checks))
 		}
 		for _, m := range s.Creates {
 			files[manifestFile(m.Target)] = jsonBytes(m.Object)
@@ -181,6 +182,21 @@ func patchFileNames(b *compiler.Bundle) map[string][]string {
 		}
 	}
 	return out
+}
+
+// checkFile names the file that describes a patch once applied.
+func checkFile(patchFile string) string {
+	return "checks/" + strings.TrimPrefix(patchFile, "patches/")
+}
+
+func checksDoc(c compiler.Checks) compiler.Checks {
+	if c.Present == nil {
+		c.Present = []compiler.PathValue{}
+	}
+	if c.Absent == nil {
+		c.Absent = [][]any{}
+	}
+	return c
 }
 
 // stepName is the step's ID without its hop.

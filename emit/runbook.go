@@ -67,7 +67,9 @@ func runbook(b *compiler.Bundle, names map[string][]string) []byte {
 		switch s.Kind {
 		case compiler.KindPatch:
 			for j, pt := range s.Patches {
-				p("  oc patch %s/%s --type=json -p \"$(cat \"$BUNDLE_DIR/%s\")\"\n", lowerKind(pt.Target.Kind), pt.Target.Name, names[s.ID][j])
+				obj := lowerKind(pt.Target.Kind) + "/" + pt.Target.Name
+				p("  if applied %s %s; then\n    echo \"%s: already applied, skipped\"\n  else\n", obj, checkFile(names[s.ID][j]), obj)
+				p("    oc patch %s --type=json -p \"$(cat \"$BUNDLE_DIR/%s\")\"\n  fi\n", obj, names[s.ID][j])
 			}
 		case compiler.KindCreate:
 			for _, m := range s.Creates {
@@ -127,8 +129,25 @@ func wrap(text string, width int) []string {
 	return lines
 }
 
+// CheckProgram is the jq program that tells whether a live object already
+// shows what a patch leaves behind, given the patch's checks file as $c. A
+// wanted object or array is covered when the live one has at least its keys
+// (the server adds defaults) and exactly its elements.
+const CheckProgram = `def covers($w):
+  if ($w | type) == "object" then
+    type == "object" and (. as $x | [$w | keys[] | . as $k | ($x[$k] | covers($w[$k]))] | all)
+  elif ($w | type) == "array" then
+    type == "array" and length == ($w | length) and (. as $x | [range($w | length) | . as $i | ($x[$i] | covers($w[$i]))] | all)
+  else . == $w end;
+. as $o | $c[0] as $c
+| ([$c.present[] | . as {path: $p, value: $v} | ($o | try getpath($p) catch null) | covers($v)] | all)
+  and ([$c.absent[] | . as $p | ($o | try getpath($p) catch null) == null] | all)`
+
 // runbookLib is the driver shared by every runbook.
-const runbookLib = `DRY_RUN=0
+const runbookLib = `# The jq program below is jq, not shell: its $ names are jq variables.
+# shellcheck disable=SC2016
+APPLIED_JQ='` + CheckProgram + `'
+DRY_RUN=0
 LIST=0
 FROM_STEP=
 ONLY_STEP=
@@ -171,6 +190,14 @@ step_index() {
     fi
   done
   fail "no step $1; see $0 --list"
+}
+
+# applied OBJECT CHECKFILE holds when the live object already shows what the
+# patch leaves behind (checks/*.json), so that a patch is never applied twice.
+applied() {
+  local live
+  live=$(oc get "$1" -o json) || return 1
+  printf '%s' "$live" | jq -e --slurpfile c "$BUNDLE_DIR/$2" "$APPLIED_JQ" >/dev/null
 }
 
 is_done() {

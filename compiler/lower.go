@@ -486,7 +486,10 @@ func (l *lowering) lowerEnv(step *Step, obj *object, p *patcher, e ruleEnv) {
 }
 
 // appendPinned appends to an array, first pinning its current last element
-// by name so that the patch, applied a second time, is refused whole.
+// by name, so that the patch applies only to an array that ends as it did
+// when the patch was reviewed. It does not make the patch idempotent: a
+// second application appends again. The runbook guards against that with
+// the patch's checks (see Patch.Checks).
 func (l *lowering) appendPinned(p *patcher, base string, arr []any, v any) {
 	if !p.pinnedEnd[base] && len(arr) > 0 {
 		last := len(arr) - 1

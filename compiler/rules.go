@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -145,6 +146,15 @@ func loadModules() ([]module, error) {
 	return out, nil
 }
 
+// given reports whether an optional expression was written.
+func given(e hcl.Expression) bool {
+	if e == nil {
+		return false
+	}
+	v, diags := e.Value(nil)
+	return diags.HasErrors() || !v.IsNull()
+}
+
 // check validates what gohcl cannot: kinds and names.
 func (m module) check() error {
 	seen := map[string]bool{}
@@ -162,6 +172,23 @@ func (m module) check() error {
 		}
 		if s.Section == "" {
 			return fmt.Errorf("step %q: no section", s.Name)
+		}
+		// Each word belongs to the kinds whose runbook code carries it out.
+		words := []struct {
+			word  string
+			used  bool
+			kinds []Kind
+		}{
+			{"patch", len(s.Patches) > 0, []Kind{KindPatch}},
+			{"delete", len(s.Deletes) > 0, []Kind{KindDelete}},
+			{"rollout", given(s.Rollout), []Kind{KindWait}},
+			{"instructions", given(s.Instructions), []Kind{KindManual}},
+			{"run", given(s.Run), []Kind{KindBackup, KindShell, KindVerify}},
+		}
+		for _, w := range words {
+			if w.used && !slices.Contains(w.kinds, Kind(s.Kind)) {
+				return fmt.Errorf("step %q: %s does nothing in a %s step", s.Name, w.word, s.Kind)
+			}
 		}
 		for _, p := range s.Patches {
 			for _, e := range p.Env {

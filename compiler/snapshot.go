@@ -141,8 +141,14 @@ func (s *Snapshot) readFile(path, defaultNamespace string, seen map[key]hcl.Rang
 		}
 		v, err := nodeValue(root)
 		if err != nil {
+			at := root
+			var ne nodeError
+			if errors.As(err, &ne) {
+				at = ne.node
+			}
 			return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid snapshot document",
-				Detail: fmt.Sprintf("Document %d of %s: %v.", doc, path, err), Subject: rangePtr(nodeRange(path, root))})
+				Detail:  fmt.Sprintf("Document %d of %s: %v. Give the output of `oc get -o yaml` or `-o json` unchanged.", doc, path, err),
+				Subject: rangePtr(nodeRange(path, at))})
 		}
 		obj, ok := v.(map[string]any)
 		if !ok {
@@ -308,7 +314,7 @@ func nodeValue(n *yaml.Node) (any, error) {
 
 func nodeValueDepth(n *yaml.Node, depth int) (any, error) {
 	if depth > 100 {
-		return nil, fmt.Errorf("line %d: nested more than 100 levels deep", n.Line)
+		return nil, nodeError{n, "nested more than 100 levels deep"}
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
@@ -317,19 +323,19 @@ func nodeValueDepth(n *yaml.Node, depth int) (any, error) {
 		}
 		return nodeValueDepth(n.Content[0], depth+1)
 	case yaml.AliasNode:
-		return nil, fmt.Errorf("line %d: YAML aliases are not used by oc exports", n.Line)
+		return nil, nodeError{n, "YAML aliases are not used by oc exports"}
 	case yaml.MappingNode:
 		out := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			kn := n.Content[i]
 			if kn.Kind != yaml.ScalarNode {
-				return nil, fmt.Errorf("line %d: a mapping key must be a string", kn.Line)
+				return nil, nodeError{kn, "a mapping key must be a string"}
 			}
 			if kn.Tag == "!!merge" {
-				return nil, fmt.Errorf("line %d: YAML merge keys are not used by oc exports", kn.Line)
+				return nil, nodeError{kn, "YAML merge keys are not used by oc exports"}
 			}
 			if _, dup := out[kn.Value]; dup {
-				return nil, fmt.Errorf("line %d: key %q appears twice in one mapping", kn.Line, kn.Value)
+				return nil, nodeError{kn, fmt.Sprintf("key %q appears twice in one mapping", kn.Value)}
 			}
 			v, err := nodeValueDepth(n.Content[i+1], depth+1)
 			if err != nil {
@@ -355,7 +361,7 @@ func nodeValueDepth(n *yaml.Node, depth int) (any, error) {
 	case "!!bool":
 		var b bool
 		if err := n.Decode(&b); err != nil {
-			return nil, fmt.Errorf("line %d: %v", n.Line, err)
+			return nil, nodeError{n, err.Error()}
 		}
 		return b, nil
 	case "!!int", "!!float":
@@ -363,7 +369,7 @@ func nodeValueDepth(n *yaml.Node, depth int) (any, error) {
 		if err != nil {
 			var i int64
 			if err := n.Decode(&i); err != nil {
-				return nil, fmt.Errorf("line %d: %q is not a number", n.Line, n.Value)
+				return nil, nodeError{n, fmt.Sprintf("%q is not a number", n.Value)}
 			}
 			f = float64(i)
 		}
@@ -371,6 +377,14 @@ func nodeValueDepth(n *yaml.Node, depth int) (any, error) {
 	}
 	return n.Value, nil
 }
+
+// nodeError is a value oc would never write, at a node.
+type nodeError struct {
+	node *yaml.Node
+	msg  string
+}
+
+func (e nodeError) Error() string { return fmt.Sprintf("line %d: %s", e.node.Line, e.msg) }
 
 func yamlErrorLine(err error) int {
 	msg := err.Error()

@@ -1,0 +1,249 @@
+package compiler_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"sigs.k8s.io/yaml"
+
+	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc/internal/testenv"
+	"github.com/ampc/ampc/plan"
+)
+
+func parse(t *testing.T, body string) *plan.Plan {
+	t.Helper()
+	p, _, diags := plan.Parse("plan.hcl", []byte(body))
+	if diags.HasErrors() {
+		t.Fatalf("plan: %s", diags.Error())
+	}
+	return p
+}
+
+func planFor(db string, s3 bool) string {
+	s3s := "false"
+	if s3 {
+		s3s = "true"
+	}
+	return `install {
+  namespace       = "3scale"
+  deployment      = "template"
+  from            = "2.7"
+  to              = "2.8"
+  system_database = "` + db + `"
+  s3              = ` + s3s + `
+}
+`
+}
+
+func stepIDs(b *compiler.Bundle) map[string]compiler.Step {
+	out := map[string]compiler.Step{}
+	for _, s := range b.Steps {
+		out[s.ID] = s
+	}
+	return out
+}
+
+func TestRuleModulesLoad(t *testing.T) {
+	hops, err := compiler.Hops()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hops) == 0 || hops[0].Name() != "2.7-2.8" {
+		t.Fatalf("hops = %v", hops)
+	}
+}
+
+func TestBranches(t *testing.T) {
+	for _, tc := range []struct {
+		db      string
+		s3      bool
+		want    []string
+		notWant []string
+	}{
+		{"mysql", false, []string{"2.7-2.8/image-amp-system", "2.7-2.8/image-system-mysql"}, []string{"2.7-2.8/s3-aws-auth", "2.7-2.8/image-system-postgresql", "2.7-2.8/image-amp-system-oracle"}},
+		{"mysql", true, []string{"2.7-2.8/s3-aws-auth", "2.7-2.8/s3-prehook-env", "2.7-2.8/s3-system-app-env", "2.7-2.8/s3-sidekiq-env", "2.7-2.8/s3-system-environment"}, nil},
+		{"postgresql", false, []string{"2.7-2.8/image-system-postgresql", "2.7-2.8/wait-system-postgresql"}, []string{"2.7-2.8/image-system-mysql"}},
+		{"oracle", false, []string{"2.7-2.8/image-amp-system-oracle"}, []string{"2.7-2.8/image-amp-system", "2.7-2.8/image-system-mysql", "2.7-2.8/image-system-postgresql"}},
+	} {
+		b, diags := compiler.Compile(parse(t, planFor(tc.db, tc.s3)), nil)
+		if diags.HasErrors() {
+			t.Fatalf("%s: %s", tc.db, diags.Error())
+		}
+		ids := stepIDs(b)
+		for _, id := range tc.want {
+			if _, ok := ids[id]; !ok {
+				t.Errorf("%s s3=%v: no step %s", tc.db, tc.s3, id)
+			}
+		}
+		for _, id := range tc.notWant {
+			if _, ok := ids[id]; ok {
+				t.Errorf("%s s3=%v: unexpected step %s", tc.db, tc.s3, id)
+			}
+		}
+		for _, s := range b.Steps {
+			if !strings.HasPrefix(s.Source, "000_fb66213bb7713c41.txt 1.2.") {
+				t.Errorf("step %s has source %q", s.ID, s.Source)
+			}
+		}
+		if tc.db == "oracle" && !strings.Contains(ids["2.7-2.8/backup"].Run, "system-app system-memcache system-redis") {
+			t.Errorf("oracle backup lists a database DeploymentConfig:\n%s", ids["2.7-2.8/backup"].Run)
+		}
+	}
+}
+
+func TestUnsupportedHop(t *testing.T) {
+	for _, body := range []string{
+		strings.Replace(planFor("mysql", false), `from            = "2.7"`, `from            = "2.5"`, 1),
+		strings.Replace(planFor("mysql", false), `to              = "2.8"`, `to              = "2.9"`, 1),
+	} {
+		_, diags := compiler.Compile(parse(t, body), nil)
+		if !diags.HasErrors() || diags[0].Summary != "Unsupported hop" || !strings.Contains(diags[0].Detail, "2.7 → 2.8 (template)") {
+			t.Errorf("diags = %v", diags)
+		}
+		if diags[0].Subject == nil || diags[0].Subject.Filename != "plan.hcl" {
+			t.Errorf("diagnostic does not point into the plan: %v", diags[0].Subject)
+		}
+	}
+}
+
+// editFixture writes a copy of a fixture with one object changed.
+func editFixture(t *testing.T, fixture string, edit func(obj map[string]any) bool) string {
+	t.Helper()
+	src, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list map[string]any
+	if err := yaml.Unmarshal(src, &list); err != nil {
+		t.Fatal(err)
+	}
+	var kept []any
+	for _, it := range list["items"].([]any) {
+		if edit(it.(map[string]any)) {
+			kept = append(kept, it)
+		}
+	}
+	list["items"] = kept
+	out, err := yaml.Marshal(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "snapshot.yaml")
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func compileSnapshot(t *testing.T, body, snapshot string) hcl.Diagnostics {
+	t.Helper()
+	p := parse(t, body)
+	snap, diags := compiler.ReadSnapshot(snapshot, p.Install.Namespace)
+	if diags.HasErrors() {
+		t.Fatalf("snapshot: %s", diags.Error())
+	}
+	_, diags = compiler.Compile(p, snap)
+	return diags
+}
+
+func TestPreconditionAlreadyMoved(t *testing.T) {
+	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")
+	snapshot := editFixture(t, fixture, func(obj map[string]any) bool {
+		meta := obj["metadata"].(map[string]any)
+		if obj["kind"] == "DeploymentConfig" && meta["name"] == "system-sidekiq" {
+			c := obj["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any)[0].(map[string]any)
+			for _, e := range c["env"].([]any) {
+				e := e.(map[string]any)
+				if e["name"] == "SMTP_PORT" {
+					e["valueFrom"] = map[string]any{"secretKeyRef": map[string]any{"name": "system-smtp", "key": "port"}}
+				}
+			}
+		}
+		return true
+	})
+	diags := compileSnapshot(t, planFor("mysql", false), snapshot)
+	if len(diags) != 1 {
+		t.Fatalf("want one diagnostic, got %v", diags)
+	}
+	d := diags[0]
+	if d.Summary != "Precondition failed" || !strings.Contains(d.Detail, "SMTP_PORT of container system-sidekiq already reads secret system-smtp key port") || !strings.Contains(d.Detail, "2.7-2.8/sidekiq-env") {
+		t.Errorf("diagnostic = %s: %s", d.Summary, d.Detail)
+	}
+	lines := strings.Split(string(mustRead(t, snapshot)), "\n")
+	if d.Subject == nil || d.Subject.Filename != snapshot || d.Subject.Start.Line < 2 {
+		t.Fatalf("subject = %v", d.Subject)
+	}
+	window := strings.Join(lines[d.Subject.Start.Line-1:min(len(lines), d.Subject.Start.Line+400)], "\n")
+	if !strings.Contains(window, "name: system-sidekiq") {
+		t.Errorf("the diagnostic points at line %d, not at dc/system-sidekiq", d.Subject.Start.Line)
+	}
+}
+
+func TestSnapshotMissingObjects(t *testing.T) {
+	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")
+	// A plan that says S3 against a site without it: aws-auth is missing.
+	diags := compileSnapshot(t, planFor("mysql", true), fixture)
+	found := false
+	for _, d := range diags {
+		if d.Summary == "Object missing from snapshot" && strings.Contains(d.Detail, "Secret aws-auth") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no missing aws-auth diagnostic in %v", diags)
+	}
+	// A site with external Redis: no backend-redis or system-redis
+	// DeploymentConfig, so their image streams are not tagged.
+	snapshot := editFixture(t, fixture, func(obj map[string]any) bool {
+		name := obj["metadata"].(map[string]any)["name"]
+		return !(obj["kind"] == "DeploymentConfig" && (name == "backend-redis" || name == "system-redis"))
+	})
+	p := parse(t, planFor("mysql", false))
+	snap, d := compiler.ReadSnapshot(snapshot, "3scale")
+	if d.HasErrors() {
+		t.Fatal(d.Error())
+	}
+	b, d := compiler.Compile(p, snap)
+	if d.HasErrors() {
+		t.Fatal(d.Error())
+	}
+	ids := stepIDs(b)
+	for _, id := range []string{"2.7-2.8/image-backend-redis", "2.7-2.8/image-system-redis", "2.7-2.8/wait-backend-redis"} {
+		if _, ok := ids[id]; ok {
+			t.Errorf("step %s runs on a site without that DeploymentConfig", id)
+		}
+	}
+	if _, ok := ids["2.7-2.8/image-system-mysql"]; !ok {
+		t.Error("system-mysql is not tagged")
+	}
+}
+
+func TestSnapshotSecretsStripped(t *testing.T) {
+	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")
+	snap, diags := compiler.ReadSnapshot(fixture, "3scale")
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	if snap.Len() < 50 {
+		t.Errorf("snapshot has %d objects", snap.Len())
+	}
+	if n := len(snap.Sensitive()); n < 10 {
+		t.Errorf("%d sensitive values", n)
+	}
+	if sensitive := strings.Join(snap.Sensitive(), "\n"); !strings.Contains(sensitive, "mysql2://root:") {
+		t.Error("the system-database URL is not among the sensitive values")
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,0 +1,78 @@
+package compiler_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/ampc/ampc/compiler"
+)
+
+func readSnapshotText(t testing.TB, text string) (*compiler.Snapshot, string, hcl.Diagnostics) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "snap.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, diags := compiler.ReadSnapshot(path, "3scale")
+	return s, path, diags
+}
+
+func TestSnapshotForms(t *testing.T) {
+	multi := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: b\n"
+	s, _, diags := readSnapshotText(t, multi)
+	if diags.HasErrors() || s.Len() != 2 {
+		t.Fatalf("multi-document: %v", diags)
+	}
+	js := `{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"k": "c2VjcmV0LXZhbHVlLTEyMw=="}}`
+	s, _, diags = readSnapshotText(t, js)
+	if diags.HasErrors() || s.Len() != 1 || strings.Join(s.Sensitive(), ",") != "secret-value-123" {
+		t.Fatalf("json secret: %v", diags)
+	}
+}
+
+func TestSnapshotErrors(t *testing.T) {
+	for _, tc := range []struct {
+		text, summary string
+		line          int
+	}{
+		{"kind: [\n", "Snapshot is not YAML", 1},
+		{"apiVersion: v1\nkind: List\n", "List without items", 1},
+		{"apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  metadata:\n    name: x\n", "Object without kind", 4},
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n", "Duplicate object", 6},
+		{"apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  k: '%%%'\n", "Undecodable Secret data", 1},
+		{"- 1\n- 2\n", "Snapshot document is not an object", 1},
+		{"a: 1\na: 2\n", "Invalid snapshot document", 2},
+		{"", "Empty snapshot", 1},
+	} {
+		_, path, diags := readSnapshotText(t, tc.text)
+		if !diags.HasErrors() {
+			t.Errorf("%q: accepted", tc.text)
+			continue
+		}
+		d := diags[0]
+		if d.Summary != tc.summary || d.Subject == nil || d.Subject.Filename != path || d.Subject.Start.Line != tc.line {
+			t.Errorf("%q: got %q at %v, want %q at line %d", tc.text, d.Summary, d.Subject, tc.summary, tc.line)
+		}
+	}
+}
+
+func FuzzReadSnapshot(f *testing.F) {
+	f.Add("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: s\n  data:\n    k: YWJjZGVmZ2hpamts\n")
+	f.Add("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n{}\n")
+	f.Add("kind: [\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		s, _, diags := readSnapshotText(t, text)
+		if !diags.HasErrors() && s == nil {
+			t.Fatal("no snapshot and no error")
+		}
+		for _, d := range diags {
+			if d.Subject == nil {
+				t.Fatalf("diagnostic without position: %s", d.Summary)
+			}
+		}
+	})
+}

@@ -1,0 +1,14 @@
+install {
+  namespace       = "3scale"
+  deployment      = "template"
+  from            = "2.7"
+  to              = "2.8"
+  system_database = "mysql"
+}
+install { # ERROR: Duplicate install block
+  namespace       = "3scale"
+  deployment      = "template"
+  from            = "2.7"
+  to              = "2.8"
+  system_database = "mysql"
+}

@@ -140,7 +140,7 @@ func unsupportedHop(p *plan.Plan, mods []module, at plan.Version) *hcl.Diagnosti
 	for _, h := range hops {
 		list = append(list, fmt.Sprintf("  %s → %s (%s)", h.From, h.To, h.Deployment))
 	}
-	what := fmt.Sprintf("No rule module upgrades a %s-based install from %s", in.Deployment, at)
+	what := fmt.Sprintf("No rule module upgrades the %s-based install from %s", in.Deployment, at)
 	subject := in.Ranges["from"]
 	if at != in.From {
 		what += fmt.Sprintf(" (reached on the way from %s to %s)", in.From, in.To)

@@ -35,6 +35,14 @@ func (b bug) Error() string { return "this is a bug in ampc: " + b.msg }
 
 func bugf(format string, args ...any) { panic(bug{fmt.Sprintf(format, args...)}) }
 
+// shapeError is an object whose fields do not have the types a rule
+// assumes (spec.tags a string, a hook that is a list). Lowering raises it
+// while computing a patch; on a snapshot it becomes the user's diagnostic,
+// on the standard layout a bug.
+type shapeError struct{ msg string }
+
+func shapef(format string, args ...any) { panic(shapeError{fmt.Sprintf(format, args...)}) }
+
 func (l *lowering) evalContext(m module, hop Hop) *hcl.EvalContext {
 	in := l.plan.Install
 	ctx := &hcl.EvalContext{
@@ -261,7 +269,7 @@ func (p *patcher) emit(ops ...Op) {
 		}
 		out, err := patch.Apply(doc)
 		if err != nil {
-			bugf("op %s does not apply to the model: %v", raw, err)
+			shapef("cannot %s %s", o.Op, o.Path)
 		}
 		var next any
 		if err := json.Unmarshal(out, &next); err != nil {
@@ -282,7 +290,7 @@ func (p *patcher) resolve(o Op) string {
 	arr, _ := lookup(p.doc, parent)
 	a, ok := arr.([]any)
 	if !ok {
-		bugf("append to %s, which is not an array", parent)
+		shapef("%s is not an array", parent)
 	}
 	return fmt.Sprintf("%s/%d", parent, len(a))
 }
@@ -394,7 +402,20 @@ func indexByName(arr []any, name string) int {
 	return -1
 }
 
-func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *Step, obj *object, rp rulePatch) (Patch, bool) {
+func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *Step, obj *object, rp rulePatch) (patch Patch, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			se, isShape := r.(shapeError)
+			if !isShape {
+				panic(r)
+			}
+			if !l.model.snapshot {
+				bugf("step %s: the standard layout is malformed: %s", step.ID, se.msg)
+			}
+			l.precondition(step, obj, "its fields are not shaped as the step expects (%s)", se.msg)
+			patch, ok = Patch{}, false
+		}
+	}()
 	before := deepCopy(obj.doc)
 	p := &patcher{doc: deepCopy(obj.doc), pinnedEnd: map[string]bool{}}
 	failed := len(l.diags)
@@ -570,7 +591,7 @@ func (l *lowering) lowerSet(m module, ctx *hcl.EvalContext, step *Step, obj *obj
 		}
 		if pv, ok := lookup(p.doc, parent); ok {
 			if _, isMap := pv.(map[string]any); !isMap {
-				bugf("step %s: set %s goes through a non-object", step.ID, s.Path)
+				shapef("%s is not an object", parent)
 			}
 			v := want
 			for i := len(segs) - 1; i > n; i-- {

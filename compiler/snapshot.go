@@ -33,7 +33,13 @@ type Snapshot struct {
 	Files map[string]*hcl.File
 
 	objects   []snapshotObject
-	sensitive map[string]bool
+	sensitive map[string]origin // each value with the Secret it came from
+}
+
+// origin names where a sensitive value was read.
+type origin struct {
+	at   hcl.Range
+	what string // "Secret NAME key KEY"
 }
 
 type snapshotObject struct {
@@ -46,7 +52,7 @@ type snapshotObject struct {
 // multi-document streams. Objects without a namespace are placed in
 // defaultNamespace.
 func ReadSnapshot(path, defaultNamespace string) (*Snapshot, hcl.Diagnostics) {
-	s := &Snapshot{Path: path, Files: map[string]*hcl.File{}, sensitive: map[string]bool{}}
+	s := &Snapshot{Path: path, Files: map[string]*hcl.File{}, sensitive: map[string]origin{}}
 	files, err := snapshotFiles(path)
 	if err != nil {
 		return nil, hcl.Diagnostics{fileDiag(path, "Cannot read snapshot", err.Error()+". Give --snapshot a file or a directory of YAML or JSON exports.")}
@@ -99,10 +105,39 @@ func fileDiag(path, summary, detail string) *hcl.Diagnostic {
 		Subject: &hcl.Range{Filename: path, Start: start, End: start}}
 }
 
-func nodeRange(file string, n *yaml.Node) hcl.Range {
-	start := hcl.Pos{Line: n.Line, Column: n.Column}
-	return hcl.Range{Filename: file, Start: start, End: hcl.Pos{Line: n.Line, Column: n.Column + 1}}
+// source is one snapshot file, for turning YAML lines and columns into
+// ranges with byte offsets (which the diagnostic printer needs for snippets).
+type source struct {
+	path   string
+	starts []int // byte offset of each line
 }
+
+func newSource(path string, src []byte) *source {
+	s := &source{path: path, starts: []int{0}}
+	for i, b := range src {
+		if b == '\n' {
+			s.starts = append(s.starts, i+1)
+		}
+	}
+	return s
+}
+
+func (s *source) rangeAt(line, col int) hcl.Range {
+	if line < 1 {
+		line = 1
+	}
+	if line > len(s.starts) {
+		line = len(s.starts)
+	}
+	if col < 1 {
+		col = 1
+	}
+	off := s.starts[line-1] + col - 1
+	start := hcl.Pos{Line: line, Column: col, Byte: off}
+	return hcl.Range{Filename: s.path, Start: start, End: hcl.Pos{Line: line, Column: col + 1, Byte: off + 1}}
+}
+
+func (s *source) node(n *yaml.Node) hcl.Range { return s.rangeAt(n.Line, n.Column) }
 
 func (s *Snapshot) readFile(path, defaultNamespace string, seen map[key]hcl.Range) hcl.Diagnostics {
 	info, err := os.Stat(path)
@@ -117,6 +152,7 @@ func (s *Snapshot) readFile(path, defaultNamespace string, seen map[key]hcl.Rang
 		return hcl.Diagnostics{fileDiag(path, "Cannot read snapshot", err.Error())}
 	}
 	s.Files[path] = &hcl.File{Bytes: src}
+	at := newSource(path, src)
 	var diags hcl.Diagnostics
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	for doc := 1; ; doc++ {
@@ -128,7 +164,7 @@ func (s *Snapshot) readFile(path, defaultNamespace string, seen map[key]hcl.Rang
 		if err != nil {
 			d := fileDiag(path, "Snapshot is not YAML", fmt.Sprintf("Document %d of %s does not parse: %v. Give the output of `oc get -o yaml` or `-o json` unchanged.", doc, path, err))
 			if line := yamlErrorLine(err); line > 0 {
-				d.Subject.Start.Line, d.Subject.End.Line = line, line
+				d.Subject = rangePtr(at.rangeAt(line, 1))
 			}
 			return append(diags, d)
 		}
@@ -141,20 +177,20 @@ func (s *Snapshot) readFile(path, defaultNamespace string, seen map[key]hcl.Rang
 		}
 		v, err := nodeValue(root)
 		if err != nil {
-			at := root
+			bad := root
 			var ne nodeError
 			if errors.As(err, &ne) {
-				at = ne.node
+				bad = ne.node
 			}
 			return append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Invalid snapshot document",
 				Detail:  fmt.Sprintf("Document %d of %s: %v. Give the output of `oc get -o yaml` or `-o json` unchanged.", doc, path, err),
-				Subject: rangePtr(nodeRange(path, at))})
+				Subject: rangePtr(at.node(bad))})
 		}
 		obj, ok := v.(map[string]any)
 		if !ok {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Snapshot document is not an object",
 				Detail:  fmt.Sprintf("Document %d of %s is a %s; a snapshot document is a Kubernetes object or a List of objects.", doc, path, kindName(root)),
-				Subject: rangePtr(nodeRange(path, root))})
+				Subject: rangePtr(at.node(root))})
 			continue
 		}
 		if kind, _ := obj["kind"].(string); strings.HasSuffix(kind, "List") {
@@ -162,20 +198,20 @@ func (s *Snapshot) readFile(path, defaultNamespace string, seen map[key]hcl.Rang
 			if !ok {
 				diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "List without items",
 					Detail:  fmt.Sprintf("Document %d of %s is a %s without an items array. Export with `oc get -o yaml KIND ...` and give its output unchanged.", doc, path, kind),
-					Subject: rangePtr(nodeRange(path, root))})
+					Subject: rangePtr(at.node(root))})
 				continue
 			}
 			itemNodes := mappingValue(root, "items")
 			for i, it := range items {
-				r := nodeRange(path, root)
+				r := at.node(root)
 				if itemNodes != nil && i < len(itemNodes.Content) {
-					r = nodeRange(path, itemNodes.Content[i])
+					r = at.node(itemNodes.Content[i])
 				}
 				diags = append(diags, s.add(it, r, doc, defaultNamespace, seen)...)
 			}
 			continue
 		}
-		diags = append(diags, s.add(obj, nodeRange(path, root), doc, defaultNamespace, seen)...)
+		diags = append(diags, s.add(obj, at.node(root), doc, defaultNamespace, seen)...)
 	}
 	return diags
 }
@@ -212,7 +248,7 @@ func (s *Snapshot) add(v any, at hcl.Range, doc int, defaultNamespace string, se
 	}
 	seen[k] = at
 	if kind == "Secret" {
-		if err := s.stripSecret(obj); err != nil {
+		if err := s.stripSecret(obj, at); err != nil {
 			return bad("Undecodable Secret data", fmt.Sprintf("Secret %s: %v. Give the Secret as `oc get -o yaml` writes it.", name, err))
 		}
 	}
@@ -222,11 +258,14 @@ func (s *Snapshot) add(v any, at hcl.Range, doc int, defaultNamespace string, se
 
 // stripSecret keeps a Secret's keys and drops its values, remembering the
 // decoded values as sensitive text.
-func (s *Snapshot) stripSecret(obj map[string]any) error {
-	remember := func(v string) {
+func (s *Snapshot) stripSecret(obj map[string]any, at hcl.Range) error {
+	name, _ := obj["metadata"].(map[string]any)["name"].(string)
+	remember := func(v, key string) {
 		for _, line := range append([]string{v}, strings.Split(v, "\n")...) {
 			if line = strings.TrimSpace(line); len(line) >= minSensitive {
-				s.sensitive[line] = true
+				if _, seen := s.sensitive[line]; !seen {
+					s.sensitive[line] = origin{at: at, what: fmt.Sprintf("Secret %s key %s", name, key)}
+				}
 			}
 		}
 	}
@@ -237,21 +276,21 @@ func (s *Snapshot) stripSecret(obj map[string]any) error {
 			if err != nil {
 				return fmt.Errorf("the value of key %q is not base64", k)
 			}
-			remember(string(dec))
+			remember(string(dec), k)
 			data[k] = ""
 		}
 	}
 	if data, ok := obj["stringData"].(map[string]any); ok {
 		for k, v := range data {
 			str, _ := v.(string)
-			remember(str)
+			remember(str, k)
 			data[k] = ""
 		}
 	}
 	if meta, ok := obj["metadata"].(map[string]any); ok {
 		if ann, ok := meta["annotations"].(map[string]any); ok {
 			if last, ok := ann["kubectl.kubernetes.io/last-applied-configuration"].(string); ok {
-				remember(last)
+				remember(last, "(last-applied-configuration)")
 				delete(ann, "kubectl.kubernetes.io/last-applied-configuration")
 			}
 		}
@@ -267,6 +306,12 @@ func (s *Snapshot) Sensitive() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Origin tells which Secret a sensitive value came from, and where it is.
+func (s *Snapshot) Origin(value string) (hcl.Range, string, bool) {
+	o, ok := s.sensitive[value]
+	return o.at, o.what, ok
 }
 
 // Len is the number of objects in the snapshot.

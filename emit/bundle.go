@@ -44,9 +44,17 @@ func Files(b *compiler.Bundle) (map[string][]byte, error) {
 	return files, nil
 }
 
-// ErrSecretInOutput is returned when a Secret value of the snapshot would
-// appear in an emitted file.
-var ErrSecretInOutput = errors.New("a Secret value of the snapshot would appear in the bundle")
+// SecretInOutputError is returned when a Secret value of the snapshot would
+// appear in an emitted file. Value is for the caller to locate the Secret;
+// it must never be printed.
+type SecretInOutputError struct {
+	File  string
+	Value string
+}
+
+func (e *SecretInOutputError) Error() string {
+	return fmt.Sprintf("a Secret value of the snapshot would appear in the bundle (in %s); no bundle was written", e.File)
+}
 
 func checkSensitive(b *compiler.Bundle, files map[string][]byte) error {
 	if len(b.Sensitive) == 0 {
@@ -59,8 +67,13 @@ func checkSensitive(b *compiler.Bundle, files map[string][]byte) error {
 	r := strings.NewReplacer(pairs...)
 	for _, name := range sortedKeys(files) {
 		s := string(files[name])
-		if r.Replace(s) != s {
-			return fmt.Errorf("%w (in %s); no bundle was written", ErrSecretInOutput, name)
+		if r.Replace(s) == s {
+			continue
+		}
+		for _, v := range b.Sensitive {
+			if strings.Contains(s, v) {
+				return &SecretInOutputError{File: name, Value: v}
+			}
 		}
 	}
 	return nil

@@ -115,15 +115,6 @@ func decode(filename string, body hcl.Body) (*Plan, hcl.Diagnostics) {
 			continue
 		}
 		seen[b.Type] = b
-		if len(b.Labels) > 0 {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Unexpected block label",
-				Detail:   fmt.Sprintf("A %s block takes no labels: write %s { … }.", b.Type, b.Type),
-				Subject:  b.LabelRanges[0].Ptr(),
-			})
-			continue
-		}
 		switch b.Type {
 		case "install":
 			install = b
@@ -268,6 +259,14 @@ func crossCheck(p *Plan) hcl.Diagnostics {
 			Summary:  "Operator block on a template-based install",
 			Detail:   `The install block says deployment = "template", so there is no 3scale operator to describe. Remove the operator block, or set deployment = "operator" if the site runs the operator.`,
 			Subject:  p.Operator.DeclRange.Ptr(),
+		})
+	}
+	if p.Externalize != nil && !(in.Deployment == Operated && in.To.String() == "2.16") {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "externalize is ignored",
+			Detail:   "The externalize block chooses where the databases go in the operator-based 2.15 → 2.16 upgrade; this plan is not that upgrade, so the block has no effect. Remove it.",
+			Subject:  p.Externalize.DeclRange.Ptr(),
 		})
 	}
 	if in.S3 && in.Deployment == Operated {

@@ -147,9 +147,17 @@ func compileCmd(args []string, stdout, stderr io.Writer, write bool) int {
 	}
 	rendered, err := emit.Files(bundle)
 	if err != nil {
-		if errors.Is(err, emit.ErrSecretInOutput) {
+		var leak *emit.SecretInOutputError
+		if errors.As(err, &leak) && snap != nil {
+			at, what, _ := snap.Origin(leak.Value)
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Secret value would appear in the bundle",
+				Detail: fmt.Sprintf("The value of %s also appears in %s, which ampc generates, so no bundle was written: Secret values never leave the snapshot. "+
+					"The value is probably a common word (a name, an image, a key); give that Secret a real secret value, or leave it out of the snapshot.", what, leak.File),
+				Subject: &at,
+			})
 			printDiags(stderr, files, diags)
-			fmt.Fprintf(stderr, "ampc %s: %v\n", name, err)
 			return ExitPlan
 		}
 		panic(err)

@@ -67,9 +67,9 @@ func Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diagnostics) {
 		if err != nil {
 			return nil, append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
-				Summary:  "No standard layout for this version",
-				Detail:   fmt.Sprintf("ampc has no model of a standard %s install to compile against. Export the namespace (oc get -o yaml) and compile with --snapshot.", in.From),
-				Subject:  in.Ranges["from"].Ptr(),
+				Summary:  "No standard layout for this site",
+				Detail:   fmt.Sprintf("%v to compile against. Export the namespace (oc get -o yaml) and compile with --snapshot.", err),
+				Subject:  layoutSubject(in),
 			})
 		}
 	}
@@ -175,4 +175,13 @@ func checkNamespace(m *model, snap *Snapshot, ns string) *hcl.Diagnostic {
 		Detail:   fmt.Sprintf("The plan's namespace is %q, but the snapshot holds objects of %s only. Export the plan's namespace, or correct install.namespace.", ns, strings.Join(names, ", ")),
 		Subject:  &hcl.Range{Filename: snap.Path, Start: start, End: start},
 	}
+}
+
+// layoutSubject points a missing-layout diagnostic at installed_at when the
+// plan gives it, else at from.
+func layoutSubject(in plan.Install) *hcl.Range {
+	if r, ok := in.Ranges["installed_at"]; ok {
+		return r.Ptr()
+	}
+	return in.Ranges["from"].Ptr()
 }

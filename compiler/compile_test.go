@@ -52,8 +52,12 @@ func TestRuleModulesLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(hops) == 0 || hops[0].Name() != "2.7-2.8" {
-		t.Fatalf("hops = %v", hops)
+	var names []string
+	for _, h := range hops {
+		names = append(names, h.Name()+"/"+h.Deployment)
+	}
+	if got := strings.Join(names, " "); got != "2.6-2.7/template 2.7-2.8/template" {
+		t.Fatalf("hops = %s", got)
 	}
 }
 
@@ -246,4 +250,37 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func TestLayoutHistory(t *testing.T) {
+	body := strings.Replace(planFor("mysql", false), `  s3 `, `  installed_at    = "2.5"
+  s3 `, 1)
+	_, diags := compiler.Compile(parse(t, body), nil)
+	if !diags.HasErrors() || diags[0].Summary != "No standard layout for this site" || !strings.Contains(diags[0].Detail, "installed at 2.5 and upgraded to 2.7") {
+		t.Fatalf("diags = %v", diags)
+	}
+	if diags[0].Subject.Start.Line != 7 {
+		t.Errorf("the diagnostic points at line %d, not at installed_at", diags[0].Subject.Start.Line)
+	}
+	// Installed at 2.6 and upgraded by hand to 2.7: system-app has a literal
+	// AMP_RELEASE, which the 2.7 → 2.8 hop turns back into a reference.
+	body = strings.Replace(planFor("mysql", false), `  s3 `, `  installed_at    = "2.6"
+  s3 `, 1)
+	b, diags := compiler.Compile(parse(t, body), nil)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	s := stepIDs(b)["2.7-2.8/amp-release-env"]
+	if len(s.Patches) != 1 {
+		t.Fatalf("amp-release-env: %d patches", len(s.Patches))
+	}
+	replaced := 0
+	for _, op := range s.Patches[0].Ops {
+		if op.Op == "replace" {
+			replaced++
+		}
+	}
+	if replaced != 3 {
+		t.Errorf("amp-release-env replaces %d env vars, want the 3 containers' AMP_RELEASE", replaced)
+	}
 }

@@ -13,7 +13,7 @@ import (
 // amp-s3.yml at each version's GA tag). It is used when a plan is compiled
 // without --snapshot. Objects carry only the fields rules read or change.
 
-// layoutEnv27 is the env of every system container of the 2.7 template
+// layoutEnv27 is the env of every system container of the 2.6 and 2.7 templates
 // (system-app's system-master, system-provider and system-developer, the
 // system-app pre-hook pod, and system-sidekiq), in template order. Each entry
 // is "NAME cm CONFIGMAP KEY", "NAME secret SECRET KEY" or "NAME = VALUE".
@@ -118,8 +118,24 @@ var layoutImageStreams27 = []string{
 // version. It reports an error when ampc has no layout for that version.
 func standardLayout(p *plan.Plan) (*model, error) {
 	in := p.Install
-	if in.From.String() != "2.7" {
-		return nil, fmt.Errorf("no standard layout for %s", in.From)
+	version := in.From.String()
+	// 2.6 and 2.7 share their env lists and ConfigMap keys (amp.yml and
+	// amp-s3.yml at 2.6.0.GA and 2.7.0.GA); they differ in image tags and
+	// AMP_RELEASE, which follow the version.
+	if version != "2.6" && version != "2.7" {
+		return nil, fmt.Errorf("ampc has no model of a standard %s install", version)
+	}
+	// A site upgraded by hand from 2.6 to 2.7 followed the 2.6 → 2.7 guide's
+	// `oc set env dc/system-app AMP_RELEASE=2.7`, which leaves a literal in
+	// every system-app container. Older histories reorder env lists (the
+	// 2.5 → 2.6 guide appends); only a snapshot knows them.
+	literalRelease := false
+	switch {
+	case in.InstalledAt == in.From:
+	case version == "2.7" && in.InstalledAt.String() == "2.6":
+		literalRelease = true
+	default:
+		return nil, fmt.Errorf("ampc has no model of a site installed at %s and upgraded to %s", in.InstalledAt, version)
 	}
 	m := newModel(false)
 	ns := in.Namespace
@@ -146,7 +162,11 @@ func standardLayout(p *plan.Plan) (*model, error) {
 		case "system-app", "system-sidekiq":
 			spec := dc["spec"].(map[string]any)
 			for _, c := range spec["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any) {
-				c.(map[string]any)["env"] = envList(env)
+				list := envList(env)
+				if literalRelease && name == "system-app" {
+					list[0] = map[string]any{"name": "AMP_RELEASE", "value": version}
+				}
+				c.(map[string]any)["env"] = list
 			}
 			if name == "system-app" {
 				spec["strategy"] = map[string]any{
@@ -170,13 +190,13 @@ func standardLayout(p *plan.Plan) (*model, error) {
 		m.put(dc, nil)
 	}
 	for _, name := range streams {
-		m.put(imageStream(ns, name, "2.7"), nil)
+		m.put(imageStream(ns, name, version), nil)
 	}
 	data := map[string]any{}
 	for _, k := range layoutSystemEnvironment27 {
 		data[k] = ""
 	}
-	data["AMP_RELEASE"] = "2.7"
+	data["AMP_RELEASE"] = version
 	if in.S3 {
 		for _, k := range []string{"FILE_UPLOAD_STORAGE", "AWS_BUCKET", "AWS_REGION"} {
 			data[k] = ""

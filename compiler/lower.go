@@ -435,7 +435,13 @@ func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *Step, obj *o
 	for _, t := range rp.Tags {
 		l.lowerTag(step, obj, p, t)
 	}
-	if len(l.diags) > failed || len(p.ops) == 0 {
+	changes := 0
+	for _, o := range p.ops {
+		if o.Op != "test" {
+			changes++
+		}
+	}
+	if len(l.diags) > failed || changes == 0 {
 		return Patch{}, false
 	}
 	// The operations were applied one group at a time; applying them all at
@@ -494,6 +500,8 @@ func (l *lowering) lowerEnv(step *Step, obj *object, p *patcher, e ruleEnv) {
 			arr, _ := cur.([]any)
 			i := indexByName(arr, v.Name)
 			switch {
+			case i >= 0 && reflect.DeepEqual(arr[i], want) && v.AlreadyOK:
+				// Nothing to repair on this site.
 			case i >= 0 && reflect.DeepEqual(arr[i], want):
 				l.precondition(step, obj, "env var %s of %s already reads %s", v.Name, where, describeSource(want))
 			case i >= 0:

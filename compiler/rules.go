@@ -88,6 +88,9 @@ type ruleVar struct {
 	Key       string  `hcl:"key,optional"`
 	Optional  bool    `hcl:"optional,optional"`
 	Value     *string `hcl:"value,optional"`
+	// AlreadyOK makes an env var that already reads this source a no-op
+	// instead of a failed precondition: for repairs that only some sites need.
+	AlreadyOK bool `hcl:"already_ok,optional"`
 }
 
 type ruleSet struct {

@@ -361,41 +361,161 @@ func checkUpgraded(t *testing.T, objects map[string]map[string]any, s3 bool, db 
 	}
 }
 
+type fixtureCase struct {
+	fixture     string
+	from, to    string
+	s3          bool
+	installedAt string
+	// edit changes the fixture's objects into the site's, when the site is
+	// not a fresh install.
+	edit func(objects map[string]map[string]any)
+}
+
+// literalRelease turns system-app's AMP_RELEASE into the literal that an
+// earlier guide's `oc set env dc/system-app AMP_RELEASE=VERSION` leaves.
+func literalRelease(version string) func(map[string]map[string]any) {
+	return func(objects map[string]map[string]any) {
+		app := objects["DeploymentConfig/system-app"]
+		for _, c := range get(app, "spec", "template", "spec", "containers").([]any) {
+			for _, e := range c.(map[string]any)["env"].([]any) {
+				e := e.(map[string]any)
+				if e["name"] == "AMP_RELEASE" {
+					delete(e, "valueFrom")
+					e["value"] = version
+				}
+			}
+		}
+	}
+}
+
 func TestFixturesApplyWithKubectl(t *testing.T) {
 	kubectl := testenv.Tool(t, "kubectl")
 	jq := testenv.Tool(t, "jq")
-	for _, tc := range []struct {
-		fixture string
-		s3      bool
-	}{
-		{"templates/2.7-amp.yaml", false},
-		{"templates/2.7-amp-s3.yaml", true},
+	for _, tc := range []fixtureCase{
+		{fixture: "templates/2.7-amp.yaml", from: "2.7", to: "2.8"},
+		{fixture: "templates/2.7-amp-s3.yaml", from: "2.7", to: "2.8", s3: true},
+		{fixture: "templates/2.6-amp.yaml", from: "2.6", to: "2.7"},
+		{fixture: "templates/2.6-amp-s3.yaml", from: "2.6", to: "2.7", s3: true},
+		{fixture: "templates/2.6-amp.yaml", from: "2.6", to: "2.8"},
+		{fixture: "templates/2.6-amp-s3.yaml", from: "2.6", to: "2.8", s3: true},
+		{fixture: "templates/2.7-amp.yaml", from: "2.7", to: "2.8", installedAt: "2.6", edit: literalRelease("2.7")},
 	} {
 		fixture := testenv.Shared(t, "fixtures/"+tc.fixture)
+		installedAt := ""
+		if tc.installedAt != "" {
+			installedAt = fmt.Sprintf("  installed_at    = %q\n", tc.installedAt)
+		}
 		planPath := writePlan(t, fmt.Sprintf(`install {
   namespace       = "3scale"
   deployment      = "template"
-  from            = "2.7"
-  to              = "2.8"
+  from            = %q
+  to              = %q
   system_database = "mysql"
   s3              = %v
-}
-`, tc.s3))
+%s}
+`, tc.from, tc.to, tc.s3, installedAt))
 		for _, withSnapshot := range []bool{false, true} {
-			name := fmt.Sprintf("%s/snapshot=%v", tc.fixture, withSnapshot)
+			name := fmt.Sprintf("%s/%s-%s/installed=%s/snapshot=%v", tc.fixture, tc.from, tc.to, tc.installedAt, withSnapshot)
 			t.Run(name, func(t *testing.T) {
+				objects := fixtureObjects(t, fixture)
 				snap := ""
+				if tc.edit != nil {
+					tc.edit(objects)
+				}
 				if withSnapshot {
 					snap = fixture
+					if tc.edit != nil {
+						snap = writeObjects(t, objects)
+					}
 				}
 				files := compile(t, planPath, snap)
 				dir := writeBundle(t, files)
-				objects := fixtureObjects(t, fixture)
 				applyBundle(t, kubectl, jq, dir, objects)
-				checkUpgraded(t, objects, tc.s3, "mysql")
+				checkRelease(t, objects, tc.to)
+				switch tc.to {
+				case "2.8":
+					checkUpgraded(t, objects, tc.s3, "mysql")
+				case "2.7":
+					checkLikeFixture(t, objects, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml"))
+				}
 				checkKustomizeMatches(t, kubectl, dir, objects, withSnapshot)
 				checkNoSecrets(t, fixture, files)
 			})
+		}
+	}
+}
+
+// writeObjects writes objects as a List, for use as a snapshot.
+func writeObjects(t *testing.T, objects map[string]map[string]any) string {
+	t.Helper()
+	var items []any
+	for _, k := range sortedKeys(objects) {
+		items = append(items, objects[k])
+	}
+	out, err := yaml.Marshal(map[string]any{"apiVersion": "v1", "kind": "List", "items": items})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "snapshot.yaml")
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkRelease asserts that every system-app container resolves AMP_RELEASE
+// through system-environment, and that the ConfigMap holds the target.
+func checkRelease(t *testing.T, objects map[string]map[string]any, to string) {
+	t.Helper()
+	if got := get(objects["ConfigMap/system-environment"], "data", "AMP_RELEASE"); got != to {
+		t.Errorf("system-environment AMP_RELEASE = %v, want %s", got, to)
+	}
+	app := objects["DeploymentConfig/system-app"]
+	for i, c := range get(app, "spec", "template", "spec", "containers").([]any) {
+		env := envOf(t, get(app, "spec", "template", "spec", "containers", i, "env"))
+		want := map[string]any{"name": "system-environment", "key": "AMP_RELEASE"}
+		if got := get(env["AMP_RELEASE"], "valueFrom", "configMapKeyRef"); !reflect.DeepEqual(got, want) || env["AMP_RELEASE"]["value"] != nil {
+			t.Errorf("container %v: AMP_RELEASE = %v, want a reference to system-environment", get(c, "name"), env["AMP_RELEASE"])
+		}
+	}
+}
+
+// checkLikeFixture compares what the 2.6 → 2.7 guide changes with a fresh
+// install of the target version: each image stream's release tag.
+func checkLikeFixture(t *testing.T, objects map[string]map[string]any, target string) {
+	t.Helper()
+	want := fixtureObjects(t, target)
+	for key, obj := range want {
+		if obj["kind"] != "ImageStream" {
+			continue
+		}
+		got, ok := objects[key]
+		if !ok {
+			t.Errorf("%s: missing", key)
+			continue
+		}
+		tags := map[string]any{}
+		for _, tag := range get(got, "spec", "tags").([]any) {
+			name := get(tag, "name").(string)
+			if _, dup := tags[name]; dup {
+				t.Errorf("%s has two tags named %s", key, name)
+			}
+			tags[name] = tag
+		}
+		for _, tag := range get(obj, "spec", "tags").([]any) {
+			name := get(tag, "name").(string)
+			if !reflect.DeepEqual(get(tags[name], "from"), get(tag, "from")) {
+				t.Errorf("%s tag %s: from %v, a fresh install has %v", key, name, get(tags[name], "from"), get(tag, "from"))
+			}
 		}
 	}
 }
@@ -422,7 +542,12 @@ func checkGuard(t *testing.T, jq, work, checkFile string, before, after map[stri
 // compares the rendered objects with the ones kubectl patch produced.
 func checkKustomizeMatches(t *testing.T, kubectl, dir string, objects map[string]map[string]any, exact bool) {
 	t.Helper()
-	out, err := exec.Command(kubectl, "kustomize", filepath.Join(dir, "kustomize", "2.7-2.8")).Output()
+	var pf struct{ Hops []struct{ Name string } }
+	raw, _ := os.ReadFile(filepath.Join(dir, "plan.json"))
+	if err := json.Unmarshal(raw, &pf); err != nil || len(pf.Hops) == 0 {
+		t.Fatalf("plan.json hops: %v", err)
+	}
+	out, err := exec.Command(kubectl, "kustomize", filepath.Join(dir, "kustomize", pf.Hops[len(pf.Hops)-1].Name)).Output()
 	if err != nil {
 		t.Fatalf("kubectl kustomize: %v", err)
 	}

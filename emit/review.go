@@ -52,6 +52,9 @@ func review(b *compiler.Bundle, names map[string][]string) []byte {
 		if s.Guard != "" {
 			p("- skipped when already done: `%s`\n", s.Guard)
 		}
+		if s.Kind == compiler.KindPatch && len(s.Patches) == 0 {
+			p("\nNothing to change on this site: its objects already are as this step leaves them.\n")
+		}
 		for j, pt := range s.Patches {
 			p("\n`%s` on %s `%s`:\n\n", names[s.ID][j], pt.Target.Kind, pt.Target.Name)
 			for _, op := range pt.Ops {

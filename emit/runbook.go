@@ -104,7 +104,7 @@ func runbook(b *compiler.Bundle, names map[string][]string) []byte {
 			}
 		}
 		if s.Guard == "" && s.Run == "" && len(s.Patches)+len(s.Creates)+len(s.Deletes)+len(s.Wait) == 0 && s.Kind != compiler.KindManual {
-			p("  : nothing to do on this site\n")
+			p("  echo \"nothing to do on this site\"\n")
 		}
 		p("}\n")
 	}

@@ -442,6 +442,29 @@ step "amp-release" {
   }
 }
 
+step "amp-release-env" {
+  title   = "Make every system-app container read AMP_RELEASE from system-environment"
+  kind    = "patch"
+  section = "1.2.8"
+  note    = <<-EOT
+    The 2.4 → 2.7 guides set AMP_RELEASE with `oc set env dc/system-app`,
+    which replaces the template's configMapKeyRef with a literal; after this
+    guide updates only the ConfigMap, such a site would still report the old
+    release. Where a container has the literal, ampc restores the reference;
+    a site that reads the ConfigMap already gets no patch.
+  EOT
+  patch "DeploymentConfig" "system-app" {
+    env {
+      containers = ["system-master", "system-provider", "system-developer"]
+      var "AMP_RELEASE" {
+        config_map = "system-environment"
+        key        = "AMP_RELEASE"
+        already_ok = true
+      }
+    }
+  }
+}
+
 # ---------------------------------------------------------------- 1.2.9 images
 
 step "image-amp-system" {

@@ -33,6 +33,7 @@ STEPS=(
   '2.7-2.8/s3-env-verify'
   '2.7-2.8/s3-system-environment'
   '2.7-2.8/amp-release'
+  '2.7-2.8/amp-release-env'
   '2.7-2.8/image-amp-system'
   '2.7-2.8/wait-system'
   '2.7-2.8/image-amp-apicast'
@@ -71,6 +72,7 @@ TITLES=(
   '[verify] Check that every system container reads AWS_* from aws-auth (000_fb66213bb7713c41.txt 1.2.7)'
   '[patch] Remove AWS_BUCKET and AWS_REGION from system-environment (000_fb66213bb7713c41.txt 1.2.7)'
   '[patch] Set AMP_RELEASE to 2.8 in system-environment (000_fb66213bb7713c41.txt 1.2.8)'
+  '[patch] Make every system-app container read AMP_RELEASE from system-environment (000_fb66213bb7713c41.txt 1.2.8)'
   '[patch] Point amp-system at the 2.8 system image (000_fb66213bb7713c41.txt 1.2.9)'
   '[wait] Wait for system-app, system-sphinx and system-sidekiq to redeploy (000_fb66213bb7713c41.txt 1.2.9)'
   '[patch] Point amp-apicast at the 2.8 APIcast image (000_fb66213bb7713c41.txt 1.2.9)'
@@ -481,12 +483,23 @@ step_15() {
   fi
 }
 
+# 2.7-2.8/amp-release-env — Make every system-app container read AMP_RELEASE from system-environment
+# Source: 000_fb66213bb7713c41.txt 1.2.8
+# The 2.4 → 2.7 guides set AMP_RELEASE with `oc set env dc/system-app`,
+# which replaces the template's configMapKeyRef with a literal; after this
+# guide updates only the ConfigMap, such a site would still report the old
+# release. Where a container has the literal, ampc restores the reference; a
+# site that reads the ConfigMap already gets no patch.
+step_16() {
+  echo "nothing to do on this site"
+}
+
 # 2.7-2.8/image-amp-system — Point amp-system at the 2.8 system image
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_16() {
+step_17() {
   if applied imagestream/amp-system checks/010-2.7-2.8-image-amp-system-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
@@ -496,7 +509,7 @@ step_16() {
 
 # 2.7-2.8/wait-system — Wait for system-app, system-sphinx and system-sidekiq to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_17() {
+step_18() {
   oc rollout status dc/system-app --watch --timeout=20m
   oc rollout status dc/system-sphinx --watch --timeout=20m
   oc rollout status dc/system-sidekiq --watch --timeout=20m
@@ -507,7 +520,7 @@ step_17() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_18() {
+step_19() {
   if applied imagestream/amp-apicast checks/011-2.7-2.8-image-amp-apicast-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
@@ -517,7 +530,7 @@ step_18() {
 
 # 2.7-2.8/wait-apicast — Wait for apicast-production and apicast-staging to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_19() {
+step_20() {
   oc rollout status dc/apicast-production --watch --timeout=20m
   oc rollout status dc/apicast-staging --watch --timeout=20m
 }
@@ -527,7 +540,7 @@ step_19() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_20() {
+step_21() {
   if applied imagestream/amp-backend checks/012-2.7-2.8-image-amp-backend-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
@@ -537,7 +550,7 @@ step_20() {
 
 # 2.7-2.8/wait-backend — Wait for backend-listener, backend-worker and backend-cron to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_21() {
+step_22() {
   oc rollout status dc/backend-listener --watch --timeout=20m
   oc rollout status dc/backend-worker --watch --timeout=20m
   oc rollout status dc/backend-cron --watch --timeout=20m
@@ -548,7 +561,7 @@ step_21() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_22() {
+step_23() {
   if applied imagestream/amp-zync checks/013-2.7-2.8-image-amp-zync-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
@@ -558,7 +571,7 @@ step_22() {
 
 # 2.7-2.8/wait-zync — Wait for zync and zync-que to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_23() {
+step_24() {
   oc rollout status dc/zync --watch --timeout=20m
   oc rollout status dc/zync-que --watch --timeout=20m
 }
@@ -568,7 +581,7 @@ step_23() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_24() {
+step_25() {
   if applied imagestream/system-memcached checks/014-2.7-2.8-image-system-memcached-system-memcached.json; then
     echo "imagestream/system-memcached: already applied, skipped"
   else
@@ -578,7 +591,7 @@ step_24() {
 
 # 2.7-2.8/wait-memcache — Wait for system-memcache to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_25() {
+step_26() {
   oc rollout status dc/system-memcache --watch --timeout=20m
 }
 
@@ -587,7 +600,7 @@ step_25() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_26() {
+step_27() {
   if applied imagestream/zync-database-postgresql checks/015-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json; then
     echo "imagestream/zync-database-postgresql: already applied, skipped"
   else
@@ -597,7 +610,7 @@ step_26() {
 
 # 2.7-2.8/wait-zync-database — Wait for zync-database, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_27() {
+step_28() {
   oc rollout status dc/zync-database --watch --timeout=20m
 }
 
@@ -607,7 +620,7 @@ step_27() {
 # appends a second tag named latest with `add /spec/tags/-`, which leaves two
 # latest entries in spec.tags, a duplicate key; ampc replaces the existing
 # latest tag where it stands, pinned by a test of its name.
-step_28() {
+step_29() {
   if applied imagestream/backend-redis checks/016-2.7-2.8-image-backend-redis-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
@@ -617,7 +630,7 @@ step_28() {
 
 # 2.7-2.8/wait-backend-redis — Wait for backend-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.1
-step_29() {
+step_30() {
   oc rollout status dc/backend-redis --watch --timeout=20m
 }
 
@@ -627,7 +640,7 @@ step_29() {
 # a second tag named latest with `add /spec/tags/-`, which leaves two latest
 # entries in spec.tags, a duplicate key; ampc replaces the existing latest tag
 # where it stands, pinned by a test of its name.
-step_30() {
+step_31() {
   if applied imagestream/system-redis checks/017-2.7-2.8-image-system-redis-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
@@ -637,7 +650,7 @@ step_30() {
 
 # 2.7-2.8/wait-system-redis — Wait for system-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.2
-step_31() {
+step_32() {
   oc rollout status dc/system-redis --watch --timeout=20m
 }
 
@@ -647,7 +660,7 @@ step_31() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_32() {
+step_33() {
   if applied imagestream/system-mysql checks/018-2.7-2.8-image-system-mysql-system-mysql.json; then
     echo "imagestream/system-mysql: already applied, skipped"
   else
@@ -657,7 +670,7 @@ step_32() {
 
 # 2.7-2.8/wait-system-mysql — Wait for system-mysql, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.3
-step_33() {
+step_34() {
   oc rollout status dc/system-mysql --watch --timeout=20m
 }
 
@@ -665,7 +678,7 @@ step_33() {
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 # The guide prints each image for a person to read; the runbook prints them
 # and stops when one is not pinned by a digest.
-step_34() {
+step_35() {
   for component in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     oc get dc "$component" >/dev/null 2>&1 || continue
     image=$(oc get dc "$component" -o json | jq -r '.spec.template.spec.containers[0].image')
@@ -681,7 +694,7 @@ step_34() {
 # Source: 000_fb66213bb7713c41.txt 1.2.10
 # Nothing reads the ConfigMap after 1.2.4 to 1.2.6; deleting an absent one is
 # not an error, so a re-run is harmless.
-step_35() {
+step_36() {
   oc delete configmap/smtp --ignore-not-found
 }
 

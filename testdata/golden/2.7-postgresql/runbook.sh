@@ -27,6 +27,7 @@ STEPS=(
   '2.7-2.8/sidekiq-env'
   '2.7-2.8/smtp-env-verify'
   '2.7-2.8/amp-release'
+  '2.7-2.8/amp-release-env'
   '2.7-2.8/image-amp-system'
   '2.7-2.8/wait-system'
   '2.7-2.8/image-amp-apicast'
@@ -59,6 +60,7 @@ TITLES=(
   '[patch] Point the SMTP env of system-sidekiq at system-smtp (000_fb66213bb7713c41.txt 1.2.6)'
   '[verify] Check that every system container reads SMTP_* from system-smtp (000_fb66213bb7713c41.txt 1.2.6)'
   '[patch] Set AMP_RELEASE to 2.8 in system-environment (000_fb66213bb7713c41.txt 1.2.8)'
+  '[patch] Make every system-app container read AMP_RELEASE from system-environment (000_fb66213bb7713c41.txt 1.2.8)'
   '[patch] Point amp-system at the 2.8 system image (000_fb66213bb7713c41.txt 1.2.9)'
   '[wait] Wait for system-app, system-sphinx and system-sidekiq to redeploy (000_fb66213bb7713c41.txt 1.2.9)'
   '[patch] Point amp-apicast at the 2.8 APIcast image (000_fb66213bb7713c41.txt 1.2.9)'
@@ -395,12 +397,23 @@ step_9() {
   fi
 }
 
+# 2.7-2.8/amp-release-env — Make every system-app container read AMP_RELEASE from system-environment
+# Source: 000_fb66213bb7713c41.txt 1.2.8
+# The 2.4 → 2.7 guides set AMP_RELEASE with `oc set env dc/system-app`,
+# which replaces the template's configMapKeyRef with a literal; after this
+# guide updates only the ConfigMap, such a site would still report the old
+# release. Where a container has the literal, ampc restores the reference; a
+# site that reads the ConfigMap already gets no patch.
+step_10() {
+  echo "nothing to do on this site"
+}
+
 # 2.7-2.8/image-amp-system — Point amp-system at the 2.8 system image
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_10() {
+step_11() {
   if applied imagestream/amp-system checks/006-2.7-2.8-image-amp-system-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
@@ -410,7 +423,7 @@ step_10() {
 
 # 2.7-2.8/wait-system — Wait for system-app, system-sphinx and system-sidekiq to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_11() {
+step_12() {
   oc rollout status dc/system-app --watch --timeout=20m
   oc rollout status dc/system-sphinx --watch --timeout=20m
   oc rollout status dc/system-sidekiq --watch --timeout=20m
@@ -421,7 +434,7 @@ step_11() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_12() {
+step_13() {
   if applied imagestream/amp-apicast checks/007-2.7-2.8-image-amp-apicast-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
@@ -431,7 +444,7 @@ step_12() {
 
 # 2.7-2.8/wait-apicast — Wait for apicast-production and apicast-staging to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_13() {
+step_14() {
   oc rollout status dc/apicast-production --watch --timeout=20m
   oc rollout status dc/apicast-staging --watch --timeout=20m
 }
@@ -441,7 +454,7 @@ step_13() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_14() {
+step_15() {
   if applied imagestream/amp-backend checks/008-2.7-2.8-image-amp-backend-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
@@ -451,7 +464,7 @@ step_14() {
 
 # 2.7-2.8/wait-backend — Wait for backend-listener, backend-worker and backend-cron to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_15() {
+step_16() {
   oc rollout status dc/backend-listener --watch --timeout=20m
   oc rollout status dc/backend-worker --watch --timeout=20m
   oc rollout status dc/backend-cron --watch --timeout=20m
@@ -462,7 +475,7 @@ step_15() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_16() {
+step_17() {
   if applied imagestream/amp-zync checks/009-2.7-2.8-image-amp-zync-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
@@ -472,7 +485,7 @@ step_16() {
 
 # 2.7-2.8/wait-zync — Wait for zync and zync-que to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_17() {
+step_18() {
   oc rollout status dc/zync --watch --timeout=20m
   oc rollout status dc/zync-que --watch --timeout=20m
 }
@@ -482,7 +495,7 @@ step_17() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_18() {
+step_19() {
   if applied imagestream/system-memcached checks/010-2.7-2.8-image-system-memcached-system-memcached.json; then
     echo "imagestream/system-memcached: already applied, skipped"
   else
@@ -492,7 +505,7 @@ step_18() {
 
 # 2.7-2.8/wait-memcache — Wait for system-memcache to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_19() {
+step_20() {
   oc rollout status dc/system-memcache --watch --timeout=20m
 }
 
@@ -501,7 +514,7 @@ step_19() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_20() {
+step_21() {
   if applied imagestream/zync-database-postgresql checks/011-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json; then
     echo "imagestream/zync-database-postgresql: already applied, skipped"
   else
@@ -511,7 +524,7 @@ step_20() {
 
 # 2.7-2.8/wait-zync-database — Wait for zync-database, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_21() {
+step_22() {
   oc rollout status dc/zync-database --watch --timeout=20m
 }
 
@@ -521,7 +534,7 @@ step_21() {
 # appends a second tag named latest with `add /spec/tags/-`, which leaves two
 # latest entries in spec.tags, a duplicate key; ampc replaces the existing
 # latest tag where it stands, pinned by a test of its name.
-step_22() {
+step_23() {
   if applied imagestream/backend-redis checks/012-2.7-2.8-image-backend-redis-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
@@ -531,7 +544,7 @@ step_22() {
 
 # 2.7-2.8/wait-backend-redis — Wait for backend-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.1
-step_23() {
+step_24() {
   oc rollout status dc/backend-redis --watch --timeout=20m
 }
 
@@ -541,7 +554,7 @@ step_23() {
 # a second tag named latest with `add /spec/tags/-`, which leaves two latest
 # entries in spec.tags, a duplicate key; ampc replaces the existing latest tag
 # where it stands, pinned by a test of its name.
-step_24() {
+step_25() {
   if applied imagestream/system-redis checks/013-2.7-2.8-image-system-redis-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
@@ -551,7 +564,7 @@ step_24() {
 
 # 2.7-2.8/wait-system-redis — Wait for system-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.2
-step_25() {
+step_26() {
   oc rollout status dc/system-redis --watch --timeout=20m
 }
 
@@ -564,7 +577,7 @@ step_25() {
 # tag named latest with `add /spec/tags/-`, which leaves two latest entries in
 # spec.tags, a duplicate key; ampc replaces the existing latest tag where it
 # stands, pinned by a test of its name.
-step_26() {
+step_27() {
   if applied imagestream/system-postgresql checks/014-2.7-2.8-image-system-postgresql-system-postgresql.json; then
     echo "imagestream/system-postgresql: already applied, skipped"
   else
@@ -574,7 +587,7 @@ step_26() {
 
 # 2.7-2.8/wait-system-postgresql — Wait for system-postgresql, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.4
-step_27() {
+step_28() {
   oc rollout status dc/system-postgresql --watch --timeout=20m
 }
 
@@ -582,7 +595,7 @@ step_27() {
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 # The guide prints each image for a person to read; the runbook prints them
 # and stops when one is not pinned by a digest.
-step_28() {
+step_29() {
   for component in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     oc get dc "$component" >/dev/null 2>&1 || continue
     image=$(oc get dc "$component" -o json | jq -r '.spec.template.spec.containers[0].image')
@@ -598,7 +611,7 @@ step_28() {
 # Source: 000_fb66213bb7713c41.txt 1.2.10
 # Nothing reads the ConfigMap after 1.2.4 to 1.2.6; deleting an absent one is
 # not an error, so a re-run is harmless.
-step_29() {
+step_30() {
   oc delete configmap/smtp --ignore-not-found
 }
 

@@ -94,6 +94,16 @@ func Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diagnostics) {
 				b.Steps = append(b.Steps, step)
 			}
 		}
+		for _, rb := range m.body.Rollbacks {
+			if w := value(m, ctx, rb.When); !w.IsNull() && w.False() {
+				continue
+			}
+			b.Rollbacks = append(b.Rollbacks, Rollback{
+				ID: m.hop.Name() + "/" + rb.Name, Hop: m.hop.Name(), Title: rb.Title,
+				Source: m.hop.Seed + " " + rb.Section,
+				Run:    strings.TrimRight(stringValue(m, ctx, rb.Run), "\n"),
+			})
+		}
 	}
 	diags = append(diags, l.diags...)
 	if diags.HasErrors() {

@@ -100,6 +100,16 @@ type Step struct {
 	Manual  string     // instructions of a manual step
 }
 
+// Rollback is a runbook section that undoes part of a hop, as the guide
+// describes; it runs only when asked for (runbook.sh --rollback ID).
+type Rollback struct {
+	ID     string // hop/name
+	Hop    string
+	Title  string
+	Source string
+	Run    string
+}
+
 // Hop is one covered version hop of one install method.
 type Hop struct {
 	From, To   string
@@ -122,6 +132,7 @@ type Bundle struct {
 	Snapshot       bool // compiled against a snapshot rather than the standard layout
 	Hops           []Hop
 	Steps          []Step
+	Rollbacks      []Rollback
 	// Sensitive holds strings that must never appear in an emitted file:
 	// the decoded Secret values of the snapshot. Emit checks every file.
 	Sensitive []string

@@ -12,6 +12,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
+	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/ampc/ampc/plan"
 )
@@ -185,6 +186,19 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 			step.Patches = append(step.Patches, p)
 		}
 	}
+	for _, f := range rs.Manifests {
+		for _, doc := range manifestObjects(f) {
+			meta := doc["metadata"].(map[string]any)
+			meta["namespace"] = l.ns
+			k := keyOf(doc)
+			if existing := l.model.objects[k]; existing != nil {
+				l.precondition(&step, existing, "the step creates it, and it exists already")
+				continue
+			}
+			l.model.put(doc, nil)
+			step.Creates = append(step.Creates, Manifest{Target: l.model.get(k.kind, k.namespace, k.name).target(), Object: deepCopy(doc)})
+		}
+	}
 	for _, d := range rs.Deletes {
 		obj := l.model.get(d.Kind, l.ns, d.Name)
 		if obj == nil {
@@ -195,6 +209,30 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 		delete(l.model.objects, keyOf(obj.doc))
 	}
 	return step, true
+}
+
+// manifestObjects reads the objects of an embedded manifest file: YAML
+// documents, each one object. An unreadable file is a bug in ampc.
+func manifestObjects(name string) []map[string]any {
+	src, err := ruleFS.ReadFile("rules/manifests/" + name)
+	if err != nil {
+		bugf("manifest %s: %v", name, err)
+	}
+	var out []map[string]any
+	for i, part := range strings.Split("\n"+string(src), "\n---\n") {
+		if strings.TrimSpace(part) == "" {
+			continue
+		}
+		var doc map[string]any
+		if err := sigsyaml.Unmarshal([]byte(part), &doc); err != nil || doc == nil {
+			bugf("manifest %s document %d: %v", name, i+1, err)
+		}
+		if _, ok := doc["metadata"].(map[string]any); !ok {
+			bugf("manifest %s document %d has no metadata", name, i+1)
+		}
+		out = append(out, doc)
+	}
+	return out
 }
 
 // missing reports an object a step needs that the model lacks.
@@ -476,17 +514,22 @@ func (l *lowering) lowerEnv(step *Step, obj *object, p *patcher, e ruleEnv) {
 		}
 		bases = append(bases, base+"/env")
 	}
-	for _, c := range e.Containers {
-		cs, _ := lookup(p.doc, "/spec/template/spec/containers")
-		arr, _ := cs.([]any)
-		i := indexByName(arr, c)
-		if i < 0 {
-			l.precondition(step, obj, "it has no container %s", c)
-			continue
+	for _, list := range []struct {
+		field, what string
+		names       []string
+	}{{"containers", "container", e.Containers}, {"initContainers", "init container", e.InitContainers}} {
+		for _, c := range list.names {
+			cs, _ := lookup(p.doc, "/spec/template/spec/"+list.field)
+			arr, _ := cs.([]any)
+			i := indexByName(arr, c)
+			if i < 0 {
+				l.precondition(step, obj, "it has no %s %s", list.what, c)
+				continue
+			}
+			base := fmt.Sprintf("/spec/template/spec/%s/%d", list.field, i)
+			p.emit(op("test", base+"/name", c))
+			bases = append(bases, base+"/env")
 		}
-		base := fmt.Sprintf("/spec/template/spec/containers/%d", i)
-		p.emit(op("test", base+"/name", c))
-		bases = append(bases, base+"/env")
 	}
 	for _, base := range bases {
 		where := describeEnv(p.doc, base)
@@ -537,6 +580,9 @@ func describeEnv(doc any, base string) string {
 		return "the " + splitPointer(base)[3] + "-hook pod"
 	}
 	name, _ := lookup(doc, strings.TrimSuffix(base, "/env")+"/name")
+	if strings.Contains(base, "/initContainers/") {
+		return fmt.Sprintf("init container %v", name)
+	}
 	return fmt.Sprintf("container %v", name)
 }
 

@@ -15,7 +15,7 @@ import (
 
 // The rule modules, one HCL file per hop. rules/README.md describes the language.
 //
-//go:embed rules/*.hcl
+//go:embed rules/*.hcl rules/manifests
 var ruleFS embed.FS
 
 // module is one parsed rule module.
@@ -29,9 +29,10 @@ type module struct {
 // lowering, where they see the plan and the namespace model.
 
 type ruleFile struct {
-	Hop    ruleHop      `hcl:"hop,block"`
-	Locals []ruleLocals `hcl:"locals,block"`
-	Steps  []ruleStep   `hcl:"step,block"`
+	Hop       ruleHop        `hcl:"hop,block"`
+	Locals    []ruleLocals   `hcl:"locals,block"`
+	Rollbacks []ruleRollback `hcl:"rollback,block"`
+	Steps     []ruleStep     `hcl:"step,block"`
 }
 
 // ruleLocals holds named values that steps use as local.NAME.
@@ -62,6 +63,7 @@ type ruleStep struct {
 	Timeout      string          `hcl:"timeout,optional"`
 	Patches      []rulePatch     `hcl:"patch,block"`
 	Deletes      []ruleObjectRef `hcl:"delete,block"`
+	Manifests    []string        `hcl:"manifests,optional"`
 	Range        hcl.Range       `hcl:",def_range"`
 }
 
@@ -76,9 +78,10 @@ type rulePatch struct {
 }
 
 type ruleEnv struct {
-	Containers []string  `hcl:"containers,optional"`
-	Hook       string    `hcl:"hook,optional"`
-	Vars       []ruleVar `hcl:"var,block"`
+	Containers     []string  `hcl:"containers,optional"`
+	InitContainers []string  `hcl:"init_containers,optional"`
+	Hook           string    `hcl:"hook,optional"`
+	Vars           []ruleVar `hcl:"var,block"`
 }
 
 type ruleVar struct {
@@ -108,6 +111,16 @@ type ruleTag struct {
 	Image       string `hcl:"image,optional"`
 	Tag         string `hcl:"tag,optional"`
 	DisplayName string `hcl:"display_name"`
+}
+
+// ruleRollback is a runbook section that undoes part of a hop. It never
+// runs by default: the runbook runs it with --rollback NAME.
+type ruleRollback struct {
+	Name    string         `hcl:"name,label"`
+	Title   string         `hcl:"title"`
+	Section string         `hcl:"section"`
+	When    hcl.Expression `hcl:"when,optional"`
+	Run     hcl.Expression `hcl:"run"`
 }
 
 type ruleObjectRef struct {
@@ -161,6 +174,12 @@ func given(e hcl.Expression) bool {
 // check validates what gohcl cannot: kinds and names.
 func (m module) check() error {
 	seen := map[string]bool{}
+	for _, r := range m.body.Rollbacks {
+		if seen["rollback/"+r.Name] {
+			return fmt.Errorf("rollback %q defined twice", r.Name)
+		}
+		seen["rollback/"+r.Name] = true
+	}
 	for _, s := range m.body.Steps {
 		if seen[s.Name] {
 			return fmt.Errorf("step %q defined twice", s.Name)
@@ -184,6 +203,7 @@ func (m module) check() error {
 		}{
 			{"patch", len(s.Patches) > 0, []Kind{KindPatch}},
 			{"delete", len(s.Deletes) > 0, []Kind{KindDelete}},
+			{"manifests", len(s.Manifests) > 0, []Kind{KindCreate}},
 			{"rollout", given(s.Rollout), []Kind{KindWait}},
 			{"instructions", given(s.Instructions), []Kind{KindManual}},
 			{"run", given(s.Run), []Kind{KindBackup, KindShell, KindVerify}},
@@ -193,9 +213,14 @@ func (m module) check() error {
 				return fmt.Errorf("step %q: %s does nothing in a %s step", s.Name, w.word, s.Kind)
 			}
 		}
+		for _, f := range s.Manifests {
+			if _, err := fs.Stat(ruleFS, "rules/manifests/"+f); err != nil {
+				return fmt.Errorf("step %q: manifest %s: %v", s.Name, f, err)
+			}
+		}
 		for _, p := range s.Patches {
 			for _, e := range p.Env {
-				if (e.Hook == "") == (len(e.Containers) == 0) {
+				if (e.Hook == "") == (len(e.Containers)+len(e.InitContainers) == 0) {
 					return fmt.Errorf("step %q: an env block names either containers or a hook", s.Name)
 				}
 				if e.Hook != "" && e.Hook != "pre" && e.Hook != "mid" && e.Hook != "post" {

@@ -6,17 +6,18 @@ import "github.com/ampc/ampc/compiler"
 const PlanFormat = "ampc.plan/v1"
 
 type planDoc struct {
-	Format         string     `json:"format"`
-	Namespace      string     `json:"namespace"`
-	Deployment     string     `json:"deployment"`
-	From           string     `json:"from"`
-	To             string     `json:"to"`
-	SystemDatabase string     `json:"system_database"`
-	S3             bool       `json:"s3"`
-	Snapshot       bool       `json:"snapshot"`
-	Hops           []hopDoc   `json:"hops"`
-	Steps          []stepDoc  `json:"steps"`
-	Summary        summaryDoc `json:"summary"`
+	Format         string        `json:"format"`
+	Namespace      string        `json:"namespace"`
+	Deployment     string        `json:"deployment"`
+	From           string        `json:"from"`
+	To             string        `json:"to"`
+	SystemDatabase string        `json:"system_database"`
+	S3             bool          `json:"s3"`
+	Snapshot       bool          `json:"snapshot"`
+	Hops           []hopDoc      `json:"hops"`
+	Steps          []stepDoc     `json:"steps"`
+	Rollbacks      []rollbackDoc `json:"rollbacks"`
+	Summary        summaryDoc    `json:"summary"`
 }
 
 type hopDoc struct {
@@ -41,6 +42,13 @@ type stepDoc struct {
 	Waits     []compiler.Target `json:"waits,omitempty"`
 }
 
+type rollbackDoc struct {
+	ID     string `json:"id"`
+	Hop    string `json:"hop"`
+	Title  string `json:"title"`
+	Source string `json:"source"`
+}
+
 type fileDoc struct {
 	File   string          `json:"file"`
 	Target compiler.Target `json:"target"`
@@ -54,13 +62,17 @@ type summaryDoc struct {
 	ObjectsChanged int                   `json:"objects_changed"`
 	ObjectsCreated int                   `json:"objects_created"`
 	ObjectsDeleted int                   `json:"objects_deleted"`
+	Rollbacks      int                   `json:"rollback_sections"`
 }
 
 func planJSON(b *compiler.Bundle, names map[string][]string) []byte {
 	doc := planDoc{
 		Format: PlanFormat, Namespace: b.Namespace, Deployment: b.Deployment,
 		From: b.From, To: b.To, SystemDatabase: b.SystemDatabase, S3: b.S3, Snapshot: b.Snapshot,
-		Hops: []hopDoc{}, Steps: []stepDoc{}, Summary: summarize(b),
+		Hops: []hopDoc{}, Steps: []stepDoc{}, Rollbacks: []rollbackDoc{}, Summary: summarize(b),
+	}
+	for _, r := range b.Rollbacks {
+		doc.Rollbacks = append(doc.Rollbacks, rollbackDoc{ID: r.ID, Hop: r.Hop, Title: r.Title, Source: r.Source})
 	}
 	for _, h := range b.Hops {
 		doc.Hops = append(doc.Hops, hopDoc{Name: h.Name(), From: h.From, To: h.To, Deployment: h.Deployment, Seed: h.Seed, Title: h.Title})
@@ -99,6 +111,7 @@ func summarize(b *compiler.Bundle) summaryDoc {
 		sum.ObjectsDeleted += len(s.Deletes)
 	}
 	sum.ObjectsChanged = len(changed)
+	sum.Rollbacks = len(b.Rollbacks)
 	return sum
 }
 

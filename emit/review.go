@@ -40,6 +40,7 @@ func review(b *compiler.Bundle, names map[string][]string) []byte {
 	p("| objects deleted | %d |\n", sum.ObjectsDeleted)
 	p("| manual steps | %d |\n", sum.ByKind[compiler.KindManual])
 	p("| run-time shell steps | %d |\n", sum.ByKind[compiler.KindShell])
+	p("| rollback sections | %d |\n", sum.Rollbacks)
 	p("\nApply with `./runbook.sh` (see `./runbook.sh --help`); it checks the site, backs up first, and records each finished step.\n")
 
 	p("\n## Steps\n")
@@ -82,6 +83,13 @@ func review(b *compiler.Bundle, names map[string][]string) []byte {
 		}
 		if s.Run != "" {
 			p("\n```bash\n%s\n```\n", s.Run)
+		}
+	}
+
+	if len(b.Rollbacks) > 0 {
+		p("\n## Rollback sections\n\nNone of these runs unless asked for: `./runbook.sh --rollback ID`.\n")
+		for _, r := range b.Rollbacks {
+			p("\n### %s\n\n- id: `%s`\n- source: %s\n\n```bash\n%s\n```\n", r.Title, r.ID, r.Source, r.Run)
 		}
 	}
 

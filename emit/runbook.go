@@ -51,6 +51,17 @@ func runbook(b *compiler.Bundle, names map[string][]string) []byte {
 	for _, s := range b.Steps {
 		p("  %s\n", shellQuote(fmt.Sprintf("[%s] %s (%s)", s.Kind, s.Title, s.Source)))
 	}
+	p(")\n")
+	p("# Rollback sections: never run unless asked for with --rollback ID.\n")
+	p("ROLLBACKS=(\n")
+	for _, r := range b.Rollbacks {
+		p("  %s\n", shellQuote(r.ID))
+	}
+	p(")\n")
+	p("ROLLBACK_TITLES=(\n")
+	for _, r := range b.Rollbacks {
+		p("  %s\n", shellQuote(fmt.Sprintf("%s (%s)", r.Title, r.Source)))
+	}
 	p(")\n\n")
 	p("%s", runbookLib)
 
@@ -92,24 +103,35 @@ func runbook(b *compiler.Bundle, names map[string][]string) []byte {
 			p("  manual_step %s <<'AMPC_MANUAL'\n%s\nAMPC_MANUAL\n", shellQuote(s.ID), s.Manual)
 		}
 		if s.Run != "" {
-			indent := "  "
-			if strings.Contains(s.Run, "<<") {
-				indent = "" // a here-document's terminator must stay where the rule put it
-			}
-			for _, line := range strings.Split(s.Run, "\n") {
-				if line != "" {
-					line = indent + line
-				}
-				p("%s\n", line)
-			}
+			writeShell(p, s.Run)
 		}
 		if s.Guard == "" && s.Run == "" && len(s.Patches)+len(s.Creates)+len(s.Deletes)+len(s.Wait) == 0 && s.Kind != compiler.KindManual {
 			p("  echo \"nothing to do on this site\"\n")
 		}
 		p("}\n")
 	}
+	for i, r := range b.Rollbacks {
+		p("\n# Rollback %s — %s\n# Source: %s\n", r.ID, r.Title, r.Source)
+		p("rollback_%d() {\n", i)
+		writeShell(p, r.Run)
+		p("}\n")
+	}
 	p("\nmain \"$@\"\n")
 	return w.Bytes()
+}
+
+// writeShell writes rule-module shell into a function body.
+func writeShell(p func(string, ...any), run string) {
+	indent := "  "
+	if strings.Contains(run, "<<") {
+		indent = "" // a here-document's terminator must stay where the rule put it
+	}
+	for _, line := range strings.Split(run, "\n") {
+		if line != "" {
+			line = indent + line
+		}
+		p("%s\n", line)
+	}
 }
 
 func quoteAll(ss []string) string {
@@ -161,12 +183,14 @@ DRY_RUN=0
 LIST=0
 FROM_STEP=
 ONLY_STEP=
+ROLLBACK=
 ACKED=()
 CURRENT_STEP=
 
 usage() {
   cat <<USAGE
 Usage: $0 [--list] [--dry-run] [--from STEP] [--only STEP] [--ack STEP]...
+       $0 [--dry-run] --rollback ID
 
 Upgrades 3scale in project $NAMESPACE from $FROM to $TO, one step at a time.
 Finished steps are recorded in $STATE_FILE; a re-run continues with the
@@ -177,6 +201,7 @@ first step not recorded there. Output is logged to $LOG_FILE.
   --from STEP   start at STEP (its number or id), running it and all after it
   --only STEP   run STEP alone, even if it is recorded as done
   --ack STEP    confirm that the manual step STEP has been done
+  --rollback ID run the rollback section ID (see --list) and nothing else
   -h, --help    show this help
 USAGE
 }
@@ -278,6 +303,7 @@ main() {
       --from) [ $# -ge 2 ] || fail "--from needs a step"; FROM_STEP=$2; shift ;;
       --only) [ $# -ge 2 ] || fail "--only needs a step"; ONLY_STEP=$2; shift ;;
       --ack) [ $# -ge 2 ] || fail "--ack needs a step"; idx=$(step_index "$2"); ACKED+=("${STEPS[$idx]}"); shift ;;
+      --rollback) [ $# -ge 2 ] || fail "--rollback needs a section id"; ROLLBACK=$2; shift ;;
       -h|--help) usage; exit 0 ;;
       *) usage >&2; exit 2 ;;
     esac
@@ -292,7 +318,30 @@ main() {
         printf '%3d  todo  %s  %s\n' "$((i + 1))" "${STEPS[$i]}" "${TITLES[$i]}"
       fi
     done
+    if [ ${#ROLLBACKS[@]} -gt 0 ]; then
+      echo "Rollback sections (run only with --rollback ID):"
+      for i in "${!ROLLBACKS[@]}"; do
+        printf '     %s  %s\n' "${ROLLBACKS[$i]}" "${ROLLBACK_TITLES[$i]}"
+      done
+    fi
     exit 0
+  fi
+  if [ -n "$ROLLBACK" ]; then
+    for i in "${!ROLLBACKS[@]}"; do
+      [ "${ROLLBACKS[$i]}" = "$ROLLBACK" ] || continue
+      printf '==> rollback %s: %s\n' "$ROLLBACK" "${ROLLBACK_TITLES[$i]}"
+      if [ "$DRY_RUN" = 1 ]; then
+        declare -f "rollback_$i" | sed '1,2d;$d'
+        exit 0
+      fi
+      exec > >(tee -a "$LOG_FILE") 2>&1
+      trap on_error ERR
+      CURRENT_STEP="rollback $ROLLBACK"
+      "rollback_$i"
+      echo "ampc: rollback $ROLLBACK done"
+      exit 0
+    done
+    fail "no rollback section $ROLLBACK; see $0 --list"
   fi
   [ -n "$FROM_STEP" ] && first=$(step_index "$FROM_STEP")
   [ -n "$ONLY_STEP" ] && only=$(step_index "$ONLY_STEP")

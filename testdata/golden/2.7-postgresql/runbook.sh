@@ -82,6 +82,11 @@ TITLES=(
   '[verify] Check that every DeploymentConfig runs an image pinned by digest (000_fb66213bb7713c41.txt 1.2.9)'
   '[delete] Delete the smtp ConfigMap (000_fb66213bb7713c41.txt 1.2.10)'
 )
+# Rollback sections: never run unless asked for with --rollback ID.
+ROLLBACKS=(
+)
+ROLLBACK_TITLES=(
+)
 
 # The jq program below is jq, not shell: its $ names are jq variables.
 # shellcheck disable=SC2016
@@ -98,12 +103,14 @@ DRY_RUN=0
 LIST=0
 FROM_STEP=
 ONLY_STEP=
+ROLLBACK=
 ACKED=()
 CURRENT_STEP=
 
 usage() {
   cat <<USAGE
 Usage: $0 [--list] [--dry-run] [--from STEP] [--only STEP] [--ack STEP]...
+       $0 [--dry-run] --rollback ID
 
 Upgrades 3scale in project $NAMESPACE from $FROM to $TO, one step at a time.
 Finished steps are recorded in $STATE_FILE; a re-run continues with the
@@ -114,6 +121,7 @@ first step not recorded there. Output is logged to $LOG_FILE.
   --from STEP   start at STEP (its number or id), running it and all after it
   --only STEP   run STEP alone, even if it is recorded as done
   --ack STEP    confirm that the manual step STEP has been done
+  --rollback ID run the rollback section ID (see --list) and nothing else
   -h, --help    show this help
 USAGE
 }
@@ -215,6 +223,7 @@ main() {
       --from) [ $# -ge 2 ] || fail "--from needs a step"; FROM_STEP=$2; shift ;;
       --only) [ $# -ge 2 ] || fail "--only needs a step"; ONLY_STEP=$2; shift ;;
       --ack) [ $# -ge 2 ] || fail "--ack needs a step"; idx=$(step_index "$2"); ACKED+=("${STEPS[$idx]}"); shift ;;
+      --rollback) [ $# -ge 2 ] || fail "--rollback needs a section id"; ROLLBACK=$2; shift ;;
       -h|--help) usage; exit 0 ;;
       *) usage >&2; exit 2 ;;
     esac
@@ -229,7 +238,30 @@ main() {
         printf '%3d  todo  %s  %s\n' "$((i + 1))" "${STEPS[$i]}" "${TITLES[$i]}"
       fi
     done
+    if [ ${#ROLLBACKS[@]} -gt 0 ]; then
+      echo "Rollback sections (run only with --rollback ID):"
+      for i in "${!ROLLBACKS[@]}"; do
+        printf '     %s  %s\n' "${ROLLBACKS[$i]}" "${ROLLBACK_TITLES[$i]}"
+      done
+    fi
     exit 0
+  fi
+  if [ -n "$ROLLBACK" ]; then
+    for i in "${!ROLLBACKS[@]}"; do
+      [ "${ROLLBACKS[$i]}" = "$ROLLBACK" ] || continue
+      printf '==> rollback %s: %s\n' "$ROLLBACK" "${ROLLBACK_TITLES[$i]}"
+      if [ "$DRY_RUN" = 1 ]; then
+        declare -f "rollback_$i" | sed '1,2d;$d'
+        exit 0
+      fi
+      exec > >(tee -a "$LOG_FILE") 2>&1
+      trap on_error ERR
+      CURRENT_STEP="rollback $ROLLBACK"
+      "rollback_$i"
+      echo "ampc: rollback $ROLLBACK done"
+      exit 0
+    done
+    fail "no rollback section $ROLLBACK; see $0 --list"
   fi
   [ -n "$FROM_STEP" ] && first=$(step_index "$FROM_STEP")
   [ -n "$ONLY_STEP" ] && only=$(step_index "$ONLY_STEP")

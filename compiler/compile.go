@@ -63,7 +63,7 @@ func Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diagnostics) {
 			l.redactor = strings.NewReplacer(pairs...)
 		}
 	} else {
-		l.model, err = standardLayout(p)
+		l.model, err = standardLayout(p, mods)
 		if err != nil {
 			return nil, append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -194,4 +194,51 @@ func layoutSubject(in plan.Install) *hcl.Range {
 		return r.Ptr()
 	}
 	return in.Ranges["from"].Ptr()
+}
+
+// standardLayout builds the model of a standard install at the plan's from
+// version. A site first installed earlier (installed_at) is modeled by
+// lowering the hops from installed_at to from on the fresh layout of
+// installed_at, then by what the guides did differently from ampc: every
+// guide up to 2.7 set AMP_RELEASE with `oc set env dc/system-app`, which
+// leaves a literal in each system-app container.
+func standardLayout(p *plan.Plan, mods []module) (*model, error) {
+	in := p.Install
+	build := freshLayout(in.InstalledAt.String())
+	var m *model
+	if build != nil {
+		m = build(in, in.InstalledAt.String())
+	}
+	if m == nil {
+		if in.InstalledAt == in.From {
+			return nil, fmt.Errorf("ampc has no model of a standard %s install", in.From)
+		}
+		return nil, fmt.Errorf("ampc has no model of a site installed at %s and upgraded to %s", in.InstalledAt, in.From)
+	}
+	if in.InstalledAt == in.From {
+		return m, nil
+	}
+	past := *p
+	past.Install.From, past.Install.To = in.InstalledAt, in.From
+	chain, diags := resolve(&past, mods)
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("ampc has no model of a site installed at %s and upgraded to %s (no rule modules for that history)", in.InstalledAt, in.From)
+	}
+	l := &lowering{plan: &past, ns: in.Namespace, model: m}
+	for _, mod := range chain {
+		ctx := l.evalContext(mod, mod.hop)
+		for _, rs := range mod.body.Steps {
+			l.lowerStep(mod, mod.hop, ctx, rs)
+		}
+	}
+	if app := m.get("DeploymentConfig", in.Namespace, "system-app"); app != nil && !(plan.Version{Major: 2, Minor: 7}).Less(in.From) {
+		cs, _ := lookup(app.doc, "/spec/template/spec/containers")
+		for _, c := range cs.([]any) {
+			env, _ := c.(map[string]any)["env"].([]any)
+			if i := indexByName(env, "AMP_RELEASE"); i >= 0 {
+				env[i] = map[string]any{"name": "AMP_RELEASE", "value": in.From.String()}
+			}
+		}
+	}
+	return m, nil
 }

@@ -1,7 +1,6 @@
 package compiler
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/ampc/ampc/plan"
@@ -114,29 +113,24 @@ var layoutImageStreams27 = []string{
 	"system-memcached", "backend-redis", "system-redis",
 }
 
-// standardLayout builds the model of a standard install for the plan's from
-// version. It reports an error when ampc has no layout for that version.
-func standardLayout(p *plan.Plan) (*model, error) {
-	in := p.Install
-	version := in.From.String()
-	// 2.6 and 2.7 share their env lists and ConfigMap keys (amp.yml and
-	// amp-s3.yml at 2.6.0.GA and 2.7.0.GA); they differ in image tags and
-	// AMP_RELEASE, which follow the version.
-	if version != "2.6" && version != "2.7" {
-		return nil, fmt.Errorf("ampc has no model of a standard %s install", version)
+// freshLayout returns the builder of the model of a fresh install at a
+// version, or nil when ampc has none.
+func freshLayout(version string) func(in plan.Install, version string) *model {
+	switch version {
+	case "2.4":
+		return fresh24
+	case "2.5":
+		return fresh25
+	case "2.6", "2.7":
+		// 2.6 and 2.7 share their env lists and ConfigMap keys (amp.yml and
+		// amp-s3.yml at 2.6.0.GA and 2.7.0.GA); they differ in image tags
+		// and AMP_RELEASE, which follow the version.
+		return fresh2627
 	}
-	// A site upgraded by hand from 2.6 to 2.7 followed the 2.6 → 2.7 guide's
-	// `oc set env dc/system-app AMP_RELEASE=2.7`, which leaves a literal in
-	// every system-app container. Older histories reorder env lists (the
-	// 2.5 → 2.6 guide appends); only a snapshot knows them.
-	literalRelease := false
-	switch {
-	case in.InstalledAt == in.From:
-	case version == "2.7" && in.InstalledAt.String() == "2.6":
-		literalRelease = true
-	default:
-		return nil, fmt.Errorf("ampc has no model of a site installed at %s and upgraded to %s", in.InstalledAt, version)
-	}
+	return nil
+}
+
+func fresh2627(in plan.Install, version string) *model {
 	m := newModel(false)
 	ns := in.Namespace
 	env := append([]string(nil), layoutEnv27...)
@@ -162,11 +156,7 @@ func standardLayout(p *plan.Plan) (*model, error) {
 		case "system-app", "system-sidekiq":
 			spec := dc["spec"].(map[string]any)
 			for _, c := range spec["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any) {
-				list := envList(env)
-				if literalRelease && name == "system-app" {
-					list[0] = map[string]any{"name": "AMP_RELEASE", "value": version}
-				}
-				c.(map[string]any)["env"] = list
+				c.(map[string]any)["env"] = envList(env)
 			}
 			if name == "system-app" {
 				spec["strategy"] = map[string]any{
@@ -210,7 +200,7 @@ func standardLayout(p *plan.Plan) (*model, error) {
 		smtp[k] = ""
 	}
 	m.put(newObject("v1", "ConfigMap", ns, "smtp", map[string]any{"data": smtp}), nil)
-	return m, nil
+	return m
 }
 
 func newObject(apiVersion, kind, ns, name string, fields map[string]any) map[string]any {

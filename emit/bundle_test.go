@@ -368,20 +368,32 @@ type fixtureCase struct {
 	installedAt string
 	// edit changes the fixture's objects into the site's, when the site is
 	// not a fresh install.
-	edit func(objects map[string]map[string]any)
+	edit func(t *testing.T, objects map[string]map[string]any)
 }
 
-// literalRelease turns system-app's AMP_RELEASE into the literal that an
-// earlier guide's `oc set env dc/system-app AMP_RELEASE=VERSION` leaves.
-func literalRelease(version string) func(map[string]map[string]any) {
-	return func(objects map[string]map[string]any) {
+// upgradedByHand turns a fresh install into a site upgraded by hand to
+// version to: it applies ampc's bundle for that hop, then leaves the literal
+// AMP_RELEASE that the guide's `oc set env dc/system-app` sets.
+func upgradedByHand(from, to string) func(*testing.T, map[string]map[string]any) {
+	return func(t *testing.T, objects map[string]map[string]any) {
+		t.Helper()
+		planPath := writePlan(t, fmt.Sprintf(`install {
+  namespace       = "3scale"
+  deployment      = "template"
+  from            = %q
+  to              = %q
+  system_database = "mysql"
+}
+`, from, to))
+		dir := writeBundle(t, compile(t, planPath, ""))
+		applyBundle(t, testenv.Tool(t, "kubectl"), testenv.Tool(t, "jq"), dir, objects)
 		app := objects["DeploymentConfig/system-app"]
 		for _, c := range get(app, "spec", "template", "spec", "containers").([]any) {
 			for _, e := range c.(map[string]any)["env"].([]any) {
 				e := e.(map[string]any)
 				if e["name"] == "AMP_RELEASE" {
 					delete(e, "valueFrom")
-					e["value"] = version
+					e["value"] = to
 				}
 			}
 		}
@@ -398,7 +410,7 @@ func TestFixturesApplyWithKubectl(t *testing.T) {
 		{fixture: "templates/2.6-amp-s3.yaml", from: "2.6", to: "2.7", s3: true},
 		{fixture: "templates/2.6-amp.yaml", from: "2.6", to: "2.8"},
 		{fixture: "templates/2.6-amp-s3.yaml", from: "2.6", to: "2.8", s3: true},
-		{fixture: "templates/2.7-amp.yaml", from: "2.7", to: "2.8", installedAt: "2.6", edit: literalRelease("2.7")},
+		{fixture: "templates/2.6-amp.yaml", from: "2.7", to: "2.8", installedAt: "2.6", edit: upgradedByHand("2.6", "2.7")},
 	} {
 		fixture := testenv.Shared(t, "fixtures/"+tc.fixture)
 		installedAt := ""
@@ -420,7 +432,7 @@ func TestFixturesApplyWithKubectl(t *testing.T) {
 				objects := fixtureObjects(t, fixture)
 				snap := ""
 				if tc.edit != nil {
-					tc.edit(objects)
+					tc.edit(t, objects)
 				}
 				if withSnapshot {
 					snap = fixture

@@ -28,6 +28,7 @@ func Files(b *compiler.Bundle) (map[string][]byte, error) {
 		}
 	}
 	files["plan.json"] = planJSON(b, names)
+	files["images.txt"] = images(b)
 	files["runbook.sh"] = runbook(b, names)
 	files["PLAN.md"] = review(b, names)
 	kust, err := kustomizeFiles(b)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -29,6 +30,7 @@ const usage = `Usage:
   ampc compile PLAN.hcl -o OUTDIR [--snapshot PATH]   write a bundle
   ampc validate PLAN.hcl [--snapshot PATH]            check only
   ampc hops                                           list the upgrades ampc covers
+  ampc verify BUNDLE                                  check a bundle after carrying it in
 
 --snapshot PATH is a file or directory of oc get -o yaml|json exports of the
 namespace; patches are then computed against those objects instead of the
@@ -58,6 +60,8 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 		return compileCmd(args[1:], stdout, stderr, false)
 	case "hops":
 		return hopsCmd(args[1:], stdout, stderr)
+	case "verify":
+		return verifyCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return ExitOK
@@ -203,4 +207,29 @@ func printDiags(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics) 
 		}
 		_ = tw.WriteDiagnostic(d)
 	}
+}
+
+// verifyCmd checks a bundle directory: checksums, and every file plan.json
+// and the runbook refer to.
+func verifyCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprintf(stderr, "ampc verify: want exactly one bundle directory\n\n%s", usage)
+		return ExitUsage
+	}
+	dir := args[0]
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		fmt.Fprintf(stderr, "ampc verify: %s is not a directory\n", dir)
+		return ExitUsage
+	}
+	n, problems := emit.Verify(dir)
+	for _, p := range problems {
+		p.File = filepath.Join(dir, p.File)
+		fmt.Fprintf(stderr, "%s\n", p)
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "ampc verify: %d problem(s); do not apply this bundle: compile it again or copy it again\n", len(problems))
+		return ExitPlan
+	}
+	fmt.Fprintf(stdout, "%s: bundle OK, %d files match SHA256SUMS and every referenced file is present\n", dir, n)
+	return ExitOK
 }

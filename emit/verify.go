@@ -1,0 +1,145 @@
+package emit
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Problem is one thing wrong with a bundle on disk: the file and line it
+// was found at (0 when it is about a whole file) and what is wrong.
+type Problem struct {
+	File string
+	Line int
+	What string
+}
+
+func (p Problem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d:1: %s", p.File, p.Line, p.What)
+	}
+	return fmt.Sprintf("%s: %s", p.File, p.What)
+}
+
+var (
+	sumLine    = regexp.MustCompile(`^([0-9a-f]{64})  (\S.*)$`)
+	runbookRef = regexp.MustCompile(`\$BUNDLE_DIR/([A-Za-z0-9._/-]+)|\bapplied \S+ ((?:checks|patches|manifests)/[A-Za-z0-9._/-]+)`)
+)
+
+// Verify checks a bundle directory after it was carried to a site: every
+// file SHA256SUMS lists is there with its checksum, every file of the bundle
+// is listed, and every file plan.json and runbook.sh refer to is present.
+// It returns the number of files checked and the problems found.
+func Verify(dir string) (int, []Problem) {
+	var problems []Problem
+	sums, err := os.ReadFile(filepath.Join(dir, "SHA256SUMS"))
+	if err != nil {
+		return 0, []Problem{{File: "SHA256SUMS", What: "missing: this is not an ampc bundle, or it was not copied whole"}}
+	}
+	listed := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(sums))
+	for n := 1; sc.Scan(); n++ {
+		m := sumLine.FindStringSubmatch(sc.Text())
+		if m == nil {
+			problems = append(problems, Problem{"SHA256SUMS", n, "not a sha256sum line"})
+			continue
+		}
+		name := m[2]
+		if strings.HasPrefix(name, "/") || strings.Contains("/"+name+"/", "/../") {
+			problems = append(problems, Problem{"SHA256SUMS", n, fmt.Sprintf("%s is outside the bundle", name)})
+			continue
+		}
+		listed[name] = true
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			problems = append(problems, Problem{"SHA256SUMS", n, fmt.Sprintf("%s is missing", name)})
+			continue
+		}
+		sum := sha256.Sum256(data)
+		if hex.EncodeToString(sum[:]) != m[1] {
+			problems = append(problems, Problem{"SHA256SUMS", n, fmt.Sprintf("%s has changed since it was compiled (checksum mismatch)", name)})
+		}
+	}
+	for _, f := range bundleFiles(dir) {
+		if f != "SHA256SUMS" && !listed[f] {
+			problems = append(problems, Problem{File: f, What: "is not listed in SHA256SUMS: it was added to the bundle after it was compiled"})
+		}
+	}
+	refs := map[string]Problem{}
+	if raw, err := os.ReadFile(filepath.Join(dir, "plan.json")); err == nil {
+		var doc struct {
+			Steps []struct {
+				ID        string
+				Patches   []struct{ File string }
+				Manifests []struct{ File string }
+			}
+		}
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			problems = append(problems, Problem{File: "plan.json", What: "is not valid JSON: " + err.Error()})
+		}
+		for _, s := range doc.Steps {
+			for _, p := range s.Patches {
+				refs[p.File] = Problem{File: "plan.json", What: fmt.Sprintf("step %s refers to %s, which is missing", s.ID, p.File)}
+			}
+			for _, m := range s.Manifests {
+				refs[m.File] = Problem{File: "plan.json", What: fmt.Sprintf("step %s refers to %s, which is missing", s.ID, m.File)}
+			}
+		}
+	} else {
+		problems = append(problems, Problem{File: "plan.json", What: "missing"})
+	}
+	if raw, err := os.ReadFile(filepath.Join(dir, "runbook.sh")); err == nil {
+		sc := bufio.NewScanner(bytes.NewReader(raw))
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for n := 1; sc.Scan(); n++ {
+			for _, m := range runbookRef.FindAllStringSubmatch(sc.Text(), -1) {
+				ref := m[1] + m[2]
+				if _, seen := refs[ref]; !seen {
+					refs[ref] = Problem{"runbook.sh", n, fmt.Sprintf("refers to %s, which is missing", ref)}
+				}
+			}
+		}
+	} else {
+		problems = append(problems, Problem{File: "runbook.sh", What: "missing"})
+	}
+	names := make([]string, 0, len(refs))
+	for r := range refs {
+		names = append(names, r)
+	}
+	sort.Strings(names)
+	for _, r := range names {
+		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(r))); err != nil {
+			problems = append(problems, refs[r])
+		}
+	}
+	return len(listed), problems
+}
+
+// bundleFiles lists the regular files under dir, slash-separated, leaving
+// out what the runbook writes beside itself when run from the bundle
+// (its state file, log and backups).
+func bundleFiles(dir string) []string {
+	var out []string
+	_ = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, path)
+		rel = filepath.ToSlash(rel)
+		if strings.HasPrefix(rel, "ampc-") && (strings.HasSuffix(rel, ".state") || strings.HasSuffix(rel, ".log")) {
+			return nil
+		}
+		out = append(out, rel)
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}

@@ -293,29 +293,115 @@ type patcher struct {
 func (p *patcher) emit(ops ...Op) {
 	for _, o := range ops {
 		p.resolved = append(p.resolved, p.resolve(o))
-		raw, err := json.Marshal([]Op{o})
-		if err != nil {
-			bugf("op does not marshal: %v", err)
-		}
-		patch, err := jsonpatch.DecodePatch(raw)
-		if err != nil {
-			bugf("op does not decode: %v", err)
-		}
-		doc, err := json.Marshal(p.doc)
-		if err != nil {
-			bugf("object does not marshal: %v", err)
-		}
-		out, err := patch.Apply(doc)
+		doc, err := applyOp(p.doc, o)
 		if err != nil {
 			shapef("cannot %s %s", o.Op, o.Path)
 		}
-		var next any
-		if err := json.Unmarshal(out, &next); err != nil {
-			bugf("patched object does not unmarshal: %v", err)
-		}
-		p.doc = next
+		p.doc = doc
 		p.ops = append(p.ops, o)
 	}
+}
+
+// applyOp applies one RFC 6902 operation (add, replace, remove, test) to a
+// JSON document in memory and returns the new document. It is the fast path
+// used while a patch is computed; the finished patch is applied once more
+// with json-patch, which must agree.
+func applyOp(doc any, o Op) (any, error) {
+	segs := splitPointer(o.Path)
+	if len(segs) == 0 {
+		return nil, fmt.Errorf("operation on the whole document")
+	}
+	parent, ok := lookup(doc, "/"+strings.Join(escapeAll(segs[:len(segs)-1]), "/"))
+	if len(segs) == 1 {
+		parent, ok = doc, true
+	}
+	if !ok {
+		return nil, fmt.Errorf("%s: missing parent", o.Path)
+	}
+	last := segs[len(segs)-1]
+	switch c := parent.(type) {
+	case map[string]any:
+		cur, exists := c[last]
+		switch o.Op {
+		case "test":
+			if !exists || !reflect.DeepEqual(cur, o.Value) {
+				return nil, fmt.Errorf("test %s failed", o.Path)
+			}
+		case "add":
+			c[last] = copyValue(o.Value)
+		case "replace":
+			if !exists {
+				return nil, fmt.Errorf("replace %s: missing", o.Path)
+			}
+			c[last] = copyValue(o.Value)
+		case "remove":
+			if !exists {
+				return nil, fmt.Errorf("remove %s: missing", o.Path)
+			}
+			delete(c, last)
+		default:
+			return nil, fmt.Errorf("unsupported op %s", o.Op)
+		}
+		return doc, nil
+	case []any:
+		i := len(c)
+		if last != "-" {
+			n, err := strconv.Atoi(last)
+			if err != nil || n < 0 {
+				return nil, fmt.Errorf("%s: bad index", o.Path)
+			}
+			i = n
+		}
+		var next []any
+		switch o.Op {
+		case "test":
+			if i >= len(c) || !reflect.DeepEqual(c[i], o.Value) {
+				return nil, fmt.Errorf("test %s failed", o.Path)
+			}
+			return doc, nil
+		case "add":
+			if i > len(c) {
+				return nil, fmt.Errorf("add %s: index out of range", o.Path)
+			}
+			next = append(append(append(make([]any, 0, len(c)+1), c[:i]...), copyValue(o.Value)), c[i:]...)
+		case "replace":
+			if i >= len(c) {
+				return nil, fmt.Errorf("replace %s: index out of range", o.Path)
+			}
+			c[i] = copyValue(o.Value)
+			return doc, nil
+		case "remove":
+			if i >= len(c) {
+				return nil, fmt.Errorf("remove %s: index out of range", o.Path)
+			}
+			next = append(append(make([]any, 0, len(c)-1), c[:i]...), c[i+1:]...)
+		default:
+			return nil, fmt.Errorf("unsupported op %s", o.Op)
+		}
+		// A slice cannot grow in place: store the new one in its parent.
+		return applyOp(doc, Op{Op: "replace", Path: "/" + strings.Join(escapeAll(segs[:len(segs)-1]), "/"), Value: next, hasValue: true})
+	}
+	return nil, fmt.Errorf("%s: parent is neither an object nor an array", o.Path)
+}
+
+// copyValue copies a JSON value so that the document never shares it with
+// an operation.
+func copyValue(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = copyValue(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = copyValue(e)
+		}
+		return out
+	}
+	return v
 }
 
 // resolve gives the path an operation leaves its value at: an append ("-")

@@ -317,11 +317,13 @@ func (s *Snapshot) Origin(value string) (hcl.Range, string, bool) {
 // Len is the number of objects in the snapshot.
 func (s *Snapshot) Len() int { return len(s.objects) }
 
+// model builds a namespace model on the snapshot's objects. The model shares
+// the documents: lowering never changes a document in place (a patch gives
+// the model a new document), so one snapshot can serve several compiles.
 func (s *Snapshot) model() *model {
 	m := newModel(true)
-	for _, o := range s.objects {
-		at := o.at
-		m.put(deepCopy(o.doc), &at)
+	for i := range s.objects {
+		m.put(s.objects[i].doc, &s.objects[i].at)
 	}
 	return m
 }

@@ -103,7 +103,7 @@ func selector(t compiler.Target) *ktarget {
 	return &ktarget{Group: group, Version: version, Kind: t.Kind, Name: t.Name, Namespace: t.Namespace}
 }
 
-// buildAll builds each kustomization directory with krusty in memory.
+// buildAll builds the kustomizations with krusty in memory.
 func buildAll(files map[string][]byte, dirs []string) error {
 	fs := filesys.MakeFsInMemory()
 	for name, data := range files {
@@ -111,11 +111,14 @@ func buildAll(files map[string][]byte, dirs []string) error {
 			return err
 		}
 	}
+	// The last hop's kustomization builds every one before it, down to base.
+	dir := "kustomize/base"
+	if len(dirs) > 0 {
+		dir = dirs[len(dirs)-1]
+	}
 	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
-	for _, dir := range append([]string{"kustomize/base"}, dirs...) {
-		if _, err := k.Run(fs, "/"+dir); err != nil {
-			return fmt.Errorf("this is a bug in ampc: %s does not build: %w", dir, err)
-		}
+	if _, err := k.Run(fs, "/"+dir); err != nil {
+		return fmt.Errorf("this is a bug in ampc: %s does not build: %w", dir, err)
 	}
 	return nil
 }

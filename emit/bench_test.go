@@ -1,0 +1,150 @@
+package emit_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc/emit"
+	"github.com/ampc/ampc/internal/testenv"
+	"github.com/ampc/ampc/plan"
+)
+
+// longestChain returns a plan over every template hop ampc covers, with the
+// fixture of its from version.
+func longestChain(b *testing.B) (*plan.Plan, string) {
+	b.Helper()
+	hops, err := compiler.Hops()
+	if err != nil {
+		b.Fatal(err)
+	}
+	from, to := "", ""
+	for _, h := range hops {
+		if h.Deployment != "template" {
+			continue
+		}
+		if from == "" {
+			from = h.From
+		}
+		to = h.To
+	}
+	src := fmt.Sprintf("install {\n  namespace = \"3scale\"\n  deployment = \"template\"\n  from = %q\n  to = %q\n  system_database = \"mysql\"\n  s3 = true\n}\n", from, to)
+	p, _, diags := plan.Parse("bench.hcl", []byte(src))
+	if diags.HasErrors() {
+		b.Fatal(diags.Error())
+	}
+	return p, testenv.Shared(b, "fixtures/templates/"+from+"-amp-s3.yaml")
+}
+
+func compileAndEmit(b *testing.B, p *plan.Plan, snap *compiler.Snapshot) {
+	bundle, diags := compiler.Compile(p, snap)
+	if diags.HasErrors() {
+		b.Fatal(diags.Error())
+	}
+	if _, err := emit.Files(bundle); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkLongestChain compiles the longest chain of hops and renders every
+// file of the bundle, against the standard layout and against the fixture.
+func BenchmarkLongestChain(b *testing.B) {
+	p, fixture := longestChain(b)
+	b.Run("layout", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			compileAndEmit(b, p, nil)
+		}
+	})
+	b.Run("snapshot", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			snap, diags := compiler.ReadSnapshot(fixture, "3scale")
+			if diags.HasErrors() {
+				b.Fatal(diags.Error())
+			}
+			compileAndEmit(b, p, snap)
+		}
+	})
+}
+
+// grownSnapshot writes the fixture's objects plus unrelated ones (routes,
+// secrets, config maps) up to n objects, as one List.
+func grownSnapshot(b *testing.B, fixture string, n int) string {
+	b.Helper()
+	src, err := os.ReadFile(fixture)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var list struct {
+		Items []map[string]any `json:"items"`
+	}
+	if err := yaml.Unmarshal(src, &list); err != nil {
+		b.Fatal(err)
+	}
+	items := make([]any, 0, n)
+	for _, it := range list.Items {
+		items = append(items, it)
+	}
+	for i := 0; len(items) < n; i++ {
+		meta := map[string]any{"name": fmt.Sprintf("unrelated-%06d", i), "namespace": "3scale",
+			"labels": map[string]any{"app": "unrelated", "tier": "bench"}}
+		switch i % 3 {
+		case 0:
+			items = append(items, map[string]any{"apiVersion": "route.openshift.io/v1", "kind": "Route", "metadata": meta,
+				"spec": map[string]any{"host": fmt.Sprintf("api-%d.apps.example.com", i), "to": map[string]any{"kind": "Service", "name": "apicast-production"},
+					"tls": map[string]any{"termination": "edge", "insecureEdgeTerminationPolicy": "Allow"}}})
+		case 1:
+			items = append(items, map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": meta, "type": "Opaque",
+				"data": map[string]any{"token": "dG9rZW4tdmFsdWUtMTIzNDU2Nzg5MA==", "user": "dXNlcg=="}})
+		default:
+			items = append(items, map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta,
+				"data": map[string]any{"settings.yml": "feature: true\nlimit: 100\n", "mode": "production"}})
+		}
+	}
+	out, err := yaml.Marshal(map[string]any{"apiVersion": "v1", "kind": "List", "items": items})
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), fmt.Sprintf("snapshot-%d.yaml", n))
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkSnapshot compiles against snapshots of growing size, beside the
+// cost of only decoding the same file with sigs.k8s.io/yaml.
+func BenchmarkSnapshot(b *testing.B) {
+	p, fixture := longestChain(b)
+	for _, n := range []int{1000, 10000, 50000} {
+		path := grownSnapshot(b, fixture, n)
+		b.Run(fmt.Sprintf("objects=%d/decode", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				src, err := os.ReadFile(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var list map[string]any
+				if err := yaml.Unmarshal(src, &list); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("objects=%d/compile", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				snap, diags := compiler.ReadSnapshot(path, "3scale")
+				if diags.HasErrors() {
+					b.Fatal(diags.Error())
+				}
+				compileAndEmit(b, p, snap)
+			}
+		})
+	}
+}

@@ -31,6 +31,7 @@ const usage = `Usage:
   ampc validate PLAN.hcl [--snapshot PATH]            check only
   ampc hops                                           list the upgrades ampc covers
   ampc verify BUNDLE                                  check a bundle after carrying it in
+  ampc diff OLD NEW                                   what changed between two bundles
 
 --snapshot PATH is a file or directory of oc get -o yaml|json exports of the
 namespace; patches are then computed against those objects instead of the
@@ -62,6 +63,8 @@ func Run(args []string, stdout, stderr io.Writer) (code int) {
 		return hopsCmd(args[1:], stdout, stderr)
 	case "verify":
 		return verifyCmd(args[1:], stdout, stderr)
+	case "diff":
+		return diffCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return ExitOK
@@ -232,4 +235,23 @@ func verifyCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "%s: bundle OK, %d files match SHA256SUMS and every referenced file is present\n", dir, n)
 	return ExitOK
+}
+
+// diffCmd shows what changed between two bundles; like diff(1) it exits 0
+// when they are the same and 1 when they differ.
+func diffCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 2 {
+		fmt.Fprintf(stderr, "ampc diff: want two bundle directories\n\n%s", usage)
+		return ExitUsage
+	}
+	out, err := emit.Diff(args[0], args[1])
+	if err != nil {
+		fmt.Fprintf(stderr, "ampc diff: %v\n", err)
+		return ExitUsage
+	}
+	if out == nil {
+		return ExitOK
+	}
+	_, _ = stdout.Write(out)
+	return ExitPlan
 }

@@ -1,0 +1,236 @@
+package emit_test
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ampc/ampc/internal/testenv"
+)
+
+// fakeCluster is a namespace held by the fake oc (internal/fakeoc).
+type fakeCluster struct {
+	dir, bin string
+}
+
+func newFakeCluster(t *testing.T, fixture string) *fakeCluster {
+	t.Helper()
+	goTool := testenv.Tool(t, "go")
+	c := &fakeCluster{dir: t.TempDir(), bin: t.TempDir()}
+	build := exec.Command(goTool, "build", "-o", filepath.Join(c.bin, "oc"), "./internal/fakeoc")
+	build.Dir = testenv.Root()
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the fake oc: %v\n%s", err, out)
+	}
+	if err := os.MkdirAll(filepath.Join(c.dir, "objects"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, obj := range fixtureObjects(t, fixture) {
+		c.put(t, obj)
+	}
+	return c
+}
+
+func (c *fakeCluster) put(t *testing.T, obj map[string]any) {
+	t.Helper()
+	raw, _ := json.MarshalIndent(obj, "", "  ")
+	name := obj["kind"].(string) + "." + get(obj, "metadata", "name").(string) + ".json"
+	if err := os.WriteFile(filepath.Join(c.dir, "objects", name), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (c *fakeCluster) objects(t *testing.T) map[string]map[string]any {
+	t.Helper()
+	out := map[string]map[string]any{}
+	files, _ := filepath.Glob(filepath.Join(c.dir, "objects", "*.json"))
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var obj map[string]any
+		if err := json.Unmarshal(raw, &obj); err != nil {
+			t.Fatal(err)
+		}
+		out[obj["kind"].(string)+"/"+get(obj, "metadata", "name").(string)] = obj
+	}
+	return out
+}
+
+func (c *fakeCluster) calls(t *testing.T) []string {
+	raw, err := os.ReadFile(filepath.Join(c.dir, "calls.log"))
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSpace(string(raw)), "\n")
+}
+
+// run runs the runbook against the fake cluster from workDir.
+func (c *fakeCluster) run(t *testing.T, bundle, workDir, fail string, args ...string) (string, error) {
+	t.Helper()
+	cmd := exec.Command(testenv.Tool(t, "bash"), append([]string{filepath.Join(bundle, "runbook.sh")}, args...)...)
+	cmd.Dir = workDir
+	cmd.Env = append(os.Environ(),
+		"PATH="+c.bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"FAKEOC_DIR="+c.dir, "FAKEOC_NAMESPACE=3scale", "FAKEOC_FAIL="+fail)
+	cmd.Stdin = nil
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func countCalls(calls []string, prefix string) int {
+	n := 0
+	for _, c := range calls {
+		if strings.HasPrefix(c, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// withoutImages drops the container images a rollout resolves, which
+// kubectl patch cannot know.
+func withoutImages(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range x {
+			if k != "image" {
+				out[k] = withoutImages(e)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = withoutImages(e)
+		}
+		return out
+	}
+	return v
+}
+
+// TestRunbookAgainstFakeOC runs the whole 2.7 → 2.8 S3 runbook against a
+// namespace seeded from the fixture, fails it in the middle, re-runs it, and
+// checks the result against kubectl patch plus the run-time steps' effects.
+func TestRunbookAgainstFakeOC(t *testing.T) {
+	testenv.Tool(t, "jq")
+	kubectl := testenv.Tool(t, "kubectl")
+	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp-s3.yaml")
+	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql-s3.hcl"), ""))
+
+	// --dry-run changes nothing and calls no oc.
+	c := newFakeCluster(t, fixture)
+	before := c.objects(t)
+	work := t.TempDir()
+	out, err := c.run(t, bundle, work, "", "--dry-run")
+	if err != nil || !strings.Contains(out, "oc patch deploymentconfig/system-app --type=json") {
+		t.Fatalf("--dry-run: %v\n%s", err, out)
+	}
+	if calls := c.calls(t); len(calls) != 0 {
+		t.Errorf("--dry-run called oc: %v", calls)
+	}
+	if !reflect.DeepEqual(before, c.objects(t)) {
+		t.Error("--dry-run changed the namespace")
+	}
+
+	// A failure in the middle stops the run at that step.
+	out, err = c.run(t, bundle, work, "patch imagestream/amp-zync")
+	if err == nil {
+		t.Fatalf("the run with an injected failure succeeded:\n%s", out)
+	}
+	if !strings.Contains(out, "ampc: step 2.7-2.8/image-amp-zync failed") || !strings.Contains(out, "re-run") {
+		t.Errorf("no failure message naming the step:\n%s", out)
+	}
+	// The re-run continues at the failed step.
+	out, err = c.run(t, bundle, work, "patch imagestream/amp-zync")
+	if err != nil {
+		t.Fatalf("re-run: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "2.7-2.8/smtp-secret: done before, skipped") || !strings.Contains(out, "all steps done") {
+		t.Errorf("the re-run did not skip the finished steps:\n%s", out)
+	}
+	calls := c.calls(t)
+	for prefix, want := range map[string]int{
+		"create -f -":           1, // system-smtp, never twice
+		"patch secret aws-auth": 1, // the bucket and region copy
+		"patch deploymentconfig/system-app --type=json": 5, // 1.2.3, 1.2.4, 1.2.5, twice in 1.2.7
+		"patch imagestream/amp-zync":                    2, // failed once, then applied
+		"delete configmap/smtp":                         1,
+	} {
+		if got := countCalls(calls, prefix); got != want {
+			t.Errorf("%q ran %d times, want %d", prefix, got, want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(work, "backups", "3scale-2.7", "2.7-2.8", "system-app_dc.yml")); err != nil {
+		t.Errorf("no backup of system-app: %v", err)
+	}
+
+	// The namespace equals the fixture patched with kubectl, plus the
+	// run-time steps' effects.
+	got := c.objects(t)
+	want := fixtureObjects(t, fixture)
+	applyBundle(t, kubectl, testenv.Tool(t, "jq"), bundle, want)
+	for key, obj := range want {
+		if !reflect.DeepEqual(withoutImages(obj["spec"]), withoutImages(got[key]["spec"])) {
+			t.Errorf("%s: spec differs from the patched fixture", key)
+		}
+		if obj["kind"] == "ConfigMap" && !reflect.DeepEqual(obj["data"], got[key]["data"]) {
+			t.Errorf("%s: data differs from the patched fixture", key)
+		}
+	}
+	if _, ok := got["ConfigMap/smtp"]; ok {
+		t.Error("the smtp ConfigMap is still there")
+	}
+	smtp := got["Secret/system-smtp"]
+	if smtp == nil {
+		t.Fatal("no system-smtp Secret")
+	}
+	cm := fixtureObjects(t, fixture)["ConfigMap/smtp"]
+	for k, v := range get(cm, "data").(map[string]any) {
+		dec, _ := base64.StdEncoding.DecodeString(get(smtp, "data", k).(string))
+		if string(dec) != v {
+			t.Errorf("system-smtp %s = %q, want the ConfigMap's %q", k, dec, v)
+		}
+	}
+	if n := len(get(smtp, "data").(map[string]any)); n != len(get(cm, "data").(map[string]any)) {
+		t.Errorf("system-smtp has %d keys", n)
+	}
+	env := fixtureObjects(t, fixture)["ConfigMap/system-environment"]
+	for _, k := range []string{"AWS_BUCKET", "AWS_REGION"} {
+		dec, _ := base64.StdEncoding.DecodeString(get(got["Secret/aws-auth"], "data", k).(string))
+		if string(dec) != get(env, "data", k) {
+			t.Errorf("aws-auth %s = %q, want %q", k, dec, get(env, "data", k))
+		}
+	}
+
+	// A third run has nothing left to do and changes nothing.
+	snapshot := c.objects(t)
+	if out, err := c.run(t, bundle, work, ""); err != nil {
+		t.Fatalf("third run: %v\n%s", err, out)
+	}
+	if !reflect.DeepEqual(snapshot, c.objects(t)) {
+		t.Error("a run after completion changed the namespace")
+	}
+	if n := countCalls(c.calls(t), "patch "); n != countCalls(calls, "patch ") {
+		t.Errorf("the run after completion patched again (%d patch calls, %d before)", n, countCalls(calls, "patch "))
+	}
+	// Forcing a finished patch step again: its checks hold on the live
+	// object, so the append of MASTER_ACCESS_TOKEN is not repeated.
+	out, err = c.run(t, bundle, work, "", "--only", "2.7-2.8/prehook-env")
+	if err != nil || !strings.Contains(out, "deploymentconfig/system-app: already applied, skipped") {
+		t.Errorf("--only on a finished patch step: %v\n%s", err, out)
+	}
+	if n := countCalls(c.calls(t), "patch "); n != countCalls(calls, "patch ") {
+		t.Error("--only re-applied a patch that was already applied")
+	}
+}

@@ -109,6 +109,9 @@ func Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	if p.Registry != nil {
+		applyMirror(b, p.Registry.Mirror)
+	}
 	return b, diags
 }
 

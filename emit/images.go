@@ -7,7 +7,8 @@ import (
 	"github.com/ampc/ampc/compiler"
 )
 
-// images lists every image the upgrade makes the cluster pull, one per line:
+// images lists every image the upgrade makes the cluster pull, one per line
+// (as SOURCE=MIRROR when the plan names a registry mirror):
 // the DockerImage sources of image stream tags the patches and manifests
 // set, and the images of containers in created objects. An air-gapped site
 // mirrors them before the maintenance window.
@@ -27,6 +28,10 @@ func images(b *compiler.Bundle) []byte {
 	}
 	var out []string
 	for img := range seen {
+		if src, ok := b.ImageSources[img]; ok {
+			// SOURCE=MIRROR, as `oc image mirror` takes its arguments.
+			img = src + "=" + img
+		}
 		out = append(out, img)
 	}
 	sort.Strings(out)

@@ -14,6 +14,7 @@ type planDoc struct {
 	SystemDatabase string        `json:"system_database"`
 	S3             bool          `json:"s3"`
 	Snapshot       bool          `json:"snapshot"`
+	RegistryMirror string        `json:"registry_mirror,omitempty"`
 	Hops           []hopDoc      `json:"hops"`
 	Steps          []stepDoc     `json:"steps"`
 	Rollbacks      []rollbackDoc `json:"rollbacks"`
@@ -68,7 +69,7 @@ type summaryDoc struct {
 func planJSON(b *compiler.Bundle, names map[string][]string) []byte {
 	doc := planDoc{
 		Format: PlanFormat, Namespace: b.Namespace, Deployment: b.Deployment,
-		From: b.From, To: b.To, SystemDatabase: b.SystemDatabase, S3: b.S3, Snapshot: b.Snapshot,
+		From: b.From, To: b.To, SystemDatabase: b.SystemDatabase, S3: b.S3, Snapshot: b.Snapshot, RegistryMirror: b.Mirror,
 		Hops: []hopDoc{}, Steps: []stepDoc{}, Rollbacks: []rollbackDoc{}, Summary: summarize(b),
 	}
 	for _, r := range b.Rollbacks {

@@ -24,6 +24,9 @@ func review(b *compiler.Bundle, names map[string][]string) []byte {
 		basis = "a snapshot of the namespace; every patch was computed against its objects"
 	}
 	p("Install: %s-based, system database %s, S3 file storage %s. Compiled against %s.\n\n", b.Deployment, b.SystemDatabase, yesNo(b.S3), basis)
+	if b.Mirror != "" {
+		p("Every image is pulled from the mirror `%s`; `images.txt` lists each as SOURCE=MIRROR for `oc image mirror`.\n\n", b.Mirror)
+	}
 	p("## Summary\n\n| | |\n|---|---|\n")
 	var hops []string
 	for _, h := range b.Hops {

@@ -23,6 +23,7 @@ var (
 	versionPattern = regexp.MustCompile(`^(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})$`)
 	dns1123Label   = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 	safePath       = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
+	registryHost   = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$`)
 )
 
 var rootSchema = &hcl.BodySchema{
@@ -30,6 +31,13 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "install"},
 		{Type: "operator"},
 		{Type: "externalize"},
+		{Type: "registry"},
+	},
+}
+
+var registrySchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "mirror", Required: true},
 	},
 }
 
@@ -129,6 +137,10 @@ func decode(filename string, body hcl.Body) (*Plan, hcl.Diagnostics) {
 			ex, d := decodeExternalizeBlock(b)
 			diags = append(diags, d...)
 			p.Externalize = ex
+		case "registry":
+			r, d := decodeRegistryBlock(b)
+			diags = append(diags, d...)
+			p.Registry = r
 		}
 	}
 	if install == nil {
@@ -221,6 +233,31 @@ func decodeExternalizeBlock(b *hcl.Block) (*Externalize, hcl.Diagnostics) {
 		ex.Namespace, diags = decodeName(a, "namespace", "the project for on-cluster databases", diags)
 	}
 	return ex, diags
+}
+
+func decodeRegistryBlock(b *hcl.Block) (*Registry, hcl.Diagnostics) {
+	r := &Registry{DeclRange: b.DefRange, Ranges: map[string]hcl.Range{}}
+	content, diags := b.Body.Content(registrySchema)
+	if diags.HasErrors() {
+		return r, diags
+	}
+	a := content.Attributes["mirror"]
+	r.Ranges["mirror"] = a.Expr.Range()
+	s, ok := decodeString(a, &diags, `"mirror.example.com:5000/3scale"`)
+	if !ok {
+		return r, diags
+	}
+	if !registryHost.MatchString(s) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid mirror",
+			Detail:   fmt.Sprintf("mirror is a registry host, with an optional port and path prefix, in lower case and without a scheme, such as \"mirror.example.com:5000\" or \"mirror.example.com/3scale\"; %q is not.", s),
+			Subject:  a.Expr.Range().Ptr(),
+		})
+		return r, diags
+	}
+	r.Mirror = s
+	return r, diags
 }
 
 // crossCheck validates what only the whole plan can tell.

@@ -17,6 +17,22 @@ type Plan struct {
 
 	// Externalize is the 2.15 → 2.16 database choice; nil when absent.
 	Externalize *Externalize
+
+	// Registry is where the site pulls images from; nil when it pulls from
+	// the registries the guides name.
+	Registry *Registry
+}
+
+// Registry is the plan's registry block: an image registry mirror for an
+// air-gapped site.
+type Registry struct {
+	// Mirror replaces the registry host of every image the bundle sets,
+	// keeping repository paths and tags: registry.redhat.io/3scale-amp2/x:1
+	// becomes MIRROR/3scale-amp2/x:1.
+	Mirror string
+
+	DeclRange hcl.Range
+	Ranges    map[string]hcl.Range
 }
 
 // Deployment is how 3scale was installed.

@@ -5,6 +5,6 @@ install {
   to              = "2.8"
   system_database = "mysql"
 }
-registry { # ERROR: Unsupported block type
-  mirror = "mirror.example.com"
+redis { # ERROR: Unsupported block type
+  sentinel = true
 }

@@ -1,0 +1,7 @@
+install {
+  namespace       = "$(reboot)" # ERROR: Invalid namespace
+  deployment      = "template"
+  from            = "2.7"
+  to              = "2.8"
+  system_database = "mysql"
+}

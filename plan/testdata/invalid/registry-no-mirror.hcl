@@ -1,0 +1,9 @@
+install {
+  namespace       = "3scale"
+  deployment      = "template"
+  from            = "2.7"
+  to              = "2.8"
+  system_database = "mysql"
+}
+registry { # ERROR: Missing required argument
+}

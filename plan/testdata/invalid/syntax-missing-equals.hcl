@@ -1,0 +1,3 @@
+install {
+  namespace "3scale" # ERROR: Invalid block definition
+}

@@ -1,0 +1,3 @@
+install { # ERROR: Unclosed configuration block
+  namespace       = "3scale"
+  deployment      = "template"

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -559,6 +560,9 @@ func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *Step, obj *o
 	for _, t := range rp.Tags {
 		l.lowerTag(step, obj, p, t)
 	}
+	for _, t := range rp.Triggers {
+		l.lowerTrigger(step, obj, p, t)
+	}
 	changes := 0
 	for _, o := range p.ops {
 		if o.Op != "test" {
@@ -676,6 +680,9 @@ func describeSource(entry map[string]any) string {
 	if vf, ok := entry["valueFrom"].(map[string]any); ok {
 		for kind, ref := range vf {
 			r := ref.(map[string]any)
+			if kind == "fieldRef" {
+				return fmt.Sprintf("the pod field %v", r["fieldPath"])
+			}
 			return fmt.Sprintf("%s %v key %v", strings.TrimSuffix(kind, "KeyRef"), r["name"], r["key"])
 		}
 	}
@@ -685,6 +692,9 @@ func describeSource(entry map[string]any) string {
 func envEntry(v ruleVar) map[string]any {
 	if v.Value != nil {
 		return map[string]any{"name": v.Name, "value": *v.Value}
+	}
+	if v.FieldPath != "" {
+		return map[string]any{"name": v.Name, "valueFrom": map[string]any{"fieldRef": map[string]any{"fieldPath": v.FieldPath}}}
 	}
 	ref := map[string]any{"name": v.Secret, "key": v.Key}
 	kind := "secretKeyRef"
@@ -799,6 +809,61 @@ func (l *lowering) lowerTag(step *Step, obj *object, p *patcher, t ruleTag) {
 	default:
 		l.appendPinned(p, base, arr, want)
 	}
+}
+
+// lowerTrigger points the image change trigger of one container at another
+// image stream tag. The trigger is found by its container, never by index;
+// its position is pinned by tests of its type and container names, and of
+// the tag it follows now when the rule gives expect.
+func (l *lowering) lowerTrigger(step *Step, obj *object, p *patcher, t ruleTrigger) {
+	cur, ok := lookup(p.doc, "/spec/triggers")
+	if !ok {
+		l.precondition(step, obj, "it has no triggers")
+		return
+	}
+	arr, isArray := cur.([]any)
+	if !isArray {
+		shapef("/spec/triggers is not an array")
+	}
+	found := -1
+	for i, tr := range arr {
+		m, _ := tr.(map[string]any)
+		names, _ := lookup(m, "/imageChangeParams/containerNames")
+		list, _ := names.([]any)
+		if m["type"] != "ImageChange" || !slices.Contains(list, any(t.Container)) {
+			continue
+		}
+		if found >= 0 {
+			l.precondition(step, obj, "more than one image change trigger names container %s", t.Container)
+			return
+		}
+		found = i
+	}
+	if found < 0 {
+		l.precondition(step, obj, "it has no image change trigger for container %s", t.Container)
+		return
+	}
+	base := fmt.Sprintf("/spec/triggers/%d", found)
+	kind, _ := lookup(p.doc, base+"/imageChangeParams/from/kind")
+	name, hasName := lookup(p.doc, base+"/imageChangeParams/from/name")
+	switch {
+	case kind != "ImageStreamTag" || !hasName:
+		l.precondition(step, obj, "the image change trigger of container %s does not follow an image stream tag", t.Container)
+		return
+	case t.Expect != "" && name != t.Expect:
+		l.precondition(step, obj, "the image change trigger of container %s follows %s, not %s as the step expects", t.Container, brief(name), t.Expect)
+		return
+	case name == t.From:
+		l.precondition(step, obj, "the image change trigger of container %s already follows %s", t.Container, t.From)
+		return
+	}
+	names, _ := lookup(p.doc, base+"/imageChangeParams/containerNames")
+	p.emit(op("test", base+"/type", "ImageChange"), op("test", base+"/imageChangeParams/containerNames", copyValue(names)),
+		op("test", base+"/imageChangeParams/from/kind", "ImageStreamTag"))
+	if t.Expect != "" {
+		p.emit(op("test", base+"/imageChangeParams/from/name", t.Expect))
+	}
+	p.emit(op("replace", base+"/imageChangeParams/from/name", t.From))
 }
 
 // redact copies an object for review output: Secret data is replaced, and

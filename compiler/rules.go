@@ -7,6 +7,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
@@ -75,6 +76,8 @@ type rulePatch struct {
 	Set   []ruleSet      `hcl:"set,block"`
 	Unset []ruleUnset    `hcl:"unset,block"`
 	Tags  []ruleTag      `hcl:"tag,block"`
+	// Triggers repoint image change triggers (DeploymentConfigs).
+	Triggers []ruleTrigger `hcl:"trigger,block"`
 }
 
 type ruleEnv struct {
@@ -91,6 +94,9 @@ type ruleVar struct {
 	Key       string  `hcl:"key,optional"`
 	Optional  bool    `hcl:"optional,optional"`
 	Value     *string `hcl:"value,optional"`
+	// FieldPath reads a field of the pod (valueFrom.fieldRef), such as
+	// metadata.namespace.
+	FieldPath string `hcl:"field_path,optional"`
 	// AlreadyOK makes an env var that already reads this source a no-op
 	// instead of a failed precondition: for repairs that only some sites need.
 	AlreadyOK bool `hcl:"already_ok,optional"`
@@ -111,6 +117,15 @@ type ruleTag struct {
 	Image       string `hcl:"image,optional"`
 	Tag         string `hcl:"tag,optional"`
 	DisplayName string `hcl:"display_name"`
+}
+
+// ruleTrigger points the image change trigger of one container at another
+// image stream tag. The container names the trigger; the rule never writes
+// its index.
+type ruleTrigger struct {
+	Container string `hcl:"container,label"`
+	From      string `hcl:"from"`
+	Expect    string `hcl:"expect,optional"`
 }
 
 // ruleRollback is a runbook section that undoes part of a hop. It never
@@ -228,19 +243,25 @@ func (m module) check() error {
 				}
 				for _, v := range e.Vars {
 					sources := 0
-					for _, set := range []bool{v.Secret != "", v.ConfigMap != "", v.Value != nil} {
+					for _, set := range []bool{v.Secret != "", v.ConfigMap != "", v.Value != nil, v.FieldPath != ""} {
 						if set {
 							sources++
 						}
 					}
-					if sources != 1 || (v.Value == nil && v.Key == "") {
-						return fmt.Errorf("step %q: var %q needs exactly one of secret+key, config_map+key or value", s.Name, v.Name)
+					ref := v.Secret != "" || v.ConfigMap != ""
+					if sources != 1 || ref != (v.Key != "") || (v.Optional && !ref) {
+						return fmt.Errorf("step %q: var %q needs exactly one of secret+key, config_map+key, value or field_path (optional only with secret or config_map)", s.Name, v.Name)
 					}
 				}
 			}
 			for _, t := range p.Tags {
 				if (t.Image == "") == (t.Tag == "") {
 					return fmt.Errorf("step %q: tag %q needs exactly one of image or tag", s.Name, t.Name)
+				}
+			}
+			for _, t := range p.Triggers {
+				if !strings.Contains(t.From, ":") || (t.Expect != "" && !strings.Contains(t.Expect, ":")) {
+					return fmt.Errorf("step %q: trigger %q: from and expect are image stream tags, NAME:TAG", s.Name, t.Container)
 				}
 			}
 		}

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -251,9 +253,61 @@ func (s *Snapshot) add(v any, at hcl.Range, doc int, defaultNamespace string, se
 		if err := s.stripSecret(obj, at); err != nil {
 			return bad("Undecodable Secret data", fmt.Sprintf("Secret %s: %v. Give the Secret as `oc get -o yaml` writes it.", name, err))
 		}
+	} else {
+		s.rememberLiteralCredentials(obj, fmt.Sprintf("%s %s", kind, name), at)
 	}
 	s.objects = append(s.objects, snapshotObject{doc: obj, at: at})
 	return nil
+}
+
+// credentialName matches the names of env vars and command-line assignments
+// that hold credentials.
+var credentialName = regexp.MustCompile(`^[A-Za-z0-9_]*(?i:PASSWORD|PASSWD|TOKEN|SECRET)[A-Za-z0-9_]*$`)
+
+// credentialAssignment finds NAME=VALUE assignments in a command line, such
+// as the 2.4 pre-hook's MASTER_ACCESS_TOKEN="...".
+var credentialAssignment = regexp.MustCompile(`([A-Za-z0-9_]+)=(?:"([^"]*)"|'([^']*)'|([^\s"';&|]+))`)
+
+// rememberLiteralCredentials remembers, as sensitive text, credentials that
+// an object other than a Secret holds in clear: the literal value of an env
+// var whose name says it is a password, token or secret (the 2.4 templates
+// write MYSQL_PASSWORD into dc/system-mysql), and such assignments in
+// commands (the 2.4 system-app pre-hook embeds MASTER_ACCESS_TOKEN). They
+// become Secret values during an upgrade, so they never reach the bundle.
+func (s *Snapshot) rememberLiteralCredentials(v any, what string, at hcl.Range) {
+	remember := func(value, name string) {
+		if value = strings.TrimSpace(value); len(value) >= minSensitive {
+			if _, seen := s.sensitive[value]; !seen {
+				s.sensitive[value] = origin{at: at, what: fmt.Sprintf("the literal %s of %s", name, what)}
+			}
+		}
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		name, _ := x["name"].(string)
+		if value, ok := x["value"].(string); ok && credentialName.MatchString(name) {
+			remember(value, name)
+		}
+		for _, field := range []string{"command", "args"} {
+			if words, ok := x[field].([]any); ok {
+				for _, w := range words {
+					line, _ := w.(string)
+					for _, m := range credentialAssignment.FindAllStringSubmatch(line, -1) {
+						if credentialName.MatchString(m[1]) {
+							remember(m[2]+m[3]+m[4], m[1])
+						}
+					}
+				}
+			}
+		}
+		for _, e := range x {
+			s.rememberLiteralCredentials(e, what, at)
+		}
+	case []any:
+		for _, e := range x {
+			s.rememberLiteralCredentials(e, what, at)
+		}
+	}
 }
 
 // stripSecret keeps a Secret's keys and drops its values, remembering the
@@ -262,9 +316,21 @@ func (s *Snapshot) stripSecret(obj map[string]any, at hcl.Range) error {
 	name, _ := obj["metadata"].(map[string]any)["name"].(string)
 	remember := func(v, key string) {
 		for _, line := range append([]string{v}, strings.Split(v, "\n")...) {
-			if line = strings.TrimSpace(line); len(line) >= minSensitive {
-				if _, seen := s.sensitive[line]; !seen {
-					s.sensitive[line] = origin{at: at, what: fmt.Sprintf("Secret %s key %s", name, key)}
+			line = strings.TrimSpace(line)
+			candidates := []string{line}
+			// The password of a URL is a secret of its own: the 2.5 and 2.6
+			// templates write system-database's root password, which its URL
+			// holds, as a literal into dc/system-mysql.
+			if u, err := url.Parse(line); err == nil && u.User != nil {
+				if pw, ok := u.User.Password(); ok {
+					candidates = append(candidates, pw)
+				}
+			}
+			for _, c := range candidates {
+				if len(c) >= minSensitive {
+					if _, seen := s.sensitive[c]; !seen {
+						s.sensitive[c] = origin{at: at, what: fmt.Sprintf("Secret %s key %s", name, key)}
+					}
 				}
 			}
 		}

@@ -13,7 +13,8 @@ import (
 )
 
 // kustomizeFiles writes kustomize/: base/ holds every object the bundle
-// changes, as it was before the first change; one directory per hop layers
+// changes and did not create, as it was before the first change; one
+// directory per hop adds the objects that hop creates and layers
 // that hop's patches (and deletes) on the previous one, so that
 // `kubectl kustomize kustomize/HOP` renders the objects after HOP. Every
 // kustomization is built in memory with krusty before it is returned.
@@ -21,6 +22,13 @@ func kustomizeFiles(b *compiler.Bundle) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var resources []string
 	seen := map[compiler.Target]bool{}
+	// An object the bundle creates is a resource of the hop that creates it,
+	// never of the base, even when a later step patches or deletes it.
+	for _, s := range b.Steps {
+		for _, m := range s.Creates {
+			seen[m.Target] = true
+		}
+	}
 	addBase := func(t compiler.Target, obj map[string]any) {
 		if seen[t] {
 			return

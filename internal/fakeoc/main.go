@@ -1,9 +1,9 @@
 // Command fakeoc is a test double of the OpenShift CLI for runbook tests. It
 // keeps a namespace's objects as JSON files in $FAKEOC_DIR, implements the
 // subset of oc that ampc runbooks use (whoami, project, get, patch, create,
-// apply, delete, rollout, scale, set env, tag) and records every call, one
-// per line, in $FAKEOC_DIR/calls.log. Commands that need a real cluster (rsh,
-// exec, cp, start-build, new-app) are recorded and succeed.
+// apply, replace, delete, rollout, scale, set env, tag) and records every
+// call, one per line, in $FAKEOC_DIR/calls.log. Commands that need a real
+// cluster (rsh, exec, cp, start-build, new-app) are recorded and succeed.
 //
 // A call whose command line contains $FAKEOC_FAIL fails once (exit 1): the
 // marker file $FAKEOC_DIR/failed makes the next such call succeed.
@@ -76,8 +76,8 @@ func main() {
 		s.get(rest[1:])
 	case "patch":
 		s.patch(rest[1:])
-	case "create", "apply":
-		s.create(rest[1:], rest[0] == "apply")
+	case "create", "apply", "replace":
+		s.create(rest[1:], rest[0] != "create")
 	case "delete":
 		s.delete(rest[1:])
 	case "rollout":

@@ -249,12 +249,15 @@ preflight() {
   project=$(command oc project -q 2>/dev/null) || fail "no current project: run oc project $NAMESPACE"
   [ "$project" = "$NAMESPACE" ] || fail "the current project is $project, not $NAMESPACE: run oc project $NAMESPACE"
   release=$(oc get configmap system-environment -o jsonpath='{.data.AMP_RELEASE}' 2>/dev/null) || release=
-  if [ "$release" = "$FROM" ]; then
-    return 0
-  fi
+  # Templates up to 2.5 write the micro release too (2.5.0).
+  case $release in
+    "$FROM" | "$FROM".[0-9]*) return 0 ;;
+  esac
   if [ -s "$STATE_FILE" ]; then
     for known in "${KNOWN_RELEASES[@]}"; do
-      [ "$release" = "$known" ] && return 0
+      case $release in
+        "$known" | "$known".[0-9]*) return 0 ;;
+      esac
     done
   fi
   fail "AMP_RELEASE in configmap/system-environment is '$release', not $FROM: this bundle upgrades a $FROM site"

@@ -1,0 +1,1013 @@
+# 3scale 2.4 → 2.5, template-based install.
+#
+# Source: ../shared/seeds/002_fcdd7c3ee9f6ca34.txt, chapter 2 ("Upgrading
+# 3scale 2.4 to 2.5"), sections 2.1 to 2.5.6. Steps run in the order below;
+# each names the section it comes from. See README.md beside this file for
+# the words of the rule language.
+#
+# Branches of the guide and where they are:
+#   - Oracle system database: 2.1 builds the system image from
+#     bc/3scale-amp-system-oracle instead of tagging amp-system:latest, and
+#     2.4 opens a maintenance window for the Accounts table (opened before the
+#     image build, see oracle-window-scale-down).
+#   - MySQL on system-mysql: 2.3 moves MYSQL_USER and MYSQL_PASSWORD into the
+#     system-database Secret. The section names system-mysql only; a site on
+#     PostgreSQL or Oracle has no system-mysql DeploymentConfig and skips it.
+#   - 2.5 (zync-database on PostgreSQL 10) is "highly recommended"; ampc does
+#     it on every site, with the guide's rollback as `--rollback
+#     2.4-2.5/zync-database`.
+
+hop {
+  from       = "2.4"
+  to         = "2.5"
+  deployment = "template"
+  seed       = "002_fcdd7c3ee9f6ca34.txt"
+  title      = "3scale 2.4 to 2.5, template-based (chapter 2)"
+}
+
+locals {
+  latest_note = <<-EOT
+    The guide appends a second tag named latest with `add /spec/tags/-`, which
+    leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
+    existing latest tag where it stands, pinned by a test of its name.
+  EOT
+
+  # The 2.4 and 2.5 templates write the micro release into AMP_RELEASE, as
+  # the guide's `AMP_RELEASE=2.5.0` does; the 2.5 → 2.6 module expects 2.5.0.
+  release_from = "2.4.0"
+  release_to   = "2.5.0"
+
+  oracle = plan.system_database == "oracle"
+  mysql  = plan.system_database == "mysql" && has("DeploymentConfig", "system-mysql")
+
+  # Shell helpers pasted into the steps that need them.
+  wait_gone = <<-EOT
+    # wait_gone DC: wait until no pod of DC runs any more.
+    wait_gone() {
+      local i left
+      for ((i = 0; i < 60; i++)); do
+        left=$(oc get pods -l "deploymentConfig=$1" -o json | jq '[.items[]? | select(.status.phase != "Succeeded" and .status.phase != "Failed")] | length')
+        [ "$left" = 0 ] && return 0
+        sleep 10
+      done
+      fail "dc/$1 still has $left pods 10 minutes after it was scaled to 0"
+    }
+  EOT
+
+  wait_ready = <<-EOT
+    # wait_ready DC [HINT]: wait until DC has as many ready pods as it wants.
+    wait_ready() {
+      local i want ready
+      for ((i = 0; i < 120; i++)); do
+        want=$(oc get dc "$1" -o jsonpath='{.spec.replicas}')
+        ready=$(oc get dc "$1" -o jsonpath='{.status.readyReplicas}')
+        [ "$${ready:-0}" = "$${want:-0}" ] && return 0
+        sleep 10
+      done
+      fail "dc/$1 has $${ready:-0} of $want pods ready after 20 minutes$${2:+: $2}"
+    }
+  EOT
+
+  # The running zync-database pod; the guide's `.items[0]` may be a
+  # finished deploy pod or one that is terminating.
+  zync_database_pod = <<-EOT
+    zync_database_pod() {
+      oc get pods -l deploymentConfig=zync-database -o json \
+        | jq -r '[.items[]? | select(.status.phase == "Running" and .metadata.deletionTimestamp == null)][0].metadata.name // empty'
+    }
+  EOT
+}
+
+# ------------------------------------------------------------ 2.1 images
+
+step "backup" {
+  title   = "Back up the objects this upgrade changes"
+  kind    = "backup"
+  section = "2.1"
+  note    = <<-EOT
+    The guide backs up only in 2.3 and 2.5.1; ampc also saves, before
+    anything changes, the image streams, ConfigMaps and DeploymentConfigs
+    that 2.1 and 2.2 change (the rolling_updates.yml edit of 2.2 in
+    particular), so that each can be restored with `oc replace`. A file that
+    exists is kept, so a re-run never overwrites the state before the
+    upgrade. Files are readable by their owner only.
+  EOT
+  run     = <<-EOT
+    dir="$BACKUP_DIR/2.4-2.5"
+    umask 077
+    mkdir -p "$dir"
+    for object in imagestream/amp-system imagestream/amp-apicast imagestream/amp-backend imagestream/amp-zync imagestream/amp-wildcard-router configmap/system-environment configmap/system dc/system-app dc/system-sidekiq dc/system-sphinx%{ if local.oracle } bc/3scale-amp-system-oracle%{ endif }; do
+      file="$dir/$${object/\//-}.yaml"
+      if [ -s "$file" ]; then
+        echo "kept $file from an earlier run"
+        continue
+      fi
+      oc get -o yaml "$object" > "$file.tmp"
+      mv "$file.tmp" "$file"
+    done
+    echo "backup written to $dir"
+  EOT
+}
+
+# 2.4 opens its maintenance window here on Oracle sites: see the note.
+step "oracle-window-scale-down" {
+  title    = "Oracle: scale system-app, system-sidekiq and system-sphinx down to 0 for the Accounts table maintenance"
+  kind     = "shell"
+  section  = "2.4"
+  when     = local.oracle
+  requires = ["DeploymentConfig/system-app", "DeploymentConfig/system-sidekiq", "DeploymentConfig/system-sphinx"]
+  note     = <<-EOT
+    The guide lists the Accounts table maintenance window (2.4) after 2.1 to
+    2.3, but asks that the multitenant user interface and API not be
+    reachable while the constraints are removed and recreated. The 2.5
+    system image runs its database migrations in the system-app pre-hook as
+    soon as it rolls out (in 2.1), so ampc opens the window before the
+    image is built and closes it after 2.2's restart and the migration
+    check. The replica counts are known only on the cluster: they are saved
+    into the backup directory once (a re-run never overwrites them with the
+    zeros of a scaled-down site) and restored by oracle-window-scale-up.
+  EOT
+  run      = <<-EOT
+    ${local.wait_gone}
+    dir="$BACKUP_DIR/2.4-2.5"
+    mkdir -p "$dir"
+    saved="$dir/oracle-window-replicas.json"
+    if [ ! -s "$saved" ]; then
+      for dc in system-app system-sidekiq system-sphinx; do
+        oc get dc "$dc" -o json | jq '{(.metadata.name): .spec.replicas}'
+      done | jq -s add > "$saved.tmp"
+      mv "$saved.tmp" "$saved"
+    fi
+    jq -e '[.["system-app", "system-sidekiq", "system-sphinx"] | numbers] | length == 3 and add > 0' "$saved" >/dev/null \
+      || fail "$saved does not hold the replica counts of system-app, system-sidekiq and system-sphinx (all 0?): write them there by hand, as {\"system-app\": N, ...}, then re-run"
+    echo "replica counts saved in $saved: $(jq -c . "$saved")"
+    for dc in system-app system-sidekiq system-sphinx; do
+      oc scale "dc/$dc" --replicas=0
+    done
+    for dc in system-app system-sidekiq system-sphinx; do
+      wait_gone "$dc"
+    done
+  EOT
+}
+
+step "image-amp-system" {
+  title   = "Point amp-system at the 2.5.0 system image"
+  kind    = "patch"
+  section = "2.1"
+  when    = !local.oracle
+  note    = local.latest_note
+  patch "ImageStream" "amp-system" {
+    tag "2.5.0" {
+      image        = "registry.access.redhat.com/3scale-amp25/system"
+      display_name = "AMP system 2.5.0"
+    }
+    tag "latest" {
+      tag          = "2.5.0"
+      display_name = "AMP system (latest)"
+    }
+  }
+}
+
+step "image-amp-system-oracle" {
+  title   = "Oracle: add the 2.5.0 system image to amp-system, the base of the Oracle build"
+  kind    = "patch"
+  section = "2.1"
+  when    = local.oracle
+  note    = "On Oracle sites the guide adds the 2.5.0 tag only: amp-system:latest is the output of the 3scale-amp-system-oracle build, which the next steps run on the 2.5.0 image."
+  patch "ImageStream" "amp-system" {
+    tag "2.5.0" {
+      image        = "registry.access.redhat.com/3scale-amp25/system"
+      display_name = "AMP system 2.5.0"
+    }
+  }
+}
+
+step "oracle-build-config" {
+  title   = "Oracle: build 3scale-amp-system-oracle from amp-system:2.5.0"
+  kind    = "patch"
+  section = "2.1"
+  when    = local.oracle
+  note    = "A test of the current base image (amp-system:2.4.0, as build.yml of the 2.4 templates writes it) refuses the patch on a BuildConfig in another state."
+  patch "BuildConfig" "3scale-amp-system-oracle" {
+    set "/spec/strategy/dockerStrategy/from/name" {
+      value  = "amp-system:2.5.0"
+      expect = "amp-system:2.4.0"
+    }
+  }
+}
+
+step "oracle-build-context" {
+  title        = "Oracle: prepare the build directory of the system image with Oracle support"
+  kind         = "manual"
+  section      = "2.1"
+  when         = local.oracle
+  note         = <<-EOT
+    The guide runs `oc start-build 3scale-amp-system-oracle --from-dir=.`,
+    which uploads whatever the current directory holds as the Docker build
+    context; it never says what that must be. ampc asks for the directory
+    explicitly, and the next step checks it before building.
+  EOT
+  instructions = <<-EOT
+    The next step builds the 3scale 2.5 system image with Oracle Database
+    support (bc/3scale-amp-system-oracle, which pushes amp-system:latest).
+    Its build context is a directory on this host, which you prepare now:
+
+    1. Copy the directory amp/system-oracle of the repository
+       https://github.com/3scale/3scale-amp-openshift-templates at tag
+       2.5.0.GA (it holds the Dockerfile). An air-gapped site carries it in
+       with the bundle.
+    2. Put the Oracle Instant Client 12.2 packages for Linux x86-64, downloaded
+       from Oracle, into its oracle-client-files/ subdirectory:
+         instantclient-basiclite-linux.x64-12.2.0.1.0.zip (or instantclient-basic-linux.x64-12.2.0.1.0.zip)
+         instantclient-sdk-linux.x64-12.2.0.1.0.zip
+         instantclient-odbc-linux.x64-12.2.0.1.0-2.zip
+    3. If your Oracle Database is not a container database (non-CDB), apply
+       the repository's workaround in that directory:
+         patch -p1 < workaround-non-cdb-2.5-upgrade/dockerfile.patch
+    4. Continue with the directory's path in AMPC_ORACLE_BUILD_DIR, from the
+       directory that holds the runbook's state file:
+         AMPC_ORACLE_BUILD_DIR=/path/to/system-oracle ./runbook.sh --ack 2.4-2.5/oracle-build-context
+  EOT
+}
+
+step "oracle-build" {
+  title    = "Oracle: build the 2.5 system image with Oracle support"
+  kind     = "shell"
+  section  = "2.1"
+  when     = local.oracle
+  requires = ["BuildConfig/3scale-amp-system-oracle"]
+  note     = <<-EOT
+    The guide's `--from-dir=.` becomes the directory prepared in
+    oracle-build-context, checked first; `--follow --wait` shows the build
+    and fails the step when the build fails. The new amp-system:latest
+    redeploys system-app, system-sidekiq and system-sphinx (at 0 pods: the
+    maintenance window is open).
+  EOT
+  run      = <<-EOT
+    build_dir=$${AMPC_ORACLE_BUILD_DIR:-}
+    [ -n "$build_dir" ] || fail "AMPC_ORACLE_BUILD_DIR is not set: prepare the build directory as step 2.4-2.5/oracle-build-context says, then run AMPC_ORACLE_BUILD_DIR=DIR $0"
+    [ -f "$build_dir/Dockerfile" ] || fail "$build_dir has no Dockerfile: it is not the amp/system-oracle directory of 3scale-amp-openshift-templates"
+    for package in 'instantclient-basic*-linux.x64-12.2*.zip' 'instantclient-sdk-linux.x64-12.2*.zip' 'instantclient-odbc-linux.x64-12.2*.zip'; do
+      compgen -G "$build_dir/oracle-client-files/$package" >/dev/null \
+        || fail "$build_dir/oracle-client-files has no $package: download it from Oracle (see step 2.4-2.5/oracle-build-context)"
+    done
+    oc start-build 3scale-amp-system-oracle --from-dir="$build_dir" --follow --wait
+  EOT
+}
+
+step "image-amp-apicast" {
+  title   = "Point amp-apicast at the 2.5.0 APIcast image"
+  kind    = "patch"
+  section = "2.1"
+  note    = local.latest_note
+  patch "ImageStream" "amp-apicast" {
+    tag "2.5.0" {
+      image        = "registry.access.redhat.com/3scale-amp25/apicast-gateway"
+      display_name = "AMP APIcast 2.5.0"
+    }
+    tag "latest" {
+      tag          = "2.5.0"
+      display_name = "AMP APIcast (latest)"
+    }
+  }
+}
+
+step "image-amp-backend" {
+  title   = "Point amp-backend at the 2.5.0 backend image"
+  kind    = "patch"
+  section = "2.1"
+  note    = local.latest_note
+  patch "ImageStream" "amp-backend" {
+    tag "2.5.0" {
+      image        = "registry.access.redhat.com/3scale-amp25/backend"
+      display_name = "AMP Backend 2.5.0"
+    }
+    tag "latest" {
+      tag          = "2.5.0"
+      display_name = "AMP Backend (latest)"
+    }
+  }
+}
+
+step "image-amp-zync" {
+  title   = "Point amp-zync at the 2.5.0 zync image"
+  kind    = "patch"
+  section = "2.1"
+  note    = local.latest_note
+  patch "ImageStream" "amp-zync" {
+    tag "2.5.0" {
+      image        = "registry.access.redhat.com/3scale-amp25/zync"
+      display_name = "AMP Zync 2.5.0"
+    }
+    tag "latest" {
+      tag          = "2.5.0"
+      display_name = "AMP Zync (latest)"
+    }
+  }
+}
+
+step "image-amp-wildcard-router" {
+  title   = "Add the 2.5.0 tag to amp-wildcard-router"
+  kind    = "patch"
+  section = "2.1"
+  note    = "The 2.5.0 tag points at the same 3scale-amp22/wildcard-router image as 2.4.0, as the guide and the 2.5 template have it; the router is not rebuilt for 2.5. ${local.latest_note}"
+  patch "ImageStream" "amp-wildcard-router" {
+    tag "2.5.0" {
+      image        = "registry.access.redhat.com/3scale-amp22/wildcard-router"
+      display_name = "AMP APIcast Wildcard Router 2.5.0"
+    }
+    tag "latest" {
+      tag          = "2.5.0"
+      display_name = "AMP APIcast Wildcard Router (latest)"
+    }
+  }
+}
+
+step "wait-images" {
+  title   = "Wait for the DeploymentConfigs that follow the image streams to redeploy"
+  kind    = "wait"
+  section = "2.1"
+  note    = <<-EOT
+    The guide does not wait here. ampc waits so that the restart of 2.2 does
+    not collide with the rollouts the new images start (`oc rollout latest`
+    refuses a DeploymentConfig whose rollout is in progress).
+  EOT
+  rollout = [
+    "system-app", "system-sidekiq", "system-sphinx", "apicast-staging", "apicast-production",
+    "backend-listener", "backend-worker", "backend-cron", "zync", "apicast-wildcard-router",
+  ]
+}
+
+step "amp-release" {
+  title   = "Set AMP_RELEASE to 2.5.0 in system-environment"
+  kind    = "patch"
+  section = "2.1"
+  note    = <<-EOT
+    The guide runs `oc set env dc/system-app AMP_RELEASE=2.5.0`, which
+    replaces the template's configMapKeyRef to system-environment with a
+    literal in every system-app container; the later guides update only the
+    ConfigMap, and system-app would go on reporting 2.5.0. ampc sets the
+    ConfigMap instead, so that every container keeps reading it; the restart
+    of 2.2 redeploys system-app, as the guide's command does. The value is
+    2.5.0, the micro release the guide writes and a fresh 2.5 install holds
+    (2.4 holds 2.4.0, which the patch tests); the 2.5 → 2.6 module expects
+    it.
+  EOT
+  patch "ConfigMap" "system-environment" {
+    set "/data/AMP_RELEASE" {
+      value  = local.release_to
+      expect = local.release_from
+    }
+  }
+}
+
+step "amp-release-env" {
+  title   = "Make every system-app container read AMP_RELEASE from system-environment"
+  kind    = "patch"
+  section = "2.1"
+  note    = "The 2.4 template reads AMP_RELEASE from system-environment in every system-app container. Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a literal, ampc restores the reference; a site that reads the ConfigMap already gets no patch."
+  patch "DeploymentConfig" "system-app" {
+    env {
+      containers = ["system-master", "system-provider", "system-developer"]
+      var "AMP_RELEASE" {
+        config_map = "system-environment"
+        key        = "AMP_RELEASE"
+        already_ok = true
+      }
+    }
+  }
+}
+
+# ------------------------------------------------- 2.2 system ConfigMap
+
+step "rolling-updates" {
+  title    = "Turn on service_mesh_integration and policy_registry in rolling_updates.yml"
+  kind     = "shell"
+  section  = "2.2"
+  requires = ["ConfigMap/system"]
+  note     = <<-EOT
+    The guide's `$ $ oc edit configmap system` has a doubled prompt and
+    opens an editor, which a runbook cannot drive. rolling_updates.yml is
+    YAML inside the ConfigMap and a site may have changed other flags, so
+    ampc edits only the two keys, at run time, with jq: a key that is there
+    is set to true where it stands, a missing one is added under
+    production. The JSON patch tests the old text, so a concurrent edit
+    makes it fail instead of being overwritten. A re-run finds both flags
+    true and does nothing.
+  EOT
+  done_if  = "oc get configmap system -o json | jq -e '.data[\"rolling_updates.yml\"] // \"\" | test(\"(^|\\n)[ \\t]+service_mesh_integration:[ \\t]*true[ \\t]*(\\n|$)\") and test(\"(^|\\n)[ \\t]+policy_registry:[ \\t]*true[ \\t]*(\\n|$)\")' >/dev/null"
+  run      = <<-EOT
+    patch=$(oc get configmap system -o json | jq -c '
+      def flag($k):
+        if test("(^|\n)[ \t]+" + $k + ":")
+        then gsub("(?<a>(^|\n)[ \t]+)" + $k + ":[^\n]*"; "\(.a)" + $k + ": true")
+        else sub("(?<p>(^|\n)production:[^\n]*\n)(?<i>[ \t]+)"; "\(.p)\(.i)" + $k + ": true\n\(.i)")
+        end;
+      (.data["rolling_updates.yml"] // "") as $old
+      | if ($old | test("(^|\n)production:")) then . else error("rolling_updates.yml of configmap/system has no production section") end
+      | [{op: "test", path: "/data/rolling_updates.yml", value: $old},
+         {op: "replace", path: "/data/rolling_updates.yml", value: ($old | flag("service_mesh_integration") | flag("policy_registry"))}]')
+    oc patch configmap system --type=json -p "$patch"
+  EOT
+}
+
+step "rolling-updates-verify" {
+  title   = "Check that rolling_updates.yml turns on service_mesh_integration and policy_registry"
+  kind    = "verify"
+  section = "2.2"
+  run     = <<-EOT
+    for flag in service_mesh_integration policy_registry; do
+      oc get configmap system -o json | jq -e --arg k "$flag" '.data["rolling_updates.yml"] // "" | test("(^|\n)[ \t]+" + $k + ":[ \t]*true[ \t]*(\n|$)")' >/dev/null \
+        || fail "rolling_updates.yml of configmap/system does not set $flag: true"
+    done
+    echo "rolling_updates.yml sets service_mesh_integration and policy_registry to true"
+  EOT
+}
+
+step "restart-system" {
+  title    = "Restart system-app and system-sidekiq"
+  kind     = "shell"
+  section  = "2.2"
+  requires = ["DeploymentConfig/system-app", "DeploymentConfig/system-sidekiq"]
+  note     = <<-EOT
+    The guide's "restart these pods" becomes `oc rollout latest`, after any
+    rollout in progress has finished. It also makes system-app read the
+    AMP_RELEASE set in 2.1, which the guide's `oc set env` did by
+    redeploying: one restart serves both sections.
+  EOT
+  run      = <<-EOT
+    for dc in system-app system-sidekiq; do
+      oc rollout status "dc/$dc" --watch --timeout=20m
+      oc rollout latest "dc/$dc"
+    done
+  EOT
+}
+
+step "wait-restart" {
+  title   = "Wait for system-app and system-sidekiq to redeploy"
+  kind    = "wait"
+  section = "2.2"
+  rollout = ["system-app", "system-sidekiq"]
+}
+
+# ------------------------------------------- 2.3 system-database Secret (MySQL)
+
+step "system-mysql-check" {
+  title   = "Check that system-mysql exists and runs a pod"
+  kind    = "verify"
+  section = "2.3"
+  when    = local.mysql
+  note    = "The guide greps `oc get pod`; the runbook selects the pods by their deploymentConfig label and counts the running ones."
+  run     = <<-EOT
+    oc get dc system-mysql >/dev/null
+    running=$(oc get pods -l deploymentConfig=system-mysql -o json | jq '[.items[]? | select(.status.phase == "Running")] | length')
+    [ "$running" -gt 0 ] || fail "dc/system-mysql has no running pod"
+    echo "dc/system-mysql runs $running pod(s)"
+  EOT
+}
+
+step "system-mysql-backup" {
+  title   = "Back up the system-mysql env, the system-database Secret and dc/system-mysql"
+  kind    = "backup"
+  section = "2.3"
+  when    = local.mysql
+  note    = <<-EOT
+    The guide's `oc set env --list` and `oc get -o yaml` outputs go into
+    files, never to the terminal or the log, since they hold the MySQL
+    passwords; the files are readable by their owner only, and a file that
+    exists is kept, so a re-run never overwrites the state before the
+    change.
+  EOT
+  run     = <<-EOT
+    dir="$BACKUP_DIR/2.4-2.5"
+    umask 077
+    mkdir -p "$dir"
+    save() {
+      local file="$dir/$1"
+      shift
+      if [ -s "$file" ]; then
+        echo "kept $file from an earlier run"
+        return 0
+      fi
+      oc "$@" > "$file.tmp"
+      mv "$file.tmp" "$file"
+      echo "saved $file"
+    }
+    save system-mysql-env.txt set env dc/system-mysql --list
+    save secret-system-database.yaml get secret system-database -o yaml
+    save dc-system-mysql.yaml get dc system-mysql -o yaml
+  EOT
+}
+
+step "system-database-secret" {
+  title    = "Copy MYSQL_USER and MYSQL_PASSWORD of system-mysql into the system-database Secret as DB_USER and DB_PASSWORD"
+  kind     = "shell"
+  section  = "2.3"
+  when     = local.mysql
+  requires = ["Secret/system-database", "DeploymentConfig/system-mysql"]
+  note     = <<-EOT
+    The values are known only on the cluster, so they are copied at run
+    time. Unlike the guide, the runbook never echoes them and never puts
+    them on a command line: jq reads dc/system-mysql and the Secret from one
+    pipe and `oc replace` reads the new Secret from its standard input (the
+    resourceVersion makes it fail rather than overwrite a concurrent
+    change). The container is selected by its name, system-mysql, rather
+    than the guide's containers[0]. The copy is skipped when the Secret
+    already holds both keys, so a re-run after system-mysql reads them
+    cannot blank them.
+  EOT
+  done_if  = "oc get secret system-database -o json | jq -e '(.data.DB_USER // \"\") != \"\" and (.data.DB_PASSWORD // \"\") != \"\"' >/dev/null"
+  run      = <<-EOT
+    { oc get dc system-mysql -o json; oc get secret system-database -o json; } \
+      | jq -s '
+          .[0] as $dc | .[1] as $secret
+          | ([$dc.spec.template.spec.containers[]? | select(.name == "system-mysql") | .env // []][0] // []) as $env
+          | ([$env[] | select(.name == "MYSQL_USER") | .value // empty][0] // "") as $user
+          | ([$env[] | select(.name == "MYSQL_PASSWORD") | .value // empty][0] // "") as $password
+          | if $user == "" or $password == "" then error("container system-mysql of dc/system-mysql has no literal MYSQL_USER or MYSQL_PASSWORD to copy") else . end
+          | $secret
+          | .data.DB_USER = ($user | @base64)
+          | .data.DB_PASSWORD = ($password | @base64)' \
+      | oc replace -f -
+  EOT
+}
+
+step "system-database-secret-verify" {
+  title   = "Check that DB_USER and DB_PASSWORD of system-database equal MYSQL_USER and MYSQL_PASSWORD of system-mysql"
+  kind    = "verify"
+  section = "2.3"
+  when    = local.mysql
+  note    = "The guide decodes and prints both values to compare them by eye; the runbook compares them without printing either. An env var that already reads the Secret key counts as equal."
+  run     = <<-EOT
+    { oc get dc system-mysql -o json; oc get secret system-database -o json; } \
+      | jq -se '
+          .[0] as $dc | .[1] as $secret
+          | ([$dc.spec.template.spec.containers[]? | select(.name == "system-mysql") | .env // []][0] // []) as $env
+          | [["MYSQL_USER", "DB_USER"], ["MYSQL_PASSWORD", "DB_PASSWORD"]]
+          | all(.[0] as $var | .[1] as $key
+                | ($secret.data[$key] // "") as $stored
+                | ([$env[] | select(.name == $var)][0] // {}) as $e
+                | $stored != ""
+                  and (($e.valueFrom.secretKeyRef == {"name": "system-database", "key": $key})
+                       or ($e.value != null and $e.value == ($stored | @base64d))))' >/dev/null \
+      || fail "secret/system-database does not hold MYSQL_USER and MYSQL_PASSWORD of dc/system-mysql as DB_USER and DB_PASSWORD"
+    echo "secret/system-database holds DB_USER and DB_PASSWORD"
+  EOT
+}
+
+step "system-mysql-env" {
+  title   = "Point MYSQL_USER and MYSQL_PASSWORD of system-mysql at the system-database Secret"
+  kind    = "patch"
+  section = "2.3"
+  when    = local.mysql
+  note    = <<-EOT
+    The guide's `oc edit dc $MYSQL_DC` becomes a JSON patch that replaces
+    both entries where they stand, each pinned by a test of its name; the
+    old values are not tested, so that no password reaches the bundle. It
+    redeploys system-mysql (a short outage, as the guide warns); the guide's
+    optional maintenance window for system-app, system-sidekiq and
+    system-sphinx is not taken, and the next steps check that they recover.
+  EOT
+  patch "DeploymentConfig" "system-mysql" {
+    env {
+      containers = ["system-mysql"]
+      var "MYSQL_USER" {
+        secret = "system-database"
+        key    = "DB_USER"
+      }
+      var "MYSQL_PASSWORD" {
+        secret = "system-database"
+        key    = "DB_PASSWORD"
+      }
+    }
+  }
+}
+
+step "wait-system-mysql" {
+  title   = "Wait for system-mysql to redeploy"
+  kind    = "wait"
+  section = "2.3"
+  when    = local.mysql
+  rollout = ["system-mysql"]
+}
+
+step "system-mysql-verify" {
+  title   = "Check that system-mysql reads its user and password from system-database, and that the system pods recovered"
+  kind    = "verify"
+  section = "2.3"
+  when    = local.mysql
+  note    = <<-EOT
+    The guide's `oc set env --list` would print the other literal passwords
+    of system-mysql; the runbook checks the two references with jq. Its
+    additional notes expect system-app, system-sidekiq and system-sphinx to
+    recover from the restart; the runbook waits up to 20 minutes for each to
+    have its pods ready, and stops with the command to redeploy one that
+    has not.
+  EOT
+  run     = <<-EOT
+    ${local.wait_ready}
+    oc get dc system-mysql -o json | jq -e '
+      [.spec.template.spec.containers[] | select(.name == "system-mysql") | .env[]] as $env
+      | ([$env[] | select(.name == "MYSQL_USER")][0].valueFrom.secretKeyRef == {"name": "system-database", "key": "DB_USER"})
+        and ([$env[] | select(.name == "MYSQL_PASSWORD")][0].valueFrom.secretKeyRef == {"name": "system-database", "key": "DB_PASSWORD"})' >/dev/null \
+      || fail "dc/system-mysql does not read MYSQL_USER and MYSQL_PASSWORD from secret system-database"
+    echo "MYSQL_USER from secret system-database, key DB_USER"
+    echo "MYSQL_PASSWORD from secret system-database, key DB_PASSWORD"
+    for dc in system-mysql system-app system-sidekiq system-sphinx; do
+      wait_ready "$dc" "redeploy it with oc rollout latest dc/$dc, then re-run"
+    done
+  EOT
+}
+
+# ------------------------------------------- 2.4 Accounts table (Oracle only)
+
+step "oracle-accounts-migration" {
+  title        = "Oracle: make the Accounts table migration while system is scaled down"
+  kind         = "manual"
+  section      = "2.4"
+  when         = local.oracle
+  note         = "The guide says only \"Make the migration\"; the instructions say how, with the system-app pod template of the new image."
+  instructions = <<-EOT
+    system-app, system-sidekiq and system-sphinx are scaled down to 0 pods
+    (step oracle-window-scale-down), and system-app now has the 3scale 2.5
+    system image with Oracle support. While no system pod serves the
+    multitenant user interface or the API, migrate the Oracle database,
+    which removes and recreates the constraints of the Accounts table:
+
+    1. Check that no system pod runs (each command lists no Running pod):
+         oc -n ${plan.namespace} get pods -l deploymentConfig=system-app
+         oc -n ${plan.namespace} get pods -l deploymentConfig=system-sidekiq
+         oc -n ${plan.namespace} get pods -l deploymentConfig=system-sphinx
+    2. Run the database migrations of the 2.5 image in a one-off pod of the
+       system-app template (it applies only the migrations not applied yet,
+       so it is harmless if the system-app pre-hook already ran them):
+         oc -n ${plan.namespace} debug dc/system-app -c system-master --one-container -- bash -c 'bundle exec rake db:migrate'
+       It must end without an error. If it stops on the Accounts table
+       (duplicate domains), have your Oracle DBA resolve the duplicates and
+       run it again.
+    3. Confirm (type done, or re-run with --ack 2.4-2.5/oracle-accounts-migration);
+       the next step scales the pods back up to their saved counts.
+  EOT
+}
+
+step "oracle-window-scale-up" {
+  title    = "Oracle: scale system-app, system-sidekiq and system-sphinx back up"
+  kind     = "shell"
+  section  = "2.4"
+  when     = local.oracle
+  requires = ["DeploymentConfig/system-app", "DeploymentConfig/system-sidekiq", "DeploymentConfig/system-sphinx"]
+  note     = "Restores the replica counts oracle-window-scale-down saved, and waits until every pod is ready (the guide does not wait)."
+  run      = <<-EOT
+    ${local.wait_ready}
+    saved="$BACKUP_DIR/2.4-2.5/oracle-window-replicas.json"
+    [ -s "$saved" ] || fail "$saved is missing: scale system-app, system-sidekiq and system-sphinx back up by hand"
+    for dc in system-app system-sidekiq system-sphinx; do
+      replicas=$(jq -r --arg dc "$dc" '.[$dc]' "$saved")
+      [[ $replicas =~ ^[0-9]+$ ]] || fail "$saved has no replica count for $dc"
+      oc scale "dc/$dc" --replicas="$replicas"
+    done
+    for dc in system-app system-sidekiq system-sphinx; do
+      wait_ready "$dc"
+    done
+  EOT
+}
+
+# ----------------------------------- 2.5 zync-database PostgreSQL 9.5 → 10
+
+step "zync-database-backup" {
+  title    = "Back up the postgresql image stream and dc/zync-database"
+  kind     = "backup"
+  section  = "2.5.1"
+  requires = ["ImageStream/postgresql", "DeploymentConfig/zync-database"]
+  note     = "The image stream is saved as YAML, as the guide says, and as JSON, which the rollback reads to recreate the 9.5 tag. A file that exists is kept."
+  run      = <<-EOT
+    dir="$BACKUP_DIR/2.4-2.5"
+    umask 077
+    mkdir -p "$dir"
+    for pair in imagestream-postgresql.yaml=imagestream/postgresql:yaml imagestream-postgresql.json=imagestream/postgresql:json dc-zync-database.yaml=dc/zync-database:yaml; do
+      file="$dir/$${pair%%=*}"
+      spec=$${pair#*=}
+      if [ -s "$file" ]; then
+        echo "kept $file from an earlier run"
+        continue
+      fi
+      oc get "$${spec%%:*}" -o "$${spec#*:}" > "$file.tmp"
+      mv "$file.tmp" "$file"
+      echo "saved $file"
+    done
+  EOT
+}
+
+step "zync-import-policy" {
+  title   = "Save the import policy of the postgresql:9.5 tag"
+  kind    = "shell"
+  section = "2.5.1"
+  note    = <<-EOT
+    The guide reads `.spec.tags[0]`; ampc reads the tag named 9.5, wherever
+    it stands. The value (true or false, null meaning false) is saved into
+    the backup directory, since later steps and a re-run need it; once
+    saved, it is not read again (the cleanup of 2.5.5 removes the tag).
+  EOT
+  done_if = "[ -s \"$BACKUP_DIR/2.4-2.5/postgresql-import-insecure\" ] && [[ $(<\"$BACKUP_DIR/2.4-2.5/postgresql-import-insecure\") =~ ^(true|false)$ ]]"
+  run     = <<-EOT
+    dir="$BACKUP_DIR/2.4-2.5"
+    mkdir -p "$dir"
+    insecure=$(oc get imagestream postgresql -o json | jq -r '[.spec.tags[]? | select(.name == "9.5")][0] // error("imagestream/postgresql has no tag 9.5") | .importPolicy.insecure // false')
+    case $insecure in
+      true | false) ;;
+      *) fail "the import policy of postgresql:9.5 is '$insecure', neither true nor false" ;;
+    esac
+    echo "$insecure" > "$dir/postgresql-import-insecure"
+    echo "postgresql:9.5 imports with insecure=$insecure"
+  EOT
+}
+
+step "zync-scale-down" {
+  title    = "Scale zync down to 0 pods"
+  kind     = "shell"
+  section  = "2.5.2"
+  requires = ["DeploymentConfig/zync"]
+  note     = <<-EOT
+    The guide scales zync back up in 2.5.4 with `--replicas=$${ZYNC_REPLICAS}`,
+    a variable it never sets. The runbook saves the replica count into the
+    backup directory before scaling down (once, so a re-run never saves the
+    0), and waits until no zync pod runs.
+  EOT
+  run      = <<-EOT
+    ${local.wait_gone}
+    dir="$BACKUP_DIR/2.4-2.5"
+    mkdir -p "$dir"
+    saved="$dir/zync-replicas"
+    if [ ! -s "$saved" ]; then
+      oc get dc zync -o jsonpath='{.spec.replicas}' > "$saved.tmp"
+      mv "$saved.tmp" "$saved"
+    fi
+    replicas=$(<"$saved")
+    [[ $replicas =~ ^[0-9]+$ ]] || fail "$saved does not hold a replica count"
+    echo "zync runs $replicas pod(s); saved in $saved"
+    oc scale dc/zync --replicas=0
+    wait_gone zync
+  EOT
+}
+
+step "zync-database-dump" {
+  title   = "Dump the zync-database database"
+  kind    = "backup"
+  section = "2.5.2"
+  note    = <<-EOT
+    The guide runs pg_dumpall through `oc rsh`, which allocates a terminal
+    when the runbook runs on one and then corrupts the piped dump, and
+    compresses it with gzip on the workstation. The runbook uses `oc exec`
+    and compresses in the pod, so that it needs only oc on this host, and
+    checks that the dump is complete before keeping it. A dump that exists
+    is kept: after 2.5.3 the database is the new, empty one.
+  EOT
+  done_if = "[ -s \"$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.gz\" ]"
+  run     = <<-EOT
+    ${local.zync_database_pod}
+    dir="$BACKUP_DIR/2.4-2.5"
+    umask 077
+    mkdir -p "$dir"
+    dump="$dir/zync-database-backup-for-2.5.gz"
+    pod=$(zync_database_pod)
+    [ -n "$pod" ] || fail "no running zync-database pod to dump"
+    oc exec "$pod" -- bash -c 'set -o pipefail; pg_dumpall | gzip -c' > "$dump.tmp"
+    oc exec -i "$pod" -- bash -c 'gzip -dc | tail -n 5 | grep -q "PostgreSQL database cluster dump complete"' < "$dump.tmp" \
+      || fail "the dump of zync-database in $dump.tmp is incomplete"
+    mv "$dump.tmp" "$dump"
+    echo "zync-database dumped into $dump"
+  EOT
+}
+
+step "zync-database-tag" {
+  title   = "Add the PostgreSQL 10 tag to the postgresql image stream"
+  kind    = "patch"
+  section = "2.5.3"
+  note    = <<-EOT
+    The guide's `oc tag --source=docker ... postgresql:10` becomes a patch,
+    so that the new tag is reviewed with the others (and moved to the plan's
+    registry mirror, if it has one); the import policy, known only on the
+    cluster, is set by the next step.
+  EOT
+  patch "ImageStream" "postgresql" {
+    tag "10" {
+      image        = "registry.access.redhat.com/rhscl/postgresql-10-rhel7"
+      display_name = "PostgreSQL 10"
+    }
+  }
+}
+
+step "zync-database-tag-import-policy" {
+  title   = "Give postgresql:10 the import policy of postgresql:9.5"
+  kind    = "shell"
+  section = "2.5.3"
+  note    = "The guide's `--insecure=$${IMPORT_POLICY_VAL}`, from the value saved in 2.5.1; the patch is pinned by a test of the tag's name at its index."
+  done_if = "oc get imagestream postgresql -o json | jq -e --arg v \"$(<\"$BACKUP_DIR/2.4-2.5/postgresql-import-insecure\")\" '[.spec.tags[]? | select(.name == \"10\") | (.importPolicy.insecure // false) | tostring == $v] | any' >/dev/null"
+  run     = <<-EOT
+    insecure=$(<"$BACKUP_DIR/2.4-2.5/postgresql-import-insecure")
+    case $insecure in
+      true | false) ;;
+      *) fail "no import policy saved by step 2.4-2.5/zync-import-policy" ;;
+    esac
+    patch=$(oc get imagestream postgresql -o json | jq -c --argjson insecure "$insecure" '
+      (.spec.tags | map(.name) | index("10")) as $i
+      | if $i == null then error("imagestream/postgresql has no tag 10") else . end
+      | [{op: "test", path: "/spec/tags/\($i)/name", value: "10"},
+         {op: "add", path: "/spec/tags/\($i)/importPolicy", value: ((.spec.tags[$i].importPolicy // {}) + {insecure: $insecure})}]')
+    oc patch imagestream postgresql --type=json -p "$patch"
+  EOT
+}
+
+step "zync-database-tag-verify" {
+  title   = "Wait until postgresql:10 is imported"
+  kind    = "verify"
+  section = "2.5.3"
+  note    = "The guide says to run `oc get imagestream postgresql -o yaml` until the status shows tag 10 with a sha256 image; the runbook polls for up to 10 minutes, then checks the image stream tag."
+  run     = <<-EOT
+    for ((i = 0; i < 60; i++)); do
+      if oc get imagestream postgresql -o json | jq -e '[.status.tags[]? | select(.tag == "10") | .items[0].image // "" | startswith("sha256:")] | any' >/dev/null; then
+        oc get imagestreamtag postgresql:10
+        return 0
+      fi
+      sleep 10
+    done
+    fail "postgresql:10 is not imported after 10 minutes: see oc describe imagestream postgresql"
+  EOT
+}
+
+step "zync-database-trigger" {
+  title   = "Point the zync-database image trigger at postgresql:10"
+  kind    = "patch"
+  section = "2.5.3"
+  note    = <<-EOT
+    The guide's `oc edit dc zync-database` becomes a JSON patch of the
+    trigger that names container postgresql, pinned by tests of its type,
+    its containers and its current tag (postgresql:9.5). It redeploys
+    zync-database on PostgreSQL 10, with an empty database.
+  EOT
+  patch "DeploymentConfig" "zync-database" {
+    trigger "postgresql" {
+      from   = "postgresql:10"
+      expect = "postgresql:9.5"
+    }
+  }
+}
+
+step "wait-zync-database" {
+  title   = "Wait for zync-database to redeploy"
+  kind    = "wait"
+  section = "2.5.3"
+  rollout = ["zync-database"]
+}
+
+step "zync-database-verify" {
+  title   = "Check that zync-database runs a ready pod of the PostgreSQL 10 image"
+  kind    = "verify"
+  section = "2.5.3"
+  note    = "The guide's three checks by eye (desired and current count, a recent Running pod, its image) become one poll, for up to 10 minutes, for a ready zync-database pod whose image is PostgreSQL 10."
+  run     = <<-EOT
+    for ((i = 0; i < 60; i++)); do
+      pod=$(oc get pods -l deploymentConfig=zync-database -o json | jq -r '[.items[]? | select(.status.phase == "Running" and .metadata.deletionTimestamp == null and (.spec.containers[0].image | contains("postgresql-10")) and ((.status.containerStatuses // []) | length > 0 and all(.ready)))][0].metadata.name // empty')
+      if [ -n "$pod" ]; then
+        echo "pod $pod runs $(oc get pod "$pod" -o jsonpath='{.spec.containers[0].image}')"
+        return 0
+      fi
+      sleep 10
+    done
+    fail "zync-database has no ready pod of a postgresql-10 image after 10 minutes"
+  EOT
+}
+
+step "zync-database-restore" {
+  title   = "Import the zync-database dump into PostgreSQL 10"
+  kind    = "shell"
+  section = "2.5.4"
+  note    = <<-EOT
+    As in 2.5.2, `oc exec` replaces `oc rsh` and the dump is decompressed in
+    the pod. psql reports that the roles and the database the new pod
+    created already exist; those errors are expected. The import is skipped
+    when zync_production already has tables, so that a re-run never
+    imports twice.
+  EOT
+  run     = <<-EOT
+    ${local.zync_database_pod}
+    dump="$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.gz"
+    [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.4-2.5/zync-database-dump"
+    pod=$(zync_database_pod)
+    [ -n "$pod" ] || fail "no running zync-database pod to import into"
+    tables=$(oc exec "$pod" -- psql -d zync_production -tAc "select count(*) from information_schema.tables where table_schema = 'public'")
+    if [ "$tables" != 0 ]; then
+      echo "zync_production already has $tables tables: imported before, skipped"
+      return 0
+    fi
+    oc exec -i "$pod" -- bash -c 'gzip -dc | psql -d postgres -f -' < "$dump"
+  EOT
+}
+
+step "zync-scale-up" {
+  title   = "Scale zync back up"
+  kind    = "shell"
+  section = "2.5.4"
+  note    = "Restores the replica count zync-scale-down saved (the guide's unset $${ZYNC_REPLICAS}) and waits until the zync pods are ready, which shows that zync reads the restored database."
+  run     = <<-EOT
+    ${local.wait_ready}
+    saved="$BACKUP_DIR/2.4-2.5/zync-replicas"
+    replicas=$(<"$saved")
+    [[ $replicas =~ ^[0-9]+$ ]] || fail "$saved does not hold a replica count"
+    oc scale dc/zync --replicas="$replicas"
+    wait_ready zync
+  EOT
+}
+
+step "zync-database-cleanup" {
+  title   = "Remove the PostgreSQL 9.5 tag"
+  kind    = "shell"
+  section = "2.5.5"
+  note    = <<-EOT
+    The guide removes the tag "if all the pods are correctly using the new
+    database version": the runbook checks that zync-database no longer
+    follows postgresql:9.5 and runs a PostgreSQL 10 image first. It is a
+    run-time step, not a patch, so the bundle's model of the image stream
+    keeps the 9.5 tag; the 2.5 → 2.6 guide deletes the whole image stream.
+    The rollback recreates the tag if it is needed again.
+  EOT
+  done_if = "oc get imagestream postgresql -o json | jq -e '[.spec.tags[]? | select(.name == \"9.5\")] | length == 0' >/dev/null"
+  run     = <<-EOT
+    oc get dc zync-database -o json | jq -e '[.spec.triggers[]? | select(.type == "ImageChange") | .imageChangeParams.from.name] | index("postgresql:9.5") == null' >/dev/null \
+      || fail "dc/zync-database still follows postgresql:9.5; the tag is kept"
+    oc get dc zync-database -o json | jq -e '.spec.template.spec.containers[0].image | contains("postgresql-10")' >/dev/null \
+      || fail "dc/zync-database does not run a PostgreSQL 10 image; the 9.5 tag is kept"
+    oc tag -d postgresql:9.5
+  EOT
+}
+
+step "zync-database-cleanup-verify" {
+  title   = "Check that the postgresql image stream has tag 10 and no tag 9.5"
+  kind    = "verify"
+  section = "2.5.5"
+  run     = <<-EOT
+    oc get imagestream postgresql -o json | jq -e '[.spec.tags[]?.name] | index("10") != null and index("9.5") == null' >/dev/null \
+      || fail "imagestream/postgresql does not have tag 10 without tag 9.5"
+    if oc get imagestreamtag postgresql:9.5 >/dev/null 2>&1; then
+      fail "imagestreamtag postgresql:9.5 still exists"
+    fi
+    echo "imagestream/postgresql has tag 10 and no tag 9.5"
+  EOT
+}
+
+# ------------------------------------------------------------ 2.5.6 rollback
+
+rollback "zync-database" {
+  title   = "Roll zync-database back to PostgreSQL 9.5 and reimport the 2.4 dump"
+  section = "2.5.6"
+  run     = <<-EOT
+    ${local.wait_gone}
+    ${local.wait_ready}
+    dir="$BACKUP_DIR/2.4-2.5"
+    dump="$dir/zync-database-backup-for-2.5.gz"
+    [ -s "$dump" ] || fail "$dump is missing: the rollback reimports the dump of step 2.4-2.5/zync-database-dump"
+    # 1. Scale zync down, keeping the count saved before the upgrade.
+    if [ ! -s "$dir/zync-replicas" ]; then
+      oc get dc zync -o jsonpath='{.spec.replicas}' > "$dir/zync-replicas"
+    fi
+    oc scale dc/zync --replicas=0
+    wait_gone zync
+    # The 9.5 tag is gone after 2.5.5: recreate it from the saved image stream.
+    if ! oc get imagestreamtag postgresql:9.5 >/dev/null 2>&1; then
+      image=$(jq -r '[.spec.tags[] | select(.name == "9.5" and .from.kind == "DockerImage")][0].from.name // empty' "$dir/imagestream-postgresql.json")
+      [ -n "$image" ] || fail "$dir/imagestream-postgresql.json has no 9.5 tag to recreate"
+      insecure=$(<"$dir/postgresql-import-insecure")
+      oc tag --source=docker "$image" postgresql:9.5 --insecure="$insecure"
+    fi
+    # 2.-4. Point the trigger back at postgresql:9.5, which redeploys zync-database.
+    patch=$(oc get dc zync-database -o json | jq -c '
+      ([.spec.triggers | to_entries[] | select(.value.type == "ImageChange" and ((.value.imageChangeParams.containerNames // []) | index("postgresql") != null)) | .key][0]) as $i
+      | if $i == null then error("dc/zync-database has no image change trigger for container postgresql") else . end
+      | if .spec.triggers[$i].imageChangeParams.from.name == "postgresql:9.5" then []
+        else [{op: "test", path: "/spec/triggers/\($i)/imageChangeParams/from/name", value: "postgresql:10"},
+              {op: "replace", path: "/spec/triggers/\($i)/imageChangeParams/from/name", value: "postgresql:9.5"}] end')
+    if [ "$patch" != "[]" ]; then
+      oc patch dc zync-database --type=json -p "$patch"
+    fi
+    oc rollout status dc/zync-database --watch --timeout=20m
+    for ((i = 0; i < 60; i++)); do
+      pod=$(oc get pods -l deploymentConfig=zync-database -o json | jq -r '[.items[]? | select(.status.phase == "Running" and .metadata.deletionTimestamp == null and (.spec.containers[0].image | contains("postgresql-95")) and ((.status.containerStatuses // []) | length > 0 and all(.ready)))][0].metadata.name // empty')
+      [ -n "$pod" ] && break
+      sleep 10
+    done
+    [ -n "$pod" ] || fail "zync-database has no ready PostgreSQL 9.5 pod after 10 minutes"
+    # 5. Reimport the dump as 2.5.4 does, into the new, empty database (a
+    # zync-database that never left 9.5 keeps its data). What zync wrote on
+    # PostgreSQL 10 is not in the dump.
+    tables=$(oc exec "$pod" -- psql -d zync_production -tAc "select count(*) from information_schema.tables where table_schema = 'public'")
+    if [ "$tables" = 0 ]; then
+      oc exec -i "$pod" -- bash -c 'gzip -dc | psql -d postgres -f -' < "$dump"
+    else
+      echo "zync_production has $tables tables: its data is kept, the dump is not imported"
+    fi
+    # 6. Scale zync back up.
+    oc scale dc/zync --replicas="$(<"$dir/zync-replicas")"
+    wait_ready zync
+    echo "zync-database runs PostgreSQL 9.5 with the dump of $dump"
+  EOT
+}

@@ -650,9 +650,10 @@ func TestBundleTools(t *testing.T) {
 	bash := testenv.Tool(t, "bash")
 	shellcheck := testenv.Tool(t, "shellcheck")
 	sha := testenv.Tool(t, "sha256sum")
-	for _, ex := range []string{"2.7-mysql.hcl", "2.7-mysql-s3.hcl", "2.7-postgresql.hcl"} {
-		t.Run(ex, func(t *testing.T) {
-			dir := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", ex), ""))
+	examples, _ := filepath.Glob(filepath.Join(testenv.Root(), "examples", "*.hcl"))
+	for _, ex := range examples {
+		t.Run(filepath.Base(ex), func(t *testing.T) {
+			dir := writeBundle(t, compile(t, ex, ""))
 			runbook := filepath.Join(dir, "runbook.sh")
 			if out, err := exec.Command(bash, "-n", runbook).CombinedOutput(); err != nil {
 				t.Errorf("bash -n: %v\n%s", err, out)
@@ -666,7 +667,7 @@ func TestBundleTools(t *testing.T) {
 				t.Errorf("sha256sum -c: %v\n%s", err, out)
 			}
 			out, err := exec.Command(bash, runbook, "--list").CombinedOutput()
-			if err != nil || !bytes.Contains(out, []byte("2.7-2.8/backup")) {
+			if err != nil || !bytes.Contains(out, []byte("  todo  ")) {
 				t.Errorf("runbook --list: %v\n%s", err, out)
 			}
 		})

@@ -476,7 +476,7 @@ func op(kind, path string, v any) Op { return Op{Op: kind, Path: path, Value: v,
 
 // escape encodes one JSON pointer segment.
 func escape(seg string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(seg)
+	return strings.ReplaceAll(strings.ReplaceAll(seg, "~", "~0"), "/", "~1")
 }
 
 func splitPointer(ptr string) []string {
@@ -488,7 +488,7 @@ func splitPointer(ptr string) []string {
 	}
 	parts := strings.Split(ptr[1:], "/")
 	for i, s := range parts {
-		parts[i] = strings.NewReplacer("~1", "/", "~0", "~").Replace(s)
+		parts[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
 	}
 	return parts
 }

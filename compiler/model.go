@@ -1,8 +1,6 @@
 package compiler
 
 import (
-	"encoding/json"
-	"fmt"
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
@@ -76,13 +74,5 @@ func (m *model) keys() []key {
 
 // deepCopy copies a JSON document.
 func deepCopy(doc map[string]any) map[string]any {
-	b, err := json.Marshal(doc)
-	if err != nil {
-		panic(fmt.Sprintf("model object does not marshal: %v", err))
-	}
-	var out map[string]any
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(err)
-	}
-	return out
+	return copyValue(doc).(map[string]any)
 }

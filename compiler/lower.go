@@ -59,6 +59,12 @@ func (l *lowering) evalContext(m module, hop Hop) *hcl.EvalContext {
 				"s3":              cty.BoolVal(in.S3),
 				"wildcard_policy": cty.StringVal(string(in.WildcardPolicy)),
 				"backup_dir":      cty.StringVal(in.BackupDir),
+				// The operator and externalize blocks, "" where absent.
+				"operator_namespace":          cty.StringVal(operatorField(l.plan, "namespace")),
+				"apicast_namespace":           cty.StringVal(operatorField(l.plan, "apicast_namespace")),
+				"externalize_system_database": cty.StringVal(externalizeField(l.plan, "system_database")),
+				"externalize_redis":           cty.StringVal(externalizeField(l.plan, "redis")),
+				"externalize_namespace":       cty.StringVal(externalizeField(l.plan, "namespace")),
 			}),
 			"hop": cty.ObjectVal(map[string]cty.Value{
 				"from": cty.StringVal(hop.From),
@@ -92,6 +98,38 @@ func (l *lowering) evalContext(m module, hop Hop) *hcl.EvalContext {
 	}
 	ctx.Variables["local"] = cty.ObjectVal(locals)
 	return ctx
+}
+
+func operatorField(p *plan.Plan, field string) string {
+	if p.Operator == nil {
+		return ""
+	}
+	if field == "namespace" {
+		return p.Operator.Namespace
+	}
+	return p.Operator.APIcastNamespace
+}
+
+func externalizeField(p *plan.Plan, field string) string {
+	e := p.Externalize
+	if e == nil {
+		return ""
+	}
+	switch field {
+	case "system_database":
+		return string(e.SystemDatabase)
+	case "redis":
+		return string(e.Redis)
+	}
+	return e.Namespace
+}
+
+// namespaceOf evaluates a rule's optional namespace; the plan's by default.
+func (l *lowering) namespaceOf(m module, ctx *hcl.EvalContext, expr hcl.Expression) string {
+	if ns := stringValue(m, ctx, expr); ns != "" {
+		return ns
+	}
+	return l.ns
 }
 
 // value evaluates a rule expression; a null result means "not given".
@@ -153,7 +191,7 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 			bugf("rule module %s: step %s: requires %q is not KIND/NAME", m.file, rs.Name, ref)
 		}
 		if l.model.get(kind, l.ns, name) == nil {
-			l.missing(&step, kind, name)
+			l.missing(&step, kind, l.ns, name)
 		}
 	}
 	step.Run = strings.TrimRight(stringValue(m, ctx, rs.Run), "\n")
@@ -162,10 +200,14 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 	step.Timeout = rs.Timeout
 	if v := value(m, ctx, rs.Rollout); !v.IsNull() {
 		for _, n := range goValue(v).([]any) {
-			name := n.(string)
-			obj := l.model.get("DeploymentConfig", l.ns, name)
+			// "name" waits for a DeploymentConfig, "Kind/name" for another kind.
+			kind, name, found := strings.Cut(n.(string), "/")
+			if !found {
+				kind, name = "DeploymentConfig", n.(string)
+			}
+			obj := l.model.get(kind, l.ns, name)
 			if obj == nil {
-				l.missing(&step, "DeploymentConfig", name)
+				l.missing(&step, kind, l.ns, name)
 				continue
 			}
 			step.Wait = append(step.Wait, obj.target())
@@ -178,9 +220,10 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 		if w := value(m, ctx, rp.When); !w.IsNull() && w.False() {
 			continue
 		}
-		obj := l.model.get(rp.Kind, l.ns, rp.Name)
+		ns := l.namespaceOf(m, ctx, rp.Namespace)
+		obj := l.model.get(rp.Kind, ns, rp.Name)
 		if obj == nil {
-			l.missing(&step, rp.Kind, rp.Name)
+			l.missing(&step, rp.Kind, ns, rp.Name)
 			continue
 		}
 		if p, ok := l.lowerPatch(m, ctx, &step, obj, rp); ok {
@@ -190,7 +233,7 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 	for _, f := range rs.Manifests {
 		for _, doc := range manifestObjects(f) {
 			meta := doc["metadata"].(map[string]any)
-			meta["namespace"] = l.ns
+			meta["namespace"] = l.namespaceOf(m, ctx, rs.ManifestNamespace)
 			k := keyOf(doc)
 			if existing := l.model.objects[k]; existing != nil {
 				l.precondition(&step, existing, "the step creates it, and it exists already")
@@ -201,9 +244,10 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 		}
 	}
 	for _, d := range rs.Deletes {
-		obj := l.model.get(d.Kind, l.ns, d.Name)
+		ns := l.namespaceOf(m, ctx, d.Namespace)
+		obj := l.model.get(d.Kind, ns, d.Name)
 		if obj == nil {
-			l.missing(&step, d.Kind, d.Name)
+			l.missing(&step, d.Kind, ns, d.Name)
 			continue
 		}
 		step.Deletes = append(step.Deletes, Manifest{Target: obj.target(), Object: l.redact(deepCopy(obj.doc))})
@@ -237,7 +281,7 @@ func manifestObjects(name string) []map[string]any {
 }
 
 // missing reports an object a step needs that the model lacks.
-func (l *lowering) missing(step *Step, kind, name string) {
+func (l *lowering) missing(step *Step, kind, ns, name string) {
 	if !l.model.snapshot {
 		bugf("step %s needs %s/%s, which the standard layout lacks", step.ID, kind, name)
 	}
@@ -246,7 +290,7 @@ func (l *lowering) missing(step *Step, kind, name string) {
 		Summary:  "Object missing from snapshot",
 		Detail: fmt.Sprintf("Step %s (%s) needs %s %s in namespace %s, and the snapshot has none (at this point of the plan). "+
 			"Export it into the snapshot (oc get %s %s -o yaml), or check that the plan's namespace, from version and system_database describe this site.",
-			step.ID, step.Source, kind, name, l.ns, strings.ToLower(kind), name),
+			step.ID, step.Source, kind, name, ns, strings.ToLower(kind), name),
 		Subject: l.snapshotStart(),
 	})
 }

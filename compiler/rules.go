@@ -65,17 +65,23 @@ type ruleStep struct {
 	Patches      []rulePatch     `hcl:"patch,block"`
 	Deletes      []ruleObjectRef `hcl:"delete,block"`
 	Manifests    []string        `hcl:"manifests,optional"`
-	Range        hcl.Range       `hcl:",def_range"`
+	// ManifestNamespace is where the step's manifests are created; the
+	// plan's namespace when not given.
+	ManifestNamespace hcl.Expression `hcl:"manifest_namespace,optional"`
+	Range             hcl.Range      `hcl:",def_range"`
 }
 
 type rulePatch struct {
-	Kind  string         `hcl:"kind,label"`
-	Name  string         `hcl:"name,label"`
-	When  hcl.Expression `hcl:"when,optional"`
-	Env   []ruleEnv      `hcl:"env,block"`
-	Set   []ruleSet      `hcl:"set,block"`
-	Unset []ruleUnset    `hcl:"unset,block"`
-	Tags  []ruleTag      `hcl:"tag,block"`
+	Kind string `hcl:"kind,label"`
+	Name string `hcl:"name,label"`
+	// Namespace targets an object outside the plan's namespace (the
+	// operator's Subscription, say); the plan's namespace when not given.
+	Namespace hcl.Expression `hcl:"namespace,optional"`
+	When      hcl.Expression `hcl:"when,optional"`
+	Env       []ruleEnv      `hcl:"env,block"`
+	Set       []ruleSet      `hcl:"set,block"`
+	Unset     []ruleUnset    `hcl:"unset,block"`
+	Tags      []ruleTag      `hcl:"tag,block"`
 	// Triggers repoint image change triggers (DeploymentConfigs).
 	Triggers []ruleTrigger `hcl:"trigger,block"`
 }
@@ -139,8 +145,9 @@ type ruleRollback struct {
 }
 
 type ruleObjectRef struct {
-	Kind string `hcl:"kind,label"`
-	Name string `hcl:"name,label"`
+	Kind      string         `hcl:"kind,label"`
+	Name      string         `hcl:"name,label"`
+	Namespace hcl.Expression `hcl:"namespace,optional"`
 }
 
 // loadModules parses every embedded rule module. An error here is a bug in

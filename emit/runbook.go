@@ -79,22 +79,28 @@ func runbook(b *compiler.Bundle, names map[string][]string) []byte {
 		switch s.Kind {
 		case compiler.KindPatch:
 			for j, pt := range s.Patches {
-				obj := lowerKind(pt.Target.Kind) + "/" + pt.Target.Name
-				p("  if applied %s %s; then\n    echo \"%s: already applied, skipped\"\n  else\n", obj, checkFile(names[s.ID][j]), obj)
+				obj := objectArg(b, pt.Target)
+				p("  if applied %s/%s %s%s; then\n    echo \"%s: already applied, skipped\"\n  else\n",
+					lowerKind(pt.Target.Kind), pt.Target.Name, checkFile(names[s.ID][j]), namespaceArg(b, pt.Target), obj)
 				p("    oc patch %s --type=json -p \"$(cat \"$BUNDLE_DIR/%s\")\"\n  fi\n", obj, names[s.ID][j])
 			}
 		case compiler.KindCreate:
 			for _, m := range s.Creates {
-				p("  if oc get %s/%s >/dev/null 2>&1; then\n    echo \"%s %s exists: left as it is\"\n  else\n    oc apply -f \"$BUNDLE_DIR/%s\"\n  fi\n",
-					lowerKind(m.Target.Kind), m.Target.Name, m.Target.Kind, m.Target.Name, manifestFile(m.Target))
+				obj := objectArg(b, m.Target)
+				p("  if oc get %s >/dev/null 2>&1; then\n    echo \"%s exists: left as it is\"\n  else\n    oc apply -f \"$BUNDLE_DIR/%s\"%s\n  fi\n",
+					obj, obj, manifestFile(m.Target), namespaceArg(b, m.Target))
 			}
 		case compiler.KindDelete:
 			for _, d := range s.Deletes {
-				p("  oc delete %s/%s --ignore-not-found\n", lowerKind(d.Target.Kind), d.Target.Name)
+				p("  oc delete %s --ignore-not-found\n", objectArg(b, d.Target))
 			}
 		case compiler.KindWait:
 			for _, t := range s.Wait {
-				p("  oc rollout status dc/%s --watch --timeout=%s\n", t.Name, s.Timeout)
+				kind := lowerKind(t.Kind)
+				if t.Kind == "DeploymentConfig" {
+					kind = "dc"
+				}
+				p("  oc rollout status %s/%s --watch --timeout=%s%s\n", kind, t.Name, s.Timeout, namespaceArg(b, t))
 			}
 		case compiler.KindManual:
 			if strings.Contains("\n"+s.Manual+"\n", "\nAMPC_MANUAL\n") {
@@ -118,6 +124,20 @@ func runbook(b *compiler.Bundle, names map[string][]string) []byte {
 	}
 	p("\nmain \"$@\"\n")
 	return w.Bytes()
+}
+
+// objectArg names an object for oc: kind/name, and its namespace when it is
+// not the bundle's (the oc wrapper passes the bundle's; a later
+// --namespace wins).
+func objectArg(b *compiler.Bundle, t compiler.Target) string {
+	return lowerKind(t.Kind) + "/" + t.Name + namespaceArg(b, t)
+}
+
+func namespaceArg(b *compiler.Bundle, t compiler.Target) string {
+	if t.Namespace == "" || t.Namespace == b.Namespace {
+		return ""
+	}
+	return " --namespace=" + t.Namespace
 }
 
 // writeShell writes rule-module shell into a function body.
@@ -227,12 +247,13 @@ step_index() {
   fail "no step $1; see $0 --list"
 }
 
-# applied OBJECT CHECKFILE holds when the live object already shows what the
+# applied OBJECT CHECKFILE [OC-FLAGS] holds when the live object already shows what the
 # patch leaves behind (checks/*.json), so that a patch is never applied twice.
 applied() {
-  local live
-  live=$(oc get "$1" -o json) || return 1
-  printf '%s' "$live" | jq -e --slurpfile c "$BUNDLE_DIR/$2" "$APPLIED_JQ" >/dev/null
+  local live object=$1 checks=$2
+  shift 2
+  live=$(oc get "$object" "$@" -o json) || return 1
+  printf '%s' "$live" | jq -e --slurpfile c "$BUNDLE_DIR/$checks" "$APPLIED_JQ" >/dev/null
 }
 
 is_done() {

@@ -417,12 +417,13 @@ step_index() {
   fail "no step $1; see $0 --list"
 }
 
-# applied OBJECT CHECKFILE holds when the live object already shows what the
+# applied OBJECT CHECKFILE [OC-FLAGS] holds when the live object already shows what the
 # patch leaves behind (checks/*.json), so that a patch is never applied twice.
 applied() {
-  local live
-  live=$(oc get "$1" -o json) || return 1
-  printf '%s' "$live" | jq -e --slurpfile c "$BUNDLE_DIR/$2" "$APPLIED_JQ" >/dev/null
+  local live object=$1 checks=$2
+  shift 2
+  live=$(oc get "$object" "$@" -o json) || return 1
+  printf '%s' "$live" | jq -e --slurpfile c "$BUNDLE_DIR/$checks" "$APPLIED_JQ" >/dev/null
 }
 
 is_done() {
@@ -1363,7 +1364,7 @@ step_42() {
 # checks its pull secret either way.
 step_43() {
   if oc get serviceaccount/amp >/dev/null 2>&1; then
-    echo "ServiceAccount amp exists: left as it is"
+    echo "serviceaccount/amp exists: left as it is"
   else
     oc apply -f "$BUNDLE_DIR/manifests/serviceaccount-amp.json"
   fi
@@ -1520,22 +1521,22 @@ step_48() {
 # used by none of them. An object that exists already is left as it is.
 step_49() {
   if oc get imagestream/zync-database-postgresql >/dev/null 2>&1; then
-    echo "ImageStream zync-database-postgresql exists: left as it is"
+    echo "imagestream/zync-database-postgresql exists: left as it is"
   else
     oc apply -f "$BUNDLE_DIR/manifests/imagestream-zync-database-postgresql.json"
   fi
   if oc get imagestream/backend-redis >/dev/null 2>&1; then
-    echo "ImageStream backend-redis exists: left as it is"
+    echo "imagestream/backend-redis exists: left as it is"
   else
     oc apply -f "$BUNDLE_DIR/manifests/imagestream-backend-redis.json"
   fi
   if oc get imagestream/system-redis >/dev/null 2>&1; then
-    echo "ImageStream system-redis exists: left as it is"
+    echo "imagestream/system-redis exists: left as it is"
   else
     oc apply -f "$BUNDLE_DIR/manifests/imagestream-system-redis.json"
   fi
   if oc get imagestream/system-memcached >/dev/null 2>&1; then
-    echo "ImageStream system-memcached exists: left as it is"
+    echo "imagestream/system-memcached exists: left as it is"
   else
     oc apply -f "$BUNDLE_DIR/manifests/imagestream-system-memcached.json"
   fi
@@ -1545,7 +1546,7 @@ step_49() {
 # Source: 001_94522790b066fb62.txt 2.3
 step_50() {
   if oc get imagestream/system-mysql >/dev/null 2>&1; then
-    echo "ImageStream system-mysql exists: left as it is"
+    echo "imagestream/system-mysql exists: left as it is"
   else
     oc apply -f "$BUNDLE_DIR/manifests/imagestream-system-mysql.json"
   fi
@@ -1557,22 +1558,22 @@ step_50() {
 # section 2.8 points amp-zync at the 2.6 image, as the guide expects.
 step_51() {
   if oc get role/zync-que-role >/dev/null 2>&1; then
-    echo "Role zync-que-role exists: left as it is"
+    echo "role/zync-que-role exists: left as it is"
   else
     oc apply -f "$BUNDLE_DIR/manifests/role-zync-que-role.json"
   fi
   if oc get serviceaccount/zync-que-sa >/dev/null 2>&1; then
-    echo "ServiceAccount zync-que-sa exists: left as it is"
+    echo "serviceaccount/zync-que-sa exists: left as it is"
   else
     oc apply -f "$BUNDLE_DIR/manifests/serviceaccount-zync-que-sa.json"
   fi
   if oc get rolebinding/zync-que-rolebinding >/dev/null 2>&1; then
-    echo "RoleBinding zync-que-rolebinding exists: left as it is"
+    echo "rolebinding/zync-que-rolebinding exists: left as it is"
   else
     oc apply -f "$BUNDLE_DIR/manifests/rolebinding-zync-que-rolebinding.json"
   fi
   if oc get deploymentconfig/zync-que >/dev/null 2>&1; then
-    echo "DeploymentConfig zync-que exists: left as it is"
+    echo "deploymentconfig/zync-que exists: left as it is"
   else
     oc apply -f "$BUNDLE_DIR/manifests/deploymentconfig-zync-que.json"
   fi

@@ -193,12 +193,13 @@ step_index() {
   fail "no step $1; see $0 --list"
 }
 
-# applied OBJECT CHECKFILE holds when the live object already shows what the
+# applied OBJECT CHECKFILE [OC-FLAGS] holds when the live object already shows what the
 # patch leaves behind (checks/*.json), so that a patch is never applied twice.
 applied() {
-  local live
-  live=$(oc get "$1" -o json) || return 1
-  printf '%s' "$live" | jq -e --slurpfile c "$BUNDLE_DIR/$2" "$APPLIED_JQ" >/dev/null
+  local live object=$1 checks=$2
+  shift 2
+  live=$(oc get "$object" "$@" -o json) || return 1
+  printf '%s' "$live" | jq -e --slurpfile c "$BUNDLE_DIR/$checks" "$APPLIED_JQ" >/dev/null
 }
 
 is_done() {

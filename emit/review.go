@@ -64,9 +64,11 @@ func review(b *compiler.Bundle, names map[string][]string) []byte {
 			for _, op := range pt.Ops {
 				p("- %s\n", describeOp(op))
 			}
+			p("\nThe runbook runs, unless `%s` already holds on the live object:\n\n```bash\noc patch %s --type=json -p \"$(cat %s)\"\n```\n",
+				checkFile(names[s.ID][j]), objectArg(b, pt.Target), names[s.ID][j])
 		}
 		for _, d := range s.Deletes {
-			p("\nDeletes %s `%s`.\n", d.Target.Kind, d.Target.Name)
+			p("\nDeletes %s `%s`:\n\n```bash\noc delete %s --ignore-not-found\n```\n", d.Target.Kind, d.Target.Name, objectArg(b, d.Target))
 		}
 		for _, m := range s.Creates {
 			p("\nCreates %s `%s` from `%s`.\n", m.Target.Kind, m.Target.Name, manifestFile(m.Target))

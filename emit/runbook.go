@@ -62,6 +62,12 @@ func runbook(b *compiler.Bundle, names map[string][]string) []byte {
 	for _, r := range b.Rollbacks {
 		p("  %s\n", shellQuote(fmt.Sprintf("%s (%s)", r.Title, r.Source)))
 	}
+	p(")\n")
+	p("# Objects as the snapshot showed them: KIND/NAME NAMESPACE FIELD VALUE.\n")
+	p("DRIFT=(\n")
+	for _, d := range driftChecks(b) {
+		p("  %s\n", shellQuote(d))
+	}
 	p(")\n\n")
 	p("%s", runbookLib)
 
@@ -124,6 +130,52 @@ func runbook(b *compiler.Bundle, names map[string][]string) []byte {
 	}
 	p("\nmain \"$@\"\n")
 	return w.Bytes()
+}
+
+// driftChecks lists, for a bundle compiled against a snapshot, the version
+// of each object it changes as the snapshot showed it: metadata.generation
+// where the object has one (it moves only when the spec does), else
+// metadata.resourceVersion. The runbook compares them before the first step.
+func driftChecks(b *compiler.Bundle) []string {
+	if !b.Snapshot {
+		return nil
+	}
+	var out []string
+	seen := map[compiler.Target]bool{}
+	add := func(t compiler.Target, obj map[string]any) {
+		if seen[t] || obj == nil {
+			return
+		}
+		seen[t] = true
+		meta, _ := obj["metadata"].(map[string]any)
+		for _, field := range []string{"generation", "resourceVersion"} {
+			v, ok := meta[field]
+			if !ok || v == nil {
+				continue
+			}
+			str := fmt.Sprint(v)
+			if f, isNum := v.(float64); isNum {
+				str = fmt.Sprintf("%.0f", f)
+			}
+			if strings.ContainsAny(str, " '\n") || str == "" {
+				continue
+			}
+			out = append(out, fmt.Sprintf("%s/%s %s %s %s", lowerKind(t.Kind), t.Name, t.Namespace, field, str))
+			return
+		}
+	}
+	for _, s := range b.Steps {
+		for _, p := range s.Patches {
+			add(p.Target, p.Before)
+		}
+		for _, d := range s.Deletes {
+			add(d.Target, d.Object)
+		}
+		for _, m := range s.Creates {
+			seen[m.Target] = true // created by the bundle: nothing to compare
+		}
+	}
+	return out
 }
 
 // objectArg names an object for oc: kind/name, and its namespace when it is
@@ -291,6 +343,12 @@ on_error() {
   if [ -n "$CURRENT_STEP" ]; then
     printf 'ampc: step %s failed (exit %s) at: %s\n' "$CURRENT_STEP" "$code" "$BASH_COMMAND" >&2
     printf 'ampc: fix the cause, then re-run %s to continue at this step (log: %s)\n' "$0" "$LOG_FILE" >&2
+    local r
+    for r in "${ROLLBACKS[@]}"; do
+      case $r in
+        "${CURRENT_STEP%%/*}"/*) printf 'ampc: to undo instead, see the rollback section: %s --rollback %s\n' "$0" "$r" >&2 ;;
+      esac
+    done
   fi
   exit "$code"
 }
@@ -316,6 +374,24 @@ preflight() {
     done
   fi
   fail "AMP_RELEASE in configmap/system-environment is '$release', not $FROM: this bundle upgrades a $FROM site"
+}
+
+# check_drift compares the objects the bundle changes with the snapshot it
+# was compiled against, before the first step.
+check_drift() {
+  local entry object ns field want got changed=0
+  for entry in "${DRIFT[@]}"; do
+    read -r object ns field want <<<"$entry"
+    got=$(oc get "$object" --namespace="$ns" -o jsonpath="{.metadata.$field}" 2>/dev/null) || got="(missing)"
+    if [ "$got" != "$want" ]; then
+      printf 'ampc: %s in %s changed since the snapshot (%s %s, now %s)\n' "$object" "$ns" "$field" "$want" "$got" >&2
+      changed=1
+    fi
+  done
+  if [ "$changed" = 1 ]; then
+    [ "${AMPC_IGNORE_DRIFT:-}" = 1 ] && { echo "ampc: AMPC_IGNORE_DRIFT=1: going on with a changed site" >&2; return 0; }
+    fail "the site changed since the snapshot this bundle was compiled against: take a new snapshot and recompile (or set AMPC_IGNORE_DRIFT=1 after reviewing the changes)"
+  fi
 }
 
 main() {
@@ -381,6 +457,7 @@ main() {
   exec > >(tee -a "$LOG_FILE") 2>&1
   trap on_error ERR
   preflight
+  [ -s "$STATE_FILE" ] || check_drift
   for i in "${!STEPS[@]}"; do
     [ "$only" -ge 0 ] && [ "$i" != "$only" ] && continue
     [ "$i" -lt "$first" ] && continue

@@ -234,3 +234,32 @@ func TestRunbookAgainstFakeOC(t *testing.T) {
 		t.Error("--only re-applied a patch that was already applied")
 	}
 }
+
+// TestRunbookDrift runs a snapshot-compiled runbook against a site that
+// changed after the snapshot: the preflight names the changed object and
+// stops before any step; an unchanged site passes.
+func TestRunbookDrift(t *testing.T) {
+	testenv.Tool(t, "jq")
+	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")
+	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), fixture))
+
+	c := newFakeCluster(t, fixture)
+	app := fixtureObjects(t, fixture)["DeploymentConfig/system-app"]
+	app["metadata"].(map[string]any)["generation"] = 4.0 // someone edited its spec
+	c.put(t, app)
+	out, err := c.run(t, bundle, t.TempDir(), "")
+	if err == nil {
+		t.Fatalf("the runbook ran on a site that changed since the snapshot:\n%s", out)
+	}
+	if !strings.Contains(out, "deploymentconfig/system-app in 3scale changed since the snapshot (generation 3, now 4)") {
+		t.Errorf("the drift is not named:\n%s", out)
+	}
+	if n := countCalls(c.calls(t), "patch "); n != 0 {
+		t.Errorf("%d patches ran despite the drift", n)
+	}
+
+	c = newFakeCluster(t, fixture)
+	if out, err := c.run(t, bundle, t.TempDir(), ""); err != nil {
+		t.Fatalf("an unchanged site: %v\n%s", err, out)
+	}
+}

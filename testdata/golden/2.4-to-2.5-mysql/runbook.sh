@@ -95,6 +95,9 @@ ROLLBACKS=(
 ROLLBACK_TITLES=(
   'Roll zync-database back to PostgreSQL 9.5 and reimport the 2.4 dump (002_fcdd7c3ee9f6ca34.txt 2.5.6)'
 )
+# Objects as the snapshot showed them: KIND/NAME NAMESPACE FIELD VALUE.
+DRIFT=(
+)
 
 # The jq program below is jq, not shell: its $ names are jq variables.
 # shellcheck disable=SC2016
@@ -199,6 +202,12 @@ on_error() {
   if [ -n "$CURRENT_STEP" ]; then
     printf 'ampc: step %s failed (exit %s) at: %s\n' "$CURRENT_STEP" "$code" "$BASH_COMMAND" >&2
     printf 'ampc: fix the cause, then re-run %s to continue at this step (log: %s)\n' "$0" "$LOG_FILE" >&2
+    local r
+    for r in "${ROLLBACKS[@]}"; do
+      case $r in
+        "${CURRENT_STEP%%/*}"/*) printf 'ampc: to undo instead, see the rollback section: %s --rollback %s\n' "$0" "$r" >&2 ;;
+      esac
+    done
   fi
   exit "$code"
 }
@@ -224,6 +233,24 @@ preflight() {
     done
   fi
   fail "AMP_RELEASE in configmap/system-environment is '$release', not $FROM: this bundle upgrades a $FROM site"
+}
+
+# check_drift compares the objects the bundle changes with the snapshot it
+# was compiled against, before the first step.
+check_drift() {
+  local entry object ns field want got changed=0
+  for entry in "${DRIFT[@]}"; do
+    read -r object ns field want <<<"$entry"
+    got=$(oc get "$object" --namespace="$ns" -o jsonpath="{.metadata.$field}" 2>/dev/null) || got="(missing)"
+    if [ "$got" != "$want" ]; then
+      printf 'ampc: %s in %s changed since the snapshot (%s %s, now %s)\n' "$object" "$ns" "$field" "$want" "$got" >&2
+      changed=1
+    fi
+  done
+  if [ "$changed" = 1 ]; then
+    [ "${AMPC_IGNORE_DRIFT:-}" = 1 ] && { echo "ampc: AMPC_IGNORE_DRIFT=1: going on with a changed site" >&2; return 0; }
+    fail "the site changed since the snapshot this bundle was compiled against: take a new snapshot and recompile (or set AMPC_IGNORE_DRIFT=1 after reviewing the changes)"
+  fi
 }
 
 main() {
@@ -289,6 +316,7 @@ main() {
   exec > >(tee -a "$LOG_FILE") 2>&1
   trap on_error ERR
   preflight
+  [ -s "$STATE_FILE" ] || check_drift
   for i in "${!STEPS[@]}"; do
     [ "$only" -ge 0 ] && [ "$i" != "$only" ] && continue
     [ "$i" -lt "$first" ] && continue

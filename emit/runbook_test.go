@@ -263,3 +263,9 @@ func TestRunbookDrift(t *testing.T) {
 		t.Fatalf("an unchanged site: %v\n%s", err, out)
 	}
 }
+
+func execIn(name, dir string, args ...string) *exec.Cmd {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	return cmd
+}

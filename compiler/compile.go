@@ -89,6 +89,9 @@ func Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diagnostics) {
 	for _, m := range chain {
 		b.Hops = append(b.Hops, m.hop)
 		ctx := l.evalContext(m, m.hop)
+		if !l.refuse(m, ctx) {
+			break // the hop refuses the plan: its steps would mean nothing
+		}
 		for _, rs := range m.body.Steps {
 			if step, ok := l.lowerStep(m, m.hop, ctx, rs); ok {
 				b.Steps = append(b.Steps, step)
@@ -139,11 +142,22 @@ func resolve(p *plan.Plan, mods []module) ([]module, hcl.Diagnostics) {
 		chain = append(chain, *next)
 		cur = to
 	}
+	if in.MigrateTo != "" {
+		// A migration is a hop from to to the same version, whose deployment
+		// names both install methods ("template-to-operator"); it runs last.
+		kind := string(in.Deployment) + "-to-" + string(in.MigrateTo)
+		for i := range mods {
+			if mods[i].hop.From == in.To.String() && mods[i].hop.Deployment == kind {
+				return append(chain, mods[i]), nil
+			}
+		}
+		return nil, hcl.Diagnostics{unsupportedMigration(p, mods)}
+	}
 	return chain, nil
 }
 
-func unsupportedHop(p *plan.Plan, mods []module, at plan.Version) *hcl.Diagnostic {
-	in := p.Install
+// hopList lists the hops of the rule modules, one per line, for diagnostics.
+func hopList(mods []module) string {
 	hops := make([]Hop, len(mods))
 	for i, m := range mods {
 		hops[i] = m.hop
@@ -153,6 +167,24 @@ func unsupportedHop(p *plan.Plan, mods []module, at plan.Version) *hcl.Diagnosti
 	for _, h := range hops {
 		list = append(list, fmt.Sprintf("  %s → %s (%s)", h.From, h.To, h.Deployment))
 	}
+	return strings.Join(list, "\n")
+}
+
+// unsupportedMigration reports a migrate_to that no rule module covers at
+// the plan's to version.
+func unsupportedMigration(p *plan.Plan, mods []module) *hcl.Diagnostic {
+	in := p.Install
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Unsupported hop",
+		Detail: fmt.Sprintf("No rule module migrates the %s-based install to the %s at %s. The hops that exist are:\n%s\n"+
+			"Set to to the version of a %s-to-%s hop; the %s hops before it, if any, upgrade the site to that version first.", in.Deployment, in.MigrateTo, in.To, hopList(mods), in.Deployment, in.MigrateTo, in.Deployment),
+		Subject: in.Ranges["migrate_to"].Ptr(),
+	}
+}
+
+func unsupportedHop(p *plan.Plan, mods []module, at plan.Version) *hcl.Diagnostic {
+	in := p.Install
 	what := fmt.Sprintf("No rule module upgrades the %s-based install from %s", in.Deployment, at)
 	subject := in.Ranges["from"]
 	if at != in.From {
@@ -163,7 +195,7 @@ func unsupportedHop(p *plan.Plan, mods []module, at plan.Version) *hcl.Diagnosti
 		Severity: hcl.DiagError,
 		Summary:  "Unsupported hop",
 		Detail: fmt.Sprintf("%s towards %s. The hops that exist are:\n%s\n"+
-			"Choose from and to so that the hops chain, and check deployment.", what, in.To, strings.Join(list, "\n")),
+			"Choose from and to so that the hops chain, and check deployment.", what, in.To, hopList(mods)),
 		Subject: subject.Ptr(),
 	}
 }
@@ -207,7 +239,7 @@ func layoutSubject(in plan.Install) *hcl.Range {
 // leaves a literal in each system-app container.
 func standardLayout(p *plan.Plan, mods []module) (*model, error) {
 	in := p.Install
-	build := freshLayout(in.InstalledAt.String())
+	build := freshLayoutOf(p)
 	var m *model
 	if build != nil {
 		m = build(in, in.InstalledAt.String())
@@ -223,6 +255,7 @@ func standardLayout(p *plan.Plan, mods []module) (*model, error) {
 	}
 	past := *p
 	past.Install.From, past.Install.To = in.InstalledAt, in.From
+	past.Install.MigrateTo = "" // the history is upgrades in place
 	chain, diags := resolve(&past, mods)
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("ampc has no model of a site installed at %s and upgraded to %s (no rule modules for that history)", in.InstalledAt, in.From)

@@ -10,6 +10,7 @@ import (
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
@@ -59,9 +60,13 @@ func (l *lowering) evalContext(m module, hop Hop) *hcl.EvalContext {
 				"s3":              cty.BoolVal(in.S3),
 				"wildcard_policy": cty.StringVal(string(in.WildcardPolicy)),
 				"backup_dir":      cty.StringVal(in.BackupDir),
+				"to_release":      cty.StringVal(in.ToRelease),
 				// The operator and externalize blocks, "" where absent.
 				"operator_namespace":          cty.StringVal(operatorField(l.plan, "namespace")),
 				"apicast_namespace":           cty.StringVal(operatorField(l.plan, "apicast_namespace")),
+				"operator_subscription":       cty.StringVal(operatorField(l.plan, "subscription")),
+				"wildcard_domain":             cty.StringVal(operatorField(l.plan, "wildcard_domain")),
+				"migrate_to":                  cty.StringVal(string(in.MigrateTo)),
 				"externalize_system_database": cty.StringVal(externalizeField(l.plan, "system_database")),
 				"externalize_redis":           cty.StringVal(externalizeField(l.plan, "redis")),
 				"externalize_namespace":       cty.StringVal(externalizeField(l.plan, "namespace")),
@@ -77,9 +82,11 @@ func (l *lowering) evalContext(m module, hop Hop) *hcl.EvalContext {
 				Params: []function.Parameter{{Name: "kind", Type: cty.String}, {Name: "name", Type: cty.String}},
 				Type:   function.StaticReturnType(cty.Bool),
 				Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-					return cty.BoolVal(l.model.get(args[0].AsString(), l.ns, args[1].AsString()) != nil), nil
+					obj, _ := l.find(args[0].AsString(), l.ns, args[1].AsString())
+					return cty.BoolVal(obj != nil), nil
 				},
 			}),
+			"field": l.fieldFunction(),
 		},
 	}
 	locals := map[string]cty.Value{}
@@ -95,6 +102,8 @@ func (l *lowering) evalContext(m module, hop Hop) *hcl.EvalContext {
 			}
 			locals[name] = v
 		}
+		// Each locals block sees the locals of the blocks before it.
+		ctx.Variables["local"] = cty.ObjectVal(locals)
 	}
 	ctx.Variables["local"] = cty.ObjectVal(locals)
 	return ctx
@@ -104,8 +113,13 @@ func operatorField(p *plan.Plan, field string) string {
 	if p.Operator == nil {
 		return ""
 	}
-	if field == "namespace" {
+	switch field {
+	case "namespace":
 		return p.Operator.Namespace
+	case "subscription":
+		return p.Operator.Subscription
+	case "wildcard_domain":
+		return p.Operator.WildcardDomain
 	}
 	return p.Operator.APIcastNamespace
 }
@@ -130,6 +144,16 @@ func (l *lowering) namespaceOf(m module, ctx *hcl.EvalContext, expr hcl.Expressi
 		return ns
 	}
 	return l.ns
+}
+
+// objectName gives the name of the object of a patch or delete block: its
+// name expression when the block has one (an object the site names, such
+// as plan.operator_subscription), else its label.
+func objectName(m module, ctx *hcl.EvalContext, label string, expr hcl.Expression) string {
+	if name := stringValue(m, ctx, expr); name != "" {
+		return name
+	}
+	return label
 }
 
 // value evaluates a rule expression; a null result means "not given".
@@ -190,9 +214,7 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 		if !found {
 			bugf("rule module %s: step %s: requires %q is not KIND/NAME", m.file, rs.Name, ref)
 		}
-		if l.model.get(kind, l.ns, name) == nil {
-			l.missing(&step, kind, l.ns, name)
-		}
+		l.lookup(&step, kind, l.ns, name)
 	}
 	step.Run = strings.TrimRight(stringValue(m, ctx, rs.Run), "\n")
 	step.Guard = stringValue(m, ctx, rs.DoneIf)
@@ -205,9 +227,8 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 			if !found {
 				kind, name = "DeploymentConfig", n.(string)
 			}
-			obj := l.model.get(kind, l.ns, name)
+			obj := l.lookup(&step, kind, l.namespaceOf(m, ctx, rs.RolloutNamespace), name)
 			if obj == nil {
-				l.missing(&step, kind, l.ns, name)
 				continue
 			}
 			step.Wait = append(step.Wait, obj.target())
@@ -220,10 +241,10 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 		if w := value(m, ctx, rp.When); !w.IsNull() && w.False() {
 			continue
 		}
-		ns := l.namespaceOf(m, ctx, rp.Namespace)
-		obj := l.model.get(rp.Kind, ns, rp.Name)
+		ns, name := l.namespaceOf(m, ctx, rp.Namespace), objectName(m, ctx, rp.Name, rp.NameExpr)
+		obj := l.model.get(rp.Kind, ns, name)
 		if obj == nil {
-			l.missing(&step, rp.Kind, ns, rp.Name)
+			l.missing(&step, rp.Kind, ns, name)
 			continue
 		}
 		if p, ok := l.lowerPatch(m, ctx, &step, obj, rp); ok {
@@ -231,7 +252,7 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 		}
 	}
 	for _, f := range rs.Manifests {
-		for _, doc := range manifestObjects(f) {
+		for _, doc := range manifestObjects(f, ctx) {
 			meta := doc["metadata"].(map[string]any)
 			meta["namespace"] = l.namespaceOf(m, ctx, rs.ManifestNamespace)
 			k := keyOf(doc)
@@ -244,10 +265,10 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 		}
 	}
 	for _, d := range rs.Deletes {
-		ns := l.namespaceOf(m, ctx, d.Namespace)
-		obj := l.model.get(d.Kind, ns, d.Name)
+		ns, name := l.namespaceOf(m, ctx, d.Namespace), objectName(m, ctx, d.Name, d.NameExpr)
+		obj := l.model.get(d.Kind, ns, name)
 		if obj == nil {
-			l.missing(&step, d.Kind, ns, d.Name)
+			l.missing(&step, d.Kind, ns, name)
 			continue
 		}
 		step.Deletes = append(step.Deletes, Manifest{Target: obj.target(), Object: l.redact(deepCopy(obj.doc))})
@@ -257,11 +278,24 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 }
 
 // manifestObjects reads the objects of an embedded manifest file: YAML
-// documents, each one object. An unreadable file is a bug in ampc.
-func manifestObjects(name string) []map[string]any {
+// documents, each one object. A file named *.tmpl is an HCL template,
+// evaluated with the step's names (plan.*, hop.*, local.*) first. An
+// unreadable file is a bug in ampc.
+func manifestObjects(name string, ctx *hcl.EvalContext) []map[string]any {
 	src, err := ruleFS.ReadFile("rules/manifests/" + name)
 	if err != nil {
 		bugf("manifest %s: %v", name, err)
+	}
+	if strings.HasSuffix(name, ".tmpl") {
+		tmpl, diags := hclsyntax.ParseTemplate(src, name, hcl.Pos{Line: 1, Column: 1})
+		if diags.HasErrors() {
+			bugf("manifest %s: %s", name, diags.Error())
+		}
+		v, diags := tmpl.Value(ctx)
+		if diags.HasErrors() || v.Type() != cty.String {
+			bugf("manifest %s: %s", name, diags.Error())
+		}
+		src = []byte(v.AsString())
 	}
 	var out []map[string]any
 	for i, part := range strings.Split("\n"+string(src), "\n---\n") {
@@ -285,12 +319,16 @@ func (l *lowering) missing(step *Step, kind, ns, name string) {
 	if !l.model.snapshot {
 		bugf("step %s needs %s/%s, which the standard layout lacks", step.ID, kind, name)
 	}
+	get := fmt.Sprintf("oc get %s %s -o yaml", strings.ToLower(kind), name)
+	if ns != l.ns {
+		get = fmt.Sprintf("oc get %s %s -n %s -o yaml", strings.ToLower(kind), name, ns)
+	}
 	l.diags = append(l.diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Object missing from snapshot",
 		Detail: fmt.Sprintf("Step %s (%s) needs %s %s in namespace %s, and the snapshot has none (at this point of the plan). "+
-			"Export it into the snapshot (oc get %s %s -o yaml), or check that the plan's namespace, from version and system_database describe this site.",
-			step.ID, step.Source, kind, name, ns, strings.ToLower(kind), name),
+			"Export it into the snapshot (%s), or check that the plan's namespace, from version and system_database describe this site.",
+			step.ID, step.Source, kind, name, ns, get),
 		Subject: l.snapshotStart(),
 	})
 }

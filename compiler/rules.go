@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/ampc/ampc/plan"
 )
 
 // The rule modules, one HCL file per hop. rules/README.md describes the language.
@@ -33,6 +35,7 @@ type ruleFile struct {
 	Hop       ruleHop        `hcl:"hop,block"`
 	Locals    []ruleLocals   `hcl:"locals,block"`
 	Rollbacks []ruleRollback `hcl:"rollback,block"`
+	Refusals  []ruleRefusal  `hcl:"refuse,block"`
 	Steps     []ruleStep     `hcl:"step,block"`
 }
 
@@ -69,6 +72,9 @@ type ruleStep struct {
 	// plan's namespace when not given.
 	ManifestNamespace hcl.Expression `hcl:"manifest_namespace,optional"`
 	Range             hcl.Range      `hcl:",def_range"`
+	// RolloutNamespace is where the step's rollouts run; the plan's
+	// namespace when not given.
+	RolloutNamespace hcl.Expression `hcl:"rollout_namespace,optional"`
 }
 
 type rulePatch struct {
@@ -77,11 +83,14 @@ type rulePatch struct {
 	// Namespace targets an object outside the plan's namespace (the
 	// operator's Subscription, say); the plan's namespace when not given.
 	Namespace hcl.Expression `hcl:"namespace,optional"`
-	When      hcl.Expression `hcl:"when,optional"`
-	Env       []ruleEnv      `hcl:"env,block"`
-	Set       []ruleSet      `hcl:"set,block"`
-	Unset     []ruleUnset    `hcl:"unset,block"`
-	Tags      []ruleTag      `hcl:"tag,block"`
+	// NameExpr names the object instead of the label, for an object whose
+	// name the site chose (the operator's Subscription).
+	NameExpr hcl.Expression `hcl:"name,optional"`
+	When     hcl.Expression `hcl:"when,optional"`
+	Env      []ruleEnv      `hcl:"env,block"`
+	Set      []ruleSet      `hcl:"set,block"`
+	Unset    []ruleUnset    `hcl:"unset,block"`
+	Tags     []ruleTag      `hcl:"tag,block"`
 	// Triggers repoint image change triggers (DeploymentConfigs).
 	Triggers []ruleTrigger `hcl:"trigger,block"`
 }
@@ -148,6 +157,7 @@ type ruleObjectRef struct {
 	Kind      string         `hcl:"kind,label"`
 	Name      string         `hcl:"name,label"`
 	Namespace hcl.Expression `hcl:"namespace,optional"`
+	NameExpr  hcl.Expression `hcl:"name,optional"`
 }
 
 // loadModules parses every embedded rule module. An error here is a bug in
@@ -195,6 +205,17 @@ func given(e hcl.Expression) bool {
 
 // check validates what gohcl cannot: kinds and names.
 func (m module) check() error {
+	// A hop goes up one version or more; a migration ("template-to-operator")
+	// stays at its version. Anything else would never end resolving.
+	from, okFrom := plan.ParseVersion(m.hop.From)
+	to, okTo := plan.ParseVersion(m.hop.To)
+	migration := strings.Contains(m.hop.Deployment, "-to-")
+	if !okFrom || !okTo || (migration && from != to) || (!migration && !from.Less(to)) {
+		return fmt.Errorf("hop %s → %s (%s): a hop goes to a later version, a migration stays at its own", m.hop.From, m.hop.To, m.hop.Deployment)
+	}
+	if err := m.checkRefusals(); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for _, r := range m.body.Rollbacks {
 		if seen["rollback/"+r.Name] {
@@ -227,6 +248,7 @@ func (m module) check() error {
 			{"delete", len(s.Deletes) > 0, []Kind{KindDelete}},
 			{"manifests", len(s.Manifests) > 0, []Kind{KindCreate}},
 			{"rollout", given(s.Rollout), []Kind{KindWait}},
+			{"rollout_namespace", given(s.RolloutNamespace), []Kind{KindWait}},
 			{"instructions", given(s.Instructions), []Kind{KindManual}},
 			{"run", given(s.Run), []Kind{KindBackup, KindShell, KindVerify}},
 		}
@@ -236,8 +258,14 @@ func (m module) check() error {
 			}
 		}
 		for _, f := range s.Manifests {
-			if _, err := fs.Stat(ruleFS, "rules/manifests/"+f); err != nil {
+			src, err := ruleFS.ReadFile("rules/manifests/" + f)
+			if err != nil {
 				return fmt.Errorf("step %q: manifest %s: %v", s.Name, f, err)
+			}
+			if strings.HasSuffix(f, ".tmpl") {
+				if _, diags := hclsyntax.ParseTemplate(src, f, hcl.Pos{Line: 1, Column: 1}); diags.HasErrors() {
+					return fmt.Errorf("step %q: manifest %s: %s", s.Name, f, diags.Error())
+				}
 			}
 		}
 		for _, p := range s.Patches {

@@ -51,9 +51,18 @@ func kustomizeFiles(b *compiler.Bundle) (map[string][]byte, error) {
 		Resources: resources,
 	})
 	prev := "../base"
+	if len(resources) == 0 {
+		// Nothing changes before the first hop creates something (a
+		// migration's new objects): no base, which kustomize would refuse.
+		delete(files, "kustomize/base/kustomization.yaml")
+		prev = ""
+	}
 	var dirs []string
 	for _, h := range b.Hops {
-		k := kustomization{APIVersion: "kustomize.config.k8s.io/v1beta1", Kind: "Kustomization", Resources: []string{prev}}
+		k := kustomization{APIVersion: "kustomize.config.k8s.io/v1beta1", Kind: "Kustomization"}
+		if prev != "" {
+			k.Resources = []string{prev}
+		}
 		for _, s := range b.Steps {
 			if s.Hop != h.Name() {
 				continue

@@ -21,10 +21,14 @@ const maxString = 253
 
 var (
 	versionPattern = regexp.MustCompile(`^(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})$`)
+	releasePattern = regexp.MustCompile(`^(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})\.(0|[1-9][0-9]{0,3})$`)
 	dns1123Label   = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 	safePath       = regexp.MustCompile(`^[A-Za-z0-9._/-]+$`)
 	registryHost   = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$`)
 )
+
+// dns1123Subdomain is the name of most Kubernetes objects, and a DNS name.
+var dns1123Subdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 
 var rootSchema = &hcl.BodySchema{
 	Blocks: []hcl.BlockHeaderSchema{
@@ -52,6 +56,8 @@ var installSchema = &hcl.BodySchema{
 		{Name: "wildcard_policy"},
 		{Name: "installed_at"},
 		{Name: "backup_dir"},
+		{Name: "migrate_to"},
+		{Name: "to_release"},
 	},
 }
 
@@ -59,6 +65,8 @@ var operatorSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "namespace", Required: true},
 		{Name: "apicast_namespace"},
+		{Name: "subscription"},
+		{Name: "wildcard_domain"},
 	},
 }
 
@@ -194,11 +202,17 @@ func decodeInstallBlock(b *hcl.Block) (Install, hcl.Diagnostics) {
 	if a := attrs["backup_dir"]; a != nil {
 		in.BackupDir = decodePath(a, &diags)
 	}
+	if a := attrs["to_release"]; a != nil {
+		in.ToRelease = decodeRelease(a, &diags)
+	}
+	if a := attrs["migrate_to"]; a != nil {
+		in.MigrateTo = Deployment(decodeEnum(a, &diags, "the install method the site moves to", string(Operated)))
+	}
 	return in, diags
 }
 
 func decodeOperatorBlock(b *hcl.Block) (*Operator, hcl.Diagnostics) {
-	op := &Operator{DeclRange: b.DefRange, Ranges: map[string]hcl.Range{}}
+	op := &Operator{DeclRange: b.DefRange, Ranges: map[string]hcl.Range{}, Subscription: DefaultSubscription}
 	content, diags := b.Body.Content(operatorSchema)
 	if diags.HasErrors() {
 		return op, diags
@@ -209,6 +223,12 @@ func decodeOperatorBlock(b *hcl.Block) (*Operator, hcl.Diagnostics) {
 	op.Namespace, diags = decodeName(content.Attributes["namespace"], "namespace", "the project of the 3scale operator", diags)
 	if a := content.Attributes["apicast_namespace"]; a != nil {
 		op.APIcastNamespace, diags = decodeName(a, "apicast_namespace", "the project of the APIcast operator", diags)
+	}
+	if a := content.Attributes["subscription"]; a != nil {
+		op.Subscription = decodeSubdomain(a, &diags, "the name of the 3scale operator's Subscription", `"3scale-operator"`)
+	}
+	if a := content.Attributes["wildcard_domain"]; a != nil {
+		op.WildcardDomain = decodeSubdomain(a, &diags, "the wildcard domain of the APIManager", `"3scale.example.com"`)
 	}
 	return op, diags
 }
@@ -264,11 +284,16 @@ func decodeRegistryBlock(b *hcl.Block) (*Registry, hcl.Diagnostics) {
 func crossCheck(p *Plan) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	in := &p.Install
-	if !in.From.Less(in.To) {
+	migrating := in.MigrateTo != ""
+	if !in.From.Less(in.To) && !(migrating && in.From == in.To) {
+		detail := fmt.Sprintf("to = %q is not a later version than from = %q. ampc upgrades only: set to to the version you want to run, above the one installed.", in.To, in.From)
+		if in.From == in.To && in.Deployment == Template {
+			detail += ` To move a template-based site to the 3scale operator at this version, add migrate_to = "operator".`
+		}
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Target version not above installed version",
-			Detail:   fmt.Sprintf("to = %q is not a later version than from = %q. ampc upgrades only: set to to the version you want to run, above the one installed.", in.To, in.From),
+			Detail:   detail,
 			Subject:  in.Ranges["to"].Ptr(),
 		})
 	}
@@ -290,12 +315,21 @@ func crossCheck(p *Plan) hcl.Diagnostics {
 			Subject:  in.Ranges["deployment"].Ptr(),
 		})
 	}
-	if in.Deployment == Template && p.Operator != nil {
+	if in.Deployment == Template && p.Operator != nil && !migrating {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Operator block on a template-based install",
-			Detail:   `The install block says deployment = "template", so there is no 3scale operator to describe. Remove the operator block, or set deployment = "operator" if the site runs the operator.`,
+			Detail:   `The install block says deployment = "template", so there is no 3scale operator to describe. Remove the operator block, or set deployment = "operator" if the site runs the operator. To migrate the site to the operator, add migrate_to = "operator" to the install block.`,
 			Subject:  p.Operator.DeclRange.Ptr(),
+		})
+	}
+	diags = append(diags, checkMigration(p)...)
+	if in.ToRelease != "" && !in.To.IsZero() && !strings.HasPrefix(in.ToRelease, in.To.String()+".") {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "to_release outside to",
+			Detail:   fmt.Sprintf("to_release = %q is not a micro release of to = %q. to_release names the micro release of the target version, for example %q; make the two agree.", in.ToRelease, in.To, in.To.String()+".1"),
+			Subject:  in.Ranges["to_release"].Ptr(),
 		})
 	}
 	if p.Externalize != nil && !(in.Deployment == Operated && in.To.String() == "2.16") {
@@ -312,6 +346,67 @@ func crossCheck(p *Plan) hcl.Diagnostics {
 			Summary:  "s3 applies to template-based installs",
 			Detail:   "s3 says the site was installed with the amp-s3 template. An operator-based install configures S3 in its APIManager; remove s3 from the plan.",
 			Subject:  in.Ranges["s3"].Ptr(),
+		})
+	}
+	return diags
+}
+
+// checkMigration validates migrate_to and the operator attributes that only
+// a migration uses.
+func checkMigration(p *Plan) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	in := &p.Install
+	op := p.Operator
+	if in.MigrateTo == "" {
+		if op != nil && op.WildcardDomain != "" {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "wildcard_domain without a migration",
+				Detail:   `wildcard_domain is the wildcard domain of the APIManager that a template-to-operator migration creates; this plan is not a migration (it has no migrate_to = "operator"). Remove wildcard_domain.`,
+				Subject:  op.Ranges["wildcard_domain"].Ptr(),
+			})
+		}
+		return diags
+	}
+	subject := in.Ranges["migrate_to"].Ptr()
+	if in.Deployment != Template {
+		return append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Migration of an operator-based install",
+			Detail:   `migrate_to moves a template-based install to the 3scale operator; this install is already operator-based (deployment = "operator"). Remove migrate_to.`,
+			Subject:  subject,
+		})
+	}
+	if in.SystemDatabase == Oracle {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Migration with an Oracle system database",
+			Detail:   "ampc migrates sites whose system database is MySQL or PostgreSQL in the 3scale project. An operator-based install with Oracle needs an external Oracle database and a custom system image, which the template-to-operator guide does not describe; migrate such a site by hand with the 3scale operator installation guide.",
+			Subject:  in.Ranges["system_database"].Ptr(),
+		})
+	}
+	if op == nil {
+		return append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Missing operator block",
+			Detail:   "A migration to the operator needs an operator block that names the project of the 3scale operator on the new cluster and the wildcard domain of the site (the template's WILDCARD_DOMAIN), for example:\n\noperator {\n  namespace       = \"3scale-operator\"\n  wildcard_domain = \"3scale.example.com\"\n}",
+			Subject:  subject,
+		})
+	}
+	if op.WildcardDomain == "" {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Missing wildcard_domain",
+			Detail:   `The APIManager that the migration creates needs the site's wildcard domain: the WILDCARD_DOMAIN the template was deployed with (THREESCALE_SUPERDOMAIN in configmap system-environment), for example wildcard_domain = "3scale.example.com". The runbook checks it against the site before changing anything.`,
+			Subject:  op.DeclRange.Ptr(),
+		})
+	}
+	if op.APIcastNamespace != "" {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "apicast_namespace on a migration",
+			Detail:   "apicast_namespace names a standalone APIcast operator to upgrade; a template-to-operator migration deploys 3scale with the 3scale operator and has no such operator to upgrade. Remove apicast_namespace.",
+			Subject:  op.Ranges["apicast_namespace"].Ptr(),
 		})
 	}
 	return diags
@@ -395,6 +490,25 @@ func decodeName(a *hcl.Attribute, name, what string, diags hcl.Diagnostics) (str
 	return s, diags
 }
 
+// decodeSubdomain reads a DNS-1123 subdomain: a Kubernetes object name or a
+// domain name.
+func decodeSubdomain(a *hcl.Attribute, diags *hcl.Diagnostics, what, example string) string {
+	s, ok := decodeString(a, diags, example)
+	if !ok {
+		return ""
+	}
+	if !dns1123Subdomain.MatchString(s) {
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid " + a.Name,
+			Detail:   fmt.Sprintf("%s (%s) must be a DNS-1123 subdomain: at most 253 characters of lower-case letters, digits, '-' and '.', each dot-separated part starting and ending with a letter or digit, for example %s. %q is not.", a.Name, what, example, s),
+			Subject:  a.Expr.Range().Ptr(),
+		})
+		return ""
+	}
+	return s
+}
+
 func decodeEnum(a *hcl.Attribute, diags *hcl.Diagnostics, what string, valid ...string) string {
 	s, ok := decodeString(a, diags, fmt.Sprintf("%q", valid[0]))
 	if !ok {
@@ -439,6 +553,9 @@ func decodeVersion(a *hcl.Attribute, diags *hcl.Diagnostics, what string) Versio
 		detail := fmt.Sprintf("%s (%s) must be a major.minor version such as \"2.7\"; %q is not.", a.Name, what, s)
 		if strings.Count(s, ".") == 2 {
 			detail += " Leave out the micro release: rule modules are written per minor version."
+			if a.Name == "to" {
+				detail += fmt.Sprintf(" To name the micro release of the target, add to_release = %q.", s)
+			}
 		}
 		*diags = append(*diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
@@ -449,6 +566,24 @@ func decodeVersion(a *hcl.Attribute, diags *hcl.Diagnostics, what string) Versio
 		return Version{}
 	}
 	return ver
+}
+
+// decodeRelease reads a micro release, major.minor.micro.
+func decodeRelease(a *hcl.Attribute, diags *hcl.Diagnostics) string {
+	s, ok := decodeString(a, diags, `"2.16.1"`)
+	if !ok {
+		return ""
+	}
+	if !releasePattern.MatchString(s) {
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid to_release",
+			Detail:   fmt.Sprintf("to_release (the micro release of the target version) must be major.minor.micro, such as \"2.16.1\"; %q is not.", s),
+			Subject:  a.Expr.Range().Ptr(),
+		})
+		return ""
+	}
+	return s
 }
 
 func decodeBool(a *hcl.Attribute, diags *hcl.Diagnostics) bool {

@@ -84,6 +84,14 @@ type Install struct {
 	S3             bool
 	WildcardPolicy WildcardPolicy
 	BackupDir      string // where the runbook writes its backups; relative to where it runs
+	// ToRelease is the micro release of To the site is to run
+	// (major.minor.micro, such as "2.16.1"); "" when the plan does not say.
+	ToRelease string
+
+	// MigrateTo is the install method a template-based site moves to at
+	// version To (3scale's template-to-operator migration); "" when the
+	// plan upgrades the site in place.
+	MigrateTo Deployment
 
 	// DeclRange is the range of the block header; Ranges holds the range of
 	// each attribute's value by attribute name, for later diagnostics.
@@ -95,10 +103,20 @@ type Install struct {
 type Operator struct {
 	Namespace        string
 	APIcastNamespace string // empty when the site has no standalone APIcast operator
+	// Subscription is the name of the operator's OLM Subscription in
+	// Namespace; DefaultSubscription when the plan does not give it.
+	Subscription string
+	// WildcardDomain is the wildcardDomain of the APIManager a migration
+	// creates (the template's WILDCARD_DOMAIN); "" on other plans.
+	WildcardDomain string
 
 	DeclRange hcl.Range
 	Ranges    map[string]hcl.Range
 }
+
+// DefaultSubscription is the name the OpenShift console gives the 3scale
+// operator's Subscription: the name of its package.
+const DefaultSubscription = "3scale-operator"
 
 // Externalize is the plan's externalize block.
 type Externalize struct {

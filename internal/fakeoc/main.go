@@ -3,7 +3,13 @@
 // subset of oc that ampc runbooks use (whoami, project, get, patch, create,
 // apply, replace, delete, rollout, scale, set env, tag) and records every
 // call, one per line, in $FAKEOC_DIR/calls.log. Commands that need a real
-// cluster (rsh, exec, cp, start-build, new-app) are recorded and succeed.
+// cluster (rsh, exec, cp, rsync, start-build, new-app, new-project) are
+// recorded and succeed; a cp or rsync from a pod leaves a placeholder where
+// it copies to, and exec and rsh print $FAKEOC_DIR/exec.out when it exists.
+// scale sets the replicas and the status of the object. Objects of another
+// namespace than $FAKEOC_NAMESPACE are kept in a subdirectory of that name.
+// whoami --show-server prints $FAKEOC_SERVER (a default when unset), so that
+// a test can move the runbook to another cluster.
 //
 // A call whose command line contains $FAKEOC_FAIL fails once (exit 1): the
 // marker file $FAKEOC_DIR/failed makes the next such call succeed.
@@ -20,6 +26,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
@@ -36,7 +43,10 @@ var kinds = map[string]string{
 	"svc": "Service", "service": "Service", "services": "Service",
 	"sa": "ServiceAccount", "serviceaccount": "ServiceAccount", "serviceaccounts": "ServiceAccount",
 	"role": "Role", "rolebinding": "RoleBinding", "rolebindings": "RoleBinding",
-	"pvc": "PersistentVolumeClaim",
+	"pvc": "PersistentVolumeClaim", "persistentvolumeclaim": "PersistentVolumeClaim",
+	"deployment": "Deployment", "deployments": "Deployment",
+	"apimanager": "APIManager", "apicast": "APIcast",
+	"subscription": "Subscription", "installplan": "InstallPlan", "clusterversion": "ClusterVersion",
 }
 
 func main() {
@@ -64,11 +74,24 @@ func main() {
 		}
 	}
 	s := store{dir: filepath.Join(dir, "objects")}
+	if ns != os.Getenv("FAKEOC_NAMESPACE") {
+		// Objects of another namespace than $FAKEOC_NAMESPACE live in a
+		// subdirectory named after it.
+		s.dir = filepath.Join(s.dir, ns)
+	}
 	if len(rest) == 0 {
 		fatal("no command")
 	}
 	switch rest[0] {
 	case "whoami":
+		if len(rest) > 1 && rest[1] == "--show-server" {
+			server := os.Getenv("FAKEOC_SERVER")
+			if server == "" {
+				server = "https://api.fake.example.com:6443"
+			}
+			fmt.Println(server)
+			return
+		}
 		fmt.Println("tester")
 	case "project":
 		fmt.Println(ns)
@@ -82,9 +105,24 @@ func main() {
 		s.delete(rest[1:])
 	case "rollout":
 		if len(rest) > 2 && (rest[1] == "status" || rest[1] == "latest") {
-			s.resolveImages(rest[2])
+			if k, _, _ := strings.Cut(rest[2], "/"); resolveKind(k) == "DeploymentConfig" {
+				s.resolveImages(rest[2])
+			}
 		}
-	case "scale", "set", "tag", "rsh", "exec", "cp", "start-build", "new-app":
+	case "cp", "rsync":
+		// Copying out of a pod (POD:PATH DEST) leaves a placeholder at DEST.
+		if len(rest) > 2 && strings.Contains(rest[1], ":") && !strings.Contains(rest[2], ":") {
+			placeholder(rest[0], rest[1], rest[2])
+		}
+	case "scale":
+		s.scale(rest[1:])
+	case "exec", "rsh":
+		// What the command prints in the pod: $FAKEOC_DIR/exec.out, when
+		// the test wrote one.
+		if out, err := os.ReadFile(filepath.Join(dir, "exec.out")); err == nil {
+			_, _ = os.Stdout.Write(out)
+		}
+	case "set", "tag", "start-build", "new-app", "new-project":
 		// Recorded above; the objects do not change in ways the tests read.
 	default:
 		fatal("unsupported command " + rest[0])
@@ -125,6 +163,9 @@ func (s store) write(obj map[string]any) {
 	foldStringData(obj)
 	meta, _ := obj["metadata"].(map[string]any)
 	raw, _ := json.MarshalIndent(obj, "", "  ")
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		fatal(err.Error())
+	}
 	if err := os.WriteFile(s.path(obj["kind"].(string), meta["name"].(string)), raw, 0o644); err != nil {
 		fatal(err.Error())
 	}
@@ -169,7 +210,34 @@ func resolveKind(k string) string {
 	if kind, ok := kinds[strings.ToLower(k)]; ok {
 		return kind
 	}
+	// Another kind, named as oc allows (clusterserviceversion,
+	// packagemanifests): the kind of a stored object, in any namespace,
+	// whose lower-case name, or plural, it is.
+	objects := filepath.Join(os.Getenv("FAKEOC_DIR"), "objects")
+	entries, _ := filepath.Glob(filepath.Join(objects, "*.json"))
+	more, _ := filepath.Glob(filepath.Join(objects, "*", "*.json"))
+	for _, e := range append(entries, more...) {
+		stored, _, _ := strings.Cut(filepath.Base(e), ".")
+		if l := strings.ToLower(stored); l == strings.ToLower(k) || l+"s" == strings.ToLower(k) {
+			return stored
+		}
+	}
 	return k
+}
+
+// placeholder stands for what cp or rsync copies out of a pod: rsync copies
+// the directory POD:DIR into DEST/DIR's base name.
+func placeholder(command, src, dest string) {
+	if command == "rsync" {
+		dest = filepath.Join(dest, filepath.Base(src[strings.Index(src, ":")+1:]))
+		if err := os.MkdirAll(dest, 0o755); err != nil {
+			fatal(err.Error())
+		}
+		dest = filepath.Join(dest, "fakeoc-placeholder")
+	}
+	if err := os.WriteFile(dest, []byte("copied by fakeoc\n"), 0o644); err != nil {
+		fatal(err.Error())
+	}
 }
 
 func flag(args []string, names ...string) string {
@@ -217,7 +285,7 @@ func (s store) list(kind, output string) {
 	var items []any
 	for _, e := range entries {
 		k, _, _ := strings.Cut(e.Name(), ".")
-		if kind != "all" && k != kind {
+		if e.IsDir() || (kind != "all" && k != kind) {
 			continue
 		}
 		name := strings.TrimSuffix(strings.TrimPrefix(e.Name(), k+"."), ".json")
@@ -338,6 +406,36 @@ func (s store) delete(args []string) {
 		os.Exit(1)
 	}
 	fmt.Printf("%s \"%s\" deleted\n", strings.ToLower(kind), name)
+}
+
+// scale sets a Deployment's (or DeploymentConfig's) replicas, and its
+// status as if the rollout were done at once.
+func (s store) scale(args []string) {
+	kind, name, rest := ref(args)
+	obj, ok := s.read(kind, name)
+	if !ok {
+		return // an object the test did not seed: the call is only recorded
+	}
+	n, err := strconv.Atoi(flag(rest, "--replicas"))
+	if err != nil || n < 0 {
+		fatal("scale needs --replicas=N")
+	}
+	spec, _ := obj["spec"].(map[string]any)
+	if spec == nil {
+		spec = map[string]any{}
+		obj["spec"] = spec
+	}
+	spec["replicas"] = n
+	status, _ := obj["status"].(map[string]any)
+	if status == nil {
+		status = map[string]any{}
+		obj["status"] = status
+	}
+	for _, field := range []string{"replicas", "readyReplicas", "availableReplicas", "updatedReplicas"} {
+		status[field] = n
+	}
+	s.write(obj)
+	fmt.Printf("%s/%s scaled\n", strings.ToLower(kind), name)
 }
 
 // resolveImages does what the image trigger controller does when a

@@ -10,6 +10,8 @@ FROM='2.4'
 TO='2.8'
 # AMP_RELEASE values a partly upgraded site may show, oldest first.
 KNOWN_RELEASES=('2.4' '2.5' '2.6' '2.7' '2.8')
+# 1 when the bundle moves the site to another cluster and install method.
+MIGRATION=0
 BUNDLE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 BACKUP_DIR=${AMPC_BACKUP_DIR:-'backups/3scale-upgrade'}
 STATE_FILE=${AMPC_STATE_FILE:-ampc-$NAMESPACE-$FROM-$TO.state}
@@ -483,6 +485,10 @@ preflight() {
   project=$(command oc project -q 2>/dev/null) || fail "no current project: run oc project $NAMESPACE"
   [ "$project" = "$NAMESPACE" ] || fail "the current project is $project, not $NAMESPACE: run oc project $NAMESPACE"
   release=$(oc get configmap system-environment -o jsonpath='{.data.AMP_RELEASE}' 2>/dev/null) || release=
+  if [ -z "$release" ]; then
+    # An operator-based install without AMP_RELEASE: its APIManager's version.
+    release=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // empty] | if length == 1 then .[0] else "" end' 2>/dev/null) || release=
+  fi
   # Templates up to 2.5 write the micro release too (2.5.0).
   case $release in
     "$FROM" | "$FROM".[0-9]*) return 0 ;;
@@ -493,8 +499,14 @@ preflight() {
         "$known" | "$known".[0-9]*) return 0 ;;
       esac
     done
+    # A migration continues on the new cluster, whose project holds no 3scale
+    # until the migration deploys it.
+    if [ "$MIGRATION" = 1 ] && [ -z "$release" ]; then
+      echo "ampc: no 3scale in project $NAMESPACE yet: taken as the migration's new project"
+      return 0
+    fi
   fi
-  fail "AMP_RELEASE in configmap/system-environment is '$release', not $FROM: this bundle upgrades a $FROM site"
+  fail "AMP_RELEASE in configmap/system-environment (or the version annotation of the APIManager) is '$release', not $FROM: this bundle upgrades a $FROM site"
 }
 
 # check_drift compares the objects the bundle changes with the snapshot it

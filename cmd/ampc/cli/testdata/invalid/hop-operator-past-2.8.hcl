@@ -1,0 +1,10 @@
+install {
+  namespace       = "3scale"
+  deployment      = "operator"
+  from            = "2.7"
+  to              = "2.15" # ERROR: Unsupported hop
+  system_database = "mysql"
+}
+operator {
+  namespace = "3scale-operator"
+}

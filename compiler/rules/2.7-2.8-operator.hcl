@@ -1,0 +1,283 @@
+# 3scale 2.7 → 2.8, operator-based install.
+#
+# Source: ../shared/seeds/000_fb66213bb7713c41.txt, chapter 2 ("3scale Operator
+# 기반 업그레이드 가이드: 2.7에서 2.8까지"), section 2.1. Steps run in the order
+# below; each names the section it comes from. See README.md beside this file
+# for the words of the rule language.
+#
+# The guide works in the OpenShift console: in the operator's project, open
+# Installed Operators > 3scale Operator > Subscription > Channel, pick the 2.8
+# channel and save; the operator then upgrades the APIManager. The runbook
+# does the same from the command line:
+#   - the channel change is a JSON patch of the Subscription in the operator's
+#     project (plan.operator_namespace; its name is plan.operator_subscription,
+#     "3scale-operator" unless the plan says otherwise);
+#   - "wait until the upgrade completes" becomes waits with timeouts: for OLM
+#     to install the new operator, for the operator to upgrade the APIManager,
+#     for the rollouts, and for every pod to run ready (the guide's `oc get
+#     pods`);
+#   - the portal check is a manual step, the APIManager annotations a verify.
+# The APIManager is found at run time: the 3scale operator manages one per
+# project, and the hop changes nothing in it, so the plan does not name it.
+
+hop {
+  from       = "2.7"
+  to         = "2.8"
+  deployment = "operator"
+  seed       = "000_fb66213bb7713c41.txt"
+  title      = "3scale 2.7 to 2.8, operator-based (chapter 2)"
+}
+
+locals {
+  # Shell variables of the operator's Subscription; both values are
+  # validated DNS names.
+  operator = <<-EOT
+    subscription='${plan.operator_subscription}'
+    operator_ns='${plan.operator_namespace}'
+  EOT
+
+  # The DeploymentConfigs the 0.4 and 0.5 operators deploy (those of the amp
+  # template); a site with external databases has fewer.
+  all_dcs = [
+    "apicast-production", "apicast-staging", "backend-cron", "backend-listener",
+    "backend-redis", "backend-worker", "system-app", "system-memcache", "system-mysql",
+    "system-postgresql", "system-redis", "system-sidekiq", "system-sphinx", "zync",
+    "zync-database", "zync-que",
+  ]
+
+  channel_from = "threescale-${hop.from}"
+  channel_to   = "threescale-${hop.to}"
+}
+
+# ------------------------------------------------------------------ backup
+
+step "backup" {
+  title   = "Save the APIManager, the operator's Subscription and the installed operator version"
+  kind    = "backup"
+  section = "2.1"
+  note    = <<-EOT
+    The guide has no backup step. The runbook saves the APIManager, the
+    Subscription and the DeploymentConfigs, ConfigMaps and Secrets of the
+    project before the channel changes, and records the operator version
+    (CSV) installed now, which the wait for the new operator compares
+    against. The databases are not dumped: see the 2.8 guide "Operating
+    3scale", backup and restore, for that.
+  EOT
+  run = <<-EOT
+    ${local.operator}
+    dir="$BACKUP_DIR/2.7-2.8"
+    umask 077
+    mkdir -p "$dir"
+    oc get apimanager -o yaml > "$dir/apimanager.yaml"
+    oc get subscription "$subscription" --namespace="$operator_ns" -o yaml > "$dir/subscription.yaml"
+    for object in dc cm secrets; do
+      oc get -o yaml "$object" > "$dir/$object.yaml"
+    done
+    if [ ! -s "$dir/installed-csv" ]; then
+      csv=$(oc get subscription "$subscription" --namespace="$operator_ns" -o jsonpath='{.status.installedCSV}')
+      [ -n "$csv" ] || fail "subscription/$subscription in $operator_ns shows no installed operator (status.installedCSV)"
+      echo "$csv" > "$dir/installed-csv"
+    fi
+    echo "backup written to $dir; the operator installed now is $(<"$dir/installed-csv")"
+  EOT
+}
+
+# ------------------------------------------------------- 2.1 channel change
+
+step "channel-check" {
+  title   = "Check that the operator catalog offers the threescale-2.8 channel"
+  kind    = "verify"
+  section = "2.1"
+  note    = <<-EOT
+    Not in the guide, whose console only lists the channels the catalog
+    has. A Subscription pointed at a channel its catalog lacks never
+    upgrades, so the runbook checks the package manifest of the
+    Subscription's package and catalog first (an air-gapped site must have
+    mirrored the 2.8 operator into its catalog).
+  EOT
+  run = <<-EOT
+    ${local.operator}
+    sub=$(oc get subscription "$subscription" --namespace="$operator_ns" -o json)
+    package=$(printf '%s' "$sub" | jq -r '.spec.name')
+    source=$(printf '%s' "$sub" | jq -r '.spec.source')
+    source_ns=$(printf '%s' "$sub" | jq -r '.spec.sourceNamespace')
+    oc get packagemanifests --namespace="$source_ns" --selector="catalog=$source" -o json \
+      | jq -e --arg package "$package" --arg source "$source" --arg channel '${local.channel_to}' '[.items[]? | select(.metadata.name == $package and .status.catalogSource == $source) | .status.channels[]?.name] | index($channel) != null' >/dev/null \
+      || fail "catalog $source in $source_ns offers no channel ${local.channel_to} of package $package: add the 3scale 2.8 operator to the catalog first"
+    echo "catalog $source offers ${local.channel_to} of $package"
+  EOT
+}
+
+step "subscription-channel" {
+  title   = "Move the 3scale operator's Subscription to the threescale-2.8 channel"
+  kind    = "patch"
+  section = "2.1"
+  note    = <<-EOT
+    The guide's console edit of the Subscription's channel becomes a JSON
+    patch, pinned by a test of the current channel. The guide (this
+    translation) names the channel "3scale-2.8"; the channels of the
+    3scale-operator package are named threescale-2.X (threescale-2.8 at this
+    release, threescale-2.15 in the 2.15 operator fixture), and a channel
+    the catalog lacks would stop the upgrade, so ampc writes threescale-2.8
+    and tests threescale-2.7.
+  EOT
+  patch "Subscription" "3scale-operator" {
+    name      = plan.operator_subscription
+    namespace = plan.operator_namespace
+    set "/spec/channel" {
+      value  = local.channel_to
+      expect = local.channel_from
+    }
+  }
+}
+
+# --------------------------------------------------------------- 2.1 waits
+
+step "wait-operator" {
+  title   = "Wait for OLM to install the 2.8 operator"
+  kind    = "shell"
+  section = "2.1"
+  note    = <<-EOT
+    "This starts the upgrade process": the runbook polls the Subscription
+    for up to 20 minutes until it has installed another operator version
+    than the one the backup recorded and that version's
+    ClusterServiceVersion has succeeded. A Subscription with manual approval
+    waits for its install plan: the step then stops and says how to approve
+    it (the guide's console flow assumes automatic approval).
+  EOT
+  run = <<-EOT
+    ${local.operator}
+    old=$(<"$BACKUP_DIR/2.7-2.8/installed-csv")
+    [ -n "$old" ] || fail "no operator version recorded by step 2.7-2.8/backup"
+    for ((i = 0; i < 120; i++)); do
+      sub=$(oc get subscription "$subscription" --namespace="$operator_ns" -o json)
+      installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // empty')
+      if [ -n "$installed" ] && [ "$installed" != "$old" ]; then
+        phase=$(oc get clusterserviceversion "$installed" --namespace="$operator_ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
+        if [ "$phase" = Succeeded ]; then
+          echo "the operator is upgraded: $old -> $installed"
+          return 0
+        fi
+      fi
+      if [ "$(printf '%s' "$sub" | jq -r '.spec.installPlanApproval // "Automatic"')" = Manual ] && [ "$(printf '%s' "$sub" | jq -r '.status.state // empty')" = UpgradePending ]; then
+        plan=$(printf '%s' "$sub" | jq -r '.status.installPlanRef.name // .status.installplan.name // empty')
+        fail "subscription/$subscription waits for its install plan $plan to be approved: run oc patch installplan $plan --namespace=$operator_ns --type=merge -p '{\"spec\":{\"approved\":true}}' (after reading it with oc get installplan $plan --namespace=$operator_ns -o yaml), then run the runbook again"
+      fi
+      sleep 10
+    done
+    fail "subscription/$subscription in $operator_ns still runs $old after 20 minutes: see oc describe subscription $subscription --namespace=$operator_ns"
+  EOT
+}
+
+step "wait-apimanager" {
+  title   = "Wait for the operator to upgrade the APIManager to 2.8"
+  kind    = "shell"
+  section = "2.1"
+  note    = <<-EOT
+    "Wait until the upgrade process completes for the APIManager": the
+    runbook polls, for up to 20 minutes, the APIManager's
+    apps.3scale.net/apimanager-threescale-version annotation, which the new
+    operator sets to 2.8 when it has upgraded the install.
+  EOT
+  run = <<-EOT
+    for ((i = 0; i < 120; i++)); do
+      version=$(oc get apimanager -o json | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""] | if length == 1 then .[0] else "" end')
+      case $version in
+        2.8 | 2.8.*)
+          echo "the APIManager is at $version"
+          return 0
+          ;;
+      esac
+      sleep 10
+    done
+    fail "the APIManager of $NAMESPACE is not upgraded to 2.8 after 20 minutes (there must be exactly one): see oc get apimanager -o yaml and the operator's logs"
+  EOT
+}
+
+step "wait-rollouts" {
+  title   = "Wait for every DeploymentConfig to roll out"
+  kind    = "wait"
+  section = "2.1"
+  note    = "The guide watches `oc get pods`; the runbook first waits for each DeploymentConfig of the project (as the snapshot or the standard layout holds them) to finish rolling out."
+  rollout = [for dc in local.all_dcs : dc if has("DeploymentConfig", dc)]
+}
+
+step "wait-pods" {
+  title   = "Wait until every pod runs ready, without errors"
+  kind    = "verify"
+  section = "2.1"
+  note    = <<-EOT
+    The guide's `oc get pods`, checked by eye "until all new versions run
+    and are ready without errors", for about 5 to 10 minutes, through
+    transient errors. The runbook polls for up to 15 minutes until every
+    pod that is not a finished one runs with all its containers ready, in
+    two checks 10 seconds apart, then prints the pods.
+  EOT
+  run = <<-EOT
+    stable=0
+    for ((i = 0; i < 90; i++)); do
+      if oc get pods -o json | jq -e '[.items[]? | select(.status.phase != "Succeeded")] | length > 0 and all(.status.phase == "Running" and .metadata.deletionTimestamp == null and ((.status.containerStatuses // []) | length > 0 and all(.ready)))' >/dev/null; then
+        stable=$((stable + 1))
+        if [ "$stable" -ge 2 ]; then
+          oc get pods
+          return 0
+        fi
+      else
+        stable=0
+      fi
+      sleep 10
+    done
+    oc get pods || true
+    fail "not every pod of $NAMESPACE runs ready after 15 minutes"
+  EOT
+}
+
+# ----------------------------------------------------------- 2.1 the checks
+
+step "portal-check" {
+  title        = "Log in to the 3scale Admin Portal and check that it works"
+  kind         = "manual"
+  section      = "2.1"
+  instructions = <<-EOT
+    Log in to the 3scale Admin Portal and check that it works as expected:
+    your products, backends and applications are listed and the analytics
+    show traffic. The Admin Portal's address is the host of the route whose
+    name ends in -admin, which this command lists:
+
+      oc get routes --namespace=${plan.namespace} -o custom-columns=NAME:.metadata.name,HOST:.spec.host
+
+    Continue when the portal works. If it does not, stop here: the runbook's
+    backup (in the backup directory, 2.7-2.8) holds the APIManager and the
+    Subscription as they were.
+  EOT
+}
+
+step "apimanager-verify" {
+  title   = "Check the APIManager's version annotations"
+  kind    = "verify"
+  section = "2.1"
+  note    = <<-EOT
+    The guide reads `oc get apimanager <myapimanager> -o yaml` for
+    apps.3scale.net/apimanager-threescale-version "2.8" and
+    apps.3scale.net/threescale-operator-version "0.5.0". The runbook finds
+    the project's APIManager itself and accepts any 0.5 operator: the
+    threescale-2.8 channel also delivers the later 0.5 z-stream releases.
+  EOT
+  run = <<-EOT
+    apimanagers=$(oc get apimanager -o json)
+    count=$(printf '%s' "$apimanagers" | jq '.items | length')
+    [ "$count" = 1 ] || fail "project $NAMESPACE has $count APIManagers; the 3scale operator manages exactly one"
+    name=$(printf '%s' "$apimanagers" | jq -r '.items[0].metadata.name')
+    product=$(printf '%s' "$apimanagers" | jq -r '.items[0].metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""')
+    operator=$(printf '%s' "$apimanagers" | jq -r '.items[0].metadata.annotations["apps.3scale.net/threescale-operator-version"] // ""')
+    echo "apimanager/$name: apps.3scale.net/apimanager-threescale-version: \"$product\", apps.3scale.net/threescale-operator-version: \"$operator\""
+    case $product in
+      2.8 | 2.8.*) ;;
+      *) fail "apimanager/$name is at 3scale '$product', not 2.8" ;;
+    esac
+    case $operator in
+      0.5.*) ;;
+      *) fail "apimanager/$name was upgraded by operator '$operator', not 0.5.x (the guide shows 0.5.0)" ;;
+    esac
+  EOT
+}

@@ -1,0 +1,944 @@
+# 3scale 2.8, template-based on OpenShift 3.11 → operator-based on OpenShift 4.
+#
+# Source: ../shared/seeds/000_fb66213bb7713c41.txt, chapter 3 ("3scale API
+# Management 마이그레이션 가이드: 템플릿에서 Operator 기반 배포로"), sections 3.1
+# and 3.2. A plan asks for it with migrate_to = "operator" (from = to = "2.8",
+# or a lower from: the template hops run first); see README.md beside this
+# file for the words of the rule language.
+#
+# The guide's procedure is four lines: back up the template-based site, deploy
+# 3scale with the operator, restore the backup into it, point the
+# WILDCARD_DOMAIN (3scale.example.com) at the OpenShift 4 cluster
+# (ocp4.example.com instead of ocp3.example.com). Its prerequisites: 3scale
+# 2.8 on both sides, and a WILDCARD_DOMAIN distinct from both clusters'
+# domains. For the backup and the restore it refers to the 3scale 2.8 guide
+# "Operating 3scale", chapter "3scale backup and restore", whose procedures
+# these steps follow (each step's note says where they depart from it):
+#   - the OpenShift 3.11 side: check the site, save its objects (the list of
+#     chapter 1, 1.2.1) and the Secrets and ConfigMaps the restore needs, stop
+#     what writes, copy the system storage (PVC sites), dump the system
+#     database, zync-database, backend-redis and system-redis;
+#   - a manual step to log in to the OpenShift 4 cluster; every later step
+#     checks that oc talks to another cluster than the one the backup came
+#     from, and every earlier one that it talks to that one;
+#   - the OpenShift 4 side: the operator from OperatorHub (manual), the
+#     Secrets and ConfigMaps, the APIManager (a manifest of the bundle), the
+#     databases, the system storage, the Redis data, a restart of system and
+#     the route resync;
+#   - the DNS change (manual), the portal check (manual) and the APIManager's
+#     version check;
+#   - a rollback section that restarts the template-based site.
+# Databases outside the project (external MySQL, Redis, ...) are not covered:
+# the APIManager created here runs them in the project.
+
+hop {
+  from       = "2.8"
+  to         = "2.8"
+  deployment = "template-to-operator"
+  seed       = "000_fb66213bb7713c41.txt"
+  title      = "3scale 2.8 template-based (OpenShift 3.11) to operator-based (OpenShift 4) (chapter 3)"
+}
+
+locals {
+  mysql      = plan.system_database == "mysql"
+  postgresql = plan.system_database == "postgresql"
+
+  # The Secrets and ConfigMaps the operator-based restore applies before the
+  # APIManager exists (Operating 3scale, "Restoring an operator-based
+  # deployment"), and aws-auth, which the APIManager of an S3 site names.
+  restore_secrets    = "system-smtp system-seed system-database backend-internal-api system-events-hook system-app system-recaptcha system-redis zync system-master-apicast%{ if plan.s3 } aws-auth%{ endif }"
+  restore_configmaps = "system-environment apicast-environment"
+
+  # Everything of the site that writes, but the databases and system-app
+  # (whose pod the storage copy needs); system-app follows after the copy.
+  writers = [
+    for dc in ["apicast-production", "apicast-staging", "backend-listener", "backend-worker", "backend-cron", "system-sidekiq", "system-sphinx", "zync", "zync-que"] :
+    dc if has("DeploymentConfig", dc)
+  ]
+  all_dcs = [
+    for dc in [
+      "apicast-production", "apicast-staging", "backend-cron", "backend-listener", "backend-redis",
+      "backend-worker", "system-app", "system-memcache", "system-mysql", "system-postgresql",
+      "system-redis", "system-sidekiq", "system-sphinx", "zync", "zync-database", "zync-que",
+    ] : dc if has("DeploymentConfig", dc)
+  ]
+
+  # Shell helpers, each pasted into the steps that need it.
+  dir = "dir=\"$BACKUP_DIR/2.8-2.8\""
+
+  # on_source and on_target stop a step that would run on the wrong
+  # cluster: the template-based site's API server is recorded by the first
+  # backup step.
+  on_source = <<-EOT
+    on_source() {
+      local here there
+      [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
+      here=$(oc whoami --show-server)
+      there=$(<"$BACKUP_DIR/2.8-2.8/source-server")
+      [ "$here" = "$there" ] || fail "oc is logged in to $here, not to the template-based site's cluster $there, where this step runs"
+    }
+  EOT
+  on_target = <<-EOT
+    on_target() {
+      local here there
+      [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
+      here=$(oc whoami --show-server)
+      there=$(<"$BACKUP_DIR/2.8-2.8/source-server")
+      [ "$here" != "$there" ] || fail "oc is still logged in to the template-based site's cluster $there: log in to the OpenShift 4 cluster first (step 2.8-2.8/switch-to-target)"
+    }
+  EOT
+
+  # pod_of DC: a running pod of DC. The guide's .items[0] may be a finished
+  # deploy pod or one that is terminating.
+  pod_of = <<-EOT
+    pod_of() {
+      oc get pods --selector="deploymentConfig=$1" -o json \
+        | jq -r --arg dc "$1" '[.items[]? | select(.metadata.labels.deploymentConfig == $dc and .status.phase == "Running" and .metadata.deletionTimestamp == null)][0].metadata.name // empty'
+    }
+  EOT
+
+  wait_gone = <<-EOT
+    # wait_gone DC: wait until no pod of DC runs any more.
+    wait_gone() {
+      local i left
+      for ((i = 0; i < 60; i++)); do
+        left=$(oc get pods --selector="deploymentConfig=$1" -o json | jq --arg dc "$1" '[.items[]? | select(.metadata.labels.deploymentConfig == $dc and .status.phase != "Succeeded" and .status.phase != "Failed")] | length')
+        [ "$left" = 0 ] && return 0
+        sleep 10
+      done
+      fail "dc/$1 still has $left pods 10 minutes after it was scaled to 0"
+    }
+  EOT
+
+  wait_ready = <<-EOT
+    # wait_ready DC: wait until DC has as many ready pods as it wants.
+    wait_ready() {
+      local i want ready
+      for ((i = 0; i < 120; i++)); do
+        want=$(oc get dc "$1" -o jsonpath='{.spec.replicas}')
+        ready=$(oc get dc "$1" -o jsonpath='{.status.readyReplicas}')
+        [ "$${ready:-0}" = "$${want:-0}" ] && return 0
+        sleep 10
+      done
+      fail "dc/$1 has $${ready:-0} of $want pods ready after 20 minutes"
+    }
+  EOT
+}
+
+# ============================================ the template-based site (OCP3)
+
+step "source-check" {
+  title   = "Check the template-based site: 3scale 2.8 on the plan's wildcard domain"
+  kind    = "verify"
+  section = "3.1"
+  note    = <<-EOT
+    The guide's prerequisites (3.2): 3scale 2.8 on both sides (the runbook's
+    start checks AMP_RELEASE) and a WILDCARD_DOMAIN distinct from the
+    clusters' domains. The APIManager this migration creates takes the
+    plan's wildcard_domain, so the runbook stops when the site's
+    THREESCALE_SUPERDOMAIN (the template's WILDCARD_DOMAIN) is another.
+  EOT
+  run = <<-EOT
+    domain=$(oc get configmap system-environment -o jsonpath='{.data.THREESCALE_SUPERDOMAIN}')
+    [ "$domain" = '${plan.wildcard_domain}' ] \
+      || fail "the site's wildcard domain (THREESCALE_SUPERDOMAIN in configmap/system-environment) is '$domain', not ${plan.wildcard_domain} as the plan's wildcard_domain says"
+    oc get dc system-app >/dev/null || fail "project $NAMESPACE has no dc/system-app: it is not a template-based 3scale site"
+    echo "template-based 3scale in $NAMESPACE on wildcard domain $domain, on $(oc whoami --show-server)"
+  EOT
+}
+
+step "backup-objects" {
+  title   = "Back up the project's objects, and the Secrets and ConfigMaps the restore needs"
+  kind    = "backup"
+  section = "3.2"
+  note    = <<-EOT
+    "Create a backup of the template-based deployment": the project as
+    chapter 1 (1.2.1) saves it, without `oc get --export` (oc 4 clients lack
+    it), and the Secrets and ConfigMaps that Operating 3scale's restore
+    applies, saved as JSON without the fields the source cluster owns (uid,
+    resourceVersion, ownerReferences, ...), which `oc apply` on another
+    cluster refuses. The step records the source cluster's API server; a
+    file that exists is kept, so a re-run on the other cluster cannot
+    overwrite the backup. The files hold the site's Secrets: keep the backup
+    directory accordingly.
+  EOT
+  run = <<-EOT
+    ${local.dir}
+    ${local.on_source}
+    umask 077
+    mkdir -p "$dir/project" "$dir/restore"
+    if [ -s "$dir/source-server" ]; then
+      on_source
+    else
+      oc whoami --show-server > "$dir/source-server"
+    fi
+    for component in %{ for dc in local.all_dcs }${dc} %{ endfor }; do
+      file="$dir/project/$${component}_dc.yml"
+      [ -s "$file" ] || oc get -o yaml dc "$component" > "$file"
+    done
+    [ -s "$dir/project/threescale-project-elements.yaml" ] || oc get -o yaml all > "$dir/project/threescale-project-elements.yaml"
+    for object in rolebindings serviceaccounts secrets imagestreamtags cm rolebindingrestrictions limitranges resourcequotas pvc templates cronjobs statefulsets hpa deployments replicasets poddisruptionbudget endpoints; do
+      [ -s "$dir/project/$object.yaml" ] || oc get -o yaml "$object" > "$dir/project/$object.yaml"
+    done
+    clean='del(.metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.selfLink, .metadata.generation, .metadata.managedFields, .metadata.ownerReferences, .metadata.namespace, .metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"], .status)'
+    for name in ${local.restore_secrets}; do
+      file="$dir/restore/secret-$name.json"
+      [ -s "$file" ] && continue
+      oc get secret "$name" -o json | jq "$clean" > "$file.tmp"
+      mv "$file.tmp" "$file"
+    done
+    for name in ${local.restore_configmaps}; do
+      file="$dir/restore/configmap-$name.json"
+      [ -s "$file" ] && continue
+      oc get configmap "$name" -o json | jq "$clean" > "$file.tmp"
+      mv "$file.tmp" "$file"
+    done
+    echo "backup written to $dir (source cluster $(<"$dir/source-server"))"
+  EOT
+}
+
+step "scale-down-source" {
+  title   = "Stop the template-based site's components that write, but system-app and the databases"
+  kind    = "shell"
+  section = "3.2"
+  note    = <<-EOT
+    The guide says the migration interrupts the service. ampc stops the old
+    site before the dumps, so that nothing is written there after the
+    backup; the databases keep running for the dumps, and system-app for the
+    storage copy (it stops next). Each replica count is saved once, for the
+    rollback section `--rollback 2.8-2.8/source`, which restarts the site.
+  EOT
+  run = <<-EOT
+    ${local.dir}
+    ${local.on_source}
+    ${local.wait_gone}
+    on_source
+    mkdir -p "$dir/replicas"
+    for component in %{ for dc in local.writers }${dc} %{ endfor }; do
+      saved="$dir/replicas/$component"
+      if [ ! -s "$saved" ]; then
+        oc get dc "$component" -o jsonpath='{.spec.replicas}' > "$saved.tmp"
+        mv "$saved.tmp" "$saved"
+      fi
+      oc scale "dc/$component" --replicas=0
+    done
+    for component in %{ for dc in local.writers }${dc} %{ endfor }; do
+      wait_gone "$component"
+    done
+  EOT
+}
+
+step "backup-system-storage" {
+  title   = "Copy the system storage (uploaded files) out of system-app"
+  kind    = "backup"
+  section = "3.2"
+  when    = !plan.s3
+  note    = <<-EOT
+    Operating 3scale's `oc rsync` of /opt/system/public/system, from a
+    running system-app pod rather than `.items[0]`. A site on S3 keeps its
+    files in the bucket, which the APIManager is pointed at instead.
+  EOT
+  done_if = "[ -e \"$BACKUP_DIR/2.8-2.8/system-storage.done\" ]"
+  run     = <<-EOT
+    ${local.dir}
+    ${local.on_source}
+    ${local.pod_of}
+    on_source
+    pod=$(pod_of system-app)
+    [ -n "$pod" ] || fail "no running system-app pod to copy the system storage from"
+    mkdir -p "$dir/system-storage"
+    oc rsync "$pod:/opt/system/public/system" "$dir/system-storage" --container=system-master
+    touch "$dir/system-storage.done"
+    echo "system storage copied into $dir/system-storage"
+  EOT
+}
+
+step "scale-down-system-app" {
+  title   = "Stop system-app"
+  kind    = "shell"
+  section = "3.2"
+  run     = <<-EOT
+    ${local.dir}
+    ${local.on_source}
+    ${local.wait_gone}
+    on_source
+    mkdir -p "$dir/replicas"
+    if [ ! -s "$dir/replicas/system-app" ]; then
+      oc get dc system-app -o jsonpath='{.spec.replicas}' > "$dir/replicas/system-app.tmp"
+      mv "$dir/replicas/system-app.tmp" "$dir/replicas/system-app"
+    fi
+    oc scale dc/system-app --replicas=0
+    wait_gone system-app
+  EOT
+}
+
+step "backup-system-mysql" {
+  title    = "Dump the system database (system-mysql)"
+  kind     = "backup"
+  section  = "3.2"
+  when     = local.mysql
+  requires = ["DeploymentConfig/system-mysql"]
+  note     = <<-EOT
+    Operating 3scale's mysqldump, run with `oc exec` instead of `oc rsh`
+    (which allocates a terminal when the runbook has one, and then corrupts
+    the piped dump) and compressed in the pod; the dump is kept only when it
+    ends with mysqldump's completion line.
+  EOT
+  done_if = "[ -s \"$BACKUP_DIR/2.8-2.8/system-mysql-backup.gz\" ]"
+  run     = <<-EOT
+    ${local.dir}
+    ${local.on_source}
+    ${local.pod_of}
+    on_source
+    dump="$dir/system-mysql-backup.gz"
+    pod=$(pod_of system-mysql)
+    [ -n "$pod" ] || fail "no running system-mysql pod to dump"
+    # The pod expands MYSQL_ROOT_PASSWORD; its value never reaches this host.
+    # shellcheck disable=SC2016
+    oc exec "$pod" -- bash -c 'set -o pipefail; export MYSQL_PWD=$${MYSQL_ROOT_PASSWORD}; mysqldump --single-transaction -hsystem-mysql -uroot system | gzip -c' > "$dump.tmp"
+    oc exec -i "$pod" -- bash -c 'gzip -dc | tail -n 1 | grep -q "^-- Dump completed"' < "$dump.tmp" \
+      || fail "the dump of system-mysql in $dump.tmp is incomplete"
+    mv "$dump.tmp" "$dump"
+    echo "system-mysql dumped into $dump"
+  EOT
+}
+
+step "backup-system-postgresql" {
+  title    = "Dump the system database (system-postgresql)"
+  kind     = "backup"
+  section  = "3.2"
+  when     = local.postgresql
+  requires = ["DeploymentConfig/system-postgresql"]
+  note     = "Operating 3scale's pg_dumpall -c --if-exists, run with `oc exec` and compressed in the pod; the dump is kept only when it is complete."
+  done_if  = "[ -s \"$BACKUP_DIR/2.8-2.8/system-postgresql-backup.gz\" ]"
+  run      = <<-EOT
+    ${local.dir}
+    ${local.on_source}
+    ${local.pod_of}
+    on_source
+    dump="$dir/system-postgresql-backup.gz"
+    pod=$(pod_of system-postgresql)
+    [ -n "$pod" ] || fail "no running system-postgresql pod to dump"
+    oc exec "$pod" -- bash -c 'set -o pipefail; pg_dumpall -c --if-exists | gzip -c' > "$dump.tmp"
+    oc exec -i "$pod" -- bash -c 'gzip -dc | tail -n 5 | grep -q "PostgreSQL database cluster dump complete"' < "$dump.tmp" \
+      || fail "the dump of system-postgresql in $dump.tmp is incomplete"
+    mv "$dump.tmp" "$dump"
+    echo "system-postgresql dumped into $dump"
+  EOT
+}
+
+step "backup-zync-database" {
+  title    = "Dump zync-database"
+  kind     = "backup"
+  section  = "3.2"
+  requires = ["DeploymentConfig/zync-database"]
+  note     = "Operating 3scale's pg_dumpall -c --if-exists, run with `oc exec` and compressed in the pod; the dump is kept only when it is complete."
+  done_if  = "[ -s \"$BACKUP_DIR/2.8-2.8/zync-database-backup.gz\" ]"
+  run      = <<-EOT
+    ${local.dir}
+    ${local.on_source}
+    ${local.pod_of}
+    on_source
+    dump="$dir/zync-database-backup.gz"
+    pod=$(pod_of zync-database)
+    [ -n "$pod" ] || fail "no running zync-database pod to dump"
+    oc exec "$pod" -- bash -c 'set -o pipefail; pg_dumpall -c --if-exists | gzip -c' > "$dump.tmp"
+    oc exec -i "$pod" -- bash -c 'gzip -dc | tail -n 5 | grep -q "PostgreSQL database cluster dump complete"' < "$dump.tmp" \
+      || fail "the dump of zync-database in $dump.tmp is incomplete"
+    mv "$dump.tmp" "$dump"
+    echo "zync-database dumped into $dump"
+  EOT
+}
+
+step "backup-redis" {
+  title    = "Copy the backend-redis and system-redis data (dump.rdb)"
+  kind     = "backup"
+  section  = "3.2"
+  requires = ["DeploymentConfig/backend-redis", "DeploymentConfig/system-redis"]
+  note     = <<-EOT
+    Operating 3scale's `oc cp` of /var/lib/redis/data/dump.rdb, after a
+    `redis-cli SAVE`, so that the copy holds everything written before the
+    site stopped rather than the last background save.
+  EOT
+  run = <<-EOT
+    ${local.dir}
+    ${local.on_source}
+    ${local.pod_of}
+    on_source
+    for component in backend-redis system-redis; do
+      file="$dir/$component-dump.rdb"
+      if [ -s "$file" ]; then
+        echo "kept $file from an earlier run"
+        continue
+      fi
+      pod=$(pod_of "$component")
+      [ -n "$pod" ] || fail "no running $component pod to copy from"
+      oc exec "$pod" -- redis-cli SAVE
+      oc cp "$pod:/var/lib/redis/data/dump.rdb" "$file.tmp"
+      [ -s "$file.tmp" ] || fail "the copy of $component's dump.rdb in $file.tmp is empty"
+      mv "$file.tmp" "$file"
+      echo "$component data copied into $file"
+    done
+  EOT
+}
+
+# ============================================================ switch cluster
+
+step "switch-to-target" {
+  title        = "Log in to the OpenShift 4 cluster and create the project"
+  kind         = "manual"
+  section      = "3.2"
+  instructions = <<-EOT
+    The template-based site is backed up and stopped. The rest of the
+    migration runs on the OpenShift 4 cluster, from this directory: the
+    runbook reads the backup (the backup directory, AMPC_BACKUP_DIR or
+    ${plan.backup_dir}, folder 2.8-2.8) and its state file from here.
+
+      1. Log in to the OpenShift 4 cluster as a user who may create projects
+         and install operators (cluster-admin):
+           oc login https://api.<OpenShift 4 cluster domain>:6443
+      2. Create the project for 3scale, with the same name, and make it the
+         current project:
+           oc new-project ${plan.namespace}
+         If the project exists, it must be empty; switch to it with
+           oc project ${plan.namespace}
+
+    The next step checks that oc no longer talks to the OpenShift 3.11
+    cluster the backup came from.
+  EOT
+}
+
+# ========================================================= the OpenShift 4 side
+
+step "target-check" {
+  title   = "Check that oc talks to another cluster, in a project without 3scale"
+  kind    = "verify"
+  section = "3.2"
+  note    = "Not in the guide: it keeps the restore from running against the cluster of the template-based site."
+  run     = <<-EOT
+    ${local.on_target}
+    on_target
+    project=$(command oc project -q)
+    [ "$project" = "$NAMESPACE" ] || fail "the current project is $project, not $NAMESPACE: run oc project $NAMESPACE"
+    others=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.name | select(. != "apimanager")] | join(" ")') || others=
+    [ -z "$others" ] || fail "project $NAMESPACE already has APIManager $others; the migration creates apimanager in an empty project"
+    if oc get dc system-app >/dev/null 2>&1 && ! oc get apimanager apimanager >/dev/null 2>&1; then
+      fail "project $NAMESPACE on $(oc whoami --show-server) runs a 3scale the migration did not create"
+    fi
+    echo "migrating into project $NAMESPACE on $(oc whoami --show-server)"
+  EOT
+}
+
+step "operator-install" {
+  title        = "Install the 3scale operator from OperatorHub"
+  kind         = "manual"
+  section      = "3.2"
+  instructions = <<-EOT
+    "Deploy 3scale using the operator": install the 3scale operator from
+    OperatorHub, channel threescale-2.8, in project ${plan.operator_namespace},
+    watching project ${plan.namespace}. ampc creates the APIManager itself,
+    after it has restored the site's Secrets: do not create one.
+
+    From the command line (as cluster-admin):
+
+      oc new-project ${plan.operator_namespace}    # unless the project exists
+      oc apply -f - <<'YAML'
+      apiVersion: operators.coreos.com/v1
+      kind: OperatorGroup
+      metadata:
+        name: 3scale-operator
+        namespace: ${plan.operator_namespace}
+      spec:
+        targetNamespaces:
+        - ${plan.namespace}
+      ---
+      apiVersion: operators.coreos.com/v1alpha1
+      kind: Subscription
+      metadata:
+        name: ${plan.operator_subscription}
+        namespace: ${plan.operator_namespace}
+      spec:
+        channel: threescale-2.8
+        installPlanApproval: Automatic
+        name: 3scale-operator
+        source: redhat-operators
+        sourceNamespace: openshift-marketplace
+      YAML
+
+    An air-gapped cluster names its mirrored catalog as source instead of
+    redhat-operators. With installPlanApproval: Manual, approve the first
+    install plan (oc get installplan --namespace=${plan.operator_namespace}).
+    When the operator's project is the 3scale project itself and the
+    Subscription is named 3scale-operator, the console does the same:
+    Operators > OperatorHub, "Red Hat Integration - 3scale", Install, update
+    channel threescale-2.8, installation mode "A specific namespace on the
+    cluster": ${plan.namespace}.
+
+    Continue when the operator is installed; the next step checks it.
+  EOT
+}
+
+step "operator-verify" {
+  title   = "Check that the 2.8 operator is installed"
+  kind    = "verify"
+  section = "3.2"
+  note    = "Polls for up to 10 minutes until the Subscription is on threescale-2.8 and the operator version it installed has succeeded."
+  run     = <<-EOT
+    ${local.on_target}
+    on_target
+    subscription='${plan.operator_subscription}'
+    operator_ns='${plan.operator_namespace}'
+    for ((i = 0; i < 60; i++)); do
+      sub=$(oc get subscription "$subscription" --namespace="$operator_ns" -o json 2>/dev/null) || sub='{}'
+      channel=$(printf '%s' "$sub" | jq -r '.spec.channel // empty')
+      csv=$(printf '%s' "$sub" | jq -r '.status.installedCSV // empty')
+      if [ -n "$csv" ]; then
+        [ "$channel" = threescale-2.8 ] || fail "subscription/$subscription in $operator_ns follows channel '$channel', not threescale-2.8"
+        phase=$(oc get clusterserviceversion "$csv" --namespace="$operator_ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
+        if [ "$phase" = Succeeded ]; then
+          echo "operator $csv installed in $operator_ns"
+          return 0
+        fi
+      fi
+      sleep 10
+    done
+    fail "no 3scale operator installed by subscription/$subscription in $operator_ns after 10 minutes: see oc describe subscription $subscription --namespace=$operator_ns"
+  EOT
+}
+
+step "restore-objects" {
+  title   = "Restore the site's Secrets and ConfigMaps before the APIManager"
+  kind    = "shell"
+  section = "3.2"
+  note    = <<-EOT
+    Operating 3scale, "Restoring an operator-based deployment": the Secrets
+    (system-smtp, system-seed, system-database, backend-internal-api,
+    system-events-hook, system-app, system-recaptcha, system-redis, zync,
+    system-master-apicast, and aws-auth on S3 sites) and ConfigMaps
+    (system-environment, apicast-environment) are applied before the
+    APIManager is created, so that the operator keeps the credentials and
+    tokens the restored databases hold. An object that exists is left as it
+    is, so a re-run cannot undo what the operator did since.
+  EOT
+  run = <<-EOT
+    ${local.dir}
+    ${local.on_target}
+    on_target
+    for file in "$dir"/restore/*.json; do
+      [ -s "$file" ] || fail "no saved object in $dir/restore: step 2.8-2.8/backup-objects writes them"
+      object=$(jq -r '"\(.kind | ascii_downcase)/\(.metadata.name)"' "$file")
+      if oc get "$object" >/dev/null 2>&1; then
+        echo "$object exists: left as it is"
+      else
+        oc apply -f "$file"
+      fi
+    done
+  EOT
+}
+
+step "apimanager" {
+  title              = "Create the APIManager"
+  kind               = "create"
+  section            = "3.2"
+  manifests          = ["2.8-2.8/apimanager.yaml.tmpl"]
+  note               = <<-EOT
+    The guide's "deploy 3scale using the operator" as one object in the
+    bundle: wildcardDomain is the plan's wildcard_domain (the template's
+    WILDCARD_DOMAIN, so that the restored tenants keep their host names);
+    an S3 site's file storage is its aws-auth Secret, a PostgreSQL site's
+    system database PostgreSQL.
+  EOT
+}
+
+step "wait-deployment" {
+  title   = "Wait for the operator to deploy 3scale"
+  kind    = "shell"
+  section = "3.2"
+  note    = "Polls for up to 30 minutes until every DeploymentConfig of the template-based site exists again, deployed by the operator, with all its pods ready."
+  run     = <<-EOT
+    ${local.on_target}
+    on_target
+    for ((i = 0; i < 180; i++)); do
+      waiting=
+      for component in %{ for dc in local.all_dcs }${dc} %{ endfor }; do
+        ready=$(oc get dc "$component" -o json 2>/dev/null | jq -r '(.spec.replicas // 0) == (.status.readyReplicas // 0)') || ready=false
+        [ "$ready" = true ] || waiting="$waiting $component"
+      done
+      if [ -z "$waiting" ]; then
+        echo "3scale is deployed in $NAMESPACE"
+        return 0
+      fi
+      sleep 10
+    done
+    fail "not ready after 30 minutes:$waiting (see oc get apimanager apimanager -o yaml and oc get pods)"
+  EOT
+}
+
+step "restore-system-mysql" {
+  title    = "Restore the system database into system-mysql"
+  kind     = "shell"
+  section  = "3.2"
+  when     = local.mysql
+  requires = ["DeploymentConfig/system-mysql"]
+  note     = <<-EOT
+    Operating 3scale's restore of system-mysql, with the dump streamed into
+    `oc exec` instead of `oc cp`, `gzip -d` and `oc rsh`. It runs once: a
+    marker in the backup directory records the import.
+  EOT
+  done_if = "[ -e \"$BACKUP_DIR/2.8-2.8/system-mysql.restored\" ]"
+  run     = <<-EOT
+    ${local.dir}
+    ${local.on_target}
+    ${local.pod_of}
+    on_target
+    dump="$dir/system-mysql-backup.gz"
+    [ -s "$dump" ] || fail "$dump is missing: step 2.8-2.8/backup-system-mysql writes it"
+    pod=$(pod_of system-mysql)
+    [ -n "$pod" ] || fail "no running system-mysql pod to restore into"
+    # The pod expands MYSQL_ROOT_PASSWORD; its value never reaches this host.
+    # shellcheck disable=SC2016
+    oc exec -i "$pod" -- bash -c 'set -o pipefail; export MYSQL_PWD=$${MYSQL_ROOT_PASSWORD}; gzip -dc | mysql -hsystem-mysql -uroot system' < "$dump"
+    touch "$dir/system-mysql.restored"
+  EOT
+}
+
+step "restore-system-postgresql" {
+  title    = "Restore the system database into system-postgresql"
+  kind     = "shell"
+  section  = "3.2"
+  when     = local.postgresql
+  requires = ["DeploymentConfig/system-postgresql"]
+  note     = "Operating 3scale's restore of system-postgresql, with the dump streamed into `oc exec` and psql; it runs once (a marker in the backup directory records it)."
+  done_if  = "[ -e \"$BACKUP_DIR/2.8-2.8/system-postgresql.restored\" ]"
+  run      = <<-EOT
+    ${local.dir}
+    ${local.on_target}
+    ${local.pod_of}
+    on_target
+    dump="$dir/system-postgresql-backup.gz"
+    [ -s "$dump" ] || fail "$dump is missing: step 2.8-2.8/backup-system-postgresql writes it"
+    pod=$(pod_of system-postgresql)
+    [ -n "$pod" ] || fail "no running system-postgresql pod to restore into"
+    oc exec -i "$pod" -- bash -c 'set -o pipefail; gzip -dc | psql -d postgres -f -' < "$dump"
+    touch "$dir/system-postgresql.restored"
+  EOT
+}
+
+step "restore-system-storage" {
+  title   = "Copy the system storage into system-app"
+  kind    = "shell"
+  section = "3.2"
+  when    = !plan.s3
+  note    = "Operating 3scale's `oc rsync` of the saved files into /opt/system/public/system of a running system-app pod; it runs once."
+  done_if = "[ -e \"$BACKUP_DIR/2.8-2.8/system-storage.restored\" ]"
+  run     = <<-EOT
+    ${local.dir}
+    ${local.on_target}
+    ${local.pod_of}
+    on_target
+    [ -d "$dir/system-storage/system" ] || fail "$dir/system-storage/system is missing: step 2.8-2.8/backup-system-storage writes it"
+    pod=$(pod_of system-app)
+    [ -n "$pod" ] || fail "no running system-app pod to copy the system storage into"
+    oc rsync "$dir/system-storage/system/" "$pod:/opt/system/public/system" --container=system-master
+    touch "$dir/system-storage.restored"
+  EOT
+}
+
+step "restore-zync-database" {
+  title    = "Restore zync-database, with zync stopped"
+  kind     = "shell"
+  section  = "3.2"
+  requires = ["DeploymentConfig/zync", "DeploymentConfig/zync-que", "DeploymentConfig/zync-database"]
+  note     = <<-EOT
+    Operating 3scale's restore of zync-database: zync and zync-que are
+    scaled to 0 (their counts saved once), the dump is imported (streamed
+    into `oc exec`, once: a marker records it), and they are scaled back.
+  EOT
+  run = <<-EOT
+    ${local.dir}
+    ${local.on_target}
+    ${local.pod_of}
+    ${local.wait_gone}
+    ${local.wait_ready}
+    on_target
+    dump="$dir/zync-database-backup.gz"
+    [ -s "$dump" ] || fail "$dump is missing: step 2.8-2.8/backup-zync-database writes it"
+    mkdir -p "$dir/target-replicas"
+    for component in zync zync-que; do
+      saved="$dir/target-replicas/$component"
+      if [ ! -s "$saved" ]; then
+        oc get dc "$component" -o jsonpath='{.spec.replicas}' > "$saved.tmp"
+        mv "$saved.tmp" "$saved"
+      fi
+    done
+    if [ ! -e "$dir/zync-database.restored" ]; then
+      oc scale dc/zync dc/zync-que --replicas=0
+      wait_gone zync
+      wait_gone zync-que
+      pod=$(pod_of zync-database)
+      [ -n "$pod" ] || fail "no running zync-database pod to restore into"
+      oc exec -i "$pod" -- bash -c 'set -o pipefail; gzip -dc | psql -d postgres -f -' < "$dump"
+      touch "$dir/zync-database.restored"
+    fi
+    for component in zync zync-que; do
+      replicas=$(<"$dir/target-replicas/$component")
+      [[ $replicas =~ ^[0-9]+$ ]] || fail "$dir/target-replicas/$component does not hold a replica count"
+      oc scale "dc/$component" --replicas="$replicas"
+    done
+    wait_ready zync
+    wait_ready zync-que
+  EOT
+}
+
+step "redis-restore-mode" {
+  title    = "Turn off Redis persistence for the restore (configmap redis-config)"
+  kind     = "shell"
+  section  = "3.2"
+  requires = ["DeploymentConfig/backend-redis", "DeploymentConfig/system-redis"]
+  note     = <<-EOT
+    Operating 3scale's `oc edit configmap redis-config` (comment out the
+    save lines, appendonly no) becomes an edit of redis.conf with jq; the
+    ConfigMap as the operator made it is saved first, once, and the
+    redis-normal-mode step puts it back. Both Redis DeploymentConfigs read
+    this ConfigMap, so both are redeployed. Once both are restored, a re-run
+    skips the step.
+  EOT
+  done_if = "[ -e \"$BACKUP_DIR/2.8-2.8/backend-redis.restored\" ] && [ -e \"$BACKUP_DIR/2.8-2.8/system-redis.restored\" ]"
+  run     = <<-EOT
+    ${local.dir}
+    ${local.on_target}
+    on_target
+    saved="$dir/target-redis-config.json"
+    if [ ! -s "$saved" ]; then
+      oc get configmap redis-config -o json > "$saved.tmp"
+      mv "$saved.tmp" "$saved"
+    fi
+    patch=$(jq -c '{data: {"redis.conf": (.data["redis.conf"] | gsub("(?m)^save "; "#save ") | gsub("(?m)^appendonly yes"; "appendonly no"))}}' "$saved")
+    oc patch configmap redis-config --type=merge -p "$patch"
+    for component in backend-redis system-redis; do
+      oc rollout latest "dc/$component"
+      oc rollout status "dc/$component" --watch --timeout=20m
+    done
+  EOT
+}
+
+step "restore-redis" {
+  title    = "Load the saved dump.rdb into backend-redis and system-redis"
+  kind     = "shell"
+  section  = "3.2"
+  requires = ["DeploymentConfig/backend-redis", "DeploymentConfig/system-redis"]
+  note     = <<-EOT
+    Operating 3scale's restore of backend-redis and system-redis: move the
+    pod's dump.rdb and appendonly.aof aside, copy the saved dump.rdb in,
+    redeploy, then rewrite the append-only file (BGREWRITEAOF) and wait
+    until aof_rewrite_in_progress is 0, which the guide checks by hand. Each
+    is done once (a marker records it).
+  EOT
+  run = <<-EOT
+    ${local.dir}
+    ${local.on_target}
+    ${local.pod_of}
+    on_target
+    for component in backend-redis system-redis; do
+      if [ -e "$dir/$component.restored" ]; then
+        echo "$component restored before, skipped"
+        continue
+      fi
+      file="$dir/$component-dump.rdb"
+      [ -s "$file" ] || fail "$file is missing: step 2.8-2.8/backup-redis writes it"
+      pod=$(pod_of "$component")
+      [ -n "$pod" ] || fail "no running $component pod to restore into"
+      # shellcheck disable=SC2016 # $f is the pod's
+      oc exec "$pod" -- bash -c 'cd /var/lib/redis/data && for f in dump.rdb appendonly.aof; do if [ -e "$f" ]; then mv "$f" "$f-old"; fi; done'
+      oc cp "$file" "$pod:/var/lib/redis/data/dump.rdb"
+      oc rollout latest "dc/$component"
+      oc rollout status "dc/$component" --watch --timeout=20m
+      pod=$(pod_of "$component")
+      [ -n "$pod" ] || fail "no running $component pod after the redeploy"
+      oc exec "$pod" -- redis-cli BGREWRITEAOF
+      for ((i = 0; i < 60; i++)); do
+        progress=$(oc exec "$pod" -- redis-cli info persistence | tr -d '\r' | sed -n 's/^aof_rewrite_in_progress://p')
+        [ "$progress" = 0 ] && break
+        sleep 10
+      done
+      [ "$progress" = 0 ] || fail "$component is still rewriting its append-only file after 10 minutes"
+      touch "$dir/$component.restored"
+      echo "$component restored from $file"
+    done
+  EOT
+}
+
+step "redis-normal-mode" {
+  title    = "Turn Redis persistence back on (configmap redis-config)"
+  kind     = "shell"
+  section  = "3.2"
+  requires = ["DeploymentConfig/backend-redis", "DeploymentConfig/system-redis"]
+  note     = "Puts back the redis.conf the redis-restore-mode step saved (the guide's second `oc edit`) and redeploys both Redis DeploymentConfigs, which then load the rewritten append-only files."
+  run      = <<-EOT
+    ${local.dir}
+    ${local.on_target}
+    on_target
+    saved="$dir/target-redis-config.json"
+    [ -s "$saved" ] || fail "$saved is missing: step 2.8-2.8/redis-restore-mode writes it"
+    patch=$(jq -c '{data: {"redis.conf": .data["redis.conf"]}}' "$saved")
+    oc patch configmap redis-config --type=merge -p "$patch"
+    for component in backend-redis system-redis; do
+      oc rollout latest "dc/$component"
+      oc rollout status "dc/$component" --watch --timeout=20m
+    done
+  EOT
+}
+
+step "restart-system" {
+  title   = "Restart system so that it reads the restored data"
+  kind    = "shell"
+  section = "3.2"
+  note    = <<-EOT
+    Not in the guide: system-memcache, system-app, system-sidekiq and
+    system-sphinx started on the operator's fresh databases; redeploying
+    them drops what they cached and indexed before the restore.
+  EOT
+  run = <<-EOT
+    ${local.on_target}
+    ${local.wait_ready}
+    on_target
+    for component in system-memcache system-app system-sidekiq system-sphinx; do
+      oc get dc "$component" >/dev/null 2>&1 || continue
+      oc rollout latest "dc/$component"
+      oc rollout status "dc/$component" --watch --timeout=20m
+    done
+    wait_ready system-app
+  EOT
+}
+
+step "resync-routes" {
+  title   = "Recreate the tenants' routes (zync:resync:domains)"
+  kind    = "shell"
+  section = "3.2"
+  note    = <<-EOT
+    The new cluster has the routes the operator created, not the tenants'
+    ones, which zync makes from the restored system database: the 2.8
+    restore procedure's `bundle exec rake zync:resync:domains`, run in a
+    system-sidekiq pod with `oc exec`.
+  EOT
+  run = <<-EOT
+    ${local.on_target}
+    ${local.pod_of}
+    on_target
+    pod=$(pod_of system-sidekiq)
+    [ -n "$pod" ] || fail "no running system-sidekiq pod to run the resync in"
+    oc exec "$pod" -- bash -c 'bundle exec rake zync:resync:domains'
+  EOT
+}
+
+step "routes-verify" {
+  title   = "Check the routes of the wildcard domain"
+  kind    = "verify"
+  section = "3.2"
+  note    = "Polls for up to 10 minutes (zync creates routes in the background) until routes for the master and the Admin Portal of the wildcard domain exist, then lists every route of it."
+  run     = <<-EOT
+    domain='${plan.wildcard_domain}'
+    for ((i = 0; i < 60; i++)); do
+      hosts=$(oc get routes -o json | jq -r --arg d ".$domain" '[.items[]?.spec.host | select(endswith($d))] | sort | .[]')
+      if printf '%s\n' "$hosts" | grep -q '^master\.' && printf '%s\n' "$hosts" | grep -q -- '-admin\.'; then
+        printf '%s\n' "$hosts"
+        return 0
+      fi
+      sleep 10
+    done
+    fail "no master and Admin Portal routes of $domain in $NAMESPACE after 10 minutes: see the zync-que logs"
+  EOT
+}
+
+# ========================================================== point the domain
+
+step "dns-switch" {
+  title        = "Point the wildcard domain at the OpenShift 4 cluster"
+  kind         = "manual"
+  section      = "3.2"
+  instructions = <<-EOT
+    The guide's last step: *.${plan.wildcard_domain} resolves to the
+    OpenShift 3.11 cluster now; point it at the OpenShift 4 cluster.
+
+      1. Find the address of the OpenShift 4 default router:
+           oc get service router-default --namespace=openshift-ingress -o jsonpath='{.status.loadBalancer.ingress[0]}'
+         (a host name or an IP address; on a cluster without a load
+         balancer, the addresses of the nodes that run the router pods).
+      2. In the DNS zone of ${plan.wildcard_domain}, change the record of
+         *.${plan.wildcard_domain}: a CNAME to that host name, or A records
+         to those addresses.
+      3. Wait until the old record's TTL has passed, then check that a
+         3scale host resolves to the new address:
+           dig +short master.${plan.wildcard_domain}
+
+    Continue when it does.
+  EOT
+}
+
+step "portal-check" {
+  title        = "Log in to the Admin Portal on the new cluster and check it"
+  kind         = "manual"
+  section      = "3.2"
+  instructions = <<-EOT
+    Log in to the 3scale Admin Portal, https://TENANT-admin.${plan.wildcard_domain}
+    (TENANT is TENANT_NAME of secret system-seed, 3scale by default), and
+    check that the site is the migrated one: your products, backends,
+    applications and developer accounts are there, the developer portal
+    shows your content, and a call through the staging APIcast of one of
+    your products is authorized. Continue when it works.
+
+    If it does not, the template-based site can run again: log back in to
+    the OpenShift 3.11 cluster (oc login, oc project ${plan.namespace}),
+    run ./runbook.sh --rollback 2.8-2.8/source and point the DNS record
+    back at the OpenShift 3.11 router.
+  EOT
+}
+
+step "apimanager-verify" {
+  title   = "Check the APIManager's version annotations"
+  kind    = "verify"
+  section = "3.2"
+  note    = "As at the end of chapter 2: apps.3scale.net/apimanager-threescale-version 2.8 and apps.3scale.net/threescale-operator-version of a 0.5 operator."
+  run     = <<-EOT
+    ${local.on_target}
+    on_target
+    apimanager=$(oc get apimanager apimanager -o json)
+    product=$(printf '%s' "$apimanager" | jq -r '.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""')
+    operator=$(printf '%s' "$apimanager" | jq -r '.metadata.annotations["apps.3scale.net/threescale-operator-version"] // ""')
+    echo "apimanager/apimanager: apps.3scale.net/apimanager-threescale-version: \"$product\", apps.3scale.net/threescale-operator-version: \"$operator\""
+    case $product in
+      2.8 | 2.8.*) ;;
+      *) fail "apimanager/apimanager is at 3scale '$product', not 2.8" ;;
+    esac
+    case $operator in
+      0.5.*) ;;
+      *) fail "apimanager/apimanager was deployed by operator '$operator', not 0.5.x" ;;
+    esac
+  EOT
+}
+
+# ================================================================= rollback
+
+rollback "source" {
+  title   = "Restart the template-based site on OpenShift 3.11"
+  section = "3.2"
+  run     = <<-EOT
+    ${local.dir}
+    ${local.on_source}
+    ${local.wait_ready}
+    # Run it logged in to the OpenShift 3.11 cluster, in project $NAMESPACE.
+    on_source
+    for saved in "$dir"/replicas/*; do
+      [ -s "$saved" ] || continue
+      component=$(basename "$saved")
+      replicas=$(<"$saved")
+      [[ $replicas =~ ^[0-9]+$ ]] || fail "$saved does not hold a replica count"
+      oc scale "dc/$component" --replicas="$replicas"
+    done
+    for saved in "$dir"/replicas/*; do
+      [ -s "$saved" ] || continue
+      wait_ready "$(basename "$saved")"
+    done
+    echo "the template-based site runs again; point *.${plan.wildcard_domain} back at the OpenShift 3.11 router"
+  EOT
+}

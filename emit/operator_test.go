@@ -1,0 +1,769 @@
+package emit_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc/internal/testenv"
+	"github.com/ampc/ampc/plan"
+)
+
+// The operator chapters of seed 000: 2.7 → 2.8 with the operator
+// (chapter 2) and the template-to-operator migration at 2.8 (chapter 3).
+
+// op27Objects builds an operator-based 2.7 site from the shapes of the
+// fixtures: the 2.15 operator fixture's Subscription on the threescale-2.7
+// channel with operator 0.4.0 installed, its APIManager with the 2.7
+// annotations, and the DeploymentConfigs of the 2.7 templates, which the
+// 0.4 operator deploys under the same names.
+func op27Objects(t *testing.T) map[string]map[string]any {
+	t.Helper()
+	operator := fixtureObjects(t, testenv.Shared(t, "fixtures/operator/2.15-operator-namespaces.yaml"))
+	site := fixtureObjects(t, testenv.Shared(t, "fixtures/operator/2.15-mysql.yaml"))
+	templates := fixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml"))
+	out := map[string]map[string]any{}
+
+	sub := deepCopyMap(t, operator["Subscription/3scale-operator"])
+	spec := sub["spec"].(map[string]any)
+	spec["channel"] = "threescale-2.7"
+	spec["startingCSV"] = "3scale-operator.v0.4.0"
+	status := sub["status"].(map[string]any)
+	status["installedCSV"] = "3scale-operator.v0.4.0"
+	status["currentCSV"] = "3scale-operator.v0.4.0"
+	out["Subscription/3scale-operator"] = sub
+
+	am := deepCopyMap(t, site["APIManager/apimanager-sample"])
+	ann := am["metadata"].(map[string]any)["annotations"].(map[string]any)
+	delete(ann, "apps.3scale.net/apimanager-confirmed-requirements-version")
+	ann["apps.3scale.net/apimanager-threescale-version"] = "2.7"
+	ann["apps.3scale.net/threescale-operator-version"] = "0.4.0"
+	out["APIManager/apimanager-sample"] = am
+
+	for key, obj := range templates {
+		if obj["kind"] == "DeploymentConfig" {
+			out[key] = deepCopyMap(t, obj)
+		}
+	}
+	return out
+}
+
+func op27Plan(t *testing.T, subscription string) string {
+	t.Helper()
+	return writePlan(t, `install {
+  namespace       = "3scale"
+  deployment      = "operator"
+  from            = "2.7"
+  to              = "2.8"
+  system_database = "mysql"
+}
+
+operator {
+  namespace    = "3scale-operator"
+  subscription = "`+subscription+`"
+}
+`)
+}
+
+// compileDiags compiles a plan against a snapshot and returns the
+// diagnostics, for plans that must be refused.
+func compileDiags(t *testing.T, planPath, snapshot string) string {
+	t.Helper()
+	src, err := os.ReadFile(planPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, diags := plan.Parse(planPath, src)
+	if diags.HasErrors() {
+		return diags.Error()
+	}
+	snap, diags := compiler.ReadSnapshot(snapshot, p.Install.Namespace)
+	if diags.HasErrors() {
+		t.Fatalf("snapshot: %s", diags.Error())
+	}
+	_, diags = compiler.Compile(p, snap)
+	var parts []string
+	for _, d := range diags {
+		parts = append(parts, d.Summary+": "+d.Detail)
+	}
+	return strings.Join(parts, "\n")
+}
+
+func runbookChecks(t *testing.T, dir string) {
+	t.Helper()
+	runbook := filepath.Join(dir, "runbook.sh")
+	if out, err := exec.Command(testenv.Tool(t, "bash"), "-n", runbook).CombinedOutput(); err != nil {
+		t.Errorf("bash -n: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(testenv.Tool(t, "shellcheck"), "-x", runbook).CombinedOutput(); err != nil {
+		t.Errorf("shellcheck: %v\n%s", err, out)
+	}
+}
+
+// kustomized renders the kustomization of a hop with kubectl, keyed by
+// Kind/name.
+func kustomized(t *testing.T, kubectl, dir, hop string) map[string]map[string]any {
+	t.Helper()
+	out, err := exec.Command(kubectl, "kustomize", filepath.Join(dir, "kustomize", hop)).Output()
+	if err != nil {
+		t.Fatalf("kubectl kustomize %s: %v", hop, err)
+	}
+	objects := map[string]map[string]any{}
+	for _, doc := range strings.Split(string(out), "\n---\n") {
+		var obj map[string]any
+		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
+			t.Fatal(err)
+		}
+		objects[obj["kind"].(string)+"/"+get(obj, "metadata", "name").(string)] = obj
+	}
+	return objects
+}
+
+// TestOperator27ApplyWithKubectl compiles the 2.7 → 2.8 operator example
+// with and without a snapshot, applies its one patch to the site's
+// Subscription with kubectl patch --local, and checks the channel, that
+// nothing else changed, the kustomize rendering and the runbook.
+func TestOperator27ApplyWithKubectl(t *testing.T) {
+	kubectl := testenv.Tool(t, "kubectl")
+	jq := testenv.Tool(t, "jq")
+	example := filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl")
+	for _, withSnapshot := range []bool{false, true} {
+		t.Run(map[bool]string{false: "standard-layout", true: "snapshot"}[withSnapshot], func(t *testing.T) {
+			objects := op27Objects(t)
+			before := op27Objects(t)
+			snap := ""
+			if withSnapshot {
+				snap = writeObjects(t, objects)
+			}
+			files := compile(t, example, snap)
+			dir := writeBundle(t, files)
+			applyBundle(t, kubectl, jq, dir, objects)
+
+			sub := objects["Subscription/3scale-operator"]
+			if got := get(sub, "spec", "channel"); got != "threescale-2.8" {
+				t.Errorf("Subscription channel = %v, want threescale-2.8", got)
+			}
+			if get(sub, "metadata", "namespace") != "3scale-operator" {
+				t.Errorf("the Subscription moved to namespace %v", get(sub, "metadata", "namespace"))
+			}
+			beforeSpec := deepCopyMap(t, get(before["Subscription/3scale-operator"], "spec").(map[string]any))
+			beforeSpec["channel"] = "threescale-2.8"
+			if !reflect.DeepEqual(get(sub, "spec"), any(beforeSpec)) {
+				t.Errorf("the patch changed more than the channel: %v", get(sub, "spec"))
+			}
+			for key, obj := range before {
+				if key != "Subscription/3scale-operator" && !reflect.DeepEqual(obj["spec"], objects[key]["spec"]) {
+					t.Errorf("%s changed", key)
+				}
+			}
+
+			var pf planFile
+			if err := json.Unmarshal(files["plan.json"], &pf); err != nil {
+				t.Fatal(err)
+			}
+			patches := 0
+			for _, s := range pf.Steps {
+				for _, p := range s.Patches {
+					patches++
+					want := compiler.Target{APIVersion: "operators.coreos.com/v1alpha1", Kind: "Subscription", Name: "3scale-operator", Namespace: "3scale-operator"}
+					if s.ID != "2.7-2.8/subscription-channel" || p.Target != want {
+						t.Errorf("step %s patches %+v", s.ID, p.Target)
+					}
+				}
+			}
+			if patches != 1 {
+				t.Errorf("%d patches, want the Subscription's only", patches)
+			}
+			if !strings.Contains(string(files["runbook.sh"]), "oc patch subscription/3scale-operator --namespace=3scale-operator --type=json") {
+				t.Error("the runbook does not patch the Subscription in the operator's project")
+			}
+
+			rendered := kustomized(t, kubectl, dir, "2.7-2.8")
+			if len(rendered) != 1 || get(rendered["Subscription/3scale-operator"], "spec", "channel") != "threescale-2.8" ||
+				get(rendered["Subscription/3scale-operator"], "metadata", "namespace") != "3scale-operator" {
+				t.Errorf("kustomize renders %v", rendered)
+			}
+			runbookChecks(t, dir)
+		})
+	}
+}
+
+// TestOperator27SiteSpecific checks what the plan and the snapshot decide:
+// a Subscription with another name, a snapshot without it, and one taken
+// after the channel changed.
+func TestOperator27SiteSpecific(t *testing.T) {
+	kubectl := testenv.Tool(t, "kubectl")
+	jq := testenv.Tool(t, "jq")
+
+	// The Subscription named "threescale" by the site: the plan says so.
+	objects := op27Objects(t)
+	sub := objects["Subscription/3scale-operator"]
+	delete(objects, "Subscription/3scale-operator")
+	sub["metadata"].(map[string]any)["name"] = "threescale"
+	objects["Subscription/threescale"] = sub
+	planPath := op27Plan(t, "threescale")
+	for _, snap := range []string{"", writeObjects(t, objects)} {
+		dir := writeBundle(t, compile(t, planPath, snap))
+		got := map[string]map[string]any{"Subscription/threescale": deepCopyMap(t, sub)}
+		applyBundle(t, kubectl, jq, dir, got)
+		if get(got["Subscription/threescale"], "spec", "channel") != "threescale-2.8" {
+			t.Errorf("snapshot %q: the Subscription named threescale is not moved", snap)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "patches", "001-2.7-2.8-subscription-channel-threescale.json")); err != nil {
+			t.Error(err)
+		}
+	}
+	// The default name against that snapshot: the Subscription is missing,
+	// and the diagnostic says how to export it from its project.
+	msg := compileDiags(t, op27Plan(t, "3scale-operator"), writeObjects(t, objects))
+	if !strings.Contains(msg, "Object missing from snapshot") || !strings.Contains(msg, "oc get subscription 3scale-operator -n 3scale-operator -o yaml") {
+		t.Errorf("diagnostics: %s", msg)
+	}
+	// A snapshot taken after the channel changed.
+	objects = op27Objects(t)
+	objects["Subscription/3scale-operator"]["spec"].(map[string]any)["channel"] = "threescale-2.8"
+	msg = compileDiags(t, op27Plan(t, "3scale-operator"), writeObjects(t, objects))
+	if !strings.Contains(msg, "Precondition failed") || !strings.Contains(msg, `/spec/channel is "threescale-2.8", not "threescale-2.7"`) {
+		t.Errorf("diagnostics: %s", msg)
+	}
+}
+
+// opPut writes an object into the fake oc's store, in the directory of its
+// namespace (internal/fakeoc keeps other namespaces than 3scale apart).
+func opPut(t *testing.T, c *fakeCluster, obj map[string]any) {
+	t.Helper()
+	dir := filepath.Join(c.dir, "objects")
+	if ns, _ := get(obj, "metadata", "namespace").(string); ns != "" && ns != "3scale" {
+		dir = filepath.Join(dir, ns)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.MarshalIndent(obj, "", "  ")
+	name := obj["kind"].(string) + "." + get(obj, "metadata", "name").(string) + ".json"
+	if err := os.WriteFile(filepath.Join(dir, name), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func opGet(t *testing.T, c *fakeCluster, ns, kind, name string) map[string]any {
+	t.Helper()
+	dir := filepath.Join(c.dir, "objects")
+	if ns != "3scale" {
+		dir = filepath.Join(dir, ns)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, kind+"."+name+".json"))
+	if err != nil {
+		return nil
+	}
+	var obj map[string]any
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		t.Fatal(err)
+	}
+	return obj
+}
+
+// emptyFakeCluster is a fake oc with no objects, sharing the binary of c.
+func emptyFakeCluster(t *testing.T, c *fakeCluster) *fakeCluster {
+	t.Helper()
+	e := &fakeCluster{dir: t.TempDir(), bin: c.bin}
+	if err := os.MkdirAll(filepath.Join(e.dir, "objects"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func runningPod(name, dc string) map[string]any {
+	return map[string]any{
+		"apiVersion": "v1", "kind": "Pod",
+		"metadata": map[string]any{"name": name, "namespace": "3scale", "labels": map[string]any{"deploymentConfig": dc}},
+		"status":   map[string]any{"phase": "Running", "containerStatuses": []any{map[string]any{"name": dc, "ready": true}}},
+	}
+}
+
+// TestOperator27RunbookAgainstFakeOC runs the 2.7 → 2.8 operator runbook
+// against the fake oc: the installed version comes from the APIManager (the
+// site has no AMP_RELEASE), the channel patch lands on the Subscription in
+// the operator's project, the waits pass once OLM and the operator have done
+// their part, the portal check stops the run with exit 3 and --ack
+// continues it. A Subscription with manual approval stops at the wait with
+// the command that approves it; a site at another version is refused.
+func TestOperator27RunbookAgainstFakeOC(t *testing.T) {
+	testenv.Tool(t, "jq")
+	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl"), ""))
+	seed := func(c *fakeCluster) {
+		for _, obj := range op27Objects(t) {
+			opPut(t, c, obj)
+		}
+		opPut(t, c, map[string]any{
+			"apiVersion": "packages.operators.coreos.com/v1", "kind": "PackageManifest",
+			"metadata": map[string]any{"name": "3scale-operator", "namespace": "openshift-marketplace", "labels": map[string]any{"catalog": "redhat-operators"}},
+			"status": map[string]any{"catalogSource": "redhat-operators", "packageName": "3scale-operator",
+				"channels": []any{map[string]any{"name": "threescale-2.7"}, map[string]any{"name": "threescale-2.8"}}},
+		})
+		opPut(t, c, runningPod("system-app-1-abcde", "system-app"))
+		opPut(t, c, runningPod("backend-listener-1-abcde", "backend-listener"))
+	}
+	empty := filepath.Join(t.TempDir(), "empty.yaml")
+	if err := os.WriteFile(empty, []byte("apiVersion: v1\nkind: List\nitems: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := newFakeCluster(t, empty)
+	seed(c)
+	work := t.TempDir()
+	run := func(args ...string) (string, error) {
+		t.Helper()
+		return c.run(t, bundle, work, "", args...)
+	}
+
+	// --dry-run shows the patch in the operator's project and calls no oc.
+	out, err := run("--dry-run")
+	if err != nil || !strings.Contains(out, "oc patch subscription/3scale-operator --namespace=3scale-operator --type=json") {
+		t.Fatalf("--dry-run: %v\n%s", err, out)
+	}
+	if calls := c.calls(t); len(calls) != 0 {
+		t.Errorf("--dry-run called oc: %v", calls)
+	}
+
+	// The backup, the catalog check and the channel change.
+	for _, step := range []string{"backup", "channel-check", "subscription-channel"} {
+		if out, err := run("--only", "2.7-2.8/"+step); err != nil {
+			t.Fatalf("--only %s: %v\n%s", step, err, out)
+		}
+	}
+	sub := opGet(t, c, "3scale-operator", "Subscription", "3scale-operator")
+	if get(sub, "spec", "channel") != "threescale-2.8" {
+		t.Fatalf("the Subscription's channel is %v", get(sub, "spec", "channel"))
+	}
+	if raw, err := os.ReadFile(filepath.Join(work, "backups", "3scale-2.7", "2.7-2.8", "installed-csv")); err != nil || strings.TrimSpace(string(raw)) != "3scale-operator.v0.4.0" {
+		t.Errorf("installed-csv: %q, %v", raw, err)
+	}
+
+	// OLM installs the 0.5.0 operator, which upgrades the APIManager.
+	sub["status"].(map[string]any)["installedCSV"] = "3scale-operator.v0.5.0"
+	sub["status"].(map[string]any)["currentCSV"] = "3scale-operator.v0.5.0"
+	opPut(t, c, sub)
+	opPut(t, c, map[string]any{"apiVersion": "operators.coreos.com/v1alpha1", "kind": "ClusterServiceVersion",
+		"metadata": map[string]any{"name": "3scale-operator.v0.5.0", "namespace": "3scale-operator"},
+		"status":   map[string]any{"phase": "Succeeded"}})
+	am := opGet(t, c, "3scale", "APIManager", "apimanager-sample")
+	ann := am["metadata"].(map[string]any)["annotations"].(map[string]any)
+	ann["apps.3scale.net/apimanager-threescale-version"] = "2.8"
+	ann["apps.3scale.net/threescale-operator-version"] = "0.5.0"
+	opPut(t, c, am)
+
+	// The rest of the run stops at the portal check.
+	out, err = run()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
+		t.Fatalf("the run did not stop at the manual step with exit 3: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		"2.7-2.8/subscription-channel: done before, skipped",
+		"the operator is upgraded: 3scale-operator.v0.4.0 -> 3scale-operator.v0.5.0",
+		"the APIManager is at 2.8",
+		"MANUAL STEP 2.7-2.8/portal-check:",
+		"--ack 2.7-2.8/portal-check",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the run does not say %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "apimanager-threescale-version: \"2.8\"") {
+		t.Error("the run went past the manual step")
+	}
+	out, err = run("--ack", "2.7-2.8/portal-check")
+	if err != nil || !strings.Contains(out, `apps.3scale.net/apimanager-threescale-version: "2.8", apps.3scale.net/threescale-operator-version: "0.5.0"`) ||
+		!strings.Contains(out, "all steps done") {
+		t.Fatalf("--ack: %v\n%s", err, out)
+	}
+	if n := countCalls(c.calls(t), "patch subscription/3scale-operator"); n != 1 {
+		t.Errorf("the Subscription was patched %d times", n)
+	}
+	if n := countCalls(c.calls(t), "rollout status dc/"); n != 15 {
+		t.Errorf("%d rollout waits, want one per DeploymentConfig of the site (15)", n)
+	}
+
+	// A Subscription that waits for a manual approval.
+	c = newFakeCluster(t, empty)
+	seed(c)
+	sub = opGet(t, c, "3scale-operator", "Subscription", "3scale-operator")
+	sub["spec"].(map[string]any)["installPlanApproval"] = "Manual"
+	sub["status"].(map[string]any)["state"] = "UpgradePending"
+	sub["status"].(map[string]any)["installPlanRef"] = map[string]any{"name": "install-xyz12"}
+	opPut(t, c, sub)
+	work = t.TempDir()
+	if out, err := run("--only", "2.7-2.8/backup"); err != nil {
+		t.Fatalf("backup: %v\n%s", err, out)
+	}
+	out, err = run("--only", "2.7-2.8/wait-operator")
+	if err == nil || !strings.Contains(out, "oc patch installplan install-xyz12 --namespace=3scale-operator --type=merge") {
+		t.Errorf("manual approval: %v\n%s", err, out)
+	}
+
+	// A site whose APIManager is at another version is refused before
+	// anything changes.
+	c = newFakeCluster(t, empty)
+	seed(c)
+	am = opGet(t, c, "3scale", "APIManager", "apimanager-sample")
+	am["metadata"].(map[string]any)["annotations"].(map[string]any)["apps.3scale.net/apimanager-threescale-version"] = "2.6"
+	opPut(t, c, am)
+	work = t.TempDir()
+	out, err = run()
+	if err == nil || !strings.Contains(out, "is '2.6', not 2.7") {
+		t.Errorf("a 2.6 site: %v\n%s", err, out)
+	}
+	if n := countCalls(c.calls(t), "patch "); n != 0 {
+		t.Errorf("a refused run patched %d objects", n)
+	}
+}
+
+// migrationPlan is a template-to-operator plan.
+func migrationPlan(t *testing.T, from, db string, s3 bool) string {
+	t.Helper()
+	s3s := "false"
+	if s3 {
+		s3s = "true"
+	}
+	return writePlan(t, `install {
+  namespace       = "3scale"
+  deployment      = "template"
+  from            = "`+from+`"
+  to              = "2.8"
+  system_database = "`+db+`"
+  s3              = `+s3s+`
+  migrate_to      = "operator"
+}
+
+operator {
+  namespace       = "3scale-operator"
+  wildcard_domain = "3scale.example.com"
+}
+`)
+}
+
+// TestMigrationBundles compiles the template-to-operator migration for each
+// kind of site (and after the 2.7 → 2.8 template hop), and checks the
+// bundle: the runbook passes bash -n and shellcheck, kustomize renders the
+// APIManager the plan asks for, every step on the OpenShift 3.11 cluster
+// comes before the manual switch and checks that cluster, every later one
+// checks the other, and each database is dumped before it is restored.
+func TestMigrationBundles(t *testing.T) {
+	kubectl := testenv.Tool(t, "kubectl")
+	for _, tc := range []struct {
+		from, db string
+		s3       bool
+		system   map[string]any // the APIManager's spec.system
+	}{
+		{"2.8", "mysql", false, nil},
+		{"2.8", "postgresql", true, map[string]any{
+			"database":    map[string]any{"postgresql": map[string]any{}},
+			"fileStorage": map[string]any{"simpleStorageService": map[string]any{"configurationSecretRef": map[string]any{"name": "aws-auth"}}},
+		}},
+		{"2.8", "mysql", true, map[string]any{
+			"fileStorage": map[string]any{"simpleStorageService": map[string]any{"configurationSecretRef": map[string]any{"name": "aws-auth"}}},
+		}},
+		{"2.7", "mysql", false, nil},
+	} {
+		name := tc.from + "-" + tc.db + map[bool]string{true: "-s3", false: ""}[tc.s3]
+		t.Run(name, func(t *testing.T) {
+			planPath := migrationPlan(t, tc.from, tc.db, tc.s3)
+			files := compile(t, planPath, "")
+			dir := writeBundle(t, files)
+			runbookChecks(t, dir)
+
+			rendered := kustomized(t, kubectl, dir, "2.8-2.8")
+			am := rendered["APIManager/apimanager"]
+			if am == nil || get(am, "metadata", "namespace") != "3scale" || get(am, "spec", "wildcardDomain") != "3scale.example.com" {
+				t.Fatalf("kustomize renders %v", rendered)
+			}
+			got, _ := get(am, "spec", "system").(map[string]any)
+			if !reflect.DeepEqual(got, tc.system) {
+				t.Errorf("spec.system = %v, want %v", got, tc.system)
+			}
+			if tc.from == "2.8" && len(rendered) != 1 {
+				t.Errorf("the migration alone renders %d objects", len(rendered))
+			}
+
+			src, _ := os.ReadFile(planPath)
+			p, _, _ := plan.Parse(planPath, src)
+			b, diags := compiler.Compile(p, nil)
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			var hops []string
+			for _, h := range b.Hops {
+				hops = append(hops, h.Name()+"/"+h.Deployment)
+			}
+			want := "2.8-2.8/template-to-operator"
+			if tc.from == "2.7" {
+				want = "2.7-2.8/template " + want
+			}
+			if strings.Join(hops, " ") != want {
+				t.Errorf("hops = %v", hops)
+			}
+			ids := map[string]int{}
+			switched := false
+			for i, s := range b.Steps {
+				ids[s.ID] = i
+				if s.Hop != "2.8-2.8" {
+					continue
+				}
+				if !strings.HasPrefix(s.Source, "000_fb66213bb7713c41.txt 3.") {
+					t.Errorf("step %s has source %s", s.ID, s.Source)
+				}
+				if s.ID == "2.8-2.8/switch-to-target" {
+					switched = true
+				}
+				if switched && strings.Contains(s.Run, "on_source") || !switched && strings.Contains(s.Run, "on_target") {
+					t.Errorf("step %s checks the wrong cluster", s.ID)
+				}
+				if (s.Kind == compiler.KindBackup || strings.HasPrefix(s.Title, "Stop")) && !strings.Contains(s.Run, "\n  on_source\n") && !strings.Contains(s.Run, "\non_source\n") {
+					t.Errorf("step %s of the OpenShift 3.11 side does not check the cluster", s.ID)
+				}
+				if strings.HasPrefix(s.ID, "2.8-2.8/restore-") && !strings.Contains(s.Run, "\non_target\n") {
+					t.Errorf("restore step %s does not check the cluster", s.ID)
+				}
+			}
+			for _, order := range [][2]string{
+				{"backup-objects", "restore-objects"},
+				{"backup-" + "system-" + tc.db, "restore-system-" + tc.db},
+				{"backup-zync-database", "restore-zync-database"},
+				{"backup-redis", "restore-redis"},
+				{"scale-down-source", "switch-to-target"},
+				{"switch-to-target", "target-check"},
+				{"restore-objects", "apimanager"},
+				{"operator-verify", "restore-objects"},
+				{"redis-restore-mode", "restore-redis"},
+				{"restore-redis", "redis-normal-mode"},
+				{"resync-routes", "dns-switch"},
+			} {
+				a, okA := ids["2.8-2.8/"+order[0]]
+				b, okB := ids["2.8-2.8/"+order[1]]
+				if !okA || !okB || a >= b {
+					t.Errorf("step %s does not come before %s", order[0], order[1])
+				}
+			}
+			_, storage := ids["2.8-2.8/backup-system-storage"]
+			if storage == tc.s3 {
+				t.Errorf("s3 = %v and a system storage copy = %v", tc.s3, storage)
+			}
+			if tc.s3 && !strings.Contains(b.Steps[ids["2.8-2.8/backup-objects"]].Run, "system-master-apicast aws-auth;") {
+				t.Error("an S3 site's backup does not keep aws-auth")
+			}
+		})
+	}
+}
+
+// TestMigrationRunbookAgainstFakeOC runs the migration against two fake
+// clusters: the template-based site (the 2.7 fixture, upgraded to 2.8) and
+// an empty OpenShift 4 one. The OpenShift 3.11 side backs up and stops at
+// the manual switch; the restore refuses to run on the same cluster; on the
+// other one the runbook restores the saved Secrets and ConfigMaps, creates
+// the APIManager and restores the data, and the rollback section restarts
+// the old site.
+func TestMigrationRunbookAgainstFakeOC(t *testing.T) {
+	testenv.Tool(t, "jq")
+	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.8-template-to-operator.hcl"), ""))
+	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")
+	site := fixtureObjects(t, fixture)
+	env := site["ConfigMap/system-environment"]["data"].(map[string]any)
+	env["AMP_RELEASE"] = "2.8"
+	env["THREESCALE_SUPERDOMAIN"] = "3scale.example.com"
+	site["Secret/system-smtp"] = map[string]any{"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+		"metadata": map[string]any{"name": "system-smtp", "namespace": "3scale", "uid": "0f6b5a3c", "resourceVersion": "4711"},
+		"data":     map[string]any{"address": b64("smtp.example.com"), "password": b64("smtp-password-1234")}}
+	source := newFakeCluster(t, writeObjects(t, site))
+	for _, dc := range []string{"system-app", "system-mysql", "zync-database", "backend-redis", "system-redis"} {
+		opPut(t, source, runningPod(dc+"-1-abcde", dc))
+	}
+	// What the dumps print in the pods.
+	if err := os.WriteFile(filepath.Join(source.dir, "exec.out"), []byte("fake dump\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	rel := "backups/3scale-migration/2.8-2.8" // the plan's backup_dir, where the runbook runs
+	dir := filepath.Join(work, rel)
+	var c *fakeCluster
+	run := func(args ...string) (string, error) {
+		t.Helper()
+		return c.run(t, bundle, work, "", args...)
+	}
+	exitCode := func(err error) int {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode()
+		}
+		if err != nil {
+			return -1
+		}
+		return 0
+	}
+
+	// The OpenShift 3.11 side, to the manual switch.
+	c = source
+	for _, step := range []string{"source-check", "backup-objects", "scale-down-source", "backup-system-storage"} {
+		if out, err := run("--only", "2.8-2.8/"+step); err != nil {
+			t.Fatalf("--only %s: %v\n%s", step, err, out)
+		}
+	}
+	if err := os.Remove(filepath.Join(source.dir, "objects", "Pod.system-app-1-abcde.json")); err != nil {
+		t.Fatal(err) // system-app stops next
+	}
+	out, err := run()
+	if exitCode(err) != 3 || !strings.Contains(out, "MANUAL STEP 2.8-2.8/switch-to-target:") || !strings.Contains(out, "oc new-project 3scale") {
+		t.Fatalf("the OpenShift 3.11 side did not stop at the switch: %v\n%s", err, out)
+	}
+	for _, f := range []string{"source-server", "system-mysql-backup.gz", "zync-database-backup.gz", "backend-redis-dump.rdb", "system-redis-dump.rdb",
+		"system-storage/system/fakeoc-placeholder", "replicas/system-app", "replicas/zync-que", "restore/secret-system-seed.json", "restore/configmap-apicast-environment.json"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("backup: %v", err)
+		}
+	}
+	var saved map[string]any
+	raw, _ := os.ReadFile(filepath.Join(dir, "restore", "secret-system-smtp.json"))
+	if err := json.Unmarshal(raw, &saved); err != nil {
+		t.Fatal(err)
+	}
+	if meta := saved["metadata"].(map[string]any); meta["uid"] != nil || meta["resourceVersion"] != nil || meta["namespace"] != nil || meta["name"] != "system-smtp" {
+		t.Errorf("the saved Secret keeps the source cluster's fields: %v", meta)
+	}
+	if raw, _ := os.ReadFile(filepath.Join(dir, "replicas", "system-app")); strings.TrimSpace(string(raw)) != "1" {
+		t.Errorf("saved system-app replicas: %q", raw)
+	}
+	if got := get(source.objects(t)["DeploymentConfig/apicast-production"], "spec", "replicas"); got != float64(0) {
+		t.Errorf("apicast-production still wants %v pods", got)
+	}
+
+	// Acknowledging the switch without switching: the restore refuses.
+	out, err = run("--ack", "2.8-2.8/switch-to-target")
+	if exitCode(err) != 1 || !strings.Contains(out, "oc is still logged in to the template-based site's cluster") {
+		t.Fatalf("the target check passed on the source cluster: %v\n%s", err, out)
+	}
+	sourceCalls := len(source.calls(t))
+
+	// The OpenShift 4 cluster: empty, then the operator is installed by hand.
+	target := emptyFakeCluster(t, source)
+	c = target
+	t.Setenv("FAKEOC_SERVER", "https://api.ocp4.example.com:6443")
+	out, err = run()
+	if exitCode(err) != 3 || !strings.Contains(out, "no 3scale in project 3scale yet") || !strings.Contains(out, "MANUAL STEP 2.8-2.8/operator-install:") {
+		t.Fatalf("the OpenShift 4 side did not stop at the operator install: %v\n%s", err, out)
+	}
+	opPut(t, target, map[string]any{"apiVersion": "operators.coreos.com/v1alpha1", "kind": "Subscription",
+		"metadata": map[string]any{"name": "3scale-operator", "namespace": "3scale-operator"},
+		"spec":     map[string]any{"channel": "threescale-2.8", "name": "3scale-operator", "source": "redhat-operators", "sourceNamespace": "openshift-marketplace"},
+		"status":   map[string]any{"installedCSV": "3scale-operator.v0.5.0"}})
+	opPut(t, target, map[string]any{"apiVersion": "operators.coreos.com/v1alpha1", "kind": "ClusterServiceVersion",
+		"metadata": map[string]any{"name": "3scale-operator.v0.5.0", "namespace": "3scale-operator"},
+		"status":   map[string]any{"phase": "Succeeded"}})
+	// What the operator deploys once the APIManager exists.
+	for key, obj := range site {
+		if obj["kind"] == "DeploymentConfig" || key == "ConfigMap/redis-config" {
+			obj = deepCopyMap(t, obj)
+			if obj["kind"] == "DeploymentConfig" {
+				obj["status"] = map[string]any{"readyReplicas": get(obj, "spec", "replicas")}
+			}
+			opPut(t, target, obj)
+		}
+	}
+	for _, dc := range []string{"system-app", "system-mysql", "zync-database", "backend-redis", "system-redis", "system-sidekiq"} {
+		opPut(t, target, runningPod(dc+"-1-fghij", dc))
+	}
+	for _, host := range []string{"master", "3scale-admin"} {
+		opPut(t, target, map[string]any{"apiVersion": "route.openshift.io/v1", "kind": "Route",
+			"metadata": map[string]any{"name": "zync-" + host, "namespace": "3scale"},
+			"spec":     map[string]any{"host": host + ".3scale.example.com"}})
+	}
+	if err := os.WriteFile(filepath.Join(target.dir, "exec.out"), []byte("aof_rewrite_in_progress:0\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err = run("--ack", "2.8-2.8/operator-install")
+	if exitCode(err) != 3 || !strings.Contains(out, "MANUAL STEP 2.8-2.8/dns-switch:") {
+		t.Fatalf("the restore did not reach the DNS switch: %v\n%s", err, out)
+	}
+	objects := target.objects(t)
+	for _, name := range []string{"system-smtp", "system-seed", "system-database", "backend-internal-api", "system-events-hook", "system-app", "system-recaptcha", "system-redis", "zync", "system-master-apicast"} {
+		want, gotObj := site["Secret/"+name], objects["Secret/"+name]
+		if gotObj == nil || !reflect.DeepEqual(gotObj["data"], want["data"]) {
+			t.Errorf("secret %s is not restored as it was", name)
+		}
+	}
+	if !reflect.DeepEqual(get(objects["ConfigMap/system-environment"], "data"), any(env)) {
+		t.Error("system-environment is not restored as it was")
+	}
+	am := objects["APIManager/apimanager"]
+	if get(am, "spec", "wildcardDomain") != "3scale.example.com" {
+		t.Fatalf("APIManager: %v", am)
+	}
+	calls := target.calls(t)
+	for _, prefix := range []string{
+		"exec -i system-mysql-1-fghij -- bash -c set -o pipefail; export MYSQL_PWD=${MYSQL_ROOT_PASSWORD}; gzip -dc | mysql",
+		"rsync " + rel + "/system-storage/system/ system-app-1-fghij:/opt/system/public/system",
+		"exec -i zync-database-1-fghij -- bash -c set -o pipefail; gzip -dc | psql",
+		"cp " + rel + "/backend-redis-dump.rdb backend-redis-1-fghij:/var/lib/redis/data/dump.rdb",
+		"cp " + rel + "/system-redis-dump.rdb system-redis-1-fghij:/var/lib/redis/data/dump.rdb",
+		"patch configmap redis-config --type=merge",
+		"exec system-sidekiq-1-fghij -- bash -c bundle exec rake zync:resync:domains",
+	} {
+		if countCalls(calls, prefix) == 0 {
+			t.Errorf("no call %q", prefix)
+		}
+	}
+	conf := get(objects["ConfigMap/redis-config"], "data", "redis.conf")
+	if conf != get(site["ConfigMap/redis-config"], "data", "redis.conf") {
+		t.Errorf("redis.conf is not back as it was:\n%v", conf)
+	}
+	if len(source.calls(t)) != sourceCalls {
+		t.Error("the OpenShift 4 side called the source cluster's oc")
+	}
+
+	// The operator reports its version; the manual steps are done.
+	am["metadata"].(map[string]any)["annotations"] = map[string]any{
+		"apps.3scale.net/apimanager-threescale-version": "2.8",
+		"apps.3scale.net/threescale-operator-version":   "0.5.0",
+	}
+	opPut(t, target, am)
+	out, err = run("--ack", "2.8-2.8/dns-switch", "--ack", "2.8-2.8/portal-check")
+	if err != nil || !strings.Contains(out, "all steps done") {
+		t.Fatalf("the last steps: %v\n%s", err, out)
+	}
+	if n := countCalls(target.calls(t), "apply -f "); n != 13 {
+		t.Errorf("%d oc apply calls, want 12 saved objects and the APIManager", n)
+	}
+	// A re-run restores nothing twice.
+	if out, err := run("--from", "2.8-2.8/restore-objects", "--ack", "2.8-2.8/dns-switch", "--ack", "2.8-2.8/portal-check"); err != nil {
+		t.Fatalf("re-run: %v\n%s", err, out)
+	}
+	if n := countCalls(target.calls(t), "apply -f "); n != 13 {
+		t.Errorf("the re-run applied again (%d apply calls)", n)
+	}
+	if n := countCalls(target.calls(t), "exec -i system-mysql"); n != 1 {
+		t.Errorf("system-mysql was restored %d times", n)
+	}
+
+	// The rollback restarts the template-based site, on its own cluster only.
+	out, err = run("--rollback", "2.8-2.8/source")
+	if err == nil || !strings.Contains(out, "not to the template-based site's cluster") {
+		t.Errorf("the rollback ran on the OpenShift 4 cluster: %v\n%s", err, out)
+	}
+	c = source
+	t.Setenv("FAKEOC_SERVER", "")
+	out, err = run("--rollback", "2.8-2.8/source")
+	if err != nil || !strings.Contains(out, "the template-based site runs again") {
+		t.Fatalf("rollback: %v\n%s", err, out)
+	}
+	for key, obj := range source.objects(t) {
+		if obj["kind"] == "DeploymentConfig" && !reflect.DeepEqual(get(obj, "spec", "replicas"), get(site[key], "spec", "replicas")) {
+			t.Errorf("%s wants %v pods after the rollback, %v before the migration", key, get(obj, "spec", "replicas"), get(site[key], "spec", "replicas"))
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package compiler_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,4 +76,23 @@ func FuzzReadSnapshot(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSnapshotLargeMalformed reads a 50 MB export whose last document is
+// broken: the diagnostic names the file and the line, after reading the rest.
+func TestSnapshotLargeMalformed(t *testing.T) {
+	var b strings.Builder
+	for i := 0; b.Len() < 50<<20; i++ {
+		fmt.Fprintf(&b, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-%07d\n  namespace: 3scale\ndata:\n  settings.yml: |\n    feature: true\n    limit: %d\n    note: padding padding padding padding padding padding padding padding\n", i, i)
+	}
+	lines := strings.Count(b.String(), "\n")
+	b.WriteString("---\napiVersion: v1\nkind: [ConfigMap\n")
+	_, path, diags := readSnapshotText(t, b.String())
+	if !diags.HasErrors() {
+		t.Fatal("a broken 50 MB snapshot was accepted")
+	}
+	d := diags[0]
+	if d.Summary != "Snapshot is not YAML" || d.Subject == nil || d.Subject.Filename != path || d.Subject.Start.Line < lines {
+		t.Errorf("got %q at %v, want the broken document near line %d", d.Summary, d.Subject, lines+3)
+	}
 }

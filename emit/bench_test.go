@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"sigs.k8s.io/yaml"
@@ -138,13 +139,30 @@ func BenchmarkSnapshot(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("objects=%d/compile", n), func(b *testing.B) {
 			b.ReportAllocs()
+			var peak uint64
+			sample := func() {
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				peak = max(peak, ms.HeapAlloc)
+			}
 			for b.Loop() {
 				snap, diags := compiler.ReadSnapshot(path, "3scale")
 				if diags.HasErrors() {
 					b.Fatal(diags.Error())
 				}
-				compileAndEmit(b, p, snap)
+				sample()
+				bundle, diags := compiler.Compile(p, snap)
+				if diags.HasErrors() {
+					b.Fatal(diags.Error())
+				}
+				sample()
+				if _, err := emit.Files(bundle); err != nil {
+					b.Fatal(err)
+				}
+				sample()
 			}
+			// The largest live heap seen between stages (read, compile, render).
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 		})
 	}
 }

@@ -112,9 +112,11 @@ func Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	var sources map[string]string
 	if p.Registry != nil {
-		applyMirror(b, p.Registry.Mirror)
+		sources = applyMirror(b, p.Registry.Mirror)
 	}
+	b.Images = collectImages(b, sources)
 	return b, diags
 }
 

@@ -134,10 +134,10 @@ type Bundle struct {
 	Steps          []Step
 	Rollbacks      []Rollback
 	// Mirror is the registry mirror every image was moved to; empty when
-	// the bundle pulls from the registries the guides name. ImageSources
-	// maps each mirrored image to the image it stands for.
-	Mirror       string
-	ImageSources map[string]string
+	// the bundle pulls from the registries the guides name.
+	Mirror string
+	// Images is every image the bundle makes the cluster pull, sorted.
+	Images []Image
 	// Sensitive holds strings that must never appear in an emitted file:
 	// the decoded Secret values of the snapshot. Emit checks every file.
 	Sensitive []string

@@ -1,6 +1,16 @@
 package compiler
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
+
+// Image is one image the bundle makes the cluster pull: Pulled is the
+// reference the bundle sets, Source the image it stands for (the same
+// unless the plan names a registry mirror).
+type Image struct {
+	Source, Pulled string
+}
 
 // mirrorImage moves an image reference to a mirror registry, keeping its
 // repository path and tag: registry.redhat.io/3scale-amp2/system-rhel7:3scale2.8
@@ -13,58 +23,89 @@ func mirrorImage(ref, mirror string) string {
 	return mirror + "/" + ref // an image of the default registry
 }
 
-// applyMirror rewrites every image the bundle sets (the DockerImage sources
-// of image stream tags, the container images of created objects) to the
-// plan's mirror, and records which source each mirrored image stands for.
-func applyMirror(b *Bundle, mirror string) {
-	b.Mirror = mirror
-	b.ImageSources = map[string]string{}
-	var rewrite func(v any) any
-	rewrite = func(v any) any {
-		switch x := v.(type) {
-		case map[string]any:
-			out := make(map[string]any, len(x))
-			for k, e := range x {
-				out[k] = rewrite(e)
-			}
-			if x["kind"] == "DockerImage" {
-				if name, ok := x["name"].(string); ok && name != "" {
-					out["name"] = b.mirrored(name)
-				}
-			}
-			if img, ok := x["image"].(string); ok && strings.Contains(img, "/") {
-				out["image"] = b.mirrored(img)
-			}
-			return out
-		case []any:
-			out := make([]any, len(x))
-			for i, e := range x {
-				out[i] = rewrite(e)
-			}
-			return out
+// rewriteImages returns a copy of v with fn applied to every image
+// reference: the DockerImage source of an image stream tag, and a
+// container's image. It is the one place that says what an image is.
+func rewriteImages(v any, fn func(string) string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = rewriteImages(e, fn)
 		}
-		return v
+		if x["kind"] == "DockerImage" {
+			if name, ok := x["name"].(string); ok && name != "" {
+				out["name"] = fn(name)
+			}
+		}
+		if img, ok := x["image"].(string); ok && strings.Contains(img, "/") {
+			out["image"] = fn(img)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = rewriteImages(e, fn)
+		}
+		return out
+	}
+	return v
+}
+
+// applyMirror moves every image the bundle sets to the plan's mirror and
+// returns the source of each mirrored image.
+func applyMirror(b *Bundle, mirror string) map[string]string {
+	b.Mirror = mirror
+	sources := map[string]string{}
+	move := func(ref string) string {
+		dst := mirrorImage(ref, mirror)
+		sources[dst] = ref
+		return dst
 	}
 	for i := range b.Steps {
 		s := &b.Steps[i]
 		for j := range s.Patches {
 			p := &s.Patches[j]
 			for k := range p.Ops {
-				p.Ops[k].Value = rewrite(p.Ops[k].Value)
+				p.Ops[k].Value = rewriteImages(p.Ops[k].Value, move)
 			}
 			for k := range p.Checks.Present {
-				p.Checks.Present[k].Value = rewrite(p.Checks.Present[k].Value)
+				p.Checks.Present[k].Value = rewriteImages(p.Checks.Present[k].Value, move)
 			}
-			p.After = rewrite(p.After).(map[string]any)
+			p.After = rewriteImages(p.After, move).(map[string]any)
 		}
 		for j := range s.Creates {
-			s.Creates[j].Object = rewrite(s.Creates[j].Object).(map[string]any)
+			s.Creates[j].Object = rewriteImages(s.Creates[j].Object, move).(map[string]any)
 		}
 	}
+	return sources
 }
 
-func (b *Bundle) mirrored(src string) string {
-	dst := mirrorImage(src, b.Mirror)
-	b.ImageSources[dst] = src
-	return dst
+// collectImages lists the images the bundle's add and replace operations
+// and created objects set, sorted, each with its source.
+func collectImages(b *Bundle, sources map[string]string) []Image {
+	seen := map[string]bool{}
+	record := func(ref string) string { seen[ref] = true; return ref }
+	for _, s := range b.Steps {
+		for _, p := range s.Patches {
+			for _, op := range p.Ops {
+				if op.Op == "add" || op.Op == "replace" {
+					rewriteImages(op.Value, record)
+				}
+			}
+		}
+		for _, m := range s.Creates {
+			rewriteImages(m.Object, record)
+		}
+	}
+	out := make([]Image, 0, len(seen))
+	for pulled := range seen {
+		src, ok := sources[pulled]
+		if !ok {
+			src = pulled
+		}
+		out = append(out, Image{Source: src, Pulled: pulled})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Source < out[j].Source })
+	return out
 }

@@ -16,6 +16,18 @@ import (
 
 // Files renders every file of the bundle, keyed by slash-separated path.
 func Files(b *compiler.Bundle) (map[string][]byte, error) {
+	// The kustomizations are proven by building them with krusty, the
+	// largest cost of rendering; it reads the bundle only, so it runs beside
+	// the other files.
+	type built struct {
+		files map[string][]byte
+		err   error
+	}
+	kc := make(chan built, 1)
+	go func() {
+		kust, err := kustomizeFiles(b)
+		kc <- built{kust, err}
+	}()
 	files := map[string][]byte{}
 	names := patchFileNames(b)
 	for _, s := range b.Steps {
@@ -31,11 +43,11 @@ func Files(b *compiler.Bundle) (map[string][]byte, error) {
 	files["images.txt"] = images(b)
 	files["runbook.sh"] = runbook(b, names)
 	files["PLAN.md"] = review(b, names)
-	kust, err := kustomizeFiles(b)
-	if err != nil {
-		return nil, err
+	kust := <-kc
+	if kust.err != nil {
+		return nil, kust.err
 	}
-	for name, data := range kust {
+	for name, data := range kust.files {
 		files[name] = data
 	}
 	if err := checkSensitive(b, files); err != nil {

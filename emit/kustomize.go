@@ -63,6 +63,7 @@ func kustomizeFiles(b *compiler.Bundle) (map[string][]byte, error) {
 		if prev != "" {
 			k.Resources = []string{prev}
 		}
+		var ops hopPatches
 		for _, s := range b.Steps {
 			if s.Hop != h.Name() {
 				continue
@@ -73,15 +74,13 @@ func kustomizeFiles(b *compiler.Bundle) (map[string][]byte, error) {
 				k.Resources = append(k.Resources, name)
 			}
 			for _, p := range s.Patches {
-				ops, _ := json.Marshal(p.Ops)
-				k.Patches = append(k.Patches, kpatch{Target: selector(p.Target), Patch: string(ops)})
+				ops.add(p.Target, p.Ops)
 			}
 			for _, d := range s.Deletes {
-				del := fmt.Sprintf("apiVersion: %s\nkind: %s\nmetadata:\n  name: %s\n  namespace: %s\n$patch: delete\n",
-					d.Target.APIVersion, d.Target.Kind, d.Target.Name, d.Target.Namespace)
-				k.Patches = append(k.Patches, kpatch{Patch: del})
+				ops.remove(d.Target)
 			}
 		}
+		k.Patches = ops.patches()
 		files["kustomize/"+h.Name()+"/kustomization.yaml"] = mustYAML(k)
 		dirs = append(dirs, "kustomize/"+h.Name())
 		prev = "../" + h.Name()
@@ -90,6 +89,49 @@ func kustomizeFiles(b *compiler.Bundle) (map[string][]byte, error) {
 		return nil, err
 	}
 	return files, nil
+}
+
+// hopPatches gathers a hop's patches as kustomize entries: the operations
+// of every step on one object, in step order, become one JSON patch (applying
+// them together is applying them one after the other, and kustomize converts
+// an object to JSON and back for every entry, which made the build the
+// largest fixed cost of a compile). A delete ends the object's entry and is
+// an entry of its own, in its place.
+type hopPatches struct {
+	entries []kpatch
+	ops     [][]compiler.Op
+	open    map[compiler.Target]int
+}
+
+func (h *hopPatches) add(t compiler.Target, ops []compiler.Op) {
+	if h.open == nil {
+		h.open = map[compiler.Target]int{}
+	}
+	i, ok := h.open[t]
+	if !ok {
+		i = len(h.entries)
+		h.open[t] = i
+		h.entries = append(h.entries, kpatch{Target: selector(t)})
+		h.ops = append(h.ops, nil)
+	}
+	h.ops[i] = append(h.ops[i], ops...)
+}
+
+func (h *hopPatches) remove(t compiler.Target) {
+	delete(h.open, t)
+	h.entries = append(h.entries, kpatch{Patch: fmt.Sprintf("apiVersion: %s\nkind: %s\nmetadata:\n  name: %s\n  namespace: %s\n$patch: delete\n",
+		t.APIVersion, t.Kind, t.Name, t.Namespace)})
+	h.ops = append(h.ops, nil)
+}
+
+func (h *hopPatches) patches() []kpatch {
+	for i := range h.entries {
+		if h.entries[i].Target != nil {
+			data, _ := json.Marshal(h.ops[i])
+			h.entries[i].Patch = string(data)
+		}
+	}
+	return h.entries
 }
 
 type kustomization struct {

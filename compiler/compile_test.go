@@ -285,3 +285,65 @@ func TestLayoutHistory(t *testing.T) {
 		t.Errorf("amp-release-env replaces %d env vars, want the 3 containers' AMP_RELEASE", replaced)
 	}
 }
+
+// TestSystemDatabaseMismatch: every hop that starts from a template site
+// refuses a plan whose system_database contradicts the snapshot (a MySQL
+// site planned as PostgreSQL, and the other way round), pointing at
+// install.system_database; the database steps are per database and guarded
+// by has(), so without the refusal the bundle would silently leave the
+// site's database alone.
+func TestSystemDatabaseMismatch(t *testing.T) {
+	const summary = "The plan's system database is not the site's"
+	for _, from := range []string{"2.4", "2.5", "2.6", "2.7", "2.8"} {
+		to, extra := map[string]string{"2.4": "2.5", "2.5": "2.6", "2.6": "2.7", "2.7": "2.8", "2.8": "2.8"}[from], ""
+		fixtureVersion := from
+		if from == "2.8" {
+			// The migration at 2.8 refuses before its first step, so the
+			// 2.7 fixture's objects stand for a 2.8 template site.
+			fixtureVersion = "2.7"
+			extra = "  migrate_to      = \"operator\"\n}\noperator {\n  namespace       = \"3scale-operator\"\n  wildcard_domain = \"3scale.example.com\"\n"
+		}
+		mysqlSite := testenv.Shared(t, "fixtures/templates/"+fixtureVersion+"-amp.yaml")
+		postgresqlSite := editFixture(t, mysqlSite, func(obj map[string]any) bool {
+			meta := obj["metadata"].(map[string]any)
+			if obj["kind"] == "DeploymentConfig" && meta["name"] == "system-mysql" {
+				meta["name"] = "system-postgresql"
+			}
+			return true
+		})
+		for _, tc := range []struct {
+			db, site string
+			refused  bool
+		}{
+			{"postgresql", mysqlSite, true},
+			{"mysql", postgresqlSite, true},
+			{"mysql", mysqlSite, false},
+		} {
+			body := "install {\n  namespace       = \"3scale\"\n  deployment      = \"template\"\n  from            = \"" + from + "\"\n  to              = \"" + to +
+				"\"\n  system_database = \"" + tc.db + "\"\n" + extra + "}\n"
+			diags := compileSnapshot(t, body, tc.site)
+			var got *hcl.Diagnostic
+			for _, d := range diags {
+				if d.Summary == summary {
+					got = d
+				}
+			}
+			if !tc.refused {
+				if got != nil {
+					t.Errorf("%s %s on its own site: refused: %s", from, tc.db, got.Detail)
+				}
+				continue
+			}
+			if got == nil {
+				t.Errorf("%s %s on the other database's site: not refused (diags: %v)", from, tc.db, diags)
+				continue
+			}
+			if got.Subject == nil || got.Subject.Filename != "plan.hcl" || got.Subject.Start.Line != 6 {
+				t.Errorf("%s %s: the refusal points at %v, not at install.system_database", from, tc.db, got.Subject)
+			}
+			if !strings.Contains(got.Detail, `system_database = "`+tc.db+`"`) {
+				t.Errorf("%s %s: detail does not quote the plan: %s", from, tc.db, got.Detail)
+			}
+		}
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"sigs.k8s.io/yaml"
+
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/testenv"
@@ -15,12 +17,24 @@ import (
 )
 
 // TestNoSecretInAnyBundle compiles every example against every fixture of
-// its from version that fits it, and checks that no decoded Secret value of
-// the fixture (8 bytes or longer) appears in any file of the bundle, and
-// that PLAN.md shows Secret data only as redacted.
+// its from version that fits it — each fixture file, and each fixture
+// directory as a whole (an operator site spans several namespaces) — and
+// checks that no decoded Secret value of the fixture (8 bytes or longer)
+// appears in any file of the bundle, and that PLAN.md shows Secret data only
+// as redacted. The template fixtures are MySQL sites of namespace 3scale; an
+// example of another namespace or of PostgreSQL is compiled against the
+// fixture made into its site (objects moved to its namespace, system-mysql
+// renamed system-postgresql). Every example must compile against at least
+// one fixture, but those in noFixture, which say why none fits.
 func TestNoSecretInAnyBundle(t *testing.T) {
+	noFixture := map[string]string{
+		"2.7-to-2.8-operator.hcl":      "there is no 2.7 operator-based fixture",
+		"2.8-template-to-operator.hcl": "there is no 2.8 fixture",
+	}
 	examples, _ := filepath.Glob(filepath.Join(testenv.Root(), "examples", "*.hcl"))
-	fixtures, _ := filepath.Glob(filepath.Join(testenv.Shared(t, "fixtures"), "*", "*.yaml"))
+	root := testenv.Shared(t, "fixtures")
+	files, _ := filepath.Glob(filepath.Join(root, "*", "*.yaml"))
+	dirs, _ := filepath.Glob(filepath.Join(root, "*"))
 	compiled := 0
 	for _, ex := range examples {
 		src, err := os.ReadFile(ex)
@@ -31,40 +45,114 @@ func TestNoSecretInAnyBundle(t *testing.T) {
 		if diags.HasErrors() {
 			t.Fatal(diags.Error())
 		}
-		for _, fx := range fixtures {
-			if !strings.HasPrefix(filepath.Base(fx), p.Install.From.String()+"-") {
-				continue
+		prefix := p.Install.From.String() + "-"
+		var fitting []string // files of the from version, and the directories holding them
+		for _, fx := range files {
+			if strings.HasPrefix(filepath.Base(fx), prefix) {
+				fitting = append(fitting, fx)
 			}
-			snap, diags := compiler.ReadSnapshot(fx, p.Install.Namespace)
+		}
+		for _, d := range dirs {
+			if ok, _ := filepath.Glob(filepath.Join(d, prefix+"*.yaml")); len(ok) > 0 {
+				fitting = append(fitting, d)
+			}
+		}
+		pairs := 0
+		for _, fx := range fitting {
+			snapshot := fx
+			if filepath.Base(filepath.Dir(fx)) == "templates" {
+				snapshot = asSite(t, fx, p)
+			}
+			snap, diags := compiler.ReadSnapshot(snapshot, p.Install.Namespace)
 			if diags.HasErrors() {
-				continue
+				if info, err := os.Stat(fx); err == nil && info.IsDir() {
+					continue // a directory of several sites (templates/), not one site
+				}
+				t.Fatalf("%s: %s", fx, diags.Error())
 			}
 			b, diags := compiler.Compile(p, snap)
 			if diags.HasErrors() {
-				continue // the fixture is another kind of site (S3 or not)
+				continue // the fixture is another kind of site (S3 or not, one namespace of several)
 			}
-			files, err := emit.Files(b)
+			out, err := emit.Files(b)
 			if err != nil {
 				t.Fatalf("%s with %s: %v", filepath.Base(ex), filepath.Base(fx), err)
 			}
-			compiled++
-			values := secretValues(t, fx)
-			for name, data := range files {
+			pairs++
+			values := fixtureSecretValues(t, fx)
+			for name, data := range out {
 				for _, v := range values {
 					if len(v) >= 8 && bytes.Contains(data, []byte(v)) {
 						t.Errorf("%s with %s: %s holds a Secret value", filepath.Base(ex), filepath.Base(fx), name)
 					}
 				}
 			}
-			if bytes.Contains(files["PLAN.md"], []byte("kind: Secret")) && !bytes.Contains(files["PLAN.md"], []byte("(redacted)")) {
+			if bytes.Contains(out["PLAN.md"], []byte("kind: Secret")) && !bytes.Contains(out["PLAN.md"], []byte("(redacted)")) {
 				t.Errorf("%s with %s: PLAN.md shows a Secret without redacting its data", filepath.Base(ex), filepath.Base(fx))
 			}
 		}
-	}
-	if compiled < len(examples) {
-		t.Errorf("only %d example/fixture pairs compiled for %d examples", compiled, len(examples))
+		why, exempt := noFixture[filepath.Base(ex)]
+		switch {
+		case pairs == 0 && !exempt:
+			t.Errorf("%s compiled against none of the fixtures of %s", filepath.Base(ex), p.Install.From)
+		case pairs > 0 && exempt:
+			t.Errorf("%s compiled against a fixture, though noFixture says %s", filepath.Base(ex), why)
+		}
+		compiled += pairs
 	}
 	t.Logf("%d example/fixture pairs checked", compiled)
+}
+
+// asSite writes a template fixture as the site of plan p: its objects in
+// p's namespace and, for a PostgreSQL plan, the system-mysql
+// DeploymentConfig and ImageStream renamed system-postgresql.
+func asSite(t *testing.T, fixture string, p *plan.Plan) string {
+	t.Helper()
+	src, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list map[string]any
+	if err := yaml.Unmarshal(src, &list); err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range list["items"].([]any) {
+		obj := it.(map[string]any)
+		meta := obj["metadata"].(map[string]any)
+		if _, ok := meta["namespace"]; ok {
+			meta["namespace"] = p.Install.Namespace
+		}
+		if p.Install.SystemDatabase == plan.PostgreSQL && meta["name"] == "system-mysql" && (obj["kind"] == "DeploymentConfig" || obj["kind"] == "ImageStream") {
+			meta["name"] = "system-postgresql"
+		}
+	}
+	out, err := yaml.Marshal(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), filepath.Base(fixture))
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// fixtureSecretValues is secretValues for a fixture file or directory.
+func fixtureSecretValues(t *testing.T, fixture string) []string {
+	t.Helper()
+	info, err := os.Stat(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !info.IsDir() {
+		return secretValues(t, fixture)
+	}
+	var values []string
+	names, _ := filepath.Glob(filepath.Join(fixture, "*.yaml"))
+	for _, name := range names {
+		values = append(values, secretValues(t, name)...)
+	}
+	return values
 }
 
 // TestHostileValuesDryRun runs a runbook with --dry-run under hostile values

@@ -78,6 +78,23 @@ locals {
   EOT
 }
 
+# ------------------------------------------------------------- refusals
+
+refuse "system-database-mismatch" {
+  when    = (plan.system_database == "postgresql" && has("DeploymentConfig", "system-mysql") && !has("DeploymentConfig", "system-postgresql")) || (plan.system_database == "mysql" && has("DeploymentConfig", "system-postgresql") && !has("DeploymentConfig", "system-mysql"))
+  summary = "The plan's system database is not the site's"
+  at      = ["install.system_database"]
+  detail  = <<-EOT
+    The plan says system_database = "${plan.system_database}", but the
+    snapshot holds the %{ if plan.system_database == "mysql" }system-postgresql DeploymentConfig and no
+    system-mysql%{ else }system-mysql DeploymentConfig and no system-postgresql%{ endif }: the site keeps its system database on %{ if plan.system_database == "mysql" }PostgreSQL%{ else }MySQL%{ endif }.
+    The guide's database steps differ per database (image stream, rollout,
+    backup), and with the wrong one the bundle would leave the site's
+    database as it is. Correct install.system_database, or export the
+    namespace of the site this plan describes.
+  EOT
+}
+
 # ------------------------------------------------------------ 2.1 images
 
 step "backup" {

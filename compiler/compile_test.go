@@ -1,6 +1,7 @@
 package compiler_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -190,16 +191,20 @@ func TestPreconditionAlreadyMoved(t *testing.T) {
 
 func TestSnapshotMissingObjects(t *testing.T) {
 	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")
-	// A plan that says S3 against a site without it: aws-auth is missing.
-	diags := compileSnapshot(t, planFor("mysql", true), fixture)
+	// A snapshot exported without the smtp ConfigMap, which section 1.2.2
+	// reads.
+	noSMTP := editFixture(t, fixture, func(obj map[string]any) bool {
+		return !(obj["kind"] == "ConfigMap" && obj["metadata"].(map[string]any)["name"] == "smtp")
+	})
+	diags := compileSnapshot(t, planFor("mysql", false), noSMTP)
 	found := false
 	for _, d := range diags {
-		if d.Summary == "Object missing from snapshot" && strings.Contains(d.Detail, "Secret aws-auth") {
+		if d.Summary == "Object missing from snapshot" && strings.Contains(d.Detail, "ConfigMap smtp") && strings.Contains(d.Detail, "oc get configmap smtp -o yaml") {
 			found = true
 		}
 	}
 	if !found {
-		t.Errorf("no missing aws-auth diagnostic in %v", diags)
+		t.Errorf("no missing smtp diagnostic in %v", diags)
 	}
 	// A site with external Redis: no backend-redis or system-redis
 	// DeploymentConfig, so their image streams are not tagged.
@@ -286,14 +291,14 @@ func TestLayoutHistory(t *testing.T) {
 	}
 }
 
-// TestSystemDatabaseMismatch: every hop that starts from a template site
-// refuses a plan whose system_database contradicts the snapshot (a MySQL
-// site planned as PostgreSQL, and the other way round), pointing at
-// install.system_database; the database steps are per database and guarded
-// by has(), so without the refusal the bundle would silently leave the
-// site's database alone.
-func TestSystemDatabaseMismatch(t *testing.T) {
-	const summary = "The plan's system database is not the site's"
+// TestSiteMismatch: every hop that starts from a template site refuses a
+// plan whose system_database or s3 contradicts the snapshot (a MySQL site
+// planned as PostgreSQL and the other way round; an S3 site planned without
+// S3 and the other way round), pointing at the plan's attribute. The
+// database and S3 steps are per site kind and guarded by has() or plan.s3,
+// so without the refusal the bundle would silently skip the site's steps.
+func TestSiteMismatch(t *testing.T) {
+	const dbSummary, s3Summary = "The plan's system database is not the site's", "The plan's S3 setting is not the site's"
 	for _, from := range []string{"2.4", "2.5", "2.6", "2.7", "2.8"} {
 		to, extra := map[string]string{"2.4": "2.5", "2.5": "2.6", "2.6": "2.7", "2.7": "2.8", "2.8": "2.8"}[from], ""
 		fixtureVersion := from
@@ -304,6 +309,7 @@ func TestSystemDatabaseMismatch(t *testing.T) {
 			extra = "  migrate_to      = \"operator\"\n}\noperator {\n  namespace       = \"3scale-operator\"\n  wildcard_domain = \"3scale.example.com\"\n"
 		}
 		mysqlSite := testenv.Shared(t, "fixtures/templates/"+fixtureVersion+"-amp.yaml")
+		s3Site := testenv.Shared(t, "fixtures/templates/"+fixtureVersion+"-amp-s3.yaml")
 		postgresqlSite := editFixture(t, mysqlSite, func(obj map[string]any) bool {
 			meta := obj["metadata"].(map[string]any)
 			if obj["kind"] == "DeploymentConfig" && meta["name"] == "system-mysql" {
@@ -312,37 +318,39 @@ func TestSystemDatabaseMismatch(t *testing.T) {
 			return true
 		})
 		for _, tc := range []struct {
-			db, site string
-			refused  bool
+			db, s3, site string
+			refusal      string // "" for none
+			line         int
 		}{
-			{"postgresql", mysqlSite, true},
-			{"mysql", postgresqlSite, true},
-			{"mysql", mysqlSite, false},
+			{"postgresql", "false", mysqlSite, dbSummary, 6},
+			{"mysql", "false", postgresqlSite, dbSummary, 6},
+			{"mysql", "true", mysqlSite, s3Summary, 7},
+			{"mysql", "false", s3Site, s3Summary, 7},
+			{"mysql", "false", mysqlSite, "", 0},
+			{"mysql", "true", s3Site, "", 0},
 		} {
 			body := "install {\n  namespace       = \"3scale\"\n  deployment      = \"template\"\n  from            = \"" + from + "\"\n  to              = \"" + to +
-				"\"\n  system_database = \"" + tc.db + "\"\n" + extra + "}\n"
+				"\"\n  system_database = \"" + tc.db + "\"\n  s3              = " + tc.s3 + "\n" + extra + "}\n"
 			diags := compileSnapshot(t, body, tc.site)
-			var got *hcl.Diagnostic
+			name := fmt.Sprintf("%s db=%s s3=%s on %s", from, tc.db, tc.s3, filepath.Base(tc.site))
+			var got []*hcl.Diagnostic
 			for _, d := range diags {
-				if d.Summary == summary {
-					got = d
+				if d.Summary == dbSummary || d.Summary == s3Summary {
+					got = append(got, d)
 				}
 			}
-			if !tc.refused {
-				if got != nil {
-					t.Errorf("%s %s on its own site: refused: %s", from, tc.db, got.Detail)
+			if tc.refusal == "" {
+				if len(got) > 0 {
+					t.Errorf("%s: refused: %s", name, got[0].Detail)
 				}
 				continue
 			}
-			if got == nil {
-				t.Errorf("%s %s on the other database's site: not refused (diags: %v)", from, tc.db, diags)
+			if len(got) != 1 || got[0].Summary != tc.refusal {
+				t.Errorf("%s: want one %q, got %v (all: %v)", name, tc.refusal, got, diags)
 				continue
 			}
-			if got.Subject == nil || got.Subject.Filename != "plan.hcl" || got.Subject.Start.Line != 6 {
-				t.Errorf("%s %s: the refusal points at %v, not at install.system_database", from, tc.db, got.Subject)
-			}
-			if !strings.Contains(got.Detail, `system_database = "`+tc.db+`"`) {
-				t.Errorf("%s %s: detail does not quote the plan: %s", from, tc.db, got.Detail)
+			if got[0].Subject == nil || got[0].Subject.Filename != "plan.hcl" || got[0].Subject.Start.Line != tc.line {
+				t.Errorf("%s: the refusal points at %v, not at line %d of the plan", name, got[0].Subject, tc.line)
 			}
 		}
 	}

@@ -96,5 +96,14 @@ func freshTemplate28Migration(in plan.Install, version string) *model {
 	}
 	data["AMP_RELEASE"] = version
 	m.put(newObject("v1", "ConfigMap", in.Namespace, "system-environment", map[string]any{"data": data}), nil)
+	if in.S3 {
+		// The amp-s3 template's Secret, holding the bucket and region since
+		// the 2.7 → 2.8 guide's section 1.2.7.
+		keys := map[string]any{}
+		for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_BUCKET", "AWS_REGION"} {
+			keys[k] = ""
+		}
+		m.put(newObject("v1", "Secret", in.Namespace, "aws-auth", map[string]any{"data": keys, "type": "Opaque"}), nil)
+	}
 	return m
 }

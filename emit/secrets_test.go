@@ -2,8 +2,10 @@ package emit_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -155,31 +157,86 @@ func fixtureSecretValues(t *testing.T, fixture string) []string {
 	return values
 }
 
-// TestHostileValuesDryRun runs a runbook with --dry-run under hostile values
-// in everything a site can pass it (the AMPC_* variables and step names):
-// nothing but printing may happen.
+// TestHostileValuesDryRun runs the runbook of every example with --dry-run
+// under hostile values in everything a site can pass it (the AMPC_*
+// variables and the step and rollback names of the options): nothing but
+// printing may happen. The hostile values write a canary file with bash
+// alone (a redirection), so that an injection shows whatever the PATH
+// holds; oc, jq, base64 and kubectl are fakes that record any call, which a
+// dry run must not make. The plan itself admits no free text that reaches a
+// runbook (names, versions, paths and hosts are checked against their
+// character sets by plan.Parse; see plan/testdata/invalid).
 func TestHostileValuesDryRun(t *testing.T) {
 	bash := testenv.Tool(t, "bash")
-	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql-s3.hcl"), ""))
-	work := t.TempDir()
-	canary := filepath.Join(work, "pwned")
-	hostile := fmt.Sprintf(`$(touch %[1]s)";touch %[1]s;"`+"`touch %[1]s`", canary)
-	for _, args := range [][]string{
-		{"--dry-run"},
-		{"--dry-run", "--from", hostile},
-		{"--dry-run", "--only", "2.7-2.8/backup"},
-		{"--list"},
-	} {
-		cmd := execIn(bash, work, append([]string{filepath.Join(bundle, "runbook.sh")}, args...)...)
-		cmd.Env = append(os.Environ(), "AMPC_BACKUP_DIR="+hostile, "AMPC_STATE_FILE="+hostile, "AMPC_LOG_FILE="+hostile,
-			"PATH=/nonexistent") // no oc, jq or base64: a dry run must not need them
-		_, _ = cmd.CombinedOutput()
-		if _, err := os.Stat(canary); err == nil {
-			t.Fatalf("%v ran a command from a hostile value", args)
+	examples, _ := filepath.Glob(filepath.Join(testenv.Root(), "examples", "*.hcl"))
+	if len(examples) == 0 {
+		t.Fatal("no examples")
+	}
+	fakes := t.TempDir()
+	calls := filepath.Join(t.TempDir(), "calls")
+	for _, tool := range []string{"oc", "jq", "base64", "kubectl"} {
+		script := "#!/bin/sh\necho \"" + tool + " $*\" >> '" + calls + "'\nexit 1\n"
+		if err := os.WriteFile(filepath.Join(fakes, tool), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
 		}
 	}
-	entries, _ := os.ReadDir(work)
-	if len(entries) != 0 {
-		t.Errorf("a dry run wrote into its working directory: %v", entries)
+	path := fakes + string(os.PathListSeparator) + os.Getenv("PATH")
+	hostileFor := func(canary string) string {
+		return fmt.Sprintf(`$(echo pwned > %[1]s)";echo pwned > %[1]s;"`+"`echo pwned > %[1]s`"+`'$(echo pwned > %[1]s)'`+"\n echo pwned > %[1]s", canary)
 	}
+	// The canary can fire: evaluated, a hostile value writes it.
+	probe := filepath.Join(t.TempDir(), "probe")
+	_ = exec.Command(bash, "-c", `eval "$1"`, "_", hostileFor(probe)).Run()
+	if !exists(probe) {
+		t.Fatal("the hostile value does not write its canary when evaluated; the test would prove nothing")
+	}
+	for _, ex := range examples {
+		t.Run(strings.TrimSuffix(filepath.Base(ex), ".hcl"), func(t *testing.T) {
+			files := compile(t, ex, "")
+			var pf planFile
+			if err := json.Unmarshal(files["plan.json"], &pf); err != nil {
+				t.Fatal(err)
+			}
+			bundle := writeBundle(t, files)
+			work := t.TempDir()
+			canary := filepath.Join(work, "pwned")
+			hostile := hostileFor(canary)
+			for _, args := range [][]string{
+				{"--dry-run"},
+				{"--dry-run", "--from", hostile},
+				{"--dry-run", "--only", hostile},
+				{"--dry-run", "--ack", hostile},
+				{"--dry-run", "--rollback", hostile},
+				{"--list"},
+				{"--help"},
+			} {
+				cmd := execIn(bash, work, append([]string{filepath.Join(bundle, "runbook.sh")}, args...)...)
+				cmd.Env = append(os.Environ(), "AMPC_BACKUP_DIR="+hostile, "AMPC_STATE_FILE="+hostile, "AMPC_LOG_FILE="+hostile,
+					"AMPC_IGNORE_DRIFT="+hostile, "PATH="+path)
+				out, err := cmd.CombinedOutput()
+				if exists(canary) {
+					t.Fatalf("%v ran a command from a hostile value", args)
+				}
+				if len(args) == 1 && args[0] == "--dry-run" {
+					// The whole dry run went through: every step was printed.
+					last := fmt.Sprintf("[%d/%d] %s ", len(pf.Steps), len(pf.Steps), pf.Steps[len(pf.Steps)-1].ID)
+					if err != nil || !strings.Contains(string(out), last) {
+						t.Errorf("the dry run stopped early (%v); want %q in:\n%s", err, last, out)
+					}
+				}
+			}
+			if data, err := os.ReadFile(calls); err == nil {
+				t.Errorf("a dry run called the cluster tools:\n%s", data)
+			}
+			entries, _ := os.ReadDir(work)
+			if len(entries) != 0 {
+				t.Errorf("a dry run wrote into its working directory: %v", entries)
+			}
+		})
+	}
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

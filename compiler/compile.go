@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -47,6 +48,13 @@ func Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diagnostics) {
 		return nil, diags
 	}
 	in := p.Install
+	used := chain
+	if snap == nil && in.InstalledAt.Less(in.From) {
+		if _, past, ok := history(p, mods); ok {
+			used = append(slices.Clone(past), chain...)
+		}
+	}
+	diags = append(diags, unread(p, used)...)
 	l := &lowering{plan: p, ns: in.Namespace, snapshot: snap}
 	if snap != nil {
 		l.model = snap.model()
@@ -233,6 +241,55 @@ func layoutSubject(in plan.Install) *hcl.Range {
 	return in.Ranges["from"].Ptr()
 }
 
+// history gives the plan of a site's past upgrades, from installed_at to
+// from, and the modules that model them.
+func history(p *plan.Plan, mods []module) (*plan.Plan, []module, bool) {
+	past := *p
+	past.Install.From, past.Install.To = p.Install.InstalledAt, p.Install.From
+	past.Install.MigrateTo = "" // the history is upgrades in place
+	chain, diags := resolve(&past, mods)
+	return &past, chain, !diags.HasErrors()
+}
+
+// unread warns about each optional attribute the plan sets that no module
+// it runs reads (the chain's, and with the standard layout those modelling
+// the site's history): it would change nothing in the bundle.
+func unread(p *plan.Plan, used []module) hcl.Diagnostics {
+	type attr struct {
+		name, shown string
+		at          hcl.Range
+		set         bool
+	}
+	in := p.Install
+	attrs := []attr{
+		{"wildcard_policy", "wildcard_policy", in.Ranges["wildcard_policy"], in.Ranges["wildcard_policy"] != (hcl.Range{})},
+		{"to_release", "to_release", in.Ranges["to_release"], in.Ranges["to_release"] != (hcl.Range{})},
+	}
+	if op := p.Operator; op != nil {
+		attrs = append(attrs,
+			attr{"apicast_namespace", "operator.apicast_namespace", op.Ranges["apicast_namespace"], op.Ranges["apicast_namespace"] != (hcl.Range{})},
+			attr{"operator_subscription", "operator.subscription", op.Ranges["subscription"], op.Ranges["subscription"] != (hcl.Range{})})
+	}
+	var hops []string
+	for _, m := range used {
+		hops = append(hops, fmt.Sprintf("%s → %s (%s)", m.hop.From, m.hop.To, m.hop.Deployment))
+	}
+	var diags hcl.Diagnostics
+	for _, a := range attrs {
+		if !a.set || slices.ContainsFunc(used, func(m module) bool { return m.reads[a.name] }) {
+			continue
+		}
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  a.shown + " is ignored",
+			Detail: fmt.Sprintf("No hop this plan runs (%s) reads %s, so it changes nothing in the bundle. Remove it, or check from, to and deployment.",
+				strings.Join(hops, ", "), a.shown),
+			Subject: a.at.Ptr(),
+		})
+	}
+	return diags
+}
+
 // standardLayout builds the model of a standard install at the plan's from
 // version. A site first installed earlier (installed_at) is modeled by
 // lowering the hops from installed_at to from on the fresh layout of
@@ -255,14 +312,11 @@ func standardLayout(p *plan.Plan, mods []module) (*model, error) {
 	if in.InstalledAt == in.From {
 		return m, nil
 	}
-	past := *p
-	past.Install.From, past.Install.To = in.InstalledAt, in.From
-	past.Install.MigrateTo = "" // the history is upgrades in place
-	chain, diags := resolve(&past, mods)
-	if diags.HasErrors() {
+	past, chain, ok := history(p, mods)
+	if !ok {
 		return nil, fmt.Errorf("ampc has no model of a site installed at %s and upgraded to %s (no rule modules for that history)", in.InstalledAt, in.From)
 	}
-	l := &lowering{plan: &past, ns: in.Namespace, model: m}
+	l := &lowering{plan: past, ns: in.Namespace, model: m}
 	for _, mod := range chain {
 		ctx := l.evalContext(mod, mod.hop)
 		for _, rs := range mod.body.Steps {

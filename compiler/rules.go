@@ -28,6 +28,9 @@ type module struct {
 	file string
 	hop  Hop
 	body ruleFile
+	// reads holds the names of plan.* that the module's expressions,
+	// locals and manifest templates refer to.
+	reads map[string]bool
 }
 
 // The rule language, as gohcl decodes it. Expressions stay unevaluated until
@@ -204,6 +207,32 @@ func loadModule(name string) (module, error) {
 	}}
 	if err := m.check(); err != nil {
 		return module{}, fmt.Errorf("rule module %s: %v", name, err)
+	}
+	m.reads = map[string]bool{}
+	readsOf := func(t hcl.Traversal) {
+		if len(t) > 1 && t.RootName() == "plan" {
+			if a, ok := t[1].(hcl.TraverseAttr); ok {
+				m.reads[a.Name] = true
+			}
+		}
+	}
+	hclsyntax.VisitAll(f.Body.(*hclsyntax.Body), func(n hclsyntax.Node) hcl.Diagnostics {
+		if e, ok := n.(*hclsyntax.ScopeTraversalExpr); ok {
+			readsOf(e.Traversal)
+		}
+		return nil
+	})
+	for _, s := range body.Steps {
+		for _, f := range s.Manifests {
+			if !strings.HasSuffix(f, ".tmpl") {
+				continue
+			}
+			src, _ := ruleFS.ReadFile("rules/manifests/" + f) // check() read and parsed it
+			tmpl, _ := hclsyntax.ParseTemplate(src, f, hcl.Pos{Line: 1, Column: 1})
+			for _, t := range tmpl.Variables() {
+				readsOf(t)
+			}
+		}
 	}
 	return m, nil
 }

@@ -18,9 +18,10 @@ import (
 	"github.com/ampc/ampc/plan"
 )
 
-// The rule modules, one HCL file per hop. rules/README.md describes the language.
+// The rule modules, one HCL file per hop, and the refusals they share.
+// rules/README.md describes the language.
 //
-//go:embed rules/*.hcl rules/manifests
+//go:embed rules/*.hcl rules/shared/*.hcl rules/manifests
 var ruleFS embed.FS
 
 // module is one parsed rule module.
@@ -42,6 +43,20 @@ type ruleFile struct {
 	Rollbacks []ruleRollback `hcl:"rollback,block"`
 	Refusals  []ruleRefusal  `hcl:"refuse,block"`
 	Steps     []ruleStep     `hcl:"step,block"`
+}
+
+// sharedFile is a file of rules/shared: refusals that every module of the
+// deployments in AppliesTo makes before its own.
+type sharedFile struct {
+	AppliesTo []string      `hcl:"applies_to"`
+	Refusals  []ruleRefusal `hcl:"refuse,block"`
+}
+
+// shared is a parsed shared file.
+type shared struct {
+	file  string
+	body  sharedFile
+	reads map[string]bool
 }
 
 // ruleLocals holds named values that steps use as local.NAME.
@@ -170,6 +185,10 @@ type ruleObjectRef struct {
 // independent, so they are parsed side by side: parsing them is the largest
 // fixed cost of a compile after the kustomize build.
 func loadModules() ([]module, error) {
+	shares, err := loadShared()
+	if err != nil {
+		return nil, err
+	}
 	names, err := fs.Glob(ruleFS, "rules/*.hcl")
 	if err != nil {
 		return nil, err
@@ -179,7 +198,7 @@ func loadModules() ([]module, error) {
 	errs := make([]error, len(names))
 	var wg sync.WaitGroup
 	for i, name := range names {
-		wg.Go(func() { out[i], errs[i] = loadModule(name) })
+		wg.Go(func() { out[i], errs[i] = loadModule(name, shares) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -188,7 +207,38 @@ func loadModules() ([]module, error) {
 	return out, nil
 }
 
-func loadModule(name string) (module, error) {
+// loadShared parses the files of rules/shared.
+func loadShared() ([]shared, error) {
+	names, err := fs.Glob(ruleFS, "rules/shared/*.hcl")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []shared
+	for _, name := range names {
+		src, err := ruleFS.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		f, diags := hclsyntax.ParseConfig(src, name, hcl.Pos{Line: 1, Column: 1})
+		if diags.HasErrors() {
+			return nil, fmt.Errorf("shared rules %s: %s", name, diags.Error())
+		}
+		var body sharedFile
+		if diags := gohcl.DecodeBody(f.Body, nil, &body); diags.HasErrors() {
+			return nil, fmt.Errorf("shared rules %s: %s", name, diags.Error())
+		}
+		if len(body.AppliesTo) == 0 {
+			return nil, fmt.Errorf("shared rules %s: applies_to names no deployment", name)
+		}
+		reads := map[string]bool{}
+		planReads(f.Body.(*hclsyntax.Body), reads)
+		out = append(out, shared{file: path.Base(name), body: body, reads: reads})
+	}
+	return out, nil
+}
+
+func loadModule(name string, shares []shared) (module, error) {
 	src, err := ruleFS.ReadFile(name)
 	if err != nil {
 		return module{}, err
@@ -201,27 +251,25 @@ func loadModule(name string) (module, error) {
 	if diags := gohcl.DecodeBody(f.Body, nil, &body); diags.HasErrors() {
 		return module{}, fmt.Errorf("rule module %s: %s", name, diags.Error())
 	}
-	m := module{file: path.Base(name), body: body, hop: Hop{
+	m := module{file: path.Base(name), body: body, reads: map[string]bool{}, hop: Hop{
 		From: body.Hop.From, To: body.Hop.To, Deployment: body.Hop.Deployment,
 		Seed: body.Hop.Seed, Title: body.Hop.Title,
 	}}
-	if err := m.check(); err != nil {
-		return module{}, fmt.Errorf("rule module %s: %v", name, err)
-	}
-	m.reads = map[string]bool{}
-	readsOf := func(t hcl.Traversal) {
-		if len(t) > 1 && t.RootName() == "plan" {
-			if a, ok := t[1].(hcl.TraverseAttr); ok {
-				m.reads[a.Name] = true
+	// The shared refusals of the module's deployment come first.
+	var refusals []ruleRefusal
+	for _, sh := range shares {
+		if slices.Contains(sh.body.AppliesTo, m.hop.Deployment) {
+			refusals = append(refusals, sh.body.Refusals...)
+			for r := range sh.reads {
+				m.reads[r] = true
 			}
 		}
 	}
-	hclsyntax.VisitAll(f.Body.(*hclsyntax.Body), func(n hclsyntax.Node) hcl.Diagnostics {
-		if e, ok := n.(*hclsyntax.ScopeTraversalExpr); ok {
-			readsOf(e.Traversal)
-		}
-		return nil
-	})
+	m.body.Refusals = append(refusals, m.body.Refusals...)
+	if err := m.check(); err != nil {
+		return module{}, fmt.Errorf("rule module %s: %v", name, err)
+	}
+	planReads(f.Body.(*hclsyntax.Body), m.reads)
 	for _, s := range body.Steps {
 		for _, f := range s.Manifests {
 			if !strings.HasSuffix(f, ".tmpl") {
@@ -230,11 +278,29 @@ func loadModule(name string) (module, error) {
 			src, _ := ruleFS.ReadFile("rules/manifests/" + f) // check() read and parsed it
 			tmpl, _ := hclsyntax.ParseTemplate(src, f, hcl.Pos{Line: 1, Column: 1})
 			for _, t := range tmpl.Variables() {
-				readsOf(t)
+				planRead(t, m.reads)
 			}
 		}
 	}
 	return m, nil
+}
+
+// planReads adds the names of plan.* that the expressions of body refer to.
+func planReads(body *hclsyntax.Body, reads map[string]bool) {
+	hclsyntax.VisitAll(body, func(n hclsyntax.Node) hcl.Diagnostics {
+		if e, ok := n.(*hclsyntax.ScopeTraversalExpr); ok {
+			planRead(e.Traversal, reads)
+		}
+		return nil
+	})
+}
+
+func planRead(t hcl.Traversal, reads map[string]bool) {
+	if len(t) > 1 && t.RootName() == "plan" {
+		if a, ok := t[1].(hcl.TraverseAttr); ok {
+			reads[a.Name] = true
+		}
+	}
 }
 
 // given reports whether an optional expression was written.

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
-	"sigs.k8s.io/yaml"
 
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/internal/testenv"
@@ -119,30 +118,7 @@ func TestUnsupportedHop(t *testing.T) {
 // editFixture writes a copy of a fixture with one object changed.
 func editFixture(t *testing.T, fixture string, edit func(obj map[string]any) bool) string {
 	t.Helper()
-	src, err := os.ReadFile(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var list map[string]any
-	if err := yaml.Unmarshal(src, &list); err != nil {
-		t.Fatal(err)
-	}
-	var kept []any
-	for _, it := range list["items"].([]any) {
-		if edit(it.(map[string]any)) {
-			kept = append(kept, it)
-		}
-	}
-	list["items"] = kept
-	out, err := yaml.Marshal(list)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "snapshot.yaml")
-	if err := os.WriteFile(path, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return testenv.EditList(t, fixture, edit)
 }
 
 func compileSnapshot(t *testing.T, body, snapshot string) hcl.Diagnostics {

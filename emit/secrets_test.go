@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/testenv"
@@ -110,16 +108,7 @@ func TestNoSecretInAnyBundle(t *testing.T) {
 // DeploymentConfig and ImageStream renamed system-postgresql.
 func asSite(t *testing.T, fixture string, p *plan.Plan) string {
 	t.Helper()
-	src, err := os.ReadFile(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var list map[string]any
-	if err := yaml.Unmarshal(src, &list); err != nil {
-		t.Fatal(err)
-	}
-	for _, it := range list["items"].([]any) {
-		obj := it.(map[string]any)
+	return testenv.EditList(t, fixture, func(obj map[string]any) bool {
 		meta := obj["metadata"].(map[string]any)
 		if _, ok := meta["namespace"]; ok {
 			meta["namespace"] = p.Install.Namespace
@@ -127,16 +116,8 @@ func asSite(t *testing.T, fixture string, p *plan.Plan) string {
 		if p.Install.SystemDatabase == plan.PostgreSQL && meta["name"] == "system-mysql" && (obj["kind"] == "DeploymentConfig" || obj["kind"] == "ImageStream") {
 			meta["name"] = "system-postgresql"
 		}
-	}
-	out, err := yaml.Marshal(list)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), filepath.Base(fixture))
-	if err := os.WriteFile(path, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
+		return true
+	})
 }
 
 // fixtureSecretValues is secretValues for a fixture file or directory.

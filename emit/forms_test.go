@@ -1,0 +1,89 @@
+package emit_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/ampc/ampc/internal/testenv"
+)
+
+// TestSnapshotFormsGiveOneBundle: a site exported as one YAML List (the
+// fixture), as a JSON List, as a multi-document YAML file of single objects,
+// or as a directory of one List per kind (`oc get dc -o yaml > dc.yaml`, and
+// so on) compiles to the same bytes.
+func TestSnapshotFormsGiveOneBundle(t *testing.T) {
+	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp-s3.yaml")
+	example := filepath.Join(testenv.Root(), "examples", "2.7-mysql-s3.hcl")
+	src, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Items []map[string]any `json:"items"`
+	}
+	if err := yaml.Unmarshal(src, &list); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name string, data []byte) string {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	asList := func(items []map[string]any) map[string]any {
+		return map[string]any{"apiVersion": "v1", "kind": "List", "items": items}
+	}
+
+	jsonList, err := json.MarshalIndent(asList(list.Items), "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []string
+	byKind := map[string][]map[string]any{}
+	for _, o := range list.Items {
+		docs = append(docs, string(mustMarshalYAML(t, o)))
+		kind := strings.ToLower(o["kind"].(string))
+		byKind[kind] = append(byKind[kind], o)
+	}
+	for kind, items := range byKind {
+		write("by-kind/"+kind+".yaml", mustMarshalYAML(t, asList(items)))
+	}
+	forms := map[string]string{
+		"json list":      write("snapshot.json", jsonList),
+		"multi-document": write("multi.yaml", []byte(strings.Join(docs, "---\n"))),
+		"directory":      filepath.Join(dir, "by-kind"),
+	}
+	want := compile(t, example, fixture)
+	for name, snapshot := range forms {
+		got := compile(t, example, snapshot)
+		if len(got) != len(want) {
+			t.Errorf("%s: %d files, the List gives %d", name, len(got), len(want))
+		}
+		for file, data := range want {
+			if !bytes.Equal(got[file], data) {
+				t.Errorf("%s: %s differs from the List's", name, file)
+			}
+		}
+	}
+}
+
+func mustMarshalYAML(t *testing.T, v any) []byte {
+	t.Helper()
+	out, err := yaml.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

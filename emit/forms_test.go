@@ -15,8 +15,10 @@ import (
 
 // TestSnapshotFormsGiveOneBundle: a site exported as one YAML List (the
 // fixture), as a JSON List, as a multi-document YAML file of single objects,
-// or as a directory of one List per kind (`oc get dc -o yaml > dc.yaml`, and
-// so on) compiles to the same bytes.
+// as a directory of one List per kind (`oc get dc -o yaml > dc.yaml`, and
+// so on), or with the bookkeeping a live cluster adds (managedFields,
+// kubectl's last-applied-configuration annotation) compiles to the same
+// bytes.
 func TestSnapshotFormsGiveOneBundle(t *testing.T) {
 	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp-s3.yaml")
 	example := filepath.Join(testenv.Root(), "examples", "2.7-mysql-s3.hcl")
@@ -60,7 +62,25 @@ func TestSnapshotFormsGiveOneBundle(t *testing.T) {
 	for kind, items := range byKind {
 		write("by-kind/"+kind+".yaml", mustMarshalYAML(t, asList(items)))
 	}
+	var noisy []map[string]any
+	for _, o := range list.Items {
+		var c map[string]any
+		if err := json.Unmarshal(mustJSON(t, o), &c); err != nil {
+			t.Fatal(err)
+		}
+		meta := c["metadata"].(map[string]any)
+		annotations, _ := meta["annotations"].(map[string]any)
+		if annotations == nil {
+			annotations = map[string]any{}
+			meta["annotations"] = annotations
+		}
+		annotations["kubectl.kubernetes.io/last-applied-configuration"] = string(mustJSON(t, o))
+		meta["managedFields"] = []any{map[string]any{"manager": "oc", "operation": "Update", "apiVersion": c["apiVersion"],
+			"fieldsType": "FieldsV1", "fieldsV1": map[string]any{"f:metadata": map[string]any{"f:labels": map[string]any{}}}}}
+		noisy = append(noisy, c)
+	}
 	forms := map[string]string{
+		"live export":    write("noisy.yaml", mustMarshalYAML(t, asList(noisy))),
 		"json list":      write("snapshot.json", jsonList),
 		"multi-document": write("multi.yaml", []byte(strings.Join(docs, "---\n"))),
 		"directory":      filepath.Join(dir, "by-kind"),
@@ -82,6 +102,15 @@ func TestSnapshotFormsGiveOneBundle(t *testing.T) {
 func mustMarshalYAML(t *testing.T, v any) []byte {
 	t.Helper()
 	out, err := yaml.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	out, err := json.Marshal(v)
 	if err != nil {
 		t.Fatal(err)
 	}

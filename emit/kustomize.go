@@ -182,7 +182,8 @@ func buildAll(files map[string][]byte, dirs []string) error {
 	return nil
 }
 
-// cleanObject drops the fields the server owns, for review and for bases.
+// cleanObject drops the fields the server owns, and kubectl's
+// last-applied-configuration annotation, for review and for bases.
 func cleanObject(obj map[string]any) map[string]any {
 	out := map[string]any{}
 	for k, v := range obj {
@@ -195,6 +196,18 @@ func cleanObject(obj map[string]any) map[string]any {
 		for k, v := range meta {
 			switch k {
 			case "uid", "resourceVersion", "creationTimestamp", "generation", "managedFields", "selfLink":
+			case "annotations":
+				// kubectl's copy of the last applied object: a stale second
+				// copy of the object, as long as the object itself.
+				a := map[string]any{}
+				for name, value := range v.(map[string]any) {
+					if name != "kubectl.kubernetes.io/last-applied-configuration" {
+						a[name] = value
+					}
+				}
+				if len(a) > 0 {
+					m[k] = a
+				}
 			default:
 				m[k] = v
 			}

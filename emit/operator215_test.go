@@ -772,7 +772,9 @@ func (c *op215Cluster) runEnv(t *testing.T, bundle, workDir, fail string, env []
 	cmd.Env = append(append(os.Environ(),
 		"PATH="+c.bin+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"FAKEOC_DIR="+c.dir, "FAKEOC_NAMESPACE=3scale", "FAKEOC_FAIL="+fail, "AMPC_UPGRADE_MINUTES=1"), env...)
+	secrets := clusterSecretValues(t, c.dir)
 	out, err := cmd.CombinedOutput()
+	checkNotPrinted(t, out, secrets)
 	return string(out), err
 }
 

@@ -83,8 +83,54 @@ func (c *fakeCluster) run(t *testing.T, bundle, workDir, fail string, args ...st
 		"PATH="+c.bin+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"FAKEOC_DIR="+c.dir, "FAKEOC_NAMESPACE=3scale", "FAKEOC_FAIL="+fail)
 	cmd.Stdin = nil
+	secrets := clusterSecretValues(t, c.dir)
 	out, err := cmd.CombinedOutput()
+	checkNotPrinted(t, out, secrets)
 	return string(out), err
+}
+
+// clusterSecretValues gives the decoded values (8 bytes or longer) of the
+// Secrets a fake cluster holds, in every namespace.
+func clusterSecretValues(t *testing.T, dir string) []string {
+	t.Helper()
+	var values []string
+	err := filepath.WalkDir(filepath.Join(dir, "objects"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasPrefix(d.Name(), "Secret.") {
+			return err
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var obj struct {
+			Data map[string]string `json:"data"`
+		}
+		if err := json.Unmarshal(raw, &obj); err != nil {
+			return err
+		}
+		for _, v := range obj.Data {
+			dec, err := base64.StdEncoding.DecodeString(v)
+			if err == nil && len(strings.TrimSpace(string(dec))) >= 8 {
+				values = append(values, strings.TrimSpace(string(dec)))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return values
+}
+
+// checkNotPrinted fails the test when a runbook printed a Secret value that
+// the cluster held before the run.
+func checkNotPrinted(t *testing.T, out []byte, secrets []string) {
+	t.Helper()
+	for _, v := range secrets {
+		if strings.Contains(string(out), v) {
+			t.Errorf("the runbook printed a Secret value (%d bytes, starting %q)", len(v), v[:3])
+		}
+	}
 }
 
 func countCalls(calls []string, prefix string) int {

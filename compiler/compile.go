@@ -13,7 +13,7 @@ import (
 
 // Hops lists the hops the rule modules cover, in version order.
 func Hops() ([]Hop, error) {
-	mods, err := loadModules()
+	mods, err := rules()
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func sortHops(hops []Hop) {
 // Compile lowers a plan into a bundle. snap is nil when the plan is compiled
 // against the standard layout of its from version.
 func Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diagnostics) {
-	mods, err := loadModules()
+	mods, err := rules()
 	if err != nil {
 		panic(bug{err.Error()})
 	}

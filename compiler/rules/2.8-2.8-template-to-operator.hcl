@@ -125,6 +125,27 @@ locals {
   EOT
 }
 
+# ------------------------------------------------------------- refusals
+
+refuse "system-database-outside" {
+  when    = (local.mysql && !has("DeploymentConfig", "system-mysql")) || (local.postgresql && !has("DeploymentConfig", "system-postgresql"))
+  summary = "The system database is not in the project"
+  at      = ["install.migrate_to", "install.system_database"]
+  detail  = <<-EOT
+    The migration dumps the system database from its DeploymentConfig in
+    the 3scale project and restores it into the database the operator
+    deploys (chapter 3), but this site has no system-${plan.system_database}
+    DeploymentConfig%{ if plan.installed_at == "2.4" } (a site installed at 2.4 ran
+    its ${plan.system_database} system database outside the project: the 2.4
+    templates deploy system-mysql only)%{ endif }. A system database outside
+    the project stays where it is, and the operator-based install needs the
+    APIManager's external database settings instead, which the guide does
+    not describe. Migrate such a site by hand with the 3scale operator
+    installation guide, or, if the database does run in the project, export
+    the namespace with --snapshot.
+  EOT
+}
+
 # ============================================ the template-based site (OCP3)
 
 step "source-check" {

@@ -77,18 +77,8 @@ func BenchmarkLongestChain(b *testing.B) {
 // secrets, config maps) up to n objects, as one List.
 func grownSnapshot(b *testing.B, fixture string, n int) string {
 	b.Helper()
-	src, err := os.ReadFile(fixture)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var list struct {
-		Items []map[string]any `json:"items"`
-	}
-	if err := yaml.Unmarshal(src, &list); err != nil {
-		b.Fatal(err)
-	}
 	items := make([]any, 0, n)
-	for _, it := range list.Items {
+	for _, it := range testenv.ListItems(b, fixture) {
 		items = append(items, it)
 	}
 	for i := 0; len(items) < n; i++ {

@@ -132,18 +132,8 @@ func TestGolden(t *testing.T) {
 // fixtureObjects reads a fixture List into objects keyed by "Kind/name".
 func fixtureObjects(t *testing.T, path string) map[string]map[string]any {
 	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var list struct {
-		Items []map[string]any `json:"items"`
-	}
-	if err := yaml.Unmarshal(src, &list); err != nil {
-		t.Fatal(err)
-	}
 	out := map[string]map[string]any{}
-	for _, o := range list.Items {
+	for _, o := range testenv.ListItems(t, path) {
 		meta := o["metadata"].(map[string]any)
 		out[o["kind"].(string)+"/"+meta["name"].(string)] = o
 	}

@@ -22,16 +22,7 @@ import (
 func TestSnapshotFormsGiveOneBundle(t *testing.T) {
 	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp-s3.yaml")
 	example := filepath.Join(testenv.Root(), "examples", "2.7-mysql-s3.hcl")
-	src, err := os.ReadFile(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var list struct {
-		Items []map[string]any `json:"items"`
-	}
-	if err := yaml.Unmarshal(src, &list); err != nil {
-		t.Fatal(err)
-	}
+	items := testenv.ListItems(t, fixture)
 	dir := t.TempDir()
 	write := func(name string, data []byte) string {
 		t.Helper()
@@ -48,13 +39,13 @@ func TestSnapshotFormsGiveOneBundle(t *testing.T) {
 		return map[string]any{"apiVersion": "v1", "kind": "List", "items": items}
 	}
 
-	jsonList, err := json.MarshalIndent(asList(list.Items), "", "  ")
+	jsonList, err := json.MarshalIndent(asList(items), "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var docs []string
 	byKind := map[string][]map[string]any{}
-	for _, o := range list.Items {
+	for _, o := range items {
 		docs = append(docs, string(mustMarshalYAML(t, o)))
 		kind := strings.ToLower(o["kind"].(string))
 		byKind[kind] = append(byKind[kind], o)
@@ -63,7 +54,7 @@ func TestSnapshotFormsGiveOneBundle(t *testing.T) {
 		write("by-kind/"+kind+".yaml", mustMarshalYAML(t, asList(items)))
 	}
 	var noisy []map[string]any
-	for _, o := range list.Items {
+	for _, o := range items {
 		var c map[string]any
 		if err := json.Unmarshal(mustJSON(t, o), &c); err != nil {
 			t.Fatal(err)

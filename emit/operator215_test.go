@@ -40,17 +40,7 @@ func op215Objects(t *testing.T) map[string]map[string]any {
 	}
 	out := map[string]map[string]any{}
 	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var list struct {
-			Items []map[string]any `json:"items"`
-		}
-		if err := yaml.Unmarshal(src, &list); err != nil {
-			t.Fatal(err)
-		}
-		for _, o := range list.Items {
+		for _, o := range testenv.ListItems(t, f) {
 			out[op215KeyOf(o)] = o
 		}
 	}

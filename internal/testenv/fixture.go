@@ -8,6 +8,22 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
+// ListItems reads the objects of a List export (a fixture), in order.
+func ListItems(t testing.TB, path string) []map[string]any {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Items []map[string]any `json:"items"`
+	}
+	if err := yaml.Unmarshal(src, &list); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return list.Items
+}
+
 // EditList writes a copy of a List export (a fixture) into a temporary
 // directory, with each object passed to edit: edit may change the object in
 // place, and drops it by returning false. It returns the copy's path, named

@@ -15,6 +15,10 @@ import (
 // diagnostic in the plan; none may reach a bug in ampc (a panic), whatever
 // combination the user picks. emit's TestPlanMatrixBundles renders them.
 func TestPlanMatrix(t *testing.T) {
+	rules, err := compiler.LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
 	plans, compiled := 0, 0
 	for _, src := range testenv.PlanMatrix() {
 		p, _, diags := plan.Parse("matrix.hcl", []byte(src))
@@ -22,7 +26,7 @@ func TestPlanMatrix(t *testing.T) {
 			continue
 		}
 		plans++
-		if matrixCompile(t, p, src) {
+		if matrixCompile(t, rules, p, src) {
 			compiled++
 		}
 	}
@@ -34,14 +38,14 @@ func TestPlanMatrix(t *testing.T) {
 
 // matrixCompile compiles one plan and reports whether it compiled; a panic
 // or an error diagnostic outside the plan fails the test.
-func matrixCompile(t *testing.T, p *plan.Plan, src string) (ok bool) {
+func matrixCompile(t *testing.T, rules *compiler.Rules, p *plan.Plan, src string) (ok bool) {
 	t.Helper()
 	defer func() {
 		if r := recover(); r != nil {
 			t.Errorf("a valid plan reaches a bug in ampc: %v\n%s", r, src)
 		}
 	}()
-	_, diags := compiler.Compile(p, nil)
+	_, diags := rules.Compile(p, nil)
 	for _, d := range diags {
 		if d.Severity == hcl.DiagError && (d.Subject == nil || d.Subject.Filename != "matrix.hcl") {
 			t.Errorf("%s: %s, not pointing into the plan\n%s", d.Summary, d.Detail, src)

@@ -180,16 +180,9 @@ type ruleObjectRef struct {
 	NameExpr  hcl.Expression `hcl:"name,optional"`
 }
 
-// rules gives the parsed rule modules. They are embedded and never change,
-// and lowering only reads them, so a process parses them once: a CLI run
-// pays it once anyway, and the tests, which compile thousands of plans, do
-// not pay it each time.
-var rules = sync.OnceValues(loadModules)
-
 // loadModules parses every embedded rule module. An error here is a bug in
 // ampc: the modules ship inside the binary and are tested. The modules are
-// independent, so they are parsed side by side: parsing them is the largest
-// fixed cost of a compile after the kustomize build.
+// independent, so they are parsed side by side.
 func loadModules() ([]module, error) {
 	shares, err := loadShared()
 	if err != nil {

@@ -2,8 +2,8 @@ package compiler
 
 import "testing"
 
-// BenchmarkLoadModules parses every rule module, as each ampc process does
-// once (the compile benchmarks of emit reuse the parsed modules).
+// BenchmarkLoadModules parses every rule module, as every compile does
+// (LoadRules); it is part of the compile benchmarks of emit.
 func BenchmarkLoadModules(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {

@@ -23,6 +23,10 @@ import (
 func TestPlanMatrixBundles(t *testing.T) {
 	bash := testenv.Tool(t, "bash")
 	shellcheck := testenv.Tool(t, "shellcheck")
+	rules, err := compiler.LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
 	seen := map[[32]byte]bool{}
 	runbooks := map[[32]byte]string{} // distinct runbooks, to the plan of each
 	dir := t.TempDir()
@@ -31,7 +35,7 @@ func TestPlanMatrixBundles(t *testing.T) {
 		if diags.HasErrors() {
 			continue
 		}
-		b, diags := compiler.Compile(p, nil)
+		b, diags := rules.Compile(p, nil)
 		if diags.HasErrors() {
 			continue
 		}

@@ -544,25 +544,11 @@ func checkGuard(t *testing.T, jq, work, checkFile string, before, after map[stri
 // compares the rendered objects with the ones kubectl patch produced.
 func checkKustomizeMatches(t *testing.T, kubectl, dir string, objects map[string]map[string]any, exact bool) {
 	t.Helper()
-	var pf struct{ Hops []struct{ Name string } }
-	raw, _ := os.ReadFile(filepath.Join(dir, "plan.json"))
-	if err := json.Unmarshal(raw, &pf); err != nil || len(pf.Hops) == 0 {
-		t.Fatalf("plan.json hops: %v", err)
+	rendered := kustomized(t, kubectl, dir, lastHop(t, dir))
+	if len(rendered) < 10 {
+		t.Fatalf("kustomize rendered %d objects", len(rendered))
 	}
-	out, err := exec.Command(kubectl, "kustomize", filepath.Join(dir, "kustomize", pf.Hops[len(pf.Hops)-1].Name)).Output()
-	if err != nil {
-		t.Fatalf("kubectl kustomize: %v", err)
-	}
-	docs := strings.Split(string(out), "\n---\n")
-	if len(docs) < 10 {
-		t.Fatalf("kustomize rendered %d objects", len(docs))
-	}
-	for _, doc := range docs {
-		var obj map[string]any
-		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
-			t.Fatal(err)
-		}
-		key := obj["kind"].(string) + "/" + get(obj, "metadata", "name").(string)
+	for key, obj := range rendered {
 		applied, ok := objects[key]
 		if !ok {
 			t.Errorf("kustomize renders %s, which the upgrade deletes or never had", key)
@@ -636,30 +622,71 @@ func TestSecretNeverCopied(t *testing.T) {
 	}
 }
 
+// TestBundleTools checks every example's bundle with bundleToolChecks.
 func TestBundleTools(t *testing.T) {
-	bash := testenv.Tool(t, "bash")
-	shellcheck := testenv.Tool(t, "shellcheck")
-	sha := testenv.Tool(t, "sha256sum")
 	examples, _ := filepath.Glob(filepath.Join(testenv.Root(), "examples", "*.hcl"))
 	for _, ex := range examples {
 		t.Run(filepath.Base(ex), func(t *testing.T) {
-			dir := writeBundle(t, compile(t, ex, ""))
-			runbook := filepath.Join(dir, "runbook.sh")
-			if out, err := exec.Command(bash, "-n", runbook).CombinedOutput(); err != nil {
-				t.Errorf("bash -n: %v\n%s", err, out)
-			}
-			if out, err := exec.Command(shellcheck, "-x", runbook).CombinedOutput(); err != nil {
-				t.Errorf("shellcheck: %v\n%s", err, out)
-			}
-			cmd := exec.Command(sha, "-c", "--strict", "SHA256SUMS")
-			cmd.Dir = dir
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Errorf("sha256sum -c: %v\n%s", err, out)
-			}
-			out, err := exec.Command(bash, runbook, "--list").CombinedOutput()
-			if err != nil || !bytes.Contains(out, []byte("  todo  ")) {
-				t.Errorf("runbook --list: %v\n%s", err, out)
-			}
+			bundleToolChecks(t, writeBundle(t, compile(t, ex, "")), "  todo  ")
 		})
 	}
+}
+
+// runbookChecks runs bash -n and shellcheck on a bundle's runbook.
+func runbookChecks(t *testing.T, dir string) {
+	t.Helper()
+	runbook := filepath.Join(dir, "runbook.sh")
+	if out, err := exec.Command(testenv.Tool(t, "bash"), "-n", runbook).CombinedOutput(); err != nil {
+		t.Errorf("bash -n: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(testenv.Tool(t, "shellcheck"), "-x", runbook).CombinedOutput(); err != nil {
+		t.Errorf("shellcheck: %v\n%s", err, out)
+	}
+}
+
+// bundleToolChecks checks a written bundle with the tools a site uses:
+// runbookChecks, sha256sum -c on SHA256SUMS, and runbook.sh --list, whose
+// output must hold listed.
+func bundleToolChecks(t *testing.T, dir, listed string) {
+	t.Helper()
+	runbookChecks(t, dir)
+	cmd := exec.Command(testenv.Tool(t, "sha256sum"), "-c", "--strict", "SHA256SUMS")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("sha256sum -c: %v\n%s", err, out)
+	}
+	out, err := exec.Command(testenv.Tool(t, "bash"), filepath.Join(dir, "runbook.sh"), "--list").CombinedOutput()
+	if err != nil || !bytes.Contains(out, []byte(listed)) {
+		t.Errorf("runbook --list: %v\n%s", err, out)
+	}
+}
+
+// lastHop names the last hop of a written bundle, from its plan.json.
+func lastHop(t *testing.T, dir string) string {
+	t.Helper()
+	var pf struct{ Hops []struct{ Name string } }
+	raw, _ := os.ReadFile(filepath.Join(dir, "plan.json"))
+	if err := json.Unmarshal(raw, &pf); err != nil || len(pf.Hops) == 0 {
+		t.Fatalf("plan.json hops: %v", err)
+	}
+	return pf.Hops[len(pf.Hops)-1].Name
+}
+
+// kustomized renders the kustomization of a hop with kubectl, keyed by
+// Kind/name.
+func kustomized(t *testing.T, kubectl, dir, hop string) map[string]map[string]any {
+	t.Helper()
+	out, err := exec.Command(kubectl, "kustomize", filepath.Join(dir, "kustomize", hop)).Output()
+	if err != nil {
+		t.Fatalf("kubectl kustomize %s: %v", hop, err)
+	}
+	objects := map[string]map[string]any{}
+	for _, doc := range strings.Split(string(out), "\n---\n") {
+		var obj map[string]any
+		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
+			t.Fatal(err)
+		}
+		objects[obj["kind"].(string)+"/"+get(obj, "metadata", "name").(string)] = obj
+	}
+	return objects
 }

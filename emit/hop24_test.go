@@ -250,20 +250,11 @@ func matchesRedacted(rendered, applied any) bool {
 // field (redacted credentials aside), with the standard layout by name.
 func checkKustomize24(t *testing.T, kubectl, dir string, objects map[string]map[string]any, exact bool) {
 	t.Helper()
-	out, err := exec.Command(kubectl, "kustomize", filepath.Join(dir, "kustomize", "2.4-2.5")).Output()
-	if err != nil {
-		t.Fatalf("kubectl kustomize: %v", err)
+	rendered := kustomized(t, kubectl, dir, "2.4-2.5")
+	if len(rendered) < 8 {
+		t.Fatalf("kustomize rendered %d objects", len(rendered))
 	}
-	docs := strings.Split(string(out), "\n---\n")
-	if len(docs) < 8 {
-		t.Fatalf("kustomize rendered %d objects", len(docs))
-	}
-	for _, doc := range docs {
-		var obj map[string]any
-		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
-			t.Fatal(err)
-		}
-		key := obj["kind"].(string) + "/" + get(obj, "metadata", "name").(string)
+	for key, obj := range rendered {
 		applied, ok := objects[key]
 		if !ok {
 			t.Errorf("kustomize renders %s, which the fixture lacks", key)
@@ -277,17 +268,6 @@ func checkKustomize24(t *testing.T, kubectl, dir string, objects map[string]map[
 				t.Errorf("%s: kustomize renders another %s than kubectl patch gives", key, field)
 			}
 		}
-	}
-}
-
-func shellcheckRunbook(t *testing.T, dir string) {
-	t.Helper()
-	runbook := filepath.Join(dir, "runbook.sh")
-	if out, err := exec.Command(testenv.Tool(t, "bash"), "-n", runbook).CombinedOutput(); err != nil {
-		t.Errorf("bash -n: %v\n%s", err, out)
-	}
-	if out, err := exec.Command(testenv.Tool(t, "shellcheck"), "-x", runbook).CombinedOutput(); err != nil {
-		t.Errorf("shellcheck: %v\n%s", err, out)
 	}
 }
 
@@ -319,7 +299,7 @@ func TestHop24FixturesApplyWithKubectl(t *testing.T) {
 				checkNoSecrets(t, fixture, files)
 				checkNoLiteralCredentials(t, fixture, files)
 				checkKustomize24(t, kubectl, dir, objects, withSnapshot)
-				shellcheckRunbook(t, dir)
+				runbookChecks(t, dir)
 			})
 		}
 	}
@@ -423,7 +403,7 @@ func TestHop24Oracle(t *testing.T) {
 			}
 		}
 	}
-	shellcheckRunbook(t, dir)
+	runbookChecks(t, dir)
 
 	// A snapshot of an Oracle site must hold the BuildConfig.
 	src, _ := os.ReadFile(plan24(t, "oracle", false, "2.5"))

@@ -6,14 +6,11 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
 	"testing"
-
-	"sigs.k8s.io/yaml"
 
 	"github.com/ampc/ampc/internal/testenv"
 )
@@ -409,26 +406,13 @@ func checkNoPasswords(t *testing.T, fixture string, files map[string][]byte) {
 // strings masked as ampc masks them, and Secrets by their keys.
 func checkKustomize25(t *testing.T, kubectl, dir string, objects map[string]map[string]any, exact bool, fixture string) {
 	t.Helper()
-	var pf struct{ Hops []struct{ Name string } }
-	raw, _ := os.ReadFile(filepath.Join(dir, "plan.json"))
-	if err := json.Unmarshal(raw, &pf); err != nil || len(pf.Hops) == 0 {
-		t.Fatalf("plan.json hops: %v", err)
-	}
-	out, err := exec.Command(kubectl, "kustomize", filepath.Join(dir, "kustomize", pf.Hops[len(pf.Hops)-1].Name)).Output()
-	if err != nil {
-		t.Fatalf("kubectl kustomize: %v", err)
-	}
+	rendered := kustomized(t, kubectl, dir, lastHop(t, dir))
 	var pairs []string
 	for _, v := range sensitiveOf(t, fixture) {
 		pairs = append(pairs, v, "<redacted>")
 	}
 	mask := strings.NewReplacer(pairs...)
-	for _, doc := range strings.Split(string(out), "\n---\n") {
-		var obj map[string]any
-		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
-			t.Fatal(err)
-		}
-		key := obj["kind"].(string) + "/" + get(obj, "metadata", "name").(string)
+	for key, obj := range rendered {
 		applied, ok := objects[key]
 		if !ok {
 			t.Errorf("kustomize renders %s, which the upgrade deletes or never had", key)
@@ -638,9 +622,6 @@ func TestHop25Chains(t *testing.T) {
 // TestHop25Branches compiles the hop for each system database, with and
 // without S3, and checks the branches and the runbook's tools.
 func TestHop25Branches(t *testing.T) {
-	bash := testenv.Tool(t, "bash")
-	shellcheck := testenv.Tool(t, "shellcheck")
-	sha := testenv.Tool(t, "sha256sum")
 	for _, db := range []string{"mysql", "postgresql", "oracle"} {
 		for _, s3 := range []bool{false, true} {
 			for _, policy := range []string{"None", "Subdomain"} {
@@ -682,23 +663,7 @@ func TestHop25Branches(t *testing.T) {
 							t.Errorf("%s is not created", key)
 						}
 					}
-					dir := writeBundle(t, files)
-					runbook := filepath.Join(dir, "runbook.sh")
-					if out, err := exec.Command(bash, "-n", runbook).CombinedOutput(); err != nil {
-						t.Errorf("bash -n: %v\n%s", err, out)
-					}
-					if out, err := exec.Command(shellcheck, "-x", runbook).CombinedOutput(); err != nil {
-						t.Errorf("shellcheck: %v\n%s", err, out)
-					}
-					cmd := exec.Command(sha, "-c", "--strict", "SHA256SUMS")
-					cmd.Dir = dir
-					if out, err := cmd.CombinedOutput(); err != nil {
-						t.Errorf("sha256sum -c: %v\n%s", err, out)
-					}
-					out, err := exec.Command(bash, runbook, "--list").CombinedOutput()
-					if err != nil || !bytes.Contains(out, []byte("2.5-2.6/registry-auth-secret")) {
-						t.Errorf("runbook --list: %v\n%s", err, out)
-					}
+					bundleToolChecks(t, writeBundle(t, files), "2.5-2.6/registry-auth-secret")
 					for _, line := range strings.Split(string(files["runbook.sh"]), "\n") {
 						if strings.Contains(line, "--export") && !strings.HasPrefix(strings.TrimSpace(line), "#") {
 							t.Errorf("the runbook runs oc get --export, which oc 4 has not: %s", line)

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/plan"
@@ -95,36 +93,6 @@ func compileDiags(t *testing.T, planPath, snapshot string) string {
 		parts = append(parts, d.Summary+": "+d.Detail)
 	}
 	return strings.Join(parts, "\n")
-}
-
-func runbookChecks(t *testing.T, dir string) {
-	t.Helper()
-	runbook := filepath.Join(dir, "runbook.sh")
-	if out, err := exec.Command(testenv.Tool(t, "bash"), "-n", runbook).CombinedOutput(); err != nil {
-		t.Errorf("bash -n: %v\n%s", err, out)
-	}
-	if out, err := exec.Command(testenv.Tool(t, "shellcheck"), "-x", runbook).CombinedOutput(); err != nil {
-		t.Errorf("shellcheck: %v\n%s", err, out)
-	}
-}
-
-// kustomized renders the kustomization of a hop with kubectl, keyed by
-// Kind/name.
-func kustomized(t *testing.T, kubectl, dir, hop string) map[string]map[string]any {
-	t.Helper()
-	out, err := exec.Command(kubectl, "kustomize", filepath.Join(dir, "kustomize", hop)).Output()
-	if err != nil {
-		t.Fatalf("kubectl kustomize %s: %v", hop, err)
-	}
-	objects := map[string]map[string]any{}
-	for _, doc := range strings.Split(string(out), "\n---\n") {
-		var obj map[string]any
-		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
-			t.Fatal(err)
-		}
-		objects[obj["kind"].(string)+"/"+get(obj, "metadata", "name").(string)] = obj
-	}
-	return objects
 }
 
 // TestOperator27ApplyWithKubectl compiles the 2.7 → 2.8 operator example

@@ -81,8 +81,8 @@ func (r *Rules) Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diag
 	in := p.Install
 	used := chain
 	if snap == nil && in.InstalledAt.Less(in.From) {
-		if _, past, ok := history(p, mods); ok {
-			used = append(slices.Clone(past), chain...)
+		if _, earlier, ok := history(p, mods); ok {
+			used = append(slices.Clone(earlier), chain...)
 		}
 	}
 	diags = append(diags, unread(p, used)...)
@@ -287,37 +287,37 @@ func history(p *plan.Plan, mods []module) (*plan.Plan, []module, bool) {
 // it runs reads (the chain's, and with the standard layout those modelling
 // the site's history): it would change nothing in the bundle.
 func unread(p *plan.Plan, used []module) hcl.Diagnostics {
-	type attr struct {
-		name, shown string
-		at          hcl.Range
-		set         bool
-	}
-	in := p.Install
-	attrs := []attr{
-		{"wildcard_policy", "wildcard_policy", in.Ranges["wildcard_policy"], in.Ranges["wildcard_policy"] != (hcl.Range{})},
-		{"to_release", "to_release", in.Ranges["to_release"], in.Ranges["to_release"] != (hcl.Range{})},
-	}
-	if op := p.Operator; op != nil {
-		attrs = append(attrs,
-			attr{"apicast_namespace", "operator.apicast_namespace", op.Ranges["apicast_namespace"], op.Ranges["apicast_namespace"] != (hcl.Range{})},
-			attr{"operator_subscription", "operator.subscription", op.Ranges["subscription"], op.Ranges["subscription"] != (hcl.Range{})})
-	}
 	var hops []string
 	for _, m := range used {
 		hops = append(hops, fmt.Sprintf("%s → %s (%s)", m.hop.From, m.hop.To, m.hop.Deployment))
 	}
 	var diags hcl.Diagnostics
-	for _, a := range attrs {
-		if !a.set || slices.ContainsFunc(used, func(m module) bool { return m.reads[a.name] }) {
-			continue
+	// check warns when the plan sets ranges[attr] (written shown) and no
+	// module reads any of plan.NAMES.
+	check := func(shown string, ranges map[string]hcl.Range, attr string, names ...string) {
+		at, set := ranges[attr]
+		if !set || slices.ContainsFunc(used, func(m module) bool {
+			return slices.ContainsFunc(names, func(n string) bool { return m.reads[n] })
+		}) {
+			return
 		}
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
-			Summary:  a.shown + " is ignored",
+			Summary:  shown + " is ignored",
 			Detail: fmt.Sprintf("No hop this plan runs (%s) reads %s, so it changes nothing in the bundle. Remove it, or check from, to and deployment.",
-				strings.Join(hops, ", "), a.shown),
-			Subject: a.at.Ptr(),
+				strings.Join(hops, ", "), shown),
+			Subject: at.Ptr(),
 		})
+	}
+	check("wildcard_policy", p.Install.Ranges, "wildcard_policy", "wildcard_policy")
+	check("to_release", p.Install.Ranges, "to_release", "to_release")
+	if op := p.Operator; op != nil {
+		check("operator.apicast_namespace", op.Ranges, "apicast_namespace", "apicast_namespace")
+		check("operator.subscription", op.Ranges, "subscription", "operator_subscription")
+	}
+	if ex := p.Externalize; ex != nil {
+		check("externalize", map[string]hcl.Range{"block": ex.DeclRange}, "block",
+			"externalize_system_database", "externalize_redis", "externalize_namespace")
 	}
 	return diags
 }

@@ -54,7 +54,6 @@ type sharedFile struct {
 
 // shared is a parsed shared file.
 type shared struct {
-	file  string
 	body  sharedFile
 	reads map[string]bool
 }
@@ -215,40 +214,43 @@ func loadShared() ([]shared, error) {
 	sort.Strings(names)
 	var out []shared
 	for _, name := range names {
-		src, err := ruleFS.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		f, diags := hclsyntax.ParseConfig(src, name, hcl.Pos{Line: 1, Column: 1})
-		if diags.HasErrors() {
-			return nil, fmt.Errorf("shared rules %s: %s", name, diags.Error())
-		}
 		var body sharedFile
-		if diags := gohcl.DecodeBody(f.Body, nil, &body); diags.HasErrors() {
-			return nil, fmt.Errorf("shared rules %s: %s", name, diags.Error())
+		syntax, err := decodeRuleFile(name, &body)
+		if err != nil {
+			return nil, fmt.Errorf("shared rules %s: %v", name, err)
 		}
 		if len(body.AppliesTo) == 0 {
 			return nil, fmt.Errorf("shared rules %s: applies_to names no deployment", name)
 		}
 		reads := map[string]bool{}
-		planReads(f.Body.(*hclsyntax.Body), reads)
-		out = append(out, shared{file: path.Base(name), body: body, reads: reads})
+		planReads(syntax, reads)
+		out = append(out, shared{body: body, reads: reads})
 	}
 	return out, nil
 }
 
-func loadModule(name string, shares []shared) (module, error) {
+// decodeRuleFile parses an embedded HCL file of the rules into a struct
+// and returns its syntax tree.
+func decodeRuleFile(name string, into any) (*hclsyntax.Body, error) {
 	src, err := ruleFS.ReadFile(name)
 	if err != nil {
-		return module{}, err
+		return nil, err
 	}
 	f, diags := hclsyntax.ParseConfig(src, name, hcl.Pos{Line: 1, Column: 1})
 	if diags.HasErrors() {
-		return module{}, fmt.Errorf("rule module %s: %s", name, diags.Error())
+		return nil, diags
 	}
+	if diags := gohcl.DecodeBody(f.Body, nil, into); diags.HasErrors() {
+		return nil, diags
+	}
+	return f.Body.(*hclsyntax.Body), nil
+}
+
+func loadModule(name string, shares []shared) (module, error) {
 	var body ruleFile
-	if diags := gohcl.DecodeBody(f.Body, nil, &body); diags.HasErrors() {
-		return module{}, fmt.Errorf("rule module %s: %s", name, diags.Error())
+	syntax, err := decodeRuleFile(name, &body)
+	if err != nil {
+		return module{}, fmt.Errorf("rule module %s: %v", name, err)
 	}
 	m := module{file: path.Base(name), body: body, reads: map[string]bool{}, hop: Hop{
 		From: body.Hop.From, To: body.Hop.To, Deployment: body.Hop.Deployment,
@@ -265,22 +267,11 @@ func loadModule(name string, shares []shared) (module, error) {
 		}
 	}
 	m.body.Refusals = append(refusals, m.body.Refusals...)
+	// check also adds what the manifest templates read.
 	if err := m.check(); err != nil {
 		return module{}, fmt.Errorf("rule module %s: %v", name, err)
 	}
-	planReads(f.Body.(*hclsyntax.Body), m.reads)
-	for _, s := range body.Steps {
-		for _, f := range s.Manifests {
-			if !strings.HasSuffix(f, ".tmpl") {
-				continue
-			}
-			src, _ := ruleFS.ReadFile("rules/manifests/" + f) // check() read and parsed it
-			tmpl, _ := hclsyntax.ParseTemplate(src, f, hcl.Pos{Line: 1, Column: 1})
-			for _, t := range tmpl.Variables() {
-				planRead(t, m.reads)
-			}
-		}
-	}
+	planReads(syntax, m.reads)
 	return m, nil
 }
 
@@ -371,8 +362,12 @@ func (m module) check() error {
 				return fmt.Errorf("step %q: manifest %s: %v", s.Name, f, err)
 			}
 			if strings.HasSuffix(f, ".tmpl") {
-				if _, diags := hclsyntax.ParseTemplate(src, f, hcl.Pos{Line: 1, Column: 1}); diags.HasErrors() {
+				tmpl, diags := hclsyntax.ParseTemplate(src, f, hcl.Pos{Line: 1, Column: 1})
+				if diags.HasErrors() {
 					return fmt.Errorf("step %q: manifest %s: %s", s.Name, f, diags.Error())
+				}
+				for _, t := range tmpl.Variables() {
+					planRead(t, m.reads)
 				}
 			}
 		}

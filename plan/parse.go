@@ -332,14 +332,6 @@ func crossCheck(p *Plan) hcl.Diagnostics {
 			Subject:  in.Ranges["to_release"].Ptr(),
 		})
 	}
-	if p.Externalize != nil && !(in.Deployment == Operated && in.To.String() == "2.16") {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagWarning,
-			Summary:  "externalize is ignored",
-			Detail:   "The externalize block chooses where the databases go in the operator-based 2.15 → 2.16 upgrade; this plan is not that upgrade, so the block has no effect. Remove it.",
-			Subject:  p.Externalize.DeclRange.Ptr(),
-		})
-	}
 	if in.S3 && in.Deployment == Operated {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,

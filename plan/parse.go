@@ -369,14 +369,6 @@ func checkMigration(p *Plan) hcl.Diagnostics {
 			Subject:  subject,
 		})
 	}
-	if in.SystemDatabase == Oracle {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Migration with an Oracle system database",
-			Detail:   "ampc migrates sites whose system database is MySQL or PostgreSQL in the 3scale project. An operator-based install with Oracle needs an external Oracle database and a custom system image, which the template-to-operator guide does not describe; migrate such a site by hand with the 3scale operator installation guide.",
-			Subject:  in.Ranges["system_database"].Ptr(),
-		})
-	}
 	if op == nil {
 		return append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,

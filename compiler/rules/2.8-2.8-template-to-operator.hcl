@@ -127,6 +127,19 @@ locals {
 
 # ------------------------------------------------------------- refusals
 
+refuse "oracle" {
+  when    = plan.system_database == "oracle"
+  summary = "Migration with an Oracle system database"
+  at      = ["install.system_database"]
+  detail  = <<-EOT
+    ampc migrates sites whose system database is MySQL or PostgreSQL in the
+    3scale project. An operator-based install with Oracle needs an external
+    Oracle database and a custom system image, which the template-to-operator
+    guide does not describe; migrate such a site by hand with the 3scale
+    operator installation guide.
+  EOT
+}
+
 refuse "system-database-outside" {
   when    = (local.mysql && !has("DeploymentConfig", "system-mysql")) || (local.postgresql && !has("DeploymentConfig", "system-postgresql"))
   summary = "The system database is not in the project"

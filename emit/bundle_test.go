@@ -528,7 +528,7 @@ func checkGuard(t *testing.T, jq, work, checkFile string, before, after map[stri
 	t.Helper()
 	holds := func(obj map[string]any) bool {
 		raw, _ := json.Marshal(obj)
-		cmd := exec.Command(jq, "-e", "--slurpfile", "c", checkFile, emit.CheckProgram)
+		cmd := exec.Command(jq, "-e", "--slurpfile", "c", checkFile, emit.CheckProgram())
 		cmd.Stdin = bytes.NewReader(raw)
 		return cmd.Run() == nil
 	}

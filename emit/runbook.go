@@ -2,6 +2,7 @@ package emit
 
 import (
 	"bytes"
+	_ "embed"
 	"fmt"
 	"strings"
 
@@ -77,7 +78,10 @@ func runbook(b *compiler.Bundle, names map[string][]string) []byte {
 		p("  %s\n", shellQuote(d))
 	}
 	p(")\n\n")
-	p("%s", runbookLib)
+	p("# The jq program below is jq, not shell: its $ names are jq variables.\n")
+	p("# shellcheck disable=SC2016\n")
+	p("APPLIED_JQ='%s'\n", CheckProgram())
+	p("%s", driver())
 
 	for i, s := range b.Steps {
 		p("\n# %s — %s\n# Source: %s\n", s.ID, s.Title, s.Source)
@@ -241,254 +245,34 @@ func wrap(text string, width int) []string {
 	return lines
 }
 
-// CheckProgram is the jq program that tells whether a live object already
-// shows what a patch leaves behind, given the patch's checks file as $c. A
-// wanted object or array is covered when the live one has at least its keys
-// (the server adds defaults) and exactly its elements.
-const CheckProgram = `def covers($w):
-  if ($w | type) == "object" then
-    type == "object" and (. as $x | [$w | keys[] | . as $k | ($x[$k] | covers($w[$k]))] | all)
-  elif ($w | type) == "array" then
-    type == "array" and length == ($w | length) and (. as $x | [range($w | length) | . as $i | ($x[$i] | covers($w[$i]))] | all)
-  else . == $w end;
-. as $o | $c[0] as $c
-| ([$c.present[] | . as {path: $p, value: $v} | ($o | try getpath($p) catch null) | covers($v)] | all)
-  and ([$c.absent[] | . as $p | ($o | try getpath($p) catch null) == null] | all)`
+// The runbook driver and its jq program are files beside this one
+// (runbook/), checked as they are by the tests.
+var (
+	//go:embed runbook/driver.sh
+	driverFile string
+	//go:embed runbook/applied.jq
+	appliedFile string
+)
 
-// runbookLib is the driver shared by every runbook.
-const runbookLib = `# The jq program below is jq, not shell: its $ names are jq variables.
-# shellcheck disable=SC2016
-APPLIED_JQ='` + CheckProgram + `'
-DRY_RUN=0
-LIST=0
-FROM_STEP=
-ONLY_STEP=
-ROLLBACK=
-ACKED=()
-CURRENT_STEP=
+// driverMarker ends the part of driver.sh that is there for the tests (the
+// declarations shellcheck needs); the runbook holds what follows it.
+const driverMarker = "# ampc: the runbook text starts below this line.\n"
 
-usage() {
-  cat <<USAGE
-Usage: $0 [--list] [--dry-run] [--from STEP] [--only STEP] [--ack STEP]...
-       $0 [--dry-run] --rollback ID
-
-Upgrades 3scale in project $NAMESPACE from $FROM to $TO, one step at a time.
-Finished steps are recorded in $STATE_FILE; a re-run continues with the
-first step not recorded there. Output is logged to $LOG_FILE.
-
-  --list        list the steps and whether each is done, then exit
-  --dry-run     print what each step would run, change nothing
-  --from STEP   start at STEP (its number or id), running it and all after it
-  --only STEP   run STEP alone, even if it is recorded as done
-  --ack STEP    confirm that the manual step STEP has been done
-  --rollback ID run the rollback section ID (see --list) and nothing else
-  -h, --help    show this help
-USAGE
+// driver is the part of runbook/driver.sh that every runbook holds: the
+// options, the preflight checks, the state file and main.
+func driver() string {
+	_, body, ok := strings.Cut(driverFile, driverMarker)
+	if !ok {
+		panic("this is a bug in ampc: runbook/driver.sh has no marker line")
+	}
+	return body
 }
 
-fail() {
-  printf 'ampc: %s\n' "$*" >&2
-  exit 1
+// CheckProgram is the jq program (runbook/applied.jq) that tells whether a
+// live object already shows what a patch leaves behind, given the patch's
+// checks file as $c. A wanted object or array is covered when the live one
+// has at least its keys (the server adds defaults) and exactly its
+// elements. The runbook holds it in single quotes, so it has none.
+func CheckProgram() string {
+	return strings.TrimSuffix(appliedFile, "\n")
 }
-
-# Every oc call of the steps runs in the plan's namespace.
-oc() {
-  command oc --namespace="$NAMESPACE" "$@"
-}
-
-step_index() {
-  local i
-  for i in "${!STEPS[@]}"; do
-    if [ "${STEPS[$i]}" = "$1" ] || [ "$((i + 1))" = "$1" ]; then
-      echo "$i"
-      return 0
-    fi
-  done
-  fail "no step $1; see $0 --list"
-}
-
-# applied OBJECT CHECKFILE [OC-FLAGS] holds when the live object already shows what the
-# patch leaves behind (checks/*.json), so that a patch is never applied twice.
-applied() {
-  local live object=$1 checks=$2
-  shift 2
-  live=$(oc get "$object" "$@" -o json) || return 1
-  printf '%s' "$live" | jq -e --slurpfile c "$BUNDLE_DIR/$checks" "$APPLIED_JQ" >/dev/null
-}
-
-is_done() {
-  [ -f "$STATE_FILE" ] && grep -qxF -- "$1" "$STATE_FILE"
-}
-
-is_acked() {
-  local a
-  for a in "${ACKED[@]}"; do
-    [ "$a" = "$1" ] && return 0
-  done
-  return 1
-}
-
-manual_step() {
-  local id=$1
-  echo "MANUAL STEP $id:"
-  sed 's/^/  /'
-  if is_acked "$id"; then
-    echo "confirmed with --ack $id"
-    return 0
-  fi
-  if [ -t 0 ]; then
-    local answer
-    read -r -p "Type 'done' when it is done, anything else to stop: " answer
-    [ "$answer" = "done" ] && return 0
-  fi
-  echo "Stopped at manual step $id. When it is done, continue with:"
-  echo "  $0 --ack $id"
-  exit 3
-}
-
-on_error() {
-  local code=$?
-  if [ -n "$CURRENT_STEP" ]; then
-    printf 'ampc: step %s failed (exit %s) at: %s\n' "$CURRENT_STEP" "$code" "$BASH_COMMAND" >&2
-    printf 'ampc: fix the cause, then re-run %s to continue at this step (log: %s)\n' "$0" "$LOG_FILE" >&2
-    local r
-    for r in "${ROLLBACKS[@]}"; do
-      case $r in
-        "${CURRENT_STEP%%/*}"/*) printf 'ampc: to undo instead, see the rollback section: %s --rollback %s\n' "$0" "$r" >&2 ;;
-      esac
-    done
-  fi
-  exit "$code"
-}
-
-preflight() {
-  local tool project release known
-  for tool in oc jq base64; do
-    command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed; the runbook needs oc, jq and base64"
-  done
-  command oc whoami >/dev/null 2>&1 || fail "not logged in to OpenShift: run oc login first"
-  project=$(command oc project -q 2>/dev/null) || fail "no current project: run oc project $NAMESPACE"
-  [ "$project" = "$NAMESPACE" ] || fail "the current project is $project, not $NAMESPACE: run oc project $NAMESPACE"
-  release=$(oc get configmap system-environment -o jsonpath='{.data.AMP_RELEASE}' 2>/dev/null) || release=
-  if [ -z "$release" ]; then
-    # An operator-based install without AMP_RELEASE: its APIManager's version.
-    release=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // empty] | if length == 1 then .[0] else "" end' 2>/dev/null) || release=
-  fi
-  # Templates up to 2.5 write the micro release too (2.5.0).
-  case $release in
-    "$FROM" | "$FROM".[0-9]*) return 0 ;;
-  esac
-  if [ -s "$STATE_FILE" ]; then
-    for known in "${KNOWN_RELEASES[@]}"; do
-      case $release in
-        "$known" | "$known".[0-9]*) return 0 ;;
-      esac
-    done
-    # A migration continues on the new cluster, whose project holds no 3scale
-    # until the migration deploys it.
-    if [ "$MIGRATION" = 1 ] && [ -z "$release" ]; then
-      echo "ampc: no 3scale in project $NAMESPACE yet: taken as the migration's new project"
-      return 0
-    fi
-  fi
-  fail "AMP_RELEASE in configmap/system-environment (or the version annotation of the APIManager) is '$release', not $FROM: this bundle upgrades a $FROM site"
-}
-
-# check_drift compares the objects the bundle changes with the snapshot it
-# was compiled against, before the first step.
-check_drift() {
-  local entry object ns field want got changed=0
-  for entry in "${DRIFT[@]}"; do
-    read -r object ns field want <<<"$entry"
-    got=$(oc get "$object" --namespace="$ns" -o jsonpath="{.metadata.$field}" 2>/dev/null) || got="(missing)"
-    if [ "$got" != "$want" ]; then
-      printf 'ampc: %s in %s changed since the snapshot (%s %s, now %s)\n' "$object" "$ns" "$field" "$want" "$got" >&2
-      changed=1
-    fi
-  done
-  if [ "$changed" = 1 ]; then
-    [ "${AMPC_IGNORE_DRIFT:-}" = 1 ] && { echo "ampc: AMPC_IGNORE_DRIFT=1: going on with a changed site" >&2; return 0; }
-    fail "the site changed since the snapshot this bundle was compiled against: take a new snapshot and recompile (or set AMPC_IGNORE_DRIFT=1 after reviewing the changes)"
-  fi
-}
-
-main() {
-  local idx
-  while [ $# -gt 0 ]; do
-    case $1 in
-      --list) LIST=1 ;;
-      --dry-run) DRY_RUN=1 ;;
-      --from) [ $# -ge 2 ] || fail "--from needs a step"; FROM_STEP=$2; shift ;;
-      --only) [ $# -ge 2 ] || fail "--only needs a step"; ONLY_STEP=$2; shift ;;
-      --ack) [ $# -ge 2 ] || fail "--ack needs a step"; idx=$(step_index "$2"); ACKED+=("${STEPS[$idx]}"); shift ;;
-      --rollback) [ $# -ge 2 ] || fail "--rollback needs a section id"; ROLLBACK=$2; shift ;;
-      -h|--help) usage; exit 0 ;;
-      *) usage >&2; exit 2 ;;
-    esac
-    shift
-  done
-  local i first=0 only=-1 n=${#STEPS[@]}
-  if [ "$LIST" = 1 ]; then
-    for i in "${!STEPS[@]}"; do
-      if is_done "${STEPS[$i]}"; then
-        printf '%3d  done  %s  %s\n' "$((i + 1))" "${STEPS[$i]}" "${TITLES[$i]}"
-      else
-        printf '%3d  todo  %s  %s\n' "$((i + 1))" "${STEPS[$i]}" "${TITLES[$i]}"
-      fi
-    done
-    if [ ${#ROLLBACKS[@]} -gt 0 ]; then
-      echo "Rollback sections (run only with --rollback ID):"
-      for i in "${!ROLLBACKS[@]}"; do
-        printf '     %s  %s\n' "${ROLLBACKS[$i]}" "${ROLLBACK_TITLES[$i]}"
-      done
-    fi
-    exit 0
-  fi
-  if [ -n "$ROLLBACK" ]; then
-    for i in "${!ROLLBACKS[@]}"; do
-      [ "${ROLLBACKS[$i]}" = "$ROLLBACK" ] || continue
-      printf '==> rollback %s: %s\n' "$ROLLBACK" "${ROLLBACK_TITLES[$i]}"
-      if [ "$DRY_RUN" = 1 ]; then
-        declare -f "rollback_$i" | sed '1,2d;$d'
-        exit 0
-      fi
-      exec > >(tee -a "$LOG_FILE") 2>&1
-      trap on_error ERR
-      CURRENT_STEP="rollback $ROLLBACK"
-      "rollback_$i"
-      echo "ampc: rollback $ROLLBACK done"
-      exit 0
-    done
-    fail "no rollback section $ROLLBACK; see $0 --list"
-  fi
-  [ -n "$FROM_STEP" ] && first=$(step_index "$FROM_STEP")
-  [ -n "$ONLY_STEP" ] && only=$(step_index "$ONLY_STEP")
-  if [ "$DRY_RUN" = 1 ]; then
-    for i in "${!STEPS[@]}"; do
-      [ "$only" -ge 0 ] && [ "$i" != "$only" ] && continue
-      [ "$i" -lt "$first" ] && continue
-      printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
-      declare -f "step_$i" | sed '1,2d;$d'
-    done
-    exit 0
-  fi
-  exec > >(tee -a "$LOG_FILE") 2>&1
-  trap on_error ERR
-  preflight
-  [ -s "$STATE_FILE" ] || check_drift
-  for i in "${!STEPS[@]}"; do
-    [ "$only" -ge 0 ] && [ "$i" != "$only" ] && continue
-    [ "$i" -lt "$first" ] && continue
-    if [ "$only" -lt 0 ] && [ -z "$FROM_STEP" ] && is_done "${STEPS[$i]}"; then
-      printf '==> [%d/%d] %s: done before, skipped\n' "$((i + 1))" "$n" "${STEPS[$i]}"
-      continue
-    fi
-    printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
-    CURRENT_STEP=${STEPS[$i]}
-    "step_$i"
-    is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
-  done
-  CURRENT_STEP=
-  echo "ampc: all steps done; 3scale in $NAMESPACE is upgraded to $TO"
-}
-`

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
@@ -314,4 +315,42 @@ func execIn(name, dir string, args ...string) *exec.Cmd {
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
 	return cmd
+}
+
+// TestRunbookDriverFiles checks the runbook driver and its jq program as
+// the files they are (emit/runbook): the driver with bash -n and
+// shellcheck -s bash, the jq program with jq, and both for what the runbook
+// needs of them.
+func TestRunbookDriverFiles(t *testing.T) {
+	bash := testenv.Tool(t, "bash")
+	shellcheck := testenv.Tool(t, "shellcheck")
+	jq := testenv.Tool(t, "jq")
+	driver := filepath.Join(testenv.Root(), "emit", "runbook", "driver.sh")
+	if out, err := exec.Command(bash, "-n", driver).CombinedOutput(); err != nil {
+		t.Errorf("bash -n: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(shellcheck, "-s", "bash", driver).CombinedOutput(); err != nil {
+		t.Errorf("shellcheck: %v\n%s", err, out)
+	}
+	program := emit.CheckProgram()
+	if strings.Contains(program, "'") {
+		t.Error("applied.jq holds a single quote; the runbook quotes the program with single quotes")
+	}
+	// The program on an object that shows its checks, and on one that does not.
+	checks := filepath.Join(t.TempDir(), "checks.json")
+	if err := os.WriteFile(checks, []byte(`{"present": [{"path": ["spec", "a"], "value": {"b": 1}}], "absent": [["spec", "gone"]]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for obj, want := range map[string]bool{
+		`{"spec": {"a": {"b": 1, "default": true}}}`: true,
+		`{"spec": {"a": {"b": 2}}}`:                  false,
+		`{"spec": {"a": {"b": 1}, "gone": 0}}`:       false,
+	} {
+		cmd := exec.Command(jq, "-e", "--slurpfile", "c", checks, program)
+		cmd.Stdin = strings.NewReader(obj)
+		err := cmd.Run()
+		if (err == nil) != want {
+			t.Errorf("applied on %s: %v, want %v", obj, err, want)
+		}
+	}
 }

@@ -1,0 +1,251 @@
+# The runbook driver of ampc: the options, the preflight checks, the state
+# file, the failure messages and main. emit/runbook.go writes it into every
+# runbook.sh from the line below the marker on. The lines above the marker
+# are for the tests, which check this file as it is with shellcheck -s bash.
+#
+# The runbook declares these before the driver (emit/runbook.go), with the
+# plan's values; here they are empty.
+NAMESPACE='' FROM='' TO=''  # the plan's namespace and versions
+KNOWN_RELEASES=()           # the AMP_RELEASE values along the plan's path, oldest first
+MIGRATION=0                 # 1 when the bundle moves the site to another cluster
+BUNDLE_DIR='' STATE_FILE='' LOG_FILE=''
+STEPS=() TITLES=()          # the step ids and their one-line descriptions
+ROLLBACKS=() ROLLBACK_TITLES=()
+DRIFT=()                    # "KIND/NAME NAMESPACE FIELD VALUE" of each object the bundle changes
+APPLIED_JQ=''               # the jq program of applied.jq, beside this file
+# After the driver come step_N and rollback_N for each step and rollback
+# section, and the call of main "$@".
+
+# ampc: the runbook text starts below this line.
+DRY_RUN=0
+LIST=0
+FROM_STEP=
+ONLY_STEP=
+ROLLBACK=
+ACKED=()
+CURRENT_STEP=
+
+usage() {
+  cat <<USAGE
+Usage: $0 [--list] [--dry-run] [--from STEP] [--only STEP] [--ack STEP]...
+       $0 [--dry-run] --rollback ID
+
+Upgrades 3scale in project $NAMESPACE from $FROM to $TO, one step at a time.
+Finished steps are recorded in $STATE_FILE; a re-run continues with the
+first step not recorded there. Output is logged to $LOG_FILE.
+
+  --list        list the steps and whether each is done, then exit
+  --dry-run     print what each step would run, change nothing
+  --from STEP   start at STEP (its number or id), running it and all after it
+  --only STEP   run STEP alone, even if it is recorded as done
+  --ack STEP    confirm that the manual step STEP has been done
+  --rollback ID run the rollback section ID (see --list) and nothing else
+  -h, --help    show this help
+USAGE
+}
+
+fail() {
+  printf 'ampc: %s\n' "$*" >&2
+  exit 1
+}
+
+# Every oc call of the steps runs in the plan's namespace.
+oc() {
+  command oc --namespace="$NAMESPACE" "$@"
+}
+
+step_index() {
+  local i
+  for i in "${!STEPS[@]}"; do
+    if [ "${STEPS[$i]}" = "$1" ] || [ "$((i + 1))" = "$1" ]; then
+      echo "$i"
+      return 0
+    fi
+  done
+  fail "no step $1; see $0 --list"
+}
+
+# applied OBJECT CHECKFILE [OC-FLAGS] holds when the live object already shows what the
+# patch leaves behind (checks/*.json), so that a patch is never applied twice.
+applied() {
+  local live object=$1 checks=$2
+  shift 2
+  live=$(oc get "$object" "$@" -o json) || return 1
+  printf '%s' "$live" | jq -e --slurpfile c "$BUNDLE_DIR/$checks" "$APPLIED_JQ" >/dev/null
+}
+
+is_done() {
+  [ -f "$STATE_FILE" ] && grep -qxF -- "$1" "$STATE_FILE"
+}
+
+is_acked() {
+  local a
+  for a in "${ACKED[@]}"; do
+    [ "$a" = "$1" ] && return 0
+  done
+  return 1
+}
+
+manual_step() {
+  local id=$1
+  echo "MANUAL STEP $id:"
+  sed 's/^/  /'
+  if is_acked "$id"; then
+    echo "confirmed with --ack $id"
+    return 0
+  fi
+  if [ -t 0 ]; then
+    local answer
+    read -r -p "Type 'done' when it is done, anything else to stop: " answer
+    [ "$answer" = "done" ] && return 0
+  fi
+  echo "Stopped at manual step $id. When it is done, continue with:"
+  echo "  $0 --ack $id"
+  exit 3
+}
+
+on_error() {
+  local code=$?
+  if [ -n "$CURRENT_STEP" ]; then
+    printf 'ampc: step %s failed (exit %s) at: %s\n' "$CURRENT_STEP" "$code" "$BASH_COMMAND" >&2
+    printf 'ampc: fix the cause, then re-run %s to continue at this step (log: %s)\n' "$0" "$LOG_FILE" >&2
+    local r
+    for r in "${ROLLBACKS[@]}"; do
+      case $r in
+        "${CURRENT_STEP%%/*}"/*) printf 'ampc: to undo instead, see the rollback section: %s --rollback %s\n' "$0" "$r" >&2 ;;
+      esac
+    done
+  fi
+  exit "$code"
+}
+
+preflight() {
+  local tool project release known
+  for tool in oc jq base64; do
+    command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed; the runbook needs oc, jq and base64"
+  done
+  command oc whoami >/dev/null 2>&1 || fail "not logged in to OpenShift: run oc login first"
+  project=$(command oc project -q 2>/dev/null) || fail "no current project: run oc project $NAMESPACE"
+  [ "$project" = "$NAMESPACE" ] || fail "the current project is $project, not $NAMESPACE: run oc project $NAMESPACE"
+  release=$(oc get configmap system-environment -o jsonpath='{.data.AMP_RELEASE}' 2>/dev/null) || release=
+  if [ -z "$release" ]; then
+    # An operator-based install without AMP_RELEASE: its APIManager's version.
+    release=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // empty] | if length == 1 then .[0] else "" end' 2>/dev/null) || release=
+  fi
+  # Templates up to 2.5 write the micro release too (2.5.0).
+  case $release in
+    "$FROM" | "$FROM".[0-9]*) return 0 ;;
+  esac
+  if [ -s "$STATE_FILE" ]; then
+    for known in "${KNOWN_RELEASES[@]}"; do
+      case $release in
+        "$known" | "$known".[0-9]*) return 0 ;;
+      esac
+    done
+    # A migration continues on the new cluster, whose project holds no 3scale
+    # until the migration deploys it.
+    if [ "$MIGRATION" = 1 ] && [ -z "$release" ]; then
+      echo "ampc: no 3scale in project $NAMESPACE yet: taken as the migration's new project"
+      return 0
+    fi
+  fi
+  fail "AMP_RELEASE in configmap/system-environment (or the version annotation of the APIManager) is '$release', not $FROM: this bundle upgrades a $FROM site"
+}
+
+# check_drift compares the objects the bundle changes with the snapshot it
+# was compiled against, before the first step.
+check_drift() {
+  local entry object ns field want got changed=0
+  for entry in "${DRIFT[@]}"; do
+    read -r object ns field want <<<"$entry"
+    got=$(oc get "$object" --namespace="$ns" -o jsonpath="{.metadata.$field}" 2>/dev/null) || got="(missing)"
+    if [ "$got" != "$want" ]; then
+      printf 'ampc: %s in %s changed since the snapshot (%s %s, now %s)\n' "$object" "$ns" "$field" "$want" "$got" >&2
+      changed=1
+    fi
+  done
+  if [ "$changed" = 1 ]; then
+    [ "${AMPC_IGNORE_DRIFT:-}" = 1 ] && { echo "ampc: AMPC_IGNORE_DRIFT=1: going on with a changed site" >&2; return 0; }
+    fail "the site changed since the snapshot this bundle was compiled against: take a new snapshot and recompile (or set AMPC_IGNORE_DRIFT=1 after reviewing the changes)"
+  fi
+}
+
+main() {
+  local idx
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --list) LIST=1 ;;
+      --dry-run) DRY_RUN=1 ;;
+      --from) [ $# -ge 2 ] || fail "--from needs a step"; FROM_STEP=$2; shift ;;
+      --only) [ $# -ge 2 ] || fail "--only needs a step"; ONLY_STEP=$2; shift ;;
+      --ack) [ $# -ge 2 ] || fail "--ack needs a step"; idx=$(step_index "$2"); ACKED+=("${STEPS[$idx]}"); shift ;;
+      --rollback) [ $# -ge 2 ] || fail "--rollback needs a section id"; ROLLBACK=$2; shift ;;
+      -h|--help) usage; exit 0 ;;
+      *) usage >&2; exit 2 ;;
+    esac
+    shift
+  done
+  local i first=0 only=-1 n=${#STEPS[@]}
+  if [ "$LIST" = 1 ]; then
+    for i in "${!STEPS[@]}"; do
+      if is_done "${STEPS[$i]}"; then
+        printf '%3d  done  %s  %s\n' "$((i + 1))" "${STEPS[$i]}" "${TITLES[$i]}"
+      else
+        printf '%3d  todo  %s  %s\n' "$((i + 1))" "${STEPS[$i]}" "${TITLES[$i]}"
+      fi
+    done
+    if [ ${#ROLLBACKS[@]} -gt 0 ]; then
+      echo "Rollback sections (run only with --rollback ID):"
+      for i in "${!ROLLBACKS[@]}"; do
+        printf '     %s  %s\n' "${ROLLBACKS[$i]}" "${ROLLBACK_TITLES[$i]}"
+      done
+    fi
+    exit 0
+  fi
+  if [ -n "$ROLLBACK" ]; then
+    for i in "${!ROLLBACKS[@]}"; do
+      [ "${ROLLBACKS[$i]}" = "$ROLLBACK" ] || continue
+      printf '==> rollback %s: %s\n' "$ROLLBACK" "${ROLLBACK_TITLES[$i]}"
+      if [ "$DRY_RUN" = 1 ]; then
+        declare -f "rollback_$i" | sed '1,2d;$d'
+        exit 0
+      fi
+      exec > >(tee -a "$LOG_FILE") 2>&1
+      trap on_error ERR
+      CURRENT_STEP="rollback $ROLLBACK"
+      "rollback_$i"
+      echo "ampc: rollback $ROLLBACK done"
+      exit 0
+    done
+    fail "no rollback section $ROLLBACK; see $0 --list"
+  fi
+  [ -n "$FROM_STEP" ] && first=$(step_index "$FROM_STEP")
+  [ -n "$ONLY_STEP" ] && only=$(step_index "$ONLY_STEP")
+  if [ "$DRY_RUN" = 1 ]; then
+    for i in "${!STEPS[@]}"; do
+      [ "$only" -ge 0 ] && [ "$i" != "$only" ] && continue
+      [ "$i" -lt "$first" ] && continue
+      printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
+      declare -f "step_$i" | sed '1,2d;$d'
+    done
+    exit 0
+  fi
+  exec > >(tee -a "$LOG_FILE") 2>&1
+  trap on_error ERR
+  preflight
+  [ -s "$STATE_FILE" ] || check_drift
+  for i in "${!STEPS[@]}"; do
+    [ "$only" -ge 0 ] && [ "$i" != "$only" ] && continue
+    [ "$i" -lt "$first" ] && continue
+    if [ "$only" -lt 0 ] && [ -z "$FROM_STEP" ] && is_done "${STEPS[$i]}"; then
+      printf '==> [%d/%d] %s: done before, skipped\n' "$((i + 1))" "$n" "${STEPS[$i]}"
+      continue
+    fi
+    printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
+    CURRENT_STEP=${STEPS[$i]}
+    "step_$i"
+    is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
+  done
+  CURRENT_STEP=
+  echo "ampc: all steps done; 3scale in $NAMESPACE is upgraded to $TO"
+}

@@ -116,6 +116,14 @@ type Hop struct {
 	Deployment string
 	Seed       string
 	Title      string
+	// InstalledVersion is the body of the shell function installed_version,
+	// which the runbook's preflight calls: it prints the version a site of
+	// this hop's install method runs, as major.minor, or nothing. It comes
+	// from the rule modules (rules/shared), never from emit.
+	InstalledVersion string
+	// VersionSource says where InstalledVersion reads the version, for the
+	// runbook's messages.
+	VersionSource string
 }
 
 // Name is the hop's name in step IDs: "2.7-2.8".

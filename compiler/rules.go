@@ -45,11 +45,21 @@ type ruleFile struct {
 	Steps     []ruleStep     `hcl:"step,block"`
 }
 
-// sharedFile is a file of rules/shared: refusals that every module of the
-// deployments in AppliesTo makes before its own.
+// sharedFile is a file of rules/shared: what the modules of the
+// deployments in AppliesTo share. Every such module makes the refusals
+// before its own, and reads a site's version with InstalledVersion.
 type sharedFile struct {
-	AppliesTo []string      `hcl:"applies_to"`
-	Refusals  []ruleRefusal `hcl:"refuse,block"`
+	AppliesTo        []string              `hcl:"applies_to"`
+	InstalledVersion *ruleInstalledVersion `hcl:"installed_version,block"`
+	Refusals         []ruleRefusal         `hcl:"refuse,block"`
+}
+
+// ruleInstalledVersion says how the runbook finds the version a site runs:
+// Run is the body of the shell function installed_version, which prints
+// it as major.minor (or nothing), and Source says where it reads it.
+type ruleInstalledVersion struct {
+	Source string `hcl:"source"`
+	Run    string `hcl:"run"`
 }
 
 // shared is a parsed shared file.
@@ -180,14 +190,18 @@ type ruleObjectRef struct {
 }
 
 // loadModules parses every embedded rule module. An error here is a bug in
-// ampc: the modules ship inside the binary and are tested. The modules are
-// independent, so they are parsed side by side.
-func loadModules() ([]module, error) {
-	shares, err := loadShared()
+// ampc: the modules ship inside the binary and are tested.
+func loadModules() ([]module, error) { return loadModulesFrom(ruleFS) }
+
+// loadModulesFrom parses the rule modules of fsys (rules/*.hcl, with
+// rules/shared/*.hcl). The modules are independent, so they are parsed
+// side by side.
+func loadModulesFrom(fsys fs.FS) ([]module, error) {
+	shares, err := loadShared(fsys)
 	if err != nil {
 		return nil, err
 	}
-	names, err := fs.Glob(ruleFS, "rules/*.hcl")
+	names, err := fs.Glob(fsys, "rules/*.hcl")
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +210,7 @@ func loadModules() ([]module, error) {
 	errs := make([]error, len(names))
 	var wg sync.WaitGroup
 	for i, name := range names {
-		wg.Go(func() { out[i], errs[i] = loadModule(name, shares) })
+		wg.Go(func() { out[i], errs[i] = loadModule(fsys, name, shares) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -206,8 +220,8 @@ func loadModules() ([]module, error) {
 }
 
 // loadShared parses the files of rules/shared.
-func loadShared() ([]shared, error) {
-	names, err := fs.Glob(ruleFS, "rules/shared/*.hcl")
+func loadShared(fsys fs.FS) ([]shared, error) {
+	names, err := fs.Glob(fsys, "rules/shared/*.hcl")
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +229,7 @@ func loadShared() ([]shared, error) {
 	var out []shared
 	for _, name := range names {
 		var body sharedFile
-		syntax, err := decodeRuleFile(name, &body)
+		syntax, err := decodeRuleFile(fsys, name, &body)
 		if err != nil {
 			return nil, fmt.Errorf("shared rules %s: %v", name, err)
 		}
@@ -231,8 +245,8 @@ func loadShared() ([]shared, error) {
 
 // decodeRuleFile parses an embedded HCL file of the rules into a struct
 // and returns its syntax tree.
-func decodeRuleFile(name string, into any) (*hclsyntax.Body, error) {
-	src, err := ruleFS.ReadFile(name)
+func decodeRuleFile(fsys fs.FS, name string, into any) (*hclsyntax.Body, error) {
+	src, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return nil, err
 	}
@@ -246,9 +260,9 @@ func decodeRuleFile(name string, into any) (*hclsyntax.Body, error) {
 	return f.Body.(*hclsyntax.Body), nil
 }
 
-func loadModule(name string, shares []shared) (module, error) {
+func loadModule(fsys fs.FS, name string, shares []shared) (module, error) {
 	var body ruleFile
-	syntax, err := decodeRuleFile(name, &body)
+	syntax, err := decodeRuleFile(fsys, name, &body)
 	if err != nil {
 		return module{}, fmt.Errorf("rule module %s: %v", name, err)
 	}
@@ -256,7 +270,8 @@ func loadModule(name string, shares []shared) (module, error) {
 		From: body.Hop.From, To: body.Hop.To, Deployment: body.Hop.Deployment,
 		Seed: body.Hop.Seed, Title: body.Hop.Title,
 	}}
-	// The shared refusals of the module's deployment come first.
+	// The shared refusals of the module's deployment come first; the shared
+	// files say how a site of its deployment shows its version.
 	var refusals []ruleRefusal
 	for _, sh := range shares {
 		if slices.Contains(sh.body.AppliesTo, m.hop.Deployment) {
@@ -264,7 +279,16 @@ func loadModule(name string, shares []shared) (module, error) {
 			for r := range sh.reads {
 				m.reads[r] = true
 			}
+			if v := sh.body.InstalledVersion; v != nil {
+				if m.hop.InstalledVersion != "" {
+					return module{}, fmt.Errorf("rule module %s: two shared files say how a %s site's version is read (installed_version)", name, m.hop.Deployment)
+				}
+				m.hop.InstalledVersion, m.hop.VersionSource = v.Run, v.Source
+			}
 		}
+	}
+	if m.hop.InstalledVersion == "" {
+		return module{}, fmt.Errorf("rule module %s: no shared file says how a %s site's version is read (installed_version)", name, m.hop.Deployment)
 	}
 	m.body.Refusals = append(refusals, m.body.Refusals...)
 	// check also adds what the manifest templates read.

@@ -22,6 +22,10 @@ func lowerKind(kind string) string { return strings.ToLower(kind) }
 func runbook(b *compiler.Bundle, names map[string][]string) []byte {
 	var w bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&w, format, args...) }
+	if len(b.Hops) == 0 {
+		panic("this is a bug in ampc: a bundle without hops")
+	}
+	first := b.Hops[0]
 	versions := []string{b.From}
 	for _, h := range b.Hops {
 		versions = append(versions, h.To)
@@ -35,8 +39,10 @@ func runbook(b *compiler.Bundle, names map[string][]string) []byte {
 	p("NAMESPACE=%s\n", shellQuote(b.Namespace))
 	p("FROM=%s\n", shellQuote(b.From))
 	p("TO=%s\n", shellQuote(b.To))
-	p("# AMP_RELEASE values a partly upgraded site may show, oldest first.\n")
-	p("KNOWN_RELEASES=(%s)\n", quoteAll(versions))
+	p("# Versions a partly upgraded site may show, oldest first.\n")
+	p("KNOWN_VERSIONS=(%s)\n", quoteAll(versions))
+	p("# Where the preflight reads the version the site runs (installed_version, below).\n")
+	p("VERSION_SOURCE=%s\n", shellQuote(first.VersionSource))
 	migration := 0
 	for _, h := range b.Hops {
 		if strings.Contains(h.Deployment, "-to-") {
@@ -82,6 +88,11 @@ func runbook(b *compiler.Bundle, names map[string][]string) []byte {
 	p("# shellcheck disable=SC2016\n")
 	p("APPLIED_JQ='%s'\n", CheckProgram())
 	p("%s", driver())
+	p("\n# installed_version prints the version the site runs, as major.minor, or\n")
+	p("# nothing. The rule modules say how (the first hop's installed_version).\n")
+	p("installed_version() {\n")
+	writeShell(p, strings.TrimRight(first.InstalledVersion, "\n"))
+	p("}\n")
 
 	for i, s := range b.Steps {
 		p("\n# %s — %s\n# Source: %s\n", s.ID, s.Title, s.Source)

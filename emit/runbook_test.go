@@ -354,3 +354,25 @@ func TestRunbookDriverFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestEmitHoldsNoProductFacts: what the runbook reads of a site comes from
+// the rule modules (compiler/rules), never from emit. Only the product's
+// name may stand in emit's text.
+func TestEmitHoldsNoProductFacts(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(testenv.Root(), "emit", "*.go"))
+	more, _ := filepath.Glob(filepath.Join(testenv.Root(), "emit", "runbook", "*"))
+	for _, f := range append(files, more...) {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fact := range []string{"AMP_RELEASE", "system-environment", "apps.3scale.net", "apimanager", "APIManager", "deploymentConfig="} {
+			if strings.Contains(string(raw), fact) {
+				t.Errorf("%s holds %q, a fact of 3scale that belongs to the rule modules", filepath.Base(f), fact)
+			}
+		}
+	}
+}

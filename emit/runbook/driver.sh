@@ -2,19 +2,24 @@
 # file, the failure messages and main. emit/runbook.go writes it into every
 # runbook.sh from the line below the marker on. The lines above the marker
 # are for the tests, which check this file as it is with shellcheck -s bash.
+# The driver holds no fact of any product: what the preflight reads to find
+# the installed version comes from the hops' rule data (installed_version),
+# and the commands of the steps from the rule modules.
 #
 # The runbook declares these before the driver (emit/runbook.go), with the
 # plan's values; here they are empty.
 NAMESPACE='' FROM='' TO=''  # the plan's namespace and versions
-KNOWN_RELEASES=()           # the AMP_RELEASE values along the plan's path, oldest first
+KNOWN_VERSIONS=()           # every version along the plan's path, oldest first
+VERSION_SOURCE=''           # where installed_version reads the version, for messages
 MIGRATION=0                 # 1 when the bundle moves the site to another cluster
 BUNDLE_DIR='' STATE_FILE='' LOG_FILE=''
 STEPS=() TITLES=()          # the step ids and their one-line descriptions
 ROLLBACKS=() ROLLBACK_TITLES=()
 DRIFT=()                    # "KIND/NAME NAMESPACE FIELD VALUE" of each object the bundle changes
 APPLIED_JQ=''               # the jq program of applied.jq, beside this file
-# After the driver come step_N and rollback_N for each step and rollback
-# section, and the call of main "$@".
+# After the driver come installed_version (the rule data's), step_N and
+# rollback_N for each step and rollback section, and the call of main "$@".
+installed_version() { :; }
 
 # ampc: the runbook text starts below this line.
 DRY_RUN=0
@@ -127,20 +132,17 @@ preflight() {
   command oc whoami >/dev/null 2>&1 || fail "not logged in to OpenShift: run oc login first"
   project=$(command oc project -q 2>/dev/null) || fail "no current project: run oc project $NAMESPACE"
   [ "$project" = "$NAMESPACE" ] || fail "the current project is $project, not $NAMESPACE: run oc project $NAMESPACE"
-  release=$(oc get configmap system-environment -o jsonpath='{.data.AMP_RELEASE}' 2>/dev/null) || release=
-  if [ -z "$release" ]; then
-    # An operator-based install without AMP_RELEASE: its APIManager's version.
-    release=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // empty] | if length == 1 then .[0] else "" end' 2>/dev/null) || release=
+  # installed_version, from the hop's rule data, prints the version the site
+  # runs as major.minor, or nothing.
+  release=$(installed_version) || release=
+  if [ "$release" = "$FROM" ]; then
+    return 0
   fi
-  # Templates up to 2.5 write the micro release too (2.5.0).
-  case $release in
-    "$FROM" | "$FROM".[0-9]*) return 0 ;;
-  esac
   if [ -s "$STATE_FILE" ]; then
-    for known in "${KNOWN_RELEASES[@]}"; do
-      case $release in
-        "$known" | "$known".[0-9]*) return 0 ;;
-      esac
+    for known in "${KNOWN_VERSIONS[@]}"; do
+      if [ "$release" = "$known" ]; then
+        return 0
+      fi
     done
     # A migration continues on the new cluster, whose project holds no 3scale
     # until the migration deploys it.
@@ -149,7 +151,7 @@ preflight() {
       return 0
     fi
   fi
-  fail "AMP_RELEASE in configmap/system-environment (or the version annotation of the APIManager) is '$release', not $FROM: this bundle upgrades a $FROM site"
+  fail "$VERSION_SOURCE is '$release', not $FROM: this bundle upgrades a $FROM site"
 }
 
 # check_drift compares the objects the bundle changes with the snapshot it

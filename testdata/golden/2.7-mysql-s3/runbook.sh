@@ -8,8 +8,10 @@ set -Eeuo pipefail
 NAMESPACE='3scale'
 FROM='2.7'
 TO='2.8'
-# AMP_RELEASE values a partly upgraded site may show, oldest first.
-KNOWN_RELEASES=('2.7' '2.8')
+# Versions a partly upgraded site may show, oldest first.
+KNOWN_VERSIONS=('2.7' '2.8')
+# Where the preflight reads the version the site runs (installed_version, below).
+VERSION_SOURCE='AMP_RELEASE in configmap/system-environment (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager)'
 # 1 when the bundle moves the site to another cluster and install method.
 MIGRATION=0
 BUNDLE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -226,20 +228,17 @@ preflight() {
   command oc whoami >/dev/null 2>&1 || fail "not logged in to OpenShift: run oc login first"
   project=$(command oc project -q 2>/dev/null) || fail "no current project: run oc project $NAMESPACE"
   [ "$project" = "$NAMESPACE" ] || fail "the current project is $project, not $NAMESPACE: run oc project $NAMESPACE"
-  release=$(oc get configmap system-environment -o jsonpath='{.data.AMP_RELEASE}' 2>/dev/null) || release=
-  if [ -z "$release" ]; then
-    # An operator-based install without AMP_RELEASE: its APIManager's version.
-    release=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // empty] | if length == 1 then .[0] else "" end' 2>/dev/null) || release=
+  # installed_version, from the hop's rule data, prints the version the site
+  # runs as major.minor, or nothing.
+  release=$(installed_version) || release=
+  if [ "$release" = "$FROM" ]; then
+    return 0
   fi
-  # Templates up to 2.5 write the micro release too (2.5.0).
-  case $release in
-    "$FROM" | "$FROM".[0-9]*) return 0 ;;
-  esac
   if [ -s "$STATE_FILE" ]; then
-    for known in "${KNOWN_RELEASES[@]}"; do
-      case $release in
-        "$known" | "$known".[0-9]*) return 0 ;;
-      esac
+    for known in "${KNOWN_VERSIONS[@]}"; do
+      if [ "$release" = "$known" ]; then
+        return 0
+      fi
     done
     # A migration continues on the new cluster, whose project holds no 3scale
     # until the migration deploys it.
@@ -248,7 +247,7 @@ preflight() {
       return 0
     fi
   fi
-  fail "AMP_RELEASE in configmap/system-environment (or the version annotation of the APIManager) is '$release', not $FROM: this bundle upgrades a $FROM site"
+  fail "$VERSION_SOURCE is '$release', not $FROM: this bundle upgrades a $FROM site"
 }
 
 # check_drift compares the objects the bundle changes with the snapshot it
@@ -347,6 +346,20 @@ main() {
   done
   CURRENT_STEP=
   echo "ampc: all steps done; 3scale in $NAMESPACE is upgraded to $TO"
+}
+
+# installed_version prints the version the site runs, as major.minor, or
+# nothing. The rule modules say how (the first hop's installed_version).
+installed_version() {
+  local release
+  release=$(oc get configmap system-environment -o jsonpath='{.data.AMP_RELEASE}' 2>/dev/null) || release=
+  if [ -z "$release" ]; then
+    release=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // empty] | if length == 1 then .[0] else "" end' 2>/dev/null) || release=
+  fi
+  if [[ $release =~ ^([0-9]+\.[0-9]+)\.[0-9] ]]; then
+    release=${BASH_REMATCH[1]}
+  fi
+  printf '%s\n' "$release"
 }
 
 # 2.7-2.8/backup — Back up the 3scale project

@@ -17,6 +17,8 @@ import (
 // only reads them, so one Rules serves concurrent compiles.
 type Rules struct {
 	mods []module
+	// library is the shell library of rules/lib, for every bundle.
+	library string
 }
 
 // LoadRules parses the rule modules embedded in ampc. An error is a bug in
@@ -26,7 +28,11 @@ func LoadRules() (*Rules, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Rules{mods: mods}, nil
+	library, err := loadLibrary()
+	if err != nil {
+		return nil, err
+	}
+	return &Rules{mods: mods, library: library}, nil
 }
 
 // Hops lists the hops the rule modules cover, in version order.
@@ -122,6 +128,7 @@ func (r *Rules) Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diag
 		S3:             in.S3,
 		BackupDir:      in.BackupDir,
 		Snapshot:       snap != nil,
+		ShellLibrary:   r.library,
 	}
 	if snap != nil {
 		b.Sensitive = snap.Sensitive()

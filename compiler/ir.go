@@ -146,6 +146,9 @@ type Bundle struct {
 	Mirror string
 	// Images is every image the bundle makes the cluster pull, sorted.
 	Images []Image
+	// ShellLibrary holds the shell functions the rule modules' steps call
+	// (compiler/rules/lib), written once into the runbook before the steps.
+	ShellLibrary string
 	// Sensitive holds strings that must never appear in an emitted file:
 	// the decoded Secret values of the snapshot. Emit checks every file.
 	Sensitive []string

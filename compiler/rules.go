@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -18,10 +19,11 @@ import (
 	"github.com/ampc/ampc/plan"
 )
 
-// The rule modules, one HCL file per hop, and the refusals they share.
+// The rule modules, one HCL file per hop, what they share (refusals, how a
+// site's version is read) and the shell library their steps call.
 // rules/README.md describes the language.
 //
-//go:embed rules/*.hcl rules/shared/*.hcl rules/manifests
+//go:embed rules/*.hcl rules/shared/*.hcl rules/manifests rules/lib/*.sh
 var ruleFS embed.FS
 
 // module is one parsed rule module.
@@ -201,6 +203,11 @@ func loadModulesFrom(fsys fs.FS) ([]module, error) {
 	if err != nil {
 		return nil, err
 	}
+	library, err := loadLibraryFrom(fsys)
+	if err != nil {
+		return nil, err
+	}
+	functions := shellFunction.FindAllStringSubmatch(library, -1)
 	names, err := fs.Glob(fsys, "rules/*.hcl")
 	if err != nil {
 		return nil, err
@@ -210,7 +217,12 @@ func loadModulesFrom(fsys fs.FS) ([]module, error) {
 	errs := make([]error, len(names))
 	var wg sync.WaitGroup
 	for i, name := range names {
-		wg.Go(func() { out[i], errs[i] = loadModule(fsys, name, shares) })
+		wg.Go(func() {
+			out[i], errs[i] = loadModule(fsys, name, shares)
+			if errs[i] == nil {
+				errs[i] = redefines(fsys, name, functions)
+			}
+		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -297,6 +309,56 @@ func loadModule(fsys fs.FS, name string, shares []shared) (module, error) {
 	}
 	planReads(syntax, m.reads)
 	return m, nil
+}
+
+// shellFunction matches the definition of a shell function at the start of
+// a line, as the library writes them: NAME() {.
+var shellFunction = regexp.MustCompile(`(?m)^[ \t]*([a-z_][a-z0-9_]*)\(\) \{`)
+
+// redefines reports a rule module that defines a function of the shell
+// library in its shell: bash functions are global, so the module's would
+// replace the library's for every later step of the runbook.
+func redefines(fsys fs.FS, name string, library [][]string) error {
+	src, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return err
+	}
+	defined := map[string]bool{}
+	for _, m := range shellFunction.FindAllStringSubmatch(string(src), -1) {
+		defined[m[1]] = true
+	}
+	for _, f := range library {
+		if defined[f[1]] {
+			return fmt.Errorf("rule module %s: defines %s, a function of the shell library (rules/lib): call it, or give the module's function another name", name, f[1])
+		}
+	}
+	return nil
+}
+
+// loadLibrary reads the shell library of rules/lib, the functions the
+// steps call, as one text for the runbook: the files in name order, each
+// under a line that names it.
+func loadLibrary() (string, error) { return loadLibraryFrom(ruleFS) }
+
+func loadLibraryFrom(fsys fs.FS) (string, error) {
+	names, err := fs.Glob(fsys, "rules/lib/*.sh")
+	if err != nil {
+		return "", err
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for i, name := range names {
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return "", err
+		}
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "# ---- %s (the rule modules' shell library)\n", strings.TrimPrefix(name, "rules/"))
+		b.Write(src)
+	}
+	return b.String(), nil
 }
 
 // planReads adds the names of plan.* that the expressions of body refer to.

@@ -105,3 +105,28 @@ step "one" {
 		})
 	}
 }
+
+// TestLibraryFunctionsNotRedefined: a module that defines a function of the
+// shell library does not load (bash functions are global, so it would
+// replace the library's for every later step).
+func TestLibraryFunctionsNotRedefined(t *testing.T) {
+	_, err := testRules(t, map[string]string{
+		"shared/s.hcl": `applies_to = ["template"]` + testVersion,
+		"lib/wait.sh":  "# wait_gone DC\nwait_gone() {\n  :\n}\n",
+		"m.hcl": testHop + `
+step "mine" {
+  title   = "Mine"
+  kind    = "shell"
+  section = "1"
+  run     = <<-EOT
+    wait_gone() {
+      true
+    }
+    wait_gone zync
+  EOT
+}`,
+	})
+	if err == nil || !strings.Contains(err.Error(), "defines wait_gone, a function of the shell library") {
+		t.Errorf("load error %v", err)
+	}
+}

@@ -591,7 +591,7 @@ func TestMigrationRunbookAgainstFakeOC(t *testing.T) {
 		t.Fatalf("the OpenShift 3.11 side did not stop at the switch: %v\n%s", err, out)
 	}
 	for _, f := range []string{"source-server", "system-mysql-backup.gz", "zync-database-backup.gz", "backend-redis-dump.rdb", "system-redis-dump.rdb",
-		"system-storage/system/fakeoc-placeholder", "replicas/system-app", "replicas/zync-que", "restore/secret-system-seed.json", "restore/configmap-apicast-environment.json"} {
+		"system-storage/system/fakeoc-placeholder", "replicas.json", "restore/secret-system-seed.json", "restore/configmap-apicast-environment.json"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Errorf("backup: %v", err)
 		}
@@ -604,8 +604,10 @@ func TestMigrationRunbookAgainstFakeOC(t *testing.T) {
 	if meta := saved["metadata"].(map[string]any); meta["uid"] != nil || meta["resourceVersion"] != nil || meta["namespace"] != nil || meta["name"] != "system-smtp" {
 		t.Errorf("the saved Secret keeps the source cluster's fields: %v", meta)
 	}
-	if raw, _ := os.ReadFile(filepath.Join(dir, "replicas", "system-app")); strings.TrimSpace(string(raw)) != "1" {
-		t.Errorf("saved system-app replicas: %q", raw)
+	var replicas map[string]any
+	raw, _ = os.ReadFile(filepath.Join(dir, "replicas.json"))
+	if err := json.Unmarshal(raw, &replicas); err != nil || replicas["system-app"] != 1.0 || replicas["zync-que"] == nil {
+		t.Errorf("saved replicas (system-app and zync-que): %s, %v", raw, err)
 	}
 	if got := get(source.objects(t)["DeploymentConfig/apicast-production"], "spec", "replicas"); got != float64(0) {
 		t.Errorf("apicast-production still wants %v pods", got)

@@ -93,6 +93,9 @@ func runbook(b *compiler.Bundle, names map[string][]string) []byte {
 	p("installed_version() {\n")
 	writeShell(p, strings.TrimRight(first.InstalledVersion, "\n"))
 	p("}\n")
+	if b.ShellLibrary != "" {
+		p("\n%s", b.ShellLibrary)
+	}
 
 	for i, s := range b.Steps {
 		p("\n# %s — %s\n# Source: %s\n", s.ID, s.Title, s.Source)

@@ -338,22 +338,9 @@ locals {
 
 }
 
-# Shell helpers pasted into the steps that need them; this block sees the
-# locals of the one above.
+# Shell helpers pasted into the steps that need them (the shell library of
+# rules/lib has the others); this block sees the locals of the one above.
 locals {
-  at_least = <<-EOT
-    # at_least VERSION MINIMUM: VERSION (major.minor, more parts ignored) is MINIMUM or later.
-    at_least() {
-      local have=$1 want=$2 hm hn wm wn
-      case $have in *.*) ;; *) have=$have.0 ;; esac
-      case $want in *.*) ;; *) want=$want.0 ;; esac
-      hm=$${have%%.*}; hn=$${have#*.}; hn=$${hn%%.*}
-      wm=$${want%%.*}; wn=$${want#*.}; wn=$${wn%%.*}
-      [[ $hm =~ ^[0-9]+$ && $hn =~ ^[0-9]+$ ]] || return 1
-      (( hm > wm || (hm == wm && hn >= wn) ))
-    }
-  EOT
-
   # The server versions, as the guide's `mysql --version`, `psql --version`
   # and `redis-server --version` print them, run in the database's pod:
   # NAME_version DEPLOYMENT [OC-FLAGS].
@@ -373,32 +360,9 @@ locals {
     }
   EOT
 
-  # Waits for Deployments of the 3scale project to have no pod left.
-  wait_scaled_down = <<-EOT
-    # wait_scaled_down DEPLOYMENT...: wait until each runs no pod.
-    wait_scaled_down() {
-      local d i n
-      for d in "$@"; do
-        for ((i = 0; i < 60; i++)); do
-          n=$(oc get deployment "$d" -o json | jq '[.status.replicas // 0, .status.readyReplicas // 0] | max')
-          [ "$n" = 0 ] && break
-          sleep 10
-        done
-        [ "$n" = 0 ] || fail "deployment/$d still runs $n pod(s) 10 minutes after it was scaled to 0"
-      done
-    }
-  EOT
-
-  # The replica counts saved by save-replicas.
-  saved_replicas = <<-EOT
-    # saved_replicas DEPLOYMENT: the replica count saved before the window.
-    saved_replicas() {
-      local n
-      n=$(jq -r --arg d "$1" '.[$d] // empty' "${local.dir}/replicas.json")
-      [[ $n =~ ^[0-9]+$ ]] || fail "${local.dir}/replicas.json has no replica count for $1: write it there by hand ({\"$1\": N, ...}), then re-run"
-      echo "$n"
-    }
-  EOT
+  # The replica counts the window saves (save_replicas of the shell
+  # library).
+  replicas = "${local.dir}/replicas.json"
 
   # Chapter 7, printed where a database connection fails.
   troubleshoot_database = <<-EOT
@@ -481,20 +445,9 @@ step "preflight-operator" {
     project holds the APIManager the bundle patches.
   EOT
   run      = <<-EOT
-    sub=$(oc get subscription ${plan.operator_subscription} --namespace=${local.operator_ns} -o json) \
-      || fail "no subscription/${plan.operator_subscription} in project ${local.operator_ns}: check operator.namespace and operator.subscription of the plan"
-    channel=$(printf '%s' "$sub" | jq -r '.spec.channel // ""')
-    [ "$channel" = threescale-2.15 ] || fail "the 3scale operator's Subscription is on channel '$channel', not threescale-2.15"
-    state=$(printf '%s' "$sub" | jq -r '.status.state // ""')
-    current=$(printf '%s' "$sub" | jq -r '.status.currentCSV // ""')
-    installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // ""')
-    [[ $state == AtLatestKnown && -n $installed && $current == "$installed" ]] \
-      || fail "the 3scale operator does not run the latest CSV of threescale-2.15 (state '$state', current '$current', installed '$installed'): approve the pending InstallPlans in project ${local.operator_ns} and wait until the Subscription is AtLatestKnown (guide 1.1)"
-    pending=$(oc get installplan --namespace=${local.operator_ns} -o json | jq '[.items[]? | select(.spec.approved == false)] | length')
-    [ "$pending" = 0 ] || fail "$pending InstallPlan(s) in project ${local.operator_ns} wait for approval: approve them, wait for the CSV, then re-run (more may show once the first is installed)"%{ if local.oracle }
-    approval=$(printf '%s' "$sub" | jq -r '.spec.installPlanApproval // ""')
+    subscription_current ${plan.operator_subscription} ${local.operator_ns} threescale-2.15 "3scale operator"%{ if local.oracle }
+    approval=$(oc get subscription ${plan.operator_subscription} --namespace=${local.operator_ns} -o jsonpath='{.spec.installPlanApproval}')
     [ "$approval" = Manual ] || fail "the Subscription's installPlanApproval is '$approval': the guide says not to set automatic updates with an Oracle database; set it to Manual in the console (Subscription > Update approval), then re-run"%{ endif }
-    echo "3scale operator: $installed on threescale-2.15, $state"
     oc get apimanager ${local.apimanager} >/dev/null 2>&1 \
       || fail "project $NAMESPACE has no APIManager ${local.apimanager}, which this bundle patches: compile the plan with --snapshot of this site"
   EOT
@@ -506,20 +459,7 @@ step "preflight-apicast" {
   section = "2.1"
   when    = local.apicast_ns != ""
   note    = "Chapter 2's prerequisites, the same as the 3scale operator's, for the APIcast operator's Subscription."
-  run     = <<-EOT
-    sub=$(oc get subscription apicast-operator --namespace=${local.apicast_ns} -o json) \
-      || fail "no subscription/apicast-operator in project ${local.apicast_ns}: check operator.apicast_namespace of the plan"
-    channel=$(printf '%s' "$sub" | jq -r '.spec.channel // ""')
-    [ "$channel" = threescale-2.15 ] || fail "the APIcast operator's Subscription is on channel '$channel', not threescale-2.15"
-    state=$(printf '%s' "$sub" | jq -r '.status.state // ""')
-    current=$(printf '%s' "$sub" | jq -r '.status.currentCSV // ""')
-    installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // ""')
-    [[ $state == AtLatestKnown && -n $installed && $current == "$installed" ]] \
-      || fail "the APIcast operator does not run the latest CSV of threescale-2.15 (state '$state', current '$current', installed '$installed'): approve the pending InstallPlans in project ${local.apicast_ns} (guide 2.1)"
-    pending=$(oc get installplan --namespace=${local.apicast_ns} -o json | jq '[.items[]? | select(.spec.approved == false)] | length')
-    [ "$pending" = 0 ] || fail "$pending InstallPlan(s) in project ${local.apicast_ns} wait for approval: approve them, then re-run"
-    echo "APIcast operator: $installed on threescale-2.15, $state"
-  EOT
+  run     = "subscription_current apicast-operator ${local.apicast_ns} threescale-2.15 \"APIcast operator\""
 }
 
 step "preflight-openshift" {
@@ -528,7 +468,6 @@ step "preflight-openshift" {
   section = "1.1"
   note    = "The guide lists OCP 4.12, 4.14, 4.16, 4.17, 4.18, 4.19 and 4.20, and 4.12 as the minimum; the runbook checks the minimum and prints the version."
   run     = <<-EOT
-    ${local.at_least}
     version=$(oc get clusterversion version -o json | jq -r '.status.desired.version // empty') \
       || fail "cannot read clusterversion/version: log in as a user who may read it (the guide asks for administrator access)"
     at_least "$version" 4.12 || fail "OpenShift is '$version': 3scale 2.16 needs 4.12 or later (guide 1.1); upgrade OpenShift first"
@@ -554,8 +493,7 @@ step "preflight-databases" {
     prints them for the record.
   EOT
   run     = <<-EOT
-    # 3scale 2.16 needs MySQL 8.0, PostgreSQL 15 and Redis 7.2 (two instances).%{ if local.mysql_on_cluster }
-    ${local.at_least}%{ endif }%{ if local.mysql_on_cluster || local.mysql_aws }
+    # 3scale 2.16 needs MySQL 8.0, PostgreSQL 15 and Redis 7.2 (two instances).%{ if local.mysql_on_cluster || local.mysql_aws }
     ${local.mysql_version}%{ endif }%{ if local.pg_on_cluster || local.pg_aws }
     ${local.postgresql_version}%{ endif }%{ if local.redis_moves }
     ${local.redis_version}%{ endif }
@@ -634,27 +572,16 @@ step "backup" {
     dir="${local.dir}"
     umask 077
     mkdir -p "$dir"
-    save() {
-      local file="$dir/$1"
-      shift
-      if [ -s "$file" ]; then
-        echo "kept $file from an earlier run"
-        return 0
-      fi
-      oc get "$@" > "$file.tmp"
-      mv "$file.tmp" "$file"
-      echo "saved $file"
-    }
-    save apimanager.yaml apimanager ${local.apimanager} -o yaml
-    save apimanager.json apimanager ${local.apimanager} -o json
-    save subscription-3scale-operator.yaml subscription ${plan.operator_subscription} --namespace=${local.operator_ns} -o yaml%{ if local.apicast_ns != "" }
-    save subscription-apicast-operator.yaml subscription apicast-operator --namespace=${local.apicast_ns} -o yaml%{ endif }
+    save_once "$dir/apimanager.yaml" get apimanager ${local.apimanager} -o yaml
+    save_once "$dir/apimanager.json" get apimanager ${local.apimanager} -o json
+    save_once "$dir/subscription-3scale-operator.yaml" get subscription ${plan.operator_subscription} --namespace=${local.operator_ns} -o yaml%{ if local.apicast_ns != "" }
+    save_once "$dir/subscription-apicast-operator.yaml" get subscription apicast-operator --namespace=${local.apicast_ns} -o yaml%{ endif }
     for secret in system-database backend-redis system-redis; do
-      save "$secret-secret.yaml" secret "$secret" -o yaml
-      save "$secret-secret.json" secret "$secret" -o json
+      save_once "$dir/$secret-secret.yaml" get secret "$secret" -o yaml
+      save_once "$dir/$secret-secret.json" get secret "$secret" -o json
     done
     for object in %{ for d in local.saved }deployment/${d} %{ endfor }%{ if has("PersistentVolumeClaim", "mysql-storage") }pvc/mysql-storage %{ endif }%{ if has("ConfigMap", "mysql-extra-conf") }configmap/mysql-extra-conf %{ endif }%{ if has("ConfigMap", "mysql-main-conf") }configmap/mysql-main-conf %{ endif }%{ if has("Service", "system-mysql") }service/system-mysql %{ endif }%{ if has("ConfigMap", "redis-config") }configmap/redis-config%{ endif }; do
-      save "$${object/\//-}.yaml" "$object" -o yaml
+      save_once "$dir/$${object/\//-}.yaml" get "$object" -o yaml
     done
   EOT
 }
@@ -730,17 +657,11 @@ step "save-replicas" {
   done_if = "[ -s \"${local.dir}/replicas.json\" ] && [ -s \"${local.dir}/operator-replicas\" ]"
   run     = <<-EOT
     dir="${local.dir}"
-    mkdir -p "$dir"
-    for d in %{ for d in local.saved }${d} %{ endfor }; do
-      oc get deployment "$d" -o json | jq '{(.metadata.name): (.spec.replicas // 1)}'
-    done | jq -s add > "$dir/replicas.json.tmp"
-    jq -e 'to_entries | length > 0 and all(.value | type == "number")' "$dir/replicas.json.tmp" >/dev/null \
-      || fail "the replica counts read are not numbers: see $dir/replicas.json.tmp"
-    mv "$dir/replicas.json.tmp" "$dir/replicas.json"
+    save_replicas "${local.replicas}" %{ for d in local.saved }deployment/${d} %{ endfor }
     oc get deployment threescale-operator-controller-manager-v2 --namespace=${local.operator_ns} -o jsonpath='{.spec.replicas}' > "$dir/operator-replicas.tmp"
     [[ $(<"$dir/operator-replicas.tmp") =~ ^[0-9]+$ ]] || fail "cannot read the replica count of the operator"
     mv "$dir/operator-replicas.tmp" "$dir/operator-replicas"
-    echo "replica counts saved in $dir/replicas.json: $(jq -c . "$dir/replicas.json"); operator: $(<"$dir/operator-replicas")"
+    echo "operator: $(<"$dir/operator-replicas")"
   EOT
 }
 
@@ -751,14 +672,8 @@ step "scale-down-operator" {
   when    = local.window
   note    = "So that it does not scale the Deployments back up while the databases move. The runbook waits until its pod is gone."
   run     = <<-EOT
-    local i n
     oc scale deployment threescale-operator-controller-manager-v2 --namespace=${local.operator_ns} --replicas=0
-    for ((i = 0; i < 60; i++)); do
-      n=$(oc get deployment threescale-operator-controller-manager-v2 --namespace=${local.operator_ns} -o json | jq '[.status.replicas // 0, .status.readyReplicas // 0] | max')
-      [ "$n" = 0 ] && break
-      sleep 10
-    done
-    [ "$n" = 0 ] || fail "the 3scale operator still runs $n pod(s) 10 minutes after it was scaled to 0"
+    wait_gone deployment/threescale-operator-controller-manager-v2 --namespace=${local.operator_ns}
   EOT
 }
 
@@ -777,11 +692,7 @@ step "scale-down" {
     the runbook waits for it.
   EOT
   run     = <<-EOT
-    ${local.wait_scaled_down}
-    for d in %{ for d in local.apps }${d} %{ endfor }; do
-      oc scale "deployment/$d" --replicas=0
-    done
-    wait_scaled_down %{ for d in local.apps }${d} %{ endfor }
+    scale_down %{ for d in local.apps }deployment/${d} %{ endfor }
     echo "3scale is scaled down; the databases run"
   EOT
 }
@@ -874,7 +785,6 @@ step "pg-version" {
   section = "1.1.1"
   when    = local.pg_on_cluster
   run     = <<-EOT
-    ${local.at_least}
     ${local.postgresql_version}
     version=$(postgresql_version system-postgresql-external --namespace=${local.db_ns})
     at_least "$version" 15 || fail "system-postgresql-external runs PostgreSQL '$version': 3scale 2.16 needs 15 or later (guide 1.1.1); check the image of manifests/deployment-system-postgresql-external.json"
@@ -1275,12 +1185,7 @@ step "redis-scale-down" {
   section = "3.4.4"
   when    = local.redis_on_cluster
   note    = "So that nothing writes to them once dumped; the runbook waits until their pods are gone."
-  run     = <<-EOT
-    ${local.wait_scaled_down}
-    oc scale deployment/system-redis --replicas=0
-    oc scale deployment/backend-redis --replicas=0
-    wait_scaled_down system-redis backend-redis
-  EOT
+  run     = "scale_down deployment/system-redis deployment/backend-redis"
 }
 
 step "redis-create" {
@@ -1309,7 +1214,6 @@ step "redis-version" {
   when    = local.redis_on_cluster
   note    = "registry.redhat.io/rhel9/redis-7 is a Redis 7 image whose minor follows RHEL 9; 3scale 2.16 needs 7.2 (chapter 6 says the on-cluster Redis is 7.0), so the runbook checks what the pods run before any data moves."
   run     = <<-EOT
-    ${local.at_least}
     ${local.redis_version}
     for redis in backend-redis-external system-redis-external; do
       version=$(redis_version "$redis" --namespace=${local.db_ns})
@@ -1336,12 +1240,8 @@ step "redis-restore" {
       [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.15-2.16/redis-dump"
       oc exec -i "deployment/$redis-external" --namespace=${local.db_ns} -- bash -c 'cat > /var/lib/redis/data/dump.rdb' < "$dump"
     done
-    for redis in backend-redis-external system-redis-external; do
-      oc rollout restart "deployment/$redis" --namespace=${local.db_ns}
-    done
-    for redis in backend-redis-external system-redis-external; do
-      oc rollout status "deployment/$redis" --namespace=${local.db_ns} --watch --timeout=20m
-    done
+    redeploy deployment/backend-redis-external --namespace=${local.db_ns}
+    redeploy deployment/system-redis-external --namespace=${local.db_ns}
   EOT
 }
 
@@ -1572,12 +1472,7 @@ step "scale-up" {
     stay at 0.
   EOT
   run     = <<-EOT
-    ${local.saved_replicas}
-    local n
-    for d in %{ for d in local.apps }${d} %{ endfor }; do
-      n=$(saved_replicas "$d")
-      oc scale "deployment/$d" --replicas="$n"
-    done
+    restore_replicas "${local.replicas}" %{ for d in local.apps }deployment/${d} %{ endfor }
     operator=$(<"${local.dir}/operator-replicas")
     [[ $operator =~ ^[0-9]+$ ]] || fail "${local.dir}/operator-replicas has no replica count"
     oc scale deployment/threescale-operator-controller-manager-v2 --namespace=${local.operator_ns} --replicas="$operator"
@@ -1691,24 +1586,10 @@ step "wait-upgrade" {
     minutes (1.1.1).
   EOT
   run     = <<-EOT
-    local i
     minutes=$${AMPC_UPGRADE_MINUTES:-30}
     [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
-    for ((i = 0; i < minutes * 3; i++)); do
-      version=$(oc get apimanager ${local.apimanager} -o jsonpath='{.metadata.annotations}' | jq -r '.["apps.3scale.net/apimanager-threescale-version"] // ""')
-      case $version in
-        "$TO" | "$TO".*)
-          echo "APIManager ${local.apimanager} reports 3scale $version"
-          oc get pods
-          exit_code=0
-          break
-          ;;
-      esac
-      exit_code=1
-      [ $((i % 3)) = 0 ] && { echo "the APIManager reports 3scale '$version'; waiting for $TO"; oc get pods || true; }
-      sleep 20
-    done
-    [ "$${exit_code:-1}" = 0 ] || fail "the APIManager still reports 3scale '$version' after $minutes minutes: see oc get apimanager ${local.apimanager} -o yaml (status.conditions: a Preflights condition that is not True names the database that is too old), the Subscription and InstallPlans in project ${local.operator_ns}; then re-run"
+    wait_apimanager_version ${hop.to} "$minutes" ${local.apimanager} "see oc get apimanager ${local.apimanager} -o yaml (status.conditions: a Preflights condition that is not True names the database that is too old), the Subscription and InstallPlans in project ${local.operator_ns}; then re-run"
+    oc get pods
   EOT
 }
 
@@ -1732,9 +1613,8 @@ step "oracle-system-image" {
     [ -n "$image" ] || fail "AMPC_ORACLE_SYSTEM_IMAGE is not set: give the system image built in step 2.15-2.16/oracle-system-image-build"
     [[ $image =~ ^[A-Za-z0-9][A-Za-z0-9._/:@-]*$ ]] || fail "AMPC_ORACLE_SYSTEM_IMAGE is not an image reference"
     oc patch apimanager ${local.apimanager} --type=merge -p "$(jq -cn --arg image "$image" '{spec: {system: {image: $image}}}')"
-    for d in system-app system-sidekiq; do
-      oc rollout status "deployment/$d" --watch --timeout=20m
-    done
+    wait_rollout deployment/system-app
+    wait_rollout deployment/system-sidekiq
   EOT
 }
 
@@ -1743,14 +1623,7 @@ step "verify-upgrade" {
   kind    = "verify"
   section = "1.2 (step 8)"
   note    = "The guide reads `oc get apimanager -o yaml` by eye for apimanager-threescale-version \"2.16\" and threescale-operator-version \"0.13.x\"; the runbook checks both."
-  run     = <<-EOT
-    annotations=$(oc get apimanager ${local.apimanager} -o jsonpath='{.metadata.annotations}')
-    release=$(printf '%s' "$annotations" | jq -r '.["apps.3scale.net/apimanager-threescale-version"] // ""')
-    operator=$(printf '%s' "$annotations" | jq -r '.["apps.3scale.net/threescale-operator-version"] // ""')
-    case $release in "$TO" | "$TO".*) ;; *) fail "apps.3scale.net/apimanager-threescale-version is '$release', not $TO" ;; esac
-    case $operator in 0.13 | 0.13.*) ;; *) fail "apps.3scale.net/threescale-operator-version is '$operator', not 0.13.x" ;; esac
-    echo "APIManager ${local.apimanager}: 3scale $release, operator $operator"
-  EOT
+  run     = "check_apimanager ${hop.to} 0.13 ${local.apimanager}"
 }
 
 step "verify-admin-portal" {
@@ -1803,7 +1676,7 @@ step "apicast-verify" {
     done
     [ "$upgraded" = 1 ] || fail "APIcast $old still not at operator version 0.13.x after $minutes minutes: see the Subscription and InstallPlans of project ${local.apicast_ns}"
     for name in $(oc get apicast --namespace=${local.apicast_ns} -o json | jq -r '.items[]?.metadata.name'); do
-      oc rollout status "deployment/apicast-$name" --namespace=${local.apicast_ns} --watch --timeout=20m
+      wait_rollout "deployment/apicast-$name" --namespace=${local.apicast_ns}
     done
     echo "every APIcast of project ${local.apicast_ns} runs operator 0.13.x"
   EOT
@@ -1903,21 +1776,13 @@ locals {
     dir="${local.dir}"
     [[ -s $dir/replicas.json && -s $dir/operator-replicas ]] \
       || fail "$dir holds no saved replica counts: this rollback needs the backup directory of the run (AMPC_BACKUP_DIR)"
-    ${local.saved_replicas}
-    ${local.wait_scaled_down}
     stop_3scale() {
       oc scale deployment threescale-operator-controller-manager-v2 --namespace=${local.operator_ns} --replicas=0
-      for d in %{ for d in local.apps }${d} %{ endfor }; do
-        oc scale "deployment/$d" --replicas=0
-      done
-      wait_scaled_down %{ for d in local.apps }${d} %{ endfor }
+      scale_down %{ for d in local.apps }deployment/${d} %{ endfor }
     }
     start_3scale() {
-      local d n
-      for d in %{ for d in local.apps }${d} %{ endfor }; do
-        n=$(saved_replicas "$d")
-        oc scale "deployment/$d" --replicas="$n"
-      done
+      local n
+      restore_replicas "${local.replicas}" %{ for d in local.apps }deployment/${d} %{ endfor }
       n=$(<"$dir/operator-replicas")
       oc scale deployment threescale-operator-controller-manager-v2 --namespace=${local.operator_ns} --replicas="$n"
     }
@@ -1960,11 +1825,7 @@ rollback "redis" {
     oc patch apimanager ${local.apimanager} --type=merge -p '{"spec": {"externalComponents": {"backend": {"redis": false}}}}'
     restore_secret backend-redis
     restore_secret system-redis
-    local n
-    n=$(saved_replicas backend-redis)
-    oc scale deployment/backend-redis --replicas="$n"
-    n=$(saved_replicas system-redis)
-    oc scale deployment/system-redis --replicas="$n"
+    restore_replicas "${local.replicas}" deployment/backend-redis deployment/system-redis
     start_3scale
     for object in deployment/backend-redis-external deployment/system-redis-external service/backend-redis-service service/system-redis-service pvc/system-redis-storage-external pvc/backend-redis-storage-external configmap/redis-config-external sa/system-redis-external sa/backend-redis-external; do
       oc delete "$object" --namespace=${local.db_ns} --ignore-not-found

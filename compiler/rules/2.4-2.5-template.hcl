@@ -40,42 +40,9 @@ locals {
   oracle = plan.system_database == "oracle"
   mysql  = plan.system_database == "mysql" && has("DeploymentConfig", "system-mysql")
 
-  # Shell helpers pasted into the steps that need them.
-  wait_gone = <<-EOT
-    # wait_gone DC: wait until no pod of DC runs any more.
-    wait_gone() {
-      local i left
-      for ((i = 0; i < 60; i++)); do
-        left=$(oc get pods -l "deploymentConfig=$1" -o json | jq '[.items[]? | select(.status.phase != "Succeeded" and .status.phase != "Failed")] | length')
-        [ "$left" = 0 ] && return 0
-        sleep 10
-      done
-      fail "dc/$1 still has $left pods 10 minutes after it was scaled to 0"
-    }
-  EOT
-
-  wait_ready = <<-EOT
-    # wait_ready DC [HINT]: wait until DC has as many ready pods as it wants.
-    wait_ready() {
-      local i want ready
-      for ((i = 0; i < 120; i++)); do
-        want=$(oc get dc "$1" -o jsonpath='{.spec.replicas}')
-        ready=$(oc get dc "$1" -o jsonpath='{.status.readyReplicas}')
-        [ "$${ready:-0}" = "$${want:-0}" ] && return 0
-        sleep 10
-      done
-      fail "dc/$1 has $${ready:-0} of $want pods ready after 20 minutes$${2:+: $2}"
-    }
-  EOT
-
-  # The running zync-database pod; the guide's `.items[0]` may be a
-  # finished deploy pod or one that is terminating.
-  zync_database_pod = <<-EOT
-    zync_database_pod() {
-      oc get pods -l deploymentConfig=zync-database -o json \
-        | jq -r '[.items[]? | select(.status.phase == "Running" and .metadata.deletionTimestamp == null)][0].metadata.name // empty'
-    }
-  EOT
+  # The replica counts the hop saves before it scales a DeploymentConfig
+  # down (save_replicas of the shell library, rules/lib).
+  replicas = "$BACKUP_DIR/2.4-2.5/replicas.json"
 }
 
 # ------------------------------------------------------------ 2.1 images
@@ -97,13 +64,7 @@ step "backup" {
     umask 077
     mkdir -p "$dir"
     for object in imagestream/amp-system imagestream/amp-apicast imagestream/amp-backend imagestream/amp-zync imagestream/amp-wildcard-router configmap/system-environment configmap/system dc/system-app dc/system-sidekiq dc/system-sphinx%{ if local.oracle } bc/3scale-amp-system-oracle%{ endif }; do
-      file="$dir/$${object/\//-}.yaml"
-      if [ -s "$file" ]; then
-        echo "kept $file from an earlier run"
-        continue
-      fi
-      oc get -o yaml "$object" > "$file.tmp"
-      mv "$file.tmp" "$file"
+      save_once "$dir/$${object/\//-}.yaml" get -o yaml "$object"
     done
     echo "backup written to $dir"
   EOT
@@ -128,25 +89,10 @@ step "oracle-window-scale-down" {
     zeros of a scaled-down site) and restored by oracle-window-scale-up.
   EOT
   run      = <<-EOT
-    ${local.wait_gone}
-    dir="$BACKUP_DIR/2.4-2.5"
-    mkdir -p "$dir"
-    saved="$dir/oracle-window-replicas.json"
-    if [ ! -s "$saved" ]; then
-      for dc in system-app system-sidekiq system-sphinx; do
-        oc get dc "$dc" -o json | jq '{(.metadata.name): .spec.replicas}'
-      done | jq -s add > "$saved.tmp"
-      mv "$saved.tmp" "$saved"
-    fi
-    jq -e '[.["system-app", "system-sidekiq", "system-sphinx"] | numbers] | length == 3 and add > 0' "$saved" >/dev/null \
-      || fail "$saved does not hold the replica counts of system-app, system-sidekiq and system-sphinx (all 0?): write them there by hand, as {\"system-app\": N, ...}, then re-run"
-    echo "replica counts saved in $saved: $(jq -c . "$saved")"
-    for dc in system-app system-sidekiq system-sphinx; do
-      oc scale "dc/$dc" --replicas=0
-    done
-    for dc in system-app system-sidekiq system-sphinx; do
-      wait_gone "$dc"
-    done
+    save_replicas "${local.replicas}" system-app system-sidekiq system-sphinx
+    jq -e '[.["system-app", "system-sidekiq", "system-sphinx"] | numbers] | length == 3 and add > 0' "${local.replicas}" >/dev/null \
+      || fail "${local.replicas} does not hold the replica counts of system-app, system-sidekiq and system-sphinx (all 0?): write them there by hand, as {\"system-app\": N, ...}, then re-run"
+    scale_down system-app system-sidekiq system-sphinx
   EOT
 }
 
@@ -482,20 +428,9 @@ step "system-mysql-backup" {
     dir="$BACKUP_DIR/2.4-2.5"
     umask 077
     mkdir -p "$dir"
-    save() {
-      local file="$dir/$1"
-      shift
-      if [ -s "$file" ]; then
-        echo "kept $file from an earlier run"
-        return 0
-      fi
-      oc "$@" > "$file.tmp"
-      mv "$file.tmp" "$file"
-      echo "saved $file"
-    }
-    save system-mysql-env.txt set env dc/system-mysql --list
-    save secret-system-database.yaml get secret system-database -o yaml
-    save dc-system-mysql.yaml get dc system-mysql -o yaml
+    save_once "$dir/system-mysql-env.txt" set env dc/system-mysql --list
+    save_once "$dir/secret-system-database.yaml" get secret system-database -o yaml
+    save_once "$dir/dc-system-mysql.yaml" get dc system-mysql -o yaml
   EOT
 }
 
@@ -605,7 +540,6 @@ step "system-mysql-verify" {
     has not.
   EOT
   run     = <<-EOT
-    ${local.wait_ready}
     oc get dc system-mysql -o json | jq -e '
       [.spec.template.spec.containers[] | select(.name == "system-mysql") | .env[]] as $env
       | ([$env[] | select(.name == "MYSQL_USER")][0].valueFrom.secretKeyRef == {"name": "system-database", "key": "DB_USER"})
@@ -658,14 +592,8 @@ step "oracle-window-scale-up" {
   requires = ["DeploymentConfig/system-app", "DeploymentConfig/system-sidekiq", "DeploymentConfig/system-sphinx"]
   note     = "Restores the replica counts oracle-window-scale-down saved, and waits until every pod is ready (the guide does not wait)."
   run      = <<-EOT
-    ${local.wait_ready}
-    saved="$BACKUP_DIR/2.4-2.5/oracle-window-replicas.json"
-    [ -s "$saved" ] || fail "$saved is missing: scale system-app, system-sidekiq and system-sphinx back up by hand"
-    for dc in system-app system-sidekiq system-sphinx; do
-      replicas=$(jq -r --arg dc "$dc" '.[$dc]' "$saved")
-      [[ $replicas =~ ^[0-9]+$ ]] || fail "$saved has no replica count for $dc"
-      oc scale "dc/$dc" --replicas="$replicas"
-    done
+    [ -s "${local.replicas}" ] || fail "${local.replicas} is missing: scale system-app, system-sidekiq and system-sphinx back up by hand"
+    restore_replicas "${local.replicas}" system-app system-sidekiq system-sphinx
     for dc in system-app system-sidekiq system-sphinx; do
       wait_ready "$dc"
     done
@@ -684,17 +612,9 @@ step "zync-database-backup" {
     dir="$BACKUP_DIR/2.4-2.5"
     umask 077
     mkdir -p "$dir"
-    for pair in imagestream-postgresql.yaml=imagestream/postgresql:yaml imagestream-postgresql.json=imagestream/postgresql:json dc-zync-database.yaml=dc/zync-database:yaml; do
-      file="$dir/$${pair%%=*}"
-      spec=$${pair#*=}
-      if [ -s "$file" ]; then
-        echo "kept $file from an earlier run"
-        continue
-      fi
-      oc get "$${spec%%:*}" -o "$${spec#*:}" > "$file.tmp"
-      mv "$file.tmp" "$file"
-      echo "saved $file"
-    done
+    save_once "$dir/imagestream-postgresql.yaml" get imagestream/postgresql -o yaml
+    save_once "$dir/imagestream-postgresql.json" get imagestream/postgresql -o json
+    save_once "$dir/dc-zync-database.yaml" get dc/zync-database -o yaml
   EOT
 }
 
@@ -734,19 +654,8 @@ step "zync-scale-down" {
     0), and waits until no zync pod runs.
   EOT
   run      = <<-EOT
-    ${local.wait_gone}
-    dir="$BACKUP_DIR/2.4-2.5"
-    mkdir -p "$dir"
-    saved="$dir/zync-replicas"
-    if [ ! -s "$saved" ]; then
-      oc get dc zync -o jsonpath='{.spec.replicas}' > "$saved.tmp"
-      mv "$saved.tmp" "$saved"
-    fi
-    replicas=$(<"$saved")
-    [[ $replicas =~ ^[0-9]+$ ]] || fail "$saved does not hold a replica count"
-    echo "zync runs $replicas pod(s); saved in $saved"
-    oc scale dc/zync --replicas=0
-    wait_gone zync
+    save_replicas "${local.replicas}" zync
+    scale_down zync
   EOT
 }
 
@@ -764,18 +673,10 @@ step "zync-database-dump" {
   EOT
   done_if = "[ -s \"$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.gz\" ]"
   run     = <<-EOT
-    ${local.zync_database_pod}
     dir="$BACKUP_DIR/2.4-2.5"
     umask 077
     mkdir -p "$dir"
-    dump="$dir/zync-database-backup-for-2.5.gz"
-    pod=$(zync_database_pod)
-    [ -n "$pod" ] || fail "no running zync-database pod to dump"
-    oc exec "$pod" -- bash -c 'set -o pipefail; pg_dumpall | gzip -c' > "$dump.tmp"
-    oc exec -i "$pod" -- bash -c 'gzip -dc | tail -n 5 | grep -q "PostgreSQL database cluster dump complete"' < "$dump.tmp" \
-      || fail "the dump of zync-database in $dump.tmp is incomplete"
-    mv "$dump.tmp" "$dump"
-    echo "zync-database dumped into $dump"
+    dump_gz zync-database "$dir/zync-database-backup-for-2.5.gz" pg_dumpall "PostgreSQL database cluster dump complete"
   EOT
 }
 
@@ -890,10 +791,9 @@ step "zync-database-restore" {
     imports twice.
   EOT
   run     = <<-EOT
-    ${local.zync_database_pod}
     dump="$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.gz"
     [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.4-2.5/zync-database-dump"
-    pod=$(zync_database_pod)
+    pod=$(pod_of zync-database)
     [ -n "$pod" ] || fail "no running zync-database pod to import into"
     tables=$(oc exec "$pod" -- psql -d zync_production -tAc "select count(*) from information_schema.tables where table_schema = 'public'")
     if [ "$tables" != 0 ]; then
@@ -910,11 +810,7 @@ step "zync-scale-up" {
   section = "2.5.4"
   note    = "Restores the replica count zync-scale-down saved (the guide's unset $${ZYNC_REPLICAS}) and waits until the zync pods are ready, which shows that zync reads the restored database."
   run     = <<-EOT
-    ${local.wait_ready}
-    saved="$BACKUP_DIR/2.4-2.5/zync-replicas"
-    replicas=$(<"$saved")
-    [[ $replicas =~ ^[0-9]+$ ]] || fail "$saved does not hold a replica count"
-    oc scale dc/zync --replicas="$replicas"
+    restore_replicas "${local.replicas}" zync
     wait_ready zync
   EOT
 }
@@ -961,15 +857,11 @@ rollback "zync-database" {
   title   = "Roll zync-database back to PostgreSQL 9.5 and reimport the 2.4 dump"
   section = "2.5.6"
   run     = <<-EOT
-    ${local.wait_gone}
-    ${local.wait_ready}
     dir="$BACKUP_DIR/2.4-2.5"
     dump="$dir/zync-database-backup-for-2.5.gz"
     [ -s "$dump" ] || fail "$dump is missing: the rollback reimports the dump of step 2.4-2.5/zync-database-dump"
     # 1. Scale zync down, keeping the count saved before the upgrade.
-    if [ ! -s "$dir/zync-replicas" ]; then
-      oc get dc zync -o jsonpath='{.spec.replicas}' > "$dir/zync-replicas"
-    fi
+    save_replicas "${local.replicas}" zync
     oc scale dc/zync --replicas=0
     wait_gone zync
     # The 9.5 tag is gone after 2.5.5: recreate it from the saved image stream.
@@ -1006,7 +898,7 @@ rollback "zync-database" {
       echo "zync_production has $tables tables: its data is kept, the dump is not imported"
     fi
     # 6. Scale zync back up.
-    oc scale dc/zync --replicas="$(<"$dir/zync-replicas")"
+    oc scale dc/zync --replicas="$(saved_replicas "${local.replicas}" zync)"
     wait_ready zync
     echo "zync-database runs PostgreSQL 9.5 with the dump of $dump"
   EOT

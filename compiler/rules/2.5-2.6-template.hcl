@@ -126,8 +126,7 @@ step "backup-system-mysql" {
   when    = plan.system_database == "mysql" && has("DeploymentConfig", "system-mysql")
   note    = local.dump_note
   run     = <<-EOT
-    pods=$(oc get pods -l deploymentConfig=system-mysql --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}')
-    pod=$${pods%% *}
+    pod=$(pod_of system-mysql)
     [ -n "$pod" ] || fail "no running system-mysql pod to dump the system database from"
     # MYSQL_ROOT_PASSWORD is the pod's own variable.
     # shellcheck disable=SC2016
@@ -142,8 +141,7 @@ step "backup-system-postgresql" {
   when    = plan.system_database == "postgresql" && has("DeploymentConfig", "system-postgresql")
   note    = "The guide dumps a MySQL system database only; a PostgreSQL one is dumped with pg_dumpall, as the guide does for zync-database in 2.1.2. ${local.dump_note}"
   run     = <<-EOT
-    pods=$(oc get pods -l deploymentConfig=system-postgresql --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}')
-    pod=$${pods%% *}
+    pod=$(pod_of system-postgresql)
     [ -n "$pod" ] || fail "no running system-postgresql pod to dump the system database from"
     oc exec "$pod" -- bash -c 'pg_dumpall -c --if-exists' | gzip > "$BACKUP_DIR/2.5-2.6/system-database/system-postgresql-backup.gz"
   EOT
@@ -155,8 +153,7 @@ step "backup-zync-database" {
   section = "2.1.2"
   note    = local.dump_note
   run     = <<-EOT
-    pods=$(oc get pods -l deploymentConfig=zync-database --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}')
-    pod=$${pods%% *}
+    pod=$(pod_of zync-database)
     [ -n "$pod" ] || fail "no running zync-database pod to dump the zync database from"
     oc exec "$pod" -- bash -c 'pg_dumpall -c --if-exists' | gzip > "$BACKUP_DIR/2.5-2.6/zync-database/zync-database-backup.gz"
   EOT
@@ -170,8 +167,7 @@ step "backup-redis" {
   run     = <<-EOT
     for redis in system-redis backend-redis; do
       oc get dc "$redis" >/dev/null 2>&1 || continue
-      pods=$(oc get pods -l "deploymentConfig=$redis" --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}')
-      pod=$${pods%% *}
+      pod=$(pod_of "$redis")
       [ -n "$pod" ] || fail "no running $redis pod to copy the dump from"
       oc cp "$pod:/var/lib/redis/data/dump.rdb" "$BACKUP_DIR/2.5-2.6/$redis/$redis-dump.rdb"
     done
@@ -185,8 +181,7 @@ step "backup-system-app" {
   when    = !plan.s3
   note    = "On S3 sites (amp-s3) the files are in the bucket, and there is nothing to copy. ${local.dump_note}"
   run     = <<-EOT
-    pods=$(oc get pods -l deploymentConfig=system-app --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}')
-    pod=$${pods%% *}
+    pod=$(pod_of system-app)
     [ -n "$pod" ] || fail "no running system-app pod to copy the persistent data from"
     oc rsync "$pod:/opt/system/public/system" "$BACKUP_DIR/2.5-2.6/system-app/"
   EOT
@@ -1483,8 +1478,7 @@ step "zync-resync" {
     harmless.
   EOT
   run      = <<-EOT
-    pods=$(oc get pods -l deploymentConfig=system-sidekiq --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}')
-    pod=$${pods%% *}
+    pod=$(pod_of system-sidekiq)
     [ -n "$pod" ] || fail "no running system-sidekiq pod to run the resync in"
     oc exec "$pod" -- bash -c 'bundle exec rake zync:resync:domains'
   EOT

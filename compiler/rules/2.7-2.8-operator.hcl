@@ -95,17 +95,7 @@ step "channel-check" {
     Subscription's package and catalog first (an air-gapped site must have
     mirrored the 2.8 operator into its catalog).
   EOT
-  run = <<-EOT
-    ${local.operator}
-    sub=$(oc get subscription "$subscription" --namespace="$operator_ns" -o json)
-    package=$(printf '%s' "$sub" | jq -r '.spec.name')
-    source=$(printf '%s' "$sub" | jq -r '.spec.source')
-    source_ns=$(printf '%s' "$sub" | jq -r '.spec.sourceNamespace')
-    oc get packagemanifests --namespace="$source_ns" --selector="catalog=$source" -o json \
-      | jq -e --arg package "$package" --arg source "$source" --arg channel '${local.channel_to}' '[.items[]? | select(.metadata.name == $package and .status.catalogSource == $source) | .status.channels[]?.name] | index($channel) != null' >/dev/null \
-      || fail "catalog $source in $source_ns offers no channel ${local.channel_to} of package $package: add the 3scale 2.8 operator to the catalog first"
-    echo "catalog $source offers ${local.channel_to} of $package"
-  EOT
+  run = "catalog_offers_channel '${plan.operator_subscription}' '${plan.operator_namespace}' '${local.channel_to}'"
 }
 
 step "subscription-channel" {
@@ -146,26 +136,9 @@ step "wait-operator" {
     it (the guide's console flow assumes automatic approval).
   EOT
   run = <<-EOT
-    ${local.operator}
     old=$(<"$BACKUP_DIR/2.7-2.8/installed-csv")
     [ -n "$old" ] || fail "no operator version recorded by step 2.7-2.8/backup"
-    for ((i = 0; i < 120; i++)); do
-      sub=$(oc get subscription "$subscription" --namespace="$operator_ns" -o json)
-      installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // empty')
-      if [ -n "$installed" ] && [ "$installed" != "$old" ]; then
-        phase=$(oc get clusterserviceversion "$installed" --namespace="$operator_ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
-        if [ "$phase" = Succeeded ]; then
-          echo "the operator is upgraded: $old -> $installed"
-          return 0
-        fi
-      fi
-      if [ "$(printf '%s' "$sub" | jq -r '.spec.installPlanApproval // "Automatic"')" = Manual ] && [ "$(printf '%s' "$sub" | jq -r '.status.state // empty')" = UpgradePending ]; then
-        plan=$(printf '%s' "$sub" | jq -r '.status.installPlanRef.name // .status.installplan.name // empty')
-        fail "subscription/$subscription waits for its install plan $plan to be approved: run oc patch installplan $plan --namespace=$operator_ns --type=merge -p '{\"spec\":{\"approved\":true}}' (after reading it with oc get installplan $plan --namespace=$operator_ns -o yaml), then run the runbook again"
-      fi
-      sleep 10
-    done
-    fail "subscription/$subscription in $operator_ns still runs $old after 20 minutes: see oc describe subscription $subscription --namespace=$operator_ns"
+    wait_operator_csv '${plan.operator_subscription}' '${plan.operator_namespace}' 20 "$old"
   EOT
 }
 
@@ -179,19 +152,7 @@ step "wait-apimanager" {
     apps.3scale.net/apimanager-threescale-version annotation, which the new
     operator sets to 2.8 when it has upgraded the install.
   EOT
-  run = <<-EOT
-    for ((i = 0; i < 120; i++)); do
-      version=$(oc get apimanager -o json | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""] | if length == 1 then .[0] else "" end')
-      case $version in
-        2.8 | 2.8.*)
-          echo "the APIManager is at $version"
-          return 0
-          ;;
-      esac
-      sleep 10
-    done
-    fail "the APIManager of $NAMESPACE is not upgraded to 2.8 after 20 minutes (there must be exactly one): see oc get apimanager -o yaml and the operator's logs"
-  EOT
+  run = "wait_apimanager_version ${hop.to} 20 '' 'there must be exactly one APIManager: see oc get apimanager -o yaml and the operator logs'"
 }
 
 step "wait-rollouts" {
@@ -213,23 +174,7 @@ step "wait-pods" {
     pod that is not a finished one runs with all its containers ready, in
     two checks 10 seconds apart, then prints the pods.
   EOT
-  run = <<-EOT
-    stable=0
-    for ((i = 0; i < 90; i++)); do
-      if oc get pods -o json | jq -e '[.items[]? | select(.status.phase != "Succeeded")] | length > 0 and all(.status.phase == "Running" and .metadata.deletionTimestamp == null and ((.status.containerStatuses // []) | length > 0 and all(.ready)))' >/dev/null; then
-        stable=$((stable + 1))
-        if [ "$stable" -ge 2 ]; then
-          oc get pods
-          return 0
-        fi
-      else
-        stable=0
-      fi
-      sleep 10
-    done
-    oc get pods || true
-    fail "not every pod of $NAMESPACE runs ready after 15 minutes"
-  EOT
+  run = "wait_pods_ready 15"
 }
 
 # ----------------------------------------------------------- 2.1 the checks
@@ -263,21 +208,5 @@ step "apimanager-verify" {
     the project's APIManager itself and accepts any 0.5 operator: the
     threescale-2.8 channel also delivers the later 0.5 z-stream releases.
   EOT
-  run = <<-EOT
-    apimanagers=$(oc get apimanager -o json)
-    count=$(printf '%s' "$apimanagers" | jq '.items | length')
-    [ "$count" = 1 ] || fail "project $NAMESPACE has $count APIManagers; the 3scale operator manages exactly one"
-    name=$(printf '%s' "$apimanagers" | jq -r '.items[0].metadata.name')
-    product=$(printf '%s' "$apimanagers" | jq -r '.items[0].metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""')
-    operator=$(printf '%s' "$apimanagers" | jq -r '.items[0].metadata.annotations["apps.3scale.net/threescale-operator-version"] // ""')
-    echo "apimanager/$name: apps.3scale.net/apimanager-threescale-version: \"$product\", apps.3scale.net/threescale-operator-version: \"$operator\""
-    case $product in
-      2.8 | 2.8.*) ;;
-      *) fail "apimanager/$name is at 3scale '$product', not 2.8" ;;
-    esac
-    case $operator in
-      0.5.*) ;;
-      *) fail "apimanager/$name was upgraded by operator '$operator', not 0.5.x (the guide shows 0.5.0)" ;;
-    esac
-  EOT
+  run = "check_apimanager ${hop.to} 0.5"
 }

@@ -87,42 +87,6 @@ locals {
       [ "$here" != "$there" ] || fail "oc is still logged in to the template-based site's cluster $there: log in to the OpenShift 4 cluster first (step 2.8-2.8/switch-to-target)"
     }
   EOT
-
-  # pod_of DC: a running pod of DC. The guide's .items[0] may be a finished
-  # deploy pod or one that is terminating.
-  pod_of = <<-EOT
-    pod_of() {
-      oc get pods --selector="deploymentConfig=$1" -o json \
-        | jq -r --arg dc "$1" '[.items[]? | select(.metadata.labels.deploymentConfig == $dc and .status.phase == "Running" and .metadata.deletionTimestamp == null)][0].metadata.name // empty'
-    }
-  EOT
-
-  wait_gone = <<-EOT
-    # wait_gone DC: wait until no pod of DC runs any more.
-    wait_gone() {
-      local i left
-      for ((i = 0; i < 60; i++)); do
-        left=$(oc get pods --selector="deploymentConfig=$1" -o json | jq --arg dc "$1" '[.items[]? | select(.metadata.labels.deploymentConfig == $dc and .status.phase != "Succeeded" and .status.phase != "Failed")] | length')
-        [ "$left" = 0 ] && return 0
-        sleep 10
-      done
-      fail "dc/$1 still has $left pods 10 minutes after it was scaled to 0"
-    }
-  EOT
-
-  wait_ready = <<-EOT
-    # wait_ready DC: wait until DC has as many ready pods as it wants.
-    wait_ready() {
-      local i want ready
-      for ((i = 0; i < 120; i++)); do
-        want=$(oc get dc "$1" -o jsonpath='{.spec.replicas}')
-        ready=$(oc get dc "$1" -o jsonpath='{.status.readyReplicas}')
-        [ "$${ready:-0}" = "$${want:-0}" ] && return 0
-        sleep 10
-      done
-      fail "dc/$1 has $${ready:-0} of $want pods ready after 20 minutes"
-    }
-  EOT
 }
 
 # ------------------------------------------------------------- refusals
@@ -207,12 +171,11 @@ step "backup-objects" {
       oc whoami --show-server > "$dir/source-server"
     fi
     for component in %{ for dc in local.all_dcs }${dc} %{ endfor }; do
-      file="$dir/project/$${component}_dc.yml"
-      [ -s "$file" ] || oc get -o yaml dc "$component" > "$file"
+      save_once "$dir/project/$${component}_dc.yml" get -o yaml dc "$component"
     done
-    [ -s "$dir/project/threescale-project-elements.yaml" ] || oc get -o yaml all > "$dir/project/threescale-project-elements.yaml"
+    save_once "$dir/project/threescale-project-elements.yaml" get -o yaml all
     for object in rolebindings serviceaccounts secrets imagestreamtags cm rolebindingrestrictions limitranges resourcequotas pvc templates cronjobs statefulsets hpa deployments replicasets poddisruptionbudget endpoints; do
-      [ -s "$dir/project/$object.yaml" ] || oc get -o yaml "$object" > "$dir/project/$object.yaml"
+      save_once "$dir/project/$object.yaml" get -o yaml "$object"
     done
     clean='del(.metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.selfLink, .metadata.generation, .metadata.managedFields, .metadata.ownerReferences, .metadata.namespace, .metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"], .status)'
     for name in ${local.restore_secrets}; do
@@ -245,20 +208,9 @@ step "scale-down-source" {
   run = <<-EOT
     ${local.dir}
     ${local.on_source}
-    ${local.wait_gone}
     on_source
-    mkdir -p "$dir/replicas"
-    for component in %{ for dc in local.writers }${dc} %{ endfor }; do
-      saved="$dir/replicas/$component"
-      if [ ! -s "$saved" ]; then
-        oc get dc "$component" -o jsonpath='{.spec.replicas}' > "$saved.tmp"
-        mv "$saved.tmp" "$saved"
-      fi
-      oc scale "dc/$component" --replicas=0
-    done
-    for component in %{ for dc in local.writers }${dc} %{ endfor }; do
-      wait_gone "$component"
-    done
+    save_replicas "$dir/replicas.json" %{ for dc in local.writers }${dc} %{ endfor }
+    scale_down %{ for dc in local.writers }${dc} %{ endfor }
   EOT
 }
 
@@ -276,7 +228,6 @@ step "backup-system-storage" {
   run     = <<-EOT
     ${local.dir}
     ${local.on_source}
-    ${local.pod_of}
     on_source
     pod=$(pod_of system-app)
     [ -n "$pod" ] || fail "no running system-app pod to copy the system storage from"
@@ -294,15 +245,9 @@ step "scale-down-system-app" {
   run     = <<-EOT
     ${local.dir}
     ${local.on_source}
-    ${local.wait_gone}
     on_source
-    mkdir -p "$dir/replicas"
-    if [ ! -s "$dir/replicas/system-app" ]; then
-      oc get dc system-app -o jsonpath='{.spec.replicas}' > "$dir/replicas/system-app.tmp"
-      mv "$dir/replicas/system-app.tmp" "$dir/replicas/system-app"
-    fi
-    oc scale dc/system-app --replicas=0
-    wait_gone system-app
+    save_replicas "$dir/replicas.json" system-app
+    scale_down system-app
   EOT
 }
 
@@ -322,18 +267,10 @@ step "backup-system-mysql" {
   run     = <<-EOT
     ${local.dir}
     ${local.on_source}
-    ${local.pod_of}
     on_source
-    dump="$dir/system-mysql-backup.gz"
-    pod=$(pod_of system-mysql)
-    [ -n "$pod" ] || fail "no running system-mysql pod to dump"
     # The pod expands MYSQL_ROOT_PASSWORD; its value never reaches this host.
     # shellcheck disable=SC2016
-    oc exec "$pod" -- bash -c 'set -o pipefail; export MYSQL_PWD=$${MYSQL_ROOT_PASSWORD}; mysqldump --single-transaction -hsystem-mysql -uroot system | gzip -c' > "$dump.tmp"
-    oc exec -i "$pod" -- bash -c 'gzip -dc | tail -n 1 | grep -q "^-- Dump completed"' < "$dump.tmp" \
-      || fail "the dump of system-mysql in $dump.tmp is incomplete"
-    mv "$dump.tmp" "$dump"
-    echo "system-mysql dumped into $dump"
+    dump_gz system-mysql "$dir/system-mysql-backup.gz" 'export MYSQL_PWD=$${MYSQL_ROOT_PASSWORD}; mysqldump --single-transaction -hsystem-mysql -uroot system' "^-- Dump completed"
   EOT
 }
 
@@ -348,16 +285,8 @@ step "backup-system-postgresql" {
   run      = <<-EOT
     ${local.dir}
     ${local.on_source}
-    ${local.pod_of}
     on_source
-    dump="$dir/system-postgresql-backup.gz"
-    pod=$(pod_of system-postgresql)
-    [ -n "$pod" ] || fail "no running system-postgresql pod to dump"
-    oc exec "$pod" -- bash -c 'set -o pipefail; pg_dumpall -c --if-exists | gzip -c' > "$dump.tmp"
-    oc exec -i "$pod" -- bash -c 'gzip -dc | tail -n 5 | grep -q "PostgreSQL database cluster dump complete"' < "$dump.tmp" \
-      || fail "the dump of system-postgresql in $dump.tmp is incomplete"
-    mv "$dump.tmp" "$dump"
-    echo "system-postgresql dumped into $dump"
+    dump_gz system-postgresql "$dir/system-postgresql-backup.gz" "pg_dumpall -c --if-exists" "PostgreSQL database cluster dump complete"
   EOT
 }
 
@@ -371,16 +300,8 @@ step "backup-zync-database" {
   run      = <<-EOT
     ${local.dir}
     ${local.on_source}
-    ${local.pod_of}
     on_source
-    dump="$dir/zync-database-backup.gz"
-    pod=$(pod_of zync-database)
-    [ -n "$pod" ] || fail "no running zync-database pod to dump"
-    oc exec "$pod" -- bash -c 'set -o pipefail; pg_dumpall -c --if-exists | gzip -c' > "$dump.tmp"
-    oc exec -i "$pod" -- bash -c 'gzip -dc | tail -n 5 | grep -q "PostgreSQL database cluster dump complete"' < "$dump.tmp" \
-      || fail "the dump of zync-database in $dump.tmp is incomplete"
-    mv "$dump.tmp" "$dump"
-    echo "zync-database dumped into $dump"
+    dump_gz zync-database "$dir/zync-database-backup.gz" "pg_dumpall -c --if-exists" "PostgreSQL database cluster dump complete"
   EOT
 }
 
@@ -397,7 +318,6 @@ step "backup-redis" {
   run = <<-EOT
     ${local.dir}
     ${local.on_source}
-    ${local.pod_of}
     on_source
     for component in backend-redis system-redis; do
       file="$dir/$component-dump.rdb"
@@ -520,23 +440,9 @@ step "operator-verify" {
   run     = <<-EOT
     ${local.on_target}
     on_target
-    subscription='${plan.operator_subscription}'
-    operator_ns='${plan.operator_namespace}'
-    for ((i = 0; i < 60; i++)); do
-      sub=$(oc get subscription "$subscription" --namespace="$operator_ns" -o json 2>/dev/null) || sub='{}'
-      channel=$(printf '%s' "$sub" | jq -r '.spec.channel // empty')
-      csv=$(printf '%s' "$sub" | jq -r '.status.installedCSV // empty')
-      if [ -n "$csv" ]; then
-        [ "$channel" = threescale-2.8 ] || fail "subscription/$subscription in $operator_ns follows channel '$channel', not threescale-2.8"
-        phase=$(oc get clusterserviceversion "$csv" --namespace="$operator_ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
-        if [ "$phase" = Succeeded ]; then
-          echo "operator $csv installed in $operator_ns"
-          return 0
-        fi
-      fi
-      sleep 10
-    done
-    fail "no 3scale operator installed by subscription/$subscription in $operator_ns after 10 minutes: see oc describe subscription $subscription --namespace=$operator_ns"
+    wait_operator_csv '${plan.operator_subscription}' '${plan.operator_namespace}' 10
+    channel=$(oc get subscription '${plan.operator_subscription}' --namespace='${plan.operator_namespace}' -o jsonpath='{.spec.channel}')
+    [ "$channel" = threescale-2.8 ] || fail "subscription/${plan.operator_subscription} in ${plan.operator_namespace} follows channel '$channel', not threescale-2.8"
   EOT
 }
 
@@ -623,7 +529,6 @@ step "restore-system-mysql" {
   run     = <<-EOT
     ${local.dir}
     ${local.on_target}
-    ${local.pod_of}
     on_target
     dump="$dir/system-mysql-backup.gz"
     [ -s "$dump" ] || fail "$dump is missing: step 2.8-2.8/backup-system-mysql writes it"
@@ -647,7 +552,6 @@ step "restore-system-postgresql" {
   run      = <<-EOT
     ${local.dir}
     ${local.on_target}
-    ${local.pod_of}
     on_target
     dump="$dir/system-postgresql-backup.gz"
     [ -s "$dump" ] || fail "$dump is missing: step 2.8-2.8/backup-system-postgresql writes it"
@@ -668,7 +572,6 @@ step "restore-system-storage" {
   run     = <<-EOT
     ${local.dir}
     ${local.on_target}
-    ${local.pod_of}
     on_target
     [ -d "$dir/system-storage/system" ] || fail "$dir/system-storage/system is missing: step 2.8-2.8/backup-system-storage writes it"
     pod=$(pod_of system-app)
@@ -691,34 +594,18 @@ step "restore-zync-database" {
   run = <<-EOT
     ${local.dir}
     ${local.on_target}
-    ${local.pod_of}
-    ${local.wait_gone}
-    ${local.wait_ready}
     on_target
     dump="$dir/zync-database-backup.gz"
     [ -s "$dump" ] || fail "$dump is missing: step 2.8-2.8/backup-zync-database writes it"
-    mkdir -p "$dir/target-replicas"
-    for component in zync zync-que; do
-      saved="$dir/target-replicas/$component"
-      if [ ! -s "$saved" ]; then
-        oc get dc "$component" -o jsonpath='{.spec.replicas}' > "$saved.tmp"
-        mv "$saved.tmp" "$saved"
-      fi
-    done
+    save_replicas "$dir/target-replicas.json" zync zync-que
     if [ ! -e "$dir/zync-database.restored" ]; then
-      oc scale dc/zync dc/zync-que --replicas=0
-      wait_gone zync
-      wait_gone zync-que
+      scale_down zync zync-que
       pod=$(pod_of zync-database)
       [ -n "$pod" ] || fail "no running zync-database pod to restore into"
       oc exec -i "$pod" -- bash -c 'set -o pipefail; gzip -dc | psql -d postgres -f -' < "$dump"
       touch "$dir/zync-database.restored"
     fi
-    for component in zync zync-que; do
-      replicas=$(<"$dir/target-replicas/$component")
-      [[ $replicas =~ ^[0-9]+$ ]] || fail "$dir/target-replicas/$component does not hold a replica count"
-      oc scale "dc/$component" --replicas="$replicas"
-    done
+    restore_replicas "$dir/target-replicas.json" zync zync-que
     wait_ready zync
     wait_ready zync-que
   EOT
@@ -750,8 +637,7 @@ step "redis-restore-mode" {
     patch=$(jq -c '{data: {"redis.conf": (.data["redis.conf"] | gsub("(?m)^save "; "#save ") | gsub("(?m)^appendonly yes"; "appendonly no"))}}' "$saved")
     oc patch configmap redis-config --type=merge -p "$patch"
     for component in backend-redis system-redis; do
-      oc rollout latest "dc/$component"
-      oc rollout status "dc/$component" --watch --timeout=20m
+      redeploy "$component"
     done
   EOT
 }
@@ -771,7 +657,6 @@ step "restore-redis" {
   run = <<-EOT
     ${local.dir}
     ${local.on_target}
-    ${local.pod_of}
     on_target
     for component in backend-redis system-redis; do
       if [ -e "$dir/$component.restored" ]; then
@@ -785,8 +670,7 @@ step "restore-redis" {
       # shellcheck disable=SC2016 # $f is the pod's
       oc exec "$pod" -- bash -c 'cd /var/lib/redis/data && for f in dump.rdb appendonly.aof; do if [ -e "$f" ]; then mv "$f" "$f-old"; fi; done'
       oc cp "$file" "$pod:/var/lib/redis/data/dump.rdb"
-      oc rollout latest "dc/$component"
-      oc rollout status "dc/$component" --watch --timeout=20m
+      redeploy "$component"
       pod=$(pod_of "$component")
       [ -n "$pod" ] || fail "no running $component pod after the redeploy"
       oc exec "$pod" -- redis-cli BGREWRITEAOF
@@ -817,8 +701,7 @@ step "redis-normal-mode" {
     patch=$(jq -c '{data: {"redis.conf": .data["redis.conf"]}}' "$saved")
     oc patch configmap redis-config --type=merge -p "$patch"
     for component in backend-redis system-redis; do
-      oc rollout latest "dc/$component"
-      oc rollout status "dc/$component" --watch --timeout=20m
+      redeploy "$component"
     done
   EOT
 }
@@ -834,12 +717,10 @@ step "restart-system" {
   EOT
   run = <<-EOT
     ${local.on_target}
-    ${local.wait_ready}
     on_target
     for component in system-memcache system-app system-sidekiq system-sphinx; do
       oc get dc "$component" >/dev/null 2>&1 || continue
-      oc rollout latest "dc/$component"
-      oc rollout status "dc/$component" --watch --timeout=20m
+      redeploy "$component"
     done
     wait_ready system-app
   EOT
@@ -857,7 +738,6 @@ step "resync-routes" {
   EOT
   run = <<-EOT
     ${local.on_target}
-    ${local.pod_of}
     on_target
     pod=$(pod_of system-sidekiq)
     [ -n "$pod" ] || fail "no running system-sidekiq pod to run the resync in"
@@ -936,18 +816,7 @@ step "apimanager-verify" {
   run     = <<-EOT
     ${local.on_target}
     on_target
-    apimanager=$(oc get apimanager apimanager -o json)
-    product=$(printf '%s' "$apimanager" | jq -r '.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""')
-    operator=$(printf '%s' "$apimanager" | jq -r '.metadata.annotations["apps.3scale.net/threescale-operator-version"] // ""')
-    echo "apimanager/apimanager: apps.3scale.net/apimanager-threescale-version: \"$product\", apps.3scale.net/threescale-operator-version: \"$operator\""
-    case $product in
-      2.8 | 2.8.*) ;;
-      *) fail "apimanager/apimanager is at 3scale '$product', not 2.8" ;;
-    esac
-    case $operator in
-      0.5.*) ;;
-      *) fail "apimanager/apimanager was deployed by operator '$operator', not 0.5.x" ;;
-    esac
+    check_apimanager ${hop.to} 0.5 apimanager
   EOT
 }
 
@@ -959,20 +828,15 @@ rollback "source" {
   run     = <<-EOT
     ${local.dir}
     ${local.on_source}
-    ${local.wait_ready}
     # Run it logged in to the OpenShift 3.11 cluster, in project $NAMESPACE.
     on_source
-    for saved in "$dir"/replicas/*; do
-      [ -s "$saved" ] || continue
-      component=$(basename "$saved")
-      replicas=$(<"$saved")
-      [[ $replicas =~ ^[0-9]+$ ]] || fail "$saved does not hold a replica count"
-      oc scale "dc/$component" --replicas="$replicas"
-    done
-    for saved in "$dir"/replicas/*; do
-      [ -s "$saved" ] || continue
-      wait_ready "$(basename "$saved")"
-    done
+    if [ -s "$dir/replicas.json" ]; then
+      mapfile -t stopped < <(jq -r 'keys[]' "$dir/replicas.json")
+      restore_replicas "$dir/replicas.json" "$${stopped[@]}"
+      for component in "$${stopped[@]}"; do
+        wait_ready "$component"
+      done
+    fi
     echo "the template-based site runs again; point *.${plan.wildcard_domain} back at the OpenShift 3.11 router"
   EOT
 }

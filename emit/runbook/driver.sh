@@ -17,8 +17,9 @@ STEPS=() TITLES=()          # the step ids and their one-line descriptions
 ROLLBACKS=() ROLLBACK_TITLES=()
 DRIFT=()                    # "KIND/NAME NAMESPACE FIELD VALUE" of each object the bundle changes
 APPLIED_JQ=''               # the jq program of applied.jq, beside this file
-# After the driver come installed_version (the rule data's), step_N and
-# rollback_N for each step and rollback section, and the call of main "$@".
+# After the driver come installed_version (the rule data's), the rule
+# modules' shell library, step_N and rollback_N for each step and rollback
+# section, and the call of main "$@".
 installed_version() { :; }
 
 # ampc: the runbook text starts below this line.

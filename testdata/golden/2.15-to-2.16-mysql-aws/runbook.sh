@@ -350,6 +350,357 @@ installed_version() {
   printf '%s\n' "$release"
 }
 
+# ---- lib/backup.sh (the rule modules' shell library)
+# Backups that a re-run never overwrites.
+
+# save_once FILE OC-ARGS...: write what oc OC-ARGS prints into FILE, unless
+# FILE holds it from an earlier run: a re-run, after the upgrade has
+# started, never overwrites the state from before it.
+save_once() {
+  local file=$1
+  shift
+  if [ -s "$file" ]; then
+    echo "kept $file from an earlier run"
+    return 0
+  fi
+  oc "$@" > "$file.tmp"
+  mv "$file.tmp" "$file"
+  echo "saved $file"
+}
+
+# ---- lib/olm.sh (the rule modules' shell library)
+# The 3scale operator: its OLM Subscription, the operator versions OLM
+# installs (ClusterServiceVersions), and the APIManager it upgrades.
+
+# subscription_current SUBSCRIPTION NAMESPACE CHANNEL WHAT: fail unless the
+# Subscription in NAMESPACE is on CHANNEL, OLM reports it at the latest
+# operator version (CSV) it knows, which is the installed one, and no
+# InstallPlan of NAMESPACE waits for approval (the next one shows only once
+# the first is installed). WHAT names the operator in the messages.
+subscription_current() {
+  local sub channel state current installed pending
+  sub=$(oc get subscription "$1" --namespace="$2" -o json) \
+    || fail "no subscription/$1 in project $2: check the operator block of the plan"
+  channel=$(printf '%s' "$sub" | jq -r '.spec.channel // ""')
+  [ "$channel" = "$3" ] || fail "the $4's Subscription is on channel '$channel', not $3"
+  state=$(printf '%s' "$sub" | jq -r '.status.state // ""')
+  current=$(printf '%s' "$sub" | jq -r '.status.currentCSV // ""')
+  installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // ""')
+  [[ $state == AtLatestKnown && -n $installed && $current == "$installed" ]] \
+    || fail "the $4 does not run the latest CSV of $3 (state '$state', current '$current', installed '$installed'): approve the pending InstallPlans in project $2 and wait until the Subscription is AtLatestKnown"
+  pending=$(oc get installplan --namespace="$2" -o json | jq '[.items[]? | select(.spec.approved == false)] | length')
+  [ "$pending" = 0 ] || fail "$pending InstallPlan(s) in project $2 wait for approval: approve them, wait for the CSV, then re-run (more may show once the first is installed)"
+  echo "$4: $installed on $3, $state"
+}
+
+# catalog_offers_channel SUBSCRIPTION NAMESPACE CHANNEL: fail unless the
+# catalog of the Subscription offers CHANNEL of its package. A Subscription
+# pointed at a channel its catalog lacks never upgrades.
+catalog_offers_channel() {
+  local sub package source source_ns
+  sub=$(oc get subscription "$1" --namespace="$2" -o json)
+  package=$(printf '%s' "$sub" | jq -r '.spec.name')
+  source=$(printf '%s' "$sub" | jq -r '.spec.source')
+  source_ns=$(printf '%s' "$sub" | jq -r '.spec.sourceNamespace')
+  oc get packagemanifests --namespace="$source_ns" --selector="catalog=$source" -o json \
+    | jq -e --arg package "$package" --arg source "$source" --arg channel "$3" '[.items[]? | select(.metadata.name == $package and .status.catalogSource == $source) | .status.channels[]?.name] | index($channel) != null' >/dev/null \
+    || fail "catalog $source in $source_ns offers no channel $3 of package $package: add that channel's operator to the catalog first (an air-gapped site mirrors it)"
+  echo "catalog $source offers $3 of $package"
+}
+
+# wait_operator_csv SUBSCRIPTION NAMESPACE MINUTES [OLD]: poll every 10
+# seconds, for up to MINUTES, until the Subscription has installed an
+# operator version (CSV), another than OLD when given, whose
+# ClusterServiceVersion has succeeded. A Subscription with manual approval
+# that waits for its install plan stops the step with the command that
+# approves it.
+wait_operator_csv() {
+  local subscription=$1 ns=$2 minutes=$3 old=${4:-} i sub installed phase plan
+  for ((i = 0; i < minutes * 6; i++)); do
+    sub=$(oc get subscription "$subscription" --namespace="$ns" -o json 2>/dev/null) || sub='{}'
+    installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // empty')
+    if [ -n "$installed" ] && [ "$installed" != "$old" ]; then
+      phase=$(oc get clusterserviceversion "$installed" --namespace="$ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
+      if [ "$phase" = Succeeded ]; then
+        if [ -n "$old" ]; then
+          echo "the operator is upgraded: $old -> $installed"
+        else
+          echo "operator $installed installed in $ns"
+        fi
+        return 0
+      fi
+    fi
+    if [ "$(printf '%s' "$sub" | jq -r '.spec.installPlanApproval // "Automatic"')" = Manual ] && [ "$(printf '%s' "$sub" | jq -r '.status.state // empty')" = UpgradePending ]; then
+      plan=$(printf '%s' "$sub" | jq -r '.status.installPlanRef.name // .status.installplan.name // empty')
+      fail "subscription/$subscription waits for its install plan $plan to be approved: run oc patch installplan $plan --namespace=$ns --type=merge -p '{\"spec\":{\"approved\":true}}' (after reading it with oc get installplan $plan --namespace=$ns -o yaml), then run the runbook again"
+    fi
+    sleep 10
+  done
+  if [ -n "$old" ]; then
+    fail "subscription/$subscription in $ns still runs $old after $minutes minutes: see oc describe subscription $subscription --namespace=$ns"
+  fi
+  fail "no operator installed by subscription/$subscription in $ns after $minutes minutes: see oc describe subscription $subscription --namespace=$ns"
+}
+
+# apimanager_version [NAME]: the apps.3scale.net/apimanager-threescale-version
+# annotation of APIManager NAME, or without NAME of the project's APIManager
+# ("" when the project has none or several).
+apimanager_version() {
+  if [ -n "${1:-}" ]; then
+    oc get apimanager "$1" -o jsonpath='{.metadata.annotations}' | jq -r '.["apps.3scale.net/apimanager-threescale-version"] // ""'
+  else
+    oc get apimanager -o json | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""] | if length == 1 then .[0] else "" end'
+  fi
+}
+
+# wait_apimanager_version VERSION MINUTES [NAME [HINT]]: poll every 20
+# seconds, for up to MINUTES, until the APIManager NAME (or with NAME '', the
+# project's only one) reports 3scale VERSION or a micro release of it,
+# printing the pods every minute while it waits. HINT ends the failure
+# message.
+wait_apimanager_version() {
+  local want=$1 minutes=$2 name=${3:-} hint=${4:-} i version
+  for ((i = 0; i < minutes * 3; i++)); do
+    version=$(apimanager_version "$name")
+    case $version in
+      "$want" | "$want".*)
+        echo "the APIManager is at $version"
+        return 0
+        ;;
+    esac
+    if [ $((i % 3)) = 0 ]; then
+      echo "the APIManager reports 3scale '$version'; waiting for $want"
+      oc get pods || true
+    fi
+    sleep 20
+  done
+  fail "the APIManager ${name:-of $NAMESPACE} still reports 3scale '$version', not $want, after $minutes minutes${hint:+: $hint}"
+}
+
+# check_apimanager VERSION OPERATOR [NAME]: print the version annotations of
+# the APIManager (NAME, or the project's only one), and fail unless it
+# reports 3scale VERSION (or a micro release of it) and was reconciled by a
+# 3scale operator OPERATOR.x.
+check_apimanager() {
+  local want=$1 want_operator=$2 apimanager count name product operator
+  if [ -n "${3:-}" ]; then
+    apimanager=$(oc get apimanager "$3" -o json)
+  else
+    apimanager=$(oc get apimanager -o json)
+    count=$(printf '%s' "$apimanager" | jq '.items | length')
+    [ "$count" = 1 ] || fail "project $NAMESPACE has $count APIManagers; the 3scale operator manages exactly one"
+    apimanager=$(printf '%s' "$apimanager" | jq '.items[0]')
+  fi
+  name=$(printf '%s' "$apimanager" | jq -r '.metadata.name')
+  product=$(printf '%s' "$apimanager" | jq -r '.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""')
+  operator=$(printf '%s' "$apimanager" | jq -r '.metadata.annotations["apps.3scale.net/threescale-operator-version"] // ""')
+  echo "apimanager/$name: apps.3scale.net/apimanager-threescale-version: \"$product\", apps.3scale.net/threescale-operator-version: \"$operator\""
+  case $product in
+    "$want" | "$want".*) ;;
+    *) fail "apimanager/$name is at 3scale '$product', not $want" ;;
+  esac
+  case $operator in
+    "$want_operator" | "$want_operator".*) ;;
+    *) fail "apimanager/$name was reconciled by operator '$operator', not $want_operator.x" ;;
+  esac
+}
+
+# ---- lib/pods.sh (the rule modules' shell library)
+# Pods of the template-based install's DeploymentConfigs, which label them
+# deploymentConfig=NAME.
+
+# pod_of DC: the name of a running pod of DeploymentConfig DC that is not
+# being deleted, or nothing. (A guide's `.items[0]` may be a finished
+# deploy pod, or one that is terminating.)
+pod_of() {
+  oc get pods --selector="deploymentConfig=$1" -o json \
+    | jq -r --arg dc "$1" '[.items[]? | select(.metadata.labels.deploymentConfig == $dc and .status.phase == "Running" and .metadata.deletionTimestamp == null)][0].metadata.name // empty'
+}
+
+# dump_gz DC FILE COMMAND COMPLETE: run COMMAND, which prints a dump, in a
+# running pod of DeploymentConfig DC, compressed in the pod (so that the
+# host needs only oc), into FILE. The dump is kept only when one of its
+# last five lines matches COMPLETE (grep), the dump tool's completion line;
+# else FILE.tmp is left for a look and the step stops. The COMMAND text is
+# expanded in the pod, not here.
+dump_gz() {
+  local dc=$1 file=$2 command=$3 complete=$4 pod
+  pod=$(pod_of "$dc")
+  [ -n "$pod" ] || fail "no running $dc pod to dump"
+  oc exec "$pod" -- bash -c "set -o pipefail; $command | gzip -c" > "$file.tmp"
+  oc exec -i "$pod" -- bash -c "gzip -dc | tail -n 5 | grep -q '$complete'" < "$file.tmp" \
+    || fail "the dump of $dc in $file.tmp is incomplete"
+  mv "$file.tmp" "$file"
+  echo "$dc dumped into $file"
+}
+
+# ---- lib/replicas.sh (the rule modules' shell library)
+# Replica counts are known only on the cluster. A step that scales
+# workloads down saves their counts first, into a JSON object of NAME: count
+# in the backup directory, and the step that scales them back up reads them
+# there, in this run or a later one.
+
+# save_replicas FILE WORKLOAD...: add to FILE the replica count of each
+# WORKLOAD that FILE holds none for. A count saved before is kept, so that a
+# re-run never saves the zeros of a site it scaled down.
+save_replicas() {
+  local file=$1 object name n
+  shift
+  mkdir -p "$(dirname "$file")"
+  [ -s "$file" ] || echo '{}' > "$file"
+  for object in "$@"; do
+    object=$(oc_name "$object")
+    name=${object#*/}
+    if jq -e --arg n "$name" 'has($n)' "$file" >/dev/null; then
+      continue
+    fi
+    n=$(oc get "$object" -o json | jq '.spec.replicas // 1')
+    [[ $n =~ ^[0-9]+$ ]] || fail "cannot read the replica count of $object"
+    jq --arg n "$name" --argjson c "$n" '. + {($n): $c}' "$file" > "$file.tmp"
+    mv "$file.tmp" "$file"
+  done
+  echo "replica counts saved in $file: $(jq -c . "$file")"
+}
+
+# saved_replicas FILE NAME: print the replica count FILE holds for NAME.
+saved_replicas() {
+  local n
+  n=$(jq -r --arg d "$2" '.[$d] // empty' "$1")
+  [[ $n =~ ^[0-9]+$ ]] || fail "$1 has no replica count for $2: write it there by hand ({\"$2\": N, ...}), then re-run"
+  echo "$n"
+}
+
+# restore_replicas FILE WORKLOAD...: scale each WORKLOAD back to the count
+# FILE holds for it.
+restore_replicas() {
+  local file=$1 object n
+  shift
+  for object in "$@"; do
+    object=$(oc_name "$object")
+    n=$(saved_replicas "$file" "${object#*/}")
+    oc scale "$object" --replicas="$n"
+  done
+}
+
+# scale_down WORKLOAD...: scale each WORKLOAD to 0, then wait until no pod
+# of any is left (wait_gone).
+scale_down() {
+  local object
+  for object in "$@"; do
+    oc scale "$(oc_name "$object")" --replicas=0
+  done
+  for object in "$@"; do
+    wait_gone "$object"
+  done
+}
+
+# ---- lib/version.sh (the rule modules' shell library)
+# Versions as major.minor.
+
+# at_least VERSION MINIMUM: VERSION (major.minor, more parts ignored) is
+# MINIMUM or later.
+at_least() {
+  local have=$1 want=$2 hm hn wm wn
+  case $have in *.*) ;; *) have=$have.0 ;; esac
+  case $want in *.*) ;; *) want=$want.0 ;; esac
+  hm=${have%%.*}; hn=${have#*.}; hn=${hn%%.*}
+  wm=${want%%.*}; wn=${want#*.}; wn=${wn%%.*}
+  [[ $hm =~ ^[0-9]+$ && $hn =~ ^[0-9]+$ ]] || return 1
+  (( hm > wm || (hm == wm && hn >= wn) ))
+}
+
+# ---- lib/wait.sh (the rule modules' shell library)
+# Waits for workloads. A WORKLOAD is a DeploymentConfig's name, or
+# KIND/NAME for another kind (deployment/system-app); OC-FLAGS, such as
+# --namespace=NS, go to every oc call. Call these functions as commands, not
+# as the condition of an if, || or &&: there bash ignores set -e inside them,
+# and a failing oc call would not stop the step.
+
+# oc_name WORKLOAD: the workload as oc names it, dc/NAME for a bare name.
+oc_name() {
+  case $1 in
+    */*) printf '%s\n' "$1" ;;
+    *) printf 'dc/%s\n' "$1" ;;
+  esac
+}
+
+# wait_gone WORKLOAD [OC-FLAGS]: wait up to 10 minutes, after WORKLOAD was
+# scaled to 0, until no pod its selector matches is left, terminating ones
+# included.
+wait_gone() {
+  local object selector labels i left
+  object=$(oc_name "$1")
+  shift
+  selector=$(oc get "$object" "$@" -o json | jq -c '.spec.selector.matchLabels // .spec.selector // {}')
+  [ "$selector" != "{}" ] || fail "$object has no pod selector"
+  labels=$(printf '%s' "$selector" | jq -r 'to_entries | map("\(.key)=\(.value)") | join(",")')
+  for ((i = 0; i < 60; i++)); do
+    left=$(oc get pods "$@" --selector="$labels" -o json \
+      | jq --argjson s "$selector" '[.items[]? | select(.metadata.labels as $l | $s | to_entries | all($l[.key] == .value)) | select(.status.phase != "Succeeded" and .status.phase != "Failed")] | length')
+    [ "$left" = 0 ] && return 0
+    sleep 10
+  done
+  fail "$object still has $left pods 10 minutes after it was scaled to 0"
+}
+
+# wait_ready WORKLOAD [HINT]: wait up to 20 minutes until WORKLOAD has as
+# many ready pods as it wants. HINT ends the failure message.
+wait_ready() {
+  local object i want ready
+  object=$(oc_name "$1")
+  for ((i = 0; i < 120; i++)); do
+    want=$(oc get "$object" -o jsonpath='{.spec.replicas}')
+    ready=$(oc get "$object" -o jsonpath='{.status.readyReplicas}')
+    [ "${ready:-0}" = "${want:-0}" ] && return 0
+    sleep 10
+  done
+  fail "$object has ${ready:-0} of $want pods ready after 20 minutes${2:+: $2}"
+}
+
+# wait_rollout WORKLOAD [OC-FLAGS]: wait up to 20 minutes for the rollout
+# of WORKLOAD to finish.
+wait_rollout() {
+  local object
+  object=$(oc_name "$1")
+  shift
+  oc rollout status "$object" "$@" --watch --timeout=20m
+}
+
+# redeploy WORKLOAD [OC-FLAGS]: roll WORKLOAD out again (oc rollout latest
+# for a DeploymentConfig, oc rollout restart for another kind), and wait for
+# the rollout.
+redeploy() {
+  local object
+  object=$(oc_name "$1")
+  shift
+  case $object in
+    dc/*) oc rollout latest "$object" "$@" ;;
+    *) oc rollout restart "$object" "$@" ;;
+  esac
+  wait_rollout "$object" "$@"
+}
+
+# wait_pods_ready MINUTES: poll every 10 seconds, for up to MINUTES, until
+# every pod of the project that has not finished runs with all its
+# containers ready, in two checks in a row, then print the pods.
+wait_pods_ready() {
+  local i stable=0
+  for ((i = 0; i < $1 * 6; i++)); do
+    if oc get pods -o json | jq -e '[.items[]? | select(.status.phase != "Succeeded")] | length > 0 and all(.status.phase == "Running" and .metadata.deletionTimestamp == null and ((.status.containerStatuses // []) | length > 0 and all(.ready)))' >/dev/null; then
+      stable=$((stable + 1))
+      if [ "$stable" -ge 2 ]; then
+        oc get pods
+        return 0
+      fi
+    else
+      stable=0
+    fi
+    sleep 10
+  done
+  oc get pods || true
+  fail "not every pod of $NAMESPACE runs ready after $1 minutes"
+}
+
 # 2.15-2.16/preflight-operator — Check that the latest CSV of the threescale-2.15 channel runs the 3scale operator
 # Source: 004_c69374ff7b8e3f6e.txt 1.1
 # The guide's prerequisite, checked before anything changes: the Subscription
@@ -360,18 +711,7 @@ installed_version() {
 # approval. The runbook also checks that the project holds the APIManager the
 # bundle patches.
 step_0() {
-  sub=$(oc get subscription 3scale-operator --namespace=3scale-operator -o json) \
-    || fail "no subscription/3scale-operator in project 3scale-operator: check operator.namespace and operator.subscription of the plan"
-  channel=$(printf '%s' "$sub" | jq -r '.spec.channel // ""')
-  [ "$channel" = threescale-2.15 ] || fail "the 3scale operator's Subscription is on channel '$channel', not threescale-2.15"
-  state=$(printf '%s' "$sub" | jq -r '.status.state // ""')
-  current=$(printf '%s' "$sub" | jq -r '.status.currentCSV // ""')
-  installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // ""')
-  [[ $state == AtLatestKnown && -n $installed && $current == "$installed" ]] \
-    || fail "the 3scale operator does not run the latest CSV of threescale-2.15 (state '$state', current '$current', installed '$installed'): approve the pending InstallPlans in project 3scale-operator and wait until the Subscription is AtLatestKnown (guide 1.1)"
-  pending=$(oc get installplan --namespace=3scale-operator -o json | jq '[.items[]? | select(.spec.approved == false)] | length')
-  [ "$pending" = 0 ] || fail "$pending InstallPlan(s) in project 3scale-operator wait for approval: approve them, wait for the CSV, then re-run (more may show once the first is installed)"
-  echo "3scale operator: $installed on threescale-2.15, $state"
+  subscription_current 3scale-operator 3scale-operator threescale-2.15 "3scale operator"
   oc get apimanager apimanager-sample >/dev/null 2>&1 \
     || fail "project $NAMESPACE has no APIManager apimanager-sample, which this bundle patches: compile the plan with --snapshot of this site"
 }
@@ -381,17 +721,6 @@ step_0() {
 # The guide lists OCP 4.12, 4.14, 4.16, 4.17, 4.18, 4.19 and 4.20, and 4.12 as
 # the minimum; the runbook checks the minimum and prints the version.
 step_1() {
-  # at_least VERSION MINIMUM: VERSION (major.minor, more parts ignored) is MINIMUM or later.
-  at_least() {
-    local have=$1 want=$2 hm hn wm wn
-    case $have in *.*) ;; *) have=$have.0 ;; esac
-    case $want in *.*) ;; *) want=$want.0 ;; esac
-    hm=${have%%.*}; hn=${have#*.}; hn=${hn%%.*}
-    wm=${want%%.*}; wn=${want#*.}; wn=${wn%%.*}
-    [[ $hm =~ ^[0-9]+$ && $hn =~ ^[0-9]+$ ]] || return 1
-    (( hm > wm || (hm == wm && hn >= wn) ))
-  }
-
   version=$(oc get clusterversion version -o json | jq -r '.status.desired.version // empty') \
     || fail "cannot read clusterversion/version: log in as a user who may read it (the guide asks for administrator access)"
   at_least "$version" 4.12 || fail "OpenShift is '$version': 3scale 2.16 needs 4.12 or later (guide 1.1); upgrade OpenShift first"
@@ -441,26 +770,15 @@ step_3() {
   dir="$BACKUP_DIR/2.15-2.16"
   umask 077
   mkdir -p "$dir"
-  save() {
-    local file="$dir/$1"
-    shift
-    if [ -s "$file" ]; then
-      echo "kept $file from an earlier run"
-      return 0
-    fi
-    oc get "$@" > "$file.tmp"
-    mv "$file.tmp" "$file"
-    echo "saved $file"
-  }
-  save apimanager.yaml apimanager apimanager-sample -o yaml
-  save apimanager.json apimanager apimanager-sample -o json
-  save subscription-3scale-operator.yaml subscription 3scale-operator --namespace=3scale-operator -o yaml
+  save_once "$dir/apimanager.yaml" get apimanager apimanager-sample -o yaml
+  save_once "$dir/apimanager.json" get apimanager apimanager-sample -o json
+  save_once "$dir/subscription-3scale-operator.yaml" get subscription 3scale-operator --namespace=3scale-operator -o yaml
   for secret in system-database backend-redis system-redis; do
-    save "$secret-secret.yaml" secret "$secret" -o yaml
-    save "$secret-secret.json" secret "$secret" -o json
+    save_once "$dir/$secret-secret.yaml" get secret "$secret" -o yaml
+    save_once "$dir/$secret-secret.json" get secret "$secret" -o json
   done
   for object in deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-redis deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-mysql deployment/system-redis deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que pvc/mysql-storage configmap/mysql-extra-conf configmap/mysql-main-conf service/system-mysql configmap/redis-config; do
-    save "${object/\//-}.yaml" "$object" -o yaml
+    save_once "$dir/${object/\//-}.yaml" get "$object" -o yaml
   done
 }
 
@@ -536,17 +854,11 @@ step_6() {
     return 0
   fi
   dir="$BACKUP_DIR/2.15-2.16"
-  mkdir -p "$dir"
-  for d in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-searchd system-sidekiq zync zync-database zync-que ; do
-    oc get deployment "$d" -o json | jq '{(.metadata.name): (.spec.replicas // 1)}'
-  done | jq -s add > "$dir/replicas.json.tmp"
-  jq -e 'to_entries | length > 0 and all(.value | type == "number")' "$dir/replicas.json.tmp" >/dev/null \
-    || fail "the replica counts read are not numbers: see $dir/replicas.json.tmp"
-  mv "$dir/replicas.json.tmp" "$dir/replicas.json"
+  save_replicas "$BACKUP_DIR/2.15-2.16/replicas.json" deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-redis deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-mysql deployment/system-redis deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   oc get deployment threescale-operator-controller-manager-v2 --namespace=3scale-operator -o jsonpath='{.spec.replicas}' > "$dir/operator-replicas.tmp"
   [[ $(<"$dir/operator-replicas.tmp") =~ ^[0-9]+$ ]] || fail "cannot read the replica count of the operator"
   mv "$dir/operator-replicas.tmp" "$dir/operator-replicas"
-  echo "replica counts saved in $dir/replicas.json: $(jq -c . "$dir/replicas.json"); operator: $(<"$dir/operator-replicas")"
+  echo "operator: $(<"$dir/operator-replicas")"
 }
 
 # 2.15-2.16/scale-down-operator — Scale the 3scale operator down to 0
@@ -554,14 +866,8 @@ step_6() {
 # So that it does not scale the Deployments back up while the databases move.
 # The runbook waits until its pod is gone.
 step_7() {
-  local i n
   oc scale deployment threescale-operator-controller-manager-v2 --namespace=3scale-operator --replicas=0
-  for ((i = 0; i < 60; i++)); do
-    n=$(oc get deployment threescale-operator-controller-manager-v2 --namespace=3scale-operator -o json | jq '[.status.replicas // 0, .status.readyReplicas // 0] | max')
-    [ "$n" = 0 ] && break
-    sleep 10
-  done
-  [ "$n" = 0 ] || fail "the 3scale operator still runs $n pod(s) 10 minutes after it was scaled to 0"
+  wait_gone deployment/threescale-operator-controller-manager-v2 --namespace=3scale-operator
 }
 
 # 2.15-2.16/scale-down — Scale 3scale down to 0, except the databases
@@ -573,23 +879,7 @@ step_7() {
 # they had; ampc leaves the databases running until a step of their own stops
 # them (3.4.4). The guide checks READY 0/0 by eye; the runbook waits for it.
 step_8() {
-  # wait_scaled_down DEPLOYMENT...: wait until each runs no pod.
-  wait_scaled_down() {
-    local d i n
-    for d in "$@"; do
-      for ((i = 0; i < 60; i++)); do
-        n=$(oc get deployment "$d" -o json | jq '[.status.replicas // 0, .status.readyReplicas // 0] | max')
-        [ "$n" = 0 ] && break
-        sleep 10
-      done
-      [ "$n" = 0 ] || fail "deployment/$d still runs $n pod(s) 10 minutes after it was scaled to 0"
-    done
-  }
-
-  for d in apicast-production apicast-staging backend-cron backend-listener backend-worker system-app system-memcache system-searchd system-sidekiq zync zync-database zync-que ; do
-    oc scale "deployment/$d" --replicas=0
-  done
-  wait_scaled_down apicast-production apicast-staging backend-cron backend-listener backend-worker system-app system-memcache system-searchd system-sidekiq zync zync-database zync-que 
+  scale_down deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   echo "3scale is scaled down; the databases run"
 }
 
@@ -771,19 +1061,7 @@ step_16() {
 # counts saved before the window, then the operator (the guide: 1 replica;
 # ampc: its saved count). The databases this bundle replaced stay at 0.
 step_17() {
-  # saved_replicas DEPLOYMENT: the replica count saved before the window.
-  saved_replicas() {
-    local n
-    n=$(jq -r --arg d "$1" '.[$d] // empty' "$BACKUP_DIR/2.15-2.16/replicas.json")
-    [[ $n =~ ^[0-9]+$ ]] || fail "$BACKUP_DIR/2.15-2.16/replicas.json has no replica count for $1: write it there by hand ({\"$1\": N, ...}), then re-run"
-    echo "$n"
-  }
-
-  local n
-  for d in apicast-production apicast-staging backend-cron backend-listener backend-worker system-app system-memcache system-searchd system-sidekiq zync zync-database zync-que ; do
-    n=$(saved_replicas "$d")
-    oc scale "deployment/$d" --replicas="$n"
-  done
+  restore_replicas "$BACKUP_DIR/2.15-2.16/replicas.json" deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   operator=$(<"$BACKUP_DIR/2.15-2.16/operator-replicas")
   [[ $operator =~ ^[0-9]+$ ]] || fail "$BACKUP_DIR/2.15-2.16/operator-replicas has no replica count"
   oc scale deployment/threescale-operator-controller-manager-v2 --namespace=3scale-operator --replicas="$operator"
@@ -868,24 +1146,10 @@ step_21() {
 # once the databases meet its requirements, which it checks every 10 minutes
 # (1.1.1).
 step_22() {
-  local i
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
-  for ((i = 0; i < minutes * 3; i++)); do
-    version=$(oc get apimanager apimanager-sample -o jsonpath='{.metadata.annotations}' | jq -r '.["apps.3scale.net/apimanager-threescale-version"] // ""')
-    case $version in
-      "$TO" | "$TO".*)
-        echo "APIManager apimanager-sample reports 3scale $version"
-        oc get pods
-        exit_code=0
-        break
-        ;;
-    esac
-    exit_code=1
-    [ $((i % 3)) = 0 ] && { echo "the APIManager reports 3scale '$version'; waiting for $TO"; oc get pods || true; }
-    sleep 20
-  done
-  [ "${exit_code:-1}" = 0 ] || fail "the APIManager still reports 3scale '$version' after $minutes minutes: see oc get apimanager apimanager-sample -o yaml (status.conditions: a Preflights condition that is not True names the database that is too old), the Subscription and InstallPlans in project 3scale-operator; then re-run"
+  wait_apimanager_version 2.16 "$minutes" apimanager-sample "see oc get apimanager apimanager-sample -o yaml (status.conditions: a Preflights condition that is not True names the database that is too old), the Subscription and InstallPlans in project 3scale-operator; then re-run"
+  oc get pods
 }
 
 # 2.15-2.16/wait-pods — Wait for every 3scale Deployment to run the 2.16 version
@@ -913,12 +1177,7 @@ step_23() {
 # apimanager-threescale-version "2.16" and threescale-operator-version
 # "0.13.x"; the runbook checks both.
 step_24() {
-  annotations=$(oc get apimanager apimanager-sample -o jsonpath='{.metadata.annotations}')
-  release=$(printf '%s' "$annotations" | jq -r '.["apps.3scale.net/apimanager-threescale-version"] // ""')
-  operator=$(printf '%s' "$annotations" | jq -r '.["apps.3scale.net/threescale-operator-version"] // ""')
-  case $release in "$TO" | "$TO".*) ;; *) fail "apps.3scale.net/apimanager-threescale-version is '$release', not $TO" ;; esac
-  case $operator in 0.13 | 0.13.*) ;; *) fail "apps.3scale.net/threescale-operator-version is '$operator', not 0.13.x" ;; esac
-  echo "APIManager apimanager-sample: 3scale $release, operator $operator"
+  check_apimanager 2.16 0.13 apimanager-sample
 }
 
 # 2.15-2.16/verify-admin-portal — Log in to the 3scale Admin Portal
@@ -981,40 +1240,13 @@ rollback_0() {
   dir="$BACKUP_DIR/2.15-2.16"
   [[ -s $dir/replicas.json && -s $dir/operator-replicas ]] \
     || fail "$dir holds no saved replica counts: this rollback needs the backup directory of the run (AMPC_BACKUP_DIR)"
-  # saved_replicas DEPLOYMENT: the replica count saved before the window.
-  saved_replicas() {
-    local n
-    n=$(jq -r --arg d "$1" '.[$d] // empty' "$BACKUP_DIR/2.15-2.16/replicas.json")
-    [[ $n =~ ^[0-9]+$ ]] || fail "$BACKUP_DIR/2.15-2.16/replicas.json has no replica count for $1: write it there by hand ({\"$1\": N, ...}), then re-run"
-    echo "$n"
-  }
-
-  # wait_scaled_down DEPLOYMENT...: wait until each runs no pod.
-  wait_scaled_down() {
-    local d i n
-    for d in "$@"; do
-      for ((i = 0; i < 60; i++)); do
-        n=$(oc get deployment "$d" -o json | jq '[.status.replicas // 0, .status.readyReplicas // 0] | max')
-        [ "$n" = 0 ] && break
-        sleep 10
-      done
-      [ "$n" = 0 ] || fail "deployment/$d still runs $n pod(s) 10 minutes after it was scaled to 0"
-    done
-  }
-
   stop_3scale() {
     oc scale deployment threescale-operator-controller-manager-v2 --namespace=3scale-operator --replicas=0
-    for d in apicast-production apicast-staging backend-cron backend-listener backend-worker system-app system-memcache system-searchd system-sidekiq zync zync-database zync-que ; do
-      oc scale "deployment/$d" --replicas=0
-    done
-    wait_scaled_down apicast-production apicast-staging backend-cron backend-listener backend-worker system-app system-memcache system-searchd system-sidekiq zync zync-database zync-que 
+    scale_down deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   }
   start_3scale() {
-    local d n
-    for d in apicast-production apicast-staging backend-cron backend-listener backend-worker system-app system-memcache system-searchd system-sidekiq zync zync-database zync-que ; do
-      n=$(saved_replicas "$d")
-      oc scale "deployment/$d" --replicas="$n"
-    done
+    local n
+    restore_replicas "$BACKUP_DIR/2.15-2.16/replicas.json" deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
     n=$(<"$dir/operator-replicas")
     oc scale deployment threescale-operator-controller-manager-v2 --namespace=3scale-operator --replicas="$n"
   }
@@ -1037,40 +1269,13 @@ rollback_1() {
   dir="$BACKUP_DIR/2.15-2.16"
   [[ -s $dir/replicas.json && -s $dir/operator-replicas ]] \
     || fail "$dir holds no saved replica counts: this rollback needs the backup directory of the run (AMPC_BACKUP_DIR)"
-  # saved_replicas DEPLOYMENT: the replica count saved before the window.
-  saved_replicas() {
-    local n
-    n=$(jq -r --arg d "$1" '.[$d] // empty' "$BACKUP_DIR/2.15-2.16/replicas.json")
-    [[ $n =~ ^[0-9]+$ ]] || fail "$BACKUP_DIR/2.15-2.16/replicas.json has no replica count for $1: write it there by hand ({\"$1\": N, ...}), then re-run"
-    echo "$n"
-  }
-
-  # wait_scaled_down DEPLOYMENT...: wait until each runs no pod.
-  wait_scaled_down() {
-    local d i n
-    for d in "$@"; do
-      for ((i = 0; i < 60; i++)); do
-        n=$(oc get deployment "$d" -o json | jq '[.status.replicas // 0, .status.readyReplicas // 0] | max')
-        [ "$n" = 0 ] && break
-        sleep 10
-      done
-      [ "$n" = 0 ] || fail "deployment/$d still runs $n pod(s) 10 minutes after it was scaled to 0"
-    done
-  }
-
   stop_3scale() {
     oc scale deployment threescale-operator-controller-manager-v2 --namespace=3scale-operator --replicas=0
-    for d in apicast-production apicast-staging backend-cron backend-listener backend-worker system-app system-memcache system-searchd system-sidekiq zync zync-database zync-que ; do
-      oc scale "deployment/$d" --replicas=0
-    done
-    wait_scaled_down apicast-production apicast-staging backend-cron backend-listener backend-worker system-app system-memcache system-searchd system-sidekiq zync zync-database zync-que 
+    scale_down deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   }
   start_3scale() {
-    local d n
-    for d in apicast-production apicast-staging backend-cron backend-listener backend-worker system-app system-memcache system-searchd system-sidekiq zync zync-database zync-que ; do
-      n=$(saved_replicas "$d")
-      oc scale "deployment/$d" --replicas="$n"
-    done
+    local n
+    restore_replicas "$BACKUP_DIR/2.15-2.16/replicas.json" deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
     n=$(<"$dir/operator-replicas")
     oc scale deployment threescale-operator-controller-manager-v2 --namespace=3scale-operator --replicas="$n"
   }

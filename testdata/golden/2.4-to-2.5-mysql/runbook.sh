@@ -358,6 +358,357 @@ installed_version() {
   printf '%s\n' "$release"
 }
 
+# ---- lib/backup.sh (the rule modules' shell library)
+# Backups that a re-run never overwrites.
+
+# save_once FILE OC-ARGS...: write what oc OC-ARGS prints into FILE, unless
+# FILE holds it from an earlier run: a re-run, after the upgrade has
+# started, never overwrites the state from before it.
+save_once() {
+  local file=$1
+  shift
+  if [ -s "$file" ]; then
+    echo "kept $file from an earlier run"
+    return 0
+  fi
+  oc "$@" > "$file.tmp"
+  mv "$file.tmp" "$file"
+  echo "saved $file"
+}
+
+# ---- lib/olm.sh (the rule modules' shell library)
+# The 3scale operator: its OLM Subscription, the operator versions OLM
+# installs (ClusterServiceVersions), and the APIManager it upgrades.
+
+# subscription_current SUBSCRIPTION NAMESPACE CHANNEL WHAT: fail unless the
+# Subscription in NAMESPACE is on CHANNEL, OLM reports it at the latest
+# operator version (CSV) it knows, which is the installed one, and no
+# InstallPlan of NAMESPACE waits for approval (the next one shows only once
+# the first is installed). WHAT names the operator in the messages.
+subscription_current() {
+  local sub channel state current installed pending
+  sub=$(oc get subscription "$1" --namespace="$2" -o json) \
+    || fail "no subscription/$1 in project $2: check the operator block of the plan"
+  channel=$(printf '%s' "$sub" | jq -r '.spec.channel // ""')
+  [ "$channel" = "$3" ] || fail "the $4's Subscription is on channel '$channel', not $3"
+  state=$(printf '%s' "$sub" | jq -r '.status.state // ""')
+  current=$(printf '%s' "$sub" | jq -r '.status.currentCSV // ""')
+  installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // ""')
+  [[ $state == AtLatestKnown && -n $installed && $current == "$installed" ]] \
+    || fail "the $4 does not run the latest CSV of $3 (state '$state', current '$current', installed '$installed'): approve the pending InstallPlans in project $2 and wait until the Subscription is AtLatestKnown"
+  pending=$(oc get installplan --namespace="$2" -o json | jq '[.items[]? | select(.spec.approved == false)] | length')
+  [ "$pending" = 0 ] || fail "$pending InstallPlan(s) in project $2 wait for approval: approve them, wait for the CSV, then re-run (more may show once the first is installed)"
+  echo "$4: $installed on $3, $state"
+}
+
+# catalog_offers_channel SUBSCRIPTION NAMESPACE CHANNEL: fail unless the
+# catalog of the Subscription offers CHANNEL of its package. A Subscription
+# pointed at a channel its catalog lacks never upgrades.
+catalog_offers_channel() {
+  local sub package source source_ns
+  sub=$(oc get subscription "$1" --namespace="$2" -o json)
+  package=$(printf '%s' "$sub" | jq -r '.spec.name')
+  source=$(printf '%s' "$sub" | jq -r '.spec.source')
+  source_ns=$(printf '%s' "$sub" | jq -r '.spec.sourceNamespace')
+  oc get packagemanifests --namespace="$source_ns" --selector="catalog=$source" -o json \
+    | jq -e --arg package "$package" --arg source "$source" --arg channel "$3" '[.items[]? | select(.metadata.name == $package and .status.catalogSource == $source) | .status.channels[]?.name] | index($channel) != null' >/dev/null \
+    || fail "catalog $source in $source_ns offers no channel $3 of package $package: add that channel's operator to the catalog first (an air-gapped site mirrors it)"
+  echo "catalog $source offers $3 of $package"
+}
+
+# wait_operator_csv SUBSCRIPTION NAMESPACE MINUTES [OLD]: poll every 10
+# seconds, for up to MINUTES, until the Subscription has installed an
+# operator version (CSV), another than OLD when given, whose
+# ClusterServiceVersion has succeeded. A Subscription with manual approval
+# that waits for its install plan stops the step with the command that
+# approves it.
+wait_operator_csv() {
+  local subscription=$1 ns=$2 minutes=$3 old=${4:-} i sub installed phase plan
+  for ((i = 0; i < minutes * 6; i++)); do
+    sub=$(oc get subscription "$subscription" --namespace="$ns" -o json 2>/dev/null) || sub='{}'
+    installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // empty')
+    if [ -n "$installed" ] && [ "$installed" != "$old" ]; then
+      phase=$(oc get clusterserviceversion "$installed" --namespace="$ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
+      if [ "$phase" = Succeeded ]; then
+        if [ -n "$old" ]; then
+          echo "the operator is upgraded: $old -> $installed"
+        else
+          echo "operator $installed installed in $ns"
+        fi
+        return 0
+      fi
+    fi
+    if [ "$(printf '%s' "$sub" | jq -r '.spec.installPlanApproval // "Automatic"')" = Manual ] && [ "$(printf '%s' "$sub" | jq -r '.status.state // empty')" = UpgradePending ]; then
+      plan=$(printf '%s' "$sub" | jq -r '.status.installPlanRef.name // .status.installplan.name // empty')
+      fail "subscription/$subscription waits for its install plan $plan to be approved: run oc patch installplan $plan --namespace=$ns --type=merge -p '{\"spec\":{\"approved\":true}}' (after reading it with oc get installplan $plan --namespace=$ns -o yaml), then run the runbook again"
+    fi
+    sleep 10
+  done
+  if [ -n "$old" ]; then
+    fail "subscription/$subscription in $ns still runs $old after $minutes minutes: see oc describe subscription $subscription --namespace=$ns"
+  fi
+  fail "no operator installed by subscription/$subscription in $ns after $minutes minutes: see oc describe subscription $subscription --namespace=$ns"
+}
+
+# apimanager_version [NAME]: the apps.3scale.net/apimanager-threescale-version
+# annotation of APIManager NAME, or without NAME of the project's APIManager
+# ("" when the project has none or several).
+apimanager_version() {
+  if [ -n "${1:-}" ]; then
+    oc get apimanager "$1" -o jsonpath='{.metadata.annotations}' | jq -r '.["apps.3scale.net/apimanager-threescale-version"] // ""'
+  else
+    oc get apimanager -o json | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""] | if length == 1 then .[0] else "" end'
+  fi
+}
+
+# wait_apimanager_version VERSION MINUTES [NAME [HINT]]: poll every 20
+# seconds, for up to MINUTES, until the APIManager NAME (or with NAME '', the
+# project's only one) reports 3scale VERSION or a micro release of it,
+# printing the pods every minute while it waits. HINT ends the failure
+# message.
+wait_apimanager_version() {
+  local want=$1 minutes=$2 name=${3:-} hint=${4:-} i version
+  for ((i = 0; i < minutes * 3; i++)); do
+    version=$(apimanager_version "$name")
+    case $version in
+      "$want" | "$want".*)
+        echo "the APIManager is at $version"
+        return 0
+        ;;
+    esac
+    if [ $((i % 3)) = 0 ]; then
+      echo "the APIManager reports 3scale '$version'; waiting for $want"
+      oc get pods || true
+    fi
+    sleep 20
+  done
+  fail "the APIManager ${name:-of $NAMESPACE} still reports 3scale '$version', not $want, after $minutes minutes${hint:+: $hint}"
+}
+
+# check_apimanager VERSION OPERATOR [NAME]: print the version annotations of
+# the APIManager (NAME, or the project's only one), and fail unless it
+# reports 3scale VERSION (or a micro release of it) and was reconciled by a
+# 3scale operator OPERATOR.x.
+check_apimanager() {
+  local want=$1 want_operator=$2 apimanager count name product operator
+  if [ -n "${3:-}" ]; then
+    apimanager=$(oc get apimanager "$3" -o json)
+  else
+    apimanager=$(oc get apimanager -o json)
+    count=$(printf '%s' "$apimanager" | jq '.items | length')
+    [ "$count" = 1 ] || fail "project $NAMESPACE has $count APIManagers; the 3scale operator manages exactly one"
+    apimanager=$(printf '%s' "$apimanager" | jq '.items[0]')
+  fi
+  name=$(printf '%s' "$apimanager" | jq -r '.metadata.name')
+  product=$(printf '%s' "$apimanager" | jq -r '.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""')
+  operator=$(printf '%s' "$apimanager" | jq -r '.metadata.annotations["apps.3scale.net/threescale-operator-version"] // ""')
+  echo "apimanager/$name: apps.3scale.net/apimanager-threescale-version: \"$product\", apps.3scale.net/threescale-operator-version: \"$operator\""
+  case $product in
+    "$want" | "$want".*) ;;
+    *) fail "apimanager/$name is at 3scale '$product', not $want" ;;
+  esac
+  case $operator in
+    "$want_operator" | "$want_operator".*) ;;
+    *) fail "apimanager/$name was reconciled by operator '$operator', not $want_operator.x" ;;
+  esac
+}
+
+# ---- lib/pods.sh (the rule modules' shell library)
+# Pods of the template-based install's DeploymentConfigs, which label them
+# deploymentConfig=NAME.
+
+# pod_of DC: the name of a running pod of DeploymentConfig DC that is not
+# being deleted, or nothing. (A guide's `.items[0]` may be a finished
+# deploy pod, or one that is terminating.)
+pod_of() {
+  oc get pods --selector="deploymentConfig=$1" -o json \
+    | jq -r --arg dc "$1" '[.items[]? | select(.metadata.labels.deploymentConfig == $dc and .status.phase == "Running" and .metadata.deletionTimestamp == null)][0].metadata.name // empty'
+}
+
+# dump_gz DC FILE COMMAND COMPLETE: run COMMAND, which prints a dump, in a
+# running pod of DeploymentConfig DC, compressed in the pod (so that the
+# host needs only oc), into FILE. The dump is kept only when one of its
+# last five lines matches COMPLETE (grep), the dump tool's completion line;
+# else FILE.tmp is left for a look and the step stops. The COMMAND text is
+# expanded in the pod, not here.
+dump_gz() {
+  local dc=$1 file=$2 command=$3 complete=$4 pod
+  pod=$(pod_of "$dc")
+  [ -n "$pod" ] || fail "no running $dc pod to dump"
+  oc exec "$pod" -- bash -c "set -o pipefail; $command | gzip -c" > "$file.tmp"
+  oc exec -i "$pod" -- bash -c "gzip -dc | tail -n 5 | grep -q '$complete'" < "$file.tmp" \
+    || fail "the dump of $dc in $file.tmp is incomplete"
+  mv "$file.tmp" "$file"
+  echo "$dc dumped into $file"
+}
+
+# ---- lib/replicas.sh (the rule modules' shell library)
+# Replica counts are known only on the cluster. A step that scales
+# workloads down saves their counts first, into a JSON object of NAME: count
+# in the backup directory, and the step that scales them back up reads them
+# there, in this run or a later one.
+
+# save_replicas FILE WORKLOAD...: add to FILE the replica count of each
+# WORKLOAD that FILE holds none for. A count saved before is kept, so that a
+# re-run never saves the zeros of a site it scaled down.
+save_replicas() {
+  local file=$1 object name n
+  shift
+  mkdir -p "$(dirname "$file")"
+  [ -s "$file" ] || echo '{}' > "$file"
+  for object in "$@"; do
+    object=$(oc_name "$object")
+    name=${object#*/}
+    if jq -e --arg n "$name" 'has($n)' "$file" >/dev/null; then
+      continue
+    fi
+    n=$(oc get "$object" -o json | jq '.spec.replicas // 1')
+    [[ $n =~ ^[0-9]+$ ]] || fail "cannot read the replica count of $object"
+    jq --arg n "$name" --argjson c "$n" '. + {($n): $c}' "$file" > "$file.tmp"
+    mv "$file.tmp" "$file"
+  done
+  echo "replica counts saved in $file: $(jq -c . "$file")"
+}
+
+# saved_replicas FILE NAME: print the replica count FILE holds for NAME.
+saved_replicas() {
+  local n
+  n=$(jq -r --arg d "$2" '.[$d] // empty' "$1")
+  [[ $n =~ ^[0-9]+$ ]] || fail "$1 has no replica count for $2: write it there by hand ({\"$2\": N, ...}), then re-run"
+  echo "$n"
+}
+
+# restore_replicas FILE WORKLOAD...: scale each WORKLOAD back to the count
+# FILE holds for it.
+restore_replicas() {
+  local file=$1 object n
+  shift
+  for object in "$@"; do
+    object=$(oc_name "$object")
+    n=$(saved_replicas "$file" "${object#*/}")
+    oc scale "$object" --replicas="$n"
+  done
+}
+
+# scale_down WORKLOAD...: scale each WORKLOAD to 0, then wait until no pod
+# of any is left (wait_gone).
+scale_down() {
+  local object
+  for object in "$@"; do
+    oc scale "$(oc_name "$object")" --replicas=0
+  done
+  for object in "$@"; do
+    wait_gone "$object"
+  done
+}
+
+# ---- lib/version.sh (the rule modules' shell library)
+# Versions as major.minor.
+
+# at_least VERSION MINIMUM: VERSION (major.minor, more parts ignored) is
+# MINIMUM or later.
+at_least() {
+  local have=$1 want=$2 hm hn wm wn
+  case $have in *.*) ;; *) have=$have.0 ;; esac
+  case $want in *.*) ;; *) want=$want.0 ;; esac
+  hm=${have%%.*}; hn=${have#*.}; hn=${hn%%.*}
+  wm=${want%%.*}; wn=${want#*.}; wn=${wn%%.*}
+  [[ $hm =~ ^[0-9]+$ && $hn =~ ^[0-9]+$ ]] || return 1
+  (( hm > wm || (hm == wm && hn >= wn) ))
+}
+
+# ---- lib/wait.sh (the rule modules' shell library)
+# Waits for workloads. A WORKLOAD is a DeploymentConfig's name, or
+# KIND/NAME for another kind (deployment/system-app); OC-FLAGS, such as
+# --namespace=NS, go to every oc call. Call these functions as commands, not
+# as the condition of an if, || or &&: there bash ignores set -e inside them,
+# and a failing oc call would not stop the step.
+
+# oc_name WORKLOAD: the workload as oc names it, dc/NAME for a bare name.
+oc_name() {
+  case $1 in
+    */*) printf '%s\n' "$1" ;;
+    *) printf 'dc/%s\n' "$1" ;;
+  esac
+}
+
+# wait_gone WORKLOAD [OC-FLAGS]: wait up to 10 minutes, after WORKLOAD was
+# scaled to 0, until no pod its selector matches is left, terminating ones
+# included.
+wait_gone() {
+  local object selector labels i left
+  object=$(oc_name "$1")
+  shift
+  selector=$(oc get "$object" "$@" -o json | jq -c '.spec.selector.matchLabels // .spec.selector // {}')
+  [ "$selector" != "{}" ] || fail "$object has no pod selector"
+  labels=$(printf '%s' "$selector" | jq -r 'to_entries | map("\(.key)=\(.value)") | join(",")')
+  for ((i = 0; i < 60; i++)); do
+    left=$(oc get pods "$@" --selector="$labels" -o json \
+      | jq --argjson s "$selector" '[.items[]? | select(.metadata.labels as $l | $s | to_entries | all($l[.key] == .value)) | select(.status.phase != "Succeeded" and .status.phase != "Failed")] | length')
+    [ "$left" = 0 ] && return 0
+    sleep 10
+  done
+  fail "$object still has $left pods 10 minutes after it was scaled to 0"
+}
+
+# wait_ready WORKLOAD [HINT]: wait up to 20 minutes until WORKLOAD has as
+# many ready pods as it wants. HINT ends the failure message.
+wait_ready() {
+  local object i want ready
+  object=$(oc_name "$1")
+  for ((i = 0; i < 120; i++)); do
+    want=$(oc get "$object" -o jsonpath='{.spec.replicas}')
+    ready=$(oc get "$object" -o jsonpath='{.status.readyReplicas}')
+    [ "${ready:-0}" = "${want:-0}" ] && return 0
+    sleep 10
+  done
+  fail "$object has ${ready:-0} of $want pods ready after 20 minutes${2:+: $2}"
+}
+
+# wait_rollout WORKLOAD [OC-FLAGS]: wait up to 20 minutes for the rollout
+# of WORKLOAD to finish.
+wait_rollout() {
+  local object
+  object=$(oc_name "$1")
+  shift
+  oc rollout status "$object" "$@" --watch --timeout=20m
+}
+
+# redeploy WORKLOAD [OC-FLAGS]: roll WORKLOAD out again (oc rollout latest
+# for a DeploymentConfig, oc rollout restart for another kind), and wait for
+# the rollout.
+redeploy() {
+  local object
+  object=$(oc_name "$1")
+  shift
+  case $object in
+    dc/*) oc rollout latest "$object" "$@" ;;
+    *) oc rollout restart "$object" "$@" ;;
+  esac
+  wait_rollout "$object" "$@"
+}
+
+# wait_pods_ready MINUTES: poll every 10 seconds, for up to MINUTES, until
+# every pod of the project that has not finished runs with all its
+# containers ready, in two checks in a row, then print the pods.
+wait_pods_ready() {
+  local i stable=0
+  for ((i = 0; i < $1 * 6; i++)); do
+    if oc get pods -o json | jq -e '[.items[]? | select(.status.phase != "Succeeded")] | length > 0 and all(.status.phase == "Running" and .metadata.deletionTimestamp == null and ((.status.containerStatuses // []) | length > 0 and all(.ready)))' >/dev/null; then
+      stable=$((stable + 1))
+      if [ "$stable" -ge 2 ]; then
+        oc get pods
+        return 0
+      fi
+    else
+      stable=0
+    fi
+    sleep 10
+  done
+  oc get pods || true
+  fail "not every pod of $NAMESPACE runs ready after $1 minutes"
+}
+
 # 2.4-2.5/backup — Back up the objects this upgrade changes
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.1
 # The guide backs up only in 2.3 and 2.5.1; ampc also saves, before anything
@@ -371,13 +722,7 @@ step_0() {
   umask 077
   mkdir -p "$dir"
   for object in imagestream/amp-system imagestream/amp-apicast imagestream/amp-backend imagestream/amp-zync imagestream/amp-wildcard-router configmap/system-environment configmap/system dc/system-app dc/system-sidekiq dc/system-sphinx; do
-    file="$dir/${object/\//-}.yaml"
-    if [ -s "$file" ]; then
-      echo "kept $file from an earlier run"
-      continue
-    fi
-    oc get -o yaml "$object" > "$file.tmp"
-    mv "$file.tmp" "$file"
+    save_once "$dir/${object/\//-}.yaml" get -o yaml "$object"
   done
   echo "backup written to $dir"
 }
@@ -574,20 +919,9 @@ step_14() {
   dir="$BACKUP_DIR/2.4-2.5"
   umask 077
   mkdir -p "$dir"
-  save() {
-    local file="$dir/$1"
-    shift
-    if [ -s "$file" ]; then
-      echo "kept $file from an earlier run"
-      return 0
-    fi
-    oc "$@" > "$file.tmp"
-    mv "$file.tmp" "$file"
-    echo "saved $file"
-  }
-  save system-mysql-env.txt set env dc/system-mysql --list
-  save secret-system-database.yaml get secret system-database -o yaml
-  save dc-system-mysql.yaml get dc system-mysql -o yaml
+  save_once "$dir/system-mysql-env.txt" set env dc/system-mysql --list
+  save_once "$dir/secret-system-database.yaml" get secret system-database -o yaml
+  save_once "$dir/dc-system-mysql.yaml" get dc system-mysql -o yaml
 }
 
 # 2.4-2.5/system-database-secret — Copy MYSQL_USER and MYSQL_PASSWORD of system-mysql into the system-database Secret as DB_USER and DB_PASSWORD
@@ -669,18 +1003,6 @@ step_18() {
 # the restart; the runbook waits up to 20 minutes for each to have its pods
 # ready, and stops with the command to redeploy one that has not.
 step_19() {
-  # wait_ready DC [HINT]: wait until DC has as many ready pods as it wants.
-  wait_ready() {
-    local i want ready
-    for ((i = 0; i < 120; i++)); do
-      want=$(oc get dc "$1" -o jsonpath='{.spec.replicas}')
-      ready=$(oc get dc "$1" -o jsonpath='{.status.readyReplicas}')
-      [ "${ready:-0}" = "${want:-0}" ] && return 0
-      sleep 10
-    done
-    fail "dc/$1 has ${ready:-0} of $want pods ready after 20 minutes${2:+: $2}"
-  }
-
   oc get dc system-mysql -o json | jq -e '
     [.spec.template.spec.containers[] | select(.name == "system-mysql") | .env[]] as $env
     | ([$env[] | select(.name == "MYSQL_USER")][0].valueFrom.secretKeyRef == {"name": "system-database", "key": "DB_USER"})
@@ -701,17 +1023,9 @@ step_20() {
   dir="$BACKUP_DIR/2.4-2.5"
   umask 077
   mkdir -p "$dir"
-  for pair in imagestream-postgresql.yaml=imagestream/postgresql:yaml imagestream-postgresql.json=imagestream/postgresql:json dc-zync-database.yaml=dc/zync-database:yaml; do
-    file="$dir/${pair%%=*}"
-    spec=${pair#*=}
-    if [ -s "$file" ]; then
-      echo "kept $file from an earlier run"
-      continue
-    fi
-    oc get "${spec%%:*}" -o "${spec#*:}" > "$file.tmp"
-    mv "$file.tmp" "$file"
-    echo "saved $file"
-  done
+  save_once "$dir/imagestream-postgresql.yaml" get imagestream/postgresql -o yaml
+  save_once "$dir/imagestream-postgresql.json" get imagestream/postgresql -o json
+  save_once "$dir/dc-zync-database.yaml" get dc/zync-database -o yaml
 }
 
 # 2.4-2.5/zync-import-policy — Save the import policy of the postgresql:9.5 tag
@@ -743,29 +1057,8 @@ step_21() {
 # directory before scaling down (once, so a re-run never saves the 0), and
 # waits until no zync pod runs.
 step_22() {
-  # wait_gone DC: wait until no pod of DC runs any more.
-  wait_gone() {
-    local i left
-    for ((i = 0; i < 60; i++)); do
-      left=$(oc get pods -l "deploymentConfig=$1" -o json | jq '[.items[]? | select(.status.phase != "Succeeded" and .status.phase != "Failed")] | length')
-      [ "$left" = 0 ] && return 0
-      sleep 10
-    done
-    fail "dc/$1 still has $left pods 10 minutes after it was scaled to 0"
-  }
-
-  dir="$BACKUP_DIR/2.4-2.5"
-  mkdir -p "$dir"
-  saved="$dir/zync-replicas"
-  if [ ! -s "$saved" ]; then
-    oc get dc zync -o jsonpath='{.spec.replicas}' > "$saved.tmp"
-    mv "$saved.tmp" "$saved"
-  fi
-  replicas=$(<"$saved")
-  [[ $replicas =~ ^[0-9]+$ ]] || fail "$saved does not hold a replica count"
-  echo "zync runs $replicas pod(s); saved in $saved"
-  oc scale dc/zync --replicas=0
-  wait_gone zync
+  save_replicas "$BACKUP_DIR/2.4-2.5/replicas.json" zync
+  scale_down zync
 }
 
 # 2.4-2.5/zync-database-dump — Dump the zync-database database
@@ -781,22 +1074,10 @@ step_23() {
     echo "already done: skipped"
     return 0
   fi
-  zync_database_pod() {
-    oc get pods -l deploymentConfig=zync-database -o json \
-      | jq -r '[.items[]? | select(.status.phase == "Running" and .metadata.deletionTimestamp == null)][0].metadata.name // empty'
-  }
-
   dir="$BACKUP_DIR/2.4-2.5"
   umask 077
   mkdir -p "$dir"
-  dump="$dir/zync-database-backup-for-2.5.gz"
-  pod=$(zync_database_pod)
-  [ -n "$pod" ] || fail "no running zync-database pod to dump"
-  oc exec "$pod" -- bash -c 'set -o pipefail; pg_dumpall | gzip -c' > "$dump.tmp"
-  oc exec -i "$pod" -- bash -c 'gzip -dc | tail -n 5 | grep -q "PostgreSQL database cluster dump complete"' < "$dump.tmp" \
-    || fail "the dump of zync-database in $dump.tmp is incomplete"
-  mv "$dump.tmp" "$dump"
-  echo "zync-database dumped into $dump"
+  dump_gz zync-database "$dir/zync-database-backup-for-2.5.gz" pg_dumpall "PostgreSQL database cluster dump complete"
 }
 
 # 2.4-2.5/zync-database-tag — Add the PostgreSQL 10 tag to the postgresql image stream
@@ -895,14 +1176,9 @@ step_29() {
 # already exist; those errors are expected. The import is skipped when
 # zync_production already has tables, so that a re-run never imports twice.
 step_30() {
-  zync_database_pod() {
-    oc get pods -l deploymentConfig=zync-database -o json \
-      | jq -r '[.items[]? | select(.status.phase == "Running" and .metadata.deletionTimestamp == null)][0].metadata.name // empty'
-  }
-
   dump="$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.gz"
   [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.4-2.5/zync-database-dump"
-  pod=$(zync_database_pod)
+  pod=$(pod_of zync-database)
   [ -n "$pod" ] || fail "no running zync-database pod to import into"
   tables=$(oc exec "$pod" -- psql -d zync_production -tAc "select count(*) from information_schema.tables where table_schema = 'public'")
   if [ "$tables" != 0 ]; then
@@ -918,22 +1194,7 @@ step_30() {
 # ${ZYNC_REPLICAS}) and waits until the zync pods are ready, which shows that
 # zync reads the restored database.
 step_31() {
-  # wait_ready DC [HINT]: wait until DC has as many ready pods as it wants.
-  wait_ready() {
-    local i want ready
-    for ((i = 0; i < 120; i++)); do
-      want=$(oc get dc "$1" -o jsonpath='{.spec.replicas}')
-      ready=$(oc get dc "$1" -o jsonpath='{.status.readyReplicas}')
-      [ "${ready:-0}" = "${want:-0}" ] && return 0
-      sleep 10
-    done
-    fail "dc/$1 has ${ready:-0} of $want pods ready after 20 minutes${2:+: $2}"
-  }
-
-  saved="$BACKUP_DIR/2.4-2.5/zync-replicas"
-  replicas=$(<"$saved")
-  [[ $replicas =~ ^[0-9]+$ ]] || fail "$saved does not hold a replica count"
-  oc scale dc/zync --replicas="$replicas"
+  restore_replicas "$BACKUP_DIR/2.4-2.5/replicas.json" zync
   wait_ready zync
 }
 
@@ -971,36 +1232,11 @@ step_33() {
 # Rollback 2.4-2.5/zync-database — Roll zync-database back to PostgreSQL 9.5 and reimport the 2.4 dump
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.5.6
 rollback_0() {
-  # wait_gone DC: wait until no pod of DC runs any more.
-  wait_gone() {
-    local i left
-    for ((i = 0; i < 60; i++)); do
-      left=$(oc get pods -l "deploymentConfig=$1" -o json | jq '[.items[]? | select(.status.phase != "Succeeded" and .status.phase != "Failed")] | length')
-      [ "$left" = 0 ] && return 0
-      sleep 10
-    done
-    fail "dc/$1 still has $left pods 10 minutes after it was scaled to 0"
-  }
-
-  # wait_ready DC [HINT]: wait until DC has as many ready pods as it wants.
-  wait_ready() {
-    local i want ready
-    for ((i = 0; i < 120; i++)); do
-      want=$(oc get dc "$1" -o jsonpath='{.spec.replicas}')
-      ready=$(oc get dc "$1" -o jsonpath='{.status.readyReplicas}')
-      [ "${ready:-0}" = "${want:-0}" ] && return 0
-      sleep 10
-    done
-    fail "dc/$1 has ${ready:-0} of $want pods ready after 20 minutes${2:+: $2}"
-  }
-
   dir="$BACKUP_DIR/2.4-2.5"
   dump="$dir/zync-database-backup-for-2.5.gz"
   [ -s "$dump" ] || fail "$dump is missing: the rollback reimports the dump of step 2.4-2.5/zync-database-dump"
   # 1. Scale zync down, keeping the count saved before the upgrade.
-  if [ ! -s "$dir/zync-replicas" ]; then
-    oc get dc zync -o jsonpath='{.spec.replicas}' > "$dir/zync-replicas"
-  fi
+  save_replicas "$BACKUP_DIR/2.4-2.5/replicas.json" zync
   oc scale dc/zync --replicas=0
   wait_gone zync
   # The 9.5 tag is gone after 2.5.5: recreate it from the saved image stream.
@@ -1037,7 +1273,7 @@ rollback_0() {
     echo "zync_production has $tables tables: its data is kept, the dump is not imported"
   fi
   # 6. Scale zync back up.
-  oc scale dc/zync --replicas="$(<"$dir/zync-replicas")"
+  oc scale dc/zync --replicas="$(saved_replicas "$BACKUP_DIR/2.4-2.5/replicas.json" zync)"
   wait_ready zync
   echo "zync-database runs PostgreSQL 9.5 with the dump of $dump"
 }

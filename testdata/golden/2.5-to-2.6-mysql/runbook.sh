@@ -432,6 +432,357 @@ installed_version() {
   printf '%s\n' "$release"
 }
 
+# ---- lib/backup.sh (the rule modules' shell library)
+# Backups that a re-run never overwrites.
+
+# save_once FILE OC-ARGS...: write what oc OC-ARGS prints into FILE, unless
+# FILE holds it from an earlier run: a re-run, after the upgrade has
+# started, never overwrites the state from before it.
+save_once() {
+  local file=$1
+  shift
+  if [ -s "$file" ]; then
+    echo "kept $file from an earlier run"
+    return 0
+  fi
+  oc "$@" > "$file.tmp"
+  mv "$file.tmp" "$file"
+  echo "saved $file"
+}
+
+# ---- lib/olm.sh (the rule modules' shell library)
+# The 3scale operator: its OLM Subscription, the operator versions OLM
+# installs (ClusterServiceVersions), and the APIManager it upgrades.
+
+# subscription_current SUBSCRIPTION NAMESPACE CHANNEL WHAT: fail unless the
+# Subscription in NAMESPACE is on CHANNEL, OLM reports it at the latest
+# operator version (CSV) it knows, which is the installed one, and no
+# InstallPlan of NAMESPACE waits for approval (the next one shows only once
+# the first is installed). WHAT names the operator in the messages.
+subscription_current() {
+  local sub channel state current installed pending
+  sub=$(oc get subscription "$1" --namespace="$2" -o json) \
+    || fail "no subscription/$1 in project $2: check the operator block of the plan"
+  channel=$(printf '%s' "$sub" | jq -r '.spec.channel // ""')
+  [ "$channel" = "$3" ] || fail "the $4's Subscription is on channel '$channel', not $3"
+  state=$(printf '%s' "$sub" | jq -r '.status.state // ""')
+  current=$(printf '%s' "$sub" | jq -r '.status.currentCSV // ""')
+  installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // ""')
+  [[ $state == AtLatestKnown && -n $installed && $current == "$installed" ]] \
+    || fail "the $4 does not run the latest CSV of $3 (state '$state', current '$current', installed '$installed'): approve the pending InstallPlans in project $2 and wait until the Subscription is AtLatestKnown"
+  pending=$(oc get installplan --namespace="$2" -o json | jq '[.items[]? | select(.spec.approved == false)] | length')
+  [ "$pending" = 0 ] || fail "$pending InstallPlan(s) in project $2 wait for approval: approve them, wait for the CSV, then re-run (more may show once the first is installed)"
+  echo "$4: $installed on $3, $state"
+}
+
+# catalog_offers_channel SUBSCRIPTION NAMESPACE CHANNEL: fail unless the
+# catalog of the Subscription offers CHANNEL of its package. A Subscription
+# pointed at a channel its catalog lacks never upgrades.
+catalog_offers_channel() {
+  local sub package source source_ns
+  sub=$(oc get subscription "$1" --namespace="$2" -o json)
+  package=$(printf '%s' "$sub" | jq -r '.spec.name')
+  source=$(printf '%s' "$sub" | jq -r '.spec.source')
+  source_ns=$(printf '%s' "$sub" | jq -r '.spec.sourceNamespace')
+  oc get packagemanifests --namespace="$source_ns" --selector="catalog=$source" -o json \
+    | jq -e --arg package "$package" --arg source "$source" --arg channel "$3" '[.items[]? | select(.metadata.name == $package and .status.catalogSource == $source) | .status.channels[]?.name] | index($channel) != null' >/dev/null \
+    || fail "catalog $source in $source_ns offers no channel $3 of package $package: add that channel's operator to the catalog first (an air-gapped site mirrors it)"
+  echo "catalog $source offers $3 of $package"
+}
+
+# wait_operator_csv SUBSCRIPTION NAMESPACE MINUTES [OLD]: poll every 10
+# seconds, for up to MINUTES, until the Subscription has installed an
+# operator version (CSV), another than OLD when given, whose
+# ClusterServiceVersion has succeeded. A Subscription with manual approval
+# that waits for its install plan stops the step with the command that
+# approves it.
+wait_operator_csv() {
+  local subscription=$1 ns=$2 minutes=$3 old=${4:-} i sub installed phase plan
+  for ((i = 0; i < minutes * 6; i++)); do
+    sub=$(oc get subscription "$subscription" --namespace="$ns" -o json 2>/dev/null) || sub='{}'
+    installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // empty')
+    if [ -n "$installed" ] && [ "$installed" != "$old" ]; then
+      phase=$(oc get clusterserviceversion "$installed" --namespace="$ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
+      if [ "$phase" = Succeeded ]; then
+        if [ -n "$old" ]; then
+          echo "the operator is upgraded: $old -> $installed"
+        else
+          echo "operator $installed installed in $ns"
+        fi
+        return 0
+      fi
+    fi
+    if [ "$(printf '%s' "$sub" | jq -r '.spec.installPlanApproval // "Automatic"')" = Manual ] && [ "$(printf '%s' "$sub" | jq -r '.status.state // empty')" = UpgradePending ]; then
+      plan=$(printf '%s' "$sub" | jq -r '.status.installPlanRef.name // .status.installplan.name // empty')
+      fail "subscription/$subscription waits for its install plan $plan to be approved: run oc patch installplan $plan --namespace=$ns --type=merge -p '{\"spec\":{\"approved\":true}}' (after reading it with oc get installplan $plan --namespace=$ns -o yaml), then run the runbook again"
+    fi
+    sleep 10
+  done
+  if [ -n "$old" ]; then
+    fail "subscription/$subscription in $ns still runs $old after $minutes minutes: see oc describe subscription $subscription --namespace=$ns"
+  fi
+  fail "no operator installed by subscription/$subscription in $ns after $minutes minutes: see oc describe subscription $subscription --namespace=$ns"
+}
+
+# apimanager_version [NAME]: the apps.3scale.net/apimanager-threescale-version
+# annotation of APIManager NAME, or without NAME of the project's APIManager
+# ("" when the project has none or several).
+apimanager_version() {
+  if [ -n "${1:-}" ]; then
+    oc get apimanager "$1" -o jsonpath='{.metadata.annotations}' | jq -r '.["apps.3scale.net/apimanager-threescale-version"] // ""'
+  else
+    oc get apimanager -o json | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""] | if length == 1 then .[0] else "" end'
+  fi
+}
+
+# wait_apimanager_version VERSION MINUTES [NAME [HINT]]: poll every 20
+# seconds, for up to MINUTES, until the APIManager NAME (or with NAME '', the
+# project's only one) reports 3scale VERSION or a micro release of it,
+# printing the pods every minute while it waits. HINT ends the failure
+# message.
+wait_apimanager_version() {
+  local want=$1 minutes=$2 name=${3:-} hint=${4:-} i version
+  for ((i = 0; i < minutes * 3; i++)); do
+    version=$(apimanager_version "$name")
+    case $version in
+      "$want" | "$want".*)
+        echo "the APIManager is at $version"
+        return 0
+        ;;
+    esac
+    if [ $((i % 3)) = 0 ]; then
+      echo "the APIManager reports 3scale '$version'; waiting for $want"
+      oc get pods || true
+    fi
+    sleep 20
+  done
+  fail "the APIManager ${name:-of $NAMESPACE} still reports 3scale '$version', not $want, after $minutes minutes${hint:+: $hint}"
+}
+
+# check_apimanager VERSION OPERATOR [NAME]: print the version annotations of
+# the APIManager (NAME, or the project's only one), and fail unless it
+# reports 3scale VERSION (or a micro release of it) and was reconciled by a
+# 3scale operator OPERATOR.x.
+check_apimanager() {
+  local want=$1 want_operator=$2 apimanager count name product operator
+  if [ -n "${3:-}" ]; then
+    apimanager=$(oc get apimanager "$3" -o json)
+  else
+    apimanager=$(oc get apimanager -o json)
+    count=$(printf '%s' "$apimanager" | jq '.items | length')
+    [ "$count" = 1 ] || fail "project $NAMESPACE has $count APIManagers; the 3scale operator manages exactly one"
+    apimanager=$(printf '%s' "$apimanager" | jq '.items[0]')
+  fi
+  name=$(printf '%s' "$apimanager" | jq -r '.metadata.name')
+  product=$(printf '%s' "$apimanager" | jq -r '.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""')
+  operator=$(printf '%s' "$apimanager" | jq -r '.metadata.annotations["apps.3scale.net/threescale-operator-version"] // ""')
+  echo "apimanager/$name: apps.3scale.net/apimanager-threescale-version: \"$product\", apps.3scale.net/threescale-operator-version: \"$operator\""
+  case $product in
+    "$want" | "$want".*) ;;
+    *) fail "apimanager/$name is at 3scale '$product', not $want" ;;
+  esac
+  case $operator in
+    "$want_operator" | "$want_operator".*) ;;
+    *) fail "apimanager/$name was reconciled by operator '$operator', not $want_operator.x" ;;
+  esac
+}
+
+# ---- lib/pods.sh (the rule modules' shell library)
+# Pods of the template-based install's DeploymentConfigs, which label them
+# deploymentConfig=NAME.
+
+# pod_of DC: the name of a running pod of DeploymentConfig DC that is not
+# being deleted, or nothing. (A guide's `.items[0]` may be a finished
+# deploy pod, or one that is terminating.)
+pod_of() {
+  oc get pods --selector="deploymentConfig=$1" -o json \
+    | jq -r --arg dc "$1" '[.items[]? | select(.metadata.labels.deploymentConfig == $dc and .status.phase == "Running" and .metadata.deletionTimestamp == null)][0].metadata.name // empty'
+}
+
+# dump_gz DC FILE COMMAND COMPLETE: run COMMAND, which prints a dump, in a
+# running pod of DeploymentConfig DC, compressed in the pod (so that the
+# host needs only oc), into FILE. The dump is kept only when one of its
+# last five lines matches COMPLETE (grep), the dump tool's completion line;
+# else FILE.tmp is left for a look and the step stops. The COMMAND text is
+# expanded in the pod, not here.
+dump_gz() {
+  local dc=$1 file=$2 command=$3 complete=$4 pod
+  pod=$(pod_of "$dc")
+  [ -n "$pod" ] || fail "no running $dc pod to dump"
+  oc exec "$pod" -- bash -c "set -o pipefail; $command | gzip -c" > "$file.tmp"
+  oc exec -i "$pod" -- bash -c "gzip -dc | tail -n 5 | grep -q '$complete'" < "$file.tmp" \
+    || fail "the dump of $dc in $file.tmp is incomplete"
+  mv "$file.tmp" "$file"
+  echo "$dc dumped into $file"
+}
+
+# ---- lib/replicas.sh (the rule modules' shell library)
+# Replica counts are known only on the cluster. A step that scales
+# workloads down saves their counts first, into a JSON object of NAME: count
+# in the backup directory, and the step that scales them back up reads them
+# there, in this run or a later one.
+
+# save_replicas FILE WORKLOAD...: add to FILE the replica count of each
+# WORKLOAD that FILE holds none for. A count saved before is kept, so that a
+# re-run never saves the zeros of a site it scaled down.
+save_replicas() {
+  local file=$1 object name n
+  shift
+  mkdir -p "$(dirname "$file")"
+  [ -s "$file" ] || echo '{}' > "$file"
+  for object in "$@"; do
+    object=$(oc_name "$object")
+    name=${object#*/}
+    if jq -e --arg n "$name" 'has($n)' "$file" >/dev/null; then
+      continue
+    fi
+    n=$(oc get "$object" -o json | jq '.spec.replicas // 1')
+    [[ $n =~ ^[0-9]+$ ]] || fail "cannot read the replica count of $object"
+    jq --arg n "$name" --argjson c "$n" '. + {($n): $c}' "$file" > "$file.tmp"
+    mv "$file.tmp" "$file"
+  done
+  echo "replica counts saved in $file: $(jq -c . "$file")"
+}
+
+# saved_replicas FILE NAME: print the replica count FILE holds for NAME.
+saved_replicas() {
+  local n
+  n=$(jq -r --arg d "$2" '.[$d] // empty' "$1")
+  [[ $n =~ ^[0-9]+$ ]] || fail "$1 has no replica count for $2: write it there by hand ({\"$2\": N, ...}), then re-run"
+  echo "$n"
+}
+
+# restore_replicas FILE WORKLOAD...: scale each WORKLOAD back to the count
+# FILE holds for it.
+restore_replicas() {
+  local file=$1 object n
+  shift
+  for object in "$@"; do
+    object=$(oc_name "$object")
+    n=$(saved_replicas "$file" "${object#*/}")
+    oc scale "$object" --replicas="$n"
+  done
+}
+
+# scale_down WORKLOAD...: scale each WORKLOAD to 0, then wait until no pod
+# of any is left (wait_gone).
+scale_down() {
+  local object
+  for object in "$@"; do
+    oc scale "$(oc_name "$object")" --replicas=0
+  done
+  for object in "$@"; do
+    wait_gone "$object"
+  done
+}
+
+# ---- lib/version.sh (the rule modules' shell library)
+# Versions as major.minor.
+
+# at_least VERSION MINIMUM: VERSION (major.minor, more parts ignored) is
+# MINIMUM or later.
+at_least() {
+  local have=$1 want=$2 hm hn wm wn
+  case $have in *.*) ;; *) have=$have.0 ;; esac
+  case $want in *.*) ;; *) want=$want.0 ;; esac
+  hm=${have%%.*}; hn=${have#*.}; hn=${hn%%.*}
+  wm=${want%%.*}; wn=${want#*.}; wn=${wn%%.*}
+  [[ $hm =~ ^[0-9]+$ && $hn =~ ^[0-9]+$ ]] || return 1
+  (( hm > wm || (hm == wm && hn >= wn) ))
+}
+
+# ---- lib/wait.sh (the rule modules' shell library)
+# Waits for workloads. A WORKLOAD is a DeploymentConfig's name, or
+# KIND/NAME for another kind (deployment/system-app); OC-FLAGS, such as
+# --namespace=NS, go to every oc call. Call these functions as commands, not
+# as the condition of an if, || or &&: there bash ignores set -e inside them,
+# and a failing oc call would not stop the step.
+
+# oc_name WORKLOAD: the workload as oc names it, dc/NAME for a bare name.
+oc_name() {
+  case $1 in
+    */*) printf '%s\n' "$1" ;;
+    *) printf 'dc/%s\n' "$1" ;;
+  esac
+}
+
+# wait_gone WORKLOAD [OC-FLAGS]: wait up to 10 minutes, after WORKLOAD was
+# scaled to 0, until no pod its selector matches is left, terminating ones
+# included.
+wait_gone() {
+  local object selector labels i left
+  object=$(oc_name "$1")
+  shift
+  selector=$(oc get "$object" "$@" -o json | jq -c '.spec.selector.matchLabels // .spec.selector // {}')
+  [ "$selector" != "{}" ] || fail "$object has no pod selector"
+  labels=$(printf '%s' "$selector" | jq -r 'to_entries | map("\(.key)=\(.value)") | join(",")')
+  for ((i = 0; i < 60; i++)); do
+    left=$(oc get pods "$@" --selector="$labels" -o json \
+      | jq --argjson s "$selector" '[.items[]? | select(.metadata.labels as $l | $s | to_entries | all($l[.key] == .value)) | select(.status.phase != "Succeeded" and .status.phase != "Failed")] | length')
+    [ "$left" = 0 ] && return 0
+    sleep 10
+  done
+  fail "$object still has $left pods 10 minutes after it was scaled to 0"
+}
+
+# wait_ready WORKLOAD [HINT]: wait up to 20 minutes until WORKLOAD has as
+# many ready pods as it wants. HINT ends the failure message.
+wait_ready() {
+  local object i want ready
+  object=$(oc_name "$1")
+  for ((i = 0; i < 120; i++)); do
+    want=$(oc get "$object" -o jsonpath='{.spec.replicas}')
+    ready=$(oc get "$object" -o jsonpath='{.status.readyReplicas}')
+    [ "${ready:-0}" = "${want:-0}" ] && return 0
+    sleep 10
+  done
+  fail "$object has ${ready:-0} of $want pods ready after 20 minutes${2:+: $2}"
+}
+
+# wait_rollout WORKLOAD [OC-FLAGS]: wait up to 20 minutes for the rollout
+# of WORKLOAD to finish.
+wait_rollout() {
+  local object
+  object=$(oc_name "$1")
+  shift
+  oc rollout status "$object" "$@" --watch --timeout=20m
+}
+
+# redeploy WORKLOAD [OC-FLAGS]: roll WORKLOAD out again (oc rollout latest
+# for a DeploymentConfig, oc rollout restart for another kind), and wait for
+# the rollout.
+redeploy() {
+  local object
+  object=$(oc_name "$1")
+  shift
+  case $object in
+    dc/*) oc rollout latest "$object" "$@" ;;
+    *) oc rollout restart "$object" "$@" ;;
+  esac
+  wait_rollout "$object" "$@"
+}
+
+# wait_pods_ready MINUTES: poll every 10 seconds, for up to MINUTES, until
+# every pod of the project that has not finished runs with all its
+# containers ready, in two checks in a row, then print the pods.
+wait_pods_ready() {
+  local i stable=0
+  for ((i = 0; i < $1 * 6; i++)); do
+    if oc get pods -o json | jq -e '[.items[]? | select(.status.phase != "Succeeded")] | length > 0 and all(.status.phase == "Running" and .metadata.deletionTimestamp == null and ((.status.containerStatuses // []) | length > 0 and all(.ready)))' >/dev/null; then
+      stable=$((stable + 1))
+      if [ "$stable" -ge 2 ]; then
+        oc get pods
+        return 0
+      fi
+    else
+      stable=0
+    fi
+    sleep 10
+  done
+  oc get pods || true
+  fail "not every pod of $NAMESPACE runs ready after $1 minutes"
+}
+
 # 2.5-2.6/system-environment-check — Check that the system-environment ConfigMap exists
 # Source: 001_94522790b066fb62.txt 1
 # The guide asks sites upgraded from before 2.4 to check for the ConfigMap by
@@ -471,8 +822,7 @@ step_2() {
 # `oc exec` where the guide uses `oc rsh`, which allocates a terminal that can
 # corrupt a piped dump.
 step_3() {
-  pods=$(oc get pods -l deploymentConfig=system-mysql --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}')
-  pod=${pods%% *}
+  pod=$(pod_of system-mysql)
   [ -n "$pod" ] || fail "no running system-mysql pod to dump the system database from"
   # MYSQL_ROOT_PASSWORD is the pod's own variable.
   # shellcheck disable=SC2016
@@ -486,8 +836,7 @@ step_3() {
 # `oc exec` where the guide uses `oc rsh`, which allocates a terminal that can
 # corrupt a piped dump.
 step_4() {
-  pods=$(oc get pods -l deploymentConfig=zync-database --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}')
-  pod=${pods%% *}
+  pod=$(pod_of zync-database)
   [ -n "$pod" ] || fail "no running zync-database pod to dump the zync database from"
   oc exec "$pod" -- bash -c 'pg_dumpall -c --if-exists' | gzip > "$BACKUP_DIR/2.5-2.6/zync-database/zync-database-backup.gz"
 }
@@ -502,8 +851,7 @@ step_4() {
 step_5() {
   for redis in system-redis backend-redis; do
     oc get dc "$redis" >/dev/null 2>&1 || continue
-    pods=$(oc get pods -l "deploymentConfig=$redis" --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}')
-    pod=${pods%% *}
+    pod=$(pod_of "$redis")
     [ -n "$pod" ] || fail "no running $redis pod to copy the dump from"
     oc cp "$pod:/var/lib/redis/data/dump.rdb" "$BACKUP_DIR/2.5-2.6/$redis/$redis-dump.rdb"
   done
@@ -517,8 +865,7 @@ step_5() {
 # uses `oc exec` where the guide uses `oc rsh`, which allocates a terminal
 # that can corrupt a piped dump.
 step_6() {
-  pods=$(oc get pods -l deploymentConfig=system-app --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}')
-  pod=${pods%% *}
+  pod=$(pod_of system-app)
   [ -n "$pod" ] || fail "no running system-app pod to copy the persistent data from"
   oc rsync "$pod:/opt/system/public/system" "$BACKUP_DIR/2.5-2.6/system-app/"
 }
@@ -1435,8 +1782,7 @@ AMPC_MANUAL
 # which needs a terminal; the runbook takes the first running system-sidekiq
 # pod and runs without a terminal. A second resync is harmless.
 step_65() {
-  pods=$(oc get pods -l deploymentConfig=system-sidekiq --field-selector=status.phase=Running -o jsonpath='{.items[*].metadata.name}')
-  pod=${pods%% *}
+  pod=$(pod_of system-sidekiq)
   [ -n "$pod" ] || fail "no running system-sidekiq pod to run the resync in"
   oc exec "$pod" -- bash -c 'bundle exec rake zync:resync:domains'
 }

@@ -1,0 +1,229 @@
+package compiler
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ampc/ampc/internal/testenv"
+)
+
+// TestShellLibraryShellcheck checks the shell library (rules/lib) as the
+// files it is, and the installed_version of each hop as the function the
+// runbook defines, with bash -n and shellcheck.
+func TestShellLibraryShellcheck(t *testing.T) {
+	bash := testenv.Tool(t, "bash")
+	shellcheck := testenv.Tool(t, "shellcheck")
+	files, err := filepath.Glob(filepath.Join("rules", "lib", "*.sh"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no library files: %v", err)
+	}
+	r, err := LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, m := range r.mods {
+		path := filepath.Join(dir, m.hop.Name()+"-"+m.hop.Deployment+"-installed-version.sh")
+		body := "installed_version() {\n" + m.hop.InstalledVersion + "}\n"
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, path)
+	}
+	for _, f := range files {
+		if out, err := exec.Command(bash, "-n", f).CombinedOutput(); err != nil {
+			t.Errorf("bash -n %s: %v\n%s", f, err, out)
+		}
+	}
+	if out, err := exec.Command(shellcheck, append([]string{"-s", "bash"}, files...)...).CombinedOutput(); err != nil {
+		t.Errorf("shellcheck: %v\n%s", err, out)
+	}
+	// Every function is defined once.
+	seen := map[string]bool{}
+	for _, line := range strings.Split(r.library, "\n") {
+		if name, ok := strings.CutSuffix(line, "() {"); ok {
+			if seen[name] {
+				t.Errorf("%s is defined twice in the library", name)
+			}
+			seen[name] = true
+		}
+	}
+}
+
+// libraryRun runs script in bash after the library, with the runbook's
+// fail, a stub oc (the script defines it) and sleep that returns at once.
+func libraryRun(t *testing.T, script string) (string, error) {
+	t.Helper()
+	bash := testenv.Tool(t, "bash")
+	testenv.Tool(t, "jq")
+	lib, err := loadLibrary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	prelude := "set -Eeuo pipefail\nNAMESPACE=3scale\nfail() { printf 'ampc: %s\\n' \"$*\" >&2; exit 1; }\nsleep() { :; }\n"
+	path := filepath.Join(dir, "test.sh")
+	if err := os.WriteFile(path, []byte(prelude+lib+"\n"+script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bash, path)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+func TestShellLibraryVersions(t *testing.T) {
+	out, err := libraryRun(t, `
+for c in "2.16 2.16" "2.16.1 2.16" "4.14.3 4.12" "10 8.0" "8.0.36 8.0"; do
+  at_least ${c% *} ${c#* } && echo "yes $c"
+done
+for c in "2.15 2.16" "4.11 4.12" "7.0 7.2" "x 1"; do
+  at_least ${c% *} ${c#* } || echo "no $c"
+done
+oc_name zync
+oc_name deployment/system-app
+`)
+	want := "yes 2.16 2.16\nyes 2.16.1 2.16\nyes 4.14.3 4.12\nyes 10 8.0\nyes 8.0.36 8.0\nno 2.15 2.16\nno 4.11 4.12\nno 7.0 7.2\nno x 1\ndc/zync\ndeployment/system-app\n"
+	if err != nil || out != want {
+		t.Errorf("%v\n%s\nwant:\n%s", err, out, want)
+	}
+}
+
+// TestShellLibraryReplicas: counts are saved once, scaled back from the
+// file, and a missing count stops with the way to write it by hand.
+func TestShellLibraryReplicas(t *testing.T) {
+	out, err := libraryRun(t, `
+declare -A replicas=([dc/zync]=2 [deployment/system-app]=3)
+oc() {
+  case "$1 $2" in
+    "get dc/zync" | "get deployment/system-app") printf '{"spec": {"replicas": %s}}\n' "${replicas[$2]}" ;;
+    "scale "*) echo "oc $*" ;;
+    *) echo "unexpected oc $*" >&2; return 1 ;;
+  esac
+}
+save_replicas counts/replicas.json zync deployment/system-app
+replicas[dc/zync]=0
+save_replicas counts/replicas.json zync
+restore_replicas counts/replicas.json deployment/system-app zync
+saved_replicas counts/replicas.json zync-que
+`)
+	want := `replica counts saved in counts/replicas.json: {"zync":2,"system-app":3}
+replica counts saved in counts/replicas.json: {"zync":2,"system-app":3}
+oc scale deployment/system-app --replicas=3
+oc scale dc/zync --replicas=2
+ampc: counts/replicas.json has no replica count for zync-que: write it there by hand ({"zync-que": N, ...}), then re-run
+`
+	if err == nil || out != want {
+		t.Errorf("%v\n%s\nwant:\n%s", err, out, want)
+	}
+}
+
+// TestShellLibraryWaitGone: only pods the workload's selector matches
+// count, finished ones do not, terminating ones do: the wait goes on until
+// they are gone.
+func TestShellLibraryWaitGone(t *testing.T) {
+	pods := func(items ...string) string {
+		script := `
+polls=0
+oc() {
+  case "$1 $2" in
+    "get deployment/zync") echo '{"spec": {"selector": {"matchLabels": {"deployment": "zync"}}}}' ;;
+    "get dc/zync") echo '{"spec": {"selector": {"deploymentConfig": "zync"}}}' ;;
+    "get pods")
+      echo "poll" >> polls
+      case $(wc -l < polls) in
+`
+		for i, it := range items {
+			script += fmt.Sprintf("        %d) echo '{\"items\": [%s]}' ;;\n", i+1, it)
+		}
+		return script + `        *) echo '{"items": []}' ;;
+      esac
+      ;;
+    *) echo "unexpected oc $*" >&2; return 1 ;;
+  esac
+}
+`
+	}
+	other := `{"metadata": {"labels": {"deploymentConfig": "zync-que"}}, "status": {"phase": "Running"}}`
+	done := `{"metadata": {"labels": {"deploymentConfig": "zync"}}, "status": {"phase": "Succeeded"}}`
+	terminating := `{"metadata": {"labels": {"deploymentConfig": "zync"}, "deletionTimestamp": "now"}, "status": {"phase": "Running"}}`
+	if out, err := libraryRun(t, pods(other+", "+done)+`wait_gone zync && echo "gone after $(wc -l < polls) poll"`); err != nil || out != "gone after 1 poll\n" {
+		t.Errorf("no pod left: %v\n%s", err, out)
+	}
+	if out, err := libraryRun(t, pods(other+", "+terminating, terminating)+`wait_gone zync && echo "gone after $(wc -l < polls) polls"`); err != nil || out != "gone after 3 polls\n" {
+		t.Errorf("a terminating pod: %v\n%s", err, out)
+	}
+	if out, err := libraryRun(t, pods()+"wait_gone deployment/zync --namespace=other && echo gone"); err != nil || out != "gone\n" {
+		t.Errorf("a Deployment: %v\n%s", err, out)
+	}
+}
+
+// TestShellLibraryOperator: the waits for OLM and the operator stop with
+// what to do, and a failing oc stops them.
+func TestShellLibraryOperator(t *testing.T) {
+	manual := `
+oc() {
+  case "$1 $2" in
+    "get subscription") echo '{"spec": {"installPlanApproval": "Manual"}, "status": {"state": "UpgradePending", "installedCSV": "op.v1", "installPlanRef": {"name": "install-1"}}}' ;;
+    *) echo "unexpected oc $*" >&2; return 1 ;;
+  esac
+}
+wait_operator_csv sub ops 20 op.v1
+`
+	out, err := libraryRun(t, manual)
+	if err == nil || !strings.Contains(out, "ampc: subscription/sub waits for its install plan install-1 to be approved: run oc patch installplan install-1 --namespace=ops --type=merge") {
+		t.Errorf("manual approval: %v\n%s", err, out)
+	}
+	upgraded := `
+oc() {
+  case "$1 $2" in
+    "get subscription") echo '{"status": {"installedCSV": "op.v2"}}' ;;
+    "get clusterserviceversion") printf Succeeded ;;
+    *) echo "unexpected oc $*" >&2; return 1 ;;
+  esac
+}
+wait_operator_csv sub ops 20 op.v1
+`
+	if out, err := libraryRun(t, upgraded); err != nil || out != "the operator is upgraded: op.v1 -> op.v2\n" {
+		t.Errorf("upgraded: %v\n%s", err, out)
+	}
+	annotation := `
+oc() {
+  case "$1 $2 ${3:-}" in
+    "get apimanager am") echo '{"apps.3scale.net/apimanager-threescale-version": "2.15.5"}' ;;
+    "get pods ") echo pods ;;
+    *) echo "unexpected oc $*" >&2; return 1 ;;
+  esac
+}
+`
+	out, err = libraryRun(t, annotation+"wait_apimanager_version 2.15 1 am && wait_apimanager_version 2.16 1 am 'see the logs'")
+	want := "the APIManager is at 2.15.5\n" + strings.Repeat("the APIManager reports 3scale '2.15.5'; waiting for 2.16\npods\n", 1) +
+		"ampc: the APIManager am still reports 3scale '2.15.5', not 2.16, after 1 minutes: see the logs\n"
+	if err == nil || out != want {
+		t.Errorf("APIManager wait: %v\n%s\nwant:\n%s", err, out, want)
+	}
+	failing := `
+oc() { echo "oc failed" >&2; return 1; }
+wait_apimanager_version 2.16 1 am
+echo "went on"
+`
+	if out, err := libraryRun(t, failing); err == nil || strings.Contains(out, "went on") {
+		t.Errorf("a failing oc did not stop the wait: %v\n%s", err, out)
+	}
+	check := `
+oc() {
+  echo '{"items": [{"metadata": {"name": "am", "annotations": {"apps.3scale.net/apimanager-threescale-version": "2.8", "apps.3scale.net/threescale-operator-version": "0.5.0"}}}]}'
+}
+check_apimanager 2.8 0.5
+check_apimanager 2.8 0.6
+`
+	out, err = libraryRun(t, check)
+	line := `apimanager/am: apps.3scale.net/apimanager-threescale-version: "2.8", apps.3scale.net/threescale-operator-version: "0.5.0"` + "\n"
+	if err == nil || out != line+line+"ampc: apimanager/am was reconciled by operator '0.5.0', not 0.6.x\n" {
+		t.Errorf("check_apimanager: %v\n%s", err, out)
+	}
+}

@@ -1,0 +1,27 @@
+# Pods of the template-based install's DeploymentConfigs, which label them
+# deploymentConfig=NAME.
+
+# pod_of DC: the name of a running pod of DeploymentConfig DC that is not
+# being deleted, or nothing. (A guide's `.items[0]` may be a finished
+# deploy pod, or one that is terminating.)
+pod_of() {
+  oc get pods --selector="deploymentConfig=$1" -o json \
+    | jq -r --arg dc "$1" '[.items[]? | select(.metadata.labels.deploymentConfig == $dc and .status.phase == "Running" and .metadata.deletionTimestamp == null)][0].metadata.name // empty'
+}
+
+# dump_gz DC FILE COMMAND COMPLETE: run COMMAND, which prints a dump, in a
+# running pod of DeploymentConfig DC, compressed in the pod (so that the
+# host needs only oc), into FILE. The dump is kept only when one of its
+# last five lines matches COMPLETE (grep), the dump tool's completion line;
+# else FILE.tmp is left for a look and the step stops. The COMMAND text is
+# expanded in the pod, not here.
+dump_gz() {
+  local dc=$1 file=$2 command=$3 complete=$4 pod
+  pod=$(pod_of "$dc")
+  [ -n "$pod" ] || fail "no running $dc pod to dump"
+  oc exec "$pod" -- bash -c "set -o pipefail; $command | gzip -c" > "$file.tmp"
+  oc exec -i "$pod" -- bash -c "gzip -dc | tail -n 5 | grep -q '$complete'" < "$file.tmp" \
+    || fail "the dump of $dc in $file.tmp is incomplete"
+  mv "$file.tmp" "$file"
+  echo "$dc dumped into $file"
+}

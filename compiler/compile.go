@@ -135,15 +135,17 @@ func (r *Rules) Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diag
 	}
 	for _, m := range chain {
 		b.Hops = append(b.Hops, m.hop)
-		ctx := l.evalContext(m, m.hop)
-		if !l.refuse(m, ctx) {
+		sc := l.hopScopes(m, m.hop)
+		if !l.refuse(m, sc) {
 			break // the hop refuses the plan: its steps would mean nothing
 		}
-		for _, rs := range m.body.Steps {
-			if step, ok := l.lowerStep(m, m.hop, ctx, rs); ok {
+		for _, ps := range m.steps {
+			sm, ctx := sc.of(m, ps.scope)
+			if step, ok := l.lowerStep(sm, m.hop, ctx, ps.rule); ok {
 				b.Steps = append(b.Steps, step)
 			}
 		}
+		ctx := sc.own
 		for _, rb := range m.body.Rollbacks {
 			if w := value(m, ctx, rb.When); !w.IsNull() && w.False() {
 				continue
@@ -357,9 +359,10 @@ func standardLayout(p *plan.Plan, mods []module) (*model, error) {
 	}
 	l := &lowering{plan: past, ns: in.Namespace, model: m}
 	for _, mod := range chain {
-		ctx := l.evalContext(mod, mod.hop)
-		for _, rs := range mod.body.Steps {
-			l.lowerStep(mod, mod.hop, ctx, rs)
+		sc := l.hopScopes(mod, mod.hop)
+		for _, ps := range mod.steps {
+			sm, ctx := sc.of(mod, ps.scope)
+			l.lowerStep(sm, mod.hop, ctx, ps.rule)
 		}
 	}
 	if app := m.get("DeploymentConfig", in.Namespace, "system-app"); app != nil && !(plan.Version{Major: 2, Minor: 7}).Less(in.From) {

@@ -109,6 +109,30 @@ func (l *lowering) evalContext(m module, hop Hop) *hcl.EvalContext {
 	return ctx
 }
 
+// scopes holds the evaluation contexts of one hop: the module's own and
+// each shared file's, all evaluated as the hop starts.
+type scopes struct {
+	own    *hcl.EvalContext
+	shared map[*module]*hcl.EvalContext
+}
+
+func (l *lowering) hopScopes(m module, hop Hop) scopes {
+	sc := scopes{own: l.evalContext(m, hop), shared: map[*module]*hcl.EvalContext{}}
+	for _, s := range m.scopes {
+		sc.shared[s] = l.evalContext(*s, hop)
+	}
+	return sc
+}
+
+// of gives the scope of a placed step or refusal and its context: m and
+// its own for nil, else the shared file's.
+func (sc scopes) of(m module, scope *module) (module, *hcl.EvalContext) {
+	if scope == nil {
+		return m, sc.own
+	}
+	return *scope, sc.shared[scope]
+}
+
 func operatorField(p *plan.Plan, field string) string {
 	if p.Operator == nil {
 		return ""
@@ -204,7 +228,7 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 	step = Step{
 		ID:     hop.Name() + "/" + rs.Name,
 		Hop:    hop.Name(),
-		Title:  rs.Title,
+		Title:  stringValue(m, ctx, rs.Title),
 		Kind:   Kind(rs.Kind),
 		Source: hop.Seed + " " + rs.Section,
 		Note:   strings.Join(strings.Fields(stringValue(m, ctx, rs.Note)), " "),
@@ -238,17 +262,19 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 		}
 	}
 	for _, rp := range rs.Patches {
-		if w := value(m, ctx, rp.When); !w.IsNull() && w.False() {
-			continue
-		}
-		ns, name := l.namespaceOf(m, ctx, rp.Namespace), objectName(m, ctx, rp.Name, rp.NameExpr)
-		obj := l.model.get(rp.Kind, ns, name)
-		if obj == nil {
-			l.missing(&step, rp.Kind, ns, name)
-			continue
-		}
-		if p, ok := l.lowerPatch(m, ctx, &step, obj, rp); ok {
-			step.Patches = append(step.Patches, p)
+		for _, ctx := range eachContext(m, ctx, rp.ForEach) {
+			if w := value(m, ctx, rp.When); !w.IsNull() && w.False() {
+				continue
+			}
+			ns, name := l.namespaceOf(m, ctx, rp.Namespace), objectName(m, ctx, rp.Name, rp.NameExpr)
+			obj := l.model.get(rp.Kind, ns, name)
+			if obj == nil {
+				l.missing(&step, rp.Kind, ns, name)
+				continue
+			}
+			if p, ok := l.lowerPatch(m, ctx, &step, obj, rp); ok {
+				step.Patches = append(step.Patches, p)
+			}
 		}
 	}
 	for _, f := range rs.Manifests {
@@ -275,6 +301,27 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 		delete(l.model.objects, keyOf(obj.doc))
 	}
 	return step, true
+}
+
+// eachContext gives the contexts a block with for_each is lowered in, one
+// per element in order, each seeing each.key (the index in a list, the key
+// in a map) and each.value; without for_each, the block's own context.
+func eachContext(m module, ctx *hcl.EvalContext, forEach hcl.Expression) []*hcl.EvalContext {
+	v := value(m, ctx, forEach)
+	if v.IsNull() {
+		return []*hcl.EvalContext{ctx}
+	}
+	if !v.CanIterateElements() {
+		bugf("rule module %s: %s: for_each is not a list or a map", m.file, forEach.Range())
+	}
+	var out []*hcl.EvalContext
+	for it := v.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		child := ctx.NewChild()
+		child.Variables = map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": k, "value": e})}
+		out = append(out, child)
+	}
+	return out
 }
 
 // manifestObjects reads the objects of an embedded manifest file: YAML

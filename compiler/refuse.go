@@ -34,7 +34,8 @@ var refusalBlocks = map[string]bool{"install": true, "operator": true, "external
 // checkRefusals validates what gohcl cannot of a module's refusals.
 func (m module) checkRefusals() error {
 	seen := map[string]bool{}
-	for _, r := range m.body.Refusals {
+	for _, pr := range m.refusals {
+		r := pr.rule
 		if seen[r.Name] {
 			return fmt.Errorf("refuse %q defined twice", r.Name)
 		}
@@ -54,9 +55,11 @@ func (m module) checkRefusals() error {
 
 // refuse evaluates a hop's refusals against the plan and the model as the
 // hop starts; it reports each that holds and returns false when any did.
-func (l *lowering) refuse(m module, ctx *hcl.EvalContext) bool {
+func (l *lowering) refuse(m module, sc scopes) bool {
 	ok := true
-	for _, r := range m.body.Refusals {
+	for _, pr := range m.refusals {
+		r := pr.rule
+		m, ctx := sc.of(m, pr.scope)
 		w := value(m, ctx, r.When)
 		if w.IsNull() || w.Type() != cty.Bool {
 			bugf("rule module %s: refuse %s: when is not a bool", m.file, r.Name)

@@ -19,21 +19,43 @@ import (
 	"github.com/ampc/ampc/plan"
 )
 
-// The rule modules, one HCL file per hop, what they share (refusals, how a
-// site's version is read) and the shell library their steps call.
+// The rule modules, one HCL file per hop, what they share (refusals, steps,
+// how a site's version is read) and the shell library their steps call.
 // rules/README.md describes the language.
 //
 //go:embed rules/*.hcl rules/shared/*.hcl rules/manifests rules/lib/*.sh
 var ruleFS embed.FS
 
-// module is one parsed rule module.
+// module is one parsed rule module. A shared file is parsed into one too,
+// as the scope of its expressions (its file name and locals).
 type module struct {
 	file string
 	hop  Hop
 	body ruleFile
+	// steps are the module's steps in run order: its own and those of the
+	// shared groups it uses, each with the scope whose names it sees.
+	steps []placedStep
+	// refusals are the shared refusals of the module's deployment, then
+	// its own.
+	refusals []placedRefusal
+	// scopes are the shared files whose steps or refusals the module runs.
+	scopes []*module
 	// reads holds the names of plan.* that the module's expressions,
 	// locals and manifest templates refer to.
 	reads map[string]bool
+}
+
+// placedStep is a step at its place in a module. scope is nil for the
+// module's own steps, else the shared file whose locals the step sees.
+type placedStep struct {
+	rule  ruleStep
+	scope *module
+}
+
+// placedRefusal is a refusal a module makes; scope as in placedStep.
+type placedRefusal struct {
+	rule  ruleRefusal
+	scope *module
 }
 
 // The rule language, as gohcl decodes it. Expressions stay unevaluated until
@@ -45,15 +67,28 @@ type ruleFile struct {
 	Rollbacks []ruleRollback `hcl:"rollback,block"`
 	Refusals  []ruleRefusal  `hcl:"refuse,block"`
 	Steps     []ruleStep     `hcl:"step,block"`
+	Uses      []ruleUse      `hcl:"use,block"`
+}
+
+// ruleUse places the steps of a shared group in a module, where the use
+// block stands.
+type ruleUse struct {
+	Group string `hcl:"group,label"`
+	// Section is the section of the module's seed that the group's steps
+	// follow.
+	Section string `hcl:"section"`
 }
 
 // sharedFile is a file of rules/shared: what the modules of the
 // deployments in AppliesTo share. Every such module makes the refusals
-// before its own, and reads a site's version with InstalledVersion.
+// before its own and reads a site's version with InstalledVersion; the
+// step groups are placed by the modules that use them.
 type sharedFile struct {
 	AppliesTo        []string              `hcl:"applies_to"`
+	Locals           []ruleLocals          `hcl:"locals,block"`
 	InstalledVersion *ruleInstalledVersion `hcl:"installed_version,block"`
 	Refusals         []ruleRefusal         `hcl:"refuse,block"`
+	Groups           []ruleGroup           `hcl:"steps,block"`
 }
 
 // ruleInstalledVersion says how the runbook finds the version a site runs:
@@ -64,10 +99,18 @@ type ruleInstalledVersion struct {
 	Run    string `hcl:"run"`
 }
 
+// ruleGroup is a named list of steps that modules place with use.
+type ruleGroup struct {
+	Name  string     `hcl:"name,label"`
+	Steps []ruleStep `hcl:"step,block"`
+}
+
 // shared is a parsed shared file.
 type shared struct {
 	body  sharedFile
 	reads map[string]bool
+	// scope is what the file's expressions see: its name and its locals.
+	scope module
 }
 
 // ruleLocals holds named values that steps use as local.NAME.
@@ -85,9 +128,9 @@ type ruleHop struct {
 
 type ruleStep struct {
 	Name         string          `hcl:"name,label"`
-	Title        string          `hcl:"title"`
+	Title        hcl.Expression  `hcl:"title"`
 	Kind         string          `hcl:"kind"`
-	Section      string          `hcl:"section"`
+	Section      string          `hcl:"section,optional"`
 	Note         hcl.Expression  `hcl:"note,optional"`
 	When         hcl.Expression  `hcl:"when,optional"`
 	Requires     []string        `hcl:"requires,optional"`
@@ -118,10 +161,14 @@ type rulePatch struct {
 	// name the site chose (the operator's Subscription).
 	NameExpr hcl.Expression `hcl:"name,optional"`
 	When     hcl.Expression `hcl:"when,optional"`
-	Env      []ruleEnv      `hcl:"env,block"`
-	Set      []ruleSet      `hcl:"set,block"`
-	Unset    []ruleUnset    `hcl:"unset,block"`
-	Tags     []ruleTag      `hcl:"tag,block"`
+	// ForEach makes the block one patch per element of a list (or map),
+	// each seeing the element as each.value and its index (or key) as
+	// each.key.
+	ForEach hcl.Expression `hcl:"for_each,optional"`
+	Env     []ruleEnv      `hcl:"env,block"`
+	Set     []ruleSet      `hcl:"set,block"`
+	Unset   []ruleUnset    `hcl:"unset,block"`
+	Tags    []ruleTag      `hcl:"tag,block"`
 	// Triggers repoint image change triggers (DeploymentConfigs).
 	Triggers []ruleTrigger `hcl:"trigger,block"`
 }
@@ -232,25 +279,37 @@ func loadModulesFrom(fsys fs.FS) ([]module, error) {
 }
 
 // loadShared parses the files of rules/shared.
-func loadShared(fsys fs.FS) ([]shared, error) {
+func loadShared(fsys fs.FS) ([]*shared, error) {
 	names, err := fs.Glob(fsys, "rules/shared/*.hcl")
 	if err != nil {
 		return nil, err
 	}
 	sort.Strings(names)
-	var out []shared
+	var out []*shared
+	groups := map[string]string{}
 	for _, name := range names {
-		var body sharedFile
-		syntax, err := decodeRuleFile(fsys, name, &body)
+		sh := &shared{reads: map[string]bool{}}
+		syntax, err := decodeRuleFile(fsys, name, &sh.body)
 		if err != nil {
 			return nil, fmt.Errorf("shared rules %s: %v", name, err)
 		}
-		if len(body.AppliesTo) == 0 {
+		if len(sh.body.AppliesTo) == 0 {
 			return nil, fmt.Errorf("shared rules %s: applies_to names no deployment", name)
 		}
-		reads := map[string]bool{}
-		planReads(syntax, reads)
-		out = append(out, shared{body: body, reads: reads})
+		for _, g := range sh.body.Groups {
+			if other, ok := groups[g.Name]; ok {
+				return nil, fmt.Errorf("shared rules %s: steps %q, defined in %s already", name, g.Name, other)
+			}
+			groups[g.Name] = name
+			for _, st := range g.Steps {
+				if st.Section != "" {
+					return nil, fmt.Errorf("shared rules %s: steps %q: step %q has a section: it is the section of each use", name, g.Name, st.Name)
+				}
+			}
+		}
+		sh.scope = module{file: strings.TrimPrefix(name, "rules/"), body: ruleFile{Locals: sh.body.Locals}}
+		planReads(syntax, sh.reads)
+		out = append(out, sh)
 	}
 	return out, nil
 }
@@ -272,7 +331,7 @@ func decodeRuleFile(fsys fs.FS, name string, into any) (*hclsyntax.Body, error) 
 	return f.Body.(*hclsyntax.Body), nil
 }
 
-func loadModule(fsys fs.FS, name string, shares []shared) (module, error) {
+func loadModule(fsys fs.FS, name string, shares []*shared) (module, error) {
 	var body ruleFile
 	syntax, err := decodeRuleFile(fsys, name, &body)
 	if err != nil {
@@ -282,33 +341,79 @@ func loadModule(fsys fs.FS, name string, shares []shared) (module, error) {
 		From: body.Hop.From, To: body.Hop.To, Deployment: body.Hop.Deployment,
 		Seed: body.Hop.Seed, Title: body.Hop.Title,
 	}}
-	// The shared refusals of the module's deployment come first; the shared
-	// files say how a site of its deployment shows its version.
-	var refusals []ruleRefusal
-	for _, sh := range shares {
-		if slices.Contains(sh.body.AppliesTo, m.hop.Deployment) {
-			refusals = append(refusals, sh.body.Refusals...)
-			for r := range sh.reads {
-				m.reads[r] = true
-			}
-			if v := sh.body.InstalledVersion; v != nil {
-				if m.hop.InstalledVersion != "" {
-					return module{}, fmt.Errorf("rule module %s: two shared files say how a %s site's version is read (installed_version)", name, m.hop.Deployment)
-				}
-				m.hop.InstalledVersion, m.hop.VersionSource = v.Run, v.Source
-			}
-		}
+	if err := m.share(syntax, shares); err != nil {
+		return module{}, fmt.Errorf("rule module %s: %v", name, err)
 	}
-	if m.hop.InstalledVersion == "" {
-		return module{}, fmt.Errorf("rule module %s: no shared file says how a %s site's version is read (installed_version)", name, m.hop.Deployment)
-	}
-	m.body.Refusals = append(refusals, m.body.Refusals...)
 	// check also adds what the manifest templates read.
 	if err := m.check(); err != nil {
 		return module{}, fmt.Errorf("rule module %s: %v", name, err)
 	}
 	planReads(syntax, m.reads)
 	return m, nil
+}
+
+// share gives a module what the shared files of its deployment hold: their
+// refusals before its own, the way a site's version is read, and the steps
+// of each group it uses, where its use block stands (syntax gives the order
+// of the step and use blocks, which decoding keeps per block type only).
+func (m *module) share(syntax *hclsyntax.Body, shares []*shared) error {
+	groups := map[string]*shared{}
+	var groupSteps = map[string][]ruleStep{}
+	scoped := map[*module]bool{}
+	for _, sh := range shares {
+		if !slices.Contains(sh.body.AppliesTo, m.hop.Deployment) {
+			continue
+		}
+		for r := range sh.reads {
+			m.reads[r] = true
+		}
+		for _, r := range sh.body.Refusals {
+			m.refusals = append(m.refusals, placedRefusal{rule: r, scope: &sh.scope})
+			scoped[&sh.scope] = true
+		}
+		if v := sh.body.InstalledVersion; v != nil {
+			if m.hop.InstalledVersion != "" {
+				return fmt.Errorf("two shared files say how a %s site's version is read (installed_version)", m.hop.Deployment)
+			}
+			m.hop.InstalledVersion, m.hop.VersionSource = v.Run, v.Source
+		}
+		for _, g := range sh.body.Groups {
+			groups[g.Name] = sh
+			groupSteps[g.Name] = g.Steps
+		}
+	}
+	if m.hop.InstalledVersion == "" {
+		return fmt.Errorf("no shared file says how a %s site's version is read (installed_version)", m.hop.Deployment)
+	}
+	for _, r := range m.body.Refusals {
+		m.refusals = append(m.refusals, placedRefusal{rule: r})
+	}
+	steps, uses := 0, 0
+	for _, b := range syntax.Blocks {
+		switch b.Type {
+		case "step":
+			m.steps = append(m.steps, placedStep{rule: m.body.Steps[steps]})
+			steps++
+		case "use":
+			u := m.body.Uses[uses]
+			uses++
+			sh, ok := groups[u.Group]
+			if !ok {
+				return fmt.Errorf("use %q: no shared steps of that name for %s hops (rules/shared)", u.Group, m.hop.Deployment)
+			}
+			for _, st := range groupSteps[u.Group] {
+				st.Section = u.Section
+				m.steps = append(m.steps, placedStep{rule: st, scope: &sh.scope})
+			}
+			scoped[&sh.scope] = true
+		}
+	}
+	for _, sh := range shares {
+		if scoped[&sh.scope] {
+			m.scopes = append(m.scopes, &sh.scope)
+		}
+	}
+	return nil
 }
 
 // shellFunction matches the definition of a shell function at the start of
@@ -408,7 +513,8 @@ func (m module) check() error {
 		}
 		seen["rollback/"+r.Name] = true
 	}
-	for _, s := range m.body.Steps {
+	for _, ps := range m.steps {
+		s := ps.rule
 		if seen[s.Name] {
 			return fmt.Errorf("step %q defined twice", s.Name)
 		}
@@ -458,6 +564,9 @@ func (m module) check() error {
 			}
 		}
 		for _, p := range s.Patches {
+			if given(p.ForEach) && !given(p.NameExpr) {
+				return fmt.Errorf("step %q: patch %s with for_each needs name (each.value, say)", s.Name, p.Kind)
+			}
 			for _, e := range p.Env {
 				if (e.Hook == "") == (len(e.Containers)+len(e.InitContainers) == 0) {
 					return fmt.Errorf("step %q: an env block names either containers or a hook", s.Name)

@@ -32,11 +32,6 @@ locals {
     existing latest tag where it stands, pinned by a test of its name.
   EOT
 
-  # The 2.4 and 2.5 templates write the micro release into AMP_RELEASE, as
-  # the guide's `AMP_RELEASE=2.5.0` does; the 2.5 → 2.6 module expects 2.5.0.
-  release_from = "2.4.0"
-  release_to   = "2.5.0"
-
   oracle = plan.system_database == "oracle"
   mysql  = plan.system_database == "mysql" && has("DeploymentConfig", "system-mysql")
 
@@ -284,44 +279,11 @@ step "wait-images" {
   ]
 }
 
-step "amp-release" {
-  title   = "Set AMP_RELEASE to 2.5.0 in system-environment"
-  kind    = "patch"
+# The guide's `oc set env dc/system-app AMP_RELEASE=2.5.0` becomes the
+# shared steps of shared/amp-release.hcl (2.4.0 → 2.5.0, the micro releases
+# the 2.4 and 2.5 templates write). The restart of 2.2 redeploys system-app.
+use "amp-release" {
   section = "2.1"
-  note    = <<-EOT
-    The guide runs `oc set env dc/system-app AMP_RELEASE=2.5.0`, which
-    replaces the template's configMapKeyRef to system-environment with a
-    literal in every system-app container; the later guides update only the
-    ConfigMap, and system-app would go on reporting 2.5.0. ampc sets the
-    ConfigMap instead, so that every container keeps reading it; the restart
-    of 2.2 redeploys system-app, as the guide's command does. The value is
-    2.5.0, the micro release the guide writes and a fresh 2.5 install holds
-    (2.4 holds 2.4.0, which the patch tests); the 2.5 → 2.6 module expects
-    it.
-  EOT
-  patch "ConfigMap" "system-environment" {
-    set "/data/AMP_RELEASE" {
-      value  = local.release_to
-      expect = local.release_from
-    }
-  }
-}
-
-step "amp-release-env" {
-  title   = "Make every system-app container read AMP_RELEASE from system-environment"
-  kind    = "patch"
-  section = "2.1"
-  note    = "The 2.4 template reads AMP_RELEASE from system-environment in every system-app container. Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a literal, ampc restores the reference; a site that reads the ConfigMap already gets no patch."
-  patch "DeploymentConfig" "system-app" {
-    env {
-      containers = ["system-master", "system-provider", "system-developer"]
-      var "AMP_RELEASE" {
-        config_map = "system-environment"
-        key        = "AMP_RELEASE"
-        already_ok = true
-      }
-    }
-  }
 }
 
 # ------------------------------------------------- 2.2 system ConfigMap

@@ -358,57 +358,13 @@ step "service-account-dcs" {
     a listed DeploymentConfig (external Redis, another system database, no
     WildcardRouter) gets no patch for it instead of a failing command.
   EOT
-  patch "DeploymentConfig" "apicast-production" {
-    set "/spec/template/spec/serviceAccountName" { value = "amp" }
-  }
-  patch "DeploymentConfig" "apicast-staging" {
-    set "/spec/template/spec/serviceAccountName" { value = "amp" }
-  }
-  patch "DeploymentConfig" "apicast-wildcard-router" {
-    when = has("DeploymentConfig", "apicast-wildcard-router")
-    set "/spec/template/spec/serviceAccountName" { value = "amp" }
-  }
-  patch "DeploymentConfig" "backend-cron" {
-    set "/spec/template/spec/serviceAccountName" { value = "amp" }
-  }
-  patch "DeploymentConfig" "backend-listener" {
-    set "/spec/template/spec/serviceAccountName" { value = "amp" }
-  }
-  patch "DeploymentConfig" "backend-redis" {
-    when = has("DeploymentConfig", "backend-redis")
-    set "/spec/template/spec/serviceAccountName" { value = "amp" }
-  }
-  patch "DeploymentConfig" "backend-worker" {
-    set "/spec/template/spec/serviceAccountName" { value = "amp" }
-  }
-  patch "DeploymentConfig" "system-app" {
-    set "/spec/template/spec/serviceAccountName" { value = "amp" }
-  }
-  patch "DeploymentConfig" "system-memcache" {
-    set "/spec/template/spec/serviceAccountName" { value = "amp" }
-  }
-  patch "DeploymentConfig" "system-mysql" {
-    when = has("DeploymentConfig", "system-mysql")
-    set "/spec/template/spec/serviceAccountName" { value = "amp" }
-  }
-  patch "DeploymentConfig" "system-postgresql" {
-    when = has("DeploymentConfig", "system-postgresql")
-    set "/spec/template/spec/serviceAccountName" { value = "amp" }
-  }
-  patch "DeploymentConfig" "system-redis" {
-    when = has("DeploymentConfig", "system-redis")
-    set "/spec/template/spec/serviceAccountName" { value = "amp" }
-  }
-  patch "DeploymentConfig" "system-sidekiq" {
-    set "/spec/template/spec/serviceAccountName" { value = "amp" }
-  }
-  patch "DeploymentConfig" "system-sphinx" {
-    set "/spec/template/spec/serviceAccountName" { value = "amp" }
-  }
-  patch "DeploymentConfig" "zync" {
-    set "/spec/template/spec/serviceAccountName" { value = "amp" }
-  }
-  patch "DeploymentConfig" "zync-database" {
+  # One patch per DeploymentConfig of the list; the WildcardRouter, the
+  # Redis DeploymentConfigs and the system database's only where the site
+  # has them, every other one where it must.
+  patch "DeploymentConfig" "each" {
+    for_each = local.all_dcs
+    name     = each.value
+    when     = has("DeploymentConfig", each.value) || !(each.value == "apicast-wildcard-router" || each.value == "backend-redis" || each.value == "system-mysql" || each.value == "system-postgresql" || each.value == "system-redis")
     set "/spec/template/spec/serviceAccountName" { value = "amp" }
   }
 }
@@ -1314,75 +1270,19 @@ step "wait-zync" {
   rollout = ["zync", "zync-que"]
 }
 
-step "amp-release" {
-  title   = "Set AMP_RELEASE to 2.6 in system-environment"
-  kind    = "patch"
+# The guide's `oc set env dc/system-app AMP_RELEASE=2.6` becomes the shared
+# steps of shared/amp-release.hcl (2.5.0, the micro release a 2.5 site
+# holds, → 2.6), and its side effect a redeploy of system-app.
+use "amp-release" {
   section = "2.8"
-  note    = <<-EOT
-    The guide runs `oc set env dc/system-app AMP_RELEASE=2.6`, which replaces
-    the template's configMapKeyRef to system-environment with a literal in
-    every system-app container; the later guides update only the ConfigMap,
-    and system-app would go on reporting 2.6. ampc sets the ConfigMap
-    instead, so that every container keeps reading it, and redeploys
-    system-app as the guide's command does. A 2.5 site's ConfigMap holds the
-    micro release, 2.5.0, which the patch tests.
-  EOT
-  patch "ConfigMap" "system-environment" {
-    set "/data/AMP_RELEASE" {
-      value  = hop.to
-      expect = "2.5.0"
-    }
-  }
 }
 
-step "amp-release-env" {
-  title   = "Make every system-app container read AMP_RELEASE from system-environment"
-  kind    = "patch"
+use "redeploy-system-app" {
   section = "2.8"
-  note    = "Where an earlier `oc set env` left a literal AMP_RELEASE (the 2.4 → 2.5 guide sets 2.5.0 that way), ampc restores the template's reference; a site that reads the ConfigMap already gets no patch."
-  patch "DeploymentConfig" "system-app" {
-    env {
-      containers = ["system-master", "system-provider", "system-developer"]
-      var "AMP_RELEASE" {
-        config_map = "system-environment"
-        key        = "AMP_RELEASE"
-        already_ok = true
-      }
-    }
-  }
 }
 
-step "redeploy-system-app" {
-  title   = "Redeploy system-app so that it reads the new AMP_RELEASE"
-  kind    = "shell"
+use "images-verify" {
   section = "2.8"
-  note    = "The guide's `oc set env` redeploys system-app as a side effect; a ConfigMap change does not, so the runbook starts the rollout itself."
-  run     = "oc rollout latest dc/system-app"
-}
-
-step "wait-system-app" {
-  title   = "Wait for system-app to redeploy"
-  kind    = "wait"
-  section = "2.8"
-  rollout = ["system-app"]
-}
-
-step "images-verify" {
-  title   = "Check that every DeploymentConfig runs an image pinned by digest"
-  kind    = "verify"
-  section = "2.8"
-  note    = "The guide prints each image for a person to read; the runbook prints them and stops when one is not pinned by a digest."
-  run     = <<-EOT
-    for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
-      oc get dc "$component" >/dev/null 2>&1 || continue
-      image=$(oc get dc "$component" -o json | jq -r '.spec.template.spec.containers[0].image')
-      echo "$component image: $image"
-      case "$image" in
-        *@sha256:*) ;;
-        *) fail "dc/$component runs $image, which is not pinned by a digest yet" ;;
-      esac
-    done
-  EOT
 }
 
 # ---------------------------------------- 2.9 WildcardRouter → Zync routes

@@ -289,72 +289,17 @@ step "wait-system-postgresql" {
   rollout = ["system-postgresql"]
 }
 
-step "amp-release" {
-  title   = "Set AMP_RELEASE to 2.7 in system-environment"
-  kind    = "patch"
+# The guide's `oc set env dc/system-app AMP_RELEASE=2.7` becomes the shared
+# steps of shared/amp-release.hcl, and its side effect a redeploy of
+# system-app.
+use "amp-release" {
   section = "2.3.1"
-  note    = <<-EOT
-    The guide runs `oc set env dc/system-app AMP_RELEASE=2.7`, which replaces
-    the template's configMapKeyRef to system-environment with a literal in
-    every system-app container; the next guide (2.7 → 2.8) then updates only
-    the ConfigMap, and system-app would go on reporting 2.7. ampc sets the
-    ConfigMap instead, so that every container keeps reading it, and
-    redeploys system-app in the next step as the guide's command does.
-  EOT
-  patch "ConfigMap" "system-environment" {
-    set "/data/AMP_RELEASE" {
-      value  = hop.to
-      expect = hop.from
-    }
-  }
 }
 
-step "amp-release-env" {
-  title   = "Make every system-app container read AMP_RELEASE from system-environment"
-  kind    = "patch"
+use "redeploy-system-app" {
   section = "2.3.1"
-  note    = "Where an earlier `oc set env` left a literal AMP_RELEASE, ampc restores the template's reference; a site that reads the ConfigMap already gets no patch."
-  patch "DeploymentConfig" "system-app" {
-    env {
-      containers = ["system-master", "system-provider", "system-developer"]
-      var "AMP_RELEASE" {
-        config_map = "system-environment"
-        key        = "AMP_RELEASE"
-        already_ok = true
-      }
-    }
-  }
 }
 
-step "redeploy-system-app" {
-  title   = "Redeploy system-app so that it reads the new AMP_RELEASE"
-  kind    = "shell"
+use "images-verify" {
   section = "2.3.1"
-  note    = "The guide's `oc set env` redeploys system-app as a side effect; a ConfigMap change does not, so the runbook starts the rollout itself."
-  run     = "oc rollout latest dc/system-app"
-}
-
-step "wait-system-app" {
-  title   = "Wait for system-app to redeploy"
-  kind    = "wait"
-  section = "2.3.1"
-  rollout = ["system-app"]
-}
-
-step "images-verify" {
-  title   = "Check that every DeploymentConfig runs an image pinned by digest"
-  kind    = "verify"
-  section = "2.3.1"
-  note    = "The guide prints each image for a person to read; the runbook prints them and stops when one is not pinned by a digest."
-  run     = <<-EOT
-    for component in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
-      oc get dc "$component" >/dev/null 2>&1 || continue
-      image=$(oc get dc "$component" -o json | jq -r '.spec.template.spec.containers[0].image')
-      echo "$component image: $image"
-      case "$image" in
-        *@sha256:*) ;;
-        *) fail "dc/$component runs $image, which is not pinned by a digest yet" ;;
-      esac
-    done
-  EOT
 }

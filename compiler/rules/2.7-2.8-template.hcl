@@ -429,40 +429,11 @@ step "s3-system-environment" {
 
 # ------------------------------------------------------------ 1.2.8 AMP_RELEASE
 
-step "amp-release" {
-  title   = "Set AMP_RELEASE to 2.8 in system-environment"
-  kind    = "patch"
+# The guide sets AMP_RELEASE in the ConfigMap; the shared steps of
+# shared/amp-release.hcl also restore the reference that the earlier guides'
+# `oc set env` replaced. The new images of 1.2.9 redeploy system-app.
+use "amp-release" {
   section = "1.2.8"
-  note    = "A test of the current value (2.7) refuses the patch on a site at another release."
-  patch "ConfigMap" "system-environment" {
-    set "/data/AMP_RELEASE" {
-      value  = hop.to
-      expect = hop.from
-    }
-  }
-}
-
-step "amp-release-env" {
-  title   = "Make every system-app container read AMP_RELEASE from system-environment"
-  kind    = "patch"
-  section = "1.2.8"
-  note    = <<-EOT
-    The 2.4 → 2.7 guides set AMP_RELEASE with `oc set env dc/system-app`,
-    which replaces the template's configMapKeyRef with a literal; after this
-    guide updates only the ConfigMap, such a site would still report the old
-    release. Where a container has the literal, ampc restores the reference;
-    a site that reads the ConfigMap already gets no patch.
-  EOT
-  patch "DeploymentConfig" "system-app" {
-    env {
-      containers = ["system-master", "system-provider", "system-developer"]
-      var "AMP_RELEASE" {
-        config_map = "system-environment"
-        key        = "AMP_RELEASE"
-        already_ok = true
-      }
-    }
-  }
 }
 
 # ---------------------------------------------------------------- 1.2.9 images
@@ -737,22 +708,8 @@ step "wait-system-postgresql" {
   rollout = ["system-postgresql"]
 }
 
-step "images-verify" {
-  title   = "Check that every DeploymentConfig runs an image pinned by digest"
-  kind    = "verify"
+use "images-verify" {
   section = "1.2.9"
-  note    = "The guide prints each image for a person to read; the runbook prints them and stops when one is not pinned by a digest."
-  run     = <<-EOT
-    for component in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
-      oc get dc "$component" >/dev/null 2>&1 || continue
-      image=$(oc get dc "$component" -o json | jq -r '.spec.template.spec.containers[0].image')
-      echo "$component image: $image"
-      case "$image" in
-        *@sha256:*) ;;
-        *) fail "dc/$component runs $image, which is not pinned by a digest yet" ;;
-      esac
-    done
-  EOT
 }
 
 # ---------------------------------------------------- 1.2.10 smtp ConfigMap

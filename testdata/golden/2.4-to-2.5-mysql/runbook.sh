@@ -815,14 +815,13 @@ step_6() {
 
 # 2.4-2.5/amp-release — Set AMP_RELEASE to 2.5.0 in system-environment
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.1
-# The guide runs `oc set env dc/system-app AMP_RELEASE=2.5.0`, which replaces
-# the template's configMapKeyRef to system-environment with a literal in every
-# system-app container; the later guides update only the ConfigMap, and
-# system-app would go on reporting 2.5.0. ampc sets the ConfigMap instead, so
-# that every container keeps reading it; the restart of 2.2 redeploys
-# system-app, as the guide's command does. The value is 2.5.0, the micro
-# release the guide writes and a fresh 2.5 install holds (2.4 holds 2.4.0,
-# which the patch tests); the 2.5 → 2.6 module expects it.
+# The guides up to 2.7 set AMP_RELEASE with `oc set env dc/system-app`, which
+# replaces the template's configMapKeyRef to system-environment with a literal
+# in every system-app container, so that system-app goes on reporting the old
+# release once a later guide updates only the ConfigMap. ampc sets the
+# ConfigMap, to 2.5.0, so that every container keeps reading it; a test of the
+# current value, 2.4.0, refuses the patch on a site at another release.
+# system-app reads the new value when it next rolls out.
 step_7() {
   if applied configmap/system-environment checks/006-2.4-2.5-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
@@ -833,10 +832,9 @@ step_7() {
 
 # 2.4-2.5/amp-release-env — Make every system-app container read AMP_RELEASE from system-environment
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.1
-# The 2.4 template reads AMP_RELEASE from system-environment in every
-# system-app container. Where an earlier guide's `oc set env dc/system-app
-# AMP_RELEASE=...` left a literal, ampc restores the reference; a site that
-# reads the ConfigMap already gets no patch.
+# Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
+# literal, ampc restores the template's reference to system-environment; a
+# site whose containers read the ConfigMap already gets no patch.
 step_8() {
   echo "nothing to do on this site"
 }

@@ -1077,14 +1077,13 @@ step_6() {
 
 # 2.4-2.5/amp-release — Set AMP_RELEASE to 2.5.0 in system-environment
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.1
-# The guide runs `oc set env dc/system-app AMP_RELEASE=2.5.0`, which replaces
-# the template's configMapKeyRef to system-environment with a literal in every
-# system-app container; the later guides update only the ConfigMap, and
-# system-app would go on reporting 2.5.0. ampc sets the ConfigMap instead, so
-# that every container keeps reading it; the restart of 2.2 redeploys
-# system-app, as the guide's command does. The value is 2.5.0, the micro
-# release the guide writes and a fresh 2.5 install holds (2.4 holds 2.4.0,
-# which the patch tests); the 2.5 → 2.6 module expects it.
+# The guides up to 2.7 set AMP_RELEASE with `oc set env dc/system-app`, which
+# replaces the template's configMapKeyRef to system-environment with a literal
+# in every system-app container, so that system-app goes on reporting the old
+# release once a later guide updates only the ConfigMap. ampc sets the
+# ConfigMap, to 2.5.0, so that every container keeps reading it; a test of the
+# current value, 2.4.0, refuses the patch on a site at another release.
+# system-app reads the new value when it next rolls out.
 step_7() {
   if applied configmap/system-environment checks/006-2.4-2.5-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
@@ -1095,10 +1094,9 @@ step_7() {
 
 # 2.4-2.5/amp-release-env — Make every system-app container read AMP_RELEASE from system-environment
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.1
-# The 2.4 template reads AMP_RELEASE from system-environment in every
-# system-app container. Where an earlier guide's `oc set env dc/system-app
-# AMP_RELEASE=...` left a literal, ampc restores the reference; a site that
-# reads the ConfigMap already gets no patch.
+# Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
+# literal, ampc restores the template's reference to system-environment; a
+# site whose containers read the ConfigMap already gets no patch.
 step_8() {
   echo "nothing to do on this site"
 }
@@ -2348,13 +2346,13 @@ step_88() {
 
 # 2.5-2.6/amp-release — Set AMP_RELEASE to 2.6 in system-environment
 # Source: 001_94522790b066fb62.txt 2.8
-# The guide runs `oc set env dc/system-app AMP_RELEASE=2.6`, which replaces
-# the template's configMapKeyRef to system-environment with a literal in every
-# system-app container; the later guides update only the ConfigMap, and
-# system-app would go on reporting 2.6. ampc sets the ConfigMap instead, so
-# that every container keeps reading it, and redeploys system-app as the
-# guide's command does. A 2.5 site's ConfigMap holds the micro release, 2.5.0,
-# which the patch tests.
+# The guides up to 2.7 set AMP_RELEASE with `oc set env dc/system-app`, which
+# replaces the template's configMapKeyRef to system-environment with a literal
+# in every system-app container, so that system-app goes on reporting the old
+# release once a later guide updates only the ConfigMap. ampc sets the
+# ConfigMap, to 2.6, so that every container keeps reading it; a test of the
+# current value, 2.5.0, refuses the patch on a site at another release.
+# system-app reads the new value when it next rolls out.
 step_89() {
   if applied configmap/system-environment checks/042-2.5-2.6-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
@@ -2365,9 +2363,9 @@ step_89() {
 
 # 2.5-2.6/amp-release-env — Make every system-app container read AMP_RELEASE from system-environment
 # Source: 001_94522790b066fb62.txt 2.8
-# Where an earlier `oc set env` left a literal AMP_RELEASE (the 2.4 → 2.5
-# guide sets 2.5.0 that way), ampc restores the template's reference; a site
-# that reads the ConfigMap already gets no patch.
+# Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
+# literal, ampc restores the template's reference to system-environment; a
+# site whose containers read the ConfigMap already gets no patch.
 step_90() {
   echo "nothing to do on this site"
 }
@@ -2737,12 +2735,13 @@ step_122() {
 
 # 2.6-2.7/amp-release — Set AMP_RELEASE to 2.7 in system-environment
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-# The guide runs `oc set env dc/system-app AMP_RELEASE=2.7`, which replaces
-# the template's configMapKeyRef to system-environment with a literal in every
-# system-app container; the next guide (2.7 → 2.8) then updates only the
-# ConfigMap, and system-app would go on reporting 2.7. ampc sets the ConfigMap
-# instead, so that every container keeps reading it, and redeploys system-app
-# in the next step as the guide's command does.
+# The guides up to 2.7 set AMP_RELEASE with `oc set env dc/system-app`, which
+# replaces the template's configMapKeyRef to system-environment with a literal
+# in every system-app container, so that system-app goes on reporting the old
+# release once a later guide updates only the ConfigMap. ampc sets the
+# ConfigMap, to 2.7, so that every container keeps reading it; a test of the
+# current value, 2.6, refuses the patch on a site at another release.
+# system-app reads the new value when it next rolls out.
 step_123() {
   if applied configmap/system-environment checks/052-2.6-2.7-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
@@ -2753,8 +2752,9 @@ step_123() {
 
 # 2.6-2.7/amp-release-env — Make every system-app container read AMP_RELEASE from system-environment
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-# Where an earlier `oc set env` left a literal AMP_RELEASE, ampc restores the
-# template's reference; a site that reads the ConfigMap already gets no patch.
+# Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
+# literal, ampc restores the template's reference to system-environment; a
+# site whose containers read the ConfigMap already gets no patch.
 step_124() {
   echo "nothing to do on this site"
 }
@@ -2778,7 +2778,7 @@ step_126() {
 # The guide prints each image for a person to read; the runbook prints them
 # and stops when one is not pinned by a digest.
 step_127() {
-  for component in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
+  for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     oc get dc "$component" >/dev/null 2>&1 || continue
     image=$(oc get dc "$component" -o json | jq -r '.spec.template.spec.containers[0].image')
     echo "$component image: $image"
@@ -2989,8 +2989,13 @@ step_142() {
 
 # 2.7-2.8/amp-release — Set AMP_RELEASE to 2.8 in system-environment
 # Source: 000_fb66213bb7713c41.txt 1.2.8
-# A test of the current value (2.7) refuses the patch on a site at another
-# release.
+# The guides up to 2.7 set AMP_RELEASE with `oc set env dc/system-app`, which
+# replaces the template's configMapKeyRef to system-environment with a literal
+# in every system-app container, so that system-app goes on reporting the old
+# release once a later guide updates only the ConfigMap. ampc sets the
+# ConfigMap, to 2.8, so that every container keeps reading it; a test of the
+# current value, 2.7, refuses the patch on a site at another release.
+# system-app reads the new value when it next rolls out.
 step_143() {
   if applied configmap/system-environment checks/061-2.7-2.8-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
@@ -3001,11 +3006,9 @@ step_143() {
 
 # 2.7-2.8/amp-release-env — Make every system-app container read AMP_RELEASE from system-environment
 # Source: 000_fb66213bb7713c41.txt 1.2.8
-# The 2.4 → 2.7 guides set AMP_RELEASE with `oc set env dc/system-app`,
-# which replaces the template's configMapKeyRef with a literal; after this
-# guide updates only the ConfigMap, such a site would still report the old
-# release. Where a container has the literal, ampc restores the reference; a
-# site that reads the ConfigMap already gets no patch.
+# Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
+# literal, ampc restores the template's reference to system-environment; a
+# site whose containers read the ConfigMap already gets no patch.
 step_144() {
   echo "nothing to do on this site"
 }
@@ -3195,7 +3198,7 @@ step_162() {
 # The guide prints each image for a person to read; the runbook prints them
 # and stops when one is not pinned by a digest.
 step_163() {
-  for component in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
+  for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     oc get dc "$component" >/dev/null 2>&1 || continue
     image=$(oc get dc "$component" -o json | jq -r '.spec.template.spec.containers[0].image')
     echo "$component image: $image"

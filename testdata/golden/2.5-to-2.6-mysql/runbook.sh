@@ -1653,13 +1653,13 @@ step_55() {
 
 # 2.5-2.6/amp-release — Set AMP_RELEASE to 2.6 in system-environment
 # Source: 001_94522790b066fb62.txt 2.8
-# The guide runs `oc set env dc/system-app AMP_RELEASE=2.6`, which replaces
-# the template's configMapKeyRef to system-environment with a literal in every
-# system-app container; the later guides update only the ConfigMap, and
-# system-app would go on reporting 2.6. ampc sets the ConfigMap instead, so
-# that every container keeps reading it, and redeploys system-app as the
-# guide's command does. A 2.5 site's ConfigMap holds the micro release, 2.5.0,
-# which the patch tests.
+# The guides up to 2.7 set AMP_RELEASE with `oc set env dc/system-app`, which
+# replaces the template's configMapKeyRef to system-environment with a literal
+# in every system-app container, so that system-app goes on reporting the old
+# release once a later guide updates only the ConfigMap. ampc sets the
+# ConfigMap, to 2.6, so that every container keeps reading it; a test of the
+# current value, 2.5.0, refuses the patch on a site at another release.
+# system-app reads the new value when it next rolls out.
 step_56() {
   if applied configmap/system-environment checks/033-2.5-2.6-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
@@ -1670,9 +1670,9 @@ step_56() {
 
 # 2.5-2.6/amp-release-env — Make every system-app container read AMP_RELEASE from system-environment
 # Source: 001_94522790b066fb62.txt 2.8
-# Where an earlier `oc set env` left a literal AMP_RELEASE (the 2.4 → 2.5
-# guide sets 2.5.0 that way), ampc restores the template's reference; a site
-# that reads the ConfigMap already gets no patch.
+# Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
+# literal, ampc restores the template's reference to system-environment; a
+# site whose containers read the ConfigMap already gets no patch.
 step_57() {
   echo "nothing to do on this site"
 }

@@ -932,12 +932,13 @@ step_17() {
 
 # 2.6-2.7/amp-release — Set AMP_RELEASE to 2.7 in system-environment
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-# The guide runs `oc set env dc/system-app AMP_RELEASE=2.7`, which replaces
-# the template's configMapKeyRef to system-environment with a literal in every
-# system-app container; the next guide (2.7 → 2.8) then updates only the
-# ConfigMap, and system-app would go on reporting 2.7. ampc sets the ConfigMap
-# instead, so that every container keeps reading it, and redeploys system-app
-# in the next step as the guide's command does.
+# The guides up to 2.7 set AMP_RELEASE with `oc set env dc/system-app`, which
+# replaces the template's configMapKeyRef to system-environment with a literal
+# in every system-app container, so that system-app goes on reporting the old
+# release once a later guide updates only the ConfigMap. ampc sets the
+# ConfigMap, to 2.7, so that every container keeps reading it; a test of the
+# current value, 2.6, refuses the patch on a site at another release.
+# system-app reads the new value when it next rolls out.
 step_18() {
   if applied configmap/system-environment checks/010-2.6-2.7-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
@@ -948,8 +949,9 @@ step_18() {
 
 # 2.6-2.7/amp-release-env — Make every system-app container read AMP_RELEASE from system-environment
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-# Where an earlier `oc set env` left a literal AMP_RELEASE, ampc restores the
-# template's reference; a site that reads the ConfigMap already gets no patch.
+# Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
+# literal, ampc restores the template's reference to system-environment; a
+# site whose containers read the ConfigMap already gets no patch.
 step_19() {
   echo "nothing to do on this site"
 }
@@ -973,7 +975,7 @@ step_21() {
 # The guide prints each image for a person to read; the runbook prints them
 # and stops when one is not pinned by a digest.
 step_22() {
-  for component in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
+  for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     oc get dc "$component" >/dev/null 2>&1 || continue
     image=$(oc get dc "$component" -o json | jq -r '.spec.template.spec.containers[0].image')
     echo "$component image: $image"
@@ -1110,8 +1112,13 @@ step_31() {
 
 # 2.7-2.8/amp-release — Set AMP_RELEASE to 2.8 in system-environment
 # Source: 000_fb66213bb7713c41.txt 1.2.8
-# A test of the current value (2.7) refuses the patch on a site at another
-# release.
+# The guides up to 2.7 set AMP_RELEASE with `oc set env dc/system-app`, which
+# replaces the template's configMapKeyRef to system-environment with a literal
+# in every system-app container, so that system-app goes on reporting the old
+# release once a later guide updates only the ConfigMap. ampc sets the
+# ConfigMap, to 2.8, so that every container keeps reading it; a test of the
+# current value, 2.7, refuses the patch on a site at another release.
+# system-app reads the new value when it next rolls out.
 step_32() {
   if applied configmap/system-environment checks/015-2.7-2.8-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
@@ -1122,11 +1129,9 @@ step_32() {
 
 # 2.7-2.8/amp-release-env — Make every system-app container read AMP_RELEASE from system-environment
 # Source: 000_fb66213bb7713c41.txt 1.2.8
-# The 2.4 → 2.7 guides set AMP_RELEASE with `oc set env dc/system-app`,
-# which replaces the template's configMapKeyRef with a literal; after this
-# guide updates only the ConfigMap, such a site would still report the old
-# release. Where a container has the literal, ampc restores the reference; a
-# site that reads the ConfigMap already gets no patch.
+# Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
+# literal, ampc restores the template's reference to system-environment; a
+# site whose containers read the ConfigMap already gets no patch.
 step_33() {
   echo "nothing to do on this site"
 }
@@ -1316,7 +1321,7 @@ step_51() {
 # The guide prints each image for a person to read; the runbook prints them
 # and stops when one is not pinned by a digest.
 step_52() {
-  for component in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
+  for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     oc get dc "$component" >/dev/null 2>&1 || continue
     image=$(oc get dc "$component" -o json | jq -r '.spec.template.spec.containers[0].image')
     echo "$component image: $image"

@@ -827,8 +827,13 @@ step_8() {
 
 # 2.7-2.8/amp-release — Set AMP_RELEASE to 2.8 in system-environment
 # Source: 000_fb66213bb7713c41.txt 1.2.8
-# A test of the current value (2.7) refuses the patch on a site at another
-# release.
+# The guides up to 2.7 set AMP_RELEASE with `oc set env dc/system-app`, which
+# replaces the template's configMapKeyRef to system-environment with a literal
+# in every system-app container, so that system-app goes on reporting the old
+# release once a later guide updates only the ConfigMap. ampc sets the
+# ConfigMap, to 2.8, so that every container keeps reading it; a test of the
+# current value, 2.7, refuses the patch on a site at another release.
+# system-app reads the new value when it next rolls out.
 step_9() {
   if applied configmap/system-environment checks/005-2.7-2.8-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
@@ -839,11 +844,9 @@ step_9() {
 
 # 2.7-2.8/amp-release-env — Make every system-app container read AMP_RELEASE from system-environment
 # Source: 000_fb66213bb7713c41.txt 1.2.8
-# The 2.4 → 2.7 guides set AMP_RELEASE with `oc set env dc/system-app`,
-# which replaces the template's configMapKeyRef with a literal; after this
-# guide updates only the ConfigMap, such a site would still report the old
-# release. Where a container has the literal, ampc restores the reference; a
-# site that reads the ConfigMap already gets no patch.
+# Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
+# literal, ampc restores the template's reference to system-environment; a
+# site whose containers read the ConfigMap already gets no patch.
 step_10() {
   echo "nothing to do on this site"
 }
@@ -1033,7 +1036,7 @@ step_28() {
 # The guide prints each image for a person to read; the runbook prints them
 # and stops when one is not pinned by a digest.
 step_29() {
-  for component in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
+  for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     oc get dc "$component" >/dev/null 2>&1 || continue
     image=$(oc get dc "$component" -o json | jq -r '.spec.template.spec.containers[0].image')
     echo "$component image: $image"

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
 )
 
@@ -30,7 +31,7 @@ func LoadRules() (*Rules, error) {
 }
 
 // Hops lists the hops the rule modules cover, in version order.
-func Hops() ([]Hop, error) {
+func Hops() ([]ir.Hop, error) {
 	r, err := LoadRules()
 	if err != nil {
 		return nil, err
@@ -39,8 +40,8 @@ func Hops() ([]Hop, error) {
 }
 
 // Hops lists the hops the rules cover, in version order.
-func (r *Rules) Hops() []Hop {
-	out := make([]Hop, len(r.mods))
+func (r *Rules) Hops() []ir.Hop {
+	out := make([]ir.Hop, len(r.mods))
 	for i, m := range r.mods {
 		out[i] = m.hop
 	}
@@ -48,7 +49,7 @@ func (r *Rules) Hops() []Hop {
 	return out
 }
 
-func sortHops(hops []Hop) {
+func sortHops(hops []ir.Hop) {
 	sort.Slice(hops, func(i, j int) bool {
 		a, _ := plan.ParseVersion(hops[i].From)
 		b, _ := plan.ParseVersion(hops[j].From)
@@ -62,7 +63,7 @@ func sortHops(hops []Hop) {
 // Compile loads the rule modules and lowers a plan into a bundle with
 // them. snap is nil when the plan is compiled against the standard layout
 // of its from version.
-func Compile(p *plan.Plan, snap *Snapshot) (*Bundle, hcl.Diagnostics) {
+func Compile(p *plan.Plan, snap *Snapshot) (*ir.Bundle, hcl.Diagnostics) {
 	r, err := LoadRules()
 	if err != nil {
 		panic(bug{err.Error()})
@@ -72,7 +73,7 @@ func Compile(p *plan.Plan, snap *Snapshot) (*Bundle, hcl.Diagnostics) {
 
 // Compile lowers a plan into a bundle. snap is nil when the plan is compiled
 // against the standard layout of its from version.
-func (r *Rules) Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diagnostics) {
+func (r *Rules) Compile(p *plan.Plan, snap *Snapshot) (b *ir.Bundle, diags hcl.Diagnostics) {
 	mods := r.mods
 	chain, diags := resolve(p, mods)
 	if diags.HasErrors() {
@@ -113,7 +114,7 @@ func (r *Rules) Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diag
 			})
 		}
 	}
-	b = &Bundle{
+	b = &ir.Bundle{
 		Namespace:      in.Namespace,
 		From:           in.From.String(),
 		To:             in.To.String(),
@@ -141,7 +142,7 @@ func (r *Rules) Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diag
 			if w := value(m, ctx, rb.When); !w.IsNull() && w.False() {
 				continue
 			}
-			b.Rollbacks = append(b.Rollbacks, Rollback{
+			b.Rollbacks = append(b.Rollbacks, ir.Rollback{
 				ID: m.hop.Name() + "/" + rb.Name, Hop: m.hop.Name(), Title: rb.Title,
 				Source: m.hop.Seed + " " + rb.Section,
 				Run:    strings.TrimRight(stringValue(m, ctx, rb.Run), "\n"),
@@ -200,7 +201,7 @@ func resolve(p *plan.Plan, mods []module) ([]module, hcl.Diagnostics) {
 
 // hopList lists the hops of the rule modules, one per line, for diagnostics.
 func hopList(mods []module) string {
-	hops := make([]Hop, len(mods))
+	hops := make([]ir.Hop, len(mods))
 	for i, m := range mods {
 		hops[i] = m.hop
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/internal/testenv"
+	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
 )
 
@@ -39,8 +40,8 @@ func planFor(db string, s3 bool) string {
 `
 }
 
-func stepIDs(b *compiler.Bundle) map[string]compiler.Step {
-	out := map[string]compiler.Step{}
+func stepIDs(b *ir.Bundle) map[string]ir.Step {
+	out := map[string]ir.Step{}
 	for _, s := range b.Steps {
 		out[s.ID] = s
 	}

@@ -1,5 +1,5 @@
-// Package compiler turns a Plan into an ordered list of steps, the IR that
-// the emit package writes out as a bundle.
+// Package compiler turns a Plan into an ordered list of steps: an ir.Bundle,
+// which the emit package writes out as a bundle.
 //
 // The compiler resolves the plan's from → to request into hops, each backed
 // by one rule module: an HCL file under rules/, embedded in the binary and

@@ -16,6 +16,7 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 	sigsyaml "sigs.k8s.io/yaml"
 
+	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
 )
 
@@ -46,7 +47,7 @@ type shapeError struct{ msg string }
 
 func shapef(format string, args ...any) { panic(shapeError{fmt.Sprintf(format, args...)}) }
 
-func (l *lowering) evalContext(m module, hop Hop) *hcl.EvalContext {
+func (l *lowering) evalContext(m module, hop ir.Hop) *hcl.EvalContext {
 	in := l.plan.Install
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{
@@ -192,20 +193,20 @@ func goValue(v cty.Value) any {
 }
 
 // lowerStep lowers one rule step; ok is false when its condition excludes it.
-func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleStep) (step Step, ok bool) {
+func (l *lowering) lowerStep(m module, hop ir.Hop, ctx *hcl.EvalContext, rs ruleStep) (step ir.Step, ok bool) {
 	if w := value(m, ctx, rs.When); !w.IsNull() {
 		if w.Type() != cty.Bool {
 			bugf("rule module %s: step %s: when is not a bool", m.file, rs.Name)
 		}
 		if w.False() {
-			return Step{}, false
+			return ir.Step{}, false
 		}
 	}
-	step = Step{
+	step = ir.Step{
 		ID:     hop.Name() + "/" + rs.Name,
 		Hop:    hop.Name(),
 		Title:  rs.Title,
-		Kind:   Kind(rs.Kind),
+		Kind:   ir.Kind(rs.Kind),
 		Source: hop.Seed + " " + rs.Section,
 		Note:   strings.Join(strings.Fields(stringValue(m, ctx, rs.Note)), " "),
 	}
@@ -261,7 +262,7 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 				continue
 			}
 			l.model.put(doc, nil)
-			step.Creates = append(step.Creates, Manifest{Target: l.model.get(k.kind, k.namespace, k.name).target(), Object: deepCopy(doc)})
+			step.Creates = append(step.Creates, ir.Manifest{Target: l.model.get(k.kind, k.namespace, k.name).target(), Object: deepCopy(doc)})
 		}
 	}
 	for _, d := range rs.Deletes {
@@ -271,7 +272,7 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 			l.missing(&step, d.Kind, ns, name)
 			continue
 		}
-		step.Deletes = append(step.Deletes, Manifest{Target: obj.target(), Object: l.redact(deepCopy(obj.doc))})
+		step.Deletes = append(step.Deletes, ir.Manifest{Target: obj.target(), Object: l.redact(deepCopy(obj.doc))})
 		delete(l.model.objects, keyOf(obj.doc))
 	}
 	return step, true
@@ -315,7 +316,7 @@ func manifestObjects(name string, ctx *hcl.EvalContext) []map[string]any {
 }
 
 // missing reports an object a step needs that the model lacks.
-func (l *lowering) missing(step *Step, kind, ns, name string) {
+func (l *lowering) missing(step *ir.Step, kind, ns, name string) {
 	if !l.model.snapshot {
 		bugf("step %s needs %s/%s, which the standard layout lacks", step.ID, kind, name)
 	}
@@ -334,7 +335,7 @@ func (l *lowering) missing(step *Step, kind, ns, name string) {
 }
 
 // precondition reports that an object does not look the way a step assumes.
-func (l *lowering) precondition(step *Step, obj *object, format string, args ...any) {
+func (l *lowering) precondition(step *ir.Step, obj *object, format string, args ...any) {
 	what := fmt.Sprintf(format, args...)
 	if !l.model.snapshot {
 		bugf("step %s: the standard layout breaks a precondition: %s", step.ID, what)
@@ -367,13 +368,13 @@ func (l *lowering) snapshotStart() *hcl.Range {
 // each group as it goes so that every index it computes is current.
 type patcher struct {
 	doc      any
-	ops      []Op
+	ops      []ir.Op
 	resolved []string // per op: the path its value ends up at
 	// pinnedEnd records arrays whose last element has been pinned by a test.
 	pinnedEnd map[string]bool
 }
 
-func (p *patcher) emit(ops ...Op) {
+func (p *patcher) emit(ops ...ir.Op) {
 	for _, o := range ops {
 		p.resolved = append(p.resolved, p.resolve(o))
 		doc, err := applyOp(p.doc, o)
@@ -389,7 +390,7 @@ func (p *patcher) emit(ops ...Op) {
 // JSON document in memory and returns the new document. It is the fast path
 // used while a patch is computed; the finished patch is applied once more
 // with json-patch, which must agree.
-func applyOp(doc any, o Op) (any, error) {
+func applyOp(doc any, o ir.Op) (any, error) {
 	segs := splitPointer(o.Path)
 	if len(segs) == 0 {
 		return nil, fmt.Errorf("operation on the whole document")
@@ -462,7 +463,7 @@ func applyOp(doc any, o Op) (any, error) {
 			return nil, fmt.Errorf("unsupported op %s", o.Op)
 		}
 		// A slice cannot grow in place: store the new one in its parent.
-		return applyOp(doc, Op{Op: "replace", Path: "/" + strings.Join(escapeAll(segs[:len(segs)-1]), "/"), Value: next, hasValue: true})
+		return applyOp(doc, ir.NewOp("replace", "/"+strings.Join(escapeAll(segs[:len(segs)-1]), "/"), next))
 	}
 	return nil, fmt.Errorf("%s: parent is neither an object nor an array", o.Path)
 }
@@ -489,7 +490,7 @@ func copyValue(v any) any {
 
 // resolve gives the path an operation leaves its value at: an append ("-")
 // becomes the index it lands on.
-func (p *patcher) resolve(o Op) string {
+func (p *patcher) resolve(o ir.Op) string {
 	if o.Op != "add" || !strings.HasSuffix(o.Path, "/-") {
 		return o.Path
 	}
@@ -505,8 +506,8 @@ func (p *patcher) resolve(o Op) string {
 // checks gives what a patch leaves behind: the value at each path it adds
 // or replaces, and each path it removes. The runbook reads them to skip a
 // patch that is already applied.
-func (p *patcher) checks() Checks {
-	var c Checks
+func (p *patcher) checks() ir.Checks {
+	var c ir.Checks
 	seen := map[string]bool{}
 	for i := len(p.ops) - 1; i >= 0; i-- {
 		o, path := p.ops[i], p.resolved[i]
@@ -523,7 +524,7 @@ func (p *patcher) checks() Checks {
 		if !ok {
 			bugf("%s of %s left nothing at %s", o.Op, o.Path, path)
 		}
-		c.Present = append([]PathValue{{Path: segs, Value: v}}, c.Present...)
+		c.Present = append([]ir.PathValue{{Path: segs, Value: v}}, c.Present...)
 	}
 	return c
 }
@@ -554,7 +555,7 @@ func pathSegments(doc any, ptr string) []any {
 	return out
 }
 
-func op(kind, path string, v any) Op { return Op{Op: kind, Path: path, Value: v, hasValue: true} }
+func op(kind, path string, v any) ir.Op { return ir.NewOp(kind, path, v) }
 
 // escape encodes one JSON pointer segment.
 func escape(seg string) string {
@@ -609,7 +610,7 @@ func indexByName(arr []any, name string) int {
 	return -1
 }
 
-func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *Step, obj *object, rp rulePatch) (patch Patch, ok bool) {
+func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *ir.Step, obj *object, rp rulePatch) (patch ir.Patch, ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			se, isShape := r.(shapeError)
@@ -620,7 +621,7 @@ func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *Step, obj *o
 				bugf("step %s: the standard layout is malformed: %s", step.ID, se.msg)
 			}
 			l.precondition(step, obj, "its fields are not shaped as the step expects (%s)", se.msg)
-			patch, ok = Patch{}, false
+			patch, ok = ir.Patch{}, false
 		}
 	}()
 	before := deepCopy(obj.doc)
@@ -637,7 +638,7 @@ func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *Step, obj *o
 			l.precondition(step, obj, "it has no %s to remove", u.Path)
 			continue
 		}
-		p.emit(Op{Op: "remove", Path: u.Path})
+		p.emit(ir.Op{Op: "remove", Path: u.Path})
 	}
 	for _, t := range rp.Tags {
 		l.lowerTag(step, obj, p, t)
@@ -652,7 +653,7 @@ func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *Step, obj *o
 		}
 	}
 	if len(l.diags) > failed || changes == 0 {
-		return Patch{}, false
+		return ir.Patch{}, false
 	}
 	// The operations were applied one group at a time; applying them all at
 	// once to the original, as the server will, must give the same object.
@@ -673,10 +674,10 @@ func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *Step, obj *o
 	}
 	after := p.doc.(map[string]any)
 	obj.doc = after
-	return Patch{Target: obj.target(), Ops: p.ops, Checks: p.checks(), Before: l.redact(before), After: l.redact(deepCopy(after))}, true
+	return ir.Patch{Target: obj.target(), Ops: p.ops, Checks: p.checks(), Before: l.redact(before), After: l.redact(deepCopy(after))}, true
 }
 
-func (l *lowering) lowerEnv(step *Step, obj *object, p *patcher, e ruleEnv) {
+func (l *lowering) lowerEnv(step *ir.Step, obj *object, p *patcher, e ruleEnv) {
 	var bases []string
 	if e.Hook != "" {
 		base := "/spec/strategy/rollingParams/" + e.Hook + "/execNewPod"
@@ -789,7 +790,7 @@ func envEntry(v ruleVar) map[string]any {
 	return map[string]any{"name": v.Name, "valueFrom": map[string]any{kind: ref}}
 }
 
-func (l *lowering) lowerSet(m module, ctx *hcl.EvalContext, step *Step, obj *object, p *patcher, s ruleSet) {
+func (l *lowering) lowerSet(m module, ctx *hcl.EvalContext, step *ir.Step, obj *object, p *patcher, s ruleSet) {
 	want := goValue(value(m, ctx, s.Value))
 	expect := value(m, ctx, s.Expect)
 	cur, exists := lookup(p.doc, s.Path)
@@ -859,7 +860,7 @@ func brief(v any) string {
 	return string(b)
 }
 
-func (l *lowering) lowerTag(step *Step, obj *object, p *patcher, t ruleTag) {
+func (l *lowering) lowerTag(step *ir.Step, obj *object, p *patcher, t ruleTag) {
 	from := map[string]any{"kind": "DockerImage", "name": t.Image}
 	if t.Tag != "" {
 		from = map[string]any{"kind": "ImageStreamTag", "name": t.Tag}
@@ -897,7 +898,7 @@ func (l *lowering) lowerTag(step *Step, obj *object, p *patcher, t ruleTag) {
 // image stream tag. The trigger is found by its container, never by index;
 // its position is pinned by tests of its type and container names, and of
 // the tag it follows now when the rule gives expect.
-func (l *lowering) lowerTrigger(step *Step, obj *object, p *patcher, t ruleTrigger) {
+func (l *lowering) lowerTrigger(step *ir.Step, obj *object, p *patcher, t ruleTrigger) {
 	cur, ok := lookup(p.doc, "/spec/triggers")
 	if !ok {
 		l.precondition(step, obj, "it has no triggers")

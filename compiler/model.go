@@ -4,6 +4,8 @@ import (
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/ampc/ampc/ir"
 )
 
 // object is one object of the namespace model.
@@ -47,10 +49,10 @@ func keyOf(doc map[string]any) key {
 	return key{kind, ns, name}
 }
 
-func (o *object) target() Target {
+func (o *object) target() ir.Target {
 	k := keyOf(o.doc)
 	api, _ := o.doc["apiVersion"].(string)
-	return Target{APIVersion: api, Kind: k.kind, Name: k.name, Namespace: k.namespace}
+	return ir.Target{APIVersion: api, Kind: k.kind, Name: k.name, Namespace: k.namespace}
 }
 
 // keys returns the model's keys in a stable order.

@@ -19,6 +19,7 @@ import (
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/testenv"
+	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
 )
 
@@ -146,9 +147,9 @@ type planFile struct {
 		Kind    string
 		Patches []struct {
 			File   string
-			Target compiler.Target
+			Target ir.Target
 		}
-		Deletes []compiler.Target
+		Deletes []ir.Target
 	}
 }
 

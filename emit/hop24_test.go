@@ -17,6 +17,7 @@ import (
 
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/internal/testenv"
+	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
 )
 
@@ -681,13 +682,13 @@ func applyChain(t *testing.T, kubectl, jq, dir string, objects map[string]map[st
 			ID        string
 			Manifests []struct {
 				File   string
-				Target compiler.Target
+				Target ir.Target
 			}
 			Patches []struct {
 				File   string
-				Target compiler.Target
+				Target ir.Target
 			}
-			Deletes []compiler.Target
+			Deletes []ir.Target
 		}
 	}
 	raw, err := os.ReadFile(filepath.Join(dir, "plan.json"))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/internal/testenv"
+	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
 )
 
@@ -174,14 +175,14 @@ type op215PlanFile struct {
 		Kind    string
 		Patches []struct {
 			File   string
-			Target compiler.Target
+			Target ir.Target
 		}
 		Manifests []struct {
 			File   string
-			Target compiler.Target
+			Target ir.Target
 		}
-		Deletes []compiler.Target
-		Waits   []compiler.Target
+		Deletes []ir.Target
+		Waits   []ir.Target
 	}
 	Rollbacks []struct{ ID, Title, Source string }
 }

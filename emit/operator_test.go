@@ -12,6 +12,7 @@ import (
 
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/internal/testenv"
+	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
 )
 
@@ -141,7 +142,7 @@ func TestOperator27ApplyWithKubectl(t *testing.T) {
 			for _, s := range pf.Steps {
 				for _, p := range s.Patches {
 					patches++
-					want := compiler.Target{APIVersion: "operators.coreos.com/v1alpha1", Kind: "Subscription", Name: "3scale-operator", Namespace: "3scale-operator"}
+					want := ir.Target{APIVersion: "operators.coreos.com/v1alpha1", Kind: "Subscription", Name: "3scale-operator", Namespace: "3scale-operator"}
 					if s.ID != "2.7-2.8/subscription-channel" || p.Target != want {
 						t.Errorf("step %s patches %+v", s.ID, p.Target)
 					}
@@ -494,7 +495,7 @@ func TestMigrationBundles(t *testing.T) {
 				if switched && strings.Contains(s.Run, "on_source") || !switched && strings.Contains(s.Run, "on_target") {
 					t.Errorf("step %s checks the wrong cluster", s.ID)
 				}
-				if (s.Kind == compiler.KindBackup || strings.HasPrefix(s.Title, "Stop")) && !strings.Contains(s.Run, "\n  on_source\n") && !strings.Contains(s.Run, "\non_source\n") {
+				if (s.Kind == ir.KindBackup || strings.HasPrefix(s.Title, "Stop")) && !strings.Contains(s.Run, "\n  on_source\n") && !strings.Contains(s.Run, "\non_source\n") {
 					t.Errorf("step %s of the OpenShift 3.11 side does not check the cluster", s.ID)
 				}
 				if strings.HasPrefix(s.ID, "2.8-2.8/restore-") && !strings.Contains(s.Run, "\non_target\n") {

@@ -1,6 +1,8 @@
 package emit
 
-import "github.com/ampc/ampc/compiler"
+import (
+	"github.com/ampc/ampc/ir"
+)
 
 // PlanFormat names the plan.json format; it changes only when a field changes meaning.
 const PlanFormat = "ampc.plan/v1"
@@ -31,16 +33,16 @@ type hopDoc struct {
 }
 
 type stepDoc struct {
-	ID        string            `json:"id"`
-	Hop       string            `json:"hop"`
-	Title     string            `json:"title"`
-	Kind      compiler.Kind     `json:"kind"`
-	Source    string            `json:"source"`
-	Note      string            `json:"note,omitempty"`
-	Patches   []fileDoc         `json:"patches,omitempty"`
-	Manifests []fileDoc         `json:"manifests,omitempty"`
-	Deletes   []compiler.Target `json:"deletes,omitempty"`
-	Waits     []compiler.Target `json:"waits,omitempty"`
+	ID        string      `json:"id"`
+	Hop       string      `json:"hop"`
+	Title     string      `json:"title"`
+	Kind      ir.Kind     `json:"kind"`
+	Source    string      `json:"source"`
+	Note      string      `json:"note,omitempty"`
+	Patches   []fileDoc   `json:"patches,omitempty"`
+	Manifests []fileDoc   `json:"manifests,omitempty"`
+	Deletes   []ir.Target `json:"deletes,omitempty"`
+	Waits     []ir.Target `json:"waits,omitempty"`
 }
 
 type rollbackDoc struct {
@@ -51,22 +53,22 @@ type rollbackDoc struct {
 }
 
 type fileDoc struct {
-	File   string          `json:"file"`
-	Target compiler.Target `json:"target"`
+	File   string    `json:"file"`
+	Target ir.Target `json:"target"`
 }
 
 type summaryDoc struct {
-	Steps          int                   `json:"steps"`
-	ByKind         map[compiler.Kind]int `json:"by_kind"`
-	PatchFiles     int                   `json:"patch_files"`
-	Operations     int                   `json:"operations"`
-	ObjectsChanged int                   `json:"objects_changed"`
-	ObjectsCreated int                   `json:"objects_created"`
-	ObjectsDeleted int                   `json:"objects_deleted"`
-	Rollbacks      int                   `json:"rollback_sections"`
+	Steps          int             `json:"steps"`
+	ByKind         map[ir.Kind]int `json:"by_kind"`
+	PatchFiles     int             `json:"patch_files"`
+	Operations     int             `json:"operations"`
+	ObjectsChanged int             `json:"objects_changed"`
+	ObjectsCreated int             `json:"objects_created"`
+	ObjectsDeleted int             `json:"objects_deleted"`
+	Rollbacks      int             `json:"rollback_sections"`
 }
 
-func planJSON(b *compiler.Bundle, names map[string][]string) []byte {
+func planJSON(b *ir.Bundle, names map[string][]string) []byte {
 	doc := planDoc{
 		Format: PlanFormat, Namespace: b.Namespace, Deployment: b.Deployment,
 		From: b.From, To: b.To, SystemDatabase: b.SystemDatabase, S3: b.S3, Snapshot: b.Snapshot, RegistryMirror: b.Mirror,
@@ -94,10 +96,10 @@ func planJSON(b *compiler.Bundle, names map[string][]string) []byte {
 	return jsonBytes(doc)
 }
 
-func summarize(b *compiler.Bundle) summaryDoc {
-	sum := summaryDoc{ByKind: map[compiler.Kind]int{}}
-	changed := map[compiler.Target]bool{}
-	for _, k := range compiler.Kinds {
+func summarize(b *ir.Bundle) summaryDoc {
+	sum := summaryDoc{ByKind: map[ir.Kind]int{}}
+	changed := map[ir.Target]bool{}
+	for _, k := range ir.Kinds {
 		sum.ByKind[k] = 0
 	}
 	for _, s := range b.Steps {
@@ -116,6 +118,6 @@ func summarize(b *compiler.Bundle) summaryDoc {
 	return sum
 }
 
-func manifestFile(t compiler.Target) string {
+func manifestFile(t ir.Target) string {
 	return "manifests/" + lowerKind(t.Kind) + "-" + t.Name + ".json"
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
+	"github.com/ampc/ampc/snapshot"
 )
 
 // Rules are the parsed rule modules, ready to compile plans. Parsing them
@@ -63,7 +64,7 @@ func sortHops(hops []ir.Hop) {
 // Compile loads the rule modules and lowers a plan into a bundle with
 // them. snap is nil when the plan is compiled against the standard layout
 // of its from version.
-func Compile(p *plan.Plan, snap *Snapshot) (*ir.Bundle, hcl.Diagnostics) {
+func Compile(p *plan.Plan, snap *snapshot.Snapshot) (*ir.Bundle, hcl.Diagnostics) {
 	r, err := LoadRules()
 	if err != nil {
 		panic(bug{err.Error()})
@@ -73,7 +74,7 @@ func Compile(p *plan.Plan, snap *Snapshot) (*ir.Bundle, hcl.Diagnostics) {
 
 // Compile lowers a plan into a bundle. snap is nil when the plan is compiled
 // against the standard layout of its from version.
-func (r *Rules) Compile(p *plan.Plan, snap *Snapshot) (b *ir.Bundle, diags hcl.Diagnostics) {
+func (r *Rules) Compile(p *plan.Plan, snap *snapshot.Snapshot) (b *ir.Bundle, diags hcl.Diagnostics) {
 	mods := r.mods
 	chain, diags := resolve(p, mods)
 	if diags.HasErrors() {
@@ -89,7 +90,7 @@ func (r *Rules) Compile(p *plan.Plan, snap *Snapshot) (b *ir.Bundle, diags hcl.D
 	diags = append(diags, unread(p, used)...)
 	l := &lowering{plan: p, ns: in.Namespace, snapshot: snap}
 	if snap != nil {
-		l.model = snap.model()
+		l.model = snapshotModel(snap)
 		if d := checkNamespace(l.model, snap, in.Namespace); d != nil {
 			return nil, append(diags, d)
 		}
@@ -243,7 +244,7 @@ func unsupportedHop(p *plan.Plan, mods []module, at plan.Version) *hcl.Diagnosti
 	}
 }
 
-func checkNamespace(m *model, snap *Snapshot, ns string) *hcl.Diagnostic {
+func checkNamespace(m *model, snap *snapshot.Snapshot, ns string) *hcl.Diagnostic {
 	others := map[string]bool{}
 	for k := range m.objects {
 		if k.namespace == ns {

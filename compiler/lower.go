@@ -18,6 +18,7 @@ import (
 
 	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
+	"github.com/ampc/ampc/snapshot"
 )
 
 // lowering turns the steps of rule modules into IR steps against one
@@ -26,7 +27,7 @@ type lowering struct {
 	plan     *plan.Plan
 	ns       string
 	model    *model
-	snapshot *Snapshot // nil without --snapshot
+	snapshot *snapshot.Snapshot // nil without --snapshot
 	redactor *strings.Replacer
 	diags    hcl.Diagnostics
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/plan"
+	"github.com/ampc/ampc/snapshot"
 )
 
 // longestChain returns a plan over every template hop ampc covers, with the
@@ -41,7 +42,7 @@ func longestChain(b *testing.B) (*plan.Plan, string) {
 	return p, testenv.Shared(b, "fixtures/templates/"+from+"-amp-s3.yaml")
 }
 
-func compileAndEmit(b *testing.B, p *plan.Plan, snap *compiler.Snapshot) {
+func compileAndEmit(b *testing.B, p *plan.Plan, snap *snapshot.Snapshot) {
 	bundle, diags := compiler.Compile(p, snap)
 	if diags.HasErrors() {
 		b.Fatal(diags.Error())
@@ -64,7 +65,7 @@ func BenchmarkLongestChain(b *testing.B) {
 	b.Run("snapshot", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			snap, diags := compiler.ReadSnapshot(fixture, "3scale")
+			snap, diags := snapshot.Read(fixture, "3scale")
 			if diags.HasErrors() {
 				b.Fatal(diags.Error())
 			}
@@ -136,7 +137,7 @@ func BenchmarkSnapshot(b *testing.B) {
 				peak = max(peak, ms.HeapAlloc)
 			}
 			for b.Loop() {
-				snap, diags := compiler.ReadSnapshot(path, "3scale")
+				snap, diags := snapshot.Read(path, "3scale")
 				if diags.HasErrors() {
 					b.Fatal(diags.Error())
 				}

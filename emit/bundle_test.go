@@ -21,12 +21,13 @@ import (
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
+	"github.com/ampc/ampc/snapshot"
 )
 
 var update = flag.Bool("update", false, "update golden files")
 
-// compile compiles a plan file, against a snapshot when snapshot is not "".
-func compile(t *testing.T, planFile, snapshot string) map[string][]byte {
+// compile compiles a plan file, against a snapshot when snapshotPath is not "".
+func compile(t *testing.T, planFile, snapshotPath string) map[string][]byte {
 	t.Helper()
 	src, err := os.ReadFile(planFile)
 	if err != nil {
@@ -36,9 +37,9 @@ func compile(t *testing.T, planFile, snapshot string) map[string][]byte {
 	if diags.HasErrors() {
 		t.Fatalf("plan: %s", diags.Error())
 	}
-	var snap *compiler.Snapshot
-	if snapshot != "" {
-		snap, diags = compiler.ReadSnapshot(snapshot, p.Install.Namespace)
+	var snap *snapshot.Snapshot
+	if snapshotPath != "" {
+		snap, diags = snapshot.Read(snapshotPath, p.Install.Namespace)
 		if diags.HasErrors() {
 			t.Fatalf("snapshot: %s", diags.Error())
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
+	"github.com/ampc/ampc/snapshot"
 )
 
 // The tests of the 2.4 → 2.5 hop (002_fcdd7c3ee9f6ca34.txt) against the
@@ -412,7 +413,7 @@ func TestHop24Oracle(t *testing.T) {
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	snap, diags := compiler.ReadSnapshot(testenv.Shared(t, "fixtures/templates/2.4-amp.yaml"), "3scale")
+	snap, diags := snapshot.Read(testenv.Shared(t, "fixtures/templates/2.4-amp.yaml"), "3scale")
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}

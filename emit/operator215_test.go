@@ -18,6 +18,7 @@ import (
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
+	"github.com/ampc/ampc/snapshot"
 )
 
 // The 2.15 → 2.16 operator hop (seed 004) against the operator fixtures: a
@@ -599,11 +600,11 @@ operator {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := parse(t, fmt.Sprintf(base, tc.db, tc.install, tc.rest))
-			var snap *compiler.Snapshot
+			var snap *snapshot.Snapshot
 			if tc.snapshot != nil {
 				objects := op215Objects(t)
 				tc.snapshot(t, objects)
-				s, d := compiler.ReadSnapshot(op215Snapshot(t, objects), "3scale")
+				s, d := snapshot.Read(op215Snapshot(t, objects), "3scale")
 				if d.HasErrors() {
 					t.Fatal(d.Error())
 				}

@@ -14,6 +14,7 @@ import (
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
+	"github.com/ampc/ampc/snapshot"
 )
 
 // The operator chapters of seed 000: 2.7 → 2.8 with the operator
@@ -74,7 +75,7 @@ operator {
 
 // compileDiags compiles a plan against a snapshot and returns the
 // diagnostics, for plans that must be refused.
-func compileDiags(t *testing.T, planPath, snapshot string) string {
+func compileDiags(t *testing.T, planPath, snapshotPath string) string {
 	t.Helper()
 	src, err := os.ReadFile(planPath)
 	if err != nil {
@@ -84,7 +85,7 @@ func compileDiags(t *testing.T, planPath, snapshot string) string {
 	if diags.HasErrors() {
 		return diags.Error()
 	}
-	snap, diags := compiler.ReadSnapshot(snapshot, p.Install.Namespace)
+	snap, diags := snapshot.Read(snapshotPath, p.Install.Namespace)
 	if diags.HasErrors() {
 		t.Fatalf("snapshot: %s", diags.Error())
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/plan"
+	"github.com/ampc/ampc/snapshot"
 )
 
 // TestNoSecretInAnyBundle compiles every example against every fixture of
@@ -59,11 +60,11 @@ func TestNoSecretInAnyBundle(t *testing.T) {
 		}
 		pairs := 0
 		for _, fx := range fitting {
-			snapshot := fx
+			site := fx
 			if filepath.Base(filepath.Dir(fx)) == "templates" {
-				snapshot = asSite(t, fx, p)
+				site = asSite(t, fx, p)
 			}
-			snap, diags := compiler.ReadSnapshot(snapshot, p.Install.Namespace)
+			snap, diags := snapshot.Read(site, p.Install.Namespace)
 			if diags.HasErrors() {
 				if info, err := os.Stat(fx); err == nil && info.IsDir() {
 					continue // a directory of several sites (templates/), not one site

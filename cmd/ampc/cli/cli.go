@@ -16,6 +16,7 @@ import (
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/plan"
+	"github.com/ampc/ampc/snapshot"
 )
 
 // Exit codes.
@@ -97,12 +98,12 @@ func compileCmd(args []string, stdout, stderr io.Writer, write bool) int {
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var out, snapshot string
+	var out, snapshotPath string
 	if write {
 		fs.StringVar(&out, "o", "", "output directory")
 		fs.StringVar(&out, "output", "", "output directory")
 	}
-	fs.StringVar(&snapshot, "snapshot", "", "namespace export to compile against")
+	fs.StringVar(&snapshotPath, "snapshot", "", "namespace export to compile against")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		fmt.Fprintf(stderr, "ampc %s: %v\n\n%s", name, err, usage)
@@ -131,10 +132,10 @@ func compileCmd(args []string, stdout, stderr io.Writer, write bool) int {
 		printDiags(stderr, files, diags)
 		return ExitPlan
 	}
-	var snap *compiler.Snapshot
-	if snapshot != "" {
+	var snap *snapshot.Snapshot
+	if snapshotPath != "" {
 		var sd hcl.Diagnostics
-		snap, sd = compiler.ReadSnapshot(snapshot, p.Install.Namespace)
+		snap, sd = snapshot.Read(snapshotPath, p.Install.Namespace)
 		if snap != nil {
 			for f, hf := range snap.Files {
 				files[f] = hf

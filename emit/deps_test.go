@@ -8,9 +8,10 @@ import (
 	"github.com/ampc/ampc/internal/testenv"
 )
 
-// TestImportsNoFrontEnd holds the seam between the front end and the
-// writers: emit, and the step IR it writes, know nothing of HCL, plans, rule
-// modules or snapshots. Everything emit needs travels in an ir.Bundle.
+// TestImportsNoFrontEnd holds the seam between the front end and the back
+// end: emit, the step IR it writes and the bundle reader know nothing of
+// HCL, plans, rule modules or snapshots. Everything emit needs travels in an
+// ir.Bundle.
 func TestImportsNoFrontEnd(t *testing.T) {
 	forbidden := []string{
 		"github.com/hashicorp/hcl/",
@@ -19,7 +20,7 @@ func TestImportsNoFrontEnd(t *testing.T) {
 		"github.com/ampc/ampc/plan",
 		"github.com/ampc/ampc/snapshot",
 	}
-	for _, pkg := range []string{"github.com/ampc/ampc/emit", "github.com/ampc/ampc/ir"} {
+	for _, pkg := range []string{"github.com/ampc/ampc/emit", "github.com/ampc/ampc/ir", "github.com/ampc/ampc/inspect"} {
 		cmd := exec.Command(testenv.Tool(t, "go"), "list", "-deps", pkg)
 		cmd.Dir = testenv.Root()
 		out, err := cmd.Output()

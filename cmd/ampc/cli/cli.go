@@ -1,5 +1,6 @@
 // Package cli is the ampc command line: flags, exit codes and the printing
-// of diagnostics. The work is done by the plan, compiler and emit packages.
+// of diagnostics. The work is done by the plan, snapshot, compiler and emit
+// packages, and by inspect for verify and diff.
 package cli
 
 import (
@@ -15,6 +16,7 @@ import (
 
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/emit"
+	"github.com/ampc/ampc/inspect"
 	"github.com/ampc/ampc/plan"
 	"github.com/ampc/ampc/snapshot"
 )
@@ -225,7 +227,7 @@ func verifyCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ampc verify: %s is not a directory\n", dir)
 		return ExitUsage
 	}
-	n, problems := emit.Verify(dir)
+	n, problems := inspect.Verify(dir)
 	for _, p := range problems {
 		p.File = filepath.Join(dir, p.File)
 		fmt.Fprintf(stderr, "%s\n", p)
@@ -245,7 +247,7 @@ func diffCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ampc diff: want two bundle directories\n\n%s", usage)
 		return ExitUsage
 	}
-	out, err := emit.Diff(args[0], args[1])
+	out, err := inspect.Diff(args[0], args[1])
 	if err != nil {
 		fmt.Fprintf(stderr, "ampc diff: %v\n", err)
 		return ExitUsage

@@ -16,43 +16,30 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/ir"
-	"github.com/ampc/ampc/plan"
-	"github.com/ampc/ampc/snapshot"
 )
 
 var update = flag.Bool("update", false, "update golden files")
 
-// compile compiles a plan file, against a snapshot when snapshotPath is not "".
+// compile compiles a plan file, against a snapshot when snapshotPath is not
+// "", and returns the bundle's files.
 func compile(t *testing.T, planFile, snapshotPath string) map[string][]byte {
 	t.Helper()
-	src, err := os.ReadFile(planFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, _, diags := plan.Parse(planFile, src)
-	if diags.HasErrors() {
-		t.Fatalf("plan: %s", diags.Error())
-	}
-	var snap *snapshot.Snapshot
-	if snapshotPath != "" {
-		snap, diags = snapshot.Read(snapshotPath, p.Install.Namespace)
-		if diags.HasErrors() {
-			t.Fatalf("snapshot: %s", diags.Error())
-		}
-	}
-	b, diags := compiler.Compile(p, snap)
+	return compileResult(t, planFile, snapshotPath).Files
+}
+
+// compileResult compiles a plan file with ampc.CompileFile, as ampc compile
+// does, and fails the test on an error.
+func compileResult(t *testing.T, planFile, snapshotPath string) *ampc.Result {
+	t.Helper()
+	res, diags := ampc.CompileFile(planFile, ampc.Options{Snapshot: snapshotPath})
 	if diags.HasErrors() {
 		t.Fatalf("compile: %s", diags.Error())
 	}
-	files, err := emit.Files(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
+	return res
 }
 
 func writePlan(t *testing.T, body string) string {

@@ -15,11 +15,9 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/ir"
-	"github.com/ampc/ampc/plan"
-	"github.com/ampc/ampc/snapshot"
 )
 
 // The tests of the 2.4 → 2.5 hop (002_fcdd7c3ee9f6ca34.txt) against the
@@ -408,16 +406,7 @@ func TestHop24Oracle(t *testing.T) {
 	runbookChecks(t, dir)
 
 	// A snapshot of an Oracle site must hold the BuildConfig.
-	src, _ := os.ReadFile(plan24(t, "oracle", false, "2.5"))
-	p, _, diags := plan.Parse("plan.hcl", src)
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	snap, diags := snapshot.Read(testenv.Shared(t, "fixtures/templates/2.4-amp.yaml"), "3scale")
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	_, diags = compiler.Compile(p, snap)
+	_, diags := ampc.CompileFile(plan24(t, "oracle", false, "2.5"), ampc.Options{Snapshot: testenv.Shared(t, "fixtures/templates/2.4-amp.yaml")})
 	if !diags.HasErrors() || diags[0].Summary != "Object missing from snapshot" || !strings.Contains(diags[0].Detail, "BuildConfig 3scale-amp-system-oracle") {
 		t.Errorf("an Oracle snapshot without the BuildConfig: %v", diags)
 	}

@@ -14,11 +14,9 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/ir"
-	"github.com/ampc/ampc/plan"
-	"github.com/ampc/ampc/snapshot"
 )
 
 // The 2.15 → 2.16 operator hop (seed 004) against the operator fixtures: a
@@ -537,14 +535,6 @@ func TestOperator215Rollbacks(t *testing.T) {
 // refuses: Oracle on 2.16.0, a missing externalize choice, and a choice the
 // snapshot contradicts.
 func TestOperator215Refusals(t *testing.T) {
-	parse := func(t *testing.T, body string) *plan.Plan {
-		t.Helper()
-		p, _, diags := plan.Parse("plan.hcl", []byte(body))
-		if diags.HasErrors() {
-			t.Fatalf("plan: %s", diags.Error())
-		}
-		return p
-	}
 	base := `install {
   namespace       = "3scale"
   deployment      = "operator"
@@ -599,19 +589,17 @@ operator {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := parse(t, fmt.Sprintf(base, tc.db, tc.install, tc.rest))
-			var snap *snapshot.Snapshot
+			var opts ampc.Options
 			if tc.snapshot != nil {
 				objects := op215Objects(t)
 				tc.snapshot(t, objects)
-				s, d := snapshot.Read(op215Snapshot(t, objects), "3scale")
-				if d.HasErrors() {
-					t.Fatal(d.Error())
-				}
-				snap = s
+				opts.Snapshot = op215Snapshot(t, objects)
 			}
-			b, diags := compiler.Compile(p, snap)
-			if b != nil || !diags.HasErrors() {
+			res, diags := ampc.Compile("plan.hcl", []byte(fmt.Sprintf(base, tc.db, tc.install, tc.rest)), opts)
+			if res.Plan == nil || tc.snapshot != nil && res.Snapshot == nil {
+				t.Fatalf("the plan or the snapshot does not read: %s", diags.Error())
+			}
+			if res.Bundle != nil || !diags.HasErrors() {
 				t.Fatal("the plan compiled")
 			}
 			found := false

@@ -10,11 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/ir"
-	"github.com/ampc/ampc/plan"
-	"github.com/ampc/ampc/snapshot"
 )
 
 // The operator chapters of seed 000: 2.7 → 2.8 with the operator
@@ -77,19 +75,7 @@ operator {
 // diagnostics, for plans that must be refused.
 func compileDiags(t *testing.T, planPath, snapshotPath string) string {
 	t.Helper()
-	src, err := os.ReadFile(planPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, _, diags := plan.Parse(planPath, src)
-	if diags.HasErrors() {
-		return diags.Error()
-	}
-	snap, diags := snapshot.Read(snapshotPath, p.Install.Namespace)
-	if diags.HasErrors() {
-		t.Fatalf("snapshot: %s", diags.Error())
-	}
-	_, diags = compiler.Compile(p, snap)
+	_, diags := ampc.CompileFile(planPath, ampc.Options{Snapshot: snapshotPath})
 	var parts []string
 	for _, d := range diags {
 		parts = append(parts, d.Summary+": "+d.Detail)
@@ -446,8 +432,8 @@ func TestMigrationBundles(t *testing.T) {
 		name := tc.from + "-" + tc.db + map[bool]string{true: "-s3", false: ""}[tc.s3]
 		t.Run(name, func(t *testing.T) {
 			planPath := migrationPlan(t, tc.from, tc.db, tc.s3)
-			files := compile(t, planPath, "")
-			dir := writeBundle(t, files)
+			res := compileResult(t, planPath, "")
+			dir := writeBundle(t, res.Files)
 			runbookChecks(t, dir)
 
 			rendered := kustomized(t, kubectl, dir, "2.8-2.8")
@@ -463,12 +449,7 @@ func TestMigrationBundles(t *testing.T) {
 				t.Errorf("the migration alone renders %d objects", len(rendered))
 			}
 
-			src, _ := os.ReadFile(planPath)
-			p, _, _ := plan.Parse(planPath, src)
-			b, diags := compiler.Compile(p, nil)
-			if diags.HasErrors() {
-				t.Fatal(diags.Error())
-			}
+			b := res.Bundle
 			var hops []string
 			for _, h := range b.Hops {
 				hops = append(hops, h.Name()+"/"+h.Deployment)

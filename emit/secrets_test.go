@@ -10,11 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/compiler"
-	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/plan"
-	"github.com/ampc/ampc/snapshot"
 )
 
 // TestNoSecretInAnyBundle compiles every example against every fixture of
@@ -36,6 +35,10 @@ func TestNoSecretInAnyBundle(t *testing.T) {
 	root := testenv.Shared(t, "fixtures")
 	files, _ := filepath.Glob(filepath.Join(root, "*", "*.yaml"))
 	dirs, _ := filepath.Glob(filepath.Join(root, "*"))
+	rules, err := compiler.LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
 	compiled := 0
 	for _, ex := range examples {
 		src, err := os.ReadFile(ex)
@@ -64,21 +67,19 @@ func TestNoSecretInAnyBundle(t *testing.T) {
 			if filepath.Base(filepath.Dir(fx)) == "templates" {
 				site = asSite(t, fx, p)
 			}
-			snap, diags := snapshot.Read(site, p.Install.Namespace)
-			if diags.HasErrors() {
+			res, diags := ampc.Compile(ex, src, ampc.Options{Snapshot: site, Rules: rules})
+			switch {
+			case res.Snapshot == nil:
 				if info, err := os.Stat(fx); err == nil && info.IsDir() {
 					continue // a directory of several sites (templates/), not one site
 				}
 				t.Fatalf("%s: %s", fx, diags.Error())
-			}
-			b, diags := compiler.Compile(p, snap)
-			if diags.HasErrors() {
+			case res.Bundle == nil:
 				continue // the fixture is another kind of site (S3 or not, one namespace of several)
+			case res.Files == nil:
+				t.Fatalf("%s with %s: %s", filepath.Base(ex), filepath.Base(fx), diags.Error())
 			}
-			out, err := emit.Files(b)
-			if err != nil {
-				t.Fatalf("%s with %s: %v", filepath.Base(ex), filepath.Base(fx), err)
-			}
+			out := res.Files
 			pairs++
 			values := fixtureSecretValues(t, fx)
 			for name, data := range out {

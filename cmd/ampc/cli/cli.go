@@ -1,6 +1,6 @@
 // Package cli is the ampc command line: flags, exit codes and the printing
-// of diagnostics. The work is done by the plan, snapshot, compiler and emit
-// packages, and by inspect for verify and diff.
+// of diagnostics. The work is done by package ampc (compile, validate),
+// compiler (hops), emit (writing the bundle) and inspect (verify, diff).
 package cli
 
 import (
@@ -14,11 +14,10 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/inspect"
-	"github.com/ampc/ampc/plan"
-	"github.com/ampc/ampc/snapshot"
 )
 
 // Exit codes.
@@ -125,66 +124,24 @@ func compileCmd(args []string, stdout, stderr io.Writer, write bool) int {
 		fmt.Fprintf(stderr, "ampc %s: %v\n", name, err)
 		return ExitUsage
 	}
-	p, file, diags := plan.Parse(planFile, src)
-	files := map[string]*hcl.File{planFile: file}
-	if file != nil && file.Bytes == nil {
-		files[planFile] = &hcl.File{Bytes: src}
-	}
+	res, diags := ampc.Compile(planFile, src, ampc.Options{Snapshot: snapshotPath})
+	printDiags(stderr, res.Sources, diags)
 	if diags.HasErrors() {
-		printDiags(stderr, files, diags)
 		return ExitPlan
 	}
-	var snap *snapshot.Snapshot
-	if snapshotPath != "" {
-		var sd hcl.Diagnostics
-		snap, sd = snapshot.Read(snapshotPath, p.Install.Namespace)
-		if snap != nil {
-			for f, hf := range snap.Files {
-				files[f] = hf
-			}
-		}
-		diags = append(diags, sd...)
-		if sd.HasErrors() {
-			printDiags(stderr, files, diags)
-			return ExitPlan
-		}
-	}
-	bundle, cd := compiler.Compile(p, snap)
-	diags = append(diags, cd...)
-	if diags.HasErrors() {
-		printDiags(stderr, files, diags)
-		return ExitPlan
-	}
-	rendered, err := emit.Files(bundle)
-	if err != nil {
-		var leak *emit.SecretInOutputError
-		if errors.As(err, &leak) && snap != nil {
-			at, what, _ := snap.Origin(leak.Value)
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Secret value would appear in the bundle",
-				Detail: fmt.Sprintf("The value of %s also appears in %s, which ampc generates, so no bundle was written: Secret values never leave the snapshot. "+
-					"The value is probably a common word (a name, an image, a key); give that Secret a real secret value, or leave it out of the snapshot.", what, leak.File),
-				Subject: &at,
-			})
-			printDiags(stderr, files, diags)
-			return ExitPlan
-		}
-		panic(err)
-	}
-	printDiags(stderr, files, diags) // warnings
+	b := res.Bundle
 	if !write {
-		fmt.Fprintf(stdout, "%s: valid; %d steps over %d hop(s) from %s to %s\n", planFile, len(bundle.Steps), len(bundle.Hops), bundle.From, bundle.To)
+		fmt.Fprintf(stdout, "%s: valid; %d steps over %d hop(s) from %s to %s\n", planFile, len(b.Steps), len(b.Hops), b.From, b.To)
 		return ExitOK
 	}
-	if err := emit.Write(out, rendered); err != nil {
+	if err := emit.Write(out, res.Files); err != nil {
 		fmt.Fprintf(stderr, "ampc compile: %v\n", err)
 		if errors.Is(err, emit.ErrNotBundle) {
 			return ExitUsage
 		}
 		return ExitPlan
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d steps, %d files\n", out, len(bundle.Steps), len(rendered))
+	fmt.Fprintf(stdout, "wrote %s: %d steps, %d files\n", out, len(b.Steps), len(res.Files))
 	return ExitOK
 }
 

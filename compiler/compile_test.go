@@ -9,11 +9,11 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
-	"github.com/ampc/ampc/snapshot"
 )
 
 func parse(t *testing.T, body string) *plan.Plan {
@@ -123,15 +123,25 @@ func editFixture(t *testing.T, fixture string, edit func(obj map[string]any) boo
 	return testenv.EditList(t, fixture, edit)
 }
 
+// compileSnapshot compiles a plan against a snapshot with ampc.Compile and
+// returns the diagnostics; a plan or a snapshot that does not read fails
+// the test.
 func compileSnapshot(t *testing.T, body, snapshotPath string) hcl.Diagnostics {
 	t.Helper()
-	p := parse(t, body)
-	snap, diags := snapshot.Read(snapshotPath, p.Install.Namespace)
-	if diags.HasErrors() {
+	_, diags := compileSnapshotResult(t, body, snapshotPath)
+	return diags
+}
+
+func compileSnapshotResult(t *testing.T, body, snapshotPath string) (*ampc.Result, hcl.Diagnostics) {
+	t.Helper()
+	res, diags := ampc.Compile("plan.hcl", []byte(body), ampc.Options{Snapshot: snapshotPath})
+	if res.Plan == nil {
+		t.Fatalf("plan: %s", diags.Error())
+	}
+	if res.Snapshot == nil {
 		t.Fatalf("snapshot: %s", diags.Error())
 	}
-	_, diags = compiler.Compile(p, snap)
-	return diags
+	return res, diags
 }
 
 func TestPreconditionAlreadyMoved(t *testing.T) {
@@ -190,16 +200,11 @@ func TestSnapshotMissingObjects(t *testing.T) {
 		name := obj["metadata"].(map[string]any)["name"]
 		return !(obj["kind"] == "DeploymentConfig" && (name == "backend-redis" || name == "system-redis"))
 	})
-	p := parse(t, planFor("mysql", false))
-	snap, d := snapshot.Read(noRedis, "3scale")
+	res, d := compileSnapshotResult(t, planFor("mysql", false), noRedis)
 	if d.HasErrors() {
 		t.Fatal(d.Error())
 	}
-	b, d := compiler.Compile(p, snap)
-	if d.HasErrors() {
-		t.Fatal(d.Error())
-	}
-	ids := stepIDs(b)
+	ids := stepIDs(res.Bundle)
 	for _, id := range []string{"2.7-2.8/image-backend-redis", "2.7-2.8/image-system-redis", "2.7-2.8/wait-backend-redis"} {
 		if _, ok := ids[id]; ok {
 			t.Errorf("step %s runs on a site without that DeploymentConfig", id)

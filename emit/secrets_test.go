@@ -28,8 +28,7 @@ import (
 // one fixture, but those in noFixture, which say why none fits.
 func TestNoSecretInAnyBundle(t *testing.T) {
 	noFixture := map[string]string{
-		"2.7-to-2.8-operator.hcl":      "there is no 2.7 operator-based fixture",
-		"2.8-template-to-operator.hcl": "there is no 2.8 fixture",
+		"2.7-to-2.8-operator.hcl": "there is no 2.7 operator-based fixture",
 	}
 	examples, _ := filepath.Glob(filepath.Join(testenv.Root(), "examples", "*.hcl"))
 	root := testenv.Shared(t, "fixtures")

@@ -437,6 +437,11 @@ func TestFixturesApplyWithKubectl(t *testing.T) {
 				switch tc.to {
 				case "2.8":
 					checkUpgraded(t, objects, tc.s3, "mysql")
+					fresh := "fixtures/templates/2.8-amp.yaml"
+					if tc.s3 {
+						fresh = "fixtures/templates/2.8-amp-s3.yaml"
+					}
+					checkLikeFixture(t, objects, testenv.Shared(t, fresh))
 				case "2.7":
 					checkLikeFixture(t, objects, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml"))
 				}

@@ -26,6 +26,7 @@ import (
 // and every shape of step goes through the checks. AMPC_EXHAUSTIVE=1
 // renders every distinct bundle instead.
 func TestPlanMatrixBundles(t *testing.T) {
+	t.Parallel()
 	bash := testenv.Tool(t, "bash")
 	shellcheck := testenv.Tool(t, "shellcheck")
 	rules, err := compiler.LoadRules()

@@ -18,17 +18,23 @@ import (
 // many plans, such as a test, loads them once and keeps them. Compiling
 // only reads them, so one Rules serves concurrent compiles.
 type Rules struct {
-	mods []module
+	mods    []module
+	layouts *layoutIndex
 }
 
-// LoadRules parses the rule modules embedded in ampc. An error is a bug in
-// ampc: the modules ship inside the binary and are tested.
+// LoadRules parses the rule modules and the index of the standard layouts
+// embedded in ampc. An error is a bug in ampc: they ship inside the binary
+// and are tested.
 func LoadRules() (*Rules, error) {
 	mods, err := loadModules()
 	if err != nil {
 		return nil, err
 	}
-	return &Rules{mods: mods}, nil
+	layouts, err := loadLayouts()
+	if err != nil {
+		return nil, err
+	}
+	return &Rules{mods: mods, layouts: layouts}, nil
 }
 
 // Hops lists the hops the rule modules cover, in version order.
@@ -105,7 +111,7 @@ func (r *Rules) Compile(p *plan.Plan, snap *snapshot.Snapshot) (b *ir.Bundle, di
 		}
 	} else {
 		var err error
-		l.model, err = standardLayout(p, mods)
+		l.model, err = standardLayout(p, mods, r.layouts)
 		if err != nil {
 			return nil, append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -325,17 +331,15 @@ func unread(p *plan.Plan, used []module) hcl.Diagnostics {
 }
 
 // standardLayout builds the model of a standard install at the plan's from
-// version. A site first installed earlier (installed_at) is modeled by
-// lowering the hops from installed_at to from on the fresh layout of
-// installed_at, then by what the guides did differently from ampc: every
-// guide up to 2.7 set AMP_RELEASE with `oc set env dc/system-app`, which
-// leaves a literal in each system-app container.
-func standardLayout(p *plan.Plan, mods []module) (*model, error) {
+// version: the layout of installed_at (see layout.go). A site first
+// installed earlier is modeled by lowering the hops from installed_at to
+// from on that layout, then by what the guides did differently from ampc
+// (the index's guide_leaves blocks).
+func standardLayout(p *plan.Plan, mods []module, layouts *layoutIndex) (*model, error) {
 	in := p.Install
-	build := freshLayoutOf(p)
 	var m *model
-	if build != nil {
-		m = build(in, in.InstalledAt.String())
+	if e := layouts.find(p); e != nil {
+		m = e.model(p)
 	}
 	if m == nil {
 		if in.InstalledAt == in.From {
@@ -357,14 +361,6 @@ func standardLayout(p *plan.Plan, mods []module) (*model, error) {
 			l.lowerStep(mod, mod.hop, ctx, rs)
 		}
 	}
-	if app := m.get("DeploymentConfig", in.Namespace, "system-app"); app != nil && !(plan.Version{Major: 2, Minor: 7}).Less(in.From) {
-		cs, _ := lookup(app.doc, "/spec/template/spec/containers")
-		for _, c := range cs.([]any) {
-			env, _ := c.(map[string]any)["env"].([]any)
-			if i := indexByName(env, "AMP_RELEASE"); i >= 0 {
-				env[i] = map[string]any{"name": "AMP_RELEASE", "value": in.From.String()}
-			}
-		}
-	}
+	layouts.leave(m, p)
 	return m, nil
 }

@@ -105,7 +105,7 @@ func TestBranches(t *testing.T) {
 func TestUnsupportedHop(t *testing.T) {
 	for _, body := range []string{
 		strings.Replace(planFor("mysql", false), `from            = "2.7"`, `from            = "2.3"`, 1),
-		strings.Replace(planFor("mysql", false), `to              = "2.8"`, `to              = "2.9"`, 1),
+		strings.Replace(planFor("mysql", false), `to              = "2.8"`, `to              = "2.99"`, 1),
 	} {
 		_, diags := compiler.Compile(parse(t, body), nil)
 		if !diags.HasErrors() || diags[0].Summary != "Unsupported hop" || !strings.Contains(diags[0].Detail, "2.7 → 2.8 (template)") {

@@ -49,30 +49,9 @@ type shapeError struct{ msg string }
 func shapef(format string, args ...any) { panic(shapeError{fmt.Sprintf(format, args...)}) }
 
 func (l *lowering) evalContext(m module, hop ir.Hop) *hcl.EvalContext {
-	in := l.plan.Install
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{
-			"plan": cty.ObjectVal(map[string]cty.Value{
-				"namespace":       cty.StringVal(in.Namespace),
-				"deployment":      cty.StringVal(string(in.Deployment)),
-				"from":            cty.StringVal(in.From.String()),
-				"to":              cty.StringVal(in.To.String()),
-				"installed_at":    cty.StringVal(in.InstalledAt.String()),
-				"system_database": cty.StringVal(string(in.SystemDatabase)),
-				"s3":              cty.BoolVal(in.S3),
-				"wildcard_policy": cty.StringVal(string(in.WildcardPolicy)),
-				"backup_dir":      cty.StringVal(in.BackupDir),
-				"to_release":      cty.StringVal(in.ToRelease),
-				// The operator and externalize blocks, "" where absent.
-				"operator_namespace":          cty.StringVal(operatorField(l.plan, "namespace")),
-				"apicast_namespace":           cty.StringVal(operatorField(l.plan, "apicast_namespace")),
-				"operator_subscription":       cty.StringVal(operatorField(l.plan, "subscription")),
-				"wildcard_domain":             cty.StringVal(operatorField(l.plan, "wildcard_domain")),
-				"migrate_to":                  cty.StringVal(string(in.MigrateTo)),
-				"externalize_system_database": cty.StringVal(externalizeField(l.plan, "system_database")),
-				"externalize_redis":           cty.StringVal(externalizeField(l.plan, "redis")),
-				"externalize_namespace":       cty.StringVal(externalizeField(l.plan, "namespace")),
-			}),
+			"plan": planValue(l.plan),
 			"hop": cty.ObjectVal(map[string]cty.Value{
 				"from": cty.StringVal(hop.From),
 				"to":   cty.StringVal(hop.To),
@@ -109,6 +88,33 @@ func (l *lowering) evalContext(m module, hop ir.Hop) *hcl.EvalContext {
 	}
 	ctx.Variables["local"] = cty.ObjectVal(locals)
 	return ctx
+}
+
+// planValue is plan.* of the expressions and templates of the rules and
+// the standard layouts: the plan's choices, "" where it makes none.
+func planValue(p *plan.Plan) cty.Value {
+	in := p.Install
+	return cty.ObjectVal(map[string]cty.Value{
+		"namespace":       cty.StringVal(in.Namespace),
+		"deployment":      cty.StringVal(string(in.Deployment)),
+		"from":            cty.StringVal(in.From.String()),
+		"to":              cty.StringVal(in.To.String()),
+		"installed_at":    cty.StringVal(in.InstalledAt.String()),
+		"system_database": cty.StringVal(string(in.SystemDatabase)),
+		"s3":              cty.BoolVal(in.S3),
+		"wildcard_policy": cty.StringVal(string(in.WildcardPolicy)),
+		"backup_dir":      cty.StringVal(in.BackupDir),
+		"to_release":      cty.StringVal(in.ToRelease),
+		// The operator and externalize blocks, "" where absent.
+		"operator_namespace":          cty.StringVal(operatorField(p, "namespace")),
+		"apicast_namespace":           cty.StringVal(operatorField(p, "apicast_namespace")),
+		"operator_subscription":       cty.StringVal(operatorField(p, "subscription")),
+		"wildcard_domain":             cty.StringVal(operatorField(p, "wildcard_domain")),
+		"migrate_to":                  cty.StringVal(string(in.MigrateTo)),
+		"externalize_system_database": cty.StringVal(externalizeField(p, "system_database")),
+		"externalize_redis":           cty.StringVal(externalizeField(p, "redis")),
+		"externalize_namespace":       cty.StringVal(externalizeField(p, "namespace")),
+	})
 }
 
 func operatorField(p *plan.Plan, field string) string {
@@ -279,26 +285,43 @@ func (l *lowering) lowerStep(m module, hop ir.Hop, ctx *hcl.EvalContext, rs rule
 	return step, true
 }
 
-// manifestObjects reads the objects of an embedded manifest file: YAML
-// documents, each one object. A file named *.tmpl is an HCL template,
-// evaluated with the step's names (plan.*, hop.*, local.*) first. An
-// unreadable file is a bug in ampc.
+// manifestObjects reads the objects of an embedded manifest file of
+// rules/manifests with objectsOf.
 func manifestObjects(name string, ctx *hcl.EvalContext) []map[string]any {
-	src, err := ruleFS.ReadFile("rules/manifests/" + name)
+	return objectsOf("rules/manifests/"+name, ctx)
+}
+
+// objectsOf reads the objects of an embedded file of the rules, a manifest
+// or a standard layout: YAML documents, each one object or a List of
+// objects (kind: List, items: [...]). A file named *.tmpl is an HCL
+// template, evaluated with ctx first (plan.*, and for a step's manifests
+// hop.* and local.*). An unreadable file is a bug in ampc.
+func objectsOf(path string, ctx *hcl.EvalContext) []map[string]any {
+	src, err := ruleFS.ReadFile(path)
 	if err != nil {
-		bugf("manifest %s: %v", name, err)
+		bugf("%s: %v", path, err)
 	}
-	if strings.HasSuffix(name, ".tmpl") {
-		tmpl, diags := hclsyntax.ParseTemplate(src, name, hcl.Pos{Line: 1, Column: 1})
+	if strings.HasSuffix(path, ".tmpl") {
+		tmpl, diags := hclsyntax.ParseTemplate(src, path, hcl.Pos{Line: 1, Column: 1})
 		if diags.HasErrors() {
-			bugf("manifest %s: %s", name, diags.Error())
+			bugf("%s: %s", path, diags.Error())
 		}
-		v, diags := tmpl.Value(ctx)
-		if diags.HasErrors() || v.Type() != cty.String {
-			bugf("manifest %s: %s", name, diags.Error())
-		}
-		src = []byte(v.AsString())
+		src = renderTemplate(path, tmpl, ctx)
 	}
+	return decodeObjects(path, src)
+}
+
+// renderTemplate evaluates the parsed template of an embedded file.
+func renderTemplate(path string, tmpl hcl.Expression, ctx *hcl.EvalContext) []byte {
+	v, diags := tmpl.Value(ctx)
+	if diags.HasErrors() || v.IsNull() || v.Type() != cty.String {
+		bugf("%s: %s", path, diags.Error())
+	}
+	return []byte(v.AsString())
+}
+
+// decodeObjects reads the YAML of objectsOf.
+func decodeObjects(path string, src []byte) []map[string]any {
 	var out []map[string]any
 	for i, part := range strings.Split("\n"+string(src), "\n---\n") {
 		if strings.TrimSpace(part) == "" {
@@ -306,12 +329,19 @@ func manifestObjects(name string, ctx *hcl.EvalContext) []map[string]any {
 		}
 		var doc map[string]any
 		if err := sigsyaml.Unmarshal([]byte(part), &doc); err != nil || doc == nil {
-			bugf("manifest %s document %d: %v", name, i+1, err)
+			bugf("%s document %d: %v", path, i+1, err)
 		}
-		if _, ok := doc["metadata"].(map[string]any); !ok {
-			bugf("manifest %s document %d has no metadata", name, i+1)
+		docs := []any{doc}
+		if doc["kind"] == "List" {
+			docs, _ = doc["items"].([]any)
 		}
-		out = append(out, doc)
+		for j, d := range docs {
+			obj, _ := d.(map[string]any)
+			if _, ok := obj["metadata"].(map[string]any); !ok {
+				bugf("%s document %d object %d has no metadata", path, i+1, j+1)
+			}
+			out = append(out, obj)
+		}
 	}
 	return out
 }

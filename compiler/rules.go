@@ -22,7 +22,7 @@ import (
 // The rule modules, one HCL file per hop, and the refusals they share.
 // rules/README.md describes the language.
 //
-//go:embed rules/*.hcl rules/shared/*.hcl rules/manifests
+//go:embed rules/*.hcl rules/shared/*.hcl rules/manifests rules/layouts
 var ruleFS embed.FS
 
 // module is one parsed rule module.

@@ -88,6 +88,7 @@ func compileDiags(t *testing.T, planPath, snapshotPath string) string {
 // Subscription with kubectl patch --local, and checks the channel, that
 // nothing else changed, the kustomize rendering and the runbook.
 func TestOperator27ApplyWithKubectl(t *testing.T) {
+	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
 	jq := testenv.Tool(t, "jq")
 	example := filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl")
@@ -156,6 +157,7 @@ func TestOperator27ApplyWithKubectl(t *testing.T) {
 // a Subscription with another name, a snapshot without it, and one taken
 // after the channel changed.
 func TestOperator27SiteSpecific(t *testing.T) {
+	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
 	jq := testenv.Tool(t, "jq")
 
@@ -253,6 +255,7 @@ func runningPod(name, dc string) map[string]any {
 // continues it. A Subscription with manual approval stops at the wait with
 // the command that approves it; a site at another version is refused.
 func TestOperator27RunbookAgainstFakeOC(t *testing.T) {
+	t.Parallel()
 	testenv.Tool(t, "jq")
 	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl"), ""))
 	seed := func(c *fakeCluster) {
@@ -413,6 +416,7 @@ operator {
 // comes before the manual switch and checks that cluster, every later one
 // checks the other, and each database is dumped before it is restored.
 func TestMigrationBundles(t *testing.T) {
+	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
 	for _, tc := range []struct {
 		from, db string

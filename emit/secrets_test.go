@@ -27,9 +27,9 @@ import (
 // renamed system-postgresql). Every example must compile against at least
 // one fixture, but those in noFixture, which say why none fits.
 func TestNoSecretInAnyBundle(t *testing.T) {
+	t.Parallel()
 	noFixture := map[string]string{
-		"2.7-to-2.8-operator.hcl":      "there is no 2.7 operator-based fixture",
-		"2.8-template-to-operator.hcl": "there is no 2.8 fixture",
+		"2.7-to-2.8-operator.hcl": "there is no 2.7 operator-based fixture",
 	}
 	examples, _ := filepath.Glob(filepath.Join(testenv.Root(), "examples", "*.hcl"))
 	root := testenv.Shared(t, "fixtures")
@@ -150,6 +150,7 @@ func fixtureSecretValues(t *testing.T, fixture string) []string {
 // runbook (names, versions, paths and hosts are checked against their
 // character sets by plan.Parse; see plan/testdata/invalid).
 func TestHostileValuesDryRun(t *testing.T) {
+	t.Parallel()
 	bash := testenv.Tool(t, "bash")
 	examples, _ := filepath.Glob(filepath.Join(testenv.Root(), "examples", "*.hcl"))
 	if len(examples) == 0 {

@@ -8,7 +8,9 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
+	"github.com/ampc/ampc/snapshot"
 )
 
 // Rules are the parsed rule modules, ready to compile plans. Parsing them
@@ -16,15 +18,21 @@ import (
 // many plans, such as a test, loads them once and keeps them. Compiling
 // only reads them, so one Rules serves concurrent compiles.
 type Rules struct {
-	mods []module
+	mods    []module
+	layouts *layoutIndex
 	// library is the shell library of rules/lib, for every bundle.
 	library string
 }
 
-// LoadRules parses the rule modules embedded in ampc. An error is a bug in
-// ampc: the modules ship inside the binary and are tested.
+// LoadRules parses the rule modules and the index of the standard layouts
+// embedded in ampc. An error is a bug in ampc: they ship inside the binary
+// and are tested.
 func LoadRules() (*Rules, error) {
 	mods, err := loadModules()
+	if err != nil {
+		return nil, err
+	}
+	layouts, err := loadLayouts()
 	if err != nil {
 		return nil, err
 	}
@@ -32,11 +40,11 @@ func LoadRules() (*Rules, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Rules{mods: mods, library: library}, nil
+	return &Rules{mods: mods, layouts: layouts, library: library}, nil
 }
 
 // Hops lists the hops the rule modules cover, in version order.
-func Hops() ([]Hop, error) {
+func Hops() ([]ir.Hop, error) {
 	r, err := LoadRules()
 	if err != nil {
 		return nil, err
@@ -45,8 +53,8 @@ func Hops() ([]Hop, error) {
 }
 
 // Hops lists the hops the rules cover, in version order.
-func (r *Rules) Hops() []Hop {
-	out := make([]Hop, len(r.mods))
+func (r *Rules) Hops() []ir.Hop {
+	out := make([]ir.Hop, len(r.mods))
 	for i, m := range r.mods {
 		out[i] = m.hop
 	}
@@ -54,7 +62,7 @@ func (r *Rules) Hops() []Hop {
 	return out
 }
 
-func sortHops(hops []Hop) {
+func sortHops(hops []ir.Hop) {
 	sort.Slice(hops, func(i, j int) bool {
 		a, _ := plan.ParseVersion(hops[i].From)
 		b, _ := plan.ParseVersion(hops[j].From)
@@ -68,7 +76,7 @@ func sortHops(hops []Hop) {
 // Compile loads the rule modules and lowers a plan into a bundle with
 // them. snap is nil when the plan is compiled against the standard layout
 // of its from version.
-func Compile(p *plan.Plan, snap *Snapshot) (*Bundle, hcl.Diagnostics) {
+func Compile(p *plan.Plan, snap *snapshot.Snapshot) (*ir.Bundle, hcl.Diagnostics) {
 	r, err := LoadRules()
 	if err != nil {
 		panic(bug{err.Error()})
@@ -78,7 +86,7 @@ func Compile(p *plan.Plan, snap *Snapshot) (*Bundle, hcl.Diagnostics) {
 
 // Compile lowers a plan into a bundle. snap is nil when the plan is compiled
 // against the standard layout of its from version.
-func (r *Rules) Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diagnostics) {
+func (r *Rules) Compile(p *plan.Plan, snap *snapshot.Snapshot) (b *ir.Bundle, diags hcl.Diagnostics) {
 	mods := r.mods
 	chain, diags := resolve(p, mods)
 	if diags.HasErrors() {
@@ -94,7 +102,7 @@ func (r *Rules) Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diag
 	diags = append(diags, unread(p, used)...)
 	l := &lowering{plan: p, ns: in.Namespace, snapshot: snap}
 	if snap != nil {
-		l.model = snap.model()
+		l.model = snapshotModel(snap)
 		if d := checkNamespace(l.model, snap, in.Namespace); d != nil {
 			return nil, append(diags, d)
 		}
@@ -109,7 +117,7 @@ func (r *Rules) Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diag
 		}
 	} else {
 		var err error
-		l.model, err = standardLayout(p, mods)
+		l.model, err = standardLayout(p, mods, r.layouts)
 		if err != nil {
 			return nil, append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -119,7 +127,7 @@ func (r *Rules) Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diag
 			})
 		}
 	}
-	b = &Bundle{
+	b = &ir.Bundle{
 		Namespace:      in.Namespace,
 		From:           in.From.String(),
 		To:             in.To.String(),
@@ -150,7 +158,7 @@ func (r *Rules) Compile(p *plan.Plan, snap *Snapshot) (b *Bundle, diags hcl.Diag
 			if w := value(m, ctx, rb.When); !w.IsNull() && w.False() {
 				continue
 			}
-			b.Rollbacks = append(b.Rollbacks, Rollback{
+			b.Rollbacks = append(b.Rollbacks, ir.Rollback{
 				ID: m.hop.Name() + "/" + rb.Name, Hop: m.hop.Name(), Title: rb.Title,
 				Source: m.hop.Seed + " " + rb.Section,
 				Run:    strings.TrimRight(stringValue(m, ctx, rb.Run), "\n"),
@@ -209,7 +217,7 @@ func resolve(p *plan.Plan, mods []module) ([]module, hcl.Diagnostics) {
 
 // hopList lists the hops of the rule modules, one per line, for diagnostics.
 func hopList(mods []module) string {
-	hops := make([]Hop, len(mods))
+	hops := make([]ir.Hop, len(mods))
 	for i, m := range mods {
 		hops[i] = m.hop
 	}
@@ -251,7 +259,7 @@ func unsupportedHop(p *plan.Plan, mods []module, at plan.Version) *hcl.Diagnosti
 	}
 }
 
-func checkNamespace(m *model, snap *Snapshot, ns string) *hcl.Diagnostic {
+func checkNamespace(m *model, snap *snapshot.Snapshot, ns string) *hcl.Diagnostic {
 	others := map[string]bool{}
 	for k := range m.objects {
 		if k.namespace == ns {
@@ -332,17 +340,15 @@ func unread(p *plan.Plan, used []module) hcl.Diagnostics {
 }
 
 // standardLayout builds the model of a standard install at the plan's from
-// version. A site first installed earlier (installed_at) is modeled by
-// lowering the hops from installed_at to from on the fresh layout of
-// installed_at, then by what the guides did differently from ampc: every
-// guide up to 2.7 set AMP_RELEASE with `oc set env dc/system-app`, which
-// leaves a literal in each system-app container.
-func standardLayout(p *plan.Plan, mods []module) (*model, error) {
+// version: the layout of installed_at (see layout.go). A site first
+// installed earlier is modeled by lowering the hops from installed_at to
+// from on that layout, then by what the guides did differently from ampc
+// (the index's guide_leaves blocks).
+func standardLayout(p *plan.Plan, mods []module, layouts *layoutIndex) (*model, error) {
 	in := p.Install
-	build := freshLayoutOf(p)
 	var m *model
-	if build != nil {
-		m = build(in, in.InstalledAt.String())
+	if e := layouts.find(p); e != nil {
+		m = e.model(p)
 	}
 	if m == nil {
 		if in.InstalledAt == in.From {
@@ -365,14 +371,6 @@ func standardLayout(p *plan.Plan, mods []module) (*model, error) {
 			l.lowerStep(sm, mod.hop, ctx, ps.rule)
 		}
 	}
-	if app := m.get("DeploymentConfig", in.Namespace, "system-app"); app != nil && !(plan.Version{Major: 2, Minor: 7}).Less(in.From) {
-		cs, _ := lookup(app.doc, "/spec/template/spec/containers")
-		for _, c := range cs.([]any) {
-			env, _ := c.(map[string]any)["env"].([]any)
-			if i := indexByName(env, "AMP_RELEASE"); i >= 0 {
-				env[i] = map[string]any{"name": "AMP_RELEASE", "value": in.From.String()}
-			}
-		}
-	}
+	layouts.leave(m, p)
 	return m, nil
 }

@@ -9,8 +9,10 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/internal/testenv"
+	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
 )
 
@@ -39,8 +41,8 @@ func planFor(db string, s3 bool) string {
 `
 }
 
-func stepIDs(b *compiler.Bundle) map[string]compiler.Step {
-	out := map[string]compiler.Step{}
+func stepIDs(b *ir.Bundle) map[string]ir.Step {
+	out := map[string]ir.Step{}
 	for _, s := range b.Steps {
 		out[s.ID] = s
 	}
@@ -103,7 +105,7 @@ func TestBranches(t *testing.T) {
 func TestUnsupportedHop(t *testing.T) {
 	for _, body := range []string{
 		strings.Replace(planFor("mysql", false), `from            = "2.7"`, `from            = "2.3"`, 1),
-		strings.Replace(planFor("mysql", false), `to              = "2.8"`, `to              = "2.9"`, 1),
+		strings.Replace(planFor("mysql", false), `to              = "2.8"`, `to              = "2.99"`, 1),
 	} {
 		_, diags := compiler.Compile(parse(t, body), nil)
 		if !diags.HasErrors() || diags[0].Summary != "Unsupported hop" || !strings.Contains(diags[0].Detail, "2.7 → 2.8 (template)") {
@@ -121,15 +123,25 @@ func editFixture(t *testing.T, fixture string, edit func(obj map[string]any) boo
 	return testenv.EditList(t, fixture, edit)
 }
 
-func compileSnapshot(t *testing.T, body, snapshot string) hcl.Diagnostics {
+// compileSnapshot compiles a plan against a snapshot with ampc.Compile and
+// returns the diagnostics; a plan or a snapshot that does not read fails
+// the test.
+func compileSnapshot(t *testing.T, body, snapshotPath string) hcl.Diagnostics {
 	t.Helper()
-	p := parse(t, body)
-	snap, diags := compiler.ReadSnapshot(snapshot, p.Install.Namespace)
-	if diags.HasErrors() {
+	_, diags := compileSnapshotResult(t, body, snapshotPath)
+	return diags
+}
+
+func compileSnapshotResult(t *testing.T, body, snapshotPath string) (*ampc.Result, hcl.Diagnostics) {
+	t.Helper()
+	res, diags := ampc.Compile("plan.hcl", []byte(body), ampc.Options{Snapshot: snapshotPath})
+	if res.Plan == nil {
+		t.Fatalf("plan: %s", diags.Error())
+	}
+	if res.Snapshot == nil {
 		t.Fatalf("snapshot: %s", diags.Error())
 	}
-	_, diags = compiler.Compile(p, snap)
-	return diags
+	return res, diags
 }
 
 func TestPreconditionAlreadyMoved(t *testing.T) {
@@ -184,20 +196,15 @@ func TestSnapshotMissingObjects(t *testing.T) {
 	}
 	// A site with external Redis: no backend-redis or system-redis
 	// DeploymentConfig, so their image streams are not tagged.
-	snapshot := editFixture(t, fixture, func(obj map[string]any) bool {
+	noRedis := editFixture(t, fixture, func(obj map[string]any) bool {
 		name := obj["metadata"].(map[string]any)["name"]
 		return !(obj["kind"] == "DeploymentConfig" && (name == "backend-redis" || name == "system-redis"))
 	})
-	p := parse(t, planFor("mysql", false))
-	snap, d := compiler.ReadSnapshot(snapshot, "3scale")
+	res, d := compileSnapshotResult(t, planFor("mysql", false), noRedis)
 	if d.HasErrors() {
 		t.Fatal(d.Error())
 	}
-	b, d := compiler.Compile(p, snap)
-	if d.HasErrors() {
-		t.Fatal(d.Error())
-	}
-	ids := stepIDs(b)
+	ids := stepIDs(res.Bundle)
 	for _, id := range []string{"2.7-2.8/image-backend-redis", "2.7-2.8/image-system-redis", "2.7-2.8/wait-backend-redis"} {
 		if _, ok := ids[id]; ok {
 			t.Errorf("step %s runs on a site without that DeploymentConfig", id)
@@ -205,23 +212,6 @@ func TestSnapshotMissingObjects(t *testing.T) {
 	}
 	if _, ok := ids["2.7-2.8/image-system-mysql"]; !ok {
 		t.Error("system-mysql is not tagged")
-	}
-}
-
-func TestSnapshotSecretsStripped(t *testing.T) {
-	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")
-	snap, diags := compiler.ReadSnapshot(fixture, "3scale")
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	if snap.Len() < 50 {
-		t.Errorf("snapshot has %d objects", snap.Len())
-	}
-	if n := len(snap.Sensitive()); n < 10 {
-		t.Errorf("%d sensitive values", n)
-	}
-	if sensitive := strings.Join(snap.Sensitive(), "\n"); !strings.Contains(sensitive, "mysql2://root:") {
-		t.Error("the system-database URL is not among the sensitive values")
 	}
 }
 

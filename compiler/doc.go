@@ -1,5 +1,5 @@
-// Package compiler turns a Plan into an ordered list of steps, the IR that
-// the emit package writes out as a bundle.
+// Package compiler turns a Plan into an ordered list of steps: an ir.Bundle,
+// which the emit package writes out as a bundle.
 //
 // The compiler resolves the plan's from → to request into hops, each backed
 // by one rule module: an HCL file under rules/, embedded in the binary and
@@ -10,9 +10,10 @@
 // puts test operations in front of every position-dependent operation, and
 // applies the patch to the model so that later steps see its effect.
 //
-// The model is either the objects of a snapshot (oc get -o yaml exports) or
-// the layout of a standard install at the plan's version. Secret values of a
-// snapshot never enter the model: Secrets are kept with their keys only.
+// The model is either the objects of a snapshot (oc get -o yaml exports,
+// read by the snapshot package) or the layout of a standard install at the
+// plan's version. Secret values of a snapshot never enter the model: Secrets
+// are kept with their keys only.
 //
 // The compiler never contacts a cluster and writes no files.
 package compiler

@@ -1,253 +1,258 @@
 package compiler
 
 import (
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
 	"strings"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/ampc/ampc/plan"
 )
 
-// The standard layout is ampc's compact model of a namespace installed from
-// the 3scale OpenShift templates: the names, order and sources of what the
-// rule modules touch, written from the templates' facts (amp.yml and
-// amp-s3.yml at each version's GA tag). It is used when a plan is compiled
-// without --snapshot. Objects carry only the fields rules read or change.
+// The standard layouts are ampc's compact models of a fresh install, used
+// when a plan is compiled without --snapshot. Each is a file of trimmed
+// Kubernetes objects under rules/layouts, written from the facts of the
+// templates or the operator of its version and read like a manifest
+// (decodeObjects), and rules/layouts/index.hcl says which file models which
+// install method at which version. rules/README.md ("Standard layouts")
+// describes both. Go holds only the mechanism: find the file, render it,
+// and model a site's history by lowering the hops it went through.
 
-// layoutEnv27 is the env of every system container of the 2.6 and 2.7 templates
-// (system-app's system-master, system-provider and system-developer, the
-// system-app pre-hook pod, and system-sidekiq), in template order. Each entry
-// is "NAME cm CONFIGMAP KEY", "NAME secret SECRET KEY" or "NAME = VALUE".
-var layoutEnv27 = []string{
-	"AMP_RELEASE cm system-environment AMP_RELEASE",
-	"APICAST_REGISTRY_URL cm system-environment APICAST_REGISTRY_URL",
-	"FORCE_SSL cm system-environment FORCE_SSL",
-	"PROVIDER_PLAN cm system-environment PROVIDER_PLAN",
-	"RAILS_ENV cm system-environment RAILS_ENV",
-	"RAILS_LOG_LEVEL cm system-environment RAILS_LOG_LEVEL",
-	"RAILS_LOG_TO_STDOUT cm system-environment RAILS_LOG_TO_STDOUT",
-	"SSL_CERT_DIR cm system-environment SSL_CERT_DIR",
-	"THINKING_SPHINX_PORT cm system-environment THINKING_SPHINX_PORT",
-	"THREESCALE_SANDBOX_PROXY_OPENSSL_VERIFY_MODE cm system-environment THREESCALE_SANDBOX_PROXY_OPENSSL_VERIFY_MODE",
-	"THREESCALE_SUPERDOMAIN cm system-environment THREESCALE_SUPERDOMAIN",
-	"DATABASE_URL secret system-database URL",
-	"MASTER_DOMAIN secret system-seed MASTER_DOMAIN",
-	"MASTER_USER secret system-seed MASTER_USER",
-	"MASTER_PASSWORD secret system-seed MASTER_PASSWORD",
-	"ADMIN_ACCESS_TOKEN secret system-seed ADMIN_ACCESS_TOKEN",
-	"USER_LOGIN secret system-seed ADMIN_USER",
-	"USER_PASSWORD secret system-seed ADMIN_PASSWORD",
-	"USER_EMAIL secret system-seed ADMIN_EMAIL",
-	"TENANT_NAME secret system-seed TENANT_NAME",
-	"THINKING_SPHINX_ADDRESS = system-sphinx",
-	"THINKING_SPHINX_CONFIGURATION_FILE = /tmp/sphinx.conf",
-	"EVENTS_SHARED_SECRET secret system-events-hook PASSWORD",
-	"RECAPTCHA_PUBLIC_KEY secret system-recaptcha PUBLIC_KEY",
-	"RECAPTCHA_PRIVATE_KEY secret system-recaptcha PRIVATE_KEY",
-	"SECRET_KEY_BASE secret system-app SECRET_KEY_BASE",
-	"MEMCACHE_SERVERS secret system-memcache SERVERS",
-	"REDIS_URL secret system-redis URL",
-	"MESSAGE_BUS_REDIS_URL secret system-redis MESSAGE_BUS_URL",
-	"REDIS_NAMESPACE secret system-redis NAMESPACE",
-	"MESSAGE_BUS_REDIS_NAMESPACE secret system-redis MESSAGE_BUS_NAMESPACE",
-	"REDIS_SENTINEL_HOSTS secret system-redis SENTINEL_HOSTS",
-	"REDIS_SENTINEL_ROLE secret system-redis SENTINEL_ROLE",
-	"MESSAGE_BUS_REDIS_SENTINEL_HOSTS secret system-redis MESSAGE_BUS_SENTINEL_HOSTS",
-	"MESSAGE_BUS_REDIS_SENTINEL_ROLE secret system-redis MESSAGE_BUS_SENTINEL_ROLE",
-	"BACKEND_REDIS_URL secret backend-redis REDIS_STORAGE_URL",
-	"BACKEND_REDIS_SENTINEL_HOSTS secret backend-redis REDIS_STORAGE_SENTINEL_HOSTS",
-	"BACKEND_REDIS_SENTINEL_ROLE secret backend-redis REDIS_STORAGE_SENTINEL_ROLE",
-	"APICAST_BACKEND_ROOT_ENDPOINT secret backend-listener route_endpoint",
-	"BACKEND_ROUTE secret backend-listener route_endpoint",
-	"SMTP_ADDRESS cm smtp address",
-	"SMTP_USER_NAME cm smtp username",
-	"SMTP_PASSWORD cm smtp password",
-	"SMTP_DOMAIN cm smtp domain",
-	"SMTP_PORT cm smtp port",
-	"SMTP_AUTHENTICATION cm smtp authentication",
-	"SMTP_OPENSSL_VERIFY_MODE cm smtp openssl.verify.mode",
-	"APICAST_ACCESS_TOKEN secret system-master-apicast ACCESS_TOKEN",
-	"ZYNC_AUTHENTICATION_TOKEN secret zync ZYNC_AUTHENTICATION_TOKEN",
-	"CONFIG_INTERNAL_API_USER secret backend-internal-api username",
-	"CONFIG_INTERNAL_API_PASSWORD secret backend-internal-api password",
+// layoutDir is the folder of the standard layouts in ruleFS.
+const layoutDir = "rules/layouts/"
+
+// layoutIndex is rules/layouts/index.hcl, as gohcl decodes it.
+type layoutIndex struct {
+	Layouts     []layoutEntry `hcl:"layout,block"`
+	GuideLeaves []guideLeaves `hcl:"guide_leaves,block"`
 }
 
-// layoutEnvS3 is what amp-s3.yml appends to every system env list (2.2 and later).
-var layoutEnvS3 = []string{
-	"FILE_UPLOAD_STORAGE cm system-environment FILE_UPLOAD_STORAGE",
-	"AWS_ACCESS_KEY_ID secret aws-auth AWS_ACCESS_KEY_ID",
-	"AWS_SECRET_ACCESS_KEY secret aws-auth AWS_SECRET_ACCESS_KEY",
-	"AWS_BUCKET cm system-environment AWS_BUCKET",
-	"AWS_REGION cm system-environment AWS_REGION",
+// layoutEntry names the file that models a fresh install of one install
+// method at one version.
+type layoutEntry struct {
+	Deployment string `hcl:"deployment,label"`
+	Version    string `hcl:"version,label"`
+	// Migration marks a layout that serves only plans that migrate the
+	// site (migrate_to): the objects the migration reads, not a layout
+	// another hop could patch.
+	Migration bool   `hcl:"migration,optional"`
+	File      string `hcl:"file"`
+
+	// source renders the file for a plan. A template is parsed once per
+	// Rules, when a plan first needs it: parsing the largest layout takes
+	// longer than rendering it.
+	source func(p *plan.Plan) []byte
 }
 
-// layoutSystemEnvironment27 is the data keys of the system-environment
-// ConfigMap; values the layout cannot know are left empty.
-var layoutSystemEnvironment27 = []string{
-	"AMP_RELEASE", "APICAST_REGISTRY_URL", "FORCE_SSL", "PROVIDER_PLAN", "RAILS_ENV",
-	"RAILS_LOG_LEVEL", "RAILS_LOG_TO_STDOUT", "SSL_CERT_DIR", "THINKING_SPHINX_PORT",
-	"THREESCALE_SANDBOX_PROXY_OPENSSL_VERIFY_MODE", "THREESCALE_SUPERDOMAIN",
+// guideLeaves is what the guides' own upgrades leave on a site where
+// ampc's hops leave something else. It applies to the model of a site
+// first installed before the plan's from, after the hops of its history,
+// when the plan's deployment is Deployment and its from one of From.
+type guideLeaves struct {
+	Name       string          `hcl:"name,label"`
+	Deployment string          `hcl:"deployment"`
+	From       []string        `hcl:"from"`
+	EnvValues  []guideEnvValue `hcl:"env_value,block"`
 }
 
-// layoutDeploymentConfigs27 is every DeploymentConfig of the 2.7 template
-// with its containers; system-mysql stands for the system database.
-var layoutDeploymentConfigs27 = map[string][]string{
-	"apicast-production": {"apicast-production"},
-	"apicast-staging":    {"apicast-staging"},
-	"backend-cron":       {"backend-cron"},
-	"backend-listener":   {"backend-listener"},
-	"backend-redis":      {"backend-redis"},
-	"backend-worker":     {"backend-worker"},
-	"system-app":         {"system-master", "system-provider", "system-developer"},
-	"system-memcache":    {"memcache"},
-	"system-redis":       {"system-redis"},
-	"system-sidekiq":     {"system-sidekiq"},
-	"system-sphinx":      {"system-sphinx"},
-	"zync":               {"zync"},
-	"zync-database":      {"postgresql"},
-	"zync-que":           {"que"},
+// guideEnvValue makes the env var Var of every container of the object's
+// pod template (/spec/template/spec/containers) that has it a literal
+// value, as `oc set env` does.
+type guideEnvValue struct {
+	Kind  string         `hcl:"kind,label"`
+	Name  string         `hcl:"name,label"`
+	Var   string         `hcl:"var"`
+	Value hcl.Expression `hcl:"value"`
 }
 
-// layoutImageStreams27 is every image stream of the 2.7 template, each with
-// its tags in template order: latest, then the release tag.
-var layoutImageStreams27 = []string{
-	"amp-backend", "amp-zync", "amp-apicast", "amp-system", "zync-database-postgresql",
-	"system-memcached", "backend-redis", "system-redis",
+// loadLayouts parses rules/layouts/index.hcl and checks it (see check).
+// An error is a bug in ampc, as for the rule modules.
+func loadLayouts() (*layoutIndex, error) {
+	var ix layoutIndex
+	if _, err := decodeRuleFile(ruleFS, layoutDir+"index.hcl", &ix); err != nil {
+		return nil, fmt.Errorf("standard layouts %sindex.hcl: %v", layoutDir, err)
+	}
+	if err := ix.check(); err != nil {
+		return nil, fmt.Errorf("standard layouts %sindex.hcl: %v", layoutDir, err)
+	}
+	for i := range ix.Layouts {
+		ix.Layouts[i].source = layoutSource(layoutDir + ix.Layouts[i].File)
+	}
+	return &ix, nil
 }
 
-// freshLayout returns the builder of the model of a fresh install at a
-// version, or nil when ampc has none.
-func freshLayout(version string) func(in plan.Install, version string) *model {
-	switch version {
-	case "2.4":
-		return fresh24
-	case "2.5":
-		return fresh25
-	case "2.6", "2.7":
-		// 2.6 and 2.7 share their env lists and ConfigMap keys (amp.yml and
-		// amp-s3.yml at 2.6.0.GA and 2.7.0.GA); they differ in image tags
-		// and AMP_RELEASE, which follow the version.
-		return fresh2627
+// layoutSource returns the renderer of a layout file: the file as it is, or
+// for a *.tmpl file the template, parsed on first use and evaluated with
+// plan.* (layoutContext). A template that does not parse or names anything
+// but plan.* is a bug in ampc.
+func layoutSource(path string) func(p *plan.Plan) []byte {
+	parse := sync.OnceValue(func() hcl.Expression {
+		src, err := ruleFS.ReadFile(path)
+		if err != nil {
+			bugf("%s: %v", path, err)
+		}
+		if !strings.HasSuffix(path, ".tmpl") {
+			return &hclsyntax.LiteralValueExpr{Val: cty.StringVal(string(src))}
+		}
+		tmpl, diags := hclsyntax.ParseTemplate(src, path, hcl.Pos{Line: 1, Column: 1})
+		if diags.HasErrors() {
+			bugf("%s: %s", path, diags.Error())
+		}
+		if err := checkPlanNames(tmpl.Variables()); err != nil {
+			bugf("%s: %v", path, err)
+		}
+		return tmpl
+	})
+	return func(p *plan.Plan) []byte { return renderTemplate(path, parse(), layoutContext(p)) }
+}
+
+// check validates what gohcl cannot: install methods, versions, that each
+// file exists, that guide_leaves values name only plan.*.
+func (ix *layoutIndex) check() error {
+	type entryKey struct {
+		deployment, version string
+		migration           bool
+	}
+	seen := map[entryKey]bool{}
+	for _, e := range ix.Layouts {
+		where := fmt.Sprintf("layout %q %q", e.Deployment, e.Version)
+		if err := checkDeploymentVersion(e.Deployment, e.Version); err != nil {
+			return fmt.Errorf("%s: %v", where, err)
+		}
+		k := entryKey{e.Deployment, e.Version, e.Migration}
+		if seen[k] {
+			return fmt.Errorf("%s: defined twice", where)
+		}
+		seen[k] = true
+		if path.Base(e.File) != e.File || e.File == "index.hcl" {
+			return fmt.Errorf("%s: file %q is not a layout file of this folder", where, e.File)
+		}
+		if _, err := fs.Stat(ruleFS, layoutDir+e.File); err != nil {
+			return fmt.Errorf("%s: %v", where, err)
+		}
+	}
+	for _, g := range ix.GuideLeaves {
+		where := fmt.Sprintf("guide_leaves %q", g.Name)
+		for _, v := range g.From {
+			if err := checkDeploymentVersion(g.Deployment, v); err != nil {
+				return fmt.Errorf("%s: %v", where, err)
+			}
+		}
+		for _, ev := range g.EnvValues {
+			if ev.Var == "" {
+				return fmt.Errorf("%s: env_value %q %q names no var", where, ev.Kind, ev.Name)
+			}
+			if err := checkPlanNames(ev.Value.Variables()); err != nil {
+				return fmt.Errorf("%s: %v", where, err)
+			}
+		}
 	}
 	return nil
 }
 
-func fresh2627(in plan.Install, version string) *model {
+// checkDeploymentVersion checks an install method and a version written
+// as plans write them (major.minor, no leading zeros).
+func checkDeploymentVersion(deployment, version string) error {
+	if deployment != string(plan.Template) && deployment != string(plan.Operated) {
+		return fmt.Errorf("unknown install method %q (template or operator)", deployment)
+	}
+	if v, ok := plan.ParseVersion(version); !ok || v.String() != version {
+		return fmt.Errorf("version %q is not major.minor", version)
+	}
+	return nil
+}
+
+// checkPlanNames checks that every name an expression or template refers
+// to is one of plan.*, the only names a layout knows.
+func checkPlanNames(vars []hcl.Traversal) error {
+	known := planValue(&plan.Plan{}).Type()
+	for _, t := range vars {
+		attr := ""
+		if len(t) > 1 {
+			if a, ok := t[1].(hcl.TraverseAttr); ok {
+				attr = a.Name
+			}
+		}
+		if t.RootName() != "plan" || !known.HasAttribute(attr) {
+			return fmt.Errorf("%s: unknown name %s.%s; a layout knows only plan.*", t.SourceRange(), t.RootName(), attr)
+		}
+	}
+	return nil
+}
+
+// find returns the layout of a fresh install of the plan's kind at its
+// installed_at version, or nil when ampc has none. A plan that migrates
+// the site takes the migration layout of that version when there is one.
+func (ix *layoutIndex) find(p *plan.Plan) *layoutEntry {
+	in := p.Install
+	var plain *layoutEntry
+	for i := range ix.Layouts {
+		e := &ix.Layouts[i]
+		if e.Deployment != string(in.Deployment) || e.Version != in.InstalledAt.String() {
+			continue
+		}
+		if e.Migration && in.MigrateTo != "" {
+			return e
+		}
+		if !e.Migration && plain == nil {
+			plain = e
+		}
+	}
+	return plain
+}
+
+// layoutContext is what a layout's template and a guide_leaves value see:
+// plan.* only, since no model exists yet.
+func layoutContext(p *plan.Plan) *hcl.EvalContext {
+	return &hcl.EvalContext{Variables: map[string]cty.Value{"plan": planValue(p)}}
+}
+
+// model renders the layout for a plan. An object without a namespace is in
+// the plan's.
+func (e *layoutEntry) model(p *plan.Plan) *model {
 	m := newModel(false)
-	ns := in.Namespace
-	env := append([]string(nil), layoutEnv27...)
-	if in.S3 {
-		env = append(env, layoutEnvS3...)
-	}
-	dcs := map[string][]string{}
-	for name, containers := range layoutDeploymentConfigs27 {
-		dcs[name] = containers
-	}
-	streams := append([]string(nil), layoutImageStreams27...)
-	switch in.SystemDatabase {
-	case plan.MySQL:
-		dcs["system-mysql"] = []string{"system-mysql"}
-		streams = append(streams, "system-mysql")
-	case plan.PostgreSQL:
-		dcs["system-postgresql"] = []string{"system-postgresql"}
-		streams = append(streams, "system-postgresql")
-	}
-	for name, containers := range dcs {
-		dc := deploymentConfig(ns, name, containers)
-		switch name {
-		case "system-app", "system-sidekiq":
-			spec := dc["spec"].(map[string]any)
-			for _, c := range spec["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any) {
-				c.(map[string]any)["env"] = envList(env)
-			}
-			if name == "system-app" {
-				spec["strategy"] = map[string]any{
-					"type": "Rolling",
-					"rollingParams": map[string]any{"pre": map[string]any{
-						"failurePolicy": "Retry",
-						"execNewPod": map[string]any{
-							"containerName": "system-master",
-							// The template embeds MASTER_ACCESS_TOKEN here; the layout does not know it.
-							"command": []any{"bash", "-c", "bundle exec rake boot openshift:deploy MASTER_ACCESS_TOKEN=\"${MASTER_ACCESS_TOKEN}\" && bundle exec rake services:create_backend_apis services:update_metric_owners proxy:update_proxy_rule_owners"},
-							"env":     envList(env),
-						},
-					}},
-				}
-			}
-		case "backend-listener":
-			dc["spec"].(map[string]any)["template"].(map[string]any)["metadata"] = map[string]any{
-				"labels": map[string]any{"app": "3scale-api-management", "deploymentConfig": name},
-			}
+	for _, doc := range decodeObjects(layoutDir+e.File, e.source(p)) {
+		meta := doc["metadata"].(map[string]any)
+		if _, ok := meta["namespace"]; !ok {
+			meta["namespace"] = p.Install.Namespace
 		}
-		m.put(dc, nil)
+		m.put(doc, nil)
 	}
-	for _, name := range streams {
-		m.put(imageStream(ns, name, version), nil)
-	}
-	data := map[string]any{}
-	for _, k := range layoutSystemEnvironment27 {
-		data[k] = ""
-	}
-	data["AMP_RELEASE"] = version
-	if in.S3 {
-		for _, k := range []string{"FILE_UPLOAD_STORAGE", "AWS_BUCKET", "AWS_REGION"} {
-			data[k] = ""
-		}
-		data["FILE_UPLOAD_STORAGE"] = "s3"
-		m.put(newObject("v1", "Secret", ns, "aws-auth", map[string]any{"data": map[string]any{"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": ""}, "type": "Opaque"}), nil)
-	}
-	m.put(newObject("v1", "ConfigMap", ns, "system-environment", map[string]any{"data": data}), nil)
-	smtp := map[string]any{}
-	for _, k := range []string{"address", "authentication", "domain", "openssl.verify.mode", "password", "port", "username"} {
-		smtp[k] = ""
-	}
-	m.put(newObject("v1", "ConfigMap", ns, "smtp", map[string]any{"data": smtp}), nil)
 	return m
 }
 
-func newObject(apiVersion, kind, ns, name string, fields map[string]any) map[string]any {
-	doc := map[string]any{
-		"apiVersion": apiVersion,
-		"kind":       kind,
-		"metadata":   map[string]any{"name": name, "namespace": ns},
-	}
-	for k, v := range fields {
-		doc[k] = v
-	}
-	return doc
-}
-
-func deploymentConfig(ns, name string, containers []string) map[string]any {
-	cs := make([]any, len(containers))
-	for i, c := range containers {
-		cs[i] = map[string]any{"name": c}
-	}
-	return newObject("apps.openshift.io/v1", "DeploymentConfig", ns, name, map[string]any{
-		"spec": map[string]any{"template": map[string]any{"spec": map[string]any{"containers": cs}}},
-	})
-}
-
-func imageStream(ns, name, version string) map[string]any {
-	return newObject("image.openshift.io/v1", "ImageStream", ns, name, map[string]any{
-		"spec": map[string]any{"tags": []any{
-			map[string]any{"name": "latest", "from": map[string]any{"kind": "ImageStreamTag", "name": version}},
-			map[string]any{"name": version, "from": map[string]any{"kind": "DockerImage", "name": ""}},
-		}},
-	})
-}
-
-func envList(entries []string) []any {
-	out := make([]any, len(entries))
-	for i, e := range entries {
-		f := strings.Fields(e)
-		switch {
-		case len(f) == 3 && f[1] == "=":
-			out[i] = map[string]any{"name": f[0], "value": f[2]}
-		case len(f) == 4 && f[1] == "cm":
-			out[i] = map[string]any{"name": f[0], "valueFrom": map[string]any{"configMapKeyRef": map[string]any{"name": f[2], "key": f[3]}}}
-		case len(f) == 4 && f[1] == "secret":
-			out[i] = map[string]any{"name": f[0], "valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": f[2], "key": f[3]}}}
-		default:
-			panic("bad layout env entry: " + e)
+// leave applies to the model of a site's history the guide_leaves blocks
+// that match the plan.
+func (ix *layoutIndex) leave(m *model, p *plan.Plan) {
+	in := p.Install
+	for _, g := range ix.GuideLeaves {
+		if g.Deployment != string(in.Deployment) || !slices.Contains(g.From, in.From.String()) {
+			continue
+		}
+		for _, ev := range g.EnvValues {
+			obj := m.get(ev.Kind, in.Namespace, ev.Name)
+			if obj == nil {
+				continue
+			}
+			v, diags := ev.Value.Value(layoutContext(p))
+			if diags.HasErrors() || v.IsNull() || v.Type() != cty.String {
+				bugf("standard layouts: guide_leaves %q: value is not a string: %s", g.Name, diags.Error())
+			}
+			containers, _ := lookup(obj.doc, "/spec/template/spec/containers")
+			list, _ := containers.([]any)
+			for _, c := range list {
+				c, _ := c.(map[string]any)
+				env, _ := c["env"].([]any)
+				if i := indexByName(env, ev.Var); i >= 0 {
+					env[i] = map[string]any{"name": ev.Var, "value": v.AsString()}
+				}
+			}
 		}
 	}
-	return out
 }

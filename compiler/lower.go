@@ -16,7 +16,9 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 	sigsyaml "sigs.k8s.io/yaml"
 
+	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
+	"github.com/ampc/ampc/snapshot"
 )
 
 // lowering turns the steps of rule modules into IR steps against one
@@ -25,7 +27,7 @@ type lowering struct {
 	plan     *plan.Plan
 	ns       string
 	model    *model
-	snapshot *Snapshot // nil without --snapshot
+	snapshot *snapshot.Snapshot // nil without --snapshot
 	redactor *strings.Replacer
 	diags    hcl.Diagnostics
 }
@@ -46,31 +48,10 @@ type shapeError struct{ msg string }
 
 func shapef(format string, args ...any) { panic(shapeError{fmt.Sprintf(format, args...)}) }
 
-func (l *lowering) evalContext(m module, hop Hop) *hcl.EvalContext {
-	in := l.plan.Install
+func (l *lowering) evalContext(m module, hop ir.Hop) *hcl.EvalContext {
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{
-			"plan": cty.ObjectVal(map[string]cty.Value{
-				"namespace":       cty.StringVal(in.Namespace),
-				"deployment":      cty.StringVal(string(in.Deployment)),
-				"from":            cty.StringVal(in.From.String()),
-				"to":              cty.StringVal(in.To.String()),
-				"installed_at":    cty.StringVal(in.InstalledAt.String()),
-				"system_database": cty.StringVal(string(in.SystemDatabase)),
-				"s3":              cty.BoolVal(in.S3),
-				"wildcard_policy": cty.StringVal(string(in.WildcardPolicy)),
-				"backup_dir":      cty.StringVal(in.BackupDir),
-				"to_release":      cty.StringVal(in.ToRelease),
-				// The operator and externalize blocks, "" where absent.
-				"operator_namespace":          cty.StringVal(operatorField(l.plan, "namespace")),
-				"apicast_namespace":           cty.StringVal(operatorField(l.plan, "apicast_namespace")),
-				"operator_subscription":       cty.StringVal(operatorField(l.plan, "subscription")),
-				"wildcard_domain":             cty.StringVal(operatorField(l.plan, "wildcard_domain")),
-				"migrate_to":                  cty.StringVal(string(in.MigrateTo)),
-				"externalize_system_database": cty.StringVal(externalizeField(l.plan, "system_database")),
-				"externalize_redis":           cty.StringVal(externalizeField(l.plan, "redis")),
-				"externalize_namespace":       cty.StringVal(externalizeField(l.plan, "namespace")),
-			}),
+			"plan": planValue(l.plan),
 			"hop": cty.ObjectVal(map[string]cty.Value{
 				"from": cty.StringVal(hop.From),
 				"to":   cty.StringVal(hop.To),
@@ -116,7 +97,7 @@ type scopes struct {
 	shared map[*module]*hcl.EvalContext
 }
 
-func (l *lowering) hopScopes(m module, hop Hop) scopes {
+func (l *lowering) hopScopes(m module, hop ir.Hop) scopes {
 	sc := scopes{own: l.evalContext(m, hop), shared: map[*module]*hcl.EvalContext{}}
 	for _, s := range m.scopes {
 		sc.shared[s] = l.evalContext(*s, hop)
@@ -131,6 +112,33 @@ func (sc scopes) of(m module, scope *module) (module, *hcl.EvalContext) {
 		return m, sc.own
 	}
 	return *scope, sc.shared[scope]
+}
+
+// planValue is plan.* of the expressions and templates of the rules and
+// the standard layouts: the plan's choices, "" where it makes none.
+func planValue(p *plan.Plan) cty.Value {
+	in := p.Install
+	return cty.ObjectVal(map[string]cty.Value{
+		"namespace":       cty.StringVal(in.Namespace),
+		"deployment":      cty.StringVal(string(in.Deployment)),
+		"from":            cty.StringVal(in.From.String()),
+		"to":              cty.StringVal(in.To.String()),
+		"installed_at":    cty.StringVal(in.InstalledAt.String()),
+		"system_database": cty.StringVal(string(in.SystemDatabase)),
+		"s3":              cty.BoolVal(in.S3),
+		"wildcard_policy": cty.StringVal(string(in.WildcardPolicy)),
+		"backup_dir":      cty.StringVal(in.BackupDir),
+		"to_release":      cty.StringVal(in.ToRelease),
+		// The operator and externalize blocks, "" where absent.
+		"operator_namespace":          cty.StringVal(operatorField(p, "namespace")),
+		"apicast_namespace":           cty.StringVal(operatorField(p, "apicast_namespace")),
+		"operator_subscription":       cty.StringVal(operatorField(p, "subscription")),
+		"wildcard_domain":             cty.StringVal(operatorField(p, "wildcard_domain")),
+		"migrate_to":                  cty.StringVal(string(in.MigrateTo)),
+		"externalize_system_database": cty.StringVal(externalizeField(p, "system_database")),
+		"externalize_redis":           cty.StringVal(externalizeField(p, "redis")),
+		"externalize_namespace":       cty.StringVal(externalizeField(p, "namespace")),
+	})
 }
 
 func operatorField(p *plan.Plan, field string) string {
@@ -216,20 +224,20 @@ func goValue(v cty.Value) any {
 }
 
 // lowerStep lowers one rule step; ok is false when its condition excludes it.
-func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleStep) (step Step, ok bool) {
+func (l *lowering) lowerStep(m module, hop ir.Hop, ctx *hcl.EvalContext, rs ruleStep) (step ir.Step, ok bool) {
 	if w := value(m, ctx, rs.When); !w.IsNull() {
 		if w.Type() != cty.Bool {
 			bugf("rule module %s: step %s: when is not a bool", m.file, rs.Name)
 		}
 		if w.False() {
-			return Step{}, false
+			return ir.Step{}, false
 		}
 	}
-	step = Step{
+	step = ir.Step{
 		ID:     hop.Name() + "/" + rs.Name,
 		Hop:    hop.Name(),
 		Title:  stringValue(m, ctx, rs.Title),
-		Kind:   Kind(rs.Kind),
+		Kind:   ir.Kind(rs.Kind),
 		Source: hop.Seed + " " + rs.Section,
 		Note:   strings.Join(strings.Fields(stringValue(m, ctx, rs.Note)), " "),
 	}
@@ -287,7 +295,7 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 				continue
 			}
 			l.model.put(doc, nil)
-			step.Creates = append(step.Creates, Manifest{Target: l.model.get(k.kind, k.namespace, k.name).target(), Object: deepCopy(doc)})
+			step.Creates = append(step.Creates, ir.Manifest{Target: l.model.get(k.kind, k.namespace, k.name).target(), Object: deepCopy(doc)})
 		}
 	}
 	for _, d := range rs.Deletes {
@@ -297,7 +305,7 @@ func (l *lowering) lowerStep(m module, hop Hop, ctx *hcl.EvalContext, rs ruleSte
 			l.missing(&step, d.Kind, ns, name)
 			continue
 		}
-		step.Deletes = append(step.Deletes, Manifest{Target: obj.target(), Object: l.redact(deepCopy(obj.doc))})
+		step.Deletes = append(step.Deletes, ir.Manifest{Target: obj.target(), Object: l.redact(deepCopy(obj.doc))})
 		delete(l.model.objects, keyOf(obj.doc))
 	}
 	return step, true
@@ -324,26 +332,43 @@ func eachContext(m module, ctx *hcl.EvalContext, forEach hcl.Expression) []*hcl.
 	return out
 }
 
-// manifestObjects reads the objects of an embedded manifest file: YAML
-// documents, each one object. A file named *.tmpl is an HCL template,
-// evaluated with the step's names (plan.*, hop.*, local.*) first. An
-// unreadable file is a bug in ampc.
+// manifestObjects reads the objects of an embedded manifest file of
+// rules/manifests with objectsOf.
 func manifestObjects(name string, ctx *hcl.EvalContext) []map[string]any {
-	src, err := ruleFS.ReadFile("rules/manifests/" + name)
+	return objectsOf("rules/manifests/"+name, ctx)
+}
+
+// objectsOf reads the objects of an embedded file of the rules, a manifest
+// or a standard layout: YAML documents, each one object or a List of
+// objects (kind: List, items: [...]). A file named *.tmpl is an HCL
+// template, evaluated with ctx first (plan.*, and for a step's manifests
+// hop.* and local.*). An unreadable file is a bug in ampc.
+func objectsOf(path string, ctx *hcl.EvalContext) []map[string]any {
+	src, err := ruleFS.ReadFile(path)
 	if err != nil {
-		bugf("manifest %s: %v", name, err)
+		bugf("%s: %v", path, err)
 	}
-	if strings.HasSuffix(name, ".tmpl") {
-		tmpl, diags := hclsyntax.ParseTemplate(src, name, hcl.Pos{Line: 1, Column: 1})
+	if strings.HasSuffix(path, ".tmpl") {
+		tmpl, diags := hclsyntax.ParseTemplate(src, path, hcl.Pos{Line: 1, Column: 1})
 		if diags.HasErrors() {
-			bugf("manifest %s: %s", name, diags.Error())
+			bugf("%s: %s", path, diags.Error())
 		}
-		v, diags := tmpl.Value(ctx)
-		if diags.HasErrors() || v.Type() != cty.String {
-			bugf("manifest %s: %s", name, diags.Error())
-		}
-		src = []byte(v.AsString())
+		src = renderTemplate(path, tmpl, ctx)
 	}
+	return decodeObjects(path, src)
+}
+
+// renderTemplate evaluates the parsed template of an embedded file.
+func renderTemplate(path string, tmpl hcl.Expression, ctx *hcl.EvalContext) []byte {
+	v, diags := tmpl.Value(ctx)
+	if diags.HasErrors() || v.IsNull() || v.Type() != cty.String {
+		bugf("%s: %s", path, diags.Error())
+	}
+	return []byte(v.AsString())
+}
+
+// decodeObjects reads the YAML of objectsOf.
+func decodeObjects(path string, src []byte) []map[string]any {
 	var out []map[string]any
 	for i, part := range strings.Split("\n"+string(src), "\n---\n") {
 		if strings.TrimSpace(part) == "" {
@@ -351,18 +376,25 @@ func manifestObjects(name string, ctx *hcl.EvalContext) []map[string]any {
 		}
 		var doc map[string]any
 		if err := sigsyaml.Unmarshal([]byte(part), &doc); err != nil || doc == nil {
-			bugf("manifest %s document %d: %v", name, i+1, err)
+			bugf("%s document %d: %v", path, i+1, err)
 		}
-		if _, ok := doc["metadata"].(map[string]any); !ok {
-			bugf("manifest %s document %d has no metadata", name, i+1)
+		docs := []any{doc}
+		if doc["kind"] == "List" {
+			docs, _ = doc["items"].([]any)
 		}
-		out = append(out, doc)
+		for j, d := range docs {
+			obj, _ := d.(map[string]any)
+			if _, ok := obj["metadata"].(map[string]any); !ok {
+				bugf("%s document %d object %d has no metadata", path, i+1, j+1)
+			}
+			out = append(out, obj)
+		}
 	}
 	return out
 }
 
 // missing reports an object a step needs that the model lacks.
-func (l *lowering) missing(step *Step, kind, ns, name string) {
+func (l *lowering) missing(step *ir.Step, kind, ns, name string) {
 	if !l.model.snapshot {
 		bugf("step %s needs %s/%s, which the standard layout lacks", step.ID, kind, name)
 	}
@@ -381,7 +413,7 @@ func (l *lowering) missing(step *Step, kind, ns, name string) {
 }
 
 // precondition reports that an object does not look the way a step assumes.
-func (l *lowering) precondition(step *Step, obj *object, format string, args ...any) {
+func (l *lowering) precondition(step *ir.Step, obj *object, format string, args ...any) {
 	what := fmt.Sprintf(format, args...)
 	if !l.model.snapshot {
 		bugf("step %s: the standard layout breaks a precondition: %s", step.ID, what)
@@ -414,13 +446,13 @@ func (l *lowering) snapshotStart() *hcl.Range {
 // each group as it goes so that every index it computes is current.
 type patcher struct {
 	doc      any
-	ops      []Op
+	ops      []ir.Op
 	resolved []string // per op: the path its value ends up at
 	// pinnedEnd records arrays whose last element has been pinned by a test.
 	pinnedEnd map[string]bool
 }
 
-func (p *patcher) emit(ops ...Op) {
+func (p *patcher) emit(ops ...ir.Op) {
 	for _, o := range ops {
 		p.resolved = append(p.resolved, p.resolve(o))
 		doc, err := applyOp(p.doc, o)
@@ -436,7 +468,7 @@ func (p *patcher) emit(ops ...Op) {
 // JSON document in memory and returns the new document. It is the fast path
 // used while a patch is computed; the finished patch is applied once more
 // with json-patch, which must agree.
-func applyOp(doc any, o Op) (any, error) {
+func applyOp(doc any, o ir.Op) (any, error) {
 	segs := splitPointer(o.Path)
 	if len(segs) == 0 {
 		return nil, fmt.Errorf("operation on the whole document")
@@ -509,7 +541,7 @@ func applyOp(doc any, o Op) (any, error) {
 			return nil, fmt.Errorf("unsupported op %s", o.Op)
 		}
 		// A slice cannot grow in place: store the new one in its parent.
-		return applyOp(doc, Op{Op: "replace", Path: "/" + strings.Join(escapeAll(segs[:len(segs)-1]), "/"), Value: next, hasValue: true})
+		return applyOp(doc, ir.NewOp("replace", "/"+strings.Join(escapeAll(segs[:len(segs)-1]), "/"), next))
 	}
 	return nil, fmt.Errorf("%s: parent is neither an object nor an array", o.Path)
 }
@@ -536,7 +568,7 @@ func copyValue(v any) any {
 
 // resolve gives the path an operation leaves its value at: an append ("-")
 // becomes the index it lands on.
-func (p *patcher) resolve(o Op) string {
+func (p *patcher) resolve(o ir.Op) string {
 	if o.Op != "add" || !strings.HasSuffix(o.Path, "/-") {
 		return o.Path
 	}
@@ -552,8 +584,8 @@ func (p *patcher) resolve(o Op) string {
 // checks gives what a patch leaves behind: the value at each path it adds
 // or replaces, and each path it removes. The runbook reads them to skip a
 // patch that is already applied.
-func (p *patcher) checks() Checks {
-	var c Checks
+func (p *patcher) checks() ir.Checks {
+	var c ir.Checks
 	seen := map[string]bool{}
 	for i := len(p.ops) - 1; i >= 0; i-- {
 		o, path := p.ops[i], p.resolved[i]
@@ -570,7 +602,7 @@ func (p *patcher) checks() Checks {
 		if !ok {
 			bugf("%s of %s left nothing at %s", o.Op, o.Path, path)
 		}
-		c.Present = append([]PathValue{{Path: segs, Value: v}}, c.Present...)
+		c.Present = append([]ir.PathValue{{Path: segs, Value: v}}, c.Present...)
 	}
 	return c
 }
@@ -601,7 +633,7 @@ func pathSegments(doc any, ptr string) []any {
 	return out
 }
 
-func op(kind, path string, v any) Op { return Op{Op: kind, Path: path, Value: v, hasValue: true} }
+func op(kind, path string, v any) ir.Op { return ir.NewOp(kind, path, v) }
 
 // escape encodes one JSON pointer segment.
 func escape(seg string) string {
@@ -656,7 +688,7 @@ func indexByName(arr []any, name string) int {
 	return -1
 }
 
-func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *Step, obj *object, rp rulePatch) (patch Patch, ok bool) {
+func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *ir.Step, obj *object, rp rulePatch) (patch ir.Patch, ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			se, isShape := r.(shapeError)
@@ -667,7 +699,7 @@ func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *Step, obj *o
 				bugf("step %s: the standard layout is malformed: %s", step.ID, se.msg)
 			}
 			l.precondition(step, obj, "its fields are not shaped as the step expects (%s)", se.msg)
-			patch, ok = Patch{}, false
+			patch, ok = ir.Patch{}, false
 		}
 	}()
 	before := deepCopy(obj.doc)
@@ -684,7 +716,7 @@ func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *Step, obj *o
 			l.precondition(step, obj, "it has no %s to remove", u.Path)
 			continue
 		}
-		p.emit(Op{Op: "remove", Path: u.Path})
+		p.emit(ir.Op{Op: "remove", Path: u.Path})
 	}
 	for _, t := range rp.Tags {
 		l.lowerTag(step, obj, p, t)
@@ -699,7 +731,7 @@ func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *Step, obj *o
 		}
 	}
 	if len(l.diags) > failed || changes == 0 {
-		return Patch{}, false
+		return ir.Patch{}, false
 	}
 	// The operations were applied one group at a time; applying them all at
 	// once to the original, as the server will, must give the same object.
@@ -720,10 +752,10 @@ func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *Step, obj *o
 	}
 	after := p.doc.(map[string]any)
 	obj.doc = after
-	return Patch{Target: obj.target(), Ops: p.ops, Checks: p.checks(), Before: l.redact(before), After: l.redact(deepCopy(after))}, true
+	return ir.Patch{Target: obj.target(), Ops: p.ops, Checks: p.checks(), Before: l.redact(before), After: l.redact(deepCopy(after))}, true
 }
 
-func (l *lowering) lowerEnv(step *Step, obj *object, p *patcher, e ruleEnv) {
+func (l *lowering) lowerEnv(step *ir.Step, obj *object, p *patcher, e ruleEnv) {
 	var bases []string
 	if e.Hook != "" {
 		base := "/spec/strategy/rollingParams/" + e.Hook + "/execNewPod"
@@ -836,7 +868,7 @@ func envEntry(v ruleVar) map[string]any {
 	return map[string]any{"name": v.Name, "valueFrom": map[string]any{kind: ref}}
 }
 
-func (l *lowering) lowerSet(m module, ctx *hcl.EvalContext, step *Step, obj *object, p *patcher, s ruleSet) {
+func (l *lowering) lowerSet(m module, ctx *hcl.EvalContext, step *ir.Step, obj *object, p *patcher, s ruleSet) {
 	want := goValue(value(m, ctx, s.Value))
 	expect := value(m, ctx, s.Expect)
 	cur, exists := lookup(p.doc, s.Path)
@@ -906,7 +938,7 @@ func brief(v any) string {
 	return string(b)
 }
 
-func (l *lowering) lowerTag(step *Step, obj *object, p *patcher, t ruleTag) {
+func (l *lowering) lowerTag(step *ir.Step, obj *object, p *patcher, t ruleTag) {
 	from := map[string]any{"kind": "DockerImage", "name": t.Image}
 	if t.Tag != "" {
 		from = map[string]any{"kind": "ImageStreamTag", "name": t.Tag}
@@ -944,7 +976,7 @@ func (l *lowering) lowerTag(step *Step, obj *object, p *patcher, t ruleTag) {
 // image stream tag. The trigger is found by its container, never by index;
 // its position is pinned by tests of its type and container names, and of
 // the tag it follows now when the rule gives expect.
-func (l *lowering) lowerTrigger(step *Step, obj *object, p *patcher, t ruleTrigger) {
+func (l *lowering) lowerTrigger(step *ir.Step, obj *object, p *patcher, t ruleTrigger) {
 	cur, ok := lookup(p.doc, "/spec/triggers")
 	if !ok {
 		l.precondition(step, obj, "it has no triggers")

@@ -11,7 +11,7 @@ import (
 )
 
 // TestPlanMatrix compiles every plan of testenv.PlanMatrix that parses,
-// against the standard layout: each must compile or be refused with a
+// over every version a hop starts or ends at, against the standard layout: each must compile or be refused with a
 // diagnostic in the plan; none may reach a bug in ampc (a panic), whatever
 // combination the user picks. emit's TestPlanMatrixBundles renders them.
 func TestPlanMatrix(t *testing.T) {
@@ -19,14 +19,18 @@ func TestPlanMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var ends []string
+	for _, h := range rules.Hops() {
+		ends = append(ends, h.From, h.To)
+	}
 	plans, compiled := 0, 0
-	for _, src := range testenv.PlanMatrix() {
-		p, _, diags := plan.Parse("matrix.hcl", []byte(src))
+	for _, mp := range testenv.PlanMatrix(testenv.MatrixVersions(ends...)) {
+		p, _, diags := plan.Parse("matrix.hcl", []byte(mp.Source))
 		if diags.HasErrors() {
 			continue
 		}
 		plans++
-		if matrixCompile(t, rules, p, src) {
+		if matrixCompile(t, rules, p, mp.Source) {
 			compiled++
 		}
 	}

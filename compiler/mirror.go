@@ -3,14 +3,9 @@ package compiler
 import (
 	"sort"
 	"strings"
-)
 
-// Image is one image the bundle makes the cluster pull: Pulled is the
-// reference the bundle sets, Source the image it stands for (the same
-// unless the plan names a registry mirror).
-type Image struct {
-	Source, Pulled string
-}
+	"github.com/ampc/ampc/ir"
+)
 
 // mirrorImage moves an image reference to a mirror registry, keeping its
 // repository path and tag: registry.redhat.io/3scale-amp2/system-rhel7:3scale2.8
@@ -54,7 +49,7 @@ func rewriteImages(v any, fn func(string) string) any {
 
 // applyMirror moves every image the bundle sets to the plan's mirror and
 // returns the source of each mirrored image.
-func applyMirror(b *Bundle, mirror string) map[string]string {
+func applyMirror(b *ir.Bundle, mirror string) map[string]string {
 	b.Mirror = mirror
 	sources := map[string]string{}
 	move := func(ref string) string {
@@ -83,7 +78,7 @@ func applyMirror(b *Bundle, mirror string) map[string]string {
 
 // collectImages lists the images the bundle's add and replace operations
 // and created objects set, sorted, each with its source.
-func collectImages(b *Bundle, sources map[string]string) []Image {
+func collectImages(b *ir.Bundle, sources map[string]string) []ir.Image {
 	seen := map[string]bool{}
 	record := func(ref string) string { seen[ref] = true; return ref }
 	for _, s := range b.Steps {
@@ -98,13 +93,13 @@ func collectImages(b *Bundle, sources map[string]string) []Image {
 			rewriteImages(m.Object, record)
 		}
 	}
-	out := make([]Image, 0, len(seen))
+	out := make([]ir.Image, 0, len(seen))
 	for pulled := range seen {
 		src, ok := sources[pulled]
 		if !ok {
 			src = pulled
 		}
-		out = append(out, Image{Source: src, Pulled: pulled})
+		out = append(out, ir.Image{Source: src, Pulled: pulled})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Source < out[j].Source })
 	return out

@@ -4,6 +4,9 @@ import (
 	"sort"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/ampc/ampc/ir"
+	"github.com/ampc/ampc/snapshot"
 )
 
 // object is one object of the namespace model.
@@ -47,10 +50,23 @@ func keyOf(doc map[string]any) key {
 	return key{kind, ns, name}
 }
 
-func (o *object) target() Target {
+func (o *object) target() ir.Target {
 	k := keyOf(o.doc)
 	api, _ := o.doc["apiVersion"].(string)
-	return Target{APIVersion: api, Kind: k.kind, Name: k.name, Namespace: k.namespace}
+	return ir.Target{APIVersion: api, Kind: k.kind, Name: k.name, Namespace: k.namespace}
+}
+
+// snapshotModel builds a namespace model on a snapshot's objects. The model
+// shares the documents: lowering never changes a document in place (a patch
+// gives the model a new document), so one snapshot can serve several
+// compiles.
+func snapshotModel(snap *snapshot.Snapshot) *model {
+	m := newModel(true)
+	objs := snap.Objects()
+	for i := range objs {
+		m.put(objs[i].Doc, &objs[i].At)
+	}
+	return m
 }
 
 // keys returns the model's keys in a stable order.

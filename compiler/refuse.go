@@ -10,6 +10,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
+	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
 )
 
@@ -150,7 +151,7 @@ func (l *lowering) find(kind, ns, name string) (obj *object, n int) {
 
 // lookup is find for an object a step needs: a missing object, or a "*"
 // that matches none or several, is reported.
-func (l *lowering) lookup(step *Step, kind, ns, name string) *object {
+func (l *lowering) lookup(step *ir.Step, kind, ns, name string) *object {
 	obj, n := l.find(kind, ns, name)
 	switch {
 	case obj != nil:

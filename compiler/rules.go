@@ -16,21 +16,22 @@ import (
 	"github.com/hashicorp/hcl/v2/gohcl"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
+	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
 )
 
 // The rule modules, one HCL file per hop, what they share (refusals, steps,
-// how a site's version is read) and the shell library their steps call.
-// rules/README.md describes the language.
+// how a site's version is read), the shell library their steps call, and
+// the standard layouts. rules/README.md describes the language.
 //
-//go:embed rules/*.hcl rules/shared/*.hcl rules/manifests rules/lib/*.sh
+//go:embed rules/*.hcl rules/shared/*.hcl rules/manifests rules/layouts rules/lib/*.sh
 var ruleFS embed.FS
 
 // module is one parsed rule module. A shared file is parsed into one too,
 // as the scope of its expressions (its file name and locals).
 type module struct {
 	file string
-	hop  Hop
+	hop  ir.Hop
 	body ruleFile
 	// steps are the module's steps in run order: its own and those of the
 	// shared groups it uses, each with the scope whose names it sees.
@@ -337,7 +338,7 @@ func loadModule(fsys fs.FS, name string, shares []*shared) (module, error) {
 	if err != nil {
 		return module{}, fmt.Errorf("rule module %s: %v", name, err)
 	}
-	m := module{file: path.Base(name), body: body, reads: map[string]bool{}, hop: Hop{
+	m := module{file: path.Base(name), body: body, reads: map[string]bool{}, hop: ir.Hop{
 		From: body.Hop.From, To: body.Hop.To, Deployment: body.Hop.Deployment,
 		Seed: body.Hop.Seed, Title: body.Hop.Title,
 	}}
@@ -520,7 +521,7 @@ func (m module) check() error {
 		}
 		seen[s.Name] = true
 		known := false
-		for _, k := range Kinds {
+		for _, k := range ir.Kinds {
 			known = known || string(k) == s.Kind
 		}
 		if !known {
@@ -533,18 +534,18 @@ func (m module) check() error {
 		words := []struct {
 			word  string
 			used  bool
-			kinds []Kind
+			kinds []ir.Kind
 		}{
-			{"patch", len(s.Patches) > 0, []Kind{KindPatch}},
-			{"delete", len(s.Deletes) > 0, []Kind{KindDelete}},
-			{"manifests", len(s.Manifests) > 0, []Kind{KindCreate}},
-			{"rollout", given(s.Rollout), []Kind{KindWait}},
-			{"rollout_namespace", given(s.RolloutNamespace), []Kind{KindWait}},
-			{"instructions", given(s.Instructions), []Kind{KindManual}},
-			{"run", given(s.Run), []Kind{KindBackup, KindShell, KindVerify}},
+			{"patch", len(s.Patches) > 0, []ir.Kind{ir.KindPatch}},
+			{"delete", len(s.Deletes) > 0, []ir.Kind{ir.KindDelete}},
+			{"manifests", len(s.Manifests) > 0, []ir.Kind{ir.KindCreate}},
+			{"rollout", given(s.Rollout), []ir.Kind{ir.KindWait}},
+			{"rollout_namespace", given(s.RolloutNamespace), []ir.Kind{ir.KindWait}},
+			{"instructions", given(s.Instructions), []ir.Kind{ir.KindManual}},
+			{"run", given(s.Run), []ir.Kind{ir.KindBackup, ir.KindShell, ir.KindVerify}},
 		}
 		for _, w := range words {
-			if w.used && !slices.Contains(w.kinds, Kind(s.Kind)) {
+			if w.used && !slices.Contains(w.kinds, ir.Kind(s.Kind)) {
 				return fmt.Errorf("step %q: %s does nothing in a %s step", s.Name, w.word, s.Kind)
 			}
 		}

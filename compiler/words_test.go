@@ -5,13 +5,14 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
 )
 
 // The words that let rule modules share what they repeat: shared steps
 // (steps groups in rules/shared, placed with use), installed_version, step
 // titles as expressions and for_each on patch blocks. Each test loads rule
-// files of its own, beside the standard 2.7 layout.
+// files of its own, beside the standard layouts of ampc (2.7's).
 
 const testVersion = `
 installed_version {
@@ -41,10 +42,14 @@ func testRules(t *testing.T, files map[string]string) (*Rules, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Rules{mods: mods}, nil
+	layouts, err := loadLayouts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Rules{mods: mods, layouts: layouts}, nil
 }
 
-func testCompile(t *testing.T, r *Rules) *Bundle {
+func testCompile(t *testing.T, r *Rules) *ir.Bundle {
 	t.Helper()
 	p, _, diags := plan.Parse("plan.hcl", []byte(`install {
   namespace       = "3scale"

@@ -9,15 +9,17 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/plan"
+	"github.com/ampc/ampc/snapshot"
 )
 
-// longestChain returns a plan over every template hop ampc covers, with the
-// fixture of its from version.
-func longestChain(b *testing.B) (*plan.Plan, string) {
+// longestChain returns the source of a plan over every template hop ampc
+// covers, and the fixture of its from version.
+func longestChain(b *testing.B) ([]byte, string) {
 	b.Helper()
 	hops, err := compiler.Hops()
 	if err != nil {
@@ -34,43 +36,25 @@ func longestChain(b *testing.B) (*plan.Plan, string) {
 		to = h.To
 	}
 	src := fmt.Sprintf("install {\n  namespace = \"3scale\"\n  deployment = \"template\"\n  from = %q\n  to = %q\n  system_database = \"mysql\"\n  s3 = true\n}\n", from, to)
-	p, _, diags := plan.Parse("bench.hcl", []byte(src))
-	if diags.HasErrors() {
-		b.Fatal(diags.Error())
-	}
-	return p, testenv.Shared(b, "fixtures/templates/"+from+"-amp-s3.yaml")
-}
-
-func compileAndEmit(b *testing.B, p *plan.Plan, snap *compiler.Snapshot) {
-	bundle, diags := compiler.Compile(p, snap)
-	if diags.HasErrors() {
-		b.Fatal(diags.Error())
-	}
-	if _, err := emit.Files(bundle); err != nil {
-		b.Fatal(err)
-	}
+	return []byte(src), testenv.Shared(b, "fixtures/templates/"+from+"-amp-s3.yaml")
 }
 
 // BenchmarkLongestChain compiles the longest chain of hops and renders every
-// file of the bundle, against the standard layout and against the fixture.
+// file of the bundle, as ampc compile does (ampc.Compile, which also parses
+// the plan and the rule modules), against the standard layout and against
+// the fixture.
 func BenchmarkLongestChain(b *testing.B) {
-	p, fixture := longestChain(b)
-	b.Run("layout", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			compileAndEmit(b, p, nil)
-		}
-	})
-	b.Run("snapshot", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			snap, diags := compiler.ReadSnapshot(fixture, "3scale")
-			if diags.HasErrors() {
-				b.Fatal(diags.Error())
+	src, fixture := longestChain(b)
+	for _, bc := range []struct{ name, snapshot string }{{"layout", ""}, {"snapshot", fixture}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, diags := ampc.Compile("bench.hcl", src, ampc.Options{Snapshot: bc.snapshot}); diags.HasErrors() {
+					b.Fatal(diags.Error())
+				}
 			}
-			compileAndEmit(b, p, snap)
-		}
-	})
+		})
+	}
 }
 
 // grownSnapshot writes the fixture's objects plus unrelated ones (routes,
@@ -109,9 +93,15 @@ func grownSnapshot(b *testing.B, fixture string, n int) string {
 }
 
 // BenchmarkSnapshot compiles against snapshots of growing size, beside the
-// cost of only decoding the same file with sigs.k8s.io/yaml.
+// cost of only decoding the same file with sigs.k8s.io/yaml. It runs the
+// stages one by one rather than through ampc.Compile, to sample the heap
+// between them.
 func BenchmarkSnapshot(b *testing.B) {
-	p, fixture := longestChain(b)
+	src, fixture := longestChain(b)
+	p, _, diags := plan.Parse("bench.hcl", src)
+	if diags.HasErrors() {
+		b.Fatal(diags.Error())
+	}
 	for _, n := range []int{1000, 10000, 50000} {
 		path := grownSnapshot(b, fixture, n)
 		b.Run(fmt.Sprintf("objects=%d/decode", n), func(b *testing.B) {
@@ -136,7 +126,7 @@ func BenchmarkSnapshot(b *testing.B) {
 				peak = max(peak, ms.HeapAlloc)
 			}
 			for b.Loop() {
-				snap, diags := compiler.ReadSnapshot(path, "3scale")
+				snap, diags := snapshot.Read(path, "3scale")
 				if diags.HasErrors() {
 					b.Fatal(diags.Error())
 				}

@@ -11,11 +11,11 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc/ir"
 )
 
 // Files renders every file of the bundle, keyed by slash-separated path.
-func Files(b *compiler.Bundle) (map[string][]byte, error) {
+func Files(b *ir.Bundle) (map[string][]byte, error) {
 	// The kustomizations are proven by building them with krusty, the
 	// largest cost of rendering; it reads the bundle only, so it runs beside
 	// the other files.
@@ -69,7 +69,7 @@ func (e *SecretInOutputError) Error() string {
 	return fmt.Sprintf("a Secret value of the snapshot would appear in the bundle (in %s); no bundle was written", e.File)
 }
 
-func checkSensitive(b *compiler.Bundle, files map[string][]byte) error {
+func checkSensitive(b *ir.Bundle, files map[string][]byte) error {
 	if len(b.Sensitive) == 0 {
 		return nil
 	}
@@ -197,7 +197,7 @@ func isBundle(dir string) bool {
 }
 
 // patchFileNames names each step's patch files, in plan order.
-func patchFileNames(b *compiler.Bundle) map[string][]string {
+func patchFileNames(b *ir.Bundle) map[string][]string {
 	out := map[string][]string{}
 	n := 0
 	for _, s := range b.Steps {
@@ -215,9 +215,9 @@ func checkFile(patchFile string) string {
 	return "checks/" + strings.TrimPrefix(patchFile, "patches/")
 }
 
-func checksDoc(c compiler.Checks) compiler.Checks {
+func checksDoc(c ir.Checks) ir.Checks {
 	if c.Present == nil {
-		c.Present = []compiler.PathValue{}
+		c.Present = []ir.PathValue{}
 	}
 	if c.Absent == nil {
 		c.Absent = [][]any{}
@@ -226,6 +226,6 @@ func checksDoc(c compiler.Checks) compiler.Checks {
 }
 
 // stepName is the step's ID without its hop.
-func stepName(s compiler.Step) string {
+func stepName(s ir.Step) string {
 	return strings.TrimPrefix(s.ID, s.Hop+"/")
 }

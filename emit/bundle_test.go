@@ -16,41 +16,30 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/testenv"
-	"github.com/ampc/ampc/plan"
+	"github.com/ampc/ampc/ir"
 )
 
 var update = flag.Bool("update", false, "update golden files")
 
-// compile compiles a plan file, against a snapshot when snapshot is not "".
-func compile(t *testing.T, planFile, snapshot string) map[string][]byte {
+// compile compiles a plan file, against a snapshot when snapshotPath is not
+// "", and returns the bundle's files.
+func compile(t *testing.T, planFile, snapshotPath string) map[string][]byte {
 	t.Helper()
-	src, err := os.ReadFile(planFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, _, diags := plan.Parse(planFile, src)
-	if diags.HasErrors() {
-		t.Fatalf("plan: %s", diags.Error())
-	}
-	var snap *compiler.Snapshot
-	if snapshot != "" {
-		snap, diags = compiler.ReadSnapshot(snapshot, p.Install.Namespace)
-		if diags.HasErrors() {
-			t.Fatalf("snapshot: %s", diags.Error())
-		}
-	}
-	b, diags := compiler.Compile(p, snap)
+	return compileResult(t, planFile, snapshotPath).Files
+}
+
+// compileResult compiles a plan file with ampc.CompileFile, as ampc compile
+// does, and fails the test on an error.
+func compileResult(t *testing.T, planFile, snapshotPath string) *ampc.Result {
+	t.Helper()
+	res, diags := ampc.CompileFile(planFile, ampc.Options{Snapshot: snapshotPath})
 	if diags.HasErrors() {
 		t.Fatalf("compile: %s", diags.Error())
 	}
-	files, err := emit.Files(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
+	return res
 }
 
 func writePlan(t *testing.T, body string) string {
@@ -72,6 +61,7 @@ func writeBundle(t *testing.T, files map[string][]byte) string {
 }
 
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	examples, err := filepath.Glob(filepath.Join(testenv.Root(), "examples", "*.hcl"))
 	if err != nil || len(examples) == 0 {
 		t.Fatalf("no examples: %v", err)
@@ -146,9 +136,9 @@ type planFile struct {
 		Kind    string
 		Patches []struct {
 			File   string
-			Target compiler.Target
+			Target ir.Target
 		}
-		Deletes []compiler.Target
+		Deletes []ir.Target
 	}
 }
 
@@ -165,6 +155,7 @@ func applyBundle(t *testing.T, kubectl, jq, dir string, objects map[string]map[s
 		t.Fatal(err)
 	}
 	work := t.TempDir()
+	var guards guardChecks
 	for _, s := range pf.Steps {
 		for _, p := range s.Patches {
 			key := p.Target.Kind + "/" + p.Target.Name
@@ -173,12 +164,13 @@ func applyBundle(t *testing.T, kubectl, jq, dir string, objects map[string]map[s
 				t.Fatalf("step %s patches %s, which the fixture lacks", s.ID, key)
 			}
 			objects[key] = kubectlPatch(t, kubectl, work, obj, filepath.Join(dir, p.File))
-			checkGuard(t, jq, work, filepath.Join(dir, "checks", strings.TrimPrefix(p.File, "patches/")), obj, objects[key])
+			guards.add(t, filepath.Join(dir, "checks", strings.TrimPrefix(p.File, "patches/")), obj, objects[key])
 		}
 		for _, d := range s.Deletes {
 			delete(objects, d.Kind+"/"+d.Name)
 		}
 	}
+	guards.verify(t, jq)
 }
 
 func kubectlPatch(t *testing.T, kubectl, work string, obj map[string]any, patchFile string) map[string]any {
@@ -391,6 +383,7 @@ func upgradedByHand(from, to string) func(*testing.T, map[string]map[string]any)
 }
 
 func TestFixturesApplyWithKubectl(t *testing.T) {
+	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
 	jq := testenv.Tool(t, "jq")
 	for _, tc := range []fixtureCase{
@@ -419,6 +412,7 @@ func TestFixturesApplyWithKubectl(t *testing.T) {
 		for _, withSnapshot := range []bool{false, true} {
 			name := fmt.Sprintf("%s/%s-%s/installed=%s/snapshot=%v", tc.fixture, tc.from, tc.to, tc.installedAt, withSnapshot)
 			t.Run(name, func(t *testing.T) {
+				t.Parallel()
 				objects := fixtureObjects(t, fixture)
 				snap := ""
 				if tc.edit != nil {
@@ -437,6 +431,11 @@ func TestFixturesApplyWithKubectl(t *testing.T) {
 				switch tc.to {
 				case "2.8":
 					checkUpgraded(t, objects, tc.s3, "mysql")
+					fresh := "fixtures/templates/2.8-amp.yaml"
+					if tc.s3 {
+						fresh = "fixtures/templates/2.8-amp-s3.yaml"
+					}
+					checkLikeFixture(t, objects, testenv.Shared(t, fresh))
 				case "2.7":
 					checkLikeFixture(t, objects, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml"))
 				}
@@ -522,22 +521,73 @@ func checkLikeFixture(t *testing.T, objects map[string]map[string]any, target st
 	}
 }
 
-// checkGuard evaluates a patch's checks file the way the runbook's applied
-// function does: it must not hold before the patch and must hold after.
-func checkGuard(t *testing.T, jq, work, checkFile string, before, after map[string]any) {
+// guardChecks collects, for each patch a test applies, its checks file
+// and the object before and after it, and evaluates them all in one run of
+// jq with the runbook's own program (emit.CheckProgram), as the runbook's
+// applied function does: a patch's checks must not hold before the patch
+// and must hold after it.
+type guardChecks struct {
+	cases []guardCase
+}
+
+type guardCase struct {
+	File   string         `json:"file"`
+	Checks any            `json:"c"`
+	Before map[string]any `json:"before"`
+	After  map[string]any `json:"after"`
+}
+
+func (g *guardChecks) add(t *testing.T, checkFile string, before, after map[string]any) {
 	t.Helper()
-	holds := func(obj map[string]any) bool {
-		raw, _ := json.Marshal(obj)
-		cmd := exec.Command(jq, "-e", "--slurpfile", "c", checkFile, emit.CheckProgram())
-		cmd.Stdin = bytes.NewReader(raw)
-		return cmd.Run() == nil
+	raw, err := os.ReadFile(checkFile)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if holds(before) {
-		t.Errorf("%s holds before its patch is applied", filepath.Base(checkFile))
+	var checks any
+	if err := json.Unmarshal(raw, &checks); err != nil {
+		t.Fatalf("%s: %v", checkFile, err)
 	}
-	if !holds(after) {
-		t.Errorf("%s does not hold after its patch is applied", filepath.Base(checkFile))
+	g.cases = append(g.cases, guardCase{File: filepath.Base(checkFile), Checks: checks, Before: before, After: after})
+}
+
+// verify runs jq once over every case collected. An error of the program on
+// an object counts as "does not hold", as a failed jq -e does in the runbook.
+func (g *guardChecks) verify(t *testing.T, jq string) {
+	t.Helper()
+	if len(g.cases) == 0 {
+		return
 	}
+	input, err := json.Marshal(g.cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	holds := "(try (" + emit.CheckProgram() + ") catch false) == true"
+	program := ".[] | [.c] as $c | [.file, (.before | " + holds + "), (.after | " + holds + ")]"
+	cmd := exec.Command(jq, "-c", program)
+	cmd.Stdin = bytes.NewReader(input)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("jq: %v\n%s", err, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != len(g.cases) {
+		t.Fatalf("jq gave %d results for %d patches", len(lines), len(g.cases))
+	}
+	for _, line := range lines {
+		var r []any
+		if err := json.Unmarshal([]byte(line), &r); err != nil || len(r) != 3 {
+			t.Fatalf("jq: %q", line)
+		}
+		if r[1] == true {
+			t.Errorf("%s holds before its patch is applied", r[0])
+		}
+		if r[2] != true {
+			t.Errorf("%s does not hold after its patch is applied", r[0])
+		}
+	}
+	g.cases = nil
 }
 
 // checkKustomizeMatches builds the hop's kustomization with kubectl and
@@ -600,6 +650,7 @@ func checkNoSecrets(t *testing.T, fixture string, files map[string][]byte) {
 }
 
 func TestSecretNeverCopied(t *testing.T) {
+	t.Parallel()
 	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")
 	files := compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), fixture)
 	token := ""
@@ -624,6 +675,7 @@ func TestSecretNeverCopied(t *testing.T) {
 
 // TestBundleTools checks every example's bundle with bundleToolChecks.
 func TestBundleTools(t *testing.T) {
+	t.Parallel()
 	examples, _ := filepath.Glob(filepath.Join(testenv.Root(), "examples", "*.hcl"))
 	for _, ex := range examples {
 		t.Run(filepath.Base(ex), func(t *testing.T) {

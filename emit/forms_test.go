@@ -20,6 +20,7 @@ import (
 // kubectl's last-applied-configuration annotation) compiles to the same
 // bytes.
 func TestSnapshotFormsGiveOneBundle(t *testing.T) {
+	t.Parallel()
 	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp-s3.yaml")
 	example := filepath.Join(testenv.Root(), "examples", "2.7-mysql-s3.hcl")
 	items := testenv.ListItems(t, fixture)

@@ -15,9 +15,9 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/internal/testenv"
-	"github.com/ampc/ampc/plan"
+	"github.com/ampc/ampc/ir"
 )
 
 // The tests of the 2.4 → 2.5 hop (002_fcdd7c3ee9f6ca34.txt) against the
@@ -272,6 +272,7 @@ func checkKustomize24(t *testing.T, kubectl, dir string, objects map[string]map[
 }
 
 func TestHop24FixturesApplyWithKubectl(t *testing.T) {
+	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
 	jq := testenv.Tool(t, "jq")
 	for _, tc := range []struct {
@@ -324,6 +325,7 @@ func stepsByID(t *testing.T, files map[string][]byte) map[string]map[string]any 
 // system image is built from bc/3scale-amp-system-oracle on amp-system:2.5.0,
 // the Accounts table window is there, and nothing touches system-mysql.
 func TestHop24Oracle(t *testing.T) {
+	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
 	files := compile(t, plan24(t, "oracle", false, "2.5"), "")
 	steps := stepsByID(t, files)
@@ -406,16 +408,7 @@ func TestHop24Oracle(t *testing.T) {
 	runbookChecks(t, dir)
 
 	// A snapshot of an Oracle site must hold the BuildConfig.
-	src, _ := os.ReadFile(plan24(t, "oracle", false, "2.5"))
-	p, _, diags := plan.Parse("plan.hcl", src)
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	snap, diags := compiler.ReadSnapshot(testenv.Shared(t, "fixtures/templates/2.4-amp.yaml"), "3scale")
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	_, diags = compiler.Compile(p, snap)
+	_, diags := ampc.CompileFile(plan24(t, "oracle", false, "2.5"), ampc.Options{Snapshot: testenv.Shared(t, "fixtures/templates/2.4-amp.yaml")})
 	if !diags.HasErrors() || diags[0].Summary != "Object missing from snapshot" || !strings.Contains(diags[0].Detail, "BuildConfig 3scale-amp-system-oracle") {
 		t.Errorf("an Oracle snapshot without the BuildConfig: %v", diags)
 	}
@@ -423,6 +416,7 @@ func TestHop24Oracle(t *testing.T) {
 
 // TestHop24Branches checks the steps each system database gets.
 func TestHop24Branches(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		db      string
 		want    []string
@@ -455,6 +449,7 @@ func TestHop24Branches(t *testing.T) {
 // plan.json and of the runbook, listed and printed without a cluster, and
 // never one of the steps.
 func TestHop24Rollback(t *testing.T) {
+	t.Parallel()
 	bash := testenv.Tool(t, "bash")
 	files := compile(t, filepath.Join(testenv.Root(), "examples", "2.4-to-2.5-mysql.hcl"), "")
 	var pf struct {
@@ -503,6 +498,7 @@ func TestHop24Rollback(t *testing.T) {
 // the MySQL credentials into system-database (never printed), and the import
 // policy of postgresql:10. Each is harmless to run twice.
 func TestHop24RunbookSteps(t *testing.T) {
+	t.Parallel()
 	testenv.Tool(t, "jq")
 	fixture := testenv.Shared(t, "fixtures/templates/2.4-amp.yaml")
 	target := fixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.5-amp.yaml"))
@@ -646,6 +642,7 @@ func deepCopyMap(t *testing.T, m map[string]any) map[string]any {
 // every system-app container ends reading AMP_RELEASE 2.8 from
 // system-environment.
 func TestHop24ChainTo28(t *testing.T) {
+	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
 	jq := testenv.Tool(t, "jq")
 	for _, fx := range []struct {
@@ -681,13 +678,13 @@ func applyChain(t *testing.T, kubectl, jq, dir string, objects map[string]map[st
 			ID        string
 			Manifests []struct {
 				File   string
-				Target compiler.Target
+				Target ir.Target
 			}
 			Patches []struct {
 				File   string
-				Target compiler.Target
+				Target ir.Target
 			}
-			Deletes []compiler.Target
+			Deletes []ir.Target
 		}
 	}
 	raw, err := os.ReadFile(filepath.Join(dir, "plan.json"))
@@ -698,6 +695,7 @@ func applyChain(t *testing.T, kubectl, jq, dir string, objects map[string]map[st
 		t.Fatal(err)
 	}
 	work := t.TempDir()
+	var guards guardChecks
 	for _, s := range pf.Steps {
 		for _, m := range s.Manifests {
 			src, err := os.ReadFile(filepath.Join(dir, m.File))
@@ -717,10 +715,11 @@ func applyChain(t *testing.T, kubectl, jq, dir string, objects map[string]map[st
 				t.Fatalf("step %s patches %s, which the namespace lacks", s.ID, key)
 			}
 			objects[key] = kubectlPatch(t, kubectl, work, obj, filepath.Join(dir, p.File))
-			checkGuard(t, jq, work, filepath.Join(dir, "checks", strings.TrimPrefix(p.File, "patches/")), obj, objects[key])
+			guards.add(t, filepath.Join(dir, "checks", strings.TrimPrefix(p.File, "patches/")), obj, objects[key])
 		}
 		for _, d := range s.Deletes {
 			delete(objects, d.Kind+"/"+d.Name)
 		}
 	}
+	guards.verify(t, jq)
 }

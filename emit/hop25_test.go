@@ -443,6 +443,7 @@ func checkKustomize25(t *testing.T, kubectl, dir string, objects map[string]map[
 }
 
 func TestHop25Fixtures(t *testing.T) {
+	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
 	jq := testenv.Tool(t, "jq")
 	for _, tc := range []struct {
@@ -484,6 +485,7 @@ func TestHop25Fixtures(t *testing.T) {
 // WILDCARD_POLICY=Subdomain and one deployed without, and checks that
 // section 2.9 differs as the guide says.
 func TestHop25WildcardPolicy(t *testing.T) {
+	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
 	jq := testenv.Tool(t, "jq")
 	fixture := testenv.Shared(t, "fixtures/templates/2.5-amp.yaml")
@@ -561,6 +563,7 @@ func TestHop25WildcardPolicy(t *testing.T) {
 // TestHop25Chains chains 2.5 → 2.6 with the later hops, on the fixtures,
 // and a site installed at 2.5 and upgraded to 2.7 before ampc.
 func TestHop25Chains(t *testing.T) {
+	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
 	jq := testenv.Tool(t, "jq")
 	for _, tc := range []struct {
@@ -622,6 +625,7 @@ func TestHop25Chains(t *testing.T) {
 // TestHop25Branches compiles the hop for each system database, with and
 // without S3, and checks the branches and the runbook's tools.
 func TestHop25Branches(t *testing.T) {
+	t.Parallel()
 	for _, db := range []string{"mysql", "postgresql", "oracle"} {
 		for _, s3 := range []bool{false, true} {
 			for _, policy := range []string{"None", "Subdomain"} {

@@ -9,7 +9,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 
-	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc/ir"
 )
 
 // kustomizeFiles writes kustomize/: base/ holds every object the bundle
@@ -18,10 +18,10 @@ import (
 // that hop's patches (and deletes) on the previous one, so that
 // `kubectl kustomize kustomize/HOP` renders the objects after HOP. Every
 // kustomization is built in memory with krusty before it is returned.
-func kustomizeFiles(b *compiler.Bundle) (map[string][]byte, error) {
+func kustomizeFiles(b *ir.Bundle) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var resources []string
-	seen := map[compiler.Target]bool{}
+	seen := map[ir.Target]bool{}
 	// An object the bundle creates is a resource of the hop that creates it,
 	// never of the base, even when a later step patches or deletes it.
 	for _, s := range b.Steps {
@@ -29,7 +29,7 @@ func kustomizeFiles(b *compiler.Bundle) (map[string][]byte, error) {
 			seen[m.Target] = true
 		}
 	}
-	addBase := func(t compiler.Target, obj map[string]any) {
+	addBase := func(t ir.Target, obj map[string]any) {
 		if seen[t] {
 			return
 		}
@@ -99,13 +99,13 @@ func kustomizeFiles(b *compiler.Bundle) (map[string][]byte, error) {
 // an entry of its own, in its place.
 type hopPatches struct {
 	entries []kpatch
-	ops     [][]compiler.Op
-	open    map[compiler.Target]int
+	ops     [][]ir.Op
+	open    map[ir.Target]int
 }
 
-func (h *hopPatches) add(t compiler.Target, ops []compiler.Op) {
+func (h *hopPatches) add(t ir.Target, ops []ir.Op) {
 	if h.open == nil {
-		h.open = map[compiler.Target]int{}
+		h.open = map[ir.Target]int{}
 	}
 	i, ok := h.open[t]
 	if !ok {
@@ -117,7 +117,7 @@ func (h *hopPatches) add(t compiler.Target, ops []compiler.Op) {
 	h.ops[i] = append(h.ops[i], ops...)
 }
 
-func (h *hopPatches) remove(t compiler.Target) {
+func (h *hopPatches) remove(t ir.Target) {
 	delete(h.open, t)
 	h.entries = append(h.entries, kpatch{Patch: fmt.Sprintf("apiVersion: %s\nkind: %s\nmetadata:\n  name: %s\n  namespace: %s\n$patch: delete\n",
 		t.APIVersion, t.Kind, t.Name, t.Namespace)})
@@ -154,7 +154,7 @@ type ktarget struct {
 	Namespace string `json:"namespace,omitempty"`
 }
 
-func selector(t compiler.Target) *ktarget {
+func selector(t ir.Target) *ktarget {
 	group, version, found := strings.Cut(t.APIVersion, "/")
 	if !found {
 		group, version = "", t.APIVersion

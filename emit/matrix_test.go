@@ -13,25 +13,40 @@ import (
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/testenv"
+	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
 )
 
-// TestPlanMatrixBundles renders the bundle of every plan of
-// testenv.PlanMatrix that compiles (each distinct bundle once): the
+// TestPlanMatrixBundles renders bundles of testenv.PlanMatrix: the
 // kustomizations must build in process, and every distinct runbook must
-// pass bash -n and shellcheck.
+// pass bash -n and shellcheck. Every plan of the matrix that compiles is
+// compiled; what is rendered is a sample chosen for what the matrix is
+// for: every pair of choices that compiles together, and every distinct
+// step any compiled plan has (its commands, guard, patches and targets),
+// appear in at least one rendered bundle, so every branch of every module
+// and every shape of step goes through the checks. AMPC_EXHAUSTIVE=1
+// renders every distinct bundle instead.
 func TestPlanMatrixBundles(t *testing.T) {
+	t.Parallel()
 	bash := testenv.Tool(t, "bash")
 	shellcheck := testenv.Tool(t, "shellcheck")
 	rules, err := compiler.LoadRules()
 	if err != nil {
 		t.Fatal(err)
 	}
+	var ends []string
+	for _, h := range rules.Hops() {
+		ends = append(ends, h.From, h.To)
+	}
+	type compiled struct {
+		src    string
+		bundle *ir.Bundle
+	}
+	var bundles []compiled
+	var features [][]string
 	seen := map[[32]byte]bool{}
-	runbooks := map[[32]byte]string{} // distinct runbooks, to the plan of each
-	dir := t.TempDir()
-	for _, src := range testenv.PlanMatrix() {
-		p, _, diags := plan.Parse("matrix.hcl", []byte(src))
+	for _, mp := range testenv.PlanMatrix(testenv.MatrixVersions(ends...)) {
+		p, _, diags := plan.Parse("matrix.hcl", []byte(mp.Source))
 		if diags.HasErrors() {
 			continue
 		}
@@ -43,25 +58,39 @@ func TestPlanMatrixBundles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if seen[sha256.Sum256(key)] {
+		sum := sha256.Sum256(key)
+		if seen[sum] {
 			continue
 		}
-		seen[sha256.Sum256(key)] = true
-		files, err := emit.Files(b)
+		seen[sum] = true
+		bundles = append(bundles, compiled{mp.Source, b})
+		features = append(features, append(testenv.ChoicePairs(mp.Choices), stepShapes(t, b)...))
+	}
+	if len(bundles) == 0 {
+		t.Fatal("no plan of the matrix compiled")
+	}
+	picked := testenv.Cover(features)
+	if testenv.Exhaustive() {
+		picked = picked[:0]
+		for i := range bundles {
+			picked = append(picked, i)
+		}
+	}
+	runbooks := map[[32]byte]string{} // distinct runbooks, to the plan of each
+	dir := t.TempDir()
+	for _, i := range picked {
+		files, err := emit.Files(bundles[i].bundle)
 		if err != nil {
-			t.Errorf("%v\n%s", err, src)
+			t.Errorf("%v\n%s", err, bundles[i].src)
 			continue
 		}
 		sum := sha256.Sum256(files["runbook.sh"])
 		if _, ok := runbooks[sum]; !ok {
-			runbooks[sum] = src
+			runbooks[sum] = bundles[i].src
 			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%x.sh", sum)), files["runbook.sh"], 0o755); err != nil {
 				t.Fatal(err)
 			}
 		}
-	}
-	if len(seen) == 0 {
-		t.Fatal("no plan of the matrix compiled")
 	}
 	// Two checkers at a time, each over its half of the runbooks.
 	var names [2][]string
@@ -92,5 +121,37 @@ func TestPlanMatrixBundles(t *testing.T) {
 			t.Logf("%x.sh is the runbook of:\n%s", sum, src)
 		}
 	}
-	t.Logf("%d distinct bundles rendered, %d distinct runbooks checked", len(seen), len(runbooks))
+	t.Logf("%d distinct bundles compiled, %d rendered, %d distinct runbooks checked", len(bundles), len(picked), len(runbooks))
+}
+
+// stepShapes names each step of a bundle by everything the runbook writes
+// for it (id, kind, commands, guard, patch operations and targets), as
+// features for testenv.Cover.
+func stepShapes(t *testing.T, b *ir.Bundle) []string {
+	t.Helper()
+	var out []string
+	for _, s := range b.Steps {
+		shape := struct {
+			ID, Kind, Run, Guard, Manual, Timeout string
+			Wait                                  []ir.Target
+			Ops                                   [][]ir.Op
+			Targets                               []ir.Target
+		}{ID: s.ID, Kind: string(s.Kind), Run: s.Run, Guard: s.Guard, Manual: s.Manual, Timeout: s.Timeout, Wait: s.Wait}
+		for _, p := range s.Patches {
+			shape.Ops = append(shape.Ops, p.Ops)
+			shape.Targets = append(shape.Targets, p.Target)
+		}
+		for _, m := range append(append([]ir.Manifest{}, s.Creates...), s.Deletes...) {
+			shape.Targets = append(shape.Targets, m.Target)
+		}
+		raw, err := json.Marshal(shape)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("step %x", sha256.Sum256(raw)))
+	}
+	for _, r := range b.Rollbacks {
+		out = append(out, fmt.Sprintf("rollback %s %x", r.ID, sha256.Sum256([]byte(r.Run))))
+	}
+	return out
 }

@@ -14,9 +14,9 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/internal/testenv"
-	"github.com/ampc/ampc/plan"
+	"github.com/ampc/ampc/ir"
 )
 
 // The 2.15 → 2.16 operator hop (seed 004) against the operator fixtures: a
@@ -174,14 +174,14 @@ type op215PlanFile struct {
 		Kind    string
 		Patches []struct {
 			File   string
-			Target compiler.Target
+			Target ir.Target
 		}
 		Manifests []struct {
 			File   string
-			Target compiler.Target
+			Target ir.Target
 		}
-		Deletes []compiler.Target
-		Waits   []compiler.Target
+		Deletes []ir.Target
+		Waits   []ir.Target
 	}
 	Rollbacks []struct{ ID, Title, Source string }
 }
@@ -206,6 +206,7 @@ func op215ReadPlan(t *testing.T, dir string) op215PlanFile {
 func op215Apply(t *testing.T, kubectl, jq, dir string, objects map[string]map[string]any) {
 	t.Helper()
 	work := t.TempDir()
+	var guards guardChecks
 	for _, s := range op215ReadPlan(t, dir).Steps {
 		for _, m := range s.Manifests {
 			raw, err := os.ReadFile(filepath.Join(dir, m.File))
@@ -232,7 +233,7 @@ func op215Apply(t *testing.T, kubectl, jq, dir string, objects map[string]map[st
 				t.Fatalf("step %s patches %s, which the site lacks", s.ID, key)
 			}
 			objects[key] = kubectlPatch(t, kubectl, work, obj, filepath.Join(dir, p.File))
-			checkGuard(t, jq, work, filepath.Join(dir, "checks", strings.TrimPrefix(p.File, "patches/")), obj, objects[key])
+			guards.add(t, filepath.Join(dir, "checks", strings.TrimPrefix(p.File, "patches/")), obj, objects[key])
 		}
 		for _, d := range s.Deletes {
 			key := op215Key(d.Namespace, d.Kind, d.Name)
@@ -242,6 +243,7 @@ func op215Apply(t *testing.T, kubectl, jq, dir string, objects map[string]map[st
 			delete(objects, key)
 		}
 	}
+	guards.verify(t, jq)
 }
 
 // op215Kustomize builds the hop's kustomization and compares what it
@@ -365,6 +367,7 @@ func op215WantChannels(t *testing.T, objects map[string]map[string]any, apicast 
 // snapshot, applies every patch, manifest and delete to the fixture's
 // objects, builds the kustomization and checks the runbook with shellcheck.
 func TestOperator215Fixtures(t *testing.T) {
+	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
 	jq := testenv.Tool(t, "jq")
 	fixture := op215Objects(t)
@@ -494,6 +497,7 @@ func TestOperator215Fixtures(t *testing.T) {
 // rollback section, in plan.json and in runbook --list, and that none runs
 // by default.
 func TestOperator215Rollbacks(t *testing.T) {
+	t.Parallel()
 	bash := testenv.Tool(t, "bash")
 	for _, tc := range []struct {
 		db, database, redis string
@@ -535,14 +539,7 @@ func TestOperator215Rollbacks(t *testing.T) {
 // refuses: Oracle on 2.16.0, a missing externalize choice, and a choice the
 // snapshot contradicts.
 func TestOperator215Refusals(t *testing.T) {
-	parse := func(t *testing.T, body string) *plan.Plan {
-		t.Helper()
-		p, _, diags := plan.Parse("plan.hcl", []byte(body))
-		if diags.HasErrors() {
-			t.Fatalf("plan: %s", diags.Error())
-		}
-		return p
-	}
+	t.Parallel()
 	base := `install {
   namespace       = "3scale"
   deployment      = "operator"
@@ -597,19 +594,17 @@ operator {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := parse(t, fmt.Sprintf(base, tc.db, tc.install, tc.rest))
-			var snap *compiler.Snapshot
+			var opts ampc.Options
 			if tc.snapshot != nil {
 				objects := op215Objects(t)
 				tc.snapshot(t, objects)
-				s, d := compiler.ReadSnapshot(op215Snapshot(t, objects), "3scale")
-				if d.HasErrors() {
-					t.Fatal(d.Error())
-				}
-				snap = s
+				opts.Snapshot = op215Snapshot(t, objects)
 			}
-			b, diags := compiler.Compile(p, snap)
-			if b != nil || !diags.HasErrors() {
+			res, diags := ampc.Compile("plan.hcl", []byte(fmt.Sprintf(base, tc.db, tc.install, tc.rest)), opts)
+			if res.Plan == nil || tc.snapshot != nil && res.Snapshot == nil {
+				t.Fatalf("the plan or the snapshot does not read: %s", diags.Error())
+			}
+			if res.Bundle != nil || !diags.HasErrors() {
 				t.Fatal("the plan compiled")
 			}
 			found := false
@@ -638,6 +633,7 @@ operator {
 // the custom image procedure of 1.3, manual InstallPlan approval, no
 // system database move.
 func TestOperator215Oracle(t *testing.T) {
+	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
 	jq := testenv.Tool(t, "jq")
 	objects := op215Objects(t)
@@ -687,13 +683,7 @@ type op215Cluster struct {
 
 func newOp215Cluster(t *testing.T, objects map[string]map[string]any, execOut string) *op215Cluster {
 	t.Helper()
-	goTool := testenv.Tool(t, "go")
-	c := &op215Cluster{&fakeCluster{dir: t.TempDir(), bin: t.TempDir()}}
-	build := exec.Command(goTool, "build", "-o", filepath.Join(c.bin, "oc"), "./internal/fakeoc")
-	build.Dir = testenv.Root()
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the fake oc: %v\n%s", err, out)
-	}
+	c := &op215Cluster{&fakeCluster{dir: t.TempDir(), bin: fakeOCDir(t)}}
 	for _, obj := range objects {
 		c.put(t, obj)
 	}
@@ -821,6 +811,7 @@ const op215PollFail = "jsonpath={.metadata.annotations}"
 // cleanup, and a third changes nothing. The Redis rollback, run on a site
 // stopped before the upgrade, gives the Secrets and Redis back.
 func TestOperator215RunbookOnCluster(t *testing.T) {
+	t.Parallel()
 	testenv.Tool(t, "jq")
 	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-on-cluster.hcl"), ""))
 	acks := op215Manual(t, bundle)
@@ -973,6 +964,7 @@ func indexOfCall(calls []string, prefix string) int {
 // credentials are never on a command line or in the log, system keeps the
 // Redis database of its URL, and the RDS rollback restores the Secret.
 func TestOperator215RunbookAWS(t *testing.T) {
+	t.Parallel()
 	testenv.Tool(t, "jq")
 	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-aws.hcl"), ""))
 	acks := op215Manual(t, bundle)
@@ -1041,6 +1033,7 @@ func TestOperator215RunbookAWS(t *testing.T) {
 // the PostgreSQL variant of the fixture: the credentials are copied into
 // the databases' project without being decoded, and the URL encodes them.
 func TestOperator215RunbookPostgreSQL(t *testing.T) {
+	t.Parallel()
 	testenv.Tool(t, "jq")
 	objects := op215Objects(t)
 	op215PostgreSQL(t, objects)

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/internal/testenv"
-	"github.com/ampc/ampc/plan"
+	"github.com/ampc/ampc/ir"
 )
 
 // The operator chapters of seed 000: 2.7 → 2.8 with the operator
@@ -73,21 +73,9 @@ operator {
 
 // compileDiags compiles a plan against a snapshot and returns the
 // diagnostics, for plans that must be refused.
-func compileDiags(t *testing.T, planPath, snapshot string) string {
+func compileDiags(t *testing.T, planPath, snapshotPath string) string {
 	t.Helper()
-	src, err := os.ReadFile(planPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, _, diags := plan.Parse(planPath, src)
-	if diags.HasErrors() {
-		return diags.Error()
-	}
-	snap, diags := compiler.ReadSnapshot(snapshot, p.Install.Namespace)
-	if diags.HasErrors() {
-		t.Fatalf("snapshot: %s", diags.Error())
-	}
-	_, diags = compiler.Compile(p, snap)
+	_, diags := ampc.CompileFile(planPath, ampc.Options{Snapshot: snapshotPath})
 	var parts []string
 	for _, d := range diags {
 		parts = append(parts, d.Summary+": "+d.Detail)
@@ -100,6 +88,7 @@ func compileDiags(t *testing.T, planPath, snapshot string) string {
 // Subscription with kubectl patch --local, and checks the channel, that
 // nothing else changed, the kustomize rendering and the runbook.
 func TestOperator27ApplyWithKubectl(t *testing.T) {
+	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
 	jq := testenv.Tool(t, "jq")
 	example := filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl")
@@ -141,7 +130,7 @@ func TestOperator27ApplyWithKubectl(t *testing.T) {
 			for _, s := range pf.Steps {
 				for _, p := range s.Patches {
 					patches++
-					want := compiler.Target{APIVersion: "operators.coreos.com/v1alpha1", Kind: "Subscription", Name: "3scale-operator", Namespace: "3scale-operator"}
+					want := ir.Target{APIVersion: "operators.coreos.com/v1alpha1", Kind: "Subscription", Name: "3scale-operator", Namespace: "3scale-operator"}
 					if s.ID != "2.7-2.8/subscription-channel" || p.Target != want {
 						t.Errorf("step %s patches %+v", s.ID, p.Target)
 					}
@@ -168,6 +157,7 @@ func TestOperator27ApplyWithKubectl(t *testing.T) {
 // a Subscription with another name, a snapshot without it, and one taken
 // after the channel changed.
 func TestOperator27SiteSpecific(t *testing.T) {
+	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
 	jq := testenv.Tool(t, "jq")
 
@@ -265,6 +255,7 @@ func runningPod(name, dc string) map[string]any {
 // continues it. A Subscription with manual approval stops at the wait with
 // the command that approves it; a site at another version is refused.
 func TestOperator27RunbookAgainstFakeOC(t *testing.T) {
+	t.Parallel()
 	testenv.Tool(t, "jq")
 	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl"), ""))
 	seed := func(c *fakeCluster) {
@@ -425,6 +416,7 @@ operator {
 // comes before the manual switch and checks that cluster, every later one
 // checks the other, and each database is dumped before it is restored.
 func TestMigrationBundles(t *testing.T) {
+	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
 	for _, tc := range []struct {
 		from, db string
@@ -444,8 +436,8 @@ func TestMigrationBundles(t *testing.T) {
 		name := tc.from + "-" + tc.db + map[bool]string{true: "-s3", false: ""}[tc.s3]
 		t.Run(name, func(t *testing.T) {
 			planPath := migrationPlan(t, tc.from, tc.db, tc.s3)
-			files := compile(t, planPath, "")
-			dir := writeBundle(t, files)
+			res := compileResult(t, planPath, "")
+			dir := writeBundle(t, res.Files)
 			runbookChecks(t, dir)
 
 			rendered := kustomized(t, kubectl, dir, "2.8-2.8")
@@ -461,12 +453,7 @@ func TestMigrationBundles(t *testing.T) {
 				t.Errorf("the migration alone renders %d objects", len(rendered))
 			}
 
-			src, _ := os.ReadFile(planPath)
-			p, _, _ := plan.Parse(planPath, src)
-			b, diags := compiler.Compile(p, nil)
-			if diags.HasErrors() {
-				t.Fatal(diags.Error())
-			}
+			b := res.Bundle
 			var hops []string
 			for _, h := range b.Hops {
 				hops = append(hops, h.Name()+"/"+h.Deployment)
@@ -494,7 +481,7 @@ func TestMigrationBundles(t *testing.T) {
 				if switched && strings.Contains(s.Run, "on_source") || !switched && strings.Contains(s.Run, "on_target") {
 					t.Errorf("step %s checks the wrong cluster", s.ID)
 				}
-				if (s.Kind == compiler.KindBackup || strings.HasPrefix(s.Title, "Stop")) && !strings.Contains(s.Run, "\n  on_source\n") && !strings.Contains(s.Run, "\non_source\n") {
+				if (s.Kind == ir.KindBackup || strings.HasPrefix(s.Title, "Stop")) && !strings.Contains(s.Run, "\n  on_source\n") && !strings.Contains(s.Run, "\non_source\n") {
 					t.Errorf("step %s of the OpenShift 3.11 side does not check the cluster", s.ID)
 				}
 				if strings.HasPrefix(s.ID, "2.8-2.8/restore-") && !strings.Contains(s.Run, "\non_target\n") {

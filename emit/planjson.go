@@ -1,90 +1,28 @@
 package emit
 
-import "github.com/ampc/ampc/compiler"
+import "github.com/ampc/ampc/ir"
 
-// PlanFormat names the plan.json format; it changes only when a field changes meaning.
-const PlanFormat = "ampc.plan/v1"
-
-type planDoc struct {
-	Format         string        `json:"format"`
-	Namespace      string        `json:"namespace"`
-	Deployment     string        `json:"deployment"`
-	From           string        `json:"from"`
-	To             string        `json:"to"`
-	SystemDatabase string        `json:"system_database"`
-	S3             bool          `json:"s3"`
-	Snapshot       bool          `json:"snapshot"`
-	RegistryMirror string        `json:"registry_mirror,omitempty"`
-	Hops           []hopDoc      `json:"hops"`
-	Steps          []stepDoc     `json:"steps"`
-	Rollbacks      []rollbackDoc `json:"rollbacks"`
-	Summary        summaryDoc    `json:"summary"`
-}
-
-type hopDoc struct {
-	Name       string `json:"name"`
-	From       string `json:"from"`
-	To         string `json:"to"`
-	Deployment string `json:"deployment"`
-	Seed       string `json:"seed"`
-	Title      string `json:"title"`
-}
-
-type stepDoc struct {
-	ID        string            `json:"id"`
-	Hop       string            `json:"hop"`
-	Title     string            `json:"title"`
-	Kind      compiler.Kind     `json:"kind"`
-	Source    string            `json:"source"`
-	Note      string            `json:"note,omitempty"`
-	Patches   []fileDoc         `json:"patches,omitempty"`
-	Manifests []fileDoc         `json:"manifests,omitempty"`
-	Deletes   []compiler.Target `json:"deletes,omitempty"`
-	Waits     []compiler.Target `json:"waits,omitempty"`
-}
-
-type rollbackDoc struct {
-	ID     string `json:"id"`
-	Hop    string `json:"hop"`
-	Title  string `json:"title"`
-	Source string `json:"source"`
-}
-
-type fileDoc struct {
-	File   string          `json:"file"`
-	Target compiler.Target `json:"target"`
-}
-
-type summaryDoc struct {
-	Steps          int                   `json:"steps"`
-	ByKind         map[compiler.Kind]int `json:"by_kind"`
-	PatchFiles     int                   `json:"patch_files"`
-	Operations     int                   `json:"operations"`
-	ObjectsChanged int                   `json:"objects_changed"`
-	ObjectsCreated int                   `json:"objects_created"`
-	ObjectsDeleted int                   `json:"objects_deleted"`
-	Rollbacks      int                   `json:"rollback_sections"`
-}
-
-func planJSON(b *compiler.Bundle, names map[string][]string) []byte {
-	doc := planDoc{
-		Format: PlanFormat, Namespace: b.Namespace, Deployment: b.Deployment,
+// planJSON writes plan.json (ir.PlanDoc): the steps in run order, each
+// with the patch and manifest files it applies, and a summary.
+func planJSON(b *ir.Bundle, names map[string][]string) []byte {
+	doc := ir.PlanDoc{
+		Format: ir.PlanFormat, Namespace: b.Namespace, Deployment: b.Deployment,
 		From: b.From, To: b.To, SystemDatabase: b.SystemDatabase, S3: b.S3, Snapshot: b.Snapshot, RegistryMirror: b.Mirror,
-		Hops: []hopDoc{}, Steps: []stepDoc{}, Rollbacks: []rollbackDoc{}, Summary: summarize(b),
+		Hops: []ir.HopDoc{}, Steps: []ir.StepDoc{}, Rollbacks: []ir.RollbackDoc{}, Summary: summarize(b),
 	}
 	for _, r := range b.Rollbacks {
-		doc.Rollbacks = append(doc.Rollbacks, rollbackDoc{ID: r.ID, Hop: r.Hop, Title: r.Title, Source: r.Source})
+		doc.Rollbacks = append(doc.Rollbacks, ir.RollbackDoc{ID: r.ID, Hop: r.Hop, Title: r.Title, Source: r.Source})
 	}
 	for _, h := range b.Hops {
-		doc.Hops = append(doc.Hops, hopDoc{Name: h.Name(), From: h.From, To: h.To, Deployment: h.Deployment, Seed: h.Seed, Title: h.Title})
+		doc.Hops = append(doc.Hops, ir.HopDoc{Name: h.Name(), From: h.From, To: h.To, Deployment: h.Deployment, Seed: h.Seed, Title: h.Title})
 	}
 	for _, s := range b.Steps {
-		sd := stepDoc{ID: s.ID, Hop: s.Hop, Title: s.Title, Kind: s.Kind, Source: s.Source, Note: s.Note, Waits: s.Wait}
+		sd := ir.StepDoc{ID: s.ID, Hop: s.Hop, Title: s.Title, Kind: s.Kind, Source: s.Source, Note: s.Note, Waits: s.Wait}
 		for i, p := range s.Patches {
-			sd.Patches = append(sd.Patches, fileDoc{File: names[s.ID][i], Target: p.Target})
+			sd.Patches = append(sd.Patches, ir.FileDoc{File: names[s.ID][i], Target: p.Target})
 		}
 		for _, m := range s.Creates {
-			sd.Manifests = append(sd.Manifests, fileDoc{File: manifestFile(m.Target), Target: m.Target})
+			sd.Manifests = append(sd.Manifests, ir.FileDoc{File: manifestFile(m.Target), Target: m.Target})
 		}
 		for _, d := range s.Deletes {
 			sd.Deletes = append(sd.Deletes, d.Target)
@@ -94,10 +32,10 @@ func planJSON(b *compiler.Bundle, names map[string][]string) []byte {
 	return jsonBytes(doc)
 }
 
-func summarize(b *compiler.Bundle) summaryDoc {
-	sum := summaryDoc{ByKind: map[compiler.Kind]int{}}
-	changed := map[compiler.Target]bool{}
-	for _, k := range compiler.Kinds {
+func summarize(b *ir.Bundle) ir.SummaryDoc {
+	sum := ir.SummaryDoc{ByKind: map[ir.Kind]int{}}
+	changed := map[ir.Target]bool{}
+	for _, k := range ir.Kinds {
 		sum.ByKind[k] = 0
 	}
 	for _, s := range b.Steps {
@@ -116,6 +54,6 @@ func summarize(b *compiler.Bundle) summaryDoc {
 	return sum
 }
 
-func manifestFile(t compiler.Target) string {
+func manifestFile(t ir.Target) string {
 	return "manifests/" + lowerKind(t.Kind) + "-" + t.Name + ".json"
 }

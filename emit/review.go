@@ -9,12 +9,12 @@ import (
 	"github.com/rogpeppe/go-internal/diff"
 	"sigs.k8s.io/yaml"
 
-	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc/ir"
 )
 
 // review writes PLAN.md, the change review: the summary, every step with its
 // provenance and what it runs, then each object's change.
-func review(b *compiler.Bundle, names map[string][]string) []byte {
+func review(b *ir.Bundle, names map[string][]string) []byte {
 	var w bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&w, format, args...) }
 	sum := summarize(b)
@@ -34,15 +34,15 @@ func review(b *compiler.Bundle, names map[string][]string) []byte {
 	}
 	p("| hops | %d: %s |\n", len(b.Hops), strings.Join(hops, ", "))
 	p("| steps | %d |\n", sum.Steps)
-	for _, k := range compiler.Kinds {
+	for _, k := range ir.Kinds {
 		p("| %s steps | %d |\n", k, sum.ByKind[k])
 	}
 	p("| patch files | %d (%d operations) |\n", sum.PatchFiles, sum.Operations)
 	p("| objects changed | %d |\n", sum.ObjectsChanged)
 	p("| objects created | %d |\n", sum.ObjectsCreated)
 	p("| objects deleted | %d |\n", sum.ObjectsDeleted)
-	p("| manual steps | %d |\n", sum.ByKind[compiler.KindManual])
-	p("| run-time shell steps | %d |\n", sum.ByKind[compiler.KindShell])
+	p("| manual steps | %d |\n", sum.ByKind[ir.KindManual])
+	p("| run-time shell steps | %d |\n", sum.ByKind[ir.KindShell])
 	p("| rollback sections | %d |\n", sum.Rollbacks)
 	p("\nApply with `./runbook.sh` (see `./runbook.sh --help`); it checks the site, backs up first, and records each finished step.\n")
 
@@ -56,7 +56,7 @@ func review(b *compiler.Bundle, names map[string][]string) []byte {
 		if s.Guard != "" {
 			p("- skipped when already done: `%s`\n", s.Guard)
 		}
-		if s.Kind == compiler.KindPatch && len(s.Patches) == 0 {
+		if s.Kind == ir.KindPatch && len(s.Patches) == 0 {
 			p("\nNothing to change on this site: its objects already are as this step leaves them.\n")
 		}
 		for j, pt := range s.Patches {
@@ -100,12 +100,12 @@ func review(b *compiler.Bundle, names map[string][]string) []byte {
 
 	p("\n## Object changes\n")
 	type change struct {
-		target        compiler.Target
+		target        ir.Target
 		before, after map[string]any
 		steps         []string
 	}
-	var order []compiler.Target
-	changes := map[compiler.Target]*change{}
+	var order []ir.Target
+	changes := map[ir.Target]*change{}
 	for _, s := range b.Steps {
 		for _, pt := range s.Patches {
 			c := changes[pt.Target]
@@ -161,7 +161,7 @@ func reviewYAML(obj map[string]any) []byte {
 	return out
 }
 
-func describeOp(op compiler.Op) string {
+func describeOp(op ir.Op) string {
 	v, _ := json.Marshal(op.Value)
 	switch op.Op {
 	case "test":

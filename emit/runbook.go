@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc/ir"
 )
 
 // shellQuote quotes a string for bash as one word.
@@ -19,7 +19,7 @@ func lowerKind(kind string) string { return strings.ToLower(kind) }
 // runbook writes runbook.sh: every step as a bash function, and a driver that
 // checks the site first, runs the steps in order, records each finished step
 // and continues from the first unfinished one on a re-run.
-func runbook(b *compiler.Bundle, names map[string][]string) []byte {
+func runbook(b *ir.Bundle, names map[string][]string) []byte {
 	var w bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&w, format, args...) }
 	if len(b.Hops) == 0 {
@@ -109,24 +109,24 @@ func runbook(b *compiler.Bundle, names map[string][]string) []byte {
 			p("  if %s; then\n    echo \"already done: skipped\"\n    return 0\n  fi\n", s.Guard)
 		}
 		switch s.Kind {
-		case compiler.KindPatch:
+		case ir.KindPatch:
 			for j, pt := range s.Patches {
 				obj := objectArg(b, pt.Target)
 				p("  if applied %s/%s %s%s; then\n    echo \"%s: already applied, skipped\"\n  else\n",
 					lowerKind(pt.Target.Kind), pt.Target.Name, checkFile(names[s.ID][j]), namespaceArg(b, pt.Target), obj)
 				p("    oc patch %s --type=json -p \"$(cat \"$BUNDLE_DIR/%s\")\"\n  fi\n", obj, names[s.ID][j])
 			}
-		case compiler.KindCreate:
+		case ir.KindCreate:
 			for _, m := range s.Creates {
 				obj := objectArg(b, m.Target)
 				p("  if oc get %s >/dev/null 2>&1; then\n    echo \"%s exists: left as it is\"\n  else\n    oc apply -f \"$BUNDLE_DIR/%s\"%s\n  fi\n",
 					obj, obj, manifestFile(m.Target), namespaceArg(b, m.Target))
 			}
-		case compiler.KindDelete:
+		case ir.KindDelete:
 			for _, d := range s.Deletes {
 				p("  oc delete %s --ignore-not-found\n", objectArg(b, d.Target))
 			}
-		case compiler.KindWait:
+		case ir.KindWait:
 			for _, t := range s.Wait {
 				kind := lowerKind(t.Kind)
 				if t.Kind == "DeploymentConfig" {
@@ -134,7 +134,7 @@ func runbook(b *compiler.Bundle, names map[string][]string) []byte {
 				}
 				p("  oc rollout status %s/%s --watch --timeout=%s%s\n", kind, t.Name, s.Timeout, namespaceArg(b, t))
 			}
-		case compiler.KindManual:
+		case ir.KindManual:
 			if strings.Contains("\n"+s.Manual+"\n", "\nAMPC_MANUAL\n") {
 				panic("this is a bug in ampc: manual instructions of " + s.ID + " contain the here-document terminator")
 			}
@@ -143,7 +143,7 @@ func runbook(b *compiler.Bundle, names map[string][]string) []byte {
 		if s.Run != "" {
 			writeShell(p, s.Run)
 		}
-		if s.Guard == "" && s.Run == "" && len(s.Patches)+len(s.Creates)+len(s.Deletes)+len(s.Wait) == 0 && s.Kind != compiler.KindManual {
+		if s.Guard == "" && s.Run == "" && len(s.Patches)+len(s.Creates)+len(s.Deletes)+len(s.Wait) == 0 && s.Kind != ir.KindManual {
 			p("  echo \"nothing to do on this site\"\n")
 		}
 		p("}\n")
@@ -162,13 +162,13 @@ func runbook(b *compiler.Bundle, names map[string][]string) []byte {
 // of each object it changes as the snapshot showed it: metadata.generation
 // where the object has one (it moves only when the spec does), else
 // metadata.resourceVersion. The runbook compares them before the first step.
-func driftChecks(b *compiler.Bundle) []string {
+func driftChecks(b *ir.Bundle) []string {
 	if !b.Snapshot {
 		return nil
 	}
 	var out []string
-	seen := map[compiler.Target]bool{}
-	add := func(t compiler.Target, obj map[string]any) {
+	seen := map[ir.Target]bool{}
+	add := func(t ir.Target, obj map[string]any) {
 		if seen[t] || obj == nil {
 			return
 		}
@@ -207,11 +207,11 @@ func driftChecks(b *compiler.Bundle) []string {
 // objectArg names an object for oc: kind/name, and its namespace when it is
 // not the bundle's (the oc wrapper passes the bundle's; a later
 // --namespace wins).
-func objectArg(b *compiler.Bundle, t compiler.Target) string {
+func objectArg(b *ir.Bundle, t ir.Target) string {
 	return lowerKind(t.Kind) + "/" + t.Name + namespaceArg(b, t)
 }
 
-func namespaceArg(b *compiler.Bundle, t compiler.Target) string {
+func namespaceArg(b *ir.Bundle, t ir.Target) string {
 	if t.Namespace == "" || t.Namespace == b.Namespace {
 		return ""
 	}

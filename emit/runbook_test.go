@@ -3,11 +3,13 @@ package emit_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ampc/ampc/emit"
@@ -19,15 +21,44 @@ type fakeCluster struct {
 	dir, bin string
 }
 
-func newFakeCluster(t *testing.T, fixture string) *fakeCluster {
-	t.Helper()
-	goTool := testenv.Tool(t, "go")
-	c := &fakeCluster{dir: t.TempDir(), bin: t.TempDir()}
-	build := exec.Command(goTool, "build", "-o", filepath.Join(c.bin, "oc"), "./internal/fakeoc")
+// fakeOC builds the fake oc once per test binary and returns the directory
+// that holds it as oc, for PATH.
+var fakeOC = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "ampc-fakeoc-")
+	if err != nil {
+		return "", err
+	}
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "oc"), "./internal/fakeoc")
 	build.Dir = testenv.Root()
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the fake oc: %v\n%s", err, out)
+		return "", fmt.Errorf("building the fake oc: %v\n%s", err, out)
 	}
+	return dir, nil
+})
+
+// fakeOCDir is fakeOC for a test.
+func fakeOCDir(t *testing.T) string {
+	t.Helper()
+	testenv.Tool(t, "go")
+	dir, err := fakeOC()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestMain removes the fake oc built for the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if dir, err := fakeOC(); err == nil {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
+func newFakeCluster(t *testing.T, fixture string) *fakeCluster {
+	t.Helper()
+	c := &fakeCluster{dir: t.TempDir(), bin: fakeOCDir(t)}
 	if err := os.MkdirAll(filepath.Join(c.dir, "objects"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -170,6 +201,7 @@ func withoutImages(v any) any {
 // namespace seeded from the fixture, fails it in the middle, re-runs it, and
 // checks the result against kubectl patch plus the run-time steps' effects.
 func TestRunbookAgainstFakeOC(t *testing.T) {
+	t.Parallel()
 	testenv.Tool(t, "jq")
 	kubectl := testenv.Tool(t, "kubectl")
 	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp-s3.yaml")
@@ -286,6 +318,7 @@ func TestRunbookAgainstFakeOC(t *testing.T) {
 // changed after the snapshot: the preflight names the changed object and
 // stops before any step; an unchanged site passes.
 func TestRunbookDrift(t *testing.T) {
+	t.Parallel()
 	testenv.Tool(t, "jq")
 	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")
 	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), fixture))

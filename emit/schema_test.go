@@ -13,6 +13,7 @@ import (
 // TestPlanJSONSchema validates every example's plan.json, and a snapshot
 // compile's, against emit/plan.schema.json, the documented contract.
 func TestPlanJSONSchema(t *testing.T) {
+	t.Parallel()
 	c := jsonschema.NewCompiler()
 	schema, err := c.Compile(filepath.Join(testenv.Root(), "emit", "plan.schema.json"))
 	if err != nil {

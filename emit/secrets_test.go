@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/compiler"
-	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/plan"
 )
@@ -27,14 +27,18 @@ import (
 // renamed system-postgresql). Every example must compile against at least
 // one fixture, but those in noFixture, which say why none fits.
 func TestNoSecretInAnyBundle(t *testing.T) {
+	t.Parallel()
 	noFixture := map[string]string{
-		"2.7-to-2.8-operator.hcl":      "there is no 2.7 operator-based fixture",
-		"2.8-template-to-operator.hcl": "there is no 2.8 fixture",
+		"2.7-to-2.8-operator.hcl": "there is no 2.7 operator-based fixture",
 	}
 	examples, _ := filepath.Glob(filepath.Join(testenv.Root(), "examples", "*.hcl"))
 	root := testenv.Shared(t, "fixtures")
 	files, _ := filepath.Glob(filepath.Join(root, "*", "*.yaml"))
 	dirs, _ := filepath.Glob(filepath.Join(root, "*"))
+	rules, err := compiler.LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
 	compiled := 0
 	for _, ex := range examples {
 		src, err := os.ReadFile(ex)
@@ -59,25 +63,23 @@ func TestNoSecretInAnyBundle(t *testing.T) {
 		}
 		pairs := 0
 		for _, fx := range fitting {
-			snapshot := fx
+			site := fx
 			if filepath.Base(filepath.Dir(fx)) == "templates" {
-				snapshot = asSite(t, fx, p)
+				site = asSite(t, fx, p)
 			}
-			snap, diags := compiler.ReadSnapshot(snapshot, p.Install.Namespace)
-			if diags.HasErrors() {
+			res, diags := ampc.Compile(ex, src, ampc.Options{Snapshot: site, Rules: rules})
+			switch {
+			case res.Snapshot == nil:
 				if info, err := os.Stat(fx); err == nil && info.IsDir() {
 					continue // a directory of several sites (templates/), not one site
 				}
 				t.Fatalf("%s: %s", fx, diags.Error())
-			}
-			b, diags := compiler.Compile(p, snap)
-			if diags.HasErrors() {
+			case res.Bundle == nil:
 				continue // the fixture is another kind of site (S3 or not, one namespace of several)
+			case res.Files == nil:
+				t.Fatalf("%s with %s: %s", filepath.Base(ex), filepath.Base(fx), diags.Error())
 			}
-			out, err := emit.Files(b)
-			if err != nil {
-				t.Fatalf("%s with %s: %v", filepath.Base(ex), filepath.Base(fx), err)
-			}
+			out := res.Files
 			pairs++
 			values := fixtureSecretValues(t, fx)
 			for name, data := range out {
@@ -148,6 +150,7 @@ func fixtureSecretValues(t *testing.T, fixture string) []string {
 // runbook (names, versions, paths and hosts are checked against their
 // character sets by plan.Parse; see plan/testdata/invalid).
 func TestHostileValuesDryRun(t *testing.T) {
+	t.Parallel()
 	bash := testenv.Tool(t, "bash")
 	examples, _ := filepath.Glob(filepath.Join(testenv.Root(), "examples", "*.hcl"))
 	if len(examples) == 0 {

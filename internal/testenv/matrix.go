@@ -2,19 +2,53 @@ package testenv
 
 import (
 	"fmt"
+	"os"
+	"slices"
+	"sort"
 	"strings"
+
+	"github.com/ampc/ampc/plan"
 )
 
+// MatrixPlan is one plan of the matrix: its source and the choices that
+// made it, each written "name=value".
+type MatrixPlan struct {
+	Source  string
+	Choices []string
+}
+
+// Exhaustive reports whether the tests are to sweep everything they
+// otherwise sample (AMPC_EXHAUSTIVE=1): every bundle of the plan matrix, say.
+func Exhaustive() bool { return os.Getenv("AMPC_EXHAUSTIVE") == "1" }
+
+// MatrixVersions lists every version a hop starts or ends at, in version
+// order: the versions of the plan matrix. Adding a hop adds its versions.
+func MatrixVersions(ends ...string) []string {
+	seen := map[string]plan.Version{}
+	for _, e := range ends {
+		v, ok := plan.ParseVersion(e)
+		if !ok {
+			panic("testenv: not a version: " + e)
+		}
+		seen[e] = v
+	}
+	out := make([]string, 0, len(seen))
+	for e := range seen {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return seen[out[i]].Less(seen[out[j]]) })
+	return out
+}
+
 // PlanMatrix gives a plan for every combination of the plan language's
-// choices: versions (from, to, installed_at), deployment, system database,
-// S3, wildcard policy, migration and externalization. Many are invalid
-// (plan.Parse refuses them); the rest must each compile or be refused with
-// a diagnostic. A choice that no rule module of a plan reads is left at one
-// value for that plan (the wildcard policy outside a 2.4/2.5 history,
-// externalize outside 2.16), which keeps the list short.
-func PlanMatrix() []string {
-	versions := []string{"2.4", "2.5", "2.6", "2.7", "2.8", "2.15", "2.16"}
-	var plans []string
+// choices over versions: from, to, installed_at, deployment, system
+// database, S3, wildcard policy, migration and externalization. Many are
+// invalid (plan.Parse refuses them); the rest must each compile or be
+// refused with a diagnostic. A choice that no rule module of a plan reads is
+// left at one value for that plan (the wildcard policy outside a 2.4/2.5
+// history, externalize outside 2.16), which keeps the list short.
+func PlanMatrix(versions []string) []MatrixPlan {
+	var plans []MatrixPlan
 	for fi, from := range versions {
 		for _, to := range versions[fi:] {
 			for _, inst := range append([]string{""}, versions[:fi]...) {
@@ -32,7 +66,14 @@ func PlanMatrix() []string {
 							for _, wp := range policies {
 								for _, migrate := range []bool{false, true} {
 									for _, ext := range externalize {
-										plans = append(plans, matrixPlan(dep, from, to, db, s3, wp, inst, migrate, ext))
+										plans = append(plans, MatrixPlan{
+											Source: matrixPlan(dep, from, to, db, s3, wp, inst, migrate, ext),
+											Choices: []string{
+												"deployment=" + dep, "from=" + from, "to=" + to, "system_database=" + db,
+												fmt.Sprintf("s3=%v", s3), "wildcard_policy=" + wp, "installed_at=" + inst,
+												fmt.Sprintf("migrate=%v", migrate), "externalize=" + ext,
+											},
+										})
 									}
 								}
 							}
@@ -66,4 +107,51 @@ func matrixPlan(dep, from, to, db string, s3 bool, wp, inst string, migrate bool
 		fmt.Fprintf(&b, "externalize {\n  system_database = %q\n  redis = %q\n  namespace = \"3scale-db\"\n}\n", ext, ext)
 	}
 	return b.String()
+}
+
+// ChoicePairs gives every pair of a plan's choices, as features for Cover:
+// a sample that covers them all has every two choices together at least
+// once, wherever the pair is valid.
+func ChoicePairs(choices []string) []string {
+	var out []string
+	for i, a := range choices {
+		for _, b := range choices[i+1:] {
+			out = append(out, a+" & "+b)
+		}
+	}
+	return out
+}
+
+// Cover picks a small set of candidates whose features, together, are
+// every feature any candidate has (greedy set cover: each pick is the
+// candidate that adds the most features not yet covered, the first on a
+// tie). It returns the picked indices in increasing order.
+func Cover(features [][]string) []int {
+	remaining := map[string]bool{}
+	for _, fs := range features {
+		for _, f := range fs {
+			remaining[f] = true
+		}
+	}
+	var picked []int
+	for len(remaining) > 0 {
+		best, gain := -1, 0
+		for i, fs := range features {
+			n := 0
+			for _, f := range fs {
+				if remaining[f] {
+					n++
+				}
+			}
+			if n > gain {
+				best, gain = i, n
+			}
+		}
+		for _, f := range features[best] {
+			delete(remaining, f)
+		}
+		picked = append(picked, best)
+	}
+	slices.Sort(picked)
+	return picked
 }

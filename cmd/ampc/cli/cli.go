@@ -1,5 +1,6 @@
 // Package cli is the ampc command line: flags, exit codes and the printing
-// of diagnostics. The work is done by the plan, compiler and emit packages.
+// of diagnostics. The work is done by package ampc (compile, validate),
+// compiler (hops), emit (writing the bundle) and inspect (verify, diff).
 package cli
 
 import (
@@ -13,9 +14,10 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/emit"
-	"github.com/ampc/ampc/plan"
+	"github.com/ampc/ampc/inspect"
 )
 
 // Exit codes.
@@ -97,12 +99,12 @@ func compileCmd(args []string, stdout, stderr io.Writer, write bool) int {
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var out, snapshot string
+	var out, snapshotPath string
 	if write {
 		fs.StringVar(&out, "o", "", "output directory")
 		fs.StringVar(&out, "output", "", "output directory")
 	}
-	fs.StringVar(&snapshot, "snapshot", "", "namespace export to compile against")
+	fs.StringVar(&snapshotPath, "snapshot", "", "namespace export to compile against")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
 		fmt.Fprintf(stderr, "ampc %s: %v\n\n%s", name, err, usage)
@@ -122,66 +124,24 @@ func compileCmd(args []string, stdout, stderr io.Writer, write bool) int {
 		fmt.Fprintf(stderr, "ampc %s: %v\n", name, err)
 		return ExitUsage
 	}
-	p, file, diags := plan.Parse(planFile, src)
-	files := map[string]*hcl.File{planFile: file}
-	if file != nil && file.Bytes == nil {
-		files[planFile] = &hcl.File{Bytes: src}
-	}
+	res, diags := ampc.Compile(planFile, src, ampc.Options{Snapshot: snapshotPath})
+	printDiags(stderr, res.Sources, diags)
 	if diags.HasErrors() {
-		printDiags(stderr, files, diags)
 		return ExitPlan
 	}
-	var snap *compiler.Snapshot
-	if snapshot != "" {
-		var sd hcl.Diagnostics
-		snap, sd = compiler.ReadSnapshot(snapshot, p.Install.Namespace)
-		if snap != nil {
-			for f, hf := range snap.Files {
-				files[f] = hf
-			}
-		}
-		diags = append(diags, sd...)
-		if sd.HasErrors() {
-			printDiags(stderr, files, diags)
-			return ExitPlan
-		}
-	}
-	bundle, cd := compiler.Compile(p, snap)
-	diags = append(diags, cd...)
-	if diags.HasErrors() {
-		printDiags(stderr, files, diags)
-		return ExitPlan
-	}
-	rendered, err := emit.Files(bundle)
-	if err != nil {
-		var leak *emit.SecretInOutputError
-		if errors.As(err, &leak) && snap != nil {
-			at, what, _ := snap.Origin(leak.Value)
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Secret value would appear in the bundle",
-				Detail: fmt.Sprintf("The value of %s also appears in %s, which ampc generates, so no bundle was written: Secret values never leave the snapshot. "+
-					"The value is probably a common word (a name, an image, a key); give that Secret a real secret value, or leave it out of the snapshot.", what, leak.File),
-				Subject: &at,
-			})
-			printDiags(stderr, files, diags)
-			return ExitPlan
-		}
-		panic(err)
-	}
-	printDiags(stderr, files, diags) // warnings
+	b := res.Bundle
 	if !write {
-		fmt.Fprintf(stdout, "%s: valid; %d steps over %d hop(s) from %s to %s\n", planFile, len(bundle.Steps), len(bundle.Hops), bundle.From, bundle.To)
+		fmt.Fprintf(stdout, "%s: valid; %d steps over %d hop(s) from %s to %s\n", planFile, len(b.Steps), len(b.Hops), b.From, b.To)
 		return ExitOK
 	}
-	if err := emit.Write(out, rendered); err != nil {
+	if err := emit.Write(out, res.Files); err != nil {
 		fmt.Fprintf(stderr, "ampc compile: %v\n", err)
 		if errors.Is(err, emit.ErrNotBundle) {
 			return ExitUsage
 		}
 		return ExitPlan
 	}
-	fmt.Fprintf(stdout, "wrote %s: %d steps, %d files\n", out, len(bundle.Steps), len(rendered))
+	fmt.Fprintf(stdout, "wrote %s: %d steps, %d files\n", out, len(b.Steps), len(res.Files))
 	return ExitOK
 }
 
@@ -224,7 +184,7 @@ func verifyCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ampc verify: %s is not a directory\n", dir)
 		return ExitUsage
 	}
-	n, problems := emit.Verify(dir)
+	n, problems := inspect.Verify(dir)
 	for _, p := range problems {
 		p.File = filepath.Join(dir, p.File)
 		fmt.Fprintf(stderr, "%s\n", p)
@@ -244,7 +204,7 @@ func diffCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ampc diff: want two bundle directories\n\n%s", usage)
 		return ExitUsage
 	}
-	out, err := emit.Diff(args[0], args[1])
+	out, err := inspect.Diff(args[0], args[1])
 	if err != nil {
 		fmt.Fprintf(stderr, "ampc diff: %v\n", err)
 		return ExitUsage

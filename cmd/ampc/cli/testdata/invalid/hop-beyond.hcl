@@ -1,7 +1,7 @@
 install {
   namespace       = "3scale"
   deployment      = "template"
-  from            = "2.8" # ERROR: Unsupported hop
-  to              = "2.15"
+  from            = "2.98" # ERROR: Unsupported hop
+  to              = "2.99"
   system_database = "mysql"
 }

@@ -1,8 +1,8 @@
 install {
   namespace       = "3scale"
   deployment      = "operator"
-  from            = "2.6" # ERROR: Unsupported hop
-  to              = "2.7"
+  from            = "2.4" # ERROR: Unsupported hop
+  to              = "2.5"
   system_database = "mysql"
 }
 operator {

@@ -2,6 +2,6 @@ install {
   namespace       = "3scale"
   deployment      = "template"
   from            = "2.7"
-  to              = "2.9" # ERROR: Unsupported hop
+  to              = "2.99" # ERROR: Unsupported hop
   system_database = "mysql"
 }

@@ -1,4 +1,4 @@
-package compiler
+package ir
 
 import "encoding/json"
 
@@ -35,6 +35,12 @@ type Op struct {
 	Value any    `json:"value,omitempty"`
 	// hasValue distinguishes a null or absent value from none at all.
 	hasValue bool
+}
+
+// NewOp returns an operation that carries a value, even a nil one: remove
+// operations are written as Op{Op: "remove", Path: p}, without a value.
+func NewOp(op, path string, value any) Op {
+	return Op{Op: op, Path: path, Value: value, hasValue: true}
 }
 
 // MarshalJSON writes value whenever the operation carries one, even when it is null.
@@ -152,4 +158,11 @@ type Bundle struct {
 	// Sensitive holds strings that must never appear in an emitted file:
 	// the decoded Secret values of the snapshot. Emit checks every file.
 	Sensitive []string
+}
+
+// Image is one image the bundle makes the cluster pull: Pulled is the
+// reference the bundle sets, Source the image it stands for (the same
+// unless the plan names a registry mirror).
+type Image struct {
+	Source, Pulled string
 }

@@ -1,4 +1,4 @@
-package compiler_test
+package snapshot_test
 
 import (
 	"fmt"
@@ -9,16 +9,17 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
-	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc/internal/testenv"
+	"github.com/ampc/ampc/snapshot"
 )
 
-func readSnapshotText(t testing.TB, text string) (*compiler.Snapshot, string, hcl.Diagnostics) {
+func readSnapshotText(t testing.TB, text string) (*snapshot.Snapshot, string, hcl.Diagnostics) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "snap.yaml")
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, diags := compiler.ReadSnapshot(path, "3scale")
+	s, diags := snapshot.Read(path, "3scale")
 	return s, path, diags
 }
 
@@ -94,5 +95,47 @@ func TestSnapshotLargeMalformed(t *testing.T) {
 	d := diags[0]
 	if d.Summary != "Snapshot is not YAML" || d.Subject == nil || d.Subject.Filename != path || d.Subject.Start.Line < lines {
 		t.Errorf("got %q at %v, want the broken document near line %d", d.Summary, d.Subject, lines+3)
+	}
+}
+
+func TestSnapshotSecretsStripped(t *testing.T) {
+	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")
+	snap, diags := snapshot.Read(fixture, "3scale")
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	if snap.Len() < 50 {
+		t.Errorf("snapshot has %d objects", snap.Len())
+	}
+	if n := len(snap.Sensitive()); n < 10 {
+		t.Errorf("%d sensitive values", n)
+	}
+	if sensitive := strings.Join(snap.Sensitive(), "\n"); !strings.Contains(sensitive, "mysql2://root:") {
+		t.Error("the system-database URL is not among the sensitive values")
+	}
+}
+
+func TestSnapshotLiteralCredentials(t *testing.T) {
+	fixture := testenv.Shared(t, "fixtures/templates/2.4-amp.yaml")
+	snap, diags := snapshot.Read(fixture, "3scale")
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	sensitive := "\n" + strings.Join(snap.Sensitive(), "\n") + "\n"
+	// MYSQL_PASSWORD of dc/system-mysql and the pre-hook's MASTER_ACCESS_TOKEN
+	// are in no Secret of a 2.4 site.
+	for _, v := range []string{"70e414915fd23602467a", "64d62133671f1a2c43c1"} {
+		if !strings.Contains(sensitive, "\n"+v+"\n") {
+			t.Errorf("a literal credential of the fixture (%s…) is not sensitive", v[:4])
+		}
+		if _, what, ok := snap.Origin(v); !ok || !strings.Contains(what, "of DeploymentConfig") {
+			t.Errorf("origin of %s…: %q", v[:4], what)
+		}
+	}
+	// Literal values that are not credentials stay ordinary text.
+	for _, v := range []string{"/etc/my-extra/my.cnf", "zync_production", "db/sphinx/production.conf"} {
+		if strings.Contains(sensitive, "\n"+v+"\n") {
+			t.Errorf("%s is treated as a credential", v)
+		}
 	}
 }

@@ -2,7 +2,7 @@ install {
   namespace       = "3scale"
   deployment      = "operator"
   from            = "2.7"
-  to              = "2.15" # ERROR: Unsupported hop
+  to              = "2.99" # ERROR: Unsupported hop
   system_database = "mysql"
 }
 operator {

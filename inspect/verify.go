@@ -1,17 +1,18 @@
-package emit
+package inspect
 
 import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/ampc/ampc/ir"
 )
 
 // Problem is one thing wrong with a bundle on disk: the file and line it
@@ -75,15 +76,10 @@ func Verify(dir string) (int, []Problem) {
 	}
 	refs := map[string]Problem{}
 	if raw, err := os.ReadFile(filepath.Join(dir, "plan.json")); err == nil {
-		var doc struct {
-			Steps []struct {
-				ID        string
-				Patches   []struct{ File string }
-				Manifests []struct{ File string }
-			}
-		}
-		if err := json.Unmarshal(raw, &doc); err != nil {
+		doc, err := DecodePlan(raw)
+		if err != nil {
 			problems = append(problems, Problem{File: "plan.json", What: "is not valid JSON: " + err.Error()})
+			doc = &ir.PlanDoc{}
 		}
 		for _, s := range doc.Steps {
 			for _, p := range s.Patches {

@@ -1,4 +1,4 @@
-package compiler
+package snapshot
 
 import (
 	"bytes"
@@ -18,8 +18,8 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// MaxSnapshotFile is the largest snapshot file ReadSnapshot accepts.
-const MaxSnapshotFile = 512 << 20
+// MaxFile is the largest snapshot file Read accepts.
+const MaxFile = 512 << 20
 
 // minSensitive is the shortest Secret value treated as sensitive text: a
 // shorter one ("", "admin", "6379") cannot be told apart from ordinary words.
@@ -34,8 +34,16 @@ type Snapshot struct {
 	// Files holds each file read, for printing diagnostics with snippets.
 	Files map[string]*hcl.File
 
-	objects   []snapshotObject
+	objects   []Object
 	sensitive map[string]origin // each value with the Secret it came from
+}
+
+// Object is one object of a snapshot, with its Secret values blanked.
+type Object struct {
+	// Doc is the object as encoding/json would decode it.
+	Doc map[string]any
+	// At is where the object starts in its file.
+	At hcl.Range
 }
 
 // origin names where a sensitive value was read.
@@ -44,16 +52,11 @@ type origin struct {
 	what string // "Secret NAME key KEY"
 }
 
-type snapshotObject struct {
-	doc map[string]any
-	at  hcl.Range
-}
-
-// ReadSnapshot reads a file, or every .yaml, .yml and .json file under a
+// Read reads a file, or every .yaml, .yml and .json file under a
 // directory, holding `oc get -o yaml|json` exports: Lists, single objects or
 // multi-document streams. Objects without a namespace are placed in
 // defaultNamespace.
-func ReadSnapshot(path, defaultNamespace string) (*Snapshot, hcl.Diagnostics) {
+func Read(path, defaultNamespace string) (*Snapshot, hcl.Diagnostics) {
 	s := &Snapshot{Path: path, Files: map[string]*hcl.File{}, sensitive: map[string]origin{}}
 	files, err := snapshotFiles(path)
 	if err != nil {
@@ -146,8 +149,8 @@ func (s *Snapshot) readFile(path, defaultNamespace string, seen map[key]hcl.Rang
 	if err != nil {
 		return hcl.Diagnostics{fileDiag(path, "Cannot read snapshot", err.Error())}
 	}
-	if info.Size() > MaxSnapshotFile {
-		return hcl.Diagnostics{fileDiag(path, "Snapshot file too large", fmt.Sprintf("%s is %d bytes; a snapshot file is at most %d bytes. Split the export into several files in one directory.", path, info.Size(), MaxSnapshotFile))}
+	if info.Size() > MaxFile {
+		return hcl.Diagnostics{fileDiag(path, "Snapshot file too large", fmt.Sprintf("%s is %d bytes; a snapshot file is at most %d bytes. Split the export into several files in one directory.", path, info.Size(), MaxFile))}
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -256,7 +259,7 @@ func (s *Snapshot) add(v any, at hcl.Range, doc int, defaultNamespace string, se
 	} else {
 		s.rememberLiteralCredentials(obj, fmt.Sprintf("%s %s", kind, name), at)
 	}
-	s.objects = append(s.objects, snapshotObject{doc: obj, at: at})
+	s.objects = append(s.objects, Object{Doc: obj, At: at})
 	return nil
 }
 
@@ -383,15 +386,22 @@ func (s *Snapshot) Origin(value string) (hcl.Range, string, bool) {
 // Len is the number of objects in the snapshot.
 func (s *Snapshot) Len() int { return len(s.objects) }
 
-// model builds a namespace model on the snapshot's objects. The model shares
-// the documents: lowering never changes a document in place (a patch gives
-// the model a new document), so one snapshot can serve several compiles.
-func (s *Snapshot) model() *model {
-	m := newModel(true)
-	for i := range s.objects {
-		m.put(s.objects[i].doc, &s.objects[i].at)
-	}
-	return m
+// Objects returns the snapshot's objects in the order they were read. The
+// slice and the documents are the snapshot's own: a caller reads them and
+// never changes them, so that one snapshot can serve several compiles.
+func (s *Snapshot) Objects() []Object { return s.objects }
+
+// key names one object of a snapshot.
+type key struct{ kind, namespace, name string }
+
+func (k key) String() string { return k.kind + "/" + k.name + " in " + k.namespace }
+
+func keyOf(doc map[string]any) key {
+	meta, _ := doc["metadata"].(map[string]any)
+	kind, _ := doc["kind"].(string)
+	ns, _ := meta["namespace"].(string)
+	name, _ := meta["name"].(string)
+	return key{kind, ns, name}
 }
 
 func mappingValue(n *yaml.Node, k string) *yaml.Node {

@@ -1,8 +1,8 @@
 install {
   namespace       = "3scale"
   deployment      = "template"
-  from            = "2.6"
-  to              = "2.7"
+  from            = "2.4"
+  to              = "2.4"
   system_database = "mysql"
   migrate_to      = "operator" # ERROR: Unsupported hop
 }

@@ -1,13 +1,17 @@
-package emit
+package inspect
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 
 	"github.com/rogpeppe/go-internal/diff"
+
+	"github.com/ampc/ampc/ir"
 )
 
 // Diff compares two bundles on disk for a reviewer: the steps added,
@@ -27,7 +31,7 @@ func Diff(oldDir, newDir string) ([]byte, error) {
 	for _, id := range oldSteps.order {
 		if _, ok := newSteps.byID[id]; !ok {
 			fmt.Fprintf(&out, "step removed: %s\n", id)
-		} else if !bytes.Equal(oldSteps.byID[id], newSteps.byID[id]) {
+		} else if !reflect.DeepEqual(oldSteps.byID[id], newSteps.byID[id]) {
 			fmt.Fprintf(&out, "step changed: %s\n", id)
 		}
 	}
@@ -50,7 +54,7 @@ func Diff(oldDir, newDir string) ([]byte, error) {
 	for f := range newFiles {
 		all[f] = true
 	}
-	for _, f := range sortedKeys(all) {
+	for _, f := range slices.Sorted(maps.Keys(all)) {
 		if f == "PLAN.md" || f == "SHA256SUMS" {
 			continue
 		}
@@ -78,30 +82,18 @@ func Diff(oldDir, newDir string) ([]byte, error) {
 
 type stepIndex struct {
 	order []string
-	byID  map[string][]byte
+	byID  map[string]ir.StepDoc
 }
 
 func stepsByID(dir string) (stepIndex, error) {
-	raw, err := os.ReadFile(filepath.Join(dir, "plan.json"))
+	doc, err := ReadPlan(dir)
 	if err != nil {
-		return stepIndex{}, fmt.Errorf("%s is not an ampc bundle: %w", dir, err)
+		return stepIndex{}, err
 	}
-	var doc struct {
-		Steps []json.RawMessage `json:"steps"`
-	}
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return stepIndex{}, fmt.Errorf("%s/plan.json: %w", dir, err)
-	}
-	idx := stepIndex{byID: map[string][]byte{}}
+	idx := stepIndex{byID: map[string]ir.StepDoc{}}
 	for _, s := range doc.Steps {
-		var head struct {
-			ID string `json:"id"`
-		}
-		if err := json.Unmarshal(s, &head); err != nil {
-			return stepIndex{}, fmt.Errorf("%s/plan.json: %w", dir, err)
-		}
-		idx.order = append(idx.order, head.ID)
-		idx.byID[head.ID] = s
+		idx.order = append(idx.order, s.ID)
+		idx.byID[s.ID] = s
 	}
 	return idx, nil
 }

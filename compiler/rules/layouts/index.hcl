@@ -1,0 +1,56 @@
+# The standard layouts: the model of a fresh install that ampc compiles a
+# plan against when it is given no --snapshot. Each layout block names, for
+# an install method and a version, the file under this folder that holds
+# it; ../README.md ("Standard layouts") describes the files and the lookup.
+
+layout "template" "2.4" {
+  file = "template-2.4.yaml.tmpl"
+}
+
+layout "template" "2.5" {
+  file = "template-2.5.yaml.tmpl"
+}
+
+layout "template" "2.6" {
+  file = "template-2.6.yaml.tmpl"
+}
+
+layout "template" "2.7" {
+  file = "template-2.7.yaml.tmpl"
+}
+
+# Only the template-to-operator migration reads a 2.8 template site, and
+# only the objects it backs up and scales.
+layout "template" "2.8" {
+  migration = true
+  file      = "template-2.8-migration.yaml.tmpl"
+}
+
+layout "operator" "2.7" {
+  file = "operator-2.7.yaml.tmpl"
+}
+
+layout "operator" "2.15" {
+  file = "operator-2.15.yaml.tmpl"
+}
+
+# What the guides' own upgrades leave where ampc's hops leave something
+# else. A site first installed at an earlier version (installed_at) is
+# modeled by lowering ampc's hops from installed_at to from on the layout of
+# installed_at; then each block here whose deployment and from match the
+# plan puts back what the guides left.
+#
+# The 2.4 → 2.5, 2.5 → 2.6 and 2.6 → 2.7 guides set AMP_RELEASE with
+# `oc set env dc/system-app AMP_RELEASE=...`, which replaces the template's
+# reference to system-environment with a literal in every system-app
+# container; ampc's hops set the ConfigMap instead (and put the reference
+# back where they find a literal).
+guide_leaves "amp-release-literal" {
+  deployment = "template"
+  from       = ["2.5", "2.6", "2.7"]
+
+  env_value "DeploymentConfig" "system-app" {
+    var   = "AMP_RELEASE"
+    value = plan.from
+  }
+}

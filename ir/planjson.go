@@ -1,0 +1,76 @@
+package ir
+
+// PlanFormat names the plan.json format; it changes only when a field
+// changes meaning.
+const PlanFormat = "ampc.plan/v1"
+
+// PlanDoc is plan.json, the machine-readable step list of a bundle. emit
+// writes it and the bundle package reads it, both through these types, so
+// the format has one definition in Go (emit/plan.schema.json documents it
+// for other readers, and a test holds the two together).
+type PlanDoc struct {
+	Format         string        `json:"format"`
+	Namespace      string        `json:"namespace"`
+	Deployment     string        `json:"deployment"`
+	From           string        `json:"from"`
+	To             string        `json:"to"`
+	SystemDatabase string        `json:"system_database"`
+	S3             bool          `json:"s3"`
+	Snapshot       bool          `json:"snapshot"`
+	RegistryMirror string        `json:"registry_mirror,omitempty"`
+	Hops           []HopDoc      `json:"hops"`
+	Steps          []StepDoc     `json:"steps"`
+	Rollbacks      []RollbackDoc `json:"rollbacks"`
+	Summary        SummaryDoc    `json:"summary"`
+}
+
+// HopDoc is one hop of plan.json.
+type HopDoc struct {
+	Name       string `json:"name"`
+	From       string `json:"from"`
+	To         string `json:"to"`
+	Deployment string `json:"deployment"`
+	Seed       string `json:"seed"`
+	Title      string `json:"title"`
+}
+
+// StepDoc is one step of plan.json, with the bundle files it applies.
+type StepDoc struct {
+	ID        string    `json:"id"`
+	Hop       string    `json:"hop"`
+	Title     string    `json:"title"`
+	Kind      Kind      `json:"kind"`
+	Source    string    `json:"source"`
+	Note      string    `json:"note,omitempty"`
+	Patches   []FileDoc `json:"patches,omitempty"`
+	Manifests []FileDoc `json:"manifests,omitempty"`
+	Deletes   []Target  `json:"deletes,omitempty"`
+	Waits     []Target  `json:"waits,omitempty"`
+}
+
+// RollbackDoc is one rollback section of plan.json.
+type RollbackDoc struct {
+	ID     string `json:"id"`
+	Hop    string `json:"hop"`
+	Title  string `json:"title"`
+	Source string `json:"source"`
+}
+
+// FileDoc is one file of the bundle (a patch or a manifest), relative to
+// the bundle's directory, and the object it applies to.
+type FileDoc struct {
+	File   string `json:"file"`
+	Target Target `json:"target"`
+}
+
+// SummaryDoc counts what the bundle does.
+type SummaryDoc struct {
+	Steps          int          `json:"steps"`
+	ByKind         map[Kind]int `json:"by_kind"`
+	PatchFiles     int          `json:"patch_files"`
+	Operations     int          `json:"operations"`
+	ObjectsChanged int          `json:"objects_changed"`
+	ObjectsCreated int          `json:"objects_created"`
+	ObjectsDeleted int          `json:"objects_deleted"`
+	Rollbacks      int          `json:"rollback_sections"`
+}

@@ -644,10 +644,7 @@ func (r *run) update(k *Kind, cur, next Object) (bool, error) {
 		meta = map[string]any{}
 		next["metadata"] = meta
 	}
-	for _, f := range []string{"name", "namespace", "uid", "creationTimestamp", "generation", "resourceVersion", "deletionTimestamp", "ownerReferences"} {
-		if f == "ownerReferences" && meta[f] != nil {
-			continue
-		}
+	for _, f := range []string{"name", "namespace", "uid", "creationTimestamp", "generation", "resourceVersion", "deletionTimestamp"} {
 		if v, ok := mapAt(cur, "metadata")[f]; ok {
 			meta[f] = v
 		} else {

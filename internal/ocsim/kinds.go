@@ -4,14 +4,18 @@ import (
 	"strings"
 
 	appsv1 "github.com/openshift/api/apps/v1"
+	authorizationv1 "github.com/openshift/api/authorization/v1"
 	buildv1 "github.com/openshift/api/build/v1"
 	configv1 "github.com/openshift/api/config/v1"
 	imagev1 "github.com/openshift/api/image/v1"
 	routev1 "github.com/openshift/api/route/v1"
+	templatev1 "github.com/openshift/api/template/v1"
 	olmv1alpha1 "github.com/operator-framework/api/pkg/operators/v1alpha1"
 	kappsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 )
 
@@ -84,6 +88,18 @@ var kinds = []*Kind{
 	{Kind: "OperatorGroup", Group: "operators.coreos.com", Version: "v1", Resource: "operatorgroups", Short: []string{"og"}, Namespaced: true, Custom: true, New: func() any { return &OperatorGroup{} }},
 	{Kind: "PackageManifest", Group: "packages.operators.coreos.com", Version: "v1", Resource: "packagemanifests", Namespaced: true, New: func() any { return &PackageManifest{} }},
 	{Kind: "APIManager", Group: "apps.3scale.net", Version: "v1alpha1", Resource: "apimanagers", Namespaced: true, Custom: true, New: func() any { return &APIManager{} }},
+	// Kinds the simulator serves but no controller acts on; the runbooks'
+	// backups list them.
+	{Kind: "LimitRange", Version: "v1", Resource: "limitranges", Short: []string{"limits"}, Namespaced: true, New: func() any { return &corev1.LimitRange{} }},
+	{Kind: "ResourceQuota", Version: "v1", Resource: "resourcequotas", Short: []string{"quota"}, Namespaced: true, New: func() any { return &corev1.ResourceQuota{} }},
+	{Kind: "Endpoints", Version: "v1", Resource: "endpoints", Short: []string{"ep"}, Namespaced: true, New: func() any { return &corev1.Endpoints{} }},
+	{Kind: "CronJob", Group: "batch", Version: "v1", Resource: "cronjobs", Short: []string{"cj"}, Namespaced: true, New: func() any { return &batchv1.CronJob{} }},
+	{Kind: "StatefulSet", Group: "apps", Version: "v1", Resource: "statefulsets", Short: []string{"sts"}, Namespaced: true, New: func() any { return &kappsv1.StatefulSet{} }},
+	{Kind: "ReplicaSet", Group: "apps", Version: "v1", Resource: "replicasets", Short: []string{"rs"}, Namespaced: true, New: func() any { return &kappsv1.ReplicaSet{} }},
+	{Kind: "HorizontalPodAutoscaler", Group: "autoscaling", Version: "v2", Resource: "horizontalpodautoscalers", Short: []string{"hpa"}, Namespaced: true, New: func() any { return &autoscalingv2.HorizontalPodAutoscaler{} }},
+	{Kind: "PodDisruptionBudget", Group: "policy", Version: "v1", Resource: "poddisruptionbudgets", Short: []string{"pdb"}, Namespaced: true, New: func() any { return &policyv1.PodDisruptionBudget{} }},
+	{Kind: "RoleBindingRestriction", Group: "authorization.openshift.io", Version: "v1", Resource: "rolebindingrestrictions", Namespaced: true, New: func() any { return &authorizationv1.RoleBindingRestriction{} }},
+	{Kind: "Template", Group: "template.openshift.io", Version: "v1", Resource: "templates", Namespaced: true, New: func() any { return &templatev1.Template{} }},
 	{Kind: "APIcast", Group: "apps.3scale.net", Version: "v1alpha1", Resource: "apicasts", Namespaced: true, Custom: true, New: func() any { return &APIcast{} }},
 }
 

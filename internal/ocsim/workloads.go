@@ -294,7 +294,11 @@ func hasTrigger(dc Object, typ string) bool {
 func (c *Cluster) instantiate(dc Object, cause map[string]any) {
 	v := num(dc, "status", "latestVersion") + 1
 	setNested(dc, v, "status", "latestVersion")
-	setNested(dc, num(dc, "metadata", "generation")+1, "metadata", "generation")
+	if !c.instant {
+		// The seeded objects are taken as the settled state: bootstrap
+		// does not count its own changes in the generation.
+		setNested(dc, num(dc, "metadata", "generation")+1, "metadata", "generation")
+	}
 	setNested(dc, map[string]any{"message": str(cause, "type") + " change", "causes": []any{cause}}, "status", "details")
 	c.put(dc)
 }
@@ -376,7 +380,9 @@ func dcTriggers(c *Cluster, dc Object) {
 			}
 		}
 		params["lastTriggeredImage"] = ref
-		setNested(dc, num(dc, "metadata", "generation")+1, "metadata", "generation")
+		if !c.instant {
+			c.bumpGeneration(dc)
+		}
 		c.put(dc)
 		if latest > 0 {
 			c.instantiate(dc, map[string]any{"type": "ImageChange", "imageTrigger": map[string]any{"from": params["from"]}})

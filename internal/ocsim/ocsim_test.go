@@ -1,0 +1,545 @@
+package ocsim
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestMain lets the test binary stand for oc and sleep, for the tests that
+// run shell scripts.
+func TestMain(m *testing.M) {
+	switch filepath.Base(os.Args[0]) {
+	case "oc", "sleep":
+		os.Exit(Main(os.Args, os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+type sim struct {
+	t   *testing.T
+	dir string
+	env map[string]string
+}
+
+// newSim seeds a cluster (default namespace 3scale) with objects.
+func newSim(t *testing.T, objects ...Object) *sim {
+	t.Helper()
+	s := &sim{t: t, dir: t.TempDir(), env: map[string]string{"FAKEOC_NAMESPACE": "3scale"}}
+	s.env["FAKEOC_DIR"] = s.dir
+	for _, o := range objects {
+		s.put(o)
+	}
+	return s
+}
+
+func (s *sim) put(o Object) {
+	s.t.Helper()
+	ns := str(o, "metadata", "namespace")
+	dir := filepath.Join(s.dir, "objects")
+	if ns != "" && ns != "3scale" {
+		dir = filepath.Join(dir, ns)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		s.t.Fatal(err)
+	}
+	raw, _ := json.MarshalIndent(o, "", "  ")
+	if err := os.WriteFile(filepath.Join(dir, o["kind"].(string)+"."+str(o, "metadata", "name")+".json"), raw, 0o644); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+func (s *sim) getenv(k string) string { return s.env[k] }
+
+// oc runs one oc command in-process.
+func (s *sim) oc(args ...string) (string, string, int) {
+	return s.ocIn("", args...)
+}
+
+func (s *sim) ocIn(stdin string, args ...string) (string, string, int) {
+	var out, errOut bytes.Buffer
+	code := Main(append([]string{"oc"}, args...), s.getenv, strings.NewReader(stdin), &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+// must runs oc and fails the test when it fails.
+func (s *sim) must(args ...string) string {
+	s.t.Helper()
+	out, errOut, code := s.oc(args...)
+	if code != 0 {
+		s.t.Fatalf("oc %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+	}
+	return out
+}
+
+func (s *sim) sleep(d string) {
+	s.t.Helper()
+	var errOut bytes.Buffer
+	if code := Main([]string{"sleep", d}, s.getenv, nil, &bytes.Buffer{}, &errOut); code != 0 {
+		s.t.Fatalf("sleep %s: %s", d, errOut.String())
+	}
+}
+
+// object reads an object's JSON form through oc get.
+func (s *sim) object(args ...string) Object {
+	s.t.Helper()
+	out := s.must(append([]string{"get"}, append(args, "-o", "json")...)...)
+	obj, err := decodeObject([]byte(out))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return obj
+}
+
+// waitFor polls (in logical time) until cond holds.
+func (s *sim) waitFor(what string, cond func() bool) {
+	s.t.Helper()
+	for i := 0; i < 120; i++ {
+		if cond() {
+			return
+		}
+		s.sleep("5")
+	}
+	s.t.Fatalf("%s did not happen in 10 logical minutes", what)
+}
+
+func meta(kind, apiVersion, ns, name string) Object {
+	return Object{"apiVersion": apiVersion, "kind": kind, "metadata": map[string]any{"name": name, "namespace": ns}}
+}
+
+// templateSite is a template-based site in miniature: an image stream
+// whose latest tag follows 2.7, and a DeploymentConfig with a pre hook
+// that follows it.
+func templateSite() []Object {
+	is := meta("ImageStream", "image.openshift.io/v1", "3scale", "amp-system")
+	is["spec"] = map[string]any{"tags": []any{
+		map[string]any{"name": "latest", "from": map[string]any{"kind": "ImageStreamTag", "name": "2.7"}},
+		map[string]any{"name": "2.7", "from": map[string]any{"kind": "DockerImage", "name": "registry.example.com/3scale/system:2.7"}},
+	}}
+	dc := meta("DeploymentConfig", "apps.openshift.io/v1", "3scale", "system-app")
+	dc["spec"] = map[string]any{
+		"replicas": 1, "selector": map[string]any{"deploymentConfig": "system-app"},
+		"strategy": map[string]any{"type": "Rolling", "rollingParams": map[string]any{
+			"pre": map[string]any{"failurePolicy": "Retry", "execNewPod": map[string]any{"containerName": "system-master", "command": []any{"true"}}}}},
+		"triggers": []any{
+			map[string]any{"type": "ConfigChange"},
+			map[string]any{"type": "ImageChange", "imageChangeParams": map[string]any{"automatic": true,
+				"containerNames": []any{"system-master"}, "from": map[string]any{"kind": "ImageStreamTag", "name": "amp-system:latest"}}},
+		},
+		"template": map[string]any{
+			"metadata": map[string]any{"labels": map[string]any{"deploymentConfig": "system-app"}},
+			"spec": map[string]any{"containers": []any{
+				map[string]any{"name": "system-master", "image": "amp-system:latest", "env": []any{map[string]any{"name": "A", "value": "1"}}},
+				map[string]any{"name": "system-provider", "image": "registry.example.com/3scale/provider:2.7"},
+			}},
+		},
+	}
+	cm := meta("ConfigMap", "v1", "3scale", "system-environment")
+	cm["data"] = map[string]any{"AMP_RELEASE": "2.7"}
+	d := meta("Deployment", "apps/v1", "3scale", "backend-worker")
+	d["spec"] = map[string]any{"replicas": 2, "selector": map[string]any{"matchLabels": map[string]any{"app": "backend-worker"}},
+		"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"app": "backend-worker"}},
+			"spec": map[string]any{"containers": []any{map[string]any{"name": "worker", "image": "registry.example.com/3scale/backend:2.15"}}}}}
+	return []Object{is, dc, cm, d}
+}
+
+func TestStrictDecodingRefusesMisspeltFields(t *testing.T) {
+	s := newSim(t, templateSite()...)
+	file := filepath.Join(t.TempDir(), "cm.yaml")
+	for _, tc := range []struct{ manifest, want string }{
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndatta:\n  a: b\n", `unknown field "datta"`},
+		{"apiVersion: apps.openshift.io/v1\nkind: DeploymentConfig\nmetadata:\n  name: x\nspec:\n  replicaz: 1\n", `unknown field "spec.replicaz"`},
+		{"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  replicas: one\n", "cannot unmarshal string"},
+		{"apiVersion: apps.3scale.net/v1alpha1\nkind: APIManager\nmetadata:\n  name: x\nspec:\n  wildcardDomain: a\n  externalComponents:\n    system:\n      databse: true\n", `unknown field "spec.externalComponents.system.databse"`},
+		{"apiVersion: v1\nkind: DeploymentConfig\nmetadata:\n  name: x\n", `no matches for kind "DeploymentConfig" in version "v1"`},
+	} {
+		if err := os.WriteFile(file, []byte(tc.manifest), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, errOut, code := s.oc("create", "-f", file)
+		if code == 0 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("create of\n%s: exit %d, %q; want a refusal with %q", tc.manifest, code, errOut, tc.want)
+		}
+	}
+	// A patch that leaves a misspelt field is refused and changes nothing.
+	_, errOut, code := s.oc("patch", "dc/system-app", "--type=merge", "-p", `{"spec":{"replicas":2,"triggerz":[]}}`)
+	if code == 0 || !strings.Contains(errOut, `unknown field "spec.triggerz"`) {
+		t.Errorf("patch with a misspelt field: exit %d, %q", code, errOut)
+	}
+	if n := num(s.object("dc", "system-app"), "spec", "replicas"); n != 1 {
+		t.Errorf("the refused patch changed replicas to %d", n)
+	}
+}
+
+func TestPatchTypes(t *testing.T) {
+	s := newSim(t, append(templateSite(), apimanager())...)
+	// JSON patch, with a test that fails and one that holds.
+	_, errOut, code := s.oc("patch", "configmap/system-environment", "--type=json", "-p", `[{"op":"test","path":"/data/AMP_RELEASE","value":"2.6"},{"op":"replace","path":"/data/AMP_RELEASE","value":"2.8"}]`)
+	if code == 0 || !strings.Contains(errOut, "The request is invalid") {
+		t.Errorf("a failing test op: exit %d, %q", code, errOut)
+	}
+	s.must("patch", "configmap/system-environment", "--type=json", "-p", `[{"op":"test","path":"/data/AMP_RELEASE","value":"2.7"},{"op":"replace","path":"/data/AMP_RELEASE","value":"2.8"}]`)
+	if v := str(s.object("cm", "system-environment"), "data", "AMP_RELEASE"); v != "2.8" {
+		t.Errorf("AMP_RELEASE = %q after the JSON patch", v)
+	}
+	// Strategic merge patch merges containers by name; a merge patch
+	// replaces the list.
+	s.must("patch", "dc/system-app", "-p", `{"spec":{"template":{"spec":{"containers":[{"name":"system-master","env":[{"name":"B","value":"2"}]}]}}}}`)
+	ctrs := list(s.object("dc", "system-app"), "spec", "template", "spec", "containers")
+	if len(ctrs) != 2 || len(list(ctrs[0], "env")) != 2 {
+		t.Errorf("strategic merge patch: containers %v", ctrs)
+	}
+	s.must("patch", "dc/system-app", "--type=merge", "-p", `{"spec":{"template":{"spec":{"containers":[{"name":"system-master","image":"x"}]}}}}`)
+	if ctrs := list(s.object("dc", "system-app"), "spec", "template", "spec", "containers"); len(ctrs) != 1 {
+		t.Errorf("merge patch kept %d containers, want the list replaced", len(ctrs))
+	}
+	// A custom resource takes JSON and merge patches, not strategic ones.
+	_, errOut, code = s.oc("patch", "apimanager", "apimanager-sample", "-p", `{"spec":{"externalComponents":{"system":{"database":true}}}}`)
+	if code == 0 || !strings.Contains(errOut, "UnsupportedMediaType") {
+		t.Errorf("strategic patch of an APIManager: exit %d, %q", code, errOut)
+	}
+	s.must("patch", "apimanager", "apimanager-sample", "--type=merge", "-p", `{"spec":{"externalComponents":{"system":{"database":true}}}}`)
+	if v := nested(s.object("apimanager", "apimanager-sample"), "spec", "externalComponents", "system", "database"); v != true {
+		t.Errorf("merge patch of the APIManager: %v", v)
+	}
+	// No change is reported as such.
+	if out := s.must("patch", "apimanager", "apimanager-sample", "--type=merge", "-p", `{"spec":{"externalComponents":{"system":{"database":true}}}}`); !strings.Contains(out, "(no change)") {
+		t.Errorf("a patch that changes nothing printed %q", out)
+	}
+}
+
+func latestVersion(s *sim) int64 { return num(s.object("dc", "system-app"), "status", "latestVersion") }
+
+// TestImagePatchThenRolloutStatus shows the behaviour the audit's "waits
+// that do not wait" rely on: right after an image stream patch, oc rollout
+// status reports the old deployment as rolled out; waiting for the new
+// latestVersion first, then for that revision, waits for the new image.
+func TestImagePatchThenRolloutStatus(t *testing.T) {
+	s := newSim(t, templateSite()...)
+	if out := s.must("rollout", "status", "dc/system-app", "--watch", "--timeout=20m"); !strings.Contains(out, `"system-app-1" successfully rolled out`) {
+		t.Fatalf("the settled site: %q", out)
+	}
+	old := str(s.object("dc", "system-app"), "spec", "template", "spec", "containers", "0", "image")
+	s.must("patch", "imagestream/amp-system", "--type=json", "-p", `[{"op":"replace","path":"/spec/tags/1/from/name","value":"registry.example.com/3scale/system:2.8"}]`)
+	out := s.must("rollout", "status", "dc/system-app", "--watch", "--timeout=20m")
+	if !strings.Contains(out, `"system-app-1" successfully rolled out`) {
+		t.Errorf("rollout status right after the patch: %q, want the old deployment reported done", out)
+	}
+	if v := latestVersion(s); v != 1 {
+		t.Errorf("latestVersion = %d right after the patch", v)
+	}
+	if _, errOut, code := s.oc("rollout", "status", "dc/system-app", "--revision=2"); code == 0 || !strings.Contains(errOut, "desired revision (2) is different from the running revision (1)") {
+		t.Errorf("--revision=2 before the trigger: exit %d %q", code, errOut)
+	}
+	s.waitFor("latestVersion 2", func() bool { return latestVersion(s) >= 2 })
+	out = s.must("rollout", "status", "dc/system-app", "--revision=2", "--watch", "--timeout=20m")
+	if !strings.Contains(out, `"system-app-2" successfully rolled out`) {
+		t.Errorf("rollout status --revision=2: %q", out)
+	}
+	want := "registry.example.com/3scale/system@" + digestOf("registry.example.com/3scale/system:2.8")
+	if img := images(s, "deploymentconfig=system-app"); len(img) != 1 || img[0] != want {
+		t.Errorf("running pods' images = %v, want [%s] (old %s)", img, want, old)
+	}
+}
+
+// images lists the system-master images of the running, non-terminating
+// pods a selector picks.
+func images(s *sim, selector string) []string {
+	var out []string
+	for _, p := range list(s.object("pods", "-l", selector), "items") {
+		if terminating(p.(map[string]any)) || str(p, "status", "phase") != "Running" {
+			continue
+		}
+		out = append(out, str(list(p, "status", "containerStatuses")[0], "image"))
+	}
+	return out
+}
+
+func TestRolloutLatestRefusedInProgress(t *testing.T) {
+	s := newSim(t, templateSite()...)
+	s.must("set", "env", "dc/system-app", "B=2")
+	s.waitFor("a new version", func() bool { return latestVersion(s) == 2 })
+	_, errOut, code := s.oc("rollout", "latest", "dc/system-app")
+	if code == 0 || !strings.Contains(errOut, "#2 is already in progress") {
+		t.Errorf("rollout latest during a rollout: exit %d %q", code, errOut)
+	}
+	s.must("rollout", "status", "dc/system-app")
+	if out := s.must("rollout", "latest", "dc/system-app"); !strings.Contains(out, "rolled out") {
+		t.Errorf("rollout latest when settled: %q", out)
+	}
+}
+
+func TestFailedImport(t *testing.T) {
+	s := newSim(t, templateSite()...)
+	s.must("get", "dc", "system-app")
+	s.env["OCSIM_IMPORT_FAIL"] = "system:2.8"
+	s.must("tag", "--source=docker", "registry.example.com/3scale/system:2.8", "amp-system:2.7")
+	s.waitFor("the import to fail", func() bool {
+		return failedImport(statusTag(s.object("is", "amp-system"), "2.7"), 1)
+	})
+	s.sleep("300")
+	if v := latestVersion(s); v != 1 {
+		t.Errorf("a failed import redeployed: latestVersion %d", v)
+	}
+	if out, _, _ := s.oc("get", "is", "amp-system", "-o", `jsonpath={.status.tags[?(@.tag=="2.7")].conditions[0].status}`); out != "False" {
+		t.Errorf("ImportSuccess condition = %q", out)
+	}
+}
+
+func TestTerminatingPodsLinger(t *testing.T) {
+	s := newSim(t, templateSite()...)
+	if n := len(list(s.object("pods", "-l", "app=backend-worker"), "items")); n != 2 {
+		t.Fatalf("%d backend-worker pods", n)
+	}
+	s.must("scale", "deployment/backend-worker", "--replicas=0")
+	s.sleep("3")
+	d := s.object("deployment", "backend-worker")
+	pods := list(s.object("pods", "-l", "app=backend-worker"), "items")
+	if num(d, "status", "replicas") != 0 || len(pods) != 2 {
+		t.Fatalf("after the scale: status.replicas %d, %d pods", num(d, "status", "replicas"), len(pods))
+	}
+	for _, p := range pods {
+		if !terminating(p.(map[string]any)) {
+			t.Errorf("pod %s is not terminating", str(p, "metadata", "name"))
+		}
+	}
+	if out := s.must("get", "pods"); !strings.Contains(out, "Terminating") {
+		t.Errorf("oc get pods does not show Terminating:\n%s", out)
+	}
+	s.sleep("60")
+	if n := len(list(s.object("pods", "-l", "app=backend-worker"), "items")); n != 0 {
+		t.Errorf("%d pods left a minute after the grace period", n)
+	}
+}
+
+func TestDeployFailureRollsBack(t *testing.T) {
+	s := newSim(t, templateSite()...)
+	s.must("get", "dc", "system-app")
+	s.env["OCSIM_DEPLOY_FAIL"] = "system-app"
+	s.must("set", "env", "dc/system-app", "B=2")
+	s.waitFor("a new version", func() bool { return latestVersion(s) == 2 })
+	_, errOut, code := s.oc("rollout", "status", "dc/system-app", "--watch")
+	if code == 0 || !strings.Contains(errOut, `replication controller "system-app-2" has failed progressing`) {
+		t.Errorf("rollout status of a failing rollout: exit %d %q", code, errOut)
+	}
+	s.sleep("30")
+	rc1, rc2 := s.object("rc", "system-app-1"), s.object("rc", "system-app-2")
+	if annotation(rc2, annPhase) != "Failed" || num(rc1, "spec", "replicas") != 1 || num(rc2, "spec", "replicas") != 0 {
+		t.Errorf("after the failure: rc-2 %s with %d replicas, rc-1 %d replicas", annotation(rc2, annPhase), num(rc2, "spec", "replicas"), num(rc1, "spec", "replicas"))
+	}
+	if p := s.object("pod", "system-app-2-hook-pre"); str(p, "status", "phase") != "Failed" {
+		t.Errorf("the failed hook pod is %q, want it lingering Failed", str(p, "status", "phase"))
+	}
+}
+
+// operatorSite is a 2.15 operator-based site: the 3scale operator's
+// Subscription, its Deployment and an APIManager.
+func operatorSite(approval string, external bool) []Object {
+	sub := meta("Subscription", "operators.coreos.com/v1alpha1", "3scale-operator", "3scale-operator")
+	sub["spec"] = map[string]any{"channel": "threescale-2.15", "installPlanApproval": approval, "name": "3scale-operator",
+		"source": "redhat-operators", "sourceNamespace": "openshift-marketplace"}
+	sub["status"] = map[string]any{"installedCSV": "3scale-operator.v0.12.5", "currentCSV": "3scale-operator.v0.12.5", "state": "AtLatestKnown"}
+	op := meta("Deployment", "apps/v1", "3scale-operator", "threescale-operator-controller-manager-v2")
+	op["spec"] = map[string]any{"replicas": 1, "selector": map[string]any{"matchLabels": map[string]any{"app": "3scale-api-management"}},
+		"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"app": "3scale-api-management"}},
+			"spec": map[string]any{"containers": []any{map[string]any{"name": "manager", "image": "registry.redhat.io/3scale-amp2/3scale-rhel9-operator@sha256:7ecef5"}}}}}
+	am := apimanager()
+	if external {
+		am["spec"].(map[string]any)["externalComponents"] = map[string]any{
+			"system": map[string]any{"database": true, "redis": true}, "backend": map[string]any{"redis": true}}
+	}
+	return []Object{sub, op, am}
+}
+
+func apimanager() Object {
+	am := meta("APIManager", "apps.3scale.net/v1alpha1", "3scale", "apimanager-sample")
+	am["metadata"].(map[string]any)["annotations"] = map[string]any{threescaleAnn: "2.15.5", operatorAnn: "0.12.5"}
+	am["spec"] = map[string]any{"wildcardDomain": "apps.example.com"}
+	return am
+}
+
+func subscription(s *sim) Object {
+	return s.object("subscription", "3scale-operator", "--namespace=3scale-operator")
+}
+
+func TestOLMManualApproval(t *testing.T) {
+	s := newSim(t, operatorSite("Manual", true)...)
+	s.must("patch", "subscriptions.operators.coreos.com/3scale-operator", "--namespace=3scale-operator", "--type=merge", "-p", `{"spec":{"channel":"threescale-2.16"}}`)
+	s.waitFor("an install plan", func() bool { return str(subscription(s), "status", "installPlanRef", "name") != "" })
+	s.sleep("600")
+	sub := subscription(s)
+	plan := str(sub, "status", "installPlanRef", "name")
+	if str(sub, "status", "state") != "UpgradePending" || str(sub, "status", "installedCSV") != "3scale-operator.v0.12.5" {
+		t.Fatalf("before approval: state %q, installed %q", str(sub, "status", "state"), str(sub, "status", "installedCSV"))
+	}
+	ip := s.object("installplan", plan, "--namespace=3scale-operator")
+	if str(ip, "status", "phase") != "RequiresApproval" || nested(ip, "spec", "approved") != false {
+		t.Fatalf("the install plan: %v", ip["status"])
+	}
+	if am := s.object("apimanager", "apimanager-sample"); annotation(am, threescaleAnn) != "2.15.5" {
+		t.Errorf("the APIManager moved before the approval: %s", annotation(am, threescaleAnn))
+	}
+	s.must("patch", "installplan", plan, "--namespace=3scale-operator", "--type=merge", "-p", `{"spec":{"approved":true}}`)
+	s.waitFor("the new CSV", func() bool { return str(subscription(s), "status", "installedCSV") == "3scale-operator.v0.13.1" })
+	if _, _, code := s.oc("get", "csv", "3scale-operator.v0.12.5", "--namespace=3scale-operator"); code == 0 {
+		t.Error("the old CSV is still there")
+	}
+	if str(subscription(s), "status", "state") != "AtLatestKnown" {
+		t.Errorf("state %q after the install", str(subscription(s), "status", "state"))
+	}
+}
+
+func TestCatalogWithoutChannel(t *testing.T) {
+	s := newSim(t, operatorSite("Automatic", true)...)
+	s.env["OCSIM_CATALOG_DROP"] = "3scale-operator:threescale-2.16"
+	out := s.must("get", "packagemanifests", "--namespace=openshift-marketplace", "--selector=catalog=redhat-operators", "-o", "jsonpath={.items[?(@.metadata.name==\"3scale-operator\")].status.channels[*].name}")
+	if strings.Contains(out, "threescale-2.16") || !strings.Contains(out, "threescale-2.15") {
+		t.Errorf("catalog channels: %q", out)
+	}
+	s.must("patch", "subscription/3scale-operator", "--namespace=3scale-operator", "--type=merge", "-p", `{"spec":{"channel":"threescale-2.16"}}`)
+	s.sleep("300")
+	sub := subscription(s)
+	found := false
+	for _, c := range list(sub, "status", "conditions") {
+		if str(c, "type") == "ResolutionFailed" && str(c, "status") == "True" && strings.Contains(str(c, "message"), "no operators found in channel threescale-2.16") {
+			found = true
+		}
+	}
+	if !found || str(sub, "status", "installedCSV") != "3scale-operator.v0.12.5" {
+		t.Errorf("a channel the catalog lacks: conditions %v, installed %q", nested(sub, "status", "conditions"), str(sub, "status", "installedCSV"))
+	}
+	if items := list(s.object("installplan", "--namespace=3scale-operator"), "items"); len(items) != 0 {
+		t.Errorf("%d install plans for a channel the catalog lacks", len(items))
+	}
+}
+
+func TestThreescaleOperatorUpgradesLater(t *testing.T) {
+	s := newSim(t, operatorSite("Automatic", true)...)
+	s.must("patch", "subscription/3scale-operator", "--namespace=3scale-operator", "--type=merge", "-p", `{"spec":{"channel":"threescale-2.16"}}`)
+	s.waitFor("the 2.16 operator", func() bool { return str(subscription(s), "status", "installedCSV") == "3scale-operator.v0.13.1" })
+	if v := annotation(s.object("apimanager", "apimanager-sample"), threescaleAnn); v != "2.15.5" {
+		t.Errorf("the APIManager is at %s as soon as the CSV is installed", v)
+	}
+	s.waitFor("the APIManager at 2.16", func() bool {
+		return annotation(s.object("apimanager", "apimanager-sample"), threescaleAnn) == "2.16.1"
+	})
+	if v := annotation(s.object("apimanager", "apimanager-sample"), operatorAnn); v != "0.13.1" {
+		t.Errorf("operator version annotation %q", v)
+	}
+}
+
+func TestThreescaleOperatorRefusesInternalDatabases(t *testing.T) {
+	s := newSim(t, operatorSite("Automatic", false)...)
+	s.must("patch", "subscription/3scale-operator", "--namespace=3scale-operator", "--type=merge", "-p", `{"spec":{"channel":"threescale-2.16"}}`)
+	s.sleep("900")
+	am := s.object("apimanager", "apimanager-sample")
+	if v := annotation(am, threescaleAnn); v != "2.15.5" {
+		t.Errorf("an APIManager with internal databases moved to %s", v)
+	}
+	found := false
+	for _, c := range list(am, "status", "conditions") {
+		if str(c, "type") == "Preflights" && str(c, "status") == "False" && strings.Contains(str(c, "message"), "system.database") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no failing Preflights condition: %v", nested(am, "status", "conditions"))
+	}
+}
+
+func TestFaultInjection(t *testing.T) {
+	s := newSim(t, templateSite()...)
+	s.env["FAKEOC_FAIL_AFTER"] = "AMP_RELEASE"
+	_, errOut, code := s.oc("patch", "configmap/system-environment", "--type=merge", "-p", `{"data":{"AMP_RELEASE":"2.8"}}`)
+	if code == 0 || !strings.Contains(errOut, "injected after") {
+		t.Errorf("fail-after: exit %d %q", code, errOut)
+	}
+	if v := str(s.object("cm", "system-environment"), "data", "AMP_RELEASE"); v != "2.8" {
+		t.Errorf("a call that failed after the cluster applied it left AMP_RELEASE %q", v)
+	}
+	s.env["FAKEOC_FAIL"] = "AMP_RELEASE"
+	if _, _, code := s.oc("patch", "configmap/system-environment", "--type=merge", "-p", `{"data":{"AMP_RELEASE":"2.9"}}`); code == 0 {
+		t.Error("FAKEOC_FAIL did not fail the call")
+	}
+	if v := str(s.object("cm", "system-environment"), "data", "AMP_RELEASE"); v != "2.8" {
+		t.Errorf("a call that failed before the cluster changed AMP_RELEASE to %q", v)
+	}
+	var st State
+	raw, _ := os.ReadFile(filepath.Join(s.dir, "ocsim-state.json"))
+	_ = json.Unmarshal(raw, &st)
+	s.env["FAKEOC_CRASH_AT"] = strconv.Itoa(st.Calls + 1)
+	if _, errOut, code := s.oc("patch", "configmap/system-environment", "--type=merge", "-p", `{"data":{"X":"1"}}`); code == 0 || !strings.Contains(errOut, "injected before") {
+		t.Errorf("crash at the next call: exit %d %q", code, errOut)
+	}
+	if cm := s.object("cm", "system-environment"); nested(cm, "data", "X") != nil {
+		t.Error("a call that crashed before reaching the cluster was applied")
+	}
+}
+
+// TestDeterministicForSeed runs the same scenario twice per seed: the
+// logical times and names are the same for a seed and differ between seeds.
+func TestDeterministicForSeed(t *testing.T) {
+	scenario := func(seed string) string {
+		s := newSim(t, templateSite()...)
+		s.env["OCSIM_SEED"] = seed
+		s.must("patch", "imagestream/amp-system", "--type=json", "-p", `[{"op":"replace","path":"/spec/tags/1/from/name","value":"registry.example.com/3scale/system:2.8"}]`)
+		n := 0
+		for latestVersion(s) < 2 {
+			n++
+		}
+		out := s.must("rollout", "status", "dc/system-app", "--watch")
+		pods := s.must("get", "pods", "-o", "name")
+		raw, _ := os.ReadFile(filepath.Join(s.dir, "ocsim-state.json"))
+		var st State
+		_ = json.Unmarshal(raw, &st)
+		return strconv.Itoa(n) + "|" + out + "|" + pods + "|" + strconv.Itoa(int(st.Now/1000%1000))
+	}
+	a, b := scenario("7"), scenario("7")
+	if a != b {
+		t.Errorf("seed 7 gave two runs:\n%s\n%s", a, b)
+	}
+	if c := scenario("8"); c == a {
+		t.Errorf("seeds 7 and 8 gave the same run:\n%s", a)
+	}
+}
+
+// TestShellPollingLoop runs a runbook-style polling loop with the oc and
+// sleep commands on PATH: the loop takes logical minutes, not real ones.
+func TestShellPollingLoop(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	for _, n := range []string{"oc", "sleep"} {
+		if err := os.Symlink(self, filepath.Join(bin, n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := newSim(t, templateSite()...)
+	script := `set -euo pipefail
+before=$(oc get dc system-app -o jsonpath='{.status.latestVersion}')
+oc patch imagestream/amp-system --type=json -p '[{"op":"replace","path":"/spec/tags/1/from/name","value":"registry.example.com/3scale/system:2.8"}]' >/dev/null
+for ((i = 0; i < 60; i++)); do
+  v=$(oc get dc system-app -o jsonpath='{.status.latestVersion}')
+  [ "$v" -gt "$before" ] && break
+  sleep 10
+done
+oc rollout status dc/system-app --revision="$v" --watch --timeout=20m
+`
+	cmd := exec.Command(bash, "-c", script)
+	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "FAKEOC_DIR="+s.dir, "FAKEOC_NAMESPACE=3scale")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), `"system-app-2" successfully rolled out`) {
+		t.Fatalf("the loop: %v\n%s", err, out)
+	}
+}

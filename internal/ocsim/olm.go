@@ -1,0 +1,479 @@
+package ocsim
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// catalogPackage is a package the built-in catalog (redhat-operators in
+// openshift-marketplace) offers.
+type catalogPackage struct {
+	name, deployment string
+	channels         [][2]string // channel, head CSV
+}
+
+// builtinCatalog offers the 3scale and APIcast operators on their
+// threescale-2.X channels: operator 0.M serves 3scale 2.(M+3).
+func builtinCatalog() []catalogPackage {
+	var threescale, apicast [][2]string
+	for minor := 7; minor <= 16; minor++ {
+		patch := 0
+		switch minor {
+		case 15:
+			patch = 5
+		case 16:
+			patch = 1
+		}
+		v := fmt.Sprintf("v0.%d.%d", minor-3, patch)
+		ch := fmt.Sprintf("threescale-2.%d", minor)
+		threescale = append(threescale, [2]string{ch, "3scale-operator." + v})
+		if minor >= 9 {
+			apicast = append(apicast, [2]string{ch, "apicast-operator." + v})
+		}
+	}
+	return []catalogPackage{
+		{name: "3scale-operator", deployment: "threescale-operator-controller-manager-v2", channels: threescale},
+		{name: "apicast-operator", deployment: "apicast-operator-controller-manager-v2", channels: apicast},
+	}
+}
+
+const (
+	marketplaceNS  = "openshift-marketplace"
+	catalogName    = "redhat-operators"
+	builtinMarker  = "ocsim.ampc.io/builtin-catalog"
+	threescaleAnn  = "apps.3scale.net/apimanager-threescale-version"
+	operatorAnn    = "apps.3scale.net/threescale-operator-version"
+	apicastOperAnn = "apicast.apps.3scale.net/operator-version"
+)
+
+// syncCatalog keeps the built-in catalog's PackageManifests, less the
+// channels OCSIM_CATALOG_DROP removes. PackageManifests a test seeds
+// (without the built-in marker) are left as they are.
+func syncCatalog(c *Cluster) {
+	for _, p := range builtinCatalog() {
+		pm := c.get(marketplaceNS, "PackageManifest", p.name)
+		if pm != nil && annotation(pm, builtinMarker) == "" {
+			continue
+		}
+		var channels []any
+		def := ""
+		for _, ch := range p.channels {
+			if c.matches(c.cfg.CatalogDrop, p.name+":"+ch[0]) {
+				continue
+			}
+			channels = append(channels, map[string]any{"name": ch[0], "currentCSV": ch[1]})
+			def = ch[0]
+		}
+		want := Object{"apiVersion": "packages.operators.coreos.com/v1", "kind": "PackageManifest",
+			"metadata": map[string]any{"name": p.name, "namespace": marketplaceNS,
+				"labels":      map[string]any{"catalog": catalogName, "catalog-namespace": marketplaceNS, "provider": "Red Hat"},
+				"annotations": map[string]any{builtinMarker: "true"}},
+			"spec": map[string]any{},
+			"status": map[string]any{"catalogSource": catalogName, "catalogSourceNamespace": marketplaceNS,
+				"catalogSourceDisplayName": "Red Hat Operators", "catalogSourcePublisher": "Red Hat",
+				"packageName": p.name, "defaultChannel": def, "channels": channels}}
+		if pm == nil {
+			c.create(want)
+			continue
+		}
+		if !equalJSON(pm["status"], want["status"]) {
+			pm["status"] = want["status"]
+			c.put(pm)
+		}
+	}
+}
+
+// catalogHead is the CSV at the head of a channel of the catalog a
+// Subscription names, or "" when the catalog lacks the channel.
+func (c *Cluster) catalogHead(sub Object) string {
+	srcNS := str(sub, "spec", "sourceNamespace")
+	if srcNS == "" {
+		srcNS = marketplaceNS
+	}
+	for _, pm := range c.list(srcNS, "PackageManifest") {
+		if str(pm, "status", "packageName") != str(sub, "spec", "name") || str(pm, "status", "catalogSource") != str(sub, "spec", "source") {
+			continue
+		}
+		for _, ch := range list(pm, "status", "channels") {
+			if str(ch, "name") == str(sub, "spec", "channel") {
+				return str(ch, "currentCSV")
+			}
+		}
+	}
+	return ""
+}
+
+func csvVersion(csv string) string {
+	_, v, _ := strings.Cut(csv, ".v")
+	return v
+}
+
+func setCondition(c *Cluster, obj Object, typ, status, reason, message string) bool {
+	var conds []any
+	for _, cond := range list(obj, "status", "conditions") {
+		if str(cond, "type") == typ {
+			if str(cond, "status") == status && str(cond, "reason") == reason && str(cond, "message") == message {
+				return false
+			}
+			continue
+		}
+		conds = append(conds, cond)
+	}
+	if status != "" {
+		cond := map[string]any{"type": typ, "status": status, "lastTransitionTime": c.timestamp()}
+		if reason != "" {
+			cond["reason"] = reason
+		}
+		if message != "" {
+			cond["message"] = message
+		}
+		conds = append(conds, cond)
+	}
+	setNested(obj, conds, "status", "conditions")
+	return true
+}
+
+func dropCondition(obj Object, typ string) bool {
+	var conds []any
+	found := false
+	for _, cond := range list(obj, "status", "conditions") {
+		if str(cond, "type") == typ {
+			found = true
+			continue
+		}
+		conds = append(conds, cond)
+	}
+	if found {
+		setNested(obj, conds, "status", "conditions")
+	}
+	return found
+}
+
+func (c *Cluster) newCSV(ns, name, replaces string) Object {
+	csv := Object{"apiVersion": "operators.coreos.com/v1alpha1", "kind": "ClusterServiceVersion",
+		"metadata": map[string]any{"name": name, "namespace": ns},
+		"spec": map[string]any{"displayName": strings.SplitN(name, ".", 2)[0], "version": csvVersion(name),
+			"install": map[string]any{"strategy": "deployment"}},
+		"status": map[string]any{"phase": "Succeeded", "reason": "InstallSucceeded", "message": "install strategy completed with no errors",
+			"lastTransitionTime": c.timestamp(), "lastUpdateTime": c.timestamp()}}
+	if replaces != "" {
+		setNested(csv, replaces, "spec", "replaces")
+	}
+	c.create(csv)
+	return csv
+}
+
+// olmController resolves each Subscription against the catalog: a channel
+// the catalog lacks gives a ResolutionFailed condition; a newer head CSV
+// gives an InstallPlan, approved at once under Automatic approval and left
+// RequiresApproval under Manual approval (the Subscription stays
+// UpgradePending) until someone approves it; an approved plan installs the
+// new CSV, which replaces the old one and rolls the operator's Deployment
+// out on the new version.
+func olmController(c *Cluster) {
+	if len(c.list("", "Subscription")) == 0 {
+		return
+	}
+	syncCatalog(c)
+	for _, sub := range c.list("", "Subscription") {
+		ns, name := str(sub, "metadata", "namespace"), str(sub, "metadata", "name")
+		base := ns + "/" + name
+		installed := str(sub, "status", "installedCSV")
+		if installed != "" && c.get(ns, "ClusterServiceVersion", installed) == nil && c.instant {
+			c.newCSV(ns, installed, "")
+		}
+		head := c.catalogHead(sub)
+		if head == "" {
+			msg := fmt.Sprintf("constraints not satisfiable: no operators found in channel %s of package %s in the catalog referenced by subscription %s",
+				str(sub, "spec", "channel"), str(sub, "spec", "name"), name)
+			key := "olm-resolve/" + base + "/" + str(sub, "spec", "channel")
+			if c.after(key, 2*time.Second, 10*time.Second) && setCondition(c, sub, "ResolutionFailed", "True", "ConstraintsNotSatisfiable", msg) {
+				c.put(sub)
+			}
+			continue
+		}
+		if dropCondition(sub, "ResolutionFailed") {
+			c.put(sub)
+		}
+		if head == installed {
+			if str(sub, "status", "state") != "AtLatestKnown" || dropCondition(sub, "InstallPlanPending") {
+				setNested(sub, "AtLatestKnown", "status", "state")
+				setNested(sub, head, "status", "currentCSV")
+				c.put(sub)
+			}
+			continue
+		}
+		var ip Object
+		for _, p := range c.list(ns, "InstallPlan") {
+			for _, n := range list(p, "spec", "clusterServiceVersionNames") {
+				if n == head {
+					ip = p
+				}
+			}
+		}
+		if ip == nil {
+			key := "olm-plan/" + base + "/" + head
+			if !c.after(key, 3*time.Second, 15*time.Second) {
+				continue
+			}
+			c.done(key)
+			approval := str(sub, "spec", "installPlanApproval")
+			if approval == "" {
+				approval = "Automatic"
+			}
+			gen := num(sub, "status", "installPlanGeneration") + 1
+			phase := "Installing"
+			if approval == "Manual" {
+				phase = "RequiresApproval"
+			}
+			ip = Object{"apiVersion": "operators.coreos.com/v1alpha1", "kind": "InstallPlan",
+				"metadata": map[string]any{"name": "install-" + c.suffix(5), "namespace": ns,
+					"ownerReferences": []any{ownerRef(sub)}},
+				"spec": map[string]any{"approval": approval, "approved": approval == "Automatic",
+					"clusterServiceVersionNames": []any{head}, "generation": gen},
+				"status": map[string]any{"phase": phase, "catalogSources": []any{str(sub, "spec", "source")}}}
+			c.create(ip)
+			ref := map[string]any{"apiVersion": "operators.coreos.com/v1alpha1", "kind": "InstallPlan",
+				"name": str(ip, "metadata", "name"), "namespace": ns, "uid": str(ip, "metadata", "uid")}
+			setNested(sub, ref, "status", "installPlanRef")
+			setNested(sub, map[string]any{"apiVersion": "operators.coreos.com/v1alpha1", "kind": "InstallPlan",
+				"name": str(ip, "metadata", "name"), "uuid": str(ip, "metadata", "uid")}, "status", "installplan")
+			setNested(sub, gen, "status", "installPlanGeneration")
+			setNested(sub, head, "status", "currentCSV")
+			setNested(sub, "UpgradePending", "status", "state")
+			setNested(sub, c.timestamp(), "status", "lastUpdated")
+			setCondition(c, sub, "InstallPlanPending", "True", phase, "")
+			c.put(sub)
+			continue
+		}
+		ipName := str(ip, "metadata", "name")
+		switch str(ip, "status", "phase") {
+		case "RequiresApproval":
+			if approved, _ := nested(ip, "spec", "approved").(bool); approved {
+				setNested(ip, "Installing", "status", "phase")
+				c.put(ip)
+				setCondition(c, sub, "InstallPlanPending", "True", "Installing", "")
+				c.put(sub)
+			}
+		case "Installing":
+			key := "olm-install/" + ns + "/" + ipName
+			if !c.after(key, 10*time.Second, 40*time.Second) {
+				continue
+			}
+			c.done(key)
+			if c.get(ns, "ClusterServiceVersion", head) == nil {
+				c.newCSV(ns, head, installed)
+			}
+			if old := c.get(ns, "ClusterServiceVersion", installed); old != nil {
+				c.remove(keyOf(old))
+			}
+			setNested(ip, "Complete", "status", "phase")
+			c.put(ip)
+			for _, p := range builtinCatalog() {
+				if p.name != str(sub, "spec", "name") {
+					continue
+				}
+				if d := c.get(ns, "Deployment", p.deployment); d != nil {
+					for _, ctr := range list(d, "spec", "template", "spec", "containers") {
+						m := ctr.(map[string]any)
+						m["image"] = pinned(repository(str(m, "image")) + ":" + csvVersion(head))
+					}
+					setNested(d, head, "spec", "template", "metadata", "labels", "olm.owner")
+					c.bumpGeneration(d)
+					c.put(d)
+				}
+			}
+			setNested(sub, head, "status", "installedCSV")
+			setNested(sub, head, "status", "currentCSV")
+			setNested(sub, "AtLatestKnown", "status", "state")
+			setNested(sub, c.timestamp(), "status", "lastUpdated")
+			dropCondition(sub, "InstallPlanPending")
+			c.put(sub)
+		}
+	}
+}
+
+func (c *Cluster) bumpGeneration(obj Object) {
+	setNested(obj, num(obj, "metadata", "generation")+1, "metadata", "generation")
+}
+
+// threescaleVersion maps an operator version 0.M.P to the 3scale release
+// 2.(M+3).P it installs.
+func threescaleVersion(op string) string {
+	parts := strings.Split(op, ".")
+	if len(parts) != 3 {
+		return ""
+	}
+	m, err := strconv.Atoi(parts[1])
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("2.%d.%s", m+3, parts[2])
+}
+
+func majorMinor(v string) string {
+	parts := strings.Split(v, ".")
+	if len(parts) < 2 {
+		return v
+	}
+	return parts[0] + "." + parts[1]
+}
+
+// operatorFor finds the Subscription of a package and whether its
+// operator's Deployment runs the installed version, ready.
+func (c *Cluster) operatorFor(pkg string) (sub Object, running bool) {
+	for _, s := range c.list("", "Subscription") {
+		if str(s, "spec", "name") != pkg {
+			continue
+		}
+		sub = s
+		for _, p := range builtinCatalog() {
+			if p.name != pkg {
+				continue
+			}
+			d := c.get(str(s, "metadata", "namespace"), "Deployment", p.deployment)
+			running = d != nil && num(d, "status", "readyReplicas") > 0 &&
+				num(d, "status", "updatedReplicas") == num(d, "status", "replicas") &&
+				num(d, "status", "observedGeneration") == num(d, "metadata", "generation")
+		}
+		return sub, running
+	}
+	return nil, false
+}
+
+// externalMissing lists the databases an APIManager still runs inside
+// 3scale, which the 2.16 operator refuses.
+func externalMissing(am Object) []string {
+	var out []string
+	for _, f := range [][]string{{"system", "database"}, {"system", "redis"}, {"backend", "redis"}} {
+		if v, _ := nested(am, "spec", "externalComponents", f[0], f[1]).(bool); !v {
+			out = append(out, f[0]+"."+f[1])
+		}
+	}
+	return out
+}
+
+// threescaleOperator plays the 3scale operator while its Deployment runs:
+// it moves the APIManager to its own release some time after it was
+// installed (annotations, images of the Deployments it owns), refuses an
+// APIManager with internal databases at 2.16 with a Preflights condition,
+// and scales the Deployments it owns back to their replicas.
+func threescaleOperator(c *Cluster) {
+	sub, running := c.operatorFor("3scale-operator")
+	if sub == nil || !running {
+		return
+	}
+	op := csvVersion(str(sub, "status", "installedCSV"))
+	target := threescaleVersion(op)
+	if target == "" {
+		return
+	}
+	for _, am := range c.list("", "APIManager") {
+		ns, name := str(am, "metadata", "namespace"), str(am, "metadata", "name")
+		base := ns + "/" + name
+		for _, d := range c.list(ns, "Deployment") {
+			if !ownedBy(d, "APIManager", name) || externalComponentDeployment(am, str(d, "metadata", "name")) {
+				continue
+			}
+			if nested(d, "spec", "replicas") != nil && num(d, "spec", "replicas") == 0 {
+				key := "3scale-replicas/" + ns + "/" + str(d, "metadata", "name")
+				if c.after(key, 5*time.Second, 20*time.Second) {
+					c.done(key)
+					setNested(d, int64(1), "spec", "replicas")
+					c.bumpGeneration(d)
+					c.put(d)
+				}
+			}
+		}
+		if annotation(am, threescaleAnn) == target && annotation(am, operatorAnn) == op {
+			continue
+		}
+		if minorOf(target) >= 16 {
+			if missing := externalMissing(am); len(missing) > 0 {
+				key := "3scale-preflight/" + base + "/" + target
+				if c.after(key, 5*time.Second, 20*time.Second) {
+					msg := fmt.Sprintf("3scale %s does not support internal databases: spec.externalComponents %s must be true", majorMinor(target), strings.Join(missing, ", "))
+					if setCondition(c, am, "Preflights", "False", "PreflightsFailed", msg) {
+						c.put(am)
+					}
+				}
+				continue
+			}
+		}
+		key := "3scale-upgrade/" + base + "/" + target
+		if !c.after(key, 20*time.Second, 90*time.Second) {
+			continue
+		}
+		c.done(key)
+		setAnnotation(am, threescaleAnn, target)
+		setAnnotation(am, operatorAnn, op)
+		setCondition(c, am, "Preflights", "True", "PreflightsPass", "All requirements for the current version are met")
+		c.put(am)
+		for _, d := range c.list(ns, "Deployment") {
+			if !ownedBy(d, "APIManager", name) {
+				continue
+			}
+			changed := false
+			for _, ctr := range list(d, "spec", "template", "spec", "containers") {
+				m := ctr.(map[string]any)
+				if img := str(m, "image"); strings.Contains(img, "/3scale-amp2/") {
+					m["image"] = pinned(repository(img) + ":3scale" + majorMinor(target))
+					changed = true
+				}
+			}
+			if changed {
+				c.bumpGeneration(d)
+				c.put(d)
+			}
+		}
+	}
+}
+
+func externalComponentDeployment(am Object, d string) bool {
+	ext := func(a, b string) bool { v, _ := nested(am, "spec", "externalComponents", a, b).(bool); return v }
+	switch d {
+	case "system-mysql", "system-postgresql":
+		return ext("system", "database")
+	case "system-redis":
+		return ext("system", "redis")
+	case "backend-redis":
+		return ext("backend", "redis")
+	case "zync-database":
+		return ext("zync", "database")
+	}
+	return false
+}
+
+// apicastOperator moves each APIcast's operator-version annotation to the
+// installed APIcast operator's version some time after it runs.
+func apicastOperator(c *Cluster) {
+	sub, running := c.operatorFor("apicast-operator")
+	if sub == nil || !running {
+		return
+	}
+	op := csvVersion(str(sub, "status", "installedCSV"))
+	for _, a := range c.list("", "APIcast") {
+		if annotation(a, apicastOperAnn) == op {
+			continue
+		}
+		key := "apicast-upgrade/" + str(a, "metadata", "namespace") + "/" + str(a, "metadata", "name") + "/" + op
+		if !c.after(key, 10*time.Second, 60*time.Second) {
+			continue
+		}
+		c.done(key)
+		setAnnotation(a, apicastOperAnn, op)
+		c.put(a)
+	}
+}
+
+// minorOf is the minor number of a 2.M release.
+func minorOf(v string) int {
+	parts := strings.Split(v, ".")
+	if len(parts) < 2 {
+		return 0
+	}
+	m, _ := strconv.Atoi(parts[1])
+	return m
+}

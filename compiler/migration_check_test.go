@@ -20,8 +20,8 @@ func TestHopVersionsChecked(t *testing.T) {
 		{ir.Hop{From: "2.7", To: "2.8", Deployment: "template-to-operator"}, false},
 		{ir.Hop{From: "2.7", To: "two", Deployment: "template"}, false},
 	} {
-		if err := (module{file: "x.hcl", hop: tc.hop}).check(); (err == nil) != tc.ok {
-			t.Errorf("%+v: check() = %v", tc.hop, err)
+		if diags := (module{file: "x.hcl", hop: tc.hop}).check(ruleFS); !diags.HasErrors() != tc.ok {
+			t.Errorf("%+v: check() = %v", tc.hop, diags)
 		}
 	}
 }

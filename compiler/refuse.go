@@ -26,32 +26,38 @@ type ruleRefusal struct {
 	// At lists where in the plan the diagnostic points, as BLOCK or
 	// BLOCK.ATTRIBUTE ("install.to", "externalize"): the first one the plan
 	// has wins, else the install block.
-	At []string `hcl:"at"`
+	At    []string  `hcl:"at"`
+	Body  hcl.Body  `hcl:",body"`
+	Range hcl.Range `hcl:",def_range"`
 }
 
 // refusalBlocks are the plan's blocks a refusal may point at.
 var refusalBlocks = map[string]bool{"install": true, "operator": true, "externalize": true, "registry": true}
 
 // checkRefusals validates what gohcl cannot of a module's refusals.
-func (m module) checkRefusals() error {
+func (m module) checkRefusals() hcl.Diagnostics {
+	var diags hcl.Diagnostics
 	seen := map[string]bool{}
 	for _, pr := range m.refusals {
 		r := pr.rule
 		if seen[r.Name] {
-			return fmt.Errorf("refuse %q defined twice", r.Name)
+			diags = append(diags, ruleDiag(r.Range, "Duplicate refusal",
+				fmt.Sprintf("The refusal %q is made twice for this module (counting the shared refusals of its deployment). Rename or merge one of them.", r.Name)))
 		}
 		seen[r.Name] = true
 		if r.Summary == "" || len(r.At) == 0 {
-			return fmt.Errorf("refuse %q: summary and at are required", r.Name)
+			diags = append(diags, ruleDiag(r.Range, "Empty refusal",
+				fmt.Sprintf("The refusal %q needs a summary and at least one place in the plan (at) for its diagnostic.", r.Name)))
 		}
 		for _, a := range r.At {
 			block, _, _ := strings.Cut(a, ".")
 			if !refusalBlocks[block] {
-				return fmt.Errorf("refuse %q: at %q is not BLOCK or BLOCK.ATTRIBUTE of a plan block (install, operator, externalize, registry)", r.Name, a)
+				diags = append(diags, ruleDiag(attrRange(r.Body, "at", r.Range), "Invalid refusal place",
+					fmt.Sprintf("The refusal %q points at %q, which is not BLOCK or BLOCK.ATTRIBUTE of a plan block (install, operator, externalize, registry).", r.Name, a)))
 			}
 		}
 	}
-	return nil
+	return diags
 }
 
 // refuse evaluates a hop's refusals against the plan and the model as the

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"bytes"
 	"embed"
 	"errors"
 	"fmt"
@@ -77,7 +78,8 @@ type ruleUse struct {
 	Group string `hcl:"group,label"`
 	// Section is the section of the module's seed that the group's steps
 	// follow.
-	Section string `hcl:"section"`
+	Section string    `hcl:"section"`
+	Range   hcl.Range `hcl:",def_range"`
 }
 
 // sharedFile is a file of rules/shared: what the modules of the
@@ -96,14 +98,16 @@ type sharedFile struct {
 // Run is the body of the shell function installed_version, which prints
 // it as major.minor (or nothing), and Source says where it reads it.
 type ruleInstalledVersion struct {
-	Source string `hcl:"source"`
-	Run    string `hcl:"run"`
+	Source string    `hcl:"source"`
+	Run    string    `hcl:"run"`
+	Range  hcl.Range `hcl:",def_range"`
 }
 
 // ruleGroup is a named list of steps that modules place with use.
 type ruleGroup struct {
 	Name  string     `hcl:"name,label"`
 	Steps []ruleStep `hcl:"step,block"`
+	Range hcl.Range  `hcl:",def_range"`
 }
 
 // shared is a parsed shared file.
@@ -120,11 +124,13 @@ type ruleLocals struct {
 }
 
 type ruleHop struct {
-	From       string `hcl:"from"`
-	To         string `hcl:"to"`
-	Deployment string `hcl:"deployment"`
-	Seed       string `hcl:"seed"`
-	Title      string `hcl:"title"`
+	From       string    `hcl:"from"`
+	To         string    `hcl:"to"`
+	Deployment string    `hcl:"deployment"`
+	Seed       string    `hcl:"seed"`
+	Title      string    `hcl:"title"`
+	Body       hcl.Body  `hcl:",body"`
+	Range      hcl.Range `hcl:",def_range"`
 }
 
 type ruleStep struct {
@@ -150,6 +156,7 @@ type ruleStep struct {
 	// RolloutNamespace is where the step's rollouts run; the plan's
 	// namespace when not given.
 	RolloutNamespace hcl.Expression `hcl:"rollout_namespace,optional"`
+	Body             hcl.Body       `hcl:",body"`
 }
 
 type rulePatch struct {
@@ -172,6 +179,8 @@ type rulePatch struct {
 	Tags    []ruleTag      `hcl:"tag,block"`
 	// Triggers repoint image change triggers (DeploymentConfigs).
 	Triggers []ruleTrigger `hcl:"trigger,block"`
+	Body     hcl.Body      `hcl:",body"`
+	Range    hcl.Range     `hcl:",def_range"`
 }
 
 type ruleEnv struct {
@@ -179,6 +188,8 @@ type ruleEnv struct {
 	InitContainers []string  `hcl:"init_containers,optional"`
 	Hook           string    `hcl:"hook,optional"`
 	Vars           []ruleVar `hcl:"var,block"`
+	Body           hcl.Body  `hcl:",body"`
+	Range          hcl.Range `hcl:",def_range"`
 }
 
 type ruleVar struct {
@@ -193,7 +204,8 @@ type ruleVar struct {
 	FieldPath string `hcl:"field_path,optional"`
 	// AlreadyOK makes an env var that already reads this source a no-op
 	// instead of a failed precondition: for repairs that only some sites need.
-	AlreadyOK bool `hcl:"already_ok,optional"`
+	AlreadyOK bool      `hcl:"already_ok,optional"`
+	Range     hcl.Range `hcl:",def_range"`
 }
 
 type ruleSet struct {
@@ -207,19 +219,21 @@ type ruleUnset struct {
 }
 
 type ruleTag struct {
-	Name        string `hcl:"name,label"`
-	Image       string `hcl:"image,optional"`
-	Tag         string `hcl:"tag,optional"`
-	DisplayName string `hcl:"display_name"`
+	Name        string    `hcl:"name,label"`
+	Image       string    `hcl:"image,optional"`
+	Tag         string    `hcl:"tag,optional"`
+	DisplayName string    `hcl:"display_name"`
+	Range       hcl.Range `hcl:",def_range"`
 }
 
 // ruleTrigger points the image change trigger of one container at another
 // image stream tag. The container names the trigger; the rule never writes
 // its index.
 type ruleTrigger struct {
-	Container string `hcl:"container,label"`
-	From      string `hcl:"from"`
-	Expect    string `hcl:"expect,optional"`
+	Container string   `hcl:"container,label"`
+	From      string   `hcl:"from"`
+	Expect    string   `hcl:"expect,optional"`
+	Body      hcl.Body `hcl:",body"`
 }
 
 // ruleRollback is a runbook section that undoes part of a hop. It never
@@ -230,6 +244,7 @@ type ruleRollback struct {
 	Section string         `hcl:"section"`
 	When    hcl.Expression `hcl:"when,optional"`
 	Run     hcl.Expression `hcl:"run"`
+	Range   hcl.Range      `hcl:",def_range"`
 }
 
 type ruleObjectRef struct {
@@ -237,74 +252,155 @@ type ruleObjectRef struct {
 	Name      string         `hcl:"name,label"`
 	Namespace hcl.Expression `hcl:"namespace,optional"`
 	NameExpr  hcl.Expression `hcl:"name,optional"`
+	Range     hcl.Range      `hcl:",def_range"`
 }
 
 // loadModules parses every embedded rule module. An error here is a bug in
 // ampc: the modules ship inside the binary and are tested.
-func loadModules() ([]module, error) { return loadModulesFrom(ruleFS) }
+func loadModules() ([]module, error) {
+	mods, diags := loadModulesFrom(ruleFS)
+	if diags.HasErrors() {
+		return nil, ruleError(diags)
+	}
+	return mods, nil
+}
+
+// ruleError turns the diagnostics of loading the rule modules into one
+// error, a line per error, each naming the rule file and the range in it.
+func ruleError(diags hcl.Diagnostics) error {
+	var errs []error
+	for _, d := range diags {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		what := "rule module"
+		if d.Subject != nil && strings.HasPrefix(d.Subject.Filename, "rules/shared/") {
+			what = "shared rules"
+		}
+		name := ""
+		if d.Subject != nil {
+			name = " " + d.Subject.Filename
+		}
+		errs = append(errs, fmt.Errorf("%s%s: %s", what, name, d.Error()))
+	}
+	return errors.Join(errs...)
+}
 
 // loadModulesFrom parses the rule modules of fsys (rules/*.hcl, with
-// rules/shared/*.hcl). The modules are independent, so they are parsed
-// side by side.
-func loadModulesFrom(fsys fs.FS) ([]module, error) {
-	shares, err := loadShared(fsys)
-	if err != nil {
-		return nil, err
+// rules/shared/*.hcl, the manifests of rules/manifests and the shell
+// library of rules/lib). The modules are independent, so they are parsed
+// side by side. Each diagnostic points at the range of a rule file that
+// breaks the language: a file that does not parse, a word where it does
+// nothing, a missing or doubled name.
+func loadModulesFrom(fsys fs.FS) ([]module, hcl.Diagnostics) {
+	shares, diags := loadShared(fsys)
+	if diags.HasErrors() {
+		return nil, diags
 	}
 	library, err := loadLibraryFrom(fsys)
 	if err != nil {
-		return nil, err
+		return nil, hcl.Diagnostics{fileDiag("rules/lib", "Cannot read the shell library", err.Error())}
 	}
 	functions := shellFunction.FindAllStringSubmatch(library, -1)
 	names, err := fs.Glob(fsys, "rules/*.hcl")
 	if err != nil {
-		return nil, err
+		return nil, hcl.Diagnostics{fileDiag("rules", "Cannot list the rule modules", err.Error())}
 	}
 	sort.Strings(names)
 	out := make([]module, len(names))
-	errs := make([]error, len(names))
+	all := make([]hcl.Diagnostics, len(names))
 	var wg sync.WaitGroup
 	for i, name := range names {
 		wg.Go(func() {
-			out[i], errs[i] = loadModule(fsys, name, shares)
-			if errs[i] == nil {
-				errs[i] = redefines(fsys, name, functions)
-			}
+			out[i], all[i] = loadModule(fsys, name, shares)
+			all[i] = append(all[i], redefines(fsys, name, functions)...)
 		})
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	// A shared file's fault shows in every module that reads it: report it
+	// once.
+	seen := map[string]bool{}
+	for _, ds := range all {
+		for _, d := range ds {
+			key := d.Summary + "\x00" + d.Detail
+			if d.Subject != nil {
+				key += "\x00" + d.Subject.String()
+			}
+			if !seen[key] {
+				seen[key] = true
+				diags = append(diags, d)
+			}
+		}
 	}
-	return out, nil
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return out, diags
+}
+
+// ruleDiag is an error in a rule file at subject.
+func ruleDiag(subject hcl.Range, summary, detail string) *hcl.Diagnostic {
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: subject.Ptr()}
+}
+
+// fileDiag is an error about a whole file of the rules, at its start.
+func fileDiag(name, summary, detail string) *hcl.Diagnostic {
+	return ruleDiag(hcl.Range{Filename: name, Start: hcl.InitialPos, End: hcl.InitialPos}, summary, detail)
+}
+
+// attrRange is the range of the attribute name in body, or else def (a
+// block's header): where a diagnostic about that attribute points.
+func attrRange(body hcl.Body, name string, def hcl.Range) hcl.Range {
+	if b, ok := body.(*hclsyntax.Body); ok {
+		if a, ok := b.Attributes[name]; ok {
+			return a.SrcRange
+		}
+	}
+	return def
+}
+
+// blockRange is the header of the first block of type typ in body, or def.
+func blockRange(body hcl.Body, typ string, def hcl.Range) hcl.Range {
+	if b, ok := body.(*hclsyntax.Body); ok {
+		for _, bl := range b.Blocks {
+			if bl.Type == typ {
+				return bl.DefRange()
+			}
+		}
+	}
+	return def
 }
 
 // loadShared parses the files of rules/shared.
-func loadShared(fsys fs.FS) ([]*shared, error) {
+func loadShared(fsys fs.FS) ([]*shared, hcl.Diagnostics) {
 	names, err := fs.Glob(fsys, "rules/shared/*.hcl")
 	if err != nil {
-		return nil, err
+		return nil, hcl.Diagnostics{fileDiag("rules/shared", "Cannot list the shared rules", err.Error())}
 	}
 	sort.Strings(names)
 	var out []*shared
+	var diags hcl.Diagnostics
 	groups := map[string]string{}
 	for _, name := range names {
 		sh := &shared{reads: map[string]bool{}}
-		syntax, err := decodeRuleFile(fsys, name, &sh.body)
-		if err != nil {
-			return nil, fmt.Errorf("shared rules %s: %v", name, err)
+		syntax, ds := parseRuleFile(fsys, name, &sh.body)
+		if diags = append(diags, ds...); ds.HasErrors() {
+			continue
 		}
 		if len(sh.body.AppliesTo) == 0 {
-			return nil, fmt.Errorf("shared rules %s: applies_to names no deployment", name)
+			diags = append(diags, ruleDiag(attrRange(syntax, "applies_to", fileRange(syntax)), "Shared rules for no deployment",
+				`applies_to names no deployment, so no module sees this file. Name the deployments whose modules share it, as in applies_to = ["template"].`))
 		}
 		for _, g := range sh.body.Groups {
 			if other, ok := groups[g.Name]; ok {
-				return nil, fmt.Errorf("shared rules %s: steps %q, defined in %s already", name, g.Name, other)
+				diags = append(diags, ruleDiag(g.Range, "Duplicate shared steps",
+					fmt.Sprintf("The steps %q are defined in %s already. Give this group another name, or merge the two.", g.Name, other)))
 			}
 			groups[g.Name] = name
 			for _, st := range g.Steps {
 				if st.Section != "" {
-					return nil, fmt.Errorf("shared rules %s: steps %q: step %q has a section: it is the section of each use", name, g.Name, st.Name)
+					diags = append(diags, ruleDiag(attrRange(st.Body, "section", st.Range), "Section in a shared step",
+						fmt.Sprintf("The step %q of the shared steps %q has a section, but a shared step follows the section of each use block that places it. Remove the section here and give it in the use block.", st.Name, g.Name)))
 				}
 			}
 		}
@@ -312,15 +408,32 @@ func loadShared(fsys fs.FS) ([]*shared, error) {
 		planReads(syntax, sh.reads)
 		out = append(out, sh)
 	}
-	return out, nil
+	return out, diags
+}
+
+// fileRange is the start of a parsed file.
+func fileRange(body *hclsyntax.Body) hcl.Range {
+	r := body.SrcRange
+	r.End = r.Start
+	return r
 }
 
 // decodeRuleFile parses an embedded HCL file of the rules into a struct
 // and returns its syntax tree.
 func decodeRuleFile(fsys fs.FS, name string, into any) (*hclsyntax.Body, error) {
+	body, diags := parseRuleFile(fsys, name, into)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return body, nil
+}
+
+// parseRuleFile is decodeRuleFile with the diagnostics of parsing and
+// decoding.
+func parseRuleFile(fsys fs.FS, name string, into any) (*hclsyntax.Body, hcl.Diagnostics) {
 	src, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return nil, err
+		return nil, hcl.Diagnostics{fileDiag(name, "Cannot read a rule file", err.Error())}
 	}
 	f, diags := hclsyntax.ParseConfig(src, name, hcl.Pos{Line: 1, Column: 1})
 	if diags.HasErrors() {
@@ -332,22 +445,22 @@ func decodeRuleFile(fsys fs.FS, name string, into any) (*hclsyntax.Body, error) 
 	return f.Body.(*hclsyntax.Body), nil
 }
 
-func loadModule(fsys fs.FS, name string, shares []*shared) (module, error) {
+func loadModule(fsys fs.FS, name string, shares []*shared) (module, hcl.Diagnostics) {
 	var body ruleFile
-	syntax, err := decodeRuleFile(fsys, name, &body)
-	if err != nil {
-		return module{}, fmt.Errorf("rule module %s: %v", name, err)
+	syntax, diags := parseRuleFile(fsys, name, &body)
+	if diags.HasErrors() {
+		return module{}, diags
 	}
 	m := module{file: path.Base(name), body: body, reads: map[string]bool{}, hop: ir.Hop{
 		From: body.Hop.From, To: body.Hop.To, Deployment: body.Hop.Deployment,
 		Seed: body.Hop.Seed, Title: body.Hop.Title,
 	}}
-	if err := m.share(syntax, shares); err != nil {
-		return module{}, fmt.Errorf("rule module %s: %v", name, err)
+	if diags := m.share(syntax, shares); diags.HasErrors() {
+		return module{}, diags
 	}
 	// check also adds what the manifest templates read.
-	if err := m.check(); err != nil {
-		return module{}, fmt.Errorf("rule module %s: %v", name, err)
+	if diags := m.check(fsys); diags.HasErrors() {
+		return module{}, diags
 	}
 	planReads(syntax, m.reads)
 	return m, nil
@@ -357,10 +470,12 @@ func loadModule(fsys fs.FS, name string, shares []*shared) (module, error) {
 // refusals before its own, the way a site's version is read, and the steps
 // of each group it uses, where its use block stands (syntax gives the order
 // of the step and use blocks, which decoding keeps per block type only).
-func (m *module) share(syntax *hclsyntax.Body, shares []*shared) error {
+func (m *module) share(syntax *hclsyntax.Body, shares []*shared) hcl.Diagnostics {
+	var diags hcl.Diagnostics
 	groups := map[string]*shared{}
 	var groupSteps = map[string][]ruleStep{}
 	scoped := map[*module]bool{}
+	var version *ruleInstalledVersion
 	for _, sh := range shares {
 		if !slices.Contains(sh.body.AppliesTo, m.hop.Deployment) {
 			continue
@@ -373,9 +488,12 @@ func (m *module) share(syntax *hclsyntax.Body, shares []*shared) error {
 			scoped[&sh.scope] = true
 		}
 		if v := sh.body.InstalledVersion; v != nil {
-			if m.hop.InstalledVersion != "" {
-				return fmt.Errorf("two shared files say how a %s site's version is read (installed_version)", m.hop.Deployment)
+			if version != nil {
+				diags = append(diags, ruleDiag(v.Range, "Two ways to read a site's version",
+					fmt.Sprintf("Two shared files say how a %s site's version is read (installed_version), this one and %s. Keep one.", m.hop.Deployment, version.Range.Filename)))
+				continue
 			}
+			version = v
 			m.hop.InstalledVersion, m.hop.VersionSource = v.Run, v.Source
 		}
 		for _, g := range sh.body.Groups {
@@ -383,8 +501,9 @@ func (m *module) share(syntax *hclsyntax.Body, shares []*shared) error {
 			groupSteps[g.Name] = g.Steps
 		}
 	}
-	if m.hop.InstalledVersion == "" {
-		return fmt.Errorf("no shared file says how a %s site's version is read (installed_version)", m.hop.Deployment)
+	if version == nil {
+		diags = append(diags, ruleDiag(attrRange(m.body.Hop.Body, "deployment", m.body.Hop.Range), "No way to read a site's version",
+			fmt.Sprintf("No shared file says how a %s site's version is read. Add an installed_version block to a file of rules/shared whose applies_to names %q.", m.hop.Deployment, m.hop.Deployment)))
 	}
 	for _, r := range m.body.Refusals {
 		m.refusals = append(m.refusals, placedRefusal{rule: r})
@@ -400,7 +519,9 @@ func (m *module) share(syntax *hclsyntax.Body, shares []*shared) error {
 			uses++
 			sh, ok := groups[u.Group]
 			if !ok {
-				return fmt.Errorf("use %q: no shared steps of that name for %s hops (rules/shared)", u.Group, m.hop.Deployment)
+				diags = append(diags, ruleDiag(u.Range, "Unknown shared steps",
+					fmt.Sprintf("No file of rules/shared defines steps %q for %s hops. Check the name, or the applies_to of the file that defines them.", u.Group, m.hop.Deployment)))
+				continue
 			}
 			for _, st := range groupSteps[u.Group] {
 				st.Section = u.Section
@@ -414,7 +535,7 @@ func (m *module) share(syntax *hclsyntax.Body, shares []*shared) error {
 			m.scopes = append(m.scopes, &sh.scope)
 		}
 	}
-	return nil
+	return diags
 }
 
 // shellFunction matches the definition of a shell function at the start of
@@ -424,21 +545,34 @@ var shellFunction = regexp.MustCompile(`(?m)^[ \t]*([a-z_][a-z0-9_]*)\(\) \{`)
 // redefines reports a rule module that defines a function of the shell
 // library in its shell: bash functions are global, so the module's would
 // replace the library's for every later step of the runbook.
-func redefines(fsys fs.FS, name string, library [][]string) error {
+func redefines(fsys fs.FS, name string, library [][]string) hcl.Diagnostics {
 	src, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return err
+		return nil // loadModule reported it
 	}
-	defined := map[string]bool{}
-	for _, m := range shellFunction.FindAllStringSubmatch(string(src), -1) {
-		defined[m[1]] = true
-	}
+	lib := map[string]bool{}
 	for _, f := range library {
-		if defined[f[1]] {
-			return fmt.Errorf("rule module %s: defines %s, a function of the shell library (rules/lib): call it, or give the module's function another name", name, f[1])
-		}
+		lib[f[1]] = true
 	}
-	return nil
+	var diags hcl.Diagnostics
+	for _, loc := range shellFunction.FindAllSubmatchIndex(src, -1) {
+		fn := string(src[loc[2]:loc[3]])
+		if !lib[fn] {
+			continue
+		}
+		start := offsetPos(src, loc[2])
+		end := offsetPos(src, loc[3])
+		diags = append(diags, ruleDiag(hcl.Range{Filename: name, Start: start, End: end}, "Shell library function defined again",
+			fmt.Sprintf("The module defines %s, a function of the shell library (rules/lib); bash functions are global, so it would replace the library's for every later step. Call it, or give the module's function another name.", fn)))
+	}
+	return diags
+}
+
+// offsetPos is the position of byte offset in src.
+func offsetPos(src []byte, offset int) hcl.Pos {
+	line := 1 + bytes.Count(src[:offset], []byte("\n"))
+	col := offset - bytes.LastIndexByte(src[:offset], '\n')
+	return hcl.Pos{Line: line, Column: col, Byte: offset}
 }
 
 // loadLibrary reads the shell library of rules/lib, the functions the
@@ -494,70 +628,95 @@ func given(e hcl.Expression) bool {
 	return diags.HasErrors() || !v.IsNull()
 }
 
-// check validates what gohcl cannot: kinds and names.
-func (m module) check() error {
+// check validates what gohcl cannot: kinds and names. fsys holds the
+// manifests (rules/manifests).
+func (m module) check(fsys fs.FS) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	add := func(at hcl.Range, summary, detail string, args ...any) {
+		diags = append(diags, ruleDiag(at, summary, fmt.Sprintf(detail, args...)))
+	}
 	// A hop goes up one version or more; a migration ("template-to-operator")
 	// stays at its version. Anything else would never end resolving.
 	from, okFrom := plan.ParseVersion(m.hop.From)
 	to, okTo := plan.ParseVersion(m.hop.To)
 	migration := strings.Contains(m.hop.Deployment, "-to-")
-	if !okFrom || !okTo || (migration && from != to) || (!migration && !from.Less(to)) {
-		return fmt.Errorf("hop %s → %s (%s): a hop goes to a later version, a migration stays at its own", m.hop.From, m.hop.To, m.hop.Deployment)
+	hop := m.body.Hop
+	switch {
+	case !okFrom:
+		add(attrRange(hop.Body, "from", hop.Range), "Invalid hop version", "from = %q is not a version major.minor, such as \"2.7\".", m.hop.From)
+	case !okTo:
+		add(attrRange(hop.Body, "to", hop.Range), "Invalid hop version", "to = %q is not a version major.minor, such as \"2.8\".", m.hop.To)
+	case migration && from != to:
+		add(attrRange(hop.Body, "to", hop.Range), "Migration changes version", "A migration (%s) stays at its version: give it to = %q, the same as from, and upgrade with a hop of its own.", m.hop.Deployment, m.hop.From)
+	case !migration && !from.Less(to):
+		add(attrRange(hop.Body, "to", hop.Range), "Hop does not go up", "A hop goes to a later version than its from (%s), else resolving a plan would never end. Give a later to.", m.hop.From)
 	}
-	if err := m.checkRefusals(); err != nil {
-		return err
-	}
+	diags = append(diags, m.checkRefusals()...)
 	seen := map[string]bool{}
 	for _, r := range m.body.Rollbacks {
 		if seen["rollback/"+r.Name] {
-			return fmt.Errorf("rollback %q defined twice", r.Name)
+			add(r.Range, "Duplicate rollback", "The rollback %q is defined twice in this module; the runbook's --rollback names one. Rename or merge one of them.", r.Name)
 		}
 		seen["rollback/"+r.Name] = true
 	}
 	for _, ps := range m.steps {
 		s := ps.rule
 		if seen[s.Name] {
-			return fmt.Errorf("step %q defined twice", s.Name)
+			add(s.Range, "Duplicate step", "The step %q is defined twice in this module (counting the steps of its use blocks), and a step's name makes its id. Rename one of them.", s.Name)
 		}
 		seen[s.Name] = true
 		known := false
+		var kinds []string
 		for _, k := range ir.Kinds {
 			known = known || string(k) == s.Kind
+			kinds = append(kinds, string(k))
 		}
 		if !known {
-			return fmt.Errorf("step %q: unknown kind %q", s.Name, s.Kind)
+			add(attrRange(s.Body, "kind", s.Range), "Unknown step kind", "The step %q has kind %q; a step's kind is one of %s.", s.Name, s.Kind, strings.Join(kinds, ", "))
+			continue
 		}
 		if s.Section == "" {
-			return fmt.Errorf("step %q: no section", s.Name)
+			add(s.Range, "Missing section", "The step %q has no section: give the section of the guide (the module's seed) that it follows, as in section = \"3.2\".", s.Name)
 		}
 		// Each word belongs to the kinds whose runbook code carries it out.
 		words := []struct {
 			word  string
 			used  bool
+			at    hcl.Range
 			kinds []ir.Kind
 		}{
-			{"patch", len(s.Patches) > 0, []ir.Kind{ir.KindPatch}},
-			{"delete", len(s.Deletes) > 0, []ir.Kind{ir.KindDelete}},
-			{"manifests", len(s.Manifests) > 0, []ir.Kind{ir.KindCreate}},
-			{"rollout", given(s.Rollout), []ir.Kind{ir.KindWait}},
-			{"rollout_namespace", given(s.RolloutNamespace), []ir.Kind{ir.KindWait}},
-			{"instructions", given(s.Instructions), []ir.Kind{ir.KindManual}},
-			{"run", given(s.Run), []ir.Kind{ir.KindBackup, ir.KindShell, ir.KindVerify}},
+			{"patch", len(s.Patches) > 0, blockRange(s.Body, "patch", s.Range), []ir.Kind{ir.KindPatch}},
+			{"delete", len(s.Deletes) > 0, blockRange(s.Body, "delete", s.Range), []ir.Kind{ir.KindDelete}},
+			{"manifests", len(s.Manifests) > 0, attrRange(s.Body, "manifests", s.Range), []ir.Kind{ir.KindCreate}},
+			{"rollout", given(s.Rollout), attrRange(s.Body, "rollout", s.Range), []ir.Kind{ir.KindWait}},
+			{"rollout_namespace", given(s.RolloutNamespace), attrRange(s.Body, "rollout_namespace", s.Range), []ir.Kind{ir.KindWait}},
+			{"instructions", given(s.Instructions), attrRange(s.Body, "instructions", s.Range), []ir.Kind{ir.KindManual}},
+			{"run", given(s.Run), attrRange(s.Body, "run", s.Range), []ir.Kind{ir.KindBackup, ir.KindShell, ir.KindVerify}},
 		}
 		for _, w := range words {
 			if w.used && !slices.Contains(w.kinds, ir.Kind(s.Kind)) {
-				return fmt.Errorf("step %q: %s does nothing in a %s step", s.Name, w.word, s.Kind)
+				var in []string
+				for _, k := range w.kinds {
+					in = append(in, string(k))
+				}
+				add(w.at, "Word in the wrong kind of step", "%s does nothing in a %s step such as %q; it belongs in a step of kind %s. Move it to such a step, or change the kind.", w.word, s.Kind, s.Name, strings.Join(in, " or "))
 			}
 		}
 		for _, f := range s.Manifests {
-			src, err := ruleFS.ReadFile("rules/manifests/" + f)
+			if ir.Kind(s.Kind) != ir.KindCreate {
+				break // reported above
+			}
+			at := attrRange(s.Body, "manifests", s.Range)
+			src, err := fs.ReadFile(fsys, "rules/manifests/"+f)
 			if err != nil {
-				return fmt.Errorf("step %q: manifest %s: %v", s.Name, f, err)
+				add(at, "Missing manifest", "The step %q creates %s, which rules/manifests does not hold (%v). Add the file, or fix its name.", s.Name, f, err)
+				continue
 			}
 			if strings.HasSuffix(f, ".tmpl") {
-				tmpl, diags := hclsyntax.ParseTemplate(src, f, hcl.Pos{Line: 1, Column: 1})
-				if diags.HasErrors() {
-					return fmt.Errorf("step %q: manifest %s: %s", s.Name, f, diags.Error())
+				tmpl, ds := hclsyntax.ParseTemplate(src, "rules/manifests/"+f, hcl.Pos{Line: 1, Column: 1})
+				if ds.HasErrors() {
+					diags = append(diags, ds...)
+					continue
 				}
 				for _, t := range tmpl.Variables() {
 					planRead(t, m.reads)
@@ -566,14 +725,14 @@ func (m module) check() error {
 		}
 		for _, p := range s.Patches {
 			if given(p.ForEach) && !given(p.NameExpr) {
-				return fmt.Errorf("step %q: patch %s with for_each needs name (each.value, say)", s.Name, p.Kind)
+				add(attrRange(p.Body, "for_each", p.Range), "for_each without name", "The patch %s of step %q has for_each, so each element needs the name of its object: add name = each.value (say).", p.Kind, s.Name)
 			}
 			for _, e := range p.Env {
 				if (e.Hook == "") == (len(e.Containers)+len(e.InitContainers) == 0) {
-					return fmt.Errorf("step %q: an env block names either containers or a hook", s.Name)
+					add(e.Range, "Env block without a target", "An env block of step %q names either containers (or init_containers) or a hook, not both and not neither.", s.Name)
 				}
 				if e.Hook != "" && e.Hook != "pre" && e.Hook != "mid" && e.Hook != "post" {
-					return fmt.Errorf("step %q: unknown hook %q", s.Name, e.Hook)
+					add(attrRange(e.Body, "hook", e.Range), "Unknown hook", "The hook %q of step %q is none of pre, mid or post, the DeploymentConfig's lifecycle hooks.", e.Hook, s.Name)
 				}
 				for _, v := range e.Vars {
 					sources := 0
@@ -584,21 +743,24 @@ func (m module) check() error {
 					}
 					ref := v.Secret != "" || v.ConfigMap != ""
 					if sources != 1 || ref != (v.Key != "") || (v.Optional && !ref) {
-						return fmt.Errorf("step %q: var %q needs exactly one of secret+key, config_map+key, value or field_path (optional only with secret or config_map)", s.Name, v.Name)
+						add(v.Range, "Invalid var source", "The var %q of step %q needs exactly one of secret+key, config_map+key, value or field_path (and optional only with secret or config_map).", v.Name, s.Name)
 					}
 				}
 			}
 			for _, t := range p.Tags {
 				if (t.Image == "") == (t.Tag == "") {
-					return fmt.Errorf("step %q: tag %q needs exactly one of image or tag", s.Name, t.Name)
+					add(t.Range, "Invalid tag source", "The tag %q of step %q needs exactly one of image (a pull spec) or tag (another tag of the stream).", t.Name, s.Name)
 				}
 			}
 			for _, t := range p.Triggers {
-				if !strings.Contains(t.From, ":") || (t.Expect != "" && !strings.Contains(t.Expect, ":")) {
-					return fmt.Errorf("step %q: trigger %q: from and expect are image stream tags, NAME:TAG", s.Name, t.Container)
+				if !strings.Contains(t.From, ":") {
+					add(attrRange(t.Body, "from", p.Range), "Invalid trigger", "The trigger of container %q in step %q has from = %q; it names an image stream tag, NAME:TAG.", t.Container, s.Name, t.From)
+				}
+				if t.Expect != "" && !strings.Contains(t.Expect, ":") {
+					add(attrRange(t.Body, "expect", p.Range), "Invalid trigger", "The trigger of container %q in step %q has expect = %q; it names an image stream tag, NAME:TAG.", t.Container, s.Name, t.Expect)
 				}
 			}
 		}
 	}
-	return nil
+	return diags
 }

@@ -38,9 +38,9 @@ func testRules(t *testing.T, files map[string]string) (*Rules, error) {
 	for name, text := range files {
 		fsys["rules/"+name] = &fstest.MapFile{Data: []byte(text)}
 	}
-	mods, err := loadModulesFrom(fsys)
-	if err != nil {
-		return nil, err
+	mods, diags := loadModulesFrom(fsys)
+	if diags.HasErrors() {
+		return nil, ruleError(diags)
 	}
 	layouts, err := loadLayouts()
 	if err != nil {
@@ -134,89 +134,6 @@ step "after" {
 	}
 }
 
-// TestSharedStepErrors: what a module or a shared file may not do.
-func TestSharedStepErrors(t *testing.T) {
-	group := `
-steps "pair" {
-  step "one" {
-    title = "One"
-    kind  = "shell"
-    run   = "true"
-  }
-}
-`
-	for _, tc := range []struct {
-		name, want string
-		files      map[string]string
-	}{
-		{"unknown group", `use "nothing": no shared steps of that name for template hops`, map[string]string{
-			"shared/s.hcl": `applies_to = ["template"]` + testVersion,
-			"m.hcl":        testHop + `use "nothing" { section = "1" }`,
-		}},
-		{"group of another deployment", `use "pair": no shared steps of that name for template hops`, map[string]string{
-			"shared/s.hcl": `applies_to = ["template"]` + testVersion,
-			"shared/o.hcl": `applies_to = ["operator"]` + group,
-			"m.hcl":        testHop + `use "pair" { section = "1" }`,
-		}},
-		{"section in a shared step", `step "one" has a section`, map[string]string{
-			"shared/s.hcl": `applies_to = ["template"]` + testVersion + strings.Replace(group, `kind  = "shell"`, `kind = "shell"
-    section = "1"`, 1),
-			"m.hcl": testHop,
-		}},
-		{"use without a section", `Missing required argument`, map[string]string{
-			"shared/s.hcl": `applies_to = ["template"]` + testVersion + group,
-			"m.hcl":        testHop + `use "pair" {}`,
-		}},
-		{"a step name taken twice", `step "one" defined twice`, map[string]string{
-			"shared/s.hcl": `applies_to = ["template"]` + testVersion + group,
-			"m.hcl": testHop + `use "pair" { section = "1" }
-step "one" {
-  title   = "Mine"
-  kind    = "shell"
-  section = "2"
-  run     = "true"
-}`,
-		}},
-		{"a group defined twice", `steps "pair", defined in rules/shared/a.hcl already`, map[string]string{
-			"shared/a.hcl": `applies_to = ["template"]` + testVersion + group,
-			"shared/b.hcl": `applies_to = ["operator"]` + group,
-			"m.hcl":        testHop,
-		}},
-		{"no installed_version", `no shared file says how a template site's version is read`, map[string]string{
-			"shared/s.hcl": `applies_to = ["template"]`,
-			"m.hcl":        testHop,
-		}},
-		{"two installed_version", `two shared files say how a template site's version is read`, map[string]string{
-			"shared/a.hcl": `applies_to = ["template"]` + testVersion,
-			"shared/b.hcl": `applies_to = ["template", "operator"]` + testVersion,
-			"m.hcl":        testHop,
-		}},
-		{"a function of the library defined again", `defines wait_gone, a function of the shell library`, map[string]string{
-			"shared/s.hcl": `applies_to = ["template"]` + testVersion,
-			"lib/wait.sh":  "# wait_gone DC\nwait_gone() {\n  :\n}\n",
-			"m.hcl": testHop + `
-step "mine" {
-  title   = "Mine"
-  kind    = "shell"
-  section = "1"
-  run     = <<-EOT
-    wait_gone() {
-      true
-    }
-    wait_gone zync
-  EOT
-}`,
-		}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := testRules(t, tc.files)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("load error %v, want %q", err, tc.want)
-			}
-		})
-	}
-}
-
 // TestForEachPatch: a patch block with for_each is one patch per element,
 // in order, each seeing each.key and each.value; when drops single ones.
 func TestForEachPatch(t *testing.T) {
@@ -274,7 +191,8 @@ step "accounts" {
 }
 `,
 	})
-	if err == nil || !strings.Contains(err.Error(), "patch DeploymentConfig with for_each needs name") {
+	// A for_each without name: testdata/invalid-rules/for_each_without_name.hcl.
+	if err == nil || !strings.Contains(err.Error(), "rules/m.hcl:15,5-24: for_each without name") {
 		t.Errorf("for_each without name: %v", err)
 	}
 }

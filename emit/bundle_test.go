@@ -142,37 +142,6 @@ type planFile struct {
 	}
 }
 
-// applyBundle applies every patch and delete of a bundle, in plan.json
-// order, to the objects with kubectl patch --local.
-func applyBundle(t *testing.T, kubectl, jq, dir string, objects map[string]map[string]any) {
-	t.Helper()
-	var pf planFile
-	raw, err := os.ReadFile(filepath.Join(dir, "plan.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &pf); err != nil {
-		t.Fatal(err)
-	}
-	work := t.TempDir()
-	var guards guardChecks
-	for _, s := range pf.Steps {
-		for _, p := range s.Patches {
-			key := p.Target.Kind + "/" + p.Target.Name
-			obj, ok := objects[key]
-			if !ok {
-				t.Fatalf("step %s patches %s, which the fixture lacks", s.ID, key)
-			}
-			objects[key] = kubectlPatch(t, kubectl, work, obj, filepath.Join(dir, p.File))
-			guards.add(t, filepath.Join(dir, "checks", strings.TrimPrefix(p.File, "patches/")), obj, objects[key])
-		}
-		for _, d := range s.Deletes {
-			delete(objects, d.Kind+"/"+d.Name)
-		}
-	}
-	guards.verify(t, jq)
-}
-
 func kubectlPatch(t *testing.T, kubectl, work string, obj map[string]any, patchFile string) map[string]any {
 	t.Helper()
 	out, err := tryPatch(kubectl, work, obj, patchFile)
@@ -367,8 +336,7 @@ func upgradedByHand(from, to string) func(*testing.T, map[string]map[string]any)
   system_database = "mysql"
 }
 `, from, to))
-		dir := writeBundle(t, compile(t, planPath, ""))
-		applyBundle(t, testenv.Tool(t, "kubectl"), testenv.Tool(t, "jq"), dir, objects)
+		newBundleTest(t, planPath, "").Apply(objects)
 		app := objects["DeploymentConfig/system-app"]
 		for _, c := range get(app, "spec", "template", "spec", "containers").([]any) {
 			for _, e := range c.(map[string]any)["env"].([]any) {
@@ -385,7 +353,7 @@ func upgradedByHand(from, to string) func(*testing.T, map[string]map[string]any)
 func TestFixturesApplyWithKubectl(t *testing.T) {
 	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
-	jq := testenv.Tool(t, "jq")
+	testenv.Tool(t, "jq")
 	for _, tc := range []fixtureCase{
 		{fixture: "templates/2.7-amp.yaml", from: "2.7", to: "2.8"},
 		{fixture: "templates/2.7-amp-s3.yaml", from: "2.7", to: "2.8", s3: true},
@@ -424,9 +392,9 @@ func TestFixturesApplyWithKubectl(t *testing.T) {
 						snap = writeObjects(t, objects)
 					}
 				}
-				files := compile(t, planPath, snap)
-				dir := writeBundle(t, files)
-				applyBundle(t, kubectl, jq, dir, objects)
+				b := newBundleTest(t, planPath, snap)
+				dir := b.Dir
+				b.Apply(objects)
 				checkRelease(t, objects, tc.to)
 				switch tc.to {
 				case "2.8":
@@ -440,7 +408,7 @@ func TestFixturesApplyWithKubectl(t *testing.T) {
 					checkLikeFixture(t, objects, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml"))
 				}
 				checkKustomizeMatches(t, kubectl, dir, objects, withSnapshot)
-				checkNoSecrets(t, fixture, files)
+				b.NoSecrets(fixture)
 			})
 		}
 	}
@@ -610,40 +578,6 @@ func checkKustomizeMatches(t *testing.T, kubectl, dir string, objects map[string
 		for _, field := range []string{"spec", "data"} {
 			if !reflect.DeepEqual(obj[field], applied[field]) {
 				t.Errorf("%s: kustomize renders another %s than kubectl patch gives", key, field)
-			}
-		}
-	}
-}
-
-// secretValues decodes every Secret value of a fixture.
-func secretValues(t *testing.T, fixture string) []string {
-	var values []string
-	for _, o := range fixtureObjects(t, fixture) {
-		if o["kind"] != "Secret" {
-			continue
-		}
-		for _, v := range get(o, "data").(map[string]any) {
-			dec, err := base64.StdEncoding.DecodeString(v.(string))
-			if err != nil {
-				t.Fatal(err)
-			}
-			values = append(values, string(dec))
-		}
-	}
-	return values
-}
-
-func checkNoSecrets(t *testing.T, fixture string, files map[string][]byte) {
-	t.Helper()
-	values := secretValues(t, fixture)
-	if len(values) < 10 {
-		t.Fatalf("fixture has %d secret values", len(values))
-	}
-	for name, data := range files {
-		for _, v := range values {
-			// Shorter values ("", "admin", "3scale") are words every bundle holds.
-			if len(v) >= 8 && bytes.Contains(data, []byte(v)) {
-				t.Errorf("%s contains the Secret value %q", name, v)
 			}
 		}
 	}

@@ -17,7 +17,6 @@ import (
 
 	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/internal/testenv"
-	"github.com/ampc/ampc/ir"
 )
 
 // The tests of the 2.4 → 2.5 hop (002_fcdd7c3ee9f6ca34.txt) against the
@@ -274,7 +273,7 @@ func checkKustomize24(t *testing.T, kubectl, dir string, objects map[string]map[
 func TestHop24FixturesApplyWithKubectl(t *testing.T) {
 	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
-	jq := testenv.Tool(t, "jq")
+	testenv.Tool(t, "jq")
 	for _, tc := range []struct {
 		fixture, target string
 		s3              bool
@@ -291,13 +290,13 @@ func TestHop24FixturesApplyWithKubectl(t *testing.T) {
 				if withSnapshot {
 					snap = fixture
 				}
-				files := compile(t, planPath, snap)
-				dir := writeBundle(t, files)
+				b := newBundleTest(t, planPath, snap)
+				files, dir := b.Files, b.Dir
 				objects := fixtureObjects(t, fixture)
-				applyBundle(t, kubectl, jq, dir, objects)
+				b.Apply(objects)
 				check24to25(t, objects, fixtureObjects(t, fixture), fixtureObjects(t, target))
 				checkLikeFixture(t, objects, target)
-				checkNoSecrets(t, fixture, files)
+				b.NoSecrets(fixture)
 				checkNoLiteralCredentials(t, fixture, files)
 				checkKustomize24(t, kubectl, dir, objects, withSnapshot)
 				runbookChecks(t, dir)
@@ -643,8 +642,8 @@ func deepCopyMap(t *testing.T, m map[string]any) map[string]any {
 // system-environment.
 func TestHop24ChainTo28(t *testing.T) {
 	t.Parallel()
-	kubectl := testenv.Tool(t, "kubectl")
-	jq := testenv.Tool(t, "jq")
+	testenv.Tool(t, "kubectl")
+	testenv.Tool(t, "jq")
 	for _, fx := range []struct {
 		name string
 		s3   bool
@@ -657,69 +656,13 @@ func TestHop24ChainTo28(t *testing.T) {
 				if withSnapshot {
 					snap = fixture
 				}
-				files := compile(t, planPath, snap)
-				dir := writeBundle(t, files)
+				b := newBundleTest(t, planPath, snap)
 				objects := fixtureObjects(t, fixture)
-				applyChain(t, kubectl, jq, dir, objects)
+				b.Apply(objects)
 				checkRelease(t, objects, "2.8")
-				checkNoSecrets(t, fixture, files)
-				checkNoLiteralCredentials(t, fixture, files)
+				b.NoSecrets(fixture)
+				checkNoLiteralCredentials(t, fixture, b.Files)
 			})
 		}
 	}
-}
-
-// applyChain is applyBundle for bundles that also create objects: each
-// manifest is added to the objects when its step comes.
-func applyChain(t *testing.T, kubectl, jq, dir string, objects map[string]map[string]any) {
-	t.Helper()
-	var pf struct {
-		Steps []struct {
-			ID        string
-			Manifests []struct {
-				File   string
-				Target ir.Target
-			}
-			Patches []struct {
-				File   string
-				Target ir.Target
-			}
-			Deletes []ir.Target
-		}
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, "plan.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(raw, &pf); err != nil {
-		t.Fatal(err)
-	}
-	work := t.TempDir()
-	var guards guardChecks
-	for _, s := range pf.Steps {
-		for _, m := range s.Manifests {
-			src, err := os.ReadFile(filepath.Join(dir, m.File))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var obj map[string]any
-			if err := yaml.Unmarshal(src, &obj); err != nil {
-				t.Fatal(err)
-			}
-			objects[m.Target.Kind+"/"+m.Target.Name] = obj
-		}
-		for _, p := range s.Patches {
-			key := p.Target.Kind + "/" + p.Target.Name
-			obj, ok := objects[key]
-			if !ok {
-				t.Fatalf("step %s patches %s, which the namespace lacks", s.ID, key)
-			}
-			objects[key] = kubectlPatch(t, kubectl, work, obj, filepath.Join(dir, p.File))
-			guards.add(t, filepath.Join(dir, "checks", strings.TrimPrefix(p.File, "patches/")), obj, objects[key])
-		}
-		for _, d := range s.Deletes {
-			delete(objects, d.Kind+"/"+d.Name)
-		}
-	}
-	guards.verify(t, jq)
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -71,41 +69,6 @@ func stepIndex(pf stepsFile) map[string]int {
 		out[s.ID] = i
 	}
 	return out
-}
-
-// addManifests adds the objects a bundle creates (plan.json "manifests") to
-// objects, as `oc apply -f` would: applyBundle applies patches and deletes
-// only, and later steps patch some of the created objects.
-func addManifests(t *testing.T, dir string, objects map[string]map[string]any) {
-	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(dir, "plan.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pf stepsFile
-	if err := json.Unmarshal(raw, &pf); err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range pf.Steps {
-		for _, m := range s.Manifests {
-			data, err := os.ReadFile(filepath.Join(dir, m.File))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var obj map[string]any
-			if err := json.Unmarshal(data, &obj); err != nil {
-				t.Fatal(err)
-			}
-			key := m.Target.Kind + "/" + m.Target.Name
-			if obj["kind"] != m.Target.Kind || get(obj, "metadata", "name") != m.Target.Name || get(obj, "metadata", "namespace") != m.Target.Namespace {
-				t.Errorf("%s holds %v %v, not the target %s", m.File, obj["kind"], get(obj, "metadata", "name"), key)
-			}
-			if _, exists := objects[key]; exists {
-				t.Errorf("step %s creates %s, which the site has already", s.ID, key)
-			}
-			objects[key] = obj
-		}
-	}
 }
 
 // envSources maps each env var of a list to its source, in a form that
@@ -445,7 +408,7 @@ func checkKustomize25(t *testing.T, kubectl, dir string, objects map[string]map[
 func TestHop25Fixtures(t *testing.T) {
 	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
-	jq := testenv.Tool(t, "jq")
+	testenv.Tool(t, "jq")
 	for _, tc := range []struct {
 		fixture, target string
 		s3              bool
@@ -463,14 +426,13 @@ func TestHop25Fixtures(t *testing.T) {
 				if withSnapshot {
 					snap = fixture
 				}
-				files := compile(t, planPath, snap)
-				dir := writeBundle(t, files)
+				b := newBundleTest(t, planPath, snap)
+				files, dir := b.Files, b.Dir
 				objects := fixtureObjects(t, fixture)
-				addManifests(t, dir, objects)
-				applyBundle(t, kubectl, jq, dir, objects)
+				b.Apply(objects)
 				checkHop25(t, objects, target)
 				checkKustomize25(t, kubectl, dir, objects, withSnapshot, fixture)
-				checkNoSecrets(t, fixture, files)
+				b.NoSecrets(fixture)
 				checkNoPasswords(t, fixture, files)
 				ids := stepIndex(readSteps(t, files))
 				if _, ok := ids["2.5-2.6/backup-system-app"]; ok == tc.s3 {
@@ -486,8 +448,8 @@ func TestHop25Fixtures(t *testing.T) {
 // section 2.9 differs as the guide says.
 func TestHop25WildcardPolicy(t *testing.T) {
 	t.Parallel()
-	kubectl := testenv.Tool(t, "kubectl")
-	jq := testenv.Tool(t, "jq")
+	testenv.Tool(t, "kubectl")
+	testenv.Tool(t, "jq")
 	fixture := testenv.Shared(t, "fixtures/templates/2.5-amp.yaml")
 	target := testenv.Shared(t, "fixtures/templates/2.6-amp.yaml")
 	for _, policy := range []string{"Subdomain", "None"} {
@@ -552,9 +514,7 @@ func TestHop25WildcardPolicy(t *testing.T) {
 			if !strings.Contains(runbook, fmt.Sprintf(`[ "${policy:-None}" = %s ]`, policy)) {
 				t.Error("the runbook does not check the site's wildcard policy against the plan")
 			}
-			dir := writeBundle(t, files)
-			addManifests(t, dir, objects)
-			applyBundle(t, kubectl, jq, dir, objects)
+			bundleAt(t, writeBundle(t, files)).Apply(objects)
 			checkHop25(t, objects, target)
 		})
 	}
@@ -565,7 +525,7 @@ func TestHop25WildcardPolicy(t *testing.T) {
 func TestHop25Chains(t *testing.T) {
 	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
-	jq := testenv.Tool(t, "jq")
+	testenv.Tool(t, "jq")
 	for _, tc := range []struct {
 		fixture, to string
 		s3          bool
@@ -584,9 +544,7 @@ func TestHop25Chains(t *testing.T) {
 				objects := fixtureObjects(t, fixture)
 				if tc.installedAt != "" {
 					// Upgraded to 2.7 with ampc's bundles, then the guides' literal AMP_RELEASE.
-					dir := writeBundle(t, compile(t, plan25(t, "2.7", tc.s3, "mysql", "None", ""), ""))
-					addManifests(t, dir, objects)
-					applyBundle(t, kubectl, jq, dir, objects)
+					newBundleTest(t, plan25(t, "2.7", tc.s3, "mysql", "None", ""), "").Apply(objects)
 					for _, c := range get(objects["DeploymentConfig/system-app"], "spec", "template", "spec", "containers").([]any) {
 						for _, e := range c.(map[string]any)["env"].([]any) {
 							if e := e.(map[string]any); e["name"] == "AMP_RELEASE" {
@@ -603,10 +561,9 @@ func TestHop25Chains(t *testing.T) {
 						snap = writeObjects(t, objects)
 					}
 				}
-				files := compile(t, planPath, snap)
-				dir := writeBundle(t, files)
-				addManifests(t, dir, objects)
-				applyBundle(t, kubectl, jq, dir, objects)
+				b := newBundleTest(t, planPath, snap)
+				files, dir := b.Files, b.Dir
+				b.Apply(objects)
 				checkRelease(t, objects, tc.to)
 				switch tc.to {
 				case "2.8":
@@ -615,7 +572,7 @@ func TestHop25Chains(t *testing.T) {
 					checkLikeFixture(t, objects, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml"))
 				}
 				checkKustomize25(t, kubectl, dir, objects, withSnapshot, fixture)
-				checkNoSecrets(t, fixture, files)
+				b.NoSecrets(fixture)
 				checkNoPasswords(t, fixture, files)
 			})
 		}

@@ -199,51 +199,13 @@ func op215ReadPlan(t *testing.T, dir string) op215PlanFile {
 	return pf
 }
 
-// op215Apply applies a bundle to the objects in plan.json order: created
-// objects are added from manifests/, patches applied with kubectl patch
-// --local (each checks file must not hold before and must hold after),
-// deletes remove.
-func op215Apply(t *testing.T, kubectl, jq, dir string, objects map[string]map[string]any) {
+// op215Bundle compiles an operator-2.15 plan with newBundleTest, keying
+// the objects NAMESPACE/KIND/NAME as op215Objects does.
+func op215Bundle(t *testing.T, planPath, snapshot string) *bundleTest {
 	t.Helper()
-	work := t.TempDir()
-	var guards guardChecks
-	for _, s := range op215ReadPlan(t, dir).Steps {
-		for _, m := range s.Manifests {
-			raw, err := os.ReadFile(filepath.Join(dir, m.File))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var obj map[string]any
-			if err := json.Unmarshal(raw, &obj); err != nil {
-				t.Fatal(err)
-			}
-			key := op215KeyOf(obj)
-			if key != op215Key(m.Target.Namespace, m.Target.Kind, m.Target.Name) {
-				t.Errorf("%s holds %s, plan.json says %v", m.File, key, m.Target)
-			}
-			if _, exists := objects[key]; exists {
-				t.Errorf("step %s creates %s, which exists", s.ID, key)
-			}
-			objects[key] = obj
-		}
-		for _, p := range s.Patches {
-			key := op215Key(p.Target.Namespace, p.Target.Kind, p.Target.Name)
-			obj, ok := objects[key]
-			if !ok {
-				t.Fatalf("step %s patches %s, which the site lacks", s.ID, key)
-			}
-			objects[key] = kubectlPatch(t, kubectl, work, obj, filepath.Join(dir, p.File))
-			guards.add(t, filepath.Join(dir, "checks", strings.TrimPrefix(p.File, "patches/")), obj, objects[key])
-		}
-		for _, d := range s.Deletes {
-			key := op215Key(d.Namespace, d.Kind, d.Name)
-			if _, ok := objects[key]; !ok {
-				t.Errorf("step %s deletes %s, which the site lacks", s.ID, key)
-			}
-			delete(objects, key)
-		}
-	}
-	guards.verify(t, jq)
+	b := newBundleTest(t, planPath, snapshot)
+	b.Key = func(tg ir.Target) string { return op215Key(tg.Namespace, tg.Kind, tg.Name) }
+	return b
 }
 
 // op215Kustomize builds the hop's kustomization and compares what it
@@ -369,7 +331,7 @@ func op215WantChannels(t *testing.T, objects map[string]map[string]any, apicast 
 func TestOperator215Fixtures(t *testing.T) {
 	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
-	jq := testenv.Tool(t, "jq")
+	testenv.Tool(t, "jq")
 	fixture := op215Objects(t)
 	redisConf := get(fixture["3scale/ConfigMap/redis-config"], "data", "redis.conf")
 	for _, tc := range []struct {
@@ -474,20 +436,14 @@ func TestOperator215Fixtures(t *testing.T) {
 					snap = op215Snapshot(t, objects)
 				}
 				planPath := op215Plan(t, tc.db, tc.database, tc.redis, "")
-				files := compile(t, planPath, snap)
-				dir := writeBundle(t, files)
+				b := op215Bundle(t, planPath, snap)
+				dir := b.Dir
 				op215WantSteps(t, op215Steps(t, dir), tc.want, tc.notWant)
-				op215Apply(t, kubectl, jq, dir, objects)
+				b.Apply(objects)
 				tc.check(t, objects)
 				op215Kustomize(t, kubectl, dir, objects, withSnapshot)
 				op215Shellcheck(t, dir)
-				for name, data := range files {
-					for _, v := range secretValues(t, testenv.Shared(t, "fixtures/operator/2.15-mysql.yaml")) {
-						if len(v) >= 8 && bytes.Contains(data, []byte(v)) {
-							t.Errorf("%s holds a Secret value of the fixture", name)
-						}
-					}
-				}
+				b.noValues(longValues(secretValues(t, testenv.Shared(t, "fixtures/operator/2.15-mysql.yaml")), false), "Secret value of the fixture")
 			})
 		}
 	}
@@ -634,8 +590,8 @@ operator {
 // system database move.
 func TestOperator215Oracle(t *testing.T) {
 	t.Parallel()
-	kubectl := testenv.Tool(t, "kubectl")
-	jq := testenv.Tool(t, "jq")
+	testenv.Tool(t, "kubectl")
+	testenv.Tool(t, "jq")
 	objects := op215Objects(t)
 	op215External(t, objects, true, false)
 	planPath := writePlan(t, `install {
@@ -657,14 +613,14 @@ externalize {
 }
 `)
 	for _, snap := range []string{"", op215Snapshot(t, objects)} {
-		files := compile(t, planPath, snap)
-		dir := writeBundle(t, files)
+		b := op215Bundle(t, planPath, snap)
+		files, dir := b.Files, b.Dir
 		op215WantSteps(t, op215Steps(t, dir),
 			[]string{"oracle-system-image-build", "oracle-installplan", "oracle-system-image", "confirm-external-versions", "redis-create", "channel"},
 			[]string{"mysql-external", "pg-dump", "mysql-rds-import", "apicast-channel", "preflight-apicast"})
 		site := op215Objects(t)
 		op215External(t, site, true, false)
-		op215Apply(t, kubectl, jq, dir, site)
+		b.Apply(site)
 		op215Shellcheck(t, dir)
 		runbook := string(files["runbook.sh"])
 		for _, want := range []string{"system-oracle-3scale-2.16.1-1", "installPlanApproval", "AMPC_ORACLE_SYSTEM_IMAGE", `{spec: {system: {image: $image}}}`} {

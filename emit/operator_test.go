@@ -90,7 +90,7 @@ func compileDiags(t *testing.T, planPath, snapshotPath string) string {
 func TestOperator27ApplyWithKubectl(t *testing.T) {
 	t.Parallel()
 	kubectl := testenv.Tool(t, "kubectl")
-	jq := testenv.Tool(t, "jq")
+	testenv.Tool(t, "jq")
 	example := filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl")
 	for _, withSnapshot := range []bool{false, true} {
 		t.Run(map[bool]string{false: "standard-layout", true: "snapshot"}[withSnapshot], func(t *testing.T) {
@@ -100,9 +100,9 @@ func TestOperator27ApplyWithKubectl(t *testing.T) {
 			if withSnapshot {
 				snap = writeObjects(t, objects)
 			}
-			files := compile(t, example, snap)
-			dir := writeBundle(t, files)
-			applyBundle(t, kubectl, jq, dir, objects)
+			b := newBundleTest(t, example, snap)
+			files, dir := b.Files, b.Dir
+			b.Apply(objects)
 
 			sub := objects["Subscription/3scale-operator"]
 			if got := get(sub, "spec", "channel"); got != "threescale-2.8" {
@@ -158,8 +158,8 @@ func TestOperator27ApplyWithKubectl(t *testing.T) {
 // after the channel changed.
 func TestOperator27SiteSpecific(t *testing.T) {
 	t.Parallel()
-	kubectl := testenv.Tool(t, "kubectl")
-	jq := testenv.Tool(t, "jq")
+	testenv.Tool(t, "kubectl")
+	testenv.Tool(t, "jq")
 
 	// The Subscription named "threescale" by the site: the plan says so.
 	objects := op27Objects(t)
@@ -169,9 +169,10 @@ func TestOperator27SiteSpecific(t *testing.T) {
 	objects["Subscription/threescale"] = sub
 	planPath := op27Plan(t, "threescale")
 	for _, snap := range []string{"", writeObjects(t, objects)} {
-		dir := writeBundle(t, compile(t, planPath, snap))
+		b := newBundleTest(t, planPath, snap)
+		dir := b.Dir
 		got := map[string]map[string]any{"Subscription/threescale": deepCopyMap(t, sub)}
-		applyBundle(t, kubectl, jq, dir, got)
+		b.Apply(got)
 		if get(got["Subscription/threescale"], "spec", "channel") != "threescale-2.8" {
 			t.Errorf("snapshot %q: the Subscription named threescale is not moved", snap)
 		}

@@ -125,33 +125,7 @@ func (c *fakeCluster) run(t *testing.T, bundle, workDir, fail string, args ...st
 // Secrets a fake cluster holds, in every namespace.
 func clusterSecretValues(t *testing.T, dir string) []string {
 	t.Helper()
-	var values []string
-	err := filepath.WalkDir(filepath.Join(dir, "objects"), func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasPrefix(d.Name(), "Secret.") {
-			return err
-		}
-		raw, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		var obj struct {
-			Data map[string]string `json:"data"`
-		}
-		if err := json.Unmarshal(raw, &obj); err != nil {
-			return err
-		}
-		for _, v := range obj.Data {
-			dec, err := base64.StdEncoding.DecodeString(v)
-			if err == nil && len(strings.TrimSpace(string(dec))) >= 8 {
-				values = append(values, strings.TrimSpace(string(dec)))
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return values
+	return longValues(secretValues(t, filepath.Join(dir, "objects")), true)
 }
 
 // checkNotPrinted fails the test when a runbook printed a Secret value that
@@ -203,7 +177,7 @@ func withoutImages(v any) any {
 func TestRunbookAgainstFakeOC(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
-	kubectl := testenv.Tool(t, "kubectl")
+	testenv.Tool(t, "kubectl")
 	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp-s3.yaml")
 	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql-s3.hcl"), ""))
 
@@ -258,7 +232,7 @@ func TestRunbookAgainstFakeOC(t *testing.T) {
 	// run-time steps' effects.
 	got := c.objects(t)
 	want := fixtureObjects(t, fixture)
-	applyBundle(t, kubectl, testenv.Tool(t, "jq"), bundle, want)
+	bundleAt(t, bundle).Apply(want)
 	for key, obj := range want {
 		if !reflect.DeepEqual(withoutImages(obj["spec"]), withoutImages(got[key]["spec"])) {
 			t.Errorf("%s: spec differs from the patched fixture", key)

@@ -81,7 +81,7 @@ func TestNoSecretInAnyBundle(t *testing.T) {
 			}
 			out := res.Files
 			pairs++
-			values := fixtureSecretValues(t, fx)
+			values := secretValues(t, fx)
 			for name, data := range out {
 				for _, v := range values {
 					if len(v) >= 8 && bytes.Contains(data, []byte(v)) {
@@ -120,24 +120,6 @@ func asSite(t *testing.T, fixture string, p *plan.Plan) string {
 		}
 		return true
 	})
-}
-
-// fixtureSecretValues is secretValues for a fixture file or directory.
-func fixtureSecretValues(t *testing.T, fixture string) []string {
-	t.Helper()
-	info, err := os.Stat(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !info.IsDir() {
-		return secretValues(t, fixture)
-	}
-	var values []string
-	names, _ := filepath.Glob(filepath.Join(fixture, "*.yaml"))
-	for _, name := range names {
-		values = append(values, secretValues(t, name)...)
-	}
-	return values
 }
 
 // TestHostileValuesDryRun runs the runbook of every example with --dry-run

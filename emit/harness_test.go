@@ -1,0 +1,231 @@
+package emit_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/ampc/ampc"
+	"github.com/ampc/ampc/internal/testenv"
+	"github.com/ampc/ampc/ir"
+)
+
+// bundleTest is one bundle under test, in the spirit of kustomize's
+// kusttest harness: a plan compiled through ampc.Compile (against a
+// snapshot or the standard layout), written to a directory, applied to a
+// site's objects with kubectl patch --local in plan.json order, and checked
+// to hold no Secret value of the site.
+type bundleTest struct {
+	t *testing.T
+	// Files are the bundle's files; Dir is where they are written.
+	Files map[string][]byte
+	Dir   string
+	// Key names an object in the maps Apply changes: objectKey (Kind/name)
+	// unless the test sets another.
+	Key func(ir.Target) string
+}
+
+// objectKey is the usual key of a site's objects: Kind/name.
+func objectKey(t ir.Target) string { return t.Kind + "/" + t.Name }
+
+// newBundleTest compiles plan, a plan file's path or a plan's text (which
+// holds a newline), against snapshot ("" for the standard layout), writes
+// the bundle and checks that no Secret value of the snapshot is in any of
+// its files.
+func newBundleTest(t *testing.T, plan, snapshot string) *bundleTest {
+	t.Helper()
+	opts := ampc.Options{Snapshot: snapshot}
+	var res *ampc.Result
+	if strings.Contains(plan, "\n") {
+		r, d := ampc.Compile("plan.hcl", []byte(plan), opts)
+		if d.HasErrors() {
+			t.Fatalf("compile: %s", d.Error())
+		}
+		res = r
+	} else {
+		res = compileResult(t, plan, snapshot)
+	}
+	b := &bundleTest{t: t, Files: res.Files, Dir: writeBundle(t, res.Files), Key: objectKey}
+	if snapshot != "" {
+		b.noValues(longValues(secretValues(t, snapshot), false), "Secret value of the snapshot")
+	}
+	return b
+}
+
+// bundleAt is the bundle written in dir, to apply.
+func bundleAt(t *testing.T, dir string) *bundleTest {
+	return &bundleTest{t: t, Dir: dir, Key: objectKey}
+}
+
+// fileTarget is a file of the bundle and the object it is for.
+type fileTarget struct {
+	File   string
+	Target ir.Target
+}
+
+// Apply applies the bundle to objects, keyed by Key, in plan.json order:
+// each created object is added from manifests/ (it must match its target
+// and not exist yet), each patch is applied with kubectl patch --local (the
+// object must exist; its checks file must not hold before and must hold
+// after, evaluated in one run of jq), each deleted object is removed (it
+// must exist).
+func (b *bundleTest) Apply(objects map[string]map[string]any) {
+	t := b.t
+	t.Helper()
+	kubectl, jq := testenv.Tool(t, "kubectl"), testenv.Tool(t, "jq")
+	var pf struct {
+		Steps []struct {
+			ID        string
+			Manifests []fileTarget
+			Patches   []fileTarget
+			Deletes   []ir.Target
+		}
+	}
+	raw, err := os.ReadFile(filepath.Join(b.Dir, "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &pf); err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	var guards guardChecks
+	for _, s := range pf.Steps {
+		for _, m := range s.Manifests {
+			data, err := os.ReadFile(filepath.Join(b.Dir, m.File))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var obj map[string]any
+			if err := json.Unmarshal(data, &obj); err != nil {
+				t.Fatalf("%s: %v", m.File, err)
+			}
+			key := b.Key(m.Target)
+			if obj["kind"] != m.Target.Kind || get(obj, "metadata", "name") != m.Target.Name || get(obj, "metadata", "namespace") != m.Target.Namespace {
+				t.Errorf("%s holds %v %v in %v, plan.json says %v", m.File, obj["kind"], get(obj, "metadata", "name"), get(obj, "metadata", "namespace"), m.Target)
+			}
+			if _, exists := objects[key]; exists {
+				t.Errorf("step %s creates %s, which the site has already", s.ID, key)
+			}
+			objects[key] = obj
+		}
+		for _, p := range s.Patches {
+			key := b.Key(p.Target)
+			obj, ok := objects[key]
+			if !ok {
+				t.Fatalf("step %s patches %s, which the site lacks", s.ID, key)
+			}
+			objects[key] = kubectlPatch(t, kubectl, work, obj, filepath.Join(b.Dir, p.File))
+			guards.add(t, filepath.Join(b.Dir, "checks", strings.TrimPrefix(p.File, "patches/")), obj, objects[key])
+		}
+		for _, d := range s.Deletes {
+			key := b.Key(d)
+			if _, ok := objects[key]; !ok {
+				t.Errorf("step %s deletes %s, which the site lacks", s.ID, key)
+			}
+			delete(objects, key)
+		}
+	}
+	guards.verify(t, jq)
+}
+
+// NoSecrets checks that no Secret value of a fixture (a file or a
+// directory) is in any file of the bundle. The fixture must hold at least
+// ten Secret values, so that a fixture read wrong cannot pass.
+func (b *bundleTest) NoSecrets(fixture string) {
+	b.t.Helper()
+	values := secretValues(b.t, fixture)
+	if len(values) < 10 {
+		b.t.Fatalf("fixture has %d secret values", len(values))
+	}
+	b.noValues(longValues(values, false), "Secret value of "+filepath.Base(fixture))
+}
+
+// noValues reports each file of the bundle that holds one of values.
+func (b *bundleTest) noValues(values []string, what string) {
+	b.t.Helper()
+	for name, data := range b.Files {
+		for _, v := range values {
+			if bytes.Contains(data, []byte(v)) {
+				b.t.Errorf("%s contains a %s (%d bytes)", name, what, len(v))
+			}
+		}
+	}
+}
+
+// longValues keeps the values of 8 bytes or more, trimmed of white space
+// first when trim is true: shorter ones ("", "admin", "3scale") are words
+// every bundle holds.
+func longValues(values []string, trim bool) []string {
+	var out []string
+	for _, v := range values {
+		if trim {
+			v = strings.TrimSpace(v)
+		}
+		if len(v) >= 8 {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// secretValues decodes every value of every Secret in path: a fixture (a
+// List export), one object, or a directory of them, walked (files ending in
+// .yaml, .yml or .json, such as a fake cluster's objects).
+func secretValues(t *testing.T, path string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		switch filepath.Ext(p) {
+		case ".yaml", ".yml", ".json":
+			files = append(files, p)
+		default:
+			if p == path {
+				files = append(files, p)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var values []string
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var obj map[string]any
+		if err := yaml.Unmarshal(src, &obj); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		objs := []any{obj}
+		if items, ok := obj["items"].([]any); ok {
+			objs = items
+		}
+		for _, o := range objs {
+			o, _ := o.(map[string]any)
+			if o["kind"] != "Secret" {
+				continue
+			}
+			data, _ := o["data"].(map[string]any)
+			for _, v := range data {
+				dec, err := base64.StdEncoding.DecodeString(v.(string))
+				if err != nil {
+					t.Fatalf("%s: Secret %v: %v", f, get(o, "metadata", "name"), err)
+				}
+				values = append(values, string(dec))
+			}
+		}
+	}
+	return values
+}

@@ -152,13 +152,18 @@ func kubectlPatch(t *testing.T, kubectl, work string, obj map[string]any, patchF
 }
 
 func tryPatch(kubectl, work string, obj map[string]any, patchFile string) (map[string]any, error) {
+	patch, err := os.ReadFile(patchFile)
+	if err != nil {
+		return nil, err
+	}
+	return tryPatchOps(kubectl, work, obj, patch)
+}
+
+// tryPatchOps applies a JSON patch to an object with kubectl patch --local.
+func tryPatchOps(kubectl, work string, obj map[string]any, patch []byte) (map[string]any, error) {
 	objFile := filepath.Join(work, "object.json")
 	raw, _ := json.Marshal(obj)
 	if err := os.WriteFile(objFile, raw, 0o644); err != nil {
-		return nil, err
-	}
-	patch, err := os.ReadFile(patchFile)
-	if err != nil {
 		return nil, err
 	}
 	cmd := exec.Command(kubectl, "patch", "--local", "-f", objFile, "--type=json", "-p", string(patch), "-o", "json")

@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
+	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	"sigs.k8s.io/yaml"
 
 	"github.com/ampc/ampc"
@@ -96,6 +98,23 @@ func (b *bundleTest) Apply(objects map[string]map[string]any) {
 	}
 	work := t.TempDir()
 	var guards guardChecks
+	// Each object's patches are applied in process, in order, with the
+	// JSON patch library kubectl itself uses, which gives the object before
+	// and after each patch for the guard checks. kubectl then applies the
+	// same patch files, concatenated, once per object and lifetime (a
+	// delete ends one): its result must be what the library gave. One
+	// kubectl run per object instead of one per patch keeps the tests
+	// within their time budget; a concatenation kubectl refuses is applied
+	// file by file to name the file.
+	type run struct {
+		key    string
+		start  map[string]any
+		end    map[string]any
+		files  []string
+		failed bool
+	}
+	var runs []*run
+	open := map[string]*run{}
 	for _, s := range pf.Steps {
 		for _, m := range s.Manifests {
 			data, err := os.ReadFile(filepath.Join(b.Dir, m.File))
@@ -121,8 +140,32 @@ func (b *bundleTest) Apply(objects map[string]map[string]any) {
 			if !ok {
 				t.Fatalf("step %s patches %s, which the site lacks", s.ID, key)
 			}
-			objects[key] = kubectlPatch(t, kubectl, work, obj, filepath.Join(b.Dir, p.File))
-			guards.add(t, filepath.Join(b.Dir, "checks", strings.TrimPrefix(p.File, "patches/")), obj, objects[key])
+			patch, err := os.ReadFile(filepath.Join(b.Dir, p.File))
+			if err != nil {
+				t.Fatal(err)
+			}
+			decoded, err := jsonpatch.DecodePatch(patch)
+			if err != nil {
+				t.Fatalf("%s: %v", p.File, err)
+			}
+			before, _ := json.Marshal(obj)
+			after, err := decoded.Apply(before)
+			if err != nil {
+				t.Fatalf("step %s: %s does not apply to %s: %v", s.ID, p.File, key, err)
+			}
+			var next map[string]any
+			if err := json.Unmarshal(after, &next); err != nil {
+				t.Fatal(err)
+			}
+			r := open[key]
+			if r == nil {
+				r = &run{key: key, start: obj}
+				open[key] = r
+				runs = append(runs, r)
+			}
+			r.files, r.end = append(r.files, p.File), next
+			objects[key] = next
+			guards.add(t, filepath.Join(b.Dir, "checks", strings.TrimPrefix(p.File, "patches/")), obj, next)
 		}
 		for _, d := range s.Deletes {
 			key := b.Key(d)
@@ -130,6 +173,33 @@ func (b *bundleTest) Apply(objects map[string]map[string]any) {
 				t.Errorf("step %s deletes %s, which the site lacks", s.ID, key)
 			}
 			delete(objects, key)
+			delete(open, key)
+		}
+	}
+	for _, r := range runs {
+		var ops []json.RawMessage
+		for _, f := range r.files {
+			raw, _ := os.ReadFile(filepath.Join(b.Dir, f))
+			var fileOps []json.RawMessage
+			if err := json.Unmarshal(raw, &fileOps); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			ops = append(ops, fileOps...)
+		}
+		all, _ := json.Marshal(ops)
+		got, err := tryPatchOps(kubectl, work, r.start, all)
+		if err != nil {
+			obj := r.start
+			for _, f := range r.files {
+				obj = kubectlPatch(t, kubectl, work, obj, filepath.Join(b.Dir, f))
+			}
+			t.Fatalf("kubectl patch --local of %s with %v: %v", r.key, r.files, err)
+		}
+		if !reflect.DeepEqual(got, r.end) {
+			t.Errorf("kubectl patch --local gives another %s than the patches %v applied one by one", r.key, r.files)
+		}
+		if cur, ok := objects[r.key]; ok && reflect.DeepEqual(cur, r.end) {
+			objects[r.key] = got
 		}
 	}
 	guards.verify(t, jq)

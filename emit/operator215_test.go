@@ -745,13 +745,17 @@ func (c *op215Cluster) all(t *testing.T) map[string]map[string]any {
 }
 
 // runEnv runs the runbook with more environment variables.
+// AMPC_UPGRADE_MINUTES is 10: the simulated OLM and operators take a few
+// logical minutes to install a CSV and reconcile the APIcasts, more than
+// one, and the runbook's sleeps advance the simulator's clock, not the
+// test's.
 func (c *op215Cluster) runEnv(t *testing.T, bundle, workDir, fail string, env []string, args ...string) (string, error) {
 	t.Helper()
 	cmd := exec.Command(testenv.Tool(t, "bash"), append([]string{filepath.Join(bundle, "runbook.sh")}, args...)...)
 	cmd.Dir = workDir
 	cmd.Env = append(append(os.Environ(),
 		"PATH="+c.bin+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"FAKEOC_DIR="+c.dir, "FAKEOC_NAMESPACE=3scale", "FAKEOC_FAIL="+fail, "AMPC_UPGRADE_MINUTES=1"), env...)
+		"FAKEOC_DIR="+c.dir, "FAKEOC_NAMESPACE=3scale", "FAKEOC_FAIL="+fail, "AMPC_UPGRADE_MINUTES=10"), env...)
 	secrets := clusterSecretValues(t, c.dir)
 	out, err := cmd.CombinedOutput()
 	checkNotPrinted(t, out, secrets)

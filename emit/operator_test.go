@@ -632,7 +632,9 @@ func TestMigrationRunbookAgainstFakeOC(t *testing.T) {
 		"status":   map[string]any{"phase": "Succeeded"}})
 	// What the operator deploys once the APIManager exists.
 	for key, obj := range site {
-		if obj["kind"] == "DeploymentConfig" || key == "ConfigMap/redis-config" {
+		// With the image streams their ImageChange triggers follow, else
+		// the simulator's DeploymentConfigs wait on an image forever.
+		if obj["kind"] == "DeploymentConfig" || obj["kind"] == "ImageStream" || key == "ConfigMap/redis-config" {
 			obj = deepCopyMap(t, obj)
 			if obj["kind"] == "DeploymentConfig" {
 				obj["status"] = map[string]any{"readyReplicas": get(obj, "spec", "replicas")}

@@ -675,6 +675,22 @@ externalize {
 	}
 }
 
+// op215Desired is what a client sets of the objects, the spec, data,
+// labels and annotations of each, without what the simulated cluster's
+// controllers keep moving while its clock runs: status, and the pods,
+// ReplicationControllers, ReplicaSets and InstallPlans they create.
+func op215Desired(objects map[string]map[string]any) map[string]any {
+	out := map[string]any{}
+	for key, obj := range objects {
+		switch obj["kind"] {
+		case "Pod", "ReplicationController", "ReplicaSet", "InstallPlan", "Event":
+			continue
+		}
+		out[key] = []any{obj["spec"], obj["data"], get(obj, "metadata", "labels"), get(obj, "metadata", "annotations")}
+	}
+	return out
+}
+
 // op215Cluster is the fake oc seeded with the operator fixtures, each
 // namespace in its own directory (the default one, 3scale, at the top).
 type op215Cluster struct {
@@ -919,7 +935,7 @@ func TestOperator215RunbookOnCluster(t *testing.T) {
 	if out, err := c.runEnv(t, bundle, work, "", nil, acks...); err != nil {
 		t.Fatalf("third run: %v\n%s", err, out)
 	}
-	if !reflect.DeepEqual(before, c.all(t)) || countCalls(c.calls(t), "patch ") != patches {
+	if !reflect.DeepEqual(op215Desired(before), op215Desired(c.all(t))) || countCalls(c.calls(t), "patch ") != patches {
 		t.Error("a run after completion changed the site")
 	}
 

@@ -269,8 +269,16 @@ func TestOperator27RunbookAgainstFakeOC(t *testing.T) {
 			"status": map[string]any{"catalogSource": "redhat-operators", "packageName": "3scale-operator",
 				"channels": []any{map[string]any{"name": "threescale-2.7"}, map[string]any{"name": "threescale-2.8"}}},
 		})
-		opPut(t, c, runningPod("system-app-1-abcde", "system-app"))
-		opPut(t, c, runningPod("backend-listener-1-abcde", "backend-listener"))
+		// No pods: the simulator's deployers run the DeploymentConfigs'
+		// own (a seeded pod without containers never becomes ready). The
+		// image streams the DeploymentConfigs' ImageChange triggers
+		// follow: without them a DeploymentConfig waits on an image that
+		// never comes, as on a cluster, and no rollout ever finishes.
+		for _, obj := range fixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")) {
+			if obj["kind"] == "ImageStream" {
+				opPut(t, c, obj)
+			}
+		}
 	}
 	empty := filepath.Join(t.TempDir(), "empty.yaml")
 	if err := os.WriteFile(empty, []byte("apiVersion: v1\nkind: List\nitems: []\n"), 0o644); err != nil {
@@ -625,7 +633,9 @@ func TestMigrationRunbookAgainstFakeOC(t *testing.T) {
 		"status":   map[string]any{"phase": "Succeeded"}})
 	// What the operator deploys once the APIManager exists.
 	for key, obj := range site {
-		if obj["kind"] == "DeploymentConfig" || key == "ConfigMap/redis-config" {
+		// With the image streams their ImageChange triggers follow, else
+		// the simulator's DeploymentConfigs wait on an image forever.
+		if obj["kind"] == "DeploymentConfig" || obj["kind"] == "ImageStream" || key == "ConfigMap/redis-config" {
 			obj = deepCopyMap(t, obj)
 			if obj["kind"] == "DeploymentConfig" {
 				obj["status"] = map[string]any{"readyReplicas": get(obj, "spec", "replicas")}

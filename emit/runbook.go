@@ -132,7 +132,13 @@ func runbook(b *ir.Bundle, names map[string][]string) []byte {
 				if t.Kind == "DeploymentConfig" {
 					kind = "dc"
 				}
-				p("  oc rollout status %s/%s --watch --timeout=%s%s\n", kind, t.Name, s.Timeout, namespaceArg(b, t))
+				if s.Timeout == "20m" {
+					// The library's wait_rollout waits for what an image
+					// stream patch starts later (compiler/rules/lib/wait.sh).
+					p("  wait_rollout %s/%s%s\n", kind, t.Name, namespaceArg(b, t))
+				} else {
+					p("  oc rollout status %s/%s --watch --timeout=%s%s\n", kind, t.Name, s.Timeout, namespaceArg(b, t))
+				}
 			}
 		case ir.KindManual:
 			if strings.Contains("\n"+s.Manual+"\n", "\nAMPC_MANUAL\n") {

@@ -16,22 +16,29 @@ import (
 	"github.com/ampc/ampc/internal/testenv"
 )
 
-// fakeCluster is a namespace held by the fake oc (internal/fakeoc).
+// fakeCluster is a namespace held by the simulated cluster (internal/ocsim).
 type fakeCluster struct {
 	dir, bin string
+	// env holds more environment variables for the runs (the
+	// simulator's knobs, OCSIM_STEP and the like).
+	env []string
 }
 
-// fakeOC builds the fake oc once per test binary and returns the directory
-// that holds it as oc, for PATH.
+// fakeOC builds the simulated cluster's oc once per test binary and
+// returns the directory that holds it as oc, for PATH, and as sleep, the
+// simulator's logical clock (the runbook's sleeps advance it).
 var fakeOC = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "ampc-fakeoc-")
+	dir, err := os.MkdirTemp("", "ampc-ocsim-")
 	if err != nil {
 		return "", err
 	}
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, "oc"), "./internal/fakeoc")
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "oc"), "./internal/ocsim/oc")
 	build.Dir = testenv.Root()
 	if out, err := build.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building the fake oc: %v\n%s", err, out)
+		return "", fmt.Errorf("building the simulated oc: %v\n%s", err, out)
+	}
+	if err := os.Link(filepath.Join(dir, "oc"), filepath.Join(dir, "sleep")); err != nil {
+		return "", err
 	}
 	return dir, nil
 })
@@ -114,6 +121,7 @@ func (c *fakeCluster) run(t *testing.T, bundle, workDir, fail string, args ...st
 	cmd.Env = append(os.Environ(),
 		"PATH="+c.bin+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"FAKEOC_DIR="+c.dir, "FAKEOC_NAMESPACE=3scale", "FAKEOC_FAIL="+fail)
+	cmd.Env = append(cmd.Env, c.env...)
 	cmd.Stdin = nil
 	secrets := clusterSecretValues(t, c.dir)
 	out, err := cmd.CombinedOutput()
@@ -150,13 +158,15 @@ func countCalls(calls []string, prefix string) int {
 }
 
 // withoutImages drops the container images a rollout resolves, which
-// kubectl patch cannot know.
+// kubectl patch cannot know, and what the server sets in a spec: the
+// ImageChange trigger's lastTriggeredImage and an image stream tag's
+// generation.
 func withoutImages(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		out := map[string]any{}
 		for k, e := range x {
-			if k != "image" {
+			if k != "image" && k != "lastTriggeredImage" && k != "generation" {
 				out[k] = withoutImages(e)
 			}
 		}

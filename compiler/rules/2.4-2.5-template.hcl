@@ -345,7 +345,7 @@ step "restart-system" {
   EOT
   run      = <<-EOT
     for dc in system-app system-sidekiq; do
-      oc rollout status "dc/$dc" --watch --timeout=20m
+      wait_rollout "$dc"
       oc rollout latest "dc/$dc"
     done
   EOT
@@ -843,7 +843,7 @@ rollback "zync-database" {
     if [ "$patch" != "[]" ]; then
       oc patch dc zync-database --type=json -p "$patch"
     fi
-    oc rollout status dc/zync-database --watch --timeout=20m
+    wait_rollout zync-database
     for ((i = 0; i < 60; i++)); do
       pod=$(oc get pods -l deploymentConfig=zync-database -o json | jq -r '[.items[]? | select(.status.phase == "Running" and .metadata.deletionTimestamp == null and (.spec.containers[0].image | contains("postgresql-95")) and ((.status.containerStatuses // []) | length > 0 and all(.ready)))][0].metadata.name // empty')
       [ -n "$pod" ] && break

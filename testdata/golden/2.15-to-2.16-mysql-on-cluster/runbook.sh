@@ -676,12 +676,85 @@ wait_ready() {
 }
 
 # wait_rollout WORKLOAD [OC-FLAGS]: wait up to 20 minutes for the rollout
-# of WORKLOAD to finish.
+# of WORKLOAD to finish. For a DeploymentConfig with automatic ImageChange
+# triggers it first waits for what an image stream patch starts later, on
+# the cluster's time: each trigger's stream tag resolved for its current spec
+# (it stops on ImportSuccess=False), then the DeploymentConfig's container
+# running that image (the trigger fired), and only then asks oc rollout
+# status for that revision (--revision=N). A settled DeploymentConfig still
+# on the old image does not pass.
 wait_rollout() {
-  local object
+  local object i dc pending revision
   object=$(oc_name "$1")
   shift
-  oc rollout status "$object" "$@" --watch --timeout=20m
+  case $object in
+    dc/*)
+      for ((i = 0; i < 120; i++)); do
+        dc=$(oc get "$object" "$@" -o json)
+        pending=$(trigger_images_pending "$dc" "$@")
+        [ -z "$pending" ] && break
+        case $pending in
+          failed:*) fail "${pending#failed:}" ;;
+        esac
+        sleep 10
+      done
+      [ -z "$pending" ] || fail "$object: $pending after 20 minutes"
+      revision=$(printf '%s' "$dc" | jq -r '.status.latestVersion // 0')
+      if [ "$revision" -gt 0 ]; then
+        oc rollout status "$object" "$@" --revision="$revision" --watch --timeout=20m
+      else
+        oc rollout status "$object" "$@" --watch --timeout=20m
+      fi
+      ;;
+    *) oc rollout status "$object" "$@" --watch --timeout=20m ;;
+  esac
+}
+
+# trigger_images_pending DC-JSON [OC-FLAGS]: prints what the automatic
+# ImageChange triggers of the DeploymentConfig still wait for (nothing when
+# every container they name runs its stream tag's current image, compared
+# by digest), or failed:MESSAGE when a tag's import failed.
+trigger_images_pending() {
+  local dc=$1 trigger stream tag ns is want kind from
+  shift
+  while IFS=$'\t' read -r trigger ns; do
+    [ -n "$trigger" ] || continue
+    stream=${trigger%%:*}
+    tag=${trigger#*:}
+    [ "$tag" != "$trigger" ] || tag=latest
+    # The tag, followed through tags that point at other tags, to the
+    # DockerImage tag that an import resolves.
+    want=""
+    while :; do
+      is=$(oc get "imagestream/$stream" "$@" ${ns:+--namespace="$ns"} -o json)
+      read -r kind from < <(printf '%s' "$is" | jq -r --arg t "$tag" '(.spec.tags[]? | select(.name == $t) | "\(.from.kind // "") \(.from.name // "")") // " "')
+      if [ "$kind" = ImageStreamTag ]; then
+        case $from in
+          *:*) stream=${from%%:*} tag=${from#*:} ;;
+          *) tag=$from ;;
+        esac
+        continue
+      fi
+      want=$(printf '%s' "$is" | jq -r --arg t "$tag" '
+        (.spec.tags[]? | select(.name == $t) | .generation // 0) as $g
+        | (.status.tags[]? | select(.tag == $t)) as $st
+        | if ([$st.conditions[]? | select(.type == "ImportSuccess" and .status == "False" and (.generation // 0) >= $g)] | length) > 0
+          then "failed:the import of \($t) failed: \([$st.conditions[] | select(.type == "ImportSuccess")][0].message)"
+          elif ($st.items[0]? | . != null and (.generation // 0) >= $g) then $st.items[0].image
+          else "" end' | head -n 1)
+      break
+    done
+    case $want in
+      failed:*) printf 'failed:imagestream/%s: %s\n' "$stream" "${want#failed:}"; return 0 ;;
+      "") printf 'imagestream/%s:%s not imported yet\n' "$stream" "$tag"; return 0 ;;
+    esac
+    if ! printf '%s' "$dc" | jq -e --arg t "$trigger" --arg d "$want" '
+      [.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic and .imageChangeParams.from.name == $t) | .imageChangeParams.containerNames[]?] as $names
+      | [.spec.template.spec.containers[]?, .spec.template.spec.initContainers[]? | select(.name as $n | $names | index($n)) | .image | endswith("@" + $d)] | all' >/dev/null; then
+      printf '%s does not run %s yet\n' "$trigger" "$want"
+      return 0
+    fi
+  done < <(printf '%s' "$dc" | jq -r '.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic) | "\(.imageChangeParams.from.name)\t\(.imageChangeParams.from.namespace // "")"')
 }
 
 # redeploy WORKLOAD [OC-FLAGS]: roll WORKLOAD out again (oc rollout latest
@@ -717,6 +790,32 @@ wait_pods_ready() {
   done
   oc get pods || true
   fail "not every pod of $NAMESPACE runs ready after $1 minutes"
+}
+
+# check_images DC [OC-FLAGS]: print the image DeploymentConfig DC runs and
+# stop unless it is pinned by a digest, every container of its automatic
+# ImageChange triggers runs the image its stream tag holds now (an import
+# that failed, or a trigger that has not fired, leaves the old one), and
+# its latest deployment completed with that template.
+check_images() {
+  local object dc image pending latest rc phase
+  object=dc/$1
+  shift
+  dc=$(oc get "$object" "$@" -o json)
+  image=$(printf '%s' "$dc" | jq -r '.spec.template.spec.containers[0].image')
+  echo "${object#dc/} image: $image"
+  case "$image" in
+    *@sha256:*) ;;
+    *) fail "$object runs $image, which is not pinned by a digest yet" ;;
+  esac
+  pending=$(trigger_images_pending "$dc" "$@")
+  [ -z "$pending" ] || fail "$object does not run its image stream's current image: ${pending#failed:}"
+  latest=$(printf '%s' "$dc" | jq -r '.status.latestVersion // 0')
+  rc=$(oc get "replicationcontroller/${object#dc/}-$latest" "$@" -o json)
+  phase=$(printf '%s' "$rc" | jq -r '.metadata.annotations["openshift.io/deployment.phase"] // ""')
+  [ "$phase" = Complete ] || fail "$object: deployment #$latest is ${phase:-unknown}, not Complete"
+  jq -e -n --argjson dc "$dc" --argjson rc "$rc" '[$dc.spec.template.spec.containers[].image] == [$rc.spec.template.spec.containers[].image]' >/dev/null \
+    || fail "$object: deployment #$latest does not run the DeploymentConfig's images"
 }
 
 # 2.15-2.16/preflight-operator — Check that the latest CSV of the threescale-2.15 channel runs the 3scale operator
@@ -934,7 +1033,7 @@ step_11() {
 # 2.15-2.16/mysql-wait — Wait for system-mysql to restart
 # Source: 004_c69374ff7b8e3f6e.txt 3.3.4
 step_12() {
-  oc rollout status deployment/system-mysql --watch --timeout=20m
+  wait_rollout deployment/system-mysql
 }
 
 # 2.15-2.16/mysql-verify — Check that no object of system-mysql is owned by the APIManager any more
@@ -1036,8 +1135,8 @@ step_16() {
 # 2.15-2.16/redis-wait — Wait for backend-redis-external and system-redis-external
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.6
 step_17() {
-  oc rollout status deployment/backend-redis-external --watch --timeout=20m --namespace=3scale-db
-  oc rollout status deployment/system-redis-external --watch --timeout=20m --namespace=3scale-db
+  wait_rollout deployment/backend-redis-external --namespace=3scale-db
+  wait_rollout deployment/system-redis-external --namespace=3scale-db
 }
 
 # 2.15-2.16/redis-version — Check that both new instances run Redis 7.2 or later
@@ -1122,8 +1221,8 @@ step_22() {
 # 2.15-2.16/redis-wait-restart — Wait for the restarted Redis instances
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.7
 step_23() {
-  oc rollout status deployment/backend-redis-external --watch --timeout=20m --namespace=3scale-db
-  oc rollout status deployment/system-redis-external --watch --timeout=20m --namespace=3scale-db
+  wait_rollout deployment/backend-redis-external --namespace=3scale-db
+  wait_rollout deployment/system-redis-external --namespace=3scale-db
 }
 
 # 2.15-2.16/redis-secrets — Point the backend-redis and system-redis Secrets at the new instances
@@ -1169,7 +1268,7 @@ step_26() {
 # 2.15-2.16/wait-operator — Wait for the 3scale operator
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.9
 step_27() {
-  oc rollout status deployment/threescale-operator-controller-manager-v2 --watch --timeout=20m --namespace=3scale-operator
+  wait_rollout deployment/threescale-operator-controller-manager-v2 --namespace=3scale-operator
 }
 
 # 2.15-2.16/verify-3scale — Wait until every 3scale Deployment is ready on its external databases
@@ -1256,18 +1355,18 @@ step_31() {
 # The pods may show temporary errors during the upgrade, as the guide notes;
 # each rollout gets 20 minutes.
 step_32() {
-  oc rollout status deployment/apicast-production --watch --timeout=20m
-  oc rollout status deployment/apicast-staging --watch --timeout=20m
-  oc rollout status deployment/backend-cron --watch --timeout=20m
-  oc rollout status deployment/backend-listener --watch --timeout=20m
-  oc rollout status deployment/backend-worker --watch --timeout=20m
-  oc rollout status deployment/system-app --watch --timeout=20m
-  oc rollout status deployment/system-memcache --watch --timeout=20m
-  oc rollout status deployment/system-searchd --watch --timeout=20m
-  oc rollout status deployment/system-sidekiq --watch --timeout=20m
-  oc rollout status deployment/zync --watch --timeout=20m
-  oc rollout status deployment/zync-database --watch --timeout=20m
-  oc rollout status deployment/zync-que --watch --timeout=20m
+  wait_rollout deployment/apicast-production
+  wait_rollout deployment/apicast-staging
+  wait_rollout deployment/backend-cron
+  wait_rollout deployment/backend-listener
+  wait_rollout deployment/backend-worker
+  wait_rollout deployment/system-app
+  wait_rollout deployment/system-memcache
+  wait_rollout deployment/system-searchd
+  wait_rollout deployment/system-sidekiq
+  wait_rollout deployment/zync
+  wait_rollout deployment/zync-database
+  wait_rollout deployment/zync-que
 }
 
 # 2.15-2.16/verify-upgrade — Check the APIManager's version annotations

@@ -281,7 +281,7 @@ TITLES=(
   '[patch] Make every system-app container read AMP_RELEASE from system-environment (001_94522790b066fb62.txt 2.8)'
   '[shell] Redeploy system-app so that it reads the new AMP_RELEASE (001_94522790b066fb62.txt 2.8)'
   '[wait] Wait for system-app to redeploy (001_94522790b066fb62.txt 2.8)'
-  '[verify] Check that every DeploymentConfig runs an image pinned by digest (001_94522790b066fb62.txt 2.8)'
+  '[verify] Check that every DeploymentConfig runs its image stream'\''s current image (001_94522790b066fb62.txt 2.8)'
   '[manual] Record the custom certificates of the routes (001_94522790b066fb62.txt 2.9)'
   '[manual] Set the deployment option of services whose APIcast Zync must not route (001_94522790b066fb62.txt 2.9)'
   '[delete] Delete the default routes that 3scale 2.5 created (001_94522790b066fb62.txt 2.9)'
@@ -315,7 +315,7 @@ TITLES=(
   '[patch] Make every system-app container read AMP_RELEASE from system-environment (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[shell] Redeploy system-app so that it reads the new AMP_RELEASE (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[wait] Wait for system-app to redeploy (003_ab3f23ba231bbe68.txt 2.3.1)'
-  '[verify] Check that every DeploymentConfig runs an image pinned by digest (003_ab3f23ba231bbe68.txt 2.3.1)'
+  '[verify] Check that every DeploymentConfig runs its image stream'\''s current image (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[backup] Back up the 3scale project (000_fb66213bb7713c41.txt 1.2.1)'
   '[shell] Create the system-smtp Secret from the smtp ConfigMap (000_fb66213bb7713c41.txt 1.2.2)'
   '[verify] Check that system-smtp holds the smtp ConfigMap'\''s keys and values (000_fb66213bb7713c41.txt 1.2.2)'
@@ -351,7 +351,7 @@ TITLES=(
   '[wait] Wait for system-redis, which redeploys if the image changed (000_fb66213bb7713c41.txt 1.2.9.1.2)'
   '[patch] Add the 2.8 tag to system-mysql (000_fb66213bb7713c41.txt 1.2.9.1.3)'
   '[wait] Wait for system-mysql, which redeploys if the image changed (000_fb66213bb7713c41.txt 1.2.9.1.3)'
-  '[verify] Check that every DeploymentConfig runs an image pinned by digest (000_fb66213bb7713c41.txt 1.2.9)'
+  '[verify] Check that every DeploymentConfig runs its image stream'\''s current image (000_fb66213bb7713c41.txt 1.2.9)'
   '[delete] Delete the smtp ConfigMap (000_fb66213bb7713c41.txt 1.2.10)'
 )
 # Rollback sections: never run unless asked for with --rollback ID.
@@ -928,12 +928,85 @@ wait_ready() {
 }
 
 # wait_rollout WORKLOAD [OC-FLAGS]: wait up to 20 minutes for the rollout
-# of WORKLOAD to finish.
+# of WORKLOAD to finish. For a DeploymentConfig with automatic ImageChange
+# triggers it first waits for what an image stream patch starts later, on
+# the cluster's time: each trigger's stream tag resolved for its current spec
+# (it stops on ImportSuccess=False), then the DeploymentConfig's container
+# running that image (the trigger fired), and only then asks oc rollout
+# status for that revision (--revision=N). A settled DeploymentConfig still
+# on the old image does not pass.
 wait_rollout() {
-  local object
+  local object i dc pending revision
   object=$(oc_name "$1")
   shift
-  oc rollout status "$object" "$@" --watch --timeout=20m
+  case $object in
+    dc/*)
+      for ((i = 0; i < 120; i++)); do
+        dc=$(oc get "$object" "$@" -o json)
+        pending=$(trigger_images_pending "$dc" "$@")
+        [ -z "$pending" ] && break
+        case $pending in
+          failed:*) fail "${pending#failed:}" ;;
+        esac
+        sleep 10
+      done
+      [ -z "$pending" ] || fail "$object: $pending after 20 minutes"
+      revision=$(printf '%s' "$dc" | jq -r '.status.latestVersion // 0')
+      if [ "$revision" -gt 0 ]; then
+        oc rollout status "$object" "$@" --revision="$revision" --watch --timeout=20m
+      else
+        oc rollout status "$object" "$@" --watch --timeout=20m
+      fi
+      ;;
+    *) oc rollout status "$object" "$@" --watch --timeout=20m ;;
+  esac
+}
+
+# trigger_images_pending DC-JSON [OC-FLAGS]: prints what the automatic
+# ImageChange triggers of the DeploymentConfig still wait for (nothing when
+# every container they name runs its stream tag's current image, compared
+# by digest), or failed:MESSAGE when a tag's import failed.
+trigger_images_pending() {
+  local dc=$1 trigger stream tag ns is want kind from
+  shift
+  while IFS=$'\t' read -r trigger ns; do
+    [ -n "$trigger" ] || continue
+    stream=${trigger%%:*}
+    tag=${trigger#*:}
+    [ "$tag" != "$trigger" ] || tag=latest
+    # The tag, followed through tags that point at other tags, to the
+    # DockerImage tag that an import resolves.
+    want=""
+    while :; do
+      is=$(oc get "imagestream/$stream" "$@" ${ns:+--namespace="$ns"} -o json)
+      read -r kind from < <(printf '%s' "$is" | jq -r --arg t "$tag" '(.spec.tags[]? | select(.name == $t) | "\(.from.kind // "") \(.from.name // "")") // " "')
+      if [ "$kind" = ImageStreamTag ]; then
+        case $from in
+          *:*) stream=${from%%:*} tag=${from#*:} ;;
+          *) tag=$from ;;
+        esac
+        continue
+      fi
+      want=$(printf '%s' "$is" | jq -r --arg t "$tag" '
+        (.spec.tags[]? | select(.name == $t) | .generation // 0) as $g
+        | (.status.tags[]? | select(.tag == $t)) as $st
+        | if ([$st.conditions[]? | select(.type == "ImportSuccess" and .status == "False" and (.generation // 0) >= $g)] | length) > 0
+          then "failed:the import of \($t) failed: \([$st.conditions[] | select(.type == "ImportSuccess")][0].message)"
+          elif ($st.items[0]? | . != null and (.generation // 0) >= $g) then $st.items[0].image
+          else "" end' | head -n 1)
+      break
+    done
+    case $want in
+      failed:*) printf 'failed:imagestream/%s: %s\n' "$stream" "${want#failed:}"; return 0 ;;
+      "") printf 'imagestream/%s:%s not imported yet\n' "$stream" "$tag"; return 0 ;;
+    esac
+    if ! printf '%s' "$dc" | jq -e --arg t "$trigger" --arg d "$want" '
+      [.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic and .imageChangeParams.from.name == $t) | .imageChangeParams.containerNames[]?] as $names
+      | [.spec.template.spec.containers[]?, .spec.template.spec.initContainers[]? | select(.name as $n | $names | index($n)) | .image | endswith("@" + $d)] | all' >/dev/null; then
+      printf '%s does not run %s yet\n' "$trigger" "$want"
+      return 0
+    fi
+  done < <(printf '%s' "$dc" | jq -r '.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic) | "\(.imageChangeParams.from.name)\t\(.imageChangeParams.from.namespace // "")"')
 }
 
 # redeploy WORKLOAD [OC-FLAGS]: roll WORKLOAD out again (oc rollout latest
@@ -969,6 +1042,32 @@ wait_pods_ready() {
   done
   oc get pods || true
   fail "not every pod of $NAMESPACE runs ready after $1 minutes"
+}
+
+# check_images DC [OC-FLAGS]: print the image DeploymentConfig DC runs and
+# stop unless it is pinned by a digest, every container of its automatic
+# ImageChange triggers runs the image its stream tag holds now (an import
+# that failed, or a trigger that has not fired, leaves the old one), and
+# its latest deployment completed with that template.
+check_images() {
+  local object dc image pending latest rc phase
+  object=dc/$1
+  shift
+  dc=$(oc get "$object" "$@" -o json)
+  image=$(printf '%s' "$dc" | jq -r '.spec.template.spec.containers[0].image')
+  echo "${object#dc/} image: $image"
+  case "$image" in
+    *@sha256:*) ;;
+    *) fail "$object runs $image, which is not pinned by a digest yet" ;;
+  esac
+  pending=$(trigger_images_pending "$dc" "$@")
+  [ -z "$pending" ] || fail "$object does not run its image stream's current image: ${pending#failed:}"
+  latest=$(printf '%s' "$dc" | jq -r '.status.latestVersion // 0')
+  rc=$(oc get "replicationcontroller/${object#dc/}-$latest" "$@" -o json)
+  phase=$(printf '%s' "$rc" | jq -r '.metadata.annotations["openshift.io/deployment.phase"] // ""')
+  [ "$phase" = Complete ] || fail "$object: deployment #$latest is ${phase:-unknown}, not Complete"
+  jq -e -n --argjson dc "$dc" --argjson rc "$rc" '[$dc.spec.template.spec.containers[].image] == [$rc.spec.template.spec.containers[].image]' >/dev/null \
+    || fail "$object: deployment #$latest does not run the DeploymentConfig's images"
 }
 
 # 2.4-2.5/backup — Back up the objects this upgrade changes
@@ -1063,16 +1162,16 @@ step_5() {
 # collide with the rollouts the new images start (`oc rollout latest` refuses
 # a DeploymentConfig whose rollout is in progress).
 step_6() {
-  oc rollout status dc/system-app --watch --timeout=20m
-  oc rollout status dc/system-sidekiq --watch --timeout=20m
-  oc rollout status dc/system-sphinx --watch --timeout=20m
-  oc rollout status dc/apicast-staging --watch --timeout=20m
-  oc rollout status dc/apicast-production --watch --timeout=20m
-  oc rollout status dc/backend-listener --watch --timeout=20m
-  oc rollout status dc/backend-worker --watch --timeout=20m
-  oc rollout status dc/backend-cron --watch --timeout=20m
-  oc rollout status dc/zync --watch --timeout=20m
-  oc rollout status dc/apicast-wildcard-router --watch --timeout=20m
+  wait_rollout dc/system-app
+  wait_rollout dc/system-sidekiq
+  wait_rollout dc/system-sphinx
+  wait_rollout dc/apicast-staging
+  wait_rollout dc/apicast-production
+  wait_rollout dc/backend-listener
+  wait_rollout dc/backend-worker
+  wait_rollout dc/backend-cron
+  wait_rollout dc/zync
+  wait_rollout dc/apicast-wildcard-router
 }
 
 # 2.4-2.5/amp-release — Set AMP_RELEASE to 2.5.0 in system-environment
@@ -1146,7 +1245,7 @@ step_10() {
 # one restart serves both sections.
 step_11() {
   for dc in system-app system-sidekiq; do
-    oc rollout status "dc/$dc" --watch --timeout=20m
+    wait_rollout "$dc"
     oc rollout latest "dc/$dc"
   done
 }
@@ -1154,8 +1253,8 @@ step_11() {
 # 2.4-2.5/wait-restart — Wait for system-app and system-sidekiq to redeploy
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.2
 step_12() {
-  oc rollout status dc/system-app --watch --timeout=20m
-  oc rollout status dc/system-sidekiq --watch --timeout=20m
+  wait_rollout dc/system-app
+  wait_rollout dc/system-sidekiq
 }
 
 # 2.4-2.5/system-mysql-check — Check that system-mysql exists and runs a pod
@@ -1252,7 +1351,7 @@ step_17() {
 # 2.4-2.5/wait-system-mysql — Wait for system-mysql to redeploy
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.3
 step_18() {
-  oc rollout status dc/system-mysql --watch --timeout=20m
+  wait_rollout dc/system-mysql
 }
 
 # 2.4-2.5/system-mysql-verify — Check that system-mysql reads its user and password from system-database, and that the system pods recovered
@@ -1409,7 +1508,7 @@ step_27() {
 # 2.4-2.5/wait-zync-database — Wait for zync-database to redeploy
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.5.3
 step_28() {
-  oc rollout status dc/zync-database --watch --timeout=20m
+  wait_rollout dc/zync-database
 }
 
 # 2.4-2.5/zync-database-verify — Check that zync-database runs a ready pod of the PostgreSQL 10 image
@@ -1794,21 +1893,21 @@ step_46() {
 # The guide waits until `oc get dc` and `oc get pods` show every
 # DeploymentConfig ready; the runbook waits for each rollout.
 step_47() {
-  oc rollout status dc/apicast-production --watch --timeout=20m
-  oc rollout status dc/apicast-staging --watch --timeout=20m
-  oc rollout status dc/apicast-wildcard-router --watch --timeout=20m
-  oc rollout status dc/backend-cron --watch --timeout=20m
-  oc rollout status dc/backend-listener --watch --timeout=20m
-  oc rollout status dc/backend-redis --watch --timeout=20m
-  oc rollout status dc/backend-worker --watch --timeout=20m
-  oc rollout status dc/system-app --watch --timeout=20m
-  oc rollout status dc/system-memcache --watch --timeout=20m
-  oc rollout status dc/system-mysql --watch --timeout=20m
-  oc rollout status dc/system-redis --watch --timeout=20m
-  oc rollout status dc/system-sidekiq --watch --timeout=20m
-  oc rollout status dc/system-sphinx --watch --timeout=20m
-  oc rollout status dc/zync --watch --timeout=20m
-  oc rollout status dc/zync-database --watch --timeout=20m
+  wait_rollout dc/apicast-production
+  wait_rollout dc/apicast-staging
+  wait_rollout dc/apicast-wildcard-router
+  wait_rollout dc/backend-cron
+  wait_rollout dc/backend-listener
+  wait_rollout dc/backend-redis
+  wait_rollout dc/backend-worker
+  wait_rollout dc/system-app
+  wait_rollout dc/system-memcache
+  wait_rollout dc/system-mysql
+  wait_rollout dc/system-redis
+  wait_rollout dc/system-sidekiq
+  wait_rollout dc/system-sphinx
+  wait_rollout dc/zync
+  wait_rollout dc/zync-database
 }
 
 # 2.5-2.6/service-account-verify — Check that every DeploymentConfig runs with the amp service account
@@ -1963,7 +2062,7 @@ step_55() {
 # 2.5-2.6/wait-system-app-redis — Wait for system-app to redeploy
 # Source: 001_94522790b066fb62.txt 2.4
 step_56() {
-  oc rollout status dc/system-app --watch --timeout=20m
+  wait_rollout dc/system-app
 }
 
 # 2.5-2.6/prehook-redis-env — Add the Redis Enterprise and Sentinel env to the system-app pre-hook pod
@@ -2002,7 +2101,7 @@ step_58() {
 # 2.5-2.6/wait-sidekiq-redis — Wait for system-sidekiq to redeploy
 # Source: 001_94522790b066fb62.txt 2.4
 step_59() {
-  oc rollout status dc/system-sidekiq --watch --timeout=20m
+  wait_rollout dc/system-sidekiq
 }
 
 # 2.5-2.6/sphinx-redis-env — Add the Redis env to system-sphinx
@@ -2024,7 +2123,7 @@ step_60() {
 # 2.5-2.6/wait-sphinx-redis — Wait for system-sphinx to redeploy
 # Source: 001_94522790b066fb62.txt 2.4
 step_61() {
-  oc rollout status dc/system-sphinx --watch --timeout=20m
+  wait_rollout dc/system-sphinx
 }
 
 # 2.5-2.6/system-redis-env-verify — Check that every system pod reads the Redis Enterprise and Sentinel env
@@ -2078,7 +2177,7 @@ step_63() {
 # 2.5-2.6/wait-backend-worker-redis — Wait for backend-worker to redeploy
 # Source: 001_94522790b066fb62.txt 2.5
 step_64() {
-  oc rollout status dc/backend-worker --watch --timeout=20m
+  wait_rollout dc/backend-worker
 }
 
 # 2.5-2.6/backend-cron-redis-env — Add the Redis Sentinel env to the backend-cron init container
@@ -2101,7 +2200,7 @@ step_65() {
 # 2.5-2.6/wait-backend-cron-redis — Wait for backend-cron to redeploy
 # Source: 001_94522790b066fb62.txt 2.5
 step_66() {
-  oc rollout status dc/backend-cron --watch --timeout=20m
+  wait_rollout dc/backend-cron
 }
 
 # 2.5-2.6/backend-redis-env-verify — Check the Redis Sentinel env of the backend-worker and backend-cron init containers
@@ -2153,7 +2252,7 @@ step_69() {
 # backend-worker, backend-cron and backend-listener may fail until
 # backend-redis is back, as the guide says.
 step_70() {
-  oc rollout status dc/backend-redis --watch --timeout=20m
+  wait_rollout dc/backend-redis
 }
 
 # 2.5-2.6/system-redis-image-stream — Move system-redis to the system-redis image stream
@@ -2174,7 +2273,7 @@ step_71() {
 # 2.5-2.6/wait-system-redis-image-stream — Wait for system-redis to redeploy
 # Source: 001_94522790b066fb62.txt 2.7
 step_72() {
-  oc rollout status dc/system-redis --watch --timeout=20m
+  wait_rollout dc/system-redis
 }
 
 # 2.5-2.6/system-memcache-image-stream — Move system-memcache to the system-memcached image stream
@@ -2194,7 +2293,7 @@ step_73() {
 # 2.5-2.6/wait-system-memcache-image-stream — Wait for system-memcache to redeploy
 # Source: 001_94522790b066fb62.txt 2.7
 step_74() {
-  oc rollout status dc/system-memcache --watch --timeout=20m
+  wait_rollout dc/system-memcache
 }
 
 # 2.5-2.6/system-mysql-image-stream — Move system-mysql to the system-mysql image stream
@@ -2214,7 +2313,7 @@ step_75() {
 # 2.5-2.6/wait-system-mysql-image-stream — Wait for system-mysql to redeploy
 # Source: 001_94522790b066fb62.txt 2.7
 step_76() {
-  oc rollout status dc/system-mysql --watch --timeout=20m
+  wait_rollout dc/system-mysql
 }
 
 # 2.5-2.6/zync-database-image-stream — Move zync-database to the zync-database-postgresql image stream
@@ -2237,8 +2336,8 @@ step_77() {
 # Source: 001_94522790b066fb62.txt 2.7
 # zync may fail until zync-database is back; the guide waits for both.
 step_78() {
-  oc rollout status dc/zync-database --watch --timeout=20m
-  oc rollout status dc/zync --watch --timeout=20m
+  wait_rollout dc/zync-database
+  wait_rollout dc/zync
 }
 
 # 2.5-2.6/postgresql-image-stream-delete — Delete the postgresql image stream, which nothing uses any more
@@ -2277,9 +2376,9 @@ step_81() {
 # 2.5-2.6/wait-system — Wait for system-app, system-sphinx and system-sidekiq to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
 step_82() {
-  oc rollout status dc/system-app --watch --timeout=20m
-  oc rollout status dc/system-sphinx --watch --timeout=20m
-  oc rollout status dc/system-sidekiq --watch --timeout=20m
+  wait_rollout dc/system-app
+  wait_rollout dc/system-sphinx
+  wait_rollout dc/system-sidekiq
 }
 
 # 2.5-2.6/image-amp-apicast — Point amp-apicast at the 2.6 APIcast image
@@ -2298,8 +2397,8 @@ step_83() {
 # 2.5-2.6/wait-apicast — Wait for apicast-production and apicast-staging to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
 step_84() {
-  oc rollout status dc/apicast-production --watch --timeout=20m
-  oc rollout status dc/apicast-staging --watch --timeout=20m
+  wait_rollout dc/apicast-production
+  wait_rollout dc/apicast-staging
 }
 
 # 2.5-2.6/image-amp-backend — Point amp-backend at the 2.6 backend image
@@ -2318,9 +2417,9 @@ step_85() {
 # 2.5-2.6/wait-backend — Wait for backend-listener, backend-worker and backend-cron to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
 step_86() {
-  oc rollout status dc/backend-listener --watch --timeout=20m
-  oc rollout status dc/backend-worker --watch --timeout=20m
-  oc rollout status dc/backend-cron --watch --timeout=20m
+  wait_rollout dc/backend-listener
+  wait_rollout dc/backend-worker
+  wait_rollout dc/backend-cron
 }
 
 # 2.5-2.6/image-amp-zync — Point amp-zync at the 2.6 zync image
@@ -2340,8 +2439,8 @@ step_87() {
 # Source: 001_94522790b066fb62.txt 2.8
 # zync-que, failing since section 2.3, comes up with the 2.6 image.
 step_88() {
-  oc rollout status dc/zync --watch --timeout=20m
-  oc rollout status dc/zync-que --watch --timeout=20m
+  wait_rollout dc/zync
+  wait_rollout dc/zync-que
 }
 
 # 2.5-2.6/amp-release — Set AMP_RELEASE to 2.6 in system-environment
@@ -2381,22 +2480,19 @@ step_91() {
 # 2.5-2.6/wait-system-app — Wait for system-app to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
 step_92() {
-  oc rollout status dc/system-app --watch --timeout=20m
+  wait_rollout dc/system-app
 }
 
-# 2.5-2.6/images-verify — Check that every DeploymentConfig runs an image pinned by digest
+# 2.5-2.6/images-verify — Check that every DeploymentConfig runs its image stream's current image
 # Source: 001_94522790b066fb62.txt 2.8
 # The guide prints each image for a person to read; the runbook prints them
-# and stops when one is not pinned by a digest.
+# and stops when one is not pinned by a digest, is not the image its stream
+# tag holds now (a failed import, a trigger that has not fired) or is not the
+# latest deployment's, completed.
 step_93() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     oc get dc "$component" >/dev/null 2>&1 || continue
-    image=$(oc get dc "$component" -o json | jq -r '.spec.template.spec.containers[0].image')
-    echo "$component image: $image"
-    case "$image" in
-      *@sha256:*) ;;
-      *) fail "dc/$component runs $image, which is not pinned by a digest yet" ;;
-    esac
+    check_images "$component"
   done
 }
 
@@ -2566,9 +2662,9 @@ step_105() {
 # 2.6-2.7/wait-system — Wait for system-app, system-sphinx and system-sidekiq to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
 step_106() {
-  oc rollout status dc/system-app --watch --timeout=20m
-  oc rollout status dc/system-sphinx --watch --timeout=20m
-  oc rollout status dc/system-sidekiq --watch --timeout=20m
+  wait_rollout dc/system-app
+  wait_rollout dc/system-sphinx
+  wait_rollout dc/system-sidekiq
 }
 
 # 2.6-2.7/image-amp-apicast — Point amp-apicast at the 2.7 APIcast image
@@ -2587,8 +2683,8 @@ step_107() {
 # 2.6-2.7/wait-apicast — Wait for apicast-production and apicast-staging to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
 step_108() {
-  oc rollout status dc/apicast-production --watch --timeout=20m
-  oc rollout status dc/apicast-staging --watch --timeout=20m
+  wait_rollout dc/apicast-production
+  wait_rollout dc/apicast-staging
 }
 
 # 2.6-2.7/image-amp-backend — Point amp-backend at the 2.7 backend image
@@ -2607,9 +2703,9 @@ step_109() {
 # 2.6-2.7/wait-backend — Wait for backend-listener, backend-worker and backend-cron to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
 step_110() {
-  oc rollout status dc/backend-listener --watch --timeout=20m
-  oc rollout status dc/backend-worker --watch --timeout=20m
-  oc rollout status dc/backend-cron --watch --timeout=20m
+  wait_rollout dc/backend-listener
+  wait_rollout dc/backend-worker
+  wait_rollout dc/backend-cron
 }
 
 # 2.6-2.7/image-amp-zync — Point amp-zync at the 2.7 zync image
@@ -2628,8 +2724,8 @@ step_111() {
 # 2.6-2.7/wait-zync — Wait for zync and zync-que to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
 step_112() {
-  oc rollout status dc/zync --watch --timeout=20m
-  oc rollout status dc/zync-que --watch --timeout=20m
+  wait_rollout dc/zync
+  wait_rollout dc/zync-que
 }
 
 # 2.6-2.7/image-system-memcached — Point system-memcached at the 2.7 memcached image
@@ -2648,7 +2744,7 @@ step_113() {
 # 2.6-2.7/wait-memcache — Wait for system-memcache to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
 step_114() {
-  oc rollout status dc/system-memcache --watch --timeout=20m
+  wait_rollout dc/system-memcache
 }
 
 # 2.6-2.7/image-zync-database-postgresql — Add the 2.7 tag to zync-database-postgresql
@@ -2667,7 +2763,7 @@ step_115() {
 # 2.6-2.7/wait-zync-database — Wait for zync-database, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
 step_116() {
-  oc rollout status dc/zync-database --watch --timeout=20m
+  wait_rollout dc/zync-database
 }
 
 # 2.6-2.7/image-backend-redis — Add the 2.7 tag to backend-redis
@@ -2688,7 +2784,7 @@ step_117() {
 # 2.6-2.7/wait-backend-redis — Wait for backend-redis, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
 step_118() {
-  oc rollout status dc/backend-redis --watch --timeout=20m
+  wait_rollout dc/backend-redis
 }
 
 # 2.6-2.7/image-system-redis — Add the 2.7 tag to system-redis
@@ -2709,7 +2805,7 @@ step_119() {
 # 2.6-2.7/wait-system-redis — Wait for system-redis, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
 step_120() {
-  oc rollout status dc/system-redis --watch --timeout=20m
+  wait_rollout dc/system-redis
 }
 
 # 2.6-2.7/image-system-mysql — Add the 2.7 tag to system-mysql
@@ -2730,7 +2826,7 @@ step_121() {
 # 2.6-2.7/wait-system-mysql — Wait for system-mysql, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
 step_122() {
-  oc rollout status dc/system-mysql --watch --timeout=20m
+  wait_rollout dc/system-mysql
 }
 
 # 2.6-2.7/amp-release — Set AMP_RELEASE to 2.7 in system-environment
@@ -2770,22 +2866,19 @@ step_125() {
 # 2.6-2.7/wait-system-app — Wait for system-app to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
 step_126() {
-  oc rollout status dc/system-app --watch --timeout=20m
+  wait_rollout dc/system-app
 }
 
-# 2.6-2.7/images-verify — Check that every DeploymentConfig runs an image pinned by digest
+# 2.6-2.7/images-verify — Check that every DeploymentConfig runs its image stream's current image
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
 # The guide prints each image for a person to read; the runbook prints them
-# and stops when one is not pinned by a digest.
+# and stops when one is not pinned by a digest, is not the image its stream
+# tag holds now (a failed import, a trigger that has not fired) or is not the
+# latest deployment's, completed.
 step_127() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     oc get dc "$component" >/dev/null 2>&1 || continue
-    image=$(oc get dc "$component" -o json | jq -r '.spec.template.spec.containers[0].image')
-    echo "$component image: $image"
-    case "$image" in
-      *@sha256:*) ;;
-      *) fail "dc/$component runs $image, which is not pinned by a digest yet" ;;
-    esac
+    check_images "$component"
   done
 }
 
@@ -3029,9 +3122,9 @@ step_145() {
 # 2.7-2.8/wait-system — Wait for system-app, system-sphinx and system-sidekiq to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 step_146() {
-  oc rollout status dc/system-app --watch --timeout=20m
-  oc rollout status dc/system-sphinx --watch --timeout=20m
-  oc rollout status dc/system-sidekiq --watch --timeout=20m
+  wait_rollout dc/system-app
+  wait_rollout dc/system-sphinx
+  wait_rollout dc/system-sidekiq
 }
 
 # 2.7-2.8/image-amp-apicast — Point amp-apicast at the 2.8 APIcast image
@@ -3050,8 +3143,8 @@ step_147() {
 # 2.7-2.8/wait-apicast — Wait for apicast-production and apicast-staging to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 step_148() {
-  oc rollout status dc/apicast-production --watch --timeout=20m
-  oc rollout status dc/apicast-staging --watch --timeout=20m
+  wait_rollout dc/apicast-production
+  wait_rollout dc/apicast-staging
 }
 
 # 2.7-2.8/image-amp-backend — Point amp-backend at the 2.8 backend image
@@ -3070,9 +3163,9 @@ step_149() {
 # 2.7-2.8/wait-backend — Wait for backend-listener, backend-worker and backend-cron to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 step_150() {
-  oc rollout status dc/backend-listener --watch --timeout=20m
-  oc rollout status dc/backend-worker --watch --timeout=20m
-  oc rollout status dc/backend-cron --watch --timeout=20m
+  wait_rollout dc/backend-listener
+  wait_rollout dc/backend-worker
+  wait_rollout dc/backend-cron
 }
 
 # 2.7-2.8/image-amp-zync — Point amp-zync at the 2.8 zync image
@@ -3091,8 +3184,8 @@ step_151() {
 # 2.7-2.8/wait-zync — Wait for zync and zync-que to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 step_152() {
-  oc rollout status dc/zync --watch --timeout=20m
-  oc rollout status dc/zync-que --watch --timeout=20m
+  wait_rollout dc/zync
+  wait_rollout dc/zync-que
 }
 
 # 2.7-2.8/image-system-memcached — Point system-memcached at the 2.8 memcached image
@@ -3111,7 +3204,7 @@ step_153() {
 # 2.7-2.8/wait-memcache — Wait for system-memcache to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 step_154() {
-  oc rollout status dc/system-memcache --watch --timeout=20m
+  wait_rollout dc/system-memcache
 }
 
 # 2.7-2.8/image-zync-database-postgresql — Add the 2.8 tag to zync-database-postgresql
@@ -3130,7 +3223,7 @@ step_155() {
 # 2.7-2.8/wait-zync-database — Wait for zync-database, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 step_156() {
-  oc rollout status dc/zync-database --watch --timeout=20m
+  wait_rollout dc/zync-database
 }
 
 # 2.7-2.8/image-backend-redis — Add the 2.8 tag to backend-redis
@@ -3150,7 +3243,7 @@ step_157() {
 # 2.7-2.8/wait-backend-redis — Wait for backend-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.1
 step_158() {
-  oc rollout status dc/backend-redis --watch --timeout=20m
+  wait_rollout dc/backend-redis
 }
 
 # 2.7-2.8/image-system-redis — Add the 2.8 tag to system-redis
@@ -3170,7 +3263,7 @@ step_159() {
 # 2.7-2.8/wait-system-redis — Wait for system-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.2
 step_160() {
-  oc rollout status dc/system-redis --watch --timeout=20m
+  wait_rollout dc/system-redis
 }
 
 # 2.7-2.8/image-system-mysql — Add the 2.8 tag to system-mysql
@@ -3190,22 +3283,19 @@ step_161() {
 # 2.7-2.8/wait-system-mysql — Wait for system-mysql, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.3
 step_162() {
-  oc rollout status dc/system-mysql --watch --timeout=20m
+  wait_rollout dc/system-mysql
 }
 
-# 2.7-2.8/images-verify — Check that every DeploymentConfig runs an image pinned by digest
+# 2.7-2.8/images-verify — Check that every DeploymentConfig runs its image stream's current image
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 # The guide prints each image for a person to read; the runbook prints them
-# and stops when one is not pinned by a digest.
+# and stops when one is not pinned by a digest, is not the image its stream
+# tag holds now (a failed import, a trigger that has not fired) or is not the
+# latest deployment's, completed.
 step_163() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     oc get dc "$component" >/dev/null 2>&1 || continue
-    image=$(oc get dc "$component" -o json | jq -r '.spec.template.spec.containers[0].image')
-    echo "$component image: $image"
-    case "$image" in
-      *@sha256:*) ;;
-      *) fail "dc/$component runs $image, which is not pinned by a digest yet" ;;
-    esac
+    check_images "$component"
   done
 }
 
@@ -3244,7 +3334,7 @@ rollback_0() {
   if [ "$patch" != "[]" ]; then
     oc patch dc zync-database --type=json -p "$patch"
   fi
-  oc rollout status dc/zync-database --watch --timeout=20m
+  wait_rollout zync-database
   for ((i = 0; i < 60; i++)); do
     pod=$(oc get pods -l deploymentConfig=zync-database -o json | jq -r '[.items[]? | select(.status.phase == "Running" and .metadata.deletionTimestamp == null and (.spec.containers[0].image | contains("postgresql-95")) and ((.status.containerStatuses // []) | length > 0 and all(.ready)))][0].metadata.name // empty')
     [ -n "$pod" ] && break

@@ -155,7 +155,7 @@ TITLES=(
   '[patch] Make every system-app container read AMP_RELEASE from system-environment (001_94522790b066fb62.txt 2.8)'
   '[shell] Redeploy system-app so that it reads the new AMP_RELEASE (001_94522790b066fb62.txt 2.8)'
   '[wait] Wait for system-app to redeploy (001_94522790b066fb62.txt 2.8)'
-  '[verify] Check that every DeploymentConfig runs an image pinned by digest (001_94522790b066fb62.txt 2.8)'
+  '[verify] Check that every DeploymentConfig runs its image stream'\''s current image (001_94522790b066fb62.txt 2.8)'
   '[manual] Record the custom certificates of the routes (001_94522790b066fb62.txt 2.9)'
   '[manual] Set the deployment option of services whose APIcast Zync must not route (001_94522790b066fb62.txt 2.9)'
   '[delete] Delete the default routes that 3scale 2.5 created (001_94522790b066fb62.txt 2.9)'
@@ -740,12 +740,85 @@ wait_ready() {
 }
 
 # wait_rollout WORKLOAD [OC-FLAGS]: wait up to 20 minutes for the rollout
-# of WORKLOAD to finish.
+# of WORKLOAD to finish. For a DeploymentConfig with automatic ImageChange
+# triggers it first waits for what an image stream patch starts later, on
+# the cluster's time: each trigger's stream tag resolved for its current spec
+# (it stops on ImportSuccess=False), then the DeploymentConfig's container
+# running that image (the trigger fired), and only then asks oc rollout
+# status for that revision (--revision=N). A settled DeploymentConfig still
+# on the old image does not pass.
 wait_rollout() {
-  local object
+  local object i dc pending revision
   object=$(oc_name "$1")
   shift
-  oc rollout status "$object" "$@" --watch --timeout=20m
+  case $object in
+    dc/*)
+      for ((i = 0; i < 120; i++)); do
+        dc=$(oc get "$object" "$@" -o json)
+        pending=$(trigger_images_pending "$dc" "$@")
+        [ -z "$pending" ] && break
+        case $pending in
+          failed:*) fail "${pending#failed:}" ;;
+        esac
+        sleep 10
+      done
+      [ -z "$pending" ] || fail "$object: $pending after 20 minutes"
+      revision=$(printf '%s' "$dc" | jq -r '.status.latestVersion // 0')
+      if [ "$revision" -gt 0 ]; then
+        oc rollout status "$object" "$@" --revision="$revision" --watch --timeout=20m
+      else
+        oc rollout status "$object" "$@" --watch --timeout=20m
+      fi
+      ;;
+    *) oc rollout status "$object" "$@" --watch --timeout=20m ;;
+  esac
+}
+
+# trigger_images_pending DC-JSON [OC-FLAGS]: prints what the automatic
+# ImageChange triggers of the DeploymentConfig still wait for (nothing when
+# every container they name runs its stream tag's current image, compared
+# by digest), or failed:MESSAGE when a tag's import failed.
+trigger_images_pending() {
+  local dc=$1 trigger stream tag ns is want kind from
+  shift
+  while IFS=$'\t' read -r trigger ns; do
+    [ -n "$trigger" ] || continue
+    stream=${trigger%%:*}
+    tag=${trigger#*:}
+    [ "$tag" != "$trigger" ] || tag=latest
+    # The tag, followed through tags that point at other tags, to the
+    # DockerImage tag that an import resolves.
+    want=""
+    while :; do
+      is=$(oc get "imagestream/$stream" "$@" ${ns:+--namespace="$ns"} -o json)
+      read -r kind from < <(printf '%s' "$is" | jq -r --arg t "$tag" '(.spec.tags[]? | select(.name == $t) | "\(.from.kind // "") \(.from.name // "")") // " "')
+      if [ "$kind" = ImageStreamTag ]; then
+        case $from in
+          *:*) stream=${from%%:*} tag=${from#*:} ;;
+          *) tag=$from ;;
+        esac
+        continue
+      fi
+      want=$(printf '%s' "$is" | jq -r --arg t "$tag" '
+        (.spec.tags[]? | select(.name == $t) | .generation // 0) as $g
+        | (.status.tags[]? | select(.tag == $t)) as $st
+        | if ([$st.conditions[]? | select(.type == "ImportSuccess" and .status == "False" and (.generation // 0) >= $g)] | length) > 0
+          then "failed:the import of \($t) failed: \([$st.conditions[] | select(.type == "ImportSuccess")][0].message)"
+          elif ($st.items[0]? | . != null and (.generation // 0) >= $g) then $st.items[0].image
+          else "" end' | head -n 1)
+      break
+    done
+    case $want in
+      failed:*) printf 'failed:imagestream/%s: %s\n' "$stream" "${want#failed:}"; return 0 ;;
+      "") printf 'imagestream/%s:%s not imported yet\n' "$stream" "$tag"; return 0 ;;
+    esac
+    if ! printf '%s' "$dc" | jq -e --arg t "$trigger" --arg d "$want" '
+      [.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic and .imageChangeParams.from.name == $t) | .imageChangeParams.containerNames[]?] as $names
+      | [.spec.template.spec.containers[]?, .spec.template.spec.initContainers[]? | select(.name as $n | $names | index($n)) | .image | endswith("@" + $d)] | all' >/dev/null; then
+      printf '%s does not run %s yet\n' "$trigger" "$want"
+      return 0
+    fi
+  done < <(printf '%s' "$dc" | jq -r '.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic) | "\(.imageChangeParams.from.name)\t\(.imageChangeParams.from.namespace // "")"')
 }
 
 # redeploy WORKLOAD [OC-FLAGS]: roll WORKLOAD out again (oc rollout latest
@@ -781,6 +854,32 @@ wait_pods_ready() {
   done
   oc get pods || true
   fail "not every pod of $NAMESPACE runs ready after $1 minutes"
+}
+
+# check_images DC [OC-FLAGS]: print the image DeploymentConfig DC runs and
+# stop unless it is pinned by a digest, every container of its automatic
+# ImageChange triggers runs the image its stream tag holds now (an import
+# that failed, or a trigger that has not fired, leaves the old one), and
+# its latest deployment completed with that template.
+check_images() {
+  local object dc image pending latest rc phase
+  object=dc/$1
+  shift
+  dc=$(oc get "$object" "$@" -o json)
+  image=$(printf '%s' "$dc" | jq -r '.spec.template.spec.containers[0].image')
+  echo "${object#dc/} image: $image"
+  case "$image" in
+    *@sha256:*) ;;
+    *) fail "$object runs $image, which is not pinned by a digest yet" ;;
+  esac
+  pending=$(trigger_images_pending "$dc" "$@")
+  [ -z "$pending" ] || fail "$object does not run its image stream's current image: ${pending#failed:}"
+  latest=$(printf '%s' "$dc" | jq -r '.status.latestVersion // 0')
+  rc=$(oc get "replicationcontroller/${object#dc/}-$latest" "$@" -o json)
+  phase=$(printf '%s' "$rc" | jq -r '.metadata.annotations["openshift.io/deployment.phase"] // ""')
+  [ "$phase" = Complete ] || fail "$object: deployment #$latest is ${phase:-unknown}, not Complete"
+  jq -e -n --argjson dc "$dc" --argjson rc "$rc" '[$dc.spec.template.spec.containers[].image] == [$rc.spec.template.spec.containers[].image]' >/dev/null \
+    || fail "$object: deployment #$latest does not run the DeploymentConfig's images"
 }
 
 # 2.5-2.6/system-environment-check — Check that the system-environment ConfigMap exists
@@ -1101,21 +1200,21 @@ step_13() {
 # The guide waits until `oc get dc` and `oc get pods` show every
 # DeploymentConfig ready; the runbook waits for each rollout.
 step_14() {
-  oc rollout status dc/apicast-production --watch --timeout=20m
-  oc rollout status dc/apicast-staging --watch --timeout=20m
-  oc rollout status dc/apicast-wildcard-router --watch --timeout=20m
-  oc rollout status dc/backend-cron --watch --timeout=20m
-  oc rollout status dc/backend-listener --watch --timeout=20m
-  oc rollout status dc/backend-redis --watch --timeout=20m
-  oc rollout status dc/backend-worker --watch --timeout=20m
-  oc rollout status dc/system-app --watch --timeout=20m
-  oc rollout status dc/system-memcache --watch --timeout=20m
-  oc rollout status dc/system-mysql --watch --timeout=20m
-  oc rollout status dc/system-redis --watch --timeout=20m
-  oc rollout status dc/system-sidekiq --watch --timeout=20m
-  oc rollout status dc/system-sphinx --watch --timeout=20m
-  oc rollout status dc/zync --watch --timeout=20m
-  oc rollout status dc/zync-database --watch --timeout=20m
+  wait_rollout dc/apicast-production
+  wait_rollout dc/apicast-staging
+  wait_rollout dc/apicast-wildcard-router
+  wait_rollout dc/backend-cron
+  wait_rollout dc/backend-listener
+  wait_rollout dc/backend-redis
+  wait_rollout dc/backend-worker
+  wait_rollout dc/system-app
+  wait_rollout dc/system-memcache
+  wait_rollout dc/system-mysql
+  wait_rollout dc/system-redis
+  wait_rollout dc/system-sidekiq
+  wait_rollout dc/system-sphinx
+  wait_rollout dc/zync
+  wait_rollout dc/zync-database
 }
 
 # 2.5-2.6/service-account-verify — Check that every DeploymentConfig runs with the amp service account
@@ -1270,7 +1369,7 @@ step_22() {
 # 2.5-2.6/wait-system-app-redis — Wait for system-app to redeploy
 # Source: 001_94522790b066fb62.txt 2.4
 step_23() {
-  oc rollout status dc/system-app --watch --timeout=20m
+  wait_rollout dc/system-app
 }
 
 # 2.5-2.6/prehook-redis-env — Add the Redis Enterprise and Sentinel env to the system-app pre-hook pod
@@ -1309,7 +1408,7 @@ step_25() {
 # 2.5-2.6/wait-sidekiq-redis — Wait for system-sidekiq to redeploy
 # Source: 001_94522790b066fb62.txt 2.4
 step_26() {
-  oc rollout status dc/system-sidekiq --watch --timeout=20m
+  wait_rollout dc/system-sidekiq
 }
 
 # 2.5-2.6/sphinx-redis-env — Add the Redis env to system-sphinx
@@ -1331,7 +1430,7 @@ step_27() {
 # 2.5-2.6/wait-sphinx-redis — Wait for system-sphinx to redeploy
 # Source: 001_94522790b066fb62.txt 2.4
 step_28() {
-  oc rollout status dc/system-sphinx --watch --timeout=20m
+  wait_rollout dc/system-sphinx
 }
 
 # 2.5-2.6/system-redis-env-verify — Check that every system pod reads the Redis Enterprise and Sentinel env
@@ -1385,7 +1484,7 @@ step_30() {
 # 2.5-2.6/wait-backend-worker-redis — Wait for backend-worker to redeploy
 # Source: 001_94522790b066fb62.txt 2.5
 step_31() {
-  oc rollout status dc/backend-worker --watch --timeout=20m
+  wait_rollout dc/backend-worker
 }
 
 # 2.5-2.6/backend-cron-redis-env — Add the Redis Sentinel env to the backend-cron init container
@@ -1408,7 +1507,7 @@ step_32() {
 # 2.5-2.6/wait-backend-cron-redis — Wait for backend-cron to redeploy
 # Source: 001_94522790b066fb62.txt 2.5
 step_33() {
-  oc rollout status dc/backend-cron --watch --timeout=20m
+  wait_rollout dc/backend-cron
 }
 
 # 2.5-2.6/backend-redis-env-verify — Check the Redis Sentinel env of the backend-worker and backend-cron init containers
@@ -1460,7 +1559,7 @@ step_36() {
 # backend-worker, backend-cron and backend-listener may fail until
 # backend-redis is back, as the guide says.
 step_37() {
-  oc rollout status dc/backend-redis --watch --timeout=20m
+  wait_rollout dc/backend-redis
 }
 
 # 2.5-2.6/system-redis-image-stream — Move system-redis to the system-redis image stream
@@ -1481,7 +1580,7 @@ step_38() {
 # 2.5-2.6/wait-system-redis-image-stream — Wait for system-redis to redeploy
 # Source: 001_94522790b066fb62.txt 2.7
 step_39() {
-  oc rollout status dc/system-redis --watch --timeout=20m
+  wait_rollout dc/system-redis
 }
 
 # 2.5-2.6/system-memcache-image-stream — Move system-memcache to the system-memcached image stream
@@ -1501,7 +1600,7 @@ step_40() {
 # 2.5-2.6/wait-system-memcache-image-stream — Wait for system-memcache to redeploy
 # Source: 001_94522790b066fb62.txt 2.7
 step_41() {
-  oc rollout status dc/system-memcache --watch --timeout=20m
+  wait_rollout dc/system-memcache
 }
 
 # 2.5-2.6/system-mysql-image-stream — Move system-mysql to the system-mysql image stream
@@ -1521,7 +1620,7 @@ step_42() {
 # 2.5-2.6/wait-system-mysql-image-stream — Wait for system-mysql to redeploy
 # Source: 001_94522790b066fb62.txt 2.7
 step_43() {
-  oc rollout status dc/system-mysql --watch --timeout=20m
+  wait_rollout dc/system-mysql
 }
 
 # 2.5-2.6/zync-database-image-stream — Move zync-database to the zync-database-postgresql image stream
@@ -1544,8 +1643,8 @@ step_44() {
 # Source: 001_94522790b066fb62.txt 2.7
 # zync may fail until zync-database is back; the guide waits for both.
 step_45() {
-  oc rollout status dc/zync-database --watch --timeout=20m
-  oc rollout status dc/zync --watch --timeout=20m
+  wait_rollout dc/zync-database
+  wait_rollout dc/zync
 }
 
 # 2.5-2.6/postgresql-image-stream-delete — Delete the postgresql image stream, which nothing uses any more
@@ -1584,9 +1683,9 @@ step_48() {
 # 2.5-2.6/wait-system — Wait for system-app, system-sphinx and system-sidekiq to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
 step_49() {
-  oc rollout status dc/system-app --watch --timeout=20m
-  oc rollout status dc/system-sphinx --watch --timeout=20m
-  oc rollout status dc/system-sidekiq --watch --timeout=20m
+  wait_rollout dc/system-app
+  wait_rollout dc/system-sphinx
+  wait_rollout dc/system-sidekiq
 }
 
 # 2.5-2.6/image-amp-apicast — Point amp-apicast at the 2.6 APIcast image
@@ -1605,8 +1704,8 @@ step_50() {
 # 2.5-2.6/wait-apicast — Wait for apicast-production and apicast-staging to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
 step_51() {
-  oc rollout status dc/apicast-production --watch --timeout=20m
-  oc rollout status dc/apicast-staging --watch --timeout=20m
+  wait_rollout dc/apicast-production
+  wait_rollout dc/apicast-staging
 }
 
 # 2.5-2.6/image-amp-backend — Point amp-backend at the 2.6 backend image
@@ -1625,9 +1724,9 @@ step_52() {
 # 2.5-2.6/wait-backend — Wait for backend-listener, backend-worker and backend-cron to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
 step_53() {
-  oc rollout status dc/backend-listener --watch --timeout=20m
-  oc rollout status dc/backend-worker --watch --timeout=20m
-  oc rollout status dc/backend-cron --watch --timeout=20m
+  wait_rollout dc/backend-listener
+  wait_rollout dc/backend-worker
+  wait_rollout dc/backend-cron
 }
 
 # 2.5-2.6/image-amp-zync — Point amp-zync at the 2.6 zync image
@@ -1647,8 +1746,8 @@ step_54() {
 # Source: 001_94522790b066fb62.txt 2.8
 # zync-que, failing since section 2.3, comes up with the 2.6 image.
 step_55() {
-  oc rollout status dc/zync --watch --timeout=20m
-  oc rollout status dc/zync-que --watch --timeout=20m
+  wait_rollout dc/zync
+  wait_rollout dc/zync-que
 }
 
 # 2.5-2.6/amp-release — Set AMP_RELEASE to 2.6 in system-environment
@@ -1688,22 +1787,19 @@ step_58() {
 # 2.5-2.6/wait-system-app — Wait for system-app to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
 step_59() {
-  oc rollout status dc/system-app --watch --timeout=20m
+  wait_rollout dc/system-app
 }
 
-# 2.5-2.6/images-verify — Check that every DeploymentConfig runs an image pinned by digest
+# 2.5-2.6/images-verify — Check that every DeploymentConfig runs its image stream's current image
 # Source: 001_94522790b066fb62.txt 2.8
 # The guide prints each image for a person to read; the runbook prints them
-# and stops when one is not pinned by a digest.
+# and stops when one is not pinned by a digest, is not the image its stream
+# tag holds now (a failed import, a trigger that has not fired) or is not the
+# latest deployment's, completed.
 step_60() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     oc get dc "$component" >/dev/null 2>&1 || continue
-    image=$(oc get dc "$component" -o json | jq -r '.spec.template.spec.containers[0].image')
-    echo "$component image: $image"
-    case "$image" in
-      *@sha256:*) ;;
-      *) fail "dc/$component runs $image, which is not pinned by a digest yet" ;;
-    esac
+    check_images "$component"
   done
 }
 

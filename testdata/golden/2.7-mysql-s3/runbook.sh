@@ -95,7 +95,7 @@ TITLES=(
   '[wait] Wait for system-redis, which redeploys if the image changed (000_fb66213bb7713c41.txt 1.2.9.1.2)'
   '[patch] Add the 2.8 tag to system-mysql (000_fb66213bb7713c41.txt 1.2.9.1.3)'
   '[wait] Wait for system-mysql, which redeploys if the image changed (000_fb66213bb7713c41.txt 1.2.9.1.3)'
-  '[verify] Check that every DeploymentConfig runs an image pinned by digest (000_fb66213bb7713c41.txt 1.2.9)'
+  '[verify] Check that every DeploymentConfig runs its image stream'\''s current image (000_fb66213bb7713c41.txt 1.2.9)'
   '[delete] Delete the smtp ConfigMap (000_fb66213bb7713c41.txt 1.2.10)'
 )
 # Rollback sections: never run unless asked for with --rollback ID.
@@ -670,12 +670,85 @@ wait_ready() {
 }
 
 # wait_rollout WORKLOAD [OC-FLAGS]: wait up to 20 minutes for the rollout
-# of WORKLOAD to finish.
+# of WORKLOAD to finish. For a DeploymentConfig with automatic ImageChange
+# triggers it first waits for what an image stream patch starts later, on
+# the cluster's time: each trigger's stream tag resolved for its current spec
+# (it stops on ImportSuccess=False), then the DeploymentConfig's container
+# running that image (the trigger fired), and only then asks oc rollout
+# status for that revision (--revision=N). A settled DeploymentConfig still
+# on the old image does not pass.
 wait_rollout() {
-  local object
+  local object i dc pending revision
   object=$(oc_name "$1")
   shift
-  oc rollout status "$object" "$@" --watch --timeout=20m
+  case $object in
+    dc/*)
+      for ((i = 0; i < 120; i++)); do
+        dc=$(oc get "$object" "$@" -o json)
+        pending=$(trigger_images_pending "$dc" "$@")
+        [ -z "$pending" ] && break
+        case $pending in
+          failed:*) fail "${pending#failed:}" ;;
+        esac
+        sleep 10
+      done
+      [ -z "$pending" ] || fail "$object: $pending after 20 minutes"
+      revision=$(printf '%s' "$dc" | jq -r '.status.latestVersion // 0')
+      if [ "$revision" -gt 0 ]; then
+        oc rollout status "$object" "$@" --revision="$revision" --watch --timeout=20m
+      else
+        oc rollout status "$object" "$@" --watch --timeout=20m
+      fi
+      ;;
+    *) oc rollout status "$object" "$@" --watch --timeout=20m ;;
+  esac
+}
+
+# trigger_images_pending DC-JSON [OC-FLAGS]: prints what the automatic
+# ImageChange triggers of the DeploymentConfig still wait for (nothing when
+# every container they name runs its stream tag's current image, compared
+# by digest), or failed:MESSAGE when a tag's import failed.
+trigger_images_pending() {
+  local dc=$1 trigger stream tag ns is want kind from
+  shift
+  while IFS=$'\t' read -r trigger ns; do
+    [ -n "$trigger" ] || continue
+    stream=${trigger%%:*}
+    tag=${trigger#*:}
+    [ "$tag" != "$trigger" ] || tag=latest
+    # The tag, followed through tags that point at other tags, to the
+    # DockerImage tag that an import resolves.
+    want=""
+    while :; do
+      is=$(oc get "imagestream/$stream" "$@" ${ns:+--namespace="$ns"} -o json)
+      read -r kind from < <(printf '%s' "$is" | jq -r --arg t "$tag" '(.spec.tags[]? | select(.name == $t) | "\(.from.kind // "") \(.from.name // "")") // " "')
+      if [ "$kind" = ImageStreamTag ]; then
+        case $from in
+          *:*) stream=${from%%:*} tag=${from#*:} ;;
+          *) tag=$from ;;
+        esac
+        continue
+      fi
+      want=$(printf '%s' "$is" | jq -r --arg t "$tag" '
+        (.spec.tags[]? | select(.name == $t) | .generation // 0) as $g
+        | (.status.tags[]? | select(.tag == $t)) as $st
+        | if ([$st.conditions[]? | select(.type == "ImportSuccess" and .status == "False" and (.generation // 0) >= $g)] | length) > 0
+          then "failed:the import of \($t) failed: \([$st.conditions[] | select(.type == "ImportSuccess")][0].message)"
+          elif ($st.items[0]? | . != null and (.generation // 0) >= $g) then $st.items[0].image
+          else "" end' | head -n 1)
+      break
+    done
+    case $want in
+      failed:*) printf 'failed:imagestream/%s: %s\n' "$stream" "${want#failed:}"; return 0 ;;
+      "") printf 'imagestream/%s:%s not imported yet\n' "$stream" "$tag"; return 0 ;;
+    esac
+    if ! printf '%s' "$dc" | jq -e --arg t "$trigger" --arg d "$want" '
+      [.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic and .imageChangeParams.from.name == $t) | .imageChangeParams.containerNames[]?] as $names
+      | [.spec.template.spec.containers[]?, .spec.template.spec.initContainers[]? | select(.name as $n | $names | index($n)) | .image | endswith("@" + $d)] | all' >/dev/null; then
+      printf '%s does not run %s yet\n' "$trigger" "$want"
+      return 0
+    fi
+  done < <(printf '%s' "$dc" | jq -r '.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic) | "\(.imageChangeParams.from.name)\t\(.imageChangeParams.from.namespace // "")"')
 }
 
 # redeploy WORKLOAD [OC-FLAGS]: roll WORKLOAD out again (oc rollout latest
@@ -711,6 +784,32 @@ wait_pods_ready() {
   done
   oc get pods || true
   fail "not every pod of $NAMESPACE runs ready after $1 minutes"
+}
+
+# check_images DC [OC-FLAGS]: print the image DeploymentConfig DC runs and
+# stop unless it is pinned by a digest, every container of its automatic
+# ImageChange triggers runs the image its stream tag holds now (an import
+# that failed, or a trigger that has not fired, leaves the old one), and
+# its latest deployment completed with that template.
+check_images() {
+  local object dc image pending latest rc phase
+  object=dc/$1
+  shift
+  dc=$(oc get "$object" "$@" -o json)
+  image=$(printf '%s' "$dc" | jq -r '.spec.template.spec.containers[0].image')
+  echo "${object#dc/} image: $image"
+  case "$image" in
+    *@sha256:*) ;;
+    *) fail "$object runs $image, which is not pinned by a digest yet" ;;
+  esac
+  pending=$(trigger_images_pending "$dc" "$@")
+  [ -z "$pending" ] || fail "$object does not run its image stream's current image: ${pending#failed:}"
+  latest=$(printf '%s' "$dc" | jq -r '.status.latestVersion // 0')
+  rc=$(oc get "replicationcontroller/${object#dc/}-$latest" "$@" -o json)
+  phase=$(printf '%s' "$rc" | jq -r '.metadata.annotations["openshift.io/deployment.phase"] // ""')
+  [ "$phase" = Complete ] || fail "$object: deployment #$latest is ${phase:-unknown}, not Complete"
+  jq -e -n --argjson dc "$dc" --argjson rc "$rc" '[$dc.spec.template.spec.containers[].image] == [$rc.spec.template.spec.containers[].image]' >/dev/null \
+    || fail "$object: deployment #$latest does not run the DeploymentConfig's images"
 }
 
 # 2.7-2.8/backup — Back up the 3scale project
@@ -953,9 +1052,9 @@ step_17() {
 # 2.7-2.8/wait-system — Wait for system-app, system-sphinx and system-sidekiq to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 step_18() {
-  oc rollout status dc/system-app --watch --timeout=20m
-  oc rollout status dc/system-sphinx --watch --timeout=20m
-  oc rollout status dc/system-sidekiq --watch --timeout=20m
+  wait_rollout dc/system-app
+  wait_rollout dc/system-sphinx
+  wait_rollout dc/system-sidekiq
 }
 
 # 2.7-2.8/image-amp-apicast — Point amp-apicast at the 2.8 APIcast image
@@ -974,8 +1073,8 @@ step_19() {
 # 2.7-2.8/wait-apicast — Wait for apicast-production and apicast-staging to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 step_20() {
-  oc rollout status dc/apicast-production --watch --timeout=20m
-  oc rollout status dc/apicast-staging --watch --timeout=20m
+  wait_rollout dc/apicast-production
+  wait_rollout dc/apicast-staging
 }
 
 # 2.7-2.8/image-amp-backend — Point amp-backend at the 2.8 backend image
@@ -994,9 +1093,9 @@ step_21() {
 # 2.7-2.8/wait-backend — Wait for backend-listener, backend-worker and backend-cron to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 step_22() {
-  oc rollout status dc/backend-listener --watch --timeout=20m
-  oc rollout status dc/backend-worker --watch --timeout=20m
-  oc rollout status dc/backend-cron --watch --timeout=20m
+  wait_rollout dc/backend-listener
+  wait_rollout dc/backend-worker
+  wait_rollout dc/backend-cron
 }
 
 # 2.7-2.8/image-amp-zync — Point amp-zync at the 2.8 zync image
@@ -1015,8 +1114,8 @@ step_23() {
 # 2.7-2.8/wait-zync — Wait for zync and zync-que to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 step_24() {
-  oc rollout status dc/zync --watch --timeout=20m
-  oc rollout status dc/zync-que --watch --timeout=20m
+  wait_rollout dc/zync
+  wait_rollout dc/zync-que
 }
 
 # 2.7-2.8/image-system-memcached — Point system-memcached at the 2.8 memcached image
@@ -1035,7 +1134,7 @@ step_25() {
 # 2.7-2.8/wait-memcache — Wait for system-memcache to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 step_26() {
-  oc rollout status dc/system-memcache --watch --timeout=20m
+  wait_rollout dc/system-memcache
 }
 
 # 2.7-2.8/image-zync-database-postgresql — Add the 2.8 tag to zync-database-postgresql
@@ -1054,7 +1153,7 @@ step_27() {
 # 2.7-2.8/wait-zync-database — Wait for zync-database, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 step_28() {
-  oc rollout status dc/zync-database --watch --timeout=20m
+  wait_rollout dc/zync-database
 }
 
 # 2.7-2.8/image-backend-redis — Add the 2.8 tag to backend-redis
@@ -1074,7 +1173,7 @@ step_29() {
 # 2.7-2.8/wait-backend-redis — Wait for backend-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.1
 step_30() {
-  oc rollout status dc/backend-redis --watch --timeout=20m
+  wait_rollout dc/backend-redis
 }
 
 # 2.7-2.8/image-system-redis — Add the 2.8 tag to system-redis
@@ -1094,7 +1193,7 @@ step_31() {
 # 2.7-2.8/wait-system-redis — Wait for system-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.2
 step_32() {
-  oc rollout status dc/system-redis --watch --timeout=20m
+  wait_rollout dc/system-redis
 }
 
 # 2.7-2.8/image-system-mysql — Add the 2.8 tag to system-mysql
@@ -1114,22 +1213,19 @@ step_33() {
 # 2.7-2.8/wait-system-mysql — Wait for system-mysql, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.3
 step_34() {
-  oc rollout status dc/system-mysql --watch --timeout=20m
+  wait_rollout dc/system-mysql
 }
 
-# 2.7-2.8/images-verify — Check that every DeploymentConfig runs an image pinned by digest
+# 2.7-2.8/images-verify — Check that every DeploymentConfig runs its image stream's current image
 # Source: 000_fb66213bb7713c41.txt 1.2.9
 # The guide prints each image for a person to read; the runbook prints them
-# and stops when one is not pinned by a digest.
+# and stops when one is not pinned by a digest, is not the image its stream
+# tag holds now (a failed import, a trigger that has not fired) or is not the
+# latest deployment's, completed.
 step_35() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     oc get dc "$component" >/dev/null 2>&1 || continue
-    image=$(oc get dc "$component" -o json | jq -r '.spec.template.spec.containers[0].image')
-    echo "$component image: $image"
-    case "$image" in
-      *@sha256:*) ;;
-      *) fail "dc/$component runs $image, which is not pinned by a digest yet" ;;
-    esac
+    check_images "$component"
   done
 }
 

@@ -196,7 +196,7 @@ func TestOperator27SiteSpecific(t *testing.T) {
 }
 
 // opPut writes an object into the fake oc's store, in the directory of its
-// namespace (internal/fakeoc keeps other namespaces than 3scale apart).
+// namespace (the simulated cluster keeps other namespaces than 3scale apart).
 func opPut(t *testing.T, c *fakeCluster, obj map[string]any) {
 	t.Helper()
 	dir := filepath.Join(c.dir, "objects")

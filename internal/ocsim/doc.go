@@ -3,7 +3,7 @@
 // command internal/ocsim/oc).
 //
 // The cluster keeps a namespace's objects as JSON files, in the layout of
-// the older test double internal/fakeoc: $FAKEOC_DIR/objects/KIND.NAME.json
+// the synchronous test double it replaced (fakeoc): $FAKEOC_DIR/objects/KIND.NAME.json
 // for the default namespace ($FAKEOC_NAMESPACE) and objects/NS/KIND.NAME.json
 // for the others, so that a test can seed and read them directly. Beside
 // them, ocsim-state.json holds the logical clock, the controllers' pending

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ampc/ampc/internal/testenv"
 )
 
 // TestMain lets the test binary stand for oc and sleep, for the tests that
@@ -511,10 +513,7 @@ func TestDeterministicForSeed(t *testing.T) {
 // TestShellPollingLoop runs a runbook-style polling loop with the oc and
 // sleep commands on PATH: the loop takes logical minutes, not real ones.
 func TestShellPollingLoop(t *testing.T) {
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Skip("no bash")
-	}
+	bash := testenv.Tool(t, "bash")
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)

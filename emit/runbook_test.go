@@ -28,10 +28,7 @@ type fakeCluster struct {
 // returns the directory that holds it as oc, for PATH, and as sleep, the
 // simulator's logical clock (the runbook's sleeps advance it).
 var fakeOC = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "ampc-ocsim-")
-	if err != nil {
-		return "", err
-	}
+	dir := ocsimDir
 	build := exec.Command("go", "build", "-o", filepath.Join(dir, "oc"), "./internal/ocsim/oc")
 	build.Dir = testenv.Root()
 	if out, err := build.CombinedOutput(); err != nil {
@@ -54,12 +51,20 @@ func fakeOCDir(t *testing.T) string {
 	return dir
 }
 
-// TestMain removes the fake oc built for the tests.
+// ocsimDir is where fakeOC builds the simulated oc: made by TestMain, which
+// removes it after the tests, built into only when a test needs it.
+var ocsimDir string
+
+// TestMain makes and removes the directory of the simulated oc.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if dir, err := fakeOC(); err == nil {
-		os.RemoveAll(dir)
+	dir, err := os.MkdirTemp("", "ampc-ocsim-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
+	ocsimDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
 	os.Exit(code)
 }
 

@@ -159,19 +159,27 @@ func tryPatch(kubectl, work string, obj map[string]any, patchFile string) (map[s
 	return tryPatchOps(kubectl, work, obj, patch)
 }
 
-// tryPatchOps applies a JSON patch to an object with kubectl patch --local.
+// tryPatchOps applies a JSON patch to an object with kubectl patch --local
+// (once per object and patch in the test binary).
 func tryPatchOps(kubectl, work string, obj map[string]any, patch []byte) (map[string]any, error) {
-	objFile := filepath.Join(work, "object.json")
 	raw, _ := json.Marshal(obj)
-	if err := os.WriteFile(objFile, raw, 0o644); err != nil {
-		return nil, err
-	}
-	cmd := exec.Command(kubectl, "patch", "--local", "-f", objFile, "--type=json", "-p", string(patch), "-o", "json")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	key := append(append(append([]byte("kubectl patch --local --type=json\x00"), raw...), 0), patch...)
+	out, err := cachedRun(key, func() ([]byte, error) {
+		objFile := filepath.Join(work, "object.json")
+		if err := os.WriteFile(objFile, raw, 0o644); err != nil {
+			return nil, err
+		}
+		cmd := exec.Command(kubectl, "patch", "--local", "-f", objFile, "--type=json", "-p", string(patch), "-o", "json")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return nil, fmt.Errorf("%v: %s", err, stderr.String())
+		}
+		return out, nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("%v: %s", err, stderr.String())
+		return nil, err
 	}
 	var next map[string]any
 	if err := json.Unmarshal(out, &next); err != nil {
@@ -630,9 +638,7 @@ func runbookChecks(t *testing.T, dir string) {
 	if out, err := exec.Command(testenv.Tool(t, "bash"), "-n", runbook).CombinedOutput(); err != nil {
 		t.Errorf("bash -n: %v\n%s", err, out)
 	}
-	if out, err := exec.Command(testenv.Tool(t, "shellcheck"), "-x", runbook).CombinedOutput(); err != nil {
-		t.Errorf("shellcheck: %v\n%s", err, out)
-	}
+	shellcheck(t, runbook)
 }
 
 // bundleToolChecks checks a written bundle with the tools a site uses:
@@ -667,7 +673,10 @@ func lastHop(t *testing.T, dir string) string {
 // Kind/name.
 func kustomized(t *testing.T, kubectl, dir, hop string) map[string]map[string]any {
 	t.Helper()
-	out, err := exec.Command(kubectl, "kustomize", filepath.Join(dir, "kustomize", hop)).Output()
+	root := filepath.Join(dir, "kustomize", hop)
+	out, err := cachedRun(append([]byte("kubectl kustomize\x00"+hop+"\x00"), treeDigest(t, filepath.Join(dir, "kustomize"))...), func() ([]byte, error) {
+		return exec.Command(kubectl, "kustomize", root).Output()
+	})
 	if err != nil {
 		t.Fatalf("kubectl kustomize %s: %v", hop, err)
 	}

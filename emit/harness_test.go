@@ -2,12 +2,16 @@ package emit_test
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	jsonpatch "gopkg.in/evanphx/json-patch.v4"
@@ -298,4 +302,61 @@ func secretValues(t *testing.T, path string) []string {
 		}
 	}
 	return values
+}
+
+// toolRuns holds the result of every distinct tool run of the test binary:
+// many tests compile the same examples, and a tool given the same input
+// gives the same output, so kubectl and shellcheck run once per input.
+var toolRuns sync.Map
+
+type toolRun struct {
+	once sync.Once
+	out  []byte
+	err  error
+}
+
+// cachedRun runs run once for each key (a digest of everything the run
+// reads) and gives every caller its output.
+func cachedRun(key []byte, run func() ([]byte, error)) ([]byte, error) {
+	sum := sha256.Sum256(key)
+	v, _ := toolRuns.LoadOrStore(sum, &toolRun{})
+	r := v.(*toolRun)
+	r.once.Do(func() { r.out, r.err = run() })
+	return r.out, r.err
+}
+
+// shellcheck checks a runbook with shellcheck -x (once per content).
+func shellcheck(t *testing.T, runbook string) {
+	t.Helper()
+	bin := testenv.Tool(t, "shellcheck")
+	text, err := os.ReadFile(runbook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cachedRun(append([]byte("shellcheck -x\x00"), text...), func() ([]byte, error) {
+		return exec.Command(bin, "-x", runbook).CombinedOutput()
+	})
+	if err != nil {
+		t.Errorf("shellcheck %s: %v\n%s", runbook, err, out)
+	}
+}
+
+// treeDigest is the names and contents of the files under dir.
+func treeDigest(t *testing.T, dir string) []byte {
+	t.Helper()
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		raw, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		fmt.Fprintf(h, "%s\x00%d\x00", rel, len(raw))
+		h.Write(raw)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h.Sum(nil)
 }

@@ -248,10 +248,7 @@ func op215Kustomize(t *testing.T, kubectl, dir string, objects map[string]map[st
 
 func op215Shellcheck(t *testing.T, dir string) {
 	t.Helper()
-	shellcheck := testenv.Tool(t, "shellcheck")
-	if out, err := exec.Command(shellcheck, "-x", filepath.Join(dir, "runbook.sh")).CombinedOutput(); err != nil {
-		t.Errorf("shellcheck: %v\n%s", err, out)
-	}
+	shellcheck(t, filepath.Join(dir, "runbook.sh"))
 }
 
 func op215Steps(t *testing.T, dir string) map[string]bool {
@@ -723,15 +720,7 @@ func (c *op215Cluster) all(t *testing.T) map[string]map[string]any {
 // test's.
 func (c *op215Cluster) runEnv(t *testing.T, bundle, workDir, fail string, env []string, args ...string) (string, error) {
 	t.Helper()
-	cmd := exec.Command(testenv.Tool(t, "bash"), append([]string{filepath.Join(bundle, "runbook.sh")}, args...)...)
-	cmd.Dir = workDir
-	cmd.Env = append(append(os.Environ(),
-		"PATH="+c.bin+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"FAKEOC_DIR="+c.dir, "FAKEOC_NAMESPACE=3scale", "FAKEOC_FAIL="+fail, "AMPC_UPGRADE_MINUTES=10"), env...)
-	secrets := clusterSecretValues(t, c.dir)
-	out, err := cmd.CombinedOutput()
-	checkNotPrinted(t, out, secrets)
-	return string(out), err
+	return c.exec(t, bundle, workDir, append([]string{"FAKEOC_FAIL=" + fail, "AMPC_UPGRADE_MINUTES=10"}, env...), args...)
 }
 
 // upgradeBy2_16 does what the 2.16 operators do once the channels change:

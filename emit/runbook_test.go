@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/ampc/ampc/emit"
+	"github.com/ampc/ampc/internal/ocsim"
+	"github.com/ampc/ampc/internal/ocsim/wire"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
@@ -24,12 +26,13 @@ type fakeCluster struct {
 	env []string
 }
 
-// fakeOC builds the simulated cluster's oc once per test binary and
+// fakeOC builds the simulated cluster's remote oc once per test binary and
 // returns the directory that holds it as oc, for PATH, and as sleep, the
-// simulator's logical clock (the runbook's sleeps advance it).
+// simulator's logical clock (the runbook's sleeps advance it). The cluster
+// itself is served from the test's memory for each run (fakeCluster.exec).
 var fakeOC = sync.OnceValues(func() (string, error) {
 	dir := ocsimDir
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, "oc"), "./internal/ocsim/oc")
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "oc"), "./internal/ocsim/ocremote")
 	build.Dir = testenv.Root()
 	if out, err := build.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("building the simulated oc: %v\n%s", err, out)
@@ -121,12 +124,25 @@ func (c *fakeCluster) calls(t *testing.T) []string {
 // run runs the runbook against the fake cluster from workDir.
 func (c *fakeCluster) run(t *testing.T, bundle, workDir, fail string, args ...string) (string, error) {
 	t.Helper()
+	return c.exec(t, bundle, workDir, []string{"FAKEOC_FAIL=" + fail}, args...)
+}
+
+// exec runs the runbook of bundle from workDir with more environment
+// variables (after c.env), the cluster served from memory for the run, and
+// checks that it printed no Secret value of the cluster.
+func (c *fakeCluster) exec(t *testing.T, bundle, workDir string, env []string, args ...string) (string, error) {
+	t.Helper()
+	srv, err := ocsim.Serve(c.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
 	cmd := exec.Command(testenv.Tool(t, "bash"), append([]string{filepath.Join(bundle, "runbook.sh")}, args...)...)
 	cmd.Dir = workDir
 	cmd.Env = append(os.Environ(),
 		"PATH="+c.bin+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"FAKEOC_DIR="+c.dir, "FAKEOC_NAMESPACE=3scale", "FAKEOC_FAIL="+fail)
-	cmd.Env = append(cmd.Env, c.env...)
+		"FAKEOC_DIR="+c.dir, "FAKEOC_NAMESPACE=3scale", wire.SocketEnv+"="+srv.Socket())
+	cmd.Env = append(append(cmd.Env, c.env...), env...)
 	cmd.Stdin = nil
 	secrets := clusterSecretValues(t, c.dir)
 	out, err := cmd.CombinedOutput()

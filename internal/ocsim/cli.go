@@ -15,14 +15,22 @@ import (
 	klabels "k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/util/jsonpath"
 	"sigs.k8s.io/yaml"
+
+	"github.com/ampc/ampc/internal/ocsim/wire"
 )
 
 // Main is the oc command line: args[0] is the program's name ("oc", or
 // "sleep" for the fake sleep that advances the logical clock). It returns
 // the exit code.
 func Main(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return mainWith(Open, args, getenv, stdin, stdout, stderr)
+}
+
+// mainWith is Main with the cluster opened by open: from its files (Open)
+// or from a server's memory (Serve).
+func mainWith(open func(Config) (*Cluster, error), args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if filepath.Base(args[0]) == "sleep" {
-		return sleepMain(args[1:], getenv, stderr)
+		return sleepMain(open, args[1:], getenv, stderr)
 	}
 	cfg, err := ConfigFromEnv(getenv)
 	if err != nil {
@@ -56,7 +64,7 @@ func Main(args []string, getenv func(string) string, stdin io.Reader, stdout, st
 	// Standard input is read before the cluster is locked: in
 	// `oc get ... | oc replace -f -` the writer needs the lock first.
 	var input []byte
-	if needsStdin(rest) && stdin != nil {
+	if wire.NeedsStdin(rest) && stdin != nil {
 		input, _ = io.ReadAll(stdin)
 	}
 	if cfg.Fail != "" && strings.Contains(line, cfg.Fail) && once(cfg.Dir, "failed") {
@@ -67,7 +75,7 @@ func Main(args []string, getenv func(string) string, stdin io.Reader, stdout, st
 		fmt.Fprintln(stderr, "fakeoc: no command")
 		return 1
 	}
-	c, err := Open(cfg)
+	c, err := open(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "fakeoc: "+err.Error())
 		return 1
@@ -121,24 +129,9 @@ func appendFile(path, text string) error {
 	return err
 }
 
-func needsStdin(args []string) bool {
-	for i, a := range args {
-		if (a == "-f" || a == "--filename") && i+1 < len(args) && args[i+1] == "-" || a == "-f=-" || a == "--filename=-" {
-			return true
-		}
-		if a == "--" {
-			break
-		}
-		if (a == "-i" || a == "--stdin" || a == "-it" || a == "-ti") && len(args) > 0 && (args[0] == "exec" || args[0] == "rsh") {
-			return true
-		}
-	}
-	return false
-}
-
 // sleepMain is the fake sleep: it advances the logical clock instead of
 // waiting.
-func sleepMain(args []string, getenv func(string) string, stderr io.Writer) int {
+func sleepMain(open func(Config) (*Cluster, error), args []string, getenv func(string) string, stderr io.Writer) int {
 	var total time.Duration
 	for _, a := range args {
 		unit := time.Second
@@ -164,7 +157,7 @@ func sleepMain(args []string, getenv func(string) string, stderr io.Writer) int 
 		time.Sleep(total)
 		return 0
 	}
-	c, err := Open(cfg)
+	c, err := open(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "sleep: "+err.Error())
 		return 1
@@ -184,6 +177,15 @@ type run struct {
 	ns       string
 	stdin    []byte
 	out, err io.Writer
+}
+
+// local is a path of the caller's file system, relative to the caller's
+// working directory.
+func (r *run) local(path string) string {
+	if r.c.cfg.WorkDir == "" || filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(r.c.cfg.WorkDir, path)
 }
 
 func (r *run) fail(format string, a ...any) int {
@@ -311,7 +313,7 @@ func (r *run) dispatch(args []string) int {
 		// Copying out of a pod (POD:PATH DEST) leaves a placeholder at DEST.
 		f := parseFlags(rest, "--delete", "--progress", "-q", "--quiet", "--no-perms")
 		if len(f.pos) > 1 && strings.Contains(f.pos[0], ":") && !strings.Contains(f.pos[1], ":") {
-			if err := placeholder(cmd, f.pos[0], f.pos[1]); err != nil {
+			if err := placeholder(cmd, f.pos[0], r.local(f.pos[1])); err != nil {
 				return r.fail("error: %v", err)
 			}
 		}
@@ -698,7 +700,7 @@ func (r *run) patch(args []string) int {
 	t := ts[0]
 	patch := f.get("-p", "--patch")
 	if file := f.get("--patch-file"); file != "" {
-		raw, err := os.ReadFile(file)
+		raw, err := os.ReadFile(r.local(file))
 		if err != nil {
 			return r.fail("error: %v", err)
 		}
@@ -752,7 +754,7 @@ func (r *run) readManifests(file string) ([]Object, error) {
 	if file == "-" {
 		raw = r.stdin
 	} else {
-		raw, err = os.ReadFile(file)
+		raw, err = os.ReadFile(r.local(file))
 		if err != nil {
 			return nil, fmt.Errorf("error: the path %q does not exist", file)
 		}
@@ -952,7 +954,7 @@ func (r *run) createGeneric(args []string) int {
 		if !ok {
 			key, path = filepath.Base(file), file
 		}
-		raw, err := os.ReadFile(path)
+		raw, err := os.ReadFile(r.local(path))
 		if err != nil {
 			return r.fail("error: error reading %s: no such file or directory", path)
 		}

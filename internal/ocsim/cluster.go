@@ -21,6 +21,10 @@ var epoch = time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 type Config struct {
 	// Dir holds the cluster ($FAKEOC_DIR).
 	Dir string
+	// WorkDir is the caller's working directory, against which the paths
+	// of local files (-f, --from-file, cp's destination) are resolved;
+	// empty for this process's ($OCSIM_WORKDIR, set by Serve).
+	WorkDir string
 	// Namespace is the default namespace ($FAKEOC_NAMESPACE); its objects
 	// live at the top of Dir/objects, other namespaces' in subdirectories.
 	Namespace string
@@ -54,6 +58,7 @@ type Config struct {
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c := Config{
 		Dir:       getenv("FAKEOC_DIR"),
+		WorkDir:   getenv("OCSIM_WORKDIR"),
 		Namespace: getenv("FAKEOC_NAMESPACE"),
 		Server:    getenv("FAKEOC_SERVER"),
 		Fail:      getenv("FAKEOC_FAIL"),
@@ -142,6 +147,9 @@ type Cluster struct {
 	// instant makes every delay zero and disables faults (bootstrap).
 	instant bool
 	changed bool
+	// saved, when set, is told that Save wrote the cluster (Serve keeps
+	// the saved cluster in memory).
+	saved func()
 }
 
 // Open locks the cluster's directory and loads its state and objects.
@@ -271,7 +279,13 @@ func (c *Cluster) Save() error {
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(c.statePath(), raw, 0o644)
+	if err := os.WriteFile(c.statePath(), raw, 0o644); err != nil {
+		return err
+	}
+	if c.saved != nil {
+		c.saved()
+	}
+	return nil
 }
 
 func (c *Cluster) addNamespace(ns string) {

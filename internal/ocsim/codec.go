@@ -217,17 +217,48 @@ func normalize(v any) any {
 	return v
 }
 
-// clone deep-copies an object.
+// clone deep-copies an object into its JSON form (maps, slices, strings,
+// int64, float64, bools and nils).
 func clone(obj Object) Object {
-	raw, err := json.Marshal(obj)
+	return deepCopy(obj).(map[string]any)
+}
+
+// deepCopy copies a JSON value; a value of any other Go type is copied
+// through its JSON encoding.
+func deepCopy(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if x == nil {
+			return nil
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = deepCopy(e)
+		}
+		return out
+	case []any:
+		if x == nil {
+			return nil
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = deepCopy(e)
+		}
+		return out
+	case string, int64, float64, bool, nil:
+		return x
+	}
+	raw, err := json.Marshal(v)
 	if err != nil {
 		panic(err)
 	}
-	out, err := decodeObject(raw)
-	if err != nil {
+	var out any
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	if err := d.Decode(&out); err != nil {
 		panic(err)
 	}
-	return out
+	return normalize(out)
 }
 
 func marshal(v any) []byte {
@@ -238,7 +269,56 @@ func marshal(v any) []byte {
 	return raw
 }
 
-// equalJSON tells whether two values have the same JSON form.
+// equalJSON tells whether two values have the same JSON form. JSON values
+// (maps, slices, strings, numbers, bools, nil) are compared directly;
+// anything else through its encoding.
 func equalJSON(a, b any) bool {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		if !ok {
+			return bytes.Equal(marshal(a), marshal(b))
+		}
+		if len(x) != len(y) || (x == nil) != (y == nil) {
+			return false
+		}
+		for k, v := range x {
+			w, ok := y[k]
+			if !ok || !equalJSON(v, w) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := b.([]any)
+		if !ok {
+			return bytes.Equal(marshal(a), marshal(b))
+		}
+		if len(x) != len(y) || (x == nil) != (y == nil) {
+			return false
+		}
+		for i := range x {
+			if !equalJSON(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	case string:
+		if y, ok := b.(string); ok {
+			return x == y
+		}
+	case bool:
+		if y, ok := b.(bool); ok {
+			return x == y
+		}
+	case nil:
+		if b == nil {
+			return true
+		}
+	case int64:
+		if y, ok := b.(int64); ok {
+			return x == y
+		}
+	}
 	return bytes.Equal(marshal(a), marshal(b))
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ampc/ampc/internal/ocsim/wire"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
@@ -27,23 +28,96 @@ type sim struct {
 	t   *testing.T
 	dir string
 	env map[string]string
+	// twin is the same cluster served from memory (Serve): every call is
+	// made on both, and what they print, their exit codes and the files
+	// they leave must be the same.
+	twin *Server
+	// twinDir is the twin's cluster directory.
+	twinDir string
 }
 
 // newSim seeds a cluster (default namespace 3scale) with objects.
 func newSim(t *testing.T, objects ...Object) *sim {
 	t.Helper()
-	s := &sim{t: t, dir: t.TempDir(), env: map[string]string{"FAKEOC_NAMESPACE": "3scale"}}
+	s := &sim{t: t, dir: t.TempDir(), env: map[string]string{"FAKEOC_NAMESPACE": "3scale"}, twinDir: t.TempDir()}
 	s.env["FAKEOC_DIR"] = s.dir
 	for _, o := range objects {
 		s.put(o)
 	}
+	t.Cleanup(s.compareTwin)
 	return s
+}
+
+// twinCall makes a call on the served twin and compares it with the
+// file-based cluster's answer.
+func (s *sim) twinCall(args []string, stdin string, out, errOut string, code int) {
+	s.t.Helper()
+	if s.twin == nil {
+		srv, err := Serve(s.twinDir)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		s.twin = srv
+	}
+	env := map[string]string{}
+	for k, v := range s.env {
+		env[k] = v
+	}
+	env["FAKEOC_DIR"] = s.twinDir
+	resp, err := wire.Call(s.twin.Socket(), wire.Request{Args: args, Env: env, Stdin: []byte(stdin)})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	twinOut := strings.ReplaceAll(string(resp.Stdout), s.twinDir, s.dir)
+	twinErr := strings.ReplaceAll(string(resp.Stderr), s.twinDir, s.dir)
+	if twinOut != out || twinErr != errOut || resp.Code != code {
+		s.t.Errorf("%s: the served cluster answered differently:\nfiles:  exit %d\n%s%s\nserved: exit %d\n%s%s",
+			strings.Join(args, " "), code, out, errOut, resp.Code, twinOut, twinErr)
+	}
+}
+
+// compareTwin checks that the served twin left the same files.
+func (s *sim) compareTwin() {
+	if s.twin == nil {
+		return
+	}
+	s.twin.Close()
+	files := func(dir string) map[string]string {
+		m := map[string]string{}
+		_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || filepath.Base(p) == "ocsim.lock" {
+				return err
+			}
+			raw, _ := os.ReadFile(p)
+			rel, _ := filepath.Rel(dir, p)
+			m[rel] = strings.ReplaceAll(string(raw), dir, "DIR")
+			return nil
+		})
+		return m
+	}
+	a, b := files(s.dir), files(s.twinDir)
+	for name, text := range a {
+		if b[name] != text {
+			s.t.Errorf("%s differs between the file-based and the served cluster:\n%s\n---\n%s", name, text, b[name])
+		}
+	}
+	for name := range b {
+		if _, ok := a[name]; !ok {
+			s.t.Errorf("the served cluster left %s, the file-based one did not", name)
+		}
+	}
 }
 
 func (s *sim) put(o Object) {
 	s.t.Helper()
+	s.putIn(s.dir, o)
+	s.putIn(s.twinDir, o)
+}
+
+func (s *sim) putIn(root string, o Object) {
+	s.t.Helper()
 	ns := str(o, "metadata", "namespace")
-	dir := filepath.Join(s.dir, "objects")
+	dir := filepath.Join(root, "objects")
 	if ns != "" && ns != "3scale" {
 		dir = filepath.Join(dir, ns)
 	}
@@ -64,8 +138,10 @@ func (s *sim) oc(args ...string) (string, string, int) {
 }
 
 func (s *sim) ocIn(stdin string, args ...string) (string, string, int) {
+	s.t.Helper()
 	var out, errOut bytes.Buffer
 	code := Main(append([]string{"oc"}, args...), s.getenv, strings.NewReader(stdin), &out, &errOut)
+	s.twinCall(append([]string{"oc"}, args...), stdin, out.String(), errOut.String(), code)
 	return out.String(), errOut.String(), code
 }
 
@@ -82,9 +158,11 @@ func (s *sim) must(args ...string) string {
 func (s *sim) sleep(d string) {
 	s.t.Helper()
 	var errOut bytes.Buffer
-	if code := Main([]string{"sleep", d}, s.getenv, nil, &bytes.Buffer{}, &errOut); code != 0 {
+	code := Main([]string{"sleep", d}, s.getenv, nil, &bytes.Buffer{}, &errOut)
+	if code != 0 {
 		s.t.Fatalf("sleep %s: %s", d, errOut.String())
 	}
+	s.twinCall([]string{"sleep", d}, "", "", errOut.String(), code)
 }
 
 // object reads an object's JSON form through oc get.

@@ -1,0 +1,147 @@
+package ocsim
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/ampc/ampc/internal/ocsim/wire"
+)
+
+// Server serves one cluster directory's oc and sleep calls from memory, for
+// the remote oc (internal/ocsim/ocremote). A call through it behaves as a
+// call of the self-contained oc (Main) does: the objects and state it
+// starts from are those the previous call saved, it writes what it changed
+// to the directory, and what it changed without saving is lost. Only the
+// decoding of every object file on every call is gone. The directory must
+// not be written by anything else while the server runs; tests seed and
+// read it between runs.
+type Server struct {
+	dir    string
+	socket string
+	ln     net.Listener
+	mu     sync.Mutex
+	wg     sync.WaitGroup
+	// objs and st are the cluster as the last call saved it; loaded is
+	// false until the first call.
+	objs   map[objKey]Object
+	st     State
+	loaded bool
+}
+
+// Serve starts serving the cluster in dir on a new Unix socket (in a
+// directory of its own under the system's temporary directory, since a
+// socket's path is limited to about a hundred bytes). Close stops it.
+func Serve(dir string) (*Server, error) {
+	sockDir, err := os.MkdirTemp("", "ocsim")
+	if err != nil {
+		return nil, err
+	}
+	socket := filepath.Join(sockDir, "oc.sock")
+	ln, err := net.Listen("unix", socket)
+	if err != nil {
+		os.RemoveAll(sockDir)
+		return nil, err
+	}
+	s := &Server{dir: dir, socket: socket, ln: ln}
+	s.wg.Add(1)
+	go s.accept()
+	return s, nil
+}
+
+// Socket is the path to give the remote oc as $OCSIM_SOCKET.
+func (s *Server) Socket() string { return s.socket }
+
+// Close stops serving and waits for the call in progress.
+func (s *Server) Close() error {
+	err := s.ln.Close()
+	s.wg.Wait()
+	os.RemoveAll(filepath.Dir(s.socket))
+	return err
+}
+
+func (s *Server) accept() {
+	defer s.wg.Done()
+	for {
+		conn, err := s.ln.Accept()
+		if err != nil {
+			return
+		}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			defer conn.Close()
+			s.serve(conn)
+		}()
+	}
+}
+
+func (s *Server) serve(conn net.Conn) {
+	var req wire.Request
+	if err := json.NewDecoder(conn).Decode(&req); err != nil || len(req.Args) == 0 {
+		_ = json.NewEncoder(conn).Encode(wire.Response{Code: 1, Stderr: []byte(fmt.Sprintf("ocsim: bad request: %v\n", err))})
+		return
+	}
+	var out, errOut bytes.Buffer
+	s.mu.Lock()
+	getenv := func(k string) string {
+		if k == "OCSIM_WORKDIR" {
+			return req.Dir
+		}
+		return req.Env[k]
+	}
+	code := mainWith(s.open, req.Args, getenv, bytes.NewReader(req.Stdin), &out, &errOut)
+	s.mu.Unlock()
+	_ = json.NewEncoder(conn).Encode(wire.Response{Code: code, Stdout: out.Bytes(), Stderr: errOut.Bytes()})
+}
+
+// open gives the call a cluster holding copies of the saved objects and
+// state; its Save writes the changed objects to the directory and makes
+// them the saved ones.
+func (s *Server) open(cfg Config) (*Cluster, error) {
+	if filepath.Clean(cfg.Dir) != filepath.Clean(s.dir) {
+		return nil, fmt.Errorf("this simulated cluster serves %s, not FAKEOC_DIR=%s", s.dir, cfg.Dir)
+	}
+	if !s.loaded {
+		c, err := Open(cfg)
+		if err != nil {
+			return nil, err
+		}
+		c.Close()
+		s.objs, s.st, s.loaded = c.objs, c.st, true
+	}
+	c := &Cluster{cfg: cfg, objs: make(map[objKey]Object, len(s.objs)), dirty: map[objKey]bool{}, touched: map[string]bool{}}
+	for k, o := range s.objs {
+		c.objs[k] = clone(o)
+	}
+	c.st = copyState(s.st)
+	c.saved = func() {
+		for k := range c.dirty {
+			if o, ok := c.objs[k]; ok {
+				s.objs[k] = clone(o)
+			} else {
+				delete(s.objs, k)
+			}
+		}
+		s.st = copyState(c.st)
+	}
+	return c, nil
+}
+
+func copyState(st State) State {
+	out := st
+	out.Timers = make(map[string]int64, len(st.Timers))
+	for k, v := range st.Timers {
+		out.Timers[k] = v
+	}
+	out.Stages = make(map[string]string, len(st.Stages))
+	for k, v := range st.Stages {
+		out.Stages[k] = v
+	}
+	out.Namespaces = append([]string(nil), st.Namespaces...)
+	return out
+}

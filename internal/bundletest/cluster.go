@@ -189,3 +189,14 @@ func checkNotPrinted(t *testing.T, out []byte, secrets []string) {
 		}
 	}
 }
+
+// CountCalls counts the calls (a Cluster's Calls) that start with prefix.
+func CountCalls(calls []string, prefix string) int {
+	n := 0
+	for _, c := range calls {
+		if strings.HasPrefix(c, prefix) {
+			n++
+		}
+	}
+	return n
+}

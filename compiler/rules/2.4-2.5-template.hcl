@@ -806,7 +806,7 @@ step "zync-database-cleanup-verify" {
   run     = <<-EOT
     oc get imagestream postgresql -o json | jq -e '[.spec.tags[]?.name] | index("10") != null and index("9.5") == null' >/dev/null \
       || fail "imagestream/postgresql does not have tag 10 without tag 9.5"
-    if oc get imagestreamtag postgresql:9.5 >/dev/null 2>&1; then
+    if exists imagestreamtag postgresql:9.5; then
       fail "imagestreamtag postgresql:9.5 still exists"
     fi
     echo "imagestream/postgresql has tag 10 and no tag 9.5"
@@ -827,7 +827,7 @@ rollback "zync-database" {
     oc scale dc/zync --replicas=0
     wait_gone zync
     # The 9.5 tag is gone after 2.5.5: recreate it from the saved image stream.
-    if ! oc get imagestreamtag postgresql:9.5 >/dev/null 2>&1; then
+    if ! exists imagestreamtag postgresql:9.5; then
       image=$(jq -r '[.spec.tags[] | select(.name == "9.5" and .from.kind == "DockerImage")][0].from.name // empty' "$dir/imagestream-postgresql.json")
       [ -n "$image" ] || fail "$dir/imagestream-postgresql.json has no 9.5 tag to recreate"
       insecure=$(<"$dir/postgresql-import-insecure")

@@ -166,7 +166,7 @@ step "backup-redis" {
   note    = "Sections 2.1.3 and 2.1.4; a Redis that runs outside the project (no DeploymentConfig) is skipped. ${local.dump_note}"
   run     = <<-EOT
     for redis in system-redis backend-redis; do
-      oc get dc "$redis" >/dev/null 2>&1 || continue
+      exists dc "$redis" || continue
       pod=$(pod_of "$redis")
       [ -n "$pod" ] || fail "no running $redis pod to copy the dump from"
       oc cp "$pod:/var/lib/redis/data/dump.rdb" "$BACKUP_DIR/2.5-2.6/$redis/$redis-dump.rdb"
@@ -256,7 +256,7 @@ step "registry-auth-secret" {
     The bundle never holds credentials: the site creates its own pull secret.
     Skipped when the Secret exists already.
   EOT
-  done_if      = "oc get secret threescale-registry-auth >/dev/null 2>&1"
+  done_if      = "exists secret threescale-registry-auth"
   instructions = <<-EOT
     From 2.6 on, the 3scale images come from the authenticated registry
     registry.redhat.io. The pods pull them with a Secret named
@@ -462,7 +462,7 @@ step "new-objects-site-values" {
     insecure=$(oc get imagestream amp-system -o json | jq -r '[.spec.tags[] | select(.from.kind == "DockerImage") | .importPolicy.insecure == true] | any')
     echo "APP_LABEL=$app_label IMAGESTREAM_TAG_IMPORT_INSECURE=$insecure"
     for stream in zync-database-postgresql backend-redis system-redis system-memcached system-mysql system-postgresql; do
-      oc get imagestream "$stream" >/dev/null 2>&1 || continue
+      exists imagestream "$stream" || continue
       if [ "$app_label" != 3scale-api-management ]; then
         oc label imagestream "$stream" "app=$app_label" --overwrite
       fi

@@ -376,7 +376,7 @@ step "target-check" {
     [ "$project" = "$NAMESPACE" ] || fail "the current project is $project, not $NAMESPACE: run oc project $NAMESPACE"
     others=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.name | select(. != "apimanager")] | join(" ")') || others=
     [ -z "$others" ] || fail "project $NAMESPACE already has APIManager $others; the migration creates apimanager in an empty project"
-    if oc get dc system-app >/dev/null 2>&1 && ! oc get apimanager apimanager >/dev/null 2>&1; then
+    if exists dc system-app && ! exists apimanager apimanager; then
       fail "project $NAMESPACE on $(oc whoami --show-server) runs a 3scale the migration did not create"
     fi
     echo "migrating into project $NAMESPACE on $(oc whoami --show-server)"
@@ -467,7 +467,7 @@ step "restore-objects" {
     for file in "$dir"/restore/*.json; do
       [ -s "$file" ] || fail "no saved object in $dir/restore: step 2.8-2.8/backup-objects writes them"
       object=$(jq -r '"\(.kind | ascii_downcase)/\(.metadata.name)"' "$file")
-      if oc get "$object" >/dev/null 2>&1; then
+      if exists "$object"; then
         echo "$object exists: left as it is"
       else
         oc apply -f "$file"
@@ -719,7 +719,7 @@ step "restart-system" {
     ${local.on_target}
     on_target
     for component in system-memcache system-app system-sidekiq system-sphinx; do
-      oc get dc "$component" >/dev/null 2>&1 || continue
+      exists dc "$component" || continue
       redeploy "$component"
     done
     wait_ready system-app

@@ -38,7 +38,8 @@ Usage: $0 [--list] [--dry-run] [--from STEP] [--only STEP] [--ack STEP]...
 
 Upgrades 3scale in project $NAMESPACE from $FROM to $TO, one step at a time.
 Finished steps are recorded in $STATE_FILE; a re-run continues with the
-first step not recorded there. Output is logged to $LOG_FILE.
+first step not recorded there. Output is logged to $LOG_FILE. The commands
+of a step see its id in AMPC_STEP (for oc wrappers and audit logs).
 
   --list        list the steps and whether each is done, then exit
   --dry-run     print what each step would run, change nothing
@@ -216,6 +217,7 @@ main() {
       exec > >(tee -a "$LOG_FILE") 2>&1
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
+      export AMPC_STEP=$CURRENT_STEP
       "rollback_$i"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
@@ -246,6 +248,7 @@ main() {
     fi
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
+    export AMPC_STEP=$CURRENT_STEP
     "step_$i"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done

@@ -121,7 +121,8 @@ Usage: $0 [--list] [--dry-run] [--from STEP] [--only STEP] [--ack STEP]...
 
 Upgrades 3scale in project $NAMESPACE from $FROM to $TO, one step at a time.
 Finished steps are recorded in $STATE_FILE; a re-run continues with the
-first step not recorded there. Output is logged to $LOG_FILE.
+first step not recorded there. Output is logged to $LOG_FILE. The commands
+of a step see its id in AMPC_STEP (for oc wrappers and audit logs).
 
   --list        list the steps and whether each is done, then exit
   --dry-run     print what each step would run, change nothing
@@ -299,6 +300,7 @@ main() {
       exec > >(tee -a "$LOG_FILE") 2>&1
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
+      export AMPC_STEP=$CURRENT_STEP
       "rollback_$i"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
@@ -329,6 +331,7 @@ main() {
     fi
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
+    export AMPC_STEP=$CURRENT_STEP
     "step_$i"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
@@ -366,6 +369,20 @@ save_once() {
   oc "$@" > "$file.tmp"
   mv "$file.tmp" "$file"
   echo "saved $file"
+}
+
+# ---- lib/objects.sh (the rule modules' shell library)
+# Reading objects that may not exist.
+
+# exists OBJECT [OC-FLAGS]: whether OBJECT exists. Any error other than
+# NotFound (a lost connection, an expired login, a refused request) stops
+# the runbook instead of reading as "not there": a backup that skips an
+# object it could not read, or a step that takes a failed read for a step
+# still to do, would go on with the wrong answer.
+exists() {
+  local found
+  found=$(oc get "$@" --ignore-not-found -o name) || fail "could not read $1: see the error above; re-run when the cluster answers"
+  [ -n "$found" ]
 }
 
 # ---- lib/olm.sh (the rule modules' shell library)
@@ -811,7 +828,7 @@ check_images() {
 # bundle patches.
 step_0() {
   subscription_current 3scale-operator 3scale-operator threescale-2.15 "3scale operator"
-  oc get apimanager apimanager-sample >/dev/null 2>&1 \
+  exists apimanager apimanager-sample \
     || fail "project $NAMESPACE has no APIManager apimanager-sample, which this bundle patches: compile the plan with --snapshot of this site"
 }
 

@@ -129,7 +129,8 @@ Usage: $0 [--list] [--dry-run] [--from STEP] [--only STEP] [--ack STEP]...
 
 Upgrades 3scale in project $NAMESPACE from $FROM to $TO, one step at a time.
 Finished steps are recorded in $STATE_FILE; a re-run continues with the
-first step not recorded there. Output is logged to $LOG_FILE.
+first step not recorded there. Output is logged to $LOG_FILE. The commands
+of a step see its id in AMPC_STEP (for oc wrappers and audit logs).
 
   --list        list the steps and whether each is done, then exit
   --dry-run     print what each step would run, change nothing
@@ -307,6 +308,7 @@ main() {
       exec > >(tee -a "$LOG_FILE") 2>&1
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
+      export AMPC_STEP=$CURRENT_STEP
       "rollback_$i"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
@@ -337,6 +339,7 @@ main() {
     fi
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
+    export AMPC_STEP=$CURRENT_STEP
     "step_$i"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
@@ -374,6 +377,20 @@ save_once() {
   oc "$@" > "$file.tmp"
   mv "$file.tmp" "$file"
   echo "saved $file"
+}
+
+# ---- lib/objects.sh (the rule modules' shell library)
+# Reading objects that may not exist.
+
+# exists OBJECT [OC-FLAGS]: whether OBJECT exists. Any error other than
+# NotFound (a lost connection, an expired login, a refused request) stops
+# the runbook instead of reading as "not there": a backup that skips an
+# object it could not read, or a step that takes a failed read for a step
+# still to do, would go on with the wrong answer.
+exists() {
+  local found
+  found=$(oc get "$@" --ignore-not-found -o name) || fail "could not read $1: see the error above; re-run when the cluster answers"
+  [ -n "$found" ]
 }
 
 # ---- lib/olm.sh (the rule modules' shell library)
@@ -1320,7 +1337,7 @@ step_32() {
 step_33() {
   oc get imagestream postgresql -o json | jq -e '[.spec.tags[]?.name] | index("10") != null and index("9.5") == null' >/dev/null \
     || fail "imagestream/postgresql does not have tag 10 without tag 9.5"
-  if oc get imagestreamtag postgresql:9.5 >/dev/null 2>&1; then
+  if exists imagestreamtag postgresql:9.5; then
     fail "imagestreamtag postgresql:9.5 still exists"
   fi
   echo "imagestream/postgresql has tag 10 and no tag 9.5"
@@ -1337,7 +1354,7 @@ rollback_0() {
   oc scale dc/zync --replicas=0
   wait_gone zync
   # The 9.5 tag is gone after 2.5.5: recreate it from the saved image stream.
-  if ! oc get imagestreamtag postgresql:9.5 >/dev/null 2>&1; then
+  if ! exists imagestreamtag postgresql:9.5; then
     image=$(jq -r '[.spec.tags[] | select(.name == "9.5" and .from.kind == "DockerImage")][0].from.name // empty' "$dir/imagestream-postgresql.json")
     [ -n "$image" ] || fail "$dir/imagestream-postgresql.json has no 9.5 tag to recreate"
     insecure=$(<"$dir/postgresql-import-insecure")

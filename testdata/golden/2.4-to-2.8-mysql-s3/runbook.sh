@@ -391,7 +391,8 @@ Usage: $0 [--list] [--dry-run] [--from STEP] [--only STEP] [--ack STEP]...
 
 Upgrades 3scale in project $NAMESPACE from $FROM to $TO, one step at a time.
 Finished steps are recorded in $STATE_FILE; a re-run continues with the
-first step not recorded there. Output is logged to $LOG_FILE.
+first step not recorded there. Output is logged to $LOG_FILE. The commands
+of a step see its id in AMPC_STEP (for oc wrappers and audit logs).
 
   --list        list the steps and whether each is done, then exit
   --dry-run     print what each step would run, change nothing
@@ -569,6 +570,7 @@ main() {
       exec > >(tee -a "$LOG_FILE") 2>&1
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
+      export AMPC_STEP=$CURRENT_STEP
       "rollback_$i"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
@@ -599,6 +601,7 @@ main() {
     fi
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
+    export AMPC_STEP=$CURRENT_STEP
     "step_$i"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
@@ -636,6 +639,20 @@ save_once() {
   oc "$@" > "$file.tmp"
   mv "$file.tmp" "$file"
   echo "saved $file"
+}
+
+# ---- lib/objects.sh (the rule modules' shell library)
+# Reading objects that may not exist.
+
+# exists OBJECT [OC-FLAGS]: whether OBJECT exists. Any error other than
+# NotFound (a lost connection, an expired login, a refused request) stops
+# the runbook instead of reading as "not there": a backup that skips an
+# object it could not read, or a step that takes a failed read for a step
+# still to do, would go on with the wrong answer.
+exists() {
+  local found
+  found=$(oc get "$@" --ignore-not-found -o name) || fail "could not read $1: see the error above; re-run when the cluster answers"
+  [ -n "$found" ]
 }
 
 # ---- lib/olm.sh (the rule modules' shell library)
@@ -1582,7 +1599,7 @@ step_32() {
 step_33() {
   oc get imagestream postgresql -o json | jq -e '[.spec.tags[]?.name] | index("10") != null and index("9.5") == null' >/dev/null \
     || fail "imagestream/postgresql does not have tag 10 without tag 9.5"
-  if oc get imagestreamtag postgresql:9.5 >/dev/null 2>&1; then
+  if exists imagestreamtag postgresql:9.5; then
     fail "imagestreamtag postgresql:9.5 still exists"
   fi
   echo "imagestream/postgresql has tag 10 and no tag 9.5"
@@ -1655,7 +1672,7 @@ step_38() {
 # allocates a terminal that can corrupt a piped dump.
 step_39() {
   for redis in system-redis backend-redis; do
-    oc get dc "$redis" >/dev/null 2>&1 || continue
+    exists dc "$redis" || continue
     pod=$(pod_of "$redis")
     [ -n "$pod" ] || fail "no running $redis pod to copy the dump from"
     oc cp "$pod:/var/lib/redis/data/dump.rdb" "$BACKUP_DIR/2.5-2.6/$redis/$redis-dump.rdb"
@@ -1707,7 +1724,7 @@ step_40() {
 # The bundle never holds credentials: the site creates its own pull secret.
 # Skipped when the Secret exists already.
 step_41() {
-  if oc get secret threescale-registry-auth >/dev/null 2>&1; then
+  if exists secret threescale-registry-auth; then
     echo "already done: skipped"
     return 0
   fi
@@ -2001,7 +2018,7 @@ step_52() {
   insecure=$(oc get imagestream amp-system -o json | jq -r '[.spec.tags[] | select(.from.kind == "DockerImage") | .importPolicy.insecure == true] | any')
   echo "APP_LABEL=$app_label IMAGESTREAM_TAG_IMPORT_INSECURE=$insecure"
   for stream in zync-database-postgresql backend-redis system-redis system-memcached system-mysql system-postgresql; do
-    oc get imagestream "$stream" >/dev/null 2>&1 || continue
+    exists imagestream "$stream" || continue
     if [ "$app_label" != 3scale-api-management ]; then
       oc label imagestream "$stream" "app=$app_label" --overwrite
     fi
@@ -2491,7 +2508,7 @@ step_92() {
 # latest deployment's, completed.
 step_93() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
-    oc get dc "$component" >/dev/null 2>&1 || continue
+    exists dc "$component" || continue
     check_images "$component"
   done
 }
@@ -2877,7 +2894,7 @@ step_126() {
 # latest deployment's, completed.
 step_127() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
-    oc get dc "$component" >/dev/null 2>&1 || continue
+    exists dc "$component" || continue
     check_images "$component"
   done
 }
@@ -2892,7 +2909,7 @@ step_128() {
   dir="$BACKUP_DIR/2.7-2.8"
   mkdir -p "$dir"
   for component in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
-    if oc get dc "$component" >/dev/null 2>&1; then
+    if exists dc "$component"; then
       oc get -o yaml dc "$component" > "$dir/${component}_dc.yml"
     fi
   done
@@ -2913,7 +2930,7 @@ step_128() {
 # here-document so that no value passes through the shell. A Secret that
 # already exists is left alone.
 step_129() {
-  if oc get secret system-smtp >/dev/null 2>&1; then
+  if exists secret system-smtp; then
     echo "already done: skipped"
     return 0
   fi
@@ -3294,7 +3311,7 @@ step_162() {
 # latest deployment's, completed.
 step_163() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
-    oc get dc "$component" >/dev/null 2>&1 || continue
+    exists dc "$component" || continue
     check_images "$component"
   done
 }
@@ -3318,7 +3335,7 @@ rollback_0() {
   oc scale dc/zync --replicas=0
   wait_gone zync
   # The 9.5 tag is gone after 2.5.5: recreate it from the saved image stream.
-  if ! oc get imagestreamtag postgresql:9.5 >/dev/null 2>&1; then
+  if ! exists imagestreamtag postgresql:9.5; then
     image=$(jq -r '[.spec.tags[] | select(.name == "9.5" and .from.kind == "DockerImage")][0].from.name // empty' "$dir/imagestream-postgresql.json")
     [ -n "$image" ] || fail "$dir/imagestream-postgresql.json has no 9.5 tag to recreate"
     insecure=$(<"$dir/postgresql-import-insecure")

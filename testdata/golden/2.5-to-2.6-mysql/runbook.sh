@@ -203,7 +203,8 @@ Usage: $0 [--list] [--dry-run] [--from STEP] [--only STEP] [--ack STEP]...
 
 Upgrades 3scale in project $NAMESPACE from $FROM to $TO, one step at a time.
 Finished steps are recorded in $STATE_FILE; a re-run continues with the
-first step not recorded there. Output is logged to $LOG_FILE.
+first step not recorded there. Output is logged to $LOG_FILE. The commands
+of a step see its id in AMPC_STEP (for oc wrappers and audit logs).
 
   --list        list the steps and whether each is done, then exit
   --dry-run     print what each step would run, change nothing
@@ -381,6 +382,7 @@ main() {
       exec > >(tee -a "$LOG_FILE") 2>&1
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
+      export AMPC_STEP=$CURRENT_STEP
       "rollback_$i"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
@@ -411,6 +413,7 @@ main() {
     fi
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
+    export AMPC_STEP=$CURRENT_STEP
     "step_$i"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
@@ -448,6 +451,20 @@ save_once() {
   oc "$@" > "$file.tmp"
   mv "$file.tmp" "$file"
   echo "saved $file"
+}
+
+# ---- lib/objects.sh (the rule modules' shell library)
+# Reading objects that may not exist.
+
+# exists OBJECT [OC-FLAGS]: whether OBJECT exists. Any error other than
+# NotFound (a lost connection, an expired login, a refused request) stops
+# the runbook instead of reading as "not there": a backup that skips an
+# object it could not read, or a step that takes a failed read for a step
+# still to do, would go on with the wrong answer.
+exists() {
+  local found
+  found=$(oc get "$@" --ignore-not-found -o name) || fail "could not read $1: see the error above; re-run when the cluster answers"
+  [ -n "$found" ]
 }
 
 # ---- lib/olm.sh (the rule modules' shell library)
@@ -949,7 +966,7 @@ step_4() {
 # allocates a terminal that can corrupt a piped dump.
 step_5() {
   for redis in system-redis backend-redis; do
-    oc get dc "$redis" >/dev/null 2>&1 || continue
+    exists dc "$redis" || continue
     pod=$(pod_of "$redis")
     [ -n "$pod" ] || fail "no running $redis pod to copy the dump from"
     oc cp "$pod:/var/lib/redis/data/dump.rdb" "$BACKUP_DIR/2.5-2.6/$redis/$redis-dump.rdb"
@@ -1014,7 +1031,7 @@ step_7() {
 # The bundle never holds credentials: the site creates its own pull secret.
 # Skipped when the Secret exists already.
 step_8() {
-  if oc get secret threescale-registry-auth >/dev/null 2>&1; then
+  if exists secret threescale-registry-auth; then
     echo "already done: skipped"
     return 0
   fi
@@ -1308,7 +1325,7 @@ step_19() {
   insecure=$(oc get imagestream amp-system -o json | jq -r '[.spec.tags[] | select(.from.kind == "DockerImage") | .importPolicy.insecure == true] | any')
   echo "APP_LABEL=$app_label IMAGESTREAM_TAG_IMPORT_INSECURE=$insecure"
   for stream in zync-database-postgresql backend-redis system-redis system-memcached system-mysql system-postgresql; do
-    oc get imagestream "$stream" >/dev/null 2>&1 || continue
+    exists imagestream "$stream" || continue
     if [ "$app_label" != 3scale-api-management ]; then
       oc label imagestream "$stream" "app=$app_label" --overwrite
     fi
@@ -1798,7 +1815,7 @@ step_59() {
 # latest deployment's, completed.
 step_60() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
-    oc get dc "$component" >/dev/null 2>&1 || continue
+    exists dc "$component" || continue
     check_images "$component"
   done
 }

@@ -121,7 +121,8 @@ Usage: $0 [--list] [--dry-run] [--from STEP] [--only STEP] [--ack STEP]...
 
 Upgrades 3scale in project $NAMESPACE from $FROM to $TO, one step at a time.
 Finished steps are recorded in $STATE_FILE; a re-run continues with the
-first step not recorded there. Output is logged to $LOG_FILE.
+first step not recorded there. Output is logged to $LOG_FILE. The commands
+of a step see its id in AMPC_STEP (for oc wrappers and audit logs).
 
   --list        list the steps and whether each is done, then exit
   --dry-run     print what each step would run, change nothing
@@ -299,6 +300,7 @@ main() {
       exec > >(tee -a "$LOG_FILE") 2>&1
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
+      export AMPC_STEP=$CURRENT_STEP
       "rollback_$i"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
@@ -329,6 +331,7 @@ main() {
     fi
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
+    export AMPC_STEP=$CURRENT_STEP
     "step_$i"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
@@ -366,6 +369,20 @@ save_once() {
   oc "$@" > "$file.tmp"
   mv "$file.tmp" "$file"
   echo "saved $file"
+}
+
+# ---- lib/objects.sh (the rule modules' shell library)
+# Reading objects that may not exist.
+
+# exists OBJECT [OC-FLAGS]: whether OBJECT exists. Any error other than
+# NotFound (a lost connection, an expired login, a refused request) stops
+# the runbook instead of reading as "not there": a backup that skips an
+# object it could not read, or a step that takes a failed read for a step
+# still to do, would go on with the wrong answer.
+exists() {
+  local found
+  found=$(oc get "$@" --ignore-not-found -o name) || fail "could not read $1: see the error above; re-run when the cluster answers"
+  [ -n "$found" ]
 }
 
 # ---- lib/olm.sh (the rule modules' shell library)
@@ -810,7 +827,7 @@ step_0() {
   dir="$BACKUP_DIR/2.7-2.8"
   mkdir -p "$dir"
   for component in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
-    if oc get dc "$component" >/dev/null 2>&1; then
+    if exists dc "$component"; then
       oc get -o yaml dc "$component" > "$dir/${component}_dc.yml"
     fi
   done
@@ -831,7 +848,7 @@ step_0() {
 # here-document so that no value passes through the shell. A Secret that
 # already exists is left alone.
 step_1() {
-  if oc get secret system-smtp >/dev/null 2>&1; then
+  if exists secret system-smtp; then
     echo "already done: skipped"
     return 0
   fi
@@ -1138,7 +1155,7 @@ step_28() {
 # latest deployment's, completed.
 step_29() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
-    oc get dc "$component" >/dev/null 2>&1 || continue
+    exists dc "$component" || continue
     check_images "$component"
   done
 }

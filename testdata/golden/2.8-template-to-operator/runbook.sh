@@ -115,7 +115,8 @@ Usage: $0 [--list] [--dry-run] [--from STEP] [--only STEP] [--ack STEP]...
 
 Upgrades 3scale in project $NAMESPACE from $FROM to $TO, one step at a time.
 Finished steps are recorded in $STATE_FILE; a re-run continues with the
-first step not recorded there. Output is logged to $LOG_FILE.
+first step not recorded there. Output is logged to $LOG_FILE. The commands
+of a step see its id in AMPC_STEP (for oc wrappers and audit logs).
 
   --list        list the steps and whether each is done, then exit
   --dry-run     print what each step would run, change nothing
@@ -293,6 +294,7 @@ main() {
       exec > >(tee -a "$LOG_FILE") 2>&1
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
+      export AMPC_STEP=$CURRENT_STEP
       "rollback_$i"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
@@ -323,6 +325,7 @@ main() {
     fi
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
+    export AMPC_STEP=$CURRENT_STEP
     "step_$i"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
@@ -360,6 +363,20 @@ save_once() {
   oc "$@" > "$file.tmp"
   mv "$file.tmp" "$file"
   echo "saved $file"
+}
+
+# ---- lib/objects.sh (the rule modules' shell library)
+# Reading objects that may not exist.
+
+# exists OBJECT [OC-FLAGS]: whether OBJECT exists. Any error other than
+# NotFound (a lost connection, an expired login, a refused request) stops
+# the runbook instead of reading as "not there": a backup that skips an
+# object it could not read, or a step that takes a failed read for a step
+# still to do, would go on with the wrong answer.
+exists() {
+  local found
+  found=$(oc get "$@" --ignore-not-found -o name) || fail "could not read $1: see the error above; re-run when the cluster answers"
+  [ -n "$found" ]
 }
 
 # ---- lib/olm.sh (the rule modules' shell library)
@@ -1047,7 +1064,7 @@ step_9() {
   [ "$project" = "$NAMESPACE" ] || fail "the current project is $project, not $NAMESPACE: run oc project $NAMESPACE"
   others=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.name | select(. != "apimanager")] | join(" ")') || others=
   [ -z "$others" ] || fail "project $NAMESPACE already has APIManager $others; the migration creates apimanager in an empty project"
-  if oc get dc system-app >/dev/null 2>&1 && ! oc get apimanager apimanager >/dev/null 2>&1; then
+  if exists dc system-app && ! exists apimanager apimanager; then
     fail "project $NAMESPACE on $(oc whoami --show-server) runs a 3scale the migration did not create"
   fi
   echo "migrating into project $NAMESPACE on $(oc whoami --show-server)"
@@ -1144,7 +1161,7 @@ step_12() {
   for file in "$dir"/restore/*.json; do
     [ -s "$file" ] || fail "no saved object in $dir/restore: step 2.8-2.8/backup-objects writes them"
     object=$(jq -r '"\(.kind | ascii_downcase)/\(.metadata.name)"' "$file")
-    if oc get "$object" >/dev/null 2>&1; then
+    if exists "$object"; then
       echo "$object exists: left as it is"
     else
       oc apply -f "$file"
@@ -1404,7 +1421,7 @@ step_21() {
 
   on_target
   for component in system-memcache system-app system-sidekiq system-sphinx; do
-    oc get dc "$component" >/dev/null 2>&1 || continue
+    exists dc "$component" || continue
     redeploy "$component"
   done
   wait_ready system-app

@@ -111,3 +111,36 @@ func TestImagesVerifyCanFail(t *testing.T) {
 		}
 	}
 }
+
+// TestWaitAfterEnvPatch runs the 2.4 → 2.5 env patch of system-mysql and at
+// once the wait that follows, with the DeploymentConfig controller slower
+// than the runbook's calls: the ConfigChange trigger starts deployment #2
+// after the wait has read the DeploymentConfig. The wait must follow the
+// deployment the patch starts, not ask for #1 and fail with "desired
+// revision (1) is different from the running revision (2)" (found by
+// TestRunbookProperties on 2.4-to-2.5-mysql, seed 1).
+func TestWaitAfterEnvPatch(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	fixture := testenv.Shared(t, "fixtures/templates/2.4-amp.yaml")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.4-to-2.5-mysql.hcl"), ""))
+	for _, seed := range []string{"1", "2", "3", "4"} {
+		c := bundletest.NewCluster(t, fixture)
+		c.Env = []string{"OCSIM_STEP=10ms", "OCSIM_SEED=" + seed}
+		work := t.TempDir()
+		for _, step := range []string{"system-database-secret", "system-mysql-env", "wait-system-mysql"} {
+			if out, err := c.Run(t, bundle, work, "", "--only", "2.4-2.5/"+step); err != nil {
+				t.Fatalf("seed %s: --only %s: %v\n%s", seed, step, err, out)
+			}
+		}
+		dc := c.Objects(t)["DeploymentConfig/system-mysql"]
+		latest := fmt.Sprint(bundletest.Get(dc, "status", "latestVersion"))
+		if latest == "1" {
+			t.Errorf("seed %s: the wait returned before the env patch's deployment started", seed)
+		}
+		rc := c.Objects(t)["ReplicationController/system-mysql-"+latest]
+		if phase := bundletest.Get(rc, "metadata", "annotations", "openshift.io/deployment.phase"); phase != "Complete" {
+			t.Errorf("seed %s: the wait returned with deployment #%s %v", seed, latest, phase)
+		}
+	}
+}

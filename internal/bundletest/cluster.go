@@ -27,7 +27,10 @@ type Cluster struct {
 	// Env holds more environment variables for the runs (the simulator's
 	// knobs, OCSIM_STEP and the like).
 	Env []string
-	bin string
+	// Fault, when set, decides which oc calls of the runs fail (see
+	// ocsim.Server.SetFault).
+	Fault func(ocsim.Call) ocsim.Fault
+	bin   string
 }
 
 // ocDir is where the simulated oc is built: made by Main, which removes it
@@ -159,6 +162,7 @@ func (c *Cluster) Exec(t *testing.T, bundle, workDir string, env []string, args 
 		t.Fatal(err)
 	}
 	defer srv.Close()
+	srv.SetFault(c.Fault)
 	cmd := exec.Command(testenv.Tool(t, "bash"), append([]string{filepath.Join(bundle, "runbook.sh")}, args...)...)
 	cmd.Dir = workDir
 	cmd.Env = append(os.Environ(),

@@ -105,6 +105,12 @@ step "wildcard-policy-check" {
   EOT
 }
 
+# Oracle: the person prepares the build context of the 2.6 system image
+# before the hop changes anything (shared/oracle-build.hcl).
+use "oracle-build-context" {
+  section = "2.8"
+}
+
 # ---------------------------------------------------------------- 2.1 backup
 
 step "backup-directories" {
@@ -197,8 +203,9 @@ step "backup-objects" {
     needs; ampc keeps the full objects. The guide's name filters
     (`awk`/`grep -v NAME`, and `grep -v default` for the token Secrets of
     the default, builder and deployer service accounts) become object lists
-    and name prefixes. The files hold Secret values: keep the directory
-    where Secrets belong.
+    and name prefixes. On Oracle sites the BuildConfigs are saved too: the
+    Oracle build of 2.8 changes 3scale-amp-system-oracle. The files hold
+    Secret values: keep the directory where Secrets belong.
   EOT
   run     = <<-EOT
     dir="$BACKUP_DIR/2.5-2.6/openshift"
@@ -224,7 +231,7 @@ step "backup-objects" {
       oc get -o yaml cm "$object" > "$dir/configmaps/$${object}_cm.yaml"
     done
     oc get -o yaml all > "$dir/other/threescale-project-elements.yaml"
-    for object in rolebindings serviceaccounts secrets imagestreamtags cm rolebindingrestrictions limitranges resourcequotas pvc templates cronjobs statefulsets hpa deployments replicasets poddisruptionbudget endpoints; do
+    for object in rolebindings serviceaccounts secrets imagestreamtags cm rolebindingrestrictions limitranges resourcequotas pvc templates cronjobs statefulsets hpa deployments replicasets poddisruptionbudget endpoints%{ if plan.system_database == "oracle" } buildconfigs%{ endif }; do
       oc get -o yaml "$object" > "$dir/other/$object.yaml"
     done
     empty=$(find "$BACKUP_DIR/2.5-2.6" -type f -empty | head -n 1)
@@ -1175,19 +1182,51 @@ step "image-amp-system" {
 }
 
 step "image-amp-system-oracle" {
-  title        = "Build the 2.6 system image with Oracle Database support"
-  kind         = "manual"
-  section      = "2.8"
-  when         = plan.system_database == "oracle"
-  note         = "The guide tags the stock image first and rebuilds after, which runs system on an image without the Oracle client in between; ampc skips the tag on Oracle sites, as for 2.6 → 2.7."
-  instructions = <<-EOT
-    This site runs its system database on Oracle, so amp-system is not
-    pointed at the stock image. Build the 2.6 system image with Oracle
-    Database support as the 3scale 2.6 installation guide's "Setting up your
-    3scale system image with an Oracle Database" describes. The build
-    updates amp-system:latest, which redeploys system-app, system-sphinx and
-    system-sidekiq. Continue when the build has finished.
+  title   = "Oracle: add the 2.6 system image to amp-system, the base of the Oracle build"
+  kind    = "patch"
+  section = "2.8"
+  when    = plan.system_database == "oracle"
+  note    = <<-EOT
+    The guide tags 2.6 and points latest at it, then rebuilds the image with
+    Oracle support, which runs system on the stock image, without the Oracle
+    client, until the build is done. ampc adds the 2.6 tag only, as the 2.4 →
+    2.5 guide does on Oracle sites (002_fcdd7c3ee9f6ca34.txt 2.1):
+    amp-system:latest stays the build's output until the next steps rebuild
+    it on 2.6.
   EOT
+  patch "ImageStream" "amp-system" {
+    tag "2.6" {
+      image        = "registry.redhat.io/3scale-amp26/system"
+      display_name = "AMP system 2.6"
+    }
+  }
+}
+
+step "oracle-build-config" {
+  title   = "Oracle: build 3scale-amp-system-oracle from amp-system:2.6"
+  kind    = "patch"
+  section = "2.8"
+  when    = plan.system_database == "oracle"
+  note    = <<-EOT
+    The guide only says to rebuild the image; the BuildConfig still builds
+    from amp-system:2.5.0, where the 2.4 → 2.5 guide pointed it, so the
+    build would give a 2.5 image again (its Docker strategy's from replaces
+    the Dockerfile's FROM). ampc points it at the 2.6 tag, as the 2.4 → 2.5
+    guide does for 2.5.0; a test of the current base refuses the patch on a
+    BuildConfig in another state.
+  EOT
+  patch "BuildConfig" "3scale-amp-system-oracle" {
+    set "/spec/strategy/dockerStrategy/from/name" {
+      value  = "amp-system:2.6"
+      expect = "amp-system:2.5.0"
+    }
+  }
+}
+
+# The build context was prepared at the start of the hop (use
+# "oracle-build-context"); shared/oracle-build.hcl.
+use "oracle-build" {
+  section = "2.8"
 }
 
 step "wait-system" {

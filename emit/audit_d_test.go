@@ -1,0 +1,145 @@
+package emit_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ampc/ampc/internal/testenv"
+)
+
+// The findings of section D ("Other branches") of the December 2026 audit
+// (../shared/audits/2026-12-runbook-audit.md), each with a test that failed
+// on the runbooks before the fix.
+
+// templatePlan writes a plan for a template-based site.
+func templatePlan(t *testing.T, from, to, db, extra string) string {
+	t.Helper()
+	return writePlan(t, `install {
+  namespace       = "3scale"
+  deployment      = "template"
+  from            = "`+from+`"
+  to              = "`+to+`"
+  system_database = "`+db+`"
+`+extra+`}
+`)
+}
+
+// oracleBuildConfig is bc/3scale-amp-system-oracle as amp/system-oracle/
+// build.yml creates it, building from amp-system:FROM.
+func oracleBuildConfig(from string) map[string]any {
+	return map[string]any{
+		"apiVersion": "build.openshift.io/v1", "kind": "BuildConfig",
+		"metadata": map[string]any{"name": "3scale-amp-system-oracle", "namespace": "3scale"},
+		"spec": map[string]any{
+			"source":   map[string]any{"type": "Binary"},
+			"output":   map[string]any{"to": map[string]any{"kind": "ImageStreamTag", "name": "amp-system:latest"}},
+			"strategy": map[string]any{"type": "Docker", "dockerStrategy": map[string]any{"from": map[string]any{"kind": "ImageStreamTag", "name": "amp-system:" + from}}},
+		},
+	}
+}
+
+// oracleBuildDir writes a build context as oracle-build-context asks for:
+// the Dockerfile of amp/system-oracle and the Instant Client packages.
+func oracleBuildDir(t *testing.T, dockerfile string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "oracle-client-files"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"Dockerfile": dockerfile,
+		"oracle-client-files/instantclient-basiclite-linux.x64-12.2.0.1.0.zip": "zip",
+		"oracle-client-files/instantclient-sdk-linux.x64-12.2.0.1.0.zip":       "zip",
+		"oracle-client-files/instantclient-odbc-linux.x64-12.2.0.1.0-2.zip":    "zip",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// runbookOrder fails the test unless the runbook lists the steps in this
+// order.
+func runbookOrder(t *testing.T, runbook string, ids ...string) {
+	t.Helper()
+	last, lastID := -1, ""
+	for _, id := range ids {
+		i := strings.Index(runbook, "\n  '"+id+"'\n")
+		if i < 0 {
+			t.Errorf("the runbook has no step %s", id)
+			continue
+		}
+		if i < last {
+			t.Errorf("step %s runs before %s", id, lastID)
+		}
+		last, lastID = i, id
+	}
+}
+
+// TestAuditD25OracleBuildsOn26 (S1 "2.5→2.6 Oracle"): the 2.5 → 2.6 hop of
+// an Oracle site adds the 2.6 tag to amp-system without moving latest (the
+// build's output), points bc/3scale-amp-system-oracle at amp-system:2.6
+// and builds, as the 2.4 → 2.5 hop does for 2.5.0. Before, the hop added no
+// tag at all and left the BuildConfig on amp-system:2.5.0: the "2.6" build
+// was a 2.5 image.
+func TestAuditD25OracleBuildsOn26(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	fixture := testenv.Shared(t, "fixtures/templates/2.5-amp.yaml")
+	bundle := writeBundle(t, compile(t, templatePlan(t, "2.5", "2.6", "oracle", ""), ""))
+	c := newFakeCluster(t, fixture)
+	c.put(t, oracleBuildConfig("2.5.0"))
+	work := t.TempDir()
+	for _, step := range []string{"image-amp-system-oracle", "oracle-build-config"} {
+		if out, err := c.run(t, bundle, work, "", "--only", "2.5-2.6/"+step); err != nil {
+			t.Fatalf("--only %s: %v\n%s", step, err, out)
+		}
+	}
+	objects := c.objects(t)
+	if from := get(objects["BuildConfig/3scale-amp-system-oracle"], "spec", "strategy", "dockerStrategy", "from", "name"); from != "amp-system:2.6" {
+		t.Errorf("the Oracle build starts from %v, not amp-system:2.6", from)
+	}
+	tags := tagsOf(t, objects["ImageStream/amp-system"])
+	if get(tags["2.6"], "from", "name") != "registry.redhat.io/3scale-amp26/system" {
+		t.Errorf("amp-system:2.6 is %v", tags["2.6"])
+	}
+	if get(tags["latest"], "from", "name") != "2.5.0" {
+		t.Errorf("amp-system:latest, the Oracle build's output, was moved to %v", get(tags["latest"], "from"))
+	}
+
+	// The build runs on the prepared directory, and refuses one that holds
+	// the 2.5 non-CDB workaround, which 2.6 must not have.
+	good := oracleBuildDir(t, "FROM amp-system:2.6\n")
+	out, err := c.exec(t, bundle, work, []string{"AMPC_ORACLE_BUILD_DIR=" + good}, "--only", "2.5-2.6/oracle-build")
+	if err != nil {
+		t.Fatalf("oracle-build: %v\n%s", err, out)
+	}
+	if countCalls(c.calls(t), "start-build 3scale-amp-system-oracle") != 1 {
+		t.Errorf("no build started: %v", c.calls(t))
+	}
+	stale := oracleBuildDir(t, "FROM amp-system:2.5.0\nADD ./workaround-non-cdb-2.5-upgrade/database.rb /opt/system/lib/system/database.rb\n")
+	out, err = c.exec(t, bundle, work, []string{"AMPC_ORACLE_BUILD_DIR=" + stale}, "--only", "2.5-2.6/oracle-build")
+	if err == nil || !strings.Contains(out, "workaround-non-cdb-2.5-upgrade, which is not for 3scale 2.6") {
+		t.Errorf("the build ran on a context with the 2.5 workaround: %v\n%s", err, out)
+	}
+}
+
+// TestAuditDOracleContextBeforeWindow (S2 "oracle-build-context"): the
+// manual preparation of the Oracle build context, and its check, come
+// before anything changes, in particular before the 2.4 → 2.5 hop scales
+// system down for the Accounts table window. Before, the runbook stopped
+// for it after the scale-down: outage time.
+func TestAuditDOracleContextBeforeWindow(t *testing.T) {
+	t.Parallel()
+	runbook := string(compile(t, templatePlan(t, "2.4", "2.6", "oracle", ""), "")["runbook.sh"])
+	runbookOrder(t, runbook,
+		"2.4-2.5/oracle-build-context", "2.4-2.5/oracle-build-context-verify", "2.4-2.5/backup",
+		"2.4-2.5/oracle-window-scale-down", "2.4-2.5/oracle-build")
+	runbookOrder(t, runbook,
+		"2.5-2.6/oracle-build-context", "2.5-2.6/oracle-build-context-verify", "2.5-2.6/backup-directories",
+		"2.5-2.6/image-amp-system-oracle", "2.5-2.6/oracle-build-config", "2.5-2.6/oracle-build", "2.5-2.6/wait-system")
+}

@@ -321,3 +321,60 @@ func TestSiteMismatch(t *testing.T) {
 		}
 	}
 }
+
+// postgresqlSite is the 2.5 fixture with its system-mysql turned into a
+// site's own system-postgresql that runs image.
+func postgresqlSite(t *testing.T, image string) string {
+	t.Helper()
+	return editFixture(t, testenv.Shared(t, "fixtures/templates/2.5-amp.yaml"), func(obj map[string]any) bool {
+		meta := obj["metadata"].(map[string]any)
+		if obj["kind"] == "DeploymentConfig" && meta["name"] == "system-mysql" {
+			meta["name"] = "system-postgresql"
+			c := obj["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any)[0].(map[string]any)
+			c["name"], c["image"] = "system-postgresql", image
+		}
+		return true
+	})
+}
+
+// TestPostgreSQLMajorRefused (audit D, S1 "2.5→2.6 PostgreSQL"): the 2.5
+// templates ship no PostgreSQL, and the 2.5 → 2.6 hop moves the site's own
+// system-postgresql onto PostgreSQL 10. A snapshot whose system-postgresql
+// image shows another major version is refused at the plan's
+// system_database, saying what to do; one on PostgreSQL 10, or whose image
+// shows no version, is not (the runbook checks the running server).
+func TestPostgreSQLMajorRefused(t *testing.T) {
+	const summary = "The system database is not PostgreSQL 10"
+	plan := strings.Replace(strings.Replace(planFor("postgresql", false), `"2.7"`, `"2.5"`, 1), `"2.8"`, `"2.6"`, 1)
+	for image, refused := range map[string]bool{
+		"registry.access.redhat.com/rhscl/postgresql-95-rhel7":                 true,
+		"centos/postgresql-96-centos7@sha256:0123456789abcdef0123456789abcdef": true,
+		"postgres:12": true,
+		"registry.access.redhat.com/rhscl/postgresql-10-rhel7@sha256:0123456789":              false,
+		"image-registry.openshift-image-registry.svc:5000/3scale/system-db@sha256:0123456789": false,
+	} {
+		diags := compileSnapshot(t, plan, postgresqlSite(t, image))
+		var got *hcl.Diagnostic
+		for _, d := range diags {
+			if d.Summary == summary {
+				got = d
+			}
+		}
+		if !refused {
+			if got != nil || diags.HasErrors() {
+				t.Errorf("%s: %v", image, diags)
+			}
+			continue
+		}
+		if got == nil {
+			t.Errorf("%s: not refused: %v", image, diags)
+			continue
+		}
+		if got.Subject == nil || got.Subject.Filename != "plan.hcl" || got.Subject.Start.Line != 6 {
+			t.Errorf("%s: the refusal points at %v, not at system_database", image, got.Subject)
+		}
+		if !strings.Contains(got.Detail, image) || !strings.Contains(got.Detail, "Upgrade the system database to PostgreSQL 10 first") {
+			t.Errorf("%s: detail %q", image, got.Detail)
+		}
+	}
+}

@@ -68,6 +68,7 @@ func (l *lowering) evalContext(m module, hop ir.Hop) *hcl.EvalContext {
 				},
 			}),
 			"field": l.fieldFunction(),
+			"match": matchFunction,
 		},
 	}
 	locals := map[string]cty.Value{}

@@ -3,6 +3,7 @@ package compiler
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -210,3 +211,33 @@ func (l *lowering) fieldFunction() function.Function {
 		},
 	})
 }
+
+// matchFunction is the rule expressions' match(pattern, string): the first
+// group of the first match of the RE2 pattern in the string, the whole
+// match when the pattern has no group, or "" when it does not match or the
+// string is null (a field() the model lacks). A pattern that does not
+// compile is a bug in the rule module.
+var matchFunction = function.New(&function.Spec{
+	Params: []function.Parameter{
+		{Name: "pattern", Type: cty.String},
+		{Name: "string", Type: cty.String, AllowNull: true, AllowDynamicType: true},
+	},
+	Type: function.StaticReturnType(cty.String),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		re, err := regexp.Compile(args[0].AsString())
+		if err != nil {
+			return cty.NilVal, err
+		}
+		if args[1].IsNull() || !args[1].IsKnown() || args[1].Type() != cty.String {
+			return cty.StringVal(""), nil
+		}
+		m := re.FindStringSubmatch(args[1].AsString())
+		switch {
+		case m == nil:
+			return cty.StringVal(""), nil
+		case len(m) > 1:
+			return cty.StringVal(m[1]), nil
+		}
+		return cty.StringVal(m[0]), nil
+	},
+})

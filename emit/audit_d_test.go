@@ -1,6 +1,7 @@
 package emit_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -142,4 +143,60 @@ func TestAuditDOracleContextBeforeWindow(t *testing.T) {
 	runbookOrder(t, runbook,
 		"2.5-2.6/oracle-build-context", "2.5-2.6/oracle-build-context-verify", "2.5-2.6/backup-directories",
 		"2.5-2.6/image-amp-system-oracle", "2.5-2.6/oracle-build-config", "2.5-2.6/oracle-build", "2.5-2.6/wait-system")
+}
+
+// renamed is a copy of obj with every "from" in its strings made "to": a
+// DeploymentConfig of a fixture turned into another (system-mysql into a
+// site's own system-postgresql, with its selector and pod labels).
+func renamed(t *testing.T, obj map[string]any, from, to string) map[string]any {
+	t.Helper()
+	raw, err := json.Marshal(obj)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	if err := json.Unmarshal([]byte(strings.ReplaceAll(string(raw), from, to)), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestAuditD25PostgreSQLVersion (S1 "2.5→2.6 PostgreSQL"): the 2.5
+// templates ship no PostgreSQL, and the hop moves the site's own
+// system-postgresql onto the 2.6 image stream, PostgreSQL 10. The runbook
+// now reads the running server's version (psql --version in its pod) before
+// anything changes and stops on another major version, saying what to do;
+// before, it went on and moved a 9.5 data directory onto PostgreSQL 10.
+func TestAuditD25PostgreSQLVersion(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	fixture := testenv.Shared(t, "fixtures/templates/2.5-amp.yaml")
+	bundle := writeBundle(t, compile(t, templatePlan(t, "2.5", "2.6", "postgresql", ""), ""))
+	for _, tc := range []struct {
+		version string
+		ok      bool
+	}{
+		{"psql (PostgreSQL) 9.5.14\n", false},
+		{"psql (PostgreSQL) 12.4\n", false},
+		{"psql (PostgreSQL) 10.6\n", true},
+	} {
+		c := newFakeCluster(t, fixture)
+		mysql := fixtureObjects(t, fixture)["DeploymentConfig/system-mysql"]
+		if err := os.Remove(filepath.Join(c.dir, "objects", "DeploymentConfig.system-mysql.json")); err != nil {
+			t.Fatal(err)
+		}
+		c.put(t, renamed(t, mysql, "system-mysql", "system-postgresql"))
+		if err := os.WriteFile(filepath.Join(c.dir, "exec.out"), []byte(tc.version), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := c.run(t, bundle, t.TempDir(), "", "--only", "2.5-2.6/system-postgresql-version-check")
+		switch {
+		case tc.ok && err != nil:
+			t.Errorf("%s: the check refused PostgreSQL 10: %v\n%s", tc.version, err, out)
+		case !tc.ok && err == nil:
+			t.Errorf("%s: the check passed:\n%s", tc.version, out)
+		case !tc.ok && !strings.Contains(out, "which does not start on the data directory of another major version. Upgrade the system database to PostgreSQL 10 first"):
+			t.Errorf("%s: the check does not say what to do:\n%s", tc.version, out)
+		}
+	}
 }

@@ -72,6 +72,42 @@ locals {
   wildcard_router = has("DeploymentConfig", "apicast-wildcard-router")
 }
 
+# The PostgreSQL system database. The 2.5 templates have none (amp.yml
+# deploys system-mysql), so a site on PostgreSQL runs one of its own making;
+# section 2.7 moves it onto the 2.6 system-postgresql image stream, which is
+# PostgreSQL 10 (amp-postgresql.yml at 2.6.0.GA:
+# registry.redhat.io/rhscl/postgresql-10-rhel7), and PostgreSQL does not
+# start on the data directory of another major version.
+locals {
+  postgresql       = plan.system_database == "postgresql" && has("DeploymentConfig", "system-postgresql")
+  postgresql_image = field("DeploymentConfig", "system-postgresql", "/spec/template/spec/containers/0/image")
+  postgresql_todo  = <<-EOT
+    Upgrade the system database to PostgreSQL 10 first: dump it (pg_dumpall)
+    and restore the dump into a PostgreSQL 10 deployment, or upgrade its data
+    directory with pg_upgrade; then run this hop.
+  EOT
+}
+
+locals {
+  # The major version the image's name shows (postgresql-95-rhel7,
+  # postgresql-10-rhel7, postgres:9.6, postgresql:10), or "".
+  postgresql_major = match("postgres(?:ql)?[-:]([0-9]+)", local.postgresql_image)
+}
+
+refuse "system-postgresql-version" {
+  when    = local.postgresql && local.postgresql_major != "" && local.postgresql_major != "10"
+  summary = "The system database is not PostgreSQL 10"
+  at      = ["install.system_database"]
+  detail  = <<-EOT
+    The snapshot's system-postgresql DeploymentConfig runs
+    ${local.postgresql_image}, not PostgreSQL 10. This hop moves it onto the
+    2.6 system-postgresql image stream (section 2.7), PostgreSQL 10, which
+    does not start on the data directory of another major version: the
+    system database would not come back. ${local.postgresql_todo} Then take
+    a new snapshot and compile again.
+  EOT
+}
+
 # ---------------------------------------------------------- 1 before you begin
 
 step "system-environment-check" {
@@ -109,6 +145,32 @@ step "wildcard-policy-check" {
 # before the hop changes anything (shared/oracle-build.hcl).
 use "oracle-build-context" {
   section = "2.8"
+}
+
+step "system-postgresql-version-check" {
+  title   = "Check that the system database runs PostgreSQL 10"
+  kind    = "verify"
+  section = "1"
+  when    = local.postgresql
+  note    = <<-EOT
+    The guide covers MySQL only, and the 2.5 templates deploy no PostgreSQL:
+    a site's system-postgresql is its own. Section 2.7 moves it onto the 2.6
+    image stream, PostgreSQL 10, which does not start on the data directory
+    of another major version; the runbook reads the version the running
+    server's psql reports and stops, before anything changes, when it is not
+    10.
+  EOT
+  run     = <<-EOT
+    pod=$(pod_of system-postgresql)
+    [ -n "$pod" ] || fail "no running system-postgresql pod to read the PostgreSQL version from"
+    version=$(oc exec "$pod" -- bash -c 'psql --version' | sed -n 's/.*(PostgreSQL) \([0-9][0-9.]*\).*/\1/p')
+    version=$${version%%$'\n'*}
+    case $version in
+      10 | 10.*) echo "system-postgresql runs PostgreSQL $version" ;;
+      "") fail "psql --version in pod $pod of system-postgresql printed no PostgreSQL version: check by hand that the system database is PostgreSQL 10, which the 2.6 image stream runs" ;;
+      *) fail "system-postgresql runs PostgreSQL $version, and section 2.7 moves it onto the 2.6 image stream, PostgreSQL 10 (registry.redhat.io/rhscl/postgresql-10-rhel7), which does not start on the data directory of another major version. Upgrade the system database to PostgreSQL 10 first (dump it and restore the dump into PostgreSQL 10, or upgrade its data directory with pg_upgrade), then re-run: nothing has been changed yet." ;;
+    esac
+  EOT
 }
 
 # ---------------------------------------------------------------- 2.1 backup

@@ -3,6 +3,7 @@ package emit_test
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -198,5 +199,36 @@ func TestAuditD25PostgreSQLVersion(t *testing.T) {
 		case !tc.ok && !strings.Contains(out, "which does not start on the data directory of another major version. Upgrade the system database to PostgreSQL 10 first"):
 			t.Errorf("%s: the check does not say what to do:\n%s", tc.version, out)
 		}
+	}
+}
+
+// TestAuditDMissingOC (S2 "command -v oc"): with no oc on PATH, the
+// preflight reports oc as missing. Before, command -v found the runbook's
+// own oc function, and the run stopped with "not logged in to OpenShift".
+func TestAuditDMissingOC(t *testing.T) {
+	t.Parallel()
+	bash := testenv.Tool(t, "bash")
+	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), ""))
+	// A PATH with every program the runbook runs before its preflight, and
+	// jq and base64, but no oc.
+	bin := t.TempDir()
+	for _, tool := range []string{"jq", "base64", "date", "dirname", "tee", "cat", "sed", "grep", "mkdir"} {
+		path, err := exec.LookPath(tool)
+		if err != nil {
+			t.Fatalf("%s: %v", tool, err)
+		}
+		if err := os.Symlink(path, filepath.Join(bin, tool)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(bash, filepath.Join(bundle, "runbook.sh"))
+	cmd.Dir = t.TempDir()
+	cmd.Env = []string{"PATH=" + bin, "HOME=" + cmd.Dir}
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "ampc: oc is not installed") {
+		t.Errorf("a PATH without oc: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "not logged in") {
+		t.Errorf("a missing oc is reported as a missing login:\n%s", out)
 	}
 }

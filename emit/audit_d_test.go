@@ -2,6 +2,7 @@ package emit_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -231,4 +232,47 @@ func TestAuditDMissingOC(t *testing.T) {
 	if strings.Contains(string(out), "not logged in") {
 		t.Errorf("a missing oc is reported as a missing login:\n%s", out)
 	}
+}
+
+// TestAuditDRoutesVerifyManyRoutes (S2 "routes-verify"): the migration's
+// route check passes on a site with thousands of routes. Before, it piped
+// the host list into grep -q under pipefail: grep stopped at the first
+// match, printf died of SIGPIPE, and the check failed for ten minutes.
+func TestAuditDRoutesVerifyManyRoutes(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.8-template-to-operator.hcl"), ""))
+	c := newFakeCluster(t, testenv.Shared(t, "fixtures/templates/2.8-amp.yaml"))
+	route := func(name, host string) map[string]any {
+		return map[string]any{"apiVersion": "route.openshift.io/v1", "kind": "Route",
+			"metadata": map[string]any{"name": name, "namespace": "3scale"},
+			"spec":     map[string]any{"host": host, "to": map[string]any{"kind": "Service", "name": "system-provider"}}}
+	}
+	c.put(t, route("zync-master", "master.3scale.example.com"))
+	// 3000 tenants with long names: some 240 kB of host names, far more
+	// than a pipe holds.
+	for i := range 3000 {
+		c.put(t, route(fmt.Sprintf("zync-tenant-%04d", i), fmt.Sprintf("tenant-%04d-%s-admin.3scale.example.com", i, strings.Repeat("a", 40))))
+	}
+	// The steps on the new cluster check that the backup came from another.
+	backups := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(backups, "2.8-2.8"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(backups, "2.8-2.8", "source-server"), []byte("https://ocp3.example.com:8443\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.exec(t, bundle, t.TempDir(), []string{"AMPC_BACKUP_DIR=" + backups}, "--only", "2.8-2.8/routes-verify")
+	if err != nil {
+		t.Fatalf("routes-verify on 3001 routes: %v\n%s", err, lastLines(out, 5))
+	}
+	if !strings.Contains(out, "tenant-2999-"+strings.Repeat("a", 40)+"-admin.3scale.example.com") {
+		t.Errorf("the routes are not listed:\n%s", lastLines(out, 5))
+	}
+}
+
+// lastLines is the end of a long output, for a failure message.
+func lastLines(out string, n int) string {
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }

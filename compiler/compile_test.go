@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
+	"sigs.k8s.io/yaml"
 
 	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/compiler"
@@ -377,4 +378,72 @@ func TestPostgreSQLMajorRefused(t *testing.T) {
 			t.Errorf("%s: detail %q", image, got.Detail)
 		}
 	}
+}
+
+// TestOracleSiteMismatch (audit D, S2 "Oracle plan against a MySQL site"):
+// every template hop refuses an Oracle plan whose snapshot holds the
+// system-mysql DeploymentConfig and no BuildConfig 3scale-amp-system-oracle,
+// which every template-based Oracle site builds its system image with, at
+// the plan's system_database, saying what to do. A snapshot with the
+// BuildConfig, or without a database DeploymentConfig, is not refused.
+func TestOracleSiteMismatch(t *testing.T) {
+	const summary = "The plan's system database is not the site's"
+	bc := map[string]any{"apiVersion": "build.openshift.io/v1", "kind": "BuildConfig",
+		"metadata": map[string]any{"name": "3scale-amp-system-oracle", "namespace": "3scale"},
+		"spec": map[string]any{"strategy": map[string]any{"type": "Docker", "dockerStrategy": map[string]any{
+			"from": map[string]any{"kind": "ImageStreamTag", "name": "amp-system:2.5.0"}}}}}
+	for _, from := range []string{"2.4", "2.5", "2.6", "2.7"} {
+		to := map[string]string{"2.4": "2.5", "2.5": "2.6", "2.6": "2.7", "2.7": "2.8"}[from]
+		mysqlSite := testenv.Shared(t, "fixtures/templates/"+from+"-amp.yaml")
+		withBuild := appendObject(t, mysqlSite, bc)
+		noDatabase := editFixture(t, mysqlSite, func(obj map[string]any) bool {
+			return !(obj["kind"] == "DeploymentConfig" && obj["metadata"].(map[string]any)["name"] == "system-mysql")
+		})
+		body := strings.Replace(strings.Replace(planFor("oracle", false), `"2.7"`, `"`+from+`"`, 1), `"2.8"`, `"`+to+`"`, 1)
+		for site, refused := range map[string]bool{mysqlSite: true, withBuild: false, noDatabase: false} {
+			diags := compileSnapshot(t, body, site)
+			var got []*hcl.Diagnostic
+			for _, d := range diags {
+				if d.Summary == summary {
+					got = append(got, d)
+				}
+			}
+			name := from + " on " + filepath.Base(filepath.Dir(site)) + "/" + filepath.Base(site)
+			if !refused {
+				if len(got) > 0 {
+					t.Errorf("%s: refused: %s", name, got[0].Detail)
+				}
+				continue
+			}
+			if len(got) != 1 {
+				t.Errorf("%s: want one %q, got %v", name, summary, diags)
+				continue
+			}
+			if got[0].Subject == nil || got[0].Subject.Filename != "plan.hcl" || got[0].Subject.Start.Line != 6 {
+				t.Errorf("%s: the refusal points at %v, not at system_database", name, got[0].Subject)
+			}
+			if !strings.Contains(got[0].Detail, "system-mysql DeploymentConfig and no BuildConfig 3scale-amp-system-oracle") || !strings.Contains(got[0].Detail, "Correct install.system_database") {
+				t.Errorf("%s: detail %q", name, got[0].Detail)
+			}
+		}
+	}
+}
+
+// appendObject writes a copy of a List fixture with one more object.
+func appendObject(t *testing.T, fixture string, obj map[string]any) string {
+	t.Helper()
+	var list map[string]any
+	if err := yaml.Unmarshal(mustRead(t, fixture), &list); err != nil {
+		t.Fatal(err)
+	}
+	list["items"] = append(list["items"].([]any), obj)
+	out, err := yaml.Marshal(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "snapshot.yaml")
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -1,6 +1,7 @@
 package emit_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -275,4 +276,38 @@ func TestAuditDRoutesVerifyManyRoutes(t *testing.T) {
 func lastLines(out string, n int) string {
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// TestAuditDOracleSiteCheck (S2 "Oracle plan against a MySQL site"), at
+// run time: a bundle compiled without a snapshot for an Oracle site stops
+// first thing on a site whose system-database Secret points system at
+// MySQL, without printing the URL (c.exec checks that no Secret value is
+// printed), and passes on one that points it at Oracle. Before, the 2.7 →
+// 2.8 runbook went on and skipped the site's MySQL steps.
+func TestAuditDOracleSiteCheck(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")
+	bundle := writeBundle(t, compile(t, templatePlan(t, "2.7", "2.8", "oracle", ""), ""))
+	runbookOrder(t, string(mustReadFile(t, filepath.Join(bundle, "runbook.sh"))), "2.7-2.8/oracle-site-check", "2.7-2.8/backup")
+	c := newFakeCluster(t, fixture)
+	out, err := c.run(t, bundle, t.TempDir(), "", "--only", "2.7-2.8/oracle-site-check")
+	if err == nil || !strings.Contains(out, `the plan says system_database = "oracle", but secret/system-database points system at a MySQL database (mysql2://)`) {
+		t.Errorf("an Oracle plan on a MySQL site: %v\n%s", err, out)
+	}
+	secret := fixtureObjects(t, fixture)["Secret/system-database"]
+	secret["data"].(map[string]any)["URL"] = base64.StdEncoding.EncodeToString([]byte("oracle-enhanced://system:s3cr3t-passw0rd@oracle.example.com:1521/threescalepdb"))
+	c.put(t, secret)
+	if out, err := c.run(t, bundle, t.TempDir(), "", "--only", "2.7-2.8/oracle-site-check"); err != nil || strings.Contains(out, "s3cr3t") {
+		t.Errorf("an Oracle site: %v\n%s", err, out)
+	}
+}
+
+func mustReadFile(t *testing.T, path string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }

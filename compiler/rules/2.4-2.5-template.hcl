@@ -42,6 +42,12 @@ locals {
 
 # ------------------------------------------------------------ 2.1 images
 
+# Oracle plans: the site's system database is checked first
+# (shared/template-site.hcl).
+use "oracle-site-check" {
+  section = "2.1"
+}
+
 # Oracle: the person prepares the build context of the system image first,
 # before the backup and the maintenance window of 2.4, so that the download
 # from Oracle does not lengthen the outage (shared/oracle-build.hcl).

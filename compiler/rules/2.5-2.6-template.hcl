@@ -141,6 +141,12 @@ step "wildcard-policy-check" {
   EOT
 }
 
+# Oracle plans: the site's system database is checked first
+# (shared/template-site.hcl).
+use "oracle-site-check" {
+  section = "2.8"
+}
+
 # Oracle: the person prepares the build context of the 2.6 system image
 # before the hop changes anything (shared/oracle-build.hcl).
 use "oracle-build-context" {

@@ -447,3 +447,83 @@ func appendObject(t *testing.T, fixture string, obj map[string]any) string {
 	}
 	return path
 }
+
+// guideUpgraded edits a 2.7 fixture's objects into a site installed at
+// installed and upgraded to 2.7 with the guides: the ConfigMap keeps the
+// installed release and, when literal, every system-app container holds
+// the literal AMP_RELEASE=2.7 that the guide's `oc set env` sets; backend
+// is amp-backend:latest's tag.
+func guideUpgraded(t *testing.T, installed string, literal bool, backend string) string {
+	t.Helper()
+	return editFixture(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml"), func(obj map[string]any) bool {
+		meta := obj["metadata"].(map[string]any)
+		switch {
+		case obj["kind"] == "ConfigMap" && meta["name"] == "system-environment":
+			obj["data"].(map[string]any)["AMP_RELEASE"] = installed
+		case obj["kind"] == "DeploymentConfig" && meta["name"] == "system-app" && literal:
+			for _, c := range obj["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any) {
+				for _, e := range c.(map[string]any)["env"].([]any) {
+					if e := e.(map[string]any); e["name"] == "AMP_RELEASE" {
+						delete(e, "valueFrom")
+						e["value"] = "2.7"
+					}
+				}
+			}
+		case obj["kind"] == "ImageStream" && meta["name"] == "amp-backend":
+			for _, tag := range obj["spec"].(map[string]any)["tags"].([]any) {
+				if tag := tag.(map[string]any); tag["name"] == "latest" {
+					tag["from"].(map[string]any)["name"] = backend
+				}
+			}
+		}
+		return true
+	})
+}
+
+// TestGuideUpgradedSite (audit D, S2 "Guide-upgraded sites refused"): a
+// site upgraded to 2.7 with the guides' own `oc set env dc/system-app
+// AMP_RELEASE=...` keeps the installed release in the ConfigMap. When every
+// system-app container holds the literal 2.7 and amp-backend:latest follows
+// 2.7, the evidence is unambiguous: the bundle tests the ConfigMap's own
+// value and sets it to 2.8. Otherwise the plan is refused at install.from
+// with the cause the snapshot shows, not "the snapshot must be taken before
+// the upgrade starts".
+func TestGuideUpgradedSite(t *testing.T) {
+	res, diags := compileSnapshotResult(t, planFor("mysql", false), guideUpgraded(t, "2.5.0", true, "2.7"))
+	if diags.HasErrors() {
+		t.Fatalf("a guide-upgraded site is refused: %s", diags.Error())
+	}
+	s := stepIDs(res.Bundle)["2.7-2.8/amp-release"]
+	if len(s.Patches) != 1 || len(s.Patches[0].Ops) != 2 || s.Patches[0].Ops[0].Op != "test" || s.Patches[0].Ops[0].Value != "2.5.0" || s.Patches[0].Ops[1].Value != "2.8" {
+		t.Errorf("amp-release on a guide-upgraded site: %+v", s.Patches)
+	}
+	if !strings.Contains(s.Note, "which left the ConfigMap at 2.5.0") {
+		t.Errorf("the note does not say why the ConfigMap holds 2.5.0: %s", s.Note)
+	}
+	for _, tc := range []struct {
+		name    string
+		snap    string
+		details []string
+	}{
+		{"no literal", guideUpgraded(t, "2.5.0", false, "2.7"), []string{`AMP_RELEASE in the snapshot's system-environment ConfigMap is "2.5.0", and this hop starts from 2.7.`, "Either the site runs another release than the plan's from"}},
+		{"images at 2.6", guideUpgraded(t, "2.5.0", true, "2.6"), []string{"Every system-app container holds the literal AMP_RELEASE=2.7", "amp-backend:latest follows 2.6, not 2.7"}},
+	} {
+		diags := compileSnapshot(t, planFor("mysql", false), tc.snap)
+		if len(diags) != 1 || diags[0].Summary != "The site's AMP_RELEASE is not the plan's from" {
+			t.Errorf("%s: %v", tc.name, diags)
+			continue
+		}
+		d := diags[0]
+		if d.Subject == nil || d.Subject.Filename != "plan.hcl" || d.Subject.Start.Line != 4 {
+			t.Errorf("%s: the diagnostic points at %v, not at install.from", tc.name, d.Subject)
+		}
+		for _, want := range tc.details {
+			if !strings.Contains(d.Detail, want) {
+				t.Errorf("%s: the detail lacks %q: %s", tc.name, want, d.Detail)
+			}
+		}
+		if strings.Contains(d.Detail, "must be taken before the upgrade starts") {
+			t.Errorf("%s: the old, wrong cause: %s", tc.name, d.Detail)
+		}
+	}
+}

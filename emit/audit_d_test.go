@@ -311,3 +311,38 @@ func mustReadFile(t *testing.T, path string) []byte {
 	}
 	return raw
 }
+
+// TestAuditDGuideUpgradedRuns (S2 "Guide-upgraded sites refused"), at run
+// time: a site installed at 2.5 and upgraded to 2.7 with the guides, whose
+// `oc set env dc/system-app AMP_RELEASE=...` left the ConfigMap at 2.5.0
+// and the literal 2.7 in every system-app container. The preflight takes
+// it for the 2.7 site it is, and the bundle's AMP_RELEASE patch applies,
+// compiled with the plan's installed_at and with a snapshot. Before, the
+// preflight refused it ("is '2.5', not 2.7") and the patch tested 2.7.
+func TestAuditDGuideUpgradedRuns(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	site := fixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml"))
+	site["ConfigMap/system-environment"]["data"].(map[string]any)["AMP_RELEASE"] = "2.5.0"
+	for _, c := range get(site["DeploymentConfig/system-app"], "spec", "template", "spec", "containers").([]any) {
+		for _, e := range c.(map[string]any)["env"].([]any) {
+			if e := e.(map[string]any); e["name"] == "AMP_RELEASE" {
+				delete(e, "valueFrom")
+				e["value"] = "2.7"
+			}
+		}
+	}
+	snapshot := writeObjects(t, site)
+	for name, snap := range map[string]string{"installed_at": "", "snapshot": snapshot} {
+		bundle := writeBundle(t, compile(t, templatePlan(t, "2.7", "2.8", "mysql", "  installed_at    = \"2.5\"\n"), snap))
+		c := newFakeCluster(t, snapshot)
+		out, err := c.run(t, bundle, t.TempDir(), "", "--only", "2.7-2.8/amp-release")
+		if err != nil {
+			t.Errorf("%s: %v\n%s", name, err, out)
+			continue
+		}
+		if got := get(c.objects(t)["ConfigMap/system-environment"], "data", "AMP_RELEASE"); got != "2.8" {
+			t.Errorf("%s: AMP_RELEASE is %v after the step", name, got)
+		}
+	}
+}

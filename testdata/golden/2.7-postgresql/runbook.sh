@@ -11,7 +11,7 @@ TO='2.8'
 # Versions a partly upgraded site may show, oldest first.
 KNOWN_VERSIONS=('2.7' '2.8')
 # Where the preflight reads the version the site runs (installed_version, below).
-VERSION_SOURCE='AMP_RELEASE in configmap/system-environment (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager)'
+VERSION_SOURCE='AMP_RELEASE in configmap/system-environment, or the literal one of dc/system-app'\''s containers when later (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager)'
 # 1 when the bundle moves the site to another cluster and install method.
 MIGRATION=0
 BUNDLE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -341,15 +341,24 @@ main() {
 # installed_version prints the version the site runs, as major.minor, or
 # nothing. The rule modules say how (the first hop's installed_version).
 installed_version() {
-  local release
-  release=$(oc get configmap system-environment -o jsonpath='{.data.AMP_RELEASE}' 2>/dev/null) || release=
-  if [ -z "$release" ]; then
-    release=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // empty] | if length == 1 then .[0] else "" end' 2>/dev/null) || release=
-  fi
-  if [[ $release =~ ^([0-9]+\.[0-9]+)\.[0-9] ]]; then
-    release=${BASH_REMATCH[1]}
-  fi
-  printf '%s\n' "$release"
+local objects release literal
+# The guides up to 2.7 set AMP_RELEASE with oc set env dc/system-app, which
+# leaves the ConfigMap at the installed release and the guide's release as
+# a literal in every system-app container: the later of the two is the
+# site's. One oc call reads both (it prints what it finds).
+objects=$(oc get configmap/system-environment dc/system-app -o json 2>/dev/null) || true
+release=$(jq -r '[.items[]? | select(.kind == "ConfigMap") | .data.AMP_RELEASE // empty][0] // ""' <<<"$objects" 2>/dev/null) || release=
+literal=$(jq -r '[.items[]? | select(.kind == "DeploymentConfig") | .spec.template.spec.containers[]? | [.env[]? | select(.name == "AMP_RELEASE")][0] | .value // ""] | unique | if length == 1 then .[0] else "" end' <<<"$objects" 2>/dev/null) || literal=
+if [ -n "$literal" ] && { [ -z "$release" ] || ! at_least "$release" "$literal"; }; then
+  release=$literal
+fi
+if [ -z "$release" ]; then
+  release=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // empty] | if length == 1 then .[0] else "" end' 2>/dev/null) || release=
+fi
+if [[ $release =~ ^([0-9]+\.[0-9]+)\.[0-9] ]]; then
+  release=${BASH_REMATCH[1]}
+fi
+printf '%s\n' "$release"
 }
 
 # ---- lib/backup.sh (the rule modules' shell library)

@@ -135,6 +135,7 @@ func planValue(p *plan.Plan) cty.Value {
 		"apicast_namespace":           cty.StringVal(operatorField(p, "apicast_namespace")),
 		"operator_subscription":       cty.StringVal(operatorField(p, "subscription")),
 		"wildcard_domain":             cty.StringVal(operatorField(p, "wildcard_domain")),
+		"tenant_name":                 cty.StringVal(operatorField(p, "tenant_name")),
 		"migrate_to":                  cty.StringVal(string(in.MigrateTo)),
 		"externalize_system_database": cty.StringVal(externalizeField(p, "system_database")),
 		"externalize_redis":           cty.StringVal(externalizeField(p, "redis")),
@@ -153,6 +154,8 @@ func operatorField(p *plan.Plan, field string) string {
 		return p.Operator.Subscription
 	case "wildcard_domain":
 		return p.Operator.WildcardDomain
+	case "tenant_name":
+		return p.Operator.TenantName
 	}
 	return p.Operator.APIcastNamespace
 }

@@ -346,3 +346,42 @@ func TestAuditDGuideUpgradedRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditDMigrationTenantName (S2 "Chapter 3 APIManager"), at run time:
+// a bundle compiled without a snapshot gives the APIManager the plan's
+// tenant_name (3scale when not given), and its first step stops on a site
+// whose TENANT_NAME (secret/system-seed, compared, never printed) is
+// another, saying to set operator.tenant_name. Before, the APIManager had
+// no tenantName, and nothing compared it with the site's.
+func TestAuditDMigrationTenantName(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	site := fixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.8-amp.yaml"))
+	site["ConfigMap/system-environment"]["data"].(map[string]any)["THREESCALE_SUPERDOMAIN"] = "3scale.example.com"
+	site["Secret/system-seed"]["data"].(map[string]any)["TENANT_NAME"] = base64.StdEncoding.EncodeToString([]byte("acme"))
+	fixture := writeObjects(t, site)
+	plan := string(mustReadFile(t, filepath.Join(testenv.Root(), "examples", "2.8-template-to-operator.hcl")))
+	for tenant, ok := range map[string]bool{"": false, "acme": true} {
+		body := plan
+		if tenant != "" {
+			body = strings.Replace(plan, `wildcard_domain = "3scale.example.com"`, `wildcard_domain = "3scale.example.com"
+  tenant_name     = "`+tenant+`"`, 1)
+		}
+		files := compile(t, writePlan(t, body), "")
+		want := tenant
+		if want == "" {
+			want = "3scale"
+		}
+		if !strings.Contains(string(files["manifests/apimanager-apimanager.json"]), `"tenantName": "`+want+`"`) {
+			t.Errorf("tenant_name %q: the APIManager does not name tenantName %s:\n%s", tenant, want, files["manifests/apimanager-apimanager.json"])
+		}
+		c := newFakeCluster(t, fixture)
+		out, err := c.run(t, writeBundle(t, files), t.TempDir(), "", "--only", "2.8-2.8/source-check")
+		switch {
+		case ok && err != nil:
+			t.Errorf("tenant_name %q: source-check refused the site: %v\n%s", tenant, err, out)
+		case !ok && (err == nil || !strings.Contains(out, "the site's TENANT_NAME (in secret/system-seed) is not 3scale") || !strings.Contains(out, "Set operator.tenant_name")):
+			t.Errorf("tenant_name %q: source-check passed a site with TENANT_NAME acme: %v\n%s", tenant, err, out)
+		}
+	}
+}

@@ -838,11 +838,19 @@ check_images() {
 # start checks AMP_RELEASE) and a WILDCARD_DOMAIN distinct from the clusters'
 # domains. The APIManager this migration creates takes the plan's
 # wildcard_domain, so the runbook stops when the site's THREESCALE_SUPERDOMAIN
-# (the template's WILDCARD_DOMAIN) is another.
+# (the template's WILDCARD_DOMAIN) is another, and tenantName 3scale (the
+# plan's tenant_name, the snapshot's backend route, or the template's
+# default), so it stops when the site's TENANT_NAME is another: the guide does
+# not say, and the backend's host would change with the DNS switch.
 step_0() {
   domain=$(oc get configmap system-environment -o jsonpath='{.data.THREESCALE_SUPERDOMAIN}')
   [ "$domain" = '3scale.example.com' ] \
     || fail "the site's wildcard domain (THREESCALE_SUPERDOMAIN in configmap/system-environment) is '$domain', not 3scale.example.com as the plan's wildcard_domain says"
+  # TENANT_NAME is compared, never printed (system-seed is a Secret).
+  tenant=$(oc get secret system-seed -o jsonpath='{.data.TENANT_NAME}' | base64 -d) || tenant=
+  [ "$tenant" = '3scale' ] \
+    || fail "the site's TENANT_NAME (in secret/system-seed) is not 3scale, the tenantName of the APIManager this bundle creates: the backend's host would change from backend-TENANT.3scale.example.com with the DNS switch. Set operator.tenant_name in the plan to the site's TENANT_NAME (oc get secret system-seed -o jsonpath='{.data.TENANT_NAME}' | base64 -d) and compile again"
+  unset tenant
   oc get dc system-app >/dev/null || fail "project $NAMESPACE has no dc/system-app: it is not a template-based 3scale site"
   echo "template-based 3scale in $NAMESPACE on wildcard domain $domain, on $(oc whoami --show-server)"
 }
@@ -1194,9 +1202,11 @@ step_12() {
 # Source: 000_fb66213bb7713c41.txt 3.2
 # The guide's "deploy 3scale using the operator" as one object in the bundle:
 # wildcardDomain is the plan's wildcard_domain (the template's
-# WILDCARD_DOMAIN, so that the restored tenants keep their host names); an S3
-# site's file storage is its aws-auth Secret, a PostgreSQL site's system
-# database PostgreSQL.
+# WILDCARD_DOMAIN, so that the restored tenants keep their host names);
+# tenantName is the site's TENANT_NAME, 3scale (the guide sets none: the
+# operator's default, 3scale, would give a site with another TENANT_NAME
+# another backend host); an S3 site's file storage is its aws-auth Secret, a
+# PostgreSQL site's system database PostgreSQL.
 step_13() {
   if oc get apimanager/apimanager >/dev/null 2>&1; then
     echo "apimanager/apimanager exists: left as it is"

@@ -454,6 +454,9 @@ type patcher struct {
 	resolved []string // per op: the path its value ends up at
 	// pinnedEnd records arrays whose last element has been pinned by a test.
 	pinnedEnd map[string]bool
+	// kept lists the paths of set blocks with keep: their checks say only
+	// that the field exists, whatever its value.
+	kept []string
 }
 
 func (p *patcher) emit(ops ...ir.Op) {
@@ -605,6 +608,10 @@ func (p *patcher) checks() ir.Checks {
 		v, ok := lookup(p.doc, path)
 		if !ok {
 			bugf("%s of %s left nothing at %s", o.Op, o.Path, path)
+		}
+		if slices.Contains(p.kept, path) {
+			c.Exists = append([][]any{segs}, c.Exists...)
+			continue
 		}
 		c.Present = append([]ir.PathValue{{Path: segs, Value: v}}, c.Present...)
 	}
@@ -876,6 +883,9 @@ func (l *lowering) lowerSet(m module, ctx *hcl.EvalContext, step *ir.Step, obj *
 	want := goValue(value(m, ctx, s.Value))
 	expect := value(m, ctx, s.Expect)
 	cur, exists := lookup(p.doc, s.Path)
+	if exists && s.Keep {
+		return // the site's value stays
+	}
 	if exists {
 		if !expect.IsNull() {
 			exp := goValue(expect)
@@ -913,6 +923,9 @@ func (l *lowering) lowerSet(m module, ctx *hcl.EvalContext, step *ir.Step, obj *
 				v = map[string]any{segs[i]: v}
 			}
 			p.emit(op("add", parent+"/"+escape(segs[n]), v))
+			if s.Keep {
+				p.kept = append(p.kept, s.Path)
+			}
 			return
 		}
 	}

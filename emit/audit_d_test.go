@@ -385,3 +385,37 @@ func TestAuditDMigrationTenantName(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditDSystemRedisKeepsSentinel (S2 "system-redis-secret"): a site
+// whose system-redis Secret holds Sentinel settings keeps them. The bundle
+// compiled without a snapshot adds each key only where the Secret lacks it
+// (the runbook skips the key's patch when the Secret has the key), and one
+// compiled with a snapshot that shows the keys leaves them out. Before, the
+// plan-only patch's add replaced the values with "" (an RFC 6902 add on an
+// existing member replaces it), and the snapshot was refused ("already").
+func TestAuditDSystemRedisKeepsSentinel(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	site := fixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.5-amp.yaml"))
+	hosts := base64.StdEncoding.EncodeToString([]byte("redis://sentinel-0.example.com:26379,redis://sentinel-1.example.com:26379"))
+	data := site["Secret/system-redis"]["data"].(map[string]any)
+	data["SENTINEL_HOSTS"], data["SENTINEL_ROLE"] = hosts, base64.StdEncoding.EncodeToString([]byte("master"))
+	snapshot := writeObjects(t, site)
+	for name, snap := range map[string]string{"plan only": "", "snapshot": snapshot} {
+		bundle := writeBundle(t, compile(t, templatePlan(t, "2.5", "2.6", "mysql", ""), snap))
+		c := newFakeCluster(t, snapshot)
+		out, err := c.run(t, bundle, t.TempDir(), "", "--only", "2.5-2.6/system-redis-secret")
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, out)
+		}
+		got := get(c.objects(t)["Secret/system-redis"], "data").(map[string]any)
+		if got["SENTINEL_HOSTS"] != hosts || got["SENTINEL_ROLE"] != data["SENTINEL_ROLE"] {
+			t.Errorf("%s: the site's Sentinel settings were overwritten: %v", name, got)
+		}
+		for _, key := range []string{"MESSAGE_BUS_SENTINEL_HOSTS", "MESSAGE_BUS_SENTINEL_ROLE", "MESSAGE_BUS_NAMESPACE", "MESSAGE_BUS_URL", "NAMESPACE"} {
+			if v, ok := got[key]; !ok || v != "" {
+				t.Errorf("%s: %s = %v, %v; want the guide's empty default", name, key, v, ok)
+			}
+		}
+	}
+}

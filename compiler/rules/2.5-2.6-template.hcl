@@ -572,20 +572,56 @@ step "system-redis-secret" {
   kind    = "patch"
   section = "2.4"
   note    = <<-EOT
-    The guide's `oc patch secret/system-redis` with stringData becomes JSON
-    patch operations on data. The values are the guide's empty defaults, not
+    The guide's `oc patch secret/system-redis` with stringData sets every
+    key to an empty value, which would overwrite the settings of a site that
+    uses Sentinel or Redis Enterprise already. ampc adds each key only where
+    it is missing: one JSON patch per key, which the runbook skips when the
+    Secret has the key (whatever its value), and which a snapshot that shows
+    the key leaves out. The values are the guide's empty defaults, not
     credentials: a site that uses Sentinel or Redis Enterprise fills them in
-    later. A key that exists already makes the patch refuse, so no value of
-    the site is overwritten.
+    later.
   EOT
   patch "Secret" "system-redis" {
-    set "/data/MESSAGE_BUS_SENTINEL_HOSTS" { value = "" }
-    set "/data/MESSAGE_BUS_SENTINEL_ROLE" { value = "" }
-    set "/data/SENTINEL_HOSTS" { value = "" }
-    set "/data/SENTINEL_ROLE" { value = "" }
-    set "/data/MESSAGE_BUS_NAMESPACE" { value = "" }
-    set "/data/MESSAGE_BUS_URL" { value = "" }
-    set "/data/NAMESPACE" { value = "" }
+    set "/data/MESSAGE_BUS_SENTINEL_HOSTS" {
+      value = ""
+      keep  = true
+    }
+  }
+  patch "Secret" "system-redis" {
+    set "/data/MESSAGE_BUS_SENTINEL_ROLE" {
+      value = ""
+      keep  = true
+    }
+  }
+  patch "Secret" "system-redis" {
+    set "/data/SENTINEL_HOSTS" {
+      value = ""
+      keep  = true
+    }
+  }
+  patch "Secret" "system-redis" {
+    set "/data/SENTINEL_ROLE" {
+      value = ""
+      keep  = true
+    }
+  }
+  patch "Secret" "system-redis" {
+    set "/data/MESSAGE_BUS_NAMESPACE" {
+      value = ""
+      keep  = true
+    }
+  }
+  patch "Secret" "system-redis" {
+    set "/data/MESSAGE_BUS_URL" {
+      value = ""
+      keep  = true
+    }
+  }
+  patch "Secret" "system-redis" {
+    set "/data/NAMESPACE" {
+      value = ""
+      keep  = true
+    }
   }
 }
 

@@ -375,7 +375,8 @@ APPLIED_JQ='def covers($w):
   else . == $w end;
 . as $o | $c[0] as $c
 | ([$c.present[] | . as {path: $p, value: $v} | ($o | try getpath($p) catch null) | covers($v)] | all)
-  and ([$c.absent[] | . as $p | ($o | try getpath($p) catch null) == null] | all)'
+  and ([$c.absent[] | . as $p | ($o | try getpath($p) catch null) == null] | all)
+  and ([$c.exists[]? | . as $p | ($o | try getpath($p) catch null) != null] | all)'
 DRY_RUN=0
 LIST=0
 FROM_STEP=
@@ -2068,16 +2069,48 @@ step_53() {
 
 # 2.5-2.6/system-redis-secret — Add the Redis Enterprise and Sentinel keys to the system-redis Secret
 # Source: 001_94522790b066fb62.txt 2.4
-# The guide's `oc patch secret/system-redis` with stringData becomes JSON
-# patch operations on data. The values are the guide's empty defaults, not
-# credentials: a site that uses Sentinel or Redis Enterprise fills them in
-# later. A key that exists already makes the patch refuse, so no value of the
-# site is overwritten.
+# The guide's `oc patch secret/system-redis` with stringData sets every key to
+# an empty value, which would overwrite the settings of a site that uses
+# Sentinel or Redis Enterprise already. ampc adds each key only where it is
+# missing: one JSON patch per key, which the runbook skips when the Secret has
+# the key (whatever its value), and which a snapshot that shows the key leaves
+# out. The values are the guide's empty defaults, not credentials: a site that
+# uses Sentinel or Redis Enterprise fills them in later.
 step_54() {
   if applied secret/system-redis checks/025-2.5-2.6-system-redis-secret-system-redis.json; then
     echo "secret/system-redis: already applied, skipped"
   else
     oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/025-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/026-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/026-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/027-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/027-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/028-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/028-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/029-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/029-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/030-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/030-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/031-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/031-2.5-2.6-system-redis-secret-system-redis.json")"
   fi
 }
 
@@ -2092,10 +2125,10 @@ step_54() {
 # the system-redis Secret, and backend-redis for BACKEND_REDIS_SENTINEL_*, as
 # ampc does.
 step_55() {
-  if applied deploymentconfig/system-app checks/026-2.5-2.6-system-app-redis-env-system-app.json; then
+  if applied deploymentconfig/system-app checks/032-2.5-2.6-system-app-redis-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/026-2.5-2.6-system-app-redis-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/032-2.5-2.6-system-app-redis-env-system-app.json")"
   fi
 }
 
@@ -2114,10 +2147,10 @@ step_56() {
 # test that pins the list's last entry. The pre-hook is not part of the pod
 # template, so the patch starts no rollout: the next deployment runs it.
 step_57() {
-  if applied deploymentconfig/system-app checks/027-2.5-2.6-prehook-redis-env-system-app.json; then
+  if applied deploymentconfig/system-app checks/033-2.5-2.6-prehook-redis-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/027-2.5-2.6-prehook-redis-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/033-2.5-2.6-prehook-redis-env-system-app.json")"
   fi
 }
 
@@ -2131,10 +2164,10 @@ step_57() {
 # name. The guide calls the init container "system-sidekiq"; the template
 # names it check-svc.
 step_58() {
-  if applied deploymentconfig/system-sidekiq checks/028-2.5-2.6-sidekiq-redis-env-system-sidekiq.json; then
+  if applied deploymentconfig/system-sidekiq checks/034-2.5-2.6-sidekiq-redis-env-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/028-2.5-2.6-sidekiq-redis-env-system-sidekiq.json")"
+    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/034-2.5-2.6-sidekiq-redis-env-system-sidekiq.json")"
   fi
 }
 
@@ -2153,10 +2186,10 @@ step_59() {
 # pins the list's last entry, and each container is pinned by a test of its
 # name.
 step_60() {
-  if applied deploymentconfig/system-sphinx checks/029-2.5-2.6-sphinx-redis-env-system-sphinx.json; then
+  if applied deploymentconfig/system-sphinx checks/035-2.5-2.6-sphinx-redis-env-system-sphinx.json; then
     echo "deploymentconfig/system-sphinx: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sphinx --type=json -p "$(cat "$BUNDLE_DIR/patches/029-2.5-2.6-sphinx-redis-env-system-sphinx.json")"
+    oc patch deploymentconfig/system-sphinx --type=json -p "$(cat "$BUNDLE_DIR/patches/035-2.5-2.6-sphinx-redis-env-system-sphinx.json")"
   fi
 }
 
@@ -2207,10 +2240,10 @@ step_62() {
 # name. The guide calls the init container "backend-worker"; the template
 # names it backend-redis-svc.
 step_63() {
-  if applied deploymentconfig/backend-worker checks/030-2.5-2.6-backend-worker-redis-env-backend-worker.json; then
+  if applied deploymentconfig/backend-worker checks/036-2.5-2.6-backend-worker-redis-env-backend-worker.json; then
     echo "deploymentconfig/backend-worker: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-worker --type=json -p "$(cat "$BUNDLE_DIR/patches/030-2.5-2.6-backend-worker-redis-env-backend-worker.json")"
+    oc patch deploymentconfig/backend-worker --type=json -p "$(cat "$BUNDLE_DIR/patches/036-2.5-2.6-backend-worker-redis-env-backend-worker.json")"
   fi
 }
 
@@ -2230,10 +2263,10 @@ step_64() {
 # name. The guide calls the init container "backend-cron"; the template names
 # it backend-redis-svc.
 step_65() {
-  if applied deploymentconfig/backend-cron checks/031-2.5-2.6-backend-cron-redis-env-backend-cron.json; then
+  if applied deploymentconfig/backend-cron checks/037-2.5-2.6-backend-cron-redis-env-backend-cron.json; then
     echo "deploymentconfig/backend-cron: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-cron --type=json -p "$(cat "$BUNDLE_DIR/patches/031-2.5-2.6-backend-cron-redis-env-backend-cron.json")"
+    oc patch deploymentconfig/backend-cron --type=json -p "$(cat "$BUNDLE_DIR/patches/037-2.5-2.6-backend-cron-redis-env-backend-cron.json")"
   fi
 }
 
@@ -2265,10 +2298,10 @@ step_67() {
 # which is the server's default; ampc writes the 2.6 template's entry, without
 # it.
 step_68() {
-  if applied deploymentconfig/zync checks/032-2.5-2.6-zync-env-zync.json; then
+  if applied deploymentconfig/zync checks/038-2.5-2.6-zync-env-zync.json; then
     echo "deploymentconfig/zync: already applied, skipped"
   else
-    oc patch deploymentconfig/zync --type=json -p "$(cat "$BUNDLE_DIR/patches/032-2.5-2.6-zync-env-zync.json")"
+    oc patch deploymentconfig/zync --type=json -p "$(cat "$BUNDLE_DIR/patches/038-2.5-2.6-zync-env-zync.json")"
   fi
 }
 
@@ -2280,10 +2313,10 @@ step_68() {
 # as in the 2.6 template: a ConfigChange trigger and an ImageChange trigger on
 # backend-redis:latest, which sets the container's image.
 step_69() {
-  if applied deploymentconfig/backend-redis checks/033-2.5-2.6-backend-redis-image-stream-backend-redis.json; then
+  if applied deploymentconfig/backend-redis checks/039-2.5-2.6-backend-redis-image-stream-backend-redis.json; then
     echo "deploymentconfig/backend-redis: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/033-2.5-2.6-backend-redis-image-stream-backend-redis.json")"
+    oc patch deploymentconfig/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/039-2.5-2.6-backend-redis-image-stream-backend-redis.json")"
   fi
 }
 
@@ -2303,10 +2336,10 @@ step_70() {
 # as in the 2.6 template. The guide says the new trigger refers to the
 # backend-redis image stream; it refers to system-redis.
 step_71() {
-  if applied deploymentconfig/system-redis checks/034-2.5-2.6-system-redis-image-stream-system-redis.json; then
+  if applied deploymentconfig/system-redis checks/040-2.5-2.6-system-redis-image-stream-system-redis.json; then
     echo "deploymentconfig/system-redis: already applied, skipped"
   else
-    oc patch deploymentconfig/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/034-2.5-2.6-system-redis-image-stream-system-redis.json")"
+    oc patch deploymentconfig/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/040-2.5-2.6-system-redis-image-stream-system-redis.json")"
   fi
 }
 
@@ -2323,10 +2356,10 @@ step_72() {
 # itself, so an air-gapped site needs no download. The triggers are set whole,
 # as in the 2.6 template.
 step_73() {
-  if applied deploymentconfig/system-memcache checks/035-2.5-2.6-system-memcache-image-stream-system-memcache.json; then
+  if applied deploymentconfig/system-memcache checks/041-2.5-2.6-system-memcache-image-stream-system-memcache.json; then
     echo "deploymentconfig/system-memcache: already applied, skipped"
   else
-    oc patch deploymentconfig/system-memcache --type=json -p "$(cat "$BUNDLE_DIR/patches/035-2.5-2.6-system-memcache-image-stream-system-memcache.json")"
+    oc patch deploymentconfig/system-memcache --type=json -p "$(cat "$BUNDLE_DIR/patches/041-2.5-2.6-system-memcache-image-stream-system-memcache.json")"
   fi
 }
 
@@ -2343,10 +2376,10 @@ step_74() {
 # itself, so an air-gapped site needs no download. The triggers are set whole,
 # as in the 2.6 template.
 step_75() {
-  if applied deploymentconfig/system-mysql checks/036-2.5-2.6-system-mysql-image-stream-system-mysql.json; then
+  if applied deploymentconfig/system-mysql checks/042-2.5-2.6-system-mysql-image-stream-system-mysql.json; then
     echo "deploymentconfig/system-mysql: already applied, skipped"
   else
-    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/036-2.5-2.6-system-mysql-image-stream-system-mysql.json")"
+    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/042-2.5-2.6-system-mysql-image-stream-system-mysql.json")"
   fi
 }
 
@@ -2365,10 +2398,10 @@ step_76() {
 # template: the ImageChange trigger moves from postgresql:10 to
 # zync-database-postgresql:latest.
 step_77() {
-  if applied deploymentconfig/zync-database checks/037-2.5-2.6-zync-database-image-stream-zync-database.json; then
+  if applied deploymentconfig/zync-database checks/043-2.5-2.6-zync-database-image-stream-zync-database.json; then
     echo "deploymentconfig/zync-database: already applied, skipped"
   else
-    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/037-2.5-2.6-zync-database-image-stream-zync-database.json")"
+    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/043-2.5-2.6-zync-database-image-stream-zync-database.json")"
   fi
 }
 
@@ -2406,10 +2439,10 @@ step_80() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_81() {
-  if applied imagestream/amp-system checks/038-2.5-2.6-image-amp-system-amp-system.json; then
+  if applied imagestream/amp-system checks/044-2.5-2.6-image-amp-system-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
-    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/038-2.5-2.6-image-amp-system-amp-system.json")"
+    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/044-2.5-2.6-image-amp-system-amp-system.json")"
   fi
 }
 
@@ -2427,10 +2460,10 @@ step_82() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_83() {
-  if applied imagestream/amp-apicast checks/039-2.5-2.6-image-amp-apicast-amp-apicast.json; then
+  if applied imagestream/amp-apicast checks/045-2.5-2.6-image-amp-apicast-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
-    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/039-2.5-2.6-image-amp-apicast-amp-apicast.json")"
+    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/045-2.5-2.6-image-amp-apicast-amp-apicast.json")"
   fi
 }
 
@@ -2447,10 +2480,10 @@ step_84() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_85() {
-  if applied imagestream/amp-backend checks/040-2.5-2.6-image-amp-backend-amp-backend.json; then
+  if applied imagestream/amp-backend checks/046-2.5-2.6-image-amp-backend-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
-    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/040-2.5-2.6-image-amp-backend-amp-backend.json")"
+    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/046-2.5-2.6-image-amp-backend-amp-backend.json")"
   fi
 }
 
@@ -2468,10 +2501,10 @@ step_86() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_87() {
-  if applied imagestream/amp-zync checks/041-2.5-2.6-image-amp-zync-amp-zync.json; then
+  if applied imagestream/amp-zync checks/047-2.5-2.6-image-amp-zync-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
-    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/041-2.5-2.6-image-amp-zync-amp-zync.json")"
+    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/047-2.5-2.6-image-amp-zync-amp-zync.json")"
   fi
 }
 
@@ -2493,10 +2526,10 @@ step_88() {
 # current value, 2.5.0, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
 step_89() {
-  if applied configmap/system-environment checks/042-2.5-2.6-amp-release-system-environment.json; then
+  if applied configmap/system-environment checks/048-2.5-2.6-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/042-2.5-2.6-amp-release-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/048-2.5-2.6-amp-release-system-environment.json")"
   fi
 }
 
@@ -2692,10 +2725,10 @@ step_104() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_105() {
-  if applied imagestream/amp-system checks/043-2.6-2.7-image-amp-system-amp-system.json; then
+  if applied imagestream/amp-system checks/049-2.6-2.7-image-amp-system-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
-    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/043-2.6-2.7-image-amp-system-amp-system.json")"
+    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/049-2.6-2.7-image-amp-system-amp-system.json")"
   fi
 }
 
@@ -2713,10 +2746,10 @@ step_106() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_107() {
-  if applied imagestream/amp-apicast checks/044-2.6-2.7-image-amp-apicast-amp-apicast.json; then
+  if applied imagestream/amp-apicast checks/050-2.6-2.7-image-amp-apicast-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
-    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/044-2.6-2.7-image-amp-apicast-amp-apicast.json")"
+    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/050-2.6-2.7-image-amp-apicast-amp-apicast.json")"
   fi
 }
 
@@ -2733,10 +2766,10 @@ step_108() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_109() {
-  if applied imagestream/amp-backend checks/045-2.6-2.7-image-amp-backend-amp-backend.json; then
+  if applied imagestream/amp-backend checks/051-2.6-2.7-image-amp-backend-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
-    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/045-2.6-2.7-image-amp-backend-amp-backend.json")"
+    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/051-2.6-2.7-image-amp-backend-amp-backend.json")"
   fi
 }
 
@@ -2754,10 +2787,10 @@ step_110() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_111() {
-  if applied imagestream/amp-zync checks/046-2.6-2.7-image-amp-zync-amp-zync.json; then
+  if applied imagestream/amp-zync checks/052-2.6-2.7-image-amp-zync-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
-    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/046-2.6-2.7-image-amp-zync-amp-zync.json")"
+    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/052-2.6-2.7-image-amp-zync-amp-zync.json")"
   fi
 }
 
@@ -2774,10 +2807,10 @@ step_112() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_113() {
-  if applied imagestream/system-memcached checks/047-2.6-2.7-image-system-memcached-system-memcached.json; then
+  if applied imagestream/system-memcached checks/053-2.6-2.7-image-system-memcached-system-memcached.json; then
     echo "imagestream/system-memcached: already applied, skipped"
   else
-    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/047-2.6-2.7-image-system-memcached-system-memcached.json")"
+    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/053-2.6-2.7-image-system-memcached-system-memcached.json")"
   fi
 }
 
@@ -2793,10 +2826,10 @@ step_114() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_115() {
-  if applied imagestream/zync-database-postgresql checks/048-2.6-2.7-image-zync-database-postgresql-zync-database-postgresql.json; then
+  if applied imagestream/zync-database-postgresql checks/054-2.6-2.7-image-zync-database-postgresql-zync-database-postgresql.json; then
     echo "imagestream/zync-database-postgresql: already applied, skipped"
   else
-    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/048-2.6-2.7-image-zync-database-postgresql-zync-database-postgresql.json")"
+    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/054-2.6-2.7-image-zync-database-postgresql-zync-database-postgresql.json")"
   fi
 }
 
@@ -2814,10 +2847,10 @@ step_116() {
 # key; ampc replaces the existing latest tag where it stands, pinned by a test
 # of its name.
 step_117() {
-  if applied imagestream/backend-redis checks/049-2.6-2.7-image-backend-redis-backend-redis.json; then
+  if applied imagestream/backend-redis checks/055-2.6-2.7-image-backend-redis-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
-    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/049-2.6-2.7-image-backend-redis-backend-redis.json")"
+    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/055-2.6-2.7-image-backend-redis-backend-redis.json")"
   fi
 }
 
@@ -2835,10 +2868,10 @@ step_118() {
 # key; ampc replaces the existing latest tag where it stands, pinned by a test
 # of its name.
 step_119() {
-  if applied imagestream/system-redis checks/050-2.6-2.7-image-system-redis-system-redis.json; then
+  if applied imagestream/system-redis checks/056-2.6-2.7-image-system-redis-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
-    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/050-2.6-2.7-image-system-redis-system-redis.json")"
+    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/056-2.6-2.7-image-system-redis-system-redis.json")"
   fi
 }
 
@@ -2856,10 +2889,10 @@ step_120() {
 # duplicate key; ampc replaces the existing latest tag where it stands, pinned
 # by a test of its name.
 step_121() {
-  if applied imagestream/system-mysql checks/051-2.6-2.7-image-system-mysql-system-mysql.json; then
+  if applied imagestream/system-mysql checks/057-2.6-2.7-image-system-mysql-system-mysql.json; then
     echo "imagestream/system-mysql: already applied, skipped"
   else
-    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/051-2.6-2.7-image-system-mysql-system-mysql.json")"
+    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/057-2.6-2.7-image-system-mysql-system-mysql.json")"
   fi
 }
 
@@ -2879,10 +2912,10 @@ step_122() {
 # current value, 2.6, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
 step_123() {
-  if applied configmap/system-environment checks/052-2.6-2.7-amp-release-system-environment.json; then
+  if applied configmap/system-environment checks/058-2.6-2.7-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/052-2.6-2.7-amp-release-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/058-2.6-2.7-amp-release-system-environment.json")"
   fi
 }
 
@@ -2979,10 +3012,10 @@ step_130() {
 # it without a test of the old value so that the token is copied nowhere. The
 # pre-hook env gets MASTER_ACCESS_TOKEN from system-seed in 1.2.4.
 step_131() {
-  if applied deploymentconfig/system-app checks/053-2.7-2.8-prehook-command-system-app.json; then
+  if applied deploymentconfig/system-app checks/059-2.7-2.8-prehook-command-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/053-2.7-2.8-prehook-command-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/059-2.7-2.8-prehook-command-system-app.json")"
   fi
 }
 
@@ -2993,10 +3026,10 @@ step_131() {
 # name) and appends only MASTER_ACCESS_TOKEN, which gives the same env without
 # reordering it.
 step_132() {
-  if applied deploymentconfig/system-app checks/054-2.7-2.8-prehook-env-system-app.json; then
+  if applied deploymentconfig/system-app checks/060-2.7-2.8-prehook-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/054-2.7-2.8-prehook-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/060-2.7-2.8-prehook-env-system-app.json")"
   fi
 }
 
@@ -3016,10 +3049,10 @@ step_133() {
 # The guide's strategic-merge patch becomes JSON patch operations, each pinned
 # by a test of the container and env var names.
 step_134() {
-  if applied deploymentconfig/system-app checks/055-2.7-2.8-system-app-env-system-app.json; then
+  if applied deploymentconfig/system-app checks/061-2.7-2.8-system-app-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/055-2.7-2.8-system-app-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/061-2.7-2.8-system-app-env-system-app.json")"
   fi
 }
 
@@ -3028,10 +3061,10 @@ step_134() {
 # The guide's strategic-merge patch becomes JSON patch operations, each pinned
 # by a test of the container and env var names.
 step_135() {
-  if applied deploymentconfig/system-sidekiq checks/056-2.7-2.8-sidekiq-env-system-sidekiq.json; then
+  if applied deploymentconfig/system-sidekiq checks/062-2.7-2.8-sidekiq-env-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/056-2.7-2.8-sidekiq-env-system-sidekiq.json")"
+    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/062-2.7-2.8-sidekiq-env-system-sidekiq.json")"
   fi
 }
 
@@ -3069,30 +3102,30 @@ step_137() {
 # As in 1.2.4, entries are replaced where they stand and new ones are
 # appended, instead of the guide's delete-and-append with jq.
 step_138() {
-  if applied deploymentconfig/system-app checks/057-2.7-2.8-s3-prehook-env-system-app.json; then
+  if applied deploymentconfig/system-app checks/063-2.7-2.8-s3-prehook-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/057-2.7-2.8-s3-prehook-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/063-2.7-2.8-s3-prehook-env-system-app.json")"
   fi
 }
 
 # 2.7-2.8/s3-system-app-env — Point the AWS env of the system-app containers at aws-auth
 # Source: 000_fb66213bb7713c41.txt 1.2.7
 step_139() {
-  if applied deploymentconfig/system-app checks/058-2.7-2.8-s3-system-app-env-system-app.json; then
+  if applied deploymentconfig/system-app checks/064-2.7-2.8-s3-system-app-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/058-2.7-2.8-s3-system-app-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/064-2.7-2.8-s3-system-app-env-system-app.json")"
   fi
 }
 
 # 2.7-2.8/s3-sidekiq-env — Point the AWS env of system-sidekiq at aws-auth
 # Source: 000_fb66213bb7713c41.txt 1.2.7
 step_140() {
-  if applied deploymentconfig/system-sidekiq checks/059-2.7-2.8-s3-sidekiq-env-system-sidekiq.json; then
+  if applied deploymentconfig/system-sidekiq checks/065-2.7-2.8-s3-sidekiq-env-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/059-2.7-2.8-s3-sidekiq-env-system-sidekiq.json")"
+    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/065-2.7-2.8-s3-sidekiq-env-system-sidekiq.json")"
   fi
 }
 
@@ -3113,10 +3146,10 @@ step_141() {
 # 2.7-2.8/s3-system-environment — Remove AWS_BUCKET and AWS_REGION from system-environment
 # Source: 000_fb66213bb7713c41.txt 1.2.7
 step_142() {
-  if applied configmap/system-environment checks/060-2.7-2.8-s3-system-environment-system-environment.json; then
+  if applied configmap/system-environment checks/066-2.7-2.8-s3-system-environment-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/060-2.7-2.8-s3-system-environment-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/066-2.7-2.8-s3-system-environment-system-environment.json")"
   fi
 }
 
@@ -3130,10 +3163,10 @@ step_142() {
 # current value, 2.7, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
 step_143() {
-  if applied configmap/system-environment checks/061-2.7-2.8-amp-release-system-environment.json; then
+  if applied configmap/system-environment checks/067-2.7-2.8-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/061-2.7-2.8-amp-release-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/067-2.7-2.8-amp-release-system-environment.json")"
   fi
 }
 
@@ -3152,10 +3185,10 @@ step_144() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_145() {
-  if applied imagestream/amp-system checks/062-2.7-2.8-image-amp-system-amp-system.json; then
+  if applied imagestream/amp-system checks/068-2.7-2.8-image-amp-system-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
-    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/062-2.7-2.8-image-amp-system-amp-system.json")"
+    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/068-2.7-2.8-image-amp-system-amp-system.json")"
   fi
 }
 
@@ -3173,10 +3206,10 @@ step_146() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_147() {
-  if applied imagestream/amp-apicast checks/063-2.7-2.8-image-amp-apicast-amp-apicast.json; then
+  if applied imagestream/amp-apicast checks/069-2.7-2.8-image-amp-apicast-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
-    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/063-2.7-2.8-image-amp-apicast-amp-apicast.json")"
+    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/069-2.7-2.8-image-amp-apicast-amp-apicast.json")"
   fi
 }
 
@@ -3193,10 +3226,10 @@ step_148() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_149() {
-  if applied imagestream/amp-backend checks/064-2.7-2.8-image-amp-backend-amp-backend.json; then
+  if applied imagestream/amp-backend checks/070-2.7-2.8-image-amp-backend-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
-    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/064-2.7-2.8-image-amp-backend-amp-backend.json")"
+    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/070-2.7-2.8-image-amp-backend-amp-backend.json")"
   fi
 }
 
@@ -3214,10 +3247,10 @@ step_150() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_151() {
-  if applied imagestream/amp-zync checks/065-2.7-2.8-image-amp-zync-amp-zync.json; then
+  if applied imagestream/amp-zync checks/071-2.7-2.8-image-amp-zync-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
-    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/065-2.7-2.8-image-amp-zync-amp-zync.json")"
+    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/071-2.7-2.8-image-amp-zync-amp-zync.json")"
   fi
 }
 
@@ -3234,10 +3267,10 @@ step_152() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_153() {
-  if applied imagestream/system-memcached checks/066-2.7-2.8-image-system-memcached-system-memcached.json; then
+  if applied imagestream/system-memcached checks/072-2.7-2.8-image-system-memcached-system-memcached.json; then
     echo "imagestream/system-memcached: already applied, skipped"
   else
-    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/066-2.7-2.8-image-system-memcached-system-memcached.json")"
+    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/072-2.7-2.8-image-system-memcached-system-memcached.json")"
   fi
 }
 
@@ -3253,10 +3286,10 @@ step_154() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_155() {
-  if applied imagestream/zync-database-postgresql checks/067-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json; then
+  if applied imagestream/zync-database-postgresql checks/073-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json; then
     echo "imagestream/zync-database-postgresql: already applied, skipped"
   else
-    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/067-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json")"
+    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/073-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json")"
   fi
 }
 
@@ -3273,10 +3306,10 @@ step_156() {
 # latest entries in spec.tags, a duplicate key; ampc replaces the existing
 # latest tag where it stands, pinned by a test of its name.
 step_157() {
-  if applied imagestream/backend-redis checks/068-2.7-2.8-image-backend-redis-backend-redis.json; then
+  if applied imagestream/backend-redis checks/074-2.7-2.8-image-backend-redis-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
-    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/068-2.7-2.8-image-backend-redis-backend-redis.json")"
+    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/074-2.7-2.8-image-backend-redis-backend-redis.json")"
   fi
 }
 
@@ -3293,10 +3326,10 @@ step_158() {
 # entries in spec.tags, a duplicate key; ampc replaces the existing latest tag
 # where it stands, pinned by a test of its name.
 step_159() {
-  if applied imagestream/system-redis checks/069-2.7-2.8-image-system-redis-system-redis.json; then
+  if applied imagestream/system-redis checks/075-2.7-2.8-image-system-redis-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
-    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/069-2.7-2.8-image-system-redis-system-redis.json")"
+    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/075-2.7-2.8-image-system-redis-system-redis.json")"
   fi
 }
 
@@ -3313,10 +3346,10 @@ step_160() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_161() {
-  if applied imagestream/system-mysql checks/070-2.7-2.8-image-system-mysql-system-mysql.json; then
+  if applied imagestream/system-mysql checks/076-2.7-2.8-image-system-mysql-system-mysql.json; then
     echo "imagestream/system-mysql: already applied, skipped"
   else
-    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/070-2.7-2.8-image-system-mysql-system-mysql.json")"
+    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/076-2.7-2.8-image-system-mysql-system-mysql.json")"
   fi
 }
 

@@ -187,7 +187,8 @@ APPLIED_JQ='def covers($w):
   else . == $w end;
 . as $o | $c[0] as $c
 | ([$c.present[] | . as {path: $p, value: $v} | ($o | try getpath($p) catch null) | covers($v)] | all)
-  and ([$c.absent[] | . as $p | ($o | try getpath($p) catch null) == null] | all)'
+  and ([$c.absent[] | . as $p | ($o | try getpath($p) catch null) == null] | all)
+  and ([$c.exists[]? | . as $p | ($o | try getpath($p) catch null) != null] | all)'
 DRY_RUN=0
 LIST=0
 FROM_STEP=
@@ -1375,16 +1376,48 @@ step_20() {
 
 # 2.5-2.6/system-redis-secret — Add the Redis Enterprise and Sentinel keys to the system-redis Secret
 # Source: 001_94522790b066fb62.txt 2.4
-# The guide's `oc patch secret/system-redis` with stringData becomes JSON
-# patch operations on data. The values are the guide's empty defaults, not
-# credentials: a site that uses Sentinel or Redis Enterprise fills them in
-# later. A key that exists already makes the patch refuse, so no value of the
-# site is overwritten.
+# The guide's `oc patch secret/system-redis` with stringData sets every key to
+# an empty value, which would overwrite the settings of a site that uses
+# Sentinel or Redis Enterprise already. ampc adds each key only where it is
+# missing: one JSON patch per key, which the runbook skips when the Secret has
+# the key (whatever its value), and which a snapshot that shows the key leaves
+# out. The values are the guide's empty defaults, not credentials: a site that
+# uses Sentinel or Redis Enterprise fills them in later.
 step_21() {
   if applied secret/system-redis checks/016-2.5-2.6-system-redis-secret-system-redis.json; then
     echo "secret/system-redis: already applied, skipped"
   else
     oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/016-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/017-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/017-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/018-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/018-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/019-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/019-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/020-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/020-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/021-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/021-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/022-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/022-2.5-2.6-system-redis-secret-system-redis.json")"
   fi
 }
 
@@ -1399,10 +1432,10 @@ step_21() {
 # the system-redis Secret, and backend-redis for BACKEND_REDIS_SENTINEL_*, as
 # ampc does.
 step_22() {
-  if applied deploymentconfig/system-app checks/017-2.5-2.6-system-app-redis-env-system-app.json; then
+  if applied deploymentconfig/system-app checks/023-2.5-2.6-system-app-redis-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/017-2.5-2.6-system-app-redis-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/023-2.5-2.6-system-app-redis-env-system-app.json")"
   fi
 }
 
@@ -1421,10 +1454,10 @@ step_23() {
 # test that pins the list's last entry. The pre-hook is not part of the pod
 # template, so the patch starts no rollout: the next deployment runs it.
 step_24() {
-  if applied deploymentconfig/system-app checks/018-2.5-2.6-prehook-redis-env-system-app.json; then
+  if applied deploymentconfig/system-app checks/024-2.5-2.6-prehook-redis-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/018-2.5-2.6-prehook-redis-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/024-2.5-2.6-prehook-redis-env-system-app.json")"
   fi
 }
 
@@ -1438,10 +1471,10 @@ step_24() {
 # name. The guide calls the init container "system-sidekiq"; the template
 # names it check-svc.
 step_25() {
-  if applied deploymentconfig/system-sidekiq checks/019-2.5-2.6-sidekiq-redis-env-system-sidekiq.json; then
+  if applied deploymentconfig/system-sidekiq checks/025-2.5-2.6-sidekiq-redis-env-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/019-2.5-2.6-sidekiq-redis-env-system-sidekiq.json")"
+    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/025-2.5-2.6-sidekiq-redis-env-system-sidekiq.json")"
   fi
 }
 
@@ -1460,10 +1493,10 @@ step_26() {
 # pins the list's last entry, and each container is pinned by a test of its
 # name.
 step_27() {
-  if applied deploymentconfig/system-sphinx checks/020-2.5-2.6-sphinx-redis-env-system-sphinx.json; then
+  if applied deploymentconfig/system-sphinx checks/026-2.5-2.6-sphinx-redis-env-system-sphinx.json; then
     echo "deploymentconfig/system-sphinx: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sphinx --type=json -p "$(cat "$BUNDLE_DIR/patches/020-2.5-2.6-sphinx-redis-env-system-sphinx.json")"
+    oc patch deploymentconfig/system-sphinx --type=json -p "$(cat "$BUNDLE_DIR/patches/026-2.5-2.6-sphinx-redis-env-system-sphinx.json")"
   fi
 }
 
@@ -1514,10 +1547,10 @@ step_29() {
 # name. The guide calls the init container "backend-worker"; the template
 # names it backend-redis-svc.
 step_30() {
-  if applied deploymentconfig/backend-worker checks/021-2.5-2.6-backend-worker-redis-env-backend-worker.json; then
+  if applied deploymentconfig/backend-worker checks/027-2.5-2.6-backend-worker-redis-env-backend-worker.json; then
     echo "deploymentconfig/backend-worker: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-worker --type=json -p "$(cat "$BUNDLE_DIR/patches/021-2.5-2.6-backend-worker-redis-env-backend-worker.json")"
+    oc patch deploymentconfig/backend-worker --type=json -p "$(cat "$BUNDLE_DIR/patches/027-2.5-2.6-backend-worker-redis-env-backend-worker.json")"
   fi
 }
 
@@ -1537,10 +1570,10 @@ step_31() {
 # name. The guide calls the init container "backend-cron"; the template names
 # it backend-redis-svc.
 step_32() {
-  if applied deploymentconfig/backend-cron checks/022-2.5-2.6-backend-cron-redis-env-backend-cron.json; then
+  if applied deploymentconfig/backend-cron checks/028-2.5-2.6-backend-cron-redis-env-backend-cron.json; then
     echo "deploymentconfig/backend-cron: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-cron --type=json -p "$(cat "$BUNDLE_DIR/patches/022-2.5-2.6-backend-cron-redis-env-backend-cron.json")"
+    oc patch deploymentconfig/backend-cron --type=json -p "$(cat "$BUNDLE_DIR/patches/028-2.5-2.6-backend-cron-redis-env-backend-cron.json")"
   fi
 }
 
@@ -1572,10 +1605,10 @@ step_34() {
 # which is the server's default; ampc writes the 2.6 template's entry, without
 # it.
 step_35() {
-  if applied deploymentconfig/zync checks/023-2.5-2.6-zync-env-zync.json; then
+  if applied deploymentconfig/zync checks/029-2.5-2.6-zync-env-zync.json; then
     echo "deploymentconfig/zync: already applied, skipped"
   else
-    oc patch deploymentconfig/zync --type=json -p "$(cat "$BUNDLE_DIR/patches/023-2.5-2.6-zync-env-zync.json")"
+    oc patch deploymentconfig/zync --type=json -p "$(cat "$BUNDLE_DIR/patches/029-2.5-2.6-zync-env-zync.json")"
   fi
 }
 
@@ -1587,10 +1620,10 @@ step_35() {
 # as in the 2.6 template: a ConfigChange trigger and an ImageChange trigger on
 # backend-redis:latest, which sets the container's image.
 step_36() {
-  if applied deploymentconfig/backend-redis checks/024-2.5-2.6-backend-redis-image-stream-backend-redis.json; then
+  if applied deploymentconfig/backend-redis checks/030-2.5-2.6-backend-redis-image-stream-backend-redis.json; then
     echo "deploymentconfig/backend-redis: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/024-2.5-2.6-backend-redis-image-stream-backend-redis.json")"
+    oc patch deploymentconfig/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/030-2.5-2.6-backend-redis-image-stream-backend-redis.json")"
   fi
 }
 
@@ -1610,10 +1643,10 @@ step_37() {
 # as in the 2.6 template. The guide says the new trigger refers to the
 # backend-redis image stream; it refers to system-redis.
 step_38() {
-  if applied deploymentconfig/system-redis checks/025-2.5-2.6-system-redis-image-stream-system-redis.json; then
+  if applied deploymentconfig/system-redis checks/031-2.5-2.6-system-redis-image-stream-system-redis.json; then
     echo "deploymentconfig/system-redis: already applied, skipped"
   else
-    oc patch deploymentconfig/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/025-2.5-2.6-system-redis-image-stream-system-redis.json")"
+    oc patch deploymentconfig/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/031-2.5-2.6-system-redis-image-stream-system-redis.json")"
   fi
 }
 
@@ -1630,10 +1663,10 @@ step_39() {
 # itself, so an air-gapped site needs no download. The triggers are set whole,
 # as in the 2.6 template.
 step_40() {
-  if applied deploymentconfig/system-memcache checks/026-2.5-2.6-system-memcache-image-stream-system-memcache.json; then
+  if applied deploymentconfig/system-memcache checks/032-2.5-2.6-system-memcache-image-stream-system-memcache.json; then
     echo "deploymentconfig/system-memcache: already applied, skipped"
   else
-    oc patch deploymentconfig/system-memcache --type=json -p "$(cat "$BUNDLE_DIR/patches/026-2.5-2.6-system-memcache-image-stream-system-memcache.json")"
+    oc patch deploymentconfig/system-memcache --type=json -p "$(cat "$BUNDLE_DIR/patches/032-2.5-2.6-system-memcache-image-stream-system-memcache.json")"
   fi
 }
 
@@ -1650,10 +1683,10 @@ step_41() {
 # itself, so an air-gapped site needs no download. The triggers are set whole,
 # as in the 2.6 template.
 step_42() {
-  if applied deploymentconfig/system-mysql checks/027-2.5-2.6-system-mysql-image-stream-system-mysql.json; then
+  if applied deploymentconfig/system-mysql checks/033-2.5-2.6-system-mysql-image-stream-system-mysql.json; then
     echo "deploymentconfig/system-mysql: already applied, skipped"
   else
-    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/027-2.5-2.6-system-mysql-image-stream-system-mysql.json")"
+    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/033-2.5-2.6-system-mysql-image-stream-system-mysql.json")"
   fi
 }
 
@@ -1672,10 +1705,10 @@ step_43() {
 # template: the ImageChange trigger moves from postgresql:10 to
 # zync-database-postgresql:latest.
 step_44() {
-  if applied deploymentconfig/zync-database checks/028-2.5-2.6-zync-database-image-stream-zync-database.json; then
+  if applied deploymentconfig/zync-database checks/034-2.5-2.6-zync-database-image-stream-zync-database.json; then
     echo "deploymentconfig/zync-database: already applied, skipped"
   else
-    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/028-2.5-2.6-zync-database-image-stream-zync-database.json")"
+    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/034-2.5-2.6-zync-database-image-stream-zync-database.json")"
   fi
 }
 
@@ -1713,10 +1746,10 @@ step_47() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_48() {
-  if applied imagestream/amp-system checks/029-2.5-2.6-image-amp-system-amp-system.json; then
+  if applied imagestream/amp-system checks/035-2.5-2.6-image-amp-system-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
-    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/029-2.5-2.6-image-amp-system-amp-system.json")"
+    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/035-2.5-2.6-image-amp-system-amp-system.json")"
   fi
 }
 
@@ -1734,10 +1767,10 @@ step_49() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_50() {
-  if applied imagestream/amp-apicast checks/030-2.5-2.6-image-amp-apicast-amp-apicast.json; then
+  if applied imagestream/amp-apicast checks/036-2.5-2.6-image-amp-apicast-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
-    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/030-2.5-2.6-image-amp-apicast-amp-apicast.json")"
+    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/036-2.5-2.6-image-amp-apicast-amp-apicast.json")"
   fi
 }
 
@@ -1754,10 +1787,10 @@ step_51() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_52() {
-  if applied imagestream/amp-backend checks/031-2.5-2.6-image-amp-backend-amp-backend.json; then
+  if applied imagestream/amp-backend checks/037-2.5-2.6-image-amp-backend-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
-    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/031-2.5-2.6-image-amp-backend-amp-backend.json")"
+    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/037-2.5-2.6-image-amp-backend-amp-backend.json")"
   fi
 }
 
@@ -1775,10 +1808,10 @@ step_53() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_54() {
-  if applied imagestream/amp-zync checks/032-2.5-2.6-image-amp-zync-amp-zync.json; then
+  if applied imagestream/amp-zync checks/038-2.5-2.6-image-amp-zync-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
-    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/032-2.5-2.6-image-amp-zync-amp-zync.json")"
+    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/038-2.5-2.6-image-amp-zync-amp-zync.json")"
   fi
 }
 
@@ -1800,10 +1833,10 @@ step_55() {
 # current value, 2.5.0, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
 step_56() {
-  if applied configmap/system-environment checks/033-2.5-2.6-amp-release-system-environment.json; then
+  if applied configmap/system-environment checks/039-2.5-2.6-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/033-2.5-2.6-amp-release-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/039-2.5-2.6-amp-release-system-environment.json")"
   fi
 }
 

@@ -61,7 +61,8 @@ APPLIED_JQ='def covers($w):
   else . == $w end;
 . as $o | $c[0] as $c
 | ([$c.present[] | . as {path: $p, value: $v} | ($o | try getpath($p) catch null) | covers($v)] | all)
-  and ([$c.absent[] | . as $p | ($o | try getpath($p) catch null) == null] | all)'
+  and ([$c.absent[] | . as $p | ($o | try getpath($p) catch null) == null] | all)
+  and ([$c.exists[]? | . as $p | ($o | try getpath($p) catch null) != null] | all)'
 DRY_RUN=0
 LIST=0
 FROM_STEP=

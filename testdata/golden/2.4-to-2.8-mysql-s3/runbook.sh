@@ -612,24 +612,24 @@ main() {
 # installed_version prints the version the site runs, as major.minor, or
 # nothing. The rule modules say how (the first hop's installed_version).
 installed_version() {
-local objects release literal
-# The guides up to 2.7 set AMP_RELEASE with oc set env dc/system-app, which
-# leaves the ConfigMap at the installed release and the guide's release as
-# a literal in every system-app container: the later of the two is the
-# site's. One oc call reads both (it prints what it finds).
-objects=$(oc get configmap/system-environment dc/system-app -o json 2>/dev/null) || true
-release=$(jq -r '[.items[]? | select(.kind == "ConfigMap") | .data.AMP_RELEASE // empty][0] // ""' <<<"$objects" 2>/dev/null) || release=
-literal=$(jq -r '[.items[]? | select(.kind == "DeploymentConfig") | .spec.template.spec.containers[]? | [.env[]? | select(.name == "AMP_RELEASE")][0] | .value // ""] | unique | if length == 1 then .[0] else "" end' <<<"$objects" 2>/dev/null) || literal=
-if [ -n "$literal" ] && { [ -z "$release" ] || ! at_least "$release" "$literal"; }; then
-  release=$literal
-fi
-if [ -z "$release" ]; then
-  release=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // empty] | if length == 1 then .[0] else "" end' 2>/dev/null) || release=
-fi
-if [[ $release =~ ^([0-9]+\.[0-9]+)\.[0-9] ]]; then
-  release=${BASH_REMATCH[1]}
-fi
-printf '%s\n' "$release"
+  local objects release literal
+  # The guides up to 2.7 set AMP_RELEASE with oc set env dc/system-app, which
+  # leaves the ConfigMap at the installed release and the guide's release as
+  # a literal in every system-app container: the later of the two is the
+  # site's. One oc call reads both (it prints what it finds).
+  objects=$(oc get configmap/system-environment dc/system-app -o json 2>/dev/null) || true
+  release=$(jq -r '[.items[]? | select(.kind == "ConfigMap") | .data.AMP_RELEASE // empty][0] // ""' <<<"$objects" 2>/dev/null) || release=
+  literal=$(jq -r '[.items[]? | select(.kind == "DeploymentConfig") | .spec.template.spec.containers[]? | [.env[]? | select(.name == "AMP_RELEASE")][0] | .value // ""] | unique | if length == 1 then .[0] else "" end' <<<"$objects" 2>/dev/null) || literal=
+  if [ -n "$literal" ] && { [ -z "$release" ] || ! at_least "$release" "$literal"; }; then
+    release=$literal
+  fi
+  if [ -z "$release" ]; then
+    release=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // empty] | if length == 1 then .[0] else "" end' 2>/dev/null) || release=
+  fi
+  if [[ $release =~ ^([0-9]+\.[0-9]+)\.[0-9] ]]; then
+    release=${BASH_REMATCH[1]}
+  fi
+  printf '%s\n' "$release"
 }
 
 # ---- lib/backup.sh (the rule modules' shell library)

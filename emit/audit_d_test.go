@@ -419,3 +419,70 @@ func TestAuditDSystemRedisKeepsSentinel(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditDAmpGetsDefaultPermissions (S2 "2.2 step 9"): before the
+// DeploymentConfigs move to the amp service account, amp gets what the
+// project's default service account holds. A RoleBinding of the project
+// that names default gets a twin for amp; a cluster role binding and a
+// security context constraint that name default and not amp stop the step
+// with the commands a cluster administrator runs, and the step passes once
+// they are granted; where the runbook cannot read them, it stops with what
+// to verify, and --ack confirms. Before, the step only told a person to
+// grant the view cluster role.
+func TestAuditDAmpGetsDefaultPermissions(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	bundle := writeBundle(t, compile(t, templatePlan(t, "2.5", "2.6", "mysql", ""), ""))
+	c := newFakeCluster(t, testenv.Shared(t, "fixtures/templates/2.5-amp.yaml"))
+	rbac := "rbac.authorization.k8s.io"
+	defaultSA := map[string]any{"kind": "ServiceAccount", "name": "default", "namespace": "3scale"}
+	ampSA := map[string]any{"kind": "ServiceAccount", "name": "amp", "namespace": "3scale"}
+	c.put(t, map[string]any{"apiVersion": rbac + "/v1", "kind": "RoleBinding",
+		"metadata": map[string]any{"name": "sd-edit", "namespace": "3scale"},
+		"roleRef":  map[string]any{"apiGroup": rbac, "kind": "ClusterRole", "name": "edit"},
+		"subjects": []any{defaultSA}})
+	c.put(t, map[string]any{"apiVersion": rbac + "/v1", "kind": "ClusterRoleBinding",
+		"metadata": map[string]any{"name": "view-3scale-default"},
+		"roleRef":  map[string]any{"apiGroup": rbac, "kind": "ClusterRole", "name": "view"},
+		"subjects": []any{defaultSA}})
+	scc := map[string]any{"apiVersion": "security.openshift.io/v1", "kind": "SecurityContextConstraints",
+		"metadata": map[string]any{"name": "anyuid"}, "allowPrivilegedContainer": false,
+		"users": []any{"system:serviceaccount:3scale:default"}}
+	c.put(t, scc)
+	work := t.TempDir()
+	step := "2.5-2.6/amp-service-account-permissions"
+	out, err := c.run(t, bundle, work, "", "--only", step)
+	for _, want := range []string{"oc adm policy add-cluster-role-to-user view system:serviceaccount:3scale:amp", "oc adm policy add-scc-to-user anyuid -z amp -n 3scale"} {
+		if err == nil || !strings.Contains(out, want) {
+			t.Errorf("the missing cluster-wide grants do not stop the step with %q: %v\n%s", want, err, out)
+		}
+	}
+	twin := c.objects(t)["RoleBinding/amp-sd-edit"]
+	if get(twin, "roleRef", "name") != "edit" || get(twin, "subjects", 0, "name") != "amp" {
+		t.Errorf("the project's RoleBinding of default has no twin for amp: %v", twin)
+	}
+	// The cluster administrator grants them.
+	c.put(t, map[string]any{"apiVersion": rbac + "/v1", "kind": "ClusterRoleBinding",
+		"metadata": map[string]any{"name": "view-3scale-amp"},
+		"roleRef":  map[string]any{"apiGroup": rbac, "kind": "ClusterRole", "name": "view"},
+		"subjects": []any{ampSA}})
+	scc["users"] = []any{"system:serviceaccount:3scale:default", "system:serviceaccount:3scale:amp"}
+	c.put(t, scc)
+	if out, err := c.run(t, bundle, work, "", "--only", step); err != nil {
+		t.Errorf("once granted: %v\n%s", err, out)
+	}
+	// A user who cannot read the security context constraints (the
+	// injected failure fails the first such call of a cluster's life, so
+	// each run gets a copy of the cluster).
+	unreadable := func(args ...string) (string, error) {
+		u := newFakeCluster(t, writeObjects(t, c.objects(t)))
+		return u.run(t, bundle, t.TempDir(), "get securitycontextconstraints", args...)
+	}
+	out, err = unreadable("--only", step)
+	if err == nil || !strings.Contains(out, "cannot read the security context constraints") || !strings.Contains(out, "--ack "+step) {
+		t.Errorf("unreadable constraints: %v\n%s", err, out)
+	}
+	if out, err := unreadable("--only", step, "--ack", step); err != nil || !strings.Contains(out, "confirmed with --ack") {
+		t.Errorf("unreadable constraints, confirmed with --ack: %v\n%s", err, out)
+	}
+}

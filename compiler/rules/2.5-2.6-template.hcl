@@ -405,21 +405,63 @@ step "amp-service-account-verify" {
   EOT
 }
 
-step "amp-service-account-view" {
-  title        = "Give amp the view cluster role if service discovery uses service account authentication"
-  kind         = "manual"
-  section      = "2.2"
-  note         = "Only sites whose service discovery authenticates with the default service account need it, and granting a cluster role needs a cluster administrator, so it stays a manual step."
-  instructions = <<-EOT
-    The amp service account must have the permissions the project's default
-    service account has. If service discovery is configured with service
-    account authentication (the 3scale guide's "Configuring without OAuth
-    server"), system:serviceaccount:${plan.namespace}:default holds the
-    cluster role view; give amp the same, as a cluster administrator:
-
-      oc adm policy add-cluster-role-to-user view system:serviceaccount:${plan.namespace}:amp
-
-    If service discovery is not configured that way, there is nothing to do.
+step "amp-service-account-permissions" {
+  title   = "Give amp the permissions of the project's default service account"
+  kind    = "shell"
+  section = "2.2"
+  note    = <<-EOT
+    Step 9 of the section asks that the permissions of the project's default
+    service account be replicated to amp before the DeploymentConfigs move
+    to it, and gives the view cluster role of service discovery as the
+    example. The runbook compares them instead of assuming that one: each
+    RoleBinding of the project that names default gets a twin that names
+    amp (amp-NAME, the same role); the cluster role bindings and the
+    security context constraints that name default and not amp, which only
+    a cluster administrator can grant, are listed with the commands that
+    grant them, and the step stops until they are granted. Where the
+    runbook's user cannot read them, it stops with what to verify, and
+    --ack of the step confirms it.
+  EOT
+  run     = <<-EOT
+    # sa(NAME): the subject is service account NAME of the project, as a
+    # ServiceAccount or as its user name. (jq, not shell: its $ are jq's.)
+    # shellcheck disable=SC2016
+    subjects='def sa($n): (.kind == "ServiceAccount" and .name == $n and ((.namespace // $ns) == $ns)) or (.kind == "User" and .name == "system:serviceaccount:\($ns):\($n)");'
+    bindings=$(oc get rolebindings -o json | jq -c --arg ns "$NAMESPACE" "$subjects"'
+      [.items[] | select(any(.subjects[]?; sa("amp"))) | .roleRef] as $amp
+      | .items[] | select(any(.subjects[]?; sa("default"))) | .roleRef as $r | select(any($amp[]; . == $r) | not)
+      | {apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: {name: ("amp-" + .metadata.name)[0:253]}, roleRef: $r, subjects: [{kind: "ServiceAccount", name: "amp", namespace: $ns}]}')
+    while IFS= read -r binding; do
+      [ -n "$binding" ] || continue
+      printf '%s\n' "$binding" | oc apply -f -
+    done <<<"$bindings"
+    grants=() unreadable=()
+    if crbs=$(oc get clusterrolebindings -o json 2>/dev/null); then
+      while IFS= read -r role; do
+        [ -z "$role" ] || grants+=("oc adm policy add-cluster-role-to-user $role system:serviceaccount:$NAMESPACE:amp")
+      done <<<"$(jq -r --arg ns "$NAMESPACE" "$subjects"'
+        ([.items[] | select(any(.subjects[]?; sa("default"))) | .roleRef.name] - [.items[] | select(any(.subjects[]?; sa("amp"))) | .roleRef.name]) | unique[]' <<<"$crbs")"
+    else
+      unreadable+=("cluster role bindings")
+    fi
+    if sccs=$(oc get securitycontextconstraints -o json 2>/dev/null); then
+      while IFS= read -r scc; do
+        [ -z "$scc" ] || grants+=("oc adm policy add-scc-to-user $scc -z amp -n $NAMESPACE")
+      done <<<"$(jq -r --arg ns "$NAMESPACE" '.items[] | select((.users // []) as $u | ($u | index("system:serviceaccount:\($ns):default")) and ($u | index("system:serviceaccount:\($ns):amp") | not)) | .metadata.name' <<<"$sccs")"
+    else
+      unreadable+=("security context constraints")
+    fi
+    if [ "$${#grants[@]}" -gt 0 ]; then
+      fail "the default service account of $NAMESPACE has cluster-wide permissions that amp lacks; have a cluster administrator run: $(printf '%s; ' "$${grants[@]}")then re-run"
+    fi
+    if [ "$${#unreadable[@]}" -gt 0 ]; then
+      if is_acked "$CURRENT_STEP"; then
+        echo "$${unreadable[*]} not readable here; confirmed with --ack $CURRENT_STEP"
+      else
+        fail "cannot read the $${unreadable[*]} to compare amp with default: have a cluster administrator check that system:serviceaccount:$NAMESPACE:amp holds every cluster role and security context constraint that system:serviceaccount:$NAMESPACE:default holds (oc adm policy add-cluster-role-to-user ROLE system:serviceaccount:$NAMESPACE:amp, oc adm policy add-scc-to-user SCC -z amp -n $NAMESPACE; service discovery with service account authentication needs the view cluster role), then re-run with --ack $CURRENT_STEP"
+      fi
+    fi
+    echo "amp holds the permissions of the default service account"
   EOT
 }
 

@@ -486,3 +486,55 @@ func TestAuditDAmpGetsDefaultPermissions(t *testing.T) {
 		t.Errorf("unreadable constraints, confirmed with --ack: %v\n%s", err, out)
 	}
 }
+
+// TestAuditDMirrorImageSources (S2 "Registry mirror"): with a registry
+// mirror, images.txt maps each image the bundle sets to its mirror, from
+// the source the bundle sets: the images of a plan compiled without the
+// mirror, no other. The images a site already runs are neither sources nor
+// moved to the mirror in the objects the bundle shows. Before, the sources
+// were read again from the whole objects after each patch, and a 2.5 site's
+// registry.access.redhat.com images of its database DeploymentConfigs
+// became the sources of the 2.6 database images.
+func TestAuditDMirrorImageSources(t *testing.T) {
+	t.Parallel()
+	fixture := testenv.Shared(t, "fixtures/templates/2.5-amp.yaml")
+	const mirror = "mirror.example.com:5000"
+	for _, to := range []string{"2.6", "2.8"} {
+		plain := compile(t, templatePlan(t, "2.5", to, "mysql", ""), fixture)
+		mirrored := compile(t, writePlan(t, `install {
+  namespace       = "3scale"
+  deployment      = "template"
+  from            = "2.5"
+  to              = "`+to+`"
+  system_database = "mysql"
+}
+registry {
+  mirror = "`+mirror+`"
+}
+`), fixture)
+		want := strings.Split(strings.TrimSpace(string(plain["images.txt"])), "\n")
+		var got []string
+		for _, line := range strings.Split(strings.TrimSpace(string(mirrored["images.txt"])), "\n") {
+			source, pulled, ok := strings.Cut(line, "=")
+			_, path, _ := strings.Cut(source, "/")
+			if !ok || pulled != mirror+"/"+path {
+				t.Errorf("2.5 → %s: images.txt line %q is not SOURCE=%s/PATH", to, line, mirror)
+			}
+			got = append(got, source)
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("2.5 → %s: images.txt sources:\n%s\nwant the images the bundle sets:\n%s", to, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		for name, data := range mirrored {
+			if strings.Contains(string(data), "registry.access.redhat.com") && strings.Contains(name, "images.txt") {
+				t.Errorf("2.5 → %s: images.txt names the old registry", to)
+			}
+			for _, line := range strings.Split(string(data), "\n") {
+				if strings.Contains(line, "image: "+mirror) || strings.Contains(line, `"image": "`+mirror) {
+					t.Errorf("2.5 → %s: %s shows a container image the bundle does not set moved to the mirror: %s", to, name, strings.TrimSpace(line))
+					break
+				}
+			}
+		}
+	}
+}

@@ -196,8 +196,9 @@ type fixtureCase struct {
 }
 
 // upgradedByHand turns a fresh install into a site upgraded by hand to
-// version to: it applies ampc's bundle for that hop, then leaves the literal
-// AMP_RELEASE that the guide's `oc set env dc/system-app` sets.
+// version to: it applies ampc's bundle for that hop, then leaves what the
+// guide's `oc set env dc/system-app AMP_RELEASE=...` leaves: the literal in
+// every system-app container, and the ConfigMap at the installed release.
 func upgradedByHand(from, to string) func(*testing.T, map[string]map[string]any) {
 	return func(t *testing.T, objects map[string]map[string]any) {
 		t.Helper()
@@ -209,7 +210,9 @@ func upgradedByHand(from, to string) func(*testing.T, map[string]map[string]any)
   system_database = "mysql"
 }
 `, from, to))
+		installed := bundletest.Get(objects["ConfigMap/system-environment"], "data", "AMP_RELEASE")
 		bundletest.New(t, planPath, "").Apply(objects)
+		objects["ConfigMap/system-environment"]["data"].(map[string]any)["AMP_RELEASE"] = installed
 		app := objects["DeploymentConfig/system-app"]
 		for _, c := range bundletest.Get(app, "spec", "template", "spec", "containers").([]any) {
 			for _, e := range c.(map[string]any)["env"].([]any) {

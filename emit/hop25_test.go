@@ -544,8 +544,12 @@ func TestHop25Chains(t *testing.T) {
 				t.Parallel()
 				objects := bundletest.FixtureObjects(t, fixture)
 				if tc.installedAt != "" {
-					// Upgraded to 2.7 with ampc's bundles, then the guides' literal AMP_RELEASE.
+					// Upgraded to 2.7 with ampc's bundles, then what the guides'
+					// `oc set env` leaves: the literal AMP_RELEASE, and the
+					// ConfigMap at the installed release.
+					installed := bundletest.Get(objects["ConfigMap/system-environment"], "data", "AMP_RELEASE")
 					bundletest.New(t, plan25(t, "2.7", tc.s3, "mysql", "None", ""), "").Apply(objects)
+					objects["ConfigMap/system-environment"]["data"].(map[string]any)["AMP_RELEASE"] = installed
 					for _, c := range bundletest.Get(objects["DeploymentConfig/system-app"], "spec", "template", "spec", "containers").([]any) {
 						for _, e := range c.(map[string]any)["env"].([]any) {
 							if e := e.(map[string]any); e["name"] == "AMP_RELEASE" {

@@ -42,6 +42,19 @@ locals {
 
 # ------------------------------------------------------------ 2.1 images
 
+# Oracle plans: the site's system database is checked first
+# (shared/template-site.hcl).
+use "oracle-site-check" {
+  section = "2.1"
+}
+
+# Oracle: the person prepares the build context of the system image first,
+# before the backup and the maintenance window of 2.4, so that the download
+# from Oracle does not lengthen the outage (shared/oracle-build.hcl).
+use "oracle-build-context" {
+  section = "2.1"
+}
+
 step "backup" {
   title   = "Back up the objects this upgrade changes"
   kind    = "backup"
@@ -137,63 +150,11 @@ step "oracle-build-config" {
   }
 }
 
-step "oracle-build-context" {
-  title        = "Oracle: prepare the build directory of the system image with Oracle support"
-  kind         = "manual"
-  section      = "2.1"
-  when         = local.oracle
-  note         = <<-EOT
-    The guide runs `oc start-build 3scale-amp-system-oracle --from-dir=.`,
-    which uploads whatever the current directory holds as the Docker build
-    context; it never says what that must be. ampc asks for the directory
-    explicitly, and the next step checks it before building.
-  EOT
-  instructions = <<-EOT
-    The next step builds the 3scale 2.5 system image with Oracle Database
-    support (bc/3scale-amp-system-oracle, which pushes amp-system:latest).
-    Its build context is a directory on this host, which you prepare now:
-
-    1. Copy the directory amp/system-oracle of the repository
-       https://github.com/3scale/3scale-amp-openshift-templates at tag
-       2.5.0.GA (it holds the Dockerfile). An air-gapped site carries it in
-       with the bundle.
-    2. Put the Oracle Instant Client 12.2 packages for Linux x86-64, downloaded
-       from Oracle, into its oracle-client-files/ subdirectory:
-         instantclient-basiclite-linux.x64-12.2.0.1.0.zip (or instantclient-basic-linux.x64-12.2.0.1.0.zip)
-         instantclient-sdk-linux.x64-12.2.0.1.0.zip
-         instantclient-odbc-linux.x64-12.2.0.1.0-2.zip
-    3. If your Oracle Database is not a container database (non-CDB), apply
-       the repository's workaround in that directory:
-         patch -p1 < workaround-non-cdb-2.5-upgrade/dockerfile.patch
-    4. Continue with the directory's path in AMPC_ORACLE_BUILD_DIR, from the
-       directory that holds the runbook's state file:
-         AMPC_ORACLE_BUILD_DIR=/path/to/system-oracle ./runbook.sh --ack 2.4-2.5/oracle-build-context
-  EOT
-}
-
-step "oracle-build" {
-  title    = "Oracle: build the 2.5 system image with Oracle support"
-  kind     = "shell"
-  section  = "2.1"
-  when     = local.oracle
-  requires = ["BuildConfig/3scale-amp-system-oracle"]
-  note     = <<-EOT
-    The guide's `--from-dir=.` becomes the directory prepared in
-    oracle-build-context, checked first; `--follow --wait` shows the build
-    and fails the step when the build fails. The new amp-system:latest
-    redeploys system-app, system-sidekiq and system-sphinx (at 0 pods: the
-    maintenance window is open).
-  EOT
-  run      = <<-EOT
-    build_dir=$${AMPC_ORACLE_BUILD_DIR:-}
-    [ -n "$build_dir" ] || fail "AMPC_ORACLE_BUILD_DIR is not set: prepare the build directory as step 2.4-2.5/oracle-build-context says, then run AMPC_ORACLE_BUILD_DIR=DIR $0"
-    [ -f "$build_dir/Dockerfile" ] || fail "$build_dir has no Dockerfile: it is not the amp/system-oracle directory of 3scale-amp-openshift-templates"
-    for package in 'instantclient-basic*-linux.x64-12.2*.zip' 'instantclient-sdk-linux.x64-12.2*.zip' 'instantclient-odbc-linux.x64-12.2*.zip'; do
-      compgen -G "$build_dir/oracle-client-files/$package" >/dev/null \
-        || fail "$build_dir/oracle-client-files has no $package: download it from Oracle (see step 2.4-2.5/oracle-build-context)"
-    done
-    oc start-build 3scale-amp-system-oracle --from-dir="$build_dir" --follow --wait
-  EOT
+# The build context was prepared before the window opened (use
+# "oracle-build-context" at the top); the build itself is shared with 2.5 →
+# 2.6 (shared/oracle-build.hcl).
+use "oracle-build" {
+  section = "2.1"
 }
 
 step "image-amp-apicast" {

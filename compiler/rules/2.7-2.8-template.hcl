@@ -23,6 +23,12 @@ locals {
 
 # ---------------------------------------------------------------- 1.2.1 backup
 
+# Oracle plans: the site's system database is checked first
+# (shared/template-site.hcl).
+use "oracle-site-check" {
+  section = "1.2.9"
+}
+
 step "backup" {
   title   = "Back up the 3scale project"
   kind    = "backup"

@@ -128,8 +128,10 @@ on_error() {
 
 preflight() {
   local tool project release known
+  # type -P looks for a program on PATH only: command -v would find the
+  # runbook's own oc function and take a missing oc for one that is there.
   for tool in oc jq base64; do
-    command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed; the runbook needs oc, jq and base64"
+    type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq and base64"
   done
   command oc whoami >/dev/null 2>&1 || fail "not logged in to OpenShift: run oc login first"
   project=$(command oc project -q 2>/dev/null) || fail "no current project: run oc project $NAMESPACE"

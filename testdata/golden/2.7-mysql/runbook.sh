@@ -11,7 +11,7 @@ TO='2.8'
 # Versions a partly upgraded site may show, oldest first.
 KNOWN_VERSIONS=('2.7' '2.8')
 # Where the preflight reads the version the site runs (installed_version, below).
-VERSION_SOURCE='AMP_RELEASE in configmap/system-environment (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager)'
+VERSION_SOURCE='AMP_RELEASE in configmap/system-environment, or the literal one of dc/system-app'\''s containers when later (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager)'
 # 1 when the bundle moves the site to another cluster and install method.
 MIGRATION=0
 BUNDLE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -105,7 +105,8 @@ APPLIED_JQ='def covers($w):
   else . == $w end;
 . as $o | $c[0] as $c
 | ([$c.present[] | . as {path: $p, value: $v} | ($o | try getpath($p) catch null) | covers($v)] | all)
-  and ([$c.absent[] | . as $p | ($o | try getpath($p) catch null) == null] | all)'
+  and ([$c.absent[] | . as $p | ($o | try getpath($p) catch null) == null] | all)
+  and ([$c.exists[]? | . as $p | ($o | try getpath($p) catch null) != null] | all)'
 DRY_RUN=0
 LIST=0
 FROM_STEP=
@@ -211,8 +212,10 @@ on_error() {
 
 preflight() {
   local tool project release known
+  # type -P looks for a program on PATH only: command -v would find the
+  # runbook's own oc function and take a missing oc for one that is there.
   for tool in oc jq base64; do
-    command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed; the runbook needs oc, jq and base64"
+    type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq and base64"
   done
   command oc whoami >/dev/null 2>&1 || fail "not logged in to OpenShift: run oc login first"
   project=$(command oc project -q 2>/dev/null) || fail "no current project: run oc project $NAMESPACE"
@@ -342,8 +345,17 @@ main() {
 # installed_version prints the version the site runs, as major.minor, or
 # nothing. The rule modules say how (the first hop's installed_version).
 installed_version() {
-  local release
-  release=$(oc get configmap system-environment -o jsonpath='{.data.AMP_RELEASE}' 2>/dev/null) || release=
+  local objects release literal
+  # The guides up to 2.7 set AMP_RELEASE with oc set env dc/system-app, which
+  # leaves the ConfigMap at the installed release and the guide's release as
+  # a literal in every system-app container: the later of the two is the
+  # site's. One oc call reads both (it prints what it finds).
+  objects=$(oc get configmap/system-environment dc/system-app -o json 2>/dev/null) || true
+  release=$(jq -r '[.items[]? | select(.kind == "ConfigMap") | .data.AMP_RELEASE // empty][0] // ""' <<<"$objects" 2>/dev/null) || release=
+  literal=$(jq -r '[.items[]? | select(.kind == "DeploymentConfig") | .spec.template.spec.containers[]? | [.env[]? | select(.name == "AMP_RELEASE")][0] | .value // ""] | unique | if length == 1 then .[0] else "" end' <<<"$objects" 2>/dev/null) || literal=
+  if [ -n "$literal" ] && { [ -z "$release" ] || ! at_least "$release" "$literal"; }; then
+    release=$literal
+  fi
   if [ -z "$release" ]; then
     release=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // empty] | if length == 1 then .[0] else "" end' 2>/dev/null) || release=
   fi
@@ -520,6 +532,33 @@ check_apimanager() {
     "$want_operator" | "$want_operator".*) ;;
     *) fail "apimanager/$name was reconciled by operator '$operator', not $want_operator.x" ;;
   esac
+}
+
+# ---- lib/oracle.sh (the rule modules' shell library)
+# The build context of the system image with Oracle Database support, which
+# a person prepares (amp/system-oracle of 3scale-amp-openshift-templates and
+# the Oracle Instant Client packages) and names in AMPC_ORACLE_BUILD_DIR.
+
+# oracle_build_check RELEASE: stop unless AMPC_ORACLE_BUILD_DIR is a build
+# context for 3scale RELEASE (2.5.0, 2.6, ...): a Dockerfile, the three
+# Instant Client 12.2 packages, and no non-CDB workaround of another release
+# (the templates ship one for 2.4 and one for 2.5; from 2.6 on none is
+# needed).
+oracle_build_check() {
+  local release=$1 dir=${AMPC_ORACLE_BUILD_DIR:-} package workaround
+  [ -n "$dir" ] || fail "AMPC_ORACLE_BUILD_DIR is not set: prepare the build directory as the oracle-build-context step says, then run AMPC_ORACLE_BUILD_DIR=DIR $0"
+  [ -f "$dir/Dockerfile" ] || fail "$dir has no Dockerfile: it is not the amp/system-oracle directory of 3scale-amp-openshift-templates"
+  for package in 'instantclient-basic*-linux.x64-12.2*.zip' 'instantclient-sdk-linux.x64-12.2*.zip' 'instantclient-odbc-linux.x64-12.2*.zip'; do
+    compgen -G "$dir/oracle-client-files/$package" >/dev/null \
+      || fail "$dir/oracle-client-files has no $package: download it from Oracle (see the oracle-build-context step)"
+  done
+  workaround=$(grep -o 'workaround-non-cdb-[0-9.]*-upgrade' "$dir/Dockerfile" | sort -u | tr '\n' ' ') || workaround=
+  workaround=${workaround% }
+  case $workaround in
+    "" | "workaround-non-cdb-${release%.0}-upgrade") ;;
+    *) fail "the Dockerfile in $dir applies $workaround, which is not for 3scale $release: start again from a fresh copy of amp/system-oracle at the release's tag" ;;
+  esac
+  echo "build context $dir checked for 3scale $release"
 }
 
 # ---- lib/pods.sh (the rule modules' shell library)

@@ -11,7 +11,7 @@ TO='2.8'
 # Versions a partly upgraded site may show, oldest first.
 KNOWN_VERSIONS=('2.8' '2.8')
 # Where the preflight reads the version the site runs (installed_version, below).
-VERSION_SOURCE='AMP_RELEASE in configmap/system-environment (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager)'
+VERSION_SOURCE='AMP_RELEASE in configmap/system-environment, or the literal one of dc/system-app'\''s containers when later (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager)'
 # 1 when the bundle moves the site to another cluster and install method.
 MIGRATION=1
 BUNDLE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -99,7 +99,8 @@ APPLIED_JQ='def covers($w):
   else . == $w end;
 . as $o | $c[0] as $c
 | ([$c.present[] | . as {path: $p, value: $v} | ($o | try getpath($p) catch null) | covers($v)] | all)
-  and ([$c.absent[] | . as $p | ($o | try getpath($p) catch null) == null] | all)'
+  and ([$c.absent[] | . as $p | ($o | try getpath($p) catch null) == null] | all)
+  and ([$c.exists[]? | . as $p | ($o | try getpath($p) catch null) != null] | all)'
 DRY_RUN=0
 LIST=0
 FROM_STEP=
@@ -205,8 +206,10 @@ on_error() {
 
 preflight() {
   local tool project release known
+  # type -P looks for a program on PATH only: command -v would find the
+  # runbook's own oc function and take a missing oc for one that is there.
   for tool in oc jq base64; do
-    command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed; the runbook needs oc, jq and base64"
+    type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq and base64"
   done
   command oc whoami >/dev/null 2>&1 || fail "not logged in to OpenShift: run oc login first"
   project=$(command oc project -q 2>/dev/null) || fail "no current project: run oc project $NAMESPACE"
@@ -336,8 +339,17 @@ main() {
 # installed_version prints the version the site runs, as major.minor, or
 # nothing. The rule modules say how (the first hop's installed_version).
 installed_version() {
-  local release
-  release=$(oc get configmap system-environment -o jsonpath='{.data.AMP_RELEASE}' 2>/dev/null) || release=
+  local objects release literal
+  # The guides up to 2.7 set AMP_RELEASE with oc set env dc/system-app, which
+  # leaves the ConfigMap at the installed release and the guide's release as
+  # a literal in every system-app container: the later of the two is the
+  # site's. One oc call reads both (it prints what it finds).
+  objects=$(oc get configmap/system-environment dc/system-app -o json 2>/dev/null) || true
+  release=$(jq -r '[.items[]? | select(.kind == "ConfigMap") | .data.AMP_RELEASE // empty][0] // ""' <<<"$objects" 2>/dev/null) || release=
+  literal=$(jq -r '[.items[]? | select(.kind == "DeploymentConfig") | .spec.template.spec.containers[]? | [.env[]? | select(.name == "AMP_RELEASE")][0] | .value // ""] | unique | if length == 1 then .[0] else "" end' <<<"$objects" 2>/dev/null) || literal=
+  if [ -n "$literal" ] && { [ -z "$release" ] || ! at_least "$release" "$literal"; }; then
+    release=$literal
+  fi
   if [ -z "$release" ]; then
     release=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // empty] | if length == 1 then .[0] else "" end' 2>/dev/null) || release=
   fi
@@ -514,6 +526,33 @@ check_apimanager() {
     "$want_operator" | "$want_operator".*) ;;
     *) fail "apimanager/$name was reconciled by operator '$operator', not $want_operator.x" ;;
   esac
+}
+
+# ---- lib/oracle.sh (the rule modules' shell library)
+# The build context of the system image with Oracle Database support, which
+# a person prepares (amp/system-oracle of 3scale-amp-openshift-templates and
+# the Oracle Instant Client packages) and names in AMPC_ORACLE_BUILD_DIR.
+
+# oracle_build_check RELEASE: stop unless AMPC_ORACLE_BUILD_DIR is a build
+# context for 3scale RELEASE (2.5.0, 2.6, ...): a Dockerfile, the three
+# Instant Client 12.2 packages, and no non-CDB workaround of another release
+# (the templates ship one for 2.4 and one for 2.5; from 2.6 on none is
+# needed).
+oracle_build_check() {
+  local release=$1 dir=${AMPC_ORACLE_BUILD_DIR:-} package workaround
+  [ -n "$dir" ] || fail "AMPC_ORACLE_BUILD_DIR is not set: prepare the build directory as the oracle-build-context step says, then run AMPC_ORACLE_BUILD_DIR=DIR $0"
+  [ -f "$dir/Dockerfile" ] || fail "$dir has no Dockerfile: it is not the amp/system-oracle directory of 3scale-amp-openshift-templates"
+  for package in 'instantclient-basic*-linux.x64-12.2*.zip' 'instantclient-sdk-linux.x64-12.2*.zip' 'instantclient-odbc-linux.x64-12.2*.zip'; do
+    compgen -G "$dir/oracle-client-files/$package" >/dev/null \
+      || fail "$dir/oracle-client-files has no $package: download it from Oracle (see the oracle-build-context step)"
+  done
+  workaround=$(grep -o 'workaround-non-cdb-[0-9.]*-upgrade' "$dir/Dockerfile" | sort -u | tr '\n' ' ') || workaround=
+  workaround=${workaround% }
+  case $workaround in
+    "" | "workaround-non-cdb-${release%.0}-upgrade") ;;
+    *) fail "the Dockerfile in $dir applies $workaround, which is not for 3scale $release: start again from a fresh copy of amp/system-oracle at the release's tag" ;;
+  esac
+  echo "build context $dir checked for 3scale $release"
 }
 
 # ---- lib/pods.sh (the rule modules' shell library)
@@ -825,11 +864,19 @@ check_images() {
 # start checks AMP_RELEASE) and a WILDCARD_DOMAIN distinct from the clusters'
 # domains. The APIManager this migration creates takes the plan's
 # wildcard_domain, so the runbook stops when the site's THREESCALE_SUPERDOMAIN
-# (the template's WILDCARD_DOMAIN) is another.
+# (the template's WILDCARD_DOMAIN) is another, and tenantName 3scale (the
+# plan's tenant_name, the snapshot's backend route, or the template's
+# default), so it stops when the site's TENANT_NAME is another: the guide does
+# not say, and the backend's host would change with the DNS switch.
 step_0() {
   domain=$(oc get configmap system-environment -o jsonpath='{.data.THREESCALE_SUPERDOMAIN}')
   [ "$domain" = '3scale.example.com' ] \
     || fail "the site's wildcard domain (THREESCALE_SUPERDOMAIN in configmap/system-environment) is '$domain', not 3scale.example.com as the plan's wildcard_domain says"
+  # TENANT_NAME is compared, never printed (system-seed is a Secret).
+  tenant=$(oc get secret system-seed -o jsonpath='{.data.TENANT_NAME}' | base64 -d) || tenant=
+  [ "$tenant" = '3scale' ] \
+    || fail "the site's TENANT_NAME (in secret/system-seed) is not 3scale, the tenantName of the APIManager this bundle creates: the backend's host would change from backend-TENANT.3scale.example.com with the DNS switch. Set operator.tenant_name in the plan to the site's TENANT_NAME (oc get secret system-seed -o jsonpath='{.data.TENANT_NAME}' | base64 -d) and compile again"
+  unset tenant
   oc get dc system-app >/dev/null || fail "project $NAMESPACE has no dc/system-app: it is not a template-based 3scale site"
   echo "template-based 3scale in $NAMESPACE on wildcard domain $domain, on $(oc whoami --show-server)"
 }
@@ -1181,9 +1228,11 @@ step_12() {
 # Source: 000_fb66213bb7713c41.txt 3.2
 # The guide's "deploy 3scale using the operator" as one object in the bundle:
 # wildcardDomain is the plan's wildcard_domain (the template's
-# WILDCARD_DOMAIN, so that the restored tenants keep their host names); an S3
-# site's file storage is its aws-auth Secret, a PostgreSQL site's system
-# database PostgreSQL.
+# WILDCARD_DOMAIN, so that the restored tenants keep their host names);
+# tenantName is the site's TENANT_NAME, 3scale (the guide sets none: the
+# operator's default, 3scale, would give a site with another TENANT_NAME
+# another backend host); an S3 site's file storage is its aws-auth Secret, a
+# PostgreSQL site's system database PostgreSQL.
 step_13() {
   if oc get apimanager/apimanager >/dev/null 2>&1; then
     echo "apimanager/apimanager exists: left as it is"
@@ -1460,12 +1509,16 @@ step_22() {
 # Source: 000_fb66213bb7713c41.txt 3.2
 # Polls for up to 10 minutes (zync creates routes in the background) until
 # routes for the master and the Admin Portal of the wildcard domain exist,
-# then lists every route of it.
+# then lists every route of it. The host list is searched as a whole (grep on
+# a here-string), so that a site with thousands of routes passes too.
 step_23() {
   domain='3scale.example.com'
   for ((i = 0; i < 60; i++)); do
     hosts=$(oc get routes -o json | jq -r --arg d ".$domain" '[.items[]?.spec.host | select(endswith($d))] | sort | .[]')
-    if printf '%s\n' "$hosts" | grep -q '^master\.' && printf '%s\n' "$hosts" | grep -q -- '-admin\.'; then
+    # Here-strings, not printf | grep -q: grep -q exits at the first match,
+    # and under pipefail the printf it leaves writing to a closed pipe
+    # (SIGPIPE) fails the test on a site with many routes.
+    if grep -q '^master\.' <<<"$hosts" && grep -q -- '-admin\.' <<<"$hosts"; then
       printf '%s\n' "$hosts"
       return 0
     fi

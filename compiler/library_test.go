@@ -227,3 +227,31 @@ check_apimanager 2.8 0.6
 		t.Errorf("check_apimanager: %v\n%s", err, out)
 	}
 }
+
+// TestShellLibraryRolloutState: dc_rollout_state tells a deployment in
+// progress (or whose ReplicationController is not there yet), a template
+// change the ConfigChange trigger has not acted on, and a settled
+// DeploymentConfig, what the deployer adds to the template left out.
+func TestShellLibraryRolloutState(t *testing.T) {
+	dc := func(image, extra string) string {
+		return `{"spec": {"triggers": [{"type": "ConfigChange"}]` + extra + `, "template": {"metadata": {"labels": {"app": "x"}}, "spec": {"containers": [{"name": "a", "image": "` + image + `"}]}}}, "status": {"latestVersion": 2}}`
+	}
+	rc := func(phase, image string) string {
+		return `{"metadata": {"annotations": {"openshift.io/deployment.phase": "` + phase + `"}}, "spec": {"template": {"metadata": {"labels": {"app": "x", "deployment": "x-2", "deploymentconfig": "x"}, "annotations": {"openshift.io/deployment-config.latest-version": "2", "openshift.io/deployment-config.name": "x", "openshift.io/deployment.name": "x-2"}}, "spec": {"containers": [{"name": "a", "image": "` + image + `"}]}}}}`
+	}
+	for _, c := range []struct{ dc, rc, want string }{
+		{dc("old", ""), rc("Complete", "old"), "settled"},
+		{dc("old", ""), rc("Failed", "old"), "settled"},
+		{dc("new", ""), rc("Complete", "old"), "pending"},
+		{dc("new", `, "paused": true`), rc("Complete", "old"), "settled"},
+		{`{"spec": {"template": {}}, "status": {"latestVersion": 2}}`, rc("Complete", "old"), "settled"},
+		{dc("new", ""), rc("Running", "new"), "running"},
+		{dc("new", ""), rc("New", "new"), "running"},
+		{dc("new", ""), `{}`, "running"},
+	} {
+		out, err := libraryRun(t, "dc_rollout_state '"+c.dc+"' '"+c.rc+"'")
+		if err != nil || strings.TrimSpace(out) != c.want {
+			t.Errorf("dc_rollout_state %s %s: %v %q, want %s", c.dc, c.rc, err, out, c.want)
+		}
+	}
+}

@@ -5,12 +5,49 @@ package emit_test
 // cluster (internal/ocsim), each failing on the runbook before its fix.
 
 import (
+	"bytes"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ampc/ampc/internal/ocsim"
 	"github.com/ampc/ampc/internal/testenv"
 )
+
+// oc runs one oc command on the simulated cluster outside a runbook, or
+// with "sleep" first lets the cluster's time pass: what a person or the
+// cluster does between two runs. It fails the test when the call fails.
+func (c *fakeCluster) oc(t *testing.T, args ...string) string {
+	t.Helper()
+	env := map[string]string{"FAKEOC_DIR": c.dir, "FAKEOC_NAMESPACE": "3scale"}
+	for _, kv := range c.env {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	name := "oc"
+	if len(args) > 0 && args[0] == "sleep" {
+		name, args = "sleep", args[1:]
+	}
+	var out, errOut bytes.Buffer
+	if code := ocsim.Main(append([]string{name}, args...), func(k string) string { return env[k] }, nil, &out, &errOut); code != 0 {
+		t.Fatalf("%s %s: exit %d\n%s%s", name, strings.Join(args, " "), code, out.String(), errOut.String())
+	}
+	return out.String()
+}
+
+// podsOf lists the pods of a DeploymentConfig that are not being deleted,
+// deployer and hook pods left out.
+func podsOf(objects map[string]map[string]any, dc string) []map[string]any {
+	var out []map[string]any
+	for _, obj := range objects {
+		if obj["kind"] != "Pod" || get(obj, "metadata", "labels", "deploymentconfig") != dc || get(obj, "metadata", "deletionTimestamp") != nil {
+			continue
+		}
+		out = append(out, obj)
+	}
+	return out
+}
 
 // plan26to27 is a 2.6 → 2.7 plan of a MySQL site.
 func plan26to27(t *testing.T) string {
@@ -129,4 +166,108 @@ func TestRedeploySystemAppOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRemovalsAfterVerifiedRollout runs the 2.7 → 2.8 S3 runbook on a
+// simulated cluster where every rollout of system-app fails
+// (OCSIM_DEPLOY_FAIL) and rolls back to its 2.7 deployment, whose pods read
+// AWS_BUCKET and AWS_REGION from system-environment and the SMTP settings
+// from the smtp ConfigMap (audit section A, "S2 removals before the rollout
+// is verified"). The run must stop before it removes any of them: once the
+// pod of the 2.7 deployment goes (a node drained), its replacement must
+// find its keys and run ready, not wait with CreateContainerConfigError.
+// Before s3-system-environment moved after images-verify, the keys were
+// gone when the rollout failed, and the replacement never started.
+func TestRemovalsAfterVerifiedRollout(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp-s3.yaml")
+	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql-s3.hcl"), ""))
+	c := newFakeCluster(t, fixture)
+	c.env = []string{"OCSIM_DEPLOY_FAIL=system-app"}
+	out, err := c.run(t, bundle, t.TempDir(), "")
+	if err == nil {
+		t.Fatalf("the run passed while system-app's rollouts fail:\n%s", out)
+	}
+	if !strings.Contains(out, "ampc: step 2.7-2.8/wait-system failed") {
+		t.Errorf("the run did not stop at the wait for system-app:\n%s", out)
+	}
+	objects := c.objects(t)
+	env := objects["ConfigMap/system-environment"]
+	for _, k := range []string{"AWS_BUCKET", "AWS_REGION"} {
+		if get(env, "data", k) == nil {
+			t.Errorf("system-environment lost %s while system-app's rollout was not verified", k)
+		}
+	}
+	if objects["ConfigMap/smtp"] == nil {
+		t.Error("the smtp ConfigMap is gone while system-app's rollout was not verified")
+	}
+	pods := podsOf(objects, "system-app")
+	if len(pods) == 0 {
+		t.Fatal("no system-app pod after the rollback")
+	}
+	rc := get(pods[0], "metadata", "labels", "deployment")
+	for _, p := range pods {
+		c.oc(t, "delete", "pod", get(p, "metadata", "name").(string), "--wait=false")
+	}
+	c.oc(t, "sleep", "120")
+	objects = c.objects(t)
+	running := 0
+	for _, p := range podsOf(objects, "system-app") {
+		for _, cs := range get(p, "status", "containerStatuses").([]any) {
+			if reason := get(cs, "state", "waiting", "reason"); reason != nil {
+				t.Errorf("pod %s of %v waits: %v: %v", get(p, "metadata", "name"), rc, reason, get(cs, "state", "waiting", "message"))
+			}
+		}
+		if get(p, "metadata", "labels", "deployment") == rc && get(p, "status", "phase") == "Running" {
+			running++
+		}
+	}
+	if running == 0 {
+		t.Errorf("no pod of %v runs after its pod was replaced", rc)
+	}
+}
+
+// op27Config is what the DeploymentConfigs of an operator-based 2.7 site
+// follow and read: the image streams, ConfigMaps and Secrets of the 2.7
+// templates, without AMP_RELEASE (the site's version is its APIManager's;
+// see withoutRelease).
+func op27Config(t *testing.T) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, obj := range fixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")) {
+		switch obj["kind"] {
+		case "ImageStream", "ConfigMap", "Secret":
+			if data, _ := obj["data"].(map[string]any); obj["kind"] == "ConfigMap" && data != nil {
+				delete(data, "AMP_RELEASE")
+			}
+			out = append(out, obj)
+		}
+	}
+	return out
+}
+
+// withoutRelease drops the AMP_RELEASE env var from a DeploymentConfig's
+// containers: op27Config's system-environment has none.
+func withoutRelease(obj map[string]any) map[string]any {
+	if obj["kind"] != "DeploymentConfig" {
+		return obj
+	}
+	for _, field := range []string{"containers", "initContainers"} {
+		ctrs, _ := get(obj, "spec", "template", "spec", field).([]any)
+		for _, ctr := range ctrs {
+			m := ctr.(map[string]any)
+			env, _ := m["env"].([]any)
+			var kept []any
+			for _, e := range env {
+				if get(e, "name") != "AMP_RELEASE" {
+					kept = append(kept, e)
+				}
+			}
+			if env != nil {
+				m["env"] = kept
+			}
+		}
+	}
+	return obj
 }

@@ -29,7 +29,8 @@
 // DeploymentConfig deployer (ReplicationControllers NAME-N with their phase,
 // deployer and hook pods, rollback to the last complete RC when a rollout
 // fails), Deployments, pods (pending, running, ready, terminating for a
-// grace period), OLM (InstallPlans under Automatic or Manual approval, CSVs
+// grace period; a pod whose env names a missing ConfigMap, Secret or key
+// waits with CreateContainerConfigError, as the kubelet leaves it), OLM (InstallPlans under Automatic or Manual approval, CSVs
 // replaced, the catalog's channels) and the 3scale and APIcast operators.
 // On the first call the seeded objects are brought at once to the settled
 // state of a running site.

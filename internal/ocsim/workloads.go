@@ -145,6 +145,84 @@ func setPodReady(pod Object, ready bool, at string) {
 	setNested(pod, cs, "status", "containerStatuses")
 }
 
+// podConfigError is what the kubelet says when it cannot build a pod's
+// containers' environment: a ConfigMap or Secret that an env var (not
+// optional) or envFrom names is missing, or the key it names
+// (kubelet_pods.go makeEnvironmentVariables); "" when every reference
+// resolves.
+func (c *Cluster) podConfigError(pod Object) string {
+	ns := str(pod, "metadata", "namespace")
+	source := func(kind, name, key string, optional bool) string {
+		obj := c.get(ns, kind, name)
+		lower := strings.ToLower(kind)
+		switch {
+		case optional:
+			return ""
+		case obj == nil:
+			return fmt.Sprintf("%s %q not found", lower, name)
+		case key == "":
+			return ""
+		}
+		if _, ok := mapAt(obj, "data")[key]; !ok {
+			return fmt.Sprintf("couldn't find key %s in %s %s/%s", key, kind, ns, name)
+		}
+		return ""
+	}
+	opt := func(ref any) bool { b, _ := nested(ref, "optional").(bool); return b }
+	for _, field := range []string{"initContainers", "containers"} {
+		for _, ctr := range list(pod, "spec", field) {
+			for _, from := range list(ctr, "envFrom") {
+				if ref := mapAt(from, "configMapRef"); ref != nil {
+					if msg := source("ConfigMap", str(ref, "name"), "", opt(ref)); msg != "" {
+						return msg
+					}
+				}
+				if ref := mapAt(from, "secretRef"); ref != nil {
+					if msg := source("Secret", str(ref, "name"), "", opt(ref)); msg != "" {
+						return msg
+					}
+				}
+			}
+			for _, e := range list(ctr, "env") {
+				if ref := mapAt(e, "valueFrom", "configMapKeyRef"); ref != nil {
+					if msg := source("ConfigMap", str(ref, "name"), str(ref, "key"), opt(ref)); msg != "" {
+						return msg
+					}
+				}
+				if ref := mapAt(e, "valueFrom", "secretKeyRef"); ref != nil {
+					if msg := source("Secret", str(ref, "name"), str(ref, "key"), opt(ref)); msg != "" {
+						return msg
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// setPodWaiting shows a pending pod's containers waiting for reason, not
+// ready; it reports whether the status changed (a pod already waiting for
+// the same reason is left as it is).
+func setPodWaiting(pod Object, reason, msg, at string) bool {
+	cs := list(pod, "status", "containerStatuses")
+	if len(cs) > 0 && str(cs[0], "state", "waiting", "reason") == reason && str(cs[0], "state", "waiting", "message") == msg {
+		return false
+	}
+	setPodReady(pod, false, at)
+	for _, cs := range list(pod, "status", "containerStatuses") {
+		m := cs.(map[string]any)
+		m["state"] = map[string]any{"waiting": map[string]any{"reason": reason, "message": msg}}
+		m["started"] = false
+		delete(m, "imageID")
+	}
+	for _, cond := range list(pod, "status", "conditions") {
+		if t := str(cond, "type"); t == "Ready" || t == "ContainersReady" {
+			cond.(map[string]any)["reason"] = "ContainersNotReady"
+		}
+	}
+	return true
+}
+
 // finishPod ends a deployer or hook pod.
 func finishPod(c *Cluster, pod Object, ok bool) {
 	phase, code := "Succeeded", int64(0)
@@ -185,6 +263,15 @@ func podController(c *Cluster) {
 		switch str(pod, "status", "phase") {
 		case "Pending":
 			if c.after("pod-start/"+base, 2*time.Second, 8*time.Second) {
+				// The kubelet resolves the containers' env when it
+				// creates them: a missing ConfigMap, Secret or key keeps
+				// the pod waiting, and it tries again later.
+				if msg := c.podConfigError(pod); msg != "" {
+					if setPodWaiting(pod, "CreateContainerConfigError", msg, c.timestamp()) {
+						c.put(pod)
+					}
+					continue
+				}
 				c.done("pod-start/" + base)
 				setNested(pod, "Running", "status", "phase")
 				setNested(pod, c.timestamp(), "status", "startTime")

@@ -198,8 +198,9 @@ rollout_once() {
 # deployment's (what the deployer adds to it left out), which the trigger
 # turns into a new deployment; else "settled".
 dc_rollout_state() {
-  jq -n -r --argjson dc "$1" --argjson rc "$2" '
-    def plain: del(.metadata.labels.deployment, .metadata.labels.deploymentconfig,
+  printf '%s\n%s\n' "$1" "$2" | jq -n -r '
+    [inputs] as [$dc, $rc]
+    | def plain: del(.metadata.labels.deployment, .metadata.labels.deploymentconfig,
         .metadata.annotations["openshift.io/deployment-config.latest-version"],
         .metadata.annotations["openshift.io/deployment-config.name"],
         .metadata.annotations["openshift.io/deployment.name"])

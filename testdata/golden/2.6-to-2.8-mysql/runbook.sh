@@ -856,8 +856,9 @@ rollout_once() {
 # deployment's (what the deployer adds to it left out), which the trigger
 # turns into a new deployment; else "settled".
 dc_rollout_state() {
-  jq -n -r --argjson dc "$1" --argjson rc "$2" '
-    def plain: del(.metadata.labels.deployment, .metadata.labels.deploymentconfig,
+  printf '%s\n%s\n' "$1" "$2" | jq -n -r '
+    [inputs] as [$dc, $rc]
+    | def plain: del(.metadata.labels.deployment, .metadata.labels.deploymentconfig,
         .metadata.annotations["openshift.io/deployment-config.latest-version"],
         .metadata.annotations["openshift.io/deployment-config.name"],
         .metadata.annotations["openshift.io/deployment.name"])
@@ -1507,8 +1508,11 @@ step_52() {
 
 # 2.7-2.8/smtp-configmap-delete — Delete the smtp ConfigMap
 # Source: 000_fb66213bb7713c41.txt 1.2.10
-# Nothing reads the ConfigMap after 1.2.4 to 1.2.6; deleting an absent one is
-# not an error, so a re-run is harmless.
+# The deployments of system-app and system-sidekiq before 1.2.4 to 1.2.6 read
+# the ConfigMap: as the guide orders it, it goes after the images' check has
+# verified that their latest deployments, which read system-smtp, completed,
+# so that no rollback returns to a deployment whose pods need it. Deleting an
+# absent ConfigMap is not an error, so a re-run is harmless.
 step_53() {
   oc delete configmap/smtp --ignore-not-found
 }

@@ -7,6 +7,7 @@ package emit_test
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -228,6 +229,32 @@ func TestRemovalsAfterVerifiedRollout(t *testing.T) {
 	}
 }
 
+// op27Cluster is an operator-based 2.7 site on the simulated cluster: the
+// objects of op27Objects, the catalog's package with the 2.8 channel, and
+// the image streams, ConfigMaps and Secrets of the 2.7 templates that its
+// DeploymentConfigs follow and read.
+func op27Cluster(t *testing.T) *fakeCluster {
+	t.Helper()
+	empty := filepath.Join(t.TempDir(), "empty.yaml")
+	if err := os.WriteFile(empty, []byte("apiVersion: v1\nkind: List\nitems: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := newFakeCluster(t, empty)
+	for _, obj := range op27Objects(t) {
+		opPut(t, c, withoutRelease(obj))
+	}
+	opPut(t, c, map[string]any{
+		"apiVersion": "packages.operators.coreos.com/v1", "kind": "PackageManifest",
+		"metadata": map[string]any{"name": "3scale-operator", "namespace": "openshift-marketplace", "labels": map[string]any{"catalog": "redhat-operators"}},
+		"status": map[string]any{"catalogSource": "redhat-operators", "packageName": "3scale-operator",
+			"channels": []any{map[string]any{"name": "threescale-2.7"}, map[string]any{"name": "threescale-2.8"}}},
+	})
+	for _, obj := range op27Config(t) {
+		opPut(t, c, obj)
+	}
+	return c
+}
+
 // op27Config is what the DeploymentConfigs of an operator-based 2.7 site
 // follow and read: the image streams, ConfigMaps and Secrets of the 2.7
 // templates, without AMP_RELEASE (the site's version is its APIManager's;
@@ -270,4 +297,67 @@ func withoutRelease(obj map[string]any) map[string]any {
 		}
 	}
 	return obj
+}
+
+// TestWaitPodsLatestDeployments runs the 2.7 → 2.8 operator hop's wait-pods
+// step on a simulated cluster where pods linger that a real one keeps
+// (audit section A, "S2 2.7-2.8/wait-pods"): the Failed deployer pod of a
+// rollout of zync that failed before the one that runs, and an evicted pod
+// of system-app, replaced by its ReplicationController. Neither is a pod of
+// a latest deployment: the step must pass. A pod of system-app's latest
+// deployment that cannot start (its ConfigMap key is gone) must make it
+// fail, naming it. Before, the step required every pod that had not
+// succeeded to run ready, and never passed on such a cluster.
+func TestWaitPodsLatestDeployments(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl"), ""))
+	c := op27Cluster(t)
+	// A rollout of zync that fails and rolls back, then one that completes.
+	c.env = []string{"OCSIM_DEPLOY_FAIL=zync"}
+	c.oc(t, "rollout", "latest", "dc/zync")
+	c.oc(t, "sleep", "300")
+	c.env = nil
+	c.oc(t, "rollout", "latest", "dc/zync")
+	c.oc(t, "sleep", "300")
+	// A pod of system-app evicted and replaced.
+	c.env = []string{"OCSIM_EVICT=system-app"}
+	c.oc(t, "sleep", "120")
+	c.env = nil
+	objects := c.objects(t)
+	if get(objects["Pod/zync-2-deploy"], "status", "phase") != "Failed" || rcPhase(objects, "zync", 3) != "Complete" {
+		t.Fatalf("no failed deployer pod of zync-2 beside a complete zync-3: %v, %v", get(objects["Pod/zync-2-deploy"], "status", "phase"), rcPhase(objects, "zync", 3))
+	}
+	evicted := 0
+	for _, obj := range objects {
+		if obj["kind"] == "Pod" && get(obj, "status", "reason") == "Evicted" {
+			evicted++
+		}
+	}
+	if evicted != 1 {
+		t.Fatalf("%d evicted pods", evicted)
+	}
+	work := t.TempDir()
+	if out, err := c.run(t, bundle, work, "", "--only", "2.7-2.8/wait-pods"); err != nil {
+		t.Errorf("wait-pods with a lingering failed deployer pod and an evicted pod: %v\n%s", err, out)
+	}
+
+	// A pod of system-app's latest deployment that cannot start.
+	var key string
+	for _, e := range get(objects["DeploymentConfig/system-app"], "spec", "template", "spec", "containers", 0, "env").([]any) {
+		if ref := get(e, "valueFrom", "configMapKeyRef"); ref != nil && get(ref, "name") == "system-environment" && key == "" {
+			key = get(ref, "key").(string)
+		}
+	}
+	c.oc(t, "patch", "configmap/system-environment", "--type=json", "-p", `[{"op":"remove","path":"/data/`+key+`"}]`)
+	for _, p := range podsOf(c.objects(t), "system-app") {
+		c.oc(t, "delete", "pod", get(p, "metadata", "name").(string), "--wait=false")
+	}
+	out, err := c.run(t, bundle, work, "", "--only", "2.7-2.8/wait-pods")
+	if err == nil {
+		t.Fatalf("wait-pods passed while system-app's pod cannot start:\n%s", out)
+	}
+	if !strings.Contains(out, "dc/system-app: 0 of 1 pods of system-app-1 ready") || !strings.Contains(out, "CreateContainerConfigError") {
+		t.Errorf("the failure does not name system-app's waiting pod:\n%s", out)
+	}
 }

@@ -491,6 +491,39 @@ func TestMissingConfigKeyKeepsPodsWaiting(t *testing.T) {
 	}
 }
 
+// TestEvictedPodLingers: OCSIM_EVICT evicts a running pod of system-app
+// once; the pod lingers, Failed with reason Evicted, and no longer counts:
+// the ReplicationController starts another, which runs ready.
+func TestEvictedPodLingers(t *testing.T) {
+	s := newSim(t, templateSite()...)
+	s.must("rollout", "status", "dc/system-app")
+	s.env["OCSIM_EVICT"] = "system-app"
+	s.sleep("60")
+	var evicted, running []Object
+	for _, p := range list(s.object("pods", "-l", "deployment=system-app-1"), "items") {
+		p := p.(map[string]any)
+		switch {
+		case str(p, "status", "phase") == "Failed" && str(p, "status", "reason") == "Evicted":
+			evicted = append(evicted, p)
+		case str(p, "status", "phase") == "Running" && podReady(p):
+			running = append(running, p)
+		}
+	}
+	if len(evicted) != 1 || len(running) != 1 {
+		t.Fatalf("%d evicted and %d running pods of system-app-1, want 1 and 1", len(evicted), len(running))
+	}
+	if rc := s.object("rc", "system-app-1"); num(rc, "status", "replicas") != 1 || num(rc, "status", "readyReplicas") != 1 {
+		t.Errorf("system-app-1 counts %d pods, %d ready", num(rc, "status", "replicas"), num(rc, "status", "readyReplicas"))
+	}
+	if out := s.must("get", "pods"); !strings.Contains(out, "Evicted") {
+		t.Errorf("oc get pods does not show the evicted pod:\n%s", out)
+	}
+	s.sleep("300")
+	if n := len(list(s.object("pods", "-l", "deployment=system-app-1"), "items")); n != 2 {
+		t.Errorf("%d pods of system-app-1 after 5 minutes, want the evicted one and its replacement", n)
+	}
+}
+
 // operatorSite is a 2.15 operator-based site: the 3scale operator's
 // Subscription, its Deployment and an APIManager.
 func operatorSite(approval string, external bool) []Object {

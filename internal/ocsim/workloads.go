@@ -62,10 +62,19 @@ func podReady(pod Object) bool {
 	return false
 }
 
-// ownedPods lists a workload's pods: active ones and terminating ones.
+// finished tells a pod that has ended (Succeeded, or Failed as an evicted
+// pod is): a controller no longer counts it, and it lingers until someone
+// deletes it.
+func finished(pod Object) bool {
+	phase := str(pod, "status", "phase")
+	return phase == "Succeeded" || phase == "Failed"
+}
+
+// ownedPods lists a workload's pods: active ones and terminating ones;
+// finished ones are neither (controller.FilterActivePods).
 func (c *Cluster) ownedPods(ns, kind, name string) (active, dying []Object) {
 	for _, p := range c.list(ns, "Pod") {
-		if !ownedBy(p, kind, name) || labels(p)[labelDeployer] != nil || labels(p)[labelHookType] != nil {
+		if !ownedBy(p, kind, name) || labels(p)[labelDeployer] != nil || labels(p)[labelHookType] != nil || finished(p) && !terminating(p) {
 			continue
 		}
 		if terminating(p) {
@@ -143,6 +152,56 @@ func setPodReady(pod Object, ready bool, at string) {
 		})
 	}
 	setNested(pod, cs, "status", "containerStatuses")
+}
+
+// workloadOf names the DeploymentConfig or Deployment a pod belongs to
+// (NAMESPACE/NAME), or "" for another pod.
+func (c *Cluster) workloadOf(pod Object) string {
+	ns := str(pod, "metadata", "namespace")
+	if dc, _ := labels(pod)["deploymentconfig"].(string); dc != "" && labels(pod)[labelDeployer] == nil && labels(pod)[labelHookType] == nil {
+		return ns + "/" + dc
+	}
+	for _, r := range list(pod, "metadata", "ownerReferences") {
+		if str(r, "kind") == "ReplicaSet" {
+			if i := strings.LastIndex(str(r, "name"), "-"); i > 0 {
+				return ns + "/" + str(r, "name")[:i]
+			}
+		}
+	}
+	return ""
+}
+
+// evicting tells a running pod of a workload that $OCSIM_EVICT names and
+// that has not lost a pod to eviction yet.
+func (c *Cluster) evicting(pod Object) bool {
+	w := c.workloadOf(pod)
+	if w == "" || c.instant || c.st.Stages["evicted/"+w] != "" {
+		return false
+	}
+	_, name, _ := strings.Cut(w, "/")
+	for _, e := range c.cfg.Evict {
+		if e == name {
+			return true
+		}
+	}
+	return false
+}
+
+// evict ends a pod as the kubelet of a node under memory pressure does:
+// phase Failed, reason Evicted, its containers terminated. The pod lingers;
+// its controller starts another.
+func evict(c *Cluster, pod Object) {
+	setNested(pod, "Failed", "status", "phase")
+	setNested(pod, "Evicted", "status", "reason")
+	setNested(pod, "The node was low on resource: memory. Threshold quantity: 100Mi, available: 91388Ki. ", "status", "message")
+	setPodReady(pod, false, c.timestamp())
+	for _, cs := range list(pod, "status", "containerStatuses") {
+		m := cs.(map[string]any)
+		m["started"] = false
+		m["state"] = map[string]any{"terminated": map[string]any{"exitCode": int64(137), "reason": "ContainerStatusUnknown",
+			"message": "The container could not be located when the pod was terminated", "finishedAt": c.timestamp()}}
+	}
+	c.put(pod)
 }
 
 // podConfigError is what the kubelet says when it cannot build a pod's
@@ -279,6 +338,15 @@ func podController(c *Cluster) {
 				c.put(pod)
 			}
 		case "Running":
+			if podReady(pod) && c.evicting(pod) {
+				key := "pod-evict/" + c.workloadOf(pod)
+				if c.after(key, 5*time.Second, 30*time.Second) {
+					c.done(key)
+					c.st.Stages["evicted/"+c.workloadOf(pod)] = "done"
+					evict(c, pod)
+				}
+				continue
+			}
 			if podReady(pod) || c.st.Stages["pod/"+base] == "never-ready" {
 				continue
 			}
@@ -814,7 +882,7 @@ func deploymentController(c *Cluster) {
 		var fresh, old []Object
 		dying := 0
 		for _, p := range c.list(ns, "Pod") {
-			if !ownedByDeployment(p, name) {
+			if !ownedByDeployment(p, name) || finished(p) && !terminating(p) {
 				continue
 			}
 			switch {

@@ -215,12 +215,40 @@ dc_rollout_state() {
 }
 
 # wait_pods_ready MINUTES: poll every 10 seconds, for up to MINUTES, until
-# every pod of the project that has not finished runs with all its
-# containers ready, in two checks in a row, then print the pods.
+# every workload of the project runs its latest version with all its pods
+# ready, in two checks in a row, then print the pods. The pods that count
+# are those of each DeploymentConfig's latest deployment (its
+# ReplicationController NAME-N, N its latestVersion): as many as it wants
+# must run ready, and none of them be running or pending without being
+# ready. A Deployment counts through its status (its latest ReplicaSet's
+# pods updated, ready, and no old one left). Pods that have ended, such as
+# a failed deployer or hook pod or an evicted pod, and the pods of older
+# deployments on their way out do not count: they linger on a real
+# cluster. A pod that is not ready is named with its containers' waiting
+# reason.
 wait_pods_ready() {
-  local i stable=0
+  local i stable=0 problems
   for ((i = 0; i < $1 * 6; i++)); do
-    if oc get pods -o json | jq -e '[.items[]? | select(.status.phase != "Succeeded")] | length > 0 and all(.status.phase == "Running" and .metadata.deletionTimestamp == null and ((.status.containerStatuses // []) | length > 0 and all(.ready)))' >/dev/null; then
+    # The lists go through a pipe: as arguments they may pass the size
+    # the kernel allows one.
+    problems=$({ oc get dc -o json; oc get deployment -o json; oc get pods -o json; } | jq -n -r '
+      [inputs] as [$dcs, $deployments, $pods]
+      | def ready: .status.phase == "Running" and .metadata.deletionTimestamp == null
+        and ((.status.containerStatuses // []) | length > 0 and all(.ready));
+      def why: [.status.containerStatuses[]? | .state.waiting.reason // empty] | first // .status.phase;
+      ($dcs.items[]? | select((.spec.replicas // 1) > 0)
+        | .metadata.name as $dc | "\($dc)-\(.status.latestVersion // 0)" as $rc | (.spec.replicas // 1) as $want
+        | [$pods.items[]? | select(.metadata.labels.deploymentconfig == $dc and .metadata.labels.deployment == $rc
+            and .metadata.deletionTimestamp == null and .status.phase != "Succeeded" and .status.phase != "Failed")] as $mine
+        | ([$mine[] | select(ready)] | length) as $ready
+        | if $ready < $want or ($mine | length) > $ready
+          then "dc/\($dc): \($ready) of \($want) pods of \($rc) ready\([$mine[] | select(ready | not) | " (\(.metadata.name): \(why))"] | join(""))"
+          else empty end),
+      ($deployments.items[]? | (.spec.replicas // 1) as $want | .status as $s
+        | select($want > 0 and (($s.observedGeneration // 0) < .metadata.generation
+            or ($s.updatedReplicas // 0) < $want or ($s.readyReplicas // 0) < $want or ($s.replicas // 0) > ($s.updatedReplicas // 0)))
+        | "deployment/\(.metadata.name): \($s.updatedReplicas // 0) of \($want) pods updated, \($s.readyReplicas // 0) ready")')
+    if [ -z "$problems" ]; then
       stable=$((stable + 1))
       if [ "$stable" -ge 2 ]; then
         oc get pods
@@ -232,7 +260,8 @@ wait_pods_ready() {
     sleep 10
   done
   oc get pods || true
-  fail "not every pod of $NAMESPACE runs ready after $1 minutes"
+  printf '%s\n' "$problems" >&2
+  fail "not every workload of $NAMESPACE runs its latest version ready after $1 minutes"
 }
 
 # check_images DC [OC-FLAGS]: print the image DeploymentConfig DC runs and

@@ -260,3 +260,71 @@ AMPC_ORACLE_BUILD_DIR=ctx
 		}
 	}
 }
+
+// TestShellLibraryRolloutState: dc_rollout_state tells a deployment in
+// progress (or whose ReplicationController is not there yet), a template
+// change the ConfigChange trigger has not acted on, and a settled
+// DeploymentConfig, what the deployer adds to the template left out.
+func TestShellLibraryRolloutState(t *testing.T) {
+	dc := func(image, extra string) string {
+		return `{"spec": {"triggers": [{"type": "ConfigChange"}]` + extra + `, "template": {"metadata": {"labels": {"app": "x"}}, "spec": {"containers": [{"name": "a", "image": "` + image + `"}]}}}, "status": {"latestVersion": 2}}`
+	}
+	rc := func(phase, image string) string {
+		return `{"metadata": {"annotations": {"openshift.io/deployment.phase": "` + phase + `"}}, "spec": {"template": {"metadata": {"labels": {"app": "x", "deployment": "x-2", "deploymentconfig": "x"}, "annotations": {"openshift.io/deployment-config.latest-version": "2", "openshift.io/deployment-config.name": "x", "openshift.io/deployment.name": "x-2"}}, "spec": {"containers": [{"name": "a", "image": "` + image + `"}]}}}}`
+	}
+	for _, c := range []struct{ dc, rc, want string }{
+		{dc("old", ""), rc("Complete", "old"), "settled"},
+		{dc("old", ""), rc("Failed", "old"), "settled"},
+		{dc("new", ""), rc("Complete", "old"), "pending"},
+		{dc("new", `, "paused": true`), rc("Complete", "old"), "settled"},
+		{`{"spec": {"template": {}}, "status": {"latestVersion": 2}}`, rc("Complete", "old"), "settled"},
+		{dc("new", ""), rc("Running", "new"), "running"},
+		{dc("new", ""), rc("New", "new"), "running"},
+		{dc("new", ""), `{}`, "running"},
+	} {
+		out, err := libraryRun(t, "dc_rollout_state '"+c.dc+"' '"+c.rc+"'")
+		if err != nil || strings.TrimSpace(out) != c.want {
+			t.Errorf("dc_rollout_state %s %s: %v %q, want %s", c.dc, c.rc, err, out, c.want)
+		}
+	}
+}
+
+// TestShellLibraryWaitPodsReady: only the pods of each DeploymentConfig's
+// latest deployment count, and each Deployment through its status; a pod
+// that has ended or belongs to an older deployment does not, a pod of the
+// latest one that is not ready does, named with its waiting reason.
+func TestShellLibraryWaitPodsReady(t *testing.T) {
+	stub := func(pods string) string {
+		return `
+oc() {
+  case "$1 $2" in
+    "get dc") echo '{"items": [{"metadata": {"name": "zync"}, "spec": {"replicas": 1}, "status": {"latestVersion": 3}}, {"metadata": {"name": "old"}, "spec": {"replicas": 0}, "status": {"latestVersion": 1}}]}' ;;
+    "get deployment") echo '{"items": [{"metadata": {"name": "op", "generation": 2}, "spec": {"replicas": 1}, "status": {"observedGeneration": 2, "replicas": 1, "updatedReplicas": 1, "readyReplicas": 1}}]}' ;;
+    "get pods") if [ "${3:-}" = -o ]; then echo '{"items": [` + pods + `]}'; else echo "NAME READY STATUS"; fi ;;
+    *) echo "unexpected oc $*" >&2; return 1 ;;
+  esac
+}
+`
+	}
+	pod := func(rc, phase string, ready bool, extra string) string {
+		return fmt.Sprintf(`{"metadata": {"name": "%s-x", "labels": {"deploymentconfig": "zync", "deployment": "%s"}%s}, "status": {"phase": "%s", "containerStatuses": [{"ready": %v, "state": {"waiting": {"reason": "CreateContainerConfigError"}}}]}}`, rc, rc, extra, phase, ready)
+	}
+	ready := pod("zync-3", "Running", true, "")
+	lingering := strings.Join([]string{
+		pod("zync-3", "Failed", false, ""),                                               // evicted
+		pod("zync-2", "Running", false, ""),                                              // an older deployment's
+		pod("zync-3", "Running", false, `, "deletionTimestamp": "2026-12-01T00:00:00Z"`), // terminating
+		`{"metadata": {"name": "zync-2-deploy", "labels": {"openshift.io/deployer-pod-for.name": "zync-2"}}, "status": {"phase": "Failed"}}`,
+	}, ", ")
+	if out, err := libraryRun(t, stub(ready+", "+lingering)+"wait_pods_ready 1"); err != nil || !strings.Contains(out, "NAME READY STATUS") {
+		t.Errorf("lingering pods: %v\n%s", err, out)
+	}
+	out, err := libraryRun(t, stub(pod("zync-3", "Pending", false, "")+", "+lingering)+"wait_pods_ready 1")
+	if err == nil || !strings.Contains(out, "dc/zync: 0 of 1 pods of zync-3 ready (zync-3-x: CreateContainerConfigError)") {
+		t.Errorf("a pod of the latest deployment that waits: %v\n%s", err, out)
+	}
+	out, err = libraryRun(t, stub(ready+", "+pod("zync-3", "Running", false, ""))+"wait_pods_ready 1")
+	if err == nil || !strings.Contains(out, "dc/zync: 1 of 1 pods of zync-3 ready") {
+		t.Errorf("a second pod of the latest deployment that is not ready: %v\n%s", err, out)
+	}
+}

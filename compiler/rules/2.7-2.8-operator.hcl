@@ -170,9 +170,12 @@ step "wait-pods" {
   note    = <<-EOT
     The guide's `oc get pods`, checked by eye "until all new versions run
     and are ready without errors", for about 5 to 10 minutes, through
-    transient errors. The runbook polls for up to 15 minutes until every
-    pod that is not a finished one runs with all its containers ready, in
-    two checks 10 seconds apart, then prints the pods.
+    transient errors. The runbook polls for up to 15 minutes until the pods
+    of every DeploymentConfig's latest deployment (and every Deployment's
+    latest ReplicaSet) run with all their containers ready, in two checks
+    10 seconds apart, then prints the pods. Pods that have ended, such as a
+    failed deployer or hook pod of an earlier deployment or an evicted pod,
+    linger on a cluster and are not "new versions": they do not count.
   EOT
   run = "wait_pods_ready 15"
 }

@@ -422,16 +422,9 @@ step "s3-env-verify" {
   EOT
 }
 
-step "s3-system-environment" {
-  title   = "Remove AWS_BUCKET and AWS_REGION from system-environment"
-  kind    = "patch"
-  section = "1.2.7"
-  when    = plan.s3
-  patch "ConfigMap" "system-environment" {
-    unset "/data/AWS_BUCKET" {}
-    unset "/data/AWS_REGION" {}
-  }
-}
+# The guide's last command of 1.2.7, the removal of AWS_BUCKET and
+# AWS_REGION from system-environment, comes after the images' check, with
+# the deletion of the smtp ConfigMap (see s3-system-environment).
 
 # ------------------------------------------------------------ 1.2.8 AMP_RELEASE
 
@@ -718,12 +711,40 @@ use "images-verify" {
   section = "1.2.9"
 }
 
-# ---------------------------------------------------- 1.2.10 smtp ConfigMap
+# ------------------------------- 1.2.7 and 1.2.10: what the old pods read
+
+step "s3-system-environment" {
+  title   = "Remove AWS_BUCKET and AWS_REGION from system-environment"
+  kind    = "patch"
+  section = "1.2.7"
+  when    = plan.s3
+  note    = <<-EOT
+    The guide removes the keys at the end of 1.2.7, while the rollouts that
+    the env patches start are still running. The deployments of system-app
+    and system-sidekiq before those patches read AWS_BUCKET and AWS_REGION
+    from system-environment: a rollout that fails rolls back to one of them,
+    whose pods then cannot start once the keys are gone
+    (CreateContainerConfigError). ampc removes them here, after images-verify
+    has checked that the latest deployment of every DeploymentConfig, which
+    reads aws-auth, completed.
+  EOT
+  patch "ConfigMap" "system-environment" {
+    unset "/data/AWS_BUCKET" {}
+    unset "/data/AWS_REGION" {}
+  }
+}
 
 step "smtp-configmap-delete" {
   title   = "Delete the smtp ConfigMap"
   kind    = "delete"
   section = "1.2.10"
-  note    = "Nothing reads the ConfigMap after 1.2.4 to 1.2.6; deleting an absent one is not an error, so a re-run is harmless."
+  note    = <<-EOT
+    The deployments of system-app and system-sidekiq before 1.2.4 to 1.2.6
+    read the ConfigMap: as the guide orders it, it goes after the images'
+    check has verified that their latest deployments, which read
+    system-smtp, completed, so that no rollback returns to a deployment
+    whose pods need it. Deleting an absent ConfigMap is not an error, so a
+    re-run is harmless.
+  EOT
   delete "ConfigMap" "smtp" {}
 }

@@ -77,7 +77,7 @@ func TestOperator27RunbookAgainstFakeOC(t *testing.T) {
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl"), ""))
 	seed := func(c *bundletest.Cluster) {
 		for _, obj := range bundletest.Op27Objects(t) {
-			opPut(t, c, obj)
+			opPut(t, c, withoutRelease(obj))
 		}
 		opPut(t, c, map[string]any{
 			"apiVersion": "packages.operators.coreos.com/v1", "kind": "PackageManifest",
@@ -90,10 +90,10 @@ func TestOperator27RunbookAgainstFakeOC(t *testing.T) {
 		// image streams the DeploymentConfigs' ImageChange triggers
 		// follow: without them a DeploymentConfig waits on an image that
 		// never comes, as on a cluster, and no rollout ever finishes.
-		for _, obj := range bundletest.FixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")) {
-			if obj["kind"] == "ImageStream" {
-				opPut(t, c, obj)
-			}
+		// The ConfigMaps and Secrets the pods read: without them a pod
+		// waits with CreateContainerConfigError, as on a cluster.
+		for _, obj := range op27Config(t) {
+			opPut(t, c, obj)
 		}
 	}
 	empty := filepath.Join(t.TempDir(), "empty.yaml")
@@ -314,7 +314,19 @@ func TestMigrationRunbookAgainstFakeOC(t *testing.T) {
 	opPut(t, target, map[string]any{"apiVersion": "operators.coreos.com/v1alpha1", "kind": "ClusterServiceVersion",
 		"metadata": map[string]any{"name": "3scale-operator.v0.5.0", "namespace": "3scale-operator"},
 		"status":   map[string]any{"phase": "Succeeded"}})
-	// What the operator deploys once the APIManager exists.
+	// What the operator deploys once the APIManager exists, with the
+	// Secrets and ConfigMaps it makes itself (the runbook restores the
+	// others; a pod that reads a missing one waits with
+	// CreateContainerConfigError, as on a cluster).
+	restored := map[string]bool{"ConfigMap/system-environment": true, "ConfigMap/apicast-environment": true}
+	for _, name := range []string{"system-smtp", "system-seed", "system-database", "backend-internal-api", "system-events-hook", "system-app", "system-recaptcha", "system-redis", "zync", "system-master-apicast", "aws-auth"} {
+		restored["Secret/"+name] = true
+	}
+	for key, obj := range site {
+		if (obj["kind"] == "Secret" || obj["kind"] == "ConfigMap") && !restored[key] && key != "ConfigMap/redis-config" {
+			opPut(t, target, obj)
+		}
+	}
 	for key, obj := range site {
 		// With the image streams their ImageChange triggers follow, else
 		// the simulator's DeploymentConfigs wait on an image forever.
@@ -326,8 +338,10 @@ func TestMigrationRunbookAgainstFakeOC(t *testing.T) {
 			opPut(t, target, obj)
 		}
 	}
+	// Running pods whose name suffix, 22222, sorts before any the
+	// simulator draws: the first running pod the runbook picks.
 	for _, dc := range []string{"system-app", "system-mysql", "zync-database", "backend-redis", "system-redis", "system-sidekiq"} {
-		opPut(t, target, runningPod(dc+"-1-fghij", dc))
+		opPut(t, target, runningPod(dc+"-1-22222", dc))
 	}
 	for _, host := range []string{"master", "3scale-admin"} {
 		opPut(t, target, map[string]any{"apiVersion": "route.openshift.io/v1", "kind": "Route",
@@ -357,13 +371,13 @@ func TestMigrationRunbookAgainstFakeOC(t *testing.T) {
 	}
 	calls := target.Calls(t)
 	for _, prefix := range []string{
-		"exec -i system-mysql-1-fghij -- bash -c set -o pipefail; export MYSQL_PWD=${MYSQL_ROOT_PASSWORD}; gzip -dc | mysql",
-		"rsync " + rel + "/system-storage/system/ system-app-1-fghij:/opt/system/public/system",
-		"exec -i zync-database-1-fghij -- bash -c set -o pipefail; gzip -dc | psql",
-		"cp " + rel + "/backend-redis-dump.rdb backend-redis-1-fghij:/var/lib/redis/data/dump.rdb",
-		"cp " + rel + "/system-redis-dump.rdb system-redis-1-fghij:/var/lib/redis/data/dump.rdb",
+		"exec -i system-mysql-1-22222 -- bash -c set -o pipefail; export MYSQL_PWD=${MYSQL_ROOT_PASSWORD}; gzip -dc | mysql",
+		"rsync " + rel + "/system-storage/system/ system-app-1-22222:/opt/system/public/system",
+		"exec -i zync-database-1-22222 -- bash -c set -o pipefail; gzip -dc | psql",
+		"cp " + rel + "/backend-redis-dump.rdb backend-redis-1-22222:/var/lib/redis/data/dump.rdb",
+		"cp " + rel + "/system-redis-dump.rdb system-redis-1-22222:/var/lib/redis/data/dump.rdb",
 		"patch configmap redis-config --type=merge",
-		"exec system-sidekiq-1-fghij -- bash -c bundle exec rake zync:resync:domains",
+		"exec system-sidekiq-1-22222 -- bash -c bundle exec rake zync:resync:domains",
 	} {
 		if bundletest.CountCalls(calls, prefix) == 0 {
 			t.Errorf("no call %q", prefix)

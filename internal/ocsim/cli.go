@@ -581,7 +581,18 @@ func (r *run) table(objs []Object, noHeaders bool) {
 		name := str(o, "metadata", "name")
 		switch kind {
 		case "Pod":
+			// As kubectl's printer: the pod's reason (Evicted), else a
+			// container's waiting reason (CreateContainerConfigError),
+			// else the phase.
 			status := str(o, "status", "phase")
+			if r := str(o, "status", "reason"); r != "" {
+				status = r
+			}
+			for _, cs := range list(o, "status", "containerStatuses") {
+				if r := str(cs, "state", "waiting", "reason"); r != "" {
+					status = r
+				}
+			}
 			if terminating(o) {
 				status = "Terminating"
 			}

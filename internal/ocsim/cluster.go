@@ -52,6 +52,10 @@ type Config struct {
 	// CatalogDrop lists PACKAGE:CHANNEL pairs the built-in catalog lacks
 	// ($OCSIM_CATALOG_DROP, comma-separated).
 	CatalogDrop []string
+	// Evict lists DeploymentConfigs and Deployments one of whose running
+	// pods is evicted, once, a little after it is ready ($OCSIM_EVICT,
+	// comma-separated names).
+	Evict []string
 }
 
 // ConfigFromEnv reads the configuration from environment variables.
@@ -97,6 +101,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c.ImportFail = splitList(getenv("OCSIM_IMPORT_FAIL"))
 	c.DeployFail = splitList(getenv("OCSIM_DEPLOY_FAIL"))
 	c.CatalogDrop = splitList(getenv("OCSIM_CATALOG_DROP"))
+	c.Evict = splitList(getenv("OCSIM_EVICT"))
 	return c, nil
 }
 

@@ -29,7 +29,8 @@
 // DeploymentConfig deployer (ReplicationControllers NAME-N with their phase,
 // deployer and hook pods, rollback to the last complete RC when a rollout
 // fails), Deployments, pods (pending, running, ready, terminating for a
-// grace period), OLM (InstallPlans under Automatic or Manual approval, CSVs
+// grace period; a pod whose env names a missing ConfigMap, Secret or key
+// waits with CreateContainerConfigError, as the kubelet leaves it), OLM (InstallPlans under Automatic or Manual approval, CSVs
 // replaced, the catalog's channels) and the 3scale and APIcast operators.
 // On the first call the seeded objects are brought at once to the settled
 // state of a running site.
@@ -38,7 +39,8 @@
 // sees it, $FAKEOC_FAIL_AFTER after the cluster applied it,
 // $FAKEOC_CRASH_AT=N[:after] the Nth call; $OCSIM_IMPORT_FAIL,
 // $OCSIM_DEPLOY_FAIL and $OCSIM_CATALOG_DROP make imports, rollouts and
-// catalog channels fail (see Config).
+// catalog channels fail, $OCSIM_EVICT evicts a pod of a workload (see
+// Config).
 //
 // It is not a server: there is no watch API, no admission, no quota, no
 // RBAC, and only the controllers' behaviour the runbooks depend on.

@@ -417,6 +417,113 @@ func TestDeployFailureRollsBack(t *testing.T) {
 	}
 }
 
+// TestMissingConfigKeyKeepsPodsWaiting: a pod whose container reads a
+// ConfigMap key (not optional) that is gone stays Pending, not ready, with
+// CreateContainerConfigError, as the kubelet leaves it; so does one that
+// names a missing Secret. Running pods keep running (the env was read when
+// they started), and a waiting pod starts once the key is back. After a
+// failed rollout rolls back to a deployment whose pods read a removed key,
+// the replacement of its pod cannot start.
+func TestMissingConfigKeyKeepsPodsWaiting(t *testing.T) {
+	site := templateSite()
+	dc := site[1]
+	ctr := list(dc, "spec", "template", "spec", "containers")[1].(map[string]any)
+	ctr["env"] = []any{
+		map[string]any{"name": "AWS_BUCKET", "valueFrom": map[string]any{"configMapKeyRef": map[string]any{"name": "system-environment", "key": "AWS_BUCKET"}}},
+		map[string]any{"name": "AWS_HOSTNAME", "valueFrom": map[string]any{"configMapKeyRef": map[string]any{"name": "system-environment", "key": "AWS_HOSTNAME", "optional": true}}},
+	}
+	site[2]["data"].(map[string]any)["AWS_BUCKET"] = "bucket"
+	s := newSim(t, site...)
+	s.must("rollout", "status", "dc/system-app")
+	s.must("patch", "configmap/system-environment", "--type=json", "-p", `[{"op":"remove","path":"/data/AWS_BUCKET"}]`)
+	s.sleep("60")
+	if n := len(images(s, "deploymentconfig=system-app")); n != 1 {
+		t.Fatalf("%d running system-app pods after the key went, want the one that started before", n)
+	}
+	// A rollout that fails rolls back to system-app-1, whose new pod
+	// cannot start.
+	s.env["OCSIM_DEPLOY_FAIL"] = "system-app"
+	s.must("set", "env", "dc/system-app", "B=2")
+	s.waitFor("a new version", func() bool { return latestVersion(s) == 2 })
+	s.waitFor("the rollback", func() bool {
+		return annotation(s.object("rc", "system-app-2"), annPhase) == "Failed" && num(s.object("rc", "system-app-1"), "spec", "replicas") == 1
+	})
+	// The rolling deployment kept system-app-1's pod running; once it
+	// goes (a node drained, an eviction), its replacement cannot start.
+	for _, p := range list(s.object("pods", "-l", "deployment=system-app-1"), "items") {
+		s.must("delete", "pod", str(p, "metadata", "name"), "--wait=false")
+	}
+	s.sleep("60")
+	var waiting Object
+	for _, p := range list(s.object("pods", "-l", "deployment=system-app-1"), "items") {
+		if !terminating(p.(map[string]any)) {
+			waiting = p.(map[string]any)
+		}
+	}
+	if waiting == nil {
+		t.Fatal("no pod of system-app-1 after the rollback")
+	}
+	cs := list(waiting, "status", "containerStatuses")
+	if str(waiting, "status", "phase") != "Pending" || podReady(waiting) || len(cs) != 2 ||
+		str(cs[0], "state", "waiting", "reason") != "CreateContainerConfigError" ||
+		str(cs[0], "state", "waiting", "message") != "couldn't find key AWS_BUCKET in ConfigMap 3scale/system-environment" {
+		t.Errorf("the pod of system-app-1 after the rollback: phase %s, ready %v, statuses %v", str(waiting, "status", "phase"), podReady(waiting), cs)
+	}
+	if out := s.must("get", "pods", "-l", "deployment=system-app-1"); !strings.Contains(out, "CreateContainerConfigError") {
+		t.Errorf("oc get pods does not show the reason:\n%s", out)
+	}
+	if num(s.object("dc", "system-app"), "status", "readyReplicas") != 0 {
+		t.Error("system-app counts a ready pod")
+	}
+	// The key back, the kubelet's next try starts the pod.
+	s.must("patch", "configmap/system-environment", "--type=merge", "-p", `{"data":{"AWS_BUCKET":"bucket"}}`)
+	s.waitFor("the pod ready", func() bool { return num(s.object("dc", "system-app"), "status", "readyReplicas") == 1 })
+
+	// A Secret that is missing altogether.
+	ctr = list(dc, "spec", "template", "spec", "containers")[0].(map[string]any)
+	ctr["env"] = []any{map[string]any{"name": "SMTP_ADDRESS", "valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": "system-smtp", "key": "address"}}}}
+	delete(list(dc, "spec", "template", "spec", "containers")[1].(map[string]any), "env")
+	s = newSim(t, site...)
+	s.sleep("30")
+	out := s.must("get", "pods", "-l", "deploymentconfig=system-app", "-o", "json")
+	if !strings.Contains(out, `secret \"system-smtp\" not found`) {
+		t.Errorf("a pod that reads a missing Secret:\n%s", out)
+	}
+}
+
+// TestEvictedPodLingers: OCSIM_EVICT evicts a running pod of system-app
+// once; the pod lingers, Failed with reason Evicted, and no longer counts:
+// the ReplicationController starts another, which runs ready.
+func TestEvictedPodLingers(t *testing.T) {
+	s := newSim(t, templateSite()...)
+	s.must("rollout", "status", "dc/system-app")
+	s.env["OCSIM_EVICT"] = "system-app"
+	s.sleep("60")
+	var evicted, running []Object
+	for _, p := range list(s.object("pods", "-l", "deployment=system-app-1"), "items") {
+		p := p.(map[string]any)
+		switch {
+		case str(p, "status", "phase") == "Failed" && str(p, "status", "reason") == "Evicted":
+			evicted = append(evicted, p)
+		case str(p, "status", "phase") == "Running" && podReady(p):
+			running = append(running, p)
+		}
+	}
+	if len(evicted) != 1 || len(running) != 1 {
+		t.Fatalf("%d evicted and %d running pods of system-app-1, want 1 and 1", len(evicted), len(running))
+	}
+	if rc := s.object("rc", "system-app-1"); num(rc, "status", "replicas") != 1 || num(rc, "status", "readyReplicas") != 1 {
+		t.Errorf("system-app-1 counts %d pods, %d ready", num(rc, "status", "replicas"), num(rc, "status", "readyReplicas"))
+	}
+	if out := s.must("get", "pods"); !strings.Contains(out, "Evicted") {
+		t.Errorf("oc get pods does not show the evicted pod:\n%s", out)
+	}
+	s.sleep("300")
+	if n := len(list(s.object("pods", "-l", "deployment=system-app-1"), "items")); n != 2 {
+		t.Errorf("%d pods of system-app-1 after 5 minutes, want the evicted one and its replacement", n)
+	}
+}
+
 // operatorSite is a 2.15 operator-based site: the 3scale operator's
 // Subscription, its Deployment and an APIManager.
 func operatorSite(approval string, external bool) []Object {

@@ -62,10 +62,19 @@ func podReady(pod Object) bool {
 	return false
 }
 
-// ownedPods lists a workload's pods: active ones and terminating ones.
+// finished tells a pod that has ended (Succeeded, or Failed as an evicted
+// pod is): a controller no longer counts it, and it lingers until someone
+// deletes it.
+func finished(pod Object) bool {
+	phase := str(pod, "status", "phase")
+	return phase == "Succeeded" || phase == "Failed"
+}
+
+// ownedPods lists a workload's pods: active ones and terminating ones;
+// finished ones are neither (controller.FilterActivePods).
 func (c *Cluster) ownedPods(ns, kind, name string) (active, dying []Object) {
 	for _, p := range c.list(ns, "Pod") {
-		if !ownedBy(p, kind, name) || labels(p)[labelDeployer] != nil || labels(p)[labelHookType] != nil {
+		if !ownedBy(p, kind, name) || labels(p)[labelDeployer] != nil || labels(p)[labelHookType] != nil || finished(p) && !terminating(p) {
 			continue
 		}
 		if terminating(p) {
@@ -145,6 +154,134 @@ func setPodReady(pod Object, ready bool, at string) {
 	setNested(pod, cs, "status", "containerStatuses")
 }
 
+// workloadOf names the DeploymentConfig or Deployment a pod belongs to
+// (NAMESPACE/NAME), or "" for another pod.
+func (c *Cluster) workloadOf(pod Object) string {
+	ns := str(pod, "metadata", "namespace")
+	if dc, _ := labels(pod)["deploymentconfig"].(string); dc != "" && labels(pod)[labelDeployer] == nil && labels(pod)[labelHookType] == nil {
+		return ns + "/" + dc
+	}
+	for _, r := range list(pod, "metadata", "ownerReferences") {
+		if str(r, "kind") == "ReplicaSet" {
+			if i := strings.LastIndex(str(r, "name"), "-"); i > 0 {
+				return ns + "/" + str(r, "name")[:i]
+			}
+		}
+	}
+	return ""
+}
+
+// evicting tells a running pod of a workload that $OCSIM_EVICT names and
+// that has not lost a pod to eviction yet.
+func (c *Cluster) evicting(pod Object) bool {
+	w := c.workloadOf(pod)
+	if w == "" || c.instant || c.st.Stages["evicted/"+w] != "" {
+		return false
+	}
+	_, name, _ := strings.Cut(w, "/")
+	for _, e := range c.cfg.Evict {
+		if e == name {
+			return true
+		}
+	}
+	return false
+}
+
+// evict ends a pod as the kubelet of a node under memory pressure does:
+// phase Failed, reason Evicted, its containers terminated. The pod lingers;
+// its controller starts another.
+func evict(c *Cluster, pod Object) {
+	setNested(pod, "Failed", "status", "phase")
+	setNested(pod, "Evicted", "status", "reason")
+	setNested(pod, "The node was low on resource: memory. Threshold quantity: 100Mi, available: 91388Ki. ", "status", "message")
+	setPodReady(pod, false, c.timestamp())
+	for _, cs := range list(pod, "status", "containerStatuses") {
+		m := cs.(map[string]any)
+		m["started"] = false
+		m["state"] = map[string]any{"terminated": map[string]any{"exitCode": int64(137), "reason": "ContainerStatusUnknown",
+			"message": "The container could not be located when the pod was terminated", "finishedAt": c.timestamp()}}
+	}
+	c.put(pod)
+}
+
+// podConfigError is what the kubelet says when it cannot build a pod's
+// containers' environment: a ConfigMap or Secret that an env var (not
+// optional) or envFrom names is missing, or the key it names
+// (kubelet_pods.go makeEnvironmentVariables); "" when every reference
+// resolves.
+func (c *Cluster) podConfigError(pod Object) string {
+	ns := str(pod, "metadata", "namespace")
+	source := func(kind, name, key string, optional bool) string {
+		obj := c.get(ns, kind, name)
+		lower := strings.ToLower(kind)
+		switch {
+		case optional:
+			return ""
+		case obj == nil:
+			return fmt.Sprintf("%s %q not found", lower, name)
+		case key == "":
+			return ""
+		}
+		if _, ok := mapAt(obj, "data")[key]; !ok {
+			return fmt.Sprintf("couldn't find key %s in %s %s/%s", key, kind, ns, name)
+		}
+		return ""
+	}
+	opt := func(ref any) bool { b, _ := nested(ref, "optional").(bool); return b }
+	for _, field := range []string{"initContainers", "containers"} {
+		for _, ctr := range list(pod, "spec", field) {
+			for _, from := range list(ctr, "envFrom") {
+				if ref := mapAt(from, "configMapRef"); ref != nil {
+					if msg := source("ConfigMap", str(ref, "name"), "", opt(ref)); msg != "" {
+						return msg
+					}
+				}
+				if ref := mapAt(from, "secretRef"); ref != nil {
+					if msg := source("Secret", str(ref, "name"), "", opt(ref)); msg != "" {
+						return msg
+					}
+				}
+			}
+			for _, e := range list(ctr, "env") {
+				if ref := mapAt(e, "valueFrom", "configMapKeyRef"); ref != nil {
+					if msg := source("ConfigMap", str(ref, "name"), str(ref, "key"), opt(ref)); msg != "" {
+						return msg
+					}
+				}
+				if ref := mapAt(e, "valueFrom", "secretKeyRef"); ref != nil {
+					if msg := source("Secret", str(ref, "name"), str(ref, "key"), opt(ref)); msg != "" {
+						return msg
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// setPodWaiting shows a pending pod's containers waiting for reason, not
+// ready; it reports whether the status changed (a pod already waiting for
+// the same reason is left as it is).
+func setPodWaiting(pod Object, reason, msg, at string) bool {
+	cs := list(pod, "status", "containerStatuses")
+	if len(cs) > 0 && str(cs[0], "state", "waiting", "reason") == reason && str(cs[0], "state", "waiting", "message") == msg {
+		return false
+	}
+	setPodReady(pod, false, at)
+	for _, cs := range list(pod, "status", "containerStatuses") {
+		m := cs.(map[string]any)
+		m["state"] = map[string]any{"waiting": map[string]any{"reason": reason, "message": msg}}
+		m["started"] = false
+		delete(m, "imageID")
+	}
+	for _, cond := range list(pod, "status", "conditions") {
+		if t := str(cond, "type"); t == "Ready" || t == "ContainersReady" {
+			cond.(map[string]any)["reason"] = "ContainersNotReady"
+		}
+	}
+	return true
+}
+
 // finishPod ends a deployer or hook pod.
 func finishPod(c *Cluster, pod Object, ok bool) {
 	phase, code := "Succeeded", int64(0)
@@ -185,6 +322,15 @@ func podController(c *Cluster) {
 		switch str(pod, "status", "phase") {
 		case "Pending":
 			if c.after("pod-start/"+base, 2*time.Second, 8*time.Second) {
+				// The kubelet resolves the containers' env when it
+				// creates them: a missing ConfigMap, Secret or key keeps
+				// the pod waiting, and it tries again later.
+				if msg := c.podConfigError(pod); msg != "" {
+					if setPodWaiting(pod, "CreateContainerConfigError", msg, c.timestamp()) {
+						c.put(pod)
+					}
+					continue
+				}
 				c.done("pod-start/" + base)
 				setNested(pod, "Running", "status", "phase")
 				setNested(pod, c.timestamp(), "status", "startTime")
@@ -192,6 +338,15 @@ func podController(c *Cluster) {
 				c.put(pod)
 			}
 		case "Running":
+			if podReady(pod) && c.evicting(pod) {
+				key := "pod-evict/" + c.workloadOf(pod)
+				if c.after(key, 5*time.Second, 30*time.Second) {
+					c.done(key)
+					c.st.Stages["evicted/"+c.workloadOf(pod)] = "done"
+					evict(c, pod)
+				}
+				continue
+			}
 			if podReady(pod) || c.st.Stages["pod/"+base] == "never-ready" {
 				continue
 			}
@@ -727,7 +882,7 @@ func deploymentController(c *Cluster) {
 		var fresh, old []Object
 		dying := 0
 		for _, p := range c.list(ns, "Pod") {
-			if !ownedByDeployment(p, name) {
+			if !ownedByDeployment(p, name) || finished(p) && !terminating(p) {
 				continue
 			}
 			switch {

@@ -102,8 +102,20 @@ steps "redeploy-system-app" {
   step "redeploy-system-app" {
     title = "Redeploy system-app so that it reads the new AMP_RELEASE"
     kind  = "shell"
-    note  = "The guide's `oc set env` redeploys system-app as a side effect; a ConfigMap change does not, so the runbook starts the rollout itself."
-    run   = "oc rollout latest dc/system-app"
+    note  = <<-EOT
+      The guide's `oc set env dc/system-app AMP_RELEASE=...` redeploys
+      system-app once, as a side effect, after the release is set. A
+      ConfigMap change redeploys nothing, but the amp-release-env patch, on
+      a site whose containers hold a literal, changes the template, and the
+      ConfigChange trigger starts that redeploy: the runbook waits for it.
+      Only when no rollout started since the release was set does it run
+      `oc rollout latest`, which a rollout in progress refuses ("#N is
+      already in progress"). It records system-app's deployment number
+      before that rollout in the backup directory, so that a re-run waits
+      for the rollout it started instead of starting another (rollout_once
+      of the shell library).
+    EOT
+    run   = "rollout_once system-app \"$BACKUP_DIR/${hop.from}-${hop.to}/system-app-rollout-from\""
   }
 
   step "wait-system-app" {

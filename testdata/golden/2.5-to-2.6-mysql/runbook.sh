@@ -899,13 +899,114 @@ redeploy() {
   wait_rollout "$object" "$@"
 }
 
+# rollout_once DC FILE [OC-FLAGS]: make DeploymentConfig DC roll out once
+# after the steps before this call changed what its pods read, and wait for
+# that rollout (wait_rollout). A rollout that a change of those steps
+# started counts: one in progress when the call first runs, or one its
+# ConfigChange trigger is about to start (the template differs from the
+# latest deployment's). oc rollout latest runs only when no such rollout
+# came, since it refuses a DeploymentConfig whose rollout is in progress
+# ("#N is already in progress"). FILE records the version DC had before
+# that rollout, the first time the call runs: a re-run, after a crash or
+# with --only, finds the rollout started since and only waits for it.
+rollout_once() {
+  local dc=$1 file=$2 object json rc state anchor i latest
+  shift 2
+  object=dc/$dc
+  if [ ! -s "$file" ]; then
+    mkdir -p "$(dirname "$file")"
+    json=$(oc get "$object" "$@" -o json)
+    latest=$(printf '%s' "$json" | jq -r '.status.latestVersion // 0')
+    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" -o json 2>/dev/null) || rc='{}'
+    state=$(dc_rollout_state "$json" "$rc")
+    anchor=$latest
+    if [ "$state" = running ]; then
+      anchor=$((latest - 1))
+    fi
+    echo "$anchor" > "$file.tmp"
+    mv "$file.tmp" "$file"
+  fi
+  anchor=$(<"$file")
+  [[ $anchor =~ ^[0-9]+$ ]] || fail "$file does not hold a deployment number"
+  # A change of the template that the ConfigChange trigger has not turned
+  # into a deployment yet: wait up to 2 minutes for it.
+  for ((i = 0; i < 12; i++)); do
+    json=$(oc get "$object" "$@" -o json)
+    latest=$(printf '%s' "$json" | jq -r '.status.latestVersion // 0')
+    [ "$latest" -gt "$anchor" ] && break
+    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" -o json 2>/dev/null) || rc='{}'
+    [ "$(dc_rollout_state "$json" "$rc")" = pending ] || break
+    sleep 10
+  done
+  if [ "$latest" -gt "$anchor" ]; then
+    echo "$object: deployment #$latest started after #$anchor; no oc rollout latest"
+  elif ! oc rollout latest "$object" "$@"; then
+    # A trigger may start a rollout between the check and the call.
+    latest=$(oc get "$object" "$@" -o jsonpath='{.status.latestVersion}')
+    [ "${latest:-0}" -gt "$anchor" ] || fail "oc rollout latest $object failed"
+    echo "$object: deployment #$latest started meanwhile"
+  fi
+  wait_rollout "$object" "$@"
+}
+
+# dc_rollout_state DC-JSON RC-JSON: "running" when RC, the latest
+# deployment of the DeploymentConfig, has not ended (Complete or Failed) or
+# is not there yet ({}); "pending" when the DeploymentConfig, not paused,
+# has a ConfigChange trigger and a pod template other than that
+# deployment's (what the deployer adds to it left out), which the trigger
+# turns into a new deployment; else "settled".
+dc_rollout_state() {
+  printf '%s\n%s\n' "$1" "$2" | jq -n -r '
+    [inputs] as [$dc, $rc]
+    | def plain: del(.metadata.labels.deployment, .metadata.labels.deploymentconfig,
+        .metadata.annotations["openshift.io/deployment-config.latest-version"],
+        .metadata.annotations["openshift.io/deployment-config.name"],
+        .metadata.annotations["openshift.io/deployment.name"])
+      | if (.metadata.annotations // {}) == {} then del(.metadata.annotations) else . end;
+    ($rc.metadata.annotations["openshift.io/deployment.phase"] // "") as $phase
+    | if ($dc.status.latestVersion // 0) > 0 and ($rc.metadata == null or ($phase != "Complete" and $phase != "Failed")) then "running"
+      elif (($dc.spec.paused // false) | not)
+        and ([$dc.spec.triggers[]? | select(.type == "ConfigChange")] | length > 0)
+        and ($dc.status.latestVersion // 0) > 0
+        and ($dc.spec.template | plain) != ($rc.spec.template // {} | plain) then "pending"
+      else "settled" end'
+}
+
 # wait_pods_ready MINUTES: poll every 10 seconds, for up to MINUTES, until
-# every pod of the project that has not finished runs with all its
-# containers ready, in two checks in a row, then print the pods.
+# every workload of the project runs its latest version with all its pods
+# ready, in two checks in a row, then print the pods. The pods that count
+# are those of each DeploymentConfig's latest deployment (its
+# ReplicationController NAME-N, N its latestVersion): as many as it wants
+# must run ready, and none of them be running or pending without being
+# ready. A Deployment counts through its status (its latest ReplicaSet's
+# pods updated, ready, and no old one left). Pods that have ended, such as
+# a failed deployer or hook pod or an evicted pod, and the pods of older
+# deployments on their way out do not count: they linger on a real
+# cluster. A pod that is not ready is named with its containers' waiting
+# reason.
 wait_pods_ready() {
-  local i stable=0
+  local i stable=0 problems
   for ((i = 0; i < $1 * 6; i++)); do
-    if oc get pods -o json | jq -e '[.items[]? | select(.status.phase != "Succeeded")] | length > 0 and all(.status.phase == "Running" and .metadata.deletionTimestamp == null and ((.status.containerStatuses // []) | length > 0 and all(.ready)))' >/dev/null; then
+    # The lists go through a pipe: as arguments they may pass the size
+    # the kernel allows one.
+    problems=$({ oc get dc -o json; oc get deployment -o json; oc get pods -o json; } | jq -n -r '
+      [inputs] as [$dcs, $deployments, $pods]
+      | def ready: .status.phase == "Running" and .metadata.deletionTimestamp == null
+        and ((.status.containerStatuses // []) | length > 0 and all(.ready));
+      def why: [.status.containerStatuses[]? | .state.waiting.reason // empty] | first // .status.phase;
+      ($dcs.items[]? | select((.spec.replicas // 1) > 0)
+        | .metadata.name as $dc | "\($dc)-\(.status.latestVersion // 0)" as $rc | (.spec.replicas // 1) as $want
+        | [$pods.items[]? | select(.metadata.labels.deploymentconfig == $dc and .metadata.labels.deployment == $rc
+            and .metadata.deletionTimestamp == null and .status.phase != "Succeeded" and .status.phase != "Failed")] as $mine
+        | ([$mine[] | select(ready)] | length) as $ready
+        | if $ready < $want or ($mine | length) > $ready
+          then "dc/\($dc): \($ready) of \($want) pods of \($rc) ready\([$mine[] | select(ready | not) | " (\(.metadata.name): \(why))"] | join(""))"
+          else empty end),
+      ($deployments.items[]? | (.spec.replicas // 1) as $want | .status as $s
+        | select($want > 0 and (($s.observedGeneration // 0) < .metadata.generation
+            or ($s.updatedReplicas // 0) < $want or ($s.readyReplicas // 0) < $want or ($s.replicas // 0) > ($s.updatedReplicas // 0)))
+        | "deployment/\(.metadata.name): \($s.updatedReplicas // 0) of \($want) pods updated, \($s.readyReplicas // 0) ready")')
+    if [ -z "$problems" ]; then
       stable=$((stable + 1))
       if [ "$stable" -ge 2 ]; then
         oc get pods
@@ -917,7 +1018,8 @@ wait_pods_ready() {
     sleep 10
   done
   oc get pods || true
-  fail "not every pod of $NAMESPACE runs ready after $1 minutes"
+  printf '%s\n' "$problems" >&2
+  fail "not every workload of $NAMESPACE runs its latest version ready after $1 minutes"
 }
 
 # check_images DC [OC-FLAGS]: print the image DeploymentConfig DC runs and
@@ -1911,10 +2013,18 @@ step_57() {
 
 # 2.5-2.6/redeploy-system-app — Redeploy system-app so that it reads the new AMP_RELEASE
 # Source: 001_94522790b066fb62.txt 2.8
-# The guide's `oc set env` redeploys system-app as a side effect; a ConfigMap
-# change does not, so the runbook starts the rollout itself.
+# The guide's `oc set env dc/system-app AMP_RELEASE=...` redeploys system-app
+# once, as a side effect, after the release is set. A ConfigMap change
+# redeploys nothing, but the amp-release-env patch, on a site whose containers
+# hold a literal, changes the template, and the ConfigChange trigger starts
+# that redeploy: the runbook waits for it. Only when no rollout started since
+# the release was set does it run `oc rollout latest`, which a rollout in
+# progress refuses ("#N is already in progress"). It records system-app's
+# deployment number before that rollout in the backup directory, so that a
+# re-run waits for the rollout it started instead of starting another
+# (rollout_once of the shell library).
 step_58() {
-  oc rollout latest dc/system-app
+  rollout_once system-app "$BACKUP_DIR/2.5-2.6/system-app-rollout-from"
 }
 
 # 2.5-2.6/wait-system-app — Wait for system-app to redeploy

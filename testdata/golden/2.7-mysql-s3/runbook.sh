@@ -35,7 +35,6 @@ STEPS=(
   '2.7-2.8/s3-system-app-env'
   '2.7-2.8/s3-sidekiq-env'
   '2.7-2.8/s3-env-verify'
-  '2.7-2.8/s3-system-environment'
   '2.7-2.8/amp-release'
   '2.7-2.8/amp-release-env'
   '2.7-2.8/image-amp-system'
@@ -57,6 +56,7 @@ STEPS=(
   '2.7-2.8/image-system-mysql'
   '2.7-2.8/wait-system-mysql'
   '2.7-2.8/images-verify'
+  '2.7-2.8/s3-system-environment'
   '2.7-2.8/smtp-configmap-delete'
 )
 TITLES=(
@@ -74,7 +74,6 @@ TITLES=(
   '[patch] Point the AWS env of the system-app containers at aws-auth (000_fb66213bb7713c41.txt 1.2.7)'
   '[patch] Point the AWS env of system-sidekiq at aws-auth (000_fb66213bb7713c41.txt 1.2.7)'
   '[verify] Check that every system container reads AWS_* from aws-auth (000_fb66213bb7713c41.txt 1.2.7)'
-  '[patch] Remove AWS_BUCKET and AWS_REGION from system-environment (000_fb66213bb7713c41.txt 1.2.7)'
   '[patch] Set AMP_RELEASE to 2.8 in system-environment (000_fb66213bb7713c41.txt 1.2.8)'
   '[patch] Make every system-app container read AMP_RELEASE from system-environment (000_fb66213bb7713c41.txt 1.2.8)'
   '[patch] Point amp-system at the 2.8 system image (000_fb66213bb7713c41.txt 1.2.9)'
@@ -96,6 +95,7 @@ TITLES=(
   '[patch] Add the 2.8 tag to system-mysql (000_fb66213bb7713c41.txt 1.2.9.1.3)'
   '[wait] Wait for system-mysql, which redeploys if the image changed (000_fb66213bb7713c41.txt 1.2.9.1.3)'
   '[verify] Check that every DeploymentConfig runs its image stream'\''s current image (000_fb66213bb7713c41.txt 1.2.9)'
+  '[patch] Remove AWS_BUCKET and AWS_REGION from system-environment (000_fb66213bb7713c41.txt 1.2.7)'
   '[delete] Delete the smtp ConfigMap (000_fb66213bb7713c41.txt 1.2.10)'
 )
 # Rollback sections: never run unless asked for with --rollback ID.
@@ -829,13 +829,114 @@ redeploy() {
   wait_rollout "$object" "$@"
 }
 
+# rollout_once DC FILE [OC-FLAGS]: make DeploymentConfig DC roll out once
+# after the steps before this call changed what its pods read, and wait for
+# that rollout (wait_rollout). A rollout that a change of those steps
+# started counts: one in progress when the call first runs, or one its
+# ConfigChange trigger is about to start (the template differs from the
+# latest deployment's). oc rollout latest runs only when no such rollout
+# came, since it refuses a DeploymentConfig whose rollout is in progress
+# ("#N is already in progress"). FILE records the version DC had before
+# that rollout, the first time the call runs: a re-run, after a crash or
+# with --only, finds the rollout started since and only waits for it.
+rollout_once() {
+  local dc=$1 file=$2 object json rc state anchor i latest
+  shift 2
+  object=dc/$dc
+  if [ ! -s "$file" ]; then
+    mkdir -p "$(dirname "$file")"
+    json=$(oc get "$object" "$@" -o json)
+    latest=$(printf '%s' "$json" | jq -r '.status.latestVersion // 0')
+    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" -o json 2>/dev/null) || rc='{}'
+    state=$(dc_rollout_state "$json" "$rc")
+    anchor=$latest
+    if [ "$state" = running ]; then
+      anchor=$((latest - 1))
+    fi
+    echo "$anchor" > "$file.tmp"
+    mv "$file.tmp" "$file"
+  fi
+  anchor=$(<"$file")
+  [[ $anchor =~ ^[0-9]+$ ]] || fail "$file does not hold a deployment number"
+  # A change of the template that the ConfigChange trigger has not turned
+  # into a deployment yet: wait up to 2 minutes for it.
+  for ((i = 0; i < 12; i++)); do
+    json=$(oc get "$object" "$@" -o json)
+    latest=$(printf '%s' "$json" | jq -r '.status.latestVersion // 0')
+    [ "$latest" -gt "$anchor" ] && break
+    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" -o json 2>/dev/null) || rc='{}'
+    [ "$(dc_rollout_state "$json" "$rc")" = pending ] || break
+    sleep 10
+  done
+  if [ "$latest" -gt "$anchor" ]; then
+    echo "$object: deployment #$latest started after #$anchor; no oc rollout latest"
+  elif ! oc rollout latest "$object" "$@"; then
+    # A trigger may start a rollout between the check and the call.
+    latest=$(oc get "$object" "$@" -o jsonpath='{.status.latestVersion}')
+    [ "${latest:-0}" -gt "$anchor" ] || fail "oc rollout latest $object failed"
+    echo "$object: deployment #$latest started meanwhile"
+  fi
+  wait_rollout "$object" "$@"
+}
+
+# dc_rollout_state DC-JSON RC-JSON: "running" when RC, the latest
+# deployment of the DeploymentConfig, has not ended (Complete or Failed) or
+# is not there yet ({}); "pending" when the DeploymentConfig, not paused,
+# has a ConfigChange trigger and a pod template other than that
+# deployment's (what the deployer adds to it left out), which the trigger
+# turns into a new deployment; else "settled".
+dc_rollout_state() {
+  printf '%s\n%s\n' "$1" "$2" | jq -n -r '
+    [inputs] as [$dc, $rc]
+    | def plain: del(.metadata.labels.deployment, .metadata.labels.deploymentconfig,
+        .metadata.annotations["openshift.io/deployment-config.latest-version"],
+        .metadata.annotations["openshift.io/deployment-config.name"],
+        .metadata.annotations["openshift.io/deployment.name"])
+      | if (.metadata.annotations // {}) == {} then del(.metadata.annotations) else . end;
+    ($rc.metadata.annotations["openshift.io/deployment.phase"] // "") as $phase
+    | if ($dc.status.latestVersion // 0) > 0 and ($rc.metadata == null or ($phase != "Complete" and $phase != "Failed")) then "running"
+      elif (($dc.spec.paused // false) | not)
+        and ([$dc.spec.triggers[]? | select(.type == "ConfigChange")] | length > 0)
+        and ($dc.status.latestVersion // 0) > 0
+        and ($dc.spec.template | plain) != ($rc.spec.template // {} | plain) then "pending"
+      else "settled" end'
+}
+
 # wait_pods_ready MINUTES: poll every 10 seconds, for up to MINUTES, until
-# every pod of the project that has not finished runs with all its
-# containers ready, in two checks in a row, then print the pods.
+# every workload of the project runs its latest version with all its pods
+# ready, in two checks in a row, then print the pods. The pods that count
+# are those of each DeploymentConfig's latest deployment (its
+# ReplicationController NAME-N, N its latestVersion): as many as it wants
+# must run ready, and none of them be running or pending without being
+# ready. A Deployment counts through its status (its latest ReplicaSet's
+# pods updated, ready, and no old one left). Pods that have ended, such as
+# a failed deployer or hook pod or an evicted pod, and the pods of older
+# deployments on their way out do not count: they linger on a real
+# cluster. A pod that is not ready is named with its containers' waiting
+# reason.
 wait_pods_ready() {
-  local i stable=0
+  local i stable=0 problems
   for ((i = 0; i < $1 * 6; i++)); do
-    if oc get pods -o json | jq -e '[.items[]? | select(.status.phase != "Succeeded")] | length > 0 and all(.status.phase == "Running" and .metadata.deletionTimestamp == null and ((.status.containerStatuses // []) | length > 0 and all(.ready)))' >/dev/null; then
+    # The lists go through a pipe: as arguments they may pass the size
+    # the kernel allows one.
+    problems=$({ oc get dc -o json; oc get deployment -o json; oc get pods -o json; } | jq -n -r '
+      [inputs] as [$dcs, $deployments, $pods]
+      | def ready: .status.phase == "Running" and .metadata.deletionTimestamp == null
+        and ((.status.containerStatuses // []) | length > 0 and all(.ready));
+      def why: [.status.containerStatuses[]? | .state.waiting.reason // empty] | first // .status.phase;
+      ($dcs.items[]? | select((.spec.replicas // 1) > 0)
+        | .metadata.name as $dc | "\($dc)-\(.status.latestVersion // 0)" as $rc | (.spec.replicas // 1) as $want
+        | [$pods.items[]? | select(.metadata.labels.deploymentconfig == $dc and .metadata.labels.deployment == $rc
+            and .metadata.deletionTimestamp == null and .status.phase != "Succeeded" and .status.phase != "Failed")] as $mine
+        | ([$mine[] | select(ready)] | length) as $ready
+        | if $ready < $want or ($mine | length) > $ready
+          then "dc/\($dc): \($ready) of \($want) pods of \($rc) ready\([$mine[] | select(ready | not) | " (\(.metadata.name): \(why))"] | join(""))"
+          else empty end),
+      ($deployments.items[]? | (.spec.replicas // 1) as $want | .status as $s
+        | select($want > 0 and (($s.observedGeneration // 0) < .metadata.generation
+            or ($s.updatedReplicas // 0) < $want or ($s.readyReplicas // 0) < $want or ($s.replicas // 0) > ($s.updatedReplicas // 0)))
+        | "deployment/\(.metadata.name): \($s.updatedReplicas // 0) of \($want) pods updated, \($s.readyReplicas // 0) ready")')
+    if [ -z "$problems" ]; then
       stable=$((stable + 1))
       if [ "$stable" -ge 2 ]; then
         oc get pods
@@ -847,7 +948,8 @@ wait_pods_ready() {
     sleep 10
   done
   oc get pods || true
-  fail "not every pod of $NAMESPACE runs ready after $1 minutes"
+  printf '%s\n' "$problems" >&2
+  fail "not every workload of $NAMESPACE runs its latest version ready after $1 minutes"
 }
 
 # check_images DC [OC-FLAGS]: print the image DeploymentConfig DC runs and
@@ -1064,16 +1166,6 @@ step_13() {
     || fail "dc/system-sidekiq does not read every AWS_* env var from secret aws-auth"
 }
 
-# 2.7-2.8/s3-system-environment — Remove AWS_BUCKET and AWS_REGION from system-environment
-# Source: 000_fb66213bb7713c41.txt 1.2.7
-step_14() {
-  if applied configmap/system-environment checks/008-2.7-2.8-s3-system-environment-system-environment.json; then
-    echo "configmap/system-environment: already applied, skipped"
-  else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/008-2.7-2.8-s3-system-environment-system-environment.json")"
-  fi
-}
-
 # 2.7-2.8/amp-release — Set AMP_RELEASE to 2.8 in system-environment
 # Source: 000_fb66213bb7713c41.txt 1.2.8
 # The guides up to 2.7 set AMP_RELEASE with `oc set env dc/system-app`, which
@@ -1083,11 +1175,11 @@ step_14() {
 # ConfigMap, to 2.8, so that every container keeps reading it; a test of the
 # current value, 2.7, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
-step_15() {
-  if applied configmap/system-environment checks/009-2.7-2.8-amp-release-system-environment.json; then
+step_14() {
+  if applied configmap/system-environment checks/008-2.7-2.8-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/009-2.7-2.8-amp-release-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/008-2.7-2.8-amp-release-system-environment.json")"
   fi
 }
 
@@ -1096,7 +1188,7 @@ step_15() {
 # Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
 # literal, ampc restores the template's reference to system-environment; a
 # site whose containers read the ConfigMap already gets no patch.
-step_16() {
+step_15() {
   echo "nothing to do on this site"
 }
 
@@ -1105,17 +1197,17 @@ step_16() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_17() {
-  if applied imagestream/amp-system checks/010-2.7-2.8-image-amp-system-amp-system.json; then
+step_16() {
+  if applied imagestream/amp-system checks/009-2.7-2.8-image-amp-system-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
-    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/010-2.7-2.8-image-amp-system-amp-system.json")"
+    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/009-2.7-2.8-image-amp-system-amp-system.json")"
   fi
 }
 
 # 2.7-2.8/wait-system — Wait for system-app, system-sphinx and system-sidekiq to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_18() {
+step_17() {
   wait_rollout dc/system-app
   wait_rollout dc/system-sphinx
   wait_rollout dc/system-sidekiq
@@ -1126,17 +1218,17 @@ step_18() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_19() {
-  if applied imagestream/amp-apicast checks/011-2.7-2.8-image-amp-apicast-amp-apicast.json; then
+step_18() {
+  if applied imagestream/amp-apicast checks/010-2.7-2.8-image-amp-apicast-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
-    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/011-2.7-2.8-image-amp-apicast-amp-apicast.json")"
+    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/010-2.7-2.8-image-amp-apicast-amp-apicast.json")"
   fi
 }
 
 # 2.7-2.8/wait-apicast — Wait for apicast-production and apicast-staging to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_20() {
+step_19() {
   wait_rollout dc/apicast-production
   wait_rollout dc/apicast-staging
 }
@@ -1146,17 +1238,17 @@ step_20() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_21() {
-  if applied imagestream/amp-backend checks/012-2.7-2.8-image-amp-backend-amp-backend.json; then
+step_20() {
+  if applied imagestream/amp-backend checks/011-2.7-2.8-image-amp-backend-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
-    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/012-2.7-2.8-image-amp-backend-amp-backend.json")"
+    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/011-2.7-2.8-image-amp-backend-amp-backend.json")"
   fi
 }
 
 # 2.7-2.8/wait-backend — Wait for backend-listener, backend-worker and backend-cron to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_22() {
+step_21() {
   wait_rollout dc/backend-listener
   wait_rollout dc/backend-worker
   wait_rollout dc/backend-cron
@@ -1167,17 +1259,17 @@ step_22() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_23() {
-  if applied imagestream/amp-zync checks/013-2.7-2.8-image-amp-zync-amp-zync.json; then
+step_22() {
+  if applied imagestream/amp-zync checks/012-2.7-2.8-image-amp-zync-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
-    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/013-2.7-2.8-image-amp-zync-amp-zync.json")"
+    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/012-2.7-2.8-image-amp-zync-amp-zync.json")"
   fi
 }
 
 # 2.7-2.8/wait-zync — Wait for zync and zync-que to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_24() {
+step_23() {
   wait_rollout dc/zync
   wait_rollout dc/zync-que
 }
@@ -1187,17 +1279,17 @@ step_24() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_25() {
-  if applied imagestream/system-memcached checks/014-2.7-2.8-image-system-memcached-system-memcached.json; then
+step_24() {
+  if applied imagestream/system-memcached checks/013-2.7-2.8-image-system-memcached-system-memcached.json; then
     echo "imagestream/system-memcached: already applied, skipped"
   else
-    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/014-2.7-2.8-image-system-memcached-system-memcached.json")"
+    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/013-2.7-2.8-image-system-memcached-system-memcached.json")"
   fi
 }
 
 # 2.7-2.8/wait-memcache — Wait for system-memcache to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_26() {
+step_25() {
   wait_rollout dc/system-memcache
 }
 
@@ -1206,17 +1298,17 @@ step_26() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_27() {
-  if applied imagestream/zync-database-postgresql checks/015-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json; then
+step_26() {
+  if applied imagestream/zync-database-postgresql checks/014-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json; then
     echo "imagestream/zync-database-postgresql: already applied, skipped"
   else
-    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/015-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json")"
+    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/014-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json")"
   fi
 }
 
 # 2.7-2.8/wait-zync-database — Wait for zync-database, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_28() {
+step_27() {
   wait_rollout dc/zync-database
 }
 
@@ -1226,17 +1318,17 @@ step_28() {
 # appends a second tag named latest with `add /spec/tags/-`, which leaves two
 # latest entries in spec.tags, a duplicate key; ampc replaces the existing
 # latest tag where it stands, pinned by a test of its name.
-step_29() {
-  if applied imagestream/backend-redis checks/016-2.7-2.8-image-backend-redis-backend-redis.json; then
+step_28() {
+  if applied imagestream/backend-redis checks/015-2.7-2.8-image-backend-redis-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
-    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/016-2.7-2.8-image-backend-redis-backend-redis.json")"
+    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/015-2.7-2.8-image-backend-redis-backend-redis.json")"
   fi
 }
 
 # 2.7-2.8/wait-backend-redis — Wait for backend-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.1
-step_30() {
+step_29() {
   wait_rollout dc/backend-redis
 }
 
@@ -1246,17 +1338,17 @@ step_30() {
 # a second tag named latest with `add /spec/tags/-`, which leaves two latest
 # entries in spec.tags, a duplicate key; ampc replaces the existing latest tag
 # where it stands, pinned by a test of its name.
-step_31() {
-  if applied imagestream/system-redis checks/017-2.7-2.8-image-system-redis-system-redis.json; then
+step_30() {
+  if applied imagestream/system-redis checks/016-2.7-2.8-image-system-redis-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
-    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/017-2.7-2.8-image-system-redis-system-redis.json")"
+    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/016-2.7-2.8-image-system-redis-system-redis.json")"
   fi
 }
 
 # 2.7-2.8/wait-system-redis — Wait for system-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.2
-step_32() {
+step_31() {
   wait_rollout dc/system-redis
 }
 
@@ -1266,17 +1358,17 @@ step_32() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_33() {
-  if applied imagestream/system-mysql checks/018-2.7-2.8-image-system-mysql-system-mysql.json; then
+step_32() {
+  if applied imagestream/system-mysql checks/017-2.7-2.8-image-system-mysql-system-mysql.json; then
     echo "imagestream/system-mysql: already applied, skipped"
   else
-    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/018-2.7-2.8-image-system-mysql-system-mysql.json")"
+    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/017-2.7-2.8-image-system-mysql-system-mysql.json")"
   fi
 }
 
 # 2.7-2.8/wait-system-mysql — Wait for system-mysql, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.3
-step_34() {
+step_33() {
   wait_rollout dc/system-mysql
 }
 
@@ -1286,17 +1378,37 @@ step_34() {
 # and stops when one is not pinned by a digest, is not the image its stream
 # tag holds now (a failed import, a trigger that has not fired) or is not the
 # latest deployment's, completed.
-step_35() {
+step_34() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     exists dc "$component" || continue
     check_images "$component"
   done
 }
 
+# 2.7-2.8/s3-system-environment — Remove AWS_BUCKET and AWS_REGION from system-environment
+# Source: 000_fb66213bb7713c41.txt 1.2.7
+# The guide removes the keys at the end of 1.2.7, while the rollouts that the
+# env patches start are still running. The deployments of system-app and
+# system-sidekiq before those patches read AWS_BUCKET and AWS_REGION from
+# system-environment: a rollout that fails rolls back to one of them, whose
+# pods then cannot start once the keys are gone (CreateContainerConfigError).
+# ampc removes them here, after images-verify has checked that the latest
+# deployment of every DeploymentConfig, which reads aws-auth, completed.
+step_35() {
+  if applied configmap/system-environment checks/018-2.7-2.8-s3-system-environment-system-environment.json; then
+    echo "configmap/system-environment: already applied, skipped"
+  else
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/018-2.7-2.8-s3-system-environment-system-environment.json")"
+  fi
+}
+
 # 2.7-2.8/smtp-configmap-delete — Delete the smtp ConfigMap
 # Source: 000_fb66213bb7713c41.txt 1.2.10
-# Nothing reads the ConfigMap after 1.2.4 to 1.2.6; deleting an absent one is
-# not an error, so a re-run is harmless.
+# The deployments of system-app and system-sidekiq before 1.2.4 to 1.2.6 read
+# the ConfigMap: as the guide orders it, it goes after the images' check has
+# verified that their latest deployments, which read system-smtp, completed,
+# so that no rollback returns to a deployment whose pods need it. Deleting an
+# absent ConfigMap is not an error, so a re-run is harmless.
 step_36() {
   oc delete configmap/smtp --ignore-not-found
 }

@@ -1,0 +1,364 @@
+package runbooktest
+
+// Tests of section A of the December 2026 runbook audit ("The cluster is
+// asynchronous; the runbook assumes it is not"), each on the simulated
+// cluster (internal/ocsim), each failing on the runbook before its fix.
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ampc/ampc/internal/bundletest"
+	"github.com/ampc/ampc/internal/ocsim"
+	"github.com/ampc/ampc/internal/testenv"
+)
+
+// clusterOC runs one oc command on the simulated cluster outside a runbook, or
+// with "sleep" first lets the cluster's time pass: what a person or the
+// cluster does between two runs. It fails the test when the call fails.
+func clusterOC(t *testing.T, c *bundletest.Cluster, args ...string) string {
+	t.Helper()
+	env := map[string]string{"FAKEOC_DIR": c.Dir, "FAKEOC_NAMESPACE": "3scale"}
+	for _, kv := range c.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	name := "oc"
+	if len(args) > 0 && args[0] == "sleep" {
+		name, args = "sleep", args[1:]
+	}
+	var out, errOut bytes.Buffer
+	if code := ocsim.Main(append([]string{name}, args...), func(k string) string { return env[k] }, nil, &out, &errOut); code != 0 {
+		t.Fatalf("%s %s: exit %d\n%s%s", name, strings.Join(args, " "), code, out.String(), errOut.String())
+	}
+	return out.String()
+}
+
+// podsOf lists the pods of a DeploymentConfig that are not being deleted,
+// deployer and hook pods left out.
+func podsOf(objects map[string]map[string]any, dc string) []map[string]any {
+	var out []map[string]any
+	for _, obj := range objects {
+		if obj["kind"] != "Pod" || bundletest.Get(obj, "metadata", "labels", "deploymentconfig") != dc || bundletest.Get(obj, "metadata", "deletionTimestamp") != nil {
+			continue
+		}
+		out = append(out, obj)
+	}
+	return out
+}
+
+// plan26to27 is a 2.6 → 2.7 plan of a MySQL site.
+func plan26to27(t *testing.T) string {
+	t.Helper()
+	return bundletest.WritePlan(t, `install {
+  namespace       = "3scale"
+  deployment      = "template"
+  from            = "2.6"
+  to              = "2.7"
+  system_database = "mysql"
+}
+`)
+}
+
+// literalRelease gives system-app's containers AMP_RELEASE as the literal
+// value that a guide's `oc set env dc/system-app AMP_RELEASE=...` leaves.
+func literalRelease(t *testing.T, objects map[string]map[string]any, release string) {
+	t.Helper()
+	n := 0
+	for _, ctr := range bundletest.Get(objects["DeploymentConfig/system-app"], "spec", "template", "spec", "containers").([]any) {
+		for _, e := range bundletest.Get(ctr, "env").([]any) {
+			if env := e.(map[string]any); env["name"] == "AMP_RELEASE" {
+				delete(env, "valueFrom")
+				env["value"] = release
+				n++
+			}
+		}
+	}
+	if n != 3 {
+		t.Fatalf("system-app has AMP_RELEASE in %d containers, want 3", n)
+	}
+}
+
+// latestVersion is a DeploymentConfig's status.latestVersion.
+func latestVersion(objects map[string]map[string]any, dc string) int {
+	v, _ := bundletest.Get(objects["DeploymentConfig/"+dc], "status", "latestVersion").(float64)
+	return int(v)
+}
+
+// rcPhase is the phase of deployment N of a DeploymentConfig.
+func rcPhase(objects map[string]map[string]any, dc string, n int) string {
+	p, _ := bundletest.Get(objects[fmt.Sprintf("ReplicationController/%s-%d", dc, n)], "metadata", "annotations", "openshift.io/deployment.phase").(string)
+	return p
+}
+
+// TestRedeploySystemAppOnce runs the AMP_RELEASE steps of 2.6 → 2.7 and the
+// redeploy of system-app on the simulated cluster (audit section A, "S2
+// rollout latest races"). On a site whose system-app containers hold the
+// literal AMP_RELEASE of a guide's `oc set env`, the amp-release-env patch
+// changes the template and the ConfigChange trigger starts the redeploy
+// the guide's `oc set env` makes: the redeploy step must wait for it, not
+// fail with "#N is already in progress", and system-app must be
+// redeployed once. The same with the step's oc rollout latest applied by
+// the cluster while the client saw an error: the re-run waits for that
+// rollout. On a site whose containers read the ConfigMap already, nothing
+// else redeploys system-app and the step must roll it out, once. Before
+// rollout_once, the step ran oc rollout latest alone and failed in the
+// first two cases.
+func TestRedeploySystemAppOnce(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	for _, tc := range []struct {
+		name    string
+		literal bool
+		env     []string
+	}{
+		{name: "literal", literal: true},
+		{name: "literal, rollout latest applied but failed", literal: true, env: []string{"FAKEOC_FAIL_AFTER=rollout latest"}},
+		{name: "literal, slow trigger", literal: true, env: []string{"OCSIM_STEP=10ms"}},
+		{name: "reference", literal: false},
+		{name: "reference, rollout latest applied but failed", literal: false, env: []string{"FAKEOC_FAIL_AFTER=rollout latest"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			objects := bundletest.FixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.6-amp.yaml"))
+			if tc.literal {
+				literalRelease(t, objects, "2.6")
+			}
+			snapshot := bundletest.WriteObjects(t, objects)
+			bundle := bundletest.WriteBundle(t, bundletest.Compile(t, plan26to27(t), snapshot))
+			c := bundletest.NewCluster(t, snapshot)
+			work := t.TempDir()
+			// The first call settles the seeded site.
+			if out, err := c.Run(t, bundle, work, "", "--only", "2.6-2.7/amp-release"); err != nil {
+				t.Fatalf("amp-release: %v\n%s", err, out)
+			}
+			before := latestVersion(c.Objects(t), "system-app")
+			if out, err := c.Run(t, bundle, work, "", "--only", "2.6-2.7/amp-release-env"); err != nil {
+				t.Fatalf("amp-release-env: %v\n%s", err, out)
+			}
+			out, err := c.Exec(t, bundle, work, tc.env, "--only", "2.6-2.7/redeploy-system-app")
+			if err != nil && len(tc.env) > 0 && strings.HasPrefix(tc.env[0], "FAKEOC_FAIL_AFTER") {
+				// The re-run after the client's error.
+				out, err = c.Run(t, bundle, work, "", "--only", "2.6-2.7/redeploy-system-app")
+			}
+			if err != nil {
+				t.Fatalf("redeploy-system-app: %v\n%s", err, out)
+			}
+			if strings.Contains(out, "already in progress") {
+				t.Errorf("the step collided with a rollout in progress:\n%s", out)
+			}
+			objects = c.Objects(t)
+			after := latestVersion(objects, "system-app")
+			if after != before+1 {
+				t.Errorf("system-app went from deployment #%d to #%d, want one redeploy (#%d)", before, after, before+1)
+			}
+			if phase := rcPhase(objects, "system-app", after); phase != "Complete" {
+				t.Errorf("the step returned with system-app-%d %s", after, phase)
+			}
+			// A later run of the step, with --only, only waits.
+			if out, err := c.Run(t, bundle, work, "", "--only", "2.6-2.7/redeploy-system-app"); err != nil {
+				t.Fatalf("redeploy-system-app again: %v\n%s", err, out)
+			}
+			if again := latestVersion(c.Objects(t), "system-app"); again != after {
+				t.Errorf("running the step again redeployed system-app (#%d → #%d)", after, again)
+			}
+		})
+	}
+}
+
+// TestRemovalsAfterVerifiedRollout runs the 2.7 → 2.8 S3 runbook on a
+// simulated cluster where every rollout of system-app fails
+// (OCSIM_DEPLOY_FAIL) and rolls back to its 2.7 deployment, whose pods read
+// AWS_BUCKET and AWS_REGION from system-environment and the SMTP settings
+// from the smtp ConfigMap (audit section A, "S2 removals before the rollout
+// is verified"). The run must stop before it removes any of them: once the
+// pod of the 2.7 deployment goes (a node drained), its replacement must
+// find its keys and run ready, not wait with CreateContainerConfigError.
+// Before s3-system-environment moved after images-verify, the keys were
+// gone when the rollout failed, and the replacement never started.
+func TestRemovalsAfterVerifiedRollout(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp-s3.yaml")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql-s3.hcl"), ""))
+	c := bundletest.NewCluster(t, fixture)
+	c.Env = []string{"OCSIM_DEPLOY_FAIL=system-app"}
+	out, err := c.Run(t, bundle, t.TempDir(), "")
+	if err == nil {
+		t.Fatalf("the run passed while system-app's rollouts fail:\n%s", out)
+	}
+	if !strings.Contains(out, "ampc: step 2.7-2.8/wait-system failed") {
+		t.Errorf("the run did not stop at the wait for system-app:\n%s", out)
+	}
+	objects := c.Objects(t)
+	env := objects["ConfigMap/system-environment"]
+	for _, k := range []string{"AWS_BUCKET", "AWS_REGION"} {
+		if bundletest.Get(env, "data", k) == nil {
+			t.Errorf("system-environment lost %s while system-app's rollout was not verified", k)
+		}
+	}
+	if objects["ConfigMap/smtp"] == nil {
+		t.Error("the smtp ConfigMap is gone while system-app's rollout was not verified")
+	}
+	pods := podsOf(objects, "system-app")
+	if len(pods) == 0 {
+		t.Fatal("no system-app pod after the rollback")
+	}
+	rc := bundletest.Get(pods[0], "metadata", "labels", "deployment")
+	for _, p := range pods {
+		clusterOC(t, c, "delete", "pod", bundletest.Get(p, "metadata", "name").(string), "--wait=false")
+	}
+	clusterOC(t, c, "sleep", "120")
+	objects = c.Objects(t)
+	running := 0
+	for _, p := range podsOf(objects, "system-app") {
+		for _, cs := range bundletest.Get(p, "status", "containerStatuses").([]any) {
+			if reason := bundletest.Get(cs, "state", "waiting", "reason"); reason != nil {
+				t.Errorf("pod %s of %v waits: %v: %v", bundletest.Get(p, "metadata", "name"), rc, reason, bundletest.Get(cs, "state", "waiting", "message"))
+			}
+		}
+		if bundletest.Get(p, "metadata", "labels", "deployment") == rc && bundletest.Get(p, "status", "phase") == "Running" {
+			running++
+		}
+	}
+	if running == 0 {
+		t.Errorf("no pod of %v runs after its pod was replaced", rc)
+	}
+}
+
+// op27Cluster is an operator-based 2.7 site on the simulated cluster: the
+// objects of op27Objects, the catalog's package with the 2.8 channel, and
+// the image streams, ConfigMaps and Secrets of the 2.7 templates that its
+// DeploymentConfigs follow and read.
+func op27Cluster(t *testing.T) *bundletest.Cluster {
+	t.Helper()
+	empty := filepath.Join(t.TempDir(), "empty.yaml")
+	if err := os.WriteFile(empty, []byte("apiVersion: v1\nkind: List\nitems: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := bundletest.NewCluster(t, empty)
+	for _, obj := range bundletest.Op27Objects(t) {
+		opPut(t, c, withoutRelease(obj))
+	}
+	opPut(t, c, map[string]any{
+		"apiVersion": "packages.operators.coreos.com/v1", "kind": "PackageManifest",
+		"metadata": map[string]any{"name": "3scale-operator", "namespace": "openshift-marketplace", "labels": map[string]any{"catalog": "redhat-operators"}},
+		"status": map[string]any{"catalogSource": "redhat-operators", "packageName": "3scale-operator",
+			"channels": []any{map[string]any{"name": "threescale-2.7"}, map[string]any{"name": "threescale-2.8"}}},
+	})
+	for _, obj := range op27Config(t) {
+		opPut(t, c, obj)
+	}
+	return c
+}
+
+// op27Config is what the DeploymentConfigs of an operator-based 2.7 site
+// follow and read: the image streams, ConfigMaps and Secrets of the 2.7
+// templates, without AMP_RELEASE (the site's version is its APIManager's;
+// see withoutRelease).
+func op27Config(t *testing.T) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, obj := range bundletest.FixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")) {
+		switch obj["kind"] {
+		case "ImageStream", "ConfigMap", "Secret":
+			if data, _ := obj["data"].(map[string]any); obj["kind"] == "ConfigMap" && data != nil {
+				delete(data, "AMP_RELEASE")
+			}
+			out = append(out, obj)
+		}
+	}
+	return out
+}
+
+// withoutRelease drops the AMP_RELEASE env var from a DeploymentConfig's
+// containers: op27Config's system-environment has none.
+func withoutRelease(obj map[string]any) map[string]any {
+	if obj["kind"] != "DeploymentConfig" {
+		return obj
+	}
+	for _, field := range []string{"containers", "initContainers"} {
+		ctrs, _ := bundletest.Get(obj, "spec", "template", "spec", field).([]any)
+		for _, ctr := range ctrs {
+			m := ctr.(map[string]any)
+			env, _ := m["env"].([]any)
+			var kept []any
+			for _, e := range env {
+				if bundletest.Get(e, "name") != "AMP_RELEASE" {
+					kept = append(kept, e)
+				}
+			}
+			if env != nil {
+				m["env"] = kept
+			}
+		}
+	}
+	return obj
+}
+
+// TestWaitPodsLatestDeployments runs the 2.7 → 2.8 operator hop's wait-pods
+// step on a simulated cluster where pods linger that a real one keeps
+// (audit section A, "S2 2.7-2.8/wait-pods"): the Failed deployer pod of a
+// rollout of zync that failed before the one that runs, and an evicted pod
+// of system-app, replaced by its ReplicationController. Neither is a pod of
+// a latest deployment: the step must pass. A pod of system-app's latest
+// deployment that cannot start (its ConfigMap key is gone) must make it
+// fail, naming it. Before, the step required every pod that had not
+// succeeded to run ready, and never passed on such a cluster.
+func TestWaitPodsLatestDeployments(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl"), ""))
+	c := op27Cluster(t)
+	// A rollout of zync that fails and rolls back, then one that completes.
+	c.Env = []string{"OCSIM_DEPLOY_FAIL=zync"}
+	clusterOC(t, c, "rollout", "latest", "dc/zync")
+	clusterOC(t, c, "sleep", "300")
+	c.Env = nil
+	clusterOC(t, c, "rollout", "latest", "dc/zync")
+	clusterOC(t, c, "sleep", "300")
+	// A pod of system-app evicted and replaced.
+	c.Env = []string{"OCSIM_EVICT=system-app"}
+	clusterOC(t, c, "sleep", "120")
+	c.Env = nil
+	objects := c.Objects(t)
+	if bundletest.Get(objects["Pod/zync-2-deploy"], "status", "phase") != "Failed" || rcPhase(objects, "zync", 3) != "Complete" {
+		t.Fatalf("no failed deployer pod of zync-2 beside a complete zync-3: %v, %v", bundletest.Get(objects["Pod/zync-2-deploy"], "status", "phase"), rcPhase(objects, "zync", 3))
+	}
+	evicted := 0
+	for _, obj := range objects {
+		if obj["kind"] == "Pod" && bundletest.Get(obj, "status", "reason") == "Evicted" {
+			evicted++
+		}
+	}
+	if evicted != 1 {
+		t.Fatalf("%d evicted pods", evicted)
+	}
+	work := t.TempDir()
+	if out, err := c.Run(t, bundle, work, "", "--only", "2.7-2.8/wait-pods"); err != nil {
+		t.Errorf("wait-pods with a lingering failed deployer pod and an evicted pod: %v\n%s", err, out)
+	}
+
+	// A pod of system-app's latest deployment that cannot start.
+	var key string
+	for _, e := range bundletest.Get(objects["DeploymentConfig/system-app"], "spec", "template", "spec", "containers", 0, "env").([]any) {
+		if ref := bundletest.Get(e, "valueFrom", "configMapKeyRef"); ref != nil && bundletest.Get(ref, "name") == "system-environment" && key == "" {
+			key = bundletest.Get(ref, "key").(string)
+		}
+	}
+	clusterOC(t, c, "patch", "configmap/system-environment", "--type=json", "-p", `[{"op":"remove","path":"/data/`+key+`"}]`)
+	for _, p := range podsOf(c.Objects(t), "system-app") {
+		clusterOC(t, c, "delete", "pod", bundletest.Get(p, "metadata", "name").(string), "--wait=false")
+	}
+	out, err := c.Run(t, bundle, work, "", "--only", "2.7-2.8/wait-pods")
+	if err == nil {
+		t.Fatalf("wait-pods passed while system-app's pod cannot start:\n%s", out)
+	}
+	if !strings.Contains(out, "dc/system-app: 0 of 1 pods of system-app-1 ready") || !strings.Contains(out, "CreateContainerConfigError") {
+		t.Errorf("the failure does not name system-app's waiting pod:\n%s", out)
+	}
+}

@@ -139,7 +139,7 @@ func TestOperator27ApplyWithKubectl(t *testing.T) {
 			if patches != 1 {
 				t.Errorf("%d patches, want the Subscription's only", patches)
 			}
-			if !strings.Contains(string(files["runbook.sh"]), "oc patch subscription/3scale-operator --namespace=3scale-operator --type=json") {
+			if !strings.Contains(string(files["runbook.sh"]), "oc patch subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator --type=json") {
 				t.Error("the runbook does not patch the Subscription in the operator's project")
 			}
 
@@ -294,7 +294,7 @@ func TestOperator27RunbookAgainstFakeOC(t *testing.T) {
 
 	// --dry-run shows the patch in the operator's project and calls no oc.
 	out, err := run("--dry-run")
-	if err != nil || !strings.Contains(out, "oc patch subscription/3scale-operator --namespace=3scale-operator --type=json") {
+	if err != nil || !strings.Contains(out, "oc patch subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator --type=json") {
 		t.Fatalf("--dry-run: %v\n%s", err, out)
 	}
 	if calls := c.calls(t); len(calls) != 0 {
@@ -353,7 +353,7 @@ func TestOperator27RunbookAgainstFakeOC(t *testing.T) {
 		!strings.Contains(out, "all steps done") {
 		t.Fatalf("--ack: %v\n%s", err, out)
 	}
-	if n := countCalls(c.calls(t), "patch subscription/3scale-operator"); n != 1 {
+	if n := countCalls(c.calls(t), "patch subscription.operators.coreos.com/3scale-operator"); n != 1 {
 		t.Errorf("the Subscription was patched %d times", n)
 	}
 	if n := countCalls(c.calls(t), "rollout status dc/"); n != 15 {

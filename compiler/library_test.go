@@ -169,20 +169,43 @@ func TestShellLibraryOperator(t *testing.T) {
 	manual := `
 oc() {
   case "$1 $2" in
-    "get subscription") echo '{"spec": {"installPlanApproval": "Manual"}, "status": {"state": "UpgradePending", "installedCSV": "op.v1", "installPlanRef": {"name": "install-1"}}}' ;;
+    "get subscriptions.operators.coreos.com") echo '{"spec": {"installPlanApproval": "Manual"}, "status": {"state": "UpgradePending", "installedCSV": "op.v1", "installPlanRef": {"name": "install-1"}}}' ;;
+    "get installplan") printf false ;;
     *) echo "unexpected oc $*" >&2; return 1 ;;
   esac
 }
 wait_operator_csv sub ops 20 op.v1
 `
 	out, err := libraryRun(t, manual)
-	if err == nil || !strings.Contains(out, "ampc: subscription/sub waits for its install plan install-1 to be approved: run oc patch installplan install-1 --namespace=ops --type=merge") {
+	if err == nil || !strings.Contains(out, "ampc: subscriptions.operators.coreos.com/sub waits for its install plan install-1 to be approved: run oc patch installplan install-1 --namespace=ops --type=merge") {
 		t.Errorf("manual approval: %v\n%s", err, out)
+	}
+	// Approved: the Subscription stays UpgradePending until the new CSV
+	// is installed, and the wait goes on.
+	approved := `
+oc() {
+  echo "$1 $2" >> calls
+  case "$1 $2" in
+    "get subscriptions.operators.coreos.com")
+      if [ "$(grep -c '^get subscriptions' calls)" -lt 3 ]; then
+        echo '{"spec": {"installPlanApproval": "Manual"}, "status": {"state": "UpgradePending", "installedCSV": "op.v1", "installPlanRef": {"name": "install-1"}}}'
+      else
+        echo '{"spec": {"installPlanApproval": "Manual"}, "status": {"state": "AtLatestKnown", "installedCSV": "op.v2"}}'
+      fi ;;
+    "get installplan") printf true ;;
+    "get clusterserviceversion") printf Succeeded ;;
+    *) echo "unexpected oc $*" >&2; return 1 ;;
+  esac
+}
+wait_operator_csv sub ops 20 op.v1
+`
+	if out, err := libraryRun(t, approved); err != nil || out != "the operator is upgraded: op.v1 -> op.v2\n" {
+		t.Errorf("approved: %v\n%s", err, out)
 	}
 	upgraded := `
 oc() {
   case "$1 $2" in
-    "get subscription") echo '{"status": {"installedCSV": "op.v2"}}' ;;
+    "get subscriptions.operators.coreos.com") echo '{"status": {"installedCSV": "op.v2"}}' ;;
     "get clusterserviceversion") printf Succeeded ;;
     *) echo "unexpected oc $*" >&2; return 1 ;;
   esac

@@ -103,7 +103,7 @@ func TestOperator27ApplyWithKubectl(t *testing.T) {
 			if patches != 1 {
 				t.Errorf("%d patches, want the Subscription's only", patches)
 			}
-			if !strings.Contains(string(files["runbook.sh"]), "oc patch subscription/3scale-operator --namespace=3scale-operator --type=json") {
+			if !strings.Contains(string(files["runbook.sh"]), "oc patch subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator --type=json") {
 				t.Error("the runbook does not patch the Subscription in the operator's project")
 			}
 

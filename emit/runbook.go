@@ -16,6 +16,22 @@ func shellQuote(s string) string {
 
 func lowerKind(kind string) string { return strings.ToLower(kind) }
 
+// resourceOf names a target's kind for oc, as oc get -o name does: its kind
+// in lower case, qualified by its API group (KIND.GROUP) when the group is
+// a custom resource's. Kubernetes and OpenShift serve their own groups
+// (none with a dot, *.k8s.io, *.openshift.io) at priorities that win over
+// any custom resource; among custom resources, a bare kind or plural is
+// resolved to the group discovery lists first, and two groups may share
+// it (OLM's and Knative eventing's Subscriptions).
+func resourceOf(t ir.Target) string {
+	kind := lowerKind(t.Kind)
+	group, _, hasVersion := strings.Cut(t.APIVersion, "/")
+	if !hasVersion || !strings.Contains(group, ".") || strings.HasSuffix(group, ".k8s.io") || strings.HasSuffix(group, ".openshift.io") {
+		return kind
+	}
+	return kind + "." + group
+}
+
 // runbook writes runbook.sh: every step as a bash function, and a driver that
 // checks the site first, runs the steps in order, records each finished step
 // and continues from the first unfinished one on a re-run.
@@ -113,7 +129,7 @@ func runbook(b *ir.Bundle, names map[string][]string) []byte {
 			for j, pt := range s.Patches {
 				obj := objectArg(b, pt.Target)
 				p("  if applied %s/%s %s%s; then\n    echo \"%s: already applied, skipped\"\n  else\n",
-					lowerKind(pt.Target.Kind), pt.Target.Name, checkFile(names[s.ID][j]), namespaceArg(b, pt.Target), obj)
+					resourceOf(pt.Target), pt.Target.Name, checkFile(names[s.ID][j]), namespaceArg(b, pt.Target), obj)
 				p("    oc patch %s --type=json -p \"$(cat \"$BUNDLE_DIR/%s\")\"\n  fi\n", obj, names[s.ID][j])
 			}
 		case ir.KindCreate:
@@ -192,7 +208,7 @@ func driftChecks(b *ir.Bundle) []string {
 			if strings.ContainsAny(str, " '\n") || str == "" {
 				continue
 			}
-			out = append(out, fmt.Sprintf("%s/%s %s %s %s", lowerKind(t.Kind), t.Name, t.Namespace, field, str))
+			out = append(out, fmt.Sprintf("%s/%s %s %s %s", resourceOf(t), t.Name, t.Namespace, field, str))
 			return
 		}
 	}
@@ -214,7 +230,7 @@ func driftChecks(b *ir.Bundle) []string {
 // not the bundle's (the oc wrapper passes the bundle's; a later
 // --namespace wins).
 func objectArg(b *ir.Bundle, t ir.Target) string {
-	return lowerKind(t.Kind) + "/" + t.Name + namespaceArg(b, t)
+	return resourceOf(t) + "/" + t.Name + namespaceArg(b, t)
 }
 
 func namespaceArg(b *ir.Bundle, t ir.Target) string {

@@ -446,7 +446,7 @@ step "preflight-operator" {
   EOT
   run      = <<-EOT
     subscription_current ${plan.operator_subscription} ${local.operator_ns} threescale-2.15 "3scale operator"%{ if local.oracle }
-    approval=$(oc get subscription ${plan.operator_subscription} --namespace=${local.operator_ns} -o jsonpath='{.spec.installPlanApproval}')
+    approval=$(oc get subscriptions.operators.coreos.com ${plan.operator_subscription} --namespace=${local.operator_ns} -o jsonpath='{.spec.installPlanApproval}')
     [ "$approval" = Manual ] || fail "the Subscription's installPlanApproval is '$approval': the guide says not to set automatic updates with an Oracle database; set it to Manual in the console (Subscription > Update approval), then re-run"%{ endif }
     exists apimanager ${local.apimanager} \
       || fail "project $NAMESPACE has no APIManager ${local.apimanager}, which this bundle patches: compile the plan with --snapshot of this site"
@@ -460,6 +460,31 @@ step "preflight-apicast" {
   when    = local.apicast_ns != ""
   note    = "Chapter 2's prerequisites, the same as the 3scale operator's, for the APIcast operator's Subscription."
   run     = "subscription_current apicast-operator ${local.apicast_ns} threescale-2.15 \"APIcast operator\""
+}
+
+step "channel-check" {
+  title   = "Check that the operator catalog offers the threescale-2.16 channel"
+  kind    = "verify"
+  section = "1.1"
+  note    = <<-EOT
+    Not in the guide, whose console lists only the channels the catalog
+    has. A Subscription pointed at a channel its catalog lacks never
+    upgrades (OLM reports ResolutionFailed), and by then the databases have
+    moved; so the runbook checks the package manifest of the
+    Subscription's package and catalog before anything changes, as the 2.7
+    → 2.8 hop does (an air-gapped site must have mirrored the 2.16 operator
+    into its catalog).
+  EOT
+  run = "catalog_offers_channel ${plan.operator_subscription} ${local.operator_ns} threescale-2.16"
+}
+
+step "apicast-channel-check" {
+  title   = "Check that the operator catalog offers the APIcast operator's threescale-2.16 channel"
+  kind    = "verify"
+  section = "2.1"
+  when    = local.apicast_ns != ""
+  note    = "As channel-check, for the APIcast operator's Subscription, before anything changes."
+  run     = "catalog_offers_channel apicast-operator ${local.apicast_ns} threescale-2.16"
 }
 
 step "preflight-openshift" {
@@ -574,8 +599,10 @@ step "backup" {
     mkdir -p "$dir"
     save_once "$dir/apimanager.yaml" get apimanager ${local.apimanager} -o yaml
     save_once "$dir/apimanager.json" get apimanager ${local.apimanager} -o json
-    save_once "$dir/subscription-3scale-operator.yaml" get subscription ${plan.operator_subscription} --namespace=${local.operator_ns} -o yaml%{ if local.apicast_ns != "" }
-    save_once "$dir/subscription-apicast-operator.yaml" get subscription apicast-operator --namespace=${local.apicast_ns} -o yaml%{ endif }
+    save_once "$dir/subscription-3scale-operator.yaml" get subscriptions.operators.coreos.com ${plan.operator_subscription} --namespace=${local.operator_ns} -o yaml
+    save_once "$dir/installed-csv-3scale-operator" get subscriptions.operators.coreos.com ${plan.operator_subscription} --namespace=${local.operator_ns} -o jsonpath='{.status.installedCSV}'%{ if local.apicast_ns != "" }
+    save_once "$dir/subscription-apicast-operator.yaml" get subscriptions.operators.coreos.com apicast-operator --namespace=${local.apicast_ns} -o yaml
+    save_once "$dir/installed-csv-apicast-operator" get subscriptions.operators.coreos.com apicast-operator --namespace=${local.apicast_ns} -o jsonpath='{.status.installedCSV}'%{ endif }
     for secret in system-database backend-redis system-redis; do
       save_once "$dir/$secret-secret.yaml" get secret "$secret" -o yaml
       save_once "$dir/$secret-secret.json" get secret "$secret" -o json
@@ -1573,6 +1600,29 @@ step "oracle-installplan" {
   EOT
 }
 
+step "wait-operator-upgrade" {
+  title   = "Wait for OLM to install the 2.16 3scale operator"
+  kind    = "shell"
+  section = "1.2 (step 6)"
+  note    = <<-EOT
+    The channel change makes OLM resolve the 2.16 operator into an
+    InstallPlan. The runbook polls the Subscription for up to 30 minutes
+    (AMPC_UPGRADE_MINUTES) until it has installed another operator version
+    (CSV) than the one the backup recorded, and that CSV has succeeded. A
+    Subscription with manual approval waits for its InstallPlan: the step
+    then stops with the command that approves it, as the 2.7 → 2.8 hop's
+    wait-operator does (wait_operator_csv of the shell library), instead of
+    waiting for an upgrade that never starts.
+  EOT
+  run = <<-EOT
+    minutes=$${AMPC_UPGRADE_MINUTES:-30}
+    [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
+    old=$(<"${local.dir}/installed-csv-3scale-operator")
+    [ -n "$old" ] || fail "no operator version recorded by step 2.15-2.16/backup"
+    wait_operator_csv ${plan.operator_subscription} ${local.operator_ns} "$minutes" "$old"
+  EOT
+}
+
 step "wait-upgrade" {
   title   = "Wait for the 2.16 operator to upgrade the APIManager"
   kind    = "verify"
@@ -1652,6 +1702,21 @@ step "apicast-channel" {
       expect = "threescale-2.15"
     }
   }
+}
+
+step "apicast-operator-upgrade" {
+  title   = "Wait for OLM to install the 2.16 APIcast operator"
+  kind    = "shell"
+  section = "2.2 (step 6)"
+  when    = local.apicast_ns != ""
+  note    = "As wait-operator-upgrade, for the APIcast operator's Subscription: under manual approval the step stops with the command that approves its InstallPlan."
+  run     = <<-EOT
+    minutes=$${AMPC_UPGRADE_MINUTES:-30}
+    [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
+    old=$(<"${local.dir}/installed-csv-apicast-operator")
+    [ -n "$old" ] || fail "no APIcast operator version recorded by step 2.15-2.16/backup"
+    wait_operator_csv apicast-operator ${local.apicast_ns} "$minutes" "$old"
+  EOT
 }
 
 step "apicast-verify" {

@@ -69,13 +69,13 @@ step "backup" {
     umask 077
     mkdir -p "$dir"
     oc get apimanager -o yaml > "$dir/apimanager.yaml"
-    oc get subscription "$subscription" --namespace="$operator_ns" -o yaml > "$dir/subscription.yaml"
+    oc get subscriptions.operators.coreos.com "$subscription" --namespace="$operator_ns" -o yaml > "$dir/subscription.yaml"
     for object in dc cm secrets; do
       oc get -o yaml "$object" > "$dir/$object.yaml"
     done
     if [ ! -s "$dir/installed-csv" ]; then
-      csv=$(oc get subscription "$subscription" --namespace="$operator_ns" -o jsonpath='{.status.installedCSV}')
-      [ -n "$csv" ] || fail "subscription/$subscription in $operator_ns shows no installed operator (status.installedCSV)"
+      csv=$(oc get subscriptions.operators.coreos.com "$subscription" --namespace="$operator_ns" -o jsonpath='{.status.installedCSV}')
+      [ -n "$csv" ] || fail "subscriptions.operators.coreos.com/$subscription in $operator_ns shows no installed operator (status.installedCSV)"
       echo "$csv" > "$dir/installed-csv"
     fi
     echo "backup written to $dir; the operator installed now is $(<"$dir/installed-csv")"

@@ -482,8 +482,8 @@ step "operator-verify" {
     ${local.on_target}
     on_target
     wait_operator_csv '${plan.operator_subscription}' '${plan.operator_namespace}' 10
-    channel=$(oc get subscription '${plan.operator_subscription}' --namespace='${plan.operator_namespace}' -o jsonpath='{.spec.channel}')
-    [ "$channel" = threescale-2.8 ] || fail "subscription/${plan.operator_subscription} in ${plan.operator_namespace} follows channel '$channel', not threescale-2.8"
+    channel=$(oc get subscriptions.operators.coreos.com '${plan.operator_subscription}' --namespace='${plan.operator_namespace}' -o jsonpath='{.spec.channel}')
+    [ "$channel" = threescale-2.8 ] || fail "subscriptions.operators.coreos.com/${plan.operator_subscription} in ${plan.operator_namespace} follows channel '$channel', not threescale-2.8"
   EOT
 }
 

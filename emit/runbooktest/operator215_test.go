@@ -252,15 +252,15 @@ func TestOperator215RunbookOnCluster(t *testing.T) {
 		"set triggers deployment/system-mysql --remove-all":                       1,
 		"exec deployment/backend-redis -- redis-cli SAVE":                         1,
 		"exec deployment/backend-redis-external -- redis-cli BGREWRITEAOF":        1,
-		"patch subscription/3scale-operator --type=json":                          1,
-		"patch apimanager/apimanager-sample --type=json":                          2,
+		"patch subscription.operators.coreos.com/3scale-operator --type=json":     1,
+		"patch apimanager.apps.3scale.net/apimanager-sample --type=json":          2,
 		"apply -f": 9,
 	} {
 		if n := bundletest.CountCalls(calls, prefix); n != want {
 			t.Errorf("%q ran %d times, want %d", prefix, n, want)
 		}
 	}
-	if i, j := indexOfCall(calls, "scale deployment/system-app --replicas=0"), indexOfCall(calls, "patch subscription/3scale-operator"); i < 0 || j < i {
+	if i, j := indexOfCall(calls, "scale deployment/system-app --replicas=0"), indexOfCall(calls, "patch subscription.operators.coreos.com/3scale-operator"); i < 0 || j < i {
 		t.Error("the channel changed before the databases moved")
 	}
 

@@ -110,7 +110,7 @@ func TestOperator27RunbookAgainstFakeOC(t *testing.T) {
 
 	// --dry-run shows the patch in the operator's project and calls no oc.
 	out, err := run("--dry-run")
-	if err != nil || !strings.Contains(out, "oc patch subscription/3scale-operator --namespace=3scale-operator --type=json") {
+	if err != nil || !strings.Contains(out, "oc patch subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator --type=json") {
 		t.Fatalf("--dry-run: %v\n%s", err, out)
 	}
 	if calls := c.Calls(t); len(calls) != 0 {
@@ -169,7 +169,7 @@ func TestOperator27RunbookAgainstFakeOC(t *testing.T) {
 		!strings.Contains(out, "all steps done") {
 		t.Fatalf("--ack: %v\n%s", err, out)
 	}
-	if n := bundletest.CountCalls(c.Calls(t), "patch subscription/3scale-operator"); n != 1 {
+	if n := bundletest.CountCalls(c.Calls(t), "patch subscription.operators.coreos.com/3scale-operator"); n != 1 {
 		t.Errorf("the Subscription was patched %d times", n)
 	}
 	if n := bundletest.CountCalls(c.Calls(t), "rollout status dc/"); n != 15 {

@@ -361,7 +361,7 @@ func (r *run) targets(pos []string) ([]target, error) {
 			if !ok {
 				return nil, fmt.Errorf("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form")
 			}
-			k := resolveResource(t)
+			k := resolveResource(t, r.c.cfg.Knative)
 			if k == nil {
 				return nil, fmt.Errorf("error: the server doesn't have a resource type %q", t)
 			}
@@ -377,7 +377,7 @@ func (r *run) targets(pos []string) ([]target, error) {
 			}
 			continue
 		}
-		k := resolveResource(t)
+		k := resolveResource(t, r.c.cfg.Knative)
 		if k == nil {
 			return nil, fmt.Errorf("error: the server doesn't have a resource type %q", t)
 		}
@@ -394,6 +394,9 @@ func (r *run) targets(pos []string) ([]target, error) {
 // lookup finds an object the way the server does: in the namespace, or
 // anywhere for a cluster-scoped kind.
 func (r *run) lookup(k *Kind, name string) Object {
+	if k == knativeSubscription {
+		return nil // the simulator holds none
+	}
 	if k.Kind == "ImageStreamTag" {
 		return r.c.imageStreamTag(r.ns, name)
 	}
@@ -411,6 +414,9 @@ func (r *run) lookup(k *Kind, name string) Object {
 }
 
 func (r *run) listKind(k *Kind, allNS bool) []Object {
+	if k == knativeSubscription {
+		return nil
+	}
 	ns := r.ns
 	if allNS || !k.Namespaced {
 		ns = ""
@@ -1327,7 +1333,7 @@ func (r *run) exec(args []string) int {
 	if !hasKind {
 		kindName, name = "pod", ref
 	}
-	k := resolveResource(kindName)
+	k := resolveResource(kindName, r.c.cfg.Knative)
 	if k == nil {
 		return r.fail("error: the server doesn't have a resource type %q", kindName)
 	}

@@ -52,6 +52,11 @@ type Config struct {
 	// CatalogDrop lists PACKAGE:CHANNEL pairs the built-in catalog lacks
 	// ($OCSIM_CATALOG_DROP, comma-separated).
 	CatalogDrop []string
+	// Knative makes the cluster serve Knative eventing's Subscriptions
+	// (subscriptions.messaging.knative.dev) beside OLM's, as one running
+	// OpenShift Serverless does: the bare "subscription" then names
+	// Knative's ($OCSIM_KNATIVE=1).
+	Knative bool
 	// Evict lists DeploymentConfigs and Deployments one of whose running
 	// pods is evicted, once, a little after it is ready ($OCSIM_EVICT,
 	// comma-separated names).
@@ -102,6 +107,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c.DeployFail = splitList(getenv("OCSIM_DEPLOY_FAIL"))
 	c.CatalogDrop = splitList(getenv("OCSIM_CATALOG_DROP"))
 	c.Evict = splitList(getenv("OCSIM_EVICT"))
+	c.Knative = getenv("OCSIM_KNATIVE") == "1"
 	return c, nil
 }
 

@@ -39,8 +39,9 @@
 // sees it, $FAKEOC_FAIL_AFTER after the cluster applied it,
 // $FAKEOC_CRASH_AT=N[:after] the Nth call; $OCSIM_IMPORT_FAIL,
 // $OCSIM_DEPLOY_FAIL and $OCSIM_CATALOG_DROP make imports, rollouts and
-// catalog channels fail, $OCSIM_EVICT evicts a pod of a workload (see
-// Config).
+// catalog channels fail, $OCSIM_EVICT evicts a pod of a workload, and
+// $OCSIM_KNATIVE=1 serves Knative eventing's Subscriptions, to which a bare
+// "subscription" then resolves (see Config).
 //
 // It is not a server: there is no watch API, no admission, no quota, no
 // RBAC, and only the controllers' behaviour the runbooks depend on.

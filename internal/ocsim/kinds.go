@@ -118,10 +118,28 @@ func kindByName(kind string) *Kind {
 	return nil
 }
 
+// knativeSubscription is Knative eventing's Subscription, which a cluster
+// running OpenShift Serverless serves beside OLM's ($OCSIM_KNATIVE). The
+// simulator holds none: it is there for what oc resolves a bare name to.
+var knativeSubscription = &Kind{Kind: "Subscription", Group: "messaging.knative.dev", Version: "v1", Resource: "subscriptions",
+	Namespaced: true, Custom: true, New: func() any { return &KnativeSubscription{} }}
+
 // resolveResource finds the kind oc means by a resource argument: a kind,
-// its plural, a short name or RESOURCE.GROUP, in any case.
-func resolveResource(arg string) *Kind {
+// its plural, a short name or RESOURCE.GROUP, in any case. With knative,
+// the cluster also serves Knative eventing's subscriptions, and oc's
+// RESTMapper resolves a bare "subscription", "subscriptions" or "sub" (both
+// CRDs have that short name) to the group
+// that discovery lists first: custom resource groups share one priority
+// and are listed by name, so messaging.knative.dev comes before
+// operators.coreos.com. A name qualified by its group is never ambiguous.
+func resolveResource(arg string, knative bool) *Kind {
 	a := strings.ToLower(arg)
+	if knative {
+		switch a {
+		case "subscription", "subscriptions", "sub", "subscription.messaging.knative.dev", "subscriptions.messaging.knative.dev":
+			return knativeSubscription
+		}
+	}
 	for _, k := range kinds {
 		l := strings.ToLower(k.Kind)
 		if a == l || a == k.Resource || a == l+"."+k.Group || a == k.Resource+"."+k.Group {

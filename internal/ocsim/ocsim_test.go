@@ -554,6 +554,30 @@ func subscription(s *sim) Object {
 	return s.object("subscription", "3scale-operator", "--namespace=3scale-operator")
 }
 
+// TestKnativeSubscriptionsAmbiguous: on a cluster that serves Knative
+// eventing's Subscriptions (OCSIM_KNATIVE=1), the bare "subscription",
+// "subscriptions" and "sub" name Knative's, which holds no 3scale-operator;
+// the name qualified by OLM's group, plural or singular, finds it.
+func TestKnativeSubscriptionsAmbiguous(t *testing.T) {
+	s := newSim(t, operatorSite("Automatic", true)...)
+	s.must("get", "subscription", "3scale-operator", "--namespace=3scale-operator")
+	s.env["OCSIM_KNATIVE"] = "1"
+	for _, arg := range []string{"subscription", "subscriptions", "sub"} {
+		_, errOut, code := s.oc("get", arg, "3scale-operator", "--namespace=3scale-operator", "-o", "json")
+		if code == 0 || !strings.Contains(errOut, `subscriptions.messaging.knative.dev "3scale-operator" not found`) {
+			t.Errorf("oc get %s 3scale-operator with Knative: exit %d %q", arg, code, errOut)
+		}
+	}
+	if _, errOut, code := s.oc("patch", "subscription/3scale-operator", "--namespace=3scale-operator", "--type=merge", "-p", `{"spec":{"channel":"threescale-2.16"}}`); code == 0 {
+		t.Errorf("oc patch subscription/3scale-operator with Knative passed: %q", errOut)
+	}
+	for _, arg := range []string{"subscriptions.operators.coreos.com/3scale-operator", "subscription.operators.coreos.com/3scale-operator"} {
+		if sub := s.object(arg, "--namespace=3scale-operator"); str(sub, "spec", "channel") != "threescale-2.15" {
+			t.Errorf("oc get %s: %v", arg, sub["spec"])
+		}
+	}
+}
+
 func TestOLMManualApproval(t *testing.T) {
 	s := newSim(t, operatorSite("Manual", true)...)
 	s.must("patch", "subscriptions.operators.coreos.com/3scale-operator", "--namespace=3scale-operator", "--type=merge", "-p", `{"spec":{"channel":"threescale-2.16"}}`)

@@ -254,3 +254,21 @@ type OperatorGroup struct {
 		Conditions  []metav1.Condition `json:"conditions,omitempty"`
 	} `json:"status,omitempty"`
 }
+
+// KnativeSubscription is Knative eventing's Subscription
+// (messaging.knative.dev/v1), with the fields of its CRD that tell it from
+// OLM's: a channel reference and a subscriber.
+type KnativeSubscription struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+	Spec              struct {
+		Channel    corev1.ObjectReference `json:"channel"`
+		Subscriber *struct {
+			Ref *corev1.ObjectReference `json:"ref,omitempty"`
+			URI string                  `json:"uri,omitempty"`
+		} `json:"subscriber,omitempty"`
+	} `json:"spec"`
+	Status struct {
+		Conditions []metav1.Condition `json:"conditions,omitempty"`
+	} `json:"status,omitempty"`
+}

@@ -22,6 +22,7 @@ export NAMESPACE BACKUP_DIR
 
 STEPS=(
   '2.15-2.16/preflight-operator'
+  '2.15-2.16/channel-check'
   '2.15-2.16/preflight-openshift'
   '2.15-2.16/preflight-databases'
   '2.15-2.16/backup'
@@ -43,6 +44,7 @@ STEPS=(
   '2.15-2.16/verify-3scale'
   '2.15-2.16/verify-portals'
   '2.15-2.16/channel'
+  '2.15-2.16/wait-operator-upgrade'
   '2.15-2.16/wait-upgrade'
   '2.15-2.16/wait-pods'
   '2.15-2.16/verify-upgrade'
@@ -53,6 +55,7 @@ STEPS=(
 )
 TITLES=(
   '[verify] Check that the latest CSV of the threescale-2.15 channel runs the 3scale operator (004_c69374ff7b8e3f6e.txt 1.1)'
+  '[verify] Check that the operator catalog offers the threescale-2.16 channel (004_c69374ff7b8e3f6e.txt 1.1)'
   '[verify] Check that OpenShift is 4.12 or later (004_c69374ff7b8e3f6e.txt 1.1)'
   '[verify] Check the database versions that 3scale 2.16 requires (004_c69374ff7b8e3f6e.txt 1.1.1)'
   '[backup] Back up the APIManager, the Subscriptions, the database Secrets and the database objects (004_c69374ff7b8e3f6e.txt 3.2.7)'
@@ -74,6 +77,7 @@ TITLES=(
   '[verify] Wait until every 3scale Deployment is ready on its external databases (004_c69374ff7b8e3f6e.txt 3.2.9)'
   '[manual] Check the Admin Portal, the Developer Portal and the APIs (004_c69374ff7b8e3f6e.txt 3.2.9)'
   '[patch] Move the 3scale operator'\''s Subscription to the threescale-2.16 channel (004_c69374ff7b8e3f6e.txt 1.2 (step 5))'
+  '[shell] Wait for OLM to install the 2.16 3scale operator (004_c69374ff7b8e3f6e.txt 1.2 (step 6))'
   '[verify] Wait for the 2.16 operator to upgrade the APIManager (004_c69374ff7b8e3f6e.txt 1.2 (step 6))'
   '[wait] Wait for every 3scale Deployment to run the 2.16 version (004_c69374ff7b8e3f6e.txt 1.2 (step 6))'
   '[verify] Check the APIManager'\''s version annotations (004_c69374ff7b8e3f6e.txt 1.2 (step 8))'
@@ -400,6 +404,11 @@ exists() {
 # ---- lib/olm.sh (the rule modules' shell library)
 # The 3scale operator: its OLM Subscription, the operator versions OLM
 # installs (ClusterServiceVersions), and the APIManager it upgrades.
+#
+# A Subscription is named subscriptions.operators.coreos.com: on a cluster
+# that runs Knative eventing (OpenShift Serverless), the bare `subscription`
+# is its subscriptions.messaging.knative.dev, whose group discovery lists
+# first.
 
 # subscription_current SUBSCRIPTION NAMESPACE CHANNEL WHAT: fail unless the
 # Subscription in NAMESPACE is on CHANNEL, OLM reports it at the latest
@@ -408,8 +417,8 @@ exists() {
 # the first is installed). WHAT names the operator in the messages.
 subscription_current() {
   local sub channel state current installed pending
-  sub=$(oc get subscription "$1" --namespace="$2" -o json) \
-    || fail "no subscription/$1 in project $2: check the operator block of the plan"
+  sub=$(oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json) \
+    || fail "no subscriptions.operators.coreos.com/$1 in project $2: check the operator block of the plan"
   channel=$(printf '%s' "$sub" | jq -r '.spec.channel // ""')
   [ "$channel" = "$3" ] || fail "the $4's Subscription is on channel '$channel', not $3"
   state=$(printf '%s' "$sub" | jq -r '.status.state // ""')
@@ -427,7 +436,7 @@ subscription_current() {
 # pointed at a channel its catalog lacks never upgrades.
 catalog_offers_channel() {
   local sub package source source_ns
-  sub=$(oc get subscription "$1" --namespace="$2" -o json)
+  sub=$(oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json)
   package=$(printf '%s' "$sub" | jq -r '.spec.name')
   source=$(printf '%s' "$sub" | jq -r '.spec.source')
   source_ns=$(printf '%s' "$sub" | jq -r '.spec.sourceNamespace')
@@ -441,12 +450,12 @@ catalog_offers_channel() {
 # seconds, for up to MINUTES, until the Subscription has installed an
 # operator version (CSV), another than OLD when given, whose
 # ClusterServiceVersion has succeeded. A Subscription with manual approval
-# that waits for its install plan stops the step with the command that
-# approves it.
+# whose install plan is not approved stops the step with the command that
+# approves it; once approved, the wait goes on.
 wait_operator_csv() {
-  local subscription=$1 ns=$2 minutes=$3 old=${4:-} i sub installed phase plan
+  local subscription=$1 ns=$2 minutes=$3 old=${4:-} i sub installed phase plan approved
   for ((i = 0; i < minutes * 6; i++)); do
-    sub=$(oc get subscription "$subscription" --namespace="$ns" -o json 2>/dev/null) || sub='{}'
+    sub=$(oc get subscriptions.operators.coreos.com "$subscription" --namespace="$ns" -o json 2>/dev/null) || sub='{}'
     installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // empty')
     if [ -n "$installed" ] && [ "$installed" != "$old" ]; then
       phase=$(oc get clusterserviceversion "$installed" --namespace="$ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
@@ -461,14 +470,17 @@ wait_operator_csv() {
     fi
     if [ "$(printf '%s' "$sub" | jq -r '.spec.installPlanApproval // "Automatic"')" = Manual ] && [ "$(printf '%s' "$sub" | jq -r '.status.state // empty')" = UpgradePending ]; then
       plan=$(printf '%s' "$sub" | jq -r '.status.installPlanRef.name // .status.installplan.name // empty')
-      fail "subscription/$subscription waits for its install plan $plan to be approved: run oc patch installplan $plan --namespace=$ns --type=merge -p '{\"spec\":{\"approved\":true}}' (after reading it with oc get installplan $plan --namespace=$ns -o yaml), then run the runbook again"
+      # An approved plan installs; the Subscription stays UpgradePending
+      # until the new CSV is there.
+      approved=$(oc get installplan "$plan" --namespace="$ns" -o jsonpath='{.spec.approved}' 2>/dev/null) || approved=
+      [ "$approved" = true ] || fail "subscriptions.operators.coreos.com/$subscription waits for its install plan $plan to be approved: run oc patch installplan $plan --namespace=$ns --type=merge -p '{\"spec\":{\"approved\":true}}' (after reading it with oc get installplan $plan --namespace=$ns -o yaml), then run the runbook again"
     fi
     sleep 10
   done
   if [ -n "$old" ]; then
-    fail "subscription/$subscription in $ns still runs $old after $minutes minutes: see oc describe subscription $subscription --namespace=$ns"
+    fail "subscriptions.operators.coreos.com/$subscription in $ns still runs $old after $minutes minutes: see oc describe subscriptions.operators.coreos.com $subscription --namespace=$ns"
   fi
-  fail "no operator installed by subscription/$subscription in $ns after $minutes minutes: see oc describe subscription $subscription --namespace=$ns"
+  fail "no operator installed by subscriptions.operators.coreos.com/$subscription in $ns after $minutes minutes: see oc describe subscriptions.operators.coreos.com $subscription --namespace=$ns"
 }
 
 # apimanager_version [NAME]: the apps.3scale.net/apimanager-threescale-version
@@ -981,11 +993,23 @@ step_0() {
     || fail "project $NAMESPACE has no APIManager apimanager-sample, which this bundle patches: compile the plan with --snapshot of this site"
 }
 
+# 2.15-2.16/channel-check — Check that the operator catalog offers the threescale-2.16 channel
+# Source: 004_c69374ff7b8e3f6e.txt 1.1
+# Not in the guide, whose console lists only the channels the catalog has. A
+# Subscription pointed at a channel its catalog lacks never upgrades (OLM
+# reports ResolutionFailed), and by then the databases have moved; so the
+# runbook checks the package manifest of the Subscription's package and
+# catalog before anything changes, as the 2.7 → 2.8 hop does (an air-gapped
+# site must have mirrored the 2.16 operator into its catalog).
+step_1() {
+  catalog_offers_channel 3scale-operator 3scale-operator threescale-2.16
+}
+
 # 2.15-2.16/preflight-openshift — Check that OpenShift is 4.12 or later
 # Source: 004_c69374ff7b8e3f6e.txt 1.1
 # The guide lists OCP 4.12, 4.14, 4.16, 4.17, 4.18, 4.19 and 4.20, and 4.12 as
 # the minimum; the runbook checks the minimum and prints the version.
-step_1() {
+step_2() {
   version=$(oc get clusterversion version -o json | jq -r '.status.desired.version // empty') \
     || fail "cannot read clusterversion/version: log in as a user who may read it (the guide asks for administrator access)"
   at_least "$version" 4.12 || fail "OpenShift is '$version': 3scale 2.16 needs 4.12 or later (guide 1.1); upgrade OpenShift first"
@@ -1004,7 +1028,7 @@ step_1() {
 # 2.15 operator: PostgreSQL 10.0.0, Redis 6.2.0; chapter 5 asks for PostgreSQL
 # 13 before a move to RDS): they differ from the guide's, which ampc checks,
 # and the runbook prints them for the record.
-step_2() {
+step_3() {
   # 3scale 2.16 needs MySQL 8.0, PostgreSQL 15 and Redis 7.2 (two instances).
   mysql_version() {
     oc exec "deployment/$1" "${@:2}" -- mysql --version | sed -n -e 's/.*Distrib \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' -e 's/.* Ver \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -n 1
@@ -1031,13 +1055,14 @@ step_2() {
 # Subscriptions and the database objects the hop changes or deletes. A file
 # that exists is kept, so a re-run never overwrites the state before the
 # upgrade. Files are readable by their owner only: they hold the Secrets.
-step_3() {
+step_4() {
   dir="$BACKUP_DIR/2.15-2.16"
   umask 077
   mkdir -p "$dir"
   save_once "$dir/apimanager.yaml" get apimanager apimanager-sample -o yaml
   save_once "$dir/apimanager.json" get apimanager apimanager-sample -o json
-  save_once "$dir/subscription-3scale-operator.yaml" get subscription 3scale-operator --namespace=3scale-operator -o yaml
+  save_once "$dir/subscription-3scale-operator.yaml" get subscriptions.operators.coreos.com 3scale-operator --namespace=3scale-operator -o yaml
+  save_once "$dir/installed-csv-3scale-operator" get subscriptions.operators.coreos.com 3scale-operator --namespace=3scale-operator -o jsonpath='{.status.installedCSV}'
   for secret in system-database backend-redis system-redis; do
     save_once "$dir/$secret-secret.yaml" get secret "$secret" -o yaml
     save_once "$dir/$secret-secret.json" get secret "$secret" -o json
@@ -1052,7 +1077,7 @@ step_3() {
 # Done before the window opens, as the guide orders it. The runbook reads the
 # endpoint and the credentials from AMPC_RDS_* variables at run time: they
 # never reach the bundle, the log or a command line.
-step_4() {
+step_5() {
   manual_step '2.15-2.16/mysql-rds-create' <<'AMPC_MANUAL'
 Create the RDS instance the system database moves to (guide 4.1 and 4.2.2),
 with the networking it needs (VPC, subnets, security groups) so that the
@@ -1084,7 +1109,7 @@ AMPC_MANUAL
 # loads (newer Redis reads older dump files). The guide's advice to create the
 # same major.minor as on the cluster ("7.0") conflicts with the 7.2 minimum of
 # 1.1.1: the instances must be 7.2 or later.
-step_5() {
+step_6() {
   manual_step '2.15-2.16/elasticache-prepare' <<'AMPC_MANUAL'
 Before the window opens, prepare the ElastiCache side (guide 6.1 and 6.2):
 
@@ -1113,7 +1138,7 @@ AMPC_MANUAL
 # The databases' counts are saved too (chapters 4 and 5 save them). The
 # operator's count is saved as well: the guide scales it back to 1, ampc to
 # what it was.
-step_6() {
+step_7() {
   if [ -s "$BACKUP_DIR/2.15-2.16/replicas.json" ] && [ -s "$BACKUP_DIR/2.15-2.16/operator-replicas" ]; then
     echo "already done: skipped"
     return 0
@@ -1130,7 +1155,7 @@ step_6() {
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.2
 # So that it does not scale the Deployments back up while the databases move.
 # The runbook waits until its pod is gone.
-step_7() {
+step_8() {
   oc scale deployment threescale-operator-controller-manager-v2 --namespace=3scale-operator --replicas=0
   wait_gone deployment/threescale-operator-controller-manager-v2 --namespace=3scale-operator
 }
@@ -1143,7 +1168,7 @@ step_7() {
 # while only PostgreSQL moves, and 3.2.9 starts them with one replica whatever
 # they had; ampc leaves the databases running until a step of their own stops
 # them (3.4.4). The guide checks READY 0/0 by eye; the runbook waits for it.
-step_8() {
+step_9() {
   scale_down deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   echo "3scale is scaled down; the databases run"
 }
@@ -1159,7 +1184,7 @@ step_8() {
 # as arguments, and the password as MYSQL_PWD. The dump adds DROP TABLE IF
 # EXISTS, so a re-run imports again cleanly. The database on RDS is
 # threescale, as the guide names it.
-step_9() {
+step_10() {
   [[ -n ${AMPC_RDS_HOST:-} && -n ${AMPC_RDS_USER:-} && -n ${AMPC_RDS_PASSWORD:-} ]] \
     || fail "AMPC_RDS_HOST, AMPC_RDS_USER and AMPC_RDS_PASSWORD must be set: see step 2.15-2.16/rds-create"
   [[ $AMPC_RDS_HOST =~ ^[A-Za-z0-9.-]+$ ]] || fail "AMPC_RDS_HOST is not a host name"
@@ -1189,7 +1214,7 @@ step_9() {
 # AMPC_RDS_* variables and are written by jq, which reads them from its
 # environment (env.X), so that none is on a command line; user and password
 # are URL-encoded in the URL.
-step_10() {
+step_11() {
   [[ -n ${AMPC_RDS_HOST:-} && -n ${AMPC_RDS_USER:-} && -n ${AMPC_RDS_PASSWORD:-} ]] \
     || fail "AMPC_RDS_HOST, AMPC_RDS_USER and AMPC_RDS_PASSWORD must be set: see step 2.15-2.16/rds-create"
   export AMPC_RDS_HOST AMPC_RDS_USER AMPC_RDS_PASSWORD
@@ -1206,11 +1231,11 @@ step_10() {
 # 2.15-2.16/mysql-rds-external — Mark the system database external in the APIManager
 # Source: 004_c69374ff7b8e3f6e.txt 4.2.6
 # The guide's merge patch becomes a JSON patch.
-step_11() {
-  if applied apimanager/apimanager-sample checks/001-2.15-2.16-mysql-rds-external-apimanager-sample.json; then
-    echo "apimanager/apimanager-sample: already applied, skipped"
+step_12() {
+  if applied apimanager.apps.3scale.net/apimanager-sample checks/001-2.15-2.16-mysql-rds-external-apimanager-sample.json; then
+    echo "apimanager.apps.3scale.net/apimanager-sample: already applied, skipped"
   else
-    oc patch apimanager/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/001-2.15-2.16-mysql-rds-external-apimanager-sample.json")"
+    oc patch apimanager.apps.3scale.net/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/001-2.15-2.16-mysql-rds-external-apimanager-sample.json")"
   fi
 }
 
@@ -1221,7 +1246,7 @@ step_11() {
 # every key now, and streams it into the backup directory with `oc exec ...
 # cat`, checking that it is an RDB file. Dumps that exist are kept (a re-run
 # after the instances are stopped has nothing to dump).
-step_12() {
+step_13() {
   if [ -s "$BACKUP_DIR/2.15-2.16/backend-redis-dump.rdb" ] && [ -s "$BACKUP_DIR/2.15-2.16/system-redis-dump.rdb" ]; then
     echo "already done: skipped"
     return 0
@@ -1240,7 +1265,7 @@ step_12() {
 
 # 2.15-2.16/elasticache-create — Create the two ElastiCache instances from the dumps
 # Source: 004_c69374ff7b8e3f6e.txt 6.2.3
-step_13() {
+step_14() {
   manual_step '2.15-2.16/elasticache-create' <<'AMPC_MANUAL'
 The dumps are in $BACKUP_DIR/2.15-2.16/backend-redis-dump.rdb and
 system-redis-dump.rdb (step 2.15-2.16/redis-dump). 3scale is stopped.
@@ -1265,7 +1290,7 @@ AMPC_MANUAL
 # form, since 2.15 runs Deployments), for both instances as the guide asks.
 # The guide's check hangs when AWS is unreachable; the runbook gives it 20
 # seconds.
-step_14() {
+step_15() {
   port=${AMPC_REDIS_PORT:-6379}
   [[ $port =~ ^[0-9]+$ ]] || fail "AMPC_REDIS_PORT is not a port"
   for pair in "backend:${AMPC_BACKEND_REDIS_HOST:-}" "system:${AMPC_SYSTEM_REDIS_HOST:-}"; do
@@ -1290,7 +1315,7 @@ step_14() {
 # (storage 0, queues 1, as the guide) and system at the system instance,
 # keeping the database number of its current URL. The values are edited by jq,
 # reading the endpoints from its environment.
-step_15() {
+step_16() {
   [[ -n ${AMPC_BACKEND_REDIS_HOST:-} && -n ${AMPC_SYSTEM_REDIS_HOST:-} ]] \
     || fail "AMPC_BACKEND_REDIS_HOST and AMPC_SYSTEM_REDIS_HOST must be set: see step 2.15-2.16/elasticache-create"
   AMPC_REDIS_PORT=${AMPC_REDIS_PORT:-6379}
@@ -1312,11 +1337,11 @@ step_15() {
 # it before 2.16 (the operator would go on reconciling backend-redis and
 # system-redis, and 2.16 refuses internal databases); ampc does it as 3.4.9
 # does.
-step_16() {
-  if applied apimanager/apimanager-sample checks/002-2.15-2.16-elasticache-external-apimanager-sample.json; then
-    echo "apimanager/apimanager-sample: already applied, skipped"
+step_17() {
+  if applied apimanager.apps.3scale.net/apimanager-sample checks/002-2.15-2.16-elasticache-external-apimanager-sample.json; then
+    echo "apimanager.apps.3scale.net/apimanager-sample: already applied, skipped"
   else
-    oc patch apimanager/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/002-2.15-2.16-elasticache-external-apimanager-sample.json")"
+    oc patch apimanager.apps.3scale.net/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/002-2.15-2.16-elasticache-external-apimanager-sample.json")"
   fi
 }
 
@@ -1325,7 +1350,7 @@ step_16() {
 # The guide's scale-ups (3.2.9, 3.3.5, 3.4.10, 4.2.7, 5.2.7, 6.2.6), from the
 # counts saved before the window, then the operator (the guide: 1 replica;
 # ampc: its saved count). The databases this bundle replaced stay at 0.
-step_17() {
+step_18() {
   restore_replicas "$BACKUP_DIR/2.15-2.16/replicas.json" deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   operator=$(<"$BACKUP_DIR/2.15-2.16/operator-replicas")
   [[ $operator =~ ^[0-9]+$ ]] || fail "$BACKUP_DIR/2.15-2.16/operator-replicas has no replica count"
@@ -1334,7 +1359,7 @@ step_17() {
 
 # 2.15-2.16/wait-operator — Wait for the 3scale operator
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.9
-step_18() {
+step_19() {
   wait_rollout deployment/threescale-operator-controller-manager-v2 --namespace=3scale-operator
 }
 
@@ -1343,7 +1368,7 @@ step_18() {
 # The guide's `oc get deployments` until READY matches; the runbook waits for
 # each rollout and, when one does not become ready, prints what chapter 7 says
 # to look at.
-step_19() {
+step_20() {
 for d in apicast-production apicast-staging backend-cron backend-listener backend-worker system-app system-memcache system-searchd system-sidekiq zync zync-database zync-que ; do
   if ! oc rollout status "deployment/$d" --watch --timeout=20m; then
     cat >&2 <<'AMPC_HINT'
@@ -1367,7 +1392,7 @@ oc get deployments
 
 # 2.15-2.16/verify-portals — Check the Admin Portal, the Developer Portal and the APIs
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.9
-step_20() {
+step_21() {
   manual_step '2.15-2.16/verify-portals' <<'AMPC_MANUAL'
 3scale runs on its external databases, still at 2.15. Before the channel
 changes (guide 3.2.9, 3.3.5, 3.4.10/3.4.11, 4.2.7, 5.2.7, 6.2.6):
@@ -1394,12 +1419,30 @@ AMPC_MANUAL
 # The guide edits the channel in the console (Operators > Installed Operators
 # > Subscription > Channel); ampc patches the Subscription, tested against
 # threescale-2.15. This starts the upgrade.
-step_21() {
-  if applied subscription/3scale-operator checks/003-2.15-2.16-channel-3scale-operator.json --namespace=3scale-operator; then
-    echo "subscription/3scale-operator --namespace=3scale-operator: already applied, skipped"
+step_22() {
+  if applied subscription.operators.coreos.com/3scale-operator checks/003-2.15-2.16-channel-3scale-operator.json --namespace=3scale-operator; then
+    echo "subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator: already applied, skipped"
   else
-    oc patch subscription/3scale-operator --namespace=3scale-operator --type=json -p "$(cat "$BUNDLE_DIR/patches/003-2.15-2.16-channel-3scale-operator.json")"
+    oc patch subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator --type=json -p "$(cat "$BUNDLE_DIR/patches/003-2.15-2.16-channel-3scale-operator.json")"
   fi
+}
+
+# 2.15-2.16/wait-operator-upgrade — Wait for OLM to install the 2.16 3scale operator
+# Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 6)
+# The channel change makes OLM resolve the 2.16 operator into an InstallPlan.
+# The runbook polls the Subscription for up to 30 minutes
+# (AMPC_UPGRADE_MINUTES) until it has installed another operator version (CSV)
+# than the one the backup recorded, and that CSV has succeeded. A Subscription
+# with manual approval waits for its InstallPlan: the step then stops with the
+# command that approves it, as the 2.7 → 2.8 hop's wait-operator does
+# (wait_operator_csv of the shell library), instead of waiting for an upgrade
+# that never starts.
+step_23() {
+  minutes=${AMPC_UPGRADE_MINUTES:-30}
+  [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
+  old=$(<"$BACKUP_DIR/2.15-2.16/installed-csv-3scale-operator")
+  [ -n "$old" ] || fail "no operator version recorded by step 2.15-2.16/backup"
+  wait_operator_csv 3scale-operator 3scale-operator "$minutes" "$old"
 }
 
 # 2.15-2.16/wait-upgrade — Wait for the 2.16 operator to upgrade the APIManager
@@ -1410,7 +1453,7 @@ step_21() {
 # changes it), printing the pods as it goes. The 2.16 operator upgrades only
 # once the databases meet its requirements, which it checks every 10 minutes
 # (1.1.1).
-step_22() {
+step_24() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   wait_apimanager_version 2.16 "$minutes" apimanager-sample "see oc get apimanager apimanager-sample -o yaml (status.conditions: a Preflights condition that is not True names the database that is too old), the Subscription and InstallPlans in project 3scale-operator; then re-run"
@@ -1421,7 +1464,7 @@ step_22() {
 # Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 6)
 # The pods may show temporary errors during the upgrade, as the guide notes;
 # each rollout gets 20 minutes.
-step_23() {
+step_25() {
   wait_rollout deployment/apicast-production
   wait_rollout deployment/apicast-staging
   wait_rollout deployment/backend-cron
@@ -1441,13 +1484,13 @@ step_23() {
 # The guide reads `oc get apimanager -o yaml` by eye for
 # apimanager-threescale-version "2.16" and threescale-operator-version
 # "0.13.x"; the runbook checks both.
-step_24() {
+step_26() {
   check_apimanager 2.16 0.13 apimanager-sample
 }
 
 # 2.15-2.16/verify-admin-portal — Log in to the 3scale Admin Portal
 # Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 7)
-step_25() {
+step_27() {
   manual_step '2.15-2.16/verify-admin-portal' <<'AMPC_MANUAL'
 The 3scale pods run 2.16. Log in to the 3scale Admin Portal and check
 that it works as expected (guide 1.2, step 7). Then confirm (type done,
@@ -1460,7 +1503,7 @@ AMPC_MANUAL
 # The guide deletes the old databases once the data is confirmed (3.2.10,
 # 3.4.11, 4.2.7, 5.2.7, 6.2.6). The deletion is irreversible and ends the
 # rollback sections, so the runbook stops first.
-step_26() {
+step_28() {
   manual_step '2.15-2.16/cleanup-confirm' <<'AMPC_MANUAL'
 The next steps delete the databases 3scale no longer uses, irreversibly
 (the guide's warning: "Only perform the steps below once you are 100%
@@ -1479,7 +1522,7 @@ AMPC_MANUAL
 # Chapter 4 says only that the on-cluster MySQL can be deleted; ampc deletes
 # its Deployment, claim, Service and ConfigMaps, as 3.2.10 does for
 # PostgreSQL.
-step_27() {
+step_29() {
   oc delete deployment/system-mysql --ignore-not-found
   oc delete persistentvolumeclaim/mysql-storage --ignore-not-found
   oc delete service/system-mysql --ignore-not-found
@@ -1491,7 +1534,7 @@ step_27() {
 # Source: 004_c69374ff7b8e3f6e.txt 6.2.6
 # Chapter 6 says only that the on-cluster instances can be deleted; ampc
 # deletes the objects 3.4.11 deletes (the Services stay, as there).
-step_28() {
+step_30() {
   oc delete deployment/system-redis --ignore-not-found
   oc delete deployment/backend-redis --ignore-not-found
   oc delete persistentvolumeclaim/system-redis-storage --ignore-not-found

@@ -23,6 +23,8 @@ export NAMESPACE BACKUP_DIR
 STEPS=(
   '2.15-2.16/preflight-operator'
   '2.15-2.16/preflight-apicast'
+  '2.15-2.16/channel-check'
+  '2.15-2.16/apicast-channel-check'
   '2.15-2.16/preflight-openshift'
   '2.15-2.16/preflight-databases'
   '2.15-2.16/backup'
@@ -52,11 +54,13 @@ STEPS=(
   '2.15-2.16/verify-3scale'
   '2.15-2.16/verify-portals'
   '2.15-2.16/channel'
+  '2.15-2.16/wait-operator-upgrade'
   '2.15-2.16/wait-upgrade'
   '2.15-2.16/wait-pods'
   '2.15-2.16/verify-upgrade'
   '2.15-2.16/verify-admin-portal'
   '2.15-2.16/apicast-channel'
+  '2.15-2.16/apicast-operator-upgrade'
   '2.15-2.16/apicast-verify'
   '2.15-2.16/cleanup-confirm'
   '2.15-2.16/cleanup-redis'
@@ -64,6 +68,8 @@ STEPS=(
 TITLES=(
   '[verify] Check that the latest CSV of the threescale-2.15 channel runs the 3scale operator (004_c69374ff7b8e3f6e.txt 1.1)'
   '[verify] Check that the latest CSV of the threescale-2.15 channel runs the APIcast operator (004_c69374ff7b8e3f6e.txt 2.1)'
+  '[verify] Check that the operator catalog offers the threescale-2.16 channel (004_c69374ff7b8e3f6e.txt 1.1)'
+  '[verify] Check that the operator catalog offers the APIcast operator'\''s threescale-2.16 channel (004_c69374ff7b8e3f6e.txt 2.1)'
   '[verify] Check that OpenShift is 4.12 or later (004_c69374ff7b8e3f6e.txt 1.1)'
   '[verify] Check the database versions that 3scale 2.16 requires (004_c69374ff7b8e3f6e.txt 1.1.1)'
   '[backup] Back up the APIManager, the Subscriptions, the database Secrets and the database objects (004_c69374ff7b8e3f6e.txt 3.2.7)'
@@ -93,11 +99,13 @@ TITLES=(
   '[verify] Wait until every 3scale Deployment is ready on its external databases (004_c69374ff7b8e3f6e.txt 3.2.9)'
   '[manual] Check the Admin Portal, the Developer Portal and the APIs (004_c69374ff7b8e3f6e.txt 3.2.9)'
   '[patch] Move the 3scale operator'\''s Subscription to the threescale-2.16 channel (004_c69374ff7b8e3f6e.txt 1.2 (step 5))'
+  '[shell] Wait for OLM to install the 2.16 3scale operator (004_c69374ff7b8e3f6e.txt 1.2 (step 6))'
   '[verify] Wait for the 2.16 operator to upgrade the APIManager (004_c69374ff7b8e3f6e.txt 1.2 (step 6))'
   '[wait] Wait for every 3scale Deployment to run the 2.16 version (004_c69374ff7b8e3f6e.txt 1.2 (step 6))'
   '[verify] Check the APIManager'\''s version annotations (004_c69374ff7b8e3f6e.txt 1.2 (step 8))'
   '[manual] Log in to the 3scale Admin Portal (004_c69374ff7b8e3f6e.txt 1.2 (step 7))'
   '[patch] Move the APIcast operator'\''s Subscription to the threescale-2.16 channel (004_c69374ff7b8e3f6e.txt 2.2 (step 5))'
+  '[shell] Wait for OLM to install the 2.16 APIcast operator (004_c69374ff7b8e3f6e.txt 2.2 (step 6))'
   '[verify] Wait for the APIcast operator to upgrade every APIcast (004_c69374ff7b8e3f6e.txt 2.2 (step 6))'
   '[manual] Confirm that the data is right before the old databases are deleted (004_c69374ff7b8e3f6e.txt 3.2.10)'
   '[delete] Delete the old backend-redis and system-redis Deployments, claims and ConfigMap (004_c69374ff7b8e3f6e.txt 3.4.11)'
@@ -418,6 +426,11 @@ exists() {
 # ---- lib/olm.sh (the rule modules' shell library)
 # The 3scale operator: its OLM Subscription, the operator versions OLM
 # installs (ClusterServiceVersions), and the APIManager it upgrades.
+#
+# A Subscription is named subscriptions.operators.coreos.com: on a cluster
+# that runs Knative eventing (OpenShift Serverless), the bare `subscription`
+# is its subscriptions.messaging.knative.dev, whose group discovery lists
+# first.
 
 # subscription_current SUBSCRIPTION NAMESPACE CHANNEL WHAT: fail unless the
 # Subscription in NAMESPACE is on CHANNEL, OLM reports it at the latest
@@ -426,8 +439,8 @@ exists() {
 # the first is installed). WHAT names the operator in the messages.
 subscription_current() {
   local sub channel state current installed pending
-  sub=$(oc get subscription "$1" --namespace="$2" -o json) \
-    || fail "no subscription/$1 in project $2: check the operator block of the plan"
+  sub=$(oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json) \
+    || fail "no subscriptions.operators.coreos.com/$1 in project $2: check the operator block of the plan"
   channel=$(printf '%s' "$sub" | jq -r '.spec.channel // ""')
   [ "$channel" = "$3" ] || fail "the $4's Subscription is on channel '$channel', not $3"
   state=$(printf '%s' "$sub" | jq -r '.status.state // ""')
@@ -445,7 +458,7 @@ subscription_current() {
 # pointed at a channel its catalog lacks never upgrades.
 catalog_offers_channel() {
   local sub package source source_ns
-  sub=$(oc get subscription "$1" --namespace="$2" -o json)
+  sub=$(oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json)
   package=$(printf '%s' "$sub" | jq -r '.spec.name')
   source=$(printf '%s' "$sub" | jq -r '.spec.source')
   source_ns=$(printf '%s' "$sub" | jq -r '.spec.sourceNamespace')
@@ -459,12 +472,12 @@ catalog_offers_channel() {
 # seconds, for up to MINUTES, until the Subscription has installed an
 # operator version (CSV), another than OLD when given, whose
 # ClusterServiceVersion has succeeded. A Subscription with manual approval
-# that waits for its install plan stops the step with the command that
-# approves it.
+# whose install plan is not approved stops the step with the command that
+# approves it; once approved, the wait goes on.
 wait_operator_csv() {
-  local subscription=$1 ns=$2 minutes=$3 old=${4:-} i sub installed phase plan
+  local subscription=$1 ns=$2 minutes=$3 old=${4:-} i sub installed phase plan approved
   for ((i = 0; i < minutes * 6; i++)); do
-    sub=$(oc get subscription "$subscription" --namespace="$ns" -o json 2>/dev/null) || sub='{}'
+    sub=$(oc get subscriptions.operators.coreos.com "$subscription" --namespace="$ns" -o json 2>/dev/null) || sub='{}'
     installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // empty')
     if [ -n "$installed" ] && [ "$installed" != "$old" ]; then
       phase=$(oc get clusterserviceversion "$installed" --namespace="$ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
@@ -479,14 +492,17 @@ wait_operator_csv() {
     fi
     if [ "$(printf '%s' "$sub" | jq -r '.spec.installPlanApproval // "Automatic"')" = Manual ] && [ "$(printf '%s' "$sub" | jq -r '.status.state // empty')" = UpgradePending ]; then
       plan=$(printf '%s' "$sub" | jq -r '.status.installPlanRef.name // .status.installplan.name // empty')
-      fail "subscription/$subscription waits for its install plan $plan to be approved: run oc patch installplan $plan --namespace=$ns --type=merge -p '{\"spec\":{\"approved\":true}}' (after reading it with oc get installplan $plan --namespace=$ns -o yaml), then run the runbook again"
+      # An approved plan installs; the Subscription stays UpgradePending
+      # until the new CSV is there.
+      approved=$(oc get installplan "$plan" --namespace="$ns" -o jsonpath='{.spec.approved}' 2>/dev/null) || approved=
+      [ "$approved" = true ] || fail "subscriptions.operators.coreos.com/$subscription waits for its install plan $plan to be approved: run oc patch installplan $plan --namespace=$ns --type=merge -p '{\"spec\":{\"approved\":true}}' (after reading it with oc get installplan $plan --namespace=$ns -o yaml), then run the runbook again"
     fi
     sleep 10
   done
   if [ -n "$old" ]; then
-    fail "subscription/$subscription in $ns still runs $old after $minutes minutes: see oc describe subscription $subscription --namespace=$ns"
+    fail "subscriptions.operators.coreos.com/$subscription in $ns still runs $old after $minutes minutes: see oc describe subscriptions.operators.coreos.com $subscription --namespace=$ns"
   fi
-  fail "no operator installed by subscription/$subscription in $ns after $minutes minutes: see oc describe subscription $subscription --namespace=$ns"
+  fail "no operator installed by subscriptions.operators.coreos.com/$subscription in $ns after $minutes minutes: see oc describe subscriptions.operators.coreos.com $subscription --namespace=$ns"
 }
 
 # apimanager_version [NAME]: the apps.3scale.net/apimanager-threescale-version
@@ -1007,11 +1023,31 @@ step_1() {
   subscription_current apicast-operator apicast threescale-2.15 "APIcast operator"
 }
 
+# 2.15-2.16/channel-check — Check that the operator catalog offers the threescale-2.16 channel
+# Source: 004_c69374ff7b8e3f6e.txt 1.1
+# Not in the guide, whose console lists only the channels the catalog has. A
+# Subscription pointed at a channel its catalog lacks never upgrades (OLM
+# reports ResolutionFailed), and by then the databases have moved; so the
+# runbook checks the package manifest of the Subscription's package and
+# catalog before anything changes, as the 2.7 → 2.8 hop does (an air-gapped
+# site must have mirrored the 2.16 operator into its catalog).
+step_2() {
+  catalog_offers_channel 3scale-operator 3scale-operator threescale-2.16
+}
+
+# 2.15-2.16/apicast-channel-check — Check that the operator catalog offers the APIcast operator's threescale-2.16 channel
+# Source: 004_c69374ff7b8e3f6e.txt 2.1
+# As channel-check, for the APIcast operator's Subscription, before anything
+# changes.
+step_3() {
+  catalog_offers_channel apicast-operator apicast threescale-2.16
+}
+
 # 2.15-2.16/preflight-openshift — Check that OpenShift is 4.12 or later
 # Source: 004_c69374ff7b8e3f6e.txt 1.1
 # The guide lists OCP 4.12, 4.14, 4.16, 4.17, 4.18, 4.19 and 4.20, and 4.12 as
 # the minimum; the runbook checks the minimum and prints the version.
-step_2() {
+step_4() {
   version=$(oc get clusterversion version -o json | jq -r '.status.desired.version // empty') \
     || fail "cannot read clusterversion/version: log in as a user who may read it (the guide asks for administrator access)"
   at_least "$version" 4.12 || fail "OpenShift is '$version': 3scale 2.16 needs 4.12 or later (guide 1.1); upgrade OpenShift first"
@@ -1030,7 +1066,7 @@ step_2() {
 # 2.15 operator: PostgreSQL 10.0.0, Redis 6.2.0; chapter 5 asks for PostgreSQL
 # 13 before a move to RDS): they differ from the guide's, which ampc checks,
 # and the runbook prints them for the record.
-step_3() {
+step_5() {
   # 3scale 2.16 needs MySQL 8.0, PostgreSQL 15 and Redis 7.2 (two instances).
   mysql_version() {
     oc exec "deployment/$1" "${@:2}" -- mysql --version | sed -n -e 's/.*Distrib \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' -e 's/.* Ver \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -n 1
@@ -1059,14 +1095,16 @@ step_3() {
 # Subscriptions and the database objects the hop changes or deletes. A file
 # that exists is kept, so a re-run never overwrites the state before the
 # upgrade. Files are readable by their owner only: they hold the Secrets.
-step_4() {
+step_6() {
   dir="$BACKUP_DIR/2.15-2.16"
   umask 077
   mkdir -p "$dir"
   save_once "$dir/apimanager.yaml" get apimanager apimanager-sample -o yaml
   save_once "$dir/apimanager.json" get apimanager apimanager-sample -o json
-  save_once "$dir/subscription-3scale-operator.yaml" get subscription 3scale-operator --namespace=3scale-operator -o yaml
-  save_once "$dir/subscription-apicast-operator.yaml" get subscription apicast-operator --namespace=apicast -o yaml
+  save_once "$dir/subscription-3scale-operator.yaml" get subscriptions.operators.coreos.com 3scale-operator --namespace=3scale-operator -o yaml
+  save_once "$dir/installed-csv-3scale-operator" get subscriptions.operators.coreos.com 3scale-operator --namespace=3scale-operator -o jsonpath='{.status.installedCSV}'
+  save_once "$dir/subscription-apicast-operator.yaml" get subscriptions.operators.coreos.com apicast-operator --namespace=apicast -o yaml
+  save_once "$dir/installed-csv-apicast-operator" get subscriptions.operators.coreos.com apicast-operator --namespace=apicast -o jsonpath='{.status.installedCSV}'
   for secret in system-database backend-redis system-redis; do
     save_once "$dir/$secret-secret.yaml" get secret "$secret" -o yaml
     save_once "$dir/$secret-secret.json" get secret "$secret" -o json
@@ -1085,7 +1123,7 @@ step_4() {
 # The databases' counts are saved too (chapters 4 and 5 save them). The
 # operator's count is saved as well: the guide scales it back to 1, ampc to
 # what it was.
-step_5() {
+step_7() {
   if [ -s "$BACKUP_DIR/2.15-2.16/replicas.json" ] && [ -s "$BACKUP_DIR/2.15-2.16/operator-replicas" ]; then
     echo "already done: skipped"
     return 0
@@ -1102,7 +1140,7 @@ step_5() {
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.2
 # So that it does not scale the Deployments back up while the databases move.
 # The runbook waits until its pod is gone.
-step_6() {
+step_8() {
   oc scale deployment threescale-operator-controller-manager-v2 --namespace=3scale-operator --replicas=0
   wait_gone deployment/threescale-operator-controller-manager-v2 --namespace=3scale-operator
 }
@@ -1115,7 +1153,7 @@ step_6() {
 # while only PostgreSQL moves, and 3.2.9 starts them with one replica whatever
 # they had; ampc leaves the databases running until a step of their own stops
 # them (3.4.4). The guide checks READY 0/0 by eye; the runbook waits for it.
-step_7() {
+step_9() {
   scale_down deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   echo "3scale is scaled down; the databases run"
 }
@@ -1125,7 +1163,7 @@ step_7() {
 # The guide's `oc new-project` switches the current project; the runbook
 # creates the project without switching (--skip-config-write), and only when
 # it does not exist (3.2.4, 3.4.5).
-step_8() {
+step_10() {
   if oc get project 3scale-db >/dev/null 2>&1; then
     echo "already done: skipped"
     return 0
@@ -1138,11 +1176,11 @@ step_8() {
 # Source: 004_c69374ff7b8e3f6e.txt 3.3.3
 # The guide's merge patch becomes a JSON patch. It detaches system-mysql, its
 # claim and ConfigMaps from the operator.
-step_9() {
-  if applied apimanager/apimanager-sample checks/001-2.15-2.16-mysql-external-apimanager-sample.json; then
-    echo "apimanager/apimanager-sample: already applied, skipped"
+step_11() {
+  if applied apimanager.apps.3scale.net/apimanager-sample checks/001-2.15-2.16-mysql-external-apimanager-sample.json; then
+    echo "apimanager.apps.3scale.net/apimanager-sample: already applied, skipped"
   else
-    oc patch apimanager/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/001-2.15-2.16-mysql-external-apimanager-sample.json")"
+    oc patch apimanager.apps.3scale.net/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/001-2.15-2.16-mysql-external-apimanager-sample.json")"
   fi
 }
 
@@ -1156,7 +1194,7 @@ step_9() {
 # APIManager, which would take them along. Each removal names a path the
 # object has; the pod template's labels change, so system-mysql restarts (the
 # guide's "database restarts").
-step_10() {
+step_12() {
   if applied deployment/system-mysql checks/002-2.15-2.16-mysql-detach-system-mysql.json; then
     echo "deployment/system-mysql: already applied, skipped"
   else
@@ -1192,19 +1230,19 @@ step_10() {
 # second command, `--from-config`, adds a config change trigger, which only
 # DeploymentConfigs have: a Deployment always rolls out on a change of its pod
 # template, so the runbook leaves it out.
-step_11() {
+step_13() {
   oc set triggers deployment/system-mysql --remove-all
 }
 
 # 2.15-2.16/mysql-wait — Wait for system-mysql to restart
 # Source: 004_c69374ff7b8e3f6e.txt 3.3.4
-step_12() {
+step_14() {
   wait_rollout deployment/system-mysql
 }
 
 # 2.15-2.16/mysql-verify — Check that no object of system-mysql is owned by the APIManager any more
 # Source: 004_c69374ff7b8e3f6e.txt 3.3.4
-step_13() {
+step_15() {
   for object in deployment/system-mysql pvc/mysql-storage configmap/mysql-extra-conf configmap/mysql-main-conf service/system-mysql; do
     oc get "$object" -o json | jq -e '[.metadata.ownerReferences[]? | select(.kind == "APIManager")] | length == 0' >/dev/null \
       || fail "$object is still owned by the APIManager"
@@ -1219,7 +1257,7 @@ step_13() {
 # every key now, and streams it into the backup directory with `oc exec ...
 # cat`, checking that it is an RDB file. Dumps that exist are kept (a re-run
 # after the instances are stopped has nothing to dump).
-step_14() {
+step_16() {
   if [ -s "$BACKUP_DIR/2.15-2.16/backend-redis-dump.rdb" ] && [ -s "$BACKUP_DIR/2.15-2.16/system-redis-dump.rdb" ]; then
     echo "already done: skipped"
     return 0
@@ -1240,7 +1278,7 @@ step_14() {
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.4
 # So that nothing writes to them once dumped; the runbook waits until their
 # pods are gone.
-step_15() {
+step_17() {
   scale_down deployment/system-redis deployment/backend-redis
 }
 
@@ -1250,7 +1288,7 @@ step_15() {
 # the bundle; each service account is an object rather than `oc create
 # serviceaccount` and `oc label`. The guide's second "Create a service account
 # for the Backend Redis instance" means the system one.
-step_16() {
+step_18() {
   if oc get configmap/redis-config-external --namespace=3scale-db >/dev/null 2>&1; then
     echo "configmap/redis-config-external --namespace=3scale-db exists: left as it is"
   else
@@ -1300,7 +1338,7 @@ step_16() {
 
 # 2.15-2.16/redis-wait — Wait for backend-redis-external and system-redis-external
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.6
-step_17() {
+step_19() {
   wait_rollout deployment/backend-redis-external --namespace=3scale-db
   wait_rollout deployment/system-redis-external --namespace=3scale-db
 }
@@ -1310,7 +1348,7 @@ step_17() {
 # registry.redhat.io/rhel9/redis-7 is a Redis 7 image whose minor follows RHEL
 # 9; 3scale 2.16 needs 7.2 (chapter 6 says the on-cluster Redis is 7.0), so
 # the runbook checks what the pods run before any data moves.
-step_18() {
+step_20() {
   redis_version() {
     oc exec "deployment/$1" "${@:2}" -- redis-server --version | sed -n 's/.*v=\([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -n 1
   }
@@ -1327,7 +1365,7 @@ step_18() {
 # The guide's `oc cp` to the pods becomes `oc exec -i ... cat` through the
 # Deployments; the restarts load dump.rdb (the ConfigMap saves nothing on
 # shutdown, so the copied file survives). The runbook waits for both rollouts.
-step_19() {
+step_21() {
   for redis in backend-redis system-redis; do
     dump="$BACKUP_DIR/2.15-2.16/$redis-dump.rdb"
     [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.15-2.16/redis-dump"
@@ -1342,7 +1380,7 @@ step_19() {
 # The guide's BGREWRITEAOF, then its periodic check of aof_rewrite_in_progress
 # by hand; the runbook polls every 10 seconds for up to 30 minutes per
 # instance.
-step_20() {
+step_22() {
   local i
   for redis in backend-redis-external system-redis-external; do
     oc exec "deployment/$redis" --namespace=3scale-db -- redis-cli BGREWRITEAOF
@@ -1368,7 +1406,7 @@ step_20() {
 # whole redis.conf, tested against the text the bundle created, so that an
 # edited ConfigMap refuses it. The result is the redis.conf of the 2.15
 # operator's redis-config.
-step_21() {
+step_23() {
   if applied configmap/redis-config-external checks/007-2.15-2.16-redis-config-persist-redis-config-external.json --namespace=3scale-db; then
     echo "configmap/redis-config-external --namespace=3scale-db: already applied, skipped"
   else
@@ -1378,7 +1416,7 @@ step_21() {
 
 # 2.15-2.16/redis-restart — Restart the Redis instances with the new configuration
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.7
-step_22() {
+step_24() {
   for redis in backend-redis-external system-redis-external; do
     oc rollout restart "deployment/$redis" --namespace=3scale-db
   done
@@ -1386,7 +1424,7 @@ step_22() {
 
 # 2.15-2.16/redis-wait-restart — Wait for the restarted Redis instances
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.7
-step_23() {
+step_25() {
   wait_rollout deployment/backend-redis-external --namespace=3scale-db
   wait_rollout deployment/system-redis-external --namespace=3scale-db
 }
@@ -1397,7 +1435,7 @@ step_23() {
 # the Secrets replaced from standard input (no Secret value passes through the
 # shell). The URLs are the guide's: backend storage in database 0 and queues
 # in 1, system in 1, as the 2.15 operator has them.
-step_24() {
+step_26() {
   oc get secret backend-redis -o json \
     | jq --arg url "redis://backend-redis-service.3scale-db.svc.cluster.local:6379" '
         .data.REDIS_STORAGE_URL = ("\($url)/0" | @base64) | .data.REDIS_QUEUES_URL = ("\($url)/1" | @base64)' \
@@ -1411,11 +1449,11 @@ step_24() {
 # 2.15-2.16/redis-external — Mark backend and system Redis external in the APIManager
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.9
 # The guide's two merge patches become one JSON patch.
-step_25() {
-  if applied apimanager/apimanager-sample checks/008-2.15-2.16-redis-external-apimanager-sample.json; then
-    echo "apimanager/apimanager-sample: already applied, skipped"
+step_27() {
+  if applied apimanager.apps.3scale.net/apimanager-sample checks/008-2.15-2.16-redis-external-apimanager-sample.json; then
+    echo "apimanager.apps.3scale.net/apimanager-sample: already applied, skipped"
   else
-    oc patch apimanager/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/008-2.15-2.16-redis-external-apimanager-sample.json")"
+    oc patch apimanager.apps.3scale.net/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/008-2.15-2.16-redis-external-apimanager-sample.json")"
   fi
 }
 
@@ -1424,7 +1462,7 @@ step_25() {
 # The guide's scale-ups (3.2.9, 3.3.5, 3.4.10, 4.2.7, 5.2.7, 6.2.6), from the
 # counts saved before the window, then the operator (the guide: 1 replica;
 # ampc: its saved count). The databases this bundle replaced stay at 0.
-step_26() {
+step_28() {
   restore_replicas "$BACKUP_DIR/2.15-2.16/replicas.json" deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   operator=$(<"$BACKUP_DIR/2.15-2.16/operator-replicas")
   [[ $operator =~ ^[0-9]+$ ]] || fail "$BACKUP_DIR/2.15-2.16/operator-replicas has no replica count"
@@ -1433,7 +1471,7 @@ step_26() {
 
 # 2.15-2.16/wait-operator — Wait for the 3scale operator
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.9
-step_27() {
+step_29() {
   wait_rollout deployment/threescale-operator-controller-manager-v2 --namespace=3scale-operator
 }
 
@@ -1442,7 +1480,7 @@ step_27() {
 # The guide's `oc get deployments` until READY matches; the runbook waits for
 # each rollout and, when one does not become ready, prints what chapter 7 says
 # to look at.
-step_28() {
+step_30() {
 for d in apicast-production apicast-staging backend-cron backend-listener backend-worker system-app system-memcache system-searchd system-sidekiq zync zync-database zync-que ; do
   if ! oc rollout status "deployment/$d" --watch --timeout=20m; then
     cat >&2 <<'AMPC_HINT'
@@ -1466,7 +1504,7 @@ oc get deployments
 
 # 2.15-2.16/verify-portals — Check the Admin Portal, the Developer Portal and the APIs
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.9
-step_29() {
+step_31() {
   manual_step '2.15-2.16/verify-portals' <<'AMPC_MANUAL'
 3scale runs on its external databases, still at 2.15. Before the channel
 changes (guide 3.2.9, 3.3.5, 3.4.10/3.4.11, 4.2.7, 5.2.7, 6.2.6):
@@ -1493,12 +1531,30 @@ AMPC_MANUAL
 # The guide edits the channel in the console (Operators > Installed Operators
 # > Subscription > Channel); ampc patches the Subscription, tested against
 # threescale-2.15. This starts the upgrade.
-step_30() {
-  if applied subscription/3scale-operator checks/009-2.15-2.16-channel-3scale-operator.json --namespace=3scale-operator; then
-    echo "subscription/3scale-operator --namespace=3scale-operator: already applied, skipped"
+step_32() {
+  if applied subscription.operators.coreos.com/3scale-operator checks/009-2.15-2.16-channel-3scale-operator.json --namespace=3scale-operator; then
+    echo "subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator: already applied, skipped"
   else
-    oc patch subscription/3scale-operator --namespace=3scale-operator --type=json -p "$(cat "$BUNDLE_DIR/patches/009-2.15-2.16-channel-3scale-operator.json")"
+    oc patch subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator --type=json -p "$(cat "$BUNDLE_DIR/patches/009-2.15-2.16-channel-3scale-operator.json")"
   fi
+}
+
+# 2.15-2.16/wait-operator-upgrade — Wait for OLM to install the 2.16 3scale operator
+# Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 6)
+# The channel change makes OLM resolve the 2.16 operator into an InstallPlan.
+# The runbook polls the Subscription for up to 30 minutes
+# (AMPC_UPGRADE_MINUTES) until it has installed another operator version (CSV)
+# than the one the backup recorded, and that CSV has succeeded. A Subscription
+# with manual approval waits for its InstallPlan: the step then stops with the
+# command that approves it, as the 2.7 → 2.8 hop's wait-operator does
+# (wait_operator_csv of the shell library), instead of waiting for an upgrade
+# that never starts.
+step_33() {
+  minutes=${AMPC_UPGRADE_MINUTES:-30}
+  [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
+  old=$(<"$BACKUP_DIR/2.15-2.16/installed-csv-3scale-operator")
+  [ -n "$old" ] || fail "no operator version recorded by step 2.15-2.16/backup"
+  wait_operator_csv 3scale-operator 3scale-operator "$minutes" "$old"
 }
 
 # 2.15-2.16/wait-upgrade — Wait for the 2.16 operator to upgrade the APIManager
@@ -1509,7 +1565,7 @@ step_30() {
 # changes it), printing the pods as it goes. The 2.16 operator upgrades only
 # once the databases meet its requirements, which it checks every 10 minutes
 # (1.1.1).
-step_31() {
+step_34() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   wait_apimanager_version 2.16 "$minutes" apimanager-sample "see oc get apimanager apimanager-sample -o yaml (status.conditions: a Preflights condition that is not True names the database that is too old), the Subscription and InstallPlans in project 3scale-operator; then re-run"
@@ -1520,7 +1576,7 @@ step_31() {
 # Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 6)
 # The pods may show temporary errors during the upgrade, as the guide notes;
 # each rollout gets 20 minutes.
-step_32() {
+step_35() {
   wait_rollout deployment/apicast-production
   wait_rollout deployment/apicast-staging
   wait_rollout deployment/backend-cron
@@ -1540,13 +1596,13 @@ step_32() {
 # The guide reads `oc get apimanager -o yaml` by eye for
 # apimanager-threescale-version "2.16" and threescale-operator-version
 # "0.13.x"; the runbook checks both.
-step_33() {
+step_36() {
   check_apimanager 2.16 0.13 apimanager-sample
 }
 
 # 2.15-2.16/verify-admin-portal — Log in to the 3scale Admin Portal
 # Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 7)
-step_34() {
+step_37() {
   manual_step '2.15-2.16/verify-admin-portal' <<'AMPC_MANUAL'
 The 3scale pods run 2.16. Log in to the 3scale Admin Portal and check
 that it works as expected (guide 1.2, step 7). Then confirm (type done,
@@ -1558,12 +1614,25 @@ AMPC_MANUAL
 # Source: 004_c69374ff7b8e3f6e.txt 2.2 (step 5)
 # The guide edits the channel in the console; ampc patches the Subscription,
 # tested against threescale-2.15.
-step_35() {
-  if applied subscription/apicast-operator checks/010-2.15-2.16-apicast-channel-apicast-operator.json --namespace=apicast; then
-    echo "subscription/apicast-operator --namespace=apicast: already applied, skipped"
+step_38() {
+  if applied subscription.operators.coreos.com/apicast-operator checks/010-2.15-2.16-apicast-channel-apicast-operator.json --namespace=apicast; then
+    echo "subscription.operators.coreos.com/apicast-operator --namespace=apicast: already applied, skipped"
   else
-    oc patch subscription/apicast-operator --namespace=apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/010-2.15-2.16-apicast-channel-apicast-operator.json")"
+    oc patch subscription.operators.coreos.com/apicast-operator --namespace=apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/010-2.15-2.16-apicast-channel-apicast-operator.json")"
   fi
+}
+
+# 2.15-2.16/apicast-operator-upgrade — Wait for OLM to install the 2.16 APIcast operator
+# Source: 004_c69374ff7b8e3f6e.txt 2.2 (step 6)
+# As wait-operator-upgrade, for the APIcast operator's Subscription: under
+# manual approval the step stops with the command that approves its
+# InstallPlan.
+step_39() {
+  minutes=${AMPC_UPGRADE_MINUTES:-30}
+  [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
+  old=$(<"$BACKUP_DIR/2.15-2.16/installed-csv-apicast-operator")
+  [ -n "$old" ] || fail "no APIcast operator version recorded by step 2.15-2.16/backup"
+  wait_operator_csv apicast-operator apicast "$minutes" "$old"
 }
 
 # 2.15-2.16/apicast-verify — Wait for the APIcast operator to upgrade every APIcast
@@ -1572,7 +1641,7 @@ step_35() {
 # apicast.apps.3scale.net/operator-version "0.13.x"; the runbook polls every
 # APIcast of the project for up to 30 minutes (AMPC_UPGRADE_MINUTES), then
 # waits for each one's Deployment.
-step_36() {
+step_40() {
   local i
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
@@ -1598,7 +1667,7 @@ step_36() {
 # The guide deletes the old databases once the data is confirmed (3.2.10,
 # 3.4.11, 4.2.7, 5.2.7, 6.2.6). The deletion is irreversible and ends the
 # rollback sections, so the runbook stops first.
-step_37() {
+step_41() {
   manual_step '2.15-2.16/cleanup-confirm' <<'AMPC_MANUAL'
 The next steps delete the databases 3scale no longer uses, irreversibly
 (the guide's warning: "Only perform the steps below once you are 100%
@@ -1615,7 +1684,7 @@ AMPC_MANUAL
 # 2.15-2.16/cleanup-redis — Delete the old backend-redis and system-redis Deployments, claims and ConfigMap
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.11
 # The commands of 3.4.11; the Services stay, as there.
-step_38() {
+step_42() {
   oc delete deployment/system-redis --ignore-not-found
   oc delete deployment/backend-redis --ignore-not-found
   oc delete persistentvolumeclaim/system-redis-storage --ignore-not-found

@@ -670,6 +670,11 @@ exists() {
 # ---- lib/olm.sh (the rule modules' shell library)
 # The 3scale operator: its OLM Subscription, the operator versions OLM
 # installs (ClusterServiceVersions), and the APIManager it upgrades.
+#
+# A Subscription is named subscriptions.operators.coreos.com: on a cluster
+# that runs Knative eventing (OpenShift Serverless), the bare `subscription`
+# is its subscriptions.messaging.knative.dev, whose group discovery lists
+# first.
 
 # subscription_current SUBSCRIPTION NAMESPACE CHANNEL WHAT: fail unless the
 # Subscription in NAMESPACE is on CHANNEL, OLM reports it at the latest
@@ -678,8 +683,8 @@ exists() {
 # the first is installed). WHAT names the operator in the messages.
 subscription_current() {
   local sub channel state current installed pending
-  sub=$(oc get subscription "$1" --namespace="$2" -o json) \
-    || fail "no subscription/$1 in project $2: check the operator block of the plan"
+  sub=$(oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json) \
+    || fail "no subscriptions.operators.coreos.com/$1 in project $2: check the operator block of the plan"
   channel=$(printf '%s' "$sub" | jq -r '.spec.channel // ""')
   [ "$channel" = "$3" ] || fail "the $4's Subscription is on channel '$channel', not $3"
   state=$(printf '%s' "$sub" | jq -r '.status.state // ""')
@@ -697,7 +702,7 @@ subscription_current() {
 # pointed at a channel its catalog lacks never upgrades.
 catalog_offers_channel() {
   local sub package source source_ns
-  sub=$(oc get subscription "$1" --namespace="$2" -o json)
+  sub=$(oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json)
   package=$(printf '%s' "$sub" | jq -r '.spec.name')
   source=$(printf '%s' "$sub" | jq -r '.spec.source')
   source_ns=$(printf '%s' "$sub" | jq -r '.spec.sourceNamespace')
@@ -711,12 +716,12 @@ catalog_offers_channel() {
 # seconds, for up to MINUTES, until the Subscription has installed an
 # operator version (CSV), another than OLD when given, whose
 # ClusterServiceVersion has succeeded. A Subscription with manual approval
-# that waits for its install plan stops the step with the command that
-# approves it.
+# whose install plan is not approved stops the step with the command that
+# approves it; once approved, the wait goes on.
 wait_operator_csv() {
-  local subscription=$1 ns=$2 minutes=$3 old=${4:-} i sub installed phase plan
+  local subscription=$1 ns=$2 minutes=$3 old=${4:-} i sub installed phase plan approved
   for ((i = 0; i < minutes * 6; i++)); do
-    sub=$(oc get subscription "$subscription" --namespace="$ns" -o json 2>/dev/null) || sub='{}'
+    sub=$(oc get subscriptions.operators.coreos.com "$subscription" --namespace="$ns" -o json 2>/dev/null) || sub='{}'
     installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // empty')
     if [ -n "$installed" ] && [ "$installed" != "$old" ]; then
       phase=$(oc get clusterserviceversion "$installed" --namespace="$ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
@@ -731,14 +736,17 @@ wait_operator_csv() {
     fi
     if [ "$(printf '%s' "$sub" | jq -r '.spec.installPlanApproval // "Automatic"')" = Manual ] && [ "$(printf '%s' "$sub" | jq -r '.status.state // empty')" = UpgradePending ]; then
       plan=$(printf '%s' "$sub" | jq -r '.status.installPlanRef.name // .status.installplan.name // empty')
-      fail "subscription/$subscription waits for its install plan $plan to be approved: run oc patch installplan $plan --namespace=$ns --type=merge -p '{\"spec\":{\"approved\":true}}' (after reading it with oc get installplan $plan --namespace=$ns -o yaml), then run the runbook again"
+      # An approved plan installs; the Subscription stays UpgradePending
+      # until the new CSV is there.
+      approved=$(oc get installplan "$plan" --namespace="$ns" -o jsonpath='{.spec.approved}' 2>/dev/null) || approved=
+      [ "$approved" = true ] || fail "subscriptions.operators.coreos.com/$subscription waits for its install plan $plan to be approved: run oc patch installplan $plan --namespace=$ns --type=merge -p '{\"spec\":{\"approved\":true}}' (after reading it with oc get installplan $plan --namespace=$ns -o yaml), then run the runbook again"
     fi
     sleep 10
   done
   if [ -n "$old" ]; then
-    fail "subscription/$subscription in $ns still runs $old after $minutes minutes: see oc describe subscription $subscription --namespace=$ns"
+    fail "subscriptions.operators.coreos.com/$subscription in $ns still runs $old after $minutes minutes: see oc describe subscriptions.operators.coreos.com $subscription --namespace=$ns"
   fi
-  fail "no operator installed by subscription/$subscription in $ns after $minutes minutes: see oc describe subscription $subscription --namespace=$ns"
+  fail "no operator installed by subscriptions.operators.coreos.com/$subscription in $ns after $minutes minutes: see oc describe subscriptions.operators.coreos.com $subscription --namespace=$ns"
 }
 
 # apimanager_version [NAME]: the apps.3scale.net/apimanager-threescale-version

@@ -121,6 +121,9 @@ func TestRedeploySystemAppOnce(t *testing.T) {
 		{name: "literal, slow trigger", literal: true, env: []string{"OCSIM_STEP=10ms"}},
 		{name: "reference", literal: false},
 		{name: "reference, rollout latest applied but failed", literal: false, env: []string{"FAKEOC_FAIL_AFTER=rollout latest"}},
+		// A lost connection at the read of the latest deployment: taken for
+		// "no deployment yet, so one in progress", it skipped the rollout.
+		{name: "reference, the deployment's read failed", literal: false, env: []string{"FAKEOC_FAIL=get replicationcontroller/system-app"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -141,7 +144,7 @@ func TestRedeploySystemAppOnce(t *testing.T) {
 				t.Fatalf("amp-release-env: %v\n%s", err, out)
 			}
 			out, err := c.Exec(t, bundle, work, tc.env, "--only", "2.6-2.7/redeploy-system-app")
-			if err != nil && len(tc.env) > 0 && strings.HasPrefix(tc.env[0], "FAKEOC_FAIL_AFTER") {
+			if err != nil && len(tc.env) > 0 && strings.HasPrefix(tc.env[0], "FAKEOC_FAIL") {
 				// The re-run after the client's error.
 				out, err = c.Run(t, bundle, work, "", "--only", "2.6-2.7/redeploy-system-app")
 			}

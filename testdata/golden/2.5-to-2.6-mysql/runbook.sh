@@ -925,7 +925,10 @@ rollout_once() {
     mkdir -p "$(dirname "$file")"
     json=$(oc get "$object" "$@" -o json)
     latest=$(printf '%s' "$json" | jq -r '.status.latestVersion // 0')
-    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" -o json 2>/dev/null) || rc='{}'
+    # A deployment not created yet reads as {}; any other error stops: a
+    # failed read taken for a rollout in progress would skip the rollout.
+    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
+    [ -n "$rc" ] || rc='{}'
     state=$(dc_rollout_state "$json" "$rc")
     anchor=$latest
     if [ "$state" = running ]; then
@@ -942,7 +945,10 @@ rollout_once() {
     json=$(oc get "$object" "$@" -o json)
     latest=$(printf '%s' "$json" | jq -r '.status.latestVersion // 0')
     [ "$latest" -gt "$anchor" ] && break
-    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" -o json 2>/dev/null) || rc='{}'
+    # A deployment not created yet reads as {}; any other error stops: a
+    # failed read taken for a rollout in progress would skip the rollout.
+    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
+    [ -n "$rc" ] || rc='{}'
     [ "$(dc_rollout_state "$json" "$rc")" = pending ] || break
     sleep 10
   done

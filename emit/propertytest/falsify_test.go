@@ -1,4 +1,4 @@
-package runbooktest
+package propertytest
 
 import (
 	"encoding/base64"

@@ -57,20 +57,7 @@ func rewriteImages(v any, fn func(string) string) any {
 // taken for a source.
 func applyMirror(b *ir.Bundle, mirror string) map[string]string {
 	b.Mirror = mirror
-	set := map[string]bool{}
-	record := func(ref string) string { set[ref] = true; return ref }
-	for _, s := range b.Steps {
-		for _, p := range s.Patches {
-			for _, op := range p.Ops {
-				if op.Op == "add" || op.Op == "replace" {
-					rewriteImages(op.Value, record)
-				}
-			}
-		}
-		for _, m := range s.Creates {
-			rewriteImages(m.Object, record)
-		}
-	}
+	set := setImages(b)
 	sources := map[string]string{}
 	for ref := range set {
 		sources[mirrorImage(ref, mirror)] = ref
@@ -103,11 +90,11 @@ func applyMirror(b *ir.Bundle, mirror string) map[string]string {
 	return sources
 }
 
-// collectImages lists the images the bundle's add and replace operations
-// and created objects set, sorted, each with its source.
-func collectImages(b *ir.Bundle, sources map[string]string) []ir.Image {
-	seen := map[string]bool{}
-	record := func(ref string) string { seen[ref] = true; return ref }
+// setImages is the set of images the bundle's add and replace operations
+// and created objects set.
+func setImages(b *ir.Bundle) map[string]bool {
+	set := map[string]bool{}
+	record := func(ref string) string { set[ref] = true; return ref }
 	for _, s := range b.Steps {
 		for _, p := range s.Patches {
 			for _, op := range p.Ops {
@@ -120,6 +107,13 @@ func collectImages(b *ir.Bundle, sources map[string]string) []ir.Image {
 			rewriteImages(m.Object, record)
 		}
 	}
+	return set
+}
+
+// collectImages lists the images the bundle's add and replace operations
+// and created objects set, sorted, each with its source.
+func collectImages(b *ir.Bundle, sources map[string]string) []ir.Image {
+	seen := setImages(b)
 	out := make([]ir.Image, 0, len(seen))
 	for pulled := range seen {
 		src, ok := sources[pulled]

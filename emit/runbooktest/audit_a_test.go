@@ -247,12 +247,18 @@ func op27Cluster(t *testing.T) *bundletest.Cluster {
 	for _, obj := range bundletest.Op27Objects(t) {
 		opPut(t, c, withoutRelease(obj))
 	}
+	// No pods: the simulator's deployers run the DeploymentConfigs' own (a
+	// seeded pod without containers never becomes ready).
 	opPut(t, c, map[string]any{
 		"apiVersion": "packages.operators.coreos.com/v1", "kind": "PackageManifest",
 		"metadata": map[string]any{"name": "3scale-operator", "namespace": "openshift-marketplace", "labels": map[string]any{"catalog": "redhat-operators"}},
 		"status": map[string]any{"catalogSource": "redhat-operators", "packageName": "3scale-operator",
 			"channels": []any{map[string]any{"name": "threescale-2.7"}, map[string]any{"name": "threescale-2.8"}}},
 	})
+	// The ConfigMaps, Secrets and image streams the pods read and the
+	// triggers follow: without them a pod waits with
+	// CreateContainerConfigError, or on an image that never comes, as on a
+	// cluster.
 	for _, obj := range op27Config(t) {
 		opPut(t, c, obj)
 	}

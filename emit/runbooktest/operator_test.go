@@ -75,33 +75,7 @@ func TestOperator27RunbookAgainstFakeOC(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl"), ""))
-	seed := func(c *bundletest.Cluster) {
-		for _, obj := range bundletest.Op27Objects(t) {
-			opPut(t, c, withoutRelease(obj))
-		}
-		opPut(t, c, map[string]any{
-			"apiVersion": "packages.operators.coreos.com/v1", "kind": "PackageManifest",
-			"metadata": map[string]any{"name": "3scale-operator", "namespace": "openshift-marketplace", "labels": map[string]any{"catalog": "redhat-operators"}},
-			"status": map[string]any{"catalogSource": "redhat-operators", "packageName": "3scale-operator",
-				"channels": []any{map[string]any{"name": "threescale-2.7"}, map[string]any{"name": "threescale-2.8"}}},
-		})
-		// No pods: the simulator's deployers run the DeploymentConfigs'
-		// own (a seeded pod without containers never becomes ready). The
-		// image streams the DeploymentConfigs' ImageChange triggers
-		// follow: without them a DeploymentConfig waits on an image that
-		// never comes, as on a cluster, and no rollout ever finishes.
-		// The ConfigMaps and Secrets the pods read: without them a pod
-		// waits with CreateContainerConfigError, as on a cluster.
-		for _, obj := range op27Config(t) {
-			opPut(t, c, obj)
-		}
-	}
-	empty := filepath.Join(t.TempDir(), "empty.yaml")
-	if err := os.WriteFile(empty, []byte("apiVersion: v1\nkind: List\nitems: []\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c := bundletest.NewCluster(t, empty)
-	seed(c)
+	c := op27Cluster(t)
 	work := t.TempDir()
 	run := func(args ...string) (string, error) {
 		t.Helper()
@@ -177,8 +151,7 @@ func TestOperator27RunbookAgainstFakeOC(t *testing.T) {
 	}
 
 	// A Subscription that waits for a manual approval.
-	c = bundletest.NewCluster(t, empty)
-	seed(c)
+	c = op27Cluster(t)
 	sub = opGet(t, c, "3scale-operator", "Subscription", "3scale-operator")
 	sub["spec"].(map[string]any)["installPlanApproval"] = "Manual"
 	sub["status"].(map[string]any)["state"] = "UpgradePending"
@@ -195,8 +168,7 @@ func TestOperator27RunbookAgainstFakeOC(t *testing.T) {
 
 	// A site whose APIManager is at another version is refused before
 	// anything changes.
-	c = bundletest.NewCluster(t, empty)
-	seed(c)
+	c = op27Cluster(t)
 	am = opGet(t, c, "3scale", "APIManager", "apimanager-sample")
 	am["metadata"].(map[string]any)["annotations"].(map[string]any)["apps.3scale.net/apimanager-threescale-version"] = "2.6"
 	opPut(t, c, am)

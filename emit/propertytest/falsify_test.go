@@ -146,15 +146,10 @@ func TestEveryVerifyCanFail(t *testing.T) {
 // claim and re-runs: the run must fail in that step. The original goes on
 // and must pass the step.
 func falsifySite(t *testing.T, site propSite, ids []string) {
-	p := &propRun{t: t, site: site, seed: 1, fixture: testenv.Shared(t, "fixtures/"+site.fixture)}
-	files := bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", site.example+".hcl"), "")
-	p.bundle = bundletest.WriteBundle(t, files)
+	p, steps := newPropRun(t, site, 1)
 	order := map[string]int{}
-	for i, s := range planSteps(t, files) {
+	for i, s := range steps {
 		order[s.ID] = i
-		if s.Kind == "manual" {
-			p.acks = append(p.acks, "--ack", s.ID)
-		}
 	}
 	sort.Slice(ids, func(i, j int) bool { return order[ids[i]] < order[ids[j]] })
 	c, work := p.cluster(), t.TempDir()

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -94,25 +93,30 @@ type propRun struct {
 	fixture string
 }
 
-func runProperties(t *testing.T, site propSite, seed uint64) {
+// newPropRun compiles a site's example into a bundle and acknowledges its
+// manual steps (the fixtures need none of their actions); it also gives the
+// bundle's steps in plan order.
+func newPropRun(t *testing.T, site propSite, seed uint64) (*propRun, []planStep) {
 	p := &propRun{t: t, site: site, seed: seed, fixture: testenv.Shared(t, "fixtures/"+site.fixture)}
 	files := bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", site.example+".hcl"), "")
 	p.bundle = bundletest.WriteBundle(t, files)
-	for _, s := range planSteps(t, files) {
+	steps := planSteps(t, files)
+	for _, s := range steps {
 		if s.Kind == "manual" {
 			p.acks = append(p.acks, "--ack", s.ID)
 		}
 	}
+	return p, steps
+}
 
-	// The clean run, recording which step makes which calls.
+func runProperties(t *testing.T, site propSite, seed uint64) {
+	p, _ := newPropRun(t, site, seed)
+
+	// The clean run, recording how many calls each step makes.
 	clean, work := p.cluster(), t.TempDir()
 	perStep := map[string]int{}
-	var order []string
 	clean.Fault = func(call ocsim.Call) ocsim.Fault {
 		if step := call.Env["AMPC_STEP"]; step != "" {
-			if perStep[step] == 0 {
-				order = append(order, step)
-			}
 			perStep[step]++
 		}
 		return ocsim.Pass
@@ -179,7 +183,7 @@ func runProperties(t *testing.T, site propSite, seed uint64) {
 		plans = append(plans, plan)
 	}
 	for i, plan := range plans {
-		p.faultSequence(fmt.Sprintf("fault sequence %d", i+1), order, plan, final, backups)
+		p.faultSequence(fmt.Sprintf("fault sequence %d", i+1), plan, final, backups)
 	}
 }
 
@@ -192,7 +196,7 @@ type stepFault struct {
 // faultSequence runs the runbook on a fresh cluster with the faults of
 // plan, re-running after each failure, and checks that it ends as the run
 // without faults did.
-func (p *propRun) faultSequence(name string, order []string, plan map[string]stepFault, final map[string]map[string]any, backups []string) {
+func (p *propRun) faultSequence(name string, plan map[string]stepFault, final map[string]map[string]any, backups []string) {
 	t := p.t
 	c, work := p.cluster(), t.TempDir()
 	fired := map[string]bool{}
@@ -214,8 +218,6 @@ func (p *propRun) faultSequence(name string, order []string, plan map[string]ste
 		fired[step] = true
 		return f.mode
 	}
-	// The step a failed run stopped in is the last one it started.
-	started := regexp.MustCompile(`(?m)^==> \[\d+/\d+\] (\S+) `)
 	var log strings.Builder
 	for run := 1; ; run++ {
 		if run > len(plan)+2 {
@@ -227,8 +229,9 @@ func (p *propRun) faultSequence(name string, order []string, plan map[string]ste
 		if err == nil {
 			break
 		}
-		m := started.FindAllStringSubmatch(out, -1)
-		if len(m) == 0 || !fired[m[len(m)-1][1]] {
+		// The step a failed run stopped in is the last one it started.
+		started := startedSteps(out)
+		if len(started) == 0 || !fired[started[len(started)-1]] {
 			t.Fatalf("%s: run %d failed, not at a step with an injected fault: %v\n%s", name, run, err, log.String())
 		}
 	}
@@ -472,10 +475,13 @@ func keysOf[V any](m map[string]V) []string {
 	return slices.Sorted(maps.Keys(m))
 }
 
+// planStep is a step of plan.json, as these tests read it.
+type planStep struct{ ID, Kind string }
+
 // planSteps reads the ids and kinds of a compiled bundle's steps.
-func planSteps(t *testing.T, files map[string][]byte) []struct{ ID, Kind string } {
+func planSteps(t *testing.T, files map[string][]byte) []planStep {
 	t.Helper()
-	var pf struct{ Steps []struct{ ID, Kind string } }
+	var pf struct{ Steps []planStep }
 	if err := json.Unmarshal(files["plan.json"], &pf); err != nil {
 		t.Fatal(err)
 	}

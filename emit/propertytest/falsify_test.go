@@ -29,7 +29,7 @@ type falsifier struct {
 // verifyFalsifiers holds a falsifier for every verify step. A verify step
 // for which no cluster state makes it fail checks nothing: it is a defect.
 var verifyFalsifiers = map[string]falsifier{
-	"2.7-2.8/smtp-secret-verify": {"2.7-mysql", "a value of system-smtp differs from the smtp ConfigMap's", func(t *testing.T, o map[string]map[string]any) {
+	"2.7-2.8/smtp-secret-verify": {"2.7-mysql-s3", "a value of system-smtp differs from the smtp ConfigMap's", func(t *testing.T, o map[string]map[string]any) {
 		secret := o["Secret/system-smtp"]
 		data := secret["data"].(map[string]any)
 		for _, k := range keysOf(data) {
@@ -37,14 +37,14 @@ var verifyFalsifiers = map[string]falsifier{
 			break
 		}
 	}},
-	"2.7-2.8/prehook-verify": {"2.7-mysql", "the pre-hook's MASTER_ACCESS_TOKEN reads another Secret", func(t *testing.T, o map[string]map[string]any) {
+	"2.7-2.8/prehook-verify": {"2.7-mysql-s3", "the pre-hook's MASTER_ACCESS_TOKEN reads another Secret", func(t *testing.T, o map[string]map[string]any) {
 		for _, e := range asList(bundletest.Get(o["DeploymentConfig/system-app"], "spec", "strategy", "rollingParams", "pre", "execNewPod", "env")) {
 			if bundletest.Get(e, "name") == "MASTER_ACCESS_TOKEN" {
 				e.(map[string]any)["valueFrom"] = map[string]any{"secretKeyRef": map[string]any{"name": "system-master", "key": "MASTER_ACCESS_TOKEN"}}
 			}
 		}
 	}},
-	"2.7-2.8/smtp-env-verify": {"2.7-mysql", "an SMTP_* env var of system-sidekiq reads the smtp ConfigMap", func(t *testing.T, o map[string]map[string]any) {
+	"2.7-2.8/smtp-env-verify": {"2.7-mysql-s3", "an SMTP_* env var of system-sidekiq reads the smtp ConfigMap", func(t *testing.T, o map[string]map[string]any) {
 		for _, c := range asList(bundletest.Get(o["DeploymentConfig/system-sidekiq"], "spec", "template", "spec", "containers")) {
 			for _, e := range asList(bundletest.Get(c, "env")) {
 				if strings.HasPrefix(bundletest.Get(e, "name").(string), "SMTP_") {
@@ -63,7 +63,7 @@ var verifyFalsifiers = map[string]falsifier{
 			}
 		}
 	}},
-	"2.7-2.8/images-verify": {"2.7-mysql", "system-sidekiq still runs the image it ran before the upgrade", func(t *testing.T, o map[string]map[string]any) {
+	"2.7-2.8/images-verify": {"2.7-mysql-s3", "system-sidekiq still runs the image it ran before the upgrade", func(t *testing.T, o map[string]map[string]any) {
 		old := "registry.redhat.io/3scale-amp2/system-rhel7@sha256:" + strings.Repeat("0", 64)
 		for _, c := range asList(bundletest.Get(o["DeploymentConfig/system-sidekiq"], "spec", "template", "spec", "containers")) {
 			c.(map[string]any)["image"] = old

@@ -446,3 +446,76 @@ func TestOperator215OLM(t *testing.T) {
 		}
 	})
 }
+
+// TestZyncResyncAfterDatabaseRollout runs the 2.7 → 2.8 image patch of
+// zync-database-postgresql, on a site where the 2.8 image is another than
+// the one zync-database runs, and then at once the zync-resync step (audit
+// section A, "S2 zync-database on emptyDir"): zync-database keeps its data
+// on an emptyDir, so its new deployment starts empty. The resync must run
+// in a system-sidekiq pod after zync-database's new deployment completed
+// (its oc rollout status --revision=N returned), and after zync was
+// redeployed on it, not before. Compiled against a snapshot whose
+// zync-database keeps its data on a claim, the bundle has no such step.
+// Before, no step resynced Zync's routes.
+func TestZyncResyncAfterDatabaseRollout(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	objects := fixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml"))
+	for _, tag := range get(objects["ImageStream/zync-database-postgresql"], "spec", "tags").([]any) {
+		if get(tag, "name") == "2.7" {
+			tag.(map[string]any)["from"].(map[string]any)["name"] = "registry.redhat.io/rhscl/postgresql-10-rhel7:1-47"
+		}
+	}
+	site := writeObjects(t, objects)
+	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), ""))
+	c := newFakeCluster(t, site)
+	c.env = []string{"OCSIM_STEP=10ms"}
+	work := t.TempDir()
+	for _, step := range []string{"image-zync-database-postgresql", "zync-resync"} {
+		if out, err := c.run(t, bundle, work, "", "--only", "2.7-2.8/"+step); err != nil {
+			t.Fatalf("--only %s: %v\n%s", step, err, out)
+		}
+	}
+	got := c.objects(t)
+	n := latestVersion(got, "zync-database")
+	if n < 2 || rcPhase(got, "zync-database", n) != "Complete" {
+		t.Fatalf("zync-database is at deployment #%d, %s", n, rcPhase(got, "zync-database", n))
+	}
+	calls := c.calls(t)
+	resync, waited, redeployed := -1, -1, -1
+	for i, call := range calls {
+		switch {
+		case strings.HasPrefix(call, "exec ") && strings.Contains(call, "zync:resync:domains"):
+			resync = i
+		case strings.HasPrefix(call, "rollout status dc/zync-database") && strings.Contains(call, fmt.Sprintf("--revision=%d", n)):
+			waited = i
+		case strings.HasPrefix(call, "rollout latest dc/zync"):
+			redeployed = i
+		}
+	}
+	if resync < 0 {
+		t.Fatal("no zync:resync:domains")
+	}
+	if !strings.HasPrefix(calls[resync], "exec system-sidekiq-1-") {
+		t.Errorf("the resync ran elsewhere than in a system-sidekiq pod: %s", calls[resync])
+	}
+	if waited < 0 || waited > resync {
+		t.Errorf("the resync (call %d) did not wait for zync-database's deployment #%d (call %d)", resync, n, waited)
+	}
+	if redeployed < waited || redeployed > resync {
+		t.Errorf("zync was not redeployed between zync-database's rollout and the resync (calls %d, %d, %d)", waited, redeployed, resync)
+	}
+	zync := latestVersion(got, "zync")
+	if at, dbAt := get(got[fmt.Sprintf("ReplicationController/zync-%d", zync)], "metadata", "creationTimestamp").(string), get(got[fmt.Sprintf("ReplicationController/zync-database-%d", n)], "metadata", "creationTimestamp").(string); at < dbAt || rcPhase(got, "zync", zync) != "Complete" {
+		t.Errorf("zync-%d (%s, %s) does not run on zync-database-%d (%s)", zync, at, rcPhase(got, "zync", zync), n, dbAt)
+	}
+
+	// A zync-database whose data is on a claim keeps it.
+	vols := get(objects["DeploymentConfig/zync-database"], "spec", "template", "spec", "volumes").([]any)
+	vols[0] = map[string]any{"name": get(vols[0], "name"), "persistentVolumeClaim": map[string]any{"claimName": "zync-database-data"}}
+	for id := range stepsByID(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), writeObjects(t, objects))) {
+		if strings.HasSuffix(id, "/zync-resync") {
+			t.Errorf("a site whose zync-database has a claim gets step %s", id)
+		}
+	}
+}

@@ -519,3 +519,58 @@ func TestZyncResyncAfterDatabaseRollout(t *testing.T) {
 		}
 	}
 }
+
+// TestDumpsAfterWritersGone runs the 2.15 → 2.16 runbook (MySQL kept,
+// Redis on the cluster) up to its scale-down, then at once the Redis dump,
+// stopped at its first call before the cluster sees it (audit section A,
+// "S2 wait_scaled_down"): at that moment
+// no pod of a Deployment the window stopped may be left, terminating ones
+// included. The simulated cluster keeps a terminating pod for its grace
+// period, while the Deployment's status.replicas, which the hop's former
+// wait_scaled_down read, counts it no longer: system-sidekiq and
+// backend-worker could still write while Redis was dumped.
+func TestDumpsAfterWritersGone(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-on-cluster.hcl"), ""))
+	objects := op215Objects(t)
+	stopped := map[string]bool{}
+	for key := range objects {
+		if name, ok := strings.CutPrefix(key, "3scale/Deployment/"); ok && !strings.Contains(name, "redis") && !strings.Contains(name, "mysql") && !strings.Contains(name, "postgresql") {
+			stopped[name] = true
+		}
+	}
+	if !stopped["system-sidekiq"] || !stopped["backend-worker"] {
+		t.Fatalf("the fixture's Deployments: %v", stopped)
+	}
+	c := newOp215Cluster(t, objects, op215ExecOut)
+	// An oc call takes 10ms of the cluster's time: the dump comes right
+	// after the scale-down returned, as it would if the steps between
+	// were quick.
+	c.env = []string{"OCSIM_STEP=10ms"}
+	work := t.TempDir()
+	out, err := c.runEnv(t, bundle, work, "new-project", nil, op215Manual(t, bundle)...)
+	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/database-namespace failed") {
+		t.Fatalf("the run did not stop after the scale-down: %v\n%s", err, out)
+	}
+	// FAKEOC_FAIL fails once per cluster: let it fail again.
+	if err := os.Remove(filepath.Join(c.dir, "failed")); err != nil {
+		t.Fatal(err)
+	}
+	out, err = c.runEnv(t, bundle, work, "redis-cli SAVE", nil, "--only", "2.15-2.16/redis-dump")
+	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/redis-dump failed") {
+		t.Fatalf("the run did not stop at the Redis dump: %v\n%s", err, out)
+	}
+	for key, obj := range c.all(t) {
+		if !strings.HasPrefix(key, "3scale/Pod/") {
+			continue
+		}
+		for _, ref := range get(obj, "metadata", "ownerReferences").([]any) {
+			rs, _ := get(ref, "name").(string)
+			if i := strings.LastIndex(rs, "-"); get(ref, "kind") == "ReplicaSet" && i > 0 && stopped[rs[:i]] {
+				t.Errorf("pod %s of deployment/%s (phase %v, deleting since %v) is left when Redis is dumped",
+					get(obj, "metadata", "name"), rs[:i], get(obj, "status", "phase"), get(obj, "metadata", "deletionTimestamp"))
+			}
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
+	"sigs.k8s.io/yaml"
 
 	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/compiler"
@@ -318,6 +319,211 @@ func TestSiteMismatch(t *testing.T) {
 			if got[0].Subject == nil || got[0].Subject.Filename != "plan.hcl" || got[0].Subject.Start.Line != tc.line {
 				t.Errorf("%s: the refusal points at %v, not at line %d of the plan", name, got[0].Subject, tc.line)
 			}
+		}
+	}
+}
+
+// postgresqlSite is the 2.5 fixture with its system-mysql turned into a
+// site's own system-postgresql that runs image.
+func postgresqlSite(t *testing.T, image string) string {
+	t.Helper()
+	return editFixture(t, testenv.Shared(t, "fixtures/templates/2.5-amp.yaml"), func(obj map[string]any) bool {
+		meta := obj["metadata"].(map[string]any)
+		if obj["kind"] == "DeploymentConfig" && meta["name"] == "system-mysql" {
+			meta["name"] = "system-postgresql"
+			c := obj["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any)[0].(map[string]any)
+			c["name"], c["image"] = "system-postgresql", image
+		}
+		return true
+	})
+}
+
+// TestPostgreSQLMajorRefused (audit D, S1 "2.5→2.6 PostgreSQL"): the 2.5
+// templates ship no PostgreSQL, and the 2.5 → 2.6 hop moves the site's own
+// system-postgresql onto PostgreSQL 10. A snapshot whose system-postgresql
+// image shows another major version is refused at the plan's
+// system_database, saying what to do; one on PostgreSQL 10, or whose image
+// shows no version, is not (the runbook checks the running server).
+func TestPostgreSQLMajorRefused(t *testing.T) {
+	const summary = "The system database is not PostgreSQL 10"
+	plan := strings.Replace(strings.Replace(planFor("postgresql", false), `"2.7"`, `"2.5"`, 1), `"2.8"`, `"2.6"`, 1)
+	for image, refused := range map[string]bool{
+		"registry.access.redhat.com/rhscl/postgresql-95-rhel7":                 true,
+		"centos/postgresql-96-centos7@sha256:0123456789abcdef0123456789abcdef": true,
+		"postgres:12": true,
+		"registry.access.redhat.com/rhscl/postgresql-10-rhel7@sha256:0123456789":              false,
+		"image-registry.openshift-image-registry.svc:5000/3scale/system-db@sha256:0123456789": false,
+	} {
+		diags := compileSnapshot(t, plan, postgresqlSite(t, image))
+		var got *hcl.Diagnostic
+		for _, d := range diags {
+			if d.Summary == summary {
+				got = d
+			}
+		}
+		if !refused {
+			if got != nil || diags.HasErrors() {
+				t.Errorf("%s: %v", image, diags)
+			}
+			continue
+		}
+		if got == nil {
+			t.Errorf("%s: not refused: %v", image, diags)
+			continue
+		}
+		if got.Subject == nil || got.Subject.Filename != "plan.hcl" || got.Subject.Start.Line != 6 {
+			t.Errorf("%s: the refusal points at %v, not at system_database", image, got.Subject)
+		}
+		if !strings.Contains(got.Detail, image) || !strings.Contains(got.Detail, "Upgrade the system database to PostgreSQL 10 first") {
+			t.Errorf("%s: detail %q", image, got.Detail)
+		}
+	}
+}
+
+// TestOracleSiteMismatch (audit D, S2 "Oracle plan against a MySQL site"):
+// every template hop refuses an Oracle plan whose snapshot holds the
+// system-mysql DeploymentConfig and no BuildConfig 3scale-amp-system-oracle,
+// which every template-based Oracle site builds its system image with, at
+// the plan's system_database, saying what to do. A snapshot with the
+// BuildConfig, or without a database DeploymentConfig, is not refused.
+func TestOracleSiteMismatch(t *testing.T) {
+	const summary = "The plan's system database is not the site's"
+	bc := map[string]any{"apiVersion": "build.openshift.io/v1", "kind": "BuildConfig",
+		"metadata": map[string]any{"name": "3scale-amp-system-oracle", "namespace": "3scale"},
+		"spec": map[string]any{"strategy": map[string]any{"type": "Docker", "dockerStrategy": map[string]any{
+			"from": map[string]any{"kind": "ImageStreamTag", "name": "amp-system:2.5.0"}}}}}
+	for _, from := range []string{"2.4", "2.5", "2.6", "2.7"} {
+		to := map[string]string{"2.4": "2.5", "2.5": "2.6", "2.6": "2.7", "2.7": "2.8"}[from]
+		mysqlSite := testenv.Shared(t, "fixtures/templates/"+from+"-amp.yaml")
+		withBuild := appendObject(t, mysqlSite, bc)
+		noDatabase := editFixture(t, mysqlSite, func(obj map[string]any) bool {
+			return !(obj["kind"] == "DeploymentConfig" && obj["metadata"].(map[string]any)["name"] == "system-mysql")
+		})
+		body := strings.Replace(strings.Replace(planFor("oracle", false), `"2.7"`, `"`+from+`"`, 1), `"2.8"`, `"`+to+`"`, 1)
+		for site, refused := range map[string]bool{mysqlSite: true, withBuild: false, noDatabase: false} {
+			diags := compileSnapshot(t, body, site)
+			var got []*hcl.Diagnostic
+			for _, d := range diags {
+				if d.Summary == summary {
+					got = append(got, d)
+				}
+			}
+			name := from + " on " + filepath.Base(filepath.Dir(site)) + "/" + filepath.Base(site)
+			if !refused {
+				if len(got) > 0 {
+					t.Errorf("%s: refused: %s", name, got[0].Detail)
+				}
+				continue
+			}
+			if len(got) != 1 {
+				t.Errorf("%s: want one %q, got %v", name, summary, diags)
+				continue
+			}
+			if got[0].Subject == nil || got[0].Subject.Filename != "plan.hcl" || got[0].Subject.Start.Line != 6 {
+				t.Errorf("%s: the refusal points at %v, not at system_database", name, got[0].Subject)
+			}
+			if !strings.Contains(got[0].Detail, "system-mysql DeploymentConfig and no BuildConfig 3scale-amp-system-oracle") || !strings.Contains(got[0].Detail, "Correct install.system_database") {
+				t.Errorf("%s: detail %q", name, got[0].Detail)
+			}
+		}
+	}
+}
+
+// appendObject writes a copy of a List fixture with one more object.
+func appendObject(t *testing.T, fixture string, obj map[string]any) string {
+	t.Helper()
+	var list map[string]any
+	if err := yaml.Unmarshal(mustRead(t, fixture), &list); err != nil {
+		t.Fatal(err)
+	}
+	list["items"] = append(list["items"].([]any), obj)
+	out, err := yaml.Marshal(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "snapshot.yaml")
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// guideUpgraded edits a 2.7 fixture's objects into a site installed at
+// installed and upgraded to 2.7 with the guides: the ConfigMap keeps the
+// installed release and, when literal, every system-app container holds
+// the literal AMP_RELEASE=2.7 that the guide's `oc set env` sets; backend
+// is amp-backend:latest's tag.
+func guideUpgraded(t *testing.T, installed string, literal bool, backend string) string {
+	t.Helper()
+	return editFixture(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml"), func(obj map[string]any) bool {
+		meta := obj["metadata"].(map[string]any)
+		switch {
+		case obj["kind"] == "ConfigMap" && meta["name"] == "system-environment":
+			obj["data"].(map[string]any)["AMP_RELEASE"] = installed
+		case obj["kind"] == "DeploymentConfig" && meta["name"] == "system-app" && literal:
+			for _, c := range obj["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)["containers"].([]any) {
+				for _, e := range c.(map[string]any)["env"].([]any) {
+					if e := e.(map[string]any); e["name"] == "AMP_RELEASE" {
+						delete(e, "valueFrom")
+						e["value"] = "2.7"
+					}
+				}
+			}
+		case obj["kind"] == "ImageStream" && meta["name"] == "amp-backend":
+			for _, tag := range obj["spec"].(map[string]any)["tags"].([]any) {
+				if tag := tag.(map[string]any); tag["name"] == "latest" {
+					tag["from"].(map[string]any)["name"] = backend
+				}
+			}
+		}
+		return true
+	})
+}
+
+// TestGuideUpgradedSite (audit D, S2 "Guide-upgraded sites refused"): a
+// site upgraded to 2.7 with the guides' own `oc set env dc/system-app
+// AMP_RELEASE=...` keeps the installed release in the ConfigMap. When every
+// system-app container holds the literal 2.7 and amp-backend:latest follows
+// 2.7, the evidence is unambiguous: the bundle tests the ConfigMap's own
+// value and sets it to 2.8. Otherwise the plan is refused at install.from
+// with the cause the snapshot shows, not "the snapshot must be taken before
+// the upgrade starts".
+func TestGuideUpgradedSite(t *testing.T) {
+	res, diags := compileSnapshotResult(t, planFor("mysql", false), guideUpgraded(t, "2.5.0", true, "2.7"))
+	if diags.HasErrors() {
+		t.Fatalf("a guide-upgraded site is refused: %s", diags.Error())
+	}
+	s := stepIDs(res.Bundle)["2.7-2.8/amp-release"]
+	if len(s.Patches) != 1 || len(s.Patches[0].Ops) != 2 || s.Patches[0].Ops[0].Op != "test" || s.Patches[0].Ops[0].Value != "2.5.0" || s.Patches[0].Ops[1].Value != "2.8" {
+		t.Errorf("amp-release on a guide-upgraded site: %+v", s.Patches)
+	}
+	if !strings.Contains(s.Note, "which left the ConfigMap at 2.5.0") {
+		t.Errorf("the note does not say why the ConfigMap holds 2.5.0: %s", s.Note)
+	}
+	for _, tc := range []struct {
+		name    string
+		snap    string
+		details []string
+	}{
+		{"no literal", guideUpgraded(t, "2.5.0", false, "2.7"), []string{`AMP_RELEASE in the snapshot's system-environment ConfigMap is "2.5.0", and this hop starts from 2.7.`, "Either the site runs another release than the plan's from"}},
+		{"images at 2.6", guideUpgraded(t, "2.5.0", true, "2.6"), []string{"Every system-app container holds the literal AMP_RELEASE=2.7", "amp-backend:latest follows 2.6, not 2.7"}},
+	} {
+		diags := compileSnapshot(t, planFor("mysql", false), tc.snap)
+		if len(diags) != 1 || diags[0].Summary != "The site's AMP_RELEASE is not the plan's from" {
+			t.Errorf("%s: %v", tc.name, diags)
+			continue
+		}
+		d := diags[0]
+		if d.Subject == nil || d.Subject.Filename != "plan.hcl" || d.Subject.Start.Line != 4 {
+			t.Errorf("%s: the diagnostic points at %v, not at install.from", tc.name, d.Subject)
+		}
+		for _, want := range tc.details {
+			if !strings.Contains(d.Detail, want) {
+				t.Errorf("%s: the detail lacks %q: %s", tc.name, want, d.Detail)
+			}
+		}
+		if strings.Contains(d.Detail, "must be taken before the upgrade starts") {
+			t.Errorf("%s: the old, wrong cause: %s", tc.name, d.Detail)
 		}
 	}
 }

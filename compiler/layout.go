@@ -55,10 +55,20 @@ type layoutEntry struct {
 // first installed before the plan's from, after the hops of its history,
 // when the plan's deployment is Deployment and its from one of From.
 type guideLeaves struct {
-	Name       string          `hcl:"name,label"`
-	Deployment string          `hcl:"deployment"`
-	From       []string        `hcl:"from"`
-	EnvValues  []guideEnvValue `hcl:"env_value,block"`
+	Name       string           `hcl:"name,label"`
+	Deployment string           `hcl:"deployment"`
+	From       []string         `hcl:"from"`
+	EnvValues  []guideEnvValue  `hcl:"env_value,block"`
+	DataValues []guideDataValue `hcl:"data_value,block"`
+}
+
+// guideDataValue sets the key Key of the object's data (a ConfigMap's) to a
+// value, where a guide's upgrade left the value the install wrote.
+type guideDataValue struct {
+	Kind  string         `hcl:"kind,label"`
+	Name  string         `hcl:"name,label"`
+	Key   string         `hcl:"key"`
+	Value hcl.Expression `hcl:"value"`
 }
 
 // guideEnvValue makes the env var Var of every container of the object's
@@ -149,6 +159,14 @@ func (ix *layoutIndex) check() error {
 				return fmt.Errorf("%s: env_value %q %q names no var", where, ev.Kind, ev.Name)
 			}
 			if err := checkPlanNames(ev.Value.Variables()); err != nil {
+				return fmt.Errorf("%s: %v", where, err)
+			}
+		}
+		for _, dv := range g.DataValues {
+			if dv.Key == "" {
+				return fmt.Errorf("%s: data_value %q %q names no key", where, dv.Kind, dv.Name)
+			}
+			if err := checkPlanNames(dv.Value.Variables()); err != nil {
 				return fmt.Errorf("%s: %v", where, err)
 			}
 		}
@@ -252,6 +270,19 @@ func (ix *layoutIndex) leave(m *model, p *plan.Plan) {
 				if i := indexByName(env, ev.Var); i >= 0 {
 					env[i] = map[string]any{"name": ev.Var, "value": v.AsString()}
 				}
+			}
+		}
+		for _, dv := range g.DataValues {
+			obj := m.get(dv.Kind, in.Namespace, dv.Name)
+			if obj == nil {
+				continue
+			}
+			v, diags := dv.Value.Value(layoutContext(p))
+			if diags.HasErrors() || v.IsNull() || v.Type() != cty.String {
+				bugf("standard layouts: guide_leaves %q: value is not a string: %s", g.Name, diags.Error())
+			}
+			if data, ok := obj.doc["data"].(map[string]any); ok {
+				data[dv.Key] = v.AsString()
 			}
 		}
 	}

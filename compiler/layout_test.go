@@ -120,6 +120,12 @@ func TestGuideLeavesValues(t *testing.T) {
 					t.Errorf("guide_leaves %q from %s: env_value %s/%s: value is not a string: %s", g.Name, from, ev.Kind, ev.Name, diags.Error())
 				}
 			}
+			for _, dv := range g.DataValues {
+				val, diags := dv.Value.Value(layoutContext(p))
+				if diags.HasErrors() || val.IsNull() || val.Type() != cty.String {
+					t.Errorf("guide_leaves %q from %s: data_value %s/%s: value is not a string: %s", g.Name, from, dv.Kind, dv.Name, diags.Error())
+				}
+			}
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -248,6 +249,38 @@ check_apimanager 2.8 0.6
 	line := `apimanager/am: apps.3scale.net/apimanager-threescale-version: "2.8", apps.3scale.net/threescale-operator-version: "0.5.0"` + "\n"
 	if err == nil || out != line+line+"ampc: apimanager/am was reconciled by operator '0.5.0', not 0.6.x\n" {
 		t.Errorf("check_apimanager: %v\n%s", err, out)
+	}
+}
+
+// scriptPath is the path of libraryRun's script, as $0 prints it.
+var scriptPath = regexp.MustCompile(`/\S*/test\.sh`)
+
+// TestShellLibraryOracleBuildCheck: the Oracle build context must hold a
+// Dockerfile and the three Instant Client packages, and no non-CDB
+// workaround of another release than the build's.
+func TestShellLibraryOracleBuildCheck(t *testing.T) {
+	script := `
+mkdir -p ctx/oracle-client-files
+for p in basiclite-linux.x64-12.2.0.1.0 sdk-linux.x64-12.2.0.1.0 odbc-linux.x64-12.2.0.1.0-2; do
+  : > "ctx/oracle-client-files/instantclient-$p.zip"
+done
+echo 'FROM amp-system:2.4.0' > ctx/Dockerfile
+AMPC_ORACLE_BUILD_DIR=ctx
+`
+	for _, tc := range []struct{ setup, release, want string }{
+		{"", "2.6", "build context ctx checked for 3scale 2.6\n"},
+		{"echo 'ADD ./workaround-non-cdb-2.5-upgrade/database.rb /opt/system/lib/system/database.rb' >> ctx/Dockerfile", "2.5.0", "build context ctx checked for 3scale 2.5.0\n"},
+		{"echo 'ADD ./workaround-non-cdb-2.5-upgrade/database.rb /opt/system/lib/system/database.rb' >> ctx/Dockerfile", "2.6", "ampc: the Dockerfile in ctx applies workaround-non-cdb-2.5-upgrade, which is not for 3scale 2.6: start again from a fresh copy of amp/system-oracle at the release's tag\n"},
+		{"echo 'ADD ./workaround-non-cdb-2.4-upgrade/database.rb /opt/system/lib/system/database.rb' >> ctx/Dockerfile", "2.5.0", "ampc: the Dockerfile in ctx applies workaround-non-cdb-2.4-upgrade, which is not for 3scale 2.5.0: start again from a fresh copy of amp/system-oracle at the release's tag\n"},
+		{"rm ctx/oracle-client-files/instantclient-sdk-linux.x64-12.2.0.1.0.zip", "2.6", "ampc: ctx/oracle-client-files has no instantclient-sdk-linux.x64-12.2*.zip: download it from Oracle (see the oracle-build-context step)\n"},
+		{"rm ctx/Dockerfile", "2.6", "ampc: ctx has no Dockerfile: it is not the amp/system-oracle directory of 3scale-amp-openshift-templates\n"},
+		{"unset AMPC_ORACLE_BUILD_DIR", "2.6", "ampc: AMPC_ORACLE_BUILD_DIR is not set: prepare the build directory as the oracle-build-context step says, then run AMPC_ORACLE_BUILD_DIR=DIR test.sh\n"},
+	} {
+		out, err := libraryRun(t, script+tc.setup+"\noracle_build_check "+tc.release+"\n")
+		out = scriptPath.ReplaceAllString(out, "test.sh")
+		if out != tc.want || (err == nil) != !strings.HasPrefix(tc.want, "ampc:") {
+			t.Errorf("%s / %s: %v\n%s\nwant:\n%s", tc.setup, tc.release, err, out, tc.want)
+		}
 	}
 }
 

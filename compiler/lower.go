@@ -68,6 +68,7 @@ func (l *lowering) evalContext(m module, hop ir.Hop) *hcl.EvalContext {
 				},
 			}),
 			"field": l.fieldFunction(),
+			"match": matchFunction,
 		},
 	}
 	locals := map[string]cty.Value{}
@@ -134,6 +135,7 @@ func planValue(p *plan.Plan) cty.Value {
 		"apicast_namespace":           cty.StringVal(operatorField(p, "apicast_namespace")),
 		"operator_subscription":       cty.StringVal(operatorField(p, "subscription")),
 		"wildcard_domain":             cty.StringVal(operatorField(p, "wildcard_domain")),
+		"tenant_name":                 cty.StringVal(operatorField(p, "tenant_name")),
 		"migrate_to":                  cty.StringVal(string(in.MigrateTo)),
 		"externalize_system_database": cty.StringVal(externalizeField(p, "system_database")),
 		"externalize_redis":           cty.StringVal(externalizeField(p, "redis")),
@@ -152,6 +154,8 @@ func operatorField(p *plan.Plan, field string) string {
 		return p.Operator.Subscription
 	case "wildcard_domain":
 		return p.Operator.WildcardDomain
+	case "tenant_name":
+		return p.Operator.TenantName
 	}
 	return p.Operator.APIcastNamespace
 }
@@ -450,6 +454,9 @@ type patcher struct {
 	resolved []string // per op: the path its value ends up at
 	// pinnedEnd records arrays whose last element has been pinned by a test.
 	pinnedEnd map[string]bool
+	// kept lists the paths of set blocks with keep: their checks say only
+	// that the field exists, whatever its value.
+	kept []string
 }
 
 func (p *patcher) emit(ops ...ir.Op) {
@@ -601,6 +608,10 @@ func (p *patcher) checks() ir.Checks {
 		v, ok := lookup(p.doc, path)
 		if !ok {
 			bugf("%s of %s left nothing at %s", o.Op, o.Path, path)
+		}
+		if slices.Contains(p.kept, path) {
+			c.Exists = append([][]any{segs}, c.Exists...)
+			continue
 		}
 		c.Present = append([]ir.PathValue{{Path: segs, Value: v}}, c.Present...)
 	}
@@ -872,6 +883,9 @@ func (l *lowering) lowerSet(m module, ctx *hcl.EvalContext, step *ir.Step, obj *
 	want := goValue(value(m, ctx, s.Value))
 	expect := value(m, ctx, s.Expect)
 	cur, exists := lookup(p.doc, s.Path)
+	if exists && s.Keep {
+		return // the site's value stays
+	}
 	if exists {
 		if !expect.IsNull() {
 			exp := goValue(expect)
@@ -909,6 +923,9 @@ func (l *lowering) lowerSet(m module, ctx *hcl.EvalContext, step *ir.Step, obj *
 				v = map[string]any{segs[i]: v}
 			}
 			p.emit(op("add", parent+"/"+escape(segs[n]), v))
+			if s.Keep {
+				p.kept = append(p.kept, s.Path)
+			}
 			return
 		}
 	}

@@ -160,6 +160,9 @@ func renderStep(out *strings.Builder, s ir.Step) {
 		for _, path := range p.Checks.Absent {
 			fmt.Fprintf(out, "    check absent %s\n", js(path))
 		}
+		for _, path := range p.Checks.Exists {
+			fmt.Fprintf(out, "    check exists %s\n", js(path))
+		}
 	}
 	for _, c := range s.Creates {
 		fmt.Fprintf(out, "  create %s\n", target(c.Target))

@@ -48,14 +48,38 @@ func rewriteImages(v any, fn func(string) string) any {
 }
 
 // applyMirror moves every image the bundle sets to the plan's mirror and
-// returns the source of each mirrored image.
+// returns the source of each mirrored image. The images the bundle sets are
+// those of its add and replace operations and of the objects it creates,
+// read once, before anything moves; only those are rewritten, wherever they
+// stand (an operation, a check, a created object, the objects around a
+// patch that PLAN.md and kustomize show). An image the site already runs,
+// which the whole objects around a patch also hold, is neither moved nor
+// taken for a source.
 func applyMirror(b *ir.Bundle, mirror string) map[string]string {
 	b.Mirror = mirror
+	set := map[string]bool{}
+	record := func(ref string) string { set[ref] = true; return ref }
+	for _, s := range b.Steps {
+		for _, p := range s.Patches {
+			for _, op := range p.Ops {
+				if op.Op == "add" || op.Op == "replace" {
+					rewriteImages(op.Value, record)
+				}
+			}
+		}
+		for _, m := range s.Creates {
+			rewriteImages(m.Object, record)
+		}
+	}
 	sources := map[string]string{}
+	for ref := range set {
+		sources[mirrorImage(ref, mirror)] = ref
+	}
 	move := func(ref string) string {
-		dst := mirrorImage(ref, mirror)
-		sources[dst] = ref
-		return dst
+		if !set[ref] {
+			return ref
+		}
+		return mirrorImage(ref, mirror)
 	}
 	for i := range b.Steps {
 		s := &b.Steps[i]
@@ -66,6 +90,9 @@ func applyMirror(b *ir.Bundle, mirror string) map[string]string {
 			}
 			for k := range p.Checks.Present {
 				p.Checks.Present[k].Value = rewriteImages(p.Checks.Present[k].Value, move)
+			}
+			if p.Before != nil {
+				p.Before = rewriteImages(p.Before, move).(map[string]any)
 			}
 			p.After = rewriteImages(p.After, move).(map[string]any)
 		}

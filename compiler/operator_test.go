@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc/internal/testenv"
+	"github.com/ampc/ampc/ir"
 )
 
 const operatorPlan27 = `install {
@@ -93,5 +95,72 @@ func TestMigrationUnsupported(t *testing.T) {
 	if !diags.HasErrors() || diags[0].Summary != "Unsupported hop" || !strings.Contains(diags[0].Detail, "2.8 → 2.8 (template-to-operator)") ||
 		diags[0].Subject == nil || diags[0].Subject.Start.Line != 7 {
 		t.Errorf("diags = %v", diags)
+	}
+}
+
+// tenantSite is the 2.8 fixture with its backend route's host at
+// backend-TENANT.3scale.example.com, as the template writes it for
+// TENANT_NAME and WILDCARD_DOMAIN.
+func tenantSite(t *testing.T, tenant string) string {
+	t.Helper()
+	return editFixture(t, testenv.Shared(t, "fixtures/templates/2.8-amp.yaml"), func(obj map[string]any) bool {
+		if obj["kind"] == "Route" && obj["metadata"].(map[string]any)["name"] == "backend" {
+			obj["spec"].(map[string]any)["host"] = "backend-" + tenant + ".3scale.example.com"
+		}
+		return true
+	})
+}
+
+// apimanagerTenant is the tenantName of the APIManager a migration creates.
+func apimanagerTenant(t *testing.T, b *ir.Bundle) any {
+	t.Helper()
+	s, ok := stepIDs(b)["2.8-2.8/apimanager"]
+	if !ok || len(s.Creates) != 1 {
+		t.Fatalf("no APIManager step: %+v", s)
+	}
+	spec, _ := s.Creates[0].Object["spec"].(map[string]any)
+	return spec["tenantName"]
+}
+
+// TestMigrationTenantName (audit D, S2 "Chapter 3 APIManager"): the
+// APIManager of the template-to-operator migration names the site's
+// TENANT_NAME as tenantName, or the operator's default, 3scale, gives a
+// site with another tenant another backend host after the DNS switch. It
+// comes from the plan's operator.tenant_name, else from the snapshot's
+// backend route (backend-TENANT.DOMAIN), else the template's default; a
+// plan that contradicts its snapshot is refused at operator.tenant_name.
+func TestMigrationTenantName(t *testing.T) {
+	plain := strings.Replace(migrationPlan, "%s", "", 1)
+	withTenant := func(tenant string) string {
+		return strings.Replace(plain, `wildcard_domain = "3scale.example.com"`, `wildcard_domain = "3scale.example.com"
+  tenant_name     = "`+tenant+`"`, 1)
+	}
+	b, diags := compiler.Compile(parse(t, plain), nil)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	if got := apimanagerTenant(t, b); got != "3scale" {
+		t.Errorf("without a snapshot: tenantName %v, want the template's default 3scale", got)
+	}
+	b, diags = compiler.Compile(parse(t, withTenant("acme")), nil)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	if got := apimanagerTenant(t, b); got != "acme" {
+		t.Errorf("with tenant_name: tenantName %v, want acme", got)
+	}
+	res, diags := compileSnapshotResult(t, plain, tenantSite(t, "acme"))
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	if got := apimanagerTenant(t, res.Bundle); got != "acme" {
+		t.Errorf("from the snapshot: tenantName %v, want acme", got)
+	}
+	diags = compileSnapshot(t, withTenant("other"), tenantSite(t, "acme"))
+	if len(diags) != 1 || diags[0].Summary != "The plan's tenant_name is not the site's" || !strings.Contains(diags[0].Detail, `Set tenant_name = "acme"`) {
+		t.Fatalf("a plan that contradicts its snapshot: %v", diags)
+	}
+	if s := diags[0].Subject; s == nil || s.Filename != "plan.hcl" || s.Start.Line != 13 {
+		t.Errorf("the refusal points at %v, not at tenant_name", s)
 	}
 }

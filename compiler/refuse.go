@@ -3,6 +3,7 @@ package compiler
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -182,7 +183,9 @@ func (l *lowering) lookup(step *ir.Step, kind, ns, name string) *object {
 // fieldFunction is the rule expressions' field(kind, name, pointer): the
 // value at a JSON pointer of an object of the plan's namespace as the model
 // holds it now, or null when the object or the field is missing. The name
-// "*" stands for the only object of that kind.
+// "*" stands for the only object of that kind. In the pointer, a segment
+// name=NAME selects the element of an array whose name is NAME (a
+// container, an env var, an image stream tag), as lookupNamed reads it.
 func (l *lowering) fieldFunction() function.Function {
 	return function.New(&function.Spec{
 		Params: []function.Parameter{
@@ -194,7 +197,7 @@ func (l *lowering) fieldFunction() function.Function {
 			if obj == nil {
 				return cty.NullVal(cty.DynamicPseudoType), nil
 			}
-			v, ok := lookup(obj.doc, args[2].AsString())
+			v, ok := lookupNamed(obj.doc, args[2].AsString())
 			if !ok || v == nil {
 				return cty.NullVal(cty.DynamicPseudoType), nil
 			}
@@ -209,4 +212,59 @@ func (l *lowering) fieldFunction() function.Function {
 			return ctyjson.Unmarshal(raw, t)
 		},
 	})
+}
+
+// matchFunction is the rule expressions' match(pattern, string): the first
+// group of the first match of the RE2 pattern in the string, the whole
+// match when the pattern has no group, or "" when it does not match or the
+// string is null (a field() the model lacks). A pattern that does not
+// compile is a bug in the rule module.
+var matchFunction = function.New(&function.Spec{
+	Params: []function.Parameter{
+		{Name: "pattern", Type: cty.String},
+		{Name: "string", Type: cty.String, AllowNull: true, AllowDynamicType: true},
+	},
+	Type: function.StaticReturnType(cty.String),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		re, err := regexp.Compile(args[0].AsString())
+		if err != nil {
+			return cty.NilVal, err
+		}
+		if args[1].IsNull() || !args[1].IsKnown() || args[1].Type() != cty.String {
+			return cty.StringVal(""), nil
+		}
+		m := re.FindStringSubmatch(args[1].AsString())
+		switch {
+		case m == nil:
+			return cty.StringVal(""), nil
+		case len(m) > 1:
+			return cty.StringVal(m[1]), nil
+		}
+		return cty.StringVal(m[0]), nil
+	},
+})
+
+// lookupNamed is lookup, where a segment name=NAME on an array selects its
+// first element whose name field is NAME: containers, env vars and image
+// stream tags are found by name, as the rules name them, not by index.
+func lookupNamed(doc any, ptr string) (any, bool) {
+	cur := doc
+	for _, seg := range splitPointer(ptr) {
+		if arr, ok := cur.([]any); ok {
+			if name, named := strings.CutPrefix(seg, "name="); named {
+				i := indexByName(arr, name)
+				if i < 0 {
+					return nil, false
+				}
+				cur = arr[i]
+				continue
+			}
+		}
+		v, ok := lookup(cur, "/"+escape(seg))
+		if !ok {
+			return nil, false
+		}
+		cur = v
+	}
+	return cur, true
 }

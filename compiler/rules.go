@@ -212,6 +212,11 @@ type ruleSet struct {
 	Path   string         `hcl:"path,label"`
 	Value  hcl.Expression `hcl:"value"`
 	Expect hcl.Expression `hcl:"expect,optional"`
+	// Keep leaves a field that exists as it is: the patch only adds it
+	// where it is missing, and the runbook skips the patch on an object
+	// that has it. It must be the only operation of its patch block.
+	Keep  bool      `hcl:"keep,optional"`
+	Range hcl.Range `hcl:",def_range"`
 }
 
 type ruleUnset struct {
@@ -745,6 +750,17 @@ func (m module) check(fsys fs.FS) hcl.Diagnostics {
 					if sources != 1 || ref != (v.Key != "") || (v.Optional && !ref) {
 						add(v.Range, "Invalid var source", "The var %q of step %q needs exactly one of secret+key, config_map+key, value or field_path (and optional only with secret or config_map).", v.Name, s.Name)
 					}
+				}
+			}
+			for _, set := range p.Set {
+				if !set.Keep {
+					continue
+				}
+				if len(p.Set)+len(p.Env)+len(p.Unset)+len(p.Tags)+len(p.Triggers) != 1 {
+					add(set.Range, "keep among other operations", "The set %q of step %q has keep = true, so the runbook skips its patch on an object that has the field; any other operation in the same patch block would be skipped with it. Give it a patch block of its own.", set.Path, s.Name)
+				}
+				if given(set.Expect) {
+					add(set.Range, "keep with expect", "The set %q of step %q has keep = true, which leaves any value that exists, and expect, which tests one: give one of them.", set.Path, s.Name)
 				}
 			}
 			for _, t := range p.Tags {

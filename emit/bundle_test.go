@@ -16,49 +16,13 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/emit"
+	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/ir"
 )
 
 var update = flag.Bool("update", false, "update golden files")
-
-// compile compiles a plan file, against a snapshot when snapshotPath is not
-// "", and returns the bundle's files.
-func compile(t *testing.T, planFile, snapshotPath string) map[string][]byte {
-	t.Helper()
-	return compileResult(t, planFile, snapshotPath).Files
-}
-
-// compileResult compiles a plan file with ampc.CompileFile, as ampc compile
-// does, and fails the test on an error.
-func compileResult(t *testing.T, planFile, snapshotPath string) *ampc.Result {
-	t.Helper()
-	res, diags := ampc.CompileFile(planFile, ampc.Options{Snapshot: snapshotPath})
-	if diags.HasErrors() {
-		t.Fatalf("compile: %s", diags.Error())
-	}
-	return res
-}
-
-func writePlan(t *testing.T, body string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "plan.hcl")
-	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-func writeBundle(t *testing.T, files map[string][]byte) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "bundle")
-	if err := emit.Write(dir, files); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
 
 func TestGolden(t *testing.T) {
 	t.Parallel()
@@ -69,8 +33,8 @@ func TestGolden(t *testing.T) {
 	for _, ex := range examples {
 		name := strings.TrimSuffix(filepath.Base(ex), ".hcl")
 		t.Run(name, func(t *testing.T) {
-			files := compile(t, ex, "")
-			again := compile(t, ex, "")
+			files := bundletest.Compile(t, ex, "")
+			again := bundletest.Compile(t, ex, "")
 			if !reflect.DeepEqual(files, again) {
 				t.Fatal("two compiles of the same plan differ")
 			}
@@ -119,17 +83,6 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// fixtureObjects reads a fixture List into objects keyed by "Kind/name".
-func fixtureObjects(t *testing.T, path string) map[string]map[string]any {
-	t.Helper()
-	out := map[string]map[string]any{}
-	for _, o := range testenv.ListItems(t, path) {
-		meta := o["metadata"].(map[string]any)
-		out[o["kind"].(string)+"/"+meta["name"].(string)] = o
-	}
-	return out
-}
-
 type planFile struct {
 	Steps []struct {
 		ID      string
@@ -142,148 +95,55 @@ type planFile struct {
 	}
 }
 
-func kubectlPatch(t *testing.T, kubectl, work string, obj map[string]any, patchFile string) map[string]any {
-	t.Helper()
-	out, err := tryPatch(kubectl, work, obj, patchFile)
-	if err != nil {
-		t.Fatalf("kubectl patch --local %s: %v", filepath.Base(patchFile), err)
-	}
-	return out
-}
-
-func tryPatch(kubectl, work string, obj map[string]any, patchFile string) (map[string]any, error) {
-	patch, err := os.ReadFile(patchFile)
-	if err != nil {
-		return nil, err
-	}
-	return tryPatchOps(kubectl, work, obj, patch)
-}
-
-// tryPatchOps applies a JSON patch to an object with kubectl patch --local
-// (once per object and patch in the test binary).
-func tryPatchOps(kubectl, work string, obj map[string]any, patch []byte) (map[string]any, error) {
-	raw, _ := json.Marshal(obj)
-	key := append(append(append([]byte("kubectl patch --local --type=json\x00"), raw...), 0), patch...)
-	out, err := cachedRun(key, func() ([]byte, error) {
-		objFile := filepath.Join(work, "object.json")
-		if err := os.WriteFile(objFile, raw, 0o644); err != nil {
-			return nil, err
-		}
-		cmd := exec.Command(kubectl, "patch", "--local", "-f", objFile, "--type=json", "-p", string(patch), "-o", "json")
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			return nil, fmt.Errorf("%v: %s", err, stderr.String())
-		}
-		return out, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	var next map[string]any
-	if err := json.Unmarshal(out, &next); err != nil {
-		return nil, err
-	}
-	return next, nil
-}
-
-func get(v any, path ...any) any {
-	for _, p := range path {
-		switch k := p.(type) {
-		case string:
-			m, _ := v.(map[string]any)
-			v = m[k]
-		case int:
-			a, _ := v.([]any)
-			if k >= len(a) {
-				return nil
-			}
-			v = a[k]
-		}
-	}
-	return v
-}
-
-func envOf(t *testing.T, list any) map[string]map[string]any {
-	t.Helper()
-	out := map[string]map[string]any{}
-	for _, e := range list.([]any) {
-		m := e.(map[string]any)
-		name := m["name"].(string)
-		if _, dup := out[name]; dup {
-			t.Errorf("env var %s appears twice", name)
-		}
-		out[name] = m
-	}
-	return out
-}
-
 var smtpKeys = map[string]string{
 	"SMTP_ADDRESS": "address", "SMTP_USER_NAME": "username", "SMTP_PASSWORD": "password",
 	"SMTP_DOMAIN": "domain", "SMTP_PORT": "port", "SMTP_AUTHENTICATION": "authentication",
 	"SMTP_OPENSSL_VERIFY_MODE": "openssl.verify.mode",
 }
 
-func wantSecretRef(t *testing.T, where string, env map[string]map[string]any, name, secret, key string, optional bool) {
-	t.Helper()
-	e, ok := env[name]
-	if !ok {
-		t.Errorf("%s: no env var %s", where, name)
-		return
-	}
-	want := map[string]any{"name": secret, "key": key}
-	if optional {
-		want["optional"] = true
-	}
-	if got := get(e, "valueFrom", "secretKeyRef"); !reflect.DeepEqual(got, want) || get(e, "valueFrom", "configMapKeyRef") != nil || e["value"] != nil {
-		t.Errorf("%s: %s = %v, want secretKeyRef %v", where, name, e, want)
-	}
-}
-
 // checkUpgraded asserts what section 1.2 of the 2.7 → 2.8 guide prescribes.
 func checkUpgraded(t *testing.T, objects map[string]map[string]any, s3 bool, db string) {
 	t.Helper()
 	app := objects["DeploymentConfig/system-app"]
-	pre := get(app, "spec", "strategy", "rollingParams", "pre", "execNewPod")
-	if got := get(pre, "command"); !reflect.DeepEqual(got, []any{"bash", "-c", "bundle exec rake boot openshift:deploy"}) {
+	pre := bundletest.Get(app, "spec", "strategy", "rollingParams", "pre", "execNewPod")
+	if got := bundletest.Get(pre, "command"); !reflect.DeepEqual(got, []any{"bash", "-c", "bundle exec rake boot openshift:deploy"}) {
 		t.Errorf("pre-hook command = %v", got)
 	}
-	envs := map[string]map[string]map[string]any{"pre-hook": envOf(t, get(pre, "env"))}
-	for i, c := range get(app, "spec", "template", "spec", "containers").([]any) {
-		envs["system-app/"+get(c, "name").(string)] = envOf(t, get(app, "spec", "template", "spec", "containers", i, "env"))
+	envs := map[string]map[string]map[string]any{"pre-hook": bundletest.EnvOf(t, bundletest.Get(pre, "env"))}
+	for i, c := range bundletest.Get(app, "spec", "template", "spec", "containers").([]any) {
+		envs["system-app/"+bundletest.Get(c, "name").(string)] = bundletest.EnvOf(t, bundletest.Get(app, "spec", "template", "spec", "containers", i, "env"))
 	}
 	sidekiq := objects["DeploymentConfig/system-sidekiq"]
-	envs["system-sidekiq"] = envOf(t, get(sidekiq, "spec", "template", "spec", "containers", 0, "env"))
+	envs["system-sidekiq"] = bundletest.EnvOf(t, bundletest.Get(sidekiq, "spec", "template", "spec", "containers", 0, "env"))
 	if len(envs) != 5 {
 		t.Fatalf("env lists: %d, want pre-hook, 3 system-app containers and sidekiq", len(envs))
 	}
-	wantSecretRef(t, "pre-hook", envs["pre-hook"], "MASTER_ACCESS_TOKEN", "system-seed", "MASTER_ACCESS_TOKEN", false)
+	bundletest.WantSecretRef(t, "pre-hook", envs["pre-hook"], "MASTER_ACCESS_TOKEN", "system-seed", "MASTER_ACCESS_TOKEN", false)
 	for where, env := range envs {
 		for name, key := range smtpKeys {
-			wantSecretRef(t, where, env, name, "system-smtp", key, false)
+			bundletest.WantSecretRef(t, where, env, name, "system-smtp", key, false)
 		}
 		if s3 {
-			wantSecretRef(t, where, env, "AWS_BUCKET", "aws-auth", "AWS_BUCKET", false)
-			wantSecretRef(t, where, env, "AWS_REGION", "aws-auth", "AWS_REGION", false)
+			bundletest.WantSecretRef(t, where, env, "AWS_BUCKET", "aws-auth", "AWS_BUCKET", false)
+			bundletest.WantSecretRef(t, where, env, "AWS_REGION", "aws-auth", "AWS_REGION", false)
 			for _, n := range []string{"AWS_PROTOCOL", "AWS_HOSTNAME", "AWS_PATH_STYLE"} {
-				wantSecretRef(t, where, env, n, "aws-auth", n, true)
+				bundletest.WantSecretRef(t, where, env, n, "aws-auth", n, true)
 			}
 		} else if _, ok := env["AWS_BUCKET"]; ok {
 			t.Errorf("%s: AWS_BUCKET on a site without S3", where)
 		}
 		for name, e := range env {
-			if get(e, "valueFrom", "configMapKeyRef", "name") == "smtp" {
+			if bundletest.Get(e, "valueFrom", "configMapKeyRef", "name") == "smtp" {
 				t.Errorf("%s: %s still reads the deleted smtp ConfigMap", where, name)
 			}
 		}
 	}
 	cm := objects["ConfigMap/system-environment"]
-	if got := get(cm, "data", "AMP_RELEASE"); got != "2.8" {
+	if got := bundletest.Get(cm, "data", "AMP_RELEASE"); got != "2.8" {
 		t.Errorf("AMP_RELEASE = %v", got)
 	}
 	for _, k := range []string{"AWS_BUCKET", "AWS_REGION"} {
-		if _, ok := get(cm, "data").(map[string]any)[k]; ok && s3 {
+		if _, ok := bundletest.Get(cm, "data").(map[string]any)[k]; ok && s3 {
 			t.Errorf("system-environment still has %s", k)
 		}
 	}
@@ -309,17 +169,17 @@ func checkUpgraded(t *testing.T, objects map[string]map[string]any, s3 bool, db 
 	for stream, image := range images {
 		is := objects["ImageStream/"+stream]
 		tags := map[string]any{}
-		for _, tag := range get(is, "spec", "tags").([]any) {
-			name := get(tag, "name").(string)
+		for _, tag := range bundletest.Get(is, "spec", "tags").([]any) {
+			name := bundletest.Get(tag, "name").(string)
 			if _, dup := tags[name]; dup {
 				t.Errorf("image stream %s has two tags named %s", stream, name)
 			}
 			tags[name] = tag
 		}
-		if got := get(tags["2.8"], "from"); !reflect.DeepEqual(got, map[string]any{"kind": "DockerImage", "name": image}) {
+		if got := bundletest.Get(tags["2.8"], "from"); !reflect.DeepEqual(got, map[string]any{"kind": "DockerImage", "name": image}) {
 			t.Errorf("%s:2.8 from %v, want %s", stream, got, image)
 		}
-		if got := get(tags["latest"], "from"); !reflect.DeepEqual(got, map[string]any{"kind": "ImageStreamTag", "name": "2.8"}) {
+		if got := bundletest.Get(tags["latest"], "from"); !reflect.DeepEqual(got, map[string]any{"kind": "ImageStreamTag", "name": "2.8"}) {
 			t.Errorf("%s:latest from %v, want 2.8", stream, got)
 		}
 	}
@@ -336,12 +196,13 @@ type fixtureCase struct {
 }
 
 // upgradedByHand turns a fresh install into a site upgraded by hand to
-// version to: it applies ampc's bundle for that hop, then leaves the literal
-// AMP_RELEASE that the guide's `oc set env dc/system-app` sets.
+// version to: it applies ampc's bundle for that hop, then leaves what the
+// guide's `oc set env dc/system-app AMP_RELEASE=...` leaves: the literal in
+// every system-app container, and the ConfigMap at the installed release.
 func upgradedByHand(from, to string) func(*testing.T, map[string]map[string]any) {
 	return func(t *testing.T, objects map[string]map[string]any) {
 		t.Helper()
-		planPath := writePlan(t, fmt.Sprintf(`install {
+		planPath := bundletest.WritePlan(t, fmt.Sprintf(`install {
   namespace       = "3scale"
   deployment      = "template"
   from            = %q
@@ -349,9 +210,11 @@ func upgradedByHand(from, to string) func(*testing.T, map[string]map[string]any)
   system_database = "mysql"
 }
 `, from, to))
-		newBundleTest(t, planPath, "").Apply(objects)
+		installed := bundletest.Get(objects["ConfigMap/system-environment"], "data", "AMP_RELEASE")
+		bundletest.New(t, planPath, "").Apply(objects)
+		objects["ConfigMap/system-environment"]["data"].(map[string]any)["AMP_RELEASE"] = installed
 		app := objects["DeploymentConfig/system-app"]
-		for _, c := range get(app, "spec", "template", "spec", "containers").([]any) {
+		for _, c := range bundletest.Get(app, "spec", "template", "spec", "containers").([]any) {
 			for _, e := range c.(map[string]any)["env"].([]any) {
 				e := e.(map[string]any)
 				if e["name"] == "AMP_RELEASE" {
@@ -381,7 +244,7 @@ func TestFixturesApplyWithKubectl(t *testing.T) {
 		if tc.installedAt != "" {
 			installedAt = fmt.Sprintf("  installed_at    = %q\n", tc.installedAt)
 		}
-		planPath := writePlan(t, fmt.Sprintf(`install {
+		planPath := bundletest.WritePlan(t, fmt.Sprintf(`install {
   namespace       = "3scale"
   deployment      = "template"
   from            = %q
@@ -394,7 +257,7 @@ func TestFixturesApplyWithKubectl(t *testing.T) {
 			name := fmt.Sprintf("%s/%s-%s/installed=%s/snapshot=%v", tc.fixture, tc.from, tc.to, tc.installedAt, withSnapshot)
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
-				objects := fixtureObjects(t, fixture)
+				objects := bundletest.FixtureObjects(t, fixture)
 				snap := ""
 				if tc.edit != nil {
 					tc.edit(t, objects)
@@ -402,10 +265,10 @@ func TestFixturesApplyWithKubectl(t *testing.T) {
 				if withSnapshot {
 					snap = fixture
 					if tc.edit != nil {
-						snap = writeObjects(t, objects)
+						snap = bundletest.WriteObjects(t, objects)
 					}
 				}
-				b := newBundleTest(t, planPath, snap)
+				b := bundletest.New(t, planPath, snap)
 				dir := b.Dir
 				b.Apply(objects)
 				checkRelease(t, objects, tc.to)
@@ -427,24 +290,6 @@ func TestFixturesApplyWithKubectl(t *testing.T) {
 	}
 }
 
-// writeObjects writes objects as a List, for use as a snapshot.
-func writeObjects(t *testing.T, objects map[string]map[string]any) string {
-	t.Helper()
-	var items []any
-	for _, k := range sortedKeys(objects) {
-		items = append(items, objects[k])
-	}
-	out, err := yaml.Marshal(map[string]any{"apiVersion": "v1", "kind": "List", "items": items})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "snapshot.yaml")
-	if err := os.WriteFile(path, out, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
 func sortedKeys[V any](m map[string]V) []string {
 	var out []string
 	for k := range m {
@@ -458,15 +303,15 @@ func sortedKeys[V any](m map[string]V) []string {
 // through system-environment, and that the ConfigMap holds the target.
 func checkRelease(t *testing.T, objects map[string]map[string]any, to string) {
 	t.Helper()
-	if got := get(objects["ConfigMap/system-environment"], "data", "AMP_RELEASE"); got != to {
+	if got := bundletest.Get(objects["ConfigMap/system-environment"], "data", "AMP_RELEASE"); got != to {
 		t.Errorf("system-environment AMP_RELEASE = %v, want %s", got, to)
 	}
 	app := objects["DeploymentConfig/system-app"]
-	for i, c := range get(app, "spec", "template", "spec", "containers").([]any) {
-		env := envOf(t, get(app, "spec", "template", "spec", "containers", i, "env"))
+	for i, c := range bundletest.Get(app, "spec", "template", "spec", "containers").([]any) {
+		env := bundletest.EnvOf(t, bundletest.Get(app, "spec", "template", "spec", "containers", i, "env"))
 		want := map[string]any{"name": "system-environment", "key": "AMP_RELEASE"}
-		if got := get(env["AMP_RELEASE"], "valueFrom", "configMapKeyRef"); !reflect.DeepEqual(got, want) || env["AMP_RELEASE"]["value"] != nil {
-			t.Errorf("container %v: AMP_RELEASE = %v, want a reference to system-environment", get(c, "name"), env["AMP_RELEASE"])
+		if got := bundletest.Get(env["AMP_RELEASE"], "valueFrom", "configMapKeyRef"); !reflect.DeepEqual(got, want) || env["AMP_RELEASE"]["value"] != nil {
+			t.Errorf("container %v: AMP_RELEASE = %v, want a reference to system-environment", bundletest.Get(c, "name"), env["AMP_RELEASE"])
 		}
 	}
 }
@@ -475,7 +320,7 @@ func checkRelease(t *testing.T, objects map[string]map[string]any, to string) {
 // install of the target version: each image stream's release tag.
 func checkLikeFixture(t *testing.T, objects map[string]map[string]any, target string) {
 	t.Helper()
-	want := fixtureObjects(t, target)
+	want := bundletest.FixtureObjects(t, target)
 	for key, obj := range want {
 		if obj["kind"] != "ImageStream" {
 			continue
@@ -486,89 +331,20 @@ func checkLikeFixture(t *testing.T, objects map[string]map[string]any, target st
 			continue
 		}
 		tags := map[string]any{}
-		for _, tag := range get(got, "spec", "tags").([]any) {
-			name := get(tag, "name").(string)
+		for _, tag := range bundletest.Get(got, "spec", "tags").([]any) {
+			name := bundletest.Get(tag, "name").(string)
 			if _, dup := tags[name]; dup {
 				t.Errorf("%s has two tags named %s", key, name)
 			}
 			tags[name] = tag
 		}
-		for _, tag := range get(obj, "spec", "tags").([]any) {
-			name := get(tag, "name").(string)
-			if !reflect.DeepEqual(get(tags[name], "from"), get(tag, "from")) {
-				t.Errorf("%s tag %s: from %v, a fresh install has %v", key, name, get(tags[name], "from"), get(tag, "from"))
+		for _, tag := range bundletest.Get(obj, "spec", "tags").([]any) {
+			name := bundletest.Get(tag, "name").(string)
+			if !reflect.DeepEqual(bundletest.Get(tags[name], "from"), bundletest.Get(tag, "from")) {
+				t.Errorf("%s tag %s: from %v, a fresh install has %v", key, name, bundletest.Get(tags[name], "from"), bundletest.Get(tag, "from"))
 			}
 		}
 	}
-}
-
-// guardChecks collects, for each patch a test applies, its checks file
-// and the object before and after it, and evaluates them all in one run of
-// jq with the runbook's own program (emit.CheckProgram), as the runbook's
-// applied function does: a patch's checks must not hold before the patch
-// and must hold after it.
-type guardChecks struct {
-	cases []guardCase
-}
-
-type guardCase struct {
-	File   string         `json:"file"`
-	Checks any            `json:"c"`
-	Before map[string]any `json:"before"`
-	After  map[string]any `json:"after"`
-}
-
-func (g *guardChecks) add(t *testing.T, checkFile string, before, after map[string]any) {
-	t.Helper()
-	raw, err := os.ReadFile(checkFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var checks any
-	if err := json.Unmarshal(raw, &checks); err != nil {
-		t.Fatalf("%s: %v", checkFile, err)
-	}
-	g.cases = append(g.cases, guardCase{File: filepath.Base(checkFile), Checks: checks, Before: before, After: after})
-}
-
-// verify runs jq once over every case collected. An error of the program on
-// an object counts as "does not hold", as a failed jq -e does in the runbook.
-func (g *guardChecks) verify(t *testing.T, jq string) {
-	t.Helper()
-	if len(g.cases) == 0 {
-		return
-	}
-	input, err := json.Marshal(g.cases)
-	if err != nil {
-		t.Fatal(err)
-	}
-	holds := "(try (" + emit.CheckProgram() + ") catch false) == true"
-	program := ".[] | [.c] as $c | [.file, (.before | " + holds + "), (.after | " + holds + ")]"
-	cmd := exec.Command(jq, "-c", program)
-	cmd.Stdin = bytes.NewReader(input)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("jq: %v\n%s", err, stderr.String())
-	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) != len(g.cases) {
-		t.Fatalf("jq gave %d results for %d patches", len(lines), len(g.cases))
-	}
-	for _, line := range lines {
-		var r []any
-		if err := json.Unmarshal([]byte(line), &r); err != nil || len(r) != 3 {
-			t.Fatalf("jq: %q", line)
-		}
-		if r[1] == true {
-			t.Errorf("%s holds before its patch is applied", r[0])
-		}
-		if r[2] != true {
-			t.Errorf("%s does not hold after its patch is applied", r[0])
-		}
-	}
-	g.cases = nil
 }
 
 // checkKustomizeMatches builds the hop's kustomization with kubectl and
@@ -599,11 +375,11 @@ func checkKustomizeMatches(t *testing.T, kubectl, dir string, objects map[string
 func TestSecretNeverCopied(t *testing.T) {
 	t.Parallel()
 	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")
-	files := compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), fixture)
+	files := bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), fixture)
 	token := ""
-	for _, o := range fixtureObjects(t, fixture) {
-		if o["kind"] == "Secret" && get(o, "metadata", "name") == "system-seed" {
-			dec, _ := base64.StdEncoding.DecodeString(get(o, "data", "MASTER_ACCESS_TOKEN").(string))
+	for _, o := range bundletest.FixtureObjects(t, fixture) {
+		if o["kind"] == "Secret" && bundletest.Get(o, "metadata", "name") == "system-seed" {
+			dec, _ := base64.StdEncoding.DecodeString(bundletest.Get(o, "data", "MASTER_ACCESS_TOKEN").(string))
 			token = string(dec)
 		}
 	}
@@ -626,7 +402,7 @@ func TestBundleTools(t *testing.T) {
 	examples, _ := filepath.Glob(filepath.Join(testenv.Root(), "examples", "*.hcl"))
 	for _, ex := range examples {
 		t.Run(filepath.Base(ex), func(t *testing.T) {
-			bundleToolChecks(t, writeBundle(t, compile(t, ex, "")), "  todo  ")
+			bundleToolChecks(t, bundletest.WriteBundle(t, bundletest.Compile(t, ex, "")), "  todo  ")
 		})
 	}
 }
@@ -638,7 +414,7 @@ func runbookChecks(t *testing.T, dir string) {
 	if out, err := exec.Command(testenv.Tool(t, "bash"), "-n", runbook).CombinedOutput(); err != nil {
 		t.Errorf("bash -n: %v\n%s", err, out)
 	}
-	shellcheck(t, runbook)
+	bundletest.Shellcheck(t, runbook)
 }
 
 // bundleToolChecks checks a written bundle with the tools a site uses:
@@ -674,7 +450,7 @@ func lastHop(t *testing.T, dir string) string {
 func kustomized(t *testing.T, kubectl, dir, hop string) map[string]map[string]any {
 	t.Helper()
 	root := filepath.Join(dir, "kustomize", hop)
-	out, err := cachedRun(append([]byte("kubectl kustomize\x00"+hop+"\x00"), treeDigest(t, filepath.Join(dir, "kustomize"))...), func() ([]byte, error) {
+	out, err := bundletest.CachedRun(append([]byte("kubectl kustomize\x00"+hop+"\x00"), bundletest.TreeDigest(t, filepath.Join(dir, "kustomize"))...), func() ([]byte, error) {
 		return exec.Command(kubectl, "kustomize", root).Output()
 	})
 	if err != nil {
@@ -686,7 +462,7 @@ func kustomized(t *testing.T, kubectl, dir, hop string) map[string]map[string]an
 		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
 			t.Fatal(err)
 		}
-		objects[obj["kind"].(string)+"/"+get(obj, "metadata", "name").(string)] = obj
+		objects[obj["kind"].(string)+"/"+bundletest.Get(obj, "metadata", "name").(string)] = obj
 	}
 	return objects
 }

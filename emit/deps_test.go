@@ -36,3 +36,23 @@ func TestImportsNoFrontEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestBundletestOnlyInTests holds internal/bundletest, the test harness,
+// out of ampc itself: only test files may import it.
+func TestBundletestOnlyInTests(t *testing.T) {
+	const harness = "github.com/ampc/ampc/internal/bundletest"
+	cmd := exec.Command(testenv.Tool(t, "go"), "list", "-f", "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}", "./...")
+	cmd.Dir = testenv.Root()
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list ./...: %v", err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, imports, _ := strings.Cut(line, " ")
+		for _, imp := range strings.Fields(imports) {
+			if imp == harness {
+				t.Errorf("%s imports %s, which only tests may import", pkg, harness)
+			}
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
@@ -77,9 +78,9 @@ func TestSnapshotFormsGiveOneBundle(t *testing.T) {
 		"multi-document": write("multi.yaml", []byte(strings.Join(docs, "---\n"))),
 		"directory":      filepath.Join(dir, "by-kind"),
 	}
-	want := compile(t, example, fixture)
+	want := bundletest.Compile(t, example, fixture)
 	for name, snapshot := range forms {
-		got := compile(t, example, snapshot)
+		got := bundletest.Compile(t, example, snapshot)
 		if len(got) != len(want) {
 			t.Errorf("%s: %d files, the List gives %d", name, len(got), len(want))
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
@@ -27,7 +28,7 @@ func plan25(t *testing.T, to string, s3 bool, db, policy, installedAt string) st
 	if installedAt != "" {
 		from = "2.7"
 	}
-	return writePlan(t, fmt.Sprintf(`install {
+	return bundletest.WritePlan(t, fmt.Sprintf(`install {
   namespace       = "3scale"
   deployment      = "template"
   from            = %q
@@ -77,7 +78,7 @@ func stepIndex(pf stepsFile) map[string]int {
 func envSources(t *testing.T, list any) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for name, e := range envOf(t, list) {
+	for name, e := range bundletest.EnvOf(t, list) {
 		switch {
 		case e["valueFrom"] != nil:
 			b, _ := json.Marshal(e["valueFrom"])
@@ -96,18 +97,18 @@ func envSources(t *testing.T, list any) map[string]string {
 func podEnvs(t *testing.T, dc map[string]any) map[string]map[string]string {
 	t.Helper()
 	out := map[string]map[string]string{}
-	if env := get(dc, "spec", "strategy", "rollingParams", "pre", "execNewPod", "env"); env != nil {
+	if env := bundletest.Get(dc, "spec", "strategy", "rollingParams", "pre", "execNewPod", "env"); env != nil {
 		out["pre-hook"] = envSources(t, env)
 	}
 	for _, field := range []string{"containers", "initContainers"} {
-		cs, _ := get(dc, "spec", "template", "spec", field).([]any)
+		cs, _ := bundletest.Get(dc, "spec", "template", "spec", field).([]any)
 		for _, c := range cs {
-			what := "container " + get(c, "name").(string)
+			what := "container " + bundletest.Get(c, "name").(string)
 			if field == "initContainers" {
 				what = "init " + what
 			}
 			var list any = []any{}
-			if env := get(c, "env"); env != nil {
+			if env := bundletest.Get(c, "env"); env != nil {
 				list = env
 			}
 			out[what] = envSources(t, list)
@@ -149,7 +150,7 @@ func wantSecretRefs(t *testing.T, where string, env map[string]map[string]any, v
 	for _, m := range vars {
 		for name, ref := range m {
 			secret, key, _ := strings.Cut(ref, "/")
-			wantSecretRef(t, where, env, name, secret, key, false)
+			bundletest.WantSecretRef(t, where, env, name, secret, key, false)
 		}
 	}
 }
@@ -164,26 +165,26 @@ func checkHop25(t *testing.T, objects map[string]map[string]any, target string) 
 		if key == "DeploymentConfig/zync-que" {
 			want = "zync-que-sa"
 		}
-		if got := get(objects[key], "spec", "template", "spec", "serviceAccountName"); got != want {
+		if got := bundletest.Get(objects[key], "spec", "template", "spec", "serviceAccountName"); got != want {
 			t.Errorf("%s: serviceAccountName = %v, want %s", key, got, want)
 		}
 	}
-	if got := get(objects["ServiceAccount/amp"], "imagePullSecrets"); !reflect.DeepEqual(got, []any{map[string]any{"name": "threescale-registry-auth"}}) {
+	if got := bundletest.Get(objects["ServiceAccount/amp"], "imagePullSecrets"); !reflect.DeepEqual(got, []any{map[string]any{"name": "threescale-registry-auth"}}) {
 		t.Errorf("ServiceAccount amp: imagePullSecrets = %v", got)
 	}
 	// 2.4: the system pods read the Redis Enterprise and Sentinel env.
 	app := objects["DeploymentConfig/system-app"]
-	wantSecretRefs(t, "pre-hook", envOf(t, get(app, "spec", "strategy", "rollingParams", "pre", "execNewPod", "env")), redisEnv, backendSentinelEnv)
+	wantSecretRefs(t, "pre-hook", bundletest.EnvOf(t, bundletest.Get(app, "spec", "strategy", "rollingParams", "pre", "execNewPod", "env")), redisEnv, backendSentinelEnv)
 	for i := 0; i < 3; i++ {
-		c := get(app, "spec", "template", "spec", "containers", i)
-		wantSecretRefs(t, fmt.Sprintf("system-app container %v", get(c, "name")), envOf(t, get(c, "env")), redisEnv, backendSentinelEnv)
+		c := bundletest.Get(app, "spec", "template", "spec", "containers", i)
+		wantSecretRefs(t, fmt.Sprintf("system-app container %v", bundletest.Get(c, "name")), bundletest.EnvOf(t, bundletest.Get(c, "env")), redisEnv, backendSentinelEnv)
 	}
 	sidekiq := objects["DeploymentConfig/system-sidekiq"]
-	wantSecretRefs(t, "system-sidekiq", envOf(t, get(sidekiq, "spec", "template", "spec", "containers", 0, "env")), redisEnv, backendSentinelEnv)
-	wantSecretRefs(t, "system-sidekiq init container check-svc", envOf(t, get(sidekiq, "spec", "template", "spec", "initContainers", 0, "env")), redisEnv, map[string]string{"REDIS_URL": "system-redis/URL"})
+	wantSecretRefs(t, "system-sidekiq", bundletest.EnvOf(t, bundletest.Get(sidekiq, "spec", "template", "spec", "containers", 0, "env")), redisEnv, backendSentinelEnv)
+	wantSecretRefs(t, "system-sidekiq init container check-svc", bundletest.EnvOf(t, bundletest.Get(sidekiq, "spec", "template", "spec", "initContainers", 0, "env")), redisEnv, map[string]string{"REDIS_URL": "system-redis/URL"})
 	sphinx := objects["DeploymentConfig/system-sphinx"]
-	wantSecretRefs(t, "system-sphinx", envOf(t, get(sphinx, "spec", "template", "spec", "containers", 0, "env")), redisEnv, map[string]string{"REDIS_URL": "system-redis/URL"})
-	data, _ := get(objects["Secret/system-redis"], "data").(map[string]any)
+	wantSecretRefs(t, "system-sphinx", bundletest.EnvOf(t, bundletest.Get(sphinx, "spec", "template", "spec", "containers", 0, "env")), redisEnv, map[string]string{"REDIS_URL": "system-redis/URL"})
+	data, _ := bundletest.Get(objects["Secret/system-redis"], "data").(map[string]any)
 	for _, key := range []string{"MESSAGE_BUS_SENTINEL_HOSTS", "MESSAGE_BUS_SENTINEL_ROLE", "SENTINEL_HOSTS", "SENTINEL_ROLE", "MESSAGE_BUS_NAMESPACE", "MESSAGE_BUS_URL", "NAMESPACE"} {
 		if v, ok := data[key]; !ok || v != "" {
 			t.Errorf("Secret system-redis: %s = %v, want the guide's empty default", key, v)
@@ -191,11 +192,11 @@ func checkHop25(t *testing.T, objects map[string]map[string]any, target string) 
 	}
 	// 2.5: the backend-worker and backend-cron init containers.
 	for _, dc := range []string{"backend-worker", "backend-cron"} {
-		init := get(objects["DeploymentConfig/"+dc], "spec", "template", "spec", "initContainers", 0)
-		if get(init, "name") != "backend-redis-svc" {
-			t.Fatalf("%s: first init container is %v", dc, get(init, "name"))
+		init := bundletest.Get(objects["DeploymentConfig/"+dc], "spec", "template", "spec", "initContainers", 0)
+		if bundletest.Get(init, "name") != "backend-redis-svc" {
+			t.Fatalf("%s: first init container is %v", dc, bundletest.Get(init, "name"))
 		}
-		env := envOf(t, get(init, "env"))
+		env := bundletest.EnvOf(t, bundletest.Get(init, "env"))
 		wantSecretRefs(t, dc+" init container", env, map[string]string{
 			"CONFIG_REDIS_PROXY":           "backend-redis/REDIS_STORAGE_URL",
 			"CONFIG_REDIS_SENTINEL_HOSTS":  "backend-redis/REDIS_STORAGE_SENTINEL_HOSTS",
@@ -203,23 +204,23 @@ func checkHop25(t *testing.T, objects map[string]map[string]any, target string) 
 			"CONFIG_QUEUES_SENTINEL_HOSTS": "backend-redis/REDIS_QUEUES_SENTINEL_HOSTS",
 			"CONFIG_QUEUES_SENTINEL_ROLE":  "backend-redis/REDIS_QUEUES_SENTINEL_ROLE",
 		})
-		if got := get(env["RACK_ENV"], "valueFrom", "configMapKeyRef"); !reflect.DeepEqual(got, map[string]any{"name": "backend-environment", "key": "RACK_ENV"}) {
+		if got := bundletest.Get(env["RACK_ENV"], "valueFrom", "configMapKeyRef"); !reflect.DeepEqual(got, map[string]any{"name": "backend-environment", "key": "RACK_ENV"}) {
 			t.Errorf("%s init container: RACK_ENV = %v", dc, env["RACK_ENV"])
 		}
 	}
 	// 2.6: zync's pod fields.
-	zync := envOf(t, get(objects["DeploymentConfig/zync"], "spec", "template", "spec", "containers", 0, "env"))
+	zync := bundletest.EnvOf(t, bundletest.Get(objects["DeploymentConfig/zync"], "spec", "template", "spec", "containers", 0, "env"))
 	for name, field := range map[string]string{"POD_NAME": "metadata.name", "POD_NAMESPACE": "metadata.namespace"} {
-		if got := get(zync[name], "valueFrom", "fieldRef", "fieldPath"); got != field {
+		if got := bundletest.Get(zync[name], "valueFrom", "fieldRef", "fieldPath"); got != field {
 			t.Errorf("zync: %s = %v, want the pod's %s", name, zync[name], field)
 		}
 	}
 	// 2.7: the database DeploymentConfigs follow their image streams.
 	for dc, tag := range map[string]string{"backend-redis": "backend-redis:latest", "system-redis": "system-redis:latest", "system-memcache": "system-memcached:latest", "system-mysql": "system-mysql:latest", "zync-database": "zync-database-postgresql:latest"} {
-		triggers, _ := get(objects["DeploymentConfig/"+dc], "spec", "triggers").([]any)
+		triggers, _ := bundletest.Get(objects["DeploymentConfig/"+dc], "spec", "triggers").([]any)
 		found := false
 		for _, tr := range triggers {
-			found = found || get(tr, "imageChangeParams", "from", "name") == tag
+			found = found || bundletest.Get(tr, "imageChangeParams", "from", "name") == tag
 		}
 		if !found {
 			t.Errorf("%s: no ImageChange trigger on %s: %v", dc, tag, triggers)
@@ -241,17 +242,17 @@ func checkHop25(t *testing.T, objects map[string]map[string]any, target string) 
 		"amp-backend": "registry.redhat.io/3scale-amp26/backend", "amp-zync": "registry.redhat.io/3scale-amp26/zync",
 	} {
 		tags := map[string]any{}
-		for _, tag := range get(objects["ImageStream/"+stream], "spec", "tags").([]any) {
-			name := get(tag, "name").(string)
+		for _, tag := range bundletest.Get(objects["ImageStream/"+stream], "spec", "tags").([]any) {
+			name := bundletest.Get(tag, "name").(string)
 			if _, dup := tags[name]; dup {
 				t.Errorf("%s has two tags named %s", stream, name)
 			}
 			tags[name] = tag
 		}
-		if got := get(tags["2.6"], "from"); !reflect.DeepEqual(got, map[string]any{"kind": "DockerImage", "name": image}) {
+		if got := bundletest.Get(tags["2.6"], "from"); !reflect.DeepEqual(got, map[string]any{"kind": "DockerImage", "name": image}) {
 			t.Errorf("%s:2.6 from %v", stream, got)
 		}
-		if got := get(tags["latest"], "from"); !reflect.DeepEqual(got, map[string]any{"kind": "ImageStreamTag", "name": "2.6"}) {
+		if got := bundletest.Get(tags["latest"], "from"); !reflect.DeepEqual(got, map[string]any{"kind": "ImageStreamTag", "name": "2.6"}) {
 			t.Errorf("%s:latest from %v", stream, got)
 		}
 	}
@@ -259,7 +260,7 @@ func checkHop25(t *testing.T, objects map[string]map[string]any, target string) 
 
 	// Compared with a fresh 2.6 install.
 	checkLikeFixture(t, objects, target)
-	want := fixtureObjects(t, target)
+	want := bundletest.FixtureObjects(t, target)
 	for _, kind := range []string{"DeploymentConfig", "ImageStream", "Route", "Service", "ServiceAccount", "Role", "RoleBinding"} {
 		if got, w := keysOfKind(objects, kind), keysOfKind(want, kind); !reflect.DeepEqual(got, w) {
 			t.Errorf("%s objects: %v, a fresh 2.6 install has %v", kind, got, w)
@@ -271,7 +272,7 @@ func checkHop25(t *testing.T, objects map[string]map[string]any, target string) 
 			continue
 		}
 		for _, field := range [][]any{{"spec", "template", "spec", "serviceAccountName"}, {"spec", "triggers"}} {
-			if g, f := get(got, field...), get(w, field...); !reflect.DeepEqual(g, f) {
+			if g, f := bundletest.Get(got, field...), bundletest.Get(w, field...); !reflect.DeepEqual(g, f) {
 				t.Errorf("%s %v: %v, a fresh 2.6 install has %v", key, field, g, f)
 			}
 		}
@@ -293,8 +294,8 @@ func checkHop25(t *testing.T, objects map[string]map[string]any, target string) 
 		}
 	}
 	for _, key := range keysOfKind(want, "Secret") {
-		g, _ := get(objects[key], "data").(map[string]any)
-		w, _ := get(want[key], "data").(map[string]any)
+		g, _ := bundletest.Get(objects[key], "data").(map[string]any)
+		w, _ := bundletest.Get(want[key], "data").(map[string]any)
 		if !reflect.DeepEqual(sortedKeys(g), sortedKeys(w)) {
 			t.Errorf("%s: keys %v, a fresh 2.6 install has %v", key, sortedKeys(g), sortedKeys(w))
 		}
@@ -302,13 +303,13 @@ func checkHop25(t *testing.T, objects map[string]map[string]any, target string) 
 	// The objects section 2.3 adds are the 2.6 template's.
 	for _, key := range []string{"ImageStream/backend-redis", "ImageStream/system-redis", "ImageStream/system-memcached", "ImageStream/system-mysql", "ImageStream/zync-database-postgresql"} {
 		for _, field := range []string{"labels", "annotations"} {
-			if g, w := get(objects[key], "metadata", field), get(want[key], "metadata", field); !reflect.DeepEqual(g, w) {
+			if g, w := bundletest.Get(objects[key], "metadata", field), bundletest.Get(want[key], "metadata", field); !reflect.DeepEqual(g, w) {
 				t.Errorf("%s metadata.%s: %v, a fresh 2.6 install has %v", key, field, g, w)
 			}
 		}
 	}
 	que := want["DeploymentConfig/zync-que"]
-	delete(get(que, "spec", "template", "metadata").(map[string]any), "creationTimestamp")
+	delete(bundletest.Get(que, "spec", "template", "metadata").(map[string]any), "creationTimestamp")
 	for key, fields := range map[string][]string{
 		"DeploymentConfig/zync-que":        {"spec"},
 		"Role/zync-que-role":               {"rules"},
@@ -317,13 +318,13 @@ func checkHop25(t *testing.T, objects map[string]map[string]any, target string) 
 		"ServiceAccount/amp":               {"imagePullSecrets"},
 	} {
 		for _, field := range fields {
-			if g, w := get(objects[key], field), get(want[key], field); !reflect.DeepEqual(g, w) {
+			if g, w := bundletest.Get(objects[key], field), bundletest.Get(want[key], field); !reflect.DeepEqual(g, w) {
 				gj, _ := json.Marshal(g)
 				wj, _ := json.Marshal(w)
 				t.Errorf("%s %s:\n got %s\nwant %s", key, field, gj, wj)
 			}
 		}
-		if g, w := get(objects[key], "metadata", "labels"), get(want[key], "metadata", "labels"); !reflect.DeepEqual(g, w) {
+		if g, w := bundletest.Get(objects[key], "metadata", "labels"), bundletest.Get(want[key], "metadata", "labels"); !reflect.DeepEqual(g, w) {
 			t.Errorf("%s labels %v, a fresh 2.6 install has %v", key, g, w)
 		}
 	}
@@ -335,7 +336,7 @@ func checkHop25(t *testing.T, objects map[string]map[string]any, target string) 
 func sensitiveOf(t *testing.T, fixture string) []string {
 	t.Helper()
 	var out []string
-	for _, v := range secretValues(t, fixture) {
+	for _, v := range bundletest.SecretValues(t, fixture) {
 		if len(v) >= 8 {
 			out = append(out, v)
 		}
@@ -426,9 +427,9 @@ func TestHop25Fixtures(t *testing.T) {
 				if withSnapshot {
 					snap = fixture
 				}
-				b := newBundleTest(t, planPath, snap)
+				b := bundletest.New(t, planPath, snap)
 				files, dir := b.Files, b.Dir
-				objects := fixtureObjects(t, fixture)
+				objects := bundletest.FixtureObjects(t, fixture)
 				b.Apply(objects)
 				checkHop25(t, objects, target)
 				checkKustomize25(t, kubectl, dir, objects, withSnapshot, fixture)
@@ -455,13 +456,13 @@ func TestHop25WildcardPolicy(t *testing.T) {
 	for _, policy := range []string{"Subdomain", "None"} {
 		t.Run(policy, func(t *testing.T) {
 			t.Parallel()
-			objects := fixtureObjects(t, fixture)
-			spec := get(objects["Route/apicast-wildcard-router"], "spec").(map[string]any)
+			objects := bundletest.FixtureObjects(t, fixture)
+			spec := bundletest.Get(objects["Route/apicast-wildcard-router"], "spec").(map[string]any)
 			spec["wildcardPolicy"] = policy
 			if policy == "Subdomain" {
 				spec["host"] = "wildcard.apps.example.com"
 			}
-			files := compile(t, plan25(t, "2.6", false, "mysql", policy, ""), "")
+			files := bundletest.Compile(t, plan25(t, "2.6", false, "mysql", policy, ""), "")
 			pf := readSteps(t, files)
 			ids := stepIndex(pf)
 			resync, ok := ids["2.5-2.6/zync-resync"]
@@ -514,7 +515,7 @@ func TestHop25WildcardPolicy(t *testing.T) {
 			if !strings.Contains(runbook, fmt.Sprintf(`[ "${policy:-None}" = %s ]`, policy)) {
 				t.Error("the runbook does not check the site's wildcard policy against the plan")
 			}
-			bundleAt(t, writeBundle(t, files)).Apply(objects)
+			bundletest.At(t, bundletest.WriteBundle(t, files)).Apply(objects)
 			checkHop25(t, objects, target)
 		})
 	}
@@ -541,11 +542,15 @@ func TestHop25Chains(t *testing.T) {
 		for _, withSnapshot := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/to=%s/installed=%s/snapshot=%v", tc.fixture, tc.to, tc.installedAt, withSnapshot), func(t *testing.T) {
 				t.Parallel()
-				objects := fixtureObjects(t, fixture)
+				objects := bundletest.FixtureObjects(t, fixture)
 				if tc.installedAt != "" {
-					// Upgraded to 2.7 with ampc's bundles, then the guides' literal AMP_RELEASE.
-					newBundleTest(t, plan25(t, "2.7", tc.s3, "mysql", "None", ""), "").Apply(objects)
-					for _, c := range get(objects["DeploymentConfig/system-app"], "spec", "template", "spec", "containers").([]any) {
+					// Upgraded to 2.7 with ampc's bundles, then what the guides'
+					// `oc set env` leaves: the literal AMP_RELEASE, and the
+					// ConfigMap at the installed release.
+					installed := bundletest.Get(objects["ConfigMap/system-environment"], "data", "AMP_RELEASE")
+					bundletest.New(t, plan25(t, "2.7", tc.s3, "mysql", "None", ""), "").Apply(objects)
+					objects["ConfigMap/system-environment"]["data"].(map[string]any)["AMP_RELEASE"] = installed
+					for _, c := range bundletest.Get(objects["DeploymentConfig/system-app"], "spec", "template", "spec", "containers").([]any) {
 						for _, e := range c.(map[string]any)["env"].([]any) {
 							if e := e.(map[string]any); e["name"] == "AMP_RELEASE" {
 								delete(e, "valueFrom")
@@ -558,10 +563,10 @@ func TestHop25Chains(t *testing.T) {
 				if withSnapshot {
 					snap = fixture
 					if tc.installedAt != "" {
-						snap = writeObjects(t, objects)
+						snap = bundletest.WriteObjects(t, objects)
 					}
 				}
-				b := newBundleTest(t, planPath, snap)
+				b := bundletest.New(t, planPath, snap)
 				files, dir := b.Files, b.Dir
 				b.Apply(objects)
 				checkRelease(t, objects, tc.to)
@@ -588,7 +593,7 @@ func TestHop25Branches(t *testing.T) {
 			for _, policy := range []string{"None", "Subdomain"} {
 				t.Run(fmt.Sprintf("%s/s3=%v/%s", db, s3, policy), func(t *testing.T) {
 					t.Parallel()
-					files := compile(t, plan25(t, "2.6", s3, db, policy, ""), "")
+					files := bundletest.Compile(t, plan25(t, "2.6", s3, db, policy, ""), "")
 					pf := readSteps(t, files)
 					ids := stepIndex(pf)
 					created := map[string]bool{}
@@ -624,7 +629,7 @@ func TestHop25Branches(t *testing.T) {
 							t.Errorf("%s is not created", key)
 						}
 					}
-					bundleToolChecks(t, writeBundle(t, files), "2.5-2.6/registry-auth-secret")
+					bundleToolChecks(t, bundletest.WriteBundle(t, files), "2.5-2.6/registry-auth-secret")
 					for _, line := range strings.Split(string(files["runbook.sh"]), "\n") {
 						if strings.Contains(line, "--export") && !strings.HasPrefix(strings.TrimSpace(line), "#") {
 							t.Errorf("the runbook runs oc get --export, which oc 4 has not: %s", line)

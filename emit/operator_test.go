@@ -2,61 +2,25 @@ package emit_test
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/ampc/ampc"
+	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/ir"
 )
 
 // The operator chapters of seed 000: 2.7 → 2.8 with the operator
 // (chapter 2) and the template-to-operator migration at 2.8 (chapter 3).
-
-// op27Objects builds an operator-based 2.7 site from the shapes of the
-// fixtures: the 2.15 operator fixture's Subscription on the threescale-2.7
-// channel with operator 0.4.0 installed, its APIManager with the 2.7
-// annotations, and the DeploymentConfigs of the 2.7 templates, which the
-// 0.4 operator deploys under the same names.
-func op27Objects(t *testing.T) map[string]map[string]any {
-	t.Helper()
-	operator := fixtureObjects(t, testenv.Shared(t, "fixtures/operator/2.15-operator-namespaces.yaml"))
-	site := fixtureObjects(t, testenv.Shared(t, "fixtures/operator/2.15-mysql.yaml"))
-	templates := fixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml"))
-	out := map[string]map[string]any{}
-
-	sub := deepCopyMap(t, operator["Subscription/3scale-operator"])
-	spec := sub["spec"].(map[string]any)
-	spec["channel"] = "threescale-2.7"
-	spec["startingCSV"] = "3scale-operator.v0.4.0"
-	status := sub["status"].(map[string]any)
-	status["installedCSV"] = "3scale-operator.v0.4.0"
-	status["currentCSV"] = "3scale-operator.v0.4.0"
-	out["Subscription/3scale-operator"] = sub
-
-	am := deepCopyMap(t, site["APIManager/apimanager-sample"])
-	ann := am["metadata"].(map[string]any)["annotations"].(map[string]any)
-	delete(ann, "apps.3scale.net/apimanager-confirmed-requirements-version")
-	ann["apps.3scale.net/apimanager-threescale-version"] = "2.7"
-	ann["apps.3scale.net/threescale-operator-version"] = "0.4.0"
-	out["APIManager/apimanager-sample"] = am
-
-	for key, obj := range templates {
-		if obj["kind"] == "DeploymentConfig" {
-			out[key] = deepCopyMap(t, obj)
-		}
-	}
-	return out
-}
+// Their runbooks run on the simulated cluster in emit/runbooktest.
 
 func op27Plan(t *testing.T, subscription string) string {
 	t.Helper()
-	return writePlan(t, `install {
+	return bundletest.WritePlan(t, `install {
   namespace       = "3scale"
   deployment      = "operator"
   from            = "2.7"
@@ -94,27 +58,27 @@ func TestOperator27ApplyWithKubectl(t *testing.T) {
 	example := filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl")
 	for _, withSnapshot := range []bool{false, true} {
 		t.Run(map[bool]string{false: "standard-layout", true: "snapshot"}[withSnapshot], func(t *testing.T) {
-			objects := op27Objects(t)
-			before := op27Objects(t)
+			objects := bundletest.Op27Objects(t)
+			before := bundletest.Op27Objects(t)
 			snap := ""
 			if withSnapshot {
-				snap = writeObjects(t, objects)
+				snap = bundletest.WriteObjects(t, objects)
 			}
-			b := newBundleTest(t, example, snap)
+			b := bundletest.New(t, example, snap)
 			files, dir := b.Files, b.Dir
 			b.Apply(objects)
 
 			sub := objects["Subscription/3scale-operator"]
-			if got := get(sub, "spec", "channel"); got != "threescale-2.8" {
+			if got := bundletest.Get(sub, "spec", "channel"); got != "threescale-2.8" {
 				t.Errorf("Subscription channel = %v, want threescale-2.8", got)
 			}
-			if get(sub, "metadata", "namespace") != "3scale-operator" {
-				t.Errorf("the Subscription moved to namespace %v", get(sub, "metadata", "namespace"))
+			if bundletest.Get(sub, "metadata", "namespace") != "3scale-operator" {
+				t.Errorf("the Subscription moved to namespace %v", bundletest.Get(sub, "metadata", "namespace"))
 			}
-			beforeSpec := deepCopyMap(t, get(before["Subscription/3scale-operator"], "spec").(map[string]any))
+			beforeSpec := bundletest.DeepCopy(t, bundletest.Get(before["Subscription/3scale-operator"], "spec").(map[string]any))
 			beforeSpec["channel"] = "threescale-2.8"
-			if !reflect.DeepEqual(get(sub, "spec"), any(beforeSpec)) {
-				t.Errorf("the patch changed more than the channel: %v", get(sub, "spec"))
+			if !reflect.DeepEqual(bundletest.Get(sub, "spec"), any(beforeSpec)) {
+				t.Errorf("the patch changed more than the channel: %v", bundletest.Get(sub, "spec"))
 			}
 			for key, obj := range before {
 				if key != "Subscription/3scale-operator" && !reflect.DeepEqual(obj["spec"], objects[key]["spec"]) {
@@ -144,8 +108,8 @@ func TestOperator27ApplyWithKubectl(t *testing.T) {
 			}
 
 			rendered := kustomized(t, kubectl, dir, "2.7-2.8")
-			if len(rendered) != 1 || get(rendered["Subscription/3scale-operator"], "spec", "channel") != "threescale-2.8" ||
-				get(rendered["Subscription/3scale-operator"], "metadata", "namespace") != "3scale-operator" {
+			if len(rendered) != 1 || bundletest.Get(rendered["Subscription/3scale-operator"], "spec", "channel") != "threescale-2.8" ||
+				bundletest.Get(rendered["Subscription/3scale-operator"], "metadata", "namespace") != "3scale-operator" {
 				t.Errorf("kustomize renders %v", rendered)
 			}
 			runbookChecks(t, dir)
@@ -162,18 +126,18 @@ func TestOperator27SiteSpecific(t *testing.T) {
 	testenv.Tool(t, "jq")
 
 	// The Subscription named "threescale" by the site: the plan says so.
-	objects := op27Objects(t)
+	objects := bundletest.Op27Objects(t)
 	sub := objects["Subscription/3scale-operator"]
 	delete(objects, "Subscription/3scale-operator")
 	sub["metadata"].(map[string]any)["name"] = "threescale"
 	objects["Subscription/threescale"] = sub
 	planPath := op27Plan(t, "threescale")
-	for _, snap := range []string{"", writeObjects(t, objects)} {
-		b := newBundleTest(t, planPath, snap)
+	for _, snap := range []string{"", bundletest.WriteObjects(t, objects)} {
+		b := bundletest.New(t, planPath, snap)
 		dir := b.Dir
-		got := map[string]map[string]any{"Subscription/threescale": deepCopyMap(t, sub)}
+		got := map[string]map[string]any{"Subscription/threescale": bundletest.DeepCopy(t, sub)}
 		b.Apply(got)
-		if get(got["Subscription/threescale"], "spec", "channel") != "threescale-2.8" {
+		if bundletest.Get(got["Subscription/threescale"], "spec", "channel") != "threescale-2.8" {
 			t.Errorf("snapshot %q: the Subscription named threescale is not moved", snap)
 		}
 		if _, err := os.Stat(filepath.Join(dir, "patches", "001-2.7-2.8-subscription-channel-threescale.json")); err != nil {
@@ -182,215 +146,16 @@ func TestOperator27SiteSpecific(t *testing.T) {
 	}
 	// The default name against that snapshot: the Subscription is missing,
 	// and the diagnostic says how to export it from its project.
-	msg := compileDiags(t, op27Plan(t, "3scale-operator"), writeObjects(t, objects))
+	msg := compileDiags(t, op27Plan(t, "3scale-operator"), bundletest.WriteObjects(t, objects))
 	if !strings.Contains(msg, "Object missing from snapshot") || !strings.Contains(msg, "oc get subscription 3scale-operator -n 3scale-operator -o yaml") {
 		t.Errorf("diagnostics: %s", msg)
 	}
 	// A snapshot taken after the channel changed.
-	objects = op27Objects(t)
+	objects = bundletest.Op27Objects(t)
 	objects["Subscription/3scale-operator"]["spec"].(map[string]any)["channel"] = "threescale-2.8"
-	msg = compileDiags(t, op27Plan(t, "3scale-operator"), writeObjects(t, objects))
+	msg = compileDiags(t, op27Plan(t, "3scale-operator"), bundletest.WriteObjects(t, objects))
 	if !strings.Contains(msg, "Precondition failed") || !strings.Contains(msg, `/spec/channel is "threescale-2.8", not "threescale-2.7"`) {
 		t.Errorf("diagnostics: %s", msg)
-	}
-}
-
-// opPut writes an object into the fake oc's store, in the directory of its
-// namespace (the simulated cluster keeps other namespaces than 3scale apart).
-func opPut(t *testing.T, c *fakeCluster, obj map[string]any) {
-	t.Helper()
-	dir := filepath.Join(c.dir, "objects")
-	if ns, _ := get(obj, "metadata", "namespace").(string); ns != "" && ns != "3scale" {
-		dir = filepath.Join(dir, ns)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := json.MarshalIndent(obj, "", "  ")
-	name := obj["kind"].(string) + "." + get(obj, "metadata", "name").(string) + ".json"
-	if err := os.WriteFile(filepath.Join(dir, name), raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func opGet(t *testing.T, c *fakeCluster, ns, kind, name string) map[string]any {
-	t.Helper()
-	dir := filepath.Join(c.dir, "objects")
-	if ns != "3scale" {
-		dir = filepath.Join(dir, ns)
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, kind+"."+name+".json"))
-	if err != nil {
-		return nil
-	}
-	var obj map[string]any
-	if err := json.Unmarshal(raw, &obj); err != nil {
-		t.Fatal(err)
-	}
-	return obj
-}
-
-// emptyFakeCluster is a fake oc with no objects, sharing the binary of c.
-func emptyFakeCluster(t *testing.T, c *fakeCluster) *fakeCluster {
-	t.Helper()
-	e := &fakeCluster{dir: t.TempDir(), bin: c.bin}
-	if err := os.MkdirAll(filepath.Join(e.dir, "objects"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return e
-}
-
-func runningPod(name, dc string) map[string]any {
-	return map[string]any{
-		"apiVersion": "v1", "kind": "Pod",
-		"metadata": map[string]any{"name": name, "namespace": "3scale", "labels": map[string]any{"deploymentConfig": dc}},
-		"status":   map[string]any{"phase": "Running", "containerStatuses": []any{map[string]any{"name": dc, "ready": true}}},
-	}
-}
-
-// TestOperator27RunbookAgainstFakeOC runs the 2.7 → 2.8 operator runbook
-// against the fake oc: the installed version comes from the APIManager (the
-// site has no AMP_RELEASE), the channel patch lands on the Subscription in
-// the operator's project, the waits pass once OLM and the operator have done
-// their part, the portal check stops the run with exit 3 and --ack
-// continues it. A Subscription with manual approval stops at the wait with
-// the command that approves it; a site at another version is refused.
-func TestOperator27RunbookAgainstFakeOC(t *testing.T) {
-	t.Parallel()
-	testenv.Tool(t, "jq")
-	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl"), ""))
-	seed := func(c *fakeCluster) {
-		for _, obj := range op27Objects(t) {
-			opPut(t, c, withoutRelease(obj))
-		}
-		opPut(t, c, map[string]any{
-			"apiVersion": "packages.operators.coreos.com/v1", "kind": "PackageManifest",
-			"metadata": map[string]any{"name": "3scale-operator", "namespace": "openshift-marketplace", "labels": map[string]any{"catalog": "redhat-operators"}},
-			"status": map[string]any{"catalogSource": "redhat-operators", "packageName": "3scale-operator",
-				"channels": []any{map[string]any{"name": "threescale-2.7"}, map[string]any{"name": "threescale-2.8"}}},
-		})
-		// No pods: the simulator's deployers run the DeploymentConfigs'
-		// own (a seeded pod without containers never becomes ready). The
-		// image streams the DeploymentConfigs' ImageChange triggers
-		// follow: without them a DeploymentConfig waits on an image that
-		// never comes, as on a cluster, and no rollout ever finishes.
-		// The ConfigMaps and Secrets the pods read: without them a pod
-		// waits with CreateContainerConfigError, as on a cluster.
-		for _, obj := range op27Config(t) {
-			opPut(t, c, obj)
-		}
-	}
-	empty := filepath.Join(t.TempDir(), "empty.yaml")
-	if err := os.WriteFile(empty, []byte("apiVersion: v1\nkind: List\nitems: []\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c := newFakeCluster(t, empty)
-	seed(c)
-	work := t.TempDir()
-	run := func(args ...string) (string, error) {
-		t.Helper()
-		return c.run(t, bundle, work, "", args...)
-	}
-
-	// --dry-run shows the patch in the operator's project and calls no oc.
-	out, err := run("--dry-run")
-	if err != nil || !strings.Contains(out, "oc patch subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator --type=json") {
-		t.Fatalf("--dry-run: %v\n%s", err, out)
-	}
-	if calls := c.calls(t); len(calls) != 0 {
-		t.Errorf("--dry-run called oc: %v", calls)
-	}
-
-	// The backup, the catalog check and the channel change.
-	for _, step := range []string{"backup", "channel-check", "subscription-channel"} {
-		if out, err := run("--only", "2.7-2.8/"+step); err != nil {
-			t.Fatalf("--only %s: %v\n%s", step, err, out)
-		}
-	}
-	sub := opGet(t, c, "3scale-operator", "Subscription", "3scale-operator")
-	if get(sub, "spec", "channel") != "threescale-2.8" {
-		t.Fatalf("the Subscription's channel is %v", get(sub, "spec", "channel"))
-	}
-	if raw, err := os.ReadFile(filepath.Join(work, "backups", "3scale-2.7", "2.7-2.8", "installed-csv")); err != nil || strings.TrimSpace(string(raw)) != "3scale-operator.v0.4.0" {
-		t.Errorf("installed-csv: %q, %v", raw, err)
-	}
-
-	// OLM installs the 0.5.0 operator, which upgrades the APIManager.
-	sub["status"].(map[string]any)["installedCSV"] = "3scale-operator.v0.5.0"
-	sub["status"].(map[string]any)["currentCSV"] = "3scale-operator.v0.5.0"
-	opPut(t, c, sub)
-	opPut(t, c, map[string]any{"apiVersion": "operators.coreos.com/v1alpha1", "kind": "ClusterServiceVersion",
-		"metadata": map[string]any{"name": "3scale-operator.v0.5.0", "namespace": "3scale-operator"},
-		"status":   map[string]any{"phase": "Succeeded"}})
-	am := opGet(t, c, "3scale", "APIManager", "apimanager-sample")
-	ann := am["metadata"].(map[string]any)["annotations"].(map[string]any)
-	ann["apps.3scale.net/apimanager-threescale-version"] = "2.8"
-	ann["apps.3scale.net/threescale-operator-version"] = "0.5.0"
-	opPut(t, c, am)
-
-	// The rest of the run stops at the portal check.
-	out, err = run()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
-		t.Fatalf("the run did not stop at the manual step with exit 3: %v\n%s", err, out)
-	}
-	for _, want := range []string{
-		"2.7-2.8/subscription-channel: done before, skipped",
-		"the operator is upgraded: 3scale-operator.v0.4.0 -> 3scale-operator.v0.5.0",
-		"the APIManager is at 2.8",
-		"MANUAL STEP 2.7-2.8/portal-check:",
-		"--ack 2.7-2.8/portal-check",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("the run does not say %q:\n%s", want, out)
-		}
-	}
-	if strings.Contains(out, "apimanager-threescale-version: \"2.8\"") {
-		t.Error("the run went past the manual step")
-	}
-	out, err = run("--ack", "2.7-2.8/portal-check")
-	if err != nil || !strings.Contains(out, `apps.3scale.net/apimanager-threescale-version: "2.8", apps.3scale.net/threescale-operator-version: "0.5.0"`) ||
-		!strings.Contains(out, "all steps done") {
-		t.Fatalf("--ack: %v\n%s", err, out)
-	}
-	if n := countCalls(c.calls(t), "patch subscription.operators.coreos.com/3scale-operator"); n != 1 {
-		t.Errorf("the Subscription was patched %d times", n)
-	}
-	if n := countCalls(c.calls(t), "rollout status dc/"); n != 15 {
-		t.Errorf("%d rollout waits, want one per DeploymentConfig of the site (15)", n)
-	}
-
-	// A Subscription that waits for a manual approval.
-	c = newFakeCluster(t, empty)
-	seed(c)
-	sub = opGet(t, c, "3scale-operator", "Subscription", "3scale-operator")
-	sub["spec"].(map[string]any)["installPlanApproval"] = "Manual"
-	sub["status"].(map[string]any)["state"] = "UpgradePending"
-	sub["status"].(map[string]any)["installPlanRef"] = map[string]any{"name": "install-xyz12"}
-	opPut(t, c, sub)
-	work = t.TempDir()
-	if out, err := run("--only", "2.7-2.8/backup"); err != nil {
-		t.Fatalf("backup: %v\n%s", err, out)
-	}
-	out, err = run("--only", "2.7-2.8/wait-operator")
-	if err == nil || !strings.Contains(out, "oc patch installplan install-xyz12 --namespace=3scale-operator --type=merge") {
-		t.Errorf("manual approval: %v\n%s", err, out)
-	}
-
-	// A site whose APIManager is at another version is refused before
-	// anything changes.
-	c = newFakeCluster(t, empty)
-	seed(c)
-	am = opGet(t, c, "3scale", "APIManager", "apimanager-sample")
-	am["metadata"].(map[string]any)["annotations"].(map[string]any)["apps.3scale.net/apimanager-threescale-version"] = "2.6"
-	opPut(t, c, am)
-	work = t.TempDir()
-	out, err = run()
-	if err == nil || !strings.Contains(out, "is '2.6', not 2.7") {
-		t.Errorf("a 2.6 site: %v\n%s", err, out)
-	}
-	if n := countCalls(c.calls(t), "patch "); n != 0 {
-		t.Errorf("a refused run patched %d objects", n)
 	}
 }
 
@@ -401,7 +166,7 @@ func migrationPlan(t *testing.T, from, db string, s3 bool) string {
 	if s3 {
 		s3s = "true"
 	}
-	return writePlan(t, `install {
+	return bundletest.WritePlan(t, `install {
   namespace       = "3scale"
   deployment      = "template"
   from            = "`+from+`"
@@ -445,16 +210,16 @@ func TestMigrationBundles(t *testing.T) {
 		name := tc.from + "-" + tc.db + map[bool]string{true: "-s3", false: ""}[tc.s3]
 		t.Run(name, func(t *testing.T) {
 			planPath := migrationPlan(t, tc.from, tc.db, tc.s3)
-			res := compileResult(t, planPath, "")
-			dir := writeBundle(t, res.Files)
+			res := bundletest.CompileResult(t, planPath, "")
+			dir := bundletest.WriteBundle(t, res.Files)
 			runbookChecks(t, dir)
 
 			rendered := kustomized(t, kubectl, dir, "2.8-2.8")
 			am := rendered["APIManager/apimanager"]
-			if am == nil || get(am, "metadata", "namespace") != "3scale" || get(am, "spec", "wildcardDomain") != "3scale.example.com" {
+			if am == nil || bundletest.Get(am, "metadata", "namespace") != "3scale" || bundletest.Get(am, "spec", "wildcardDomain") != "3scale.example.com" {
 				t.Fatalf("kustomize renders %v", rendered)
 			}
-			got, _ := get(am, "spec", "system").(map[string]any)
+			got, _ := bundletest.Get(am, "spec", "system").(map[string]any)
 			if !reflect.DeepEqual(got, tc.system) {
 				t.Errorf("spec.system = %v, want %v", got, tc.system)
 			}
@@ -524,228 +289,5 @@ func TestMigrationBundles(t *testing.T) {
 				t.Error("an S3 site's backup does not keep aws-auth")
 			}
 		})
-	}
-}
-
-// TestMigrationRunbookAgainstFakeOC runs the migration against two fake
-// clusters: the template-based site (the 2.7 fixture, upgraded to 2.8) and
-// an empty OpenShift 4 one. The OpenShift 3.11 side backs up and stops at
-// the manual switch; the restore refuses to run on the same cluster; on the
-// other one the runbook restores the saved Secrets and ConfigMaps, creates
-// the APIManager and restores the data, and the rollback section restarts
-// the old site.
-func TestMigrationRunbookAgainstFakeOC(t *testing.T) {
-	testenv.Tool(t, "jq")
-	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.8-template-to-operator.hcl"), ""))
-	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")
-	site := fixtureObjects(t, fixture)
-	env := site["ConfigMap/system-environment"]["data"].(map[string]any)
-	env["AMP_RELEASE"] = "2.8"
-	env["THREESCALE_SUPERDOMAIN"] = "3scale.example.com"
-	site["Secret/system-smtp"] = map[string]any{"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
-		"metadata": map[string]any{"name": "system-smtp", "namespace": "3scale", "uid": "0f6b5a3c", "resourceVersion": "4711"},
-		"data":     map[string]any{"address": b64("smtp.example.com"), "password": b64("smtp-password-1234")}}
-	source := newFakeCluster(t, writeObjects(t, site))
-	for _, dc := range []string{"system-app", "system-mysql", "zync-database", "backend-redis", "system-redis"} {
-		opPut(t, source, runningPod(dc+"-1-abcde", dc))
-	}
-	// What the dumps print in the pods.
-	if err := os.WriteFile(filepath.Join(source.dir, "exec.out"), []byte("fake dump\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	work := t.TempDir()
-	rel := "backups/3scale-migration/2.8-2.8" // the plan's backup_dir, where the runbook runs
-	dir := filepath.Join(work, rel)
-	var c *fakeCluster
-	run := func(args ...string) (string, error) {
-		t.Helper()
-		return c.run(t, bundle, work, "", args...)
-	}
-	exitCode := func(err error) int {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return exit.ExitCode()
-		}
-		if err != nil {
-			return -1
-		}
-		return 0
-	}
-
-	// The OpenShift 3.11 side, to the manual switch.
-	c = source
-	for _, step := range []string{"source-check", "backup-objects", "scale-down-source", "backup-system-storage"} {
-		if out, err := run("--only", "2.8-2.8/"+step); err != nil {
-			t.Fatalf("--only %s: %v\n%s", step, err, out)
-		}
-	}
-	if err := os.Remove(filepath.Join(source.dir, "objects", "Pod.system-app-1-abcde.json")); err != nil {
-		t.Fatal(err) // system-app stops next
-	}
-	out, err := run()
-	if exitCode(err) != 3 || !strings.Contains(out, "MANUAL STEP 2.8-2.8/switch-to-target:") || !strings.Contains(out, "oc new-project 3scale") {
-		t.Fatalf("the OpenShift 3.11 side did not stop at the switch: %v\n%s", err, out)
-	}
-	for _, f := range []string{"source-server", "system-mysql-backup.gz", "zync-database-backup.gz", "backend-redis-dump.rdb", "system-redis-dump.rdb",
-		"system-storage/system/fakeoc-placeholder", "replicas.json", "restore/secret-system-seed.json", "restore/configmap-apicast-environment.json"} {
-		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
-			t.Errorf("backup: %v", err)
-		}
-	}
-	var saved map[string]any
-	raw, _ := os.ReadFile(filepath.Join(dir, "restore", "secret-system-smtp.json"))
-	if err := json.Unmarshal(raw, &saved); err != nil {
-		t.Fatal(err)
-	}
-	if meta := saved["metadata"].(map[string]any); meta["uid"] != nil || meta["resourceVersion"] != nil || meta["namespace"] != nil || meta["name"] != "system-smtp" {
-		t.Errorf("the saved Secret keeps the source cluster's fields: %v", meta)
-	}
-	var replicas map[string]any
-	raw, _ = os.ReadFile(filepath.Join(dir, "replicas.json"))
-	if err := json.Unmarshal(raw, &replicas); err != nil || replicas["system-app"] != 1.0 || replicas["zync-que"] == nil {
-		t.Errorf("saved replicas (system-app and zync-que): %s, %v", raw, err)
-	}
-	if got := get(source.objects(t)["DeploymentConfig/apicast-production"], "spec", "replicas"); got != float64(0) {
-		t.Errorf("apicast-production still wants %v pods", got)
-	}
-
-	// Acknowledging the switch without switching: the restore refuses.
-	out, err = run("--ack", "2.8-2.8/switch-to-target")
-	if exitCode(err) != 1 || !strings.Contains(out, "oc is still logged in to the template-based site's cluster") {
-		t.Fatalf("the target check passed on the source cluster: %v\n%s", err, out)
-	}
-	sourceCalls := len(source.calls(t))
-
-	// The OpenShift 4 cluster: empty, then the operator is installed by hand.
-	target := emptyFakeCluster(t, source)
-	c = target
-	t.Setenv("FAKEOC_SERVER", "https://api.ocp4.example.com:6443")
-	out, err = run()
-	if exitCode(err) != 3 || !strings.Contains(out, "no 3scale in project 3scale yet") || !strings.Contains(out, "MANUAL STEP 2.8-2.8/operator-install:") {
-		t.Fatalf("the OpenShift 4 side did not stop at the operator install: %v\n%s", err, out)
-	}
-	opPut(t, target, map[string]any{"apiVersion": "operators.coreos.com/v1alpha1", "kind": "Subscription",
-		"metadata": map[string]any{"name": "3scale-operator", "namespace": "3scale-operator"},
-		"spec":     map[string]any{"channel": "threescale-2.8", "name": "3scale-operator", "source": "redhat-operators", "sourceNamespace": "openshift-marketplace"},
-		"status":   map[string]any{"installedCSV": "3scale-operator.v0.5.0"}})
-	opPut(t, target, map[string]any{"apiVersion": "operators.coreos.com/v1alpha1", "kind": "ClusterServiceVersion",
-		"metadata": map[string]any{"name": "3scale-operator.v0.5.0", "namespace": "3scale-operator"},
-		"status":   map[string]any{"phase": "Succeeded"}})
-	// What the operator deploys once the APIManager exists, with the
-	// Secrets and ConfigMaps it makes itself (the runbook restores the
-	// others; a pod that reads a missing one waits with
-	// CreateContainerConfigError, as on a cluster).
-	restored := map[string]bool{"ConfigMap/system-environment": true, "ConfigMap/apicast-environment": true}
-	for _, name := range []string{"system-smtp", "system-seed", "system-database", "backend-internal-api", "system-events-hook", "system-app", "system-recaptcha", "system-redis", "zync", "system-master-apicast", "aws-auth"} {
-		restored["Secret/"+name] = true
-	}
-	for key, obj := range site {
-		if (obj["kind"] == "Secret" || obj["kind"] == "ConfigMap") && !restored[key] && key != "ConfigMap/redis-config" {
-			opPut(t, target, obj)
-		}
-	}
-	for key, obj := range site {
-		// With the image streams their ImageChange triggers follow, else
-		// the simulator's DeploymentConfigs wait on an image forever.
-		if obj["kind"] == "DeploymentConfig" || obj["kind"] == "ImageStream" || key == "ConfigMap/redis-config" {
-			obj = deepCopyMap(t, obj)
-			if obj["kind"] == "DeploymentConfig" {
-				obj["status"] = map[string]any{"readyReplicas": get(obj, "spec", "replicas")}
-			}
-			opPut(t, target, obj)
-		}
-	}
-	// Running pods whose name suffix, 22222, sorts before any the
-	// simulator draws: the first running pod the runbook picks.
-	for _, dc := range []string{"system-app", "system-mysql", "zync-database", "backend-redis", "system-redis", "system-sidekiq"} {
-		opPut(t, target, runningPod(dc+"-1-22222", dc))
-	}
-	for _, host := range []string{"master", "3scale-admin"} {
-		opPut(t, target, map[string]any{"apiVersion": "route.openshift.io/v1", "kind": "Route",
-			"metadata": map[string]any{"name": "zync-" + host, "namespace": "3scale"},
-			"spec":     map[string]any{"host": host + ".3scale.example.com"}})
-	}
-	if err := os.WriteFile(filepath.Join(target.dir, "exec.out"), []byte("aof_rewrite_in_progress:0\r\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err = run("--ack", "2.8-2.8/operator-install")
-	if exitCode(err) != 3 || !strings.Contains(out, "MANUAL STEP 2.8-2.8/dns-switch:") {
-		t.Fatalf("the restore did not reach the DNS switch: %v\n%s", err, out)
-	}
-	objects := target.objects(t)
-	for _, name := range []string{"system-smtp", "system-seed", "system-database", "backend-internal-api", "system-events-hook", "system-app", "system-recaptcha", "system-redis", "zync", "system-master-apicast"} {
-		want, gotObj := site["Secret/"+name], objects["Secret/"+name]
-		if gotObj == nil || !reflect.DeepEqual(gotObj["data"], want["data"]) {
-			t.Errorf("secret %s is not restored as it was", name)
-		}
-	}
-	if !reflect.DeepEqual(get(objects["ConfigMap/system-environment"], "data"), any(env)) {
-		t.Error("system-environment is not restored as it was")
-	}
-	am := objects["APIManager/apimanager"]
-	if get(am, "spec", "wildcardDomain") != "3scale.example.com" {
-		t.Fatalf("APIManager: %v", am)
-	}
-	calls := target.calls(t)
-	for _, prefix := range []string{
-		"exec -i system-mysql-1-22222 -- bash -c set -o pipefail; export MYSQL_PWD=${MYSQL_ROOT_PASSWORD}; gzip -dc | mysql",
-		"rsync " + rel + "/system-storage/system/ system-app-1-22222:/opt/system/public/system",
-		"exec -i zync-database-1-22222 -- bash -c set -o pipefail; gzip -dc | psql",
-		"cp " + rel + "/backend-redis-dump.rdb backend-redis-1-22222:/var/lib/redis/data/dump.rdb",
-		"cp " + rel + "/system-redis-dump.rdb system-redis-1-22222:/var/lib/redis/data/dump.rdb",
-		"patch configmap redis-config --type=merge",
-		"exec system-sidekiq-1-22222 -- bash -c bundle exec rake zync:resync:domains",
-	} {
-		if countCalls(calls, prefix) == 0 {
-			t.Errorf("no call %q", prefix)
-		}
-	}
-	conf := get(objects["ConfigMap/redis-config"], "data", "redis.conf")
-	if conf != get(site["ConfigMap/redis-config"], "data", "redis.conf") {
-		t.Errorf("redis.conf is not back as it was:\n%v", conf)
-	}
-	if len(source.calls(t)) != sourceCalls {
-		t.Error("the OpenShift 4 side called the source cluster's oc")
-	}
-
-	// The operator reports its version; the manual steps are done.
-	am["metadata"].(map[string]any)["annotations"] = map[string]any{
-		"apps.3scale.net/apimanager-threescale-version": "2.8",
-		"apps.3scale.net/threescale-operator-version":   "0.5.0",
-	}
-	opPut(t, target, am)
-	out, err = run("--ack", "2.8-2.8/dns-switch", "--ack", "2.8-2.8/portal-check")
-	if err != nil || !strings.Contains(out, "all steps done") {
-		t.Fatalf("the last steps: %v\n%s", err, out)
-	}
-	if n := countCalls(target.calls(t), "apply -f "); n != 13 {
-		t.Errorf("%d oc apply calls, want 12 saved objects and the APIManager", n)
-	}
-	// A re-run restores nothing twice.
-	if out, err := run("--from", "2.8-2.8/restore-objects", "--ack", "2.8-2.8/dns-switch", "--ack", "2.8-2.8/portal-check"); err != nil {
-		t.Fatalf("re-run: %v\n%s", err, out)
-	}
-	if n := countCalls(target.calls(t), "apply -f "); n != 13 {
-		t.Errorf("the re-run applied again (%d apply calls)", n)
-	}
-	if n := countCalls(target.calls(t), "exec -i system-mysql"); n != 1 {
-		t.Errorf("system-mysql was restored %d times", n)
-	}
-
-	// The rollback restarts the template-based site, on its own cluster only.
-	out, err = run("--rollback", "2.8-2.8/source")
-	if err == nil || !strings.Contains(out, "not to the template-based site's cluster") {
-		t.Errorf("the rollback ran on the OpenShift 4 cluster: %v\n%s", err, out)
-	}
-	c = source
-	t.Setenv("FAKEOC_SERVER", "")
-	out, err = run("--rollback", "2.8-2.8/source")
-	if err != nil || !strings.Contains(out, "the template-based site runs again") {
-		t.Fatalf("rollback: %v\n%s", err, out)
-	}
-	for key, obj := range source.objects(t) {
-		if obj["kind"] == "DeploymentConfig" && !reflect.DeepEqual(get(obj, "spec", "replicas"), get(site[key], "spec", "replicas")) {
-			t.Errorf("%s wants %v pods after the rollback, %v before the migration", key, get(obj, "spec", "replicas"), get(site[key], "spec", "replicas"))
-		}
 	}
 }

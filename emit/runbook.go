@@ -243,7 +243,7 @@ func namespaceArg(b *ir.Bundle, t ir.Target) string {
 // writeShell writes rule-module shell into a function body.
 func writeShell(p func(string, ...any), run string) {
 	indent := "  "
-	if strings.Contains(run, "<<") {
+	if hasHereDocument(run) {
 		indent = "" // a here-document's terminator must stay where the rule put it
 	}
 	for _, line := range strings.Split(run, "\n") {
@@ -251,6 +251,23 @@ func writeShell(p func(string, ...any), run string) {
 			line = indent + line
 		}
 		p("%s\n", line)
+	}
+}
+
+// hasHereDocument tells whether shell holds a here-document (<<WORD or
+// <<-WORD), whose terminator must not be indented; a here-string (<<<) is
+// not one.
+func hasHereDocument(shell string) bool {
+	for i := 0; ; {
+		j := strings.Index(shell[i:], "<<")
+		if j < 0 {
+			return false
+		}
+		j += i
+		if !strings.HasPrefix(shell[j:], "<<<") {
+			return true
+		}
+		i = j + 3
 	}
 }
 

@@ -1,350 +1,50 @@
 package emit_test
 
 import (
-	"encoding/base64"
-	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/ampc/ampc/emit"
-	"github.com/ampc/ampc/internal/ocsim"
-	"github.com/ampc/ampc/internal/ocsim/wire"
+	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
-// fakeCluster is a namespace held by the simulated cluster (internal/ocsim).
-type fakeCluster struct {
-	dir, bin string
-	// env holds more environment variables for the runs (the
-	// simulator's knobs, OCSIM_STEP and the like).
-	env []string
-}
-
-// fakeOC builds the simulated cluster's remote oc once per test binary and
-// returns the directory that holds it as oc, for PATH, and as sleep, the
-// simulator's logical clock (the runbook's sleeps advance it). The cluster
-// itself is served from the test's memory for each run (fakeCluster.exec).
-var fakeOC = sync.OnceValues(func() (string, error) {
-	dir := ocsimDir
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, "oc"), "./internal/ocsim/ocremote")
-	build.Dir = testenv.Root()
-	if out, err := build.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building the simulated oc: %v\n%s", err, out)
-	}
-	if err := os.Link(filepath.Join(dir, "oc"), filepath.Join(dir, "sleep")); err != nil {
-		return "", err
-	}
-	return dir, nil
-})
-
-// fakeOCDir is fakeOC for a test.
-func fakeOCDir(t *testing.T) string {
-	t.Helper()
-	testenv.Tool(t, "go")
-	dir, err := fakeOC()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// ocsimDir is where fakeOC builds the simulated oc: made by TestMain, which
-// removes it after the tests, built into only when a test needs it.
-var ocsimDir string
-
-// TestMain makes and removes the directory of the simulated oc.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "ampc-ocsim-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	ocsimDir = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-func newFakeCluster(t *testing.T, fixture string) *fakeCluster {
-	t.Helper()
-	c := &fakeCluster{dir: t.TempDir(), bin: fakeOCDir(t)}
-	if err := os.MkdirAll(filepath.Join(c.dir, "objects"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, obj := range fixtureObjects(t, fixture) {
-		c.put(t, obj)
-	}
-	return c
-}
-
-func (c *fakeCluster) put(t *testing.T, obj map[string]any) {
-	t.Helper()
-	raw, _ := json.MarshalIndent(obj, "", "  ")
-	name := obj["kind"].(string) + "." + get(obj, "metadata", "name").(string) + ".json"
-	if err := os.WriteFile(filepath.Join(c.dir, "objects", name), raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (c *fakeCluster) objects(t *testing.T) map[string]map[string]any {
-	t.Helper()
-	out := map[string]map[string]any{}
-	files, _ := filepath.Glob(filepath.Join(c.dir, "objects", "*.json"))
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var obj map[string]any
-		if err := json.Unmarshal(raw, &obj); err != nil {
-			t.Fatal(err)
-		}
-		out[obj["kind"].(string)+"/"+get(obj, "metadata", "name").(string)] = obj
-	}
-	return out
-}
-
-func (c *fakeCluster) calls(t *testing.T) []string {
-	raw, err := os.ReadFile(filepath.Join(c.dir, "calls.log"))
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Split(strings.TrimSpace(string(raw)), "\n")
-}
-
-// run runs the runbook against the fake cluster from workDir.
-func (c *fakeCluster) run(t *testing.T, bundle, workDir, fail string, args ...string) (string, error) {
-	t.Helper()
-	return c.exec(t, bundle, workDir, []string{"FAKEOC_FAIL=" + fail}, args...)
-}
-
-// exec runs the runbook of bundle from workDir with more environment
-// variables (after c.env), the cluster served from memory for the run, and
-// checks that it printed no Secret value of the cluster.
-func (c *fakeCluster) exec(t *testing.T, bundle, workDir string, env []string, args ...string) (string, error) {
-	t.Helper()
-	srv, err := ocsim.Serve(c.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	cmd := exec.Command(testenv.Tool(t, "bash"), append([]string{filepath.Join(bundle, "runbook.sh")}, args...)...)
-	cmd.Dir = workDir
-	cmd.Env = append(os.Environ(),
-		"PATH="+c.bin+string(os.PathListSeparator)+os.Getenv("PATH"),
-		"FAKEOC_DIR="+c.dir, "FAKEOC_NAMESPACE=3scale", wire.SocketEnv+"="+srv.Socket())
-	cmd.Env = append(append(cmd.Env, c.env...), env...)
-	cmd.Stdin = nil
-	secrets := clusterSecretValues(t, c.dir)
-	out, err := cmd.CombinedOutput()
-	checkNotPrinted(t, out, secrets)
-	return string(out), err
-}
-
-// clusterSecretValues gives the decoded values (8 bytes or longer) of the
-// Secrets a fake cluster holds, in every namespace.
-func clusterSecretValues(t *testing.T, dir string) []string {
-	t.Helper()
-	return longValues(secretValues(t, filepath.Join(dir, "objects")), true)
-}
-
-// checkNotPrinted fails the test when a runbook printed a Secret value that
-// the cluster held before the run.
-func checkNotPrinted(t *testing.T, out []byte, secrets []string) {
-	t.Helper()
-	for _, v := range secrets {
-		if strings.Contains(string(out), v) {
-			t.Errorf("the runbook printed a Secret value (%d bytes, starting %q)", len(v), v[:3])
-		}
-	}
-}
-
-func countCalls(calls []string, prefix string) int {
-	n := 0
-	for _, c := range calls {
-		if strings.HasPrefix(c, prefix) {
-			n++
-		}
-	}
-	return n
-}
-
-// withoutImages drops the container images a rollout resolves, which
-// kubectl patch cannot know, and what the server sets in a spec: the
-// ImageChange trigger's lastTriggeredImage and an image stream tag's
-// generation.
-func withoutImages(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := map[string]any{}
-		for k, e := range x {
-			if k != "image" && k != "lastTriggeredImage" && k != "generation" {
-				out[k] = withoutImages(e)
-			}
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = withoutImages(e)
-		}
-		return out
-	}
-	return v
-}
-
-// TestRunbookAgainstFakeOC runs the whole 2.7 → 2.8 S3 runbook against a
-// namespace seeded from the fixture, fails it in the middle, re-runs it, and
-// checks the result against kubectl patch plus the run-time steps' effects.
-func TestRunbookAgainstFakeOC(t *testing.T) {
-	t.Parallel()
-	testenv.Tool(t, "jq")
-	testenv.Tool(t, "kubectl")
-	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp-s3.yaml")
-	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql-s3.hcl"), ""))
-
-	// --dry-run changes nothing and calls no oc.
-	c := newFakeCluster(t, fixture)
-	before := c.objects(t)
-	work := t.TempDir()
-	out, err := c.run(t, bundle, work, "", "--dry-run")
-	if err != nil || !strings.Contains(out, "oc patch deploymentconfig/system-app --type=json") {
-		t.Fatalf("--dry-run: %v\n%s", err, out)
-	}
-	if calls := c.calls(t); len(calls) != 0 {
-		t.Errorf("--dry-run called oc: %v", calls)
-	}
-	if !reflect.DeepEqual(before, c.objects(t)) {
-		t.Error("--dry-run changed the namespace")
-	}
-
-	// A failure in the middle stops the run at that step.
-	out, err = c.run(t, bundle, work, "patch imagestream/amp-zync")
-	if err == nil {
-		t.Fatalf("the run with an injected failure succeeded:\n%s", out)
-	}
-	if !strings.Contains(out, "ampc: step 2.7-2.8/image-amp-zync failed") || !strings.Contains(out, "re-run") {
-		t.Errorf("no failure message naming the step:\n%s", out)
-	}
-	// The re-run continues at the failed step.
-	out, err = c.run(t, bundle, work, "patch imagestream/amp-zync")
-	if err != nil {
-		t.Fatalf("re-run: %v\n%s", err, out)
-	}
-	if !strings.Contains(out, "2.7-2.8/smtp-secret: done before, skipped") || !strings.Contains(out, "all steps done") {
-		t.Errorf("the re-run did not skip the finished steps:\n%s", out)
-	}
-	calls := c.calls(t)
-	for prefix, want := range map[string]int{
-		"create -f -":           1, // system-smtp, never twice
-		"patch secret aws-auth": 1, // the bucket and region copy
-		"patch deploymentconfig/system-app --type=json": 5, // 1.2.3, 1.2.4, 1.2.5, twice in 1.2.7
-		"patch imagestream/amp-zync":                    2, // failed once, then applied
-		"delete configmap/smtp":                         1,
-	} {
-		if got := countCalls(calls, prefix); got != want {
-			t.Errorf("%q ran %d times, want %d", prefix, got, want)
-		}
-	}
-	if _, err := os.Stat(filepath.Join(work, "backups", "3scale-2.7", "2.7-2.8", "system-app_dc.yml")); err != nil {
-		t.Errorf("no backup of system-app: %v", err)
-	}
-
-	// The namespace equals the fixture patched with kubectl, plus the
-	// run-time steps' effects.
-	got := c.objects(t)
-	want := fixtureObjects(t, fixture)
-	bundleAt(t, bundle).Apply(want)
-	for key, obj := range want {
-		if !reflect.DeepEqual(withoutImages(obj["spec"]), withoutImages(got[key]["spec"])) {
-			t.Errorf("%s: spec differs from the patched fixture", key)
-		}
-		if obj["kind"] == "ConfigMap" && !reflect.DeepEqual(obj["data"], got[key]["data"]) {
-			t.Errorf("%s: data differs from the patched fixture", key)
-		}
-	}
-	if _, ok := got["ConfigMap/smtp"]; ok {
-		t.Error("the smtp ConfigMap is still there")
-	}
-	smtp := got["Secret/system-smtp"]
-	if smtp == nil {
-		t.Fatal("no system-smtp Secret")
-	}
-	cm := fixtureObjects(t, fixture)["ConfigMap/smtp"]
-	for k, v := range get(cm, "data").(map[string]any) {
-		dec, _ := base64.StdEncoding.DecodeString(get(smtp, "data", k).(string))
-		if string(dec) != v {
-			t.Errorf("system-smtp %s = %q, want the ConfigMap's %q", k, dec, v)
-		}
-	}
-	if n := len(get(smtp, "data").(map[string]any)); n != len(get(cm, "data").(map[string]any)) {
-		t.Errorf("system-smtp has %d keys", n)
-	}
-	env := fixtureObjects(t, fixture)["ConfigMap/system-environment"]
-	for _, k := range []string{"AWS_BUCKET", "AWS_REGION"} {
-		dec, _ := base64.StdEncoding.DecodeString(get(got["Secret/aws-auth"], "data", k).(string))
-		if string(dec) != get(env, "data", k) {
-			t.Errorf("aws-auth %s = %q, want %q", k, dec, get(env, "data", k))
-		}
-	}
-
-	// A third run has nothing left to do and changes nothing.
-	snapshot := c.objects(t)
-	if out, err := c.run(t, bundle, work, ""); err != nil {
-		t.Fatalf("third run: %v\n%s", err, out)
-	}
-	if !reflect.DeepEqual(snapshot, c.objects(t)) {
-		t.Error("a run after completion changed the namespace")
-	}
-	if n := countCalls(c.calls(t), "patch "); n != countCalls(calls, "patch ") {
-		t.Errorf("the run after completion patched again (%d patch calls, %d before)", n, countCalls(calls, "patch "))
-	}
-	// Forcing a finished patch step again: its checks hold on the live
-	// object, so the append of MASTER_ACCESS_TOKEN is not repeated.
-	out, err = c.run(t, bundle, work, "", "--only", "2.7-2.8/prehook-env")
-	if err != nil || !strings.Contains(out, "deploymentconfig/system-app: already applied, skipped") {
-		t.Errorf("--only on a finished patch step: %v\n%s", err, out)
-	}
-	if n := countCalls(c.calls(t), "patch "); n != countCalls(calls, "patch ") {
-		t.Error("--only re-applied a patch that was already applied")
-	}
-}
+// TestMain makes and removes the directory of the simulated oc
+// (bundletest.Main), for TestRunbookDrift, the one test of emit that runs a
+// runbook on a bundletest.Cluster; emit/runbooktest holds the others.
+func TestMain(m *testing.M) { bundletest.Main(m) }
 
 // TestRunbookDrift runs a snapshot-compiled runbook against a site that
 // changed after the snapshot: the preflight names the changed object and
-// stops before any step; an unchanged site passes.
+// stops before any step; an unchanged site passes. It runs on the simulated
+// cluster, as the tests of emit/runbooktest do, but in emit's test binary,
+// which keeps the two binaries' times alike.
 func TestRunbookDrift(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
 	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")
-	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), fixture))
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), fixture))
 
-	c := newFakeCluster(t, fixture)
-	app := fixtureObjects(t, fixture)["DeploymentConfig/system-app"]
+	c := bundletest.NewCluster(t, fixture)
+	app := bundletest.FixtureObjects(t, fixture)["DeploymentConfig/system-app"]
 	app["metadata"].(map[string]any)["generation"] = 4.0 // someone edited its spec
-	c.put(t, app)
-	out, err := c.run(t, bundle, t.TempDir(), "")
+	c.Put(t, app)
+	out, err := c.Run(t, bundle, t.TempDir(), "")
 	if err == nil {
 		t.Fatalf("the runbook ran on a site that changed since the snapshot:\n%s", out)
 	}
 	if !strings.Contains(out, "deploymentconfig/system-app in 3scale changed since the snapshot (generation 3, now 4)") {
 		t.Errorf("the drift is not named:\n%s", out)
 	}
-	if n := countCalls(c.calls(t), "patch "); n != 0 {
+	if n := bundletest.CountCalls(c.Calls(t), "patch "); n != 0 {
 		t.Errorf("%d patches ran despite the drift", n)
 	}
 
-	c = newFakeCluster(t, fixture)
-	if out, err := c.run(t, bundle, t.TempDir(), ""); err != nil {
+	c = bundletest.NewCluster(t, fixture)
+	if out, err := c.Run(t, bundle, t.TempDir(), ""); err != nil {
 		t.Fatalf("an unchanged site: %v\n%s", err, out)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
@@ -21,7 +22,7 @@ func TestPlanJSONSchema(t *testing.T) {
 	}
 	examples, _ := filepath.Glob(filepath.Join(testenv.Root(), "examples", "*.hcl"))
 	for _, ex := range examples {
-		files := compile(t, ex, "")
+		files := bundletest.Compile(t, ex, "")
 		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(files["plan.json"]))
 		if err != nil {
 			t.Fatal(err)

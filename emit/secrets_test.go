@@ -12,6 +12,7 @@ import (
 
 	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/plan"
 )
@@ -81,7 +82,7 @@ func TestNoSecretInAnyBundle(t *testing.T) {
 			}
 			out := res.Files
 			pairs++
-			values := secretValues(t, fx)
+			values := bundletest.SecretValues(t, fx)
 			for name, data := range out {
 				for _, v := range values {
 					if len(v) >= 8 && bytes.Contains(data, []byte(v)) {
@@ -158,12 +159,12 @@ func TestHostileValuesDryRun(t *testing.T) {
 	}
 	for _, ex := range examples {
 		t.Run(strings.TrimSuffix(filepath.Base(ex), ".hcl"), func(t *testing.T) {
-			files := compile(t, ex, "")
+			files := bundletest.Compile(t, ex, "")
 			var pf planFile
 			if err := json.Unmarshal(files["plan.json"], &pf); err != nil {
 				t.Fatal(err)
 			}
-			bundle := writeBundle(t, files)
+			bundle := bundletest.WriteBundle(t, files)
 			work := t.TempDir()
 			canary := filepath.Join(work, "pwned")
 			hostile := hostileFor(canary)

@@ -69,11 +69,15 @@ type Patch struct {
 }
 
 // Checks describes an applied patch: values that must be present at paths
-// (jq path arrays) and paths that must be absent. They hold only values the
-// rule modules wrote, never values read from a snapshot.
+// (jq path arrays), paths that must be absent, and paths that must exist.
+// They hold only values the rule modules wrote, never values read from a
+// snapshot.
 type Checks struct {
 	Present []PathValue `json:"present"`
 	Absent  [][]any     `json:"absent"`
+	// Exists lists paths that must hold a value, whatever it is: a field a
+	// patch adds only where it is missing (set with keep).
+	Exists [][]any `json:"exists,omitempty"`
 }
 
 // PathValue is one value at one path.

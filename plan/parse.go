@@ -67,6 +67,7 @@ var operatorSchema = &hcl.BodySchema{
 		{Name: "apicast_namespace"},
 		{Name: "subscription"},
 		{Name: "wildcard_domain"},
+		{Name: "tenant_name"},
 	},
 }
 
@@ -230,6 +231,9 @@ func decodeOperatorBlock(b *hcl.Block) (*Operator, hcl.Diagnostics) {
 	if a := content.Attributes["wildcard_domain"]; a != nil {
 		op.WildcardDomain = decodeSubdomain(a, &diags, "the wildcard domain of the APIManager", `"3scale.example.com"`)
 	}
+	if a := content.Attributes["tenant_name"]; a != nil {
+		op.TenantName, diags = decodeName(a, "tenant_name", "the template's TENANT_NAME, the APIManager's tenantName", diags)
+	}
 	return op, diags
 }
 
@@ -356,6 +360,14 @@ func checkMigration(p *Plan) hcl.Diagnostics {
 				Summary:  "wildcard_domain without a migration",
 				Detail:   `wildcard_domain is the wildcard domain of the APIManager that a template-to-operator migration creates; this plan is not a migration (it has no migrate_to = "operator"). Remove wildcard_domain.`,
 				Subject:  op.Ranges["wildcard_domain"].Ptr(),
+			})
+		}
+		if op != nil && op.TenantName != "" {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "tenant_name without a migration",
+				Detail:   `tenant_name is the tenantName of the APIManager that a template-to-operator migration creates; this plan is not a migration (it has no migrate_to = "operator"). Remove tenant_name.`,
+				Subject:  op.Ranges["tenant_name"].Ptr(),
 			})
 		}
 		return diags

@@ -109,6 +109,9 @@ type Operator struct {
 	// WildcardDomain is the wildcardDomain of the APIManager a migration
 	// creates (the template's WILDCARD_DOMAIN); "" on other plans.
 	WildcardDomain string
+	// TenantName is the tenantName of the APIManager a migration creates
+	// (the template's TENANT_NAME); "" when the plan does not give it.
+	TenantName string
 
 	DeclRange hcl.Range
 	Ranges    map[string]hcl.Range

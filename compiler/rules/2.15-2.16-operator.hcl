@@ -448,7 +448,7 @@ step "preflight-operator" {
     subscription_current ${plan.operator_subscription} ${local.operator_ns} threescale-2.15 "3scale operator"%{ if local.oracle }
     approval=$(oc get subscriptions.operators.coreos.com ${plan.operator_subscription} --namespace=${local.operator_ns} -o jsonpath='{.spec.installPlanApproval}')
     [ "$approval" = Manual ] || fail "the Subscription's installPlanApproval is '$approval': the guide says not to set automatic updates with an Oracle database; set it to Manual in the console (Subscription > Update approval), then re-run"%{ endif }
-    oc get apimanager ${local.apimanager} >/dev/null 2>&1 \
+    exists apimanager ${local.apimanager} \
       || fail "project $NAMESPACE has no APIManager ${local.apimanager}, which this bundle patches: compile the plan with --snapshot of this site"
   EOT
 }
@@ -776,7 +776,7 @@ step "pg-secret" {
     `oc create -f -`, never decoding them. An existing Secret is left as it
     is.
   EOT
-  done_if = "oc get secret system-database --namespace=${local.db_ns} >/dev/null 2>&1"
+  done_if = "exists secret system-database --namespace=${local.db_ns}"
   run     = <<-EOT
     oc get secret system-database -o json \
       | jq --arg ns "${local.db_ns}" '{apiVersion: "v1", kind: "Secret", type: "Opaque",

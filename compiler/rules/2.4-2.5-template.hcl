@@ -42,6 +42,19 @@ locals {
 
 # ------------------------------------------------------------ 2.1 images
 
+# Oracle plans: the site's system database is checked first
+# (shared/template-site.hcl).
+use "oracle-site-check" {
+  section = "2.1"
+}
+
+# Oracle: the person prepares the build context of the system image first,
+# before the backup and the maintenance window of 2.4, so that the download
+# from Oracle does not lengthen the outage (shared/oracle-build.hcl).
+use "oracle-build-context" {
+  section = "2.1"
+}
+
 step "backup" {
   title   = "Back up the objects this upgrade changes"
   kind    = "backup"
@@ -137,63 +150,11 @@ step "oracle-build-config" {
   }
 }
 
-step "oracle-build-context" {
-  title        = "Oracle: prepare the build directory of the system image with Oracle support"
-  kind         = "manual"
-  section      = "2.1"
-  when         = local.oracle
-  note         = <<-EOT
-    The guide runs `oc start-build 3scale-amp-system-oracle --from-dir=.`,
-    which uploads whatever the current directory holds as the Docker build
-    context; it never says what that must be. ampc asks for the directory
-    explicitly, and the next step checks it before building.
-  EOT
-  instructions = <<-EOT
-    The next step builds the 3scale 2.5 system image with Oracle Database
-    support (bc/3scale-amp-system-oracle, which pushes amp-system:latest).
-    Its build context is a directory on this host, which you prepare now:
-
-    1. Copy the directory amp/system-oracle of the repository
-       https://github.com/3scale/3scale-amp-openshift-templates at tag
-       2.5.0.GA (it holds the Dockerfile). An air-gapped site carries it in
-       with the bundle.
-    2. Put the Oracle Instant Client 12.2 packages for Linux x86-64, downloaded
-       from Oracle, into its oracle-client-files/ subdirectory:
-         instantclient-basiclite-linux.x64-12.2.0.1.0.zip (or instantclient-basic-linux.x64-12.2.0.1.0.zip)
-         instantclient-sdk-linux.x64-12.2.0.1.0.zip
-         instantclient-odbc-linux.x64-12.2.0.1.0-2.zip
-    3. If your Oracle Database is not a container database (non-CDB), apply
-       the repository's workaround in that directory:
-         patch -p1 < workaround-non-cdb-2.5-upgrade/dockerfile.patch
-    4. Continue with the directory's path in AMPC_ORACLE_BUILD_DIR, from the
-       directory that holds the runbook's state file:
-         AMPC_ORACLE_BUILD_DIR=/path/to/system-oracle ./runbook.sh --ack 2.4-2.5/oracle-build-context
-  EOT
-}
-
-step "oracle-build" {
-  title    = "Oracle: build the 2.5 system image with Oracle support"
-  kind     = "shell"
-  section  = "2.1"
-  when     = local.oracle
-  requires = ["BuildConfig/3scale-amp-system-oracle"]
-  note     = <<-EOT
-    The guide's `--from-dir=.` becomes the directory prepared in
-    oracle-build-context, checked first; `--follow --wait` shows the build
-    and fails the step when the build fails. The new amp-system:latest
-    redeploys system-app, system-sidekiq and system-sphinx (at 0 pods: the
-    maintenance window is open).
-  EOT
-  run      = <<-EOT
-    build_dir=$${AMPC_ORACLE_BUILD_DIR:-}
-    [ -n "$build_dir" ] || fail "AMPC_ORACLE_BUILD_DIR is not set: prepare the build directory as step 2.4-2.5/oracle-build-context says, then run AMPC_ORACLE_BUILD_DIR=DIR $0"
-    [ -f "$build_dir/Dockerfile" ] || fail "$build_dir has no Dockerfile: it is not the amp/system-oracle directory of 3scale-amp-openshift-templates"
-    for package in 'instantclient-basic*-linux.x64-12.2*.zip' 'instantclient-sdk-linux.x64-12.2*.zip' 'instantclient-odbc-linux.x64-12.2*.zip'; do
-      compgen -G "$build_dir/oracle-client-files/$package" >/dev/null \
-        || fail "$build_dir/oracle-client-files has no $package: download it from Oracle (see step 2.4-2.5/oracle-build-context)"
-    done
-    oc start-build 3scale-amp-system-oracle --from-dir="$build_dir" --follow --wait
-  EOT
+# The build context was prepared before the window opened (use
+# "oracle-build-context" at the top); the build itself is shared with 2.5 →
+# 2.6 (shared/oracle-build.hcl).
+use "oracle-build" {
+  section = "2.1"
 }
 
 step "image-amp-apicast" {
@@ -672,12 +633,20 @@ step "zync-database-tag-import-policy" {
       true | false) ;;
       *) fail "no import policy saved by step 2.4-2.5/zync-import-policy" ;;
     esac
+    # A tag that already imports that way is left alone: a re-run (its
+    # done_if read may have failed) must not rewrite an equal policy, which
+    # bumps the tag's generation and imports it again.
     patch=$(oc get imagestream postgresql -o json | jq -c --argjson insecure "$insecure" '
       (.spec.tags | map(.name) | index("10")) as $i
       | if $i == null then error("imagestream/postgresql has no tag 10") else . end
-      | [{op: "test", path: "/spec/tags/\($i)/name", value: "10"},
-         {op: "add", path: "/spec/tags/\($i)/importPolicy", value: ((.spec.tags[$i].importPolicy // {}) + {insecure: $insecure})}]')
-    oc patch imagestream postgresql --type=json -p "$patch"
+      | if (.spec.tags[$i].importPolicy.insecure // false) == $insecure then []
+        else [{op: "test", path: "/spec/tags/\($i)/name", value: "10"},
+              {op: "add", path: "/spec/tags/\($i)/importPolicy", value: ((.spec.tags[$i].importPolicy // {}) + {insecure: $insecure})}] end')
+    if [ "$patch" = "[]" ]; then
+      echo "postgresql:10 imports with insecure=$insecure already"
+    else
+      oc patch imagestream postgresql --type=json -p "$patch"
+    fi
   EOT
 }
 
@@ -806,7 +775,7 @@ step "zync-database-cleanup-verify" {
   run     = <<-EOT
     oc get imagestream postgresql -o json | jq -e '[.spec.tags[]?.name] | index("10") != null and index("9.5") == null' >/dev/null \
       || fail "imagestream/postgresql does not have tag 10 without tag 9.5"
-    if oc get imagestreamtag postgresql:9.5 >/dev/null 2>&1; then
+    if exists imagestreamtag postgresql:9.5; then
       fail "imagestreamtag postgresql:9.5 still exists"
     fi
     echo "imagestream/postgresql has tag 10 and no tag 9.5"
@@ -827,7 +796,7 @@ rollback "zync-database" {
     oc scale dc/zync --replicas=0
     wait_gone zync
     # The 9.5 tag is gone after 2.5.5: recreate it from the saved image stream.
-    if ! oc get imagestreamtag postgresql:9.5 >/dev/null 2>&1; then
+    if ! exists imagestreamtag postgresql:9.5; then
       image=$(jq -r '[.spec.tags[] | select(.name == "9.5" and .from.kind == "DockerImage")][0].from.name // empty' "$dir/imagestream-postgresql.json")
       [ -n "$image" ] || fail "$dir/imagestream-postgresql.json has no 9.5 tag to recreate"
       insecure=$(<"$dir/postgresql-import-insecure")

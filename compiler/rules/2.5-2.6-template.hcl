@@ -72,6 +72,42 @@ locals {
   wildcard_router = has("DeploymentConfig", "apicast-wildcard-router")
 }
 
+# The PostgreSQL system database. The 2.5 templates have none (amp.yml
+# deploys system-mysql), so a site on PostgreSQL runs one of its own making;
+# section 2.7 moves it onto the 2.6 system-postgresql image stream, which is
+# PostgreSQL 10 (amp-postgresql.yml at 2.6.0.GA:
+# registry.redhat.io/rhscl/postgresql-10-rhel7), and PostgreSQL does not
+# start on the data directory of another major version.
+locals {
+  postgresql       = plan.system_database == "postgresql" && has("DeploymentConfig", "system-postgresql")
+  postgresql_image = field("DeploymentConfig", "system-postgresql", "/spec/template/spec/containers/0/image")
+  postgresql_todo  = <<-EOT
+    Upgrade the system database to PostgreSQL 10 first: dump it (pg_dumpall)
+    and restore the dump into a PostgreSQL 10 deployment, or upgrade its data
+    directory with pg_upgrade; then run this hop.
+  EOT
+}
+
+locals {
+  # The major version the image's name shows (postgresql-95-rhel7,
+  # postgresql-10-rhel7, postgres:9.6, postgresql:10), or "".
+  postgresql_major = match("postgres(?:ql)?[-:]([0-9]+)", local.postgresql_image)
+}
+
+refuse "system-postgresql-version" {
+  when    = local.postgresql && local.postgresql_major != "" && local.postgresql_major != "10"
+  summary = "The system database is not PostgreSQL 10"
+  at      = ["install.system_database"]
+  detail  = <<-EOT
+    The snapshot's system-postgresql DeploymentConfig runs
+    ${local.postgresql_image}, not PostgreSQL 10. This hop moves it onto the
+    2.6 system-postgresql image stream (section 2.7), PostgreSQL 10, which
+    does not start on the data directory of another major version: the
+    system database would not come back. ${local.postgresql_todo} Then take
+    a new snapshot and compile again.
+  EOT
+}
+
 # ---------------------------------------------------------- 1 before you begin
 
 step "system-environment-check" {
@@ -102,6 +138,44 @@ step "wildcard-policy-check" {
     fi
     [ "$${policy:-None}" = ${plan.wildcard_policy} ] \
       || fail "route/apicast-wildcard-router has wildcardPolicy '$${policy:-None}', but the plan says wildcard_policy = \"${plan.wildcard_policy}\": correct the plan and recompile"
+  EOT
+}
+
+# Oracle plans: the site's system database is checked first
+# (shared/template-site.hcl).
+use "oracle-site-check" {
+  section = "2.8"
+}
+
+# Oracle: the person prepares the build context of the 2.6 system image
+# before the hop changes anything (shared/oracle-build.hcl).
+use "oracle-build-context" {
+  section = "2.8"
+}
+
+step "system-postgresql-version-check" {
+  title   = "Check that the system database runs PostgreSQL 10"
+  kind    = "verify"
+  section = "1"
+  when    = local.postgresql
+  note    = <<-EOT
+    The guide covers MySQL only, and the 2.5 templates deploy no PostgreSQL:
+    a site's system-postgresql is its own. Section 2.7 moves it onto the 2.6
+    image stream, PostgreSQL 10, which does not start on the data directory
+    of another major version; the runbook reads the version the running
+    server's psql reports and stops, before anything changes, when it is not
+    10.
+  EOT
+  run     = <<-EOT
+    pod=$(pod_of system-postgresql)
+    [ -n "$pod" ] || fail "no running system-postgresql pod to read the PostgreSQL version from"
+    version=$(oc exec "$pod" -- bash -c 'psql --version' | sed -n 's/.*(PostgreSQL) \([0-9][0-9.]*\).*/\1/p')
+    version=$${version%%$'\n'*}
+    case $version in
+      10 | 10.*) echo "system-postgresql runs PostgreSQL $version" ;;
+      "") fail "psql --version in pod $pod of system-postgresql printed no PostgreSQL version: check by hand that the system database is PostgreSQL 10, which the 2.6 image stream runs" ;;
+      *) fail "system-postgresql runs PostgreSQL $version, and section 2.7 moves it onto the 2.6 image stream, PostgreSQL 10 (registry.redhat.io/rhscl/postgresql-10-rhel7), which does not start on the data directory of another major version. Upgrade the system database to PostgreSQL 10 first (dump it and restore the dump into PostgreSQL 10, or upgrade its data directory with pg_upgrade), then re-run: nothing has been changed yet." ;;
+    esac
   EOT
 }
 
@@ -166,7 +240,7 @@ step "backup-redis" {
   note    = "Sections 2.1.3 and 2.1.4; a Redis that runs outside the project (no DeploymentConfig) is skipped. ${local.dump_note}"
   run     = <<-EOT
     for redis in system-redis backend-redis; do
-      oc get dc "$redis" >/dev/null 2>&1 || continue
+      exists dc "$redis" || continue
       pod=$(pod_of "$redis")
       [ -n "$pod" ] || fail "no running $redis pod to copy the dump from"
       oc cp "$pod:/var/lib/redis/data/dump.rdb" "$BACKUP_DIR/2.5-2.6/$redis/$redis-dump.rdb"
@@ -197,8 +271,9 @@ step "backup-objects" {
     needs; ampc keeps the full objects. The guide's name filters
     (`awk`/`grep -v NAME`, and `grep -v default` for the token Secrets of
     the default, builder and deployer service accounts) become object lists
-    and name prefixes. The files hold Secret values: keep the directory
-    where Secrets belong.
+    and name prefixes. On Oracle sites the BuildConfigs are saved too: the
+    Oracle build of 2.8 changes 3scale-amp-system-oracle. The files hold
+    Secret values: keep the directory where Secrets belong.
   EOT
   run     = <<-EOT
     dir="$BACKUP_DIR/2.5-2.6/openshift"
@@ -224,7 +299,7 @@ step "backup-objects" {
       oc get -o yaml cm "$object" > "$dir/configmaps/$${object}_cm.yaml"
     done
     oc get -o yaml all > "$dir/other/threescale-project-elements.yaml"
-    for object in rolebindings serviceaccounts secrets imagestreamtags cm rolebindingrestrictions limitranges resourcequotas pvc templates cronjobs statefulsets hpa deployments replicasets poddisruptionbudget endpoints; do
+    for object in rolebindings serviceaccounts secrets imagestreamtags cm rolebindingrestrictions limitranges resourcequotas pvc templates cronjobs statefulsets hpa deployments replicasets poddisruptionbudget endpoints%{ if plan.system_database == "oracle" } buildconfigs%{ endif }; do
       oc get -o yaml "$object" > "$dir/other/$object.yaml"
     done
     empty=$(find "$BACKUP_DIR/2.5-2.6" -type f -empty | head -n 1)
@@ -256,7 +331,7 @@ step "registry-auth-secret" {
     The bundle never holds credentials: the site creates its own pull secret.
     Skipped when the Secret exists already.
   EOT
-  done_if      = "oc get secret threescale-registry-auth >/dev/null 2>&1"
+  done_if      = "exists secret threescale-registry-auth"
   instructions = <<-EOT
     From 2.6 on, the 3scale images come from the authenticated registry
     registry.redhat.io. The pods pull them with a Secret named
@@ -330,21 +405,63 @@ step "amp-service-account-verify" {
   EOT
 }
 
-step "amp-service-account-view" {
-  title        = "Give amp the view cluster role if service discovery uses service account authentication"
-  kind         = "manual"
-  section      = "2.2"
-  note         = "Only sites whose service discovery authenticates with the default service account need it, and granting a cluster role needs a cluster administrator, so it stays a manual step."
-  instructions = <<-EOT
-    The amp service account must have the permissions the project's default
-    service account has. If service discovery is configured with service
-    account authentication (the 3scale guide's "Configuring without OAuth
-    server"), system:serviceaccount:${plan.namespace}:default holds the
-    cluster role view; give amp the same, as a cluster administrator:
-
-      oc adm policy add-cluster-role-to-user view system:serviceaccount:${plan.namespace}:amp
-
-    If service discovery is not configured that way, there is nothing to do.
+step "amp-service-account-permissions" {
+  title   = "Give amp the permissions of the project's default service account"
+  kind    = "shell"
+  section = "2.2"
+  note    = <<-EOT
+    Step 9 of the section asks that the permissions of the project's default
+    service account be replicated to amp before the DeploymentConfigs move
+    to it, and gives the view cluster role of service discovery as the
+    example. The runbook compares them instead of assuming that one: each
+    RoleBinding of the project that names default gets a twin that names
+    amp (amp-NAME, the same role); the cluster role bindings and the
+    security context constraints that name default and not amp, which only
+    a cluster administrator can grant, are listed with the commands that
+    grant them, and the step stops until they are granted. Where the
+    runbook's user cannot read them, it stops with what to verify, and
+    --ack of the step confirms it.
+  EOT
+  run     = <<-EOT
+    # sa(NAME): the subject is service account NAME of the project, as a
+    # ServiceAccount or as its user name. (jq, not shell: its $ are jq's.)
+    # shellcheck disable=SC2016
+    subjects='def sa($n): (.kind == "ServiceAccount" and .name == $n and ((.namespace // $ns) == $ns)) or (.kind == "User" and .name == "system:serviceaccount:\($ns):\($n)");'
+    bindings=$(oc get rolebindings -o json | jq -c --arg ns "$NAMESPACE" "$subjects"'
+      [.items[] | select(any(.subjects[]?; sa("amp"))) | .roleRef] as $amp
+      | .items[] | select(any(.subjects[]?; sa("default"))) | .roleRef as $r | select(any($amp[]; . == $r) | not)
+      | {apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: {name: ("amp-" + .metadata.name)[0:253]}, roleRef: $r, subjects: [{kind: "ServiceAccount", name: "amp", namespace: $ns}]}')
+    while IFS= read -r binding; do
+      [ -n "$binding" ] || continue
+      printf '%s\n' "$binding" | oc apply -f -
+    done <<<"$bindings"
+    grants=() unreadable=()
+    if crbs=$(oc get clusterrolebindings -o json 2>/dev/null); then
+      while IFS= read -r role; do
+        [ -z "$role" ] || grants+=("oc adm policy add-cluster-role-to-user $role system:serviceaccount:$NAMESPACE:amp")
+      done <<<"$(jq -r --arg ns "$NAMESPACE" "$subjects"'
+        ([.items[] | select(any(.subjects[]?; sa("default"))) | .roleRef.name] - [.items[] | select(any(.subjects[]?; sa("amp"))) | .roleRef.name]) | unique[]' <<<"$crbs")"
+    else
+      unreadable+=("cluster role bindings")
+    fi
+    if sccs=$(oc get securitycontextconstraints -o json 2>/dev/null); then
+      while IFS= read -r scc; do
+        [ -z "$scc" ] || grants+=("oc adm policy add-scc-to-user $scc -z amp -n $NAMESPACE")
+      done <<<"$(jq -r --arg ns "$NAMESPACE" '.items[] | select((.users // []) as $u | ($u | index("system:serviceaccount:\($ns):default")) and ($u | index("system:serviceaccount:\($ns):amp") | not)) | .metadata.name' <<<"$sccs")"
+    else
+      unreadable+=("security context constraints")
+    fi
+    if [ "$${#grants[@]}" -gt 0 ]; then
+      fail "the default service account of $NAMESPACE has cluster-wide permissions that amp lacks; have a cluster administrator run: $(printf '%s; ' "$${grants[@]}")then re-run"
+    fi
+    if [ "$${#unreadable[@]}" -gt 0 ]; then
+      if is_acked "$CURRENT_STEP"; then
+        echo "$${unreadable[*]} not readable here; confirmed with --ack $CURRENT_STEP"
+      else
+        fail "cannot read the $${unreadable[*]} to compare amp with default: have a cluster administrator check that system:serviceaccount:$NAMESPACE:amp holds every cluster role and security context constraint that system:serviceaccount:$NAMESPACE:default holds (oc adm policy add-cluster-role-to-user ROLE system:serviceaccount:$NAMESPACE:amp, oc adm policy add-scc-to-user SCC -z amp -n $NAMESPACE; service discovery with service account authentication needs the view cluster role), then re-run with --ack $CURRENT_STEP"
+      fi
+    fi
+    echo "amp holds the permissions of the default service account"
   EOT
 }
 
@@ -462,7 +579,7 @@ step "new-objects-site-values" {
     insecure=$(oc get imagestream amp-system -o json | jq -r '[.spec.tags[] | select(.from.kind == "DockerImage") | .importPolicy.insecure == true] | any')
     echo "APP_LABEL=$app_label IMAGESTREAM_TAG_IMPORT_INSECURE=$insecure"
     for stream in zync-database-postgresql backend-redis system-redis system-memcached system-mysql system-postgresql; do
-      oc get imagestream "$stream" >/dev/null 2>&1 || continue
+      exists imagestream "$stream" || continue
       if [ "$app_label" != 3scale-api-management ]; then
         oc label imagestream "$stream" "app=$app_label" --overwrite
       fi
@@ -497,20 +614,56 @@ step "system-redis-secret" {
   kind    = "patch"
   section = "2.4"
   note    = <<-EOT
-    The guide's `oc patch secret/system-redis` with stringData becomes JSON
-    patch operations on data. The values are the guide's empty defaults, not
+    The guide's `oc patch secret/system-redis` with stringData sets every
+    key to an empty value, which would overwrite the settings of a site that
+    uses Sentinel or Redis Enterprise already. ampc adds each key only where
+    it is missing: one JSON patch per key, which the runbook skips when the
+    Secret has the key (whatever its value), and which a snapshot that shows
+    the key leaves out. The values are the guide's empty defaults, not
     credentials: a site that uses Sentinel or Redis Enterprise fills them in
-    later. A key that exists already makes the patch refuse, so no value of
-    the site is overwritten.
+    later.
   EOT
   patch "Secret" "system-redis" {
-    set "/data/MESSAGE_BUS_SENTINEL_HOSTS" { value = "" }
-    set "/data/MESSAGE_BUS_SENTINEL_ROLE" { value = "" }
-    set "/data/SENTINEL_HOSTS" { value = "" }
-    set "/data/SENTINEL_ROLE" { value = "" }
-    set "/data/MESSAGE_BUS_NAMESPACE" { value = "" }
-    set "/data/MESSAGE_BUS_URL" { value = "" }
-    set "/data/NAMESPACE" { value = "" }
+    set "/data/MESSAGE_BUS_SENTINEL_HOSTS" {
+      value = ""
+      keep  = true
+    }
+  }
+  patch "Secret" "system-redis" {
+    set "/data/MESSAGE_BUS_SENTINEL_ROLE" {
+      value = ""
+      keep  = true
+    }
+  }
+  patch "Secret" "system-redis" {
+    set "/data/SENTINEL_HOSTS" {
+      value = ""
+      keep  = true
+    }
+  }
+  patch "Secret" "system-redis" {
+    set "/data/SENTINEL_ROLE" {
+      value = ""
+      keep  = true
+    }
+  }
+  patch "Secret" "system-redis" {
+    set "/data/MESSAGE_BUS_NAMESPACE" {
+      value = ""
+      keep  = true
+    }
+  }
+  patch "Secret" "system-redis" {
+    set "/data/MESSAGE_BUS_URL" {
+      value = ""
+      keep  = true
+    }
+  }
+  patch "Secret" "system-redis" {
+    set "/data/NAMESPACE" {
+      value = ""
+      keep  = true
+    }
   }
 }
 
@@ -1175,19 +1328,51 @@ step "image-amp-system" {
 }
 
 step "image-amp-system-oracle" {
-  title        = "Build the 2.6 system image with Oracle Database support"
-  kind         = "manual"
-  section      = "2.8"
-  when         = plan.system_database == "oracle"
-  note         = "The guide tags the stock image first and rebuilds after, which runs system on an image without the Oracle client in between; ampc skips the tag on Oracle sites, as for 2.6 → 2.7."
-  instructions = <<-EOT
-    This site runs its system database on Oracle, so amp-system is not
-    pointed at the stock image. Build the 2.6 system image with Oracle
-    Database support as the 3scale 2.6 installation guide's "Setting up your
-    3scale system image with an Oracle Database" describes. The build
-    updates amp-system:latest, which redeploys system-app, system-sphinx and
-    system-sidekiq. Continue when the build has finished.
+  title   = "Oracle: add the 2.6 system image to amp-system, the base of the Oracle build"
+  kind    = "patch"
+  section = "2.8"
+  when    = plan.system_database == "oracle"
+  note    = <<-EOT
+    The guide tags 2.6 and points latest at it, then rebuilds the image with
+    Oracle support, which runs system on the stock image, without the Oracle
+    client, until the build is done. ampc adds the 2.6 tag only, as the 2.4 →
+    2.5 guide does on Oracle sites (002_fcdd7c3ee9f6ca34.txt 2.1):
+    amp-system:latest stays the build's output until the next steps rebuild
+    it on 2.6.
   EOT
+  patch "ImageStream" "amp-system" {
+    tag "2.6" {
+      image        = "registry.redhat.io/3scale-amp26/system"
+      display_name = "AMP system 2.6"
+    }
+  }
+}
+
+step "oracle-build-config" {
+  title   = "Oracle: build 3scale-amp-system-oracle from amp-system:2.6"
+  kind    = "patch"
+  section = "2.8"
+  when    = plan.system_database == "oracle"
+  note    = <<-EOT
+    The guide only says to rebuild the image; the BuildConfig still builds
+    from amp-system:2.5.0, where the 2.4 → 2.5 guide pointed it, so the
+    build would give a 2.5 image again (its Docker strategy's from replaces
+    the Dockerfile's FROM). ampc points it at the 2.6 tag, as the 2.4 → 2.5
+    guide does for 2.5.0; a test of the current base refuses the patch on a
+    BuildConfig in another state.
+  EOT
+  patch "BuildConfig" "3scale-amp-system-oracle" {
+    set "/spec/strategy/dockerStrategy/from/name" {
+      value  = "amp-system:2.6"
+      expect = "amp-system:2.5.0"
+    }
+  }
+}
+
+# The build context was prepared at the start of the hop (use
+# "oracle-build-context"); shared/oracle-build.hcl.
+use "oracle-build" {
+  section = "2.8"
 }
 
 step "wait-system" {

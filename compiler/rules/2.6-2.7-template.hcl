@@ -20,6 +20,12 @@ locals {
   EOT
 }
 
+# Oracle plans: the site's system database is checked first
+# (shared/template-site.hcl).
+use "oracle-site-check" {
+  section = "2.3.1"
+}
+
 step "image-amp-system" {
   title   = "Point amp-system at the 2.7 system image"
   kind    = "patch"

@@ -23,6 +23,12 @@ locals {
 
 # ---------------------------------------------------------------- 1.2.1 backup
 
+# Oracle plans: the site's system database is checked first
+# (shared/template-site.hcl).
+use "oracle-site-check" {
+  section = "1.2.9"
+}
+
 step "backup" {
   title   = "Back up the 3scale project"
   kind    = "backup"
@@ -37,7 +43,7 @@ step "backup" {
     dir="$BACKUP_DIR/2.7-2.8"
     mkdir -p "$dir"
     for component in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache %{ if plan.system_database == "mysql" }system-mysql %{ endif }%{ if plan.system_database == "postgresql" }system-postgresql %{ endif }system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
-      if oc get dc "$component" >/dev/null 2>&1; then
+      if exists dc "$component"; then
         oc get -o yaml dc "$component" > "$dir/$${component}_dc.yml"
       fi
     done
@@ -65,7 +71,7 @@ step "smtp-secret" {
     here-document so that no value passes through the shell. A Secret that
     already exists is left alone.
   EOT
-  done_if = "oc get secret system-smtp >/dev/null 2>&1"
+  done_if = "exists secret system-smtp"
   run     = <<-EOT
     app_label=$(oc get dc backend-listener -o json | jq -r '.spec.template.metadata.labels.app // empty')
     [ -n "$app_label" ] || fail "dc/backend-listener has no app label in its pod template"

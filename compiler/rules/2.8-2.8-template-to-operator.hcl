@@ -89,6 +89,24 @@ locals {
   EOT
 }
 
+# The tenant whose Admin Portal is TENANT-admin.DOMAIN and whose backend is
+# backend-TENANT.DOMAIN: the template's TENANT_NAME (3scale by default, in
+# the system-seed Secret and the backend route's host, amp.yml at
+# 2.8.0.GA), which the APIManager must name as tenantName (3scale by default,
+# apimanager_types.go of operator 0.5.0), or the backend's host changes with
+# the DNS switch. A snapshot shows it in route/backend's host.
+locals {
+  backend_host = field("Route", "backend", "/spec/host")
+}
+
+locals {
+  snapshot_tenant = match("^backend-([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.${plan.wildcard_domain}$", local.backend_host)
+}
+
+locals {
+  tenant_name = plan.tenant_name != "" ? plan.tenant_name : (local.snapshot_tenant != "" ? local.snapshot_tenant : "3scale")
+}
+
 # ------------------------------------------------------------- refusals
 
 refuse "oracle" {
@@ -101,6 +119,20 @@ refuse "oracle" {
     Oracle database and a custom system image, which the template-to-operator
     guide does not describe; migrate such a site by hand with the 3scale
     operator installation guide.
+  EOT
+}
+
+refuse "tenant-name-mismatch" {
+  when    = plan.tenant_name != "" && local.snapshot_tenant != "" && plan.tenant_name != local.snapshot_tenant
+  summary = "The plan's tenant_name is not the site's"
+  at      = ["operator.tenant_name"]
+  detail  = <<-EOT
+    The plan says tenant_name = "${plan.tenant_name}", but the snapshot's
+    backend route has the host ${local.backend_host == null ? "" : local.backend_host}: the site's TENANT_NAME
+    is ${local.snapshot_tenant}. The APIManager's tenantName makes the backend's host
+    backend-TENANT.${plan.wildcard_domain} on the new cluster, and the
+    tenants' applications call the site's. Set tenant_name =
+    "${local.snapshot_tenant}", or leave it out: ampc takes it from the snapshot.
   EOT
 }
 
@@ -134,12 +166,21 @@ step "source-check" {
     start checks AMP_RELEASE) and a WILDCARD_DOMAIN distinct from the
     clusters' domains. The APIManager this migration creates takes the
     plan's wildcard_domain, so the runbook stops when the site's
-    THREESCALE_SUPERDOMAIN (the template's WILDCARD_DOMAIN) is another.
+    THREESCALE_SUPERDOMAIN (the template's WILDCARD_DOMAIN) is another, and
+    tenantName ${local.tenant_name} (the plan's tenant_name, the snapshot's
+    backend route, or the template's default), so it stops when the site's
+    TENANT_NAME is another: the guide does not say, and the backend's host
+    would change with the DNS switch.
   EOT
   run = <<-EOT
     domain=$(oc get configmap system-environment -o jsonpath='{.data.THREESCALE_SUPERDOMAIN}')
     [ "$domain" = '${plan.wildcard_domain}' ] \
       || fail "the site's wildcard domain (THREESCALE_SUPERDOMAIN in configmap/system-environment) is '$domain', not ${plan.wildcard_domain} as the plan's wildcard_domain says"
+    # TENANT_NAME is compared, never printed (system-seed is a Secret).
+    tenant=$(oc get secret system-seed -o jsonpath='{.data.TENANT_NAME}' | base64 -d) || tenant=
+    [ "$tenant" = '${local.tenant_name}' ] \
+      || fail "the site's TENANT_NAME (in secret/system-seed) is not ${local.tenant_name}, the tenantName of the APIManager this bundle creates: the backend's host would change from backend-TENANT.${plan.wildcard_domain} with the DNS switch. Set operator.tenant_name in the plan to the site's TENANT_NAME (oc get secret system-seed -o jsonpath='{.data.TENANT_NAME}' | base64 -d) and compile again"
+    unset tenant
     oc get dc system-app >/dev/null || fail "project $NAMESPACE has no dc/system-app: it is not a template-based 3scale site"
     echo "template-based 3scale in $NAMESPACE on wildcard domain $domain, on $(oc whoami --show-server)"
   EOT
@@ -376,7 +417,7 @@ step "target-check" {
     [ "$project" = "$NAMESPACE" ] || fail "the current project is $project, not $NAMESPACE: run oc project $NAMESPACE"
     others=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.name | select(. != "apimanager")] | join(" ")') || others=
     [ -z "$others" ] || fail "project $NAMESPACE already has APIManager $others; the migration creates apimanager in an empty project"
-    if oc get dc system-app >/dev/null 2>&1 && ! oc get apimanager apimanager >/dev/null 2>&1; then
+    if exists dc system-app && ! exists apimanager apimanager; then
       fail "project $NAMESPACE on $(oc whoami --show-server) runs a 3scale the migration did not create"
     fi
     echo "migrating into project $NAMESPACE on $(oc whoami --show-server)"
@@ -467,7 +508,7 @@ step "restore-objects" {
     for file in "$dir"/restore/*.json; do
       [ -s "$file" ] || fail "no saved object in $dir/restore: step 2.8-2.8/backup-objects writes them"
       object=$(jq -r '"\(.kind | ascii_downcase)/\(.metadata.name)"' "$file")
-      if oc get "$object" >/dev/null 2>&1; then
+      if exists "$object"; then
         echo "$object exists: left as it is"
       else
         oc apply -f "$file"
@@ -485,6 +526,9 @@ step "apimanager" {
     The guide's "deploy 3scale using the operator" as one object in the
     bundle: wildcardDomain is the plan's wildcard_domain (the template's
     WILDCARD_DOMAIN, so that the restored tenants keep their host names);
+    tenantName is the site's TENANT_NAME, ${local.tenant_name} (the guide sets
+    none: the operator's default, 3scale, would give a site with another
+    TENANT_NAME another backend host);
     an S3 site's file storage is its aws-auth Secret, a PostgreSQL site's
     system database PostgreSQL.
   EOT
@@ -719,7 +763,7 @@ step "restart-system" {
     ${local.on_target}
     on_target
     for component in system-memcache system-app system-sidekiq system-sphinx; do
-      oc get dc "$component" >/dev/null 2>&1 || continue
+      exists dc "$component" || continue
       redeploy "$component"
     done
     wait_ready system-app
@@ -749,12 +793,15 @@ step "routes-verify" {
   title   = "Check the routes of the wildcard domain"
   kind    = "verify"
   section = "3.2"
-  note    = "Polls for up to 10 minutes (zync creates routes in the background) until routes for the master and the Admin Portal of the wildcard domain exist, then lists every route of it."
+  note    = "Polls for up to 10 minutes (zync creates routes in the background) until routes for the master and the Admin Portal of the wildcard domain exist, then lists every route of it. The host list is searched as a whole (grep on a here-string), so that a site with thousands of routes passes too."
   run     = <<-EOT
     domain='${plan.wildcard_domain}'
     for ((i = 0; i < 60; i++)); do
       hosts=$(oc get routes -o json | jq -r --arg d ".$domain" '[.items[]?.spec.host | select(endswith($d))] | sort | .[]')
-      if printf '%s\n' "$hosts" | grep -q '^master\.' && printf '%s\n' "$hosts" | grep -q -- '-admin\.'; then
+      # Here-strings, not printf | grep -q: grep -q exits at the first match,
+      # and under pipefail the printf it leaves writing to a closed pipe
+      # (SIGPIPE) fails the test on a site with many routes.
+      if grep -q '^master\.' <<<"$hosts" && grep -q -- '-admin\.' <<<"$hosts"; then
         printf '%s\n' "$hosts"
         return 0
       fi

@@ -9,6 +9,7 @@ import (
 	configv1 "github.com/openshift/api/config/v1"
 	imagev1 "github.com/openshift/api/image/v1"
 	routev1 "github.com/openshift/api/route/v1"
+	securityv1 "github.com/openshift/api/security/v1"
 	templatev1 "github.com/openshift/api/template/v1"
 	olmv1alpha1 "github.com/operator-framework/api/pkg/operators/v1alpha1"
 	kappsv1 "k8s.io/api/apps/v1"
@@ -74,6 +75,10 @@ var kinds = []*Kind{
 	{Kind: "Job", Group: "batch", Version: "v1", Resource: "jobs", Namespaced: true, New: func() any { return &batchv1.Job{} }},
 	{Kind: "Role", Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "roles", Namespaced: true, New: func() any { return &rbacv1.Role{} }},
 	{Kind: "RoleBinding", Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings", Namespaced: true, New: func() any { return &rbacv1.RoleBinding{} }},
+	// Cluster-wide grants: who holds a cluster role, and which users may use
+	// a security context constraint (its users list).
+	{Kind: "ClusterRoleBinding", Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterrolebindings", New: func() any { return &rbacv1.ClusterRoleBinding{} }},
+	{Kind: "SecurityContextConstraints", Group: "security.openshift.io", Version: "v1", Resource: "securitycontextconstraints", Short: []string{"scc"}, New: func() any { return &securityv1.SecurityContextConstraints{} }},
 	{Kind: "DeploymentConfig", Group: "apps.openshift.io", Version: "v1", Resource: "deploymentconfigs", Short: []string{"dc"}, Namespaced: true, New: func() any { return &appsv1.DeploymentConfig{} }},
 	{Kind: "ImageStream", Group: "image.openshift.io", Version: "v1", Resource: "imagestreams", Short: []string{"is"}, Namespaced: true, New: func() any { return &imagev1.ImageStream{} }},
 	{Kind: "ImageStreamTag", Group: "image.openshift.io", Version: "v1", Resource: "imagestreamtags", Short: []string{"istag"}, Namespaced: true, New: func() any { return &imagev1.ImageStreamTag{} }},

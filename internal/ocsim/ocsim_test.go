@@ -751,3 +751,34 @@ oc rollout status dc/system-app --revision="$v" --watch --timeout=20m
 		t.Fatalf("the loop: %v\n%s", err, out)
 	}
 }
+
+// TestClusterGrants: the simulator serves the cluster-wide grants a
+// runbook compares between service accounts, ClusterRoleBindings and
+// SecurityContextConstraints (whose users list who may use them), as the
+// real types, cluster-scoped.
+func TestClusterGrants(t *testing.T) {
+	s := newSim(t,
+		Object{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+			"metadata": map[string]any{"name": "view-3scale-default"},
+			"roleRef":  map[string]any{"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
+			"subjects": []any{map[string]any{"kind": "ServiceAccount", "name": "default", "namespace": "3scale"}}},
+		Object{"apiVersion": "security.openshift.io/v1", "kind": "SecurityContextConstraints",
+			"metadata":                 map[string]any{"name": "anyuid"},
+			"allowPrivilegedContainer": false,
+			"users":                    []any{"system:serviceaccount:3scale:default"}},
+	)
+	out := s.must("get", "clusterrolebindings", "-o", "jsonpath={.items[*].metadata.name}")
+	if out != "view-3scale-default" {
+		t.Errorf("clusterrolebindings: %q", out)
+	}
+	if out := s.must("get", "scc", "anyuid", "-o", "jsonpath={.users[0]}"); out != "system:serviceaccount:3scale:default" {
+		t.Errorf("scc anyuid users: %q", out)
+	}
+	file := filepath.Join(t.TempDir(), "scc.yaml")
+	if err := os.WriteFile(file, []byte("apiVersion: security.openshift.io/v1\nkind: SecurityContextConstraints\nmetadata:\n  name: x\nuserz: []\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := s.oc("create", "-f", file); code == 0 || !strings.Contains(errOut, `unknown field "userz"`) {
+		t.Errorf("an SCC with a misspelt field: exit %d, %q", code, errOut)
+	}
+}

@@ -31,6 +31,41 @@ type Server struct {
 	objs   map[objKey]Object
 	st     State
 	loaded bool
+	// fault, when set, decides for each oc call whether it fails.
+	fault func(Call) Fault
+	calls int
+}
+
+// Call is an oc call as a fault function sees it: N counts the oc calls
+// the server has served (from 1; sleeps are not counted), Args are the
+// command line without the program's name, and Env the caller's
+// environment.
+type Call struct {
+	N    int
+	Args []string
+	Env  map[string]string
+}
+
+// Fault is what happens to a call.
+type Fault int
+
+const (
+	// Pass lets the call through.
+	Pass Fault = iota
+	// Before fails the call before it reaches the cluster, as a lost
+	// connection does: the cluster never sees it.
+	Before
+	// After fails the call after the cluster applied it: the client sees
+	// an error (a timed-out response) although the change was made.
+	After
+)
+
+// SetFault makes f decide the fate of every oc call from now on (nil: every
+// call passes). f runs on the server's goroutine, one call at a time.
+func (s *Server) SetFault(f func(Call) Fault) {
+	s.mu.Lock()
+	s.fault = f
+	s.mu.Unlock()
 }
 
 // Serve starts serving the cluster in dir on a new Unix socket (in a
@@ -94,8 +129,29 @@ func (s *Server) serve(conn net.Conn) {
 		}
 		return req.Env[k]
 	}
-	code := mainWith(s.open, req.Args, getenv, bytes.NewReader(req.Stdin), &out, &errOut)
+	fault := Pass
+	if filepath.Base(req.Args[0]) != "sleep" {
+		s.calls++
+		if s.fault != nil {
+			fault = s.fault(Call{N: s.calls, Args: req.Args[1:], Env: req.Env})
+		}
+	}
+	code := 1
+	if fault != Before {
+		code = mainWith(s.open, req.Args, getenv, bytes.NewReader(req.Stdin), &out, &errOut)
+	}
 	s.mu.Unlock()
+	switch fault {
+	case Before:
+		out.Reset()
+		errOut.Reset()
+		errOut.WriteString("Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout (injected before the call)\n")
+	case After:
+		code = 1
+		out.Reset()
+		errOut.Reset()
+		errOut.WriteString("Unable to connect to the server: net/http: TLS handshake timeout (injected after the cluster applied the call)\n")
+	}
 	_ = json.NewEncoder(conn).Encode(wire.Response{Code: code, Stdout: out.Bytes(), Stderr: errOut.Bytes()})
 }
 

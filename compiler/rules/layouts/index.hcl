@@ -41,16 +41,23 @@ layout "operator" "2.15" {
 # plan puts back what the guides left.
 #
 # The 2.4 → 2.5, 2.5 → 2.6 and 2.6 → 2.7 guides set AMP_RELEASE with
-# `oc set env dc/system-app AMP_RELEASE=...`, which replaces the template's
-# reference to system-environment with a literal in every system-app
-# container; ampc's hops set the ConfigMap instead (and put the reference
-# back where they find a literal).
+# `oc set env dc/system-app AMP_RELEASE=...` (002 2.1: 2.5.0; 001 2.8: 2.6;
+# 003 2.3.1: 2.7), which replaces the template's reference to
+# system-environment with that literal in every system-app container and
+# leaves the ConfigMap at the release the site was installed at (the 2.4
+# and 2.5 templates write 2.4.0 and 2.5.0); ampc's hops set the ConfigMap
+# instead (and put the reference back where they find a literal).
 guide_leaves "amp-release-literal" {
   deployment = "template"
   from       = ["2.5", "2.6", "2.7"]
 
   env_value "DeploymentConfig" "system-app" {
     var   = "AMP_RELEASE"
-    value = plan.from
+    value = plan.from == "2.5" ? "2.5.0" : plan.from
+  }
+
+  data_value "ConfigMap" "system-environment" {
+    key   = "AMP_RELEASE"
+    value = plan.installed_at == "2.4" || plan.installed_at == "2.5" ? "${plan.installed_at}.0" : plan.installed_at
   }
 }

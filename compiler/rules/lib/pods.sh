@@ -20,6 +20,9 @@ dump_gz() {
   pod=$(pod_of "$dc")
   [ -n "$pod" ] || fail "no running $dc pod to dump"
   oc exec "$pod" -- bash -c "set -o pipefail; $command | gzip -c" > "$file.tmp"
+  # gzip writes a header even for no input: an empty file means the exec
+  # printed nothing at all.
+  [ -s "$file.tmp" ] || fail "the dump of $dc in $file.tmp is empty"
   oc exec -i "$pod" -- bash -c "gzip -dc | tail -n 5 | grep -q '$complete'" < "$file.tmp" \
     || fail "the dump of $dc in $file.tmp is incomplete"
   mv "$file.tmp" "$file"

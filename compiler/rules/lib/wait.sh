@@ -50,9 +50,11 @@ wait_ready() {
 # triggers it first waits for what an image stream patch starts later, on
 # the cluster's time: each trigger's stream tag resolved for its current spec
 # (it stops on ImportSuccess=False), then the DeploymentConfig's container
-# running that image (the trigger fired), and only then asks oc rollout
-# status for that revision (--revision=N). A settled DeploymentConfig still
-# on the old image does not pass.
+# running that image (the trigger fired), and the controller having
+# observed the DeploymentConfig's spec (a ConfigChange trigger starts a
+# deployment then), and only then asks oc rollout status for the latest
+# revision (--revision=N). A settled DeploymentConfig still on the old
+# image, or on its old env, does not pass.
 wait_rollout() {
   local object i dc pending revision
   object=$(oc_name "$1")
@@ -62,14 +64,17 @@ wait_rollout() {
       for ((i = 0; i < 120; i++)); do
         dc=$(oc get "$object" "$@" -o json)
         pending=$(trigger_images_pending "$dc" "$@")
-        [ -z "$pending" ] && break
         case $pending in
           failed:*) fail "${pending#failed:}" ;;
         esac
+        # The latest version counts once the controller has observed the
+        # spec: a config change (an env patch) starts its deployment then.
+        revision=$(printf '%s' "$dc" | jq -r 'if (.status.observedGeneration // 0) >= (.metadata.generation // 0) then .status.latestVersion // 0 else "" end')
+        [ -n "$revision" ] || pending="its new spec is not observed by the deployment controller yet"
+        [ -z "$pending" ] && break
         sleep 10
       done
       [ -z "$pending" ] || fail "$object: $pending after 20 minutes"
-      revision=$(printf '%s' "$dc" | jq -r '.status.latestVersion // 0')
       if [ "$revision" -gt 0 ]; then
         oc rollout status "$object" "$@" --revision="$revision" --watch --timeout=20m
       else
@@ -159,7 +164,10 @@ rollout_once() {
     mkdir -p "$(dirname "$file")"
     json=$(oc get "$object" "$@" -o json)
     latest=$(printf '%s' "$json" | jq -r '.status.latestVersion // 0')
-    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" -o json 2>/dev/null) || rc='{}'
+    # A deployment not created yet reads as {}; any other error stops: a
+    # failed read taken for a rollout in progress would skip the rollout.
+    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
+    [ -n "$rc" ] || rc='{}'
     state=$(dc_rollout_state "$json" "$rc")
     anchor=$latest
     if [ "$state" = running ]; then
@@ -176,7 +184,10 @@ rollout_once() {
     json=$(oc get "$object" "$@" -o json)
     latest=$(printf '%s' "$json" | jq -r '.status.latestVersion // 0')
     [ "$latest" -gt "$anchor" ] && break
-    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" -o json 2>/dev/null) || rc='{}'
+    # A deployment not created yet reads as {}; any other error stops: a
+    # failed read taken for a rollout in progress would skip the rollout.
+    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
+    [ -n "$rc" ] || rc='{}'
     [ "$(dc_rollout_state "$json" "$rc")" = pending ] || break
     sleep 10
   done

@@ -3,9 +3,11 @@
 # version along the plan's path). ../README.md describes shared files.
 #
 # A template-based site records its release in AMP_RELEASE of the
-# system-environment ConfigMap; an operator-based one in the
-# apps.3scale.net/apimanager-threescale-version annotation of its APIManager
-# (the operator may write AMP_RELEASE too, which is read first). A
+# system-environment ConfigMap, or, upgraded with the guides' `oc set env`,
+# in a literal AMP_RELEASE of system-app's containers (the later of the two
+# wins); an operator-based one in the
+# apps.3scale.net/apimanager-threescale-version annotation of its
+# APIManager (the operator may write AMP_RELEASE too, which is read first). A
 # migration's new project has only the APIManager. The templates up to 2.5,
 # and the operator, write the micro release (2.5.0, 2.15.5): the version is
 # its major.minor.
@@ -13,10 +15,19 @@
 applies_to = ["template", "template-to-operator", "operator"]
 
 installed_version {
-  source = "AMP_RELEASE in configmap/system-environment (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager)"
+  source = "AMP_RELEASE in configmap/system-environment, or the literal one of dc/system-app's containers when later (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager)"
   run    = <<-EOT
-    local release
-    release=$(oc get configmap system-environment -o jsonpath='{.data.AMP_RELEASE}' 2>/dev/null) || release=
+    local objects release literal
+    # The guides up to 2.7 set AMP_RELEASE with oc set env dc/system-app, which
+    # leaves the ConfigMap at the installed release and the guide's release as
+    # a literal in every system-app container: the later of the two is the
+    # site's. One oc call reads both (it prints what it finds).
+    objects=$(oc get configmap/system-environment dc/system-app -o json 2>/dev/null) || true
+    release=$(jq -r '[.items[]? | select(.kind == "ConfigMap") | .data.AMP_RELEASE // empty][0] // ""' <<<"$objects" 2>/dev/null) || release=
+    literal=$(jq -r '[.items[]? | select(.kind == "DeploymentConfig") | .spec.template.spec.containers[]? | [.env[]? | select(.name == "AMP_RELEASE")][0] | .value // ""] | unique | if length == 1 then .[0] else "" end' <<<"$objects" 2>/dev/null) || literal=
+    if [ -n "$literal" ] && { [ -z "$release" ] || ! at_least "$release" "$literal"; }; then
+      release=$literal
+    fi
     if [ -z "$release" ]; then
       release=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // empty] | if length == 1 then .[0] else "" end' 2>/dev/null) || release=
     fi

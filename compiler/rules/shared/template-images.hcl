@@ -12,7 +12,7 @@ steps "images-verify" {
     note  = "The guide prints each image for a person to read; the runbook prints them and stops when one is not pinned by a digest, is not the image its stream tag holds now (a failed import, a trigger that has not fired) or is not the latest deployment's, completed."
     run   = <<-EOT
       for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
-        oc get dc "$component" >/dev/null 2>&1 || continue
+        exists dc "$component" || continue
         check_images "$component"
       done
     EOT

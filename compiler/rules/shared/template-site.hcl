@@ -39,3 +39,48 @@ refuse "s3-mismatch" {
     install.s3, or export the namespace of the site this plan describes.
   EOT
 }
+
+# An Oracle site builds its system image with bc/3scale-amp-system-oracle
+# (amp/system-oracle/build.yml of every template release); a snapshot with
+# the system-mysql or system-postgresql DeploymentConfig and no such
+# BuildConfig is a site whose system database is that one, and an Oracle
+# plan would skip its database steps and stop for a build it cannot run.
+refuse "oracle-mismatch" {
+  when    = plan.system_database == "oracle" && !has("BuildConfig", "3scale-amp-system-oracle") && (has("DeploymentConfig", "system-mysql") || has("DeploymentConfig", "system-postgresql"))
+  summary = "The plan's system database is not the site's"
+  at      = ["install.system_database"]
+  detail  = <<-EOT
+    The plan says system_database = "oracle", but the snapshot holds the
+    %{ if has("DeploymentConfig", "system-mysql") }system-mysql%{ else }system-postgresql%{ endif } DeploymentConfig and no BuildConfig
+    3scale-amp-system-oracle, with which every template-based Oracle site
+    builds its system image (amp/system-oracle/build.yml): the site keeps
+    its system database on %{ if has("DeploymentConfig", "system-mysql") }MySQL%{ else }PostgreSQL%{ endif }. With an Oracle plan the
+    bundle would skip the site's database steps and stop for an Oracle image
+    build. Correct install.system_database; or, if the site does run on
+    Oracle, export its BuildConfigs into the snapshot too (oc get bc -o
+    yaml).
+  EOT
+}
+
+# The same check at run time, for a bundle compiled without a snapshot:
+# system reads its database from the URL of the system-database Secret,
+# which an Oracle site sets to oracle-enhanced://... (amp/system-oracle/
+# README.md). The URL holds the password: it is read, never printed.
+steps "oracle-site-check" {
+  step "oracle-site-check" {
+    title = "Oracle: check that the site's system database is Oracle"
+    kind  = "verify"
+    when  = plan.system_database == "oracle"
+    note  = "The guide's Oracle branch is for sites whose system-database Secret points system at Oracle; the runbook checks the URL's scheme, without printing the URL, before anything changes, so that a plan that names the wrong database stops here."
+    run   = <<-EOT
+      url=$(oc get secret system-database -o jsonpath='{.data.URL}' | base64 -d) || url=
+      case $url in
+        oracle-enhanced://*) echo "secret/system-database points system at an Oracle database" ;;
+        mysql2://*) fail "the plan says system_database = \"oracle\", but secret/system-database points system at a MySQL database (mysql2://): correct install.system_database in the plan and compile again" ;;
+        postgresql://*) fail "the plan says system_database = \"oracle\", but secret/system-database points system at a PostgreSQL database (postgresql://): correct install.system_database in the plan and compile again" ;;
+        *) fail "the plan says system_database = \"oracle\", but the URL of secret/system-database is not an Oracle one (oracle-enhanced://...): check the Secret and install.system_database" ;;
+      esac
+      unset url
+    EOT
+  }
+}

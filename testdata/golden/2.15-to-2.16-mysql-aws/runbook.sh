@@ -11,7 +11,7 @@ TO='2.16'
 # Versions a partly upgraded site may show, oldest first.
 KNOWN_VERSIONS=('2.15' '2.16')
 # Where the preflight reads the version the site runs (installed_version, below).
-VERSION_SOURCE='AMP_RELEASE in configmap/system-environment (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager)'
+VERSION_SOURCE='AMP_RELEASE in configmap/system-environment, or the literal one of dc/system-app'\''s containers when later (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager)'
 # 1 when the bundle moves the site to another cluster and install method.
 MIGRATION=0
 BUNDLE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -109,7 +109,8 @@ APPLIED_JQ='def covers($w):
   else . == $w end;
 . as $o | $c[0] as $c
 | ([$c.present[] | . as {path: $p, value: $v} | ($o | try getpath($p) catch null) | covers($v)] | all)
-  and ([$c.absent[] | . as $p | ($o | try getpath($p) catch null) == null] | all)'
+  and ([$c.absent[] | . as $p | ($o | try getpath($p) catch null) == null] | all)
+  and ([$c.exists[]? | . as $p | ($o | try getpath($p) catch null) != null] | all)'
 DRY_RUN=0
 LIST=0
 FROM_STEP=
@@ -125,7 +126,8 @@ Usage: $0 [--list] [--dry-run] [--from STEP] [--only STEP] [--ack STEP]...
 
 Upgrades 3scale in project $NAMESPACE from $FROM to $TO, one step at a time.
 Finished steps are recorded in $STATE_FILE; a re-run continues with the
-first step not recorded there. Output is logged to $LOG_FILE.
+first step not recorded there. Output is logged to $LOG_FILE. The commands
+of a step see its id in AMPC_STEP (for oc wrappers and audit logs).
 
   --list        list the steps and whether each is done, then exit
   --dry-run     print what each step would run, change nothing
@@ -214,8 +216,10 @@ on_error() {
 
 preflight() {
   local tool project release known
+  # type -P looks for a program on PATH only: command -v would find the
+  # runbook's own oc function and take a missing oc for one that is there.
   for tool in oc jq base64; do
-    command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed; the runbook needs oc, jq and base64"
+    type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq and base64"
   done
   command oc whoami >/dev/null 2>&1 || fail "not logged in to OpenShift: run oc login first"
   project=$(command oc project -q 2>/dev/null) || fail "no current project: run oc project $NAMESPACE"
@@ -303,6 +307,7 @@ main() {
       exec > >(tee -a "$LOG_FILE") 2>&1
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
+      export AMPC_STEP=$CURRENT_STEP
       "rollback_$i"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
@@ -333,6 +338,7 @@ main() {
     fi
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
+    export AMPC_STEP=$CURRENT_STEP
     "step_$i"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
@@ -343,8 +349,17 @@ main() {
 # installed_version prints the version the site runs, as major.minor, or
 # nothing. The rule modules say how (the first hop's installed_version).
 installed_version() {
-  local release
-  release=$(oc get configmap system-environment -o jsonpath='{.data.AMP_RELEASE}' 2>/dev/null) || release=
+  local objects release literal
+  # The guides up to 2.7 set AMP_RELEASE with oc set env dc/system-app, which
+  # leaves the ConfigMap at the installed release and the guide's release as
+  # a literal in every system-app container: the later of the two is the
+  # site's. One oc call reads both (it prints what it finds).
+  objects=$(oc get configmap/system-environment dc/system-app -o json 2>/dev/null) || true
+  release=$(jq -r '[.items[]? | select(.kind == "ConfigMap") | .data.AMP_RELEASE // empty][0] // ""' <<<"$objects" 2>/dev/null) || release=
+  literal=$(jq -r '[.items[]? | select(.kind == "DeploymentConfig") | .spec.template.spec.containers[]? | [.env[]? | select(.name == "AMP_RELEASE")][0] | .value // ""] | unique | if length == 1 then .[0] else "" end' <<<"$objects" 2>/dev/null) || literal=
+  if [ -n "$literal" ] && { [ -z "$release" ] || ! at_least "$release" "$literal"; }; then
+    release=$literal
+  fi
   if [ -z "$release" ]; then
     release=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // empty] | if length == 1 then .[0] else "" end' 2>/dev/null) || release=
   fi
@@ -370,6 +385,20 @@ save_once() {
   oc "$@" > "$file.tmp"
   mv "$file.tmp" "$file"
   echo "saved $file"
+}
+
+# ---- lib/objects.sh (the rule modules' shell library)
+# Reading objects that may not exist.
+
+# exists OBJECT [OC-FLAGS]: whether OBJECT exists. Any error other than
+# NotFound (a lost connection, an expired login, a refused request) stops
+# the runbook instead of reading as "not there": a backup that skips an
+# object it could not read, or a step that takes a failed read for a step
+# still to do, would go on with the wrong answer.
+exists() {
+  local found
+  found=$(oc get "$@" --ignore-not-found -o name) || fail "could not read $1: see the error above; re-run when the cluster answers"
+  [ -n "$found" ]
 }
 
 # ---- lib/olm.sh (the rule modules' shell library)
@@ -517,6 +546,33 @@ check_apimanager() {
   esac
 }
 
+# ---- lib/oracle.sh (the rule modules' shell library)
+# The build context of the system image with Oracle Database support, which
+# a person prepares (amp/system-oracle of 3scale-amp-openshift-templates and
+# the Oracle Instant Client packages) and names in AMPC_ORACLE_BUILD_DIR.
+
+# oracle_build_check RELEASE: stop unless AMPC_ORACLE_BUILD_DIR is a build
+# context for 3scale RELEASE (2.5.0, 2.6, ...): a Dockerfile, the three
+# Instant Client 12.2 packages, and no non-CDB workaround of another release
+# (the templates ship one for 2.4 and one for 2.5; from 2.6 on none is
+# needed).
+oracle_build_check() {
+  local release=$1 dir=${AMPC_ORACLE_BUILD_DIR:-} package workaround
+  [ -n "$dir" ] || fail "AMPC_ORACLE_BUILD_DIR is not set: prepare the build directory as the oracle-build-context step says, then run AMPC_ORACLE_BUILD_DIR=DIR $0"
+  [ -f "$dir/Dockerfile" ] || fail "$dir has no Dockerfile: it is not the amp/system-oracle directory of 3scale-amp-openshift-templates"
+  for package in 'instantclient-basic*-linux.x64-12.2*.zip' 'instantclient-sdk-linux.x64-12.2*.zip' 'instantclient-odbc-linux.x64-12.2*.zip'; do
+    compgen -G "$dir/oracle-client-files/$package" >/dev/null \
+      || fail "$dir/oracle-client-files has no $package: download it from Oracle (see the oracle-build-context step)"
+  done
+  workaround=$(grep -o 'workaround-non-cdb-[0-9.]*-upgrade' "$dir/Dockerfile" | sort -u | tr '\n' ' ') || workaround=
+  workaround=${workaround% }
+  case $workaround in
+    "" | "workaround-non-cdb-${release%.0}-upgrade") ;;
+    *) fail "the Dockerfile in $dir applies $workaround, which is not for 3scale $release: start again from a fresh copy of amp/system-oracle at the release's tag" ;;
+  esac
+  echo "build context $dir checked for 3scale $release"
+}
+
 # ---- lib/pods.sh (the rule modules' shell library)
 # Pods of the template-based install's DeploymentConfigs, which label them
 # deploymentConfig=NAME.
@@ -540,6 +596,9 @@ dump_gz() {
   pod=$(pod_of "$dc")
   [ -n "$pod" ] || fail "no running $dc pod to dump"
   oc exec "$pod" -- bash -c "set -o pipefail; $command | gzip -c" > "$file.tmp"
+  # gzip writes a header even for no input: an empty file means the exec
+  # printed nothing at all.
+  [ -s "$file.tmp" ] || fail "the dump of $dc in $file.tmp is empty"
   oc exec -i "$pod" -- bash -c "gzip -dc | tail -n 5 | grep -q '$complete'" < "$file.tmp" \
     || fail "the dump of $dc in $file.tmp is incomplete"
   mv "$file.tmp" "$file"
@@ -674,9 +733,11 @@ wait_ready() {
 # triggers it first waits for what an image stream patch starts later, on
 # the cluster's time: each trigger's stream tag resolved for its current spec
 # (it stops on ImportSuccess=False), then the DeploymentConfig's container
-# running that image (the trigger fired), and only then asks oc rollout
-# status for that revision (--revision=N). A settled DeploymentConfig still
-# on the old image does not pass.
+# running that image (the trigger fired), and the controller having
+# observed the DeploymentConfig's spec (a ConfigChange trigger starts a
+# deployment then), and only then asks oc rollout status for the latest
+# revision (--revision=N). A settled DeploymentConfig still on the old
+# image, or on its old env, does not pass.
 wait_rollout() {
   local object i dc pending revision
   object=$(oc_name "$1")
@@ -686,14 +747,17 @@ wait_rollout() {
       for ((i = 0; i < 120; i++)); do
         dc=$(oc get "$object" "$@" -o json)
         pending=$(trigger_images_pending "$dc" "$@")
-        [ -z "$pending" ] && break
         case $pending in
           failed:*) fail "${pending#failed:}" ;;
         esac
+        # The latest version counts once the controller has observed the
+        # spec: a config change (an env patch) starts its deployment then.
+        revision=$(printf '%s' "$dc" | jq -r 'if (.status.observedGeneration // 0) >= (.metadata.generation // 0) then .status.latestVersion // 0 else "" end')
+        [ -n "$revision" ] || pending="its new spec is not observed by the deployment controller yet"
+        [ -z "$pending" ] && break
         sleep 10
       done
       [ -z "$pending" ] || fail "$object: $pending after 20 minutes"
-      revision=$(printf '%s' "$dc" | jq -r '.status.latestVersion // 0')
       if [ "$revision" -gt 0 ]; then
         oc rollout status "$object" "$@" --revision="$revision" --watch --timeout=20m
       else
@@ -783,7 +847,10 @@ rollout_once() {
     mkdir -p "$(dirname "$file")"
     json=$(oc get "$object" "$@" -o json)
     latest=$(printf '%s' "$json" | jq -r '.status.latestVersion // 0')
-    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" -o json 2>/dev/null) || rc='{}'
+    # A deployment not created yet reads as {}; any other error stops: a
+    # failed read taken for a rollout in progress would skip the rollout.
+    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
+    [ -n "$rc" ] || rc='{}'
     state=$(dc_rollout_state "$json" "$rc")
     anchor=$latest
     if [ "$state" = running ]; then
@@ -800,7 +867,10 @@ rollout_once() {
     json=$(oc get "$object" "$@" -o json)
     latest=$(printf '%s' "$json" | jq -r '.status.latestVersion // 0')
     [ "$latest" -gt "$anchor" ] && break
-    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" -o json 2>/dev/null) || rc='{}'
+    # A deployment not created yet reads as {}; any other error stops: a
+    # failed read taken for a rollout in progress would skip the rollout.
+    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
+    [ -n "$rc" ] || rc='{}'
     [ "$(dc_rollout_state "$json" "$rc")" = pending ] || break
     sleep 10
   done
@@ -925,7 +995,7 @@ check_images() {
 # bundle patches.
 step_0() {
   subscription_current 3scale-operator 3scale-operator threescale-2.15 "3scale operator"
-  oc get apimanager apimanager-sample >/dev/null 2>&1 \
+  exists apimanager apimanager-sample \
     || fail "project $NAMESPACE has no APIManager apimanager-sample, which this bundle patches: compile the plan with --snapshot of this site"
 }
 

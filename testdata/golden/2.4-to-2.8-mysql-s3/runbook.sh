@@ -11,7 +11,7 @@ TO='2.8'
 # Versions a partly upgraded site may show, oldest first.
 KNOWN_VERSIONS=('2.4' '2.5' '2.6' '2.7' '2.8')
 # Where the preflight reads the version the site runs (installed_version, below).
-VERSION_SOURCE='AMP_RELEASE in configmap/system-environment (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager)'
+VERSION_SOURCE='AMP_RELEASE in configmap/system-environment, or the literal one of dc/system-app'\''s containers when later (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager)'
 # 1 when the bundle moves the site to another cluster and install method.
 MIGRATION=0
 BUNDLE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -66,7 +66,7 @@ STEPS=(
   '2.5-2.6/registry-auth-secret-verify'
   '2.5-2.6/amp-service-account'
   '2.5-2.6/amp-service-account-verify'
-  '2.5-2.6/amp-service-account-view'
+  '2.5-2.6/amp-service-account-permissions'
   '2.5-2.6/service-account-dcs'
   '2.5-2.6/wait-service-account'
   '2.5-2.6/service-account-verify'
@@ -235,7 +235,7 @@ TITLES=(
   '[verify] Check that threescale-registry-auth exists and is a registry pull secret (001_94522790b066fb62.txt 2.2)'
   '[create] Create the amp service account that pulls with threescale-registry-auth (001_94522790b066fb62.txt 2.2)'
   '[verify] Check that the amp service account lists threescale-registry-auth (001_94522790b066fb62.txt 2.2)'
-  '[manual] Give amp the view cluster role if service discovery uses service account authentication (001_94522790b066fb62.txt 2.2)'
+  '[shell] Give amp the permissions of the project'\''s default service account (001_94522790b066fb62.txt 2.2)'
   '[patch] Run every DeploymentConfig with the amp service account (001_94522790b066fb62.txt 2.2)'
   '[wait] Wait for every DeploymentConfig to redeploy with the amp service account (001_94522790b066fb62.txt 2.2)'
   '[verify] Check that every DeploymentConfig runs with the amp service account (001_94522790b066fb62.txt 2.2)'
@@ -379,7 +379,8 @@ APPLIED_JQ='def covers($w):
   else . == $w end;
 . as $o | $c[0] as $c
 | ([$c.present[] | . as {path: $p, value: $v} | ($o | try getpath($p) catch null) | covers($v)] | all)
-  and ([$c.absent[] | . as $p | ($o | try getpath($p) catch null) == null] | all)'
+  and ([$c.absent[] | . as $p | ($o | try getpath($p) catch null) == null] | all)
+  and ([$c.exists[]? | . as $p | ($o | try getpath($p) catch null) != null] | all)'
 DRY_RUN=0
 LIST=0
 FROM_STEP=
@@ -395,7 +396,8 @@ Usage: $0 [--list] [--dry-run] [--from STEP] [--only STEP] [--ack STEP]...
 
 Upgrades 3scale in project $NAMESPACE from $FROM to $TO, one step at a time.
 Finished steps are recorded in $STATE_FILE; a re-run continues with the
-first step not recorded there. Output is logged to $LOG_FILE.
+first step not recorded there. Output is logged to $LOG_FILE. The commands
+of a step see its id in AMPC_STEP (for oc wrappers and audit logs).
 
   --list        list the steps and whether each is done, then exit
   --dry-run     print what each step would run, change nothing
@@ -484,8 +486,10 @@ on_error() {
 
 preflight() {
   local tool project release known
+  # type -P looks for a program on PATH only: command -v would find the
+  # runbook's own oc function and take a missing oc for one that is there.
   for tool in oc jq base64; do
-    command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed; the runbook needs oc, jq and base64"
+    type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq and base64"
   done
   command oc whoami >/dev/null 2>&1 || fail "not logged in to OpenShift: run oc login first"
   project=$(command oc project -q 2>/dev/null) || fail "no current project: run oc project $NAMESPACE"
@@ -573,6 +577,7 @@ main() {
       exec > >(tee -a "$LOG_FILE") 2>&1
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
+      export AMPC_STEP=$CURRENT_STEP
       "rollback_$i"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
@@ -603,6 +608,7 @@ main() {
     fi
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
+    export AMPC_STEP=$CURRENT_STEP
     "step_$i"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
@@ -613,8 +619,17 @@ main() {
 # installed_version prints the version the site runs, as major.minor, or
 # nothing. The rule modules say how (the first hop's installed_version).
 installed_version() {
-  local release
-  release=$(oc get configmap system-environment -o jsonpath='{.data.AMP_RELEASE}' 2>/dev/null) || release=
+  local objects release literal
+  # The guides up to 2.7 set AMP_RELEASE with oc set env dc/system-app, which
+  # leaves the ConfigMap at the installed release and the guide's release as
+  # a literal in every system-app container: the later of the two is the
+  # site's. One oc call reads both (it prints what it finds).
+  objects=$(oc get configmap/system-environment dc/system-app -o json 2>/dev/null) || true
+  release=$(jq -r '[.items[]? | select(.kind == "ConfigMap") | .data.AMP_RELEASE // empty][0] // ""' <<<"$objects" 2>/dev/null) || release=
+  literal=$(jq -r '[.items[]? | select(.kind == "DeploymentConfig") | .spec.template.spec.containers[]? | [.env[]? | select(.name == "AMP_RELEASE")][0] | .value // ""] | unique | if length == 1 then .[0] else "" end' <<<"$objects" 2>/dev/null) || literal=
+  if [ -n "$literal" ] && { [ -z "$release" ] || ! at_least "$release" "$literal"; }; then
+    release=$literal
+  fi
   if [ -z "$release" ]; then
     release=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // empty] | if length == 1 then .[0] else "" end' 2>/dev/null) || release=
   fi
@@ -640,6 +655,20 @@ save_once() {
   oc "$@" > "$file.tmp"
   mv "$file.tmp" "$file"
   echo "saved $file"
+}
+
+# ---- lib/objects.sh (the rule modules' shell library)
+# Reading objects that may not exist.
+
+# exists OBJECT [OC-FLAGS]: whether OBJECT exists. Any error other than
+# NotFound (a lost connection, an expired login, a refused request) stops
+# the runbook instead of reading as "not there": a backup that skips an
+# object it could not read, or a step that takes a failed read for a step
+# still to do, would go on with the wrong answer.
+exists() {
+  local found
+  found=$(oc get "$@" --ignore-not-found -o name) || fail "could not read $1: see the error above; re-run when the cluster answers"
+  [ -n "$found" ]
 }
 
 # ---- lib/olm.sh (the rule modules' shell library)
@@ -787,6 +816,33 @@ check_apimanager() {
   esac
 }
 
+# ---- lib/oracle.sh (the rule modules' shell library)
+# The build context of the system image with Oracle Database support, which
+# a person prepares (amp/system-oracle of 3scale-amp-openshift-templates and
+# the Oracle Instant Client packages) and names in AMPC_ORACLE_BUILD_DIR.
+
+# oracle_build_check RELEASE: stop unless AMPC_ORACLE_BUILD_DIR is a build
+# context for 3scale RELEASE (2.5.0, 2.6, ...): a Dockerfile, the three
+# Instant Client 12.2 packages, and no non-CDB workaround of another release
+# (the templates ship one for 2.4 and one for 2.5; from 2.6 on none is
+# needed).
+oracle_build_check() {
+  local release=$1 dir=${AMPC_ORACLE_BUILD_DIR:-} package workaround
+  [ -n "$dir" ] || fail "AMPC_ORACLE_BUILD_DIR is not set: prepare the build directory as the oracle-build-context step says, then run AMPC_ORACLE_BUILD_DIR=DIR $0"
+  [ -f "$dir/Dockerfile" ] || fail "$dir has no Dockerfile: it is not the amp/system-oracle directory of 3scale-amp-openshift-templates"
+  for package in 'instantclient-basic*-linux.x64-12.2*.zip' 'instantclient-sdk-linux.x64-12.2*.zip' 'instantclient-odbc-linux.x64-12.2*.zip'; do
+    compgen -G "$dir/oracle-client-files/$package" >/dev/null \
+      || fail "$dir/oracle-client-files has no $package: download it from Oracle (see the oracle-build-context step)"
+  done
+  workaround=$(grep -o 'workaround-non-cdb-[0-9.]*-upgrade' "$dir/Dockerfile" | sort -u | tr '\n' ' ') || workaround=
+  workaround=${workaround% }
+  case $workaround in
+    "" | "workaround-non-cdb-${release%.0}-upgrade") ;;
+    *) fail "the Dockerfile in $dir applies $workaround, which is not for 3scale $release: start again from a fresh copy of amp/system-oracle at the release's tag" ;;
+  esac
+  echo "build context $dir checked for 3scale $release"
+}
+
 # ---- lib/pods.sh (the rule modules' shell library)
 # Pods of the template-based install's DeploymentConfigs, which label them
 # deploymentConfig=NAME.
@@ -810,6 +866,9 @@ dump_gz() {
   pod=$(pod_of "$dc")
   [ -n "$pod" ] || fail "no running $dc pod to dump"
   oc exec "$pod" -- bash -c "set -o pipefail; $command | gzip -c" > "$file.tmp"
+  # gzip writes a header even for no input: an empty file means the exec
+  # printed nothing at all.
+  [ -s "$file.tmp" ] || fail "the dump of $dc in $file.tmp is empty"
   oc exec -i "$pod" -- bash -c "gzip -dc | tail -n 5 | grep -q '$complete'" < "$file.tmp" \
     || fail "the dump of $dc in $file.tmp is incomplete"
   mv "$file.tmp" "$file"
@@ -944,9 +1003,11 @@ wait_ready() {
 # triggers it first waits for what an image stream patch starts later, on
 # the cluster's time: each trigger's stream tag resolved for its current spec
 # (it stops on ImportSuccess=False), then the DeploymentConfig's container
-# running that image (the trigger fired), and only then asks oc rollout
-# status for that revision (--revision=N). A settled DeploymentConfig still
-# on the old image does not pass.
+# running that image (the trigger fired), and the controller having
+# observed the DeploymentConfig's spec (a ConfigChange trigger starts a
+# deployment then), and only then asks oc rollout status for the latest
+# revision (--revision=N). A settled DeploymentConfig still on the old
+# image, or on its old env, does not pass.
 wait_rollout() {
   local object i dc pending revision
   object=$(oc_name "$1")
@@ -956,14 +1017,17 @@ wait_rollout() {
       for ((i = 0; i < 120; i++)); do
         dc=$(oc get "$object" "$@" -o json)
         pending=$(trigger_images_pending "$dc" "$@")
-        [ -z "$pending" ] && break
         case $pending in
           failed:*) fail "${pending#failed:}" ;;
         esac
+        # The latest version counts once the controller has observed the
+        # spec: a config change (an env patch) starts its deployment then.
+        revision=$(printf '%s' "$dc" | jq -r 'if (.status.observedGeneration // 0) >= (.metadata.generation // 0) then .status.latestVersion // 0 else "" end')
+        [ -n "$revision" ] || pending="its new spec is not observed by the deployment controller yet"
+        [ -z "$pending" ] && break
         sleep 10
       done
       [ -z "$pending" ] || fail "$object: $pending after 20 minutes"
-      revision=$(printf '%s' "$dc" | jq -r '.status.latestVersion // 0')
       if [ "$revision" -gt 0 ]; then
         oc rollout status "$object" "$@" --revision="$revision" --watch --timeout=20m
       else
@@ -1053,7 +1117,10 @@ rollout_once() {
     mkdir -p "$(dirname "$file")"
     json=$(oc get "$object" "$@" -o json)
     latest=$(printf '%s' "$json" | jq -r '.status.latestVersion // 0')
-    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" -o json 2>/dev/null) || rc='{}'
+    # A deployment not created yet reads as {}; any other error stops: a
+    # failed read taken for a rollout in progress would skip the rollout.
+    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
+    [ -n "$rc" ] || rc='{}'
     state=$(dc_rollout_state "$json" "$rc")
     anchor=$latest
     if [ "$state" = running ]; then
@@ -1070,7 +1137,10 @@ rollout_once() {
     json=$(oc get "$object" "$@" -o json)
     latest=$(printf '%s' "$json" | jq -r '.status.latestVersion // 0')
     [ "$latest" -gt "$anchor" ] && break
-    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" -o json 2>/dev/null) || rc='{}'
+    # A deployment not created yet reads as {}; any other error stops: a
+    # failed read taken for a rollout in progress would skip the rollout.
+    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
+    [ -n "$rc" ] || rc='{}'
     [ "$(dc_rollout_state "$json" "$rc")" = pending ] || break
     sleep 10
   done
@@ -1581,12 +1651,20 @@ step_25() {
     true | false) ;;
     *) fail "no import policy saved by step 2.4-2.5/zync-import-policy" ;;
   esac
+  # A tag that already imports that way is left alone: a re-run (its
+  # done_if read may have failed) must not rewrite an equal policy, which
+  # bumps the tag's generation and imports it again.
   patch=$(oc get imagestream postgresql -o json | jq -c --argjson insecure "$insecure" '
     (.spec.tags | map(.name) | index("10")) as $i
     | if $i == null then error("imagestream/postgresql has no tag 10") else . end
-    | [{op: "test", path: "/spec/tags/\($i)/name", value: "10"},
-       {op: "add", path: "/spec/tags/\($i)/importPolicy", value: ((.spec.tags[$i].importPolicy // {}) + {insecure: $insecure})}]')
-  oc patch imagestream postgresql --type=json -p "$patch"
+    | if (.spec.tags[$i].importPolicy.insecure // false) == $insecure then []
+      else [{op: "test", path: "/spec/tags/\($i)/name", value: "10"},
+            {op: "add", path: "/spec/tags/\($i)/importPolicy", value: ((.spec.tags[$i].importPolicy // {}) + {insecure: $insecure})}] end')
+  if [ "$patch" = "[]" ]; then
+    echo "postgresql:10 imports with insecure=$insecure already"
+  else
+    oc patch imagestream postgresql --type=json -p "$patch"
+  fi
 }
 
 # 2.4-2.5/zync-database-tag-verify — Wait until postgresql:10 is imported
@@ -1696,7 +1774,7 @@ step_32() {
 step_33() {
   oc get imagestream postgresql -o json | jq -e '[.spec.tags[]?.name] | index("10") != null and index("9.5") == null' >/dev/null \
     || fail "imagestream/postgresql does not have tag 10 without tag 9.5"
-  if oc get imagestreamtag postgresql:9.5 >/dev/null 2>&1; then
+  if exists imagestreamtag postgresql:9.5; then
     fail "imagestreamtag postgresql:9.5 still exists"
   fi
   echo "imagestream/postgresql has tag 10 and no tag 9.5"
@@ -1769,7 +1847,7 @@ step_38() {
 # allocates a terminal that can corrupt a piped dump.
 step_39() {
   for redis in system-redis backend-redis; do
-    oc get dc "$redis" >/dev/null 2>&1 || continue
+    exists dc "$redis" || continue
     pod=$(pod_of "$redis")
     [ -n "$pod" ] || fail "no running $redis pod to copy the dump from"
     oc cp "$pod:/var/lib/redis/data/dump.rdb" "$BACKUP_DIR/2.5-2.6/$redis/$redis-dump.rdb"
@@ -1782,8 +1860,10 @@ step_39() {
 # 4.x clients no longer have and which drops fields a restore needs; ampc
 # keeps the full objects. The guide's name filters (`awk`/`grep -v NAME`, and
 # `grep -v default` for the token Secrets of the default, builder and deployer
-# service accounts) become object lists and name prefixes. The files hold
-# Secret values: keep the directory where Secrets belong.
+# service accounts) become object lists and name prefixes. On Oracle sites the
+# BuildConfigs are saved too: the Oracle build of 2.8 changes
+# 3scale-amp-system-oracle. The files hold Secret values: keep the directory
+# where Secrets belong.
 step_40() {
   dir="$BACKUP_DIR/2.5-2.6/openshift"
   for object in $(oc get dc -o jsonpath='{.items[*].metadata.name}'); do
@@ -1821,7 +1901,7 @@ step_40() {
 # The bundle never holds credentials: the site creates its own pull secret.
 # Skipped when the Secret exists already.
 step_41() {
-  if oc get secret threescale-registry-auth >/dev/null 2>&1; then
+  if exists secret threescale-registry-auth; then
     echo "already done: skipped"
     return 0
   fi
@@ -1899,23 +1979,58 @@ step_44() {
     || fail "serviceaccount/amp does not list threescale-registry-auth in imagePullSecrets: add it (oc secrets link amp threescale-registry-auth --for=pull), then re-run"
 }
 
-# 2.5-2.6/amp-service-account-view — Give amp the view cluster role if service discovery uses service account authentication
+# 2.5-2.6/amp-service-account-permissions — Give amp the permissions of the project's default service account
 # Source: 001_94522790b066fb62.txt 2.2
-# Only sites whose service discovery authenticates with the default service
-# account need it, and granting a cluster role needs a cluster administrator,
-# so it stays a manual step.
+# Step 9 of the section asks that the permissions of the project's default
+# service account be replicated to amp before the DeploymentConfigs move to
+# it, and gives the view cluster role of service discovery as the example. The
+# runbook compares them instead of assuming that one: each RoleBinding of the
+# project that names default gets a twin that names amp (amp-NAME, the same
+# role); the cluster role bindings and the security context constraints that
+# name default and not amp, which only a cluster administrator can grant, are
+# listed with the commands that grant them, and the step stops until they are
+# granted. Where the runbook's user cannot read them, it stops with what to
+# verify, and --ack of the step confirms it.
 step_45() {
-  manual_step '2.5-2.6/amp-service-account-view' <<'AMPC_MANUAL'
-The amp service account must have the permissions the project's default
-service account has. If service discovery is configured with service
-account authentication (the 3scale guide's "Configuring without OAuth
-server"), system:serviceaccount:3scale:default holds the
-cluster role view; give amp the same, as a cluster administrator:
-
-  oc adm policy add-cluster-role-to-user view system:serviceaccount:3scale:amp
-
-If service discovery is not configured that way, there is nothing to do.
-AMPC_MANUAL
+  # sa(NAME): the subject is service account NAME of the project, as a
+  # ServiceAccount or as its user name. (jq, not shell: its $ are jq's.)
+  # shellcheck disable=SC2016
+  subjects='def sa($n): (.kind == "ServiceAccount" and .name == $n and ((.namespace // $ns) == $ns)) or (.kind == "User" and .name == "system:serviceaccount:\($ns):\($n)");'
+  bindings=$(oc get rolebindings -o json | jq -c --arg ns "$NAMESPACE" "$subjects"'
+    [.items[] | select(any(.subjects[]?; sa("amp"))) | .roleRef] as $amp
+    | .items[] | select(any(.subjects[]?; sa("default"))) | .roleRef as $r | select(any($amp[]; . == $r) | not)
+    | {apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: {name: ("amp-" + .metadata.name)[0:253]}, roleRef: $r, subjects: [{kind: "ServiceAccount", name: "amp", namespace: $ns}]}')
+  while IFS= read -r binding; do
+    [ -n "$binding" ] || continue
+    printf '%s\n' "$binding" | oc apply -f -
+  done <<<"$bindings"
+  grants=() unreadable=()
+  if crbs=$(oc get clusterrolebindings -o json 2>/dev/null); then
+    while IFS= read -r role; do
+      [ -z "$role" ] || grants+=("oc adm policy add-cluster-role-to-user $role system:serviceaccount:$NAMESPACE:amp")
+    done <<<"$(jq -r --arg ns "$NAMESPACE" "$subjects"'
+      ([.items[] | select(any(.subjects[]?; sa("default"))) | .roleRef.name] - [.items[] | select(any(.subjects[]?; sa("amp"))) | .roleRef.name]) | unique[]' <<<"$crbs")"
+  else
+    unreadable+=("cluster role bindings")
+  fi
+  if sccs=$(oc get securitycontextconstraints -o json 2>/dev/null); then
+    while IFS= read -r scc; do
+      [ -z "$scc" ] || grants+=("oc adm policy add-scc-to-user $scc -z amp -n $NAMESPACE")
+    done <<<"$(jq -r --arg ns "$NAMESPACE" '.items[] | select((.users // []) as $u | ($u | index("system:serviceaccount:\($ns):default")) and ($u | index("system:serviceaccount:\($ns):amp") | not)) | .metadata.name' <<<"$sccs")"
+  else
+    unreadable+=("security context constraints")
+  fi
+  if [ "${#grants[@]}" -gt 0 ]; then
+    fail "the default service account of $NAMESPACE has cluster-wide permissions that amp lacks; have a cluster administrator run: $(printf '%s; ' "${grants[@]}")then re-run"
+  fi
+  if [ "${#unreadable[@]}" -gt 0 ]; then
+    if is_acked "$CURRENT_STEP"; then
+      echo "${unreadable[*]} not readable here; confirmed with --ack $CURRENT_STEP"
+    else
+      fail "cannot read the ${unreadable[*]} to compare amp with default: have a cluster administrator check that system:serviceaccount:$NAMESPACE:amp holds every cluster role and security context constraint that system:serviceaccount:$NAMESPACE:default holds (oc adm policy add-cluster-role-to-user ROLE system:serviceaccount:$NAMESPACE:amp, oc adm policy add-scc-to-user SCC -z amp -n $NAMESPACE; service discovery with service account authentication needs the view cluster role), then re-run with --ack $CURRENT_STEP"
+    fi
+  fi
+  echo "amp holds the permissions of the default service account"
 }
 
 # 2.5-2.6/service-account-dcs — Run every DeploymentConfig with the amp service account
@@ -2115,7 +2230,7 @@ step_52() {
   insecure=$(oc get imagestream amp-system -o json | jq -r '[.spec.tags[] | select(.from.kind == "DockerImage") | .importPolicy.insecure == true] | any')
   echo "APP_LABEL=$app_label IMAGESTREAM_TAG_IMPORT_INSECURE=$insecure"
   for stream in zync-database-postgresql backend-redis system-redis system-memcached system-mysql system-postgresql; do
-    oc get imagestream "$stream" >/dev/null 2>&1 || continue
+    exists imagestream "$stream" || continue
     if [ "$app_label" != 3scale-api-management ]; then
       oc label imagestream "$stream" "app=$app_label" --overwrite
     fi
@@ -2142,16 +2257,48 @@ step_53() {
 
 # 2.5-2.6/system-redis-secret — Add the Redis Enterprise and Sentinel keys to the system-redis Secret
 # Source: 001_94522790b066fb62.txt 2.4
-# The guide's `oc patch secret/system-redis` with stringData becomes JSON
-# patch operations on data. The values are the guide's empty defaults, not
-# credentials: a site that uses Sentinel or Redis Enterprise fills them in
-# later. A key that exists already makes the patch refuse, so no value of the
-# site is overwritten.
+# The guide's `oc patch secret/system-redis` with stringData sets every key to
+# an empty value, which would overwrite the settings of a site that uses
+# Sentinel or Redis Enterprise already. ampc adds each key only where it is
+# missing: one JSON patch per key, which the runbook skips when the Secret has
+# the key (whatever its value), and which a snapshot that shows the key leaves
+# out. The values are the guide's empty defaults, not credentials: a site that
+# uses Sentinel or Redis Enterprise fills them in later.
 step_54() {
   if applied secret/system-redis checks/025-2.5-2.6-system-redis-secret-system-redis.json; then
     echo "secret/system-redis: already applied, skipped"
   else
     oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/025-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/026-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/026-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/027-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/027-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/028-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/028-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/029-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/029-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/030-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/030-2.5-2.6-system-redis-secret-system-redis.json")"
+  fi
+  if applied secret/system-redis checks/031-2.5-2.6-system-redis-secret-system-redis.json; then
+    echo "secret/system-redis: already applied, skipped"
+  else
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/031-2.5-2.6-system-redis-secret-system-redis.json")"
   fi
 }
 
@@ -2166,10 +2313,10 @@ step_54() {
 # the system-redis Secret, and backend-redis for BACKEND_REDIS_SENTINEL_*, as
 # ampc does.
 step_55() {
-  if applied deploymentconfig/system-app checks/026-2.5-2.6-system-app-redis-env-system-app.json; then
+  if applied deploymentconfig/system-app checks/032-2.5-2.6-system-app-redis-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/026-2.5-2.6-system-app-redis-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/032-2.5-2.6-system-app-redis-env-system-app.json")"
   fi
 }
 
@@ -2188,10 +2335,10 @@ step_56() {
 # test that pins the list's last entry. The pre-hook is not part of the pod
 # template, so the patch starts no rollout: the next deployment runs it.
 step_57() {
-  if applied deploymentconfig/system-app checks/027-2.5-2.6-prehook-redis-env-system-app.json; then
+  if applied deploymentconfig/system-app checks/033-2.5-2.6-prehook-redis-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/027-2.5-2.6-prehook-redis-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/033-2.5-2.6-prehook-redis-env-system-app.json")"
   fi
 }
 
@@ -2205,10 +2352,10 @@ step_57() {
 # name. The guide calls the init container "system-sidekiq"; the template
 # names it check-svc.
 step_58() {
-  if applied deploymentconfig/system-sidekiq checks/028-2.5-2.6-sidekiq-redis-env-system-sidekiq.json; then
+  if applied deploymentconfig/system-sidekiq checks/034-2.5-2.6-sidekiq-redis-env-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/028-2.5-2.6-sidekiq-redis-env-system-sidekiq.json")"
+    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/034-2.5-2.6-sidekiq-redis-env-system-sidekiq.json")"
   fi
 }
 
@@ -2227,10 +2374,10 @@ step_59() {
 # pins the list's last entry, and each container is pinned by a test of its
 # name.
 step_60() {
-  if applied deploymentconfig/system-sphinx checks/029-2.5-2.6-sphinx-redis-env-system-sphinx.json; then
+  if applied deploymentconfig/system-sphinx checks/035-2.5-2.6-sphinx-redis-env-system-sphinx.json; then
     echo "deploymentconfig/system-sphinx: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sphinx --type=json -p "$(cat "$BUNDLE_DIR/patches/029-2.5-2.6-sphinx-redis-env-system-sphinx.json")"
+    oc patch deploymentconfig/system-sphinx --type=json -p "$(cat "$BUNDLE_DIR/patches/035-2.5-2.6-sphinx-redis-env-system-sphinx.json")"
   fi
 }
 
@@ -2281,10 +2428,10 @@ step_62() {
 # name. The guide calls the init container "backend-worker"; the template
 # names it backend-redis-svc.
 step_63() {
-  if applied deploymentconfig/backend-worker checks/030-2.5-2.6-backend-worker-redis-env-backend-worker.json; then
+  if applied deploymentconfig/backend-worker checks/036-2.5-2.6-backend-worker-redis-env-backend-worker.json; then
     echo "deploymentconfig/backend-worker: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-worker --type=json -p "$(cat "$BUNDLE_DIR/patches/030-2.5-2.6-backend-worker-redis-env-backend-worker.json")"
+    oc patch deploymentconfig/backend-worker --type=json -p "$(cat "$BUNDLE_DIR/patches/036-2.5-2.6-backend-worker-redis-env-backend-worker.json")"
   fi
 }
 
@@ -2304,10 +2451,10 @@ step_64() {
 # name. The guide calls the init container "backend-cron"; the template names
 # it backend-redis-svc.
 step_65() {
-  if applied deploymentconfig/backend-cron checks/031-2.5-2.6-backend-cron-redis-env-backend-cron.json; then
+  if applied deploymentconfig/backend-cron checks/037-2.5-2.6-backend-cron-redis-env-backend-cron.json; then
     echo "deploymentconfig/backend-cron: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-cron --type=json -p "$(cat "$BUNDLE_DIR/patches/031-2.5-2.6-backend-cron-redis-env-backend-cron.json")"
+    oc patch deploymentconfig/backend-cron --type=json -p "$(cat "$BUNDLE_DIR/patches/037-2.5-2.6-backend-cron-redis-env-backend-cron.json")"
   fi
 }
 
@@ -2339,10 +2486,10 @@ step_67() {
 # which is the server's default; ampc writes the 2.6 template's entry, without
 # it.
 step_68() {
-  if applied deploymentconfig/zync checks/032-2.5-2.6-zync-env-zync.json; then
+  if applied deploymentconfig/zync checks/038-2.5-2.6-zync-env-zync.json; then
     echo "deploymentconfig/zync: already applied, skipped"
   else
-    oc patch deploymentconfig/zync --type=json -p "$(cat "$BUNDLE_DIR/patches/032-2.5-2.6-zync-env-zync.json")"
+    oc patch deploymentconfig/zync --type=json -p "$(cat "$BUNDLE_DIR/patches/038-2.5-2.6-zync-env-zync.json")"
   fi
 }
 
@@ -2354,10 +2501,10 @@ step_68() {
 # as in the 2.6 template: a ConfigChange trigger and an ImageChange trigger on
 # backend-redis:latest, which sets the container's image.
 step_69() {
-  if applied deploymentconfig/backend-redis checks/033-2.5-2.6-backend-redis-image-stream-backend-redis.json; then
+  if applied deploymentconfig/backend-redis checks/039-2.5-2.6-backend-redis-image-stream-backend-redis.json; then
     echo "deploymentconfig/backend-redis: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/033-2.5-2.6-backend-redis-image-stream-backend-redis.json")"
+    oc patch deploymentconfig/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/039-2.5-2.6-backend-redis-image-stream-backend-redis.json")"
   fi
 }
 
@@ -2377,10 +2524,10 @@ step_70() {
 # as in the 2.6 template. The guide says the new trigger refers to the
 # backend-redis image stream; it refers to system-redis.
 step_71() {
-  if applied deploymentconfig/system-redis checks/034-2.5-2.6-system-redis-image-stream-system-redis.json; then
+  if applied deploymentconfig/system-redis checks/040-2.5-2.6-system-redis-image-stream-system-redis.json; then
     echo "deploymentconfig/system-redis: already applied, skipped"
   else
-    oc patch deploymentconfig/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/034-2.5-2.6-system-redis-image-stream-system-redis.json")"
+    oc patch deploymentconfig/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/040-2.5-2.6-system-redis-image-stream-system-redis.json")"
   fi
 }
 
@@ -2397,10 +2544,10 @@ step_72() {
 # itself, so an air-gapped site needs no download. The triggers are set whole,
 # as in the 2.6 template.
 step_73() {
-  if applied deploymentconfig/system-memcache checks/035-2.5-2.6-system-memcache-image-stream-system-memcache.json; then
+  if applied deploymentconfig/system-memcache checks/041-2.5-2.6-system-memcache-image-stream-system-memcache.json; then
     echo "deploymentconfig/system-memcache: already applied, skipped"
   else
-    oc patch deploymentconfig/system-memcache --type=json -p "$(cat "$BUNDLE_DIR/patches/035-2.5-2.6-system-memcache-image-stream-system-memcache.json")"
+    oc patch deploymentconfig/system-memcache --type=json -p "$(cat "$BUNDLE_DIR/patches/041-2.5-2.6-system-memcache-image-stream-system-memcache.json")"
   fi
 }
 
@@ -2417,10 +2564,10 @@ step_74() {
 # itself, so an air-gapped site needs no download. The triggers are set whole,
 # as in the 2.6 template.
 step_75() {
-  if applied deploymentconfig/system-mysql checks/036-2.5-2.6-system-mysql-image-stream-system-mysql.json; then
+  if applied deploymentconfig/system-mysql checks/042-2.5-2.6-system-mysql-image-stream-system-mysql.json; then
     echo "deploymentconfig/system-mysql: already applied, skipped"
   else
-    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/036-2.5-2.6-system-mysql-image-stream-system-mysql.json")"
+    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/042-2.5-2.6-system-mysql-image-stream-system-mysql.json")"
   fi
 }
 
@@ -2439,10 +2586,10 @@ step_76() {
 # template: the ImageChange trigger moves from postgresql:10 to
 # zync-database-postgresql:latest.
 step_77() {
-  if applied deploymentconfig/zync-database checks/037-2.5-2.6-zync-database-image-stream-zync-database.json; then
+  if applied deploymentconfig/zync-database checks/043-2.5-2.6-zync-database-image-stream-zync-database.json; then
     echo "deploymentconfig/zync-database: already applied, skipped"
   else
-    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/037-2.5-2.6-zync-database-image-stream-zync-database.json")"
+    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/043-2.5-2.6-zync-database-image-stream-zync-database.json")"
   fi
 }
 
@@ -2480,10 +2627,10 @@ step_80() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_81() {
-  if applied imagestream/amp-system checks/038-2.5-2.6-image-amp-system-amp-system.json; then
+  if applied imagestream/amp-system checks/044-2.5-2.6-image-amp-system-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
-    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/038-2.5-2.6-image-amp-system-amp-system.json")"
+    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/044-2.5-2.6-image-amp-system-amp-system.json")"
   fi
 }
 
@@ -2501,10 +2648,10 @@ step_82() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_83() {
-  if applied imagestream/amp-apicast checks/039-2.5-2.6-image-amp-apicast-amp-apicast.json; then
+  if applied imagestream/amp-apicast checks/045-2.5-2.6-image-amp-apicast-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
-    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/039-2.5-2.6-image-amp-apicast-amp-apicast.json")"
+    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/045-2.5-2.6-image-amp-apicast-amp-apicast.json")"
   fi
 }
 
@@ -2521,10 +2668,10 @@ step_84() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_85() {
-  if applied imagestream/amp-backend checks/040-2.5-2.6-image-amp-backend-amp-backend.json; then
+  if applied imagestream/amp-backend checks/046-2.5-2.6-image-amp-backend-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
-    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/040-2.5-2.6-image-amp-backend-amp-backend.json")"
+    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/046-2.5-2.6-image-amp-backend-amp-backend.json")"
   fi
 }
 
@@ -2542,10 +2689,10 @@ step_86() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_87() {
-  if applied imagestream/amp-zync checks/041-2.5-2.6-image-amp-zync-amp-zync.json; then
+  if applied imagestream/amp-zync checks/047-2.5-2.6-image-amp-zync-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
-    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/041-2.5-2.6-image-amp-zync-amp-zync.json")"
+    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/047-2.5-2.6-image-amp-zync-amp-zync.json")"
   fi
 }
 
@@ -2567,10 +2714,10 @@ step_88() {
 # current value, 2.5.0, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
 step_89() {
-  if applied configmap/system-environment checks/042-2.5-2.6-amp-release-system-environment.json; then
+  if applied configmap/system-environment checks/048-2.5-2.6-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/042-2.5-2.6-amp-release-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/048-2.5-2.6-amp-release-system-environment.json")"
   fi
 }
 
@@ -2613,7 +2760,7 @@ step_92() {
 # latest deployment's, completed.
 step_93() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
-    oc get dc "$component" >/dev/null 2>&1 || continue
+    exists dc "$component" || continue
     check_images "$component"
   done
 }
@@ -2774,10 +2921,10 @@ step_104() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_105() {
-  if applied imagestream/amp-system checks/043-2.6-2.7-image-amp-system-amp-system.json; then
+  if applied imagestream/amp-system checks/049-2.6-2.7-image-amp-system-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
-    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/043-2.6-2.7-image-amp-system-amp-system.json")"
+    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/049-2.6-2.7-image-amp-system-amp-system.json")"
   fi
 }
 
@@ -2795,10 +2942,10 @@ step_106() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_107() {
-  if applied imagestream/amp-apicast checks/044-2.6-2.7-image-amp-apicast-amp-apicast.json; then
+  if applied imagestream/amp-apicast checks/050-2.6-2.7-image-amp-apicast-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
-    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/044-2.6-2.7-image-amp-apicast-amp-apicast.json")"
+    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/050-2.6-2.7-image-amp-apicast-amp-apicast.json")"
   fi
 }
 
@@ -2815,10 +2962,10 @@ step_108() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_109() {
-  if applied imagestream/amp-backend checks/045-2.6-2.7-image-amp-backend-amp-backend.json; then
+  if applied imagestream/amp-backend checks/051-2.6-2.7-image-amp-backend-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
-    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/045-2.6-2.7-image-amp-backend-amp-backend.json")"
+    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/051-2.6-2.7-image-amp-backend-amp-backend.json")"
   fi
 }
 
@@ -2836,10 +2983,10 @@ step_110() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_111() {
-  if applied imagestream/amp-zync checks/046-2.6-2.7-image-amp-zync-amp-zync.json; then
+  if applied imagestream/amp-zync checks/052-2.6-2.7-image-amp-zync-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
-    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/046-2.6-2.7-image-amp-zync-amp-zync.json")"
+    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/052-2.6-2.7-image-amp-zync-amp-zync.json")"
   fi
 }
 
@@ -2856,10 +3003,10 @@ step_112() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_113() {
-  if applied imagestream/system-memcached checks/047-2.6-2.7-image-system-memcached-system-memcached.json; then
+  if applied imagestream/system-memcached checks/053-2.6-2.7-image-system-memcached-system-memcached.json; then
     echo "imagestream/system-memcached: already applied, skipped"
   else
-    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/047-2.6-2.7-image-system-memcached-system-memcached.json")"
+    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/053-2.6-2.7-image-system-memcached-system-memcached.json")"
   fi
 }
 
@@ -2875,10 +3022,10 @@ step_114() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_115() {
-  if applied imagestream/zync-database-postgresql checks/048-2.6-2.7-image-zync-database-postgresql-zync-database-postgresql.json; then
+  if applied imagestream/zync-database-postgresql checks/054-2.6-2.7-image-zync-database-postgresql-zync-database-postgresql.json; then
     echo "imagestream/zync-database-postgresql: already applied, skipped"
   else
-    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/048-2.6-2.7-image-zync-database-postgresql-zync-database-postgresql.json")"
+    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/054-2.6-2.7-image-zync-database-postgresql-zync-database-postgresql.json")"
   fi
 }
 
@@ -2931,10 +3078,10 @@ step_117() {
 # key; ampc replaces the existing latest tag where it stands, pinned by a test
 # of its name.
 step_118() {
-  if applied imagestream/backend-redis checks/049-2.6-2.7-image-backend-redis-backend-redis.json; then
+  if applied imagestream/backend-redis checks/055-2.6-2.7-image-backend-redis-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
-    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/049-2.6-2.7-image-backend-redis-backend-redis.json")"
+    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/055-2.6-2.7-image-backend-redis-backend-redis.json")"
   fi
 }
 
@@ -2952,10 +3099,10 @@ step_119() {
 # key; ampc replaces the existing latest tag where it stands, pinned by a test
 # of its name.
 step_120() {
-  if applied imagestream/system-redis checks/050-2.6-2.7-image-system-redis-system-redis.json; then
+  if applied imagestream/system-redis checks/056-2.6-2.7-image-system-redis-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
-    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/050-2.6-2.7-image-system-redis-system-redis.json")"
+    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/056-2.6-2.7-image-system-redis-system-redis.json")"
   fi
 }
 
@@ -2973,10 +3120,10 @@ step_121() {
 # duplicate key; ampc replaces the existing latest tag where it stands, pinned
 # by a test of its name.
 step_122() {
-  if applied imagestream/system-mysql checks/051-2.6-2.7-image-system-mysql-system-mysql.json; then
+  if applied imagestream/system-mysql checks/057-2.6-2.7-image-system-mysql-system-mysql.json; then
     echo "imagestream/system-mysql: already applied, skipped"
   else
-    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/051-2.6-2.7-image-system-mysql-system-mysql.json")"
+    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/057-2.6-2.7-image-system-mysql-system-mysql.json")"
   fi
 }
 
@@ -2996,10 +3143,10 @@ step_123() {
 # current value, 2.6, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
 step_124() {
-  if applied configmap/system-environment checks/052-2.6-2.7-amp-release-system-environment.json; then
+  if applied configmap/system-environment checks/058-2.6-2.7-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/052-2.6-2.7-amp-release-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/058-2.6-2.7-amp-release-system-environment.json")"
   fi
 }
 
@@ -3042,7 +3189,7 @@ step_127() {
 # latest deployment's, completed.
 step_128() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
-    oc get dc "$component" >/dev/null 2>&1 || continue
+    exists dc "$component" || continue
     check_images "$component"
   done
 }
@@ -3057,7 +3204,7 @@ step_129() {
   dir="$BACKUP_DIR/2.7-2.8"
   mkdir -p "$dir"
   for component in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
-    if oc get dc "$component" >/dev/null 2>&1; then
+    if exists dc "$component"; then
       oc get -o yaml dc "$component" > "$dir/${component}_dc.yml"
     fi
   done
@@ -3078,7 +3225,7 @@ step_129() {
 # here-document so that no value passes through the shell. A Secret that
 # already exists is left alone.
 step_130() {
-  if oc get secret system-smtp >/dev/null 2>&1; then
+  if exists secret system-smtp; then
     echo "already done: skipped"
     return 0
   fi
@@ -3104,10 +3251,10 @@ step_131() {
 # it without a test of the old value so that the token is copied nowhere. The
 # pre-hook env gets MASTER_ACCESS_TOKEN from system-seed in 1.2.4.
 step_132() {
-  if applied deploymentconfig/system-app checks/053-2.7-2.8-prehook-command-system-app.json; then
+  if applied deploymentconfig/system-app checks/059-2.7-2.8-prehook-command-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/053-2.7-2.8-prehook-command-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/059-2.7-2.8-prehook-command-system-app.json")"
   fi
 }
 
@@ -3118,10 +3265,10 @@ step_132() {
 # name) and appends only MASTER_ACCESS_TOKEN, which gives the same env without
 # reordering it.
 step_133() {
-  if applied deploymentconfig/system-app checks/054-2.7-2.8-prehook-env-system-app.json; then
+  if applied deploymentconfig/system-app checks/060-2.7-2.8-prehook-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/054-2.7-2.8-prehook-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/060-2.7-2.8-prehook-env-system-app.json")"
   fi
 }
 
@@ -3141,10 +3288,10 @@ step_134() {
 # The guide's strategic-merge patch becomes JSON patch operations, each pinned
 # by a test of the container and env var names.
 step_135() {
-  if applied deploymentconfig/system-app checks/055-2.7-2.8-system-app-env-system-app.json; then
+  if applied deploymentconfig/system-app checks/061-2.7-2.8-system-app-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/055-2.7-2.8-system-app-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/061-2.7-2.8-system-app-env-system-app.json")"
   fi
 }
 
@@ -3153,10 +3300,10 @@ step_135() {
 # The guide's strategic-merge patch becomes JSON patch operations, each pinned
 # by a test of the container and env var names.
 step_136() {
-  if applied deploymentconfig/system-sidekiq checks/056-2.7-2.8-sidekiq-env-system-sidekiq.json; then
+  if applied deploymentconfig/system-sidekiq checks/062-2.7-2.8-sidekiq-env-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/056-2.7-2.8-sidekiq-env-system-sidekiq.json")"
+    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/062-2.7-2.8-sidekiq-env-system-sidekiq.json")"
   fi
 }
 
@@ -3194,30 +3341,30 @@ step_138() {
 # As in 1.2.4, entries are replaced where they stand and new ones are
 # appended, instead of the guide's delete-and-append with jq.
 step_139() {
-  if applied deploymentconfig/system-app checks/057-2.7-2.8-s3-prehook-env-system-app.json; then
+  if applied deploymentconfig/system-app checks/063-2.7-2.8-s3-prehook-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/057-2.7-2.8-s3-prehook-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/063-2.7-2.8-s3-prehook-env-system-app.json")"
   fi
 }
 
 # 2.7-2.8/s3-system-app-env — Point the AWS env of the system-app containers at aws-auth
 # Source: 000_fb66213bb7713c41.txt 1.2.7
 step_140() {
-  if applied deploymentconfig/system-app checks/058-2.7-2.8-s3-system-app-env-system-app.json; then
+  if applied deploymentconfig/system-app checks/064-2.7-2.8-s3-system-app-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/058-2.7-2.8-s3-system-app-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/064-2.7-2.8-s3-system-app-env-system-app.json")"
   fi
 }
 
 # 2.7-2.8/s3-sidekiq-env — Point the AWS env of system-sidekiq at aws-auth
 # Source: 000_fb66213bb7713c41.txt 1.2.7
 step_141() {
-  if applied deploymentconfig/system-sidekiq checks/059-2.7-2.8-s3-sidekiq-env-system-sidekiq.json; then
+  if applied deploymentconfig/system-sidekiq checks/065-2.7-2.8-s3-sidekiq-env-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/059-2.7-2.8-s3-sidekiq-env-system-sidekiq.json")"
+    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/065-2.7-2.8-s3-sidekiq-env-system-sidekiq.json")"
   fi
 }
 
@@ -3245,10 +3392,10 @@ step_142() {
 # current value, 2.7, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
 step_143() {
-  if applied configmap/system-environment checks/060-2.7-2.8-amp-release-system-environment.json; then
+  if applied configmap/system-environment checks/066-2.7-2.8-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/060-2.7-2.8-amp-release-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/066-2.7-2.8-amp-release-system-environment.json")"
   fi
 }
 
@@ -3267,10 +3414,10 @@ step_144() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_145() {
-  if applied imagestream/amp-system checks/061-2.7-2.8-image-amp-system-amp-system.json; then
+  if applied imagestream/amp-system checks/067-2.7-2.8-image-amp-system-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
-    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/061-2.7-2.8-image-amp-system-amp-system.json")"
+    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/067-2.7-2.8-image-amp-system-amp-system.json")"
   fi
 }
 
@@ -3288,10 +3435,10 @@ step_146() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_147() {
-  if applied imagestream/amp-apicast checks/062-2.7-2.8-image-amp-apicast-amp-apicast.json; then
+  if applied imagestream/amp-apicast checks/068-2.7-2.8-image-amp-apicast-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
-    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/062-2.7-2.8-image-amp-apicast-amp-apicast.json")"
+    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/068-2.7-2.8-image-amp-apicast-amp-apicast.json")"
   fi
 }
 
@@ -3308,10 +3455,10 @@ step_148() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_149() {
-  if applied imagestream/amp-backend checks/063-2.7-2.8-image-amp-backend-amp-backend.json; then
+  if applied imagestream/amp-backend checks/069-2.7-2.8-image-amp-backend-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
-    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/063-2.7-2.8-image-amp-backend-amp-backend.json")"
+    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/069-2.7-2.8-image-amp-backend-amp-backend.json")"
   fi
 }
 
@@ -3329,10 +3476,10 @@ step_150() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_151() {
-  if applied imagestream/amp-zync checks/064-2.7-2.8-image-amp-zync-amp-zync.json; then
+  if applied imagestream/amp-zync checks/070-2.7-2.8-image-amp-zync-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
-    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/064-2.7-2.8-image-amp-zync-amp-zync.json")"
+    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/070-2.7-2.8-image-amp-zync-amp-zync.json")"
   fi
 }
 
@@ -3349,10 +3496,10 @@ step_152() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_153() {
-  if applied imagestream/system-memcached checks/065-2.7-2.8-image-system-memcached-system-memcached.json; then
+  if applied imagestream/system-memcached checks/071-2.7-2.8-image-system-memcached-system-memcached.json; then
     echo "imagestream/system-memcached: already applied, skipped"
   else
-    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/065-2.7-2.8-image-system-memcached-system-memcached.json")"
+    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/071-2.7-2.8-image-system-memcached-system-memcached.json")"
   fi
 }
 
@@ -3368,10 +3515,10 @@ step_154() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_155() {
-  if applied imagestream/zync-database-postgresql checks/066-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json; then
+  if applied imagestream/zync-database-postgresql checks/072-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json; then
     echo "imagestream/zync-database-postgresql: already applied, skipped"
   else
-    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/066-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json")"
+    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/072-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json")"
   fi
 }
 
@@ -3423,10 +3570,10 @@ step_157() {
 # latest entries in spec.tags, a duplicate key; ampc replaces the existing
 # latest tag where it stands, pinned by a test of its name.
 step_158() {
-  if applied imagestream/backend-redis checks/067-2.7-2.8-image-backend-redis-backend-redis.json; then
+  if applied imagestream/backend-redis checks/073-2.7-2.8-image-backend-redis-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
-    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/067-2.7-2.8-image-backend-redis-backend-redis.json")"
+    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/073-2.7-2.8-image-backend-redis-backend-redis.json")"
   fi
 }
 
@@ -3443,10 +3590,10 @@ step_159() {
 # entries in spec.tags, a duplicate key; ampc replaces the existing latest tag
 # where it stands, pinned by a test of its name.
 step_160() {
-  if applied imagestream/system-redis checks/068-2.7-2.8-image-system-redis-system-redis.json; then
+  if applied imagestream/system-redis checks/074-2.7-2.8-image-system-redis-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
-    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/068-2.7-2.8-image-system-redis-system-redis.json")"
+    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/074-2.7-2.8-image-system-redis-system-redis.json")"
   fi
 }
 
@@ -3463,10 +3610,10 @@ step_161() {
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
 step_162() {
-  if applied imagestream/system-mysql checks/069-2.7-2.8-image-system-mysql-system-mysql.json; then
+  if applied imagestream/system-mysql checks/075-2.7-2.8-image-system-mysql-system-mysql.json; then
     echo "imagestream/system-mysql: already applied, skipped"
   else
-    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/069-2.7-2.8-image-system-mysql-system-mysql.json")"
+    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/075-2.7-2.8-image-system-mysql-system-mysql.json")"
   fi
 }
 
@@ -3484,7 +3631,7 @@ step_163() {
 # latest deployment's, completed.
 step_164() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
-    oc get dc "$component" >/dev/null 2>&1 || continue
+    exists dc "$component" || continue
     check_images "$component"
   done
 }
@@ -3499,10 +3646,10 @@ step_164() {
 # ampc removes them here, after images-verify has checked that the latest
 # deployment of every DeploymentConfig, which reads aws-auth, completed.
 step_165() {
-  if applied configmap/system-environment checks/070-2.7-2.8-s3-system-environment-system-environment.json; then
+  if applied configmap/system-environment checks/076-2.7-2.8-s3-system-environment-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/070-2.7-2.8-s3-system-environment-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/076-2.7-2.8-s3-system-environment-system-environment.json")"
   fi
 }
 
@@ -3528,7 +3675,7 @@ rollback_0() {
   oc scale dc/zync --replicas=0
   wait_gone zync
   # The 9.5 tag is gone after 2.5.5: recreate it from the saved image stream.
-  if ! oc get imagestreamtag postgresql:9.5 >/dev/null 2>&1; then
+  if ! exists imagestreamtag postgresql:9.5; then
     image=$(jq -r '[.spec.tags[] | select(.name == "9.5" and .from.kind == "DockerImage")][0].from.name // empty' "$dir/imagestream-postgresql.json")
     [ -n "$image" ] || fail "$dir/imagestream-postgresql.json has no 9.5 tag to recreate"
     insecure=$(<"$dir/postgresql-import-insecure")

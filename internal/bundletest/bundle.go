@@ -1,50 +1,47 @@
-package emit_test
+package bundletest
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 
 	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	"sigs.k8s.io/yaml"
 
 	"github.com/ampc/ampc"
+	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/ir"
 )
 
-// bundleTest is one bundle under test, in the spirit of kustomize's
-// kusttest harness: a plan compiled through ampc.Compile (against a
-// snapshot or the standard layout), written to a directory, applied to a
-// site's objects with kubectl patch --local in plan.json order, and checked
-// to hold no Secret value of the site.
-type bundleTest struct {
+// Bundle is one bundle under test, in the spirit of kustomize's kusttest
+// harness: a plan compiled through ampc.Compile (against a snapshot or the
+// standard layout), written to a directory, applied to a site's objects with
+// kubectl patch --local in plan.json order, and checked to hold no Secret
+// value of the site.
+type Bundle struct {
 	t *testing.T
 	// Files are the bundle's files; Dir is where they are written.
 	Files map[string][]byte
 	Dir   string
-	// Key names an object in the maps Apply changes: objectKey (Kind/name)
+	// Key names an object in the maps Apply changes: ObjectKey (Kind/name)
 	// unless the test sets another.
 	Key func(ir.Target) string
 }
 
-// objectKey is the usual key of a site's objects: Kind/name.
-func objectKey(t ir.Target) string { return t.Kind + "/" + t.Name }
+// ObjectKey is the usual key of a site's objects: Kind/name.
+func ObjectKey(t ir.Target) string { return t.Kind + "/" + t.Name }
 
-// newBundleTest compiles plan, a plan file's path or a plan's text (which
-// holds a newline), against snapshot ("" for the standard layout), writes
-// the bundle and checks that no Secret value of the snapshot is in any of
-// its files.
-func newBundleTest(t *testing.T, plan, snapshot string) *bundleTest {
+// New compiles plan, a plan file's path or a plan's text (which holds a
+// newline), against snapshot ("" for the standard layout), writes the bundle
+// and checks that no Secret value of the snapshot is in any of its files.
+func New(t *testing.T, plan, snapshot string) *Bundle {
 	t.Helper()
 	opts := ampc.Options{Snapshot: snapshot}
 	var res *ampc.Result
@@ -55,18 +52,19 @@ func newBundleTest(t *testing.T, plan, snapshot string) *bundleTest {
 		}
 		res = r
 	} else {
-		res = compileResult(t, plan, snapshot)
+		res = CompileResult(t, plan, snapshot)
 	}
-	b := &bundleTest{t: t, Files: res.Files, Dir: writeBundle(t, res.Files), Key: objectKey}
+	b := &Bundle{t: t, Files: res.Files, Dir: WriteBundle(t, res.Files), Key: ObjectKey}
 	if snapshot != "" {
-		b.noValues(longValues(secretValues(t, snapshot), false), "Secret value of the snapshot")
+		b.NoValues(LongValues(SecretValues(t, snapshot), false), "Secret value of the snapshot")
 	}
 	return b
 }
 
-// bundleAt is the bundle written in dir, to apply.
-func bundleAt(t *testing.T, dir string) *bundleTest {
-	return &bundleTest{t: t, Dir: dir, Key: objectKey}
+// At is the bundle written in dir, to apply.
+func At(t *testing.T, dir string) *Bundle {
+	t.Helper()
+	return &Bundle{t: t, Dir: dir, Key: ObjectKey}
 }
 
 // fileTarget is a file of the bundle and the object it is for.
@@ -81,7 +79,7 @@ type fileTarget struct {
 // object must exist; its checks file must not hold before and must hold
 // after, evaluated in one run of jq), each deleted object is removed (it
 // must exist).
-func (b *bundleTest) Apply(objects map[string]map[string]any) {
+func (b *Bundle) Apply(objects map[string]map[string]any) {
 	t := b.t
 	t.Helper()
 	kubectl, jq := testenv.Tool(t, "kubectl"), testenv.Tool(t, "jq")
@@ -130,8 +128,8 @@ func (b *bundleTest) Apply(objects map[string]map[string]any) {
 				t.Fatalf("%s: %v", m.File, err)
 			}
 			key := b.Key(m.Target)
-			if obj["kind"] != m.Target.Kind || get(obj, "metadata", "name") != m.Target.Name || get(obj, "metadata", "namespace") != m.Target.Namespace {
-				t.Errorf("%s holds %v %v in %v, plan.json says %v", m.File, obj["kind"], get(obj, "metadata", "name"), get(obj, "metadata", "namespace"), m.Target)
+			if obj["kind"] != m.Target.Kind || Get(obj, "metadata", "name") != m.Target.Name || Get(obj, "metadata", "namespace") != m.Target.Namespace {
+				t.Errorf("%s holds %v %v in %v, plan.json says %v", m.File, obj["kind"], Get(obj, "metadata", "name"), Get(obj, "metadata", "namespace"), m.Target)
 			}
 			if _, exists := objects[key]; exists {
 				t.Errorf("step %s creates %s, which the site has already", s.ID, key)
@@ -195,7 +193,7 @@ func (b *bundleTest) Apply(objects map[string]map[string]any) {
 		if err != nil {
 			obj := r.start
 			for _, f := range r.files {
-				obj = kubectlPatch(t, kubectl, work, obj, filepath.Join(b.Dir, f))
+				obj = KubectlPatch(t, kubectl, work, obj, filepath.Join(b.Dir, f))
 			}
 			t.Fatalf("kubectl patch --local of %s with %v: %v", r.key, r.files, err)
 		}
@@ -212,17 +210,18 @@ func (b *bundleTest) Apply(objects map[string]map[string]any) {
 // NoSecrets checks that no Secret value of a fixture (a file or a
 // directory) is in any file of the bundle. The fixture must hold at least
 // ten Secret values, so that a fixture read wrong cannot pass.
-func (b *bundleTest) NoSecrets(fixture string) {
+func (b *Bundle) NoSecrets(fixture string) {
 	b.t.Helper()
-	values := secretValues(b.t, fixture)
+	values := SecretValues(b.t, fixture)
 	if len(values) < 10 {
 		b.t.Fatalf("fixture has %d secret values", len(values))
 	}
-	b.noValues(longValues(values, false), "Secret value of "+filepath.Base(fixture))
+	b.NoValues(LongValues(values, false), "Secret value of "+filepath.Base(fixture))
 }
 
-// noValues reports each file of the bundle that holds one of values.
-func (b *bundleTest) noValues(values []string, what string) {
+// NoValues reports each file of the bundle that holds one of values; what
+// names them in the report.
+func (b *Bundle) NoValues(values []string, what string) {
 	b.t.Helper()
 	for name, data := range b.Files {
 		for _, v := range values {
@@ -233,10 +232,10 @@ func (b *bundleTest) noValues(values []string, what string) {
 	}
 }
 
-// longValues keeps the values of 8 bytes or more, trimmed of white space
+// LongValues keeps the values of 8 bytes or more, trimmed of white space
 // first when trim is true: shorter ones ("", "admin", "3scale") are words
 // every bundle holds.
-func longValues(values []string, trim bool) []string {
+func LongValues(values []string, trim bool) []string {
 	var out []string
 	for _, v := range values {
 		if trim {
@@ -249,10 +248,10 @@ func longValues(values []string, trim bool) []string {
 	return out
 }
 
-// secretValues decodes every value of every Secret in path: a fixture (a
+// SecretValues decodes every value of every Secret in path: a fixture (a
 // List export), one object, or a directory of them, walked (files ending in
-// .yaml, .yml or .json, such as a fake cluster's objects).
-func secretValues(t *testing.T, path string) []string {
+// .yaml, .yml or .json, such as a simulated cluster's objects).
+func SecretValues(t *testing.T, path string) []string {
 	t.Helper()
 	var files []string
 	err := filepath.WalkDir(path, func(p string, d os.DirEntry, err error) error {
@@ -295,7 +294,7 @@ func secretValues(t *testing.T, path string) []string {
 			for _, v := range data {
 				dec, err := base64.StdEncoding.DecodeString(v.(string))
 				if err != nil {
-					t.Fatalf("%s: Secret %v: %v", f, get(o, "metadata", "name"), err)
+					t.Fatalf("%s: Secret %v: %v", f, Get(o, "metadata", "name"), err)
 				}
 				values = append(values, string(dec))
 			}
@@ -304,59 +303,71 @@ func secretValues(t *testing.T, path string) []string {
 	return values
 }
 
-// toolRuns holds the result of every distinct tool run of the test binary:
-// many tests compile the same examples, and a tool given the same input
-// gives the same output, so kubectl and shellcheck run once per input.
-var toolRuns sync.Map
-
-type toolRun struct {
-	once sync.Once
-	out  []byte
-	err  error
+// guardChecks collects, for each patch a test applies, its checks file
+// and the object before and after it, and evaluates them all in one run of
+// jq with the runbook's own program (emit.CheckProgram), as the runbook's
+// applied function does: a patch's checks must not hold before the patch
+// and must hold after it.
+type guardChecks struct {
+	cases []guardCase
 }
 
-// cachedRun runs run once for each key (a digest of everything the run
-// reads) and gives every caller its output.
-func cachedRun(key []byte, run func() ([]byte, error)) ([]byte, error) {
-	sum := sha256.Sum256(key)
-	v, _ := toolRuns.LoadOrStore(sum, &toolRun{})
-	r := v.(*toolRun)
-	r.once.Do(func() { r.out, r.err = run() })
-	return r.out, r.err
+type guardCase struct {
+	File   string         `json:"file"`
+	Checks any            `json:"c"`
+	Before map[string]any `json:"before"`
+	After  map[string]any `json:"after"`
 }
 
-// shellcheck checks a runbook with shellcheck -x (once per content).
-func shellcheck(t *testing.T, runbook string) {
+func (g *guardChecks) add(t *testing.T, checkFile string, before, after map[string]any) {
 	t.Helper()
-	bin := testenv.Tool(t, "shellcheck")
-	text, err := os.ReadFile(runbook)
+	raw, err := os.ReadFile(checkFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := cachedRun(append([]byte("shellcheck -x\x00"), text...), func() ([]byte, error) {
-		return exec.Command(bin, "-x", runbook).CombinedOutput()
-	})
-	if err != nil {
-		t.Errorf("shellcheck %s: %v\n%s", runbook, err, out)
+	var checks any
+	if err := json.Unmarshal(raw, &checks); err != nil {
+		t.Fatalf("%s: %v", checkFile, err)
 	}
+	g.cases = append(g.cases, guardCase{File: filepath.Base(checkFile), Checks: checks, Before: before, After: after})
 }
 
-// treeDigest is the names and contents of the files under dir.
-func treeDigest(t *testing.T, dir string) []byte {
+// verify runs jq once over every case collected. An error of the program on
+// an object counts as "does not hold", as a failed jq -e does in the runbook.
+func (g *guardChecks) verify(t *testing.T, jq string) {
 	t.Helper()
-	h := sha256.New()
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	if len(g.cases) == 0 {
+		return
+	}
+	input, err := json.Marshal(g.cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	holds := "(try (" + emit.CheckProgram() + ") catch false) == true"
+	program := ".[] | [.c] as $c | [.file, (.before | " + holds + "), (.after | " + holds + ")]"
+	cmd := exec.Command(jq, "-c", program)
+	cmd.Stdin = bytes.NewReader(input)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("jq: %v\n%s", err, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != len(g.cases) {
+		t.Fatalf("jq gave %d results for %d patches", len(lines), len(g.cases))
+	}
+	for _, line := range lines {
+		var r []any
+		if err := json.Unmarshal([]byte(line), &r); err != nil || len(r) != 3 {
+			t.Fatalf("jq: %q", line)
 		}
-		raw, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		fmt.Fprintf(h, "%s\x00%d\x00", rel, len(raw))
-		h.Write(raw)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
+		if r[1] == true {
+			t.Errorf("%s holds before its patch is applied", r[0])
+		}
+		if r[2] != true {
+			t.Errorf("%s does not hold after its patch is applied", r[0])
+		}
 	}
-	return h.Sum(nil)
+	g.cases = nil
 }

@@ -1,4 +1,4 @@
-package emit_test
+package runbooktest
 
 // Tests of section A of the December 2026 runbook audit ("The cluster is
 // asynchronous; the runbook assumes it is not"), each on the simulated
@@ -12,17 +12,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/ocsim"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
-// oc runs one oc command on the simulated cluster outside a runbook, or
+// clusterOC runs one oc command on the simulated cluster outside a runbook, or
 // with "sleep" first lets the cluster's time pass: what a person or the
 // cluster does between two runs. It fails the test when the call fails.
-func (c *fakeCluster) oc(t *testing.T, args ...string) string {
+func clusterOC(t *testing.T, c *bundletest.Cluster, args ...string) string {
 	t.Helper()
-	env := map[string]string{"FAKEOC_DIR": c.dir, "FAKEOC_NAMESPACE": "3scale"}
-	for _, kv := range c.env {
+	env := map[string]string{"FAKEOC_DIR": c.Dir, "FAKEOC_NAMESPACE": "3scale"}
+	for _, kv := range c.Env {
 		k, v, _ := strings.Cut(kv, "=")
 		env[k] = v
 	}
@@ -42,7 +43,7 @@ func (c *fakeCluster) oc(t *testing.T, args ...string) string {
 func podsOf(objects map[string]map[string]any, dc string) []map[string]any {
 	var out []map[string]any
 	for _, obj := range objects {
-		if obj["kind"] != "Pod" || get(obj, "metadata", "labels", "deploymentconfig") != dc || get(obj, "metadata", "deletionTimestamp") != nil {
+		if obj["kind"] != "Pod" || bundletest.Get(obj, "metadata", "labels", "deploymentconfig") != dc || bundletest.Get(obj, "metadata", "deletionTimestamp") != nil {
 			continue
 		}
 		out = append(out, obj)
@@ -53,7 +54,7 @@ func podsOf(objects map[string]map[string]any, dc string) []map[string]any {
 // plan26to27 is a 2.6 → 2.7 plan of a MySQL site.
 func plan26to27(t *testing.T) string {
 	t.Helper()
-	return writePlan(t, `install {
+	return bundletest.WritePlan(t, `install {
   namespace       = "3scale"
   deployment      = "template"
   from            = "2.6"
@@ -68,8 +69,8 @@ func plan26to27(t *testing.T) string {
 func literalRelease(t *testing.T, objects map[string]map[string]any, release string) {
 	t.Helper()
 	n := 0
-	for _, ctr := range get(objects["DeploymentConfig/system-app"], "spec", "template", "spec", "containers").([]any) {
-		for _, e := range get(ctr, "env").([]any) {
+	for _, ctr := range bundletest.Get(objects["DeploymentConfig/system-app"], "spec", "template", "spec", "containers").([]any) {
+		for _, e := range bundletest.Get(ctr, "env").([]any) {
 			if env := e.(map[string]any); env["name"] == "AMP_RELEASE" {
 				delete(env, "valueFrom")
 				env["value"] = release
@@ -84,13 +85,13 @@ func literalRelease(t *testing.T, objects map[string]map[string]any, release str
 
 // latestVersion is a DeploymentConfig's status.latestVersion.
 func latestVersion(objects map[string]map[string]any, dc string) int {
-	v, _ := get(objects["DeploymentConfig/"+dc], "status", "latestVersion").(float64)
+	v, _ := bundletest.Get(objects["DeploymentConfig/"+dc], "status", "latestVersion").(float64)
 	return int(v)
 }
 
 // rcPhase is the phase of deployment N of a DeploymentConfig.
 func rcPhase(objects map[string]map[string]any, dc string, n int) string {
-	p, _ := get(objects[fmt.Sprintf("ReplicationController/%s-%d", dc, n)], "metadata", "annotations", "openshift.io/deployment.phase").(string)
+	p, _ := bundletest.Get(objects[fmt.Sprintf("ReplicationController/%s-%d", dc, n)], "metadata", "annotations", "openshift.io/deployment.phase").(string)
 	return p
 }
 
@@ -120,29 +121,32 @@ func TestRedeploySystemAppOnce(t *testing.T) {
 		{name: "literal, slow trigger", literal: true, env: []string{"OCSIM_STEP=10ms"}},
 		{name: "reference", literal: false},
 		{name: "reference, rollout latest applied but failed", literal: false, env: []string{"FAKEOC_FAIL_AFTER=rollout latest"}},
+		// A lost connection at the read of the latest deployment: taken for
+		// "no deployment yet, so one in progress", it skipped the rollout.
+		{name: "reference, the deployment's read failed", literal: false, env: []string{"FAKEOC_FAIL=get replicationcontroller/system-app"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			objects := fixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.6-amp.yaml"))
+			objects := bundletest.FixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.6-amp.yaml"))
 			if tc.literal {
 				literalRelease(t, objects, "2.6")
 			}
-			snapshot := writeObjects(t, objects)
-			bundle := writeBundle(t, compile(t, plan26to27(t), snapshot))
-			c := newFakeCluster(t, snapshot)
+			snapshot := bundletest.WriteObjects(t, objects)
+			bundle := bundletest.WriteBundle(t, bundletest.Compile(t, plan26to27(t), snapshot))
+			c := bundletest.NewCluster(t, snapshot)
 			work := t.TempDir()
 			// The first call settles the seeded site.
-			if out, err := c.run(t, bundle, work, "", "--only", "2.6-2.7/amp-release"); err != nil {
+			if out, err := c.Run(t, bundle, work, "", "--only", "2.6-2.7/amp-release"); err != nil {
 				t.Fatalf("amp-release: %v\n%s", err, out)
 			}
-			before := latestVersion(c.objects(t), "system-app")
-			if out, err := c.run(t, bundle, work, "", "--only", "2.6-2.7/amp-release-env"); err != nil {
+			before := latestVersion(c.Objects(t), "system-app")
+			if out, err := c.Run(t, bundle, work, "", "--only", "2.6-2.7/amp-release-env"); err != nil {
 				t.Fatalf("amp-release-env: %v\n%s", err, out)
 			}
-			out, err := c.exec(t, bundle, work, tc.env, "--only", "2.6-2.7/redeploy-system-app")
-			if err != nil && len(tc.env) > 0 && strings.HasPrefix(tc.env[0], "FAKEOC_FAIL_AFTER") {
+			out, err := c.Exec(t, bundle, work, tc.env, "--only", "2.6-2.7/redeploy-system-app")
+			if err != nil && len(tc.env) > 0 && strings.HasPrefix(tc.env[0], "FAKEOC_FAIL") {
 				// The re-run after the client's error.
-				out, err = c.run(t, bundle, work, "", "--only", "2.6-2.7/redeploy-system-app")
+				out, err = c.Run(t, bundle, work, "", "--only", "2.6-2.7/redeploy-system-app")
 			}
 			if err != nil {
 				t.Fatalf("redeploy-system-app: %v\n%s", err, out)
@@ -150,7 +154,7 @@ func TestRedeploySystemAppOnce(t *testing.T) {
 			if strings.Contains(out, "already in progress") {
 				t.Errorf("the step collided with a rollout in progress:\n%s", out)
 			}
-			objects = c.objects(t)
+			objects = c.Objects(t)
 			after := latestVersion(objects, "system-app")
 			if after != before+1 {
 				t.Errorf("system-app went from deployment #%d to #%d, want one redeploy (#%d)", before, after, before+1)
@@ -159,10 +163,10 @@ func TestRedeploySystemAppOnce(t *testing.T) {
 				t.Errorf("the step returned with system-app-%d %s", after, phase)
 			}
 			// A later run of the step, with --only, only waits.
-			if out, err := c.run(t, bundle, work, "", "--only", "2.6-2.7/redeploy-system-app"); err != nil {
+			if out, err := c.Run(t, bundle, work, "", "--only", "2.6-2.7/redeploy-system-app"); err != nil {
 				t.Fatalf("redeploy-system-app again: %v\n%s", err, out)
 			}
-			if again := latestVersion(c.objects(t), "system-app"); again != after {
+			if again := latestVersion(c.Objects(t), "system-app"); again != after {
 				t.Errorf("running the step again redeployed system-app (#%d → #%d)", after, again)
 			}
 		})
@@ -183,20 +187,20 @@ func TestRemovalsAfterVerifiedRollout(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
 	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp-s3.yaml")
-	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql-s3.hcl"), ""))
-	c := newFakeCluster(t, fixture)
-	c.env = []string{"OCSIM_DEPLOY_FAIL=system-app"}
-	out, err := c.run(t, bundle, t.TempDir(), "")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql-s3.hcl"), ""))
+	c := bundletest.NewCluster(t, fixture)
+	c.Env = []string{"OCSIM_DEPLOY_FAIL=system-app"}
+	out, err := c.Run(t, bundle, t.TempDir(), "")
 	if err == nil {
 		t.Fatalf("the run passed while system-app's rollouts fail:\n%s", out)
 	}
 	if !strings.Contains(out, "ampc: step 2.7-2.8/wait-system failed") {
 		t.Errorf("the run did not stop at the wait for system-app:\n%s", out)
 	}
-	objects := c.objects(t)
+	objects := c.Objects(t)
 	env := objects["ConfigMap/system-environment"]
 	for _, k := range []string{"AWS_BUCKET", "AWS_REGION"} {
-		if get(env, "data", k) == nil {
+		if bundletest.Get(env, "data", k) == nil {
 			t.Errorf("system-environment lost %s while system-app's rollout was not verified", k)
 		}
 	}
@@ -207,20 +211,20 @@ func TestRemovalsAfterVerifiedRollout(t *testing.T) {
 	if len(pods) == 0 {
 		t.Fatal("no system-app pod after the rollback")
 	}
-	rc := get(pods[0], "metadata", "labels", "deployment")
+	rc := bundletest.Get(pods[0], "metadata", "labels", "deployment")
 	for _, p := range pods {
-		c.oc(t, "delete", "pod", get(p, "metadata", "name").(string), "--wait=false")
+		clusterOC(t, c, "delete", "pod", bundletest.Get(p, "metadata", "name").(string), "--wait=false")
 	}
-	c.oc(t, "sleep", "120")
-	objects = c.objects(t)
+	clusterOC(t, c, "sleep", "120")
+	objects = c.Objects(t)
 	running := 0
 	for _, p := range podsOf(objects, "system-app") {
-		for _, cs := range get(p, "status", "containerStatuses").([]any) {
-			if reason := get(cs, "state", "waiting", "reason"); reason != nil {
-				t.Errorf("pod %s of %v waits: %v: %v", get(p, "metadata", "name"), rc, reason, get(cs, "state", "waiting", "message"))
+		for _, cs := range bundletest.Get(p, "status", "containerStatuses").([]any) {
+			if reason := bundletest.Get(cs, "state", "waiting", "reason"); reason != nil {
+				t.Errorf("pod %s of %v waits: %v: %v", bundletest.Get(p, "metadata", "name"), rc, reason, bundletest.Get(cs, "state", "waiting", "message"))
 			}
 		}
-		if get(p, "metadata", "labels", "deployment") == rc && get(p, "status", "phase") == "Running" {
+		if bundletest.Get(p, "metadata", "labels", "deployment") == rc && bundletest.Get(p, "status", "phase") == "Running" {
 			running++
 		}
 	}
@@ -233,14 +237,14 @@ func TestRemovalsAfterVerifiedRollout(t *testing.T) {
 // objects of op27Objects, the catalog's package with the 2.8 channel, and
 // the image streams, ConfigMaps and Secrets of the 2.7 templates that its
 // DeploymentConfigs follow and read.
-func op27Cluster(t *testing.T) *fakeCluster {
+func op27Cluster(t *testing.T) *bundletest.Cluster {
 	t.Helper()
 	empty := filepath.Join(t.TempDir(), "empty.yaml")
 	if err := os.WriteFile(empty, []byte("apiVersion: v1\nkind: List\nitems: []\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c := newFakeCluster(t, empty)
-	for _, obj := range op27Objects(t) {
+	c := bundletest.NewCluster(t, empty)
+	for _, obj := range bundletest.Op27Objects(t) {
 		opPut(t, c, withoutRelease(obj))
 	}
 	opPut(t, c, map[string]any{
@@ -262,7 +266,7 @@ func op27Cluster(t *testing.T) *fakeCluster {
 func op27Config(t *testing.T) []map[string]any {
 	t.Helper()
 	var out []map[string]any
-	for _, obj := range fixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")) {
+	for _, obj := range bundletest.FixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")) {
 		switch obj["kind"] {
 		case "ImageStream", "ConfigMap", "Secret":
 			if data, _ := obj["data"].(map[string]any); obj["kind"] == "ConfigMap" && data != nil {
@@ -281,13 +285,13 @@ func withoutRelease(obj map[string]any) map[string]any {
 		return obj
 	}
 	for _, field := range []string{"containers", "initContainers"} {
-		ctrs, _ := get(obj, "spec", "template", "spec", field).([]any)
+		ctrs, _ := bundletest.Get(obj, "spec", "template", "spec", field).([]any)
 		for _, ctr := range ctrs {
 			m := ctr.(map[string]any)
 			env, _ := m["env"].([]any)
 			var kept []any
 			for _, e := range env {
-				if get(e, "name") != "AMP_RELEASE" {
+				if bundletest.Get(e, "name") != "AMP_RELEASE" {
 					kept = append(kept, e)
 				}
 			}
@@ -311,26 +315,26 @@ func withoutRelease(obj map[string]any) map[string]any {
 func TestWaitPodsLatestDeployments(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
-	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl"), ""))
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl"), ""))
 	c := op27Cluster(t)
 	// A rollout of zync that fails and rolls back, then one that completes.
-	c.env = []string{"OCSIM_DEPLOY_FAIL=zync"}
-	c.oc(t, "rollout", "latest", "dc/zync")
-	c.oc(t, "sleep", "300")
-	c.env = nil
-	c.oc(t, "rollout", "latest", "dc/zync")
-	c.oc(t, "sleep", "300")
+	c.Env = []string{"OCSIM_DEPLOY_FAIL=zync"}
+	clusterOC(t, c, "rollout", "latest", "dc/zync")
+	clusterOC(t, c, "sleep", "300")
+	c.Env = nil
+	clusterOC(t, c, "rollout", "latest", "dc/zync")
+	clusterOC(t, c, "sleep", "300")
 	// A pod of system-app evicted and replaced.
-	c.env = []string{"OCSIM_EVICT=system-app"}
-	c.oc(t, "sleep", "120")
-	c.env = nil
-	objects := c.objects(t)
-	if get(objects["Pod/zync-2-deploy"], "status", "phase") != "Failed" || rcPhase(objects, "zync", 3) != "Complete" {
-		t.Fatalf("no failed deployer pod of zync-2 beside a complete zync-3: %v, %v", get(objects["Pod/zync-2-deploy"], "status", "phase"), rcPhase(objects, "zync", 3))
+	c.Env = []string{"OCSIM_EVICT=system-app"}
+	clusterOC(t, c, "sleep", "120")
+	c.Env = nil
+	objects := c.Objects(t)
+	if bundletest.Get(objects["Pod/zync-2-deploy"], "status", "phase") != "Failed" || rcPhase(objects, "zync", 3) != "Complete" {
+		t.Fatalf("no failed deployer pod of zync-2 beside a complete zync-3: %v, %v", bundletest.Get(objects["Pod/zync-2-deploy"], "status", "phase"), rcPhase(objects, "zync", 3))
 	}
 	evicted := 0
 	for _, obj := range objects {
-		if obj["kind"] == "Pod" && get(obj, "status", "reason") == "Evicted" {
+		if obj["kind"] == "Pod" && bundletest.Get(obj, "status", "reason") == "Evicted" {
 			evicted++
 		}
 	}
@@ -338,22 +342,22 @@ func TestWaitPodsLatestDeployments(t *testing.T) {
 		t.Fatalf("%d evicted pods", evicted)
 	}
 	work := t.TempDir()
-	if out, err := c.run(t, bundle, work, "", "--only", "2.7-2.8/wait-pods"); err != nil {
+	if out, err := c.Run(t, bundle, work, "", "--only", "2.7-2.8/wait-pods"); err != nil {
 		t.Errorf("wait-pods with a lingering failed deployer pod and an evicted pod: %v\n%s", err, out)
 	}
 
 	// A pod of system-app's latest deployment that cannot start.
 	var key string
-	for _, e := range get(objects["DeploymentConfig/system-app"], "spec", "template", "spec", "containers", 0, "env").([]any) {
-		if ref := get(e, "valueFrom", "configMapKeyRef"); ref != nil && get(ref, "name") == "system-environment" && key == "" {
-			key = get(ref, "key").(string)
+	for _, e := range bundletest.Get(objects["DeploymentConfig/system-app"], "spec", "template", "spec", "containers", 0, "env").([]any) {
+		if ref := bundletest.Get(e, "valueFrom", "configMapKeyRef"); ref != nil && bundletest.Get(ref, "name") == "system-environment" && key == "" {
+			key = bundletest.Get(ref, "key").(string)
 		}
 	}
-	c.oc(t, "patch", "configmap/system-environment", "--type=json", "-p", `[{"op":"remove","path":"/data/`+key+`"}]`)
-	for _, p := range podsOf(c.objects(t), "system-app") {
-		c.oc(t, "delete", "pod", get(p, "metadata", "name").(string), "--wait=false")
+	clusterOC(t, c, "patch", "configmap/system-environment", "--type=json", "-p", `[{"op":"remove","path":"/data/`+key+`"}]`)
+	for _, p := range podsOf(c.Objects(t), "system-app") {
+		clusterOC(t, c, "delete", "pod", bundletest.Get(p, "metadata", "name").(string), "--wait=false")
 	}
-	out, err := c.run(t, bundle, work, "", "--only", "2.7-2.8/wait-pods")
+	out, err := c.Run(t, bundle, work, "", "--only", "2.7-2.8/wait-pods")
 	if err == nil {
 		t.Fatalf("wait-pods passed while system-app's pod cannot start:\n%s", out)
 	}
@@ -379,12 +383,12 @@ func TestWaitPodsLatestDeployments(t *testing.T) {
 func TestOperator215OLM(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
-	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-on-cluster.hcl"), ""))
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-on-cluster.hcl"), ""))
 	acks := op215Manual(t, bundle)
 
 	t.Run("manual approval", func(t *testing.T) {
 		t.Parallel()
-		objects := op215Objects(t)
+		objects := bundletest.Op215Objects(t)
 		objects["3scale-operator/Subscription/3scale-operator"]["spec"].(map[string]any)["installPlanApproval"] = "Manual"
 		c := newOp215Cluster(t, objects, op215ExecOut)
 		work := t.TempDir()
@@ -394,15 +398,15 @@ func TestOperator215OLM(t *testing.T) {
 		}
 		var plan string
 		for key, obj := range c.all(t) {
-			if strings.HasPrefix(key, "3scale-operator/InstallPlan/") && get(obj, "spec", "approved") == false {
-				plan = get(obj, "metadata", "name").(string)
+			if strings.HasPrefix(key, "3scale-operator/InstallPlan/") && bundletest.Get(obj, "spec", "approved") == false {
+				plan = bundletest.Get(obj, "metadata", "name").(string)
 			}
 		}
 		approve := "oc patch installplan " + plan + " --namespace=3scale-operator --type=merge -p '{\"spec\":{\"approved\":true}}'"
 		if plan == "" || !strings.Contains(out, approve) {
 			t.Fatalf("the run does not say how to approve InstallPlan %q:\n%s", plan, out)
 		}
-		c.oc(t, "patch", "installplan", plan, "--namespace=3scale-operator", "--type=merge", "-p", `{"spec":{"approved":true}}`)
+		clusterOC(t, c.Cluster, "patch", "installplan", plan, "--namespace=3scale-operator", "--type=merge", "-p", `{"spec":{"approved":true}}`)
 		out, err = c.runEnv(t, bundle, work, op215PollFail, nil, acks...)
 		if !strings.Contains(out, "the operator is upgraded: 3scale-operator.v0.12.5 -> 3scale-operator.v0.13.1") {
 			t.Errorf("the re-run after the approval did not see the 2.16 operator installed: %v\n%s", err, out)
@@ -411,15 +415,15 @@ func TestOperator215OLM(t *testing.T) {
 
 	t.Run("catalog without threescale-2.16", func(t *testing.T) {
 		t.Parallel()
-		c := newOp215Cluster(t, op215Objects(t), op215ExecOut)
-		c.env = []string{"OCSIM_CATALOG_DROP=3scale-operator:threescale-2.16"}
+		c := newOp215Cluster(t, bundletest.Op215Objects(t), op215ExecOut)
+		c.Env = []string{"OCSIM_CATALOG_DROP=3scale-operator:threescale-2.16"}
 		out, err := c.runEnv(t, bundle, t.TempDir(), "", nil, acks...)
 		if err == nil || !strings.Contains(out, "2.15-2.16/channel-check [verify]") || !strings.Contains(out, "offers no channel threescale-2.16 of package 3scale-operator") {
 			t.Fatalf("the run did not stop at the catalog check: %v\n%s", err, out)
 		}
-		calls := c.calls(t)
+		calls := c.Calls(t)
 		for _, prefix := range []string{"scale ", "patch ", "exec ", "new-project "} {
-			if n := countCalls(calls, prefix); n != 0 {
+			if n := bundletest.CountCalls(calls, prefix); n != 0 {
 				t.Errorf("%d %q calls before the run stopped: the window opened", n, prefix)
 			}
 		}
@@ -427,17 +431,17 @@ func TestOperator215OLM(t *testing.T) {
 
 	t.Run("knative", func(t *testing.T) {
 		t.Parallel()
-		c := newOp215Cluster(t, op215Objects(t), op215ExecOut)
-		c.env = []string{"OCSIM_KNATIVE=1"}
+		c := newOp215Cluster(t, bundletest.Op215Objects(t), op215ExecOut)
+		c.Env = []string{"OCSIM_KNATIVE=1"}
 		out, err := c.runEnv(t, bundle, t.TempDir(), op215PollFail, nil, acks...)
 		if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
 			t.Fatalf("the run did not reach the upgrade wait: %v\n%s", err, out)
 		}
 		got := c.all(t)
-		if ch := get(got["3scale-operator/Subscription/3scale-operator"], "spec", "channel"); ch != "threescale-2.16" {
+		if ch := bundletest.Get(got["3scale-operator/Subscription/3scale-operator"], "spec", "channel"); ch != "threescale-2.16" {
 			t.Errorf("channel = %v", ch)
 		}
-		for _, call := range c.calls(t) {
+		for _, call := range c.Calls(t) {
 			for _, bare := range []string{"subscription ", "subscription/", "subscriptions ", "sub "} {
 				if strings.Contains(" "+call, " "+bare) {
 					t.Errorf("a call names a bare Subscription: %s", call)
@@ -460,28 +464,28 @@ func TestOperator215OLM(t *testing.T) {
 func TestZyncResyncAfterDatabaseRollout(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
-	objects := fixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml"))
-	for _, tag := range get(objects["ImageStream/zync-database-postgresql"], "spec", "tags").([]any) {
-		if get(tag, "name") == "2.7" {
+	objects := bundletest.FixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml"))
+	for _, tag := range bundletest.Get(objects["ImageStream/zync-database-postgresql"], "spec", "tags").([]any) {
+		if bundletest.Get(tag, "name") == "2.7" {
 			tag.(map[string]any)["from"].(map[string]any)["name"] = "registry.redhat.io/rhscl/postgresql-10-rhel7:1-47"
 		}
 	}
-	site := writeObjects(t, objects)
-	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), ""))
-	c := newFakeCluster(t, site)
-	c.env = []string{"OCSIM_STEP=10ms"}
+	site := bundletest.WriteObjects(t, objects)
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), ""))
+	c := bundletest.NewCluster(t, site)
+	c.Env = []string{"OCSIM_STEP=10ms"}
 	work := t.TempDir()
 	for _, step := range []string{"image-zync-database-postgresql", "zync-resync"} {
-		if out, err := c.run(t, bundle, work, "", "--only", "2.7-2.8/"+step); err != nil {
+		if out, err := c.Run(t, bundle, work, "", "--only", "2.7-2.8/"+step); err != nil {
 			t.Fatalf("--only %s: %v\n%s", step, err, out)
 		}
 	}
-	got := c.objects(t)
+	got := c.Objects(t)
 	n := latestVersion(got, "zync-database")
 	if n < 2 || rcPhase(got, "zync-database", n) != "Complete" {
 		t.Fatalf("zync-database is at deployment #%d, %s", n, rcPhase(got, "zync-database", n))
 	}
-	calls := c.calls(t)
+	calls := c.Calls(t)
 	resync, waited, redeployed := -1, -1, -1
 	for i, call := range calls {
 		switch {
@@ -506,17 +510,16 @@ func TestZyncResyncAfterDatabaseRollout(t *testing.T) {
 		t.Errorf("zync was not redeployed between zync-database's rollout and the resync (calls %d, %d, %d)", waited, redeployed, resync)
 	}
 	zync := latestVersion(got, "zync")
-	if at, dbAt := get(got[fmt.Sprintf("ReplicationController/zync-%d", zync)], "metadata", "creationTimestamp").(string), get(got[fmt.Sprintf("ReplicationController/zync-database-%d", n)], "metadata", "creationTimestamp").(string); at < dbAt || rcPhase(got, "zync", zync) != "Complete" {
+	if at, dbAt := bundletest.Get(got[fmt.Sprintf("ReplicationController/zync-%d", zync)], "metadata", "creationTimestamp").(string), bundletest.Get(got[fmt.Sprintf("ReplicationController/zync-database-%d", n)], "metadata", "creationTimestamp").(string); at < dbAt || rcPhase(got, "zync", zync) != "Complete" {
 		t.Errorf("zync-%d (%s, %s) does not run on zync-database-%d (%s)", zync, at, rcPhase(got, "zync", zync), n, dbAt)
 	}
 
 	// A zync-database whose data is on a claim keeps it.
-	vols := get(objects["DeploymentConfig/zync-database"], "spec", "template", "spec", "volumes").([]any)
-	vols[0] = map[string]any{"name": get(vols[0], "name"), "persistentVolumeClaim": map[string]any{"claimName": "zync-database-data"}}
-	for id := range stepsByID(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), writeObjects(t, objects))) {
-		if strings.HasSuffix(id, "/zync-resync") {
-			t.Errorf("a site whose zync-database has a claim gets step %s", id)
-		}
+	vols := bundletest.Get(objects["DeploymentConfig/zync-database"], "spec", "template", "spec", "volumes").([]any)
+	vols[0] = map[string]any{"name": bundletest.Get(vols[0], "name"), "persistentVolumeClaim": map[string]any{"claimName": "zync-database-data"}}
+	files := bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), bundletest.WriteObjects(t, objects))
+	if strings.Contains(string(files["plan.json"]), "/zync-resync") {
+		t.Error("a site whose zync-database has a claim gets step zync-resync")
 	}
 }
 
@@ -532,8 +535,8 @@ func TestZyncResyncAfterDatabaseRollout(t *testing.T) {
 func TestDumpsAfterWritersGone(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
-	bundle := writeBundle(t, compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-on-cluster.hcl"), ""))
-	objects := op215Objects(t)
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-on-cluster.hcl"), ""))
+	objects := bundletest.Op215Objects(t)
 	stopped := map[string]bool{}
 	for key := range objects {
 		if name, ok := strings.CutPrefix(key, "3scale/Deployment/"); ok && !strings.Contains(name, "redis") && !strings.Contains(name, "mysql") && !strings.Contains(name, "postgresql") {
@@ -547,14 +550,14 @@ func TestDumpsAfterWritersGone(t *testing.T) {
 	// An oc call takes 10ms of the cluster's time: the dump comes right
 	// after the scale-down returned, as it would if the steps between
 	// were quick.
-	c.env = []string{"OCSIM_STEP=10ms"}
+	c.Env = []string{"OCSIM_STEP=10ms"}
 	work := t.TempDir()
 	out, err := c.runEnv(t, bundle, work, "new-project", nil, op215Manual(t, bundle)...)
 	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/database-namespace failed") {
 		t.Fatalf("the run did not stop after the scale-down: %v\n%s", err, out)
 	}
 	// FAKEOC_FAIL fails once per cluster: let it fail again.
-	if err := os.Remove(filepath.Join(c.dir, "failed")); err != nil {
+	if err := os.Remove(filepath.Join(c.Dir, "failed")); err != nil {
 		t.Fatal(err)
 	}
 	out, err = c.runEnv(t, bundle, work, "redis-cli SAVE", nil, "--only", "2.15-2.16/redis-dump")
@@ -565,11 +568,11 @@ func TestDumpsAfterWritersGone(t *testing.T) {
 		if !strings.HasPrefix(key, "3scale/Pod/") {
 			continue
 		}
-		for _, ref := range get(obj, "metadata", "ownerReferences").([]any) {
-			rs, _ := get(ref, "name").(string)
-			if i := strings.LastIndex(rs, "-"); get(ref, "kind") == "ReplicaSet" && i > 0 && stopped[rs[:i]] {
+		for _, ref := range bundletest.Get(obj, "metadata", "ownerReferences").([]any) {
+			rs, _ := bundletest.Get(ref, "name").(string)
+			if i := strings.LastIndex(rs, "-"); bundletest.Get(ref, "kind") == "ReplicaSet" && i > 0 && stopped[rs[:i]] {
 				t.Errorf("pod %s of deployment/%s (phase %v, deleting since %v) is left when Redis is dumped",
-					get(obj, "metadata", "name"), rs[:i], get(obj, "status", "phase"), get(obj, "metadata", "deletionTimestamp"))
+					bundletest.Get(obj, "metadata", "name"), rs[:i], bundletest.Get(obj, "status", "phase"), bundletest.Get(obj, "metadata", "deletionTimestamp"))
 			}
 		}
 	}

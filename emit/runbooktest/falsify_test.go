@@ -1,0 +1,231 @@
+package runbooktest
+
+import (
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ampc/ampc/internal/bundletest"
+	"github.com/ampc/ampc/internal/ocsim"
+	"github.com/ampc/ampc/internal/testenv"
+)
+
+// A falsifier breaks, in a cluster that a complete run left upgraded, the
+// claim of one verify step: the step, run again alone, must then fail.
+type falsifier struct {
+	// site is the example (of propSites) whose run the step verifies.
+	site string
+	// what says what is broken, for the failure message.
+	what string
+	// breakIt changes the cluster's objects.
+	breakIt func(t *testing.T, objects map[string]map[string]any)
+}
+
+// verifyFalsifiers holds a falsifier for every verify step. A verify step
+// for which no cluster state makes it fail checks nothing: it is a defect.
+var verifyFalsifiers = map[string]falsifier{
+	"2.7-2.8/smtp-secret-verify": {"2.7-mysql", "a value of system-smtp differs from the smtp ConfigMap's", func(t *testing.T, o map[string]map[string]any) {
+		secret := o["Secret/system-smtp"]
+		data := secret["data"].(map[string]any)
+		for _, k := range keysOf(data) {
+			data[k] = base64.StdEncoding.EncodeToString([]byte("elsewhere.example.com"))
+			break
+		}
+	}},
+	"2.7-2.8/prehook-verify": {"2.7-mysql", "the pre-hook's MASTER_ACCESS_TOKEN reads another Secret", func(t *testing.T, o map[string]map[string]any) {
+		for _, e := range asList(bundletest.Get(o["DeploymentConfig/system-app"], "spec", "strategy", "rollingParams", "pre", "execNewPod", "env")) {
+			if bundletest.Get(e, "name") == "MASTER_ACCESS_TOKEN" {
+				e.(map[string]any)["valueFrom"] = map[string]any{"secretKeyRef": map[string]any{"name": "system-master", "key": "MASTER_ACCESS_TOKEN"}}
+			}
+		}
+	}},
+	"2.7-2.8/smtp-env-verify": {"2.7-mysql", "an SMTP_* env var of system-sidekiq reads the smtp ConfigMap", func(t *testing.T, o map[string]map[string]any) {
+		for _, c := range asList(bundletest.Get(o["DeploymentConfig/system-sidekiq"], "spec", "template", "spec", "containers")) {
+			for _, e := range asList(bundletest.Get(c, "env")) {
+				if strings.HasPrefix(bundletest.Get(e, "name").(string), "SMTP_") {
+					e.(map[string]any)["valueFrom"] = map[string]any{"configMapKeyRef": map[string]any{"name": "smtp", "key": "address"}}
+					return
+				}
+			}
+		}
+	}},
+	"2.7-2.8/s3-env-verify": {"2.7-mysql-s3", "AWS_BUCKET of system-app's pre-hook is a literal again", func(t *testing.T, o map[string]map[string]any) {
+		for _, e := range asList(bundletest.Get(o["DeploymentConfig/system-app"], "spec", "strategy", "rollingParams", "pre", "execNewPod", "env")) {
+			if bundletest.Get(e, "name") == "AWS_BUCKET" {
+				m := e.(map[string]any)
+				delete(m, "valueFrom")
+				m["value"] = "bucket"
+			}
+		}
+	}},
+	"2.7-2.8/images-verify": {"2.7-mysql", "system-sidekiq still runs the image it ran before the upgrade", func(t *testing.T, o map[string]map[string]any) {
+		old := "registry.redhat.io/3scale-amp2/system-rhel7@sha256:" + strings.Repeat("0", 64)
+		for _, c := range asList(bundletest.Get(o["DeploymentConfig/system-sidekiq"], "spec", "template", "spec", "containers")) {
+			c.(map[string]any)["image"] = old
+		}
+	}},
+}
+
+// verifyNotYetFalsified lists the verify steps that have no falsifier yet,
+// each a known gap: the test fails for a verify step that is in neither
+// list, so a new verify step comes with its falsifier.
+var verifyNotYetFalsified = map[string]bool{
+	"2.15-2.16/apicast-verify": true, "2.15-2.16/elasticache-check": true, "2.15-2.16/mysql-verify": true,
+	"2.15-2.16/preflight-apicast": true, "2.15-2.16/preflight-databases": true, "2.15-2.16/preflight-openshift": true,
+	"2.15-2.16/preflight-operator": true, "2.15-2.16/redis-version": true, "2.15-2.16/verify-3scale": true,
+	"2.15-2.16/verify-upgrade": true, "2.15-2.16/wait-upgrade": true,
+	"2.4-2.5/rolling-updates-verify": true, "2.4-2.5/system-database-secret-verify": true, "2.4-2.5/system-mysql-check": true,
+	"2.4-2.5/system-mysql-verify": true, "2.4-2.5/zync-database-cleanup-verify": true, "2.4-2.5/zync-database-tag-verify": true,
+	"2.4-2.5/zync-database-verify":       true,
+	"2.5-2.6/amp-service-account-verify": true, "2.5-2.6/backend-redis-env-verify": true, "2.5-2.6/database-image-streams-verify": true,
+	"2.5-2.6/images-verify": true, "2.5-2.6/new-objects-verify": true, "2.5-2.6/registry-auth-secret-verify": true,
+	"2.5-2.6/service-account-verify": true, "2.5-2.6/system-environment-check": true, "2.5-2.6/system-redis-env-verify": true,
+	"2.5-2.6/wildcard-policy-check": true,
+	"2.6-2.7/images-verify":         true,
+	"2.7-2.8/apimanager-verify":     true, "2.7-2.8/channel-check": true, "2.7-2.8/wait-pods": true,
+	"2.8-2.8/apimanager-verify": true, "2.8-2.8/operator-verify": true, "2.8-2.8/routes-verify": true,
+	"2.8-2.8/source-check": true, "2.8-2.8/target-check": true,
+}
+
+// TestEveryVerifyCanFail runs each verify step that has a falsifier again,
+// alone, on the upgraded cluster its site's complete run left, once as it
+// is (it passes) and once with its claim broken (it must fail). Every verify
+// step of the examples has a falsifier or is a listed gap.
+func TestEveryVerifyCanFail(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	var verifies []string
+	seen := map[string]bool{}
+	examples, _ := filepath.Glob(filepath.Join(testenv.Root(), "examples", "*.hcl"))
+	for _, ex := range examples {
+		for _, s := range planSteps(t, bundletest.Compile(t, ex, "")) {
+			if s.Kind == "verify" && !seen[s.ID] {
+				seen[s.ID] = true
+				verifies = append(verifies, s.ID)
+			}
+		}
+	}
+	sort.Strings(verifies)
+	for _, id := range verifies {
+		_, has := verifyFalsifiers[id]
+		switch {
+		case has && verifyNotYetFalsified[id]:
+			t.Errorf("%s has a falsifier: take it off verifyNotYetFalsified", id)
+		case !has && !verifyNotYetFalsified[id]:
+			t.Errorf("verify step %s has no falsifier: add to verifyFalsifiers a cluster state that makes it fail", id)
+		}
+	}
+	bySite := map[string][]string{}
+	for id, f := range verifyFalsifiers {
+		if !seen[id] {
+			t.Errorf("verifyFalsifiers has %s, which no example has", id)
+		}
+		bySite[f.site] = append(bySite[f.site], id)
+	}
+	for _, site := range propSites {
+		ids := bySite[site.example]
+		if len(ids) == 0 {
+			continue
+		}
+		t.Run(site.example, func(t *testing.T) {
+			t.Parallel()
+			falsifySite(t, site, ids)
+		})
+	}
+}
+
+// falsifySite runs a site's runbook and stops it at each of the verify
+// steps ids (a lost connection at the step's first oc call). There, on a
+// copy of the cluster and of the working directory, it breaks the step's
+// claim and re-runs: the run must fail in that step. The original goes on
+// and must pass the step.
+func falsifySite(t *testing.T, site propSite, ids []string) {
+	p := &propRun{t: t, site: site, seed: 1, fixture: testenv.Shared(t, "fixtures/"+site.fixture)}
+	files := bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", site.example+".hcl"), "")
+	p.bundle = bundletest.WriteBundle(t, files)
+	order := map[string]int{}
+	for i, s := range planSteps(t, files) {
+		order[s.ID] = i
+		if s.Kind == "manual" {
+			p.acks = append(p.acks, "--ack", s.ID)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return order[ids[i]] < order[ids[j]] })
+	c, work := p.cluster(), t.TempDir()
+	stopAt, stopped := "", false
+	c.Fault = func(call ocsim.Call) ocsim.Fault {
+		if call.Env["AMPC_STEP"] == stopAt && !stopped {
+			stopped = true
+			return ocsim.Before
+		}
+		return ocsim.Pass
+	}
+	passed := func(id, out string) {
+		t.Helper()
+		states, _ := filepath.Glob(filepath.Join(work, "*.state"))
+		if len(states) != 1 {
+			t.Fatalf("state files: %v", states)
+		}
+		state, _ := os.ReadFile(states[0])
+		if !slices.Contains(strings.Split(string(state), "\n"), id) {
+			t.Errorf("%s does not pass on the cluster the run left:\n%s", id, tail(out, 15))
+		}
+	}
+	for k, id := range ids {
+		stopAt, stopped = id, false
+		out, err := c.Exec(t, p.bundle, work, nil, p.acks...)
+		if k > 0 {
+			passed(ids[k-1], out)
+		}
+		if err == nil || !stopped {
+			t.Fatalf("the run did not stop at %s: %v\n%s", id, err, tail(out, 15))
+		}
+		f := verifyFalsifiers[id]
+		broken := bundletest.NewCluster(t, "")
+		broken.Env = c.Env
+		copyDir(t, broken.Dir, c.Dir)
+		brokenWork := t.TempDir()
+		copyDir(t, brokenWork, work)
+		objects := broken.Objects(t)
+		f.breakIt(t, objects)
+		for _, obj := range objects {
+			broken.Put(t, obj)
+		}
+		out, err = broken.Exec(t, p.bundle, brokenWork, nil, p.acks...)
+		started := startedSteps(out)
+		if err == nil || len(started) == 0 || started[len(started)-1] != id {
+			t.Errorf("%s passes although %s:\n%s", id, f.what, tail(out, 10))
+		}
+	}
+	stopAt = ""
+	out, err := c.Exec(t, p.bundle, work, nil, p.acks...)
+	passed(ids[len(ids)-1], out)
+	if err != nil {
+		t.Errorf("the run after the last verify failed: %v\n%s", err, tail(out, 15))
+	}
+}
+
+// startedSteps lists the steps a run's output shows it starting.
+func startedSteps(out string) []string {
+	var ids []string
+	for _, m := range regexp.MustCompile(`(?m)^==> \[\d+/\d+\] (\S+) `).FindAllStringSubmatch(out, -1) {
+		ids = append(ids, m[1])
+	}
+	return ids
+}
+
+// copyDir makes dir (empty or missing) a copy of src.
+func copyDir(t *testing.T, dir, src string) {
+	t.Helper()
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+}

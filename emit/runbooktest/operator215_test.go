@@ -1,0 +1,463 @@
+package runbooktest
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ampc/ampc/internal/bundletest"
+	"github.com/ampc/ampc/internal/testenv"
+)
+
+// The 2.15 → 2.16 operator runbooks (seed 004) on the simulated cluster,
+// seeded with the operator fixtures (bundletest.Op215Objects, keyed
+// NAMESPACE/KIND/NAME); emit/operator215_test.go holds the hop's bundle
+// tests.
+
+// unb64 decodes a Secret's data value, failing the test if it is not
+// base64.
+func unb64(t *testing.T, v any) string {
+	t.Helper()
+	s, _ := v.(string)
+	dec, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatalf("%q is not base64: %v", s, err)
+	}
+	return string(dec)
+}
+
+// op215Desired is what a client sets of the objects, the spec, data,
+// labels and annotations of each, without what the simulated cluster's
+// controllers keep moving while its clock runs: status, and the pods,
+// ReplicationControllers, ReplicaSets and InstallPlans they create.
+func op215Desired(objects map[string]map[string]any) map[string]any {
+	out := map[string]any{}
+	for key, obj := range objects {
+		switch obj["kind"] {
+		case "Pod", "ReplicationController", "ReplicaSet", "InstallPlan", "Event":
+			continue
+		}
+		out[key] = []any{obj["spec"], obj["data"], bundletest.Get(obj, "metadata", "labels"), bundletest.Get(obj, "metadata", "annotations")}
+	}
+	return out
+}
+
+// op215Cluster is the fake oc seeded with the operator fixtures, each
+// namespace in its own directory (the default one, 3scale, at the top).
+type op215Cluster struct {
+	*bundletest.Cluster
+}
+
+// newOp215Cluster is a simulated cluster holding objects (keyed as
+// bundletest.Op215Objects) and OpenShift 4.16's ClusterVersion, whose oc exec
+// prints execOut.
+func newOp215Cluster(t *testing.T, objects map[string]map[string]any, execOut string) *op215Cluster {
+	t.Helper()
+	c := &op215Cluster{bundletest.NewCluster(t, "")}
+	for _, obj := range objects {
+		c.Put(t, obj)
+	}
+	c.Put(t, map[string]any{"apiVersion": "config.openshift.io/v1", "kind": "ClusterVersion",
+		"metadata": map[string]any{"name": "version", "namespace": "3scale"},
+		"status":   map[string]any{"desired": map[string]any{"version": "4.16.12"}}})
+	if err := os.WriteFile(filepath.Join(c.Dir, "exec.out"), []byte(execOut), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func (c *op215Cluster) path(obj map[string]any) string {
+	dir := filepath.Join(c.Dir, "objects")
+	if ns, _ := bundletest.Get(obj, "metadata", "namespace").(string); ns != "3scale" && ns != "" {
+		dir = filepath.Join(dir, ns)
+	}
+	return filepath.Join(dir, obj["kind"].(string)+"."+bundletest.Get(obj, "metadata", "name").(string)+".json")
+}
+
+// Put writes obj in the directory of its namespace (3scale's at the top),
+// where Cluster.Put writes every object into 3scale.
+func (c *op215Cluster) Put(t *testing.T, obj map[string]any) {
+	t.Helper()
+	path := c.path(obj)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.MarshalIndent(obj, "", "  ")
+	if err := os.WriteFile(path, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// all reads every object of every namespace, keyed NAMESPACE/KIND/NAME.
+func (c *op215Cluster) all(t *testing.T) map[string]map[string]any {
+	t.Helper()
+	out := map[string]map[string]any{}
+	err := filepath.WalkDir(filepath.Join(c.Dir, "objects"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var obj map[string]any
+		if err := json.Unmarshal(raw, &obj); err != nil {
+			return err
+		}
+		if bundletest.Get(obj, "metadata", "namespace") == nil {
+			obj["metadata"].(map[string]any)["namespace"] = "3scale"
+		}
+		out[bundletest.Op215KeyOf(obj)] = obj
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// runEnv runs the runbook with more environment variables.
+// AMPC_UPGRADE_MINUTES is 10: the simulated OLM and operators take a few
+// logical minutes to install a CSV and reconcile the APIcasts, more than
+// one, and the runbook's sleeps advance the simulator's clock, not the
+// test's.
+func (c *op215Cluster) runEnv(t *testing.T, bundle, workDir, fail string, env []string, args ...string) (string, error) {
+	t.Helper()
+	return c.Exec(t, bundle, workDir, append([]string{"FAKEOC_FAIL=" + fail, "AMPC_UPGRADE_MINUTES=10"}, env...), args...)
+}
+
+// upgradeBy2_16 does what the 2.16 operators do once the channels change:
+// the APIManager and the APIcasts report the new versions.
+func (c *op215Cluster) upgradeBy2_16(t *testing.T) {
+	t.Helper()
+	all := c.all(t)
+	am := all["3scale/APIManager/apimanager-sample"]
+	ann := am["metadata"].(map[string]any)["annotations"].(map[string]any)
+	ann["apps.3scale.net/apimanager-threescale-version"] = "2.16"
+	ann["apps.3scale.net/threescale-operator-version"] = "0.13.0"
+	c.Put(t, am)
+	if apicast := all["apicast/APIcast/example-apicast"]; apicast != nil {
+		apicast["metadata"].(map[string]any)["annotations"].(map[string]any)["apicast.apps.3scale.net/operator-version"] = "0.13.0"
+		c.Put(t, apicast)
+	}
+}
+
+// op215Manual lists --ack for every manual step of a bundle.
+func op215Manual(t *testing.T, dir string) []string {
+	t.Helper()
+	var args []string
+	for _, s := range bundletest.Op215ReadPlan(t, dir).Steps {
+		if s.Kind == "manual" {
+			args = append(args, "--ack", s.ID)
+		}
+	}
+	return args
+}
+
+const op215ExecOut = `REDIS0011 (what fakeoc prints for every oc exec)
+mysql  Ver 8.0.36 for Linux on x86_64 (Source distribution)
+psql (PostgreSQL) 15.8
+Redis server v=7.2.6 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=1
+aof_rewrite_in_progress:0
+liveness-probe
+ org_name
+----------------
+ Master Account
+(1 row)
+-- Dump completed on 2026-11-21
+-- PostgreSQL database dump complete
+`
+
+// pollFail is the call the upgrade wait makes first: the tests fail it once
+// to stop the runbook where the operator would take over.
+const op215PollFail = "jsonpath={.metadata.annotations}"
+
+// TestOperator215RunbookOnCluster runs the MySQL-kept, Redis-on-cluster
+// runbook against the fake oc: it stops where the 2.16 operator takes over,
+// the namespace then shows the externalized databases with the saved replica
+// counts back, a second run after the operator's upgrade finishes with the
+// cleanup, and a third changes nothing. The Redis rollback, run on a site
+// stopped before the upgrade, gives the Secrets and Redis back.
+func TestOperator215RunbookOnCluster(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-on-cluster.hcl"), ""))
+	acks := op215Manual(t, bundle)
+	seed := func() map[string]map[string]any {
+		objects := bundletest.Op215Objects(t)
+		objects["3scale/Deployment/apicast-production"]["spec"].(map[string]any)["replicas"] = 2.0
+		return objects
+	}
+	c := newOp215Cluster(t, seed(), op215ExecOut)
+	work := t.TempDir()
+
+	out, err := c.runEnv(t, bundle, work, op215PollFail, nil, acks...)
+	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
+		t.Fatalf("the first run did not stop at the upgrade wait: %v\n%s", err, out)
+	}
+	got := c.all(t)
+	bundletest.Op215Detached(t, got)
+	bundletest.Op215WantExternal(t, got, map[string]any{"system": map[string]any{"database": true, "redis": true}, "backend": map[string]any{"redis": true}})
+	if ch := bundletest.Get(got["3scale-operator/Subscription/3scale-operator"], "spec", "channel"); ch != "threescale-2.16" {
+		t.Errorf("channel = %v", ch)
+	}
+	for key, want := range map[string]float64{
+		"3scale/Deployment/apicast-production":                                 2, // its saved count
+		"3scale/Deployment/system-app":                                         1,
+		"3scale/Deployment/backend-redis":                                      0, // replaced
+		"3scale-operator/Deployment/threescale-operator-controller-manager-v2": 1,
+	} {
+		if n := bundletest.Get(got[key], "spec", "replicas"); n != want {
+			t.Errorf("%s has %v replicas, want %v", key, n, want)
+		}
+	}
+	backend := got["3scale/Secret/backend-redis"]
+	for k, want := range map[string]string{
+		"REDIS_STORAGE_URL": "redis://backend-redis-service.3scale-db.svc.cluster.local:6379/0",
+		"REDIS_QUEUES_URL":  "redis://backend-redis-service.3scale-db.svc.cluster.local:6379/1",
+	} {
+		if v := unb64(t, bundletest.Get(backend, "data", k)); v != want {
+			t.Errorf("backend-redis %s = %q, want %q", k, v, want)
+		}
+	}
+	if v := unb64(t, bundletest.Get(got["3scale/Secret/system-redis"], "data", "URL")); v != "redis://system-redis-service.3scale-db.svc.cluster.local:6379/1" {
+		t.Errorf("system-redis URL = %q", v)
+	}
+	if got["3scale-db/Deployment/backend-redis-external"] == nil || got["3scale-db/ConfigMap/redis-config-external"] == nil {
+		t.Error("the Redis objects of 3scale-db were not created")
+	}
+	redisConf := bundletest.Get(bundletest.Op215Objects(t)["3scale/ConfigMap/redis-config"], "data", "redis.conf")
+	if conf := bundletest.Get(got["3scale-db/ConfigMap/redis-config-external"], "data", "redis.conf"); conf != redisConf {
+		t.Errorf("redis-config-external was not turned persistent:\n%v", conf)
+	}
+	backups := filepath.Join(work, "backups", "3scale-2.15", "2.15-2.16")
+	for _, f := range []string{"replicas.json", "operator-replicas", "backend-redis-dump.rdb", "system-redis-dump.rdb", "system-database-secret.json", "apimanager.yaml", "subscription-apicast-operator.yaml"} {
+		if info, err := os.Stat(filepath.Join(backups, f)); err != nil || info.Size() == 0 {
+			t.Errorf("backup %s: %v", f, err)
+		}
+	}
+	calls := c.Calls(t)
+	for prefix, want := range map[string]int{
+		"scale deployment threescale-operator-controller-manager-v2 --replicas=0": 1,
+		"scale deployment/system-app --replicas=0":                                1,
+		"scale deployment/system-app --replicas=1":                                1,
+		"scale deployment/apicast-production --replicas=2":                        1,
+		"scale deployment/backend-redis --replicas=0":                             1,
+		"new-project 3scale-db --skip-config-write":                               1,
+		"set triggers deployment/system-mysql --remove-all":                       1,
+		"exec deployment/backend-redis -- redis-cli SAVE":                         1,
+		"exec deployment/backend-redis-external -- redis-cli BGREWRITEAOF":        1,
+		"patch subscription.operators.coreos.com/3scale-operator --type=json":     1,
+		"patch apimanager.apps.3scale.net/apimanager-sample --type=json":          2,
+		"apply -f": 9,
+	} {
+		if n := bundletest.CountCalls(calls, prefix); n != want {
+			t.Errorf("%q ran %d times, want %d", prefix, n, want)
+		}
+	}
+	if i, j := indexOfCall(calls, "scale deployment/system-app --replicas=0"), indexOfCall(calls, "patch subscription.operators.coreos.com/3scale-operator"); i < 0 || j < i {
+		t.Error("the channel changed before the databases moved")
+	}
+
+	// The 2.16 operator upgrades; the second run finishes, cleanup included.
+	c.upgradeBy2_16(t)
+	out, err = c.runEnv(t, bundle, work, "", nil, acks...)
+	if err != nil || !strings.Contains(out, "all steps done") {
+		t.Fatalf("second run: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "2.15-2.16/scale-down: done before, skipped") {
+		t.Errorf("the second run did not skip the finished steps:\n%s", out)
+	}
+	got = c.all(t)
+	for _, k := range []string{"3scale/Deployment/backend-redis", "3scale/PersistentVolumeClaim/system-redis-storage", "3scale/ConfigMap/redis-config"} {
+		if got[k] != nil {
+			t.Errorf("%s is not deleted", k)
+		}
+	}
+	if ch := bundletest.Get(got["apicast/Subscription/apicast-operator"], "spec", "channel"); ch != "threescale-2.16" {
+		t.Errorf("APIcast channel = %v", ch)
+	}
+	// A third run changes nothing.
+	before := c.all(t)
+	patches := bundletest.CountCalls(c.Calls(t), "patch ")
+	if out, err := c.runEnv(t, bundle, work, "", nil, acks...); err != nil {
+		t.Fatalf("third run: %v\n%s", err, out)
+	}
+	if !reflect.DeepEqual(op215Desired(before), op215Desired(c.all(t))) || bundletest.CountCalls(c.Calls(t), "patch ") != patches {
+		t.Error("a run after completion changed the site")
+	}
+
+	// The Redis rollback (3.4.12) on a site stopped before the upgrade.
+	c = newOp215Cluster(t, seed(), op215ExecOut)
+	work = t.TempDir()
+	if out, err := c.runEnv(t, bundle, work, op215PollFail, nil, acks...); err == nil {
+		t.Fatalf("the run did not stop:\n%s", out)
+	}
+	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/redis")
+	if err != nil || !strings.Contains(out, "rollback 2.15-2.16/redis done") {
+		t.Fatalf("rollback: %v\n%s", err, out)
+	}
+	got = c.all(t)
+	fixture := bundletest.Op215Objects(t)
+	for _, s := range []string{"backend-redis", "system-redis"} {
+		if !reflect.DeepEqual(bundletest.Get(got["3scale/Secret/"+s], "data"), bundletest.Get(fixture["3scale/Secret/"+s], "data")) {
+			t.Errorf("secret %s is not restored", s)
+		}
+		if n := bundletest.Get(got["3scale/Deployment/"+s], "spec", "replicas"); n != 1.0 {
+			t.Errorf("%s has %v replicas after the rollback", s, n)
+		}
+	}
+	ext := bundletest.Get(got["3scale/APIManager/apimanager-sample"], "spec", "externalComponents")
+	if !reflect.DeepEqual(ext, map[string]any{"system": map[string]any{"database": true, "redis": false}, "backend": map[string]any{"redis": false}}) {
+		t.Errorf("externalComponents after the Redis rollback = %v", ext)
+	}
+	for _, k := range []string{"3scale-db/Deployment/backend-redis-external", "3scale-db/ConfigMap/redis-config-external", "3scale-db/ServiceAccount/system-redis-external"} {
+		if got[k] != nil {
+			t.Errorf("%s is not removed by the rollback", k)
+		}
+	}
+}
+
+// indexOfCall is the index of the first call that starts with prefix, or -1.
+func indexOfCall(calls []string, prefix string) int {
+	for i, c := range calls {
+		if strings.HasPrefix(c, prefix) {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestOperator215RunbookAWS runs the MySQL-to-RDS, Redis-to-ElastiCache
+// runbook: the Secrets point at AWS with URL-encoded credentials, the
+// credentials are never on a command line or in the log, system keeps the
+// Redis database of its URL, and the RDS rollback restores the Secret.
+func TestOperator215RunbookAWS(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-aws.hcl"), ""))
+	acks := op215Manual(t, bundle)
+	const password = "s3cr3t:p@ss/word"
+	env := []string{
+		"AMPC_RDS_HOST=threescale.abc.eu-west-1.rds.amazonaws.com", "AMPC_RDS_USER=admin", "AMPC_RDS_PASSWORD=" + password,
+		"AMPC_BACKEND_REDIS_HOST=backend.abc.cache.amazonaws.com", "AMPC_SYSTEM_REDIS_HOST=system.abc.cache.amazonaws.com",
+	}
+	c := newOp215Cluster(t, bundletest.Op215Objects(t), op215ExecOut)
+	work := t.TempDir()
+
+	// Without the variables the runbook stops at the import.
+	out, err := c.runEnv(t, bundle, work, "", nil, acks...)
+	if err == nil || !strings.Contains(out, "AMPC_RDS_HOST, AMPC_RDS_USER and AMPC_RDS_PASSWORD must be set") {
+		t.Fatalf("the run without AMPC_RDS_* did not stop at the import: %v\n%s", err, out)
+	}
+	out, err = c.runEnv(t, bundle, work, op215PollFail, env, acks...)
+	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
+		t.Fatalf("the run did not stop at the upgrade wait: %v\n%s", err, out)
+	}
+	got := c.all(t)
+	db := bundletest.Get(got["3scale/Secret/system-database"], "data")
+	for k, want := range map[string]string{
+		"DB_USER":     "admin",
+		"DB_PASSWORD": password,
+		"URL":         "mysql2://admin:s3cr3t%3Ap%40ss%2Fword@threescale.abc.eu-west-1.rds.amazonaws.com/threescale",
+	} {
+		if v := unb64(t, bundletest.Get(db, k)); v != want {
+			t.Errorf("system-database %s = %q, want %q", k, v, want)
+		}
+	}
+	for k, want := range map[string]string{
+		"REDIS_STORAGE_URL": "redis://backend.abc.cache.amazonaws.com:6379/0",
+		"REDIS_QUEUES_URL":  "redis://backend.abc.cache.amazonaws.com:6379/1",
+	} {
+		if v := unb64(t, bundletest.Get(got["3scale/Secret/backend-redis"], "data", k)); v != want {
+			t.Errorf("backend-redis %s = %q, want %q", k, v, want)
+		}
+	}
+	if v := unb64(t, bundletest.Get(got["3scale/Secret/system-redis"], "data", "URL")); v != "redis://system.abc.cache.amazonaws.com:6379/1" {
+		t.Errorf("system-redis URL = %q (the guide's /0 would lose system's keys of database 1)", v)
+	}
+	bundletest.Op215WantExternal(t, got, map[string]any{"system": map[string]any{"database": true, "redis": true}, "backend": map[string]any{"redis": true}})
+	calls, _ := os.ReadFile(filepath.Join(c.Dir, "calls.log"))
+	if bytes.Contains(calls, []byte(password)) || strings.Contains(out, password) {
+		t.Error("the RDS password is on a command line or in the runbook's output")
+	}
+	if !bytes.Contains(calls, []byte("exec -i deployment/system-mysql -- bash -c")) {
+		t.Error("the import does not go through system-mysql")
+	}
+	if info, err := os.Stat(filepath.Join(work, "3scale-backup", "2.15-2.16", "cleaned_system_mysql_backup.sql")); err != nil || info.Size() == 0 {
+		t.Errorf("no cleaned dump: %v", err)
+	}
+
+	// The RDS restoration (4.2.8) gives the old Secret back.
+	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/mysql-rds")
+	if err != nil {
+		t.Fatalf("rollback: %v\n%s", err, out)
+	}
+	if !reflect.DeepEqual(bundletest.Get(c.all(t)["3scale/Secret/system-database"], "data"), bundletest.Get(bundletest.Op215Objects(t)["3scale/Secret/system-database"], "data")) {
+		t.Error("system-database is not restored")
+	}
+}
+
+// TestOperator215RunbookPostgreSQL runs the PostgreSQL 10 → 15 runbook on
+// the PostgreSQL variant of the fixture: the credentials are copied into
+// the databases' project without being decoded, and the URL encodes them.
+func TestOperator215RunbookPostgreSQL(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	objects := bundletest.Op215Objects(t)
+	bundletest.Op215PostgreSQL(t, objects)
+	bundletest.Op215External(t, objects, false, true)
+	planPath := bundletest.Op215Plan(t, "postgresql", "on-cluster", "external", "")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, planPath, bundletest.Op215Snapshot(t, objects)))
+	acks := op215Manual(t, bundle)
+	c := newOp215Cluster(t, objects, "PGDMP"+op215ExecOut)
+	work := t.TempDir()
+	out, err := c.runEnv(t, bundle, work, op215PollFail, nil, acks...)
+	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
+		t.Fatalf("the run did not stop at the upgrade wait: %v\n%s", err, out)
+	}
+	got := c.all(t)
+	copied := got["3scale-db/Secret/system-database"]
+	if copied == nil {
+		t.Fatal("no system-database Secret in 3scale-db")
+	}
+	src := bundletest.Get(objects["3scale/Secret/system-database"], "data").(map[string]any)
+	if !reflect.DeepEqual(bundletest.Get(copied, "data"), map[string]any{"DB_USER": src["DB_USER"], "DB_PASSWORD": src["DB_PASSWORD"]}) {
+		t.Errorf("the copied Secret holds %v", bundletest.Get(copied, "data"))
+	}
+	if v := unb64(t, bundletest.Get(got["3scale/Secret/system-database"], "data", "URL")); v != "postgresql://system:p%40ss%3Aw%2Frd%2B0815@system-postgresql-service.3scale-db.svc.cluster.local/system" {
+		t.Errorf("system-database URL = %q", v)
+	}
+	for _, k := range []string{"3scale-db/Deployment/system-postgresql-external", "3scale-db/Service/system-postgresql-service"} {
+		if got[k] == nil {
+			t.Errorf("no %s", k)
+		}
+	}
+	if info, err := os.Stat(filepath.Join(work, "3scale-backup", "2.15-2.16", "db_dump.backup")); err != nil || info.Size() == 0 {
+		t.Errorf("no dump: %v", err)
+	}
+	calls := c.Calls(t)
+	if bundletest.CountCalls(calls, "exec deployment/system-postgresql-external -- pg_restore") != 1 {
+		t.Error("pg_restore did not run once")
+	}
+	// 3.2.11: back to PostgreSQL 10.
+	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/postgresql")
+	if err != nil {
+		t.Fatalf("rollback: %v\n%s", err, out)
+	}
+	got = c.all(t)
+	if !reflect.DeepEqual(bundletest.Get(got["3scale/Secret/system-database"], "data"), src) {
+		t.Error("system-database is not restored")
+	}
+	if got["3scale-db/Deployment/system-postgresql-external"] != nil {
+		t.Error("the PostgreSQL 15 Deployment is still there")
+	}
+	if db := bundletest.Get(got["3scale/APIManager/apimanager-sample"], "spec", "externalComponents", "system", "database"); db != false {
+		t.Errorf("externalComponents.system.database = %v after the rollback", db)
+	}
+}

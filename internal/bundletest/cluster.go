@@ -1,0 +1,206 @@
+package bundletest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ampc/ampc/internal/ocsim"
+	"github.com/ampc/ampc/internal/ocsim/wire"
+	"github.com/ampc/ampc/internal/testenv"
+)
+
+// Cluster is a namespace held by the simulated cluster (internal/ocsim):
+// its objects are files under Dir/objects, 3scale's at the top and another
+// namespace's in a directory of its name, and every oc call a run makes is
+// logged in Dir/calls.log.
+type Cluster struct {
+	// Dir holds the cluster's objects, its call log and exec.out (what
+	// oc exec prints).
+	Dir string
+	// Env holds more environment variables for the runs (the simulator's
+	// knobs, OCSIM_STEP and the like).
+	Env []string
+	// Fault, when set, decides which oc calls of the runs fail (see
+	// ocsim.Server.SetFault).
+	Fault func(ocsim.Call) ocsim.Fault
+	bin   string
+}
+
+// ocDir is where the simulated oc is built: made by Main, which removes it
+// after the tests, built into only when a test needs it (oc).
+var ocDir string
+
+// Main runs the tests of a test binary that makes clusters, from its
+// TestMain: it makes the directory the simulated oc is built into, runs the
+// tests, removes the directory and exits with the tests' code.
+func Main(m *testing.M) {
+	dir, err := os.MkdirTemp("", "ampc-ocsim-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	ocDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// buildOC builds the simulated cluster's remote oc once per test binary and
+// returns the directory that holds it as oc, for PATH, and as sleep, the
+// simulator's logical clock (the runbook's sleeps advance it). The cluster
+// itself is served from the test's memory for each run (Cluster.Exec).
+var buildOC = sync.OnceValues(func() (string, error) {
+	dir := ocDir
+	if dir == "" {
+		return "", errors.New("no directory for the simulated oc: TestMain must call bundletest.Main")
+	}
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "oc"), "./internal/ocsim/ocremote")
+	build.Dir = testenv.Root()
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the simulated oc: %v\n%s", err, out)
+	}
+	if err := os.Link(filepath.Join(dir, "oc"), filepath.Join(dir, "sleep")); err != nil {
+		return "", err
+	}
+	return dir, nil
+})
+
+// oc is buildOC for a test.
+func oc(t *testing.T) string {
+	t.Helper()
+	testenv.Tool(t, "go")
+	dir, err := buildOC()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// NewCluster is a simulated cluster seeded with the objects of fixture, a
+// List export, or with none when fixture is "".
+func NewCluster(t *testing.T, fixture string) *Cluster {
+	t.Helper()
+	c := &Cluster{Dir: t.TempDir(), bin: oc(t)}
+	if err := os.MkdirAll(filepath.Join(c.Dir, "objects"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if fixture == "" {
+		return c
+	}
+	for _, obj := range FixtureObjects(t, fixture) {
+		c.Put(t, obj)
+	}
+	return c
+}
+
+// Put writes obj into the cluster's objects at the top, 3scale's
+// namespace, whatever its namespace says.
+func (c *Cluster) Put(t *testing.T, obj map[string]any) {
+	t.Helper()
+	raw, _ := json.MarshalIndent(obj, "", "  ")
+	name := obj["kind"].(string) + "." + Get(obj, "metadata", "name").(string) + ".json"
+	if err := os.WriteFile(filepath.Join(c.Dir, "objects", name), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Objects reads the objects of namespace 3scale, keyed by Kind/name.
+func (c *Cluster) Objects(t *testing.T) map[string]map[string]any {
+	t.Helper()
+	out := map[string]map[string]any{}
+	files, _ := filepath.Glob(filepath.Join(c.Dir, "objects", "*.json"))
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var obj map[string]any
+		if err := json.Unmarshal(raw, &obj); err != nil {
+			t.Fatal(err)
+		}
+		out[obj["kind"].(string)+"/"+Get(obj, "metadata", "name").(string)] = obj
+	}
+	return out
+}
+
+// Calls lists the oc calls of every run so far, one line each (the
+// arguments after oc), in order.
+func (c *Cluster) Calls(t *testing.T) []string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(c.Dir, "calls.log"))
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSpace(string(raw)), "\n")
+}
+
+// Run runs the runbook of bundle against the cluster from workDir; the
+// first oc call that contains fail fails before the cluster sees it
+// (FAKEOC_FAIL; "" fails none).
+func (c *Cluster) Run(t *testing.T, bundle, workDir, fail string, args ...string) (string, error) {
+	t.Helper()
+	return c.Exec(t, bundle, workDir, []string{"FAKEOC_FAIL=" + fail}, args...)
+}
+
+// Exec runs the runbook of bundle from workDir with more environment
+// variables (after c.Env), the cluster served from memory for the run, and
+// checks that it printed no Secret value of the cluster.
+func (c *Cluster) Exec(t *testing.T, bundle, workDir string, env []string, args ...string) (string, error) {
+	t.Helper()
+	srv, err := ocsim.Serve(c.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	srv.SetFault(c.Fault)
+	cmd := exec.Command(testenv.Tool(t, "bash"), append([]string{filepath.Join(bundle, "runbook.sh")}, args...)...)
+	cmd.Dir = workDir
+	cmd.Env = append(os.Environ(),
+		"PATH="+c.bin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"FAKEOC_DIR="+c.Dir, "FAKEOC_NAMESPACE=3scale", wire.SocketEnv+"="+srv.Socket())
+	cmd.Env = append(append(cmd.Env, c.Env...), env...)
+	cmd.Stdin = nil
+	secrets := clusterSecretValues(t, c.Dir)
+	out, err := cmd.CombinedOutput()
+	checkNotPrinted(t, out, secrets)
+	return string(out), err
+}
+
+// clusterSecretValues gives the decoded values (8 bytes or longer) of the
+// Secrets a cluster holds, in every namespace.
+func clusterSecretValues(t *testing.T, dir string) []string {
+	t.Helper()
+	return LongValues(SecretValues(t, filepath.Join(dir, "objects")), true)
+}
+
+// checkNotPrinted fails the test when a runbook printed a Secret value that
+// the cluster held before the run.
+func checkNotPrinted(t *testing.T, out []byte, secrets []string) {
+	t.Helper()
+	for _, v := range secrets {
+		if strings.Contains(string(out), v) {
+			t.Errorf("the runbook printed a Secret value (%d bytes, starting %q)", len(v), v[:3])
+		}
+	}
+}
+
+// CountCalls counts the calls (a Cluster's Calls) that start with prefix.
+func CountCalls(calls []string, prefix string) int {
+	n := 0
+	for _, c := range calls {
+		if strings.HasPrefix(c, prefix) {
+			n++
+		}
+	}
+	return n
+}

@@ -95,7 +95,7 @@ func rcPhase(objects map[string]map[string]any, dc string, n int) string {
 	return p
 }
 
-// TestRedeploySystemAppOnce runs the AMP_RELEASE steps of 2.6 → 2.7 and the
+// TestAuditARedeploySystemAppOnce runs the AMP_RELEASE steps of 2.6 → 2.7 and the
 // redeploy of system-app on the simulated cluster (audit section A, "S2
 // rollout latest races"). On a site whose system-app containers hold the
 // literal AMP_RELEASE of a guide's `oc set env`, the amp-release-env patch
@@ -108,7 +108,7 @@ func rcPhase(objects map[string]map[string]any, dc string, n int) string {
 // else redeploys system-app and the step must roll it out, once. Before
 // rollout_once, the step ran oc rollout latest alone and failed in the
 // first two cases.
-func TestRedeploySystemAppOnce(t *testing.T) {
+func TestAuditARedeploySystemAppOnce(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
 	for _, tc := range []struct {
@@ -173,7 +173,7 @@ func TestRedeploySystemAppOnce(t *testing.T) {
 	}
 }
 
-// TestRemovalsAfterVerifiedRollout runs the 2.7 → 2.8 S3 runbook on a
+// TestAuditARemovalsAfterVerifiedRollout runs the 2.7 → 2.8 S3 runbook on a
 // simulated cluster where every rollout of system-app fails
 // (OCSIM_DEPLOY_FAIL) and rolls back to its 2.7 deployment, whose pods read
 // AWS_BUCKET and AWS_REGION from system-environment and the SMTP settings
@@ -183,7 +183,7 @@ func TestRedeploySystemAppOnce(t *testing.T) {
 // find its keys and run ready, not wait with CreateContainerConfigError.
 // Before s3-system-environment moved after images-verify, the keys were
 // gone when the rollout failed, and the replacement never started.
-func TestRemovalsAfterVerifiedRollout(t *testing.T) {
+func TestAuditARemovalsAfterVerifiedRollout(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
 	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp-s3.yaml")
@@ -303,7 +303,7 @@ func withoutRelease(obj map[string]any) map[string]any {
 	return obj
 }
 
-// TestWaitPodsLatestDeployments runs the 2.7 → 2.8 operator hop's wait-pods
+// TestAuditAWaitPodsLatestDeployments runs the 2.7 → 2.8 operator hop's wait-pods
 // step on a simulated cluster where pods linger that a real one keeps
 // (audit section A, "S2 2.7-2.8/wait-pods"): the Failed deployer pod of a
 // rollout of zync that failed before the one that runs, and an evicted pod
@@ -312,7 +312,7 @@ func withoutRelease(obj map[string]any) map[string]any {
 // deployment that cannot start (its ConfigMap key is gone) must make it
 // fail, naming it. Before, the step required every pod that had not
 // succeeded to run ready, and never passed on such a cluster.
-func TestWaitPodsLatestDeployments(t *testing.T) {
+func TestAuditAWaitPodsLatestDeployments(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl"), ""))
@@ -366,7 +366,7 @@ func TestWaitPodsLatestDeployments(t *testing.T) {
 	}
 }
 
-// TestOperator215OLM runs the 2.15 → 2.16 runbook (MySQL kept, Redis on
+// TestAuditAOperator215OLM runs the 2.15 → 2.16 runbook (MySQL kept, Redis on
 // the cluster) where OLM does not simply follow the channel change (audit
 // section A, "S2 OLM"):
 //   - the Subscription wants manual approval: the run must stop right
@@ -380,7 +380,7 @@ func TestWaitPodsLatestDeployments(t *testing.T) {
 //   - the cluster runs Knative eventing (OCSIM_KNATIVE), whose
 //     Subscriptions a bare `subscription` names: every Subscription call
 //     must name OLM's (before, the preflight found no Subscription).
-func TestOperator215OLM(t *testing.T) {
+func TestAuditAOperator215OLM(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-on-cluster.hcl"), ""))
@@ -451,7 +451,7 @@ func TestOperator215OLM(t *testing.T) {
 	})
 }
 
-// TestZyncResyncAfterDatabaseRollout runs the 2.7 → 2.8 image patch of
+// TestAuditAZyncResyncAfterDatabaseRollout runs the 2.7 → 2.8 image patch of
 // zync-database-postgresql, on a site where the 2.8 image is another than
 // the one zync-database runs, and then at once the zync-resync step (audit
 // section A, "S2 zync-database on emptyDir"): zync-database keeps its data
@@ -461,7 +461,7 @@ func TestOperator215OLM(t *testing.T) {
 // redeployed on it, not before. Compiled against a snapshot whose
 // zync-database keeps its data on a claim, the bundle has no such step.
 // Before, no step resynced Zync's routes.
-func TestZyncResyncAfterDatabaseRollout(t *testing.T) {
+func TestAuditAZyncResyncAfterDatabaseRollout(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
 	objects := bundletest.FixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml"))
@@ -523,7 +523,7 @@ func TestZyncResyncAfterDatabaseRollout(t *testing.T) {
 	}
 }
 
-// TestDumpsAfterWritersGone runs the 2.15 → 2.16 runbook (MySQL kept,
+// TestAuditADumpsAfterWritersGone runs the 2.15 → 2.16 runbook (MySQL kept,
 // Redis on the cluster) up to its scale-down, then at once the Redis dump,
 // stopped at its first call before the cluster sees it (audit section A,
 // "S2 wait_scaled_down"): at that moment
@@ -532,7 +532,7 @@ func TestZyncResyncAfterDatabaseRollout(t *testing.T) {
 // period, while the Deployment's status.replicas, which the hop's former
 // wait_scaled_down read, counts it no longer: system-sidekiq and
 // backend-worker could still write while Redis was dumped.
-func TestDumpsAfterWritersGone(t *testing.T) {
+func TestAuditADumpsAfterWritersGone(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-on-cluster.hcl"), ""))

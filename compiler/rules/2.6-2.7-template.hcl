@@ -187,6 +187,12 @@ step "wait-zync-database" {
   rollout = ["zync-database"]
 }
 
+# zync-database restarted on its empty volume: zync's routes again
+# (shared/zync-resync.hcl).
+use "zync-resync" {
+  section = "2.3.1"
+}
+
 # The guide sends sites that run these DeploymentConfigs to per-object
 # instructions ("如果 3scale 2.6 安装中存在一个或多个 DeploymentConfig"); the
 # images are those of the 2.7 templates.

@@ -598,6 +598,12 @@ step "wait-zync-database" {
   rollout = ["zync-database"]
 }
 
+# zync-database restarted on its empty volume: zync's routes again
+# (shared/zync-resync.hcl).
+use "zync-resync" {
+  section = "1.2.9"
+}
+
 step "image-backend-redis" {
   title   = "Add the 2.8 tag to backend-redis"
   kind    = "patch"

@@ -95,7 +95,7 @@ func rcPhase(objects map[string]map[string]any, dc string, n int) string {
 	return p
 }
 
-// TestRedeploySystemAppOnce runs the AMP_RELEASE steps of 2.6 → 2.7 and the
+// TestAuditARedeploySystemAppOnce runs the AMP_RELEASE steps of 2.6 → 2.7 and the
 // redeploy of system-app on the simulated cluster (audit section A, "S2
 // rollout latest races"). On a site whose system-app containers hold the
 // literal AMP_RELEASE of a guide's `oc set env`, the amp-release-env patch
@@ -108,7 +108,7 @@ func rcPhase(objects map[string]map[string]any, dc string, n int) string {
 // else redeploys system-app and the step must roll it out, once. Before
 // rollout_once, the step ran oc rollout latest alone and failed in the
 // first two cases.
-func TestRedeploySystemAppOnce(t *testing.T) {
+func TestAuditARedeploySystemAppOnce(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
 	for _, tc := range []struct {
@@ -173,7 +173,7 @@ func TestRedeploySystemAppOnce(t *testing.T) {
 	}
 }
 
-// TestRemovalsAfterVerifiedRollout runs the 2.7 → 2.8 S3 runbook on a
+// TestAuditARemovalsAfterVerifiedRollout runs the 2.7 → 2.8 S3 runbook on a
 // simulated cluster where every rollout of system-app fails
 // (OCSIM_DEPLOY_FAIL) and rolls back to its 2.7 deployment, whose pods read
 // AWS_BUCKET and AWS_REGION from system-environment and the SMTP settings
@@ -183,7 +183,7 @@ func TestRedeploySystemAppOnce(t *testing.T) {
 // find its keys and run ready, not wait with CreateContainerConfigError.
 // Before s3-system-environment moved after images-verify, the keys were
 // gone when the rollout failed, and the replacement never started.
-func TestRemovalsAfterVerifiedRollout(t *testing.T) {
+func TestAuditARemovalsAfterVerifiedRollout(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
 	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp-s3.yaml")
@@ -309,7 +309,7 @@ func withoutRelease(obj map[string]any) map[string]any {
 	return obj
 }
 
-// TestWaitPodsLatestDeployments runs the 2.7 → 2.8 operator hop's wait-pods
+// TestAuditAWaitPodsLatestDeployments runs the 2.7 → 2.8 operator hop's wait-pods
 // step on a simulated cluster where pods linger that a real one keeps
 // (audit section A, "S2 2.7-2.8/wait-pods"): the Failed deployer pod of a
 // rollout of zync that failed before the one that runs, and an evicted pod
@@ -318,7 +318,7 @@ func withoutRelease(obj map[string]any) map[string]any {
 // deployment that cannot start (its ConfigMap key is gone) must make it
 // fail, naming it. Before, the step required every pod that had not
 // succeeded to run ready, and never passed on such a cluster.
-func TestWaitPodsLatestDeployments(t *testing.T) {
+func TestAuditAWaitPodsLatestDeployments(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl"), ""))
@@ -372,7 +372,7 @@ func TestWaitPodsLatestDeployments(t *testing.T) {
 	}
 }
 
-// TestOperator215OLM runs the 2.15 → 2.16 runbook (MySQL kept, Redis on
+// TestAuditAOperator215OLM runs the 2.15 → 2.16 runbook (MySQL kept, Redis on
 // the cluster) where OLM does not simply follow the channel change (audit
 // section A, "S2 OLM"):
 //   - the Subscription wants manual approval: the run must stop right
@@ -386,7 +386,7 @@ func TestWaitPodsLatestDeployments(t *testing.T) {
 //   - the cluster runs Knative eventing (OCSIM_KNATIVE), whose
 //     Subscriptions a bare `subscription` names: every Subscription call
 //     must name OLM's (before, the preflight found no Subscription).
-func TestOperator215OLM(t *testing.T) {
+func TestAuditAOperator215OLM(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-on-cluster.hcl"), ""))
@@ -455,4 +455,131 @@ func TestOperator215OLM(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestAuditAZyncResyncAfterDatabaseRollout runs the 2.7 → 2.8 image patch of
+// zync-database-postgresql, on a site where the 2.8 image is another than
+// the one zync-database runs, and then at once the zync-resync step (audit
+// section A, "S2 zync-database on emptyDir"): zync-database keeps its data
+// on an emptyDir, so its new deployment starts empty. The resync must run
+// in a system-sidekiq pod after zync-database's new deployment completed
+// (its oc rollout status --revision=N returned), and after zync was
+// redeployed on it, not before. Compiled against a snapshot whose
+// zync-database keeps its data on a claim, the bundle has no such step.
+// Before, no step resynced Zync's routes.
+func TestAuditAZyncResyncAfterDatabaseRollout(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	objects := bundletest.FixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml"))
+	for _, tag := range bundletest.Get(objects["ImageStream/zync-database-postgresql"], "spec", "tags").([]any) {
+		if bundletest.Get(tag, "name") == "2.7" {
+			tag.(map[string]any)["from"].(map[string]any)["name"] = "registry.redhat.io/rhscl/postgresql-10-rhel7:1-47"
+		}
+	}
+	site := bundletest.WriteObjects(t, objects)
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), ""))
+	c := bundletest.NewCluster(t, site)
+	c.Env = []string{"OCSIM_STEP=10ms"}
+	work := t.TempDir()
+	for _, step := range []string{"image-zync-database-postgresql", "zync-resync"} {
+		if out, err := c.Run(t, bundle, work, "", "--only", "2.7-2.8/"+step); err != nil {
+			t.Fatalf("--only %s: %v\n%s", step, err, out)
+		}
+	}
+	got := c.Objects(t)
+	n := latestVersion(got, "zync-database")
+	if n < 2 || rcPhase(got, "zync-database", n) != "Complete" {
+		t.Fatalf("zync-database is at deployment #%d, %s", n, rcPhase(got, "zync-database", n))
+	}
+	calls := c.Calls(t)
+	resync, waited, redeployed := -1, -1, -1
+	for i, call := range calls {
+		switch {
+		case strings.HasPrefix(call, "exec ") && strings.Contains(call, "zync:resync:domains"):
+			resync = i
+		case strings.HasPrefix(call, "rollout status dc/zync-database") && strings.Contains(call, fmt.Sprintf("--revision=%d", n)):
+			waited = i
+		case strings.HasPrefix(call, "rollout latest dc/zync"):
+			redeployed = i
+		}
+	}
+	if resync < 0 {
+		t.Fatal("no zync:resync:domains")
+	}
+	if !strings.HasPrefix(calls[resync], "exec system-sidekiq-1-") {
+		t.Errorf("the resync ran elsewhere than in a system-sidekiq pod: %s", calls[resync])
+	}
+	if waited < 0 || waited > resync {
+		t.Errorf("the resync (call %d) did not wait for zync-database's deployment #%d (call %d)", resync, n, waited)
+	}
+	if redeployed < waited || redeployed > resync {
+		t.Errorf("zync was not redeployed between zync-database's rollout and the resync (calls %d, %d, %d)", waited, redeployed, resync)
+	}
+	zync := latestVersion(got, "zync")
+	if at, dbAt := bundletest.Get(got[fmt.Sprintf("ReplicationController/zync-%d", zync)], "metadata", "creationTimestamp").(string), bundletest.Get(got[fmt.Sprintf("ReplicationController/zync-database-%d", n)], "metadata", "creationTimestamp").(string); at < dbAt || rcPhase(got, "zync", zync) != "Complete" {
+		t.Errorf("zync-%d (%s, %s) does not run on zync-database-%d (%s)", zync, at, rcPhase(got, "zync", zync), n, dbAt)
+	}
+
+	// A zync-database whose data is on a claim keeps it.
+	vols := bundletest.Get(objects["DeploymentConfig/zync-database"], "spec", "template", "spec", "volumes").([]any)
+	vols[0] = map[string]any{"name": bundletest.Get(vols[0], "name"), "persistentVolumeClaim": map[string]any{"claimName": "zync-database-data"}}
+	files := bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), bundletest.WriteObjects(t, objects))
+	if strings.Contains(string(files["plan.json"]), "/zync-resync") {
+		t.Error("a site whose zync-database has a claim gets step zync-resync")
+	}
+}
+
+// TestAuditADumpsAfterWritersGone runs the 2.15 → 2.16 runbook (MySQL kept,
+// Redis on the cluster) up to its scale-down, then at once the Redis dump,
+// stopped at its first call before the cluster sees it (audit section A,
+// "S2 wait_scaled_down"): at that moment
+// no pod of a Deployment the window stopped may be left, terminating ones
+// included. The simulated cluster keeps a terminating pod for its grace
+// period, while the Deployment's status.replicas, which the hop's former
+// wait_scaled_down read, counts it no longer: system-sidekiq and
+// backend-worker could still write while Redis was dumped.
+func TestAuditADumpsAfterWritersGone(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-on-cluster.hcl"), ""))
+	objects := bundletest.Op215Objects(t)
+	stopped := map[string]bool{}
+	for key := range objects {
+		if name, ok := strings.CutPrefix(key, "3scale/Deployment/"); ok && !strings.Contains(name, "redis") && !strings.Contains(name, "mysql") && !strings.Contains(name, "postgresql") {
+			stopped[name] = true
+		}
+	}
+	if !stopped["system-sidekiq"] || !stopped["backend-worker"] {
+		t.Fatalf("the fixture's Deployments: %v", stopped)
+	}
+	c := newOp215Cluster(t, objects, op215ExecOut)
+	// An oc call takes 10ms of the cluster's time: the dump comes right
+	// after the scale-down returned, as it would if the steps between
+	// were quick.
+	c.Env = []string{"OCSIM_STEP=10ms"}
+	work := t.TempDir()
+	out, err := c.runEnv(t, bundle, work, "new-project", nil, op215Manual(t, bundle)...)
+	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/database-namespace failed") {
+		t.Fatalf("the run did not stop after the scale-down: %v\n%s", err, out)
+	}
+	// FAKEOC_FAIL fails once per cluster: let it fail again.
+	if err := os.Remove(filepath.Join(c.Dir, "failed")); err != nil {
+		t.Fatal(err)
+	}
+	out, err = c.runEnv(t, bundle, work, "redis-cli SAVE", nil, "--only", "2.15-2.16/redis-dump")
+	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/redis-dump failed") {
+		t.Fatalf("the run did not stop at the Redis dump: %v\n%s", err, out)
+	}
+	for key, obj := range c.all(t) {
+		if !strings.HasPrefix(key, "3scale/Pod/") {
+			continue
+		}
+		for _, ref := range bundletest.Get(obj, "metadata", "ownerReferences").([]any) {
+			rs, _ := bundletest.Get(ref, "name").(string)
+			if i := strings.LastIndex(rs, "-"); bundletest.Get(ref, "kind") == "ReplicaSet" && i > 0 && stopped[rs[:i]] {
+				t.Errorf("pod %s of deployment/%s (phase %v, deleting since %v) is left when Redis is dumped",
+					bundletest.Get(obj, "metadata", "name"), rs[:i], bundletest.Get(obj, "status", "phase"), bundletest.Get(obj, "metadata", "deletionTimestamp"))
+			}
+		}
+	}
 }

@@ -138,6 +138,7 @@ STEPS=(
   '2.6-2.7/wait-memcache'
   '2.6-2.7/image-zync-database-postgresql'
   '2.6-2.7/wait-zync-database'
+  '2.6-2.7/zync-resync'
   '2.6-2.7/image-backend-redis'
   '2.6-2.7/wait-backend-redis'
   '2.6-2.7/image-system-redis'
@@ -177,6 +178,7 @@ STEPS=(
   '2.7-2.8/wait-memcache'
   '2.7-2.8/image-zync-database-postgresql'
   '2.7-2.8/wait-zync-database'
+  '2.7-2.8/zync-resync'
   '2.7-2.8/image-backend-redis'
   '2.7-2.8/wait-backend-redis'
   '2.7-2.8/image-system-redis'
@@ -305,6 +307,7 @@ TITLES=(
   '[wait] Wait for system-memcache to redeploy (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[patch] Add the 2.7 tag to zync-database-postgresql (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[wait] Wait for zync-database, which redeploys if the image changed (003_ab3f23ba231bbe68.txt 2.3.1)'
+  '[shell] Make Zync recreate its routes after zync-database restarted on an empty volume (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[patch] Add the 2.7 tag to backend-redis (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[wait] Wait for backend-redis, which redeploys if the image changed (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[patch] Add the 2.7 tag to system-redis (003_ab3f23ba231bbe68.txt 2.3.1)'
@@ -344,6 +347,7 @@ TITLES=(
   '[wait] Wait for system-memcache to redeploy (000_fb66213bb7713c41.txt 1.2.9)'
   '[patch] Add the 2.8 tag to zync-database-postgresql (000_fb66213bb7713c41.txt 1.2.9)'
   '[wait] Wait for zync-database, which redeploys if the image changed (000_fb66213bb7713c41.txt 1.2.9)'
+  '[shell] Make Zync recreate its routes after zync-database restarted on an empty volume (000_fb66213bb7713c41.txt 1.2.9)'
   '[patch] Add the 2.8 tag to backend-redis (000_fb66213bb7713c41.txt 1.2.9.1.1)'
   '[wait] Wait for backend-redis, which redeploys if the image changed (000_fb66213bb7713c41.txt 1.2.9.1.1)'
   '[patch] Add the 2.8 tag to system-redis (000_fb66213bb7713c41.txt 1.2.9.1.2)'
@@ -3031,6 +3035,41 @@ step_116() {
   wait_rollout dc/zync-database
 }
 
+# 2.6-2.7/zync-resync — Make Zync recreate its routes after zync-database restarted on an empty volume
+# Source: 003_ab3f23ba231bbe68.txt 2.3.1
+# Not in the guide. zync-database keeps its data on an emptyDir, and the image
+# change redeploys it: the new pod starts on an empty database. The runbook
+# waits for that rollout, redeploys zync when its pods started before it (zync
+# creates its schema when it starts: `rails db:setup || rails db:migrate` in
+# the zync image's .s2i/bin/run), and runs the resync that the 2.5 → 2.6
+# guide (section 2.9) and the 2.8 restore procedure use, `bundle exec rake
+# zync:resync:domains`, in a running system-sidekiq pod, without a terminal. A
+# second resync is harmless. On a zync-database whose data volume is
+# persistent the step does nothing.
+step_117() {
+  volume=$(oc get dc zync-database -o json | jq -r '
+    [.spec.template.spec.containers[]?.volumeMounts[]? | select(.mountPath == "/var/lib/pgsql/data") | .name][0] as $name
+    | [.spec.template.spec.volumes[]? | select(.name == $name)][0]
+    | if . == null or .emptyDir != null then "ephemeral" else "persistent" end')
+  if [ "$volume" = persistent ]; then
+    echo "zync-database keeps its data on a persistent volume: nothing to resync"
+    return 0
+  fi
+  wait_rollout zync-database
+  database=$(oc get dc zync-database -o jsonpath='{.status.latestVersion}')
+  zync=$(oc get dc zync -o jsonpath='{.status.latestVersion}')
+  database_at=$(oc get "replicationcontroller/zync-database-$database" -o jsonpath='{.metadata.creationTimestamp}')
+  zync_at=$(oc get "replicationcontroller/zync-$zync" -o jsonpath='{.metadata.creationTimestamp}')
+  if [[ ! $zync_at > $database_at ]]; then
+    echo "zync-$zync started before zync-database-$database: redeploying zync so that it sets up its schema"
+    rollout_once zync "$BACKUP_DIR/2.6-2.7/zync-rollout-from"
+  fi
+  wait_rollout zync
+  pod=$(pod_of system-sidekiq)
+  [ -n "$pod" ] || fail "no running system-sidekiq pod to run the resync in"
+  oc exec "$pod" -- bash -c 'bundle exec rake zync:resync:domains'
+}
+
 # 2.6-2.7/image-backend-redis — Add the 2.7 tag to backend-redis
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
 # Only when the site runs the backend-redis DeploymentConfig; the image is the
@@ -3038,7 +3077,7 @@ step_116() {
 # /spec/tags/-`, which leaves two latest entries in spec.tags, a duplicate
 # key; ampc replaces the existing latest tag where it stands, pinned by a test
 # of its name.
-step_117() {
+step_118() {
   if applied imagestream/backend-redis checks/055-2.6-2.7-image-backend-redis-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
@@ -3048,7 +3087,7 @@ step_117() {
 
 # 2.6-2.7/wait-backend-redis — Wait for backend-redis, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_118() {
+step_119() {
   wait_rollout dc/backend-redis
 }
 
@@ -3059,7 +3098,7 @@ step_118() {
 # /spec/tags/-`, which leaves two latest entries in spec.tags, a duplicate
 # key; ampc replaces the existing latest tag where it stands, pinned by a test
 # of its name.
-step_119() {
+step_120() {
   if applied imagestream/system-redis checks/056-2.6-2.7-image-system-redis-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
@@ -3069,7 +3108,7 @@ step_119() {
 
 # 2.6-2.7/wait-system-redis — Wait for system-redis, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_120() {
+step_121() {
   wait_rollout dc/system-redis
 }
 
@@ -3080,7 +3119,7 @@ step_120() {
 # with `add /spec/tags/-`, which leaves two latest entries in spec.tags, a
 # duplicate key; ampc replaces the existing latest tag where it stands, pinned
 # by a test of its name.
-step_121() {
+step_122() {
   if applied imagestream/system-mysql checks/057-2.6-2.7-image-system-mysql-system-mysql.json; then
     echo "imagestream/system-mysql: already applied, skipped"
   else
@@ -3090,7 +3129,7 @@ step_121() {
 
 # 2.6-2.7/wait-system-mysql — Wait for system-mysql, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_122() {
+step_123() {
   wait_rollout dc/system-mysql
 }
 
@@ -3103,7 +3142,7 @@ step_122() {
 # ConfigMap, to 2.7, so that every container keeps reading it; a test of the
 # current value, 2.6, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
-step_123() {
+step_124() {
   if applied configmap/system-environment checks/058-2.6-2.7-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
@@ -3116,7 +3155,7 @@ step_123() {
 # Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
 # literal, ampc restores the template's reference to system-environment; a
 # site whose containers read the ConfigMap already gets no patch.
-step_124() {
+step_125() {
   echo "nothing to do on this site"
 }
 
@@ -3132,13 +3171,13 @@ step_124() {
 # deployment number before that rollout in the backup directory, so that a
 # re-run waits for the rollout it started instead of starting another
 # (rollout_once of the shell library).
-step_125() {
+step_126() {
   rollout_once system-app "$BACKUP_DIR/2.6-2.7/system-app-rollout-from"
 }
 
 # 2.6-2.7/wait-system-app — Wait for system-app to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_126() {
+step_127() {
   wait_rollout dc/system-app
 }
 
@@ -3148,7 +3187,7 @@ step_126() {
 # and stops when one is not pinned by a digest, is not the image its stream
 # tag holds now (a failed import, a trigger that has not fired) or is not the
 # latest deployment's, completed.
-step_127() {
+step_128() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     exists dc "$component" || continue
     check_images "$component"
@@ -3161,7 +3200,7 @@ step_127() {
 # have and which drops fields a restore needs; ampc keeps the full objects.
 # The guide's one-line for loops lack their `;` separators; the runbook has
 # them. An Oracle site has no system database DeploymentConfig to save.
-step_128() {
+step_129() {
   dir="$BACKUP_DIR/2.7-2.8"
   mkdir -p "$dir"
   for component in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
@@ -3185,7 +3224,7 @@ step_128() {
 # run time from the ConfigMap, as the guide does, with jq instead of a shell
 # here-document so that no value passes through the shell. A Secret that
 # already exists is left alone.
-step_129() {
+step_130() {
   if exists secret system-smtp; then
     echo "already done: skipped"
     return 0
@@ -3200,7 +3239,7 @@ step_129() {
 # 2.7-2.8/smtp-secret-verify — Check that system-smtp holds the smtp ConfigMap's keys and values
 # Source: 000_fb66213bb7713c41.txt 1.2.2
 # Compares the two objects without printing any value.
-step_130() {
+step_131() {
   from_cm=$(oc get configmap smtp -o json | jq -S '.data // {}')
   from_secret=$(oc get secret system-smtp -o json | jq -S '.data // {} | map_values(@base64d)')
   [ "$from_cm" = "$from_secret" ] || fail "secret/system-smtp does not hold the same keys and values as configmap/smtp"
@@ -3211,7 +3250,7 @@ step_130() {
 # The 2.7 command embeds MASTER_ACCESS_TOKEN in clear text; the patch replaces
 # it without a test of the old value so that the token is copied nowhere. The
 # pre-hook env gets MASTER_ACCESS_TOKEN from system-seed in 1.2.4.
-step_131() {
+step_132() {
   if applied deploymentconfig/system-app checks/059-2.7-2.8-prehook-command-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
@@ -3225,7 +3264,7 @@ step_131() {
 # apply`; ampc replaces each entry where it stands (pinned by a test of its
 # name) and appends only MASTER_ACCESS_TOKEN, which gives the same env without
 # reordering it.
-step_132() {
+step_133() {
   if applied deploymentconfig/system-app checks/060-2.7-2.8-prehook-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
@@ -3235,7 +3274,7 @@ step_132() {
 
 # 2.7-2.8/prehook-verify — Check the pre-hook command and env
 # Source: 000_fb66213bb7713c41.txt 1.2.4
-step_133() {
+step_134() {
   oc get dc system-app -o json | jq -e '.spec.strategy.rollingParams.pre.execNewPod.command == ["bash", "-c", "bundle exec rake boot openshift:deploy"]' >/dev/null \
     || fail "the system-app pre-hook command is not the 2.8 one"
   oc get dc system-app -o json | jq -e '.spec.strategy.rollingParams.pre.execNewPod.env | map(select(.name == "MASTER_ACCESS_TOKEN")) == [{"name": "MASTER_ACCESS_TOKEN", "valueFrom": {"secretKeyRef": {"key": "MASTER_ACCESS_TOKEN", "name": "system-seed"}}}]' >/dev/null \
@@ -3248,7 +3287,7 @@ step_133() {
 # Source: 000_fb66213bb7713c41.txt 1.2.5
 # The guide's strategic-merge patch becomes JSON patch operations, each pinned
 # by a test of the container and env var names.
-step_134() {
+step_135() {
   if applied deploymentconfig/system-app checks/061-2.7-2.8-system-app-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
@@ -3260,7 +3299,7 @@ step_134() {
 # Source: 000_fb66213bb7713c41.txt 1.2.6
 # The guide's strategic-merge patch becomes JSON patch operations, each pinned
 # by a test of the container and env var names.
-step_135() {
+step_136() {
   if applied deploymentconfig/system-sidekiq checks/062-2.7-2.8-sidekiq-env-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
@@ -3270,7 +3309,7 @@ step_135() {
 
 # 2.7-2.8/smtp-env-verify — Check that every system container reads SMTP_* from system-smtp
 # Source: 000_fb66213bb7713c41.txt 1.2.6
-step_136() {
+step_137() {
   for c in system-master system-provider system-developer; do
     oc get dc system-app -o json | jq -e --arg c "$c" '.spec.template.spec.containers | map(select(.name == $c))[0].env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' >/dev/null \
       || fail "container $c of dc/system-app does not read every SMTP_* env var from secret system-smtp"
@@ -3286,7 +3325,7 @@ step_136() {
 # only on the cluster, so they are copied at run time. The copy is skipped
 # when aws-auth already holds both keys, so that a re-run after the ConfigMap
 # keys are removed cannot blank them.
-step_137() {
+step_138() {
   if oc get secret aws-auth -o json | jq -e '.data.AWS_BUCKET and .data.AWS_REGION' >/dev/null; then
     echo "already done: skipped"
     return 0
@@ -3301,7 +3340,7 @@ step_137() {
 # Source: 000_fb66213bb7713c41.txt 1.2.7
 # As in 1.2.4, entries are replaced where they stand and new ones are
 # appended, instead of the guide's delete-and-append with jq.
-step_138() {
+step_139() {
   if applied deploymentconfig/system-app checks/063-2.7-2.8-s3-prehook-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
@@ -3311,7 +3350,7 @@ step_138() {
 
 # 2.7-2.8/s3-system-app-env — Point the AWS env of the system-app containers at aws-auth
 # Source: 000_fb66213bb7713c41.txt 1.2.7
-step_139() {
+step_140() {
   if applied deploymentconfig/system-app checks/064-2.7-2.8-s3-system-app-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
@@ -3321,7 +3360,7 @@ step_139() {
 
 # 2.7-2.8/s3-sidekiq-env — Point the AWS env of system-sidekiq at aws-auth
 # Source: 000_fb66213bb7713c41.txt 1.2.7
-step_140() {
+step_141() {
   if applied deploymentconfig/system-sidekiq checks/065-2.7-2.8-s3-sidekiq-env-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
@@ -3331,7 +3370,7 @@ step_140() {
 
 # 2.7-2.8/s3-env-verify — Check that every system container reads AWS_* from aws-auth
 # Source: 000_fb66213bb7713c41.txt 1.2.7
-step_141() {
+step_142() {
   check='map(select(.name | startswith("AWS_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "aws-auth")'
   oc get dc system-app -o json | jq -e ".spec.strategy.rollingParams.pre.execNewPod.env | $check" >/dev/null \
     || fail "the system-app pre-hook does not read every AWS_* env var from secret aws-auth"
@@ -3352,7 +3391,7 @@ step_141() {
 # ConfigMap, to 2.8, so that every container keeps reading it; a test of the
 # current value, 2.7, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
-step_142() {
+step_143() {
   if applied configmap/system-environment checks/066-2.7-2.8-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
@@ -3365,7 +3404,7 @@ step_142() {
 # Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
 # literal, ampc restores the template's reference to system-environment; a
 # site whose containers read the ConfigMap already gets no patch.
-step_143() {
+step_144() {
   echo "nothing to do on this site"
 }
 
@@ -3374,7 +3413,7 @@ step_143() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_144() {
+step_145() {
   if applied imagestream/amp-system checks/067-2.7-2.8-image-amp-system-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
@@ -3384,7 +3423,7 @@ step_144() {
 
 # 2.7-2.8/wait-system — Wait for system-app, system-sphinx and system-sidekiq to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_145() {
+step_146() {
   wait_rollout dc/system-app
   wait_rollout dc/system-sphinx
   wait_rollout dc/system-sidekiq
@@ -3395,7 +3434,7 @@ step_145() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_146() {
+step_147() {
   if applied imagestream/amp-apicast checks/068-2.7-2.8-image-amp-apicast-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
@@ -3405,7 +3444,7 @@ step_146() {
 
 # 2.7-2.8/wait-apicast — Wait for apicast-production and apicast-staging to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_147() {
+step_148() {
   wait_rollout dc/apicast-production
   wait_rollout dc/apicast-staging
 }
@@ -3415,7 +3454,7 @@ step_147() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_148() {
+step_149() {
   if applied imagestream/amp-backend checks/069-2.7-2.8-image-amp-backend-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
@@ -3425,7 +3464,7 @@ step_148() {
 
 # 2.7-2.8/wait-backend — Wait for backend-listener, backend-worker and backend-cron to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_149() {
+step_150() {
   wait_rollout dc/backend-listener
   wait_rollout dc/backend-worker
   wait_rollout dc/backend-cron
@@ -3436,7 +3475,7 @@ step_149() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_150() {
+step_151() {
   if applied imagestream/amp-zync checks/070-2.7-2.8-image-amp-zync-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
@@ -3446,7 +3485,7 @@ step_150() {
 
 # 2.7-2.8/wait-zync — Wait for zync and zync-que to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_151() {
+step_152() {
   wait_rollout dc/zync
   wait_rollout dc/zync-que
 }
@@ -3456,7 +3495,7 @@ step_151() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_152() {
+step_153() {
   if applied imagestream/system-memcached checks/071-2.7-2.8-image-system-memcached-system-memcached.json; then
     echo "imagestream/system-memcached: already applied, skipped"
   else
@@ -3466,7 +3505,7 @@ step_152() {
 
 # 2.7-2.8/wait-memcache — Wait for system-memcache to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_153() {
+step_154() {
   wait_rollout dc/system-memcache
 }
 
@@ -3475,7 +3514,7 @@ step_153() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_154() {
+step_155() {
   if applied imagestream/zync-database-postgresql checks/072-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json; then
     echo "imagestream/zync-database-postgresql: already applied, skipped"
   else
@@ -3485,8 +3524,43 @@ step_154() {
 
 # 2.7-2.8/wait-zync-database — Wait for zync-database, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_155() {
+step_156() {
   wait_rollout dc/zync-database
+}
+
+# 2.7-2.8/zync-resync — Make Zync recreate its routes after zync-database restarted on an empty volume
+# Source: 000_fb66213bb7713c41.txt 1.2.9
+# Not in the guide. zync-database keeps its data on an emptyDir, and the image
+# change redeploys it: the new pod starts on an empty database. The runbook
+# waits for that rollout, redeploys zync when its pods started before it (zync
+# creates its schema when it starts: `rails db:setup || rails db:migrate` in
+# the zync image's .s2i/bin/run), and runs the resync that the 2.5 → 2.6
+# guide (section 2.9) and the 2.8 restore procedure use, `bundle exec rake
+# zync:resync:domains`, in a running system-sidekiq pod, without a terminal. A
+# second resync is harmless. On a zync-database whose data volume is
+# persistent the step does nothing.
+step_157() {
+  volume=$(oc get dc zync-database -o json | jq -r '
+    [.spec.template.spec.containers[]?.volumeMounts[]? | select(.mountPath == "/var/lib/pgsql/data") | .name][0] as $name
+    | [.spec.template.spec.volumes[]? | select(.name == $name)][0]
+    | if . == null or .emptyDir != null then "ephemeral" else "persistent" end')
+  if [ "$volume" = persistent ]; then
+    echo "zync-database keeps its data on a persistent volume: nothing to resync"
+    return 0
+  fi
+  wait_rollout zync-database
+  database=$(oc get dc zync-database -o jsonpath='{.status.latestVersion}')
+  zync=$(oc get dc zync -o jsonpath='{.status.latestVersion}')
+  database_at=$(oc get "replicationcontroller/zync-database-$database" -o jsonpath='{.metadata.creationTimestamp}')
+  zync_at=$(oc get "replicationcontroller/zync-$zync" -o jsonpath='{.metadata.creationTimestamp}')
+  if [[ ! $zync_at > $database_at ]]; then
+    echo "zync-$zync started before zync-database-$database: redeploying zync so that it sets up its schema"
+    rollout_once zync "$BACKUP_DIR/2.7-2.8/zync-rollout-from"
+  fi
+  wait_rollout zync
+  pod=$(pod_of system-sidekiq)
+  [ -n "$pod" ] || fail "no running system-sidekiq pod to run the resync in"
+  oc exec "$pod" -- bash -c 'bundle exec rake zync:resync:domains'
 }
 
 # 2.7-2.8/image-backend-redis — Add the 2.8 tag to backend-redis
@@ -3495,7 +3569,7 @@ step_155() {
 # appends a second tag named latest with `add /spec/tags/-`, which leaves two
 # latest entries in spec.tags, a duplicate key; ampc replaces the existing
 # latest tag where it stands, pinned by a test of its name.
-step_156() {
+step_158() {
   if applied imagestream/backend-redis checks/073-2.7-2.8-image-backend-redis-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
@@ -3505,7 +3579,7 @@ step_156() {
 
 # 2.7-2.8/wait-backend-redis — Wait for backend-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.1
-step_157() {
+step_159() {
   wait_rollout dc/backend-redis
 }
 
@@ -3515,7 +3589,7 @@ step_157() {
 # a second tag named latest with `add /spec/tags/-`, which leaves two latest
 # entries in spec.tags, a duplicate key; ampc replaces the existing latest tag
 # where it stands, pinned by a test of its name.
-step_158() {
+step_160() {
   if applied imagestream/system-redis checks/074-2.7-2.8-image-system-redis-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
@@ -3525,7 +3599,7 @@ step_158() {
 
 # 2.7-2.8/wait-system-redis — Wait for system-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.2
-step_159() {
+step_161() {
   wait_rollout dc/system-redis
 }
 
@@ -3535,7 +3609,7 @@ step_159() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_160() {
+step_162() {
   if applied imagestream/system-mysql checks/075-2.7-2.8-image-system-mysql-system-mysql.json; then
     echo "imagestream/system-mysql: already applied, skipped"
   else
@@ -3545,7 +3619,7 @@ step_160() {
 
 # 2.7-2.8/wait-system-mysql — Wait for system-mysql, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.3
-step_161() {
+step_163() {
   wait_rollout dc/system-mysql
 }
 
@@ -3555,7 +3629,7 @@ step_161() {
 # and stops when one is not pinned by a digest, is not the image its stream
 # tag holds now (a failed import, a trigger that has not fired) or is not the
 # latest deployment's, completed.
-step_162() {
+step_164() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     exists dc "$component" || continue
     check_images "$component"
@@ -3571,7 +3645,7 @@ step_162() {
 # pods then cannot start once the keys are gone (CreateContainerConfigError).
 # ampc removes them here, after images-verify has checked that the latest
 # deployment of every DeploymentConfig, which reads aws-auth, completed.
-step_163() {
+step_165() {
   if applied configmap/system-environment checks/076-2.7-2.8-s3-system-environment-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
@@ -3586,7 +3660,7 @@ step_163() {
 # verified that their latest deployments, which read system-smtp, completed,
 # so that no rollback returns to a deployment whose pods need it. Deleting an
 # absent ConfigMap is not an error, so a re-run is harmless.
-step_164() {
+step_166() {
   oc delete configmap/smtp --ignore-not-found
 }
 

@@ -33,6 +33,7 @@ STEPS=(
   '2.6-2.7/wait-memcache'
   '2.6-2.7/image-zync-database-postgresql'
   '2.6-2.7/wait-zync-database'
+  '2.6-2.7/zync-resync'
   '2.6-2.7/image-backend-redis'
   '2.6-2.7/wait-backend-redis'
   '2.6-2.7/image-system-redis'
@@ -58,6 +59,7 @@ TITLES=(
   '[wait] Wait for system-memcache to redeploy (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[patch] Add the 2.7 tag to zync-database-postgresql (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[wait] Wait for zync-database, which redeploys if the image changed (003_ab3f23ba231bbe68.txt 2.3.1)'
+  '[shell] Make Zync recreate its routes after zync-database restarted on an empty volume (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[patch] Add the 2.7 tag to backend-redis (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[wait] Wait for backend-redis, which redeploys if the image changed (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[patch] Add the 2.7 tag to system-redis (003_ab3f23ba231bbe68.txt 2.3.1)'
@@ -1084,6 +1086,41 @@ step_11() {
   wait_rollout dc/zync-database
 }
 
+# 2.6-2.7/zync-resync — Make Zync recreate its routes after zync-database restarted on an empty volume
+# Source: 003_ab3f23ba231bbe68.txt 2.3.1
+# Not in the guide. zync-database keeps its data on an emptyDir, and the image
+# change redeploys it: the new pod starts on an empty database. The runbook
+# waits for that rollout, redeploys zync when its pods started before it (zync
+# creates its schema when it starts: `rails db:setup || rails db:migrate` in
+# the zync image's .s2i/bin/run), and runs the resync that the 2.5 → 2.6
+# guide (section 2.9) and the 2.8 restore procedure use, `bundle exec rake
+# zync:resync:domains`, in a running system-sidekiq pod, without a terminal. A
+# second resync is harmless. On a zync-database whose data volume is
+# persistent the step does nothing.
+step_12() {
+  volume=$(oc get dc zync-database -o json | jq -r '
+    [.spec.template.spec.containers[]?.volumeMounts[]? | select(.mountPath == "/var/lib/pgsql/data") | .name][0] as $name
+    | [.spec.template.spec.volumes[]? | select(.name == $name)][0]
+    | if . == null or .emptyDir != null then "ephemeral" else "persistent" end')
+  if [ "$volume" = persistent ]; then
+    echo "zync-database keeps its data on a persistent volume: nothing to resync"
+    return 0
+  fi
+  wait_rollout zync-database
+  database=$(oc get dc zync-database -o jsonpath='{.status.latestVersion}')
+  zync=$(oc get dc zync -o jsonpath='{.status.latestVersion}')
+  database_at=$(oc get "replicationcontroller/zync-database-$database" -o jsonpath='{.metadata.creationTimestamp}')
+  zync_at=$(oc get "replicationcontroller/zync-$zync" -o jsonpath='{.metadata.creationTimestamp}')
+  if [[ ! $zync_at > $database_at ]]; then
+    echo "zync-$zync started before zync-database-$database: redeploying zync so that it sets up its schema"
+    rollout_once zync "$BACKUP_DIR/2.6-2.7/zync-rollout-from"
+  fi
+  wait_rollout zync
+  pod=$(pod_of system-sidekiq)
+  [ -n "$pod" ] || fail "no running system-sidekiq pod to run the resync in"
+  oc exec "$pod" -- bash -c 'bundle exec rake zync:resync:domains'
+}
+
 # 2.6-2.7/image-backend-redis — Add the 2.7 tag to backend-redis
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
 # Only when the site runs the backend-redis DeploymentConfig; the image is the
@@ -1091,7 +1128,7 @@ step_11() {
 # /spec/tags/-`, which leaves two latest entries in spec.tags, a duplicate
 # key; ampc replaces the existing latest tag where it stands, pinned by a test
 # of its name.
-step_12() {
+step_13() {
   if applied imagestream/backend-redis checks/007-2.6-2.7-image-backend-redis-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
@@ -1101,7 +1138,7 @@ step_12() {
 
 # 2.6-2.7/wait-backend-redis — Wait for backend-redis, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_13() {
+step_14() {
   wait_rollout dc/backend-redis
 }
 
@@ -1112,7 +1149,7 @@ step_13() {
 # /spec/tags/-`, which leaves two latest entries in spec.tags, a duplicate
 # key; ampc replaces the existing latest tag where it stands, pinned by a test
 # of its name.
-step_14() {
+step_15() {
   if applied imagestream/system-redis checks/008-2.6-2.7-image-system-redis-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
@@ -1122,7 +1159,7 @@ step_14() {
 
 # 2.6-2.7/wait-system-redis — Wait for system-redis, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_15() {
+step_16() {
   wait_rollout dc/system-redis
 }
 
@@ -1133,7 +1170,7 @@ step_15() {
 # second tag named latest with `add /spec/tags/-`, which leaves two latest
 # entries in spec.tags, a duplicate key; ampc replaces the existing latest tag
 # where it stands, pinned by a test of its name.
-step_16() {
+step_17() {
   if applied imagestream/system-postgresql checks/009-2.6-2.7-image-system-postgresql-system-postgresql.json; then
     echo "imagestream/system-postgresql: already applied, skipped"
   else
@@ -1143,7 +1180,7 @@ step_16() {
 
 # 2.6-2.7/wait-system-postgresql — Wait for system-postgresql, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_17() {
+step_18() {
   wait_rollout dc/system-postgresql
 }
 
@@ -1156,7 +1193,7 @@ step_17() {
 # ConfigMap, to 2.7, so that every container keeps reading it; a test of the
 # current value, 2.6, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
-step_18() {
+step_19() {
   if applied configmap/system-environment checks/010-2.6-2.7-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
@@ -1169,7 +1206,7 @@ step_18() {
 # Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
 # literal, ampc restores the template's reference to system-environment; a
 # site whose containers read the ConfigMap already gets no patch.
-step_19() {
+step_20() {
   echo "nothing to do on this site"
 }
 
@@ -1185,13 +1222,13 @@ step_19() {
 # deployment number before that rollout in the backup directory, so that a
 # re-run waits for the rollout it started instead of starting another
 # (rollout_once of the shell library).
-step_20() {
+step_21() {
   rollout_once system-app "$BACKUP_DIR/2.6-2.7/system-app-rollout-from"
 }
 
 # 2.6-2.7/wait-system-app — Wait for system-app to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_21() {
+step_22() {
   wait_rollout dc/system-app
 }
 
@@ -1201,7 +1238,7 @@ step_21() {
 # and stops when one is not pinned by a digest, is not the image its stream
 # tag holds now (a failed import, a trigger that has not fired) or is not the
 # latest deployment's, completed.
-step_22() {
+step_23() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     exists dc "$component" || continue
     check_images "$component"

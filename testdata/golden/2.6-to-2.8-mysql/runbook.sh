@@ -33,6 +33,7 @@ STEPS=(
   '2.6-2.7/wait-memcache'
   '2.6-2.7/image-zync-database-postgresql'
   '2.6-2.7/wait-zync-database'
+  '2.6-2.7/zync-resync'
   '2.6-2.7/image-backend-redis'
   '2.6-2.7/wait-backend-redis'
   '2.6-2.7/image-system-redis'
@@ -67,6 +68,7 @@ STEPS=(
   '2.7-2.8/wait-memcache'
   '2.7-2.8/image-zync-database-postgresql'
   '2.7-2.8/wait-zync-database'
+  '2.7-2.8/zync-resync'
   '2.7-2.8/image-backend-redis'
   '2.7-2.8/wait-backend-redis'
   '2.7-2.8/image-system-redis'
@@ -89,6 +91,7 @@ TITLES=(
   '[wait] Wait for system-memcache to redeploy (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[patch] Add the 2.7 tag to zync-database-postgresql (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[wait] Wait for zync-database, which redeploys if the image changed (003_ab3f23ba231bbe68.txt 2.3.1)'
+  '[shell] Make Zync recreate its routes after zync-database restarted on an empty volume (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[patch] Add the 2.7 tag to backend-redis (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[wait] Wait for backend-redis, which redeploys if the image changed (003_ab3f23ba231bbe68.txt 2.3.1)'
   '[patch] Add the 2.7 tag to system-redis (003_ab3f23ba231bbe68.txt 2.3.1)'
@@ -123,6 +126,7 @@ TITLES=(
   '[wait] Wait for system-memcache to redeploy (000_fb66213bb7713c41.txt 1.2.9)'
   '[patch] Add the 2.8 tag to zync-database-postgresql (000_fb66213bb7713c41.txt 1.2.9)'
   '[wait] Wait for zync-database, which redeploys if the image changed (000_fb66213bb7713c41.txt 1.2.9)'
+  '[shell] Make Zync recreate its routes after zync-database restarted on an empty volume (000_fb66213bb7713c41.txt 1.2.9)'
   '[patch] Add the 2.8 tag to backend-redis (000_fb66213bb7713c41.txt 1.2.9.1.1)'
   '[wait] Wait for backend-redis, which redeploys if the image changed (000_fb66213bb7713c41.txt 1.2.9.1.1)'
   '[patch] Add the 2.8 tag to system-redis (000_fb66213bb7713c41.txt 1.2.9.1.2)'
@@ -1146,6 +1150,41 @@ step_11() {
   wait_rollout dc/zync-database
 }
 
+# 2.6-2.7/zync-resync — Make Zync recreate its routes after zync-database restarted on an empty volume
+# Source: 003_ab3f23ba231bbe68.txt 2.3.1
+# Not in the guide. zync-database keeps its data on an emptyDir, and the image
+# change redeploys it: the new pod starts on an empty database. The runbook
+# waits for that rollout, redeploys zync when its pods started before it (zync
+# creates its schema when it starts: `rails db:setup || rails db:migrate` in
+# the zync image's .s2i/bin/run), and runs the resync that the 2.5 → 2.6
+# guide (section 2.9) and the 2.8 restore procedure use, `bundle exec rake
+# zync:resync:domains`, in a running system-sidekiq pod, without a terminal. A
+# second resync is harmless. On a zync-database whose data volume is
+# persistent the step does nothing.
+step_12() {
+  volume=$(oc get dc zync-database -o json | jq -r '
+    [.spec.template.spec.containers[]?.volumeMounts[]? | select(.mountPath == "/var/lib/pgsql/data") | .name][0] as $name
+    | [.spec.template.spec.volumes[]? | select(.name == $name)][0]
+    | if . == null or .emptyDir != null then "ephemeral" else "persistent" end')
+  if [ "$volume" = persistent ]; then
+    echo "zync-database keeps its data on a persistent volume: nothing to resync"
+    return 0
+  fi
+  wait_rollout zync-database
+  database=$(oc get dc zync-database -o jsonpath='{.status.latestVersion}')
+  zync=$(oc get dc zync -o jsonpath='{.status.latestVersion}')
+  database_at=$(oc get "replicationcontroller/zync-database-$database" -o jsonpath='{.metadata.creationTimestamp}')
+  zync_at=$(oc get "replicationcontroller/zync-$zync" -o jsonpath='{.metadata.creationTimestamp}')
+  if [[ ! $zync_at > $database_at ]]; then
+    echo "zync-$zync started before zync-database-$database: redeploying zync so that it sets up its schema"
+    rollout_once zync "$BACKUP_DIR/2.6-2.7/zync-rollout-from"
+  fi
+  wait_rollout zync
+  pod=$(pod_of system-sidekiq)
+  [ -n "$pod" ] || fail "no running system-sidekiq pod to run the resync in"
+  oc exec "$pod" -- bash -c 'bundle exec rake zync:resync:domains'
+}
+
 # 2.6-2.7/image-backend-redis — Add the 2.7 tag to backend-redis
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
 # Only when the site runs the backend-redis DeploymentConfig; the image is the
@@ -1153,7 +1192,7 @@ step_11() {
 # /spec/tags/-`, which leaves two latest entries in spec.tags, a duplicate
 # key; ampc replaces the existing latest tag where it stands, pinned by a test
 # of its name.
-step_12() {
+step_13() {
   if applied imagestream/backend-redis checks/007-2.6-2.7-image-backend-redis-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
@@ -1163,7 +1202,7 @@ step_12() {
 
 # 2.6-2.7/wait-backend-redis — Wait for backend-redis, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_13() {
+step_14() {
   wait_rollout dc/backend-redis
 }
 
@@ -1174,7 +1213,7 @@ step_13() {
 # /spec/tags/-`, which leaves two latest entries in spec.tags, a duplicate
 # key; ampc replaces the existing latest tag where it stands, pinned by a test
 # of its name.
-step_14() {
+step_15() {
   if applied imagestream/system-redis checks/008-2.6-2.7-image-system-redis-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
@@ -1184,7 +1223,7 @@ step_14() {
 
 # 2.6-2.7/wait-system-redis — Wait for system-redis, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_15() {
+step_16() {
   wait_rollout dc/system-redis
 }
 
@@ -1195,7 +1234,7 @@ step_15() {
 # with `add /spec/tags/-`, which leaves two latest entries in spec.tags, a
 # duplicate key; ampc replaces the existing latest tag where it stands, pinned
 # by a test of its name.
-step_16() {
+step_17() {
   if applied imagestream/system-mysql checks/009-2.6-2.7-image-system-mysql-system-mysql.json; then
     echo "imagestream/system-mysql: already applied, skipped"
   else
@@ -1205,7 +1244,7 @@ step_16() {
 
 # 2.6-2.7/wait-system-mysql — Wait for system-mysql, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_17() {
+step_18() {
   wait_rollout dc/system-mysql
 }
 
@@ -1218,7 +1257,7 @@ step_17() {
 # ConfigMap, to 2.7, so that every container keeps reading it; a test of the
 # current value, 2.6, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
-step_18() {
+step_19() {
   if applied configmap/system-environment checks/010-2.6-2.7-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
@@ -1231,7 +1270,7 @@ step_18() {
 # Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
 # literal, ampc restores the template's reference to system-environment; a
 # site whose containers read the ConfigMap already gets no patch.
-step_19() {
+step_20() {
   echo "nothing to do on this site"
 }
 
@@ -1247,13 +1286,13 @@ step_19() {
 # deployment number before that rollout in the backup directory, so that a
 # re-run waits for the rollout it started instead of starting another
 # (rollout_once of the shell library).
-step_20() {
+step_21() {
   rollout_once system-app "$BACKUP_DIR/2.6-2.7/system-app-rollout-from"
 }
 
 # 2.6-2.7/wait-system-app — Wait for system-app to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_21() {
+step_22() {
   wait_rollout dc/system-app
 }
 
@@ -1263,7 +1302,7 @@ step_21() {
 # and stops when one is not pinned by a digest, is not the image its stream
 # tag holds now (a failed import, a trigger that has not fired) or is not the
 # latest deployment's, completed.
-step_22() {
+step_23() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     exists dc "$component" || continue
     check_images "$component"
@@ -1276,7 +1315,7 @@ step_22() {
 # have and which drops fields a restore needs; ampc keeps the full objects.
 # The guide's one-line for loops lack their `;` separators; the runbook has
 # them. An Oracle site has no system database DeploymentConfig to save.
-step_23() {
+step_24() {
   dir="$BACKUP_DIR/2.7-2.8"
   mkdir -p "$dir"
   for component in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
@@ -1300,7 +1339,7 @@ step_23() {
 # run time from the ConfigMap, as the guide does, with jq instead of a shell
 # here-document so that no value passes through the shell. A Secret that
 # already exists is left alone.
-step_24() {
+step_25() {
   if exists secret system-smtp; then
     echo "already done: skipped"
     return 0
@@ -1315,7 +1354,7 @@ step_24() {
 # 2.7-2.8/smtp-secret-verify — Check that system-smtp holds the smtp ConfigMap's keys and values
 # Source: 000_fb66213bb7713c41.txt 1.2.2
 # Compares the two objects without printing any value.
-step_25() {
+step_26() {
   from_cm=$(oc get configmap smtp -o json | jq -S '.data // {}')
   from_secret=$(oc get secret system-smtp -o json | jq -S '.data // {} | map_values(@base64d)')
   [ "$from_cm" = "$from_secret" ] || fail "secret/system-smtp does not hold the same keys and values as configmap/smtp"
@@ -1326,7 +1365,7 @@ step_25() {
 # The 2.7 command embeds MASTER_ACCESS_TOKEN in clear text; the patch replaces
 # it without a test of the old value so that the token is copied nowhere. The
 # pre-hook env gets MASTER_ACCESS_TOKEN from system-seed in 1.2.4.
-step_26() {
+step_27() {
   if applied deploymentconfig/system-app checks/011-2.7-2.8-prehook-command-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
@@ -1340,7 +1379,7 @@ step_26() {
 # apply`; ampc replaces each entry where it stands (pinned by a test of its
 # name) and appends only MASTER_ACCESS_TOKEN, which gives the same env without
 # reordering it.
-step_27() {
+step_28() {
   if applied deploymentconfig/system-app checks/012-2.7-2.8-prehook-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
@@ -1350,7 +1389,7 @@ step_27() {
 
 # 2.7-2.8/prehook-verify — Check the pre-hook command and env
 # Source: 000_fb66213bb7713c41.txt 1.2.4
-step_28() {
+step_29() {
   oc get dc system-app -o json | jq -e '.spec.strategy.rollingParams.pre.execNewPod.command == ["bash", "-c", "bundle exec rake boot openshift:deploy"]' >/dev/null \
     || fail "the system-app pre-hook command is not the 2.8 one"
   oc get dc system-app -o json | jq -e '.spec.strategy.rollingParams.pre.execNewPod.env | map(select(.name == "MASTER_ACCESS_TOKEN")) == [{"name": "MASTER_ACCESS_TOKEN", "valueFrom": {"secretKeyRef": {"key": "MASTER_ACCESS_TOKEN", "name": "system-seed"}}}]' >/dev/null \
@@ -1363,7 +1402,7 @@ step_28() {
 # Source: 000_fb66213bb7713c41.txt 1.2.5
 # The guide's strategic-merge patch becomes JSON patch operations, each pinned
 # by a test of the container and env var names.
-step_29() {
+step_30() {
   if applied deploymentconfig/system-app checks/013-2.7-2.8-system-app-env-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
@@ -1375,7 +1414,7 @@ step_29() {
 # Source: 000_fb66213bb7713c41.txt 1.2.6
 # The guide's strategic-merge patch becomes JSON patch operations, each pinned
 # by a test of the container and env var names.
-step_30() {
+step_31() {
   if applied deploymentconfig/system-sidekiq checks/014-2.7-2.8-sidekiq-env-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
@@ -1385,7 +1424,7 @@ step_30() {
 
 # 2.7-2.8/smtp-env-verify — Check that every system container reads SMTP_* from system-smtp
 # Source: 000_fb66213bb7713c41.txt 1.2.6
-step_31() {
+step_32() {
   for c in system-master system-provider system-developer; do
     oc get dc system-app -o json | jq -e --arg c "$c" '.spec.template.spec.containers | map(select(.name == $c))[0].env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' >/dev/null \
       || fail "container $c of dc/system-app does not read every SMTP_* env var from secret system-smtp"
@@ -1403,7 +1442,7 @@ step_31() {
 # ConfigMap, to 2.8, so that every container keeps reading it; a test of the
 # current value, 2.7, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
-step_32() {
+step_33() {
   if applied configmap/system-environment checks/015-2.7-2.8-amp-release-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
@@ -1416,7 +1455,7 @@ step_32() {
 # Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
 # literal, ampc restores the template's reference to system-environment; a
 # site whose containers read the ConfigMap already gets no patch.
-step_33() {
+step_34() {
   echo "nothing to do on this site"
 }
 
@@ -1425,7 +1464,7 @@ step_33() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_34() {
+step_35() {
   if applied imagestream/amp-system checks/016-2.7-2.8-image-amp-system-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
@@ -1435,7 +1474,7 @@ step_34() {
 
 # 2.7-2.8/wait-system — Wait for system-app, system-sphinx and system-sidekiq to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_35() {
+step_36() {
   wait_rollout dc/system-app
   wait_rollout dc/system-sphinx
   wait_rollout dc/system-sidekiq
@@ -1446,7 +1485,7 @@ step_35() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_36() {
+step_37() {
   if applied imagestream/amp-apicast checks/017-2.7-2.8-image-amp-apicast-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
@@ -1456,7 +1495,7 @@ step_36() {
 
 # 2.7-2.8/wait-apicast — Wait for apicast-production and apicast-staging to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_37() {
+step_38() {
   wait_rollout dc/apicast-production
   wait_rollout dc/apicast-staging
 }
@@ -1466,7 +1505,7 @@ step_37() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_38() {
+step_39() {
   if applied imagestream/amp-backend checks/018-2.7-2.8-image-amp-backend-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
@@ -1476,7 +1515,7 @@ step_38() {
 
 # 2.7-2.8/wait-backend — Wait for backend-listener, backend-worker and backend-cron to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_39() {
+step_40() {
   wait_rollout dc/backend-listener
   wait_rollout dc/backend-worker
   wait_rollout dc/backend-cron
@@ -1487,7 +1526,7 @@ step_39() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_40() {
+step_41() {
   if applied imagestream/amp-zync checks/019-2.7-2.8-image-amp-zync-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
@@ -1497,7 +1536,7 @@ step_40() {
 
 # 2.7-2.8/wait-zync — Wait for zync and zync-que to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_41() {
+step_42() {
   wait_rollout dc/zync
   wait_rollout dc/zync-que
 }
@@ -1507,7 +1546,7 @@ step_41() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_42() {
+step_43() {
   if applied imagestream/system-memcached checks/020-2.7-2.8-image-system-memcached-system-memcached.json; then
     echo "imagestream/system-memcached: already applied, skipped"
   else
@@ -1517,7 +1556,7 @@ step_42() {
 
 # 2.7-2.8/wait-memcache — Wait for system-memcache to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_43() {
+step_44() {
   wait_rollout dc/system-memcache
 }
 
@@ -1526,7 +1565,7 @@ step_43() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_44() {
+step_45() {
   if applied imagestream/zync-database-postgresql checks/021-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json; then
     echo "imagestream/zync-database-postgresql: already applied, skipped"
   else
@@ -1536,8 +1575,43 @@ step_44() {
 
 # 2.7-2.8/wait-zync-database — Wait for zync-database, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_45() {
+step_46() {
   wait_rollout dc/zync-database
+}
+
+# 2.7-2.8/zync-resync — Make Zync recreate its routes after zync-database restarted on an empty volume
+# Source: 000_fb66213bb7713c41.txt 1.2.9
+# Not in the guide. zync-database keeps its data on an emptyDir, and the image
+# change redeploys it: the new pod starts on an empty database. The runbook
+# waits for that rollout, redeploys zync when its pods started before it (zync
+# creates its schema when it starts: `rails db:setup || rails db:migrate` in
+# the zync image's .s2i/bin/run), and runs the resync that the 2.5 → 2.6
+# guide (section 2.9) and the 2.8 restore procedure use, `bundle exec rake
+# zync:resync:domains`, in a running system-sidekiq pod, without a terminal. A
+# second resync is harmless. On a zync-database whose data volume is
+# persistent the step does nothing.
+step_47() {
+  volume=$(oc get dc zync-database -o json | jq -r '
+    [.spec.template.spec.containers[]?.volumeMounts[]? | select(.mountPath == "/var/lib/pgsql/data") | .name][0] as $name
+    | [.spec.template.spec.volumes[]? | select(.name == $name)][0]
+    | if . == null or .emptyDir != null then "ephemeral" else "persistent" end')
+  if [ "$volume" = persistent ]; then
+    echo "zync-database keeps its data on a persistent volume: nothing to resync"
+    return 0
+  fi
+  wait_rollout zync-database
+  database=$(oc get dc zync-database -o jsonpath='{.status.latestVersion}')
+  zync=$(oc get dc zync -o jsonpath='{.status.latestVersion}')
+  database_at=$(oc get "replicationcontroller/zync-database-$database" -o jsonpath='{.metadata.creationTimestamp}')
+  zync_at=$(oc get "replicationcontroller/zync-$zync" -o jsonpath='{.metadata.creationTimestamp}')
+  if [[ ! $zync_at > $database_at ]]; then
+    echo "zync-$zync started before zync-database-$database: redeploying zync so that it sets up its schema"
+    rollout_once zync "$BACKUP_DIR/2.7-2.8/zync-rollout-from"
+  fi
+  wait_rollout zync
+  pod=$(pod_of system-sidekiq)
+  [ -n "$pod" ] || fail "no running system-sidekiq pod to run the resync in"
+  oc exec "$pod" -- bash -c 'bundle exec rake zync:resync:domains'
 }
 
 # 2.7-2.8/image-backend-redis — Add the 2.8 tag to backend-redis
@@ -1546,7 +1620,7 @@ step_45() {
 # appends a second tag named latest with `add /spec/tags/-`, which leaves two
 # latest entries in spec.tags, a duplicate key; ampc replaces the existing
 # latest tag where it stands, pinned by a test of its name.
-step_46() {
+step_48() {
   if applied imagestream/backend-redis checks/022-2.7-2.8-image-backend-redis-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
@@ -1556,7 +1630,7 @@ step_46() {
 
 # 2.7-2.8/wait-backend-redis — Wait for backend-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.1
-step_47() {
+step_49() {
   wait_rollout dc/backend-redis
 }
 
@@ -1566,7 +1640,7 @@ step_47() {
 # a second tag named latest with `add /spec/tags/-`, which leaves two latest
 # entries in spec.tags, a duplicate key; ampc replaces the existing latest tag
 # where it stands, pinned by a test of its name.
-step_48() {
+step_50() {
   if applied imagestream/system-redis checks/023-2.7-2.8-image-system-redis-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
@@ -1576,7 +1650,7 @@ step_48() {
 
 # 2.7-2.8/wait-system-redis — Wait for system-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.2
-step_49() {
+step_51() {
   wait_rollout dc/system-redis
 }
 
@@ -1586,7 +1660,7 @@ step_49() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_50() {
+step_52() {
   if applied imagestream/system-mysql checks/024-2.7-2.8-image-system-mysql-system-mysql.json; then
     echo "imagestream/system-mysql: already applied, skipped"
   else
@@ -1596,7 +1670,7 @@ step_50() {
 
 # 2.7-2.8/wait-system-mysql — Wait for system-mysql, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.3
-step_51() {
+step_53() {
   wait_rollout dc/system-mysql
 }
 
@@ -1606,7 +1680,7 @@ step_51() {
 # and stops when one is not pinned by a digest, is not the image its stream
 # tag holds now (a failed import, a trigger that has not fired) or is not the
 # latest deployment's, completed.
-step_52() {
+step_54() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     exists dc "$component" || continue
     check_images "$component"
@@ -1620,7 +1694,7 @@ step_52() {
 # verified that their latest deployments, which read system-smtp, completed,
 # so that no rollback returns to a deployment whose pods need it. Deleting an
 # absent ConfigMap is not an error, so a re-run is harmless.
-step_53() {
+step_55() {
   oc delete configmap/smtp --ignore-not-found
 }
 

@@ -49,6 +49,7 @@ STEPS=(
   '2.7-2.8/wait-memcache'
   '2.7-2.8/image-zync-database-postgresql'
   '2.7-2.8/wait-zync-database'
+  '2.7-2.8/zync-resync'
   '2.7-2.8/image-backend-redis'
   '2.7-2.8/wait-backend-redis'
   '2.7-2.8/image-system-redis'
@@ -88,6 +89,7 @@ TITLES=(
   '[wait] Wait for system-memcache to redeploy (000_fb66213bb7713c41.txt 1.2.9)'
   '[patch] Add the 2.8 tag to zync-database-postgresql (000_fb66213bb7713c41.txt 1.2.9)'
   '[wait] Wait for zync-database, which redeploys if the image changed (000_fb66213bb7713c41.txt 1.2.9)'
+  '[shell] Make Zync recreate its routes after zync-database restarted on an empty volume (000_fb66213bb7713c41.txt 1.2.9)'
   '[patch] Add the 2.8 tag to backend-redis (000_fb66213bb7713c41.txt 1.2.9.1.1)'
   '[wait] Wait for backend-redis, which redeploys if the image changed (000_fb66213bb7713c41.txt 1.2.9.1.1)'
   '[patch] Add the 2.8 tag to system-redis (000_fb66213bb7713c41.txt 1.2.9.1.2)'
@@ -1326,13 +1328,48 @@ step_27() {
   wait_rollout dc/zync-database
 }
 
+# 2.7-2.8/zync-resync — Make Zync recreate its routes after zync-database restarted on an empty volume
+# Source: 000_fb66213bb7713c41.txt 1.2.9
+# Not in the guide. zync-database keeps its data on an emptyDir, and the image
+# change redeploys it: the new pod starts on an empty database. The runbook
+# waits for that rollout, redeploys zync when its pods started before it (zync
+# creates its schema when it starts: `rails db:setup || rails db:migrate` in
+# the zync image's .s2i/bin/run), and runs the resync that the 2.5 → 2.6
+# guide (section 2.9) and the 2.8 restore procedure use, `bundle exec rake
+# zync:resync:domains`, in a running system-sidekiq pod, without a terminal. A
+# second resync is harmless. On a zync-database whose data volume is
+# persistent the step does nothing.
+step_28() {
+  volume=$(oc get dc zync-database -o json | jq -r '
+    [.spec.template.spec.containers[]?.volumeMounts[]? | select(.mountPath == "/var/lib/pgsql/data") | .name][0] as $name
+    | [.spec.template.spec.volumes[]? | select(.name == $name)][0]
+    | if . == null or .emptyDir != null then "ephemeral" else "persistent" end')
+  if [ "$volume" = persistent ]; then
+    echo "zync-database keeps its data on a persistent volume: nothing to resync"
+    return 0
+  fi
+  wait_rollout zync-database
+  database=$(oc get dc zync-database -o jsonpath='{.status.latestVersion}')
+  zync=$(oc get dc zync -o jsonpath='{.status.latestVersion}')
+  database_at=$(oc get "replicationcontroller/zync-database-$database" -o jsonpath='{.metadata.creationTimestamp}')
+  zync_at=$(oc get "replicationcontroller/zync-$zync" -o jsonpath='{.metadata.creationTimestamp}')
+  if [[ ! $zync_at > $database_at ]]; then
+    echo "zync-$zync started before zync-database-$database: redeploying zync so that it sets up its schema"
+    rollout_once zync "$BACKUP_DIR/2.7-2.8/zync-rollout-from"
+  fi
+  wait_rollout zync
+  pod=$(pod_of system-sidekiq)
+  [ -n "$pod" ] || fail "no running system-sidekiq pod to run the resync in"
+  oc exec "$pod" -- bash -c 'bundle exec rake zync:resync:domains'
+}
+
 # 2.7-2.8/image-backend-redis — Add the 2.8 tag to backend-redis
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.1
 # Only when the site runs the backend-redis DeploymentConfig. The guide
 # appends a second tag named latest with `add /spec/tags/-`, which leaves two
 # latest entries in spec.tags, a duplicate key; ampc replaces the existing
 # latest tag where it stands, pinned by a test of its name.
-step_28() {
+step_29() {
   if applied imagestream/backend-redis checks/015-2.7-2.8-image-backend-redis-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
@@ -1342,7 +1379,7 @@ step_28() {
 
 # 2.7-2.8/wait-backend-redis — Wait for backend-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.1
-step_29() {
+step_30() {
   wait_rollout dc/backend-redis
 }
 
@@ -1352,7 +1389,7 @@ step_29() {
 # a second tag named latest with `add /spec/tags/-`, which leaves two latest
 # entries in spec.tags, a duplicate key; ampc replaces the existing latest tag
 # where it stands, pinned by a test of its name.
-step_30() {
+step_31() {
   if applied imagestream/system-redis checks/016-2.7-2.8-image-system-redis-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
@@ -1362,7 +1399,7 @@ step_30() {
 
 # 2.7-2.8/wait-system-redis — Wait for system-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.2
-step_31() {
+step_32() {
   wait_rollout dc/system-redis
 }
 
@@ -1372,7 +1409,7 @@ step_31() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_32() {
+step_33() {
   if applied imagestream/system-mysql checks/017-2.7-2.8-image-system-mysql-system-mysql.json; then
     echo "imagestream/system-mysql: already applied, skipped"
   else
@@ -1382,7 +1419,7 @@ step_32() {
 
 # 2.7-2.8/wait-system-mysql — Wait for system-mysql, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.3
-step_33() {
+step_34() {
   wait_rollout dc/system-mysql
 }
 
@@ -1392,7 +1429,7 @@ step_33() {
 # and stops when one is not pinned by a digest, is not the image its stream
 # tag holds now (a failed import, a trigger that has not fired) or is not the
 # latest deployment's, completed.
-step_34() {
+step_35() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     exists dc "$component" || continue
     check_images "$component"
@@ -1408,7 +1445,7 @@ step_34() {
 # pods then cannot start once the keys are gone (CreateContainerConfigError).
 # ampc removes them here, after images-verify has checked that the latest
 # deployment of every DeploymentConfig, which reads aws-auth, completed.
-step_35() {
+step_36() {
   if applied configmap/system-environment checks/018-2.7-2.8-s3-system-environment-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
@@ -1423,7 +1460,7 @@ step_35() {
 # verified that their latest deployments, which read system-smtp, completed,
 # so that no rollback returns to a deployment whose pods need it. Deleting an
 # absent ConfigMap is not an error, so a re-run is harmless.
-step_36() {
+step_37() {
   oc delete configmap/smtp --ignore-not-found
 }
 

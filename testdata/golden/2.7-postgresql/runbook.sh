@@ -44,6 +44,7 @@ STEPS=(
   '2.7-2.8/wait-memcache'
   '2.7-2.8/image-zync-database-postgresql'
   '2.7-2.8/wait-zync-database'
+  '2.7-2.8/zync-resync'
   '2.7-2.8/image-backend-redis'
   '2.7-2.8/wait-backend-redis'
   '2.7-2.8/image-system-redis'
@@ -77,6 +78,7 @@ TITLES=(
   '[wait] Wait for system-memcache to redeploy (000_fb66213bb7713c41.txt 1.2.9)'
   '[patch] Add the 2.8 tag to zync-database-postgresql (000_fb66213bb7713c41.txt 1.2.9)'
   '[wait] Wait for zync-database, which redeploys if the image changed (000_fb66213bb7713c41.txt 1.2.9)'
+  '[shell] Make Zync recreate its routes after zync-database restarted on an empty volume (000_fb66213bb7713c41.txt 1.2.9)'
   '[patch] Add the 2.8 tag to backend-redis (000_fb66213bb7713c41.txt 1.2.9.1.1)'
   '[wait] Wait for backend-redis, which redeploys if the image changed (000_fb66213bb7713c41.txt 1.2.9.1.1)'
   '[patch] Add the 2.8 tag to system-redis (000_fb66213bb7713c41.txt 1.2.9.1.2)'
@@ -1250,13 +1252,48 @@ step_22() {
   wait_rollout dc/zync-database
 }
 
+# 2.7-2.8/zync-resync — Make Zync recreate its routes after zync-database restarted on an empty volume
+# Source: 000_fb66213bb7713c41.txt 1.2.9
+# Not in the guide. zync-database keeps its data on an emptyDir, and the image
+# change redeploys it: the new pod starts on an empty database. The runbook
+# waits for that rollout, redeploys zync when its pods started before it (zync
+# creates its schema when it starts: `rails db:setup || rails db:migrate` in
+# the zync image's .s2i/bin/run), and runs the resync that the 2.5 → 2.6
+# guide (section 2.9) and the 2.8 restore procedure use, `bundle exec rake
+# zync:resync:domains`, in a running system-sidekiq pod, without a terminal. A
+# second resync is harmless. On a zync-database whose data volume is
+# persistent the step does nothing.
+step_23() {
+  volume=$(oc get dc zync-database -o json | jq -r '
+    [.spec.template.spec.containers[]?.volumeMounts[]? | select(.mountPath == "/var/lib/pgsql/data") | .name][0] as $name
+    | [.spec.template.spec.volumes[]? | select(.name == $name)][0]
+    | if . == null or .emptyDir != null then "ephemeral" else "persistent" end')
+  if [ "$volume" = persistent ]; then
+    echo "zync-database keeps its data on a persistent volume: nothing to resync"
+    return 0
+  fi
+  wait_rollout zync-database
+  database=$(oc get dc zync-database -o jsonpath='{.status.latestVersion}')
+  zync=$(oc get dc zync -o jsonpath='{.status.latestVersion}')
+  database_at=$(oc get "replicationcontroller/zync-database-$database" -o jsonpath='{.metadata.creationTimestamp}')
+  zync_at=$(oc get "replicationcontroller/zync-$zync" -o jsonpath='{.metadata.creationTimestamp}')
+  if [[ ! $zync_at > $database_at ]]; then
+    echo "zync-$zync started before zync-database-$database: redeploying zync so that it sets up its schema"
+    rollout_once zync "$BACKUP_DIR/2.7-2.8/zync-rollout-from"
+  fi
+  wait_rollout zync
+  pod=$(pod_of system-sidekiq)
+  [ -n "$pod" ] || fail "no running system-sidekiq pod to run the resync in"
+  oc exec "$pod" -- bash -c 'bundle exec rake zync:resync:domains'
+}
+
 # 2.7-2.8/image-backend-redis — Add the 2.8 tag to backend-redis
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.1
 # Only when the site runs the backend-redis DeploymentConfig. The guide
 # appends a second tag named latest with `add /spec/tags/-`, which leaves two
 # latest entries in spec.tags, a duplicate key; ampc replaces the existing
 # latest tag where it stands, pinned by a test of its name.
-step_23() {
+step_24() {
   if applied imagestream/backend-redis checks/012-2.7-2.8-image-backend-redis-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
@@ -1266,7 +1303,7 @@ step_23() {
 
 # 2.7-2.8/wait-backend-redis — Wait for backend-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.1
-step_24() {
+step_25() {
   wait_rollout dc/backend-redis
 }
 
@@ -1276,7 +1313,7 @@ step_24() {
 # a second tag named latest with `add /spec/tags/-`, which leaves two latest
 # entries in spec.tags, a duplicate key; ampc replaces the existing latest tag
 # where it stands, pinned by a test of its name.
-step_25() {
+step_26() {
   if applied imagestream/system-redis checks/013-2.7-2.8-image-system-redis-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
@@ -1286,7 +1323,7 @@ step_25() {
 
 # 2.7-2.8/wait-system-redis — Wait for system-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.2
-step_26() {
+step_27() {
   wait_rollout dc/system-redis
 }
 
@@ -1299,7 +1336,7 @@ step_26() {
 # tag named latest with `add /spec/tags/-`, which leaves two latest entries in
 # spec.tags, a duplicate key; ampc replaces the existing latest tag where it
 # stands, pinned by a test of its name.
-step_27() {
+step_28() {
   if applied imagestream/system-postgresql checks/014-2.7-2.8-image-system-postgresql-system-postgresql.json; then
     echo "imagestream/system-postgresql: already applied, skipped"
   else
@@ -1309,7 +1346,7 @@ step_27() {
 
 # 2.7-2.8/wait-system-postgresql — Wait for system-postgresql, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.4
-step_28() {
+step_29() {
   wait_rollout dc/system-postgresql
 }
 
@@ -1319,7 +1356,7 @@ step_28() {
 # and stops when one is not pinned by a digest, is not the image its stream
 # tag holds now (a failed import, a trigger that has not fired) or is not the
 # latest deployment's, completed.
-step_29() {
+step_30() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     exists dc "$component" || continue
     check_images "$component"
@@ -1333,7 +1370,7 @@ step_29() {
 # verified that their latest deployments, which read system-smtp, completed,
 # so that no rollback returns to a deployment whose pods need it. Deleting an
 # absent ConfigMap is not an error, so a re-run is harmless.
-step_30() {
+step_31() {
   oc delete configmap/smtp --ignore-not-found
 }
 

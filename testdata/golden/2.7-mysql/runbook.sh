@@ -160,10 +160,14 @@ step_index() {
 
 # applied OBJECT CHECKFILE [OC-FLAGS] holds when the live object already shows what the
 # patch leaves behind (checks/*.json), so that a patch is never applied twice.
+# A missing object is not applied (the patch then says it is missing); any
+# other failed read (a lost connection, an expired login) stops the run: a
+# patch must not be written on a guess of what the object holds.
 applied() {
   local live object=$1 checks=$2
   shift 2
-  live=$(oc get "$object" "$@" -o json) || return 1
+  live=$(oc get "$object" "$@" --ignore-not-found -o json) || fail "could not read $object: see the error above; re-run when the cluster answers"
+  [ -n "$live" ] || return 1
   printf '%s' "$live" | jq -e --slurpfile c "$BUNDLE_DIR/$checks" "$APPLIED_JQ" >/dev/null
 }
 

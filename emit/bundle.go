@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -124,10 +125,18 @@ func jsonBytes(v any) []byte {
 // and does not hold an ampc bundle: ampc never replaces other files.
 var ErrNotBundle = errors.New("exists and is not an ampc bundle")
 
+// ErrForeignFiles is returned when the output directory holds an earlier
+// bundle and files that bundle did not have: what a runbook run from there
+// wrote (its state file, log, backups) or a person put there. ampc never
+// deletes them.
+var ErrForeignFiles = errors.New("holds files that are not the bundle's")
+
 // Write puts the files into dir atomically: they are written to a new
 // directory beside dir, which then takes dir's place. On any error dir is
 // left as it was. An existing dir is replaced only when it is empty or holds
-// an earlier bundle (plan.json and SHA256SUMS).
+// an earlier bundle (plan.json and SHA256SUMS) and nothing else: a file its
+// SHA256SUMS does not list (a runbook's state, log or backups) makes Write
+// refuse, so that a recompile never deletes what a run left.
 func Write(dir string, files map[string][]byte) (err error) {
 	dir = filepath.Clean(dir)
 	if info, statErr := os.Stat(dir); statErr == nil {
@@ -140,6 +149,15 @@ func Write(dir string, files map[string][]byte) (err error) {
 		}
 		if len(entries) > 0 && !isBundle(dir) {
 			return fmt.Errorf("%s %w; give a new or empty directory", dir, ErrNotBundle)
+		}
+		if len(entries) > 0 {
+			foreign, ferr := foreignFiles(dir)
+			if ferr != nil {
+				return ferr
+			}
+			if len(foreign) > 0 {
+				return fmt.Errorf("%s %w: %s; a runbook run from there writes its state file, log and backups beside it, and ampc never deletes them: move them out of %s (and run the runbook from another directory), or give a new directory", dir, ErrForeignFiles, listSome(foreign, 5), dir)
+			}
 		}
 	}
 	parent := filepath.Dir(dir)
@@ -185,6 +203,48 @@ func Write(dir string, files map[string][]byte) (err error) {
 		return err
 	}
 	return os.RemoveAll(old)
+}
+
+// foreignFiles lists the files (and other non-directories) under dir that
+// the SHA256SUMS of the bundle in dir does not list, as slash paths
+// relative to dir.
+func foreignFiles(dir string) ([]string, error) {
+	sums, err := os.ReadFile(filepath.Join(dir, "SHA256SUMS"))
+	if err != nil {
+		return nil, err
+	}
+	listed := map[string]bool{"SHA256SUMS": true}
+	for _, line := range strings.Split(string(sums), "\n") {
+		if _, name, ok := strings.Cut(line, "  "); ok {
+			listed[name] = true
+		}
+	}
+	var foreign []string
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		if rel = filepath.ToSlash(rel); !listed[rel] {
+			foreign = append(foreign, rel)
+		}
+		return nil
+	})
+	return foreign, err
+}
+
+// listSome names the first n of names and says how many more there are.
+func listSome(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:n], ", "), len(names)-n)
 }
 
 func isBundle(dir string) bool {

@@ -415,7 +415,6 @@ locals {
   EOT
   redis_dump = <<-EOT
     dir="${local.dir}"
-    umask 077
     mkdir -p "$dir"
     for redis in backend-redis system-redis; do
       oc exec "deployment/$redis" -- redis-cli SAVE
@@ -595,7 +594,6 @@ step "backup" {
   EOT
   run     = <<-EOT
     dir="${local.dir}"
-    umask 077
     mkdir -p "$dir"
     save_once "$dir/apimanager.yaml" get apimanager ${local.apimanager} -o yaml
     save_once "$dir/apimanager.json" get apimanager ${local.apimanager} -o json
@@ -754,7 +752,6 @@ step "pg-dump" {
   done_if = "[ -s \"${local.dir}/db_dump.backup\" ]"
   run     = <<-EOT
     dir="${local.dir}"
-    umask 077
     mkdir -p "$dir"
     oc exec deployment/system-postgresql -- pg_dump -U system -d system -F c -b -v -f /tmp/db_dump.backup
     oc exec deployment/system-postgresql -- cat /tmp/db_dump.backup > "$dir/db_dump.backup.tmp"
@@ -1039,7 +1036,6 @@ step "mysql-rds-import" {
     port=$${AMPC_RDS_PORT:-3306}
     [[ $port =~ ^[0-9]+$ ]] || fail "AMPC_RDS_PORT is not a port"
     dir="${local.dir}"
-    umask 077
     mkdir -p "$dir"
     # The $ names below expand in the pod, not here.
     # shellcheck disable=SC2016
@@ -1128,7 +1124,6 @@ step "pg-rds-import" {
     [[ $port =~ ^[0-9]+$ ]] || fail "AMPC_RDS_PORT is not a port"
     echo "system-postgresql runs PostgreSQL $(postgresql_version system-postgresql)"
     dir="${local.dir}"
-    umask 077
     mkdir -p "$dir"
     # The $ names below expand in the pod, not here.
     # shellcheck disable=SC2016

@@ -69,7 +69,6 @@ step "backup" {
   EOT
   run     = <<-EOT
     dir="$BACKUP_DIR/2.4-2.5"
-    umask 077
     mkdir -p "$dir"
     for object in imagestream/amp-system imagestream/amp-apicast imagestream/amp-backend imagestream/amp-zync imagestream/amp-wildcard-router configmap/system-environment configmap/system dc/system-app dc/system-sidekiq dc/system-sphinx%{ if local.oracle } bc/3scale-amp-system-oracle%{ endif }; do
       save_once "$dir/$${object/\//-}.yaml" get -o yaml "$object"
@@ -349,7 +348,6 @@ step "system-mysql-backup" {
   EOT
   run     = <<-EOT
     dir="$BACKUP_DIR/2.4-2.5"
-    umask 077
     mkdir -p "$dir"
     save_once "$dir/system-mysql-env.txt" set env dc/system-mysql --list
     save_once "$dir/secret-system-database.yaml" get secret system-database -o yaml
@@ -533,7 +531,6 @@ step "zync-database-backup" {
   note     = "The image stream is saved as YAML, as the guide says, and as JSON, which the rollback reads to recreate the 9.5 tag. A file that exists is kept."
   run      = <<-EOT
     dir="$BACKUP_DIR/2.4-2.5"
-    umask 077
     mkdir -p "$dir"
     save_once "$dir/imagestream-postgresql.yaml" get imagestream/postgresql -o yaml
     save_once "$dir/imagestream-postgresql.json" get imagestream/postgresql -o json
@@ -597,7 +594,6 @@ step "zync-database-dump" {
   done_if = "[ -s \"$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.gz\" ]"
   run     = <<-EOT
     dir="$BACKUP_DIR/2.4-2.5"
-    umask 077
     mkdir -p "$dir"
     dump_gz zync-database "$dir/zync-database-backup-for-2.5.gz" pg_dumpall "PostgreSQL database cluster dump complete"
   EOT

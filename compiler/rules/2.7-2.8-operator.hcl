@@ -66,7 +66,6 @@ step "backup" {
   run = <<-EOT
     ${local.operator}
     dir="$BACKUP_DIR/2.7-2.8"
-    umask 077
     mkdir -p "$dir"
     oc get apimanager -o yaml > "$dir/apimanager.yaml"
     oc get subscriptions.operators.coreos.com "$subscription" --namespace="$operator_ns" -o yaml > "$dir/subscription.yaml"

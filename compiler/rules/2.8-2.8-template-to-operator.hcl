@@ -204,7 +204,6 @@ step "backup-objects" {
   run = <<-EOT
     ${local.dir}
     ${local.on_source}
-    umask 077
     mkdir -p "$dir/project" "$dir/restore"
     if [ -s "$dir/source-server" ]; then
       on_source

@@ -162,6 +162,22 @@ preflight() {
   fail "$VERSION_SOURCE is '$release', not $FROM: this bundle upgrades a $FROM site"
 }
 
+# check_paths refuses to write the backups, the state file or the log inside
+# the bundle's directory, where the next compile of the plan would find them
+# (ampc compile then refuses to replace the bundle) or a copied bundle would
+# overwrite them. They go where the runbook runs, unless AMPC_* says.
+check_paths() {
+  local bundle entry path
+  type -P realpath >/dev/null 2>&1 || fail "realpath is not installed (not on PATH); the runbook needs it to place its backups"
+  bundle=$(realpath -m -- "$BUNDLE_DIR")
+  for entry in "backups:$BACKUP_DIR" "state file:$STATE_FILE" "log:$LOG_FILE"; do
+    path=$(realpath -m -- "${entry#*:}")
+    case $path/ in
+      "$bundle"/*) fail "the ${entry%%:*} would be written inside the bundle ($path): run the runbook from another directory (for example: cd $(dirname "$BUNDLE_DIR") && bash $(basename "$BUNDLE_DIR")/runbook.sh), or set AMPC_BACKUP_DIR, AMPC_STATE_FILE and AMPC_LOG_FILE" ;;
+    esac
+  done
+}
+
 # check_drift compares the objects the bundle changes with the snapshot it
 # was compiled against, before the first step.
 check_drift() {
@@ -220,6 +236,7 @@ main() {
         declare -f "rollback_$i" | sed '1,2d;$d'
         exit 0
       fi
+      check_paths
       exec > >(tee -a "$LOG_FILE") 2>&1
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
@@ -241,6 +258,7 @@ main() {
     done
     exit 0
   fi
+  check_paths
   exec > >(tee -a "$LOG_FILE") 2>&1
   trap on_error ERR
   preflight

@@ -136,7 +136,7 @@ func compileCmd(args []string, stdout, stderr io.Writer, write bool) int {
 	}
 	if err := emit.Write(out, res.Files); err != nil {
 		fmt.Fprintf(stderr, "ampc compile: %v\n", err)
-		if errors.Is(err, emit.ErrNotBundle) {
+		if errors.Is(err, emit.ErrNotBundle) || errors.Is(err, emit.ErrForeignFiles) {
 			return ExitUsage
 		}
 		return ExitPlan

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -43,9 +44,15 @@ func LoadRules() (*Rules, error) {
 	return &Rules{mods: mods, layouts: layouts, library: library}, nil
 }
 
+// embeddedRules is LoadRules done once per process: the rules are embedded
+// and nothing lowers into them, so every compile of a process (the tests'
+// hundreds, a tool that compiles many plans) shares one parse instead of
+// parsing every module again.
+var embeddedRules = sync.OnceValues(LoadRules)
+
 // Hops lists the hops the rule modules cover, in version order.
 func Hops() ([]ir.Hop, error) {
-	r, err := LoadRules()
+	r, err := embeddedRules()
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +84,7 @@ func sortHops(hops []ir.Hop) {
 // them. snap is nil when the plan is compiled against the standard layout
 // of its from version.
 func Compile(p *plan.Plan, snap *snapshot.Snapshot) (*ir.Bundle, hcl.Diagnostics) {
-	r, err := LoadRules()
+	r, err := embeddedRules()
 	if err != nil {
 		panic(bug{err.Error()})
 	}

@@ -301,12 +301,13 @@ step "restart-system" {
     The guide's "restart these pods" becomes `oc rollout latest`, after any
     rollout in progress has finished. It also makes system-app read the
     AMP_RELEASE set in 2.1, which the guide's `oc set env` did by
-    redeploying: one restart serves both sections.
+    redeploying: one restart serves both sections. Each DeploymentConfig
+    restarts once (restart_dc_once): a re-run after a lost connection
+    that the cluster had taken does not start a second deployment.
   EOT
   run      = <<-EOT
     for dc in system-app system-sidekiq; do
-      wait_rollout "$dc"
-      oc rollout latest "dc/$dc"
+      restart_dc_once "$dc" "$BACKUP_DIR/${hop.from}-${hop.to}/$dc-restart-from"
     done
   EOT
 }

@@ -85,8 +85,16 @@ applied() {
   printf '%s' "$live" | jq -e --slurpfile c "$BUNDLE_DIR/$checks" "$APPLIED_JQ" >/dev/null
 }
 
+# is_done STEP: whether the state file records STEP, a whole line of it. It
+# reads the file in bash: a grep per step would start a process for every
+# step of every run.
 is_done() {
-  [ -f "$STATE_FILE" ] && grep -qxF -- "$1" "$STATE_FILE"
+  local line
+  [ -f "$STATE_FILE" ] || return 1
+  while IFS= read -r line || [ -n "$line" ]; do
+    [ "$line" = "$1" ] && return 0
+  done <"$STATE_FILE"
+  return 1
 }
 
 is_acked() {

@@ -150,3 +150,53 @@ func TestHop24RunbookSteps(t *testing.T) {
 		t.Error("--dry-run called oc")
 	}
 }
+
+// TestHop24RestartSystemOnce: the 2.2 restart of system-app and
+// system-sidekiq starts one deployment of each, also when the cluster took
+// an oc rollout latest whose answer the client lost, and the step is run
+// again (the fault plan of TestRunbookProperties on 2.4-to-2.5-mysql, seed
+// 2, found system-app at deployment #4 where the run without faults left
+// #3); a later run of the step starts none. A lost answer to oc rollout
+// latest is found in the same run, by the deployment it started. The step does not wait for the
+// deployments: wait-restart does.
+func TestHop24RestartSystemOnce(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	fixture := testenv.Shared(t, "fixtures/templates/2.4-amp.yaml")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.4-to-2.5-mysql.hcl"), ""))
+	for _, fail := range []string{"", "rollout latest dc/system-app", "rollout latest dc/system-sidekiq", "get dc/system-sidekiq"} {
+		t.Run("fail="+fail, func(t *testing.T) {
+			t.Parallel()
+			c := bundletest.NewCluster(t, fixture)
+			work := t.TempDir()
+			// The first call settles the seeded site.
+			if out, err := c.Run(t, bundle, work, "", "--only", "2.4-2.5/rolling-updates"); err != nil {
+				t.Fatalf("rolling-updates: %v\n%s", err, out)
+			}
+			before := c.Objects(t)
+			env := []string{"FAKEOC_FAIL_AFTER=" + fail}
+			if fail == "" {
+				env = nil
+			}
+			out, err := c.Exec(t, bundle, work, env, "--only", "2.4-2.5/restart-system")
+			if fail != "" && bundletest.CountCalls(c.Calls(t), fail) == 0 {
+				t.Fatalf("no call matched %q:\n%s", fail, out)
+			}
+			if err != nil && fail != "" {
+				out, err = c.Run(t, bundle, work, "", "--only", "2.4-2.5/restart-system")
+			}
+			if err != nil {
+				t.Fatalf("restart-system: %v\n%s", err, out)
+			}
+			if out, err := c.Run(t, bundle, work, "", "--only", "2.4-2.5/restart-system"); err != nil {
+				t.Fatalf("restart-system again: %v\n%s", err, out)
+			}
+			after := c.Objects(t)
+			for _, dc := range []string{"system-app", "system-sidekiq"} {
+				if b, a := latestVersion(before, dc), latestVersion(after, dc); a != b+1 {
+					t.Errorf("%s went from deployment #%d to #%d, want one restart (#%d)", dc, b, a, b+1)
+				}
+			}
+		})
+	}
+}

@@ -165,8 +165,16 @@ applied() {
   printf '%s' "$live" | jq -e --slurpfile c "$BUNDLE_DIR/$checks" "$APPLIED_JQ" >/dev/null
 }
 
+# is_done STEP: whether the state file records STEP, a whole line of it. It
+# reads the file in bash: a grep per step would start a process for every
+# step of every run.
 is_done() {
-  [ -f "$STATE_FILE" ] && grep -qxF -- "$1" "$STATE_FILE"
+  local line
+  [ -f "$STATE_FILE" ] || return 1
+  while IFS= read -r line || [ -n "$line" ]; do
+    [ "$line" = "$1" ] && return 0
+  done <"$STATE_FILE"
+  return 1
 }
 
 is_acked() {
@@ -788,6 +796,7 @@ wait_rollout() {
         case $pending in
           failed:*) fail "${pending#failed:}" ;;
         esac
+        [ -z "$pending" ] || { sleep 10; continue; }
         # The latest version counts once the controller has observed the
         # spec: a config change (an env patch) starts its deployment then.
         revision=$(printf '%s' "$dc" | jq -r 'if (.status.observedGeneration // 0) >= (.metadata.generation // 0) then .status.latestVersion // 0 else "" end')
@@ -811,43 +820,55 @@ wait_rollout() {
 # every container they name runs its stream tag's current image, compared
 # by digest), or failed:MESSAGE when a tag's import failed.
 trigger_images_pending() {
-  local dc=$1 trigger stream tag ns is want kind from
+  local dc=$1 trigger stream tag ns is answer
   shift
   while IFS=$'\t' read -r trigger ns; do
     [ -n "$trigger" ] || continue
     stream=${trigger%%:*}
     tag=${trigger#*:}
     [ "$tag" != "$trigger" ] || tag=latest
-    # The tag, followed through tags that point at other tags, to the
-    # DockerImage tag that an import resolves.
-    want=""
+    # The tag, followed through tags that point at other tags (in the same
+    # stream here, to another stream by reading that one), to the
+    # DockerImage tag that an import resolves; then whether the trigger's
+    # containers run the image it resolved, by digest.
     while :; do
       is=$(oc get "imagestream/$stream" "$@" ${ns:+--namespace="$ns"} -o json)
-      read -r kind from < <(printf '%s' "$is" | jq -r --arg t "$tag" '(.spec.tags[]? | select(.name == $t) | "\(.from.kind // "") \(.from.name // "")") // " "')
-      if [ "$kind" = ImageStreamTag ]; then
-        case $from in
-          *:*) stream=${from%%:*} tag=${from#*:} ;;
-          *) tag=$from ;;
-        esac
-        continue
-      fi
-      want=$(printf '%s' "$is" | jq -r --arg t "$tag" '
-        (.spec.tags[]? | select(.name == $t) | .generation // 0) as $g
-        | (.status.tags[]? | select(.tag == $t)) as $st
-        | if ([$st.conditions[]? | select(.type == "ImportSuccess" and .status == "False" and (.generation // 0) >= $g)] | length) > 0
-          then "failed:the import of \($t) failed: \([$st.conditions[] | select(.type == "ImportSuccess")][0].message)"
-          elif ($st.items[0]? | . != null and (.generation // 0) >= $g) then $st.items[0].image
-          else "" end' | head -n 1)
+      answer=$(printf '%s\n%s\n' "$dc" "$is" | jq -n -r --arg trigger "$trigger" --arg s "$stream" --arg t "$tag" '
+        [inputs] as [$dc, $is]
+        | def resolve($t; $hops):
+            ([$is.spec.tags[]? | select(.name == $t)][0].from // {}) as $from
+            | if ($from.kind // "") != "ImageStreamTag" or $hops > 50 then {tag: $t}
+              elif ($from.name | contains(":")) | not then resolve($from.name; $hops + 1)
+              elif ($from.name | split(":")[0]) == $s then resolve($from.name | ltrimstr($s + ":"); $hops + 1)
+              else {follow: $from.name} end;
+        resolve($t; 0) as $r
+        | if $r.follow then "follow:\($r.follow)"
+          else $r.tag as $t
+          | ([($is.spec.tags[]? | select(.name == $t) | .generation // 0) as $g
+              | ($is.status.tags[]? | select(.tag == $t)) as $st
+              | if ([$st.conditions[]? | select(.type == "ImportSuccess" and .status == "False" and (.generation // 0) >= $g)] | length) > 0
+                then "failed:imagestream/\($s): the import of \($t) failed: \([$st.conditions[] | select(.type == "ImportSuccess")][0].message)"
+                elif ($st.items[0]? | . != null and (.generation // 0) >= $g) then $st.items[0].image
+                else "" end][0] // "") as $want
+          | if $want == "" then "imagestream/\($s):\($t) not imported yet"
+            elif ($want | startswith("failed:")) then $want
+            elif ([$dc.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic and .imageChangeParams.from.name == $trigger)
+                | .imageChangeParams.containerNames[]?] as $names
+                | [$dc.spec.template.spec.containers[]?, $dc.spec.template.spec.initContainers[]? | select(.name as $n | $names | index($n))
+                | .image | endswith("@" + $want)] | all) then ""
+            else "\($trigger) does not run \($want) yet" end
+          end')
+      case $answer in
+        follow:*)
+          answer=${answer#follow:}
+          stream=${answer%%:*} tag=${answer#*:}
+          continue
+          ;;
+      esac
       break
     done
-    case $want in
-      failed:*) printf 'failed:imagestream/%s: %s\n' "$stream" "${want#failed:}"; return 0 ;;
-      "") printf 'imagestream/%s:%s not imported yet\n' "$stream" "$tag"; return 0 ;;
-    esac
-    if ! printf '%s' "$dc" | jq -e --arg t "$trigger" --arg d "$want" '
-      [.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic and .imageChangeParams.from.name == $t) | .imageChangeParams.containerNames[]?] as $names
-      | [.spec.template.spec.containers[]?, .spec.template.spec.initContainers[]? | select(.name as $n | $names | index($n)) | .image | endswith("@" + $d)] | all' >/dev/null; then
-      printf '%s does not run %s yet\n' "$trigger" "$want"
+    if [ -n "$answer" ]; then
+      printf '%s\n' "$answer"
       return 0
     fi
   done < <(printf '%s' "$dc" | jq -r '.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic) | "\(.imageChangeParams.from.name)\t\(.imageChangeParams.from.namespace // "")"')
@@ -865,6 +886,36 @@ redeploy() {
     *) oc rollout restart "$object" "$@" ;;
   esac
   wait_rollout "$object" "$@"
+}
+
+# restart_dc_once DC FILE [OC-FLAGS]: start one new deployment of
+# DeploymentConfig DC (oc rollout latest) once any rollout in progress has
+# finished, so that its pods read what the steps before changed. FILE
+# records DC's latest version after that wait, the first time the call
+# runs: a re-run that finds a later deployment (the cluster took oc
+# rollout latest and the client saw a lost connection, or a trigger fired
+# meanwhile) starts no other. It does not wait for the new deployment.
+restart_dc_once() {
+  local dc=$1 file=$2 object anchor latest
+  shift 2
+  object=dc/$dc
+  if [ ! -s "$file" ]; then
+    wait_rollout "$object" "$@"
+    mkdir -p "$(dirname "$file")"
+    oc get "$object" "$@" -o jsonpath='{.status.latestVersion}' > "$file.tmp"
+    mv "$file.tmp" "$file"
+  fi
+  anchor=$(<"$file")
+  [[ $anchor =~ ^[0-9]+$ ]] || fail "$file does not hold a deployment number"
+  latest=$(oc get "$object" "$@" -o jsonpath='{.status.latestVersion}')
+  if [ "${latest:-0}" -gt "$anchor" ]; then
+    echo "$object: deployment #$latest started after #$anchor; no oc rollout latest"
+  elif ! oc rollout latest "$object" "$@"; then
+    # A trigger may start a rollout between the read and the call.
+    latest=$(oc get "$object" "$@" -o jsonpath='{.status.latestVersion}')
+    [ "${latest:-0}" -gt "$anchor" ] || fail "oc rollout latest $object failed"
+    echo "$object: deployment #$latest started meanwhile"
+  fi
 }
 
 # rollout_once DC FILE [OC-FLAGS]: make DeploymentConfig DC roll out once
@@ -1002,11 +1053,12 @@ wait_pods_ready() {
 # that failed, or a trigger that has not fired, leaves the old one), and
 # its latest deployment completed with that template.
 check_images() {
-  local object dc image pending latest rc phase
+  local object dc info image pending latest rc problem
   object=dc/$1
   shift
   dc=$(oc get "$object" "$@" -o json)
-  image=$(printf '%s' "$dc" | jq -r '.spec.template.spec.containers[0].image')
+  info=$(printf '%s' "$dc" | jq -r '"\(.status.latestVersion // 0) \(.spec.template.spec.containers[0].image)"')
+  latest=${info%% *} image=${info#* }
   echo "${object#dc/} image: $image"
   case "$image" in
     *@sha256:*) ;;
@@ -1014,14 +1066,21 @@ check_images() {
   esac
   pending=$(trigger_images_pending "$dc" "$@")
   [ -z "$pending" ] || fail "$object does not run its image stream's current image: ${pending#failed:}"
-  latest=$(printf '%s' "$dc" | jq -r '.status.latestVersion // 0')
   rc=$(oc get "replicationcontroller/${object#dc/}-$latest" "$@" -o json)
-  phase=$(printf '%s' "$rc" | jq -r '.metadata.annotations["openshift.io/deployment.phase"] // ""')
-  [ "$phase" = Complete ] || fail "$object: deployment #$latest is ${phase:-unknown}, not Complete"
   # Both objects go to jq on its input, not as arguments: an object larger
   # than one argument may be (128 KiB on Linux) would fail the exec.
-  printf '%s\n%s\n' "$dc" "$rc" | jq -e -s '[.[0].spec.template.spec.containers[].image] == [.[1].spec.template.spec.containers[].image]' >/dev/null \
-    || fail "$object: deployment #$latest does not run the DeploymentConfig's images"
+  problem=$(printf '%s\n%s\n' "$dc" "$rc" | jq -n -r '[inputs] as [$dc, $rc]
+    | ($rc.metadata.annotations["openshift.io/deployment.phase"] // "") as $phase
+    | if $phase != "Complete" then "phase:\($phase)"
+      elif [$dc.spec.template.spec.containers[].image] != [$rc.spec.template.spec.containers[].image] then "images"
+      else "" end')
+  case $problem in
+    phase:*)
+      problem=${problem#phase:}
+      fail "$object: deployment #$latest is ${problem:-unknown}, not Complete"
+      ;;
+    images) fail "$object: deployment #$latest does not run the DeploymentConfig's images" ;;
+  esac
 }
 
 # 2.8-2.8/source-check — Check the template-based site: 3scale 2.8 on the plan's wildcard domain

@@ -133,6 +133,8 @@ func runProperties(t *testing.T, site propSite, seed uint64) {
 	before := len(clean.Calls(t))
 	if out, err := clean.Exec(t, p.bundle, work, nil, p.acks...); err != nil || !strings.Contains(out, "all steps done") {
 		t.Errorf("the second run: %v\n%s", err, out)
+	} else if again := startedSteps(out); len(again) > 0 {
+		t.Errorf("the second run ran %v again: the first did not record them as done", again)
 	}
 	p.noChange("the second run", clean, final, before)
 

@@ -221,10 +221,11 @@ func falsifySite(t *testing.T, site propSite, ids []string) {
 	}
 }
 
-// startedSteps lists the steps a run's output shows it starting.
+// startedSteps lists the steps a run's output shows it starting (not
+// those it skips as done before).
 func startedSteps(out string) []string {
 	var ids []string
-	for _, m := range regexp.MustCompile(`(?m)^==> \[\d+/\d+\] (\S+) `).FindAllStringSubmatch(out, -1) {
+	for _, m := range regexp.MustCompile(`(?m)^==> \[\d+/\d+\] ([^\s:]+) `).FindAllStringSubmatch(out, -1) {
 		ids = append(ids, m[1])
 	}
 	return ids

@@ -782,3 +782,36 @@ func TestClusterGrants(t *testing.T) {
 		t.Errorf("an SCC with a misspelt field: exit %d, %q", code, errOut)
 	}
 }
+
+// TestConfigChangeDeploysBeforeObserved: the deployment config
+// controller turns a config change into a new latestVersion in the pass
+// that sees the new generation, and observes the generation only in a pass
+// that starts no deployment (openshift-controller-manager,
+// pkg/apps/deploymentconfig: Handle calls triggerActivated, and when it
+// fires, updates the status with latestVersion+1 and the old
+// observedGeneration). So no read shows the new generation observed with
+// the old latestVersion: a client that takes latestVersion once the
+// generation is observed gets the config change's deployment, under every
+// seed.
+func TestConfigChangeDeploysBeforeObserved(t *testing.T) {
+	for seed := 1; seed <= 12; seed++ {
+		s := newSim(t, templateSite()...)
+		s.env["OCSIM_SEED"] = strconv.Itoa(seed)
+		s.env["OCSIM_STEP"] = "100ms"
+		s.must("set", "env", "dc/system-app", "B=2")
+		for i := 0; ; i++ {
+			if i == 300 {
+				t.Fatalf("seed %d: no deployment for the config change in 30 logical seconds", seed)
+			}
+			dc := s.object("dc", "system-app")
+			if num(dc, "status", "latestVersion") >= 2 {
+				break
+			}
+			if num(dc, "status", "observedGeneration") >= num(dc, "metadata", "generation") {
+				t.Errorf("seed %d: generation %d observed with latestVersion %d, before the config change's deployment",
+					seed, num(dc, "metadata", "generation"), num(dc, "status", "latestVersion"))
+				break
+			}
+		}
+	}
+}

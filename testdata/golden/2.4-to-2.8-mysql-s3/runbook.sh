@@ -475,6 +475,15 @@ manual_step() {
   exit 3
 }
 
+# run_section FUNCTION: run a step or rollback section. The variables a
+# section assigns without declaring them local are these, not main's: a
+# step's for ((i = 0; ...)) must not move main's step index, or main would
+# record another step as done and run this one again on every run.
+run_section() {
+  local i idx first only n
+  "$1"
+}
+
 on_error() {
   local code=$?
   if [ -n "$CURRENT_STEP" ]; then
@@ -624,7 +633,7 @@ main() {
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
       export AMPC_STEP=$CURRENT_STEP
-      "rollback_$i"
+      run_section "rollback_$i"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
     done
@@ -657,7 +666,7 @@ main() {
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
     export AMPC_STEP=$CURRENT_STEP
-    "step_$i"
+    run_section "step_$i"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
   CURRENT_STEP=
@@ -1839,12 +1848,15 @@ step_34() {
 # Source: 001_94522790b066fb62.txt 2.9
 # Section 2.9 branches on the WILDCARD_POLICY the site was deployed with,
 # which the plan states as wildcard_policy; the runbook checks it against the
-# apicast-wildcard-router route before anything changes.
+# apicast-wildcard-router route before anything changes. Only a route that is
+# not there (NotFound) is taken as deleted already: a read that fails
+# otherwise stops the step.
 step_35() {
-  if ! policy=$(oc get route apicast-wildcard-router -o jsonpath='{.spec.wildcardPolicy}' 2>/dev/null); then
+  if ! exists route apicast-wildcard-router; then
     echo "no apicast-wildcard-router route (deleted already): nothing to check"
     return 0
   fi
+  policy=$(oc get route apicast-wildcard-router -o jsonpath='{.spec.wildcardPolicy}')
   [ "${policy:-None}" = None ] \
     || fail "route/apicast-wildcard-router has wildcardPolicy '${policy:-None}', but the plan says wildcard_policy = \"None\": correct the plan and recompile"
 }

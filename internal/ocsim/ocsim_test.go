@@ -833,3 +833,27 @@ func TestClusterGrants(t *testing.T) {
 		t.Errorf("an SCC with a misspelt field: exit %d, %q", code, errOut)
 	}
 }
+
+// TestExecOutputOfAWorkload: oc exec prints exec.out, the same for every
+// pod, unless the workload it names is annotated with what its pods'
+// programs print (ocsim.ampc.io/exec-output).
+func TestExecOutputOfAWorkload(t *testing.T) {
+	objects := templateSite()
+	other := meta("Deployment", "apps/v1", "3scale", "system-redis")
+	other["metadata"].(map[string]any)["annotations"] = map[string]any{execOutputAnn: "Redis server v=7.0.15\n"}
+	other["spec"] = map[string]any{"replicas": 1, "selector": map[string]any{"matchLabels": map[string]any{"app": "system-redis"}},
+		"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"app": "system-redis"}},
+			"spec": map[string]any{"containers": []any{map[string]any{"name": "redis", "image": "registry.example.com/redis:7"}}}}}
+	s := newSim(t, append(objects, other)...)
+	for _, dir := range []string{s.dir, s.twinDir} {
+		if err := os.WriteFile(filepath.Join(dir, "exec.out"), []byte("Redis server v=7.2.6\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out := s.must("exec", "deployment/backend-worker", "--", "redis-server", "--version"); out != "Redis server v=7.2.6\n" {
+		t.Errorf("backend-worker printed %q, not exec.out", out)
+	}
+	if out := s.must("exec", "deployment/system-redis", "--", "redis-server", "--version"); out != "Redis server v=7.0.15\n" {
+		t.Errorf("system-redis printed %q, not its annotation", out)
+	}
+}

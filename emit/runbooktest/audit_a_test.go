@@ -233,80 +233,14 @@ func TestAuditARemovalsAfterVerifiedRollout(t *testing.T) {
 	}
 }
 
-// op27Cluster is an operator-based 2.7 site on the simulated cluster: the
-// objects of op27Objects, the catalog's package with the 2.8 channel, and
-// the image streams, ConfigMaps and Secrets of the 2.7 templates that its
-// DeploymentConfigs follow and read.
+// op27Cluster is an operator-based 2.7 site on the simulated cluster
+// (bundletest.Op27Seed): its OLM and 0.4 operator run, and upgrade it once
+// its Subscription moves to threescale-2.8.
 func op27Cluster(t *testing.T) *bundletest.Cluster {
 	t.Helper()
-	empty := filepath.Join(t.TempDir(), "empty.yaml")
-	if err := os.WriteFile(empty, []byte("apiVersion: v1\nkind: List\nitems: []\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c := bundletest.NewCluster(t, empty)
-	for _, obj := range bundletest.Op27Objects(t) {
-		opPut(t, c, withoutRelease(obj))
-	}
-	// No pods: the simulator's deployers run the DeploymentConfigs' own (a
-	// seeded pod without containers never becomes ready).
-	opPut(t, c, map[string]any{
-		"apiVersion": "packages.operators.coreos.com/v1", "kind": "PackageManifest",
-		"metadata": map[string]any{"name": "3scale-operator", "namespace": "openshift-marketplace", "labels": map[string]any{"catalog": "redhat-operators"}},
-		"status": map[string]any{"catalogSource": "redhat-operators", "packageName": "3scale-operator",
-			"channels": []any{map[string]any{"name": "threescale-2.7"}, map[string]any{"name": "threescale-2.8"}}},
-	})
-	// The ConfigMaps, Secrets and image streams the pods read and the
-	// triggers follow: without them a pod waits with
-	// CreateContainerConfigError, or on an image that never comes, as on a
-	// cluster.
-	for _, obj := range op27Config(t) {
-		opPut(t, c, obj)
-	}
+	c := bundletest.NewCluster(t, "")
+	bundletest.Op27Seed(t, c)
 	return c
-}
-
-// op27Config is what the DeploymentConfigs of an operator-based 2.7 site
-// follow and read: the image streams, ConfigMaps and Secrets of the 2.7
-// templates, without AMP_RELEASE (the site's version is its APIManager's;
-// see withoutRelease).
-func op27Config(t *testing.T) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, obj := range bundletest.FixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")) {
-		switch obj["kind"] {
-		case "ImageStream", "ConfigMap", "Secret":
-			if data, _ := obj["data"].(map[string]any); obj["kind"] == "ConfigMap" && data != nil {
-				delete(data, "AMP_RELEASE")
-			}
-			out = append(out, obj)
-		}
-	}
-	return out
-}
-
-// withoutRelease drops the AMP_RELEASE env var from a DeploymentConfig's
-// containers: op27Config's system-environment has none.
-func withoutRelease(obj map[string]any) map[string]any {
-	if obj["kind"] != "DeploymentConfig" {
-		return obj
-	}
-	for _, field := range []string{"containers", "initContainers"} {
-		ctrs, _ := bundletest.Get(obj, "spec", "template", "spec", field).([]any)
-		for _, ctr := range ctrs {
-			m := ctr.(map[string]any)
-			env, _ := m["env"].([]any)
-			var kept []any
-			for _, e := range env {
-				if bundletest.Get(e, "name") != "AMP_RELEASE" {
-					kept = append(kept, e)
-				}
-			}
-			if env != nil {
-				m["env"] = kept
-			}
-		}
-	}
-	return obj
 }
 
 // TestAuditAWaitPodsLatestDeployments runs the 2.7 → 2.8 operator hop's wait-pods

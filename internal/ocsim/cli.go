@@ -1320,8 +1320,15 @@ func (r *run) startBuild(args []string) int {
 	return 0
 }
 
+// execOutputAnn, on the object an oc exec names (a pod, Deployment or
+// DeploymentConfig), is what every command run in its pods prints, instead
+// of exec.out: what the programs of one workload answer (a database's
+// version, a Redis's keys) when a test needs it to differ from the others'.
+const execOutputAnn = "ocsim.ampc.io/exec-output"
+
 // exec runs in a running pod of the target: it waits (in logical time) up
-// to a minute for one, as oc's --pod-running-timeout does, then prints
+// to a minute for one, as oc's --pod-running-timeout does, then prints the
+// target's ocsim.ampc.io/exec-output annotation when it has one, else
 // $FAKEOC_DIR/exec.out when the test wrote one.
 func (r *run) exec(args []string) int {
 	f := parseFlags(args, "-i", "--stdin", "-t", "--tty", "-it", "-ti", "-q", "--quiet")
@@ -1337,12 +1344,15 @@ func (r *run) exec(args []string) int {
 	if k == nil {
 		return r.fail("error: the server doesn't have a resource type %q", kindName)
 	}
-	if r.lookup(k, name) == nil {
+	target := r.lookup(k, name)
+	if target == nil {
 		return r.fail("%s", notFound(k, name))
 	}
 	for i := 0; i <= 60; i++ {
 		if r.c.runningPod(r.ns, k.Kind, name) != nil {
-			if out, err := os.ReadFile(filepath.Join(r.c.cfg.Dir, "exec.out")); err == nil {
+			if out, ok := mapAt(target, "metadata", "annotations")[execOutputAnn].(string); ok {
+				_, _ = io.WriteString(r.out, out)
+			} else if out, err := os.ReadFile(filepath.Join(r.c.cfg.Dir, "exec.out")); err == nil {
 				_, _ = r.out.Write(out)
 			}
 			return 0

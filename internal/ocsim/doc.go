@@ -33,7 +33,9 @@
 // waits with CreateContainerConfigError, as the kubelet leaves it), OLM (InstallPlans under Automatic or Manual approval, CSVs
 // replaced, the catalog's channels) and the 3scale and APIcast operators.
 // On the first call the seeded objects are brought at once to the settled
-// state of a running site.
+// state of a running site. There are no databases: oc exec prints
+// $FAKEOC_DIR/exec.out whatever the command, or the ocsim.ampc.io/exec-output
+// annotation of the workload it names.
 //
 // Faults: $FAKEOC_FAIL fails the first call containing it before the cluster
 // sees it, $FAKEOC_FAIL_AFTER after the cluster applied it,

@@ -130,13 +130,19 @@ on_error() {
   exit "$code"
 }
 
-preflight() {
-  local tool project release known
+# check_tools stops at the first program the runbook needs that is not on
+# PATH, before it writes or calls anything.
+check_tools() {
+  local tool
   # type -P looks for a program on PATH only: command -v would find the
   # runbook's own oc function and take a missing oc for one that is there.
   for tool in oc jq base64; do
     type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq and base64"
   done
+}
+
+preflight() {
+  local project release known
   command oc whoami >/dev/null 2>&1 || fail "not logged in to OpenShift: run oc login first"
   project=$(command oc project -q 2>/dev/null) || fail "no current project: run oc project $NAMESPACE"
   [ "$project" = "$NAMESPACE" ] || fail "the current project is $project, not $NAMESPACE: run oc project $NAMESPACE"
@@ -162,16 +168,32 @@ preflight() {
   fail "$VERSION_SOURCE is '$release', not $FROM: this bundle upgrades a $FROM site"
 }
 
+# abs_path prints PATH made absolute (from the physical working directory)
+# with its . and .. parts resolved, without needing it to exist.
+abs_path() {
+  local path=$1 part parts out=()
+  [[ $path = /* ]] || path=$(pwd -P)/$path
+  IFS=/ read -ra parts <<<"$path"
+  for part in "${parts[@]}"; do
+    case $part in
+      ''|.) ;;
+      ..) [ ${#out[@]} -gt 0 ] && unset 'out[${#out[@]}-1]' ;;
+      *) out+=("$part") ;;
+    esac
+  done
+  local IFS=/
+  printf '/%s\n' "${out[*]}"
+}
+
 # check_paths refuses to write the backups, the state file or the log inside
 # the bundle's directory, where the next compile of the plan would find them
 # (ampc compile then refuses to replace the bundle) or a copied bundle would
 # overwrite them. They go where the runbook runs, unless AMPC_* says.
 check_paths() {
   local bundle entry path
-  type -P realpath >/dev/null 2>&1 || fail "realpath is not installed (not on PATH); the runbook needs it to place its backups"
-  bundle=$(realpath -m -- "$BUNDLE_DIR")
+  bundle=$(cd "$BUNDLE_DIR" && pwd -P)
   for entry in "backups:$BACKUP_DIR" "state file:$STATE_FILE" "log:$LOG_FILE"; do
-    path=$(realpath -m -- "${entry#*:}")
+    path=$(abs_path "${entry#*:}")
     case $path/ in
       "$bundle"/*) fail "the ${entry%%:*} would be written inside the bundle ($path): run the runbook from another directory (for example: cd $(dirname "$BUNDLE_DIR") && bash $(basename "$BUNDLE_DIR")/runbook.sh), or set AMPC_BACKUP_DIR, AMPC_STATE_FILE and AMPC_LOG_FILE" ;;
     esac
@@ -236,6 +258,7 @@ main() {
         declare -f "rollback_$i" | sed '1,2d;$d'
         exit 0
       fi
+      check_tools
       check_paths
       exec > >(tee -a "$LOG_FILE") 2>&1
       trap on_error ERR
@@ -258,6 +281,7 @@ main() {
     done
     exit 0
   fi
+  check_tools
   check_paths
   exec > >(tee -a "$LOG_FILE") 2>&1
   trap on_error ERR

@@ -52,3 +52,34 @@ func TestPatchStepStopsOnAFailedRead(t *testing.T) {
 		t.Errorf("on a missing system-app the patch did not run and fail: %v\n%s", err, out)
 	}
 }
+
+// TestImagesVerifyOnALargeDeploymentConfig runs the 2.7 → 2.8 image check
+// on a site whose DeploymentConfigs are larger than Linux lets one program
+// argument be (128 KiB, MAX_ARG_STRLEN: a long annotation is enough). The
+// check compares each DeploymentConfig with its ReplicationController in
+// jq; it gave both to jq as --argjson arguments, and the exec failed with
+// "Argument list too long".
+func TestImagesVerifyOnALargeDeploymentConfig(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp-s3.yaml")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql-s3.hcl"), ""))
+	c := bundletest.NewCluster(t, fixture)
+	objects := c.Objects(t)
+	dc := objects["DeploymentConfig/system-sidekiq"]
+	meta := dc["metadata"].(map[string]any)
+	annotations, _ := meta["annotations"].(map[string]any)
+	if annotations == nil {
+		annotations = map[string]any{}
+		meta["annotations"] = annotations
+	}
+	annotations["example.com/notes"] = strings.Repeat("x", 200<<10)
+	c.Put(t, dc)
+	out, err := c.Run(t, bundle, t.TempDir(), "", "--only", "2.7-2.8/images-verify")
+	if strings.Contains(out, "Argument list too long") {
+		t.Fatalf("the image check could not run jq on a large DeploymentConfig:\n%s", out)
+	}
+	if err != nil {
+		t.Fatalf("the image check failed on a settled site: %v\n%s", err, out)
+	}
+}

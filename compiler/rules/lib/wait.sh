@@ -297,6 +297,8 @@ check_images() {
   rc=$(oc get "replicationcontroller/${object#dc/}-$latest" "$@" -o json)
   phase=$(printf '%s' "$rc" | jq -r '.metadata.annotations["openshift.io/deployment.phase"] // ""')
   [ "$phase" = Complete ] || fail "$object: deployment #$latest is ${phase:-unknown}, not Complete"
-  jq -e -n --argjson dc "$dc" --argjson rc "$rc" '[$dc.spec.template.spec.containers[].image] == [$rc.spec.template.spec.containers[].image]' >/dev/null \
+  # Both objects go to jq on its input, not as arguments: an object larger
+  # than one argument may be (128 KiB on Linux) would fail the exec.
+  printf '%s\n%s\n' "$dc" "$rc" | jq -e -s '[.[0].spec.template.spec.containers[].image] == [.[1].spec.template.spec.containers[].image]' >/dev/null \
     || fail "$object: deployment #$latest does not run the DeploymentConfig's images"
 }

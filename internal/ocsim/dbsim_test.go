@@ -445,6 +445,21 @@ func TestRedisPersistence(t *testing.T) {
 	if got := s.mustExec("", "dc/backend-redis", "redis-cli", "SAVE"); got != "OK\n" {
 		t.Errorf("SAVE: %q", got)
 	}
+	if got := s.mustExec("", "dc/backend-redis", "redis-cli", "BGSAVE"); got != "Background saving started\n" {
+		t.Errorf("BGSAVE: %q", got)
+	}
+	if got := s.mustExec("", "dc/backend-redis", "redis-cli", "BGSAVE"); got != "ERR Background save already in progress\n\n" {
+		t.Errorf("a second BGSAVE: %q", got)
+	}
+	if got := s.mustExec("", "dc/backend-redis", "redis-cli", "INFO", "server"); !strings.HasPrefix(got, "# Server\r\nredis_version:3.2.13\r\n") {
+		t.Errorf("INFO server: %q", got)
+	}
+	if _, errOut, code := s.execIn("", "dc/backend-redis", "redis-cli", "--rdb", "/tmp/copy.rdb"); code != 0 || !strings.Contains(errOut, "Transfer finished with success.") {
+		t.Errorf("--rdb: exit %d %q", code, errOut)
+	}
+	if got := s.mustExec("", "dc/backend-redis", "head", "-c", "9", "/tmp/copy.rdb"); got != "REDIS0007" {
+		t.Errorf("the --rdb file: %q", got)
+	}
 	pod := strings.TrimPrefix(strings.TrimSpace(s.must("get", "pods", "-l", "deploymentConfig=backend-redis", "-o", "name")), "pod/")
 	local := filepath.Join(t.TempDir(), "dump.rdb")
 	s.must("cp", pod+":/var/lib/redis/data/dump.rdb", local)
@@ -606,5 +621,127 @@ func TestUnsupportedIsLoud(t *testing.T) {
 	s.env["OCSIM_EXEC_FALLBACK"] = "1"
 	if out := s.mustExec("", "dc/zync-database", "ls"); out != "anything\n" {
 		t.Errorf("the fallback: %q", out)
+	}
+}
+
+// asDeployment turns dbDC's DeploymentConfig into the Deployment the 3scale
+// operator makes.
+func asDeployment(objs []Object) []Object {
+	for i, o := range objs {
+		if o["kind"] != "DeploymentConfig" {
+			continue
+		}
+		name := str(o, "metadata", "name")
+		d := meta("Deployment", "apps/v1", str(o, "metadata", "namespace"), name)
+		tmpl := clone(mapAt(o, "spec", "template"))
+		setNested(tmpl, map[string]any{"deployment": name}, "metadata", "labels")
+		d["spec"] = map[string]any{"replicas": 1, "selector": map[string]any{"matchLabels": map[string]any{"deployment": name}},
+			"strategy": map[string]any{"type": "Recreate"}, "template": tmpl}
+		objs[i] = d
+	}
+	for _, o := range objs {
+		if o["kind"] == "Service" {
+			setNested(o, map[string]any{"deployment": str(o, "metadata", "name")}, "spec", "selector")
+		}
+	}
+	return objs
+}
+
+// TestRunbookCommandForms runs the remaining command forms of the rules'
+// oc exec, oc cp and oc rsync calls (compiler/rules/*.hcl and lib/*.sh; the
+// others are in the tests above) on Deployments of the operator's kind:
+// the 2.15 → 2.16 PostgreSQL → RDS import (pg_dump -c with the pod's
+// credentials, then psql reading the endpoint from standard input), the
+// ElastiCache check, oc cp into a pod, the system storage's oc rsync out
+// and back, the resync rake task, and dump_gz's mysqldump pipeline.
+func TestRunbookCommandForms(t *testing.T) {
+	pgEnv := map[string]string{"POSTGRESQL_USER": "system", "POSTGRESQL_PASSWORD": "pw", "POSTGRESQL_DATABASE": "system"}
+	myEnv := map[string]string{"MYSQL_ROOT_PASSWORD": "rootpw", "MYSQL_DATABASE": "system"}
+	objs := asDeployment(dbDC("system-postgresql", "registry.redhat.io/rhscl/postgresql-10-rhel7", pgDataDir, "postgresql-data", "1Gi", pgEnv))
+	objs = append(objs, asDeployment(dbDC("system-mysql", "registry.redhat.io/rhel8/mysql-80", mysqlDataDir, "mysql-storage", "1Gi", myEnv))...)
+	objs = append(objs, asDeployment(dbDC("backend-redis", "registry.redhat.io/rhel8/redis-6", redisDataDir, "backend-redis-storage", "1Gi", nil))...)
+	app := asDeployment(dbDC("system-app", "registry.redhat.io/3scale-amp2/system-rhel8:3scale2.15", "/opt/system/public/system", "system-storage", "100Mi", nil))
+	list(app[0], "spec", "template", "spec", "containers")[0].(map[string]any)["name"] = "system-master"
+	objs = append(objs, app...)
+	s := newSim(t, objs...)
+	accounts := map[string]*Database{"system": {Owner: "system", Tables: map[string]*Table{
+		"accounts": {Columns: []string{"id", "org_name"}, Key: "id", Rows: [][]string{{"1", "Provider"}, {"2", "Developer"}}}}}}
+	s.seed(Seed{Workload: "deployment/system-postgresql", Data: Data{PostgreSQL: accounts}})
+	s.seed(Seed{Workload: "deployment/system-app", Data: Data{Files: map[string]string{"/opt/system/public/system/provider/logo.png": "PNG", "/opt/system/public/system/a.txt": "a"}}})
+	s.seed(Seed{Host: "pg.rds.example.com", Kind: "postgresql", Data: Data{Version: "15.8"}})
+	s.seed(Seed{Host: "backend.cache.example.com", Kind: "redis", Data: Data{Version: "7.2.4", Redis: map[int]map[string]string{0: {"liveness-probe": "x"}}}})
+
+	// 5.2.3: pg_dump -c with the pod's credentials, into psql on RDS.
+	dump := s.mustExec("", "deployment/system-postgresql", "bash", "-c", `PGPASSWORD=$POSTGRESQL_PASSWORD pg_dump -U "$POSTGRESQL_USER" -c "$POSTGRESQL_DATABASE"`)
+	if !strings.Contains(dump, "DROP TABLE public.accounts;") || !strings.Contains(dump, "PostgreSQL database dump complete") {
+		t.Errorf("pg_dump -c:\n%s", dump)
+	}
+	script := `set -e; IFS= read -r host; IFS= read -r port; IFS= read -r user; IFS= read -r PGPASSWORD; export PGPASSWORD
+          psql -h "$host" -p "$port" -U "$user" -d postgres -c "CREATE DATABASE system;" || echo "database system exists: importing into it"
+          psql -h "$host" -p "$port" -U "$user" -d system`
+	for run := 1; run <= 2; run++ {
+		out, errOut, code := s.execIn("pg.rds.example.com\n5432\nadmin\nsecret\n"+dump, "deployment/system-postgresql", "bash", "-c", script)
+		if code != 0 {
+			t.Fatalf("import %d: exit %d\n%s%s", run, code, out, errOut)
+		}
+		if run == 2 && (!strings.Contains(out, "database system exists: importing into it") || !strings.Contains(errOut, `ERROR:  database "system" already exists`)) {
+			t.Errorf("the second import:\n%s%s", out, errOut)
+		}
+	}
+	if d := s.data("host/pg.rds.example.com"); !reflect.DeepEqual(d.PostgreSQL["system"].Tables, accounts["system"].Tables) {
+		t.Errorf("imported into RDS: %+v", d.PostgreSQL["system"])
+	}
+	if got := s.mustExec("", "deployment/system-postgresql", "bash", "-c", "psql --version"); got != "psql (PostgreSQL) 10.23\n" {
+		t.Errorf("psql --version: %q", got)
+	}
+
+	// 6.2.4: the ElastiCache check.
+	if got := s.mustExec("", "deployment/backend-redis", "timeout", "20", "redis-cli", "-h", "backend.cache.example.com", "-p", "6379", "KEYS", "liveness-probe"); got != "liveness-probe\n" {
+		t.Errorf("KEYS liveness-probe: %q", got)
+	}
+
+	// oc cp into a pod, oc exec ... cat out of it.
+	pod := func(name string) string {
+		return strings.TrimPrefix(strings.TrimSpace(s.must("get", "pods", "-l", "deployment="+name, "-o", "name")), "pod/")
+	}
+	local := filepath.Join(t.TempDir(), "backend-redis-dump.rdb")
+	if err := os.WriteFile(local, encodeRDB("6.2.7", map[int]map[string]string{0: {"k": "v"}}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.must("cp", local, pod("backend-redis")+":/var/lib/redis/data/dump.rdb")
+	if got := s.mustExec("", "deployment/backend-redis", "cat", "/var/lib/redis/data/dump.rdb"); !strings.HasPrefix(got, "REDIS0009") {
+		t.Errorf("the copied file: %q", got)
+	}
+
+	// The system storage, out with oc rsync and back into another pod.
+	backup := t.TempDir()
+	s.must("rsync", pod("system-app")+":/opt/system/public/system", backup, "--container=system-master")
+	if b, err := os.ReadFile(filepath.Join(backup, "system", "provider", "logo.png")); err != nil || string(b) != "PNG" {
+		t.Fatalf("rsync out: %v %q", err, b)
+	}
+	s.must("delete", "pvc/system-storage")
+	s.must("delete", "pod", pod("system-app"))
+	s.waitFor("a new system-app pod", func() bool { return pod("system-app") != "" })
+	pvc := meta("PersistentVolumeClaim", "v1", "3scale", "system-storage")
+	pvc["spec"] = map[string]any{"resources": map[string]any{"requests": map[string]any{"storage": "100Mi"}}}
+	s.ocIn(string(marshal(pvc)), "create", "-f", "-")
+	if out, _, code := s.execIn("", "deployment/system-app", "cat", "/opt/system/public/system/a.txt"); code == 0 {
+		t.Errorf("a new claim holds the old files: %q", out)
+	}
+	s.must("rsync", filepath.Join(backup, "system")+"/", pod("system-app")+":/opt/system/public/system", "--container=system-master")
+	if got := s.mustExec("", "deployment/system-app", "cat", "/opt/system/public/system/provider/logo.png"); got != "PNG" {
+		t.Errorf("rsync back: %q", got)
+	}
+	s.mustExec("", "deployment/system-app", "bash", "-c", "bundle exec rake zync:resync:domains")
+
+	// dump_gz's mysqldump, and its check of the completion line.
+	cmd := `export MYSQL_PWD=${MYSQL_ROOT_PASSWORD}; mysqldump --single-transaction -hsystem-mysql -uroot system`
+	gz := s.mustExec("", "deployment/system-mysql", "bash", "-c", "set -o pipefail; "+cmd+" | gzip -c")
+	s.mustExec(gz, "deployment/system-mysql", "bash", "-c", "gzip -dc | tail -n 5 | grep -q '^-- Dump completed'")
+	if got := s.mustExec("", "deployment/system-mysql", "mysql", "--version"); got != "mysql  Ver 8.0.36 for Linux on x86_64 (Source distribution)\n" {
+		t.Errorf("mysql --version: %q", got)
+	}
+	if log, _ := os.ReadFile(filepath.Join(s.dir, "ocsim-unsupported.log")); len(log) > 0 {
+		t.Errorf("not simulated:\n%s", log)
 	}
 }

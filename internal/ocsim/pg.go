@@ -248,8 +248,13 @@ func (s *session) pgConnect(prog string, a pgClientArgs, env map[string]string, 
 				conn.server = ref.view.pod
 				conn.version = ref.version
 			}
-			if _, ok := conn.srv.Users[user]; !ok && ref.view != nil {
-				return nil, pgConnMessage(prog, client, host, db, fmt.Sprintf("FATAL:  role \"%s\" does not exist", user))
+			if _, ok := conn.srv.Users[user]; !ok {
+				if ref.view != nil {
+					return nil, pgConnMessage(prog, client, host, db, fmt.Sprintf("FATAL:  role \"%s\" does not exist", user))
+				}
+				// A seeded outside server takes any account as its
+				// master user.
+				conn.srv.Users[user] = ""
 			}
 			if conn.srv.Databases[db] == nil {
 				return nil, pgConnMessage(prog, client, host, db, fmt.Sprintf("FATAL:  database \"%s\" does not exist", db))

@@ -764,7 +764,7 @@ func (r *run) copyIn(cmd string, v *podView, src, p string, contents bool) int {
 			r.fail("error: %v", err)
 			return false
 		}
-		if err := v.writeFile(remote, b); err != nil {
+		if err := v.write(remote, b, true); err != nil {
 			fmt.Fprintf(r.err, "tar: %s: Cannot write: %s\ntar: Exiting with failure status due to previous errors\ncommand terminated with exit code 2\n", path.Base(remote), errText(err))
 			return false
 		}

@@ -344,7 +344,11 @@ var errNoSpace = syscall.ENOSPC
 // writeFile writes a file of the container. On a volume too small for it,
 // it writes what fits and fails with ENOSPC, as a write to a full file
 // system does.
-func (v *podView) writeFile(p string, data []byte) error {
+func (v *podView) writeFile(p string, data []byte) error { return v.write(p, data, false) }
+
+// write writes a file, with mkdirs its missing directories too (as tar
+// does for oc cp and oc rsync).
+func (v *podView) write(p string, data []byte, mkdirs bool) error {
 	m, rel := v.resolve(p)
 	if m.key == "" || m.readOnly {
 		return pathError("open", p, syscall.EROFS)
@@ -352,7 +356,7 @@ func (v *podView) writeFile(p string, data []byte) error {
 	if rel == "" || v.isDir(p) {
 		return pathError("open", p, syscall.EISDIR)
 	}
-	if !v.isDir(path.Dir(path.Clean("/" + p))) {
+	if !mkdirs && !v.isDir(path.Dir(path.Clean("/"+p))) {
 		return pathError("open", p, fs.ErrNotExist)
 	}
 	vol := v.c.vols().open(m.key)

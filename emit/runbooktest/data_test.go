@@ -97,3 +97,50 @@ func TestZyncDatabaseMoveKeepsRows(t *testing.T) {
 	}
 	t.Error("the runbook restored no dump into zync-database")
 }
+
+// TestPostgreSQL215MoveKeepsRows runs the 2.15 → 2.16 PostgreSQL 10 → 15
+// move (chapter 3.2) on a site whose system database is larger than the
+// 1Gi claim the guide's manifest gives PostgreSQL 15, up to the upgrade
+// wait, and compares the rows of the new database with the old ones.
+func TestPostgreSQL215MoveKeepsRows(t *testing.T) {
+	t.Skip("known loss (audit B, S1 \"2.15→2.16 PostgreSQL restore accepts partial data\"): the users table of a 1.2 GB system database does not fit the 1Gi claim of postgresql-data-external; pg_restore reports \"could not extend file ...: No space left on device\" for COPY users, ends \"errors ignored on restore: 2\", the pg-restore step takes that for the expected public-schema error, pg-verify-data passes on the accounts, and the Secret is switched to a database whose users table is empty")
+	testenv.Tool(t, "jq")
+	objects := bundletest.Op215Objects(t)
+	bundletest.Op215PostgreSQL(t, objects)
+	bundletest.Op215External(t, objects, false, true)
+	objects["3scale/PersistentVolumeClaim/postgresql-data"]["spec"].(map[string]any)["resources"] = map[string]any{"requests": map[string]any{"storage": "5Gi"}}
+	planPath := bundletest.Op215Plan(t, "postgresql", "on-cluster", "external", "")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, planPath, bundletest.Op215Snapshot(t, objects)))
+	c := &op215Cluster{bundletest.NewCluster(t, "")}
+	for _, obj := range objects {
+		c.Put(t, obj)
+	}
+	c.Put(t, map[string]any{"apiVersion": "config.openshift.io/v1", "kind": "ClusterVersion",
+		"metadata": map[string]any{"name": "version", "namespace": "3scale"},
+		"status":   map[string]any{"desired": map[string]any{"version": "4.16.12"}}})
+	rows := map[string]*ocsim.Database{"system": {Owner: "system", Tables: map[string]*ocsim.Table{
+		"accounts": {Columns: []string{"id", "org_name"}, Key: "id", Rows: [][]string{{"1", "Master Account"}, {"2", "Provider"}, {"3", "ocsim-blob:900000000"}}},
+		"users":    {Columns: []string{"id", "email"}, Key: "id", Rows: [][]string{{"1", "admin@example.com"}, {"2", "ocsim-blob:300000000"}}}}}}
+	c.Seed(t, ocsim.Seed{Workload: "deployment/system-postgresql", Data: ocsim.Data{PostgreSQL: rows}})
+	work := t.TempDir()
+	out, err := c.runEnv(t, bundle, work, op215PollFail, nil, op215Manual(t, bundle)...)
+	if !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
+		// A run that stops before the Secret points at the new database
+		// loses nothing.
+		if strings.Contains(out, "2.15-2.16/pg-url [shell]") {
+			t.Fatalf("the run went past pg-url and did not reach the upgrade wait: %v\n%s", err, out)
+		}
+		return
+	}
+	if got := c.Data(t, "3scale-db", "deployment/system-postgresql-external").PostgreSQL["system"]; got == nil || !reflect.DeepEqual(got.Tables, rows["system"].Tables) {
+		for name, table := range rows["system"].Tables {
+			var after [][]string
+			if got != nil && got.Tables[name] != nil {
+				after = got.Tables[name].Rows
+			}
+			if !reflect.DeepEqual(after, table.Rows) {
+				t.Errorf("system.%s: %d rows in PostgreSQL 15, %d before the move", name, len(after), len(table.Rows))
+			}
+		}
+	}
+}

@@ -745,3 +745,27 @@ func TestRunbookCommandForms(t *testing.T) {
 		t.Errorf("not simulated:\n%s", log)
 	}
 }
+
+// TestRedis7AppendOnlyDir: Redis 7 keeps its append-only file as
+// appendonlydir (a manifest, a base RDB file and an incremental file),
+// which it makes itself; a restart with appendonly yes loads it.
+func TestRedis7AppendOnlyDir(t *testing.T) {
+	objs := append(dbDC("redis-7", "registry.redhat.io/rhel9/redis-7", redisDataDir, "redis-7", "1Gi", nil, redisConf), redisConfigMap("yes"))
+	s := newSim(t, objs...)
+	keys := map[int]map[string]string{0: {"a": "1"}, 3: {"b": "2"}}
+	s.seed(Seed{Workload: "dc/redis-7", Data: Data{Redis: keys}})
+	s.mustExec("", "dc/redis-7", "bash", "-c", "rm -f /var/lib/redis/data/appendonlydir/appendonly.aof.manifest /var/lib/redis/data/appendonlydir/appendonly.aof.1.base.rdb")
+	if got := s.mustExec("", "dc/redis-7", "redis-cli", "BGREWRITEAOF"); got != "Background append only file rewriting started\n" {
+		t.Errorf("BGREWRITEAOF: %q", got)
+	}
+	if got := s.mustExec("", "dc/redis-7", "head", "-c", "9", "/var/lib/redis/data/appendonlydir/appendonly.aof.1.base.rdb"); got != "REDIS0011" {
+		t.Errorf("the base file: %q", got)
+	}
+	s.must("rollout", "latest", "dc/redis-7")
+	s.waitFor("the new redis-7 pod", func() bool {
+		return strings.Contains(s.must("get", "pods", "-l", "deploymentConfig=redis-7", "-o", "name"), "redis-7-2-")
+	})
+	if got := s.data("dc/redis-7"); !reflect.DeepEqual(got.Redis, keys) {
+		t.Errorf("after a restart: %+v", got.Redis)
+	}
+}

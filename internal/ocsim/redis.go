@@ -295,12 +295,13 @@ func writeAOF(v *podView, r *redisMemory) bool {
 	if !r.aof7() {
 		return v.writeFile(path.Join(r.Dir, r.AOFFile), encodeAOF(r.DBs)) == nil
 	}
+	// Redis makes appendonlydir when it is missing.
 	dir := path.Join(r.Dir, "appendonlydir")
 	base := r.AOFFile + ".1.base.rdb"
 	incr := r.AOFFile + ".1.incr.aof"
-	ok := v.writeFile(path.Join(dir, base), encodeRDB(r.Version, r.DBs)) == nil
-	ok = ok && v.writeFile(path.Join(dir, incr), nil) == nil
-	return ok && v.writeFile(path.Join(dir, r.AOFFile+".manifest"), []byte(fmt.Sprintf("file %s seq 1 type b\nfile %s seq 1 type i\n", base, incr))) == nil
+	ok := v.write(path.Join(dir, base), encodeRDB(r.Version, r.DBs), true) == nil
+	ok = ok && v.write(path.Join(dir, incr), nil, true) == nil
+	return ok && v.write(path.Join(dir, r.AOFFile+".manifest"), []byte(fmt.Sprintf("file %s seq 1 type b\nfile %s seq 1 type i\n", base, incr)), true) == nil
 }
 
 // redisPersistAll writes the files a settled server has: dump.rdb, and

@@ -274,9 +274,7 @@ func (p *propRun) cluster() *bundletest.Cluster {
 	// What oc exec prints in the simulator, whatever the command: enough
 	// for a dump that its completeness check accepts (the simulator has
 	// no databases yet).
-	if err := os.WriteFile(filepath.Join(c.Dir, "exec.out"), []byte("-- PostgreSQL database cluster dump complete\n-- Dump completed\n"), 0o644); err != nil {
-		p.t.Fatal(err)
-	}
+	c.ExecOut(p.t, "-- PostgreSQL database cluster dump complete\n-- Dump completed\n")
 	return c
 }
 

@@ -65,9 +65,7 @@ func newOp215Cluster(t *testing.T, objects map[string]map[string]any, execOut st
 	c.Put(t, map[string]any{"apiVersion": "config.openshift.io/v1", "kind": "ClusterVersion",
 		"metadata": map[string]any{"name": "version", "namespace": "3scale"},
 		"status":   map[string]any{"desired": map[string]any{"version": "4.16.12"}}})
-	if err := os.WriteFile(filepath.Join(c.Dir, "exec.out"), []byte(execOut), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	c.ExecOut(t, execOut)
 	return c
 }
 

@@ -209,9 +209,7 @@ func TestMigrationRunbookAgainstFakeOC(t *testing.T) {
 		opPut(t, source, runningPod(dc+"-1-abcde", dc))
 	}
 	// What the dumps print in the pods.
-	if err := os.WriteFile(filepath.Join(source.Dir, "exec.out"), []byte("fake dump\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	source.ExecOut(t, "fake dump\n")
 	work := t.TempDir()
 	rel := "backups/3scale-migration/2.8-2.8" // the plan's backup_dir, where the runbook runs
 	dir := filepath.Join(work, rel)
@@ -324,9 +322,7 @@ func TestMigrationRunbookAgainstFakeOC(t *testing.T) {
 			"metadata": map[string]any{"name": "zync-" + host, "namespace": "3scale"},
 			"spec":     map[string]any{"host": host + ".3scale.example.com"}})
 	}
-	if err := os.WriteFile(filepath.Join(target.Dir, "exec.out"), []byte("aof_rewrite_in_progress:0\r\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	target.ExecOut(t, "aof_rewrite_in_progress:0\r\n")
 	out, err = run("--ack", "2.8-2.8/operator-install")
 	if exitCode(err) != 3 || !strings.Contains(out, "MANUAL STEP 2.8-2.8/dns-switch:") {
 		t.Fatalf("the restore did not reach the DNS switch: %v\n%s", err, out)

@@ -61,6 +61,12 @@ type Config struct {
 	// pods is evicted, once, a little after it is ready ($OCSIM_EVICT,
 	// comma-separated names).
 	Evict []string
+	// ExecFallback makes oc exec print $FAKEOC_DIR/exec.out whatever the
+	// command, and oc cp and oc rsync out of a pod leave a placeholder
+	// file, as the synchronous test double did; a test opts into it with
+	// $OCSIM_EXEC_FALLBACK=1. Without it, commands run in the simulated
+	// containers (podexec.go).
+	ExecFallback bool
 }
 
 // ConfigFromEnv reads the configuration from environment variables.
@@ -108,6 +114,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c.CatalogDrop = splitList(getenv("OCSIM_CATALOG_DROP"))
 	c.Evict = splitList(getenv("OCSIM_EVICT"))
 	c.Knative = getenv("OCSIM_KNATIVE") == "1"
+	c.ExecFallback = getenv("OCSIM_EXEC_FALLBACK") == "1"
 	return c, nil
 }
 
@@ -161,6 +168,10 @@ type Cluster struct {
 	// saved, when set, is told that Save wrote the cluster (Serve keeps
 	// the saved cluster in memory).
 	saved func()
+	// volumes holds the volumes the call loaded (dbdata.go);
+	// consumedSeeds the seed files it applied, removed when it saves.
+	volumes       *volumeStore
+	consumedSeeds []string
 }
 
 // Open locks the cluster's directory and loads its state and objects.
@@ -286,6 +297,16 @@ func (c *Cluster) Save() error {
 			return err
 		}
 	}
+	if c.volumes != nil {
+		if err := c.volumes.save(); err != nil {
+			return err
+		}
+	}
+	for _, p := range c.consumedSeeds {
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
 	raw, err := json.MarshalIndent(c.st, "", "  ")
 	if err != nil {
 		return err
@@ -372,12 +393,19 @@ func (c *Cluster) put(obj Object) {
 	c.changed = true
 }
 
-// remove deletes an object at once.
+// remove deletes an object at once; a pod's emptyDirs and memory go
+// with it, a claim's volume with the claim.
 func (c *Cluster) remove(k objKey) {
 	if _, ok := c.objs[k]; ok {
 		delete(c.objs, k)
 		c.dirty[k] = true
 		c.changed = true
+		switch k.Kind {
+		case "Pod":
+			c.podGone(k.NS, k.Name)
+		case "PersistentVolumeClaim":
+			c.claimGone(k.NS, k.Name)
+		}
 	}
 }
 

@@ -867,9 +867,9 @@ func TestConfigChangeDeploysBeforeObserved(t *testing.T) {
 	}
 }
 
-// TestExecOutputOfAWorkload: oc exec prints exec.out, the same for every
-// pod, unless the workload it names is annotated with what its pods'
-// programs print (ocsim.ampc.io/exec-output).
+// TestExecOutputOfAWorkload: under the exec fallback, oc exec prints
+// exec.out, the same for every pod, unless the workload it names is
+// annotated with what its pods' programs print (ocsim.ampc.io/exec-output).
 func TestExecOutputOfAWorkload(t *testing.T) {
 	objects := templateSite()
 	other := meta("Deployment", "apps/v1", "3scale", "system-redis")
@@ -878,6 +878,7 @@ func TestExecOutputOfAWorkload(t *testing.T) {
 		"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"app": "system-redis"}},
 			"spec": map[string]any{"containers": []any{map[string]any{"name": "redis", "image": "registry.example.com/redis:7"}}}}}
 	s := newSim(t, append(objects, other)...)
+	s.env["OCSIM_EXEC_FALLBACK"] = "1"
 	for _, dir := range []string{s.dir, s.twinDir} {
 		if err := os.WriteFile(filepath.Join(dir, "exec.out"), []byte("Redis server v=7.2.6\n"), 0o644); err != nil {
 			t.Fatal(err)

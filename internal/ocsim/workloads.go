@@ -126,6 +126,9 @@ func (c *Cluster) terminate(pod Object) {
 	setNested(pod, int64(30), "metadata", "deletionGracePeriodSeconds")
 	setPodReady(pod, false, c.timestamp())
 	c.put(pod)
+	if str(pod, "status", "phase") == "Running" {
+		c.podStopping(pod)
+	}
 }
 
 func setPodReady(pod Object, ready bool, at string) {
@@ -191,6 +194,7 @@ func (c *Cluster) evicting(pod Object) bool {
 // phase Failed, reason Evicted, its containers terminated. The pod lingers;
 // its controller starts another.
 func evict(c *Cluster, pod Object) {
+	c.podStopping(pod)
 	setNested(pod, "Failed", "status", "phase")
 	setNested(pod, "Evicted", "status", "reason")
 	setNested(pod, "The node was low on resource: memory. Threshold quantity: 100Mi, available: 91388Ki. ", "status", "message")
@@ -336,6 +340,7 @@ func podController(c *Cluster) {
 				setNested(pod, c.timestamp(), "status", "startTime")
 				setPodReady(pod, false, c.timestamp())
 				c.put(pod)
+				c.podStarted(pod)
 			}
 		case "Running":
 			if podReady(pod) && c.evicting(pod) {
@@ -354,6 +359,7 @@ func podController(c *Cluster) {
 				c.done("pod-ready/" + base)
 				setPodReady(pod, true, c.timestamp())
 				c.put(pod)
+				c.redisProbe(pod)
 			}
 		}
 	}

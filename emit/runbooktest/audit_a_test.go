@@ -189,7 +189,7 @@ func TestAuditARemovalsAfterVerifiedRollout(t *testing.T) {
 	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp-s3.yaml")
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql-s3.hcl"), ""))
 	c := bundletest.NewCluster(t, fixture)
-	c.Env = []string{"OCSIM_DEPLOY_FAIL=system-app"}
+	c.Env = append(c.Env, "OCSIM_DEPLOY_FAIL=system-app")
 	out, err := c.Run(t, bundle, t.TempDir(), "")
 	if err == nil {
 		t.Fatalf("the run passed while system-app's rollouts fail:\n%s", out)
@@ -258,14 +258,14 @@ func TestAuditAWaitPodsLatestDeployments(t *testing.T) {
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl"), ""))
 	c := op27Cluster(t)
 	// A rollout of zync that fails and rolls back, then one that completes.
-	c.Env = []string{"OCSIM_DEPLOY_FAIL=zync"}
+	c.Env = append(c.Env, "OCSIM_DEPLOY_FAIL=zync")
 	clusterOC(t, c, "rollout", "latest", "dc/zync")
 	clusterOC(t, c, "sleep", "300")
 	c.Env = nil
 	clusterOC(t, c, "rollout", "latest", "dc/zync")
 	clusterOC(t, c, "sleep", "300")
 	// A pod of system-app evicted and replaced.
-	c.Env = []string{"OCSIM_EVICT=system-app"}
+	c.Env = append(c.Env, "OCSIM_EVICT=system-app")
 	clusterOC(t, c, "sleep", "120")
 	c.Env = nil
 	objects := c.Objects(t)
@@ -356,7 +356,7 @@ func TestAuditAOperator215OLM(t *testing.T) {
 	t.Run("catalog without threescale-2.16", func(t *testing.T) {
 		t.Parallel()
 		c := newOp215Cluster(t, bundletest.Op215Objects(t), op215ExecOut)
-		c.Env = []string{"OCSIM_CATALOG_DROP=3scale-operator:threescale-2.16"}
+		c.Env = append(c.Env, "OCSIM_CATALOG_DROP=3scale-operator:threescale-2.16")
 		out, err := c.runEnv(t, bundle, t.TempDir(), "", nil, acks...)
 		if err == nil || !strings.Contains(out, "2.15-2.16/channel-check [verify]") || !strings.Contains(out, "offers no channel threescale-2.16 of package 3scale-operator") {
 			t.Fatalf("the run did not stop at the catalog check: %v\n%s", err, out)
@@ -372,7 +372,7 @@ func TestAuditAOperator215OLM(t *testing.T) {
 	t.Run("knative", func(t *testing.T) {
 		t.Parallel()
 		c := newOp215Cluster(t, bundletest.Op215Objects(t), op215ExecOut)
-		c.Env = []string{"OCSIM_KNATIVE=1"}
+		c.Env = append(c.Env, "OCSIM_KNATIVE=1")
 		out, err := c.runEnv(t, bundle, t.TempDir(), op215PollFail, nil, acks...)
 		if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
 			t.Fatalf("the run did not reach the upgrade wait: %v\n%s", err, out)
@@ -413,7 +413,7 @@ func TestAuditAZyncResyncAfterDatabaseRollout(t *testing.T) {
 	site := bundletest.WriteObjects(t, objects)
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), ""))
 	c := bundletest.NewCluster(t, site)
-	c.Env = []string{"OCSIM_STEP=10ms"}
+	c.Env = append(c.Env, "OCSIM_STEP=10ms")
 	work := t.TempDir()
 	for _, step := range []string{"image-zync-database-postgresql", "zync-resync"} {
 		if out, err := c.Run(t, bundle, work, "", "--only", "2.7-2.8/"+step); err != nil {
@@ -490,7 +490,7 @@ func TestAuditADumpsAfterWritersGone(t *testing.T) {
 	// An oc call takes 10ms of the cluster's time: the dump comes right
 	// after the scale-down returned, as it would if the steps between
 	// were quick.
-	c.Env = []string{"OCSIM_STEP=10ms"}
+	c.Env = append(c.Env, "OCSIM_STEP=10ms")
 	work := t.TempDir()
 	out, err := c.runEnv(t, bundle, work, "new-project", nil, op215Manual(t, bundle)...)
 	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/database-namespace failed") {

@@ -190,9 +190,7 @@ func TestAuditD25PostgreSQLVersion(t *testing.T) {
 			t.Fatal(err)
 		}
 		c.Put(t, renamed(t, mysql, "system-mysql", "system-postgresql"))
-		if err := os.WriteFile(filepath.Join(c.Dir, "exec.out"), []byte(tc.version), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		c.ExecOut(t, tc.version)
 		out, err := c.Run(t, bundle, t.TempDir(), "", "--only", "2.5-2.6/system-postgresql-version-check")
 		switch {
 		case tc.ok && err != nil:

@@ -1253,8 +1253,10 @@ step "redis-restore" {
   note    = <<-EOT
     The guide's `oc cp` to the pods becomes `oc exec -i ... cat` through the
     Deployments; the restarts load dump.rdb (the ConfigMap saves nothing on
-    shutdown, so the copied file survives). The runbook waits for both
-    rollouts.
+    shutdown, so the copied file survives). Each instance restarts once
+    (restart_once of the shell library: a re-run after a restart that
+    reached the cluster copies the same dump again, which the restarted
+    Redis has loaded, and only waits); the runbook waits for both rollouts.
   EOT
   run     = <<-EOT
     for redis in backend-redis system-redis; do
@@ -1262,8 +1264,9 @@ step "redis-restore" {
       [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.15-2.16/redis-dump"
       oc exec -i "deployment/$redis-external" --namespace=${local.db_ns} -- bash -c 'cat > /var/lib/redis/data/dump.rdb' < "$dump"
     done
-    redeploy deployment/backend-redis-external --namespace=${local.db_ns}
-    redeploy deployment/system-redis-external --namespace=${local.db_ns}
+    for redis in backend-redis-external system-redis-external; do
+      restart_once "deployment/$redis" "${local.dir}/$redis-restore-restart" --namespace=${local.db_ns}
+    done
   EOT
 }
 
@@ -1319,9 +1322,10 @@ step "redis-restart" {
   kind    = "shell"
   section = "3.4.7"
   when    = local.redis_on_cluster
+  note    = "The guide's `oc rollout restart` of each instance, once: a re-run after a restart that reached the cluster only waits for it (restart_once of the shell library), so that Redis is not restarted twice; the next step waits for both rollouts."
   run     = <<-EOT
     for redis in backend-redis-external system-redis-external; do
-      oc rollout restart "deployment/$redis" --namespace=${local.db_ns}
+      restart_once "deployment/$redis" "${local.dir}/$redis-persist-restart" --namespace=${local.db_ns}
     done
   EOT
 }

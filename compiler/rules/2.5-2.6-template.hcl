@@ -129,13 +129,16 @@ step "wildcard-policy-check" {
   note    = <<-EOT
     Section 2.9 branches on the WILDCARD_POLICY the site was deployed with,
     which the plan states as wildcard_policy; the runbook checks it against
-    the apicast-wildcard-router route before anything changes.
+    the apicast-wildcard-router route before anything changes. Only a route
+    that is not there (NotFound) is taken as deleted already: a read that
+    fails otherwise stops the step.
   EOT
   run     = <<-EOT
-    if ! policy=$(oc get route apicast-wildcard-router -o jsonpath='{.spec.wildcardPolicy}' 2>/dev/null); then
+    if ! exists route apicast-wildcard-router; then
       echo "no apicast-wildcard-router route (deleted already): nothing to check"
       return 0
     fi
+    policy=$(oc get route apicast-wildcard-router -o jsonpath='{.spec.wildcardPolicy}')
     [ "$${policy:-None}" = ${plan.wildcard_policy} ] \
       || fail "route/apicast-wildcard-router has wildcardPolicy '$${policy:-None}', but the plan says wildcard_policy = \"${plan.wildcard_policy}\": correct the plan and recompile"
   EOT

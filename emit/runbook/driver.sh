@@ -123,6 +123,15 @@ manual_step() {
   exit 3
 }
 
+# run_section FUNCTION: run a step or rollback section. The variables a
+# section assigns without declaring them local are these, not main's: a
+# step's for ((i = 0; ...)) must not move main's step index, or main would
+# record another step as done and run this one again on every run.
+run_section() {
+  local i idx first only n
+  "$1"
+}
+
 on_error() {
   local code=$?
   if [ -n "$CURRENT_STEP" ]; then
@@ -272,7 +281,7 @@ main() {
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
       export AMPC_STEP=$CURRENT_STEP
-      "rollback_$i"
+      run_section "rollback_$i"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
     done
@@ -305,7 +314,7 @@ main() {
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
     export AMPC_STEP=$CURRENT_STEP
-    "step_$i"
+    run_section "step_$i"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
   CURRENT_STEP=

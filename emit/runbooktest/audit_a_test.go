@@ -189,7 +189,7 @@ func TestAuditARemovalsAfterVerifiedRollout(t *testing.T) {
 	fixture := testenv.Shared(t, "fixtures/templates/2.7-amp-s3.yaml")
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql-s3.hcl"), ""))
 	c := bundletest.NewCluster(t, fixture)
-	c.Env = []string{"OCSIM_DEPLOY_FAIL=system-app"}
+	c.Env = append(c.Env, "OCSIM_DEPLOY_FAIL=system-app")
 	out, err := c.Run(t, bundle, t.TempDir(), "")
 	if err == nil {
 		t.Fatalf("the run passed while system-app's rollouts fail:\n%s", out)
@@ -233,80 +233,14 @@ func TestAuditARemovalsAfterVerifiedRollout(t *testing.T) {
 	}
 }
 
-// op27Cluster is an operator-based 2.7 site on the simulated cluster: the
-// objects of op27Objects, the catalog's package with the 2.8 channel, and
-// the image streams, ConfigMaps and Secrets of the 2.7 templates that its
-// DeploymentConfigs follow and read.
+// op27Cluster is an operator-based 2.7 site on the simulated cluster
+// (bundletest.Op27Seed): its OLM and 0.4 operator run, and upgrade it once
+// its Subscription moves to threescale-2.8.
 func op27Cluster(t *testing.T) *bundletest.Cluster {
 	t.Helper()
-	empty := filepath.Join(t.TempDir(), "empty.yaml")
-	if err := os.WriteFile(empty, []byte("apiVersion: v1\nkind: List\nitems: []\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c := bundletest.NewCluster(t, empty)
-	for _, obj := range bundletest.Op27Objects(t) {
-		opPut(t, c, withoutRelease(obj))
-	}
-	// No pods: the simulator's deployers run the DeploymentConfigs' own (a
-	// seeded pod without containers never becomes ready).
-	opPut(t, c, map[string]any{
-		"apiVersion": "packages.operators.coreos.com/v1", "kind": "PackageManifest",
-		"metadata": map[string]any{"name": "3scale-operator", "namespace": "openshift-marketplace", "labels": map[string]any{"catalog": "redhat-operators"}},
-		"status": map[string]any{"catalogSource": "redhat-operators", "packageName": "3scale-operator",
-			"channels": []any{map[string]any{"name": "threescale-2.7"}, map[string]any{"name": "threescale-2.8"}}},
-	})
-	// The ConfigMaps, Secrets and image streams the pods read and the
-	// triggers follow: without them a pod waits with
-	// CreateContainerConfigError, or on an image that never comes, as on a
-	// cluster.
-	for _, obj := range op27Config(t) {
-		opPut(t, c, obj)
-	}
+	c := bundletest.NewCluster(t, "")
+	bundletest.Op27Seed(t, c)
 	return c
-}
-
-// op27Config is what the DeploymentConfigs of an operator-based 2.7 site
-// follow and read: the image streams, ConfigMaps and Secrets of the 2.7
-// templates, without AMP_RELEASE (the site's version is its APIManager's;
-// see withoutRelease).
-func op27Config(t *testing.T) []map[string]any {
-	t.Helper()
-	var out []map[string]any
-	for _, obj := range bundletest.FixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")) {
-		switch obj["kind"] {
-		case "ImageStream", "ConfigMap", "Secret":
-			if data, _ := obj["data"].(map[string]any); obj["kind"] == "ConfigMap" && data != nil {
-				delete(data, "AMP_RELEASE")
-			}
-			out = append(out, obj)
-		}
-	}
-	return out
-}
-
-// withoutRelease drops the AMP_RELEASE env var from a DeploymentConfig's
-// containers: op27Config's system-environment has none.
-func withoutRelease(obj map[string]any) map[string]any {
-	if obj["kind"] != "DeploymentConfig" {
-		return obj
-	}
-	for _, field := range []string{"containers", "initContainers"} {
-		ctrs, _ := bundletest.Get(obj, "spec", "template", "spec", field).([]any)
-		for _, ctr := range ctrs {
-			m := ctr.(map[string]any)
-			env, _ := m["env"].([]any)
-			var kept []any
-			for _, e := range env {
-				if bundletest.Get(e, "name") != "AMP_RELEASE" {
-					kept = append(kept, e)
-				}
-			}
-			if env != nil {
-				m["env"] = kept
-			}
-		}
-	}
-	return obj
 }
 
 // TestAuditAWaitPodsLatestDeployments runs the 2.7 → 2.8 operator hop's wait-pods
@@ -324,14 +258,14 @@ func TestAuditAWaitPodsLatestDeployments(t *testing.T) {
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl"), ""))
 	c := op27Cluster(t)
 	// A rollout of zync that fails and rolls back, then one that completes.
-	c.Env = []string{"OCSIM_DEPLOY_FAIL=zync"}
+	c.Env = append(c.Env, "OCSIM_DEPLOY_FAIL=zync")
 	clusterOC(t, c, "rollout", "latest", "dc/zync")
 	clusterOC(t, c, "sleep", "300")
 	c.Env = nil
 	clusterOC(t, c, "rollout", "latest", "dc/zync")
 	clusterOC(t, c, "sleep", "300")
 	// A pod of system-app evicted and replaced.
-	c.Env = []string{"OCSIM_EVICT=system-app"}
+	c.Env = append(c.Env, "OCSIM_EVICT=system-app")
 	clusterOC(t, c, "sleep", "120")
 	c.Env = nil
 	objects := c.Objects(t)
@@ -422,7 +356,7 @@ func TestAuditAOperator215OLM(t *testing.T) {
 	t.Run("catalog without threescale-2.16", func(t *testing.T) {
 		t.Parallel()
 		c := newOp215Cluster(t, bundletest.Op215Objects(t), op215ExecOut)
-		c.Env = []string{"OCSIM_CATALOG_DROP=3scale-operator:threescale-2.16"}
+		c.Env = append(c.Env, "OCSIM_CATALOG_DROP=3scale-operator:threescale-2.16")
 		out, err := c.runEnv(t, bundle, t.TempDir(), "", nil, acks...)
 		if err == nil || !strings.Contains(out, "2.15-2.16/channel-check [verify]") || !strings.Contains(out, "offers no channel threescale-2.16 of package 3scale-operator") {
 			t.Fatalf("the run did not stop at the catalog check: %v\n%s", err, out)
@@ -438,7 +372,7 @@ func TestAuditAOperator215OLM(t *testing.T) {
 	t.Run("knative", func(t *testing.T) {
 		t.Parallel()
 		c := newOp215Cluster(t, bundletest.Op215Objects(t), op215ExecOut)
-		c.Env = []string{"OCSIM_KNATIVE=1"}
+		c.Env = append(c.Env, "OCSIM_KNATIVE=1")
 		out, err := c.runEnv(t, bundle, t.TempDir(), op215PollFail, nil, acks...)
 		if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
 			t.Fatalf("the run did not reach the upgrade wait: %v\n%s", err, out)
@@ -479,7 +413,7 @@ func TestAuditAZyncResyncAfterDatabaseRollout(t *testing.T) {
 	site := bundletest.WriteObjects(t, objects)
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), ""))
 	c := bundletest.NewCluster(t, site)
-	c.Env = []string{"OCSIM_STEP=10ms"}
+	c.Env = append(c.Env, "OCSIM_STEP=10ms")
 	work := t.TempDir()
 	for _, step := range []string{"image-zync-database-postgresql", "zync-resync"} {
 		if out, err := c.Run(t, bundle, work, "", "--only", "2.7-2.8/"+step); err != nil {
@@ -556,7 +490,7 @@ func TestAuditADumpsAfterWritersGone(t *testing.T) {
 	// An oc call takes 10ms of the cluster's time: the dump comes right
 	// after the scale-down returned, as it would if the steps between
 	// were quick.
-	c.Env = []string{"OCSIM_STEP=10ms"}
+	c.Env = append(c.Env, "OCSIM_STEP=10ms")
 	work := t.TempDir()
 	out, err := c.runEnv(t, bundle, work, "new-project", nil, op215Manual(t, bundle)...)
 	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/database-namespace failed") {

@@ -105,19 +105,8 @@ func TestOperator27RunbookAgainstFakeOC(t *testing.T) {
 		t.Errorf("installed-csv: %q, %v", raw, err)
 	}
 
-	// OLM installs the 0.5.0 operator, which upgrades the APIManager.
-	sub["status"].(map[string]any)["installedCSV"] = "3scale-operator.v0.5.0"
-	sub["status"].(map[string]any)["currentCSV"] = "3scale-operator.v0.5.0"
-	opPut(t, c, sub)
-	opPut(t, c, map[string]any{"apiVersion": "operators.coreos.com/v1alpha1", "kind": "ClusterServiceVersion",
-		"metadata": map[string]any{"name": "3scale-operator.v0.5.0", "namespace": "3scale-operator"},
-		"status":   map[string]any{"phase": "Succeeded"}})
-	am := opGet(t, c, "3scale", "APIManager", "apimanager-sample")
-	ann := am["metadata"].(map[string]any)["annotations"].(map[string]any)
-	ann["apps.3scale.net/apimanager-threescale-version"] = "2.8"
-	ann["apps.3scale.net/threescale-operator-version"] = "0.5.0"
-	opPut(t, c, am)
-
+	// The simulated OLM installs the 0.5.0 operator, which upgrades the
+	// APIManager and its image streams, by themselves.
 	// The rest of the run stops at the portal check.
 	out, err = run()
 	var exit *exec.ExitError
@@ -150,28 +139,43 @@ func TestOperator27RunbookAgainstFakeOC(t *testing.T) {
 		t.Errorf("%d rollout waits, want one per DeploymentConfig of the site (15)", n)
 	}
 
-	// A Subscription that waits for a manual approval.
+	// A Subscription that waits for a manual approval: OLM leaves the
+	// InstallPlan of the channel change RequiresApproval.
 	c = op27Cluster(t)
 	sub = opGet(t, c, "3scale-operator", "Subscription", "3scale-operator")
 	sub["spec"].(map[string]any)["installPlanApproval"] = "Manual"
-	sub["status"].(map[string]any)["state"] = "UpgradePending"
-	sub["status"].(map[string]any)["installPlanRef"] = map[string]any{"name": "install-xyz12"}
 	opPut(t, c, sub)
 	work = t.TempDir()
-	if out, err := run("--only", "2.7-2.8/backup"); err != nil {
-		t.Fatalf("backup: %v\n%s", err, out)
+	for _, step := range []string{"backup", "subscription-channel"} {
+		if out, err := run("--only", "2.7-2.8/"+step); err != nil {
+			t.Fatalf("--only %s: %v\n%s", step, err, out)
+		}
 	}
 	out, err = run("--only", "2.7-2.8/wait-operator")
-	if err == nil || !strings.Contains(out, "oc patch installplan install-xyz12 --namespace=3scale-operator --type=merge") {
-		t.Errorf("manual approval: %v\n%s", err, out)
+	plan := ""
+	for key, obj := range c.AllObjects(t) {
+		if strings.HasPrefix(key, "3scale-operator/InstallPlan/") && bundletest.Get(obj, "spec", "approved") == false {
+			plan = bundletest.Get(obj, "metadata", "name").(string)
+		}
+	}
+	if err == nil || plan == "" || !strings.Contains(out, "oc patch installplan "+plan+" --namespace=3scale-operator --type=merge") {
+		t.Errorf("manual approval of InstallPlan %q: %v\n%s", plan, err, out)
 	}
 
 	// A site whose APIManager is at another version is refused before
 	// anything changes.
+	// (A 2.6 site: its operator, 0.3.0, keeps the APIManager at 2.6.)
 	c = op27Cluster(t)
-	am = opGet(t, c, "3scale", "APIManager", "apimanager-sample")
+	am := opGet(t, c, "3scale", "APIManager", "apimanager-sample")
 	am["metadata"].(map[string]any)["annotations"].(map[string]any)["apps.3scale.net/apimanager-threescale-version"] = "2.6"
+	am["metadata"].(map[string]any)["annotations"].(map[string]any)["apps.3scale.net/threescale-operator-version"] = "0.3.0"
 	opPut(t, c, am)
+	sub = opGet(t, c, "3scale-operator", "Subscription", "3scale-operator")
+	sub["spec"].(map[string]any)["channel"] = "threescale-2.6"
+	for _, f := range []string{"installedCSV", "currentCSV"} {
+		sub["status"].(map[string]any)[f] = "3scale-operator.v0.3.0"
+	}
+	opPut(t, c, sub)
 	work = t.TempDir()
 	out, err = run()
 	if err == nil || !strings.Contains(out, "is '2.6', not 2.7") {
@@ -205,9 +209,7 @@ func TestMigrationRunbookAgainstFakeOC(t *testing.T) {
 		opPut(t, source, runningPod(dc+"-1-abcde", dc))
 	}
 	// What the dumps print in the pods.
-	if err := os.WriteFile(filepath.Join(source.Dir, "exec.out"), []byte("fake dump\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	source.ExecOut(t, "fake dump\n")
 	work := t.TempDir()
 	rel := "backups/3scale-migration/2.8-2.8" // the plan's backup_dir, where the runbook runs
 	dir := filepath.Join(work, rel)
@@ -320,9 +322,7 @@ func TestMigrationRunbookAgainstFakeOC(t *testing.T) {
 			"metadata": map[string]any{"name": "zync-" + host, "namespace": "3scale"},
 			"spec":     map[string]any{"host": host + ".3scale.example.com"}})
 	}
-	if err := os.WriteFile(filepath.Join(target.Dir, "exec.out"), []byte("aof_rewrite_in_progress:0\r\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	target.ExecOut(t, "aof_rewrite_in_progress:0\r\n")
 	out, err = run("--ack", "2.8-2.8/operator-install")
 	if exitCode(err) != 3 || !strings.Contains(out, "MANUAL STEP 2.8-2.8/dns-switch:") {
 		t.Fatalf("the restore did not reach the DNS switch: %v\n%s", err, out)

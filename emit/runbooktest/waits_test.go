@@ -28,7 +28,7 @@ func TestWaitAfterImagePatch(t *testing.T) {
 	// runbook's own calls before the wait do not give the import and the
 	// trigger the time they need, as on a real cluster where they take
 	// longer than a few calls.
-	c.Env = []string{"OCSIM_STEP=10ms"}
+	c.Env = append(c.Env, "OCSIM_STEP=10ms")
 	work := t.TempDir()
 	for _, step := range []string{"image-amp-system", "wait-images"} {
 		if out, err := c.Run(t, bundle, work, "", "--only", "2.4-2.5/"+step); err != nil {
@@ -126,7 +126,7 @@ func TestWaitAfterEnvPatch(t *testing.T) {
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.4-to-2.5-mysql.hcl"), ""))
 	for _, seed := range []string{"1", "2", "3", "4"} {
 		c := bundletest.NewCluster(t, fixture)
-		c.Env = []string{"OCSIM_STEP=10ms", "OCSIM_SEED=" + seed}
+		c.Env = append(c.Env, "OCSIM_STEP=10ms", "OCSIM_SEED="+seed)
 		work := t.TempDir()
 		for _, step := range []string{"system-database-secret", "system-mysql-env", "wait-system-mysql"} {
 			if out, err := c.Run(t, bundle, work, "", "--only", "2.4-2.5/"+step); err != nil {

@@ -21,8 +21,9 @@ import (
 // namespace's in a directory of its name, and every oc call a run makes is
 // logged in Dir/calls.log.
 type Cluster struct {
-	// Dir holds the cluster's objects, its call log and exec.out (what
-	// oc exec prints).
+	// Dir holds the cluster's objects, its volumes (the databases' data),
+	// its call log and, for a test that opts into the fallback (ExecOut),
+	// exec.out.
 	Dir string
 	// Env holds more environment variables for the runs (the simulator's
 	// knobs, OCSIM_STEP and the like).
@@ -98,6 +99,51 @@ func NewCluster(t *testing.T, fixture string) *Cluster {
 		c.Put(t, obj)
 	}
 	return c
+}
+
+// ExecOut makes every oc exec print text, whatever the command, and oc cp
+// and oc rsync out of a pod leave a placeholder file: the simulator's
+// fallback ($OCSIM_EXEC_FALLBACK=1) for a test that does not model the
+// databases. Without it, commands run in the simulated containers.
+func (c *Cluster) ExecOut(t *testing.T, text string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(c.Dir, "exec.out"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.Env = append(c.Env, "OCSIM_EXEC_FALLBACK=1")
+}
+
+// Seed gives a database workload (or a server outside the cluster) its
+// data, applied when the first oc call finds a pod of it running (see
+// ocsim.SeedData).
+func (c *Cluster) Seed(t *testing.T, s ocsim.Seed) {
+	t.Helper()
+	if err := ocsim.SeedData(c.Dir, s); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Data reads the data a workload's server holds now ("dc/NAME",
+// "deployment/NAME", or "host/NAME" for a server outside the cluster;
+// namespace "" is 3scale).
+func (c *Cluster) Data(t *testing.T, namespace, workload string) *ocsim.Data {
+	t.Helper()
+	d, err := ocsim.ReadData(ocsim.Config{Dir: c.Dir, Namespace: "3scale"}, namespace, workload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// Unsupported is what the runs asked of the simulator that it does not
+// model (its ocsim-unsupported.log), "" when nothing.
+func (c *Cluster) Unsupported(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(c.Dir, "ocsim-unsupported.log"))
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	return string(raw)
 }
 
 // Put writes obj into the cluster's objects at the top, 3scale's

@@ -1,6 +1,7 @@
 package bundletest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ampc/ampc/internal/testenv"
@@ -43,4 +44,81 @@ func Op27Objects(t *testing.T) map[string]map[string]any {
 		}
 	}
 	return out
+}
+
+// Op27Seed seeds c with an operator-based 2.7 site: the objects of
+// Op27Objects without AMP_RELEASE (the site's version is its APIManager's;
+// see withoutRelease), the Deployment of the 0.4 operator that OLM runs,
+// and the image streams, ConfigMaps and Secrets of the 2.7 templates that
+// its DeploymentConfigs follow and read (without them a pod waits with
+// CreateContainerConfigError, or on an image that never comes, as on a
+// cluster). No pods: the simulator's deployers run the DeploymentConfigs'
+// own. The catalog is the simulator's (threescale-2.7 and threescale-2.8
+// of the 3scale-operator package).
+func Op27Seed(t *testing.T, c *Cluster) {
+	t.Helper()
+	for _, obj := range Op27Objects(t) {
+		c.PutObject(t, withoutRelease(obj))
+	}
+	c.PutObject(t, op27OperatorDeployment(t))
+	for _, obj := range FixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml")) {
+		switch obj["kind"] {
+		case "ImageStream", "ConfigMap", "Secret":
+			if data, _ := obj["data"].(map[string]any); obj["kind"] == "ConfigMap" && data != nil {
+				delete(data, "AMP_RELEASE")
+			}
+			c.PutObject(t, obj)
+		}
+	}
+}
+
+// op27OperatorDeployment is the Deployment of the 0.4 3scale operator in
+// 3scale-operator: the 2.15 fixture's controller Deployment under the name
+// the operator had up to 0.7, 3scale-operator (deploy/operator.yaml of
+// 3scale/3scale-operator v0.4.0), owned by the 0.4.0 CSV.
+func op27OperatorDeployment(t *testing.T) map[string]any {
+	t.Helper()
+	operator := FixtureObjects(t, testenv.Shared(t, "fixtures/operator/2.15-operator-namespaces.yaml"))
+	d := DeepCopy(t, operator["Deployment/threescale-operator-controller-manager-v2"])
+	meta := d["metadata"].(map[string]any)
+	meta["name"] = "3scale-operator"
+	delete(meta, "ownerReferences")
+	delete(meta, "uid")
+	delete(meta, "resourceVersion")
+	labels := meta["labels"].(map[string]any)
+	labels["olm.owner"] = "3scale-operator.v0.4.0"
+	delete(labels, "olm.deployment-spec-hash")
+	for _, ctr := range Get(d, "spec", "template", "spec", "containers").([]any) {
+		m := ctr.(map[string]any)
+		if strings.Contains(m["image"].(string), "-operator") {
+			m["image"] = "registry.redhat.io/3scale-amp2/3scale-rhel7-operator:0.4.0"
+		}
+	}
+	delete(d, "status")
+	return d
+}
+
+// withoutRelease drops the AMP_RELEASE env var from a DeploymentConfig's
+// containers: an operator-based site's system-environment has none.
+func withoutRelease(obj map[string]any) map[string]any {
+	if obj["kind"] != "DeploymentConfig" {
+		return obj
+	}
+	for _, field := range []string{"containers", "initContainers"} {
+		ctrs, _ := Get(obj, "spec", "template", "spec", field).([]any)
+		for _, ctr := range ctrs {
+			m := ctr.(map[string]any)
+			env, _ := m["env"].([]any)
+			var kept []any
+			for _, e := range env {
+				if Get(e, "name") != "AMP_RELEASE" {
+					kept = append(kept, e)
+				}
+			}
+			if env != nil {
+				m["env"] = kept
+			}
+		}
+	}
+	return obj
 }

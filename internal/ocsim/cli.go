@@ -88,6 +88,7 @@ func mainWith(open func(Config) (*Cluster, error), args []string, getenv func(st
 	}
 	c.bootstrap()
 	c.advance(cfg.Step)
+	c.applySeeds()
 	var out, errOut bytes.Buffer
 	r := &run{c: c, ns: ns, stdin: input, out: &out, err: &errOut}
 	code := r.dispatch(rest)
@@ -164,6 +165,7 @@ func sleepMain(open func(Config) (*Cluster, error), args []string, getenv func(s
 	}
 	c.bootstrap()
 	c.advance(total)
+	c.applySeeds()
 	if err := c.Save(); err != nil {
 		fmt.Fprintln(stderr, "sleep: "+err.Error())
 		return 1
@@ -310,14 +312,7 @@ func (r *run) dispatch(args []string) int {
 	case "exec", "rsh":
 		return r.exec(rest)
 	case "cp", "rsync":
-		// Copying out of a pod (POD:PATH DEST) leaves a placeholder at DEST.
-		f := parseFlags(rest, "--delete", "--progress", "-q", "--quiet", "--no-perms")
-		if len(f.pos) > 1 && strings.Contains(f.pos[0], ":") && !strings.Contains(f.pos[1], ":") {
-			if err := placeholder(cmd, f.pos[0], r.local(f.pos[1])); err != nil {
-				return r.fail("error: %v", err)
-			}
-		}
-		return 0
+		return r.copyFiles(cmd, rest)
 	case "logs":
 		return 0
 	case "start-build":
@@ -1320,37 +1315,12 @@ func (r *run) startBuild(args []string) int {
 	return 0
 }
 
-// exec runs in a running pod of the target: it waits (in logical time) up
-// to a minute for one, as oc's --pod-running-timeout does, then prints
-// $FAKEOC_DIR/exec.out when the test wrote one.
-func (r *run) exec(args []string) int {
-	f := parseFlags(args, "-i", "--stdin", "-t", "--tty", "-it", "-ti", "-q", "--quiet")
-	if len(f.pos) == 0 {
-		return r.fail("error: expected 'exec POD_NAME COMMAND [ARG1] [ARG2] ... [ARGN]'.")
-	}
-	ref := f.pos[0]
-	kindName, name, hasKind := strings.Cut(ref, "/")
-	if !hasKind {
-		kindName, name = "pod", ref
-	}
-	k := resolveResource(kindName, r.c.cfg.Knative)
-	if k == nil {
-		return r.fail("error: the server doesn't have a resource type %q", kindName)
-	}
-	if r.lookup(k, name) == nil {
-		return r.fail("%s", notFound(k, name))
-	}
-	for i := 0; i <= 60; i++ {
-		if r.c.runningPod(r.ns, k.Kind, name) != nil {
-			if out, err := os.ReadFile(filepath.Join(r.c.cfg.Dir, "exec.out")); err == nil {
-				_, _ = r.out.Write(out)
-			}
-			return 0
-		}
-		r.c.advance(time.Second)
-	}
-	return r.fail("error: timed out waiting for the condition")
-}
+// execOutputAnn, on the object an oc exec names (a pod, Deployment or
+// DeploymentConfig), is what every command run in its pods prints under
+// the exec fallback ($OCSIM_EXEC_FALLBACK), instead of exec.out: what the
+// programs of one workload answer (a database's version, a Redis's keys)
+// when a test needs it to differ from the others'.
+const execOutputAnn = "ocsim.ampc.io/exec-output"
 
 // runningPod is a running pod of a pod, Deployment or DeploymentConfig.
 func (c *Cluster) runningPod(ns, kind, name string) Object {

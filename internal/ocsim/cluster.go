@@ -65,6 +65,12 @@ type Config struct {
 	// when the cluster settled and no timer fired since
 	// ($OCSIM_FULL_PASSES=1): what the skip is compared with.
 	FullPasses bool
+	// ExecFallback makes oc exec print $FAKEOC_DIR/exec.out whatever the
+	// command, and oc cp and oc rsync out of a pod leave a placeholder
+	// file, as the synchronous test double did; a test opts into it with
+	// $OCSIM_EXEC_FALLBACK=1. Without it, commands run in the simulated
+	// containers (podexec.go).
+	ExecFallback bool
 }
 
 // ConfigFromEnv reads the configuration from environment variables.
@@ -113,6 +119,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c.Evict = splitList(getenv("OCSIM_EVICT"))
 	c.Knative = getenv("OCSIM_KNATIVE") == "1"
 	c.FullPasses = getenv("OCSIM_FULL_PASSES") == "1"
+	c.ExecFallback = getenv("OCSIM_EXEC_FALLBACK") == "1"
 	return c, nil
 }
 
@@ -173,6 +180,10 @@ type Cluster struct {
 	// saved, when set, is told that Save wrote the cluster (Serve keeps
 	// the saved cluster in memory).
 	saved func()
+	// volumes holds the volumes the call loaded (dbdata.go);
+	// consumedSeeds the seed files it applied, removed when it saves.
+	volumes       *volumeStore
+	consumedSeeds []string
 }
 
 // Open locks the cluster's directory and loads its state and objects.
@@ -298,6 +309,16 @@ func (c *Cluster) Save() error {
 			return err
 		}
 	}
+	if c.volumes != nil {
+		if err := c.volumes.save(); err != nil {
+			return err
+		}
+	}
+	for _, p := range c.consumedSeeds {
+		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
 	raw, err := json.MarshalIndent(c.st, "", "  ")
 	if err != nil {
 		return err
@@ -385,13 +406,20 @@ func (c *Cluster) put(obj Object) {
 	c.st.Settled = ""
 }
 
-// remove deletes an object at once.
+// remove deletes an object at once; a pod's emptyDirs and memory go
+// with it, a claim's volume with the claim.
 func (c *Cluster) remove(k objKey) {
 	if _, ok := c.objs[k]; ok {
 		delete(c.objs, k)
 		c.dirty[k] = true
 		c.changed = true
 		c.st.Settled = ""
+		switch k.Kind {
+		case "Pod":
+			c.podGone(k.NS, k.Name)
+		case "PersistentVolumeClaim":
+			c.claimGone(k.NS, k.Name)
+		}
 	}
 }
 

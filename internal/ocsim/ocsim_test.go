@@ -655,6 +655,57 @@ func TestThreescaleOperatorUpgradesLater(t *testing.T) {
 	}
 }
 
+// TestThreescaleOperator08UpgradesImageStreams: a DeploymentConfig-based
+// 2.7 site, its 0.4 operator running as Deployment 3scale-operator (its
+// name up to operator 0.7), moves to threescale-2.8. OLM installs 0.5.0 on
+// that Deployment, and the 0.5 operator upgrades the APIManager as
+// v0.5.0's UpgradeApiManager does: the image streams get a 2.8 tag of the
+// 2.8 image, their latest tag follows it, so that the DeploymentConfig
+// rolls out on it; the annotations say 2.8 (major.minor, as operators
+// before 0.12 wrote them) and 0.5.0.
+func TestThreescaleOperator08UpgradesImageStreams(t *testing.T) {
+	objects := templateSite()
+	is := objects[0]
+	is["spec"].(map[string]any)["tags"].([]any)[1].(map[string]any)["from"].(map[string]any)["name"] = "registry.redhat.io/3scale-amp2/system-rhel7:3scale2.7"
+	sub := meta("Subscription", "operators.coreos.com/v1alpha1", "3scale-operator", "3scale-operator")
+	sub["spec"] = map[string]any{"channel": "threescale-2.7", "installPlanApproval": "Automatic", "name": "3scale-operator",
+		"source": "redhat-operators", "sourceNamespace": "openshift-marketplace"}
+	sub["status"] = map[string]any{"installedCSV": "3scale-operator.v0.4.0", "currentCSV": "3scale-operator.v0.4.0", "state": "AtLatestKnown"}
+	op := meta("Deployment", "apps/v1", "3scale-operator", "3scale-operator")
+	op["spec"] = map[string]any{"replicas": 1, "selector": map[string]any{"matchLabels": map[string]any{"name": "threescale-operator"}},
+		"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"name": "threescale-operator"}},
+			"spec": map[string]any{"containers": []any{map[string]any{"name": "3scale-operator", "image": "registry.redhat.io/3scale-amp2/3scale-rhel7-operator:0.4.0"}}}}}
+	am := apimanager()
+	am["metadata"].(map[string]any)["annotations"] = map[string]any{threescaleAnn: "2.7", operatorAnn: "0.4.0"}
+	s := newSim(t, append(objects, sub, op, am)...)
+	s.sleep("120")
+	if a := s.object("apimanager", "apimanager-sample"); annotation(a, threescaleAnn) != "2.7" || annotation(a, operatorAnn) != "0.4.0" {
+		t.Fatalf("the 0.4 operator moved its own 2.7 APIManager: %v", a["metadata"])
+	}
+	s.must("patch", "subscription/3scale-operator", "--namespace=3scale-operator", "--type=merge", "-p", `{"spec":{"channel":"threescale-2.8"}}`)
+	s.waitFor("the 0.5 operator", func() bool { return str(subscription(s), "status", "installedCSV") == "3scale-operator.v0.5.0" })
+	d := s.object("deployment", "3scale-operator", "--namespace=3scale-operator")
+	if img := str(list(d, "spec", "template", "spec", "containers")[0], "image"); img != pinned("registry.redhat.io/3scale-amp2/3scale-rhel7-operator:0.5.0") {
+		t.Errorf("OLM did not roll the operator's Deployment out on 0.5.0: %q", img)
+	}
+	s.waitFor("the APIManager at 2.8", func() bool {
+		a := s.object("apimanager", "apimanager-sample")
+		return annotation(a, threescaleAnn) == "2.8" && annotation(a, operatorAnn) == "0.5.0"
+	})
+	stream := s.object("imagestream", "amp-system")
+	if tag := specTag(stream, "2.8"); str(tag, "from", "name") != "registry.redhat.io/3scale-amp2/system-rhel7:3scale2.8" {
+		t.Errorf("amp-system's 2.8 tag: %v", tag)
+	}
+	if tag := specTag(stream, "latest"); str(tag, "from", "kind") != "ImageStreamTag" || str(tag, "from", "name") != "2.8" {
+		t.Errorf("amp-system's latest tag: %v", tag)
+	}
+	want := pinned("registry.redhat.io/3scale-amp2/system-rhel7:3scale2.8")
+	s.waitFor("system-app on the 2.8 image", func() bool {
+		dc := s.object("dc", "system-app")
+		return str(list(dc, "spec", "template", "spec", "containers")[0], "image") == want
+	})
+}
+
 func TestThreescaleOperatorRefusesInternalDatabases(t *testing.T) {
 	s := newSim(t, operatorSite("Automatic", false)...)
 	s.must("patch", "subscription/3scale-operator", "--namespace=3scale-operator", "--type=merge", "-p", `{"spec":{"channel":"threescale-2.16"}}`)
@@ -791,5 +842,63 @@ func TestClusterGrants(t *testing.T) {
 	}
 	if _, errOut, code := s.oc("create", "-f", file); code == 0 || !strings.Contains(errOut, `unknown field "userz"`) {
 		t.Errorf("an SCC with a misspelt field: exit %d, %q", code, errOut)
+	}
+}
+
+// TestConfigChangeDeploysBeforeObserved: the deployment config
+// controller turns a config change into a new latestVersion in the pass
+// that sees the new generation, and observes the generation only in a pass
+// that starts no deployment (openshift-controller-manager,
+// pkg/apps/deploymentconfig: Handle calls triggerActivated, and when it
+// fires, updates the status with latestVersion+1 and the old
+// observedGeneration). So no read shows the new generation observed with
+// the old latestVersion: a client that takes latestVersion once the
+// generation is observed gets the config change's deployment, under every
+// seed.
+func TestConfigChangeDeploysBeforeObserved(t *testing.T) {
+	for seed := 1; seed <= 12; seed++ {
+		s := newSim(t, templateSite()...)
+		s.env["OCSIM_SEED"] = strconv.Itoa(seed)
+		s.env["OCSIM_STEP"] = "100ms"
+		s.must("set", "env", "dc/system-app", "B=2")
+		for i := 0; ; i++ {
+			if i == 300 {
+				t.Fatalf("seed %d: no deployment for the config change in 30 logical seconds", seed)
+			}
+			dc := s.object("dc", "system-app")
+			if num(dc, "status", "latestVersion") >= 2 {
+				break
+			}
+			if num(dc, "status", "observedGeneration") >= num(dc, "metadata", "generation") {
+				t.Errorf("seed %d: generation %d observed with latestVersion %d, before the config change's deployment",
+					seed, num(dc, "metadata", "generation"), num(dc, "status", "latestVersion"))
+				break
+			}
+		}
+	}
+}
+
+// TestExecOutputOfAWorkload: under the exec fallback, oc exec prints
+// exec.out, the same for every pod, unless the workload it names is
+// annotated with what its pods' programs print (ocsim.ampc.io/exec-output).
+func TestExecOutputOfAWorkload(t *testing.T) {
+	objects := templateSite()
+	other := meta("Deployment", "apps/v1", "3scale", "system-redis")
+	other["metadata"].(map[string]any)["annotations"] = map[string]any{execOutputAnn: "Redis server v=7.0.15\n"}
+	other["spec"] = map[string]any{"replicas": 1, "selector": map[string]any{"matchLabels": map[string]any{"app": "system-redis"}},
+		"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"app": "system-redis"}},
+			"spec": map[string]any{"containers": []any{map[string]any{"name": "redis", "image": "registry.example.com/redis:7"}}}}}
+	s := newSim(t, append(objects, other)...)
+	s.env["OCSIM_EXEC_FALLBACK"] = "1"
+	for _, dir := range []string{s.dir, s.twinDir} {
+		if err := os.WriteFile(filepath.Join(dir, "exec.out"), []byte("Redis server v=7.2.6\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if out := s.must("exec", "deployment/backend-worker", "--", "redis-server", "--version"); out != "Redis server v=7.2.6\n" {
+		t.Errorf("backend-worker printed %q, not exec.out", out)
+	}
+	if out := s.must("exec", "deployment/system-redis", "--", "redis-server", "--version"); out != "Redis server v=7.0.15\n" {
+		t.Errorf("system-redis printed %q, not its annotation", out)
 	}
 }

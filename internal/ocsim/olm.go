@@ -14,6 +14,26 @@ type catalogPackage struct {
 	channels         [][2]string // channel, head CSV
 }
 
+// deploymentOf is the name of the Deployment that the CSV of an operator
+// version (0.M.P) runs. The 3scale operator's was 3scale-operator up to
+// 0.7 (deploy/operator.yaml of 3scale/3scale-operator v0.4.0 to v0.7.0),
+// threescale-operator-controller-manager in 0.8 and
+// threescale-operator-controller-manager-v2 from 0.9 on (the
+// install.spec.deployments of bundle/manifests/3scale-operator.clusterserviceversion.yaml
+// at v0.8.0 and v0.9.0).
+func (p catalogPackage) deploymentOf(version string) string {
+	if p.name != "3scale-operator" {
+		return p.deployment
+	}
+	switch m := minorOf(version); {
+	case m > 0 && m <= 7:
+		return "3scale-operator"
+	case m == 8:
+		return "threescale-operator-controller-manager"
+	}
+	return p.deployment
+}
+
 // builtinCatalog offers the 3scale and APIcast operators on their
 // threescale-2.X channels: operator 0.M serves 3scale 2.(M+3).
 func builtinCatalog() []catalogPackage {
@@ -275,7 +295,11 @@ func olmController(c *Cluster) {
 				if p.name != str(sub, "spec", "name") {
 					continue
 				}
-				if d := c.get(ns, "Deployment", p.deployment); d != nil {
+				d := c.get(ns, "Deployment", p.deploymentOf(csvVersion(head)))
+				if d == nil {
+					d = c.get(ns, "Deployment", p.deploymentOf(csvVersion(installed)))
+				}
+				if d != nil {
 					for _, ctr := range list(d, "spec", "template", "spec", "containers") {
 						m := ctr.(map[string]any)
 						m["image"] = pinned(repository(str(m, "image")) + ":" + csvVersion(head))
@@ -300,7 +324,12 @@ func (c *Cluster) bumpGeneration(obj Object) {
 }
 
 // threescaleVersion maps an operator version 0.M.P to the 3scale release
-// 2.(M+3).P it installs.
+// it installs, as it writes it into the APIManager's
+// apps.3scale.net/apimanager-threescale-version annotation: 2.(M+3).P from
+// 0.12 (2.15) on, when the annotation took the patch release
+// (version.ThreescaleVersionMajorMinorPatch of 3scale/3scale-operator
+// 3scale-2.15.1-GA), 2.(M+3) before (product.ThreescaleRelease of v0.5.0,
+// "2.8").
 func threescaleVersion(op string) string {
 	parts := strings.Split(op, ".")
 	if len(parts) != 3 {
@@ -309,6 +338,9 @@ func threescaleVersion(op string) string {
 	m, err := strconv.Atoi(parts[1])
 	if err != nil {
 		return ""
+	}
+	if m+3 < 15 {
+		return fmt.Sprintf("2.%d", m+3)
 	}
 	return fmt.Sprintf("2.%d.%s", m+3, parts[2])
 }
@@ -333,7 +365,7 @@ func (c *Cluster) operatorFor(pkg string) (sub Object, running bool) {
 			if p.name != pkg {
 				continue
 			}
-			d := c.get(str(s, "metadata", "namespace"), "Deployment", p.deployment)
+			d := c.get(str(s, "metadata", "namespace"), "Deployment", p.deploymentOf(csvVersion(str(s, "status", "installedCSV"))))
 			running = d != nil && num(d, "status", "readyReplicas") > 0 &&
 				num(d, "status", "updatedReplicas") == num(d, "status", "replicas") &&
 				num(d, "status", "observedGeneration") == num(d, "metadata", "generation")
@@ -357,9 +389,11 @@ func externalMissing(am Object) []string {
 
 // threescaleOperator plays the 3scale operator while its Deployment runs:
 // it moves the APIManager to its own release some time after it was
-// installed (annotations, images of the Deployments it owns), refuses an
-// APIManager with internal databases at 2.16 with a Preflights condition,
-// and scales the Deployments it owns back to their replicas.
+// installed (annotations; images of the Deployments it owns from 2.15 on,
+// of the image streams its DeploymentConfigs follow before: see
+// upgradeImageStreams), refuses an APIManager with internal databases at
+// 2.16 with a Preflights condition, and scales the Deployments it owns
+// back to their replicas.
 func threescaleOperator(c *Cluster) {
 	sub, running := c.operatorFor("3scale-operator")
 	if sub == nil || !running {
@@ -427,6 +461,78 @@ func threescaleOperator(c *Cluster) {
 				c.bumpGeneration(d)
 				c.put(d)
 			}
+		}
+		if minorOf(target) < 15 {
+			upgradeImageStreams(c, am, majorMinor(target))
+		}
+	}
+}
+
+// ampImageStreams are the image streams the 3scale operator reconciles
+// before 2.15, when it deployed DeploymentConfigs that follow them
+// (pkg/3scale/amp/component/ampimages.go, redis.go,
+// system_mysql_image.go and system_postgresql_image.go of
+// 3scale/3scale-operator v0.5.0): the streams of the databases only while
+// the APIManager runs them.
+var ampImageStreams = []string{"amp-backend", "amp-zync", "amp-apicast", "amp-system", "zync-database-postgresql", "system-memcached",
+	"backend-redis", "system-redis", "system-mysql", "system-postgresql"}
+
+// upgradeImageStreams is what an operator of release (2.M, before 2.15)
+// does to the image streams of the APIManager's project when it upgrades
+// it (UpgradeApiManager.upgradeImages and ImageStreamGenericReconciler of
+// v0.5.0): each stream gets a tag named after the release from the
+// release's image, and its latest tag points at that tag, so that the
+// DeploymentConfigs' ImageChange triggers on latest roll them out. The
+// release's image is the 3scale-amp2 repository of the stream's current
+// image at tag 3scalerelease; the databases' images (rhscl) stay.
+func upgradeImageStreams(c *Cluster, am Object, release string) {
+	ns := str(am, "metadata", "namespace")
+	for _, name := range ampImageStreams {
+		is := c.get(ns, "ImageStream", name)
+		if is == nil || externalComponentDeployment(am, name) {
+			continue
+		}
+		current := ""
+		if latest := specTag(is, "latest"); latest != nil {
+			switch str(latest, "from", "kind") {
+			case "DockerImage":
+				current = str(latest, "from", "name")
+			case "ImageStreamTag":
+				current = str(specTag(is, str(latest, "from", "name")), "from", "name")
+			}
+		}
+		if current == "" {
+			continue
+		}
+		image := current
+		if strings.Contains(current, "/3scale-amp2/") {
+			image = repository(current) + ":3scale" + release
+		}
+		next := clone(is)
+		want := map[string]string{release: "DockerImage:" + image, "latest": "ImageStreamTag:" + release}
+		var tags []any
+		for _, t := range list(next, "spec", "tags") {
+			tags = append(tags, t)
+		}
+		gen := num(is, "metadata", "generation") + 1
+		changed := false
+		for _, tagName := range []string{release, "latest"} {
+			kind, from, _ := strings.Cut(want[tagName], ":")
+			tag := specTag(next, tagName)
+			if tag == nil {
+				tag = map[string]any{"name": tagName, "importPolicy": map[string]any{}, "referencePolicy": map[string]any{"type": "Source"}}
+				tags = append(tags, tag)
+				setNested(next, tags, "spec", "tags")
+			}
+			if str(tag, "from", "kind") != kind || str(tag, "from", "name") != from {
+				tag["from"] = map[string]any{"kind": kind, "name": from}
+				tag["generation"] = gen
+				changed = true
+			}
+		}
+		if changed {
+			setNested(next, gen, "metadata", "generation")
+			c.put(next)
 		}
 	}
 }

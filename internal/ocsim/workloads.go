@@ -126,6 +126,9 @@ func (c *Cluster) terminate(pod Object) {
 	setNested(pod, int64(30), "metadata", "deletionGracePeriodSeconds")
 	setPodReady(pod, false, c.timestamp())
 	c.put(pod)
+	if str(pod, "status", "phase") == "Running" {
+		c.podStopping(pod)
+	}
 }
 
 func setPodReady(pod Object, ready bool, at string) {
@@ -191,6 +194,7 @@ func (c *Cluster) evicting(pod Object) bool {
 // phase Failed, reason Evicted, its containers terminated. The pod lingers;
 // its controller starts another.
 func evict(c *Cluster, pod Object) {
+	c.podStopping(pod)
 	setNested(pod, "Failed", "status", "phase")
 	setNested(pod, "Evicted", "status", "reason")
 	setNested(pod, "The node was low on resource: memory. Threshold quantity: 100Mi, available: 91388Ki. ", "status", "message")
@@ -336,6 +340,7 @@ func podController(c *Cluster) {
 				setNested(pod, c.timestamp(), "status", "startTime")
 				setPodReady(pod, false, c.timestamp())
 				c.put(pod)
+				c.podStarted(pod)
 			}
 		case "Running":
 			if podReady(pod) && c.evicting(pod) {
@@ -354,6 +359,7 @@ func podController(c *Cluster) {
 				c.done("pod-ready/" + base)
 				setPodReady(pod, true, c.timestamp())
 				c.put(pod)
+				c.redisProbe(pod)
 			}
 		}
 	}
@@ -475,16 +481,29 @@ func dcController(c *Cluster) {
 		ns, name := str(dc, "metadata", "namespace"), str(dc, "metadata", "name")
 		base := ns + "/" + name
 		gen := num(dc, "metadata", "generation")
+		paused, _ := nested(dc, "spec", "paused").(bool)
 		if num(dc, "status", "observedGeneration") < gen {
 			key := fmt.Sprintf("dc-observe/%s/%d", base, gen)
 			if !c.after(key, 300*time.Millisecond, 1500*time.Millisecond) {
 				continue
 			}
 			c.done(key)
+			// The pass that sees a new generation turns a config change
+			// into a new latestVersion first, in a status update that
+			// leaves the generation unobserved and unchanged; the next
+			// pass, at once, creates the deployment and observes the
+			// generation (triggerActivated and Handle in
+			// openshift-controller-manager, the status strategy in
+			// openshift-apiserver). Both passes happen here, so no read
+			// shows the generation observed with the old latestVersion.
+			if !paused && configChanged(c, dc) {
+				setNested(dc, num(dc, "status", "latestVersion")+1, "status", "latestVersion")
+				setNested(dc, map[string]any{"message": "config change", "causes": []any{map[string]any{"type": "ConfigChange"}}}, "status", "details")
+			}
 			setNested(dc, gen, "status", "observedGeneration")
 			c.put(dc)
 		}
-		if paused, _ := nested(dc, "spec", "paused").(bool); !paused {
+		if !paused {
 			dcTriggers(c, dc)
 		}
 		deployer(c, dc)
@@ -554,8 +573,7 @@ func dcTriggers(c *Cluster, dc Object) {
 		}
 		return
 	}
-	rc := c.get(ns, "ReplicationController", fmt.Sprintf("%s-%d", name, latest))
-	if rc == nil || equalJSON(rcTemplateOf(rc), mapAt(dc, "spec", "template")) {
+	if !configChanged(c, dc) {
 		return
 	}
 	key := fmt.Sprintf("dc-config/%s/%d", base, latest)
@@ -563,6 +581,18 @@ func dcTriggers(c *Cluster, dc Object) {
 		c.done(key)
 		c.instantiate(dc, map[string]any{"type": "ConfigChange"})
 	}
+}
+
+// configChanged tells whether a DeploymentConfig's ConfigChange trigger
+// starts a deployment: it has one, its latest deployment exists, and its
+// pod template is not that deployment's.
+func configChanged(c *Cluster, dc Object) bool {
+	latest := num(dc, "status", "latestVersion")
+	if !hasTrigger(dc, "ConfigChange") || latest == 0 {
+		return false
+	}
+	rc := c.get(str(dc, "metadata", "namespace"), "ReplicationController", fmt.Sprintf("%s-%d", str(dc, "metadata", "name"), latest))
+	return rc != nil && !equalJSON(rcTemplateOf(rc), mapAt(dc, "spec", "template"))
 }
 
 // deployer plays the deployer pod of the latest version: the RC, the

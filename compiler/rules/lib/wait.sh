@@ -189,6 +189,32 @@ restart_dc_once() {
   fi
 }
 
+# restart_once WORKLOAD FILE [OC-FLAGS]: restart WORKLOAD (KIND/NAME of a
+# kind oc rollout restart takes, such as deployment/NAME) once, and wait for
+# its rollout (wait_rollout). oc rollout restart writes the time into the
+# pod template's kubectl.kubernetes.io/restartedAt annotation: FILE records
+# that annotation as it is before the restart ("none" without one), the
+# first time the call runs. A re-run that finds another value (the restart
+# reached the cluster, and the client saw a lost connection) only waits.
+restart_once() {
+  local object=$1 file=$2 before now
+  shift 2
+  if [ ! -s "$file" ]; then
+    mkdir -p "$(dirname "$file")"
+    oc get "$object" "$@" -o json | jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"' > "$file.tmp"
+    mv "$file.tmp" "$file"
+  fi
+  before=$(<"$file")
+  [ -n "$before" ] || fail "$file does not hold a restart mark"
+  now=$(oc get "$object" "$@" -o json | jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"')
+  if [ "$now" = "$before" ]; then
+    oc rollout restart "$object" "$@"
+  else
+    echo "$object: restarted at $now already; no oc rollout restart"
+  fi
+  wait_rollout "$object" "$@"
+}
+
 # rollout_once DC FILE [OC-FLAGS]: make DeploymentConfig DC roll out once
 # after the steps before this call changed what its pods read, and wait for
 # that rollout (wait_rollout). A rollout that a change of those steps

@@ -213,6 +213,15 @@ manual_step() {
   exit 3
 }
 
+# run_section FUNCTION: run a step or rollback section. The variables a
+# section assigns without declaring them local are these, not main's: a
+# step's for ((i = 0; ...)) must not move main's step index, or main would
+# record another step as done and run this one again on every run.
+run_section() {
+  local i idx first only n
+  "$1"
+}
+
 on_error() {
   local code=$?
   if [ -n "$CURRENT_STEP" ]; then
@@ -362,7 +371,7 @@ main() {
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
       export AMPC_STEP=$CURRENT_STEP
-      "rollback_$i"
+      run_section "rollback_$i"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
     done
@@ -395,7 +404,7 @@ main() {
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
     export AMPC_STEP=$CURRENT_STEP
-    "step_$i"
+    run_section "step_$i"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
   CURRENT_STEP=
@@ -926,6 +935,32 @@ restart_dc_once() {
     [ "${latest:-0}" -gt "$anchor" ] || fail "oc rollout latest $object failed"
     echo "$object: deployment #$latest started meanwhile"
   fi
+}
+
+# restart_once WORKLOAD FILE [OC-FLAGS]: restart WORKLOAD (KIND/NAME of a
+# kind oc rollout restart takes, such as deployment/NAME) once, and wait for
+# its rollout (wait_rollout). oc rollout restart writes the time into the
+# pod template's kubectl.kubernetes.io/restartedAt annotation: FILE records
+# that annotation as it is before the restart ("none" without one), the
+# first time the call runs. A re-run that finds another value (the restart
+# reached the cluster, and the client saw a lost connection) only waits.
+restart_once() {
+  local object=$1 file=$2 before now
+  shift 2
+  if [ ! -s "$file" ]; then
+    mkdir -p "$(dirname "$file")"
+    oc get "$object" "$@" -o json | jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"' > "$file.tmp"
+    mv "$file.tmp" "$file"
+  fi
+  before=$(<"$file")
+  [ -n "$before" ] || fail "$file does not hold a restart mark"
+  now=$(oc get "$object" "$@" -o json | jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"')
+  if [ "$now" = "$before" ]; then
+    oc rollout restart "$object" "$@"
+  else
+    echo "$object: restarted at $now already; no oc rollout restart"
+  fi
+  wait_rollout "$object" "$@"
 }
 
 # rollout_once DC FILE [OC-FLAGS]: make DeploymentConfig DC roll out once

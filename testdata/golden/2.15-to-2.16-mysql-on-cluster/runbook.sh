@@ -235,6 +235,15 @@ manual_step() {
   exit 3
 }
 
+# run_section FUNCTION: run a step or rollback section. The variables a
+# section assigns without declaring them local are these, not main's: a
+# step's for ((i = 0; ...)) must not move main's step index, or main would
+# record another step as done and run this one again on every run.
+run_section() {
+  local i idx first only n
+  "$1"
+}
+
 on_error() {
   local code=$?
   if [ -n "$CURRENT_STEP" ]; then
@@ -384,7 +393,7 @@ main() {
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
       export AMPC_STEP=$CURRENT_STEP
-      "rollback_$i"
+      run_section "rollback_$i"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
     done
@@ -417,7 +426,7 @@ main() {
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
     export AMPC_STEP=$CURRENT_STEP
-    "step_$i"
+    run_section "step_$i"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
   CURRENT_STEP=
@@ -950,6 +959,32 @@ restart_dc_once() {
   fi
 }
 
+# restart_once WORKLOAD FILE [OC-FLAGS]: restart WORKLOAD (KIND/NAME of a
+# kind oc rollout restart takes, such as deployment/NAME) once, and wait for
+# its rollout (wait_rollout). oc rollout restart writes the time into the
+# pod template's kubectl.kubernetes.io/restartedAt annotation: FILE records
+# that annotation as it is before the restart ("none" without one), the
+# first time the call runs. A re-run that finds another value (the restart
+# reached the cluster, and the client saw a lost connection) only waits.
+restart_once() {
+  local object=$1 file=$2 before now
+  shift 2
+  if [ ! -s "$file" ]; then
+    mkdir -p "$(dirname "$file")"
+    oc get "$object" "$@" -o json | jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"' > "$file.tmp"
+    mv "$file.tmp" "$file"
+  fi
+  before=$(<"$file")
+  [ -n "$before" ] || fail "$file does not hold a restart mark"
+  now=$(oc get "$object" "$@" -o json | jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"')
+  if [ "$now" = "$before" ]; then
+    oc rollout restart "$object" "$@"
+  else
+    echo "$object: restarted at $now already; no oc rollout restart"
+  fi
+  wait_rollout "$object" "$@"
+}
+
 # rollout_once DC FILE [OC-FLAGS]: make DeploymentConfig DC roll out once
 # after the steps before this call changed what its pods read, and wait for
 # that rollout (wait_rollout). A rollout that a change of those steps
@@ -1477,15 +1512,19 @@ step_20() {
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.7
 # The guide's `oc cp` to the pods becomes `oc exec -i ... cat` through the
 # Deployments; the restarts load dump.rdb (the ConfigMap saves nothing on
-# shutdown, so the copied file survives). The runbook waits for both rollouts.
+# shutdown, so the copied file survives). Each instance restarts once
+# (restart_once of the shell library: a re-run after a restart that reached
+# the cluster copies the same dump again, which the restarted Redis has
+# loaded, and only waits); the runbook waits for both rollouts.
 step_21() {
   for redis in backend-redis system-redis; do
     dump="$BACKUP_DIR/2.15-2.16/$redis-dump.rdb"
     [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.15-2.16/redis-dump"
     oc exec -i "deployment/$redis-external" --namespace=3scale-db -- bash -c 'cat > /var/lib/redis/data/dump.rdb' < "$dump"
   done
-  redeploy deployment/backend-redis-external --namespace=3scale-db
-  redeploy deployment/system-redis-external --namespace=3scale-db
+  for redis in backend-redis-external system-redis-external; do
+    restart_once "deployment/$redis" "$BACKUP_DIR/2.15-2.16/$redis-restore-restart" --namespace=3scale-db
+  done
 }
 
 # 2.15-2.16/redis-aof — Write the append-only files of the new instances
@@ -1529,9 +1568,13 @@ step_23() {
 
 # 2.15-2.16/redis-restart — Restart the Redis instances with the new configuration
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.7
+# The guide's `oc rollout restart` of each instance, once: a re-run after a
+# restart that reached the cluster only waits for it (restart_once of the
+# shell library), so that Redis is not restarted twice; the next step waits
+# for both rollouts.
 step_24() {
   for redis in backend-redis-external system-redis-external; do
-    oc rollout restart "deployment/$redis" --namespace=3scale-db
+    restart_once "deployment/$redis" "$BACKUP_DIR/2.15-2.16/$redis-persist-restart" --namespace=3scale-db
   done
 }
 

@@ -291,6 +291,15 @@ manual_step() {
   exit 3
 }
 
+# run_section FUNCTION: run a step or rollback section. The variables a
+# section assigns without declaring them local are these, not main's: a
+# step's for ((i = 0; ...)) must not move main's step index, or main would
+# record another step as done and run this one again on every run.
+run_section() {
+  local i idx first only n
+  "$1"
+}
+
 on_error() {
   local code=$?
   if [ -n "$CURRENT_STEP" ]; then
@@ -440,7 +449,7 @@ main() {
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
       export AMPC_STEP=$CURRENT_STEP
-      "rollback_$i"
+      run_section "rollback_$i"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
     done
@@ -473,7 +482,7 @@ main() {
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
     export AMPC_STEP=$CURRENT_STEP
-    "step_$i"
+    run_section "step_$i"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
   CURRENT_STEP=
@@ -1006,6 +1015,32 @@ restart_dc_once() {
   fi
 }
 
+# restart_once WORKLOAD FILE [OC-FLAGS]: restart WORKLOAD (KIND/NAME of a
+# kind oc rollout restart takes, such as deployment/NAME) once, and wait for
+# its rollout (wait_rollout). oc rollout restart writes the time into the
+# pod template's kubectl.kubernetes.io/restartedAt annotation: FILE records
+# that annotation as it is before the restart ("none" without one), the
+# first time the call runs. A re-run that finds another value (the restart
+# reached the cluster, and the client saw a lost connection) only waits.
+restart_once() {
+  local object=$1 file=$2 before now
+  shift 2
+  if [ ! -s "$file" ]; then
+    mkdir -p "$(dirname "$file")"
+    oc get "$object" "$@" -o json | jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"' > "$file.tmp"
+    mv "$file.tmp" "$file"
+  fi
+  before=$(<"$file")
+  [ -n "$before" ] || fail "$file does not hold a restart mark"
+  now=$(oc get "$object" "$@" -o json | jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"')
+  if [ "$now" = "$before" ]; then
+    oc rollout restart "$object" "$@"
+  else
+    echo "$object: restarted at $now already; no oc rollout restart"
+  fi
+  wait_rollout "$object" "$@"
+}
+
 # rollout_once DC FILE [OC-FLAGS]: make DeploymentConfig DC roll out once
 # after the steps before this call changed what its pods read, and wait for
 # that rollout (wait_rollout). A rollout that a change of those steps
@@ -1184,12 +1219,15 @@ step_0() {
 # Source: 001_94522790b066fb62.txt 2.9
 # Section 2.9 branches on the WILDCARD_POLICY the site was deployed with,
 # which the plan states as wildcard_policy; the runbook checks it against the
-# apicast-wildcard-router route before anything changes.
+# apicast-wildcard-router route before anything changes. Only a route that is
+# not there (NotFound) is taken as deleted already: a read that fails
+# otherwise stops the step.
 step_1() {
-  if ! policy=$(oc get route apicast-wildcard-router -o jsonpath='{.spec.wildcardPolicy}' 2>/dev/null); then
+  if ! exists route apicast-wildcard-router; then
     echo "no apicast-wildcard-router route (deleted already): nothing to check"
     return 0
   fi
+  policy=$(oc get route apicast-wildcard-router -o jsonpath='{.spec.wildcardPolicy}')
   [ "${policy:-None}" = None ] \
     || fail "route/apicast-wildcard-router has wildcardPolicy '${policy:-None}', but the plan says wildcard_policy = \"None\": correct the plan and recompile"
 }

@@ -1,0 +1,44 @@
+package bundletest
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ampc/ampc/internal/ocsim"
+	"github.com/ampc/ampc/internal/ocsim/wire"
+)
+
+// OC runs oc against the cluster as a person at the console does, outside
+// any runbook: in the 3scale project, from a directory of its own, with
+// stdin as the command's standard input. The calls are logged in calls.log
+// like a runbook's, and c.Fault does not apply to them.
+func (c *Cluster) OC(t *testing.T, stdin string, args ...string) (string, error) {
+	t.Helper()
+	srv, err := ocsim.Serve(c.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	cmd := exec.Command(filepath.Join(c.bin, "oc"), args...)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(),
+		"FAKEOC_DIR="+c.Dir, "FAKEOC_NAMESPACE=3scale", wire.SocketEnv+"="+srv.Socket())
+	cmd.Env = append(cmd.Env, c.Env...)
+	cmd.Stdin = strings.NewReader(stdin)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// Remove deletes the object keyed KIND/NAME from the cluster's objects at
+// the top, 3scale's namespace, as Put writes them; an object that is not
+// there is no error.
+func (c *Cluster) Remove(t *testing.T, key string) {
+	t.Helper()
+	kind, name, _ := strings.Cut(key, "/")
+	if err := os.Remove(filepath.Join(c.Dir, "objects", kind+"."+name+".json")); err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+}

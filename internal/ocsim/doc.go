@@ -56,9 +56,10 @@
 // database); PostgreSQL refuses a data directory of another major release,
 // MySQL one of a newer release, Redis an RDB file of a newer format or a
 // file that is not one: the pod stays not ready, as a crash-looping one
-// does. Redis loads its append-only file when appendonly
-// is yes (dump.rdb is then not read), else dump.rdb, and saves dump.rdb on
-// shutdown when redis.conf has save points; the readiness probe of the
+// does. Redis loads its append-only file (Redis 7: appendonlydir) when
+// appendonly is yes, even when it is missing (dump.rdb is then not read),
+// else dump.rdb, and saves dump.rdb on shutdown when redis.conf has save
+// points; the readiness probe of the
 // 3scale Redis pods sets key liveness-probe. A server's version is its
 // image's line (postgresql-95 is 9.5, mysql-80 8.0, redis-6 6.2) at a
 // representative patch release. Tests seed data with SeedData (a
@@ -79,9 +80,10 @@
 // with the real tools' output formats, messages and exit codes (see
 // mysql.go, pg.go, redis.go): the dump trailers, psql's exit 0 after a
 // failed statement and 3 with ON_ERROR_STOP, pg_restore's "errors ignored
-// on restore", DROP DATABASE refused while other pods are connected (pods
-// whose environment holds a URL naming the server's Service and the
-// database), "already exists" and duplicate keys on a restore into a
+// on restore", PostgreSQL's DROP DATABASE refused while other pods are
+// connected (pods whose environment holds a URL naming the server's
+// Service and the database; MySQL drops a database its idle clients use,
+// as it does), "already exists" and duplicate keys on a restore into a
 // non-empty database, the disk-full errors of a volume too small for the
 // data, connection errors when no ready pod serves a host. oc cp and oc
 // rsync copy files out of and into a pod's volumes. Everything else is
@@ -90,7 +92,8 @@
 // own pods (a connected client writes nothing), authentication beyond
 // MySQL passwords over TCP, SQL beyond the forms above, Redis types other
 // than strings, the binary formats of RDB files and custom-format dumps
-// (the simulator's own encodings after the real magic: REDIS0009, PGDMP).
+// (the simulator's own encodings after the real magic: REDIS00NN with the
+// release's RDB version, PGDMP).
 // A test that does not model data opts into the fallback
 // ($OCSIM_EXEC_FALLBACK=1, bundletest's Cluster.ExecOut): oc exec prints
 // $FAKEOC_DIR/exec.out, whatever the command, and a copy out of a pod

@@ -15,7 +15,9 @@ import (
 // (client/mysqldump.cc, get_date's "%04d-%02d-%02d %2d:%02d:%02d"), the
 // mysql client's batch output (tab-separated, a header line unless -N)
 // and its "ERROR CODE (STATE) at line N: message", after which it stops
-// and exits 1 unless --force.
+// and exits 1 unless --force; mysqldump exits 2 (EX_MYSQLERR) when it
+// cannot connect or select the database. InnoDB reports a full disk as
+// ERROR 1114 "The table 'T' is full".
 
 // newMySQLServer is the data directory the sclorg MySQL image's run script
 // initializes: root's password from MYSQL_ROOT_PASSWORD, MYSQL_USER with

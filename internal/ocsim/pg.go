@@ -20,7 +20,11 @@ import (
 // and its exit status (0 after failed statements, 3 when ON_ERROR_STOP
 // stopped a script, 1 when a -c command failed, 2 when it could not
 // connect: psql's documentation, "Exit Status"), pg_restore's "errors
-// ignored on restore: N" and exit status 1.
+// ignored on restore: N" and exit status 1, in the wording of PostgreSQL
+// 12 and later ("pg_restore: while PROCESSING TOC:", "pg_restore: error:
+// could not execute query: ..."; as in zulip/zulip#20624) or of older
+// releases ("pg_restore: [archiver (db)] ...", "WARNING: errors ignored on
+// restore: N"; flynn/flynn#2606).
 
 // newPGCluster is the data directory the sclorg PostgreSQL image's run
 // script initializes: initdb (roles postgres, databases postgres and
@@ -316,8 +320,11 @@ func pgConnMessage(prog, client, host, db, why string) string {
 	return prefix + why + "\n"
 }
 
+var pgPlainIdent = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+// pgIdent quotes an identifier as pg_dump's fmtId does when it needs it.
 func pgIdent(name string) string {
-	if regexp.MustCompile(`^[a-z_][a-z0-9_]*$`).MatchString(name) && !pgReserved[name] {
+	if pgPlainIdent.MatchString(name) && !pgReserved[name] {
 		return name
 	}
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`

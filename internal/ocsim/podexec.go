@@ -224,10 +224,23 @@ func (s *session) script(src string, stdin io.Reader, stdout, stderr io.Writer) 
 	for k, val := range s.v.env {
 		pairs = append(pairs, k+"="+val)
 	}
+	// The script's standard input is a pipe fed from the call's input,
+	// closed when the script ends, so that the feeding goroutine ends too
+	// when the script did not read it all.
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		fmt.Fprintf(stderr, "ocsim: %v\n", err)
+		return 1
+	}
+	defer pr.Close()
+	go func() {
+		_, _ = io.Copy(pw, stdin)
+		pw.Close()
+	}()
 	runner, err := interp.New(
 		interp.Env(expand.ListEnviron(pairs...)),
 		interp.Dir("/"),
-		interp.StdIO(stdin, stdout, stderr),
+		interp.StdIO(pr, stdout, stderr),
 		interp.ExecHandlers(func(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
 			return func(ctx context.Context, args []string) error {
 				hc := interp.HandlerCtx(ctx)
@@ -725,6 +738,7 @@ func (r *run) copyOut(cmd string, v *podView, p, dst string) int {
 	if !v.isDir(p) {
 		b, err := v.readFile(p)
 		if err != nil {
+			// The tar in the pod that oc cp runs (kubernetes/kubernetes#41609).
 			fmt.Fprintf(r.err, "tar: Removing leading `/' from member names\ntar: %s: Cannot stat: No such file or directory\ntar: Exiting with failure status due to previous errors\n", p)
 			return 1
 		}

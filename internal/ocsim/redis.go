@@ -29,8 +29,9 @@ import (
 //     aof_last_bgrewrite_status);
 //   - redis-cli without a terminal prints replies raw (OK, 5, a key per
 //     line; INFO as the server sends it, with CRLF line ends) and exits 0
-//     after an error reply, 1 when it cannot connect ("Could not connect
-//     to Redis at HOST:PORT: ...").
+//     after an error reply (redis/redis#5458, #8127: only -e changes
+//     that), 1 when it cannot connect ("Could not connect to Redis at
+//     HOST:PORT: ...", #10438).
 // dump.rdb is written as the RDB magic and version (REDIS0009) followed
 // by the simulator's own encoding of the keys; the append-only file holds
 // the keys as RESP commands (Redis 7: appendonlydir with a manifest and a

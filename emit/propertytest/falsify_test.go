@@ -5,13 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/ampc/ampc/internal/bundletest"
-	"github.com/ampc/ampc/internal/ocsim"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
@@ -102,10 +100,10 @@ var verifyNotYetFalsified = map[string]bool{
 	"2.8-2.8/source-check": true, "2.8-2.8/target-check": true,
 }
 
-// TestEveryVerifyCanFail runs each verify step that has a falsifier again,
-// alone, on the upgraded cluster its site's complete run left, once as it
-// is (it passes) and once with its claim broken (it must fail). Every verify
-// step of the examples has a falsifier or is a listed gap.
+// TestEveryVerifyCanFail checks that every verify step of the examples has
+// a falsifier or is a listed gap. The falsifiers run in their site's clean
+// run of TestRunbookProperties (falsifyAt): there the step passes on the
+// cluster as the run left it and fails on a copy with its claim broken.
 func TestEveryVerifyCanFail(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
@@ -130,94 +128,59 @@ func TestEveryVerifyCanFail(t *testing.T) {
 			t.Errorf("verify step %s has no falsifier: add to verifyFalsifiers a cluster state that makes it fail", id)
 		}
 	}
-	bySite := map[string][]string{}
+	runs := map[string]bool{}
+	for _, site := range propSites {
+		runs[site.example] = !site.heavy && site.pending == ""
+	}
 	for id, f := range verifyFalsifiers {
 		if !seen[id] {
 			t.Errorf("verifyFalsifiers has %s, which no example has", id)
 		}
-		bySite[f.site] = append(bySite[f.site], id)
-	}
-	for _, site := range propSites {
-		ids := bySite[site.example]
-		if len(ids) == 0 {
-			continue
+		if !runs[f.site] {
+			t.Errorf("the falsifier of %s runs in site %s, which TestRunbookProperties does not run by default", id, f.site)
 		}
-		t.Run(site.example, func(t *testing.T) {
-			t.Parallel()
-			falsifySite(t, site, ids)
-		})
 	}
 }
 
-// falsifySite runs a site's runbook and stops it at each of the verify
-// steps ids (a lost connection at the step's first oc call). There, on a
-// copy of the cluster and of the working directory, it breaks the step's
-// claim and re-runs: the run must fail in that step. The original goes on
-// and must pass the step.
-func falsifySite(t *testing.T, site propSite, ids []string) {
-	p, steps := newPropRun(t, site, 1)
-	order := map[string]int{}
-	for i, s := range steps {
-		order[s.ID] = i
-	}
-	sort.Slice(ids, func(i, j int) bool { return order[ids[i]] < order[ids[j]] })
-	c, work := p.cluster(), t.TempDir()
-	stopAt, stopped := "", false
-	c.Fault = func(call ocsim.Call) ocsim.Fault {
-		if call.Env["AMPC_STEP"] == stopAt && !stopped {
-			stopped = true
-			return ocsim.Before
-		}
-		return ocsim.Pass
-	}
-	passed := func(id, out string) {
-		t.Helper()
-		states, _ := filepath.Glob(filepath.Join(work, "*.state"))
-		if len(states) != 1 {
-			t.Fatalf("state files: %v", states)
-		}
-		state, _ := os.ReadFile(states[0])
-		if !slices.Contains(strings.Split(string(state), "\n"), id) {
-			t.Errorf("%s does not pass on the cluster the run left:\n%s", id, tail(out, 15))
+// falsifiable lists the verify steps of the site's run that have a
+// falsifier, in run order.
+func (p *propRun) falsifiable(steps []planStep) []string {
+	var ids []string
+	for _, s := range steps {
+		if f, ok := verifyFalsifiers[s.ID]; ok && f.site == p.site.example {
+			ids = append(ids, s.ID)
 		}
 	}
-	for k, id := range ids {
-		stopAt, stopped = id, false
-		out, err := p.exec(c, work)
-		if k > 0 {
-			passed(ids[k-1], out)
-		}
-		if err == nil || !stopped {
-			t.Fatalf("the run did not stop at %s: %v\n%s", id, err, tail(out, 15))
-		}
-		f := verifyFalsifiers[id]
-		broken := bundletest.NewCluster(t, "")
-		broken.Env = c.Env
-		copyDir(t, broken.Dir, c.Dir)
-		brokenWork := t.TempDir()
-		copyDir(t, brokenWork, work)
-		objects := broken.Objects(t)
-		keys := keysOf(objects)
-		f.breakIt(t, objects)
-		for _, key := range keys {
-			if objects[key] == nil {
-				broken.Remove(t, key)
-			}
-		}
-		for _, obj := range objects {
-			broken.Put(t, obj)
-		}
-		out, err = p.exec(broken, brokenWork)
-		started := startedSteps(out)
-		if err == nil || len(started) == 0 || started[len(started)-1] != id {
-			t.Errorf("%s passes although %s:\n%s", id, f.what, tail(out, 10))
+	return ids
+}
+
+// falsifyAt breaks the claim of verify step id on a copy of the cluster
+// and of the working directory of a run stopped at the step, and runs the
+// copy on: the run must fail in that step.
+func (p *propRun) falsifyAt(id string, c *bundletest.Cluster, work string) {
+	t := p.t
+	t.Helper()
+	f := verifyFalsifiers[id]
+	broken := bundletest.NewCluster(t, "")
+	broken.Env = c.Env
+	copyDir(t, broken.Dir, c.Dir)
+	brokenWork := t.TempDir()
+	copyDir(t, brokenWork, work)
+	objects := broken.Objects(t)
+	keys := keysOf(objects)
+	f.breakIt(t, objects)
+	for _, key := range keys {
+		if objects[key] == nil {
+			broken.Remove(t, key)
 		}
 	}
-	stopAt = ""
-	out, err := p.exec(c, work)
-	passed(ids[len(ids)-1], out)
-	if err != nil {
-		t.Errorf("the run after the last verify failed: %v\n%s", err, tail(out, 15))
+	for _, obj := range objects {
+		broken.Put(t, obj)
+	}
+	out, err := p.exec(broken, brokenWork)
+	started := startedSteps(out)
+	if err == nil || len(started) == 0 || started[len(started)-1] != id {
+		t.Errorf("%s passes although %s:\n%s", id, f.what, tail(out, 10))
 	}
 }
 

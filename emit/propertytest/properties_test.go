@@ -53,9 +53,12 @@ var propSites = []propSite{
 //   - a run in which the cluster connection fails in a step (before the
 //     call reaches the cluster, or after the cluster applied it), re-run
 //     until it completes, ends in the same state as the run without
-//     faults. By default each step fails once, at a seeded call, in one
-//     sequence of re-runs; AMPC_EXHAUSTIVE=1 fails every call of every
-//     step, both ways, under three seeds, and adds the heavy sites.
+//     faults. By default each step that changes the cluster or writes
+//     files (every kind but verify and wait) fails once, at a seeded call,
+//     in one sequence of re-runs; AMPC_EXHAUSTIVE=1 fails every call of
+//     every step, both ways, under three seeds, and adds the heavy sites;
+//   - every verify step with a falsifier (verifyFalsifiers) passes on the
+//     cluster the run leaves it and fails on a copy with its claim broken.
 func TestRunbookProperties(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
@@ -103,17 +106,35 @@ func newPropRun(t *testing.T, site propSite, seed uint64) (*propRun, []planStep)
 }
 
 func runProperties(t *testing.T, site propSite, seed uint64) {
-	p, _ := newPropRun(t, site, seed)
+	p, steps := newPropRun(t, site, seed)
 
-	// The clean run, recording how many calls each step makes.
+	// The clean run, recording how many calls each step makes. It stops
+	// at each verify step that has a falsifier (a lost connection at the
+	// step's first call): there, a copy of the cluster with the step's
+	// claim broken must fail the step (falsifyAt), and the run goes on.
 	clean, work := p.cluster(), t.TempDir()
 	perStep := map[string]int{}
+	stopAt, stopped := "", false
 	clean.Fault = func(call ocsim.Call) ocsim.Fault {
-		if step := call.Env["AMPC_STEP"]; step != "" {
+		step := call.Env["AMPC_STEP"]
+		if step != "" && step == stopAt && !stopped {
+			stopped = true
+			return ocsim.Before
+		}
+		if step != "" {
 			perStep[step]++
 		}
 		return ocsim.Pass
 	}
+	for _, id := range p.falsifiable(steps) {
+		stopAt, stopped = id, false
+		out, err := p.exec(clean, work)
+		if err == nil || !stopped {
+			t.Fatalf("the run did not stop at %s: %v\n%s", id, err, tail(out, 15))
+		}
+		p.falsifyAt(id, clean, work)
+	}
+	stopAt = ""
 	out, err := p.exec(clean, work)
 	if err != nil {
 		t.Fatalf("the run without faults failed: %v\n%s", err, out)
@@ -166,8 +187,18 @@ func runProperties(t *testing.T, site propSite, seed uint64) {
 			}
 		}
 	} else {
+		// By default the steps that change the cluster or write files
+		// fail, each once; the read-only ones (verify, wait) fail in the
+		// exhaustive sweep only (the test budget).
+		kinds := map[string]string{}
+		for _, s := range steps {
+			kinds[s.ID] = s.Kind
+		}
 		plan := map[string]stepFault{}
 		for step, n := range perStep {
+			if kinds[step] == "verify" || kinds[step] == "wait" {
+				continue
+			}
 			h := hash(step, p.seed)
 			mode := ocsim.Before
 			if h%2 == 1 {

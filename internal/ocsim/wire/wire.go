@@ -8,9 +8,9 @@ package wire
 import (
 	"encoding/json"
 	"fmt"
-	"net"
+	"os"
 	"strings"
-	"time"
+	"syscall"
 )
 
 // SocketEnv names the environment variable that holds the server's socket.
@@ -64,10 +64,18 @@ func NeedsStdin(args []string) bool {
 // Call sends a request to the server at socket and waits for its answer.
 func Call(socket string, req Request) (Response, error) {
 	var resp Response
-	conn, err := net.DialTimeout("unix", socket, 10*time.Second)
+	// The socket is made with syscall rather than package net: the client
+	// is a process started for every oc call of a run, and net's
+	// initialisation is a good part of its start-up.
+	fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return resp, fmt.Errorf("the simulated cluster is not serving: %v", err)
 	}
+	if err := syscall.Connect(fd, &syscall.SockaddrUnix{Name: socket}); err != nil {
+		syscall.Close(fd)
+		return resp, fmt.Errorf("the simulated cluster is not serving: %v", err)
+	}
+	conn := os.NewFile(uintptr(fd), socket)
 	defer conn.Close()
 	if err := json.NewEncoder(conn).Encode(req); err != nil {
 		return resp, err

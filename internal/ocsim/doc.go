@@ -46,6 +46,12 @@
 // "subscription" then resolves, and $OCSIM_EXEC_FALLBACK=1 replaces the
 // databases below with exec.out (see Config).
 //
+// Speed: a call runs the controllers until nothing changes. A cluster where
+// that pass changed nothing, and where no object, deployer stage or
+// setting changed and no timer fired since, is left as it is (State.Settled);
+// $OCSIM_FULL_PASSES=1 runs every pass anyway, which the tests' served twin
+// does to show that the skip changes nothing.
+//
 // Databases. The pods of MySQL, PostgreSQL and Redis images (by the image's
 // name, else by the data directory they mount) run simulated servers whose
 // data live in volumes, kept in $FAKEOC_DIR/volumes: a claim's volume (its

@@ -78,6 +78,11 @@ var verifyFalsifiers = map[string]falsifier{
 	"2.5-2.6/backend-redis-env-verify":      {site25, "CONFIG_QUEUES_SENTINEL_ROLE of backend-cron's init container reads system-redis", breakBackendRedisEnv},
 	"2.5-2.6/database-image-streams-verify": {site25, "system-mysql has no ImageChange trigger on its image stream", breakDatabaseImageStreams},
 	"2.5-2.6/images-verify":                 {site25, "system-sphinx runs the 2.5 system image", breakImages},
+	"2.4-2.5/rolling-updates-verify":        {site24, "rolling_updates.yml has policy_registry: false", breakRollingUpdates},
+	"2.4-2.5/system-database-secret-verify": {site24, "DB_PASSWORD of system-database is not system-mysql's MYSQL_PASSWORD", breakSystemDatabaseSecret},
+	"2.4-2.5/system-mysql-verify":           {site24, "system-mysql's MYSQL_PASSWORD is a literal", breakSystemMySQLEnv},
+	"2.4-2.5/zync-database-cleanup-verify":  {site24, "the postgresql image stream has tag 9.5 again", breakZyncDatabaseCleanup},
+	"2.4-2.5/zync-database-tag-verify":      {site24, "the postgresql image stream has no tag 10", breakZyncDatabaseTag},
 }
 
 // verifyNotYetFalsified lists the verify steps that have no falsifier yet,
@@ -91,11 +96,9 @@ var verifyNotYetFalsified = map[string]bool{
 	"2.15-2.16/preflight-apicast": true, "2.15-2.16/preflight-databases": true, "2.15-2.16/preflight-openshift": true,
 	"2.15-2.16/preflight-operator": true, "2.15-2.16/redis-version": true, "2.15-2.16/verify-3scale": true,
 	"2.15-2.16/verify-upgrade": true, "2.15-2.16/wait-upgrade": true,
-	"2.4-2.5/rolling-updates-verify": true, "2.4-2.5/system-database-secret-verify": true, "2.4-2.5/system-mysql-check": true,
-	"2.4-2.5/system-mysql-verify": true, "2.4-2.5/zync-database-cleanup-verify": true, "2.4-2.5/zync-database-tag-verify": true,
-	"2.4-2.5/zync-database-verify": true,
-	"2.6-2.7/images-verify":        true,
-	"2.7-2.8/apimanager-verify":    true, "2.7-2.8/channel-check": true, "2.7-2.8/wait-pods": true,
+	"2.4-2.5/system-mysql-check": true, "2.4-2.5/zync-database-verify": true,
+	"2.6-2.7/images-verify":     true,
+	"2.7-2.8/apimanager-verify": true, "2.7-2.8/channel-check": true, "2.7-2.8/wait-pods": true,
 	"2.8-2.8/apimanager-verify": true, "2.8-2.8/operator-verify": true, "2.8-2.8/routes-verify": true,
 	"2.8-2.8/source-check": true, "2.8-2.8/target-check": true,
 }

@@ -109,15 +109,16 @@ func runProperties(t *testing.T, site propSite, seed uint64) {
 	p, steps := newPropRun(t, site, seed)
 
 	// The clean run, recording how many calls each step makes. It stops
-	// at each verify step that has a falsifier (a lost connection at the
-	// step's first call): there, a copy of the cluster with the step's
-	// claim broken must fail the step (falsifyAt), and the run goes on.
+	// at each verify step that has a falsifier (a lost connection at every
+	// call of the step, so that a step that polls gives up too): there, a
+	// copy of the cluster with the step's claim broken must fail the step
+	// (falsifyAt), and the run goes on.
 	clean, work := p.cluster(), t.TempDir()
 	perStep := map[string]int{}
 	stopAt, stopped := "", false
 	clean.Fault = func(call ocsim.Call) ocsim.Fault {
 		step := call.Env["AMPC_STEP"]
-		if step != "" && step == stopAt && !stopped {
+		if step != "" && step == stopAt {
 			stopped = true
 			return ocsim.Before
 		}

@@ -81,3 +81,48 @@ func breakZyncDatabaseTag(t *testing.T, o map[string]map[string]any) {
 		m["tags"] = kept
 	}
 }
+
+// breakSystemMySQLPods scales system-mysql to zero: the DeploymentConfig,
+// its replication controllers, and no pod left.
+func breakSystemMySQLPods(t *testing.T, o map[string]map[string]any) {
+	bundletest.Get(o["DeploymentConfig/system-mysql"], "spec").(map[string]any)["replicas"] = 0
+	pods := 0
+	for key, obj := range o {
+		switch {
+		case strings.HasPrefix(key, "ReplicationController/system-mysql-"):
+			bundletest.Get(obj, "spec").(map[string]any)["replicas"] = 0
+		case strings.HasPrefix(key, "Pod/") && podOf(obj, "system-mysql"):
+			delete(o, key)
+			pods++
+		}
+	}
+	if pods == 0 {
+		t.Fatal("no system-mysql pod to remove")
+	}
+}
+
+// breakZyncDatabasePods makes the pods of zync-database run the
+// PostgreSQL 9.5 image, as the old deployment's pod does when the new one
+// never came.
+func breakZyncDatabasePods(t *testing.T, o map[string]map[string]any) {
+	pods := 0
+	for key, obj := range o {
+		if !strings.HasPrefix(key, "Pod/") || !podOf(obj, "zync-database") {
+			continue
+		}
+		for _, c := range asList(bundletest.Get(obj, "spec", "containers")) {
+			c.(map[string]any)["image"] = "registry.access.redhat.com/rhscl/postgresql-95-rhel7@sha256:" + strings.Repeat("9", 64)
+		}
+		pods++
+	}
+	if pods == 0 {
+		t.Fatal("no zync-database pod to break")
+	}
+}
+
+// podOf tells whether a pod belongs to DeploymentConfig dc, by the labels
+// its deployments give it.
+func podOf(pod map[string]any, dc string) bool {
+	labels, _ := bundletest.Get(pod, "metadata", "labels").(map[string]any)
+	return labels["deploymentConfig"] == dc || labels["deploymentconfig"] == dc
+}

@@ -83,6 +83,8 @@ var verifyFalsifiers = map[string]falsifier{
 	"2.4-2.5/system-mysql-verify":           {site24, "system-mysql's MYSQL_PASSWORD is a literal", breakSystemMySQLEnv},
 	"2.4-2.5/zync-database-cleanup-verify":  {site24, "the postgresql image stream has tag 9.5 again", breakZyncDatabaseCleanup},
 	"2.4-2.5/zync-database-tag-verify":      {site24, "the postgresql image stream has no tag 10", breakZyncDatabaseTag},
+	"2.4-2.5/system-mysql-check":            {site24, "system-mysql is scaled to zero", breakSystemMySQLPods},
+	"2.4-2.5/zync-database-verify":          {site24, "zync-database's pod runs the PostgreSQL 9.5 image", breakZyncDatabasePods},
 }
 
 // verifyNotYetFalsified lists the verify steps that have no falsifier yet,
@@ -96,7 +98,6 @@ var verifyNotYetFalsified = map[string]bool{
 	"2.15-2.16/preflight-apicast": true, "2.15-2.16/preflight-databases": true, "2.15-2.16/preflight-openshift": true,
 	"2.15-2.16/preflight-operator": true, "2.15-2.16/redis-version": true, "2.15-2.16/verify-3scale": true,
 	"2.15-2.16/verify-upgrade": true, "2.15-2.16/wait-upgrade": true,
-	"2.4-2.5/system-mysql-check": true, "2.4-2.5/zync-database-verify": true,
 	"2.6-2.7/images-verify":     true,
 	"2.7-2.8/apimanager-verify": true, "2.7-2.8/channel-check": true, "2.7-2.8/wait-pods": true,
 	"2.8-2.8/apimanager-verify": true, "2.8-2.8/operator-verify": true, "2.8-2.8/routes-verify": true,

@@ -117,12 +117,12 @@ func runProperties(t *testing.T, site propSite, seed uint64) {
 	perStep := map[string]int{}
 	stopAt, stopped := "", false
 	clean.Fault = func(call ocsim.Call) ocsim.Fault {
-		step := call.Env["AMPC_STEP"]
-		if step != "" && step == stopAt {
+		switch step := call.Env["AMPC_STEP"]; step {
+		case "":
+		case stopAt:
 			stopped = true
 			return ocsim.Before
-		}
-		if step != "" {
+		default:
 			perStep[step]++
 		}
 		return ocsim.Pass

@@ -513,7 +513,8 @@ func (c *Cluster) done(key string) { delete(c.st.Timers, key) }
 // reconcile runs every controller until nothing changes at this instant.
 // A cluster that settled (State.Settled) and has no timer fired since is
 // left as it is: the controllers read only the objects, the timers and the
-// configuration, so their pass would do nothing (TestSettledSkipsNothing).
+// configuration, so their pass would do nothing (the ocsim tests' served
+// twin runs with FullPasses and must answer and leave files alike).
 func (c *Cluster) reconcile() {
 	fp := c.fingerprint()
 	if !c.cfg.FullPasses && !c.instant && c.st.Settled == fp && !c.firedSince(c.st.SettledAt) {

@@ -1197,10 +1197,20 @@ restart_dc_once() {
   anchor=$(<"$file")
   [[ $anchor =~ ^[0-9]+$ ]] || fail "$file does not hold a deployment number"
   latest=$(oc get "$object" "$@" -o jsonpath='{.status.latestVersion}')
-  if [ "${latest:-0}" -gt "$anchor" ]; then
+  rollout_latest_after "$object" "$anchor" "${latest:-0}" "$@"
+}
+
+# rollout_latest_after DC ANCHOR LATEST [OC-FLAGS]: start a deployment of
+# DC (dc/NAME) with oc rollout latest unless LATEST, its latest version as
+# last read, is past deployment #ANCHOR already. oc rollout latest refuses
+# a DeploymentConfig whose rollout is in progress: a refusal passes when a
+# trigger started a deployment past #ANCHOR between the read and the call.
+rollout_latest_after() {
+  local object=$1 anchor=$2 latest=$3
+  shift 3
+  if [ "$latest" -gt "$anchor" ]; then
     echo "$object: deployment #$latest started after #$anchor; no oc rollout latest"
   elif ! oc rollout latest "$object" "$@"; then
-    # A trigger may start a rollout between the read and the call.
     latest=$(oc get "$object" "$@" -o jsonpath='{.status.latestVersion}')
     [ "${latest:-0}" -gt "$anchor" ] || fail "oc rollout latest $object failed"
     echo "$object: deployment #$latest started meanwhile"
@@ -1278,14 +1288,7 @@ rollout_once() {
     [ "$(dc_rollout_state "$json" "$rc")" = pending ] || break
     sleep 10
   done
-  if [ "$latest" -gt "$anchor" ]; then
-    echo "$object: deployment #$latest started after #$anchor; no oc rollout latest"
-  elif ! oc rollout latest "$object" "$@"; then
-    # A trigger may start a rollout between the check and the call.
-    latest=$(oc get "$object" "$@" -o jsonpath='{.status.latestVersion}')
-    [ "${latest:-0}" -gt "$anchor" ] || fail "oc rollout latest $object failed"
-    echo "$object: deployment #$latest started meanwhile"
-  fi
+  rollout_latest_after "$object" "$anchor" "$latest" "$@"
   wait_rollout "$object" "$@"
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -258,16 +259,17 @@ func TestAuditAWaitPodsLatestDeployments(t *testing.T) {
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-to-2.8-operator.hcl"), ""))
 	c := op27Cluster(t)
 	// A rollout of zync that fails and rolls back, then one that completes.
-	c.Env = append(c.Env, "OCSIM_DEPLOY_FAIL=zync")
+	base := c.Env
+	c.Env = append(slices.Clip(base), "OCSIM_DEPLOY_FAIL=zync")
 	clusterOC(t, c, "rollout", "latest", "dc/zync")
 	clusterOC(t, c, "sleep", "300")
-	c.Env = nil
+	c.Env = base
 	clusterOC(t, c, "rollout", "latest", "dc/zync")
 	clusterOC(t, c, "sleep", "300")
 	// A pod of system-app evicted and replaced.
-	c.Env = append(c.Env, "OCSIM_EVICT=system-app")
+	c.Env = append(slices.Clip(base), "OCSIM_EVICT=system-app")
 	clusterOC(t, c, "sleep", "120")
-	c.Env = nil
+	c.Env = base
 	objects := c.Objects(t)
 	if bundletest.Get(objects["Pod/zync-2-deploy"], "status", "phase") != "Failed" || rcPhase(objects, "zync", 3) != "Complete" {
 		t.Fatalf("no failed deployer pod of zync-2 beside a complete zync-3: %v, %v", bundletest.Get(objects["Pod/zync-2-deploy"], "status", "phase"), rcPhase(objects, "zync", 3))

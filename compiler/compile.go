@@ -50,6 +50,16 @@ func LoadRules() (*Rules, error) {
 // parsing every module again.
 var embeddedRules = sync.OnceValues(LoadRules)
 
+// ShellLibrary is the shell library of the rule modules (rules/lib) as
+// every runbook holds it, word for word.
+func ShellLibrary() (string, error) {
+	r, err := embeddedRules()
+	if err != nil {
+		return "", err
+	}
+	return r.library, nil
+}
+
 // Hops lists the hops the rule modules cover, in version order.
 func Hops() ([]ir.Hop, error) {
 	r, err := embeddedRules()

@@ -101,7 +101,9 @@ func TestShellLibraryReplicas(t *testing.T) {
 declare -A replicas=([dc/zync]=2 [deployment/system-app]=3)
 oc() {
   case "$1 $2" in
-    "get dc/zync" | "get deployment/system-app") printf '{"spec": {"replicas": %s}}\n' "${replicas[$2]}" ;;
+    "get dc/zync" | "get deployment/system-app")
+      [ "$3 $4" = "-o jsonpath={.spec.replicas}" ] || { echo "unexpected oc $*" >&2; return 1; }
+      printf '%s' "${replicas[$2]}" ;;
     "scale "*) echo "oc $*" ;;
     *) echo "unexpected oc $*" >&2; return 1 ;;
   esac

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/emit"
+	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
@@ -26,7 +28,8 @@ import (
 //
 // Then it renders bundles of the plans that compiled: the kustomizations
 // must build in process, and every distinct runbook must pass bash -n and
-// shellcheck. What is rendered is a sample chosen for what the matrix is
+// shellcheck (without the shell library, checked on its own:
+// bundletest.ShellcheckText). What is rendered is a sample chosen for what the matrix is
 // for: every pair of choices that compiles together, and every distinct
 // step and rollback any compiled plan has (its commands, guard, patches and
 // targets), appear in at least one rendered bundle, so every branch of
@@ -99,6 +102,11 @@ func TestPlanMatrix(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%x.sh", sum)), files["runbook.sh"], 0o755); err != nil {
 				t.Fatal(err)
 			}
+			// shellcheck reads the runbook without the shell library, which
+			// TestShellLibraryShellcheck checks (bundletest.ShellcheckText).
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%x.check.sh", sum)), bundletest.ShellcheckText(t, files["runbook.sh"]), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	// Two checkers at a time, each over its half of the runbooks.
@@ -119,7 +127,11 @@ func TestPlanMatrix(t *testing.T) {
 			if len(half) == 0 {
 				return
 			}
-			if out, err := exec.Command(shellcheck, append([]string{"-x"}, half...)...).CombinedOutput(); err != nil {
+			var checked []string
+			for _, runbook := range half {
+				checked = append(checked, strings.TrimSuffix(runbook, ".sh")+".check.sh")
+			}
+			if out, err := exec.Command(shellcheck, append([]string{"-x"}, checked...)...).CombinedOutput(); err != nil {
 				t.Errorf("shellcheck: %v\n%s", err, out)
 			}
 		})

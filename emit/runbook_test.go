@@ -1,12 +1,14 @@
 package emit_test
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/testenv"
@@ -116,5 +118,43 @@ func TestEmitHoldsNoProductFacts(t *testing.T) {
 				t.Errorf("%s holds %q, a fact of 3scale that belongs to the rule modules", filepath.Base(f), fact)
 			}
 		}
+	}
+}
+
+// TestShellcheckWithoutLibraryFindsStepErrors: the tests give shellcheck
+// each runbook without its shell library (bundletest.ShellcheckText). That
+// text still fails on a step's defect, at the runbook's own line, and
+// still has every step and the driver, only the library blank.
+func TestShellcheckWithoutLibraryFindsStepErrors(t *testing.T) {
+	t.Parallel()
+	shellcheck := testenv.Tool(t, "shellcheck")
+	files := bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql-s3.hcl"), "")
+	runbook := string(files["runbook.sh"])
+	lib, err := compiler.ShellLibrary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A defect in the first step: an unquoted expansion (SC2086).
+	i := strings.Index(runbook, "\nstep_0() {\n")
+	if i < 0 {
+		t.Fatal("no step_0 in the runbook")
+	}
+	i += len("\nstep_0() {\n")
+	broken := runbook[:i] + "  ls $BUNDLE_DIR\n" + runbook[i:]
+	line := strings.Count(broken[:i], "\n") + 1
+	text := string(bundletest.ShellcheckText(t, []byte(broken)))
+	if strings.Count(text, "\n") != strings.Count(broken, "\n") {
+		t.Errorf("the checked text has %d lines, the runbook %d", strings.Count(text, "\n"), strings.Count(broken, "\n"))
+	}
+	if strings.Contains(text, lib) || !strings.Contains(text, "\nstep_0() {\n") || !strings.Contains(text, "\nmain() {\n") {
+		t.Error("the checked text is not the runbook without its library")
+	}
+	path := filepath.Join(t.TempDir(), "runbook.sh")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(shellcheck, "-x", "-f", "gcc", path).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), fmt.Sprintf("runbook.sh:%d:", line)) || !strings.Contains(string(out), "SC2086") {
+		t.Errorf("shellcheck on the runbook without its library, with a defect at line %d: %v\n%s", line, err, out)
 	}
 }

@@ -1,14 +1,17 @@
 package bundletest
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
@@ -33,7 +36,8 @@ func CachedRun(key []byte, run func() ([]byte, error)) ([]byte, error) {
 	return r.out, r.err
 }
 
-// Shellcheck checks a runbook with shellcheck -x (once per content).
+// Shellcheck checks a runbook with shellcheck -x (once per content), as
+// ShellcheckText gives it.
 func Shellcheck(t *testing.T, runbook string) {
 	t.Helper()
 	bin := testenv.Tool(t, "shellcheck")
@@ -41,12 +45,41 @@ func Shellcheck(t *testing.T, runbook string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	text = ShellcheckText(t, text)
 	out, err := CachedRun(append([]byte("shellcheck -x\x00"), text...), func() ([]byte, error) {
-		return exec.Command(bin, "-x", runbook).CombinedOutput()
+		checked := filepath.Join(t.TempDir(), filepath.Base(runbook))
+		if err := os.WriteFile(checked, text, 0o644); err != nil {
+			return nil, err
+		}
+		return exec.Command(bin, "-x", checked).CombinedOutput()
 	})
 	if err != nil {
 		t.Errorf("shellcheck %s: %v\n%s", runbook, err, out)
 	}
+}
+
+// ShellcheckText is a runbook as the tests give it to shellcheck: without
+// the rule modules' shell library, each of its lines left blank so that
+// shellcheck's line numbers are the runbook's. The library is the same
+// text in every runbook, word for word, and is checked on its own
+// (compiler's TestShellLibraryShellcheck); what shellcheck finds in the
+// steps and the driver does not depend on the bodies of the functions they
+// call, and the library is more than a third of a runbook, so each of the
+// suite's dozens of runbooks is checked in about half the time. A runbook
+// without the library fails the test.
+func ShellcheckText(t *testing.T, runbook []byte) []byte {
+	t.Helper()
+	lib, err := compiler.ShellLibrary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(runbook, []byte(lib))
+	if lib == "" || i < 0 {
+		t.Fatal("the runbook does not hold the shell library")
+	}
+	out := append([]byte{}, runbook[:i]...)
+	out = append(out, bytes.Repeat([]byte("\n"), strings.Count(lib, "\n"))...)
+	return append(out, runbook[i+len(lib):]...)
 }
 
 // TreeDigest is a digest of the names and contents of the files under dir,

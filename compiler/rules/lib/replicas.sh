@@ -7,22 +7,26 @@
 # WORKLOAD that FILE holds none for. A count saved before is kept, so that a
 # re-run never saves the zeros of a site it scaled down.
 save_replicas() {
-  local file=$1 object name n
+  local file=$1 object name n saved counts=()
   shift
   mkdir -p "$(dirname "$file")"
   [ -s "$file" ] || echo '{}' > "$file"
+  saved=$'\n'$(jq -r 'keys[]' "$file")$'\n'
   for object in "$@"; do
     object=$(oc_name "$object")
     name=${object#*/}
-    if jq -e --arg n "$name" 'has($n)' "$file" >/dev/null; then
-      continue
-    fi
-    n=$(oc get "$object" -o json | jq '.spec.replicas // 1')
+    [[ $saved != *$'\n'"$name"$'\n'* ]] || continue
+    n=$(oc get "$object" -o jsonpath='{.spec.replicas}')
+    n=${n:-1}
     [[ $n =~ ^[0-9]+$ ]] || fail "cannot read the replica count of $object"
-    jq --arg n "$name" --argjson c "$n" '. + {($n): $c}' "$file" > "$file.tmp"
-    mv "$file.tmp" "$file"
+    counts+=("$name" "$n")
+    saved+=$name$'\n'
   done
-  echo "replica counts saved in $file: $(jq -c . "$file")"
+  if [ ${#counts[@]} -gt 0 ]; then
+    jq -c '. + ([$ARGS.positional | _nwise(2) | {(.[0]): (.[1] | tonumber)}] | add)' "$file" --args "${counts[@]}" > "$file.tmp"
+    mv "$file.tmp" "$file"
+  fi
+  echo "replica counts saved in $file: $(<"$file")"
 }
 
 # saved_replicas FILE NAME: print the replica count FILE holds for NAME.
@@ -34,13 +38,17 @@ saved_replicas() {
 }
 
 # restore_replicas FILE WORKLOAD...: scale each WORKLOAD back to the count
-# FILE holds for it.
+# FILE holds for it (one jq reads them all).
 restore_replicas() {
-  local file=$1 object n
+  local file=$1 object text n i=0 counts=()
   shift
+  text=$(jq -r '. as $saved | $ARGS.positional[] | $saved[.] // "" | tostring' "$file" --args "${@##*/}")
+  mapfile -t counts <<<"$text"
   for object in "$@"; do
     object=$(oc_name "$object")
-    n=$(saved_replicas "$file" "${object#*/}")
+    n=${counts[i]:-}
+    i=$((i + 1))
+    [[ $n =~ ^[0-9]+$ ]] || fail "$file has no replica count for ${object#*/}: write it there by hand ({\"${object#*/}\": N, ...}), then re-run"
     oc scale "$object" --replicas="$n"
   done
 }

@@ -17,14 +17,15 @@ applies_to = ["template", "template-to-operator", "operator"]
 installed_version {
   source = "AMP_RELEASE in configmap/system-environment, or the literal one of dc/system-app's containers when later (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager)"
   run    = <<-EOT
-    local objects release literal
+    local objects both release literal
     # The guides up to 2.7 set AMP_RELEASE with oc set env dc/system-app, which
     # leaves the ConfigMap at the installed release and the guide's release as
     # a literal in every system-app container: the later of the two is the
     # site's. One oc call reads both (it prints what it finds).
     objects=$(oc get configmap/system-environment dc/system-app -o json 2>/dev/null) || true
-    release=$(jq -r '[.items[]? | select(.kind == "ConfigMap") | .data.AMP_RELEASE // empty][0] // ""' <<<"$objects" 2>/dev/null) || release=
-    literal=$(jq -r '[.items[]? | select(.kind == "DeploymentConfig") | .spec.template.spec.containers[]? | [.env[]? | select(.name == "AMP_RELEASE")][0] | .value // ""] | unique | if length == 1 then .[0] else "" end' <<<"$objects" 2>/dev/null) || literal=
+    # One jq reads both: the ConfigMap's release, a tab, the literal.
+    both=$(jq -r '"\([.items[]? | select(.kind == "ConfigMap") | .data.AMP_RELEASE // empty][0] // "")\t\([.items[]? | select(.kind == "DeploymentConfig") | .spec.template.spec.containers[]? | [.env[]? | select(.name == "AMP_RELEASE")][0] | .value // ""] | unique | if length == 1 then .[0] else "" end)"' <<<"$objects" 2>/dev/null) || both=
+    release=$${both%%$'\t'*} literal=$${both#*$'\t'}
     if [ -n "$literal" ] && { [ -z "$release" ] || ! at_least "$release" "$literal"; }; then
       release=$literal
     fi

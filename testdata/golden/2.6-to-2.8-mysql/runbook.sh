@@ -460,14 +460,15 @@ main() {
 # installed_version prints the version the site runs, as major.minor, or
 # nothing. The rule modules say how (the first hop's installed_version).
 installed_version() {
-  local objects release literal
+  local objects both release literal
   # The guides up to 2.7 set AMP_RELEASE with oc set env dc/system-app, which
   # leaves the ConfigMap at the installed release and the guide's release as
   # a literal in every system-app container: the later of the two is the
   # site's. One oc call reads both (it prints what it finds).
   objects=$(oc get configmap/system-environment dc/system-app -o json 2>/dev/null) || true
-  release=$(jq -r '[.items[]? | select(.kind == "ConfigMap") | .data.AMP_RELEASE // empty][0] // ""' <<<"$objects" 2>/dev/null) || release=
-  literal=$(jq -r '[.items[]? | select(.kind == "DeploymentConfig") | .spec.template.spec.containers[]? | [.env[]? | select(.name == "AMP_RELEASE")][0] | .value // ""] | unique | if length == 1 then .[0] else "" end' <<<"$objects" 2>/dev/null) || literal=
+  # One jq reads both: the ConfigMap's release, a tab, the literal.
+  both=$(jq -r '"\([.items[]? | select(.kind == "ConfigMap") | .data.AMP_RELEASE // empty][0] // "")\t\([.items[]? | select(.kind == "DeploymentConfig") | .spec.template.spec.containers[]? | [.env[]? | select(.name == "AMP_RELEASE")][0] | .value // ""] | unique | if length == 1 then .[0] else "" end)"' <<<"$objects" 2>/dev/null) || both=
+  release=${both%%$'\t'*} literal=${both#*$'\t'}
   if [ -n "$literal" ] && { [ -z "$release" ] || ! at_least "$release" "$literal"; }; then
     release=$literal
   fi
@@ -726,22 +727,26 @@ dump_gz() {
 # WORKLOAD that FILE holds none for. A count saved before is kept, so that a
 # re-run never saves the zeros of a site it scaled down.
 save_replicas() {
-  local file=$1 object name n
+  local file=$1 object name n saved counts=()
   shift
   mkdir -p "$(dirname "$file")"
   [ -s "$file" ] || echo '{}' > "$file"
+  saved=$'\n'$(jq -r 'keys[]' "$file")$'\n'
   for object in "$@"; do
     object=$(oc_name "$object")
     name=${object#*/}
-    if jq -e --arg n "$name" 'has($n)' "$file" >/dev/null; then
-      continue
-    fi
-    n=$(oc get "$object" -o json | jq '.spec.replicas // 1')
+    [[ $saved != *$'\n'"$name"$'\n'* ]] || continue
+    n=$(oc get "$object" -o jsonpath='{.spec.replicas}')
+    n=${n:-1}
     [[ $n =~ ^[0-9]+$ ]] || fail "cannot read the replica count of $object"
-    jq --arg n "$name" --argjson c "$n" '. + {($n): $c}' "$file" > "$file.tmp"
-    mv "$file.tmp" "$file"
+    counts+=("$name" "$n")
+    saved+=$name$'\n'
   done
-  echo "replica counts saved in $file: $(jq -c . "$file")"
+  if [ ${#counts[@]} -gt 0 ]; then
+    jq -c '. + ([$ARGS.positional | _nwise(2) | {(.[0]): (.[1] | tonumber)}] | add)' "$file" --args "${counts[@]}" > "$file.tmp"
+    mv "$file.tmp" "$file"
+  fi
+  echo "replica counts saved in $file: $(<"$file")"
 }
 
 # saved_replicas FILE NAME: print the replica count FILE holds for NAME.
@@ -753,13 +758,17 @@ saved_replicas() {
 }
 
 # restore_replicas FILE WORKLOAD...: scale each WORKLOAD back to the count
-# FILE holds for it.
+# FILE holds for it (one jq reads them all).
 restore_replicas() {
-  local file=$1 object n
+  local file=$1 object text n i=0 counts=()
   shift
+  text=$(jq -r '. as $saved | $ARGS.positional[] | $saved[.] // "" | tostring' "$file" --args "${@##*/}")
+  mapfile -t counts <<<"$text"
   for object in "$@"; do
     object=$(oc_name "$object")
-    n=$(saved_replicas "$file" "${object#*/}")
+    n=${counts[i]:-}
+    i=$((i + 1))
+    [[ $n =~ ^[0-9]+$ ]] || fail "$file has no replica count for ${object#*/}: write it there by hand ({\"${object#*/}\": N, ...}), then re-run"
     oc scale "$object" --replicas="$n"
   done
 }
@@ -810,12 +819,13 @@ oc_name() {
 # scaled to 0, until no pod its selector matches is left, terminating ones
 # included.
 wait_gone() {
-  local object selector labels i left
+  local object view selector labels i left
   object=$(oc_name "$1")
   shift
-  selector=$(oc get "$object" "$@" -o json | jq -c '.spec.selector.matchLabels // .spec.selector // {}')
+  # One jq gives the selector (JSON) and, on a second line, its labels.
+  view=$(oc get "$object" "$@" -o json | jq -r '.spec.selector.matchLabels // .spec.selector // {} | tojson, (to_entries | map("\(.key)=\(.value)") | join(","))')
+  selector=${view%%$'\n'*} labels=${view#*$'\n'}
   [ "$selector" != "{}" ] || fail "$object has no pod selector"
-  labels=$(printf '%s' "$selector" | jq -r 'to_entries | map("\(.key)=\(.value)") | join(",")')
   for ((i = 0; i < 60; i++)); do
     left=$(oc get pods "$@" --selector="$labels" -o json \
       | jq --argjson s "$selector" '[.items[]? | select(.metadata.labels as $l | $s | to_entries | all($l[.key] == .value)) | select(.status.phase != "Succeeded" and .status.phase != "Failed")] | length')
@@ -850,21 +860,23 @@ wait_ready() {
 # revision (--revision=N). A settled DeploymentConfig still on the old
 # image, or on its old env, does not pass.
 wait_rollout() {
-  local object i dc pending revision
+  local object i dc view triggers pending revision
   object=$(oc_name "$1")
   shift
   case $object in
     dc/*)
       for ((i = 0; i < 120; i++)); do
         dc=$(oc get "$object" "$@" -o json)
-        pending=$(trigger_images_pending "$dc" "$@")
+        # The latest version counts once the controller has observed the
+        # spec: a config change (an env patch) starts its deployment then.
+        view=$(dc_view "$dc" 'if (.status.observedGeneration // 0) >= (.metadata.generation // 0) then .status.latestVersion // 0 else "" end')
+        revision=${view%%$'\n'*} triggers=
+        [[ $view != *$'\n'* ]] || triggers=${view#*$'\n'}
+        pending=$(trigger_images_pending "$dc" "$triggers" "$@")
         case $pending in
           failed:*) fail "${pending#failed:}" ;;
         esac
         [ -z "$pending" ] || { sleep 10; continue; }
-        # The latest version counts once the controller has observed the
-        # spec: a config change (an env patch) starts its deployment then.
-        revision=$(printf '%s' "$dc" | jq -r 'if (.status.observedGeneration // 0) >= (.metadata.generation // 0) then .status.latestVersion // 0 else "" end')
         [ -n "$revision" ] || pending="its new spec is not observed by the deployment controller yet"
         [ -z "$pending" ] && break
         sleep 10
@@ -880,13 +892,22 @@ wait_rollout() {
   esac
 }
 
-# trigger_images_pending DC-JSON [OC-FLAGS]: prints what the automatic
-# ImageChange triggers of the DeploymentConfig still wait for (nothing when
-# every container they name runs its stream tag's current image, compared
-# by digest), or failed:MESSAGE when a tag's import failed.
+# dc_view DC-JSON EXPR: what the jq expression EXPR gives of the
+# DeploymentConfig, on the first line, then a line for each of its
+# automatic ImageChange triggers: its STREAM:TAG, a tab, and the stream's
+# namespace or nothing. One jq reads both (the waits poll it).
+dc_view() {
+  printf '%s' "$1" | jq -r "($2)"', (.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic) | "\(.imageChangeParams.from.name)\t\(.imageChangeParams.from.namespace // "")")'
+}
+
+# trigger_images_pending DC-JSON TRIGGERS [OC-FLAGS]: prints what the
+# automatic ImageChange triggers of the DeploymentConfig (TRIGGERS, its
+# trigger lines as dc_view prints them) still wait for (nothing when every
+# container they name runs its stream tag's current image, compared by
+# digest), or failed:MESSAGE when a tag's import failed.
 trigger_images_pending() {
-  local dc=$1 trigger stream tag ns is answer
-  shift
+  local dc=$1 triggers=$2 trigger stream tag ns is answer
+  shift 2
   while IFS=$'\t' read -r trigger ns; do
     [ -n "$trigger" ] || continue
     stream=${trigger%%:*}
@@ -936,7 +957,7 @@ trigger_images_pending() {
       printf '%s\n' "$answer"
       return 0
     fi
-  done < <(printf '%s' "$dc" | jq -r '.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic) | "\(.imageChangeParams.from.name)\t\(.imageChangeParams.from.namespace // "")"')
+  done <<<"$triggers"
 }
 
 # redeploy WORKLOAD [OC-FLAGS]: roll WORKLOAD out again (oc rollout latest
@@ -1147,18 +1168,20 @@ wait_pods_ready() {
 # that failed, or a trigger that has not fired, leaves the old one), and
 # its latest deployment completed with that template.
 check_images() {
-  local object dc info image pending latest rc problem
+  local object dc view info triggers image pending latest rc problem
   object=dc/$1
   shift
   dc=$(oc get "$object" "$@" -o json)
-  info=$(printf '%s' "$dc" | jq -r '"\(.status.latestVersion // 0) \(.spec.template.spec.containers[0].image)"')
+  view=$(dc_view "$dc" '"\(.status.latestVersion // 0) \(.spec.template.spec.containers[0].image)"')
+  info=${view%%$'\n'*} triggers=
+  [[ $view != *$'\n'* ]] || triggers=${view#*$'\n'}
   latest=${info%% *} image=${info#* }
   echo "${object#dc/} image: $image"
   case "$image" in
     *@sha256:*) ;;
     *) fail "$object runs $image, which is not pinned by a digest yet" ;;
   esac
-  pending=$(trigger_images_pending "$dc" "$@")
+  pending=$(trigger_images_pending "$dc" "$triggers" "$@")
   [ -z "$pending" ] || fail "$object does not run its image stream's current image: ${pending#failed:}"
   rc=$(oc get "replicationcontroller/${object#dc/}-$latest" "$@" -o json)
   # Both objects go to jq on its input, not as arguments: an object larger

@@ -132,7 +132,7 @@ func TestOperator215Fixtures(t *testing.T) {
 	}{
 		{
 			name: "mysql-on-cluster/redis-on-cluster", db: "mysql", database: "on-cluster", redis: "on-cluster",
-			want:    []string{"preflight-operator", "preflight-apicast", "preflight-openshift", "preflight-databases", "save-replicas", "scale-down-operator", "scale-down", "database-namespace", "mysql-external", "mysql-detach", "mysql-triggers", "redis-dump", "redis-create", "redis-config-persist", "redis-secrets", "redis-external", "scale-up", "channel", "apicast-channel", "cleanup-redis"},
+			want:    []string{"preflight-operator", "preflight-apicast", "preflight-openshift", "preflight-databases", "save-replicas", "scale-down-operator", "scale-down", "database-namespace", "mysql-external", "mysql-detach", "mysql-triggers", "redis-dump", "redis-claims", "redis-create", "redis-config-persist", "redis-secrets", "redis-external", "scale-up", "channel", "apicast-channel", "cleanup-redis"},
 			notWant: []string{"pg-dump", "mysql-rds-import", "elasticache-create", "confirm-external-versions", "oracle-system-image", "cleanup-mysql"},
 			check: func(t *testing.T, objects map[string]map[string]any) {
 				bundletest.Op215Detached(t, objects)
@@ -141,7 +141,8 @@ func TestOperator215Fixtures(t *testing.T) {
 				if got := bundletest.Get(objects["3scale-db/ConfigMap/redis-config-external"], "data", "redis.conf"); got != redisConf {
 					t.Errorf("redis-config-external after 3.4.7 differs from the operator's redis-config:\n%v", got)
 				}
-				for _, k := range []string{"3scale-db/Deployment/backend-redis-external", "3scale-db/Deployment/system-redis-external", "3scale-db/Service/backend-redis-service", "3scale-db/PersistentVolumeClaim/system-redis-storage-external", "3scale-db/ServiceAccount/system-redis-external"} {
+				// The claims are made at run time (redis-claims), sized from the site's.
+				for _, k := range []string{"3scale-db/Deployment/backend-redis-external", "3scale-db/Deployment/system-redis-external", "3scale-db/Service/backend-redis-service", "3scale-db/ServiceAccount/system-redis-external"} {
 					if objects[k] == nil {
 						t.Errorf("no %s", k)
 					}
@@ -175,11 +176,12 @@ func TestOperator215Fixtures(t *testing.T) {
 				bundletest.Op215PostgreSQL(t, objects)
 				bundletest.Op215External(t, objects, false, true)
 			},
-			want:    []string{"pg-dump", "pg-secret", "pg-create", "pg-wait", "pg-version", "pg-restore", "pg-verify-data", "pg-url", "pg-external", "confirm-external-versions", "cleanup-postgresql"},
+			want:    []string{"pg-dump", "pg-secret", "pg-claim", "pg-create", "pg-wait", "pg-version", "pg-restore", "pg-verify-data", "pg-url", "pg-external", "confirm-external-versions", "cleanup-postgresql"},
 			notWant: []string{"redis-dump", "redis-create", "mysql-detach", "cleanup-redis"},
 			check: func(t *testing.T, objects map[string]map[string]any) {
 				bundletest.Op215WantExternal(t, objects, map[string]any{"system": map[string]any{"database": true, "redis": true}, "backend": map[string]any{"redis": true}})
-				for _, k := range []string{"3scale-db/Deployment/system-postgresql-external", "3scale-db/PersistentVolumeClaim/postgresql-data-external", "3scale-db/Service/system-postgresql-service", "3scale-db/ServiceAccount/postgresql-db-external"} {
+				// The claim is made at run time (pg-claim), sized from the site's.
+				for _, k := range []string{"3scale-db/Deployment/system-postgresql-external", "3scale-db/Service/system-postgresql-service", "3scale-db/ServiceAccount/postgresql-db-external"} {
 					if objects[k] == nil {
 						t.Errorf("no %s", k)
 					}

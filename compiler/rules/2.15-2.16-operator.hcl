@@ -738,7 +738,7 @@ step "database-namespace" {
 # ----------------------------------------- 3.2 PostgreSQL 10 → 15 on cluster
 
 step "pg-dump" {
-  title   = "Dump the system database of system-postgresql"
+  title   = "Dump the system database of system-postgresql and count its rows"
   kind    = "backup"
   section = "3.2.3"
   when    = local.pg_on_cluster
@@ -747,17 +747,26 @@ step "pg-dump" {
     selects the pod through its Deployment and streams the dump into the
     backup directory with `oc exec ... cat` (no tar needed, no "Removing
     leading /" message), then checks it is a custom-format dump (PGDMP).
-    A dump that exists is kept: it is the one the restore reads.
+    With the dump it records the rows of every table of the database
+    (db_dump.counts, exact count(*) per table), taken while 3scale is
+    scaled down, so that the restore is checked table by table before
+    3scale is pointed at it (the guide only looks at the account names). A
+    dump that exists is kept: it is the one the restore reads.
   EOT
-  done_if = "[ -s \"${local.dir}/db_dump.backup\" ]"
+  done_if = "[ -s \"${local.dir}/db_dump.backup\" ] && [ -f \"${local.dir}/db_dump.counts\" ]"
   run     = <<-EOT
     dir="${local.dir}"
     mkdir -p "$dir"
-    oc exec deployment/system-postgresql -- pg_dump -U system -d system -F c -b -v -f /tmp/db_dump.backup
-    oc exec deployment/system-postgresql -- cat /tmp/db_dump.backup > "$dir/db_dump.backup.tmp"
-    [ "$(head -c 5 "$dir/db_dump.backup.tmp")" = PGDMP ] || fail "$dir/db_dump.backup.tmp is not a pg_dump custom-format file"
-    mv "$dir/db_dump.backup.tmp" "$dir/db_dump.backup"
-    echo "system database dumped into $dir/db_dump.backup"
+    if [ ! -s "$dir/db_dump.backup" ]; then
+      oc exec deployment/system-postgresql -- pg_dump -U system -d system -F c -b -v -f /tmp/db_dump.backup
+      oc exec deployment/system-postgresql -- cat /tmp/db_dump.backup > "$dir/db_dump.backup.tmp"
+      [ "$(head -c 5 "$dir/db_dump.backup.tmp")" = PGDMP ] || fail "$dir/db_dump.backup.tmp is not a pg_dump custom-format file"
+      mv "$dir/db_dump.backup.tmp" "$dir/db_dump.backup"
+      echo "system database dumped into $dir/db_dump.backup"
+    fi
+    pg_table_counts deployment/system-postgresql system system > "$dir/db_dump.counts.tmp"
+    mv "$dir/db_dump.counts.tmp" "$dir/db_dump.counts"
+    echo "rows of the $(wc -l < "$dir/db_dump.counts") tables of the system database recorded in $dir/db_dump.counts"
   EOT
 }
 
@@ -784,14 +793,32 @@ step "pg-secret" {
   EOT
 }
 
+step "pg-claim" {
+  title   = "Create the claim of PostgreSQL 15, as large as the one of system-postgresql"
+  kind    = "shell"
+  section = "3.2.5"
+  when    = local.pg_on_cluster
+  note    = <<-EOT
+    The guide's claim asks for 1Gi and says to adjust the request as
+    required; a database larger than the claim does not fit, and pg_restore
+    stops halfway with "could not extend file ...: No space left on device".
+    The runbook asks for what the claim system-postgresql mounts holds (its
+    bound capacity, else its request), read on the cluster when the step
+    runs, never a guessed size. An existing claim is left as it is: the
+    restore's row counts show whether the data fit.
+  EOT
+  done_if = "exists pvc/postgresql-data-external --namespace=${local.db_ns}"
+  run     = "create_claim_like deployment/system-postgresql postgresql-data-external system-postgresql-external ${local.db_ns}"
+}
+
 step "pg-create" {
-  title              = "Create the PostgreSQL 15 Deployment, its claim, Service and service account"
+  title              = "Create the PostgreSQL 15 Deployment, its Service and service account"
   kind               = "create"
   section            = "3.2.5"
   when               = local.pg_on_cluster
   manifest_namespace = local.db_ns
   manifests          = ["2.15-2.16/postgresql-external.yaml"]
-  note               = "The guide's YAML files, carried in the bundle; the service account is an object rather than `oc create serviceaccount` and `oc label`. Adjust the storage request and resources in the manifests before applying if the guide's 1Gi and limits do not fit."
+  note               = "The guide's YAML files, carried in the bundle, but for the claim (step pg-claim); the service account is an object rather than `oc create serviceaccount` and `oc label`. Adjust the resources in the manifests before applying if the guide's limits do not fit."
 }
 
 step "pg-wait" {
@@ -825,31 +852,68 @@ step "pg-restore" {
     The guide's `oc cp` and `oc rsh ... pg_restore` become `oc exec` through
     the Deployment. pg_restore ends with exit code 1 and "errors ignored on
     restore: 1" for the public schema, which exists already; the guide says
-    to ignore it, so the runbook goes on and the next step checks the data.
-    The restore is skipped when the accounts table exists, so that a re-run
-    never restores twice.
+    to ignore it. The runbook ignores exactly that: the errors it accepts
+    are listed in the step (the guide's one), and any other error, or a
+    count of ignored errors other than theirs, fails the step with
+    pg_restore's output kept in pg_restore.log. It restores into an empty
+    database only: a database that holds tables but not the dump's rows (a
+    restore that failed halfway) stops the step with what to do. The step
+    is done when every table holds the rows the dump recorded.
   EOT
-  done_if = "oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -d system -tAc \"SELECT to_regclass('public.accounts') IS NOT NULL\" 2>/dev/null | grep -qx t"
+  done_if = "[ -f \"${local.dir}/db_dump.counts\" ] && [ \"$(pg_table_counts deployment/system-postgresql-external postgres system --namespace=${local.db_ns})\" = \"$(<\"${local.dir}/db_dump.counts\")\" ]"
   run     = <<-EOT
-    dump="${local.dir}/db_dump.backup"
+    dir="${local.dir}"
+    dump="$dir/db_dump.backup"
     [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.15-2.16/pg-dump"
+    [ -f "$dir/db_dump.counts" ] || fail "$dir/db_dump.counts is missing: re-run from step 2.15-2.16/pg-dump, which records it"
+    tables=$(oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -d system -tA -v ON_ERROR_STOP=1 -c "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")
+    [ -z "$tables" ] || fail "the database system of system-postgresql-external holds tables, but not the rows of $dump (a restore that stopped halfway?): nothing points at it yet; drop and create it again (oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -c 'DROP DATABASE system' -c 'CREATE DATABASE system OWNER <DB_USER>') and re-run, or roll back with --rollback 2.15-2.16/postgresql"
+    # The errors pg_restore reports that the guide says to ignore (3.2.6).
+    expected=('pg_restore: error: could not execute query: ERROR:  schema "public" already exists')
     oc exec -i deployment/system-postgresql-external --namespace=${local.db_ns} -- bash -c 'cat > /tmp/db_dump.backup' < "$dump"
-    if ! oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- pg_restore -v -h localhost -U postgres -d system /tmp/db_dump.backup; then
-      echo "pg_restore reported errors; 'schema \"public\" already exists' is expected (guide 3.2.6): the next step checks the data"
+    status=0
+    oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- pg_restore -v -h localhost -U postgres -d system /tmp/db_dump.backup > "$dir/pg_restore.log" 2>&1 || status=$?
+    cat "$dir/pg_restore.log"
+    if [ "$status" != 0 ]; then
+      errors=0
+      while IFS= read -r line; do
+        case $line in
+          "pg_restore: error: "*)
+            errors=$((errors + 1))
+            printf '%s\n' "$${expected[@]}" | grep -qxF -- "$line" || fail "pg_restore failed: $line (see $dir/pg_restore.log); nothing points at the new database yet: fix the cause, then re-run from this step, or roll back with --rollback 2.15-2.16/postgresql"
+            ;;
+        esac
+      done < "$dir/pg_restore.log"
+      if [ "$errors" = 0 ] || ! grep -qx "pg_restore: warning: errors ignored on restore: $errors" "$dir/pg_restore.log"; then
+        fail "pg_restore ended with status $status and not only with the errors the guide names (see $dir/pg_restore.log): nothing points at the new database yet; re-run from this step, or roll back with --rollback 2.15-2.16/postgresql"
+      fi
+      echo "pg_restore: only the error(s) guide 3.2.6 says to ignore"
     fi
   EOT
 }
 
 step "pg-verify-data" {
-  title   = "Check that the restored database holds the accounts"
+  title   = "Check that the restored database holds every row of the dump"
   kind    = "verify"
   section = "3.2.6"
   when    = local.pg_on_cluster
-  note    = "The guide's SELECT, printed for a person to compare with the org names the site had; the runbook fails when it returns no account."
+  note    = <<-EOT
+    The guide's SELECT of the account names, printed for a person to
+    compare with the org names the site had, and a check the guide does not
+    have: the rows of every table of the new database, counted, are the rows
+    the dump recorded (db_dump.counts, step pg-dump). It runs before any
+    Secret points 3scale at the new database.
+  EOT
   run     = <<-EOT
-    accounts=$(oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -d system -c 'SELECT org_name FROM accounts LIMIT 20;')
-    printf '%s\n' "$accounts"
-    printf '%s\n' "$accounts" | grep -q '([1-9][0-9]* rows\{0,1\})' || fail "the accounts table of the new database is empty: the restore failed; see the pg_restore output above, then re-run from 2.15-2.16/pg-restore, or roll back with --rollback 2.15-2.16/postgresql"
+    dir="${local.dir}"
+    oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -d system -c 'SELECT org_name FROM accounts LIMIT 20;'
+    [ -f "$dir/db_dump.counts" ] || fail "$dir/db_dump.counts is missing: re-run from step 2.15-2.16/pg-dump, which records it"
+    counts=$(pg_table_counts deployment/system-postgresql-external postgres system --namespace=${local.db_ns})
+    if [ "$counts" != "$(<"$dir/db_dump.counts")" ]; then
+      diff <(printf '%s\n' "$counts") "$dir/db_dump.counts" || true
+      fail "the tables of the new database do not hold the rows of the dump (above: < restored, > dumped): the restore is incomplete; nothing points at it yet: see $dir/pg_restore.log, then re-run from 2.15-2.16/pg-restore, or roll back with --rollback 2.15-2.16/postgresql"
+    fi
+    echo "the $(wc -l < "$dir/db_dump.counts") tables of the new database hold the rows of the dump"
   EOT
 }
 
@@ -1210,14 +1274,32 @@ step "redis-scale-down" {
   run     = "scale_down deployment/system-redis deployment/backend-redis"
 }
 
+step "redis-claims" {
+  title   = "Create the claims of the two Redis 7 instances, each as large as the one of the Redis it replaces"
+  kind    = "shell"
+  section = "3.4.5"
+  when    = local.redis_on_cluster
+  note    = <<-EOT
+    The guide's claims ask for 1Gi each; a Redis whose dump is larger
+    cannot load it. The runbook asks for what the claim of backend-redis,
+    and of system-redis, holds (bound capacity, else request), read on the
+    cluster when the step runs. An existing claim is left as it is.
+  EOT
+  done_if = "exists pvc/backend-redis-storage-external --namespace=${local.db_ns} && exists pvc/system-redis-storage-external --namespace=${local.db_ns}"
+  run     = <<-EOT
+    create_claim_like deployment/backend-redis backend-redis-storage-external backend-redis-external ${local.db_ns}
+    create_claim_like deployment/system-redis system-redis-storage-external system-redis-external ${local.db_ns}
+  EOT
+}
+
 step "redis-create" {
-  title              = "Create the two Redis 7 Deployments, their claims, Services, service accounts and ConfigMap"
+  title              = "Create the two Redis 7 Deployments, their Services, service accounts and ConfigMap"
   kind               = "create"
   section            = "3.4.5"
   when               = local.redis_on_cluster
   manifest_namespace = local.db_ns
   manifests          = ["2.15-2.16/redis-config-external.yaml", "2.15-2.16/backend-redis-external.yaml", "2.15-2.16/system-redis-external.yaml"]
-  note               = "The guide's YAML files of 3.4.5.1 and 3.4.5.2 and the ConfigMap, carried in the bundle; each service account is an object rather than `oc create serviceaccount` and `oc label`. The guide's second \"Create a service account for the Backend Redis instance\" means the system one."
+  note               = "The guide's YAML files of 3.4.5.1 and 3.4.5.2 and the ConfigMap, carried in the bundle, but for the claims (step redis-claims); each service account is an object rather than `oc create serviceaccount` and `oc label`. The guide's second \"Create a service account for the Backend Redis instance\" means the system one."
 }
 
 step "redis-wait" {

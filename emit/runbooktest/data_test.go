@@ -2,6 +2,7 @@ package runbooktest
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -98,17 +99,19 @@ func TestZyncDatabaseMoveKeepsRows(t *testing.T) {
 	t.Error("the runbook restored no dump into zync-database")
 }
 
-// TestPostgreSQL215MoveKeepsRows runs the 2.15 → 2.16 PostgreSQL 10 → 15
-// move (chapter 3.2) on a site whose system database is larger than the
-// 1Gi claim the guide's manifest gives PostgreSQL 15, up to the upgrade
-// wait, and compares the rows of the new database with the old ones.
-func TestPostgreSQL215MoveKeepsRows(t *testing.T) {
-	t.Skip("known loss (audit B, S1 \"2.15→2.16 PostgreSQL restore accepts partial data\"): the users table of a 1.2 GB system database does not fit the 1Gi claim of postgresql-data-external; pg_restore reports \"could not extend file ...: No space left on device\" for COPY users, ends \"errors ignored on restore: 2\", the pg-restore step takes that for the expected public-schema error, pg-verify-data passes on the accounts, and the Secret is switched to a database whose users table is empty")
+// pg215Site is the 2.15 PostgreSQL site of the on-cluster move (chapter
+// 3.2), Redis external: its system database, 1.2 GB, on a 5Gi claim, more
+// than the 1Gi the guide's manifest asks for PostgreSQL 15. Its cluster
+// runs the real tools' behaviour in the database pods (no ExecOut).
+func pg215Site(t *testing.T) (*op215Cluster, string, map[string]*ocsim.Database) {
+	t.Helper()
 	testenv.Tool(t, "jq")
 	objects := bundletest.Op215Objects(t)
 	bundletest.Op215PostgreSQL(t, objects)
 	bundletest.Op215External(t, objects, false, true)
-	objects["3scale/PersistentVolumeClaim/postgresql-data"]["spec"].(map[string]any)["resources"] = map[string]any{"requests": map[string]any{"storage": "5Gi"}}
+	claim := objects["3scale/PersistentVolumeClaim/postgresql-data"]
+	claim["spec"].(map[string]any)["resources"] = map[string]any{"requests": map[string]any{"storage": "5Gi"}}
+	claim["status"].(map[string]any)["capacity"] = map[string]any{"storage": "5Gi"}
 	planPath := bundletest.Op215Plan(t, "postgresql", "on-cluster", "external", "")
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, planPath, bundletest.Op215Snapshot(t, objects)))
 	c := &op215Cluster{bundletest.NewCluster(t, "")}
@@ -118,28 +121,123 @@ func TestPostgreSQL215MoveKeepsRows(t *testing.T) {
 	c.Put(t, map[string]any{"apiVersion": "config.openshift.io/v1", "kind": "ClusterVersion",
 		"metadata": map[string]any{"name": "version", "namespace": "3scale"},
 		"status":   map[string]any{"desired": map[string]any{"version": "4.16.12"}}})
-	rows := map[string]*ocsim.Database{"system": {Owner: "system", Tables: map[string]*ocsim.Table{
+	c.Seed(t, ocsim.Seed{Workload: "deployment/system-postgresql", Data: ocsim.Data{PostgreSQL: pg215Rows()}})
+	return c, bundle, pg215Rows()
+}
+
+// pg215Rows is what the site's system database holds: 1.2 GB, most of it
+// in two rows.
+func pg215Rows() map[string]*ocsim.Database {
+	return map[string]*ocsim.Database{"system": {Owner: "system", Tables: map[string]*ocsim.Table{
 		"accounts": {Columns: []string{"id", "org_name"}, Key: "id", Rows: [][]string{{"1", "Master Account"}, {"2", "Provider"}, {"3", "ocsim-blob:900000000"}}},
 		"users":    {Columns: []string{"id", "email"}, Key: "id", Rows: [][]string{{"1", "admin@example.com"}, {"2", "ocsim-blob:300000000"}}}}}}
-	c.Seed(t, ocsim.Seed{Workload: "deployment/system-postgresql", Data: ocsim.Data{PostgreSQL: rows}})
+}
+
+// TestPostgreSQL215MoveKeepsRows runs the 2.15 → 2.16 PostgreSQL 10 → 15
+// move (chapter 3.2) on pg215Site up to the upgrade wait: PostgreSQL 15
+// gets a claim as large as the site's (not the guide's 1Gi, which the
+// database does not fit), its tables hold every row of the old ones, the
+// rows of each table were recorded with the dump, the credentials are
+// copied into the databases' project without being decoded, and the URL
+// encodes them. The data check fails on a new database that lost a table;
+// the rollback (3.2.11) gives the Secret back.
+func TestPostgreSQL215MoveKeepsRows(t *testing.T) {
+	t.Parallel()
+	c, bundle, rows := pg215Site(t)
+	fixture := bundletest.Op215Objects(t)
+	bundletest.Op215PostgreSQL(t, fixture)
 	work := t.TempDir()
-	out, err := c.runEnv(t, bundle, work, op215PollFail, nil, op215Manual(t, bundle)...)
-	if !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
-		// A run that stops before the Secret points at the new database
-		// loses nothing.
-		if strings.Contains(out, "2.15-2.16/pg-url [shell]") {
-			t.Fatalf("the run went past pg-url and did not reach the upgrade wait: %v\n%s", err, out)
-		}
-		return
+	acks := op215Manual(t, bundle)
+	out, err := c.runEnv(t, bundle, work, op215PollFail, nil, acks...)
+	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
+		t.Fatalf("the run did not stop at the upgrade wait: %v\n%s", err, out)
 	}
-	if got := c.Data(t, "3scale-db", "deployment/system-postgresql-external").PostgreSQL["system"]; got == nil || !reflect.DeepEqual(got.Tables, rows["system"].Tables) {
-		for name, table := range rows["system"].Tables {
-			var after [][]string
-			if got != nil && got.Tables[name] != nil {
-				after = got.Tables[name].Rows
-			}
-			if !reflect.DeepEqual(after, table.Rows) {
-				t.Errorf("system.%s: %d rows in PostgreSQL 15, %d before the move", name, len(after), len(table.Rows))
+	if u := c.Unsupported(t); u != "" {
+		t.Errorf("the run asked the simulator for what it does not model:\n%s", u)
+	}
+	got := c.Data(t, "3scale-db", "deployment/system-postgresql-external").PostgreSQL["system"]
+	for name, table := range rows["system"].Tables {
+		var after [][]string
+		if got != nil && got.Tables[name] != nil {
+			after = got.Tables[name].Rows
+		}
+		if !reflect.DeepEqual(after, table.Rows) {
+			t.Errorf("system.%s: %d rows in PostgreSQL 15, %d before the move", name, len(after), len(table.Rows))
+		}
+	}
+	objects := c.all(t)
+	if size := bundletest.Get(objects["3scale-db/PersistentVolumeClaim/postgresql-data-external"], "spec", "resources", "requests", "storage"); size != "5Gi" {
+		t.Errorf("postgresql-data-external asks for %v, not the 5Gi of the site's claim", size)
+	}
+	backups := filepath.Join(work, "3scale-backup", "2.15-2.16")
+	if counts, err := os.ReadFile(filepath.Join(backups, "db_dump.counts")); err != nil || string(counts) != "accounts 3\nusers 2\n" {
+		t.Errorf("db_dump.counts: %v\n%q", err, counts)
+	}
+	if info, err := os.Stat(filepath.Join(backups, "db_dump.backup")); err != nil || info.Size() == 0 {
+		t.Errorf("no dump: %v", err)
+	}
+	copied := objects["3scale-db/Secret/system-database"]
+	src := bundletest.Get(fixture["3scale/Secret/system-database"], "data").(map[string]any)
+	if copied == nil || !reflect.DeepEqual(bundletest.Get(copied, "data"), map[string]any{"DB_USER": src["DB_USER"], "DB_PASSWORD": src["DB_PASSWORD"]}) {
+		t.Errorf("the copied Secret holds %v", bundletest.Get(copied, "data"))
+	}
+	if v := unb64(t, bundletest.Get(objects["3scale/Secret/system-database"], "data", "URL")); v != "postgresql://system:p%40ss%3Aw%2Frd%2B0815@system-postgresql-service.3scale-db.svc.cluster.local/system" {
+		t.Errorf("system-database URL = %q", v)
+	}
+	if n := bundletest.CountCalls(c.Calls(t), "exec deployment/system-postgresql-external -- pg_restore"); n != 1 {
+		t.Errorf("pg_restore ran %d times, want once", n)
+	}
+
+	// The data check fails on a new database that lost a table.
+	if out, err := c.OC(t, "", "exec", "deployment/system-postgresql-external", "--namespace=3scale-db", "--", "psql", "-U", "postgres", "-d", "system", "-c", "DROP TABLE users"); err != nil {
+		t.Fatalf("dropping users: %v\n%s", err, out)
+	}
+	out, err = c.runEnv(t, bundle, work, "", nil, append([]string{"--only", "2.15-2.16/pg-verify-data"}, acks...)...)
+	if err == nil || !strings.Contains(out, "do not hold the rows of the dump") {
+		t.Errorf("pg-verify-data on a database without its users table: %v\n%s", err, out)
+	}
+
+	// 3.2.11: back to PostgreSQL 10.
+	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/postgresql")
+	if err != nil {
+		t.Fatalf("rollback: %v\n%s", err, out)
+	}
+	objects = c.all(t)
+	if !reflect.DeepEqual(bundletest.Get(objects["3scale/Secret/system-database"], "data"), src) {
+		t.Error("system-database is not restored")
+	}
+	if objects["3scale-db/Deployment/system-postgresql-external"] != nil || objects["3scale-db/PersistentVolumeClaim/postgresql-data-external"] != nil {
+		t.Error("the PostgreSQL 15 Deployment or its claim is still there")
+	}
+	if db := bundletest.Get(objects["3scale/APIManager/apimanager-sample"], "spec", "externalComponents", "system", "database"); db != false {
+		t.Errorf("externalComponents.system.database = %v after the rollback", db)
+	}
+}
+
+// TestPostgreSQL215FailedRestoreStops: on pg215Site where someone created
+// postgresql-data-external with the guide's 1Gi before the run, the
+// restore runs out of space halfway. pg_restore's error is not one the
+// guide names: the step stops there, before any Secret or the APIManager
+// points 3scale at the new database, and so does a re-run, which finds a
+// database holding part of the dump.
+func TestPostgreSQL215FailedRestoreStops(t *testing.T) {
+	t.Parallel()
+	c, bundle, _ := pg215Site(t)
+	c.Put(t, map[string]any{"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+		"metadata": map[string]any{"name": "postgresql-data-external", "namespace": "3scale-db"},
+		"spec":     map[string]any{"accessModes": []any{"ReadWriteOnce"}, "resources": map[string]any{"requests": map[string]any{"storage": "1Gi"}}}})
+	before := c.all(t)
+	work := t.TempDir()
+	acks := op215Manual(t, bundle)
+	for run, want := range []string{"No space left on device", "holds tables, but not the rows"} {
+		out, err := c.runEnv(t, bundle, work, "", nil, acks...)
+		if err == nil || !strings.Contains(out, "2.15-2.16/pg-restore [shell]") || strings.Contains(out, "2.15-2.16/pg-verify-data [verify]") || !strings.Contains(out, want) {
+			t.Fatalf("run %d did not stop at pg-restore with %q: %v\n%s", run+1, want, err, out)
+		}
+		got := c.all(t)
+		for _, key := range []string{"3scale/Secret/system-database", "3scale/APIManager/apimanager-sample"} {
+			if !reflect.DeepEqual(op215Desired(map[string]map[string]any{key: before[key]}), op215Desired(map[string]map[string]any{key: got[key]})) {
+				t.Errorf("run %d changed %s", run+1, key)
 			}
 		}
 	}

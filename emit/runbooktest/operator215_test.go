@@ -213,6 +213,13 @@ func TestOperator215RunbookOnCluster(t *testing.T) {
 	if got["3scale-db/Deployment/backend-redis-external"] == nil || got["3scale-db/ConfigMap/redis-config-external"] == nil {
 		t.Error("the Redis objects of 3scale-db were not created")
 	}
+	// Each new claim asks for what the claim of the Redis it replaces holds.
+	for claim, from := range map[string]string{"backend-redis-storage-external": "backend-redis-storage", "system-redis-storage-external": "system-redis-storage"} {
+		want := bundletest.Get(bundletest.Op215Objects(t)["3scale/PersistentVolumeClaim/"+from], "status", "capacity", "storage")
+		if size := bundletest.Get(got["3scale-db/PersistentVolumeClaim/"+claim], "spec", "resources", "requests", "storage"); size == nil || size != want {
+			t.Errorf("%s asks for %v, %s holds %v", claim, size, from, want)
+		}
+	}
 	redisConf := bundletest.Get(bundletest.Op215Objects(t)["3scale/ConfigMap/redis-config"], "data", "redis.conf")
 	if conf := bundletest.Get(got["3scale-db/ConfigMap/redis-config-external"], "data", "redis.conf"); conf != redisConf {
 		t.Errorf("redis-config-external was not turned persistent:\n%v", conf)
@@ -236,7 +243,7 @@ func TestOperator215RunbookOnCluster(t *testing.T) {
 		"exec deployment/backend-redis-external -- redis-cli BGREWRITEAOF":        1,
 		"patch subscription.operators.coreos.com/3scale-operator --type=json":     1,
 		"patch apimanager.apps.3scale.net/apimanager-sample --type=json":          2,
-		"apply -f": 9,
+		"apply -f": 7, // the manifests; the two claims are created by redis-claims
 	} {
 		if n := bundletest.CountCalls(calls, prefix); n != want {
 			t.Errorf("%q ran %d times, want %d", prefix, n, want)
@@ -390,64 +397,5 @@ func TestOperator215RunbookAWS(t *testing.T) {
 	}
 	if !reflect.DeepEqual(bundletest.Get(c.all(t)["3scale/Secret/system-database"], "data"), bundletest.Get(bundletest.Op215Objects(t)["3scale/Secret/system-database"], "data")) {
 		t.Error("system-database is not restored")
-	}
-}
-
-// TestOperator215RunbookPostgreSQL runs the PostgreSQL 10 → 15 runbook on
-// the PostgreSQL variant of the fixture: the credentials are copied into
-// the databases' project without being decoded, and the URL encodes them.
-func TestOperator215RunbookPostgreSQL(t *testing.T) {
-	t.Parallel()
-	testenv.Tool(t, "jq")
-	objects := bundletest.Op215Objects(t)
-	bundletest.Op215PostgreSQL(t, objects)
-	bundletest.Op215External(t, objects, false, true)
-	planPath := bundletest.Op215Plan(t, "postgresql", "on-cluster", "external", "")
-	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, planPath, bundletest.Op215Snapshot(t, objects)))
-	acks := op215Manual(t, bundle)
-	c := newOp215Cluster(t, objects, "PGDMP"+op215ExecOut)
-	work := t.TempDir()
-	out, err := c.runEnv(t, bundle, work, op215PollFail, nil, acks...)
-	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
-		t.Fatalf("the run did not stop at the upgrade wait: %v\n%s", err, out)
-	}
-	got := c.all(t)
-	copied := got["3scale-db/Secret/system-database"]
-	if copied == nil {
-		t.Fatal("no system-database Secret in 3scale-db")
-	}
-	src := bundletest.Get(objects["3scale/Secret/system-database"], "data").(map[string]any)
-	if !reflect.DeepEqual(bundletest.Get(copied, "data"), map[string]any{"DB_USER": src["DB_USER"], "DB_PASSWORD": src["DB_PASSWORD"]}) {
-		t.Errorf("the copied Secret holds %v", bundletest.Get(copied, "data"))
-	}
-	if v := unb64(t, bundletest.Get(got["3scale/Secret/system-database"], "data", "URL")); v != "postgresql://system:p%40ss%3Aw%2Frd%2B0815@system-postgresql-service.3scale-db.svc.cluster.local/system" {
-		t.Errorf("system-database URL = %q", v)
-	}
-	for _, k := range []string{"3scale-db/Deployment/system-postgresql-external", "3scale-db/Service/system-postgresql-service"} {
-		if got[k] == nil {
-			t.Errorf("no %s", k)
-		}
-	}
-	if info, err := os.Stat(filepath.Join(work, "3scale-backup", "2.15-2.16", "db_dump.backup")); err != nil || info.Size() == 0 {
-		t.Errorf("no dump: %v", err)
-	}
-	calls := c.Calls(t)
-	if bundletest.CountCalls(calls, "exec deployment/system-postgresql-external -- pg_restore") != 1 {
-		t.Error("pg_restore did not run once")
-	}
-	// 3.2.11: back to PostgreSQL 10.
-	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/postgresql")
-	if err != nil {
-		t.Fatalf("rollback: %v\n%s", err, out)
-	}
-	got = c.all(t)
-	if !reflect.DeepEqual(bundletest.Get(got["3scale/Secret/system-database"], "data"), src) {
-		t.Error("system-database is not restored")
-	}
-	if got["3scale-db/Deployment/system-postgresql-external"] != nil {
-		t.Error("the PostgreSQL 15 Deployment is still there")
-	}
-	if db := bundletest.Get(got["3scale/APIManager/apimanager-sample"], "spec", "externalComponents", "system", "database"); db != false {
-		t.Errorf("externalComponents.system.database = %v after the rollback", db)
 	}
 }

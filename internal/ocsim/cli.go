@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -398,6 +399,9 @@ func (r *run) lookup(k *Kind, name string) Object {
 	if obj := r.c.get(r.ns, k.Kind, name); obj != nil {
 		return obj
 	}
+	if (k.Kind == "Project" || k.Kind == "Namespace") && r.c.hasNamespace(name) {
+		return namespaceView(k, name)
+	}
 	if !k.Namespaced {
 		for _, obj := range r.c.list("", k.Kind) {
 			if str(obj, "metadata", "name") == name {
@@ -427,7 +431,30 @@ func (r *run) listKind(k *Kind, allNS bool) []Object {
 		}
 		return out
 	}
-	return r.c.list(ns, k.Kind)
+	objs := r.c.list(ns, k.Kind)
+	if k.Kind == "Project" || k.Kind == "Namespace" {
+		stored := map[string]bool{}
+		for _, o := range objs {
+			stored[str(o, "metadata", "name")] = true
+		}
+		names := append([]string{r.c.cfg.Namespace}, r.c.st.Namespaces...)
+		sort.Strings(names)
+		for i, n := range names {
+			if !stored[n] && (i == 0 || names[i-1] != n) {
+				objs = append(objs, namespaceView(k, n))
+			}
+		}
+	}
+	return objs
+}
+
+// namespaceView is the Namespace, or the Project, that the cluster answers
+// for a namespace it holds objects in or created (oc new-project) and has
+// no stored object of.
+func namespaceView(k *Kind, name string) Object {
+	return Object{"apiVersion": k.APIVersion(), "kind": k.Kind,
+		"metadata": map[string]any{"name": name},
+		"status":   map[string]any{"phase": "Active"}}
 }
 
 func notFound(k *Kind, name string) string {

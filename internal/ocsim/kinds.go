@@ -8,6 +8,7 @@ import (
 	buildv1 "github.com/openshift/api/build/v1"
 	configv1 "github.com/openshift/api/config/v1"
 	imagev1 "github.com/openshift/api/image/v1"
+	projectv1 "github.com/openshift/api/project/v1"
 	routev1 "github.com/openshift/api/route/v1"
 	securityv1 "github.com/openshift/api/security/v1"
 	templatev1 "github.com/openshift/api/template/v1"
@@ -71,6 +72,9 @@ var kinds = []*Kind{
 	{Kind: "Pod", Version: "v1", Resource: "pods", Short: []string{"po"}, Namespaced: true, New: func() any { return &corev1.Pod{} }},
 	{Kind: "ReplicationController", Version: "v1", Resource: "replicationcontrollers", Short: []string{"rc"}, Namespaced: true, New: func() any { return &corev1.ReplicationController{} }},
 	{Kind: "Namespace", Version: "v1", Resource: "namespaces", Short: []string{"ns"}, New: func() any { return &corev1.Namespace{} }},
+	// A project is OpenShift's view of a namespace: the cluster answers
+	// one for each namespace (Run.lookup, Run.listKind).
+	{Kind: "Project", Group: "project.openshift.io", Version: "v1", Resource: "projects", New: func() any { return &projectv1.Project{} }},
 	{Kind: "Deployment", Group: "apps", Version: "v1", Resource: "deployments", Short: []string{"deploy"}, Namespaced: true, New: func() any { return &kappsv1.Deployment{} }},
 	{Kind: "Job", Group: "batch", Version: "v1", Resource: "jobs", Namespaced: true, New: func() any { return &batchv1.Job{} }},
 	{Kind: "Role", Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "roles", Namespaced: true, New: func() any { return &rbacv1.Role{} }},

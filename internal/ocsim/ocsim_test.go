@@ -902,3 +902,29 @@ func TestExecOutputOfAWorkload(t *testing.T) {
 		t.Errorf("system-redis printed %q, not its annotation", out)
 	}
 }
+
+// TestProjectsAreNamespaces: oc get project (and namespace) answers for
+// every namespace the cluster holds objects in or created, as OpenShift
+// does, so that a step that creates a project only when it is missing sees
+// one that exists; oc new-project refuses it.
+func TestProjectsAreNamespaces(t *testing.T) {
+	s := newSim(t, templateSite()...)
+	s.put(Object{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "c", "namespace": "other"}})
+	for _, ns := range []string{"3scale", "other"} {
+		for _, kind := range []string{"project", "namespace"} {
+			if out := s.must("get", kind, ns, "-o", "name"); strings.TrimSpace(out) == "" {
+				t.Errorf("oc get %s %s printed nothing", kind, ns)
+			}
+		}
+	}
+	if _, errOut, code := s.oc("get", "project", "missing"); code == 0 || !strings.Contains(errOut, "NotFound") {
+		t.Errorf("oc get project missing: exit %d %q", code, errOut)
+	}
+	if _, errOut, code := s.oc("new-project", "other", "--skip-config-write"); code == 0 || !strings.Contains(errOut, "AlreadyExists") {
+		t.Errorf("oc new-project other: exit %d %q", code, errOut)
+	}
+	s.must("new-project", "created", "--skip-config-write")
+	if out := s.must("get", "projects", "-o", "name"); !strings.Contains(out, "project.project.openshift.io/created") || !strings.Contains(out, "project.project.openshift.io/other") {
+		t.Errorf("oc get projects:\n%s", out)
+	}
+}

@@ -41,6 +41,7 @@ STEPS=(
   '2.15-2.16/mysql-verify'
   '2.15-2.16/redis-dump'
   '2.15-2.16/redis-scale-down'
+  '2.15-2.16/redis-claims'
   '2.15-2.16/redis-create'
   '2.15-2.16/redis-wait'
   '2.15-2.16/redis-version'
@@ -86,7 +87,8 @@ TITLES=(
   '[verify] Check that no object of system-mysql is owned by the APIManager any more (004_c69374ff7b8e3f6e.txt 3.3.4)'
   '[backup] Dump backend-redis and system-redis (004_c69374ff7b8e3f6e.txt 3.4.3)'
   '[shell] Scale backend-redis and system-redis down to 0 (004_c69374ff7b8e3f6e.txt 3.4.4)'
-  '[create] Create the two Redis 7 Deployments, their claims, Services, service accounts and ConfigMap (004_c69374ff7b8e3f6e.txt 3.4.5)'
+  '[shell] Create the claims of the two Redis 7 instances, each as large as the one of the Redis it replaces (004_c69374ff7b8e3f6e.txt 3.4.5)'
+  '[create] Create the two Redis 7 Deployments, their Services, service accounts and ConfigMap (004_c69374ff7b8e3f6e.txt 3.4.5)'
   '[wait] Wait for backend-redis-external and system-redis-external (004_c69374ff7b8e3f6e.txt 3.4.6)'
   '[verify] Check that both new instances run Redis 7.2 or later (004_c69374ff7b8e3f6e.txt 1.1.1)'
   '[shell] Load the dumps into the new Redis instances (004_c69374ff7b8e3f6e.txt 3.4.7)'
@@ -475,6 +477,32 @@ save_once() {
   echo "saved $file"
 }
 
+# ---- lib/claims.sh (the rule modules' shell library)
+# Claims for copies of a database, sized from the original's.
+
+# create_claim_like WORKLOAD CLAIM APP NAMESPACE: create the claim CLAIM in
+# NAMESPACE, labelled app=APP, asking for as much storage as the claim
+# WORKLOAD mounts holds (its bound capacity, else its request), read when
+# the call runs: a copy of a database needs the room its original has, and
+# a guessed size that is smaller fails the restore halfway. A CLAIM that
+# exists is left as it is.
+create_claim_like() {
+  local workload=$1 claim=$2 app=$3 ns=$4 from size
+  if exists "pvc/$claim" --namespace="$ns"; then
+    echo "pvc/$claim exists in $ns: left as it is"
+    return 0
+  fi
+  from=$(oc get "$workload" -o json | jq -r '[.spec.template.spec.volumes[]? | .persistentVolumeClaim.claimName // empty][0] // ""')
+  [ -n "$from" ] || fail "$workload mounts no claim: create pvc/$claim in $ns at least as large as its data, then re-run"
+  size=$(oc get "pvc/$from" -o json | jq -r '.status.capacity.storage // .spec.resources.requests.storage // ""')
+  [ -n "$size" ] || fail "pvc/$from shows no size: create pvc/$claim in $ns at least as large as its data, then re-run"
+  jq -n --arg name "$claim" --arg app "$app" --arg size "$size" '{apiVersion: "v1", kind: "PersistentVolumeClaim",
+      metadata: {name: $name, labels: {app: $app}},
+      spec: {accessModes: ["ReadWriteOnce"], resources: {requests: {storage: $size}}, volumeMode: "Filesystem"}}' \
+    | oc create -f - --namespace="$ns"
+  echo "pvc/$claim in $ns asks for $size, as much as pvc/$from holds"
+}
+
 # ---- lib/objects.sh (the rule modules' shell library)
 # Reading objects that may not exist.
 
@@ -691,6 +719,34 @@ dump_gz() {
     || fail "the dump of $dc in $file.tmp is incomplete"
   mv "$file.tmp" "$file"
   echo "$dc dumped into $file"
+}
+
+# ---- lib/postgresql.sh (the rule modules' shell library)
+# What a PostgreSQL database holds, so that a restore is checked against
+# the dump it restored.
+
+# pg_table_counts WORKLOAD USER DATABASE [OC-FLAGS]: print "TABLE ROWS" for
+# each table of schema public of DATABASE, sorted by name (LC_ALL=C), rows
+# counted exactly (count(*)) by psql as USER in WORKLOAD's pod; nothing for
+# a database without tables. One psql lists the tables, one counts them
+# all, and any error stops (ON_ERROR_STOP). It returns non-zero on any
+# failure, also where bash ignores set -e (in $(...), in a condition).
+pg_table_counts() {
+  local workload=$1 user=$2 db=$3 list text i tables=() counts=()
+  shift 3
+  list=$(oc exec "$workload" "$@" -- psql -U "$user" -d "$db" -tA -v ON_ERROR_STOP=1 \
+    -c "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name") || return 1
+  [ -n "$list" ] || return 0
+  mapfile -t tables <<<"$list"
+  text=$(for i in "${!tables[@]}"; do
+      printf 'SELECT count(*) FROM public."%s";\n' "${tables[i]//\"/\"\"}"
+    done | oc exec -i "$workload" "$@" -- psql -U "$user" -d "$db" -tA -v ON_ERROR_STOP=1 -f -) || return 1
+  mapfile -t counts <<<"$text"
+  [ "${#counts[@]}" -eq "${#tables[@]}" ] || fail "psql counted the rows of ${#counts[@]} of the ${#tables[@]} tables of $db in $workload"
+  for i in "${!tables[@]}"; do
+    [[ ${counts[i]} =~ ^[0-9]+$ ]] || fail "psql counted '${counts[i]}' rows in table ${tables[i]} of $db in $workload"
+    printf '%s %s\n' "${tables[i]}" "${counts[i]}"
+  done | LC_ALL=C sort
 }
 
 # ---- lib/replicas.sh (the rule modules' shell library)
@@ -1456,13 +1512,29 @@ step_17() {
   scale_down deployment/system-redis deployment/backend-redis
 }
 
-# 2.15-2.16/redis-create — Create the two Redis 7 Deployments, their claims, Services, service accounts and ConfigMap
+# 2.15-2.16/redis-claims — Create the claims of the two Redis 7 instances, each as large as the one of the Redis it replaces
+# Source: 004_c69374ff7b8e3f6e.txt 3.4.5
+# The guide's claims ask for 1Gi each; a Redis whose dump is larger cannot
+# load it. The runbook asks for what the claim of backend-redis, and of
+# system-redis, holds (bound capacity, else request), read on the cluster when
+# the step runs. An existing claim is left as it is.
+step_18() {
+  if exists pvc/backend-redis-storage-external --namespace=3scale-db && exists pvc/system-redis-storage-external --namespace=3scale-db; then
+    echo "already done: skipped"
+    return 0
+  fi
+  create_claim_like deployment/backend-redis backend-redis-storage-external backend-redis-external 3scale-db
+  create_claim_like deployment/system-redis system-redis-storage-external system-redis-external 3scale-db
+}
+
+# 2.15-2.16/redis-create — Create the two Redis 7 Deployments, their Services, service accounts and ConfigMap
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.5
 # The guide's YAML files of 3.4.5.1 and 3.4.5.2 and the ConfigMap, carried in
-# the bundle; each service account is an object rather than `oc create
-# serviceaccount` and `oc label`. The guide's second "Create a service account
-# for the Backend Redis instance" means the system one.
-step_18() {
+# the bundle, but for the claims (step redis-claims); each service account is
+# an object rather than `oc create serviceaccount` and `oc label`. The guide's
+# second "Create a service account for the Backend Redis instance" means the
+# system one.
+step_19() {
   if oc get configmap/redis-config-external --namespace=3scale-db >/dev/null 2>&1; then
     echo "configmap/redis-config-external --namespace=3scale-db exists: left as it is"
   else
@@ -1472,11 +1544,6 @@ step_18() {
     echo "serviceaccount/backend-redis-external --namespace=3scale-db exists: left as it is"
   else
     oc apply -f "$BUNDLE_DIR/manifests/serviceaccount-backend-redis-external.json" --namespace=3scale-db
-  fi
-  if oc get persistentvolumeclaim/backend-redis-storage-external --namespace=3scale-db >/dev/null 2>&1; then
-    echo "persistentvolumeclaim/backend-redis-storage-external --namespace=3scale-db exists: left as it is"
-  else
-    oc apply -f "$BUNDLE_DIR/manifests/persistentvolumeclaim-backend-redis-storage-external.json" --namespace=3scale-db
   fi
   if oc get service/backend-redis-service --namespace=3scale-db >/dev/null 2>&1; then
     echo "service/backend-redis-service --namespace=3scale-db exists: left as it is"
@@ -1493,11 +1560,6 @@ step_18() {
   else
     oc apply -f "$BUNDLE_DIR/manifests/serviceaccount-system-redis-external.json" --namespace=3scale-db
   fi
-  if oc get persistentvolumeclaim/system-redis-storage-external --namespace=3scale-db >/dev/null 2>&1; then
-    echo "persistentvolumeclaim/system-redis-storage-external --namespace=3scale-db exists: left as it is"
-  else
-    oc apply -f "$BUNDLE_DIR/manifests/persistentvolumeclaim-system-redis-storage-external.json" --namespace=3scale-db
-  fi
   if oc get service/system-redis-service --namespace=3scale-db >/dev/null 2>&1; then
     echo "service/system-redis-service --namespace=3scale-db exists: left as it is"
   else
@@ -1512,7 +1574,7 @@ step_18() {
 
 # 2.15-2.16/redis-wait — Wait for backend-redis-external and system-redis-external
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.6
-step_19() {
+step_20() {
   wait_rollout deployment/backend-redis-external --namespace=3scale-db
   wait_rollout deployment/system-redis-external --namespace=3scale-db
 }
@@ -1522,7 +1584,7 @@ step_19() {
 # registry.redhat.io/rhel9/redis-7 is a Redis 7 image whose minor follows RHEL
 # 9; 3scale 2.16 needs 7.2 (chapter 6 says the on-cluster Redis is 7.0), so
 # the runbook checks what the pods run before any data moves.
-step_20() {
+step_21() {
   redis_version() {
     oc exec "deployment/$1" "${@:2}" -- redis-server --version | sed -n 's/.*v=\([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -n 1
   }
@@ -1542,7 +1604,7 @@ step_20() {
 # (restart_once of the shell library: a re-run after a restart that reached
 # the cluster copies the same dump again, which the restarted Redis has
 # loaded, and only waits); the runbook waits for both rollouts.
-step_21() {
+step_22() {
   for redis in backend-redis system-redis; do
     dump="$BACKUP_DIR/2.15-2.16/$redis-dump.rdb"
     [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.15-2.16/redis-dump"
@@ -1558,7 +1620,7 @@ step_21() {
 # The guide's BGREWRITEAOF, then its periodic check of aof_rewrite_in_progress
 # by hand; the runbook polls every 10 seconds for up to 30 minutes per
 # instance.
-step_22() {
+step_23() {
   local i
   for redis in backend-redis-external system-redis-external; do
     oc exec "deployment/$redis" --namespace=3scale-db -- redis-cli BGREWRITEAOF
@@ -1584,7 +1646,7 @@ step_22() {
 # whole redis.conf, tested against the text the bundle created, so that an
 # edited ConfigMap refuses it. The result is the redis.conf of the 2.15
 # operator's redis-config.
-step_23() {
+step_24() {
   if applied configmap/redis-config-external checks/007-2.15-2.16-redis-config-persist-redis-config-external.json --namespace=3scale-db; then
     echo "configmap/redis-config-external --namespace=3scale-db: already applied, skipped"
   else
@@ -1598,7 +1660,7 @@ step_23() {
 # restart that reached the cluster only waits for it (restart_once of the
 # shell library), so that Redis is not restarted twice; the next step waits
 # for both rollouts.
-step_24() {
+step_25() {
   for redis in backend-redis-external system-redis-external; do
     restart_once "deployment/$redis" "$BACKUP_DIR/2.15-2.16/$redis-persist-restart" --namespace=3scale-db
   done
@@ -1606,7 +1668,7 @@ step_24() {
 
 # 2.15-2.16/redis-wait-restart — Wait for the restarted Redis instances
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.7
-step_25() {
+step_26() {
   wait_rollout deployment/backend-redis-external --namespace=3scale-db
   wait_rollout deployment/system-redis-external --namespace=3scale-db
 }
@@ -1617,7 +1679,7 @@ step_25() {
 # the Secrets replaced from standard input (no Secret value passes through the
 # shell). The URLs are the guide's: backend storage in database 0 and queues
 # in 1, system in 1, as the 2.15 operator has them.
-step_26() {
+step_27() {
   oc get secret backend-redis -o json \
     | jq --arg url "redis://backend-redis-service.3scale-db.svc.cluster.local:6379" '
         .data.REDIS_STORAGE_URL = ("\($url)/0" | @base64) | .data.REDIS_QUEUES_URL = ("\($url)/1" | @base64)' \
@@ -1631,7 +1693,7 @@ step_26() {
 # 2.15-2.16/redis-external — Mark backend and system Redis external in the APIManager
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.9
 # The guide's two merge patches become one JSON patch.
-step_27() {
+step_28() {
   if applied apimanager.apps.3scale.net/apimanager-sample checks/008-2.15-2.16-redis-external-apimanager-sample.json; then
     echo "apimanager.apps.3scale.net/apimanager-sample: already applied, skipped"
   else
@@ -1644,7 +1706,7 @@ step_27() {
 # The guide's scale-ups (3.2.9, 3.3.5, 3.4.10, 4.2.7, 5.2.7, 6.2.6), from the
 # counts saved before the window, then the operator (the guide: 1 replica;
 # ampc: its saved count). The databases this bundle replaced stay at 0.
-step_28() {
+step_29() {
   restore_replicas "$BACKUP_DIR/2.15-2.16/replicas.json" deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   operator=$(<"$BACKUP_DIR/2.15-2.16/operator-replicas")
   [[ $operator =~ ^[0-9]+$ ]] || fail "$BACKUP_DIR/2.15-2.16/operator-replicas has no replica count"
@@ -1653,7 +1715,7 @@ step_28() {
 
 # 2.15-2.16/wait-operator — Wait for the 3scale operator
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.9
-step_29() {
+step_30() {
   wait_rollout deployment/threescale-operator-controller-manager-v2 --namespace=3scale-operator
 }
 
@@ -1662,7 +1724,7 @@ step_29() {
 # The guide's `oc get deployments` until READY matches; the runbook waits for
 # each rollout and, when one does not become ready, prints what chapter 7 says
 # to look at.
-step_30() {
+step_31() {
 for d in apicast-production apicast-staging backend-cron backend-listener backend-worker system-app system-memcache system-searchd system-sidekiq zync zync-database zync-que ; do
   if ! oc rollout status "deployment/$d" --watch --timeout=20m; then
     cat >&2 <<'AMPC_HINT'
@@ -1686,7 +1748,7 @@ oc get deployments
 
 # 2.15-2.16/verify-portals — Check the Admin Portal, the Developer Portal and the APIs
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.9
-step_31() {
+step_32() {
   manual_step '2.15-2.16/verify-portals' <<'AMPC_MANUAL'
 3scale runs on its external databases, still at 2.15. Before the channel
 changes (guide 3.2.9, 3.3.5, 3.4.10/3.4.11, 4.2.7, 5.2.7, 6.2.6):
@@ -1713,7 +1775,7 @@ AMPC_MANUAL
 # The guide edits the channel in the console (Operators > Installed Operators
 # > Subscription > Channel); ampc patches the Subscription, tested against
 # threescale-2.15. This starts the upgrade.
-step_32() {
+step_33() {
   if applied subscription.operators.coreos.com/3scale-operator checks/009-2.15-2.16-channel-3scale-operator.json --namespace=3scale-operator; then
     echo "subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator: already applied, skipped"
   else
@@ -1731,7 +1793,7 @@ step_32() {
 # command that approves it, as the 2.7 → 2.8 hop's wait-operator does
 # (wait_operator_csv of the shell library), instead of waiting for an upgrade
 # that never starts.
-step_33() {
+step_34() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   old=$(<"$BACKUP_DIR/2.15-2.16/installed-csv-3scale-operator")
@@ -1747,7 +1809,7 @@ step_33() {
 # changes it), printing the pods as it goes. The 2.16 operator upgrades only
 # once the databases meet its requirements, which it checks every 10 minutes
 # (1.1.1).
-step_34() {
+step_35() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   wait_apimanager_version 2.16 "$minutes" apimanager-sample "see oc get apimanager apimanager-sample -o yaml (status.conditions: a Preflights condition that is not True names the database that is too old), the Subscription and InstallPlans in project 3scale-operator; then re-run"
@@ -1758,7 +1820,7 @@ step_34() {
 # Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 6)
 # The pods may show temporary errors during the upgrade, as the guide notes;
 # each rollout gets 20 minutes.
-step_35() {
+step_36() {
   wait_rollout deployment/apicast-production
   wait_rollout deployment/apicast-staging
   wait_rollout deployment/backend-cron
@@ -1778,13 +1840,13 @@ step_35() {
 # The guide reads `oc get apimanager -o yaml` by eye for
 # apimanager-threescale-version "2.16" and threescale-operator-version
 # "0.13.x"; the runbook checks both.
-step_36() {
+step_37() {
   check_apimanager 2.16 0.13 apimanager-sample
 }
 
 # 2.15-2.16/verify-admin-portal — Log in to the 3scale Admin Portal
 # Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 7)
-step_37() {
+step_38() {
   manual_step '2.15-2.16/verify-admin-portal' <<'AMPC_MANUAL'
 The 3scale pods run 2.16. Log in to the 3scale Admin Portal and check
 that it works as expected (guide 1.2, step 7). Then confirm (type done,
@@ -1796,7 +1858,7 @@ AMPC_MANUAL
 # Source: 004_c69374ff7b8e3f6e.txt 2.2 (step 5)
 # The guide edits the channel in the console; ampc patches the Subscription,
 # tested against threescale-2.15.
-step_38() {
+step_39() {
   if applied subscription.operators.coreos.com/apicast-operator checks/010-2.15-2.16-apicast-channel-apicast-operator.json --namespace=apicast; then
     echo "subscription.operators.coreos.com/apicast-operator --namespace=apicast: already applied, skipped"
   else
@@ -1809,7 +1871,7 @@ step_38() {
 # As wait-operator-upgrade, for the APIcast operator's Subscription: under
 # manual approval the step stops with the command that approves its
 # InstallPlan.
-step_39() {
+step_40() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   old=$(<"$BACKUP_DIR/2.15-2.16/installed-csv-apicast-operator")
@@ -1823,7 +1885,7 @@ step_39() {
 # apicast.apps.3scale.net/operator-version "0.13.x"; the runbook polls every
 # APIcast of the project for up to 30 minutes (AMPC_UPGRADE_MINUTES), then
 # waits for each one's Deployment.
-step_40() {
+step_41() {
   local i
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
@@ -1849,7 +1911,7 @@ step_40() {
 # The guide deletes the old databases once the data is confirmed (3.2.10,
 # 3.4.11, 4.2.7, 5.2.7, 6.2.6). The deletion is irreversible and ends the
 # rollback sections, so the runbook stops first.
-step_41() {
+step_42() {
   manual_step '2.15-2.16/cleanup-confirm' <<'AMPC_MANUAL'
 The next steps delete the databases 3scale no longer uses, irreversibly
 (the guide's warning: "Only perform the steps below once you are 100%
@@ -1866,7 +1928,7 @@ AMPC_MANUAL
 # 2.15-2.16/cleanup-redis — Delete the old backend-redis and system-redis Deployments, claims and ConfigMap
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.11
 # The commands of 3.4.11; the Services stay, as there.
-step_42() {
+step_43() {
   oc delete deployment/system-redis --ignore-not-found
   oc delete deployment/backend-redis --ignore-not-found
   oc delete persistentvolumeclaim/system-redis-storage --ignore-not-found

@@ -457,6 +457,32 @@ save_once() {
   echo "saved $file"
 }
 
+# ---- lib/claims.sh (the rule modules' shell library)
+# Claims for copies of a database, sized from the original's.
+
+# create_claim_like WORKLOAD CLAIM APP NAMESPACE: create the claim CLAIM in
+# NAMESPACE, labelled app=APP, asking for as much storage as the claim
+# WORKLOAD mounts holds (its bound capacity, else its request), read when
+# the call runs: a copy of a database needs the room its original has, and
+# a guessed size that is smaller fails the restore halfway. A CLAIM that
+# exists is left as it is.
+create_claim_like() {
+  local workload=$1 claim=$2 app=$3 ns=$4 from size
+  if exists "pvc/$claim" --namespace="$ns"; then
+    echo "pvc/$claim exists in $ns: left as it is"
+    return 0
+  fi
+  from=$(oc get "$workload" -o json | jq -r '[.spec.template.spec.volumes[]? | .persistentVolumeClaim.claimName // empty][0] // ""')
+  [ -n "$from" ] || fail "$workload mounts no claim: create pvc/$claim in $ns at least as large as its data, then re-run"
+  size=$(oc get "pvc/$from" -o json | jq -r '.status.capacity.storage // .spec.resources.requests.storage // ""')
+  [ -n "$size" ] || fail "pvc/$from shows no size: create pvc/$claim in $ns at least as large as its data, then re-run"
+  jq -n --arg name "$claim" --arg app "$app" --arg size "$size" '{apiVersion: "v1", kind: "PersistentVolumeClaim",
+      metadata: {name: $name, labels: {app: $app}},
+      spec: {accessModes: ["ReadWriteOnce"], resources: {requests: {storage: $size}}, volumeMode: "Filesystem"}}' \
+    | oc create -f - --namespace="$ns"
+  echo "pvc/$claim in $ns asks for $size, as much as pvc/$from holds"
+}
+
 # ---- lib/objects.sh (the rule modules' shell library)
 # Reading objects that may not exist.
 
@@ -673,6 +699,34 @@ dump_gz() {
     || fail "the dump of $dc in $file.tmp is incomplete"
   mv "$file.tmp" "$file"
   echo "$dc dumped into $file"
+}
+
+# ---- lib/postgresql.sh (the rule modules' shell library)
+# What a PostgreSQL database holds, so that a restore is checked against
+# the dump it restored.
+
+# pg_table_counts WORKLOAD USER DATABASE [OC-FLAGS]: print "TABLE ROWS" for
+# each table of schema public of DATABASE, sorted by name (LC_ALL=C), rows
+# counted exactly (count(*)) by psql as USER in WORKLOAD's pod; nothing for
+# a database without tables. One psql lists the tables, one counts them
+# all, and any error stops (ON_ERROR_STOP). It returns non-zero on any
+# failure, also where bash ignores set -e (in $(...), in a condition).
+pg_table_counts() {
+  local workload=$1 user=$2 db=$3 list text i tables=() counts=()
+  shift 3
+  list=$(oc exec "$workload" "$@" -- psql -U "$user" -d "$db" -tA -v ON_ERROR_STOP=1 \
+    -c "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name") || return 1
+  [ -n "$list" ] || return 0
+  mapfile -t tables <<<"$list"
+  text=$(for i in "${!tables[@]}"; do
+      printf 'SELECT count(*) FROM public."%s";\n' "${tables[i]//\"/\"\"}"
+    done | oc exec -i "$workload" "$@" -- psql -U "$user" -d "$db" -tA -v ON_ERROR_STOP=1 -f -) || return 1
+  mapfile -t counts <<<"$text"
+  [ "${#counts[@]}" -eq "${#tables[@]}" ] || fail "psql counted the rows of ${#counts[@]} of the ${#tables[@]} tables of $db in $workload"
+  for i in "${!tables[@]}"; do
+    [[ ${counts[i]} =~ ^[0-9]+$ ]] || fail "psql counted '${counts[i]}' rows in table ${tables[i]} of $db in $workload"
+    printf '%s %s\n' "${tables[i]}" "${counts[i]}"
+  done | LC_ALL=C sort
 }
 
 # ---- lib/replicas.sh (the rule modules' shell library)

@@ -821,6 +821,15 @@ step "pg-create" {
   note               = "The guide's YAML files, carried in the bundle, but for the claim (step pg-claim); the service account is an object rather than `oc create serviceaccount` and `oc label`. Adjust the resources in the manifests before applying if the guide's limits do not fit."
 }
 
+step "pg-start" {
+  title   = "Make sure system-postgresql-external runs its one replica"
+  kind    = "shell"
+  section = "3.2.5"
+  when    = local.pg_on_cluster
+  note    = "The manifest asks for one replica, but a rollback (3.2.11) scales PostgreSQL 15 down to keep its data, and oc apply leaves a count changed since as it is: on a new attempt this step scales it up again. On a first run it changes nothing."
+  run     = "oc scale deployment/system-postgresql-external --namespace=${local.db_ns} --replicas=1"
+}
+
 step "pg-wait" {
   title             = "Wait for system-postgresql-external"
   kind              = "wait"
@@ -856,11 +865,13 @@ step "pg-restore" {
     are listed in the step (the guide's one), and any other error, or a
     count of ignored errors other than theirs, fails the step with
     pg_restore's output kept in pg_restore.log. It restores into an empty
-    database only: a database that holds tables but not the dump's rows (a
-    restore that failed halfway) stops the step with what to do. The step
-    is done when every table holds the rows the dump recorded.
+    database only: a database that holds tables (a restore that failed
+    halfway, or one a rollback kept) stops the step with what to do. After
+    pg_restore every table must hold the rows the dump recorded; then
+    pg_restore.done records the dump's checksum, and the step is done when
+    it names the dump of this window (a rollback sets both aside).
   EOT
-  done_if = "[ -f \"${local.dir}/db_dump.counts\" ] && [ \"$(pg_table_counts deployment/system-postgresql-external postgres system --namespace=${local.db_ns})\" = \"$(<\"${local.dir}/db_dump.counts\")\" ]"
+  done_if = "[ -s \"${local.dir}/pg_restore.done\" ] && [ \"$(<\"${local.dir}/pg_restore.done\")\" = \"$(sha256sum < \"${local.dir}/db_dump.backup\")\" ]"
   run     = <<-EOT
     dir="${local.dir}"
     dump="$dir/db_dump.backup"
@@ -889,6 +900,13 @@ step "pg-restore" {
       fi
       echo "pg_restore: only the error(s) guide 3.2.6 says to ignore"
     fi
+    counts=$(pg_table_counts deployment/system-postgresql-external postgres system --namespace=${local.db_ns})
+    if [ "$counts" != "$(<"$dir/db_dump.counts")" ]; then
+      diff <(printf '%s\n' "$counts") "$dir/db_dump.counts" || true
+      fail "the tables of the new database do not hold the rows of the dump (above: < restored, > dumped); nothing points at it yet: see $dir/pg_restore.log; drop and create the database system again, then re-run, or roll back with --rollback 2.15-2.16/postgresql"
+    fi
+    sha256sum < "$dump" > "$dir/pg_restore.done"
+    echo "restored: every table holds the rows of the dump"
   EOT
 }
 
@@ -1300,6 +1318,18 @@ step "redis-create" {
   manifest_namespace = local.db_ns
   manifests          = ["2.15-2.16/redis-config-external.yaml", "2.15-2.16/backend-redis-external.yaml", "2.15-2.16/system-redis-external.yaml"]
   note               = "The guide's YAML files of 3.4.5.1 and 3.4.5.2 and the ConfigMap, carried in the bundle, but for the claims (step redis-claims); each service account is an object rather than `oc create serviceaccount` and `oc label`. The guide's second \"Create a service account for the Backend Redis instance\" means the system one."
+}
+
+step "redis-start" {
+  title   = "Make sure backend-redis-external and system-redis-external run their one replica"
+  kind    = "shell"
+  section = "3.4.5"
+  when    = local.redis_on_cluster
+  note    = "The manifests ask for one replica each, but a rollback (3.4.12) scales the Redis 7 instances down to keep their data, and oc apply leaves a count changed since as it is: on a new attempt this step scales them up again. On a first run it changes nothing."
+  run     = <<-EOT
+    oc scale deployment/backend-redis-external --namespace=${local.db_ns} --replicas=1
+    oc scale deployment/system-redis-external --namespace=${local.db_ns} --replicas=1
+  EOT
 }
 
 step "redis-wait" {
@@ -1934,38 +1964,80 @@ locals {
     }
     restore_secret() {
       [ -s "$dir/$1-secret.json" ] || fail "$dir/$1-secret.json is missing: it is written by step 2.15-2.16/backup"
-      oc delete secret "$1" --ignore-not-found
-      jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
-        | oc create -f -
+      # Replaced in place, never deleted first: a failure between a delete
+      # and a create would leave 3scale without the Secret.
+      if exists "secret/$1"; then
+        jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
+          | oc replace -f -
+      else
+        jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
+          | oc create -f -
+      fi
+    }
+    # rollback_applies OBJECT...: stop, before anything changes, unless the
+    # operator is still 2.15's (its Subscription on threescale-2.15 with
+    # the CSV the backup recorded: the 2.16 operator refuses an internal
+    # database, and OLM cannot go back) and every OBJECT, the internal
+    # database the rollback points 3scale at again, is still there.
+    rollback_applies() {
+      local channel csv object
+      channel=$(oc get subscription.operators.coreos.com/${plan.operator_subscription} --namespace=${local.operator_ns} -o jsonpath='{.spec.channel}')
+      [ "$channel" = threescale-2.15 ] \
+        || fail "this rollback does not apply: the 3scale operator's Subscription is on channel '$channel', not threescale-2.15 (step 2.15-2.16/channel ran); the 2.16 operator refuses an internal database and OLM cannot downgrade it; nothing was changed: finish the upgrade instead (re-run ./runbook.sh)"
+      csv=$(oc get subscription.operators.coreos.com/${plan.operator_subscription} --namespace=${local.operator_ns} -o jsonpath='{.status.installedCSV}')
+      [ -s "$dir/installed-csv-3scale-operator" ] || fail "$dir/installed-csv-3scale-operator is missing: it is written by step 2.15-2.16/backup; nothing was changed"
+      [ "$csv" = "$(<"$dir/installed-csv-3scale-operator")" ] \
+        || fail "this rollback does not apply: the Subscription installs $csv, not $(<"$dir/installed-csv-3scale-operator") that the backup recorded; nothing was changed"
+      for object in "$@"; do
+        exists "$object" || fail "this rollback does not apply: $object is gone (a cleanup step ran?), and 3scale cannot be pointed back at it; nothing was changed"
+      done
     }
   EOT
 }
 
+# The guide's rollback deletes the PostgreSQL 15 objects, its claim
+# included: after a cut-over that claim may hold the only copy of what
+# 3scale wrote since. The runbook refuses unless the rollback applies on
+# the live cluster (the operator still 2.15's, system-postgresql and its
+# claim present), scales PostgreSQL 15 down instead of deleting it, sets
+# the dump and its row counts aside (a new attempt dumps again: 3scale
+# writes to PostgreSQL 10 from now on), and makes the state file forget
+# the move, so that a plain re-run redoes it.
 rollback "postgresql" {
-  title   = "Point 3scale back at the internal PostgreSQL 10 and remove PostgreSQL 15"
+  title   = "Point 3scale back at the internal PostgreSQL 10; keep PostgreSQL 15, scaled down"
   section = "3.2.11"
   when    = local.pg_on_cluster
   run     = <<-EOT
     ${local.rollback_helpers}
+    rollback_applies deployment/system-postgresql pvc/postgresql-data
     stop_3scale
     oc patch apimanager ${local.apimanager} --type=merge -p '{"spec": {"externalComponents": {"system": {"database": false}}}}'
     oc patch apimanager ${local.apimanager} --type=merge -p '{"spec": {"system": {"database": {"postgresql": {}}}}}'
     restore_secret system-database
     start_3scale
-    oc delete deployment system-postgresql-external --namespace=${local.db_ns} --ignore-not-found
-    oc delete service system-postgresql-service --namespace=${local.db_ns} --ignore-not-found
-    oc delete sa postgresql-db-external --namespace=${local.db_ns} --ignore-not-found
-    oc delete pvc postgresql-data-external --namespace=${local.db_ns} --ignore-not-found
-    echo "3scale uses the internal PostgreSQL again; retry the migration from step 2.15-2.16/save-replicas (./runbook.sh --from 2.15-2.16/save-replicas) when the cause is fixed"
+    if exists deployment/system-postgresql-external --namespace=${local.db_ns}; then
+      oc scale deployment/system-postgresql-external --namespace=${local.db_ns} --replicas=0
+    fi
+    set_aside "$dir/db_dump.backup" "$dir/db_dump.counts" "$dir/pg_restore.done"
+    forget_from 2.15-2.16/save-replicas
+    echo "3scale uses the internal PostgreSQL again. PostgreSQL 15 (deployment/system-postgresql-external in ${local.db_ns}, claim postgresql-data-external) is scaled down with its data: delete it by hand once nothing in it is needed. A re-run (./runbook.sh) dumps again and redoes the move; it stops at pg-restore while that database holds tables."
   EOT
 }
 
+# The guide's rollback deletes the Redis 7 objects and their claims,
+# which may hold the only copy of what 3scale wrote since the cut-over.
+# The runbook refuses unless the rollback applies on the live cluster
+# (the operator still 2.15's, backend-redis and system-redis with their
+# claims present), scales the Redis 7 instances down instead of deleting
+# them, sets the dumps aside and makes the state file forget the move, so
+# that a plain re-run redoes it.
 rollback "redis" {
-  title   = "Give backend-redis and system-redis back to the operator and remove the Redis 7 instances"
+  title   = "Give backend-redis and system-redis back to the operator; keep the Redis 7 instances, scaled down"
   section = "3.4.12"
   when    = local.redis_on_cluster
   run     = <<-EOT
     ${local.rollback_helpers}
+    rollback_applies deployment/backend-redis deployment/system-redis pvc/backend-redis-storage pvc/system-redis-storage
     stop_3scale
     oc patch apimanager ${local.apimanager} --type=merge -p '{"spec": {"externalComponents": {"system": {"redis": false}}}}'
     oc patch apimanager ${local.apimanager} --type=merge -p '{"spec": {"externalComponents": {"backend": {"redis": false}}}}'
@@ -1973,10 +2045,14 @@ rollback "redis" {
     restore_secret system-redis
     restore_replicas "${local.replicas}" deployment/backend-redis deployment/system-redis
     start_3scale
-    for object in deployment/backend-redis-external deployment/system-redis-external service/backend-redis-service service/system-redis-service pvc/system-redis-storage-external pvc/backend-redis-storage-external configmap/redis-config-external sa/system-redis-external sa/backend-redis-external; do
-      oc delete "$object" --namespace=${local.db_ns} --ignore-not-found
+    for object in deployment/backend-redis-external deployment/system-redis-external; do
+      if exists "$object" --namespace=${local.db_ns}; then
+        oc scale "$object" --namespace=${local.db_ns} --replicas=0
+      fi
     done
-    echo "backend-redis and system-redis are the operator's again (it restores their Redis 6 image)"
+    set_aside "$dir/backend-redis-dump.rdb" "$dir/system-redis-dump.rdb"
+    forget_from 2.15-2.16/save-replicas
+    echo "backend-redis and system-redis are the operator's again (it restores their Redis 6 image). The Redis 7 instances (backend-redis-external, system-redis-external in ${local.db_ns}, with their claims) are scaled down with their data: delete them by hand once nothing in them is needed. A re-run (./runbook.sh) dumps again and redoes the move."
   EOT
 }
 
@@ -1986,6 +2062,7 @@ rollback "mysql-rds" {
   when    = local.mysql_aws
   run     = <<-EOT
     ${local.rollback_helpers}
+    rollback_applies deployment/system-mysql pvc/mysql-storage
     stop_3scale
     restore_secret system-database
     start_3scale
@@ -1999,6 +2076,7 @@ rollback "postgresql-rds" {
   when    = local.pg_aws
   run     = <<-EOT
     ${local.rollback_helpers}
+    rollback_applies deployment/system-postgresql pvc/postgresql-data
     stop_3scale
     restore_secret system-database
     start_3scale
@@ -2012,6 +2090,7 @@ rollback "redis-elasticache" {
   when    = local.redis_aws
   run     = <<-EOT
     ${local.rollback_helpers}
+    rollback_applies deployment/backend-redis deployment/system-redis
     stop_3scale
     restore_secret system-redis
     restore_secret backend-redis

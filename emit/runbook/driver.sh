@@ -72,6 +72,26 @@ step_index() {
   fail "no step $1; see $0 --list"
 }
 
+# forget_from STEP: for a rollback after which a plain re-run must redo a
+# move: the state file keeps only the steps that come before STEP in the
+# runbook, so that STEP and every step after it run again.
+forget_from() {
+  local idx i line
+  idx=$(step_index "$1")
+  [ -f "$STATE_FILE" ] || return 0
+  : >"$STATE_FILE.tmp"
+  while IFS= read -r line || [ -n "$line" ]; do
+    for ((i = 0; i < idx; i++)); do
+      if [ "${STEPS[$i]}" = "$line" ]; then
+        printf '%s\n' "$line" >>"$STATE_FILE.tmp"
+        break
+      fi
+    done
+  done <"$STATE_FILE"
+  mv "$STATE_FILE.tmp" "$STATE_FILE"
+  echo "the state file no longer records $1 and the steps after it: a re-run does them again"
+}
+
 # applied OBJECT CHECKFILE [OC-FLAGS] holds when the live object already shows what the
 # patch leaves behind (checks/*.json), so that a patch is never applied twice.
 # A missing object is not applied (the patch then says it is missing); any

@@ -5,39 +5,15 @@ package runbooktest
 // cluster (internal/ocsim), each failing on the runbook before its fix.
 
 import (
-	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ampc/ampc/internal/bundletest"
-	"github.com/ampc/ampc/internal/ocsim"
 	"github.com/ampc/ampc/internal/testenv"
 )
-
-// clusterOC runs one oc command on the simulated cluster outside a runbook, or
-// with "sleep" first lets the cluster's time pass: what a person or the
-// cluster does between two runs. It fails the test when the call fails.
-func clusterOC(t *testing.T, c *bundletest.Cluster, args ...string) string {
-	t.Helper()
-	env := map[string]string{"FAKEOC_DIR": c.Dir, "FAKEOC_NAMESPACE": "3scale"}
-	for _, kv := range c.Env {
-		k, v, _ := strings.Cut(kv, "=")
-		env[k] = v
-	}
-	name := "oc"
-	if len(args) > 0 && args[0] == "sleep" {
-		name, args = "sleep", args[1:]
-	}
-	var out, errOut bytes.Buffer
-	if code := ocsim.Main(append([]string{name}, args...), func(k string) string { return env[k] }, nil, &out, &errOut); code != 0 {
-		t.Fatalf("%s %s: exit %d\n%s%s", name, strings.Join(args, " "), code, out.String(), errOut.String())
-	}
-	return out.String()
-}
 
 // podsOf lists the pods of a DeploymentConfig that are not being deleted,
 // deployer and hook pods left out.
@@ -214,9 +190,9 @@ func TestAuditARemovalsAfterVerifiedRollout(t *testing.T) {
 	}
 	rc := bundletest.Get(pods[0], "metadata", "labels", "deployment")
 	for _, p := range pods {
-		clusterOC(t, c, "delete", "pod", bundletest.Get(p, "metadata", "name").(string), "--wait=false")
+		c.Act(t, "delete", "pod", bundletest.Get(p, "metadata", "name").(string), "--wait=false")
 	}
-	clusterOC(t, c, "sleep", "120")
+	c.Act(t, "sleep", "120")
 	objects = c.Objects(t)
 	running := 0
 	for _, p := range podsOf(objects, "system-app") {
@@ -261,14 +237,14 @@ func TestAuditAWaitPodsLatestDeployments(t *testing.T) {
 	// A rollout of zync that fails and rolls back, then one that completes.
 	base := c.Env
 	c.Env = append(slices.Clip(base), "OCSIM_DEPLOY_FAIL=zync")
-	clusterOC(t, c, "rollout", "latest", "dc/zync")
-	clusterOC(t, c, "sleep", "300")
+	c.Act(t, "rollout", "latest", "dc/zync")
+	c.Act(t, "sleep", "300")
 	c.Env = base
-	clusterOC(t, c, "rollout", "latest", "dc/zync")
-	clusterOC(t, c, "sleep", "300")
+	c.Act(t, "rollout", "latest", "dc/zync")
+	c.Act(t, "sleep", "300")
 	// A pod of system-app evicted and replaced.
 	c.Env = append(slices.Clip(base), "OCSIM_EVICT=system-app")
-	clusterOC(t, c, "sleep", "120")
+	c.Act(t, "sleep", "120")
 	c.Env = base
 	objects := c.Objects(t)
 	if bundletest.Get(objects["Pod/zync-2-deploy"], "status", "phase") != "Failed" || rcPhase(objects, "zync", 3) != "Complete" {
@@ -295,9 +271,9 @@ func TestAuditAWaitPodsLatestDeployments(t *testing.T) {
 			key = bundletest.Get(ref, "key").(string)
 		}
 	}
-	clusterOC(t, c, "patch", "configmap/system-environment", "--type=json", "-p", `[{"op":"remove","path":"/data/`+key+`"}]`)
+	c.Act(t, "patch", "configmap/system-environment", "--type=json", "-p", `[{"op":"remove","path":"/data/`+key+`"}]`)
 	for _, p := range podsOf(c.Objects(t), "system-app") {
-		clusterOC(t, c, "delete", "pod", bundletest.Get(p, "metadata", "name").(string), "--wait=false")
+		c.Act(t, "delete", "pod", bundletest.Get(p, "metadata", "name").(string), "--wait=false")
 	}
 	out, err := c.Run(t, bundle, work, "", "--only", "2.7-2.8/wait-pods")
 	if err == nil {
@@ -306,91 +282,6 @@ func TestAuditAWaitPodsLatestDeployments(t *testing.T) {
 	if !strings.Contains(out, "dc/system-app: 0 of 1 pods of system-app-1 ready") || !strings.Contains(out, "CreateContainerConfigError") {
 		t.Errorf("the failure does not name system-app's waiting pod:\n%s", out)
 	}
-}
-
-// TestAuditAOperator215OLM runs the 2.15 → 2.16 runbook (MySQL kept, Redis on
-// the cluster) where OLM does not simply follow the channel change (audit
-// section A, "S2 OLM"):
-//   - the Subscription wants manual approval: the run must stop right
-//     after the channel change with the command that approves the
-//     InstallPlan, as the 2.7 → 2.8 hop does, and go on once it is
-//     approved (before, it waited 30 minutes for an APIManager upgrade
-//     that never started, and failed without saying why);
-//   - the catalog lacks the threescale-2.16 channel (OCSIM_CATALOG_DROP):
-//     the run must stop before the window opens, with nothing scaled down
-//     and no database moved (before, it moved the databases first);
-//   - the cluster runs Knative eventing (OCSIM_KNATIVE), whose
-//     Subscriptions a bare `subscription` names: every Subscription call
-//     must name OLM's (before, the preflight found no Subscription).
-func TestAuditAOperator215OLM(t *testing.T) {
-	t.Parallel()
-	testenv.Tool(t, "jq")
-	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-on-cluster.hcl"), ""))
-	acks := op215Manual(t, bundle)
-
-	t.Run("manual approval", func(t *testing.T) {
-		t.Parallel()
-		objects := bundletest.Op215Objects(t)
-		objects["3scale-operator/Subscription/3scale-operator"]["spec"].(map[string]any)["installPlanApproval"] = "Manual"
-		c := newOp215Cluster(t, objects, op215ExecOut)
-		work := t.TempDir()
-		out, err := c.runEnv(t, bundle, work, "", nil, acks...)
-		if err == nil || !strings.Contains(out, "2.15-2.16/wait-operator-upgrade [shell]") || strings.Contains(out, "2.15-2.16/wait-upgrade [verify]") {
-			t.Fatalf("the run did not stop at the wait for the 2.16 operator: %v\n%s", err, out)
-		}
-		var plan string
-		for key, obj := range c.all(t) {
-			if strings.HasPrefix(key, "3scale-operator/InstallPlan/") && bundletest.Get(obj, "spec", "approved") == false {
-				plan = bundletest.Get(obj, "metadata", "name").(string)
-			}
-		}
-		approve := "oc patch installplan " + plan + " --namespace=3scale-operator --type=merge -p '{\"spec\":{\"approved\":true}}'"
-		if plan == "" || !strings.Contains(out, approve) {
-			t.Fatalf("the run does not say how to approve InstallPlan %q:\n%s", plan, out)
-		}
-		clusterOC(t, c.Cluster, "patch", "installplan", plan, "--namespace=3scale-operator", "--type=merge", "-p", `{"spec":{"approved":true}}`)
-		out, err = c.runEnv(t, bundle, work, op215PollFail, nil, acks...)
-		if !strings.Contains(out, "the operator is upgraded: 3scale-operator.v0.12.5 -> 3scale-operator.v0.13.1") {
-			t.Errorf("the re-run after the approval did not see the 2.16 operator installed: %v\n%s", err, out)
-		}
-	})
-
-	t.Run("catalog without threescale-2.16", func(t *testing.T) {
-		t.Parallel()
-		c := newOp215Cluster(t, bundletest.Op215Objects(t), op215ExecOut)
-		c.Env = append(c.Env, "OCSIM_CATALOG_DROP=3scale-operator:threescale-2.16")
-		out, err := c.runEnv(t, bundle, t.TempDir(), "", nil, acks...)
-		if err == nil || !strings.Contains(out, "2.15-2.16/channel-check [verify]") || !strings.Contains(out, "offers no channel threescale-2.16 of package 3scale-operator") {
-			t.Fatalf("the run did not stop at the catalog check: %v\n%s", err, out)
-		}
-		calls := c.Calls(t)
-		for _, prefix := range []string{"scale ", "patch ", "exec ", "new-project "} {
-			if n := bundletest.CountCalls(calls, prefix); n != 0 {
-				t.Errorf("%d %q calls before the run stopped: the window opened", n, prefix)
-			}
-		}
-	})
-
-	t.Run("knative", func(t *testing.T) {
-		t.Parallel()
-		c := newOp215Cluster(t, bundletest.Op215Objects(t), op215ExecOut)
-		c.Env = append(c.Env, "OCSIM_KNATIVE=1")
-		out, err := c.runEnv(t, bundle, t.TempDir(), op215PollFail, nil, acks...)
-		if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
-			t.Fatalf("the run did not reach the upgrade wait: %v\n%s", err, out)
-		}
-		got := c.all(t)
-		if ch := bundletest.Get(got["3scale-operator/Subscription/3scale-operator"], "spec", "channel"); ch != "threescale-2.16" {
-			t.Errorf("channel = %v", ch)
-		}
-		for _, call := range c.Calls(t) {
-			for _, bare := range []string{"subscription ", "subscription/", "subscriptions ", "sub "} {
-				if strings.Contains(" "+call, " "+bare) {
-					t.Errorf("a call names a bare Subscription: %s", call)
-				}
-			}
-		}
-	})
 }
 
 // TestAuditAZyncResyncAfterDatabaseRollout runs the 2.7 → 2.8 image patch of
@@ -462,60 +353,5 @@ func TestAuditAZyncResyncAfterDatabaseRollout(t *testing.T) {
 	files := bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.7-mysql.hcl"), bundletest.WriteObjects(t, objects))
 	if strings.Contains(string(files["plan.json"]), "/zync-resync") {
 		t.Error("a site whose zync-database has a claim gets step zync-resync")
-	}
-}
-
-// TestAuditADumpsAfterWritersGone runs the 2.15 → 2.16 runbook (MySQL kept,
-// Redis on the cluster) up to its scale-down, then at once the Redis dump,
-// stopped at its first call before the cluster sees it (audit section A,
-// "S2 wait_scaled_down"): at that moment
-// no pod of a Deployment the window stopped may be left, terminating ones
-// included. The simulated cluster keeps a terminating pod for its grace
-// period, while the Deployment's status.replicas, which the hop's former
-// wait_scaled_down read, counts it no longer: system-sidekiq and
-// backend-worker could still write while Redis was dumped.
-func TestAuditADumpsAfterWritersGone(t *testing.T) {
-	t.Parallel()
-	testenv.Tool(t, "jq")
-	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-on-cluster.hcl"), ""))
-	objects := bundletest.Op215Objects(t)
-	stopped := map[string]bool{}
-	for key := range objects {
-		if name, ok := strings.CutPrefix(key, "3scale/Deployment/"); ok && !strings.Contains(name, "redis") && !strings.Contains(name, "mysql") && !strings.Contains(name, "postgresql") {
-			stopped[name] = true
-		}
-	}
-	if !stopped["system-sidekiq"] || !stopped["backend-worker"] {
-		t.Fatalf("the fixture's Deployments: %v", stopped)
-	}
-	c := newOp215Cluster(t, objects, op215ExecOut)
-	// An oc call takes 10ms of the cluster's time: the dump comes right
-	// after the scale-down returned, as it would if the steps between
-	// were quick.
-	c.Env = append(c.Env, "OCSIM_STEP=10ms")
-	work := t.TempDir()
-	out, err := c.runEnv(t, bundle, work, "new-project", nil, op215Manual(t, bundle)...)
-	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/database-namespace failed") {
-		t.Fatalf("the run did not stop after the scale-down: %v\n%s", err, out)
-	}
-	// FAKEOC_FAIL fails once per cluster: let it fail again.
-	if err := os.Remove(filepath.Join(c.Dir, "failed")); err != nil {
-		t.Fatal(err)
-	}
-	out, err = c.runEnv(t, bundle, work, "redis-cli SAVE", nil, "--only", "2.15-2.16/redis-dump")
-	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/redis-dump failed") {
-		t.Fatalf("the run did not stop at the Redis dump: %v\n%s", err, out)
-	}
-	for key, obj := range c.all(t) {
-		if !strings.HasPrefix(key, "3scale/Pod/") {
-			continue
-		}
-		for _, ref := range bundletest.Get(obj, "metadata", "ownerReferences").([]any) {
-			rs, _ := bundletest.Get(ref, "name").(string)
-			if i := strings.LastIndex(rs, "-"); bundletest.Get(ref, "kind") == "ReplicaSet" && i > 0 && stopped[rs[:i]] {
-				t.Errorf("pod %s of deployment/%s (phase %v, deleting since %v) is left when Redis is dumped",
-					bundletest.Get(obj, "metadata", "name"), rs[:i], bundletest.Get(obj, "status", "phase"), bundletest.Get(obj, "metadata", "deletionTimestamp"))
-			}
-		}
 	}
 }

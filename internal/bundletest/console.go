@@ -1,6 +1,7 @@
 package bundletest
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,4 +42,26 @@ func (c *Cluster) Remove(t *testing.T, key string) {
 	if err := os.Remove(filepath.Join(c.Dir, "objects", kind+"."+name+".json")); err != nil && !os.IsNotExist(err) {
 		t.Fatal(err)
 	}
+}
+
+// Act runs one oc command on the simulated cluster outside a runbook, or
+// with "sleep" first lets the cluster's time pass: what a person or the
+// cluster does between two runs. It runs in the test's process, in the
+// 3scale project, and fails the test when the call fails.
+func (c *Cluster) Act(t *testing.T, args ...string) string {
+	t.Helper()
+	env := map[string]string{"FAKEOC_DIR": c.Dir, "FAKEOC_NAMESPACE": "3scale"}
+	for _, kv := range c.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	name := "oc"
+	if len(args) > 0 && args[0] == "sleep" {
+		name, args = "sleep", args[1:]
+	}
+	var out, errOut bytes.Buffer
+	if code := ocsim.Main(append([]string{name}, args...), func(k string) string { return env[k] }, nil, &out, &errOut); code != 0 {
+		t.Fatalf("%s %s: exit %d\n%s%s", name, strings.Join(args, " "), code, out.String(), errOut.String())
+	}
+	return out.String()
 }

@@ -14,3 +14,17 @@ save_once() {
   mv "$file.tmp" "$file"
   echo "saved $file"
 }
+
+# set_aside FILE...: rename each FILE that exists to FILE.set-aside-TIME
+# (UTC), so that the step that writes it writes it again, and no backup is
+# ever deleted: a rollback sets aside the dump of the window it closes.
+set_aside() {
+  local file stamp
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  for file in "$@"; do
+    if [ -e "$file" ]; then
+      mv "$file" "$file.set-aside-$stamp"
+      echo "$file set aside as $file.set-aside-$stamp"
+    fi
+  done
+}

@@ -162,6 +162,26 @@ step_index() {
   fail "no step $1; see $0 --list"
 }
 
+# forget_from STEP: for a rollback after which a plain re-run must redo a
+# move: the state file keeps only the steps that come before STEP in the
+# runbook, so that STEP and every step after it run again.
+forget_from() {
+  local idx i line
+  idx=$(step_index "$1")
+  [ -f "$STATE_FILE" ] || return 0
+  : >"$STATE_FILE.tmp"
+  while IFS= read -r line || [ -n "$line" ]; do
+    for ((i = 0; i < idx; i++)); do
+      if [ "${STEPS[$i]}" = "$line" ]; then
+        printf '%s\n' "$line" >>"$STATE_FILE.tmp"
+        break
+      fi
+    done
+  done <"$STATE_FILE"
+  mv "$STATE_FILE.tmp" "$STATE_FILE"
+  echo "the state file no longer records $1 and the steps after it: a re-run does them again"
+}
+
 # applied OBJECT CHECKFILE [OC-FLAGS] holds when the live object already shows what the
 # patch leaves behind (checks/*.json), so that a patch is never applied twice.
 # A missing object is not applied (the patch then says it is missing); any
@@ -451,6 +471,20 @@ save_once() {
   oc "$@" > "$file.tmp"
   mv "$file.tmp" "$file"
   echo "saved $file"
+}
+
+# set_aside FILE...: rename each FILE that exists to FILE.set-aside-TIME
+# (UTC), so that the step that writes it writes it again, and no backup is
+# ever deleted: a rollback sets aside the dump of the window it closes.
+set_aside() {
+  local file stamp
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  for file in "$@"; do
+    if [ -e "$file" ]; then
+      mv "$file" "$file.set-aside-$stamp"
+      echo "$file set aside as $file.set-aside-$stamp"
+    fi
+  done
 }
 
 # ---- lib/claims.sh (the rule modules' shell library)
@@ -1787,11 +1821,36 @@ rollback_0() {
   }
   restore_secret() {
     [ -s "$dir/$1-secret.json" ] || fail "$dir/$1-secret.json is missing: it is written by step 2.15-2.16/backup"
-    oc delete secret "$1" --ignore-not-found
-    jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
-      | oc create -f -
+    # Replaced in place, never deleted first: a failure between a delete
+    # and a create would leave 3scale without the Secret.
+    if exists "secret/$1"; then
+      jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
+        | oc replace -f -
+    else
+      jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
+        | oc create -f -
+    fi
+  }
+  # rollback_applies OBJECT...: stop, before anything changes, unless the
+  # operator is still 2.15's (its Subscription on threescale-2.15 with
+  # the CSV the backup recorded: the 2.16 operator refuses an internal
+  # database, and OLM cannot go back) and every OBJECT, the internal
+  # database the rollback points 3scale at again, is still there.
+  rollback_applies() {
+    local channel csv object
+    channel=$(oc get subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator -o jsonpath='{.spec.channel}')
+    [ "$channel" = threescale-2.15 ] \
+      || fail "this rollback does not apply: the 3scale operator's Subscription is on channel '$channel', not threescale-2.15 (step 2.15-2.16/channel ran); the 2.16 operator refuses an internal database and OLM cannot downgrade it; nothing was changed: finish the upgrade instead (re-run ./runbook.sh)"
+    csv=$(oc get subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator -o jsonpath='{.status.installedCSV}')
+    [ -s "$dir/installed-csv-3scale-operator" ] || fail "$dir/installed-csv-3scale-operator is missing: it is written by step 2.15-2.16/backup; nothing was changed"
+    [ "$csv" = "$(<"$dir/installed-csv-3scale-operator")" ] \
+      || fail "this rollback does not apply: the Subscription installs $csv, not $(<"$dir/installed-csv-3scale-operator") that the backup recorded; nothing was changed"
+    for object in "$@"; do
+      exists "$object" || fail "this rollback does not apply: $object is gone (a cleanup step ran?), and 3scale cannot be pointed back at it; nothing was changed"
+    done
   }
 
+  rollback_applies deployment/system-mysql pvc/mysql-storage
   stop_3scale
   restore_secret system-database
   start_3scale
@@ -1816,11 +1875,36 @@ rollback_1() {
   }
   restore_secret() {
     [ -s "$dir/$1-secret.json" ] || fail "$dir/$1-secret.json is missing: it is written by step 2.15-2.16/backup"
-    oc delete secret "$1" --ignore-not-found
-    jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
-      | oc create -f -
+    # Replaced in place, never deleted first: a failure between a delete
+    # and a create would leave 3scale without the Secret.
+    if exists "secret/$1"; then
+      jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
+        | oc replace -f -
+    else
+      jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
+        | oc create -f -
+    fi
+  }
+  # rollback_applies OBJECT...: stop, before anything changes, unless the
+  # operator is still 2.15's (its Subscription on threescale-2.15 with
+  # the CSV the backup recorded: the 2.16 operator refuses an internal
+  # database, and OLM cannot go back) and every OBJECT, the internal
+  # database the rollback points 3scale at again, is still there.
+  rollback_applies() {
+    local channel csv object
+    channel=$(oc get subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator -o jsonpath='{.spec.channel}')
+    [ "$channel" = threescale-2.15 ] \
+      || fail "this rollback does not apply: the 3scale operator's Subscription is on channel '$channel', not threescale-2.15 (step 2.15-2.16/channel ran); the 2.16 operator refuses an internal database and OLM cannot downgrade it; nothing was changed: finish the upgrade instead (re-run ./runbook.sh)"
+    csv=$(oc get subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator -o jsonpath='{.status.installedCSV}')
+    [ -s "$dir/installed-csv-3scale-operator" ] || fail "$dir/installed-csv-3scale-operator is missing: it is written by step 2.15-2.16/backup; nothing was changed"
+    [ "$csv" = "$(<"$dir/installed-csv-3scale-operator")" ] \
+      || fail "this rollback does not apply: the Subscription installs $csv, not $(<"$dir/installed-csv-3scale-operator") that the backup recorded; nothing was changed"
+    for object in "$@"; do
+      exists "$object" || fail "this rollback does not apply: $object is gone (a cleanup step ran?), and 3scale cannot be pointed back at it; nothing was changed"
+    done
   }
 
+  rollback_applies deployment/backend-redis deployment/system-redis
   stop_3scale
   restore_secret system-redis
   restore_secret backend-redis

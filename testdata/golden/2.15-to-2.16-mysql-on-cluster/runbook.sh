@@ -43,6 +43,7 @@ STEPS=(
   '2.15-2.16/redis-scale-down'
   '2.15-2.16/redis-claims'
   '2.15-2.16/redis-create'
+  '2.15-2.16/redis-start'
   '2.15-2.16/redis-wait'
   '2.15-2.16/redis-version'
   '2.15-2.16/redis-restore'
@@ -89,6 +90,7 @@ TITLES=(
   '[shell] Scale backend-redis and system-redis down to 0 (004_c69374ff7b8e3f6e.txt 3.4.4)'
   '[shell] Create the claims of the two Redis 7 instances, each as large as the one of the Redis it replaces (004_c69374ff7b8e3f6e.txt 3.4.5)'
   '[create] Create the two Redis 7 Deployments, their Services, service accounts and ConfigMap (004_c69374ff7b8e3f6e.txt 3.4.5)'
+  '[shell] Make sure backend-redis-external and system-redis-external run their one replica (004_c69374ff7b8e3f6e.txt 3.4.5)'
   '[wait] Wait for backend-redis-external and system-redis-external (004_c69374ff7b8e3f6e.txt 3.4.6)'
   '[verify] Check that both new instances run Redis 7.2 or later (004_c69374ff7b8e3f6e.txt 1.1.1)'
   '[shell] Load the dumps into the new Redis instances (004_c69374ff7b8e3f6e.txt 3.4.7)'
@@ -119,7 +121,7 @@ ROLLBACKS=(
   '2.15-2.16/redis'
 )
 ROLLBACK_TITLES=(
-  'Give backend-redis and system-redis back to the operator and remove the Redis 7 instances (004_c69374ff7b8e3f6e.txt 3.4.12)'
+  'Give backend-redis and system-redis back to the operator; keep the Redis 7 instances, scaled down (004_c69374ff7b8e3f6e.txt 3.4.12)'
 )
 # Objects as the snapshot showed them: KIND/NAME NAMESPACE FIELD VALUE.
 DRIFT=(
@@ -184,6 +186,26 @@ step_index() {
     fi
   done
   fail "no step $1; see $0 --list"
+}
+
+# forget_from STEP: for a rollback after which a plain re-run must redo a
+# move: the state file keeps only the steps that come before STEP in the
+# runbook, so that STEP and every step after it run again.
+forget_from() {
+  local idx i line
+  idx=$(step_index "$1")
+  [ -f "$STATE_FILE" ] || return 0
+  : >"$STATE_FILE.tmp"
+  while IFS= read -r line || [ -n "$line" ]; do
+    for ((i = 0; i < idx; i++)); do
+      if [ "${STEPS[$i]}" = "$line" ]; then
+        printf '%s\n' "$line" >>"$STATE_FILE.tmp"
+        break
+      fi
+    done
+  done <"$STATE_FILE"
+  mv "$STATE_FILE.tmp" "$STATE_FILE"
+  echo "the state file no longer records $1 and the steps after it: a re-run does them again"
 }
 
 # applied OBJECT CHECKFILE [OC-FLAGS] holds when the live object already shows what the
@@ -475,6 +497,20 @@ save_once() {
   oc "$@" > "$file.tmp"
   mv "$file.tmp" "$file"
   echo "saved $file"
+}
+
+# set_aside FILE...: rename each FILE that exists to FILE.set-aside-TIME
+# (UTC), so that the step that writes it writes it again, and no backup is
+# ever deleted: a rollback sets aside the dump of the window it closes.
+set_aside() {
+  local file stamp
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  for file in "$@"; do
+    if [ -e "$file" ]; then
+      mv "$file" "$file.set-aside-$stamp"
+      echo "$file set aside as $file.set-aside-$stamp"
+    fi
+  done
 }
 
 # ---- lib/claims.sh (the rule modules' shell library)
@@ -1572,9 +1608,20 @@ step_19() {
   fi
 }
 
+# 2.15-2.16/redis-start — Make sure backend-redis-external and system-redis-external run their one replica
+# Source: 004_c69374ff7b8e3f6e.txt 3.4.5
+# The manifests ask for one replica each, but a rollback (3.4.12) scales the
+# Redis 7 instances down to keep their data, and oc apply leaves a count
+# changed since as it is: on a new attempt this step scales them up again. On
+# a first run it changes nothing.
+step_20() {
+  oc scale deployment/backend-redis-external --namespace=3scale-db --replicas=1
+  oc scale deployment/system-redis-external --namespace=3scale-db --replicas=1
+}
+
 # 2.15-2.16/redis-wait — Wait for backend-redis-external and system-redis-external
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.6
-step_20() {
+step_21() {
   wait_rollout deployment/backend-redis-external --namespace=3scale-db
   wait_rollout deployment/system-redis-external --namespace=3scale-db
 }
@@ -1584,7 +1631,7 @@ step_20() {
 # registry.redhat.io/rhel9/redis-7 is a Redis 7 image whose minor follows RHEL
 # 9; 3scale 2.16 needs 7.2 (chapter 6 says the on-cluster Redis is 7.0), so
 # the runbook checks what the pods run before any data moves.
-step_21() {
+step_22() {
   redis_version() {
     oc exec "deployment/$1" "${@:2}" -- redis-server --version | sed -n 's/.*v=\([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -n 1
   }
@@ -1604,7 +1651,7 @@ step_21() {
 # (restart_once of the shell library: a re-run after a restart that reached
 # the cluster copies the same dump again, which the restarted Redis has
 # loaded, and only waits); the runbook waits for both rollouts.
-step_22() {
+step_23() {
   for redis in backend-redis system-redis; do
     dump="$BACKUP_DIR/2.15-2.16/$redis-dump.rdb"
     [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.15-2.16/redis-dump"
@@ -1620,7 +1667,7 @@ step_22() {
 # The guide's BGREWRITEAOF, then its periodic check of aof_rewrite_in_progress
 # by hand; the runbook polls every 10 seconds for up to 30 minutes per
 # instance.
-step_23() {
+step_24() {
   local i
   for redis in backend-redis-external system-redis-external; do
     oc exec "deployment/$redis" --namespace=3scale-db -- redis-cli BGREWRITEAOF
@@ -1646,7 +1693,7 @@ step_23() {
 # whole redis.conf, tested against the text the bundle created, so that an
 # edited ConfigMap refuses it. The result is the redis.conf of the 2.15
 # operator's redis-config.
-step_24() {
+step_25() {
   if applied configmap/redis-config-external checks/007-2.15-2.16-redis-config-persist-redis-config-external.json --namespace=3scale-db; then
     echo "configmap/redis-config-external --namespace=3scale-db: already applied, skipped"
   else
@@ -1660,7 +1707,7 @@ step_24() {
 # restart that reached the cluster only waits for it (restart_once of the
 # shell library), so that Redis is not restarted twice; the next step waits
 # for both rollouts.
-step_25() {
+step_26() {
   for redis in backend-redis-external system-redis-external; do
     restart_once "deployment/$redis" "$BACKUP_DIR/2.15-2.16/$redis-persist-restart" --namespace=3scale-db
   done
@@ -1668,7 +1715,7 @@ step_25() {
 
 # 2.15-2.16/redis-wait-restart — Wait for the restarted Redis instances
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.7
-step_26() {
+step_27() {
   wait_rollout deployment/backend-redis-external --namespace=3scale-db
   wait_rollout deployment/system-redis-external --namespace=3scale-db
 }
@@ -1679,7 +1726,7 @@ step_26() {
 # the Secrets replaced from standard input (no Secret value passes through the
 # shell). The URLs are the guide's: backend storage in database 0 and queues
 # in 1, system in 1, as the 2.15 operator has them.
-step_27() {
+step_28() {
   oc get secret backend-redis -o json \
     | jq --arg url "redis://backend-redis-service.3scale-db.svc.cluster.local:6379" '
         .data.REDIS_STORAGE_URL = ("\($url)/0" | @base64) | .data.REDIS_QUEUES_URL = ("\($url)/1" | @base64)' \
@@ -1693,7 +1740,7 @@ step_27() {
 # 2.15-2.16/redis-external — Mark backend and system Redis external in the APIManager
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.9
 # The guide's two merge patches become one JSON patch.
-step_28() {
+step_29() {
   if applied apimanager.apps.3scale.net/apimanager-sample checks/008-2.15-2.16-redis-external-apimanager-sample.json; then
     echo "apimanager.apps.3scale.net/apimanager-sample: already applied, skipped"
   else
@@ -1706,7 +1753,7 @@ step_28() {
 # The guide's scale-ups (3.2.9, 3.3.5, 3.4.10, 4.2.7, 5.2.7, 6.2.6), from the
 # counts saved before the window, then the operator (the guide: 1 replica;
 # ampc: its saved count). The databases this bundle replaced stay at 0.
-step_29() {
+step_30() {
   restore_replicas "$BACKUP_DIR/2.15-2.16/replicas.json" deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   operator=$(<"$BACKUP_DIR/2.15-2.16/operator-replicas")
   [[ $operator =~ ^[0-9]+$ ]] || fail "$BACKUP_DIR/2.15-2.16/operator-replicas has no replica count"
@@ -1715,7 +1762,7 @@ step_29() {
 
 # 2.15-2.16/wait-operator — Wait for the 3scale operator
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.9
-step_30() {
+step_31() {
   wait_rollout deployment/threescale-operator-controller-manager-v2 --namespace=3scale-operator
 }
 
@@ -1724,7 +1771,7 @@ step_30() {
 # The guide's `oc get deployments` until READY matches; the runbook waits for
 # each rollout and, when one does not become ready, prints what chapter 7 says
 # to look at.
-step_31() {
+step_32() {
 for d in apicast-production apicast-staging backend-cron backend-listener backend-worker system-app system-memcache system-searchd system-sidekiq zync zync-database zync-que ; do
   if ! oc rollout status "deployment/$d" --watch --timeout=20m; then
     cat >&2 <<'AMPC_HINT'
@@ -1748,7 +1795,7 @@ oc get deployments
 
 # 2.15-2.16/verify-portals — Check the Admin Portal, the Developer Portal and the APIs
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.9
-step_32() {
+step_33() {
   manual_step '2.15-2.16/verify-portals' <<'AMPC_MANUAL'
 3scale runs on its external databases, still at 2.15. Before the channel
 changes (guide 3.2.9, 3.3.5, 3.4.10/3.4.11, 4.2.7, 5.2.7, 6.2.6):
@@ -1775,7 +1822,7 @@ AMPC_MANUAL
 # The guide edits the channel in the console (Operators > Installed Operators
 # > Subscription > Channel); ampc patches the Subscription, tested against
 # threescale-2.15. This starts the upgrade.
-step_33() {
+step_34() {
   if applied subscription.operators.coreos.com/3scale-operator checks/009-2.15-2.16-channel-3scale-operator.json --namespace=3scale-operator; then
     echo "subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator: already applied, skipped"
   else
@@ -1793,7 +1840,7 @@ step_33() {
 # command that approves it, as the 2.7 → 2.8 hop's wait-operator does
 # (wait_operator_csv of the shell library), instead of waiting for an upgrade
 # that never starts.
-step_34() {
+step_35() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   old=$(<"$BACKUP_DIR/2.15-2.16/installed-csv-3scale-operator")
@@ -1809,7 +1856,7 @@ step_34() {
 # changes it), printing the pods as it goes. The 2.16 operator upgrades only
 # once the databases meet its requirements, which it checks every 10 minutes
 # (1.1.1).
-step_35() {
+step_36() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   wait_apimanager_version 2.16 "$minutes" apimanager-sample "see oc get apimanager apimanager-sample -o yaml (status.conditions: a Preflights condition that is not True names the database that is too old), the Subscription and InstallPlans in project 3scale-operator; then re-run"
@@ -1820,7 +1867,7 @@ step_35() {
 # Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 6)
 # The pods may show temporary errors during the upgrade, as the guide notes;
 # each rollout gets 20 minutes.
-step_36() {
+step_37() {
   wait_rollout deployment/apicast-production
   wait_rollout deployment/apicast-staging
   wait_rollout deployment/backend-cron
@@ -1840,13 +1887,13 @@ step_36() {
 # The guide reads `oc get apimanager -o yaml` by eye for
 # apimanager-threescale-version "2.16" and threescale-operator-version
 # "0.13.x"; the runbook checks both.
-step_37() {
+step_38() {
   check_apimanager 2.16 0.13 apimanager-sample
 }
 
 # 2.15-2.16/verify-admin-portal — Log in to the 3scale Admin Portal
 # Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 7)
-step_38() {
+step_39() {
   manual_step '2.15-2.16/verify-admin-portal' <<'AMPC_MANUAL'
 The 3scale pods run 2.16. Log in to the 3scale Admin Portal and check
 that it works as expected (guide 1.2, step 7). Then confirm (type done,
@@ -1858,7 +1905,7 @@ AMPC_MANUAL
 # Source: 004_c69374ff7b8e3f6e.txt 2.2 (step 5)
 # The guide edits the channel in the console; ampc patches the Subscription,
 # tested against threescale-2.15.
-step_39() {
+step_40() {
   if applied subscription.operators.coreos.com/apicast-operator checks/010-2.15-2.16-apicast-channel-apicast-operator.json --namespace=apicast; then
     echo "subscription.operators.coreos.com/apicast-operator --namespace=apicast: already applied, skipped"
   else
@@ -1871,7 +1918,7 @@ step_39() {
 # As wait-operator-upgrade, for the APIcast operator's Subscription: under
 # manual approval the step stops with the command that approves its
 # InstallPlan.
-step_40() {
+step_41() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   old=$(<"$BACKUP_DIR/2.15-2.16/installed-csv-apicast-operator")
@@ -1885,7 +1932,7 @@ step_40() {
 # apicast.apps.3scale.net/operator-version "0.13.x"; the runbook polls every
 # APIcast of the project for up to 30 minutes (AMPC_UPGRADE_MINUTES), then
 # waits for each one's Deployment.
-step_41() {
+step_42() {
   local i
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
@@ -1911,7 +1958,7 @@ step_41() {
 # The guide deletes the old databases once the data is confirmed (3.2.10,
 # 3.4.11, 4.2.7, 5.2.7, 6.2.6). The deletion is irreversible and ends the
 # rollback sections, so the runbook stops first.
-step_42() {
+step_43() {
   manual_step '2.15-2.16/cleanup-confirm' <<'AMPC_MANUAL'
 The next steps delete the databases 3scale no longer uses, irreversibly
 (the guide's warning: "Only perform the steps below once you are 100%
@@ -1928,7 +1975,7 @@ AMPC_MANUAL
 # 2.15-2.16/cleanup-redis — Delete the old backend-redis and system-redis Deployments, claims and ConfigMap
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.11
 # The commands of 3.4.11; the Services stay, as there.
-step_43() {
+step_44() {
   oc delete deployment/system-redis --ignore-not-found
   oc delete deployment/backend-redis --ignore-not-found
   oc delete persistentvolumeclaim/system-redis-storage --ignore-not-found
@@ -1936,7 +1983,7 @@ step_43() {
   oc delete configmap/redis-config --ignore-not-found
 }
 
-# Rollback 2.15-2.16/redis — Give backend-redis and system-redis back to the operator and remove the Redis 7 instances
+# Rollback 2.15-2.16/redis — Give backend-redis and system-redis back to the operator; keep the Redis 7 instances, scaled down
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.12
 rollback_0() {
   dir="$BACKUP_DIR/2.15-2.16"
@@ -1954,11 +2001,36 @@ rollback_0() {
   }
   restore_secret() {
     [ -s "$dir/$1-secret.json" ] || fail "$dir/$1-secret.json is missing: it is written by step 2.15-2.16/backup"
-    oc delete secret "$1" --ignore-not-found
-    jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
-      | oc create -f -
+    # Replaced in place, never deleted first: a failure between a delete
+    # and a create would leave 3scale without the Secret.
+    if exists "secret/$1"; then
+      jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
+        | oc replace -f -
+    else
+      jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
+        | oc create -f -
+    fi
+  }
+  # rollback_applies OBJECT...: stop, before anything changes, unless the
+  # operator is still 2.15's (its Subscription on threescale-2.15 with
+  # the CSV the backup recorded: the 2.16 operator refuses an internal
+  # database, and OLM cannot go back) and every OBJECT, the internal
+  # database the rollback points 3scale at again, is still there.
+  rollback_applies() {
+    local channel csv object
+    channel=$(oc get subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator -o jsonpath='{.spec.channel}')
+    [ "$channel" = threescale-2.15 ] \
+      || fail "this rollback does not apply: the 3scale operator's Subscription is on channel '$channel', not threescale-2.15 (step 2.15-2.16/channel ran); the 2.16 operator refuses an internal database and OLM cannot downgrade it; nothing was changed: finish the upgrade instead (re-run ./runbook.sh)"
+    csv=$(oc get subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator -o jsonpath='{.status.installedCSV}')
+    [ -s "$dir/installed-csv-3scale-operator" ] || fail "$dir/installed-csv-3scale-operator is missing: it is written by step 2.15-2.16/backup; nothing was changed"
+    [ "$csv" = "$(<"$dir/installed-csv-3scale-operator")" ] \
+      || fail "this rollback does not apply: the Subscription installs $csv, not $(<"$dir/installed-csv-3scale-operator") that the backup recorded; nothing was changed"
+    for object in "$@"; do
+      exists "$object" || fail "this rollback does not apply: $object is gone (a cleanup step ran?), and 3scale cannot be pointed back at it; nothing was changed"
+    done
   }
 
+  rollback_applies deployment/backend-redis deployment/system-redis pvc/backend-redis-storage pvc/system-redis-storage
   stop_3scale
   oc patch apimanager apimanager-sample --type=merge -p '{"spec": {"externalComponents": {"system": {"redis": false}}}}'
   oc patch apimanager apimanager-sample --type=merge -p '{"spec": {"externalComponents": {"backend": {"redis": false}}}}'
@@ -1966,10 +2038,14 @@ rollback_0() {
   restore_secret system-redis
   restore_replicas "$BACKUP_DIR/2.15-2.16/replicas.json" deployment/backend-redis deployment/system-redis
   start_3scale
-  for object in deployment/backend-redis-external deployment/system-redis-external service/backend-redis-service service/system-redis-service pvc/system-redis-storage-external pvc/backend-redis-storage-external configmap/redis-config-external sa/system-redis-external sa/backend-redis-external; do
-    oc delete "$object" --namespace=3scale-db --ignore-not-found
+  for object in deployment/backend-redis-external deployment/system-redis-external; do
+    if exists "$object" --namespace=3scale-db; then
+      oc scale "$object" --namespace=3scale-db --replicas=0
+    fi
   done
-  echo "backend-redis and system-redis are the operator's again (it restores their Redis 6 image)"
+  set_aside "$dir/backend-redis-dump.rdb" "$dir/system-redis-dump.rdb"
+  forget_from 2.15-2.16/save-replicas
+  echo "backend-redis and system-redis are the operator's again (it restores their Redis 6 image). The Redis 7 instances (backend-redis-external, system-redis-external in 3scale-db, with their claims) are scaled down with their data: delete them by hand once nothing in them is needed. A re-run (./runbook.sh) dumps again and redoes the move."
 }
 
 main "$@"

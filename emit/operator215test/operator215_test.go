@@ -1,4 +1,4 @@
-package runbooktest
+package operator215test
 
 import (
 	"bytes"
@@ -253,6 +253,18 @@ func TestOperator215RunbookOnCluster(t *testing.T) {
 		t.Error("the channel changed before the databases moved")
 	}
 
+	// After the channel change the Redis rollback does not apply (the 2.16
+	// operator refuses internal databases, OLM cannot go back): it refuses
+	// and changes nothing.
+	before := op215Desired(c.all(t))
+	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/redis")
+	if err == nil || !strings.Contains(out, "this rollback does not apply") || !strings.Contains(out, "threescale-2.16") {
+		t.Errorf("the Redis rollback after the channel change: %v\n%s", err, out)
+	}
+	if !reflect.DeepEqual(before, op215Desired(c.all(t))) {
+		t.Error("the refused rollback changed the site")
+	}
+
 	// The simulated 2.16 operator upgrades the APIManager and the APIcast
 	// operator its APIcast, by themselves; the second run finishes,
 	// cleanup included.
@@ -280,20 +292,24 @@ func TestOperator215RunbookOnCluster(t *testing.T) {
 		t.Errorf("the APIcast was reconciled by APIcast operator %v, not 0.13.1", v)
 	}
 	// A third run changes nothing.
-	before := c.all(t)
+	before = op215Desired(c.all(t))
 	patches := bundletest.CountCalls(c.Calls(t), "patch ")
 	if out, err := c.runEnv(t, bundle, work, "", nil, acks...); err != nil {
 		t.Fatalf("third run: %v\n%s", err, out)
 	}
-	if !reflect.DeepEqual(op215Desired(before), op215Desired(c.all(t))) || bundletest.CountCalls(c.Calls(t), "patch ") != patches {
+	if !reflect.DeepEqual(before, op215Desired(c.all(t))) || bundletest.CountCalls(c.Calls(t), "patch ") != patches {
 		t.Error("a run after completion changed the site")
 	}
 
-	// The Redis rollback (3.4.12) on a site stopped before the upgrade.
+	// The Redis rollback (3.4.12) on a site stopped before the channel
+	// change: the Secrets and Redis 6 are back, the Redis 7 instances are
+	// scaled down with their claims (never deleted), the dumps are set
+	// aside, and a plain re-run redoes the move, dumping again.
+	const channelPatch = "patch subscription.operators.coreos.com/3scale-operator"
 	c = newOp215Cluster(t, seed(), op215ExecOut)
 	work = t.TempDir()
-	if out, err := c.runEnv(t, bundle, work, op215PollFail, nil, acks...); err == nil {
-		t.Fatalf("the run did not stop:\n%s", out)
+	if out, err := c.runEnv(t, bundle, work, channelPatch, nil, acks...); err == nil || !strings.Contains(out, "2.15-2.16/channel [patch]") {
+		t.Fatalf("the run did not stop at the channel change: %v\n%s", err, out)
 	}
 	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/redis")
 	if err != nil || !strings.Contains(out, "rollback 2.15-2.16/redis done") {
@@ -308,15 +324,34 @@ func TestOperator215RunbookOnCluster(t *testing.T) {
 		if n := bundletest.Get(got["3scale/Deployment/"+s], "spec", "replicas"); n != 1.0 {
 			t.Errorf("%s has %v replicas after the rollback", s, n)
 		}
+		if n := bundletest.Get(got["3scale-db/Deployment/"+s+"-external"], "spec", "replicas"); n != 0.0 {
+			t.Errorf("%s-external has %v replicas after the rollback, want it kept and scaled down", s, n)
+		}
+		if got["3scale-db/PersistentVolumeClaim/"+s+"-storage-external"] == nil {
+			t.Errorf("the claim of %s-external is gone after the rollback", s)
+		}
 	}
 	ext := bundletest.Get(got["3scale/APIManager/apimanager-sample"], "spec", "externalComponents")
 	if !reflect.DeepEqual(ext, map[string]any{"system": map[string]any{"database": true, "redis": false}, "backend": map[string]any{"redis": false}}) {
 		t.Errorf("externalComponents after the Redis rollback = %v", ext)
 	}
-	for _, k := range []string{"3scale-db/Deployment/backend-redis-external", "3scale-db/ConfigMap/redis-config-external", "3scale-db/ServiceAccount/system-redis-external"} {
-		if got[k] != nil {
-			t.Errorf("%s is not removed by the rollback", k)
+	backups = filepath.Join(work, "backups", "3scale-2.15", "2.15-2.16")
+	for _, f := range []string{"backend-redis-dump.rdb", "system-redis-dump.rdb"} {
+		if _, err := os.Stat(filepath.Join(backups, f)); err == nil {
+			t.Errorf("%s is still in place after the rollback: a new attempt would restore it", f)
 		}
+		if aside, _ := filepath.Glob(filepath.Join(backups, f+".set-aside-*")); len(aside) != 1 {
+			t.Errorf("%s is not set aside (%v)", f, aside)
+		}
+	}
+	saves := bundletest.CountCalls(c.Calls(t), "exec deployment/backend-redis -- redis-cli SAVE")
+	// (The simulator fails FAKEOC_FAIL's call once per cluster: this run
+	// goes on to the end.)
+	if out, err := c.runEnv(t, bundle, work, "", nil, acks...); err != nil || !strings.Contains(out, "2.15-2.16/redis-dump [backup]") || !strings.Contains(out, "all steps done") {
+		t.Errorf("the re-run after the rollback did not redo the move: %v\n%s", err, out[max(0, len(out)-6000):])
+	}
+	if n := bundletest.CountCalls(c.Calls(t), "exec deployment/backend-redis -- redis-cli SAVE"); n != saves+1 {
+		t.Errorf("the re-run after the rollback saved backend-redis %d times, want once", n-saves)
 	}
 }
 
@@ -390,7 +425,24 @@ func TestOperator215RunbookAWS(t *testing.T) {
 		t.Errorf("no cleaned dump: %v", err)
 	}
 
-	// The RDS restoration (4.2.8) gives the old Secret back.
+	// After the channel change the RDS restoration (4.2.8) does not apply:
+	// it refuses and changes nothing.
+	before := op215Desired(c.all(t))
+	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/mysql-rds")
+	if err == nil || !strings.Contains(out, "this rollback does not apply") {
+		t.Errorf("the RDS rollback after the channel change: %v\n%s", err, out)
+	}
+	if !reflect.DeepEqual(before, op215Desired(c.all(t))) {
+		t.Error("the refused rollback changed the site")
+	}
+
+	// Before it, on a site stopped at the channel change, the RDS
+	// restoration gives the old Secret back.
+	c = newOp215Cluster(t, bundletest.Op215Objects(t), op215ExecOut)
+	work = t.TempDir()
+	if out, err := c.runEnv(t, bundle, work, "patch subscription.operators.coreos.com/3scale-operator", env, acks...); err == nil || !strings.Contains(out, "2.15-2.16/channel [patch]") {
+		t.Fatalf("the run did not stop at the channel change: %v\n%s", err, out)
+	}
 	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/mysql-rds")
 	if err != nil {
 		t.Fatalf("rollback: %v\n%s", err, out)

@@ -1,4 +1,4 @@
-package runbooktest
+package operator215test
 
 import (
 	"path/filepath"

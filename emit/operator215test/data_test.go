@@ -1,0 +1,180 @@
+package operator215test
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ampc/ampc/internal/bundletest"
+	"github.com/ampc/ampc/internal/ocsim"
+	"github.com/ampc/ampc/internal/testenv"
+)
+
+// pg215Site is the 2.15 PostgreSQL site of the on-cluster move (chapter
+// 3.2), Redis external: its system database, 1.2 GB, on a 5Gi claim, more
+// than the 1Gi the guide's manifest asks for PostgreSQL 15. Its cluster
+// runs the real tools' behaviour in the database pods (no ExecOut).
+func pg215Site(t *testing.T) (*op215Cluster, string, map[string]*ocsim.Database) {
+	t.Helper()
+	testenv.Tool(t, "jq")
+	objects := bundletest.Op215Objects(t)
+	bundletest.Op215PostgreSQL(t, objects)
+	bundletest.Op215External(t, objects, false, true)
+	claim := objects["3scale/PersistentVolumeClaim/postgresql-data"]
+	claim["spec"].(map[string]any)["resources"] = map[string]any{"requests": map[string]any{"storage": "5Gi"}}
+	claim["status"].(map[string]any)["capacity"] = map[string]any{"storage": "5Gi"}
+	planPath := bundletest.Op215Plan(t, "postgresql", "on-cluster", "external", "")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, planPath, bundletest.Op215Snapshot(t, objects)))
+	c := &op215Cluster{bundletest.NewCluster(t, "")}
+	for _, obj := range objects {
+		c.Put(t, obj)
+	}
+	c.Put(t, map[string]any{"apiVersion": "config.openshift.io/v1", "kind": "ClusterVersion",
+		"metadata": map[string]any{"name": "version", "namespace": "3scale"},
+		"status":   map[string]any{"desired": map[string]any{"version": "4.16.12"}}})
+	c.Seed(t, ocsim.Seed{Workload: "deployment/system-postgresql", Data: ocsim.Data{PostgreSQL: pg215Rows()}})
+	return c, bundle, pg215Rows()
+}
+
+// pg215Rows is what the site's system database holds: 1.2 GB, most of it
+// in two rows.
+func pg215Rows() map[string]*ocsim.Database {
+	return map[string]*ocsim.Database{"system": {Owner: "system", Tables: map[string]*ocsim.Table{
+		"accounts": {Columns: []string{"id", "org_name"}, Key: "id", Rows: [][]string{{"1", "Master Account"}, {"2", "Provider"}, {"3", "ocsim-blob:900000000"}}},
+		"users":    {Columns: []string{"id", "email"}, Key: "id", Rows: [][]string{{"1", "admin@example.com"}, {"2", "ocsim-blob:300000000"}}}}}}
+}
+
+// TestPostgreSQL215MoveKeepsRows runs the 2.15 → 2.16 PostgreSQL 10 → 15
+// move (chapter 3.2) on pg215Site up to the upgrade wait: PostgreSQL 15
+// gets a claim as large as the site's (not the guide's 1Gi, which the
+// database does not fit), its tables hold every row of the old ones, the
+// rows of each table were recorded with the dump, the credentials are
+// copied into the databases' project without being decoded, and the URL
+// encodes them. The data check fails on a new database that lost a table;
+// the rollback (3.2.11) gives the Secret back.
+func TestPostgreSQL215MoveKeepsRows(t *testing.T) {
+	t.Parallel()
+	c, bundle, rows := pg215Site(t)
+	fixture := bundletest.Op215Objects(t)
+	bundletest.Op215PostgreSQL(t, fixture)
+	work := t.TempDir()
+	acks := op215Manual(t, bundle)
+	out, err := c.runEnv(t, bundle, work, op215PollFail, nil, acks...)
+	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
+		t.Fatalf("the run did not stop at the upgrade wait: %v\n%s", err, out)
+	}
+	if u := c.Unsupported(t); u != "" {
+		t.Errorf("the run asked the simulator for what it does not model:\n%s", u)
+	}
+	got := c.Data(t, "3scale-db", "deployment/system-postgresql-external").PostgreSQL["system"]
+	for name, table := range rows["system"].Tables {
+		var after [][]string
+		if got != nil && got.Tables[name] != nil {
+			after = got.Tables[name].Rows
+		}
+		if !reflect.DeepEqual(after, table.Rows) {
+			t.Errorf("system.%s: %d rows in PostgreSQL 15, %d before the move", name, len(after), len(table.Rows))
+		}
+	}
+	objects := c.all(t)
+	if size := bundletest.Get(objects["3scale-db/PersistentVolumeClaim/postgresql-data-external"], "spec", "resources", "requests", "storage"); size != "5Gi" {
+		t.Errorf("postgresql-data-external asks for %v, not the 5Gi of the site's claim", size)
+	}
+	backups := filepath.Join(work, "3scale-backup", "2.15-2.16")
+	if counts, err := os.ReadFile(filepath.Join(backups, "db_dump.counts")); err != nil || string(counts) != "accounts 3\nusers 2\n" {
+		t.Errorf("db_dump.counts: %v\n%q", err, counts)
+	}
+	if info, err := os.Stat(filepath.Join(backups, "db_dump.backup")); err != nil || info.Size() == 0 {
+		t.Errorf("no dump: %v", err)
+	}
+	copied := objects["3scale-db/Secret/system-database"]
+	src := bundletest.Get(fixture["3scale/Secret/system-database"], "data").(map[string]any)
+	if copied == nil || !reflect.DeepEqual(bundletest.Get(copied, "data"), map[string]any{"DB_USER": src["DB_USER"], "DB_PASSWORD": src["DB_PASSWORD"]}) {
+		t.Errorf("the copied Secret holds %v", bundletest.Get(copied, "data"))
+	}
+	if v := unb64(t, bundletest.Get(objects["3scale/Secret/system-database"], "data", "URL")); v != "postgresql://system:p%40ss%3Aw%2Frd%2B0815@system-postgresql-service.3scale-db.svc.cluster.local/system" {
+		t.Errorf("system-database URL = %q", v)
+	}
+	if n := bundletest.CountCalls(c.Calls(t), "exec deployment/system-postgresql-external -- pg_restore"); n != 1 {
+		t.Errorf("pg_restore ran %d times, want once", n)
+	}
+
+	// The data check fails on a new database that lost a table.
+	if out, err := c.OC(t, "", "exec", "deployment/system-postgresql-external", "--namespace=3scale-db", "--", "psql", "-U", "postgres", "-d", "system", "-c", "DROP TABLE users"); err != nil {
+		t.Fatalf("dropping users: %v\n%s", err, out)
+	}
+	out, err = c.runEnv(t, bundle, work, "", nil, append([]string{"--only", "2.15-2.16/pg-verify-data"}, acks...)...)
+	if err == nil || !strings.Contains(out, "do not hold the rows of the dump") {
+		t.Errorf("pg-verify-data on a database without its users table: %v\n%s", err, out)
+	}
+
+	// 3.2.11 after the channel change: the 2.16 operator refuses an
+	// internal database and OLM cannot go back; the rollback refuses and
+	// changes nothing.
+	before := op215Desired(c.all(t))
+	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/postgresql")
+	if err == nil || !strings.Contains(out, "this rollback does not apply") {
+		t.Errorf("the rollback after the channel change: %v\n%s", err, out)
+	}
+	if !reflect.DeepEqual(before, op215Desired(c.all(t))) {
+		t.Error("the refused rollback changed the site")
+	}
+}
+
+// TestPostgreSQL215FailedRestoreStops: on pg215Site where someone created
+// postgresql-data-external with the guide's 1Gi before the run, the
+// restore runs out of space halfway. pg_restore's error is not one the
+// guide names: the step stops there, before any Secret or the APIManager
+// points 3scale at the new database, and so does a re-run, which finds a
+// database holding part of the dump. The rollback (3.2.11) applies there:
+// 3scale runs on PostgreSQL 10 again, PostgreSQL 15 is scaled down with
+// its claim kept, the dump is set aside, and a plain re-run dumps again
+// and stops at the restore while the new database holds tables.
+func TestPostgreSQL215FailedRestoreStops(t *testing.T) {
+	t.Parallel()
+	c, bundle, _ := pg215Site(t)
+	c.Put(t, map[string]any{"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+		"metadata": map[string]any{"name": "postgresql-data-external", "namespace": "3scale-db"},
+		"spec":     map[string]any{"accessModes": []any{"ReadWriteOnce"}, "resources": map[string]any{"requests": map[string]any{"storage": "1Gi"}}}})
+	before := c.all(t)
+	work := t.TempDir()
+	acks := op215Manual(t, bundle)
+	for run, want := range []string{"No space left on device", "holds tables, but not the rows"} {
+		out, err := c.runEnv(t, bundle, work, "", nil, acks...)
+		if err == nil || !strings.Contains(out, "2.15-2.16/pg-restore [shell]") || strings.Contains(out, "2.15-2.16/pg-verify-data [verify]") || !strings.Contains(out, want) {
+			t.Fatalf("run %d did not stop at pg-restore with %q: %v\n%s", run+1, want, err, out)
+		}
+		got := c.all(t)
+		for _, key := range []string{"3scale/Secret/system-database", "3scale/APIManager/apimanager-sample"} {
+			if !reflect.DeepEqual(op215Desired(map[string]map[string]any{key: before[key]}), op215Desired(map[string]map[string]any{key: got[key]})) {
+				t.Errorf("run %d changed %s", run+1, key)
+			}
+		}
+	}
+
+	out, err := c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/postgresql")
+	if err != nil || !strings.Contains(out, "rollback 2.15-2.16/postgresql done") {
+		t.Fatalf("rollback: %v\n%s", err, out)
+	}
+	got := c.all(t)
+	if n := bundletest.Get(got["3scale/Deployment/system-app"], "spec", "replicas"); n != 1.0 {
+		t.Errorf("system-app has %v replicas after the rollback", n)
+	}
+	if n := bundletest.Get(got["3scale-db/Deployment/system-postgresql-external"], "spec", "replicas"); n != 0.0 {
+		t.Errorf("system-postgresql-external has %v replicas after the rollback, want it kept and scaled down", n)
+	}
+	if got["3scale-db/PersistentVolumeClaim/postgresql-data-external"] == nil {
+		t.Error("the rollback deleted the claim of PostgreSQL 15")
+	}
+	backups := filepath.Join(work, "3scale-backup", "2.15-2.16")
+	if aside, _ := filepath.Glob(filepath.Join(backups, "db_dump.backup.set-aside-*")); len(aside) != 1 {
+		t.Errorf("the dump is not set aside: %v", aside)
+	}
+	dumps := bundletest.CountCalls(c.Calls(t), "exec deployment/system-postgresql -- pg_dump")
+	out, err = c.runEnv(t, bundle, work, "", nil, acks...)
+	if err == nil || !strings.Contains(out, "holds tables, but not the rows") || bundletest.CountCalls(c.Calls(t), "exec deployment/system-postgresql -- pg_dump") != dumps+1 {
+		t.Errorf("the re-run after the rollback did not dump again and stop at the restore: %v\n%s", err, out)
+	}
+}

@@ -254,6 +254,7 @@ func (l *lowering) lowerStep(m module, hop ir.Hop, ctx *hcl.EvalContext, rs rule
 	}
 	step.Run = strings.TrimRight(stringValue(m, ctx, rs.Run), "\n")
 	step.Guard = stringValue(m, ctx, rs.DoneIf)
+	step.Precondition = strings.TrimRight(stringValue(m, ctx, rs.Precondition), "\n")
 	step.Manual = strings.TrimRight(stringValue(m, ctx, rs.Instructions), "\n")
 	step.Timeout = rs.Timeout
 	if v := value(m, ctx, rs.Rollout); !v.IsNull() {

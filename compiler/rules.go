@@ -143,6 +143,7 @@ type ruleStep struct {
 	Requires     []string        `hcl:"requires,optional"`
 	Run          hcl.Expression  `hcl:"run,optional"`
 	DoneIf       hcl.Expression  `hcl:"done_if,optional"`
+	Precondition hcl.Expression  `hcl:"precondition,optional"`
 	Instructions hcl.Expression  `hcl:"instructions,optional"`
 	Rollout      hcl.Expression  `hcl:"rollout,optional"`
 	Timeout      string          `hcl:"timeout,optional"`

@@ -56,6 +56,9 @@ func review(b *ir.Bundle, names map[string][]string) []byte {
 		if s.Guard != "" {
 			p("- skipped when already done: `%s`\n", s.Guard)
 		}
+		if s.Precondition != "" {
+			p("- refuses, changing nothing, unless this holds:\n\n```sh\n%s\n```\n", s.Precondition)
+		}
 		if s.Kind == ir.KindPatch && len(s.Patches) == 0 {
 			p("\nNothing to change on this site: its objects already are as this step leaves them.\n")
 		}

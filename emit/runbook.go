@@ -126,6 +126,10 @@ func runbook(b *ir.Bundle, names map[string][]string) []byte {
 		if s.Guard != "" {
 			p("  if %s; then\n    echo \"already done: skipped\"\n    return 0\n  fi\n", s.Guard)
 		}
+		if s.Precondition != "" {
+			p("  # The precondition: the step changes nothing unless it holds.\n")
+			writeShell(p, s.Precondition)
+		}
 		switch s.Kind {
 		case ir.KindPatch:
 			for j, pt := range s.Patches {
@@ -167,7 +171,7 @@ func runbook(b *ir.Bundle, names map[string][]string) []byte {
 		if s.Run != "" {
 			writeShell(p, s.Run)
 		}
-		if s.Guard == "" && s.Run == "" && len(s.Patches)+len(s.Creates)+len(s.Deletes)+len(s.Wait) == 0 && s.Kind != ir.KindManual {
+		if s.Guard == "" && s.Precondition == "" && s.Run == "" && len(s.Patches)+len(s.Creates)+len(s.Deletes)+len(s.Wait) == 0 && s.Kind != ir.KindManual {
 			p("  echo \"nothing to do on this site\"\n")
 		}
 		p("}\n")

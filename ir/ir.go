@@ -105,9 +105,13 @@ type Step struct {
 	Deletes []Manifest // each with the object as it was before the delete
 	Run     string     // shell for backup, shell, verify steps
 	Guard   string     // shell condition: when it holds, the step is already done and is skipped
-	Wait    []Target   // objects whose rollout a wait step waits for
-	Timeout string     // for waits
-	Manual  string     // instructions of a manual step
+	// Precondition is shell run after the guard and before anything the
+	// step does: when it fails, the step stops having changed nothing (a
+	// cleanup while 3scale still uses what it deletes).
+	Precondition string
+	Wait         []Target // objects whose rollout a wait step waits for
+	Timeout      string   // for waits
+	Manual       string   // instructions of a manual step
 }
 
 // Rollback is a runbook section that undoes part of a hop, as the guide

@@ -1884,6 +1884,10 @@ step "cleanup-postgresql" {
   kind    = "delete"
   section = "3.2.10"
   when    = local.pg_on_cluster
+  precondition = <<-EOT
+    not_in_use system-postgresql system-database URL
+    external_in ${local.apimanager} system.database
+  EOT
   delete "Deployment" "system-postgresql" {}
   delete "PersistentVolumeClaim" "postgresql-data" {}
   delete "Service" "system-postgresql" {}
@@ -1895,6 +1899,10 @@ step "cleanup-postgresql-rds" {
   section = "5.2.7"
   when    = local.pg_aws
   note    = "Chapter 5 says only that the on-cluster instance can be deleted; ampc deletes the objects 3.2.10 deletes."
+  precondition = <<-EOT
+    not_in_use system-postgresql system-database URL
+    external_in ${local.apimanager} system.database
+  EOT
   delete "Deployment" "system-postgresql" {}
   delete "PersistentVolumeClaim" "postgresql-data" {}
   delete "Service" "system-postgresql" {}
@@ -1906,6 +1914,10 @@ step "cleanup-mysql" {
   section = "4.2.7"
   when    = local.mysql_aws
   note    = "Chapter 4 says only that the on-cluster MySQL can be deleted; ampc deletes its Deployment, claim, Service and ConfigMaps, as 3.2.10 does for PostgreSQL."
+  precondition = <<-EOT
+    not_in_use system-mysql system-database URL
+    external_in ${local.apimanager} system.database
+  EOT
   delete "Deployment" "system-mysql" {}
   delete "PersistentVolumeClaim" "mysql-storage" {}
   delete "Service" "system-mysql" {}
@@ -1919,6 +1931,11 @@ step "cleanup-redis" {
   section = "3.4.11"
   when    = local.redis_on_cluster
   note    = "The commands of 3.4.11; the Services stay, as there."
+  precondition = <<-EOT
+    not_in_use backend-redis backend-redis REDIS_STORAGE_URL REDIS_QUEUES_URL
+    not_in_use system-redis system-redis URL
+    external_in ${local.apimanager} backend.redis system.redis
+  EOT
   delete "Deployment" "system-redis" {}
   delete "Deployment" "backend-redis" {}
   delete "PersistentVolumeClaim" "system-redis-storage" {}
@@ -1932,6 +1949,11 @@ step "cleanup-redis-elasticache" {
   section = "6.2.6"
   when    = local.redis_aws
   note    = "Chapter 6 says only that the on-cluster instances can be deleted; ampc deletes the objects 3.4.11 deletes (the Services stay, as there)."
+  precondition = <<-EOT
+    not_in_use backend-redis backend-redis REDIS_STORAGE_URL REDIS_QUEUES_URL
+    not_in_use system-redis system-redis URL
+    external_in ${local.apimanager} backend.redis system.redis
+  EOT
   delete "Deployment" "system-redis" {}
   delete "Deployment" "backend-redis" {}
   delete "PersistentVolumeClaim" "system-redis-storage" {}

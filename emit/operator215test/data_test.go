@@ -121,6 +121,30 @@ func TestPostgreSQL215MoveKeepsRows(t *testing.T) {
 	if !reflect.DeepEqual(before, op215Desired(c.all(t))) {
 		t.Error("the refused rollback changed the site")
 	}
+
+	// The cleanup (3.2.10) refuses, deleting nothing, while the Secret
+	// names system-postgresql (as after a rollback done by hand).
+	url := bundletest.Base64("postgresql://system:p%40ss%3Aw%2Frd%2B0815@system-postgresql.3scale.svc.cluster.local/system")
+	c.Act(t, "patch", "secret/system-database", "--type=json", "-p", `[{"op": "replace", "path": "/data/URL", "value": "`+url+`"}]`)
+	out, err = c.runEnv(t, bundle, work, "", nil, append([]string{"--only", "2.15-2.16/cleanup-postgresql"}, acks...)...)
+	if err == nil || !strings.Contains(out, "still points 3scale at system-postgresql.3scale.svc.cluster.local") {
+		t.Errorf("the cleanup while the Secret names system-postgresql: %v\n%s", err, out)
+	}
+	// And while the APIManager does not mark the database external (the
+	// operator would run it again).
+	c.Act(t, "patch", "secret/system-database", "--type=json", "-p", `[{"op": "replace", "path": "/data/URL", "value": "`+
+		bundletest.Base64("postgresql://system:x@system-postgresql-service.3scale-db.svc.cluster.local/system")+`"}]`)
+	c.Act(t, "patch", "apimanager/apimanager-sample", "--type=merge", "-p", `{"spec": {"externalComponents": {"system": {"database": false}}}}`)
+	out, err = c.runEnv(t, bundle, work, "", nil, append([]string{"--only", "2.15-2.16/cleanup-postgresql"}, acks...)...)
+	if err == nil || !strings.Contains(out, "does not mark system.database external") {
+		t.Errorf("the cleanup while the APIManager runs the database: %v\n%s", err, out)
+	}
+	objects = c.all(t)
+	for _, k := range []string{"3scale/Deployment/system-postgresql", "3scale/PersistentVolumeClaim/postgresql-data", "3scale/Service/system-postgresql"} {
+		if objects[k] == nil {
+			t.Errorf("the refused cleanup deleted %s", k)
+		}
+	}
 }
 
 // TestPostgreSQL215FailedRestoreStops: on pg215Site where someone created

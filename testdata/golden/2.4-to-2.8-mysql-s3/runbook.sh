@@ -783,6 +783,36 @@ create_claim_like() {
   echo "pvc/$claim in $ns asks for $size, as much as pvc/$from holds"
 }
 
+# ---- lib/inuse.sh (the rule modules' shell library)
+# Whether 3scale still uses a database, read on the live cluster: a
+# cleanup's precondition, so that it never deletes what 3scale connects to
+# (after a rollback pointed 3scale back at it, say).
+
+# not_in_use NAME SECRET KEY...: stop unless none of the URLs in the KEYs
+# of SECRET names the host NAME (NAME itself, or NAME.DOMAIN).
+not_in_use() {
+  local name=$1 secret=$2 hosts host
+  shift 2
+  hosts=$(oc get "secret/$secret" -o json \
+    | jq -r '. as $s | $ARGS.positional[] | ($s.data[.] // "" | @base64d | (capture("^[A-Za-z][A-Za-z0-9+.-]*://([^@/]*@)?(?<host>[^:/?]*)") | .host) // "")' --args "$@")
+  while IFS= read -r host; do
+    case $host in
+      "$name" | "$name".*) fail "secret/$secret still points 3scale at $host: $name is in use, and this step deletes it; nothing was deleted (did a rollback point 3scale back at it?)" ;;
+    esac
+  done <<<"$hosts"
+}
+
+# external_in APIMANAGER COMPONENT...: stop unless the APIManager marks
+# each COMPONENT (system.database, backend.redis, system.redis) external
+# in spec.externalComponents, so that the operator no longer runs it.
+external_in() {
+  local apimanager=$1 internal
+  shift
+  internal=$(oc get "apimanager/$apimanager" -o json \
+    | jq -r '[$ARGS.positional[] as $p | select((getpath(["spec", "externalComponents"] + ($p | split("."))) // false) != true) | $p] | join(", ")' --args "$@")
+  [ -z "$internal" ] || fail "apimanager/$apimanager does not mark $internal external: the operator still runs it; nothing was deleted"
+}
+
 # ---- lib/objects.sh (the rule modules' shell library)
 # Reading objects that may not exist.
 

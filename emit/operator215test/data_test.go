@@ -202,3 +202,62 @@ func TestPostgreSQL215FailedRestoreStops(t *testing.T) {
 		t.Errorf("the re-run after the rollback did not dump again and stop at the restore: %v\n%s", err, out)
 	}
 }
+
+// TestRedis215MoveKeepsKeys runs the 2.15 → 2.16 Redis move (chapter 3.4)
+// on the MySQL-kept, Redis-on-cluster example, whose Redis pods hold keys
+// (no ExecOut), up to the upgrade wait: each new instance holds the keys
+// of the old one, the key counts were recorded with the dumps, and the
+// key check fails on an instance that lost a key.
+func TestRedis215MoveKeepsKeys(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-on-cluster.hcl"), ""))
+	c := &op215Cluster{bundletest.NewCluster(t, "")}
+	for _, obj := range bundletest.Op215Objects(t) {
+		c.Put(t, obj)
+	}
+	c.Put(t, map[string]any{"apiVersion": "config.openshift.io/v1", "kind": "ClusterVersion",
+		"metadata": map[string]any{"name": "version", "namespace": "3scale"},
+		"status":   map[string]any{"desired": map[string]any{"version": "4.16.12"}}})
+	backend := map[int]map[string]string{0: {"stats/{service:1}/metric:1/day:20261201": "42", "service/provider_key:abc/id": "1"}, 1: {"resque:queue:priority": "job"}}
+	system := map[int]map[string]string{1: {"sidekiq:queues": "default", "session:1": "x"}}
+	c.Seed(t, ocsim.Seed{Workload: "deployment/backend-redis", Data: ocsim.Data{Redis: backend}})
+	c.Seed(t, ocsim.Seed{Workload: "deployment/system-redis", Data: ocsim.Data{Redis: system}})
+	work := t.TempDir()
+	acks := op215Manual(t, bundle)
+	out, err := c.runEnv(t, bundle, work, op215PollFail, nil, acks...)
+	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
+		t.Fatalf("the run did not stop at the upgrade wait: %v\n%s", err, out)
+	}
+	if u := c.Unsupported(t); u != "" {
+		t.Errorf("the run asked the simulator for what it does not model:\n%s", u)
+	}
+	for name, want := range map[string]map[int]map[string]string{"backend-redis": backend, "system-redis": system} {
+		got := c.Data(t, "3scale-db", "deployment/"+name+"-external").Redis
+		for db, keys := range want {
+			for k, v := range keys {
+				if got[db][k] != v {
+					t.Errorf("%s-external db%d %q = %q, want %q", name, db, k, got[db][k], v)
+				}
+			}
+		}
+	}
+	backups := filepath.Join(work, "backups", "3scale-2.15", "2.15-2.16")
+	if keys, err := os.ReadFile(filepath.Join(backups, "backend-redis-dump.keys")); err != nil || !strings.HasPrefix(string(keys), "db0:keys=") {
+		t.Errorf("backend-redis-dump.keys: %v\n%q", err, keys)
+	}
+	// The key check fails on an instance that lacks keys of the dump: a
+	// dump that held a database the instance does not have.
+	keysFile := filepath.Join(backups, "backend-redis-dump.keys")
+	recorded, err := os.ReadFile(keysFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keysFile, append(recorded, "db5:keys=1\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err = c.runEnv(t, bundle, work, "", nil, append([]string{"--only", "2.15-2.16/redis-verify-keys"}, acks...)...)
+	if err == nil || !strings.Contains(out, "does not hold the keys of the dump") {
+		t.Errorf("redis-verify-keys on an instance without a key: %v\n%s", err, out)
+	}
+}

@@ -1351,6 +1351,27 @@ const execOutputAnn = "ocsim.ampc.io/exec-output"
 
 // runningPod is a running pod of a pod, Deployment or DeploymentConfig.
 func (c *Cluster) runningPod(ns, kind, name string) Object {
+	// kubectl picks the most active of the object's pods
+	// (sort.Reverse(podutils.ActivePods)): a ready pod before one that is
+	// not, and a pod being deleted, whose containers are stopping, is not
+	// ready.
+	var fallback Object
+	for _, p := range c.ownRunningPods(ns, kind, name) {
+		if nested(p, "metadata", "deletionTimestamp") == nil {
+			return p
+		}
+		if fallback == nil {
+			fallback = p
+		}
+	}
+	return fallback
+}
+
+// ownRunningPods are the running pods of an object (a pod, a Deployment,
+// a DeploymentConfig, a ReplicationController), deployer and hook pods
+// left out, in the order the cluster lists them.
+func (c *Cluster) ownRunningPods(ns, kind, name string) []Object {
+	var out []Object
 	for _, p := range c.list(ns, "Pod") {
 		if str(p, "status", "phase") != "Running" || labels(p)[labelDeployer] != nil || labels(p)[labelHookType] != nil {
 			continue
@@ -1358,23 +1379,23 @@ func (c *Cluster) runningPod(ns, kind, name string) Object {
 		switch kind {
 		case "Pod":
 			if str(p, "metadata", "name") == name {
-				return p
+				out = append(out, p)
 			}
 		case "Deployment":
 			if ownedByDeployment(p, name) {
-				return p
+				out = append(out, p)
 			}
 		case "DeploymentConfig":
 			if str(p, "metadata", "labels", "deploymentconfig") == name {
-				return p
+				out = append(out, p)
 			}
 		case "ReplicationController":
 			if ownedBy(p, "ReplicationController", name) {
-				return p
+				out = append(out, p)
 			}
 		}
 	}
-	return nil
+	return out
 }
 
 // placeholder stands for what cp or rsync copies out of a pod: rsync copies

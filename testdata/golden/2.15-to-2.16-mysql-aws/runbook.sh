@@ -789,6 +789,22 @@ pg_table_counts() {
   done | LC_ALL=C sort
 }
 
+# ---- lib/redis.sh (the rule modules' shell library)
+# What a Redis instance holds, so that a restore is checked against the
+# dump it loaded.
+
+# redis_keys WORKLOAD [OC-FLAGS]: print "dbN:keys=M" for each logical
+# database of the Redis in WORKLOAD's pod that holds keys (redis-cli INFO
+# keyspace, without the expiry figures, which change by themselves);
+# nothing for an empty instance. It returns non-zero when the call fails,
+# also where bash ignores set -e.
+redis_keys() {
+  local workload=$1 info
+  shift
+  info=$(oc exec "$workload" "$@" -- redis-cli INFO keyspace) || return 1
+  printf '%s\n' "$info" | tr -d '\r' | sed -n 's/^\(db[0-9]*:keys=[0-9]*\).*/\1/p'
+}
+
 # ---- lib/replicas.sh (the rule modules' shell library)
 # Replica counts are known only on the cluster. A step that scales
 # workloads down saves their counts first, into a JSON object of NAME: count
@@ -1539,7 +1555,7 @@ step_12() {
 # cat`, checking that it is an RDB file. Dumps that exist are kept (a re-run
 # after the instances are stopped has nothing to dump).
 step_13() {
-  if [ -s "$BACKUP_DIR/2.15-2.16/backend-redis-dump.rdb" ] && [ -s "$BACKUP_DIR/2.15-2.16/system-redis-dump.rdb" ]; then
+  if [ -s "$BACKUP_DIR/2.15-2.16/backend-redis-dump.rdb" ] && [ -s "$BACKUP_DIR/2.15-2.16/system-redis-dump.rdb" ] && [ -f "$BACKUP_DIR/2.15-2.16/backend-redis-dump.keys" ] && [ -f "$BACKUP_DIR/2.15-2.16/system-redis-dump.keys" ]; then
     echo "already done: skipped"
     return 0
   fi
@@ -1549,8 +1565,10 @@ step_13() {
     oc exec "deployment/$redis" -- redis-cli SAVE
     oc exec "deployment/$redis" -- cat /var/lib/redis/data/dump.rdb > "$dir/$redis-dump.rdb.tmp"
     [ "$(head -c 5 "$dir/$redis-dump.rdb.tmp")" = REDIS ] || fail "$dir/$redis-dump.rdb.tmp is not a Redis dump file"
+    redis_keys "deployment/$redis" > "$dir/$redis-dump.keys.tmp"
+    mv "$dir/$redis-dump.keys.tmp" "$dir/$redis-dump.keys"
     mv "$dir/$redis-dump.rdb.tmp" "$dir/$redis-dump.rdb"
-    echo "$redis dumped into $dir/$redis-dump.rdb"
+    echo "$redis dumped into $dir/$redis-dump.rdb, its key counts in $dir/$redis-dump.keys"
   done
 }
 

@@ -51,6 +51,7 @@ STEPS=(
   '2.15-2.16/redis-config-persist'
   '2.15-2.16/redis-restart'
   '2.15-2.16/redis-wait-restart'
+  '2.15-2.16/redis-verify-keys'
   '2.15-2.16/redis-secrets'
   '2.15-2.16/redis-external'
   '2.15-2.16/scale-up'
@@ -98,6 +99,7 @@ TITLES=(
   '[patch] Turn on snapshots and the append-only file in redis-config-external (004_c69374ff7b8e3f6e.txt 3.4.7)'
   '[shell] Restart the Redis instances with the new configuration (004_c69374ff7b8e3f6e.txt 3.4.7)'
   '[wait] Wait for the restarted Redis instances (004_c69374ff7b8e3f6e.txt 3.4.7)'
+  '[verify] Check that the new Redis instances hold every key of the dumps (004_c69374ff7b8e3f6e.txt 3.4.7)'
   '[shell] Point the backend-redis and system-redis Secrets at the new instances (004_c69374ff7b8e3f6e.txt 3.4.8)'
   '[patch] Mark backend and system Redis external in the APIManager (004_c69374ff7b8e3f6e.txt 3.4.9)'
   '[shell] Scale 3scale back up to its saved replica counts, then the operator (004_c69374ff7b8e3f6e.txt 3.2.9)'
@@ -813,6 +815,22 @@ pg_table_counts() {
     [[ ${counts[i]} =~ ^[0-9]+$ ]] || fail "psql counted '${counts[i]}' rows in table ${tables[i]} of $db in $workload"
     printf '%s %s\n' "${tables[i]}" "${counts[i]}"
   done | LC_ALL=C sort
+}
+
+# ---- lib/redis.sh (the rule modules' shell library)
+# What a Redis instance holds, so that a restore is checked against the
+# dump it loaded.
+
+# redis_keys WORKLOAD [OC-FLAGS]: print "dbN:keys=M" for each logical
+# database of the Redis in WORKLOAD's pod that holds keys (redis-cli INFO
+# keyspace, without the expiry figures, which change by themselves);
+# nothing for an empty instance. It returns non-zero when the call fails,
+# also where bash ignores set -e.
+redis_keys() {
+  local workload=$1 info
+  shift
+  info=$(oc exec "$workload" "$@" -- redis-cli INFO keyspace) || return 1
+  printf '%s\n' "$info" | tr -d '\r' | sed -n 's/^\(db[0-9]*:keys=[0-9]*\).*/\1/p'
 }
 
 # ---- lib/replicas.sh (the rule modules' shell library)
@@ -1555,7 +1573,7 @@ step_15() {
 # cat`, checking that it is an RDB file. Dumps that exist are kept (a re-run
 # after the instances are stopped has nothing to dump).
 step_16() {
-  if [ -s "$BACKUP_DIR/2.15-2.16/backend-redis-dump.rdb" ] && [ -s "$BACKUP_DIR/2.15-2.16/system-redis-dump.rdb" ]; then
+  if [ -s "$BACKUP_DIR/2.15-2.16/backend-redis-dump.rdb" ] && [ -s "$BACKUP_DIR/2.15-2.16/system-redis-dump.rdb" ] && [ -f "$BACKUP_DIR/2.15-2.16/backend-redis-dump.keys" ] && [ -f "$BACKUP_DIR/2.15-2.16/system-redis-dump.keys" ]; then
     echo "already done: skipped"
     return 0
   fi
@@ -1565,8 +1583,10 @@ step_16() {
     oc exec "deployment/$redis" -- redis-cli SAVE
     oc exec "deployment/$redis" -- cat /var/lib/redis/data/dump.rdb > "$dir/$redis-dump.rdb.tmp"
     [ "$(head -c 5 "$dir/$redis-dump.rdb.tmp")" = REDIS ] || fail "$dir/$redis-dump.rdb.tmp is not a Redis dump file"
+    redis_keys "deployment/$redis" > "$dir/$redis-dump.keys.tmp"
+    mv "$dir/$redis-dump.keys.tmp" "$dir/$redis-dump.keys"
     mv "$dir/$redis-dump.rdb.tmp" "$dir/$redis-dump.rdb"
-    echo "$redis dumped into $dir/$redis-dump.rdb"
+    echo "$redis dumped into $dir/$redis-dump.rdb, its key counts in $dir/$redis-dump.keys"
   done
 }
 
@@ -1750,13 +1770,43 @@ step_27() {
   wait_rollout deployment/system-redis-external --namespace=3scale-db
 }
 
+# 2.15-2.16/redis-verify-keys — Check that the new Redis instances hold every key of the dumps
+# Source: 004_c69374ff7b8e3f6e.txt 3.4.7
+# A check the guide does not have: after the restart with the append-only
+# file, each new instance holds at least as many keys in each database as the
+# old one held when it was dumped (redis-cli INFO keyspace, recorded with the
+# dump). At least, not exactly: 3scale's Redis readiness probe writes a key
+# (liveness-probe) into the new instance, and nothing else writes while 3scale
+# is scaled down. It runs before any Secret points 3scale at the new
+# instances.
+step_28() {
+  local db count short
+  for redis in backend-redis system-redis; do
+    recorded="$BACKUP_DIR/2.15-2.16/$redis-dump.keys"
+    [ -f "$recorded" ] || fail "$recorded is missing: re-run from step 2.15-2.16/redis-dump, which records it"
+    keys=$(redis_keys "deployment/$redis-external" --namespace=3scale-db)
+    declare -A now=()
+    while IFS=: read -r db count; do
+      [ -z "$db" ] || now[$db]=${count#keys=}
+    done <<<"$keys"
+    short=
+    while IFS=: read -r db count; do
+      [ -n "$db" ] || continue
+      [ "${now[$db]:-0}" -ge "${count#keys=}" ] || short+=" $db: ${now[$db]:-0} keys, ${count#keys=} in the dump;"
+    done < "$recorded"
+    unset now
+    [ -z "$short" ] || fail "$redis-external does not hold the keys of the dump ($short): nothing points at it yet; load the dump again (re-run from 2.15-2.16/redis-restore), or roll back with --rollback 2.15-2.16/redis"
+    echo "$redis-external holds the keys of the dump ($(tr '\n' ' ' < "$recorded")): $(printf '%s ' "$keys" | tr '\n' ' ')"
+  done
+}
+
 # 2.15-2.16/redis-secrets — Point the backend-redis and system-redis Secrets at the new instances
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.8
 # The guide's `oc patch secret -p '{"stringData": ...}'` become jq edits of
 # the Secrets replaced from standard input (no Secret value passes through the
 # shell). The URLs are the guide's: backend storage in database 0 and queues
 # in 1, system in 1, as the 2.15 operator has them.
-step_28() {
+step_29() {
   oc get secret backend-redis -o json \
     | jq --arg url "redis://backend-redis-service.3scale-db.svc.cluster.local:6379" '
         .data.REDIS_STORAGE_URL = ("\($url)/0" | @base64) | .data.REDIS_QUEUES_URL = ("\($url)/1" | @base64)' \
@@ -1770,7 +1820,7 @@ step_28() {
 # 2.15-2.16/redis-external — Mark backend and system Redis external in the APIManager
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.9
 # The guide's two merge patches become one JSON patch.
-step_29() {
+step_30() {
   if applied apimanager.apps.3scale.net/apimanager-sample checks/008-2.15-2.16-redis-external-apimanager-sample.json; then
     echo "apimanager.apps.3scale.net/apimanager-sample: already applied, skipped"
   else
@@ -1783,7 +1833,7 @@ step_29() {
 # The guide's scale-ups (3.2.9, 3.3.5, 3.4.10, 4.2.7, 5.2.7, 6.2.6), from the
 # counts saved before the window, then the operator (the guide: 1 replica;
 # ampc: its saved count). The databases this bundle replaced stay at 0.
-step_30() {
+step_31() {
   restore_replicas "$BACKUP_DIR/2.15-2.16/replicas.json" deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   operator=$(<"$BACKUP_DIR/2.15-2.16/operator-replicas")
   [[ $operator =~ ^[0-9]+$ ]] || fail "$BACKUP_DIR/2.15-2.16/operator-replicas has no replica count"
@@ -1792,7 +1842,7 @@ step_30() {
 
 # 2.15-2.16/wait-operator — Wait for the 3scale operator
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.9
-step_31() {
+step_32() {
   wait_rollout deployment/threescale-operator-controller-manager-v2 --namespace=3scale-operator
 }
 
@@ -1801,7 +1851,7 @@ step_31() {
 # The guide's `oc get deployments` until READY matches; the runbook waits for
 # each rollout and, when one does not become ready, prints what chapter 7 says
 # to look at.
-step_32() {
+step_33() {
 for d in apicast-production apicast-staging backend-cron backend-listener backend-worker system-app system-memcache system-searchd system-sidekiq zync zync-database zync-que ; do
   if ! oc rollout status "deployment/$d" --watch --timeout=20m; then
     cat >&2 <<'AMPC_HINT'
@@ -1825,7 +1875,7 @@ oc get deployments
 
 # 2.15-2.16/verify-portals — Check the Admin Portal, the Developer Portal and the APIs
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.9
-step_33() {
+step_34() {
   manual_step '2.15-2.16/verify-portals' <<'AMPC_MANUAL'
 3scale runs on its external databases, still at 2.15. Before the channel
 changes (guide 3.2.9, 3.3.5, 3.4.10/3.4.11, 4.2.7, 5.2.7, 6.2.6):
@@ -1852,7 +1902,7 @@ AMPC_MANUAL
 # The guide edits the channel in the console (Operators > Installed Operators
 # > Subscription > Channel); ampc patches the Subscription, tested against
 # threescale-2.15. This starts the upgrade.
-step_34() {
+step_35() {
   if applied subscription.operators.coreos.com/3scale-operator checks/009-2.15-2.16-channel-3scale-operator.json --namespace=3scale-operator; then
     echo "subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator: already applied, skipped"
   else
@@ -1870,7 +1920,7 @@ step_34() {
 # command that approves it, as the 2.7 → 2.8 hop's wait-operator does
 # (wait_operator_csv of the shell library), instead of waiting for an upgrade
 # that never starts.
-step_35() {
+step_36() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   old=$(<"$BACKUP_DIR/2.15-2.16/installed-csv-3scale-operator")
@@ -1886,7 +1936,7 @@ step_35() {
 # changes it), printing the pods as it goes. The 2.16 operator upgrades only
 # once the databases meet its requirements, which it checks every 10 minutes
 # (1.1.1).
-step_36() {
+step_37() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   wait_apimanager_version 2.16 "$minutes" apimanager-sample "see oc get apimanager apimanager-sample -o yaml (status.conditions: a Preflights condition that is not True names the database that is too old), the Subscription and InstallPlans in project 3scale-operator; then re-run"
@@ -1897,7 +1947,7 @@ step_36() {
 # Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 6)
 # The pods may show temporary errors during the upgrade, as the guide notes;
 # each rollout gets 20 minutes.
-step_37() {
+step_38() {
   wait_rollout deployment/apicast-production
   wait_rollout deployment/apicast-staging
   wait_rollout deployment/backend-cron
@@ -1917,13 +1967,13 @@ step_37() {
 # The guide reads `oc get apimanager -o yaml` by eye for
 # apimanager-threescale-version "2.16" and threescale-operator-version
 # "0.13.x"; the runbook checks both.
-step_38() {
+step_39() {
   check_apimanager 2.16 0.13 apimanager-sample
 }
 
 # 2.15-2.16/verify-admin-portal — Log in to the 3scale Admin Portal
 # Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 7)
-step_39() {
+step_40() {
   manual_step '2.15-2.16/verify-admin-portal' <<'AMPC_MANUAL'
 The 3scale pods run 2.16. Log in to the 3scale Admin Portal and check
 that it works as expected (guide 1.2, step 7). Then confirm (type done,
@@ -1935,7 +1985,7 @@ AMPC_MANUAL
 # Source: 004_c69374ff7b8e3f6e.txt 2.2 (step 5)
 # The guide edits the channel in the console; ampc patches the Subscription,
 # tested against threescale-2.15.
-step_40() {
+step_41() {
   if applied subscription.operators.coreos.com/apicast-operator checks/010-2.15-2.16-apicast-channel-apicast-operator.json --namespace=apicast; then
     echo "subscription.operators.coreos.com/apicast-operator --namespace=apicast: already applied, skipped"
   else
@@ -1948,7 +1998,7 @@ step_40() {
 # As wait-operator-upgrade, for the APIcast operator's Subscription: under
 # manual approval the step stops with the command that approves its
 # InstallPlan.
-step_41() {
+step_42() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   old=$(<"$BACKUP_DIR/2.15-2.16/installed-csv-apicast-operator")
@@ -1962,7 +2012,7 @@ step_41() {
 # apicast.apps.3scale.net/operator-version "0.13.x"; the runbook polls every
 # APIcast of the project for up to 30 minutes (AMPC_UPGRADE_MINUTES), then
 # waits for each one's Deployment.
-step_42() {
+step_43() {
   local i
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
@@ -1988,7 +2038,7 @@ step_42() {
 # The guide deletes the old databases once the data is confirmed (3.2.10,
 # 3.4.11, 4.2.7, 5.2.7, 6.2.6). The deletion is irreversible and ends the
 # rollback sections, so the runbook stops first.
-step_43() {
+step_44() {
   manual_step '2.15-2.16/cleanup-confirm' <<'AMPC_MANUAL'
 The next steps delete the databases 3scale no longer uses, irreversibly
 (the guide's warning: "Only perform the steps below once you are 100%
@@ -2005,7 +2055,7 @@ AMPC_MANUAL
 # 2.15-2.16/cleanup-redis — Delete the old backend-redis and system-redis Deployments, claims and ConfigMap
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.11
 # The commands of 3.4.11; the Services stay, as there.
-step_44() {
+step_45() {
   # The precondition: the step changes nothing unless it holds.
   not_in_use backend-redis backend-redis REDIS_STORAGE_URL REDIS_QUEUES_URL
   not_in_use system-redis system-redis URL
@@ -2077,7 +2127,7 @@ rollback_0() {
       oc scale "$object" --namespace=3scale-db --replicas=0
     fi
   done
-  set_aside "$dir/backend-redis-dump.rdb" "$dir/system-redis-dump.rdb"
+  set_aside "$dir/backend-redis-dump.rdb" "$dir/system-redis-dump.rdb" "$dir/backend-redis-dump.keys" "$dir/system-redis-dump.keys"
   forget_from 2.15-2.16/save-replicas
   echo "backend-redis and system-redis are the operator's again (it restores their Redis 6 image). The Redis 7 instances (backend-redis-external, system-redis-external in 3scale-db, with their claims) are scaled down with their data: delete them by hand once nothing in them is needed. A re-run (./runbook.sh) dumps again and redoes the move."
 }

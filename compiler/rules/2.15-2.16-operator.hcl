@@ -902,11 +902,8 @@ step "pg-restore" {
       fi
       echo "pg_restore: only the error(s) guide 3.2.6 says to ignore"
     fi
-    counts=$(pg_table_counts deployment/system-postgresql-external postgres system --namespace=${local.db_ns})
-    if [ "$counts" != "$(<"$dir/db_dump.counts")" ]; then
-      diff <(printf '%s\n' "$counts") "$dir/db_dump.counts" || true
-      fail "the tables of the new database do not hold the rows of the dump (above: < restored, > dumped); nothing points at it yet: see $dir/pg_restore.log; drop and create the database system again, then re-run, or roll back with --rollback 2.15-2.16/postgresql"
-    fi
+    pg_counts_match "$dir/db_dump.counts" deployment/system-postgresql-external postgres system --namespace=${local.db_ns} \
+      || fail "the tables of the new database do not hold the rows of the dump (above: < restored, > dumped); nothing points at it yet: see $dir/pg_restore.log; drop and create the database system again, then re-run, or roll back with --rollback 2.15-2.16/postgresql"
     sha256sum < "$dump" > "$dir/pg_restore.done"
     echo "restored: every table holds the rows of the dump"
   EOT
@@ -928,11 +925,8 @@ step "pg-verify-data" {
     dir="${local.dir}"
     oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -d system -c 'SELECT org_name FROM accounts LIMIT 20;'
     [ -f "$dir/db_dump.counts" ] || fail "$dir/db_dump.counts is missing: re-run from step 2.15-2.16/pg-dump, which records it"
-    counts=$(pg_table_counts deployment/system-postgresql-external postgres system --namespace=${local.db_ns})
-    if [ "$counts" != "$(<"$dir/db_dump.counts")" ]; then
-      diff <(printf '%s\n' "$counts") "$dir/db_dump.counts" || true
-      fail "the tables of the new database do not hold the rows of the dump (above: < restored, > dumped): the restore is incomplete; nothing points at it yet: see $dir/pg_restore.log, then re-run from 2.15-2.16/pg-restore, or roll back with --rollback 2.15-2.16/postgresql"
-    fi
+    pg_counts_match "$dir/db_dump.counts" deployment/system-postgresql-external postgres system --namespace=${local.db_ns} \
+      || fail "the tables of the new database do not hold the rows of the dump (above: < restored, > dumped): the restore is incomplete; nothing points at it yet: see $dir/pg_restore.log, then re-run from 2.15-2.16/pg-restore, or roll back with --rollback 2.15-2.16/postgresql"
     echo "the $(wc -l < "$dir/db_dump.counts") tables of the new database hold the rows of the dump"
   EOT
 }
@@ -2018,13 +2012,12 @@ locals {
       [ -s "$dir/$1-secret.json" ] || fail "$dir/$1-secret.json is missing: it is written by step 2.15-2.16/backup"
       # Replaced in place, never deleted first: a failure between a delete
       # and a create would leave 3scale without the Secret.
+      local verb=create
       if exists "secret/$1"; then
-        jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
-          | oc replace -f -
-      else
-        jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
-          | oc create -f -
+        verb=replace
       fi
+      jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
+        | oc "$verb" -f -
     }
     # rollback_applies OBJECT...: stop, before anything changes, unless the
     # operator is still 2.15's (its Subscription on threescale-2.15 with

@@ -27,13 +27,7 @@ func pg215Site(t *testing.T) (*op215Cluster, string, map[string]*ocsim.Database)
 	claim["status"].(map[string]any)["capacity"] = map[string]any{"storage": "5Gi"}
 	planPath := bundletest.Op215Plan(t, "postgresql", "on-cluster", "external", "")
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, planPath, bundletest.Op215Snapshot(t, objects)))
-	c := &op215Cluster{bundletest.NewCluster(t, "")}
-	for _, obj := range objects {
-		c.Put(t, obj)
-	}
-	c.Put(t, map[string]any{"apiVersion": "config.openshift.io/v1", "kind": "ClusterVersion",
-		"metadata": map[string]any{"name": "version", "namespace": "3scale"},
-		"status":   map[string]any{"desired": map[string]any{"version": "4.16.12"}}})
+	c := newOp215DataCluster(t, objects)
 	c.Seed(t, ocsim.Seed{Workload: "deployment/system-postgresql", Data: ocsim.Data{PostgreSQL: pg215Rows()}})
 	return c, bundle, pg215Rows()
 }
@@ -212,13 +206,7 @@ func TestRedis215MoveKeepsKeys(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-on-cluster.hcl"), ""))
-	c := &op215Cluster{bundletest.NewCluster(t, "")}
-	for _, obj := range bundletest.Op215Objects(t) {
-		c.Put(t, obj)
-	}
-	c.Put(t, map[string]any{"apiVersion": "config.openshift.io/v1", "kind": "ClusterVersion",
-		"metadata": map[string]any{"name": "version", "namespace": "3scale"},
-		"status":   map[string]any{"desired": map[string]any{"version": "4.16.12"}}})
+	c := newOp215DataCluster(t, bundletest.Op215Objects(t))
 	backend := map[int]map[string]string{0: {"stats/{service:1}/metric:1/day:20261201": "42", "service/provider_key:abc/id": "1"}, 1: {"resque:queue:priority": "job"}}
 	system := map[int]map[string]string{1: {"sidekiq:queues": "default", "session:1": "x"}}
 	c.Seed(t, ocsim.Seed{Workload: "deployment/backend-redis", Data: ocsim.Data{Redis: backend}})

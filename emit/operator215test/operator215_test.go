@@ -53,10 +53,19 @@ type op215Cluster struct {
 	*bundletest.Cluster
 }
 
-// newOp215Cluster is a simulated cluster holding objects (keyed as
-// bundletest.Op215Objects) and OpenShift 4.16's ClusterVersion, whose oc exec
-// prints execOut.
+// newOp215Cluster is newOp215DataCluster whose oc exec prints execOut.
 func newOp215Cluster(t *testing.T, objects map[string]map[string]any, execOut string) *op215Cluster {
+	t.Helper()
+	c := newOp215DataCluster(t, objects)
+	c.ExecOut(t, execOut)
+	return c
+}
+
+// newOp215DataCluster is a simulated cluster holding objects (keyed as
+// bundletest.Op215Objects) and OpenShift 4.16's ClusterVersion, whose
+// database pods run the real tools' behaviour on the data they are seeded
+// with (Cluster.Seed).
+func newOp215DataCluster(t *testing.T, objects map[string]map[string]any) *op215Cluster {
 	t.Helper()
 	c := &op215Cluster{bundletest.NewCluster(t, "")}
 	for _, obj := range objects {
@@ -65,7 +74,6 @@ func newOp215Cluster(t *testing.T, objects map[string]map[string]any, execOut st
 	c.Put(t, map[string]any{"apiVersion": "config.openshift.io/v1", "kind": "ClusterVersion",
 		"metadata": map[string]any{"name": "version", "namespace": "3scale"},
 		"status":   map[string]any{"desired": map[string]any{"version": "4.16.12"}}})
-	c.ExecOut(t, execOut)
 	return c
 }
 

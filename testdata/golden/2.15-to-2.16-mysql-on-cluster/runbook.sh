@@ -817,6 +817,19 @@ pg_table_counts() {
   done | LC_ALL=C sort
 }
 
+# pg_counts_match FILE WORKLOAD USER DATABASE [OC-FLAGS]: whether the tables
+# of DATABASE hold the rows FILE recorded (pg_table_counts, one line a
+# table); when they do not, it prints the difference (< now, > recorded)
+# and returns 1.
+pg_counts_match() {
+  local file=$1 counts
+  shift
+  counts=$(pg_table_counts "$@") || return 1
+  [ "$counts" != "$(<"$file")" ] || return 0
+  diff <(printf '%s\n' "$counts") "$file" || true
+  return 1
+}
+
 # ---- lib/redis.sh (the rule modules' shell library)
 # What a Redis instance holds, so that a restore is checked against the
 # dump it loaded.
@@ -2087,13 +2100,12 @@ rollback_0() {
     [ -s "$dir/$1-secret.json" ] || fail "$dir/$1-secret.json is missing: it is written by step 2.15-2.16/backup"
     # Replaced in place, never deleted first: a failure between a delete
     # and a create would leave 3scale without the Secret.
+    local verb=create
     if exists "secret/$1"; then
-      jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
-        | oc replace -f -
-    else
-      jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
-        | oc create -f -
+      verb=replace
     fi
+    jq 'del(.metadata.resourceVersion, .metadata.uid, .metadata.creationTimestamp, .metadata.managedFields, .metadata.generation, .status)' "$dir/$1-secret.json" \
+      | oc "$verb" -f -
   }
   # rollback_applies OBJECT...: stop, before anything changes, unless the
   # operator is still 2.15's (its Subscription on threescale-2.15 with

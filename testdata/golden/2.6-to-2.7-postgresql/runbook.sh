@@ -771,6 +771,19 @@ pg_table_counts() {
   done | LC_ALL=C sort
 }
 
+# pg_counts_match FILE WORKLOAD USER DATABASE [OC-FLAGS]: whether the tables
+# of DATABASE hold the rows FILE recorded (pg_table_counts, one line a
+# table); when they do not, it prints the difference (< now, > recorded)
+# and returns 1.
+pg_counts_match() {
+  local file=$1 counts
+  shift
+  counts=$(pg_table_counts "$@") || return 1
+  [ "$counts" != "$(<"$file")" ] || return 0
+  diff <(printf '%s\n' "$counts") "$file" || true
+  return 1
+}
+
 # ---- lib/redis.sh (the rule modules' shell library)
 # What a Redis instance holds, so that a restore is checked against the
 # dump it loaded.

@@ -391,3 +391,26 @@ func standardLayout(p *plan.Plan, mods []module, layouts *layoutIndex) (*model, 
 	layouts.leave(m, p)
 	return m, nil
 }
+
+// VerifySteps lists the ids (HOP/NAME) of every verify step of the rule
+// modules, whatever plan would select it, sorted: the tests prove each of
+// them able to fail.
+func VerifySteps() ([]string, error) {
+	r, err := embeddedRules()
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var ids []string
+	for _, m := range r.mods {
+		for _, s := range m.steps {
+			id := m.hop.Name() + "/" + s.rule.Name
+			if s.rule.Kind == "verify" && !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	sort.Strings(ids)
+	return ids, nil
+}

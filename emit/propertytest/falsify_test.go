@@ -3,14 +3,11 @@ package propertytest
 import (
 	"encoding/base64"
 	"os"
-	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/ampc/ampc/internal/bundletest"
-	"github.com/ampc/ampc/internal/testenv"
 )
 
 // A falsifier breaks, in a cluster that a complete run left upgraded, the
@@ -87,62 +84,22 @@ var verifyFalsifiers = map[string]falsifier{
 	"2.4-2.5/zync-database-verify":          {site24, "zync-database's pod runs the PostgreSQL 9.5 image", breakZyncDatabasePods},
 }
 
-// verifyNotYetFalsified lists the verify steps that have no falsifier yet,
-// each a known gap: the test fails for a verify step that is in neither
-// list, so a new verify step comes with its falsifier. (No site of
-// propSites runs 2.15 → 2.16; in emit/operator215test,
-// TestAuditAOperator215OLM makes its channel-check fail on a catalog
-// without the channel, TestRedis215MoveKeepsKeys its redis-verify-keys on
-// an instance without the dump's keys.)
-var verifyNotYetFalsified = map[string]bool{
-	"2.15-2.16/apicast-channel-check": true, "2.15-2.16/channel-check": true,
-	"2.15-2.16/apicast-verify": true, "2.15-2.16/elasticache-check": true, "2.15-2.16/mysql-verify": true,
-	"2.15-2.16/preflight-apicast": true, "2.15-2.16/preflight-databases": true, "2.15-2.16/preflight-openshift": true,
-	"2.15-2.16/preflight-operator": true, "2.15-2.16/redis-version": true, "2.15-2.16/verify-3scale": true,
-	"2.15-2.16/redis-verify-keys": true,
-	"2.15-2.16/verify-upgrade":    true, "2.15-2.16/wait-upgrade": true,
-	"2.6-2.7/images-verify":     true,
-	"2.7-2.8/apimanager-verify": true, "2.7-2.8/channel-check": true, "2.7-2.8/wait-pods": true,
-	"2.8-2.8/apimanager-verify": true, "2.8-2.8/operator-verify": true, "2.8-2.8/routes-verify": true,
-	"2.8-2.8/source-check": true, "2.8-2.8/target-check": true,
-}
-
-// TestEveryVerifyCanFail checks that every verify step of the examples has
-// a falsifier or is a listed gap. The falsifiers run in their site's clean
-// run of TestRunbookProperties (falsifyAt): there the step passes on the
-// cluster as the run left it and fails on a copy with its claim broken.
+// TestEveryVerifyCanFail checks the falsifiers' bookkeeping: every verify
+// step of the rule modules is in bundletest.VerifyFalsifiedIn, the
+// falsifiers of this package are those the table gives it, and each runs
+// in a site that TestRunbookProperties runs by default. The falsifiers run
+// in their site's clean run of TestRunbookProperties (falsifyAt): there
+// the step passes on the cluster as the run left it and fails on a copy
+// with its claim broken.
 func TestEveryVerifyCanFail(t *testing.T) {
 	t.Parallel()
-	testenv.Tool(t, "jq")
-	var verifies []string
-	seen := map[string]bool{}
-	examples, _ := filepath.Glob(filepath.Join(testenv.Root(), "examples", "*.hcl"))
-	for _, ex := range examples {
-		for _, s := range planSteps(t, bundletest.Compile(t, ex, "")) {
-			if s.Kind == "verify" && !seen[s.ID] {
-				seen[s.ID] = true
-				verifies = append(verifies, s.ID)
-			}
-		}
-	}
-	sort.Strings(verifies)
-	for _, id := range verifies {
-		_, has := verifyFalsifiers[id]
-		switch {
-		case has && verifyNotYetFalsified[id]:
-			t.Errorf("%s has a falsifier: take it off verifyNotYetFalsified", id)
-		case !has && !verifyNotYetFalsified[id]:
-			t.Errorf("verify step %s has no falsifier: add to verifyFalsifiers a cluster state that makes it fail", id)
-		}
-	}
+	bundletest.CheckVerifyTable(t)
+	bundletest.CheckFalsifiers(t, bundletest.InPropertyTest, keysOf(verifyFalsifiers))
 	runs := map[string]bool{}
 	for _, site := range propSites {
 		runs[site.example] = !site.heavy && site.pending == ""
 	}
 	for id, f := range verifyFalsifiers {
-		if !seen[id] {
-			t.Errorf("verifyFalsifiers has %s, which no example has", id)
-		}
 		if !runs[f.site] {
 			t.Errorf("the falsifier of %s runs in site %s, which TestRunbookProperties does not run by default", id, f.site)
 		}

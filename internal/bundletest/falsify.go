@@ -1,0 +1,137 @@
+package bundletest
+
+import (
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/ampc/ampc/compiler"
+)
+
+// Where the falsifiers live: the test packages that break, on the
+// simulated cluster, the claim of a verify step and show the step failing.
+const (
+	InPropertyTest    = "emit/propertytest"
+	InOperator215Test = "emit/operator215test"
+	InRunbookTest     = "emit/runbooktest"
+	// NotYetFalsified marks a known gap: a verify step that no test has
+	// shown failing yet.
+	NotYetFalsified = ""
+)
+
+// VerifyFalsifiedIn names, for every verify step of the rule modules
+// (compiler.VerifySteps, whatever plan selects it), the test package that
+// holds its falsifier, or NotYetFalsified. A verify step for which no
+// cluster state makes it fail checks nothing: it is a defect, and every
+// gap here is one. TestEveryVerifyCanFail (emit/propertytest) checks that
+// the table names exactly the rule modules' verify steps; each package
+// checks, with CheckFalsifiers, that it holds the falsifiers the table
+// gives it and no other.
+var VerifyFalsifiedIn = map[string]string{
+	"2.4-2.5/oracle-build-context-verify":   NotYetFalsified,
+	"2.4-2.5/oracle-site-check":             NotYetFalsified,
+	"2.4-2.5/rolling-updates-verify":        InPropertyTest,
+	"2.4-2.5/system-database-secret-verify": InPropertyTest,
+	"2.4-2.5/system-mysql-check":            InPropertyTest,
+	"2.4-2.5/system-mysql-verify":           InPropertyTest,
+	"2.4-2.5/zync-database-cleanup-verify":  InPropertyTest,
+	"2.4-2.5/zync-database-tag-verify":      InPropertyTest,
+	"2.4-2.5/zync-database-verify":          InPropertyTest,
+
+	"2.5-2.6/amp-service-account-verify":      InPropertyTest,
+	"2.5-2.6/backend-redis-env-verify":        InPropertyTest,
+	"2.5-2.6/database-image-streams-verify":   InPropertyTest,
+	"2.5-2.6/images-verify":                   InPropertyTest,
+	"2.5-2.6/new-objects-verify":              InPropertyTest,
+	"2.5-2.6/oracle-build-context-verify":     NotYetFalsified,
+	"2.5-2.6/oracle-site-check":               NotYetFalsified,
+	"2.5-2.6/registry-auth-secret-verify":     InPropertyTest,
+	"2.5-2.6/service-account-verify":          InPropertyTest,
+	"2.5-2.6/system-environment-check":        InPropertyTest,
+	"2.5-2.6/system-postgresql-version-check": NotYetFalsified,
+	"2.5-2.6/system-redis-env-verify":         InPropertyTest,
+	"2.5-2.6/wildcard-policy-check":           InPropertyTest,
+
+	"2.6-2.7/images-verify":     NotYetFalsified,
+	"2.6-2.7/oracle-site-check": NotYetFalsified,
+
+	"2.7-2.8/apimanager-verify":  NotYetFalsified,
+	"2.7-2.8/channel-check":      NotYetFalsified,
+	"2.7-2.8/images-verify":      InPropertyTest,
+	"2.7-2.8/oracle-site-check":  NotYetFalsified,
+	"2.7-2.8/prehook-verify":     InPropertyTest,
+	"2.7-2.8/s3-env-verify":      InPropertyTest,
+	"2.7-2.8/smtp-env-verify":    InPropertyTest,
+	"2.7-2.8/smtp-secret-verify": InPropertyTest,
+	"2.7-2.8/wait-pods":          NotYetFalsified,
+
+	"2.8-2.8/apimanager-verify": NotYetFalsified,
+	"2.8-2.8/operator-verify":   NotYetFalsified,
+	"2.8-2.8/routes-verify":     NotYetFalsified,
+	"2.8-2.8/source-check":      NotYetFalsified,
+	"2.8-2.8/target-check":      NotYetFalsified,
+
+	"2.15-2.16/apicast-channel-check": NotYetFalsified,
+	"2.15-2.16/apicast-verify":        NotYetFalsified,
+	"2.15-2.16/channel-check":         NotYetFalsified,
+	"2.15-2.16/elasticache-check":     NotYetFalsified,
+	"2.15-2.16/mysql-verify":          NotYetFalsified,
+	"2.15-2.16/pg-verify-data":        NotYetFalsified,
+	"2.15-2.16/pg-version":            NotYetFalsified,
+	"2.15-2.16/preflight-apicast":     NotYetFalsified,
+	"2.15-2.16/preflight-databases":   NotYetFalsified,
+	"2.15-2.16/preflight-openshift":   NotYetFalsified,
+	"2.15-2.16/preflight-operator":    NotYetFalsified,
+	"2.15-2.16/redis-verify-keys":     NotYetFalsified,
+	"2.15-2.16/redis-version":         NotYetFalsified,
+	"2.15-2.16/verify-3scale":         NotYetFalsified,
+	"2.15-2.16/verify-upgrade":        NotYetFalsified,
+	"2.15-2.16/wait-upgrade":          NotYetFalsified,
+}
+
+// CheckVerifyTable fails the test unless VerifyFalsifiedIn names exactly
+// the verify steps of the rule modules.
+func CheckVerifyTable(t *testing.T) {
+	t.Helper()
+	ids, err := compiler.VerifySteps()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if _, ok := VerifyFalsifiedIn[id]; !ok {
+			t.Errorf("verify step %s is not in bundletest.VerifyFalsifiedIn: write its falsifier (a cluster state that makes it fail) and name its package there", id)
+		}
+	}
+	for id := range VerifyFalsifiedIn {
+		if !slices.Contains(ids, id) {
+			t.Errorf("bundletest.VerifyFalsifiedIn has %s, which no rule module has as a verify step", id)
+		}
+	}
+}
+
+// CheckFalsifiers fails the test unless the falsifiers of package pkg
+// (the ids of the verify steps it makes fail) are those VerifyFalsifiedIn
+// gives it.
+func CheckFalsifiers(t *testing.T, pkg string, ids []string) {
+	t.Helper()
+	have := map[string]bool{}
+	for _, id := range ids {
+		have[id] = true
+		switch in, ok := VerifyFalsifiedIn[id]; {
+		case !ok:
+			t.Errorf("%s has a falsifier of %s, which is not a verify step of the rule modules", pkg, id)
+		case in != pkg:
+			t.Errorf("%s has a falsifier of %s: name %s in bundletest.VerifyFalsifiedIn (it says %q)", pkg, id, pkg, in)
+		}
+	}
+	var missing []string
+	for id, in := range VerifyFalsifiedIn {
+		if in == pkg && !have[id] {
+			missing = append(missing, id)
+		}
+	}
+	sort.Strings(missing)
+	for _, id := range missing {
+		t.Errorf("bundletest.VerifyFalsifiedIn says %s holds the falsifier of %s; it does not", pkg, id)
+	}
+}

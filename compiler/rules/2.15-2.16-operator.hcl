@@ -429,6 +429,182 @@ locals {
   redis_dump_done = "[ -s \"${local.dir}/backend-redis-dump.rdb\" ] && [ -s \"${local.dir}/system-redis-dump.rdb\" ] && [ -f \"${local.dir}/backend-redis-dump.keys\" ] && [ -f \"${local.dir}/system-redis-dump.keys\" ]"
 }
 
+# The RDS moves of chapters 4 and 5: the variables, the client that
+# reaches the instance from the database's pod, and the texts the MySQL
+# and PostgreSQL steps share. (Each locals block sees the blocks before it.)
+locals {
+  rds_port = local.mysql_aws ? "3306" : "5432"
+  rds_client_mysql = <<-EOT
+    # The $ names expand in the pod, not here; some steps call rds only
+    # through counts_match.
+    # shellcheck disable=SC2016,SC2317
+    rds() {
+      { printf '%s\n' "$AMPC_RDS_HOST" "$port" "$AMPC_RDS_USER" "$AMPC_RDS_PASSWORD"; cat; } \
+        | oc exec -i deployment/system-mysql -- bash -c 'IFS= read -r host; IFS= read -r port; IFS= read -r user; IFS= read -r MYSQL_PWD; export MYSQL_PWD
+            mysql -h "$host" -P "$port" -u "$user" "$@"' mysql "$@"
+    }
+  EOT
+  rds_client_pg = <<-EOT
+    # The $ names expand in the pod, not here; some steps call rds only
+    # through counts_match.
+    # shellcheck disable=SC2016,SC2317
+    rds() {
+      { printf '%s\n' "$AMPC_RDS_HOST" "$port" "$AMPC_RDS_USER" "$AMPC_RDS_PASSWORD"; cat; } \
+        | oc exec -i deployment/system-postgresql -- bash -c 'IFS= read -r host; IFS= read -r port; IFS= read -r user; IFS= read -r PGPASSWORD; export PGPASSWORD
+            psql -h "$host" -p "$port" -U "$user" "$@"' psql "$@"
+    }
+  EOT
+  # The database on RDS, as the guide names it, and its rows per table.
+  rds_database = local.mysql_aws ? "threescale" : "system"
+  rds_counts   = local.mysql_aws ? "mysql_table_counts threescale rds" : "pg_table_counts_via rds -d system"
+  rds_dump     = local.mysql_aws ? "cleaned_system_mysql_backup.sql" : "system_postgres_backup.psql"
+  rds_rollback = "--rollback 2.15-2.16/${local.mysql_aws ? "mysql-rds" : "postgresql-rds"}"
+  rds_counts_file = "${local.dir}/${local.mysql_aws ? "system_mysql_backup" : "system_postgres_backup"}.counts"
+  rds_dump_step   = "2.15-2.16/${local.mysql_aws ? "mysql" : "pg"}-rds-dump"
+  rds_import_step = "2.15-2.16/${local.mysql_aws ? "mysql" : "pg"}-rds-import"
+  rds_verify_note = <<-EOT
+    A check the guide does not have: the rows of every table of the
+    database on RDS, counted, are the rows the dump recorded, before the
+    Secret points 3scale at it. Once it does, 3scale writes there and the
+    counts part from the dump's: the step is then done.
+  EOT
+}
+
+locals {
+  rds_env  = <<-EOT
+    [[ -n $${AMPC_RDS_HOST:-} && -n $${AMPC_RDS_USER:-} && -n $${AMPC_RDS_PASSWORD:-} ]] \
+      || fail "AMPC_RDS_HOST, AMPC_RDS_USER and AMPC_RDS_PASSWORD must be set: see step 2.15-2.16/${local.mysql_aws ? "mysql" : "pg"}-rds-create"
+    [[ $AMPC_RDS_HOST =~ ^[A-Za-z0-9.-]+$ ]] || fail "AMPC_RDS_HOST is not a host name"
+    port=$${AMPC_RDS_PORT:-${local.rds_port}}
+    [[ $port =~ ^[0-9]+$ ]] || fail "AMPC_RDS_PORT is not a port"
+  EOT
+  # rds ARG...: the database client (psql or mysql) with ARG... against the
+  # RDS instance, run in the on-cluster database's pod, which reaches it.
+  # The endpoint and the credentials go to the pod on standard input,
+  # ahead of what rds is given there (every call gives it one), and the
+  # password into the client's environment: never on a command line.
+  rds_client       = local.mysql_aws ? local.rds_client_mysql : local.rds_client_pg
+  rds_done     = "[ -s \"${local.dir}/rds_import.done\" ] && [ \"$(<\"${local.dir}/rds_import.done\")\" = \"$(sha256sum < \"${local.dir}/${local.rds_dump}\")\" ]"
+  rds_state_mysql = <<-EOT
+    now=$(${local.rds_counts}) || fail "cannot read database threescale at $AMPC_RDS_HOST:$port as $AMPC_RDS_USER from system-mysql's pod"
+  EOT
+  rds_state_pg = <<-EOT
+    exists=$(rds -d postgres -tA -v ON_ERROR_STOP=1 -c "SELECT datname FROM pg_database WHERE datname = 'system'" </dev/null) \
+      || fail "cannot reach PostgreSQL at $AMPC_RDS_HOST:$port as $AMPC_RDS_USER from system-postgresql's pod"
+    now=
+    if [ -n "$exists" ]; then
+      now=$(${local.rds_counts}) || fail "cannot read database system at $AMPC_RDS_HOST:$port"
+    fi
+  EOT
+  # A database on RDS that holds tables this window did not import stops
+  # the step: ampc never imports over them.
+  rds_foreign = <<-EOT
+    target="$AMPC_RDS_HOST:$port/${local.rds_database}"
+    if [ -n "$now" ] && [ "$(cat "$dir/rds-import.target" 2>/dev/null)" != "$target" ]; then
+      fail "database ${local.rds_database} on $AMPC_RDS_HOST holds $(wc -l <<<"$now") tables that this runbook did not import: ampc imports into an empty database only. 3scale is not pointed at RDS; see what they are and, if nothing in them is needed, drop the database on RDS (or name another instance), then re-run"
+    fi
+  EOT
+  rds_check_note = <<-EOT
+    Before the window opens (3scale still runs), what the guide leaves to
+    the import to find out: the AMPC_RDS_* variables are set, the
+    %{ if local.mysql_aws }system-mysql%{ else }system-postgresql%{ endif } pod reaches the instance with the credentials, the instance
+    runs %{ if local.mysql_aws }MySQL 8.0%{ else }PostgreSQL 15%{ endif } or later (guide 1.1.1), and the database ${local.rds_database}
+    is absent or empty, or holds only what an earlier attempt of this window
+    imported. It fails on each; once 3scale is pointed at RDS it is done.
+  EOT
+}
+
+locals {
+  # Whether the database on RDS exists (PostgreSQL: -d names it), and the
+  # command that lists its tables' rows.
+  rds_state       = local.mysql_aws ? local.rds_state_mysql : local.rds_state_pg
+  rds_verify = <<-EOT
+    ${local.rds_env}
+    ${local.rds_client}
+    counts_file="${local.rds_counts_file}"
+    [ -f "$counts_file" ] || fail "$counts_file is missing: re-run from step ${local.rds_dump_step}, which records it"
+    counts_match "$counts_file" ${local.rds_counts} \
+      || fail "the tables of database ${local.rds_database} on $AMPC_RDS_HOST do not hold the rows of the dump (above: < on RDS, > dumped): the import is incomplete; 3scale is not pointed at RDS: re-run from ${local.rds_import_step}, or roll back with ${local.rds_rollback}"
+    echo "the $(wc -l < "$counts_file") tables of ${local.rds_database} on $AMPC_RDS_HOST hold the rows of the dump"
+  EOT
+  rds_imported = <<-EOT
+    if ! { ${local.rds_done}; }; then
+      fail "the import of this window's dump into RDS was not checked (no rds_import.done naming ${local.dir}/${local.rds_dump}): run from ${local.rds_import_step}; 3scale was not pointed at RDS"
+    fi
+  EOT
+  rds_secret = <<-EOT
+    ${local.rds_env}
+    export AMPC_RDS_HOST AMPC_RDS_USER AMPC_RDS_PASSWORD
+    AMPC_RDS_HOSTPORT=$AMPC_RDS_HOST$${AMPC_RDS_PORT:+:$AMPC_RDS_PORT}
+    export AMPC_RDS_HOSTPORT
+    oc get secret system-database -o json \
+      | jq '.data.DB_USER = (env.AMPC_RDS_USER | @base64)
+          | .data.DB_PASSWORD = (env.AMPC_RDS_PASSWORD | @base64)
+          | .data.URL = ("${local.mysql_aws ? "mysql2" : "postgresql"}://\(env.AMPC_RDS_USER | @uri):\(env.AMPC_RDS_PASSWORD | @uri)@\(env.AMPC_RDS_HOSTPORT)/${local.rds_database}" | @base64)' \
+      | oc replace -f -
+    echo "secret/system-database points at $AMPC_RDS_HOSTPORT/${local.rds_database}"
+  EOT
+}
+
+locals {
+  rds_check = <<-EOT
+    ${local.rds_env}
+    ${local.rds_client}
+    dir="${local.dir}"%{ if local.mysql_aws }
+    version=$(rds -N -B -e "SELECT VERSION();" </dev/null) || fail "system-mysql's pod does not reach MySQL at $AMPC_RDS_HOST:$port as $AMPC_RDS_USER: check the endpoint, the credentials and the security groups (guide 4.1)"
+    if ! [[ $version =~ ^([0-9]+)\. ]] || (( BASH_REMATCH[1] < 8 )); then
+      fail "the RDS instance runs MySQL $version: 3scale 2.16 needs MySQL 8.0 or later (guide 1.1.1)"
+    fi
+    echo "RDS: MySQL $version at $AMPC_RDS_HOST:$port, reached from system-mysql's pod"%{ else }
+    version=$(rds -d postgres -tA -v ON_ERROR_STOP=1 -c "SELECT version()" </dev/null) || fail "system-postgresql's pod does not reach PostgreSQL at $AMPC_RDS_HOST:$port as $AMPC_RDS_USER: check the endpoint, the credentials and the security groups (guide 5.1)"
+    if ! [[ $version =~ ^PostgreSQL\ ([0-9]+) ]] || (( BASH_REMATCH[1] < 15 )); then
+      fail "the RDS instance runs $${version%% on *}: 3scale 2.16 needs PostgreSQL 15 or later (guide 1.1.1)"
+    fi
+    echo "RDS: $${version%% on *} at $AMPC_RDS_HOST:$port, reached from system-postgresql's pod"%{ endif }
+    ${local.rds_state}
+    ${local.rds_foreign}
+    if [ -n "$now" ]; then
+      echo "database ${local.rds_database}: $(wc -l <<<"$now") tables an earlier attempt of this window imported"
+    else
+      echo "database ${local.rds_database}: absent or empty, ready for the import"
+    fi
+  EOT
+  rds_import = <<-EOT
+    ${local.rds_env}
+    ${local.rds_client}
+    dir="${local.dir}"
+    dump="$dir/${local.rds_dump}"
+    counts_file="${local.rds_counts_file}"
+    if [ ! -s "$dump" ] || [ ! -f "$counts_file" ]; then
+      fail "$dump or $counts_file is missing: re-run from step ${local.rds_dump_step}, which writes them"
+    fi%{ if local.mysql_aws }
+    rds -e "CREATE DATABASE IF NOT EXISTS threescale;" </dev/null%{ endif }
+    ${local.rds_state}%{ if !local.mysql_aws }
+    if [ -z "$exists" ]; then
+      rds -d postgres -v ON_ERROR_STOP=1 -c "CREATE DATABASE system;" </dev/null
+    fi%{ endif }
+    ${local.rds_foreign}
+    if [ -n "$now" ] && [ "$now" = "$(<"$counts_file")" ]; then
+      echo "database ${local.rds_database} on $AMPC_RDS_HOST holds the rows of the dump already: an earlier attempt imported it"
+    else%{ if !local.mysql_aws }
+      [ -z "$now" ] || fail "database system on $AMPC_RDS_HOST holds an earlier import of this runbook that is not this dump's (a dump taken again after a rollback?): 3scale is not pointed at RDS; drop the database on RDS, then re-run"%{ endif }
+      printf '%s\n' "$target" > "$dir/rds-import.target"
+      status=0%{ if local.mysql_aws }
+      rds threescale < "$dump" > "$dir/rds_import.log" 2>&1 || status=$?%{ else }
+      # pg_dump 10's comments on objects RDS's master user does not own
+      # are left out; COPY data passes untouched.
+      awk '/^COPY .* FROM stdin;$/ { copy = 1 } copy { print; if ($0 == "\\.") copy = 0; next } /^COMMENT ON (EXTENSION plpgsql|SCHEMA public) IS / { next } { print }' "$dump" \
+        | rds -d system -v ON_ERROR_STOP=1 --single-transaction -q -f - > "$dir/rds_import.log" 2>&1 || status=$?%{ endif }
+      cat "$dir/rds_import.log"
+      [ "$status" = 0 ] || fail "the import stopped at a failed statement (status $status, see $dir/rds_import.log): 3scale is not pointed at RDS. %{ if local.mysql_aws }Fix the cause and re-run: the re-run replaces the tables this import wrote%{ else }It ran in one transaction: nothing of it is left. Fix the cause and re-run%{ endif }, or roll back with ${local.rds_rollback}"
+      counts_match "$counts_file" ${local.rds_counts} \
+        || fail "the tables of database ${local.rds_database} on $AMPC_RDS_HOST do not hold the rows of the dump (above: < imported, > dumped): 3scale is not pointed at RDS; see $dir/rds_import.log"
+    fi
+    sha256sum < "$dump" > "$dir/rds_import.done"
+    echo "imported: every table of ${local.rds_database} on $AMPC_RDS_HOST holds the rows of the dump"
+  EOT
+}
+
 # --------------------------------------------------- 1.1 preflight checks
 
 step "preflight-operator" {
@@ -624,6 +800,16 @@ step "mysql-rds-create" {
   instructions = local.rds_instructions
 }
 
+step "mysql-rds-check" {
+  title   = "Check the RDS instance: reached, MySQL 8.0 or later, database threescale empty"
+  kind    = "verify"
+  section = "4.1"
+  when    = local.mysql_aws
+  note    = local.rds_check_note
+  done_if = "moved_off system-mysql system-database URL"
+  run     = local.rds_check
+}
+
 step "pg-rds-create" {
   title        = "Create the PostgreSQL RDS instance"
   kind         = "manual"
@@ -631,6 +817,16 @@ step "pg-rds-create" {
   when         = local.pg_aws
   note         = local.rds_note
   instructions = local.rds_instructions
+}
+
+step "pg-rds-check" {
+  title   = "Check the RDS instance: reached, PostgreSQL 15 or later, database system empty"
+  kind    = "verify"
+  section = "5.1"
+  when    = local.pg_aws
+  note    = local.rds_check_note
+  done_if = "moved_off system-postgresql system-database URL"
+  run     = local.rds_check
 }
 
 step "elasticache-prepare" {
@@ -902,7 +1098,7 @@ step "pg-restore" {
       fi
       echo "pg_restore: only the error(s) guide 3.2.6 says to ignore"
     fi
-    pg_counts_match "$dir/db_dump.counts" deployment/system-postgresql-external postgres system --namespace=${local.db_ns} \
+    counts_match "$dir/db_dump.counts" pg_table_counts deployment/system-postgresql-external postgres system --namespace=${local.db_ns} \
       || fail "the tables of the new database do not hold the rows of the dump (above: < restored, > dumped); nothing points at it yet: see $dir/pg_restore.log; drop and create the database system again, then re-run, or roll back with --rollback 2.15-2.16/postgresql"
     sha256sum < "$dump" > "$dir/pg_restore.done"
     echo "restored: every table holds the rows of the dump"
@@ -925,7 +1121,7 @@ step "pg-verify-data" {
     dir="${local.dir}"
     oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -d system -c 'SELECT org_name FROM accounts LIMIT 20;'
     [ -f "$dir/db_dump.counts" ] || fail "$dir/db_dump.counts is missing: re-run from step 2.15-2.16/pg-dump, which records it"
-    pg_counts_match "$dir/db_dump.counts" deployment/system-postgresql-external postgres system --namespace=${local.db_ns} \
+    counts_match "$dir/db_dump.counts" pg_table_counts deployment/system-postgresql-external postgres system --namespace=${local.db_ns} \
       || fail "the tables of the new database do not hold the rows of the dump (above: < restored, > dumped): the restore is incomplete; nothing points at it yet: see $dir/pg_restore.log, then re-run from 2.15-2.16/pg-restore, or roll back with --rollback 2.15-2.16/postgresql"
     echo "the $(wc -l < "$dir/db_dump.counts") tables of the new database hold the rows of the dump"
   EOT
@@ -1090,72 +1286,94 @@ step "mysql-verify" {
 
 # ----------------------------------------------------- 4 MySQL → AWS RDS
 
-step "mysql-rds-import" {
-  title    = "Dump the system database of system-mysql and import it into RDS"
-  kind     = "shell"
+step "mysql-rds-dump" {
+  title    = "Dump the system database of system-mysql and count its rows"
+  kind     = "backup"
   section  = "4.2.3"
   when     = local.mysql_aws
   requires = ["Deployment/system-mysql"]
   note     = <<-EOT
-    The guide's 4.2.3 and 4.2.4 in an interactive `oc rsh -t` session. The
-    runbook streams mysqldump (root, password from the pod's environment,
-    never from a command line) into the backup directory, removes the
-    DEFINER clauses there with the guide's sed (written with [[:space:]]
-    rather than GNU sed's \s), and feeds the result to mysql in the
-    system-mysql pod, which reaches RDS: the RDS endpoint and credentials go
-    to the pod on standard input, never as arguments, and the password as
-    MYSQL_PWD. The dump adds DROP TABLE IF EXISTS, so a re-run imports again
-    cleanly. The database on RDS is threescale, as the guide names it.
+    The guide's 4.2.3 in an interactive `oc rsh -t` session. The runbook
+    streams mysqldump (root, password from the pod's environment, never from
+    a command line) into the backup directory, 3scale being scaled down,
+    keeps it only when complete, removes the DEFINER clauses with the
+    guide's sed (written with [[:space:]] rather than GNU sed's \s) into
+    cleaned_system_mysql_backup.sql, and records the rows of every table
+    (system_mysql_backup.counts, exact COUNT(*)), so that the import is
+    checked table by table before 3scale is pointed at RDS. A dump that
+    exists is kept: it is the one the import reads (a rollback sets it
+    aside, so that a retry dumps again).
   EOT
+  done_if  = "[ -s \"${local.dir}/cleaned_system_mysql_backup.sql\" ] && [ -f \"${local.dir}/system_mysql_backup.counts\" ]"
   run      = <<-EOT
-    [[ -n $${AMPC_RDS_HOST:-} && -n $${AMPC_RDS_USER:-} && -n $${AMPC_RDS_PASSWORD:-} ]] \
-      || fail "AMPC_RDS_HOST, AMPC_RDS_USER and AMPC_RDS_PASSWORD must be set: see step 2.15-2.16/rds-create"
-    [[ $AMPC_RDS_HOST =~ ^[A-Za-z0-9.-]+$ ]] || fail "AMPC_RDS_HOST is not a host name"
-    port=$${AMPC_RDS_PORT:-3306}
-    [[ $port =~ ^[0-9]+$ ]] || fail "AMPC_RDS_PORT is not a port"
     dir="${local.dir}"
     mkdir -p "$dir"
     # The $ names below expand in the pod, not here.
     # shellcheck disable=SC2016
-    oc exec ${local.workload}/system-mysql -- bash -c 'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysqldump -h system-mysql -u root system' > "$dir/system_mysql_backup.sql"
-    grep -q 'Dump completed' "$dir/system_mysql_backup.sql" || fail "the dump in $dir/system_mysql_backup.sql is incomplete"
+    oc exec deployment/system-mysql -- bash -c 'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysqldump -h system-mysql -u root system' > "$dir/system_mysql_backup.sql.tmp"
+    grep -q 'Dump completed' "$dir/system_mysql_backup.sql.tmp" || fail "the dump in $dir/system_mysql_backup.sql.tmp is incomplete"
     # shellcheck disable=SC2016
-    sed 's/[[:space:]]DEFINER=`[^`]*`@`[^`]*`//g' "$dir/system_mysql_backup.sql" > "$dir/cleaned_system_mysql_backup.sql"
+    sed 's/[[:space:]]DEFINER=`[^`]*`@`[^`]*`//g' "$dir/system_mysql_backup.sql.tmp" > "$dir/cleaned_system_mysql_backup.sql.tmp"
     # shellcheck disable=SC2016
-    { printf '%s\n' "$AMPC_RDS_HOST" "$port" "$AMPC_RDS_USER" "$AMPC_RDS_PASSWORD"; cat "$dir/cleaned_system_mysql_backup.sql"; } \
-      | oc exec -i ${local.workload}/system-mysql -- bash -c 'set -e; IFS= read -r host; IFS= read -r port; IFS= read -r user; IFS= read -r MYSQL_PWD; export MYSQL_PWD
-          mysql -h "$host" -P "$port" -u "$user" -e "CREATE DATABASE IF NOT EXISTS threescale;"
-          mysql -h "$host" -P "$port" -u "$user" threescale'
-    echo "system database imported into threescale on $AMPC_RDS_HOST"
+    mysql_table_counts system oc exec -i deployment/system-mysql -- bash -c 'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysql -h system-mysql -u root "$@"' mysql > "$dir/system_mysql_backup.counts.tmp"
+    mv "$dir/system_mysql_backup.sql.tmp" "$dir/system_mysql_backup.sql"
+    mv "$dir/system_mysql_backup.counts.tmp" "$dir/system_mysql_backup.counts"
+    mv "$dir/cleaned_system_mysql_backup.sql.tmp" "$dir/cleaned_system_mysql_backup.sql"
+    echo "system database dumped into $dir/system_mysql_backup.sql (cleaned: $dir/cleaned_system_mysql_backup.sql), the rows of its $(wc -l < "$dir/system_mysql_backup.counts") tables recorded"
   EOT
 }
 
-step "mysql-rds-secret" {
-  title    = "Point the system-database Secret at RDS"
+step "mysql-rds-import" {
+  title    = "Import the dump into the threescale database on RDS"
   kind     = "shell"
-  section  = "4.2.5"
+  section  = "4.2.4"
   when     = local.mysql_aws
-  requires = ["Secret/system-database"]
+  requires = ["Deployment/system-mysql"]
   note     = <<-EOT
+    The guide's 4.2.4: mysql in the system-mysql pod, which reaches RDS,
+    creates threescale if it does not exist and sources the cleaned dump.
+    The endpoint and credentials go to the pod on standard input and the
+    password as MYSQL_PWD, never as arguments. mysql stops at the first
+    failed statement and the step with it (the guide's session would go on
+    to the Secret). The runbook imports only into a database that is empty
+    or holds what an earlier attempt of this window imported (the target is
+    recorded in rds-import.target before it starts; the dump's DROP TABLE
+    IF EXISTS replaces that), never over tables it did not write. Every
+    table must then hold the rows the dump recorded; rds_import.done records
+    the dump's checksum, and the step is done when it names this window's
+    dump, so that a re-run after 3scale was pointed at RDS never imports
+    over what 3scale wrote there since.
+  EOT
+  done_if  = local.rds_done
+  run      = local.rds_import
+}
+
+step "mysql-rds-verify-data" {
+  title   = "Check that the threescale database on RDS holds every row of the dump"
+  kind    = "verify"
+  section = "4.2.4"
+  when    = local.mysql_aws
+  note    = local.rds_verify_note
+  done_if = "moved_off system-mysql system-database URL"
+  run     = local.rds_verify
+}
+
+step "mysql-rds-secret" {
+  title        = "Point the system-database Secret at RDS"
+  kind         = "shell"
+  section      = "4.2.5"
+  when         = local.mysql_aws
+  requires     = ["Secret/system-database"]
+  note         = <<-EOT
     The guide sets DB_PASSWORD, DB_USER and then, by a slip, "DB_USER" a
     third time with the URL: the third is the URL key. The values come from
     the AMPC_RDS_* variables and are written by jq, which reads them from its
     environment (env.X), so that none is on a command line; user and
-    password are URL-encoded in the URL.
+    password are URL-encoded in the URL. It refuses unless the import of
+    this window's dump was checked (rds_import.done).
   EOT
-  run      = <<-EOT
-    [[ -n $${AMPC_RDS_HOST:-} && -n $${AMPC_RDS_USER:-} && -n $${AMPC_RDS_PASSWORD:-} ]] \
-      || fail "AMPC_RDS_HOST, AMPC_RDS_USER and AMPC_RDS_PASSWORD must be set: see step 2.15-2.16/rds-create"
-    export AMPC_RDS_HOST AMPC_RDS_USER AMPC_RDS_PASSWORD
-    AMPC_RDS_HOSTPORT=$AMPC_RDS_HOST$${AMPC_RDS_PORT:+:$AMPC_RDS_PORT}
-    export AMPC_RDS_HOSTPORT
-    oc get secret system-database -o json \
-      | jq '.data.DB_USER = (env.AMPC_RDS_USER | @base64)
-          | .data.DB_PASSWORD = (env.AMPC_RDS_PASSWORD | @base64)
-          | .data.URL = ("mysql2://\(env.AMPC_RDS_USER | @uri):\(env.AMPC_RDS_PASSWORD | @uri)@\(env.AMPC_RDS_HOSTPORT)/threescale" | @base64)' \
-      | oc replace -f -
-    echo "secret/system-database points at $AMPC_RDS_HOSTPORT/threescale"
-  EOT
+  precondition = local.rds_imported
+  run          = local.rds_secret
 }
 
 step "mysql-rds-external" {
@@ -1175,67 +1393,93 @@ step "mysql-rds-external" {
 
 # ------------------------------------------------ 5 PostgreSQL → AWS RDS
 
-step "pg-rds-import" {
-  title    = "Dump the system database of system-postgresql and import it into RDS"
-  kind     = "shell"
+step "pg-rds-dump" {
+  title    = "Dump the system database of system-postgresql and count its rows"
+  kind     = "backup"
   section  = "5.2.3"
   when     = local.pg_aws
   requires = ["Deployment/system-postgresql"]
   note     = <<-EOT
-    The guide's 5.2.3 and 5.2.4 in an interactive `oc rsh -t` session. The
-    runbook streams pg_dump (with -c, as the guide, so that a re-run
-    replaces what it imported) into the backup directory, then feeds it to
-    psql in the system-postgresql pod, which reaches RDS: endpoint and
-    credentials go to the pod on standard input and the password as
-    PGPASSWORD, never as arguments. "CREATE DATABASE system" fails on a
-    re-run because the database exists; that is reported and ignored. 5.1
-    asks for PostgreSQL 13 on the cluster, which a 2.15 site (PostgreSQL 10,
-    see 3.2) cannot have: a plain pg_dump loads into a later server, so the
-    runbook prints the version instead of refusing.
+    The guide's 5.2.3 in an interactive `oc rsh -t` session, into /tmp of
+    the pod. The runbook streams pg_dump into the backup directory, 3scale
+    being scaled down, keeps it only when complete, and records the rows of
+    every table (system_postgres_backup.counts, exact count(*)). The guide's
+    -c (drop before create, so that sourcing it again replaces) is left
+    out: the import goes into an empty database, where its DROP TABLEs
+    fail. -O and -x leave out the owners and privileges: RDS's master user
+    has neither the site's role system nor a superuser's rights, and
+    ALTER TABLE ... OWNER TO system fails there; the tables belong to the
+    RDS user, whom the Secret names. 5.1 asks for PostgreSQL 13 on the
+    cluster, which a 2.15 site (PostgreSQL 10, see 3.2) cannot have: a
+    plain pg_dump loads into a later server, so the runbook prints the
+    version instead of refusing.
   EOT
+  done_if  = "[ -s \"${local.dir}/system_postgres_backup.psql\" ] && [ -f \"${local.dir}/system_postgres_backup.counts\" ]"
   run      = <<-EOT
     ${local.postgresql_version}
-    [[ -n $${AMPC_RDS_HOST:-} && -n $${AMPC_RDS_USER:-} && -n $${AMPC_RDS_PASSWORD:-} ]] \
-      || fail "AMPC_RDS_HOST, AMPC_RDS_USER and AMPC_RDS_PASSWORD must be set: see step 2.15-2.16/rds-create"
-    [[ $AMPC_RDS_HOST =~ ^[A-Za-z0-9.-]+$ ]] || fail "AMPC_RDS_HOST is not a host name"
-    port=$${AMPC_RDS_PORT:-5432}
-    [[ $port =~ ^[0-9]+$ ]] || fail "AMPC_RDS_PORT is not a port"
     echo "system-postgresql runs PostgreSQL $(postgresql_version system-postgresql)"
     dir="${local.dir}"
     mkdir -p "$dir"
     # The $ names below expand in the pod, not here.
     # shellcheck disable=SC2016
-    oc exec ${local.workload}/system-postgresql -- bash -c 'PGPASSWORD=$POSTGRESQL_PASSWORD pg_dump -U "$POSTGRESQL_USER" -c "$POSTGRESQL_DATABASE"' > "$dir/system_postgres_backup.psql"
-    grep -q 'PostgreSQL database dump complete' "$dir/system_postgres_backup.psql" || fail "the dump in $dir/system_postgres_backup.psql is incomplete"
-    # shellcheck disable=SC2016
-    { printf '%s\n' "$AMPC_RDS_HOST" "$port" "$AMPC_RDS_USER" "$AMPC_RDS_PASSWORD"; cat "$dir/system_postgres_backup.psql"; } \
-      | oc exec -i ${local.workload}/system-postgresql -- bash -c 'set -e; IFS= read -r host; IFS= read -r port; IFS= read -r user; IFS= read -r PGPASSWORD; export PGPASSWORD
-          psql -h "$host" -p "$port" -U "$user" -d postgres -c "CREATE DATABASE system;" || echo "database system exists: importing into it"
-          psql -h "$host" -p "$port" -U "$user" -d system'
-    echo "system database imported into system on $AMPC_RDS_HOST"
+    oc exec deployment/system-postgresql -- bash -c 'PGPASSWORD=$POSTGRESQL_PASSWORD pg_dump -U "$POSTGRESQL_USER" -O -x "$POSTGRESQL_DATABASE"' > "$dir/system_postgres_backup.psql.tmp"
+    grep -q 'PostgreSQL database dump complete' "$dir/system_postgres_backup.psql.tmp" || fail "the dump in $dir/system_postgres_backup.psql.tmp is incomplete"
+    pg_table_counts deployment/system-postgresql system system > "$dir/system_postgres_backup.counts.tmp"
+    mv "$dir/system_postgres_backup.counts.tmp" "$dir/system_postgres_backup.counts"
+    mv "$dir/system_postgres_backup.psql.tmp" "$dir/system_postgres_backup.psql"
+    echo "system database dumped into $dir/system_postgres_backup.psql, the rows of its $(wc -l < "$dir/system_postgres_backup.counts") tables recorded"
   EOT
 }
 
-step "pg-rds-secret" {
-  title    = "Point the system-database Secret at RDS"
+step "pg-rds-import" {
+  title    = "Import the dump into the system database on RDS"
   kind     = "shell"
-  section  = "5.2.5"
+  section  = "5.2.4"
   when     = local.pg_aws
-  requires = ["Secret/system-database"]
-  note     = "As 4.2.5, with the guide's slip (the URL written into \"DB_USER\") corrected and the values read by jq from its environment; the database is system."
-  run      = <<-EOT
-    [[ -n $${AMPC_RDS_HOST:-} && -n $${AMPC_RDS_USER:-} && -n $${AMPC_RDS_PASSWORD:-} ]] \
-      || fail "AMPC_RDS_HOST, AMPC_RDS_USER and AMPC_RDS_PASSWORD must be set: see step 2.15-2.16/rds-create"
-    export AMPC_RDS_HOST AMPC_RDS_USER AMPC_RDS_PASSWORD
-    AMPC_RDS_HOSTPORT=$AMPC_RDS_HOST$${AMPC_RDS_PORT:+:$AMPC_RDS_PORT}
-    export AMPC_RDS_HOSTPORT
-    oc get secret system-database -o json \
-      | jq '.data.DB_USER = (env.AMPC_RDS_USER | @base64)
-          | .data.DB_PASSWORD = (env.AMPC_RDS_PASSWORD | @base64)
-          | .data.URL = ("postgresql://\(env.AMPC_RDS_USER | @uri):\(env.AMPC_RDS_PASSWORD | @uri)@\(env.AMPC_RDS_HOSTPORT)/system" | @base64)' \
-      | oc replace -f -
-    echo "secret/system-database points at $AMPC_RDS_HOSTPORT/system"
+  requires = ["Deployment/system-postgresql"]
+  note     = <<-EOT
+    The guide's 5.2.4: psql in the system-postgresql pod, which reaches RDS,
+    creates system ("CREATE DATABASE system", whose failure on a re-run the
+    guide's session shrugs off: the runbook creates it only when it is
+    absent) and sources the dump. The endpoint and credentials go to the
+    pod on standard input and the password as PGPASSWORD, never as
+    arguments. The guide's psql goes on after a failed statement and exits
+    0; the runbook's stops at the first (ON_ERROR_STOP) in one transaction
+    (--single-transaction), so a failed import leaves nothing behind. Two
+    comments pg_dump 10 writes are left out of what psql reads: on the
+    plpgsql extension and on schema public, which RDS's master user does not
+    own (PostgreSQL refuses them: "must be owner of extension plpgsql");
+    3scale reads neither. The runbook imports only into an empty database,
+    or finds there what an earlier attempt of this window imported (the
+    target is recorded in rds-import.target first), never over tables it did
+    not write. Every table must then hold the rows the dump recorded;
+    rds_import.done records the dump's checksum, and the step is done when
+    it names this window's dump, so that a re-run after 3scale was pointed
+    at RDS never imports over what 3scale wrote there since.
   EOT
+  done_if  = local.rds_done
+  run      = local.rds_import
+}
+
+step "pg-rds-verify-data" {
+  title   = "Check that the system database on RDS holds every row of the dump"
+  kind    = "verify"
+  section = "5.2.4"
+  when    = local.pg_aws
+  note    = local.rds_verify_note
+  done_if = "moved_off system-postgresql system-database URL"
+  run     = local.rds_verify
+}
+
+step "pg-rds-secret" {
+  title        = "Point the system-database Secret at RDS"
+  kind         = "shell"
+  section      = "5.2.5"
+  when         = local.pg_aws
+  requires     = ["Secret/system-database"]
+  note         = "As 4.2.5, with the guide's slip (the URL written into \"DB_USER\") corrected and the values read by jq from its environment; the database is system. It refuses unless the import of this window's dump was checked (rds_import.done)."
+  precondition = local.rds_imported
+  run          = local.rds_secret
 }
 
 step "pg-rds-external" {
@@ -2108,10 +2352,23 @@ rollback "mysql-rds" {
   run     = <<-EOT
     ${local.rollback_helpers}
     rollback_applies deployment/system-mysql pvc/mysql-storage
+    written=
+    if moved_off system-mysql system-database URL; then
+      written=1
+    fi
     stop_3scale
     restore_secret system-database
     start_3scale
-    echo "3scale uses system-mysql again; retry the migration from the start when the cause is fixed"
+    set_aside "$dir/system_mysql_backup.sql" "$dir/cleaned_system_mysql_backup.sql" "$dir/system_mysql_backup.counts" "$dir/rds_import.done" "$dir/rds_import.log"
+    if [ -n "$written" ]; then
+      set_aside "$dir/rds-import.target"
+    fi
+    forget_from 2.15-2.16/mysql-rds-check
+    if [ -n "$written" ]; then
+      echo "3scale uses system-mysql again. The database threescale on RDS holds what 3scale wrote there since the switch: the next attempt refuses to import over it; save what is needed from it and drop it first. A re-run (./runbook.sh) dumps again and redoes the move."
+    else
+      echo "3scale uses system-mysql again; it never wrote to RDS. A re-run (./runbook.sh) dumps again and redoes the move."
+    fi
   EOT
 }
 
@@ -2122,10 +2379,23 @@ rollback "postgresql-rds" {
   run     = <<-EOT
     ${local.rollback_helpers}
     rollback_applies deployment/system-postgresql pvc/postgresql-data
+    written=
+    if moved_off system-postgresql system-database URL; then
+      written=1
+    fi
     stop_3scale
     restore_secret system-database
     start_3scale
-    echo "3scale uses system-postgresql again; retry the migration from the start when the cause is fixed"
+    set_aside "$dir/system_postgres_backup.psql" "$dir/system_postgres_backup.counts" "$dir/rds_import.done" "$dir/rds_import.log"
+    if [ -n "$written" ]; then
+      set_aside "$dir/rds-import.target"
+    fi
+    forget_from 2.15-2.16/pg-rds-check
+    if [ -n "$written" ]; then
+      echo "3scale uses system-postgresql again. The database system on RDS holds what 3scale wrote there since the switch: the next attempt refuses to import over it; save what is needed from it and drop it first. A re-run (./runbook.sh) dumps again and redoes the move."
+    else
+      echo "3scale uses system-postgresql again; it never wrote to RDS. A re-run (./runbook.sh) dumps again and redoes the move (it stops at the import while the database system on RDS holds an earlier import that is not the new dump's: drop that database first)."
+    fi
   EOT
 }
 

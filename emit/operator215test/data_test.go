@@ -249,3 +249,129 @@ func TestRedis215MoveKeepsKeys(t *testing.T) {
 		t.Errorf("redis-verify-keys on an instance without a key: %v\n%s", err, out)
 	}
 }
+
+// pgRDSHost is the RDS endpoint of pgRDSSite.
+const pgRDSHost = "system.abc.eu-west-1.rds.amazonaws.com"
+
+// pgRDSSite is the 2.15 PostgreSQL site (Redis external) whose system
+// database moves to RDS (chapter 5): system-postgresql holds pg215Rows,
+// and the RDS endpoint runs PostgreSQL 15 whose master user has none of
+// the site's roles. It returns the runbook's AMPC_RDS_* variables.
+func pgRDSSite(t *testing.T) (*op215Cluster, string, []string) {
+	t.Helper()
+	testenv.Tool(t, "jq")
+	objects := bundletest.Op215Objects(t)
+	bundletest.Op215PostgreSQL(t, objects)
+	bundletest.Op215External(t, objects, false, true)
+	planPath := bundletest.Op215Plan(t, "postgresql", "aws", "external", "")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, planPath, bundletest.Op215Snapshot(t, objects)))
+	c := newOp215DataCluster(t, objects)
+	c.Seed(t, ocsim.Seed{Workload: "deployment/system-postgresql", Data: ocsim.Data{PostgreSQL: pg215Rows()}})
+	c.Seed(t, ocsim.Seed{Host: pgRDSHost, Kind: "postgresql", Data: ocsim.Data{Version: "15.8"}})
+	return c, bundle, []string{"AMPC_RDS_HOST=" + pgRDSHost, "AMPC_RDS_USER=admin", "AMPC_RDS_PASSWORD=rds-pass"}
+}
+
+// TestPostgreSQLToRDSKeepsRows runs chapter 5 on pgRDSSite up to the
+// Secret switch: the system database on RDS holds every row, imported
+// without the owners and the extension comment RDS refuses, counted
+// against the dump's record. The data check fails on a record RDS does not
+// match. The rollback before the switch keeps RDS's copy (3scale never
+// wrote there), and the next attempt dumps again, finds the import done,
+// points 3scale at RDS and completes the upgrade.
+func TestPostgreSQLToRDSKeepsRows(t *testing.T) {
+	t.Parallel()
+	c, bundle, env := pgRDSSite(t)
+	fixture := bundletest.Op215Objects(t)
+	bundletest.Op215PostgreSQL(t, fixture)
+	work := t.TempDir()
+	acks := op215Manual(t, bundle)
+	out, err := c.runEnv(t, bundle, work, "replace -f -", env, acks...)
+	if err == nil || !strings.Contains(out, "2.15-2.16/pg-rds-secret [shell]") || !strings.Contains(out, "imported: every table of system on "+pgRDSHost) {
+		t.Fatalf("the run did not import and stop at the Secret switch: %v\n%s", err, out)
+	}
+	if u := c.Unsupported(t); u != "" {
+		t.Errorf("the run asked the simulator for what it does not model:\n%s", u)
+	}
+	got := c.Data(t, "", "host/"+pgRDSHost).PostgreSQL["system"]
+	if got == nil || !reflect.DeepEqual(got.Tables, pg215Rows()["system"].Tables) {
+		t.Fatalf("system on RDS holds %+v, not the rows of the site", got)
+	}
+	backups := filepath.Join(work, "3scale-backup", "2.15-2.16")
+	if counts, err := os.ReadFile(filepath.Join(backups, "system_postgres_backup.counts")); err != nil || string(counts) != "accounts 3\nusers 2\n" {
+		t.Errorf("system_postgres_backup.counts: %v %q", err, counts)
+	}
+	if !reflect.DeepEqual(bundletest.Get(c.all(t)["3scale/Secret/system-database"], "data"), bundletest.Get(fixture["3scale/Secret/system-database"], "data")) {
+		t.Error("the Secret changed although the switch failed")
+	}
+
+	// The data check holds, and fails on a record RDS does not match.
+	only := append([]string{"--only", "2.15-2.16/pg-rds-verify-data"}, acks...)
+	if out, err := c.runEnv(t, bundle, work, "", env, only...); err != nil {
+		t.Errorf("pg-rds-verify-data after the import: %v\n%s", err, out)
+	}
+	countsFile := filepath.Join(backups, "system_postgres_backup.counts")
+	if err := os.WriteFile(countsFile, []byte("accounts 4\nusers 2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := c.runEnv(t, bundle, work, "", env, only...); err == nil || !strings.Contains(out, "do not hold the rows of the dump") {
+		t.Errorf("pg-rds-verify-data with a row more in the record than on RDS: %v\n%s", err, out)
+	}
+	if err := os.WriteFile(countsFile, []byte("accounts 3\nusers 2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	// The rollback before the switch: 3scale never wrote to RDS.
+	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/postgresql-rds")
+	if err != nil || !strings.Contains(out, "it never wrote to RDS") {
+		t.Fatalf("rollback: %v\n%s", err, out)
+	}
+	if aside, _ := filepath.Glob(filepath.Join(backups, "system_postgres_backup.psql.set-aside-*")); len(aside) != 1 {
+		t.Errorf("the dump is not set aside: %v", aside)
+	}
+	dumps := bundletest.CountCalls(c.Calls(t), "exec deployment/system-postgresql -- bash -c PGPASSWORD=$POSTGRESQL_PASSWORD pg_dump")
+	if dumps == 0 {
+		t.Fatal("the calls log shows no dump of the first attempt")
+	}
+	out, err = c.runEnv(t, bundle, work, "", env, acks...)
+	if err != nil || !strings.Contains(out, "ampc: all steps done") || !strings.Contains(out, "holds the rows of the dump already") {
+		t.Fatalf("the next attempt did not find the import done and complete the upgrade: %v\n%s", err, out)
+	}
+	if n := bundletest.CountCalls(c.Calls(t), "exec deployment/system-postgresql -- bash -c PGPASSWORD=$POSTGRESQL_PASSWORD pg_dump"); n != dumps+1 {
+		t.Errorf("the next attempt dumped %d times, want once", n-dumps)
+	}
+	if v := unb64(t, bundletest.Get(c.all(t)["3scale/Secret/system-database"], "data", "URL")); v != "postgresql://admin:rds-pass@"+pgRDSHost+"/system" {
+		t.Errorf("system-database URL = %q", v)
+	}
+}
+
+// TestRDSCheckRefusesTablesItDidNotImport: before the window opens, the RDS
+// check stops the run when the database the guide names on RDS holds
+// tables this runbook did not import (MySQL and PostgreSQL), and when the
+// instance runs a version 3scale 2.16 does not support; 3scale keeps
+// running and RDS keeps its tables.
+func TestRDSCheckRefusesTablesItDidNotImport(t *testing.T) {
+	t.Parallel()
+	foreign := map[string]*ocsim.Table{"orders": {Columns: []string{"id"}, Key: "id", Rows: [][]string{{"1"}}}}
+	for _, tc := range []struct {
+		name, step, want string
+		seed             ocsim.Seed
+	}{
+		{"postgresql", "pg-rds-check", "holds 1 tables that this runbook did not import",
+			ocsim.Seed{Host: pgRDSHost, Kind: "postgresql", Data: ocsim.Data{Version: "15.8", PostgreSQL: map[string]*ocsim.Database{"system": {Owner: "admin", Tables: foreign}}}}},
+		{"postgresql 13", "pg-rds-check", "3scale 2.16 needs PostgreSQL 15 or later",
+			ocsim.Seed{Host: pgRDSHost, Kind: "postgresql", Data: ocsim.Data{Version: "13.16"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, bundle, env := pgRDSSite(t)
+			c.Seed(t, tc.seed)
+			out, err := c.runEnv(t, bundle, t.TempDir(), "", env, op215Manual(t, bundle)...)
+			if err == nil || !strings.Contains(out, "2.15-2.16/"+tc.step+" [verify]") || !strings.Contains(out, tc.want) || strings.Contains(out, "2.15-2.16/scale-down [shell]") {
+				t.Errorf("the run did not stop at %s before the window with %q: %v\n%s", tc.step, tc.want, err, out)
+			}
+			if d := c.Data(t, "", "host/"+pgRDSHost).PostgreSQL["system"]; tc.seed.Data.PostgreSQL != nil && (d == nil || !reflect.DeepEqual(d.Tables, foreign)) {
+				t.Errorf("the refused run changed system on RDS: %+v", d)
+			}
+		})
+	}
+}

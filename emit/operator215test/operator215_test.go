@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ampc/ampc/internal/bundletest"
+	"github.com/ampc/ampc/internal/ocsim"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
@@ -75,6 +76,33 @@ func newOp215DataCluster(t *testing.T, objects map[string]map[string]any) *op215
 		"metadata": map[string]any{"name": "version", "namespace": "3scale"},
 		"status":   map[string]any{"desired": map[string]any{"version": "4.16.12"}}})
 	return c
+}
+
+// newOp215AWSCluster is the 2.15 MySQL site whose databases move to AWS,
+// with data: system-mysql holds mysql215Rows, the Redis instances keys,
+// and the RDS and ElastiCache endpoints of TestOperator215RunbookAWS run
+// MySQL 8.0 (empty) and Redis 7.2 (seeded by hand from the dumps, as the
+// guide's 6.2 does, with the keys of the site).
+func newOp215AWSCluster(t *testing.T) *op215Cluster {
+	t.Helper()
+	c := newOp215DataCluster(t, bundletest.Op215Objects(t))
+	c.Seed(t, ocsim.Seed{Workload: "deployment/system-mysql", Data: ocsim.Data{MySQL: mysql215Rows()}})
+	c.Seed(t, ocsim.Seed{Host: "threescale.abc.eu-west-1.rds.amazonaws.com", Kind: "mysql", Data: ocsim.Data{Version: "8.0.40"}})
+	// The readiness probes of 3scale write liveness-probe into each.
+	backend := map[int]map[string]string{0: {"service/provider_key:abc/id": "1", "liveness-probe": "1"}, 1: {"resque:queue:priority": "job"}}
+	system := map[int]map[string]string{0: {"liveness-probe": "1"}, 1: {"system:cache:1": "x"}}
+	c.Seed(t, ocsim.Seed{Workload: "deployment/backend-redis", Data: ocsim.Data{Redis: backend}})
+	c.Seed(t, ocsim.Seed{Workload: "deployment/system-redis", Data: ocsim.Data{Redis: system}})
+	c.Seed(t, ocsim.Seed{Host: "backend.abc.cache.amazonaws.com", Kind: "redis", Data: ocsim.Data{Version: "7.2.4", Redis: backend}})
+	c.Seed(t, ocsim.Seed{Host: "system.abc.cache.amazonaws.com", Kind: "redis", Data: ocsim.Data{Version: "7.2.4", Redis: system}})
+	return c
+}
+
+// mysql215Rows is what the 2.15 site's system database holds.
+func mysql215Rows() map[string]*ocsim.Database {
+	return map[string]*ocsim.Database{"system": {Tables: map[string]*ocsim.Table{
+		"accounts": {Columns: []string{"id", "org_name"}, Key: "id", Rows: [][]string{{"1", "Master Account"}, {"2", "Provider"}, {"3", "it's\tquoted"}}},
+		"users":    {Columns: []string{"id", "email"}, Key: "id", Rows: [][]string{{"1", "admin@example.com"}, {"2", ocsim.Null}}}}}}
 }
 
 func (c *op215Cluster) path(obj map[string]any) string {
@@ -374,9 +402,11 @@ func indexOfCall(calls []string, prefix string) int {
 }
 
 // TestOperator215RunbookAWS runs the MySQL-to-RDS, Redis-to-ElastiCache
-// runbook: the Secrets point at AWS with URL-encoded credentials, the
-// credentials are never on a command line or in the log, system keeps the
-// Redis database of its URL, and the RDS rollback restores the Secret.
+// runbook on a site whose databases hold data: the system database's rows
+// arrive in threescale on RDS, counted with the dump; the Secrets point at
+// AWS with URL-encoded credentials, the credentials are never on a command
+// line or in the log, system keeps the Redis database of its URL, and the
+// RDS rollback restores the Secret.
 func TestOperator215RunbookAWS(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
@@ -387,13 +417,14 @@ func TestOperator215RunbookAWS(t *testing.T) {
 		"AMPC_RDS_HOST=threescale.abc.eu-west-1.rds.amazonaws.com", "AMPC_RDS_USER=admin", "AMPC_RDS_PASSWORD=" + password,
 		"AMPC_BACKEND_REDIS_HOST=backend.abc.cache.amazonaws.com", "AMPC_SYSTEM_REDIS_HOST=system.abc.cache.amazonaws.com",
 	}
-	c := newOp215Cluster(t, bundletest.Op215Objects(t), op215ExecOut)
+	c := newOp215AWSCluster(t)
 	work := t.TempDir()
 
-	// Without the variables the runbook stops at the import.
+	// Without the variables the runbook stops at the check of RDS, before
+	// the window opens.
 	out, err := c.runEnv(t, bundle, work, "", nil, acks...)
-	if err == nil || !strings.Contains(out, "AMPC_RDS_HOST, AMPC_RDS_USER and AMPC_RDS_PASSWORD must be set") {
-		t.Fatalf("the run without AMPC_RDS_* did not stop at the import: %v\n%s", err, out)
+	if err == nil || !strings.Contains(out, "AMPC_RDS_HOST, AMPC_RDS_USER and AMPC_RDS_PASSWORD must be set") || !strings.Contains(out, "2.15-2.16/mysql-rds-check [verify]") || strings.Contains(out, "2.15-2.16/save-replicas [shell]") {
+		t.Fatalf("the run without AMPC_RDS_* did not stop at the RDS check, before the window: %v\n%s", err, out)
 	}
 	out, err = c.runEnv(t, bundle, work, op215PollFail, env, acks...)
 	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
@@ -432,6 +463,12 @@ func TestOperator215RunbookAWS(t *testing.T) {
 	if info, err := os.Stat(filepath.Join(work, "3scale-backup", "2.15-2.16", "cleaned_system_mysql_backup.sql")); err != nil || info.Size() == 0 {
 		t.Errorf("no cleaned dump: %v", err)
 	}
+	if got := c.Data(t, "", "host/threescale.abc.eu-west-1.rds.amazonaws.com").MySQL["threescale"]; got == nil || !reflect.DeepEqual(got.Tables, mysql215Rows()["system"].Tables) {
+		t.Errorf("threescale on RDS holds %+v, not the rows of system", got)
+	}
+	if counts, err := os.ReadFile(filepath.Join(work, "3scale-backup", "2.15-2.16", "system_mysql_backup.counts")); err != nil || string(counts) != "accounts 3\nusers 2\n" {
+		t.Errorf("system_mysql_backup.counts: %v %q", err, counts)
+	}
 
 	// After the channel change the RDS restoration (4.2.8) does not apply:
 	// it refuses and changes nothing.
@@ -446,7 +483,7 @@ func TestOperator215RunbookAWS(t *testing.T) {
 
 	// Before it, on a site stopped at the channel change, the RDS
 	// restoration gives the old Secret back.
-	c = newOp215Cluster(t, bundletest.Op215Objects(t), op215ExecOut)
+	c = newOp215AWSCluster(t)
 	work = t.TempDir()
 	if out, err := c.runEnv(t, bundle, work, "patch subscription.operators.coreos.com/3scale-operator", env, acks...); err == nil || !strings.Contains(out, "2.15-2.16/channel [patch]") {
 		t.Fatalf("the run did not stop at the channel change: %v\n%s", err, out)
@@ -457,5 +494,27 @@ func TestOperator215RunbookAWS(t *testing.T) {
 	}
 	if !reflect.DeepEqual(bundletest.Get(c.all(t)["3scale/Secret/system-database"], "data"), bundletest.Get(bundletest.Op215Objects(t)["3scale/Secret/system-database"], "data")) {
 		t.Error("system-database is not restored")
+	}
+	backups := filepath.Join(work, "3scale-backup", "2.15-2.16")
+	for _, f := range []string{"cleaned_system_mysql_backup.sql", "system_mysql_backup.counts", "rds_import.done", "rds-import.target"} {
+		if aside, _ := filepath.Glob(filepath.Join(backups, f+".set-aside-*")); len(aside) != 1 {
+			t.Errorf("the rollback did not set %s aside: %v", f, aside)
+		}
+	}
+	// 3scale wrote to RDS while the Secret named it: the next attempt
+	// dumps again and refuses, before the window, to import over it.
+	dumps := bundletest.CountCalls(c.Calls(t), "exec deployment/system-mysql -- bash -c MYSQL_PWD=\"$MYSQL_ROOT_PASSWORD\" mysqldump")
+	if dumps == 0 {
+		t.Fatal("the calls log shows no dump of the first attempt")
+	}
+	out, err = c.runEnv(t, bundle, work, "", env, acks...)
+	if err == nil || !strings.Contains(out, "2.15-2.16/mysql-rds-check [verify]") || !strings.Contains(out, "tables that this runbook did not import") || strings.Contains(out, "2.15-2.16/scale-down [shell]") {
+		t.Errorf("the re-run after the rollback did not stop at the RDS check: %v\n%s", err, out)
+	}
+	if got := c.Data(t, "", "host/threescale.abc.eu-west-1.rds.amazonaws.com").MySQL["threescale"]; got == nil || len(got.Tables) != 2 {
+		t.Errorf("the refused re-run changed threescale on RDS: %+v", got)
+	}
+	if n := bundletest.CountCalls(c.Calls(t), "exec deployment/system-mysql -- bash -c MYSQL_PWD=\"$MYSQL_ROOT_PASSWORD\" mysqldump"); n != dumps {
+		t.Errorf("the refused re-run dumped %d times", n-dumps)
 	}
 }

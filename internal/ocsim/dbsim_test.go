@@ -769,3 +769,62 @@ func TestRedis7AppendOnlyDir(t *testing.T) {
 		t.Errorf("after a restart: %+v", got.Redis)
 	}
 }
+
+// TestPostgreSQLIntoManagedServer: a plain pg_dump of PostgreSQL 10 loaded
+// into a server outside the cluster (RDS) whose master user is not a
+// superuser and has none of the site's roles. The comment pg_dump 10
+// writes on the plpgsql extension and the tables' owner (role zync) are
+// refused, as RDS refuses them; with ON_ERROR_STOP and one transaction
+// nothing is left. Without owners (-O) and without that comment the rows
+// arrive.
+func TestPostgreSQLIntoManagedServer(t *testing.T) {
+	s := newSim(t, dbDC("zync-database", "registry.redhat.io/rhscl/postgresql-10-rhel7", pgDataDir, "zync-data", "1Gi", zyncEnv)...)
+	s.seed(Seed{Workload: "dc/zync-database", Data: Data{PostgreSQL: zyncData()}})
+	s.seed(Seed{Host: "pg.rds.example.com", Kind: "postgresql", Data: Data{Version: "15.8"}})
+	s.mustExec("", "dc/zync-database", "bash", "-c", `PGPASSWORD=x psql -h pg.rds.example.com -U admin -d postgres -c "CREATE DATABASE zync_production;"`)
+	load := `PGPASSWORD=x psql -h pg.rds.example.com -U admin -d zync_production -v ON_ERROR_STOP=1 --single-transaction -q -f -`
+	dump := s.mustExec("", "dc/zync-database", "pg_dump", "zync_production")
+	if !strings.Contains(dump, "COMMENT ON EXTENSION plpgsql IS 'PL/pgSQL procedural language';") || !strings.Contains(dump, "OWNER TO zync;") {
+		t.Fatalf("pg_dump 10's plain dump:\n%s", dump)
+	}
+	_, errOut, code := s.execIn(dump, "dc/zync-database", "bash", "-c", load)
+	if code != 3 || !strings.Contains(errOut, "ERROR:  must be owner of extension plpgsql") {
+		t.Errorf("the dump with the extension's comment: exit %d\n%s", code, errOut)
+	}
+	withoutComment := strings.Replace(dump, "COMMENT ON EXTENSION plpgsql IS 'PL/pgSQL procedural language';", "", 1)
+	_, errOut, code = s.execIn(withoutComment, "dc/zync-database", "bash", "-c", load)
+	if code != 3 || !strings.Contains(errOut, `ERROR:  role "zync" does not exist`) {
+		t.Errorf("the dump with the tables' owner: exit %d\n%s", code, errOut)
+	}
+	if d := s.data("host/pg.rds.example.com"); len(d.PostgreSQL["zync_production"].Tables) != 0 {
+		t.Errorf("the failed single-transaction loads left tables: %+v", d.PostgreSQL["zync_production"].Tables)
+	}
+	dump = s.mustExec("", "dc/zync-database", "pg_dump", "-O", "-x", "zync_production")
+	if strings.Contains(dump, "OWNER TO") {
+		t.Errorf("pg_dump -O wrote owners:\n%s", dump)
+	}
+	s.mustExec(strings.Replace(dump, "COMMENT ON EXTENSION plpgsql IS 'PL/pgSQL procedural language';", "", 1), "dc/zync-database", "bash", "-c", load)
+	if d := s.data("host/pg.rds.example.com"); !reflect.DeepEqual(d.PostgreSQL["zync_production"].Tables, zyncData()["zync_production"].Tables) {
+		t.Errorf("imported: %+v", d.PostgreSQL["zync_production"].Tables)
+	}
+	// In the pod, postgres is the superuser: the comment is accepted.
+	if out, errOut, code := s.execIn("", "dc/zync-database", "psql", "-d", "zync_production", "-c", "COMMENT ON EXTENSION plpgsql IS 'x'"); code != 0 {
+		t.Errorf("the comment as postgres in the pod: exit %d %s%s", code, out, errOut)
+	}
+}
+
+// TestBashPositionalParameters: bash -c SCRIPT NAME ARG... gives the ARGs
+// to the script as "$@", as bash does (a client command line built in the
+// runbook and run in the pod: mysql "$@").
+func TestBashPositionalParameters(t *testing.T) {
+	env := map[string]string{"MYSQL_ROOT_PASSWORD": "rootpw", "MYSQL_DATABASE": "system"}
+	s := newSim(t, dbDC("system-mysql", "registry.redhat.io/rhel8/mysql-80", mysqlDataDir, "mysql-storage", "1Gi", env)...)
+	s.seed(Seed{Host: "db.rds.example.com", Kind: "mysql", Data: Data{Version: "8.0.40"}})
+	out := s.mustExec("", "dc/system-mysql", "bash", "-c", `echo "$#"; mysql -h db.rds.example.com -u admin "$@"`, "mysql", "-N", "-B", "-e", "SELECT VERSION()")
+	if out != "4\n8.0.40\n" {
+		t.Errorf("bash -c with arguments: %q", out)
+	}
+	if out := s.mustExec("", "dc/system-mysql", "bash", "-c", `echo "$#"`, "name"); out != "0\n" {
+		t.Errorf("bash -c with only a name: %q", out)
+	}
+}

@@ -469,11 +469,11 @@ func (c *mysqlConn) query(p *parser) (*resultSet, error) {
 		schema = c.db
 	}
 	if strings.EqualFold(schema, "information_schema") && strings.EqualFold(q.table, "tables") {
-		cols := []string{"table_schema", "table_name", "table_rows"}
+		cols := []string{"table_schema", "table_name", "table_type", "table_rows"}
 		var rows [][]string
 		for _, dn := range sortedKeys(c.srv.Databases) {
 			for _, tn := range sortedKeys(c.srv.Databases[dn].Tables) {
-				rows = append(rows, []string{dn, tn, strconv.Itoa(len(c.srv.Databases[dn].Tables[tn].Rows))})
+				rows = append(rows, []string{dn, tn, "BASE TABLE", strconv.Itoa(len(c.srv.Databases[dn].Tables[tn].Rows))})
 			}
 		}
 		return evalSelect(q, cols, rows)

@@ -105,6 +105,11 @@ type pgConn struct {
 	notices  []string
 }
 
+// superuser is whether the session's role is a superuser: postgres on a
+// server in a pod (the images' bootstrap user); no role of a server
+// outside the cluster (a managed server's master user is not one).
+func (c *pgConn) superuser() bool { return c.server != nil && c.user == "postgres" }
+
 // pgClientArgs are the options of psql, pg_dump, pg_dumpall, pg_restore.
 type pgClientArgs struct {
 	host, port, user, db, file, format, output string
@@ -348,6 +353,15 @@ func (c *pgConn) exec(st sqlStmt) (string, *resultSet, *pgError, error) {
 		return "BEGIN", nil, nil, nil
 	case p.accept("COMMIT"):
 		return "COMMIT", nil, nil, nil
+	case p.accept("COMMENT", "ON", "EXTENSION"):
+		// The extensions (plpgsql) belong to the bootstrap superuser:
+		// another role, as the master user of a managed server (RDS), may
+		// not comment on them.
+		name, _ := p.ident(pgSQL)
+		if !c.superuser() {
+			return "", nil, &pgError{msg: fmt.Sprintf("must be owner of extension %s", name)}, nil
+		}
+		return "COMMENT", nil, nil, nil
 	case p.accept("COMMENT", "ON"):
 		return "COMMENT", nil, nil, nil
 	case p.accept("REVOKE"):
@@ -514,7 +528,13 @@ func (c *pgConn) exec(st sqlStmt) (string, *resultSet, *pgError, error) {
 			return "", nil, &pgError{msg: fmt.Sprintf("relation \"%s\" does not exist", name)}, nil
 		}
 		switch {
-		case p.accept("OWNER", "TO"), p.accept("ALTER", "COLUMN"):
+		case p.accept("OWNER", "TO"):
+			role, _ := p.ident(pgSQL)
+			if _, ok := c.srv.Users[role]; !ok {
+				return "", nil, &pgError{msg: fmt.Sprintf("role \"%s\" does not exist", role)}, nil
+			}
+			return "ALTER TABLE", nil, nil, nil
+		case p.accept("ALTER", "COLUMN"):
 			return "ALTER TABLE", nil, nil, nil
 		case p.accept("ADD", "CONSTRAINT"):
 			cname, _ := p.ident(pgSQL)
@@ -1040,7 +1060,7 @@ func cloneUsers(u map[string]string) map[string]string {
 // pgDumpText writes a database as pg_dump's plain format: the header, with
 // -c the DROP statements (IF EXISTS with --if-exists), the tables, their
 // data (COPY), their primary keys, and the "dump complete" trailer.
-func pgDumpText(w *bytes.Buffer, srv *sqlServer, name string, clean, ifExists bool, create, client string) {
+func pgDumpText(w *bytes.Buffer, srv *sqlServer, name string, clean, ifExists, noOwner bool, create, client string) {
 	db := srv.Databases[name]
 	m := pgMajorNum(srv.Version)
 	w.WriteString("--\n-- PostgreSQL database dump\n--\n\n")
@@ -1076,6 +1096,7 @@ func pgDumpText(w *bytes.Buffer, srv *sqlServer, name string, clean, ifExists bo
 	}
 	if m <= 10 {
 		w.WriteString("--\n-- Name: plpgsql; Type: EXTENSION; Schema: -; Owner: \n--\n\nCREATE EXTENSION IF NOT EXISTS plpgsql WITH SCHEMA pg_catalog;\n\n\n")
+		w.WriteString("--\n-- Name: EXTENSION plpgsql; Type: COMMENT; Schema: -; Owner: \n--\n\nCOMMENT ON EXTENSION plpgsql IS 'PL/pgSQL procedural language';\n\n\n")
 	}
 	w.WriteString("SET default_tablespace = '';\n\n")
 	if m <= 11 {
@@ -1092,7 +1113,10 @@ func pgDumpText(w *bytes.Buffer, srv *sqlServer, name string, clean, ifExists bo
 			}
 			defs = append(defs, def)
 		}
-		fmt.Fprintf(w, "%s\n);\n\n\nALTER TABLE public.%s OWNER TO %s;\n\n", strings.Join(defs, ",\n"), pgIdent(tn), pgIdent(owner(tn)))
+		fmt.Fprintf(w, "%s\n);\n\n\n", strings.Join(defs, ",\n"))
+		if !noOwner {
+			fmt.Fprintf(w, "ALTER TABLE public.%s OWNER TO %s;\n\n", pgIdent(tn), pgIdent(owner(tn)))
+		}
 	}
 	for _, tn := range tables {
 		t := db.Tables[tn]
@@ -1170,7 +1194,7 @@ func pgDumpProgram(s *session, args []string, env map[string]string, std stdio) 
 			out.WriteString("PGDMP")
 			out.Write(raw)
 		} else {
-			pgDumpText(&out, conn.srv, conn.db, a.clean, a.ifExists, "", client)
+			pgDumpText(&out, conn.srv, conn.db, a.clean, a.ifExists, a.noOwner, "", client)
 		}
 		if a.file != "" {
 			if err := s.v.writeFile(std.abs(a.file), out.Bytes()); err != nil {
@@ -1272,7 +1296,7 @@ func pgDumpallProgram(s *session, args []string, env map[string]string, std stdi
 					continue
 				}
 				fmt.Fprintf(&out, "\\connect %s\n\n", pgIdent(n))
-				pgDumpText(&out, srv, n, false, false, "", client)
+				pgDumpText(&out, srv, n, false, false, false, "", client)
 			}
 		} else {
 			out.WriteString("--\n-- Databases\n--\n\n")
@@ -1288,7 +1312,7 @@ func pgDumpallProgram(s *session, args []string, env map[string]string, std stdi
 				} else {
 					fmt.Fprintf(&out, "\\connect %s\n\n", n)
 				}
-				pgDumpText(&out, srv, n, false, false, create, client)
+				pgDumpText(&out, srv, n, false, false, false, create, client)
 			}
 		}
 		out.WriteString("--\n-- PostgreSQL database cluster dump complete\n--\n\n")

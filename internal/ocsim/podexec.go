@@ -162,7 +162,13 @@ func programs(name string) program {
 func (s *session) run(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	base := path.Base(argv[0])
 	if (base == "bash" || base == "sh") && len(argv) >= 3 && argv[1] == "-c" {
-		return s.script(argv[2], stdin, stdout, stderr)
+		// bash -c SCRIPT [NAME [ARG...]]: the ARGs are the script's
+		// positional parameters ("$@"), NAME its $0.
+		var params []string
+		if len(argv) > 4 {
+			params = argv[4:]
+		}
+		return s.script(argv[2], params, stdin, stdout, stderr)
 	}
 	env := map[string]string{}
 	for k, val := range s.v.env {
@@ -214,7 +220,7 @@ func (s *session) unsupported(what string) {
 }
 
 // script interprets a bash -c script.
-func (s *session) script(src string, stdin io.Reader, stdout, stderr io.Writer) int {
+func (s *session) script(src string, params []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
 	if err != nil {
 		fmt.Fprintf(stderr, "bash: -c: %v\n", err)
@@ -238,6 +244,7 @@ func (s *session) script(src string, stdin io.Reader, stdout, stderr io.Writer) 
 		pw.Close()
 	}()
 	runner, err := interp.New(
+		interp.Params(append([]string{"--"}, params...)...),
 		interp.Env(expand.ListEnviron(pairs...)),
 		interp.Dir("/"),
 		interp.StdIO(pr, stdout, stderr),

@@ -29,11 +29,14 @@ STEPS=(
   '2.15-2.16/preflight-databases'
   '2.15-2.16/backup'
   '2.15-2.16/mysql-rds-create'
+  '2.15-2.16/mysql-rds-check'
   '2.15-2.16/elasticache-prepare'
   '2.15-2.16/save-replicas'
   '2.15-2.16/scale-down-operator'
   '2.15-2.16/scale-down'
+  '2.15-2.16/mysql-rds-dump'
   '2.15-2.16/mysql-rds-import'
+  '2.15-2.16/mysql-rds-verify-data'
   '2.15-2.16/mysql-rds-secret'
   '2.15-2.16/mysql-rds-external'
   '2.15-2.16/elasticache-dump'
@@ -62,11 +65,14 @@ TITLES=(
   '[verify] Check the database versions that 3scale 2.16 requires (004_c69374ff7b8e3f6e.txt 1.1.1)'
   '[backup] Back up the APIManager, the Subscriptions, the database Secrets and the database objects (004_c69374ff7b8e3f6e.txt 3.2.7)'
   '[manual] Create the MySQL RDS instance (004_c69374ff7b8e3f6e.txt 4.2.2)'
+  '[verify] Check the RDS instance: reached, MySQL 8.0 or later, database threescale empty (004_c69374ff7b8e3f6e.txt 4.1)'
   '[manual] Prepare the move of Redis to ElastiCache (004_c69374ff7b8e3f6e.txt 6.2)'
   '[shell] Save the replica counts of the 3scale Deployments and of the operator (004_c69374ff7b8e3f6e.txt 3.2.1)'
   '[shell] Scale the 3scale operator down to 0 (004_c69374ff7b8e3f6e.txt 3.2.2)'
   '[shell] Scale 3scale down to 0, except the databases (004_c69374ff7b8e3f6e.txt 3.2.2)'
-  '[shell] Dump the system database of system-mysql and import it into RDS (004_c69374ff7b8e3f6e.txt 4.2.3)'
+  '[backup] Dump the system database of system-mysql and count its rows (004_c69374ff7b8e3f6e.txt 4.2.3)'
+  '[shell] Import the dump into the threescale database on RDS (004_c69374ff7b8e3f6e.txt 4.2.4)'
+  '[verify] Check that the threescale database on RDS holds every row of the dump (004_c69374ff7b8e3f6e.txt 4.2.4)'
   '[shell] Point the system-database Secret at RDS (004_c69374ff7b8e3f6e.txt 4.2.5)'
   '[patch] Mark the system database external in the APIManager (004_c69374ff7b8e3f6e.txt 4.2.6)'
   '[backup] Dump backend-redis and system-redis for ElastiCache (004_c69374ff7b8e3f6e.txt 6.2.2)'
@@ -518,16 +524,39 @@ create_claim_like() {
 # cleanup's precondition, so that it never deletes what 3scale connects to
 # (after a rollback pointed 3scale back at it, say).
 
+# url_hosts SECRET KEY...: print the host of the URL in each KEY of
+# SECRET, one line a key (empty for a key without a URL).
+url_hosts() {
+  local secret=$1
+  shift
+  oc get "secret/$secret" -o json \
+    | jq -r '. as $s | $ARGS.positional[] | ($s.data[.] // "" | @base64d | (capture("^[A-Za-z][A-Za-z0-9+.-]*://([^@/]*@)?(?<host>[^:/?]*)") | .host) // "")' --args "$@"
+}
+
 # not_in_use NAME SECRET KEY...: stop unless none of the URLs in the KEYs
 # of SECRET names the host NAME (NAME itself, or NAME.DOMAIN).
 not_in_use() {
   local name=$1 secret=$2 hosts host
   shift 2
-  hosts=$(oc get "secret/$secret" -o json \
-    | jq -r '. as $s | $ARGS.positional[] | ($s.data[.] // "" | @base64d | (capture("^[A-Za-z][A-Za-z0-9+.-]*://([^@/]*@)?(?<host>[^:/?]*)") | .host) // "")' --args "$@")
+  hosts=$(url_hosts "$secret" "$@") || fail "cannot read secret/$secret"
   while IFS= read -r host; do
     case $host in
       "$name" | "$name".*) fail "secret/$secret still points 3scale at $host: $name is in use, and this step deletes it; nothing was deleted (did a rollback point 3scale back at it?)" ;;
+    esac
+  done <<<"$hosts"
+}
+
+# moved_off NAME SECRET KEY...: whether 3scale was pointed away from the
+# host NAME: SECRET was read, each KEY holds a URL and none names NAME.
+# False on any failure, so that a step it marks done is never skipped on
+# an error.
+moved_off() {
+  local name=$1 secret=$2 hosts host
+  shift 2
+  hosts=$(url_hosts "$secret" "$@") || return 1
+  while IFS= read -r host; do
+    case $host in
+      "" | "$name" | "$name".*) return 1 ;;
     esac
   done <<<"$hosts"
 }
@@ -541,6 +570,38 @@ external_in() {
   internal=$(oc get "apimanager/$apimanager" -o json \
     | jq -r '[$ARGS.positional[] as $p | select((getpath(["spec", "externalComponents"] + ($p | split("."))) // false) != true) | $p] | join(", ")' --args "$@")
   [ -z "$internal" ] || fail "apimanager/$apimanager does not mark $internal external: the operator still runs it; nothing was deleted"
+}
+
+# ---- lib/mysql.sh (the rule modules' shell library)
+# What a MySQL database holds, so that an import is checked against the
+# dump it imported.
+
+# mysql_table_counts DATABASE MYSQL...: print "TABLE ROWS" for each table
+# of DATABASE on the server the command MYSQL... connects to (a mysql
+# client command line: mysql_table_counts adds -N -B and gives the SQL on
+# standard input), sorted by name (LC_ALL=C), rows counted exactly
+# (COUNT(*)); nothing for a database without tables. mysql stops at the
+# first error; it returns non-zero on any failure, also where bash
+# ignores set -e.
+mysql_table_counts() {
+  local db=$1 list text i tables=() counts=()
+  shift
+  [[ $db =~ ^[A-Za-z0-9_]+$ ]] || fail "mysql_table_counts: '$db' is not a database name"
+  list=$(printf '%s\n' "SELECT table_name FROM information_schema.tables WHERE table_schema = '$db' AND table_type = 'BASE TABLE' ORDER BY table_name;" \
+    | "$@" -N -B) || return 1
+  [ -n "$list" ] || return 0
+  mapfile -t tables <<<"$list"
+  # The backquotes are SQL's, not the shell's.
+  # shellcheck disable=SC2016
+  text=$(for i in "${!tables[@]}"; do
+      printf 'SELECT COUNT(*) FROM `%s`.`%s`;\n' "$db" "${tables[i]//\`/\`\`}"
+    done | "$@" -N -B) || return 1
+  mapfile -t counts <<<"$text"
+  [ "${#counts[@]}" -eq "${#tables[@]}" ] || fail "mysql counted the rows of ${#counts[@]} of the ${#tables[@]} tables"
+  for i in "${!tables[@]}"; do
+    [[ ${counts[i]} =~ ^[0-9]+$ ]] || fail "mysql counted '${counts[i]}' rows in table ${tables[i]}"
+    printf '%s %s\n' "${tables[i]}" "${counts[i]}"
+  done | LC_ALL=C sort
 }
 
 # ---- lib/objects.sh (the rule modules' shell library)
@@ -768,35 +829,44 @@ dump_gz() {
 # pg_table_counts WORKLOAD USER DATABASE [OC-FLAGS]: print "TABLE ROWS" for
 # each table of schema public of DATABASE, sorted by name (LC_ALL=C), rows
 # counted exactly (count(*)) by psql as USER in WORKLOAD's pod; nothing for
-# a database without tables. One psql lists the tables, one counts them
-# all, and any error stops (ON_ERROR_STOP). It returns non-zero on any
-# failure, also where bash ignores set -e (in $(...), in a condition).
+# a database without tables. It returns non-zero on any failure, also
+# where bash ignores set -e (in $(...), in a condition).
 pg_table_counts() {
-  local workload=$1 user=$2 db=$3 list text i tables=() counts=()
+  local workload=$1 user=$2 db=$3
   shift 3
-  list=$(oc exec "$workload" "$@" -- psql -U "$user" -d "$db" -tA -v ON_ERROR_STOP=1 \
-    -c "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name") || return 1
+  pg_table_counts_via oc exec -i "$workload" "$@" -- psql -U "$user" -d "$db"
+}
+
+# pg_table_counts_via PSQL...: as pg_table_counts, with psql run by the
+# command PSQL..., to which it adds psql's options and gives the SQL on
+# standard input (a server outside the cluster, reached from a pod). One
+# psql lists the tables, one counts them all, and any error stops
+# (ON_ERROR_STOP).
+pg_table_counts_via() {
+  local list text i tables=() counts=()
+  list=$("$@" -tA -v ON_ERROR_STOP=1 \
+    -c "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name" </dev/null) || return 1
   [ -n "$list" ] || return 0
   mapfile -t tables <<<"$list"
   text=$(for i in "${!tables[@]}"; do
       printf 'SELECT count(*) FROM public."%s";\n' "${tables[i]//\"/\"\"}"
-    done | oc exec -i "$workload" "$@" -- psql -U "$user" -d "$db" -tA -v ON_ERROR_STOP=1 -f -) || return 1
+    done | "$@" -tA -v ON_ERROR_STOP=1 -f -) || return 1
   mapfile -t counts <<<"$text"
-  [ "${#counts[@]}" -eq "${#tables[@]}" ] || fail "psql counted the rows of ${#counts[@]} of the ${#tables[@]} tables of $db in $workload"
+  [ "${#counts[@]}" -eq "${#tables[@]}" ] || fail "psql counted the rows of ${#counts[@]} of the ${#tables[@]} tables"
   for i in "${!tables[@]}"; do
-    [[ ${counts[i]} =~ ^[0-9]+$ ]] || fail "psql counted '${counts[i]}' rows in table ${tables[i]} of $db in $workload"
+    [[ ${counts[i]} =~ ^[0-9]+$ ]] || fail "psql counted '${counts[i]}' rows in table ${tables[i]}"
     printf '%s %s\n' "${tables[i]}" "${counts[i]}"
   done | LC_ALL=C sort
 }
 
-# pg_counts_match FILE WORKLOAD USER DATABASE [OC-FLAGS]: whether the tables
-# of DATABASE hold the rows FILE recorded (pg_table_counts, one line a
-# table); when they do not, it prints the difference (< now, > recorded)
+# counts_match FILE COUNT...: whether the command COUNT... (pg_table_counts,
+# mysql_table_counts, ...) prints the rows FILE recorded (one line a
+# table); when it does not, it prints the difference (< now, > recorded)
 # and returns 1.
-pg_counts_match() {
+counts_match() {
   local file=$1 counts
   shift
-  counts=$(pg_table_counts "$@") || return 1
+  counts=$("$@") || return 1
   [ "$counts" != "$(<"$file")" ] || return 0
   diff <(printf '%s\n' "$counts") "$file" || true
   return 1
@@ -1423,6 +1493,54 @@ cluster reaches it:
 AMPC_MANUAL
 }
 
+# 2.15-2.16/mysql-rds-check — Check the RDS instance: reached, MySQL 8.0 or later, database threescale empty
+# Source: 004_c69374ff7b8e3f6e.txt 4.1
+# Before the window opens (3scale still runs), what the guide leaves to the
+# import to find out: the AMPC_RDS_* variables are set, the system-mysql pod
+# reaches the instance with the credentials, the instance runs MySQL 8.0 or
+# later (guide 1.1.1), and the database threescale is absent or empty, or
+# holds only what an earlier attempt of this window imported. It fails on
+# each; once 3scale is pointed at RDS it is done.
+step_6() {
+  if moved_off system-mysql system-database URL; then
+    echo "already done: skipped"
+    return 0
+  fi
+  [[ -n ${AMPC_RDS_HOST:-} && -n ${AMPC_RDS_USER:-} && -n ${AMPC_RDS_PASSWORD:-} ]] \
+    || fail "AMPC_RDS_HOST, AMPC_RDS_USER and AMPC_RDS_PASSWORD must be set: see step 2.15-2.16/mysql-rds-create"
+  [[ $AMPC_RDS_HOST =~ ^[A-Za-z0-9.-]+$ ]] || fail "AMPC_RDS_HOST is not a host name"
+  port=${AMPC_RDS_PORT:-3306}
+  [[ $port =~ ^[0-9]+$ ]] || fail "AMPC_RDS_PORT is not a port"
+
+  # The $ names expand in the pod, not here; some steps call rds only
+  # through counts_match.
+  # shellcheck disable=SC2016,SC2317
+  rds() {
+    { printf '%s\n' "$AMPC_RDS_HOST" "$port" "$AMPC_RDS_USER" "$AMPC_RDS_PASSWORD"; cat; } \
+      | oc exec -i deployment/system-mysql -- bash -c 'IFS= read -r host; IFS= read -r port; IFS= read -r user; IFS= read -r MYSQL_PWD; export MYSQL_PWD
+          mysql -h "$host" -P "$port" -u "$user" "$@"' mysql "$@"
+  }
+
+  dir="$BACKUP_DIR/2.15-2.16"
+  version=$(rds -N -B -e "SELECT VERSION();" </dev/null) || fail "system-mysql's pod does not reach MySQL at $AMPC_RDS_HOST:$port as $AMPC_RDS_USER: check the endpoint, the credentials and the security groups (guide 4.1)"
+  if ! [[ $version =~ ^([0-9]+)\. ]] || (( BASH_REMATCH[1] < 8 )); then
+    fail "the RDS instance runs MySQL $version: 3scale 2.16 needs MySQL 8.0 or later (guide 1.1.1)"
+  fi
+  echo "RDS: MySQL $version at $AMPC_RDS_HOST:$port, reached from system-mysql's pod"
+  now=$(mysql_table_counts threescale rds) || fail "cannot read database threescale at $AMPC_RDS_HOST:$port as $AMPC_RDS_USER from system-mysql's pod"
+
+  target="$AMPC_RDS_HOST:$port/threescale"
+  if [ -n "$now" ] && [ "$(cat "$dir/rds-import.target" 2>/dev/null)" != "$target" ]; then
+    fail "database threescale on $AMPC_RDS_HOST holds $(wc -l <<<"$now") tables that this runbook did not import: ampc imports into an empty database only. 3scale is not pointed at RDS; see what they are and, if nothing in them is needed, drop the database on RDS (or name another instance), then re-run"
+  fi
+
+  if [ -n "$now" ]; then
+    echo "database threescale: $(wc -l <<<"$now") tables an earlier attempt of this window imported"
+  else
+    echo "database threescale: absent or empty, ready for the import"
+  fi
+}
+
 # 2.15-2.16/elasticache-prepare — Prepare the move of Redis to ElastiCache
 # Source: 004_c69374ff7b8e3f6e.txt 6.2
 # Chapter 6's prerequisite "Complete the Redis upgrade" (3.4) would move Redis
@@ -1431,7 +1549,7 @@ AMPC_MANUAL
 # loads (newer Redis reads older dump files). The guide's advice to create the
 # same major.minor as on the cluster ("7.0") conflicts with the 7.2 minimum of
 # 1.1.1: the instances must be 7.2 or later.
-step_6() {
+step_7() {
   manual_step '2.15-2.16/elasticache-prepare' <<'AMPC_MANUAL'
 Before the window opens, prepare the ElastiCache side (guide 6.1 and 6.2):
 
@@ -1460,7 +1578,7 @@ AMPC_MANUAL
 # The databases' counts are saved too (chapters 4 and 5 save them). The
 # operator's count is saved as well: the guide scales it back to 1, ampc to
 # what it was.
-step_7() {
+step_8() {
   if [ -s "$BACKUP_DIR/2.15-2.16/replicas.json" ] && [ -s "$BACKUP_DIR/2.15-2.16/operator-replicas" ]; then
     echo "already done: skipped"
     return 0
@@ -1477,7 +1595,7 @@ step_7() {
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.2
 # So that it does not scale the Deployments back up while the databases move.
 # The runbook waits until its pod is gone.
-step_8() {
+step_9() {
   oc scale deployment threescale-operator-controller-manager-v2 --namespace=3scale-operator --replicas=0
   wait_gone deployment/threescale-operator-controller-manager-v2 --namespace=3scale-operator
 }
@@ -1490,42 +1608,138 @@ step_8() {
 # while only PostgreSQL moves, and 3.2.9 starts them with one replica whatever
 # they had; ampc leaves the databases running until a step of their own stops
 # them (3.4.4). The guide checks READY 0/0 by eye; the runbook waits for it.
-step_9() {
+step_10() {
   scale_down deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   echo "3scale is scaled down; the databases run"
 }
 
-# 2.15-2.16/mysql-rds-import — Dump the system database of system-mysql and import it into RDS
+# 2.15-2.16/mysql-rds-dump — Dump the system database of system-mysql and count its rows
 # Source: 004_c69374ff7b8e3f6e.txt 4.2.3
-# The guide's 4.2.3 and 4.2.4 in an interactive `oc rsh -t` session. The
-# runbook streams mysqldump (root, password from the pod's environment, never
-# from a command line) into the backup directory, removes the DEFINER clauses
-# there with the guide's sed (written with [[:space:]] rather than GNU sed's
-# \s), and feeds the result to mysql in the system-mysql pod, which reaches
-# RDS: the RDS endpoint and credentials go to the pod on standard input, never
-# as arguments, and the password as MYSQL_PWD. The dump adds DROP TABLE IF
-# EXISTS, so a re-run imports again cleanly. The database on RDS is
-# threescale, as the guide names it.
-step_10() {
-  [[ -n ${AMPC_RDS_HOST:-} && -n ${AMPC_RDS_USER:-} && -n ${AMPC_RDS_PASSWORD:-} ]] \
-    || fail "AMPC_RDS_HOST, AMPC_RDS_USER and AMPC_RDS_PASSWORD must be set: see step 2.15-2.16/rds-create"
-  [[ $AMPC_RDS_HOST =~ ^[A-Za-z0-9.-]+$ ]] || fail "AMPC_RDS_HOST is not a host name"
-  port=${AMPC_RDS_PORT:-3306}
-  [[ $port =~ ^[0-9]+$ ]] || fail "AMPC_RDS_PORT is not a port"
+# The guide's 4.2.3 in an interactive `oc rsh -t` session. The runbook streams
+# mysqldump (root, password from the pod's environment, never from a command
+# line) into the backup directory, 3scale being scaled down, keeps it only
+# when complete, removes the DEFINER clauses with the guide's sed (written
+# with [[:space:]] rather than GNU sed's \s) into
+# cleaned_system_mysql_backup.sql, and records the rows of every table
+# (system_mysql_backup.counts, exact COUNT(*)), so that the import is checked
+# table by table before 3scale is pointed at RDS. A dump that exists is kept:
+# it is the one the import reads (a rollback sets it aside, so that a retry
+# dumps again).
+step_11() {
+  if [ -s "$BACKUP_DIR/2.15-2.16/cleaned_system_mysql_backup.sql" ] && [ -f "$BACKUP_DIR/2.15-2.16/system_mysql_backup.counts" ]; then
+    echo "already done: skipped"
+    return 0
+  fi
   dir="$BACKUP_DIR/2.15-2.16"
   mkdir -p "$dir"
   # The $ names below expand in the pod, not here.
   # shellcheck disable=SC2016
-  oc exec deployment/system-mysql -- bash -c 'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysqldump -h system-mysql -u root system' > "$dir/system_mysql_backup.sql"
-  grep -q 'Dump completed' "$dir/system_mysql_backup.sql" || fail "the dump in $dir/system_mysql_backup.sql is incomplete"
+  oc exec deployment/system-mysql -- bash -c 'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysqldump -h system-mysql -u root system' > "$dir/system_mysql_backup.sql.tmp"
+  grep -q 'Dump completed' "$dir/system_mysql_backup.sql.tmp" || fail "the dump in $dir/system_mysql_backup.sql.tmp is incomplete"
   # shellcheck disable=SC2016
-  sed 's/[[:space:]]DEFINER=`[^`]*`@`[^`]*`//g' "$dir/system_mysql_backup.sql" > "$dir/cleaned_system_mysql_backup.sql"
+  sed 's/[[:space:]]DEFINER=`[^`]*`@`[^`]*`//g' "$dir/system_mysql_backup.sql.tmp" > "$dir/cleaned_system_mysql_backup.sql.tmp"
   # shellcheck disable=SC2016
-  { printf '%s\n' "$AMPC_RDS_HOST" "$port" "$AMPC_RDS_USER" "$AMPC_RDS_PASSWORD"; cat "$dir/cleaned_system_mysql_backup.sql"; } \
-    | oc exec -i deployment/system-mysql -- bash -c 'set -e; IFS= read -r host; IFS= read -r port; IFS= read -r user; IFS= read -r MYSQL_PWD; export MYSQL_PWD
-        mysql -h "$host" -P "$port" -u "$user" -e "CREATE DATABASE IF NOT EXISTS threescale;"
-        mysql -h "$host" -P "$port" -u "$user" threescale'
-  echo "system database imported into threescale on $AMPC_RDS_HOST"
+  mysql_table_counts system oc exec -i deployment/system-mysql -- bash -c 'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysql -h system-mysql -u root "$@"' mysql > "$dir/system_mysql_backup.counts.tmp"
+  mv "$dir/system_mysql_backup.sql.tmp" "$dir/system_mysql_backup.sql"
+  mv "$dir/system_mysql_backup.counts.tmp" "$dir/system_mysql_backup.counts"
+  mv "$dir/cleaned_system_mysql_backup.sql.tmp" "$dir/cleaned_system_mysql_backup.sql"
+  echo "system database dumped into $dir/system_mysql_backup.sql (cleaned: $dir/cleaned_system_mysql_backup.sql), the rows of its $(wc -l < "$dir/system_mysql_backup.counts") tables recorded"
+}
+
+# 2.15-2.16/mysql-rds-import — Import the dump into the threescale database on RDS
+# Source: 004_c69374ff7b8e3f6e.txt 4.2.4
+# The guide's 4.2.4: mysql in the system-mysql pod, which reaches RDS, creates
+# threescale if it does not exist and sources the cleaned dump. The endpoint
+# and credentials go to the pod on standard input and the password as
+# MYSQL_PWD, never as arguments. mysql stops at the first failed statement and
+# the step with it (the guide's session would go on to the Secret). The
+# runbook imports only into a database that is empty or holds what an earlier
+# attempt of this window imported (the target is recorded in rds-import.target
+# before it starts; the dump's DROP TABLE IF EXISTS replaces that), never over
+# tables it did not write. Every table must then hold the rows the dump
+# recorded; rds_import.done records the dump's checksum, and the step is done
+# when it names this window's dump, so that a re-run after 3scale was pointed
+# at RDS never imports over what 3scale wrote there since.
+step_12() {
+  if [ -s "$BACKUP_DIR/2.15-2.16/rds_import.done" ] && [ "$(<"$BACKUP_DIR/2.15-2.16/rds_import.done")" = "$(sha256sum < "$BACKUP_DIR/2.15-2.16/cleaned_system_mysql_backup.sql")" ]; then
+    echo "already done: skipped"
+    return 0
+  fi
+  [[ -n ${AMPC_RDS_HOST:-} && -n ${AMPC_RDS_USER:-} && -n ${AMPC_RDS_PASSWORD:-} ]] \
+    || fail "AMPC_RDS_HOST, AMPC_RDS_USER and AMPC_RDS_PASSWORD must be set: see step 2.15-2.16/mysql-rds-create"
+  [[ $AMPC_RDS_HOST =~ ^[A-Za-z0-9.-]+$ ]] || fail "AMPC_RDS_HOST is not a host name"
+  port=${AMPC_RDS_PORT:-3306}
+  [[ $port =~ ^[0-9]+$ ]] || fail "AMPC_RDS_PORT is not a port"
+
+  # The $ names expand in the pod, not here; some steps call rds only
+  # through counts_match.
+  # shellcheck disable=SC2016,SC2317
+  rds() {
+    { printf '%s\n' "$AMPC_RDS_HOST" "$port" "$AMPC_RDS_USER" "$AMPC_RDS_PASSWORD"; cat; } \
+      | oc exec -i deployment/system-mysql -- bash -c 'IFS= read -r host; IFS= read -r port; IFS= read -r user; IFS= read -r MYSQL_PWD; export MYSQL_PWD
+          mysql -h "$host" -P "$port" -u "$user" "$@"' mysql "$@"
+  }
+
+  dir="$BACKUP_DIR/2.15-2.16"
+  dump="$dir/cleaned_system_mysql_backup.sql"
+  counts_file="$BACKUP_DIR/2.15-2.16/system_mysql_backup.counts"
+  if [ ! -s "$dump" ] || [ ! -f "$counts_file" ]; then
+    fail "$dump or $counts_file is missing: re-run from step 2.15-2.16/mysql-rds-dump, which writes them"
+  fi
+  rds -e "CREATE DATABASE IF NOT EXISTS threescale;" </dev/null
+  now=$(mysql_table_counts threescale rds) || fail "cannot read database threescale at $AMPC_RDS_HOST:$port as $AMPC_RDS_USER from system-mysql's pod"
+
+  target="$AMPC_RDS_HOST:$port/threescale"
+  if [ -n "$now" ] && [ "$(cat "$dir/rds-import.target" 2>/dev/null)" != "$target" ]; then
+    fail "database threescale on $AMPC_RDS_HOST holds $(wc -l <<<"$now") tables that this runbook did not import: ampc imports into an empty database only. 3scale is not pointed at RDS; see what they are and, if nothing in them is needed, drop the database on RDS (or name another instance), then re-run"
+  fi
+
+  if [ -n "$now" ] && [ "$now" = "$(<"$counts_file")" ]; then
+    echo "database threescale on $AMPC_RDS_HOST holds the rows of the dump already: an earlier attempt imported it"
+  else
+    printf '%s\n' "$target" > "$dir/rds-import.target"
+    status=0
+    rds threescale < "$dump" > "$dir/rds_import.log" 2>&1 || status=$?
+    cat "$dir/rds_import.log"
+    [ "$status" = 0 ] || fail "the import stopped at a failed statement (status $status, see $dir/rds_import.log): 3scale is not pointed at RDS. Fix the cause and re-run: the re-run replaces the tables this import wrote, or roll back with --rollback 2.15-2.16/mysql-rds"
+    counts_match "$counts_file" mysql_table_counts threescale rds \
+      || fail "the tables of database threescale on $AMPC_RDS_HOST do not hold the rows of the dump (above: < imported, > dumped): 3scale is not pointed at RDS; see $dir/rds_import.log"
+  fi
+  sha256sum < "$dump" > "$dir/rds_import.done"
+  echo "imported: every table of threescale on $AMPC_RDS_HOST holds the rows of the dump"
+}
+
+# 2.15-2.16/mysql-rds-verify-data — Check that the threescale database on RDS holds every row of the dump
+# Source: 004_c69374ff7b8e3f6e.txt 4.2.4
+# A check the guide does not have: the rows of every table of the database on
+# RDS, counted, are the rows the dump recorded, before the Secret points
+# 3scale at it. Once it does, 3scale writes there and the counts part from the
+# dump's: the step is then done.
+step_13() {
+  if moved_off system-mysql system-database URL; then
+    echo "already done: skipped"
+    return 0
+  fi
+  [[ -n ${AMPC_RDS_HOST:-} && -n ${AMPC_RDS_USER:-} && -n ${AMPC_RDS_PASSWORD:-} ]] \
+    || fail "AMPC_RDS_HOST, AMPC_RDS_USER and AMPC_RDS_PASSWORD must be set: see step 2.15-2.16/mysql-rds-create"
+  [[ $AMPC_RDS_HOST =~ ^[A-Za-z0-9.-]+$ ]] || fail "AMPC_RDS_HOST is not a host name"
+  port=${AMPC_RDS_PORT:-3306}
+  [[ $port =~ ^[0-9]+$ ]] || fail "AMPC_RDS_PORT is not a port"
+
+  # The $ names expand in the pod, not here; some steps call rds only
+  # through counts_match.
+  # shellcheck disable=SC2016,SC2317
+  rds() {
+    { printf '%s\n' "$AMPC_RDS_HOST" "$port" "$AMPC_RDS_USER" "$AMPC_RDS_PASSWORD"; cat; } \
+      | oc exec -i deployment/system-mysql -- bash -c 'IFS= read -r host; IFS= read -r port; IFS= read -r user; IFS= read -r MYSQL_PWD; export MYSQL_PWD
+          mysql -h "$host" -P "$port" -u "$user" "$@"' mysql "$@"
+  }
+
+  counts_file="$BACKUP_DIR/2.15-2.16/system_mysql_backup.counts"
+  [ -f "$counts_file" ] || fail "$counts_file is missing: re-run from step 2.15-2.16/mysql-rds-dump, which records it"
+  counts_match "$counts_file" mysql_table_counts threescale rds \
+    || fail "the tables of database threescale on $AMPC_RDS_HOST do not hold the rows of the dump (above: < on RDS, > dumped): the import is incomplete; 3scale is not pointed at RDS: re-run from 2.15-2.16/mysql-rds-import, or roll back with --rollback 2.15-2.16/mysql-rds"
+  echo "the $(wc -l < "$counts_file") tables of threescale on $AMPC_RDS_HOST hold the rows of the dump"
 }
 
 # 2.15-2.16/mysql-rds-secret — Point the system-database Secret at RDS
@@ -1534,10 +1748,19 @@ step_10() {
 # time with the URL: the third is the URL key. The values come from the
 # AMPC_RDS_* variables and are written by jq, which reads them from its
 # environment (env.X), so that none is on a command line; user and password
-# are URL-encoded in the URL.
-step_11() {
+# are URL-encoded in the URL. It refuses unless the import of this window's
+# dump was checked (rds_import.done).
+step_14() {
+  # The precondition: the step changes nothing unless it holds.
+  if ! { [ -s "$BACKUP_DIR/2.15-2.16/rds_import.done" ] && [ "$(<"$BACKUP_DIR/2.15-2.16/rds_import.done")" = "$(sha256sum < "$BACKUP_DIR/2.15-2.16/cleaned_system_mysql_backup.sql")" ]; }; then
+    fail "the import of this window's dump into RDS was not checked (no rds_import.done naming $BACKUP_DIR/2.15-2.16/cleaned_system_mysql_backup.sql): run from 2.15-2.16/mysql-rds-import; 3scale was not pointed at RDS"
+  fi
   [[ -n ${AMPC_RDS_HOST:-} && -n ${AMPC_RDS_USER:-} && -n ${AMPC_RDS_PASSWORD:-} ]] \
-    || fail "AMPC_RDS_HOST, AMPC_RDS_USER and AMPC_RDS_PASSWORD must be set: see step 2.15-2.16/rds-create"
+    || fail "AMPC_RDS_HOST, AMPC_RDS_USER and AMPC_RDS_PASSWORD must be set: see step 2.15-2.16/mysql-rds-create"
+  [[ $AMPC_RDS_HOST =~ ^[A-Za-z0-9.-]+$ ]] || fail "AMPC_RDS_HOST is not a host name"
+  port=${AMPC_RDS_PORT:-3306}
+  [[ $port =~ ^[0-9]+$ ]] || fail "AMPC_RDS_PORT is not a port"
+
   export AMPC_RDS_HOST AMPC_RDS_USER AMPC_RDS_PASSWORD
   AMPC_RDS_HOSTPORT=$AMPC_RDS_HOST${AMPC_RDS_PORT:+:$AMPC_RDS_PORT}
   export AMPC_RDS_HOSTPORT
@@ -1552,7 +1775,7 @@ step_11() {
 # 2.15-2.16/mysql-rds-external — Mark the system database external in the APIManager
 # Source: 004_c69374ff7b8e3f6e.txt 4.2.6
 # The guide's merge patch becomes a JSON patch.
-step_12() {
+step_15() {
   if applied apimanager.apps.3scale.net/apimanager-sample checks/001-2.15-2.16-mysql-rds-external-apimanager-sample.json; then
     echo "apimanager.apps.3scale.net/apimanager-sample: already applied, skipped"
   else
@@ -1567,7 +1790,7 @@ step_12() {
 # every key now, and streams it into the backup directory with `oc exec ...
 # cat`, checking that it is an RDB file. Dumps that exist are kept (a re-run
 # after the instances are stopped has nothing to dump).
-step_13() {
+step_16() {
   if [ -s "$BACKUP_DIR/2.15-2.16/backend-redis-dump.rdb" ] && [ -s "$BACKUP_DIR/2.15-2.16/system-redis-dump.rdb" ] && [ -f "$BACKUP_DIR/2.15-2.16/backend-redis-dump.keys" ] && [ -f "$BACKUP_DIR/2.15-2.16/system-redis-dump.keys" ]; then
     echo "already done: skipped"
     return 0
@@ -1587,7 +1810,7 @@ step_13() {
 
 # 2.15-2.16/elasticache-create — Create the two ElastiCache instances from the dumps
 # Source: 004_c69374ff7b8e3f6e.txt 6.2.3
-step_14() {
+step_17() {
   manual_step '2.15-2.16/elasticache-create' <<'AMPC_MANUAL'
 The dumps are in $BACKUP_DIR/2.15-2.16/backend-redis-dump.rdb and
 system-redis-dump.rdb (step 2.15-2.16/redis-dump). 3scale is stopped.
@@ -1612,7 +1835,7 @@ AMPC_MANUAL
 # form, since 2.15 runs Deployments), for both instances as the guide asks.
 # The guide's check hangs when AWS is unreachable; the runbook gives it 20
 # seconds.
-step_15() {
+step_18() {
   port=${AMPC_REDIS_PORT:-6379}
   [[ $port =~ ^[0-9]+$ ]] || fail "AMPC_REDIS_PORT is not a port"
   for pair in "backend:${AMPC_BACKEND_REDIS_HOST:-}" "system:${AMPC_SYSTEM_REDIS_HOST:-}"; do
@@ -1637,7 +1860,7 @@ step_15() {
 # (storage 0, queues 1, as the guide) and system at the system instance,
 # keeping the database number of its current URL. The values are edited by jq,
 # reading the endpoints from its environment.
-step_16() {
+step_19() {
   [[ -n ${AMPC_BACKEND_REDIS_HOST:-} && -n ${AMPC_SYSTEM_REDIS_HOST:-} ]] \
     || fail "AMPC_BACKEND_REDIS_HOST and AMPC_SYSTEM_REDIS_HOST must be set: see step 2.15-2.16/elasticache-create"
   AMPC_REDIS_PORT=${AMPC_REDIS_PORT:-6379}
@@ -1659,7 +1882,7 @@ step_16() {
 # it before 2.16 (the operator would go on reconciling backend-redis and
 # system-redis, and 2.16 refuses internal databases); ampc does it as 3.4.9
 # does.
-step_17() {
+step_20() {
   if applied apimanager.apps.3scale.net/apimanager-sample checks/002-2.15-2.16-elasticache-external-apimanager-sample.json; then
     echo "apimanager.apps.3scale.net/apimanager-sample: already applied, skipped"
   else
@@ -1672,7 +1895,7 @@ step_17() {
 # The guide's scale-ups (3.2.9, 3.3.5, 3.4.10, 4.2.7, 5.2.7, 6.2.6), from the
 # counts saved before the window, then the operator (the guide: 1 replica;
 # ampc: its saved count). The databases this bundle replaced stay at 0.
-step_18() {
+step_21() {
   restore_replicas "$BACKUP_DIR/2.15-2.16/replicas.json" deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   operator=$(<"$BACKUP_DIR/2.15-2.16/operator-replicas")
   [[ $operator =~ ^[0-9]+$ ]] || fail "$BACKUP_DIR/2.15-2.16/operator-replicas has no replica count"
@@ -1681,7 +1904,7 @@ step_18() {
 
 # 2.15-2.16/wait-operator — Wait for the 3scale operator
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.9
-step_19() {
+step_22() {
   wait_rollout deployment/threescale-operator-controller-manager-v2 --namespace=3scale-operator
 }
 
@@ -1690,7 +1913,7 @@ step_19() {
 # The guide's `oc get deployments` until READY matches; the runbook waits for
 # each rollout and, when one does not become ready, prints what chapter 7 says
 # to look at.
-step_20() {
+step_23() {
 for d in apicast-production apicast-staging backend-cron backend-listener backend-worker system-app system-memcache system-searchd system-sidekiq zync zync-database zync-que ; do
   if ! oc rollout status "deployment/$d" --watch --timeout=20m; then
     cat >&2 <<'AMPC_HINT'
@@ -1714,7 +1937,7 @@ oc get deployments
 
 # 2.15-2.16/verify-portals — Check the Admin Portal, the Developer Portal and the APIs
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.9
-step_21() {
+step_24() {
   manual_step '2.15-2.16/verify-portals' <<'AMPC_MANUAL'
 3scale runs on its external databases, still at 2.15. Before the channel
 changes (guide 3.2.9, 3.3.5, 3.4.10/3.4.11, 4.2.7, 5.2.7, 6.2.6):
@@ -1741,7 +1964,7 @@ AMPC_MANUAL
 # The guide edits the channel in the console (Operators > Installed Operators
 # > Subscription > Channel); ampc patches the Subscription, tested against
 # threescale-2.15. This starts the upgrade.
-step_22() {
+step_25() {
   if applied subscription.operators.coreos.com/3scale-operator checks/003-2.15-2.16-channel-3scale-operator.json --namespace=3scale-operator; then
     echo "subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator: already applied, skipped"
   else
@@ -1759,7 +1982,7 @@ step_22() {
 # command that approves it, as the 2.7 → 2.8 hop's wait-operator does
 # (wait_operator_csv of the shell library), instead of waiting for an upgrade
 # that never starts.
-step_23() {
+step_26() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   old=$(<"$BACKUP_DIR/2.15-2.16/installed-csv-3scale-operator")
@@ -1775,7 +1998,7 @@ step_23() {
 # changes it), printing the pods as it goes. The 2.16 operator upgrades only
 # once the databases meet its requirements, which it checks every 10 minutes
 # (1.1.1).
-step_24() {
+step_27() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   wait_apimanager_version 2.16 "$minutes" apimanager-sample "see oc get apimanager apimanager-sample -o yaml (status.conditions: a Preflights condition that is not True names the database that is too old), the Subscription and InstallPlans in project 3scale-operator; then re-run"
@@ -1786,7 +2009,7 @@ step_24() {
 # Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 6)
 # The pods may show temporary errors during the upgrade, as the guide notes;
 # each rollout gets 20 minutes.
-step_25() {
+step_28() {
   wait_rollout deployment/apicast-production
   wait_rollout deployment/apicast-staging
   wait_rollout deployment/backend-cron
@@ -1806,13 +2029,13 @@ step_25() {
 # The guide reads `oc get apimanager -o yaml` by eye for
 # apimanager-threescale-version "2.16" and threescale-operator-version
 # "0.13.x"; the runbook checks both.
-step_26() {
+step_29() {
   check_apimanager 2.16 0.13 apimanager-sample
 }
 
 # 2.15-2.16/verify-admin-portal — Log in to the 3scale Admin Portal
 # Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 7)
-step_27() {
+step_30() {
   manual_step '2.15-2.16/verify-admin-portal' <<'AMPC_MANUAL'
 The 3scale pods run 2.16. Log in to the 3scale Admin Portal and check
 that it works as expected (guide 1.2, step 7). Then confirm (type done,
@@ -1825,7 +2048,7 @@ AMPC_MANUAL
 # The guide deletes the old databases once the data is confirmed (3.2.10,
 # 3.4.11, 4.2.7, 5.2.7, 6.2.6). The deletion is irreversible and ends the
 # rollback sections, so the runbook stops first.
-step_28() {
+step_31() {
   manual_step '2.15-2.16/cleanup-confirm' <<'AMPC_MANUAL'
 The next steps delete the databases 3scale no longer uses, irreversibly
 (the guide's warning: "Only perform the steps below once you are 100%
@@ -1844,7 +2067,7 @@ AMPC_MANUAL
 # Chapter 4 says only that the on-cluster MySQL can be deleted; ampc deletes
 # its Deployment, claim, Service and ConfigMaps, as 3.2.10 does for
 # PostgreSQL.
-step_29() {
+step_32() {
   # The precondition: the step changes nothing unless it holds.
   not_in_use system-mysql system-database URL
   external_in apimanager-sample system.database
@@ -1859,7 +2082,7 @@ step_29() {
 # Source: 004_c69374ff7b8e3f6e.txt 6.2.6
 # Chapter 6 says only that the on-cluster instances can be deleted; ampc
 # deletes the objects 3.4.11 deletes (the Services stay, as there).
-step_30() {
+step_33() {
   # The precondition: the step changes nothing unless it holds.
   not_in_use backend-redis backend-redis REDIS_STORAGE_URL REDIS_QUEUES_URL
   not_in_use system-redis system-redis URL
@@ -1918,10 +2141,23 @@ rollback_0() {
   }
 
   rollback_applies deployment/system-mysql pvc/mysql-storage
+  written=
+  if moved_off system-mysql system-database URL; then
+    written=1
+  fi
   stop_3scale
   restore_secret system-database
   start_3scale
-  echo "3scale uses system-mysql again; retry the migration from the start when the cause is fixed"
+  set_aside "$dir/system_mysql_backup.sql" "$dir/cleaned_system_mysql_backup.sql" "$dir/system_mysql_backup.counts" "$dir/rds_import.done" "$dir/rds_import.log"
+  if [ -n "$written" ]; then
+    set_aside "$dir/rds-import.target"
+  fi
+  forget_from 2.15-2.16/mysql-rds-check
+  if [ -n "$written" ]; then
+    echo "3scale uses system-mysql again. The database threescale on RDS holds what 3scale wrote there since the switch: the next attempt refuses to import over it; save what is needed from it and drop it first. A re-run (./runbook.sh) dumps again and redoes the move."
+  else
+    echo "3scale uses system-mysql again; it never wrote to RDS. A re-run (./runbook.sh) dumps again and redoes the move."
+  fi
 }
 
 # Rollback 2.15-2.16/redis-elasticache — Point 3scale back at backend-redis and system-redis

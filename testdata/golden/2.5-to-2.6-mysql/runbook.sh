@@ -596,16 +596,39 @@ create_claim_like() {
 # cleanup's precondition, so that it never deletes what 3scale connects to
 # (after a rollback pointed 3scale back at it, say).
 
+# url_hosts SECRET KEY...: print the host of the URL in each KEY of
+# SECRET, one line a key (empty for a key without a URL).
+url_hosts() {
+  local secret=$1
+  shift
+  oc get "secret/$secret" -o json \
+    | jq -r '. as $s | $ARGS.positional[] | ($s.data[.] // "" | @base64d | (capture("^[A-Za-z][A-Za-z0-9+.-]*://([^@/]*@)?(?<host>[^:/?]*)") | .host) // "")' --args "$@"
+}
+
 # not_in_use NAME SECRET KEY...: stop unless none of the URLs in the KEYs
 # of SECRET names the host NAME (NAME itself, or NAME.DOMAIN).
 not_in_use() {
   local name=$1 secret=$2 hosts host
   shift 2
-  hosts=$(oc get "secret/$secret" -o json \
-    | jq -r '. as $s | $ARGS.positional[] | ($s.data[.] // "" | @base64d | (capture("^[A-Za-z][A-Za-z0-9+.-]*://([^@/]*@)?(?<host>[^:/?]*)") | .host) // "")' --args "$@")
+  hosts=$(url_hosts "$secret" "$@") || fail "cannot read secret/$secret"
   while IFS= read -r host; do
     case $host in
       "$name" | "$name".*) fail "secret/$secret still points 3scale at $host: $name is in use, and this step deletes it; nothing was deleted (did a rollback point 3scale back at it?)" ;;
+    esac
+  done <<<"$hosts"
+}
+
+# moved_off NAME SECRET KEY...: whether 3scale was pointed away from the
+# host NAME: SECRET was read, each KEY holds a URL and none names NAME.
+# False on any failure, so that a step it marks done is never skipped on
+# an error.
+moved_off() {
+  local name=$1 secret=$2 hosts host
+  shift 2
+  hosts=$(url_hosts "$secret" "$@") || return 1
+  while IFS= read -r host; do
+    case $host in
+      "" | "$name" | "$name".*) return 1 ;;
     esac
   done <<<"$hosts"
 }
@@ -619,6 +642,38 @@ external_in() {
   internal=$(oc get "apimanager/$apimanager" -o json \
     | jq -r '[$ARGS.positional[] as $p | select((getpath(["spec", "externalComponents"] + ($p | split("."))) // false) != true) | $p] | join(", ")' --args "$@")
   [ -z "$internal" ] || fail "apimanager/$apimanager does not mark $internal external: the operator still runs it; nothing was deleted"
+}
+
+# ---- lib/mysql.sh (the rule modules' shell library)
+# What a MySQL database holds, so that an import is checked against the
+# dump it imported.
+
+# mysql_table_counts DATABASE MYSQL...: print "TABLE ROWS" for each table
+# of DATABASE on the server the command MYSQL... connects to (a mysql
+# client command line: mysql_table_counts adds -N -B and gives the SQL on
+# standard input), sorted by name (LC_ALL=C), rows counted exactly
+# (COUNT(*)); nothing for a database without tables. mysql stops at the
+# first error; it returns non-zero on any failure, also where bash
+# ignores set -e.
+mysql_table_counts() {
+  local db=$1 list text i tables=() counts=()
+  shift
+  [[ $db =~ ^[A-Za-z0-9_]+$ ]] || fail "mysql_table_counts: '$db' is not a database name"
+  list=$(printf '%s\n' "SELECT table_name FROM information_schema.tables WHERE table_schema = '$db' AND table_type = 'BASE TABLE' ORDER BY table_name;" \
+    | "$@" -N -B) || return 1
+  [ -n "$list" ] || return 0
+  mapfile -t tables <<<"$list"
+  # The backquotes are SQL's, not the shell's.
+  # shellcheck disable=SC2016
+  text=$(for i in "${!tables[@]}"; do
+      printf 'SELECT COUNT(*) FROM `%s`.`%s`;\n' "$db" "${tables[i]//\`/\`\`}"
+    done | "$@" -N -B) || return 1
+  mapfile -t counts <<<"$text"
+  [ "${#counts[@]}" -eq "${#tables[@]}" ] || fail "mysql counted the rows of ${#counts[@]} of the ${#tables[@]} tables"
+  for i in "${!tables[@]}"; do
+    [[ ${counts[i]} =~ ^[0-9]+$ ]] || fail "mysql counted '${counts[i]}' rows in table ${tables[i]}"
+    printf '%s %s\n' "${tables[i]}" "${counts[i]}"
+  done | LC_ALL=C sort
 }
 
 # ---- lib/objects.sh (the rule modules' shell library)
@@ -846,35 +901,44 @@ dump_gz() {
 # pg_table_counts WORKLOAD USER DATABASE [OC-FLAGS]: print "TABLE ROWS" for
 # each table of schema public of DATABASE, sorted by name (LC_ALL=C), rows
 # counted exactly (count(*)) by psql as USER in WORKLOAD's pod; nothing for
-# a database without tables. One psql lists the tables, one counts them
-# all, and any error stops (ON_ERROR_STOP). It returns non-zero on any
-# failure, also where bash ignores set -e (in $(...), in a condition).
+# a database without tables. It returns non-zero on any failure, also
+# where bash ignores set -e (in $(...), in a condition).
 pg_table_counts() {
-  local workload=$1 user=$2 db=$3 list text i tables=() counts=()
+  local workload=$1 user=$2 db=$3
   shift 3
-  list=$(oc exec "$workload" "$@" -- psql -U "$user" -d "$db" -tA -v ON_ERROR_STOP=1 \
-    -c "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name") || return 1
+  pg_table_counts_via oc exec -i "$workload" "$@" -- psql -U "$user" -d "$db"
+}
+
+# pg_table_counts_via PSQL...: as pg_table_counts, with psql run by the
+# command PSQL..., to which it adds psql's options and gives the SQL on
+# standard input (a server outside the cluster, reached from a pod). One
+# psql lists the tables, one counts them all, and any error stops
+# (ON_ERROR_STOP).
+pg_table_counts_via() {
+  local list text i tables=() counts=()
+  list=$("$@" -tA -v ON_ERROR_STOP=1 \
+    -c "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name" </dev/null) || return 1
   [ -n "$list" ] || return 0
   mapfile -t tables <<<"$list"
   text=$(for i in "${!tables[@]}"; do
       printf 'SELECT count(*) FROM public."%s";\n' "${tables[i]//\"/\"\"}"
-    done | oc exec -i "$workload" "$@" -- psql -U "$user" -d "$db" -tA -v ON_ERROR_STOP=1 -f -) || return 1
+    done | "$@" -tA -v ON_ERROR_STOP=1 -f -) || return 1
   mapfile -t counts <<<"$text"
-  [ "${#counts[@]}" -eq "${#tables[@]}" ] || fail "psql counted the rows of ${#counts[@]} of the ${#tables[@]} tables of $db in $workload"
+  [ "${#counts[@]}" -eq "${#tables[@]}" ] || fail "psql counted the rows of ${#counts[@]} of the ${#tables[@]} tables"
   for i in "${!tables[@]}"; do
-    [[ ${counts[i]} =~ ^[0-9]+$ ]] || fail "psql counted '${counts[i]}' rows in table ${tables[i]} of $db in $workload"
+    [[ ${counts[i]} =~ ^[0-9]+$ ]] || fail "psql counted '${counts[i]}' rows in table ${tables[i]}"
     printf '%s %s\n' "${tables[i]}" "${counts[i]}"
   done | LC_ALL=C sort
 }
 
-# pg_counts_match FILE WORKLOAD USER DATABASE [OC-FLAGS]: whether the tables
-# of DATABASE hold the rows FILE recorded (pg_table_counts, one line a
-# table); when they do not, it prints the difference (< now, > recorded)
+# counts_match FILE COUNT...: whether the command COUNT... (pg_table_counts,
+# mysql_table_counts, ...) prints the rows FILE recorded (one line a
+# table); when it does not, it prints the difference (< now, > recorded)
 # and returns 1.
-pg_counts_match() {
+counts_match() {
   local file=$1 counts
   shift
-  counts=$(pg_table_counts "$@") || return 1
+  counts=$("$@") || return 1
   [ "$counts" != "$(<"$file")" ] || return 0
   diff <(printf '%s\n' "$counts") "$file" || true
   return 1

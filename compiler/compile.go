@@ -164,11 +164,30 @@ func (r *Rules) Compile(p *plan.Plan, snap *snapshot.Snapshot) (b *ir.Bundle, di
 		if !l.refuse(m, sc) {
 			break // the hop refuses the plan: its steps would mean nothing
 		}
-		for _, ps := range m.steps {
+		selected := make([]bool, len(m.steps))
+		for i, ps := range m.steps {
 			sm, ctx := sc.of(m, ps.scope)
 			if step, ok := l.lowerStep(sm, m.hop, ctx, ps.rule); ok {
 				b.Steps = append(b.Steps, step)
+				selected[i] = true
 			}
+		}
+		// bound is the id of the first step the plan selects at or after
+		// the module's step name, or "" (none: no bound).
+		bound := func(name string) string {
+			at := -1
+			for i, ps := range m.steps {
+				if ps.rule.Name == name {
+					at = i
+					break
+				}
+			}
+			for i := max(at, 0); at >= 0 && i < len(m.steps); i++ {
+				if selected[i] {
+					return m.hop.Name() + "/" + m.steps[i].rule.Name
+				}
+			}
+			return ""
 		}
 		ctx := sc.own
 		for _, rb := range m.body.Rollbacks {
@@ -177,8 +196,10 @@ func (r *Rules) Compile(p *plan.Plan, snap *snapshot.Snapshot) (b *ir.Bundle, di
 			}
 			b.Rollbacks = append(b.Rollbacks, ir.Rollback{
 				ID: m.hop.Name() + "/" + rb.Name, Hop: m.hop.Name(), Title: rb.Title,
-				Source: m.hop.Seed + " " + rb.Section,
-				Run:    strings.TrimRight(stringValue(m, ctx, rb.Run), "\n"),
+				Source:     m.hop.Seed + " " + rb.Section,
+				Run:        strings.TrimRight(stringValue(m, ctx, rb.Run), "\n"),
+				OfferFrom:  bound(rb.OfferFrom),
+				OfferUntil: bound(rb.OfferUntil),
 			})
 		}
 	}

@@ -250,7 +250,14 @@ type ruleRollback struct {
 	Section string         `hcl:"section"`
 	When    hcl.Expression `hcl:"when,optional"`
 	Run     hcl.Expression `hcl:"run"`
-	Range   hcl.Range      `hcl:",def_range"`
+	// OfferFrom and OfferUntil name steps of the module: a failed step
+	// offers the rollback when it is OfferFrom or a later step, and
+	// before OfferUntil (the first step after which the rollback no
+	// longer applies). Without them, every step of the hop offers it.
+	OfferFrom  string    `hcl:"offer_from,optional"`
+	OfferUntil string    `hcl:"offer_until,optional"`
+	Body       hcl.Body  `hcl:",body"`
+	Range      hcl.Range `hcl:",def_range"`
 }
 
 type ruleObjectRef struct {
@@ -659,11 +666,27 @@ func (m module) check(fsys fs.FS) hcl.Diagnostics {
 	}
 	diags = append(diags, m.checkRefusals()...)
 	seen := map[string]bool{}
+	order := map[string]int{}
+	for i, ps := range m.steps {
+		if _, ok := order[ps.rule.Name]; !ok {
+			order[ps.rule.Name] = i
+		}
+	}
 	for _, r := range m.body.Rollbacks {
 		if seen["rollback/"+r.Name] {
 			add(r.Range, "Duplicate rollback", "The rollback %q is defined twice in this module; the runbook's --rollback names one. Rename or merge one of them.", r.Name)
 		}
 		seen["rollback/"+r.Name] = true
+		for _, w := range []struct{ word, step string }{{"offer_from", r.OfferFrom}, {"offer_until", r.OfferUntil}} {
+			if _, ok := order[w.step]; w.step != "" && !ok {
+				add(attrRange(r.Body, w.word, r.Range), "Unknown step", "The rollback %q has %s = %q, which is not a step of this module: name the step by its name, as in step \"NAME\".", r.Name, w.word, w.step)
+			}
+		}
+		if f, ok := order[r.OfferFrom]; ok {
+			if u, ok := order[r.OfferUntil]; ok && u <= f {
+				add(attrRange(r.Body, "offer_until", r.Range), "Empty offer", "The rollback %q is offered from step %q until step %q, which does not come after it: no failed step would offer it.", r.Name, r.OfferFrom, r.OfferUntil)
+			}
+		}
 	}
 	for _, ps := range m.steps {
 		s := ps.rule

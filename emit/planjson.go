@@ -11,7 +11,7 @@ func planJSON(b *ir.Bundle, names map[string][]string) []byte {
 		Hops: []ir.HopDoc{}, Steps: []ir.StepDoc{}, Rollbacks: []ir.RollbackDoc{}, Summary: summarize(b),
 	}
 	for _, r := range b.Rollbacks {
-		doc.Rollbacks = append(doc.Rollbacks, ir.RollbackDoc{ID: r.ID, Hop: r.Hop, Title: r.Title, Source: r.Source})
+		doc.Rollbacks = append(doc.Rollbacks, ir.RollbackDoc{ID: r.ID, Hop: r.Hop, Title: r.Title, Source: r.Source, OfferedFrom: r.OfferFrom, OfferedUntil: r.OfferUntil})
 	}
 	for _, h := range b.Hops {
 		doc.Hops = append(doc.Hops, ir.HopDoc{Name: h.Name(), From: h.From, To: h.To, Deployment: h.Deployment, Seed: h.Seed, Title: h.Title})

@@ -97,7 +97,7 @@ func review(b *ir.Bundle, names map[string][]string) []byte {
 	if len(b.Rollbacks) > 0 {
 		p("\n## Rollback sections\n\nNone of these runs unless asked for: `./runbook.sh --rollback ID`.\n")
 		for _, r := range b.Rollbacks {
-			p("\n### %s\n\n- id: `%s`\n- source: %s\n\n```bash\n%s\n```\n", r.Title, r.ID, r.Source, r.Run)
+			p("\n### %s\n\n- id: `%s`\n- source: %s\n- offered when a step fails: %s\n\n```bash\n%s\n```\n", r.Title, r.ID, r.Source, offered(r), r.Run)
 		}
 	}
 
@@ -177,4 +177,17 @@ func describeOp(op ir.Op) string {
 		s = s[:157] + "..."
 	}
 	return fmt.Sprintf("%s `%s`: `%s`", op.Op, op.Path, s)
+}
+
+// offered says which failed steps offer a rollback, for PLAN.md.
+func offered(r ir.Rollback) string {
+	switch {
+	case r.OfferFrom != "" && r.OfferUntil != "":
+		return fmt.Sprintf("from `%s` until `%s` (excluded)", r.OfferFrom, r.OfferUntil)
+	case r.OfferFrom != "":
+		return fmt.Sprintf("from `%s` to the end of hop %s", r.OfferFrom, r.Hop)
+	case r.OfferUntil != "":
+		return fmt.Sprintf("any step of hop %s before `%s`", r.Hop, r.OfferUntil)
+	}
+	return "any step of hop " + r.Hop
 }

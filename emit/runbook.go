@@ -96,6 +96,11 @@ func runbook(b *ir.Bundle, names map[string][]string) []byte {
 		p("  %s\n", shellQuote(fmt.Sprintf("%s (%s)", r.Title, r.Source)))
 	}
 	p(")\n")
+	p("ROLLBACK_OFFERS=(\n")
+	for _, r := range b.Rollbacks {
+		p("  %s\n", shellQuote(orDash(r.OfferFrom)+" "+orDash(r.OfferUntil)))
+	}
+	p(")\n")
 	p("# Objects as the snapshot showed them: KIND/NAME NAMESPACE FIELD VALUE.\n")
 	p("DRIFT=(\n")
 	for _, d := range driftChecks(b) {
@@ -334,4 +339,12 @@ func driver() string {
 // elements. The runbook holds it in single quotes, so it has none.
 func CheckProgram() string {
 	return strings.TrimSuffix(appliedFile, "\n")
+}
+
+// orDash is s, or "-" for an empty s (a field the driver reads with read).
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -122,6 +122,10 @@ type Rollback struct {
 	Title  string
 	Source string
 	Run    string
+	// OfferFrom and OfferUntil are step ids of the bundle: the runbook
+	// offers the rollback after a step of its hop fails that is OfferFrom
+	// or later, and before OfferUntil; "" leaves that side open.
+	OfferFrom, OfferUntil string
 }
 
 // Hop is one covered version hop of one install method.

@@ -54,6 +54,10 @@ type RollbackDoc struct {
 	Hop    string `json:"hop"`
 	Title  string `json:"title"`
 	Source string `json:"source"`
+	// OfferedFrom and OfferedUntil: the failed steps that offer it (from,
+	// included, until, excluded); absent, the hop's first or last step.
+	OfferedFrom  string `json:"offered_from,omitempty"`
+	OfferedUntil string `json:"offered_until,omitempty"`
 }
 
 // FileDoc is one file of the bundle (a patch or a manifest), relative to

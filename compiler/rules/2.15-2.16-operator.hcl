@@ -1627,7 +1627,16 @@ step "redis-aof" {
   kind    = "shell"
   section = "3.4.7"
   when    = local.redis_on_cluster
-  note    = "The guide's BGREWRITEAOF, then its periodic check of aof_rewrite_in_progress by hand; the runbook polls every 10 seconds for up to 30 minutes per instance."
+  note    = <<-EOT
+    The guide's BGREWRITEAOF, then its periodic check of
+    aof_rewrite_in_progress by hand; the runbook polls every 10 seconds for
+    up to 30 minutes per instance. A rewrite that waits for a snapshot
+    shows aof_rewrite_scheduled:1 with aof_rewrite_in_progress:0, so the
+    runbook waits for both to be 0; then aof_last_bgrewrite_status must be
+    ok (the guide does not read it: a rewrite that failed, on a full volume
+    say, also ends with aof_rewrite_in_progress:0), else the step stops
+    before anything points 3scale at the instance.
+  EOT
   run     = <<-EOT
     local i
     for redis in backend-redis-external system-redis-external; do
@@ -1636,13 +1645,16 @@ step "redis-aof" {
     for redis in backend-redis-external system-redis-external; do
       done_rewrite=0
       for ((i = 0; i < 180; i++)); do
-        if oc exec "deployment/$redis" --namespace=${local.db_ns} -- redis-cli info persistence | grep -q '^aof_rewrite_in_progress:0'; then
+        info=$(oc exec "deployment/$redis" --namespace=${local.db_ns} -- redis-cli info persistence | tr -d '\r') || info=
+        if grep -qx 'aof_rewrite_in_progress:0' <<<"$info" && grep -qx 'aof_rewrite_scheduled:0' <<<"$info"; then
           done_rewrite=1
           break
         fi
         sleep 10
       done
       [ "$done_rewrite" = 1 ] || fail "the append-only file of $redis is still being written after 30 minutes: check redis-cli info persistence in its pod, then re-run"
+      grep -qx 'aof_last_bgrewrite_status:ok' <<<"$info" \
+        || fail "$redis could not write its append-only file ($(grep '^aof_last_bgrewrite_status:' <<<"$info"); is its volume full? see oc logs deployment/$redis --namespace=${local.db_ns}): nothing points 3scale at it yet; fix the cause and re-run, or roll back with --rollback 2.15-2.16/redis"
       echo "$redis: append-only file written"
     done
   EOT
@@ -2296,6 +2308,9 @@ rollback "postgresql" {
   title   = "Point 3scale back at the internal PostgreSQL 10; keep PostgreSQL 15, scaled down"
   section = "3.2.11"
   when    = local.pg_on_cluster
+  # Once the window opened, until the channel change (OLM cannot go back).
+  offer_from  = "scale-down-operator"
+  offer_until = "channel"
   run     = <<-EOT
     ${local.rollback_helpers}
     rollback_applies deployment/system-postgresql pvc/postgresql-data
@@ -2324,6 +2339,9 @@ rollback "redis" {
   title   = "Give backend-redis and system-redis back to the operator; keep the Redis 7 instances, scaled down"
   section = "3.4.12"
   when    = local.redis_on_cluster
+  # Once the window opened, until the channel change (OLM cannot go back).
+  offer_from  = "scale-down-operator"
+  offer_until = "channel"
   run     = <<-EOT
     ${local.rollback_helpers}
     rollback_applies deployment/backend-redis deployment/system-redis pvc/backend-redis-storage pvc/system-redis-storage
@@ -2349,6 +2367,9 @@ rollback "mysql-rds" {
   title   = "Point 3scale back at system-mysql"
   section = "4.2.8"
   when    = local.mysql_aws
+  # Once the window opened, until the channel change (OLM cannot go back).
+  offer_from  = "scale-down-operator"
+  offer_until = "channel"
   run     = <<-EOT
     ${local.rollback_helpers}
     rollback_applies deployment/system-mysql pvc/mysql-storage
@@ -2376,6 +2397,9 @@ rollback "postgresql-rds" {
   title   = "Point 3scale back at system-postgresql"
   section = "5.2.8"
   when    = local.pg_aws
+  # Once the window opened, until the channel change (OLM cannot go back).
+  offer_from  = "scale-down-operator"
+  offer_until = "channel"
   run     = <<-EOT
     ${local.rollback_helpers}
     rollback_applies deployment/system-postgresql pvc/postgresql-data
@@ -2403,6 +2427,9 @@ rollback "redis-elasticache" {
   title   = "Point 3scale back at backend-redis and system-redis"
   section = "6.2.7"
   when    = local.redis_aws
+  # Once the window opened, until the channel change (OLM cannot go back).
+  offer_from  = "scale-down-operator"
+  offer_until = "channel"
   run     = <<-EOT
     ${local.rollback_helpers}
     rollback_applies deployment/backend-redis deployment/system-redis

@@ -784,6 +784,8 @@ step "zync-database-cleanup-verify" {
 rollback "zync-database" {
   title   = "Roll zync-database back to PostgreSQL 9.5 and reimport the 2.4 dump"
   section = "2.5.6"
+  # Once zync-database was moved off 9.5 (the dump is taken by then).
+  offer_from = "zync-database-tag"
   run     = <<-EOT
     dir="$BACKUP_DIR/2.4-2.5"
     dump="$dir/zync-database-backup-for-2.5.gz"

@@ -871,6 +871,8 @@ step "apimanager-verify" {
 rollback "source" {
   title   = "Restart the template-based site on OpenShift 3.11"
   section = "3.2"
+  # Once the old site was stopped.
+  offer_from = "scale-down-source"
   run     = <<-EOT
     ${local.dir}
     ${local.on_source}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -58,6 +59,9 @@ func TestPostgreSQL215MoveKeepsRows(t *testing.T) {
 	out, err := c.runEnv(t, bundle, work, op215PollFail, nil, acks...)
 	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
 		t.Fatalf("the run did not stop at the upgrade wait: %v\n%s", err, out)
+	}
+	if strings.Contains(out, "see the rollback section") {
+		t.Errorf("a failure after the channel change offers a rollback, which refuses there:\n%s", out)
 	}
 	if u := c.Unsupported(t); u != "" {
 		t.Errorf("the run asked the simulator for what it does not model:\n%s", u)
@@ -163,6 +167,9 @@ func TestPostgreSQL215FailedRestoreStops(t *testing.T) {
 		out, err := c.runEnv(t, bundle, work, "", nil, acks...)
 		if err == nil || !strings.Contains(out, "2.15-2.16/pg-restore [shell]") || strings.Contains(out, "2.15-2.16/pg-verify-data [verify]") || !strings.Contains(out, want) {
 			t.Fatalf("run %d did not stop at pg-restore with %q: %v\n%s", run+1, want, err, out)
+		}
+		if !regexp.MustCompile(`(?m)^ampc: to undo instead, see the rollback section: \S*runbook\.sh --rollback 2\.15-2\.16/postgresql$`).MatchString(out) {
+			t.Errorf("run %d: the failure in the window does not offer the rollback that applies:\n%s", run+1, out)
 		}
 		got := c.all(t)
 		for _, key := range []string{"3scale/Secret/system-database", "3scale/APIManager/apimanager-sample"} {
@@ -369,9 +376,54 @@ func TestRDSCheckRefusesTablesItDidNotImport(t *testing.T) {
 			if err == nil || !strings.Contains(out, "2.15-2.16/"+tc.step+" [verify]") || !strings.Contains(out, tc.want) || strings.Contains(out, "2.15-2.16/scale-down [shell]") {
 				t.Errorf("the run did not stop at %s before the window with %q: %v\n%s", tc.step, tc.want, err, out)
 			}
+			if strings.Contains(out, "see the rollback section") {
+				t.Errorf("a failure before the window offers a rollback:\n%s", out)
+			}
 			if d := c.Data(t, "", "host/"+pgRDSHost).PostgreSQL["system"]; tc.seed.Data.PostgreSQL != nil && (d == nil || !reflect.DeepEqual(d.Tables, foreign)) {
 				t.Errorf("the refused run changed system on RDS: %+v", d)
 			}
 		})
+	}
+}
+
+// TestRedis215FailedAOFStops: backend-redis holds 600 MB, and someone
+// created backend-redis-storage-external with 1Gi before the run: the dump
+// fits, Redis loads it, but BGREWRITEAOF cannot write the append-only file
+// beside it. INFO then says aof_rewrite_in_progress:0 as after a good
+// rewrite; redis-aof reads aof_last_bgrewrite_status and stops there,
+// before any Secret points 3scale at the instance.
+func TestRedis215FailedAOFStops(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.15-to-2.16-mysql-on-cluster.hcl"), ""))
+	objects := bundletest.Op215Objects(t)
+	for _, name := range []string{"backend-redis-storage", "system-redis-storage"} {
+		claim := objects["3scale/PersistentVolumeClaim/"+name]
+		claim["spec"].(map[string]any)["resources"] = map[string]any{"requests": map[string]any{"storage": "5Gi"}}
+		if st, ok := claim["status"].(map[string]any); ok {
+			st["capacity"] = map[string]any{"storage": "5Gi"}
+		}
+	}
+	c := newOp215DataCluster(t, objects)
+	c.Put(t, map[string]any{"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+		"metadata": map[string]any{"name": "backend-redis-storage-external", "namespace": "3scale-db"},
+		"spec":     map[string]any{"accessModes": []any{"ReadWriteOnce"}, "resources": map[string]any{"requests": map[string]any{"storage": "1Gi"}}}})
+	c.Seed(t, ocsim.Seed{Workload: "deployment/backend-redis", Data: ocsim.Data{Redis: map[int]map[string]string{0: {"stats/big": "ocsim-blob:600000000"}}}})
+	c.Seed(t, ocsim.Seed{Workload: "deployment/system-redis", Data: ocsim.Data{Redis: map[int]map[string]string{1: {"session:1": "x"}}}})
+	before := c.all(t)
+	out, err := c.runEnv(t, bundle, t.TempDir(), "", nil, op215Manual(t, bundle)...)
+	if err == nil || !strings.Contains(out, "2.15-2.16/redis-aof [shell]") || !strings.Contains(out, "backend-redis-external could not write its append-only file (aof_last_bgrewrite_status:err") {
+		t.Fatalf("the run did not stop at redis-aof on the failed rewrite: %v\n%s", err, out)
+	}
+	got := c.all(t)
+	for _, key := range []string{"3scale/Secret/backend-redis", "3scale/Secret/system-redis"} {
+		if !reflect.DeepEqual(op215Desired(map[string]map[string]any{key: before[key]}), op215Desired(map[string]map[string]any{key: got[key]})) {
+			t.Errorf("the failed run changed %s", key)
+		}
+	}
+	for _, component := range []string{"backend", "system"} {
+		if v := bundletest.Get(got["3scale/APIManager/apimanager-sample"], "spec", "externalComponents", component, "redis"); v == true {
+			t.Errorf("the failed run marked %s's Redis external", component)
+		}
 	}
 }

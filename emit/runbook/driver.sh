@@ -15,6 +15,7 @@ MIGRATION=0                 # 1 when the bundle moves the site to another cluste
 BUNDLE_DIR='' STATE_FILE='' LOG_FILE=''
 STEPS=() TITLES=()          # the step ids and their one-line descriptions
 ROLLBACKS=() ROLLBACK_TITLES=()
+ROLLBACK_OFFERS=()          # "FROM UNTIL": the failed steps that offer each rollback (- for open)
 DRIFT=()                    # "KIND/NAME NAMESPACE FIELD VALUE" of each object the bundle changes
 APPLIED_JQ=''               # the jq program of applied.jq, beside this file
 # After the driver come installed_version (the rule data's), the rule
@@ -53,6 +54,11 @@ USAGE
 
 fail() {
   printf 'ampc: %s\n' "$*" >&2
+  # In the runbook's own shell (not in a $(...)), a failed step says which
+  # rollbacks apply, as on_error does.
+  if [ -n "$CURRENT_STEP" ] && [ "${BASHPID:-$$}" = "$$" ]; then
+    offer_rollbacks
+  fi
   exit 1
 }
 
@@ -152,17 +158,35 @@ run_section() {
   "$1"
 }
 
+# offer_rollbacks prints the rollbacks of the failed step's hop that apply
+# where it failed: from the first step each undoes, until the step after
+# which it no longer can (its own checks refuse then). Nothing for a
+# failure outside the steps (the preflight, a rollback).
+offer_rollbacks() {
+  local i at from until
+  at=$(step_index "$CURRENT_STEP" 2>/dev/null) || return 0
+  for i in "${!ROLLBACKS[@]}"; do
+    case ${ROLLBACKS[i]} in
+      "${CURRENT_STEP%%/*}"/*) ;;
+      *) continue ;;
+    esac
+    read -r from until <<<"${ROLLBACK_OFFERS[i]:-- -}"
+    if [ "$from" != - ] && [ "$at" -lt "$(step_index "$from")" ]; then
+      continue
+    fi
+    if [ "$until" != - ] && [ "$at" -ge "$(step_index "$until")" ]; then
+      continue
+    fi
+    printf 'ampc: to undo instead, see the rollback section: %s --rollback %s\n' "$0" "${ROLLBACKS[i]}" >&2
+  done
+}
+
 on_error() {
   local code=$?
   if [ -n "$CURRENT_STEP" ]; then
     printf 'ampc: step %s failed (exit %s) at: %s\n' "$CURRENT_STEP" "$code" "$BASH_COMMAND" >&2
     printf 'ampc: fix the cause, then re-run %s to continue at this step (log: %s)\n' "$0" "$LOG_FILE" >&2
-    local r
-    for r in "${ROLLBACKS[@]}"; do
-      case $r in
-        "${CURRENT_STEP%%/*}"/*) printf 'ampc: to undo instead, see the rollback section: %s --rollback %s\n' "$0" "$r" >&2 ;;
-      esac
-    done
+    offer_rollbacks
   fi
   exit "$code"
 }

@@ -3,6 +3,7 @@ package runbooktest
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -39,5 +40,36 @@ func TestStateRecordsStepWithLoop(t *testing.T) {
 	}
 	if lines := strings.Split(strings.TrimSpace(string(raw)), "\n"); !slices.Contains(lines, step) {
 		t.Errorf("the state file does not record %s after it passed: %q", step, lines)
+	}
+}
+
+// TestFailureOffersOnlyRollbacksThatApply: a step of 2.4 → 2.5 that fails
+// before zync-database leaves PostgreSQL 9.5 offers no rollback (there is
+// nothing to roll back, and the rollback would reimport a dump over the
+// live database); the trigger patch that moves it to PostgreSQL 10 offers
+// the zync-database rollback (2.5.6), whether the step fails on a command
+// (on_error) or through fail.
+func TestFailureOffersOnlyRollbacksThatApply(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	fixture := testenv.Shared(t, "fixtures/templates/2.4-amp.yaml")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.4-to-2.5-mysql.hcl"), ""))
+	offer := regexp.MustCompile(`(?m)^ampc: to undo instead, see the rollback section: \S*runbook\.sh --rollback 2\.4-2\.5/zync-database$`)
+	for _, tc := range []struct {
+		step, fail string
+		offered    bool
+	}{
+		{"2.4-2.5/zync-scale-down", "scale dc/zync", false},
+		{"2.4-2.5/zync-database-trigger", "patch", true},
+	} {
+		c := bundletest.NewCluster(t, fixture)
+		out, err := c.Run(t, bundle, t.TempDir(), tc.fail, "--only", tc.step)
+		if err == nil || !strings.Contains(out, "ampc: step "+tc.step+" failed") {
+			t.Errorf("%s did not fail on %q: %v\n%s", tc.step, tc.fail, err, out)
+			continue
+		}
+		if got := offer.MatchString(out); got != tc.offered {
+			t.Errorf("%s failed: rollback offered = %v, want %v\n%s", tc.step, got, tc.offered, out)
+		}
 	}
 }

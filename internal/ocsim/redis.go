@@ -499,10 +499,13 @@ func (s *session) redisCommand(view *podView, r *redisMemory, db int, cmd []stri
 		}
 		// BGREWRITEAOF writes the file whether appendonly is on or not.
 		r.RewriteFailed = view == nil || !writeAOF(files, r)
-		r.RewriteUntil = now + duration()
 		if busy(r.BgsaveUntil) {
+			// Redis starts the rewrite once the snapshot is written: until
+			// then INFO shows it scheduled, not in progress.
+			r.RewriteUntil = r.BgsaveUntil + duration()
 			return "Background append only file rewriting scheduled\n", false
 		}
+		r.RewriteUntil = now + duration()
 		return "Background append only file rewriting started\n", false
 	case "INFO":
 		section := "default"
@@ -570,8 +573,8 @@ func (s *session) redisInfo(r *redisMemory, section string, now int64) string {
 		line("rdb_current_bgsave_time_sec", -1)
 		line("rdb_last_cow_size", 0)
 		line("aof_enabled", flag(r.AppendOnly))
-		line("aof_rewrite_in_progress", flag(r.RewriteUntil > now))
-		line("aof_rewrite_scheduled", 0)
+		line("aof_rewrite_in_progress", flag(r.RewriteUntil > now && r.BgsaveUntil <= now))
+		line("aof_rewrite_scheduled", flag(r.RewriteUntil > now && r.BgsaveUntil > now))
 		line("aof_last_rewrite_time_sec", -1)
 		line("aof_current_rewrite_time_sec", -1)
 		line("aof_last_bgrewrite_status", okErr(r.RewriteFailed))

@@ -125,6 +125,9 @@ ROLLBACKS=(
 ROLLBACK_TITLES=(
   'Give backend-redis and system-redis back to the operator; keep the Redis 7 instances, scaled down (004_c69374ff7b8e3f6e.txt 3.4.12)'
 )
+ROLLBACK_OFFERS=(
+  '2.15-2.16/scale-down-operator 2.15-2.16/channel'
+)
 # Objects as the snapshot showed them: KIND/NAME NAMESPACE FIELD VALUE.
 DRIFT=(
 )
@@ -171,6 +174,11 @@ USAGE
 
 fail() {
   printf 'ampc: %s\n' "$*" >&2
+  # In the runbook's own shell (not in a $(...)), a failed step says which
+  # rollbacks apply, as on_error does.
+  if [ -n "$CURRENT_STEP" ] && [ "${BASHPID:-$$}" = "$$" ]; then
+    offer_rollbacks
+  fi
   exit 1
 }
 
@@ -270,17 +278,35 @@ run_section() {
   "$1"
 }
 
+# offer_rollbacks prints the rollbacks of the failed step's hop that apply
+# where it failed: from the first step each undoes, until the step after
+# which it no longer can (its own checks refuse then). Nothing for a
+# failure outside the steps (the preflight, a rollback).
+offer_rollbacks() {
+  local i at from until
+  at=$(step_index "$CURRENT_STEP" 2>/dev/null) || return 0
+  for i in "${!ROLLBACKS[@]}"; do
+    case ${ROLLBACKS[i]} in
+      "${CURRENT_STEP%%/*}"/*) ;;
+      *) continue ;;
+    esac
+    read -r from until <<<"${ROLLBACK_OFFERS[i]:-- -}"
+    if [ "$from" != - ] && [ "$at" -lt "$(step_index "$from")" ]; then
+      continue
+    fi
+    if [ "$until" != - ] && [ "$at" -ge "$(step_index "$until")" ]; then
+      continue
+    fi
+    printf 'ampc: to undo instead, see the rollback section: %s --rollback %s\n' "$0" "${ROLLBACKS[i]}" >&2
+  done
+}
+
 on_error() {
   local code=$?
   if [ -n "$CURRENT_STEP" ]; then
     printf 'ampc: step %s failed (exit %s) at: %s\n' "$CURRENT_STEP" "$code" "$BASH_COMMAND" >&2
     printf 'ampc: fix the cause, then re-run %s to continue at this step (log: %s)\n' "$0" "$LOG_FILE" >&2
-    local r
-    for r in "${ROLLBACKS[@]}"; do
-      case $r in
-        "${CURRENT_STEP%%/*}"/*) printf 'ampc: to undo instead, see the rollback section: %s --rollback %s\n' "$0" "$r" >&2 ;;
-      esac
-    done
+    offer_rollbacks
   fi
   exit "$code"
 }
@@ -1793,7 +1819,12 @@ step_23() {
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.7
 # The guide's BGREWRITEAOF, then its periodic check of aof_rewrite_in_progress
 # by hand; the runbook polls every 10 seconds for up to 30 minutes per
-# instance.
+# instance. A rewrite that waits for a snapshot shows aof_rewrite_scheduled:1
+# with aof_rewrite_in_progress:0, so the runbook waits for both to be 0; then
+# aof_last_bgrewrite_status must be ok (the guide does not read it: a rewrite
+# that failed, on a full volume say, also ends with
+# aof_rewrite_in_progress:0), else the step stops before anything points
+# 3scale at the instance.
 step_24() {
   local i
   for redis in backend-redis-external system-redis-external; do
@@ -1802,13 +1833,16 @@ step_24() {
   for redis in backend-redis-external system-redis-external; do
     done_rewrite=0
     for ((i = 0; i < 180; i++)); do
-      if oc exec "deployment/$redis" --namespace=3scale-db -- redis-cli info persistence | grep -q '^aof_rewrite_in_progress:0'; then
+      info=$(oc exec "deployment/$redis" --namespace=3scale-db -- redis-cli info persistence | tr -d '\r') || info=
+      if grep -qx 'aof_rewrite_in_progress:0' <<<"$info" && grep -qx 'aof_rewrite_scheduled:0' <<<"$info"; then
         done_rewrite=1
         break
       fi
       sleep 10
     done
     [ "$done_rewrite" = 1 ] || fail "the append-only file of $redis is still being written after 30 minutes: check redis-cli info persistence in its pod, then re-run"
+    grep -qx 'aof_last_bgrewrite_status:ok' <<<"$info" \
+      || fail "$redis could not write its append-only file ($(grep '^aof_last_bgrewrite_status:' <<<"$info"); is its volume full? see oc logs deployment/$redis --namespace=3scale-db): nothing points 3scale at it yet; fix the cause and re-run, or roll back with --rollback 2.15-2.16/redis"
     echo "$redis: append-only file written"
   done
 }

@@ -107,6 +107,8 @@ ROLLBACKS=(
 )
 ROLLBACK_TITLES=(
 )
+ROLLBACK_OFFERS=(
+)
 # Objects as the snapshot showed them: KIND/NAME NAMESPACE FIELD VALUE.
 DRIFT=(
 )
@@ -153,6 +155,11 @@ USAGE
 
 fail() {
   printf 'ampc: %s\n' "$*" >&2
+  # In the runbook's own shell (not in a $(...)), a failed step says which
+  # rollbacks apply, as on_error does.
+  if [ -n "$CURRENT_STEP" ] && [ "${BASHPID:-$$}" = "$$" ]; then
+    offer_rollbacks
+  fi
   exit 1
 }
 
@@ -252,17 +259,35 @@ run_section() {
   "$1"
 }
 
+# offer_rollbacks prints the rollbacks of the failed step's hop that apply
+# where it failed: from the first step each undoes, until the step after
+# which it no longer can (its own checks refuse then). Nothing for a
+# failure outside the steps (the preflight, a rollback).
+offer_rollbacks() {
+  local i at from until
+  at=$(step_index "$CURRENT_STEP" 2>/dev/null) || return 0
+  for i in "${!ROLLBACKS[@]}"; do
+    case ${ROLLBACKS[i]} in
+      "${CURRENT_STEP%%/*}"/*) ;;
+      *) continue ;;
+    esac
+    read -r from until <<<"${ROLLBACK_OFFERS[i]:-- -}"
+    if [ "$from" != - ] && [ "$at" -lt "$(step_index "$from")" ]; then
+      continue
+    fi
+    if [ "$until" != - ] && [ "$at" -ge "$(step_index "$until")" ]; then
+      continue
+    fi
+    printf 'ampc: to undo instead, see the rollback section: %s --rollback %s\n' "$0" "${ROLLBACKS[i]}" >&2
+  done
+}
+
 on_error() {
   local code=$?
   if [ -n "$CURRENT_STEP" ]; then
     printf 'ampc: step %s failed (exit %s) at: %s\n' "$CURRENT_STEP" "$code" "$BASH_COMMAND" >&2
     printf 'ampc: fix the cause, then re-run %s to continue at this step (log: %s)\n' "$0" "$LOG_FILE" >&2
-    local r
-    for r in "${ROLLBACKS[@]}"; do
-      case $r in
-        "${CURRENT_STEP%%/*}"/*) printf 'ampc: to undo instead, see the rollback section: %s --rollback %s\n' "$0" "$r" >&2 ;;
-      esac
-    done
+    offer_rollbacks
   fi
   exit "$code"
 }

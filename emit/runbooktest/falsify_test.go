@@ -152,17 +152,17 @@ var verifyFalsifiers = map[string]verifyFalsifier{
 	},
 	"2.8-2.8/operator-verify": {
 		plan: "2.8-template-to-operator", holds: "the new cluster with the 0.5.0 operator installed from threescale-2.8",
-		broken: "the operator is the 0.4.0 one of channel threescale-2.7",
-		want:   []string{"subscriptions.operators.coreos.com/3scale-operator in 3scale-operator follows channel 'threescale-2.7', not threescale-2.8"},
+		broken: "the Subscription is on threescale-2.8, but its operator is still the 0.4.0 one of threescale-2.7: the InstallPlan of 0.5.0 waits for a manual approval",
+		want:   []string{"subscriptions.operators.coreos.com/3scale-operator in 3scale-operator installed 3scale-operator.v0.4.0, not a 0.5 operator"},
 		setup: func(t *testing.T, r *falsifyRun, bases *falsifyBases) {
 			migrationTarget(t, r, bases)
-			installOperator(t, r.c, "threescale-2.8", "3scale-operator.v0.5.0")
+			installOperator(t, r.c, "threescale-2.8", "3scale-operator.v0.5.0", "Automatic")
 		},
 		breakIt: func(t *testing.T, r *falsifyRun) {
 			if err := os.Remove(filepath.Join(r.c.Dir, "objects", "3scale-operator", "ClusterServiceVersion.3scale-operator.v0.5.0.json")); err != nil {
 				t.Fatal(err)
 			}
-			installOperator(t, r.c, "threescale-2.7", "3scale-operator.v0.4.0")
+			installOperator(t, r.c, "threescale-2.8", "3scale-operator.v0.4.0", "Manual")
 		},
 	},
 	"2.8-2.8/routes-verify": {
@@ -387,13 +387,15 @@ func migrationTarget(t *testing.T, r *falsifyRun, bases *falsifyBases) {
 }
 
 // installOperator writes the 3scale operator's Subscription on channel,
-// with csv installed and succeeded, as OLM leaves them.
-func installOperator(t *testing.T, c *bundletest.Cluster, channel, csv string) {
+// with its install plan approval, and csv installed and succeeded; OLM
+// takes it from there.
+func installOperator(t *testing.T, c *bundletest.Cluster, channel, csv, approval string) {
 	t.Helper()
 	opPut(t, c, map[string]any{"apiVersion": "operators.coreos.com/v1alpha1", "kind": "Subscription",
 		"metadata": map[string]any{"name": "3scale-operator", "namespace": "3scale-operator"},
-		"spec":     map[string]any{"channel": channel, "name": "3scale-operator", "source": "redhat-operators", "sourceNamespace": "openshift-marketplace"},
-		"status":   map[string]any{"installedCSV": csv, "currentCSV": csv, "state": "AtLatestKnown"}})
+		"spec": map[string]any{"channel": channel, "name": "3scale-operator", "source": "redhat-operators", "sourceNamespace": "openshift-marketplace",
+			"installPlanApproval": approval},
+		"status": map[string]any{"installedCSV": csv, "currentCSV": csv, "state": "AtLatestKnown"}})
 	opPut(t, c, map[string]any{"apiVersion": "operators.coreos.com/v1alpha1", "kind": "ClusterServiceVersion",
 		"metadata": map[string]any{"name": csv, "namespace": "3scale-operator"},
 		"status":   map[string]any{"phase": "Succeeded"}})

@@ -114,10 +114,23 @@ var verifyFalsifiers = map[string]verifyFalsifier{
 		},
 	},
 	"2.7-2.8/apimanager-verify": {
-		plan: "2.7-to-2.8-operator", holds: "the operator side of the 2.7 site after the channel change and the waits for the 0.5 operator and the APIManager",
+		plan: "2.7-to-2.8-operator", holds: "the operator side of the 2.7 site after the backup and the guide's channel change, once OLM and the 0.5 operator have upgraded it",
 		broken: "the APIManager says it was reconciled by operator 0.4.0",
 		want:   []string{"apimanager/apimanager-sample was reconciled by operator '0.4.0', not 0.5.x"},
-		setup:  op27OperatorSetup("backup", "subscription-channel", "wait-operator", "wait-apimanager"),
+		setup: func(t *testing.T, r *falsifyRun, bases *falsifyBases) {
+			op27OperatorSetup("backup")(t, r, bases)
+			// The guide's channel change, in the console; OLM installs the
+			// 0.5 operator, which upgrades the APIManager, in the cluster's
+			// time.
+			r.c.Act(t, "patch", "subscriptions.operators.coreos.com/3scale-operator", "--namespace=3scale-operator", "--type=merge", "-p", `{"spec":{"channel":"threescale-2.8"}}`)
+			for range 10 {
+				if am := opGet(t, r.c, "3scale", "APIManager", "apimanager-sample"); bundletest.Get(am, "metadata", "annotations", "apps.3scale.net/apimanager-threescale-version") == "2.8" {
+					return
+				}
+				r.c.Act(t, "sleep", "60")
+			}
+			t.Fatal("the 0.5 operator did not upgrade the APIManager in 10 minutes")
+		},
 		// The annotation of the backup's apimanager.yaml, applied again: the
 		// simulated 0.5 operator sets it back 20 seconds or more later, the
 		// step reads it at once.

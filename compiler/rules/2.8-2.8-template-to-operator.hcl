@@ -476,13 +476,27 @@ step "operator-verify" {
   title   = "Check that the 2.8 operator is installed"
   kind    = "verify"
   section = "3.2"
-  note    = "Polls for up to 10 minutes until the Subscription is on threescale-2.8 and the operator version it installed has succeeded."
+  note    = <<-EOT
+    Polls for up to 10 minutes until the Subscription is on threescale-2.8
+    and the operator version it installed has succeeded, then checks that
+    this version is a 0.5 one, the 2.8 operator (as apimanager-verify
+    does): a Subscription moved to threescale-2.8 from an earlier channel
+    keeps its earlier operator, succeeded, until OLM upgrades it (under
+    manual approval, until someone approves the InstallPlan), and that
+    operator would deploy the APIManager at its own release. Without the
+    version check the step passed on such a cluster.
+  EOT
   run     = <<-EOT
     ${local.on_target}
     on_target
     wait_operator_csv '${plan.operator_subscription}' '${plan.operator_namespace}' 10
     channel=$(oc get subscriptions.operators.coreos.com '${plan.operator_subscription}' --namespace='${plan.operator_namespace}' -o jsonpath='{.spec.channel}')
     [ "$channel" = threescale-2.8 ] || fail "subscriptions.operators.coreos.com/${plan.operator_subscription} in ${plan.operator_namespace} follows channel '$channel', not threescale-2.8"
+    installed=$(oc get subscriptions.operators.coreos.com '${plan.operator_subscription}' --namespace='${plan.operator_namespace}' -o jsonpath='{.status.installedCSV}')
+    case $${installed#*.v} in
+      0.5.*) echo "$installed is the 2.8 operator" ;;
+      *) fail "subscriptions.operators.coreos.com/${plan.operator_subscription} in ${plan.operator_namespace} installed $installed, not a 0.5 operator (3scale 2.8): approve its pending InstallPlan (oc get installplan --namespace=${plan.operator_namespace}) or wait until OLM has upgraded it, then re-run" ;;
+    esac
   EOT
 }
 

@@ -1698,7 +1698,13 @@ AMPC_MANUAL
 # 2.8-2.8/operator-verify — Check that the 2.8 operator is installed
 # Source: 000_fb66213bb7713c41.txt 3.2
 # Polls for up to 10 minutes until the Subscription is on threescale-2.8 and
-# the operator version it installed has succeeded.
+# the operator version it installed has succeeded, then checks that this
+# version is a 0.5 one, the 2.8 operator (as apimanager-verify does): a
+# Subscription moved to threescale-2.8 from an earlier channel keeps its
+# earlier operator, succeeded, until OLM upgrades it (under manual approval,
+# until someone approves the InstallPlan), and that operator would deploy the
+# APIManager at its own release. Without the version check the step passed on
+# such a cluster.
 step_11() {
   on_target() {
     local here there
@@ -1712,6 +1718,11 @@ step_11() {
   wait_operator_csv '3scale-operator' '3scale-operator' 10
   channel=$(oc get subscriptions.operators.coreos.com '3scale-operator' --namespace='3scale-operator' -o jsonpath='{.spec.channel}')
   [ "$channel" = threescale-2.8 ] || fail "subscriptions.operators.coreos.com/3scale-operator in 3scale-operator follows channel '$channel', not threescale-2.8"
+  installed=$(oc get subscriptions.operators.coreos.com '3scale-operator' --namespace='3scale-operator' -o jsonpath='{.status.installedCSV}')
+  case ${installed#*.v} in
+    0.5.*) echo "$installed is the 2.8 operator" ;;
+    *) fail "subscriptions.operators.coreos.com/3scale-operator in 3scale-operator installed $installed, not a 0.5 operator (3scale 2.8): approve its pending InstallPlan (oc get installplan --namespace=3scale-operator) or wait until OLM has upgraded it, then re-run" ;;
+  esac
 }
 
 # 2.8-2.8/restore-objects — Restore the site's Secrets and ConfigMaps before the APIManager

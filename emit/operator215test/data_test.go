@@ -58,22 +58,21 @@ func pg215Rows() map[string]*ocsim.Database {
 		"users":    {Columns: []string{"id", "email"}, Key: "id", Rows: [][]string{{"1", "admin@example.com"}, {"2", "ocsim-blob:300000000"}}}}}}
 }
 
-// TestPostgreSQL215MoveKeepsRows runs the 2.15 → 2.16 PostgreSQL 10 → 15
-// move (chapter 3.2) on pg215Site up to the upgrade wait: PostgreSQL 15
+// runPostgreSQL215 runs the 2.15 → 2.16 PostgreSQL 10 → 15 move (chapter
+// 3.2) on pg215Site up to the upgrade wait: PostgreSQL 15
 // gets a claim as large as the site's (not the guide's 1Gi, which the
 // database does not fit), its tables hold every row of the old ones, the
 // rows of each table were recorded with the dump, the credentials are
 // copied into the databases' project without being decoded, and the URL
-// encodes them. The rollback (3.2.11) refuses after the channel change,
-// and the cleanup while 3scale may still use the old database. (The data
-// check's falsifier is TestVerifiesCanFail's.)
-func TestPostgreSQL215MoveKeepsRows(t *testing.T) {
-	t.Parallel()
-	c, bundle, rows := pg215Site(t)
+// encodes them. On a copy of the site, the rollback (3.2.11) refuses after
+// the channel change, and the cleanup while 3scale may still use the old
+// database. It is the run of site postgresql of TestVerifiesCanFail, whose
+// falsifiers then break its data and version checks.
+func runPostgreSQL215(t *testing.T, c *op215Cluster, bundle, work string, acks []string) {
+	t.Helper()
+	rows := pg215Rows()
 	fixture := bundletest.Op215Objects(t)
 	bundletest.Op215PostgreSQL(t, fixture)
-	work := t.TempDir()
-	acks := op215Manual(t, bundle)
 	out, err := c.runEnv(t, bundle, work, op215PollFail, nil, acks...)
 	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
 		t.Fatalf("the run did not stop at the upgrade wait: %v\n%s", err, out)
@@ -114,6 +113,7 @@ func TestPostgreSQL215MoveKeepsRows(t *testing.T) {
 		t.Errorf("pg_restore ran %d times, want once", n)
 	}
 
+	c, work = c.copy(t, work)
 	// 3.2.11 after the channel change: the 2.16 operator refuses an
 	// internal database and OLM cannot go back; the rollback refuses and
 	// changes nothing.

@@ -2,8 +2,9 @@
 // operator runbooks (guide 004) on the simulated cluster of internal/ocsim:
 // whole runs stopped where the 2.16 operator takes over and finished after
 // it, the database moves with the data the simulated database pods hold,
-// the rollbacks and what refuses them, and the section A audit findings of
-// that hop. It is emit/runbooktest's twin for the operator hop, a package
+// the rollbacks and what refuses them, the section A audit findings of
+// that hop, and a falsifier of each of its verify steps (a state that
+// makes the step fail, TestVerifiesCanFail). It is emit/runbooktest's twin for the operator hop, a package
 // of its own so that each test binary stays within the test budget. Their
 // harness is internal/bundletest.
 //

@@ -87,7 +87,7 @@ func newOp215AWSCluster(t *testing.T) *op215Cluster {
 	t.Helper()
 	c := newOp215DataCluster(t, bundletest.Op215Objects(t))
 	c.Seed(t, ocsim.Seed{Workload: "deployment/system-mysql", Data: ocsim.Data{MySQL: mysql215Rows()}})
-	c.Seed(t, ocsim.Seed{Host: "threescale.abc.eu-west-1.rds.amazonaws.com", Kind: "mysql", Data: ocsim.Data{Version: "8.0.40"}})
+	c.Seed(t, ocsim.Seed{Host: mysqlRDSHost, Kind: "mysql", Data: ocsim.Data{Version: "8.0.40"}})
 	// The readiness probes of 3scale write liveness-probe into each.
 	backend := map[int]map[string]string{0: {"service/provider_key:abc/id": "1", "liveness-probe": "1"}, 1: {"resque:queue:priority": "job"}}
 	system := map[int]map[string]string{0: {"liveness-probe": "1"}, 1: {"system:cache:1": "x"}}
@@ -97,6 +97,9 @@ func newOp215AWSCluster(t *testing.T) *op215Cluster {
 	c.Seed(t, ocsim.Seed{Host: "system.abc.cache.amazonaws.com", Kind: "redis", Data: ocsim.Data{Version: "7.2.4", Redis: system}})
 	return c
 }
+
+// mysqlRDSHost is the RDS endpoint of newOp215AWSCluster.
+const mysqlRDSHost = "threescale.abc.eu-west-1.rds.amazonaws.com"
 
 // mysql215Rows is what the 2.15 site's system database holds.
 func mysql215Rows() map[string]*ocsim.Database {
@@ -182,6 +185,8 @@ mysql  Ver 8.0.36 for Linux on x86_64 (Source distribution)
 psql (PostgreSQL) 15.8
 Redis server v=7.2.6 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=1
 aof_rewrite_in_progress:0
+aof_rewrite_scheduled:0
+aof_last_bgrewrite_status:ok
 liveness-probe
  org_name
 ----------------
@@ -414,7 +419,7 @@ func TestOperator215RunbookAWS(t *testing.T) {
 	acks := op215Manual(t, bundle)
 	const password = "s3cr3t:p@ss/word"
 	env := []string{
-		"AMPC_RDS_HOST=threescale.abc.eu-west-1.rds.amazonaws.com", "AMPC_RDS_USER=admin", "AMPC_RDS_PASSWORD=" + password,
+		"AMPC_RDS_HOST=" + mysqlRDSHost, "AMPC_RDS_USER=admin", "AMPC_RDS_PASSWORD=" + password,
 		"AMPC_BACKEND_REDIS_HOST=backend.abc.cache.amazonaws.com", "AMPC_SYSTEM_REDIS_HOST=system.abc.cache.amazonaws.com",
 	}
 	c := newOp215AWSCluster(t)

@@ -216,25 +216,6 @@ func Op215WantExternal(t *testing.T, objects map[string]map[string]any, want map
 	}
 }
 
-// Op215ExecOut is what oc exec prints on a seeded 2.15 site, whatever the
-// command: enough for each check of the 2.15 → 2.16 runbooks (an RDB and
-// a dump header, the database versions 3scale 2.16 needs, a finished AOF
-// rewrite, Redis's liveness-probe key, an accounts row, the dumps'
-// completion lines).
-const Op215ExecOut = `REDIS0011 (what the simulated oc prints for every oc exec)
-mysql  Ver 8.0.36 for Linux on x86_64 (Source distribution)
-psql (PostgreSQL) 15.8
-Redis server v=7.2.6 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=1
-aof_rewrite_in_progress:0
-liveness-probe
- org_name
-----------------
- Master Account
-(1 row)
--- Dump completed on 2026-11-21
--- PostgreSQL database dump complete
-`
-
 // Op215Seed seeds c with objects (keyed as Op215Objects), each in the
 // directory of its namespace, with OpenShift 4.16's ClusterVersion, which
 // the 2.15 → 2.16 preflight reads, and makes oc exec print execOut.

@@ -46,6 +46,12 @@ func mainWith(open func(Config) (*Cluster, error), args []string, getenv func(st
 	var rest []string
 	for i := 1; i < len(args); i++ {
 		a := args[i]
+		if a == "--" {
+			// What follows is the command of oc exec or oc rsh, whose own
+			// flags (redis-cli -n DB) are not oc's.
+			rest = append(rest, args[i:]...)
+			break
+		}
 		if v, ok := strings.CutPrefix(a, "--namespace="); ok {
 			ns = v
 			continue

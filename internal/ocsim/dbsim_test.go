@@ -528,6 +528,35 @@ func TestRedisPersistence(t *testing.T) {
 	}
 }
 
+// TestRedisDeleteKeys: DEL removes keys of the selected database and
+// answers how many, FLUSHDB empties it; with appendonly yes both reach the
+// append-only file, so a restart keeps what is left.
+func TestRedisDeleteKeys(t *testing.T) {
+	s := newSim(t, append(dbDC("backend-redis", "registry.redhat.io/rhscl/redis-32-rhel7:3.2", redisDataDir, "backend-redis-storage", "1Gi", nil, redisConf), redisConfigMap("yes"))...)
+	s.seed(Seed{Workload: "dc/backend-redis", Data: Data{Redis: map[int]map[string]string{0: {"a": "1", "b": "2", "c": "3"}, 1: {"q": "x"}}}})
+	if got := s.mustExec("", "dc/backend-redis", "redis-cli", "DEL", "a", "missing", "b"); got != "2\n" {
+		t.Errorf("DEL a missing b: %q", got)
+	}
+	if got := s.mustExec("", "dc/backend-redis", "redis-cli", "DEL", "a"); got != "0\n" {
+		t.Errorf("DEL of a deleted key: %q", got)
+	}
+	if got := s.mustExec("", "dc/backend-redis", "redis-cli", "-n", "1", "FLUSHDB"); got != "OK\n" {
+		t.Errorf("FLUSHDB: %q", got)
+	}
+	if got := s.mustExec("", "dc/backend-redis", "redis-cli", "DEL"); got != "ERR wrong number of arguments for 'del' command\n\n" {
+		t.Errorf("DEL without a key: %q", got)
+	}
+	want := map[int]map[string]string{0: {"c": "3"}}
+	s.must("rollout", "latest", "dc/backend-redis")
+	s.waitFor("the new backend-redis pod", func() bool {
+		out := s.must("get", "pods", "-l", "deploymentConfig=backend-redis")
+		return strings.Contains(out, "backend-redis-2-") && !strings.Contains(out, "backend-redis-1-")
+	})
+	if got := s.data("dc/backend-redis"); !reflect.DeepEqual(got.Redis, want) {
+		t.Errorf("after a restart: %+v, want %+v", got.Redis, want)
+	}
+}
+
 // TestPgDumpCustomAndRestore: the 2.15 → 2.16 move: pg_dump -F c into the
 // pod's /tmp, cat out, cat into PostgreSQL 15, pg_restore: schema public
 // exists already (an archive of PostgreSQL 10), so pg_restore reports it,

@@ -27,6 +27,9 @@ import (
 //     later, which INFO persistence shows (rdb_bgsave_in_progress,
 //     aof_rewrite_in_progress, rdb_last_bgsave_status,
 //     aof_last_bgrewrite_status);
+//   - SET, DEL and FLUSHDB change the keys of the selected database (DEL
+//     answers the number of keys it removed) and, with appendonly yes, the
+//     append-only file;
 //   - redis-cli without a terminal prints replies raw (OK, 5, a key per
 //     line; INFO as the server sends it, with CRLF line ends) and exits 0
 //     after an error reply (redis/redis#5458, #8127: only -e changes
@@ -473,6 +476,34 @@ func (s *session) redisCommand(view *podView, r *redisMemory, db int, cmd []stri
 		}
 		r.DBs[db][cmd[1]] = cmd[2]
 		r.Dirty++
+		if r.AppendOnly && view != nil {
+			r.AOFWriteFailed = !writeAOF(files, r)
+		}
+		return "OK\n", false
+	case "DEL":
+		if len(cmd) < 2 {
+			return "ERR wrong number of arguments for 'del' command\n\n", false
+		}
+		n := 0
+		for _, k := range cmd[1:] {
+			if _, ok := r.DBs[db][k]; ok {
+				delete(r.DBs[db], k)
+				n++
+			}
+		}
+		if n > 0 {
+			r.Dirty += int64(n)
+			if r.AppendOnly && view != nil {
+				r.AOFWriteFailed = !writeAOF(files, r)
+			}
+		}
+		return strconv.Itoa(n) + "\n", false
+	case "FLUSHDB":
+		if len(cmd) > 2 || len(cmd) == 2 && !strings.EqualFold(cmd[1], "SYNC") && !strings.EqualFold(cmd[1], "ASYNC") {
+			return "ERR syntax error\n\n", false
+		}
+		r.Dirty += int64(len(r.DBs[db]))
+		delete(r.DBs, db)
 		if r.AppendOnly && view != nil {
 			r.AOFWriteFailed = !writeAOF(files, r)
 		}

@@ -2311,7 +2311,7 @@ rollback "postgresql" {
   # Once the window opened, until the channel change (OLM cannot go back).
   offer_from  = "scale-down-operator"
   offer_until = "channel"
-  run     = <<-EOT
+  run         = <<-EOT
     ${local.rollback_helpers}
     rollback_applies deployment/system-postgresql pvc/postgresql-data
     stop_3scale
@@ -2342,7 +2342,7 @@ rollback "redis" {
   # Once the window opened, until the channel change (OLM cannot go back).
   offer_from  = "scale-down-operator"
   offer_until = "channel"
-  run     = <<-EOT
+  run         = <<-EOT
     ${local.rollback_helpers}
     rollback_applies deployment/backend-redis deployment/system-redis pvc/backend-redis-storage pvc/system-redis-storage
     stop_3scale
@@ -2370,7 +2370,7 @@ rollback "mysql-rds" {
   # Once the window opened, until the channel change (OLM cannot go back).
   offer_from  = "scale-down-operator"
   offer_until = "channel"
-  run     = <<-EOT
+  run         = <<-EOT
     ${local.rollback_helpers}
     rollback_applies deployment/system-mysql pvc/mysql-storage
     written=
@@ -2400,7 +2400,7 @@ rollback "postgresql-rds" {
   # Once the window opened, until the channel change (OLM cannot go back).
   offer_from  = "scale-down-operator"
   offer_until = "channel"
-  run     = <<-EOT
+  run         = <<-EOT
     ${local.rollback_helpers}
     rollback_applies deployment/system-postgresql pvc/postgresql-data
     written=
@@ -2430,13 +2430,15 @@ rollback "redis-elasticache" {
   # Once the window opened, until the channel change (OLM cannot go back).
   offer_from  = "scale-down-operator"
   offer_until = "channel"
-  run     = <<-EOT
+  run         = <<-EOT
     ${local.rollback_helpers}
     rollback_applies deployment/backend-redis deployment/system-redis
     stop_3scale
     restore_secret system-redis
     restore_secret backend-redis
     start_3scale
-    echo "3scale uses the on-cluster Redis again (still marked external in the APIManager, so the operator leaves it alone); retry when the cause is fixed"
+    set_aside "$dir/backend-redis-dump.rdb" "$dir/system-redis-dump.rdb" "$dir/backend-redis-dump.keys" "$dir/system-redis-dump.keys"
+    forget_from 2.15-2.16/save-replicas
+    echo "3scale uses the on-cluster Redis again (still marked external in the APIManager, so the operator leaves it alone). A re-run (./runbook.sh) dumps again and asks for the ElastiCache instances to be created again from the new dumps: what 3scale wrote to the present ones since the switch is only there."
   EOT
 }

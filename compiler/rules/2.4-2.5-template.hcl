@@ -786,7 +786,7 @@ rollback "zync-database" {
   section = "2.5.6"
   # Once zync-database was moved off 9.5 (the dump is taken by then).
   offer_from = "zync-database-tag"
-  run     = <<-EOT
+  run        = <<-EOT
     dir="$BACKUP_DIR/2.4-2.5"
     dump="$dir/zync-database-backup-for-2.5.gz"
     [ -s "$dump" ] || fail "$dump is missing: the rollback reimports the dump of step 2.4-2.5/zync-database-dump"

@@ -887,7 +887,7 @@ rollback "source" {
   section = "3.2"
   # Once the old site was stopped.
   offer_from = "scale-down-source"
-  run     = <<-EOT
+  run        = <<-EOT
     ${local.dir}
     ${local.on_source}
     # Run it logged in to the OpenShift 3.11 cluster, in project $NAMESPACE.

@@ -201,11 +201,12 @@ liveness-probe
 const op215PollFail = "jsonpath={.metadata.annotations}"
 
 // TestOperator215RunbookOnCluster runs the MySQL-kept, Redis-on-cluster
-// runbook against the fake oc: it stops where the 2.16 operator takes over,
-// the namespace then shows the externalized databases with the saved replica
-// counts back, a second run after the operator's upgrade finishes with the
-// cleanup, and a third changes nothing. The Redis rollback, run on a site
-// stopped before the upgrade, gives the Secrets and Redis back.
+// runbook against the fake oc: stopped at the channel change, the
+// namespace shows the externalized databases with the saved replica counts
+// back; a second run goes through the 2.16 operator's upgrade and finishes
+// with the cleanup, and a third changes nothing. The Redis rollback, run on
+// a copy of the site stopped at the channel change, gives the Secrets and
+// Redis back; after the channel change it refuses.
 func TestOperator215RunbookOnCluster(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
@@ -219,16 +220,17 @@ func TestOperator215RunbookOnCluster(t *testing.T) {
 	c := newOp215Cluster(t, seed(), op215ExecOut)
 	work := t.TempDir()
 
-	out, err := c.runEnv(t, bundle, work, op215PollFail, nil, acks...)
-	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
-		t.Fatalf("the first run did not stop at the upgrade wait: %v\n%s", err, out)
+	const channelPatch = "patch subscription.operators.coreos.com/3scale-operator"
+	out, err := c.runEnv(t, bundle, work, channelPatch, nil, acks...)
+	if err == nil || !strings.Contains(out, "2.15-2.16/channel [patch]") {
+		t.Fatalf("the first run did not stop at the channel change: %v\n%s", err, out)
 	}
+	// The Redis rollback's site: a copy of this one, stopped before the
+	// channel change.
+	stopped, stoppedWork := c.copy(t, work)
 	got := c.all(t)
 	bundletest.Op215Detached(t, got)
 	bundletest.Op215WantExternal(t, got, map[string]any{"system": map[string]any{"database": true, "redis": true}, "backend": map[string]any{"redis": true}})
-	if ch := bundletest.Get(got["3scale-operator/Subscription/3scale-operator"], "spec", "channel"); ch != "threescale-2.16" {
-		t.Errorf("channel = %v", ch)
-	}
 	for key, want := range map[string]float64{
 		"3scale/Deployment/apicast-production":                                 2, // its saved count
 		"3scale/Deployment/system-app":                                         1,
@@ -282,7 +284,6 @@ func TestOperator215RunbookOnCluster(t *testing.T) {
 		"set triggers deployment/system-mysql --remove-all":                       1,
 		"exec deployment/backend-redis -- redis-cli SAVE":                         1,
 		"exec deployment/backend-redis-external -- redis-cli BGREWRITEAOF":        1,
-		"patch subscription.operators.coreos.com/3scale-operator --type=json":     1,
 		"patch apimanager.apps.3scale.net/apimanager-sample --type=json":          2,
 		"apply -f": 7, // the manifests; the two claims are created by redis-claims
 	} {
@@ -290,19 +291,22 @@ func TestOperator215RunbookOnCluster(t *testing.T) {
 			t.Errorf("%q ran %d times, want %d", prefix, n, want)
 		}
 	}
-	if i, j := indexOfCall(calls, "scale deployment/system-app --replicas=0"), indexOfCall(calls, "patch subscription.operators.coreos.com/3scale-operator"); i < 0 || j < i {
+	if i, j := indexOfCall(calls, "scale deployment/system-app --replicas=0"), indexOfCall(calls, channelPatch); i < 0 || j < i {
 		t.Error("the channel changed before the databases moved")
 	}
 
-	// After the channel change the Redis rollback does not apply (the 2.16
-	// operator refuses internal databases, OLM cannot go back): it refuses
-	// and changes nothing.
-	before := op215Desired(c.all(t))
-	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/redis")
+	// After the channel change (made here on a copy, as the channel step
+	// makes it) the Redis rollback does not apply (the 2.16 operator
+	// refuses internal databases, OLM cannot go back): it refuses and
+	// changes nothing.
+	changed, changedWork := c.copy(t, work)
+	changed.Act(t, "patch", "subscriptions.operators.coreos.com/3scale-operator", "--namespace=3scale-operator", "--type=merge", "-p", `{"spec": {"channel": "threescale-2.16"}}`)
+	before := op215Desired(changed.all(t))
+	out, err = changed.runEnv(t, bundle, changedWork, "", nil, "--rollback", "2.15-2.16/redis")
 	if err == nil || !strings.Contains(out, "this rollback does not apply") || !strings.Contains(out, "threescale-2.16") {
 		t.Errorf("the Redis rollback after the channel change: %v\n%s", err, out)
 	}
-	if !reflect.DeepEqual(before, op215Desired(c.all(t))) {
+	if !reflect.DeepEqual(before, op215Desired(changed.all(t))) {
 		t.Error("the refused rollback changed the site")
 	}
 
@@ -317,6 +321,9 @@ func TestOperator215RunbookOnCluster(t *testing.T) {
 		t.Errorf("the second run did not skip the finished steps:\n%s", out)
 	}
 	got = c.all(t)
+	if ch := bundletest.Get(got["3scale-operator/Subscription/3scale-operator"], "spec", "channel"); ch != "threescale-2.16" {
+		t.Errorf("channel = %v", ch)
+	}
 	for _, k := range []string{"3scale/Deployment/backend-redis", "3scale/PersistentVolumeClaim/system-redis-storage", "3scale/ConfigMap/redis-config"} {
 		if got[k] != nil {
 			t.Errorf("%s is not deleted", k)
@@ -346,12 +353,7 @@ func TestOperator215RunbookOnCluster(t *testing.T) {
 	// change: the Secrets and Redis 6 are back, the Redis 7 instances are
 	// scaled down with their claims (never deleted), the dumps are set
 	// aside, and a plain re-run redoes the move, dumping again.
-	const channelPatch = "patch subscription.operators.coreos.com/3scale-operator"
-	c = newOp215Cluster(t, seed(), op215ExecOut)
-	work = t.TempDir()
-	if out, err := c.runEnv(t, bundle, work, channelPatch, nil, acks...); err == nil || !strings.Contains(out, "2.15-2.16/channel [patch]") {
-		t.Fatalf("the run did not stop at the channel change: %v\n%s", err, out)
-	}
+	c, work = stopped, stoppedWork
 	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/redis")
 	if err != nil || !strings.Contains(out, "rollback 2.15-2.16/redis done") {
 		t.Fatalf("rollback: %v\n%s", err, out)
@@ -431,9 +433,10 @@ func TestOperator215RunbookAWS(t *testing.T) {
 	if err == nil || !strings.Contains(out, "AMPC_RDS_HOST, AMPC_RDS_USER and AMPC_RDS_PASSWORD must be set") || !strings.Contains(out, "2.15-2.16/mysql-rds-check [verify]") || strings.Contains(out, "2.15-2.16/save-replicas [shell]") {
 		t.Fatalf("the run without AMPC_RDS_* did not stop at the RDS check, before the window: %v\n%s", err, out)
 	}
-	out, err = c.runEnv(t, bundle, work, op215PollFail, env, acks...)
-	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
-		t.Fatalf("the run did not stop at the upgrade wait: %v\n%s", err, out)
+	const channelPatch = "patch subscription.operators.coreos.com/3scale-operator"
+	out, err = c.runEnv(t, bundle, work, channelPatch, env, acks...)
+	if err == nil || !strings.Contains(out, "2.15-2.16/channel [patch]") {
+		t.Fatalf("the run did not stop at the channel change: %v\n%s", err, out)
 	}
 	got := c.all(t)
 	db := bundletest.Get(got["3scale/Secret/system-database"], "data")
@@ -475,24 +478,21 @@ func TestOperator215RunbookAWS(t *testing.T) {
 		t.Errorf("system_mysql_backup.counts: %v %q", err, counts)
 	}
 
-	// After the channel change the RDS restoration (4.2.8) does not apply:
+	// After the channel change (made here on a copy of the site, as the
+	// channel step makes it) the RDS restoration (4.2.8) does not apply:
 	// it refuses and changes nothing.
-	before := op215Desired(c.all(t))
-	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/mysql-rds")
+	changed, changedWork := c.copy(t, work)
+	changed.Act(t, "patch", "subscriptions.operators.coreos.com/3scale-operator", "--namespace=3scale-operator", "--type=merge", "-p", `{"spec": {"channel": "threescale-2.16"}}`)
+	before := op215Desired(changed.all(t))
+	out, err = changed.runEnv(t, bundle, changedWork, "", nil, "--rollback", "2.15-2.16/mysql-rds")
 	if err == nil || !strings.Contains(out, "this rollback does not apply") {
 		t.Errorf("the RDS rollback after the channel change: %v\n%s", err, out)
 	}
-	if !reflect.DeepEqual(before, op215Desired(c.all(t))) {
+	if !reflect.DeepEqual(before, op215Desired(changed.all(t))) {
 		t.Error("the refused rollback changed the site")
 	}
 
-	// Before it, on a site stopped at the channel change, the RDS
-	// restoration gives the old Secret back.
-	c = newOp215AWSCluster(t)
-	work = t.TempDir()
-	if out, err := c.runEnv(t, bundle, work, "patch subscription.operators.coreos.com/3scale-operator", env, acks...); err == nil || !strings.Contains(out, "2.15-2.16/channel [patch]") {
-		t.Fatalf("the run did not stop at the channel change: %v\n%s", err, out)
-	}
+	// Before it, the RDS restoration gives the old Secret back.
 	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/mysql-rds")
 	if err != nil {
 		t.Fatalf("rollback: %v\n%s", err, out)
@@ -504,6 +504,22 @@ func TestOperator215RunbookAWS(t *testing.T) {
 	for _, f := range []string{"cleaned_system_mysql_backup.sql", "system_mysql_backup.counts", "rds_import.done", "rds-import.target"} {
 		if aside, _ := filepath.Glob(filepath.Join(backups, f+".set-aside-*")); len(aside) != 1 {
 			t.Errorf("the rollback did not set %s aside: %v", f, aside)
+		}
+	}
+	// The ElastiCache restoration (6.2.7) gives the Redis Secrets back and
+	// sets the Redis dumps aside, so that the next attempt dumps again.
+	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/redis-elasticache")
+	if err != nil {
+		t.Fatalf("rollback redis-elasticache: %v\n%s", err, out)
+	}
+	for _, secret := range []string{"backend-redis", "system-redis"} {
+		if !reflect.DeepEqual(bundletest.Get(c.all(t)["3scale/Secret/"+secret], "data"), bundletest.Get(bundletest.Op215Objects(t)["3scale/Secret/"+secret], "data")) {
+			t.Errorf("%s is not restored", secret)
+		}
+	}
+	for _, f := range []string{"backend-redis-dump.rdb", "system-redis-dump.rdb", "backend-redis-dump.keys", "system-redis-dump.keys"} {
+		if aside, _ := filepath.Glob(filepath.Join(backups, f+".set-aside-*")); len(aside) != 1 {
+			t.Errorf("the ElastiCache rollback did not set %s aside: %v", f, aside)
 		}
 	}
 	// 3scale wrote to RDS while the Secret named it: the next attempt

@@ -2238,7 +2238,9 @@ rollback_1() {
   restore_secret system-redis
   restore_secret backend-redis
   start_3scale
-  echo "3scale uses the on-cluster Redis again (still marked external in the APIManager, so the operator leaves it alone); retry when the cause is fixed"
+  set_aside "$dir/backend-redis-dump.rdb" "$dir/system-redis-dump.rdb" "$dir/backend-redis-dump.keys" "$dir/system-redis-dump.keys"
+  forget_from 2.15-2.16/save-replicas
+  echo "3scale uses the on-cluster Redis again (still marked external in the APIManager, so the operator leaves it alone). A re-run (./runbook.sh) dumps again and asks for the ElastiCache instances to be created again from the new dumps: what 3scale wrote to the present ones since the switch is only there."
 }
 
 main "$@"

@@ -40,7 +40,12 @@ func TestAuditAOperator215OLM(t *testing.T) {
 		objects["3scale-operator/Subscription/3scale-operator"]["spec"].(map[string]any)["installPlanApproval"] = "Manual"
 		c := newOp215Cluster(t, objects, op215ExecOut)
 		work := t.TempDir()
-		out, err := c.runEnv(t, bundle, work, "", nil, acks...)
+		// The backup (it records the installed CSV), then from the channel
+		// change: the database moves between them do not touch OLM.
+		if out, err := c.runEnv(t, bundle, work, "", nil, "--only", "2.15-2.16/backup"); err != nil {
+			t.Fatalf("backup: %v\n%s", err, out)
+		}
+		out, err := c.runEnv(t, bundle, work, "", nil, append([]string{"--from", "2.15-2.16/channel"}, acks...)...)
 		if err == nil || !strings.Contains(out, "2.15-2.16/wait-operator-upgrade [shell]") || strings.Contains(out, "2.15-2.16/wait-upgrade [verify]") {
 			t.Fatalf("the run did not stop at the wait for the 2.16 operator: %v\n%s", err, out)
 		}
@@ -55,7 +60,7 @@ func TestAuditAOperator215OLM(t *testing.T) {
 			t.Fatalf("the run does not say how to approve InstallPlan %q:\n%s", plan, out)
 		}
 		c.Act(t, "patch", "installplan", plan, "--namespace=3scale-operator", "--type=merge", "-p", `{"spec":{"approved":true}}`)
-		out, err = c.runEnv(t, bundle, work, op215PollFail, nil, acks...)
+		out, err = c.runEnv(t, bundle, work, op215PollFail, nil, append([]string{"--from", "2.15-2.16/wait-operator-upgrade"}, acks...)...)
 		if !strings.Contains(out, "the operator is upgraded: 3scale-operator.v0.12.5 -> 3scale-operator.v0.13.1") {
 			t.Errorf("the re-run after the approval did not see the 2.16 operator installed: %v\n%s", err, out)
 		}

@@ -158,3 +158,27 @@ func TestShellcheckWithoutLibraryFindsStepErrors(t *testing.T) {
 		t.Errorf("shellcheck on the runbook without its library, with a defect at line %d: %v\n%s", line, err, out)
 	}
 }
+
+// TestRunbookStopsInsideCommandSubstitution: under the runbook's shell
+// options a command that fails inside $(...) stops the substitution (and,
+// through set -e, the runbook), as it stops any other command: a library
+// function whose output a step reads cannot go on past a failed oc or psql
+// and hand back partial output with status 0.
+func TestRunbookStopsInsideCommandSubstitution(t *testing.T) {
+	t.Parallel()
+	files := bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.4-to-2.5-mysql.hcl"), "")
+	runbook := string(files["runbook.sh"])
+	end := strings.Index(runbook, "\nNAMESPACE=")
+	if end < 0 {
+		t.Fatal("no NAMESPACE= line after the runbook's preamble")
+	}
+	script := runbook[:end] + `
+partial() { false; echo "partial output"; }
+out=$(partial)
+echo "went on with: $out"
+`
+	out, err := exec.Command("bash", "-c", script).CombinedOutput()
+	if err == nil || strings.Contains(string(out), "went on") {
+		t.Errorf("the runbook's preamble lets a failed command inside $(...) go on: %v\n%s", err, out)
+	}
+}

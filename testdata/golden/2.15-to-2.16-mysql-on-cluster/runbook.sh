@@ -4,6 +4,9 @@
 # its backups, state file and log, outside the bundle (AMPC_* variables move each).
 # ./runbook.sh --help lists the options. PLAN.md explains every step.
 set -Eeuo pipefail
+# A failed command stops a $(...) too (bash 4.4 and later), not only the
+# command that uses its output.
+shopt -s inherit_errexit
 # What the runbook writes (backups, state file, log) is its owner's alone.
 umask 077
 

@@ -240,12 +240,13 @@ step "backup-redis" {
   title   = "Copy the system-redis and backend-redis dumps"
   kind    = "backup"
   section = "2.1.3"
-  note    = "Sections 2.1.3 and 2.1.4; a Redis that runs outside the project (no DeploymentConfig) is skipped. ${local.dump_note}"
+  note    = "Sections 2.1.3 and 2.1.4; a Redis that runs outside the project (no DeploymentConfig) is skipped. The guide copies dump.rdb as Redis last wrote it; the runbook runs redis-cli SAVE first, so that the copy holds every key now and exists on a Redis that never saved (the copy failed there: found on the simulated cluster). ${local.dump_note}"
   run     = <<-EOT
     for redis in system-redis backend-redis; do
       exists dc "$redis" || continue
       pod=$(pod_of "$redis")
       [ -n "$pod" ] || fail "no running $redis pod to copy the dump from"
+      oc exec "$pod" -- redis-cli SAVE
       oc cp "$pod:/var/lib/redis/data/dump.rdb" "$BACKUP_DIR/2.5-2.6/$redis/$redis-dump.rdb"
     done
   EOT

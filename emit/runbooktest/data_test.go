@@ -2,6 +2,7 @@ package runbooktest
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -89,6 +90,22 @@ func TestZyncDatabaseMoveKeepsRows(t *testing.T) {
 			}
 			t.Errorf("zync_production.%s after the move: %q, before: %q", name, rows, table.Rows)
 		}
+	}
+	counts, err := os.ReadFile(filepath.Join(work, "backups", "3scale-2.4", "2.4-2.5", "zync-database-backup-for-2.5.counts"))
+	if err != nil || !strings.HasPrefix(string(counts), "integrations 2\n") {
+		t.Errorf("the dump's row counts: %v %q", err, counts)
+	}
+	if !strings.Contains(out, "imported: every table of zync_production holds the rows of the dump") {
+		t.Error("the import was not checked against the dump's counts")
+	}
+	// The check fails on a database that does not hold the dump's rows
+	// (here a record with a row more): the re-run of the import stops.
+	countsFile := filepath.Join(work, "backups", "3scale-2.4", "2.4-2.5", "zync-database-backup-for-2.5.counts")
+	if err := os.WriteFile(countsFile, []byte(strings.Replace(string(counts), "integrations 2\n", "integrations 3\n", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := c.Run(t, bundle, work, "", "--only", "2.4-2.5/zync-database-restore"); err == nil || !strings.Contains(out, "but not the rows of the dump") {
+		t.Errorf("the import's check on a database without a row of the dump: %v\n%s", err, out)
 	}
 	for _, call := range c.Calls(t) {
 		if strings.HasPrefix(call, "exec -i ") && strings.Contains(call, "psql -d postgres -f -") {

@@ -1753,15 +1753,20 @@ step_22() {
 # with gzip on the workstation. The runbook uses `oc exec` and compresses in
 # the pod, so that it needs only oc on this host, and checks that the dump is
 # complete before keeping it. A dump that exists is kept: after 2.5.3 the
-# database is the new, empty one.
+# database is the new, empty one. With the dump it records the rows of every
+# table of zync_production (exact count(*), zync scaled down), which the
+# import is checked against.
 step_23() {
-  if [ -s "$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.gz" ]; then
+  if [ -s "$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.gz" ] && [ -f "$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.counts" ]; then
     echo "already done: skipped"
     return 0
   fi
   dir="$BACKUP_DIR/2.4-2.5"
   mkdir -p "$dir"
   dump_gz zync-database "$dir/zync-database-backup-for-2.5.gz" pg_dumpall "PostgreSQL database cluster dump complete"
+  pg_table_counts dc/zync-database postgres zync_production > "$dir/zync-database-backup-for-2.5.counts.tmp"
+  mv "$dir/zync-database-backup-for-2.5.counts.tmp" "$dir/zync-database-backup-for-2.5.counts"
+  echo "rows of the $(wc -l < "$dir/zync-database-backup-for-2.5.counts") tables of zync_production recorded"
 }
 
 # 2.4-2.5/zync-database-tag — Add the PostgreSQL 10 tag to the postgresql image stream
@@ -1865,19 +1870,29 @@ step_29() {
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.5.4
 # As in 2.5.2, `oc exec` replaces `oc rsh` and the dump is decompressed in the
 # pod. psql reports that the roles and the database the new pod created
-# already exist; those errors are expected. The import is skipped when
-# zync_production already has tables, so that a re-run never imports twice.
+# already exist; those errors are expected, and psql exits 0 after any failed
+# statement: the runbook checks instead that every table then holds the rows
+# the dump recorded. The import is skipped when zync_production already has
+# tables that hold them, so that a re-run never imports twice; tables that do
+# not (an import that stopped halfway) stop the step with what to do.
 step_30() {
   dump="$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.gz"
   [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.4-2.5/zync-database-dump"
   pod=$(pod_of zync-database)
   [ -n "$pod" ] || fail "no running zync-database pod to import into"
+  counts="$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.counts"
+  [ -f "$counts" ] || fail "$counts is missing: re-run from step 2.4-2.5/zync-database-dump, which records it"
   tables=$(oc exec "$pod" -- psql -d zync_production -tAc "select count(*) from information_schema.tables where table_schema = 'public'")
   if [ "$tables" != 0 ]; then
-    echo "zync_production already has $tables tables: imported before, skipped"
+    counts_match "$counts" pg_table_counts "pod/$pod" postgres zync_production \
+      || fail "zync_production holds $tables tables, but not the rows of the dump (above: < now, > dumped): an import that stopped halfway? Drop and create it again (oc exec $pod -- psql -c 'DROP DATABASE zync_production' -c 'CREATE DATABASE zync_production OWNER zync'), then re-run, or roll back with --rollback 2.4-2.5/zync-database"
+    echo "zync_production already holds the rows of the dump: imported before, skipped"
     return 0
   fi
   oc exec -i "$pod" -- bash -c 'gzip -dc | psql -d postgres -f -' < "$dump"
+  counts_match "$counts" pg_table_counts "pod/$pod" postgres zync_production \
+    || fail "the tables of zync_production do not hold the rows of the dump (above: < imported, > dumped): see psql's errors above; zync is still scaled down"
+  echo "imported: every table of zync_production holds the rows of the dump"
 }
 
 # 2.4-2.5/zync-scale-up — Scale zync back up

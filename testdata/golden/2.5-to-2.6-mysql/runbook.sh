@@ -1535,15 +1535,19 @@ step_4() {
 # 2.5-2.6/backup-redis — Copy the system-redis and backend-redis dumps
 # Source: 001_94522790b066fb62.txt 2.1.3
 # Sections 2.1.3 and 2.1.4; a Redis that runs outside the project (no
-# DeploymentConfig) is skipped. The runbook works in the first running pod of
-# the DeploymentConfig, where the guide takes `.items[0]`, which may be a
-# finished deploy pod, and uses `oc exec` where the guide uses `oc rsh`, which
+# DeploymentConfig) is skipped. The guide copies dump.rdb as Redis last wrote
+# it; the runbook runs redis-cli SAVE first, so that the copy holds every key
+# now and exists on a Redis that never saved (the copy failed there: found on
+# the simulated cluster). The runbook works in the first running pod of the
+# DeploymentConfig, where the guide takes `.items[0]`, which may be a finished
+# deploy pod, and uses `oc exec` where the guide uses `oc rsh`, which
 # allocates a terminal that can corrupt a piped dump.
 step_5() {
   for redis in system-redis backend-redis; do
     exists dc "$redis" || continue
     pod=$(pod_of "$redis")
     [ -n "$pod" ] || fail "no running $redis pod to copy the dump from"
+    oc exec "$pod" -- redis-cli SAVE
     oc cp "$pod:/var/lib/redis/data/dump.rdb" "$BACKUP_DIR/2.5-2.6/$redis/$redis-dump.rdb"
   done
 }

@@ -3,7 +3,6 @@ package operator215test
 import (
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -277,9 +276,9 @@ func (c *op215Cluster) copy(t *testing.T, work string) (*op215Cluster, string) {
 	t.Helper()
 	cp := &op215Cluster{bundletest.NewCluster(t, "")}
 	cp.Env = slices.Clone(c.Env)
-	copyDir(t, cp.Dir, c.Dir)
+	bundletest.CopyDir(t, cp.Dir, c.Dir)
 	cpWork := t.TempDir()
-	copyDir(t, cpWork, work)
+	bundletest.CopyDir(t, cpWork, work)
 	return cp, cpWork
 }
 
@@ -331,44 +330,18 @@ func falsify(t *testing.T, s *preparedSite, id string) {
 	args := append([]string{"--only", id}, s.acks...)
 	c, work := s.state(t)
 	if out, err := c.runEnv(t, s.bundle, work, "", s.env, args...); err != nil {
-		t.Fatalf("%s fails on its site, before anything is broken: %v\n%s", id, err, tail(out, 15))
+		t.Fatalf("%s fails on its site, before anything is broken: %v\n%s", id, err, bundletest.Tail(out, 15))
 	}
 	if s.run == nil {
 		c, work = s.state(t)
 	}
 	f.breakIt(t, c)
 	out, err := c.runEnv(t, s.bundle, work, "", s.env, args...)
-	if started := startedSteps(out); err == nil || len(started) != 1 || started[0] != id {
-		t.Fatalf("%s does not fail although %s: %v\n%s", id, f.what, err, tail(out, 15))
+	if started := bundletest.StartedSteps(out); err == nil || len(started) != 1 || started[0] != id {
+		t.Fatalf("%s does not fail although %s: %v\n%s", id, f.what, err, bundletest.Tail(out, 15))
 	}
 	if !strings.Contains(out, f.want) {
-		t.Errorf("%s fails, but not because %s (no %q):\n%s", id, f.what, f.want, tail(out, 15))
-	}
-}
-
-// startedSteps lists the steps a run's output shows it starting.
-func startedSteps(out string) []string {
-	var ids []string
-	for _, m := range regexp.MustCompile(`(?m)^==> \[\d+/\d+\] ([^\s:]+) `).FindAllStringSubmatch(out, -1) {
-		ids = append(ids, m[1])
-	}
-	return ids
-}
-
-// tail is the last n lines of out.
-func tail(out string, n int) string {
-	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
-	return strings.Join(lines[max(0, len(lines)-n):], "\n")
-}
-
-// copyDir makes dir (empty or missing) a copy of src.
-func copyDir(t *testing.T, dir, src string) {
-	t.Helper()
-	if err := os.RemoveAll(dir); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
-		t.Fatal(err)
+		t.Errorf("%s fails, but not because %s (no %q):\n%s", id, f.what, f.want, bundletest.Tail(out, 15))
 	}
 }
 

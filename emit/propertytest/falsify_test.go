@@ -2,8 +2,6 @@ package propertytest
 
 import (
 	"encoding/base64"
-	"os"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -127,9 +125,9 @@ func (p *propRun) falsifyAt(id string, c *bundletest.Cluster, work string) {
 	f := verifyFalsifiers[id]
 	broken := bundletest.NewCluster(t, "")
 	broken.Env = c.Env
-	copyDir(t, broken.Dir, c.Dir)
+	bundletest.CopyDir(t, broken.Dir, c.Dir)
 	brokenWork := t.TempDir()
-	copyDir(t, brokenWork, work)
+	bundletest.CopyDir(t, brokenWork, work)
 	objects := broken.Objects(t)
 	keys := keysOf(objects)
 	f.breakIt(t, objects)
@@ -142,29 +140,8 @@ func (p *propRun) falsifyAt(id string, c *bundletest.Cluster, work string) {
 		broken.Put(t, obj)
 	}
 	out, err := p.exec(broken, brokenWork)
-	started := startedSteps(out)
+	started := bundletest.StartedSteps(out)
 	if err == nil || len(started) == 0 || started[len(started)-1] != id {
-		t.Errorf("%s passes although %s:\n%s", id, f.what, tail(out, 10))
-	}
-}
-
-// startedSteps lists the steps a run's output shows it starting (not
-// those it skips as done before).
-func startedSteps(out string) []string {
-	var ids []string
-	for _, m := range regexp.MustCompile(`(?m)^==> \[\d+/\d+\] ([^\s:]+) `).FindAllStringSubmatch(out, -1) {
-		ids = append(ids, m[1])
-	}
-	return ids
-}
-
-// copyDir makes dir (empty or missing) a copy of src.
-func copyDir(t *testing.T, dir, src string) {
-	t.Helper()
-	if err := os.RemoveAll(dir); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
-		t.Fatal(err)
+		t.Errorf("%s passes although %s:\n%s", id, f.what, bundletest.Tail(out, 10))
 	}
 }

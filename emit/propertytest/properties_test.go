@@ -135,7 +135,7 @@ func runProperties(t *testing.T, site propSite, seed uint64) {
 		stopAt, stopped = id, false
 		out, err := p.exec(clean, work)
 		if err == nil || !stopped {
-			t.Fatalf("the run did not stop at %s: %v\n%s", id, err, tail(out, 15))
+			t.Fatalf("the run did not stop at %s: %v\n%s", id, err, bundletest.Tail(out, 15))
 		}
 		p.falsifyAt(id, clean, work)
 	}
@@ -153,7 +153,7 @@ func runProperties(t *testing.T, site propSite, seed uint64) {
 	before := len(clean.Calls(t))
 	if out, err := p.exec(clean, work); err != nil || !strings.Contains(out, "all steps done") {
 		t.Errorf("the second run: %v\n%s", err, out)
-	} else if again := startedSteps(out); len(again) > 0 {
+	} else if again := bundletest.StartedSteps(out); len(again) > 0 {
 		t.Errorf("the second run ran %v again: the first did not record them as done", again)
 	}
 	p.noChange("the second run", clean, final, before)
@@ -256,12 +256,12 @@ func (p *propRun) faultSequence(name string, plan map[string]stepFault, final ma
 		}
 		current = ""
 		out, err := p.exec(c, work)
-		fmt.Fprintf(&log, "--- run %d\n%s", run, tail(out, 30))
+		fmt.Fprintf(&log, "--- run %d\n%s", run, bundletest.Tail(out, 30))
 		if err == nil {
 			break
 		}
 		// The step a failed run stopped in is the last one it started.
-		started := startedSteps(out)
+		started := bundletest.StartedSteps(out)
 		if len(started) == 0 || !fired[started[len(started)-1]] {
 			t.Fatalf("%s: run %d failed, not at a step with an injected fault: %v\n%s", name, run, err, log.String())
 		}
@@ -489,15 +489,6 @@ func hash(s string, seed uint64) uint64 {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%s\x00%d", s, seed)
 	return h.Sum64()
-}
-
-// tail is the last n lines of s.
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n") + "\n"
 }
 
 // keysOf is the sorted keys of a map.

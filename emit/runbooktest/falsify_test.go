@@ -387,8 +387,8 @@ func migrationSourceBase(t *testing.T, bundle string) falsifyRun {
 // directory (falsifyBases.migrationSource).
 func migrationSource(t *testing.T, r *falsifyRun, bases *falsifyBases) {
 	r.c = bundletest.NewCluster(t, "")
-	copyDir(t, r.c.Dir, bases.migrationSource.c.Dir)
-	copyDir(t, r.work, bases.migrationSource.work)
+	bundletest.CopyDir(t, r.c.Dir, bases.migrationSource.c.Dir)
+	bundletest.CopyDir(t, r.work, bases.migrationSource.work)
 }
 
 // migrationTarget is an empty project on the OpenShift 4 cluster, with a
@@ -396,7 +396,7 @@ func migrationSource(t *testing.T, r *falsifyRun, bases *falsifyBases) {
 func migrationTarget(t *testing.T, r *falsifyRun, bases *falsifyBases) {
 	r.c = bundletest.NewCluster(t, "")
 	r.c.Env = append(r.c.Env, "FAKEOC_SERVER=https://api.ocp4.example.com:6443")
-	copyDir(t, r.work, bases.migrationSource.work)
+	bundletest.CopyDir(t, r.work, bases.migrationSource.work)
 }
 
 // installOperator writes the 3scale operator's Subscription on channel,
@@ -509,17 +509,6 @@ func writeFile(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// copyDir makes dir (empty or missing) a copy of src.
-func copyDir(t *testing.T, dir, src string) {
-	t.Helper()
-	if err := os.RemoveAll(dir); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -257,4 +258,38 @@ func CountCalls(calls []string, prefix string) int {
 		}
 	}
 	return n
+}
+
+// StartedSteps lists the steps a runbook's output shows it starting (not
+// those it skips as done before), in order.
+func StartedSteps(out string) []string {
+	var ids []string
+	for _, m := range startedStep.FindAllStringSubmatch(out, -1) {
+		ids = append(ids, m[1])
+	}
+	return ids
+}
+
+var startedStep = regexp.MustCompile(`(?m)^==> \[\d+/\d+\] ([^\s:]+) `)
+
+// Tail is the last n lines of a runbook's output, for a failure message.
+func Tail(out string, n int) string {
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// CopyDir makes dir (empty or missing) a copy of src: a cluster's
+// directory, or a run's working directory, for a test that goes on from
+// the same state twice.
+func CopyDir(t *testing.T, dir, src string) {
+	t.Helper()
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
 }

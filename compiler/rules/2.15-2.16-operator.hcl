@@ -592,8 +592,8 @@ locals {
       status=0%{ if local.mysql_aws }
       rds threescale < "$dump" > "$dir/rds_import.log" 2>&1 || status=$?%{ else }
       # pg_dump 10's comments on objects RDS's master user does not own
-      # are left out; COPY data passes untouched.
-      awk '/^COPY .* FROM stdin;$/ { copy = 1 } copy { print; if ($0 == "\\.") copy = 0; next } /^COMMENT ON (EXTENSION plpgsql|SCHEMA public) IS / { next } { print }' "$dump" \
+      # are left out.
+      pg_leave_out '^COMMENT ON (EXTENSION plpgsql|SCHEMA public) IS ' < "$dump" \
         | rds -d system -v ON_ERROR_STOP=1 --single-transaction -q -f - > "$dir/rds_import.log" 2>&1 || status=$?%{ endif }
       cat "$dir/rds_import.log"
       [ "$status" = 0 ] || fail "the import stopped at a failed statement (status $status, see $dir/rds_import.log): 3scale is not pointed at RDS. %{ if local.mysql_aws }Fix the cause and re-run: the re-run replaces the tables this import wrote%{ else }It ran in one transaction: nothing of it is left. Fix the cause and re-run%{ endif }, or roll back with ${local.rds_rollback}"
@@ -1638,24 +1638,11 @@ step "redis-aof" {
     before anything points 3scale at the instance.
   EOT
   run     = <<-EOT
-    local i
     for redis in backend-redis-external system-redis-external; do
       oc exec "deployment/$redis" --namespace=${local.db_ns} -- redis-cli BGREWRITEAOF
     done
     for redis in backend-redis-external system-redis-external; do
-      done_rewrite=0
-      for ((i = 0; i < 180; i++)); do
-        info=$(oc exec "deployment/$redis" --namespace=${local.db_ns} -- redis-cli info persistence | tr -d '\r') || info=
-        if grep -qx 'aof_rewrite_in_progress:0' <<<"$info" && grep -qx 'aof_rewrite_scheduled:0' <<<"$info"; then
-          done_rewrite=1
-          break
-        fi
-        sleep 10
-      done
-      [ "$done_rewrite" = 1 ] || fail "the append-only file of $redis is still being written after 30 minutes: check redis-cli info persistence in its pod, then re-run"
-      grep -qx 'aof_last_bgrewrite_status:ok' <<<"$info" \
-        || fail "$redis could not write its append-only file ($(grep '^aof_last_bgrewrite_status:' <<<"$info"); is its volume full? see oc logs deployment/$redis --namespace=${local.db_ns}): nothing points 3scale at it yet; fix the cause and re-run, or roll back with --rollback 2.15-2.16/redis"
-      echo "$redis: append-only file written"
+      redis_aof_wait "deployment/$redis" 180 "nothing points 3scale at it yet; fix the cause and re-run, or roll back with --rollback 2.15-2.16/redis" --namespace=${local.db_ns}
     done
   EOT
 }
@@ -1710,23 +1697,11 @@ step "redis-verify-keys" {
   when    = local.redis_on_cluster
   note    = "A check the guide does not have: after the restart with the append-only file, each new instance holds at least as many keys in each database as the old one held when it was dumped (redis-cli INFO keyspace, recorded with the dump). At least, not exactly: 3scale's Redis readiness probe writes a key (liveness-probe) into the new instance, and nothing else writes while 3scale is scaled down. It runs before any Secret points 3scale at the new instances."
   run     = <<-EOT
-    local db count short
     for redis in backend-redis system-redis; do
       recorded="${local.dir}/$redis-dump.keys"
       [ -f "$recorded" ] || fail "$recorded is missing: re-run from step 2.15-2.16/redis-dump, which records it"
-      keys=$(redis_keys "deployment/$redis-external" --namespace=${local.db_ns})
-      declare -A now=()
-      while IFS=: read -r db count; do
-        [ -z "$db" ] || now[$db]=$${count#keys=}
-      done <<<"$keys"
-      short=
-      while IFS=: read -r db count; do
-        [ -n "$db" ] || continue
-        [ "$${now[$db]:-0}" -ge "$${count#keys=}" ] || short+=" $db: $${now[$db]:-0} keys, $${count#keys=} in the dump;"
-      done < "$recorded"
-      unset now
-      [ -z "$short" ] || fail "$redis-external does not hold the keys of the dump ($short): nothing points at it yet; load the dump again (re-run from 2.15-2.16/redis-restore), or roll back with --rollback 2.15-2.16/redis"
-      echo "$redis-external holds the keys of the dump ($(tr '\n' ' ' < "$recorded")): $(printf '%s ' "$keys" | tr '\n' ' ')"
+      redis_keys_cover "$recorded" "deployment/$redis-external" --namespace=${local.db_ns} \
+        || fail "$redis-external does not hold the keys of the dump: nothing points at it yet; load the dump again (re-run from 2.15-2.16/redis-restore), or roll back with --rollback 2.15-2.16/redis"
     done
   EOT
 }

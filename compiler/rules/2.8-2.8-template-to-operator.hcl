@@ -66,6 +66,26 @@ locals {
   # Shell helpers, each pasted into the steps that need it.
   dir = "dir=\"$BACKUP_DIR/2.8-2.8\""
 
+  # mysql_in POD [ARGS...]: the mysql client as root in a system-mysql pod
+  # (the pod expands MYSQL_ROOT_PASSWORD: its value never reaches this host).
+  mysql_in = <<-EOT
+    # mysql_in is called through mysql_table_counts; the $ names expand in
+    # the pod.
+    # shellcheck disable=SC2016,SC2317
+    mysql_in() {
+      local pod=$1
+      shift
+      oc exec -i "$pod" -- bash -c 'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysql -h system-mysql -u root "$@"' mysql "$@"
+    }
+  EOT
+
+  # The workloads that write into the system database and zync-database
+  # on the operator-based site, stopped for the restores: the APIManager
+  # sets the replicas of system-app, system-sidekiq, zync and zync-que (the
+  # 0.5 operator scales them back to its counts), system-sphinx is scaled.
+  apimanager_writers = "{\"spec\":{\"system\":{\"appSpec\":{\"replicas\":0},\"sidekiqSpec\":{\"replicas\":0}},\"zync\":{\"appSpec\":{\"replicas\":0},\"queSpec\":{\"replicas\":0}}}}"
+  target_writers     = "system-app system-sidekiq system-sphinx zync zync-que"
+
   # on_source and on_target stop a step that would run on the wrong
   # cluster: the template-based site's API server is recorded by the first
   # backup step.
@@ -301,16 +321,24 @@ step "backup-system-mysql" {
     Operating 3scale's mysqldump, run with `oc exec` instead of `oc rsh`
     (which allocates a terminal when the runbook has one, and then corrupts
     the piped dump) and compressed in the pod; the dump is kept only when it
-    ends with mysqldump's completion line.
+    ends with mysqldump's completion line. With it the step records the rows
+    of every table of the system database (exact COUNT(*), everything that
+    writes stopped), which the restore is checked against.
   EOT
-  done_if = "[ -s \"$BACKUP_DIR/2.8-2.8/system-mysql-backup.gz\" ]"
+  done_if = "[ -s \"$BACKUP_DIR/2.8-2.8/system-mysql-backup.gz\" ] && [ -f \"$BACKUP_DIR/2.8-2.8/system-mysql-backup.counts\" ]"
   run     = <<-EOT
     ${local.dir}
     ${local.on_source}
+    ${local.mysql_in}
     on_source
     # The pod expands MYSQL_ROOT_PASSWORD; its value never reaches this host.
     # shellcheck disable=SC2016
     dump_gz system-mysql "$dir/system-mysql-backup.gz" 'export MYSQL_PWD=$${MYSQL_ROOT_PASSWORD}; mysqldump --single-transaction -hsystem-mysql -uroot system' "^-- Dump completed"
+    pod=$(pod_of system-mysql)
+    [ -n "$pod" ] || fail "no running system-mysql pod to count the rows in"
+    mysql_table_counts system mysql_in "$pod" > "$dir/system-mysql-backup.counts.tmp"
+    mv "$dir/system-mysql-backup.counts.tmp" "$dir/system-mysql-backup.counts"
+    echo "rows of the $(wc -l < "$dir/system-mysql-backup.counts") tables of the system database recorded"
   EOT
 }
 
@@ -320,13 +348,18 @@ step "backup-system-postgresql" {
   section  = "3.2"
   when     = local.postgresql
   requires = ["DeploymentConfig/system-postgresql"]
-  note     = "Operating 3scale's pg_dumpall -c --if-exists, run with `oc exec` and compressed in the pod; the dump is kept only when it is complete."
-  done_if  = "[ -s \"$BACKUP_DIR/2.8-2.8/system-postgresql-backup.gz\" ]"
+  note     = "Operating 3scale's pg_dumpall -c --if-exists, run with `oc exec` and compressed in the pod; the dump is kept only when it is complete. With it the step records the rows of every table of the system database (exact count(*), everything that writes stopped), which the restore is checked against."
+  done_if  = "[ -s \"$BACKUP_DIR/2.8-2.8/system-postgresql-backup.gz\" ] && [ -f \"$BACKUP_DIR/2.8-2.8/system-postgresql-backup.counts\" ]"
   run      = <<-EOT
     ${local.dir}
     ${local.on_source}
     on_source
     dump_gz system-postgresql "$dir/system-postgresql-backup.gz" "pg_dumpall -c --if-exists" "PostgreSQL database cluster dump complete"
+    pod=$(pod_of system-postgresql)
+    [ -n "$pod" ] || fail "no running system-postgresql pod to count the rows in"
+    pg_table_counts "pod/$pod" postgres system > "$dir/system-postgresql-backup.counts.tmp"
+    mv "$dir/system-postgresql-backup.counts.tmp" "$dir/system-postgresql-backup.counts"
+    echo "rows of the $(wc -l < "$dir/system-postgresql-backup.counts") tables of the system database recorded"
   EOT
 }
 
@@ -335,13 +368,18 @@ step "backup-zync-database" {
   kind     = "backup"
   section  = "3.2"
   requires = ["DeploymentConfig/zync-database"]
-  note     = "Operating 3scale's pg_dumpall -c --if-exists, run with `oc exec` and compressed in the pod; the dump is kept only when it is complete."
-  done_if  = "[ -s \"$BACKUP_DIR/2.8-2.8/zync-database-backup.gz\" ]"
+  note     = "Operating 3scale's pg_dumpall -c --if-exists, run with `oc exec` and compressed in the pod; the dump is kept only when it is complete. With it the step records the rows of every table of zync_production (exact count(*), zync stopped), which the restore is checked against."
+  done_if  = "[ -s \"$BACKUP_DIR/2.8-2.8/zync-database-backup.gz\" ] && [ -f \"$BACKUP_DIR/2.8-2.8/zync-database-backup.counts\" ]"
   run      = <<-EOT
     ${local.dir}
     ${local.on_source}
     on_source
     dump_gz zync-database "$dir/zync-database-backup.gz" "pg_dumpall -c --if-exists" "PostgreSQL database cluster dump complete"
+    pod=$(pod_of zync-database)
+    [ -n "$pod" ] || fail "no running zync-database pod to count the rows in"
+    pg_table_counts "pod/$pod" postgres zync_production > "$dir/zync-database-backup.counts.tmp"
+    mv "$dir/zync-database-backup.counts.tmp" "$dir/zync-database-backup.counts"
+    echo "rows of the $(wc -l < "$dir/zync-database-backup.counts") tables of zync_production recorded"
   EOT
 }
 
@@ -353,7 +391,9 @@ step "backup-redis" {
   note     = <<-EOT
     Operating 3scale's `oc cp` of /var/lib/redis/data/dump.rdb, after a
     `redis-cli SAVE`, so that the copy holds everything written before the
-    site stopped rather than the last background save.
+    site stopped rather than the last background save. With each copy the
+    step records the keys of each logical database (redis-cli INFO
+    keyspace), which the restore is checked against.
   EOT
   run = <<-EOT
     ${local.dir}
@@ -361,7 +401,7 @@ step "backup-redis" {
     on_source
     for component in backend-redis system-redis; do
       file="$dir/$component-dump.rdb"
-      if [ -s "$file" ]; then
+      if [ -s "$file" ] && [ -f "$dir/$component-dump.keys" ]; then
         echo "kept $file from an earlier run"
         continue
       fi
@@ -370,8 +410,10 @@ step "backup-redis" {
       oc exec "$pod" -- redis-cli SAVE
       oc cp "$pod:/var/lib/redis/data/dump.rdb" "$file.tmp"
       [ -s "$file.tmp" ] || fail "the copy of $component's dump.rdb in $file.tmp is empty"
+      redis_keys "$pod" > "$dir/$component-dump.keys.tmp"
+      mv "$dir/$component-dump.keys.tmp" "$dir/$component-dump.keys"
       mv "$file.tmp" "$file"
-      echo "$component data copied into $file"
+      echo "$component data copied into $file, its key counts into $dir/$component-dump.keys"
     done
   EOT
 }
@@ -571,60 +613,12 @@ step "wait-deployment" {
   EOT
 }
 
-step "restore-system-mysql" {
-  title    = "Restore the system database into system-mysql"
-  kind     = "shell"
-  section  = "3.2"
-  when     = local.mysql
-  requires = ["DeploymentConfig/system-mysql"]
-  note     = <<-EOT
-    Operating 3scale's restore of system-mysql, with the dump streamed into
-    `oc exec` instead of `oc cp`, `gzip -d` and `oc rsh`. It runs once: a
-    marker in the backup directory records the import.
-  EOT
-  done_if = "[ -e \"$BACKUP_DIR/2.8-2.8/system-mysql.restored\" ]"
-  run     = <<-EOT
-    ${local.dir}
-    ${local.on_target}
-    on_target
-    dump="$dir/system-mysql-backup.gz"
-    [ -s "$dump" ] || fail "$dump is missing: step 2.8-2.8/backup-system-mysql writes it"
-    pod=$(pod_of system-mysql)
-    [ -n "$pod" ] || fail "no running system-mysql pod to restore into"
-    # The pod expands MYSQL_ROOT_PASSWORD; its value never reaches this host.
-    # shellcheck disable=SC2016
-    oc exec -i "$pod" -- bash -c 'set -o pipefail; export MYSQL_PWD=$${MYSQL_ROOT_PASSWORD}; gzip -dc | mysql -hsystem-mysql -uroot system' < "$dump"
-    touch "$dir/system-mysql.restored"
-  EOT
-}
-
-step "restore-system-postgresql" {
-  title    = "Restore the system database into system-postgresql"
-  kind     = "shell"
-  section  = "3.2"
-  when     = local.postgresql
-  requires = ["DeploymentConfig/system-postgresql"]
-  note     = "Operating 3scale's restore of system-postgresql, with the dump streamed into `oc exec` and psql; it runs once (a marker in the backup directory records it)."
-  done_if  = "[ -e \"$BACKUP_DIR/2.8-2.8/system-postgresql.restored\" ]"
-  run      = <<-EOT
-    ${local.dir}
-    ${local.on_target}
-    on_target
-    dump="$dir/system-postgresql-backup.gz"
-    [ -s "$dump" ] || fail "$dump is missing: step 2.8-2.8/backup-system-postgresql writes it"
-    pod=$(pod_of system-postgresql)
-    [ -n "$pod" ] || fail "no running system-postgresql pod to restore into"
-    oc exec -i "$pod" -- bash -c 'set -o pipefail; gzip -dc | psql -d postgres -f -' < "$dump"
-    touch "$dir/system-postgresql.restored"
-  EOT
-}
-
 step "restore-system-storage" {
   title   = "Copy the system storage into system-app"
   kind    = "shell"
   section = "3.2"
   when    = !plan.s3
-  note    = "Operating 3scale's `oc rsync` of the saved files into /opt/system/public/system of a running system-app pod; it runs once."
+  note    = "Operating 3scale's `oc rsync` of the saved files into /opt/system/public/system of a running system-app pod; it runs once, before system-app stops for the database restores."
   done_if = "[ -e \"$BACKUP_DIR/2.8-2.8/system-storage.restored\" ]"
   run     = <<-EOT
     ${local.dir}
@@ -638,33 +632,145 @@ step "restore-system-storage" {
   EOT
 }
 
-step "restore-zync-database" {
-  title    = "Restore zync-database, with zync stopped"
-  kind     = "shell"
-  section  = "3.2"
-  requires = ["DeploymentConfig/zync", "DeploymentConfig/zync-que", "DeploymentConfig/zync-database"]
-  note     = <<-EOT
-    Operating 3scale's restore of zync-database: zync and zync-que are
-    scaled to 0 (their counts saved once), the dump is imported (streamed
-    into `oc exec`, once: a marker records it), and they are scaled back.
+step "stop-writers" {
+  title   = "Stop what writes into the databases on the operator-based site"
+  kind    = "shell"
+  section = "3.2"
+  note    = <<-EOT
+    Not in the guide, which restores the databases while the operator's
+    system-app, system-sidekiq, system-sphinx, zync and zync-que run: a
+    PostgreSQL dump's DROP DATABASE then fails on their connections and the
+    restore leaves the operator's freshly seeded data (psql exits 0), and
+    anything they write during a restore mixes with it. The 0.5 operator
+    scales system-app, system-sidekiq, zync and zync-que back to the
+    APIManager's replicas (DeploymentConfigReconcileReplicas of
+    3scale-operator v0.5.0), so the runbook sets those to 0 in the
+    APIManager, saving its counts once for the start-writers step, and
+    scales system-sphinx (which the operator leaves as it is), then waits
+    until no pod of any of them is left.
   EOT
   run = <<-EOT
     ${local.dir}
     ${local.on_target}
     on_target
-    dump="$dir/zync-database-backup.gz"
-    [ -s "$dump" ] || fail "$dump is missing: step 2.8-2.8/backup-zync-database writes it"
-    save_replicas "$dir/target-replicas.json" zync zync-que
-    if [ ! -e "$dir/zync-database.restored" ]; then
-      scale_down zync zync-que
-      pod=$(pod_of zync-database)
-      [ -n "$pod" ] || fail "no running zync-database pod to restore into"
-      oc exec -i "$pod" -- bash -c 'set -o pipefail; gzip -dc | psql -d postgres -f -' < "$dump"
-      touch "$dir/zync-database.restored"
+    saved="$dir/target-apimanager-replicas.json"
+    if [ ! -s "$saved" ]; then
+      oc get apimanager apimanager -o json \
+        | jq -c '{spec: {system: {appSpec: {replicas: (.spec.system.appSpec.replicas // 1)}, sidekiqSpec: {replicas: (.spec.system.sidekiqSpec.replicas // 1)}}, zync: {appSpec: {replicas: (.spec.zync.appSpec.replicas // 1)}, queSpec: {replicas: (.spec.zync.queSpec.replicas // 1)}}}}' > "$saved.tmp"
+      mv "$saved.tmp" "$saved"
     fi
-    restore_replicas "$dir/target-replicas.json" zync zync-que
-    wait_ready zync
-    wait_ready zync-que
+    save_replicas "$dir/target-replicas.json" system-sphinx
+    oc patch apimanager apimanager --type=merge -p '${local.apimanager_writers}'
+    scale_down ${local.target_writers}
+  EOT
+}
+
+step "restore-system-mysql" {
+  title    = "Restore the system database into system-mysql"
+  kind     = "shell"
+  section  = "3.2"
+  when     = local.mysql
+  requires = ["DeploymentConfig/system-mysql"]
+  note     = <<-EOT
+    Operating 3scale's restore of system-mysql, with the dump streamed into
+    `oc exec` instead of `oc cp`, `gzip -d` and `oc rsh`, with nothing
+    writing (stop-writers). mysql stops at the first failed statement; the
+    rows of every table are then compared with those the dump recorded. A
+    marker in the backup directory records a checked restore, so it runs
+    once; a restore that failed runs again whole (the dump drops and
+    recreates each table).
+  EOT
+  done_if = "[ -e \"$BACKUP_DIR/2.8-2.8/system-mysql.restored\" ]"
+  run     = <<-EOT
+    ${local.dir}
+    ${local.on_target}
+    ${local.mysql_in}
+    on_target
+    dump="$dir/system-mysql-backup.gz"
+    if [ ! -s "$dump" ] || [ ! -f "$dir/system-mysql-backup.counts" ]; then
+      fail "$dump or its .counts is missing: step 2.8-2.8/backup-system-mysql writes them"
+    fi
+    writers_gone "run step 2.8-2.8/stop-writers first" ${local.target_writers}
+    pod=$(pod_of system-mysql)
+    [ -n "$pod" ] || fail "no running system-mysql pod to restore into"
+    # The pod expands MYSQL_ROOT_PASSWORD; its value never reaches this host.
+    # shellcheck disable=SC2016
+    oc exec -i "$pod" -- bash -c 'set -o pipefail; export MYSQL_PWD=$${MYSQL_ROOT_PASSWORD}; gzip -dc | mysql -hsystem-mysql -uroot system' < "$dump"
+    counts_match "$dir/system-mysql-backup.counts" mysql_table_counts system mysql_in "$pod" \
+      || fail "the tables of the system database do not hold the rows of the dump (above: < restored, > dumped): see mysql's errors above; nothing points 3scale at it yet (system-app is stopped)"
+    touch "$dir/system-mysql.restored"
+    echo "restored: every table of the system database holds the rows of the dump"
+  EOT
+}
+
+step "restore-system-postgresql" {
+  title    = "Restore the system database into system-postgresql"
+  kind     = "shell"
+  section  = "3.2"
+  when     = local.postgresql
+  requires = ["DeploymentConfig/system-postgresql"]
+  note     = <<-EOT
+    Operating 3scale's restore of system-postgresql, with the dump streamed
+    into `oc exec` and psql, with nothing writing (stop-writers), and
+    ON_ERROR_STOP: the guide's psql exits 0 after failed statements. The
+    only statements that always fail, pg_dumpall's DROP ROLE and CREATE
+    ROLE of postgres, the role the restore runs as, are left out. The rows
+    of every table are then compared with those the dump recorded. A marker
+    in the backup directory records a checked restore, so it runs once; a
+    restore that failed runs again whole (the dump drops and recreates the
+    database).
+  EOT
+  done_if = "[ -e \"$BACKUP_DIR/2.8-2.8/system-postgresql.restored\" ]"
+  run     = <<-EOT
+    ${local.dir}
+    ${local.on_target}
+    on_target
+    dump="$dir/system-postgresql-backup.gz"
+    if [ ! -s "$dump" ] || [ ! -f "$dir/system-postgresql-backup.counts" ]; then
+      fail "$dump or its .counts is missing: step 2.8-2.8/backup-system-postgresql writes them"
+    fi
+    writers_gone "run step 2.8-2.8/stop-writers first" ${local.target_writers}
+    pod=$(pod_of system-postgresql)
+    [ -n "$pod" ] || fail "no running system-postgresql pod to restore into"
+    pg_load_cluster "$pod" "$dump" "$dir/system-postgresql-restore.log"
+    counts_match "$dir/system-postgresql-backup.counts" pg_table_counts "pod/$pod" postgres system \
+      || fail "the tables of the system database do not hold the rows of the dump (above: < restored, > dumped); nothing points 3scale at it yet (system-app is stopped)"
+    touch "$dir/system-postgresql.restored"
+    echo "restored: every table of the system database holds the rows of the dump"
+  EOT
+}
+
+step "restore-zync-database" {
+  title    = "Restore zync-database"
+  kind     = "shell"
+  section  = "3.2"
+  requires = ["DeploymentConfig/zync", "DeploymentConfig/zync-que", "DeploymentConfig/zync-database"]
+  note     = <<-EOT
+    Operating 3scale's restore of zync-database, with zync and zync-que
+    stopped: the guide scales them with `oc patch dc`, which the 0.5
+    operator undoes; stop-writers set them to 0 in the APIManager. The dump
+    is streamed into `oc exec` and psql with ON_ERROR_STOP (pg_dumpall's
+    DROP ROLE and CREATE ROLE of postgres, which always fail, left out), and
+    the rows of every table of zync_production are compared with those the
+    dump recorded. A marker records a checked restore, so it runs once.
+  EOT
+  done_if = "[ -e \"$BACKUP_DIR/2.8-2.8/zync-database.restored\" ]"
+  run     = <<-EOT
+    ${local.dir}
+    ${local.on_target}
+    on_target
+    dump="$dir/zync-database-backup.gz"
+    if [ ! -s "$dump" ] || [ ! -f "$dir/zync-database-backup.counts" ]; then
+      fail "$dump or its .counts is missing: step 2.8-2.8/backup-zync-database writes them"
+    fi
+    writers_gone "run step 2.8-2.8/stop-writers first" ${local.target_writers}
+    pod=$(pod_of zync-database)
+    [ -n "$pod" ] || fail "no running zync-database pod to restore into"
+    pg_load_cluster "$pod" "$dump" "$dir/zync-database-restore.log"
+    counts_match "$dir/zync-database-backup.counts" pg_table_counts "pod/$pod" postgres zync_production \
+      || fail "the tables of zync_production do not hold the rows of the dump (above: < restored, > dumped); zync is stopped"
+    touch "$dir/zync-database.restored"
+    echo "restored: every table of zync_production holds the rows of the dump"
   EOT
 }
 
@@ -677,7 +783,11 @@ step "redis-restore-mode" {
     Operating 3scale's `oc edit configmap redis-config` (comment out the
     save lines, appendonly no) becomes an edit of redis.conf with jq; the
     ConfigMap as the operator made it is saved first, once, and the
-    redis-normal-mode step puts it back. Both Redis DeploymentConfigs read
+    redis-normal-mode step puts it back. The edit also adds `save ""`:
+    without any save line Redis keeps its default save points, and the
+    redeploy of the restore-redis step would then make it save what it
+    holds over the copied dump.rdb when it stops (SIGTERM), which loses the
+    restore. Both Redis DeploymentConfigs read
     this ConfigMap, so both are redeployed. Once both are restored, a re-run
     skips the step.
   EOT
@@ -691,7 +801,7 @@ step "redis-restore-mode" {
       oc get configmap redis-config -o json > "$saved.tmp"
       mv "$saved.tmp" "$saved"
     fi
-    patch=$(jq -c '{data: {"redis.conf": (.data["redis.conf"] | gsub("(?m)^save "; "#save ") | gsub("(?m)^appendonly yes"; "appendonly no"))}}' "$saved")
+    patch=$(jq -c '{data: {"redis.conf": ((.data["redis.conf"] | gsub("(?m)^save "; "#save ") | gsub("(?m)^appendonly yes"; "appendonly no")) + "\nsave \"\"\n")}}' "$saved")
     oc patch configmap redis-config --type=merge -p "$patch"
     for component in backend-redis system-redis; do
       redeploy "$component"
@@ -707,9 +817,12 @@ step "restore-redis" {
   note     = <<-EOT
     Operating 3scale's restore of backend-redis and system-redis: move the
     pod's dump.rdb and appendonly.aof aside, copy the saved dump.rdb in,
-    redeploy, then rewrite the append-only file (BGREWRITEAOF) and wait
-    until aof_rewrite_in_progress is 0, which the guide checks by hand. Each
-    is done once (a marker records it).
+    redeploy, check that the instance holds the keys the dump recorded,
+    then rewrite the append-only file (BGREWRITEAOF) and wait until
+    aof_rewrite_in_progress is 0, which the guide checks by hand, and until
+    the rewrite is not only scheduled, and stop unless the rewrite reports
+    ok (aof_last_bgrewrite_status): the next step makes Redis load that
+    file. Each is done once (a marker records it).
   EOT
   run = <<-EOT
     ${local.dir}
@@ -721,7 +834,9 @@ step "restore-redis" {
         continue
       fi
       file="$dir/$component-dump.rdb"
-      [ -s "$file" ] || fail "$file is missing: step 2.8-2.8/backup-redis writes it"
+      if [ ! -s "$file" ] || [ ! -f "$dir/$component-dump.keys" ]; then
+        fail "$file or its .keys is missing: step 2.8-2.8/backup-redis writes them"
+      fi
       pod=$(pod_of "$component")
       [ -n "$pod" ] || fail "no running $component pod to restore into"
       # shellcheck disable=SC2016 # $f is the pod's
@@ -730,13 +845,10 @@ step "restore-redis" {
       redeploy "$component"
       pod=$(pod_of "$component")
       [ -n "$pod" ] || fail "no running $component pod after the redeploy"
+      redis_keys_cover "$dir/$component-dump.keys" "$pod" \
+        || fail "$component did not load the keys of $file; nothing points 3scale at it yet: re-run to load it again"
       oc exec "$pod" -- redis-cli BGREWRITEAOF
-      for ((i = 0; i < 60; i++)); do
-        progress=$(oc exec "$pod" -- redis-cli info persistence | tr -d '\r' | sed -n 's/^aof_rewrite_in_progress://p')
-        [ "$progress" = 0 ] && break
-        sleep 10
-      done
-      [ "$progress" = 0 ] || fail "$component is still rewriting its append-only file after 10 minutes"
+      redis_aof_wait "$pod" 60 "re-run to load the dump again"
       touch "$dir/$component.restored"
       echo "$component restored from $file"
     done
@@ -763,23 +875,51 @@ step "redis-normal-mode" {
   EOT
 }
 
+step "redis-verify-keys" {
+  title   = "Check that backend-redis and system-redis hold the keys of the dumps"
+  kind    = "verify"
+  section = "3.2"
+  note    = "A check the guide does not have: after the restart with persistence on, which loads the rewritten append-only files, each instance holds at least the keys of each logical database that the dump recorded (at least: 3scale's readiness probe writes liveness-probe). It runs before system and zync start again."
+  run     = <<-EOT
+    ${local.dir}
+    ${local.on_target}
+    on_target
+    for component in backend-redis system-redis; do
+      recorded="$dir/$component-dump.keys"
+      [ -f "$recorded" ] || fail "$recorded is missing: step 2.8-2.8/backup-redis records it"
+      pod=$(pod_of "$component")
+      [ -n "$pod" ] || fail "no running $component pod"
+      redis_keys_cover "$recorded" "$pod" \
+        || fail "$component lost keys of the dump when it loaded its append-only file: load the dump again (re-run from 2.8-2.8/redis-restore-mode after removing $dir/$component.restored)"
+    done
+  EOT
+}
+
 step "restart-system" {
-  title   = "Restart system so that it reads the restored data"
+  title   = "Start system and zync again on the restored data"
   kind    = "shell"
   section = "3.2"
   note    = <<-EOT
-    Not in the guide: system-memcache, system-app, system-sidekiq and
-    system-sphinx started on the operator's fresh databases; redeploying
-    them drops what they cached and indexed before the restore.
+    Puts back the APIManager's replicas of system-app, system-sidekiq, zync
+    and zync-que and system-sphinx's count, which stop-writers saved, and
+    waits until they are ready. Not in the guide: system-memcache is
+    redeployed too, so that it drops what it cached from the operator's
+    fresh databases before the restore.
   EOT
   run = <<-EOT
+    ${local.dir}
     ${local.on_target}
     on_target
-    for component in system-memcache system-app system-sidekiq system-sphinx; do
-      exists dc "$component" || continue
-      redeploy "$component"
+    saved="$dir/target-apimanager-replicas.json"
+    [ -s "$saved" ] || fail "$saved is missing: step 2.8-2.8/stop-writers writes it"
+    oc patch apimanager apimanager --type=merge -p "$(<"$saved")"
+    restore_replicas "$dir/target-replicas.json" system-sphinx
+    if exists dc system-memcache; then
+      redeploy system-memcache
+    fi
+    for component in ${local.target_writers}; do
+      wait_ready "$component"
     done
-    wait_ready system-app
   EOT
 }
 
@@ -899,6 +1039,15 @@ rollback "source" {
         wait_ready "$component"
       done
     fi
+    # The dumps and copies belong to the window this rollback closes: the
+    # site writes again, and a later attempt dumps and restores again.
+    set_aside "$dir/system-storage" "$dir/system-storage.done" \
+      "$dir/system-mysql-backup.gz" "$dir/system-mysql-backup.counts" "$dir/system-postgresql-backup.gz" "$dir/system-postgresql-backup.counts" \
+      "$dir/zync-database-backup.gz" "$dir/zync-database-backup.counts" \
+      "$dir/backend-redis-dump.rdb" "$dir/backend-redis-dump.keys" "$dir/system-redis-dump.rdb" "$dir/system-redis-dump.keys" \
+      "$dir/system-storage.restored" "$dir/system-mysql.restored" "$dir/system-postgresql.restored" "$dir/zync-database.restored" \
+      "$dir/backend-redis.restored" "$dir/system-redis.restored"
+    forget_from 2.8-2.8/scale-down-source
     echo "the template-based site runs again; point *.${plan.wildcard_domain} back at the OpenShift 3.11 router"
   EOT
 }

@@ -86,7 +86,7 @@ var verifyFalsifiers = map[string]falsifier{
 	"2.15-2.16/redis-verify-keys": {"upgraded", "backend-redis-external lost the queue key of its database 1",
 		func(t *testing.T, c *op215Cluster) {
 			c.Act(t, "exec", "deployment/backend-redis-external", "--namespace=3scale-db", "--", "redis-cli", "-n", "1", "DEL", "resque:queue:priority")
-		}, "backend-redis-external does not hold the keys of the dump ( db1: 0 keys, 1 in the dump;)"},
+		}, "-dump.keys: db1: 0 keys, 1 recorded;"},
 	"2.15-2.16/verify-3scale": {"upgraded", "system-app's new pods lack the system-database Secret's URL",
 		func(t *testing.T, c *op215Cluster) {
 			c.Act(t, "patch", "secret/system-database", "--type=json", "-p", `[{"op": "remove", "path": "/data/URL"}]`)

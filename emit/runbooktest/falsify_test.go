@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ampc/ampc/internal/bundletest"
+	"github.com/ampc/ampc/internal/ocsim"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
@@ -192,6 +193,29 @@ var verifyFalsifiers = map[string]verifyFalsifier{
 		},
 		breakIt: func(t *testing.T, r *falsifyRun) {
 			r.c.Remove(t, "Route/zync-master")
+		},
+	},
+	"2.8-2.8/redis-verify-keys": {
+		plan: "2.8-template-to-operator", holds: "the new cluster's backend-redis and system-redis, holding the keys their dumps recorded",
+		broken: "backend-redis lost the key of its database 1",
+		want:   []string{"backend-redis-dump.keys: db1: 0 keys, 1 recorded;", "backend-redis lost keys of the dump"},
+		setup: func(t *testing.T, r *falsifyRun, bases *falsifyBases) {
+			migrationTarget(t, r, bases)
+			site := migrationSite(t)
+			for key, obj := range site {
+				if strings.Contains(key, "redis") && bundletest.KindOfKey(key) != "Secret" {
+					r.c.Put(t, obj)
+				}
+			}
+			dir := filepath.Join(r.work, "backups/3scale-migration/2.8-2.8")
+			for name, keys := range migrationKeys {
+				r.c.Seed(t, ocsim.Seed{Workload: "dc/" + name, Data: ocsim.Data{Redis: keys}})
+			}
+			writeFile(t, filepath.Join(dir, "backend-redis-dump.keys"), "db0:keys=2\ndb1:keys=1\n")
+			writeFile(t, filepath.Join(dir, "system-redis-dump.keys"), "db1:keys=2\n")
+		},
+		breakIt: func(t *testing.T, r *falsifyRun) {
+			r.c.Act(t, "exec", "dc/backend-redis", "--", "redis-cli", "-n", "1", "DEL", "resque:queue:priority")
 		},
 	},
 	"2.8-2.8/apimanager-verify": {

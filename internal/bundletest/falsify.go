@@ -67,6 +67,7 @@ var VerifyFalsifiedIn = map[string]string{
 
 	"2.8-2.8/apimanager-verify": InRunbookTest,
 	"2.8-2.8/operator-verify":   InRunbookTest,
+	"2.8-2.8/redis-verify-keys": InRunbookTest,
 	"2.8-2.8/routes-verify":     InRunbookTest,
 	"2.8-2.8/source-check":      InRunbookTest,
 	"2.8-2.8/target-check":      InRunbookTest,

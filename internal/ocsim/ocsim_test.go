@@ -928,3 +928,51 @@ func TestProjectsAreNamespaces(t *testing.T) {
 		t.Errorf("oc get projects:\n%s", out)
 	}
 }
+
+// TestThreescaleOperator08KeepsReplicas: the 0.5 operator scales
+// system-app, a DeploymentConfig of its APIManager, back to the
+// APIManager's count after an oc scale (DeploymentConfigReconcileReplicas
+// of v0.5.0); with spec.system.appSpec.replicas 0 it stays stopped, and a
+// DeploymentConfig the APIManager does not set (system-sphinx) stays as
+// scaled.
+func TestThreescaleOperator08KeepsReplicas(t *testing.T) {
+	objects := templateSite()
+	for _, name := range []string{"system-app", "system-sphinx"} {
+		var dc Object
+		if name == "system-app" {
+			dc = objects[1]
+		} else {
+			dc = clone(objects[1])
+			dc["metadata"] = map[string]any{"name": name, "namespace": "3scale"}
+			dc["spec"].(map[string]any)["selector"] = map[string]any{"deploymentConfig": name}
+			dc["spec"].(map[string]any)["template"].(map[string]any)["metadata"] = map[string]any{"labels": map[string]any{"deploymentConfig": name}}
+			objects = append(objects, dc)
+		}
+		dc["metadata"].(map[string]any)["ownerReferences"] = []any{map[string]any{"apiVersion": "apps.3scale.net/v1alpha1", "kind": "APIManager", "name": "apimanager-sample", "uid": "5c1d"}}
+	}
+	sub := meta("Subscription", "operators.coreos.com/v1alpha1", "3scale-operator", "3scale-operator")
+	sub["spec"] = map[string]any{"channel": "threescale-2.8", "installPlanApproval": "Automatic", "name": "3scale-operator",
+		"source": "redhat-operators", "sourceNamespace": "openshift-marketplace"}
+	sub["status"] = map[string]any{"installedCSV": "3scale-operator.v0.5.0", "currentCSV": "3scale-operator.v0.5.0", "state": "AtLatestKnown"}
+	op := meta("Deployment", "apps/v1", "3scale-operator", "3scale-operator")
+	op["spec"] = map[string]any{"replicas": 1, "selector": map[string]any{"matchLabels": map[string]any{"name": "threescale-operator"}},
+		"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"name": "threescale-operator"}},
+			"spec": map[string]any{"containers": []any{map[string]any{"name": "3scale-operator", "image": "registry.redhat.io/3scale-amp2/3scale-rhel7-operator:0.5.0"}}}}}
+	am := apimanager()
+	am["metadata"].(map[string]any)["annotations"] = map[string]any{threescaleAnn: "2.8", operatorAnn: "0.5.0"}
+	s := newSim(t, append(objects, sub, op, am)...)
+	s.sleep("60")
+	for _, name := range []string{"system-app", "system-sphinx"} {
+		s.must("scale", "dc/"+name, "--replicas=0")
+	}
+	s.waitFor("system-app scaled back to 1", func() bool { return num(s.object("dc", "system-app"), "spec", "replicas") == 1 })
+	if n := num(s.object("dc", "system-sphinx"), "spec", "replicas"); n != 0 {
+		t.Errorf("system-sphinx, which the APIManager does not scale, is back at %d", n)
+	}
+	s.must("patch", "apimanager/apimanager-sample", "--type=merge", "-p", `{"spec":{"system":{"appSpec":{"replicas":0}}}}`)
+	s.waitFor("system-app scaled to the APIManager's 0", func() bool { return num(s.object("dc", "system-app"), "spec", "replicas") == 0 })
+	s.sleep("120")
+	if n := num(s.object("dc", "system-app"), "spec", "replicas"); n != 0 {
+		t.Errorf("system-app is back at %d with appSpec.replicas 0", n)
+	}
+}

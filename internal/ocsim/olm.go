@@ -393,7 +393,8 @@ func externalMissing(am Object) []string {
 // of the image streams its DeploymentConfigs follow before: see
 // upgradeImageStreams), refuses an APIManager with internal databases at
 // 2.16 with a Preflights condition, and scales the Deployments it owns
-// back to their replicas.
+// back to their replicas (before 2.15, the DeploymentConfigs whose replicas
+// the APIManager sets: reconcileDCReplicas).
 func threescaleOperator(c *Cluster) {
 	sub, running := c.operatorFor("3scale-operator")
 	if sub == nil || !running {
@@ -420,6 +421,9 @@ func threescaleOperator(c *Cluster) {
 					c.put(d)
 				}
 			}
+		}
+		if minorOf(target) < 15 {
+			reconcileDCReplicas(c, am)
 		}
 		if annotation(am, threescaleAnn) == target && annotation(am, operatorAnn) == op {
 			continue
@@ -464,6 +468,49 @@ func threescaleOperator(c *Cluster) {
 		}
 		if minorOf(target) < 15 {
 			upgradeImageStreams(c, am, majorMinor(target))
+		}
+	}
+}
+
+// dcReplicas are the DeploymentConfigs whose replica count the 3scale
+// operator before 2.15 keeps at the APIManager's (the
+// DeploymentConfigReconcileReplicas calls of v0.5.0's apicast, backend,
+// system and zync reconcilers), with the APIManager field that sets it,
+// default 1 (APIManager.SetDefaults). system-sphinx, memcached, Redis and
+// the databases keep the count set on them (their reconcilers compare
+// resources only, or create only).
+var dcReplicas = map[string][2]string{
+	"apicast-staging": {"apicast", "stagingSpec"}, "apicast-production": {"apicast", "productionSpec"},
+	"backend-listener": {"backend", "listenerSpec"}, "backend-worker": {"backend", "workerSpec"}, "backend-cron": {"backend", "cronSpec"},
+	"system-app": {"system", "appSpec"}, "system-sidekiq": {"system", "sidekiqSpec"},
+	"zync": {"zync", "appSpec"}, "zync-que": {"zync", "queSpec"},
+}
+
+// reconcileDCReplicas is what an operator before 2.15 does to the
+// DeploymentConfigs it owns whose replicas the APIManager sets: some time
+// after one is scaled by hand (oc scale), it is scaled back to the
+// APIManager's count, so that only a change of the APIManager keeps
+// system-app or zync stopped.
+func reconcileDCReplicas(c *Cluster, am Object) {
+	ns, name := str(am, "metadata", "namespace"), str(am, "metadata", "name")
+	for _, dc := range c.list(ns, "DeploymentConfig") {
+		dcName := str(dc, "metadata", "name")
+		field, ok := dcReplicas[dcName]
+		if !ok || !ownedBy(dc, "APIManager", name) {
+			continue
+		}
+		want := int64(1)
+		if nested(am, "spec", field[0], field[1], "replicas") != nil {
+			want = num(am, "spec", field[0], field[1], "replicas")
+		}
+		if nested(dc, "spec", "replicas") != nil && num(dc, "spec", "replicas") == want {
+			continue
+		}
+		key := fmt.Sprintf("3scale-dc-replicas/%s/%s/%d", ns, dcName, want)
+		if c.after(key, 5*time.Second, 20*time.Second) {
+			c.done(key)
+			setNested(dc, want, "spec", "replicas")
+			c.put(dc)
 		}
 	}
 }

@@ -28,3 +28,14 @@ dump_gz() {
   mv "$file.tmp" "$file"
   echo "$dc dumped into $file"
 }
+
+# writers_gone HINT DC...: stop the step unless no pod of any
+# DeploymentConfig DC is left (running, pending or terminating; deployer and
+# hook pods aside), its message ending with HINT: a restore runs only while
+# nothing writes.
+writers_gone() {
+  local hint=$1 left
+  shift
+  left=$(oc get pods -o json | jq -r '[.items[]? | select(.metadata.labels.deploymentConfig as $d | any($ARGS.positional[]; . == $d)) | select(.metadata.labels["openshift.io/deployer-pod-for.name"] == null and .status.phase != "Succeeded" and .status.phase != "Failed") | .metadata.name] | join(" ")' --args "$@")
+  [ -z "$left" ] || fail "pods that write into the databases are left ($left): $hint"
+}

@@ -46,3 +46,30 @@ counts_match() {
   diff <(printf '%s\n' "$counts") "$file" || true
   return 1
 }
+
+# pg_leave_out ERE: copy a plain-format dump (pg_dump, pg_dumpall) from
+# standard input to standard output without the statement lines that
+# match ERE (awk); the data of COPY ... FROM stdin passes untouched.
+pg_leave_out() {
+  awk -v re="$1" '/^COPY .* FROM stdin;$/ { copy = 1 } copy { print; if ($0 == "\\.") copy = 0; next } $0 ~ re { next } { print }'
+}
+
+# pg_load_cluster POD DUMP LOG: load DUMP, the output of pg_dumpall -c
+# --if-exists compressed with gzip, into the PostgreSQL server of POD as
+# the pod's postgres, stopping at the first failed statement
+# (ON_ERROR_STOP=1); psql's messages also go to LOG. pg_dumpall writes DROP
+# ROLE and CREATE ROLE for the role it ran as, postgres, which always fail
+# where that role is connected ("current user cannot be dropped", "already
+# exists": pg_dumpall.c counts on the CREATE failing): those two lines are
+# left out, and any other error fails the step. The dump is decompressed in
+# the pod, so that this host needs no gzip.
+pg_load_cluster() {
+  local pod=$1 dump=$2 log=$3 status=0
+  oc exec -i "$pod" -- gzip -dc < "$dump" \
+    | pg_leave_out '^(DROP ROLE IF EXISTS|CREATE ROLE) postgres;$' \
+    | oc exec -i "$pod" -- psql -v ON_ERROR_STOP=1 -d postgres -f - > "$log" 2>&1 || status=$?
+  cat "$log"
+  if [ "$status" != 0 ] || grep -q 'ERROR:' "$log"; then
+    fail "the load of $dump into $pod stopped at a failed statement (psql status $status, messages in $log)"
+  fi
+}

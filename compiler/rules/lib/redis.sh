@@ -12,3 +12,51 @@ redis_keys() {
   info=$(oc exec "$workload" "$@" -- redis-cli INFO keyspace) || return 1
   printf '%s\n' "$info" | tr -d '\r' | sed -n 's/^\(db[0-9]*:keys=[0-9]*\).*/\1/p'
 }
+
+# redis_keys_cover FILE WORKLOAD [OC-FLAGS]: whether the Redis in
+# WORKLOAD's pod holds, in each logical database, at least the keys FILE
+# recorded (redis_keys' lines). At least, not exactly: 3scale's Redis
+# readiness probe writes a key (liveness-probe) into an instance. When it
+# does not, it prints what is short and returns 1; it returns non-zero when
+# a call fails.
+redis_keys_cover() {
+  local file=$1 workload=$2 keys db count short=
+  shift 2
+  keys=$(redis_keys "$workload" "$@") || return 1
+  declare -A now=()
+  while IFS=: read -r db count; do
+    [ -z "$db" ] || now[$db]=${count#keys=}
+  done <<<"$keys"
+  while IFS=: read -r db count; do
+    [ -n "$db" ] || continue
+    [ "${now[$db]:-0}" -ge "${count#keys=}" ] || short+=" $db: ${now[$db]:-0} keys, ${count#keys=} recorded;"
+  done < "$file"
+  if [ -n "$short" ]; then
+    echo "$workload does not hold the keys recorded in $file:$short"
+    return 1
+  fi
+  echo "$workload holds the keys recorded in $file ($(tr '\n' ' ' < "$file")): $(printf '%s ' "$keys" | tr '\n' ' ')"
+}
+
+# redis_aof_wait WORKLOAD TRIES HINT [OC-FLAGS]: after a BGREWRITEAOF in
+# WORKLOAD's Redis, poll every 10 seconds, at most TRIES times, until no
+# rewrite is in progress or scheduled (a rewrite that waits for a snapshot
+# shows aof_rewrite_scheduled:1 with aof_rewrite_in_progress:0); then the
+# rewrite must have reported ok (aof_last_bgrewrite_status: one that
+# failed, on a full volume say, also ends with aof_rewrite_in_progress:0).
+# Else the step stops, its message ending with HINT.
+redis_aof_wait() {
+  local workload=$1 tries=$2 hint=$3 info='' i
+  shift 3
+  for ((i = 0; i < tries; i++)); do
+    info=$(oc exec "$workload" "$@" -- redis-cli info persistence | tr -d '\r') || info=
+    if grep -qx 'aof_rewrite_in_progress:0' <<<"$info" && grep -qx 'aof_rewrite_scheduled:0' <<<"$info"; then
+      grep -qx 'aof_last_bgrewrite_status:ok' <<<"$info" \
+        || fail "$workload could not write its append-only file ($(grep '^aof_last_bgrewrite_status:' <<<"$info"); is its volume full? see oc logs $workload $*): $hint"
+      echo "$workload: append-only file written"
+      return 0
+    fi
+    sleep 10
+  done
+  fail "the append-only file of $workload is still being written after $((tries / 6)) minutes: check redis-cli info persistence in its pod; $hint"
+}

@@ -1115,6 +1115,17 @@ dump_gz() {
   echo "$dc dumped into $file"
 }
 
+# writers_gone HINT DC...: stop the step unless no pod of any
+# DeploymentConfig DC is left (running, pending or terminating; deployer and
+# hook pods aside), its message ending with HINT: a restore runs only while
+# nothing writes.
+writers_gone() {
+  local hint=$1 left
+  shift
+  left=$(oc get pods -o json | jq -r '[.items[]? | select(.metadata.labels.deploymentConfig as $d | any($ARGS.positional[]; . == $d)) | select(.metadata.labels["openshift.io/deployer-pod-for.name"] == null and .status.phase != "Succeeded" and .status.phase != "Failed") | .metadata.name] | join(" ")' --args "$@")
+  [ -z "$left" ] || fail "pods that write into the databases are left ($left): $hint"
+}
+
 # ---- lib/postgresql.sh (the rule modules' shell library)
 # What a PostgreSQL database holds, so that a restore is checked against
 # the dump it restored.
@@ -1165,6 +1176,33 @@ counts_match() {
   return 1
 }
 
+# pg_leave_out ERE: copy a plain-format dump (pg_dump, pg_dumpall) from
+# standard input to standard output without the statement lines that
+# match ERE (awk); the data of COPY ... FROM stdin passes untouched.
+pg_leave_out() {
+  awk -v re="$1" '/^COPY .* FROM stdin;$/ { copy = 1 } copy { print; if ($0 == "\\.") copy = 0; next } $0 ~ re { next } { print }'
+}
+
+# pg_load_cluster POD DUMP LOG: load DUMP, the output of pg_dumpall -c
+# --if-exists compressed with gzip, into the PostgreSQL server of POD as
+# the pod's postgres, stopping at the first failed statement
+# (ON_ERROR_STOP=1); psql's messages also go to LOG. pg_dumpall writes DROP
+# ROLE and CREATE ROLE for the role it ran as, postgres, which always fail
+# where that role is connected ("current user cannot be dropped", "already
+# exists": pg_dumpall.c counts on the CREATE failing): those two lines are
+# left out, and any other error fails the step. The dump is decompressed in
+# the pod, so that this host needs no gzip.
+pg_load_cluster() {
+  local pod=$1 dump=$2 log=$3 status=0
+  oc exec -i "$pod" -- gzip -dc < "$dump" \
+    | pg_leave_out '^(DROP ROLE IF EXISTS|CREATE ROLE) postgres;$' \
+    | oc exec -i "$pod" -- psql -v ON_ERROR_STOP=1 -d postgres -f - > "$log" 2>&1 || status=$?
+  cat "$log"
+  if [ "$status" != 0 ] || grep -q 'ERROR:' "$log"; then
+    fail "the load of $dump into $pod stopped at a failed statement (psql status $status, messages in $log)"
+  fi
+}
+
 # ---- lib/redis.sh (the rule modules' shell library)
 # What a Redis instance holds, so that a restore is checked against the
 # dump it loaded.
@@ -1179,6 +1217,54 @@ redis_keys() {
   shift
   info=$(oc exec "$workload" "$@" -- redis-cli INFO keyspace) || return 1
   printf '%s\n' "$info" | tr -d '\r' | sed -n 's/^\(db[0-9]*:keys=[0-9]*\).*/\1/p'
+}
+
+# redis_keys_cover FILE WORKLOAD [OC-FLAGS]: whether the Redis in
+# WORKLOAD's pod holds, in each logical database, at least the keys FILE
+# recorded (redis_keys' lines). At least, not exactly: 3scale's Redis
+# readiness probe writes a key (liveness-probe) into an instance. When it
+# does not, it prints what is short and returns 1; it returns non-zero when
+# a call fails.
+redis_keys_cover() {
+  local file=$1 workload=$2 keys db count short=
+  shift 2
+  keys=$(redis_keys "$workload" "$@") || return 1
+  declare -A now=()
+  while IFS=: read -r db count; do
+    [ -z "$db" ] || now[$db]=${count#keys=}
+  done <<<"$keys"
+  while IFS=: read -r db count; do
+    [ -n "$db" ] || continue
+    [ "${now[$db]:-0}" -ge "${count#keys=}" ] || short+=" $db: ${now[$db]:-0} keys, ${count#keys=} recorded;"
+  done < "$file"
+  if [ -n "$short" ]; then
+    echo "$workload does not hold the keys recorded in $file:$short"
+    return 1
+  fi
+  echo "$workload holds the keys recorded in $file ($(tr '\n' ' ' < "$file")): $(printf '%s ' "$keys" | tr '\n' ' ')"
+}
+
+# redis_aof_wait WORKLOAD TRIES HINT [OC-FLAGS]: after a BGREWRITEAOF in
+# WORKLOAD's Redis, poll every 10 seconds, at most TRIES times, until no
+# rewrite is in progress or scheduled (a rewrite that waits for a snapshot
+# shows aof_rewrite_scheduled:1 with aof_rewrite_in_progress:0); then the
+# rewrite must have reported ok (aof_last_bgrewrite_status: one that
+# failed, on a full volume say, also ends with aof_rewrite_in_progress:0).
+# Else the step stops, its message ending with HINT.
+redis_aof_wait() {
+  local workload=$1 tries=$2 hint=$3 info='' i
+  shift 3
+  for ((i = 0; i < tries; i++)); do
+    info=$(oc exec "$workload" "$@" -- redis-cli info persistence | tr -d '\r') || info=
+    if grep -qx 'aof_rewrite_in_progress:0' <<<"$info" && grep -qx 'aof_rewrite_scheduled:0' <<<"$info"; then
+      grep -qx 'aof_last_bgrewrite_status:ok' <<<"$info" \
+        || fail "$workload could not write its append-only file ($(grep '^aof_last_bgrewrite_status:' <<<"$info"); is its volume full? see oc logs $workload $*): $hint"
+      echo "$workload: append-only file written"
+      return 0
+    fi
+    sleep 10
+  done
+  fail "the append-only file of $workload is still being written after $((tries / 6)) minutes: check redis-cli info persistence in its pod; $hint"
 }
 
 # ---- lib/replicas.sh (the rule modules' shell library)

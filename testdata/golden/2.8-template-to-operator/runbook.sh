@@ -41,12 +41,14 @@ STEPS=(
   '2.8-2.8/restore-objects'
   '2.8-2.8/apimanager'
   '2.8-2.8/wait-deployment'
-  '2.8-2.8/restore-system-mysql'
   '2.8-2.8/restore-system-storage'
+  '2.8-2.8/stop-writers'
+  '2.8-2.8/restore-system-mysql'
   '2.8-2.8/restore-zync-database'
   '2.8-2.8/redis-restore-mode'
   '2.8-2.8/restore-redis'
   '2.8-2.8/redis-normal-mode'
+  '2.8-2.8/redis-verify-keys'
   '2.8-2.8/restart-system'
   '2.8-2.8/resync-routes'
   '2.8-2.8/routes-verify'
@@ -70,13 +72,15 @@ TITLES=(
   '[shell] Restore the site'\''s Secrets and ConfigMaps before the APIManager (000_fb66213bb7713c41.txt 3.2)'
   '[create] Create the APIManager (000_fb66213bb7713c41.txt 3.2)'
   '[shell] Wait for the operator to deploy 3scale (000_fb66213bb7713c41.txt 3.2)'
-  '[shell] Restore the system database into system-mysql (000_fb66213bb7713c41.txt 3.2)'
   '[shell] Copy the system storage into system-app (000_fb66213bb7713c41.txt 3.2)'
-  '[shell] Restore zync-database, with zync stopped (000_fb66213bb7713c41.txt 3.2)'
+  '[shell] Stop what writes into the databases on the operator-based site (000_fb66213bb7713c41.txt 3.2)'
+  '[shell] Restore the system database into system-mysql (000_fb66213bb7713c41.txt 3.2)'
+  '[shell] Restore zync-database (000_fb66213bb7713c41.txt 3.2)'
   '[shell] Turn off Redis persistence for the restore (configmap redis-config) (000_fb66213bb7713c41.txt 3.2)'
   '[shell] Load the saved dump.rdb into backend-redis and system-redis (000_fb66213bb7713c41.txt 3.2)'
   '[shell] Turn Redis persistence back on (configmap redis-config) (000_fb66213bb7713c41.txt 3.2)'
-  '[shell] Restart system so that it reads the restored data (000_fb66213bb7713c41.txt 3.2)'
+  '[verify] Check that backend-redis and system-redis hold the keys of the dumps (000_fb66213bb7713c41.txt 3.2)'
+  '[shell] Start system and zync again on the restored data (000_fb66213bb7713c41.txt 3.2)'
   '[shell] Recreate the tenants'\'' routes (zync:resync:domains) (000_fb66213bb7713c41.txt 3.2)'
   '[verify] Check the routes of the wildcard domain (000_fb66213bb7713c41.txt 3.2)'
   '[manual] Point the wildcard domain at the OpenShift 4 cluster (000_fb66213bb7713c41.txt 3.2)'
@@ -835,6 +839,17 @@ dump_gz() {
   echo "$dc dumped into $file"
 }
 
+# writers_gone HINT DC...: stop the step unless no pod of any
+# DeploymentConfig DC is left (running, pending or terminating; deployer and
+# hook pods aside), its message ending with HINT: a restore runs only while
+# nothing writes.
+writers_gone() {
+  local hint=$1 left
+  shift
+  left=$(oc get pods -o json | jq -r '[.items[]? | select(.metadata.labels.deploymentConfig as $d | any($ARGS.positional[]; . == $d)) | select(.metadata.labels["openshift.io/deployer-pod-for.name"] == null and .status.phase != "Succeeded" and .status.phase != "Failed") | .metadata.name] | join(" ")' --args "$@")
+  [ -z "$left" ] || fail "pods that write into the databases are left ($left): $hint"
+}
+
 # ---- lib/postgresql.sh (the rule modules' shell library)
 # What a PostgreSQL database holds, so that a restore is checked against
 # the dump it restored.
@@ -885,6 +900,33 @@ counts_match() {
   return 1
 }
 
+# pg_leave_out ERE: copy a plain-format dump (pg_dump, pg_dumpall) from
+# standard input to standard output without the statement lines that
+# match ERE (awk); the data of COPY ... FROM stdin passes untouched.
+pg_leave_out() {
+  awk -v re="$1" '/^COPY .* FROM stdin;$/ { copy = 1 } copy { print; if ($0 == "\\.") copy = 0; next } $0 ~ re { next } { print }'
+}
+
+# pg_load_cluster POD DUMP LOG: load DUMP, the output of pg_dumpall -c
+# --if-exists compressed with gzip, into the PostgreSQL server of POD as
+# the pod's postgres, stopping at the first failed statement
+# (ON_ERROR_STOP=1); psql's messages also go to LOG. pg_dumpall writes DROP
+# ROLE and CREATE ROLE for the role it ran as, postgres, which always fail
+# where that role is connected ("current user cannot be dropped", "already
+# exists": pg_dumpall.c counts on the CREATE failing): those two lines are
+# left out, and any other error fails the step. The dump is decompressed in
+# the pod, so that this host needs no gzip.
+pg_load_cluster() {
+  local pod=$1 dump=$2 log=$3 status=0
+  oc exec -i "$pod" -- gzip -dc < "$dump" \
+    | pg_leave_out '^(DROP ROLE IF EXISTS|CREATE ROLE) postgres;$' \
+    | oc exec -i "$pod" -- psql -v ON_ERROR_STOP=1 -d postgres -f - > "$log" 2>&1 || status=$?
+  cat "$log"
+  if [ "$status" != 0 ] || grep -q 'ERROR:' "$log"; then
+    fail "the load of $dump into $pod stopped at a failed statement (psql status $status, messages in $log)"
+  fi
+}
+
 # ---- lib/redis.sh (the rule modules' shell library)
 # What a Redis instance holds, so that a restore is checked against the
 # dump it loaded.
@@ -899,6 +941,54 @@ redis_keys() {
   shift
   info=$(oc exec "$workload" "$@" -- redis-cli INFO keyspace) || return 1
   printf '%s\n' "$info" | tr -d '\r' | sed -n 's/^\(db[0-9]*:keys=[0-9]*\).*/\1/p'
+}
+
+# redis_keys_cover FILE WORKLOAD [OC-FLAGS]: whether the Redis in
+# WORKLOAD's pod holds, in each logical database, at least the keys FILE
+# recorded (redis_keys' lines). At least, not exactly: 3scale's Redis
+# readiness probe writes a key (liveness-probe) into an instance. When it
+# does not, it prints what is short and returns 1; it returns non-zero when
+# a call fails.
+redis_keys_cover() {
+  local file=$1 workload=$2 keys db count short=
+  shift 2
+  keys=$(redis_keys "$workload" "$@") || return 1
+  declare -A now=()
+  while IFS=: read -r db count; do
+    [ -z "$db" ] || now[$db]=${count#keys=}
+  done <<<"$keys"
+  while IFS=: read -r db count; do
+    [ -n "$db" ] || continue
+    [ "${now[$db]:-0}" -ge "${count#keys=}" ] || short+=" $db: ${now[$db]:-0} keys, ${count#keys=} recorded;"
+  done < "$file"
+  if [ -n "$short" ]; then
+    echo "$workload does not hold the keys recorded in $file:$short"
+    return 1
+  fi
+  echo "$workload holds the keys recorded in $file ($(tr '\n' ' ' < "$file")): $(printf '%s ' "$keys" | tr '\n' ' ')"
+}
+
+# redis_aof_wait WORKLOAD TRIES HINT [OC-FLAGS]: after a BGREWRITEAOF in
+# WORKLOAD's Redis, poll every 10 seconds, at most TRIES times, until no
+# rewrite is in progress or scheduled (a rewrite that waits for a snapshot
+# shows aof_rewrite_scheduled:1 with aof_rewrite_in_progress:0); then the
+# rewrite must have reported ok (aof_last_bgrewrite_status: one that
+# failed, on a full volume say, also ends with aof_rewrite_in_progress:0).
+# Else the step stops, its message ending with HINT.
+redis_aof_wait() {
+  local workload=$1 tries=$2 hint=$3 info='' i
+  shift 3
+  for ((i = 0; i < tries; i++)); do
+    info=$(oc exec "$workload" "$@" -- redis-cli info persistence | tr -d '\r') || info=
+    if grep -qx 'aof_rewrite_in_progress:0' <<<"$info" && grep -qx 'aof_rewrite_scheduled:0' <<<"$info"; then
+      grep -qx 'aof_last_bgrewrite_status:ok' <<<"$info" \
+        || fail "$workload could not write its append-only file ($(grep '^aof_last_bgrewrite_status:' <<<"$info"); is its volume full? see oc logs $workload $*): $hint"
+      echo "$workload: append-only file written"
+      return 0
+    fi
+    sleep 10
+  done
+  fail "the append-only file of $workload is still being written after $((tries / 6)) minutes: check redis-cli info persistence in its pod; $hint"
 }
 
 # ---- lib/replicas.sh (the rule modules' shell library)
@@ -1528,9 +1618,11 @@ step_4() {
 # Operating 3scale's mysqldump, run with `oc exec` instead of `oc rsh` (which
 # allocates a terminal when the runbook has one, and then corrupts the piped
 # dump) and compressed in the pod; the dump is kept only when it ends with
-# mysqldump's completion line.
+# mysqldump's completion line. With it the step records the rows of every
+# table of the system database (exact COUNT(*), everything that writes
+# stopped), which the restore is checked against.
 step_5() {
-  if [ -s "$BACKUP_DIR/2.8-2.8/system-mysql-backup.gz" ]; then
+  if [ -s "$BACKUP_DIR/2.8-2.8/system-mysql-backup.gz" ] && [ -f "$BACKUP_DIR/2.8-2.8/system-mysql-backup.counts" ]; then
     echo "already done: skipped"
     return 0
   fi
@@ -1543,18 +1635,34 @@ step_5() {
     [ "$here" = "$there" ] || fail "oc is logged in to $here, not to the template-based site's cluster $there, where this step runs"
   }
 
+  # mysql_in is called through mysql_table_counts; the $ names expand in
+  # the pod.
+  # shellcheck disable=SC2016,SC2317
+  mysql_in() {
+    local pod=$1
+    shift
+    oc exec -i "$pod" -- bash -c 'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysql -h system-mysql -u root "$@"' mysql "$@"
+  }
+
   on_source
   # The pod expands MYSQL_ROOT_PASSWORD; its value never reaches this host.
   # shellcheck disable=SC2016
   dump_gz system-mysql "$dir/system-mysql-backup.gz" 'export MYSQL_PWD=${MYSQL_ROOT_PASSWORD}; mysqldump --single-transaction -hsystem-mysql -uroot system' "^-- Dump completed"
+  pod=$(pod_of system-mysql)
+  [ -n "$pod" ] || fail "no running system-mysql pod to count the rows in"
+  mysql_table_counts system mysql_in "$pod" > "$dir/system-mysql-backup.counts.tmp"
+  mv "$dir/system-mysql-backup.counts.tmp" "$dir/system-mysql-backup.counts"
+  echo "rows of the $(wc -l < "$dir/system-mysql-backup.counts") tables of the system database recorded"
 }
 
 # 2.8-2.8/backup-zync-database — Dump zync-database
 # Source: 000_fb66213bb7713c41.txt 3.2
 # Operating 3scale's pg_dumpall -c --if-exists, run with `oc exec` and
-# compressed in the pod; the dump is kept only when it is complete.
+# compressed in the pod; the dump is kept only when it is complete. With it
+# the step records the rows of every table of zync_production (exact count(*),
+# zync stopped), which the restore is checked against.
 step_6() {
-  if [ -s "$BACKUP_DIR/2.8-2.8/zync-database-backup.gz" ]; then
+  if [ -s "$BACKUP_DIR/2.8-2.8/zync-database-backup.gz" ] && [ -f "$BACKUP_DIR/2.8-2.8/zync-database-backup.counts" ]; then
     echo "already done: skipped"
     return 0
   fi
@@ -1569,13 +1677,20 @@ step_6() {
 
   on_source
   dump_gz zync-database "$dir/zync-database-backup.gz" "pg_dumpall -c --if-exists" "PostgreSQL database cluster dump complete"
+  pod=$(pod_of zync-database)
+  [ -n "$pod" ] || fail "no running zync-database pod to count the rows in"
+  pg_table_counts "pod/$pod" postgres zync_production > "$dir/zync-database-backup.counts.tmp"
+  mv "$dir/zync-database-backup.counts.tmp" "$dir/zync-database-backup.counts"
+  echo "rows of the $(wc -l < "$dir/zync-database-backup.counts") tables of zync_production recorded"
 }
 
 # 2.8-2.8/backup-redis — Copy the backend-redis and system-redis data (dump.rdb)
 # Source: 000_fb66213bb7713c41.txt 3.2
 # Operating 3scale's `oc cp` of /var/lib/redis/data/dump.rdb, after a
 # `redis-cli SAVE`, so that the copy holds everything written before the site
-# stopped rather than the last background save.
+# stopped rather than the last background save. With each copy the step
+# records the keys of each logical database (redis-cli INFO keyspace), which
+# the restore is checked against.
 step_7() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_source() {
@@ -1589,7 +1704,7 @@ step_7() {
   on_source
   for component in backend-redis system-redis; do
     file="$dir/$component-dump.rdb"
-    if [ -s "$file" ]; then
+    if [ -s "$file" ] && [ -f "$dir/$component-dump.keys" ]; then
       echo "kept $file from an earlier run"
       continue
     fi
@@ -1598,8 +1713,10 @@ step_7() {
     oc exec "$pod" -- redis-cli SAVE
     oc cp "$pod:/var/lib/redis/data/dump.rdb" "$file.tmp"
     [ -s "$file.tmp" ] || fail "the copy of $component's dump.rdb in $file.tmp is empty"
+    redis_keys "$pod" > "$dir/$component-dump.keys.tmp"
+    mv "$dir/$component-dump.keys.tmp" "$dir/$component-dump.keys"
     mv "$file.tmp" "$file"
-    echo "$component data copied into $file"
+    echo "$component data copied into $file, its key counts into $dir/$component-dump.keys"
   done
 }
 
@@ -1807,41 +1924,12 @@ step_14() {
   fail "not ready after 30 minutes:$waiting (see oc get apimanager apimanager -o yaml and oc get pods)"
 }
 
-# 2.8-2.8/restore-system-mysql — Restore the system database into system-mysql
-# Source: 000_fb66213bb7713c41.txt 3.2
-# Operating 3scale's restore of system-mysql, with the dump streamed into `oc
-# exec` instead of `oc cp`, `gzip -d` and `oc rsh`. It runs once: a marker in
-# the backup directory records the import.
-step_15() {
-  if [ -e "$BACKUP_DIR/2.8-2.8/system-mysql.restored" ]; then
-    echo "already done: skipped"
-    return 0
-  fi
-  dir="$BACKUP_DIR/2.8-2.8"
-  on_target() {
-    local here there
-    [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
-    here=$(oc whoami --show-server)
-    there=$(<"$BACKUP_DIR/2.8-2.8/source-server")
-    [ "$here" != "$there" ] || fail "oc is still logged in to the template-based site's cluster $there: log in to the OpenShift 4 cluster first (step 2.8-2.8/switch-to-target)"
-  }
-
-  on_target
-  dump="$dir/system-mysql-backup.gz"
-  [ -s "$dump" ] || fail "$dump is missing: step 2.8-2.8/backup-system-mysql writes it"
-  pod=$(pod_of system-mysql)
-  [ -n "$pod" ] || fail "no running system-mysql pod to restore into"
-  # The pod expands MYSQL_ROOT_PASSWORD; its value never reaches this host.
-  # shellcheck disable=SC2016
-  oc exec -i "$pod" -- bash -c 'set -o pipefail; export MYSQL_PWD=${MYSQL_ROOT_PASSWORD}; gzip -dc | mysql -hsystem-mysql -uroot system' < "$dump"
-  touch "$dir/system-mysql.restored"
-}
-
 # 2.8-2.8/restore-system-storage — Copy the system storage into system-app
 # Source: 000_fb66213bb7713c41.txt 3.2
 # Operating 3scale's `oc rsync` of the saved files into
-# /opt/system/public/system of a running system-app pod; it runs once.
-step_16() {
+# /opt/system/public/system of a running system-app pod; it runs once, before
+# system-app stops for the database restores.
+step_15() {
   if [ -e "$BACKUP_DIR/2.8-2.8/system-storage.restored" ]; then
     echo "already done: skipped"
     return 0
@@ -1863,12 +1951,102 @@ step_16() {
   touch "$dir/system-storage.restored"
 }
 
-# 2.8-2.8/restore-zync-database — Restore zync-database, with zync stopped
+# 2.8-2.8/stop-writers — Stop what writes into the databases on the operator-based site
 # Source: 000_fb66213bb7713c41.txt 3.2
-# Operating 3scale's restore of zync-database: zync and zync-que are scaled to
-# 0 (their counts saved once), the dump is imported (streamed into `oc exec`,
-# once: a marker records it), and they are scaled back.
+# Not in the guide, which restores the databases while the operator's
+# system-app, system-sidekiq, system-sphinx, zync and zync-que run: a
+# PostgreSQL dump's DROP DATABASE then fails on their connections and the
+# restore leaves the operator's freshly seeded data (psql exits 0), and
+# anything they write during a restore mixes with it. The 0.5 operator scales
+# system-app, system-sidekiq, zync and zync-que back to the APIManager's
+# replicas (DeploymentConfigReconcileReplicas of 3scale-operator v0.5.0), so
+# the runbook sets those to 0 in the APIManager, saving its counts once for
+# the start-writers step, and scales system-sphinx (which the operator leaves
+# as it is), then waits until no pod of any of them is left.
+step_16() {
+  dir="$BACKUP_DIR/2.8-2.8"
+  on_target() {
+    local here there
+    [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
+    here=$(oc whoami --show-server)
+    there=$(<"$BACKUP_DIR/2.8-2.8/source-server")
+    [ "$here" != "$there" ] || fail "oc is still logged in to the template-based site's cluster $there: log in to the OpenShift 4 cluster first (step 2.8-2.8/switch-to-target)"
+  }
+
+  on_target
+  saved="$dir/target-apimanager-replicas.json"
+  if [ ! -s "$saved" ]; then
+    oc get apimanager apimanager -o json \
+      | jq -c '{spec: {system: {appSpec: {replicas: (.spec.system.appSpec.replicas // 1)}, sidekiqSpec: {replicas: (.spec.system.sidekiqSpec.replicas // 1)}}, zync: {appSpec: {replicas: (.spec.zync.appSpec.replicas // 1)}, queSpec: {replicas: (.spec.zync.queSpec.replicas // 1)}}}}' > "$saved.tmp"
+    mv "$saved.tmp" "$saved"
+  fi
+  save_replicas "$dir/target-replicas.json" system-sphinx
+  oc patch apimanager apimanager --type=merge -p '{"spec":{"system":{"appSpec":{"replicas":0},"sidekiqSpec":{"replicas":0}},"zync":{"appSpec":{"replicas":0},"queSpec":{"replicas":0}}}}'
+  scale_down system-app system-sidekiq system-sphinx zync zync-que
+}
+
+# 2.8-2.8/restore-system-mysql — Restore the system database into system-mysql
+# Source: 000_fb66213bb7713c41.txt 3.2
+# Operating 3scale's restore of system-mysql, with the dump streamed into `oc
+# exec` instead of `oc cp`, `gzip -d` and `oc rsh`, with nothing writing
+# (stop-writers). mysql stops at the first failed statement; the rows of every
+# table are then compared with those the dump recorded. A marker in the backup
+# directory records a checked restore, so it runs once; a restore that failed
+# runs again whole (the dump drops and recreates each table).
 step_17() {
+  if [ -e "$BACKUP_DIR/2.8-2.8/system-mysql.restored" ]; then
+    echo "already done: skipped"
+    return 0
+  fi
+  dir="$BACKUP_DIR/2.8-2.8"
+  on_target() {
+    local here there
+    [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
+    here=$(oc whoami --show-server)
+    there=$(<"$BACKUP_DIR/2.8-2.8/source-server")
+    [ "$here" != "$there" ] || fail "oc is still logged in to the template-based site's cluster $there: log in to the OpenShift 4 cluster first (step 2.8-2.8/switch-to-target)"
+  }
+
+  # mysql_in is called through mysql_table_counts; the $ names expand in
+  # the pod.
+  # shellcheck disable=SC2016,SC2317
+  mysql_in() {
+    local pod=$1
+    shift
+    oc exec -i "$pod" -- bash -c 'MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysql -h system-mysql -u root "$@"' mysql "$@"
+  }
+
+  on_target
+  dump="$dir/system-mysql-backup.gz"
+  if [ ! -s "$dump" ] || [ ! -f "$dir/system-mysql-backup.counts" ]; then
+    fail "$dump or its .counts is missing: step 2.8-2.8/backup-system-mysql writes them"
+  fi
+  writers_gone "run step 2.8-2.8/stop-writers first" system-app system-sidekiq system-sphinx zync zync-que
+  pod=$(pod_of system-mysql)
+  [ -n "$pod" ] || fail "no running system-mysql pod to restore into"
+  # The pod expands MYSQL_ROOT_PASSWORD; its value never reaches this host.
+  # shellcheck disable=SC2016
+  oc exec -i "$pod" -- bash -c 'set -o pipefail; export MYSQL_PWD=${MYSQL_ROOT_PASSWORD}; gzip -dc | mysql -hsystem-mysql -uroot system' < "$dump"
+  counts_match "$dir/system-mysql-backup.counts" mysql_table_counts system mysql_in "$pod" \
+    || fail "the tables of the system database do not hold the rows of the dump (above: < restored, > dumped): see mysql's errors above; nothing points 3scale at it yet (system-app is stopped)"
+  touch "$dir/system-mysql.restored"
+  echo "restored: every table of the system database holds the rows of the dump"
+}
+
+# 2.8-2.8/restore-zync-database — Restore zync-database
+# Source: 000_fb66213bb7713c41.txt 3.2
+# Operating 3scale's restore of zync-database, with zync and zync-que stopped:
+# the guide scales them with `oc patch dc`, which the 0.5 operator undoes;
+# stop-writers set them to 0 in the APIManager. The dump is streamed into `oc
+# exec` and psql with ON_ERROR_STOP (pg_dumpall's DROP ROLE and CREATE ROLE of
+# postgres, which always fail, left out), and the rows of every table of
+# zync_production are compared with those the dump recorded. A marker records
+# a checked restore, so it runs once.
+step_18() {
+  if [ -e "$BACKUP_DIR/2.8-2.8/zync-database.restored" ]; then
+    echo "already done: skipped"
+    return 0
+  fi
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
     local here there
@@ -1880,18 +2058,17 @@ step_17() {
 
   on_target
   dump="$dir/zync-database-backup.gz"
-  [ -s "$dump" ] || fail "$dump is missing: step 2.8-2.8/backup-zync-database writes it"
-  save_replicas "$dir/target-replicas.json" zync zync-que
-  if [ ! -e "$dir/zync-database.restored" ]; then
-    scale_down zync zync-que
-    pod=$(pod_of zync-database)
-    [ -n "$pod" ] || fail "no running zync-database pod to restore into"
-    oc exec -i "$pod" -- bash -c 'set -o pipefail; gzip -dc | psql -d postgres -f -' < "$dump"
-    touch "$dir/zync-database.restored"
+  if [ ! -s "$dump" ] || [ ! -f "$dir/zync-database-backup.counts" ]; then
+    fail "$dump or its .counts is missing: step 2.8-2.8/backup-zync-database writes them"
   fi
-  restore_replicas "$dir/target-replicas.json" zync zync-que
-  wait_ready zync
-  wait_ready zync-que
+  writers_gone "run step 2.8-2.8/stop-writers first" system-app system-sidekiq system-sphinx zync zync-que
+  pod=$(pod_of zync-database)
+  [ -n "$pod" ] || fail "no running zync-database pod to restore into"
+  pg_load_cluster "$pod" "$dump" "$dir/zync-database-restore.log"
+  counts_match "$dir/zync-database-backup.counts" pg_table_counts "pod/$pod" postgres zync_production \
+    || fail "the tables of zync_production do not hold the rows of the dump (above: < restored, > dumped); zync is stopped"
+  touch "$dir/zync-database.restored"
+  echo "restored: every table of zync_production holds the rows of the dump"
 }
 
 # 2.8-2.8/redis-restore-mode — Turn off Redis persistence for the restore (configmap redis-config)
@@ -1899,9 +2076,13 @@ step_17() {
 # Operating 3scale's `oc edit configmap redis-config` (comment out the save
 # lines, appendonly no) becomes an edit of redis.conf with jq; the ConfigMap
 # as the operator made it is saved first, once, and the redis-normal-mode step
-# puts it back. Both Redis DeploymentConfigs read this ConfigMap, so both are
-# redeployed. Once both are restored, a re-run skips the step.
-step_18() {
+# puts it back. The edit also adds `save ""`: without any save line Redis
+# keeps its default save points, and the redeploy of the restore-redis step
+# would then make it save what it holds over the copied dump.rdb when it stops
+# (SIGTERM), which loses the restore. Both Redis DeploymentConfigs read this
+# ConfigMap, so both are redeployed. Once both are restored, a re-run skips
+# the step.
+step_19() {
   if [ -e "$BACKUP_DIR/2.8-2.8/backend-redis.restored" ] && [ -e "$BACKUP_DIR/2.8-2.8/system-redis.restored" ]; then
     echo "already done: skipped"
     return 0
@@ -1921,7 +2102,7 @@ step_18() {
     oc get configmap redis-config -o json > "$saved.tmp"
     mv "$saved.tmp" "$saved"
   fi
-  patch=$(jq -c '{data: {"redis.conf": (.data["redis.conf"] | gsub("(?m)^save "; "#save ") | gsub("(?m)^appendonly yes"; "appendonly no"))}}' "$saved")
+  patch=$(jq -c '{data: {"redis.conf": ((.data["redis.conf"] | gsub("(?m)^save "; "#save ") | gsub("(?m)^appendonly yes"; "appendonly no")) + "\nsave \"\"\n")}}' "$saved")
   oc patch configmap redis-config --type=merge -p "$patch"
   for component in backend-redis system-redis; do
     redeploy "$component"
@@ -1932,10 +2113,12 @@ step_18() {
 # Source: 000_fb66213bb7713c41.txt 3.2
 # Operating 3scale's restore of backend-redis and system-redis: move the pod's
 # dump.rdb and appendonly.aof aside, copy the saved dump.rdb in, redeploy,
-# then rewrite the append-only file (BGREWRITEAOF) and wait until
-# aof_rewrite_in_progress is 0, which the guide checks by hand. Each is done
-# once (a marker records it).
-step_19() {
+# check that the instance holds the keys the dump recorded, then rewrite the
+# append-only file (BGREWRITEAOF) and wait until aof_rewrite_in_progress is 0,
+# which the guide checks by hand, and until the rewrite is not only scheduled,
+# and stop unless the rewrite reports ok (aof_last_bgrewrite_status): the next
+# step makes Redis load that file. Each is done once (a marker records it).
+step_20() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
     local here there
@@ -1952,7 +2135,9 @@ step_19() {
       continue
     fi
     file="$dir/$component-dump.rdb"
-    [ -s "$file" ] || fail "$file is missing: step 2.8-2.8/backup-redis writes it"
+    if [ ! -s "$file" ] || [ ! -f "$dir/$component-dump.keys" ]; then
+      fail "$file or its .keys is missing: step 2.8-2.8/backup-redis writes them"
+    fi
     pod=$(pod_of "$component")
     [ -n "$pod" ] || fail "no running $component pod to restore into"
     # shellcheck disable=SC2016 # $f is the pod's
@@ -1961,13 +2146,10 @@ step_19() {
     redeploy "$component"
     pod=$(pod_of "$component")
     [ -n "$pod" ] || fail "no running $component pod after the redeploy"
+    redis_keys_cover "$dir/$component-dump.keys" "$pod" \
+      || fail "$component did not load the keys of $file; nothing points 3scale at it yet: re-run to load it again"
     oc exec "$pod" -- redis-cli BGREWRITEAOF
-    for ((i = 0; i < 60; i++)); do
-      progress=$(oc exec "$pod" -- redis-cli info persistence | tr -d '\r' | sed -n 's/^aof_rewrite_in_progress://p')
-      [ "$progress" = 0 ] && break
-      sleep 10
-    done
-    [ "$progress" = 0 ] || fail "$component is still rewriting its append-only file after 10 minutes"
+    redis_aof_wait "$pod" 60 "re-run to load the dump again"
     touch "$dir/$component.restored"
     echo "$component restored from $file"
   done
@@ -1978,7 +2160,7 @@ step_19() {
 # Puts back the redis.conf the redis-restore-mode step saved (the guide's
 # second `oc edit`) and redeploys both Redis DeploymentConfigs, which then
 # load the rewritten append-only files.
-step_20() {
+step_21() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
     local here there
@@ -1998,12 +2180,15 @@ step_20() {
   done
 }
 
-# 2.8-2.8/restart-system — Restart system so that it reads the restored data
+# 2.8-2.8/redis-verify-keys — Check that backend-redis and system-redis hold the keys of the dumps
 # Source: 000_fb66213bb7713c41.txt 3.2
-# Not in the guide: system-memcache, system-app, system-sidekiq and
-# system-sphinx started on the operator's fresh databases; redeploying them
-# drops what they cached and indexed before the restore.
-step_21() {
+# A check the guide does not have: after the restart with persistence on,
+# which loads the rewritten append-only files, each instance holds at least
+# the keys of each logical database that the dump recorded (at least: 3scale's
+# readiness probe writes liveness-probe). It runs before system and zync start
+# again.
+step_22() {
+  dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
     local here there
     [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
@@ -2013,11 +2198,44 @@ step_21() {
   }
 
   on_target
-  for component in system-memcache system-app system-sidekiq system-sphinx; do
-    exists dc "$component" || continue
-    redeploy "$component"
+  for component in backend-redis system-redis; do
+    recorded="$dir/$component-dump.keys"
+    [ -f "$recorded" ] || fail "$recorded is missing: step 2.8-2.8/backup-redis records it"
+    pod=$(pod_of "$component")
+    [ -n "$pod" ] || fail "no running $component pod"
+    redis_keys_cover "$recorded" "$pod" \
+      || fail "$component lost keys of the dump when it loaded its append-only file: load the dump again (re-run from 2.8-2.8/redis-restore-mode after removing $dir/$component.restored)"
   done
-  wait_ready system-app
+}
+
+# 2.8-2.8/restart-system — Start system and zync again on the restored data
+# Source: 000_fb66213bb7713c41.txt 3.2
+# Puts back the APIManager's replicas of system-app, system-sidekiq, zync and
+# zync-que and system-sphinx's count, which stop-writers saved, and waits
+# until they are ready. Not in the guide: system-memcache is redeployed too,
+# so that it drops what it cached from the operator's fresh databases before
+# the restore.
+step_23() {
+  dir="$BACKUP_DIR/2.8-2.8"
+  on_target() {
+    local here there
+    [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
+    here=$(oc whoami --show-server)
+    there=$(<"$BACKUP_DIR/2.8-2.8/source-server")
+    [ "$here" != "$there" ] || fail "oc is still logged in to the template-based site's cluster $there: log in to the OpenShift 4 cluster first (step 2.8-2.8/switch-to-target)"
+  }
+
+  on_target
+  saved="$dir/target-apimanager-replicas.json"
+  [ -s "$saved" ] || fail "$saved is missing: step 2.8-2.8/stop-writers writes it"
+  oc patch apimanager apimanager --type=merge -p "$(<"$saved")"
+  restore_replicas "$dir/target-replicas.json" system-sphinx
+  if exists dc system-memcache; then
+    redeploy system-memcache
+  fi
+  for component in system-app system-sidekiq system-sphinx zync zync-que; do
+    wait_ready "$component"
+  done
 }
 
 # 2.8-2.8/resync-routes — Recreate the tenants' routes (zync:resync:domains)
@@ -2026,7 +2244,7 @@ step_21() {
 # which zync makes from the restored system database: the 2.8 restore
 # procedure's `bundle exec rake zync:resync:domains`, run in a system-sidekiq
 # pod with `oc exec`.
-step_22() {
+step_24() {
   on_target() {
     local here there
     [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
@@ -2047,7 +2265,7 @@ step_22() {
 # routes for the master and the Admin Portal of the wildcard domain exist,
 # then lists every route of it. The host list is searched as a whole (grep on
 # a here-string), so that a site with thousands of routes passes too.
-step_23() {
+step_25() {
   domain='3scale.example.com'
   for ((i = 0; i < 60; i++)); do
     hosts=$(oc get routes -o json | jq -r --arg d ".$domain" '[.items[]?.spec.host | select(endswith($d))] | sort | .[]')
@@ -2065,7 +2283,7 @@ step_23() {
 
 # 2.8-2.8/dns-switch — Point the wildcard domain at the OpenShift 4 cluster
 # Source: 000_fb66213bb7713c41.txt 3.2
-step_24() {
+step_26() {
   manual_step '2.8-2.8/dns-switch' <<'AMPC_MANUAL'
 The guide's last step: *.3scale.example.com resolves to the
 OpenShift 3.11 cluster now; point it at the OpenShift 4 cluster.
@@ -2087,7 +2305,7 @@ AMPC_MANUAL
 
 # 2.8-2.8/portal-check — Log in to the Admin Portal on the new cluster and check it
 # Source: 000_fb66213bb7713c41.txt 3.2
-step_25() {
+step_27() {
   manual_step '2.8-2.8/portal-check' <<'AMPC_MANUAL'
 Log in to the 3scale Admin Portal, https://TENANT-admin.3scale.example.com
 (TENANT is TENANT_NAME of secret system-seed, 3scale by default), and
@@ -2107,7 +2325,7 @@ AMPC_MANUAL
 # Source: 000_fb66213bb7713c41.txt 3.2
 # As at the end of chapter 2: apps.3scale.net/apimanager-threescale-version
 # 2.8 and apps.3scale.net/threescale-operator-version of a 0.5 operator.
-step_26() {
+step_28() {
   on_target() {
     local here there
     [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
@@ -2141,6 +2359,15 @@ rollback_0() {
       wait_ready "$component"
     done
   fi
+  # The dumps and copies belong to the window this rollback closes: the
+  # site writes again, and a later attempt dumps and restores again.
+  set_aside "$dir/system-storage" "$dir/system-storage.done" \
+    "$dir/system-mysql-backup.gz" "$dir/system-mysql-backup.counts" "$dir/system-postgresql-backup.gz" "$dir/system-postgresql-backup.counts" \
+    "$dir/zync-database-backup.gz" "$dir/zync-database-backup.counts" \
+    "$dir/backend-redis-dump.rdb" "$dir/backend-redis-dump.keys" "$dir/system-redis-dump.rdb" "$dir/system-redis-dump.keys" \
+    "$dir/system-storage.restored" "$dir/system-mysql.restored" "$dir/system-postgresql.restored" "$dir/zync-database.restored" \
+    "$dir/backend-redis.restored" "$dir/system-redis.restored"
+  forget_from 2.8-2.8/scale-down-source
   echo "the template-based site runs again; point *.3scale.example.com back at the OpenShift 3.11 router"
 }
 

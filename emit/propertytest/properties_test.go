@@ -30,17 +30,18 @@ type propSite struct {
 	// the cluster where the runbook stops for them (propRun.exec).
 	manual map[string]manualAction
 	// databases: oc exec runs in the simulated containers, whose database
-	// pods behave as the real tools do; without it, oc exec prints a text
-	// that passes the dumps' completeness checks, whatever the command.
+	// pods behave as the real tools do and hold siteData; without it, oc
+	// exec prints a text that passes the dumps' completeness checks,
+	// whatever the command.
 	databases bool
 }
 
 var propSites = []propSite{
-	{example: "2.7-mysql-s3", fixture: "templates/2.7-amp-s3.yaml"},
+	{example: "2.7-mysql-s3", fixture: "templates/2.7-amp-s3.yaml", databases: true},
 	{example: "2.4-to-2.5-mysql", fixture: "templates/2.4-amp.yaml", databases: true},
 	{example: "2.7-mysql", fixture: "templates/2.7-amp.yaml", heavy: true},
 	{example: "2.6-to-2.8-mysql", fixture: "templates/2.6-amp.yaml", heavy: true},
-	{example: "2.5-to-2.6-mysql", fixture: "templates/2.5-amp.yaml", manual: manual25},
+	{example: "2.5-to-2.6-mysql", fixture: "templates/2.5-amp.yaml", manual: manual25, databases: true},
 	{example: "2.4-to-2.8-mysql-s3", fixture: "templates/2.4-amp-s3.yaml", heavy: true, manual: manual25, databases: true},
 }
 
@@ -148,6 +149,13 @@ func runProperties(t *testing.T, site propSite, seed uint64) {
 	final := clean.Objects(t)
 	p.checkFinal(final)
 	backups := backupFiles(t, work)
+	data := p.data(clean, final)
+	if p.site.databases {
+		if u := clean.Unsupported(t); u != "" {
+			t.Errorf("the run asked the simulator for what it does not model:\n%s", u)
+		}
+		p.checkData(data, final)
+	}
 
 	// A second run changes nothing.
 	before := len(clean.Calls(t))
@@ -214,7 +222,7 @@ func runProperties(t *testing.T, site propSite, seed uint64) {
 		plans = append(plans, plan)
 	}
 	for i, plan := range plans {
-		p.faultSequence(fmt.Sprintf("fault sequence %d", i+1), plan, final, backups)
+		p.faultSequence(fmt.Sprintf("fault sequence %d", i+1), plan, final, backups, data)
 	}
 }
 
@@ -227,7 +235,7 @@ type stepFault struct {
 // faultSequence runs the runbook on a fresh cluster with the faults of
 // plan, re-running after each failure, and checks that it ends as the run
 // without faults did.
-func (p *propRun) faultSequence(name string, plan map[string]stepFault, final map[string]map[string]any, backups []string) {
+func (p *propRun) faultSequence(name string, plan map[string]stepFault, final map[string]map[string]any, backups []string, data map[string]*ocsim.Data) {
 	t := p.t
 	c, work := p.cluster(), t.TempDir()
 	fired := map[string]bool{}
@@ -298,6 +306,15 @@ func (p *propRun) faultSequence(name string, plan map[string]stepFault, final ma
 	if files := backupFiles(t, work); !reflect.DeepEqual(files, backups) {
 		t.Errorf("%s: backups %v, the run without faults wrote %v", name, files, backups)
 	}
+	if got := p.data(c, got); !reflect.DeepEqual(got, data) {
+		for w := range data {
+			if !reflect.DeepEqual(got[w], data[w]) {
+				a, _ := json.Marshal(data[w])
+				b, _ := json.Marshal(got[w])
+				t.Errorf("%s: %s holds other data than after the run without faults:\n%s\n%s", name, w, a, b)
+			}
+		}
+	}
 	if t.Failed() {
 		t.Logf("%s:\n%s", name, log.String())
 	}
@@ -311,8 +328,81 @@ func (p *propRun) cluster() *bundletest.Cluster {
 		// What oc exec prints, whatever the command: enough for a dump
 		// that its completeness check accepts.
 		c.ExecOut(p.t, "-- PostgreSQL database cluster dump complete\n-- Dump completed\n")
+		return c
+	}
+	for workload, d := range siteData() {
+		c.Seed(p.t, ocsim.Seed{Workload: workload, Data: d})
 	}
 	return c
+}
+
+// siteData is what the database workloads of a template-based site hold
+// in the runs of a site with databases (those its fixture has).
+func siteData() map[string]ocsim.Data {
+	return map[string]ocsim.Data{
+		"dc/system-mysql": {MySQL: map[string]*ocsim.Database{"system": {Tables: map[string]*ocsim.Table{
+			"accounts": {Columns: []string{"id", "org_name"}, Key: "id", Rows: [][]string{{"1", "Master Account"}, {"2", "Provider's Org"}}},
+			"services": {Columns: []string{"id", "account_id", "name"}, Key: "id", Rows: [][]string{{"1", "2", "API"}}},
+		}}}},
+		"dc/zync-database": {PostgreSQL: map[string]*ocsim.Database{"zync_production": {Owner: "zync", Tables: map[string]*ocsim.Table{
+			"tenants":      {Columns: []string{"id", "endpoint"}, Key: "id", Rows: [][]string{{"1", "https://3scale-admin.apps.example.com"}}},
+			"integrations": {Columns: []string{"id", "tenant_id", "state"}, Key: "id", Rows: [][]string{{"1", "1", "active"}, {"2", "1", ocsim.Null}}},
+		}}}},
+		"dc/backend-redis": {Redis: map[int]map[string]string{0: {"service/provider_key:abc/id": "1"}, 1: {"resque:queue:priority": "job"}}},
+		"dc/system-redis":  {Redis: map[int]map[string]string{1: {"sidekiq:queues": "default"}}},
+	}
+}
+
+// data is what the site's database workloads hold on a cluster whose
+// objects are objects (nil for a site without databases), Redis without
+// the readiness probe's key, whose value is the time.
+func (p *propRun) data(c *bundletest.Cluster, objects map[string]map[string]any) map[string]*ocsim.Data {
+	if !p.site.databases {
+		return nil
+	}
+	out := map[string]*ocsim.Data{}
+	for workload := range siteData() {
+		if objects["DeploymentConfig/"+strings.TrimPrefix(workload, "dc/")] == nil {
+			continue
+		}
+		d := c.Data(p.t, "", workload)
+		for _, keys := range d.Redis {
+			delete(keys, "liveness-probe")
+		}
+		out[workload] = d
+	}
+	return out
+}
+
+// checkData checks that the run without faults kept every row and key the
+// site's databases held (siteData), but those of a server whose data
+// directory is an emptyDir volume: the templates' zync-database, whose
+// data a redeploy loses by design and zync:resync:domains makes again
+// (which the simulator does not model).
+func (p *propRun) checkData(data map[string]*ocsim.Data, final map[string]map[string]any) {
+	for workload, want := range siteData() {
+		got := data[workload]
+		if got == nil || ephemeralData(final["DeploymentConfig/"+strings.TrimPrefix(workload, "dc/")]) {
+			continue
+		}
+		for name, db := range want.MySQL {
+			if g := got.MySQL[name]; g == nil || !reflect.DeepEqual(g.Tables, db.Tables) {
+				p.t.Errorf("%s: database %s after the run: %+v", workload, name, g)
+			}
+		}
+		for name, db := range want.PostgreSQL {
+			if g := got.PostgreSQL[name]; g == nil || !reflect.DeepEqual(g.Tables, db.Tables) {
+				p.t.Errorf("%s: database %s after the run: %+v", workload, name, g)
+			}
+		}
+		for n, keys := range want.Redis {
+			for k, v := range keys {
+				if got.Redis[n][k] != v {
+					p.t.Errorf("%s: db%d key %s is %q after the run, was %q", workload, n, k, got.Redis[n][k], v)
+				}
+			}
+		}
+	}
 }
 
 // checkFinal checks the state a complete run leaves: every
@@ -507,4 +597,27 @@ func planSteps(t *testing.T, files map[string][]byte) []planStep {
 		t.Fatal(err)
 	}
 	return pf.Steps
+}
+
+// ephemeralData tells whether a database DeploymentConfig keeps its data
+// directory (/var/lib/pgsql/data, /var/lib/mysql/data, /var/lib/redis/data)
+// on an emptyDir volume.
+func ephemeralData(dc map[string]any) bool {
+	empty := map[string]bool{}
+	for _, v := range asList(bundletest.Get(dc, "spec", "template", "spec", "volumes")) {
+		if bundletest.Get(v, "emptyDir") != nil {
+			empty[bundletest.Get(v, "name").(string)] = true
+		}
+	}
+	for _, ctr := range asList(bundletest.Get(dc, "spec", "template", "spec", "containers")) {
+		for _, m := range asList(bundletest.Get(ctr, "volumeMounts")) {
+			switch bundletest.Get(m, "mountPath") {
+			case "/var/lib/pgsql/data", "/var/lib/mysql/data", "/var/lib/redis/data":
+				if empty[bundletest.Get(m, "name").(string)] {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

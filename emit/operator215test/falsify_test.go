@@ -171,6 +171,9 @@ type verifySite struct {
 	run func(t *testing.T, c *op215Cluster, bundle, work string, acks []string)
 	// env holds more environment variables of the runs.
 	env []string
+	// faults: the site's run is also made with faults (faultSequence),
+	// and must end as the run without them.
+	faults bool
 }
 
 // exampleBundle compiles an example plan.
@@ -191,7 +194,7 @@ var verifySites = map[string]*verifySite{
 	// The waits of its steps give up after a minute: the upgrade is done
 	// there, and a falsifier's broken one would not come in ten.
 	"upgraded": {bundle: exampleBundle("2.15-to-2.16-mysql-on-cluster.hcl"), cluster: redis215Cluster, run: runRedis215,
-		env: []string{"AMPC_UPGRADE_MINUTES=1"}},
+		env: []string{"AMPC_UPGRADE_MINUTES=1"}, faults: true},
 	// The PostgreSQL 10 → 15 move (pg215Site) stopped at the upgrade wait.
 	"postgresql": {bundle: pg215Bundle, cluster: pg215Cluster, run: runPostgreSQL215},
 	// The MySQL-to-RDS, Redis-to-ElastiCache example before the run
@@ -257,6 +260,8 @@ type preparedSite struct {
 	acks   []string
 	ran    *op215Cluster
 	work   string
+	// perStep counts the oc calls of each step of the run (faults).
+	perStep map[string]int
 }
 
 // state gives a falsifier its own cluster and working directory in the
@@ -298,6 +303,12 @@ func TestVerifiesCanFail(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			s := prepareSite(t, verifySites[name])
+			if s.faults {
+				t.Run("fault-sequence", func(t *testing.T) {
+					t.Parallel()
+					faultSequence(t, s)
+				})
+			}
 			for _, id := range ids {
 				t.Run(strings.TrimPrefix(id, "2.15-2.16/"), func(t *testing.T) {
 					t.Parallel()
@@ -316,7 +327,12 @@ func prepareSite(t *testing.T, vs *verifySite) *preparedSite {
 	s.acks = op215Manual(t, s.bundle)
 	if vs.run != nil {
 		s.ran, s.work = vs.cluster(t), t.TempDir()
+		if vs.faults {
+			s.perStep = map[string]int{}
+			countCalls(s.ran, s.perStep)
+		}
 		vs.run(t, s.ran, s.bundle, s.work, s.acks)
+		s.ran.Fault = nil
 	}
 	return s
 }

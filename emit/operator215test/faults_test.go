@@ -1,0 +1,205 @@
+package operator215test
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ampc/ampc/internal/bundletest"
+	"github.com/ampc/ampc/internal/ocsim"
+)
+
+// Crash at the calls of the 2.15 → 2.16 runbook: the property of
+// emit/propertytest's fault sequences, for a site of TestVerifiesCanFail
+// whose run moves data (verifySite.faults), sharing its run without faults.
+
+// countCalls makes c count the oc calls of each step (by AMPC_STEP) into
+// perStep, passing every call.
+func countCalls(c *op215Cluster, perStep map[string]int) {
+	c.Fault = func(call ocsim.Call) ocsim.Fault {
+		if step := call.Env["AMPC_STEP"]; step != "" {
+			perStep[step]++
+		}
+		return ocsim.Pass
+	}
+}
+
+// faultSequence runs the site's runbook on a new cluster of the site with
+// one fault in each step that changes the cluster or writes files (every
+// kind but verify and wait) at a call of the step chosen by its name,
+// either before the call reaches the cluster or after the cluster applied
+// it (the client sees an error both ways), re-running after each failure.
+// The run that completes must leave what the site's run without faults
+// left: the objects as they are wanted (op215Desired, without the
+// restart stamps of the logical clock), the data of every database
+// workload, and the same backups.
+func faultSequence(t *testing.T, s *preparedSite) {
+	t.Helper()
+	kinds := map[string]string{}
+	for _, st := range bundletest.Op215ReadPlan(t, s.bundle).Steps {
+		kinds[st.ID] = st.Kind
+	}
+	plan := map[string][2]int{} // step: nth call, 0 before / 1 after
+	for step, n := range s.perStep {
+		if kinds[step] == "verify" || kinds[step] == "wait" || n == 0 {
+			continue
+		}
+		h := fnv.New64a()
+		fmt.Fprint(h, step)
+		sum := h.Sum64()
+		plan[step] = [2]int{1 + int(sum/2%uint64(n)), int(sum % 2)}
+	}
+	c, work := s.cluster(t), t.TempDir()
+	fired := map[string]bool{}
+	current, seen := "", 0
+	c.Fault = func(call ocsim.Call) ocsim.Fault {
+		step := call.Env["AMPC_STEP"]
+		if step == "" || fired[step] {
+			return ocsim.Pass
+		}
+		if step != current {
+			current, seen = step, 0
+		}
+		seen++
+		f, ok := plan[step]
+		if !ok || seen != f[0] {
+			return ocsim.Pass
+		}
+		fired[step] = true
+		if f[1] == 1 {
+			return ocsim.After
+		}
+		return ocsim.Before
+	}
+	var log strings.Builder
+	for run := 1; ; run++ {
+		if run > len(plan)+2 {
+			t.Fatalf("no complete run after %d runs:\n%s", run-1, log.String())
+		}
+		current = ""
+		out, err := c.runEnv(t, s.bundle, work, "", nil, s.acks...)
+		fmt.Fprintf(&log, "--- run %d\n%s", run, bundletest.Tail(out, 25))
+		if err == nil {
+			break
+		}
+		started := bundletest.StartedSteps(out)
+		if len(started) == 0 || !fired[started[len(started)-1]] {
+			t.Fatalf("run %d failed, not at a step with an injected fault: %v\n%s", run, err, log.String())
+		}
+	}
+	if len(fired) != len(plan) {
+		var missed []string
+		for step := range plan {
+			if !fired[step] {
+				missed = append(missed, step)
+			}
+		}
+		sort.Strings(missed)
+		t.Errorf("the faults of %v never fired: the runs made fewer calls in those steps than the run without faults", missed)
+	}
+	want, got := steady(s.ran.all(t)), steady(c.all(t))
+	for key := range want {
+		if !reflect.DeepEqual(want[key], got[key]) {
+			a, _ := json.Marshal(want[key])
+			b, _ := json.Marshal(got[key])
+			t.Errorf("%s differs from the run without faults:\n%s\n%s", key, a, b)
+		}
+	}
+	for key := range got {
+		if want[key] == nil {
+			t.Errorf("%s exists, not after the run without faults", key)
+		}
+	}
+	workloads := databaseWorkloads(s.ran.all(t))
+	if len(workloads) == 0 {
+		t.Error("the site runs no database workload to compare")
+	}
+	for _, w := range workloads {
+		a, b := s.ran.Data(t, w[0], w[1]), c.Data(t, w[0], w[1])
+		for _, d := range []*ocsim.Data{a, b} {
+			for _, keys := range d.Redis {
+				delete(keys, "liveness-probe")
+			}
+		}
+		if !reflect.DeepEqual(a, b) {
+			x, _ := json.Marshal(a)
+			y, _ := json.Marshal(b)
+			t.Errorf("%s/%s holds other data than after the run without faults:\n%s\n%s", w[0], w[1], x, y)
+		}
+	}
+	if a, b := backupNames(t, s.work), backupNames(t, work); !reflect.DeepEqual(a, b) {
+		t.Errorf("backups %v, the run without faults wrote %v", b, a)
+	}
+	if t.Failed() {
+		t.Logf("the runs:\n%s", log.String())
+	}
+}
+
+// steady is op215Desired without the restart stamps a rollout restart
+// writes into a pod template, which the logical clock makes differ between
+// runs.
+func steady(objects map[string]map[string]any) map[string]any {
+	out := op215Desired(objects)
+	for key, v := range out {
+		raw, _ := json.Marshal(v)
+		var cp []any
+		_ = json.Unmarshal(raw, &cp)
+		if ann, ok := bundletest.Get(cp[0], "template", "metadata", "annotations").(map[string]any); ok {
+			delete(ann, "kubectl.kubernetes.io/restartedAt")
+		}
+		out[key] = cp
+	}
+	return out
+}
+
+// databaseWorkloads are the namespace and workload of each Deployment that
+// runs a database server (its image's name says which).
+func databaseWorkloads(objects map[string]map[string]any) [][2]string {
+	var out [][2]string
+	for _, obj := range objects {
+		if obj["kind"] != "Deployment" {
+			continue
+		}
+		image, _ := bundletest.Get(obj, "spec", "template", "spec", "containers").([]any)
+		if len(image) == 0 {
+			continue
+		}
+		img, _ := bundletest.Get(image[0], "image").(string)
+		if strings.Contains(img, "redis") || strings.Contains(img, "mysql") || strings.Contains(img, "postgresql") {
+			ns, _ := bundletest.Get(obj, "metadata", "namespace").(string)
+			out = append(out, [2]string{ns, "deployment/" + bundletest.Get(obj, "metadata", "name").(string)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0]+out[i][1] < out[j][0]+out[j][1] })
+	return out
+}
+
+// backupNames lists the files a run wrote under work (its backups and
+// markers), but its logs and state file, whose names hold the time.
+func backupNames(t *testing.T, work string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(work, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		name := d.Name()
+		if strings.HasSuffix(name, ".log") || strings.HasSuffix(name, ".state") {
+			return nil
+		}
+		rel, _ := filepath.Rel(work, p)
+		out = append(out, rel)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(out)
+	return out
+}

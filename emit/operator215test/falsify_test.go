@@ -172,8 +172,11 @@ type verifySite struct {
 	// env holds more environment variables of the runs.
 	env []string
 	// faults: the site's run is also made with faults (faultSequence),
-	// and must end as the run without them.
-	faults bool
+	// and must end as the run without them: at the end of the runbook, or
+	// where the run stops, failing in step stopsAt at the call fail
+	// (FAKEOC_FAIL) fails.
+	faults        bool
+	stopsAt, fail string
 }
 
 // exampleBundle compiles an example plan.
@@ -196,7 +199,8 @@ var verifySites = map[string]*verifySite{
 	"upgraded": {bundle: exampleBundle("2.15-to-2.16-mysql-on-cluster.hcl"), cluster: redis215Cluster, run: runRedis215,
 		env: []string{"AMPC_UPGRADE_MINUTES=1"}, faults: true},
 	// The PostgreSQL 10 → 15 move (pg215Site) stopped at the upgrade wait.
-	"postgresql": {bundle: pg215Bundle, cluster: pg215Cluster, run: runPostgreSQL215},
+	"postgresql": {bundle: pg215Bundle, cluster: pg215Cluster, run: runPostgreSQL215,
+		faults: true, stopsAt: "2.15-2.16/wait-upgrade", fail: op215PollFail},
 	// The MySQL-to-RDS, Redis-to-ElastiCache example before the run
 	// (newOp215AWSCluster: RDS empty, the ElastiCache instances created
 	// from the dumps): the RDS and ElastiCache checks.

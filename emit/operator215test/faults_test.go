@@ -35,8 +35,8 @@ func countCalls(c *op215Cluster, perStep map[string]int) {
 // kind but verify and wait) at a call of the step chosen by its name,
 // either before the call reaches the cluster or after the cluster applied
 // it (the client sees an error both ways), re-running after each failure.
-// The run that completes must leave what the site's run without faults
-// left: the objects as they are wanted (op215Desired, without the
+// The run that completes (or, for a site whose run stops at a step,
+// stops there) must leave what the site's run without faults left: the objects as they are wanted (op215Desired, without the
 // restart stamps of the logical clock), the data of every database
 // workload, and the same backups.
 func faultSequence(t *testing.T, s *preparedSite) {
@@ -83,12 +83,18 @@ func faultSequence(t *testing.T, s *preparedSite) {
 			t.Fatalf("no complete run after %d runs:\n%s", run-1, log.String())
 		}
 		current = ""
-		out, err := c.runEnv(t, s.bundle, work, "", nil, s.acks...)
+		out, err := c.runEnv(t, s.bundle, work, s.fail, nil, s.acks...)
 		fmt.Fprintf(&log, "--- run %d\n%s", run, bundletest.Tail(out, 25))
-		if err == nil {
+		started := bundletest.StartedSteps(out)
+		if s.stopsAt == "" && err == nil {
 			break
 		}
-		started := bundletest.StartedSteps(out)
+		if s.stopsAt != "" && err != nil && len(started) > 0 && started[len(started)-1] == s.stopsAt {
+			break
+		}
+		if err == nil {
+			t.Fatalf("run %d completed; the run without faults stopped at %s:\n%s", run, s.stopsAt, log.String())
+		}
 		if len(started) == 0 || !fired[started[len(started)-1]] {
 			t.Fatalf("run %d failed, not at a step with an injected fault: %v\n%s", run, err, log.String())
 		}

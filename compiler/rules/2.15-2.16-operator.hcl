@@ -423,6 +423,7 @@ locals {
       redis_keys "deployment/$redis" > "$dir/$redis-dump.keys.tmp"
       mv "$dir/$redis-dump.keys.tmp" "$dir/$redis-dump.keys"
       mv "$dir/$redis-dump.rdb.tmp" "$dir/$redis-dump.rdb"
+      seal "$dir/$redis-dump.rdb" "$dir/$redis-dump.keys"
       echo "$redis dumped into $dir/$redis-dump.rdb, its key counts in $dir/$redis-dump.keys"
     done
   EOT
@@ -523,6 +524,7 @@ locals {
     ${local.rds_client}
     counts_file="${local.rds_counts_file}"
     [ -f "$counts_file" ] || fail "$counts_file is missing: re-run from step ${local.rds_dump_step}, which records it"
+    check_seal "$counts_file"
     counts_match "$counts_file" ${local.rds_counts} \
       || fail "the tables of database ${local.rds_database} on $AMPC_RDS_HOST do not hold the rows of the dump (above: < on RDS, > dumped): the import is incomplete; 3scale is not pointed at RDS: re-run from ${local.rds_import_step}, or roll back with ${local.rds_rollback}"
     echo "the $(wc -l < "$counts_file") tables of ${local.rds_database} on $AMPC_RDS_HOST hold the rows of the dump"
@@ -577,7 +579,8 @@ locals {
     counts_file="${local.rds_counts_file}"
     if [ ! -s "$dump" ] || [ ! -f "$counts_file" ]; then
       fail "$dump or $counts_file is missing: re-run from step ${local.rds_dump_step}, which writes them"
-    fi%{ if local.mysql_aws }
+    fi
+    check_seal "$dump" "$counts_file"%{ if local.mysql_aws }
     rds -e "CREATE DATABASE IF NOT EXISTS threescale;" </dev/null%{ endif }
     ${local.rds_state}%{ if !local.mysql_aws }
     if [ -z "$exists" ]; then
@@ -960,10 +963,12 @@ step "pg-dump" {
       oc exec deployment/system-postgresql -- cat /tmp/db_dump.backup > "$dir/db_dump.backup.tmp"
       [ "$(head -c 5 "$dir/db_dump.backup.tmp")" = PGDMP ] || fail "$dir/db_dump.backup.tmp is not a pg_dump custom-format file"
       mv "$dir/db_dump.backup.tmp" "$dir/db_dump.backup"
+      seal "$dir/db_dump.backup"
       echo "system database dumped into $dir/db_dump.backup"
     fi
     pg_table_counts deployment/system-postgresql system system > "$dir/db_dump.counts.tmp"
     mv "$dir/db_dump.counts.tmp" "$dir/db_dump.counts"
+    seal "$dir/db_dump.counts"
     echo "rows of the $(wc -l < "$dir/db_dump.counts") tables of the system database recorded in $dir/db_dump.counts"
   EOT
 }
@@ -1074,7 +1079,9 @@ step "pg-restore" {
     dir="${local.dir}"
     dump="$dir/db_dump.backup"
     [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.15-2.16/pg-dump"
+    check_seal "$dump"
     [ -f "$dir/db_dump.counts" ] || fail "$dir/db_dump.counts is missing: re-run from step 2.15-2.16/pg-dump, which records it"
+    check_seal "$dir/db_dump.counts"
     tables=$(oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -d system -tA -v ON_ERROR_STOP=1 -c "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")
     [ -z "$tables" ] || fail "the database system of system-postgresql-external holds tables, but not the rows of $dump (a restore that stopped halfway?): nothing points at it yet; drop and create it again (oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -c 'DROP DATABASE system' -c 'CREATE DATABASE system OWNER <DB_USER>') and re-run, or roll back with --rollback 2.15-2.16/postgresql"
     # The errors pg_restore reports that the guide says to ignore (3.2.6).
@@ -1121,6 +1128,7 @@ step "pg-verify-data" {
     dir="${local.dir}"
     oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -d system -c 'SELECT org_name FROM accounts LIMIT 20;'
     [ -f "$dir/db_dump.counts" ] || fail "$dir/db_dump.counts is missing: re-run from step 2.15-2.16/pg-dump, which records it"
+    check_seal "$dir/db_dump.counts"
     counts_match "$dir/db_dump.counts" pg_table_counts deployment/system-postgresql-external postgres system --namespace=${local.db_ns} \
       || fail "the tables of the new database do not hold the rows of the dump (above: < restored, > dumped): the restore is incomplete; nothing points at it yet: see $dir/pg_restore.log, then re-run from 2.15-2.16/pg-restore, or roll back with --rollback 2.15-2.16/postgresql"
     echo "the $(wc -l < "$dir/db_dump.counts") tables of the new database hold the rows of the dump"
@@ -1319,6 +1327,7 @@ step "mysql-rds-dump" {
     mv "$dir/system_mysql_backup.sql.tmp" "$dir/system_mysql_backup.sql"
     mv "$dir/system_mysql_backup.counts.tmp" "$dir/system_mysql_backup.counts"
     mv "$dir/cleaned_system_mysql_backup.sql.tmp" "$dir/cleaned_system_mysql_backup.sql"
+    seal "$dir/system_mysql_backup.sql" "$dir/cleaned_system_mysql_backup.sql" "$dir/system_mysql_backup.counts"
     echo "system database dumped into $dir/system_mysql_backup.sql (cleaned: $dir/cleaned_system_mysql_backup.sql), the rows of its $(wc -l < "$dir/system_mysql_backup.counts") tables recorded"
   EOT
 }
@@ -1427,6 +1436,7 @@ step "pg-rds-dump" {
     pg_table_counts deployment/system-postgresql system system > "$dir/system_postgres_backup.counts.tmp"
     mv "$dir/system_postgres_backup.counts.tmp" "$dir/system_postgres_backup.counts"
     mv "$dir/system_postgres_backup.psql.tmp" "$dir/system_postgres_backup.psql"
+    seal "$dir/system_postgres_backup.psql" "$dir/system_postgres_backup.counts"
     echo "system database dumped into $dir/system_postgres_backup.psql, the rows of its $(wc -l < "$dir/system_postgres_backup.counts") tables recorded"
   EOT
 }
@@ -1614,6 +1624,7 @@ step "redis-restore" {
     for redis in backend-redis system-redis; do
       dump="${local.dir}/$redis-dump.rdb"
       [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.15-2.16/redis-dump"
+      check_seal "$dump"
       oc exec -i "deployment/$redis-external" --namespace=${local.db_ns} -- bash -c 'cat > /var/lib/redis/data/dump.rdb' < "$dump"
     done
     for redis in backend-redis-external system-redis-external; do
@@ -1700,6 +1711,7 @@ step "redis-verify-keys" {
     for redis in backend-redis system-redis; do
       recorded="${local.dir}/$redis-dump.keys"
       [ -f "$recorded" ] || fail "$recorded is missing: re-run from step 2.15-2.16/redis-dump, which records it"
+      check_seal "$recorded"
       redis_keys_cover "$recorded" "deployment/$redis-external" --namespace=${local.db_ns} \
         || fail "$redis-external does not hold the keys of the dump: nothing points at it yet; load the dump again (re-run from 2.15-2.16/redis-restore), or roll back with --rollback 2.15-2.16/redis"
     done

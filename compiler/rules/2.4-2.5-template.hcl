@@ -601,6 +601,7 @@ step "zync-database-dump" {
     dump_gz zync-database "$dir/zync-database-backup-for-2.5.gz" pg_dumpall "PostgreSQL database cluster dump complete"
     pg_table_counts dc/zync-database postgres zync_production > "$dir/zync-database-backup-for-2.5.counts.tmp"
     mv "$dir/zync-database-backup-for-2.5.counts.tmp" "$dir/zync-database-backup-for-2.5.counts"
+    seal "$dir/zync-database-backup-for-2.5.counts"
     echo "rows of the $(wc -l < "$dir/zync-database-backup-for-2.5.counts") tables of zync_production recorded"
   EOT
 }
@@ -733,6 +734,7 @@ step "zync-database-restore" {
     [ -n "$pod" ] || fail "no running zync-database pod to import into"
     counts="$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.counts"
     [ -f "$counts" ] || fail "$counts is missing: re-run from step 2.4-2.5/zync-database-dump, which records it"
+    check_seal "$dump" "$counts"
     tables=$(oc exec "$pod" -- psql -d zync_production -tAc "select count(*) from information_schema.tables where table_schema = 'public'")
     if [ "$tables" != 0 ]; then
       counts_match "$counts" pg_table_counts "pod/$pod" postgres zync_production \

@@ -37,7 +37,10 @@ locals {
     The runbook works in the first running pod of the DeploymentConfig,
     where the guide takes `.items[0]`, which may be a finished deploy pod,
     and uses `oc exec` where the guide uses `oc rsh`, which allocates a
-    terminal that can corrupt a piped dump.
+    terminal that can corrupt a piped dump. A dump is compressed in the pod
+    and kept only when it ends with its tool's completion line, with its
+    SHA-256 beside it (.sha256); a dump that exists is kept, so a re-run
+    (--from, --only) never overwrites the backup of the site as it was.
   EOT
 
   merge_note = <<-EOT
@@ -202,12 +205,11 @@ step "backup-system-mysql" {
   section = "2.1.1"
   when    = plan.system_database == "mysql" && has("DeploymentConfig", "system-mysql")
   note    = local.dump_note
+  done_if = "[ -s \"$BACKUP_DIR/2.5-2.6/system-database/system-mysql-backup.gz\" ]"
   run     = <<-EOT
-    pod=$(pod_of system-mysql)
-    [ -n "$pod" ] || fail "no running system-mysql pod to dump the system database from"
     # MYSQL_ROOT_PASSWORD is the pod's own variable.
     # shellcheck disable=SC2016
-    oc exec "$pod" -- bash -c 'export MYSQL_PWD=$${MYSQL_ROOT_PASSWORD}; mysqldump --single-transaction -hsystem-mysql -uroot system' | gzip > "$BACKUP_DIR/2.5-2.6/system-database/system-mysql-backup.gz"
+    dump_gz system-mysql "$BACKUP_DIR/2.5-2.6/system-database/system-mysql-backup.gz" 'export MYSQL_PWD=$${MYSQL_ROOT_PASSWORD}; mysqldump --single-transaction -hsystem-mysql -uroot system' "^-- Dump completed"
   EOT
 }
 
@@ -217,10 +219,9 @@ step "backup-system-postgresql" {
   section = "2.1.1"
   when    = plan.system_database == "postgresql" && has("DeploymentConfig", "system-postgresql")
   note    = "The guide dumps a MySQL system database only; a PostgreSQL one is dumped with pg_dumpall, as the guide does for zync-database in 2.1.2. ${local.dump_note}"
+  done_if = "[ -s \"$BACKUP_DIR/2.5-2.6/system-database/system-postgresql-backup.gz\" ]"
   run     = <<-EOT
-    pod=$(pod_of system-postgresql)
-    [ -n "$pod" ] || fail "no running system-postgresql pod to dump the system database from"
-    oc exec "$pod" -- bash -c 'pg_dumpall -c --if-exists' | gzip > "$BACKUP_DIR/2.5-2.6/system-database/system-postgresql-backup.gz"
+    dump_gz system-postgresql "$BACKUP_DIR/2.5-2.6/system-database/system-postgresql-backup.gz" "pg_dumpall -c --if-exists" "PostgreSQL database cluster dump complete"
   EOT
 }
 
@@ -229,10 +230,9 @@ step "backup-zync-database" {
   kind    = "backup"
   section = "2.1.2"
   note    = local.dump_note
+  done_if = "[ -s \"$BACKUP_DIR/2.5-2.6/zync-database/zync-database-backup.gz\" ]"
   run     = <<-EOT
-    pod=$(pod_of zync-database)
-    [ -n "$pod" ] || fail "no running zync-database pod to dump the zync database from"
-    oc exec "$pod" -- bash -c 'pg_dumpall -c --if-exists' | gzip > "$BACKUP_DIR/2.5-2.6/zync-database/zync-database-backup.gz"
+    dump_gz zync-database "$BACKUP_DIR/2.5-2.6/zync-database/zync-database-backup.gz" "pg_dumpall -c --if-exists" "PostgreSQL database cluster dump complete"
   EOT
 }
 
@@ -244,10 +244,18 @@ step "backup-redis" {
   run     = <<-EOT
     for redis in system-redis backend-redis; do
       exists dc "$redis" || continue
+      file="$BACKUP_DIR/2.5-2.6/$redis/$redis-dump.rdb"
+      if [ -s "$file" ]; then
+        echo "kept $file from an earlier run"
+        continue
+      fi
       pod=$(pod_of "$redis")
       [ -n "$pod" ] || fail "no running $redis pod to copy the dump from"
       oc exec "$pod" -- redis-cli SAVE
-      oc cp "$pod:/var/lib/redis/data/dump.rdb" "$BACKUP_DIR/2.5-2.6/$redis/$redis-dump.rdb"
+      oc cp "$pod:/var/lib/redis/data/dump.rdb" "$file.tmp"
+      [ "$(head -c 5 "$file.tmp")" = REDIS ] || fail "$file.tmp is not a Redis dump file"
+      mv "$file.tmp" "$file"
+      seal "$file"
     done
   EOT
 }

@@ -338,6 +338,7 @@ step "backup-system-mysql" {
     [ -n "$pod" ] || fail "no running system-mysql pod to count the rows in"
     mysql_table_counts system mysql_in "$pod" > "$dir/system-mysql-backup.counts.tmp"
     mv "$dir/system-mysql-backup.counts.tmp" "$dir/system-mysql-backup.counts"
+    seal "$dir/system-mysql-backup.counts"
     echo "rows of the $(wc -l < "$dir/system-mysql-backup.counts") tables of the system database recorded"
   EOT
 }
@@ -359,6 +360,7 @@ step "backup-system-postgresql" {
     [ -n "$pod" ] || fail "no running system-postgresql pod to count the rows in"
     pg_table_counts "pod/$pod" postgres system > "$dir/system-postgresql-backup.counts.tmp"
     mv "$dir/system-postgresql-backup.counts.tmp" "$dir/system-postgresql-backup.counts"
+    seal "$dir/system-postgresql-backup.counts"
     echo "rows of the $(wc -l < "$dir/system-postgresql-backup.counts") tables of the system database recorded"
   EOT
 }
@@ -379,6 +381,7 @@ step "backup-zync-database" {
     [ -n "$pod" ] || fail "no running zync-database pod to count the rows in"
     pg_table_counts "pod/$pod" postgres zync_production > "$dir/zync-database-backup.counts.tmp"
     mv "$dir/zync-database-backup.counts.tmp" "$dir/zync-database-backup.counts"
+    seal "$dir/zync-database-backup.counts"
     echo "rows of the $(wc -l < "$dir/zync-database-backup.counts") tables of zync_production recorded"
   EOT
 }
@@ -413,6 +416,7 @@ step "backup-redis" {
       redis_keys "$pod" > "$dir/$component-dump.keys.tmp"
       mv "$dir/$component-dump.keys.tmp" "$dir/$component-dump.keys"
       mv "$file.tmp" "$file"
+      seal "$file" "$dir/$component-dump.keys"
       echo "$component data copied into $file, its key counts into $dir/$component-dump.keys"
     done
   EOT
@@ -690,6 +694,7 @@ step "restore-system-mysql" {
     if [ ! -s "$dump" ] || [ ! -f "$dir/system-mysql-backup.counts" ]; then
       fail "$dump or its .counts is missing: step 2.8-2.8/backup-system-mysql writes them"
     fi
+    check_seal "$dump" "$dir/system-mysql-backup.counts"
     writers_gone "run step 2.8-2.8/stop-writers first" ${local.target_writers}
     pod=$(pod_of system-mysql)
     [ -n "$pod" ] || fail "no running system-mysql pod to restore into"
@@ -729,6 +734,7 @@ step "restore-system-postgresql" {
     if [ ! -s "$dump" ] || [ ! -f "$dir/system-postgresql-backup.counts" ]; then
       fail "$dump or its .counts is missing: step 2.8-2.8/backup-system-postgresql writes them"
     fi
+    check_seal "$dump" "$dir/system-postgresql-backup.counts"
     writers_gone "run step 2.8-2.8/stop-writers first" ${local.target_writers}
     pod=$(pod_of system-postgresql)
     [ -n "$pod" ] || fail "no running system-postgresql pod to restore into"
@@ -763,6 +769,7 @@ step "restore-zync-database" {
     if [ ! -s "$dump" ] || [ ! -f "$dir/zync-database-backup.counts" ]; then
       fail "$dump or its .counts is missing: step 2.8-2.8/backup-zync-database writes them"
     fi
+    check_seal "$dump" "$dir/zync-database-backup.counts"
     writers_gone "run step 2.8-2.8/stop-writers first" ${local.target_writers}
     pod=$(pod_of zync-database)
     [ -n "$pod" ] || fail "no running zync-database pod to restore into"
@@ -837,6 +844,7 @@ step "restore-redis" {
       if [ ! -s "$file" ] || [ ! -f "$dir/$component-dump.keys" ]; then
         fail "$file or its .keys is missing: step 2.8-2.8/backup-redis writes them"
       fi
+      check_seal "$file" "$dir/$component-dump.keys"
       pod=$(pod_of "$component")
       [ -n "$pod" ] || fail "no running $component pod to restore into"
       # shellcheck disable=SC2016 # $f is the pod's
@@ -887,6 +895,7 @@ step "redis-verify-keys" {
     for component in backend-redis system-redis; do
       recorded="$dir/$component-dump.keys"
       [ -f "$recorded" ] || fail "$recorded is missing: step 2.8-2.8/backup-redis records it"
+      check_seal "$recorded"
       pod=$(pod_of "$component")
       [ -n "$pod" ] || fail "no running $component pod"
       redis_keys_cover "$recorded" "$pod" \

@@ -342,15 +342,11 @@ func TestPostgreSQLToRDSKeepsRows(t *testing.T) {
 		t.Errorf("pg-rds-verify-data after the import: %v\n%s", err, out)
 	}
 	countsFile := filepath.Join(backups, "system_postgres_backup.counts")
-	if err := os.WriteFile(countsFile, []byte("accounts 4\nusers 2\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	bundletest.WriteSealed(t, countsFile, []byte("accounts 4\nusers 2\n"))
 	if out, err := c.runEnv(t, bundle, work, "", env, only...); err == nil || !strings.Contains(out, "do not hold the rows of the dump") {
 		t.Errorf("pg-rds-verify-data with a row more in the record than on RDS: %v\n%s", err, out)
 	}
-	if err := os.WriteFile(countsFile, []byte("accounts 3\nusers 2\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	bundletest.WriteSealed(t, countsFile, []byte("accounts 3\nusers 2\n"))
 
 	// The rollback before the switch: 3scale never wrote to RDS.
 	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/postgresql-rds")

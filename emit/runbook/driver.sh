@@ -197,8 +197,8 @@ check_tools() {
   local tool
   # type -P looks for a program on PATH only: command -v would find the
   # runbook's own oc function and take a missing oc for one that is there.
-  for tool in oc jq base64; do
-    type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq and base64"
+  for tool in oc jq base64 sha256sum; do
+    type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq, base64 and sha256sum"
   done
 }
 

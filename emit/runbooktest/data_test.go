@@ -98,12 +98,20 @@ func TestZyncDatabaseMoveKeepsRows(t *testing.T) {
 	if !strings.Contains(out, "imported: every table of zync_production holds the rows of the dump") {
 		t.Error("the import was not checked against the dump's counts")
 	}
-	// The check fails on a database that does not hold the dump's rows
-	// (here a record with a row more): the re-run of the import stops.
+	// A record changed since the dump step wrote it is refused (its
+	// SHA-256 differs).
 	countsFile := filepath.Join(work, "backups", "3scale-2.4", "2.4-2.5", "zync-database-backup-for-2.5.counts")
-	if err := os.WriteFile(countsFile, []byte(strings.Replace(string(counts), "integrations 2\n", "integrations 3\n", 1)), 0o600); err != nil {
+	changed := []byte(strings.Replace(string(counts), "integrations 2\n", "integrations 3\n", 1))
+	if err := os.WriteFile(countsFile, changed, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	if out, err := c.Run(t, bundle, work, "", "--only", "2.4-2.5/zync-database-restore"); err == nil || !strings.Contains(out, "zync-database-backup-for-2.5.counts is not what its step wrote") {
+		t.Errorf("the import with a record changed since the dump: %v\n%s", err, out)
+	}
+	// The check fails on a database that does not hold the dump's rows
+	// (here a record, sealed, with a row more): the re-run of the import
+	// stops.
+	bundletest.WriteSealed(t, countsFile, changed)
 	if out, err := c.Run(t, bundle, work, "", "--only", "2.4-2.5/zync-database-restore"); err == nil || !strings.Contains(out, "but not the rows of the dump") {
 		t.Errorf("the import's check on a database without a row of the dump: %v\n%s", err, out)
 	}

@@ -211,8 +211,8 @@ var verifyFalsifiers = map[string]verifyFalsifier{
 			for name, keys := range migrationKeys {
 				r.c.Seed(t, ocsim.Seed{Workload: "dc/" + name, Data: ocsim.Data{Redis: keys}})
 			}
-			writeFile(t, filepath.Join(dir, "backend-redis-dump.keys"), "db0:keys=2\ndb1:keys=1\n")
-			writeFile(t, filepath.Join(dir, "system-redis-dump.keys"), "db1:keys=2\n")
+			bundletest.WriteSealed(t, filepath.Join(dir, "backend-redis-dump.keys"), []byte("db0:keys=2\ndb1:keys=1\n"))
+			bundletest.WriteSealed(t, filepath.Join(dir, "system-redis-dump.keys"), []byte("db1:keys=2\n"))
 		},
 		breakIt: func(t *testing.T, r *falsifyRun) {
 			r.c.Act(t, "exec", "dc/backend-redis", "--", "redis-cli", "-n", "1", "DEL", "resque:queue:priority")

@@ -280,6 +280,13 @@ func TestMigrationKeepsEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, err = run("--only", "2.8-2.8/restore-zync-database")
+	if err == nil || !strings.Contains(out, "zync-database-backup.gz is not what its step wrote") {
+		t.Errorf("the restore of a dump changed since the backup: %v\n%s", err, out)
+	}
+	// Sealed, as if its step had written it: psql stops at the failed
+	// statement.
+	bundletest.WriteSealed(t, filepath.Join(dir, "zync-database-backup.gz"), raw)
+	out, err = run("--only", "2.8-2.8/restore-zync-database")
 	if err == nil || !strings.Contains(out, "stopped at a failed statement") {
 		t.Errorf("the restore of a dump with a failed statement: %v\n%s", err, out)
 	}
@@ -287,9 +294,7 @@ func TestMigrationKeepsEverything(t *testing.T) {
 		t.Error("the failed restore is recorded as done")
 	}
 	// With the dump as it was, a re-run of the restore completes it.
-	if err := os.WriteFile(filepath.Join(dir, "zync-database-backup.gz"), good, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	bundletest.WriteSealed(t, filepath.Join(dir, "zync-database-backup.gz"), good)
 	if out, err := run("--from", "2.8-2.8/restore-zync-database", "--ack", "2.8-2.8/dns-switch", "--ack", "2.8-2.8/portal-check"); err != nil {
 		t.Fatalf("the re-run after the failed restore: %v\n%s", err, out)
 	}

@@ -1414,5 +1414,10 @@ func placeholder(command, src, dest string) error {
 		}
 		dest = filepath.Join(dest, "fakeoc-placeholder")
 	}
-	return os.WriteFile(dest, []byte("copied by fakeoc\n"), 0o644)
+	text := "copied by fakeoc\n"
+	if strings.HasSuffix(src, ".rdb") {
+		// A Redis dump file starts with its magic, which the runbooks check.
+		text = "REDIS0009 copied by fakeoc\n"
+	}
+	return os.WriteFile(dest, []byte(text), 0o644)
 }

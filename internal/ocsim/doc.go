@@ -103,7 +103,7 @@
 // A test that does not model data opts into the fallback
 // ($OCSIM_EXEC_FALLBACK=1, bundletest's Cluster.ExecOut): oc exec prints
 // $FAKEOC_DIR/exec.out, whatever the command, and a copy out of a pod
-// leaves a placeholder file.
+// leaves a placeholder file (a dump.rdb's starts with the RDB magic).
 //
 // It is not a server: there is no watch API, no admission, no quota, no
 // RBAC, and only the controllers' behaviour the runbooks depend on.

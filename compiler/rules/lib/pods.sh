@@ -12,8 +12,9 @@ pod_of() {
 # dump_gz DC FILE COMMAND COMPLETE: run COMMAND, which prints a dump, in a
 # running pod of DeploymentConfig DC, compressed in the pod (so that the
 # host needs only oc), into FILE. The dump is kept only when one of its
-# last five lines matches COMPLETE (grep), the dump tool's completion line;
-# else FILE.tmp is left for a look and the step stops. The COMMAND text is
+# last five lines matches COMPLETE (grep), the dump tool's completion line,
+# and then sealed (FILE.sha256, see seal); else FILE.tmp is left for a look
+# and the step stops. The COMMAND text is
 # expanded in the pod, not here.
 dump_gz() {
   local dc=$1 file=$2 command=$3 complete=$4 pod
@@ -26,6 +27,7 @@ dump_gz() {
   oc exec -i "$pod" -- bash -c "gzip -dc | tail -n 5 | grep -q '$complete'" < "$file.tmp" \
     || fail "the dump of $dc in $file.tmp is incomplete"
   mv "$file.tmp" "$file"
+  seal "$file"
   echo "$dc dumped into $file"
 }
 

@@ -299,8 +299,8 @@ check_tools() {
   local tool
   # type -P looks for a program on PATH only: command -v would find the
   # runbook's own oc function and take a missing oc for one that is there.
-  for tool in oc jq base64; do
-    type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq and base64"
+  for tool in oc jq base64 sha256sum; do
+    type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq, base64 and sha256sum"
   done
 }
 
@@ -510,8 +510,10 @@ save_once() {
 }
 
 # set_aside FILE...: rename each FILE that exists to FILE.set-aside-TIME
-# (UTC), so that the step that writes it writes it again, and no backup is
-# ever deleted: a rollback sets aside the dump of the window it closes.
+# (UTC), and its checksum (see seal) to FILE.sha256.set-aside-TIME, so that
+# the step that writes it writes it again, and no backup is ever deleted: a
+# rollback sets aside the dump of the window it closes. (Renamed back, the
+# two check again.)
 set_aside() {
   local file stamp
   stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -520,6 +522,33 @@ set_aside() {
       mv "$file" "$file.set-aside-$stamp"
       echo "$file set aside as $file.set-aside-$stamp"
     fi
+    if [ -e "$file.sha256" ]; then
+      mv "$file.sha256" "$file.sha256.set-aside-$stamp"
+    fi
+  done
+}
+
+# seal FILE...: record the SHA-256 of each FILE in FILE.sha256 (sha256sum's
+# format, by base name), once the step that wrote it has checked it, so
+# that the step that reads it back checks that it reads what was written
+# (check_seal): a dump cut short or changed in between is refused, not
+# restored.
+seal() {
+  local file
+  for file in "$@"; do
+    (cd "$(dirname "$file")" && sha256sum -- "$(basename "$file")") > "$file.sha256.tmp"
+    mv "$file.sha256.tmp" "$file.sha256"
+  done
+}
+
+# check_seal FILE...: stop the step unless each FILE is what seal recorded
+# in FILE.sha256.
+check_seal() {
+  local file
+  for file in "$@"; do
+    [ -s "$file.sha256" ] || fail "$file has no checksum ($file.sha256), which the step that writes it records: take it again with that step, or, if you know it is intact, record it with: cd $(dirname "$file") && sha256sum $(basename "$file") > $(basename "$file").sha256"
+    (cd "$(dirname "$file")" && sha256sum --quiet -c "$(basename "$file").sha256") \
+      || fail "$file is not what its step wrote (its SHA-256 is not the one in $file.sha256): it was changed or cut short since; take it again with the step that writes it rather than restore it"
   done
 }
 
@@ -835,8 +864,9 @@ pod_of() {
 # dump_gz DC FILE COMMAND COMPLETE: run COMMAND, which prints a dump, in a
 # running pod of DeploymentConfig DC, compressed in the pod (so that the
 # host needs only oc), into FILE. The dump is kept only when one of its
-# last five lines matches COMPLETE (grep), the dump tool's completion line;
-# else FILE.tmp is left for a look and the step stops. The COMMAND text is
+# last five lines matches COMPLETE (grep), the dump tool's completion line,
+# and then sealed (FILE.sha256, see seal); else FILE.tmp is left for a look
+# and the step stops. The COMMAND text is
 # expanded in the pod, not here.
 dump_gz() {
   local dc=$1 file=$2 command=$3 complete=$4 pod
@@ -849,6 +879,7 @@ dump_gz() {
   oc exec -i "$pod" -- bash -c "gzip -dc | tail -n 5 | grep -q '$complete'" < "$file.tmp" \
     || fail "the dump of $dc in $file.tmp is incomplete"
   mv "$file.tmp" "$file"
+  seal "$file"
   echo "$dc dumped into $file"
 }
 
@@ -1759,6 +1790,7 @@ step_11() {
   mv "$dir/system_mysql_backup.sql.tmp" "$dir/system_mysql_backup.sql"
   mv "$dir/system_mysql_backup.counts.tmp" "$dir/system_mysql_backup.counts"
   mv "$dir/cleaned_system_mysql_backup.sql.tmp" "$dir/cleaned_system_mysql_backup.sql"
+  seal "$dir/system_mysql_backup.sql" "$dir/cleaned_system_mysql_backup.sql" "$dir/system_mysql_backup.counts"
   echo "system database dumped into $dir/system_mysql_backup.sql (cleaned: $dir/cleaned_system_mysql_backup.sql), the rows of its $(wc -l < "$dir/system_mysql_backup.counts") tables recorded"
 }
 
@@ -1802,6 +1834,7 @@ step_12() {
   if [ ! -s "$dump" ] || [ ! -f "$counts_file" ]; then
     fail "$dump or $counts_file is missing: re-run from step 2.15-2.16/mysql-rds-dump, which writes them"
   fi
+  check_seal "$dump" "$counts_file"
   rds -e "CREATE DATABASE IF NOT EXISTS threescale;" </dev/null
   now=$(mysql_table_counts threescale rds) || fail "cannot read database threescale at $AMPC_RDS_HOST:$port as $AMPC_RDS_USER from system-mysql's pod"
 
@@ -1853,6 +1886,7 @@ step_13() {
 
   counts_file="$BACKUP_DIR/2.15-2.16/system_mysql_backup.counts"
   [ -f "$counts_file" ] || fail "$counts_file is missing: re-run from step 2.15-2.16/mysql-rds-dump, which records it"
+  check_seal "$counts_file"
   counts_match "$counts_file" mysql_table_counts threescale rds \
     || fail "the tables of database threescale on $AMPC_RDS_HOST do not hold the rows of the dump (above: < on RDS, > dumped): the import is incomplete; 3scale is not pointed at RDS: re-run from 2.15-2.16/mysql-rds-import, or roll back with --rollback 2.15-2.16/mysql-rds"
   echo "the $(wc -l < "$counts_file") tables of threescale on $AMPC_RDS_HOST hold the rows of the dump"
@@ -1920,6 +1954,7 @@ step_16() {
     redis_keys "deployment/$redis" > "$dir/$redis-dump.keys.tmp"
     mv "$dir/$redis-dump.keys.tmp" "$dir/$redis-dump.keys"
     mv "$dir/$redis-dump.rdb.tmp" "$dir/$redis-dump.rdb"
+    seal "$dir/$redis-dump.rdb" "$dir/$redis-dump.keys"
     echo "$redis dumped into $dir/$redis-dump.rdb, its key counts in $dir/$redis-dump.keys"
   done
 }

@@ -320,8 +320,8 @@ check_tools() {
   local tool
   # type -P looks for a program on PATH only: command -v would find the
   # runbook's own oc function and take a missing oc for one that is there.
-  for tool in oc jq base64; do
-    type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq and base64"
+  for tool in oc jq base64 sha256sum; do
+    type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq, base64 and sha256sum"
   done
 }
 
@@ -531,8 +531,10 @@ save_once() {
 }
 
 # set_aside FILE...: rename each FILE that exists to FILE.set-aside-TIME
-# (UTC), so that the step that writes it writes it again, and no backup is
-# ever deleted: a rollback sets aside the dump of the window it closes.
+# (UTC), and its checksum (see seal) to FILE.sha256.set-aside-TIME, so that
+# the step that writes it writes it again, and no backup is ever deleted: a
+# rollback sets aside the dump of the window it closes. (Renamed back, the
+# two check again.)
 set_aside() {
   local file stamp
   stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -541,6 +543,33 @@ set_aside() {
       mv "$file" "$file.set-aside-$stamp"
       echo "$file set aside as $file.set-aside-$stamp"
     fi
+    if [ -e "$file.sha256" ]; then
+      mv "$file.sha256" "$file.sha256.set-aside-$stamp"
+    fi
+  done
+}
+
+# seal FILE...: record the SHA-256 of each FILE in FILE.sha256 (sha256sum's
+# format, by base name), once the step that wrote it has checked it, so
+# that the step that reads it back checks that it reads what was written
+# (check_seal): a dump cut short or changed in between is refused, not
+# restored.
+seal() {
+  local file
+  for file in "$@"; do
+    (cd "$(dirname "$file")" && sha256sum -- "$(basename "$file")") > "$file.sha256.tmp"
+    mv "$file.sha256.tmp" "$file.sha256"
+  done
+}
+
+# check_seal FILE...: stop the step unless each FILE is what seal recorded
+# in FILE.sha256.
+check_seal() {
+  local file
+  for file in "$@"; do
+    [ -s "$file.sha256" ] || fail "$file has no checksum ($file.sha256), which the step that writes it records: take it again with that step, or, if you know it is intact, record it with: cd $(dirname "$file") && sha256sum $(basename "$file") > $(basename "$file").sha256"
+    (cd "$(dirname "$file")" && sha256sum --quiet -c "$(basename "$file").sha256") \
+      || fail "$file is not what its step wrote (its SHA-256 is not the one in $file.sha256): it was changed or cut short since; take it again with the step that writes it rather than restore it"
   done
 }
 
@@ -856,8 +885,9 @@ pod_of() {
 # dump_gz DC FILE COMMAND COMPLETE: run COMMAND, which prints a dump, in a
 # running pod of DeploymentConfig DC, compressed in the pod (so that the
 # host needs only oc), into FILE. The dump is kept only when one of its
-# last five lines matches COMPLETE (grep), the dump tool's completion line;
-# else FILE.tmp is left for a look and the step stops. The COMMAND text is
+# last five lines matches COMPLETE (grep), the dump tool's completion line,
+# and then sealed (FILE.sha256, see seal); else FILE.tmp is left for a look
+# and the step stops. The COMMAND text is
 # expanded in the pod, not here.
 dump_gz() {
   local dc=$1 file=$2 command=$3 complete=$4 pod
@@ -870,6 +900,7 @@ dump_gz() {
   oc exec -i "$pod" -- bash -c "gzip -dc | tail -n 5 | grep -q '$complete'" < "$file.tmp" \
     || fail "the dump of $dc in $file.tmp is incomplete"
   mv "$file.tmp" "$file"
+  seal "$file"
   echo "$dc dumped into $file"
 }
 
@@ -1778,6 +1809,7 @@ step_16() {
     redis_keys "deployment/$redis" > "$dir/$redis-dump.keys.tmp"
     mv "$dir/$redis-dump.keys.tmp" "$dir/$redis-dump.keys"
     mv "$dir/$redis-dump.rdb.tmp" "$dir/$redis-dump.rdb"
+    seal "$dir/$redis-dump.rdb" "$dir/$redis-dump.keys"
     echo "$redis dumped into $dir/$redis-dump.rdb, its key counts in $dir/$redis-dump.keys"
   done
 }
@@ -1897,6 +1929,7 @@ step_23() {
   for redis in backend-redis system-redis; do
     dump="$BACKUP_DIR/2.15-2.16/$redis-dump.rdb"
     [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.15-2.16/redis-dump"
+    check_seal "$dump"
     oc exec -i "deployment/$redis-external" --namespace=3scale-db -- bash -c 'cat > /var/lib/redis/data/dump.rdb' < "$dump"
   done
   for redis in backend-redis-external system-redis-external; do
@@ -1970,6 +2003,7 @@ step_28() {
   for redis in backend-redis system-redis; do
     recorded="$BACKUP_DIR/2.15-2.16/$redis-dump.keys"
     [ -f "$recorded" ] || fail "$recorded is missing: re-run from step 2.15-2.16/redis-dump, which records it"
+    check_seal "$recorded"
     redis_keys_cover "$recorded" "deployment/$redis-external" --namespace=3scale-db \
       || fail "$redis-external does not hold the keys of the dump: nothing points at it yet; load the dump again (re-run from 2.15-2.16/redis-restore), or roll back with --rollback 2.15-2.16/redis"
   done

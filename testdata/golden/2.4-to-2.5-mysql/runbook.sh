@@ -296,8 +296,8 @@ check_tools() {
   local tool
   # type -P looks for a program on PATH only: command -v would find the
   # runbook's own oc function and take a missing oc for one that is there.
-  for tool in oc jq base64; do
-    type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq and base64"
+  for tool in oc jq base64 sha256sum; do
+    type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq, base64 and sha256sum"
   done
 }
 
@@ -507,8 +507,10 @@ save_once() {
 }
 
 # set_aside FILE...: rename each FILE that exists to FILE.set-aside-TIME
-# (UTC), so that the step that writes it writes it again, and no backup is
-# ever deleted: a rollback sets aside the dump of the window it closes.
+# (UTC), and its checksum (see seal) to FILE.sha256.set-aside-TIME, so that
+# the step that writes it writes it again, and no backup is ever deleted: a
+# rollback sets aside the dump of the window it closes. (Renamed back, the
+# two check again.)
 set_aside() {
   local file stamp
   stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -517,6 +519,33 @@ set_aside() {
       mv "$file" "$file.set-aside-$stamp"
       echo "$file set aside as $file.set-aside-$stamp"
     fi
+    if [ -e "$file.sha256" ]; then
+      mv "$file.sha256" "$file.sha256.set-aside-$stamp"
+    fi
+  done
+}
+
+# seal FILE...: record the SHA-256 of each FILE in FILE.sha256 (sha256sum's
+# format, by base name), once the step that wrote it has checked it, so
+# that the step that reads it back checks that it reads what was written
+# (check_seal): a dump cut short or changed in between is refused, not
+# restored.
+seal() {
+  local file
+  for file in "$@"; do
+    (cd "$(dirname "$file")" && sha256sum -- "$(basename "$file")") > "$file.sha256.tmp"
+    mv "$file.sha256.tmp" "$file.sha256"
+  done
+}
+
+# check_seal FILE...: stop the step unless each FILE is what seal recorded
+# in FILE.sha256.
+check_seal() {
+  local file
+  for file in "$@"; do
+    [ -s "$file.sha256" ] || fail "$file has no checksum ($file.sha256), which the step that writes it records: take it again with that step, or, if you know it is intact, record it with: cd $(dirname "$file") && sha256sum $(basename "$file") > $(basename "$file").sha256"
+    (cd "$(dirname "$file")" && sha256sum --quiet -c "$(basename "$file").sha256") \
+      || fail "$file is not what its step wrote (its SHA-256 is not the one in $file.sha256): it was changed or cut short since; take it again with the step that writes it rather than restore it"
   done
 }
 
@@ -832,8 +861,9 @@ pod_of() {
 # dump_gz DC FILE COMMAND COMPLETE: run COMMAND, which prints a dump, in a
 # running pod of DeploymentConfig DC, compressed in the pod (so that the
 # host needs only oc), into FILE. The dump is kept only when one of its
-# last five lines matches COMPLETE (grep), the dump tool's completion line;
-# else FILE.tmp is left for a look and the step stops. The COMMAND text is
+# last five lines matches COMPLETE (grep), the dump tool's completion line,
+# and then sealed (FILE.sha256, see seal); else FILE.tmp is left for a look
+# and the step stops. The COMMAND text is
 # expanded in the pod, not here.
 dump_gz() {
   local dc=$1 file=$2 command=$3 complete=$4 pod
@@ -846,6 +876,7 @@ dump_gz() {
   oc exec -i "$pod" -- bash -c "gzip -dc | tail -n 5 | grep -q '$complete'" < "$file.tmp" \
     || fail "the dump of $dc in $file.tmp is incomplete"
   mv "$file.tmp" "$file"
+  seal "$file"
   echo "$dc dumped into $file"
 }
 
@@ -1852,6 +1883,7 @@ step_23() {
   dump_gz zync-database "$dir/zync-database-backup-for-2.5.gz" pg_dumpall "PostgreSQL database cluster dump complete"
   pg_table_counts dc/zync-database postgres zync_production > "$dir/zync-database-backup-for-2.5.counts.tmp"
   mv "$dir/zync-database-backup-for-2.5.counts.tmp" "$dir/zync-database-backup-for-2.5.counts"
+  seal "$dir/zync-database-backup-for-2.5.counts"
   echo "rows of the $(wc -l < "$dir/zync-database-backup-for-2.5.counts") tables of zync_production recorded"
 }
 
@@ -1968,6 +2000,7 @@ step_30() {
   [ -n "$pod" ] || fail "no running zync-database pod to import into"
   counts="$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.counts"
   [ -f "$counts" ] || fail "$counts is missing: re-run from step 2.4-2.5/zync-database-dump, which records it"
+  check_seal "$dump" "$counts"
   tables=$(oc exec "$pod" -- psql -d zync_production -tAc "select count(*) from information_schema.tables where table_schema = 'public'")
   if [ "$tables" != 0 ]; then
     counts_match "$counts" pg_table_counts "pod/$pod" postgres zync_production \

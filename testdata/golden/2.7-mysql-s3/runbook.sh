@@ -301,8 +301,8 @@ check_tools() {
   local tool
   # type -P looks for a program on PATH only: command -v would find the
   # runbook's own oc function and take a missing oc for one that is there.
-  for tool in oc jq base64; do
-    type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq and base64"
+  for tool in oc jq base64 sha256sum; do
+    type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq, base64 and sha256sum"
   done
 }
 
@@ -512,8 +512,10 @@ save_once() {
 }
 
 # set_aside FILE...: rename each FILE that exists to FILE.set-aside-TIME
-# (UTC), so that the step that writes it writes it again, and no backup is
-# ever deleted: a rollback sets aside the dump of the window it closes.
+# (UTC), and its checksum (see seal) to FILE.sha256.set-aside-TIME, so that
+# the step that writes it writes it again, and no backup is ever deleted: a
+# rollback sets aside the dump of the window it closes. (Renamed back, the
+# two check again.)
 set_aside() {
   local file stamp
   stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -522,6 +524,33 @@ set_aside() {
       mv "$file" "$file.set-aside-$stamp"
       echo "$file set aside as $file.set-aside-$stamp"
     fi
+    if [ -e "$file.sha256" ]; then
+      mv "$file.sha256" "$file.sha256.set-aside-$stamp"
+    fi
+  done
+}
+
+# seal FILE...: record the SHA-256 of each FILE in FILE.sha256 (sha256sum's
+# format, by base name), once the step that wrote it has checked it, so
+# that the step that reads it back checks that it reads what was written
+# (check_seal): a dump cut short or changed in between is refused, not
+# restored.
+seal() {
+  local file
+  for file in "$@"; do
+    (cd "$(dirname "$file")" && sha256sum -- "$(basename "$file")") > "$file.sha256.tmp"
+    mv "$file.sha256.tmp" "$file.sha256"
+  done
+}
+
+# check_seal FILE...: stop the step unless each FILE is what seal recorded
+# in FILE.sha256.
+check_seal() {
+  local file
+  for file in "$@"; do
+    [ -s "$file.sha256" ] || fail "$file has no checksum ($file.sha256), which the step that writes it records: take it again with that step, or, if you know it is intact, record it with: cd $(dirname "$file") && sha256sum $(basename "$file") > $(basename "$file").sha256"
+    (cd "$(dirname "$file")" && sha256sum --quiet -c "$(basename "$file").sha256") \
+      || fail "$file is not what its step wrote (its SHA-256 is not the one in $file.sha256): it was changed or cut short since; take it again with the step that writes it rather than restore it"
   done
 }
 
@@ -837,8 +866,9 @@ pod_of() {
 # dump_gz DC FILE COMMAND COMPLETE: run COMMAND, which prints a dump, in a
 # running pod of DeploymentConfig DC, compressed in the pod (so that the
 # host needs only oc), into FILE. The dump is kept only when one of its
-# last five lines matches COMPLETE (grep), the dump tool's completion line;
-# else FILE.tmp is left for a look and the step stops. The COMMAND text is
+# last five lines matches COMPLETE (grep), the dump tool's completion line,
+# and then sealed (FILE.sha256, see seal); else FILE.tmp is left for a look
+# and the step stops. The COMMAND text is
 # expanded in the pod, not here.
 dump_gz() {
   local dc=$1 file=$2 command=$3 complete=$4 pod
@@ -851,6 +881,7 @@ dump_gz() {
   oc exec -i "$pod" -- bash -c "gzip -dc | tail -n 5 | grep -q '$complete'" < "$file.tmp" \
     || fail "the dump of $dc in $file.tmp is incomplete"
   mv "$file.tmp" "$file"
+  seal "$file"
   echo "$dc dumped into $file"
 }
 

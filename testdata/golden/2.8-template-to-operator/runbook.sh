@@ -286,8 +286,8 @@ check_tools() {
   local tool
   # type -P looks for a program on PATH only: command -v would find the
   # runbook's own oc function and take a missing oc for one that is there.
-  for tool in oc jq base64; do
-    type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq and base64"
+  for tool in oc jq base64 sha256sum; do
+    type -P "$tool" >/dev/null 2>&1 || fail "$tool is not installed (not on PATH); the runbook needs oc, jq, base64 and sha256sum"
   done
 }
 
@@ -497,8 +497,10 @@ save_once() {
 }
 
 # set_aside FILE...: rename each FILE that exists to FILE.set-aside-TIME
-# (UTC), so that the step that writes it writes it again, and no backup is
-# ever deleted: a rollback sets aside the dump of the window it closes.
+# (UTC), and its checksum (see seal) to FILE.sha256.set-aside-TIME, so that
+# the step that writes it writes it again, and no backup is ever deleted: a
+# rollback sets aside the dump of the window it closes. (Renamed back, the
+# two check again.)
 set_aside() {
   local file stamp
   stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -507,6 +509,33 @@ set_aside() {
       mv "$file" "$file.set-aside-$stamp"
       echo "$file set aside as $file.set-aside-$stamp"
     fi
+    if [ -e "$file.sha256" ]; then
+      mv "$file.sha256" "$file.sha256.set-aside-$stamp"
+    fi
+  done
+}
+
+# seal FILE...: record the SHA-256 of each FILE in FILE.sha256 (sha256sum's
+# format, by base name), once the step that wrote it has checked it, so
+# that the step that reads it back checks that it reads what was written
+# (check_seal): a dump cut short or changed in between is refused, not
+# restored.
+seal() {
+  local file
+  for file in "$@"; do
+    (cd "$(dirname "$file")" && sha256sum -- "$(basename "$file")") > "$file.sha256.tmp"
+    mv "$file.sha256.tmp" "$file.sha256"
+  done
+}
+
+# check_seal FILE...: stop the step unless each FILE is what seal recorded
+# in FILE.sha256.
+check_seal() {
+  local file
+  for file in "$@"; do
+    [ -s "$file.sha256" ] || fail "$file has no checksum ($file.sha256), which the step that writes it records: take it again with that step, or, if you know it is intact, record it with: cd $(dirname "$file") && sha256sum $(basename "$file") > $(basename "$file").sha256"
+    (cd "$(dirname "$file")" && sha256sum --quiet -c "$(basename "$file").sha256") \
+      || fail "$file is not what its step wrote (its SHA-256 is not the one in $file.sha256): it was changed or cut short since; take it again with the step that writes it rather than restore it"
   done
 }
 
@@ -822,8 +851,9 @@ pod_of() {
 # dump_gz DC FILE COMMAND COMPLETE: run COMMAND, which prints a dump, in a
 # running pod of DeploymentConfig DC, compressed in the pod (so that the
 # host needs only oc), into FILE. The dump is kept only when one of its
-# last five lines matches COMPLETE (grep), the dump tool's completion line;
-# else FILE.tmp is left for a look and the step stops. The COMMAND text is
+# last five lines matches COMPLETE (grep), the dump tool's completion line,
+# and then sealed (FILE.sha256, see seal); else FILE.tmp is left for a look
+# and the step stops. The COMMAND text is
 # expanded in the pod, not here.
 dump_gz() {
   local dc=$1 file=$2 command=$3 complete=$4 pod
@@ -836,6 +866,7 @@ dump_gz() {
   oc exec -i "$pod" -- bash -c "gzip -dc | tail -n 5 | grep -q '$complete'" < "$file.tmp" \
     || fail "the dump of $dc in $file.tmp is incomplete"
   mv "$file.tmp" "$file"
+  seal "$file"
   echo "$dc dumped into $file"
 }
 
@@ -1652,6 +1683,7 @@ step_5() {
   [ -n "$pod" ] || fail "no running system-mysql pod to count the rows in"
   mysql_table_counts system mysql_in "$pod" > "$dir/system-mysql-backup.counts.tmp"
   mv "$dir/system-mysql-backup.counts.tmp" "$dir/system-mysql-backup.counts"
+  seal "$dir/system-mysql-backup.counts"
   echo "rows of the $(wc -l < "$dir/system-mysql-backup.counts") tables of the system database recorded"
 }
 
@@ -1681,6 +1713,7 @@ step_6() {
   [ -n "$pod" ] || fail "no running zync-database pod to count the rows in"
   pg_table_counts "pod/$pod" postgres zync_production > "$dir/zync-database-backup.counts.tmp"
   mv "$dir/zync-database-backup.counts.tmp" "$dir/zync-database-backup.counts"
+  seal "$dir/zync-database-backup.counts"
   echo "rows of the $(wc -l < "$dir/zync-database-backup.counts") tables of zync_production recorded"
 }
 
@@ -1716,6 +1749,7 @@ step_7() {
     redis_keys "$pod" > "$dir/$component-dump.keys.tmp"
     mv "$dir/$component-dump.keys.tmp" "$dir/$component-dump.keys"
     mv "$file.tmp" "$file"
+    seal "$file" "$dir/$component-dump.keys"
     echo "$component data copied into $file, its key counts into $dir/$component-dump.keys"
   done
 }
@@ -2021,6 +2055,7 @@ step_17() {
   if [ ! -s "$dump" ] || [ ! -f "$dir/system-mysql-backup.counts" ]; then
     fail "$dump or its .counts is missing: step 2.8-2.8/backup-system-mysql writes them"
   fi
+  check_seal "$dump" "$dir/system-mysql-backup.counts"
   writers_gone "run step 2.8-2.8/stop-writers first" system-app system-sidekiq system-sphinx zync zync-que
   pod=$(pod_of system-mysql)
   [ -n "$pod" ] || fail "no running system-mysql pod to restore into"
@@ -2061,6 +2096,7 @@ step_18() {
   if [ ! -s "$dump" ] || [ ! -f "$dir/zync-database-backup.counts" ]; then
     fail "$dump or its .counts is missing: step 2.8-2.8/backup-zync-database writes them"
   fi
+  check_seal "$dump" "$dir/zync-database-backup.counts"
   writers_gone "run step 2.8-2.8/stop-writers first" system-app system-sidekiq system-sphinx zync zync-que
   pod=$(pod_of zync-database)
   [ -n "$pod" ] || fail "no running zync-database pod to restore into"
@@ -2138,6 +2174,7 @@ step_20() {
     if [ ! -s "$file" ] || [ ! -f "$dir/$component-dump.keys" ]; then
       fail "$file or its .keys is missing: step 2.8-2.8/backup-redis writes them"
     fi
+    check_seal "$file" "$dir/$component-dump.keys"
     pod=$(pod_of "$component")
     [ -n "$pod" ] || fail "no running $component pod to restore into"
     # shellcheck disable=SC2016 # $f is the pod's
@@ -2201,6 +2238,7 @@ step_22() {
   for component in backend-redis system-redis; do
     recorded="$dir/$component-dump.keys"
     [ -f "$recorded" ] || fail "$recorded is missing: step 2.8-2.8/backup-redis records it"
+    check_seal "$recorded"
     pod=$(pod_of "$component")
     [ -n "$pod" ] || fail "no running $component pod"
     redis_keys_cover "$recorded" "$pod" \

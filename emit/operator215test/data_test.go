@@ -224,7 +224,9 @@ var redis215Keys = map[string]map[int]map[string]string{
 // whose Redis pods hold redis215Keys (no ExecOut).
 func redis215Cluster(t *testing.T) *op215Cluster {
 	t.Helper()
-	c := newOp215DataCluster(t, bundletest.Op215Objects(t))
+	objects := bundletest.Op215Objects(t)
+	objects["3scale/Deployment/apicast-production"]["spec"].(map[string]any)["replicas"] = 2.0
+	c := newOp215DataCluster(t, objects)
 	for name, keys := range redis215Keys {
 		c.Seed(t, ocsim.Seed{Workload: "deployment/" + name, Data: ocsim.Data{Redis: keys}})
 	}
@@ -232,20 +234,121 @@ func redis215Cluster(t *testing.T) *op215Cluster {
 }
 
 // runRedis215 runs the 2.15 → 2.16 upgrade with the Redis move (chapter
-// 3.4) of the MySQL-kept, Redis-on-cluster example on redis215Cluster, to
-// the end: each new instance holds the keys of the old one, and the key
-// counts were recorded with the dumps. It is the run of site upgraded of
-// TestVerifiesCanFail, where the key check (redis-verify-keys) fails on
-// an instance that lost a key.
+// 3.4) of the MySQL-kept, Redis-on-cluster example on redis215Cluster
+// (apicast-production at 2 pods). Stopped at the channel change, the
+// namespace shows the externalized databases with the saved replica counts
+// back; a second run goes through the 2.16 operator's upgrade and finishes
+// with the cleanup, each new Redis instance holding the keys of the old
+// one, counted with the dumps; a third changes nothing. On a copy stopped
+// at the channel change, the Redis rollback gives the Secrets and Redis
+// back, sets the dumps aside, and a plain re-run redoes the move; after
+// the channel change it refuses. c is left as the complete run left it: it
+// is the run of site upgraded of TestVerifiesCanFail, where the key check
+// (redis-verify-keys) fails on an instance that lost a key.
 func runRedis215(t *testing.T, c *op215Cluster, bundle, work string, acks []string) {
 	t.Helper()
-	out, err := c.runEnv(t, bundle, work, "", nil, acks...)
+	const channelPatch = "patch subscription.operators.coreos.com/3scale-operator"
+	out, err := c.runEnv(t, bundle, work, channelPatch, nil, acks...)
+	if err == nil || !strings.Contains(out, "2.15-2.16/channel [patch]") {
+		t.Fatalf("the first run did not stop at the channel change: %v\n%s", err, out)
+	}
+	// The Redis rollback's site: a copy of this one, stopped before the
+	// channel change.
+	stopped, stoppedWork := c.copy(t, work)
+	got := c.all(t)
+	bundletest.Op215Detached(t, got)
+	bundletest.Op215WantExternal(t, got, map[string]any{"system": map[string]any{"database": true, "redis": true}, "backend": map[string]any{"redis": true}})
+	for key, want := range map[string]float64{
+		"3scale/Deployment/apicast-production":                                 2, // its saved count
+		"3scale/Deployment/system-app":                                         1,
+		"3scale/Deployment/backend-redis":                                      0, // replaced
+		"3scale-operator/Deployment/threescale-operator-controller-manager-v2": 1,
+	} {
+		if n := bundletest.Get(got[key], "spec", "replicas"); n != want {
+			t.Errorf("%s has %v replicas, want %v", key, n, want)
+		}
+	}
+	backend := got["3scale/Secret/backend-redis"]
+	for k, want := range map[string]string{
+		"REDIS_STORAGE_URL": "redis://backend-redis-service.3scale-db.svc.cluster.local:6379/0",
+		"REDIS_QUEUES_URL":  "redis://backend-redis-service.3scale-db.svc.cluster.local:6379/1",
+	} {
+		if v := unb64(t, bundletest.Get(backend, "data", k)); v != want {
+			t.Errorf("backend-redis %s = %q, want %q", k, v, want)
+		}
+	}
+	if v := unb64(t, bundletest.Get(got["3scale/Secret/system-redis"], "data", "URL")); v != "redis://system-redis-service.3scale-db.svc.cluster.local:6379/1" {
+		t.Errorf("system-redis URL = %q", v)
+	}
+	if got["3scale-db/Deployment/backend-redis-external"] == nil || got["3scale-db/ConfigMap/redis-config-external"] == nil {
+		t.Error("the Redis objects of 3scale-db were not created")
+	}
+	// Each new claim asks for what the claim of the Redis it replaces holds.
+	for claim, from := range map[string]string{"backend-redis-storage-external": "backend-redis-storage", "system-redis-storage-external": "system-redis-storage"} {
+		want := bundletest.Get(bundletest.Op215Objects(t)["3scale/PersistentVolumeClaim/"+from], "status", "capacity", "storage")
+		if size := bundletest.Get(got["3scale-db/PersistentVolumeClaim/"+claim], "spec", "resources", "requests", "storage"); size == nil || size != want {
+			t.Errorf("%s asks for %v, %s holds %v", claim, size, from, want)
+		}
+	}
+	redisConf := bundletest.Get(bundletest.Op215Objects(t)["3scale/ConfigMap/redis-config"], "data", "redis.conf")
+	if conf := bundletest.Get(got["3scale-db/ConfigMap/redis-config-external"], "data", "redis.conf"); conf != redisConf {
+		t.Errorf("redis-config-external was not turned persistent:\n%v", conf)
+	}
+	backups := filepath.Join(work, "backups", "3scale-2.15", "2.15-2.16")
+	for _, f := range []string{"replicas.json", "operator-replicas", "backend-redis-dump.rdb", "system-redis-dump.rdb", "system-database-secret.json", "apimanager.yaml", "subscription-apicast-operator.yaml"} {
+		if info, err := os.Stat(filepath.Join(backups, f)); err != nil || info.Size() == 0 {
+			t.Errorf("backup %s: %v", f, err)
+		}
+	}
+	calls := c.Calls(t)
+	for prefix, want := range map[string]int{
+		"scale deployment threescale-operator-controller-manager-v2 --replicas=0": 1,
+		"scale deployment/system-app --replicas=0":                                1,
+		"scale deployment/system-app --replicas=1":                                1,
+		"scale deployment/apicast-production --replicas=2":                        1,
+		"scale deployment/backend-redis --replicas=0":                             1,
+		"new-project 3scale-db --skip-config-write":                               1,
+		"set triggers deployment/system-mysql --remove-all":                       1,
+		"exec deployment/backend-redis -- redis-cli SAVE":                         1,
+		"exec deployment/backend-redis-external -- redis-cli BGREWRITEAOF":        1,
+		"patch apimanager.apps.3scale.net/apimanager-sample --type=json":          2,
+		"apply -f": 7, // the manifests; the two claims are created by redis-claims
+	} {
+		if n := bundletest.CountCalls(calls, prefix); n != want {
+			t.Errorf("%q ran %d times, want %d", prefix, n, want)
+		}
+	}
+	if i, j := indexOfCall(calls, "scale deployment/system-app --replicas=0"), indexOfCall(calls, channelPatch); i < 0 || j < i {
+		t.Error("the channel changed before the databases moved")
+	}
+
+	// After the channel change (made here on a copy, as the channel step
+	// makes it) the Redis rollback does not apply (the 2.16 operator
+	// refuses internal databases, OLM cannot go back): it refuses and
+	// changes nothing.
+	changed, changedWork := c.copy(t, work)
+	changed.Act(t, "patch", "subscriptions.operators.coreos.com/3scale-operator", "--namespace=3scale-operator", "--type=merge", "-p", `{"spec": {"channel": "threescale-2.16"}}`)
+	before := op215Desired(changed.all(t))
+	out, err = changed.runEnv(t, bundle, changedWork, "", nil, "--rollback", "2.15-2.16/redis")
+	if err == nil || !strings.Contains(out, "this rollback does not apply") || !strings.Contains(out, "threescale-2.16") {
+		t.Errorf("the Redis rollback after the channel change: %v\n%s", err, out)
+	}
+	if !reflect.DeepEqual(before, op215Desired(changed.all(t))) {
+		t.Error("the refused rollback changed the site")
+	}
+
+	// The simulated 2.16 operator upgrades the APIManager and the APIcast
+	// operator its APIcast, by themselves; the second run finishes,
+	// cleanup included.
+	out, err = c.runEnv(t, bundle, work, "", nil, acks...)
 	if err != nil || !strings.Contains(out, "all steps done") {
-		t.Fatalf("the run did not finish: %v\n%s", err, out)
+		t.Fatalf("second run: %v\n%s", err, out)
 	}
 	if u := c.Unsupported(t); u != "" {
 		t.Errorf("the run asked the simulator for what it does not model:\n%s", u)
 	}
+	// Each new instance holds the keys of the old one, counted with the
+	// dumps.
 	for name, want := range redis215Keys {
 		got := c.Data(t, "3scale-db", "deployment/"+name+"-external").Redis
 		for db, keys := range want {
@@ -256,9 +359,87 @@ func runRedis215(t *testing.T, c *op215Cluster, bundle, work string, acks []stri
 			}
 		}
 	}
-	backups := filepath.Join(work, "backups", "3scale-2.15", "2.15-2.16")
 	if keys, err := os.ReadFile(filepath.Join(backups, "backend-redis-dump.keys")); err != nil || !strings.HasPrefix(string(keys), "db0:keys=") {
 		t.Errorf("backend-redis-dump.keys: %v\n%q", err, keys)
+	}
+	if !strings.Contains(out, "2.15-2.16/scale-down: done before, skipped") {
+		t.Errorf("the second run did not skip the finished steps:\n%s", out)
+	}
+	got = c.all(t)
+	if ch := bundletest.Get(got["3scale-operator/Subscription/3scale-operator"], "spec", "channel"); ch != "threescale-2.16" {
+		t.Errorf("channel = %v", ch)
+	}
+	for _, k := range []string{"3scale/Deployment/backend-redis", "3scale/PersistentVolumeClaim/system-redis-storage", "3scale/ConfigMap/redis-config"} {
+		if got[k] != nil {
+			t.Errorf("%s is not deleted", k)
+		}
+	}
+	if ch := bundletest.Get(got["apicast/Subscription/apicast-operator"], "spec", "channel"); ch != "threescale-2.16" {
+		t.Errorf("APIcast channel = %v", ch)
+	}
+	am := bundletest.Get(got["3scale/APIManager/apimanager-sample"], "metadata", "annotations").(map[string]any)
+	if v, op := am["apps.3scale.net/apimanager-threescale-version"], am["apps.3scale.net/threescale-operator-version"]; v != "2.16.1" || op != "0.13.1" {
+		t.Errorf("the APIManager is at %v, reconciled by operator %v: not upgraded by the 2.16 operator (2.16.1, 0.13.1)", v, op)
+	}
+	if v := bundletest.Get(got["apicast/APIcast/example-apicast"], "metadata", "annotations", "apicast.apps.3scale.net/operator-version"); v != "0.13.1" {
+		t.Errorf("the APIcast was reconciled by APIcast operator %v, not 0.13.1", v)
+	}
+	// A third run changes nothing.
+	before = op215Desired(c.all(t))
+	patches := bundletest.CountCalls(c.Calls(t), "patch ")
+	if out, err := c.runEnv(t, bundle, work, "", nil, acks...); err != nil {
+		t.Fatalf("third run: %v\n%s", err, out)
+	}
+	if !reflect.DeepEqual(before, op215Desired(c.all(t))) || bundletest.CountCalls(c.Calls(t), "patch ") != patches {
+		t.Error("a run after completion changed the site")
+	}
+
+	// The Redis rollback (3.4.12) on a site stopped before the channel
+	// change: the Secrets and Redis 6 are back, the Redis 7 instances are
+	// scaled down with their claims (never deleted), the dumps are set
+	// aside, and a plain re-run redoes the move, dumping again.
+	c, work = stopped, stoppedWork
+	out, err = c.runEnv(t, bundle, work, "", nil, "--rollback", "2.15-2.16/redis")
+	if err != nil || !strings.Contains(out, "rollback 2.15-2.16/redis done") {
+		t.Fatalf("rollback: %v\n%s", err, out)
+	}
+	got = c.all(t)
+	fixture := bundletest.Op215Objects(t)
+	for _, s := range []string{"backend-redis", "system-redis"} {
+		if !reflect.DeepEqual(bundletest.Get(got["3scale/Secret/"+s], "data"), bundletest.Get(fixture["3scale/Secret/"+s], "data")) {
+			t.Errorf("secret %s is not restored", s)
+		}
+		if n := bundletest.Get(got["3scale/Deployment/"+s], "spec", "replicas"); n != 1.0 {
+			t.Errorf("%s has %v replicas after the rollback", s, n)
+		}
+		if n := bundletest.Get(got["3scale-db/Deployment/"+s+"-external"], "spec", "replicas"); n != 0.0 {
+			t.Errorf("%s-external has %v replicas after the rollback, want it kept and scaled down", s, n)
+		}
+		if got["3scale-db/PersistentVolumeClaim/"+s+"-storage-external"] == nil {
+			t.Errorf("the claim of %s-external is gone after the rollback", s)
+		}
+	}
+	ext := bundletest.Get(got["3scale/APIManager/apimanager-sample"], "spec", "externalComponents")
+	if !reflect.DeepEqual(ext, map[string]any{"system": map[string]any{"database": true, "redis": false}, "backend": map[string]any{"redis": false}}) {
+		t.Errorf("externalComponents after the Redis rollback = %v", ext)
+	}
+	backups = filepath.Join(work, "backups", "3scale-2.15", "2.15-2.16")
+	for _, f := range []string{"backend-redis-dump.rdb", "system-redis-dump.rdb"} {
+		if _, err := os.Stat(filepath.Join(backups, f)); err == nil {
+			t.Errorf("%s is still in place after the rollback: a new attempt would restore it", f)
+		}
+		if aside, _ := filepath.Glob(filepath.Join(backups, f+".set-aside-*")); len(aside) != 1 {
+			t.Errorf("%s is not set aside (%v)", f, aside)
+		}
+	}
+	saves := bundletest.CountCalls(c.Calls(t), "exec deployment/backend-redis -- redis-cli SAVE")
+	// (The simulator fails FAKEOC_FAIL's call once per cluster: this run
+	// goes on to the end.)
+	if out, err := c.runEnv(t, bundle, work, "", nil, acks...); err != nil || !strings.Contains(out, "2.15-2.16/redis-dump [backup]") || !strings.Contains(out, "all steps done") {
+		t.Errorf("the re-run after the rollback did not redo the move: %v\n%s", err, out[max(0, len(out)-6000):])
+	}
+	if n := bundletest.CountCalls(c.Calls(t), "exec deployment/backend-redis -- redis-cli SAVE"); n != saves+1 {
+		t.Errorf("the re-run after the rollback saved backend-redis %d times, want once", n-saves)
 	}
 }
 

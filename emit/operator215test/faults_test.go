@@ -48,7 +48,7 @@ func faultSequence(t *testing.T, s *preparedSite) {
 	}
 	plan := map[string][2]int{} // step: nth call, 0 before / 1 after
 	for step, n := range s.perStep {
-		if kinds[step] == "verify" || kinds[step] == "wait" || n == 0 {
+		if kinds[step] == "verify" || kinds[step] == "wait" || n == 0 || step == s.stopsOnceIn {
 			continue
 		}
 		h := fnv.New64a()

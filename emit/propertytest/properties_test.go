@@ -29,6 +29,9 @@ type propSite struct {
 	// manual holds, by step id, what the person at the console does on
 	// the cluster where the runbook stops for them (propRun.exec).
 	manual map[string]manualAction
+	// check, when set, checks more of the state the run without faults
+	// left (c, in the working directory work), before the second run.
+	check func(t *testing.T, p *propRun, c *bundletest.Cluster, work string)
 	// databases: oc exec runs in the simulated containers, whose database
 	// pods behave as the real tools do and hold siteData; without it, oc
 	// exec prints a text that passes the dumps' completeness checks,
@@ -37,7 +40,7 @@ type propSite struct {
 }
 
 var propSites = []propSite{
-	{example: "2.7-mysql-s3", fixture: "templates/2.7-amp-s3.yaml", databases: true},
+	{example: "2.7-mysql-s3", fixture: "templates/2.7-amp-s3.yaml", databases: true, check: check27S3},
 	{example: "2.4-to-2.5-mysql", fixture: "templates/2.4-amp.yaml", databases: true},
 	{example: "2.7-mysql", fixture: "templates/2.7-amp.yaml", heavy: true},
 	{example: "2.6-to-2.8-mysql", fixture: "templates/2.6-amp.yaml", heavy: true},
@@ -155,6 +158,9 @@ func runProperties(t *testing.T, site propSite, seed uint64) {
 			t.Errorf("the run asked the simulator for what it does not model:\n%s", u)
 		}
 		p.checkData(data, final)
+	}
+	if site.check != nil {
+		site.check(t, p, clean, work)
 	}
 
 	// A second run changes nothing.

@@ -1989,10 +1989,12 @@ step_29() {
 # As in 2.5.2, `oc exec` replaces `oc rsh` and the dump is decompressed in the
 # pod. psql reports that the roles and the database the new pod created
 # already exist; those errors are expected, and psql exits 0 after any failed
-# statement: the runbook checks instead that every table then holds the rows
-# the dump recorded. The import is skipped when zync_production already has
-# tables that hold them, so that a re-run never imports twice; tables that do
-# not (an import that stopped halfway) stop the step with what to do.
+# statement: the runbook fails the step on any other error psql reports (its
+# messages are kept in the backup directory), and checks that every table then
+# holds the rows the dump recorded. The import is skipped when zync_production
+# already has tables that hold them, so that a re-run never imports twice;
+# tables that do not (an import that stopped halfway) stop the step with what
+# to do.
 step_30() {
   dump="$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.gz"
   [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.4-2.5/zync-database-dump"
@@ -2008,7 +2010,15 @@ step_30() {
     echo "zync_production already holds the rows of the dump: imported before, skipped"
     return 0
   fi
-  oc exec -i "$pod" -- bash -c 'gzip -dc | psql -d postgres -f -' < "$dump"
+  log="$BACKUP_DIR/2.4-2.5/zync-database-restore.log"
+  status=0
+  oc exec -i "$pod" -- bash -c 'gzip -dc | psql -d postgres -f -' < "$dump" > "$log" 2>&1 || status=$?
+  cat "$log"
+  [ "$status" = 0 ] || fail "psql failed (status $status, messages in $log); zync is still scaled down"
+  # The errors the guide expects (2.5.4): the roles and the database the
+  # new pod created already exist. Any other fails the step.
+  unexpected=$(grep 'ERROR:' "$log" | grep -vE 'ERROR:  (role "[^"]+"|database "zync_production") already exists$' || true)
+  [ -z "$unexpected" ] || fail "psql reported errors the guide does not expect (messages in $log): $unexpected; zync is still scaled down"
   counts_match "$counts" pg_table_counts "pod/$pod" postgres zync_production \
     || fail "the tables of zync_production do not hold the rows of the dump (above: < imported, > dumped): see psql's errors above; zync is still scaled down"
   echo "imported: every table of zync_production holds the rows of the dump"

@@ -62,9 +62,11 @@ var propSites = []propSite{
 //     call reaches the cluster, or after the cluster applied it), re-run
 //     until it completes, ends in the same state as the run without
 //     faults. By default each step that changes the cluster or writes
-//     files (every kind but verify and wait) fails once, at a seeded call,
-//     in one sequence of re-runs; AMPC_EXHAUSTIVE=1 fails every call of
-//     every step, both ways, under three seeds, and adds the heavy sites;
+//     files with its own code (shell, backup, manual) and two of each kind
+//     the driver makes from the bundle (patch, create, delete), drawn by
+//     the seed, fail once, at a seeded call, in one sequence of re-runs;
+//     AMPC_EXHAUSTIVE=1 fails every call of every step, both ways, under
+//     three seeds, and adds the heavy sites;
 //   - every verify step with a falsifier (verifyFalsifiers) passes on the
 //     cluster the run leaves it and fails on a copy with its claim broken.
 func TestRunbookProperties(t *testing.T) {
@@ -207,16 +209,39 @@ func runProperties(t *testing.T, site propSite, seed uint64) {
 		}
 	} else {
 		// By default the steps that change the cluster or write files
-		// fail, each once; the read-only ones (verify, wait) fail in the
-		// exhaustive sweep only (the test budget).
+		// with their own code (shell, backup, manual) fail, each once, and
+		// of those the runbook's driver makes from the bundle (patch,
+		// create, delete: one code path, its checks of the live object
+		// before each change) the first two of each kind in an order the
+		// seed draws; the read-only ones (verify, wait) and the other
+		// driver-made steps fail in the exhaustive sweep only (the test
+		// budget).
 		kinds := map[string]string{}
 		for _, s := range steps {
 			kinds[s.ID] = s.Kind
 		}
+		sampled := map[string]bool{}
+		for _, kind := range []string{"patch", "create", "delete"} {
+			var ids []string
+			for step := range perStep {
+				if kinds[step] == kind {
+					ids = append(ids, step)
+				}
+			}
+			sort.Slice(ids, func(i, j int) bool { return hash(ids[i], p.seed) < hash(ids[j], p.seed) })
+			for _, id := range ids[:min(2, len(ids))] {
+				sampled[id] = true
+			}
+		}
 		plan := map[string]stepFault{}
 		for step, n := range perStep {
-			if kinds[step] == "verify" || kinds[step] == "wait" {
+			switch kinds[step] {
+			case "verify", "wait":
 				continue
+			case "patch", "create", "delete":
+				if !sampled[step] {
+					continue
+				}
 			}
 			h := hash(step, p.seed)
 			mode := ocsim.Before

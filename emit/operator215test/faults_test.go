@@ -47,32 +47,12 @@ func faultSequence(t *testing.T, s *preparedSite) {
 	for _, st := range bundletest.Op215ReadPlan(t, s.bundle).Steps {
 		kinds[st.ID] = st.Kind
 	}
-	// The steps with their own code (shell, backup, manual) all fail;
-	// of those the driver makes from the bundle (patch, create, delete: one
-	// code path) two of each kind, in an order of their names' hashes, but
-	// all under AMPC_EXHAUSTIVE=1 (the test budget).
-	sampled := map[string]bool{}
-	for _, kind := range []string{"patch", "create", "delete"} {
-		var ids []string
-		for step := range s.perStep {
-			if kinds[step] == kind {
-				ids = append(ids, step)
-			}
-		}
-		sort.Slice(ids, func(i, j int) bool { return stepHash(ids[i]) < stepHash(ids[j]) })
-		if !testenv.Exhaustive() {
-			ids = ids[:min(2, len(ids))]
-		}
-		for _, id := range ids {
-			sampled[id] = true
-		}
-	}
+	// The driver-made steps are sampled but under AMPC_EXHAUSTIVE=1 (the
+	// test budget: bundletest.FaultedSteps).
+	chosen := bundletest.FaultedSteps(s.perStep, kinds, stepHash, testenv.Exhaustive())
 	plan := map[string][2]int{} // step: nth call, 0 before / 1 after
 	for step, n := range s.perStep {
-		if kinds[step] == "verify" || kinds[step] == "wait" || n == 0 || step == s.stopsOnceIn {
-			continue
-		}
-		if k := kinds[step]; (k == "patch" || k == "create" || k == "delete") && !sampled[step] {
+		if !chosen[step] || step == s.stopsOnceIn {
 			continue
 		}
 		sum := stepHash(step)

@@ -220,28 +220,11 @@ func runProperties(t *testing.T, site propSite, seed uint64) {
 		for _, s := range steps {
 			kinds[s.ID] = s.Kind
 		}
-		sampled := map[string]bool{}
-		for _, kind := range []string{"patch", "create", "delete"} {
-			var ids []string
-			for step := range perStep {
-				if kinds[step] == kind {
-					ids = append(ids, step)
-				}
-			}
-			sort.Slice(ids, func(i, j int) bool { return hash(ids[i], p.seed) < hash(ids[j], p.seed) })
-			for _, id := range ids[:min(2, len(ids))] {
-				sampled[id] = true
-			}
-		}
+		faulted := bundletest.FaultedSteps(perStep, kinds, func(step string) uint64 { return hash(step, p.seed) }, false)
 		plan := map[string]stepFault{}
 		for step, n := range perStep {
-			switch kinds[step] {
-			case "verify", "wait":
+			if !faulted[step] {
 				continue
-			case "patch", "create", "delete":
-				if !sampled[step] {
-					continue
-				}
 			}
 			h := hash(step, p.seed)
 			mode := ocsim.Before

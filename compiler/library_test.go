@@ -94,6 +94,22 @@ oc_name deployment/system-app
 	}
 }
 
+// TestShellLibraryQuantities: Kubernetes quantities in bytes, binary and
+// decimal suffixes, fractions rounded up; a size it cannot read stops.
+func TestShellLibraryQuantities(t *testing.T) {
+	out, err := libraryRun(t, `
+for q in 1Gi 100Mi 500M 1.5Gi 2000000 20Gi 1Ti 0.5k; do
+  echo "$q $(quantity_bytes "$q")"
+done
+quantity_bytes 1GB
+`)
+	want := "1Gi 1073741824\n100Mi 104857600\n500M 500000000\n1.5Gi 1610612736\n2000000 2000000\n20Gi 21474836480\n1Ti 1099511627776\n0.5k 500\n" +
+		"ampc: cannot read the size '1GB' (a Kubernetes quantity such as 1Gi or 500M)\n"
+	if err == nil || out != want {
+		t.Errorf("%v\n%s\nwant:\n%s", err, out, want)
+	}
+}
+
 // TestShellLibraryReplicas: counts are saved once, scaled back from the
 // file, and a missing count stops with the way to write it by hand.
 func TestShellLibraryReplicas(t *testing.T) {

@@ -49,6 +49,12 @@ locals {
   restore_secrets    = "system-smtp system-seed system-database backend-internal-api system-events-hook system-app system-recaptcha system-redis zync system-master-apicast%{ if plan.s3 } aws-auth%{ endif }"
   restore_configmaps = "system-environment apicast-environment"
 
+  # The claims whose data the restore moves, named alike by the 2.8
+  # templates and the 0.5 operator (system_mysql.go, system_postgresql.go,
+  # system.go and redis.go of 3scale-operator v0.5.0), whose sizes the
+  # operator fixes (1Gi each, system-storage 100Mi).
+  claims = "%{ if plan.system_database == "postgresql" }postgresql-data%{ else }mysql-storage%{ endif }%{ if !plan.s3 } system-storage%{ endif } backend-redis-storage system-redis-storage"
+
   # Everything of the site that writes, but the databases and system-app
   # (whose pod the storage copy needs); system-app follows after the copy.
   writers = [
@@ -216,10 +222,11 @@ step "backup-objects" {
     it), and the Secrets and ConfigMaps that Operating 3scale's restore
     applies, saved as JSON without the fields the source cluster owns (uid,
     resourceVersion, ownerReferences, ...), which `oc apply` on another
-    cluster refuses. The step records the source cluster's API server; a
-    file that exists is kept, so a re-run on the other cluster cannot
-    overwrite the backup. The files hold the site's Secrets: keep the backup
-    directory accordingly.
+    cluster refuses. The step records the source cluster's API server and
+    the size and access modes of each claim whose data moves (${local.claims}),
+    for step 2.8-2.8/create-claims; a file that exists is kept, so a re-run
+    on the other cluster cannot overwrite the backup. The files hold the
+    site's Secrets: keep the backup directory accordingly.
   EOT
   run = <<-EOT
     ${local.dir}
@@ -250,6 +257,7 @@ step "backup-objects" {
       oc get configmap "$name" -o json | jq "$clean" > "$file.tmp"
       mv "$file.tmp" "$file"
     done
+    record_claims "$dir/claims.tsv" ${local.claims}
     echo "backup written to $dir (source cluster $(<"$dir/source-server"))"
   EOT
 }
@@ -573,6 +581,32 @@ step "restore-objects" {
         oc apply -f "$file"
       fi
     done
+  EOT
+}
+
+step "create-claims" {
+  title   = "Create the claims of the databases and the system storage at the site's sizes"
+  kind    = "shell"
+  section = "3.2"
+  note    = <<-EOT
+    Not in the guide. The 0.5 operator creates the claims of the system
+    database, the system storage and the Redis pods at fixed sizes (1Gi,
+    system-storage 100Mi; the APIManager has no field for them) and leaves
+    a claim that exists as it is (its CreateOnlyPVCReconciler). A site whose
+    data outgrew those sizes would fail its restore halfway with a full
+    disk, so this step creates each claim first, asking for the size the
+    site's claim had on the OpenShift 3.11 cluster (recorded by step
+    2.8-2.8/backup-objects, read there when it ran) with its access modes,
+    on the cluster's default storage class as the operator's would be. A
+    claim that exists and asks for less stops the step, before the
+    APIManager exists and any data moves.
+  EOT
+  run = <<-EOT
+    ${local.dir}
+    ${local.on_target}
+    on_target
+    [ -s "$dir/claims.tsv" ] || fail "no recorded claim sizes in $dir/claims.tsv: step 2.8-2.8/backup-objects records them on the template-based site's cluster"
+    create_recorded_claims "$dir/claims.tsv"
   EOT
 }
 

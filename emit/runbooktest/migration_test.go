@@ -32,19 +32,36 @@ var migrationKeys = map[string]map[int]map[string]string{
 	"system-redis":  {1: {"sidekiq:queues": "default", "session:9": "x"}},
 }
 
+// migrationClaims are the sizes of the template-based site's claims: its
+// data outgrew the templates' (and the 0.5 operator's) 1Gi and 100Mi.
+var migrationClaims = map[string]string{"mysql-storage": "20Gi", "system-storage": "5Gi", "backend-redis-storage": "4Gi", "system-redis-storage": "2Gi"}
+
+// operatorClaims are the sizes the 0.5 operator gives the claims it
+// creates (system_mysql.go, system.go, redis.go of 3scale-operator
+// v0.5.0).
+var operatorClaims = map[string]string{"mysql-storage": "1Gi", "system-storage": "100Mi", "backend-redis-storage": "1Gi", "system-redis-storage": "1Gi"}
+
 // migrationSite is the template-based 2.8 site (its fixture) on the
-// example plan's wildcard domain.
+// example plan's wildcard domain, its claims grown to migrationClaims.
 func migrationSite(t *testing.T) map[string]map[string]any {
 	t.Helper()
 	site := bundletest.FixtureObjects(t, testenv.Shared(t, "fixtures/templates/2.8-amp.yaml"))
 	site["ConfigMap/system-environment"]["data"].(map[string]any)["THREESCALE_SUPERDOMAIN"] = "3scale.example.com"
+	for name, size := range migrationClaims {
+		pvc := site["PersistentVolumeClaim/"+name]
+		if pvc == nil {
+			t.Fatalf("the 2.8 fixture has no claim %s", name)
+		}
+		pvc["spec"].(map[string]any)["resources"] = map[string]any{"requests": map[string]any{"storage": size}}
+	}
 	return site
 }
 
 // operatorDeploys puts on the OpenShift 4 cluster what the 0.5 operator
 // deploys for the APIManager apimanager: the site's DeploymentConfigs,
-// owned by it, with their image streams, Services, claims and the
-// redis-config ConfigMap, and the Secrets and ConfigMaps it makes itself
+// owned by it, with their image streams, Services, the redis-config
+// ConfigMap, its claims at its own sizes unless they exist (its
+// CreateOnlyPVCReconciler), and the Secrets and ConfigMaps it makes itself
 // (the runbook restores the others; a pod that reads one missing waits
 // with CreateContainerConfigError, as on a cluster). Its databases hold
 // what 3scale seeds on a new install: the master account, an empty
@@ -58,6 +75,15 @@ func operatorDeploys(t *testing.T, c *bundletest.Cluster, site map[string]map[st
 	for key, obj := range site {
 		switch kind := bundletest.KindOfKey(key); {
 		case restored[key], kind == "Route", kind == "Pod", kind == "ReplicationController":
+		case kind == "PersistentVolumeClaim":
+			if c.Objects(t)[key] != nil {
+				continue
+			}
+			obj = bundletest.DeepCopy(t, obj)
+			if size := operatorClaims[bundletest.Get(obj, "metadata", "name").(string)]; size != "" {
+				obj["spec"].(map[string]any)["resources"] = map[string]any{"requests": map[string]any{"storage": size}}
+			}
+			c.Put(t, obj)
 		case kind == "DeploymentConfig":
 			obj = bundletest.DeepCopy(t, obj)
 			meta := obj["metadata"].(map[string]any)
@@ -176,6 +202,21 @@ func TestMigrationKeepsEverything(t *testing.T) {
 		"spec": map[string]any{"replicas": 1, "selector": map[string]any{"matchLabels": map[string]any{"name": "threescale-operator"}},
 			"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"name": "threescale-operator"}},
 				"spec": map[string]any{"containers": []any{map[string]any{"name": "3scale-operator", "image": "registry.redhat.io/3scale-amp2/3scale-rhel7-operator:0.5.0"}}}}}})
+	// The claims first, at the site's sizes (the step runs before the
+	// APIManager, which the simulator does not deploy from): one the
+	// operator left smaller from an earlier attempt stops it.
+	target.Put(t, map[string]any{"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": map[string]any{"name": "mysql-storage", "namespace": "3scale"},
+		"spec": map[string]any{"accessModes": []any{"ReadWriteOnce"}, "resources": map[string]any{"requests": map[string]any{"storage": "1Gi"}}}})
+	out, err = run("--only", "2.8-2.8/create-claims")
+	if err == nil || !strings.Contains(out, "pvc/mysql-storage exists and asks for 1Gi, less than the 20Gi the site's holds") {
+		t.Errorf("create-claims with a smaller claim in place: %v\n%s", err, out)
+	}
+	if _, err := target.OC(t, "", "delete", "pvc/mysql-storage"); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run("--only", "2.8-2.8/create-claims"); err != nil {
+		t.Fatalf("create-claims: %v\n%s", err, out)
+	}
 	operatorDeploys(t, target, site)
 	out, err = run("--ack", "2.8-2.8/operator-install")
 	if exitCode(err) != 3 || !strings.Contains(out, "MANUAL STEP 2.8-2.8/dns-switch:") {
@@ -212,6 +253,11 @@ func TestMigrationKeepsEverything(t *testing.T) {
 	}
 	checkMigrated("after the restore")
 	objects := target.Objects(t)
+	for name, size := range migrationClaims {
+		if got := bundletest.Get(objects["PersistentVolumeClaim/"+name], "spec", "resources", "requests", "storage"); got != size {
+			t.Errorf("pvc/%s asks for %v on the new cluster, the site's asked for %s", name, got, size)
+		}
+	}
 	for _, name := range []string{"system-smtp", "system-seed", "system-database", "backend-internal-api", "system-events-hook", "system-app", "system-recaptcha", "system-redis", "zync", "system-master-apicast"} {
 		if want, got := site["Secret/"+name], objects["Secret/"+name]; got == nil || !reflect.DeepEqual(got["data"], want["data"]) {
 			t.Errorf("secret %s is not restored as it was", name)

@@ -39,6 +39,7 @@ STEPS=(
   '2.8-2.8/operator-install'
   '2.8-2.8/operator-verify'
   '2.8-2.8/restore-objects'
+  '2.8-2.8/create-claims'
   '2.8-2.8/apimanager'
   '2.8-2.8/wait-deployment'
   '2.8-2.8/restore-system-storage'
@@ -70,6 +71,7 @@ TITLES=(
   '[manual] Install the 3scale operator from OperatorHub (000_fb66213bb7713c41.txt 3.2)'
   '[verify] Check that the 2.8 operator is installed (000_fb66213bb7713c41.txt 3.2)'
   '[shell] Restore the site'\''s Secrets and ConfigMaps before the APIManager (000_fb66213bb7713c41.txt 3.2)'
+  '[shell] Create the claims of the databases and the system storage at the site'\''s sizes (000_fb66213bb7713c41.txt 3.2)'
   '[create] Create the APIManager (000_fb66213bb7713c41.txt 3.2)'
   '[shell] Wait for the operator to deploy 3scale (000_fb66213bb7713c41.txt 3.2)'
   '[shell] Copy the system storage into system-app (000_fb66213bb7713c41.txt 3.2)'
@@ -563,6 +565,78 @@ create_claim_like() {
       spec: {accessModes: ["ReadWriteOnce"], resources: {requests: {storage: $size}}, volumeMode: "Filesystem"}}' \
     | oc create -f - --namespace="$ns"
   echo "pvc/$claim in $ns asks for $size, as much as pvc/$from holds"
+}
+
+# quantity_bytes QUANTITY: the bytes a Kubernetes quantity (1Gi, 500M,
+# 1.5Gi, 100Mi, 2000000) stands for, rounded up; stops the step on one it
+# cannot read.
+quantity_bytes() {
+  local bytes
+  bytes=$(awk -v q="$1" 'BEGIN {
+    split("Ki Mi Gi Ti Pi Ei", bin, " "); split("k M G T P E", dec, " ")
+    for (i = 1; i <= 6; i++) { unit[bin[i]] = 1024 ^ i; unit[dec[i]] = 1000 ^ i }
+    unit[""] = 1
+    if (!match(q, /^[0-9]+(\.[0-9]+)?/)) exit 1
+    n = substr(q, 1, RLENGTH); suffix = substr(q, RLENGTH + 1)
+    if (!(suffix in unit)) exit 1
+    b = n * unit[suffix]
+    if (b != int(b)) b = int(b) + 1
+    printf "%.0f\n", b
+  }') || fail "cannot read the size '$1' (a Kubernetes quantity such as 1Gi or 500M)"
+  echo "$bytes"
+}
+
+# record_claims FILE CLAIM...: write into FILE, once, a line "CLAIM SIZE
+# ACCESS-MODES" (tab-separated, the modes comma-separated) for each CLAIM
+# that exists, SIZE its bound capacity, else its request, and seal it: the
+# sizes the site's data has room in, for create_recorded_claims on another
+# cluster. A FILE that exists is kept.
+record_claims() {
+  local file=$1 claim
+  shift
+  if [ -s "$file" ]; then
+    check_seal "$file"
+    echo "kept $file from an earlier run"
+    return 0
+  fi
+  : > "$file.tmp"
+  for claim in "$@"; do
+    exists "pvc/$claim" || continue
+    oc get "pvc/$claim" -o json \
+      | jq -r '[.metadata.name, (.status.capacity.storage // .spec.resources.requests.storage // ""), ((.spec.accessModes // ["ReadWriteOnce"]) | join(","))] | @tsv' >> "$file.tmp"
+  done
+  mv "$file.tmp" "$file"
+  seal "$file"
+  echo "recorded the sizes of $(cut -f1 "$file" | paste -sd' ') in $file"
+}
+
+# create_recorded_claims FILE: create each claim that FILE (record_claims)
+# lists, asking for its recorded size with its access modes, before the
+# workload that mounts it exists: its owner (the 3scale operator) leaves a
+# claim that exists as it is, and a claim of its own fixed size smaller
+# than the data fails the restore halfway. A claim that exists must ask for
+# at least the recorded size, or the step stops before any data moves.
+create_recorded_claims() {
+  local file=$1 claim size modes have have_bytes need_bytes
+  check_seal "$file"
+  while IFS=$'\t' read -r claim size modes; do
+    [ -n "$size" ] || fail "$file records no size for pvc/$claim: create it by hand at least as large as the site's, then re-run"
+    if exists "pvc/$claim"; then
+      have=$(oc get "pvc/$claim" -o json | jq -r '.status.capacity.storage // .spec.resources.requests.storage // ""')
+      have_bytes=$(quantity_bytes "${have:-0}")
+      need_bytes=$(quantity_bytes "$size")
+      if ((have_bytes < need_bytes)); then
+        fail "pvc/$claim exists and asks for ${have:-no size}, less than the $size the site's holds: the restore would fill it. Expand it (oc patch pvc/$claim -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"$size\"}}}}', if its storage class allows) or delete it while nothing mounts it, then re-run"
+      fi
+      echo "pvc/$claim exists and asks for $have: left as it is"
+      continue
+    fi
+    jq -n --arg name "$claim" --arg size "$size" --arg modes "$modes" '{apiVersion: "v1", kind: "PersistentVolumeClaim",
+        metadata: {name: $name},
+        spec: {accessModes: ($modes | split(",")), resources: {requests: {storage: $size}}, volumeMode: "Filesystem"}}' \
+      | oc create -f -
+    echo "pvc/$claim asks for $size, as the site's did"
+  done < "$file"
 }
 
 # ---- lib/inuse.sh (the rule modules' shell library)
@@ -1535,9 +1609,12 @@ step_0() {
 # Secrets and ConfigMaps that Operating 3scale's restore applies, saved as
 # JSON without the fields the source cluster owns (uid, resourceVersion,
 # ownerReferences, ...), which `oc apply` on another cluster refuses. The step
-# records the source cluster's API server; a file that exists is kept, so a
-# re-run on the other cluster cannot overwrite the backup. The files hold the
-# site's Secrets: keep the backup directory accordingly.
+# records the source cluster's API server and the size and access modes of
+# each claim whose data moves (mysql-storage system-storage
+# backend-redis-storage system-redis-storage), for step 2.8-2.8/create-claims;
+# a file that exists is kept, so a re-run on the other cluster cannot
+# overwrite the backup. The files hold the site's Secrets: keep the backup
+# directory accordingly.
 step_1() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_source() {
@@ -1574,6 +1651,7 @@ step_1() {
     oc get configmap "$name" -o json | jq "$clean" > "$file.tmp"
     mv "$file.tmp" "$file"
   done
+  record_claims "$dir/claims.tsv" mysql-storage system-storage backend-redis-storage system-redis-storage
   echo "backup written to $dir (source cluster $(<"$dir/source-server"))"
 }
 
@@ -1911,6 +1989,33 @@ step_12() {
   done
 }
 
+# 2.8-2.8/create-claims — Create the claims of the databases and the system storage at the site's sizes
+# Source: 000_fb66213bb7713c41.txt 3.2
+# Not in the guide. The 0.5 operator creates the claims of the system
+# database, the system storage and the Redis pods at fixed sizes (1Gi,
+# system-storage 100Mi; the APIManager has no field for them) and leaves a
+# claim that exists as it is (its CreateOnlyPVCReconciler). A site whose data
+# outgrew those sizes would fail its restore halfway with a full disk, so this
+# step creates each claim first, asking for the size the site's claim had on
+# the OpenShift 3.11 cluster (recorded by step 2.8-2.8/backup-objects, read
+# there when it ran) with its access modes, on the cluster's default storage
+# class as the operator's would be. A claim that exists and asks for less
+# stops the step, before the APIManager exists and any data moves.
+step_13() {
+  dir="$BACKUP_DIR/2.8-2.8"
+  on_target() {
+    local here there
+    [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
+    here=$(oc whoami --show-server)
+    there=$(<"$BACKUP_DIR/2.8-2.8/source-server")
+    [ "$here" != "$there" ] || fail "oc is still logged in to the template-based site's cluster $there: log in to the OpenShift 4 cluster first (step 2.8-2.8/switch-to-target)"
+  }
+
+  on_target
+  [ -s "$dir/claims.tsv" ] || fail "no recorded claim sizes in $dir/claims.tsv: step 2.8-2.8/backup-objects records them on the template-based site's cluster"
+  create_recorded_claims "$dir/claims.tsv"
+}
+
 # 2.8-2.8/apimanager — Create the APIManager
 # Source: 000_fb66213bb7713c41.txt 3.2
 # The guide's "deploy 3scale using the operator" as one object in the bundle:
@@ -1920,7 +2025,7 @@ step_12() {
 # operator's default, 3scale, would give a site with another TENANT_NAME
 # another backend host); an S3 site's file storage is its aws-auth Secret, a
 # PostgreSQL site's system database PostgreSQL.
-step_13() {
+step_14() {
   if oc get apimanager.apps.3scale.net/apimanager >/dev/null 2>&1; then
     echo "apimanager.apps.3scale.net/apimanager exists: left as it is"
   else
@@ -1933,7 +2038,7 @@ step_13() {
 # Polls for up to 30 minutes until every DeploymentConfig of the
 # template-based site exists again, deployed by the operator, with all its
 # pods ready.
-step_14() {
+step_15() {
   on_target() {
     local here there
     [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
@@ -1963,7 +2068,7 @@ step_14() {
 # Operating 3scale's `oc rsync` of the saved files into
 # /opt/system/public/system of a running system-app pod; it runs once, before
 # system-app stops for the database restores.
-step_15() {
+step_16() {
   if [ -e "$BACKUP_DIR/2.8-2.8/system-storage.restored" ]; then
     echo "already done: skipped"
     return 0
@@ -1997,7 +2102,7 @@ step_15() {
 # the runbook sets those to 0 in the APIManager, saving its counts once for
 # the start-writers step, and scales system-sphinx (which the operator leaves
 # as it is), then waits until no pod of any of them is left.
-step_16() {
+step_17() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
     local here there
@@ -2027,7 +2132,7 @@ step_16() {
 # table are then compared with those the dump recorded. A marker in the backup
 # directory records a checked restore, so it runs once; a restore that failed
 # runs again whole (the dump drops and recreates each table).
-step_17() {
+step_18() {
   if [ -e "$BACKUP_DIR/2.8-2.8/system-mysql.restored" ]; then
     echo "already done: skipped"
     return 0
@@ -2077,7 +2182,7 @@ step_17() {
 # postgres, which always fail, left out), and the rows of every table of
 # zync_production are compared with those the dump recorded. A marker records
 # a checked restore, so it runs once.
-step_18() {
+step_19() {
   if [ -e "$BACKUP_DIR/2.8-2.8/zync-database.restored" ]; then
     echo "already done: skipped"
     return 0
@@ -2118,7 +2223,7 @@ step_18() {
 # (SIGTERM), which loses the restore. Both Redis DeploymentConfigs read this
 # ConfigMap, so both are redeployed. Once both are restored, a re-run skips
 # the step.
-step_19() {
+step_20() {
   if [ -e "$BACKUP_DIR/2.8-2.8/backend-redis.restored" ] && [ -e "$BACKUP_DIR/2.8-2.8/system-redis.restored" ]; then
     echo "already done: skipped"
     return 0
@@ -2154,7 +2259,7 @@ step_19() {
 # which the guide checks by hand, and until the rewrite is not only scheduled,
 # and stop unless the rewrite reports ok (aof_last_bgrewrite_status): the next
 # step makes Redis load that file. Each is done once (a marker records it).
-step_20() {
+step_21() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
     local here there
@@ -2197,7 +2302,7 @@ step_20() {
 # Puts back the redis.conf the redis-restore-mode step saved (the guide's
 # second `oc edit`) and redeploys both Redis DeploymentConfigs, which then
 # load the rewritten append-only files.
-step_21() {
+step_22() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
     local here there
@@ -2224,7 +2329,7 @@ step_21() {
 # the keys of each logical database that the dump recorded (at least: 3scale's
 # readiness probe writes liveness-probe). It runs before system and zync start
 # again.
-step_22() {
+step_23() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
     local here there
@@ -2253,7 +2358,7 @@ step_22() {
 # until they are ready. Not in the guide: system-memcache is redeployed too,
 # so that it drops what it cached from the operator's fresh databases before
 # the restore.
-step_23() {
+step_24() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
     local here there
@@ -2282,7 +2387,7 @@ step_23() {
 # which zync makes from the restored system database: the 2.8 restore
 # procedure's `bundle exec rake zync:resync:domains`, run in a system-sidekiq
 # pod with `oc exec`.
-step_24() {
+step_25() {
   on_target() {
     local here there
     [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
@@ -2303,7 +2408,7 @@ step_24() {
 # routes for the master and the Admin Portal of the wildcard domain exist,
 # then lists every route of it. The host list is searched as a whole (grep on
 # a here-string), so that a site with thousands of routes passes too.
-step_25() {
+step_26() {
   domain='3scale.example.com'
   for ((i = 0; i < 60; i++)); do
     hosts=$(oc get routes -o json | jq -r --arg d ".$domain" '[.items[]?.spec.host | select(endswith($d))] | sort | .[]')
@@ -2321,7 +2426,7 @@ step_25() {
 
 # 2.8-2.8/dns-switch — Point the wildcard domain at the OpenShift 4 cluster
 # Source: 000_fb66213bb7713c41.txt 3.2
-step_26() {
+step_27() {
   manual_step '2.8-2.8/dns-switch' <<'AMPC_MANUAL'
 The guide's last step: *.3scale.example.com resolves to the
 OpenShift 3.11 cluster now; point it at the OpenShift 4 cluster.
@@ -2343,7 +2448,7 @@ AMPC_MANUAL
 
 # 2.8-2.8/portal-check — Log in to the Admin Portal on the new cluster and check it
 # Source: 000_fb66213bb7713c41.txt 3.2
-step_27() {
+step_28() {
   manual_step '2.8-2.8/portal-check' <<'AMPC_MANUAL'
 Log in to the 3scale Admin Portal, https://TENANT-admin.3scale.example.com
 (TENANT is TENANT_NAME of secret system-seed, 3scale by default), and
@@ -2363,7 +2468,7 @@ AMPC_MANUAL
 # Source: 000_fb66213bb7713c41.txt 3.2
 # As at the end of chapter 2: apps.3scale.net/apimanager-threescale-version
 # 2.8 and apps.3scale.net/threescale-operator-version of a 0.5 operator.
-step_28() {
+step_29() {
   on_target() {
     local here there
     [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"

@@ -168,12 +168,17 @@ func (k objKey) String() string { return k.NS + "/" + k.Kind + "/" + k.Name }
 
 // Cluster is the simulated cluster while one command holds it.
 type Cluster struct {
-	cfg     Config
-	st      State
-	objs    map[objKey]Object
-	dirty   map[objKey]bool
-	lock    *os.File
-	touched map[string]bool
+	cfg  Config
+	st   State
+	objs map[objKey]Object
+	// borrowed, when set, holds the keys whose object in objs is still
+	// the server's copy (Serve): get and list clone one before handing it
+	// out, so that a call that fails leaves the server's objects as they
+	// were, without cloning every object on every call.
+	borrowed map[objKey]bool
+	dirty    map[objKey]bool
+	lock     *os.File
+	touched  map[string]bool
 	// instant makes every delay zero and disables faults (bootstrap).
 	instant bool
 	changed bool
@@ -356,7 +361,18 @@ func (c *Cluster) hasNamespace(ns string) bool {
 
 // get returns the stored object, or nil.
 func (c *Cluster) get(ns, kind, name string) Object {
-	return c.objs[objKey{ns, kind, name}]
+	return c.own(objKey{ns, kind, name})
+}
+
+// own returns the object of k, cloned first if it is the server's.
+func (c *Cluster) own(k objKey) Object {
+	o := c.objs[k]
+	if o != nil && c.borrowed[k] {
+		o = clone(o)
+		c.objs[k] = o
+		delete(c.borrowed, k)
+	}
+	return o
 }
 
 // list returns the objects of a kind in a namespace ("" for all), sorted by
@@ -379,7 +395,7 @@ func (c *Cluster) list(ns, kind string) []Object {
 	})
 	out := make([]Object, len(keys))
 	for i, k := range keys {
-		out[i] = c.objs[k]
+		out[i] = c.own(k)
 	}
 	return out
 }
@@ -401,6 +417,7 @@ func (c *Cluster) put(obj Object) {
 	c.st.RV++
 	setNested(obj, strconv.FormatInt(c.st.RV, 10), "metadata", "resourceVersion")
 	c.objs[k] = obj
+	delete(c.borrowed, k)
 	c.dirty[k] = true
 	c.changed = true
 	c.st.Settled = ""
@@ -411,6 +428,7 @@ func (c *Cluster) put(obj Object) {
 func (c *Cluster) remove(k objKey) {
 	if _, ok := c.objs[k]; ok {
 		delete(c.objs, k)
+		delete(c.borrowed, k)
 		c.dirty[k] = true
 		c.changed = true
 		c.st.Settled = ""

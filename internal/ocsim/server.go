@@ -170,9 +170,10 @@ func (s *Server) open(cfg Config) (*Cluster, error) {
 		c.Close()
 		s.objs, s.st, s.loaded = c.objs, c.st, true
 	}
-	c := &Cluster{cfg: cfg, objs: make(map[objKey]Object, len(s.objs)), dirty: map[objKey]bool{}, touched: map[string]bool{}}
+	c := &Cluster{cfg: cfg, objs: make(map[objKey]Object, len(s.objs)), borrowed: make(map[objKey]bool, len(s.objs)), dirty: map[objKey]bool{}, touched: map[string]bool{}}
 	for k, o := range s.objs {
-		c.objs[k] = clone(o)
+		c.objs[k] = o
+		c.borrowed[k] = true
 	}
 	c.st = copyState(s.st)
 	c.saved = func() {

@@ -67,14 +67,28 @@ var buildOC = sync.OnceValues(func() (string, error) {
 	if dir == "" {
 		return "", errors.New("no directory for the simulated oc: TestMain must call bundletest.Main")
 	}
-	build := exec.Command("cc", "-O2", "-o", filepath.Join(dir, "oc"), filepath.Join("internal", "ocsim", "cclient", "oc.c"))
-	build.Dir = testenv.Root()
-	if _, err := exec.LookPath("cc"); err != nil {
-		build = exec.Command("go", "build", "-o", filepath.Join(dir, "oc"), "./internal/ocsim/ocremote")
-		build.Dir = testenv.Root()
+	out := filepath.Join(dir, "oc")
+	var builds [][]string
+	if _, err := exec.LookPath("cc"); err == nil {
+		// Linked statically where the C library allows it: the runs start
+		// it thousands of times, and a static program starts without the
+		// dynamic loader (about an eighth less time per call here).
+		src := filepath.Join("internal", "ocsim", "cclient", "oc.c")
+		builds = append(builds, []string{"cc", "-O2", "-static", "-o", out, src}, []string{"cc", "-O2", "-o", out, src})
 	}
-	if out, err := build.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building the simulated oc: %v\n%s", err, out)
+	builds = append(builds, []string{"go", "build", "-o", out, "./internal/ocsim/ocremote"})
+	var err error
+	for _, args := range builds {
+		build := exec.Command(args[0], args[1:]...)
+		build.Dir = testenv.Root()
+		var msg []byte
+		if msg, err = build.CombinedOutput(); err == nil {
+			break
+		}
+		err = fmt.Errorf("building the simulated oc: %v\n%s", err, msg)
+	}
+	if err != nil {
+		return "", err
 	}
 	if err := os.Link(filepath.Join(dir, "oc"), filepath.Join(dir, "sleep")); err != nil {
 		return "", err

@@ -12,8 +12,61 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hiddeco/sshsig"
+	"golang.org/x/crypto/ssh"
+
 	"github.com/ampc/ampc/ir"
 )
+
+// SignatureFile is a signed bundle's signature of its SHA256SUMS, in
+// OpenSSH's SSHSIG format (ssh-keygen -Y sign -n SignatureNamespace), and
+// SignatureNamespace the namespace it is made in: a signature made for
+// another purpose (git commits, files) does not verify as a bundle's.
+const (
+	SignatureFile      = "SHA256SUMS.sig"
+	SignatureNamespace = "ampc-bundle"
+)
+
+// VerifySignature checks that dir's SHA256SUMS carries a valid signature
+// (SignatureFile) by one of the OpenSSH public keys in keys (the lines of
+// an authorized_keys or .pub file). It returns the fingerprint of the key
+// that signed, or a problem. With the checksums checked by Verify, every
+// listed file is then the signer's.
+func VerifySignature(dir string, keys []byte) (string, *Problem) {
+	var pubs []ssh.PublicKey
+	for rest := keys; len(bytes.TrimSpace(rest)) > 0; {
+		pub, _, _, next, err := ssh.ParseAuthorizedKey(rest)
+		if err != nil {
+			if len(pubs) == 0 {
+				return "", &Problem{File: "(key)", What: "holds no OpenSSH public key (ssh-ed25519 AAAA..., as in id_ed25519.pub): " + err.Error()}
+			}
+			break
+		}
+		pubs = append(pubs, pub)
+		rest = next
+	}
+	armored, err := os.ReadFile(filepath.Join(dir, SignatureFile))
+	if err != nil {
+		return "", &Problem{File: SignatureFile, What: "missing: the bundle is not signed (sign it with ssh-keygen -Y sign -n " + SignatureNamespace + " -f KEY SHA256SUMS)"}
+	}
+	sig, err := sshsig.Unarmor(armored)
+	if err != nil {
+		return "", &Problem{File: SignatureFile, What: "is not an SSH signature: " + err.Error()}
+	}
+	sums, err := os.ReadFile(filepath.Join(dir, "SHA256SUMS"))
+	if err != nil {
+		return "", &Problem{File: "SHA256SUMS", What: "missing"}
+	}
+	if sig.Namespace != SignatureNamespace {
+		return "", &Problem{File: SignatureFile, What: fmt.Sprintf("is a signature for %q, not for an ampc bundle (%s)", sig.Namespace, SignatureNamespace)}
+	}
+	for _, pub := range pubs {
+		if err := sshsig.Verify(bytes.NewReader(sums), sig, pub, sig.HashAlgorithm, SignatureNamespace); err == nil {
+			return ssh.FingerprintSHA256(pub), nil
+		}
+	}
+	return "", &Problem{File: SignatureFile, What: fmt.Sprintf("does not verify with the given key(s): SHA256SUMS was changed since it was signed, or %s signed it", ssh.FingerprintSHA256(sig.PublicKey))}
+}
 
 // Problem is one thing wrong with a bundle on disk: the file and line it
 // was found at (0 when it is about a whole file) and what is wrong.
@@ -70,7 +123,7 @@ func Verify(dir string) (int, []Problem) {
 		}
 	}
 	for _, f := range bundleFiles(dir) {
-		if f != "SHA256SUMS" && !listed[f] {
+		if f != "SHA256SUMS" && f != SignatureFile && !listed[f] {
 			problems = append(problems, Problem{File: f, What: "is not listed in SHA256SUMS: it was added to the bundle after it was compiled"})
 		}
 	}
@@ -98,6 +151,9 @@ func Verify(dir string) (int, []Problem) {
 		for n := 1; sc.Scan(); n++ {
 			for _, m := range runbookRef.FindAllStringSubmatch(sc.Text(), -1) {
 				ref := m[1] + m[2]
+				if ref == SignatureFile {
+					continue // optional: checked when present (VerifySignature)
+				}
 				if _, seen := refs[ref]; !seen {
 					refs[ref] = Problem{"runbook.sh", n, fmt.Sprintf("refers to %s, which is missing", ref)}
 				}

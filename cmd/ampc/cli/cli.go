@@ -32,7 +32,7 @@ const usage = `Usage:
   ampc compile PLAN.hcl -o OUTDIR [--snapshot PATH]   write a bundle
   ampc validate PLAN.hcl [--snapshot PATH]            check only
   ampc hops                                           list the upgrades ampc covers
-  ampc verify BUNDLE                                  check a bundle after carrying it in
+  ampc verify [--key FILE] BUNDLE                     check a bundle after carrying it in
   ampc diff OLD NEW                                   what changed between two bundles
 
 --snapshot PATH is a file or directory of oc get -o yaml|json exports of the
@@ -172,21 +172,61 @@ func printDiags(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics) 
 	}
 }
 
-// verifyCmd checks a bundle directory: checksums, and every file plan.json
-// and the runbook refer to.
+// verifyCmd checks a bundle directory: checksums, every file plan.json
+// and the runbook refer to, and, with --key, the signature of SHA256SUMS.
 func verifyCmd(args []string, stdout, stderr io.Writer) int {
-	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+	var dirs []string
+	keyFile := ""
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--key" || a == "-key":
+			if i+1 >= len(args) {
+				fmt.Fprintf(stderr, "ampc verify: --key needs a file of OpenSSH public keys\n\n%s", usage)
+				return ExitUsage
+			}
+			i++
+			keyFile = args[i]
+		case strings.HasPrefix(a, "--key=") || strings.HasPrefix(a, "-key="):
+			keyFile = a[strings.Index(a, "=")+1:]
+		case strings.HasPrefix(a, "-"):
+			fmt.Fprintf(stderr, "ampc verify: unknown flag %s\n\n%s", a, usage)
+			return ExitUsage
+		default:
+			dirs = append(dirs, a)
+		}
+	}
+	if len(dirs) != 1 {
 		fmt.Fprintf(stderr, "ampc verify: want exactly one bundle directory\n\n%s", usage)
 		return ExitUsage
 	}
-	dir := args[0]
+	dir := dirs[0]
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		fmt.Fprintf(stderr, "ampc verify: %s is not a directory\n", dir)
 		return ExitUsage
 	}
+	var keys []byte
+	if keyFile != "" {
+		var err error
+		if keys, err = os.ReadFile(keyFile); err != nil {
+			fmt.Fprintf(stderr, "ampc verify: --key: %v\n", err)
+			return ExitUsage
+		}
+	}
 	n, problems := inspect.Verify(dir)
+	signer := ""
+	if keyFile != "" {
+		var p *inspect.Problem
+		if signer, p = inspect.VerifySignature(dir, keys); p != nil {
+			if p.File == "(key)" {
+				p.File = keyFile
+			}
+			problems = append(problems, *p)
+		}
+	}
 	for _, p := range problems {
-		p.File = filepath.Join(dir, p.File)
+		if p.File != keyFile {
+			p.File = filepath.Join(dir, p.File)
+		}
 		fmt.Fprintf(stderr, "%s\n", p)
 	}
 	if len(problems) > 0 {
@@ -194,6 +234,12 @@ func verifyCmd(args []string, stdout, stderr io.Writer) int {
 		return ExitPlan
 	}
 	fmt.Fprintf(stdout, "%s: bundle OK, %d files match SHA256SUMS and every referenced file is present\n", dir, n)
+	switch _, err := os.Stat(filepath.Join(dir, inspect.SignatureFile)); {
+	case signer != "":
+		fmt.Fprintf(stdout, "%s: SHA256SUMS is signed by %s (%s)\n", dir, signer, keyFile)
+	case err == nil:
+		fmt.Fprintf(stdout, "%s: the bundle is signed (%s): check the signature with --key FILE, the signer's public key\n", dir, inspect.SignatureFile)
+	}
 	return ExitOK
 }
 

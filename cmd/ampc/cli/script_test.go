@@ -19,6 +19,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/ampc/ampc/cmd/ampc/cli"
+	"github.com/ampc/ampc/internal/testenv"
 )
 
 // update rewrites the golden files held in the scripts' archives (the
@@ -45,6 +46,9 @@ func TestMain(m *testing.M) {
 //	nomatch GLOB...            fail if any GLOB matches a file
 //	checksums DIR              check that DIR/SHA256SUMS lists every other file
 //	                           of DIR with its right SHA-256 (sha256sum -c)
+//
+// and the condition [tool:NAME]: NAME is on PATH, or CI=true, where a
+// missing tool then fails the script instead of skipping it (testenv.Tool).
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join("testdata", "script"),
@@ -57,6 +61,14 @@ func TestScripts(t *testing.T) {
 			"dirsum":    cmdDirsum,
 			"nomatch":   cmdNomatch,
 			"checksums": cmdChecksums,
+		},
+		Condition: func(cond string) (bool, error) {
+			name, ok := strings.CutPrefix(cond, "tool:")
+			if !ok {
+				return false, fmt.Errorf("unknown condition %q", cond)
+			}
+			_, err := exec.LookPath(name)
+			return err == nil || testenv.CI(), nil
 		},
 	})
 }

@@ -122,6 +122,7 @@ ONLY_STEP=
 ROLLBACK=
 ACKED=()
 CURRENT_STEP=
+BUNDLE_KEY=${AMPC_BUNDLE_KEY:-}
 
 usage() {
   cat <<USAGE
@@ -139,7 +140,13 @@ of a step see its id in AMPC_STEP (for oc wrappers and audit logs).
   --only STEP   run STEP alone, even if it is recorded as done
   --ack STEP    confirm that the manual step STEP has been done
   --rollback ID run the rollback section ID (see --list) and nothing else
+  --key FILE    require the bundle to be signed by a key of FILE (OpenSSH
+                public keys, as id_ed25519.pub), also AMPC_BUNDLE_KEY
   -h, --help    show this help
+
+Before it changes anything, the runbook checks the bundle's files against
+SHA256SUMS, and its signature SHA256SUMS.sig when the bundle is signed
+(ssh-keygen -Y sign -n ampc-bundle -f KEY SHA256SUMS) or --key is given.
 USAGE
 }
 
@@ -293,6 +300,30 @@ check_tools() {
   done
 }
 
+# check_bundle stops, before anything is written or called, unless every
+# file SHA256SUMS lists is as it was compiled and, when the bundle is signed
+# (SHA256SUMS.sig) or a key is given (--key, AMPC_BUNDLE_KEY), unless
+# SHA256SUMS carries a valid signature of that key (namespace ampc-bundle):
+# a bundle changed or cut short on its way to the site is not run. The
+# runbook cannot vouch for itself: check a bundle with ampc verify --key,
+# or with ssh-keygen -Y verify and sha256sum -c, before you run it.
+check_bundle() {
+  local sums="$BUNDLE_DIR/SHA256SUMS" sig="$BUNDLE_DIR/SHA256SUMS.sig" out
+  [ -s "$sums" ] || fail "$sums is missing: the bundle was not copied whole; copy it again or compile it again"
+  if [ -n "$BUNDLE_KEY" ] || [ -e "$sig" ]; then
+    [ -n "$BUNDLE_KEY" ] || fail "this bundle is signed ($sig): give the signer's public key, as you received it apart from the bundle, with --key FILE (or AMPC_BUNDLE_KEY)"
+    [ -s "$sig" ] || fail "the bundle is not signed ($sig is missing) and --key asks for a signature: do not run it; get the bundle as it was signed"
+    [ -s "$BUNDLE_KEY" ] || fail "no public key in $BUNDLE_KEY (--key)"
+    type -P ssh-keygen >/dev/null 2>&1 || fail "ssh-keygen is not installed (not on PATH); checking the bundle's signature needs OpenSSH 8.1 or later"
+    out=$(ssh-keygen -Y verify -f <(awk 'NF && $1 !~ /^#/ { print "ampc-bundle-signer " $0 }' "$BUNDLE_KEY") \
+      -I ampc-bundle-signer -n ampc-bundle -s "$sig" < "$sums" 2>&1) \
+      || fail "the bundle's signature $sig does not verify with the keys of $BUNDLE_KEY ($(tail -n 1 <<<"$out")): do not run it; get the bundle again from who signed it"
+    echo "ampc: $(head -n 1 <<<"$out")"
+  fi
+  out=$(cd "$BUNDLE_DIR" && sha256sum --quiet -c SHA256SUMS 2>/dev/null) \
+    || fail "the bundle in $BUNDLE_DIR is not as it was compiled (sha256sum -c SHA256SUMS: $(grep -o '^.*: FAILED.*' <<<"$out" | paste -sd ';' -)): do not run it; copy it again or compile it again"
+}
+
 preflight() {
   local project release known
   command oc whoami >/dev/null 2>&1 || fail "not logged in to OpenShift: run oc login first"
@@ -380,6 +411,7 @@ main() {
       --only) [ $# -ge 2 ] || fail "--only needs a step"; ONLY_STEP=$2; shift ;;
       --ack) [ $# -ge 2 ] || fail "--ack needs a step"; idx=$(step_index "$2"); ACKED+=("${STEPS[$idx]}"); shift ;;
       --rollback) [ $# -ge 2 ] || fail "--rollback needs a section id"; ROLLBACK=$2; shift ;;
+      --key) [ $# -ge 2 ] || fail "--key needs a file"; BUNDLE_KEY=$2; shift ;;
       -h|--help) usage; exit 0 ;;
       *) usage >&2; exit 2 ;;
     esac
@@ -411,6 +443,7 @@ main() {
         exit 0
       fi
       check_tools
+      check_bundle
       check_paths
       exec > >(tee -a "$LOG_FILE") 2>&1
       trap on_error ERR
@@ -434,6 +467,7 @@ main() {
     exit 0
   fi
   check_tools
+  check_bundle
   check_paths
   exec > >(tee -a "$LOG_FILE") 2>&1
   trap on_error ERR

@@ -446,7 +446,8 @@ func lastHop(t *testing.T, dir string) string {
 }
 
 // kustomized renders the kustomization of a hop with kubectl, keyed by
-// Kind/name.
+// Kind/name. No Secret may be among them: kustomize/ is for review, and
+// applying it must never change a Secret's values.
 func kustomized(t *testing.T, kubectl, dir, hop string) map[string]map[string]any {
 	t.Helper()
 	root := filepath.Join(dir, "kustomize", hop)
@@ -461,6 +462,9 @@ func kustomized(t *testing.T, kubectl, dir, hop string) map[string]map[string]an
 		var obj map[string]any
 		if err := yaml.Unmarshal([]byte(doc), &obj); err != nil {
 			t.Fatal(err)
+		}
+		if obj["kind"] == "Secret" {
+			t.Errorf("kustomize/%s renders secret/%s: applying it would change the site's Secret", hop, bundletest.Get(obj, "metadata", "name"))
 		}
 		objects[obj["kind"].(string)+"/"+bundletest.Get(obj, "metadata", "name").(string)] = obj
 	}

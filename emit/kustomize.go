@@ -18,6 +18,13 @@ import (
 // that hop's patches (and deletes) on the previous one, so that
 // `kubectl kustomize kustomize/HOP` renders the objects after HOP. Every
 // kustomization is built in memory with krusty before it is returned.
+//
+// kustomize/ is for review (kubectl kustomize, kubectl diff -k), not for
+// oc apply -k: the runbook applies the bundle. Secrets are left out of it
+// altogether (the base, the patches, the deletes and the creates): their
+// values never leave the site, and a Secret with placeholder data would
+// overwrite the site's values if the kustomization were applied. Each
+// kustomization.yaml says which Secrets its hop's steps change, and where.
 func kustomizeFiles(b *ir.Bundle) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	var resources []string
@@ -30,7 +37,7 @@ func kustomizeFiles(b *ir.Bundle) (map[string][]byte, error) {
 		}
 	}
 	addBase := func(t ir.Target, obj map[string]any) {
-		if seen[t] {
+		if seen[t] || t.Kind == "Secret" {
 			return
 		}
 		seen[t] = true
@@ -46,10 +53,10 @@ func kustomizeFiles(b *ir.Bundle) (map[string][]byte, error) {
 			addBase(d.Target, d.Object)
 		}
 	}
-	files["kustomize/base/kustomization.yaml"] = mustYAML(kustomization{
+	files["kustomize/base/kustomization.yaml"] = append([]byte(reviewHeader), mustYAML(kustomization{
 		APIVersion: "kustomize.config.k8s.io/v1beta1", Kind: "Kustomization",
 		Resources: resources,
-	})
+	})...)
 	prev := "../base"
 	if len(resources) == 0 {
 		// Nothing changes before the first hop creates something (a
@@ -64,24 +71,48 @@ func kustomizeFiles(b *ir.Bundle) (map[string][]byte, error) {
 			k.Resources = []string{prev}
 		}
 		var ops hopPatches
+		var secrets []string // "STEP: change secret/NAME"
 		for _, s := range b.Steps {
 			if s.Hop != h.Name() {
 				continue
 			}
 			for _, m := range s.Creates {
+				if m.Target.Kind == "Secret" {
+					secrets = append(secrets, fmt.Sprintf("%s creates secret/%s (manifests/)", s.ID, m.Target.Name))
+					continue
+				}
 				name := lowerKind(m.Target.Kind) + "-" + m.Target.Name + ".yaml"
 				files["kustomize/"+h.Name()+"/"+name] = mustYAML(m.Object)
 				k.Resources = append(k.Resources, name)
 			}
 			for _, p := range s.Patches {
+				if p.Target.Kind == "Secret" {
+					secrets = append(secrets, fmt.Sprintf("%s patches secret/%s", s.ID, p.Target.Name))
+					continue
+				}
 				ops.add(p.Target, p.Ops)
 			}
 			for _, d := range s.Deletes {
+				if d.Target.Kind == "Secret" {
+					secrets = append(secrets, fmt.Sprintf("%s deletes secret/%s", s.ID, d.Target.Name))
+					continue
+				}
 				ops.remove(d.Target)
 			}
 		}
 		k.Patches = ops.patches()
-		files["kustomize/"+h.Name()+"/kustomization.yaml"] = mustYAML(k)
+		header := reviewHeader
+		if len(secrets) > 0 {
+			header += "# Left out, as every Secret (see PLAN.md and patches/):\n"
+			listed := map[string]bool{}
+			for _, line := range secrets {
+				if !listed[line] {
+					listed[line] = true
+					header += "#   " + line + "\n"
+				}
+			}
+		}
+		files["kustomize/"+h.Name()+"/kustomization.yaml"] = append([]byte(header), mustYAML(k)...)
 		dirs = append(dirs, "kustomize/"+h.Name())
 		prev = "../" + h.Name()
 	}
@@ -133,6 +164,12 @@ func (h *hopPatches) patches() []kpatch {
 	}
 	return h.entries
 }
+
+// reviewHeader opens every kustomization.yaml of the bundle.
+const reviewHeader = `# For review: kubectl kustomize (or kubectl diff -k) renders the objects the
+# upgrade changes as the runbook leaves them. Apply the bundle with its
+# runbook, not with oc apply -k. Secrets are never part of it.
+`
 
 type kustomization struct {
 	APIVersion string   `json:"apiVersion"`

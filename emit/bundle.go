@@ -256,14 +256,25 @@ func isBundle(dir string) bool {
 	return true
 }
 
-// patchFileNames names each step's patch files, in plan order.
+// patchFileNames names each step's patch files, in plan order, after the
+// step and the object: patches/HOP/STEP/KIND-NAME.json, with -2, -3, ...
+// for the second and later patches of the same object in one step. A name
+// never depends on the steps before it, so that two compiles that differ
+// in one step differ in that step's files only (ampc diff).
 func patchFileNames(b *ir.Bundle) map[string][]string {
 	out := map[string][]string{}
-	n := 0
 	for _, s := range b.Steps {
+		seen := map[string]int{}
 		for _, p := range s.Patches {
-			n++
-			name := fmt.Sprintf("patches/%03d-%s-%s-%s.json", n, s.Hop, stepName(s), p.Target.Name)
+			base := fmt.Sprintf("patches/%s/%s/%s-%s", s.Hop, stepName(s), lowerKind(p.Target.Kind), p.Target.Name)
+			if p.Target.Namespace != "" && p.Target.Namespace != b.Namespace {
+				base += "." + p.Target.Namespace
+			}
+			seen[base]++
+			name := base + ".json"
+			if n := seen[base]; n > 1 {
+				name = fmt.Sprintf("%s-%d.json", base, n)
+			}
 			out[s.ID] = append(out[s.ID], name)
 		}
 	}

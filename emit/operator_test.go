@@ -2,7 +2,6 @@ package emit_test
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -140,8 +139,8 @@ func TestOperator27SiteSpecific(t *testing.T) {
 		if bundletest.Get(got["Subscription/threescale"], "spec", "channel") != "threescale-2.8" {
 			t.Errorf("snapshot %q: the Subscription named threescale is not moved", snap)
 		}
-		if _, err := os.Stat(filepath.Join(dir, "patches", "001-2.7-2.8-subscription-channel-threescale.json")); err != nil {
-			t.Error(err)
+		if files, _ := filepath.Glob(filepath.Join(dir, "patches", "2.7-2.8", "subscription-channel", "subscription-threescale.*.json")); len(files) != 1 {
+			t.Errorf("snapshot %q: the patch files of subscription/threescale: %v", snap, files)
 		}
 	}
 	// The default name against that snapshot: the Subscription is missing,

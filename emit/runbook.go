@@ -123,14 +123,23 @@ func runbook(b *ir.Bundle, names map[string][]string) []byte {
 		p("\n%s", b.ShellLibrary)
 	}
 
-	for i, s := range b.Steps {
+	funcs := map[string]string{}
+	function := func(prefix, id string) string {
+		name := ir.SectionFunc(prefix, id)
+		if other, ok := funcs[name]; ok {
+			panic(fmt.Sprintf("this is a bug in ampc: the sections %s and %s get the same shell function %s", other, id, name))
+		}
+		funcs[name] = id
+		return name
+	}
+	for _, s := range b.Steps {
 		p("\n# %s — %s\n# Source: %s\n", s.ID, s.Title, s.Source)
 		if s.Note != "" {
 			for _, line := range wrap(s.Note, 76) {
 				p("# %s\n", line)
 			}
 		}
-		p("step_%d() {\n", i)
+		p("%s() {\n", function("step", s.ID))
 		if s.Guard != "" {
 			p("  if %s; then\n    echo \"already done: skipped\"\n    return 0\n  fi\n", s.Guard)
 		}
@@ -184,9 +193,9 @@ func runbook(b *ir.Bundle, names map[string][]string) []byte {
 		}
 		p("}\n")
 	}
-	for i, r := range b.Rollbacks {
+	for _, r := range b.Rollbacks {
 		p("\n# Rollback %s — %s\n# Source: %s\n", r.ID, r.Title, r.Source)
-		p("rollback_%d() {\n", i)
+		p("%s() {\n", function("rollback", r.ID))
 		writeShell(p, r.Run)
 		p("}\n")
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/testenv"
+	"github.com/ampc/ampc/ir"
 )
 
 // TestMain makes and removes the directory of the simulated oc
@@ -135,18 +136,19 @@ func TestShellcheckWithoutLibraryFindsStepErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A defect in the first step: an unquoted expansion (SC2086).
-	i := strings.Index(runbook, "\nstep_0() {\n")
+	first := "\n" + ir.SectionFunc("step", "2.7-2.8/backup") + "() {\n"
+	i := strings.Index(runbook, first)
 	if i < 0 {
-		t.Fatal("no step_0 in the runbook")
+		t.Fatalf("no %q in the runbook", first)
 	}
-	i += len("\nstep_0() {\n")
+	i += len(first)
 	broken := runbook[:i] + "  ls $BUNDLE_DIR\n" + runbook[i:]
 	line := strings.Count(broken[:i], "\n") + 1
 	text := string(bundletest.ShellcheckText(t, []byte(broken)))
 	if strings.Count(text, "\n") != strings.Count(broken, "\n") {
 		t.Errorf("the checked text has %d lines, the runbook %d", strings.Count(text, "\n"), strings.Count(broken, "\n"))
 	}
-	if strings.Contains(text, lib) || !strings.Contains(text, "\nstep_0() {\n") || !strings.Contains(text, "\nmain() {\n") {
+	if strings.Contains(text, lib) || !strings.Contains(text, first) || !strings.Contains(text, "\nmain() {\n") {
 		t.Error("the checked text is not the runbook without its library")
 	}
 	path := filepath.Join(t.TempDir(), "runbook.sh")

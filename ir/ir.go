@@ -1,6 +1,9 @@
 package ir
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // Kind is what a step does when the runbook reaches it.
 type Kind string
@@ -177,4 +180,25 @@ type Bundle struct {
 // unless the plan names a registry mirror).
 type Image struct {
 	Source, Pulled string
+}
+
+// SectionFunc is the runbook's shell function of a step (prefix "step") or
+// rollback section ("rollback"), named after its id: / becomes __ and
+// every other character but letters, digits and _ becomes _, so that
+// "2.7-2.8/prehook-env" is step_2_7_2_8__prehook_env. The runbook's
+// driver computes the same name (section_function). A name never depends
+// on the sections before it: the runbooks of two compiles differ only
+// where their steps do.
+func SectionFunc(prefix, id string) string {
+	var b strings.Builder
+	b.WriteString(prefix)
+	b.WriteByte('_')
+	for _, r := range strings.ReplaceAll(id, "/", "__") {
+		if r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
 }

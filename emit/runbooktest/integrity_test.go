@@ -59,7 +59,7 @@ func TestRunbookChecksItsBundle(t *testing.T) {
 	}
 	passes("the bundle as compiled", nil)
 
-	patches, _ := filepath.Glob(filepath.Join(bundle, "patches", "*.json"))
+	patches, _ := filepath.Glob(filepath.Join(bundle, "patches", "*", "*", "*.json"))
 	if len(patches) == 0 {
 		t.Fatal("the bundle has no patch")
 	}

@@ -33,7 +33,7 @@ const usage = `Usage:
   ampc validate PLAN.hcl [--snapshot PATH]            check only
   ampc hops                                           list the upgrades ampc covers
   ampc verify [--key FILE] BUNDLE                     check a bundle after carrying it in
-  ampc diff OLD NEW                                   what changed between two bundles
+  ampc diff [--stat] OLD NEW                          what changed between two bundles
 
 --snapshot PATH is a file or directory of oc get -o yaml|json exports of the
 namespace; patches are then computed against those objects instead of the
@@ -246,18 +246,31 @@ func verifyCmd(args []string, stdout, stderr io.Writer) int {
 // diffCmd shows what changed between two bundles; like diff(1) it exits 0
 // when they are the same and 1 when they differ.
 func diffCmd(args []string, stdout, stderr io.Writer) int {
-	if len(args) != 2 {
+	var dirs []string
+	stat := false
+	for _, a := range args {
+		switch {
+		case a == "--stat" || a == "-stat":
+			stat = true
+		case strings.HasPrefix(a, "-"):
+			fmt.Fprintf(stderr, "ampc diff: unknown flag %s\n\n%s", a, usage)
+			return ExitUsage
+		default:
+			dirs = append(dirs, a)
+		}
+	}
+	if len(dirs) != 2 {
 		fmt.Fprintf(stderr, "ampc diff: want two bundle directories\n\n%s", usage)
 		return ExitUsage
 	}
-	out, err := inspect.Diff(args[0], args[1])
+	d, err := inspect.Diff(dirs[0], dirs[1])
 	if err != nil {
 		fmt.Fprintf(stderr, "ampc diff: %v\n", err)
 		return ExitUsage
 	}
-	if out == nil {
+	if d == nil {
 		return ExitOK
 	}
-	_, _ = stdout.Write(out)
+	_, _ = stdout.Write(d.Text(stat))
 	return ExitPlan
 }

@@ -133,6 +133,7 @@ ONLY_STEP=
 ROLLBACK=
 ACKED=()
 CURRENT_STEP=
+SECTION_FN=
 BUNDLE_KEY=${AMPC_BUNDLE_KEY:-}
 
 usage() {
@@ -262,6 +263,15 @@ manual_step() {
 # section assigns without declaring them local are these, not main's: a
 # step's for ((i = 0; ...)) must not move main's step index, or main would
 # record another step as done and run this one again on every run.
+# section_function PREFIX ID sets SECTION_FN to the function of a step
+# (PREFIX step) or rollback section (rollback) of the runbook: PREFIX_ID,
+# with / as __ and every other character but letters, digits and _ as _
+# (ir.SectionFunc writes the functions so).
+section_function() {
+  local id=${2//\//__}
+  SECTION_FN=${1}_${id//[^A-Za-z0-9_]/_}
+}
+
 run_section() {
   local i idx first only n
   "$1"
@@ -450,7 +460,8 @@ main() {
       [ "${ROLLBACKS[$i]}" = "$ROLLBACK" ] || continue
       printf '==> rollback %s: %s\n' "$ROLLBACK" "${ROLLBACK_TITLES[$i]}"
       if [ "$DRY_RUN" = 1 ]; then
-        declare -f "rollback_$i" | sed '1,2d;$d'
+        section_function rollback "${ROLLBACKS[$i]}"
+        declare -f "$SECTION_FN" | sed '1,2d;$d'
         exit 0
       fi
       check_tools
@@ -460,7 +471,8 @@ main() {
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
       export AMPC_STEP=$CURRENT_STEP
-      run_section "rollback_$i"
+      section_function rollback "${ROLLBACKS[$i]}"
+      run_section "$SECTION_FN"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
     done
@@ -473,7 +485,8 @@ main() {
       [ "$only" -ge 0 ] && [ "$i" != "$only" ] && continue
       [ "$i" -lt "$first" ] && continue
       printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
-      declare -f "step_$i" | sed '1,2d;$d'
+      section_function step "${STEPS[$i]}"
+      declare -f "$SECTION_FN" | sed '1,2d;$d'
     done
     exit 0
   fi
@@ -494,7 +507,8 @@ main() {
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
     export AMPC_STEP=$CURRENT_STEP
-    run_section "step_$i"
+    section_function step "${STEPS[$i]}"
+    run_section "$SECTION_FN"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
   CURRENT_STEP=
@@ -1633,7 +1647,7 @@ check_images() {
 # guide forbids automatic updates, so the Subscription must have manual
 # approval. The runbook also checks that the project holds the APIManager the
 # bundle patches.
-step_0() {
+step_2_15_2_16__preflight_operator() {
   subscription_current 3scale-operator 3scale-operator threescale-2.15 "3scale operator"
   exists apimanager apimanager-sample \
     || fail "project $NAMESPACE has no APIManager apimanager-sample, which this bundle patches: compile the plan with --snapshot of this site"
@@ -1647,7 +1661,7 @@ step_0() {
 # runbook checks the package manifest of the Subscription's package and
 # catalog before anything changes, as the 2.7 → 2.8 hop does (an air-gapped
 # site must have mirrored the 2.16 operator into its catalog).
-step_1() {
+step_2_15_2_16__channel_check() {
   catalog_offers_channel 3scale-operator 3scale-operator threescale-2.16
 }
 
@@ -1655,7 +1669,7 @@ step_1() {
 # Source: 004_c69374ff7b8e3f6e.txt 1.1
 # The guide lists OCP 4.12, 4.14, 4.16, 4.17, 4.18, 4.19 and 4.20, and 4.12 as
 # the minimum; the runbook checks the minimum and prints the version.
-step_2() {
+step_2_15_2_16__preflight_openshift() {
   version=$(oc get clusterversion version -o json | jq -r '.status.desired.version // empty') \
     || fail "cannot read clusterversion/version: log in as a user who may read it (the guide asks for administrator access)"
   at_least "$version" 4.12 || fail "OpenShift is '$version': 3scale 2.16 needs 4.12 or later (guide 1.1); upgrade OpenShift first"
@@ -1674,7 +1688,7 @@ step_2() {
 # 2.15 operator: PostgreSQL 10.0.0, Redis 6.2.0; chapter 5 asks for PostgreSQL
 # 13 before a move to RDS): they differ from the guide's, which ampc checks,
 # and the runbook prints them for the record.
-step_3() {
+step_2_15_2_16__preflight_databases() {
   # 3scale 2.16 needs MySQL 8.0, PostgreSQL 15 and Redis 7.2 (two instances).
   mysql_version() {
     oc exec "deployment/$1" "${@:2}" -- mysql --version | sed -n -e 's/.*Distrib \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' -e 's/.* Ver \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -n 1
@@ -1701,7 +1715,7 @@ step_3() {
 # Subscriptions and the database objects the hop changes or deletes. A file
 # that exists is kept, so a re-run never overwrites the state before the
 # upgrade. Files are readable by their owner only: they hold the Secrets.
-step_4() {
+step_2_15_2_16__backup() {
   dir="$BACKUP_DIR/2.15-2.16"
   mkdir -p "$dir"
   save_once "$dir/apimanager.yaml" get apimanager apimanager-sample -o yaml
@@ -1722,7 +1736,7 @@ step_4() {
 # Done before the window opens, as the guide orders it. The runbook reads the
 # endpoint and the credentials from AMPC_RDS_* variables at run time: they
 # never reach the bundle, the log or a command line.
-step_5() {
+step_2_15_2_16__mysql_rds_create() {
   manual_step '2.15-2.16/mysql-rds-create' <<'AMPC_MANUAL'
 Create the RDS instance the system database moves to (guide 4.1 and 4.2.2),
 with the networking it needs (VPC, subnets, security groups) so that the
@@ -1754,7 +1768,7 @@ AMPC_MANUAL
 # later (guide 1.1.1), and the database threescale is absent or empty, or
 # holds only what an earlier attempt of this window imported. It fails on
 # each; once 3scale is pointed at RDS it is done.
-step_6() {
+step_2_15_2_16__mysql_rds_check() {
   if moved_off system-mysql system-database URL; then
     echo "already done: skipped"
     return 0
@@ -1802,7 +1816,7 @@ step_6() {
 # loads (newer Redis reads older dump files). The guide's advice to create the
 # same major.minor as on the cluster ("7.0") conflicts with the 7.2 minimum of
 # 1.1.1: the instances must be 7.2 or later.
-step_7() {
+step_2_15_2_16__elasticache_prepare() {
   manual_step '2.15-2.16/elasticache-prepare' <<'AMPC_MANUAL'
 Before the window opens, prepare the ElastiCache side (guide 6.1 and 6.2):
 
@@ -1831,7 +1845,7 @@ AMPC_MANUAL
 # The databases' counts are saved too (chapters 4 and 5 save them). The
 # operator's count is saved as well: the guide scales it back to 1, ampc to
 # what it was.
-step_8() {
+step_2_15_2_16__save_replicas() {
   if [ -s "$BACKUP_DIR/2.15-2.16/replicas.json" ] && [ -s "$BACKUP_DIR/2.15-2.16/operator-replicas" ]; then
     echo "already done: skipped"
     return 0
@@ -1848,7 +1862,7 @@ step_8() {
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.2
 # So that it does not scale the Deployments back up while the databases move.
 # The runbook waits until its pod is gone.
-step_9() {
+step_2_15_2_16__scale_down_operator() {
   oc scale deployment threescale-operator-controller-manager-v2 --namespace=3scale-operator --replicas=0
   wait_gone deployment/threescale-operator-controller-manager-v2 --namespace=3scale-operator
 }
@@ -1861,7 +1875,7 @@ step_9() {
 # while only PostgreSQL moves, and 3.2.9 starts them with one replica whatever
 # they had; ampc leaves the databases running until a step of their own stops
 # them (3.4.4). The guide checks READY 0/0 by eye; the runbook waits for it.
-step_10() {
+step_2_15_2_16__scale_down() {
   scale_down deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   echo "3scale is scaled down; the databases run"
 }
@@ -1878,7 +1892,7 @@ step_10() {
 # table by table before 3scale is pointed at RDS. A dump that exists is kept:
 # it is the one the import reads (a rollback sets it aside, so that a retry
 # dumps again).
-step_11() {
+step_2_15_2_16__mysql_rds_dump() {
   if [ -s "$BACKUP_DIR/2.15-2.16/cleaned_system_mysql_backup.sql" ] && [ -f "$BACKUP_DIR/2.15-2.16/system_mysql_backup.counts" ]; then
     echo "already done: skipped"
     return 0
@@ -1914,7 +1928,7 @@ step_11() {
 # recorded; rds_import.done records the dump's checksum, and the step is done
 # when it names this window's dump, so that a re-run after 3scale was pointed
 # at RDS never imports over what 3scale wrote there since.
-step_12() {
+step_2_15_2_16__mysql_rds_import() {
   if [ -s "$BACKUP_DIR/2.15-2.16/rds_import.done" ] && [ "$(<"$BACKUP_DIR/2.15-2.16/rds_import.done")" = "$(sha256sum < "$BACKUP_DIR/2.15-2.16/cleaned_system_mysql_backup.sql")" ]; then
     echo "already done: skipped"
     return 0
@@ -1970,7 +1984,7 @@ step_12() {
 # RDS, counted, are the rows the dump recorded, before the Secret points
 # 3scale at it. Once it does, 3scale writes there and the counts part from the
 # dump's: the step is then done.
-step_13() {
+step_2_15_2_16__mysql_rds_verify_data() {
   if moved_off system-mysql system-database URL; then
     echo "already done: skipped"
     return 0
@@ -2006,7 +2020,7 @@ step_13() {
 # environment (env.X), so that none is on a command line; user and password
 # are URL-encoded in the URL. It refuses unless the import of this window's
 # dump was checked (rds_import.done).
-step_14() {
+step_2_15_2_16__mysql_rds_secret() {
   # The precondition: the step changes nothing unless it holds.
   if ! { [ -s "$BACKUP_DIR/2.15-2.16/rds_import.done" ] && [ "$(<"$BACKUP_DIR/2.15-2.16/rds_import.done")" = "$(sha256sum < "$BACKUP_DIR/2.15-2.16/cleaned_system_mysql_backup.sql")" ]; }; then
     fail "the import of this window's dump into RDS was not checked (no rds_import.done naming $BACKUP_DIR/2.15-2.16/cleaned_system_mysql_backup.sql): run from 2.15-2.16/mysql-rds-import; 3scale was not pointed at RDS"
@@ -2031,11 +2045,11 @@ step_14() {
 # 2.15-2.16/mysql-rds-external — Mark the system database external in the APIManager
 # Source: 004_c69374ff7b8e3f6e.txt 4.2.6
 # The guide's merge patch becomes a JSON patch.
-step_15() {
-  if applied apimanager.apps.3scale.net/apimanager-sample checks/001-2.15-2.16-mysql-rds-external-apimanager-sample.json; then
+step_2_15_2_16__mysql_rds_external() {
+  if applied apimanager.apps.3scale.net/apimanager-sample checks/2.15-2.16/mysql-rds-external/apimanager-apimanager-sample.json; then
     echo "apimanager.apps.3scale.net/apimanager-sample: already applied, skipped"
   else
-    oc patch apimanager.apps.3scale.net/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/001-2.15-2.16-mysql-rds-external-apimanager-sample.json")"
+    oc patch apimanager.apps.3scale.net/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/2.15-2.16/mysql-rds-external/apimanager-apimanager-sample.json")"
   fi
 }
 
@@ -2046,7 +2060,7 @@ step_15() {
 # every key now, and streams it into the backup directory with `oc exec ...
 # cat`, checking that it is an RDB file. Dumps that exist are kept (a re-run
 # after the instances are stopped has nothing to dump).
-step_16() {
+step_2_15_2_16__elasticache_dump() {
   if [ -s "$BACKUP_DIR/2.15-2.16/backend-redis-dump.rdb" ] && [ -s "$BACKUP_DIR/2.15-2.16/system-redis-dump.rdb" ] && [ -f "$BACKUP_DIR/2.15-2.16/backend-redis-dump.keys" ] && [ -f "$BACKUP_DIR/2.15-2.16/system-redis-dump.keys" ]; then
     echo "already done: skipped"
     return 0
@@ -2067,7 +2081,7 @@ step_16() {
 
 # 2.15-2.16/elasticache-create — Create the two ElastiCache instances from the dumps
 # Source: 004_c69374ff7b8e3f6e.txt 6.2.3
-step_17() {
+step_2_15_2_16__elasticache_create() {
   manual_step '2.15-2.16/elasticache-create' <<'AMPC_MANUAL'
 The dumps are in $BACKUP_DIR/2.15-2.16/backend-redis-dump.rdb and
 system-redis-dump.rdb (step 2.15-2.16/redis-dump). 3scale is stopped.
@@ -2092,7 +2106,7 @@ AMPC_MANUAL
 # form, since 2.15 runs Deployments), for both instances as the guide asks.
 # The guide's check hangs when AWS is unreachable; the runbook gives it 20
 # seconds.
-step_18() {
+step_2_15_2_16__elasticache_check() {
   port=${AMPC_REDIS_PORT:-6379}
   [[ $port =~ ^[0-9]+$ ]] || fail "AMPC_REDIS_PORT is not a port"
   for pair in "backend:${AMPC_BACKEND_REDIS_HOST:-}" "system:${AMPC_SYSTEM_REDIS_HOST:-}"; do
@@ -2117,7 +2131,7 @@ step_18() {
 # (storage 0, queues 1, as the guide) and system at the system instance,
 # keeping the database number of its current URL. The values are edited by jq,
 # reading the endpoints from its environment.
-step_19() {
+step_2_15_2_16__elasticache_secrets() {
   [[ -n ${AMPC_BACKEND_REDIS_HOST:-} && -n ${AMPC_SYSTEM_REDIS_HOST:-} ]] \
     || fail "AMPC_BACKEND_REDIS_HOST and AMPC_SYSTEM_REDIS_HOST must be set: see step 2.15-2.16/elasticache-create"
   AMPC_REDIS_PORT=${AMPC_REDIS_PORT:-6379}
@@ -2139,11 +2153,11 @@ step_19() {
 # it before 2.16 (the operator would go on reconciling backend-redis and
 # system-redis, and 2.16 refuses internal databases); ampc does it as 3.4.9
 # does.
-step_20() {
-  if applied apimanager.apps.3scale.net/apimanager-sample checks/002-2.15-2.16-elasticache-external-apimanager-sample.json; then
+step_2_15_2_16__elasticache_external() {
+  if applied apimanager.apps.3scale.net/apimanager-sample checks/2.15-2.16/elasticache-external/apimanager-apimanager-sample.json; then
     echo "apimanager.apps.3scale.net/apimanager-sample: already applied, skipped"
   else
-    oc patch apimanager.apps.3scale.net/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/002-2.15-2.16-elasticache-external-apimanager-sample.json")"
+    oc patch apimanager.apps.3scale.net/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/2.15-2.16/elasticache-external/apimanager-apimanager-sample.json")"
   fi
 }
 
@@ -2152,7 +2166,7 @@ step_20() {
 # The guide's scale-ups (3.2.9, 3.3.5, 3.4.10, 4.2.7, 5.2.7, 6.2.6), from the
 # counts saved before the window, then the operator (the guide: 1 replica;
 # ampc: its saved count). The databases this bundle replaced stay at 0.
-step_21() {
+step_2_15_2_16__scale_up() {
   restore_replicas "$BACKUP_DIR/2.15-2.16/replicas.json" deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   operator=$(<"$BACKUP_DIR/2.15-2.16/operator-replicas")
   [[ $operator =~ ^[0-9]+$ ]] || fail "$BACKUP_DIR/2.15-2.16/operator-replicas has no replica count"
@@ -2161,7 +2175,7 @@ step_21() {
 
 # 2.15-2.16/wait-operator — Wait for the 3scale operator
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.9
-step_22() {
+step_2_15_2_16__wait_operator() {
   wait_rollout deployment/threescale-operator-controller-manager-v2 --namespace=3scale-operator
 }
 
@@ -2170,7 +2184,7 @@ step_22() {
 # The guide's `oc get deployments` until READY matches; the runbook waits for
 # each rollout and, when one does not become ready, prints what chapter 7 says
 # to look at.
-step_23() {
+step_2_15_2_16__verify_3scale() {
 for d in apicast-production apicast-staging backend-cron backend-listener backend-worker system-app system-memcache system-searchd system-sidekiq zync zync-database zync-que ; do
   if ! oc rollout status "deployment/$d" --watch --timeout=20m; then
     cat >&2 <<'AMPC_HINT'
@@ -2194,7 +2208,7 @@ oc get deployments
 
 # 2.15-2.16/verify-portals — Check the Admin Portal, the Developer Portal and the APIs
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.9
-step_24() {
+step_2_15_2_16__verify_portals() {
   manual_step '2.15-2.16/verify-portals' <<'AMPC_MANUAL'
 3scale runs on its external databases, still at 2.15. Before the channel
 changes (guide 3.2.9, 3.3.5, 3.4.10/3.4.11, 4.2.7, 5.2.7, 6.2.6):
@@ -2221,11 +2235,11 @@ AMPC_MANUAL
 # The guide edits the channel in the console (Operators > Installed Operators
 # > Subscription > Channel); ampc patches the Subscription, tested against
 # threescale-2.15. This starts the upgrade.
-step_25() {
-  if applied subscription.operators.coreos.com/3scale-operator checks/003-2.15-2.16-channel-3scale-operator.json --namespace=3scale-operator; then
+step_2_15_2_16__channel() {
+  if applied subscription.operators.coreos.com/3scale-operator checks/2.15-2.16/channel/subscription-3scale-operator.3scale-operator.json --namespace=3scale-operator; then
     echo "subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator: already applied, skipped"
   else
-    oc patch subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator --type=json -p "$(cat "$BUNDLE_DIR/patches/003-2.15-2.16-channel-3scale-operator.json")"
+    oc patch subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator --type=json -p "$(cat "$BUNDLE_DIR/patches/2.15-2.16/channel/subscription-3scale-operator.3scale-operator.json")"
   fi
 }
 
@@ -2239,7 +2253,7 @@ step_25() {
 # command that approves it, as the 2.7 → 2.8 hop's wait-operator does
 # (wait_operator_csv of the shell library), instead of waiting for an upgrade
 # that never starts.
-step_26() {
+step_2_15_2_16__wait_operator_upgrade() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   old=$(<"$BACKUP_DIR/2.15-2.16/installed-csv-3scale-operator")
@@ -2255,7 +2269,7 @@ step_26() {
 # changes it), printing the pods as it goes. The 2.16 operator upgrades only
 # once the databases meet its requirements, which it checks every 10 minutes
 # (1.1.1).
-step_27() {
+step_2_15_2_16__wait_upgrade() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   wait_apimanager_version 2.16 "$minutes" apimanager-sample "see oc get apimanager apimanager-sample -o yaml (status.conditions: a Preflights condition that is not True names the database that is too old), the Subscription and InstallPlans in project 3scale-operator; then re-run"
@@ -2266,7 +2280,7 @@ step_27() {
 # Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 6)
 # The pods may show temporary errors during the upgrade, as the guide notes;
 # each rollout gets 20 minutes.
-step_28() {
+step_2_15_2_16__wait_pods() {
   wait_rollout deployment/apicast-production
   wait_rollout deployment/apicast-staging
   wait_rollout deployment/backend-cron
@@ -2286,13 +2300,13 @@ step_28() {
 # The guide reads `oc get apimanager -o yaml` by eye for
 # apimanager-threescale-version "2.16" and threescale-operator-version
 # "0.13.x"; the runbook checks both.
-step_29() {
+step_2_15_2_16__verify_upgrade() {
   check_apimanager 2.16 0.13 apimanager-sample
 }
 
 # 2.15-2.16/verify-admin-portal — Log in to the 3scale Admin Portal
 # Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 7)
-step_30() {
+step_2_15_2_16__verify_admin_portal() {
   manual_step '2.15-2.16/verify-admin-portal' <<'AMPC_MANUAL'
 The 3scale pods run 2.16. Log in to the 3scale Admin Portal and check
 that it works as expected (guide 1.2, step 7). Then confirm (type done,
@@ -2305,7 +2319,7 @@ AMPC_MANUAL
 # The guide deletes the old databases once the data is confirmed (3.2.10,
 # 3.4.11, 4.2.7, 5.2.7, 6.2.6). The deletion is irreversible and ends the
 # rollback sections, so the runbook stops first.
-step_31() {
+step_2_15_2_16__cleanup_confirm() {
   manual_step '2.15-2.16/cleanup-confirm' <<'AMPC_MANUAL'
 The next steps delete the databases 3scale no longer uses, irreversibly
 (the guide's warning: "Only perform the steps below once you are 100%
@@ -2324,7 +2338,7 @@ AMPC_MANUAL
 # Chapter 4 says only that the on-cluster MySQL can be deleted; ampc deletes
 # its Deployment, claim, Service and ConfigMaps, as 3.2.10 does for
 # PostgreSQL.
-step_32() {
+step_2_15_2_16__cleanup_mysql() {
   # The precondition: the step changes nothing unless it holds.
   not_in_use system-mysql system-database URL
   external_in apimanager-sample system.database
@@ -2339,7 +2353,7 @@ step_32() {
 # Source: 004_c69374ff7b8e3f6e.txt 6.2.6
 # Chapter 6 says only that the on-cluster instances can be deleted; ampc
 # deletes the objects 3.4.11 deletes (the Services stay, as there).
-step_33() {
+step_2_15_2_16__cleanup_redis_elasticache() {
   # The precondition: the step changes nothing unless it holds.
   not_in_use backend-redis backend-redis REDIS_STORAGE_URL REDIS_QUEUES_URL
   not_in_use system-redis system-redis URL
@@ -2353,7 +2367,7 @@ step_33() {
 
 # Rollback 2.15-2.16/mysql-rds — Point 3scale back at system-mysql
 # Source: 004_c69374ff7b8e3f6e.txt 4.2.8
-rollback_0() {
+rollback_2_15_2_16__mysql_rds() {
   dir="$BACKUP_DIR/2.15-2.16"
   [[ -s $dir/replicas.json && -s $dir/operator-replicas ]] \
     || fail "$dir holds no saved replica counts: this rollback needs the backup directory of the run (AMPC_BACKUP_DIR)"
@@ -2419,7 +2433,7 @@ rollback_0() {
 
 # Rollback 2.15-2.16/redis-elasticache — Point 3scale back at backend-redis and system-redis
 # Source: 004_c69374ff7b8e3f6e.txt 6.2.7
-rollback_1() {
+rollback_2_15_2_16__redis_elasticache() {
   dir="$BACKUP_DIR/2.15-2.16"
   [[ -s $dir/replicas.json && -s $dir/operator-replicas ]] \
     || fail "$dir holds no saved replica counts: this rollback needs the backup directory of the run (AMPC_BACKUP_DIR)"

@@ -154,6 +154,7 @@ ONLY_STEP=
 ROLLBACK=
 ACKED=()
 CURRENT_STEP=
+SECTION_FN=
 BUNDLE_KEY=${AMPC_BUNDLE_KEY:-}
 
 usage() {
@@ -283,6 +284,15 @@ manual_step() {
 # section assigns without declaring them local are these, not main's: a
 # step's for ((i = 0; ...)) must not move main's step index, or main would
 # record another step as done and run this one again on every run.
+# section_function PREFIX ID sets SECTION_FN to the function of a step
+# (PREFIX step) or rollback section (rollback) of the runbook: PREFIX_ID,
+# with / as __ and every other character but letters, digits and _ as _
+# (ir.SectionFunc writes the functions so).
+section_function() {
+  local id=${2//\//__}
+  SECTION_FN=${1}_${id//[^A-Za-z0-9_]/_}
+}
+
 run_section() {
   local i idx first only n
   "$1"
@@ -471,7 +481,8 @@ main() {
       [ "${ROLLBACKS[$i]}" = "$ROLLBACK" ] || continue
       printf '==> rollback %s: %s\n' "$ROLLBACK" "${ROLLBACK_TITLES[$i]}"
       if [ "$DRY_RUN" = 1 ]; then
-        declare -f "rollback_$i" | sed '1,2d;$d'
+        section_function rollback "${ROLLBACKS[$i]}"
+        declare -f "$SECTION_FN" | sed '1,2d;$d'
         exit 0
       fi
       check_tools
@@ -481,7 +492,8 @@ main() {
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
       export AMPC_STEP=$CURRENT_STEP
-      run_section "rollback_$i"
+      section_function rollback "${ROLLBACKS[$i]}"
+      run_section "$SECTION_FN"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
     done
@@ -494,7 +506,8 @@ main() {
       [ "$only" -ge 0 ] && [ "$i" != "$only" ] && continue
       [ "$i" -lt "$first" ] && continue
       printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
-      declare -f "step_$i" | sed '1,2d;$d'
+      section_function step "${STEPS[$i]}"
+      declare -f "$SECTION_FN" | sed '1,2d;$d'
     done
     exit 0
   fi
@@ -515,7 +528,8 @@ main() {
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
     export AMPC_STEP=$CURRENT_STEP
-    run_section "step_$i"
+    section_function step "${STEPS[$i]}"
+    run_section "$SECTION_FN"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
   CURRENT_STEP=
@@ -1654,7 +1668,7 @@ check_images() {
 # guide forbids automatic updates, so the Subscription must have manual
 # approval. The runbook also checks that the project holds the APIManager the
 # bundle patches.
-step_0() {
+step_2_15_2_16__preflight_operator() {
   subscription_current 3scale-operator 3scale-operator threescale-2.15 "3scale operator"
   exists apimanager apimanager-sample \
     || fail "project $NAMESPACE has no APIManager apimanager-sample, which this bundle patches: compile the plan with --snapshot of this site"
@@ -1664,7 +1678,7 @@ step_0() {
 # Source: 004_c69374ff7b8e3f6e.txt 2.1
 # Chapter 2's prerequisites, the same as the 3scale operator's, for the
 # APIcast operator's Subscription.
-step_1() {
+step_2_15_2_16__preflight_apicast() {
   subscription_current apicast-operator apicast threescale-2.15 "APIcast operator"
 }
 
@@ -1676,7 +1690,7 @@ step_1() {
 # runbook checks the package manifest of the Subscription's package and
 # catalog before anything changes, as the 2.7 → 2.8 hop does (an air-gapped
 # site must have mirrored the 2.16 operator into its catalog).
-step_2() {
+step_2_15_2_16__channel_check() {
   catalog_offers_channel 3scale-operator 3scale-operator threescale-2.16
 }
 
@@ -1684,7 +1698,7 @@ step_2() {
 # Source: 004_c69374ff7b8e3f6e.txt 2.1
 # As channel-check, for the APIcast operator's Subscription, before anything
 # changes.
-step_3() {
+step_2_15_2_16__apicast_channel_check() {
   catalog_offers_channel apicast-operator apicast threescale-2.16
 }
 
@@ -1692,7 +1706,7 @@ step_3() {
 # Source: 004_c69374ff7b8e3f6e.txt 1.1
 # The guide lists OCP 4.12, 4.14, 4.16, 4.17, 4.18, 4.19 and 4.20, and 4.12 as
 # the minimum; the runbook checks the minimum and prints the version.
-step_4() {
+step_2_15_2_16__preflight_openshift() {
   version=$(oc get clusterversion version -o json | jq -r '.status.desired.version // empty') \
     || fail "cannot read clusterversion/version: log in as a user who may read it (the guide asks for administrator access)"
   at_least "$version" 4.12 || fail "OpenShift is '$version': 3scale 2.16 needs 4.12 or later (guide 1.1); upgrade OpenShift first"
@@ -1711,7 +1725,7 @@ step_4() {
 # 2.15 operator: PostgreSQL 10.0.0, Redis 6.2.0; chapter 5 asks for PostgreSQL
 # 13 before a move to RDS): they differ from the guide's, which ampc checks,
 # and the runbook prints them for the record.
-step_5() {
+step_2_15_2_16__preflight_databases() {
   # 3scale 2.16 needs MySQL 8.0, PostgreSQL 15 and Redis 7.2 (two instances).
   mysql_version() {
     oc exec "deployment/$1" "${@:2}" -- mysql --version | sed -n -e 's/.*Distrib \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' -e 's/.* Ver \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -n 1
@@ -1740,7 +1754,7 @@ step_5() {
 # Subscriptions and the database objects the hop changes or deletes. A file
 # that exists is kept, so a re-run never overwrites the state before the
 # upgrade. Files are readable by their owner only: they hold the Secrets.
-step_6() {
+step_2_15_2_16__backup() {
   dir="$BACKUP_DIR/2.15-2.16"
   mkdir -p "$dir"
   save_once "$dir/apimanager.yaml" get apimanager apimanager-sample -o yaml
@@ -1767,7 +1781,7 @@ step_6() {
 # The databases' counts are saved too (chapters 4 and 5 save them). The
 # operator's count is saved as well: the guide scales it back to 1, ampc to
 # what it was.
-step_7() {
+step_2_15_2_16__save_replicas() {
   if [ -s "$BACKUP_DIR/2.15-2.16/replicas.json" ] && [ -s "$BACKUP_DIR/2.15-2.16/operator-replicas" ]; then
     echo "already done: skipped"
     return 0
@@ -1784,7 +1798,7 @@ step_7() {
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.2
 # So that it does not scale the Deployments back up while the databases move.
 # The runbook waits until its pod is gone.
-step_8() {
+step_2_15_2_16__scale_down_operator() {
   oc scale deployment threescale-operator-controller-manager-v2 --namespace=3scale-operator --replicas=0
   wait_gone deployment/threescale-operator-controller-manager-v2 --namespace=3scale-operator
 }
@@ -1797,7 +1811,7 @@ step_8() {
 # while only PostgreSQL moves, and 3.2.9 starts them with one replica whatever
 # they had; ampc leaves the databases running until a step of their own stops
 # them (3.4.4). The guide checks READY 0/0 by eye; the runbook waits for it.
-step_9() {
+step_2_15_2_16__scale_down() {
   scale_down deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   echo "3scale is scaled down; the databases run"
 }
@@ -1807,7 +1821,7 @@ step_9() {
 # The guide's `oc new-project` switches the current project; the runbook
 # creates the project without switching (--skip-config-write), and only when
 # it does not exist (3.2.4, 3.4.5).
-step_10() {
+step_2_15_2_16__database_namespace() {
   if oc get project 3scale-db >/dev/null 2>&1; then
     echo "already done: skipped"
     return 0
@@ -1820,11 +1834,11 @@ step_10() {
 # Source: 004_c69374ff7b8e3f6e.txt 3.3.3
 # The guide's merge patch becomes a JSON patch. It detaches system-mysql, its
 # claim and ConfigMaps from the operator.
-step_11() {
-  if applied apimanager.apps.3scale.net/apimanager-sample checks/001-2.15-2.16-mysql-external-apimanager-sample.json; then
+step_2_15_2_16__mysql_external() {
+  if applied apimanager.apps.3scale.net/apimanager-sample checks/2.15-2.16/mysql-external/apimanager-apimanager-sample.json; then
     echo "apimanager.apps.3scale.net/apimanager-sample: already applied, skipped"
   else
-    oc patch apimanager.apps.3scale.net/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/001-2.15-2.16-mysql-external-apimanager-sample.json")"
+    oc patch apimanager.apps.3scale.net/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/2.15-2.16/mysql-external/apimanager-apimanager-sample.json")"
   fi
 }
 
@@ -1838,31 +1852,31 @@ step_11() {
 # APIManager, which would take them along. Each removal names a path the
 # object has; the pod template's labels change, so system-mysql restarts (the
 # guide's "database restarts").
-step_12() {
-  if applied deployment/system-mysql checks/002-2.15-2.16-mysql-detach-system-mysql.json; then
+step_2_15_2_16__mysql_detach() {
+  if applied deployment/system-mysql checks/2.15-2.16/mysql-detach/deployment-system-mysql.json; then
     echo "deployment/system-mysql: already applied, skipped"
   else
-    oc patch deployment/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/002-2.15-2.16-mysql-detach-system-mysql.json")"
+    oc patch deployment/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.15-2.16/mysql-detach/deployment-system-mysql.json")"
   fi
-  if applied persistentvolumeclaim/mysql-storage checks/003-2.15-2.16-mysql-detach-mysql-storage.json; then
+  if applied persistentvolumeclaim/mysql-storage checks/2.15-2.16/mysql-detach/persistentvolumeclaim-mysql-storage.json; then
     echo "persistentvolumeclaim/mysql-storage: already applied, skipped"
   else
-    oc patch persistentvolumeclaim/mysql-storage --type=json -p "$(cat "$BUNDLE_DIR/patches/003-2.15-2.16-mysql-detach-mysql-storage.json")"
+    oc patch persistentvolumeclaim/mysql-storage --type=json -p "$(cat "$BUNDLE_DIR/patches/2.15-2.16/mysql-detach/persistentvolumeclaim-mysql-storage.json")"
   fi
-  if applied configmap/mysql-extra-conf checks/004-2.15-2.16-mysql-detach-mysql-extra-conf.json; then
+  if applied configmap/mysql-extra-conf checks/2.15-2.16/mysql-detach/configmap-mysql-extra-conf.json; then
     echo "configmap/mysql-extra-conf: already applied, skipped"
   else
-    oc patch configmap/mysql-extra-conf --type=json -p "$(cat "$BUNDLE_DIR/patches/004-2.15-2.16-mysql-detach-mysql-extra-conf.json")"
+    oc patch configmap/mysql-extra-conf --type=json -p "$(cat "$BUNDLE_DIR/patches/2.15-2.16/mysql-detach/configmap-mysql-extra-conf.json")"
   fi
-  if applied configmap/mysql-main-conf checks/005-2.15-2.16-mysql-detach-mysql-main-conf.json; then
+  if applied configmap/mysql-main-conf checks/2.15-2.16/mysql-detach/configmap-mysql-main-conf.json; then
     echo "configmap/mysql-main-conf: already applied, skipped"
   else
-    oc patch configmap/mysql-main-conf --type=json -p "$(cat "$BUNDLE_DIR/patches/005-2.15-2.16-mysql-detach-mysql-main-conf.json")"
+    oc patch configmap/mysql-main-conf --type=json -p "$(cat "$BUNDLE_DIR/patches/2.15-2.16/mysql-detach/configmap-mysql-main-conf.json")"
   fi
-  if applied service/system-mysql checks/006-2.15-2.16-mysql-detach-system-mysql.json; then
+  if applied service/system-mysql checks/2.15-2.16/mysql-detach/service-system-mysql.json; then
     echo "service/system-mysql: already applied, skipped"
   else
-    oc patch service/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/006-2.15-2.16-mysql-detach-system-mysql.json")"
+    oc patch service/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.15-2.16/mysql-detach/service-system-mysql.json")"
   fi
 }
 
@@ -1874,19 +1888,19 @@ step_12() {
 # second command, `--from-config`, adds a config change trigger, which only
 # DeploymentConfigs have: a Deployment always rolls out on a change of its pod
 # template, so the runbook leaves it out.
-step_13() {
+step_2_15_2_16__mysql_triggers() {
   oc set triggers deployment/system-mysql --remove-all
 }
 
 # 2.15-2.16/mysql-wait — Wait for system-mysql to restart
 # Source: 004_c69374ff7b8e3f6e.txt 3.3.4
-step_14() {
+step_2_15_2_16__mysql_wait() {
   wait_rollout deployment/system-mysql
 }
 
 # 2.15-2.16/mysql-verify — Check that no object of system-mysql is owned by the APIManager any more
 # Source: 004_c69374ff7b8e3f6e.txt 3.3.4
-step_15() {
+step_2_15_2_16__mysql_verify() {
   for object in deployment/system-mysql pvc/mysql-storage configmap/mysql-extra-conf configmap/mysql-main-conf service/system-mysql; do
     oc get "$object" -o json | jq -e '[.metadata.ownerReferences[]? | select(.kind == "APIManager")] | length == 0' >/dev/null \
       || fail "$object is still owned by the APIManager"
@@ -1901,7 +1915,7 @@ step_15() {
 # every key now, and streams it into the backup directory with `oc exec ...
 # cat`, checking that it is an RDB file. Dumps that exist are kept (a re-run
 # after the instances are stopped has nothing to dump).
-step_16() {
+step_2_15_2_16__redis_dump() {
   if [ -s "$BACKUP_DIR/2.15-2.16/backend-redis-dump.rdb" ] && [ -s "$BACKUP_DIR/2.15-2.16/system-redis-dump.rdb" ] && [ -f "$BACKUP_DIR/2.15-2.16/backend-redis-dump.keys" ] && [ -f "$BACKUP_DIR/2.15-2.16/system-redis-dump.keys" ]; then
     echo "already done: skipped"
     return 0
@@ -1924,7 +1938,7 @@ step_16() {
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.4
 # So that nothing writes to them once dumped; the runbook waits until their
 # pods are gone.
-step_17() {
+step_2_15_2_16__redis_scale_down() {
   scale_down deployment/system-redis deployment/backend-redis
 }
 
@@ -1934,7 +1948,7 @@ step_17() {
 # load it. The runbook asks for what the claim of backend-redis, and of
 # system-redis, holds (bound capacity, else request), read on the cluster when
 # the step runs. An existing claim is left as it is.
-step_18() {
+step_2_15_2_16__redis_claims() {
   if exists pvc/backend-redis-storage-external --namespace=3scale-db && exists pvc/system-redis-storage-external --namespace=3scale-db; then
     echo "already done: skipped"
     return 0
@@ -1950,7 +1964,7 @@ step_18() {
 # an object rather than `oc create serviceaccount` and `oc label`. The guide's
 # second "Create a service account for the Backend Redis instance" means the
 # system one.
-step_19() {
+step_2_15_2_16__redis_create() {
   if oc get configmap/redis-config-external --namespace=3scale-db >/dev/null 2>&1; then
     echo "configmap/redis-config-external --namespace=3scale-db exists: left as it is"
   else
@@ -1994,14 +2008,14 @@ step_19() {
 # Redis 7 instances down to keep their data, and oc apply leaves a count
 # changed since as it is: on a new attempt this step scales them up again. On
 # a first run it changes nothing.
-step_20() {
+step_2_15_2_16__redis_start() {
   oc scale deployment/backend-redis-external --namespace=3scale-db --replicas=1
   oc scale deployment/system-redis-external --namespace=3scale-db --replicas=1
 }
 
 # 2.15-2.16/redis-wait — Wait for backend-redis-external and system-redis-external
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.6
-step_21() {
+step_2_15_2_16__redis_wait() {
   wait_rollout deployment/backend-redis-external --namespace=3scale-db
   wait_rollout deployment/system-redis-external --namespace=3scale-db
 }
@@ -2011,7 +2025,7 @@ step_21() {
 # registry.redhat.io/rhel9/redis-7 is a Redis 7 image whose minor follows RHEL
 # 9; 3scale 2.16 needs 7.2 (chapter 6 says the on-cluster Redis is 7.0), so
 # the runbook checks what the pods run before any data moves.
-step_22() {
+step_2_15_2_16__redis_version() {
   redis_version() {
     oc exec "deployment/$1" "${@:2}" -- redis-server --version | sed -n 's/.*v=\([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -n 1
   }
@@ -2031,7 +2045,7 @@ step_22() {
 # (restart_once of the shell library: a re-run after a restart that reached
 # the cluster copies the same dump again, which the restarted Redis has
 # loaded, and only waits); the runbook waits for both rollouts.
-step_23() {
+step_2_15_2_16__redis_restore() {
   for redis in backend-redis system-redis; do
     dump="$BACKUP_DIR/2.15-2.16/$redis-dump.rdb"
     [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.15-2.16/redis-dump"
@@ -2053,7 +2067,7 @@ step_23() {
 # that failed, on a full volume say, also ends with
 # aof_rewrite_in_progress:0), else the step stops before anything points
 # 3scale at the instance.
-step_24() {
+step_2_15_2_16__redis_aof() {
   for redis in backend-redis-external system-redis-external; do
     oc exec "deployment/$redis" --namespace=3scale-db -- redis-cli BGREWRITEAOF
   done
@@ -2069,11 +2083,11 @@ step_24() {
 # whole redis.conf, tested against the text the bundle created, so that an
 # edited ConfigMap refuses it. The result is the redis.conf of the 2.15
 # operator's redis-config.
-step_25() {
-  if applied configmap/redis-config-external checks/007-2.15-2.16-redis-config-persist-redis-config-external.json --namespace=3scale-db; then
+step_2_15_2_16__redis_config_persist() {
+  if applied configmap/redis-config-external checks/2.15-2.16/redis-config-persist/configmap-redis-config-external.3scale-db.json --namespace=3scale-db; then
     echo "configmap/redis-config-external --namespace=3scale-db: already applied, skipped"
   else
-    oc patch configmap/redis-config-external --namespace=3scale-db --type=json -p "$(cat "$BUNDLE_DIR/patches/007-2.15-2.16-redis-config-persist-redis-config-external.json")"
+    oc patch configmap/redis-config-external --namespace=3scale-db --type=json -p "$(cat "$BUNDLE_DIR/patches/2.15-2.16/redis-config-persist/configmap-redis-config-external.3scale-db.json")"
   fi
 }
 
@@ -2083,7 +2097,7 @@ step_25() {
 # restart that reached the cluster only waits for it (restart_once of the
 # shell library), so that Redis is not restarted twice; the next step waits
 # for both rollouts.
-step_26() {
+step_2_15_2_16__redis_restart() {
   for redis in backend-redis-external system-redis-external; do
     restart_once "deployment/$redis" "$BACKUP_DIR/2.15-2.16/$redis-persist-restart" --namespace=3scale-db
   done
@@ -2091,7 +2105,7 @@ step_26() {
 
 # 2.15-2.16/redis-wait-restart — Wait for the restarted Redis instances
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.7
-step_27() {
+step_2_15_2_16__redis_wait_restart() {
   wait_rollout deployment/backend-redis-external --namespace=3scale-db
   wait_rollout deployment/system-redis-external --namespace=3scale-db
 }
@@ -2105,7 +2119,7 @@ step_27() {
 # (liveness-probe) into the new instance, and nothing else writes while 3scale
 # is scaled down. It runs before any Secret points 3scale at the new
 # instances.
-step_28() {
+step_2_15_2_16__redis_verify_keys() {
   for redis in backend-redis system-redis; do
     recorded="$BACKUP_DIR/2.15-2.16/$redis-dump.keys"
     [ -f "$recorded" ] || fail "$recorded is missing: re-run from step 2.15-2.16/redis-dump, which records it"
@@ -2121,7 +2135,7 @@ step_28() {
 # the Secrets replaced from standard input (no Secret value passes through the
 # shell). The URLs are the guide's: backend storage in database 0 and queues
 # in 1, system in 1, as the 2.15 operator has them.
-step_29() {
+step_2_15_2_16__redis_secrets() {
   oc get secret backend-redis -o json \
     | jq --arg url "redis://backend-redis-service.3scale-db.svc.cluster.local:6379" '
         .data.REDIS_STORAGE_URL = ("\($url)/0" | @base64) | .data.REDIS_QUEUES_URL = ("\($url)/1" | @base64)' \
@@ -2135,11 +2149,11 @@ step_29() {
 # 2.15-2.16/redis-external — Mark backend and system Redis external in the APIManager
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.9
 # The guide's two merge patches become one JSON patch.
-step_30() {
-  if applied apimanager.apps.3scale.net/apimanager-sample checks/008-2.15-2.16-redis-external-apimanager-sample.json; then
+step_2_15_2_16__redis_external() {
+  if applied apimanager.apps.3scale.net/apimanager-sample checks/2.15-2.16/redis-external/apimanager-apimanager-sample.json; then
     echo "apimanager.apps.3scale.net/apimanager-sample: already applied, skipped"
   else
-    oc patch apimanager.apps.3scale.net/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/008-2.15-2.16-redis-external-apimanager-sample.json")"
+    oc patch apimanager.apps.3scale.net/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/2.15-2.16/redis-external/apimanager-apimanager-sample.json")"
   fi
 }
 
@@ -2148,7 +2162,7 @@ step_30() {
 # The guide's scale-ups (3.2.9, 3.3.5, 3.4.10, 4.2.7, 5.2.7, 6.2.6), from the
 # counts saved before the window, then the operator (the guide: 1 replica;
 # ampc: its saved count). The databases this bundle replaced stay at 0.
-step_31() {
+step_2_15_2_16__scale_up() {
   restore_replicas "$BACKUP_DIR/2.15-2.16/replicas.json" deployment/apicast-production deployment/apicast-staging deployment/backend-cron deployment/backend-listener deployment/backend-worker deployment/system-app deployment/system-memcache deployment/system-searchd deployment/system-sidekiq deployment/zync deployment/zync-database deployment/zync-que 
   operator=$(<"$BACKUP_DIR/2.15-2.16/operator-replicas")
   [[ $operator =~ ^[0-9]+$ ]] || fail "$BACKUP_DIR/2.15-2.16/operator-replicas has no replica count"
@@ -2157,7 +2171,7 @@ step_31() {
 
 # 2.15-2.16/wait-operator — Wait for the 3scale operator
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.9
-step_32() {
+step_2_15_2_16__wait_operator() {
   wait_rollout deployment/threescale-operator-controller-manager-v2 --namespace=3scale-operator
 }
 
@@ -2166,7 +2180,7 @@ step_32() {
 # The guide's `oc get deployments` until READY matches; the runbook waits for
 # each rollout and, when one does not become ready, prints what chapter 7 says
 # to look at.
-step_33() {
+step_2_15_2_16__verify_3scale() {
 for d in apicast-production apicast-staging backend-cron backend-listener backend-worker system-app system-memcache system-searchd system-sidekiq zync zync-database zync-que ; do
   if ! oc rollout status "deployment/$d" --watch --timeout=20m; then
     cat >&2 <<'AMPC_HINT'
@@ -2190,7 +2204,7 @@ oc get deployments
 
 # 2.15-2.16/verify-portals — Check the Admin Portal, the Developer Portal and the APIs
 # Source: 004_c69374ff7b8e3f6e.txt 3.2.9
-step_34() {
+step_2_15_2_16__verify_portals() {
   manual_step '2.15-2.16/verify-portals' <<'AMPC_MANUAL'
 3scale runs on its external databases, still at 2.15. Before the channel
 changes (guide 3.2.9, 3.3.5, 3.4.10/3.4.11, 4.2.7, 5.2.7, 6.2.6):
@@ -2217,11 +2231,11 @@ AMPC_MANUAL
 # The guide edits the channel in the console (Operators > Installed Operators
 # > Subscription > Channel); ampc patches the Subscription, tested against
 # threescale-2.15. This starts the upgrade.
-step_35() {
-  if applied subscription.operators.coreos.com/3scale-operator checks/009-2.15-2.16-channel-3scale-operator.json --namespace=3scale-operator; then
+step_2_15_2_16__channel() {
+  if applied subscription.operators.coreos.com/3scale-operator checks/2.15-2.16/channel/subscription-3scale-operator.3scale-operator.json --namespace=3scale-operator; then
     echo "subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator: already applied, skipped"
   else
-    oc patch subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator --type=json -p "$(cat "$BUNDLE_DIR/patches/009-2.15-2.16-channel-3scale-operator.json")"
+    oc patch subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator --type=json -p "$(cat "$BUNDLE_DIR/patches/2.15-2.16/channel/subscription-3scale-operator.3scale-operator.json")"
   fi
 }
 
@@ -2235,7 +2249,7 @@ step_35() {
 # command that approves it, as the 2.7 → 2.8 hop's wait-operator does
 # (wait_operator_csv of the shell library), instead of waiting for an upgrade
 # that never starts.
-step_36() {
+step_2_15_2_16__wait_operator_upgrade() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   old=$(<"$BACKUP_DIR/2.15-2.16/installed-csv-3scale-operator")
@@ -2251,7 +2265,7 @@ step_36() {
 # changes it), printing the pods as it goes. The 2.16 operator upgrades only
 # once the databases meet its requirements, which it checks every 10 minutes
 # (1.1.1).
-step_37() {
+step_2_15_2_16__wait_upgrade() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   wait_apimanager_version 2.16 "$minutes" apimanager-sample "see oc get apimanager apimanager-sample -o yaml (status.conditions: a Preflights condition that is not True names the database that is too old), the Subscription and InstallPlans in project 3scale-operator; then re-run"
@@ -2262,7 +2276,7 @@ step_37() {
 # Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 6)
 # The pods may show temporary errors during the upgrade, as the guide notes;
 # each rollout gets 20 minutes.
-step_38() {
+step_2_15_2_16__wait_pods() {
   wait_rollout deployment/apicast-production
   wait_rollout deployment/apicast-staging
   wait_rollout deployment/backend-cron
@@ -2282,13 +2296,13 @@ step_38() {
 # The guide reads `oc get apimanager -o yaml` by eye for
 # apimanager-threescale-version "2.16" and threescale-operator-version
 # "0.13.x"; the runbook checks both.
-step_39() {
+step_2_15_2_16__verify_upgrade() {
   check_apimanager 2.16 0.13 apimanager-sample
 }
 
 # 2.15-2.16/verify-admin-portal — Log in to the 3scale Admin Portal
 # Source: 004_c69374ff7b8e3f6e.txt 1.2 (step 7)
-step_40() {
+step_2_15_2_16__verify_admin_portal() {
   manual_step '2.15-2.16/verify-admin-portal' <<'AMPC_MANUAL'
 The 3scale pods run 2.16. Log in to the 3scale Admin Portal and check
 that it works as expected (guide 1.2, step 7). Then confirm (type done,
@@ -2300,11 +2314,11 @@ AMPC_MANUAL
 # Source: 004_c69374ff7b8e3f6e.txt 2.2 (step 5)
 # The guide edits the channel in the console; ampc patches the Subscription,
 # tested against threescale-2.15.
-step_41() {
-  if applied subscription.operators.coreos.com/apicast-operator checks/010-2.15-2.16-apicast-channel-apicast-operator.json --namespace=apicast; then
+step_2_15_2_16__apicast_channel() {
+  if applied subscription.operators.coreos.com/apicast-operator checks/2.15-2.16/apicast-channel/subscription-apicast-operator.apicast.json --namespace=apicast; then
     echo "subscription.operators.coreos.com/apicast-operator --namespace=apicast: already applied, skipped"
   else
-    oc patch subscription.operators.coreos.com/apicast-operator --namespace=apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/010-2.15-2.16-apicast-channel-apicast-operator.json")"
+    oc patch subscription.operators.coreos.com/apicast-operator --namespace=apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/2.15-2.16/apicast-channel/subscription-apicast-operator.apicast.json")"
   fi
 }
 
@@ -2313,7 +2327,7 @@ step_41() {
 # As wait-operator-upgrade, for the APIcast operator's Subscription: under
 # manual approval the step stops with the command that approves its
 # InstallPlan.
-step_42() {
+step_2_15_2_16__apicast_operator_upgrade() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
   old=$(<"$BACKUP_DIR/2.15-2.16/installed-csv-apicast-operator")
@@ -2327,7 +2341,7 @@ step_42() {
 # apicast.apps.3scale.net/operator-version "0.13.x"; the runbook polls every
 # APIcast of the project for up to 30 minutes (AMPC_UPGRADE_MINUTES), then
 # waits for each one's Deployment.
-step_43() {
+step_2_15_2_16__apicast_verify() {
   local i
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
@@ -2353,7 +2367,7 @@ step_43() {
 # The guide deletes the old databases once the data is confirmed (3.2.10,
 # 3.4.11, 4.2.7, 5.2.7, 6.2.6). The deletion is irreversible and ends the
 # rollback sections, so the runbook stops first.
-step_44() {
+step_2_15_2_16__cleanup_confirm() {
   manual_step '2.15-2.16/cleanup-confirm' <<'AMPC_MANUAL'
 The next steps delete the databases 3scale no longer uses, irreversibly
 (the guide's warning: "Only perform the steps below once you are 100%
@@ -2370,7 +2384,7 @@ AMPC_MANUAL
 # 2.15-2.16/cleanup-redis — Delete the old backend-redis and system-redis Deployments, claims and ConfigMap
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.11
 # The commands of 3.4.11; the Services stay, as there.
-step_45() {
+step_2_15_2_16__cleanup_redis() {
   # The precondition: the step changes nothing unless it holds.
   not_in_use backend-redis backend-redis REDIS_STORAGE_URL REDIS_QUEUES_URL
   not_in_use system-redis system-redis URL
@@ -2384,7 +2398,7 @@ step_45() {
 
 # Rollback 2.15-2.16/redis — Give backend-redis and system-redis back to the operator; keep the Redis 7 instances, scaled down
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.12
-rollback_0() {
+rollback_2_15_2_16__redis() {
   dir="$BACKUP_DIR/2.15-2.16"
   [[ -s $dir/replicas.json && -s $dir/operator-replicas ]] \
     || fail "$dir holds no saved replica counts: this rollback needs the backup directory of the run (AMPC_BACKUP_DIR)"

@@ -130,6 +130,7 @@ ONLY_STEP=
 ROLLBACK=
 ACKED=()
 CURRENT_STEP=
+SECTION_FN=
 BUNDLE_KEY=${AMPC_BUNDLE_KEY:-}
 
 usage() {
@@ -259,6 +260,15 @@ manual_step() {
 # section assigns without declaring them local are these, not main's: a
 # step's for ((i = 0; ...)) must not move main's step index, or main would
 # record another step as done and run this one again on every run.
+# section_function PREFIX ID sets SECTION_FN to the function of a step
+# (PREFIX step) or rollback section (rollback) of the runbook: PREFIX_ID,
+# with / as __ and every other character but letters, digits and _ as _
+# (ir.SectionFunc writes the functions so).
+section_function() {
+  local id=${2//\//__}
+  SECTION_FN=${1}_${id//[^A-Za-z0-9_]/_}
+}
+
 run_section() {
   local i idx first only n
   "$1"
@@ -447,7 +457,8 @@ main() {
       [ "${ROLLBACKS[$i]}" = "$ROLLBACK" ] || continue
       printf '==> rollback %s: %s\n' "$ROLLBACK" "${ROLLBACK_TITLES[$i]}"
       if [ "$DRY_RUN" = 1 ]; then
-        declare -f "rollback_$i" | sed '1,2d;$d'
+        section_function rollback "${ROLLBACKS[$i]}"
+        declare -f "$SECTION_FN" | sed '1,2d;$d'
         exit 0
       fi
       check_tools
@@ -457,7 +468,8 @@ main() {
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
       export AMPC_STEP=$CURRENT_STEP
-      run_section "rollback_$i"
+      section_function rollback "${ROLLBACKS[$i]}"
+      run_section "$SECTION_FN"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
     done
@@ -470,7 +482,8 @@ main() {
       [ "$only" -ge 0 ] && [ "$i" != "$only" ] && continue
       [ "$i" -lt "$first" ] && continue
       printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
-      declare -f "step_$i" | sed '1,2d;$d'
+      section_function step "${STEPS[$i]}"
+      declare -f "$SECTION_FN" | sed '1,2d;$d'
     done
     exit 0
   fi
@@ -491,7 +504,8 @@ main() {
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
     export AMPC_STEP=$CURRENT_STEP
-    run_section "step_$i"
+    section_function step "${STEPS[$i]}"
+    run_section "$SECTION_FN"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
   CURRENT_STEP=
@@ -1629,7 +1643,7 @@ check_images() {
 # can be restored with `oc replace`. A file that exists is kept, so a re-run
 # never overwrites the state before the upgrade. Files are readable by their
 # owner only.
-step_0() {
+step_2_4_2_5__backup() {
   dir="$BACKUP_DIR/2.4-2.5"
   mkdir -p "$dir"
   for object in imagestream/amp-system imagestream/amp-apicast imagestream/amp-backend imagestream/amp-zync imagestream/amp-wildcard-router configmap/system-environment configmap/system dc/system-app dc/system-sidekiq dc/system-sphinx; do
@@ -1643,11 +1657,11 @@ step_0() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_1() {
-  if applied imagestream/amp-system checks/001-2.4-2.5-image-amp-system-amp-system.json; then
+step_2_4_2_5__image_amp_system() {
+  if applied imagestream/amp-system checks/2.4-2.5/image-amp-system/imagestream-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
-    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/001-2.4-2.5-image-amp-system-amp-system.json")"
+    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/image-amp-system/imagestream-amp-system.json")"
   fi
 }
 
@@ -1656,11 +1670,11 @@ step_1() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_2() {
-  if applied imagestream/amp-apicast checks/002-2.4-2.5-image-amp-apicast-amp-apicast.json; then
+step_2_4_2_5__image_amp_apicast() {
+  if applied imagestream/amp-apicast checks/2.4-2.5/image-amp-apicast/imagestream-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
-    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/002-2.4-2.5-image-amp-apicast-amp-apicast.json")"
+    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/image-amp-apicast/imagestream-amp-apicast.json")"
   fi
 }
 
@@ -1669,11 +1683,11 @@ step_2() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_3() {
-  if applied imagestream/amp-backend checks/003-2.4-2.5-image-amp-backend-amp-backend.json; then
+step_2_4_2_5__image_amp_backend() {
+  if applied imagestream/amp-backend checks/2.4-2.5/image-amp-backend/imagestream-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
-    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/003-2.4-2.5-image-amp-backend-amp-backend.json")"
+    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/image-amp-backend/imagestream-amp-backend.json")"
   fi
 }
 
@@ -1682,11 +1696,11 @@ step_3() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_4() {
-  if applied imagestream/amp-zync checks/004-2.4-2.5-image-amp-zync-amp-zync.json; then
+step_2_4_2_5__image_amp_zync() {
+  if applied imagestream/amp-zync checks/2.4-2.5/image-amp-zync/imagestream-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
-    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/004-2.4-2.5-image-amp-zync-amp-zync.json")"
+    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/image-amp-zync/imagestream-amp-zync.json")"
   fi
 }
 
@@ -1698,11 +1712,11 @@ step_4() {
 # /spec/tags/-`, which leaves two latest entries in spec.tags, a duplicate
 # key; ampc replaces the existing latest tag where it stands, pinned by a test
 # of its name.
-step_5() {
-  if applied imagestream/amp-wildcard-router checks/005-2.4-2.5-image-amp-wildcard-router-amp-wildcard-router.json; then
+step_2_4_2_5__image_amp_wildcard_router() {
+  if applied imagestream/amp-wildcard-router checks/2.4-2.5/image-amp-wildcard-router/imagestream-amp-wildcard-router.json; then
     echo "imagestream/amp-wildcard-router: already applied, skipped"
   else
-    oc patch imagestream/amp-wildcard-router --type=json -p "$(cat "$BUNDLE_DIR/patches/005-2.4-2.5-image-amp-wildcard-router-amp-wildcard-router.json")"
+    oc patch imagestream/amp-wildcard-router --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/image-amp-wildcard-router/imagestream-amp-wildcard-router.json")"
   fi
 }
 
@@ -1711,7 +1725,7 @@ step_5() {
 # The guide does not wait here. ampc waits so that the restart of 2.2 does not
 # collide with the rollouts the new images start (`oc rollout latest` refuses
 # a DeploymentConfig whose rollout is in progress).
-step_6() {
+step_2_4_2_5__wait_images() {
   wait_rollout dc/system-app
   wait_rollout dc/system-sidekiq
   wait_rollout dc/system-sphinx
@@ -1733,11 +1747,11 @@ step_6() {
 # ConfigMap, to 2.5.0, so that every container keeps reading it; a test of the
 # current value, 2.4.0, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
-step_7() {
-  if applied configmap/system-environment checks/006-2.4-2.5-amp-release-system-environment.json; then
+step_2_4_2_5__amp_release() {
+  if applied configmap/system-environment checks/2.4-2.5/amp-release/configmap-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/006-2.4-2.5-amp-release-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/amp-release/configmap-system-environment.json")"
   fi
 }
 
@@ -1746,7 +1760,7 @@ step_7() {
 # Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
 # literal, ampc restores the template's reference to system-environment; a
 # site whose containers read the ConfigMap already gets no patch.
-step_8() {
+step_2_4_2_5__amp_release_env() {
   echo "nothing to do on this site"
 }
 
@@ -1759,7 +1773,7 @@ step_8() {
 # stands, a missing one is added under production. The JSON patch tests the
 # old text, so a concurrent edit makes it fail instead of being overwritten. A
 # re-run finds both flags true and does nothing.
-step_9() {
+step_2_4_2_5__rolling_updates() {
   if oc get configmap system -o json | jq -e '.data["rolling_updates.yml"] // "" | test("(^|\n)[ \t]+service_mesh_integration:[ \t]*true[ \t]*(\n|$)") and test("(^|\n)[ \t]+policy_registry:[ \t]*true[ \t]*(\n|$)")' >/dev/null; then
     echo "already done: skipped"
     return 0
@@ -1779,7 +1793,7 @@ step_9() {
 
 # 2.4-2.5/rolling-updates-verify — Check that rolling_updates.yml turns on service_mesh_integration and policy_registry
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.2
-step_10() {
+step_2_4_2_5__rolling_updates_verify() {
   for flag in service_mesh_integration policy_registry; do
     oc get configmap system -o json | jq -e --arg k "$flag" '.data["rolling_updates.yml"] // "" | test("(^|\n)[ \t]+" + $k + ":[ \t]*true[ \t]*(\n|$)")' >/dev/null \
       || fail "rolling_updates.yml of configmap/system does not set $flag: true"
@@ -1795,7 +1809,7 @@ step_10() {
 # one restart serves both sections. Each DeploymentConfig restarts once
 # (restart_dc_once): a re-run after a lost connection that the cluster had
 # taken does not start a second deployment.
-step_11() {
+step_2_4_2_5__restart_system() {
   for dc in system-app system-sidekiq; do
     restart_dc_once "$dc" "$BACKUP_DIR/2.4-2.5/$dc-restart-from"
   done
@@ -1803,7 +1817,7 @@ step_11() {
 
 # 2.4-2.5/wait-restart — Wait for system-app and system-sidekiq to redeploy
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.2
-step_12() {
+step_2_4_2_5__wait_restart() {
   wait_rollout dc/system-app
   wait_rollout dc/system-sidekiq
 }
@@ -1812,7 +1826,7 @@ step_12() {
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.3
 # The guide greps `oc get pod`; the runbook selects the pods by their
 # deploymentConfig label and counts the running ones.
-step_13() {
+step_2_4_2_5__system_mysql_check() {
   oc get dc system-mysql >/dev/null
   running=$(oc get pods -l deploymentConfig=system-mysql -o json | jq '[.items[]? | select(.status.phase == "Running")] | length')
   [ "$running" -gt 0 ] || fail "dc/system-mysql has no running pod"
@@ -1825,7 +1839,7 @@ step_13() {
 # never to the terminal or the log, since they hold the MySQL passwords; the
 # files are readable by their owner only, and a file that exists is kept, so a
 # re-run never overwrites the state before the change.
-step_14() {
+step_2_4_2_5__system_mysql_backup() {
   dir="$BACKUP_DIR/2.4-2.5"
   mkdir -p "$dir"
   save_once "$dir/system-mysql-env.txt" set env dc/system-mysql --list
@@ -1843,7 +1857,7 @@ step_14() {
 # selected by its name, system-mysql, rather than the guide's containers[0].
 # The copy is skipped when the Secret already holds both keys, so a re-run
 # after system-mysql reads them cannot blank them.
-step_15() {
+step_2_4_2_5__system_database_secret() {
   if oc get secret system-database -o json | jq -e '(.data.DB_USER // "") != "" and (.data.DB_PASSWORD // "") != ""' >/dev/null; then
     echo "already done: skipped"
     return 0
@@ -1866,7 +1880,7 @@ step_15() {
 # The guide decodes and prints both values to compare them by eye; the runbook
 # compares them without printing either. An env var that already reads the
 # Secret key counts as equal.
-step_16() {
+step_2_4_2_5__system_database_secret_verify() {
   { oc get dc system-mysql -o json; oc get secret system-database -o json; } \
     | jq -se '
         .[0] as $dc | .[1] as $secret
@@ -1890,17 +1904,17 @@ step_16() {
 # system-mysql (a short outage, as the guide warns); the guide's optional
 # maintenance window for system-app, system-sidekiq and system-sphinx is not
 # taken, and the next steps check that they recover.
-step_17() {
-  if applied deploymentconfig/system-mysql checks/007-2.4-2.5-system-mysql-env-system-mysql.json; then
+step_2_4_2_5__system_mysql_env() {
+  if applied deploymentconfig/system-mysql checks/2.4-2.5/system-mysql-env/deploymentconfig-system-mysql.json; then
     echo "deploymentconfig/system-mysql: already applied, skipped"
   else
-    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/007-2.4-2.5-system-mysql-env-system-mysql.json")"
+    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/system-mysql-env/deploymentconfig-system-mysql.json")"
   fi
 }
 
 # 2.4-2.5/wait-system-mysql — Wait for system-mysql to redeploy
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.3
-step_18() {
+step_2_4_2_5__wait_system_mysql() {
   wait_rollout dc/system-mysql
 }
 
@@ -1911,7 +1925,7 @@ step_18() {
 # notes expect system-app, system-sidekiq and system-sphinx to recover from
 # the restart; the runbook waits up to 20 minutes for each to have its pods
 # ready, and stops with the command to redeploy one that has not.
-step_19() {
+step_2_4_2_5__system_mysql_verify() {
   oc get dc system-mysql -o json | jq -e '
     [.spec.template.spec.containers[] | select(.name == "system-mysql") | .env[]] as $env
     | ([$env[] | select(.name == "MYSQL_USER")][0].valueFrom.secretKeyRef == {"name": "system-database", "key": "DB_USER"})
@@ -1928,7 +1942,7 @@ step_19() {
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.5.1
 # The image stream is saved as YAML, as the guide says, and as JSON, which the
 # rollback reads to recreate the 9.5 tag. A file that exists is kept.
-step_20() {
+step_2_4_2_5__zync_database_backup() {
   dir="$BACKUP_DIR/2.4-2.5"
   mkdir -p "$dir"
   save_once "$dir/imagestream-postgresql.yaml" get imagestream/postgresql -o yaml
@@ -1942,7 +1956,7 @@ step_20() {
 # stands. The value (true or false, null meaning false) is saved into the
 # backup directory, since later steps and a re-run need it; once saved, it is
 # not read again (the cleanup of 2.5.5 removes the tag).
-step_21() {
+step_2_4_2_5__zync_import_policy() {
   if [ -s "$BACKUP_DIR/2.4-2.5/postgresql-import-insecure" ] && [[ $(<"$BACKUP_DIR/2.4-2.5/postgresql-import-insecure") =~ ^(true|false)$ ]]; then
     echo "already done: skipped"
     return 0
@@ -1964,7 +1978,7 @@ step_21() {
 # variable it never sets. The runbook saves the replica count into the backup
 # directory before scaling down (once, so a re-run never saves the 0), and
 # waits until no zync pod runs.
-step_22() {
+step_2_4_2_5__zync_scale_down() {
   save_replicas "$BACKUP_DIR/2.4-2.5/replicas.json" zync
   scale_down zync
 }
@@ -1979,7 +1993,7 @@ step_22() {
 # database is the new, empty one. With the dump it records the rows of every
 # table of zync_production (exact count(*), zync scaled down), which the
 # import is checked against.
-step_23() {
+step_2_4_2_5__zync_database_dump() {
   if [ -s "$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.gz" ] && [ -f "$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.counts" ]; then
     echo "already done: skipped"
     return 0
@@ -1999,11 +2013,11 @@ step_23() {
 # that the new tag is reviewed with the others (and moved to the plan's
 # registry mirror, if it has one); the import policy, known only on the
 # cluster, is set by the next step.
-step_24() {
-  if applied imagestream/postgresql checks/008-2.4-2.5-zync-database-tag-postgresql.json; then
+step_2_4_2_5__zync_database_tag() {
+  if applied imagestream/postgresql checks/2.4-2.5/zync-database-tag/imagestream-postgresql.json; then
     echo "imagestream/postgresql: already applied, skipped"
   else
-    oc patch imagestream/postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/008-2.4-2.5-zync-database-tag-postgresql.json")"
+    oc patch imagestream/postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/zync-database-tag/imagestream-postgresql.json")"
   fi
 }
 
@@ -2011,7 +2025,7 @@ step_24() {
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.5.3
 # The guide's `--insecure=${IMPORT_POLICY_VAL}`, from the value saved in
 # 2.5.1; the patch is pinned by a test of the tag's name at its index.
-step_25() {
+step_2_4_2_5__zync_database_tag_import_policy() {
   if oc get imagestream postgresql -o json | jq -e --arg v "$(<"$BACKUP_DIR/2.4-2.5/postgresql-import-insecure")" '[.spec.tags[]? | select(.name == "10") | (.importPolicy.insecure // false) | tostring == $v] | any' >/dev/null; then
     echo "already done: skipped"
     return 0
@@ -2042,7 +2056,7 @@ step_25() {
 # The guide says to run `oc get imagestream postgresql -o yaml` until the
 # status shows tag 10 with a sha256 image; the runbook polls for up to 10
 # minutes, then checks the image stream tag.
-step_26() {
+step_2_4_2_5__zync_database_tag_verify() {
   for ((i = 0; i < 60; i++)); do
     if oc get imagestream postgresql -o json | jq -e '[.status.tags[]? | select(.tag == "10") | .items[0].image // "" | startswith("sha256:")] | any' >/dev/null; then
       oc get imagestreamtag postgresql:10
@@ -2059,17 +2073,17 @@ step_26() {
 # that names container postgresql, pinned by tests of its type, its containers
 # and its current tag (postgresql:9.5). It redeploys zync-database on
 # PostgreSQL 10, with an empty database.
-step_27() {
-  if applied deploymentconfig/zync-database checks/009-2.4-2.5-zync-database-trigger-zync-database.json; then
+step_2_4_2_5__zync_database_trigger() {
+  if applied deploymentconfig/zync-database checks/2.4-2.5/zync-database-trigger/deploymentconfig-zync-database.json; then
     echo "deploymentconfig/zync-database: already applied, skipped"
   else
-    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/009-2.4-2.5-zync-database-trigger-zync-database.json")"
+    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/zync-database-trigger/deploymentconfig-zync-database.json")"
   fi
 }
 
 # 2.4-2.5/wait-zync-database — Wait for zync-database to redeploy
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.5.3
-step_28() {
+step_2_4_2_5__wait_zync_database() {
   wait_rollout dc/zync-database
 }
 
@@ -2078,7 +2092,7 @@ step_28() {
 # The guide's three checks by eye (desired and current count, a recent Running
 # pod, its image) become one poll, for up to 10 minutes, for a ready
 # zync-database pod whose image is PostgreSQL 10.
-step_29() {
+step_2_4_2_5__zync_database_verify() {
   for ((i = 0; i < 60; i++)); do
     pod=$(oc get pods -l deploymentConfig=zync-database -o json | jq -r '[.items[]? | select(.status.phase == "Running" and .metadata.deletionTimestamp == null and (.spec.containers[0].image | contains("postgresql-10")) and ((.status.containerStatuses // []) | length > 0 and all(.ready)))][0].metadata.name // empty')
     if [ -n "$pod" ]; then
@@ -2101,7 +2115,7 @@ step_29() {
 # already has tables that hold them, so that a re-run never imports twice;
 # tables that do not (an import that stopped halfway) stop the step with what
 # to do.
-step_30() {
+step_2_4_2_5__zync_database_restore() {
   dump="$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.gz"
   [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.4-2.5/zync-database-dump"
   pod=$(pod_of zync-database)
@@ -2135,7 +2149,7 @@ step_30() {
 # Restores the replica count zync-scale-down saved (the guide's unset
 # ${ZYNC_REPLICAS}) and waits until the zync pods are ready, which shows that
 # zync reads the restored database.
-step_31() {
+step_2_4_2_5__zync_scale_up() {
   restore_replicas "$BACKUP_DIR/2.4-2.5/replicas.json" zync
   wait_ready zync
 }
@@ -2148,7 +2162,7 @@ step_31() {
 # not a patch, so the bundle's model of the image stream keeps the 9.5 tag;
 # the 2.5 → 2.6 guide deletes the whole image stream. The rollback recreates
 # the tag if it is needed again.
-step_32() {
+step_2_4_2_5__zync_database_cleanup() {
   if oc get imagestream postgresql -o json | jq -e '[.spec.tags[]? | select(.name == "9.5")] | length == 0' >/dev/null; then
     echo "already done: skipped"
     return 0
@@ -2162,7 +2176,7 @@ step_32() {
 
 # 2.4-2.5/zync-database-cleanup-verify — Check that the postgresql image stream has tag 10 and no tag 9.5
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.5.5
-step_33() {
+step_2_4_2_5__zync_database_cleanup_verify() {
   oc get imagestream postgresql -o json | jq -e '[.spec.tags[]?.name] | index("10") != null and index("9.5") == null' >/dev/null \
     || fail "imagestream/postgresql does not have tag 10 without tag 9.5"
   if exists imagestreamtag postgresql:9.5; then
@@ -2173,7 +2187,7 @@ step_33() {
 
 # Rollback 2.4-2.5/zync-database — Roll zync-database back to PostgreSQL 9.5 and reimport the 2.4 dump
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.5.6
-rollback_0() {
+rollback_2_4_2_5__zync_database() {
   dir="$BACKUP_DIR/2.4-2.5"
   dump="$dir/zync-database-backup-for-2.5.gz"
   [ -s "$dump" ] || fail "$dump is missing: the rollback reimports the dump of step 2.4-2.5/zync-database-dump"

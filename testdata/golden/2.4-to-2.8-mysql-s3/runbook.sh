@@ -396,6 +396,7 @@ ONLY_STEP=
 ROLLBACK=
 ACKED=()
 CURRENT_STEP=
+SECTION_FN=
 BUNDLE_KEY=${AMPC_BUNDLE_KEY:-}
 
 usage() {
@@ -525,6 +526,15 @@ manual_step() {
 # section assigns without declaring them local are these, not main's: a
 # step's for ((i = 0; ...)) must not move main's step index, or main would
 # record another step as done and run this one again on every run.
+# section_function PREFIX ID sets SECTION_FN to the function of a step
+# (PREFIX step) or rollback section (rollback) of the runbook: PREFIX_ID,
+# with / as __ and every other character but letters, digits and _ as _
+# (ir.SectionFunc writes the functions so).
+section_function() {
+  local id=${2//\//__}
+  SECTION_FN=${1}_${id//[^A-Za-z0-9_]/_}
+}
+
 run_section() {
   local i idx first only n
   "$1"
@@ -713,7 +723,8 @@ main() {
       [ "${ROLLBACKS[$i]}" = "$ROLLBACK" ] || continue
       printf '==> rollback %s: %s\n' "$ROLLBACK" "${ROLLBACK_TITLES[$i]}"
       if [ "$DRY_RUN" = 1 ]; then
-        declare -f "rollback_$i" | sed '1,2d;$d'
+        section_function rollback "${ROLLBACKS[$i]}"
+        declare -f "$SECTION_FN" | sed '1,2d;$d'
         exit 0
       fi
       check_tools
@@ -723,7 +734,8 @@ main() {
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
       export AMPC_STEP=$CURRENT_STEP
-      run_section "rollback_$i"
+      section_function rollback "${ROLLBACKS[$i]}"
+      run_section "$SECTION_FN"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
     done
@@ -736,7 +748,8 @@ main() {
       [ "$only" -ge 0 ] && [ "$i" != "$only" ] && continue
       [ "$i" -lt "$first" ] && continue
       printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
-      declare -f "step_$i" | sed '1,2d;$d'
+      section_function step "${STEPS[$i]}"
+      declare -f "$SECTION_FN" | sed '1,2d;$d'
     done
     exit 0
   fi
@@ -757,7 +770,8 @@ main() {
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
     export AMPC_STEP=$CURRENT_STEP
-    run_section "step_$i"
+    section_function step "${STEPS[$i]}"
+    run_section "$SECTION_FN"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
   CURRENT_STEP=
@@ -1895,7 +1909,7 @@ check_images() {
 # can be restored with `oc replace`. A file that exists is kept, so a re-run
 # never overwrites the state before the upgrade. Files are readable by their
 # owner only.
-step_0() {
+step_2_4_2_5__backup() {
   dir="$BACKUP_DIR/2.4-2.5"
   mkdir -p "$dir"
   for object in imagestream/amp-system imagestream/amp-apicast imagestream/amp-backend imagestream/amp-zync imagestream/amp-wildcard-router configmap/system-environment configmap/system dc/system-app dc/system-sidekiq dc/system-sphinx; do
@@ -1909,11 +1923,11 @@ step_0() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_1() {
-  if applied imagestream/amp-system checks/001-2.4-2.5-image-amp-system-amp-system.json; then
+step_2_4_2_5__image_amp_system() {
+  if applied imagestream/amp-system checks/2.4-2.5/image-amp-system/imagestream-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
-    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/001-2.4-2.5-image-amp-system-amp-system.json")"
+    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/image-amp-system/imagestream-amp-system.json")"
   fi
 }
 
@@ -1922,11 +1936,11 @@ step_1() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_2() {
-  if applied imagestream/amp-apicast checks/002-2.4-2.5-image-amp-apicast-amp-apicast.json; then
+step_2_4_2_5__image_amp_apicast() {
+  if applied imagestream/amp-apicast checks/2.4-2.5/image-amp-apicast/imagestream-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
-    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/002-2.4-2.5-image-amp-apicast-amp-apicast.json")"
+    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/image-amp-apicast/imagestream-amp-apicast.json")"
   fi
 }
 
@@ -1935,11 +1949,11 @@ step_2() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_3() {
-  if applied imagestream/amp-backend checks/003-2.4-2.5-image-amp-backend-amp-backend.json; then
+step_2_4_2_5__image_amp_backend() {
+  if applied imagestream/amp-backend checks/2.4-2.5/image-amp-backend/imagestream-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
-    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/003-2.4-2.5-image-amp-backend-amp-backend.json")"
+    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/image-amp-backend/imagestream-amp-backend.json")"
   fi
 }
 
@@ -1948,11 +1962,11 @@ step_3() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_4() {
-  if applied imagestream/amp-zync checks/004-2.4-2.5-image-amp-zync-amp-zync.json; then
+step_2_4_2_5__image_amp_zync() {
+  if applied imagestream/amp-zync checks/2.4-2.5/image-amp-zync/imagestream-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
-    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/004-2.4-2.5-image-amp-zync-amp-zync.json")"
+    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/image-amp-zync/imagestream-amp-zync.json")"
   fi
 }
 
@@ -1964,11 +1978,11 @@ step_4() {
 # /spec/tags/-`, which leaves two latest entries in spec.tags, a duplicate
 # key; ampc replaces the existing latest tag where it stands, pinned by a test
 # of its name.
-step_5() {
-  if applied imagestream/amp-wildcard-router checks/005-2.4-2.5-image-amp-wildcard-router-amp-wildcard-router.json; then
+step_2_4_2_5__image_amp_wildcard_router() {
+  if applied imagestream/amp-wildcard-router checks/2.4-2.5/image-amp-wildcard-router/imagestream-amp-wildcard-router.json; then
     echo "imagestream/amp-wildcard-router: already applied, skipped"
   else
-    oc patch imagestream/amp-wildcard-router --type=json -p "$(cat "$BUNDLE_DIR/patches/005-2.4-2.5-image-amp-wildcard-router-amp-wildcard-router.json")"
+    oc patch imagestream/amp-wildcard-router --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/image-amp-wildcard-router/imagestream-amp-wildcard-router.json")"
   fi
 }
 
@@ -1977,7 +1991,7 @@ step_5() {
 # The guide does not wait here. ampc waits so that the restart of 2.2 does not
 # collide with the rollouts the new images start (`oc rollout latest` refuses
 # a DeploymentConfig whose rollout is in progress).
-step_6() {
+step_2_4_2_5__wait_images() {
   wait_rollout dc/system-app
   wait_rollout dc/system-sidekiq
   wait_rollout dc/system-sphinx
@@ -1999,11 +2013,11 @@ step_6() {
 # ConfigMap, to 2.5.0, so that every container keeps reading it; a test of the
 # current value, 2.4.0, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
-step_7() {
-  if applied configmap/system-environment checks/006-2.4-2.5-amp-release-system-environment.json; then
+step_2_4_2_5__amp_release() {
+  if applied configmap/system-environment checks/2.4-2.5/amp-release/configmap-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/006-2.4-2.5-amp-release-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/amp-release/configmap-system-environment.json")"
   fi
 }
 
@@ -2012,7 +2026,7 @@ step_7() {
 # Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
 # literal, ampc restores the template's reference to system-environment; a
 # site whose containers read the ConfigMap already gets no patch.
-step_8() {
+step_2_4_2_5__amp_release_env() {
   echo "nothing to do on this site"
 }
 
@@ -2025,7 +2039,7 @@ step_8() {
 # stands, a missing one is added under production. The JSON patch tests the
 # old text, so a concurrent edit makes it fail instead of being overwritten. A
 # re-run finds both flags true and does nothing.
-step_9() {
+step_2_4_2_5__rolling_updates() {
   if oc get configmap system -o json | jq -e '.data["rolling_updates.yml"] // "" | test("(^|\n)[ \t]+service_mesh_integration:[ \t]*true[ \t]*(\n|$)") and test("(^|\n)[ \t]+policy_registry:[ \t]*true[ \t]*(\n|$)")' >/dev/null; then
     echo "already done: skipped"
     return 0
@@ -2045,7 +2059,7 @@ step_9() {
 
 # 2.4-2.5/rolling-updates-verify — Check that rolling_updates.yml turns on service_mesh_integration and policy_registry
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.2
-step_10() {
+step_2_4_2_5__rolling_updates_verify() {
   for flag in service_mesh_integration policy_registry; do
     oc get configmap system -o json | jq -e --arg k "$flag" '.data["rolling_updates.yml"] // "" | test("(^|\n)[ \t]+" + $k + ":[ \t]*true[ \t]*(\n|$)")' >/dev/null \
       || fail "rolling_updates.yml of configmap/system does not set $flag: true"
@@ -2061,7 +2075,7 @@ step_10() {
 # one restart serves both sections. Each DeploymentConfig restarts once
 # (restart_dc_once): a re-run after a lost connection that the cluster had
 # taken does not start a second deployment.
-step_11() {
+step_2_4_2_5__restart_system() {
   for dc in system-app system-sidekiq; do
     restart_dc_once "$dc" "$BACKUP_DIR/2.4-2.5/$dc-restart-from"
   done
@@ -2069,7 +2083,7 @@ step_11() {
 
 # 2.4-2.5/wait-restart — Wait for system-app and system-sidekiq to redeploy
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.2
-step_12() {
+step_2_4_2_5__wait_restart() {
   wait_rollout dc/system-app
   wait_rollout dc/system-sidekiq
 }
@@ -2078,7 +2092,7 @@ step_12() {
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.3
 # The guide greps `oc get pod`; the runbook selects the pods by their
 # deploymentConfig label and counts the running ones.
-step_13() {
+step_2_4_2_5__system_mysql_check() {
   oc get dc system-mysql >/dev/null
   running=$(oc get pods -l deploymentConfig=system-mysql -o json | jq '[.items[]? | select(.status.phase == "Running")] | length')
   [ "$running" -gt 0 ] || fail "dc/system-mysql has no running pod"
@@ -2091,7 +2105,7 @@ step_13() {
 # never to the terminal or the log, since they hold the MySQL passwords; the
 # files are readable by their owner only, and a file that exists is kept, so a
 # re-run never overwrites the state before the change.
-step_14() {
+step_2_4_2_5__system_mysql_backup() {
   dir="$BACKUP_DIR/2.4-2.5"
   mkdir -p "$dir"
   save_once "$dir/system-mysql-env.txt" set env dc/system-mysql --list
@@ -2109,7 +2123,7 @@ step_14() {
 # selected by its name, system-mysql, rather than the guide's containers[0].
 # The copy is skipped when the Secret already holds both keys, so a re-run
 # after system-mysql reads them cannot blank them.
-step_15() {
+step_2_4_2_5__system_database_secret() {
   if oc get secret system-database -o json | jq -e '(.data.DB_USER // "") != "" and (.data.DB_PASSWORD // "") != ""' >/dev/null; then
     echo "already done: skipped"
     return 0
@@ -2132,7 +2146,7 @@ step_15() {
 # The guide decodes and prints both values to compare them by eye; the runbook
 # compares them without printing either. An env var that already reads the
 # Secret key counts as equal.
-step_16() {
+step_2_4_2_5__system_database_secret_verify() {
   { oc get dc system-mysql -o json; oc get secret system-database -o json; } \
     | jq -se '
         .[0] as $dc | .[1] as $secret
@@ -2156,17 +2170,17 @@ step_16() {
 # system-mysql (a short outage, as the guide warns); the guide's optional
 # maintenance window for system-app, system-sidekiq and system-sphinx is not
 # taken, and the next steps check that they recover.
-step_17() {
-  if applied deploymentconfig/system-mysql checks/007-2.4-2.5-system-mysql-env-system-mysql.json; then
+step_2_4_2_5__system_mysql_env() {
+  if applied deploymentconfig/system-mysql checks/2.4-2.5/system-mysql-env/deploymentconfig-system-mysql.json; then
     echo "deploymentconfig/system-mysql: already applied, skipped"
   else
-    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/007-2.4-2.5-system-mysql-env-system-mysql.json")"
+    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/system-mysql-env/deploymentconfig-system-mysql.json")"
   fi
 }
 
 # 2.4-2.5/wait-system-mysql — Wait for system-mysql to redeploy
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.3
-step_18() {
+step_2_4_2_5__wait_system_mysql() {
   wait_rollout dc/system-mysql
 }
 
@@ -2177,7 +2191,7 @@ step_18() {
 # notes expect system-app, system-sidekiq and system-sphinx to recover from
 # the restart; the runbook waits up to 20 minutes for each to have its pods
 # ready, and stops with the command to redeploy one that has not.
-step_19() {
+step_2_4_2_5__system_mysql_verify() {
   oc get dc system-mysql -o json | jq -e '
     [.spec.template.spec.containers[] | select(.name == "system-mysql") | .env[]] as $env
     | ([$env[] | select(.name == "MYSQL_USER")][0].valueFrom.secretKeyRef == {"name": "system-database", "key": "DB_USER"})
@@ -2194,7 +2208,7 @@ step_19() {
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.5.1
 # The image stream is saved as YAML, as the guide says, and as JSON, which the
 # rollback reads to recreate the 9.5 tag. A file that exists is kept.
-step_20() {
+step_2_4_2_5__zync_database_backup() {
   dir="$BACKUP_DIR/2.4-2.5"
   mkdir -p "$dir"
   save_once "$dir/imagestream-postgresql.yaml" get imagestream/postgresql -o yaml
@@ -2208,7 +2222,7 @@ step_20() {
 # stands. The value (true or false, null meaning false) is saved into the
 # backup directory, since later steps and a re-run need it; once saved, it is
 # not read again (the cleanup of 2.5.5 removes the tag).
-step_21() {
+step_2_4_2_5__zync_import_policy() {
   if [ -s "$BACKUP_DIR/2.4-2.5/postgresql-import-insecure" ] && [[ $(<"$BACKUP_DIR/2.4-2.5/postgresql-import-insecure") =~ ^(true|false)$ ]]; then
     echo "already done: skipped"
     return 0
@@ -2230,7 +2244,7 @@ step_21() {
 # variable it never sets. The runbook saves the replica count into the backup
 # directory before scaling down (once, so a re-run never saves the 0), and
 # waits until no zync pod runs.
-step_22() {
+step_2_4_2_5__zync_scale_down() {
   save_replicas "$BACKUP_DIR/2.4-2.5/replicas.json" zync
   scale_down zync
 }
@@ -2245,7 +2259,7 @@ step_22() {
 # database is the new, empty one. With the dump it records the rows of every
 # table of zync_production (exact count(*), zync scaled down), which the
 # import is checked against.
-step_23() {
+step_2_4_2_5__zync_database_dump() {
   if [ -s "$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.gz" ] && [ -f "$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.counts" ]; then
     echo "already done: skipped"
     return 0
@@ -2265,11 +2279,11 @@ step_23() {
 # that the new tag is reviewed with the others (and moved to the plan's
 # registry mirror, if it has one); the import policy, known only on the
 # cluster, is set by the next step.
-step_24() {
-  if applied imagestream/postgresql checks/008-2.4-2.5-zync-database-tag-postgresql.json; then
+step_2_4_2_5__zync_database_tag() {
+  if applied imagestream/postgresql checks/2.4-2.5/zync-database-tag/imagestream-postgresql.json; then
     echo "imagestream/postgresql: already applied, skipped"
   else
-    oc patch imagestream/postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/008-2.4-2.5-zync-database-tag-postgresql.json")"
+    oc patch imagestream/postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/zync-database-tag/imagestream-postgresql.json")"
   fi
 }
 
@@ -2277,7 +2291,7 @@ step_24() {
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.5.3
 # The guide's `--insecure=${IMPORT_POLICY_VAL}`, from the value saved in
 # 2.5.1; the patch is pinned by a test of the tag's name at its index.
-step_25() {
+step_2_4_2_5__zync_database_tag_import_policy() {
   if oc get imagestream postgresql -o json | jq -e --arg v "$(<"$BACKUP_DIR/2.4-2.5/postgresql-import-insecure")" '[.spec.tags[]? | select(.name == "10") | (.importPolicy.insecure // false) | tostring == $v] | any' >/dev/null; then
     echo "already done: skipped"
     return 0
@@ -2308,7 +2322,7 @@ step_25() {
 # The guide says to run `oc get imagestream postgresql -o yaml` until the
 # status shows tag 10 with a sha256 image; the runbook polls for up to 10
 # minutes, then checks the image stream tag.
-step_26() {
+step_2_4_2_5__zync_database_tag_verify() {
   for ((i = 0; i < 60; i++)); do
     if oc get imagestream postgresql -o json | jq -e '[.status.tags[]? | select(.tag == "10") | .items[0].image // "" | startswith("sha256:")] | any' >/dev/null; then
       oc get imagestreamtag postgresql:10
@@ -2325,17 +2339,17 @@ step_26() {
 # that names container postgresql, pinned by tests of its type, its containers
 # and its current tag (postgresql:9.5). It redeploys zync-database on
 # PostgreSQL 10, with an empty database.
-step_27() {
-  if applied deploymentconfig/zync-database checks/009-2.4-2.5-zync-database-trigger-zync-database.json; then
+step_2_4_2_5__zync_database_trigger() {
+  if applied deploymentconfig/zync-database checks/2.4-2.5/zync-database-trigger/deploymentconfig-zync-database.json; then
     echo "deploymentconfig/zync-database: already applied, skipped"
   else
-    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/009-2.4-2.5-zync-database-trigger-zync-database.json")"
+    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/2.4-2.5/zync-database-trigger/deploymentconfig-zync-database.json")"
   fi
 }
 
 # 2.4-2.5/wait-zync-database — Wait for zync-database to redeploy
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.5.3
-step_28() {
+step_2_4_2_5__wait_zync_database() {
   wait_rollout dc/zync-database
 }
 
@@ -2344,7 +2358,7 @@ step_28() {
 # The guide's three checks by eye (desired and current count, a recent Running
 # pod, its image) become one poll, for up to 10 minutes, for a ready
 # zync-database pod whose image is PostgreSQL 10.
-step_29() {
+step_2_4_2_5__zync_database_verify() {
   for ((i = 0; i < 60; i++)); do
     pod=$(oc get pods -l deploymentConfig=zync-database -o json | jq -r '[.items[]? | select(.status.phase == "Running" and .metadata.deletionTimestamp == null and (.spec.containers[0].image | contains("postgresql-10")) and ((.status.containerStatuses // []) | length > 0 and all(.ready)))][0].metadata.name // empty')
     if [ -n "$pod" ]; then
@@ -2367,7 +2381,7 @@ step_29() {
 # already has tables that hold them, so that a re-run never imports twice;
 # tables that do not (an import that stopped halfway) stop the step with what
 # to do.
-step_30() {
+step_2_4_2_5__zync_database_restore() {
   dump="$BACKUP_DIR/2.4-2.5/zync-database-backup-for-2.5.gz"
   [ -s "$dump" ] || fail "$dump is missing: it is written by step 2.4-2.5/zync-database-dump"
   pod=$(pod_of zync-database)
@@ -2401,7 +2415,7 @@ step_30() {
 # Restores the replica count zync-scale-down saved (the guide's unset
 # ${ZYNC_REPLICAS}) and waits until the zync pods are ready, which shows that
 # zync reads the restored database.
-step_31() {
+step_2_4_2_5__zync_scale_up() {
   restore_replicas "$BACKUP_DIR/2.4-2.5/replicas.json" zync
   wait_ready zync
 }
@@ -2414,7 +2428,7 @@ step_31() {
 # not a patch, so the bundle's model of the image stream keeps the 9.5 tag;
 # the 2.5 → 2.6 guide deletes the whole image stream. The rollback recreates
 # the tag if it is needed again.
-step_32() {
+step_2_4_2_5__zync_database_cleanup() {
   if oc get imagestream postgresql -o json | jq -e '[.spec.tags[]? | select(.name == "9.5")] | length == 0' >/dev/null; then
     echo "already done: skipped"
     return 0
@@ -2428,7 +2442,7 @@ step_32() {
 
 # 2.4-2.5/zync-database-cleanup-verify — Check that the postgresql image stream has tag 10 and no tag 9.5
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.5.5
-step_33() {
+step_2_4_2_5__zync_database_cleanup_verify() {
   oc get imagestream postgresql -o json | jq -e '[.spec.tags[]?.name] | index("10") != null and index("9.5") == null' >/dev/null \
     || fail "imagestream/postgresql does not have tag 10 without tag 9.5"
   if exists imagestreamtag postgresql:9.5; then
@@ -2441,7 +2455,7 @@ step_33() {
 # Source: 001_94522790b066fb62.txt 1
 # The guide asks sites upgraded from before 2.4 to check for the ConfigMap by
 # hand; the runbook stops when it is missing.
-step_34() {
+step_2_5_2_6__system_environment_check() {
   oc get configmap system-environment >/dev/null \
     || fail "configmap/system-environment is missing: create it as the 2.4 upgrade guide's \"Creating the ConfigMap\" says, then re-run"
 }
@@ -2453,7 +2467,7 @@ step_34() {
 # apicast-wildcard-router route before anything changes. Only a route that is
 # not there (NotFound) is taken as deleted already: a read that fails
 # otherwise stops the step.
-step_35() {
+step_2_5_2_6__wildcard_policy_check() {
   if ! exists route apicast-wildcard-router; then
     echo "no apicast-wildcard-router route (deleted already): nothing to check"
     return 0
@@ -2466,7 +2480,7 @@ step_35() {
 # 2.5-2.6/backup-directories — Create the backup directory layout
 # Source: 001_94522790b066fb62.txt 2.1
 # The guide's {BACKUP_DIR} is the runbook's "$BACKUP_DIR/2.5-2.6".
-step_36() {
+step_2_5_2_6__backup_directories() {
   dir="$BACKUP_DIR/2.5-2.6"
   mkdir -p "$dir/system-database" "$dir/zync-database" "$dir/system-redis" "$dir/backend-redis" "$dir/system-app" "$dir/openshift"
   mkdir -p "$dir/openshift/configmaps" "$dir/openshift/deploymentConfigs" "$dir/openshift/imageStreams" "$dir/openshift/other" "$dir/openshift/routes" "$dir/openshift/secrets" "$dir/openshift/services"
@@ -2481,7 +2495,7 @@ step_36() {
 # ends with its tool's completion line, with its SHA-256 beside it (.sha256);
 # a dump that exists is kept, so a re-run (--from, --only) never overwrites
 # the backup of the site as it was.
-step_37() {
+step_2_5_2_6__backup_system_mysql() {
   if [ -s "$BACKUP_DIR/2.5-2.6/system-database/system-mysql-backup.gz" ]; then
     echo "already done: skipped"
     return 0
@@ -2500,7 +2514,7 @@ step_37() {
 # ends with its tool's completion line, with its SHA-256 beside it (.sha256);
 # a dump that exists is kept, so a re-run (--from, --only) never overwrites
 # the backup of the site as it was.
-step_38() {
+step_2_5_2_6__backup_zync_database() {
   if [ -s "$BACKUP_DIR/2.5-2.6/zync-database/zync-database-backup.gz" ]; then
     echo "already done: skipped"
     return 0
@@ -2521,7 +2535,7 @@ step_38() {
 # the pod and kept only when it ends with its tool's completion line, with its
 # SHA-256 beside it (.sha256); a dump that exists is kept, so a re-run
 # (--from, --only) never overwrites the backup of the site as it was.
-step_39() {
+step_2_5_2_6__backup_redis() {
   for redis in system-redis backend-redis; do
     exists dc "$redis" || continue
     file="$BACKUP_DIR/2.5-2.6/$redis/$redis-dump.rdb"
@@ -2549,7 +2563,7 @@ step_39() {
 # BuildConfigs are saved too: the Oracle build of 2.8 changes
 # 3scale-amp-system-oracle. The files hold Secret values: keep the directory
 # where Secrets belong.
-step_40() {
+step_2_5_2_6__backup_objects() {
   dir="$BACKUP_DIR/2.5-2.6/openshift"
   for object in $(oc get dc -o jsonpath='{.items[*].metadata.name}'); do
     oc get -o yaml dc "$object" > "$dir/deploymentConfigs/${object}_dc.yaml"
@@ -2585,7 +2599,7 @@ step_40() {
 # Source: 001_94522790b066fb62.txt 2.2
 # The bundle never holds credentials: the site creates its own pull secret.
 # Skipped when the Secret exists already.
-step_41() {
+step_2_5_2_6__registry_auth_secret() {
   if exists secret threescale-registry-auth; then
     echo "already done: skipped"
     return 0
@@ -2636,7 +2650,7 @@ AMPC_MANUAL
 # The guide shows the Secret with its contents; the runbook checks its
 # existence and type only, so that no credential reaches the terminal or the
 # log.
-step_42() {
+step_2_5_2_6__registry_auth_secret_verify() {
   secret_type=$(oc get secret threescale-registry-auth -o jsonpath='{.type}') \
     || fail "secret/threescale-registry-auth is missing: create it (step 2.5-2.6/registry-auth-secret), then re-run"
   [ "$secret_type" = kubernetes.io/dockerconfigjson ] \
@@ -2649,7 +2663,7 @@ step_42() {
 # of the window (its snapshot has it) skips this step, and an amp service
 # account that exists when the runbook runs is left as it is; the next step
 # checks its pull secret either way.
-step_43() {
+step_2_5_2_6__amp_service_account() {
   if oc get serviceaccount/amp >/dev/null 2>&1; then
     echo "serviceaccount/amp exists: left as it is"
   else
@@ -2659,7 +2673,7 @@ step_43() {
 
 # 2.5-2.6/amp-service-account-verify — Check that the amp service account lists threescale-registry-auth
 # Source: 001_94522790b066fb62.txt 2.2
-step_44() {
+step_2_5_2_6__amp_service_account_verify() {
   oc get serviceaccount amp -o json | jq -e '(.imagePullSecrets // []) | map(.name) | index("threescale-registry-auth") != null' >/dev/null \
     || fail "serviceaccount/amp does not list threescale-registry-auth in imagePullSecrets: add it (oc secrets link amp threescale-registry-auth --for=pull), then re-run"
 }
@@ -2676,7 +2690,7 @@ step_44() {
 # listed with the commands that grant them, and the step stops until they are
 # granted. Where the runbook's user cannot read them, it stops with what to
 # verify, and --ack of the step confirms it.
-step_45() {
+step_2_5_2_6__amp_service_account_permissions() {
   # sa(NAME): the subject is service account NAME of the project, as a
   # ServiceAccount or as its user name. (jq, not shell: its $ are jq's.)
   # shellcheck disable=SC2016
@@ -2724,81 +2738,81 @@ step_45() {
 # one JSON patch per DeploymentConfig the site has; a site without a listed
 # DeploymentConfig (external Redis, another system database, no
 # WildcardRouter) gets no patch for it instead of a failing command.
-step_46() {
-  if applied deploymentconfig/apicast-production checks/010-2.5-2.6-service-account-dcs-apicast-production.json; then
+step_2_5_2_6__service_account_dcs() {
+  if applied deploymentconfig/apicast-production checks/2.5-2.6/service-account-dcs/deploymentconfig-apicast-production.json; then
     echo "deploymentconfig/apicast-production: already applied, skipped"
   else
-    oc patch deploymentconfig/apicast-production --type=json -p "$(cat "$BUNDLE_DIR/patches/010-2.5-2.6-service-account-dcs-apicast-production.json")"
+    oc patch deploymentconfig/apicast-production --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-apicast-production.json")"
   fi
-  if applied deploymentconfig/apicast-staging checks/011-2.5-2.6-service-account-dcs-apicast-staging.json; then
+  if applied deploymentconfig/apicast-staging checks/2.5-2.6/service-account-dcs/deploymentconfig-apicast-staging.json; then
     echo "deploymentconfig/apicast-staging: already applied, skipped"
   else
-    oc patch deploymentconfig/apicast-staging --type=json -p "$(cat "$BUNDLE_DIR/patches/011-2.5-2.6-service-account-dcs-apicast-staging.json")"
+    oc patch deploymentconfig/apicast-staging --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-apicast-staging.json")"
   fi
-  if applied deploymentconfig/apicast-wildcard-router checks/012-2.5-2.6-service-account-dcs-apicast-wildcard-router.json; then
+  if applied deploymentconfig/apicast-wildcard-router checks/2.5-2.6/service-account-dcs/deploymentconfig-apicast-wildcard-router.json; then
     echo "deploymentconfig/apicast-wildcard-router: already applied, skipped"
   else
-    oc patch deploymentconfig/apicast-wildcard-router --type=json -p "$(cat "$BUNDLE_DIR/patches/012-2.5-2.6-service-account-dcs-apicast-wildcard-router.json")"
+    oc patch deploymentconfig/apicast-wildcard-router --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-apicast-wildcard-router.json")"
   fi
-  if applied deploymentconfig/backend-cron checks/013-2.5-2.6-service-account-dcs-backend-cron.json; then
+  if applied deploymentconfig/backend-cron checks/2.5-2.6/service-account-dcs/deploymentconfig-backend-cron.json; then
     echo "deploymentconfig/backend-cron: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-cron --type=json -p "$(cat "$BUNDLE_DIR/patches/013-2.5-2.6-service-account-dcs-backend-cron.json")"
+    oc patch deploymentconfig/backend-cron --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-backend-cron.json")"
   fi
-  if applied deploymentconfig/backend-listener checks/014-2.5-2.6-service-account-dcs-backend-listener.json; then
+  if applied deploymentconfig/backend-listener checks/2.5-2.6/service-account-dcs/deploymentconfig-backend-listener.json; then
     echo "deploymentconfig/backend-listener: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-listener --type=json -p "$(cat "$BUNDLE_DIR/patches/014-2.5-2.6-service-account-dcs-backend-listener.json")"
+    oc patch deploymentconfig/backend-listener --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-backend-listener.json")"
   fi
-  if applied deploymentconfig/backend-redis checks/015-2.5-2.6-service-account-dcs-backend-redis.json; then
+  if applied deploymentconfig/backend-redis checks/2.5-2.6/service-account-dcs/deploymentconfig-backend-redis.json; then
     echo "deploymentconfig/backend-redis: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/015-2.5-2.6-service-account-dcs-backend-redis.json")"
+    oc patch deploymentconfig/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-backend-redis.json")"
   fi
-  if applied deploymentconfig/backend-worker checks/016-2.5-2.6-service-account-dcs-backend-worker.json; then
+  if applied deploymentconfig/backend-worker checks/2.5-2.6/service-account-dcs/deploymentconfig-backend-worker.json; then
     echo "deploymentconfig/backend-worker: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-worker --type=json -p "$(cat "$BUNDLE_DIR/patches/016-2.5-2.6-service-account-dcs-backend-worker.json")"
+    oc patch deploymentconfig/backend-worker --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-backend-worker.json")"
   fi
-  if applied deploymentconfig/system-app checks/017-2.5-2.6-service-account-dcs-system-app.json; then
+  if applied deploymentconfig/system-app checks/2.5-2.6/service-account-dcs/deploymentconfig-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/017-2.5-2.6-service-account-dcs-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-system-app.json")"
   fi
-  if applied deploymentconfig/system-memcache checks/018-2.5-2.6-service-account-dcs-system-memcache.json; then
+  if applied deploymentconfig/system-memcache checks/2.5-2.6/service-account-dcs/deploymentconfig-system-memcache.json; then
     echo "deploymentconfig/system-memcache: already applied, skipped"
   else
-    oc patch deploymentconfig/system-memcache --type=json -p "$(cat "$BUNDLE_DIR/patches/018-2.5-2.6-service-account-dcs-system-memcache.json")"
+    oc patch deploymentconfig/system-memcache --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-system-memcache.json")"
   fi
-  if applied deploymentconfig/system-mysql checks/019-2.5-2.6-service-account-dcs-system-mysql.json; then
+  if applied deploymentconfig/system-mysql checks/2.5-2.6/service-account-dcs/deploymentconfig-system-mysql.json; then
     echo "deploymentconfig/system-mysql: already applied, skipped"
   else
-    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/019-2.5-2.6-service-account-dcs-system-mysql.json")"
+    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-system-mysql.json")"
   fi
-  if applied deploymentconfig/system-redis checks/020-2.5-2.6-service-account-dcs-system-redis.json; then
+  if applied deploymentconfig/system-redis checks/2.5-2.6/service-account-dcs/deploymentconfig-system-redis.json; then
     echo "deploymentconfig/system-redis: already applied, skipped"
   else
-    oc patch deploymentconfig/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/020-2.5-2.6-service-account-dcs-system-redis.json")"
+    oc patch deploymentconfig/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-system-redis.json")"
   fi
-  if applied deploymentconfig/system-sidekiq checks/021-2.5-2.6-service-account-dcs-system-sidekiq.json; then
+  if applied deploymentconfig/system-sidekiq checks/2.5-2.6/service-account-dcs/deploymentconfig-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/021-2.5-2.6-service-account-dcs-system-sidekiq.json")"
+    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-system-sidekiq.json")"
   fi
-  if applied deploymentconfig/system-sphinx checks/022-2.5-2.6-service-account-dcs-system-sphinx.json; then
+  if applied deploymentconfig/system-sphinx checks/2.5-2.6/service-account-dcs/deploymentconfig-system-sphinx.json; then
     echo "deploymentconfig/system-sphinx: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sphinx --type=json -p "$(cat "$BUNDLE_DIR/patches/022-2.5-2.6-service-account-dcs-system-sphinx.json")"
+    oc patch deploymentconfig/system-sphinx --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-system-sphinx.json")"
   fi
-  if applied deploymentconfig/zync checks/023-2.5-2.6-service-account-dcs-zync.json; then
+  if applied deploymentconfig/zync checks/2.5-2.6/service-account-dcs/deploymentconfig-zync.json; then
     echo "deploymentconfig/zync: already applied, skipped"
   else
-    oc patch deploymentconfig/zync --type=json -p "$(cat "$BUNDLE_DIR/patches/023-2.5-2.6-service-account-dcs-zync.json")"
+    oc patch deploymentconfig/zync --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-zync.json")"
   fi
-  if applied deploymentconfig/zync-database checks/024-2.5-2.6-service-account-dcs-zync-database.json; then
+  if applied deploymentconfig/zync-database checks/2.5-2.6/service-account-dcs/deploymentconfig-zync-database.json; then
     echo "deploymentconfig/zync-database: already applied, skipped"
   else
-    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/024-2.5-2.6-service-account-dcs-zync-database.json")"
+    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-zync-database.json")"
   fi
 }
 
@@ -2806,7 +2820,7 @@ step_46() {
 # Source: 001_94522790b066fb62.txt 2.2
 # The guide waits until `oc get dc` and `oc get pods` show every
 # DeploymentConfig ready; the runbook waits for each rollout.
-step_47() {
+step_2_5_2_6__wait_service_account() {
   wait_rollout dc/apicast-production
   wait_rollout dc/apicast-staging
   wait_rollout dc/apicast-wildcard-router
@@ -2826,7 +2840,7 @@ step_47() {
 
 # 2.5-2.6/service-account-verify — Check that every DeploymentConfig runs with the amp service account
 # Source: 001_94522790b066fb62.txt 2.2
-step_48() {
+step_2_5_2_6__service_account_verify() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-sidekiq system-sphinx zync zync-database ; do
     account=$(oc get dc "$component" -o jsonpath='{.spec.template.spec.serviceAccountName}')
     echo "$component serviceAccountName: $account"
@@ -2841,7 +2855,7 @@ step_48() {
 # written from the 2.6 template and carried in the bundle. The template's
 # WILDCARD_DOMAIN parameter, which the guide reads from system-environment, is
 # used by none of them. An object that exists already is left as it is.
-step_49() {
+step_2_5_2_6__new_image_streams() {
   if oc get imagestream/zync-database-postgresql >/dev/null 2>&1; then
     echo "imagestream/zync-database-postgresql exists: left as it is"
   else
@@ -2866,7 +2880,7 @@ step_49() {
 
 # 2.5-2.6/new-image-stream-system-mysql — Create the system-mysql image stream of the 2.6 template
 # Source: 001_94522790b066fb62.txt 2.3
-step_50() {
+step_2_5_2_6__new_image_stream_system_mysql() {
   if oc get imagestream/system-mysql >/dev/null 2>&1; then
     echo "imagestream/system-mysql exists: left as it is"
   else
@@ -2878,7 +2892,7 @@ step_50() {
 # Source: 001_94522790b066fb62.txt 2.3
 # From the 2.6 template, carried in the bundle. The zync-que pod fails until
 # section 2.8 points amp-zync at the 2.6 image, as the guide expects.
-step_51() {
+step_2_5_2_6__new_zync_que() {
   if oc get role/zync-que-role >/dev/null 2>&1; then
     echo "role/zync-que-role exists: left as it is"
   else
@@ -2909,7 +2923,7 @@ step_51() {
 # values over when they differ, so the bundle stays the same for every site.
 # The guide reads .spec.tags[0].importPolicy.insecure, which is the latest
 # tag's and always empty; ampc reads the tags that import an image.
-step_52() {
+step_2_5_2_6__new_objects_site_values() {
   app_label=$(oc get dc backend-listener -o json | jq -r '.spec.template.metadata.labels.app // empty')
   [ -n "$app_label" ] || fail "dc/backend-listener has no app label in its pod template"
   insecure=$(oc get imagestream amp-system -o json | jq -r '[.spec.tags[] | select(.from.kind == "DockerImage") | .importPolicy.insecure == true] | any')
@@ -2934,7 +2948,7 @@ step_52() {
 # Source: 001_94522790b066fb62.txt 2.3
 # The zync-que pod is expected to fail until section 2.8; only the objects are
 # checked.
-step_53() {
+step_2_5_2_6__new_objects_verify() {
   for object in is/zync-database-postgresql is/backend-redis is/system-redis is/system-memcached is/system-mysql role/zync-que-role sa/zync-que-sa rolebinding/zync-que-rolebinding dc/zync-que; do
     oc get "$object" >/dev/null || fail "$object is missing"
   done
@@ -2949,41 +2963,41 @@ step_53() {
 # the key (whatever its value), and which a snapshot that shows the key leaves
 # out. The values are the guide's empty defaults, not credentials: a site that
 # uses Sentinel or Redis Enterprise fills them in later.
-step_54() {
-  if applied secret/system-redis checks/025-2.5-2.6-system-redis-secret-system-redis.json; then
+step_2_5_2_6__system_redis_secret() {
+  if applied secret/system-redis checks/2.5-2.6/system-redis-secret/secret-system-redis.json; then
     echo "secret/system-redis: already applied, skipped"
   else
-    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/025-2.5-2.6-system-redis-secret-system-redis.json")"
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-redis-secret/secret-system-redis.json")"
   fi
-  if applied secret/system-redis checks/026-2.5-2.6-system-redis-secret-system-redis.json; then
+  if applied secret/system-redis checks/2.5-2.6/system-redis-secret/secret-system-redis-2.json; then
     echo "secret/system-redis: already applied, skipped"
   else
-    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/026-2.5-2.6-system-redis-secret-system-redis.json")"
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-redis-secret/secret-system-redis-2.json")"
   fi
-  if applied secret/system-redis checks/027-2.5-2.6-system-redis-secret-system-redis.json; then
+  if applied secret/system-redis checks/2.5-2.6/system-redis-secret/secret-system-redis-3.json; then
     echo "secret/system-redis: already applied, skipped"
   else
-    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/027-2.5-2.6-system-redis-secret-system-redis.json")"
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-redis-secret/secret-system-redis-3.json")"
   fi
-  if applied secret/system-redis checks/028-2.5-2.6-system-redis-secret-system-redis.json; then
+  if applied secret/system-redis checks/2.5-2.6/system-redis-secret/secret-system-redis-4.json; then
     echo "secret/system-redis: already applied, skipped"
   else
-    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/028-2.5-2.6-system-redis-secret-system-redis.json")"
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-redis-secret/secret-system-redis-4.json")"
   fi
-  if applied secret/system-redis checks/029-2.5-2.6-system-redis-secret-system-redis.json; then
+  if applied secret/system-redis checks/2.5-2.6/system-redis-secret/secret-system-redis-5.json; then
     echo "secret/system-redis: already applied, skipped"
   else
-    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/029-2.5-2.6-system-redis-secret-system-redis.json")"
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-redis-secret/secret-system-redis-5.json")"
   fi
-  if applied secret/system-redis checks/030-2.5-2.6-system-redis-secret-system-redis.json; then
+  if applied secret/system-redis checks/2.5-2.6/system-redis-secret/secret-system-redis-6.json; then
     echo "secret/system-redis: already applied, skipped"
   else
-    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/030-2.5-2.6-system-redis-secret-system-redis.json")"
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-redis-secret/secret-system-redis-6.json")"
   fi
-  if applied secret/system-redis checks/031-2.5-2.6-system-redis-secret-system-redis.json; then
+  if applied secret/system-redis checks/2.5-2.6/system-redis-secret/secret-system-redis-7.json; then
     echo "secret/system-redis: already applied, skipped"
   else
-    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/031-2.5-2.6-system-redis-secret-system-redis.json")"
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-redis-secret/secret-system-redis-7.json")"
   fi
 }
 
@@ -2997,17 +3011,17 @@ step_54() {
 # name. The guide names "system-secret" as the source; the 2.6 template reads
 # the system-redis Secret, and backend-redis for BACKEND_REDIS_SENTINEL_*, as
 # ampc does.
-step_55() {
-  if applied deploymentconfig/system-app checks/032-2.5-2.6-system-app-redis-env-system-app.json; then
+step_2_5_2_6__system_app_redis_env() {
+  if applied deploymentconfig/system-app checks/2.5-2.6/system-app-redis-env/deploymentconfig-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/032-2.5-2.6-system-app-redis-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-app-redis-env/deploymentconfig-system-app.json")"
   fi
 }
 
 # 2.5-2.6/wait-system-app-redis — Wait for system-app to redeploy
 # Source: 001_94522790b066fb62.txt 2.4
-step_56() {
+step_2_5_2_6__wait_system_app_redis() {
   wait_rollout dc/system-app
 }
 
@@ -3019,11 +3033,11 @@ step_56() {
 # appends to the pre-hook's env list; ampc appends the same entries after a
 # test that pins the list's last entry. The pre-hook is not part of the pod
 # template, so the patch starts no rollout: the next deployment runs it.
-step_57() {
-  if applied deploymentconfig/system-app checks/033-2.5-2.6-prehook-redis-env-system-app.json; then
+step_2_5_2_6__prehook_redis_env() {
+  if applied deploymentconfig/system-app checks/2.5-2.6/prehook-redis-env/deploymentconfig-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/033-2.5-2.6-prehook-redis-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/prehook-redis-env/deploymentconfig-system-app.json")"
   fi
 }
 
@@ -3036,17 +3050,17 @@ step_57() {
 # pins the list's last entry, and each container is pinned by a test of its
 # name. The guide calls the init container "system-sidekiq"; the template
 # names it check-svc.
-step_58() {
-  if applied deploymentconfig/system-sidekiq checks/034-2.5-2.6-sidekiq-redis-env-system-sidekiq.json; then
+step_2_5_2_6__sidekiq_redis_env() {
+  if applied deploymentconfig/system-sidekiq checks/2.5-2.6/sidekiq-redis-env/deploymentconfig-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/034-2.5-2.6-sidekiq-redis-env-system-sidekiq.json")"
+    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/sidekiq-redis-env/deploymentconfig-system-sidekiq.json")"
   fi
 }
 
 # 2.5-2.6/wait-sidekiq-redis — Wait for system-sidekiq to redeploy
 # Source: 001_94522790b066fb62.txt 2.4
-step_59() {
+step_2_5_2_6__wait_sidekiq_redis() {
   wait_rollout dc/system-sidekiq
 }
 
@@ -3058,17 +3072,17 @@ step_59() {
 # becomes JSON patch operations: each env var is appended after a test that
 # pins the list's last entry, and each container is pinned by a test of its
 # name.
-step_60() {
-  if applied deploymentconfig/system-sphinx checks/035-2.5-2.6-sphinx-redis-env-system-sphinx.json; then
+step_2_5_2_6__sphinx_redis_env() {
+  if applied deploymentconfig/system-sphinx checks/2.5-2.6/sphinx-redis-env/deploymentconfig-system-sphinx.json; then
     echo "deploymentconfig/system-sphinx: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sphinx --type=json -p "$(cat "$BUNDLE_DIR/patches/035-2.5-2.6-sphinx-redis-env-system-sphinx.json")"
+    oc patch deploymentconfig/system-sphinx --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/sphinx-redis-env/deploymentconfig-system-sphinx.json")"
   fi
 }
 
 # 2.5-2.6/wait-sphinx-redis — Wait for system-sphinx to redeploy
 # Source: 001_94522790b066fb62.txt 2.4
-step_61() {
+step_2_5_2_6__wait_sphinx_redis() {
   wait_rollout dc/system-sphinx
 }
 
@@ -3077,7 +3091,7 @@ step_61() {
 # The guide lists each env with `oc set env --list` or jq for a person to
 # compare; the runbook checks each variable's source and stops when one is
 # wrong.
-step_62() {
+step_2_5_2_6__system_redis_env_verify() {
   system_env='{"MESSAGE_BUS_REDIS_URL": ["system-redis", "MESSAGE_BUS_URL"], "REDIS_NAMESPACE": ["system-redis", "NAMESPACE"], "MESSAGE_BUS_REDIS_NAMESPACE": ["system-redis", "MESSAGE_BUS_NAMESPACE"], "REDIS_SENTINEL_HOSTS": ["system-redis", "SENTINEL_HOSTS"], "REDIS_SENTINEL_ROLE": ["system-redis", "SENTINEL_ROLE"], "MESSAGE_BUS_REDIS_SENTINEL_HOSTS": ["system-redis", "MESSAGE_BUS_SENTINEL_HOSTS"], "MESSAGE_BUS_REDIS_SENTINEL_ROLE": ["system-redis", "MESSAGE_BUS_SENTINEL_ROLE"]}'
   backend_env='{"BACKEND_REDIS_SENTINEL_HOSTS": ["backend-redis", "REDIS_STORAGE_SENTINEL_HOSTS"], "BACKEND_REDIS_SENTINEL_ROLE": ["backend-redis", "REDIS_STORAGE_SENTINEL_ROLE"]}'
   url_env='{"REDIS_URL": ["system-redis", "URL"]}'
@@ -3112,17 +3126,17 @@ step_62() {
 # pins the list's last entry, and each container is pinned by a test of its
 # name. The guide calls the init container "backend-worker"; the template
 # names it backend-redis-svc.
-step_63() {
-  if applied deploymentconfig/backend-worker checks/036-2.5-2.6-backend-worker-redis-env-backend-worker.json; then
+step_2_5_2_6__backend_worker_redis_env() {
+  if applied deploymentconfig/backend-worker checks/2.5-2.6/backend-worker-redis-env/deploymentconfig-backend-worker.json; then
     echo "deploymentconfig/backend-worker: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-worker --type=json -p "$(cat "$BUNDLE_DIR/patches/036-2.5-2.6-backend-worker-redis-env-backend-worker.json")"
+    oc patch deploymentconfig/backend-worker --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/backend-worker-redis-env/deploymentconfig-backend-worker.json")"
   fi
 }
 
 # 2.5-2.6/wait-backend-worker-redis — Wait for backend-worker to redeploy
 # Source: 001_94522790b066fb62.txt 2.5
-step_64() {
+step_2_5_2_6__wait_backend_worker_redis() {
   wait_rollout dc/backend-worker
 }
 
@@ -3135,17 +3149,17 @@ step_64() {
 # pins the list's last entry, and each container is pinned by a test of its
 # name. The guide calls the init container "backend-cron"; the template names
 # it backend-redis-svc.
-step_65() {
-  if applied deploymentconfig/backend-cron checks/037-2.5-2.6-backend-cron-redis-env-backend-cron.json; then
+step_2_5_2_6__backend_cron_redis_env() {
+  if applied deploymentconfig/backend-cron checks/2.5-2.6/backend-cron-redis-env/deploymentconfig-backend-cron.json; then
     echo "deploymentconfig/backend-cron: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-cron --type=json -p "$(cat "$BUNDLE_DIR/patches/037-2.5-2.6-backend-cron-redis-env-backend-cron.json")"
+    oc patch deploymentconfig/backend-cron --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/backend-cron-redis-env/deploymentconfig-backend-cron.json")"
   fi
 }
 
 # 2.5-2.6/wait-backend-cron-redis — Wait for backend-cron to redeploy
 # Source: 001_94522790b066fb62.txt 2.5
-step_66() {
+step_2_5_2_6__wait_backend_cron_redis() {
   wait_rollout dc/backend-cron
 }
 
@@ -3153,7 +3167,7 @@ step_66() {
 # Source: 001_94522790b066fb62.txt 2.5
 # The guide lists the init container env before and after each patch for a
 # person to compare; the runbook checks each variable's source.
-step_67() {
+step_2_5_2_6__backend_redis_env_verify() {
   for dc in backend-worker backend-cron; do
     oc get dc "$dc" -o json | jq -e '.spec.template.spec.initContainers[] | select(.name == "backend-redis-svc") | .env as $env
       | {CONFIG_REDIS_PROXY: "REDIS_STORAGE_URL", CONFIG_REDIS_SENTINEL_HOSTS: "REDIS_STORAGE_SENTINEL_HOSTS", CONFIG_REDIS_SENTINEL_ROLE: "REDIS_STORAGE_SENTINEL_ROLE", CONFIG_QUEUES_SENTINEL_HOSTS: "REDIS_QUEUES_SENTINEL_HOSTS", CONFIG_QUEUES_SENTINEL_ROLE: "REDIS_QUEUES_SENTINEL_ROLE"}
@@ -3170,11 +3184,11 @@ step_67() {
 # pinned by a test of its name. The guide's fieldRef carries apiVersion v1,
 # which is the server's default; ampc writes the 2.6 template's entry, without
 # it.
-step_68() {
-  if applied deploymentconfig/zync checks/038-2.5-2.6-zync-env-zync.json; then
+step_2_5_2_6__zync_env() {
+  if applied deploymentconfig/zync checks/2.5-2.6/zync-env/deploymentconfig-zync.json; then
     echo "deploymentconfig/zync: already applied, skipped"
   else
-    oc patch deploymentconfig/zync --type=json -p "$(cat "$BUNDLE_DIR/patches/038-2.5-2.6-zync-env-zync.json")"
+    oc patch deploymentconfig/zync --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/zync-env/deploymentconfig-zync.json")"
   fi
 }
 
@@ -3185,11 +3199,11 @@ step_68() {
 # itself, so an air-gapped site needs no download. The triggers are set whole,
 # as in the 2.6 template: a ConfigChange trigger and an ImageChange trigger on
 # backend-redis:latest, which sets the container's image.
-step_69() {
-  if applied deploymentconfig/backend-redis checks/039-2.5-2.6-backend-redis-image-stream-backend-redis.json; then
+step_2_5_2_6__backend_redis_image_stream() {
+  if applied deploymentconfig/backend-redis checks/2.5-2.6/backend-redis-image-stream/deploymentconfig-backend-redis.json; then
     echo "deploymentconfig/backend-redis: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/039-2.5-2.6-backend-redis-image-stream-backend-redis.json")"
+    oc patch deploymentconfig/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/backend-redis-image-stream/deploymentconfig-backend-redis.json")"
   fi
 }
 
@@ -3197,7 +3211,7 @@ step_69() {
 # Source: 001_94522790b066fb62.txt 2.7
 # backend-worker, backend-cron and backend-listener may fail until
 # backend-redis is back, as the guide says.
-step_70() {
+step_2_5_2_6__wait_backend_redis_image_stream() {
   wait_rollout dc/backend-redis
 }
 
@@ -3208,17 +3222,17 @@ step_70() {
 # itself, so an air-gapped site needs no download. The triggers are set whole,
 # as in the 2.6 template. The guide says the new trigger refers to the
 # backend-redis image stream; it refers to system-redis.
-step_71() {
-  if applied deploymentconfig/system-redis checks/040-2.5-2.6-system-redis-image-stream-system-redis.json; then
+step_2_5_2_6__system_redis_image_stream() {
+  if applied deploymentconfig/system-redis checks/2.5-2.6/system-redis-image-stream/deploymentconfig-system-redis.json; then
     echo "deploymentconfig/system-redis: already applied, skipped"
   else
-    oc patch deploymentconfig/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/040-2.5-2.6-system-redis-image-stream-system-redis.json")"
+    oc patch deploymentconfig/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-redis-image-stream/deploymentconfig-system-redis.json")"
   fi
 }
 
 # 2.5-2.6/wait-system-redis-image-stream — Wait for system-redis to redeploy
 # Source: 001_94522790b066fb62.txt 2.7
-step_72() {
+step_2_5_2_6__wait_system_redis_image_stream() {
   wait_rollout dc/system-redis
 }
 
@@ -3228,17 +3242,17 @@ step_72() {
 # archive, downloaded from a Red Hat site; the bundle carries the patch
 # itself, so an air-gapped site needs no download. The triggers are set whole,
 # as in the 2.6 template.
-step_73() {
-  if applied deploymentconfig/system-memcache checks/041-2.5-2.6-system-memcache-image-stream-system-memcache.json; then
+step_2_5_2_6__system_memcache_image_stream() {
+  if applied deploymentconfig/system-memcache checks/2.5-2.6/system-memcache-image-stream/deploymentconfig-system-memcache.json; then
     echo "deploymentconfig/system-memcache: already applied, skipped"
   else
-    oc patch deploymentconfig/system-memcache --type=json -p "$(cat "$BUNDLE_DIR/patches/041-2.5-2.6-system-memcache-image-stream-system-memcache.json")"
+    oc patch deploymentconfig/system-memcache --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-memcache-image-stream/deploymentconfig-system-memcache.json")"
   fi
 }
 
 # 2.5-2.6/wait-system-memcache-image-stream — Wait for system-memcache to redeploy
 # Source: 001_94522790b066fb62.txt 2.7
-step_74() {
+step_2_5_2_6__wait_system_memcache_image_stream() {
   wait_rollout dc/system-memcache
 }
 
@@ -3248,17 +3262,17 @@ step_74() {
 # archive, downloaded from a Red Hat site; the bundle carries the patch
 # itself, so an air-gapped site needs no download. The triggers are set whole,
 # as in the 2.6 template.
-step_75() {
-  if applied deploymentconfig/system-mysql checks/042-2.5-2.6-system-mysql-image-stream-system-mysql.json; then
+step_2_5_2_6__system_mysql_image_stream() {
+  if applied deploymentconfig/system-mysql checks/2.5-2.6/system-mysql-image-stream/deploymentconfig-system-mysql.json; then
     echo "deploymentconfig/system-mysql: already applied, skipped"
   else
-    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/042-2.5-2.6-system-mysql-image-stream-system-mysql.json")"
+    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-mysql-image-stream/deploymentconfig-system-mysql.json")"
   fi
 }
 
 # 2.5-2.6/wait-system-mysql-image-stream — Wait for system-mysql to redeploy
 # Source: 001_94522790b066fb62.txt 2.7
-step_76() {
+step_2_5_2_6__wait_system_mysql_image_stream() {
   wait_rollout dc/system-mysql
 }
 
@@ -3270,25 +3284,25 @@ step_76() {
 # patch becomes one JSON patch that sets the triggers whole, as in the 2.6
 # template: the ImageChange trigger moves from postgresql:10 to
 # zync-database-postgresql:latest.
-step_77() {
-  if applied deploymentconfig/zync-database checks/043-2.5-2.6-zync-database-image-stream-zync-database.json; then
+step_2_5_2_6__zync_database_image_stream() {
+  if applied deploymentconfig/zync-database checks/2.5-2.6/zync-database-image-stream/deploymentconfig-zync-database.json; then
     echo "deploymentconfig/zync-database: already applied, skipped"
   else
-    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/043-2.5-2.6-zync-database-image-stream-zync-database.json")"
+    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/zync-database-image-stream/deploymentconfig-zync-database.json")"
   fi
 }
 
 # 2.5-2.6/wait-zync-database-image-stream — Wait for zync-database and zync to be ready again
 # Source: 001_94522790b066fb62.txt 2.7
 # zync may fail until zync-database is back; the guide waits for both.
-step_78() {
+step_2_5_2_6__wait_zync_database_image_stream() {
   wait_rollout dc/zync-database
   wait_rollout dc/zync
 }
 
 # 2.5-2.6/postgresql-image-stream-delete — Delete the postgresql image stream, which nothing uses any more
 # Source: 001_94522790b066fb62.txt 2.7
-step_79() {
+step_2_5_2_6__postgresql_image_stream_delete() {
   oc delete imagestream/postgresql --ignore-not-found
 }
 
@@ -3296,7 +3310,7 @@ step_79() {
 # Source: 001_94522790b066fb62.txt 2.7
 # The guide asks a person to look at the ImageChange triggers and their
 # lastTriggeredImage; the runbook checks both and prints the image.
-step_80() {
+step_2_5_2_6__database_image_streams_verify() {
   for pair in backend-redis=backend-redis system-redis=system-redis system-memcache=system-memcached system-mysql=system-mysql zync-database=zync-database-postgresql; do
     dc=${pair%%=*}
     stream=${pair#*=}
@@ -3311,17 +3325,17 @@ step_80() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_81() {
-  if applied imagestream/amp-system checks/044-2.5-2.6-image-amp-system-amp-system.json; then
+step_2_5_2_6__image_amp_system() {
+  if applied imagestream/amp-system checks/2.5-2.6/image-amp-system/imagestream-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
-    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/044-2.5-2.6-image-amp-system-amp-system.json")"
+    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/image-amp-system/imagestream-amp-system.json")"
   fi
 }
 
 # 2.5-2.6/wait-system — Wait for system-app, system-sphinx and system-sidekiq to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
-step_82() {
+step_2_5_2_6__wait_system() {
   wait_rollout dc/system-app
   wait_rollout dc/system-sphinx
   wait_rollout dc/system-sidekiq
@@ -3332,17 +3346,17 @@ step_82() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_83() {
-  if applied imagestream/amp-apicast checks/045-2.5-2.6-image-amp-apicast-amp-apicast.json; then
+step_2_5_2_6__image_amp_apicast() {
+  if applied imagestream/amp-apicast checks/2.5-2.6/image-amp-apicast/imagestream-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
-    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/045-2.5-2.6-image-amp-apicast-amp-apicast.json")"
+    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/image-amp-apicast/imagestream-amp-apicast.json")"
   fi
 }
 
 # 2.5-2.6/wait-apicast — Wait for apicast-production and apicast-staging to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
-step_84() {
+step_2_5_2_6__wait_apicast() {
   wait_rollout dc/apicast-production
   wait_rollout dc/apicast-staging
 }
@@ -3352,17 +3366,17 @@ step_84() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_85() {
-  if applied imagestream/amp-backend checks/046-2.5-2.6-image-amp-backend-amp-backend.json; then
+step_2_5_2_6__image_amp_backend() {
+  if applied imagestream/amp-backend checks/2.5-2.6/image-amp-backend/imagestream-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
-    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/046-2.5-2.6-image-amp-backend-amp-backend.json")"
+    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/image-amp-backend/imagestream-amp-backend.json")"
   fi
 }
 
 # 2.5-2.6/wait-backend — Wait for backend-listener, backend-worker and backend-cron to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
-step_86() {
+step_2_5_2_6__wait_backend() {
   wait_rollout dc/backend-listener
   wait_rollout dc/backend-worker
   wait_rollout dc/backend-cron
@@ -3373,18 +3387,18 @@ step_86() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_87() {
-  if applied imagestream/amp-zync checks/047-2.5-2.6-image-amp-zync-amp-zync.json; then
+step_2_5_2_6__image_amp_zync() {
+  if applied imagestream/amp-zync checks/2.5-2.6/image-amp-zync/imagestream-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
-    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/047-2.5-2.6-image-amp-zync-amp-zync.json")"
+    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/image-amp-zync/imagestream-amp-zync.json")"
   fi
 }
 
 # 2.5-2.6/wait-zync — Wait for zync and zync-que to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
 # zync-que, failing since section 2.3, comes up with the 2.6 image.
-step_88() {
+step_2_5_2_6__wait_zync() {
   wait_rollout dc/zync
   wait_rollout dc/zync-que
 }
@@ -3398,11 +3412,11 @@ step_88() {
 # ConfigMap, to 2.6, so that every container keeps reading it; a test of the
 # current value, 2.5.0, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
-step_89() {
-  if applied configmap/system-environment checks/048-2.5-2.6-amp-release-system-environment.json; then
+step_2_5_2_6__amp_release() {
+  if applied configmap/system-environment checks/2.5-2.6/amp-release/configmap-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/048-2.5-2.6-amp-release-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/amp-release/configmap-system-environment.json")"
   fi
 }
 
@@ -3411,7 +3425,7 @@ step_89() {
 # Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
 # literal, ampc restores the template's reference to system-environment; a
 # site whose containers read the ConfigMap already gets no patch.
-step_90() {
+step_2_5_2_6__amp_release_env() {
   echo "nothing to do on this site"
 }
 
@@ -3427,13 +3441,13 @@ step_90() {
 # deployment number before that rollout in the backup directory, so that a
 # re-run waits for the rollout it started instead of starting another
 # (rollout_once of the shell library).
-step_91() {
+step_2_5_2_6__redeploy_system_app() {
   rollout_once system-app "$BACKUP_DIR/2.5-2.6/system-app-rollout-from"
 }
 
 # 2.5-2.6/wait-system-app — Wait for system-app to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
-step_92() {
+step_2_5_2_6__wait_system_app() {
   wait_rollout dc/system-app
 }
 
@@ -3443,7 +3457,7 @@ step_92() {
 # and stops when one is not pinned by a digest, is not the image its stream
 # tag holds now (a failed import, a trigger that has not fired) or is not the
 # latest deployment's, completed.
-step_93() {
+step_2_5_2_6__images_verify() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     exists dc "$component" || continue
     check_images "$component"
@@ -3454,7 +3468,7 @@ step_93() {
 # Source: 001_94522790b066fb62.txt 2.9
 # The guide's warning before the procedure; the backup step has saved every
 # route with its tls section.
-step_94() {
+step_2_5_2_6__routes_certificates_record() {
   manual_step '2.5-2.6/routes-certificates-record' <<'AMPC_MANUAL'
 Zync replaces the routes of tenants and services in the next steps.
 If you installed SSL certificates by hand on some routes, note now which
@@ -3469,7 +3483,7 @@ AMPC_MANUAL
 # Source: 001_94522790b066fb62.txt 2.9
 # Step 1 of the procedure, needed only for services that use a self-managed
 # APIcast gateway.
-step_95() {
+step_2_5_2_6__deployment_options() {
   manual_step '2.5-2.6/deployment-options' <<'AMPC_MANUAL'
 Services are migrated with the hosted deployment option, and Zync then
 creates their routes. For each service of each tenant whose APIcast is
@@ -3491,7 +3505,7 @@ AMPC_MANUAL
 # 2.5-2.6/default-routes-delete — Delete the default routes that 3scale 2.5 created
 # Source: 001_94522790b066fb62.txt 2.9
 # Zync creates their equivalents in the resync below.
-step_96() {
+step_2_5_2_6__default_routes_delete() {
   oc delete route/system-master --ignore-not-found
   oc delete route/system-provider-admin --ignore-not-found
   oc delete route/system-developer --ignore-not-found
@@ -3503,7 +3517,7 @@ step_96() {
 # Source: 001_94522790b066fb62.txt 2.9
 # Only sites deployed without WILDCARD_POLICY=Subdomain made routes by hand;
 # ampc cannot tell them from others, so a person deletes them.
-step_97() {
+step_2_5_2_6__manual_routes_delete() {
   manual_step '2.5-2.6/manual-routes-delete' <<'AMPC_MANUAL'
 This site was deployed without WILDCARD_POLICY=Subdomain, so the routes
 of its tenants and services were created by hand. Delete each of them
@@ -3524,7 +3538,7 @@ AMPC_MANUAL
 # matches deploy pods and may give several names, and runs `oc exec -it`,
 # which needs a terminal; the runbook takes the first running system-sidekiq
 # pod and runs without a terminal. A second resync is harmless.
-step_98() {
+step_2_5_2_6__zync_resync() {
   pod=$(pod_of system-sidekiq)
   [ -n "$pod" ] || fail "no running system-sidekiq pod to run the resync in"
   oc exec "$pod" -- bash -c 'bundle exec rake zync:resync:domains'
@@ -3532,7 +3546,7 @@ step_98() {
 
 # 2.5-2.6/routes-check — Check that Zync created the routes of every tenant and service
 # Source: 001_94522790b066fb62.txt 2.9
-step_99() {
+step_2_5_2_6__routes_check() {
   manual_step '2.5-2.6/routes-check' <<'AMPC_MANUAL'
 Depending on the number of tenants and services, Zync takes a few
 minutes. List the routes:
@@ -3550,7 +3564,7 @@ AMPC_MANUAL
 
 # 2.5-2.6/routes-certificates-install — Install the custom certificates on Zync's routes
 # Source: 001_94522790b066fb62.txt 2.9
-step_100() {
+step_2_5_2_6__routes_certificates_install() {
   manual_step '2.5-2.6/routes-certificates-install' <<'AMPC_MANUAL'
 If the old wildcard route, or routes created by hand, used custom SSL
 certificates (recorded before the routes were deleted), install each on
@@ -3562,7 +3576,7 @@ AMPC_MANUAL
 
 # 2.5-2.6/routes-resolve-check — Check that the existing tenants and services resolve through the new routes
 # Source: 001_94522790b066fb62.txt 2.9
-step_101() {
+step_2_5_2_6__routes_resolve_check() {
   manual_step '2.5-2.6/routes-resolve-check' <<'AMPC_MANUAL'
 For services and tenants that existed before this migration, check that
 each of these resolves through the new routes:
@@ -3579,13 +3593,13 @@ AMPC_MANUAL
 
 # 2.5-2.6/wildcard-router-service-delete — Delete the apicast-wildcard-router service
 # Source: 001_94522790b066fb62.txt 2.9
-step_102() {
+step_2_5_2_6__wildcard_router_service_delete() {
   oc delete service/apicast-wildcard-router --ignore-not-found
 }
 
 # 2.5-2.6/wildcard-router-delete — Delete the WildcardRouter: its image stream and DeploymentConfig
 # Source: 001_94522790b066fb62.txt 2.9
-step_103() {
+step_2_5_2_6__wildcard_router_delete() {
   oc delete imagestream/amp-wildcard-router --ignore-not-found
   oc delete deploymentconfig/apicast-wildcard-router --ignore-not-found
 }
@@ -3596,7 +3610,7 @@ step_103() {
 # WILDCARD_POLICY=Subdomain; every 2.5 site has the route (with wildcardPolicy
 # None otherwise), and after the service is deleted it leads nowhere, so ampc
 # deletes it here too.
-step_104() {
+step_2_5_2_6__wildcard_router_route_delete() {
   oc delete route/apicast-wildcard-router --ignore-not-found
 }
 
@@ -3605,17 +3619,17 @@ step_104() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_105() {
-  if applied imagestream/amp-system checks/049-2.6-2.7-image-amp-system-amp-system.json; then
+step_2_6_2_7__image_amp_system() {
+  if applied imagestream/amp-system checks/2.6-2.7/image-amp-system/imagestream-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
-    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/049-2.6-2.7-image-amp-system-amp-system.json")"
+    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-amp-system/imagestream-amp-system.json")"
   fi
 }
 
 # 2.6-2.7/wait-system — Wait for system-app, system-sphinx and system-sidekiq to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_106() {
+step_2_6_2_7__wait_system() {
   wait_rollout dc/system-app
   wait_rollout dc/system-sphinx
   wait_rollout dc/system-sidekiq
@@ -3626,17 +3640,17 @@ step_106() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_107() {
-  if applied imagestream/amp-apicast checks/050-2.6-2.7-image-amp-apicast-amp-apicast.json; then
+step_2_6_2_7__image_amp_apicast() {
+  if applied imagestream/amp-apicast checks/2.6-2.7/image-amp-apicast/imagestream-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
-    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/050-2.6-2.7-image-amp-apicast-amp-apicast.json")"
+    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-amp-apicast/imagestream-amp-apicast.json")"
   fi
 }
 
 # 2.6-2.7/wait-apicast — Wait for apicast-production and apicast-staging to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_108() {
+step_2_6_2_7__wait_apicast() {
   wait_rollout dc/apicast-production
   wait_rollout dc/apicast-staging
 }
@@ -3646,17 +3660,17 @@ step_108() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_109() {
-  if applied imagestream/amp-backend checks/051-2.6-2.7-image-amp-backend-amp-backend.json; then
+step_2_6_2_7__image_amp_backend() {
+  if applied imagestream/amp-backend checks/2.6-2.7/image-amp-backend/imagestream-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
-    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/051-2.6-2.7-image-amp-backend-amp-backend.json")"
+    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-amp-backend/imagestream-amp-backend.json")"
   fi
 }
 
 # 2.6-2.7/wait-backend — Wait for backend-listener, backend-worker and backend-cron to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_110() {
+step_2_6_2_7__wait_backend() {
   wait_rollout dc/backend-listener
   wait_rollout dc/backend-worker
   wait_rollout dc/backend-cron
@@ -3667,17 +3681,17 @@ step_110() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_111() {
-  if applied imagestream/amp-zync checks/052-2.6-2.7-image-amp-zync-amp-zync.json; then
+step_2_6_2_7__image_amp_zync() {
+  if applied imagestream/amp-zync checks/2.6-2.7/image-amp-zync/imagestream-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
-    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/052-2.6-2.7-image-amp-zync-amp-zync.json")"
+    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-amp-zync/imagestream-amp-zync.json")"
   fi
 }
 
 # 2.6-2.7/wait-zync — Wait for zync and zync-que to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_112() {
+step_2_6_2_7__wait_zync() {
   wait_rollout dc/zync
   wait_rollout dc/zync-que
 }
@@ -3687,17 +3701,17 @@ step_112() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_113() {
-  if applied imagestream/system-memcached checks/053-2.6-2.7-image-system-memcached-system-memcached.json; then
+step_2_6_2_7__image_system_memcached() {
+  if applied imagestream/system-memcached checks/2.6-2.7/image-system-memcached/imagestream-system-memcached.json; then
     echo "imagestream/system-memcached: already applied, skipped"
   else
-    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/053-2.6-2.7-image-system-memcached-system-memcached.json")"
+    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-system-memcached/imagestream-system-memcached.json")"
   fi
 }
 
 # 2.6-2.7/wait-memcache — Wait for system-memcache to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_114() {
+step_2_6_2_7__wait_memcache() {
   wait_rollout dc/system-memcache
 }
 
@@ -3706,17 +3720,17 @@ step_114() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_115() {
-  if applied imagestream/zync-database-postgresql checks/054-2.6-2.7-image-zync-database-postgresql-zync-database-postgresql.json; then
+step_2_6_2_7__image_zync_database_postgresql() {
+  if applied imagestream/zync-database-postgresql checks/2.6-2.7/image-zync-database-postgresql/imagestream-zync-database-postgresql.json; then
     echo "imagestream/zync-database-postgresql: already applied, skipped"
   else
-    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/054-2.6-2.7-image-zync-database-postgresql-zync-database-postgresql.json")"
+    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-zync-database-postgresql/imagestream-zync-database-postgresql.json")"
   fi
 }
 
 # 2.6-2.7/wait-zync-database — Wait for zync-database, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_116() {
+step_2_6_2_7__wait_zync_database() {
   wait_rollout dc/zync-database
 }
 
@@ -3731,7 +3745,7 @@ step_116() {
 # zync:resync:domains`, in a running system-sidekiq pod, without a terminal. A
 # second resync is harmless. On a zync-database whose data volume is
 # persistent the step does nothing.
-step_117() {
+step_2_6_2_7__zync_resync() {
   volume=$(oc get dc zync-database -o json | jq -r '
     [.spec.template.spec.containers[]?.volumeMounts[]? | select(.mountPath == "/var/lib/pgsql/data") | .name][0] as $name
     | [.spec.template.spec.volumes[]? | select(.name == $name)][0]
@@ -3762,17 +3776,17 @@ step_117() {
 # /spec/tags/-`, which leaves two latest entries in spec.tags, a duplicate
 # key; ampc replaces the existing latest tag where it stands, pinned by a test
 # of its name.
-step_118() {
-  if applied imagestream/backend-redis checks/055-2.6-2.7-image-backend-redis-backend-redis.json; then
+step_2_6_2_7__image_backend_redis() {
+  if applied imagestream/backend-redis checks/2.6-2.7/image-backend-redis/imagestream-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
-    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/055-2.6-2.7-image-backend-redis-backend-redis.json")"
+    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-backend-redis/imagestream-backend-redis.json")"
   fi
 }
 
 # 2.6-2.7/wait-backend-redis — Wait for backend-redis, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_119() {
+step_2_6_2_7__wait_backend_redis() {
   wait_rollout dc/backend-redis
 }
 
@@ -3783,17 +3797,17 @@ step_119() {
 # /spec/tags/-`, which leaves two latest entries in spec.tags, a duplicate
 # key; ampc replaces the existing latest tag where it stands, pinned by a test
 # of its name.
-step_120() {
-  if applied imagestream/system-redis checks/056-2.6-2.7-image-system-redis-system-redis.json; then
+step_2_6_2_7__image_system_redis() {
+  if applied imagestream/system-redis checks/2.6-2.7/image-system-redis/imagestream-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
-    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/056-2.6-2.7-image-system-redis-system-redis.json")"
+    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-system-redis/imagestream-system-redis.json")"
   fi
 }
 
 # 2.6-2.7/wait-system-redis — Wait for system-redis, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_121() {
+step_2_6_2_7__wait_system_redis() {
   wait_rollout dc/system-redis
 }
 
@@ -3804,17 +3818,17 @@ step_121() {
 # with `add /spec/tags/-`, which leaves two latest entries in spec.tags, a
 # duplicate key; ampc replaces the existing latest tag where it stands, pinned
 # by a test of its name.
-step_122() {
-  if applied imagestream/system-mysql checks/057-2.6-2.7-image-system-mysql-system-mysql.json; then
+step_2_6_2_7__image_system_mysql() {
+  if applied imagestream/system-mysql checks/2.6-2.7/image-system-mysql/imagestream-system-mysql.json; then
     echo "imagestream/system-mysql: already applied, skipped"
   else
-    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/057-2.6-2.7-image-system-mysql-system-mysql.json")"
+    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-system-mysql/imagestream-system-mysql.json")"
   fi
 }
 
 # 2.6-2.7/wait-system-mysql — Wait for system-mysql, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_123() {
+step_2_6_2_7__wait_system_mysql() {
   wait_rollout dc/system-mysql
 }
 
@@ -3827,11 +3841,11 @@ step_123() {
 # ConfigMap, to 2.7, so that every container keeps reading it; a test of the
 # current value, 2.6, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
-step_124() {
-  if applied configmap/system-environment checks/058-2.6-2.7-amp-release-system-environment.json; then
+step_2_6_2_7__amp_release() {
+  if applied configmap/system-environment checks/2.6-2.7/amp-release/configmap-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/058-2.6-2.7-amp-release-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/amp-release/configmap-system-environment.json")"
   fi
 }
 
@@ -3840,7 +3854,7 @@ step_124() {
 # Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
 # literal, ampc restores the template's reference to system-environment; a
 # site whose containers read the ConfigMap already gets no patch.
-step_125() {
+step_2_6_2_7__amp_release_env() {
   echo "nothing to do on this site"
 }
 
@@ -3856,13 +3870,13 @@ step_125() {
 # deployment number before that rollout in the backup directory, so that a
 # re-run waits for the rollout it started instead of starting another
 # (rollout_once of the shell library).
-step_126() {
+step_2_6_2_7__redeploy_system_app() {
   rollout_once system-app "$BACKUP_DIR/2.6-2.7/system-app-rollout-from"
 }
 
 # 2.6-2.7/wait-system-app — Wait for system-app to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_127() {
+step_2_6_2_7__wait_system_app() {
   wait_rollout dc/system-app
 }
 
@@ -3872,7 +3886,7 @@ step_127() {
 # and stops when one is not pinned by a digest, is not the image its stream
 # tag holds now (a failed import, a trigger that has not fired) or is not the
 # latest deployment's, completed.
-step_128() {
+step_2_6_2_7__images_verify() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     exists dc "$component" || continue
     check_images "$component"
@@ -3885,7 +3899,7 @@ step_128() {
 # have and which drops fields a restore needs; ampc keeps the full objects.
 # The guide's one-line for loops lack their `;` separators; the runbook has
 # them. An Oracle site has no system database DeploymentConfig to save.
-step_129() {
+step_2_7_2_8__backup() {
   dir="$BACKUP_DIR/2.7-2.8"
   mkdir -p "$dir"
   for component in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
@@ -3909,7 +3923,7 @@ step_129() {
 # run time from the ConfigMap, as the guide does, with jq instead of a shell
 # here-document so that no value passes through the shell. A Secret that
 # already exists is left alone.
-step_130() {
+step_2_7_2_8__smtp_secret() {
   if exists secret system-smtp; then
     echo "already done: skipped"
     return 0
@@ -3924,7 +3938,7 @@ step_130() {
 # 2.7-2.8/smtp-secret-verify — Check that system-smtp holds the smtp ConfigMap's keys and values
 # Source: 000_fb66213bb7713c41.txt 1.2.2
 # Compares the two objects without printing any value.
-step_131() {
+step_2_7_2_8__smtp_secret_verify() {
   from_cm=$(oc get configmap smtp -o json | jq -S '.data // {}')
   from_secret=$(oc get secret system-smtp -o json | jq -S '.data // {} | map_values(@base64d)')
   [ "$from_cm" = "$from_secret" ] || fail "secret/system-smtp does not hold the same keys and values as configmap/smtp"
@@ -3935,11 +3949,11 @@ step_131() {
 # The 2.7 command embeds MASTER_ACCESS_TOKEN in clear text; the patch replaces
 # it without a test of the old value so that the token is copied nowhere. The
 # pre-hook env gets MASTER_ACCESS_TOKEN from system-seed in 1.2.4.
-step_132() {
-  if applied deploymentconfig/system-app checks/059-2.7-2.8-prehook-command-system-app.json; then
+step_2_7_2_8__prehook_command() {
+  if applied deploymentconfig/system-app checks/2.7-2.8/prehook-command/deploymentconfig-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/059-2.7-2.8-prehook-command-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/prehook-command/deploymentconfig-system-app.json")"
   fi
 }
 
@@ -3949,17 +3963,17 @@ step_132() {
 # apply`; ampc replaces each entry where it stands (pinned by a test of its
 # name) and appends only MASTER_ACCESS_TOKEN, which gives the same env without
 # reordering it.
-step_133() {
-  if applied deploymentconfig/system-app checks/060-2.7-2.8-prehook-env-system-app.json; then
+step_2_7_2_8__prehook_env() {
+  if applied deploymentconfig/system-app checks/2.7-2.8/prehook-env/deploymentconfig-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/060-2.7-2.8-prehook-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/prehook-env/deploymentconfig-system-app.json")"
   fi
 }
 
 # 2.7-2.8/prehook-verify — Check the pre-hook command and env
 # Source: 000_fb66213bb7713c41.txt 1.2.4
-step_134() {
+step_2_7_2_8__prehook_verify() {
   oc get dc system-app -o json | jq -e '.spec.strategy.rollingParams.pre.execNewPod.command == ["bash", "-c", "bundle exec rake boot openshift:deploy"]' >/dev/null \
     || fail "the system-app pre-hook command is not the 2.8 one"
   oc get dc system-app -o json | jq -e '.spec.strategy.rollingParams.pre.execNewPod.env | map(select(.name == "MASTER_ACCESS_TOKEN")) == [{"name": "MASTER_ACCESS_TOKEN", "valueFrom": {"secretKeyRef": {"key": "MASTER_ACCESS_TOKEN", "name": "system-seed"}}}]' >/dev/null \
@@ -3972,11 +3986,11 @@ step_134() {
 # Source: 000_fb66213bb7713c41.txt 1.2.5
 # The guide's strategic-merge patch becomes JSON patch operations, each pinned
 # by a test of the container and env var names.
-step_135() {
-  if applied deploymentconfig/system-app checks/061-2.7-2.8-system-app-env-system-app.json; then
+step_2_7_2_8__system_app_env() {
+  if applied deploymentconfig/system-app checks/2.7-2.8/system-app-env/deploymentconfig-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/061-2.7-2.8-system-app-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/system-app-env/deploymentconfig-system-app.json")"
   fi
 }
 
@@ -3984,17 +3998,17 @@ step_135() {
 # Source: 000_fb66213bb7713c41.txt 1.2.6
 # The guide's strategic-merge patch becomes JSON patch operations, each pinned
 # by a test of the container and env var names.
-step_136() {
-  if applied deploymentconfig/system-sidekiq checks/062-2.7-2.8-sidekiq-env-system-sidekiq.json; then
+step_2_7_2_8__sidekiq_env() {
+  if applied deploymentconfig/system-sidekiq checks/2.7-2.8/sidekiq-env/deploymentconfig-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/062-2.7-2.8-sidekiq-env-system-sidekiq.json")"
+    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/sidekiq-env/deploymentconfig-system-sidekiq.json")"
   fi
 }
 
 # 2.7-2.8/smtp-env-verify — Check that every system container reads SMTP_* from system-smtp
 # Source: 000_fb66213bb7713c41.txt 1.2.6
-step_137() {
+step_2_7_2_8__smtp_env_verify() {
   for c in system-master system-provider system-developer; do
     oc get dc system-app -o json | jq -e --arg c "$c" '.spec.template.spec.containers | map(select(.name == $c))[0].env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' >/dev/null \
       || fail "container $c of dc/system-app does not read every SMTP_* env var from secret system-smtp"
@@ -4010,7 +4024,7 @@ step_137() {
 # only on the cluster, so they are copied at run time. The copy is skipped
 # when aws-auth already holds both keys, so that a re-run after the ConfigMap
 # keys are removed cannot blank them.
-step_138() {
+step_2_7_2_8__s3_aws_auth() {
   if oc get secret aws-auth -o json | jq -e '.data.AWS_BUCKET and .data.AWS_REGION' >/dev/null; then
     echo "already done: skipped"
     return 0
@@ -4025,37 +4039,37 @@ step_138() {
 # Source: 000_fb66213bb7713c41.txt 1.2.7
 # As in 1.2.4, entries are replaced where they stand and new ones are
 # appended, instead of the guide's delete-and-append with jq.
-step_139() {
-  if applied deploymentconfig/system-app checks/063-2.7-2.8-s3-prehook-env-system-app.json; then
+step_2_7_2_8__s3_prehook_env() {
+  if applied deploymentconfig/system-app checks/2.7-2.8/s3-prehook-env/deploymentconfig-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/063-2.7-2.8-s3-prehook-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/s3-prehook-env/deploymentconfig-system-app.json")"
   fi
 }
 
 # 2.7-2.8/s3-system-app-env — Point the AWS env of the system-app containers at aws-auth
 # Source: 000_fb66213bb7713c41.txt 1.2.7
-step_140() {
-  if applied deploymentconfig/system-app checks/064-2.7-2.8-s3-system-app-env-system-app.json; then
+step_2_7_2_8__s3_system_app_env() {
+  if applied deploymentconfig/system-app checks/2.7-2.8/s3-system-app-env/deploymentconfig-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/064-2.7-2.8-s3-system-app-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/s3-system-app-env/deploymentconfig-system-app.json")"
   fi
 }
 
 # 2.7-2.8/s3-sidekiq-env — Point the AWS env of system-sidekiq at aws-auth
 # Source: 000_fb66213bb7713c41.txt 1.2.7
-step_141() {
-  if applied deploymentconfig/system-sidekiq checks/065-2.7-2.8-s3-sidekiq-env-system-sidekiq.json; then
+step_2_7_2_8__s3_sidekiq_env() {
+  if applied deploymentconfig/system-sidekiq checks/2.7-2.8/s3-sidekiq-env/deploymentconfig-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/065-2.7-2.8-s3-sidekiq-env-system-sidekiq.json")"
+    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/s3-sidekiq-env/deploymentconfig-system-sidekiq.json")"
   fi
 }
 
 # 2.7-2.8/s3-env-verify — Check that every system container reads AWS_* from aws-auth
 # Source: 000_fb66213bb7713c41.txt 1.2.7
-step_142() {
+step_2_7_2_8__s3_env_verify() {
   check='map(select(.name | startswith("AWS_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "aws-auth")'
   oc get dc system-app -o json | jq -e ".spec.strategy.rollingParams.pre.execNewPod.env | $check" >/dev/null \
     || fail "the system-app pre-hook does not read every AWS_* env var from secret aws-auth"
@@ -4076,11 +4090,11 @@ step_142() {
 # ConfigMap, to 2.8, so that every container keeps reading it; a test of the
 # current value, 2.7, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
-step_143() {
-  if applied configmap/system-environment checks/066-2.7-2.8-amp-release-system-environment.json; then
+step_2_7_2_8__amp_release() {
+  if applied configmap/system-environment checks/2.7-2.8/amp-release/configmap-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/066-2.7-2.8-amp-release-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/amp-release/configmap-system-environment.json")"
   fi
 }
 
@@ -4089,7 +4103,7 @@ step_143() {
 # Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
 # literal, ampc restores the template's reference to system-environment; a
 # site whose containers read the ConfigMap already gets no patch.
-step_144() {
+step_2_7_2_8__amp_release_env() {
   echo "nothing to do on this site"
 }
 
@@ -4098,17 +4112,17 @@ step_144() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_145() {
-  if applied imagestream/amp-system checks/067-2.7-2.8-image-amp-system-amp-system.json; then
+step_2_7_2_8__image_amp_system() {
+  if applied imagestream/amp-system checks/2.7-2.8/image-amp-system/imagestream-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
-    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/067-2.7-2.8-image-amp-system-amp-system.json")"
+    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-amp-system/imagestream-amp-system.json")"
   fi
 }
 
 # 2.7-2.8/wait-system — Wait for system-app, system-sphinx and system-sidekiq to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_146() {
+step_2_7_2_8__wait_system() {
   wait_rollout dc/system-app
   wait_rollout dc/system-sphinx
   wait_rollout dc/system-sidekiq
@@ -4119,17 +4133,17 @@ step_146() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_147() {
-  if applied imagestream/amp-apicast checks/068-2.7-2.8-image-amp-apicast-amp-apicast.json; then
+step_2_7_2_8__image_amp_apicast() {
+  if applied imagestream/amp-apicast checks/2.7-2.8/image-amp-apicast/imagestream-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
-    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/068-2.7-2.8-image-amp-apicast-amp-apicast.json")"
+    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-amp-apicast/imagestream-amp-apicast.json")"
   fi
 }
 
 # 2.7-2.8/wait-apicast — Wait for apicast-production and apicast-staging to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_148() {
+step_2_7_2_8__wait_apicast() {
   wait_rollout dc/apicast-production
   wait_rollout dc/apicast-staging
 }
@@ -4139,17 +4153,17 @@ step_148() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_149() {
-  if applied imagestream/amp-backend checks/069-2.7-2.8-image-amp-backend-amp-backend.json; then
+step_2_7_2_8__image_amp_backend() {
+  if applied imagestream/amp-backend checks/2.7-2.8/image-amp-backend/imagestream-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
-    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/069-2.7-2.8-image-amp-backend-amp-backend.json")"
+    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-amp-backend/imagestream-amp-backend.json")"
   fi
 }
 
 # 2.7-2.8/wait-backend — Wait for backend-listener, backend-worker and backend-cron to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_150() {
+step_2_7_2_8__wait_backend() {
   wait_rollout dc/backend-listener
   wait_rollout dc/backend-worker
   wait_rollout dc/backend-cron
@@ -4160,17 +4174,17 @@ step_150() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_151() {
-  if applied imagestream/amp-zync checks/070-2.7-2.8-image-amp-zync-amp-zync.json; then
+step_2_7_2_8__image_amp_zync() {
+  if applied imagestream/amp-zync checks/2.7-2.8/image-amp-zync/imagestream-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
-    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/070-2.7-2.8-image-amp-zync-amp-zync.json")"
+    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-amp-zync/imagestream-amp-zync.json")"
   fi
 }
 
 # 2.7-2.8/wait-zync — Wait for zync and zync-que to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_152() {
+step_2_7_2_8__wait_zync() {
   wait_rollout dc/zync
   wait_rollout dc/zync-que
 }
@@ -4180,17 +4194,17 @@ step_152() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_153() {
-  if applied imagestream/system-memcached checks/071-2.7-2.8-image-system-memcached-system-memcached.json; then
+step_2_7_2_8__image_system_memcached() {
+  if applied imagestream/system-memcached checks/2.7-2.8/image-system-memcached/imagestream-system-memcached.json; then
     echo "imagestream/system-memcached: already applied, skipped"
   else
-    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/071-2.7-2.8-image-system-memcached-system-memcached.json")"
+    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-system-memcached/imagestream-system-memcached.json")"
   fi
 }
 
 # 2.7-2.8/wait-memcache — Wait for system-memcache to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_154() {
+step_2_7_2_8__wait_memcache() {
   wait_rollout dc/system-memcache
 }
 
@@ -4199,17 +4213,17 @@ step_154() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_155() {
-  if applied imagestream/zync-database-postgresql checks/072-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json; then
+step_2_7_2_8__image_zync_database_postgresql() {
+  if applied imagestream/zync-database-postgresql checks/2.7-2.8/image-zync-database-postgresql/imagestream-zync-database-postgresql.json; then
     echo "imagestream/zync-database-postgresql: already applied, skipped"
   else
-    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/072-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json")"
+    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-zync-database-postgresql/imagestream-zync-database-postgresql.json")"
   fi
 }
 
 # 2.7-2.8/wait-zync-database — Wait for zync-database, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_156() {
+step_2_7_2_8__wait_zync_database() {
   wait_rollout dc/zync-database
 }
 
@@ -4224,7 +4238,7 @@ step_156() {
 # zync:resync:domains`, in a running system-sidekiq pod, without a terminal. A
 # second resync is harmless. On a zync-database whose data volume is
 # persistent the step does nothing.
-step_157() {
+step_2_7_2_8__zync_resync() {
   volume=$(oc get dc zync-database -o json | jq -r '
     [.spec.template.spec.containers[]?.volumeMounts[]? | select(.mountPath == "/var/lib/pgsql/data") | .name][0] as $name
     | [.spec.template.spec.volumes[]? | select(.name == $name)][0]
@@ -4254,17 +4268,17 @@ step_157() {
 # appends a second tag named latest with `add /spec/tags/-`, which leaves two
 # latest entries in spec.tags, a duplicate key; ampc replaces the existing
 # latest tag where it stands, pinned by a test of its name.
-step_158() {
-  if applied imagestream/backend-redis checks/073-2.7-2.8-image-backend-redis-backend-redis.json; then
+step_2_7_2_8__image_backend_redis() {
+  if applied imagestream/backend-redis checks/2.7-2.8/image-backend-redis/imagestream-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
-    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/073-2.7-2.8-image-backend-redis-backend-redis.json")"
+    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-backend-redis/imagestream-backend-redis.json")"
   fi
 }
 
 # 2.7-2.8/wait-backend-redis — Wait for backend-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.1
-step_159() {
+step_2_7_2_8__wait_backend_redis() {
   wait_rollout dc/backend-redis
 }
 
@@ -4274,17 +4288,17 @@ step_159() {
 # a second tag named latest with `add /spec/tags/-`, which leaves two latest
 # entries in spec.tags, a duplicate key; ampc replaces the existing latest tag
 # where it stands, pinned by a test of its name.
-step_160() {
-  if applied imagestream/system-redis checks/074-2.7-2.8-image-system-redis-system-redis.json; then
+step_2_7_2_8__image_system_redis() {
+  if applied imagestream/system-redis checks/2.7-2.8/image-system-redis/imagestream-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
-    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/074-2.7-2.8-image-system-redis-system-redis.json")"
+    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-system-redis/imagestream-system-redis.json")"
   fi
 }
 
 # 2.7-2.8/wait-system-redis — Wait for system-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.2
-step_161() {
+step_2_7_2_8__wait_system_redis() {
   wait_rollout dc/system-redis
 }
 
@@ -4294,17 +4308,17 @@ step_161() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_162() {
-  if applied imagestream/system-mysql checks/075-2.7-2.8-image-system-mysql-system-mysql.json; then
+step_2_7_2_8__image_system_mysql() {
+  if applied imagestream/system-mysql checks/2.7-2.8/image-system-mysql/imagestream-system-mysql.json; then
     echo "imagestream/system-mysql: already applied, skipped"
   else
-    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/075-2.7-2.8-image-system-mysql-system-mysql.json")"
+    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-system-mysql/imagestream-system-mysql.json")"
   fi
 }
 
 # 2.7-2.8/wait-system-mysql — Wait for system-mysql, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.3
-step_163() {
+step_2_7_2_8__wait_system_mysql() {
   wait_rollout dc/system-mysql
 }
 
@@ -4314,7 +4328,7 @@ step_163() {
 # and stops when one is not pinned by a digest, is not the image its stream
 # tag holds now (a failed import, a trigger that has not fired) or is not the
 # latest deployment's, completed.
-step_164() {
+step_2_7_2_8__images_verify() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     exists dc "$component" || continue
     check_images "$component"
@@ -4330,11 +4344,11 @@ step_164() {
 # pods then cannot start once the keys are gone (CreateContainerConfigError).
 # ampc removes them here, after images-verify has checked that the latest
 # deployment of every DeploymentConfig, which reads aws-auth, completed.
-step_165() {
-  if applied configmap/system-environment checks/076-2.7-2.8-s3-system-environment-system-environment.json; then
+step_2_7_2_8__s3_system_environment() {
+  if applied configmap/system-environment checks/2.7-2.8/s3-system-environment/configmap-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/076-2.7-2.8-s3-system-environment-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/s3-system-environment/configmap-system-environment.json")"
   fi
 }
 
@@ -4345,13 +4359,13 @@ step_165() {
 # verified that their latest deployments, which read system-smtp, completed,
 # so that no rollback returns to a deployment whose pods need it. Deleting an
 # absent ConfigMap is not an error, so a re-run is harmless.
-step_166() {
+step_2_7_2_8__smtp_configmap_delete() {
   oc delete configmap/smtp --ignore-not-found
 }
 
 # Rollback 2.4-2.5/zync-database — Roll zync-database back to PostgreSQL 9.5 and reimport the 2.4 dump
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.5.6
-rollback_0() {
+rollback_2_4_2_5__zync_database() {
   dir="$BACKUP_DIR/2.4-2.5"
   dump="$dir/zync-database-backup-for-2.5.gz"
   [ -s "$dump" ] || fail "$dump is missing: the rollback reimports the dump of step 2.4-2.5/zync-database-dump"

@@ -203,6 +203,7 @@ ONLY_STEP=
 ROLLBACK=
 ACKED=()
 CURRENT_STEP=
+SECTION_FN=
 BUNDLE_KEY=${AMPC_BUNDLE_KEY:-}
 
 usage() {
@@ -332,6 +333,15 @@ manual_step() {
 # section assigns without declaring them local are these, not main's: a
 # step's for ((i = 0; ...)) must not move main's step index, or main would
 # record another step as done and run this one again on every run.
+# section_function PREFIX ID sets SECTION_FN to the function of a step
+# (PREFIX step) or rollback section (rollback) of the runbook: PREFIX_ID,
+# with / as __ and every other character but letters, digits and _ as _
+# (ir.SectionFunc writes the functions so).
+section_function() {
+  local id=${2//\//__}
+  SECTION_FN=${1}_${id//[^A-Za-z0-9_]/_}
+}
+
 run_section() {
   local i idx first only n
   "$1"
@@ -520,7 +530,8 @@ main() {
       [ "${ROLLBACKS[$i]}" = "$ROLLBACK" ] || continue
       printf '==> rollback %s: %s\n' "$ROLLBACK" "${ROLLBACK_TITLES[$i]}"
       if [ "$DRY_RUN" = 1 ]; then
-        declare -f "rollback_$i" | sed '1,2d;$d'
+        section_function rollback "${ROLLBACKS[$i]}"
+        declare -f "$SECTION_FN" | sed '1,2d;$d'
         exit 0
       fi
       check_tools
@@ -530,7 +541,8 @@ main() {
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
       export AMPC_STEP=$CURRENT_STEP
-      run_section "rollback_$i"
+      section_function rollback "${ROLLBACKS[$i]}"
+      run_section "$SECTION_FN"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
     done
@@ -543,7 +555,8 @@ main() {
       [ "$only" -ge 0 ] && [ "$i" != "$only" ] && continue
       [ "$i" -lt "$first" ] && continue
       printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
-      declare -f "step_$i" | sed '1,2d;$d'
+      section_function step "${STEPS[$i]}"
+      declare -f "$SECTION_FN" | sed '1,2d;$d'
     done
     exit 0
   fi
@@ -564,7 +577,8 @@ main() {
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
     export AMPC_STEP=$CURRENT_STEP
-    run_section "step_$i"
+    section_function step "${STEPS[$i]}"
+    run_section "$SECTION_FN"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
   CURRENT_STEP=
@@ -1698,7 +1712,7 @@ check_images() {
 # Source: 001_94522790b066fb62.txt 1
 # The guide asks sites upgraded from before 2.4 to check for the ConfigMap by
 # hand; the runbook stops when it is missing.
-step_0() {
+step_2_5_2_6__system_environment_check() {
   oc get configmap system-environment >/dev/null \
     || fail "configmap/system-environment is missing: create it as the 2.4 upgrade guide's \"Creating the ConfigMap\" says, then re-run"
 }
@@ -1710,7 +1724,7 @@ step_0() {
 # apicast-wildcard-router route before anything changes. Only a route that is
 # not there (NotFound) is taken as deleted already: a read that fails
 # otherwise stops the step.
-step_1() {
+step_2_5_2_6__wildcard_policy_check() {
   if ! exists route apicast-wildcard-router; then
     echo "no apicast-wildcard-router route (deleted already): nothing to check"
     return 0
@@ -1723,7 +1737,7 @@ step_1() {
 # 2.5-2.6/backup-directories — Create the backup directory layout
 # Source: 001_94522790b066fb62.txt 2.1
 # The guide's {BACKUP_DIR} is the runbook's "$BACKUP_DIR/2.5-2.6".
-step_2() {
+step_2_5_2_6__backup_directories() {
   dir="$BACKUP_DIR/2.5-2.6"
   mkdir -p "$dir/system-database" "$dir/zync-database" "$dir/system-redis" "$dir/backend-redis" "$dir/system-app" "$dir/openshift"
   mkdir -p "$dir/openshift/configmaps" "$dir/openshift/deploymentConfigs" "$dir/openshift/imageStreams" "$dir/openshift/other" "$dir/openshift/routes" "$dir/openshift/secrets" "$dir/openshift/services"
@@ -1738,7 +1752,7 @@ step_2() {
 # ends with its tool's completion line, with its SHA-256 beside it (.sha256);
 # a dump that exists is kept, so a re-run (--from, --only) never overwrites
 # the backup of the site as it was.
-step_3() {
+step_2_5_2_6__backup_system_mysql() {
   if [ -s "$BACKUP_DIR/2.5-2.6/system-database/system-mysql-backup.gz" ]; then
     echo "already done: skipped"
     return 0
@@ -1757,7 +1771,7 @@ step_3() {
 # ends with its tool's completion line, with its SHA-256 beside it (.sha256);
 # a dump that exists is kept, so a re-run (--from, --only) never overwrites
 # the backup of the site as it was.
-step_4() {
+step_2_5_2_6__backup_zync_database() {
   if [ -s "$BACKUP_DIR/2.5-2.6/zync-database/zync-database-backup.gz" ]; then
     echo "already done: skipped"
     return 0
@@ -1778,7 +1792,7 @@ step_4() {
 # the pod and kept only when it ends with its tool's completion line, with its
 # SHA-256 beside it (.sha256); a dump that exists is kept, so a re-run
 # (--from, --only) never overwrites the backup of the site as it was.
-step_5() {
+step_2_5_2_6__backup_redis() {
   for redis in system-redis backend-redis; do
     exists dc "$redis" || continue
     file="$BACKUP_DIR/2.5-2.6/$redis/$redis-dump.rdb"
@@ -1806,7 +1820,7 @@ step_5() {
 # when it ends with its tool's completion line, with its SHA-256 beside it
 # (.sha256); a dump that exists is kept, so a re-run (--from, --only) never
 # overwrites the backup of the site as it was.
-step_6() {
+step_2_5_2_6__backup_system_app() {
   pod=$(pod_of system-app)
   [ -n "$pod" ] || fail "no running system-app pod to copy the persistent data from"
   oc rsync "$pod:/opt/system/public/system" "$BACKUP_DIR/2.5-2.6/system-app/"
@@ -1822,7 +1836,7 @@ step_6() {
 # BuildConfigs are saved too: the Oracle build of 2.8 changes
 # 3scale-amp-system-oracle. The files hold Secret values: keep the directory
 # where Secrets belong.
-step_7() {
+step_2_5_2_6__backup_objects() {
   dir="$BACKUP_DIR/2.5-2.6/openshift"
   for object in $(oc get dc -o jsonpath='{.items[*].metadata.name}'); do
     oc get -o yaml dc "$object" > "$dir/deploymentConfigs/${object}_dc.yaml"
@@ -1858,7 +1872,7 @@ step_7() {
 # Source: 001_94522790b066fb62.txt 2.2
 # The bundle never holds credentials: the site creates its own pull secret.
 # Skipped when the Secret exists already.
-step_8() {
+step_2_5_2_6__registry_auth_secret() {
   if exists secret threescale-registry-auth; then
     echo "already done: skipped"
     return 0
@@ -1909,7 +1923,7 @@ AMPC_MANUAL
 # The guide shows the Secret with its contents; the runbook checks its
 # existence and type only, so that no credential reaches the terminal or the
 # log.
-step_9() {
+step_2_5_2_6__registry_auth_secret_verify() {
   secret_type=$(oc get secret threescale-registry-auth -o jsonpath='{.type}') \
     || fail "secret/threescale-registry-auth is missing: create it (step 2.5-2.6/registry-auth-secret), then re-run"
   [ "$secret_type" = kubernetes.io/dockerconfigjson ] \
@@ -1922,7 +1936,7 @@ step_9() {
 # of the window (its snapshot has it) skips this step, and an amp service
 # account that exists when the runbook runs is left as it is; the next step
 # checks its pull secret either way.
-step_10() {
+step_2_5_2_6__amp_service_account() {
   if oc get serviceaccount/amp >/dev/null 2>&1; then
     echo "serviceaccount/amp exists: left as it is"
   else
@@ -1932,7 +1946,7 @@ step_10() {
 
 # 2.5-2.6/amp-service-account-verify — Check that the amp service account lists threescale-registry-auth
 # Source: 001_94522790b066fb62.txt 2.2
-step_11() {
+step_2_5_2_6__amp_service_account_verify() {
   oc get serviceaccount amp -o json | jq -e '(.imagePullSecrets // []) | map(.name) | index("threescale-registry-auth") != null' >/dev/null \
     || fail "serviceaccount/amp does not list threescale-registry-auth in imagePullSecrets: add it (oc secrets link amp threescale-registry-auth --for=pull), then re-run"
 }
@@ -1949,7 +1963,7 @@ step_11() {
 # listed with the commands that grant them, and the step stops until they are
 # granted. Where the runbook's user cannot read them, it stops with what to
 # verify, and --ack of the step confirms it.
-step_12() {
+step_2_5_2_6__amp_service_account_permissions() {
   # sa(NAME): the subject is service account NAME of the project, as a
   # ServiceAccount or as its user name. (jq, not shell: its $ are jq's.)
   # shellcheck disable=SC2016
@@ -1997,81 +2011,81 @@ step_12() {
 # one JSON patch per DeploymentConfig the site has; a site without a listed
 # DeploymentConfig (external Redis, another system database, no
 # WildcardRouter) gets no patch for it instead of a failing command.
-step_13() {
-  if applied deploymentconfig/apicast-production checks/001-2.5-2.6-service-account-dcs-apicast-production.json; then
+step_2_5_2_6__service_account_dcs() {
+  if applied deploymentconfig/apicast-production checks/2.5-2.6/service-account-dcs/deploymentconfig-apicast-production.json; then
     echo "deploymentconfig/apicast-production: already applied, skipped"
   else
-    oc patch deploymentconfig/apicast-production --type=json -p "$(cat "$BUNDLE_DIR/patches/001-2.5-2.6-service-account-dcs-apicast-production.json")"
+    oc patch deploymentconfig/apicast-production --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-apicast-production.json")"
   fi
-  if applied deploymentconfig/apicast-staging checks/002-2.5-2.6-service-account-dcs-apicast-staging.json; then
+  if applied deploymentconfig/apicast-staging checks/2.5-2.6/service-account-dcs/deploymentconfig-apicast-staging.json; then
     echo "deploymentconfig/apicast-staging: already applied, skipped"
   else
-    oc patch deploymentconfig/apicast-staging --type=json -p "$(cat "$BUNDLE_DIR/patches/002-2.5-2.6-service-account-dcs-apicast-staging.json")"
+    oc patch deploymentconfig/apicast-staging --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-apicast-staging.json")"
   fi
-  if applied deploymentconfig/apicast-wildcard-router checks/003-2.5-2.6-service-account-dcs-apicast-wildcard-router.json; then
+  if applied deploymentconfig/apicast-wildcard-router checks/2.5-2.6/service-account-dcs/deploymentconfig-apicast-wildcard-router.json; then
     echo "deploymentconfig/apicast-wildcard-router: already applied, skipped"
   else
-    oc patch deploymentconfig/apicast-wildcard-router --type=json -p "$(cat "$BUNDLE_DIR/patches/003-2.5-2.6-service-account-dcs-apicast-wildcard-router.json")"
+    oc patch deploymentconfig/apicast-wildcard-router --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-apicast-wildcard-router.json")"
   fi
-  if applied deploymentconfig/backend-cron checks/004-2.5-2.6-service-account-dcs-backend-cron.json; then
+  if applied deploymentconfig/backend-cron checks/2.5-2.6/service-account-dcs/deploymentconfig-backend-cron.json; then
     echo "deploymentconfig/backend-cron: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-cron --type=json -p "$(cat "$BUNDLE_DIR/patches/004-2.5-2.6-service-account-dcs-backend-cron.json")"
+    oc patch deploymentconfig/backend-cron --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-backend-cron.json")"
   fi
-  if applied deploymentconfig/backend-listener checks/005-2.5-2.6-service-account-dcs-backend-listener.json; then
+  if applied deploymentconfig/backend-listener checks/2.5-2.6/service-account-dcs/deploymentconfig-backend-listener.json; then
     echo "deploymentconfig/backend-listener: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-listener --type=json -p "$(cat "$BUNDLE_DIR/patches/005-2.5-2.6-service-account-dcs-backend-listener.json")"
+    oc patch deploymentconfig/backend-listener --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-backend-listener.json")"
   fi
-  if applied deploymentconfig/backend-redis checks/006-2.5-2.6-service-account-dcs-backend-redis.json; then
+  if applied deploymentconfig/backend-redis checks/2.5-2.6/service-account-dcs/deploymentconfig-backend-redis.json; then
     echo "deploymentconfig/backend-redis: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/006-2.5-2.6-service-account-dcs-backend-redis.json")"
+    oc patch deploymentconfig/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-backend-redis.json")"
   fi
-  if applied deploymentconfig/backend-worker checks/007-2.5-2.6-service-account-dcs-backend-worker.json; then
+  if applied deploymentconfig/backend-worker checks/2.5-2.6/service-account-dcs/deploymentconfig-backend-worker.json; then
     echo "deploymentconfig/backend-worker: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-worker --type=json -p "$(cat "$BUNDLE_DIR/patches/007-2.5-2.6-service-account-dcs-backend-worker.json")"
+    oc patch deploymentconfig/backend-worker --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-backend-worker.json")"
   fi
-  if applied deploymentconfig/system-app checks/008-2.5-2.6-service-account-dcs-system-app.json; then
+  if applied deploymentconfig/system-app checks/2.5-2.6/service-account-dcs/deploymentconfig-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/008-2.5-2.6-service-account-dcs-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-system-app.json")"
   fi
-  if applied deploymentconfig/system-memcache checks/009-2.5-2.6-service-account-dcs-system-memcache.json; then
+  if applied deploymentconfig/system-memcache checks/2.5-2.6/service-account-dcs/deploymentconfig-system-memcache.json; then
     echo "deploymentconfig/system-memcache: already applied, skipped"
   else
-    oc patch deploymentconfig/system-memcache --type=json -p "$(cat "$BUNDLE_DIR/patches/009-2.5-2.6-service-account-dcs-system-memcache.json")"
+    oc patch deploymentconfig/system-memcache --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-system-memcache.json")"
   fi
-  if applied deploymentconfig/system-mysql checks/010-2.5-2.6-service-account-dcs-system-mysql.json; then
+  if applied deploymentconfig/system-mysql checks/2.5-2.6/service-account-dcs/deploymentconfig-system-mysql.json; then
     echo "deploymentconfig/system-mysql: already applied, skipped"
   else
-    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/010-2.5-2.6-service-account-dcs-system-mysql.json")"
+    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-system-mysql.json")"
   fi
-  if applied deploymentconfig/system-redis checks/011-2.5-2.6-service-account-dcs-system-redis.json; then
+  if applied deploymentconfig/system-redis checks/2.5-2.6/service-account-dcs/deploymentconfig-system-redis.json; then
     echo "deploymentconfig/system-redis: already applied, skipped"
   else
-    oc patch deploymentconfig/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/011-2.5-2.6-service-account-dcs-system-redis.json")"
+    oc patch deploymentconfig/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-system-redis.json")"
   fi
-  if applied deploymentconfig/system-sidekiq checks/012-2.5-2.6-service-account-dcs-system-sidekiq.json; then
+  if applied deploymentconfig/system-sidekiq checks/2.5-2.6/service-account-dcs/deploymentconfig-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/012-2.5-2.6-service-account-dcs-system-sidekiq.json")"
+    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-system-sidekiq.json")"
   fi
-  if applied deploymentconfig/system-sphinx checks/013-2.5-2.6-service-account-dcs-system-sphinx.json; then
+  if applied deploymentconfig/system-sphinx checks/2.5-2.6/service-account-dcs/deploymentconfig-system-sphinx.json; then
     echo "deploymentconfig/system-sphinx: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sphinx --type=json -p "$(cat "$BUNDLE_DIR/patches/013-2.5-2.6-service-account-dcs-system-sphinx.json")"
+    oc patch deploymentconfig/system-sphinx --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-system-sphinx.json")"
   fi
-  if applied deploymentconfig/zync checks/014-2.5-2.6-service-account-dcs-zync.json; then
+  if applied deploymentconfig/zync checks/2.5-2.6/service-account-dcs/deploymentconfig-zync.json; then
     echo "deploymentconfig/zync: already applied, skipped"
   else
-    oc patch deploymentconfig/zync --type=json -p "$(cat "$BUNDLE_DIR/patches/014-2.5-2.6-service-account-dcs-zync.json")"
+    oc patch deploymentconfig/zync --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-zync.json")"
   fi
-  if applied deploymentconfig/zync-database checks/015-2.5-2.6-service-account-dcs-zync-database.json; then
+  if applied deploymentconfig/zync-database checks/2.5-2.6/service-account-dcs/deploymentconfig-zync-database.json; then
     echo "deploymentconfig/zync-database: already applied, skipped"
   else
-    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/015-2.5-2.6-service-account-dcs-zync-database.json")"
+    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/service-account-dcs/deploymentconfig-zync-database.json")"
   fi
 }
 
@@ -2079,7 +2093,7 @@ step_13() {
 # Source: 001_94522790b066fb62.txt 2.2
 # The guide waits until `oc get dc` and `oc get pods` show every
 # DeploymentConfig ready; the runbook waits for each rollout.
-step_14() {
+step_2_5_2_6__wait_service_account() {
   wait_rollout dc/apicast-production
   wait_rollout dc/apicast-staging
   wait_rollout dc/apicast-wildcard-router
@@ -2099,7 +2113,7 @@ step_14() {
 
 # 2.5-2.6/service-account-verify — Check that every DeploymentConfig runs with the amp service account
 # Source: 001_94522790b066fb62.txt 2.2
-step_15() {
+step_2_5_2_6__service_account_verify() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-sidekiq system-sphinx zync zync-database ; do
     account=$(oc get dc "$component" -o jsonpath='{.spec.template.spec.serviceAccountName}')
     echo "$component serviceAccountName: $account"
@@ -2114,7 +2128,7 @@ step_15() {
 # written from the 2.6 template and carried in the bundle. The template's
 # WILDCARD_DOMAIN parameter, which the guide reads from system-environment, is
 # used by none of them. An object that exists already is left as it is.
-step_16() {
+step_2_5_2_6__new_image_streams() {
   if oc get imagestream/zync-database-postgresql >/dev/null 2>&1; then
     echo "imagestream/zync-database-postgresql exists: left as it is"
   else
@@ -2139,7 +2153,7 @@ step_16() {
 
 # 2.5-2.6/new-image-stream-system-mysql — Create the system-mysql image stream of the 2.6 template
 # Source: 001_94522790b066fb62.txt 2.3
-step_17() {
+step_2_5_2_6__new_image_stream_system_mysql() {
   if oc get imagestream/system-mysql >/dev/null 2>&1; then
     echo "imagestream/system-mysql exists: left as it is"
   else
@@ -2151,7 +2165,7 @@ step_17() {
 # Source: 001_94522790b066fb62.txt 2.3
 # From the 2.6 template, carried in the bundle. The zync-que pod fails until
 # section 2.8 points amp-zync at the 2.6 image, as the guide expects.
-step_18() {
+step_2_5_2_6__new_zync_que() {
   if oc get role/zync-que-role >/dev/null 2>&1; then
     echo "role/zync-que-role exists: left as it is"
   else
@@ -2182,7 +2196,7 @@ step_18() {
 # values over when they differ, so the bundle stays the same for every site.
 # The guide reads .spec.tags[0].importPolicy.insecure, which is the latest
 # tag's and always empty; ampc reads the tags that import an image.
-step_19() {
+step_2_5_2_6__new_objects_site_values() {
   app_label=$(oc get dc backend-listener -o json | jq -r '.spec.template.metadata.labels.app // empty')
   [ -n "$app_label" ] || fail "dc/backend-listener has no app label in its pod template"
   insecure=$(oc get imagestream amp-system -o json | jq -r '[.spec.tags[] | select(.from.kind == "DockerImage") | .importPolicy.insecure == true] | any')
@@ -2207,7 +2221,7 @@ step_19() {
 # Source: 001_94522790b066fb62.txt 2.3
 # The zync-que pod is expected to fail until section 2.8; only the objects are
 # checked.
-step_20() {
+step_2_5_2_6__new_objects_verify() {
   for object in is/zync-database-postgresql is/backend-redis is/system-redis is/system-memcached is/system-mysql role/zync-que-role sa/zync-que-sa rolebinding/zync-que-rolebinding dc/zync-que; do
     oc get "$object" >/dev/null || fail "$object is missing"
   done
@@ -2222,41 +2236,41 @@ step_20() {
 # the key (whatever its value), and which a snapshot that shows the key leaves
 # out. The values are the guide's empty defaults, not credentials: a site that
 # uses Sentinel or Redis Enterprise fills them in later.
-step_21() {
-  if applied secret/system-redis checks/016-2.5-2.6-system-redis-secret-system-redis.json; then
+step_2_5_2_6__system_redis_secret() {
+  if applied secret/system-redis checks/2.5-2.6/system-redis-secret/secret-system-redis.json; then
     echo "secret/system-redis: already applied, skipped"
   else
-    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/016-2.5-2.6-system-redis-secret-system-redis.json")"
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-redis-secret/secret-system-redis.json")"
   fi
-  if applied secret/system-redis checks/017-2.5-2.6-system-redis-secret-system-redis.json; then
+  if applied secret/system-redis checks/2.5-2.6/system-redis-secret/secret-system-redis-2.json; then
     echo "secret/system-redis: already applied, skipped"
   else
-    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/017-2.5-2.6-system-redis-secret-system-redis.json")"
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-redis-secret/secret-system-redis-2.json")"
   fi
-  if applied secret/system-redis checks/018-2.5-2.6-system-redis-secret-system-redis.json; then
+  if applied secret/system-redis checks/2.5-2.6/system-redis-secret/secret-system-redis-3.json; then
     echo "secret/system-redis: already applied, skipped"
   else
-    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/018-2.5-2.6-system-redis-secret-system-redis.json")"
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-redis-secret/secret-system-redis-3.json")"
   fi
-  if applied secret/system-redis checks/019-2.5-2.6-system-redis-secret-system-redis.json; then
+  if applied secret/system-redis checks/2.5-2.6/system-redis-secret/secret-system-redis-4.json; then
     echo "secret/system-redis: already applied, skipped"
   else
-    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/019-2.5-2.6-system-redis-secret-system-redis.json")"
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-redis-secret/secret-system-redis-4.json")"
   fi
-  if applied secret/system-redis checks/020-2.5-2.6-system-redis-secret-system-redis.json; then
+  if applied secret/system-redis checks/2.5-2.6/system-redis-secret/secret-system-redis-5.json; then
     echo "secret/system-redis: already applied, skipped"
   else
-    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/020-2.5-2.6-system-redis-secret-system-redis.json")"
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-redis-secret/secret-system-redis-5.json")"
   fi
-  if applied secret/system-redis checks/021-2.5-2.6-system-redis-secret-system-redis.json; then
+  if applied secret/system-redis checks/2.5-2.6/system-redis-secret/secret-system-redis-6.json; then
     echo "secret/system-redis: already applied, skipped"
   else
-    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/021-2.5-2.6-system-redis-secret-system-redis.json")"
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-redis-secret/secret-system-redis-6.json")"
   fi
-  if applied secret/system-redis checks/022-2.5-2.6-system-redis-secret-system-redis.json; then
+  if applied secret/system-redis checks/2.5-2.6/system-redis-secret/secret-system-redis-7.json; then
     echo "secret/system-redis: already applied, skipped"
   else
-    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/022-2.5-2.6-system-redis-secret-system-redis.json")"
+    oc patch secret/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-redis-secret/secret-system-redis-7.json")"
   fi
 }
 
@@ -2270,17 +2284,17 @@ step_21() {
 # name. The guide names "system-secret" as the source; the 2.6 template reads
 # the system-redis Secret, and backend-redis for BACKEND_REDIS_SENTINEL_*, as
 # ampc does.
-step_22() {
-  if applied deploymentconfig/system-app checks/023-2.5-2.6-system-app-redis-env-system-app.json; then
+step_2_5_2_6__system_app_redis_env() {
+  if applied deploymentconfig/system-app checks/2.5-2.6/system-app-redis-env/deploymentconfig-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/023-2.5-2.6-system-app-redis-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-app-redis-env/deploymentconfig-system-app.json")"
   fi
 }
 
 # 2.5-2.6/wait-system-app-redis — Wait for system-app to redeploy
 # Source: 001_94522790b066fb62.txt 2.4
-step_23() {
+step_2_5_2_6__wait_system_app_redis() {
   wait_rollout dc/system-app
 }
 
@@ -2292,11 +2306,11 @@ step_23() {
 # appends to the pre-hook's env list; ampc appends the same entries after a
 # test that pins the list's last entry. The pre-hook is not part of the pod
 # template, so the patch starts no rollout: the next deployment runs it.
-step_24() {
-  if applied deploymentconfig/system-app checks/024-2.5-2.6-prehook-redis-env-system-app.json; then
+step_2_5_2_6__prehook_redis_env() {
+  if applied deploymentconfig/system-app checks/2.5-2.6/prehook-redis-env/deploymentconfig-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/024-2.5-2.6-prehook-redis-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/prehook-redis-env/deploymentconfig-system-app.json")"
   fi
 }
 
@@ -2309,17 +2323,17 @@ step_24() {
 # pins the list's last entry, and each container is pinned by a test of its
 # name. The guide calls the init container "system-sidekiq"; the template
 # names it check-svc.
-step_25() {
-  if applied deploymentconfig/system-sidekiq checks/025-2.5-2.6-sidekiq-redis-env-system-sidekiq.json; then
+step_2_5_2_6__sidekiq_redis_env() {
+  if applied deploymentconfig/system-sidekiq checks/2.5-2.6/sidekiq-redis-env/deploymentconfig-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/025-2.5-2.6-sidekiq-redis-env-system-sidekiq.json")"
+    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/sidekiq-redis-env/deploymentconfig-system-sidekiq.json")"
   fi
 }
 
 # 2.5-2.6/wait-sidekiq-redis — Wait for system-sidekiq to redeploy
 # Source: 001_94522790b066fb62.txt 2.4
-step_26() {
+step_2_5_2_6__wait_sidekiq_redis() {
   wait_rollout dc/system-sidekiq
 }
 
@@ -2331,17 +2345,17 @@ step_26() {
 # becomes JSON patch operations: each env var is appended after a test that
 # pins the list's last entry, and each container is pinned by a test of its
 # name.
-step_27() {
-  if applied deploymentconfig/system-sphinx checks/026-2.5-2.6-sphinx-redis-env-system-sphinx.json; then
+step_2_5_2_6__sphinx_redis_env() {
+  if applied deploymentconfig/system-sphinx checks/2.5-2.6/sphinx-redis-env/deploymentconfig-system-sphinx.json; then
     echo "deploymentconfig/system-sphinx: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sphinx --type=json -p "$(cat "$BUNDLE_DIR/patches/026-2.5-2.6-sphinx-redis-env-system-sphinx.json")"
+    oc patch deploymentconfig/system-sphinx --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/sphinx-redis-env/deploymentconfig-system-sphinx.json")"
   fi
 }
 
 # 2.5-2.6/wait-sphinx-redis — Wait for system-sphinx to redeploy
 # Source: 001_94522790b066fb62.txt 2.4
-step_28() {
+step_2_5_2_6__wait_sphinx_redis() {
   wait_rollout dc/system-sphinx
 }
 
@@ -2350,7 +2364,7 @@ step_28() {
 # The guide lists each env with `oc set env --list` or jq for a person to
 # compare; the runbook checks each variable's source and stops when one is
 # wrong.
-step_29() {
+step_2_5_2_6__system_redis_env_verify() {
   system_env='{"MESSAGE_BUS_REDIS_URL": ["system-redis", "MESSAGE_BUS_URL"], "REDIS_NAMESPACE": ["system-redis", "NAMESPACE"], "MESSAGE_BUS_REDIS_NAMESPACE": ["system-redis", "MESSAGE_BUS_NAMESPACE"], "REDIS_SENTINEL_HOSTS": ["system-redis", "SENTINEL_HOSTS"], "REDIS_SENTINEL_ROLE": ["system-redis", "SENTINEL_ROLE"], "MESSAGE_BUS_REDIS_SENTINEL_HOSTS": ["system-redis", "MESSAGE_BUS_SENTINEL_HOSTS"], "MESSAGE_BUS_REDIS_SENTINEL_ROLE": ["system-redis", "MESSAGE_BUS_SENTINEL_ROLE"]}'
   backend_env='{"BACKEND_REDIS_SENTINEL_HOSTS": ["backend-redis", "REDIS_STORAGE_SENTINEL_HOSTS"], "BACKEND_REDIS_SENTINEL_ROLE": ["backend-redis", "REDIS_STORAGE_SENTINEL_ROLE"]}'
   url_env='{"REDIS_URL": ["system-redis", "URL"]}'
@@ -2385,17 +2399,17 @@ step_29() {
 # pins the list's last entry, and each container is pinned by a test of its
 # name. The guide calls the init container "backend-worker"; the template
 # names it backend-redis-svc.
-step_30() {
-  if applied deploymentconfig/backend-worker checks/027-2.5-2.6-backend-worker-redis-env-backend-worker.json; then
+step_2_5_2_6__backend_worker_redis_env() {
+  if applied deploymentconfig/backend-worker checks/2.5-2.6/backend-worker-redis-env/deploymentconfig-backend-worker.json; then
     echo "deploymentconfig/backend-worker: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-worker --type=json -p "$(cat "$BUNDLE_DIR/patches/027-2.5-2.6-backend-worker-redis-env-backend-worker.json")"
+    oc patch deploymentconfig/backend-worker --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/backend-worker-redis-env/deploymentconfig-backend-worker.json")"
   fi
 }
 
 # 2.5-2.6/wait-backend-worker-redis — Wait for backend-worker to redeploy
 # Source: 001_94522790b066fb62.txt 2.5
-step_31() {
+step_2_5_2_6__wait_backend_worker_redis() {
   wait_rollout dc/backend-worker
 }
 
@@ -2408,17 +2422,17 @@ step_31() {
 # pins the list's last entry, and each container is pinned by a test of its
 # name. The guide calls the init container "backend-cron"; the template names
 # it backend-redis-svc.
-step_32() {
-  if applied deploymentconfig/backend-cron checks/028-2.5-2.6-backend-cron-redis-env-backend-cron.json; then
+step_2_5_2_6__backend_cron_redis_env() {
+  if applied deploymentconfig/backend-cron checks/2.5-2.6/backend-cron-redis-env/deploymentconfig-backend-cron.json; then
     echo "deploymentconfig/backend-cron: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-cron --type=json -p "$(cat "$BUNDLE_DIR/patches/028-2.5-2.6-backend-cron-redis-env-backend-cron.json")"
+    oc patch deploymentconfig/backend-cron --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/backend-cron-redis-env/deploymentconfig-backend-cron.json")"
   fi
 }
 
 # 2.5-2.6/wait-backend-cron-redis — Wait for backend-cron to redeploy
 # Source: 001_94522790b066fb62.txt 2.5
-step_33() {
+step_2_5_2_6__wait_backend_cron_redis() {
   wait_rollout dc/backend-cron
 }
 
@@ -2426,7 +2440,7 @@ step_33() {
 # Source: 001_94522790b066fb62.txt 2.5
 # The guide lists the init container env before and after each patch for a
 # person to compare; the runbook checks each variable's source.
-step_34() {
+step_2_5_2_6__backend_redis_env_verify() {
   for dc in backend-worker backend-cron; do
     oc get dc "$dc" -o json | jq -e '.spec.template.spec.initContainers[] | select(.name == "backend-redis-svc") | .env as $env
       | {CONFIG_REDIS_PROXY: "REDIS_STORAGE_URL", CONFIG_REDIS_SENTINEL_HOSTS: "REDIS_STORAGE_SENTINEL_HOSTS", CONFIG_REDIS_SENTINEL_ROLE: "REDIS_STORAGE_SENTINEL_ROLE", CONFIG_QUEUES_SENTINEL_HOSTS: "REDIS_QUEUES_SENTINEL_HOSTS", CONFIG_QUEUES_SENTINEL_ROLE: "REDIS_QUEUES_SENTINEL_ROLE"}
@@ -2443,11 +2457,11 @@ step_34() {
 # pinned by a test of its name. The guide's fieldRef carries apiVersion v1,
 # which is the server's default; ampc writes the 2.6 template's entry, without
 # it.
-step_35() {
-  if applied deploymentconfig/zync checks/029-2.5-2.6-zync-env-zync.json; then
+step_2_5_2_6__zync_env() {
+  if applied deploymentconfig/zync checks/2.5-2.6/zync-env/deploymentconfig-zync.json; then
     echo "deploymentconfig/zync: already applied, skipped"
   else
-    oc patch deploymentconfig/zync --type=json -p "$(cat "$BUNDLE_DIR/patches/029-2.5-2.6-zync-env-zync.json")"
+    oc patch deploymentconfig/zync --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/zync-env/deploymentconfig-zync.json")"
   fi
 }
 
@@ -2458,11 +2472,11 @@ step_35() {
 # itself, so an air-gapped site needs no download. The triggers are set whole,
 # as in the 2.6 template: a ConfigChange trigger and an ImageChange trigger on
 # backend-redis:latest, which sets the container's image.
-step_36() {
-  if applied deploymentconfig/backend-redis checks/030-2.5-2.6-backend-redis-image-stream-backend-redis.json; then
+step_2_5_2_6__backend_redis_image_stream() {
+  if applied deploymentconfig/backend-redis checks/2.5-2.6/backend-redis-image-stream/deploymentconfig-backend-redis.json; then
     echo "deploymentconfig/backend-redis: already applied, skipped"
   else
-    oc patch deploymentconfig/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/030-2.5-2.6-backend-redis-image-stream-backend-redis.json")"
+    oc patch deploymentconfig/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/backend-redis-image-stream/deploymentconfig-backend-redis.json")"
   fi
 }
 
@@ -2470,7 +2484,7 @@ step_36() {
 # Source: 001_94522790b066fb62.txt 2.7
 # backend-worker, backend-cron and backend-listener may fail until
 # backend-redis is back, as the guide says.
-step_37() {
+step_2_5_2_6__wait_backend_redis_image_stream() {
   wait_rollout dc/backend-redis
 }
 
@@ -2481,17 +2495,17 @@ step_37() {
 # itself, so an air-gapped site needs no download. The triggers are set whole,
 # as in the 2.6 template. The guide says the new trigger refers to the
 # backend-redis image stream; it refers to system-redis.
-step_38() {
-  if applied deploymentconfig/system-redis checks/031-2.5-2.6-system-redis-image-stream-system-redis.json; then
+step_2_5_2_6__system_redis_image_stream() {
+  if applied deploymentconfig/system-redis checks/2.5-2.6/system-redis-image-stream/deploymentconfig-system-redis.json; then
     echo "deploymentconfig/system-redis: already applied, skipped"
   else
-    oc patch deploymentconfig/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/031-2.5-2.6-system-redis-image-stream-system-redis.json")"
+    oc patch deploymentconfig/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-redis-image-stream/deploymentconfig-system-redis.json")"
   fi
 }
 
 # 2.5-2.6/wait-system-redis-image-stream — Wait for system-redis to redeploy
 # Source: 001_94522790b066fb62.txt 2.7
-step_39() {
+step_2_5_2_6__wait_system_redis_image_stream() {
   wait_rollout dc/system-redis
 }
 
@@ -2501,17 +2515,17 @@ step_39() {
 # archive, downloaded from a Red Hat site; the bundle carries the patch
 # itself, so an air-gapped site needs no download. The triggers are set whole,
 # as in the 2.6 template.
-step_40() {
-  if applied deploymentconfig/system-memcache checks/032-2.5-2.6-system-memcache-image-stream-system-memcache.json; then
+step_2_5_2_6__system_memcache_image_stream() {
+  if applied deploymentconfig/system-memcache checks/2.5-2.6/system-memcache-image-stream/deploymentconfig-system-memcache.json; then
     echo "deploymentconfig/system-memcache: already applied, skipped"
   else
-    oc patch deploymentconfig/system-memcache --type=json -p "$(cat "$BUNDLE_DIR/patches/032-2.5-2.6-system-memcache-image-stream-system-memcache.json")"
+    oc patch deploymentconfig/system-memcache --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-memcache-image-stream/deploymentconfig-system-memcache.json")"
   fi
 }
 
 # 2.5-2.6/wait-system-memcache-image-stream — Wait for system-memcache to redeploy
 # Source: 001_94522790b066fb62.txt 2.7
-step_41() {
+step_2_5_2_6__wait_system_memcache_image_stream() {
   wait_rollout dc/system-memcache
 }
 
@@ -2521,17 +2535,17 @@ step_41() {
 # archive, downloaded from a Red Hat site; the bundle carries the patch
 # itself, so an air-gapped site needs no download. The triggers are set whole,
 # as in the 2.6 template.
-step_42() {
-  if applied deploymentconfig/system-mysql checks/033-2.5-2.6-system-mysql-image-stream-system-mysql.json; then
+step_2_5_2_6__system_mysql_image_stream() {
+  if applied deploymentconfig/system-mysql checks/2.5-2.6/system-mysql-image-stream/deploymentconfig-system-mysql.json; then
     echo "deploymentconfig/system-mysql: already applied, skipped"
   else
-    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/033-2.5-2.6-system-mysql-image-stream-system-mysql.json")"
+    oc patch deploymentconfig/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/system-mysql-image-stream/deploymentconfig-system-mysql.json")"
   fi
 }
 
 # 2.5-2.6/wait-system-mysql-image-stream — Wait for system-mysql to redeploy
 # Source: 001_94522790b066fb62.txt 2.7
-step_43() {
+step_2_5_2_6__wait_system_mysql_image_stream() {
   wait_rollout dc/system-mysql
 }
 
@@ -2543,25 +2557,25 @@ step_43() {
 # patch becomes one JSON patch that sets the triggers whole, as in the 2.6
 # template: the ImageChange trigger moves from postgresql:10 to
 # zync-database-postgresql:latest.
-step_44() {
-  if applied deploymentconfig/zync-database checks/034-2.5-2.6-zync-database-image-stream-zync-database.json; then
+step_2_5_2_6__zync_database_image_stream() {
+  if applied deploymentconfig/zync-database checks/2.5-2.6/zync-database-image-stream/deploymentconfig-zync-database.json; then
     echo "deploymentconfig/zync-database: already applied, skipped"
   else
-    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/034-2.5-2.6-zync-database-image-stream-zync-database.json")"
+    oc patch deploymentconfig/zync-database --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/zync-database-image-stream/deploymentconfig-zync-database.json")"
   fi
 }
 
 # 2.5-2.6/wait-zync-database-image-stream — Wait for zync-database and zync to be ready again
 # Source: 001_94522790b066fb62.txt 2.7
 # zync may fail until zync-database is back; the guide waits for both.
-step_45() {
+step_2_5_2_6__wait_zync_database_image_stream() {
   wait_rollout dc/zync-database
   wait_rollout dc/zync
 }
 
 # 2.5-2.6/postgresql-image-stream-delete — Delete the postgresql image stream, which nothing uses any more
 # Source: 001_94522790b066fb62.txt 2.7
-step_46() {
+step_2_5_2_6__postgresql_image_stream_delete() {
   oc delete imagestream/postgresql --ignore-not-found
 }
 
@@ -2569,7 +2583,7 @@ step_46() {
 # Source: 001_94522790b066fb62.txt 2.7
 # The guide asks a person to look at the ImageChange triggers and their
 # lastTriggeredImage; the runbook checks both and prints the image.
-step_47() {
+step_2_5_2_6__database_image_streams_verify() {
   for pair in backend-redis=backend-redis system-redis=system-redis system-memcache=system-memcached system-mysql=system-mysql zync-database=zync-database-postgresql; do
     dc=${pair%%=*}
     stream=${pair#*=}
@@ -2584,17 +2598,17 @@ step_47() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_48() {
-  if applied imagestream/amp-system checks/035-2.5-2.6-image-amp-system-amp-system.json; then
+step_2_5_2_6__image_amp_system() {
+  if applied imagestream/amp-system checks/2.5-2.6/image-amp-system/imagestream-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
-    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/035-2.5-2.6-image-amp-system-amp-system.json")"
+    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/image-amp-system/imagestream-amp-system.json")"
   fi
 }
 
 # 2.5-2.6/wait-system — Wait for system-app, system-sphinx and system-sidekiq to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
-step_49() {
+step_2_5_2_6__wait_system() {
   wait_rollout dc/system-app
   wait_rollout dc/system-sphinx
   wait_rollout dc/system-sidekiq
@@ -2605,17 +2619,17 @@ step_49() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_50() {
-  if applied imagestream/amp-apicast checks/036-2.5-2.6-image-amp-apicast-amp-apicast.json; then
+step_2_5_2_6__image_amp_apicast() {
+  if applied imagestream/amp-apicast checks/2.5-2.6/image-amp-apicast/imagestream-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
-    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/036-2.5-2.6-image-amp-apicast-amp-apicast.json")"
+    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/image-amp-apicast/imagestream-amp-apicast.json")"
   fi
 }
 
 # 2.5-2.6/wait-apicast — Wait for apicast-production and apicast-staging to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
-step_51() {
+step_2_5_2_6__wait_apicast() {
   wait_rollout dc/apicast-production
   wait_rollout dc/apicast-staging
 }
@@ -2625,17 +2639,17 @@ step_51() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_52() {
-  if applied imagestream/amp-backend checks/037-2.5-2.6-image-amp-backend-amp-backend.json; then
+step_2_5_2_6__image_amp_backend() {
+  if applied imagestream/amp-backend checks/2.5-2.6/image-amp-backend/imagestream-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
-    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/037-2.5-2.6-image-amp-backend-amp-backend.json")"
+    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/image-amp-backend/imagestream-amp-backend.json")"
   fi
 }
 
 # 2.5-2.6/wait-backend — Wait for backend-listener, backend-worker and backend-cron to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
-step_53() {
+step_2_5_2_6__wait_backend() {
   wait_rollout dc/backend-listener
   wait_rollout dc/backend-worker
   wait_rollout dc/backend-cron
@@ -2646,18 +2660,18 @@ step_53() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_54() {
-  if applied imagestream/amp-zync checks/038-2.5-2.6-image-amp-zync-amp-zync.json; then
+step_2_5_2_6__image_amp_zync() {
+  if applied imagestream/amp-zync checks/2.5-2.6/image-amp-zync/imagestream-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
-    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/038-2.5-2.6-image-amp-zync-amp-zync.json")"
+    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/image-amp-zync/imagestream-amp-zync.json")"
   fi
 }
 
 # 2.5-2.6/wait-zync — Wait for zync and zync-que to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
 # zync-que, failing since section 2.3, comes up with the 2.6 image.
-step_55() {
+step_2_5_2_6__wait_zync() {
   wait_rollout dc/zync
   wait_rollout dc/zync-que
 }
@@ -2671,11 +2685,11 @@ step_55() {
 # ConfigMap, to 2.6, so that every container keeps reading it; a test of the
 # current value, 2.5.0, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
-step_56() {
-  if applied configmap/system-environment checks/039-2.5-2.6-amp-release-system-environment.json; then
+step_2_5_2_6__amp_release() {
+  if applied configmap/system-environment checks/2.5-2.6/amp-release/configmap-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/039-2.5-2.6-amp-release-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/2.5-2.6/amp-release/configmap-system-environment.json")"
   fi
 }
 
@@ -2684,7 +2698,7 @@ step_56() {
 # Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
 # literal, ampc restores the template's reference to system-environment; a
 # site whose containers read the ConfigMap already gets no patch.
-step_57() {
+step_2_5_2_6__amp_release_env() {
   echo "nothing to do on this site"
 }
 
@@ -2700,13 +2714,13 @@ step_57() {
 # deployment number before that rollout in the backup directory, so that a
 # re-run waits for the rollout it started instead of starting another
 # (rollout_once of the shell library).
-step_58() {
+step_2_5_2_6__redeploy_system_app() {
   rollout_once system-app "$BACKUP_DIR/2.5-2.6/system-app-rollout-from"
 }
 
 # 2.5-2.6/wait-system-app — Wait for system-app to redeploy
 # Source: 001_94522790b066fb62.txt 2.8
-step_59() {
+step_2_5_2_6__wait_system_app() {
   wait_rollout dc/system-app
 }
 
@@ -2716,7 +2730,7 @@ step_59() {
 # and stops when one is not pinned by a digest, is not the image its stream
 # tag holds now (a failed import, a trigger that has not fired) or is not the
 # latest deployment's, completed.
-step_60() {
+step_2_5_2_6__images_verify() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     exists dc "$component" || continue
     check_images "$component"
@@ -2727,7 +2741,7 @@ step_60() {
 # Source: 001_94522790b066fb62.txt 2.9
 # The guide's warning before the procedure; the backup step has saved every
 # route with its tls section.
-step_61() {
+step_2_5_2_6__routes_certificates_record() {
   manual_step '2.5-2.6/routes-certificates-record' <<'AMPC_MANUAL'
 Zync replaces the routes of tenants and services in the next steps.
 If you installed SSL certificates by hand on some routes, note now which
@@ -2742,7 +2756,7 @@ AMPC_MANUAL
 # Source: 001_94522790b066fb62.txt 2.9
 # Step 1 of the procedure, needed only for services that use a self-managed
 # APIcast gateway.
-step_62() {
+step_2_5_2_6__deployment_options() {
   manual_step '2.5-2.6/deployment-options' <<'AMPC_MANUAL'
 Services are migrated with the hosted deployment option, and Zync then
 creates their routes. For each service of each tenant whose APIcast is
@@ -2764,7 +2778,7 @@ AMPC_MANUAL
 # 2.5-2.6/default-routes-delete — Delete the default routes that 3scale 2.5 created
 # Source: 001_94522790b066fb62.txt 2.9
 # Zync creates their equivalents in the resync below.
-step_63() {
+step_2_5_2_6__default_routes_delete() {
   oc delete route/system-master --ignore-not-found
   oc delete route/system-provider-admin --ignore-not-found
   oc delete route/system-developer --ignore-not-found
@@ -2776,7 +2790,7 @@ step_63() {
 # Source: 001_94522790b066fb62.txt 2.9
 # Only sites deployed without WILDCARD_POLICY=Subdomain made routes by hand;
 # ampc cannot tell them from others, so a person deletes them.
-step_64() {
+step_2_5_2_6__manual_routes_delete() {
   manual_step '2.5-2.6/manual-routes-delete' <<'AMPC_MANUAL'
 This site was deployed without WILDCARD_POLICY=Subdomain, so the routes
 of its tenants and services were created by hand. Delete each of them
@@ -2797,7 +2811,7 @@ AMPC_MANUAL
 # matches deploy pods and may give several names, and runs `oc exec -it`,
 # which needs a terminal; the runbook takes the first running system-sidekiq
 # pod and runs without a terminal. A second resync is harmless.
-step_65() {
+step_2_5_2_6__zync_resync() {
   pod=$(pod_of system-sidekiq)
   [ -n "$pod" ] || fail "no running system-sidekiq pod to run the resync in"
   oc exec "$pod" -- bash -c 'bundle exec rake zync:resync:domains'
@@ -2805,7 +2819,7 @@ step_65() {
 
 # 2.5-2.6/routes-check — Check that Zync created the routes of every tenant and service
 # Source: 001_94522790b066fb62.txt 2.9
-step_66() {
+step_2_5_2_6__routes_check() {
   manual_step '2.5-2.6/routes-check' <<'AMPC_MANUAL'
 Depending on the number of tenants and services, Zync takes a few
 minutes. List the routes:
@@ -2823,7 +2837,7 @@ AMPC_MANUAL
 
 # 2.5-2.6/routes-certificates-install — Install the custom certificates on Zync's routes
 # Source: 001_94522790b066fb62.txt 2.9
-step_67() {
+step_2_5_2_6__routes_certificates_install() {
   manual_step '2.5-2.6/routes-certificates-install' <<'AMPC_MANUAL'
 If the old wildcard route, or routes created by hand, used custom SSL
 certificates (recorded before the routes were deleted), install each on
@@ -2835,7 +2849,7 @@ AMPC_MANUAL
 
 # 2.5-2.6/routes-resolve-check — Check that the existing tenants and services resolve through the new routes
 # Source: 001_94522790b066fb62.txt 2.9
-step_68() {
+step_2_5_2_6__routes_resolve_check() {
   manual_step '2.5-2.6/routes-resolve-check' <<'AMPC_MANUAL'
 For services and tenants that existed before this migration, check that
 each of these resolves through the new routes:
@@ -2852,13 +2866,13 @@ AMPC_MANUAL
 
 # 2.5-2.6/wildcard-router-service-delete — Delete the apicast-wildcard-router service
 # Source: 001_94522790b066fb62.txt 2.9
-step_69() {
+step_2_5_2_6__wildcard_router_service_delete() {
   oc delete service/apicast-wildcard-router --ignore-not-found
 }
 
 # 2.5-2.6/wildcard-router-delete — Delete the WildcardRouter: its image stream and DeploymentConfig
 # Source: 001_94522790b066fb62.txt 2.9
-step_70() {
+step_2_5_2_6__wildcard_router_delete() {
   oc delete imagestream/amp-wildcard-router --ignore-not-found
   oc delete deploymentconfig/apicast-wildcard-router --ignore-not-found
 }
@@ -2869,7 +2883,7 @@ step_70() {
 # WILDCARD_POLICY=Subdomain; every 2.5 site has the route (with wildcardPolicy
 # None otherwise), and after the service is deleted it leads nowhere, so ampc
 # deletes it here too.
-step_71() {
+step_2_5_2_6__wildcard_router_route_delete() {
   oc delete route/apicast-wildcard-router --ignore-not-found
 }
 

@@ -107,6 +107,7 @@ ONLY_STEP=
 ROLLBACK=
 ACKED=()
 CURRENT_STEP=
+SECTION_FN=
 BUNDLE_KEY=${AMPC_BUNDLE_KEY:-}
 
 usage() {
@@ -236,6 +237,15 @@ manual_step() {
 # section assigns without declaring them local are these, not main's: a
 # step's for ((i = 0; ...)) must not move main's step index, or main would
 # record another step as done and run this one again on every run.
+# section_function PREFIX ID sets SECTION_FN to the function of a step
+# (PREFIX step) or rollback section (rollback) of the runbook: PREFIX_ID,
+# with / as __ and every other character but letters, digits and _ as _
+# (ir.SectionFunc writes the functions so).
+section_function() {
+  local id=${2//\//__}
+  SECTION_FN=${1}_${id//[^A-Za-z0-9_]/_}
+}
+
 run_section() {
   local i idx first only n
   "$1"
@@ -424,7 +434,8 @@ main() {
       [ "${ROLLBACKS[$i]}" = "$ROLLBACK" ] || continue
       printf '==> rollback %s: %s\n' "$ROLLBACK" "${ROLLBACK_TITLES[$i]}"
       if [ "$DRY_RUN" = 1 ]; then
-        declare -f "rollback_$i" | sed '1,2d;$d'
+        section_function rollback "${ROLLBACKS[$i]}"
+        declare -f "$SECTION_FN" | sed '1,2d;$d'
         exit 0
       fi
       check_tools
@@ -434,7 +445,8 @@ main() {
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
       export AMPC_STEP=$CURRENT_STEP
-      run_section "rollback_$i"
+      section_function rollback "${ROLLBACKS[$i]}"
+      run_section "$SECTION_FN"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
     done
@@ -447,7 +459,8 @@ main() {
       [ "$only" -ge 0 ] && [ "$i" != "$only" ] && continue
       [ "$i" -lt "$first" ] && continue
       printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
-      declare -f "step_$i" | sed '1,2d;$d'
+      section_function step "${STEPS[$i]}"
+      declare -f "$SECTION_FN" | sed '1,2d;$d'
     done
     exit 0
   fi
@@ -468,7 +481,8 @@ main() {
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
     export AMPC_STEP=$CURRENT_STEP
-    run_section "step_$i"
+    section_function step "${STEPS[$i]}"
+    run_section "$SECTION_FN"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
   CURRENT_STEP=
@@ -1603,17 +1617,17 @@ check_images() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_0() {
-  if applied imagestream/amp-system checks/001-2.6-2.7-image-amp-system-amp-system.json; then
+step_2_6_2_7__image_amp_system() {
+  if applied imagestream/amp-system checks/2.6-2.7/image-amp-system/imagestream-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
-    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/001-2.6-2.7-image-amp-system-amp-system.json")"
+    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-amp-system/imagestream-amp-system.json")"
   fi
 }
 
 # 2.6-2.7/wait-system — Wait for system-app, system-sphinx and system-sidekiq to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_1() {
+step_2_6_2_7__wait_system() {
   wait_rollout dc/system-app
   wait_rollout dc/system-sphinx
   wait_rollout dc/system-sidekiq
@@ -1624,17 +1638,17 @@ step_1() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_2() {
-  if applied imagestream/amp-apicast checks/002-2.6-2.7-image-amp-apicast-amp-apicast.json; then
+step_2_6_2_7__image_amp_apicast() {
+  if applied imagestream/amp-apicast checks/2.6-2.7/image-amp-apicast/imagestream-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
-    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/002-2.6-2.7-image-amp-apicast-amp-apicast.json")"
+    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-amp-apicast/imagestream-amp-apicast.json")"
   fi
 }
 
 # 2.6-2.7/wait-apicast — Wait for apicast-production and apicast-staging to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_3() {
+step_2_6_2_7__wait_apicast() {
   wait_rollout dc/apicast-production
   wait_rollout dc/apicast-staging
 }
@@ -1644,17 +1658,17 @@ step_3() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_4() {
-  if applied imagestream/amp-backend checks/003-2.6-2.7-image-amp-backend-amp-backend.json; then
+step_2_6_2_7__image_amp_backend() {
+  if applied imagestream/amp-backend checks/2.6-2.7/image-amp-backend/imagestream-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
-    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/003-2.6-2.7-image-amp-backend-amp-backend.json")"
+    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-amp-backend/imagestream-amp-backend.json")"
   fi
 }
 
 # 2.6-2.7/wait-backend — Wait for backend-listener, backend-worker and backend-cron to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_5() {
+step_2_6_2_7__wait_backend() {
   wait_rollout dc/backend-listener
   wait_rollout dc/backend-worker
   wait_rollout dc/backend-cron
@@ -1665,17 +1679,17 @@ step_5() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_6() {
-  if applied imagestream/amp-zync checks/004-2.6-2.7-image-amp-zync-amp-zync.json; then
+step_2_6_2_7__image_amp_zync() {
+  if applied imagestream/amp-zync checks/2.6-2.7/image-amp-zync/imagestream-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
-    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/004-2.6-2.7-image-amp-zync-amp-zync.json")"
+    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-amp-zync/imagestream-amp-zync.json")"
   fi
 }
 
 # 2.6-2.7/wait-zync — Wait for zync and zync-que to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_7() {
+step_2_6_2_7__wait_zync() {
   wait_rollout dc/zync
   wait_rollout dc/zync-que
 }
@@ -1685,17 +1699,17 @@ step_7() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_8() {
-  if applied imagestream/system-memcached checks/005-2.6-2.7-image-system-memcached-system-memcached.json; then
+step_2_6_2_7__image_system_memcached() {
+  if applied imagestream/system-memcached checks/2.6-2.7/image-system-memcached/imagestream-system-memcached.json; then
     echo "imagestream/system-memcached: already applied, skipped"
   else
-    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/005-2.6-2.7-image-system-memcached-system-memcached.json")"
+    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-system-memcached/imagestream-system-memcached.json")"
   fi
 }
 
 # 2.6-2.7/wait-memcache — Wait for system-memcache to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_9() {
+step_2_6_2_7__wait_memcache() {
   wait_rollout dc/system-memcache
 }
 
@@ -1704,17 +1718,17 @@ step_9() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_10() {
-  if applied imagestream/zync-database-postgresql checks/006-2.6-2.7-image-zync-database-postgresql-zync-database-postgresql.json; then
+step_2_6_2_7__image_zync_database_postgresql() {
+  if applied imagestream/zync-database-postgresql checks/2.6-2.7/image-zync-database-postgresql/imagestream-zync-database-postgresql.json; then
     echo "imagestream/zync-database-postgresql: already applied, skipped"
   else
-    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/006-2.6-2.7-image-zync-database-postgresql-zync-database-postgresql.json")"
+    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-zync-database-postgresql/imagestream-zync-database-postgresql.json")"
   fi
 }
 
 # 2.6-2.7/wait-zync-database — Wait for zync-database, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_11() {
+step_2_6_2_7__wait_zync_database() {
   wait_rollout dc/zync-database
 }
 
@@ -1729,7 +1743,7 @@ step_11() {
 # zync:resync:domains`, in a running system-sidekiq pod, without a terminal. A
 # second resync is harmless. On a zync-database whose data volume is
 # persistent the step does nothing.
-step_12() {
+step_2_6_2_7__zync_resync() {
   volume=$(oc get dc zync-database -o json | jq -r '
     [.spec.template.spec.containers[]?.volumeMounts[]? | select(.mountPath == "/var/lib/pgsql/data") | .name][0] as $name
     | [.spec.template.spec.volumes[]? | select(.name == $name)][0]
@@ -1760,17 +1774,17 @@ step_12() {
 # /spec/tags/-`, which leaves two latest entries in spec.tags, a duplicate
 # key; ampc replaces the existing latest tag where it stands, pinned by a test
 # of its name.
-step_13() {
-  if applied imagestream/backend-redis checks/007-2.6-2.7-image-backend-redis-backend-redis.json; then
+step_2_6_2_7__image_backend_redis() {
+  if applied imagestream/backend-redis checks/2.6-2.7/image-backend-redis/imagestream-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
-    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/007-2.6-2.7-image-backend-redis-backend-redis.json")"
+    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-backend-redis/imagestream-backend-redis.json")"
   fi
 }
 
 # 2.6-2.7/wait-backend-redis — Wait for backend-redis, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_14() {
+step_2_6_2_7__wait_backend_redis() {
   wait_rollout dc/backend-redis
 }
 
@@ -1781,17 +1795,17 @@ step_14() {
 # /spec/tags/-`, which leaves two latest entries in spec.tags, a duplicate
 # key; ampc replaces the existing latest tag where it stands, pinned by a test
 # of its name.
-step_15() {
-  if applied imagestream/system-redis checks/008-2.6-2.7-image-system-redis-system-redis.json; then
+step_2_6_2_7__image_system_redis() {
+  if applied imagestream/system-redis checks/2.6-2.7/image-system-redis/imagestream-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
-    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/008-2.6-2.7-image-system-redis-system-redis.json")"
+    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-system-redis/imagestream-system-redis.json")"
   fi
 }
 
 # 2.6-2.7/wait-system-redis — Wait for system-redis, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_16() {
+step_2_6_2_7__wait_system_redis() {
   wait_rollout dc/system-redis
 }
 
@@ -1802,17 +1816,17 @@ step_16() {
 # second tag named latest with `add /spec/tags/-`, which leaves two latest
 # entries in spec.tags, a duplicate key; ampc replaces the existing latest tag
 # where it stands, pinned by a test of its name.
-step_17() {
-  if applied imagestream/system-postgresql checks/009-2.6-2.7-image-system-postgresql-system-postgresql.json; then
+step_2_6_2_7__image_system_postgresql() {
+  if applied imagestream/system-postgresql checks/2.6-2.7/image-system-postgresql/imagestream-system-postgresql.json; then
     echo "imagestream/system-postgresql: already applied, skipped"
   else
-    oc patch imagestream/system-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/009-2.6-2.7-image-system-postgresql-system-postgresql.json")"
+    oc patch imagestream/system-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/image-system-postgresql/imagestream-system-postgresql.json")"
   fi
 }
 
 # 2.6-2.7/wait-system-postgresql — Wait for system-postgresql, which redeploys if the image changed
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_18() {
+step_2_6_2_7__wait_system_postgresql() {
   wait_rollout dc/system-postgresql
 }
 
@@ -1825,11 +1839,11 @@ step_18() {
 # ConfigMap, to 2.7, so that every container keeps reading it; a test of the
 # current value, 2.6, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
-step_19() {
-  if applied configmap/system-environment checks/010-2.6-2.7-amp-release-system-environment.json; then
+step_2_6_2_7__amp_release() {
+  if applied configmap/system-environment checks/2.6-2.7/amp-release/configmap-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/010-2.6-2.7-amp-release-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/2.6-2.7/amp-release/configmap-system-environment.json")"
   fi
 }
 
@@ -1838,7 +1852,7 @@ step_19() {
 # Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
 # literal, ampc restores the template's reference to system-environment; a
 # site whose containers read the ConfigMap already gets no patch.
-step_20() {
+step_2_6_2_7__amp_release_env() {
   echo "nothing to do on this site"
 }
 
@@ -1854,13 +1868,13 @@ step_20() {
 # deployment number before that rollout in the backup directory, so that a
 # re-run waits for the rollout it started instead of starting another
 # (rollout_once of the shell library).
-step_21() {
+step_2_6_2_7__redeploy_system_app() {
   rollout_once system-app "$BACKUP_DIR/2.6-2.7/system-app-rollout-from"
 }
 
 # 2.6-2.7/wait-system-app — Wait for system-app to redeploy
 # Source: 003_ab3f23ba231bbe68.txt 2.3.1
-step_22() {
+step_2_6_2_7__wait_system_app() {
   wait_rollout dc/system-app
 }
 
@@ -1870,7 +1884,7 @@ step_22() {
 # and stops when one is not pinned by a digest, is not the image its stream
 # tag holds now (a failed import, a trigger that has not fired) or is not the
 # latest deployment's, completed.
-step_23() {
+step_2_6_2_7__images_verify() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     exists dc "$component" || continue
     check_images "$component"

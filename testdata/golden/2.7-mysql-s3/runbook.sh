@@ -135,6 +135,7 @@ ONLY_STEP=
 ROLLBACK=
 ACKED=()
 CURRENT_STEP=
+SECTION_FN=
 BUNDLE_KEY=${AMPC_BUNDLE_KEY:-}
 
 usage() {
@@ -264,6 +265,15 @@ manual_step() {
 # section assigns without declaring them local are these, not main's: a
 # step's for ((i = 0; ...)) must not move main's step index, or main would
 # record another step as done and run this one again on every run.
+# section_function PREFIX ID sets SECTION_FN to the function of a step
+# (PREFIX step) or rollback section (rollback) of the runbook: PREFIX_ID,
+# with / as __ and every other character but letters, digits and _ as _
+# (ir.SectionFunc writes the functions so).
+section_function() {
+  local id=${2//\//__}
+  SECTION_FN=${1}_${id//[^A-Za-z0-9_]/_}
+}
+
 run_section() {
   local i idx first only n
   "$1"
@@ -452,7 +462,8 @@ main() {
       [ "${ROLLBACKS[$i]}" = "$ROLLBACK" ] || continue
       printf '==> rollback %s: %s\n' "$ROLLBACK" "${ROLLBACK_TITLES[$i]}"
       if [ "$DRY_RUN" = 1 ]; then
-        declare -f "rollback_$i" | sed '1,2d;$d'
+        section_function rollback "${ROLLBACKS[$i]}"
+        declare -f "$SECTION_FN" | sed '1,2d;$d'
         exit 0
       fi
       check_tools
@@ -462,7 +473,8 @@ main() {
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
       export AMPC_STEP=$CURRENT_STEP
-      run_section "rollback_$i"
+      section_function rollback "${ROLLBACKS[$i]}"
+      run_section "$SECTION_FN"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
     done
@@ -475,7 +487,8 @@ main() {
       [ "$only" -ge 0 ] && [ "$i" != "$only" ] && continue
       [ "$i" -lt "$first" ] && continue
       printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
-      declare -f "step_$i" | sed '1,2d;$d'
+      section_function step "${STEPS[$i]}"
+      declare -f "$SECTION_FN" | sed '1,2d;$d'
     done
     exit 0
   fi
@@ -496,7 +509,8 @@ main() {
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
     export AMPC_STEP=$CURRENT_STEP
-    run_section "step_$i"
+    section_function step "${STEPS[$i]}"
+    run_section "$SECTION_FN"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
   CURRENT_STEP=
@@ -1632,7 +1646,7 @@ check_images() {
 # have and which drops fields a restore needs; ampc keeps the full objects.
 # The guide's one-line for loops lack their `;` separators; the runbook has
 # them. An Oracle site has no system database DeploymentConfig to save.
-step_0() {
+step_2_7_2_8__backup() {
   dir="$BACKUP_DIR/2.7-2.8"
   mkdir -p "$dir"
   for component in apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
@@ -1656,7 +1670,7 @@ step_0() {
 # run time from the ConfigMap, as the guide does, with jq instead of a shell
 # here-document so that no value passes through the shell. A Secret that
 # already exists is left alone.
-step_1() {
+step_2_7_2_8__smtp_secret() {
   if exists secret system-smtp; then
     echo "already done: skipped"
     return 0
@@ -1671,7 +1685,7 @@ step_1() {
 # 2.7-2.8/smtp-secret-verify — Check that system-smtp holds the smtp ConfigMap's keys and values
 # Source: 000_fb66213bb7713c41.txt 1.2.2
 # Compares the two objects without printing any value.
-step_2() {
+step_2_7_2_8__smtp_secret_verify() {
   from_cm=$(oc get configmap smtp -o json | jq -S '.data // {}')
   from_secret=$(oc get secret system-smtp -o json | jq -S '.data // {} | map_values(@base64d)')
   [ "$from_cm" = "$from_secret" ] || fail "secret/system-smtp does not hold the same keys and values as configmap/smtp"
@@ -1682,11 +1696,11 @@ step_2() {
 # The 2.7 command embeds MASTER_ACCESS_TOKEN in clear text; the patch replaces
 # it without a test of the old value so that the token is copied nowhere. The
 # pre-hook env gets MASTER_ACCESS_TOKEN from system-seed in 1.2.4.
-step_3() {
-  if applied deploymentconfig/system-app checks/001-2.7-2.8-prehook-command-system-app.json; then
+step_2_7_2_8__prehook_command() {
+  if applied deploymentconfig/system-app checks/2.7-2.8/prehook-command/deploymentconfig-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/001-2.7-2.8-prehook-command-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/prehook-command/deploymentconfig-system-app.json")"
   fi
 }
 
@@ -1696,17 +1710,17 @@ step_3() {
 # apply`; ampc replaces each entry where it stands (pinned by a test of its
 # name) and appends only MASTER_ACCESS_TOKEN, which gives the same env without
 # reordering it.
-step_4() {
-  if applied deploymentconfig/system-app checks/002-2.7-2.8-prehook-env-system-app.json; then
+step_2_7_2_8__prehook_env() {
+  if applied deploymentconfig/system-app checks/2.7-2.8/prehook-env/deploymentconfig-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/002-2.7-2.8-prehook-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/prehook-env/deploymentconfig-system-app.json")"
   fi
 }
 
 # 2.7-2.8/prehook-verify — Check the pre-hook command and env
 # Source: 000_fb66213bb7713c41.txt 1.2.4
-step_5() {
+step_2_7_2_8__prehook_verify() {
   oc get dc system-app -o json | jq -e '.spec.strategy.rollingParams.pre.execNewPod.command == ["bash", "-c", "bundle exec rake boot openshift:deploy"]' >/dev/null \
     || fail "the system-app pre-hook command is not the 2.8 one"
   oc get dc system-app -o json | jq -e '.spec.strategy.rollingParams.pre.execNewPod.env | map(select(.name == "MASTER_ACCESS_TOKEN")) == [{"name": "MASTER_ACCESS_TOKEN", "valueFrom": {"secretKeyRef": {"key": "MASTER_ACCESS_TOKEN", "name": "system-seed"}}}]' >/dev/null \
@@ -1719,11 +1733,11 @@ step_5() {
 # Source: 000_fb66213bb7713c41.txt 1.2.5
 # The guide's strategic-merge patch becomes JSON patch operations, each pinned
 # by a test of the container and env var names.
-step_6() {
-  if applied deploymentconfig/system-app checks/003-2.7-2.8-system-app-env-system-app.json; then
+step_2_7_2_8__system_app_env() {
+  if applied deploymentconfig/system-app checks/2.7-2.8/system-app-env/deploymentconfig-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/003-2.7-2.8-system-app-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/system-app-env/deploymentconfig-system-app.json")"
   fi
 }
 
@@ -1731,17 +1745,17 @@ step_6() {
 # Source: 000_fb66213bb7713c41.txt 1.2.6
 # The guide's strategic-merge patch becomes JSON patch operations, each pinned
 # by a test of the container and env var names.
-step_7() {
-  if applied deploymentconfig/system-sidekiq checks/004-2.7-2.8-sidekiq-env-system-sidekiq.json; then
+step_2_7_2_8__sidekiq_env() {
+  if applied deploymentconfig/system-sidekiq checks/2.7-2.8/sidekiq-env/deploymentconfig-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/004-2.7-2.8-sidekiq-env-system-sidekiq.json")"
+    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/sidekiq-env/deploymentconfig-system-sidekiq.json")"
   fi
 }
 
 # 2.7-2.8/smtp-env-verify — Check that every system container reads SMTP_* from system-smtp
 # Source: 000_fb66213bb7713c41.txt 1.2.6
-step_8() {
+step_2_7_2_8__smtp_env_verify() {
   for c in system-master system-provider system-developer; do
     oc get dc system-app -o json | jq -e --arg c "$c" '.spec.template.spec.containers | map(select(.name == $c))[0].env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' >/dev/null \
       || fail "container $c of dc/system-app does not read every SMTP_* env var from secret system-smtp"
@@ -1757,7 +1771,7 @@ step_8() {
 # only on the cluster, so they are copied at run time. The copy is skipped
 # when aws-auth already holds both keys, so that a re-run after the ConfigMap
 # keys are removed cannot blank them.
-step_9() {
+step_2_7_2_8__s3_aws_auth() {
   if oc get secret aws-auth -o json | jq -e '.data.AWS_BUCKET and .data.AWS_REGION' >/dev/null; then
     echo "already done: skipped"
     return 0
@@ -1772,37 +1786,37 @@ step_9() {
 # Source: 000_fb66213bb7713c41.txt 1.2.7
 # As in 1.2.4, entries are replaced where they stand and new ones are
 # appended, instead of the guide's delete-and-append with jq.
-step_10() {
-  if applied deploymentconfig/system-app checks/005-2.7-2.8-s3-prehook-env-system-app.json; then
+step_2_7_2_8__s3_prehook_env() {
+  if applied deploymentconfig/system-app checks/2.7-2.8/s3-prehook-env/deploymentconfig-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/005-2.7-2.8-s3-prehook-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/s3-prehook-env/deploymentconfig-system-app.json")"
   fi
 }
 
 # 2.7-2.8/s3-system-app-env — Point the AWS env of the system-app containers at aws-auth
 # Source: 000_fb66213bb7713c41.txt 1.2.7
-step_11() {
-  if applied deploymentconfig/system-app checks/006-2.7-2.8-s3-system-app-env-system-app.json; then
+step_2_7_2_8__s3_system_app_env() {
+  if applied deploymentconfig/system-app checks/2.7-2.8/s3-system-app-env/deploymentconfig-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/006-2.7-2.8-s3-system-app-env-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/s3-system-app-env/deploymentconfig-system-app.json")"
   fi
 }
 
 # 2.7-2.8/s3-sidekiq-env — Point the AWS env of system-sidekiq at aws-auth
 # Source: 000_fb66213bb7713c41.txt 1.2.7
-step_12() {
-  if applied deploymentconfig/system-sidekiq checks/007-2.7-2.8-s3-sidekiq-env-system-sidekiq.json; then
+step_2_7_2_8__s3_sidekiq_env() {
+  if applied deploymentconfig/system-sidekiq checks/2.7-2.8/s3-sidekiq-env/deploymentconfig-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/007-2.7-2.8-s3-sidekiq-env-system-sidekiq.json")"
+    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/s3-sidekiq-env/deploymentconfig-system-sidekiq.json")"
   fi
 }
 
 # 2.7-2.8/s3-env-verify — Check that every system container reads AWS_* from aws-auth
 # Source: 000_fb66213bb7713c41.txt 1.2.7
-step_13() {
+step_2_7_2_8__s3_env_verify() {
   check='map(select(.name | startswith("AWS_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "aws-auth")'
   oc get dc system-app -o json | jq -e ".spec.strategy.rollingParams.pre.execNewPod.env | $check" >/dev/null \
     || fail "the system-app pre-hook does not read every AWS_* env var from secret aws-auth"
@@ -1823,11 +1837,11 @@ step_13() {
 # ConfigMap, to 2.8, so that every container keeps reading it; a test of the
 # current value, 2.7, refuses the patch on a site at another release.
 # system-app reads the new value when it next rolls out.
-step_14() {
-  if applied configmap/system-environment checks/008-2.7-2.8-amp-release-system-environment.json; then
+step_2_7_2_8__amp_release() {
+  if applied configmap/system-environment checks/2.7-2.8/amp-release/configmap-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/008-2.7-2.8-amp-release-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/amp-release/configmap-system-environment.json")"
   fi
 }
 
@@ -1836,7 +1850,7 @@ step_14() {
 # Where an earlier guide's `oc set env dc/system-app AMP_RELEASE=...` left a
 # literal, ampc restores the template's reference to system-environment; a
 # site whose containers read the ConfigMap already gets no patch.
-step_15() {
+step_2_7_2_8__amp_release_env() {
   echo "nothing to do on this site"
 }
 
@@ -1845,17 +1859,17 @@ step_15() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_16() {
-  if applied imagestream/amp-system checks/009-2.7-2.8-image-amp-system-amp-system.json; then
+step_2_7_2_8__image_amp_system() {
+  if applied imagestream/amp-system checks/2.7-2.8/image-amp-system/imagestream-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
-    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/009-2.7-2.8-image-amp-system-amp-system.json")"
+    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-amp-system/imagestream-amp-system.json")"
   fi
 }
 
 # 2.7-2.8/wait-system — Wait for system-app, system-sphinx and system-sidekiq to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_17() {
+step_2_7_2_8__wait_system() {
   wait_rollout dc/system-app
   wait_rollout dc/system-sphinx
   wait_rollout dc/system-sidekiq
@@ -1866,17 +1880,17 @@ step_17() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_18() {
-  if applied imagestream/amp-apicast checks/010-2.7-2.8-image-amp-apicast-amp-apicast.json; then
+step_2_7_2_8__image_amp_apicast() {
+  if applied imagestream/amp-apicast checks/2.7-2.8/image-amp-apicast/imagestream-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
-    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/010-2.7-2.8-image-amp-apicast-amp-apicast.json")"
+    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-amp-apicast/imagestream-amp-apicast.json")"
   fi
 }
 
 # 2.7-2.8/wait-apicast — Wait for apicast-production and apicast-staging to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_19() {
+step_2_7_2_8__wait_apicast() {
   wait_rollout dc/apicast-production
   wait_rollout dc/apicast-staging
 }
@@ -1886,17 +1900,17 @@ step_19() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_20() {
-  if applied imagestream/amp-backend checks/011-2.7-2.8-image-amp-backend-amp-backend.json; then
+step_2_7_2_8__image_amp_backend() {
+  if applied imagestream/amp-backend checks/2.7-2.8/image-amp-backend/imagestream-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
-    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/011-2.7-2.8-image-amp-backend-amp-backend.json")"
+    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-amp-backend/imagestream-amp-backend.json")"
   fi
 }
 
 # 2.7-2.8/wait-backend — Wait for backend-listener, backend-worker and backend-cron to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_21() {
+step_2_7_2_8__wait_backend() {
   wait_rollout dc/backend-listener
   wait_rollout dc/backend-worker
   wait_rollout dc/backend-cron
@@ -1907,17 +1921,17 @@ step_21() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_22() {
-  if applied imagestream/amp-zync checks/012-2.7-2.8-image-amp-zync-amp-zync.json; then
+step_2_7_2_8__image_amp_zync() {
+  if applied imagestream/amp-zync checks/2.7-2.8/image-amp-zync/imagestream-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
-    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/012-2.7-2.8-image-amp-zync-amp-zync.json")"
+    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-amp-zync/imagestream-amp-zync.json")"
   fi
 }
 
 # 2.7-2.8/wait-zync — Wait for zync and zync-que to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_23() {
+step_2_7_2_8__wait_zync() {
   wait_rollout dc/zync
   wait_rollout dc/zync-que
 }
@@ -1927,17 +1941,17 @@ step_23() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_24() {
-  if applied imagestream/system-memcached checks/013-2.7-2.8-image-system-memcached-system-memcached.json; then
+step_2_7_2_8__image_system_memcached() {
+  if applied imagestream/system-memcached checks/2.7-2.8/image-system-memcached/imagestream-system-memcached.json; then
     echo "imagestream/system-memcached: already applied, skipped"
   else
-    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/013-2.7-2.8-image-system-memcached-system-memcached.json")"
+    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-system-memcached/imagestream-system-memcached.json")"
   fi
 }
 
 # 2.7-2.8/wait-memcache — Wait for system-memcache to redeploy
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_25() {
+step_2_7_2_8__wait_memcache() {
   wait_rollout dc/system-memcache
 }
 
@@ -1946,17 +1960,17 @@ step_25() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_26() {
-  if applied imagestream/zync-database-postgresql checks/014-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json; then
+step_2_7_2_8__image_zync_database_postgresql() {
+  if applied imagestream/zync-database-postgresql checks/2.7-2.8/image-zync-database-postgresql/imagestream-zync-database-postgresql.json; then
     echo "imagestream/zync-database-postgresql: already applied, skipped"
   else
-    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/014-2.7-2.8-image-zync-database-postgresql-zync-database-postgresql.json")"
+    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-zync-database-postgresql/imagestream-zync-database-postgresql.json")"
   fi
 }
 
 # 2.7-2.8/wait-zync-database — Wait for zync-database, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9
-step_27() {
+step_2_7_2_8__wait_zync_database() {
   wait_rollout dc/zync-database
 }
 
@@ -1971,7 +1985,7 @@ step_27() {
 # zync:resync:domains`, in a running system-sidekiq pod, without a terminal. A
 # second resync is harmless. On a zync-database whose data volume is
 # persistent the step does nothing.
-step_28() {
+step_2_7_2_8__zync_resync() {
   volume=$(oc get dc zync-database -o json | jq -r '
     [.spec.template.spec.containers[]?.volumeMounts[]? | select(.mountPath == "/var/lib/pgsql/data") | .name][0] as $name
     | [.spec.template.spec.volumes[]? | select(.name == $name)][0]
@@ -2001,17 +2015,17 @@ step_28() {
 # appends a second tag named latest with `add /spec/tags/-`, which leaves two
 # latest entries in spec.tags, a duplicate key; ampc replaces the existing
 # latest tag where it stands, pinned by a test of its name.
-step_29() {
-  if applied imagestream/backend-redis checks/015-2.7-2.8-image-backend-redis-backend-redis.json; then
+step_2_7_2_8__image_backend_redis() {
+  if applied imagestream/backend-redis checks/2.7-2.8/image-backend-redis/imagestream-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
-    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/015-2.7-2.8-image-backend-redis-backend-redis.json")"
+    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-backend-redis/imagestream-backend-redis.json")"
   fi
 }
 
 # 2.7-2.8/wait-backend-redis — Wait for backend-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.1
-step_30() {
+step_2_7_2_8__wait_backend_redis() {
   wait_rollout dc/backend-redis
 }
 
@@ -2021,17 +2035,17 @@ step_30() {
 # a second tag named latest with `add /spec/tags/-`, which leaves two latest
 # entries in spec.tags, a duplicate key; ampc replaces the existing latest tag
 # where it stands, pinned by a test of its name.
-step_31() {
-  if applied imagestream/system-redis checks/016-2.7-2.8-image-system-redis-system-redis.json; then
+step_2_7_2_8__image_system_redis() {
+  if applied imagestream/system-redis checks/2.7-2.8/image-system-redis/imagestream-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
-    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/016-2.7-2.8-image-system-redis-system-redis.json")"
+    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-system-redis/imagestream-system-redis.json")"
   fi
 }
 
 # 2.7-2.8/wait-system-redis — Wait for system-redis, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.2
-step_32() {
+step_2_7_2_8__wait_system_redis() {
   wait_rollout dc/system-redis
 }
 
@@ -2041,17 +2055,17 @@ step_32() {
 # The guide appends a second tag named latest with `add /spec/tags/-`, which
 # leaves two latest entries in spec.tags, a duplicate key; ampc replaces the
 # existing latest tag where it stands, pinned by a test of its name.
-step_33() {
-  if applied imagestream/system-mysql checks/017-2.7-2.8-image-system-mysql-system-mysql.json; then
+step_2_7_2_8__image_system_mysql() {
+  if applied imagestream/system-mysql checks/2.7-2.8/image-system-mysql/imagestream-system-mysql.json; then
     echo "imagestream/system-mysql: already applied, skipped"
   else
-    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/017-2.7-2.8-image-system-mysql-system-mysql.json")"
+    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/image-system-mysql/imagestream-system-mysql.json")"
   fi
 }
 
 # 2.7-2.8/wait-system-mysql — Wait for system-mysql, which redeploys if the image changed
 # Source: 000_fb66213bb7713c41.txt 1.2.9.1.3
-step_34() {
+step_2_7_2_8__wait_system_mysql() {
   wait_rollout dc/system-mysql
 }
 
@@ -2061,7 +2075,7 @@ step_34() {
 # and stops when one is not pinned by a digest, is not the image its stream
 # tag holds now (a failed import, a trigger that has not fired) or is not the
 # latest deployment's, completed.
-step_35() {
+step_2_7_2_8__images_verify() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     exists dc "$component" || continue
     check_images "$component"
@@ -2077,11 +2091,11 @@ step_35() {
 # pods then cannot start once the keys are gone (CreateContainerConfigError).
 # ampc removes them here, after images-verify has checked that the latest
 # deployment of every DeploymentConfig, which reads aws-auth, completed.
-step_36() {
-  if applied configmap/system-environment checks/018-2.7-2.8-s3-system-environment-system-environment.json; then
+step_2_7_2_8__s3_system_environment() {
+  if applied configmap/system-environment checks/2.7-2.8/s3-system-environment/configmap-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/018-2.7-2.8-s3-system-environment-system-environment.json")"
+    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/s3-system-environment/configmap-system-environment.json")"
   fi
 }
 
@@ -2092,7 +2106,7 @@ step_36() {
 # verified that their latest deployments, which read system-smtp, completed,
 # so that no rollback returns to a deployment whose pods need it. Deleting an
 # absent ConfigMap is not an error, so a re-run is harmless.
-step_37() {
+step_2_7_2_8__smtp_configmap_delete() {
   oc delete configmap/smtp --ignore-not-found
 }
 

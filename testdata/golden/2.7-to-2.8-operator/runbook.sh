@@ -77,6 +77,7 @@ ONLY_STEP=
 ROLLBACK=
 ACKED=()
 CURRENT_STEP=
+SECTION_FN=
 BUNDLE_KEY=${AMPC_BUNDLE_KEY:-}
 
 usage() {
@@ -206,6 +207,15 @@ manual_step() {
 # section assigns without declaring them local are these, not main's: a
 # step's for ((i = 0; ...)) must not move main's step index, or main would
 # record another step as done and run this one again on every run.
+# section_function PREFIX ID sets SECTION_FN to the function of a step
+# (PREFIX step) or rollback section (rollback) of the runbook: PREFIX_ID,
+# with / as __ and every other character but letters, digits and _ as _
+# (ir.SectionFunc writes the functions so).
+section_function() {
+  local id=${2//\//__}
+  SECTION_FN=${1}_${id//[^A-Za-z0-9_]/_}
+}
+
 run_section() {
   local i idx first only n
   "$1"
@@ -394,7 +404,8 @@ main() {
       [ "${ROLLBACKS[$i]}" = "$ROLLBACK" ] || continue
       printf '==> rollback %s: %s\n' "$ROLLBACK" "${ROLLBACK_TITLES[$i]}"
       if [ "$DRY_RUN" = 1 ]; then
-        declare -f "rollback_$i" | sed '1,2d;$d'
+        section_function rollback "${ROLLBACKS[$i]}"
+        declare -f "$SECTION_FN" | sed '1,2d;$d'
         exit 0
       fi
       check_tools
@@ -404,7 +415,8 @@ main() {
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
       export AMPC_STEP=$CURRENT_STEP
-      run_section "rollback_$i"
+      section_function rollback "${ROLLBACKS[$i]}"
+      run_section "$SECTION_FN"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
     done
@@ -417,7 +429,8 @@ main() {
       [ "$only" -ge 0 ] && [ "$i" != "$only" ] && continue
       [ "$i" -lt "$first" ] && continue
       printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
-      declare -f "step_$i" | sed '1,2d;$d'
+      section_function step "${STEPS[$i]}"
+      declare -f "$SECTION_FN" | sed '1,2d;$d'
     done
     exit 0
   fi
@@ -438,7 +451,8 @@ main() {
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
     export AMPC_STEP=$CURRENT_STEP
-    run_section "step_$i"
+    section_function step "${STEPS[$i]}"
+    run_section "$SECTION_FN"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
   CURRENT_STEP=
@@ -1576,7 +1590,7 @@ check_images() {
 # installed now, which the wait for the new operator compares against. The
 # databases are not dumped: see the 2.8 guide "Operating 3scale", backup and
 # restore, for that.
-step_0() {
+step_2_7_2_8__backup() {
   subscription='3scale-operator'
   operator_ns='3scale-operator'
 
@@ -1602,7 +1616,7 @@ step_0() {
 # runbook checks the package manifest of the Subscription's package and
 # catalog first (an air-gapped site must have mirrored the 2.8 operator into
 # its catalog).
-step_1() {
+step_2_7_2_8__channel_check() {
   catalog_offers_channel '3scale-operator' '3scale-operator' 'threescale-2.8'
 }
 
@@ -1614,11 +1628,11 @@ step_1() {
 # named threescale-2.X (threescale-2.8 at this release, threescale-2.15 in the
 # 2.15 operator fixture), and a channel the catalog lacks would stop the
 # upgrade, so ampc writes threescale-2.8 and tests threescale-2.7.
-step_2() {
-  if applied subscription.operators.coreos.com/3scale-operator checks/001-2.7-2.8-subscription-channel-3scale-operator.json --namespace=3scale-operator; then
+step_2_7_2_8__subscription_channel() {
+  if applied subscription.operators.coreos.com/3scale-operator checks/2.7-2.8/subscription-channel/subscription-3scale-operator.3scale-operator.json --namespace=3scale-operator; then
     echo "subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator: already applied, skipped"
   else
-    oc patch subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator --type=json -p "$(cat "$BUNDLE_DIR/patches/001-2.7-2.8-subscription-channel-3scale-operator.json")"
+    oc patch subscription.operators.coreos.com/3scale-operator --namespace=3scale-operator --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/subscription-channel/subscription-3scale-operator.3scale-operator.json")"
   fi
 }
 
@@ -1630,7 +1644,7 @@ step_2() {
 # A Subscription with manual approval waits for its install plan: the step
 # then stops and says how to approve it (the guide's console flow assumes
 # automatic approval).
-step_3() {
+step_2_7_2_8__wait_operator() {
   old=$(<"$BACKUP_DIR/2.7-2.8/installed-csv")
   [ -n "$old" ] || fail "no operator version recorded by step 2.7-2.8/backup"
   wait_operator_csv '3scale-operator' '3scale-operator' 20 "$old"
@@ -1642,7 +1656,7 @@ step_3() {
 # polls, for up to 20 minutes, the APIManager's
 # apps.3scale.net/apimanager-threescale-version annotation, which the new
 # operator sets to 2.8 when it has upgraded the install.
-step_4() {
+step_2_7_2_8__wait_apimanager() {
   wait_apimanager_version 2.8 20 '' 'there must be exactly one APIManager: see oc get apimanager -o yaml and the operator logs'
 }
 
@@ -1651,7 +1665,7 @@ step_4() {
 # The guide watches `oc get pods`; the runbook first waits for each
 # DeploymentConfig of the project (as the snapshot or the standard layout
 # holds them) to finish rolling out.
-step_5() {
+step_2_7_2_8__wait_rollouts() {
   wait_rollout dc/apicast-production
   wait_rollout dc/apicast-staging
   wait_rollout dc/backend-cron
@@ -1679,13 +1693,13 @@ step_5() {
 # apart, then prints the pods. Pods that have ended, such as a failed deployer
 # or hook pod of an earlier deployment or an evicted pod, linger on a cluster
 # and are not "new versions": they do not count.
-step_6() {
+step_2_7_2_8__wait_pods() {
   wait_pods_ready 15
 }
 
 # 2.7-2.8/portal-check — Log in to the 3scale Admin Portal and check that it works
 # Source: 000_fb66213bb7713c41.txt 2.1
-step_7() {
+step_2_7_2_8__portal_check() {
   manual_step '2.7-2.8/portal-check' <<'AMPC_MANUAL'
 Log in to the 3scale Admin Portal and check that it works as expected:
 your products, backends and applications are listed and the analytics
@@ -1707,7 +1721,7 @@ AMPC_MANUAL
 # apps.3scale.net/threescale-operator-version "0.5.0". The runbook finds the
 # project's APIManager itself and accepts any 0.5 operator: the threescale-2.8
 # channel also delivers the later 0.5 z-stream releases.
-step_8() {
+step_2_7_2_8__apimanager_verify() {
   check_apimanager 2.8 0.5
 }
 

@@ -122,6 +122,7 @@ ONLY_STEP=
 ROLLBACK=
 ACKED=()
 CURRENT_STEP=
+SECTION_FN=
 BUNDLE_KEY=${AMPC_BUNDLE_KEY:-}
 
 usage() {
@@ -251,6 +252,15 @@ manual_step() {
 # section assigns without declaring them local are these, not main's: a
 # step's for ((i = 0; ...)) must not move main's step index, or main would
 # record another step as done and run this one again on every run.
+# section_function PREFIX ID sets SECTION_FN to the function of a step
+# (PREFIX step) or rollback section (rollback) of the runbook: PREFIX_ID,
+# with / as __ and every other character but letters, digits and _ as _
+# (ir.SectionFunc writes the functions so).
+section_function() {
+  local id=${2//\//__}
+  SECTION_FN=${1}_${id//[^A-Za-z0-9_]/_}
+}
+
 run_section() {
   local i idx first only n
   "$1"
@@ -439,7 +449,8 @@ main() {
       [ "${ROLLBACKS[$i]}" = "$ROLLBACK" ] || continue
       printf '==> rollback %s: %s\n' "$ROLLBACK" "${ROLLBACK_TITLES[$i]}"
       if [ "$DRY_RUN" = 1 ]; then
-        declare -f "rollback_$i" | sed '1,2d;$d'
+        section_function rollback "${ROLLBACKS[$i]}"
+        declare -f "$SECTION_FN" | sed '1,2d;$d'
         exit 0
       fi
       check_tools
@@ -449,7 +460,8 @@ main() {
       trap on_error ERR
       CURRENT_STEP="rollback $ROLLBACK"
       export AMPC_STEP=$CURRENT_STEP
-      run_section "rollback_$i"
+      section_function rollback "${ROLLBACKS[$i]}"
+      run_section "$SECTION_FN"
       echo "ampc: rollback $ROLLBACK done"
       exit 0
     done
@@ -462,7 +474,8 @@ main() {
       [ "$only" -ge 0 ] && [ "$i" != "$only" ] && continue
       [ "$i" -lt "$first" ] && continue
       printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
-      declare -f "step_$i" | sed '1,2d;$d'
+      section_function step "${STEPS[$i]}"
+      declare -f "$SECTION_FN" | sed '1,2d;$d'
     done
     exit 0
   fi
@@ -483,7 +496,8 @@ main() {
     printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
     CURRENT_STEP=${STEPS[$i]}
     export AMPC_STEP=$CURRENT_STEP
-    run_section "step_$i"
+    section_function step "${STEPS[$i]}"
+    run_section "$SECTION_FN"
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
   CURRENT_STEP=
@@ -1623,7 +1637,7 @@ check_images() {
 # plan's tenant_name, the snapshot's backend route, or the template's
 # default), so it stops when the site's TENANT_NAME is another: the guide does
 # not say, and the backend's host would change with the DNS switch.
-step_0() {
+step_2_8_2_8__source_check() {
   domain=$(oc get configmap system-environment -o jsonpath='{.data.THREESCALE_SUPERDOMAIN}')
   [ "$domain" = '3scale.example.com' ] \
     || fail "the site's wildcard domain (THREESCALE_SUPERDOMAIN in configmap/system-environment) is '$domain', not 3scale.example.com as the plan's wildcard_domain says"
@@ -1649,7 +1663,7 @@ step_0() {
 # a file that exists is kept, so a re-run on the other cluster cannot
 # overwrite the backup. The files hold the site's Secrets: keep the backup
 # directory accordingly.
-step_1() {
+step_2_8_2_8__backup_objects() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_source() {
     local here there
@@ -1696,7 +1710,7 @@ step_1() {
 # databases keep running for the dumps, and system-app for the storage copy
 # (it stops next). Each replica count is saved once, for the rollback section
 # `--rollback 2.8-2.8/source`, which restarts the site.
-step_2() {
+step_2_8_2_8__scale_down_source() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_source() {
     local here there
@@ -1716,7 +1730,7 @@ step_2() {
 # Operating 3scale's `oc rsync` of /opt/system/public/system, from a running
 # system-app pod rather than `.items[0]`. A site on S3 keeps its files in the
 # bucket, which the APIManager is pointed at instead.
-step_3() {
+step_2_8_2_8__backup_system_storage() {
   if [ -e "$BACKUP_DIR/2.8-2.8/system-storage.done" ]; then
     echo "already done: skipped"
     return 0
@@ -1741,7 +1755,7 @@ step_3() {
 
 # 2.8-2.8/scale-down-system-app — Stop system-app
 # Source: 000_fb66213bb7713c41.txt 3.2
-step_4() {
+step_2_8_2_8__scale_down_system_app() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_source() {
     local here there
@@ -1764,7 +1778,7 @@ step_4() {
 # mysqldump's completion line. With it the step records the rows of every
 # table of the system database (exact COUNT(*), everything that writes
 # stopped), which the restore is checked against.
-step_5() {
+step_2_8_2_8__backup_system_mysql() {
   if [ -s "$BACKUP_DIR/2.8-2.8/system-mysql-backup.gz" ] && [ -f "$BACKUP_DIR/2.8-2.8/system-mysql-backup.counts" ]; then
     echo "already done: skipped"
     return 0
@@ -1805,7 +1819,7 @@ step_5() {
 # compressed in the pod; the dump is kept only when it is complete. With it
 # the step records the rows of every table of zync_production (exact count(*),
 # zync stopped), which the restore is checked against.
-step_6() {
+step_2_8_2_8__backup_zync_database() {
   if [ -s "$BACKUP_DIR/2.8-2.8/zync-database-backup.gz" ] && [ -f "$BACKUP_DIR/2.8-2.8/zync-database-backup.counts" ]; then
     echo "already done: skipped"
     return 0
@@ -1836,7 +1850,7 @@ step_6() {
 # stopped rather than the last background save. With each copy the step
 # records the keys of each logical database (redis-cli INFO keyspace), which
 # the restore is checked against.
-step_7() {
+step_2_8_2_8__backup_redis() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_source() {
     local here there
@@ -1868,7 +1882,7 @@ step_7() {
 
 # 2.8-2.8/switch-to-target — Log in to the OpenShift 4 cluster and create the project
 # Source: 000_fb66213bb7713c41.txt 3.2
-step_8() {
+step_2_8_2_8__switch_to_target() {
   manual_step '2.8-2.8/switch-to-target' <<'AMPC_MANUAL'
 The template-based site is backed up and stopped. The rest of the
 migration runs on the OpenShift 4 cluster, from this directory: the
@@ -1893,7 +1907,7 @@ AMPC_MANUAL
 # Source: 000_fb66213bb7713c41.txt 3.2
 # Not in the guide: it keeps the restore from running against the cluster of
 # the template-based site.
-step_9() {
+step_2_8_2_8__target_check() {
   on_target() {
     local here there
     [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
@@ -1915,7 +1929,7 @@ step_9() {
 
 # 2.8-2.8/operator-install — Install the 3scale operator from OperatorHub
 # Source: 000_fb66213bb7713c41.txt 3.2
-step_10() {
+step_2_8_2_8__operator_install() {
   manual_step '2.8-2.8/operator-install' <<'AMPC_MANUAL'
 "Deploy 3scale using the operator": install the 3scale operator from
 OperatorHub, channel threescale-2.8, in project 3scale-operator,
@@ -1971,7 +1985,7 @@ AMPC_MANUAL
 # until someone approves the InstallPlan), and that operator would deploy the
 # APIManager at its own release. Without the version check the step passed on
 # such a cluster.
-step_11() {
+step_2_8_2_8__operator_verify() {
   on_target() {
     local here there
     [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
@@ -2001,7 +2015,7 @@ step_11() {
 # is created, so that the operator keeps the credentials and tokens the
 # restored databases hold. An object that exists is left as it is, so a re-run
 # cannot undo what the operator did since.
-step_12() {
+step_2_8_2_8__restore_objects() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
     local here there
@@ -2035,7 +2049,7 @@ step_12() {
 # there when it ran) with its access modes, on the cluster's default storage
 # class as the operator's would be. A claim that exists and asks for less
 # stops the step, before the APIManager exists and any data moves.
-step_13() {
+step_2_8_2_8__create_claims() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
     local here there
@@ -2059,7 +2073,7 @@ step_13() {
 # operator's default, 3scale, would give a site with another TENANT_NAME
 # another backend host); an S3 site's file storage is its aws-auth Secret, a
 # PostgreSQL site's system database PostgreSQL.
-step_14() {
+step_2_8_2_8__apimanager() {
   if oc get apimanager.apps.3scale.net/apimanager >/dev/null 2>&1; then
     echo "apimanager.apps.3scale.net/apimanager exists: left as it is"
   else
@@ -2072,7 +2086,7 @@ step_14() {
 # Polls for up to 30 minutes until every DeploymentConfig of the
 # template-based site exists again, deployed by the operator, with all its
 # pods ready.
-step_15() {
+step_2_8_2_8__wait_deployment() {
   on_target() {
     local here there
     [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
@@ -2102,7 +2116,7 @@ step_15() {
 # Operating 3scale's `oc rsync` of the saved files into
 # /opt/system/public/system of a running system-app pod; it runs once, before
 # system-app stops for the database restores.
-step_16() {
+step_2_8_2_8__restore_system_storage() {
   if [ -e "$BACKUP_DIR/2.8-2.8/system-storage.restored" ]; then
     echo "already done: skipped"
     return 0
@@ -2136,7 +2150,7 @@ step_16() {
 # the runbook sets those to 0 in the APIManager, saving its counts once for
 # the start-writers step, and scales system-sphinx (which the operator leaves
 # as it is), then waits until no pod of any of them is left.
-step_17() {
+step_2_8_2_8__stop_writers() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
     local here there
@@ -2166,7 +2180,7 @@ step_17() {
 # table are then compared with those the dump recorded. A marker in the backup
 # directory records a checked restore, so it runs once; a restore that failed
 # runs again whole (the dump drops and recreates each table).
-step_18() {
+step_2_8_2_8__restore_system_mysql() {
   if [ -e "$BACKUP_DIR/2.8-2.8/system-mysql.restored" ]; then
     echo "already done: skipped"
     return 0
@@ -2216,7 +2230,7 @@ step_18() {
 # postgres, which always fail, left out), and the rows of every table of
 # zync_production are compared with those the dump recorded. A marker records
 # a checked restore, so it runs once.
-step_19() {
+step_2_8_2_8__restore_zync_database() {
   if [ -e "$BACKUP_DIR/2.8-2.8/zync-database.restored" ]; then
     echo "already done: skipped"
     return 0
@@ -2257,7 +2271,7 @@ step_19() {
 # (SIGTERM), which loses the restore. Both Redis DeploymentConfigs read this
 # ConfigMap, so both are redeployed. Once both are restored, a re-run skips
 # the step.
-step_20() {
+step_2_8_2_8__redis_restore_mode() {
   if [ -e "$BACKUP_DIR/2.8-2.8/backend-redis.restored" ] && [ -e "$BACKUP_DIR/2.8-2.8/system-redis.restored" ]; then
     echo "already done: skipped"
     return 0
@@ -2293,7 +2307,7 @@ step_20() {
 # which the guide checks by hand, and until the rewrite is not only scheduled,
 # and stop unless the rewrite reports ok (aof_last_bgrewrite_status): the next
 # step makes Redis load that file. Each is done once (a marker records it).
-step_21() {
+step_2_8_2_8__restore_redis() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
     local here there
@@ -2336,7 +2350,7 @@ step_21() {
 # Puts back the redis.conf the redis-restore-mode step saved (the guide's
 # second `oc edit`) and redeploys both Redis DeploymentConfigs, which then
 # load the rewritten append-only files.
-step_22() {
+step_2_8_2_8__redis_normal_mode() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
     local here there
@@ -2363,7 +2377,7 @@ step_22() {
 # the keys of each logical database that the dump recorded (at least: 3scale's
 # readiness probe writes liveness-probe). It runs before system and zync start
 # again.
-step_23() {
+step_2_8_2_8__redis_verify_keys() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
     local here there
@@ -2392,7 +2406,7 @@ step_23() {
 # until they are ready. Not in the guide: system-memcache is redeployed too,
 # so that it drops what it cached from the operator's fresh databases before
 # the restore.
-step_24() {
+step_2_8_2_8__restart_system() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
     local here there
@@ -2421,7 +2435,7 @@ step_24() {
 # which zync makes from the restored system database: the 2.8 restore
 # procedure's `bundle exec rake zync:resync:domains`, run in a system-sidekiq
 # pod with `oc exec`.
-step_25() {
+step_2_8_2_8__resync_routes() {
   on_target() {
     local here there
     [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
@@ -2442,7 +2456,7 @@ step_25() {
 # routes for the master and the Admin Portal of the wildcard domain exist,
 # then lists every route of it. The host list is searched as a whole (grep on
 # a here-string), so that a site with thousands of routes passes too.
-step_26() {
+step_2_8_2_8__routes_verify() {
   domain='3scale.example.com'
   for ((i = 0; i < 60; i++)); do
     hosts=$(oc get routes -o json | jq -r --arg d ".$domain" '[.items[]?.spec.host | select(endswith($d))] | sort | .[]')
@@ -2460,7 +2474,7 @@ step_26() {
 
 # 2.8-2.8/dns-switch — Point the wildcard domain at the OpenShift 4 cluster
 # Source: 000_fb66213bb7713c41.txt 3.2
-step_27() {
+step_2_8_2_8__dns_switch() {
   manual_step '2.8-2.8/dns-switch' <<'AMPC_MANUAL'
 The guide's last step: *.3scale.example.com resolves to the
 OpenShift 3.11 cluster now; point it at the OpenShift 4 cluster.
@@ -2482,7 +2496,7 @@ AMPC_MANUAL
 
 # 2.8-2.8/portal-check — Log in to the Admin Portal on the new cluster and check it
 # Source: 000_fb66213bb7713c41.txt 3.2
-step_28() {
+step_2_8_2_8__portal_check() {
   manual_step '2.8-2.8/portal-check' <<'AMPC_MANUAL'
 Log in to the 3scale Admin Portal, https://TENANT-admin.3scale.example.com
 (TENANT is TENANT_NAME of secret system-seed, 3scale by default), and
@@ -2502,7 +2516,7 @@ AMPC_MANUAL
 # Source: 000_fb66213bb7713c41.txt 3.2
 # As at the end of chapter 2: apps.3scale.net/apimanager-threescale-version
 # 2.8 and apps.3scale.net/threescale-operator-version of a 0.5 operator.
-step_29() {
+step_2_8_2_8__apimanager_verify() {
   on_target() {
     local here there
     [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
@@ -2517,7 +2531,7 @@ step_29() {
 
 # Rollback 2.8-2.8/source — Restart the template-based site on OpenShift 3.11
 # Source: 000_fb66213bb7713c41.txt 3.2
-rollback_0() {
+rollback_2_8_2_8__source() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_source() {
     local here there

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/bundletest"
+	"github.com/ampc/ampc/internal/ocsim"
 	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/ir"
 )
@@ -447,7 +448,8 @@ func lastHop(t *testing.T, dir string) string {
 
 // kustomized renders the kustomization of a hop with kubectl, keyed by
 // Kind/name. No Secret may be among them: kustomize/ is for review, and
-// applying it must never change a Secret's values.
+// applying it must never change a Secret's values; each decodes strictly
+// into its API type.
 func kustomized(t *testing.T, kubectl, dir, hop string) map[string]map[string]any {
 	t.Helper()
 	root := filepath.Join(dir, "kustomize", hop)
@@ -465,6 +467,11 @@ func kustomized(t *testing.T, kubectl, dir, hop string) map[string]map[string]an
 		}
 		if obj["kind"] == "Secret" {
 			t.Errorf("kustomize/%s renders secret/%s: applying it would change the site's Secret", hop, bundletest.Get(obj, "metadata", "name"))
+		}
+		if raw, err := yaml.YAMLToJSON([]byte(doc)); err != nil {
+			t.Fatal(err)
+		} else if err := ocsim.DecodeStrict(raw); err != nil {
+			t.Errorf("kustomize/%s renders %s/%v, which is not valid for the server: %v", hop, obj["kind"], bundletest.Get(obj, "metadata", "name"), err)
 		}
 		objects[obj["kind"].(string)+"/"+bundletest.Get(obj, "metadata", "name").(string)] = obj
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/testenv"
+	"github.com/ampc/ampc/internal/ocsim"
 	"github.com/ampc/ampc/ir"
 )
 
@@ -127,6 +128,9 @@ func (b *Bundle) Apply(objects map[string]map[string]any) {
 			if err := json.Unmarshal(data, &obj); err != nil {
 				t.Fatalf("%s: %v", m.File, err)
 			}
+			if err := ocsim.DecodeStrict(data); err != nil {
+				t.Errorf("%s is not valid for the server: %v", m.File, err)
+			}
 			key := b.Key(m.Target)
 			if obj["kind"] != m.Target.Kind || Get(obj, "metadata", "name") != m.Target.Name || Get(obj, "metadata", "namespace") != m.Target.Namespace {
 				t.Errorf("%s holds %v %v in %v, plan.json says %v", m.File, obj["kind"], Get(obj, "metadata", "name"), Get(obj, "metadata", "namespace"), m.Target)
@@ -205,6 +209,18 @@ func (b *Bundle) Apply(objects map[string]map[string]any) {
 		}
 	}
 	guards.verify(t, jq)
+	// Every object the bundle patched, as it leaves it, decodes strictly
+	// into its API type (kubectl patch --local does not check fields).
+	for _, r := range runs {
+		obj, ok := objects[r.key]
+		if !ok {
+			continue
+		}
+		raw, _ := json.Marshal(obj)
+		if err := ocsim.DecodeStrict(raw); err != nil {
+			t.Errorf("%s after the bundle's patches (%v) is not valid for the server: %v", r.key, r.files, err)
+		}
+	}
 }
 
 // NoSecrets checks that no Secret value of a fixture (a file or a

@@ -322,3 +322,25 @@ func equalJSON(a, b any) bool {
 	}
 	return bytes.Equal(marshal(a), marshal(b))
 }
+
+// DecodeStrict decodes an object (its JSON form) strictly into the real
+// API type of its apiVersion and kind, as the API server does: an unknown
+// or duplicate field, or a value of the wrong type, is an error with the
+// server's message, and so is a kind the simulator has no type for. The
+// tests use it on every object a bundle creates or leaves patched, and on
+// every kustomize rendering: kubectl patch --local does not check fields.
+func DecodeStrict(raw []byte) error {
+	var head struct {
+		APIVersion string `json:"apiVersion"`
+		Kind       string `json:"kind"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		return err
+	}
+	for _, k := range kinds {
+		if k.Kind == head.Kind && k.APIVersion() == head.APIVersion {
+			return validateJSON(k, raw)
+		}
+	}
+	return fmt.Errorf("no API type for %s %s", head.APIVersion, head.Kind)
+}

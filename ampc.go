@@ -85,6 +85,9 @@ func Compile(filename string, src []byte, opts Options) (*Result, hcl.Diagnostic
 	if diags = append(diags, cd...); diags.HasErrors() {
 		return res, diags
 	}
+	if snap != nil {
+		b.SnapshotDigest = snap.Digest()
+	}
 	res.Bundle = b
 	files, err := emit.Files(b)
 	var leak *emit.SecretInOutputError

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -79,6 +80,9 @@ func TestSnapshotFormsGiveOneBundle(t *testing.T) {
 		"directory":      filepath.Join(dir, "by-kind"),
 	}
 	want := bundletest.Compile(t, example, fixture)
+	if !regexp.MustCompile("Compiled by ampc \\S+ from the snapshot sha256:[0-9a-f]{64}\\.").Match(want["PLAN.md"]) {
+		t.Error("PLAN.md does not name the snapshot's digest")
+	}
 	for name, snapshot := range forms {
 		got := bundletest.Compile(t, example, snapshot)
 		if len(got) != len(want) {

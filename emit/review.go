@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"runtime/debug"
 	"strings"
 
-	"github.com/rogpeppe/go-internal/diff"
 	"sigs.k8s.io/yaml"
 
+	"github.com/ampc/ampc/internal/textdiff"
 	"github.com/ampc/ampc/ir"
 )
 
@@ -24,6 +25,11 @@ func review(b *ir.Bundle, names map[string][]string) []byte {
 		basis = "a snapshot of the namespace; every patch was computed against its objects"
 	}
 	p("Install: %s-based, system database %s, S3 file storage %s. Compiled against %s.\n\n", b.Deployment, b.SystemDatabase, yesNo(b.S3), basis)
+	p("Compiled by ampc %s", Version)
+	if b.SnapshotDigest != "" {
+		p(" from the snapshot %s", b.SnapshotDigest)
+	}
+	p(".\n\n")
 	if b.Mirror != "" {
 		p("Every image is pulled from the mirror `%s`; `images.txt` lists each as SOURCE=MIRROR for `oc image mirror`.\n\n", b.Mirror)
 	}
@@ -41,9 +47,11 @@ func review(b *ir.Bundle, names map[string][]string) []byte {
 	p("| objects changed | %d |\n", sum.ObjectsChanged)
 	p("| objects created | %d |\n", sum.ObjectsCreated)
 	p("| objects deleted | %d |\n", sum.ObjectsDeleted)
-	p("| manual steps | %d |\n", sum.ByKind[ir.KindManual])
-	p("| run-time shell steps | %d |\n", sum.ByKind[ir.KindShell])
 	p("| rollback sections | %d |\n", sum.Rollbacks)
+	p("\nGuides (each step's source names the guide's file and section):\n\n")
+	for _, h := range b.Hops {
+		p("- `%s`: %s, for %s → %s\n", h.Seed, h.Title, h.From, h.To)
+	}
 	p("\nApply with `./runbook.sh` (see `./runbook.sh --help`); it checks the site, backs up first, and records each finished step.\n")
 
 	p("\n## Steps\n")
@@ -142,8 +150,8 @@ func review(b *ir.Bundle, names map[string][]string) []byte {
 		if c.after != nil {
 			after = reviewYAML(c.after)
 		}
-		d := diff.Diff("before", before, "after", after)
-		p("```diff\n%s```\n", d)
+		// A minimal (LCS) diff: the fewest lines a reviewer has to read.
+		p("```diff\n%s```\n", textdiff.Unified("before", "after", before, after))
 	}
 	return w.Bytes()
 }
@@ -191,3 +199,13 @@ func offered(r ir.Rollback) string {
 	}
 	return "any step of hop " + r.Hop
 }
+
+// Version is the version of ampc that writes bundles: the module version
+// the binary was built at (its tag, or the pseudo-version of its commit),
+// or "(devel)" for a build without one (the tests').
+var Version = func() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
+}()

@@ -12,8 +12,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/rogpeppe/go-internal/diff"
-
+	"github.com/ampc/ampc/internal/textdiff"
 	"github.com/ampc/ampc/ir"
 )
 
@@ -119,7 +118,7 @@ func Diff(oldDir, newDir string) (*BundleDiff, error) {
 			continue
 		}
 		changedFiles[f] = true
-		fc := FileChange{Name: f, Change: "modified", Unified: diff.Diff("old/"+f, a, "new/"+f, b)}
+		fc := FileChange{Name: f, Change: "modified", Unified: textdiff.Unified("old/"+f, "new/"+f, a, b)}
 		switch {
 		case !inOld:
 			fc.Change = "added"

@@ -159,6 +159,9 @@ type Bundle struct {
 	S3             bool
 	BackupDir      string
 	Snapshot       bool // compiled against a snapshot rather than the standard layout
+	// SnapshotDigest identifies the snapshot's content ("sha256:HEX" over
+	// the sorted SHA-256s of its files), set by the caller that read it.
+	SnapshotDigest string
 	Hops           []Hop
 	Steps          []Step
 	Rollbacks      []Rollback

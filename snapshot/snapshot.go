@@ -2,7 +2,10 @@ package snapshot
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -521,4 +524,50 @@ func yamlErrorLine(err error) int {
 	}
 	n, _ := strconv.Atoi(msg[i+5 : j])
 	return n
+}
+
+// Digest identifies the snapshot's content, whatever its form (a List, a
+// multi-document file, a directory, JSON or YAML, a live export): "sha256:"
+// over the sorted canonical JSON of its objects, Secret values blanked and
+// without the fields a server adds on every write (managedFields, kubectl's
+// last-applied-configuration annotation). PLAN.md names it, so that a
+// reviewer can tell which export a bundle was compiled against.
+func (s *Snapshot) Digest() string {
+	var docs []string
+	for _, o := range s.objects {
+		doc := make(map[string]any, len(o.Doc))
+		for k, v := range o.Doc {
+			doc[k] = v
+		}
+		if meta, ok := o.Doc["metadata"].(map[string]any); ok {
+			m := make(map[string]any, len(meta))
+			for k, v := range meta {
+				if k != "managedFields" {
+					m[k] = v
+				}
+			}
+			if ann, ok := meta["annotations"].(map[string]any); ok {
+				a := make(map[string]any, len(ann))
+				for k, v := range ann {
+					if k != "kubectl.kubernetes.io/last-applied-configuration" {
+						a[k] = v
+					}
+				}
+				if len(a) > 0 {
+					m["annotations"] = a
+				} else {
+					delete(m, "annotations")
+				}
+			}
+			doc["metadata"] = m
+		}
+		raw, err := json.Marshal(doc)
+		if err != nil {
+			panic("this is a bug in ampc: a snapshot object does not encode: " + err.Error())
+		}
+		docs = append(docs, string(raw))
+	}
+	sort.Strings(docs)
+	sum := sha256.Sum256([]byte(strings.Join(docs, "\n")))
+	return "sha256:" + hex.EncodeToString(sum[:])
 }

@@ -16,8 +16,8 @@ import (
 
 	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/emit"
-	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/internal/ocsim"
+	"github.com/ampc/ampc/internal/testenv"
 	"github.com/ampc/ampc/ir"
 )
 

@@ -19,7 +19,18 @@ func review(b *ir.Bundle, names map[string][]string) []byte {
 	var w bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&w, format, args...) }
 	sum := summarize(b)
-	p("# 3scale upgrade %s → %s in namespace `%s`\n\n", b.From, b.To, b.Namespace)
+	title := fmt.Sprintf("3scale upgrade %s → %s in namespace `%s`", b.From, b.To, b.Namespace)
+	for _, h := range b.Hops {
+		if from, to, ok := strings.Cut(h.Deployment, "-to-"); ok {
+			// The migration moves the site, at one version, to another
+			// install method on another cluster.
+			title = fmt.Sprintf("3scale %s → %s in namespace `%s`, with the migration of %s from %s-based to %s-based on another cluster", b.From, b.To, b.Namespace, h.To, from, to)
+			if b.From == b.To {
+				title = fmt.Sprintf("3scale %s migration from %s-based to %s-based on another cluster, namespace `%s`", b.To, from, to, b.Namespace)
+			}
+		}
+	}
+	p("# %s\n\n", title)
 	basis := fmt.Sprintf("the standard layout of a %s %s install (no snapshot): check that the site is standard before applying", b.From, b.Deployment)
 	if b.Snapshot {
 		basis = "a snapshot of the namespace; every patch was computed against its objects"
@@ -118,6 +129,16 @@ func review(b *ir.Bundle, names map[string][]string) []byte {
 	var order []ir.Target
 	changes := map[ir.Target]*change{}
 	for _, s := range b.Steps {
+		for _, m := range s.Creates {
+			c := changes[m.Target]
+			if c == nil {
+				c = &change{target: m.Target}
+				changes[m.Target] = c
+				order = append(order, m.Target)
+			}
+			c.after = m.Object
+			c.steps = append(c.steps, "`"+s.ID+"`")
+		}
 		for _, pt := range s.Patches {
 			c := changes[pt.Target]
 			if c == nil {
@@ -144,9 +165,18 @@ func review(b *ir.Bundle, names map[string][]string) []byte {
 	}
 	for _, t := range order {
 		c := changes[t]
-		p("\n### %s `%s`\n\nChanged by %s.\n\n", t.Kind, t.Name, strings.Join(c.steps, ", "))
-		before := reviewYAML(c.before)
-		var after []byte
+		what := "Changed"
+		switch {
+		case c.before == nil:
+			what = "Created"
+		case c.after == nil:
+			what = "Deleted"
+		}
+		p("\n### %s `%s`\n\n%s by %s.\n\n", t.Kind, t.Name, what, strings.Join(c.steps, ", "))
+		var before, after []byte
+		if c.before != nil {
+			before = reviewYAML(c.before)
+		}
 		if c.after != nil {
 			after = reviewYAML(c.after)
 		}

@@ -67,3 +67,69 @@ func TestLayout24(t *testing.T) {
 		}
 	}
 }
+
+// TestRollingUpdatesExactPatch: compiled against a snapshot, 002 §2.2's
+// rolling_updates.yml edit is a JSON patch computed from the snapshot's
+// text (tested against it, reviewable in PLAN.md), not run-time shell: a
+// flag that is there is set to true where it stands, a missing one is
+// added first under production, the other flags are kept; a site with both
+// flags on gets no step; a text without production is refused. Without a
+// snapshot the run-time step edits the live text.
+func TestRollingUpdatesExactPatch(t *testing.T) {
+	fixture := testenv.Shared(t, "fixtures/templates/2.4-amp.yaml")
+	withText := func(text string) string {
+		return editFixture(t, fixture, func(obj map[string]any) bool {
+			if obj["kind"] == "ConfigMap" && obj["metadata"].(map[string]any)["name"] == "system" {
+				obj["data"].(map[string]any)["rolling_updates.yml"] = text
+			}
+			return true
+		})
+	}
+	for _, c := range []struct{ name, old, want string }{
+		{"both missing", "production:\n  old_charts: false\n  policies: true\n",
+			"production:\n  policy_registry: true\n  service_mesh_integration: true\n  old_charts: false\n  policies: true\n"},
+		{"one off, one missing", "production:\n  service_mesh_integration: false\n  policies: true\n",
+			"production:\n  policy_registry: true\n  service_mesh_integration: true\n  policies: true\n"},
+		{"both off", "production:\n  policy_registry: false # staged\n  service_mesh_integration:   false\n",
+			"production:\n  policy_registry: true\n  service_mesh_integration: true\n"},
+		{"both on", "production:\n  policy_registry: true\n  service_mesh_integration: true\n", ""},
+	} {
+		res, diags := compileSnapshotResult(t, plan24For("mysql"), withText(c.old))
+		if diags.HasErrors() {
+			t.Fatalf("%s: %v", c.name, diags)
+		}
+		ids := stepIDs(res.Bundle)
+		if _, ok := ids["2.4-2.5/rolling-updates"]; ok {
+			t.Errorf("%s: the run-time edit is in a bundle compiled against a snapshot", c.name)
+		}
+		step, ok := ids["2.4-2.5/rolling-updates-patch"]
+		if c.want == "" {
+			if ok {
+				t.Errorf("%s: a patch for flags that are on: %+v", c.name, step.Patches)
+			}
+			continue
+		}
+		if !ok || len(step.Patches) != 1 {
+			t.Fatalf("%s: no rolling-updates-patch step", c.name)
+		}
+		ops := step.Patches[0].Ops
+		if len(ops) != 2 || ops[0].Op != "test" || ops[0].Value != c.old || ops[1].Op != "replace" || ops[1].Value != c.want {
+			t.Errorf("%s: %+v, want test %q, replace %q", c.name, ops, c.old, c.want)
+		}
+	}
+	diags := compileSnapshot(t, plan24For("mysql"), withText("staging:\n  policies: true\n"))
+	if !diags.HasErrors() || diags[0].Summary != "rolling_updates.yml has no production section" {
+		t.Errorf("a text without production: %v", diags)
+	}
+	b, diags := compiler.Compile(parse(t, plan24For("mysql")), nil)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	ids := stepIDs(b)
+	if _, ok := ids["2.4-2.5/rolling-updates"]; !ok {
+		t.Error("without a snapshot, no run-time edit")
+	}
+	if _, ok := ids["2.4-2.5/rolling-updates-patch"]; ok {
+		t.Error("without a snapshot, a patch computed from the standard layout")
+	}
+}

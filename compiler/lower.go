@@ -56,6 +56,10 @@ func (l *lowering) evalContext(m module, hop ir.Hop) *hcl.EvalContext {
 				"from": cty.StringVal(hop.From),
 				"to":   cty.StringVal(hop.To),
 			}),
+			// snapshot is true when the plan is compiled against a
+			// snapshot: the model holds the site's own objects, so a
+			// change computed from them can be an exact, reviewable patch.
+			"snapshot": cty.BoolVal(l.snapshot != nil),
 		},
 		Functions: map[string]function.Function{
 			// has(kind, name) is true when the model holds that object now.
@@ -67,8 +71,9 @@ func (l *lowering) evalContext(m module, hop ir.Hop) *hcl.EvalContext {
 					return cty.BoolVal(obj != nil), nil
 				},
 			}),
-			"field": l.fieldFunction(),
-			"match": matchFunction,
+			"field":         l.fieldFunction(),
+			"match":         matchFunction,
+			"regex_replace": regexReplaceFunction,
 		},
 	}
 	locals := map[string]cty.Value{}

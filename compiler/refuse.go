@@ -244,6 +244,29 @@ var matchFunction = function.New(&function.Spec{
 	},
 })
 
+// regexReplaceFunction is regex_replace(pattern, string, replacement):
+// string with every match of the RE2 pattern replaced by replacement, in
+// which $1 and ${name} stand for the match's groups (Go's
+// Regexp.ReplaceAllString); null stays null.
+var regexReplaceFunction = function.New(&function.Spec{
+	Params: []function.Parameter{
+		{Name: "pattern", Type: cty.String},
+		{Name: "string", Type: cty.String, AllowNull: true},
+		{Name: "replacement", Type: cty.String},
+	},
+	Type: function.StaticReturnType(cty.String),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		re, err := regexp.Compile(args[0].AsString())
+		if err != nil {
+			return cty.NilVal, err
+		}
+		if args[1].IsNull() {
+			return cty.NullVal(cty.String), nil
+		}
+		return cty.StringVal(re.ReplaceAllString(args[1].AsString(), args[2].AsString())), nil
+	},
+})
+
 // lookupNamed is lookup, where a segment name=NAME on an array selects its
 // first element whose name field is NAME: containers, env vars and image
 // stream tags are found by name, as the rules name them, not by index.

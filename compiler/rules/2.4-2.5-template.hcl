@@ -248,10 +248,67 @@ use "amp-release" {
 
 # ------------------------------------------------- 2.2 system ConfigMap
 
+# rolling_updates.yml as the snapshot shows it, and with the guide's two
+# flags set: a key that is there is set to true where it stands, a missing
+# one is added first under production (the run-time step's jq does the
+# same on the live text).
+locals {
+  rolling_old = field("ConfigMap", "system", "/data/rolling_updates.yml")
+}
+
+locals {
+  rolling_mesh = (match("(?:^|\n)[ \t]+service_mesh_integration:", local.rolling_old) != ""
+    ? regex_replace("((^|\n)[ \t]+)service_mesh_integration:[^\n]*", local.rolling_old, "$${1}service_mesh_integration: true")
+  : regex_replace("((^|\n)production:[^\n]*\n)([ \t]+)", local.rolling_old, "$${1}$${3}service_mesh_integration: true\n$${3}"))
+}
+
+locals {
+  rolling_new = (match("(?:^|\n)[ \t]+policy_registry:", local.rolling_mesh) != ""
+    ? regex_replace("((^|\n)[ \t]+)policy_registry:[^\n]*", local.rolling_mesh, "$${1}policy_registry: true")
+  : regex_replace("((^|\n)production:[^\n]*\n)([ \t]+)", local.rolling_mesh, "$${1}$${3}policy_registry: true\n$${3}"))
+}
+
+refuse "rolling-updates-no-production" {
+  when    = snapshot && local.rolling_old != null && match("(?:^|\n)production:", local.rolling_old) == ""
+  summary = "rolling_updates.yml has no production section"
+  at      = ["install.from"]
+  detail  = <<-EOT
+    The snapshot's configmap/system holds a rolling_updates.yml without a
+    production: section, where 2.2 of the guide turns on
+    service_mesh_integration and policy_registry. Check the site's
+    ConfigMap (oc get configmap system -o yaml): add the section with its
+    flags by hand, take a new snapshot and compile again.
+  EOT
+}
+
+step "rolling-updates-patch" {
+  title    = "Turn on service_mesh_integration and policy_registry in rolling_updates.yml"
+  kind     = "patch"
+  section  = "2.2"
+  when     = snapshot && local.rolling_old != null && local.rolling_new != local.rolling_old
+  requires = ["ConfigMap/system"]
+  note     = <<-EOT
+    The guide's `$ $ oc edit configmap system` has a doubled prompt and
+    opens an editor, which a runbook cannot drive. Compiled against a
+    snapshot, the new rolling_updates.yml is computed from the snapshot's
+    text: a key that is there is set to true where it stands, a missing one
+    is added first under production; the site's other flags stay as they
+    are. The patch tests the old text, so a site changed since the
+    snapshot refuses it instead of being overwritten (take a new snapshot).
+  EOT
+  patch "ConfigMap" "system" {
+    set "/data/rolling_updates.yml" {
+      value  = local.rolling_new
+      expect = local.rolling_old
+    }
+  }
+}
+
 step "rolling-updates" {
   title    = "Turn on service_mesh_integration and policy_registry in rolling_updates.yml"
   kind     = "shell"
   section  = "2.2"
+  when     = !snapshot
   requires = ["ConfigMap/system"]
   note     = <<-EOT
     The guide's `$ $ oc edit configmap system` has a doubled prompt and

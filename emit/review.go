@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"sigs.k8s.io/yaml"
@@ -121,43 +122,38 @@ func review(b *ir.Bundle, names map[string][]string) []byte {
 	}
 
 	p("\n## Object changes\n")
-	type change struct {
-		target        ir.Target
-		before, after map[string]any
-		steps         []string
-	}
 	var order []ir.Target
-	changes := map[ir.Target]*change{}
+	changes := map[ir.Target]*objectChange{}
 	for _, s := range b.Steps {
 		for _, m := range s.Creates {
 			c := changes[m.Target]
 			if c == nil {
-				c = &change{target: m.Target}
+				c = &objectChange{target: m.Target}
 				changes[m.Target] = c
 				order = append(order, m.Target)
 			}
 			c.after = m.Object
-			c.steps = append(c.steps, "`"+s.ID+"`")
+			c.by(s.ID)
 		}
 		for _, pt := range s.Patches {
 			c := changes[pt.Target]
 			if c == nil {
-				c = &change{target: pt.Target, before: pt.Before}
+				c = &objectChange{target: pt.Target, before: pt.Before}
 				changes[pt.Target] = c
 				order = append(order, pt.Target)
 			}
 			c.after = pt.After
-			c.steps = append(c.steps, "`"+s.ID+"`")
+			c.by(s.ID)
 		}
 		for _, d := range s.Deletes {
 			c := changes[d.Target]
 			if c == nil {
-				c = &change{target: d.Target, before: d.Object}
+				c = &objectChange{target: d.Target, before: d.Object}
 				changes[d.Target] = c
 				order = append(order, d.Target)
 			}
 			c.after = nil
-			c.steps = append(c.steps, "`"+s.ID+"`")
+			c.by(s.ID)
 		}
 	}
 	if !b.Snapshot {
@@ -239,3 +235,18 @@ var Version = func() string {
 	}
 	return "(devel)"
 }()
+
+// objectChange is one object's change for PLAN.md: as it was before the
+// first step that touches it, as the last leaves it (nil: deleted), and
+// the steps that change it, each named once.
+type objectChange struct {
+	target        ir.Target
+	before, after map[string]any
+	steps         []string
+}
+
+func (c *objectChange) by(id string) {
+	if step := "`" + id + "`"; !slices.Contains(c.steps, step) {
+		c.steps = append(c.steps, step)
+	}
+}

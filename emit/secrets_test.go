@@ -90,7 +90,7 @@ func TestNoSecretInAnyBundle(t *testing.T) {
 					}
 				}
 			}
-			if bytes.Contains(out["PLAN.md"], []byte("kind: Secret")) && !bytes.Contains(out["PLAN.md"], []byte("(redacted)")) {
+			if bytes.Contains(out["PLAN.md"], []byte("kind: Secret")) && !bytes.Contains(out["PLAN.md"], []byte("(redacted")) {
 				t.Errorf("%s with %s: PLAN.md shows a Secret without redacting its data", filepath.Base(ex), filepath.Base(fx))
 			}
 		}

@@ -39,6 +39,16 @@ type Snapshot struct {
 
 	objects   []Object
 	sensitive map[string]origin // each value with the Secret it came from
+	// secretKeys holds every Secret key read, with its decoded value, until
+	// Read replaces the values with their tokens (maskSecrets).
+	secretKeys []secretKey
+}
+
+// secretKey is one key of a Secret, with its value, waiting for its token.
+type secretKey struct {
+	data            map[string]any
+	ns, name, field string
+	key, value      string
 }
 
 // Object is one object of a snapshot, with its Secret values blanked.
@@ -70,6 +80,7 @@ func Read(path, defaultNamespace string) (*Snapshot, hcl.Diagnostics) {
 	for _, f := range files {
 		diags = append(diags, s.readFile(f, defaultNamespace, seen)...)
 	}
+	s.maskSecrets()
 	if !diags.HasErrors() && len(s.objects) == 0 {
 		diags = append(diags, fileDiag(path, "Empty snapshot", "The snapshot holds no objects. Export the namespace with `oc get -o yaml` of every kind the upgrade touches (see the README) and give that file."))
 	}
@@ -316,10 +327,48 @@ func (s *Snapshot) rememberLiteralCredentials(v any, what string, at hcl.Range) 
 	}
 }
 
-// stripSecret keeps a Secret's keys and drops its values, remembering the
-// decoded values as sensitive text.
+// maskSecrets replaces each Secret value by a token, "(redacted #N)", the
+// same N for the same value wherever it is, so that a reviewer sees in
+// PLAN.md whether a value changed or is shared, never the value (as kapp
+// shows Secrets). N numbers the distinct values in the order of the
+// Secrets' namespaces, names and keys, so that it does not depend on the
+// files' order or form; an empty value stays empty.
+func (s *Snapshot) maskSecrets() {
+	sort.SliceStable(s.secretKeys, func(i, j int) bool {
+		a, b := s.secretKeys[i], s.secretKeys[j]
+		if a.ns != b.ns {
+			return a.ns < b.ns
+		}
+		if a.name != b.name {
+			return a.name < b.name
+		}
+		if a.field != b.field {
+			return a.field < b.field
+		}
+		return a.key < b.key
+	})
+	index := map[string]int{}
+	for _, k := range s.secretKeys {
+		if k.value == "" {
+			k.data[k.key] = ""
+			continue
+		}
+		n, ok := index[k.value]
+		if !ok {
+			n = len(index) + 1
+			index[k.value] = n
+		}
+		k.data[k.key] = fmt.Sprintf("(redacted #%d)", n)
+	}
+	s.secretKeys = nil
+}
+
+// stripSecret keeps a Secret's keys and drops its values (maskSecrets
+// gives them their tokens), remembering the decoded values as sensitive
+// text.
 func (s *Snapshot) stripSecret(obj map[string]any, at hcl.Range) error {
 	name, _ := obj["metadata"].(map[string]any)["name"].(string)
+	ns, _ := obj["metadata"].(map[string]any)["namespace"].(string)
 	remember := func(v, key string) {
 		for _, line := range append([]string{v}, strings.Split(v, "\n")...) {
 			line = strings.TrimSpace(line)
@@ -350,6 +399,7 @@ func (s *Snapshot) stripSecret(obj map[string]any, at hcl.Range) error {
 			}
 			remember(string(dec), k)
 			data[k] = ""
+			s.secretKeys = append(s.secretKeys, secretKey{data: data, ns: ns, name: name, field: "data", key: k, value: string(dec)})
 		}
 	}
 	if data, ok := obj["stringData"].(map[string]any); ok {
@@ -357,6 +407,7 @@ func (s *Snapshot) stripSecret(obj map[string]any, at hcl.Range) error {
 			str, _ := v.(string)
 			remember(str, k)
 			data[k] = ""
+			s.secretKeys = append(s.secretKeys, secretKey{data: data, ns: ns, name: name, field: "stringData", key: k, value: str})
 		}
 	}
 	if meta, ok := obj["metadata"].(map[string]any); ok {

@@ -139,3 +139,41 @@ func TestSnapshotLiteralCredentials(t *testing.T) {
 		}
 	}
 }
+
+// TestSnapshotSecretTokens: each Secret value becomes "(redacted #N)", the
+// same N for the same value in any Secret, another N for another value,
+// whatever the order of the objects; an empty value stays empty; the value
+// itself is nowhere in the objects.
+func TestSnapshotSecretTokens(t *testing.T) {
+	secret := func(name, data string) string {
+		return "apiVersion: v1\nkind: Secret\nmetadata:\n  name: " + name + "\ndata:\n" + data
+	}
+	a := secret("system-app", "  SECRET_KEY_BASE: c2VjcmV0LWtleS1iYXNlLTEyMzQ=\n  USER_PASSWORD: c2hhcmVkLXBhc3N3b3Jk\n")
+	b := secret("system-seed", "  ADMIN_PASSWORD: c2hhcmVkLXBhc3N3b3Jk\n  EMPTY: \"\"\n")
+	tokens := func(text string) map[string]string {
+		t.Helper()
+		s, _, diags := readSnapshotText(t, text)
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		out := map[string]string{}
+		for _, o := range s.Objects() {
+			name := o.Doc["metadata"].(map[string]any)["name"].(string)
+			for k, v := range o.Doc["data"].(map[string]any) {
+				out[name+"/"+k] = v.(string)
+				if strings.Contains(v.(string), "shared-password") || strings.Contains(v.(string), "c2hhcmVk") {
+					t.Errorf("%s/%s keeps its value: %q", name, k, v)
+				}
+			}
+		}
+		return out
+	}
+	got := tokens(a + "\n---\n" + b)
+	want := map[string]string{"system-app/SECRET_KEY_BASE": "(redacted #1)", "system-app/USER_PASSWORD": "(redacted #2)", "system-seed/ADMIN_PASSWORD": "(redacted #2)", "system-seed/EMPTY": ""}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("tokens %v, want %v", got, want)
+	}
+	if other := tokens(b + "\n---\n" + a); fmt.Sprint(other) != fmt.Sprint(want) {
+		t.Errorf("in the other order: %v, want %v", other, want)
+	}
+}

@@ -334,6 +334,11 @@ var (
 // declarations shellcheck needs); the runbook holds what follows it.
 const driverMarker = "# ampc: the runbook text starts below this line.\n"
 
+// DriverText is the driver every runbook holds, word for word (the part
+// of runbook/driver.sh after its marker), for the tests, which check
+// driver.sh on its own and each runbook without it.
+func DriverText() string { return driver() }
+
 // driver is the part of runbook/driver.sh that every runbook holds: the
 // options, the preflight checks, the state file and main.
 func driver() string {

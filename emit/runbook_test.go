@@ -123,9 +123,10 @@ func TestEmitHoldsNoProductFacts(t *testing.T) {
 }
 
 // TestShellcheckWithoutLibraryFindsStepErrors: the tests give shellcheck
-// each runbook without its shell library (bundletest.ShellcheckText). That
-// text still fails on a step's defect, at the runbook's own line, and
-// still has every step and the driver, only the library blank.
+// each runbook without its shell library and its driver
+// (bundletest.ShellcheckText; both are checked on their own). That text
+// still fails on a step's defect, at the runbook's own line, and still has
+// every step, only the library and the driver blank.
 func TestShellcheckWithoutLibraryFindsStepErrors(t *testing.T) {
 	t.Parallel()
 	shellcheck := testenv.Tool(t, "shellcheck")
@@ -148,8 +149,8 @@ func TestShellcheckWithoutLibraryFindsStepErrors(t *testing.T) {
 	if strings.Count(text, "\n") != strings.Count(broken, "\n") {
 		t.Errorf("the checked text has %d lines, the runbook %d", strings.Count(text, "\n"), strings.Count(broken, "\n"))
 	}
-	if strings.Contains(text, lib) || !strings.Contains(text, first) || !strings.Contains(text, "\nmain() {\n") {
-		t.Error("the checked text is not the runbook without its library")
+	if strings.Contains(text, lib) || strings.Contains(text, emit.DriverText()) || strings.Contains(text, "\nmain() {\n") || !strings.Contains(text, first) {
+		t.Error("the checked text is not the runbook without its library and its driver")
 	}
 	path := filepath.Join(t.TempDir(), "runbook.sh")
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc/emit"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
@@ -59,27 +60,43 @@ func Shellcheck(t *testing.T, runbook string) {
 }
 
 // ShellcheckText is a runbook as the tests give it to shellcheck: without
-// the rule modules' shell library, each of its lines left blank so that
-// shellcheck's line numbers are the runbook's. The library is the same
-// text in every runbook, word for word, and is checked on its own
-// (compiler's TestShellLibraryShellcheck); what shellcheck finds in the
-// steps and the driver does not depend on the bodies of the functions they
-// call, and the library is more than a third of a runbook, so each of the
-// suite's dozens of runbooks is checked in about half the time. A runbook
-// without the library fails the test.
+// the rule modules' shell library and without the driver, each of their
+// lines left blank so that shellcheck's line numbers are the runbook's.
+// Both are the same text in every runbook, word for word, and are checked
+// on their own (compiler's TestShellLibraryShellcheck, emit's
+// TestRunbookDriverFiles, with the declarations the driver reads); what
+// shellcheck finds in the steps does not depend on the bodies of the
+// functions they call, and the two are about two thirds of a runbook, so
+// each of the suite's dozens of runbooks is checked in about a third of
+// the time. The header's variables that only the driver reads are named
+// on the driver's first line, so that shellcheck does not take them for
+// unused. A runbook without the library or the driver fails the test.
 func ShellcheckText(t *testing.T, runbook []byte) []byte {
 	t.Helper()
 	lib, err := compiler.ShellLibrary()
 	if err != nil {
 		t.Fatal(err)
 	}
-	i := bytes.Index(runbook, []byte(lib))
-	if lib == "" || i < 0 {
-		t.Fatal("the runbook does not hold the shell library")
+	out := blankOut(t, runbook, lib, "", "the shell library")
+	return blankOut(t, out, emit.DriverText(), driverReads, "the driver")
+}
+
+// driverReads names the runbook header's variables that only the driver
+// reads.
+const driverReads = `: "${FROM}${TO}${KNOWN_VERSIONS[*]}${VERSION_SOURCE}${MIGRATION}${STATE_FILE}${LOG_FILE}${STEPS[*]}${TITLES[*]}${ROLLBACKS[*]}${ROLLBACK_TITLES[*]}${ROLLBACK_OFFERS[*]}${DRIFT[*]}${APPLIED_JQ}"`
+
+// blankOut replaces text, which must be in runbook once, with as many
+// empty lines, the first holding first.
+func blankOut(t *testing.T, runbook []byte, text, first, what string) []byte {
+	t.Helper()
+	i := bytes.Index(runbook, []byte(text))
+	if text == "" || i < 0 {
+		t.Fatalf("the runbook does not hold %s", what)
 	}
 	out := append([]byte{}, runbook[:i]...)
-	out = append(out, bytes.Repeat([]byte("\n"), strings.Count(lib, "\n"))...)
-	return append(out, runbook[i+len(lib):]...)
+	out = append(out, first...)
+	out = append(out, bytes.Repeat([]byte("\n"), strings.Count(text, "\n"))...)
+	return append(out, runbook[i+len(text):]...)
 }
 
 // TreeDigest is a digest of the names and contents of the files under dir,

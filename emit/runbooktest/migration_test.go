@@ -310,7 +310,7 @@ func TestMigrationKeepsEverything(t *testing.T) {
 	if n := countRestores(target.Calls(t)); n != restores {
 		t.Errorf("the restore with zync running loaded the dump")
 	}
-	if out, err := run("--only", "2.8-2.8/stop-writers"); err != nil {
+	if out, err := run("--only", "2.8-2.8/stop-writers"); err != nil || !strings.Contains(out, "ampc: step 2.8-2.8/stop-writers done (--only)") || strings.Contains(out, "all steps done") {
 		t.Fatalf("stop-writers: %v\n%s", err, out)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.gz")

@@ -533,7 +533,11 @@ main() {
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
   CURRENT_STEP=
-  echo "ampc: all steps done; 3scale in $NAMESPACE is upgraded to $TO"
+  if [ "$only" -ge 0 ]; then
+    echo "ampc: step ${STEPS[$only]} done (--only); run $0 without --only to go on with the steps not done"
+  else
+    echo "ampc: all steps done; 3scale in $NAMESPACE is upgraded to $TO"
+  fi
 }
 
 # installed_version prints the version the site runs, as major.minor, or

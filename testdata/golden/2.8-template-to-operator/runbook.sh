@@ -14,7 +14,7 @@ NAMESPACE='3scale'
 FROM='2.8'
 TO='2.8'
 # Versions a partly upgraded site may show, oldest first.
-KNOWN_VERSIONS=('2.8' '2.8')
+KNOWN_VERSIONS=('2.8')
 # Where the preflight reads the version the site runs (installed_version, below).
 VERSION_SOURCE='AMP_RELEASE in configmap/system-environment, or the literal one of dc/system-app'\''s containers when later (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager)'
 # 1 when the bundle moves the site to another cluster and install method.
@@ -501,7 +501,11 @@ main() {
     is_done "${STEPS[$i]}" || echo "${STEPS[$i]}" >> "$STATE_FILE"
   done
   CURRENT_STEP=
-  echo "ampc: all steps done; 3scale in $NAMESPACE is upgraded to $TO"
+  if [ "$only" -ge 0 ]; then
+    echo "ampc: step ${STEPS[$only]} done (--only); run $0 without --only to go on with the steps not done"
+  else
+    echo "ampc: all steps done; 3scale in $NAMESPACE is upgraded to $TO"
+  fi
 }
 
 # installed_version prints the version the site runs, as major.minor, or

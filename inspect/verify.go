@@ -27,24 +27,29 @@ const (
 	SignatureNamespace = "ampc-bundle"
 )
 
-// VerifySignature checks that dir's SHA256SUMS carries a valid signature
-// (SignatureFile) by one of the OpenSSH public keys in keys (the lines of
-// an authorized_keys or .pub file). It returns the fingerprint of the key
-// that signed, or a problem. With the checksums checked by Verify, every
-// listed file is then the signer's.
-func VerifySignature(dir string, keys []byte) (string, *Problem) {
+// ParseKeys reads OpenSSH public keys: the lines of an authorized_keys or
+// .pub file, at least one.
+func ParseKeys(raw []byte) ([]ssh.PublicKey, error) {
 	var pubs []ssh.PublicKey
-	for rest := keys; len(bytes.TrimSpace(rest)) > 0; {
+	for rest := raw; len(bytes.TrimSpace(rest)) > 0; {
 		pub, _, _, next, err := ssh.ParseAuthorizedKey(rest)
 		if err != nil {
 			if len(pubs) == 0 {
-				return "", &Problem{File: "(key)", What: "holds no OpenSSH public key (ssh-ed25519 AAAA..., as in id_ed25519.pub): " + err.Error()}
+				return nil, fmt.Errorf("holds no OpenSSH public key (ssh-ed25519 AAAA..., as in id_ed25519.pub): %v", err)
 			}
 			break
 		}
 		pubs = append(pubs, pub)
 		rest = next
 	}
+	return pubs, nil
+}
+
+// VerifySignature checks that dir's SHA256SUMS carries a valid signature
+// (SignatureFile) by one of pubs (ParseKeys). It returns the fingerprint
+// of the key that signed, or a problem. With the checksums checked by
+// Verify, every listed file is then the signer's.
+func VerifySignature(dir string, pubs []ssh.PublicKey) (string, *Problem) {
 	armored, err := os.ReadFile(filepath.Join(dir, SignatureFile))
 	if err != nil {
 		return "", &Problem{File: SignatureFile, What: "missing: the bundle is not signed (sign it with ssh-keygen -Y sign -n " + SignatureNamespace + " -f KEY SHA256SUMS)"}

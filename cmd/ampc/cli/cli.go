@@ -213,20 +213,21 @@ func verifyCmd(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	n, problems := inspect.Verify(dir)
+	for i := range problems {
+		problems[i].File = filepath.Join(dir, problems[i].File)
+	}
 	signer := ""
 	if keyFile != "" {
-		var p *inspect.Problem
-		if signer, p = inspect.VerifySignature(dir, keys); p != nil {
-			if p.File == "(key)" {
-				p.File = keyFile
-			}
+		if pubs, err := inspect.ParseKeys(keys); err != nil {
+			problems = append(problems, inspect.Problem{File: keyFile, What: err.Error()})
+		} else if s, p := inspect.VerifySignature(dir, pubs); p != nil {
+			p.File = filepath.Join(dir, p.File)
 			problems = append(problems, *p)
+		} else {
+			signer = s
 		}
 	}
 	for _, p := range problems {
-		if p.File != keyFile {
-			p.File = filepath.Join(dir, p.File)
-		}
 		fmt.Fprintf(stderr, "%s\n", p)
 	}
 	if len(problems) > 0 {

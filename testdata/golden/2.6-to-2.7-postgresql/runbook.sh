@@ -597,11 +597,20 @@ create_claim_like() {
   [ -n "$from" ] || fail "$workload mounts no claim: create pvc/$claim in $ns at least as large as its data, then re-run"
   size=$(oc get "pvc/$from" -o json | jq -r '.status.capacity.storage // .spec.resources.requests.storage // ""')
   [ -n "$size" ] || fail "pvc/$from shows no size: create pvc/$claim in $ns at least as large as its data, then re-run"
-  jq -n --arg name "$claim" --arg app "$app" --arg size "$size" '{apiVersion: "v1", kind: "PersistentVolumeClaim",
-      metadata: {name: $name, labels: {app: $app}},
-      spec: {accessModes: ["ReadWriteOnce"], resources: {requests: {storage: $size}}, volumeMode: "Filesystem"}}' \
-    | oc create -f - --namespace="$ns"
+  new_claim "$claim" "$size" ReadWriteOnce "$app" --namespace="$ns"
   echo "pvc/$claim in $ns asks for $size, as much as pvc/$from holds"
+}
+
+# new_claim CLAIM SIZE ACCESS-MODES APP [OC-FLAGS]: create the claim CLAIM
+# asking for SIZE, with ACCESS-MODES (comma-separated), labelled app=APP
+# unless APP is empty, on the default storage class.
+new_claim() {
+  local claim=$1 size=$2 modes=$3 app=$4
+  shift 4
+  jq -n --arg name "$claim" --arg app "$app" --arg size "$size" --arg modes "$modes" '{apiVersion: "v1", kind: "PersistentVolumeClaim",
+      metadata: ({name: $name} + if $app == "" then {} else {labels: {app: $app}} end),
+      spec: {accessModes: ($modes | split(",")), resources: {requests: {storage: $size}}, volumeMode: "Filesystem"}}' \
+    | oc create -f - "$@"
 }
 
 # quantity_bytes QUANTITY: the bytes a Kubernetes quantity (1Gi, 500M,
@@ -668,10 +677,7 @@ create_recorded_claims() {
       echo "pvc/$claim exists and asks for $have: left as it is"
       continue
     fi
-    jq -n --arg name "$claim" --arg size "$size" --arg modes "$modes" '{apiVersion: "v1", kind: "PersistentVolumeClaim",
-        metadata: {name: $name},
-        spec: {accessModes: ($modes | split(",")), resources: {requests: {storage: $size}}, volumeMode: "Filesystem"}}' \
-      | oc create -f -
+    new_claim "$claim" "$size" "$modes" ""
     echo "pvc/$claim asks for $size, as the site's did"
   done < "$file"
 }

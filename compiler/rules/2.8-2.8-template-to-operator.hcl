@@ -829,8 +829,11 @@ step "redis-restore-mode" {
     redeploy of the restore-redis step would then make it save what it
     holds over the copied dump.rdb when it stops (SIGTERM), which loses the
     restore. Both Redis DeploymentConfigs read
-    this ConfigMap, so both are redeployed. Once both are restored, a re-run
-    skips the step.
+    this ConfigMap, so both are redeployed, each unless its running server
+    has no save points and no append-only file already (CONFIG GET,
+    `redis_persistence`): a re-run after a lost connection starts no second
+    rollout, and one after the redis-normal-mode step (to load a dump
+    again) does redeploy. Once both are restored, a re-run skips the step.
   EOT
   done_if = "[ -e \"$BACKUP_DIR/2.8-2.8/backend-redis.restored\" ] && [ -e \"$BACKUP_DIR/2.8-2.8/system-redis.restored\" ]"
   run     = <<-EOT
@@ -845,7 +848,15 @@ step "redis-restore-mode" {
     patch=$(jq -c '{data: {"redis.conf": ((.data["redis.conf"] | gsub("(?m)^save "; "#save ") | gsub("(?m)^appendonly yes"; "appendonly no")) + "\nsave \"\"\n")}}' "$saved")
     oc patch configmap redis-config --type=merge -p "$patch"
     for component in backend-redis system-redis; do
-      redeploy "$component"
+      wait_rollout "dc/$component"
+      pod=$(pod_of "$component")
+      [ -n "$pod" ] || fail "no running $component pod"
+      mode=$(redis_persistence "$pod")
+      if [ "$mode" = off ]; then
+        echo "$component runs without persistence already; no redeploy"
+      else
+        redeploy "$component"
+      fi
     done
   EOT
 }
@@ -902,7 +913,7 @@ step "redis-normal-mode" {
   kind     = "shell"
   section  = "3.2"
   requires = ["DeploymentConfig/backend-redis", "DeploymentConfig/system-redis"]
-  note     = "Puts back the redis.conf the redis-restore-mode step saved (the guide's second `oc edit`) and redeploys both Redis DeploymentConfigs, which then load the rewritten append-only files."
+  note     = "Puts back the redis.conf the redis-restore-mode step saved (the guide's second `oc edit`) and redeploys both Redis DeploymentConfigs, which then load the rewritten append-only files; each unless its running server persists already (CONFIG GET, `redis_persistence`), so that a re-run after a lost connection starts no second rollout."
   run      = <<-EOT
     ${local.dir}
     ${local.on_target}
@@ -912,7 +923,15 @@ step "redis-normal-mode" {
     patch=$(jq -c '{data: {"redis.conf": .data["redis.conf"]}}' "$saved")
     oc patch configmap redis-config --type=merge -p "$patch"
     for component in backend-redis system-redis; do
-      redeploy "$component"
+      wait_rollout "dc/$component"
+      pod=$(pod_of "$component")
+      [ -n "$pod" ] || fail "no running $component pod"
+      mode=$(redis_persistence "$pod")
+      if [ "$mode" = on ]; then
+        echo "$component runs with persistence already; no redeploy"
+      else
+        redeploy "$component"
+      fi
     done
   EOT
 }
@@ -946,8 +965,8 @@ step "restart-system" {
     Puts back the APIManager's replicas of system-app, system-sidekiq, zync
     and zync-que and system-sphinx's count, which stop-writers saved, and
     waits until they are ready. Not in the guide: system-memcache is
-    redeployed too, so that it drops what it cached from the operator's
-    fresh databases before the restore.
+    redeployed too, once (`redeploy_once`), so that it drops what it cached
+    from the operator's fresh databases before the restore.
   EOT
   run = <<-EOT
     ${local.dir}
@@ -958,7 +977,7 @@ step "restart-system" {
     oc patch apimanager apimanager --type=merge -p "$(<"$saved")"
     restore_replicas "$dir/target-replicas.json" system-sphinx
     if exists dc system-memcache; then
-      redeploy system-memcache
+      redeploy_once system-memcache "$dir/system-memcache-restart-from"
     fi
     for component in ${local.target_writers}; do
       wait_ready "$component"
@@ -1089,7 +1108,7 @@ rollback "source" {
       "$dir/zync-database-backup.gz" "$dir/zync-database-backup.counts" \
       "$dir/backend-redis-dump.rdb" "$dir/backend-redis-dump.keys" "$dir/system-redis-dump.rdb" "$dir/system-redis-dump.keys" \
       "$dir/system-storage.restored" "$dir/system-mysql.restored" "$dir/system-postgresql.restored" "$dir/zync-database.restored" \
-      "$dir/backend-redis.restored" "$dir/system-redis.restored"
+      "$dir/backend-redis.restored" "$dir/system-redis.restored" "$dir/system-memcache-restart-from"
     forget_from 2.8-2.8/scale-down-source
     echo "the template-based site runs again; point *.${plan.wildcard_domain} back at the OpenShift 3.11 router"
   EOT

@@ -21,6 +21,10 @@ import (
 // A propSite is an example plan run on the fixture of the site it upgrades.
 type propSite struct {
 	example, fixture string
+	// build, for a site without a fixture of its own, puts the site on
+	// the cluster instead (an operator-based site built from the
+	// fixtures' shapes, bundletest.Op27Seed).
+	build func(t *testing.T, c *bundletest.Cluster)
 	// heavy sites run in the exhaustive sweep only (the test budget).
 	heavy bool
 	// pending, when set, says what keeps the site out of the properties
@@ -46,6 +50,7 @@ var propSites = []propSite{
 	{example: "2.6-to-2.8-mysql", fixture: "templates/2.6-amp.yaml", heavy: true},
 	{example: "2.5-to-2.6-mysql", fixture: "templates/2.5-amp.yaml", manual: manual25, databases: true},
 	{example: "2.4-to-2.8-mysql-s3", fixture: "templates/2.4-amp-s3.yaml", heavy: true, manual: manual25, databases: true},
+	{example: "2.7-to-2.8-operator", build: bundletest.Op27Seed},
 }
 
 // TestRunbookProperties runs each example's runbook on its fixture in the
@@ -109,7 +114,10 @@ type propRun struct {
 // bundle's steps in plan order. Its runs stop at the manual steps, where
 // the site's person acts (propRun.exec).
 func newPropRun(t *testing.T, site propSite, seed uint64) (*propRun, []planStep) {
-	p := &propRun{t: t, site: site, seed: seed, fixture: testenv.Shared(t, "fixtures/"+site.fixture)}
+	p := &propRun{t: t, site: site, seed: seed}
+	if site.fixture != "" {
+		p.fixture = testenv.Shared(t, "fixtures/"+site.fixture)
+	}
 	files := bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", site.example+".hcl"), "")
 	p.bundle = bundletest.WriteBundle(t, files)
 	return p, planSteps(t, files)
@@ -151,7 +159,7 @@ func runProperties(t *testing.T, site propSite, seed uint64) {
 		t.Fatalf("the run without faults failed: %v\n%s", err, out)
 	}
 	clean.Fault = nil
-	final := clean.Objects(t)
+	final := clean.AllObjects(t)
 	p.checkFinal(final)
 	backups := backupFiles(t, work)
 	data := p.data(clean, final)
@@ -236,6 +244,7 @@ func runProperties(t *testing.T, site propSite, seed uint64) {
 		plans = append(plans, plan)
 	}
 	for i, plan := range plans {
+		t.Logf("fault sequence %d: %d steps fail once (%s)", i+1, len(plan), strings.Join(keysOf(plan), " "))
 		p.faultSequence(fmt.Sprintf("fault sequence %d", i+1), plan, final, backups, data)
 	}
 }
@@ -288,7 +297,7 @@ func (p *propRun) faultSequence(name string, plan map[string]stepFault, final ma
 			t.Fatalf("%s: run %d failed, not at a step with an injected fault: %v\n%s", name, run, err, log.String())
 		}
 	}
-	got := c.Objects(t)
+	got := c.AllObjects(t)
 	p.checkFinal(got)
 	for _, key := range keysOf(final) {
 		if ignoredKind(key) {
@@ -337,6 +346,9 @@ func (p *propRun) faultSequence(name string, plan map[string]stepFault, final ma
 // cluster is a fresh simulated cluster holding the site's fixture.
 func (p *propRun) cluster() *bundletest.Cluster {
 	c := bundletest.NewCluster(p.t, p.fixture)
+	if p.site.build != nil {
+		p.site.build(p.t, c)
+	}
 	c.Env = append(c.Env, fmt.Sprintf("OCSIM_SEED=%d", p.seed))
 	if !p.site.databases {
 		// What oc exec prints, whatever the command: enough for a dump
@@ -502,7 +514,7 @@ func (p *propRun) noChange(what string, c *bundletest.Cluster, final map[string]
 			t.Errorf("%s called %q", what, call)
 		}
 	}
-	got := c.Objects(t)
+	got := c.AllObjects(t)
 	for key, obj := range final {
 		if ignoredKind(key) {
 			continue
@@ -534,8 +546,7 @@ func changes(call string) bool {
 // ignoredKind tells whether objects of a key's kind are the controllers'
 // (pods, replication controllers, events), not the runbook's.
 func ignoredKind(key string) bool {
-	kind, _, _ := strings.Cut(key, "/")
-	switch kind {
+	switch bundletest.KindOfKey(key) {
 	case "Pod", "ReplicationController", "ReplicaSet", "Event", "InstallPlan":
 		return true
 	}

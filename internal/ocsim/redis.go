@@ -538,6 +538,30 @@ func (s *session) redisCommand(view *podView, r *redisMemory, db int, cmd []stri
 		}
 		r.RewriteUntil = now + duration()
 		return "Background append only file rewriting started\n", false
+	case "CONFIG":
+		// CONFIG GET of the two settings the simulator keeps from
+		// redis.conf, as redis-cli prints them outside a terminal: the
+		// name, then the value. The save points are those of the
+		// configuration, or Redis 3.2's and 5's defaults; the simulator
+		// keeps only whether there are any.
+		if len(cmd) != 3 || !strings.EqualFold(cmd[1], "GET") {
+			return "", true
+		}
+		switch name := strings.ToLower(cmd[2]); name {
+		case "save":
+			value := ""
+			if r.SavePoints {
+				value = "900 1 300 10 60 10000"
+			}
+			return name + "\n" + value + "\n", false
+		case "appendonly":
+			value := "no"
+			if r.AppendOnly {
+				value = "yes"
+			}
+			return name + "\n" + value + "\n", false
+		}
+		return "", true
 	case "INFO":
 		section := "default"
 		if len(cmd) > 1 {

@@ -171,6 +171,26 @@ redeploy() {
   wait_rollout "$object" "$@"
 }
 
+# redeploy_once WORKLOAD FILE [OC-FLAGS]: redeploy WORKLOAD once and wait
+# for the rollout: restart_dc_once for a DeploymentConfig (dc/NAME),
+# restart_once for another kind. FILE records where the workload stood
+# before, the first time the call runs, so that a re-run after a lost
+# connection (the cluster took the rollout, the client saw an error)
+# starts no second one.
+redeploy_once() {
+  local object file
+  object=$(oc_name "$1")
+  file=$2
+  shift 2
+  case $object in
+    dc/*)
+      restart_dc_once "${object#dc/}" "$file" "$@"
+      wait_rollout "$object" "$@"
+      ;;
+    *) restart_once "$object" "$file" "$@" ;;
+  esac
+}
+
 # restart_dc_once DC FILE [OC-FLAGS]: start one new deployment of
 # DeploymentConfig DC (oc rollout latest) once any rollout in progress has
 # finished, so that its pods read what the steps before changed. FILE

@@ -1,0 +1,297 @@
+package runbooktest
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"maps"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ampc/ampc/internal/bundletest"
+	"github.com/ampc/ampc/internal/ocsim"
+	"github.com/ampc/ampc/internal/testenv"
+)
+
+// migrationFault is the call of a step of the migration that fails, and
+// how: the nth call the step makes, before it reaches the cluster or after
+// the cluster applied it with the client seeing an error.
+type migrationFault struct {
+	nth  int
+	mode ocsim.Fault
+}
+
+// migrationRun is one migration of the template-based 2.8 site onto an
+// OpenShift 4 cluster, as the person at the console runs it: the runbook
+// on the source cluster to the switch, then on the target, where the
+// person installs the operator (and the simulated operator deploys the
+// site: operatorDeploys) at the runbook's stop, then the last manual
+// steps. A run that fails at a step with an injected fault is run again.
+type migrationRun struct {
+	t              *testing.T
+	bundle, work   string
+	site           map[string]map[string]any
+	source, target *bundletest.Cluster
+	faults         map[string]migrationFault
+	fired          map[string]bool
+	// perStep counts, by step, the calls the steps made (the run without
+	// faults records them for the fault plans).
+	perStep map[string]int
+	log     strings.Builder
+	runs    int
+	// current is the step the calls of the run come from, seen how many
+	// calls it made in this run.
+	current string
+	seen    int
+}
+
+func newMigrationRun(t *testing.T, bundle string, faults map[string]migrationFault) *migrationRun {
+	m := &migrationRun{t: t, bundle: bundle, work: t.TempDir(), site: migrationSite(t), faults: faults, fired: map[string]bool{}, perStep: map[string]int{}}
+	m.source = bundletest.NewCluster(t, bundletest.WriteObjects(t, m.site))
+	m.source.Seed(t, ocsim.Seed{Workload: "dc/system-mysql", Data: ocsim.Data{MySQL: migrationRows()}})
+	m.source.Seed(t, ocsim.Seed{Workload: "dc/zync-database", Data: ocsim.Data{PostgreSQL: zyncRows()}})
+	for name, keys := range migrationKeys {
+		m.source.Seed(t, ocsim.Seed{Workload: "dc/" + name, Data: ocsim.Data{Redis: keys}})
+	}
+	m.source.Seed(t, ocsim.Seed{Workload: "dc/system-app", Data: ocsim.Data{Files: map[string]string{migrationUpload: "PNG of the provider"}}})
+	m.target = bundletest.NewCluster(t, "")
+	m.target.Env = append(m.target.Env, "FAKEOC_SERVER=https://api.ocp4.example.com:6443")
+	m.source.Fault, m.target.Fault = m.fault, m.fault
+	return m
+}
+
+// migrationUpload is the file the site's provider uploaded.
+const migrationUpload = "/opt/system/public/system/provider-name/2/logo.png"
+
+// fault decides the fate of a call of the runs on either cluster: the
+// calls of a step count from its start, in each run.
+func (m *migrationRun) fault(call ocsim.Call) ocsim.Fault {
+	step := call.Env["AMPC_STEP"]
+	if step == "" {
+		return ocsim.Pass
+	}
+	m.perStep[step]++
+	if step != m.current {
+		m.current, m.seen = step, 0
+	}
+	m.seen++
+	f, ok := m.faults[step]
+	if !ok || m.fired[step] || m.seen != f.nth {
+		return ocsim.Pass
+	}
+	m.fired[step] = true
+	return f.mode
+}
+
+// until runs the runbook on c with args until a run ends with exit code
+// want and says stop; a run that fails at a step whose fault fired is run
+// again, any other failure stops the test.
+func (m *migrationRun) until(c *bundletest.Cluster, want int, stop string, args ...string) string {
+	t := m.t
+	t.Helper()
+	for run := 1; ; run++ {
+		if run > len(m.faults)+2 {
+			t.Fatalf("no run of %v ended with exit %d after %d runs:\n%s", args, want, run-1, m.log.String())
+		}
+		m.runs++
+		m.current = ""
+		out, err := c.Exec(t, m.bundle, m.work, nil, args...)
+		fmt.Fprintf(&m.log, "--- run %d %v: exit %d\n%s", m.runs, args, exitCode(err), bundletest.Tail(out, 20))
+		if exitCode(err) == want && strings.Contains(out, stop) {
+			return out
+		}
+		started := bundletest.StartedSteps(out)
+		if exitCode(err) != 1 || len(started) == 0 || !m.fired[started[len(started)-1]] {
+			t.Fatalf("run %v failed, not at a step with an injected fault (exit %d):\n%s", args, exitCode(err), m.log.String())
+		}
+	}
+}
+
+// migrate runs the whole migration.
+func (m *migrationRun) migrate() {
+	t := m.t
+	t.Helper()
+	m.until(m.source, 3, "MANUAL STEP 2.8-2.8/switch-to-target:")
+	m.until(m.target, 3, "MANUAL STEP 2.8-2.8/operator-install:", "--ack", "2.8-2.8/switch-to-target")
+	installOperator(t, m.target, "threescale-2.8", "3scale-operator.v0.5.0", "Automatic")
+	opPut(t, m.target, map[string]any{"apiVersion": "apps/v1", "kind": "Deployment",
+		"metadata": map[string]any{"name": "3scale-operator", "namespace": "3scale-operator"},
+		"spec": map[string]any{"replicas": 1, "selector": map[string]any{"matchLabels": map[string]any{"name": "threescale-operator"}},
+			"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"name": "threescale-operator"}},
+				"spec": map[string]any{"containers": []any{map[string]any{"name": "3scale-operator", "image": "registry.redhat.io/3scale-amp2/3scale-rhel7-operator:0.5.0"}}}}}})
+	// The simulator does not deploy from the APIManager: the claims
+	// first, then what the operator deploys, then the rest of the run.
+	m.until(m.target, 0, "ampc: step 2.8-2.8/create-claims done (--only)", "--only", "2.8-2.8/create-claims")
+	operatorDeploys(t, m.target, m.site)
+	m.until(m.target, 3, "MANUAL STEP 2.8-2.8/dns-switch:", "--ack", "2.8-2.8/operator-install")
+	m.until(m.target, 0, "all steps done", "--ack", "2.8-2.8/dns-switch", "--ack", "2.8-2.8/portal-check")
+}
+
+// checkMigratedData checks that the target holds exactly the source
+// site's rows, keys and uploaded file.
+func checkMigratedData(t *testing.T, target *bundletest.Cluster, when string) {
+	t.Helper()
+	if got := target.Data(t, "", "dc/system-mysql").MySQL["system"]; got == nil || !reflect.DeepEqual(got.Tables, migrationRows()["system"].Tables) {
+		t.Errorf("%s: the new system database: %+v", when, got)
+	}
+	if got := target.Data(t, "", "dc/zync-database").PostgreSQL["zync_production"]; got == nil || !reflect.DeepEqual(got.Tables, zyncRows()["zync_production"].Tables) {
+		a, _ := json.Marshal(got)
+		t.Errorf("%s: the new zync_production: %s", when, a)
+	}
+	for name, keys := range migrationKeys {
+		got := target.Data(t, "", "dc/"+name).Redis
+		for db, kv := range keys {
+			for k, v := range kv {
+				if got[db][k] != v {
+					t.Errorf("%s: %s db%d %s = %q, want %q", when, name, db, k, got[db][k], v)
+				}
+			}
+		}
+		if got[0]["service/provider_key:new/id"] != "" {
+			t.Errorf("%s: %s keeps the new install's keys", when, name)
+		}
+	}
+	if got, err := target.OC(t, "", "exec", "dc/system-app", "--", "cat", migrationUpload); err != nil || got != "PNG of the provider" {
+		t.Errorf("%s: the new system storage's %s: %v %q", when, migrationUpload, err, got)
+	}
+}
+
+// TestMigrationFaultsConverge crashes the template → operator migration
+// at its calls, on both clusters: the cluster connection fails at one
+// call of each step that changes something or writes files (shell,
+// backup, create; the manual ones are the person's), before the call
+// reaches the cluster or after the cluster applied it with the client
+// seeing an error, the call and the way drawn by the seed; the person runs
+// the runbook again after each failure. Every sequence must end as the
+// run without faults did: the new cluster holding exactly the site's rows,
+// keys and file (no dump loaded twice over data it already holds, none
+// lost), the objects of both clusters and the backup files the same.
+// AMPC_EXHAUSTIVE=1 fails every call of every such step, both ways, one
+// sequence per call number.
+func TestMigrationFaultsConverge(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.8-template-to-operator.hcl"), ""))
+	var pf struct{ Steps []struct{ ID, Kind string } }
+	raw, err := os.ReadFile(filepath.Join(bundle, "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &pf); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]string{}
+	for _, s := range pf.Steps {
+		kinds[s.ID] = s.Kind
+	}
+
+	clean := newMigrationRun(t, bundle, nil)
+	clean.migrate()
+	checkMigratedData(t, clean.target, "the run without faults")
+	if t.Failed() {
+		t.Fatalf("the run without faults:\n%s", clean.log.String())
+	}
+	faulted := bundletest.FaultedSteps(clean.perStep, kinds, func(step string) uint64 { return migrationHash(step, 1) }, true)
+	for step := range faulted {
+		if kinds[step] == "manual" {
+			delete(faulted, step)
+		}
+	}
+	var plans []map[string]migrationFault
+	if testenv.Exhaustive() {
+		most := 0
+		for step := range faulted {
+			most = max(most, clean.perStep[step])
+		}
+		for nth := 1; nth <= most; nth++ {
+			for _, mode := range []ocsim.Fault{ocsim.Before, ocsim.After} {
+				plan := map[string]migrationFault{}
+				for step := range faulted {
+					if nth <= clean.perStep[step] {
+						plan[step] = migrationFault{nth: nth, mode: mode}
+					}
+				}
+				plans = append(plans, plan)
+			}
+		}
+	} else {
+		plan := map[string]migrationFault{}
+		for step := range faulted {
+			h := migrationHash(step, 1)
+			mode := ocsim.Before
+			if h%2 == 1 {
+				mode = ocsim.After
+			}
+			plan[step] = migrationFault{nth: 1 + int(h/2%uint64(clean.perStep[step])), mode: mode}
+		}
+		plans = append(plans, plan)
+	}
+	want := migrationState(t, clean)
+	for i, plan := range plans {
+		name := fmt.Sprintf("fault sequence %d", i+1)
+		t.Logf("%s: %d steps fail once (%s)", name, len(plan), strings.Join(slices.Sorted(maps.Keys(plan)), " "))
+		m := newMigrationRun(t, bundle, plan)
+		m.migrate()
+		if len(m.fired) != len(plan) {
+			t.Errorf("%s: %d of the %d faults fired", name, len(m.fired), len(plan))
+		}
+		checkMigratedData(t, m.target, name)
+		got := migrationState(t, m)
+		for _, key := range slices.Sorted(maps.Keys(want)) {
+			if !reflect.DeepEqual(want[key], got[key]) {
+				t.Errorf("%s: %s differs from the run without faults:\n%s\n%s", name, key, want[key], got[key])
+			}
+		}
+		for key := range got {
+			if _, ok := want[key]; !ok {
+				t.Errorf("%s: %s is there, not after the run without faults", name, key)
+			}
+		}
+		if t.Failed() {
+			t.Logf("%s:\n%s", name, m.log.String())
+			return
+		}
+	}
+}
+
+// migrationState is what a migration left that the runbook made: the
+// objects of both clusters (spec and data, those the controllers own
+// aside), the backup files, and the DeploymentConfigs' deployments, each
+// as a JSON text keyed by where it is.
+func migrationState(t *testing.T, m *migrationRun) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for side, c := range map[string]*bundletest.Cluster{"source": m.source, "target": m.target} {
+		for key, obj := range c.AllObjects(t) {
+			switch bundletest.KindOfKey(key) {
+			case "Pod", "ReplicationController", "ReplicaSet", "Event", "InstallPlan":
+				continue
+			}
+			raw, _ := json.Marshal(map[string]any{"spec": obj["spec"], "data": obj["data"], "latestVersion": bundletest.Get(obj, "status", "latestVersion")})
+			out[side+" "+key] = string(raw)
+		}
+	}
+	var files []string
+	_ = filepath.WalkDir(filepath.Join(m.work, "backups"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(m.work, p)
+		files = append(files, rel)
+		return nil
+	})
+	sort.Strings(files)
+	out["backup files"] = strings.Join(files, "\n")
+	return out
+}
+
+func migrationHash(s string, seed uint64) uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s\x00%d", s, seed)
+	return h.Sum64()
+}

@@ -1132,6 +1132,27 @@ redis_keys_cover() {
   echo "$workload holds the keys recorded in $file ($(tr '\n' ' ' < "$file")): $(printf '%s ' "$keys" | tr '\n' ' ')"
 }
 
+# redis_persistence WORKLOAD [OC-FLAGS]: "off" when the Redis in
+# WORKLOAD's pod runs without save points and without an append-only file
+# (CONFIG GET save and appendonly: what the restore mode of redis.conf
+# makes it), else "on". A Redis reads redis.conf at start only: this is
+# what the running server does, whatever the ConfigMap says now. It stops
+# the step when the answers are not those of CONFIG GET.
+redis_persistence() {
+  local workload=$1 save aof
+  shift
+  save=$(oc exec "$workload" "$@" -- redis-cli CONFIG GET save | tr -d '\r')
+  aof=$(oc exec "$workload" "$@" -- redis-cli CONFIG GET appendonly | tr -d '\r')
+  if [ "$(sed -n 1p <<<"$save")" != save ] || [ "$(sed -n 1p <<<"$aof")" != appendonly ]; then
+    fail "$workload did not answer CONFIG GET save and appendonly: $save $aof"
+  fi
+  if [ -z "$(sed -n 2p <<<"$save")" ] && [ "$(sed -n 2p <<<"$aof")" = no ]; then
+    echo off
+  else
+    echo on
+  fi
+}
+
 # redis_aof_wait WORKLOAD TRIES HINT [OC-FLAGS]: after a BGREWRITEAOF in
 # WORKLOAD's Redis, poll every 10 seconds, at most TRIES times, until no
 # rewrite is in progress or scheduled (a rewrite that waits for a snapshot
@@ -1410,6 +1431,26 @@ redeploy() {
     *) oc rollout restart "$object" "$@" ;;
   esac
   wait_rollout "$object" "$@"
+}
+
+# redeploy_once WORKLOAD FILE [OC-FLAGS]: redeploy WORKLOAD once and wait
+# for the rollout: restart_dc_once for a DeploymentConfig (dc/NAME),
+# restart_once for another kind. FILE records where the workload stood
+# before, the first time the call runs, so that a re-run after a lost
+# connection (the cluster took the rollout, the client saw an error)
+# starts no second one.
+redeploy_once() {
+  local object file
+  object=$(oc_name "$1")
+  file=$2
+  shift 2
+  case $object in
+    dc/*)
+      restart_dc_once "${object#dc/}" "$file" "$@"
+      wait_rollout "$object" "$@"
+      ;;
+    *) restart_once "$object" "$file" "$@" ;;
+  esac
 }
 
 # restart_dc_once DC FILE [OC-FLAGS]: start one new deployment of

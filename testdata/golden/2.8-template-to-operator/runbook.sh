@@ -1131,6 +1131,27 @@ redis_keys_cover() {
   echo "$workload holds the keys recorded in $file ($(tr '\n' ' ' < "$file")): $(printf '%s ' "$keys" | tr '\n' ' ')"
 }
 
+# redis_persistence WORKLOAD [OC-FLAGS]: "off" when the Redis in
+# WORKLOAD's pod runs without save points and without an append-only file
+# (CONFIG GET save and appendonly: what the restore mode of redis.conf
+# makes it), else "on". A Redis reads redis.conf at start only: this is
+# what the running server does, whatever the ConfigMap says now. It stops
+# the step when the answers are not those of CONFIG GET.
+redis_persistence() {
+  local workload=$1 save aof
+  shift
+  save=$(oc exec "$workload" "$@" -- redis-cli CONFIG GET save | tr -d '\r')
+  aof=$(oc exec "$workload" "$@" -- redis-cli CONFIG GET appendonly | tr -d '\r')
+  if [ "$(sed -n 1p <<<"$save")" != save ] || [ "$(sed -n 1p <<<"$aof")" != appendonly ]; then
+    fail "$workload did not answer CONFIG GET save and appendonly: $save $aof"
+  fi
+  if [ -z "$(sed -n 2p <<<"$save")" ] && [ "$(sed -n 2p <<<"$aof")" = no ]; then
+    echo off
+  else
+    echo on
+  fi
+}
+
 # redis_aof_wait WORKLOAD TRIES HINT [OC-FLAGS]: after a BGREWRITEAOF in
 # WORKLOAD's Redis, poll every 10 seconds, at most TRIES times, until no
 # rewrite is in progress or scheduled (a rewrite that waits for a snapshot
@@ -1409,6 +1430,26 @@ redeploy() {
     *) oc rollout restart "$object" "$@" ;;
   esac
   wait_rollout "$object" "$@"
+}
+
+# redeploy_once WORKLOAD FILE [OC-FLAGS]: redeploy WORKLOAD once and wait
+# for the rollout: restart_dc_once for a DeploymentConfig (dc/NAME),
+# restart_once for another kind. FILE records where the workload stood
+# before, the first time the call runs, so that a re-run after a lost
+# connection (the cluster took the rollout, the client saw an error)
+# starts no second one.
+redeploy_once() {
+  local object file
+  object=$(oc_name "$1")
+  file=$2
+  shift 2
+  case $object in
+    dc/*)
+      restart_dc_once "${object#dc/}" "$file" "$@"
+      wait_rollout "$object" "$@"
+      ;;
+    *) restart_once "$object" "$file" "$@" ;;
+  esac
 }
 
 # restart_dc_once DC FILE [OC-FLAGS]: start one new deployment of
@@ -2279,8 +2320,11 @@ step_2_8_2_8__restore_zync_database() {
 # keeps its default save points, and the redeploy of the restore-redis step
 # would then make it save what it holds over the copied dump.rdb when it stops
 # (SIGTERM), which loses the restore. Both Redis DeploymentConfigs read this
-# ConfigMap, so both are redeployed. Once both are restored, a re-run skips
-# the step.
+# ConfigMap, so both are redeployed, each unless its running server has no
+# save points and no append-only file already (CONFIG GET,
+# `redis_persistence`): a re-run after a lost connection starts no second
+# rollout, and one after the redis-normal-mode step (to load a dump again)
+# does redeploy. Once both are restored, a re-run skips the step.
 step_2_8_2_8__redis_restore_mode() {
   if [ -e "$BACKUP_DIR/2.8-2.8/backend-redis.restored" ] && [ -e "$BACKUP_DIR/2.8-2.8/system-redis.restored" ]; then
     echo "already done: skipped"
@@ -2304,7 +2348,15 @@ step_2_8_2_8__redis_restore_mode() {
   patch=$(jq -c '{data: {"redis.conf": ((.data["redis.conf"] | gsub("(?m)^save "; "#save ") | gsub("(?m)^appendonly yes"; "appendonly no")) + "\nsave \"\"\n")}}' "$saved")
   oc patch configmap redis-config --type=merge -p "$patch"
   for component in backend-redis system-redis; do
-    redeploy "$component"
+    wait_rollout "dc/$component"
+    pod=$(pod_of "$component")
+    [ -n "$pod" ] || fail "no running $component pod"
+    mode=$(redis_persistence "$pod")
+    if [ "$mode" = off ]; then
+      echo "$component runs without persistence already; no redeploy"
+    else
+      redeploy "$component"
+    fi
   done
 }
 
@@ -2359,7 +2411,9 @@ step_2_8_2_8__restore_redis() {
 # Source: 000_fb66213bb7713c41.txt 3.2
 # Puts back the redis.conf the redis-restore-mode step saved (the guide's
 # second `oc edit`) and redeploys both Redis DeploymentConfigs, which then
-# load the rewritten append-only files.
+# load the rewritten append-only files; each unless its running server
+# persists already (CONFIG GET, `redis_persistence`), so that a re-run after a
+# lost connection starts no second rollout.
 step_2_8_2_8__redis_normal_mode() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
@@ -2376,7 +2430,15 @@ step_2_8_2_8__redis_normal_mode() {
   patch=$(jq -c '{data: {"redis.conf": .data["redis.conf"]}}' "$saved")
   oc patch configmap redis-config --type=merge -p "$patch"
   for component in backend-redis system-redis; do
-    redeploy "$component"
+    wait_rollout "dc/$component"
+    pod=$(pod_of "$component")
+    [ -n "$pod" ] || fail "no running $component pod"
+    mode=$(redis_persistence "$pod")
+    if [ "$mode" = on ]; then
+      echo "$component runs with persistence already; no redeploy"
+    else
+      redeploy "$component"
+    fi
   done
 }
 
@@ -2414,8 +2476,8 @@ step_2_8_2_8__redis_verify_keys() {
 # Puts back the APIManager's replicas of system-app, system-sidekiq, zync and
 # zync-que and system-sphinx's count, which stop-writers saved, and waits
 # until they are ready. Not in the guide: system-memcache is redeployed too,
-# so that it drops what it cached from the operator's fresh databases before
-# the restore.
+# once (`redeploy_once`), so that it drops what it cached from the operator's
+# fresh databases before the restore.
 step_2_8_2_8__restart_system() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
@@ -2432,7 +2494,7 @@ step_2_8_2_8__restart_system() {
   oc patch apimanager apimanager --type=merge -p "$(<"$saved")"
   restore_replicas "$dir/target-replicas.json" system-sphinx
   if exists dc system-memcache; then
-    redeploy system-memcache
+    redeploy_once system-memcache "$dir/system-memcache-restart-from"
   fi
   for component in system-app system-sidekiq system-sphinx zync zync-que; do
     wait_ready "$component"
@@ -2567,7 +2629,7 @@ rollback_2_8_2_8__source() {
     "$dir/zync-database-backup.gz" "$dir/zync-database-backup.counts" \
     "$dir/backend-redis-dump.rdb" "$dir/backend-redis-dump.keys" "$dir/system-redis-dump.rdb" "$dir/system-redis-dump.keys" \
     "$dir/system-storage.restored" "$dir/system-mysql.restored" "$dir/system-postgresql.restored" "$dir/zync-database.restored" \
-    "$dir/backend-redis.restored" "$dir/system-redis.restored"
+    "$dir/backend-redis.restored" "$dir/system-redis.restored" "$dir/system-memcache-restart-from"
   forget_from 2.8-2.8/scale-down-source
   echo "the template-based site runs again; point *.3scale.example.com back at the OpenShift 3.11 router"
 }

@@ -439,6 +439,19 @@ func TestRedisPersistence(t *testing.T) {
 	if got := s.mustExec("", "dc/backend-redis", "redis-cli", "info", "keyspace"); got != "# Keyspace\r\ndb0:keys=2,expires=0,avg_ttl=0\r\ndb1:keys=1,expires=0,avg_ttl=0\r\n" {
 		t.Errorf("INFO keyspace: %q", got)
 	}
+	// CONFIG GET answers what the server read from its redis.conf at
+	// start: backend-redis persists, redis-new (save "", appendonly no)
+	// does not.
+	for _, c := range []struct{ dc, param, want string }{
+		{"dc/backend-redis", "save", "save\n900 1 300 10 60 10000\n"},
+		{"dc/backend-redis", "appendonly", "appendonly\nyes\n"},
+		{"dc/redis-new", "save", "save\n\n"},
+		{"dc/redis-new", "APPENDONLY", "appendonly\nno\n"},
+	} {
+		if got := s.mustExec("", c.dc, "redis-cli", "CONFIG", "GET", c.param); got != c.want {
+			t.Errorf("%s CONFIG GET %s: %q, want %q", c.dc, c.param, got, c.want)
+		}
+	}
 	if got := s.mustExec("", "dc/backend-redis", "redis-server", "--version"); !strings.HasPrefix(got, "Redis server v=3.2.13 ") {
 		t.Errorf("redis-server --version: %q", got)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -25,6 +26,13 @@ type propSite struct {
 	// the cluster instead (an operator-based site built from the
 	// fixtures' shapes, bundletest.Op27Seed).
 	build func(t *testing.T, c *bundletest.Cluster)
+	// edit, when set, changes the fixture's objects (keyed Kind/name)
+	// into the site's: a site of which there is no export.
+	edit func(t *testing.T, objects map[string]map[string]any)
+	// namespace, when set, is the example plan's namespace, which the run
+	// replaces with the fixture's, 3scale (the plan is the example's but
+	// for that).
+	namespace string
 	// heavy sites run in the exhaustive sweep only (the test budget).
 	heavy bool
 	// pending, when set, says what keeps the site out of the properties
@@ -51,6 +59,8 @@ var propSites = []propSite{
 	{example: "2.5-to-2.6-mysql", fixture: "templates/2.5-amp.yaml", manual: manual25, databases: true},
 	{example: "2.4-to-2.8-mysql-s3", fixture: "templates/2.4-amp-s3.yaml", heavy: true, manual: manual25, databases: true},
 	{example: "2.7-to-2.8-operator", build: bundletest.Op27Seed},
+	{example: "2.7-postgresql", fixture: "templates/2.7-amp.yaml", edit: bundletest.TemplatePostgreSQL, namespace: "3scale-prod", databases: true, heavy: true},
+	{example: "2.6-to-2.7-postgresql", fixture: "templates/2.6-amp.yaml", edit: bundletest.TemplatePostgreSQL, databases: true},
 }
 
 // TestRunbookProperties runs each example's runbook on its fixture in the
@@ -118,7 +128,24 @@ func newPropRun(t *testing.T, site propSite, seed uint64) (*propRun, []planStep)
 	if site.fixture != "" {
 		p.fixture = testenv.Shared(t, "fixtures/"+site.fixture)
 	}
-	files := bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", site.example+".hcl"), "")
+	if site.edit != nil {
+		objects := bundletest.FixtureObjects(t, p.fixture)
+		site.edit(t, objects)
+		p.fixture = bundletest.WriteObjects(t, objects)
+	}
+	plan := filepath.Join(testenv.Root(), "examples", site.example+".hcl")
+	if site.namespace != "" {
+		src, err := os.ReadFile(plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		re := regexp.MustCompile(`(?m)^(\s*namespace\s*=\s*)"` + regexp.QuoteMeta(site.namespace) + `"`)
+		if !re.Match(src) {
+			t.Fatalf("%s does not say namespace = %q", plan, site.namespace)
+		}
+		plan = bundletest.WritePlan(t, re.ReplaceAllString(string(src), `${1}"3scale"`))
+	}
+	files := bundletest.Compile(t, plan, "")
 	p.bundle = bundletest.WriteBundle(t, files)
 	return p, planSteps(t, files)
 }
@@ -376,6 +403,10 @@ func siteData() map[string]ocsim.Data {
 		}}}},
 		"dc/backend-redis": {Redis: map[int]map[string]string{0: {"service/provider_key:abc/id": "1"}, 1: {"resque:queue:priority": "job"}}},
 		"dc/system-redis":  {Redis: map[int]map[string]string{1: {"sidekiq:queues": "default"}}},
+		// A site on PostgreSQL (bundletest.TemplatePostgreSQL).
+		"dc/system-postgresql": {PostgreSQL: map[string]*ocsim.Database{"system": {Owner: "system", Tables: map[string]*ocsim.Table{
+			"accounts": {Columns: []string{"id", "org_name"}, Key: "id", Rows: [][]string{{"1", "Master Account"}, {"2", "Provider's Org"}}},
+		}}}},
 	}
 }
 

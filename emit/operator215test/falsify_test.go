@@ -323,6 +323,12 @@ func TestVerifiesCanFail(t *testing.T) {
 					faultSequence(t, s)
 				})
 			}
+			if rb, ok := siteRollbacks[name]; ok {
+				t.Run("rollback", func(t *testing.T) {
+					t.Parallel()
+					rollbackSweep(t, s, rb)
+				})
+			}
 			for _, id := range ids {
 				t.Run(strings.TrimPrefix(id, "2.15-2.16/"), func(t *testing.T) {
 					t.Parallel()

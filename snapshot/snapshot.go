@@ -677,14 +677,20 @@ func (s *Snapshot) FieldRange(o Object, path ...string) (r hcl.Range, ok bool) {
 		return o.At, len(path) == 0 && o.At.Filename != ""
 	}
 	at := newSource(o.At.Filename, s.Files[o.At.Filename].Bytes)
+	// A mapping or a sequence is shown at its key ("data:"), which is where
+	// a reader looks for it; a scalar at its value.
+	shown := n
 	for _, seg := range path {
-		next := childNode(n, seg)
+		key, next := childNode(n, seg)
 		if next == nil {
-			return at.node(n), false
+			return at.node(shown), false
 		}
-		n = next
+		n, shown = next, next
+		if key != nil && next.Kind != yaml.ScalarNode {
+			shown = key
+		}
 	}
-	r = at.node(n)
+	r = at.node(shown)
 	if n.Kind == yaml.ScalarNode {
 		// The whole scalar as written, for the snippet's underline.
 		end := r.Start.Column + len(n.Value)
@@ -735,23 +741,28 @@ func (s *Snapshot) objectNode(o Object) *yaml.Node {
 	return byPos[hcl.Pos{Line: o.At.Start.Line, Column: o.At.Start.Column}]
 }
 
-// childNode is one step of FieldRange's path.
-func childNode(n *yaml.Node, seg string) *yaml.Node {
+// childNode is one step of FieldRange's path: the value, with its key in
+// a mapping (nil in a sequence).
+func childNode(n *yaml.Node, seg string) (key, value *yaml.Node) {
 	switch n.Kind {
 	case yaml.MappingNode:
-		return mappingValue(n, seg)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == seg {
+				return n.Content[i], n.Content[i+1]
+			}
+		}
 	case yaml.SequenceNode:
 		if name, named := strings.CutPrefix(seg, "name="); named {
 			for _, e := range n.Content {
 				if v := mappingValue(e, "name"); v != nil && v.Value == name {
-					return e
+					return nil, e
 				}
 			}
-			return nil
+			return nil, nil
 		}
 		if i, err := strconv.Atoi(seg); err == nil && i >= 0 && i < len(n.Content) {
-			return n.Content[i]
+			return nil, n.Content[i]
 		}
 	}
-	return nil
+	return nil, nil
 }

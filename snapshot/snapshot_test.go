@@ -180,7 +180,7 @@ func TestSnapshotSecretTokens(t *testing.T) {
 
 // TestFieldRange: a field's place in the export, in a List, a single
 // object and JSON, by key, index and name=NAME; a missing field gives the
-// deepest part found and false.
+// deepest part found (a mapping or sequence at its key) and false.
 func TestFieldRange(t *testing.T) {
 	text := "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: system-environment\n  data:\n    AMP_RELEASE: \"2.6\"\n" +
 		"- apiVersion: apps.openshift.io/v1\n  kind: DeploymentConfig\n  metadata:\n    name: system-app\n  spec:\n    template:\n      spec:\n        containers:\n        - name: system-master\n          env:\n          - name: A\n            value: x\n          - name: AMP_RELEASE\n            value: '2.7'\n" +
@@ -201,7 +201,7 @@ func TestFieldRange(t *testing.T) {
 		{0, nil, 4, 3, 0, true},
 		{1, []string{"spec", "template", "spec", "containers", "name=system-master", "env", "name=AMP_RELEASE", "value"}, 23, 20, 25, true},
 		{1, []string{"spec", "template", "spec", "containers", "0", "env", "1", "name"}, 22, 19, 30, true},
-		{1, []string{"spec", "template", "spec", "containers", "name=system-provider", "env"}, 18, 9, 0, false},
+		{1, []string{"spec", "template", "spec", "containers", "name=system-provider", "env"}, 17, 9, 0, false},
 		{2, []string{"metadata", "namespace"}, 25, 79, 86, true},
 	} {
 		r, ok := s.FieldRange(objs[tc.obj], tc.path...)

@@ -9,7 +9,10 @@
 // It is the pipeline run backwards: the stages forward go plan → steps →
 // bundle; a survey goes export → plan. It is a stage of its own, beside
 // plan/ and snapshot/, because it is neither: it reads what snapshot/ read
-// and writes what plan/ parses.
+// and writes what plan/ parses. The compiler reads a snapshot's version
+// with ReadRelease too, to refuse a plan whose from is not the site's at
+// the field of the export that shows it, so that ampc init and the check
+// read it in one place.
 //
 // The package knows nothing of rule modules, hops or bundles. What an
 // export cannot show (the externalization choices of 2.16, the backup

@@ -27,13 +27,15 @@ func Read(snap *snapshot.Snapshot) (*Site, hcl.Diagnostics) {
 }
 
 func (r *reader) site() (*Site, hcl.Diagnostics) {
-	var found []snapshot.Object
-	found = append(found, r.all("DeploymentConfig", "*")...)
-	found = append(found, r.all("APIManager", "*")...)
-	var sites []snapshot.Object
-	for _, o := range found {
-		kind, _ := o.Doc["kind"].(string)
-		if kind == "APIManager" || stringField(o.Doc, "metadata", "name") == "system-app" {
+	// An APIManager makes its namespace operator-based: the operator
+	// deployed system-app as a DeploymentConfig too up to 2.10 or so.
+	sites := r.all("APIManager", "*")
+	operated := map[string]bool{}
+	for _, o := range sites {
+		operated[stringField(o.Doc, "metadata", "namespace")] = true
+	}
+	for _, o := range r.all("DeploymentConfig", "*") {
+		if stringField(o.Doc, "metadata", "name") == "system-app" && !operated[stringField(o.Doc, "metadata", "namespace")] {
 			sites = append(sites, o)
 		}
 	}
@@ -50,9 +52,6 @@ func (r *reader) site() (*Site, hcl.Diagnostics) {
 				Subject: b.Range.Ptr()}}
 		}
 		what := "two 3scale namespaces"
-		if a.Namespace == b.Namespace {
-			what = "a template-based and an operator-based install in one namespace"
-		}
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Export of several 3scale sites",
 			Detail: fmt.Sprintf("The export holds %s: %s in namespace %s (%s) and %s in namespace %s. A plan describes one site: export the site's namespace alone, with its operators' projects if it has them.",
 				what, a, a.Namespace, a.Where(), b, b.Namespace),
@@ -221,6 +220,17 @@ func (r *reader) operatorFacts(s *Site, am snapshot.Object) hcl.Diagnostics {
 			s.SystemDatabase, s.DatabaseFrom = db, r.evidence(am, "spec", "system", "database", string(db))
 		}
 	}
+	if s.SystemDatabase == "" && !externalDatabase(am) {
+		// The operator's default is MySQL; its Deployment (or, for older
+		// operators, DeploymentConfig) shows the database either way.
+		for _, kind := range []string{"Deployment", "DeploymentConfig"} {
+			for _, db := range []plan.Database{plan.MySQL, plan.PostgreSQL} {
+				if o, ok := r.get(kind, s.Namespace, "system-"+string(db)); ok && s.SystemDatabase == "" {
+					s.SystemDatabase, s.DatabaseFrom = db, r.evidence(o)
+				}
+			}
+		}
+	}
 	if s.SystemDatabase == "" {
 		if db, ev, ok := r.databaseURL(s.Namespace); ok {
 			s.SystemDatabase, s.DatabaseFrom = db, ev
@@ -251,6 +261,15 @@ func (r *reader) operatorFacts(s *Site, am snapshot.Object) hcl.Diagnostics {
 	}
 	s.External = ext
 	return diags
+}
+
+// externalDatabase reports whether an APIManager leaves the system
+// database to the site (spec.externalComponents.system.database, or
+// spec.highAvailability.enabled).
+func externalDatabase(am snapshot.Object) bool {
+	ext, _ := field(am.Doc, "spec", "externalComponents", "system", "database")
+	ha, _ := field(am.Doc, "spec", "highAvailability", "enabled")
+	return ext == true || ha == true
 }
 
 // Package names of the operators' OLM Subscriptions (spec.name).

@@ -292,6 +292,15 @@ func TestEditedExports(t *testing.T) {
 			}, nil)
 		}, facts{deployment: "operator", from: "2.15", db: "postgresql", operator: "3scale-operator/3scale-operator", apicast: "apicast", external: "system_database=external,redis=external"},
 			[]string{"spec.externalComponents.system.database is true", `redis = "external"`, "spec.system.database.postgresql"}},
+		{"operator-default-mysql", "2.16", func(t *testing.T) string {
+			return operatorDir(t, func(obj map[string]any) bool {
+				if obj["kind"] == "APIManager" {
+					delete(dig(obj, "spec", "system"), "database")
+				}
+				return true
+			}, nil)
+		}, facts{deployment: "operator", from: "2.15", db: "mysql", operator: "3scale-operator/3scale-operator", apicast: "apicast", external: "system_database=internal,redis=internal"},
+			[]string{"From Deployment system-mysql"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -373,5 +382,32 @@ func TestExportsRefused(t *testing.T) {
 				t.Errorf("the detail does not say what to export: %s", d.Detail)
 			}
 		})
+	}
+}
+
+// TestOperatorWithDeploymentConfigs: the operators before 2.11 deployed
+// DeploymentConfigs, system-app among them, beside the APIManager; the
+// namespace is one operator-based site, not a template-based one too.
+func TestOperatorWithDeploymentConfigs(t *testing.T) {
+	src, err := os.ReadFile(testenv.Shared(t, "fixtures/templates/2.7-amp.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apimanager := "---\napiVersion: apps.3scale.net/v1alpha1\nkind: APIManager\nmetadata:\n  name: example-apimanager\n  namespace: 3scale\n" +
+		"  annotations:\n    apps.3scale.net/apimanager-threescale-version: \"2.7\"\nspec:\n  wildcardDomain: apps.example.com\n"
+	path := filepath.Join(t.TempDir(), "export.yaml")
+	if err := os.WriteFile(path, append(src, apimanager...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	snap, diags := snapshot.Read(path, "")
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	site, diags := survey.Read(snap)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if site.Deployment != plan.Operated || site.Release.Version.String() != "2.7" || site.SystemDatabase != plan.MySQL || site.DatabaseFrom.Kind != "DeploymentConfig" {
+		t.Errorf("read %s at %s on %s (%s)", site.Deployment, site.Release.Version, site.SystemDatabase, site.DatabaseFrom)
 	}
 }

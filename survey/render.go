@@ -141,8 +141,11 @@ func (w *writer) render() []byte {
 		commentedAttribute(in, "wildcard_policy", cty.StringVal(string(plan.WildcardNone)))
 	}
 	if !s.Release.InstalledAt.IsZero() {
-		w.attribute(in, "install", "installed_at", cty.StringVal(s.Release.InstalledAt.String()),
-			from(s.Release.InstalledAtFrom, fmt.Sprintf("(the release the site was installed at, which the guides' `oc set env` leaves there; %s holds %s)", s.Release.From.String(), s.Release.Written)))
+		why := fmt.Sprintf("(the release the site was installed at, which the guides' `oc set env` leaves there; %s holds %s)", s.Release.From.String(), s.Release.Written)
+		if s.Release.InstalledAtFrom.Kind == "ImageStream" {
+			why = "(the earliest release tag of the stream: each upgrade adds its own beside the old ones)"
+		}
+		w.attribute(in, "install", "installed_at", cty.StringVal(s.Release.InstalledAt.String()), from(s.Release.InstalledAtFrom, why))
 	}
 	migrating := w.migrating()
 	if migrating {

@@ -325,8 +325,33 @@ func (r *reader) release(ns string) (rel Release, ok bool, diags hcl.Diagnostics
 	}
 	if ok {
 		diags = append(diags, r.imagesAgree(ns, rel)...)
+		r.taggedHistory(ns, &rel)
 	}
 	return rel, ok, diags
+}
+
+// taggedHistory reads an earlier installed version from the tags of the
+// amp-backend image stream: every template release's guide adds the new
+// release's tag beside the old ones ("2.4.0", "2.5.0", "2.6", ...), so
+// the earliest release tag of an upgraded site's stream is the version it
+// was installed at, where the ConfigMap (reset by later guides) no longer
+// shows it. A fresh install's stream holds its own release only.
+func (r *reader) taggedHistory(ns string, rel *Release) {
+	is, found := r.get("ImageStream", ns, "amp-backend")
+	if !found {
+		return
+	}
+	tags, _ := field(is.Doc, "spec", "tags")
+	list, _ := tags.([]any)
+	for _, t := range list {
+		m, _ := t.(map[string]any)
+		name, _ := m["name"].(string)
+		v, good := parseRelease(name)
+		if !good || !v.Less(rel.Version) || (!rel.InstalledAt.IsZero() && !v.Less(rel.InstalledAt)) {
+			continue
+		}
+		rel.InstalledAt, rel.InstalledAtFrom = v, r.evidence(is, "spec", "tags", "name="+name, "name")
+	}
 }
 
 // literalRelease reads the literal AMP_RELEASE that `oc set env` leaves in

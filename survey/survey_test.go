@@ -267,6 +267,19 @@ func TestEditedExports(t *testing.T) {
 				return true
 			})
 		}, facts{deployment: "template", from: "2.7", db: "mysql", installedAt: "2.5"}, []string{"containers[system-master].env[AMP_RELEASE].value", `installed_at = "2.5"`}},
+		{"tagged-history", "2.8", func(t *testing.T) string {
+			// Installed at 2.5 and upgraded by the guides, which add each
+			// release's tag beside the old ones.
+			return edit(t, "templates/2.7-amp.yaml", func(obj map[string]any) bool {
+				if named(obj, "ImageStream", "amp-backend") {
+					spec := dig(obj, "spec")
+					old := map[string]any{"name": "2.5.0", "from": map[string]any{"kind": "DockerImage", "name": "registry.access.redhat.com/3scale-amp25/backend:1.9"}}
+					older := map[string]any{"name": "2.6", "from": map[string]any{"kind": "DockerImage", "name": "registry.redhat.io/3scale-amp26/backend"}}
+					spec["tags"] = append([]any{older, old}, spec["tags"].([]any)...)
+				}
+				return true
+			})
+		}, facts{deployment: "template", from: "2.7", db: "mysql", installedAt: "2.5"}, []string{"ImageStream amp-backend, spec.tags[2.5.0].name", `installed_at = "2.5"`}},
 		{"operator-subscription", "2.16", func(t *testing.T) string {
 			return operatorDir(t, nil, func(obj map[string]any) bool {
 				meta := dig(obj, "metadata")

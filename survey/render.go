@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
@@ -50,10 +51,19 @@ type writer struct {
 	choices []Choice
 }
 
-// comment appends comment lines to a body, each "# LINE".
+// comment appends comment lines to a body, each "# LINE". A control
+// character (a newline in an object's name, say, which an export may hold
+// though no cluster would) becomes "?", so that no text of the export
+// leaves its comment.
 func comment(b *hclwrite.Body, lines ...string) {
 	var toks hclwrite.Tokens
 	for _, l := range lines {
+		l = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+				return '?'
+			}
+			return r
+		}, l)
 		text := "#"
 		if l != "" {
 			text += " " + l

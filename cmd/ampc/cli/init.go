@@ -58,7 +58,10 @@ func InitCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) (code
 	flags.StringVar(&out, "o", "", "plan file to write")
 	flags.StringVar(&out, "output", "", "plan file to write")
 	flags.BoolVar(&force, "force", false, "replace an existing plan file")
-	pos, err := parseInterspersed(flags, args)
+	// ampc init takes no arguments, so the standard parser, which stops at
+	// the first one, reads every flag.
+	err := flags.Parse(args)
+	pos := flags.Args()
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		fmt.Fprint(stdout, initUsage)

@@ -51,10 +51,9 @@ func (r *reader) site() (*Site, hcl.Diagnostics) {
 				Detail:  fmt.Sprintf("Namespace %s holds APIManager %s (%s) and APIManager %s; the 3scale operator manages one per project. Export the namespace as it is on the cluster (oc get apimanager -n %s -o yaml).", a.Namespace, a.Name, a.Where(), b.Name, a.Namespace),
 				Subject: b.Range.Ptr()}}
 		}
-		what := "two 3scale namespaces"
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Export of several 3scale sites",
-			Detail: fmt.Sprintf("The export holds %s: %s in namespace %s (%s) and %s in namespace %s. A plan describes one site: export the site's namespace alone, with its operators' projects if it has them.",
-				what, a, a.Namespace, a.Where(), b, b.Namespace),
+			Detail: fmt.Sprintf("The export holds two 3scale namespaces: %s in namespace %s (%s) and %s in namespace %s. A plan describes one site: export the site's namespace alone, with its operators' projects if it has them.",
+				a, a.Namespace, a.Where(), b, b.Namespace),
 			Subject: b.Range.Ptr()}}
 	}
 	site := r.evidence(first)

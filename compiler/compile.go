@@ -12,6 +12,7 @@ import (
 	"github.com/ampc/ampc/ir"
 	"github.com/ampc/ampc/plan"
 	"github.com/ampc/ampc/snapshot"
+	"github.com/ampc/ampc/survey"
 )
 
 // Rules are the parsed rule modules, ready to compile plans. Parsing them
@@ -121,6 +122,9 @@ func (r *Rules) Compile(p *plan.Plan, snap *snapshot.Snapshot) (b *ir.Bundle, di
 	if snap != nil {
 		l.model = snapshotModel(snap)
 		if d := checkNamespace(l.model, snap, in.Namespace); d != nil {
+			return nil, append(diags, d)
+		}
+		if d := checkRelease(p, snap); d != nil {
 			return nil, append(diags, d)
 		}
 		if values := snap.Sensitive(); len(values) > 0 {
@@ -297,6 +301,8 @@ func unsupportedHop(p *plan.Plan, mods []module, at plan.Version) *hcl.Diagnosti
 	}
 }
 
+// checkNamespace refuses a snapshot without an object of the plan's
+// namespace, at the metadata.namespace of its first object.
 func checkNamespace(m *model, snap *snapshot.Snapshot, ns string) *hcl.Diagnostic {
 	others := map[string]bool{}
 	for k := range m.objects {
@@ -310,12 +316,55 @@ func checkNamespace(m *model, snap *snapshot.Snapshot, ns string) *hcl.Diagnosti
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	start := hcl.Pos{Line: 1, Column: 1}
+	first := snap.Objects()[0]
+	k := keyOf(first.Doc)
+	at, _ := snap.FieldRange(first, "metadata", "namespace")
+	detail := fmt.Sprintf("The plan's namespace is %q, but the snapshot holds objects of %s only (here, metadata.namespace of %s %s). ", ns, strings.Join(names, ", "), k.kind, k.name)
+	if len(names) == 1 {
+		detail += fmt.Sprintf("If the snapshot is of the site the plan describes, set namespace = %q in the install block; else export the plan's namespace (oc get -o yaml -n %s ...) and give that file.", names[0], ns)
+	} else {
+		detail += fmt.Sprintf("Export the plan's namespace (oc get -o yaml -n %s ...) and give that file, or correct install.namespace.", ns)
+	}
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Snapshot of another namespace",
-		Detail:   fmt.Sprintf("The plan's namespace is %q, but the snapshot holds objects of %s only. Export the plan's namespace, or correct install.namespace.", ns, strings.Join(names, ", ")),
-		Subject:  &hcl.Range{Filename: snap.Path, Start: start, End: start},
+		Detail:   detail,
+		Subject:  &at,
+	}
+}
+
+// checkRelease refuses a snapshot of the site at another version than the
+// plan's from, at the field of the export that shows the version (AMP_RELEASE
+// in configmap/system-environment, the literal one of dc/system-app's
+// containers, or the APIManager's version annotation: survey.ReadRelease,
+// which ampc init reads it with too), saying which way the two differ and
+// what to do. A snapshot that shows no version is left to the rules.
+func checkRelease(p *plan.Plan, snap *snapshot.Snapshot) *hcl.Diagnostic {
+	in := p.Install
+	rel, ok, _ := survey.ReadRelease(snap, in.Namespace)
+	if !ok || rel.Version == in.From {
+		return nil
+	}
+	fromAt := in.Ranges["from"]
+	summary := "The site's AMP_RELEASE is not the plan's from"
+	if rel.From.Kind == "APIManager" {
+		summary = "The site's version is not the plan's from"
+	}
+	detail := fmt.Sprintf("The snapshot shows %s (%s = %q), and the plan says from = %q (%s:%d:%d). ",
+		rel.Version, rel.From, rel.Written, in.From, fromAt.Filename, fromAt.Start.Line, fromAt.Start.Column)
+	if rel.Version.Less(in.From) {
+		detail += fmt.Sprintf("The site runs an earlier version than the plan's from. If the snapshot shows the site as it is, set from = %q in the plan: "+
+			"ampc chains the hops from %s to %s where they exist (ampc hops lists them). If the site was upgraded to %s since the snapshot was taken, take it again.",
+			rel.Version, rel.Version, in.To, in.From)
+	} else {
+		detail += fmt.Sprintf("The site runs a later version than the plan's from: either it was upgraded to %s already (set from = %q, with a to above it, or there is nothing to do), "+
+			"or the snapshot was taken after an upgrade to %s began; take it again before the upgrade starts.", rel.Version, rel.Version, rel.Version)
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  summary,
+		Detail:   detail,
+		Subject:  rel.From.Range.Ptr(),
 	}
 }
 

@@ -270,9 +270,6 @@ func TestSiteMismatch(t *testing.T) {
 		to, extra := map[string]string{"2.4": "2.5", "2.5": "2.6", "2.6": "2.7", "2.7": "2.8", "2.8": "2.8"}[from], ""
 		fixtureVersion := from
 		if from == "2.8" {
-			// The migration at 2.8 refuses before its first step, so the
-			// 2.7 fixture's objects stand for a 2.8 template site.
-			fixtureVersion = "2.7"
 			extra = "  migrate_to      = \"operator\"\n}\noperator {\n  namespace       = \"3scale-operator\"\n  wildcard_domain = \"3scale.example.com\"\n"
 		}
 		mysqlSite := testenv.Shared(t, "fixtures/templates/"+fixtureVersion+"-amp.yaml")
@@ -500,22 +497,34 @@ func TestGuideUpgradedSite(t *testing.T) {
 	if !strings.Contains(s.Note, "which left the ConfigMap at 2.5.0") {
 		t.Errorf("the note does not say why the ConfigMap holds 2.5.0: %s", s.Note)
 	}
+	// Without the literal, the site runs 2.5 (issue 14 item 4): the
+	// diagnostic points at the export's AMP_RELEASE, says the site is older
+	// than from and that from should say 2.5 (the snapshot was not taken
+	// too late). With the literal and older images, the rule module's
+	// refusal points at install.from and says why.
+	noLiteral := guideUpgraded(t, "2.5.0", false, "2.7")
 	for _, tc := range []struct {
-		name    string
-		snap    string
-		details []string
+		name       string
+		snap       string
+		file, line string // where the diagnostic points: the file and the line's text
+		details    []string
 	}{
-		{"no literal", guideUpgraded(t, "2.5.0", false, "2.7"), []string{`AMP_RELEASE in the snapshot's system-environment ConfigMap is "2.5.0", and this hop starts from 2.7.`, "Either the site runs another release than the plan's from"}},
-		{"images at 2.6", guideUpgraded(t, "2.5.0", true, "2.6"), []string{"Every system-app container holds the literal AMP_RELEASE=2.7", "amp-backend:latest follows 2.6, not 2.7"}},
+		{"no literal", noLiteral, noLiteral, "AMP_RELEASE: 2.5.0", []string{`The snapshot shows 2.5 (ConfigMap system-environment, data.AMP_RELEASE = "2.5.0"), and the plan says from = "2.7" (plan.hcl:4:21).`, "The site runs an earlier version than the plan's from.", `set from = "2.5" in the plan`}},
+		{"images at 2.6", guideUpgraded(t, "2.5.0", true, "2.6"), "plan.hcl", `from            = "2.7"`, []string{"Every system-app container holds the literal AMP_RELEASE=2.7", "amp-backend:latest follows 2.6, not 2.7"}},
 	} {
-		diags := compileSnapshot(t, planFor("mysql", false), tc.snap)
+		res, diags := compileSnapshotResult(t, planFor("mysql", false), tc.snap)
 		if len(diags) != 1 || diags[0].Summary != "The site's AMP_RELEASE is not the plan's from" {
 			t.Errorf("%s: %v", tc.name, diags)
 			continue
 		}
 		d := diags[0]
-		if d.Subject == nil || d.Subject.Filename != "plan.hcl" || d.Subject.Start.Line != 4 {
-			t.Errorf("%s: the diagnostic points at %v, not at install.from", tc.name, d.Subject)
+		if d.Subject == nil || d.Subject.Filename != tc.file {
+			t.Errorf("%s: the diagnostic points at %v, not at %s", tc.name, d.Subject, tc.file)
+		} else if lines := strings.Split(string(res.Sources[tc.file].Bytes), "\n"); !strings.Contains(lines[d.Subject.Start.Line-1], tc.line) {
+			t.Errorf("%s: the diagnostic points at %q, not at %q", tc.name, lines[d.Subject.Start.Line-1], tc.line)
+		}
+		if strings.Contains(d.Detail, "after an upgrade") && tc.name == "no literal" {
+			t.Errorf("%s: a site older than from is told the snapshot was taken too late: %s", tc.name, d.Detail)
 		}
 		for _, want := range tc.details {
 			if !strings.Contains(d.Detail, want) {
@@ -525,5 +534,33 @@ func TestGuideUpgradedSite(t *testing.T) {
 		if strings.Contains(d.Detail, "must be taken before the upgrade starts") {
 			t.Errorf("%s: the old, wrong cause: %s", tc.name, d.Detail)
 		}
+	}
+}
+
+// TestPreconditionAtField (issue 14 item 4): a precondition on a field
+// points at that field of the export, or at the deepest part of its path
+// there, not at the start of the object's list item. Here an S3 site
+// without the bucket in system-environment, which 1.2.7 removes from it.
+func TestPreconditionAtField(t *testing.T) {
+	snapshot := editFixture(t, testenv.Shared(t, "fixtures/templates/2.7-amp-s3.yaml"), func(obj map[string]any) bool {
+		if obj["kind"] == "ConfigMap" && obj["metadata"].(map[string]any)["name"] == "system-environment" {
+			delete(obj["data"].(map[string]any), "AWS_BUCKET")
+		}
+		return true
+	})
+	diags := compileSnapshot(t, planFor("mysql", true), snapshot)
+	var d *hcl.Diagnostic
+	for _, x := range diags {
+		if x.Summary == "Precondition failed" && strings.Contains(x.Detail, "/data/AWS_BUCKET") {
+			d = x
+		}
+	}
+	if d == nil || d.Subject == nil || d.Subject.Filename != snapshot {
+		t.Fatalf("no precondition at the snapshot for /data/AWS_BUCKET: %v", diags)
+	}
+	lines := strings.Split(string(mustRead(t, snapshot)), "\n")
+	// The ConfigMap has no AWS_BUCKET: the diagnostic points at its data.
+	if got := lines[d.Subject.Start.Line-1]; strings.TrimSpace(got) != "data:" || !strings.Contains(strings.Join(lines[d.Subject.Start.Line:min(len(lines), d.Subject.Start.Line+40)], "\n"), "name: system-environment") {
+		t.Errorf("the precondition points at %q (line %d), not at the data of configmap/system-environment", got, d.Subject.Start.Line)
 	}
 }

@@ -424,6 +424,14 @@ func (l *lowering) missing(step *ir.Step, kind, ns, name string) {
 
 // precondition reports that an object does not look the way a step assumes.
 func (l *lowering) precondition(step *ir.Step, obj *object, format string, args ...any) {
+	l.preconditionAt(step, obj, "", format, args...)
+}
+
+// preconditionAt is precondition for a field at a JSON pointer: the
+// diagnostic points at the field in the export (or the deepest part of the
+// path there), not at the object's start. A path with an array index
+// points at the object: an earlier patch may have moved the elements.
+func (l *lowering) preconditionAt(step *ir.Step, obj *object, pointer string, format string, args ...any) {
 	what := fmt.Sprintf(format, args...)
 	if !l.model.snapshot {
 		bugf("step %s: the standard layout breaks a precondition: %s", step.ID, what)
@@ -431,6 +439,9 @@ func (l *lowering) precondition(step *ir.Step, obj *object, format string, args 
 	subject := obj.at
 	if subject == nil {
 		subject = l.snapshotStart()
+	} else if path := splitPointer(pointer); len(path) > 0 && l.snapshot != nil && !slices.ContainsFunc(path, isIndex) {
+		at, _ := l.snapshot.FieldRange(snapshot.Object{Doc: obj.doc, At: *obj.at}, path...)
+		subject = &at
 	}
 	k := keyOf(obj.doc)
 	l.diags = append(l.diags, &hcl.Diagnostic{
@@ -657,6 +668,23 @@ func escape(seg string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(seg, "~", "~0"), "/", "~1")
 }
 
+// isIndex reports whether a JSON pointer segment names an array element
+// by position ("3", or "-" for the end).
+func isIndex(seg string) bool {
+	if seg == "-" {
+		return true
+	}
+	if seg == "" {
+		return false
+	}
+	for _, r := range seg {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 func splitPointer(ptr string) []string {
 	if ptr == "" {
 		return nil
@@ -730,7 +758,7 @@ func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *ir.Step, obj
 	}
 	for _, u := range rp.Unset {
 		if _, ok := lookup(p.doc, u.Path); !ok {
-			l.precondition(step, obj, "it has no %s to remove", u.Path)
+			l.preconditionAt(step, obj, u.Path, "it has no %s to remove", u.Path)
 			continue
 		}
 		p.emit(ir.Op{Op: "remove", Path: u.Path})
@@ -896,21 +924,21 @@ func (l *lowering) lowerSet(m module, ctx *hcl.EvalContext, step *ir.Step, obj *
 		if !expect.IsNull() {
 			exp := goValue(expect)
 			if !reflect.DeepEqual(cur, exp) {
-				l.precondition(step, obj, "%s is %s, not %s as the step expects", s.Path, brief(cur), brief(exp))
+				l.preconditionAt(step, obj, s.Path, "%s is %s, not %s as the step expects", s.Path, brief(cur), brief(exp))
 				return
 			}
 			p.emit(op("test", s.Path, exp), op("replace", s.Path, want))
 			return
 		}
 		if reflect.DeepEqual(cur, want) {
-			l.precondition(step, obj, "%s is already %s", s.Path, brief(want))
+			l.preconditionAt(step, obj, s.Path, "%s is already %s", s.Path, brief(want))
 			return
 		}
 		p.emit(op("replace", s.Path, want))
 		return
 	}
 	if !expect.IsNull() {
-		l.precondition(step, obj, "it has no %s (the step expects %s)", s.Path, brief(goValue(expect)))
+		l.preconditionAt(step, obj, s.Path, "it has no %s (the step expects %s)", s.Path, brief(goValue(expect)))
 		return
 	}
 	// Add the value under the deepest existing ancestor.

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	yaml "go.yaml.in/yaml/v3"
@@ -42,6 +43,15 @@ type Snapshot struct {
 	// secretKeys holds every Secret key read, with its decoded value, until
 	// Read replaces the values with their tokens (maskSecrets).
 	secretKeys []secretKey
+	// schemes holds the scheme of each Secret value that is a URL
+	// (mysql2, postgresql, oracle-enhanced), by namespace, name and key.
+	schemes map[key]map[string]string
+
+	// nodes holds the YAML nodes of the objects of each file FieldRange
+	// read again, by position; nodesMu guards it, as concurrent compiles
+	// share a snapshot.
+	nodesMu sync.Mutex
+	nodes   map[string]map[hcl.Pos]*yaml.Node
 }
 
 // secretKey is one key of a Secret, with its value, waiting for its token.
@@ -398,6 +408,7 @@ func (s *Snapshot) stripSecret(obj map[string]any, at hcl.Range) error {
 				return fmt.Errorf("the value of key %q is not base64", k)
 			}
 			remember(string(dec), k)
+			s.rememberScheme(ns, name, k, string(dec))
 			data[k] = ""
 			s.secretKeys = append(s.secretKeys, secretKey{data: data, ns: ns, name: name, field: "data", key: k, value: string(dec)})
 		}
@@ -406,6 +417,7 @@ func (s *Snapshot) stripSecret(obj map[string]any, at hcl.Range) error {
 		for k, v := range data {
 			str, _ := v.(string)
 			remember(str, k)
+			s.rememberScheme(ns, name, k, str)
 			data[k] = ""
 			s.secretKeys = append(s.secretKeys, secretKey{data: data, ns: ns, name: name, field: "stringData", key: k, value: str})
 		}
@@ -419,6 +431,34 @@ func (s *Snapshot) stripSecret(obj map[string]any, at hcl.Range) error {
 		}
 	}
 	return nil
+}
+
+// schemePattern is the scheme of a URL (RFC 3986), followed by "://".
+var schemePattern = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*)://`)
+
+// rememberScheme keeps the scheme of a Secret value that is a URL: which
+// database a site's system-database Secret points at (mysql2://,
+// postgresql://, oracle-enhanced://) is a fact of the site, not a secret.
+func (s *Snapshot) rememberScheme(ns, name, k, value string) {
+	m := schemePattern.FindStringSubmatch(strings.TrimSpace(value))
+	if m == nil {
+		return
+	}
+	if s.schemes == nil {
+		s.schemes = map[key]map[string]string{}
+	}
+	id := key{"Secret", ns, name}
+	if s.schemes[id] == nil {
+		s.schemes[id] = map[string]string{}
+	}
+	s.schemes[id][k] = strings.ToLower(m[1])
+}
+
+// URLScheme returns the scheme of the URL a Secret's key holds, in lower
+// case and without "://" ("mysql2", "postgresql", "oracle-enhanced"), or
+// "" when the key does not hold a URL. The rest of the value stays secret.
+func (s *Snapshot) URLScheme(namespace, name, dataKey string) string {
+	return s.schemes[key{"Secret", namespace, name}][dataKey]
 }
 
 // Sensitive returns the snapshot's Secret values, sorted.
@@ -621,4 +661,108 @@ func (s *Snapshot) Digest() string {
 	sort.Strings(docs)
 	sum := sha256.Sum256([]byte(strings.Join(docs, "\n")))
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// FieldRange tells where a field of an object stands in its file, for a
+// diagnostic that points at what the export shows: the value at path, whose
+// segments are mapping keys, array indexes, or name=NAME for the element of
+// an array whose name is NAME (a container, an env var). ok is false when
+// the path is not all there; the range is then that of the deepest part
+// found, the object's start at worst. The file is parsed again, once per
+// snapshot, on the first call: positions below the object's start are kept
+// only for the few fields a diagnostic names, not for every object read.
+func (s *Snapshot) FieldRange(o Object, path ...string) (r hcl.Range, ok bool) {
+	n := s.objectNode(o)
+	if n == nil {
+		return o.At, len(path) == 0 && o.At.Filename != ""
+	}
+	at := newSource(o.At.Filename, s.Files[o.At.Filename].Bytes)
+	// A mapping or a sequence is shown at its key ("data:"), which is where
+	// a reader looks for it; a scalar at its value.
+	shown := n
+	for _, seg := range path {
+		key, next := childNode(n, seg)
+		if next == nil {
+			return at.node(shown), false
+		}
+		n, shown = next, next
+		if key != nil && next.Kind != yaml.ScalarNode {
+			shown = key
+		}
+	}
+	r = at.node(shown)
+	if n.Kind == yaml.ScalarNode {
+		// The whole scalar as written, for the snippet's underline.
+		end := r.Start.Column + len(n.Value)
+		if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			end += 2
+		}
+		if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 && !strings.Contains(n.Value, "\n") {
+			r.End = hcl.Pos{Line: r.Start.Line, Column: end, Byte: r.Start.Byte + end - r.Start.Column}
+		}
+	}
+	return r, true
+}
+
+// objectNode finds the YAML node of an object in its file.
+func (s *Snapshot) objectNode(o Object) *yaml.Node {
+	s.nodesMu.Lock()
+	defer s.nodesMu.Unlock()
+	if s.nodes == nil {
+		s.nodes = map[string]map[hcl.Pos]*yaml.Node{}
+	}
+	byPos, done := s.nodes[o.At.Filename]
+	if !done {
+		byPos = map[hcl.Pos]*yaml.Node{}
+		s.nodes[o.At.Filename] = byPos
+		f := s.Files[o.At.Filename]
+		if f == nil {
+			return nil
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(f.Bytes))
+		for {
+			var doc yaml.Node
+			if err := dec.Decode(&doc); err != nil {
+				break // the end, or an error Read reported already
+			}
+			if len(doc.Content) == 0 {
+				continue
+			}
+			root := doc.Content[0]
+			put := func(n *yaml.Node) { byPos[hcl.Pos{Line: n.Line, Column: n.Column}] = n }
+			put(root)
+			if items := mappingValue(root, "items"); items != nil && items.Kind == yaml.SequenceNode {
+				for _, it := range items.Content {
+					put(it)
+				}
+			}
+		}
+	}
+	return byPos[hcl.Pos{Line: o.At.Start.Line, Column: o.At.Start.Column}]
+}
+
+// childNode is one step of FieldRange's path: the value, with its key in
+// a mapping (nil in a sequence).
+func childNode(n *yaml.Node, seg string) (key, value *yaml.Node) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == seg {
+				return n.Content[i], n.Content[i+1]
+			}
+		}
+	case yaml.SequenceNode:
+		if name, named := strings.CutPrefix(seg, "name="); named {
+			for _, e := range n.Content {
+				if v := mappingValue(e, "name"); v != nil && v.Value == name {
+					return nil, e
+				}
+			}
+			return nil, nil
+		}
+		if i, err := strconv.Atoi(seg); err == nil && i >= 0 && i < len(n.Content) {
+			return nil, n.Content[i]
+		}
+	}
+	return nil, nil
 }

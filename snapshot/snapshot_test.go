@@ -177,3 +177,57 @@ func TestSnapshotSecretTokens(t *testing.T) {
 		t.Errorf("in the other order: %v, want %v", other, want)
 	}
 }
+
+// TestFieldRange: a field's place in the export, in a List, a single
+// object and JSON, by key, index and name=NAME; a missing field gives the
+// deepest part found (a mapping or sequence at its key) and false.
+func TestFieldRange(t *testing.T) {
+	text := "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: system-environment\n  data:\n    AMP_RELEASE: \"2.6\"\n" +
+		"- apiVersion: apps.openshift.io/v1\n  kind: DeploymentConfig\n  metadata:\n    name: system-app\n  spec:\n    template:\n      spec:\n        containers:\n        - name: system-master\n          env:\n          - name: A\n            value: x\n          - name: AMP_RELEASE\n            value: '2.7'\n" +
+		"---\n{\"apiVersion\": \"v1\", \"kind\": \"Secret\", \"metadata\": {\"name\": \"s\", \"namespace\": \"other\"}}\n"
+	s, path, diags := readSnapshotText(t, text)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	objs := s.Objects()
+	for _, tc := range []struct {
+		obj       int
+		path      []string
+		line, col int
+		end       int
+		ok        bool
+	}{
+		{0, []string{"data", "AMP_RELEASE"}, 9, 18, 23, true},
+		{0, nil, 4, 3, 0, true},
+		{1, []string{"spec", "template", "spec", "containers", "name=system-master", "env", "name=AMP_RELEASE", "value"}, 23, 20, 25, true},
+		{1, []string{"spec", "template", "spec", "containers", "0", "env", "1", "name"}, 22, 19, 30, true},
+		{1, []string{"spec", "template", "spec", "containers", "name=system-provider", "env"}, 17, 9, 0, false},
+		{2, []string{"metadata", "namespace"}, 25, 79, 86, true},
+	} {
+		r, ok := s.FieldRange(objs[tc.obj], tc.path...)
+		if ok != tc.ok || r.Filename != path || r.Start.Line != tc.line || r.Start.Column != tc.col || (tc.end != 0 && r.End.Column != tc.end) {
+			t.Errorf("%v: %v at %s, want %v at %d:%d-%d", tc.path, ok, r, tc.ok, tc.line, tc.col, tc.end)
+		}
+		if got := string(s.Files[path].Bytes[r.Start.Byte:r.End.Byte]); tc.end != 0 && !strings.Contains(text, got) {
+			t.Errorf("%v: the range's bytes %q", tc.path, got)
+		}
+	}
+}
+
+// TestURLScheme: the scheme of a Secret value that is a URL is kept, the
+// rest of the value is not.
+func TestURLScheme(t *testing.T) {
+	s, _, diags := readSnapshotText(t, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: system-database\ndata:\n  URL: b3JhY2xlLWVuaGFuY2VkOi8vdXNlcjpwYXNzd29yZDEyM0BkYi9zeXN0ZW0=\n  DB_USER: dXNlcg==\n")
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if got := s.URLScheme("3scale", "system-database", "URL"); got != "oracle-enhanced" {
+		t.Errorf("URL scheme %q", got)
+	}
+	if got := s.URLScheme("3scale", "system-database", "DB_USER"); got != "" {
+		t.Errorf("DB_USER scheme %q", got)
+	}
+	if !strings.Contains(strings.Join(s.Sensitive(), ","), "password123") {
+		t.Errorf("the URL's password is not kept aside as sensitive: %v", s.Sensitive())
+	}
+}

@@ -1,11 +1,13 @@
 package compiler_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/internal/testenv"
+	"github.com/ampc/ampc/ir"
 )
 
 // Tests of what the 2.4 → 2.5 hop added to the compiler: the trigger word
@@ -131,5 +133,53 @@ func TestRollingUpdatesExactPatch(t *testing.T) {
 	}
 	if _, ok := ids["2.4-2.5/rolling-updates-patch"]; ok {
 		t.Error("without a snapshot, a patch computed from the standard layout")
+	}
+}
+
+// TestPostgreSQL10TagImportPolicy: with a snapshot, 2.5.3's postgresql:10
+// tag imports as the snapshot's postgresql:9.5 does (the guide's
+// --insecure=$IMPORT_POLICY_VAL), in the patch; without one, the tag has
+// no import policy and the run-time step sets it.
+func TestPostgreSQL10TagImportPolicy(t *testing.T) {
+	fixture := testenv.Shared(t, "fixtures/templates/2.4-amp.yaml")
+	tag10 := func(b *ir.Bundle) map[string]any {
+		t.Helper()
+		step, ok := stepIDs(b)["2.4-2.5/zync-database-tag"]
+		if !ok || len(step.Patches) != 1 {
+			t.Fatal("no zync-database-tag patch")
+		}
+		for _, o := range step.Patches[0].Ops {
+			if m, ok := o.Value.(map[string]any); ok && m["name"] == "10" {
+				return m
+			}
+		}
+		t.Fatalf("the patch adds no tag 10: %+v", step.Patches[0].Ops)
+		return nil
+	}
+	for _, insecure := range []bool{false, true} {
+		snap := editFixture(t, fixture, func(obj map[string]any) bool {
+			if obj["kind"] == "ImageStream" && obj["metadata"].(map[string]any)["name"] == "postgresql" {
+				for _, tag := range obj["spec"].(map[string]any)["tags"].([]any) {
+					if tag := tag.(map[string]any); tag["name"] == "9.5" {
+						tag["importPolicy"] = map[string]any{"insecure": insecure}
+					}
+				}
+			}
+			return true
+		})
+		res, diags := compileSnapshotResult(t, plan24For("mysql"), snap)
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		if got := tag10(res.Bundle)["importPolicy"]; !reflect.DeepEqual(got, map[string]any{"insecure": insecure}) {
+			t.Errorf("9.5 imports with insecure=%v: tag 10's import policy is %v", insecure, got)
+		}
+	}
+	b, diags := compiler.Compile(parse(t, plan24For("mysql")), nil)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if got, ok := tag10(b)["importPolicy"]; ok {
+		t.Errorf("without a snapshot, tag 10 has the import policy %v from the standard layout", got)
 	}
 }

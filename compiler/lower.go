@@ -764,7 +764,7 @@ func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *ir.Step, obj
 		p.emit(ir.Op{Op: "remove", Path: u.Path})
 	}
 	for _, t := range rp.Tags {
-		l.lowerTag(step, obj, p, t)
+		l.lowerTag(m, ctx, step, obj, p, t)
 	}
 	for _, t := range rp.Triggers {
 		l.lowerTrigger(step, obj, p, t)
@@ -989,7 +989,7 @@ func brief(v any) string {
 	return string(b)
 }
 
-func (l *lowering) lowerTag(step *ir.Step, obj *object, p *patcher, t ruleTag) {
+func (l *lowering) lowerTag(m module, ctx *hcl.EvalContext, step *ir.Step, obj *object, p *patcher, t ruleTag) {
 	from := map[string]any{"kind": "DockerImage", "name": t.Image}
 	if t.Tag != "" {
 		from = map[string]any{"kind": "ImageStreamTag", "name": t.Tag}
@@ -999,6 +999,12 @@ func (l *lowering) lowerTag(step *ir.Step, obj *object, p *patcher, t ruleTag) {
 		"annotations":     map[string]any{"openshift.io/display-name": t.DisplayName},
 		"from":            from,
 		"referencePolicy": map[string]any{"type": "Source"},
+	}
+	if insecure := value(m, ctx, t.Insecure); !insecure.IsNull() {
+		if insecure.Type() != cty.Bool {
+			bugf("rule module %s: the tag %q of step %s has insecure = %s, not a bool", m.file, t.Name, step.ID, insecure.Type().FriendlyName())
+		}
+		want["importPolicy"] = map[string]any{"insecure": insecure.True()}
 	}
 	const base = "/spec/tags"
 	cur, exists := lookup(p.doc, base)

@@ -225,11 +225,15 @@ type ruleUnset struct {
 }
 
 type ruleTag struct {
-	Name        string    `hcl:"name,label"`
-	Image       string    `hcl:"image,optional"`
-	Tag         string    `hcl:"tag,optional"`
-	DisplayName string    `hcl:"display_name"`
-	Range       hcl.Range `hcl:",def_range"`
+	Name        string `hcl:"name,label"`
+	Image       string `hcl:"image,optional"`
+	Tag         string `hcl:"tag,optional"`
+	DisplayName string `hcl:"display_name"`
+	// Insecure, when given (a bool, or null for none), is the tag's
+	// importPolicy.insecure: a value the model knows (read with field from
+	// a snapshot) instead of one the runbook sets at run time.
+	Insecure hcl.Expression `hcl:"insecure,optional"`
+	Range    hcl.Range      `hcl:",def_range"`
 }
 
 // ruleTrigger points the image change trigger of one container at another

@@ -670,13 +670,17 @@ step "zync-database-tag" {
   note    = <<-EOT
     The guide's `oc tag --source=docker ... postgresql:10` becomes a patch,
     so that the new tag is reviewed with the others (and moved to the plan's
-    registry mirror, if it has one); the import policy, known only on the
+    registry mirror, if it has one). With a snapshot, the tag imports as
+    the snapshot's postgresql:9.5 does (the guide's
+    `--insecure=$${IMPORT_POLICY_VAL}`, read from the snapshot's tag 9.5:
+    the patch shows it); without one, the import policy, known only on the
     cluster, is set by the next step.
   EOT
   patch "ImageStream" "postgresql" {
     tag "10" {
       image        = "registry.access.redhat.com/rhscl/postgresql-10-rhel7"
       display_name = "PostgreSQL 10"
+      insecure     = snapshot ? field("ImageStream", "postgresql", "/spec/tags/name=9.5/importPolicy/insecure") == true : null
     }
   }
 }
@@ -685,7 +689,7 @@ step "zync-database-tag-import-policy" {
   title   = "Give postgresql:10 the import policy of postgresql:9.5"
   kind    = "shell"
   section = "2.5.3"
-  note    = "The guide's `--insecure=$${IMPORT_POLICY_VAL}`, from the value saved in 2.5.1; the patch is pinned by a test of the tag's name at its index."
+  note    = "The guide's `--insecure=$${IMPORT_POLICY_VAL}`, from the value saved in 2.5.1; the patch is pinned by a test of the tag's name at its index. With a snapshot, the zync-database-tag patch sets the snapshot's policy already and this step is skipped, unless tag 9.5 of the live cluster imports otherwise than the snapshot's did (then the live value wins, as the guide's does)."
   done_if = "oc get imagestream postgresql -o json | jq -e --arg v \"$(<\"$BACKUP_DIR/2.4-2.5/postgresql-import-insecure\")\" '[.spec.tags[]? | select(.name == \"10\") | (.importPolicy.insecure // false) | tostring == $v] | any' >/dev/null"
   run     = <<-EOT
     insecure=$(<"$BACKUP_DIR/2.4-2.5/postgresql-import-insecure")

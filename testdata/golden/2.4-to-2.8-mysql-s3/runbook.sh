@@ -2328,8 +2328,11 @@ step_2_4_2_5__zync_database_dump() {
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.5.3
 # The guide's `oc tag --source=docker ... postgresql:10` becomes a patch, so
 # that the new tag is reviewed with the others (and moved to the plan's
-# registry mirror, if it has one); the import policy, known only on the
-# cluster, is set by the next step.
+# registry mirror, if it has one). With a snapshot, the tag imports as the
+# snapshot's postgresql:9.5 does (the guide's
+# `--insecure=${IMPORT_POLICY_VAL}`, read from the snapshot's tag 9.5: the
+# patch shows it); without one, the import policy, known only on the cluster,
+# is set by the next step.
 step_2_4_2_5__zync_database_tag() {
   if applied imagestream/postgresql checks/2.4-2.5/zync-database-tag/imagestream-postgresql.json; then
     echo "imagestream/postgresql: already applied, skipped"
@@ -2341,7 +2344,10 @@ step_2_4_2_5__zync_database_tag() {
 # 2.4-2.5/zync-database-tag-import-policy — Give postgresql:10 the import policy of postgresql:9.5
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.5.3
 # The guide's `--insecure=${IMPORT_POLICY_VAL}`, from the value saved in
-# 2.5.1; the patch is pinned by a test of the tag's name at its index.
+# 2.5.1; the patch is pinned by a test of the tag's name at its index. With a
+# snapshot, the zync-database-tag patch sets the snapshot's policy already and
+# this step is skipped, unless tag 9.5 of the live cluster imports otherwise
+# than the snapshot's did (then the live value wins, as the guide's does).
 step_2_4_2_5__zync_database_tag_import_policy() {
   if oc get imagestream postgresql -o json | jq -e --arg v "$(<"$BACKUP_DIR/2.4-2.5/postgresql-import-insecure")" '[.spec.tags[]? | select(.name == "10") | (.importPolicy.insecure // false) | tostring == $v] | any' >/dev/null; then
     echo "already done: skipped"

@@ -1083,7 +1083,7 @@ step "pg-restore" {
     [ -f "$dir/db_dump.counts" ] || fail "$dir/db_dump.counts is missing: re-run from step 2.15-2.16/pg-dump, which records it"
     check_seal "$dir/db_dump.counts"
     tables=$(oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -d system -tA -v ON_ERROR_STOP=1 -c "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")
-    [ -z "$tables" ] || fail "the database system of system-postgresql-external holds tables, but not the rows of $dump (a restore that stopped halfway?): nothing points at it yet; drop and create it again (oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -c 'DROP DATABASE system' -c 'CREATE DATABASE system OWNER <DB_USER>') and re-run, or roll back with --rollback 2.15-2.16/postgresql"
+    [ -z "$tables" ] || fail "the database system of system-postgresql-external holds tables already (a restore that stopped halfway, or one a rollback left), and $dump is restored into an empty one only: nothing points at it yet; drop and create it again (oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -c 'DROP DATABASE system' -c 'CREATE DATABASE system OWNER <DB_USER>') and re-run, or roll back with --rollback 2.15-2.16/postgresql"
     # The errors pg_restore reports that the guide says to ignore (3.2.6).
     expected=('pg_restore: error: could not execute query: ERROR:  schema "public" already exists')
     oc exec -i deployment/system-postgresql-external --namespace=${local.db_ns} -- bash -c 'cat > /tmp/db_dump.backup' < "$dump"

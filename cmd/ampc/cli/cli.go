@@ -145,8 +145,10 @@ contacting a cluster.`,
 		newDiffCmd(std),
 		newVersionCmd(std),
 	)
+	help := newHelpCmd()
+	help.SetUsageTemplate(commandUsage)
+	root.SetHelpCommand(help)
 	root.InitDefaultCompletionCmd()
-	root.InitDefaultHelpCmd()
 	// The commands keep cobra's own usage template.
 	for _, c := range root.Commands() {
 		c.SetUsageTemplate(commandUsage)
@@ -160,6 +162,38 @@ contacting a cluster.`,
 		}
 	}
 	return root
+}
+
+// newHelpCmd is cobra's help command, except that an unknown command is a
+// usage error (cobra's prints the usage and exits 0).
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [COMMAND]",
+		Short: "Print the help of ampc or of a command",
+		Long: `Print the help of ampc or, with a command, of that command: what it
+does, its arguments and its flags.`,
+		ValidArgsFunction: func(c *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []string
+			for _, cmd := range c.Root().Commands() {
+				if cmd.IsAvailableCommand() {
+					names = append(names, cmd.Name()+"\t"+cmd.Short)
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := c.Root().Find(args)
+			if err != nil || cmd == nil || len(rest) > 0 {
+				return usagef("no help for %q: it is not a command of ampc", strings.Join(args, " "))
+			}
+			cmd.InitDefaultHelpFlag()
+			cmd.InitDefaultVersionFlag()
+			return cmd.Help()
+		},
+	}
 }
 
 // exactArgs is cobra.ExactArgs with ampc's wording, as a usage error.

@@ -27,11 +27,12 @@ const (
 
 // IO is what a run of ampc reads and writes: the plan from In when the plan
 // file is "-", results on Out, diagnostics and usage errors on Err. Color
-// turns on ANSI colour in the diagnostics on Err.
+// turns on ANSI colour in the diagnostics on Err, ColorOut in diff's output
+// on Out.
 type IO struct {
-	In       io.Reader
-	Out, Err io.Writer
-	Color    bool
+	In              io.Reader
+	Out, Err        io.Writer
+	Color, ColorOut bool
 }
 
 // Run runs ampc with the given arguments, no standard input and no colour,
@@ -41,12 +42,13 @@ func Run(args []string, stdout, stderr io.Writer) int {
 }
 
 // Main runs ampc as the process: its arguments, its standard streams, and
-// colour when standard error is a terminal and NO_COLOR is not set. It
-// returns the exit code.
+// colour on each that is a terminal when NO_COLOR is not set. It returns
+// the exit code.
 func Main() int {
-	noColor, _ := os.LookupEnv("NO_COLOR")
+	noColor, termName := os.Getenv("NO_COLOR"), os.Getenv("TERM")
 	std := IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
-		Color: UseColor(term.IsTerminal(int(os.Stderr.Fd())), noColor, os.Getenv("TERM"))}
+		Color:    UseColor(term.IsTerminal(int(os.Stderr.Fd())), noColor, termName),
+		ColorOut: UseColor(term.IsTerminal(int(os.Stdout.Fd())), noColor, termName)}
 	return RunIO(os.Args[1:], std)
 }
 

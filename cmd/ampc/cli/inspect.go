@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -181,7 +183,11 @@ the same and 1 when they differ.`,
 				}
 				writeJSON(std.Out, out)
 			} else if d != nil {
-				_, _ = std.Out.Write(d.Text(stat))
+				text := d.Text(stat)
+				if std.ColorOut {
+					text = colorDiff(text)
+				}
+				_, _ = std.Out.Write(text)
 			}
 			if d != nil {
 				return exitError{ExitPlan}
@@ -192,4 +198,48 @@ the same and 1 when they differ.`,
 	cmd.Flags().BoolVar(&stat, "stat", false, "print each differing file with its lines added and removed instead of the diffs")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the differences as JSON (schema: cmd/ampc/cli/output.schema.json)")
 	return cmd
+}
+
+// ANSI colours of diff's output, as git diff shows them.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+)
+
+// colorDiff colours the text of ampc diff for a terminal: steps added and
+// lines added green, removed red, changed steps yellow, hunk headers cyan
+// and file headers bold.
+func colorDiff(text []byte) []byte {
+	var out bytes.Buffer
+	for _, line := range strings.SplitAfter(string(text), "\n") {
+		color := ""
+		switch {
+		case line == "":
+			continue
+		case strings.HasPrefix(line, "+++ "), strings.HasPrefix(line, "--- "):
+			color = ansiBold
+		case strings.HasPrefix(line, "step added: "), strings.HasPrefix(line, "+"):
+			color = ansiGreen
+		case strings.HasPrefix(line, "step removed: "), strings.HasPrefix(line, "-"):
+			color = ansiRed
+		case strings.HasPrefix(line, "step changed: "):
+			color = ansiYellow
+		case strings.HasPrefix(line, "@@"):
+			color = ansiCyan
+		}
+		if color == "" {
+			out.WriteString(line)
+			continue
+		}
+		body, nl := strings.CutSuffix(line, "\n")
+		out.WriteString(color + body + ansiReset)
+		if nl {
+			out.WriteByte('\n')
+		}
+	}
+	return out.Bytes()
 }

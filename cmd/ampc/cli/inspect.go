@@ -71,7 +71,7 @@ makes an error.`,
 			return verify(std, args[0], keyFile, asJSON, strict)
 		},
 	}
-	cmd.Flags().StringVar(&keyFile, "key", "", "a file of OpenSSH public keys, one of which must have signed SHA256SUMS")
+	cmd.Flags().StringVar(&keyFile, "key", "", "a `FILE` of OpenSSH public keys, one of which must have signed SHA256SUMS")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the result and the problems as JSON diagnostics (schema: cmd/ampc/cli/output.schema.json)")
 	cmd.Flags().BoolVar(&strict, "strict", false, "treat warnings (a signature not checked) as errors")
 	return cmd

@@ -71,6 +71,7 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// usagef makes a usage error.
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
 // RunIO runs ampc with the given arguments and streams and returns its exit
@@ -118,6 +119,8 @@ Exit codes: 0 success, 1 the plan or snapshot is wrong (or the bundle is
 damaged, or the bundles differ), 2 usage error, 3 a bug in ampc.
 `
 
+// newRoot builds the ampc command and its commands, writing to std. To add
+// a command, add its constructor to root.AddCommand.
 func newRoot(std IO) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "ampc",
@@ -208,6 +211,7 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 	}
 }
 
+// newVersionCmd is ampc version.
 func newVersionCmd(std IO) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{

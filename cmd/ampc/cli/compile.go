@@ -26,6 +26,7 @@ type checkFlags struct {
 	strict   bool
 }
 
+// newCompileCmd is ampc compile when write is set, ampc validate otherwise.
 func newCompileCmd(std IO, write bool) *cobra.Command {
 	var f checkFlags
 	cmd := &cobra.Command{

@@ -14,6 +14,7 @@ import (
 	"github.com/ampc/ampc/ir"
 )
 
+// newHopsCmd is ampc hops.
 func newHopsCmd(std IO) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -50,6 +51,7 @@ FROM → TO  DEPLOYMENT TITLE (SEED).`,
 	return cmd
 }
 
+// newVerifyCmd is ampc verify.
 func newVerifyCmd(std IO) *cobra.Command {
 	var keyFile string
 	var asJSON, strict bool
@@ -148,6 +150,7 @@ func verify(std IO, dir, keyFile string, asJSON, strict bool) error {
 	return nil
 }
 
+// newDiffCmd is ampc diff.
 func newDiffCmd(std IO) *cobra.Command {
 	var stat, asJSON bool
 	cmd := &cobra.Command{

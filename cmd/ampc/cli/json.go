@@ -60,6 +60,7 @@ type rangeJSON struct {
 	End      posJSON `json:"end"`
 }
 
+// posJSON is a position in a file, as hcl.Pos.
 type posJSON struct {
 	Line   int `json:"line"`
 	Column int `json:"column"`
@@ -143,12 +144,15 @@ type diffJSON struct {
 	Files         []fileDiffJSON `json:"files"`
 }
 
+// stepDiffJSON is a step added, removed or changed (inspect.StepChange).
 type stepDiffJSON struct {
 	ID      string   `json:"id"`
 	Change  string   `json:"change"`
 	Objects []string `json:"objects"`
 }
 
+// fileDiffJSON is a file that differs (inspect.FileChange); Unified is
+// left out with --stat.
 type fileDiffJSON struct {
 	File    string `json:"file"`
 	Change  string `json:"change"`

@@ -292,13 +292,37 @@ func unsupportedHop(p *plan.Plan, mods []module, at plan.Version) *hcl.Diagnosti
 		what += fmt.Sprintf(" (reached on the way from %s to %s)", in.From, in.To)
 		subject = in.Ranges["to"]
 	}
+	advice := "Choose from and to so that the hops chain, and check deployment."
+	if other := otherDeployment(mods, at, in.Deployment); other != nil {
+		advice = fmt.Sprintf("The hop from %s exists for the %s-based install (%s → %s): if the site was installed with the %s, set deployment = %q; "+
+			"otherwise choose from and to so that the %s hops chain.", at, other.Deployment, other.From, other.To, installedWith(other.Deployment), other.Deployment, in.Deployment)
+	}
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Unsupported hop",
-		Detail: fmt.Sprintf("%s towards %s. The hops that exist are:\n%s\n"+
-			"Choose from and to so that the hops chain, and check deployment.", what, in.To, hopList(mods)),
-		Subject: subject.Ptr(),
+		Detail:   fmt.Sprintf("%s towards %s. The hops that exist are:\n%s\n%s", what, in.To, hopList(mods), advice),
+		Subject:  subject.Ptr(),
 	}
+}
+
+// otherDeployment finds a hop from the version at for another install
+// method than the plan's (not a migration), for a plan whose deployment is
+// probably wrong.
+func otherDeployment(mods []module, at plan.Version, d plan.Deployment) *ir.Hop {
+	for _, m := range mods {
+		if m.hop.From == at.String() && m.hop.Deployment != string(d) && !strings.Contains(m.hop.Deployment, "-to-") {
+			return &m.hop
+		}
+	}
+	return nil
+}
+
+// installedWith names how a deployment kind is installed.
+func installedWith(deployment string) string {
+	if deployment == string(plan.Operated) {
+		return "3scale operator"
+	}
+	return "OpenShift templates"
 }
 
 // checkNamespace refuses a snapshot without an object of the plan's

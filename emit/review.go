@@ -19,7 +19,7 @@ import (
 func review(b *ir.Bundle, names map[string][]string) []byte {
 	var w bytes.Buffer
 	p := func(format string, args ...any) { fmt.Fprintf(&w, format, args...) }
-	sum := summarize(b)
+	sum := Summarize(b)
 	title := fmt.Sprintf("3scale upgrade %s → %s in namespace `%s`", b.From, b.To, b.Namespace)
 	for _, h := range b.Hops {
 		if from, to, ok := strings.Cut(h.Deployment, "-to-"); ok {
@@ -45,7 +45,7 @@ func review(b *ir.Bundle, names map[string][]string) []byte {
 	if b.Mirror != "" {
 		p("Every image is pulled from the mirror `%s`; `images.txt` lists each as SOURCE=MIRROR for `oc image mirror`.\n\n", b.Mirror)
 	}
-	p("## Summary\n\n| | |\n|---|---|\n")
+	p("## Summary\n\n%s\n\n| | |\n|---|---|\n", PlanLine(sum))
 	var hops []string
 	for _, h := range b.Hops {
 		hops = append(hops, fmt.Sprintf("%s → %s (%s)", h.From, h.To, h.Seed))

@@ -10,6 +10,7 @@ const PlanFormat = "ampc.plan/v1"
 // for other readers, and a test holds the two together).
 type PlanDoc struct {
 	Format         string        `json:"format"`
+	AmpcVersion    string        `json:"ampc_version"` // the version of ampc that wrote it (emit.Version)
 	Namespace      string        `json:"namespace"`
 	Deployment     string        `json:"deployment"`
 	From           string        `json:"from"`
@@ -69,6 +70,7 @@ type FileDoc struct {
 
 // SummaryDoc counts what the bundle does.
 type SummaryDoc struct {
+	Hops           int          `json:"hops"`
 	Steps          int          `json:"steps"`
 	ByKind         map[Kind]int `json:"by_kind"`
 	PatchFiles     int          `json:"patch_files"`

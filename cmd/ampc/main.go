@@ -2,8 +2,10 @@
 // kustomizations, a runbook and a review, without contacting a cluster.
 //
 //	ampc compile PLAN.hcl -o OUTDIR [--snapshot PATH]
-//	ampc validate PLAN.hcl [--snapshot PATH]
+//	ampc validate PLAN.hcl [--snapshot PATH] [--json] [--strict]
 //	ampc hops
+//
+// ampc help lists every command; ampc help COMMAND shows its flags.
 package main
 
 import (
@@ -13,5 +15,5 @@ import (
 )
 
 func main() {
-	os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(cli.Main())
 }

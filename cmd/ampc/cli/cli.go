@@ -1,277 +1,239 @@
-// Package cli is the ampc command line: flags, exit codes and the printing
-// of diagnostics. The work is done by package ampc (compile, validate),
-// compiler (hops), emit (writing the bundle) and inspect (verify, diff).
+// Package cli is the ampc command line: commands and flags (spf13/cobra),
+// exit codes, and the printing of diagnostics as text or JSON. The work is
+// done by package ampc (compile, validate), compiler (hops), emit (writing
+// the bundle) and inspect (verify, diff).
 package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
-	"github.com/ampc/ampc"
-	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/emit"
-	"github.com/ampc/ampc/inspect"
 )
 
 // Exit codes.
 const (
 	ExitOK    = 0 // success
-	ExitPlan  = 1 // the plan or the snapshot is wrong
+	ExitPlan  = 1 // the plan or the snapshot is wrong, a bundle is damaged, or two bundles differ
 	ExitUsage = 2 // the command line is wrong
 	ExitBug   = 3 // ampc itself failed
 )
 
-const usage = `Usage:
-  ampc compile PLAN.hcl -o OUTDIR [--snapshot PATH]   write a bundle
-  ampc validate PLAN.hcl [--snapshot PATH]            check only
-  ampc hops                                           list the upgrades ampc covers
-  ampc verify [--key FILE] BUNDLE                     check a bundle after carrying it in
-  ampc diff [--stat] OLD NEW                          what changed between two bundles
+// IO is what a run of ampc reads and writes: the plan from In when the plan
+// file is "-", results on Out, diagnostics and usage errors on Err. Color
+// turns on ANSI colour in the diagnostics on Err, ColorOut in diff's output
+// on Out.
+type IO struct {
+	In              io.Reader
+	Out, Err        io.Writer
+	Color, ColorOut bool
+}
 
---snapshot PATH is a file or directory of oc get -o yaml|json exports of the
-namespace; patches are then computed against those objects instead of the
-standard layout of the plan's version.
-`
+// Run runs ampc with the given arguments, no standard input and no colour,
+// and returns its exit code.
+func Run(args []string, stdout, stderr io.Writer) int {
+	return RunIO(args, IO{In: strings.NewReader(""), Out: stdout, Err: stderr})
+}
 
-// Run runs ampc with the given arguments and returns its exit code.
-func Run(args []string, stdout, stderr io.Writer) (code int) {
+// Main runs ampc as the process: its arguments, its standard streams, and
+// colour on each that is a terminal when NO_COLOR is not set. It returns
+// the exit code.
+func Main() int {
+	noColor, termName := os.Getenv("NO_COLOR"), os.Getenv("TERM")
+	std := IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr,
+		Color:    UseColor(term.IsTerminal(int(os.Stderr.Fd())), noColor, termName),
+		ColorOut: UseColor(term.IsTerminal(int(os.Stdout.Fd())), noColor, termName)}
+	return RunIO(os.Args[1:], std)
+}
+
+// UseColor decides whether ampc colours what it writes to a stream: only
+// when the stream is a terminal, NO_COLOR is empty or unset
+// (https://no-color.org) and the terminal is not TERM=dumb.
+func UseColor(terminal bool, noColor, termName string) bool {
+	return terminal && noColor == "" && termName != "dumb"
+}
+
+// exitError ends a command with an exit code other than 0 once the command
+// has printed what it has to say.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// usageError is a wrong command line: it is printed with the command's
+// usage and ends the run with ExitUsage.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// usagef makes a usage error.
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// RunIO runs ampc with the given arguments and streams and returns its exit
+// code. A panic is reported as a bug in ampc (ExitBug).
+func RunIO(args []string, std IO) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
 			msg := fmt.Sprint(r)
 			if !strings.Contains(msg, "this is a bug in ampc") {
 				msg = "this is a bug in ampc: " + msg
 			}
-			fmt.Fprintf(stderr, "ampc: %s\nPlease report it with the plan that caused it.\n", msg)
+			fmt.Fprintf(std.Err, "ampc: %s\nPlease report it with the plan that caused it.\n", msg)
 			code = ExitBug
 		}
 	}()
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return ExitUsage
-	}
-	switch args[0] {
-	case "compile":
-		return compileCmd(args[1:], stdout, stderr, true)
-	case "validate":
-		return compileCmd(args[1:], stdout, stderr, false)
-	case "hops":
-		return hopsCmd(args[1:], stdout, stderr)
-	case "verify":
-		return verifyCmd(args[1:], stdout, stderr)
-	case "diff":
-		return diffCmd(args[1:], stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	root := newRoot(std)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteC()
+	var exit exitError
+	switch {
+	case err == nil:
 		return ExitOK
+	case errors.As(err, &exit):
+		return exit.code
 	}
-	fmt.Fprintf(stderr, "ampc: unknown command %q\n\n%s", args[0], usage)
+	// Everything else is a usage error: ours, the flag parser's (unknown
+	// flag, missing value) or cobra's (unknown command).
+	if cmd == nil {
+		cmd = root
+	}
+	fmt.Fprintf(std.Err, "%s: %s\n\n%s", cmd.CommandPath(), err, cmd.UsageString())
 	return ExitUsage
 }
 
-// parseInterspersed parses flags that may come before or after positional
-// arguments.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return positional, nil
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
-	}
-}
+// rootUsage is the usage of ampc itself: one line per command with its
+// arguments, then the global flags.
+const rootUsage = `Usage:{{range .Commands}}{{if .IsAvailableCommand}}
+  ampc {{rpad .Use 50}} {{.Short}}{{end}}{{end}}
+{{if .HasAvailableLocalFlags}}
+Flags:
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}
+{{end}}
+Run 'ampc help COMMAND' (or 'ampc COMMAND --help') for a command's flags.
+Exit codes: 0 success, 1 the plan or snapshot is wrong (or the bundle is
+damaged, or the bundles differ), 2 usage error, 3 a bug in ampc.
+`
 
-func compileCmd(args []string, stdout, stderr io.Writer, write bool) int {
-	name := "validate"
-	if write {
-		name = "compile"
+// newRoot builds the ampc command and its commands, writing to std. To add
+// a command, add its constructor to root.AddCommand.
+func newRoot(std IO) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ampc",
+		Short: "Compile a 3scale upgrade plan into a reviewed bundle",
+		Long: `ampc compiles a 3scale upgrade plan (HCL) into a bundle of JSON patches,
+kustomizations, a runbook and a review (PLAN.md, plan.json), without
+contacting a cluster.`,
+		Version:       emit.Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		// Without a command, ampc is a usage error; with an unknown one,
+		// cobra reports it before calling this.
+		RunE: func(*cobra.Command, []string) error { return usagef("no command given") },
 	}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	var out, snapshotPath string
-	if write {
-		fs.StringVar(&out, "o", "", "output directory")
-		fs.StringVar(&out, "output", "", "output directory")
-	}
-	fs.StringVar(&snapshotPath, "snapshot", "", "namespace export to compile against")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		fmt.Fprintf(stderr, "ampc %s: %v\n\n%s", name, err, usage)
-		return ExitUsage
-	}
-	if len(pos) != 1 {
-		fmt.Fprintf(stderr, "ampc %s: want exactly one plan file, got %d\n\n%s", name, len(pos), usage)
-		return ExitUsage
-	}
-	if write && out == "" {
-		fmt.Fprintf(stderr, "ampc compile: -o OUTDIR is required\n\n%s", usage)
-		return ExitUsage
-	}
-	planFile := pos[0]
-	src, err := os.ReadFile(planFile)
-	if err != nil {
-		fmt.Fprintf(stderr, "ampc %s: %v\n", name, err)
-		return ExitUsage
-	}
-	res, diags := ampc.Compile(planFile, src, ampc.Options{Snapshot: snapshotPath})
-	printDiags(stderr, res.Sources, diags)
-	if diags.HasErrors() {
-		return ExitPlan
-	}
-	b := res.Bundle
-	if !write {
-		fmt.Fprintf(stdout, "%s: valid; %d steps over %d hop(s) from %s to %s\n", planFile, len(b.Steps), len(b.Hops), b.From, b.To)
-		return ExitOK
-	}
-	if err := emit.Write(out, res.Files); err != nil {
-		fmt.Fprintf(stderr, "ampc compile: %v\n", err)
-		if errors.Is(err, emit.ErrNotBundle) || errors.Is(err, emit.ErrForeignFiles) {
-			return ExitUsage
-		}
-		return ExitPlan
-	}
-	fmt.Fprintf(stdout, "wrote %s: %d steps, %d files\n", out, len(b.Steps), len(res.Files))
-	return ExitOK
-}
-
-func hopsCmd(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		fmt.Fprintf(stderr, "ampc hops: takes no arguments\n")
-		return ExitUsage
-	}
-	hops, err := compiler.Hops()
-	if err != nil {
-		panic(err)
-	}
-	for _, h := range hops {
-		fmt.Fprintf(stdout, "%s → %s  %-9s %s (%s)\n", h.From, h.To, h.Deployment, h.Title, h.Seed)
-	}
-	return ExitOK
-}
-
-// printDiags writes each diagnostic as FILE:LINE:COL: followed by hcl's
-// text rendering with the source snippet.
-func printDiags(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics) {
-	tw := hcl.NewDiagnosticTextWriter(w, files, 100, false)
-	for _, d := range diags {
-		if d.Subject != nil {
-			fmt.Fprintf(w, "%s:%d:%d: ", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column)
-		}
-		_ = tw.WriteDiagnostic(d)
-	}
-}
-
-// verifyCmd checks a bundle directory: checksums, every file plan.json
-// and the runbook refer to, and, with --key, the signature of SHA256SUMS.
-func verifyCmd(args []string, stdout, stderr io.Writer) int {
-	var dirs []string
-	keyFile := ""
-	for i := 0; i < len(args); i++ {
-		switch a := args[i]; {
-		case a == "--key" || a == "-key":
-			if i+1 >= len(args) {
-				fmt.Fprintf(stderr, "ampc verify: --key needs a file of OpenSSH public keys\n\n%s", usage)
-				return ExitUsage
+	root.SetIn(std.In)
+	root.SetOut(std.Out)
+	root.SetErr(std.Err)
+	commandUsage := root.UsageTemplate() // cobra's, for the commands
+	root.SetUsageTemplate(rootUsage)
+	root.SetVersionTemplate("ampc {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
+	root.AddCommand(
+		newCompileCmd(std, true),
+		newCompileCmd(std, false),
+		newHopsCmd(std),
+		newVerifyCmd(std),
+		newDiffCmd(std),
+		newVersionCmd(std),
+		newInitCmd(std),
+	)
+	help := newHelpCmd()
+	help.SetUsageTemplate(commandUsage)
+	root.SetHelpCommand(help)
+	root.InitDefaultCompletionCmd()
+	// The commands keep cobra's own usage template.
+	for _, c := range root.Commands() {
+		c.SetUsageTemplate(commandUsage)
+		if c.Name() == "completion" {
+			c.Short = "Print the completion script for bash, zsh, fish or powershell"
+			// Without a shell cobra would print the help and exit 0 (it
+			// reports an unknown shell itself).
+			c.RunE = func(*cobra.Command, []string) error {
+				return usagef("name the shell: bash, zsh, fish or powershell")
 			}
-			i++
-			keyFile = args[i]
-		case strings.HasPrefix(a, "--key=") || strings.HasPrefix(a, "-key="):
-			keyFile = a[strings.Index(a, "=")+1:]
-		case strings.HasPrefix(a, "-"):
-			fmt.Fprintf(stderr, "ampc verify: unknown flag %s\n\n%s", a, usage)
-			return ExitUsage
-		default:
-			dirs = append(dirs, a)
 		}
 	}
-	if len(dirs) != 1 {
-		fmt.Fprintf(stderr, "ampc verify: want exactly one bundle directory\n\n%s", usage)
-		return ExitUsage
-	}
-	dir := dirs[0]
-	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
-		fmt.Fprintf(stderr, "ampc verify: %s is not a directory\n", dir)
-		return ExitUsage
-	}
-	var keys []byte
-	if keyFile != "" {
-		var err error
-		if keys, err = os.ReadFile(keyFile); err != nil {
-			fmt.Fprintf(stderr, "ampc verify: --key: %v\n", err)
-			return ExitUsage
-		}
-	}
-	n, problems := inspect.Verify(dir)
-	for i := range problems {
-		problems[i].File = filepath.Join(dir, problems[i].File)
-	}
-	signer := ""
-	if keyFile != "" {
-		if pubs, err := inspect.ParseKeys(keys); err != nil {
-			problems = append(problems, inspect.Problem{File: keyFile, What: err.Error()})
-		} else if s, p := inspect.VerifySignature(dir, pubs); p != nil {
-			p.File = filepath.Join(dir, p.File)
-			problems = append(problems, *p)
-		} else {
-			signer = s
-		}
-	}
-	for _, p := range problems {
-		fmt.Fprintf(stderr, "%s\n", p)
-	}
-	if len(problems) > 0 {
-		fmt.Fprintf(stderr, "ampc verify: %d problem(s); do not apply this bundle: compile it again or copy it again\n", len(problems))
-		return ExitPlan
-	}
-	fmt.Fprintf(stdout, "%s: bundle OK, %d files match SHA256SUMS and every referenced file is present\n", dir, n)
-	switch _, err := os.Stat(filepath.Join(dir, inspect.SignatureFile)); {
-	case signer != "":
-		fmt.Fprintf(stdout, "%s: SHA256SUMS is signed by %s (%s)\n", dir, signer, keyFile)
-	case err == nil:
-		fmt.Fprintf(stdout, "%s: the bundle is signed (%s): check the signature with --key FILE, the signer's public key\n", dir, inspect.SignatureFile)
-	}
-	return ExitOK
+	return root
 }
 
-// diffCmd shows what changed between two bundles; like diff(1) it exits 0
-// when they are the same and 1 when they differ.
-func diffCmd(args []string, stdout, stderr io.Writer) int {
-	var dirs []string
-	stat := false
-	for _, a := range args {
-		switch {
-		case a == "--stat" || a == "-stat":
-			stat = true
-		case strings.HasPrefix(a, "-"):
-			fmt.Fprintf(stderr, "ampc diff: unknown flag %s\n\n%s", a, usage)
-			return ExitUsage
-		default:
-			dirs = append(dirs, a)
+// newHelpCmd is cobra's help command, except that an unknown command is a
+// usage error (cobra's prints the usage and exits 0).
+func newHelpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [COMMAND]",
+		Short: "Print the help of ampc or of a command",
+		Long: `Print the help of ampc or, with a command, of that command: what it
+does, its arguments and its flags.`,
+		ValidArgsFunction: func(c *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []string
+			for _, cmd := range c.Root().Commands() {
+				if cmd.IsAvailableCommand() {
+					names = append(names, cmd.Name()+"\t"+cmd.Short)
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := c.Root().Find(args)
+			if err != nil || cmd == nil || len(rest) > 0 {
+				return usagef("no help for %q: it is not a command of ampc", strings.Join(args, " "))
+			}
+			cmd.InitDefaultHelpFlag()
+			cmd.InitDefaultVersionFlag()
+			return cmd.Help()
+		},
+	}
+}
+
+// exactArgs is cobra.ExactArgs with ampc's wording, as a usage error.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usagef("want %s, got %d", what, len(args))
 		}
+		return nil
 	}
-	if len(dirs) != 2 {
-		fmt.Fprintf(stderr, "ampc diff: want two bundle directories\n\n%s", usage)
-		return ExitUsage
+}
+
+// newVersionCmd is ampc version.
+func newVersionCmd(std IO) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "version",
+		Short: "Print the version of ampc",
+		Long:  "Print the version of ampc: the module version it was built at, or (devel). Bundles record it in PLAN.md and plan.json (ampc_version).",
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("takes no arguments")
+			}
+			return nil
+		},
+		RunE: func(*cobra.Command, []string) error {
+			if asJSON {
+				writeJSON(std.Out, versionJSON{Version: emit.Version})
+				return nil
+			}
+			fmt.Fprintf(std.Out, "ampc %s\n", emit.Version)
+			return nil
+		},
 	}
-	d, err := inspect.Diff(dirs[0], dirs[1])
-	if err != nil {
-		fmt.Fprintf(stderr, "ampc diff: %v\n", err)
-		return ExitUsage
-	}
-	if d == nil {
-		return ExitOK
-	}
-	_, _ = stdout.Write(d.Text(stat))
-	return ExitPlan
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the version as JSON")
+	return cmd
 }

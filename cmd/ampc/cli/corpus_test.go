@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/ampc/ampc/cmd/ampc/cli"
 	"github.com/ampc/ampc/internal/testenv"
@@ -50,8 +53,13 @@ func dirSum(t *testing.T, dir string) string {
 // parser's, plan/testdata/invalid, and the compiler's, testdata/invalid)
 // over an existing bundle: each must exit 1 with a FILE:LINE:COL diagnostic
 // at every line marked "# ERROR: Summary", a detail that says what to do,
-// and leave the output directory exactly as it was.
+// and leave the output directory exactly as it was. validate --json gives
+// the same diagnostics, at the same lines, as output.schema.json says.
 func TestInvalidPlanCorpus(t *testing.T) {
+	schema, err := outputSchema("validate")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var files []string
 	for _, glob := range []string{
 		filepath.Join(testenv.Root(), "plan", "testdata", "invalid", "*.hcl"),
@@ -76,11 +84,12 @@ func TestInvalidPlanCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var want []string
+			var want, wantJSON []string
 			sc := bufio.NewScanner(bytes.NewReader(src))
 			for line := 1; sc.Scan(); line++ {
 				if _, summary, ok := strings.Cut(sc.Text(), "# ERROR: "); ok {
 					want = append(want, fmt.Sprintf(`(?m)^%s:%d:[0-9]+: Error: %s$`, regexp.QuoteMeta(file), line, regexp.QuoteMeta(strings.TrimSpace(summary))))
+					wantJSON = append(wantJSON, fmt.Sprintf("error %s:%d %s", file, line, strings.TrimSpace(summary)))
 				}
 			}
 			if len(want) == 0 {
@@ -101,6 +110,46 @@ func TestInvalidPlanCorpus(t *testing.T) {
 			}
 			if stdout.Len() != 0 {
 				t.Errorf("stdout: %s", stdout.String())
+			}
+
+			stdout.Reset()
+			stderr.Reset()
+			if code := cli.Run([]string{"validate", "--json", file}, &stdout, &stderr); code != cli.ExitPlan || stderr.Len() != 0 {
+				t.Fatalf("validate --json: exit %d, want %d\n%s", code, cli.ExitPlan, stderr.String())
+			}
+			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(stdout.Bytes()))
+			if err == nil {
+				err = schema.Validate(inst)
+			}
+			if err != nil {
+				t.Fatalf("validate --json: %v\n%s", err, stdout.String())
+			}
+			var out struct {
+				Valid       bool
+				Diagnostics []struct {
+					Severity, Summary string
+					Range             *struct {
+						Filename string
+						Start    struct{ Line int }
+					}
+				}
+			}
+			if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]bool{}
+			for _, d := range out.Diagnostics {
+				if d.Range != nil {
+					got[fmt.Sprintf("%s %s:%d %s", d.Severity, d.Range.Filename, d.Range.Start.Line, d.Summary)] = true
+				}
+			}
+			for _, w := range wantJSON {
+				if !got[w] {
+					t.Errorf("validate --json: no diagnostic %q in:\n%s", w, stdout.String())
+				}
+			}
+			if out.Valid {
+				t.Error("validate --json: valid")
 			}
 		})
 	}

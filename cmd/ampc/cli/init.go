@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -11,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/spf13/cobra"
 
 	"github.com/ampc/ampc"
 	"github.com/ampc/ampc/plan"
@@ -18,67 +18,67 @@ import (
 	"github.com/ampc/ampc/survey"
 )
 
-const initUsage = `Usage:
-  ampc init --snapshot PATH --to VERSION [-o FILE] [--force]
-
-Writes a plan for the 3scale site of a namespace export (a file or a
+// newInitCmd is ampc init.
+func newInitCmd(std IO) *cobra.Command {
+	var f initFlags
+	cmd := &cobra.Command{
+		Use:   "init --snapshot PATH --to VERSION [-o FILE] [--force]",
+		Short: "Write a site's plan from its namespace export",
+		Long: `Write a plan for the 3scale site of a namespace export (a file or a
 directory of oc get -o yaml|json exports, as compile reads them): every
 fact the export shows, each with a comment that says where it was read,
-and what it cannot show as commented choices. The plan is validated
-against the same export before it is written. Without -o it goes to
-stdout; an existing FILE is replaced only with --force.
-`
+and what it cannot show as commented choices (or, where the plan needs a
+value, the guide's default marked CHOOSE, named in a warning). The plan is
+validated against the same export before it is written. Without -o it goes
+to stdout; an existing FILE is replaced only with --force.
 
-// InitCommand is `ampc init`: it reads the export given with --snapshot,
+Exit codes: 0 written and valid; 1 the export cannot be read, is not one
+3scale site, or gives a plan that does not validate (the plan is still
+written, for its author to correct); 2 usage (a missing flag, --to not
+above the site's version, an existing FILE without --force).`,
+		Args: exactArgs(0, "no arguments"),
+	}
+	cmd.Flags().StringVar(&f.snapshot, "snapshot", "", "the namespace's export: a file or directory (`PATH`) of oc get -o yaml|json output (required)")
+	cmd.Flags().StringVar(&f.to, "to", "", "the `VERSION` to upgrade to, such as 2.8 (required)")
+	cmd.Flags().StringVarP(&f.out, "output", "o", "", "write the plan to `FILE` instead of stdout")
+	cmd.Flags().BoolVar(&f.force, "force", false, "replace an existing FILE")
+	cmd.RunE = func(*cobra.Command, []string) error {
+		switch {
+		case f.snapshot == "":
+			return usagef("--snapshot PATH is required")
+		case f.to == "":
+			return usagef("--to VERSION is required")
+		}
+		if code := runInit(std, f); code != ExitOK {
+			return exitError{code}
+		}
+		return nil
+	}
+	return cmd
+}
+
+// initFlags are ampc init's flags.
+type initFlags struct {
+	snapshot, to, out string
+	force             bool
+}
+
+// InitCommand runs ampc init with args (the arguments after "init") and
+// the given streams, without colour, and returns its exit code.
+func InitCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return RunIO(append([]string{"init"}, args...), IO{In: stdin, Out: stdout, Err: stderr})
+}
+
+// runInit is ampc init: it reads the export given with --snapshot,
 // surveys the site (package survey), renders its plan for the version of
 // --to, compiles that plan against the same export and writes it to -o
 // FILE or stdout. It returns ExitOK; ExitPlan when the export cannot be
 // read, is not one 3scale site, or gives a plan that does not validate
-// (the plan is still written, for its author to correct); ExitUsage for a
-// wrong command line, an unsupported --to, or an -o FILE that exists
-// without --force. stdin is not read today; it is there for the command
-// tree's signature.
-func InitCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
-	defer func() {
-		if r := recover(); r != nil {
-			msg := fmt.Sprint(r)
-			if !strings.Contains(msg, "this is a bug in ampc") {
-				msg = "this is a bug in ampc: " + msg
-			}
-			fmt.Fprintf(stderr, "ampc: %s\nPlease report it with the export that caused it (its Secrets removed).\n", msg)
-			code = ExitBug
-		}
-	}()
-	flags := flag.NewFlagSet("init", flag.ContinueOnError)
-	flags.SetOutput(io.Discard)
-	var snapshotPath, toFlag, out string
-	var force bool
-	flags.StringVar(&snapshotPath, "snapshot", "", "namespace export to read")
-	flags.StringVar(&toFlag, "to", "", "version to upgrade to")
-	flags.StringVar(&out, "o", "", "plan file to write")
-	flags.StringVar(&out, "output", "", "plan file to write")
-	flags.BoolVar(&force, "force", false, "replace an existing plan file")
-	// ampc init takes no arguments, so the standard parser, which stops at
-	// the first one, reads every flag.
-	err := flags.Parse(args)
-	pos := flags.Args()
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprint(stdout, initUsage)
-		return ExitOK
-	case err != nil:
-		fmt.Fprintf(stderr, "ampc init: %v\n\n%s", err, initUsage)
-		return ExitUsage
-	case len(pos) > 0:
-		fmt.Fprintf(stderr, "ampc init: takes no arguments, got %q\n\n%s", pos, initUsage)
-		return ExitUsage
-	case snapshotPath == "":
-		fmt.Fprintf(stderr, "ampc init: --snapshot PATH is required\n\n%s", initUsage)
-		return ExitUsage
-	case toFlag == "":
-		fmt.Fprintf(stderr, "ampc init: --to VERSION is required\n\n%s", initUsage)
-		return ExitUsage
-	}
+// (the plan is still written, for its author to correct); ExitUsage for an
+// unsupported --to, or an -o FILE that exists without --force.
+func runInit(std IO, f initFlags) int {
+	stdout, stderr := std.Out, std.Err
+	snapshotPath, toFlag, out, force := f.snapshot, f.to, f.out, f.force
 	to, ok := plan.ParseVersion(toFlag)
 	if !ok {
 		fmt.Fprintf(stderr, "ampc init: --to %q is not a major.minor version such as 2.8\n", toFlag)
@@ -102,18 +102,18 @@ func InitCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) (code
 		}
 	}
 	if diags.HasErrors() {
-		printDiags(stderr, sources, diags)
+		printDiags(std, sources, diags)
 		return ExitPlan
 	}
 	site, sd := survey.Read(snap)
 	diags = append(diags, sd...)
 	if sd.HasErrors() {
-		printDiags(stderr, sources, diags)
+		printDiags(std, sources, diags)
 		return ExitPlan
 	}
 	migration := site.Deployment == plan.Template && site.Release.Version == to
 	if !site.Release.Version.Less(to) && !migration {
-		printDiags(stderr, sources, append(diags, &hcl.Diagnostic{
+		printDiags(std, sources, append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Target version not above the site's",
 			Detail: fmt.Sprintf("The site runs %s (%s says %q), and --to %s is not a later version. ampc upgrades only: give --to a later version (ampc hops lists the upgrades it covers); a template-based site's own version moves it to the operator.",
@@ -157,11 +157,11 @@ func InitCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) (code
 		})
 	}
 	if err := writePlan(out, src, stdout); err != nil {
-		printDiags(stderr, sources, diags)
+		printDiags(std, sources, diags)
 		fmt.Fprintf(stderr, "ampc init: %v\n", err)
 		return ExitPlan
 	}
-	printDiags(stderr, sources, diags)
+	printDiags(std, sources, diags)
 	if diags.HasErrors() {
 		return ExitPlan
 	}

@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/ampc/ampc/cmd/ampc/cli"
 	"github.com/ampc/ampc/internal/testenv"
@@ -30,7 +31,7 @@ var update = flag.Bool("update", false, "update golden files")
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"ampc": func() { os.Exit(cli.Run(os.Args[1:], os.Stdout, os.Stderr)) },
+		"ampc": func() { os.Exit(cli.Main()) },
 	})
 }
 
@@ -46,6 +47,9 @@ func TestMain(m *testing.M) {
 //	nomatch GLOB...            fail if any GLOB matches a file
 //	checksums DIR              check that DIR/SHA256SUMS lists every other file
 //	                           of DIR with its right SHA-256 (sha256sum -c)
+//	jsonschema DEF FILE        check that FILE is valid JSON of the definition
+//	                           DEF of output.schema.json (validate, verify,
+//	                           diff, hops, version); ! jsonschema: it is not
 //
 // and the condition [tool:NAME]: NAME is on PATH, or CI=true, where a
 // missing tool then fails the script instead of skipping it (testenv.Tool).
@@ -56,11 +60,12 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: false,
 		RequireUniqueNames:  true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exitcode":  cmdExitcode,
-			"unhex":     cmdUnhex,
-			"dirsum":    cmdDirsum,
-			"nomatch":   cmdNomatch,
-			"checksums": cmdChecksums,
+			"exitcode":   cmdExitcode,
+			"unhex":      cmdUnhex,
+			"dirsum":     cmdDirsum,
+			"nomatch":    cmdNomatch,
+			"checksums":  cmdChecksums,
+			"jsonschema": cmdJSONSchema,
 		},
 		Condition: func(cond string) (bool, error) {
 			name, ok := strings.CutPrefix(cond, "tool:")
@@ -204,4 +209,43 @@ func cmdChecksums(ts *testscript.TestScript, neg bool, args []string) {
 		return nil
 	})
 	ts.Check(err)
+}
+
+// outputSchema compiles the definition def of output.schema.json, with
+// plan.schema.json, which it refers to.
+func outputSchema(def string) (*jsonschema.Schema, error) {
+	c := jsonschema.NewCompiler()
+	for _, file := range []string{filepath.Join(testenv.Root(), "emit", "plan.schema.json"), "output.schema.json"} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		doc, err := jsonschema.UnmarshalJSON(strings.NewReader(string(data)))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", file, err)
+		}
+		id, _ := doc.(map[string]any)["$id"].(string)
+		if err := c.AddResource(id, doc); err != nil {
+			return nil, err
+		}
+	}
+	return c.Compile("https://github.com/ampc/ampc/cmd/ampc/cli/output.schema.json#/$defs/" + def)
+}
+
+func cmdJSONSchema(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: jsonschema DEF FILE")
+	}
+	schema, err := outputSchema(args[0])
+	ts.Check(err)
+	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(ts.ReadFile(args[1])))
+	if err == nil {
+		err = schema.Validate(inst)
+	}
+	switch {
+	case err != nil && !neg:
+		ts.Fatalf("%s: %v", args[1], err)
+	case err == nil && neg:
+		ts.Fatalf("%s is valid %s output", args[1], args[0])
+	}
 }

@@ -161,22 +161,20 @@ func checkMigratedData(t *testing.T, target *bundletest.Cluster, when string) {
 	}
 }
 
-// TestMigrationFaultsConverge crashes the template → operator migration
-// at its calls, on both clusters: the cluster connection fails at one
-// call of each step that changes something or writes files (shell,
-// backup, create; the manual ones are the person's), before the call
-// reaches the cluster or after the cluster applied it with the client
-// seeing an error, the call and the way drawn by the seed; the person runs
-// the runbook again after each failure. Every sequence must end as the
-// run without faults did: the new cluster holding exactly the site's rows,
-// keys and file (no dump loaded twice over data it already holds, none
-// lost), the objects of both clusters and the backup files the same.
-// AMPC_EXHAUSTIVE=1 fails every call of every such step, both ways, one
-// sequence per call number.
-func TestMigrationFaultsConverge(t *testing.T) {
-	t.Parallel()
-	testenv.Tool(t, "jq")
-	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.8-template-to-operator.hcl"), ""))
+// migrationFaults crashes the template → operator migration at its calls,
+// on both clusters: the cluster connection fails at one call of each step
+// that changes something or writes files (shell, backup, create; the
+// manual ones are the person's), before the call reaches the cluster or
+// after the cluster applied it with the client seeing an error, the call
+// and the way drawn by the seed; the person runs the runbook again after
+// each failure. Every sequence must end as the run without faults did
+// (perStep, the calls of its steps, and want, its migrationState: those of
+// TestMigrationKeepsEverything's run): the new cluster holding exactly the
+// site's rows, keys and file (no dump loaded twice over data it already
+// holds, none lost), the objects of both clusters and the backup files the
+// same. AMPC_EXHAUSTIVE=1 fails every call of every such step, both ways,
+// one sequence per call number.
+func migrationFaults(t *testing.T, bundle string, perStep map[string]int, want map[string]string) {
 	var pf struct{ Steps []struct{ ID, Kind string } }
 	raw, err := os.ReadFile(filepath.Join(bundle, "plan.json"))
 	if err != nil {
@@ -189,14 +187,7 @@ func TestMigrationFaultsConverge(t *testing.T) {
 	for _, s := range pf.Steps {
 		kinds[s.ID] = s.Kind
 	}
-
-	clean := newMigrationRun(t, bundle, nil)
-	clean.migrate()
-	checkMigratedData(t, clean.target, "the run without faults")
-	if t.Failed() {
-		t.Fatalf("the run without faults:\n%s", clean.log.String())
-	}
-	faulted := bundletest.FaultedSteps(clean.perStep, kinds, func(step string) uint64 { return migrationHash(step, 1) }, true)
+	faulted := bundletest.FaultedSteps(perStep, kinds, func(step string) uint64 { return migrationHash(step, 1) }, true)
 	for step := range faulted {
 		if kinds[step] == "manual" {
 			delete(faulted, step)
@@ -206,13 +197,13 @@ func TestMigrationFaultsConverge(t *testing.T) {
 	if testenv.Exhaustive() {
 		most := 0
 		for step := range faulted {
-			most = max(most, clean.perStep[step])
+			most = max(most, perStep[step])
 		}
 		for nth := 1; nth <= most; nth++ {
 			for _, mode := range []ocsim.Fault{ocsim.Before, ocsim.After} {
 				plan := map[string]migrationFault{}
 				for step := range faulted {
-					if nth <= clean.perStep[step] {
+					if nth <= perStep[step] {
 						plan[step] = migrationFault{nth: nth, mode: mode}
 					}
 				}
@@ -227,11 +218,10 @@ func TestMigrationFaultsConverge(t *testing.T) {
 			if h%2 == 1 {
 				mode = ocsim.After
 			}
-			plan[step] = migrationFault{nth: 1 + int(h/2%uint64(clean.perStep[step])), mode: mode}
+			plan[step] = migrationFault{nth: 1 + int(h/2%uint64(perStep[step])), mode: mode}
 		}
 		plans = append(plans, plan)
 	}
-	want := migrationState(t, clean)
 	for i, plan := range plans {
 		name := fmt.Sprintf("fault sequence %d", i+1)
 		t.Logf("%s: %d steps fail once (%s)", name, len(plan), strings.Join(slices.Sorted(maps.Keys(plan)), " "))
@@ -241,9 +231,9 @@ func TestMigrationFaultsConverge(t *testing.T) {
 			t.Errorf("%s: %d of the %d faults fired", name, len(m.fired), len(plan))
 		}
 		checkMigratedData(t, m.target, name)
-		got := migrationState(t, m)
+		got := migrationState(t, m.source, m.target, m.work)
 		for _, key := range slices.Sorted(maps.Keys(want)) {
-			if !reflect.DeepEqual(want[key], got[key]) {
+			if want[key] != got[key] {
 				t.Errorf("%s: %s differs from the run without faults:\n%s\n%s", name, key, want[key], got[key])
 			}
 		}
@@ -263,10 +253,10 @@ func TestMigrationFaultsConverge(t *testing.T) {
 // objects of both clusters (spec and data, those the controllers own
 // aside), the backup files, and the DeploymentConfigs' deployments, each
 // as a JSON text keyed by where it is.
-func migrationState(t *testing.T, m *migrationRun) map[string]string {
+func migrationState(t *testing.T, source, target *bundletest.Cluster, work string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	for side, c := range map[string]*bundletest.Cluster{"source": m.source, "target": m.target} {
+	for side, c := range map[string]*bundletest.Cluster{"source": source, "target": target} {
 		for key, obj := range c.AllObjects(t) {
 			switch bundletest.KindOfKey(key) {
 			case "Pod", "ReplicationController", "ReplicaSet", "Event", "InstallPlan":
@@ -277,11 +267,11 @@ func migrationState(t *testing.T, m *migrationRun) map[string]string {
 		}
 	}
 	var files []string
-	_ = filepath.WalkDir(filepath.Join(m.work, "backups"), func(p string, d os.DirEntry, err error) error {
+	_ = filepath.WalkDir(filepath.Join(work, "backups"), func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return nil
 		}
-		rel, _ := filepath.Rel(m.work, p)
+		rel, _ := filepath.Rel(work, p)
 		files = append(files, rel)
 		return nil
 	})

@@ -153,6 +153,10 @@ func TestMigrationKeepsEverything(t *testing.T) {
 	source.Seed(t, ocsim.Seed{Workload: "dc/system-app", Data: ocsim.Data{Files: map[string]string{upload: "PNG of the provider"}}})
 	work := t.TempDir()
 	dir := filepath.Join(work, "backups/3scale-migration/2.8-2.8") // the plan's backup_dir
+	// The calls of each step, for the fault sequences (migrationFaults),
+	// which end as this run does once it is complete.
+	counter := &migrationRun{perStep: map[string]int{}, fired: map[string]bool{}}
+	source.Fault = counter.fault
 	var c *bundletest.Cluster
 	run := func(args ...string) (string, error) {
 		t.Helper()
@@ -191,6 +195,7 @@ func TestMigrationKeepsEverything(t *testing.T) {
 	// The OpenShift 4 cluster: empty, then the operator is installed by hand.
 	target := bundletest.NewCluster(t, "")
 	target.Env = append(target.Env, "FAKEOC_SERVER=https://api.ocp4.example.com:6443")
+	target.Fault = counter.fault
 	c = target
 	out, err = run()
 	if exitCode(err) != 3 || !strings.Contains(out, "no 3scale in project 3scale yet") || !strings.Contains(out, "MANUAL STEP 2.8-2.8/operator-install:") {
@@ -207,10 +212,12 @@ func TestMigrationKeepsEverything(t *testing.T) {
 	// operator left smaller from an earlier attempt stops it.
 	target.Put(t, map[string]any{"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": map[string]any{"name": "mysql-storage", "namespace": "3scale"},
 		"spec": map[string]any{"accessModes": []any{"ReadWriteOnce"}, "resources": map[string]any{"requests": map[string]any{"storage": "1Gi"}}}})
+	claimCalls := counter.perStep["2.8-2.8/create-claims"]
 	out, err = run("--only", "2.8-2.8/create-claims")
 	if err == nil || !strings.Contains(out, "pvc/mysql-storage exists and asks for 1Gi, less than the 20Gi the site's holds") {
 		t.Errorf("create-claims with a smaller claim in place: %v\n%s", err, out)
 	}
+	counter.perStep["2.8-2.8/create-claims"] = claimCalls // a run the fault sequences do not make
 	if _, err := target.OC(t, "", "delete", "pvc/mysql-storage"); err != nil {
 		t.Fatal(err)
 	}
@@ -284,6 +291,12 @@ func TestMigrationKeepsEverything(t *testing.T) {
 	if err != nil || !strings.Contains(out, "all steps done") {
 		t.Fatalf("the last steps: %v\n%s", err, out)
 	}
+	source.Fault, target.Fault = nil, nil
+	perStep, want := counter.perStep, migrationState(t, source, target, work)
+	t.Run("faults", func(t *testing.T) {
+		t.Parallel()
+		migrationFaults(t, bundle, perStep, want)
+	})
 	applies := bundletest.CountCalls(target.Calls(t), "apply -f ")
 	restores := countRestores(target.Calls(t))
 	// A re-run restores nothing twice.

@@ -27,9 +27,6 @@ type siteRollback struct {
 	data func() map[string]ocsim.Data
 }
 
-// defaultRollbackSite is the site whose rollback runs by default.
-const defaultRollbackSite = "postgresql"
-
 // siteRollbacks are the rollbacks of the sites whose runs move data.
 var siteRollbacks = map[string]siteRollback{
 	"upgraded": {id: "2.15-2.16/redis", secrets: []string{"backend-redis", "system-redis"},
@@ -56,9 +53,11 @@ var siteRollbacks = map[string]siteRollback{
 // databases it points 3scale at again holding what they held. Then a
 // re-run (a plain ./runbook.sh, as the rollback says) must end as the run
 // without a rollback did: the same data in every database workload and the
-// same objects. By default the sweep stops in the last step of the window
-// that changes something, on one site (defaultRollbackSite: the test
-// budget); AMPC_EXHAUSTIVE=1 stops in each, on every site.
+// same objects. It runs with AMPC_EXHAUSTIVE=1 (the test budget), in each
+// changing step of the window of every site; by default
+// TestPostgreSQL215FailedRestoreStops and runRedis215 roll back once each.
+// Without AMPC_EXHAUSTIVE (a run of this sweep alone, -run .../rollback)
+// it stops in the last changing step only.
 func rollbackSweep(t *testing.T, s *preparedSite, rb siteRollback) {
 	t.Helper()
 	pf := bundletest.Op215ReadPlan(t, s.bundle)

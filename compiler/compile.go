@@ -365,6 +365,9 @@ func checkNamespace(m *model, snap *snapshot.Snapshot, ns string) *hcl.Diagnosti
 // what to do. A snapshot that shows no version is left to the rules.
 func checkRelease(p *plan.Plan, snap *snapshot.Snapshot) *hcl.Diagnostic {
 	in := p.Install
+	if v, ok := survey.ReleaseOf(snap, in.Namespace); !ok || v == in.From {
+		return nil
+	}
 	rel, ok, _ := survey.ReadRelease(snap, in.Namespace)
 	if !ok || rel.Version == in.From {
 		return nil

@@ -131,6 +131,10 @@ type Release struct {
 type reader struct {
 	snap  *snapshot.Snapshot
 	index map[objectKey]snapshot.Object
+	// startsOnly makes evidence point at an object's start instead of
+	// its field, which snapshot.FieldRange finds by reading the export
+	// again: for a read whose places are not shown (ReleaseOf).
+	startsOnly bool
 }
 
 type objectKey struct{ kind, namespace, name string }
@@ -181,7 +185,10 @@ func (r *reader) evidence(o snapshot.Object, path ...string) Evidence {
 	meta, _ := o.Doc["metadata"].(map[string]any)
 	ns, _ := meta["namespace"].(string)
 	name, _ := meta["name"].(string)
-	at, _ := r.snap.FieldRange(o, path...)
+	at := o.At
+	if !r.startsOnly {
+		at, _ = r.snap.FieldRange(o, path...)
+	}
 	return Evidence{Kind: kind, Namespace: ns, Name: name, Field: fieldPath(path), Range: at}
 }
 
@@ -280,6 +287,17 @@ var systemAppContainers = []string{"system-master", "system-provider", "system-d
 // objects show different versions.
 func ReadRelease(snap *snapshot.Snapshot, namespace string) (rel Release, ok bool, diags hcl.Diagnostics) {
 	return newReader(snap).release(namespace)
+}
+
+// ReleaseOf is the site's version as ReadRelease reads it, without the
+// places of its evidence (which cost a second read of the export): for a
+// check that needs the places only when the version is not the one it
+// expects, and then calls ReadRelease.
+func ReleaseOf(snap *snapshot.Snapshot, namespace string) (plan.Version, bool) {
+	r := newReader(snap)
+	r.startsOnly = true
+	rel, ok, _ := r.release(namespace)
+	return rel.Version, ok
 }
 
 func (r *reader) release(ns string) (rel Release, ok bool, diags hcl.Diagnostics) {

@@ -323,7 +323,7 @@ func TestVerifiesCanFail(t *testing.T) {
 					faultSequence(t, s)
 				})
 			}
-			if rb, ok := siteRollbacks[name]; ok && testenv.Exhaustive() {
+			if rb, ok := siteRollbacks[name]; ok && (name == defaultRollbackSite || testenv.Exhaustive()) {
 				t.Run("rollback", func(t *testing.T) {
 					t.Parallel()
 					rollbackSweep(t, s, rb)

@@ -27,6 +27,9 @@ type siteRollback struct {
 	data func() map[string]ocsim.Data
 }
 
+// defaultRollbackSite is the site whose rollback sweep runs by default.
+const defaultRollbackSite = "postgresql"
+
 // siteRollbacks are the rollbacks of the sites whose runs move data.
 var siteRollbacks = map[string]siteRollback{
 	"upgraded": {id: "2.15-2.16/redis", secrets: []string{"backend-redis", "system-redis"},
@@ -53,11 +56,10 @@ var siteRollbacks = map[string]siteRollback{
 // databases it points 3scale at again holding what they held. Then a
 // re-run (a plain ./runbook.sh, as the rollback says) must end as the run
 // without a rollback did: the same data in every database workload and the
-// same objects. It runs with AMPC_EXHAUSTIVE=1 (the test budget), in each
-// changing step of the window of every site; by default
-// TestPostgreSQL215FailedRestoreStops and runRedis215 roll back once each.
-// Without AMPC_EXHAUSTIVE (a run of this sweep alone, -run .../rollback)
-// it stops in the last changing step only.
+// same objects. By default it runs on one site (defaultRollbackSite) and
+// stops in the last changing step of its window, the whole move made (the
+// test budget); AMPC_EXHAUSTIVE=1 stops in each changing step of the
+// window of every site.
 func rollbackSweep(t *testing.T, s *preparedSite, rb siteRollback) {
 	t.Helper()
 	pf := bundletest.Op215ReadPlan(t, s.bundle)

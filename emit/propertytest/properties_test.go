@@ -58,7 +58,7 @@ var propSites = []propSite{
 	{example: "2.6-to-2.8-mysql", fixture: "templates/2.6-amp.yaml", heavy: true},
 	{example: "2.5-to-2.6-mysql", fixture: "templates/2.5-amp.yaml", manual: manual25, databases: true},
 	{example: "2.4-to-2.8-mysql-s3", fixture: "templates/2.4-amp-s3.yaml", heavy: true, manual: manual25, databases: true},
-	{example: "2.7-to-2.8-operator", build: bundletest.Op27Seed, heavy: true},
+	{example: "2.7-to-2.8-operator", build: bundletest.Op27Seed},
 	{example: "2.7-postgresql", fixture: "templates/2.7-amp.yaml", edit: bundletest.TemplatePostgreSQL, namespace: "3scale-prod", databases: true, heavy: true},
 	{example: "2.6-to-2.7-postgresql", fixture: "templates/2.6-amp.yaml", edit: bundletest.TemplatePostgreSQL, databases: true, heavy: true},
 }

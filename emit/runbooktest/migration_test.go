@@ -1,7 +1,6 @@
 package runbooktest
 
 import (
-	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -142,21 +141,12 @@ func TestMigrationKeepsEverything(t *testing.T) {
 	t.Parallel()
 	testenv.Tool(t, "jq")
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.8-template-to-operator.hcl"), ""))
-	site := migrationSite(t)
-	source := bundletest.NewCluster(t, bundletest.WriteObjects(t, site))
-	source.Seed(t, ocsim.Seed{Workload: "dc/system-mysql", Data: ocsim.Data{MySQL: migrationRows()}})
-	source.Seed(t, ocsim.Seed{Workload: "dc/zync-database", Data: ocsim.Data{PostgreSQL: zyncRows()}})
-	for name, keys := range migrationKeys {
-		source.Seed(t, ocsim.Seed{Workload: "dc/" + name, Data: ocsim.Data{Redis: keys}})
-	}
-	const upload = "/opt/system/public/system/provider-name/2/logo.png"
-	source.Seed(t, ocsim.Seed{Workload: "dc/system-app", Data: ocsim.Data{Files: map[string]string{upload: "PNG of the provider"}}})
-	work := t.TempDir()
+	// The two clusters with the site's data, counting the calls of each
+	// step for the fault sequences (migrationFaults), which end as this
+	// run does once it is complete.
+	counter := newMigrationRun(t, bundle, nil)
+	site, source, target, work := counter.site, counter.source, counter.target, counter.work
 	dir := filepath.Join(work, "backups/3scale-migration/2.8-2.8") // the plan's backup_dir
-	// The calls of each step, for the fault sequences (migrationFaults),
-	// which end as this run does once it is complete.
-	counter := &migrationRun{perStep: map[string]int{}, fired: map[string]bool{}}
-	source.Fault = counter.fault
 	var c *bundletest.Cluster
 	run := func(args ...string) (string, error) {
 		t.Helper()
@@ -193,9 +183,6 @@ func TestMigrationKeepsEverything(t *testing.T) {
 	sourceCalls := len(source.Calls(t))
 
 	// The OpenShift 4 cluster: empty, then the operator is installed by hand.
-	target := bundletest.NewCluster(t, "")
-	target.Env = append(target.Env, "FAKEOC_SERVER=https://api.ocp4.example.com:6443")
-	target.Fault = counter.fault
 	c = target
 	out, err = run()
 	if exitCode(err) != 3 || !strings.Contains(out, "no 3scale in project 3scale yet") || !strings.Contains(out, "MANUAL STEP 2.8-2.8/operator-install:") {
@@ -234,29 +221,7 @@ func TestMigrationKeepsEverything(t *testing.T) {
 	}
 	checkMigrated := func(when string) {
 		t.Helper()
-		if got := target.Data(t, "", "dc/system-mysql").MySQL["system"]; got == nil || !reflect.DeepEqual(got.Tables, migrationRows()["system"].Tables) {
-			t.Errorf("%s: the new system database: %+v", when, got)
-		}
-		if got := target.Data(t, "", "dc/zync-database").PostgreSQL["zync_production"]; got == nil || !reflect.DeepEqual(got.Tables, zyncRows()["zync_production"].Tables) {
-			a, _ := json.Marshal(got)
-			t.Errorf("%s: the new zync_production: %s", when, a)
-		}
-		for name, keys := range migrationKeys {
-			got := target.Data(t, "", "dc/"+name).Redis
-			for db, kv := range keys {
-				for k, v := range kv {
-					if got[db][k] != v {
-						t.Errorf("%s: %s db%d %s = %q, want %q", when, name, db, k, got[db][k], v)
-					}
-				}
-			}
-			if got[0]["service/provider_key:new/id"] != "" {
-				t.Errorf("%s: %s keeps the new install's keys", when, name)
-			}
-		}
-		if got, err := target.OC(t, "", "exec", "dc/system-app", "--", "cat", upload); err != nil || got != "PNG of the provider" {
-			t.Errorf("%s: the new system storage's %s: %v %q", when, upload, err, got)
-		}
+		checkMigratedData(t, target, when)
 	}
 	checkMigrated("after the restore")
 	objects := target.Objects(t)

@@ -42,6 +42,16 @@ func LoadRules() (*Rules, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, m := range mods {
+		if len(m.reconciles) == 0 {
+			continue
+		}
+		if !slices.ContainsFunc(layouts.Layouts, func(e layoutEntry) bool {
+			return e.Deployment == "operator" && e.Version == m.hop.To && !e.Migration
+		}) {
+			return nil, fmt.Errorf("rule module %s: operator_reconciles takes the objects the operator leaves from the standard layout of an operator install at %s, and layouts/index.hcl has none", m.file, m.hop.To)
+		}
+	}
 	return &Rules{mods: mods, layouts: layouts, library: library}, nil
 }
 
@@ -118,6 +128,11 @@ func (r *Rules) Compile(p *plan.Plan, snap *snapshot.Snapshot) (b *ir.Bundle, di
 		}
 	}
 	diags = append(diags, unread(p, used)...)
+	if d := checkOpenShift(p, chain); d.HasErrors() {
+		return nil, append(diags, d...)
+	} else {
+		diags = append(diags, d...)
+	}
 	l := &lowering{plan: p, ns: in.Namespace, snapshot: snap}
 	if snap != nil {
 		l.model = snapshotModel(snap)
@@ -170,12 +185,14 @@ func (r *Rules) Compile(p *plan.Plan, snap *snapshot.Snapshot) (b *ir.Bundle, di
 		}
 		selected := make([]bool, len(m.steps))
 		for i, ps := range m.steps {
+			l.reconcile(m, i, r.layouts)
 			sm, ctx := sc.of(m, ps.scope)
 			if step, ok := l.lowerStep(sm, m.hop, ctx, ps.rule); ok {
 				b.Steps = append(b.Steps, step)
 				selected[i] = true
 			}
 		}
+		l.reconcile(m, len(m.steps), r.layouts)
 		// bound is the id of the first step the plan selects at or after
 		// the module's step name, or "" (none: no bound).
 		bound := func(name string) string {
@@ -442,6 +459,15 @@ func unread(p *plan.Plan, used []module) hcl.Diagnostics {
 	}
 	check("wildcard_policy", p.Install.Ranges, "wildcard_policy", "wildcard_policy")
 	check("to_release", p.Install.Ranges, "to_release", "to_release")
+	if at, set := p.Install.Ranges["openshift"]; set && !slices.ContainsFunc(used, func(m module) bool { return m.hop.OpenShiftMin != "" || m.hop.OpenShiftMax != "" }) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "openshift is ignored",
+			Detail: fmt.Sprintf("No hop this plan runs (%s) bounds the OpenShift versions it runs on, so openshift changes nothing in the bundle. Remove it, or check from, to and deployment.",
+				strings.Join(hops, ", ")),
+			Subject: at.Ptr(),
+		})
+	}
 	if op := p.Operator; op != nil {
 		check("operator.apicast_namespace", op.Ranges, "apicast_namespace", "apicast_namespace")
 		check("operator.subscription", op.Ranges, "subscription", "operator_subscription")
@@ -480,10 +506,12 @@ func standardLayout(p *plan.Plan, mods []module, layouts *layoutIndex) (*model, 
 	l := &lowering{plan: past, ns: in.Namespace, model: m}
 	for _, mod := range chain {
 		sc := l.hopScopes(mod, mod.hop)
-		for _, ps := range mod.steps {
+		for i, ps := range mod.steps {
+			l.reconcile(mod, i, layouts)
 			sm, ctx := sc.of(mod, ps.scope)
 			l.lowerStep(sm, mod.hop, ctx, ps.rule)
 		}
+		l.reconcile(mod, len(mod.steps), layouts)
 	}
 	layouts.leave(m, p)
 	return m, nil
@@ -510,4 +538,52 @@ func VerifySteps() ([]string, error) {
 	}
 	sort.Strings(ids)
 	return ids, nil
+}
+
+// checkOpenShift follows the OpenShift version a plan states
+// (install.openshift) along its chain of hops, each of which runs on the
+// versions its hop block bounds (openshift_min, openshift_max). OpenShift
+// only goes up: a hop whose maximum the cluster is already past cannot be
+// run (an error); a hop whose minimum is above it needs OpenShift upgraded
+// first, which the runbook's preflight-openshift stops for (a warning that
+// names the hop). A plan that does not state the version is checked by the
+// runbook only.
+func checkOpenShift(p *plan.Plan, chain []module) hcl.Diagnostics {
+	in := p.Install
+	if in.OpenShift.IsZero() {
+		return nil
+	}
+	at := in.Ranges["openshift"]
+	cur := in.OpenShift
+	var diags hcl.Diagnostics
+	for _, m := range chain {
+		lo, hasLo := plan.ParseVersion(m.hop.OpenShiftMin)
+		hi, hasHi := plan.ParseVersion(m.hop.OpenShiftMax)
+		if hasHi && hi.Less(cur) {
+			detail := fmt.Sprintf("The upgrade from 3scale %s to %s runs on OpenShift %s at the latest", m.hop.From, m.hop.To, hi)
+			if cur == in.OpenShift {
+				detail += fmt.Sprintf(", and the plan says the site runs on %s", cur)
+			} else {
+				detail += fmt.Sprintf(", and an earlier hop of the plan needs OpenShift %s first", cur)
+			}
+			detail += fmt.Sprintf(". OpenShift cannot go back: 3scale must reach %s before OpenShift is upgraded past %s (%s). Check install.openshift (oc get clusterversion version -o jsonpath='{.status.desired.version}').", m.hop.To, hi, m.hop.Seed)
+			return append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "The hop does not run on this OpenShift version",
+				Detail:   detail,
+				Subject:  at.Ptr(),
+			})
+		}
+		if hasLo && cur.Less(lo) {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  "OpenShift must be upgraded during the plan",
+				Detail: fmt.Sprintf("The upgrade from 3scale %s to %s needs OpenShift %s or later (%s); the cluster is at %s by then. Upgrade OpenShift to %s (which 3scale %s supports) when the runbook reaches step %s-%s/preflight-openshift: it stops there until the cluster runs it.",
+					m.hop.From, m.hop.To, lo, m.hop.Seed, cur, lo, m.hop.From, m.hop.From, m.hop.To),
+				Subject: at.Ptr(),
+			})
+			cur = lo
+		}
+	}
+	return diags
 }

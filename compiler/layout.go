@@ -287,3 +287,78 @@ func (ix *layoutIndex) leave(m *model, p *plan.Plan) {
 		}
 	}
 }
+
+// reconcile applies to the model the operator_reconciles blocks of m that
+// stand after its first `after` steps: what the 3scale operator of the
+// hop's to version does on its own, with the objects it leaves or creates
+// taken from the standard layout of that version (rendered for the plan,
+// as a fresh install of it). A move replaces each object it names by the
+// layout's object of its new kind and name, and leaves an object for which
+// the layout has none as it is (the operator did not deploy it); a drop
+// removes objects; an add puts in the layout's object where the model has
+// none. Moves run first, then drops, then adds, each in the order written.
+func (l *lowering) reconcile(m module, after int, layouts *layoutIndex) {
+	for _, pr := range m.reconciles {
+		if pr.after != after {
+			continue
+		}
+		target := layouts.operatorLayout(l.plan, m.hop.To)
+		if target == nil {
+			bugf("rule module %s: operator_reconciles %q: no standard layout of an operator install at %s", m.file, pr.rule.Name, m.hop.To)
+		}
+		rc := pr.rule
+		ns := func(operator bool) string {
+			if operator && l.plan.Operator != nil {
+				return l.plan.Operator.Namespace
+			}
+			return l.ns
+		}
+		for _, mv := range rc.Moves {
+			for _, k := range l.model.matching(mv.Kind, ns(mv.OperatorNamespace), mv.Name) {
+				kind, name := k.kind, k.name
+				if mv.ToKind != "" {
+					kind = mv.ToKind
+				}
+				if mv.ToName != "" {
+					name = mv.ToName
+				}
+				// An object the layout has no successor for is not the
+				// operator's: it stays as the site has it.
+				if obj := target.get(kind, k.namespace, name); obj != nil {
+					delete(l.model.objects, k)
+					l.model.put(deepCopy(obj.doc), nil)
+				}
+			}
+		}
+		for _, d := range rc.Drops {
+			for _, k := range l.model.matching(d.Kind, ns(d.OperatorNamespace), d.Name) {
+				delete(l.model.objects, k)
+			}
+		}
+		for _, a := range rc.Adds {
+			for _, k := range target.matching(a.Kind, ns(a.OperatorNamespace), a.Name) {
+				if l.model.objects[k] == nil {
+					l.model.put(deepCopy(target.objects[k].doc), nil)
+				}
+			}
+		}
+	}
+}
+
+// operatorLayout is the standard layout of a fresh operator-based install
+// at version, rendered for the plan; nil when ampc has none.
+func (ix *layoutIndex) operatorLayout(p *plan.Plan, version string) *model {
+	v, ok := plan.ParseVersion(version)
+	if !ok {
+		return nil
+	}
+	fresh := *p
+	fresh.Install.Deployment = plan.Operated
+	fresh.Install.From, fresh.Install.InstalledAt = v, v
+	fresh.Install.MigrateTo = ""
+	e := ix.find(&fresh)
+	if e == nil {
+		return nil
+	}
+	return e.model(&fresh)
+}

@@ -53,8 +53,11 @@ func (l *lowering) evalContext(m module, hop ir.Hop) *hcl.EvalContext {
 		Variables: map[string]cty.Value{
 			"plan": planValue(l.plan),
 			"hop": cty.ObjectVal(map[string]cty.Value{
-				"from": cty.StringVal(hop.From),
-				"to":   cty.StringVal(hop.To),
+				"from":             cty.StringVal(hop.From),
+				"to":               cty.StringVal(hop.To),
+				"operator_version": cty.StringVal(hop.OperatorVersion),
+				"openshift_min":    cty.StringVal(hop.OpenShiftMin),
+				"openshift_max":    cty.StringVal(hop.OpenShiftMax),
 			}),
 			// snapshot is true when the plan is compiled against a
 			// snapshot: the model holds the site's own objects, so a
@@ -71,9 +74,10 @@ func (l *lowering) evalContext(m module, hop ir.Hop) *hcl.EvalContext {
 					return cty.BoolVal(obj != nil), nil
 				},
 			}),
-			"field":         l.fieldFunction(),
-			"match":         matchFunction,
-			"regex_replace": regexReplaceFunction,
+			"field":            l.fieldFunction(),
+			"match":            matchFunction,
+			"regex_replace":    regexReplaceFunction,
+			"version_at_least": versionAtLeastFunction,
 		},
 	}
 	locals := map[string]cty.Value{}
@@ -135,6 +139,7 @@ func planValue(p *plan.Plan) cty.Value {
 		"wildcard_policy": cty.StringVal(string(in.WildcardPolicy)),
 		"backup_dir":      cty.StringVal(in.BackupDir),
 		"to_release":      cty.StringVal(in.ToRelease),
+		"openshift":       cty.StringVal(versionOrEmpty(in.OpenShift)),
 		// The operator and externalize blocks, "" where absent.
 		"operator_namespace":          cty.StringVal(operatorField(p, "namespace")),
 		"apicast_namespace":           cty.StringVal(operatorField(p, "apicast_namespace")),
@@ -146,6 +151,14 @@ func planValue(p *plan.Plan) cty.Value {
 		"externalize_redis":           cty.StringVal(externalizeField(p, "redis")),
 		"externalize_namespace":       cty.StringVal(externalizeField(p, "namespace")),
 	})
+}
+
+// versionOrEmpty is v as major.minor, or "" when it was never set.
+func versionOrEmpty(v plan.Version) string {
+	if v.IsZero() {
+		return ""
+	}
+	return v.String()
 }
 
 func operatorField(p *plan.Plan, field string) string {

@@ -92,3 +92,23 @@ func (m *model) keys() []key {
 func deepCopy(doc map[string]any) map[string]any {
 	return copyValue(doc).(map[string]any)
 }
+
+// matching is the keys of the model's objects of kind in namespace named
+// name, or of every object of that kind when name is "*", in a stable
+// order.
+func (m *model) matching(kind, namespace, name string) []key {
+	if name != "*" {
+		k := key{kind, namespace, name}
+		if m.objects[k] == nil {
+			return nil
+		}
+		return []key{k}
+	}
+	var out []key
+	for _, k := range m.keys() {
+		if k.kind == kind && k.namespace == namespace {
+			out = append(out, k)
+		}
+	}
+	return out
+}

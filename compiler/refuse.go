@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -290,4 +292,43 @@ func lookupNamed(doc any, ptr string) (any, bool) {
 		cur = v
 	}
 	return cur, true
+}
+
+// versionAtLeastFunction is version_at_least(version, least): true when the
+// version (major.minor, or major.minor.micro) is least or later, compared
+// number by number ("4.10" is after "4.9"). "" or null is never at least
+// anything, so that a plan that does not say is not refused for it.
+var versionAtLeastFunction = function.New(&function.Spec{
+	Params: []function.Parameter{
+		{Name: "version", Type: cty.String, AllowNull: true},
+		{Name: "least", Type: cty.String},
+	},
+	Type: function.StaticReturnType(cty.Bool),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		if args[0].IsNull() || args[0].AsString() == "" {
+			return cty.False, nil
+		}
+		v, err := versionNumbers(args[0].AsString())
+		if err != nil {
+			return cty.NilVal, err
+		}
+		least, err := versionNumbers(args[1].AsString())
+		if err != nil {
+			return cty.NilVal, err
+		}
+		return cty.BoolVal(slices.Compare(v, least) >= 0), nil
+	},
+})
+
+// versionNumbers splits a dotted version into its numbers.
+func versionNumbers(s string) ([]int, error) {
+	var out []int
+	for _, part := range strings.Split(s, ".") {
+		n, err := strconv.Atoi(part)
+		if err != nil || n < 0 {
+			return nil, fmt.Errorf("%q is not a version such as \"4.12\"", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }

@@ -37,6 +37,8 @@ type module struct {
 	// steps are the module's steps in run order: its own and those of the
 	// shared groups it uses, each with the scope whose names it sees.
 	steps []placedStep
+	// reconciles are the module's operator_reconciles blocks in order.
+	reconciles []placedReconcile
 	// refusals are the shared refusals of the module's deployment, then
 	// its own.
 	refusals []placedRefusal
@@ -70,6 +72,51 @@ type ruleFile struct {
 	Refusals  []ruleRefusal  `hcl:"refuse,block"`
 	Steps     []ruleStep     `hcl:"step,block"`
 	Uses      []ruleUse      `hcl:"use,block"`
+	// Reconciles say what the operator changes in the namespace on its
+	// own, where the block stands among the steps (operator hops).
+	Reconciles []ruleReconcile `hcl:"operator_reconciles,block"`
+}
+
+// ruleReconcile is an operator_reconciles block: what the 3scale operator
+// of the hop's to version does to the objects it owns when it upgrades
+// them, for the model of the later steps and hops. Each object it leaves
+// or creates is taken from the standard layout of the hop's to version.
+type ruleReconcile struct {
+	Name  string         `hcl:"name,label"`
+	Note  string         `hcl:"note,optional"`
+	Moves []ruleMove     `hcl:"move,block"`
+	Drops []ruleOwnedRef `hcl:"drop,block"`
+	Adds  []ruleOwnedRef `hcl:"add,block"`
+	Range hcl.Range      `hcl:",def_range"`
+}
+
+// ruleMove replaces the objects of a kind (name "*": every one) by the
+// layout's object of kind ToKind (default the same) and name ToName
+// (default the same); an object the layout has none for stays.
+type ruleMove struct {
+	Kind   string `hcl:"kind,label"`
+	Name   string `hcl:"name,label"`
+	ToKind string `hcl:"to_kind,optional"`
+	ToName string `hcl:"to_name,optional"`
+	// OperatorNamespace puts the objects in the operator's project
+	// (plan.operator_namespace) instead of the plan's.
+	OperatorNamespace bool      `hcl:"operator_namespace,optional"`
+	Range             hcl.Range `hcl:",def_range"`
+}
+
+// ruleOwnedRef names an object (or, with "*", every object of a kind).
+type ruleOwnedRef struct {
+	Kind              string    `hcl:"kind,label"`
+	Name              string    `hcl:"name,label"`
+	OperatorNamespace bool      `hcl:"operator_namespace,optional"`
+	Range             hcl.Range `hcl:",def_range"`
+}
+
+// placedReconcile is an operator_reconciles block at its place: after
+// the first `after` steps of the module's run order.
+type placedReconcile struct {
+	rule  ruleReconcile
+	after int
 }
 
 // ruleUse places the steps of a shared group in a module, where the use
@@ -124,13 +171,24 @@ type ruleLocals struct {
 }
 
 type ruleHop struct {
-	From       string    `hcl:"from"`
-	To         string    `hcl:"to"`
-	Deployment string    `hcl:"deployment"`
-	Seed       string    `hcl:"seed"`
-	Title      string    `hcl:"title"`
-	Body       hcl.Body  `hcl:",body"`
-	Range      hcl.Range `hcl:",def_range"`
+	From       string `hcl:"from"`
+	To         string `hcl:"to"`
+	Deployment string `hcl:"deployment"`
+	Seed       string `hcl:"seed"`
+	Title      string `hcl:"title"`
+	// Confidence says how complete and sure the hop's source is (shown by
+	// ampc hops and the README's coverage table); "" for a seed guide
+	// followed step by step.
+	Confidence string `hcl:"confidence,optional"`
+	// OperatorVersion is the major.minor of the 3scale operator that the
+	// hop's to version ships with ("0.8" for 2.11), for operator hops.
+	OperatorVersion string `hcl:"operator_version,optional"`
+	// OpenShiftMin and OpenShiftMax are the OpenShift versions (major.minor,
+	// inclusive) the hop may run on; "" where the sources give no bound.
+	OpenShiftMin string    `hcl:"openshift_min,optional"`
+	OpenShiftMax string    `hcl:"openshift_max,optional"`
+	Body         hcl.Body  `hcl:",body"`
+	Range        hcl.Range `hcl:",def_range"`
 }
 
 type ruleStep struct {
@@ -470,7 +528,8 @@ func loadModule(fsys fs.FS, name string, shares []*shared) (module, hcl.Diagnost
 	}
 	m := module{file: path.Base(name), body: body, reads: map[string]bool{}, hop: ir.Hop{
 		From: body.Hop.From, To: body.Hop.To, Deployment: body.Hop.Deployment,
-		Seed: body.Hop.Seed, Title: body.Hop.Title,
+		Seed: body.Hop.Seed, Title: body.Hop.Title, Confidence: body.Hop.Confidence,
+		OperatorVersion: body.Hop.OperatorVersion, OpenShiftMin: body.Hop.OpenShiftMin, OpenShiftMax: body.Hop.OpenShiftMax,
 	}}
 	if diags := m.share(syntax, shares); diags.HasErrors() {
 		return module{}, diags
@@ -525,9 +584,18 @@ func (m *module) share(syntax *hclsyntax.Body, shares []*shared) hcl.Diagnostics
 	for _, r := range m.body.Refusals {
 		m.refusals = append(m.refusals, placedRefusal{rule: r})
 	}
-	steps, uses := 0, 0
+	steps, uses, reconciles := 0, 0, 0
 	for _, b := range syntax.Blocks {
 		switch b.Type {
+		case "operator_reconciles":
+			rc := m.body.Reconciles[reconciles]
+			reconciles++
+			if m.hop.Deployment != "operator" {
+				diags = append(diags, ruleDiag(rc.Range, "Reconcile outside an operator hop",
+					fmt.Sprintf("operator_reconciles says what the 3scale operator changes on its own; a %s hop has no operator. Remove the block, or write the change as steps.", m.hop.Deployment)))
+				continue
+			}
+			m.reconciles = append(m.reconciles, placedReconcile{rule: rc, after: len(m.steps)})
 		case "step":
 			m.steps = append(m.steps, placedStep{rule: m.body.Steps[steps]})
 			steps++
@@ -667,6 +735,16 @@ func (m module) check(fsys fs.FS) hcl.Diagnostics {
 		add(attrRange(hop.Body, "to", hop.Range), "Migration changes version", "A migration (%s) stays at its version: give it to = %q, the same as from, and upgrade with a hop of its own.", m.hop.Deployment, m.hop.From)
 	case !migration && !from.Less(to):
 		add(attrRange(hop.Body, "to", hop.Range), "Hop does not go up", "A hop goes to a later version than its from (%s), else resolving a plan would never end. Give a later to.", m.hop.From)
+	}
+	for _, b := range []struct{ attr, v string }{{"openshift_min", hop.OpenShiftMin}, {"openshift_max", hop.OpenShiftMax}, {"operator_version", hop.OperatorVersion}} {
+		if _, ok := plan.ParseVersion(b.v); b.v != "" && !ok {
+			add(attrRange(hop.Body, b.attr, hop.Range), "Invalid hop version", "%s = %q is not a version major.minor, such as \"4.12\".", b.attr, b.v)
+		}
+	}
+	if lo, okLo := plan.ParseVersion(hop.OpenShiftMin); okLo {
+		if hi, okHi := plan.ParseVersion(hop.OpenShiftMax); okHi && hi.Less(lo) {
+			add(attrRange(hop.Body, "openshift_max", hop.Range), "Empty OpenShift range", "openshift_max = %q comes before openshift_min = %q: no cluster could run the hop.", hop.OpenShiftMax, hop.OpenShiftMin)
+		}
 	}
 	diags = append(diags, m.checkRefusals()...)
 	seen := map[string]bool{}

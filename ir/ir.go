@@ -137,6 +137,15 @@ type Hop struct {
 	Deployment string
 	Seed       string
 	Title      string
+	// Confidence says how complete and sure the hop's source is; "" for a
+	// seed guide followed step by step.
+	Confidence string
+	// OperatorVersion is the major.minor of the 3scale operator of the
+	// hop's to version (operator hops).
+	OperatorVersion string
+	// OpenShiftMin and OpenShiftMax bound the OpenShift versions the hop
+	// runs on (major.minor, inclusive); "" where unbounded.
+	OpenShiftMin, OpenShiftMax string
 	// InstalledVersion is the body of the shell function installed_version,
 	// which the runbook's preflight calls: it prints the version a site of
 	// this hop's install method runs, as major.minor, or nothing. It comes

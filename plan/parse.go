@@ -58,6 +58,7 @@ var installSchema = &hcl.BodySchema{
 		{Name: "backup_dir"},
 		{Name: "migrate_to"},
 		{Name: "to_release"},
+		{Name: "openshift"},
 	},
 }
 
@@ -205,6 +206,18 @@ func decodeInstallBlock(b *hcl.Block) (Install, hcl.Diagnostics) {
 	}
 	if a := attrs["to_release"]; a != nil {
 		in.ToRelease = decodeRelease(a, &diags)
+	}
+	if a := attrs["openshift"]; a != nil {
+		in.OpenShift = decodeVersion(a, &diags, "the OpenShift version the site runs on")
+		if !in.OpenShift.IsZero() && in.OpenShift.Major != 4 && in.OpenShift.Major != 3 {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid openshift",
+				Detail:   fmt.Sprintf("openshift (the OpenShift version the site runs on) must be an OpenShift 3 or 4 release such as \"4.12\"; %q is not. Read it with: oc get clusterversion version -o jsonpath='{.status.desired.version}'", in.OpenShift),
+				Subject:  attrs["openshift"].Expr.Range().Ptr(),
+			})
+			in.OpenShift = Version{}
+		}
 	}
 	if a := attrs["migrate_to"]; a != nil {
 		in.MigrateTo = Deployment(decodeEnum(a, &diags, "the install method the site moves to", string(Operated)))

@@ -88,6 +88,11 @@ type Install struct {
 	// (major.minor.micro, such as "2.16.1"); "" when the plan does not say.
 	ToRelease string
 
+	// OpenShift is the OpenShift version (major.minor) the site runs on;
+	// zero when the plan does not say. Hops check it against the versions
+	// they allow at compile time; the runbook checks the cluster's own.
+	OpenShift Version
+
 	// MigrateTo is the install method a template-based site moves to at
 	// version To (3scale's template-to-operator migration); "" when the
 	// plan upgrades the site in place.

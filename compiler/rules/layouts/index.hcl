@@ -27,7 +27,35 @@ layout "template" "2.8" {
 }
 
 layout "operator" "2.7" {
-  file = "operator-2.7.yaml.tmpl"
+  file = "operator-2.7-2.14.yaml.tmpl"
+}
+
+layout "operator" "2.8" {
+  file = "operator-2.7-2.14.yaml.tmpl"
+}
+
+layout "operator" "2.9" {
+  file = "operator-2.7-2.14.yaml.tmpl"
+}
+
+layout "operator" "2.10" {
+  file = "operator-2.7-2.14.yaml.tmpl"
+}
+
+layout "operator" "2.11" {
+  file = "operator-2.7-2.14.yaml.tmpl"
+}
+
+layout "operator" "2.12" {
+  file = "operator-2.7-2.14.yaml.tmpl"
+}
+
+layout "operator" "2.13" {
+  file = "operator-2.7-2.14.yaml.tmpl"
+}
+
+layout "operator" "2.14" {
+  file = "operator-2.7-2.14.yaml.tmpl"
 }
 
 layout "operator" "2.15" {

@@ -237,39 +237,63 @@ func (r *Rules) Compile(p *plan.Plan, snap *snapshot.Snapshot) (b *ir.Bundle, di
 }
 
 // resolve finds the chain of modules from the plan's from to its to version.
+// A plan that migrates (migrate_to) upgrades in place up to the version of
+// a migration module, migrates there, and goes on to its to version with
+// the hops of the install method it moved to: the migration runs at the
+// latest version at or below to where a module has one.
 func resolve(p *plan.Plan, mods []module) ([]module, hcl.Diagnostics) {
 	in := p.Install
+	if in.MigrateTo == "" {
+		return hopsBetween(p, mods, in.From, in.To, string(in.Deployment))
+	}
+	// A migration is a hop from a version to the same version, whose
+	// deployment names both install methods ("template-to-operator").
+	kind := string(in.Deployment) + "-to-" + string(in.MigrateTo)
+	var mig *module
+	var at plan.Version
+	for i := range mods {
+		v, _ := plan.ParseVersion(mods[i].hop.From)
+		if mods[i].hop.Deployment != kind || v.Less(in.From) || in.To.Less(v) || (mig != nil && v.Less(at)) {
+			continue
+		}
+		mig, at = &mods[i], v
+	}
+	if mig == nil {
+		return nil, hcl.Diagnostics{unsupportedMigration(p, mods)}
+	}
+	before, diags := hopsBetween(p, mods, in.From, at, string(in.Deployment))
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	after, diags := hopsBetween(p, mods, at, in.To, string(in.MigrateTo))
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return append(append(before, *mig), after...), nil
+}
+
+// hopsBetween chains the modules of deployment from from to to.
+func hopsBetween(p *plan.Plan, mods []module, from, to plan.Version, deployment string) ([]module, hcl.Diagnostics) {
 	var chain []module
-	cur := in.From
-	for cur.Less(in.To) {
+	cur := from
+	for cur.Less(to) {
 		var next *module
 		for i := range mods {
 			m := &mods[i]
-			if m.hop.From == cur.String() && m.hop.Deployment == string(in.Deployment) {
+			if m.hop.From == cur.String() && m.hop.Deployment == deployment {
 				next = m
 				break
 			}
 		}
 		if next == nil {
-			return nil, hcl.Diagnostics{unsupportedHop(p, mods, cur)}
+			return nil, hcl.Diagnostics{unsupportedHop(p, mods, cur, plan.Deployment(deployment))}
 		}
-		to, _ := plan.ParseVersion(next.hop.To)
-		if in.To.Less(to) {
-			return nil, hcl.Diagnostics{unsupportedHop(p, mods, cur)}
+		v, _ := plan.ParseVersion(next.hop.To)
+		if to.Less(v) {
+			return nil, hcl.Diagnostics{unsupportedHop(p, mods, cur, plan.Deployment(deployment))}
 		}
 		chain = append(chain, *next)
-		cur = to
-	}
-	if in.MigrateTo != "" {
-		// A migration is a hop from to to the same version, whose deployment
-		// names both install methods ("template-to-operator"); it runs last.
-		kind := string(in.Deployment) + "-to-" + string(in.MigrateTo)
-		for i := range mods {
-			if mods[i].hop.From == in.To.String() && mods[i].hop.Deployment == kind {
-				return append(chain, mods[i]), nil
-			}
-		}
-		return nil, hcl.Diagnostics{unsupportedMigration(p, mods)}
+		cur = v
 	}
 	return chain, nil
 }
@@ -295,24 +319,24 @@ func unsupportedMigration(p *plan.Plan, mods []module) *hcl.Diagnostic {
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Unsupported hop",
-		Detail: fmt.Sprintf("No rule module migrates the %s-based install to the %s at %s. The hops that exist are:\n%s\n"+
-			"Set to to the version of a %s-to-%s hop; the %s hops before it, if any, upgrade the site to that version first.", in.Deployment, in.MigrateTo, in.To, hopList(mods), in.Deployment, in.MigrateTo, in.Deployment),
+		Detail: fmt.Sprintf("No rule module migrates the %s-based install to the %s between %s and %s. The hops that exist are:\n%s\n"+
+			"Choose from and to so that a %s-to-%s hop lies between them; the %s hops before it, if any, upgrade the site to its version first, and the %s hops after it, if any, go on to to.", in.Deployment, in.MigrateTo, in.From, in.To, hopList(mods), in.Deployment, in.MigrateTo, in.Deployment, in.MigrateTo),
 		Subject: in.Ranges["migrate_to"].Ptr(),
 	}
 }
 
-func unsupportedHop(p *plan.Plan, mods []module, at plan.Version) *hcl.Diagnostic {
+func unsupportedHop(p *plan.Plan, mods []module, at plan.Version, deployment plan.Deployment) *hcl.Diagnostic {
 	in := p.Install
-	what := fmt.Sprintf("No rule module upgrades the %s-based install from %s", in.Deployment, at)
+	what := fmt.Sprintf("No rule module upgrades the %s-based install from %s", deployment, at)
 	subject := in.Ranges["from"]
 	if at != in.From {
 		what += fmt.Sprintf(" (reached on the way from %s to %s)", in.From, in.To)
 		subject = in.Ranges["to"]
 	}
 	advice := "Choose from and to so that the hops chain, and check deployment."
-	if other := otherDeployment(mods, at, in.Deployment); other != nil {
+	if other := otherDeployment(mods, at, deployment); deployment == in.Deployment && other != nil {
 		advice = fmt.Sprintf("The hop from %s exists for the %s-based install (%s → %s): if the site was installed with the %s, set deployment = %q; "+
-			"otherwise choose from and to so that the %s hops chain.", at, other.Deployment, other.From, other.To, installedWith(other.Deployment), other.Deployment, in.Deployment)
+			"otherwise choose from and to so that the %s hops chain.", at, other.Deployment, other.From, other.To, installedWith(other.Deployment), other.Deployment, deployment)
 	}
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,

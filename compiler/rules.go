@@ -590,7 +590,7 @@ func (m *module) share(syntax *hclsyntax.Body, shares []*shared) hcl.Diagnostics
 		case "operator_reconciles":
 			rc := m.body.Reconciles[reconciles]
 			reconciles++
-			if m.hop.Deployment != "operator" {
+			if m.hop.Deployment != "operator" && !strings.HasSuffix(m.hop.Deployment, "-to-operator") {
 				diags = append(diags, ruleDiag(rc.Range, "Reconcile outside an operator hop",
 					fmt.Sprintf("operator_reconciles says what the 3scale operator changes on its own; a %s hop has no operator. Remove the block, or write the change as steps.", m.hop.Deployment)))
 				continue

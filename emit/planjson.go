@@ -18,7 +18,7 @@ func planJSON(b *ir.Bundle, names map[string][]string) []byte {
 		doc.Rollbacks = append(doc.Rollbacks, ir.RollbackDoc{ID: r.ID, Hop: r.Hop, Title: r.Title, Source: r.Source, OfferedFrom: r.OfferFrom, OfferedUntil: r.OfferUntil})
 	}
 	for _, h := range b.Hops {
-		doc.Hops = append(doc.Hops, ir.HopDoc{Name: h.Name(), From: h.From, To: h.To, Deployment: h.Deployment, Seed: h.Seed, Title: h.Title})
+		doc.Hops = append(doc.Hops, ir.DocOf(h))
 	}
 	for _, s := range b.Steps {
 		sd := ir.StepDoc{ID: s.ID, Hop: s.Hop, Title: s.Title, Kind: s.Kind, Source: s.Source, Note: s.Note, Waits: s.Wait}

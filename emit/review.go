@@ -62,7 +62,11 @@ func review(b *ir.Bundle, names map[string][]string) []byte {
 	p("| rollback sections | %d |\n", sum.Rollbacks)
 	p("\nGuides (each step's source names the guide's file and section):\n\n")
 	for _, h := range b.Hops {
-		p("- `%s`: %s, for %s → %s\n", h.Seed, h.Title, h.From, h.To)
+		p("- `%s`: %s, for %s → %s", h.Seed, h.Title, h.From, h.To)
+		if h.Confidence != "" {
+			p(" (a fact sheet, not a guide: %s)", h.Confidence)
+		}
+		p("\n")
 	}
 	p("\nApply with `./runbook.sh` (see `./runbook.sh --help`); it checks the site, backs up first, and records each finished step.\n")
 

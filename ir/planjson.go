@@ -33,6 +33,22 @@ type HopDoc struct {
 	Deployment string `json:"deployment"`
 	Seed       string `json:"seed"`
 	Title      string `json:"title"`
+	// Confidence says how complete and sure the hop's source is (a fact
+	// sheet's); absent for a seed guide followed step by step.
+	Confidence string `json:"confidence,omitempty"`
+	// OperatorVersion is the 3scale operator's major.minor at the hop's to
+	// version (operator hops).
+	OperatorVersion string `json:"operator_version,omitempty"`
+	// OpenShiftMin and OpenShiftMax bound the OpenShift versions the hop
+	// runs on (absent: no bound).
+	OpenShiftMin string `json:"openshift_min,omitempty"`
+	OpenShiftMax string `json:"openshift_max,omitempty"`
+}
+
+// DocOf is the plan.json entry of a hop.
+func DocOf(h Hop) HopDoc {
+	return HopDoc{Name: h.Name(), From: h.From, To: h.To, Deployment: h.Deployment, Seed: h.Seed, Title: h.Title,
+		Confidence: h.Confidence, OperatorVersion: h.OperatorVersion, OpenShiftMin: h.OpenShiftMin, OpenShiftMax: h.OpenShiftMax}
 }
 
 // StepDoc is one step of plan.json, with the bundle files it applies.

@@ -41,7 +41,7 @@ use "operator-images" {
   section = "what the 0.10 operator does"
 }
 
-step "openshift-4.12-note" {
+step "openshift-upgrade-note" {
   title        = "Before OpenShift 4.12: let the channel deliver 3scale 2.13.1"
   kind         = "manual"
   section      = "prerequisites (note)"

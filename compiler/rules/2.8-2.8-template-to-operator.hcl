@@ -1113,3 +1113,27 @@ rollback "source" {
     echo "the template-based site runs again; point *.${plan.wildcard_domain} back at the OpenShift 3.11 router"
   EOT
 }
+
+# The target as the operator leaves it, for the model of the operator hops a
+# plan may go on with (to > 2.8): the operator installed by hand in
+# operator-install (its Subscription and Deployment in the operator's
+# project), the DeploymentConfigs the APIManager made (under the template's
+# names), and the claims, Services and ConfigMaps it created, as the
+# standard layout of an operator install at 2.8 has them. The restored
+# Secrets stay the site's; one the template did not have, the operator
+# creates (as the layout has it). It stands after the last step, so the
+# migration's own steps see the model they always did.
+operator_reconciles "target" {
+  note = "the operator-based install on the target cluster"
+  move "DeploymentConfig" "*" {}
+  add "Subscription" "*" {
+    operator_namespace = true
+  }
+  add "Deployment" "*" {
+    operator_namespace = true
+  }
+  add "PersistentVolumeClaim" "*" {}
+  add "Service" "*" {}
+  add "ConfigMap" "*" {}
+  add "Secret" "*" {}
+}

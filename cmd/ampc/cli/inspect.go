@@ -36,13 +36,26 @@ FROM → TO  DEPLOYMENT TITLE (SEED).`,
 			if asJSON {
 				out := hopsJSON{FormatVersion: FormatVersion, Hops: []ir.HopDoc{}}
 				for _, h := range hops {
-					out.Hops = append(out.Hops, ir.HopDoc{Name: h.Name(), From: h.From, To: h.To, Deployment: h.Deployment, Seed: h.Seed, Title: h.Title})
+					out.Hops = append(out.Hops, ir.DocOf(h))
 				}
 				writeJSON(std.Out, out)
 				return nil
 			}
 			for _, h := range hops {
 				fmt.Fprintf(std.Out, "%s → %s  %-9s %s (%s)\n", h.From, h.To, h.Deployment, h.Title, h.Seed)
+				if h.Confidence != "" {
+					fmt.Fprintf(std.Out, "    source: %s\n", h.Confidence)
+				}
+				if h.OpenShiftMin != "" || h.OpenShiftMax != "" {
+					switch {
+					case h.OpenShiftMax == "":
+						fmt.Fprintf(std.Out, "    OpenShift: %s or later\n", h.OpenShiftMin)
+					case h.OpenShiftMin == "":
+						fmt.Fprintf(std.Out, "    OpenShift: up to %s\n", h.OpenShiftMax)
+					default:
+						fmt.Fprintf(std.Out, "    OpenShift: %s to %s\n", h.OpenShiftMin, h.OpenShiftMax)
+					}
+				}
 			}
 			return nil
 		},

@@ -231,6 +231,12 @@ type PackageManifest struct {
 		Channels       []struct {
 			Name       string `json:"name"`
 			CurrentCSV string `json:"currentCSV"`
+			// Entries are the channel's CSVs, head first
+			// (operators.coreos.com PackageChannel.Entries).
+			Entries []struct {
+				Name    string `json:"name"`
+				Version string `json:"version,omitempty"`
+			} `json:"entries,omitempty"`
 		} `json:"channels"`
 	} `json:"status,omitempty"`
 }

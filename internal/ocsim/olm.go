@@ -502,7 +502,6 @@ func olmController(c *Cluster) {
 	}
 }
 
-
 // succeedCSV finishes the install of a CSV whose requirements the
 // cluster meets: it succeeds, the CSV it replaces goes, and the operator's
 // Deployment rolls out on its version (a new Deployment, the old one
@@ -605,7 +604,10 @@ func (c *Cluster) operatorFor(pkg string) (sub Object, running bool) {
 				continue
 			}
 			d := c.get(str(s, "metadata", "namespace"), "Deployment", p.deploymentOf(csvVersion(str(s, "status", "installedCSV"))))
-			running = d != nil && num(d, "status", "readyReplicas") > 0 &&
+			// A CSV waiting for its requirements does not run: OLM
+			// has not rolled its Deployment out.
+			csv := c.get(str(s, "metadata", "namespace"), "ClusterServiceVersion", str(s, "status", "installedCSV"))
+			running = d != nil && (csv == nil || str(csv, "status", "phase") == "Succeeded") && num(d, "status", "readyReplicas") > 0 &&
 				num(d, "status", "updatedReplicas") == num(d, "status", "replicas") &&
 				num(d, "status", "observedGeneration") == num(d, "metadata", "generation")
 		}
@@ -688,8 +690,13 @@ func threescaleOperator(c *Cluster) {
 			continue
 		}
 		c.done(key)
+		delete(c.st.Stages, upgradeKey(am, target))
 		setAnnotation(am, threescaleAnn, target)
 		setAnnotation(am, operatorAnn, op)
+		if minorOf(target) == 15 {
+			cm := c.requirementsConfigMap(sub)
+			setAnnotation(am, "apps.3scale.net/apimanager-confirmed-requirements-version", str(cm, "metadata", "resourceVersion"))
+		}
 		setCondition(c, am, "Preflights", "True", "PreflightsPass", "All requirements for the current version are met")
 		for _, cond := range list(am, "status", "conditions") {
 			if str(cond, "type") == "Available" && str(cond, "reason") == "UpgradeFailed" {
@@ -718,6 +725,24 @@ func threescaleOperator(c *Cluster) {
 			upgradeImageStreams(c, am, majorMinor(target))
 		}
 	}
+}
+
+// requirementsConfigMap is the ConfigMap the 2.15 operator's Subscription
+// controller keeps in its namespace with the CSV's requirements
+// annotations (controllers/subscription of 3scale-2.15-stable), created
+// when missing.
+func (c *Cluster) requirementsConfigMap(sub Object) Object {
+	ns := str(sub, "metadata", "namespace")
+	const name = "3scale-api-management-operator-requirements"
+	if cm := c.get(ns, "ConfigMap", name); cm != nil {
+		return cm
+	}
+	cm := Object{"apiVersion": "v1", "kind": "ConfigMap",
+		"metadata": map[string]any{"name": name, "namespace": ns, "ownerReferences": []any{ownerRef(sub)}},
+		"data": map[string]any{"rht_mysql_requirements": "8.0.0", "rht_postgres_requirements": "10.0.0",
+			"rht_backend_redis_requirements": "6.2.0", "rht_system_redis_requirements": "6.2.0"}}
+	c.create(cm)
+	return cm
 }
 
 // dcReplicas are the DeploymentConfigs whose replica count the 3scale

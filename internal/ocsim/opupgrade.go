@@ -18,7 +18,9 @@ import (
 //   - 2.9 (0.6, pkg/3scale/amp/operator/upgrade*.go): every image stream
 //     gets a tag 2.9, the DeploymentConfigs' ImageChange triggers move from
 //     IS:latest to IS:2.9, the latest tags are deleted; Secret
-//     system-master-apicast loses BASE_URL.
+//     system-master-apicast loses BASE_URL; zync and zync-que get label
+//     threescale_component_element (zync_options_provider.go of
+//     3scale-2.9-stable, "metering labels: zync labels").
 //   - 2.10 to 2.14: each image stream gets the release's tag, the triggers
 //     move from the previous tag to it (old tags stay). Images: 3scale's
 //     own at 3scale2.X; Redis 3.2 → 5 (rhscl/redis-5-rhel7) at 2.11, MySQL
@@ -122,7 +124,8 @@ func stagesFor(from, to int) []opStage {
 			opStage{"image stream tags " + release, func(c *Cluster, am Object) bool { tagRelease(c, am, m); return true }},
 			opStage{"ImageChange triggers to " + release, func(c *Cluster, am Object) bool { moveTriggers(c, am, release); return true }})
 		if m == 9 {
-			out = append(out, opStage{"delete the latest tags", deleteLatestTags}, opStage{"remove BASE_URL", dropBaseURL})
+			out = append(out, opStage{"delete the latest tags", deleteLatestTags}, opStage{"remove BASE_URL", dropBaseURL},
+				opStage{"zync labels", zyncLabels})
 		}
 	}
 	if to == 15 {
@@ -140,12 +143,14 @@ func stagesFor(from, to int) []opStage {
 // upgradeStaged runs the stages of the upgrade of am to release target
 // (2.M or 2.M.P) and reports whether all are done.
 func upgradeStaged(c *Cluster, am Object, target string) bool {
-	ns, name := str(am, "metadata", "namespace"), str(am, "metadata", "name")
 	from, to := minorOf(annotation(am, threescaleAnn)), minorOf(target)
 	if from == 0 || from >= to {
 		return true
 	}
-	base := "3scale-op/" + ns + "/" + name + "/" + majorMinor(target)
+	base := upgradeKey(am, target)
+	if c.st.Stages[base] == "done" {
+		return true
+	}
 	if to == 15 && from != 14 {
 		if c.after(base+"/preflight", 5*time.Second, 20*time.Second) {
 			msg := fmt.Sprintf("Attempted upgrade from %s to %s not allowed: upgrade one minor release at a time", annotation(am, threescaleAnn), target)
@@ -180,8 +185,15 @@ func upgradeStaged(c *Cluster, am Object, target string) bool {
 		idx++
 		c.st.Stages[base] = strconv.Itoa(idx)
 	}
-	delete(c.st.Stages, base)
+	c.st.Stages[base] = "done"
 	return true
+}
+
+// upgradeKey names the progress of an APIManager's upgrade to a release
+// in the cluster's stages: the number of stages done, "done" once all are
+// (until the annotations move).
+func upgradeKey(am Object, target string) string {
+	return "3scale-op/" + str(am, "metadata", "namespace") + "/" + str(am, "metadata", "name") + "/" + majorMinor(target)
 }
 
 func amOwnerRef(am Object) map[string]any {
@@ -263,6 +275,24 @@ func deleteLatestTags(c *Cluster, am Object) bool {
 		}
 		setNested(is, kept, "spec", "tags")
 		c.put(is)
+	}
+	return true
+}
+
+// zyncLabels gives the zync DeploymentConfigs and their pods the
+// threescale_component_element label the 2.8 templates lacked.
+func zyncLabels(c *Cluster, am Object) bool {
+	ns := str(am, "metadata", "namespace")
+	for _, name := range []string{"zync", "zync-que"} {
+		dc := c.get(ns, "DeploymentConfig", name)
+		if dc == nil || str(dc, "metadata", "labels", "threescale_component_element") == name {
+			continue
+		}
+		setNested(dc, name, "metadata", "labels", "threescale_component_element")
+		setNested(dc, "zync", "spec", "template", "metadata", "labels", "threescale_component")
+		setNested(dc, name, "spec", "template", "metadata", "labels", "threescale_component_element")
+		c.bumpGeneration(dc)
+		c.put(dc)
 	}
 	return true
 }
@@ -355,7 +385,7 @@ func sphinxToSearchd(c *Cluster, am Object) bool {
 	}
 	if c.get(ns, "PersistentVolumeClaim", "system-searchd") == nil {
 		c.create(Object{"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": meta("system-searchd"),
-			"spec": map[string]any{"accessModes": []any{"ReadWriteOnce"}, "resources": map[string]any{"requests": map[string]any{"storage": "1Gi"}}},
+			"spec":   map[string]any{"accessModes": []any{"ReadWriteOnce"}, "resources": map[string]any{"requests": map[string]any{"storage": "1Gi"}}},
 			"status": map[string]any{"phase": "Bound", "accessModes": []any{"ReadWriteOnce"}, "capacity": map[string]any{"storage": "1Gi"}}})
 	}
 	if c.get(ns, "Service", "system-searchd") == nil {

@@ -131,6 +131,9 @@ type APIManagerSystemSpec struct {
 		DeveloperContainerResources *corev1.ResourceRequirements `json:"developerContainerResources,omitempty"`
 	} `json:"appSpec,omitempty"`
 	SidekiqSpec *PodSpecFields `json:"sidekiqSpec,omitempty"`
+	// SphinxSpec is the system-sphinx settings of the CRD before 2.14
+	// (deprecated by searchdSpec in 0.11).
+	SphinxSpec  *PodSpecFields `json:"sphinxSpec,omitempty"`
 	SearchdSpec *struct {
 		PodSpecFields         `json:",inline"`
 		Image                 *string            `json:"image,omitempty"`

@@ -152,6 +152,10 @@ func TestOperator215Fails(t *testing.T) {
 	r := newOpRun(t, OpSeed("2.14", "mysql"))
 	r.env["OCSIM_OPERATOR_FAIL"] = "2.15"
 	r.patchChannel("2.15")
+	r.waitFor("0.12.1 installed", 10, func() bool { return Get(r.sub(), "status", "installedCSV") == "3scale-operator.v0.12.1" })
+	if out := strings.TrimSpace(r.oc("get", "deployment", "-o", "name")); out != "" {
+		t.Errorf("Deployments as soon as 0.12.1 is installed: %s", out)
+	}
 	r.waitFor("the Available condition", 60, func() bool {
 		c := r.condition("Available")
 		return c != nil && c["status"] == "False"

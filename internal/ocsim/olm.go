@@ -39,7 +39,7 @@ func (ch catalogChannel) next(installed string) string {
 			return ""
 		}
 	}
-	if installed == "" || versionLess(csvVersion(installed), csvVersion(ch.csvs[0])) {
+	if versionLess(csvVersion(installed), csvVersion(ch.csvs[0])) {
 		return ch.csvs[0]
 	}
 	return ch.head()
@@ -417,6 +417,16 @@ func olmController(c *Cluster) {
 			c.put(sub)
 		}
 		head := ch.next(installed)
+		if installed == "" {
+			// A new Subscription starts at spec.startingCSV, else at
+			// the channel's head.
+			head = ch.head()
+			for _, csv := range ch.csvs {
+				if csv == str(sub, "spec", "startingCSV") {
+					head = csv
+				}
+			}
+		}
 		if head == "" {
 			if str(sub, "status", "state") != "AtLatestKnown" || dropCondition(sub, "InstallPlanPending") {
 				setNested(sub, "AtLatestKnown", "status", "state")

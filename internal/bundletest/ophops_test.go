@@ -198,3 +198,30 @@ func TestOperator215RefusesMultiMinor(t *testing.T) {
 		t.Error("DeploymentConfigs or image streams gone after a refused preflight")
 	}
 }
+
+// TestOperator214To215PostgreSQL: the 0.12 operator moves a PostgreSQL
+// site's DeploymentConfigs to Deployments; PostgreSQL's rows are on the
+// same claim under deployment/system-postgresql, and its image stream is
+// the one the operator keeps (delete_image_streams_2.15.go does not list
+// it).
+func TestOperator214To215PostgreSQL(t *testing.T) {
+	r := newOpRun(t, OpSeed("2.14", "postgresql"))
+	r.c.Seed(t, ocsim.Seed{Workload: "dc/system-postgresql", Data: ocsim.Data{PostgreSQL: map[string]*ocsim.Database{"system": {Owner: "system", Tables: map[string]*ocsim.Table{
+		"accounts": {Columns: []string{"id", "org_name"}, Key: "id", Rows: [][]string{{"1", "Provider"}, {"2", "Developer"}}}}}}}})
+	r.hop("2.15")
+	if out := strings.TrimSpace(r.oc("get", "imagestream", "-o", "name")); out != "imagestream.image.openshift.io/system-postgresql" {
+		t.Errorf("image streams at 2.15: %q", out)
+	}
+	if out := strings.TrimSpace(r.oc("get", "dc", "-o", "name")); out != "" {
+		t.Errorf("DeploymentConfigs at 2.15: %q", out)
+	}
+	if sel := r.oc("get", "service", "system-postgresql", "-o", "jsonpath={.spec.selector}"); sel != `{"deployment":"system-postgresql"}` {
+		t.Errorf("system-postgresql's Service selects %s", sel)
+	}
+	r.waitFor("system-postgresql ready", 10, func() bool {
+		return r.oc("get", "deployment", "system-postgresql", "-o", "jsonpath={.status.readyReplicas}") == "1"
+	})
+	if db := r.c.Data(t, "", "deployment/system-postgresql").PostgreSQL["system"]; db == nil || db.Tables["accounts"] == nil || len(db.Tables["accounts"].Rows) != 2 {
+		t.Errorf("system.accounts after 2.14 → 2.15: %+v", db)
+	}
+}

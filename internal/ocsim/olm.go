@@ -389,7 +389,7 @@ func olmController(c *Cluster) {
 			// The CSV waits for its requirements; OLM installs
 			// nothing after it until it succeeds.
 			if msg := c.requirementsNotMet(csv); msg != "" {
-				if str(list(csv, "status", "requirementStatus")[0], "message") != msg {
+				if rs := list(csv, "status", "requirementStatus"); len(rs) == 0 || str(rs[0], "message") != msg {
 					setCSVPending(c, csv, msg)
 					c.put(csv)
 				}

@@ -415,6 +415,9 @@ func (r *run) lookup(k *Kind, name string) Object {
 			}
 		}
 	}
+	if k.Kind == "ClusterVersion" && name == "version" {
+		return r.c.clusterVersionView()
+	}
 	return nil
 }
 
@@ -438,6 +441,9 @@ func (r *run) listKind(k *Kind, allNS bool) []Object {
 		return out
 	}
 	objs := r.c.list(ns, k.Kind)
+	if k.Kind == "ClusterVersion" && r.c.storedClusterVersion() == nil {
+		objs = append(objs, r.c.clusterVersionView())
+	}
 	if k.Kind == "Project" || k.Kind == "Namespace" {
 		stored := map[string]bool{}
 		for _, o := range objs {

@@ -71,6 +71,16 @@ type Config struct {
 	// $OCSIM_EXEC_FALLBACK=1. Without it, commands run in the simulated
 	// containers (podexec.go).
 	ExecFallback bool
+	// OpenShift is the cluster's OpenShift release, 4.M.P
+	// ($OCSIM_OPENSHIFT): what ClusterVersion version answers and what
+	// OLM checks the CSVs' requirements against. Empty: a seeded
+	// ClusterVersion's, else DefaultOpenShift. Set on a cluster with a
+	// stored ClusterVersion, it moves it there (an OpenShift update).
+	OpenShift string
+	// OperatorFail lists 3scale releases (2.M) whose 3scale operator
+	// stops half way through upgrading an APIManager, with an Upgrade
+	// condition saying where ($OCSIM_OPERATOR_FAIL, comma-separated).
+	OperatorFail []string
 }
 
 // ConfigFromEnv reads the configuration from environment variables.
@@ -120,6 +130,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c.Knative = getenv("OCSIM_KNATIVE") == "1"
 	c.FullPasses = getenv("OCSIM_FULL_PASSES") == "1"
 	c.ExecFallback = getenv("OCSIM_EXEC_FALLBACK") == "1"
+	c.OperatorFail = splitList(getenv("OCSIM_OPERATOR_FAIL"))
+	if v := getenv("OCSIM_OPENSHIFT"); v != "" {
+		if err := validOpenShift(v); err != nil {
+			return c, fmt.Errorf("OCSIM_OPENSHIFT=%q: %v", v, err)
+		}
+		c.OpenShift = v
+	}
 	return c, nil
 }
 

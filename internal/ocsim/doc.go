@@ -32,6 +32,49 @@
 // grace period; a pod whose env names a missing ConfigMap, Secret or key
 // waits with CreateContainerConfigError, as the kubelet leaves it), OLM (InstallPlans under Automatic or Manual approval, CSVs
 // replaced, the catalog's channels) and the 3scale and APIcast operators.
+//
+// OpenShift and OLM (openshift.go, olm.go). ClusterVersion version
+// answers the cluster's release: a seeded one, else a view at
+// $OCSIM_OPENSHIFT or DefaultOpenShift (4.12.45), written nowhere;
+// $OCSIM_OPENSHIFT set on a cluster with a stored one updates it (desired
+// version, a new history entry), as an administrator's OpenShift update
+// between two runs. The built-in catalog's channels hold the 3scale
+// operator's z-streams (threescale-2.11: 0.8.0, 0.8.1; 2.13: 0.10.0,
+// 0.10.1; 2.14: 0.11.0, 0.11.3; 2.15: 0.12.1 to 0.12.5; the package
+// manifest lists them as entries) and OLM follows the replaces chain one
+// CSV per InstallPlan, each approved at once (Automatic) or waiting for
+// spec.approved (Manual); a channel change installs the new channel's
+// first CSV, then its successors. A CSV whose requirements the cluster
+// does not meet stays Pending, RequirementsNotMet, with a
+// requirementStatus message, and its operator does not run, until the
+// release changes: minKubeVersion 1.25 (OpenShift 4.12) for 2.14 and
+// later, and 2.11 replacing 2.10 only before OpenShift 4.9 (v1beta1 CRDs).
+// olm.maxOpenShiftVersion is carried in the CSV's olm.properties
+// annotation only (on a real cluster it blocks OpenShift updates, not
+// installs; see csvRequirementsOf). OLM moves the operator to the
+// Deployment name of its version (3scale-operator up to 0.7,
+// threescale-operator-controller-manager at 0.8, -v2 after).
+//
+// The 3scale operator (olm.go, opupgrade.go) moves an APIManager to its
+// release in stages, each some seconds after the one before, and writes
+// the annotations last: 2.8 by pointing the image streams' latest tags at
+// the release; 2.9 to 2.14 by a release tag on every stream and the
+// ImageChange triggers moved to it (2.9 also deletes latest, removes
+// BASE_URL from system-master-apicast and labels zync), Redis 5 at 2.11,
+// MySQL 8.0, its authentication plugin setting and no AMP_RELEASE at
+// 2.12, system-sphinx replaced by system-searchd (DeploymentConfig,
+// Service 9306, claim) and Redis 6 at 2.14; 2.15 refuses an APIManager not
+// at 2.14 (Preflights False, nothing changed), then turns each
+// DeploymentConfig into a Deployment of its name (the databases' at once,
+// the others' once available), deletes the image streams, replaces
+// system-app's hooks with Jobs system-app-pre and system-app-post and
+// searchd's claim with system-searchd-manticore and a reindex Job, and
+// creates ConfigMap 3scale-api-management-operator-requirements; 2.16
+// refuses internal databases. $OCSIM_OPERATOR_FAIL=2.M stops release
+// 2.M's upgrade half way with condition Available False, UpgradeFailed.
+// The databases' data are in their claims' volumes and survive every
+// step. UpgradeSite applies the same stages at once to seed objects
+// (bundletest.OpSeed).
 // On the first call the seeded objects are brought at once to the settled
 // state of a running site. There are no databases: oc exec prints
 // $FAKEOC_DIR/exec.out whatever the command, or the ocsim.ampc.io/exec-output
@@ -41,7 +84,8 @@
 // sees it, $FAKEOC_FAIL_AFTER after the cluster applied it,
 // $FAKEOC_CRASH_AT=N[:after] the Nth call; $OCSIM_IMPORT_FAIL,
 // $OCSIM_DEPLOY_FAIL and $OCSIM_CATALOG_DROP make imports, rollouts and
-// catalog channels fail, $OCSIM_EVICT evicts a pod of a workload,
+// catalog channels fail, $OCSIM_OPERATOR_FAIL the 3scale operator's
+// upgrade to a release, $OCSIM_OPENSHIFT sets the OpenShift release, $OCSIM_EVICT evicts a pod of a workload,
 // $OCSIM_KNATIVE=1 serves Knative eventing's Subscriptions, to which a bare
 // "subscription" then resolves, and $OCSIM_EXEC_FALLBACK=1 replaces the
 // databases below with exec.out (see Config).

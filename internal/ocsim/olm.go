@@ -11,7 +11,38 @@ import (
 // openshift-marketplace) offers.
 type catalogPackage struct {
 	name, deployment string
-	channels         [][2]string // channel, head CSV
+	channels         []catalogChannel
+}
+
+// catalogChannel is a channel and its CSVs in the order of their replaces
+// chain: each replaces the one before it, the last is the head.
+type catalogChannel struct {
+	name string
+	csvs []string
+}
+
+func (ch catalogChannel) head() string { return ch.csvs[len(ch.csvs)-1] }
+
+// next is the CSV OLM installs next on a Subscription of the channel that
+// runs installed, one step of the replaces chain: the one after it when
+// it is in the channel; the channel's first when installed is an older
+// release (the first replaces the previous channel's head); the head when
+// installed is a CSV the simulator's chain does not list (a patch release
+// between two it lists: the real channel has it, and its successor
+// replaces it). "" when installed is the head.
+func (ch catalogChannel) next(installed string) string {
+	for i, csv := range ch.csvs {
+		if csv == installed {
+			if i+1 < len(ch.csvs) {
+				return ch.csvs[i+1]
+			}
+			return ""
+		}
+	}
+	if versionLess(csvVersion(installed), csvVersion(ch.csvs[0])) {
+		return ch.csvs[0]
+	}
+	return ch.head()
 }
 
 // deploymentOf is the name of the Deployment that the CSV of an operator
@@ -34,10 +65,30 @@ func (p catalogPackage) deploymentOf(version string) string {
 	return p.deployment
 }
 
+// threescaleZStreams are the patch releases of the 3scale operator's
+// channels that hold more than one CSV, in replaces order, from the
+// operator version (version/version.go) at the release tags and stable
+// branches of 3scale/3scale-operator: threescale-2.11 0.8.0
+// (3scale-2.11.0-GA) and 0.8.1 (3scale-2.11.1-GA to 2.11.3-GA);
+// threescale-2.13 0.10.0 (3scale-2.13.0-GA) and 0.10.1 (3scale-2.13.1-GA,
+// the release that brought OpenShift 4.12 support); threescale-2.14
+// 0.11.0 (3scale-2.14.1-GA) and 0.11.3 (3scale-2.14-stable, "prep for
+// 2.14.3"; version.go went from 0.11.0 to 0.11.3 directly);
+// threescale-2.15 0.12.1 (3scale-2.15.1-GA) to 0.12.5
+// (3scale-2.15-stable): 0.12.2 to 0.12.4 are chosen here, one per 2.15
+// patch release, as the 2.15.P annotation of 0.12.P implies. The other
+// channels hold one CSV, as before.
+var threescaleZStreams = map[int][]string{
+	11: {"0.8.0", "0.8.1"},
+	13: {"0.10.0", "0.10.1"},
+	14: {"0.11.0", "0.11.3"},
+	15: {"0.12.1", "0.12.2", "0.12.3", "0.12.4", "0.12.5"},
+}
+
 // builtinCatalog offers the 3scale and APIcast operators on their
 // threescale-2.X channels: operator 0.M serves 3scale 2.(M+3).
 func builtinCatalog() []catalogPackage {
-	var threescale, apicast [][2]string
+	var threescale, apicast []catalogChannel
 	for minor := 7; minor <= 16; minor++ {
 		patch := 0
 		switch minor {
@@ -48,9 +99,16 @@ func builtinCatalog() []catalogPackage {
 		}
 		v := fmt.Sprintf("v0.%d.%d", minor-3, patch)
 		ch := fmt.Sprintf("threescale-2.%d", minor)
-		threescale = append(threescale, [2]string{ch, "3scale-operator." + v})
+		csvs := []string{"3scale-operator." + v}
+		if zs := threescaleZStreams[minor]; zs != nil {
+			csvs = nil
+			for _, z := range zs {
+				csvs = append(csvs, "3scale-operator.v"+z)
+			}
+		}
+		threescale = append(threescale, catalogChannel{ch, csvs})
 		if minor >= 9 {
-			apicast = append(apicast, [2]string{ch, "apicast-operator." + v})
+			apicast = append(apicast, catalogChannel{ch, []string{"apicast-operator." + v}})
 		}
 	}
 	return []catalogPackage{
@@ -80,11 +138,15 @@ func syncCatalog(c *Cluster) {
 		var channels []any
 		def := ""
 		for _, ch := range p.channels {
-			if c.matches(c.cfg.CatalogDrop, p.name+":"+ch[0]) {
+			if c.matches(c.cfg.CatalogDrop, p.name+":"+ch.name) {
 				continue
 			}
-			channels = append(channels, map[string]any{"name": ch[0], "currentCSV": ch[1]})
-			def = ch[0]
+			var entries []any
+			for i := len(ch.csvs) - 1; i >= 0; i-- {
+				entries = append(entries, map[string]any{"name": ch.csvs[i], "version": csvVersion(ch.csvs[i])})
+			}
+			channels = append(channels, map[string]any{"name": ch.name, "currentCSV": ch.head(), "entries": entries})
+			def = ch.name
 		}
 		want := Object{"apiVersion": "packages.operators.coreos.com/v1", "kind": "PackageManifest",
 			"metadata": map[string]any{"name": p.name, "namespace": marketplaceNS,
@@ -105,9 +167,10 @@ func syncCatalog(c *Cluster) {
 	}
 }
 
-// catalogHead is the CSV at the head of a channel of the catalog a
-// Subscription names, or "" when the catalog lacks the channel.
-func (c *Cluster) catalogHead(sub Object) string {
+// catalogChannelOf is the channel of the catalog a Subscription names,
+// read from its PackageManifest (the entries, else the head alone), and
+// whether the catalog has it.
+func (c *Cluster) catalogChannelOf(sub Object) (catalogChannel, bool) {
 	srcNS := str(sub, "spec", "sourceNamespace")
 	if srcNS == "" {
 		srcNS = marketplaceNS
@@ -117,12 +180,21 @@ func (c *Cluster) catalogHead(sub Object) string {
 			continue
 		}
 		for _, ch := range list(pm, "status", "channels") {
-			if str(ch, "name") == str(sub, "spec", "channel") {
-				return str(ch, "currentCSV")
+			if str(ch, "name") != str(sub, "spec", "channel") || str(ch, "currentCSV") == "" {
+				continue
 			}
+			out := catalogChannel{name: str(ch, "name")}
+			entries := list(ch, "entries")
+			for i := len(entries) - 1; i >= 0; i-- {
+				out.csvs = append(out.csvs, str(entries[i], "name"))
+			}
+			if len(out.csvs) == 0 || out.head() != str(ch, "currentCSV") {
+				out.csvs = []string{str(ch, "currentCSV")}
+			}
+			return out, true
 		}
 	}
-	return ""
+	return catalogChannel{}, false
 }
 
 func csvVersion(csv string) string {
@@ -181,22 +253,131 @@ func (c *Cluster) newCSV(ns, name, replaces string) Object {
 	if replaces != "" {
 		setNested(csv, replaces, "spec", "replaces")
 	}
+	req := csvRequirementsOf(name)
+	if req.maxOpenShift != "" {
+		setAnnotation(csv, "olm.properties", fmt.Sprintf(`[{"type": "olm.maxOpenShiftVersion", "value": %q}]`, req.maxOpenShift))
+	}
+	if req.minOpenShift > 0 {
+		setNested(csv, kubeOf(req.minOpenShift)+".0", "spec", "minKubeVersion")
+	}
+	if msg := c.requirementsNotMet(csv); msg != "" {
+		setCSVPending(c, csv, msg)
+	}
 	c.create(csv)
 	return csv
 }
 
+// csvRequirements is what a CSV of the built-in catalog asks of the
+// cluster. minOpenShift is its minKubeVersion (as an OpenShift minor:
+// 4.12 is Kubernetes 1.25); replacesBelow, when set, is the OpenShift
+// minor from which it cannot replace a CSV of an older operator minor
+// (maxUpgradeFrom); maxOpenShift its olm.maxOpenShiftVersion property.
+type csvRequirements struct {
+	minOpenShift  int
+	replacesBelow int
+	maxOpenShift  string
+}
+
+// csvRequirementsOf gives the 3scale operator CSVs the OpenShift ranges
+// of the fact sheets and the bundles (olm.properties of
+// bundle/manifests/3scale-operator.clusterserviceversion.yaml:
+// 3scale-2.14.1-GA 4.15, 3scale-2.14-stable 4.16, 3scale-2.15.1-GA 4.17,
+// 3scale-2.15-stable and 3scale-2.16.0-GA 4.19; 2.11 and 2.12 4.11 and
+// 2.13.1 4.14 from the migration guides; 2.13.0 4.11, since only 2.13.1
+// runs on 4.12).
+//
+// What is modelled, and how the real cluster differs:
+//   - The minimum (2.14, 2.15 and 2.16 need OpenShift 4.12, whose
+//     Kubernetes 1.25 serves the policy/v1 PodDisruptionBudgets and APIs
+//     they use) is a minKubeVersion: real OLM leaves such a CSV in phase
+//     Pending, reason RequirementsNotMet, with a requirementStatus entry
+//     saying which, until the cluster is new enough; so does the
+//     simulator, re-checking on every pass of a Subscription's CSV.
+//   - 2.11 must be installed from 2.10 before OpenShift 4.9: the 0.7
+//     operator's CRDs are apiextensions.k8s.io/v1beta1, gone in
+//     Kubernetes 1.22, and the guide says the result is "a non-working
+//     installation". How that shows on a real cluster is not documented;
+//     the simulator shows it the same way as a minimum: a 0.8 CSV that
+//     replaces a 0.7 (or older) one on OpenShift 4.9 or later stays
+//     Pending, RequirementsNotMet.
+//   - maxOpenShiftVersion is only carried (annotation olm.properties):
+//     on a real cluster it does not stop an install, it makes OLM's
+//     ClusterOperator report Upgradeable=False, which blocks OpenShift
+//     minor updates past it. The simulator's OpenShift release is the
+//     test's ($OCSIM_OPENSHIFT), so nothing is blocked; a runbook reads
+//     the property to check its own ordering.
+func csvRequirementsOf(name string) csvRequirements {
+	pkg, v, _ := strings.Cut(name, ".v")
+	if pkg != "3scale-operator" {
+		return csvRequirements{}
+	}
+	switch minor := minorOf(v); {
+	case minor == 8:
+		return csvRequirements{replacesBelow: 9, maxOpenShift: "4.11"}
+	case minor == 9:
+		return csvRequirements{maxOpenShift: "4.11"}
+	case minor == 10 && v == "0.10.0":
+		return csvRequirements{maxOpenShift: "4.11"}
+	case minor == 10:
+		return csvRequirements{maxOpenShift: "4.14"}
+	case minor == 11 && v == "0.11.0":
+		return csvRequirements{minOpenShift: 12, maxOpenShift: "4.15"}
+	case minor == 11:
+		return csvRequirements{minOpenShift: 12, maxOpenShift: "4.16"}
+	case minor == 12 && v == "0.12.1":
+		return csvRequirements{minOpenShift: 12, maxOpenShift: "4.17"}
+	case minor >= 12:
+		return csvRequirements{minOpenShift: 12, maxOpenShift: "4.19"}
+	}
+	return csvRequirements{}
+}
+
+// kubeOf is the Kubernetes release of OpenShift 4.M.
+func kubeOf(ocpMinor int) string { return fmt.Sprintf("1.%d", ocpMinor+13) }
+
+// requirementsNotMet says which requirement of a CSV the cluster does not
+// meet, "" when it meets them all.
+func (c *Cluster) requirementsNotMet(csv Object) string {
+	req := csvRequirementsOf(str(csv, "metadata", "name"))
+	ocp := c.openshiftVersion()
+	server := kubeOf(minorOf(ocp))
+	if req.minOpenShift > 0 && !ocpAtLeast(ocp, req.minOpenShift) {
+		return fmt.Sprintf("CSV version requirement not met: minKubeVersion (%s.0) > server version (v%s.0; OpenShift %s)", kubeOf(req.minOpenShift), server, ocp)
+	}
+	if replaced := str(csv, "spec", "replaces"); req.replacesBelow > 0 && replaced != "" &&
+		minorOf(csvVersion(replaced)) < minorOf(csvVersion(str(csv, "metadata", "name"))) && ocpAtLeast(ocp, req.replacesBelow) {
+		return fmt.Sprintf("%s replaces %s, whose apiextensions.k8s.io/v1beta1 CustomResourceDefinitions OpenShift %s (Kubernetes %s) no longer serves: upgrade 3scale before OpenShift 4.%d",
+			str(csv, "metadata", "name"), replaced, ocp, server, req.replacesBelow)
+	}
+	return ""
+}
+
+func setCSVPending(c *Cluster, csv Object, msg string) {
+	setNested(csv, "Pending", "status", "phase")
+	setNested(csv, "RequirementsNotMet", "status", "reason")
+	setNested(csv, "one or more requirements couldn't be found", "status", "message")
+	setNested(csv, []any{map[string]any{"group": "operators.coreos.com", "version": "v1alpha1", "kind": "ClusterServiceVersion",
+		"name": str(csv, "metadata", "name"), "status": "PresentNotSatisfied", "message": msg}}, "status", "requirementStatus")
+	setNested(csv, c.timestamp(), "status", "lastTransitionTime")
+	setNested(csv, c.timestamp(), "status", "lastUpdateTime")
+}
+
 // olmController resolves each Subscription against the catalog: a channel
-// the catalog lacks gives a ResolutionFailed condition; a newer head CSV
-// gives an InstallPlan, approved at once under Automatic approval and left
-// RequiresApproval under Manual approval (the Subscription stays
-// UpgradePending) until someone approves it; an approved plan installs the
-// new CSV, which replaces the old one and rolls the operator's Deployment
-// out on the new version.
+// the catalog lacks gives a ResolutionFailed condition; a CSV after the
+// installed one in the channel's replaces chain gives an InstallPlan (one
+// per step: a Subscription behind by two patch releases takes two),
+// approved at once under Automatic approval and left RequiresApproval
+// under Manual approval (the Subscription stays UpgradePending) until
+// someone approves it; an approved plan installs the new CSV. A CSV whose
+// requirements the cluster does not meet (csvRequirementsOf) stays
+// Pending; one that meets them replaces the old one and rolls the
+// operator's Deployment out on the new version.
 func olmController(c *Cluster) {
 	if len(c.list("", "Subscription")) == 0 {
 		return
 	}
 	syncCatalog(c)
+	syncClusterVersion(c)
 	for _, sub := range c.list("", "Subscription") {
 		ns, name := str(sub, "metadata", "namespace"), str(sub, "metadata", "name")
 		base := ns + "/" + name
@@ -204,8 +385,26 @@ func olmController(c *Cluster) {
 		if installed != "" && c.get(ns, "ClusterServiceVersion", installed) == nil && c.instant {
 			c.newCSV(ns, installed, "")
 		}
-		head := c.catalogHead(sub)
-		if head == "" {
+		if csv := c.get(ns, "ClusterServiceVersion", installed); csv != nil && str(csv, "status", "phase") == "Pending" {
+			// The CSV waits for its requirements; OLM installs
+			// nothing after it until it succeeds.
+			if msg := c.requirementsNotMet(csv); msg != "" {
+				if rs := list(csv, "status", "requirementStatus"); len(rs) == 0 || str(rs[0], "message") != msg {
+					setCSVPending(c, csv, msg)
+					c.put(csv)
+				}
+				continue
+			}
+			key := "olm-csv/" + ns + "/" + installed
+			if !c.after(key, 5*time.Second, 20*time.Second) {
+				continue
+			}
+			c.done(key)
+			c.succeedCSV(sub, csv)
+			continue
+		}
+		ch, ok := c.catalogChannelOf(sub)
+		if !ok {
 			msg := fmt.Sprintf("constraints not satisfiable: no operators found in channel %s of package %s in the catalog referenced by subscription %s",
 				str(sub, "spec", "channel"), str(sub, "spec", "name"), name)
 			key := "olm-resolve/" + base + "/" + str(sub, "spec", "channel")
@@ -217,10 +416,21 @@ func olmController(c *Cluster) {
 		if dropCondition(sub, "ResolutionFailed") {
 			c.put(sub)
 		}
-		if head == installed {
+		head := ch.next(installed)
+		if installed == "" {
+			// A new Subscription starts at spec.startingCSV, else at
+			// the channel's head.
+			head = ch.head()
+			for _, csv := range ch.csvs {
+				if csv == str(sub, "spec", "startingCSV") {
+					head = csv
+				}
+			}
+		}
+		if head == "" {
 			if str(sub, "status", "state") != "AtLatestKnown" || dropCondition(sub, "InstallPlanPending") {
 				setNested(sub, "AtLatestKnown", "status", "state")
-				setNested(sub, head, "status", "currentCSV")
+				setNested(sub, installed, "status", "currentCSV")
 				c.put(sub)
 			}
 			continue
@@ -283,31 +493,14 @@ func olmController(c *Cluster) {
 				continue
 			}
 			c.done(key)
-			if c.get(ns, "ClusterServiceVersion", head) == nil {
-				c.newCSV(ns, head, installed)
-			}
-			if old := c.get(ns, "ClusterServiceVersion", installed); old != nil {
-				c.remove(keyOf(old))
+			csv := c.get(ns, "ClusterServiceVersion", head)
+			if csv == nil {
+				csv = c.newCSV(ns, head, installed)
 			}
 			setNested(ip, "Complete", "status", "phase")
 			c.put(ip)
-			for _, p := range builtinCatalog() {
-				if p.name != str(sub, "spec", "name") {
-					continue
-				}
-				d := c.get(ns, "Deployment", p.deploymentOf(csvVersion(head)))
-				if d == nil {
-					d = c.get(ns, "Deployment", p.deploymentOf(csvVersion(installed)))
-				}
-				if d != nil {
-					for _, ctr := range list(d, "spec", "template", "spec", "containers") {
-						m := ctr.(map[string]any)
-						m["image"] = pinned(repository(str(m, "image")) + ":" + csvVersion(head))
-					}
-					setNested(d, head, "spec", "template", "metadata", "labels", "olm.owner")
-					c.bumpGeneration(d)
-					c.put(d)
-				}
+			if str(csv, "status", "phase") == "Succeeded" {
+				c.succeedCSV(sub, csv)
 			}
 			setNested(sub, head, "status", "installedCSV")
 			setNested(sub, head, "status", "currentCSV")
@@ -315,6 +508,61 @@ func olmController(c *Cluster) {
 			setNested(sub, c.timestamp(), "status", "lastUpdated")
 			dropCondition(sub, "InstallPlanPending")
 			c.put(sub)
+		}
+	}
+}
+
+// succeedCSV finishes the install of a CSV whose requirements the
+// cluster meets: it succeeds, the CSV it replaces goes, and the operator's
+// Deployment rolls out on its version (a new Deployment, the old one
+// deleted, when the operator's Deployment name changed: 3scale-operator
+// up to 0.7, threescale-operator-controller-manager at 0.8,
+// threescale-operator-controller-manager-v2 after; see deploymentOf).
+func (c *Cluster) succeedCSV(sub, csv Object) {
+	ns, name := str(csv, "metadata", "namespace"), str(csv, "metadata", "name")
+	if str(csv, "status", "phase") != "Succeeded" {
+		csv["status"] = map[string]any{"phase": "Succeeded", "reason": "InstallSucceeded", "message": "install strategy completed with no errors",
+			"lastTransitionTime": c.timestamp(), "lastUpdateTime": c.timestamp()}
+		c.put(csv)
+	}
+	replaced := str(csv, "spec", "replaces")
+	if old := c.get(ns, "ClusterServiceVersion", replaced); old != nil && replaced != name {
+		c.remove(keyOf(old))
+	}
+	for _, p := range builtinCatalog() {
+		if p.name != str(sub, "spec", "name") {
+			continue
+		}
+		want := p.deploymentOf(csvVersion(name))
+		d := c.get(ns, "Deployment", want)
+		if d == nil && replaced != "" {
+			if old := c.get(ns, "Deployment", p.deploymentOf(csvVersion(replaced))); old != nil {
+				d = clone(old)
+				meta := map[string]any{"name": want, "namespace": ns}
+				for _, k := range []string{"labels", "annotations"} {
+					if v := mapAt(old, "metadata", k); v != nil {
+						meta[k] = clone(v)
+					}
+				}
+				d["metadata"] = meta
+				delete(d, "status")
+				for _, pod := range c.list(ns, "Pod") {
+					if ownedByDeployment(pod, str(old, "metadata", "name")) {
+						c.terminate(pod)
+					}
+				}
+				c.remove(keyOf(old))
+				c.create(d)
+			}
+		}
+		if d != nil {
+			for _, ctr := range list(d, "spec", "template", "spec", "containers") {
+				m := ctr.(map[string]any)
+				m["image"] = pinned(repository(str(m, "image")) + ":" + csvVersion(name))
+			}
+			setNested(d, name, "spec", "template", "metadata", "labels", "olm.owner")
+			c.bumpGeneration(d)
+			c.put(d)
 		}
 	}
 }
@@ -366,7 +614,10 @@ func (c *Cluster) operatorFor(pkg string) (sub Object, running bool) {
 				continue
 			}
 			d := c.get(str(s, "metadata", "namespace"), "Deployment", p.deploymentOf(csvVersion(str(s, "status", "installedCSV"))))
-			running = d != nil && num(d, "status", "readyReplicas") > 0 &&
+			// A CSV waiting for its requirements does not run: OLM
+			// has not rolled its Deployment out.
+			csv := c.get(str(s, "metadata", "namespace"), "ClusterServiceVersion", str(s, "status", "installedCSV"))
+			running = d != nil && (csv == nil || str(csv, "status", "phase") == "Succeeded") && num(d, "status", "readyReplicas") > 0 &&
 				num(d, "status", "updatedReplicas") == num(d, "status", "replicas") &&
 				num(d, "status", "observedGeneration") == num(d, "metadata", "generation")
 		}
@@ -425,6 +676,7 @@ func threescaleOperator(c *Cluster) {
 		if minorOf(target) < 15 {
 			reconcileDCReplicas(c, am)
 		}
+		jobController(c, ns)
 		if annotation(am, threescaleAnn) == target && annotation(am, operatorAnn) == op {
 			continue
 		}
@@ -440,14 +692,27 @@ func threescaleOperator(c *Cluster) {
 				continue
 			}
 		}
+		if m := minorOf(target); m >= 9 && m <= 15 && !upgradeStaged(c, am, target) {
+			continue
+		}
 		key := "3scale-upgrade/" + base + "/" + target
 		if !c.after(key, 20*time.Second, 90*time.Second) {
 			continue
 		}
 		c.done(key)
+		delete(c.st.Stages, upgradeKey(am, target))
 		setAnnotation(am, threescaleAnn, target)
 		setAnnotation(am, operatorAnn, op)
+		if minorOf(target) == 15 {
+			cm := c.requirementsConfigMap(sub)
+			setAnnotation(am, "apps.3scale.net/apimanager-confirmed-requirements-version", str(cm, "metadata", "resourceVersion"))
+		}
 		setCondition(c, am, "Preflights", "True", "PreflightsPass", "All requirements for the current version are met")
+		for _, cond := range list(am, "status", "conditions") {
+			if str(cond, "type") == "Available" && str(cond, "reason") == "UpgradeFailed" {
+				setCondition(c, am, "Available", "True", "", "")
+			}
+		}
 		c.put(am)
 		for _, d := range c.list(ns, "Deployment") {
 			if !ownedBy(d, "APIManager", name) {
@@ -466,10 +731,28 @@ func threescaleOperator(c *Cluster) {
 				c.put(d)
 			}
 		}
-		if minorOf(target) < 15 {
+		if minorOf(target) < 9 {
 			upgradeImageStreams(c, am, majorMinor(target))
 		}
 	}
+}
+
+// requirementsConfigMap is the ConfigMap the 2.15 operator's Subscription
+// controller keeps in its namespace with the CSV's requirements
+// annotations (controllers/subscription of 3scale-2.15-stable), created
+// when missing.
+func (c *Cluster) requirementsConfigMap(sub Object) Object {
+	ns := str(sub, "metadata", "namespace")
+	const name = "3scale-api-management-operator-requirements"
+	if cm := c.get(ns, "ConfigMap", name); cm != nil {
+		return cm
+	}
+	cm := Object{"apiVersion": "v1", "kind": "ConfigMap",
+		"metadata": map[string]any{"name": name, "namespace": ns, "ownerReferences": []any{ownerRef(sub)}},
+		"data": map[string]any{"rht_mysql_requirements": "8.0.0", "rht_postgres_requirements": "10.0.0",
+			"rht_backend_redis_requirements": "6.2.0", "rht_system_redis_requirements": "6.2.0"}}
+	c.create(cm)
+	return cm
 }
 
 // dcReplicas are the DeploymentConfigs whose replica count the 3scale

@@ -131,6 +131,9 @@ type APIManagerSystemSpec struct {
 		DeveloperContainerResources *corev1.ResourceRequirements `json:"developerContainerResources,omitempty"`
 	} `json:"appSpec,omitempty"`
 	SidekiqSpec *PodSpecFields `json:"sidekiqSpec,omitempty"`
+	// SphinxSpec is the system-sphinx settings of the CRD before 2.14
+	// (deprecated by searchdSpec in 0.11).
+	SphinxSpec  *PodSpecFields `json:"sphinxSpec,omitempty"`
 	SearchdSpec *struct {
 		PodSpecFields         `json:",inline"`
 		Image                 *string            `json:"image,omitempty"`
@@ -231,6 +234,12 @@ type PackageManifest struct {
 		Channels       []struct {
 			Name       string `json:"name"`
 			CurrentCSV string `json:"currentCSV"`
+			// Entries are the channel's CSVs, head first
+			// (operators.coreos.com PackageChannel.Entries).
+			Entries []struct {
+				Name    string `json:"name"`
+				Version string `json:"version,omitempty"`
+			} `json:"entries,omitempty"`
 		} `json:"channels"`
 	} `json:"status,omitempty"`
 }

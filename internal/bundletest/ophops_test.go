@@ -113,6 +113,12 @@ func TestOperator211To212MySQL(t *testing.T) {
 	if db := r.c.Data(t, "", "dc/system-mysql").MySQL["system"]; db == nil || db.Tables["accounts"] == nil || len(db.Tables["accounts"].Rows) != 2 {
 		t.Errorf("system.accounts after 2.11 → 2.12: %+v", db)
 	}
+	for _, dc := range []string{"system-app", "system-sidekiq"} {
+		env := EnvOf(t, Get(r.json("get", "dc", dc), "spec", "template", "spec", "containers", 0, "env"))
+		if Get(env["BACKEND_ROUTE"], "value") != "http://backend-listener:3000/internal/" {
+			t.Errorf("%s's BACKEND_ROUTE since 2.11: %v", dc, env["BACKEND_ROUTE"])
+		}
+	}
 }
 
 // TestOperator213To214Searchd: the 0.11 operator replaces system-sphinx
@@ -134,6 +140,12 @@ func TestOperator213To214Searchd(t *testing.T) {
 		t.Errorf("system-searchd's port %q", port)
 	}
 	r.oc("get", "pvc", "system-searchd")
+	for _, dc := range []string{"system-app", "system-sidekiq"} {
+		env := EnvOf(t, Get(r.json("get", "dc", dc), "spec", "template", "spec", "containers", 0, "env"))
+		if env["BACKEND_ROUTE"] != nil || env["APICAST_BACKEND_ROOT_ENDPOINT"] != nil || Get(env["BACKEND_URL"], "valueFrom", "secretKeyRef", "key") != "service_endpoint" {
+			t.Errorf("%s's backend env at 2.14: %v %v %v", dc, env["BACKEND_ROUTE"], env["APICAST_BACKEND_ROOT_ENDPOINT"], env["BACKEND_URL"])
+		}
+	}
 	r.waitFor("system-searchd ready", 10, func() bool {
 		return r.oc("get", "dc", "system-searchd", "-o", "jsonpath={.status.readyReplicas}") == "1"
 	})

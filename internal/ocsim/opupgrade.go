@@ -26,13 +26,20 @@ import (
 //     own at 3scale2.X; Redis 3.2 → 5 (rhscl/redis-5-rhel7) at 2.11, MySQL
 //     5.7 → 8.0 (rhel8/mysql-80) at 2.12, Redis 5 → 6 (rhel8/redis-6) at
 //     2.14; the databases' data are in their claims and survive.
+//   - 2.11 (0.8, upgrade.go of 3scale-2.11-stable): BACKEND_ROUTE of the
+//     system-app containers, its pre hook and system-sidekiq becomes the
+//     value http://backend-listener:3000/internal/ (the 2.8 templates read
+//     it from Secret backend-listener's route_endpoint).
 //   - 2.12 (0.9): AMP_RELEASE leaves the system containers' env and
 //     ConfigMap system-environment; ConfigMap mysql-extra-conf gets
 //     mysql-default-authentication-plugin.cnf (internal MySQL).
 //   - 2.14 (0.11, system_searchd_reconciler.go): DeploymentConfig and
 //     Service system-sphinx deleted; PVC system-searchd, Service
 //     system-searchd (9306), image stream and DeploymentConfig
-//     system-searchd created.
+//     system-searchd created; BACKEND_ROUTE and
+//     APICAST_BACKEND_ROOT_ENDPOINT leave system-app and system-sidekiq,
+//     BACKEND_URL and BACKEND_PUBLIC_URL (Secret backend-listener's
+//     service_endpoint and route_endpoint) come (#821).
 //   - 2.15 (0.12, pkg/upgrade/*_2.15.go): preflight first, an APIManager
 //     not at 2.14 is refused (Preflights False, nothing changed); then
 //     each DeploymentConfig becomes an apps/v1 Deployment of its name
@@ -46,8 +53,8 @@ import (
 //     available.
 //
 // Not modelled (no runbook reads them): metering and rht.* pod labels,
-// Prometheus settings, BACKEND_ROUTE/USER_SESSION_TTL (2.11),
-// MESSAGE_BUS_* (2.12), BACKEND_URL (2.14), secrets' owner references.
+// Prometheus settings, USER_SESSION_TTL (2.11), MESSAGE_BUS_* (2.12),
+// REDIS_CONF (2.14), secrets' owner references.
 // Simplification: an APIManager more than one minor behind a release
 // before 2.15 gets the missed releases' stages too (the operators before
 // 0.10 ran only their own release's upgrade); runbooks move one channel
@@ -114,11 +121,14 @@ func stagesFor(from, to int) []opStage {
 	for m := max(from+1, 9); m <= to && m <= 14; m++ {
 		m := m
 		release := "2." + strconv.Itoa(m)
+		if m == 11 {
+			out = append(out, opStage{"BACKEND_ROUTE", backendRoute})
+		}
 		if m == 12 {
 			out = append(out, opStage{"remove AMP_RELEASE", dropAMPRelease}, opStage{"MySQL 8 authentication plugin", mysqlAuthPlugin})
 		}
 		if m == 14 {
-			out = append(out, opStage{"system-sphinx to system-searchd", sphinxToSearchd})
+			out = append(out, opStage{"system-sphinx to system-searchd", sphinxToSearchd}, opStage{"BACKEND_URL", backendURL})
 		}
 		out = append(out,
 			opStage{"image stream tags " + release, func(c *Cluster, am Object) bool { tagRelease(c, am, m); return true }},
@@ -336,6 +346,88 @@ func dropEnv(obj Object, names ...string) bool {
 		}
 	}
 	return changed
+}
+
+// setEnv sets an env var of a container (a map with env), in place when
+// it is there, else at the end; it reports whether anything changed.
+func setEnv(ctr map[string]any, e map[string]any) bool {
+	env := list(ctr, "env")
+	for i, cur := range env {
+		if str(cur, "name") == str(e, "name") {
+			if equalJSON(cur, e) {
+				return false
+			}
+			env[i] = e
+			return true
+		}
+	}
+	ctr["env"] = append(env, e)
+	return true
+}
+
+// systemEnvTargets are the env lists the operators keep in step on
+// system-app (its containers and pre hook) and system-sidekiq.
+func systemEnvTargets(dc Object) []map[string]any {
+	var out []map[string]any
+	for _, ctr := range list(dc, "spec", "template", "spec", "containers") {
+		out = append(out, ctr.(map[string]any))
+	}
+	if hook := mapAt(dc, "spec", "strategy", "rollingParams", "pre", "execNewPod"); hook != nil && hook["env"] != nil {
+		out = append(out, hook)
+	}
+	return out
+}
+
+func backendRoute(c *Cluster, am Object) bool {
+	ns := str(am, "metadata", "namespace")
+	for _, name := range []string{"system-app", "system-sidekiq"} {
+		dc := c.get(ns, "DeploymentConfig", name)
+		if dc == nil {
+			continue
+		}
+		changed := false
+		for _, t := range systemEnvTargets(dc) {
+			changed = setEnv(t, map[string]any{"name": "BACKEND_ROUTE", "value": "http://backend-listener:3000/internal/"}) || changed
+		}
+		if changed {
+			c.bumpGeneration(dc)
+			c.put(dc)
+		}
+	}
+	return true
+}
+
+func backendURL(c *Cluster, am Object) bool {
+	ns := str(am, "metadata", "namespace")
+	ref := func(name, key string) map[string]any {
+		return map[string]any{"name": name, "valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": "backend-listener", "key": key}}}
+	}
+	for _, name := range []string{"system-app", "system-sidekiq"} {
+		dc := c.get(ns, "DeploymentConfig", name)
+		if dc == nil {
+			continue
+		}
+		changed := dropEnv(dc, "BACKEND_ROUTE", "APICAST_BACKEND_ROOT_ENDPOINT")
+		for _, t := range systemEnvTargets(dc) {
+			var kept []any
+			for _, e := range list(t, "env") {
+				if n := str(e, "name"); n != "BACKEND_ROUTE" && n != "APICAST_BACKEND_ROOT_ENDPOINT" {
+					kept = append(kept, e)
+				}
+			}
+			if len(kept) != len(list(t, "env")) {
+				t["env"] = kept
+				changed = true
+			}
+			changed = setEnv(t, ref("BACKEND_URL", "service_endpoint")) || changed
+			changed = setEnv(t, ref("BACKEND_PUBLIC_URL", "route_endpoint")) || changed
+		}
+		if changed {
+			c.bumpGeneration(dc)
+			c.put(dc)
+		}
+	}
+	return true
 }
 
 func dropAMPRelease(c *Cluster, am Object) bool {

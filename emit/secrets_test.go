@@ -31,6 +31,7 @@ func TestNoSecretInAnyBundle(t *testing.T) {
 	t.Parallel()
 	noFixture := map[string]string{
 		"2.7-to-2.8-operator.hcl":  "there is no 2.7 operator-based fixture",
+		"2.8-to-2.15-operator.hcl": "there is no operator-based fixture before 2.15",
 		"2.9-to-2.16-operator.hcl": "there is no operator-based fixture before 2.15",
 	}
 	examples, _ := filepath.Glob(filepath.Join(testenv.Root(), "examples", "*.hcl"))

@@ -61,14 +61,21 @@ use "redis-verify" {
 }
 
 step "backend-route" {
-  title   = "Check that system-app and system-sidekiq have BACKEND_ROUTE"
+  title   = "Check that system-app and system-sidekiq reach backend's internal API through its Service"
   kind    = "verify"
-  section = "verification"
-  note    = "The sheet's verification: the 0.8 operator gives the system-app containers and system-sidekiq BACKEND_ROUTE (the backend-listener service's internal endpoint). Without it system cannot reach backend's internal API."
+  section = "what the 0.8 operator does on its own, 4"
+  note    = <<-EOT
+    The 0.8 operator sets BACKEND_ROUTE of the system-app containers (and
+    its pre-hook) and of system-sidekiq to the backend-listener Service's
+    internal endpoint, http://backend-listener:3000/internal/ (CHANGELOG
+    #536). Before, it was read from the backend-listener Secret's
+    route_endpoint (the public route), so its presence alone proves nothing:
+    the check reads its value.
+  EOT
   when    = has("DeploymentConfig", "system-app")
   run     = <<-EOT
-    missing=$(oc get dc system-app system-sidekiq -o json | jq -r '[.items[]? | .metadata.name as $dc | .spec.template.spec.containers[] | select([.env[]?.name] | index("BACKEND_ROUTE") | not) | "\($dc)/\(.name)"] | join(" ")')
-    [ -z "$missing" ] || fail "containers without BACKEND_ROUTE: $missing: the 2.11 operator has not finished its upgrade"
-    echo "every system-app and system-sidekiq container has BACKEND_ROUTE"
+    wrong=$(oc get dc system-app system-sidekiq -o json | jq -r '[.items[]? | .metadata.name as $dc | .spec.template.spec.containers[] | select(([.env[]? | select(.name == "BACKEND_ROUTE")][0].value // "") != "http://backend-listener:3000/internal/") | "\($dc)/\(.name)"] | join(" ")')
+    [ -z "$wrong" ] || fail "containers whose BACKEND_ROUTE is not http://backend-listener:3000/internal/: $wrong: the 2.11 operator has not finished its upgrade"
+    echo "every system-app and system-sidekiq container has BACKEND_ROUTE http://backend-listener:3000/internal/"
   EOT
 }

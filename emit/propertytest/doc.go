@@ -5,6 +5,6 @@
 // after a re-run (TestRunbookProperties), and every verify step can fail
 // (TestEveryVerifyCanFail). AMPC_EXHAUSTIVE=1 widens the sweep. They are a
 // package of their own so that they run beside emit/runbooktest within the
-// per-package time limit. It holds tests only; the harness is
-// internal/bundletest.
+// per-package time limit. It holds tests only: its sites and falsifiers;
+// the harness is internal/proptest (emit/lifecycletest is its other user).
 package propertytest

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ampc/ampc/internal/bundletest"
+	"github.com/ampc/ampc/internal/proptest"
 )
 
 // The falsifiers of the 2.4 → 2.5 verify steps (verifyFalsifiers), on the
@@ -41,8 +42,8 @@ func breakSystemDatabaseSecret(t *testing.T, o map[string]map[string]any) {
 // breakSystemMySQLEnv makes system-mysql's MYSQL_PASSWORD a literal again
 // instead of system-database's DB_PASSWORD.
 func breakSystemMySQLEnv(t *testing.T, o map[string]map[string]any) {
-	for _, c := range asList(bundletest.Get(o["DeploymentConfig/system-mysql"], "spec", "template", "spec", "containers")) {
-		for _, e := range asList(bundletest.Get(c, "env")) {
+	for _, c := range proptest.AsList(bundletest.Get(o["DeploymentConfig/system-mysql"], "spec", "template", "spec", "containers")) {
+		for _, e := range proptest.AsList(bundletest.Get(c, "env")) {
 			if e := e.(map[string]any); e["name"] == "MYSQL_PASSWORD" {
 				delete(e, "valueFrom")
 				e["value"] = "literal-password"
@@ -57,7 +58,7 @@ func breakSystemMySQLEnv(t *testing.T, o map[string]map[string]any) {
 // stream.
 func breakZyncDatabaseCleanup(t *testing.T, o map[string]map[string]any) {
 	spec := bundletest.Get(o["ImageStream/postgresql"], "spec").(map[string]any)
-	spec["tags"] = append(asList(spec["tags"]), map[string]any{
+	spec["tags"] = append(proptest.AsList(spec["tags"]), map[string]any{
 		"name": "9.5",
 		"from": map[string]any{"kind": "DockerImage", "name": "registry.access.redhat.com/rhscl/postgresql-95-rhel7"},
 	})
@@ -73,7 +74,7 @@ func breakZyncDatabaseTag(t *testing.T, o map[string]map[string]any) {
 			continue
 		}
 		var kept []any
-		for _, tag := range asList(m["tags"]) {
+		for _, tag := range proptest.AsList(m["tags"]) {
 			if name, _ := tag.(map[string]any)[part.key].(string); !strings.HasPrefix(name, "10") {
 				kept = append(kept, tag)
 			}
@@ -110,7 +111,7 @@ func breakZyncDatabasePods(t *testing.T, o map[string]map[string]any) {
 		if !strings.HasPrefix(key, "Pod/") || !podOf(obj, "zync-database") {
 			continue
 		}
-		for _, c := range asList(bundletest.Get(obj, "spec", "containers")) {
+		for _, c := range proptest.AsList(bundletest.Get(obj, "spec", "containers")) {
 			c.(map[string]any)["image"] = "registry.access.redhat.com/rhscl/postgresql-95-rhel7@sha256:" + strings.Repeat("9", 64)
 		}
 		pods++

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/ampc/ampc/internal/bundletest"
+	"github.com/ampc/ampc/internal/proptest"
 )
 
 // The falsifiers of the 2.5 → 2.6 verify steps (verifyFalsifiers), on the
@@ -20,8 +21,8 @@ const site25 = "2.5-to-2.6-mysql"
 // which is where the preflight reads it then.
 func breakSystemEnvironment(t *testing.T, o map[string]map[string]any) {
 	delete(o, "ConfigMap/system-environment")
-	for _, c := range asList(bundletest.Get(o["DeploymentConfig/system-app"], "spec", "template", "spec", "containers")) {
-		for _, e := range asList(bundletest.Get(c, "env")) {
+	for _, c := range proptest.AsList(bundletest.Get(o["DeploymentConfig/system-app"], "spec", "template", "spec", "containers")) {
+		for _, e := range proptest.AsList(bundletest.Get(c, "env")) {
 			if e := e.(map[string]any); e["name"] == "AMP_RELEASE" {
 				delete(e, "valueFrom")
 				e["value"] = "2.5.0"
@@ -92,7 +93,7 @@ func breakDatabaseImageStreams(t *testing.T, o map[string]map[string]any) {
 // digest.
 func breakImages(t *testing.T, o map[string]map[string]any) {
 	old := "registry.access.redhat.com/3scale-amp25/system@sha256:" + "1111111111111111111111111111111111111111111111111111111111111111"
-	for _, c := range asList(bundletest.Get(o["DeploymentConfig/system-sphinx"], "spec", "template", "spec", "containers")) {
+	for _, c := range proptest.AsList(bundletest.Get(o["DeploymentConfig/system-sphinx"], "spec", "template", "spec", "containers")) {
 		c.(map[string]any)["image"] = old
 	}
 }
@@ -101,11 +102,11 @@ func breakImages(t *testing.T, o map[string]map[string]any) {
 // or initContainers) of a DeploymentConfig read key of Secret secret.
 func setSecretKey(t *testing.T, dc map[string]any, field, ctr, name, secret, key string) {
 	t.Helper()
-	for _, c := range asList(bundletest.Get(dc, "spec", "template", "spec", field)) {
+	for _, c := range proptest.AsList(bundletest.Get(dc, "spec", "template", "spec", field)) {
 		if bundletest.Get(c, "name") != ctr {
 			continue
 		}
-		for _, e := range asList(bundletest.Get(c, "env")) {
+		for _, e := range proptest.AsList(bundletest.Get(c, "env")) {
 			if e := e.(map[string]any); e["name"] == name {
 				e["valueFrom"] = map[string]any{"secretKeyRef": map[string]any{"name": secret, "key": key}}
 				return

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ampc/ampc/internal/bundletest"
+	"github.com/ampc/ampc/internal/proptest"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
@@ -19,13 +20,13 @@ import (
 // once, the backup of system-app written; and a finished patch step forced
 // again (--only) finds its checks holding on the live object and patches
 // nothing.
-func check27S3(t *testing.T, p *propRun, c *bundletest.Cluster, work string) {
+func check27S3(t *testing.T, p *proptest.Run, c *bundletest.Cluster, work string) {
 	t.Helper()
 	testenv.Tool(t, "kubectl")
 	got := c.Objects(t)
-	fixture := bundletest.FixtureObjects(t, p.fixture)
-	want := bundletest.FixtureObjects(t, p.fixture)
-	bundletest.At(t, p.bundle).Apply(want)
+	fixture := bundletest.FixtureObjects(t, p.Fixture)
+	want := bundletest.FixtureObjects(t, p.Fixture)
+	bundletest.At(t, p.Bundle).Apply(want)
 	for key, obj := range want {
 		if !reflect.DeepEqual(withoutImages(obj["spec"]), withoutImages(got[key]["spec"])) {
 			t.Errorf("%s: spec differs from the patched fixture", key)
@@ -72,7 +73,7 @@ func check27S3(t *testing.T, p *propRun, c *bundletest.Cluster, work string) {
 		t.Errorf("no backup of system-app: %v", err)
 	}
 	patches := bundletest.CountCalls(calls, "patch ")
-	out, err := c.Exec(t, p.bundle, work, nil, "--only", "2.7-2.8/prehook-env")
+	out, err := c.Exec(t, p.Bundle, work, nil, "--only", "2.7-2.8/prehook-env")
 	if err != nil || !strings.Contains(out, "deploymentconfig/system-app: already applied, skipped") {
 		t.Errorf("--only on a finished patch step: %v\n%s", err, out)
 	}

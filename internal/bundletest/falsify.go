@@ -14,6 +14,7 @@ const (
 	InPropertyTest    = "emit/propertytest"
 	InOperator215Test = "emit/operator215test"
 	InRunbookTest     = "emit/runbooktest"
+	InLifecycleTest   = "emit/lifecycletest"
 	// NotYetFalsified marks a known gap: a verify step that no test has
 	// shown failing yet.
 	NotYetFalsified = ""
@@ -54,6 +55,59 @@ var VerifyFalsifiedIn = map[string]string{
 
 	"2.6-2.7/images-verify":     InRunbookTest,
 	"2.6-2.7/oracle-site-check": InRunbookTest,
+
+	// The operator hops 2.8 → 2.15 (issue 15).
+	"2.10-2.11/apimanager-verify":   InLifecycleTest,
+	"2.10-2.11/backend-route":       InLifecycleTest,
+	"2.10-2.11/channel-check":       InLifecycleTest,
+	"2.10-2.11/images-verify":       InLifecycleTest,
+	"2.10-2.11/preflight-openshift": InLifecycleTest,
+	"2.10-2.11/preflight-operator":  InLifecycleTest,
+	"2.10-2.11/redis-verify":        InLifecycleTest,
+	"2.10-2.11/wait-pods":           InLifecycleTest,
+	"2.11-2.12/apimanager-verify":   InLifecycleTest,
+	"2.11-2.12/channel-check":       InLifecycleTest,
+	"2.11-2.12/images-verify":       InLifecycleTest,
+	"2.11-2.12/mysql-verify":        InLifecycleTest,
+	"2.11-2.12/preflight-openshift": InLifecycleTest,
+	"2.11-2.12/preflight-operator":  InLifecycleTest,
+	"2.11-2.12/wait-pods":           InLifecycleTest,
+	"2.12-2.13/apimanager-verify":   InLifecycleTest,
+	"2.12-2.13/channel-check":       InLifecycleTest,
+	"2.12-2.13/images-verify":       InLifecycleTest,
+	"2.12-2.13/preflight-openshift": InLifecycleTest,
+	"2.12-2.13/preflight-operator":  InLifecycleTest,
+	"2.12-2.13/wait-pods":           InLifecycleTest,
+	"2.13-2.14/apimanager-verify":   InLifecycleTest,
+	"2.13-2.14/channel-check":       InLifecycleTest,
+	"2.13-2.14/images-verify":       InLifecycleTest,
+	"2.13-2.14/oracle-approval":     InLifecycleTest,
+	"2.13-2.14/preflight-openshift": InLifecycleTest,
+	"2.13-2.14/preflight-operator":  InLifecycleTest,
+	"2.13-2.14/redis-verify":        InLifecycleTest,
+	"2.13-2.14/searchd-verify":      InLifecycleTest,
+	"2.13-2.14/wait-pods":           InLifecycleTest,
+	"2.14-2.15/apimanager-verify":   InLifecycleTest,
+	"2.14-2.15/channel-check":       InLifecycleTest,
+	"2.14-2.15/deployments-verify":  InLifecycleTest,
+	"2.14-2.15/oracle-approval":     InLifecycleTest,
+	"2.14-2.15/preflight-openshift": InLifecycleTest,
+	"2.14-2.15/preflight-operator":  InLifecycleTest,
+	"2.14-2.15/reindex-wait":        InLifecycleTest,
+	"2.14-2.15/wait-pods":           InLifecycleTest,
+	"2.8-2.9/apimanager-verify":     InLifecycleTest,
+	"2.8-2.9/channel-check":         InLifecycleTest,
+	"2.8-2.9/images-verify":         InLifecycleTest,
+	"2.8-2.9/operator-cleanup":      InLifecycleTest,
+	"2.8-2.9/preflight-openshift":   InLifecycleTest,
+	"2.8-2.9/preflight-operator":    InLifecycleTest,
+	"2.8-2.9/wait-pods":             InLifecycleTest,
+	"2.9-2.10/apimanager-verify":    InLifecycleTest,
+	"2.9-2.10/channel-check":        InLifecycleTest,
+	"2.9-2.10/images-verify":        InLifecycleTest,
+	"2.9-2.10/preflight-openshift":  InLifecycleTest,
+	"2.9-2.10/preflight-operator":   InLifecycleTest,
+	"2.9-2.10/wait-pods":            InLifecycleTest,
 
 	"2.7-2.8/apimanager-verify":  InRunbookTest,
 	"2.7-2.8/channel-check":      InRunbookTest,

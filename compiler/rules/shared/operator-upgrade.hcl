@@ -41,10 +41,6 @@ locals {
   ]
 }
 
-# (A local sees the locals of the blocks before its own only.)
-locals {
-  dcs = [for w in local.workloads : w if has("DeploymentConfig", w)]
-}
 
 # Oracle: the 3scale operator supports an Oracle system database from 2.10
 # (operator 0.7.0; guides/operator-2.8-2.9.md and operator-2.9-2.10.md), and
@@ -255,7 +251,9 @@ steps "operator-images" {
   step "images-verify" {
     title = "Check that every DeploymentConfig follows the ${hop.to} image stream tags"
     kind  = "verify"
-    when  = local.dcs != []
+    # has() here, not in a local: a local sees the model as the hop starts,
+    # before the operator's own moves (operator_reconciles).
+    when  = [for w in local.workloads : w if has("DeploymentConfig", w)] != []
     note  = <<-EOT
       The ${hop.to} operator tags each image stream ${hop.to} and moves the
       DeploymentConfigs' automatic ImageChange triggers to those tags; the
@@ -263,7 +261,7 @@ steps "operator-images" {
       DeploymentConfig left on an earlier tag runs the earlier release,
       however ready its pods are: this check fails on it.
     EOT
-    run   = "triggers_on ${hop.to} %{ for d in local.dcs }${d} %{ endfor }"
+    run   = "triggers_on ${hop.to} %{ for w in local.workloads }%{ if has("DeploymentConfig", w) }${w} %{ endif }%{ endfor }"
   }
 }
 

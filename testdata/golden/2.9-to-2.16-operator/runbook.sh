@@ -3008,7 +3008,7 @@ step_2_13_2_14__apimanager_verify() {
 # DeploymentConfig left on an earlier tag runs the earlier release, however
 # ready its pods are: this check fails on it.
 step_2_13_2_14__images_verify() {
-  triggers_on 2.14 apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-sidekiq system-sphinx zync zync-database zync-que 
+  triggers_on 2.14 apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-searchd system-sidekiq zync zync-database zync-que 
 }
 
 # 2.13-2.14/redis-verify — Check that the new Redis instances hold the keys of the old ones
@@ -3239,8 +3239,8 @@ step_2_14_2_15__reindex_wait() {
 # bundle patches.
 step_2_15_2_16__preflight_operator() {
   subscription_current 3scale-operator 3scale-operator threescale-2.15 "3scale operator"
-  exists apimanager apimanager \
-    || fail "project $NAMESPACE has no APIManager apimanager, which this bundle patches: compile the plan with --snapshot of this site"
+  exists apimanager apimanager-sample \
+    || fail "project $NAMESPACE has no APIManager apimanager-sample, which this bundle patches: compile the plan with --snapshot of this site"
 }
 
 # 2.15-2.16/channel-check — Check that the operator catalog offers the threescale-2.16 channel
@@ -3310,8 +3310,8 @@ step_2_15_2_16__preflight_databases() {
 step_2_15_2_16__backup() {
   dir="$BACKUP_DIR/2.15-2.16"
   mkdir -p "$dir"
-  save_once "$dir/apimanager.yaml" get apimanager apimanager -o yaml
-  save_once "$dir/apimanager.json" get apimanager apimanager -o json
+  save_once "$dir/apimanager.yaml" get apimanager apimanager-sample -o yaml
+  save_once "$dir/apimanager.json" get apimanager apimanager-sample -o json
   save_once "$dir/subscription-3scale-operator.yaml" get subscriptions.operators.coreos.com 3scale-operator --namespace=3scale-operator -o yaml
   save_once "$dir/installed-csv-3scale-operator" get subscriptions.operators.coreos.com 3scale-operator --namespace=3scale-operator -o jsonpath='{.status.installedCSV}'
   for secret in system-database backend-redis system-redis; do
@@ -3386,10 +3386,10 @@ step_2_15_2_16__database_namespace() {
 # The guide's merge patch becomes a JSON patch. It detaches system-mysql, its
 # claim and ConfigMaps from the operator.
 step_2_15_2_16__mysql_external() {
-  if applied apimanager.apps.3scale.net/apimanager checks/2.15-2.16/mysql-external/apimanager-apimanager.json; then
-    echo "apimanager.apps.3scale.net/apimanager: already applied, skipped"
+  if applied apimanager.apps.3scale.net/apimanager-sample checks/2.15-2.16/mysql-external/apimanager-apimanager-sample.json; then
+    echo "apimanager.apps.3scale.net/apimanager-sample: already applied, skipped"
   else
-    oc patch apimanager.apps.3scale.net/apimanager --type=json -p "$(cat "$BUNDLE_DIR/patches/2.15-2.16/mysql-external/apimanager-apimanager.json")"
+    oc patch apimanager.apps.3scale.net/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/2.15-2.16/mysql-external/apimanager-apimanager-sample.json")"
   fi
 }
 
@@ -3701,10 +3701,10 @@ step_2_15_2_16__redis_secrets() {
 # Source: 004_c69374ff7b8e3f6e.txt 3.4.9
 # The guide's two merge patches become one JSON patch.
 step_2_15_2_16__redis_external() {
-  if applied apimanager.apps.3scale.net/apimanager checks/2.15-2.16/redis-external/apimanager-apimanager.json; then
-    echo "apimanager.apps.3scale.net/apimanager: already applied, skipped"
+  if applied apimanager.apps.3scale.net/apimanager-sample checks/2.15-2.16/redis-external/apimanager-apimanager-sample.json; then
+    echo "apimanager.apps.3scale.net/apimanager-sample: already applied, skipped"
   else
-    oc patch apimanager.apps.3scale.net/apimanager --type=json -p "$(cat "$BUNDLE_DIR/patches/2.15-2.16/redis-external/apimanager-apimanager.json")"
+    oc patch apimanager.apps.3scale.net/apimanager-sample --type=json -p "$(cat "$BUNDLE_DIR/patches/2.15-2.16/redis-external/apimanager-apimanager-sample.json")"
   fi
 }
 
@@ -3819,7 +3819,7 @@ step_2_15_2_16__wait_operator_upgrade() {
 step_2_15_2_16__wait_upgrade() {
   minutes=${AMPC_UPGRADE_MINUTES:-30}
   [[ $minutes =~ ^[0-9]+$ ]] || fail "AMPC_UPGRADE_MINUTES is not a number of minutes"
-  wait_apimanager_version 2.16 "$minutes" apimanager "see oc get apimanager apimanager -o yaml (status.conditions: a Preflights condition that is not True names the database that is too old), the Subscription and InstallPlans in project 3scale-operator; then re-run"
+  wait_apimanager_version 2.16 "$minutes" apimanager-sample "see oc get apimanager apimanager-sample -o yaml (status.conditions: a Preflights condition that is not True names the database that is too old), the Subscription and InstallPlans in project 3scale-operator; then re-run"
   oc get pods
 }
 
@@ -3848,7 +3848,7 @@ step_2_15_2_16__wait_pods() {
 # apimanager-threescale-version "2.16" and threescale-operator-version
 # "0.13.x"; the runbook checks both.
 step_2_15_2_16__verify_upgrade() {
-  check_apimanager 2.16 0.13 apimanager
+  check_apimanager 2.16 0.13 apimanager-sample
 }
 
 # 2.15-2.16/verify-admin-portal — Log in to the 3scale Admin Portal
@@ -3887,7 +3887,7 @@ step_2_15_2_16__cleanup_redis() {
   # The precondition: the step changes nothing unless it holds.
   not_in_use backend-redis backend-redis REDIS_STORAGE_URL REDIS_QUEUES_URL
   not_in_use system-redis system-redis URL
-  external_in apimanager backend.redis system.redis
+  external_in apimanager-sample backend.redis system.redis
   oc delete deployment/system-redis --ignore-not-found
   oc delete deployment/backend-redis --ignore-not-found
   oc delete persistentvolumeclaim/system-redis-storage --ignore-not-found
@@ -3943,8 +3943,8 @@ rollback_2_15_2_16__redis() {
 
   rollback_applies deployment/backend-redis deployment/system-redis pvc/backend-redis-storage pvc/system-redis-storage
   stop_3scale
-  oc patch apimanager apimanager --type=merge -p '{"spec": {"externalComponents": {"system": {"redis": false}}}}'
-  oc patch apimanager apimanager --type=merge -p '{"spec": {"externalComponents": {"backend": {"redis": false}}}}'
+  oc patch apimanager apimanager-sample --type=merge -p '{"spec": {"externalComponents": {"system": {"redis": false}}}}'
+  oc patch apimanager apimanager-sample --type=merge -p '{"spec": {"externalComponents": {"backend": {"redis": false}}}}'
   restore_secret backend-redis
   restore_secret system-redis
   restore_replicas "$BACKUP_DIR/2.15-2.16/replicas.json" deployment/backend-redis deployment/system-redis

@@ -178,7 +178,7 @@ TITLES=(
   '[verify] Check the APIManager'\''s version annotations (guides/operator-2.10-2.11.md procedure 5-7)'
   '[verify] Check that every DeploymentConfig follows the 2.11 image stream tags (guides/operator-2.10-2.11.md what the 0.8 operator does on its own, 1)'
   '[verify] Check that the new Redis instances hold the keys of the old ones (guides/operator-2.10-2.11.md verification)'
-  '[verify] Check that system-app and system-sidekiq have BACKEND_ROUTE (guides/operator-2.10-2.11.md verification)'
+  '[verify] Check that system-app and system-sidekiq reach backend'\''s internal API through its Service (guides/operator-2.10-2.11.md what the 0.8 operator does on its own, 4)'
   '[verify] Check that the latest CSV of the threescale-2.11 channel runs the 3scale operator (guides/operator-2.11-2.12.md prerequisites)'
   '[verify] Check the OpenShift version for 3scale 2.12 (guides/operator-2.11-2.12.md prerequisites)'
   '[verify] Check that the operator catalog offers the threescale-2.12 channel (guides/operator-2.11-2.12.md prerequisites)'
@@ -2356,15 +2356,17 @@ step_2_10_2_11__redis_verify() {
   done
 }
 
-# 2.10-2.11/backend-route — Check that system-app and system-sidekiq have BACKEND_ROUTE
-# Source: guides/operator-2.10-2.11.md verification
-# The sheet's verification: the 0.8 operator gives the system-app containers
-# and system-sidekiq BACKEND_ROUTE (the backend-listener service's internal
-# endpoint). Without it system cannot reach backend's internal API.
+# 2.10-2.11/backend-route — Check that system-app and system-sidekiq reach backend's internal API through its Service
+# Source: guides/operator-2.10-2.11.md what the 0.8 operator does on its own, 4
+# The 0.8 operator sets BACKEND_ROUTE of the system-app containers (and its
+# pre-hook) and of system-sidekiq to the backend-listener Service's internal
+# endpoint, http://backend-listener:3000/internal/ (CHANGELOG #536). Before,
+# it was read from the backend-listener Secret's route_endpoint (the public
+# route), so its presence alone proves nothing: the check reads its value.
 step_2_10_2_11__backend_route() {
-  missing=$(oc get dc system-app system-sidekiq -o json | jq -r '[.items[]? | .metadata.name as $dc | .spec.template.spec.containers[] | select([.env[]?.name] | index("BACKEND_ROUTE") | not) | "\($dc)/\(.name)"] | join(" ")')
-  [ -z "$missing" ] || fail "containers without BACKEND_ROUTE: $missing: the 2.11 operator has not finished its upgrade"
-  echo "every system-app and system-sidekiq container has BACKEND_ROUTE"
+  wrong=$(oc get dc system-app system-sidekiq -o json | jq -r '[.items[]? | .metadata.name as $dc | .spec.template.spec.containers[] | select(([.env[]? | select(.name == "BACKEND_ROUTE")][0].value // "") != "http://backend-listener:3000/internal/") | "\($dc)/\(.name)"] | join(" ")')
+  [ -z "$wrong" ] || fail "containers whose BACKEND_ROUTE is not http://backend-listener:3000/internal/: $wrong: the 2.11 operator has not finished its upgrade"
+  echo "every system-app and system-sidekiq container has BACKEND_ROUTE http://backend-listener:3000/internal/"
 }
 
 # 2.11-2.12/preflight-operator — Check that the latest CSV of the threescale-2.11 channel runs the 3scale operator

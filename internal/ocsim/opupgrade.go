@@ -549,6 +549,14 @@ func deploymentFromDC(am, dc Object) Object {
 	delete(pod, "deploymentConfig")
 	delete(pod, "deploymentconfig")
 	pod["deployment"] = name
+	// The operator's own pod template labels (each component's
+	// PodTemplateLabels: helper.MeteringLabels of 3scale-2.15-stable
+	// pkg/helper/labels.go, for an application component), over the
+	// DeploymentConfig's.
+	for k, v := range map[string]any{"com.company": "Red_Hat", "rht.prod_name": "Red_Hat_Integration", "rht.prod_ver": "master",
+		"rht.comp": "3scale", "rht.comp_ver": "2.15", "rht.subcomp": name, "rht.subcomp_t": "application"} {
+		pod[k] = v
+	}
 	d := Object{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta,
 		"spec": map[string]any{"replicas": num(dc, "spec", "replicas"), "selector": map[string]any{"matchLabels": map[string]any{"deployment": name}},
 			"template": t}}

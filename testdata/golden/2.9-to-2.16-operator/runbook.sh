@@ -2360,13 +2360,17 @@ step_2_10_2_11__redis_verify() {
 # Source: guides/operator-2.10-2.11.md what the 0.8 operator does on its own, 4
 # The 0.8 operator sets BACKEND_ROUTE of the system-app containers (and its
 # pre-hook) and of system-sidekiq to the backend-listener Service's internal
-# endpoint, http://backend-listener:3000/internal/ (CHANGELOG #536). Before,
-# it was read from the backend-listener Secret's route_endpoint (the public
-# route), so its presence alone proves nothing: the check reads its value.
+# endpoint, its URL with the path /internal/ (CHANGELOG #536). Before, it was
+# read from the backend-listener Secret's route_endpoint, so its presence
+# alone proves nothing: the check compares its value with the endpoint it
+# builds from the Service's port. It prints neither (the Secret's
+# service_endpoint holds the same URL).
 step_2_10_2_11__backend_route() {
-  wrong=$(oc get dc system-app system-sidekiq -o json | jq -r '[.items[]? | .metadata.name as $dc | .spec.template.spec.containers[] | select(([.env[]? | select(.name == "BACKEND_ROUTE")][0].value // "") != "http://backend-listener:3000/internal/") | "\($dc)/\(.name)"] | join(" ")')
-  [ -z "$wrong" ] || fail "containers whose BACKEND_ROUTE is not http://backend-listener:3000/internal/: $wrong: the 2.11 operator has not finished its upgrade"
-  echo "every system-app and system-sidekiq container has BACKEND_ROUTE http://backend-listener:3000/internal/"
+  port=$(oc get service backend-listener -o jsonpath='{.spec.ports[0].port}')
+  [ -n "$port" ] || fail "the backend-listener Service has no port"
+  wrong=$(oc get dc system-app system-sidekiq -o json | jq -r --arg want "http://backend-listener:$port/internal/" '[.items[]? | .metadata.name as $dc | .spec.template.spec.containers[] | select(([.env[]? | select(.name == "BACKEND_ROUTE")][0].value // "") != $want) | "\($dc)/\(.name)"] | join(" ")')
+  [ -z "$wrong" ] || fail "containers whose BACKEND_ROUTE is not the backend-listener Service's internal endpoint: $wrong: the 2.11 operator has not finished its upgrade"
+  echo "every system-app and system-sidekiq container has BACKEND_ROUTE set to the backend-listener Service's internal endpoint"
 }
 
 # 2.11-2.12/preflight-operator — Check that the latest CSV of the threescale-2.11 channel runs the 3scale operator

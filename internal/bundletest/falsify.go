@@ -65,6 +65,15 @@ var VerifyFalsifiedIn = map[string]string{
 	"2.7-2.8/smtp-secret-verify": InPropertyTest,
 	"2.7-2.8/wait-pods":          InRunbookTest,
 
+	"2.8-2.9/base-url-verify":   InRunbookTest,
+	"2.8-2.9/images-verify":     InRunbookTest,
+	"2.8-2.9/oracle-site-check": InRunbookTest,
+	"2.8-2.9/triggers-verify":   InRunbookTest,
+
+	"2.9-2.10/images-verify":     InRunbookTest,
+	"2.9-2.10/oracle-site-check": InRunbookTest,
+	"2.9-2.10/triggers-verify":   InRunbookTest,
+
 	"2.8-2.8/apimanager-verify": InRunbookTest,
 	"2.8-2.8/operator-verify":   InRunbookTest,
 	"2.8-2.8/redis-verify-keys": InRunbookTest,

@@ -314,9 +314,8 @@ var versionedImages = map[string]string{
 // checkVersionedTemplate checks what the 2.8 → 2.9 and 2.9 → 2.10 hops
 // leave as the 2.9.1.GA and 3scale-2.10.0-GA templates have it (there is
 // no export of those versions): each stream's tag of the release on the
-// template's image, each ImageChange trigger on STREAM:RELEASE, no
-// BASE_URL in system-master-apicast. The latest tags stay in the objects:
-// the runbook removes them at run time (oc tag -d).
+// template's image, no latest tag, each ImageChange trigger on
+// STREAM:RELEASE, no BASE_URL in system-master-apicast.
 func checkVersionedTemplate(t *testing.T, objects map[string]map[string]any, to string) {
 	t.Helper()
 	for stream, image := range versionedImages {
@@ -330,6 +329,9 @@ func checkVersionedTemplate(t *testing.T, objects map[string]map[string]any, to 
 		}
 		found := false
 		for _, tag := range bundletest.Get(is, "spec", "tags").([]any) {
+			if bundletest.Get(tag, "name") == "latest" {
+				t.Errorf("ImageStream/%s still has a latest tag", stream)
+			}
 			if bundletest.Get(tag, "name") == to {
 				found = true
 				if got := bundletest.Get(tag, "from", "name"); got != image || bundletest.Get(tag, "from", "kind") != "DockerImage" {

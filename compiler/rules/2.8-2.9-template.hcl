@@ -41,15 +41,18 @@ locals {
   EOT
   untag_note = <<-EOT
     The guide's `oc tag -d STREAM:latest`, after the DeploymentConfigs of
-    the stream moved to the 2.9 tag. The runbook first checks that no
-    DeploymentConfig of the project still follows STREAM:latest and keeps
-    the tag otherwise. A run-time step, not a patch: the bundle's model
-    (PLAN.md, kustomize/) keeps the latest tags.
+    the stream moved to the 2.9 tag. ampc removes the tag from the
+    stream's spec with a JSON patch (a test of its name), so that the
+    review, the bundle's model and the next hop see it gone; the runbook
+    first checks that no DeploymentConfig of the project still follows
+    STREAM:latest and refuses otherwise. An update of a stream's spec keeps
+    its status (origin pkg/image/apiserver/registry/imagestream/
+    strategy.go, prepareForUpdate): the step latest-status removes what is
+    left of the tags with the guide's own `oc tag -d`.
   EOT
-  untag = <<-EOT
+  untag_precondition = <<-EOT
     users=$(oc get dc -o json | jq -r --arg ref "$stream:latest" '[.items[]? | select([.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.from.name == $ref)] | length > 0) | .metadata.name] | join(" ")')
     [ -z "$users" ] || fail "$stream:latest is still followed by $users: the tag is kept"
-    oc tag -d "$stream:latest"
   EOT
   dir = "$BACKUP_DIR/2.8-2.9"
 }
@@ -237,12 +240,16 @@ step "wait-amp-system" {
 
 step "untag-amp-system" {
   title   = "Remove the latest tag of amp-system"
-  kind    = "shell"
+  kind    = "patch"
   section = "2.2.4.1"
   when    = plan.system_database != "oracle"
   note    = "${local.untag_note} The section text of 2.2.4.1 was not seen: the practitioner script leaves amp-system:latest, the other sections and the 2.9.1.GA template (no latest tag in any stream) remove it; ampc removes it, as for every other stream."
-  done_if = "oc get imagestream amp-system -o json | jq -e '[.spec.tags[]?.name] | index(\"latest\") == null' >/dev/null"
-  run     = "stream=\"amp-system\"\n${local.untag}"
+  precondition = "stream=\"amp-system\"\n${local.untag_precondition}"
+  patch "ImageStream" "amp-system" {
+    tag "latest" {
+      remove = true
+    }
+  }
 }
 
 # -------------------- 2.2.4.2 amp-apicast
@@ -286,11 +293,15 @@ step "wait-amp-apicast" {
 
 step "untag-amp-apicast" {
   title   = "Remove the latest tag of amp-apicast"
-  kind    = "shell"
+  kind    = "patch"
   section = "2.2.4.2"
   note    = local.untag_note
-  done_if = "oc get imagestream amp-apicast -o json | jq -e '[.spec.tags[]?.name] | index(\"latest\") == null' >/dev/null"
-  run     = "stream=\"amp-apicast\"\n${local.untag}"
+  precondition = "stream=\"amp-apicast\"\n${local.untag_precondition}"
+  patch "ImageStream" "amp-apicast" {
+    tag "latest" {
+      remove = true
+    }
+  }
 }
 
 # -------------------- 2.2.4.3 amp-backend
@@ -340,11 +351,15 @@ step "wait-amp-backend" {
 
 step "untag-amp-backend" {
   title   = "Remove the latest tag of amp-backend"
-  kind    = "shell"
+  kind    = "patch"
   section = "2.2.4.3"
   note    = "${local.untag_note} The guide removes amp-backend:latest after backend-worker, before it moves backend-cron; ampc moves the three, waits for them, then removes the tag, so that no DeploymentConfig follows a tag that is gone."
-  done_if = "oc get imagestream amp-backend -o json | jq -e '[.spec.tags[]?.name] | index(\"latest\") == null' >/dev/null"
-  run     = "stream=\"amp-backend\"\n${local.untag}"
+  precondition = "stream=\"amp-backend\"\n${local.untag_precondition}"
+  patch "ImageStream" "amp-backend" {
+    tag "latest" {
+      remove = true
+    }
+  }
 }
 
 # -------------------- 2.2.4.4 amp-zync
@@ -388,11 +403,15 @@ step "wait-amp-zync" {
 
 step "untag-amp-zync" {
   title   = "Remove the latest tag of amp-zync"
-  kind    = "shell"
+  kind    = "patch"
   section = "2.2.4.4"
   note    = local.untag_note
-  done_if = "oc get imagestream amp-zync -o json | jq -e '[.spec.tags[]?.name] | index(\"latest\") == null' >/dev/null"
-  run     = "stream=\"amp-zync\"\n${local.untag}"
+  precondition = "stream=\"amp-zync\"\n${local.untag_precondition}"
+  patch "ImageStream" "amp-zync" {
+    tag "latest" {
+      remove = true
+    }
+  }
 }
 
 # -------------------- 2.2.4.5 system-memcached
@@ -430,11 +449,15 @@ step "wait-system-memcached" {
 
 step "untag-system-memcached" {
   title   = "Remove the latest tag of system-memcached"
-  kind    = "shell"
+  kind    = "patch"
   section = "2.2.4.5"
   note    = local.untag_note
-  done_if = "oc get imagestream system-memcached -o json | jq -e '[.spec.tags[]?.name] | index(\"latest\") == null' >/dev/null"
-  run     = "stream=\"system-memcached\"\n${local.untag}"
+  precondition = "stream=\"system-memcached\"\n${local.untag_precondition}"
+  patch "ImageStream" "system-memcached" {
+    tag "latest" {
+      remove = true
+    }
+  }
 }
 
 # -------------------- 2.2.4.6 zync-database-postgresql
@@ -472,11 +495,15 @@ step "wait-zync-database-postgresql" {
 
 step "untag-zync-database-postgresql" {
   title   = "Remove the latest tag of zync-database-postgresql"
-  kind    = "shell"
+  kind    = "patch"
   section = "2.2.4.6"
   note    = local.untag_note
-  done_if = "oc get imagestream zync-database-postgresql -o json | jq -e '[.spec.tags[]?.name] | index(\"latest\") == null' >/dev/null"
-  run     = "stream=\"zync-database-postgresql\"\n${local.untag}"
+  precondition = "stream=\"zync-database-postgresql\"\n${local.untag_precondition}"
+  patch "ImageStream" "zync-database-postgresql" {
+    tag "latest" {
+      remove = true
+    }
+  }
 }
 
 # -------------------- 2.2.4.7.1 backend-redis
@@ -518,12 +545,16 @@ step "wait-backend-redis" {
 
 step "untag-backend-redis" {
   title   = "Remove the latest tag of backend-redis"
-  kind    = "shell"
+  kind    = "patch"
   section = "2.2.4.7.1"
   when    = has("DeploymentConfig", "backend-redis")
   note    = local.untag_note
-  done_if = "oc get imagestream backend-redis -o json | jq -e '[.spec.tags[]?.name] | index(\"latest\") == null' >/dev/null"
-  run     = "stream=\"backend-redis\"\n${local.untag}"
+  precondition = "stream=\"backend-redis\"\n${local.untag_precondition}"
+  patch "ImageStream" "backend-redis" {
+    tag "latest" {
+      remove = true
+    }
+  }
 }
 
 # -------------------- 2.2.4.7.2 system-redis
@@ -565,12 +596,16 @@ step "wait-system-redis" {
 
 step "untag-system-redis" {
   title   = "Remove the latest tag of system-redis"
-  kind    = "shell"
+  kind    = "patch"
   section = "2.2.4.7.2"
   when    = has("DeploymentConfig", "system-redis")
   note    = local.untag_note
-  done_if = "oc get imagestream system-redis -o json | jq -e '[.spec.tags[]?.name] | index(\"latest\") == null' >/dev/null"
-  run     = "stream=\"system-redis\"\n${local.untag}"
+  precondition = "stream=\"system-redis\"\n${local.untag_precondition}"
+  patch "ImageStream" "system-redis" {
+    tag "latest" {
+      remove = true
+    }
+  }
 }
 
 # -------------------- 2.2.4.7.3 system-mysql
@@ -612,12 +647,16 @@ step "wait-system-mysql" {
 
 step "untag-system-mysql" {
   title   = "Remove the latest tag of system-mysql"
-  kind    = "shell"
+  kind    = "patch"
   section = "2.2.4.7.3"
   when    = plan.system_database == "mysql" && has("DeploymentConfig", "system-mysql")
   note    = local.untag_note
-  done_if = "oc get imagestream system-mysql -o json | jq -e '[.spec.tags[]?.name] | index(\"latest\") == null' >/dev/null"
-  run     = "stream=\"system-mysql\"\n${local.untag}"
+  precondition = "stream=\"system-mysql\"\n${local.untag_precondition}"
+  patch "ImageStream" "system-mysql" {
+    tag "latest" {
+      remove = true
+    }
+  }
 }
 
 # -------------------- 2.2.4.7.4 system-postgresql
@@ -659,12 +698,16 @@ step "wait-system-postgresql" {
 
 step "untag-system-postgresql" {
   title   = "Remove the latest tag of system-postgresql"
-  kind    = "shell"
+  kind    = "patch"
   section = "2.2.4.7.4"
   when    = plan.system_database == "postgresql" && has("DeploymentConfig", "system-postgresql")
   note    = local.untag_note
-  done_if = "oc get imagestream system-postgresql -o json | jq -e '[.spec.tags[]?.name] | index(\"latest\") == null' >/dev/null"
-  run     = "stream=\"system-postgresql\"\n${local.untag}"
+  precondition = "stream=\"system-postgresql\"\n${local.untag_precondition}"
+  patch "ImageStream" "system-postgresql" {
+    tag "latest" {
+      remove = true
+    }
+  }
 }
 
 # zync-database restarted on its empty volume (when its image changed):
@@ -677,6 +720,20 @@ use "zync-resync" {
 
 use "images-verify" {
   section = "2.2.4.8"
+}
+
+step "latest-status" {
+  title   = "Remove what is left of the latest tags (oc tag -d)"
+  kind    = "shell"
+  section = "2.2.4"
+  note    = "The guide's `oc tag -d STREAM:latest` deletes the image stream tag, spec and status; the untag patches removed the spec tags, and an update of the spec keeps the status, so that `oc get istag STREAM:latest` may still answer. The runbook deletes each one that does."
+  run     = <<-EOT
+    for stream in amp-apicast amp-backend amp-zync system-memcached zync-database-postgresql %{ if plan.system_database != "oracle" }amp-system %{ endif }%{ if has("DeploymentConfig", "backend-redis") }backend-redis %{ endif }%{ if has("DeploymentConfig", "system-redis") }system-redis %{ endif }%{ if plan.system_database == "mysql" && has("DeploymentConfig", "system-mysql") }system-mysql %{ endif }%{ if plan.system_database == "postgresql" && has("DeploymentConfig", "system-postgresql") }system-postgresql %{ endif }; do
+      if exists imagestreamtag "$stream:latest"; then
+        oc tag -d "$stream:latest"
+      fi
+    done
+  EOT
 }
 
 step "triggers-verify" {

@@ -61,6 +61,7 @@ var propSites = []propSite{
 	{example: "2.7-to-2.8-operator", build: bundletest.Op27Seed},
 	{example: "2.7-postgresql", fixture: "templates/2.7-amp.yaml", edit: bundletest.TemplatePostgreSQL, namespace: "3scale-prod", databases: true, heavy: true},
 	{example: "2.6-to-2.7-postgresql", fixture: "templates/2.6-amp.yaml", edit: bundletest.TemplatePostgreSQL, databases: true, heavy: true},
+	{example: "2.8-to-2.10-mysql", fixture: "templates/2.8-amp.yaml", databases: true, heavy: true},
 }
 
 // TestRunbookProperties runs each example's runbook on its fixture in the

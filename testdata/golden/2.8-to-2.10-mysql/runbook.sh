@@ -69,6 +69,7 @@ STEPS=(
   '2.8-2.9/untag-system-mysql'
   '2.8-2.9/zync-resync'
   '2.8-2.9/images-verify'
+  '2.8-2.9/latest-status'
   '2.8-2.9/triggers-verify'
   '2.8-2.9/oas3-developer-portal'
   '2.9-2.10/backup'
@@ -114,41 +115,42 @@ TITLES=(
   '[patch] Add the 2.9 tag to amp-system (guides/template-2.8-2.9.md 2.2.4.1)'
   '[patch] Point the ImageChange triggers of system-app, system-sidekiq and system-sphinx at amp-system:2.9 (guides/template-2.8-2.9.md 2.2.4.1)'
   '[wait] Wait for system-app, system-sidekiq and system-sphinx to redeploy on the 2.9 image (guides/template-2.8-2.9.md 2.2.4.1)'
-  '[shell] Remove the latest tag of amp-system (guides/template-2.8-2.9.md 2.2.4.1)'
+  '[patch] Remove the latest tag of amp-system (guides/template-2.8-2.9.md 2.2.4.1)'
   '[patch] Add the 2.9 tag to amp-apicast (guides/template-2.8-2.9.md 2.2.4.2)'
   '[patch] Point the ImageChange triggers of apicast-staging and apicast-production at amp-apicast:2.9 (guides/template-2.8-2.9.md 2.2.4.2)'
   '[wait] Wait for apicast-staging and apicast-production to redeploy on the 2.9 image (guides/template-2.8-2.9.md 2.2.4.2)'
-  '[shell] Remove the latest tag of amp-apicast (guides/template-2.8-2.9.md 2.2.4.2)'
+  '[patch] Remove the latest tag of amp-apicast (guides/template-2.8-2.9.md 2.2.4.2)'
   '[patch] Add the 2.9 tag to amp-backend (guides/template-2.8-2.9.md 2.2.4.3)'
   '[patch] Point the ImageChange triggers of backend-listener, backend-worker and backend-cron at amp-backend:2.9 (guides/template-2.8-2.9.md 2.2.4.3)'
   '[wait] Wait for backend-listener, backend-worker and backend-cron to redeploy on the 2.9 image (guides/template-2.8-2.9.md 2.2.4.3)'
-  '[shell] Remove the latest tag of amp-backend (guides/template-2.8-2.9.md 2.2.4.3)'
+  '[patch] Remove the latest tag of amp-backend (guides/template-2.8-2.9.md 2.2.4.3)'
   '[patch] Add the 2.9 tag to amp-zync (guides/template-2.8-2.9.md 2.2.4.4)'
   '[patch] Point the ImageChange triggers of zync and zync-que at amp-zync:2.9 (guides/template-2.8-2.9.md 2.2.4.4)'
   '[wait] Wait for zync and zync-que to redeploy on the 2.9 image (guides/template-2.8-2.9.md 2.2.4.4)'
-  '[shell] Remove the latest tag of amp-zync (guides/template-2.8-2.9.md 2.2.4.4)'
+  '[patch] Remove the latest tag of amp-zync (guides/template-2.8-2.9.md 2.2.4.4)'
   '[patch] Add the 2.9 tag to system-memcached (guides/template-2.8-2.9.md 2.2.4.5)'
   '[patch] Point the ImageChange triggers of system-memcache at system-memcached:2.9 (guides/template-2.8-2.9.md 2.2.4.5)'
   '[wait] Wait for system-memcache to redeploy on the 2.9 image (guides/template-2.8-2.9.md 2.2.4.5)'
-  '[shell] Remove the latest tag of system-memcached (guides/template-2.8-2.9.md 2.2.4.5)'
+  '[patch] Remove the latest tag of system-memcached (guides/template-2.8-2.9.md 2.2.4.5)'
   '[patch] Add the 2.9 tag to zync-database-postgresql (guides/template-2.8-2.9.md 2.2.4.6)'
   '[patch] Point the ImageChange triggers of zync-database at zync-database-postgresql:2.9 (guides/template-2.8-2.9.md 2.2.4.6)'
   '[wait] Wait for zync-database to redeploy on the 2.9 image (guides/template-2.8-2.9.md 2.2.4.6)'
-  '[shell] Remove the latest tag of zync-database-postgresql (guides/template-2.8-2.9.md 2.2.4.6)'
+  '[patch] Remove the latest tag of zync-database-postgresql (guides/template-2.8-2.9.md 2.2.4.6)'
   '[patch] Add the 2.9 tag to backend-redis (guides/template-2.8-2.9.md 2.2.4.7.1)'
   '[patch] Point the ImageChange triggers of backend-redis at backend-redis:2.9 (guides/template-2.8-2.9.md 2.2.4.7.1)'
   '[wait] Wait for backend-redis to redeploy on the 2.9 image (guides/template-2.8-2.9.md 2.2.4.7.1)'
-  '[shell] Remove the latest tag of backend-redis (guides/template-2.8-2.9.md 2.2.4.7.1)'
+  '[patch] Remove the latest tag of backend-redis (guides/template-2.8-2.9.md 2.2.4.7.1)'
   '[patch] Add the 2.9 tag to system-redis (guides/template-2.8-2.9.md 2.2.4.7.2)'
   '[patch] Point the ImageChange triggers of system-redis at system-redis:2.9 (guides/template-2.8-2.9.md 2.2.4.7.2)'
   '[wait] Wait for system-redis to redeploy on the 2.9 image (guides/template-2.8-2.9.md 2.2.4.7.2)'
-  '[shell] Remove the latest tag of system-redis (guides/template-2.8-2.9.md 2.2.4.7.2)'
+  '[patch] Remove the latest tag of system-redis (guides/template-2.8-2.9.md 2.2.4.7.2)'
   '[patch] Add the 2.9 tag to system-mysql (guides/template-2.8-2.9.md 2.2.4.7.3)'
   '[patch] Point the ImageChange triggers of system-mysql at system-mysql:2.9 (guides/template-2.8-2.9.md 2.2.4.7.3)'
   '[wait] Wait for system-mysql to redeploy on the 2.9 image (guides/template-2.8-2.9.md 2.2.4.7.3)'
-  '[shell] Remove the latest tag of system-mysql (guides/template-2.8-2.9.md 2.2.4.7.3)'
+  '[patch] Remove the latest tag of system-mysql (guides/template-2.8-2.9.md 2.2.4.7.3)'
   '[shell] Make Zync recreate its routes after zync-database restarted on an empty volume (guides/template-2.8-2.9.md 2.2.4.6)'
   '[verify] Check that every DeploymentConfig runs its image stream'\''s current image (guides/template-2.8-2.9.md 2.2.4.8)'
+  '[shell] Remove what is left of the latest tags (oc tag -d) (guides/template-2.8-2.9.md 2.2.4)'
   '[verify] Check that every DeploymentConfig follows a 2.9 tag and no stream keeps latest (guides/template-2.8-2.9.md 2.2.4.8)'
   '[manual] If the Developer Portal used OpenAPI 3.0 with 2.8, update it (guides/template-2.8-2.9.md preface)'
   '[backup] Back up the 3scale project (guides/template-2.9-2.10.md 2.2.1)'
@@ -1458,7 +1460,9 @@ dc_view() {
 # automatic ImageChange triggers of the DeploymentConfig (TRIGGERS, its
 # trigger lines as dc_view prints them) still wait for (nothing when every
 # container they name runs its stream tag's current image, compared by
-# digest), or failed:MESSAGE when a tag's import failed.
+# digest), or failed:MESSAGE when a tag's import failed. A tag with no
+# spec entry, which a build pushed (amp-system:2.9-oracle of the Oracle
+# system image), is at its newest status item.
 trigger_images_pending() {
   local dc=$1 triggers=$2 trigger stream tag ns is answer
   shift 2
@@ -1484,7 +1488,7 @@ trigger_images_pending() {
         resolve($t; 0) as $r
         | if $r.follow then "follow:\($r.follow)"
           else $r.tag as $t
-          | ([($is.spec.tags[]? | select(.name == $t) | .generation // 0) as $g
+          | ([(first($is.spec.tags[]? | select(.name == $t) | .generation // 0) // -1) as $g
               | ($is.status.tags[]? | select(.tag == $t)) as $st
               | if ([$st.conditions[]? | select(.type == "ImportSuccess" and .status == "False" and (.generation // 0) >= $g)] | length) > 0
                 then "failed:imagestream/\($s): the import of \($t) failed: \([$st.conditions[] | select(.type == "ImportSuccess")][0].message)"
@@ -1904,22 +1908,27 @@ step_2_8_2_9__wait_amp_system() {
 # 2.8-2.9/untag-amp-system — Remove the latest tag of amp-system
 # Source: guides/template-2.8-2.9.md 2.2.4.1
 # The guide's `oc tag -d STREAM:latest`, after the DeploymentConfigs of the
-# stream moved to the 2.9 tag. The runbook first checks that no
-# DeploymentConfig of the project still follows STREAM:latest and keeps the
-# tag otherwise. A run-time step, not a patch: the bundle's model (PLAN.md,
-# kustomize/) keeps the latest tags. The section text of 2.2.4.1 was not seen:
-# the practitioner script leaves amp-system:latest, the other sections and the
-# 2.9.1.GA template (no latest tag in any stream) remove it; ampc removes it,
-# as for every other stream.
+# stream moved to the 2.9 tag. ampc removes the tag from the stream's spec
+# with a JSON patch (a test of its name), so that the review, the bundle's
+# model and the next hop see it gone; the runbook first checks that no
+# DeploymentConfig of the project still follows STREAM:latest and refuses
+# otherwise. An update of a stream's spec keeps its status (origin
+# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# the step latest-status removes what is left of the tags with the guide's own
+# `oc tag -d`. The section text of 2.2.4.1 was not seen: the practitioner
+# script leaves amp-system:latest, the other sections and the 2.9.1.GA
+# template (no latest tag in any stream) remove it; ampc removes it, as for
+# every other stream.
 step_2_8_2_9__untag_amp_system() {
-  if oc get imagestream amp-system -o json | jq -e '[.spec.tags[]?.name] | index("latest") == null' >/dev/null; then
-    echo "already done: skipped"
-    return 0
-  fi
+  # The precondition: the step changes nothing unless it holds.
   stream="amp-system"
   users=$(oc get dc -o json | jq -r --arg ref "$stream:latest" '[.items[]? | select([.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.from.name == $ref)] | length > 0) | .metadata.name] | join(" ")')
   [ -z "$users" ] || fail "$stream:latest is still followed by $users: the tag is kept"
-  oc tag -d "$stream:latest"
+  if applied imagestream/amp-system checks/2.8-2.9/untag-amp-system/imagestream-amp-system.json; then
+    echo "imagestream/amp-system: already applied, skipped"
+  else
+    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-amp-system/imagestream-amp-system.json")"
+  fi
 }
 
 # 2.8-2.9/image-amp-apicast — Add the 2.9 tag to amp-apicast
@@ -1964,19 +1973,24 @@ step_2_8_2_9__wait_amp_apicast() {
 # 2.8-2.9/untag-amp-apicast — Remove the latest tag of amp-apicast
 # Source: guides/template-2.8-2.9.md 2.2.4.2
 # The guide's `oc tag -d STREAM:latest`, after the DeploymentConfigs of the
-# stream moved to the 2.9 tag. The runbook first checks that no
-# DeploymentConfig of the project still follows STREAM:latest and keeps the
-# tag otherwise. A run-time step, not a patch: the bundle's model (PLAN.md,
-# kustomize/) keeps the latest tags.
+# stream moved to the 2.9 tag. ampc removes the tag from the stream's spec
+# with a JSON patch (a test of its name), so that the review, the bundle's
+# model and the next hop see it gone; the runbook first checks that no
+# DeploymentConfig of the project still follows STREAM:latest and refuses
+# otherwise. An update of a stream's spec keeps its status (origin
+# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# the step latest-status removes what is left of the tags with the guide's own
+# `oc tag -d`.
 step_2_8_2_9__untag_amp_apicast() {
-  if oc get imagestream amp-apicast -o json | jq -e '[.spec.tags[]?.name] | index("latest") == null' >/dev/null; then
-    echo "already done: skipped"
-    return 0
-  fi
+  # The precondition: the step changes nothing unless it holds.
   stream="amp-apicast"
   users=$(oc get dc -o json | jq -r --arg ref "$stream:latest" '[.items[]? | select([.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.from.name == $ref)] | length > 0) | .metadata.name] | join(" ")')
   [ -z "$users" ] || fail "$stream:latest is still followed by $users: the tag is kept"
-  oc tag -d "$stream:latest"
+  if applied imagestream/amp-apicast checks/2.8-2.9/untag-amp-apicast/imagestream-amp-apicast.json; then
+    echo "imagestream/amp-apicast: already applied, skipped"
+  else
+    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-amp-apicast/imagestream-amp-apicast.json")"
+  fi
 }
 
 # 2.8-2.9/image-amp-backend — Add the 2.9 tag to amp-backend
@@ -2027,22 +2041,26 @@ step_2_8_2_9__wait_amp_backend() {
 # 2.8-2.9/untag-amp-backend — Remove the latest tag of amp-backend
 # Source: guides/template-2.8-2.9.md 2.2.4.3
 # The guide's `oc tag -d STREAM:latest`, after the DeploymentConfigs of the
-# stream moved to the 2.9 tag. The runbook first checks that no
-# DeploymentConfig of the project still follows STREAM:latest and keeps the
-# tag otherwise. A run-time step, not a patch: the bundle's model (PLAN.md,
-# kustomize/) keeps the latest tags. The guide removes amp-backend:latest
-# after backend-worker, before it moves backend-cron; ampc moves the three,
-# waits for them, then removes the tag, so that no DeploymentConfig follows a
-# tag that is gone.
+# stream moved to the 2.9 tag. ampc removes the tag from the stream's spec
+# with a JSON patch (a test of its name), so that the review, the bundle's
+# model and the next hop see it gone; the runbook first checks that no
+# DeploymentConfig of the project still follows STREAM:latest and refuses
+# otherwise. An update of a stream's spec keeps its status (origin
+# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# the step latest-status removes what is left of the tags with the guide's own
+# `oc tag -d`. The guide removes amp-backend:latest after backend-worker,
+# before it moves backend-cron; ampc moves the three, waits for them, then
+# removes the tag, so that no DeploymentConfig follows a tag that is gone.
 step_2_8_2_9__untag_amp_backend() {
-  if oc get imagestream amp-backend -o json | jq -e '[.spec.tags[]?.name] | index("latest") == null' >/dev/null; then
-    echo "already done: skipped"
-    return 0
-  fi
+  # The precondition: the step changes nothing unless it holds.
   stream="amp-backend"
   users=$(oc get dc -o json | jq -r --arg ref "$stream:latest" '[.items[]? | select([.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.from.name == $ref)] | length > 0) | .metadata.name] | join(" ")')
   [ -z "$users" ] || fail "$stream:latest is still followed by $users: the tag is kept"
-  oc tag -d "$stream:latest"
+  if applied imagestream/amp-backend checks/2.8-2.9/untag-amp-backend/imagestream-amp-backend.json; then
+    echo "imagestream/amp-backend: already applied, skipped"
+  else
+    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-amp-backend/imagestream-amp-backend.json")"
+  fi
 }
 
 # 2.8-2.9/image-amp-zync — Add the 2.9 tag to amp-zync
@@ -2087,19 +2105,24 @@ step_2_8_2_9__wait_amp_zync() {
 # 2.8-2.9/untag-amp-zync — Remove the latest tag of amp-zync
 # Source: guides/template-2.8-2.9.md 2.2.4.4
 # The guide's `oc tag -d STREAM:latest`, after the DeploymentConfigs of the
-# stream moved to the 2.9 tag. The runbook first checks that no
-# DeploymentConfig of the project still follows STREAM:latest and keeps the
-# tag otherwise. A run-time step, not a patch: the bundle's model (PLAN.md,
-# kustomize/) keeps the latest tags.
+# stream moved to the 2.9 tag. ampc removes the tag from the stream's spec
+# with a JSON patch (a test of its name), so that the review, the bundle's
+# model and the next hop see it gone; the runbook first checks that no
+# DeploymentConfig of the project still follows STREAM:latest and refuses
+# otherwise. An update of a stream's spec keeps its status (origin
+# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# the step latest-status removes what is left of the tags with the guide's own
+# `oc tag -d`.
 step_2_8_2_9__untag_amp_zync() {
-  if oc get imagestream amp-zync -o json | jq -e '[.spec.tags[]?.name] | index("latest") == null' >/dev/null; then
-    echo "already done: skipped"
-    return 0
-  fi
+  # The precondition: the step changes nothing unless it holds.
   stream="amp-zync"
   users=$(oc get dc -o json | jq -r --arg ref "$stream:latest" '[.items[]? | select([.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.from.name == $ref)] | length > 0) | .metadata.name] | join(" ")')
   [ -z "$users" ] || fail "$stream:latest is still followed by $users: the tag is kept"
-  oc tag -d "$stream:latest"
+  if applied imagestream/amp-zync checks/2.8-2.9/untag-amp-zync/imagestream-amp-zync.json; then
+    echo "imagestream/amp-zync: already applied, skipped"
+  else
+    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-amp-zync/imagestream-amp-zync.json")"
+  fi
 }
 
 # 2.8-2.9/image-system-memcached — Add the 2.9 tag to system-memcached
@@ -2138,19 +2161,24 @@ step_2_8_2_9__wait_system_memcached() {
 # 2.8-2.9/untag-system-memcached — Remove the latest tag of system-memcached
 # Source: guides/template-2.8-2.9.md 2.2.4.5
 # The guide's `oc tag -d STREAM:latest`, after the DeploymentConfigs of the
-# stream moved to the 2.9 tag. The runbook first checks that no
-# DeploymentConfig of the project still follows STREAM:latest and keeps the
-# tag otherwise. A run-time step, not a patch: the bundle's model (PLAN.md,
-# kustomize/) keeps the latest tags.
+# stream moved to the 2.9 tag. ampc removes the tag from the stream's spec
+# with a JSON patch (a test of its name), so that the review, the bundle's
+# model and the next hop see it gone; the runbook first checks that no
+# DeploymentConfig of the project still follows STREAM:latest and refuses
+# otherwise. An update of a stream's spec keeps its status (origin
+# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# the step latest-status removes what is left of the tags with the guide's own
+# `oc tag -d`.
 step_2_8_2_9__untag_system_memcached() {
-  if oc get imagestream system-memcached -o json | jq -e '[.spec.tags[]?.name] | index("latest") == null' >/dev/null; then
-    echo "already done: skipped"
-    return 0
-  fi
+  # The precondition: the step changes nothing unless it holds.
   stream="system-memcached"
   users=$(oc get dc -o json | jq -r --arg ref "$stream:latest" '[.items[]? | select([.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.from.name == $ref)] | length > 0) | .metadata.name] | join(" ")')
   [ -z "$users" ] || fail "$stream:latest is still followed by $users: the tag is kept"
-  oc tag -d "$stream:latest"
+  if applied imagestream/system-memcached checks/2.8-2.9/untag-system-memcached/imagestream-system-memcached.json; then
+    echo "imagestream/system-memcached: already applied, skipped"
+  else
+    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-system-memcached/imagestream-system-memcached.json")"
+  fi
 }
 
 # 2.8-2.9/image-zync-database-postgresql — Add the 2.9 tag to zync-database-postgresql
@@ -2189,19 +2217,24 @@ step_2_8_2_9__wait_zync_database_postgresql() {
 # 2.8-2.9/untag-zync-database-postgresql — Remove the latest tag of zync-database-postgresql
 # Source: guides/template-2.8-2.9.md 2.2.4.6
 # The guide's `oc tag -d STREAM:latest`, after the DeploymentConfigs of the
-# stream moved to the 2.9 tag. The runbook first checks that no
-# DeploymentConfig of the project still follows STREAM:latest and keeps the
-# tag otherwise. A run-time step, not a patch: the bundle's model (PLAN.md,
-# kustomize/) keeps the latest tags.
+# stream moved to the 2.9 tag. ampc removes the tag from the stream's spec
+# with a JSON patch (a test of its name), so that the review, the bundle's
+# model and the next hop see it gone; the runbook first checks that no
+# DeploymentConfig of the project still follows STREAM:latest and refuses
+# otherwise. An update of a stream's spec keeps its status (origin
+# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# the step latest-status removes what is left of the tags with the guide's own
+# `oc tag -d`.
 step_2_8_2_9__untag_zync_database_postgresql() {
-  if oc get imagestream zync-database-postgresql -o json | jq -e '[.spec.tags[]?.name] | index("latest") == null' >/dev/null; then
-    echo "already done: skipped"
-    return 0
-  fi
+  # The precondition: the step changes nothing unless it holds.
   stream="zync-database-postgresql"
   users=$(oc get dc -o json | jq -r --arg ref "$stream:latest" '[.items[]? | select([.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.from.name == $ref)] | length > 0) | .metadata.name] | join(" ")')
   [ -z "$users" ] || fail "$stream:latest is still followed by $users: the tag is kept"
-  oc tag -d "$stream:latest"
+  if applied imagestream/zync-database-postgresql checks/2.8-2.9/untag-zync-database-postgresql/imagestream-zync-database-postgresql.json; then
+    echo "imagestream/zync-database-postgresql: already applied, skipped"
+  else
+    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-zync-database-postgresql/imagestream-zync-database-postgresql.json")"
+  fi
 }
 
 # 2.8-2.9/image-backend-redis — Add the 2.9 tag to backend-redis
@@ -2242,19 +2275,24 @@ step_2_8_2_9__wait_backend_redis() {
 # 2.8-2.9/untag-backend-redis — Remove the latest tag of backend-redis
 # Source: guides/template-2.8-2.9.md 2.2.4.7.1
 # The guide's `oc tag -d STREAM:latest`, after the DeploymentConfigs of the
-# stream moved to the 2.9 tag. The runbook first checks that no
-# DeploymentConfig of the project still follows STREAM:latest and keeps the
-# tag otherwise. A run-time step, not a patch: the bundle's model (PLAN.md,
-# kustomize/) keeps the latest tags.
+# stream moved to the 2.9 tag. ampc removes the tag from the stream's spec
+# with a JSON patch (a test of its name), so that the review, the bundle's
+# model and the next hop see it gone; the runbook first checks that no
+# DeploymentConfig of the project still follows STREAM:latest and refuses
+# otherwise. An update of a stream's spec keeps its status (origin
+# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# the step latest-status removes what is left of the tags with the guide's own
+# `oc tag -d`.
 step_2_8_2_9__untag_backend_redis() {
-  if oc get imagestream backend-redis -o json | jq -e '[.spec.tags[]?.name] | index("latest") == null' >/dev/null; then
-    echo "already done: skipped"
-    return 0
-  fi
+  # The precondition: the step changes nothing unless it holds.
   stream="backend-redis"
   users=$(oc get dc -o json | jq -r --arg ref "$stream:latest" '[.items[]? | select([.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.from.name == $ref)] | length > 0) | .metadata.name] | join(" ")')
   [ -z "$users" ] || fail "$stream:latest is still followed by $users: the tag is kept"
-  oc tag -d "$stream:latest"
+  if applied imagestream/backend-redis checks/2.8-2.9/untag-backend-redis/imagestream-backend-redis.json; then
+    echo "imagestream/backend-redis: already applied, skipped"
+  else
+    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-backend-redis/imagestream-backend-redis.json")"
+  fi
 }
 
 # 2.8-2.9/image-system-redis — Add the 2.9 tag to system-redis
@@ -2295,19 +2333,24 @@ step_2_8_2_9__wait_system_redis() {
 # 2.8-2.9/untag-system-redis — Remove the latest tag of system-redis
 # Source: guides/template-2.8-2.9.md 2.2.4.7.2
 # The guide's `oc tag -d STREAM:latest`, after the DeploymentConfigs of the
-# stream moved to the 2.9 tag. The runbook first checks that no
-# DeploymentConfig of the project still follows STREAM:latest and keeps the
-# tag otherwise. A run-time step, not a patch: the bundle's model (PLAN.md,
-# kustomize/) keeps the latest tags.
+# stream moved to the 2.9 tag. ampc removes the tag from the stream's spec
+# with a JSON patch (a test of its name), so that the review, the bundle's
+# model and the next hop see it gone; the runbook first checks that no
+# DeploymentConfig of the project still follows STREAM:latest and refuses
+# otherwise. An update of a stream's spec keeps its status (origin
+# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# the step latest-status removes what is left of the tags with the guide's own
+# `oc tag -d`.
 step_2_8_2_9__untag_system_redis() {
-  if oc get imagestream system-redis -o json | jq -e '[.spec.tags[]?.name] | index("latest") == null' >/dev/null; then
-    echo "already done: skipped"
-    return 0
-  fi
+  # The precondition: the step changes nothing unless it holds.
   stream="system-redis"
   users=$(oc get dc -o json | jq -r --arg ref "$stream:latest" '[.items[]? | select([.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.from.name == $ref)] | length > 0) | .metadata.name] | join(" ")')
   [ -z "$users" ] || fail "$stream:latest is still followed by $users: the tag is kept"
-  oc tag -d "$stream:latest"
+  if applied imagestream/system-redis checks/2.8-2.9/untag-system-redis/imagestream-system-redis.json; then
+    echo "imagestream/system-redis: already applied, skipped"
+  else
+    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-system-redis/imagestream-system-redis.json")"
+  fi
 }
 
 # 2.8-2.9/image-system-mysql — Add the 2.9 tag to system-mysql
@@ -2348,19 +2391,24 @@ step_2_8_2_9__wait_system_mysql() {
 # 2.8-2.9/untag-system-mysql — Remove the latest tag of system-mysql
 # Source: guides/template-2.8-2.9.md 2.2.4.7.3
 # The guide's `oc tag -d STREAM:latest`, after the DeploymentConfigs of the
-# stream moved to the 2.9 tag. The runbook first checks that no
-# DeploymentConfig of the project still follows STREAM:latest and keeps the
-# tag otherwise. A run-time step, not a patch: the bundle's model (PLAN.md,
-# kustomize/) keeps the latest tags.
+# stream moved to the 2.9 tag. ampc removes the tag from the stream's spec
+# with a JSON patch (a test of its name), so that the review, the bundle's
+# model and the next hop see it gone; the runbook first checks that no
+# DeploymentConfig of the project still follows STREAM:latest and refuses
+# otherwise. An update of a stream's spec keeps its status (origin
+# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# the step latest-status removes what is left of the tags with the guide's own
+# `oc tag -d`.
 step_2_8_2_9__untag_system_mysql() {
-  if oc get imagestream system-mysql -o json | jq -e '[.spec.tags[]?.name] | index("latest") == null' >/dev/null; then
-    echo "already done: skipped"
-    return 0
-  fi
+  # The precondition: the step changes nothing unless it holds.
   stream="system-mysql"
   users=$(oc get dc -o json | jq -r --arg ref "$stream:latest" '[.items[]? | select([.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.from.name == $ref)] | length > 0) | .metadata.name] | join(" ")')
   [ -z "$users" ] || fail "$stream:latest is still followed by $users: the tag is kept"
-  oc tag -d "$stream:latest"
+  if applied imagestream/system-mysql checks/2.8-2.9/untag-system-mysql/imagestream-system-mysql.json; then
+    echo "imagestream/system-mysql: already applied, skipped"
+  else
+    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-system-mysql/imagestream-system-mysql.json")"
+  fi
 }
 
 # 2.8-2.9/zync-resync — Make Zync recreate its routes after zync-database restarted on an empty volume
@@ -2408,6 +2456,20 @@ step_2_8_2_9__images_verify() {
   for component in apicast-production apicast-staging apicast-wildcard-router backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-postgresql system-redis system-sidekiq system-sphinx zync zync-database zync-que; do
     exists dc "$component" || continue
     check_images "$component"
+  done
+}
+
+# 2.8-2.9/latest-status — Remove what is left of the latest tags (oc tag -d)
+# Source: guides/template-2.8-2.9.md 2.2.4
+# The guide's `oc tag -d STREAM:latest` deletes the image stream tag, spec and
+# status; the untag patches removed the spec tags, and an update of the spec
+# keeps the status, so that `oc get istag STREAM:latest` may still answer. The
+# runbook deletes each one that does.
+step_2_8_2_9__latest_status() {
+  for stream in amp-apicast amp-backend amp-zync system-memcached zync-database-postgresql amp-system backend-redis system-redis system-mysql ; do
+    if exists imagestreamtag "$stream:latest"; then
+      oc tag -d "$stream:latest"
+    fi
   done
 }
 

@@ -1,6 +1,8 @@
 package runbooktest
 
 import (
+	"encoding/base64"
+	"strings"
 	"testing"
 
 	"github.com/ampc/ampc/internal/bundletest"
@@ -119,4 +121,36 @@ var falsifiers29 = map[string]verifyFalsifier{
 	},
 	"2.8-2.9/oracle-site-check":  oracleSiteFalsifier("2.8", "2.9", "mysql2://root:secret@system-mysql/system", "points system at a MySQL database (mysql2://)"),
 	"2.9-2.10/oracle-site-check": oracleSiteFalsifier("2.9", "2.10", "postgresql://system:secret@system-postgresql/system", "points system at a PostgreSQL database (postgresql://)"),
+}
+
+// TestBaseURLRollback: --rollback 2.8-2.9/base-url, after the hop removed
+// BASE_URL from system-master-apicast, puts the site's own value back from
+// the copy the backup saved, and prints it nowhere.
+func TestBaseURLRollback(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, bundletest.WritePlan(t, templatePlan("2.8", "2.9", "mysql")), ""))
+	r := &falsifyRun{c: zyncSite(t, "2.8"), bundle: bundle, work: t.TempDir()}
+	baseURL := func() any {
+		return bundletest.Get(r.c.Objects(t)["Secret/system-master-apicast"], "data", "BASE_URL")
+	}
+	before := baseURL()
+	if before == nil {
+		t.Fatal("the 2.8 fixture's system-master-apicast has no BASE_URL")
+	}
+	r.must(t, "2.8-2.9/backup", "2.8-2.9/base-url")
+	if baseURL() != nil {
+		t.Fatal("2.8-2.9/base-url left BASE_URL in system-master-apicast")
+	}
+	out, err := r.c.Exec(t, r.bundle, r.work, []string{"FAKEOC_FAIL="}, "--rollback", "2.8-2.9/base-url")
+	if err != nil {
+		t.Fatalf("--rollback 2.8-2.9/base-url: %v\n%s", err, out)
+	}
+	if got := baseURL(); got != before {
+		t.Errorf("after the rollback BASE_URL is %v, the site had %v", got, before)
+	}
+	plain, _ := base64.StdEncoding.DecodeString(before.(string))
+	if strings.Contains(out, string(plain)) || strings.Contains(out, before.(string)) {
+		t.Errorf("the rollback printed BASE_URL:\n%s", out)
+	}
 }

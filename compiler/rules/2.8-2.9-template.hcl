@@ -46,9 +46,10 @@ locals {
     review, the bundle's model and the next hop see it gone; the runbook
     first checks that no DeploymentConfig of the project still follows
     STREAM:latest and refuses otherwise. An update of a stream's spec keeps
-    its status (origin pkg/image/apiserver/registry/imagestream/
-    strategy.go, prepareForUpdate): the step latest-status removes what is
-    left of the tags with the guide's own `oc tag -d`.
+    its status (prepareForUpdate in OpenShift origin's
+    pkg/image/apiserver/registry/imagestream/strategy.go): the step
+    latest-status removes what is left of the tags with the guide's own
+    `oc tag -d`.
   EOT
   untag_precondition = <<-EOT
     users=$(oc get dc -o json | jq -r --arg ref "$stream:latest" '[.items[]? | select([.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.from.name == $ref)] | length > 0) | .metadata.name] | join(" ")')

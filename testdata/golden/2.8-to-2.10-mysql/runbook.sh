@@ -1912,8 +1912,8 @@ step_2_8_2_9__wait_amp_system() {
 # with a JSON patch (a test of its name), so that the review, the bundle's
 # model and the next hop see it gone; the runbook first checks that no
 # DeploymentConfig of the project still follows STREAM:latest and refuses
-# otherwise. An update of a stream's spec keeps its status (origin
-# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# otherwise. An update of a stream's spec keeps its status (prepareForUpdate
+# in OpenShift origin's pkg/image/apiserver/registry/imagestream/strategy.go):
 # the step latest-status removes what is left of the tags with the guide's own
 # `oc tag -d`. The section text of 2.2.4.1 was not seen: the practitioner
 # script leaves amp-system:latest, the other sections and the 2.9.1.GA
@@ -1977,8 +1977,8 @@ step_2_8_2_9__wait_amp_apicast() {
 # with a JSON patch (a test of its name), so that the review, the bundle's
 # model and the next hop see it gone; the runbook first checks that no
 # DeploymentConfig of the project still follows STREAM:latest and refuses
-# otherwise. An update of a stream's spec keeps its status (origin
-# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# otherwise. An update of a stream's spec keeps its status (prepareForUpdate
+# in OpenShift origin's pkg/image/apiserver/registry/imagestream/strategy.go):
 # the step latest-status removes what is left of the tags with the guide's own
 # `oc tag -d`.
 step_2_8_2_9__untag_amp_apicast() {
@@ -2045,8 +2045,8 @@ step_2_8_2_9__wait_amp_backend() {
 # with a JSON patch (a test of its name), so that the review, the bundle's
 # model and the next hop see it gone; the runbook first checks that no
 # DeploymentConfig of the project still follows STREAM:latest and refuses
-# otherwise. An update of a stream's spec keeps its status (origin
-# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# otherwise. An update of a stream's spec keeps its status (prepareForUpdate
+# in OpenShift origin's pkg/image/apiserver/registry/imagestream/strategy.go):
 # the step latest-status removes what is left of the tags with the guide's own
 # `oc tag -d`. The guide removes amp-backend:latest after backend-worker,
 # before it moves backend-cron; ampc moves the three, waits for them, then
@@ -2109,8 +2109,8 @@ step_2_8_2_9__wait_amp_zync() {
 # with a JSON patch (a test of its name), so that the review, the bundle's
 # model and the next hop see it gone; the runbook first checks that no
 # DeploymentConfig of the project still follows STREAM:latest and refuses
-# otherwise. An update of a stream's spec keeps its status (origin
-# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# otherwise. An update of a stream's spec keeps its status (prepareForUpdate
+# in OpenShift origin's pkg/image/apiserver/registry/imagestream/strategy.go):
 # the step latest-status removes what is left of the tags with the guide's own
 # `oc tag -d`.
 step_2_8_2_9__untag_amp_zync() {
@@ -2165,8 +2165,8 @@ step_2_8_2_9__wait_system_memcached() {
 # with a JSON patch (a test of its name), so that the review, the bundle's
 # model and the next hop see it gone; the runbook first checks that no
 # DeploymentConfig of the project still follows STREAM:latest and refuses
-# otherwise. An update of a stream's spec keeps its status (origin
-# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# otherwise. An update of a stream's spec keeps its status (prepareForUpdate
+# in OpenShift origin's pkg/image/apiserver/registry/imagestream/strategy.go):
 # the step latest-status removes what is left of the tags with the guide's own
 # `oc tag -d`.
 step_2_8_2_9__untag_system_memcached() {
@@ -2221,8 +2221,8 @@ step_2_8_2_9__wait_zync_database_postgresql() {
 # with a JSON patch (a test of its name), so that the review, the bundle's
 # model and the next hop see it gone; the runbook first checks that no
 # DeploymentConfig of the project still follows STREAM:latest and refuses
-# otherwise. An update of a stream's spec keeps its status (origin
-# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# otherwise. An update of a stream's spec keeps its status (prepareForUpdate
+# in OpenShift origin's pkg/image/apiserver/registry/imagestream/strategy.go):
 # the step latest-status removes what is left of the tags with the guide's own
 # `oc tag -d`.
 step_2_8_2_9__untag_zync_database_postgresql() {
@@ -2279,8 +2279,8 @@ step_2_8_2_9__wait_backend_redis() {
 # with a JSON patch (a test of its name), so that the review, the bundle's
 # model and the next hop see it gone; the runbook first checks that no
 # DeploymentConfig of the project still follows STREAM:latest and refuses
-# otherwise. An update of a stream's spec keeps its status (origin
-# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# otherwise. An update of a stream's spec keeps its status (prepareForUpdate
+# in OpenShift origin's pkg/image/apiserver/registry/imagestream/strategy.go):
 # the step latest-status removes what is left of the tags with the guide's own
 # `oc tag -d`.
 step_2_8_2_9__untag_backend_redis() {
@@ -2337,8 +2337,8 @@ step_2_8_2_9__wait_system_redis() {
 # with a JSON patch (a test of its name), so that the review, the bundle's
 # model and the next hop see it gone; the runbook first checks that no
 # DeploymentConfig of the project still follows STREAM:latest and refuses
-# otherwise. An update of a stream's spec keeps its status (origin
-# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# otherwise. An update of a stream's spec keeps its status (prepareForUpdate
+# in OpenShift origin's pkg/image/apiserver/registry/imagestream/strategy.go):
 # the step latest-status removes what is left of the tags with the guide's own
 # `oc tag -d`.
 step_2_8_2_9__untag_system_redis() {
@@ -2395,8 +2395,8 @@ step_2_8_2_9__wait_system_mysql() {
 # with a JSON patch (a test of its name), so that the review, the bundle's
 # model and the next hop see it gone; the runbook first checks that no
 # DeploymentConfig of the project still follows STREAM:latest and refuses
-# otherwise. An update of a stream's spec keeps its status (origin
-# pkg/image/apiserver/registry/imagestream/ strategy.go, prepareForUpdate):
+# otherwise. An update of a stream's spec keeps its status (prepareForUpdate
+# in OpenShift origin's pkg/image/apiserver/registry/imagestream/strategy.go):
 # the step latest-status removes what is left of the tags with the guide's own
 # `oc tag -d`.
 step_2_8_2_9__untag_system_mysql() {

@@ -74,7 +74,7 @@ var falsifiers29 = map[string]verifyFalsifier{
 		plan: "2.8-to-2.9-mysql", holds: "the 2.8 site's Secrets after the hop removed BASE_URL from system-master-apicast",
 		broken: "system-master-apicast has BASE_URL again",
 		want:   []string{"secret/system-master-apicast still has BASE_URL"},
-		setup:  zyncSiteAt("2.8", "2.8-2.9/backup", "2.8-2.9/base-url"),
+		setup:  zyncSiteAt("2.8", "2.8-2.9/base-url"),
 		breakIt: func(t *testing.T, r *falsifyRun) {
 			r.c.Act(t, "patch", "secret/system-master-apicast", "--type=json", "-p",
 				`[{"op":"add","path":"/data/BASE_URL","value":"`+bundletest.Base64("http://token-of-the-site@system-master:3000")+`"}]`)
@@ -91,10 +91,10 @@ var falsifiers29 = map[string]verifyFalsifier{
 		},
 	},
 	"2.8-2.9/triggers-verify": {
-		plan: "2.8-to-2.9-mysql", holds: "the 2.8 site cut down to zync after the hop's steps for amp-zync (tag, trigger, wait, latest removed)",
+		plan: "2.8-to-2.9-mysql", holds: "the 2.8 site cut down to zync after the hop's steps for amp-zync (tag, triggers, latest removed)",
 		broken: "amp-zync has a latest tag again",
 		want:   []string{"these image streams still have a latest tag: amp-zync"},
-		setup:  zyncSiteAt("2.8", "2.8-2.9/image-amp-zync", "2.8-2.9/triggers-amp-zync", "2.8-2.9/wait-amp-zync", "2.8-2.9/untag-amp-zync"),
+		setup:  zyncSiteAt("2.8", "2.8-2.9/image-amp-zync", "2.8-2.9/triggers-amp-zync", "2.8-2.9/untag-amp-zync"),
 		breakIt: func(t *testing.T, r *falsifyRun) {
 			r.c.Act(t, "tag", "--alias", "amp-zync:2.9", "amp-zync:latest")
 		},
@@ -110,10 +110,10 @@ var falsifiers29 = map[string]verifyFalsifier{
 		},
 	},
 	"2.9-2.10/triggers-verify": {
-		plan: "2.9-to-2.10-mysql", holds: "a 2.9 site cut down to zync after the hop's steps for amp-zync (tag, trigger, wait)",
+		plan: "2.9-to-2.10-mysql", holds: "a 2.9 site cut down to zync after the hop's steps for amp-zync (tag, triggers)",
 		broken: "zync follows amp-zync:2.9 again",
 		want:   []string{"not every ImageChange trigger follows a 2.10 tag: zync follows amp-zync:2.9"},
-		setup:  zyncSiteAt("2.9", "2.9-2.10/image-amp-zync", "2.9-2.10/triggers-amp-zync", "2.9-2.10/wait-amp-zync"),
+		setup:  zyncSiteAt("2.9", "2.9-2.10/image-amp-zync", "2.9-2.10/triggers-amp-zync"),
 		breakIt: func(t *testing.T, r *falsifyRun) {
 			r.c.Act(t, "patch", "dc/zync", "--type=json", "-p",
 				`[{"op":"test","path":"/spec/triggers/1/imageChangeParams/from/name","value":"amp-zync:2.10"},{"op":"replace","path":"/spec/triggers/1/imageChangeParams/from/name","value":"amp-zync:2.9"}]`)

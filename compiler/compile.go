@@ -549,15 +549,23 @@ func VerifySteps() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
+	// A step id names one step: two modules of one hop name (a template
+	// and an operator hop from the same version) must not both have a
+	// verify step of one name, or proving one able to fail would stand for
+	// the other.
+	seen := map[string]string{}
 	var ids []string
 	for _, m := range r.mods {
 		for _, s := range m.steps {
 			id := m.hop.Name() + "/" + s.rule.Name
-			if s.rule.Kind == "verify" && !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
+			if s.rule.Kind != "verify" || seen[id] == m.file {
+				continue
 			}
+			if other, ok := seen[id]; ok {
+				return nil, fmt.Errorf("verify step %s is in two modules, %s and %s: give one of them another name", id, other, m.file)
+			}
+			seen[id] = m.file
+			ids = append(ids, id)
 		}
 	}
 	sort.Strings(ids)

@@ -73,7 +73,8 @@ type guideDataValue struct {
 
 // guideEnvValue makes the env var Var of every container of the object's
 // pod template (/spec/template/spec/containers) that has it a literal
-// value, as `oc set env` does.
+// value, as `oc set env` does; a null value leaves it as the hops left it
+// (a site whose history ran no such guide).
 type guideEnvValue struct {
 	Kind  string         `hcl:"kind,label"`
 	Name  string         `hcl:"name,label"`
@@ -259,7 +260,10 @@ func (ix *layoutIndex) leave(m *model, p *plan.Plan) {
 				continue
 			}
 			v, diags := ev.Value.Value(layoutContext(p))
-			if diags.HasErrors() || v.IsNull() || v.Type() != cty.String {
+			if !diags.HasErrors() && v.IsNull() {
+				continue // this site's history left nothing here
+			}
+			if diags.HasErrors() || v.Type() != cty.String {
 				bugf("standard layouts: guide_leaves %q: value is not a string: %s", g.Name, diags.Error())
 			}
 			containers, _ := lookup(obj.doc, "/spec/template/spec/containers")

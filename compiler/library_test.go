@@ -330,6 +330,33 @@ func TestShellLibraryRolloutState(t *testing.T) {
 	}
 }
 
+// TestShellLibraryTriggerImages: trigger_images_pending follows a trigger's
+// tag to the image its stream holds, for a tag of the spec (its import for
+// the current generation) and for one a build pushed, which has status
+// only (the Oracle system image, amp-system:2.9-oracle).
+func TestShellLibraryTriggerImages(t *testing.T) {
+	is := `{"spec": {"tags": [{"name": "2.9", "generation": 3, "from": {"kind": "DockerImage", "name": "r/system:2.9"}}]},
+	  "status": {"tags": [{"tag": "2.9", "items": [{"image": "sha256:aaa", "generation": 3}]},
+	                      {"tag": "2.9-oracle", "items": [{"image": "sha256:bbb", "generation": 4}]},
+	                      {"tag": "old", "items": [{"image": "sha256:ccc", "generation": 1}]}]}}`
+	stub := "oc() { printf '%s' '" + is + "'; }\n"
+	dc := func(tag, image string) string {
+		return `{"spec": {"triggers": [{"type": "ImageChange", "imageChangeParams": {"automatic": true, "containerNames": ["a"], "from": {"kind": "ImageStreamTag", "name": "amp-system:` + tag + `"}}}], "template": {"spec": {"containers": [{"name": "a", "image": "r/system@` + image + `"}]}}}}`
+	}
+	for _, c := range []struct{ tag, image, want string }{
+		{"2.9", "sha256:aaa", ""},
+		{"2.9", "sha256:old", "amp-system:2.9 does not run sha256:aaa yet"},
+		{"2.9-oracle", "sha256:bbb", ""},
+		{"2.9-oracle", "sha256:aaa", "amp-system:2.9-oracle does not run sha256:bbb yet"},
+		{"missing", "sha256:aaa", "imagestream/amp-system:missing not imported yet"},
+	} {
+		out, err := libraryRun(t, stub+"trigger_images_pending '"+dc(c.tag, c.image)+"' $'amp-system:"+c.tag+"\\t'")
+		if err != nil || strings.TrimSpace(out) != c.want {
+			t.Errorf("trigger_images_pending on amp-system:%s running %s: %v %q, want %q", c.tag, c.image, err, out, c.want)
+		}
+	}
+}
+
 // TestShellLibraryWaitPodsReady: only the pods of each DeploymentConfig's
 // latest deployment count, and each Deployment through its status; a pod
 // that has ended or belongs to an older deployment does not, a pod of the

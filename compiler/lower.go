@@ -632,6 +632,16 @@ func (p *patcher) checks() ir.Checks {
 		seen[path] = true
 		segs := pathSegments(p.doc, path)
 		if o.Op == "remove" {
+			// A named element removed from an array (an image stream
+			// tag): the element that took its place, by name, or no
+			// element there once it was the last. Its index alone would
+			// hold the next element.
+			if _, ok := segs[len(segs)-1].(int); ok {
+				if next, ok := lookup(p.doc, path+"/name"); ok {
+					c.Present = append([]ir.PathValue{{Path: append(slices.Clone(segs), "name"), Value: next}}, c.Present...)
+					continue
+				}
+			}
 			c.Absent = append([][]any{segs}, c.Absent...)
 			continue
 		}
@@ -1003,6 +1013,18 @@ func brief(v any) string {
 }
 
 func (l *lowering) lowerTag(m module, ctx *hcl.EvalContext, step *ir.Step, obj *object, p *patcher, t ruleTag) {
+	if t.Remove {
+		cur, _ := lookup(p.doc, "/spec/tags")
+		arr, _ := cur.([]any)
+		i := indexByName(arr, t.Name)
+		if i < 0 {
+			l.precondition(step, obj, "it has no tag %s", t.Name)
+			return
+		}
+		path := fmt.Sprintf("/spec/tags/%d", i)
+		p.emit(op("test", path+"/name", t.Name), ir.Op{Op: "remove", Path: path})
+		return
+	}
 	from := map[string]any{"kind": "DockerImage", "name": t.Image}
 	if t.Tag != "" {
 		from = map[string]any{"kind": "ImageStreamTag", "name": t.Tag}

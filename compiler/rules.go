@@ -286,7 +286,10 @@ type ruleTag struct {
 	Name        string `hcl:"name,label"`
 	Image       string `hcl:"image,optional"`
 	Tag         string `hcl:"tag,optional"`
-	DisplayName string `hcl:"display_name"`
+	DisplayName string `hcl:"display_name,optional"`
+	// Remove makes the step remove the tag from the stream's spec (the
+	// spec side of `oc tag -d`), found by its name, instead of setting it.
+	Remove bool `hcl:"remove,optional"`
 	// Insecure, when given (a bool, or null for none), is the tag's
 	// importPolicy.insecure: a value the model knows (read with field from
 	// a snapshot) instead of one the runbook sets at run time.
@@ -870,8 +873,15 @@ func (m module) check(fsys fs.FS) hcl.Diagnostics {
 				}
 			}
 			for _, t := range p.Tags {
-				if (t.Image == "") == (t.Tag == "") {
+				switch {
+				case t.Remove:
+					if t.Image != "" || t.Tag != "" || t.DisplayName != "" || given(t.Insecure) {
+						add(t.Range, "Invalid tag removal", "The tag %q of step %q has remove = true, which removes the tag: give no image, tag, display_name or insecure with it.", t.Name, s.Name)
+					}
+				case (t.Image == "") == (t.Tag == ""):
 					add(t.Range, "Invalid tag source", "The tag %q of step %q needs exactly one of image (a pull spec) or tag (another tag of the stream).", t.Name, s.Name)
+				case t.DisplayName == "":
+					add(t.Range, "Missing display_name", "The tag %q of step %q has no display_name: give the openshift.io/display-name annotation the guide writes.", t.Name, s.Name)
 				}
 			}
 			for _, t := range p.Triggers {

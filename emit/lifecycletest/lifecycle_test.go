@@ -95,7 +95,7 @@ var falsifiers = func() map[string]proptest.Falsifier {
 				bundletest.Get(o["APIManager/apimanager-sample"], "metadata", "annotations").(map[string]any)["apps.3scale.net/threescale-operator-version"] = h.previousOperator
 			}}
 		if h.to != "2.15" {
-			out[hop+"/images-verify"] = proptest.Falsifier{Site: chain, What: "system-sidekiq's trigger is back on amp-system:" + triggerTag(h.from),
+			out[hop+"/operator-images-verify"] = proptest.Falsifier{Site: chain, What: "system-sidekiq's trigger is back on amp-system:" + triggerTag(h.from),
 				Break: func(t *testing.T, o map[string]map[string]any) {
 					for _, tr := range proptest.AsList(bundletest.Get(o["DeploymentConfig/system-sidekiq"], "spec", "triggers")) {
 						if bundletest.Get(tr, "type") == "ImageChange" {

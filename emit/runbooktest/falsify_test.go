@@ -71,6 +71,22 @@ var falsifyPlans = map[string]string{
 	"2.6-to-2.7-oracle":        templatePlan("2.6", "2.7", "oracle"),
 	"2.7-to-2.8-oracle":        templatePlan("2.7", "2.8", "oracle"),
 	"2.5-to-2.6-postgresql":    templatePlan("2.5", "2.6", "postgresql"),
+	"2.8-to-2.9-mysql":         templatePlan("2.8", "2.9", "mysql"),
+	"2.9-to-2.10-mysql":        templatePlan("2.9", "2.10", "mysql"),
+	"2.8-to-2.9-oracle":        templatePlan("2.8", "2.9", "oracle"),
+	"2.9-to-2.10-oracle":       templatePlan("2.9", "2.10", "oracle"),
+}
+
+// allFalsifiers are verifyFalsifiers and those of the other files
+// (falsifiers29).
+func allFalsifiers() map[string]verifyFalsifier {
+	all := map[string]verifyFalsifier{}
+	for _, m := range []map[string]verifyFalsifier{verifyFalsifiers, falsifiers29} {
+		for id, f := range m {
+			all[id] = f
+		}
+	}
+	return all
 }
 
 // templatePlan is the plan of a template-based site's hop.
@@ -307,7 +323,7 @@ var verifyFalsifiers = map[string]verifyFalsifier{
 func TestEveryVerifyCanFail(t *testing.T) {
 	t.Parallel()
 	var ids []string
-	for id, f := range verifyFalsifiers {
+	for id, f := range allFalsifiers() {
 		ids = append(ids, id)
 		if _, ok := falsifyPlans[f.plan]; !ok {
 			t.Errorf("the falsifier of %s names plan %s, which falsifyPlans lacks", id, f.plan)
@@ -340,7 +356,7 @@ func TestVerifiesCanFail(t *testing.T) {
 	}
 	bases := &falsifyBases{}
 	bases.migrationSource = migrationSourceBase(t, bundles["2.8-template-to-operator"])
-	for id, f := range verifyFalsifiers {
+	for id, f := range allFalsifiers() {
 		t.Run(id, func(t *testing.T) {
 			t.Parallel()
 			r := &falsifyRun{bundle: bundles[f.plan], work: t.TempDir()}

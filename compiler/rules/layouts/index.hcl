@@ -19,11 +19,19 @@ layout "template" "2.7" {
   file = "template-2.7.yaml.tmpl"
 }
 
-# Only the template-to-operator migration reads a 2.8 template site, and
-# only the objects it backs up and scales.
+layout "template" "2.8" {
+  file = "template-2.8.yaml.tmpl"
+}
+
+# The template-to-operator migration at 2.8 reads only the objects it backs
+# up and scales: a plan that migrates takes this one.
 layout "template" "2.8" {
   migration = true
   file      = "template-2.8-migration.yaml.tmpl"
+}
+
+layout "template" "2.9" {
+  file = "template-2.9.yaml.tmpl"
 }
 
 layout "operator" "2.7" {
@@ -87,5 +95,22 @@ guide_leaves "amp-release-literal" {
   data_value "ConfigMap" "system-environment" {
     key   = "AMP_RELEASE"
     value = plan.installed_at == "2.4" || plan.installed_at == "2.5" ? "${plan.installed_at}.0" : plan.installed_at
+  }
+}
+
+# The 2.7 → 2.8 guide (000 1.2.8) and the 2.8 → 2.9 and 2.9 → 2.10 ones
+# (guides/template-2.8-2.9.md 2.2.3, template-2.9-2.10.md 2.2.2) set
+# AMP_RELEASE in the ConfigMap only: a site that an earlier guide's
+# `oc set env` reached (installed at 2.6 or before) keeps the literal 2.7
+# of the 2.6 → 2.7 guide in every system-app container, and the ConfigMap
+# holds from. A site installed at 2.7 or later never had the literal (null:
+# nothing to leave).
+guide_leaves "amp-release-literal-2.7" {
+  deployment = "template"
+  from       = ["2.8", "2.9", "2.10"]
+
+  env_value "DeploymentConfig" "system-app" {
+    var   = "AMP_RELEASE"
+    value = plan.installed_at == "2.4" || plan.installed_at == "2.5" || plan.installed_at == "2.6" ? "2.7" : null
   }
 }

@@ -248,7 +248,7 @@ steps "operator-settle" {
 # rollout waits see the images the triggers name, so a DeploymentConfig the
 # operator left on the previous tag would pass them on the old image.
 steps "operator-images" {
-  step "images-verify" {
+  step "operator-images-verify" {
     title = "Check that every DeploymentConfig follows the ${hop.to} image stream tags"
     kind  = "verify"
     # has() here, not in a local: a local sees the model as the hop starts,

@@ -1476,7 +1476,9 @@ dc_view() {
 # automatic ImageChange triggers of the DeploymentConfig (TRIGGERS, its
 # trigger lines as dc_view prints them) still wait for (nothing when every
 # container they name runs its stream tag's current image, compared by
-# digest), or failed:MESSAGE when a tag's import failed.
+# digest), or failed:MESSAGE when a tag's import failed. A tag with no
+# spec entry, which a build pushed (amp-system:2.9-oracle of the Oracle
+# system image), is at its newest status item.
 trigger_images_pending() {
   local dc=$1 triggers=$2 trigger stream tag ns is answer
   shift 2
@@ -1502,7 +1504,7 @@ trigger_images_pending() {
         resolve($t; 0) as $r
         | if $r.follow then "follow:\($r.follow)"
           else $r.tag as $t
-          | ([($is.spec.tags[]? | select(.name == $t) | .generation // 0) as $g
+          | ([(first($is.spec.tags[]? | select(.name == $t) | .generation // 0) // -1) as $g
               | ($is.status.tags[]? | select(.tag == $t)) as $st
               | if ([$st.conditions[]? | select(.type == "ImportSuccess" and .status == "False" and (.generation // 0) >= $g)] | length) > 0
                 then "failed:imagestream/\($s): the import of \($t) failed: \([$st.conditions[] | select(.type == "ImportSuccess")][0].message)"

@@ -37,7 +37,7 @@ STEPS=(
   '2.8-2.9/wait-pods'
   '2.8-2.9/portal-check'
   '2.8-2.9/apimanager-verify'
-  '2.8-2.9/images-verify'
+  '2.8-2.9/operator-images-verify'
   '2.8-2.9/operator-cleanup'
   '2.8-2.9/oas3-portal'
   '2.9-2.10/preflight-operator'
@@ -51,7 +51,7 @@ STEPS=(
   '2.9-2.10/wait-pods'
   '2.9-2.10/portal-check'
   '2.9-2.10/apimanager-verify'
-  '2.9-2.10/images-verify'
+  '2.9-2.10/operator-images-verify'
   '2.10-2.11/preflight-operator'
   '2.10-2.11/preflight-openshift'
   '2.10-2.11/channel-check'
@@ -64,7 +64,7 @@ STEPS=(
   '2.10-2.11/wait-pods'
   '2.10-2.11/portal-check'
   '2.10-2.11/apimanager-verify'
-  '2.10-2.11/images-verify'
+  '2.10-2.11/operator-images-verify'
   '2.10-2.11/redis-verify'
   '2.10-2.11/backend-route'
   '2.11-2.12/preflight-operator'
@@ -79,7 +79,7 @@ STEPS=(
   '2.11-2.12/wait-pods'
   '2.11-2.12/portal-check'
   '2.11-2.12/apimanager-verify'
-  '2.11-2.12/images-verify'
+  '2.11-2.12/operator-images-verify'
   '2.11-2.12/mysql-verify'
   '2.12-2.13/preflight-operator'
   '2.12-2.13/preflight-openshift'
@@ -92,7 +92,7 @@ STEPS=(
   '2.12-2.13/wait-pods'
   '2.12-2.13/portal-check'
   '2.12-2.13/apimanager-verify'
-  '2.12-2.13/images-verify'
+  '2.12-2.13/operator-images-verify'
   '2.12-2.13/openshift-upgrade-note'
   '2.13-2.14/kcs-warning'
   '2.13-2.14/preflight-operator'
@@ -107,7 +107,7 @@ STEPS=(
   '2.13-2.14/wait-pods'
   '2.13-2.14/portal-check'
   '2.13-2.14/apimanager-verify'
-  '2.13-2.14/images-verify'
+  '2.13-2.14/operator-images-verify'
   '2.13-2.14/redis-verify'
   '2.13-2.14/searchd-verify'
   '2.14-2.15/preflight-operator'
@@ -1596,7 +1596,9 @@ dc_view() {
 # automatic ImageChange triggers of the DeploymentConfig (TRIGGERS, its
 # trigger lines as dc_view prints them) still wait for (nothing when every
 # container they name runs its stream tag's current image, compared by
-# digest), or failed:MESSAGE when a tag's import failed.
+# digest), or failed:MESSAGE when a tag's import failed. A tag with no
+# spec entry, which a build pushed (amp-system:2.9-oracle of the Oracle
+# system image), is at its newest status item.
 trigger_images_pending() {
   local dc=$1 triggers=$2 trigger stream tag ns is answer
   shift 2
@@ -1622,7 +1624,7 @@ trigger_images_pending() {
         resolve($t; 0) as $r
         | if $r.follow then "follow:\($r.follow)"
           else $r.tag as $t
-          | ([($is.spec.tags[]? | select(.name == $t) | .generation // 0) as $g
+          | ([(first($is.spec.tags[]? | select(.name == $t) | .generation // 0) // -1) as $g
               | ($is.status.tags[]? | select(.tag == $t)) as $st
               | if ([$st.conditions[]? | select(.type == "ImportSuccess" and .status == "False" and (.generation // 0) >= $g)] | length) > 0
                 then "failed:imagestream/\($s): the import of \($t) failed: \([$st.conditions[] | select(.type == "ImportSuccess")][0].message)"
@@ -2068,14 +2070,14 @@ step_2_8_2_9__apimanager_verify() {
   check_apimanager 2.9 0.6
 }
 
-# 2.8-2.9/images-verify — Check that every DeploymentConfig follows the 2.9 image stream tags
+# 2.8-2.9/operator-images-verify — Check that every DeploymentConfig follows the 2.9 image stream tags
 # Source: guides/operator-2.8-2.9.md what the 0.6.0 operator does on its own
 # The 2.9 operator tags each image stream 2.9 and moves the DeploymentConfigs'
 # automatic ImageChange triggers to those tags; the waits before checked that
 # each runs the image its triggers name. A DeploymentConfig left on an earlier
 # tag runs the earlier release, however ready its pods are: this check fails
 # on it.
-step_2_8_2_9__images_verify() {
+step_2_8_2_9__operator_images_verify() {
   triggers_on 2.9 apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-sidekiq system-sphinx zync zync-database zync-que 
 }
 
@@ -2262,14 +2264,14 @@ step_2_9_2_10__apimanager_verify() {
   check_apimanager 2.10 0.7
 }
 
-# 2.9-2.10/images-verify — Check that every DeploymentConfig follows the 2.10 image stream tags
+# 2.9-2.10/operator-images-verify — Check that every DeploymentConfig follows the 2.10 image stream tags
 # Source: guides/operator-2.9-2.10.md what the 0.7.0 operator does on its own
 # The 2.10 operator tags each image stream 2.10 and moves the
 # DeploymentConfigs' automatic ImageChange triggers to those tags; the waits
 # before checked that each runs the image its triggers name. A
 # DeploymentConfig left on an earlier tag runs the earlier release, however
 # ready its pods are: this check fails on it.
-step_2_9_2_10__images_verify() {
+step_2_9_2_10__operator_images_verify() {
   triggers_on 2.10 apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-sidekiq system-sphinx zync zync-database zync-que 
 }
 
@@ -2464,14 +2466,14 @@ step_2_10_2_11__apimanager_verify() {
   check_apimanager 2.11 0.8
 }
 
-# 2.10-2.11/images-verify — Check that every DeploymentConfig follows the 2.11 image stream tags
+# 2.10-2.11/operator-images-verify — Check that every DeploymentConfig follows the 2.11 image stream tags
 # Source: guides/operator-2.10-2.11.md what the 0.8 operator does on its own, 1
 # The 2.11 operator tags each image stream 2.11 and moves the
 # DeploymentConfigs' automatic ImageChange triggers to those tags; the waits
 # before checked that each runs the image its triggers name. A
 # DeploymentConfig left on an earlier tag runs the earlier release, however
 # ready its pods are: this check fails on it.
-step_2_10_2_11__images_verify() {
+step_2_10_2_11__operator_images_verify() {
   triggers_on 2.11 apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-sidekiq system-sphinx zync zync-database zync-que 
 }
 
@@ -2703,14 +2705,14 @@ step_2_11_2_12__apimanager_verify() {
   check_apimanager 2.12 0.9
 }
 
-# 2.11-2.12/images-verify — Check that every DeploymentConfig follows the 2.12 image stream tags
+# 2.11-2.12/operator-images-verify — Check that every DeploymentConfig follows the 2.12 image stream tags
 # Source: guides/operator-2.11-2.12.md what the 0.9.0 operator does on its own, 3
 # The 2.12 operator tags each image stream 2.12 and moves the
 # DeploymentConfigs' automatic ImageChange triggers to those tags; the waits
 # before checked that each runs the image its triggers name. A
 # DeploymentConfig left on an earlier tag runs the earlier release, however
 # ready its pods are: this check fails on it.
-step_2_11_2_12__images_verify() {
+step_2_11_2_12__operator_images_verify() {
   triggers_on 2.12 apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-sidekiq system-sphinx zync zync-database zync-que 
 }
 
@@ -2901,14 +2903,14 @@ step_2_12_2_13__apimanager_verify() {
   check_apimanager 2.13 0.10
 }
 
-# 2.12-2.13/images-verify — Check that every DeploymentConfig follows the 2.13 image stream tags
+# 2.12-2.13/operator-images-verify — Check that every DeploymentConfig follows the 2.13 image stream tags
 # Source: guides/operator-2.12-2.13.md what the 0.10 operator does
 # The 2.13 operator tags each image stream 2.13 and moves the
 # DeploymentConfigs' automatic ImageChange triggers to those tags; the waits
 # before checked that each runs the image its triggers name. A
 # DeploymentConfig left on an earlier tag runs the earlier release, however
 # ready its pods are: this check fails on it.
-step_2_12_2_13__images_verify() {
+step_2_12_2_13__operator_images_verify() {
   triggers_on 2.13 apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-sidekiq system-sphinx zync zync-database zync-que 
 }
 
@@ -3143,14 +3145,14 @@ step_2_13_2_14__apimanager_verify() {
   check_apimanager 2.14 0.11
 }
 
-# 2.13-2.14/images-verify — Check that every DeploymentConfig follows the 2.14 image stream tags
+# 2.13-2.14/operator-images-verify — Check that every DeploymentConfig follows the 2.14 image stream tags
 # Source: guides/operator-2.13-2.14.md what the 0.11 operator does on its own
 # The 2.14 operator tags each image stream 2.14 and moves the
 # DeploymentConfigs' automatic ImageChange triggers to those tags; the waits
 # before checked that each runs the image its triggers name. A
 # DeploymentConfig left on an earlier tag runs the earlier release, however
 # ready its pods are: this check fails on it.
-step_2_13_2_14__images_verify() {
+step_2_13_2_14__operator_images_verify() {
   triggers_on 2.14 apicast-production apicast-staging backend-cron backend-listener backend-redis backend-worker system-app system-memcache system-mysql system-redis system-searchd system-sidekiq zync zync-database zync-que 
 }
 

@@ -5,6 +5,9 @@
 # that runs Knative eventing (OpenShift Serverless), the bare `subscription`
 # is its subscriptions.messaging.knative.dev, whose group discovery lists
 # first.
+#
+# Their captures start with trap - ERR, and each jq reads what oc read on
+# its input, for the reasons wait.sh gives (one process a capture).
 
 # subscription_current SUBSCRIPTION NAMESPACE CHANNEL WHAT: fail unless the
 # Subscription in NAMESPACE is on CHANNEL, OLM reports it at the latest
@@ -12,17 +15,18 @@
 # InstallPlan of NAMESPACE waits for approval (the next one shows only once
 # the first is installed). WHAT names the operator in the messages.
 subscription_current() {
-  local sub channel state current installed pending
-  sub=$(oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json) \
+  local sub text fields channel state current installed pending
+  sub=$(trap - ERR; oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json) \
     || fail "no subscriptions.operators.coreos.com/$1 in project $2: check the operator block of the plan"
-  channel=$(printf '%s' "$sub" | jq -r '.spec.channel // ""')
+  # One jq reads the four fields, a line each.
+  text=$(trap - ERR; jq -r '.spec.channel // "", .status.state // "", .status.currentCSV // "", .status.installedCSV // ""' <<<"$sub")
+  mapfile -t fields <<<"$text"
+  channel=${fields[0]:-} state=${fields[1]:-} current=${fields[2]:-} installed=${fields[3]:-}
   [ "$channel" = "$3" ] || fail "the $4's Subscription is on channel '$channel', not $3"
-  state=$(printf '%s' "$sub" | jq -r '.status.state // ""')
-  current=$(printf '%s' "$sub" | jq -r '.status.currentCSV // ""')
-  installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // ""')
   [[ $state == AtLatestKnown && -n $installed && $current == "$installed" ]] \
     || fail "the $4 does not run the latest CSV of $3 (state '$state', current '$current', installed '$installed'): approve the pending InstallPlans in project $2 and wait until the Subscription is AtLatestKnown"
-  pending=$(oc get installplan --namespace="$2" -o json | jq '[.items[]? | select(.spec.approved == false)] | length')
+  pending=$(trap - ERR; oc get installplan --namespace="$2" -o json)
+  pending=$(trap - ERR; jq '[.items[]? | select(.spec.approved == false)] | length' <<<"$pending")
   [ "$pending" = 0 ] || fail "$pending InstallPlan(s) in project $2 wait for approval: approve them, wait for the CSV, then re-run (more may show once the first is installed)"
   echo "$4: $installed on $3, $state"
 }
@@ -31,11 +35,11 @@ subscription_current() {
 # catalog of the Subscription offers CHANNEL of its package. A Subscription
 # pointed at a channel its catalog lacks never upgrades.
 catalog_offers_channel() {
-  local sub package source source_ns
-  sub=$(oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json)
-  package=$(printf '%s' "$sub" | jq -r '.spec.name')
-  source=$(printf '%s' "$sub" | jq -r '.spec.source')
-  source_ns=$(printf '%s' "$sub" | jq -r '.spec.sourceNamespace')
+  local sub text fields package source source_ns
+  sub=$(trap - ERR; oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json)
+  text=$(trap - ERR; jq -r '.spec.name, .spec.source, .spec.sourceNamespace' <<<"$sub")
+  mapfile -t fields <<<"$text"
+  package=${fields[0]:-} source=${fields[1]:-} source_ns=${fields[2]:-}
   oc get packagemanifests --namespace="$source_ns" --selector="catalog=$source" -o json \
     | jq -e --arg package "$package" --arg source "$source" --arg channel "$3" '[.items[]? | select(.metadata.name == $package and .status.catalogSource == $source) | .status.channels[]?.name] | index($channel) != null' >/dev/null \
     || fail "catalog $source in $source_ns offers no channel $3 of package $package: add that channel's operator to the catalog first (an air-gapped site mirrors it)"
@@ -49,12 +53,15 @@ catalog_offers_channel() {
 # whose install plan is not approved stops the step with the command that
 # approves it; once approved, the wait goes on.
 wait_operator_csv() {
-  local subscription=$1 ns=$2 minutes=$3 old=${4:-} i sub installed phase plan approved
+  local subscription=$1 ns=$2 minutes=$3 old=${4:-} i sub text fields installed approval state phase plan approved
   for ((i = 0; i < minutes * 6; i++)); do
-    sub=$(oc get subscriptions.operators.coreos.com "$subscription" --namespace="$ns" -o json 2>/dev/null) || sub='{}'
-    installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // empty')
+    sub=$(trap - ERR; oc get subscriptions.operators.coreos.com "$subscription" --namespace="$ns" -o json 2>/dev/null) || sub='{}'
+    # One jq a poll reads what the wait needs, a line each.
+    text=$(trap - ERR; jq -r '.status.installedCSV // "", .spec.installPlanApproval // "Automatic", .status.state // "", .status.installPlanRef.name // .status.installplan.name // ""' <<<"$sub")
+    mapfile -t fields <<<"$text"
+    installed=${fields[0]:-} approval=${fields[1]:-} state=${fields[2]:-} plan=${fields[3]:-}
     if [ -n "$installed" ] && [ "$installed" != "$old" ]; then
-      phase=$(oc get clusterserviceversion "$installed" --namespace="$ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
+      phase=$(trap - ERR; oc get clusterserviceversion "$installed" --namespace="$ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
       if [ "$phase" = Succeeded ]; then
         if [ -n "$old" ]; then
           echo "the operator is upgraded: $old -> $installed"
@@ -64,11 +71,10 @@ wait_operator_csv() {
         return 0
       fi
     fi
-    if [ "$(printf '%s' "$sub" | jq -r '.spec.installPlanApproval // "Automatic"')" = Manual ] && [ "$(printf '%s' "$sub" | jq -r '.status.state // empty')" = UpgradePending ]; then
-      plan=$(printf '%s' "$sub" | jq -r '.status.installPlanRef.name // .status.installplan.name // empty')
+    if [ "$approval" = Manual ] && [ "$state" = UpgradePending ]; then
       # An approved plan installs; the Subscription stays UpgradePending
       # until the new CSV is there.
-      approved=$(oc get installplan "$plan" --namespace="$ns" -o jsonpath='{.spec.approved}' 2>/dev/null) || approved=
+      approved=$(trap - ERR; oc get installplan "$plan" --namespace="$ns" -o jsonpath='{.spec.approved}' 2>/dev/null) || approved=
       [ "$approved" = true ] || fail "subscriptions.operators.coreos.com/$subscription waits for its install plan $plan to be approved: run oc patch installplan $plan --namespace=$ns --type=merge -p '{\"spec\":{\"approved\":true}}' (after reading it with oc get installplan $plan --namespace=$ns -o yaml), then run the runbook again"
     fi
     sleep 10
@@ -83,10 +89,13 @@ wait_operator_csv() {
 # annotation of APIManager NAME, or without NAME of the project's APIManager
 # ("" when the project has none or several).
 apimanager_version() {
+  local json
   if [ -n "${1:-}" ]; then
-    oc get apimanager "$1" -o jsonpath='{.metadata.annotations}' | jq -r '.["apps.3scale.net/apimanager-threescale-version"] // ""'
+    json=$(oc get apimanager "$1" -o jsonpath='{.metadata.annotations}') || return
+    jq -r '.["apps.3scale.net/apimanager-threescale-version"] // ""' <<<"$json"
   else
-    oc get apimanager -o json | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""] | if length == 1 then .[0] else "" end'
+    json=$(oc get apimanager -o json) || return
+    jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""] | if length == 1 then .[0] else "" end' <<<"$json"
   fi
 }
 
@@ -98,7 +107,7 @@ apimanager_version() {
 wait_apimanager_version() {
   local want=$1 minutes=$2 name=${3:-} hint=${4:-} i version
   for ((i = 0; i < minutes * 3; i++)); do
-    version=$(apimanager_version "$name")
+    version=$(trap - ERR; apimanager_version "$name")
     case $version in
       "$want" | "$want".*)
         echo "the APIManager is at $version"
@@ -119,18 +128,19 @@ wait_apimanager_version() {
 # reports 3scale VERSION (or a micro release of it) and was reconciled by a
 # 3scale operator OPERATOR.x.
 check_apimanager() {
-  local want=$1 want_operator=$2 apimanager count name product operator
+  local want=$1 want_operator=$2 apimanager text fields count name product operator
+  # One jq reads the count of APIManagers (1 for a named one) and the
+  # name and version annotations of the APIManager, a line each.
   if [ -n "${3:-}" ]; then
-    apimanager=$(oc get apimanager "$3" -o json)
+    apimanager=$(trap - ERR; oc get apimanager "$3" -o json)
+    text=$(trap - ERR; jq -r '1, (.metadata.name, .metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // "", .metadata.annotations["apps.3scale.net/threescale-operator-version"] // "")' <<<"$apimanager")
   else
-    apimanager=$(oc get apimanager -o json)
-    count=$(printf '%s' "$apimanager" | jq '.items | length')
-    [ "$count" = 1 ] || fail "project $NAMESPACE has $count APIManagers; the 3scale operator manages exactly one"
-    apimanager=$(printf '%s' "$apimanager" | jq '.items[0]')
+    apimanager=$(trap - ERR; oc get apimanager -o json)
+    text=$(trap - ERR; jq -r '(.items | length), (.items[0] | .metadata.name, .metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // "", .metadata.annotations["apps.3scale.net/threescale-operator-version"] // "")' <<<"$apimanager")
   fi
-  name=$(printf '%s' "$apimanager" | jq -r '.metadata.name')
-  product=$(printf '%s' "$apimanager" | jq -r '.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""')
-  operator=$(printf '%s' "$apimanager" | jq -r '.metadata.annotations["apps.3scale.net/threescale-operator-version"] // ""')
+  mapfile -t fields <<<"$text"
+  count=${fields[0]:-} name=${fields[1]:-} product=${fields[2]:-} operator=${fields[3]:-}
+  [ "$count" = 1 ] || fail "project $NAMESPACE has $count APIManagers; the 3scale operator manages exactly one"
   echo "apimanager/$name: apps.3scale.net/apimanager-threescale-version: \"$product\", apps.3scale.net/threescale-operator-version: \"$operator\""
   case $product in
     "$want" | "$want".*) ;;

@@ -5,8 +5,9 @@
 # being deleted, or nothing. (A guide's `.items[0]` may be a finished
 # deploy pod, or one that is terminating.)
 pod_of() {
-  oc get pods --selector="deploymentConfig=$1" -o json \
-    | jq -r --arg dc "$1" '[.items[]? | select(.metadata.labels.deploymentConfig == $dc and .status.phase == "Running" and .metadata.deletionTimestamp == null)][0].metadata.name // empty'
+  local pods
+  pods=$(oc get pods --selector="deploymentConfig=$1" -o json) || return
+  jq -r --arg dc "$1" '[.items[]? | select(.metadata.labels.deploymentConfig == $dc and .status.phase == "Running" and .metadata.deletionTimestamp == null)][0].metadata.name // empty' <<<"$pods"
 }
 
 # dump_gz DC FILE COMMAND COMPLETE: run COMMAND, which prints a dump, in a
@@ -38,6 +39,7 @@ dump_gz() {
 writers_gone() {
   local hint=$1 left
   shift
-  left=$(oc get pods -o json | jq -r '[.items[]? | select(.metadata.labels.deploymentConfig as $d | any($ARGS.positional[]; . == $d)) | select(.metadata.labels["openshift.io/deployer-pod-for.name"] == null and .status.phase != "Succeeded" and .status.phase != "Failed") | .metadata.name] | join(" ")' --args "$@")
+  left=$(oc get pods -o json)
+  left=$(jq -r '[.items[]? | select(.metadata.labels.deploymentConfig as $d | any($ARGS.positional[]; . == $d)) | select(.metadata.labels["openshift.io/deployer-pod-for.name"] == null and .status.phase != "Succeeded" and .status.phase != "Failed") | .metadata.name] | join(" ")' --args "$@" <<<"$left")
   [ -z "$left" ] || fail "pods that write into the databases are left ($left): $hint"
 }

@@ -7,10 +7,17 @@
 # nothing for an empty instance. It returns non-zero when the call fails,
 # also where bash ignores set -e.
 redis_keys() {
-  local workload=$1 info
+  local workload=$1 info line
   shift
   info=$(oc exec "$workload" "$@" -- redis-cli INFO keyspace) || return 1
-  printf '%s\n' "$info" | tr -d '\r' | sed -n 's/^\(db[0-9]*:keys=[0-9]*\).*/\1/p'
+  # In bash, as tr -d '\r' | sed -n 's/^\(db[0-9]*:keys=[0-9]*\).*/\1/p'
+  # would: the polls call it often.
+  while IFS= read -r line; do
+    line=${line//$'\r'/}
+    if [[ $line =~ ^(db[0-9]*:keys=[0-9]*) ]]; then
+      printf '%s\n' "${BASH_REMATCH[1]}"
+    fi
+  done <<<"$info"
 }
 
 # redis_keys_cover FILE WORKLOAD [OC-FLAGS]: whether the Redis in
@@ -45,14 +52,21 @@ redis_keys_cover() {
 # what the running server does, whatever the ConfigMap says now. It stops
 # the step when the answers are not those of CONFIG GET.
 redis_persistence() {
-  local workload=$1 save aof
+  local workload=$1 save aof save_lines aof_lines
   shift
-  save=$(oc exec "$workload" "$@" -- redis-cli CONFIG GET save | tr -d '\r')
-  aof=$(oc exec "$workload" "$@" -- redis-cli CONFIG GET appendonly | tr -d '\r')
-  if [ "$(sed -n 1p <<<"$save")" != save ] || [ "$(sed -n 1p <<<"$aof")" != appendonly ]; then
+  save=$(oc exec "$workload" "$@" -- redis-cli CONFIG GET save)
+  aof=$(oc exec "$workload" "$@" -- redis-cli CONFIG GET appendonly)
+  # The answers without carriage returns and trailing newlines, as
+  # $(... | tr -d '\r') gives them, and their lines, as sed -n Np would.
+  save=${save//$'\r'/} aof=${aof//$'\r'/}
+  while [[ $save == *$'\n' ]]; do save=${save%$'\n'}; done
+  while [[ $aof == *$'\n' ]]; do aof=${aof%$'\n'}; done
+  mapfile -t save_lines <<<"$save"
+  mapfile -t aof_lines <<<"$aof"
+  if [ "${save_lines[0]:-}" != save ] || [ "${aof_lines[0]:-}" != appendonly ]; then
     fail "$workload did not answer CONFIG GET save and appendonly: $save $aof"
   fi
-  if [ -z "$(sed -n 2p <<<"$save")" ] && [ "$(sed -n 2p <<<"$aof")" = no ]; then
+  if [ -z "${save_lines[1]:-}" ] && [ "${aof_lines[1]:-}" = no ]; then
     echo off
   else
     echo on

@@ -9,11 +9,11 @@
 save_replicas() {
   local file=$1 object name n saved counts=()
   shift
-  mkdir -p "$(dirname "$file")"
+  mkdir_for "$file"
   [ -s "$file" ] || echo '{}' > "$file"
   saved=$'\n'$(jq -r 'keys[]' "$file")$'\n'
   for object in "$@"; do
-    object=$(oc_name "$object")
+    case $object in */*) ;; *) object=dc/$object ;; esac
     name=${object#*/}
     [[ $saved != *$'\n'"$name"$'\n'* ]] || continue
     n=$(oc get "$object" -o jsonpath='{.spec.replicas}')
@@ -45,7 +45,7 @@ restore_replicas() {
   text=$(jq -r '. as $saved | $ARGS.positional[] | $saved[.] // "" | tostring' "$file" --args "${@##*/}")
   mapfile -t counts <<<"$text"
   for object in "$@"; do
-    object=$(oc_name "$object")
+    case $object in */*) ;; *) object=dc/$object ;; esac
     n=${counts[i]:-}
     i=$((i + 1))
     [[ $n =~ ^[0-9]+$ ]] || fail "$file has no replica count for ${object#*/}: write it there by hand ({\"${object#*/}\": N, ...}), then re-run"
@@ -58,7 +58,8 @@ restore_replicas() {
 scale_down() {
   local object
   for object in "$@"; do
-    oc scale "$(oc_name "$object")" --replicas=0
+    case $object in */*) ;; *) object=dc/$object ;; esac
+    oc scale "$object" --replicas=0
   done
   for object in "$@"; do
     wait_gone "$object"

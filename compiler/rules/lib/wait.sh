@@ -12,20 +12,33 @@ oc_name() {
   esac
 }
 
+# The functions below keep their polls to as few processes as they can (a
+# runbook's run starts hundreds; the tests run thousands of them): they name
+# a workload with a case rather than $(oc_name ...), and give jq what oc read
+# through a here-string (jq ... <<<"$json") rather than a pipe from printf,
+# which would start two more processes each time. Their captures start with
+# trap - ERR: the runbook's ERR trap (set -E) keeps bash from running the
+# command in place of the $(...)'s subshell, which costs a second process
+# for every capture. Without it in the subshell, a failed command there
+# stops the step as before (set -e, and the assignment fails in the
+# runbook's shell, whose ERR trap reports it), reported once instead of
+# once by the subshell and once by the runbook's shell.
+
 # wait_gone WORKLOAD [OC-FLAGS]: wait up to 10 minutes, after WORKLOAD was
 # scaled to 0, until no pod its selector matches is left, terminating ones
 # included.
 wait_gone() {
-  local object view selector labels i left
-  object=$(oc_name "$1")
+  local object view selector labels i left pods
+  case $1 in */*) object=$1 ;; *) object=dc/$1 ;; esac
   shift
   # One jq gives the selector (JSON) and, on a second line, its labels.
-  view=$(oc get "$object" "$@" -o json | jq -r '.spec.selector.matchLabels // .spec.selector // {} | tojson, (to_entries | map("\(.key)=\(.value)") | join(","))')
+  view=$(trap - ERR; oc get "$object" "$@" -o json)
+  view=$(trap - ERR; jq -r '.spec.selector.matchLabels // .spec.selector // {} | tojson, (to_entries | map("\(.key)=\(.value)") | join(","))' <<<"$view")
   selector=${view%%$'\n'*} labels=${view#*$'\n'}
   [ "$selector" != "{}" ] || fail "$object has no pod selector"
   for ((i = 0; i < 60; i++)); do
-    left=$(oc get pods "$@" --selector="$labels" -o json \
-      | jq --argjson s "$selector" '[.items[]? | select(.metadata.labels as $l | $s | to_entries | all($l[.key] == .value)) | select(.status.phase != "Succeeded" and .status.phase != "Failed")] | length')
+    pods=$(trap - ERR; oc get pods "$@" --selector="$labels" -o json)
+    left=$(trap - ERR; jq --argjson s "$selector" '[.items[]? | select(.metadata.labels as $l | $s | to_entries | all($l[.key] == .value)) | select(.status.phase != "Succeeded" and .status.phase != "Failed")] | length' <<<"$pods")
     [ "$left" = 0 ] && return 0
     sleep 10
   done
@@ -36,10 +49,10 @@ wait_gone() {
 # many ready pods as it wants. HINT ends the failure message.
 wait_ready() {
   local object i want ready
-  object=$(oc_name "$1")
+  case $1 in */*) object=$1 ;; *) object=dc/$1 ;; esac
   for ((i = 0; i < 120; i++)); do
-    want=$(oc get "$object" -o jsonpath='{.spec.replicas}')
-    ready=$(oc get "$object" -o jsonpath='{.status.readyReplicas}')
+    want=$(trap - ERR; oc get "$object" -o jsonpath='{.spec.replicas}')
+    ready=$(trap - ERR; oc get "$object" -o jsonpath='{.status.readyReplicas}')
     [ "${ready:-0}" = "${want:-0}" ] && return 0
     sleep 10
   done
@@ -58,18 +71,19 @@ wait_ready() {
 # image, or on its old env, does not pass.
 wait_rollout() {
   local object i dc view triggers pending revision
-  object=$(oc_name "$1")
+  case $1 in */*) object=$1 ;; *) object=dc/$1 ;; esac
   shift
   case $object in
     dc/*)
       for ((i = 0; i < 120; i++)); do
-        dc=$(oc get "$object" "$@" -o json)
+        dc=$(trap - ERR; oc get "$object" "$@" -o json)
         # The latest version counts once the controller has observed the
         # spec: a config change (an env patch) starts its deployment then.
-        view=$(dc_view "$dc" 'if (.status.observedGeneration // 0) >= (.metadata.generation // 0) then .status.latestVersion // 0 else "" end')
+        view=$(trap - ERR; dc_view "$dc" 'if (.status.observedGeneration // 0) >= (.metadata.generation // 0) then .status.latestVersion // 0 else "" end')
         revision=${view%%$'\n'*} triggers=
         [[ $view != *$'\n'* ]] || triggers=${view#*$'\n'}
-        pending=$(trigger_images_pending "$dc" "$triggers" "$@")
+        pending=
+        [ -z "$triggers" ] || pending=$(trap - ERR; trigger_images_pending "$dc" "$triggers" "$@")
         case $pending in
           failed:*) fail "${pending#failed:}" ;;
         esac
@@ -94,7 +108,7 @@ wait_rollout() {
 # automatic ImageChange triggers: its STREAM:TAG, a tab, and the stream's
 # namespace or nothing. One jq reads both (the waits poll it).
 dc_view() {
-  printf '%s' "$1" | jq -r "($2)"', (.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic) | "\(.imageChangeParams.from.name)\t\(.imageChangeParams.from.namespace // "")")'
+  jq -r "($2)"', (.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic) | "\(.imageChangeParams.from.name)\t\(.imageChangeParams.from.namespace // "")")' <<<"$1"
 }
 
 # trigger_images_pending DC-JSON TRIGGERS [OC-FLAGS]: prints what the
@@ -118,7 +132,7 @@ trigger_images_pending() {
     # containers run the image it resolved, by digest.
     while :; do
       is=$(oc get "imagestream/$stream" "$@" ${ns:+--namespace="$ns"} -o json)
-      answer=$(printf '%s\n%s\n' "$dc" "$is" | jq -n -r --arg trigger "$trigger" --arg s "$stream" --arg t "$tag" '
+      answer=$(jq -n -r --arg trigger "$trigger" --arg s "$stream" --arg t "$tag" '
         [inputs] as [$dc, $is]
         | def resolve($t; $hops):
             ([$is.spec.tags[]? | select(.name == $t)][0].from // {}) as $from
@@ -142,7 +156,7 @@ trigger_images_pending() {
                 | [$dc.spec.template.spec.containers[]?, $dc.spec.template.spec.initContainers[]? | select(.name as $n | $names | index($n))
                 | .image | endswith("@" + $want)] | all) then ""
             else "\($trigger) does not run \($want) yet" end
-          end')
+          end' <<<"$dc"$'\n'"$is")
       case $answer in
         follow:*)
           answer=${answer#follow:}
@@ -164,7 +178,7 @@ trigger_images_pending() {
 # the rollout.
 redeploy() {
   local object
-  object=$(oc_name "$1")
+  case $1 in */*) object=$1 ;; *) object=dc/$1 ;; esac
   shift
   case $object in
     dc/*) oc rollout latest "$object" "$@" ;;
@@ -181,7 +195,7 @@ redeploy() {
 # starts no second one.
 redeploy_once() {
   local object file
-  object=$(oc_name "$1")
+  case $1 in */*) object=$1 ;; *) object=dc/$1 ;; esac
   file=$2
   shift 2
   case $object in
@@ -206,13 +220,13 @@ restart_dc_once() {
   object=dc/$dc
   if [ ! -s "$file" ]; then
     wait_rollout "$object" "$@"
-    mkdir -p "$(dirname "$file")"
+    mkdir_for "$file"
     oc get "$object" "$@" -o jsonpath='{.status.latestVersion}' > "$file.tmp"
     mv "$file.tmp" "$file"
   fi
   anchor=$(<"$file")
   [[ $anchor =~ ^[0-9]+$ ]] || fail "$file does not hold a deployment number"
-  latest=$(oc get "$object" "$@" -o jsonpath='{.status.latestVersion}')
+  latest=$(trap - ERR; oc get "$object" "$@" -o jsonpath='{.status.latestVersion}')
   rollout_latest_after "$object" "$anchor" "${latest:-0}" "$@"
 }
 
@@ -244,13 +258,14 @@ restart_once() {
   local object=$1 file=$2 before now
   shift 2
   if [ ! -s "$file" ]; then
-    mkdir -p "$(dirname "$file")"
+    mkdir_for "$file"
     oc get "$object" "$@" -o json | jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"' > "$file.tmp"
     mv "$file.tmp" "$file"
   fi
   before=$(<"$file")
   [ -n "$before" ] || fail "$file does not hold a restart mark"
-  now=$(oc get "$object" "$@" -o json | jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"')
+  now=$(trap - ERR; oc get "$object" "$@" -o json)
+  now=$(trap - ERR; jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"' <<<"$now")
   if [ "$now" = "$before" ]; then
     oc rollout restart "$object" "$@"
   else
@@ -274,14 +289,14 @@ rollout_once() {
   shift 2
   object=dc/$dc
   if [ ! -s "$file" ]; then
-    mkdir -p "$(dirname "$file")"
-    json=$(oc get "$object" "$@" -o json)
-    latest=$(printf '%s' "$json" | jq -r '.status.latestVersion // 0')
+    mkdir_for "$file"
+    json=$(trap - ERR; oc get "$object" "$@" -o json)
+    latest=$(trap - ERR; jq -r '.status.latestVersion // 0' <<<"$json")
     # A deployment not created yet reads as {}; any other error stops: a
     # failed read taken for a rollout in progress would skip the rollout.
-    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
+    rc=$(trap - ERR; oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
     [ -n "$rc" ] || rc='{}'
-    state=$(dc_rollout_state "$json" "$rc")
+    state=$(trap - ERR; dc_rollout_state "$json" "$rc")
     anchor=$latest
     if [ "$state" = running ]; then
       anchor=$((latest - 1))
@@ -294,12 +309,12 @@ rollout_once() {
   # A change of the template that the ConfigChange trigger has not turned
   # into a deployment yet: wait up to 2 minutes for it.
   for ((i = 0; i < 12; i++)); do
-    json=$(oc get "$object" "$@" -o json)
-    latest=$(printf '%s' "$json" | jq -r '.status.latestVersion // 0')
+    json=$(trap - ERR; oc get "$object" "$@" -o json)
+    latest=$(trap - ERR; jq -r '.status.latestVersion // 0' <<<"$json")
     [ "$latest" -gt "$anchor" ] && break
     # A deployment not created yet reads as {}; any other error stops: a
     # failed read taken for a rollout in progress would skip the rollout.
-    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
+    rc=$(trap - ERR; oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
     [ -n "$rc" ] || rc='{}'
     [ "$(dc_rollout_state "$json" "$rc")" = pending ] || break
     sleep 10
@@ -315,7 +330,7 @@ rollout_once() {
 # deployment's (what the deployer adds to it left out), which the trigger
 # turns into a new deployment; else "settled".
 dc_rollout_state() {
-  printf '%s\n%s\n' "$1" "$2" | jq -n -r '
+  jq -n -r '
     [inputs] as [$dc, $rc]
     | def plain: del(.metadata.labels.deployment, .metadata.labels.deploymentconfig,
         .metadata.annotations["openshift.io/deployment-config.latest-version"],
@@ -328,7 +343,7 @@ dc_rollout_state() {
         and ([$dc.spec.triggers[]? | select(.type == "ConfigChange")] | length > 0)
         and ($dc.status.latestVersion // 0) > 0
         and ($dc.spec.template | plain) != ($rc.spec.template // {} | plain) then "pending"
-      else "settled" end'
+      else "settled" end' <<<"$1"$'\n'"$2"
 }
 
 # wait_pods_ready MINUTES: poll every 10 seconds, for up to MINUTES, until
@@ -344,11 +359,14 @@ dc_rollout_state() {
 # cluster. A pod that is not ready is named with its containers' waiting
 # reason.
 wait_pods_ready() {
-  local i stable=0 problems
+  local i stable=0 problems dcs deployments pods
   for ((i = 0; i < $1 * 6; i++)); do
-    # The lists go through a pipe: as arguments they may pass the size
+    dcs=$(trap - ERR; oc get dc -o json)
+    deployments=$(trap - ERR; oc get deployment -o json)
+    pods=$(trap - ERR; oc get pods -o json)
+    # The lists go to jq on its input: as arguments they may pass the size
     # the kernel allows one.
-    problems=$({ oc get dc -o json; oc get deployment -o json; oc get pods -o json; } | jq -n -r '
+    problems=$(trap - ERR; jq -n -r '
       [inputs] as [$dcs, $deployments, $pods]
       | def ready: .status.phase == "Running" and .metadata.deletionTimestamp == null
         and ((.status.containerStatuses // []) | length > 0 and all(.ready));
@@ -364,7 +382,7 @@ wait_pods_ready() {
       ($deployments.items[]? | (.spec.replicas // 1) as $want | .status as $s
         | select($want > 0 and (($s.observedGeneration // 0) < .metadata.generation
             or ($s.updatedReplicas // 0) < $want or ($s.readyReplicas // 0) < $want or ($s.replicas // 0) > ($s.updatedReplicas // 0)))
-        | "deployment/\(.metadata.name): \($s.updatedReplicas // 0) of \($want) pods updated, \($s.readyReplicas // 0) ready")')
+        | "deployment/\(.metadata.name): \($s.updatedReplicas // 0) of \($want) pods updated, \($s.readyReplicas // 0) ready")' <<<"$dcs"$'\n'"$deployments"$'\n'"$pods")
     if [ -z "$problems" ]; then
       stable=$((stable + 1))
       if [ "$stable" -ge 2 ]; then
@@ -390,8 +408,8 @@ check_images() {
   local object dc view info triggers image pending latest rc problem
   object=dc/$1
   shift
-  dc=$(oc get "$object" "$@" -o json)
-  view=$(dc_view "$dc" '"\(.status.latestVersion // 0) \(.spec.template.spec.containers[0].image)"')
+  dc=$(trap - ERR; oc get "$object" "$@" -o json)
+  view=$(trap - ERR; dc_view "$dc" '"\(.status.latestVersion // 0) \(.spec.template.spec.containers[0].image)"')
   info=${view%%$'\n'*} triggers=
   [[ $view != *$'\n'* ]] || triggers=${view#*$'\n'}
   latest=${info%% *} image=${info#* }
@@ -400,16 +418,17 @@ check_images() {
     *@sha256:*) ;;
     *) fail "$object runs $image, which is not pinned by a digest yet" ;;
   esac
-  pending=$(trigger_images_pending "$dc" "$triggers" "$@")
+  pending=
+  [ -z "$triggers" ] || pending=$(trap - ERR; trigger_images_pending "$dc" "$triggers" "$@")
   [ -z "$pending" ] || fail "$object does not run its image stream's current image: ${pending#failed:}"
-  rc=$(oc get "replicationcontroller/${object#dc/}-$latest" "$@" -o json)
+  rc=$(trap - ERR; oc get "replicationcontroller/${object#dc/}-$latest" "$@" -o json)
   # Both objects go to jq on its input, not as arguments: an object larger
   # than one argument may be (128 KiB on Linux) would fail the exec.
-  problem=$(printf '%s\n%s\n' "$dc" "$rc" | jq -n -r '[inputs] as [$dc, $rc]
+  problem=$(trap - ERR; jq -n -r '[inputs] as [$dc, $rc]
     | ($rc.metadata.annotations["openshift.io/deployment.phase"] // "") as $phase
     | if $phase != "Complete" then "phase:\($phase)"
       elif [$dc.spec.template.spec.containers[].image] != [$rc.spec.template.spec.containers[].image] then "images"
-      else "" end')
+      else "" end' <<<"$dc"$'\n'"$rc")
   case $problem in
     phase:*)
       problem=${problem#phase:}

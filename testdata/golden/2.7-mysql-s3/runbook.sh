@@ -548,6 +548,27 @@ installed_version() {
 # ---- lib/backup.sh (the rule modules' shell library)
 # Backups that a re-run never overwrites.
 
+# path_parts FILE: set dir and base, which the caller declares local, to
+# what dirname FILE and basename FILE print (for a FILE without a trailing
+# /), without starting them: the library runs this for every backup file.
+path_parts() {
+  case $1 in
+    */*)
+      dir=${1%/*} base=${1##*/}
+      dir=${dir:-/}
+      ;;
+    *) dir=. base=$1 ;;
+  esac
+}
+
+# mkdir_for FILE: make the directory FILE goes in (mkdir -p "$(dirname
+# FILE)", one process fewer).
+mkdir_for() {
+  local dir base
+  path_parts "$1"
+  mkdir -p "$dir"
+}
+
 # save_once FILE OC-ARGS...: write what oc OC-ARGS prints into FILE, unless
 # FILE holds it from an earlier run: a re-run, after the upgrade has
 # started, never overwrites the state from before it.
@@ -588,9 +609,10 @@ set_aside() {
 # (check_seal): a dump cut short or changed in between is refused, not
 # restored.
 seal() {
-  local file
+  local file dir base
   for file in "$@"; do
-    (cd "$(dirname "$file")" && sha256sum -- "$(basename "$file")") > "$file.sha256.tmp"
+    path_parts "$file"
+    (cd "$dir" && sha256sum -- "$base") > "$file.sha256.tmp"
     mv "$file.sha256.tmp" "$file.sha256"
   done
 }
@@ -598,10 +620,11 @@ seal() {
 # check_seal FILE...: stop the step unless each FILE is what seal recorded
 # in FILE.sha256.
 check_seal() {
-  local file
+  local file dir base
   for file in "$@"; do
     [ -s "$file.sha256" ] || fail "$file has no checksum ($file.sha256), which the step that writes it records: take it again with that step, or, if you know it is intact, record it with: cd $(dirname "$file") && sha256sum $(basename "$file") > $(basename "$file").sha256"
-    (cd "$(dirname "$file")" && sha256sum --quiet -c "$(basename "$file").sha256") \
+    path_parts "$file"
+    (cd "$dir" && sha256sum --quiet -c "$base.sha256") \
       || fail "$file is not what its step wrote (its SHA-256 is not the one in $file.sha256): it was changed or cut short since; take it again with the step that writes it rather than restore it"
   done
 }
@@ -817,6 +840,9 @@ exists() {
 # that runs Knative eventing (OpenShift Serverless), the bare `subscription`
 # is its subscriptions.messaging.knative.dev, whose group discovery lists
 # first.
+#
+# Their captures start with trap - ERR, and each jq reads what oc read on
+# its input, for the reasons wait.sh gives (one process a capture).
 
 # subscription_current SUBSCRIPTION NAMESPACE CHANNEL WHAT: fail unless the
 # Subscription in NAMESPACE is on CHANNEL, OLM reports it at the latest
@@ -824,17 +850,18 @@ exists() {
 # InstallPlan of NAMESPACE waits for approval (the next one shows only once
 # the first is installed). WHAT names the operator in the messages.
 subscription_current() {
-  local sub channel state current installed pending
-  sub=$(oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json) \
+  local sub text fields channel state current installed pending
+  sub=$(trap - ERR; oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json) \
     || fail "no subscriptions.operators.coreos.com/$1 in project $2: check the operator block of the plan"
-  channel=$(printf '%s' "$sub" | jq -r '.spec.channel // ""')
+  # One jq reads the four fields, a line each.
+  text=$(trap - ERR; jq -r '.spec.channel // "", .status.state // "", .status.currentCSV // "", .status.installedCSV // ""' <<<"$sub")
+  mapfile -t fields <<<"$text"
+  channel=${fields[0]:-} state=${fields[1]:-} current=${fields[2]:-} installed=${fields[3]:-}
   [ "$channel" = "$3" ] || fail "the $4's Subscription is on channel '$channel', not $3"
-  state=$(printf '%s' "$sub" | jq -r '.status.state // ""')
-  current=$(printf '%s' "$sub" | jq -r '.status.currentCSV // ""')
-  installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // ""')
   [[ $state == AtLatestKnown && -n $installed && $current == "$installed" ]] \
     || fail "the $4 does not run the latest CSV of $3 (state '$state', current '$current', installed '$installed'): approve the pending InstallPlans in project $2 and wait until the Subscription is AtLatestKnown"
-  pending=$(oc get installplan --namespace="$2" -o json | jq '[.items[]? | select(.spec.approved == false)] | length')
+  pending=$(trap - ERR; oc get installplan --namespace="$2" -o json)
+  pending=$(trap - ERR; jq '[.items[]? | select(.spec.approved == false)] | length' <<<"$pending")
   [ "$pending" = 0 ] || fail "$pending InstallPlan(s) in project $2 wait for approval: approve them, wait for the CSV, then re-run (more may show once the first is installed)"
   echo "$4: $installed on $3, $state"
 }
@@ -843,11 +870,11 @@ subscription_current() {
 # catalog of the Subscription offers CHANNEL of its package. A Subscription
 # pointed at a channel its catalog lacks never upgrades.
 catalog_offers_channel() {
-  local sub package source source_ns
-  sub=$(oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json)
-  package=$(printf '%s' "$sub" | jq -r '.spec.name')
-  source=$(printf '%s' "$sub" | jq -r '.spec.source')
-  source_ns=$(printf '%s' "$sub" | jq -r '.spec.sourceNamespace')
+  local sub text fields package source source_ns
+  sub=$(trap - ERR; oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json)
+  text=$(trap - ERR; jq -r '.spec.name, .spec.source, .spec.sourceNamespace' <<<"$sub")
+  mapfile -t fields <<<"$text"
+  package=${fields[0]:-} source=${fields[1]:-} source_ns=${fields[2]:-}
   oc get packagemanifests --namespace="$source_ns" --selector="catalog=$source" -o json \
     | jq -e --arg package "$package" --arg source "$source" --arg channel "$3" '[.items[]? | select(.metadata.name == $package and .status.catalogSource == $source) | .status.channels[]?.name] | index($channel) != null' >/dev/null \
     || fail "catalog $source in $source_ns offers no channel $3 of package $package: add that channel's operator to the catalog first (an air-gapped site mirrors it)"
@@ -861,12 +888,15 @@ catalog_offers_channel() {
 # whose install plan is not approved stops the step with the command that
 # approves it; once approved, the wait goes on.
 wait_operator_csv() {
-  local subscription=$1 ns=$2 minutes=$3 old=${4:-} i sub installed phase plan approved
+  local subscription=$1 ns=$2 minutes=$3 old=${4:-} i sub text fields installed approval state phase plan approved
   for ((i = 0; i < minutes * 6; i++)); do
-    sub=$(oc get subscriptions.operators.coreos.com "$subscription" --namespace="$ns" -o json 2>/dev/null) || sub='{}'
-    installed=$(printf '%s' "$sub" | jq -r '.status.installedCSV // empty')
+    sub=$(trap - ERR; oc get subscriptions.operators.coreos.com "$subscription" --namespace="$ns" -o json 2>/dev/null) || sub='{}'
+    # One jq a poll reads what the wait needs, a line each.
+    text=$(trap - ERR; jq -r '.status.installedCSV // "", .spec.installPlanApproval // "Automatic", .status.state // "", .status.installPlanRef.name // .status.installplan.name // ""' <<<"$sub")
+    mapfile -t fields <<<"$text"
+    installed=${fields[0]:-} approval=${fields[1]:-} state=${fields[2]:-} plan=${fields[3]:-}
     if [ -n "$installed" ] && [ "$installed" != "$old" ]; then
-      phase=$(oc get clusterserviceversion "$installed" --namespace="$ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
+      phase=$(trap - ERR; oc get clusterserviceversion "$installed" --namespace="$ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
       if [ "$phase" = Succeeded ]; then
         if [ -n "$old" ]; then
           echo "the operator is upgraded: $old -> $installed"
@@ -876,11 +906,10 @@ wait_operator_csv() {
         return 0
       fi
     fi
-    if [ "$(printf '%s' "$sub" | jq -r '.spec.installPlanApproval // "Automatic"')" = Manual ] && [ "$(printf '%s' "$sub" | jq -r '.status.state // empty')" = UpgradePending ]; then
-      plan=$(printf '%s' "$sub" | jq -r '.status.installPlanRef.name // .status.installplan.name // empty')
+    if [ "$approval" = Manual ] && [ "$state" = UpgradePending ]; then
       # An approved plan installs; the Subscription stays UpgradePending
       # until the new CSV is there.
-      approved=$(oc get installplan "$plan" --namespace="$ns" -o jsonpath='{.spec.approved}' 2>/dev/null) || approved=
+      approved=$(trap - ERR; oc get installplan "$plan" --namespace="$ns" -o jsonpath='{.spec.approved}' 2>/dev/null) || approved=
       [ "$approved" = true ] || fail "subscriptions.operators.coreos.com/$subscription waits for its install plan $plan to be approved: run oc patch installplan $plan --namespace=$ns --type=merge -p '{\"spec\":{\"approved\":true}}' (after reading it with oc get installplan $plan --namespace=$ns -o yaml), then run the runbook again"
     fi
     sleep 10
@@ -895,10 +924,13 @@ wait_operator_csv() {
 # annotation of APIManager NAME, or without NAME of the project's APIManager
 # ("" when the project has none or several).
 apimanager_version() {
+  local json
   if [ -n "${1:-}" ]; then
-    oc get apimanager "$1" -o jsonpath='{.metadata.annotations}' | jq -r '.["apps.3scale.net/apimanager-threescale-version"] // ""'
+    json=$(oc get apimanager "$1" -o jsonpath='{.metadata.annotations}') || return
+    jq -r '.["apps.3scale.net/apimanager-threescale-version"] // ""' <<<"$json"
   else
-    oc get apimanager -o json | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""] | if length == 1 then .[0] else "" end'
+    json=$(oc get apimanager -o json) || return
+    jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""] | if length == 1 then .[0] else "" end' <<<"$json"
   fi
 }
 
@@ -910,7 +942,7 @@ apimanager_version() {
 wait_apimanager_version() {
   local want=$1 minutes=$2 name=${3:-} hint=${4:-} i version
   for ((i = 0; i < minutes * 3; i++)); do
-    version=$(apimanager_version "$name")
+    version=$(trap - ERR; apimanager_version "$name")
     case $version in
       "$want" | "$want".*)
         echo "the APIManager is at $version"
@@ -931,18 +963,19 @@ wait_apimanager_version() {
 # reports 3scale VERSION (or a micro release of it) and was reconciled by a
 # 3scale operator OPERATOR.x.
 check_apimanager() {
-  local want=$1 want_operator=$2 apimanager count name product operator
+  local want=$1 want_operator=$2 apimanager text fields count name product operator
+  # One jq reads the count of APIManagers (1 for a named one) and the
+  # name and version annotations of the APIManager, a line each.
   if [ -n "${3:-}" ]; then
-    apimanager=$(oc get apimanager "$3" -o json)
+    apimanager=$(trap - ERR; oc get apimanager "$3" -o json)
+    text=$(trap - ERR; jq -r '1, (.metadata.name, .metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // "", .metadata.annotations["apps.3scale.net/threescale-operator-version"] // "")' <<<"$apimanager")
   else
-    apimanager=$(oc get apimanager -o json)
-    count=$(printf '%s' "$apimanager" | jq '.items | length')
-    [ "$count" = 1 ] || fail "project $NAMESPACE has $count APIManagers; the 3scale operator manages exactly one"
-    apimanager=$(printf '%s' "$apimanager" | jq '.items[0]')
+    apimanager=$(trap - ERR; oc get apimanager -o json)
+    text=$(trap - ERR; jq -r '(.items | length), (.items[0] | .metadata.name, .metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // "", .metadata.annotations["apps.3scale.net/threescale-operator-version"] // "")' <<<"$apimanager")
   fi
-  name=$(printf '%s' "$apimanager" | jq -r '.metadata.name')
-  product=$(printf '%s' "$apimanager" | jq -r '.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // ""')
-  operator=$(printf '%s' "$apimanager" | jq -r '.metadata.annotations["apps.3scale.net/threescale-operator-version"] // ""')
+  mapfile -t fields <<<"$text"
+  count=${fields[0]:-} name=${fields[1]:-} product=${fields[2]:-} operator=${fields[3]:-}
+  [ "$count" = 1 ] || fail "project $NAMESPACE has $count APIManagers; the 3scale operator manages exactly one"
   echo "apimanager/$name: apps.3scale.net/apimanager-threescale-version: \"$product\", apps.3scale.net/threescale-operator-version: \"$operator\""
   case $product in
     "$want" | "$want".*) ;;
@@ -1092,8 +1125,9 @@ oracle_build_check() {
 # being deleted, or nothing. (A guide's `.items[0]` may be a finished
 # deploy pod, or one that is terminating.)
 pod_of() {
-  oc get pods --selector="deploymentConfig=$1" -o json \
-    | jq -r --arg dc "$1" '[.items[]? | select(.metadata.labels.deploymentConfig == $dc and .status.phase == "Running" and .metadata.deletionTimestamp == null)][0].metadata.name // empty'
+  local pods
+  pods=$(oc get pods --selector="deploymentConfig=$1" -o json) || return
+  jq -r --arg dc "$1" '[.items[]? | select(.metadata.labels.deploymentConfig == $dc and .status.phase == "Running" and .metadata.deletionTimestamp == null)][0].metadata.name // empty' <<<"$pods"
 }
 
 # dump_gz DC FILE COMMAND COMPLETE: run COMMAND, which prints a dump, in a
@@ -1125,7 +1159,8 @@ dump_gz() {
 writers_gone() {
   local hint=$1 left
   shift
-  left=$(oc get pods -o json | jq -r '[.items[]? | select(.metadata.labels.deploymentConfig as $d | any($ARGS.positional[]; . == $d)) | select(.metadata.labels["openshift.io/deployer-pod-for.name"] == null and .status.phase != "Succeeded" and .status.phase != "Failed") | .metadata.name] | join(" ")' --args "$@")
+  left=$(oc get pods -o json)
+  left=$(jq -r '[.items[]? | select(.metadata.labels.deploymentConfig as $d | any($ARGS.positional[]; . == $d)) | select(.metadata.labels["openshift.io/deployer-pod-for.name"] == null and .status.phase != "Succeeded" and .status.phase != "Failed") | .metadata.name] | join(" ")' --args "$@" <<<"$left")
   [ -z "$left" ] || fail "pods that write into the databases are left ($left): $hint"
 }
 
@@ -1216,10 +1251,17 @@ pg_load_cluster() {
 # nothing for an empty instance. It returns non-zero when the call fails,
 # also where bash ignores set -e.
 redis_keys() {
-  local workload=$1 info
+  local workload=$1 info line
   shift
   info=$(oc exec "$workload" "$@" -- redis-cli INFO keyspace) || return 1
-  printf '%s\n' "$info" | tr -d '\r' | sed -n 's/^\(db[0-9]*:keys=[0-9]*\).*/\1/p'
+  # In bash, as tr -d '\r' | sed -n 's/^\(db[0-9]*:keys=[0-9]*\).*/\1/p'
+  # would: the polls call it often.
+  while IFS= read -r line; do
+    line=${line//$'\r'/}
+    if [[ $line =~ ^(db[0-9]*:keys=[0-9]*) ]]; then
+      printf '%s\n' "${BASH_REMATCH[1]}"
+    fi
+  done <<<"$info"
 }
 
 # redis_keys_cover FILE WORKLOAD [OC-FLAGS]: whether the Redis in
@@ -1254,14 +1296,21 @@ redis_keys_cover() {
 # what the running server does, whatever the ConfigMap says now. It stops
 # the step when the answers are not those of CONFIG GET.
 redis_persistence() {
-  local workload=$1 save aof
+  local workload=$1 save aof save_lines aof_lines
   shift
-  save=$(oc exec "$workload" "$@" -- redis-cli CONFIG GET save | tr -d '\r')
-  aof=$(oc exec "$workload" "$@" -- redis-cli CONFIG GET appendonly | tr -d '\r')
-  if [ "$(sed -n 1p <<<"$save")" != save ] || [ "$(sed -n 1p <<<"$aof")" != appendonly ]; then
+  save=$(oc exec "$workload" "$@" -- redis-cli CONFIG GET save)
+  aof=$(oc exec "$workload" "$@" -- redis-cli CONFIG GET appendonly)
+  # The answers without carriage returns and trailing newlines, as
+  # $(... | tr -d '\r') gives them, and their lines, as sed -n Np would.
+  save=${save//$'\r'/} aof=${aof//$'\r'/}
+  while [[ $save == *$'\n' ]]; do save=${save%$'\n'}; done
+  while [[ $aof == *$'\n' ]]; do aof=${aof%$'\n'}; done
+  mapfile -t save_lines <<<"$save"
+  mapfile -t aof_lines <<<"$aof"
+  if [ "${save_lines[0]:-}" != save ] || [ "${aof_lines[0]:-}" != appendonly ]; then
     fail "$workload did not answer CONFIG GET save and appendonly: $save $aof"
   fi
-  if [ -z "$(sed -n 2p <<<"$save")" ] && [ "$(sed -n 2p <<<"$aof")" = no ]; then
+  if [ -z "${save_lines[1]:-}" ] && [ "${aof_lines[1]:-}" = no ]; then
     echo off
   else
     echo on
@@ -1303,11 +1352,11 @@ redis_aof_wait() {
 save_replicas() {
   local file=$1 object name n saved counts=()
   shift
-  mkdir -p "$(dirname "$file")"
+  mkdir_for "$file"
   [ -s "$file" ] || echo '{}' > "$file"
   saved=$'\n'$(jq -r 'keys[]' "$file")$'\n'
   for object in "$@"; do
-    object=$(oc_name "$object")
+    case $object in */*) ;; *) object=dc/$object ;; esac
     name=${object#*/}
     [[ $saved != *$'\n'"$name"$'\n'* ]] || continue
     n=$(oc get "$object" -o jsonpath='{.spec.replicas}')
@@ -1339,7 +1388,7 @@ restore_replicas() {
   text=$(jq -r '. as $saved | $ARGS.positional[] | $saved[.] // "" | tostring' "$file" --args "${@##*/}")
   mapfile -t counts <<<"$text"
   for object in "$@"; do
-    object=$(oc_name "$object")
+    case $object in */*) ;; *) object=dc/$object ;; esac
     n=${counts[i]:-}
     i=$((i + 1))
     [[ $n =~ ^[0-9]+$ ]] || fail "$file has no replica count for ${object#*/}: write it there by hand ({\"${object#*/}\": N, ...}), then re-run"
@@ -1352,7 +1401,8 @@ restore_replicas() {
 scale_down() {
   local object
   for object in "$@"; do
-    oc scale "$(oc_name "$object")" --replicas=0
+    case $object in */*) ;; *) object=dc/$object ;; esac
+    oc scale "$object" --replicas=0
   done
   for object in "$@"; do
     wait_gone "$object"
@@ -1389,20 +1439,33 @@ oc_name() {
   esac
 }
 
+# The functions below keep their polls to as few processes as they can (a
+# runbook's run starts hundreds; the tests run thousands of them): they name
+# a workload with a case rather than $(oc_name ...), and give jq what oc read
+# through a here-string (jq ... <<<"$json") rather than a pipe from printf,
+# which would start two more processes each time. Their captures start with
+# trap - ERR: the runbook's ERR trap (set -E) keeps bash from running the
+# command in place of the $(...)'s subshell, which costs a second process
+# for every capture. Without it in the subshell, a failed command there
+# stops the step as before (set -e, and the assignment fails in the
+# runbook's shell, whose ERR trap reports it), reported once instead of
+# once by the subshell and once by the runbook's shell.
+
 # wait_gone WORKLOAD [OC-FLAGS]: wait up to 10 minutes, after WORKLOAD was
 # scaled to 0, until no pod its selector matches is left, terminating ones
 # included.
 wait_gone() {
-  local object view selector labels i left
-  object=$(oc_name "$1")
+  local object view selector labels i left pods
+  case $1 in */*) object=$1 ;; *) object=dc/$1 ;; esac
   shift
   # One jq gives the selector (JSON) and, on a second line, its labels.
-  view=$(oc get "$object" "$@" -o json | jq -r '.spec.selector.matchLabels // .spec.selector // {} | tojson, (to_entries | map("\(.key)=\(.value)") | join(","))')
+  view=$(trap - ERR; oc get "$object" "$@" -o json)
+  view=$(trap - ERR; jq -r '.spec.selector.matchLabels // .spec.selector // {} | tojson, (to_entries | map("\(.key)=\(.value)") | join(","))' <<<"$view")
   selector=${view%%$'\n'*} labels=${view#*$'\n'}
   [ "$selector" != "{}" ] || fail "$object has no pod selector"
   for ((i = 0; i < 60; i++)); do
-    left=$(oc get pods "$@" --selector="$labels" -o json \
-      | jq --argjson s "$selector" '[.items[]? | select(.metadata.labels as $l | $s | to_entries | all($l[.key] == .value)) | select(.status.phase != "Succeeded" and .status.phase != "Failed")] | length')
+    pods=$(trap - ERR; oc get pods "$@" --selector="$labels" -o json)
+    left=$(trap - ERR; jq --argjson s "$selector" '[.items[]? | select(.metadata.labels as $l | $s | to_entries | all($l[.key] == .value)) | select(.status.phase != "Succeeded" and .status.phase != "Failed")] | length' <<<"$pods")
     [ "$left" = 0 ] && return 0
     sleep 10
   done
@@ -1413,10 +1476,10 @@ wait_gone() {
 # many ready pods as it wants. HINT ends the failure message.
 wait_ready() {
   local object i want ready
-  object=$(oc_name "$1")
+  case $1 in */*) object=$1 ;; *) object=dc/$1 ;; esac
   for ((i = 0; i < 120; i++)); do
-    want=$(oc get "$object" -o jsonpath='{.spec.replicas}')
-    ready=$(oc get "$object" -o jsonpath='{.status.readyReplicas}')
+    want=$(trap - ERR; oc get "$object" -o jsonpath='{.spec.replicas}')
+    ready=$(trap - ERR; oc get "$object" -o jsonpath='{.status.readyReplicas}')
     [ "${ready:-0}" = "${want:-0}" ] && return 0
     sleep 10
   done
@@ -1435,18 +1498,19 @@ wait_ready() {
 # image, or on its old env, does not pass.
 wait_rollout() {
   local object i dc view triggers pending revision
-  object=$(oc_name "$1")
+  case $1 in */*) object=$1 ;; *) object=dc/$1 ;; esac
   shift
   case $object in
     dc/*)
       for ((i = 0; i < 120; i++)); do
-        dc=$(oc get "$object" "$@" -o json)
+        dc=$(trap - ERR; oc get "$object" "$@" -o json)
         # The latest version counts once the controller has observed the
         # spec: a config change (an env patch) starts its deployment then.
-        view=$(dc_view "$dc" 'if (.status.observedGeneration // 0) >= (.metadata.generation // 0) then .status.latestVersion // 0 else "" end')
+        view=$(trap - ERR; dc_view "$dc" 'if (.status.observedGeneration // 0) >= (.metadata.generation // 0) then .status.latestVersion // 0 else "" end')
         revision=${view%%$'\n'*} triggers=
         [[ $view != *$'\n'* ]] || triggers=${view#*$'\n'}
-        pending=$(trigger_images_pending "$dc" "$triggers" "$@")
+        pending=
+        [ -z "$triggers" ] || pending=$(trap - ERR; trigger_images_pending "$dc" "$triggers" "$@")
         case $pending in
           failed:*) fail "${pending#failed:}" ;;
         esac
@@ -1471,7 +1535,7 @@ wait_rollout() {
 # automatic ImageChange triggers: its STREAM:TAG, a tab, and the stream's
 # namespace or nothing. One jq reads both (the waits poll it).
 dc_view() {
-  printf '%s' "$1" | jq -r "($2)"', (.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic) | "\(.imageChangeParams.from.name)\t\(.imageChangeParams.from.namespace // "")")'
+  jq -r "($2)"', (.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic) | "\(.imageChangeParams.from.name)\t\(.imageChangeParams.from.namespace // "")")' <<<"$1"
 }
 
 # trigger_images_pending DC-JSON TRIGGERS [OC-FLAGS]: prints what the
@@ -1495,7 +1559,7 @@ trigger_images_pending() {
     # containers run the image it resolved, by digest.
     while :; do
       is=$(oc get "imagestream/$stream" "$@" ${ns:+--namespace="$ns"} -o json)
-      answer=$(printf '%s\n%s\n' "$dc" "$is" | jq -n -r --arg trigger "$trigger" --arg s "$stream" --arg t "$tag" '
+      answer=$(jq -n -r --arg trigger "$trigger" --arg s "$stream" --arg t "$tag" '
         [inputs] as [$dc, $is]
         | def resolve($t; $hops):
             ([$is.spec.tags[]? | select(.name == $t)][0].from // {}) as $from
@@ -1519,7 +1583,7 @@ trigger_images_pending() {
                 | [$dc.spec.template.spec.containers[]?, $dc.spec.template.spec.initContainers[]? | select(.name as $n | $names | index($n))
                 | .image | endswith("@" + $want)] | all) then ""
             else "\($trigger) does not run \($want) yet" end
-          end')
+          end' <<<"$dc"$'\n'"$is")
       case $answer in
         follow:*)
           answer=${answer#follow:}
@@ -1541,7 +1605,7 @@ trigger_images_pending() {
 # the rollout.
 redeploy() {
   local object
-  object=$(oc_name "$1")
+  case $1 in */*) object=$1 ;; *) object=dc/$1 ;; esac
   shift
   case $object in
     dc/*) oc rollout latest "$object" "$@" ;;
@@ -1558,7 +1622,7 @@ redeploy() {
 # starts no second one.
 redeploy_once() {
   local object file
-  object=$(oc_name "$1")
+  case $1 in */*) object=$1 ;; *) object=dc/$1 ;; esac
   file=$2
   shift 2
   case $object in
@@ -1583,13 +1647,13 @@ restart_dc_once() {
   object=dc/$dc
   if [ ! -s "$file" ]; then
     wait_rollout "$object" "$@"
-    mkdir -p "$(dirname "$file")"
+    mkdir_for "$file"
     oc get "$object" "$@" -o jsonpath='{.status.latestVersion}' > "$file.tmp"
     mv "$file.tmp" "$file"
   fi
   anchor=$(<"$file")
   [[ $anchor =~ ^[0-9]+$ ]] || fail "$file does not hold a deployment number"
-  latest=$(oc get "$object" "$@" -o jsonpath='{.status.latestVersion}')
+  latest=$(trap - ERR; oc get "$object" "$@" -o jsonpath='{.status.latestVersion}')
   rollout_latest_after "$object" "$anchor" "${latest:-0}" "$@"
 }
 
@@ -1621,13 +1685,14 @@ restart_once() {
   local object=$1 file=$2 before now
   shift 2
   if [ ! -s "$file" ]; then
-    mkdir -p "$(dirname "$file")"
+    mkdir_for "$file"
     oc get "$object" "$@" -o json | jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"' > "$file.tmp"
     mv "$file.tmp" "$file"
   fi
   before=$(<"$file")
   [ -n "$before" ] || fail "$file does not hold a restart mark"
-  now=$(oc get "$object" "$@" -o json | jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"')
+  now=$(trap - ERR; oc get "$object" "$@" -o json)
+  now=$(trap - ERR; jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"' <<<"$now")
   if [ "$now" = "$before" ]; then
     oc rollout restart "$object" "$@"
   else
@@ -1651,14 +1716,14 @@ rollout_once() {
   shift 2
   object=dc/$dc
   if [ ! -s "$file" ]; then
-    mkdir -p "$(dirname "$file")"
-    json=$(oc get "$object" "$@" -o json)
-    latest=$(printf '%s' "$json" | jq -r '.status.latestVersion // 0')
+    mkdir_for "$file"
+    json=$(trap - ERR; oc get "$object" "$@" -o json)
+    latest=$(trap - ERR; jq -r '.status.latestVersion // 0' <<<"$json")
     # A deployment not created yet reads as {}; any other error stops: a
     # failed read taken for a rollout in progress would skip the rollout.
-    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
+    rc=$(trap - ERR; oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
     [ -n "$rc" ] || rc='{}'
-    state=$(dc_rollout_state "$json" "$rc")
+    state=$(trap - ERR; dc_rollout_state "$json" "$rc")
     anchor=$latest
     if [ "$state" = running ]; then
       anchor=$((latest - 1))
@@ -1671,12 +1736,12 @@ rollout_once() {
   # A change of the template that the ConfigChange trigger has not turned
   # into a deployment yet: wait up to 2 minutes for it.
   for ((i = 0; i < 12; i++)); do
-    json=$(oc get "$object" "$@" -o json)
-    latest=$(printf '%s' "$json" | jq -r '.status.latestVersion // 0')
+    json=$(trap - ERR; oc get "$object" "$@" -o json)
+    latest=$(trap - ERR; jq -r '.status.latestVersion // 0' <<<"$json")
     [ "$latest" -gt "$anchor" ] && break
     # A deployment not created yet reads as {}; any other error stops: a
     # failed read taken for a rollout in progress would skip the rollout.
-    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
+    rc=$(trap - ERR; oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
     [ -n "$rc" ] || rc='{}'
     [ "$(dc_rollout_state "$json" "$rc")" = pending ] || break
     sleep 10
@@ -1692,7 +1757,7 @@ rollout_once() {
 # deployment's (what the deployer adds to it left out), which the trigger
 # turns into a new deployment; else "settled".
 dc_rollout_state() {
-  printf '%s\n%s\n' "$1" "$2" | jq -n -r '
+  jq -n -r '
     [inputs] as [$dc, $rc]
     | def plain: del(.metadata.labels.deployment, .metadata.labels.deploymentconfig,
         .metadata.annotations["openshift.io/deployment-config.latest-version"],
@@ -1705,7 +1770,7 @@ dc_rollout_state() {
         and ([$dc.spec.triggers[]? | select(.type == "ConfigChange")] | length > 0)
         and ($dc.status.latestVersion // 0) > 0
         and ($dc.spec.template | plain) != ($rc.spec.template // {} | plain) then "pending"
-      else "settled" end'
+      else "settled" end' <<<"$1"$'\n'"$2"
 }
 
 # wait_pods_ready MINUTES: poll every 10 seconds, for up to MINUTES, until
@@ -1721,11 +1786,14 @@ dc_rollout_state() {
 # cluster. A pod that is not ready is named with its containers' waiting
 # reason.
 wait_pods_ready() {
-  local i stable=0 problems
+  local i stable=0 problems dcs deployments pods
   for ((i = 0; i < $1 * 6; i++)); do
-    # The lists go through a pipe: as arguments they may pass the size
+    dcs=$(trap - ERR; oc get dc -o json)
+    deployments=$(trap - ERR; oc get deployment -o json)
+    pods=$(trap - ERR; oc get pods -o json)
+    # The lists go to jq on its input: as arguments they may pass the size
     # the kernel allows one.
-    problems=$({ oc get dc -o json; oc get deployment -o json; oc get pods -o json; } | jq -n -r '
+    problems=$(trap - ERR; jq -n -r '
       [inputs] as [$dcs, $deployments, $pods]
       | def ready: .status.phase == "Running" and .metadata.deletionTimestamp == null
         and ((.status.containerStatuses // []) | length > 0 and all(.ready));
@@ -1741,7 +1809,7 @@ wait_pods_ready() {
       ($deployments.items[]? | (.spec.replicas // 1) as $want | .status as $s
         | select($want > 0 and (($s.observedGeneration // 0) < .metadata.generation
             or ($s.updatedReplicas // 0) < $want or ($s.readyReplicas // 0) < $want or ($s.replicas // 0) > ($s.updatedReplicas // 0)))
-        | "deployment/\(.metadata.name): \($s.updatedReplicas // 0) of \($want) pods updated, \($s.readyReplicas // 0) ready")')
+        | "deployment/\(.metadata.name): \($s.updatedReplicas // 0) of \($want) pods updated, \($s.readyReplicas // 0) ready")' <<<"$dcs"$'\n'"$deployments"$'\n'"$pods")
     if [ -z "$problems" ]; then
       stable=$((stable + 1))
       if [ "$stable" -ge 2 ]; then
@@ -1767,8 +1835,8 @@ check_images() {
   local object dc view info triggers image pending latest rc problem
   object=dc/$1
   shift
-  dc=$(oc get "$object" "$@" -o json)
-  view=$(dc_view "$dc" '"\(.status.latestVersion // 0) \(.spec.template.spec.containers[0].image)"')
+  dc=$(trap - ERR; oc get "$object" "$@" -o json)
+  view=$(trap - ERR; dc_view "$dc" '"\(.status.latestVersion // 0) \(.spec.template.spec.containers[0].image)"')
   info=${view%%$'\n'*} triggers=
   [[ $view != *$'\n'* ]] || triggers=${view#*$'\n'}
   latest=${info%% *} image=${info#* }
@@ -1777,16 +1845,17 @@ check_images() {
     *@sha256:*) ;;
     *) fail "$object runs $image, which is not pinned by a digest yet" ;;
   esac
-  pending=$(trigger_images_pending "$dc" "$triggers" "$@")
+  pending=
+  [ -z "$triggers" ] || pending=$(trap - ERR; trigger_images_pending "$dc" "$triggers" "$@")
   [ -z "$pending" ] || fail "$object does not run its image stream's current image: ${pending#failed:}"
-  rc=$(oc get "replicationcontroller/${object#dc/}-$latest" "$@" -o json)
+  rc=$(trap - ERR; oc get "replicationcontroller/${object#dc/}-$latest" "$@" -o json)
   # Both objects go to jq on its input, not as arguments: an object larger
   # than one argument may be (128 KiB on Linux) would fail the exec.
-  problem=$(printf '%s\n%s\n' "$dc" "$rc" | jq -n -r '[inputs] as [$dc, $rc]
+  problem=$(trap - ERR; jq -n -r '[inputs] as [$dc, $rc]
     | ($rc.metadata.annotations["openshift.io/deployment.phase"] // "") as $phase
     | if $phase != "Complete" then "phase:\($phase)"
       elif [$dc.spec.template.spec.containers[].image] != [$rc.spec.template.spec.containers[].image] then "images"
-      else "" end')
+      else "" end' <<<"$dc"$'\n'"$rc")
   case $problem in
     phase:*)
       problem=${problem#phase:}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,7 +18,7 @@ import (
 // DeploymentConfig era and the move to Deployments; and, in the exhaustive
 // sweep, 2.9 → 2.16 with the databases moved out of 3scale.
 var sites = []proptest.Site{
-	{Example: "2.8-to-2.15-operator", Build: bundletest.OpSeed("2.8", "mysql"), Manual: manualLifecycle, Databases: true, Faults: sampledHops},
+	{Example: "2.8-to-2.15-operator", Build: bundletest.OpSeed("2.8", "mysql"), Manual: manualLifecycle, Databases: true, Faults: sampledHops, Falsify: sampledFalsifiers},
 	{Example: "2.9-to-2.16-operator", Build: bundletest.OpSeed("2.9", "mysql"), Manual: manualLifecycle, Databases: true, Heavy: true},
 }
 
@@ -36,6 +37,23 @@ var manualLifecycle = map[string]proptest.Manual{
 		}
 		con.C.Env = append(con.C.Env, "OCSIM_OPENSHIFT=4.12.45")
 	},
+}
+
+// sharedVerifies are the verify steps of the shared operator groups, which
+// every hop runs with only its versions changed.
+var sharedVerifies = []string{"preflight-operator", "preflight-openshift", "channel-check", "wait-pods", "apimanager-verify", "operator-images-verify"}
+
+// sampledFalsifiers is what the default run makes fail (the test budget):
+// every verify step of a hop's own, and each shared verify step in two
+// hops the seed draws (and in 2.13 → 2.14, whose OpenShift gate is the one
+// the chain meets); the exhaustive sweep makes every one fail in every hop.
+func sampledFalsifiers(id string, seed uint64) bool {
+	hop, name, _ := strings.Cut(id, "/")
+	if !slices.Contains(sharedVerifies, name) || hop == "2.13-2.14" {
+		return true
+	}
+	i := slices.IndexFunc(hops, func(h struct{ from, to, outside, previousOperator string }) bool { return h.from+"-"+h.to == hop })
+	return i >= 0 && (uint64(i) == seed%uint64(len(hops)) || uint64(i) == (seed+3)%uint64(len(hops)))
 }
 
 // sampledHops are the hops whose steps the default sweep fails: every hop

@@ -50,19 +50,21 @@ func MatrixVersions(ends ...string) []string {
 //
 // Without AMPC_EXHAUSTIVE=1 the versions are sampled, since the full
 // product grows with the cube of the number of versions: from each from,
-// to is from itself, the next two versions and the last one (the longest
-// chain), and installed_at is from itself, the first version and the one
-// before from. Every hop is still the first, the second and a later hop of
-// some plan, and every history length 1 and the longest one are there.
+// to is from itself, the next version and the last one (the longest
+// chain), and installed_at is from itself, the first version and, among
+// the first five versions (the template histories the standard layouts
+// model), the one before from. Every hop is still the first and a later
+// hop of some plan, and every history length 1 and the longest one are
+// there.
 func PlanMatrix(versions []string) []MatrixPlan {
 	var plans []MatrixPlan
 	for fi, from := range versions {
 		for ti, to := range versions[fi:] {
-			if !Exhaustive() && ti > 2 && fi+ti != len(versions)-1 {
+			if !Exhaustive() && ti > 1 && fi+ti != len(versions)-1 {
 				continue
 			}
 			for ii, inst := range append([]string{""}, versions[:fi]...) {
-				if !Exhaustive() && ii > 1 && ii != fi {
+				if !Exhaustive() && ii > 1 && (ii != fi || fi > 4) {
 					continue
 				}
 				policies := []string{"None"}

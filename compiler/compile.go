@@ -128,10 +128,9 @@ func (r *Rules) Compile(p *plan.Plan, snap *snapshot.Snapshot) (b *ir.Bundle, di
 		}
 	}
 	diags = append(diags, unread(p, used)...)
-	if d := checkOpenShift(p, chain); d.HasErrors() {
-		return nil, append(diags, d...)
-	} else {
-		diags = append(diags, d...)
+	diags = append(diags, checkOpenShift(p, chain)...)
+	if diags.HasErrors() {
+		return nil, diags
 	}
 	l := &lowering{plan: p, ns: in.Namespace, snapshot: snap}
 	if snap != nil {

@@ -66,7 +66,7 @@ func libraryRun(t *testing.T, script string) (string, error) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	prelude := "set -Eeuo pipefail\nNAMESPACE=3scale\nfail() { printf 'ampc: %s\\n' \"$*\" >&2; exit 1; }\nsleep() { :; }\n"
+	prelude := "set -euo pipefail\nshopt -s inherit_errexit\nNAMESPACE=3scale\nfail() { printf 'ampc: %s\\n' \"$*\" >&2; exit 1; }\nsleep() { :; }\n"
 	path := filepath.Join(dir, "test.sh")
 	if err := os.WriteFile(path, []byte(prelude+lib+"\n"+script), 0o644); err != nil {
 		t.Fatal(err)

@@ -53,7 +53,7 @@ func runbook(b *ir.Bundle, names map[string][]string) []byte {
 	p("# Run it logged in with oc, in project %s, from the directory that is to keep\n", b.Namespace)
 	p("# its backups, state file and log, outside the bundle (AMPC_* variables move each).\n")
 	p("# ./runbook.sh --help lists the options. PLAN.md explains every step.\n")
-	p("set -Eeuo pipefail\n")
+	p("set -euo pipefail\n")
 	p("# A failed command stops a $(...) too (bash 4.4 and later), not only the\n")
 	p("# command that uses its output.\n")
 	p("shopt -s inherit_errexit\n")

@@ -31,6 +31,7 @@ ONLY_STEP=
 ROLLBACK=
 ACKED=()
 CURRENT_STEP=
+STOPPED=0                   # 1 once the runbook has said why it stops
 SECTION_FN=
 BUNDLE_KEY=${AMPC_BUNDLE_KEY:-}
 
@@ -64,8 +65,9 @@ fail() {
   printf 'ampc: %s\n' "$*" >&2
   # In the runbook's own shell (not in a $(...)), a failed step says which
   # rollbacks apply, as on_error does.
-  if [ -n "$CURRENT_STEP" ] && [ "${BASHPID:-$$}" = "$$" ]; then
-    offer_rollbacks
+  if [ "${BASHPID:-$$}" = "$$" ]; then
+    STOPPED=1
+    [ -z "$CURRENT_STEP" ] || offer_rollbacks
   fi
   exit 1
 }
@@ -154,6 +156,7 @@ manual_step() {
   fi
   echo "Stopped at manual step $id. When it is done, continue with:"
   echo "  $0 --ack $id"
+  STOPPED=1
   exit 3
 }
 
@@ -198,10 +201,23 @@ offer_rollbacks() {
   done
 }
 
-on_error() {
-  local code=$?
-  if [ -n "$CURRENT_STEP" ]; then
-    printf 'ampc: step %s failed (exit %s) at: %s\n' "$CURRENT_STEP" "$code" "$BASH_COMMAND" >&2
+# on_exit reports a step that stopped on a failed command (set -e): its id,
+# the exit status and the command that failed (for a failure inside a
+# $(...), the command that used its output), and when that command ran in
+# a function of the library, which one the step called and on which line of
+# the runbook. Exits the runbook explained itself (fail, a manual step) are
+# not reported again. An EXIT trap rather than an ERR trap with set -E:
+# bash starts a second process for every $(...) that inherits an ERR trap,
+# and the steps' polls run thousands of them.
+on_exit() {
+  local code=$? i where=
+  if [ "$code" != 0 ] && [ "$STOPPED" = 0 ] && [ -n "$CURRENT_STEP" ]; then
+    for ((i = 1; i < ${#FUNCNAME[@]}; i++)); do
+      [ "${FUNCNAME[i]}" = "$SECTION_FN" ] || continue
+      [ "$i" -gt 1 ] && where=" (in ${FUNCNAME[i - 1]}, which the step calls on line ${BASH_LINENO[i - 1]} of $0)"
+      break
+    done
+    printf 'ampc: step %s failed (exit %s) at: %s%s\n' "$CURRENT_STEP" "$code" "$BASH_COMMAND" "$where" >&2
     printf 'ampc: fix the cause, then re-run %s to continue at this step (log: %s)\n' "$0" "$LOG_FILE" >&2
     offer_rollbacks
   fi
@@ -366,7 +382,7 @@ main() {
       check_bundle
       check_paths
       exec > >(tee -a "$LOG_FILE") 2>&1
-      trap on_error ERR
+      trap on_exit EXIT
       CURRENT_STEP="rollback $ROLLBACK"
       export AMPC_STEP=$CURRENT_STEP
       section_function rollback "${ROLLBACKS[$i]}"
@@ -392,7 +408,7 @@ main() {
   check_bundle
   check_paths
   exec > >(tee -a "$LOG_FILE") 2>&1
-  trap on_error ERR
+  trap on_exit EXIT
   preflight
   [ -s "$STATE_FILE" ] || check_drift
   for i in "${!STEPS[@]}"; do

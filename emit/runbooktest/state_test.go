@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -71,5 +72,64 @@ func TestFailureOffersOnlyRollbacksThatApply(t *testing.T) {
 		if got := offer.MatchString(out); got != tc.offered {
 			t.Errorf("%s failed: rollback offered = %v, want %v\n%s", tc.step, got, tc.offered, out)
 		}
+	}
+}
+
+// TestFailureReportedOnce: the runbook says once why a step stopped, from
+// its EXIT trap: a failed command (in the runbook's shell or inside a
+// $(...) whose output a step reads) is reported with the step, the exit
+// status and the command; a stop the runbook explains itself (fail, a
+// manual step not yet confirmed) adds no second report. Each case is also
+// a state that makes the report's absence visible: the step must fail.
+func TestFailureReportedOnce(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	b24 := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.4-to-2.5-mysql.hcl"), ""))
+	b25 := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.5-to-2.6-mysql.hcl"), ""))
+	f24 := testenv.Shared(t, "fixtures/templates/2.4-amp.yaml")
+	f25 := testenv.Shared(t, "fixtures/templates/2.5-amp.yaml")
+	failed := regexp.MustCompile(`(?m)^ampc: step \S+ failed \(exit \d+\) at: .*$`)
+	for _, tc := range []struct {
+		name, bundle, fixture, fail, step string
+		want                              string // a line of the output
+		reports                           int    // lines "ampc: step ... failed"
+		code                              int
+	}{
+		{"command", b24, f24, "patch deploymentconfig/zync-database", "2.4-2.5/zync-database-trigger",
+			"ampc: step 2.4-2.5/zync-database-trigger failed (exit 1) at: command oc --namespace=\"$NAMESPACE\" \"$@\" (in oc, which the step calls on line ", 1, 1},
+		{"capture", b24, f24, "get pods", "2.4-2.5/system-mysql-check",
+			"ampc: step 2.4-2.5/system-mysql-check failed (exit 1) at: running=$(oc get pods", 1, 1},
+		{"fail", b24, f24, "get deploymentconfig/zync-database", "2.4-2.5/zync-database-trigger",
+			"ampc: could not read deploymentconfig/zync-database", 0, 1},
+		{"manual", b25, f25, "", "2.5-2.6/registry-auth-secret",
+			"Stopped at manual step 2.5-2.6/registry-auth-secret. When it is done, continue with:", 0, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := bundletest.NewCluster(t, tc.fixture)
+			out, err := c.Run(t, tc.bundle, t.TempDir(), tc.fail, "--only", tc.step)
+			code := 0
+			if ee, ok := err.(interface{ ExitCode() int }); ok {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != tc.code || !strings.Contains(out, tc.want) {
+				t.Errorf("%s: exit %d, want %d with %q\n%s", tc.step, code, tc.code, tc.want, out)
+			}
+			// The line the report names is the step's call of what failed.
+			if m := regexp.MustCompile(`which the step calls on line (\d+) of `).FindStringSubmatch(out); m != nil {
+				raw, err := os.ReadFile(filepath.Join(tc.bundle, "runbook.sh"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				n, _ := strconv.Atoi(m[1])
+				if lines := strings.Split(string(raw), "\n"); n < 1 || n > len(lines) || !strings.Contains(lines[n-1], "oc patch deploymentconfig/zync-database") {
+					t.Errorf("the report names line %d of the runbook, not the step's oc patch\n%s", n, out)
+				}
+			}
+			if got := len(failed.FindAllString(out, -1)); got != tc.reports {
+				t.Errorf("%s: %d failure reports, want %d\n%s", tc.step, got, tc.reports, out)
+			}
+		})
 	}
 }

@@ -6,8 +6,8 @@
 # is its subscriptions.messaging.knative.dev, whose group discovery lists
 # first.
 #
-# Their captures start with trap - ERR, and each jq reads what oc read on
-# its input, for the reasons wait.sh gives (one process a capture).
+# Each jq reads what oc read on its input, for the reasons wait.sh gives
+# (one process a capture).
 
 # subscription_current SUBSCRIPTION NAMESPACE CHANNEL WHAT: fail unless the
 # Subscription in NAMESPACE is on CHANNEL, OLM reports it at the latest
@@ -16,17 +16,17 @@
 # the first is installed). WHAT names the operator in the messages.
 subscription_current() {
   local sub text fields channel state current installed pending
-  sub=$(trap - ERR; oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json) \
+  sub=$(oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json) \
     || fail "no subscriptions.operators.coreos.com/$1 in project $2: check the operator block of the plan"
   # One jq reads the four fields, a line each.
-  text=$(trap - ERR; jq -r '.spec.channel // "", .status.state // "", .status.currentCSV // "", .status.installedCSV // ""' <<<"$sub")
+  text=$(jq -r '.spec.channel // "", .status.state // "", .status.currentCSV // "", .status.installedCSV // ""' <<<"$sub")
   mapfile -t fields <<<"$text"
   channel=${fields[0]:-} state=${fields[1]:-} current=${fields[2]:-} installed=${fields[3]:-}
   [ "$channel" = "$3" ] || fail "the $4's Subscription is on channel '$channel', not $3"
   [[ $state == AtLatestKnown && -n $installed && $current == "$installed" ]] \
     || fail "the $4 does not run the latest CSV of $3 (state '$state', current '$current', installed '$installed'): approve the pending InstallPlans in project $2 and wait until the Subscription is AtLatestKnown"
-  pending=$(trap - ERR; oc get installplan --namespace="$2" -o json)
-  pending=$(trap - ERR; jq '[.items[]? | select(.spec.approved == false)] | length' <<<"$pending")
+  pending=$(oc get installplan --namespace="$2" -o json)
+  pending=$(jq '[.items[]? | select(.spec.approved == false)] | length' <<<"$pending")
   [ "$pending" = 0 ] || fail "$pending InstallPlan(s) in project $2 wait for approval: approve them, wait for the CSV, then re-run (more may show once the first is installed)"
   echo "$4: $installed on $3, $state"
 }
@@ -36,8 +36,8 @@ subscription_current() {
 # pointed at a channel its catalog lacks never upgrades.
 catalog_offers_channel() {
   local sub text fields package source source_ns
-  sub=$(trap - ERR; oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json)
-  text=$(trap - ERR; jq -r '.spec.name, .spec.source, .spec.sourceNamespace' <<<"$sub")
+  sub=$(oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json)
+  text=$(jq -r '.spec.name, .spec.source, .spec.sourceNamespace' <<<"$sub")
   mapfile -t fields <<<"$text"
   package=${fields[0]:-} source=${fields[1]:-} source_ns=${fields[2]:-}
   oc get packagemanifests --namespace="$source_ns" --selector="catalog=$source" -o json \
@@ -55,13 +55,13 @@ catalog_offers_channel() {
 wait_operator_csv() {
   local subscription=$1 ns=$2 minutes=$3 old=${4:-} i sub text fields installed approval state phase plan approved
   for ((i = 0; i < minutes * 6; i++)); do
-    sub=$(trap - ERR; oc get subscriptions.operators.coreos.com "$subscription" --namespace="$ns" -o json 2>/dev/null) || sub='{}'
+    sub=$(oc get subscriptions.operators.coreos.com "$subscription" --namespace="$ns" -o json 2>/dev/null) || sub='{}'
     # One jq a poll reads what the wait needs, a line each.
-    text=$(trap - ERR; jq -r '.status.installedCSV // "", .spec.installPlanApproval // "Automatic", .status.state // "", .status.installPlanRef.name // .status.installplan.name // ""' <<<"$sub")
+    text=$(jq -r '.status.installedCSV // "", .spec.installPlanApproval // "Automatic", .status.state // "", .status.installPlanRef.name // .status.installplan.name // ""' <<<"$sub")
     mapfile -t fields <<<"$text"
     installed=${fields[0]:-} approval=${fields[1]:-} state=${fields[2]:-} plan=${fields[3]:-}
     if [ -n "$installed" ] && [ "$installed" != "$old" ]; then
-      phase=$(trap - ERR; oc get clusterserviceversion "$installed" --namespace="$ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
+      phase=$(oc get clusterserviceversion "$installed" --namespace="$ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
       if [ "$phase" = Succeeded ]; then
         if [ -n "$old" ]; then
           echo "the operator is upgraded: $old -> $installed"
@@ -74,7 +74,7 @@ wait_operator_csv() {
     if [ "$approval" = Manual ] && [ "$state" = UpgradePending ]; then
       # An approved plan installs; the Subscription stays UpgradePending
       # until the new CSV is there.
-      approved=$(trap - ERR; oc get installplan "$plan" --namespace="$ns" -o jsonpath='{.spec.approved}' 2>/dev/null) || approved=
+      approved=$(oc get installplan "$plan" --namespace="$ns" -o jsonpath='{.spec.approved}' 2>/dev/null) || approved=
       [ "$approved" = true ] || fail "subscriptions.operators.coreos.com/$subscription waits for its install plan $plan to be approved: run oc patch installplan $plan --namespace=$ns --type=merge -p '{\"spec\":{\"approved\":true}}' (after reading it with oc get installplan $plan --namespace=$ns -o yaml), then run the runbook again"
     fi
     sleep 10
@@ -107,7 +107,7 @@ apimanager_version() {
 wait_apimanager_version() {
   local want=$1 minutes=$2 name=${3:-} hint=${4:-} i version
   for ((i = 0; i < minutes * 3; i++)); do
-    version=$(trap - ERR; apimanager_version "$name")
+    version=$(apimanager_version "$name")
     case $version in
       "$want" | "$want".*)
         echo "the APIManager is at $version"
@@ -132,11 +132,11 @@ check_apimanager() {
   # One jq reads the count of APIManagers (1 for a named one) and the
   # name and version annotations of the APIManager, a line each.
   if [ -n "${3:-}" ]; then
-    apimanager=$(trap - ERR; oc get apimanager "$3" -o json)
-    text=$(trap - ERR; jq -r '1, (.metadata.name, .metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // "", .metadata.annotations["apps.3scale.net/threescale-operator-version"] // "")' <<<"$apimanager")
+    apimanager=$(oc get apimanager "$3" -o json)
+    text=$(jq -r '1, (.metadata.name, .metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // "", .metadata.annotations["apps.3scale.net/threescale-operator-version"] // "")' <<<"$apimanager")
   else
-    apimanager=$(trap - ERR; oc get apimanager -o json)
-    text=$(trap - ERR; jq -r '(.items | length), (.items[0] | .metadata.name, .metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // "", .metadata.annotations["apps.3scale.net/threescale-operator-version"] // "")' <<<"$apimanager")
+    apimanager=$(oc get apimanager -o json)
+    text=$(jq -r '(.items | length), (.items[0] | .metadata.name, .metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // "", .metadata.annotations["apps.3scale.net/threescale-operator-version"] // "")' <<<"$apimanager")
   fi
   mapfile -t fields <<<"$text"
   count=${fields[0]:-} name=${fields[1]:-} product=${fields[2]:-} operator=${fields[3]:-}

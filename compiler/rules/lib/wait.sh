@@ -16,13 +16,10 @@ oc_name() {
 # runbook's run starts hundreds; the tests run thousands of them): they name
 # a workload with a case rather than $(oc_name ...), and give jq what oc read
 # through a here-string (jq ... <<<"$json") rather than a pipe from printf,
-# which would start two more processes each time. Their captures start with
-# trap - ERR: the runbook's ERR trap (set -E) keeps bash from running the
-# command in place of the $(...)'s subshell, which costs a second process
-# for every capture. Without it in the subshell, a failed command there
-# stops the step as before (set -e, and the assignment fails in the
-# runbook's shell, whose ERR trap reports it), reported once instead of
-# once by the subshell and once by the runbook's shell.
+# which would start two more processes each time. The runbook sets no ERR
+# trap (it reports failures from its EXIT trap): an ERR trap inherited
+# with set -E keeps bash from running a capture's command in place of the
+# $(...)'s subshell, a second process for every capture.
 
 # wait_gone WORKLOAD [OC-FLAGS]: wait up to 10 minutes, after WORKLOAD was
 # scaled to 0, until no pod its selector matches is left, terminating ones
@@ -32,13 +29,13 @@ wait_gone() {
   case $1 in */*) object=$1 ;; *) object=dc/$1 ;; esac
   shift
   # One jq gives the selector (JSON) and, on a second line, its labels.
-  view=$(trap - ERR; oc get "$object" "$@" -o json)
-  view=$(trap - ERR; jq -r '.spec.selector.matchLabels // .spec.selector // {} | tojson, (to_entries | map("\(.key)=\(.value)") | join(","))' <<<"$view")
+  view=$(oc get "$object" "$@" -o json)
+  view=$(jq -r '.spec.selector.matchLabels // .spec.selector // {} | tojson, (to_entries | map("\(.key)=\(.value)") | join(","))' <<<"$view")
   selector=${view%%$'\n'*} labels=${view#*$'\n'}
   [ "$selector" != "{}" ] || fail "$object has no pod selector"
   for ((i = 0; i < 60; i++)); do
-    pods=$(trap - ERR; oc get pods "$@" --selector="$labels" -o json)
-    left=$(trap - ERR; jq --argjson s "$selector" '[.items[]? | select(.metadata.labels as $l | $s | to_entries | all($l[.key] == .value)) | select(.status.phase != "Succeeded" and .status.phase != "Failed")] | length' <<<"$pods")
+    pods=$(oc get pods "$@" --selector="$labels" -o json)
+    left=$(jq --argjson s "$selector" '[.items[]? | select(.metadata.labels as $l | $s | to_entries | all($l[.key] == .value)) | select(.status.phase != "Succeeded" and .status.phase != "Failed")] | length' <<<"$pods")
     [ "$left" = 0 ] && return 0
     sleep 10
   done
@@ -51,8 +48,8 @@ wait_ready() {
   local object i want ready
   case $1 in */*) object=$1 ;; *) object=dc/$1 ;; esac
   for ((i = 0; i < 120; i++)); do
-    want=$(trap - ERR; oc get "$object" -o jsonpath='{.spec.replicas}')
-    ready=$(trap - ERR; oc get "$object" -o jsonpath='{.status.readyReplicas}')
+    want=$(oc get "$object" -o jsonpath='{.spec.replicas}')
+    ready=$(oc get "$object" -o jsonpath='{.status.readyReplicas}')
     [ "${ready:-0}" = "${want:-0}" ] && return 0
     sleep 10
   done
@@ -76,14 +73,14 @@ wait_rollout() {
   case $object in
     dc/*)
       for ((i = 0; i < 120; i++)); do
-        dc=$(trap - ERR; oc get "$object" "$@" -o json)
+        dc=$(oc get "$object" "$@" -o json)
         # The latest version counts once the controller has observed the
         # spec: a config change (an env patch) starts its deployment then.
-        view=$(trap - ERR; dc_view "$dc" 'if (.status.observedGeneration // 0) >= (.metadata.generation // 0) then .status.latestVersion // 0 else "" end')
+        view=$(dc_view "$dc" 'if (.status.observedGeneration // 0) >= (.metadata.generation // 0) then .status.latestVersion // 0 else "" end')
         revision=${view%%$'\n'*} triggers=
         [[ $view != *$'\n'* ]] || triggers=${view#*$'\n'}
         pending=
-        [ -z "$triggers" ] || pending=$(trap - ERR; trigger_images_pending "$dc" "$triggers" "$@")
+        [ -z "$triggers" ] || pending=$(trigger_images_pending "$dc" "$triggers" "$@")
         case $pending in
           failed:*) fail "${pending#failed:}" ;;
         esac
@@ -226,7 +223,7 @@ restart_dc_once() {
   fi
   anchor=$(<"$file")
   [[ $anchor =~ ^[0-9]+$ ]] || fail "$file does not hold a deployment number"
-  latest=$(trap - ERR; oc get "$object" "$@" -o jsonpath='{.status.latestVersion}')
+  latest=$(oc get "$object" "$@" -o jsonpath='{.status.latestVersion}')
   rollout_latest_after "$object" "$anchor" "${latest:-0}" "$@"
 }
 
@@ -264,8 +261,8 @@ restart_once() {
   fi
   before=$(<"$file")
   [ -n "$before" ] || fail "$file does not hold a restart mark"
-  now=$(trap - ERR; oc get "$object" "$@" -o json)
-  now=$(trap - ERR; jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"' <<<"$now")
+  now=$(oc get "$object" "$@" -o json)
+  now=$(jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"' <<<"$now")
   if [ "$now" = "$before" ]; then
     oc rollout restart "$object" "$@"
   else
@@ -290,13 +287,13 @@ rollout_once() {
   object=dc/$dc
   if [ ! -s "$file" ]; then
     mkdir_for "$file"
-    json=$(trap - ERR; oc get "$object" "$@" -o json)
-    latest=$(trap - ERR; jq -r '.status.latestVersion // 0' <<<"$json")
+    json=$(oc get "$object" "$@" -o json)
+    latest=$(jq -r '.status.latestVersion // 0' <<<"$json")
     # A deployment not created yet reads as {}; any other error stops: a
     # failed read taken for a rollout in progress would skip the rollout.
-    rc=$(trap - ERR; oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
+    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
     [ -n "$rc" ] || rc='{}'
-    state=$(trap - ERR; dc_rollout_state "$json" "$rc")
+    state=$(dc_rollout_state "$json" "$rc")
     anchor=$latest
     if [ "$state" = running ]; then
       anchor=$((latest - 1))
@@ -309,12 +306,12 @@ rollout_once() {
   # A change of the template that the ConfigChange trigger has not turned
   # into a deployment yet: wait up to 2 minutes for it.
   for ((i = 0; i < 12; i++)); do
-    json=$(trap - ERR; oc get "$object" "$@" -o json)
-    latest=$(trap - ERR; jq -r '.status.latestVersion // 0' <<<"$json")
+    json=$(oc get "$object" "$@" -o json)
+    latest=$(jq -r '.status.latestVersion // 0' <<<"$json")
     [ "$latest" -gt "$anchor" ] && break
     # A deployment not created yet reads as {}; any other error stops: a
     # failed read taken for a rollout in progress would skip the rollout.
-    rc=$(trap - ERR; oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
+    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
     [ -n "$rc" ] || rc='{}'
     [ "$(dc_rollout_state "$json" "$rc")" = pending ] || break
     sleep 10
@@ -361,12 +358,12 @@ dc_rollout_state() {
 wait_pods_ready() {
   local i stable=0 problems dcs deployments pods
   for ((i = 0; i < $1 * 6; i++)); do
-    dcs=$(trap - ERR; oc get dc -o json)
-    deployments=$(trap - ERR; oc get deployment -o json)
-    pods=$(trap - ERR; oc get pods -o json)
+    dcs=$(oc get dc -o json)
+    deployments=$(oc get deployment -o json)
+    pods=$(oc get pods -o json)
     # The lists go to jq on its input: as arguments they may pass the size
     # the kernel allows one.
-    problems=$(trap - ERR; jq -n -r '
+    problems=$(jq -n -r '
       [inputs] as [$dcs, $deployments, $pods]
       | def ready: .status.phase == "Running" and .metadata.deletionTimestamp == null
         and ((.status.containerStatuses // []) | length > 0 and all(.ready));
@@ -408,8 +405,8 @@ check_images() {
   local object dc view info triggers image pending latest rc problem
   object=dc/$1
   shift
-  dc=$(trap - ERR; oc get "$object" "$@" -o json)
-  view=$(trap - ERR; dc_view "$dc" '"\(.status.latestVersion // 0) \(.spec.template.spec.containers[0].image)"')
+  dc=$(oc get "$object" "$@" -o json)
+  view=$(dc_view "$dc" '"\(.status.latestVersion // 0) \(.spec.template.spec.containers[0].image)"')
   info=${view%%$'\n'*} triggers=
   [[ $view != *$'\n'* ]] || triggers=${view#*$'\n'}
   latest=${info%% *} image=${info#* }
@@ -419,12 +416,12 @@ check_images() {
     *) fail "$object runs $image, which is not pinned by a digest yet" ;;
   esac
   pending=
-  [ -z "$triggers" ] || pending=$(trap - ERR; trigger_images_pending "$dc" "$triggers" "$@")
+  [ -z "$triggers" ] || pending=$(trigger_images_pending "$dc" "$triggers" "$@")
   [ -z "$pending" ] || fail "$object does not run its image stream's current image: ${pending#failed:}"
-  rc=$(trap - ERR; oc get "replicationcontroller/${object#dc/}-$latest" "$@" -o json)
+  rc=$(oc get "replicationcontroller/${object#dc/}-$latest" "$@" -o json)
   # Both objects go to jq on its input, not as arguments: an object larger
   # than one argument may be (128 KiB on Linux) would fail the exec.
-  problem=$(trap - ERR; jq -n -r '[inputs] as [$dc, $rc]
+  problem=$(jq -n -r '[inputs] as [$dc, $rc]
     | ($rc.metadata.annotations["openshift.io/deployment.phase"] // "") as $phase
     | if $phase != "Complete" then "phase:\($phase)"
       elif [$dc.spec.template.spec.containers[].image] != [$rc.spec.template.spec.containers[].image] then "images"

@@ -3,7 +3,7 @@
 # Run it logged in with oc, in project 3scale, from the directory that is to keep
 # its backups, state file and log, outside the bundle (AMPC_* variables move each).
 # ./runbook.sh --help lists the options. PLAN.md explains every step.
-set -Eeuo pipefail
+set -euo pipefail
 # A failed command stops a $(...) too (bash 4.4 and later), not only the
 # command that uses its output.
 shopt -s inherit_errexit
@@ -122,6 +122,7 @@ ONLY_STEP=
 ROLLBACK=
 ACKED=()
 CURRENT_STEP=
+STOPPED=0                   # 1 once the runbook has said why it stops
 SECTION_FN=
 BUNDLE_KEY=${AMPC_BUNDLE_KEY:-}
 
@@ -155,8 +156,9 @@ fail() {
   printf 'ampc: %s\n' "$*" >&2
   # In the runbook's own shell (not in a $(...)), a failed step says which
   # rollbacks apply, as on_error does.
-  if [ -n "$CURRENT_STEP" ] && [ "${BASHPID:-$$}" = "$$" ]; then
-    offer_rollbacks
+  if [ "${BASHPID:-$$}" = "$$" ]; then
+    STOPPED=1
+    [ -z "$CURRENT_STEP" ] || offer_rollbacks
   fi
   exit 1
 }
@@ -245,6 +247,7 @@ manual_step() {
   fi
   echo "Stopped at manual step $id. When it is done, continue with:"
   echo "  $0 --ack $id"
+  STOPPED=1
   exit 3
 }
 
@@ -289,10 +292,23 @@ offer_rollbacks() {
   done
 }
 
-on_error() {
-  local code=$?
-  if [ -n "$CURRENT_STEP" ]; then
-    printf 'ampc: step %s failed (exit %s) at: %s\n' "$CURRENT_STEP" "$code" "$BASH_COMMAND" >&2
+# on_exit reports a step that stopped on a failed command (set -e): its id,
+# the exit status and the command that failed (for a failure inside a
+# $(...), the command that used its output), and when that command ran in
+# a function of the library, which one the step called and on which line of
+# the runbook. Exits the runbook explained itself (fail, a manual step) are
+# not reported again. An EXIT trap rather than an ERR trap with set -E:
+# bash starts a second process for every $(...) that inherits an ERR trap,
+# and the steps' polls run thousands of them.
+on_exit() {
+  local code=$? i where=
+  if [ "$code" != 0 ] && [ "$STOPPED" = 0 ] && [ -n "$CURRENT_STEP" ]; then
+    for ((i = 1; i < ${#FUNCNAME[@]}; i++)); do
+      [ "${FUNCNAME[i]}" = "$SECTION_FN" ] || continue
+      [ "$i" -gt 1 ] && where=" (in ${FUNCNAME[i - 1]}, which the step calls on line ${BASH_LINENO[i - 1]} of $0)"
+      break
+    done
+    printf 'ampc: step %s failed (exit %s) at: %s%s\n' "$CURRENT_STEP" "$code" "$BASH_COMMAND" "$where" >&2
     printf 'ampc: fix the cause, then re-run %s to continue at this step (log: %s)\n' "$0" "$LOG_FILE" >&2
     offer_rollbacks
   fi
@@ -457,7 +473,7 @@ main() {
       check_bundle
       check_paths
       exec > >(tee -a "$LOG_FILE") 2>&1
-      trap on_error ERR
+      trap on_exit EXIT
       CURRENT_STEP="rollback $ROLLBACK"
       export AMPC_STEP=$CURRENT_STEP
       section_function rollback "${ROLLBACKS[$i]}"
@@ -483,7 +499,7 @@ main() {
   check_bundle
   check_paths
   exec > >(tee -a "$LOG_FILE") 2>&1
-  trap on_error ERR
+  trap on_exit EXIT
   preflight
   [ -s "$STATE_FILE" ] || check_drift
   for i in "${!STEPS[@]}"; do
@@ -828,8 +844,8 @@ exists() {
 # is its subscriptions.messaging.knative.dev, whose group discovery lists
 # first.
 #
-# Their captures start with trap - ERR, and each jq reads what oc read on
-# its input, for the reasons wait.sh gives (one process a capture).
+# Each jq reads what oc read on its input, for the reasons wait.sh gives
+# (one process a capture).
 
 # subscription_current SUBSCRIPTION NAMESPACE CHANNEL WHAT: fail unless the
 # Subscription in NAMESPACE is on CHANNEL, OLM reports it at the latest
@@ -838,17 +854,17 @@ exists() {
 # the first is installed). WHAT names the operator in the messages.
 subscription_current() {
   local sub text fields channel state current installed pending
-  sub=$(trap - ERR; oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json) \
+  sub=$(oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json) \
     || fail "no subscriptions.operators.coreos.com/$1 in project $2: check the operator block of the plan"
   # One jq reads the four fields, a line each.
-  text=$(trap - ERR; jq -r '.spec.channel // "", .status.state // "", .status.currentCSV // "", .status.installedCSV // ""' <<<"$sub")
+  text=$(jq -r '.spec.channel // "", .status.state // "", .status.currentCSV // "", .status.installedCSV // ""' <<<"$sub")
   mapfile -t fields <<<"$text"
   channel=${fields[0]:-} state=${fields[1]:-} current=${fields[2]:-} installed=${fields[3]:-}
   [ "$channel" = "$3" ] || fail "the $4's Subscription is on channel '$channel', not $3"
   [[ $state == AtLatestKnown && -n $installed && $current == "$installed" ]] \
     || fail "the $4 does not run the latest CSV of $3 (state '$state', current '$current', installed '$installed'): approve the pending InstallPlans in project $2 and wait until the Subscription is AtLatestKnown"
-  pending=$(trap - ERR; oc get installplan --namespace="$2" -o json)
-  pending=$(trap - ERR; jq '[.items[]? | select(.spec.approved == false)] | length' <<<"$pending")
+  pending=$(oc get installplan --namespace="$2" -o json)
+  pending=$(jq '[.items[]? | select(.spec.approved == false)] | length' <<<"$pending")
   [ "$pending" = 0 ] || fail "$pending InstallPlan(s) in project $2 wait for approval: approve them, wait for the CSV, then re-run (more may show once the first is installed)"
   echo "$4: $installed on $3, $state"
 }
@@ -858,8 +874,8 @@ subscription_current() {
 # pointed at a channel its catalog lacks never upgrades.
 catalog_offers_channel() {
   local sub text fields package source source_ns
-  sub=$(trap - ERR; oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json)
-  text=$(trap - ERR; jq -r '.spec.name, .spec.source, .spec.sourceNamespace' <<<"$sub")
+  sub=$(oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json)
+  text=$(jq -r '.spec.name, .spec.source, .spec.sourceNamespace' <<<"$sub")
   mapfile -t fields <<<"$text"
   package=${fields[0]:-} source=${fields[1]:-} source_ns=${fields[2]:-}
   oc get packagemanifests --namespace="$source_ns" --selector="catalog=$source" -o json \
@@ -877,13 +893,13 @@ catalog_offers_channel() {
 wait_operator_csv() {
   local subscription=$1 ns=$2 minutes=$3 old=${4:-} i sub text fields installed approval state phase plan approved
   for ((i = 0; i < minutes * 6; i++)); do
-    sub=$(trap - ERR; oc get subscriptions.operators.coreos.com "$subscription" --namespace="$ns" -o json 2>/dev/null) || sub='{}'
+    sub=$(oc get subscriptions.operators.coreos.com "$subscription" --namespace="$ns" -o json 2>/dev/null) || sub='{}'
     # One jq a poll reads what the wait needs, a line each.
-    text=$(trap - ERR; jq -r '.status.installedCSV // "", .spec.installPlanApproval // "Automatic", .status.state // "", .status.installPlanRef.name // .status.installplan.name // ""' <<<"$sub")
+    text=$(jq -r '.status.installedCSV // "", .spec.installPlanApproval // "Automatic", .status.state // "", .status.installPlanRef.name // .status.installplan.name // ""' <<<"$sub")
     mapfile -t fields <<<"$text"
     installed=${fields[0]:-} approval=${fields[1]:-} state=${fields[2]:-} plan=${fields[3]:-}
     if [ -n "$installed" ] && [ "$installed" != "$old" ]; then
-      phase=$(trap - ERR; oc get clusterserviceversion "$installed" --namespace="$ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
+      phase=$(oc get clusterserviceversion "$installed" --namespace="$ns" -o jsonpath='{.status.phase}' 2>/dev/null) || phase=
       if [ "$phase" = Succeeded ]; then
         if [ -n "$old" ]; then
           echo "the operator is upgraded: $old -> $installed"
@@ -896,7 +912,7 @@ wait_operator_csv() {
     if [ "$approval" = Manual ] && [ "$state" = UpgradePending ]; then
       # An approved plan installs; the Subscription stays UpgradePending
       # until the new CSV is there.
-      approved=$(trap - ERR; oc get installplan "$plan" --namespace="$ns" -o jsonpath='{.spec.approved}' 2>/dev/null) || approved=
+      approved=$(oc get installplan "$plan" --namespace="$ns" -o jsonpath='{.spec.approved}' 2>/dev/null) || approved=
       [ "$approved" = true ] || fail "subscriptions.operators.coreos.com/$subscription waits for its install plan $plan to be approved: run oc patch installplan $plan --namespace=$ns --type=merge -p '{\"spec\":{\"approved\":true}}' (after reading it with oc get installplan $plan --namespace=$ns -o yaml), then run the runbook again"
     fi
     sleep 10
@@ -929,7 +945,7 @@ apimanager_version() {
 wait_apimanager_version() {
   local want=$1 minutes=$2 name=${3:-} hint=${4:-} i version
   for ((i = 0; i < minutes * 3; i++)); do
-    version=$(trap - ERR; apimanager_version "$name")
+    version=$(apimanager_version "$name")
     case $version in
       "$want" | "$want".*)
         echo "the APIManager is at $version"
@@ -954,11 +970,11 @@ check_apimanager() {
   # One jq reads the count of APIManagers (1 for a named one) and the
   # name and version annotations of the APIManager, a line each.
   if [ -n "${3:-}" ]; then
-    apimanager=$(trap - ERR; oc get apimanager "$3" -o json)
-    text=$(trap - ERR; jq -r '1, (.metadata.name, .metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // "", .metadata.annotations["apps.3scale.net/threescale-operator-version"] // "")' <<<"$apimanager")
+    apimanager=$(oc get apimanager "$3" -o json)
+    text=$(jq -r '1, (.metadata.name, .metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // "", .metadata.annotations["apps.3scale.net/threescale-operator-version"] // "")' <<<"$apimanager")
   else
-    apimanager=$(trap - ERR; oc get apimanager -o json)
-    text=$(trap - ERR; jq -r '(.items | length), (.items[0] | .metadata.name, .metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // "", .metadata.annotations["apps.3scale.net/threescale-operator-version"] // "")' <<<"$apimanager")
+    apimanager=$(oc get apimanager -o json)
+    text=$(jq -r '(.items | length), (.items[0] | .metadata.name, .metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // "", .metadata.annotations["apps.3scale.net/threescale-operator-version"] // "")' <<<"$apimanager")
   fi
   mapfile -t fields <<<"$text"
   count=${fields[0]:-} name=${fields[1]:-} product=${fields[2]:-} operator=${fields[3]:-}
@@ -1430,13 +1446,10 @@ oc_name() {
 # runbook's run starts hundreds; the tests run thousands of them): they name
 # a workload with a case rather than $(oc_name ...), and give jq what oc read
 # through a here-string (jq ... <<<"$json") rather than a pipe from printf,
-# which would start two more processes each time. Their captures start with
-# trap - ERR: the runbook's ERR trap (set -E) keeps bash from running the
-# command in place of the $(...)'s subshell, which costs a second process
-# for every capture. Without it in the subshell, a failed command there
-# stops the step as before (set -e, and the assignment fails in the
-# runbook's shell, whose ERR trap reports it), reported once instead of
-# once by the subshell and once by the runbook's shell.
+# which would start two more processes each time. The runbook sets no ERR
+# trap (it reports failures from its EXIT trap): an ERR trap inherited
+# with set -E keeps bash from running a capture's command in place of the
+# $(...)'s subshell, a second process for every capture.
 
 # wait_gone WORKLOAD [OC-FLAGS]: wait up to 10 minutes, after WORKLOAD was
 # scaled to 0, until no pod its selector matches is left, terminating ones
@@ -1446,13 +1459,13 @@ wait_gone() {
   case $1 in */*) object=$1 ;; *) object=dc/$1 ;; esac
   shift
   # One jq gives the selector (JSON) and, on a second line, its labels.
-  view=$(trap - ERR; oc get "$object" "$@" -o json)
-  view=$(trap - ERR; jq -r '.spec.selector.matchLabels // .spec.selector // {} | tojson, (to_entries | map("\(.key)=\(.value)") | join(","))' <<<"$view")
+  view=$(oc get "$object" "$@" -o json)
+  view=$(jq -r '.spec.selector.matchLabels // .spec.selector // {} | tojson, (to_entries | map("\(.key)=\(.value)") | join(","))' <<<"$view")
   selector=${view%%$'\n'*} labels=${view#*$'\n'}
   [ "$selector" != "{}" ] || fail "$object has no pod selector"
   for ((i = 0; i < 60; i++)); do
-    pods=$(trap - ERR; oc get pods "$@" --selector="$labels" -o json)
-    left=$(trap - ERR; jq --argjson s "$selector" '[.items[]? | select(.metadata.labels as $l | $s | to_entries | all($l[.key] == .value)) | select(.status.phase != "Succeeded" and .status.phase != "Failed")] | length' <<<"$pods")
+    pods=$(oc get pods "$@" --selector="$labels" -o json)
+    left=$(jq --argjson s "$selector" '[.items[]? | select(.metadata.labels as $l | $s | to_entries | all($l[.key] == .value)) | select(.status.phase != "Succeeded" and .status.phase != "Failed")] | length' <<<"$pods")
     [ "$left" = 0 ] && return 0
     sleep 10
   done
@@ -1465,8 +1478,8 @@ wait_ready() {
   local object i want ready
   case $1 in */*) object=$1 ;; *) object=dc/$1 ;; esac
   for ((i = 0; i < 120; i++)); do
-    want=$(trap - ERR; oc get "$object" -o jsonpath='{.spec.replicas}')
-    ready=$(trap - ERR; oc get "$object" -o jsonpath='{.status.readyReplicas}')
+    want=$(oc get "$object" -o jsonpath='{.spec.replicas}')
+    ready=$(oc get "$object" -o jsonpath='{.status.readyReplicas}')
     [ "${ready:-0}" = "${want:-0}" ] && return 0
     sleep 10
   done
@@ -1490,14 +1503,14 @@ wait_rollout() {
   case $object in
     dc/*)
       for ((i = 0; i < 120; i++)); do
-        dc=$(trap - ERR; oc get "$object" "$@" -o json)
+        dc=$(oc get "$object" "$@" -o json)
         # The latest version counts once the controller has observed the
         # spec: a config change (an env patch) starts its deployment then.
-        view=$(trap - ERR; dc_view "$dc" 'if (.status.observedGeneration // 0) >= (.metadata.generation // 0) then .status.latestVersion // 0 else "" end')
+        view=$(dc_view "$dc" 'if (.status.observedGeneration // 0) >= (.metadata.generation // 0) then .status.latestVersion // 0 else "" end')
         revision=${view%%$'\n'*} triggers=
         [[ $view != *$'\n'* ]] || triggers=${view#*$'\n'}
         pending=
-        [ -z "$triggers" ] || pending=$(trap - ERR; trigger_images_pending "$dc" "$triggers" "$@")
+        [ -z "$triggers" ] || pending=$(trigger_images_pending "$dc" "$triggers" "$@")
         case $pending in
           failed:*) fail "${pending#failed:}" ;;
         esac
@@ -1640,7 +1653,7 @@ restart_dc_once() {
   fi
   anchor=$(<"$file")
   [[ $anchor =~ ^[0-9]+$ ]] || fail "$file does not hold a deployment number"
-  latest=$(trap - ERR; oc get "$object" "$@" -o jsonpath='{.status.latestVersion}')
+  latest=$(oc get "$object" "$@" -o jsonpath='{.status.latestVersion}')
   rollout_latest_after "$object" "$anchor" "${latest:-0}" "$@"
 }
 
@@ -1678,8 +1691,8 @@ restart_once() {
   fi
   before=$(<"$file")
   [ -n "$before" ] || fail "$file does not hold a restart mark"
-  now=$(trap - ERR; oc get "$object" "$@" -o json)
-  now=$(trap - ERR; jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"' <<<"$now")
+  now=$(oc get "$object" "$@" -o json)
+  now=$(jq -r '.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"] // "none"' <<<"$now")
   if [ "$now" = "$before" ]; then
     oc rollout restart "$object" "$@"
   else
@@ -1704,13 +1717,13 @@ rollout_once() {
   object=dc/$dc
   if [ ! -s "$file" ]; then
     mkdir_for "$file"
-    json=$(trap - ERR; oc get "$object" "$@" -o json)
-    latest=$(trap - ERR; jq -r '.status.latestVersion // 0' <<<"$json")
+    json=$(oc get "$object" "$@" -o json)
+    latest=$(jq -r '.status.latestVersion // 0' <<<"$json")
     # A deployment not created yet reads as {}; any other error stops: a
     # failed read taken for a rollout in progress would skip the rollout.
-    rc=$(trap - ERR; oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
+    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
     [ -n "$rc" ] || rc='{}'
-    state=$(trap - ERR; dc_rollout_state "$json" "$rc")
+    state=$(dc_rollout_state "$json" "$rc")
     anchor=$latest
     if [ "$state" = running ]; then
       anchor=$((latest - 1))
@@ -1723,12 +1736,12 @@ rollout_once() {
   # A change of the template that the ConfigChange trigger has not turned
   # into a deployment yet: wait up to 2 minutes for it.
   for ((i = 0; i < 12; i++)); do
-    json=$(trap - ERR; oc get "$object" "$@" -o json)
-    latest=$(trap - ERR; jq -r '.status.latestVersion // 0' <<<"$json")
+    json=$(oc get "$object" "$@" -o json)
+    latest=$(jq -r '.status.latestVersion // 0' <<<"$json")
     [ "$latest" -gt "$anchor" ] && break
     # A deployment not created yet reads as {}; any other error stops: a
     # failed read taken for a rollout in progress would skip the rollout.
-    rc=$(trap - ERR; oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
+    rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
     [ -n "$rc" ] || rc='{}'
     [ "$(dc_rollout_state "$json" "$rc")" = pending ] || break
     sleep 10
@@ -1775,12 +1788,12 @@ dc_rollout_state() {
 wait_pods_ready() {
   local i stable=0 problems dcs deployments pods
   for ((i = 0; i < $1 * 6; i++)); do
-    dcs=$(trap - ERR; oc get dc -o json)
-    deployments=$(trap - ERR; oc get deployment -o json)
-    pods=$(trap - ERR; oc get pods -o json)
+    dcs=$(oc get dc -o json)
+    deployments=$(oc get deployment -o json)
+    pods=$(oc get pods -o json)
     # The lists go to jq on its input: as arguments they may pass the size
     # the kernel allows one.
-    problems=$(trap - ERR; jq -n -r '
+    problems=$(jq -n -r '
       [inputs] as [$dcs, $deployments, $pods]
       | def ready: .status.phase == "Running" and .metadata.deletionTimestamp == null
         and ((.status.containerStatuses // []) | length > 0 and all(.ready));
@@ -1822,8 +1835,8 @@ check_images() {
   local object dc view info triggers image pending latest rc problem
   object=dc/$1
   shift
-  dc=$(trap - ERR; oc get "$object" "$@" -o json)
-  view=$(trap - ERR; dc_view "$dc" '"\(.status.latestVersion // 0) \(.spec.template.spec.containers[0].image)"')
+  dc=$(oc get "$object" "$@" -o json)
+  view=$(dc_view "$dc" '"\(.status.latestVersion // 0) \(.spec.template.spec.containers[0].image)"')
   info=${view%%$'\n'*} triggers=
   [[ $view != *$'\n'* ]] || triggers=${view#*$'\n'}
   latest=${info%% *} image=${info#* }
@@ -1833,12 +1846,12 @@ check_images() {
     *) fail "$object runs $image, which is not pinned by a digest yet" ;;
   esac
   pending=
-  [ -z "$triggers" ] || pending=$(trap - ERR; trigger_images_pending "$dc" "$triggers" "$@")
+  [ -z "$triggers" ] || pending=$(trigger_images_pending "$dc" "$triggers" "$@")
   [ -z "$pending" ] || fail "$object does not run its image stream's current image: ${pending#failed:}"
-  rc=$(trap - ERR; oc get "replicationcontroller/${object#dc/}-$latest" "$@" -o json)
+  rc=$(oc get "replicationcontroller/${object#dc/}-$latest" "$@" -o json)
   # Both objects go to jq on its input, not as arguments: an object larger
   # than one argument may be (128 KiB on Linux) would fail the exec.
-  problem=$(trap - ERR; jq -n -r '[inputs] as [$dc, $rc]
+  problem=$(jq -n -r '[inputs] as [$dc, $rc]
     | ($rc.metadata.annotations["openshift.io/deployment.phase"] // "") as $phase
     | if $phase != "Complete" then "phase:\($phase)"
       elif [$dc.spec.template.spec.containers[].image] != [$rc.spec.template.spec.containers[].image] then "images"

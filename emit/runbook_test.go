@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -183,5 +184,49 @@ echo "went on with: $out"
 	out, err := exec.Command("bash", "-c", script).CombinedOutput()
 	if err == nil || strings.Contains(string(out), "went on") {
 		t.Errorf("the runbook's preamble lets a failed command inside $(...) go on: %v\n%s", err, out)
+	}
+}
+
+// TestManualStepNamesBackupDir: a manual step's text names the backup
+// directory as $BACKUP_DIR (the rule modules write it so, and PLAN.md shows
+// it so); the runbook prints the directory this run keeps its backups in,
+// which is what the person at the console has to look in.
+func TestManualStepNamesBackupDir(t *testing.T) {
+	t.Parallel()
+	bash := testenv.Tool(t, "bash")
+	driver := filepath.Join(testenv.Root(), "emit", "runbook", "driver.sh")
+	script := `source "$1"; BACKUP_DIR=/srv/ampc-backups; manual_step 2.8-2.9/x <<'AMPC_MANUAL'
+The dump is in $BACKUP_DIR/2.8-2.9/db.sql (also ${BACKUP_DIR}/2.8-2.9).
+Keep $AMPC_RDS_HOST as it is.
+AMPC_MANUAL`
+	out, err := exec.Command(bash, "-c", script, "_", driver).CombinedOutput()
+	want := "  The dump is in /srv/ampc-backups/2.8-2.9/db.sql (also /srv/ampc-backups/2.8-2.9).\n  Keep $AMPC_RDS_HOST as it is.\n"
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 3 || !strings.Contains(string(out), want) {
+		t.Errorf("manual_step: %v, want exit 3 and %q in:\n%s", err, want, out)
+	}
+}
+
+// TestListColumnsAligned: runbook.sh --list starts every title, of the
+// steps and of the rollback sections, in one column, whatever the length of
+// the ids (the longest plan's: 2.9 → 2.16).
+func TestListColumnsAligned(t *testing.T) {
+	t.Parallel()
+	bash := testenv.Tool(t, "bash")
+	dir := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.9-to-2.16-operator.hcl"), ""))
+	cmd := exec.Command(bash, filepath.Join(dir, "runbook.sh"), "--list")
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bash))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("runbook --list: %v\n%s", err, out)
+	}
+	line := regexp.MustCompile(`^(\s*\d+  (?:todo|done)  |\s+)(\d\.\d+-\d\.\d+/\S+\s+)\S`)
+	columns := map[int][]string{}
+	for _, l := range strings.Split(strings.TrimRight(string(out), "\n"), "\n") {
+		if m := line.FindStringSubmatch(l); m != nil {
+			columns[len(m[1])+len(m[2])] = append(columns[len(m[1])+len(m[2])], l)
+		}
+	}
+	if len(columns) != 1 {
+		t.Errorf("the titles of --list start in %d columns (%v):\n%s", len(columns), columns, out)
 	}
 }

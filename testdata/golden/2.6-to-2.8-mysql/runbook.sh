@@ -281,10 +281,16 @@ is_acked() {
   return 1
 }
 
+# manual_step ID prints the instructions on its input, indented, with
+# $BACKUP_DIR (as the rule modules write it) replaced by the directory this
+# run keeps its backups in, and stops unless the step is confirmed.
 manual_step() {
-  local id=$1
+  local id=$1 line name="\$BACKUP_DIR" braced="\${BACKUP_DIR}"
   echo "MANUAL STEP $id:"
-  sed 's/^/  /'
+  while IFS= read -r line || [ -n "$line" ]; do
+    line=${line//"$braced"/$BACKUP_DIR}
+    printf '  %s\n' "${line//"$name"/$BACKUP_DIR}"
+  done
   if is_acked "$id"; then
     echo "confirmed with --ack $id"
     return 0
@@ -316,6 +322,18 @@ section_function() {
 run_section() {
   local i idx first only n
   "$1"
+}
+
+# print_section FUNCTION prints the body of a step or rollback section, for
+# --dry-run: the function as bash holds it, without its first two lines
+# (name, opening brace) and its last (closing brace). In bash rather than
+# with sed: a dry run of a long plan prints hundreds of sections.
+print_section() {
+  local body
+  body=$(declare -f "$1")
+  body=${body#*$'\n'}
+  body=${body#*$'\n'}
+  printf '%s\n' "${body%$'\n'*}"
 }
 
 # offer_rollbacks prints the rollbacks of the failed step's hop that apply
@@ -492,19 +510,21 @@ main() {
     esac
     shift
   done
-  local i first=0 only=-1 n=${#STEPS[@]}
+  local i first=0 only=-1 n=${#STEPS[@]} width=0 state
   if [ "$LIST" = 1 ]; then
+    # The titles start in one column: ids are padded to the longest.
+    for i in "${STEPS[@]}" "${ROLLBACKS[@]}"; do
+      [ "${#i}" -le "$width" ] || width=${#i}
+    done
     for i in "${!STEPS[@]}"; do
-      if is_done "${STEPS[$i]}"; then
-        printf '%3d  done  %s  %s\n' "$((i + 1))" "${STEPS[$i]}" "${TITLES[$i]}"
-      else
-        printf '%3d  todo  %s  %s\n' "$((i + 1))" "${STEPS[$i]}" "${TITLES[$i]}"
-      fi
+      state=todo
+      is_done "${STEPS[$i]}" && state='done'
+      printf '%3d  %s  %-*s  %s\n' "$((i + 1))" "$state" "$width" "${STEPS[$i]}" "${TITLES[$i]}"
     done
     if [ ${#ROLLBACKS[@]} -gt 0 ]; then
       echo "Rollback sections (run only with --rollback ID):"
       for i in "${!ROLLBACKS[@]}"; do
-        printf '     %s  %s\n' "${ROLLBACKS[$i]}" "${ROLLBACK_TITLES[$i]}"
+        printf '           %-*s  %s\n' "$width" "${ROLLBACKS[$i]}" "${ROLLBACK_TITLES[$i]}"
       done
     fi
     exit 0
@@ -515,7 +535,7 @@ main() {
       printf '==> rollback %s: %s\n' "$ROLLBACK" "${ROLLBACK_TITLES[$i]}"
       if [ "$DRY_RUN" = 1 ]; then
         section_function rollback "${ROLLBACKS[$i]}"
-        declare -f "$SECTION_FN" | sed '1,2d;$d'
+        print_section "$SECTION_FN"
         exit 0
       fi
       check_tools
@@ -540,7 +560,7 @@ main() {
       [ "$i" -lt "$first" ] && continue
       printf '==> [%d/%d] %s %s\n' "$((i + 1))" "$n" "${STEPS[$i]}" "${TITLES[$i]}"
       section_function step "${STEPS[$i]}"
-      declare -f "$SECTION_FN" | sed '1,2d;$d'
+      print_section "$SECTION_FN"
     done
     exit 0
   fi

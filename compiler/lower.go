@@ -10,9 +10,11 @@ import (
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 	sigsyaml "sigs.k8s.io/yaml"
 
@@ -78,6 +80,12 @@ func (l *lowering) evalContext(m module, hop ir.Hop) *hcl.EvalContext {
 			"match":            matchFunction,
 			"regex_replace":    regexReplaceFunction,
 			"version_at_least": versionAtLeastFunction,
+			// try(expr, ...) and can(expr), HCL's own (ext/tryfunc): a
+			// value of the snapshot may lack a field that another has.
+			"try": tryfunc.TryFunc,
+			"can": tryfunc.CanFunc,
+			// length(list) counts, for a for expression's result.
+			"length": stdlib.LengthFunc,
 		},
 	}
 	locals := map[string]cty.Value{}

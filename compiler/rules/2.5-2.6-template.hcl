@@ -82,6 +82,25 @@ locals {
 # registry.redhat.io/rhscl/postgresql-10-rhel7), and PostgreSQL does not
 # start on the data directory of another major version.
 locals {
+  # backend-listener's app label in the snapshot, as Kubernetes allows a
+  # label value (the runbook's shell holds it in single quotes); "" for
+  # anything else, none, or no snapshot.
+  snapshot_app_label = snapshot ? match("^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$", field("DeploymentConfig", "backend-listener", "/spec/template/metadata/labels/app")) : ""
+}
+
+locals {
+  # The site's APP_LABEL and IMAGESTREAM_TAG_IMPORT_INSECURE, which the guide
+  # passes to `oc new-app` (2.3): with a snapshot, backend-listener's pod
+  # template label and whether a tag of amp-system that imports an image
+  # imports it insecurely, so that the manifests of the new objects hold the
+  # site's values and a reviewer sees them; without one, the template's
+  # defaults, and new-objects-site-values carries the site's over at run
+  # time.
+  site_app_label = local.snapshot_app_label != "" ? local.snapshot_app_label : "3scale-api-management"
+  site_insecure = snapshot && field("ImageStream", "amp-system", "/spec/tags") != null ? length([
+    for tag in field("ImageStream", "amp-system", "/spec/tags") : tag
+    if try(tag.from.kind == "DockerImage" && tag.importPolicy.insecure == true, false)
+  ]) > 0 : false
   postgresql       = plan.system_database == "postgresql" && has("DeploymentConfig", "system-postgresql")
   postgresql_image = field("DeploymentConfig", "system-postgresql", "/spec/template/spec/containers/0/image")
   postgresql_todo  = <<-EOT
@@ -534,10 +553,10 @@ step "new-image-streams" {
     already is left as it is.
   EOT
   manifests = [
-    "2.5-2.6/imagestream-zync-database-postgresql.yaml",
-    "2.5-2.6/imagestream-backend-redis.yaml",
-    "2.5-2.6/imagestream-system-redis.yaml",
-    "2.5-2.6/imagestream-system-memcached.yaml",
+    "2.5-2.6/imagestream-zync-database-postgresql.yaml.tmpl",
+    "2.5-2.6/imagestream-backend-redis.yaml.tmpl",
+    "2.5-2.6/imagestream-system-redis.yaml.tmpl",
+    "2.5-2.6/imagestream-system-memcached.yaml.tmpl",
   ]
 }
 
@@ -546,7 +565,7 @@ step "new-image-stream-system-mysql" {
   kind      = "create"
   section   = "2.3"
   when      = plan.system_database == "mysql"
-  manifests = ["2.5-2.6/imagestream-system-mysql.yaml"]
+  manifests = ["2.5-2.6/imagestream-system-mysql.yaml.tmpl"]
 }
 
 step "new-image-stream-system-postgresql" {
@@ -555,7 +574,7 @@ step "new-image-stream-system-postgresql" {
   section   = "2.3"
   when      = plan.system_database == "postgresql"
   note      = "The guide (amp.yml) creates system-mysql; a site with a PostgreSQL system database gets the 2.6 system-postgresql image stream instead, which the 2.6 → 2.7 guide updates."
-  manifests = ["2.5-2.6/imagestream-system-postgresql.yaml"]
+  manifests = ["2.5-2.6/imagestream-system-postgresql.yaml.tmpl"]
 }
 
 step "new-zync-que" {
@@ -567,7 +586,7 @@ step "new-zync-que" {
     "2.5-2.6/role-zync-que-role.yaml",
     "2.5-2.6/serviceaccount-zync-que-sa.yaml",
     "2.5-2.6/rolebinding-zync-que-rolebinding.yaml",
-    "2.5-2.6/deploymentconfig-zync-que.yaml",
+    "2.5-2.6/deploymentconfig-zync-que.yaml.tmpl",
   ]
 }
 
@@ -579,28 +598,33 @@ step "new-objects-site-values" {
   note     = <<-EOT
     The guide passes the site's APP_LABEL (from backend-listener's pod
     template) and IMAGESTREAM_TAG_IMPORT_INSECURE (from amp-system) to
-    `oc new-app`; the manifests hold the template's defaults, and this step
-    carries the site's values over when they differ, so the bundle stays the
-    same for every site. The guide reads .spec.tags[0].importPolicy.insecure,
-    which is the latest tag's and always empty; ampc reads the tags that
-    import an image.
+    `oc new-app`. With a snapshot, the manifests of the new objects hold the
+    snapshot's values (a reviewer sees them in the bundle); without one,
+    the template's defaults (3scale-api-management, false). This step reads
+    the live site's values and changes the new objects only where they
+    differ from the manifests' (a site compiled without a snapshot and
+    deployed with other values, or one that changed since the snapshot
+    under AMPC_IGNORE_DRIFT=1): on a site like its snapshot it changes
+    nothing. The guide reads .spec.tags[0].importPolicy.insecure, which is
+    the latest tag's and always empty; ampc reads the tags that import an
+    image.
   EOT
   run      = <<-EOT
     app_label=$(oc get dc backend-listener -o json | jq -r '.spec.template.metadata.labels.app // empty')
     [ -n "$app_label" ] || fail "dc/backend-listener has no app label in its pod template"
     insecure=$(oc get imagestream amp-system -o json | jq -r '[.spec.tags[] | select(.from.kind == "DockerImage") | .importPolicy.insecure == true] | any')
-    echo "APP_LABEL=$app_label IMAGESTREAM_TAG_IMPORT_INSECURE=$insecure"
+    echo "APP_LABEL=$app_label IMAGESTREAM_TAG_IMPORT_INSECURE=$insecure (the manifests: ${local.site_app_label}, ${local.site_insecure})"
     for stream in zync-database-postgresql backend-redis system-redis system-memcached system-mysql system-postgresql; do
       exists imagestream "$stream" || continue
-      if [ "$app_label" != 3scale-api-management ]; then
+      if [ "$app_label" != '${local.site_app_label}' ]; then
         oc label imagestream "$stream" "app=$app_label" --overwrite
       fi
-      if [ "$insecure" = true ]; then
-        ops=$(oc get imagestream "$stream" -o json | jq -c '[.spec.tags | to_entries[] | select(.value.from.kind == "DockerImage") | {op: "add", path: "/spec/tags/\(.key)/importPolicy", value: {insecure: true}}]')
+      if [ "$insecure" != ${local.site_insecure} ]; then
+        ops=$(oc get imagestream "$stream" -o json | jq -c --argjson insecure "$insecure" '[.spec.tags | to_entries[] | select(.value.from.kind == "DockerImage") | {op: "add", path: "/spec/tags/\(.key)/importPolicy", value: {insecure: $insecure}}]')
         oc patch imagestream "$stream" --type=json -p "$ops"
       fi
     done
-    if [ "$app_label" != 3scale-api-management ]; then
+    if [ "$app_label" != '${local.site_app_label}' ]; then
       oc label dc zync-que "app=$app_label" --overwrite
       oc patch dc zync-que --type=json -p "$(jq -cn --arg app "$app_label" '[{op: "replace", path: "/spec/template/metadata/labels/app", value: $app}]')"
     fi

@@ -1,7 +1,9 @@
 package runbooktest
 
 import (
+	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -57,6 +59,103 @@ func TestHop25WildcardPolicyCheck(t *testing.T) {
 				t.Errorf("the step passed, or the run failed before it: %v\n%s", err, out)
 			case tc.want != "" && !strings.Contains(out, tc.want):
 				t.Errorf("the step failed without saying %q:\n%s", tc.want, out)
+			}
+		})
+	}
+}
+
+// TestHop25SiteValuesFromSnapshot: a 2.5 site deployed with its own
+// APP_LABEL (acme-3scale) and insecure image imports. Compiled against its
+// snapshot, the manifests of the new objects hold the site's values (a
+// reviewer sees them in the bundle), and new-objects-site-values, run
+// after the create steps on the site, changes nothing; run on a site whose
+// values are not the snapshot's (the unedited fixture, drift ignored), it
+// gives the new objects the live site's values. Without a snapshot the
+// manifests hold the template's defaults (TestGolden's bundles).
+func TestHop25SiteValuesFromSnapshot(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	fixture := testenv.Shared(t, "fixtures/templates/2.5-amp.yaml")
+	site := testenv.EditList(t, fixture, func(obj map[string]any) bool {
+		name := bundletest.Get(obj, "metadata", "name")
+		switch {
+		case obj["kind"] == "DeploymentConfig" && name == "backend-listener":
+			bundletest.Get(obj, "spec", "template", "metadata", "labels").(map[string]any)["app"] = "acme-3scale"
+		case obj["kind"] == "ImageStream" && name == "amp-system":
+			for _, tag := range bundletest.Get(obj, "spec", "tags").([]any) {
+				if tag := tag.(map[string]any); bundletest.Get(tag, "from", "kind") == "DockerImage" {
+					tag["importPolicy"] = map[string]any{"insecure": true}
+				}
+			}
+		}
+		return true
+	})
+	files := bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.5-to-2.6-mysql.hcl"), site)
+	var stream, zyncQue map[string]any
+	for _, m := range []struct {
+		file string
+		obj  *map[string]any
+	}{{"manifests/imagestream-backend-redis.json", &stream}, {"manifests/deploymentconfig-zync-que.json", &zyncQue}} {
+		if err := json.Unmarshal(files[m.file], m.obj); err != nil {
+			t.Fatalf("%s: %v", m.file, err)
+		}
+	}
+	if got := bundletest.Get(stream, "metadata", "labels", "app"); got != "acme-3scale" {
+		t.Errorf("the backend-redis manifest has app label %v, not the snapshot's acme-3scale", got)
+	}
+	if got := bundletest.Get(zyncQue, "spec", "template", "metadata", "labels", "app"); got != "acme-3scale" {
+		t.Errorf("the zync-que manifest's pod template has app label %v, not the snapshot's acme-3scale", got)
+	}
+	imports := func(obj map[string]any) []any {
+		var out []any
+		for _, tag := range bundletest.Get(obj, "spec", "tags").([]any) {
+			if tag := tag.(map[string]any); bundletest.Get(tag, "from", "kind") == "DockerImage" {
+				out = append(out, bundletest.Get(tag, "importPolicy", "insecure"))
+			}
+		}
+		return out
+	}
+	if got := imports(stream); len(got) == 0 || slices.ContainsFunc(got, func(v any) bool { return v != true }) {
+		t.Errorf("the backend-redis manifest imports with insecure %v, not the snapshot's true", got)
+	}
+	bundle := bundletest.WriteBundle(t, files)
+	steps := []string{"2.5-2.6/new-image-streams", "2.5-2.6/new-image-stream-system-mysql", "2.5-2.6/new-zync-que", "2.5-2.6/new-objects-site-values"}
+	for _, tc := range []struct {
+		name, fixture, label string
+		insecure              bool
+		changes               int // oc label and patch calls of the last step
+	}{
+		{"like the snapshot", site, "acme-3scale", true, 0},
+		{"changed since", fixture, "3scale-api-management", false, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := bundletest.NewCluster(t, tc.fixture)
+			work := t.TempDir()
+			env := []string{"AMPC_IGNORE_DRIFT=1"}
+			for _, step := range steps {
+				before := len(c.Calls(t))
+				if out, err := c.Exec(t, bundle, work, env, "--only", step); err != nil {
+					t.Fatalf("--only %s: %v\n%s", step, err, out)
+				}
+				if step != steps[len(steps)-1] {
+					continue
+				}
+				calls := c.Calls(t)[before:]
+				n := bundletest.CountCalls(calls, "label") + bundletest.CountCalls(calls, "patch")
+				if (n == 0) != (tc.changes == 0) {
+					t.Errorf("%s made %d label and patch calls, want %s\n%s", step, n, map[bool]string{true: "none", false: "some"}[tc.changes == 0], strings.Join(calls, "\n"))
+				}
+			}
+			objects := c.Objects(t)
+			for _, name := range []string{"ImageStream/backend-redis", "ImageStream/system-mysql", "DeploymentConfig/zync-que"} {
+				if got := bundletest.Get(objects[name], "metadata", "labels", "app"); got != tc.label {
+					t.Errorf("%s has app label %v, want the site's %s", name, got, tc.label)
+				}
+			}
+			for _, v := range imports(objects["ImageStream/backend-redis"]) {
+				if v != tc.insecure {
+					t.Errorf("imagestream/backend-redis imports with insecure %v, want the site's %v", v, tc.insecure)
+				}
 			}
 		})
 	}

@@ -2449,27 +2449,32 @@ step_2_5_2_6__new_zync_que() {
 # 2.5-2.6/new-objects-site-values — Give the new objects the site's app label and image import policy
 # Source: 001_94522790b066fb62.txt 2.3
 # The guide passes the site's APP_LABEL (from backend-listener's pod template)
-# and IMAGESTREAM_TAG_IMPORT_INSECURE (from amp-system) to `oc new-app`; the
-# manifests hold the template's defaults, and this step carries the site's
-# values over when they differ, so the bundle stays the same for every site.
-# The guide reads .spec.tags[0].importPolicy.insecure, which is the latest
-# tag's and always empty; ampc reads the tags that import an image.
+# and IMAGESTREAM_TAG_IMPORT_INSECURE (from amp-system) to `oc new-app`. With
+# a snapshot, the manifests of the new objects hold the snapshot's values (a
+# reviewer sees them in the bundle); without one, the template's defaults
+# (3scale-api-management, false). This step reads the live site's values and
+# changes the new objects only where they differ from the manifests' (a site
+# compiled without a snapshot and deployed with other values, or one that
+# changed since the snapshot under AMPC_IGNORE_DRIFT=1): on a site like its
+# snapshot it changes nothing. The guide reads
+# .spec.tags[0].importPolicy.insecure, which is the latest tag's and always
+# empty; ampc reads the tags that import an image.
 step_2_5_2_6__new_objects_site_values() {
   app_label=$(oc get dc backend-listener -o json | jq -r '.spec.template.metadata.labels.app // empty')
   [ -n "$app_label" ] || fail "dc/backend-listener has no app label in its pod template"
   insecure=$(oc get imagestream amp-system -o json | jq -r '[.spec.tags[] | select(.from.kind == "DockerImage") | .importPolicy.insecure == true] | any')
-  echo "APP_LABEL=$app_label IMAGESTREAM_TAG_IMPORT_INSECURE=$insecure"
+  echo "APP_LABEL=$app_label IMAGESTREAM_TAG_IMPORT_INSECURE=$insecure (the manifests: 3scale-api-management, false)"
   for stream in zync-database-postgresql backend-redis system-redis system-memcached system-mysql system-postgresql; do
     exists imagestream "$stream" || continue
-    if [ "$app_label" != 3scale-api-management ]; then
+    if [ "$app_label" != '3scale-api-management' ]; then
       oc label imagestream "$stream" "app=$app_label" --overwrite
     fi
-    if [ "$insecure" = true ]; then
-      ops=$(oc get imagestream "$stream" -o json | jq -c '[.spec.tags | to_entries[] | select(.value.from.kind == "DockerImage") | {op: "add", path: "/spec/tags/\(.key)/importPolicy", value: {insecure: true}}]')
+    if [ "$insecure" != false ]; then
+      ops=$(oc get imagestream "$stream" -o json | jq -c --argjson insecure "$insecure" '[.spec.tags | to_entries[] | select(.value.from.kind == "DockerImage") | {op: "add", path: "/spec/tags/\(.key)/importPolicy", value: {insecure: $insecure}}]')
       oc patch imagestream "$stream" --type=json -p "$ops"
     fi
   done
-  if [ "$app_label" != 3scale-api-management ]; then
+  if [ "$app_label" != '3scale-api-management' ]; then
     oc label dc zync-que "app=$app_label" --overwrite
     oc patch dc zync-que --type=json -p "$(jq -cn --arg app "$app_label" '[{op: "replace", path: "/spec/template/metadata/labels/app", value: $app}]')"
   fi

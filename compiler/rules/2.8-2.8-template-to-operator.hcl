@@ -2,9 +2,9 @@
 #
 # Source: ../shared/seeds/000_fb66213bb7713c41.txt, chapter 3 ("3scale API
 # Management 마이그레이션 가이드: 템플릿에서 Operator 기반 배포로"), sections 3.1
-# and 3.2. A plan asks for it with migrate_to = "operator" (from = to = "2.8",
-# or a lower from: the template hops run first); see README.md beside this
-# file for the words of the rule language.
+# and 3.2. A plan asks for it with migrate_to = "operator" (from = "2.8", or
+# a lower from: the template hops run first; or migrate_at = "2.8"); see
+# README.md beside this file for the words of the rule language.
 #
 # The guide's procedure is four lines: back up the template-based site, deploy
 # 3scale with the operator, restore the backup into it, point the
@@ -30,6 +30,26 @@
 #   - a rollback section that restarts the template-based site.
 # Databases outside the project (external MySQL, Redis, ...) are not covered:
 # the APIManager created here runs them in the project.
+#
+# The same module serves 2.9 to 2.12 (the version blocks of its hop block,
+# see README.md, "One migration at several versions"): the migration
+# chapter of the 2.9, 2.10, 2.11 and 2.12 guides is this one with only the
+# version changed (guides/template-after-2.10.md). What the steps need of
+# the version comes from hop.*: hop.name for the step ids and the backup
+# folder, hop.to for the operator channel and the APIManager's version,
+# hop.operator_version for the operator (0.5 at 2.8 to 0.9 at 2.12), the
+# OpenShift range for target-check. What differs between the versions and
+# matters here, checked in the operator's pkg/3scale/amp/component/images.go
+# (branches 3scale-2.9-stable to 3scale-2.12-stable) against the templates:
+# nothing the dumps and restores depend on, since the template and the
+# operator of one release run the same database majors (Redis 3.2 at 2.9
+# and 2.10, 5 at 2.11 and 2.12; MySQL 5.7 up to 2.11, 8.0 at 2.12;
+# PostgreSQL 10), and the operators up to 0.9 create the claims at the
+# same default sizes (1Gi, system-storage 100Mi) and leave existing ones.
+# The notes that cite operator v0.5.0 code describe 2.8; a 2.12 template
+# site has no AMP_RELEASE (the 2.12 templates dropped it), so the runbook's
+# start, which reads it (shared/site-version.hcl), needs the 2.12 template
+# work's way of reading that site's version.
 
 hop {
   from             = "2.8"

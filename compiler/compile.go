@@ -562,13 +562,23 @@ func unread(p *plan.Plan, used []module) hcl.Diagnostics {
 	}
 	check("wildcard_policy", p.Install.Ranges, "wildcard_policy", "wildcard_policy")
 	check("to_release", p.Install.Ranges, "to_release", "to_release")
-	if at, set := p.Install.Ranges["openshift"]; set && !slices.ContainsFunc(used, func(m module) bool { return m.hop.OpenShiftMin != "" || m.hop.OpenShiftMax != "" }) {
+	// install.openshift is the cluster's the plan starts on: a migration
+	// moves to another (checkOpenShift stops there).
+	onCluster := used
+	if i := slices.IndexFunc(used, func(m module) bool { return strings.Contains(m.hop.Deployment, "-to-") }); i >= 0 {
+		onCluster = used[:i]
+	}
+	if at, set := p.Install.Ranges["openshift"]; set && !slices.ContainsFunc(onCluster, func(m module) bool { return m.hop.OpenShiftMin != "" || m.hop.OpenShiftMax != "" }) {
+		detail := fmt.Sprintf("No hop this plan runs (%s) bounds the OpenShift versions it runs on, so openshift changes nothing in the bundle. Remove it, or check from, to and deployment.",
+			strings.Join(hops, ", "))
+		if len(onCluster) < len(used) {
+			detail = "No hop this plan runs before its migration bounds the OpenShift versions it runs on, and the migration and the hops after it run on another cluster, whose version the migration's target-check reads: openshift changes nothing in the bundle. Remove it."
+		}
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
 			Summary:  "openshift is ignored",
-			Detail: fmt.Sprintf("No hop this plan runs (%s) bounds the OpenShift versions it runs on, so openshift changes nothing in the bundle. Remove it, or check from, to and deployment.",
-				strings.Join(hops, ", ")),
-			Subject: at.Ptr(),
+			Detail:   detail,
+			Subject:  at.Ptr(),
 		})
 	}
 	if op := p.Operator; op != nil {

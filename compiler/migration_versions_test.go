@@ -69,9 +69,10 @@ func TestMigrationVersions(t *testing.T) {
 		{"2.9", "2.10", `  migrate_at = "2.10"` + "\n", "2.9-2.10/template 2.10-2.10/template-to-operator"},
 		{"2.8", "2.10", `  migrate_at = "2.9"` + "\n", "2.8-2.9/template 2.9-2.9/template-to-operator 2.9-2.10/operator"},
 		{"2.9", "2.16", "", "2.9-2.9/template-to-operator 2.9-2.10/operator 2.10-2.11/operator 2.11-2.12/operator 2.12-2.13/operator 2.13-2.14/operator 2.14-2.15/operator 2.15-2.16/operator"},
-		// The plan's OpenShift is the old cluster's: not followed past the
-		// migration (2.12 → 2.13 needs 4.8 or later).
-		{"2.12", "2.13", `  openshift = "3.11"` + "\n", "2.12-2.12/template-to-operator 2.12-2.13/operator"},
+		// The plan's OpenShift is the old cluster's: checked against the
+		// template hops, not followed past the migration (2.10 → 2.11
+		// needs 4.6 or later).
+		{"2.9", "2.11", `  openshift = "3.11"` + "\n" + `  migrate_at = "2.10"` + "\n", "2.9-2.10/template 2.10-2.10/template-to-operator 2.10-2.11/operator"},
 	} {
 		t.Run(c.from+"-"+c.to+strings.TrimSpace(strings.ReplaceAll(c.extra, " ", "")), func(t *testing.T) {
 			b, diags := compiler.Compile(parse(t, migrationAt(c.from, c.to, c.extra)), nil)
@@ -85,6 +86,16 @@ func TestMigrationVersions(t *testing.T) {
 				t.Errorf("hops %s, want %s", got, c.want)
 			}
 		})
+	}
+}
+
+// TestMigrationOpenShiftIgnored: a plan that migrates before any hop that
+// bounds OpenShift ignores install.openshift (the old cluster's), with a
+// warning, and no error from the operator hops' bounds after it.
+func TestMigrationOpenShiftIgnored(t *testing.T) {
+	_, diags := compiler.Compile(parse(t, migrationAt("2.12", "2.13", `  openshift = "3.11"`+"\n")), nil)
+	if diags.HasErrors() || len(diags) != 1 || diags[0].Summary != "openshift is ignored" || !strings.Contains(diags[0].Detail, "another cluster") {
+		t.Errorf("diagnostics %v", diags)
 	}
 }
 

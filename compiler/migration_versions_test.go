@@ -68,6 +68,9 @@ func TestMigrationVersions(t *testing.T) {
 		{"2.9", "2.10", "", "2.9-2.9/template-to-operator 2.9-2.10/operator"},
 		{"2.9", "2.10", `  migrate_at = "2.10"` + "\n", "2.9-2.10/template 2.10-2.10/template-to-operator"},
 		{"2.8", "2.10", `  migrate_at = "2.9"` + "\n", "2.8-2.9/template 2.9-2.9/template-to-operator 2.9-2.10/operator"},
+		// A site installed at 2.8: the full 2.8 layout and the 2.8 → 2.9
+		// template hop model it, then the migration at 2.9.
+		{"2.9", "2.10", `  installed_at = "2.8"` + "\n", "2.9-2.9/template-to-operator 2.9-2.10/operator"},
 		{"2.9", "2.16", "", "2.9-2.9/template-to-operator 2.9-2.10/operator 2.10-2.11/operator 2.11-2.12/operator 2.12-2.13/operator 2.13-2.14/operator 2.14-2.15/operator 2.15-2.16/operator"},
 		// The plan's OpenShift is the old cluster's: checked against the
 		// template hops, not followed past the migration (2.10 → 2.11

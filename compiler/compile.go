@@ -305,8 +305,8 @@ func migrationVersions(p *plan.Plan, mods []module) []string {
 }
 
 // noHopsToMigration reports a migration at a version that the hops of
-// the plan's install method do not reach from its from (diags says where
-// they stop), at migrate_at when the plan gives it, else at from.
+// the plan's install method do not reach from its from, saying where they
+// stop, at migrate_at when the plan gives it, else at from.
 func noHopsToMigration(p *plan.Plan, mods []module, at plan.Version) *hcl.Diagnostic {
 	in := p.Install
 	subject, why := in.Ranges["from"], "the first version from from on where ampc has a migration"

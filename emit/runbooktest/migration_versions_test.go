@@ -21,13 +21,13 @@ import (
 // 2.10 operator (channel threescale-2.10, 0.7.0), target-check reads the
 // cluster's OpenShift version, operator-verify and apimanager-verify
 // check the 0.7 operator, and the new site holds exactly the old one's
-// rows, keys and file. It costs about 110 s of CPU (the template hops'
+// rows, keys and file. It costs about 55 s of CPU and 100 s (the template hops'
 // rollouts on the simulator, then the migration), so it runs with
 // AMPC_EXHAUSTIVE=1 only; TestMigrationTargetOpenShift is its default
 // stand-in.
 func TestMigrationAfterTemplateHops(t *testing.T) {
 	if !testenv.Exhaustive() {
-		t.Skip("about 110 s of CPU: runs with AMPC_EXHAUSTIVE=1 (TestMigrationTargetOpenShift covers the migration at 2.10 by default)")
+		t.Skip("about 55 s of CPU, 100 s: runs with AMPC_EXHAUSTIVE=1 (TestMigrationTargetOpenShift covers the migration at 2.10 by default)")
 	}
 	t.Parallel()
 	testenv.Tool(t, "jq")

@@ -239,7 +239,8 @@ func (r *Rules) Compile(p *plan.Plan, snap *snapshot.Snapshot) (b *ir.Bundle, di
 // A plan that migrates (migrate_to) upgrades in place up to the version of
 // a migration module, migrates there, and goes on to its to version with
 // the hops of the install method it moved to: the migration runs at the
-// latest version at or below to where a module has one.
+// plan's migrate_at, or else at the first version from from on where a
+// module has one.
 func resolve(p *plan.Plan, mods []module) ([]module, hcl.Diagnostics) {
 	in := p.Install
 	if in.MigrateTo == "" {
@@ -252,17 +253,23 @@ func resolve(p *plan.Plan, mods []module) ([]module, hcl.Diagnostics) {
 	var at plan.Version
 	for i := range mods {
 		v, _ := plan.ParseVersion(mods[i].hop.From)
-		if mods[i].hop.Deployment != kind || v.Less(in.From) || in.To.Less(v) || (mig != nil && v.Less(at)) {
-			continue
+		switch {
+		case mods[i].hop.Deployment != kind:
+		case !in.MigrateAt.IsZero():
+			if v == in.MigrateAt {
+				mig, at = &mods[i], v
+			}
+		case v.Less(in.From) || in.To.Less(v) || (mig != nil && at.Less(v)):
+		default:
+			mig, at = &mods[i], v
 		}
-		mig, at = &mods[i], v
 	}
 	if mig == nil {
 		return nil, hcl.Diagnostics{unsupportedMigration(p, mods)}
 	}
 	before, diags := hopsBetween(p, mods, in.From, at, string(in.Deployment))
 	if diags.HasErrors() {
-		return nil, diags
+		return nil, hcl.Diagnostics{noHopsToMigration(p, mods, at)}
 	}
 	after, diags := hopsBetween(p, mods, at, in.To, string(in.MigrateTo))
 	if diags.HasErrors() {
@@ -271,28 +278,91 @@ func resolve(p *plan.Plan, mods []module) ([]module, hcl.Diagnostics) {
 	return append(append(before, *mig), after...), nil
 }
 
-// hopsBetween chains the modules of deployment from from to to.
-func hopsBetween(p *plan.Plan, mods []module, from, to plan.Version, deployment string) ([]module, hcl.Diagnostics) {
+// migrationVersions lists the versions at which a module migrates the
+// plan's install method to migrate_to, in order.
+func migrationVersions(p *plan.Plan, mods []module) []string {
+	kind := string(p.Install.Deployment) + "-to-" + string(p.Install.MigrateTo)
+	var vs []plan.Version
+	for _, m := range mods {
+		if v, ok := plan.ParseVersion(m.hop.From); ok && m.hop.Deployment == kind {
+			vs = append(vs, v)
+		}
+	}
+	slices.SortFunc(vs, func(a, b plan.Version) int {
+		if a.Less(b) {
+			return -1
+		}
+		if b.Less(a) {
+			return 1
+		}
+		return 0
+	})
+	var out []string
+	for _, v := range vs {
+		out = append(out, v.String())
+	}
+	return out
+}
+
+// noHopsToMigration reports a migration at a version that the hops of
+// the plan's install method do not reach from its from, saying where they
+// stop, at migrate_at when the plan gives it, else at from.
+func noHopsToMigration(p *plan.Plan, mods []module, at plan.Version) *hcl.Diagnostic {
+	in := p.Install
+	subject, why := in.Ranges["from"], "the first version from from on where ampc has a migration"
+	if r, ok := in.Ranges["migrate_at"]; ok {
+		subject, why = r, "the plan's migrate_at"
+	}
+	reached := in.From
+	if chain, _ := hopsBetweenPrefix(mods, in.From, at, string(in.Deployment)); len(chain) > 0 {
+		reached, _ = plan.ParseVersion(chain[len(chain)-1].hop.To)
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Unsupported hop",
+		Detail: fmt.Sprintf("The site migrates to the %s at %s (%s), but the %s hops from %s stop at %s: no rule module upgrades the %s-based install from %s. ampc migrates at %s. The hops that exist are:\n%s\n"+
+			"Give migrate_at = a version from %s to %s where a migration exists, or leave migrate_at out to migrate at %s.",
+			in.MigrateTo, at, why, in.Deployment, in.From, reached, in.Deployment, reached, strings.Join(migrationVersions(p, mods), ", "), hopList(mods),
+			in.From, reached, in.From),
+		Subject: subject.Ptr(),
+	}
+}
+
+// hopsBetweenPrefix chains the modules of deployment from from towards to
+// as far as they go.
+func hopsBetweenPrefix(mods []module, from, to plan.Version, deployment string) ([]module, bool) {
 	var chain []module
 	cur := from
 	for cur.Less(to) {
 		var next *module
 		for i := range mods {
-			m := &mods[i]
-			if m.hop.From == cur.String() && m.hop.Deployment == deployment {
+			if m := &mods[i]; m.hop.From == cur.String() && m.hop.Deployment == deployment {
 				next = m
 				break
 			}
 		}
 		if next == nil {
-			return nil, hcl.Diagnostics{unsupportedHop(p, mods, cur, plan.Deployment(deployment))}
+			return chain, false
 		}
 		v, _ := plan.ParseVersion(next.hop.To)
 		if to.Less(v) {
-			return nil, hcl.Diagnostics{unsupportedHop(p, mods, cur, plan.Deployment(deployment))}
+			return chain, false
 		}
 		chain = append(chain, *next)
 		cur = v
+	}
+	return chain, true
+}
+
+// hopsBetween chains the modules of deployment from from to to.
+func hopsBetween(p *plan.Plan, mods []module, from, to plan.Version, deployment string) ([]module, hcl.Diagnostics) {
+	chain, ok := hopsBetweenPrefix(mods, from, to, deployment)
+	if !ok {
+		cur := from
+		if len(chain) > 0 {
+			cur, _ = plan.ParseVersion(chain[len(chain)-1].hop.To)
+		}
+		return nil, hcl.Diagnostics{unsupportedHop(p, mods, cur, plan.Deployment(deployment))}
 	}
 	return chain, nil
 }
@@ -311,15 +381,25 @@ func hopList(mods []module) string {
 	return strings.Join(list, "\n")
 }
 
-// unsupportedMigration reports a migrate_to that no rule module covers at
-// the plan's to version.
+// unsupportedMigration reports a migrate_to that no rule module covers
+// between the plan's from and to, or at its migrate_at.
 func unsupportedMigration(p *plan.Plan, mods []module) *hcl.Diagnostic {
 	in := p.Install
+	versions := strings.Join(migrationVersions(p, mods), ", ")
+	if !in.MigrateAt.IsZero() {
+		return &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Unsupported hop",
+			Detail: fmt.Sprintf("No rule module migrates the %s-based install to the %s at %s (migrate_at). ampc migrates at %s. The hops that exist are:\n%s\n"+
+				"Give migrate_at = one of those versions between from and to, or leave it out to migrate at the first of them from %s on.", in.Deployment, in.MigrateTo, in.MigrateAt, versions, hopList(mods), in.From),
+			Subject: in.Ranges["migrate_at"].Ptr(),
+		}
+	}
 	return &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Unsupported hop",
-		Detail: fmt.Sprintf("No rule module migrates the %s-based install to the %s between %s and %s. The hops that exist are:\n%s\n"+
-			"Choose from and to so that a %s-to-%s hop lies between them; the %s hops before it, if any, upgrade the site to its version first, and the %s hops after it, if any, go on to to.", in.Deployment, in.MigrateTo, in.From, in.To, hopList(mods), in.Deployment, in.MigrateTo, in.Deployment, in.MigrateTo),
+		Detail: fmt.Sprintf("No rule module migrates the %s-based install to the %s between %s and %s. ampc migrates at %s. The hops that exist are:\n%s\n"+
+			"Choose from and to so that a %s-to-%s hop lies between them; the %s hops before it, if any, upgrade the site to its version first, and the %s hops after it, if any, go on to to.", in.Deployment, in.MigrateTo, in.From, in.To, versions, hopList(mods), in.Deployment, in.MigrateTo, in.Deployment, in.MigrateTo),
 		Subject: in.Ranges["migrate_to"].Ptr(),
 	}
 }
@@ -482,13 +562,23 @@ func unread(p *plan.Plan, used []module) hcl.Diagnostics {
 	}
 	check("wildcard_policy", p.Install.Ranges, "wildcard_policy", "wildcard_policy")
 	check("to_release", p.Install.Ranges, "to_release", "to_release")
-	if at, set := p.Install.Ranges["openshift"]; set && !slices.ContainsFunc(used, func(m module) bool { return m.hop.OpenShiftMin != "" || m.hop.OpenShiftMax != "" }) {
+	// install.openshift is the cluster's the plan starts on: a migration
+	// moves to another (checkOpenShift stops there).
+	onCluster := used
+	if i := slices.IndexFunc(used, func(m module) bool { return strings.Contains(m.hop.Deployment, "-to-") }); i >= 0 {
+		onCluster = used[:i]
+	}
+	if at, set := p.Install.Ranges["openshift"]; set && !slices.ContainsFunc(onCluster, func(m module) bool { return m.hop.OpenShiftMin != "" || m.hop.OpenShiftMax != "" }) {
+		detail := fmt.Sprintf("No hop this plan runs (%s) bounds the OpenShift versions it runs on, so openshift changes nothing in the bundle. Remove it, or check from, to and deployment.",
+			strings.Join(hops, ", "))
+		if len(onCluster) < len(used) {
+			detail = "No hop this plan runs before its migration bounds the OpenShift versions it runs on, and the migration and the hops after it run on another cluster, whose version the migration's target-check reads: openshift changes nothing in the bundle. Remove it."
+		}
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
 			Summary:  "openshift is ignored",
-			Detail: fmt.Sprintf("No hop this plan runs (%s) bounds the OpenShift versions it runs on, so openshift changes nothing in the bundle. Remove it, or check from, to and deployment.",
-				strings.Join(hops, ", ")),
-			Subject: at.Ptr(),
+			Detail:   detail,
+			Subject:  at.Ptr(),
 		})
 	}
 	if op := p.Operator; op != nil {
@@ -555,6 +645,12 @@ func VerifySteps() ([]string, error) {
 	seen := map[string]string{}
 	var ids []string
 	for _, m := range r.mods {
+		// A migration's module at another version of its hop block (a
+		// version block) runs the same verify steps: those of the file's
+		// own version stand for them.
+		if m.variant {
+			continue
+		}
 		for _, s := range m.steps {
 			id := m.hop.Name() + "/" + s.rule.Name
 			if s.rule.Kind != "verify" || seen[id] == m.file {
@@ -578,7 +674,8 @@ func VerifySteps() ([]string, error) {
 // run (an error); a hop whose minimum is above it needs OpenShift upgraded
 // first, which the runbook's preflight-openshift stops for (a warning that
 // names the hop). A plan that does not state the version is checked by the
-// runbook only.
+// runbook only, and so are the hops after a migration, which runs them on
+// another cluster.
 func checkOpenShift(p *plan.Plan, chain []module) hcl.Diagnostics {
 	in := p.Install
 	if in.OpenShift.IsZero() {
@@ -588,6 +685,11 @@ func checkOpenShift(p *plan.Plan, chain []module) hcl.Diagnostics {
 	cur := in.OpenShift
 	var diags hcl.Diagnostics
 	for _, m := range chain {
+		// A migration moves the site to another cluster, whose version
+		// the plan does not state: the migration's target-check reads it.
+		if strings.Contains(m.hop.Deployment, "-to-") {
+			return diags
+		}
 		lo, hasLo := plan.ParseVersion(m.hop.OpenShiftMin)
 		hi, hasHi := plan.ParseVersion(m.hop.OpenShiftMax)
 		if hasHi && hi.Less(cur) {

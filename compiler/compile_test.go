@@ -59,7 +59,7 @@ func TestRuleModulesLoad(t *testing.T) {
 	for _, h := range hops {
 		names = append(names, h.Name()+"/"+h.Deployment)
 	}
-	want := "2.4-2.5/template 2.5-2.6/template 2.6-2.7/template 2.7-2.8/operator 2.7-2.8/template 2.8-2.9/operator 2.8-2.9/template 2.8-2.8/template-to-operator 2.9-2.10/operator 2.9-2.10/template 2.10-2.11/operator 2.11-2.12/operator 2.12-2.13/operator 2.13-2.14/operator 2.14-2.15/operator 2.15-2.16/operator"
+	want := "2.4-2.5/template 2.5-2.6/template 2.6-2.7/template 2.7-2.8/operator 2.7-2.8/template 2.8-2.9/operator 2.8-2.9/template 2.8-2.8/template-to-operator 2.9-2.10/operator 2.9-2.10/template 2.9-2.9/template-to-operator 2.10-2.11/operator 2.10-2.10/template-to-operator 2.11-2.12/operator 2.11-2.11/template-to-operator 2.12-2.13/operator 2.12-2.12/template-to-operator 2.13-2.14/operator 2.14-2.15/operator 2.15-2.16/operator"
 	if got := strings.Join(names, " "); got != want {
 		t.Fatalf("hops = %s", got)
 	}

@@ -207,7 +207,7 @@ func checkPlanNames(vars []hcl.Traversal) error {
 
 // find returns the layout of a fresh install of the plan's kind at its
 // installed_at version, or nil when ampc has none. A plan that migrates
-// the site takes the migration layout of that version when there is one.
+// the site at that version takes its migration layout when there is one.
 func (ix *layoutIndex) find(p *plan.Plan) *layoutEntry {
 	in := p.Install
 	var plain *layoutEntry
@@ -216,7 +216,7 @@ func (ix *layoutIndex) find(p *plan.Plan) *layoutEntry {
 		if e.Deployment != string(in.Deployment) || e.Version != in.InstalledAt.String() {
 			continue
 		}
-		if e.Migration && in.MigrateTo != "" {
+		if e.Migration && migratesAtInstall(in) {
 			return e
 		}
 		if !e.Migration && plain == nil {
@@ -224,6 +224,16 @@ func (ix *layoutIndex) find(p *plan.Plan) *layoutEntry {
 		}
 	}
 	return plain
+}
+
+// migratesAtInstall reports whether a plan migrates the site at the
+// version it was installed at, before any hop: only then is the site the
+// fresh install the migration layout models: from is installed_at and
+// migrate_at, when given, is from (without it, the migration runs at from
+// when a module migrates there, and a migration layout exists only at
+// such a version).
+func migratesAtInstall(in plan.Install) bool {
+	return in.MigrateTo != "" && in.InstalledAt == in.From && (in.MigrateAt.IsZero() || in.MigrateAt == in.From)
 }
 
 // layoutContext is what a layout's template and a guide_leaves value see:

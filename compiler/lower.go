@@ -55,6 +55,7 @@ func (l *lowering) evalContext(m module, hop ir.Hop) *hcl.EvalContext {
 		Variables: map[string]cty.Value{
 			"plan": planValue(l.plan),
 			"hop": cty.ObjectVal(map[string]cty.Value{
+				"name":             cty.StringVal(hop.Name()),
 				"from":             cty.StringVal(hop.From),
 				"to":               cty.StringVal(hop.To),
 				"operator_version": cty.StringVal(hop.OperatorVersion),

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -47,6 +48,9 @@ type module struct {
 	// reads holds the names of plan.* that the module's expressions,
 	// locals and manifest templates refer to.
 	reads map[string]bool
+	// variant is true for the module of a version block of a migration
+	// (the file's module serves its hop block's version).
+	variant bool
 }
 
 // placedStep is a step at its place in a module. scope is nil for the
@@ -185,10 +189,32 @@ type ruleHop struct {
 	OperatorVersion string `hcl:"operator_version,optional"`
 	// OpenShiftMin and OpenShiftMax are the OpenShift versions (major.minor,
 	// inclusive) the hop may run on; "" where the sources give no bound.
-	OpenShiftMin string    `hcl:"openshift_min,optional"`
-	OpenShiftMax string    `hcl:"openshift_max,optional"`
-	Body         hcl.Body  `hcl:",body"`
-	Range        hcl.Range `hcl:",def_range"`
+	OpenShiftMin string `hcl:"openshift_min,optional"`
+	OpenShiftMax string `hcl:"openshift_max,optional"`
+	// Versions are the further versions a migration serves, each with
+	// its own source (a version block; see rules/README.md, "One
+	// migration at several versions").
+	Versions []ruleHopVersion `hcl:"version,block"`
+	Body     hcl.Body         `hcl:",body"`
+	Range    hcl.Range        `hcl:",def_range"`
+}
+
+// ruleHopVersion is a version block of a migration's hop block: the
+// module serves that version too (from = to = the label), with these
+// attributes in place of the hop block's.
+type ruleHopVersion struct {
+	Version         string `hcl:"version,label"`
+	Seed            string `hcl:"seed"`
+	Title           string `hcl:"title"`
+	Confidence      string `hcl:"confidence,optional"`
+	OperatorVersion string `hcl:"operator_version,optional"`
+	OpenShiftMin    string `hcl:"openshift_min,optional"`
+	OpenShiftMax    string `hcl:"openshift_max,optional"`
+	// Sections maps each section the module's steps and rollbacks give
+	// (of the hop block's seed) to the section of this version's seed.
+	Sections map[string]string `hcl:"sections"`
+	Body     hcl.Body          `hcl:",body"`
+	Range    hcl.Range         `hcl:",def_range"`
 }
 
 type ruleStep struct {
@@ -395,6 +421,14 @@ func loadModulesFrom(fsys fs.FS) ([]module, hcl.Diagnostics) {
 		})
 	}
 	wg.Wait()
+	// A migration that serves several versions (version blocks) is one
+	// module per version, after the file's own.
+	var mods []module
+	for _, m := range out {
+		mods = append(mods, m)
+		mods = append(mods, m.variants()...)
+	}
+	out = mods
 	// A shared file's fault shows in every module that reads it: report it
 	// once.
 	seen := map[string]bool{}
@@ -543,6 +577,34 @@ func loadModule(fsys fs.FS, name string, shares []*shared) (module, hcl.Diagnost
 	}
 	planReads(syntax, m.reads)
 	return m, nil
+}
+
+// variants gives the module of each version block of a migration's hop
+// block: the same steps, refusals and rollbacks at that version (from =
+// to = the label), with the block's seed, title, confidence, operator
+// and OpenShift versions, and each step's and rollback's section mapped
+// through its sections. check has validated the blocks.
+func (m module) variants() []module {
+	var out []module
+	for _, v := range m.body.Hop.Versions {
+		vm := m
+		vm.variant = true
+		vm.hop.From, vm.hop.To = v.Version, v.Version
+		vm.hop.Seed, vm.hop.Title, vm.hop.Confidence = v.Seed, v.Title, v.Confidence
+		vm.hop.OperatorVersion, vm.hop.OpenShiftMin, vm.hop.OpenShiftMax = v.OperatorVersion, v.OpenShiftMin, v.OpenShiftMax
+		vm.steps = make([]placedStep, len(m.steps))
+		for i, ps := range m.steps {
+			ps.rule.Section = v.Sections[ps.rule.Section]
+			vm.steps[i] = ps
+		}
+		vm.body.Rollbacks = make([]ruleRollback, len(m.body.Rollbacks))
+		for i, rb := range m.body.Rollbacks {
+			rb.Section = v.Sections[rb.Section]
+			vm.body.Rollbacks[i] = rb
+		}
+		out = append(out, vm)
+	}
+	return out
 }
 
 // share gives a module what the shared files of its deployment hold: their
@@ -749,6 +811,7 @@ func (m module) check(fsys fs.FS) hcl.Diagnostics {
 			add(attrRange(hop.Body, "openshift_max", hop.Range), "Empty OpenShift range", "openshift_max = %q comes before openshift_min = %q: no cluster could run the hop.", hop.OpenShiftMax, hop.OpenShiftMin)
 		}
 	}
+	diags = append(diags, m.checkVersions()...)
 	diags = append(diags, m.checkRefusals()...)
 	seen := map[string]bool{}
 	order := map[string]int{}
@@ -891,6 +954,69 @@ func (m module) check(fsys fs.FS) hcl.Diagnostics {
 				if t.Expect != "" && !strings.Contains(t.Expect, ":") {
 					add(attrRange(t.Body, "expect", p.Range), "Invalid trigger", "The trigger of container %q in step %q has expect = %q; it names an image stream tag, NAME:TAG.", t.Container, s.Name, t.Expect)
 				}
+			}
+		}
+	}
+	return diags
+}
+
+// checkVersions validates the version blocks of a hop block: only a
+// migration has them, each names a version after the hop block's and
+// after the block before it, its versions are versions, and its sections
+// map every section the module's steps and rollbacks give.
+func (m module) checkVersions() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	add := func(at hcl.Range, summary, detail string, args ...any) {
+		diags = append(diags, ruleDiag(at, summary, fmt.Sprintf(detail, args...)))
+	}
+	hop := m.body.Hop
+	if len(hop.Versions) == 0 {
+		return nil
+	}
+	if !strings.Contains(m.hop.Deployment, "-to-") {
+		add(hop.Versions[0].Range, "Version block outside a migration", "A version block makes a migration (a hop that stays at its version) serve another version too; this hop goes from %s to %s. Write a module per hop instead.", m.hop.From, m.hop.To)
+		return diags
+	}
+	var sections []string
+	for _, ps := range m.steps {
+		if !slices.Contains(sections, ps.rule.Section) {
+			sections = append(sections, ps.rule.Section)
+		}
+	}
+	for _, rb := range m.body.Rollbacks {
+		if !slices.Contains(sections, rb.Section) {
+			sections = append(sections, rb.Section)
+		}
+	}
+	last, _ := plan.ParseVersion(m.hop.From)
+	for _, v := range hop.Versions {
+		ver, ok := plan.ParseVersion(v.Version)
+		switch {
+		case !ok:
+			add(v.Range, "Invalid hop version", "version %q is not a version major.minor, such as \"2.9\".", v.Version)
+			continue
+		case !last.Less(ver):
+			add(v.Range, "Version block out of order", "version %q does not come after %s, the version before it (the hop block's from, or the block above): list the versions once each, in order.", v.Version, last)
+		}
+		last = ver
+		for _, b := range []struct{ attr, v string }{{"openshift_min", v.OpenShiftMin}, {"openshift_max", v.OpenShiftMax}, {"operator_version", v.OperatorVersion}} {
+			if _, ok := plan.ParseVersion(b.v); b.v != "" && !ok {
+				add(attrRange(v.Body, b.attr, v.Range), "Invalid hop version", "%s = %q is not a version major.minor, such as \"4.12\".", b.attr, b.v)
+			}
+		}
+		if lo, okLo := plan.ParseVersion(v.OpenShiftMin); okLo {
+			if hi, okHi := plan.ParseVersion(v.OpenShiftMax); okHi && hi.Less(lo) {
+				add(attrRange(v.Body, "openshift_max", v.Range), "Empty OpenShift range", "openshift_max = %q comes before openshift_min = %q: no cluster could run the hop.", v.OpenShiftMax, v.OpenShiftMin)
+			}
+		}
+		for _, sec := range sections {
+			if to, ok := v.Sections[sec]; !ok || to == "" {
+				add(attrRange(v.Body, "sections", v.Range), "Section not mapped", "The module's steps or rollbacks follow section %q of %s, and the version %s block's sections give it no section of %s. Add \"%s\" = \"SECTION\" to sections.", sec, m.hop.Seed, v.Version, v.Seed, sec)
+			}
+		}
+		for _, from := range slices.Sorted(maps.Keys(v.Sections)) {
+			if !slices.Contains(sections, from) {
+				add(attrRange(v.Body, "sections", v.Range), "Unknown section", "sections maps %q, which no step or rollback of the module gives as its section. Remove it.", from)
 			}
 		}
 	}

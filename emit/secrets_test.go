@@ -30,10 +30,11 @@ import (
 func TestNoSecretInAnyBundle(t *testing.T) {
 	t.Parallel()
 	noFixture := map[string]string{
-		"2.7-to-2.8-operator.hcl":       "there is no 2.7 operator-based fixture",
-		"2.8-to-2.15-operator.hcl":      "there is no operator-based fixture before 2.15",
-		"2.9-to-2.16-operator.hcl":      "there is no operator-based fixture before 2.15",
-		"2.9-to-2.10-postgresql-s3.hcl": "there is no 2.9 export (2.8-to-2.10-mysql.hcl runs the same hop on the 2.8 exports)",
+		"2.7-to-2.8-operator.hcl":           "there is no 2.7 operator-based fixture",
+		"2.8-to-2.15-operator.hcl":          "there is no operator-based fixture before 2.15",
+		"2.9-to-2.16-operator.hcl":          "there is no operator-based fixture before 2.15",
+		"2.9-to-2.10-postgresql-s3.hcl":     "there is no 2.9 export (2.8-to-2.10-mysql.hcl runs the same hop on the 2.8 exports)",
+		"2.9-template-to-operator-2.16.hcl": "there is no 2.9 export (2.8-template-to-operator.hcl runs the same migration module on the 2.8 exports)",
 	}
 	examples, _ := filepath.Glob(filepath.Join(testenv.Root(), "examples", "*.hcl"))
 	root := testenv.Shared(t, "fixtures")

@@ -57,6 +57,7 @@ var installSchema = &hcl.BodySchema{
 		{Name: "installed_at"},
 		{Name: "backup_dir"},
 		{Name: "migrate_to"},
+		{Name: "migrate_at"},
 		{Name: "to_release"},
 		{Name: "openshift"},
 	},
@@ -222,6 +223,9 @@ func decodeInstallBlock(b *hcl.Block) (Install, hcl.Diagnostics) {
 	if a := attrs["migrate_to"]; a != nil {
 		in.MigrateTo = Deployment(decodeEnum(a, &diags, "the install method the site moves to", string(Operated)))
 	}
+	if a := attrs["migrate_at"]; a != nil {
+		in.MigrateAt = decodeVersion(a, &diags, "the version at which the site moves to the operator")
+	}
 	return in, diags
 }
 
@@ -366,6 +370,22 @@ func checkMigration(p *Plan) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	in := &p.Install
 	op := p.Operator
+	if in.MigrateTo == "" && !in.MigrateAt.IsZero() {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "migrate_at without a migration",
+			Detail:   `migrate_at is the version at which a template-based site moves to the 3scale operator; this plan is not a migration (it has no migrate_to = "operator"). Add migrate_to = "operator", or remove migrate_at.`,
+			Subject:  in.Ranges["migrate_at"].Ptr(),
+		})
+	}
+	if at := in.MigrateAt; in.MigrateTo != "" && !at.IsZero() && (at.Less(in.From) || in.To.Less(at)) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "migrate_at outside from and to",
+			Detail:   fmt.Sprintf("migrate_at = %q is the version at which the site moves to the operator: the template hops upgrade it from %s to there, the operator hops go on to %s. Give a version from %s to %s, or leave migrate_at out to migrate at the first version from %s on that has a migration.", at, in.From, in.To, in.From, in.To, in.From),
+			Subject:  in.Ranges["migrate_at"].Ptr(),
+		})
+	}
 	if in.MigrateTo == "" {
 		if op != nil && op.WildcardDomain != "" {
 			diags = append(diags, &hcl.Diagnostic{

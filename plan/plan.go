@@ -93,10 +93,15 @@ type Install struct {
 	// they allow at compile time; the runbook checks the cluster's own.
 	OpenShift Version
 
-	// MigrateTo is the install method a template-based site moves to at
-	// version To (3scale's template-to-operator migration); "" when the
+	// MigrateTo is the install method a template-based site moves to
+	// (3scale's template-to-operator migration, at MigrateAt); "" when the
 	// plan upgrades the site in place.
 	MigrateTo Deployment
+	// MigrateAt is the version at which the site migrates: the template
+	// hops upgrade it from From to MigrateAt, the operator hops from there
+	// to To. Zero when the plan does not say: the compiler migrates at the
+	// first version from From on that has a migration.
+	MigrateAt Version
 
 	// DeclRange is the range of the block header; Ranges holds the range of
 	// each attribute's value by attribute name, for later diagnostics.

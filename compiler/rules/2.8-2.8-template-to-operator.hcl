@@ -2,9 +2,9 @@
 #
 # Source: ../shared/seeds/000_fb66213bb7713c41.txt, chapter 3 ("3scale API
 # Management 마이그레이션 가이드: 템플릿에서 Operator 기반 배포로"), sections 3.1
-# and 3.2. A plan asks for it with migrate_to = "operator" (from = to = "2.8",
-# or a lower from: the template hops run first); see README.md beside this
-# file for the words of the rule language.
+# and 3.2. A plan asks for it with migrate_to = "operator" (from = "2.8", or
+# a lower from: the template hops run first; or migrate_at = "2.8"); see
+# README.md beside this file for the words of the rule language.
 #
 # The guide's procedure is four lines: back up the template-based site, deploy
 # 3scale with the operator, restore the backup into it, point the
@@ -30,13 +30,106 @@
 #   - a rollback section that restarts the template-based site.
 # Databases outside the project (external MySQL, Redis, ...) are not covered:
 # the APIManager created here runs them in the project.
+#
+# The same module serves 2.9 to 2.12 (the version blocks of its hop block,
+# see README.md, "One migration at several versions"): the migration
+# chapter of the 2.9, 2.10, 2.11 and 2.12 guides is this one with only the
+# version changed (guides/template-after-2.10.md). What the steps need of
+# the version comes from hop.*: hop.name for the step ids and the backup
+# folder, hop.to for the operator channel and the APIManager's version,
+# hop.operator_version for the operator (0.5 at 2.8 to 0.9 at 2.12), the
+# OpenShift range for target-check. What differs between the versions and
+# matters here, checked in the operator's pkg/3scale/amp/component/images.go
+# (branches 3scale-2.9-stable to 3scale-2.12-stable) against the templates:
+# nothing the dumps and restores depend on, since the template and the
+# operator of one release run the same database majors (Redis 3.2 at 2.9
+# and 2.10, 5 at 2.11 and 2.12; MySQL 5.7 up to 2.11, 8.0 at 2.12;
+# PostgreSQL 10), and the operators up to 0.9 create the claims at the
+# same default sizes (1Gi, system-storage 100Mi) and leave existing ones.
+# The notes that cite operator v0.5.0 code describe 2.8; a 2.12 template
+# site has no AMP_RELEASE (the 2.12 templates dropped it), so the runbook's
+# start, which reads it (shared/site-version.hcl), needs the 2.12 template
+# work's way of reading that site's version.
 
 hop {
-  from       = "2.8"
-  to         = "2.8"
-  deployment = "template-to-operator"
-  seed       = "000_fb66213bb7713c41.txt"
-  title      = "3scale 2.8 template-based (OpenShift 3.11) to operator-based (OpenShift 4) (chapter 3)"
+  from             = "2.8"
+  to               = "2.8"
+  deployment       = "template-to-operator"
+  seed             = "000_fb66213bb7713c41.txt"
+  title            = "3scale 2.8 template-based (OpenShift 3.11) to operator-based (OpenShift 4) (chapter 3)"
+  operator_version = "0.5"
+
+  # The same migration at 2.9 to 2.12: the 2.9, 2.10, 2.11 and 2.12 guides
+  # have the chapter of 2.8's chapter 3 with only the version changed
+  # (guides/template-after-2.10.md, "Migration chapter"). Each block names
+  # the operator of its version and the OpenShift versions the target
+  # cluster may run (target-check reads it); the steps take the version
+  # from hop.to (operator channel, annotations) and hop.name (step ids,
+  # the backup folder).
+  # The 0.6 operator: OpenShift 4.x (guides/operator-2.8-2.9.md); its CRDs
+  # are apiextensions v1beta1 (deploy/crds of 3scale-operator
+  # 3scale-2.9-stable), which OpenShift 4.9 (Kubernetes 1.22) removed: 4.8
+  # at the latest, as the 0.7 operator (guides/operator-2.10-2.11.md).
+  version "2.9" {
+    seed             = "guides/template-after-2.10.md"
+    title            = "3scale 2.9 template-based (OpenShift 3.11) to operator-based (OpenShift 4) (fact sheet)"
+    confidence       = "medium: the migration chapter (the 4 steps of the 2.8 guide's chapter 3) seen verbatim for 2.9 to 2.12; its backup and restore follow the 2.8 Operating 3scale procedures, not re-read at this version"
+    operator_version = "0.6"
+    openshift_min    = "4.1"
+    openshift_max    = "4.8"
+    sections = {
+      "3.1" = "migration chapter, prerequisites"
+      "3.2" = "migration chapter, steps 1 to 4"
+    }
+  }
+
+  # The 0.7 operator: OpenShift 4.x (guides/operator-2.9-2.10.md), before
+  # 4.9 (guides/operator-2.10-2.11.md: v1beta1 CRDs).
+  version "2.10" {
+    seed             = "guides/template-after-2.10.md"
+    title            = "3scale 2.10 template-based (OpenShift 3.11) to operator-based (OpenShift 4) (fact sheet)"
+    confidence       = "medium: the migration chapter (the 4 steps of the 2.8 guide's chapter 3) seen verbatim for 2.9 to 2.12; its backup and restore follow the 2.8 Operating 3scale procedures, not re-read at this version"
+    operator_version = "0.7"
+    openshift_min    = "4.1"
+    openshift_max    = "4.8"
+    sections = {
+      "3.1" = "migration chapter, prerequisites"
+      "3.2" = "migration chapter, steps 1 to 4"
+    }
+  }
+
+  # The 0.8 operator: OpenShift 4.6 (guides/operator-2.10-2.11.md) to 4.11
+  # (olm.maxOpenShiftVersion of
+  # bundle/manifests/3scale-operator.clusterserviceversion.yaml,
+  # 3scale-operator 3scale-2.11-stable; the 2.11 → 2.12 hop runs on 4.10
+  # at the latest).
+  version "2.11" {
+    seed             = "guides/template-after-2.10.md"
+    title            = "3scale 2.11 template-based (OpenShift 3.11) to operator-based (OpenShift 4) (fact sheet)"
+    confidence       = "medium: the migration chapter (the 4 steps of the 2.8 guide's chapter 3) seen verbatim for 2.9 to 2.12; its backup and restore follow the 2.8 Operating 3scale procedures, not re-read at this version"
+    operator_version = "0.8"
+    openshift_min    = "4.6"
+    openshift_max    = "4.11"
+    sections = {
+      "3.1" = "migration chapter, prerequisites"
+      "3.2" = "migration chapter, steps 1 to 4"
+    }
+  }
+
+  # The 0.9 operator: OpenShift 4.6 to 4.11 (guides/operator-2.11-2.12.md:
+  # CSV 0.9.0, olm.maxOpenShiftVersion 4.11).
+  version "2.12" {
+    seed             = "guides/template-after-2.10.md"
+    title            = "3scale 2.12 template-based (OpenShift 3.11) to operator-based (OpenShift 4) (fact sheet)"
+    confidence       = "medium: the migration chapter (the 4 steps of the 2.8 guide's chapter 3) seen verbatim for 2.9 to 2.12; its backup and restore follow the 2.8 Operating 3scale procedures, not re-read at this version"
+    operator_version = "0.9"
+    openshift_min    = "4.6"
+    openshift_max    = "4.11"
+    sections = {
+      "3.1" = "migration chapter, prerequisites"
+      "3.2" = "migration chapter, steps 1 to 4"
+    }
+  }
 }
 
 locals {
@@ -70,7 +163,7 @@ locals {
   ]
 
   # Shell helpers, each pasted into the steps that need it.
-  dir = "dir=\"$BACKUP_DIR/2.8-2.8\""
+  dir = "dir=\"$BACKUP_DIR/${hop.name}\""
 
   # mysql_in POD [ARGS...]: the mysql client as root in a system-mysql pod
   # (the pod expands MYSQL_ROOT_PASSWORD: its value never reaches this host).
@@ -98,19 +191,19 @@ locals {
   on_source = <<-EOT
     on_source() {
       local here there
-      [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
+      [ -s "$BACKUP_DIR/${hop.name}/source-server" ] || fail "no source cluster recorded: step ${hop.name}/backup-objects records it"
       here=$(oc whoami --show-server)
-      there=$(<"$BACKUP_DIR/2.8-2.8/source-server")
+      there=$(<"$BACKUP_DIR/${hop.name}/source-server")
       [ "$here" = "$there" ] || fail "oc is logged in to $here, not to the template-based site's cluster $there, where this step runs"
     }
   EOT
   on_target = <<-EOT
     on_target() {
       local here there
-      [ -s "$BACKUP_DIR/2.8-2.8/source-server" ] || fail "no source cluster recorded: step 2.8-2.8/backup-objects records it"
+      [ -s "$BACKUP_DIR/${hop.name}/source-server" ] || fail "no source cluster recorded: step ${hop.name}/backup-objects records it"
       here=$(oc whoami --show-server)
-      there=$(<"$BACKUP_DIR/2.8-2.8/source-server")
-      [ "$here" != "$there" ] || fail "oc is still logged in to the template-based site's cluster $there: log in to the OpenShift 4 cluster first (step 2.8-2.8/switch-to-target)"
+      there=$(<"$BACKUP_DIR/${hop.name}/source-server")
+      [ "$here" != "$there" ] || fail "oc is still logged in to the template-based site's cluster $there: log in to the OpenShift 4 cluster first (step ${hop.name}/switch-to-target)"
     }
   EOT
 }
@@ -184,11 +277,11 @@ refuse "system-database-outside" {
 # ============================================ the template-based site (OCP3)
 
 step "source-check" {
-  title   = "Check the template-based site: 3scale 2.8 on the plan's wildcard domain"
+  title   = "Check the template-based site: 3scale ${hop.to} on the plan's wildcard domain"
   kind    = "verify"
   section = "3.1"
   note    = <<-EOT
-    The guide's prerequisites (3.2): 3scale 2.8 on both sides (the runbook's
+    The guide's prerequisites (3.2): 3scale ${hop.to} on both sides (the runbook's
     start checks AMP_RELEASE) and a WILDCARD_DOMAIN distinct from the
     clusters' domains. The APIManager this migration creates takes the
     plan's wildcard_domain, so the runbook stops when the site's
@@ -224,7 +317,7 @@ step "backup-objects" {
     resourceVersion, ownerReferences, ...), which `oc apply` on another
     cluster refuses. The step records the source cluster's API server and
     the size and access modes of each claim whose data moves (${local.claims}),
-    for step 2.8-2.8/create-claims; a file that exists is kept, so a re-run
+    for step ${hop.name}/create-claims; a file that exists is kept, so a re-run
     on the other cluster cannot overwrite the backup. The files hold the
     site's Secrets: keep the backup directory accordingly.
   EOT
@@ -271,7 +364,7 @@ step "scale-down-source" {
     site before the dumps, so that nothing is written there after the
     backup; the databases keep running for the dumps, and system-app for the
     storage copy (it stops next). Each replica count is saved once, for the
-    rollback section `--rollback 2.8-2.8/source`, which restarts the site.
+    rollback section `--rollback ${hop.name}/source`, which restarts the site.
   EOT
   run = <<-EOT
     ${local.dir}
@@ -292,7 +385,7 @@ step "backup-system-storage" {
     running system-app pod rather than `.items[0]`. A site on S3 keeps its
     files in the bucket, which the APIManager is pointed at instead.
   EOT
-  done_if = "[ -e \"$BACKUP_DIR/2.8-2.8/system-storage.done\" ]"
+  done_if = "[ -e \"$BACKUP_DIR/${hop.name}/system-storage.done\" ]"
   run     = <<-EOT
     ${local.dir}
     ${local.on_source}
@@ -333,7 +426,7 @@ step "backup-system-mysql" {
     of every table of the system database (exact COUNT(*), everything that
     writes stopped), which the restore is checked against.
   EOT
-  done_if = "[ -s \"$BACKUP_DIR/2.8-2.8/system-mysql-backup.gz\" ] && [ -f \"$BACKUP_DIR/2.8-2.8/system-mysql-backup.counts\" ]"
+  done_if = "[ -s \"$BACKUP_DIR/${hop.name}/system-mysql-backup.gz\" ] && [ -f \"$BACKUP_DIR/${hop.name}/system-mysql-backup.counts\" ]"
   run     = <<-EOT
     ${local.dir}
     ${local.on_source}
@@ -358,7 +451,7 @@ step "backup-system-postgresql" {
   when     = local.postgresql
   requires = ["DeploymentConfig/system-postgresql"]
   note     = "Operating 3scale's pg_dumpall -c --if-exists, run with `oc exec` and compressed in the pod; the dump is kept only when it is complete. With it the step records the rows of every table of the system database (exact count(*), everything that writes stopped), which the restore is checked against."
-  done_if  = "[ -s \"$BACKUP_DIR/2.8-2.8/system-postgresql-backup.gz\" ] && [ -f \"$BACKUP_DIR/2.8-2.8/system-postgresql-backup.counts\" ]"
+  done_if  = "[ -s \"$BACKUP_DIR/${hop.name}/system-postgresql-backup.gz\" ] && [ -f \"$BACKUP_DIR/${hop.name}/system-postgresql-backup.counts\" ]"
   run      = <<-EOT
     ${local.dir}
     ${local.on_source}
@@ -379,7 +472,7 @@ step "backup-zync-database" {
   section  = "3.2"
   requires = ["DeploymentConfig/zync-database"]
   note     = "Operating 3scale's pg_dumpall -c --if-exists, run with `oc exec` and compressed in the pod; the dump is kept only when it is complete. With it the step records the rows of every table of zync_production (exact count(*), zync stopped), which the restore is checked against."
-  done_if  = "[ -s \"$BACKUP_DIR/2.8-2.8/zync-database-backup.gz\" ] && [ -f \"$BACKUP_DIR/2.8-2.8/zync-database-backup.counts\" ]"
+  done_if  = "[ -s \"$BACKUP_DIR/${hop.name}/zync-database-backup.gz\" ] && [ -f \"$BACKUP_DIR/${hop.name}/zync-database-backup.counts\" ]"
   run      = <<-EOT
     ${local.dir}
     ${local.on_source}
@@ -440,7 +533,7 @@ step "switch-to-target" {
     The template-based site is backed up and stopped. The rest of the
     migration runs on the OpenShift 4 cluster, from this directory: the
     runbook reads the backup (the backup directory, AMPC_BACKUP_DIR or
-    ${plan.backup_dir}, folder 2.8-2.8) and its state file from here.
+    ${plan.backup_dir}, folder ${hop.name}) and its state file from here.
 
       1. Log in to the OpenShift 4 cluster as a user who may create projects
          and install operators (cluster-admin):
@@ -462,11 +555,12 @@ step "target-check" {
   title   = "Check that oc talks to another cluster, in a project without 3scale"
   kind    = "verify"
   section = "3.2"
-  note    = "Not in the guide: it keeps the restore from running against the cluster of the template-based site."
+  note    = "Not in the guide: it keeps the restore from running against the cluster of the template-based site.%{ if hop.openshift_min != "" || hop.openshift_max != "" } It also reads the cluster's OpenShift version (clusterversion/version), which the ${hop.operator_version} operator of 3scale ${hop.to} supports from ${hop.openshift_min} to ${hop.openshift_max} (the fact sheets, see the hop block).%{ endif }"
   run     = <<-EOT
     ${local.on_target}
     on_target
-    project=$(command oc project -q)
+    %{ if hop.openshift_min != "" || hop.openshift_max != "" }openshift_between '${hop.openshift_min}' '${hop.openshift_max}' 'the 3scale ${hop.to} operator'
+    %{ endif }project=$(command oc project -q)
     [ "$project" = "$NAMESPACE" ] || fail "the current project is $project, not $NAMESPACE: run oc project $NAMESPACE"
     others=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.name | select(. != "apimanager")] | join(" ")') || others=
     [ -z "$others" ] || fail "project $NAMESPACE already has APIManager $others; the migration creates apimanager in an empty project"
@@ -483,7 +577,7 @@ step "operator-install" {
   section      = "3.2"
   instructions = <<-EOT
     "Deploy 3scale using the operator": install the 3scale operator from
-    OperatorHub, channel threescale-2.8, in project ${plan.operator_namespace},
+    OperatorHub, channel threescale-${hop.to}, in project ${plan.operator_namespace},
     watching project ${plan.namespace}. ampc creates the APIManager itself,
     after it has restored the site's Secrets: do not create one.
 
@@ -506,7 +600,7 @@ step "operator-install" {
         name: ${plan.operator_subscription}
         namespace: ${plan.operator_namespace}
       spec:
-        channel: threescale-2.8
+        channel: threescale-${hop.to}
         installPlanApproval: Automatic
         name: 3scale-operator
         source: redhat-operators
@@ -519,7 +613,7 @@ step "operator-install" {
     When the operator's project is the 3scale project itself and the
     Subscription is named 3scale-operator, the console does the same:
     Operators > OperatorHub, "Red Hat Integration - 3scale", Install, update
-    channel threescale-2.8, installation mode "A specific namespace on the
+    channel threescale-${hop.to}, installation mode "A specific namespace on the
     cluster": ${plan.namespace}.
 
     Continue when the operator is installed; the next step checks it.
@@ -527,14 +621,14 @@ step "operator-install" {
 }
 
 step "operator-verify" {
-  title   = "Check that the 2.8 operator is installed"
+  title   = "Check that the ${hop.to} operator is installed"
   kind    = "verify"
   section = "3.2"
   note    = <<-EOT
-    Polls for up to 10 minutes until the Subscription is on threescale-2.8
+    Polls for up to 10 minutes until the Subscription is on threescale-${hop.to}
     and the operator version it installed has succeeded, then checks that
-    this version is a 0.5 one, the 2.8 operator (as apimanager-verify
-    does): a Subscription moved to threescale-2.8 from an earlier channel
+    this version is a ${hop.operator_version} one, the ${hop.to} operator (as apimanager-verify
+    does): a Subscription moved to threescale-${hop.to} from an earlier channel
     keeps its earlier operator, succeeded, until OLM upgrades it (under
     manual approval, until someone approves the InstallPlan), and that
     operator would deploy the APIManager at its own release. Without the
@@ -545,11 +639,11 @@ step "operator-verify" {
     on_target
     wait_operator_csv '${plan.operator_subscription}' '${plan.operator_namespace}' 10
     channel=$(oc get subscriptions.operators.coreos.com '${plan.operator_subscription}' --namespace='${plan.operator_namespace}' -o jsonpath='{.spec.channel}')
-    [ "$channel" = threescale-2.8 ] || fail "subscriptions.operators.coreos.com/${plan.operator_subscription} in ${plan.operator_namespace} follows channel '$channel', not threescale-2.8"
+    [ "$channel" = threescale-${hop.to} ] || fail "subscriptions.operators.coreos.com/${plan.operator_subscription} in ${plan.operator_namespace} follows channel '$channel', not threescale-${hop.to}"
     installed=$(oc get subscriptions.operators.coreos.com '${plan.operator_subscription}' --namespace='${plan.operator_namespace}' -o jsonpath='{.status.installedCSV}')
     case $${installed#*.v} in
-      0.5.*) echo "$installed is the 2.8 operator" ;;
-      *) fail "subscriptions.operators.coreos.com/${plan.operator_subscription} in ${plan.operator_namespace} installed $installed, not a 0.5 operator (3scale 2.8): approve its pending InstallPlan (oc get installplan --namespace=${plan.operator_namespace}) or wait until OLM has upgraded it, then re-run" ;;
+      ${hop.operator_version}.*) echo "$installed is the ${hop.to} operator" ;;
+      *) fail "subscriptions.operators.coreos.com/${plan.operator_subscription} in ${plan.operator_namespace} installed $installed, not a ${hop.operator_version} operator (3scale ${hop.to}): approve its pending InstallPlan (oc get installplan --namespace=${plan.operator_namespace}) or wait until OLM has upgraded it, then re-run" ;;
     esac
   EOT
 }
@@ -573,7 +667,7 @@ step "restore-objects" {
     ${local.on_target}
     on_target
     for file in "$dir"/restore/*.json; do
-      [ -s "$file" ] || fail "no saved object in $dir/restore: step 2.8-2.8/backup-objects writes them"
+      [ -s "$file" ] || fail "no saved object in $dir/restore: step ${hop.name}/backup-objects writes them"
       object=$(jq -r '"\(.kind | ascii_downcase)/\(.metadata.name)"' "$file")
       if exists "$object"; then
         echo "$object exists: left as it is"
@@ -596,7 +690,7 @@ step "create-claims" {
     data outgrew those sizes would fail its restore halfway with a full
     disk, so this step creates each claim first, asking for the size the
     site's claim had on the OpenShift 3.11 cluster (recorded by step
-    2.8-2.8/backup-objects, read there when it ran) with its access modes,
+    ${hop.name}/backup-objects, read there when it ran) with its access modes,
     on the cluster's default storage class as the operator's would be. A
     claim that exists and asks for less stops the step, before the
     APIManager exists and any data moves.
@@ -605,7 +699,7 @@ step "create-claims" {
     ${local.dir}
     ${local.on_target}
     on_target
-    [ -s "$dir/claims.tsv" ] || fail "no recorded claim sizes in $dir/claims.tsv: step 2.8-2.8/backup-objects records them on the template-based site's cluster"
+    [ -s "$dir/claims.tsv" ] || fail "no recorded claim sizes in $dir/claims.tsv: step ${hop.name}/backup-objects records them on the template-based site's cluster"
     create_recorded_claims "$dir/claims.tsv"
   EOT
 }
@@ -657,12 +751,12 @@ step "restore-system-storage" {
   section = "3.2"
   when    = !plan.s3
   note    = "Operating 3scale's `oc rsync` of the saved files into /opt/system/public/system of a running system-app pod; it runs once, before system-app stops for the database restores."
-  done_if = "[ -e \"$BACKUP_DIR/2.8-2.8/system-storage.restored\" ]"
+  done_if = "[ -e \"$BACKUP_DIR/${hop.name}/system-storage.restored\" ]"
   run     = <<-EOT
     ${local.dir}
     ${local.on_target}
     on_target
-    [ -d "$dir/system-storage/system" ] || fail "$dir/system-storage/system is missing: step 2.8-2.8/backup-system-storage writes it"
+    [ -d "$dir/system-storage/system" ] || fail "$dir/system-storage/system is missing: step ${hop.name}/backup-system-storage writes it"
     pod=$(pod_of system-app)
     [ -n "$pod" ] || fail "no running system-app pod to copy the system storage into"
     oc rsync "$dir/system-storage/system/" "$pod:/opt/system/public/system" --container=system-master
@@ -718,7 +812,7 @@ step "restore-system-mysql" {
     once; a restore that failed runs again whole (the dump drops and
     recreates each table).
   EOT
-  done_if = "[ -e \"$BACKUP_DIR/2.8-2.8/system-mysql.restored\" ]"
+  done_if = "[ -e \"$BACKUP_DIR/${hop.name}/system-mysql.restored\" ]"
   run     = <<-EOT
     ${local.dir}
     ${local.on_target}
@@ -726,10 +820,10 @@ step "restore-system-mysql" {
     on_target
     dump="$dir/system-mysql-backup.gz"
     if [ ! -s "$dump" ] || [ ! -f "$dir/system-mysql-backup.counts" ]; then
-      fail "$dump or its .counts is missing: step 2.8-2.8/backup-system-mysql writes them"
+      fail "$dump or its .counts is missing: step ${hop.name}/backup-system-mysql writes them"
     fi
     check_seal "$dump" "$dir/system-mysql-backup.counts"
-    writers_gone "run step 2.8-2.8/stop-writers first" ${local.target_writers}
+    writers_gone "run step ${hop.name}/stop-writers first" ${local.target_writers}
     pod=$(pod_of system-mysql)
     [ -n "$pod" ] || fail "no running system-mysql pod to restore into"
     # The pod expands MYSQL_ROOT_PASSWORD; its value never reaches this host.
@@ -759,17 +853,17 @@ step "restore-system-postgresql" {
     restore that failed runs again whole (the dump drops and recreates the
     database).
   EOT
-  done_if = "[ -e \"$BACKUP_DIR/2.8-2.8/system-postgresql.restored\" ]"
+  done_if = "[ -e \"$BACKUP_DIR/${hop.name}/system-postgresql.restored\" ]"
   run     = <<-EOT
     ${local.dir}
     ${local.on_target}
     on_target
     dump="$dir/system-postgresql-backup.gz"
     if [ ! -s "$dump" ] || [ ! -f "$dir/system-postgresql-backup.counts" ]; then
-      fail "$dump or its .counts is missing: step 2.8-2.8/backup-system-postgresql writes them"
+      fail "$dump or its .counts is missing: step ${hop.name}/backup-system-postgresql writes them"
     fi
     check_seal "$dump" "$dir/system-postgresql-backup.counts"
-    writers_gone "run step 2.8-2.8/stop-writers first" ${local.target_writers}
+    writers_gone "run step ${hop.name}/stop-writers first" ${local.target_writers}
     pod=$(pod_of system-postgresql)
     [ -n "$pod" ] || fail "no running system-postgresql pod to restore into"
     pg_load_cluster "$pod" "$dump" "$dir/system-postgresql-restore.log"
@@ -794,17 +888,17 @@ step "restore-zync-database" {
     the rows of every table of zync_production are compared with those the
     dump recorded. A marker records a checked restore, so it runs once.
   EOT
-  done_if = "[ -e \"$BACKUP_DIR/2.8-2.8/zync-database.restored\" ]"
+  done_if = "[ -e \"$BACKUP_DIR/${hop.name}/zync-database.restored\" ]"
   run     = <<-EOT
     ${local.dir}
     ${local.on_target}
     on_target
     dump="$dir/zync-database-backup.gz"
     if [ ! -s "$dump" ] || [ ! -f "$dir/zync-database-backup.counts" ]; then
-      fail "$dump or its .counts is missing: step 2.8-2.8/backup-zync-database writes them"
+      fail "$dump or its .counts is missing: step ${hop.name}/backup-zync-database writes them"
     fi
     check_seal "$dump" "$dir/zync-database-backup.counts"
-    writers_gone "run step 2.8-2.8/stop-writers first" ${local.target_writers}
+    writers_gone "run step ${hop.name}/stop-writers first" ${local.target_writers}
     pod=$(pod_of zync-database)
     [ -n "$pod" ] || fail "no running zync-database pod to restore into"
     pg_load_cluster "$pod" "$dump" "$dir/zync-database-restore.log"
@@ -835,7 +929,7 @@ step "redis-restore-mode" {
     rollout, and one after the redis-normal-mode step (to load a dump
     again) does redeploy. Once both are restored, a re-run skips the step.
   EOT
-  done_if = "[ -e \"$BACKUP_DIR/2.8-2.8/backend-redis.restored\" ] && [ -e \"$BACKUP_DIR/2.8-2.8/system-redis.restored\" ]"
+  done_if = "[ -e \"$BACKUP_DIR/${hop.name}/backend-redis.restored\" ] && [ -e \"$BACKUP_DIR/${hop.name}/system-redis.restored\" ]"
   run     = <<-EOT
     ${local.dir}
     ${local.on_target}
@@ -887,7 +981,7 @@ step "restore-redis" {
       fi
       file="$dir/$component-dump.rdb"
       if [ ! -s "$file" ] || [ ! -f "$dir/$component-dump.keys" ]; then
-        fail "$file or its .keys is missing: step 2.8-2.8/backup-redis writes them"
+        fail "$file or its .keys is missing: step ${hop.name}/backup-redis writes them"
       fi
       check_seal "$file" "$dir/$component-dump.keys"
       pod=$(pod_of "$component")
@@ -919,7 +1013,7 @@ step "redis-normal-mode" {
     ${local.on_target}
     on_target
     saved="$dir/target-redis-config.json"
-    [ -s "$saved" ] || fail "$saved is missing: step 2.8-2.8/redis-restore-mode writes it"
+    [ -s "$saved" ] || fail "$saved is missing: step ${hop.name}/redis-restore-mode writes it"
     patch=$(jq -c '{data: {"redis.conf": .data["redis.conf"]}}' "$saved")
     oc patch configmap redis-config --type=merge -p "$patch"
     for component in backend-redis system-redis; do
@@ -947,12 +1041,12 @@ step "redis-verify-keys" {
     on_target
     for component in backend-redis system-redis; do
       recorded="$dir/$component-dump.keys"
-      [ -f "$recorded" ] || fail "$recorded is missing: step 2.8-2.8/backup-redis records it"
+      [ -f "$recorded" ] || fail "$recorded is missing: step ${hop.name}/backup-redis records it"
       check_seal "$recorded"
       pod=$(pod_of "$component")
       [ -n "$pod" ] || fail "no running $component pod"
       redis_keys_cover "$recorded" "$pod" \
-        || fail "$component lost keys of the dump when it loaded its append-only file: load the dump again (re-run from 2.8-2.8/redis-restore-mode after removing $dir/$component.restored)"
+        || fail "$component lost keys of the dump when it loaded its append-only file: load the dump again (re-run from ${hop.name}/redis-restore-mode after removing $dir/$component.restored)"
     done
   EOT
 }
@@ -973,7 +1067,7 @@ step "restart-system" {
     ${local.on_target}
     on_target
     saved="$dir/target-apimanager-replicas.json"
-    [ -s "$saved" ] || fail "$saved is missing: step 2.8-2.8/stop-writers writes it"
+    [ -s "$saved" ] || fail "$saved is missing: step ${hop.name}/stop-writers writes it"
     oc patch apimanager apimanager --type=merge -p "$(<"$saved")"
     restore_replicas "$dir/target-replicas.json" system-sphinx
     if exists dc system-memcache; then
@@ -1065,7 +1159,7 @@ step "portal-check" {
 
     If it does not, the template-based site can run again: log back in to
     the OpenShift 3.11 cluster (oc login, oc project ${plan.namespace}),
-    run ./runbook.sh --rollback 2.8-2.8/source and point the DNS record
+    run ./runbook.sh --rollback ${hop.name}/source and point the DNS record
     back at the OpenShift 3.11 router.
   EOT
 }
@@ -1074,11 +1168,11 @@ step "apimanager-verify" {
   title   = "Check the APIManager's version annotations"
   kind    = "verify"
   section = "3.2"
-  note    = "As at the end of chapter 2: apps.3scale.net/apimanager-threescale-version 2.8 and apps.3scale.net/threescale-operator-version of a 0.5 operator."
+  note    = "As at the end of chapter 2: apps.3scale.net/apimanager-threescale-version ${hop.to} and apps.3scale.net/threescale-operator-version of a ${hop.operator_version} operator."
   run     = <<-EOT
     ${local.on_target}
     on_target
-    check_apimanager ${hop.to} 0.5 apimanager
+    check_apimanager ${hop.to} ${hop.operator_version} apimanager
   EOT
 }
 
@@ -1109,7 +1203,7 @@ rollback "source" {
       "$dir/backend-redis-dump.rdb" "$dir/backend-redis-dump.keys" "$dir/system-redis-dump.rdb" "$dir/system-redis-dump.keys" \
       "$dir/system-storage.restored" "$dir/system-mysql.restored" "$dir/system-postgresql.restored" "$dir/zync-database.restored" \
       "$dir/backend-redis.restored" "$dir/system-redis.restored" "$dir/system-memcache-restart-from"
-    forget_from 2.8-2.8/scale-down-source
+    forget_from ${hop.name}/scale-down-source
     echo "the template-based site runs again; point *.${plan.wildcard_domain} back at the OpenShift 3.11 router"
   EOT
 }

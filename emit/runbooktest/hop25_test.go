@@ -122,8 +122,8 @@ func TestHop25SiteValuesFromSnapshot(t *testing.T) {
 	steps := []string{"2.5-2.6/new-image-streams", "2.5-2.6/new-image-stream-system-mysql", "2.5-2.6/new-zync-que", "2.5-2.6/new-objects-site-values"}
 	for _, tc := range []struct {
 		name, fixture, label string
-		insecure              bool
-		changes               int // oc label and patch calls of the last step
+		insecure             bool
+		changes              int // oc label and patch calls of the last step
 	}{
 		{"like the snapshot", site, "acme-3scale", true, 0},
 		{"changed since", fixture, "3scale-api-management", false, 1},

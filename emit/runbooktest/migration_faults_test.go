@@ -112,24 +112,46 @@ func (m *migrationRun) until(c *bundletest.Cluster, want int, stop string, args 
 	}
 }
 
-// migrate runs the whole migration.
+// migrate runs the whole migration at 2.8.
 func (m *migrationRun) migrate() {
+	m.t.Helper()
+	m.migrateAt(migrationAt28)
+}
+
+// migrationVersion is what a run of the migration at one version needs:
+// its hop name, the operator channel and CSV the person installs, and the
+// manual steps of the hops before it, acknowledged as the runbook reaches
+// them on the source cluster.
+type migrationVersion struct {
+	hop, channel, csv string
+	before            []string
+}
+
+var migrationAt28 = migrationVersion{hop: "2.8-2.8", channel: "threescale-2.8", csv: "3scale-operator.v0.5.0"}
+
+// migrateAt runs the whole migration at v.
+func (m *migrationRun) migrateAt(v migrationVersion) {
 	t := m.t
 	t.Helper()
-	m.until(m.source, 3, "MANUAL STEP 2.8-2.8/switch-to-target:")
-	m.until(m.target, 3, "MANUAL STEP 2.8-2.8/operator-install:", "--ack", "2.8-2.8/switch-to-target")
-	installOperator(t, m.target, "threescale-2.8", "3scale-operator.v0.5.0", "Automatic")
+	var acks []string
+	for _, id := range v.before {
+		m.until(m.source, 3, "MANUAL STEP "+id+":", acks...)
+		acks = append(acks, "--ack", id)
+	}
+	m.until(m.source, 3, "MANUAL STEP "+v.hop+"/switch-to-target:", acks...)
+	m.until(m.target, 3, "MANUAL STEP "+v.hop+"/operator-install:", "--ack", v.hop+"/switch-to-target")
+	installOperator(t, m.target, v.channel, v.csv, "Automatic")
 	opPut(t, m.target, map[string]any{"apiVersion": "apps/v1", "kind": "Deployment",
 		"metadata": map[string]any{"name": "3scale-operator", "namespace": "3scale-operator"},
 		"spec": map[string]any{"replicas": 1, "selector": map[string]any{"matchLabels": map[string]any{"name": "threescale-operator"}},
 			"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"name": "threescale-operator"}},
-				"spec": map[string]any{"containers": []any{map[string]any{"name": "3scale-operator", "image": "registry.redhat.io/3scale-amp2/3scale-rhel7-operator:0.5.0"}}}}}})
+				"spec": map[string]any{"containers": []any{map[string]any{"name": "3scale-operator", "image": "registry.redhat.io/3scale-amp2/3scale-rhel7-operator:" + strings.TrimPrefix(v.csv, "3scale-operator.v")}}}}}})
 	// The simulator does not deploy from the APIManager: the claims
 	// first, then what the operator deploys, then the rest of the run.
-	m.until(m.target, 0, "ampc: step 2.8-2.8/create-claims done (--only)", "--only", "2.8-2.8/create-claims")
+	m.until(m.target, 0, "ampc: step "+v.hop+"/create-claims done (--only)", "--only", v.hop+"/create-claims")
 	operatorDeploys(t, m.target, m.site)
-	m.until(m.target, 3, "MANUAL STEP 2.8-2.8/dns-switch:", "--ack", "2.8-2.8/operator-install")
-	m.until(m.target, 0, "all steps done", "--ack", "2.8-2.8/dns-switch", "--ack", "2.8-2.8/portal-check")
+	m.until(m.target, 3, "MANUAL STEP "+v.hop+"/dns-switch:", "--ack", v.hop+"/operator-install")
+	m.until(m.target, 0, "all steps done", "--ack", v.hop+"/dns-switch", "--ack", v.hop+"/portal-check")
 }
 
 // checkMigratedData checks that the target holds exactly the source

@@ -47,13 +47,18 @@ FROM → TO  DEPLOYMENT TITLE (SEED).`,
 					fmt.Fprintf(std.Out, "    source: %s\n", h.Confidence)
 				}
 				if h.OpenShiftMin != "" || h.OpenShiftMax != "" {
+					// A migration's bounds are those of the cluster it moves to.
+					label := "OpenShift"
+					if strings.Contains(h.Deployment, "-to-") {
+						label = "OpenShift of the new cluster"
+					}
 					switch {
 					case h.OpenShiftMax == "":
-						fmt.Fprintf(std.Out, "    OpenShift: %s or later\n", h.OpenShiftMin)
+						fmt.Fprintf(std.Out, "    %s: %s or later\n", label, h.OpenShiftMin)
 					case h.OpenShiftMin == "":
-						fmt.Fprintf(std.Out, "    OpenShift: up to %s\n", h.OpenShiftMax)
+						fmt.Fprintf(std.Out, "    %s: up to %s\n", label, h.OpenShiftMax)
 					default:
-						fmt.Fprintf(std.Out, "    OpenShift: %s to %s\n", h.OpenShiftMin, h.OpenShiftMax)
+						fmt.Fprintf(std.Out, "    %s: %s to %s\n", label, h.OpenShiftMin, h.OpenShiftMax)
 					}
 				}
 			}

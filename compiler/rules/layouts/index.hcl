@@ -23,11 +23,12 @@ layout "template" "2.8" {
   file = "template-2.8.yaml.tmpl"
 }
 
-# The template-to-operator migration at 2.8 reads only the objects it backs
-# up and scales: a plan that migrates takes this one.
+# The template-to-operator migration at 2.8 to 2.12 reads only the objects
+# it backs up and scales: a plan that migrates at the version the site was
+# installed at takes this one.
 layout "template" "2.8" {
   migration = true
-  file      = "template-2.8-migration.yaml.tmpl"
+  file      = "template-migration-2.8-2.12.yaml.tmpl"
 }
 
 layout "template" "2.9" {
@@ -113,4 +114,25 @@ guide_leaves "amp-release-literal-2.7" {
     var   = "AMP_RELEASE"
     value = plan.installed_at == "2.4" || plan.installed_at == "2.5" || plan.installed_at == "2.6" ? "2.7" : null
   }
+}
+
+# The migration layouts of 2.9 to 2.12 (see the block of 2.8 above).
+layout "template" "2.9" {
+  migration = true
+  file      = "template-migration-2.8-2.12.yaml.tmpl"
+}
+
+layout "template" "2.10" {
+  migration = true
+  file      = "template-migration-2.8-2.12.yaml.tmpl"
+}
+
+layout "template" "2.11" {
+  migration = true
+  file      = "template-migration-2.8-2.12.yaml.tmpl"
+}
+
+layout "template" "2.12" {
+  migration = true
+  file      = "template-migration-2.8-2.12.yaml.tmpl"
 }

@@ -265,12 +265,13 @@ func (l *lowering) lowerStep(m module, hop ir.Hop, ctx *hcl.EvalContext, rs rule
 		}
 	}
 	step = ir.Step{
-		ID:     hop.Name() + "/" + rs.Name,
-		Hop:    hop.Name(),
-		Title:  stringValue(m, ctx, rs.Title),
-		Kind:   ir.Kind(rs.Kind),
-		Source: hop.Seed + " " + rs.Section,
-		Note:   strings.Join(strings.Fields(stringValue(m, ctx, rs.Note)), " "),
+		ID:      hop.Name() + "/" + rs.Name,
+		Hop:     hop.Name(),
+		Title:   stringValue(m, ctx, rs.Title),
+		Kind:    ir.Kind(rs.Kind),
+		Source:  hop.Seed + " " + rs.Section,
+		Note:    strings.Join(strings.Fields(stringValue(m, ctx, rs.Note)), " "),
+		Cluster: rs.Cluster,
 	}
 	for _, ref := range rs.Requires {
 		kind, name, found := strings.Cut(ref, "/")

@@ -215,3 +215,44 @@ func TestMigrationRefusals(t *testing.T) {
 		t.Errorf("at %v, want migrate_at (line 8)", r)
 	}
 }
+
+// TestMigrationStepsNameTheirCluster: every step of a migration says which
+// cluster it runs on (PLAN.md and plan.json show it), and says it truly: a
+// step whose shell checks that oc talks to the old site's cluster
+// (on_source) is a source step, one that checks the new cluster
+// (on_target) a target step; the steps run on the old cluster up to the
+// switch and on the new one after, never back. Steps of other hops name no
+// cluster.
+func TestMigrationStepsNameTheirCluster(t *testing.T) {
+	for _, db := range []string{"mysql", "postgresql"} {
+		body := strings.Replace(migrationAt("2.8", "2.9", ""), `"mysql"`, fmt.Sprintf("%q", db), 1)
+		b, diags := compiler.Compile(parse(t, body), nil)
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		seenTarget, counted := false, 0
+		for _, s := range b.Steps {
+			migration := strings.Contains(s.Hop, "2.8-2.8")
+			switch {
+			case !migration && s.Cluster != "":
+				t.Errorf("%s: step of a hop on one cluster names cluster %q", s.ID, s.Cluster)
+			case !migration:
+				continue
+			case s.Cluster != ir.ClusterSource && s.Cluster != ir.ClusterTarget:
+				t.Errorf("%s: a migration step with cluster %q", s.ID, s.Cluster)
+			case strings.Contains(s.Run, "\non_source") && s.Cluster != ir.ClusterSource,
+				strings.Contains(s.Run, "\non_target") && s.Cluster != ir.ClusterTarget:
+				t.Errorf("%s: cluster %q, but its shell checks the other cluster", s.ID, s.Cluster)
+			case seenTarget && s.Cluster == ir.ClusterSource:
+				t.Errorf("%s: runs on the old cluster after a step on the new one", s.ID)
+			}
+			seenTarget = seenTarget || s.Cluster == ir.ClusterTarget
+			if strings.Contains(s.Run, "\non_source") || strings.Contains(s.Run, "\non_target") {
+				counted++
+			}
+		}
+		if !seenTarget || counted < 10 {
+			t.Errorf("%s: %d steps check their cluster, new cluster reached: %v; the test reads the wrong steps", db, counted, seenTarget)
+		}
+	}
+}

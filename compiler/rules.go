@@ -218,13 +218,16 @@ type ruleHopVersion struct {
 }
 
 type ruleStep struct {
-	Name         string          `hcl:"name,label"`
-	Title        hcl.Expression  `hcl:"title"`
-	Kind         string          `hcl:"kind"`
-	Section      string          `hcl:"section,optional"`
-	Note         hcl.Expression  `hcl:"note,optional"`
-	When         hcl.Expression  `hcl:"when,optional"`
-	Requires     []string        `hcl:"requires,optional"`
+	Name     string         `hcl:"name,label"`
+	Title    hcl.Expression `hcl:"title"`
+	Kind     string         `hcl:"kind"`
+	Section  string         `hcl:"section,optional"`
+	Note     hcl.Expression `hcl:"note,optional"`
+	When     hcl.Expression `hcl:"when,optional"`
+	Requires []string       `hcl:"requires,optional"`
+	// Cluster is where a step of a migration module runs: "source" or
+	// "target" (ir.Step.Cluster).
+	Cluster      string          `hcl:"cluster,optional"`
 	Run          hcl.Expression  `hcl:"run,optional"`
 	DoneIf       hcl.Expression  `hcl:"done_if,optional"`
 	Precondition hcl.Expression  `hcl:"precondition,optional"`
@@ -854,6 +857,14 @@ func (m module) check(fsys fs.FS) hcl.Diagnostics {
 		}
 		if s.Section == "" {
 			add(s.Range, "Missing section", "The step %q has no section: give the section of the guide (the module's seed) that it follows, as in section = \"3.2\".", s.Name)
+		}
+		// A migration's steps say which cluster they run on (PLAN.md and
+		// plan.json show it); a hop on one cluster has nothing to say.
+		switch {
+		case migration && s.Cluster != ir.ClusterSource && s.Cluster != ir.ClusterTarget:
+			add(attrRange(s.Body, "cluster", s.Range), "Missing cluster", "The step %q of a migration has cluster = %q: say where it runs, cluster = %q (the old site's cluster) or %q (the new one).", s.Name, s.Cluster, ir.ClusterSource, ir.ClusterTarget)
+		case !migration && s.Cluster != "":
+			add(attrRange(s.Body, "cluster", s.Range), "Cluster outside a migration", "The step %q has cluster = %q, but its hop (%s) runs on one cluster: remove the attribute.", s.Name, s.Cluster, m.hop.Deployment)
 		}
 		// Each word belongs to the kinds whose runbook code carries it out.
 		words := []struct {

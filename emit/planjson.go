@@ -21,7 +21,7 @@ func planJSON(b *ir.Bundle, names map[string][]string) []byte {
 		doc.Hops = append(doc.Hops, ir.DocOf(h))
 	}
 	for _, s := range b.Steps {
-		sd := ir.StepDoc{ID: s.ID, Hop: s.Hop, Title: s.Title, Kind: s.Kind, Source: s.Source, Note: s.Note, Waits: s.Wait}
+		sd := ir.StepDoc{ID: s.ID, Hop: s.Hop, Title: s.Title, Kind: s.Kind, Source: s.Source, Note: s.Note, Cluster: s.Cluster, Waits: s.Wait}
 		for i, p := range s.Patches {
 			sd.Patches = append(sd.Patches, ir.FileDoc{File: names[s.ID][i], Target: p.Target})
 		}
@@ -56,6 +56,12 @@ func Summarize(b *ir.Bundle) ir.SummaryDoc {
 		}
 		sum.ObjectsCreated += len(s.Creates)
 		sum.ObjectsDeleted += len(s.Deletes)
+		if s.Cluster != "" {
+			if sum.OnCluster == nil {
+				sum.OnCluster = map[string]int{}
+			}
+			sum.OnCluster[s.Cluster]++
+		}
 	}
 	sum.ObjectsChanged = len(changed)
 	sum.Rollbacks = len(b.Rollbacks)

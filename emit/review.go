@@ -60,6 +60,10 @@ func review(b *ir.Bundle, names map[string][]string) []byte {
 	p("| objects created | %d |\n", sum.ObjectsCreated)
 	p("| objects deleted | %d |\n", sum.ObjectsDeleted)
 	p("| rollback sections | %d |\n", sum.Rollbacks)
+	if sum.OnCluster != nil {
+		p("| steps on the old site's cluster | %d |\n", sum.OnCluster[ir.ClusterSource])
+		p("| steps on the new cluster | %d |\n", sum.OnCluster[ir.ClusterTarget])
+	}
 	p("\nGuides (each step's source names the guide's file and section):\n\n")
 	for _, h := range b.Hops {
 		p("- `%s`: %s, for %s → %s", h.Seed, h.Title, h.From, h.To)
@@ -74,6 +78,12 @@ func review(b *ir.Bundle, names map[string][]string) []byte {
 	for i, s := range b.Steps {
 		p("\n### %d. %s\n\n", i+1, s.Title)
 		p("- id: `%s`\n- kind: %s\n- source: %s\n", s.ID, s.Kind, s.Source)
+		switch s.Cluster {
+		case ir.ClusterSource:
+			p("- runs on: the old site's cluster (oc logged in there)\n")
+		case ir.ClusterTarget:
+			p("- runs on: the new cluster (oc logged in there)\n")
+		}
 		if s.Note != "" {
 			p("- note: %s\n", s.Note)
 		}

@@ -115,7 +115,17 @@ type Step struct {
 	Wait         []Target // objects whose rollout a wait step waits for
 	Timeout      string   // for waits
 	Manual       string   // instructions of a manual step
+	// Cluster is where a step of a migration runs: ClusterSource (the
+	// old site's cluster) or ClusterTarget (the new one); "" in a hop
+	// that stays on one cluster.
+	Cluster string
 }
+
+// The clusters of a migration's steps (Step.Cluster).
+const (
+	ClusterSource = "source"
+	ClusterTarget = "target"
+)
 
 // Rollback is a runbook section that undoes part of a hop, as the guide
 // describes; it runs only when asked for (runbook.sh --rollback ID).

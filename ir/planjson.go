@@ -53,12 +53,15 @@ func DocOf(h Hop) HopDoc {
 
 // StepDoc is one step of plan.json, with the bundle files it applies.
 type StepDoc struct {
-	ID        string    `json:"id"`
-	Hop       string    `json:"hop"`
-	Title     string    `json:"title"`
-	Kind      Kind      `json:"kind"`
-	Source    string    `json:"source"`
-	Note      string    `json:"note,omitempty"`
+	ID     string `json:"id"`
+	Hop    string `json:"hop"`
+	Title  string `json:"title"`
+	Kind   Kind   `json:"kind"`
+	Source string `json:"source"`
+	Note   string `json:"note,omitempty"`
+	// Cluster is where a migration's step runs: "source" (the old site's
+	// cluster) or "target" (the new one); absent in other hops.
+	Cluster   string    `json:"cluster,omitempty"`
 	Patches   []FileDoc `json:"patches,omitempty"`
 	Manifests []FileDoc `json:"manifests,omitempty"`
 	Deletes   []Target  `json:"deletes,omitempty"`
@@ -95,4 +98,7 @@ type SummaryDoc struct {
 	ObjectsCreated int          `json:"objects_created"`
 	ObjectsDeleted int          `json:"objects_deleted"`
 	Rollbacks      int          `json:"rollback_sections"`
+	// OnCluster counts a migration's steps by the cluster they run on
+	// (Step.Cluster); absent when no step names one.
+	OnCluster map[string]int `json:"steps_on_cluster,omitempty"`
 }

@@ -279,6 +279,7 @@ refuse "system-database-outside" {
 step "source-check" {
   title   = "Check the template-based site: 3scale ${hop.to} on the plan's wildcard domain"
   kind    = "verify"
+  cluster = "source"
   section = "3.1"
   note    = <<-EOT
     The guide's prerequisites (3.2): 3scale ${hop.to} on both sides (the runbook's
@@ -308,6 +309,7 @@ step "source-check" {
 step "backup-objects" {
   title   = "Back up the project's objects, and the Secrets and ConfigMaps the restore needs"
   kind    = "backup"
+  cluster = "source"
   section = "3.2"
   note    = <<-EOT
     "Create a backup of the template-based deployment": the project as
@@ -358,6 +360,7 @@ step "backup-objects" {
 step "scale-down-source" {
   title   = "Stop the template-based site's components that write, but system-app and the databases"
   kind    = "shell"
+  cluster = "source"
   section = "3.2"
   note    = <<-EOT
     The guide says the migration interrupts the service. ampc stops the old
@@ -378,6 +381,7 @@ step "scale-down-source" {
 step "backup-system-storage" {
   title   = "Copy the system storage (uploaded files) out of system-app"
   kind    = "backup"
+  cluster = "source"
   section = "3.2"
   when    = !plan.s3
   note    = <<-EOT
@@ -402,6 +406,7 @@ step "backup-system-storage" {
 step "scale-down-system-app" {
   title   = "Stop system-app"
   kind    = "shell"
+  cluster = "source"
   section = "3.2"
   run     = <<-EOT
     ${local.dir}
@@ -415,6 +420,7 @@ step "scale-down-system-app" {
 step "backup-system-mysql" {
   title    = "Dump the system database (system-mysql)"
   kind     = "backup"
+  cluster  = "source"
   section  = "3.2"
   when     = local.mysql
   requires = ["DeploymentConfig/system-mysql"]
@@ -447,6 +453,7 @@ step "backup-system-mysql" {
 step "backup-system-postgresql" {
   title    = "Dump the system database (system-postgresql)"
   kind     = "backup"
+  cluster  = "source"
   section  = "3.2"
   when     = local.postgresql
   requires = ["DeploymentConfig/system-postgresql"]
@@ -469,6 +476,7 @@ step "backup-system-postgresql" {
 step "backup-zync-database" {
   title    = "Dump zync-database"
   kind     = "backup"
+  cluster  = "source"
   section  = "3.2"
   requires = ["DeploymentConfig/zync-database"]
   note     = "Operating 3scale's pg_dumpall -c --if-exists, run with `oc exec` and compressed in the pod; the dump is kept only when it is complete. With it the step records the rows of every table of zync_production (exact count(*), zync stopped), which the restore is checked against."
@@ -490,6 +498,7 @@ step "backup-zync-database" {
 step "backup-redis" {
   title    = "Copy the backend-redis and system-redis data (dump.rdb)"
   kind     = "backup"
+  cluster  = "source"
   section  = "3.2"
   requires = ["DeploymentConfig/backend-redis", "DeploymentConfig/system-redis"]
   note     = <<-EOT
@@ -528,6 +537,7 @@ step "backup-redis" {
 step "switch-to-target" {
   title        = "Log in to the OpenShift 4 cluster and create the project"
   kind         = "manual"
+  cluster      = "target"
   section      = "3.2"
   instructions = <<-EOT
     The template-based site is backed up and stopped. The rest of the
@@ -554,6 +564,7 @@ step "switch-to-target" {
 step "target-check" {
   title   = "Check that oc talks to another cluster, in a project without 3scale"
   kind    = "verify"
+  cluster = "target"
   section = "3.2"
   note    = "Not in the guide: it keeps the restore from running against the cluster of the template-based site.%{ if hop.openshift_min != "" || hop.openshift_max != "" } It also reads the cluster's OpenShift version (clusterversion/version), which the ${hop.operator_version} operator of 3scale ${hop.to} supports from ${hop.openshift_min} to ${hop.openshift_max} (the fact sheets, see the hop block).%{ endif }"
   run     = <<-EOT
@@ -574,6 +585,7 @@ step "target-check" {
 step "operator-install" {
   title        = "Install the 3scale operator from OperatorHub"
   kind         = "manual"
+  cluster      = "target"
   section      = "3.2"
   instructions = <<-EOT
     "Deploy 3scale using the operator": install the 3scale operator from
@@ -623,6 +635,7 @@ step "operator-install" {
 step "operator-verify" {
   title   = "Check that the ${hop.to} operator is installed"
   kind    = "verify"
+  cluster = "target"
   section = "3.2"
   note    = <<-EOT
     Polls for up to 10 minutes until the Subscription is on threescale-${hop.to}
@@ -651,6 +664,7 @@ step "operator-verify" {
 step "restore-objects" {
   title   = "Restore the site's Secrets and ConfigMaps before the APIManager"
   kind    = "shell"
+  cluster = "target"
   section = "3.2"
   note    = <<-EOT
     Operating 3scale, "Restoring an operator-based deployment": the Secrets
@@ -681,6 +695,7 @@ step "restore-objects" {
 step "create-claims" {
   title   = "Create the claims of the databases and the system storage at the site's sizes"
   kind    = "shell"
+  cluster = "target"
   section = "3.2"
   note    = <<-EOT
     Not in the guide. The 0.5 operator creates the claims of the system
@@ -707,6 +722,7 @@ step "create-claims" {
 step "apimanager" {
   title              = "Create the APIManager"
   kind               = "create"
+  cluster            = "target"
   section            = "3.2"
   manifests          = ["2.8-2.8/apimanager.yaml.tmpl"]
   note               = <<-EOT
@@ -724,6 +740,7 @@ step "apimanager" {
 step "wait-deployment" {
   title   = "Wait for the operator to deploy 3scale"
   kind    = "shell"
+  cluster = "target"
   section = "3.2"
   note    = "Polls for up to 30 minutes until every DeploymentConfig of the template-based site exists again, deployed by the operator, with all its pods ready."
   run     = <<-EOT
@@ -748,6 +765,7 @@ step "wait-deployment" {
 step "restore-system-storage" {
   title   = "Copy the system storage into system-app"
   kind    = "shell"
+  cluster = "target"
   section = "3.2"
   when    = !plan.s3
   note    = "Operating 3scale's `oc rsync` of the saved files into /opt/system/public/system of a running system-app pod; it runs once, before system-app stops for the database restores."
@@ -767,6 +785,7 @@ step "restore-system-storage" {
 step "stop-writers" {
   title   = "Stop what writes into the databases on the operator-based site"
   kind    = "shell"
+  cluster = "target"
   section = "3.2"
   note    = <<-EOT
     Not in the guide, which restores the databases while the operator's
@@ -800,6 +819,7 @@ step "stop-writers" {
 step "restore-system-mysql" {
   title    = "Restore the system database into system-mysql"
   kind     = "shell"
+  cluster  = "target"
   section  = "3.2"
   when     = local.mysql
   requires = ["DeploymentConfig/system-mysql"]
@@ -839,6 +859,7 @@ step "restore-system-mysql" {
 step "restore-system-postgresql" {
   title    = "Restore the system database into system-postgresql"
   kind     = "shell"
+  cluster  = "target"
   section  = "3.2"
   when     = local.postgresql
   requires = ["DeploymentConfig/system-postgresql"]
@@ -877,6 +898,7 @@ step "restore-system-postgresql" {
 step "restore-zync-database" {
   title    = "Restore zync-database"
   kind     = "shell"
+  cluster  = "target"
   section  = "3.2"
   requires = ["DeploymentConfig/zync", "DeploymentConfig/zync-que", "DeploymentConfig/zync-database"]
   note     = <<-EOT
@@ -912,6 +934,7 @@ step "restore-zync-database" {
 step "redis-restore-mode" {
   title    = "Turn off Redis persistence for the restore (configmap redis-config)"
   kind     = "shell"
+  cluster  = "target"
   section  = "3.2"
   requires = ["DeploymentConfig/backend-redis", "DeploymentConfig/system-redis"]
   note     = <<-EOT
@@ -958,6 +981,7 @@ step "redis-restore-mode" {
 step "restore-redis" {
   title    = "Load the saved dump.rdb into backend-redis and system-redis"
   kind     = "shell"
+  cluster  = "target"
   section  = "3.2"
   requires = ["DeploymentConfig/backend-redis", "DeploymentConfig/system-redis"]
   note     = <<-EOT
@@ -1005,6 +1029,7 @@ step "restore-redis" {
 step "redis-normal-mode" {
   title    = "Turn Redis persistence back on (configmap redis-config)"
   kind     = "shell"
+  cluster  = "target"
   section  = "3.2"
   requires = ["DeploymentConfig/backend-redis", "DeploymentConfig/system-redis"]
   note     = "Puts back the redis.conf the redis-restore-mode step saved (the guide's second `oc edit`) and redeploys both Redis DeploymentConfigs, which then load the rewritten append-only files; each unless its running server persists already (CONFIG GET, `redis_persistence`), so that a re-run after a lost connection starts no second rollout."
@@ -1033,6 +1058,7 @@ step "redis-normal-mode" {
 step "redis-verify-keys" {
   title   = "Check that backend-redis and system-redis hold the keys of the dumps"
   kind    = "verify"
+  cluster = "target"
   section = "3.2"
   note    = "A check the guide does not have: after the restart with persistence on, which loads the rewritten append-only files, each instance holds at least the keys of each logical database that the dump recorded (at least: 3scale's readiness probe writes liveness-probe). It runs before system and zync start again."
   run     = <<-EOT
@@ -1054,6 +1080,7 @@ step "redis-verify-keys" {
 step "restart-system" {
   title   = "Start system and zync again on the restored data"
   kind    = "shell"
+  cluster = "target"
   section = "3.2"
   note    = <<-EOT
     Puts back the APIManager's replicas of system-app, system-sidekiq, zync
@@ -1082,6 +1109,7 @@ step "restart-system" {
 step "resync-routes" {
   title   = "Recreate the tenants' routes (zync:resync:domains)"
   kind    = "shell"
+  cluster = "target"
   section = "3.2"
   note    = <<-EOT
     The new cluster has the routes the operator created, not the tenants'
@@ -1101,6 +1129,7 @@ step "resync-routes" {
 step "routes-verify" {
   title   = "Check the routes of the wildcard domain"
   kind    = "verify"
+  cluster = "target"
   section = "3.2"
   note    = "Polls for up to 10 minutes (zync creates routes in the background) until routes for the master and the Admin Portal of the wildcard domain exist, then lists every route of it. The host list is searched as a whole (grep on a here-string), so that a site with thousands of routes passes too."
   run     = <<-EOT
@@ -1125,6 +1154,7 @@ step "routes-verify" {
 step "dns-switch" {
   title        = "Point the wildcard domain at the OpenShift 4 cluster"
   kind         = "manual"
+  cluster      = "target"
   section      = "3.2"
   instructions = <<-EOT
     The guide's last step: *.${plan.wildcard_domain} resolves to the
@@ -1148,6 +1178,7 @@ step "dns-switch" {
 step "portal-check" {
   title        = "Log in to the Admin Portal on the new cluster and check it"
   kind         = "manual"
+  cluster      = "target"
   section      = "3.2"
   instructions = <<-EOT
     Log in to the 3scale Admin Portal, https://TENANT-admin.${plan.wildcard_domain}
@@ -1167,6 +1198,7 @@ step "portal-check" {
 step "apimanager-verify" {
   title   = "Check the APIManager's version annotations"
   kind    = "verify"
+  cluster = "target"
   section = "3.2"
   note    = "As at the end of chapter 2: apps.3scale.net/apimanager-threescale-version ${hop.to} and apps.3scale.net/threescale-operator-version of a ${hop.operator_version} operator."
   run     = <<-EOT

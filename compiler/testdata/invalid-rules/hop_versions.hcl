@@ -41,5 +41,6 @@ step "check" {
   title   = "Check"
   kind    = "verify"
   section = "3.2"
+  cluster = "source"
   run     = "true"
 }

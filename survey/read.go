@@ -88,7 +88,25 @@ func (r *reader) site() (*Site, hcl.Diagnostics) {
 		diags = append(diags, r.operatorFacts(s, first)...)
 	}
 	diags = append(diags, r.operators(s)...)
+	r.openShift(s)
 	return s, diags
+}
+
+// openShift reads the cluster's OpenShift version from its ClusterVersion
+// (cluster-scoped, named version): the release it is upgrading to or runs,
+// status.desired.version ("4.12.45"), as major.minor. An export without it
+// (an OpenShift 3.11 cluster has none) leaves the plan's openshift to the
+// person.
+func (r *reader) openShift(s *Site) {
+	o, ok := r.get("ClusterVersion", "", "version")
+	if !ok {
+		return
+	}
+	written := stringField(o.Doc, "status", "desired", "version")
+	if v, ok := parseRelease(written); ok && (v.Major == 4) {
+		s.OpenShift = v
+		s.OpenShiftFrom = r.evidence(o, "status", "desired", "version")
+	}
 }
 
 // notASite is the error for an export without a 3scale namespace.

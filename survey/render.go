@@ -163,6 +163,15 @@ func (w *writer) render() []byte {
 			"on another cluster (the template-to-operator migration).")
 		in.SetAttributeValue("migrate_to", cty.StringVal(string(plan.Operated)))
 	}
+	if !s.OpenShift.IsZero() {
+		w.attribute(in, "install", "openshift", cty.StringVal(s.OpenShift.String()),
+			from(s.OpenShiftFrom, "(the cluster's OpenShift release; ampc checks each hop's range against it)"))
+	} else {
+		comment(in, "Not in the export (no ClusterVersion version; OpenShift 3.11 has none): the OpenShift",
+			"version the site runs on, which ampc checks against each hop's range. Read it with",
+			"oc get clusterversion version -o jsonpath='{.status.desired.version}'.")
+		commentedAttribute(in, "openshift", cty.StringVal("4.12"))
+	}
 	comment(in, fmt.Sprintf("Not in the export: where the runbook writes its backups, a path relative to where it runs (or absolute); default %q.", plan.DefaultBackupDir))
 	commentedAttribute(in, "backup_dir", cty.StringVal("backups/"+s.Namespace+"-"+s.Release.Version.String()))
 	if w.opts.To.Major == 2 && w.opts.To.Minor >= 16 {

@@ -88,6 +88,12 @@ type Site struct {
 	// the export does not show it.
 	WildcardDomain     string
 	WildcardDomainFrom Evidence
+
+	// OpenShift is the OpenShift version (major.minor) of the cluster,
+	// from its ClusterVersion "version" when the export holds it (OpenShift
+	// 4; `oc get clusterversion version -o yaml`); zero otherwise.
+	OpenShift     plan.Version
+	OpenShiftFrom Evidence
 }
 
 // Operator is what an export shows of the operators of a site.

@@ -424,3 +424,40 @@ func TestOperatorWithDeploymentConfigs(t *testing.T) {
 		t.Errorf("read %s at %s on %s (%s)", site.Deployment, site.Release.Version, site.SystemDatabase, site.DatabaseFrom)
 	}
 }
+
+// TestOpenShiftFromClusterVersion: an export that holds the cluster's
+// ClusterVersion (oc get clusterversion version -o yaml, added to the
+// namespace's export) gives the plan's openshift, major.minor of the
+// desired release, with where it was read; the plan validates and the
+// compile follows it along the hop chain (a 2.15 site on OpenShift 4.14
+// may go to 2.16). Without it (every shared fixture; OpenShift 3.11 has
+// none), openshift is commented out with the command that reads it.
+func TestOpenShiftFromClusterVersion(t *testing.T) {
+	var export []byte
+	for _, f := range []string{"fixtures/operator/2.15-mysql.yaml", "fixtures/operator/2.15-operator-namespaces.yaml"} {
+		raw, err := os.ReadFile(testenv.Shared(t, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		export = append(append(export, raw...), "\n---\n"...)
+	}
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain.yaml")
+	withCV := filepath.Join(dir, "export.yaml")
+	cv := "apiVersion: config.openshift.io/v1\nkind: ClusterVersion\nmetadata:\n  name: version\nspec:\n  channel: stable-4.14\nstatus:\n  desired:\n    version: 4.14.38\n"
+	if err := os.WriteFile(plain, export, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(withCV, append(export, cv...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := facts{deployment: "operator", from: "2.15", db: "mysql", operator: "3scale-operator/3scale-operator", apicast: "apicast", external: "system_database=internal,redis=internal"}
+	src := surveyExport(t, withCV, "2.16", want)
+	mustSay(t, src, "From ClusterVersion version, status.desired.version", "\n  openshift")
+	mustSay(t, src, `= "4.14"`)
+	without := surveyExport(t, plain, "2.16", want)
+	mustSay(t, without, `# openshift = "4.12"`, "oc get clusterversion version -o jsonpath='{.status.desired.version}'")
+	if strings.Contains(without, "\n  openshift") {
+		t.Errorf("a plan from an export without ClusterVersion states openshift:\n%s", without)
+	}
+}

@@ -130,7 +130,7 @@ use "amp-release" {
 
 # ------------------------------------------------------------ 2.2.3 BACKEND_ROUTE
 
-step "backend-route" {
+step "backend-route-env" {
   title   = "Set BACKEND_ROUTE to http://backend-listener:3000/internal/ in system-app, its pre-hook and system-sidekiq"
   kind    = "patch"
   section = "2.2.3"

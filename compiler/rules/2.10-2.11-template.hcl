@@ -611,7 +611,7 @@ step "wait-system-redis" {
 }
 
 # The keys of the dumps, in the Redis 5 instances (shared/operator-databases.hcl).
-use "redis-verify" {
+use "redis-verify-template" {
   section = "2.2.6.7"
 }
 
@@ -739,7 +739,7 @@ rollback "redis-5" {
   title       = "Put the Redis DeploymentConfigs back on Redis 3.2 (the 2.10 trigger and command) while Redis 5 has not run"
   section     = "2.2.6.7"
   offer_from  = "redis5-backend-redis"
-  offer_until = "redis-verify"
+  offer_until = "redis-keys-verify"
   run         = <<-EOT
     # A Redis 5 that ran has saved its data in a format Redis 3.2 cannot
     # read: then the way back is the dump of redis-backup, restored as

@@ -706,7 +706,7 @@ step "wait-system-mysql" {
 }
 
 # MySQL 8.0 with every table of the dump (shared/operator-databases.hcl).
-use "mysql-verify" {
+use "mysql-verify-template" {
   section = "2.2"
 }
 

@@ -132,13 +132,15 @@ var VerifyFalsifiedIn = map[string]string{
 	// images-verify and triggers-verify need a site with every
 	// DeploymentConfig at 2.10 or 2.11 (system-app's hooks included), not
 	// written yet.
-	"2.10-2.11/oracle-site-check": InRunbookTest,
-	"2.10-2.11/redis5-verify":     InRunbookTest,
-	"2.10-2.11/triggers-verify":   NotYetFalsified,
-	"2.10-2.11/images-verify":     NotYetFalsified,
-	"2.11-2.12/oracle-site-check": InRunbookTest,
-	"2.11-2.12/triggers-verify":   NotYetFalsified,
-	"2.11-2.12/images-verify":     NotYetFalsified,
+	"2.10-2.11/oracle-site-check":   InRunbookTest,
+	"2.10-2.11/redis5-verify":       InRunbookTest,
+	"2.10-2.11/triggers-verify":     NotYetFalsified,
+	"2.10-2.11/images-verify":       NotYetFalsified,
+	"2.10-2.11/redis-keys-verify":   NotYetFalsified,
+	"2.11-2.12/oracle-site-check":   InRunbookTest,
+	"2.11-2.12/triggers-verify":     NotYetFalsified,
+	"2.11-2.12/images-verify":       NotYetFalsified,
+	"2.11-2.12/mysql-tables-verify": NotYetFalsified,
 
 	"2.8-2.8/apimanager-verify": InRunbookTest,
 	"2.8-2.8/operator-verify":   InRunbookTest,

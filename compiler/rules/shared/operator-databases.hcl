@@ -34,6 +34,35 @@ locals {
   EOT
 }
 
+locals {
+  redis_verify_run = <<-EOT
+      dir="${local.dir}"
+      for redis in %{ for r in local.redis }${r} %{ endfor }; do
+        check_seal "$dir/$redis-dump.keys"
+        pod=$(pod_of "$redis")
+        [ -n "$pod" ] || fail "no running $redis pod to check"
+        redis_keys_cover "$dir/$redis-dump.keys" "pod/$pod" \
+          || fail "$redis lost keys in the upgrade: its dump from before is $dir/$redis-dump.rdb"
+      done
+  EOT
+}
+
+locals {
+  mysql_verify_run = <<-EOT
+      dir="${local.dir}"
+      ${local.mysql_in}
+      check_seal "$dir/system-mysql-backup.counts"
+      pod=$(pod_of system-mysql)
+      [ -n "$pod" ] || fail "no running system-mysql pod to check"
+      version=$(oc exec "$pod" -- mysql --version | sed -n -e 's/.*Distrib \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' -e 's/.* Ver \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -n 1)
+      at_least "$version" 8.0 || fail "system-mysql runs MySQL '$version', not 8.0: the operator has not moved it"
+      now=$(mysql_table_counts system mysql_in "$pod") || fail "cannot count the tables of the system database"
+      lost=$(awk 'NR == FNR { now[$1] = $2; next } !($1 in now) || (now[$1] == 0 && $2 > 0) { print $1 }' <(printf '%s\n' "$now") "$dir/system-mysql-backup.counts")
+      [ -z "$lost" ] || fail "the system database lost tables or their rows in the move to MySQL 8.0: $${lost//$'\n'/ }; the dump from before is $dir/system-mysql-backup.gz"
+      echo "system-mysql: MySQL $version, the $(wc -l < "$dir/system-mysql-backup.counts") tables of the system database kept"
+  EOT
+}
+
 steps "redis-backup" {
   step "redis-backup" {
     title = "Dump the Redis instances the operator moves to a new Redis"
@@ -86,16 +115,7 @@ steps "redis-verify" {
       over) fails here; restore its dump from the backup directory with
       "Operating 3scale", backup and restore.
     EOT
-    run   = <<-EOT
-      dir="${local.dir}"
-      for redis in %{ for r in local.redis }${r} %{ endfor }; do
-        check_seal "$dir/$redis-dump.keys"
-        pod=$(pod_of "$redis")
-        [ -n "$pod" ] || fail "no running $redis pod to check"
-        redis_keys_cover "$dir/$redis-dump.keys" "pod/$pod" \
-          || fail "$redis lost keys in the upgrade: its dump from before is $dir/$redis-dump.rdb"
-      done
-    EOT
+    run   = local.redis_verify_run
   }
 }
 
@@ -145,18 +165,44 @@ steps "mysql-verify" {
       did not come through fails here; the dump from before the upgrade is
       in the backup directory.
     EOT
-    run   = <<-EOT
-      dir="${local.dir}"
-      ${local.mysql_in}
-      check_seal "$dir/system-mysql-backup.counts"
-      pod=$(pod_of system-mysql)
-      [ -n "$pod" ] || fail "no running system-mysql pod to check"
-      version=$(oc exec "$pod" -- mysql --version | sed -n -e 's/.*Distrib \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' -e 's/.* Ver \([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -n 1)
-      at_least "$version" 8.0 || fail "system-mysql runs MySQL '$version', not 8.0: the operator has not moved it"
-      now=$(mysql_table_counts system mysql_in "$pod") || fail "cannot count the tables of the system database"
-      lost=$(awk 'NR == FNR { now[$1] = $2; next } !($1 in now) || (now[$1] == 0 && $2 > 0) { print $1 }' <(printf '%s\n' "$now") "$dir/system-mysql-backup.counts")
-      [ -z "$lost" ] || fail "the system database lost tables or their rows in the move to MySQL 8.0: $${lost//$'\n'/ }; the dump from before is $dir/system-mysql-backup.gz"
-      echo "system-mysql: MySQL $version, the $(wc -l < "$dir/system-mysql-backup.counts") tables of the system database kept"
+    run   = local.mysql_verify_run
+  }
+}
+
+# The same check for a template hop: a verify step's id (HOP/NAME) must be
+# unique across the operator and template modules of one hop.
+steps "redis-verify-template" {
+  step "redis-keys-verify" {
+    title = "Check that the new Redis instances hold the keys of the old ones"
+    kind  = "verify"
+    when  = local.redis != []
+    note  = <<-EOT
+      After %{ if local.by_operator }the operator's move%{ else }the image steps%{ endif }, each Redis runs the new image and holds,
+      in each logical database, at least the keys recorded before %{ if local.by_operator }the
+      channel change%{ else }the image changed%{ endif } (at least: 3scale keeps writing, and the readiness
+      probe writes a key). A Redis that started empty (a volume not carried
+      over) fails here; restore its dump from the backup directory with
+      "Operating 3scale", backup and restore.
     EOT
+    run   = local.redis_verify_run
+  }
+}
+
+# The same check for a template hop: a verify step's id (HOP/NAME) must be
+# unique across the operator and template modules of one hop.
+steps "mysql-verify-template" {
+  step "mysql-tables-verify" {
+    title = "Check that system-mysql runs MySQL 8.0 with every table of the system database"
+    kind  = "verify"
+    when  = local.mysql
+    note  = <<-EOT
+      After %{ if local.by_operator }the operator's move%{ else }the image step%{ endif }: the system-mysql pod's image runs MySQL
+      8.0 or later (`mysql --version`, as the 2.16 guide reads it), and the system database holds every table the
+      dump recorded, none of them emptied (rows change while 3scale runs,
+      so the counts are not compared one by one). A data directory that
+      did not come through fails here; the dump from before the upgrade is
+      in the backup directory.
+    EOT
+    run   = local.mysql_verify_run
   }
 }

@@ -30,7 +30,7 @@ STEPS=(
   '2.10-2.11/redis-backup'
   '2.10-2.11/amp-release'
   '2.10-2.11/amp-release-env'
-  '2.10-2.11/backend-route'
+  '2.10-2.11/backend-route-env'
   '2.10-2.11/zync-annotations'
   '2.10-2.11/backend-cron-resources'
   '2.10-2.11/image-amp-system'
@@ -57,7 +57,7 @@ STEPS=(
   '2.10-2.11/image-system-redis'
   '2.10-2.11/redis5-system-redis'
   '2.10-2.11/wait-system-redis'
-  '2.10-2.11/redis-verify'
+  '2.10-2.11/redis-keys-verify'
   '2.10-2.11/redis5-verify'
   '2.10-2.11/image-system-mysql'
   '2.10-2.11/triggers-system-mysql'
@@ -100,7 +100,7 @@ STEPS=(
   '2.11-2.12/image-system-mysql'
   '2.11-2.12/triggers-system-mysql'
   '2.11-2.12/wait-system-mysql'
-  '2.11-2.12/mysql-verify'
+  '2.11-2.12/mysql-tables-verify'
   '2.11-2.12/zync-resync'
   '2.11-2.12/images-verify'
   '2.11-2.12/triggers-verify'
@@ -193,7 +193,7 @@ ROLLBACK_TITLES=(
   'Put the Redis DeploymentConfigs back on Redis 3.2 (the 2.10 trigger and command) while Redis 5 has not run (guides/template-after-2.10.md 2.2.6.7)'
 )
 ROLLBACK_OFFERS=(
-  '2.10-2.11/redis5-backend-redis 2.10-2.11/redis-verify'
+  '2.10-2.11/redis5-backend-redis 2.10-2.11/redis-keys-verify'
 )
 # Objects as the snapshot showed them: KIND/NAME NAMESPACE FIELD VALUE.
 DRIFT=(
@@ -2032,7 +2032,7 @@ step_2_10_2_11__amp_release_env() {
   echo "nothing to do on this site"
 }
 
-# 2.10-2.11/backend-route — Set BACKEND_ROUTE to http://backend-listener:3000/internal/ in system-app, its pre-hook and system-sidekiq
+# 2.10-2.11/backend-route-env — Set BACKEND_ROUTE to http://backend-listener:3000/internal/ in system-app, its pre-hook and system-sidekiq
 # Source: guides/template-after-2.10.md 2.2.3
 # The guide adds the env to system-app's pre-hook pod and runs `oc set env` on
 # dc/system-app and dc/system-sidekiq (the sheet); the 3scale-2.11.0-GA
@@ -2042,16 +2042,16 @@ step_2_10_2_11__amp_release_env() {
 # stands (the 2.10 template reads the backend-listener Secret's
 # route_endpoint). The patches start the rollouts that the image steps below
 # wait for.
-step_2_10_2_11__backend_route() {
-  if applied deploymentconfig/system-app checks/2.10-2.11/backend-route/deploymentconfig-system-app.json; then
+step_2_10_2_11__backend_route_env() {
+  if applied deploymentconfig/system-app checks/2.10-2.11/backend-route-env/deploymentconfig-system-app.json; then
     echo "deploymentconfig/system-app: already applied, skipped"
   else
-    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.10-2.11/backend-route/deploymentconfig-system-app.json")"
+    oc patch deploymentconfig/system-app --type=json -p "$(cat "$BUNDLE_DIR/patches/2.10-2.11/backend-route-env/deploymentconfig-system-app.json")"
   fi
-  if applied deploymentconfig/system-sidekiq checks/2.10-2.11/backend-route/deploymentconfig-system-sidekiq.json; then
+  if applied deploymentconfig/system-sidekiq checks/2.10-2.11/backend-route-env/deploymentconfig-system-sidekiq.json; then
     echo "deploymentconfig/system-sidekiq: already applied, skipped"
   else
-    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/2.10-2.11/backend-route/deploymentconfig-system-sidekiq.json")"
+    oc patch deploymentconfig/system-sidekiq --type=json -p "$(cat "$BUNDLE_DIR/patches/2.10-2.11/backend-route-env/deploymentconfig-system-sidekiq.json")"
   fi
 }
 
@@ -2415,14 +2415,14 @@ step_2_10_2_11__wait_system_redis() {
   wait_rollout dc/system-redis
 }
 
-# 2.10-2.11/redis-verify — Check that the new Redis instances hold the keys of the old ones
+# 2.10-2.11/redis-keys-verify — Check that the new Redis instances hold the keys of the old ones
 # Source: guides/template-after-2.10.md 2.2.6.7
 # After the image steps, each Redis runs the new image and holds, in each
 # logical database, at least the keys recorded before the image changed (at
 # least: 3scale keeps writing, and the readiness probe writes a key). A Redis
 # that started empty (a volume not carried over) fails here; restore its dump
 # from the backup directory with "Operating 3scale", backup and restore.
-step_2_10_2_11__redis_verify() {
+step_2_10_2_11__redis_keys_verify() {
   dir="$BACKUP_DIR/2.10-2.11"
   for redis in backend-redis system-redis ; do
     check_seal "$dir/$redis-dump.keys"
@@ -3086,7 +3086,7 @@ step_2_11_2_12__wait_system_mysql() {
   wait_rollout dc/system-mysql
 }
 
-# 2.11-2.12/mysql-verify — Check that system-mysql runs MySQL 8.0 with every table of the system database
+# 2.11-2.12/mysql-tables-verify — Check that system-mysql runs MySQL 8.0 with every table of the system database
 # Source: guides/template-after-2.10.md 2.2
 # After the image step: the system-mysql pod's image runs MySQL 8.0 or later
 # (`mysql --version`, as the 2.16 guide reads it), and the system database
@@ -3094,7 +3094,7 @@ step_2_11_2_12__wait_system_mysql() {
 # 3scale runs, so the counts are not compared one by one). A data directory
 # that did not come through fails here; the dump from before the upgrade is in
 # the backup directory.
-step_2_11_2_12__mysql_verify() {
+step_2_11_2_12__mysql_tables_verify() {
   dir="$BACKUP_DIR/2.11-2.12"
   # mysql_in is called through mysql_table_counts; the $ names expand in
   # the pod.

@@ -394,6 +394,11 @@ func redisCommandError(v *podView, version string) string {
 		return ""
 	}
 	major, minor, _ := strings.Cut(version, ".")
+	if major != "3" && major != "5" {
+		// Only the rhscl (RHEL 7) images are software collections; the
+		// rhel8 and rhel9 images' command is not checked.
+		return ""
+	}
 	want := "rh-redis" + major
 	if major == "3" {
 		want = "rh-redis3" + strings.SplitN(minor, ".", 2)[0]

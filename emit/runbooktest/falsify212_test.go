@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/ampc/ampc/internal/bundletest"
+	"github.com/ampc/ampc/internal/ocsim"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
@@ -77,4 +78,104 @@ var falsifiers212 = map[string]verifyFalsifier{
 	},
 	"2.10-2.11/oracle-site-check": oracleSiteFalsifier("2.10", "2.11", "mysql2://root:secret@system-mysql/system", "points system at a MySQL database (mysql2://)"),
 	"2.11-2.12/oracle-site-check": oracleSiteFalsifier("2.11", "2.12", "postgresql://system:secret@system-postgresql/system", "points system at a PostgreSQL database (postgresql://)"),
+}
+
+// zyncSiteRelease is the 2.8 fixture cut down to zync, zync-que and their
+// image stream (with the ConfigMaps and Secrets), as the hops up to release
+// (2.10 or 2.11) leave it: amp-zync's one tag release on that release's
+// image (zync-rhel7 at 2.10, zync-rhel8 from 2.11), the triggers on
+// amp-zync:release, AMP_RELEASE release.
+func zyncSiteRelease(t *testing.T, release string) *bundletest.Cluster {
+	t.Helper()
+	image := "registry.redhat.io/3scale-amp2/zync-rhel7:3scale" + release
+	if release != "2.10" {
+		image = "registry.redhat.io/3scale-amp2/zync-rhel8:3scale" + release
+	}
+	return bundletest.NewCluster(t, testenv.EditList(t, testenv.Shared(t, "fixtures/templates/2.8-amp.yaml"), func(obj map[string]any) bool {
+		name := bundletest.Get(obj, "metadata", "name")
+		switch obj["kind"] {
+		case "ConfigMap", "Secret":
+			if name == "system-environment" {
+				obj["data"].(map[string]any)["AMP_RELEASE"] = release
+			}
+			if name == "system-master-apicast" {
+				delete(obj["data"].(map[string]any), "BASE_URL")
+			}
+			return true
+		case "DeploymentConfig":
+			if name != "zync" && name != "zync-que" {
+				return false
+			}
+			for _, tr := range bundletest.Get(obj, "spec", "triggers").([]any) {
+				if p, ok := tr.(map[string]any)["imageChangeParams"].(map[string]any); ok {
+					p["from"].(map[string]any)["name"] = "amp-zync:" + release
+				}
+			}
+			return true
+		case "ImageStream":
+			if name != "amp-zync" {
+				return false
+			}
+			obj["spec"].(map[string]any)["tags"] = []any{map[string]any{"name": release,
+				"annotations":     map[string]any{"openshift.io/display-name": "AMP Zync " + release},
+				"from":            map[string]any{"kind": "DockerImage", "name": image},
+				"referencePolicy": map[string]any{"type": "Source"}}}
+			return true
+		}
+		return false
+	}))
+}
+
+func zyncSiteReleaseAt(release string, steps ...string) func(t *testing.T, r *falsifyRun, _ *falsifyBases) {
+	return func(t *testing.T, r *falsifyRun, _ *falsifyBases) {
+		r.c = zyncSiteRelease(t, release)
+		r.must(t, steps...)
+	}
+}
+
+func init() {
+	falsifiers212["2.10-2.11/images-verify"] = verifyFalsifier{
+		plan: "2.10-to-2.11-mysql", holds: "a 2.10 site cut down to zync, which runs its image stream's current image",
+		broken: "zync follows amp-zync:2.11, whose import failed",
+		want:   []string{"dc/zync does not run its image stream's current image"},
+		setup:  zyncSiteReleaseAt("2.10"),
+		breakIt: func(t *testing.T, r *falsifyRun) {
+			r.c.Env = append(r.c.Env, "OCSIM_IMPORT_FAIL=3scale-amp2/zync-rhel8:3scale2.11")
+			r.must(t, "2.10-2.11/image-amp-zync", "2.10-2.11/triggers-amp-zync")
+		},
+	}
+	falsifiers212["2.10-2.11/triggers-verify"] = verifyFalsifier{
+		plan: "2.10-to-2.11-mysql", holds: "a 2.10 site cut down to zync after the hop's steps for amp-zync (tag, triggers)",
+		broken: "zync follows amp-zync:2.10 again",
+		want:   []string{"not every ImageChange trigger follows a 2.11 tag: zync follows amp-zync:2.10"},
+		setup:  zyncSiteReleaseAt("2.10", "2.10-2.11/image-amp-zync", "2.10-2.11/triggers-amp-zync"),
+		breakIt: func(t *testing.T, r *falsifyRun) {
+			r.c.Act(t, "patch", "dc/zync", "--type=json", "-p",
+				`[{"op":"test","path":"/spec/triggers/1/imageChangeParams/from/name","value":"amp-zync:2.11"},{"op":"replace","path":"/spec/triggers/1/imageChangeParams/from/name","value":"amp-zync:2.10"}]`)
+		},
+	}
+	falsifiers212["2.11-2.12/images-verify"] = verifyFalsifier{
+		plan: "2.11-to-2.12-mysql", holds: "a 2.11 site cut down to zync, which runs its image stream's current image",
+		broken: "zync follows amp-zync:2.12, whose import failed",
+		want:   []string{"dc/zync does not run its image stream's current image"},
+		setup:  zyncSiteReleaseAt("2.11"),
+		breakIt: func(t *testing.T, r *falsifyRun) {
+			r.c.Env = append(r.c.Env, "OCSIM_IMPORT_FAIL=3scale-amp2/zync-rhel8:3scale2.12")
+			r.must(t, "2.11-2.12/image-amp-zync", "2.11-2.12/triggers-amp-zync")
+		},
+	}
+	falsifiers212["2.10-2.11/redis-keys-verify"] = verifyFalsifier{
+		plan: "2.10-to-2.11-mysql", holds: "a 2.10 site cut down to its Redis instances, backend-redis holding keys, dumped and moved to Redis 5 by the hop",
+		broken: "backend-redis lost the keys of its database 1",
+		want:   []string{"backend-redis lost keys in the upgrade"},
+		setup: func(t *testing.T, r *falsifyRun, _ *falsifyBases) {
+			r.c = redisSite210(t)
+			r.c.Seed(t, ocsim.Seed{Workload: "dc/backend-redis", Data: ocsim.Data{Redis: map[int]map[string]string{
+				1: {"stats/{service:1}/uinst:hour:2024010100": "7", "stats/{service:1}/uinst:day:20240101": "42"}}}})
+			r.must(t, append([]string{"2.10-2.11/redis-backup"}, redis5Steps...)...)
+		},
+		breakIt: func(t *testing.T, r *falsifyRun) {
+			r.c.Act(t, "exec", "dc/backend-redis", "--", "redis-cli", "-n", "1", "FLUSHDB")
+		},
+	}
 }

@@ -78,6 +78,7 @@ var falsifyPlans = map[string]string{
 	"2.10-to-2.11-mysql":       templatePlan("2.10", "2.11", "mysql"),
 	"2.10-to-2.11-oracle":      templatePlan("2.10", "2.11", "oracle"),
 	"2.11-to-2.12-oracle":      templatePlan("2.11", "2.12", "oracle"),
+	"2.11-to-2.12-mysql":       templatePlan("2.11", "2.12", "mysql"),
 }
 
 // allFalsifiers are verifyFalsifiers and those of the other files

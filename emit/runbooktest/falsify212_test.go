@@ -179,3 +179,66 @@ func init() {
 		},
 	}
 }
+
+// mysqlSite211 is the 2.8 fixture cut down to system-mysql (its
+// DeploymentConfig, image stream, Service and claim, with the ConfigMaps
+// and Secrets) as the hops up to 2.11 leave it: system-mysql's one tag
+// 2.11 on MySQL 5.7, its trigger on system-mysql:2.11, AMP_RELEASE 2.11;
+// the system database holds two tables.
+func mysqlSite211(t *testing.T) *bundletest.Cluster {
+	t.Helper()
+	c := bundletest.NewCluster(t, testenv.EditList(t, testenv.Shared(t, "fixtures/templates/2.8-amp.yaml"), func(obj map[string]any) bool {
+		name := bundletest.Get(obj, "metadata", "name")
+		switch obj["kind"] {
+		case "ConfigMap", "Secret":
+			if name == "system-environment" {
+				obj["data"].(map[string]any)["AMP_RELEASE"] = "2.11"
+			}
+			return true
+		case "DeploymentConfig":
+			if name != "system-mysql" {
+				return false
+			}
+			for _, tr := range bundletest.Get(obj, "spec", "triggers").([]any) {
+				if p, ok := tr.(map[string]any)["imageChangeParams"].(map[string]any); ok {
+					p["from"].(map[string]any)["name"] = "system-mysql:2.11"
+				}
+			}
+			return true
+		case "ImageStream":
+			if name != "system-mysql" {
+				return false
+			}
+			obj["spec"].(map[string]any)["tags"] = []any{map[string]any{"name": "2.11",
+				"annotations":     map[string]any{"openshift.io/display-name": "System 2.11 MySQL"},
+				"from":            map[string]any{"kind": "DockerImage", "name": "registry.redhat.io/rhscl/mysql-57-rhel7:5.7"},
+				"referencePolicy": map[string]any{"type": "Source"}}}
+			return true
+		case "Service":
+			return name == "system-mysql"
+		case "PersistentVolumeClaim":
+			return name == "mysql-storage"
+		}
+		return false
+	}))
+	c.Seed(t, ocsim.Seed{Workload: "dc/system-mysql", Data: ocsim.Data{MySQL: map[string]*ocsim.Database{"system": {Tables: map[string]*ocsim.Table{
+		"accounts": {Columns: []string{"id", "org_name"}, Key: "id", Rows: [][]string{{"1", "Master"}, {"2", "Provider"}}},
+		"services": {Columns: []string{"id", "name"}, Key: "id", Rows: [][]string{{"1", "API"}}},
+	}}}}})
+	return c
+}
+
+func init() {
+	falsifiers212["2.11-2.12/mysql-tables-verify"] = verifyFalsifier{
+		plan: "2.11-to-2.12-mysql", holds: "a 2.11 site cut down to system-mysql, its system database dumped, then moved to MySQL 8.0 by the hop (the authentication plugin setting, the 2.12 tag, the trigger, the wait)",
+		broken: "the system database lost its services table",
+		want:   []string{"the system database lost tables or their rows in the move to MySQL 8.0: services"},
+		setup: func(t *testing.T, r *falsifyRun, _ *falsifyBases) {
+			r.c = mysqlSite211(t)
+			r.must(t, "2.11-2.12/mysql-backup", "2.11-2.12/mysql-auth-plugin", "2.11-2.12/image-system-mysql", "2.11-2.12/triggers-system-mysql", "2.11-2.12/wait-system-mysql")
+		},
+		breakIt: func(t *testing.T, r *falsifyRun) {
+			r.c.Act(t, "exec", "dc/system-mysql", "--", "bash", "-c", `MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysql -h system-mysql -u root system -e 'DROP TABLE services'`)
+		},
+	}
+}

@@ -140,7 +140,7 @@ var VerifyFalsifiedIn = map[string]string{
 	// 2.11 site (the 2.8-to-2.12-mysql property site runs it).
 	"2.11-2.12/triggers-verify":     NotYetFalsified,
 	"2.11-2.12/images-verify":       InRunbookTest,
-	"2.11-2.12/mysql-tables-verify": NotYetFalsified,
+	"2.11-2.12/mysql-tables-verify": InRunbookTest,
 
 	"2.8-2.8/apimanager-verify": InRunbookTest,
 	"2.8-2.8/operator-verify":   InRunbookTest,

@@ -1,6 +1,7 @@
 package runbooktest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ampc/ampc/internal/bundletest"
@@ -241,4 +242,63 @@ func init() {
 			r.c.Act(t, "exec", "dc/system-mysql", "--", "bash", "-c", `MYSQL_PWD="$MYSQL_ROOT_PASSWORD" mysql -h system-mysql -u root system -e 'DROP TABLE services'`)
 		},
 	}
+}
+
+// TestRedis5Rollback: when the move of backend-redis to Redis 5 fails (the
+// Redis 5 image cannot be imported), --rollback 2.10-2.11/redis-5 puts the
+// 2.10 trigger and Redis 3.2's command back, and backend-redis runs Redis
+// 3.2 with the keys it had; once Redis 5 has run, the rollback refuses
+// and names the dump instead.
+func TestRedis5Rollback(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, bundletest.WritePlan(t, templatePlan("2.10", "2.11", "mysql")), ""))
+	keys := map[int]map[string]string{1: {"stats/{service:1}/uinst:day:20240101": "42"}}
+	dc := func(r *falsifyRun) (string, string) {
+		obj := r.c.Objects(t)["DeploymentConfig/backend-redis"]
+		cmd := bundletest.Get(obj, "spec", "template", "spec", "containers").([]any)[0].(map[string]any)["command"].([]any)[0].(string)
+		var from string
+		for _, tr := range bundletest.Get(obj, "spec", "triggers").([]any) {
+			if p, ok := tr.(map[string]any)["imageChangeParams"].(map[string]any); ok {
+				from = p["from"].(map[string]any)["name"].(string)
+			}
+		}
+		return cmd, from
+	}
+
+	t.Run("failed-move", func(t *testing.T) {
+		t.Parallel()
+		r := &falsifyRun{c: redisSite210(t), bundle: bundle, work: t.TempDir()}
+		r.c.Seed(t, ocsim.Seed{Workload: "dc/backend-redis", Data: ocsim.Data{Redis: keys}})
+		r.must(t, "2.10-2.11/redis-backup", "2.10-2.11/image-backend-redis")
+		r.env = []string{"OCSIM_IMPORT_FAIL=rhscl/redis-5-rhel7:5"}
+		r.c.Env = append(r.c.Env, r.env...)
+		r.must(t, "2.10-2.11/redis5-backend-redis")
+		if out, err := r.only(t, "2.10-2.11/wait-backend-redis"); err == nil {
+			t.Fatalf("wait-backend-redis passed although the Redis 5 image cannot be imported:\n%s", out)
+		}
+		out, err := r.c.Exec(t, r.bundle, r.work, append([]string{"FAKEOC_FAIL="}, r.env...), "--rollback", "2.10-2.11/redis-5")
+		if err != nil {
+			t.Fatalf("--rollback 2.10-2.11/redis-5: %v\n%s", err, out)
+		}
+		if cmd, from := dc(r); cmd != "/opt/rh/rh-redis32/root/usr/bin/redis-server" || from != "backend-redis:2.10" {
+			t.Errorf("after the rollback backend-redis runs %s and follows %s", cmd, from)
+		}
+		if got := r.c.Data(t, "", "dc/backend-redis"); got == nil || got.Redis[1]["stats/{service:1}/uinst:day:20240101"] != "42" || got.Version[:1] != "3" {
+			t.Errorf("after the rollback backend-redis holds %+v", got)
+		}
+	})
+
+	t.Run("after-redis-5", func(t *testing.T) {
+		t.Parallel()
+		r := &falsifyRun{c: redisSite210(t), bundle: bundle, work: t.TempDir()}
+		r.must(t, "2.10-2.11/redis-backup", "2.10-2.11/image-backend-redis", "2.10-2.11/redis5-backend-redis", "2.10-2.11/wait-backend-redis")
+		out, err := r.c.Exec(t, r.bundle, r.work, []string{"FAKEOC_FAIL="}, "--rollback", "2.10-2.11/redis-5")
+		if err == nil || !strings.Contains(out, "backend-redis already ran the Redis 5 image") || !strings.Contains(out, "backend-redis-dump.rdb") {
+			t.Errorf("--rollback after Redis 5 ran: %v\n%s", err, out)
+		}
+		if cmd, from := dc(r); cmd != "/opt/rh/rh-redis5/root/usr/bin/redis-server" || from != "backend-redis:2.11" {
+			t.Errorf("the refused rollback changed backend-redis: %s, %s", cmd, from)
+		}
+	})
 }

@@ -4535,11 +4535,11 @@ rollback_2_10_2_11__redis_5() {
   # "Operating 3scale" (backup and restore) describes, not this rollback.
   for redis in backend-redis system-redis ; do
     dc=$(oc get dc "$redis" -o json)
-    pod=$(pod_of "$redis")
-    if [ -n "$pod" ]; then
-      version=$(oc exec "$pod" -- redis-cli INFO server | tr -d '\r' | sed -n 's/^redis_version:\([0-9]*\)\..*/\1/p')
-      [ "$version" != 5 ] || fail "$redis already runs Redis 5, which saves a file Redis 3.2 cannot read: restore $BACKUP_DIR/2.10-2.11/$redis-dump.rdb as Operating 3scale describes instead"
-    fi
+    # Every deployment of the DeploymentConfig is a ReplicationController
+    # that keeps its pod template: one with the Redis 5 image, complete or
+    # failed, may have started Redis 5 on the data.
+    ran=$(oc get rc -l "openshift.io/deployment-config.name=$redis" -o json | jq -r '[.items[]? | .metadata.name as $rc | .spec.template.spec.containers[]? | select(.image | test("redis-5")) | $rc] | unique | join(" ")')
+    [ -z "$ran" ] || fail "$redis already ran the Redis 5 image ($ran), which saves a file Redis 3.2 cannot read: restore $BACKUP_DIR/2.10-2.11/$redis-dump.rdb as Operating 3scale (backup and restore) describes instead"
     patch=$(printf "%s" "$dc" | jq -c --arg c "$redis" '
       (.spec.template.spec.containers | map(.name) | index($c)) as $i
       | ([.spec.triggers[] | .type == "ImageChange" and (.imageChangeParams.containerNames | index($c)) != null] | index(true)) as $t

@@ -413,6 +413,17 @@ func unsupportedHop(p *plan.Plan, mods []module, at plan.Version, deployment pla
 		subject = in.Ranges["to"]
 	}
 	advice := "Choose from and to so that the hops chain, and check deployment."
+	if last, migrations := templateEnd(mods); deployment == plan.Template && in.MigrateTo == "" && last != "" && at.String() == last {
+		// Past the last template release there is only the operator.
+		return &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Template-based installs end at " + last,
+			Detail: fmt.Sprintf("3scale %s is the last release deployed with OpenShift templates (the %s guide: the last release that supports 3scale deployed with templates on OpenShift 3.11; guides/template-after-2.10.md), and this plan goes on from %s to %s. "+
+				"To go past %s, migrate the site to the 3scale operator: add migrate_to = \"operator\" to the install block, which runs the template → operator migration of \"Migrating 3scale\" (rule modules for it at %s) and then the operator hops to %s. Otherwise set to = %q or earlier.",
+				last, last, at, in.To, last, migrations, in.To, last),
+			Subject: in.Ranges["to"].Ptr(),
+		}
+	}
 	if other := otherDeployment(mods, at, deployment); deployment == in.Deployment && other != nil {
 		advice = fmt.Sprintf("The hop from %s exists for the %s-based install (%s → %s): if the site was installed with the %s, set deployment = %q; "+
 			"otherwise choose from and to so that the %s hops chain.", at, other.Deployment, other.From, other.To, installedWith(other.Deployment), other.Deployment, deployment)
@@ -423,6 +434,41 @@ func unsupportedHop(p *plan.Plan, mods []module, at plan.Version, deployment pla
 		Detail:   fmt.Sprintf("%s towards %s. The hops that exist are:\n%s\n%s", what, in.To, hopList(mods), advice),
 		Subject:  subject.Ptr(),
 	}
+}
+
+// templateEnd is the last version a template hop reaches, and the versions
+// of the template → operator migrations ("none" when there is none).
+func templateEnd(mods []module) (string, string) {
+	var last plan.Version
+	var migrations []string
+	for _, m := range mods {
+		switch m.hop.Deployment {
+		case string(plan.Template):
+			if v, ok := plan.ParseVersion(m.hop.To); ok && last.Less(v) {
+				last = v
+			}
+		case string(plan.Template) + "-to-" + string(plan.Operated):
+			migrations = append(migrations, m.hop.From)
+		}
+	}
+	if last == (plan.Version{}) {
+		return "", ""
+	}
+	slices.SortFunc(migrations, func(a, b string) int {
+		va, _ := plan.ParseVersion(a)
+		vb, _ := plan.ParseVersion(b)
+		switch {
+		case va.Less(vb):
+			return -1
+		case vb.Less(va):
+			return 1
+		}
+		return 0
+	})
+	if len(migrations) == 0 {
+		return last.String(), "none"
+	}
+	return last.String(), strings.Join(migrations, ", ")
 }
 
 // otherDeployment finds a hop from the version at for another install

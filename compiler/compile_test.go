@@ -59,7 +59,7 @@ func TestRuleModulesLoad(t *testing.T) {
 	for _, h := range hops {
 		names = append(names, h.Name()+"/"+h.Deployment)
 	}
-	want := "2.4-2.5/template 2.5-2.6/template 2.6-2.7/template 2.7-2.8/operator 2.7-2.8/template 2.8-2.9/operator 2.8-2.9/template 2.8-2.8/template-to-operator 2.9-2.10/operator 2.9-2.10/template 2.9-2.9/template-to-operator 2.10-2.11/operator 2.10-2.10/template-to-operator 2.11-2.12/operator 2.11-2.11/template-to-operator 2.12-2.13/operator 2.12-2.12/template-to-operator 2.13-2.14/operator 2.14-2.15/operator 2.15-2.16/operator"
+	want := "2.4-2.5/template 2.5-2.6/template 2.6-2.7/template 2.7-2.8/operator 2.7-2.8/template 2.8-2.9/operator 2.8-2.9/template 2.8-2.8/template-to-operator 2.9-2.10/operator 2.9-2.10/template 2.9-2.9/template-to-operator 2.10-2.11/operator 2.10-2.11/template 2.10-2.10/template-to-operator 2.11-2.12/operator 2.11-2.12/template 2.11-2.11/template-to-operator 2.12-2.13/operator 2.12-2.12/template-to-operator 2.13-2.14/operator 2.14-2.15/operator 2.15-2.16/operator"
 	if got := strings.Join(names, " "); got != want {
 		t.Fatalf("hops = %s", got)
 	}
@@ -104,12 +104,13 @@ func TestBranches(t *testing.T) {
 }
 
 func TestUnsupportedHop(t *testing.T) {
-	for _, body := range []string{
-		strings.Replace(planFor("mysql", false), `from            = "2.7"`, `from            = "2.3"`, 1),
-		strings.Replace(planFor("mysql", false), `to              = "2.8"`, `to              = "2.99"`, 1),
+	for _, tc := range []struct{ body, summary, detail string }{
+		{strings.Replace(planFor("mysql", false), `from            = "2.7"`, `from            = "2.3"`, 1), "Unsupported hop", "2.7 → 2.8 (template)"},
+		// Past the last template release: migrate to the operator.
+		{strings.Replace(planFor("mysql", false), `to              = "2.8"`, `to              = "2.99"`, 1), "Template-based installs end at 2.12", `add migrate_to = "operator"`},
 	} {
-		_, diags := compiler.Compile(parse(t, body), nil)
-		if !diags.HasErrors() || diags[0].Summary != "Unsupported hop" || !strings.Contains(diags[0].Detail, "2.7 → 2.8 (template)") {
+		_, diags := compiler.Compile(parse(t, tc.body), nil)
+		if !diags.HasErrors() || diags[0].Summary != tc.summary || !strings.Contains(diags[0].Detail, tc.detail) {
 			t.Errorf("diags = %v", diags)
 		}
 		if diags[0].Subject == nil || diags[0].Subject.Filename != "plan.hcl" {

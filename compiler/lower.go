@@ -790,11 +790,20 @@ func (l *lowering) lowerPatch(m module, ctx *hcl.EvalContext, step *ir.Step, obj
 		l.lowerSet(m, ctx, step, obj, p, s)
 	}
 	for _, u := range rp.Unset {
-		if _, ok := lookup(p.doc, u.Path); !ok {
-			l.preconditionAt(step, obj, u.Path, "it has no %s to remove", u.Path)
+		path, pins, missing := resolveNamed(p.doc, u.Path)
+		if missing == "" {
+			if _, ok := lookup(p.doc, path); !ok {
+				missing = u.Path
+			}
+		}
+		if missing != "" {
+			if !u.MissingOK {
+				l.preconditionAt(step, obj, path, "it has no %s to remove", missing)
+			}
 			continue
 		}
-		p.emit(ir.Op{Op: "remove", Path: u.Path})
+		p.emit(pins...)
+		p.emit(ir.Op{Op: "remove", Path: path})
 	}
 	for _, t := range rp.Tags {
 		l.lowerTag(m, ctx, step, obj, p, t)
@@ -865,12 +874,28 @@ func (l *lowering) lowerEnv(step *ir.Step, obj *object, p *patcher, e ruleEnv) {
 		for _, v := range e.Vars {
 			want := envEntry(v)
 			cur, exists := lookup(p.doc, base)
+			if !exists && v.Remove {
+				if !v.AlreadyOK {
+					l.precondition(step, obj, "%s has no env var %s to remove", where, v.Name)
+				}
+				continue
+			}
 			if !exists {
 				p.emit(op("add", base, []any{want}))
 				continue
 			}
 			arr, _ := cur.([]any)
 			i := indexByName(arr, v.Name)
+			if v.Remove {
+				switch {
+				case i >= 0:
+					path := fmt.Sprintf("%s/%d", base, i)
+					p.emit(op("test", path+"/name", v.Name), ir.Op{Op: "remove", Path: path})
+				case !v.AlreadyOK:
+					l.precondition(step, obj, "%s has no env var %s to remove", where, v.Name)
+				}
+				continue
+			}
 			switch {
 			case i >= 0 && reflect.DeepEqual(arr[i], want) && v.AlreadyOK:
 				// Nothing to repair on this site.
@@ -946,9 +971,47 @@ func envEntry(v ruleVar) map[string]any {
 	return map[string]any{"name": v.Name, "valueFrom": map[string]any{kind: ref}}
 }
 
+// resolveNamed turns each segment name=NAME of a rule's path that falls on
+// an array into the index of the element named NAME in doc, and gives the
+// tests that pin those elements by name, so that the patch applies only
+// where the element still stands. missing is the part of the path that
+// names an element doc does not have ("" when every one is there).
+func resolveNamed(doc any, ptr string) (resolved string, pins []ir.Op, missing string) {
+	if !strings.Contains(ptr, "/name=") {
+		return ptr, nil, ""
+	}
+	cur, out := doc, ""
+	for _, seg := range splitPointer(ptr) {
+		if arr, ok := cur.([]any); ok {
+			if name, named := strings.CutPrefix(seg, "name="); named {
+				i := indexByName(arr, name)
+				if i < 0 {
+					return ptr, nil, fmt.Sprintf("element named %s in %s", name, out)
+				}
+				out += "/" + strconv.Itoa(i)
+				pins = append(pins, op("test", out+"/name", name))
+				cur = arr[i]
+				continue
+			}
+		}
+		out += "/" + escape(seg)
+		if cur != nil {
+			cur, _ = lookup(cur, "/"+escape(seg))
+		}
+	}
+	return out, pins, ""
+}
+
 func (l *lowering) lowerSet(m module, ctx *hcl.EvalContext, step *ir.Step, obj *object, p *patcher, s ruleSet) {
 	want := goValue(value(m, ctx, s.Value))
 	expect := value(m, ctx, s.Expect)
+	path, pins, missing := resolveNamed(p.doc, s.Path)
+	if missing != "" {
+		l.preconditionAt(step, obj, path, "it has no %s", missing)
+		return
+	}
+	p.emit(pins...)
+	s.Path = path
 	cur, exists := lookup(p.doc, s.Path)
 	if exists && s.Keep {
 		return // the site's value stays

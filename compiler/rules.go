@@ -292,8 +292,12 @@ type ruleVar struct {
 	FieldPath string `hcl:"field_path,optional"`
 	// AlreadyOK makes an env var that already reads this source a no-op
 	// instead of a failed precondition: for repairs that only some sites need.
-	AlreadyOK bool      `hcl:"already_ok,optional"`
-	Range     hcl.Range `hcl:",def_range"`
+	// With Remove, a var that is not there is the no-op.
+	AlreadyOK bool `hcl:"already_ok,optional"`
+	// Remove removes the var from the env list, found by its name, instead
+	// of setting it (a release that stops reading it).
+	Remove bool      `hcl:"remove,optional"`
+	Range  hcl.Range `hcl:",def_range"`
 }
 
 type ruleSet struct {
@@ -309,6 +313,9 @@ type ruleSet struct {
 
 type ruleUnset struct {
 	Path string `hcl:"path,label"`
+	// MissingOK makes a field that is not there a no-op instead of a
+	// failed precondition: for what only some sites still have.
+	MissingOK bool `hcl:"missing_ok,optional"`
 }
 
 type ruleTag struct {
@@ -930,6 +937,12 @@ func (m module) check(fsys fs.FS) hcl.Diagnostics {
 						}
 					}
 					ref := v.Secret != "" || v.ConfigMap != ""
+					if v.Remove {
+						if sources != 0 || v.Key != "" || v.Optional {
+							add(v.Range, "Invalid var removal", "The var %q of step %q has remove = true, which removes the var: give no secret, config_map, key, optional, value or field_path with it.", v.Name, s.Name)
+						}
+						continue
+					}
 					if sources != 1 || ref != (v.Key != "") || (v.Optional && !ref) {
 						add(v.Range, "Invalid var source", "The var %q of step %q needs exactly one of secret+key, config_map+key, value or field_path (and optional only with secret or config_map).", v.Name, s.Name)
 					}

@@ -242,6 +242,8 @@ func TestFixturesApplyWithKubectl(t *testing.T) {
 		{fixture: "templates/2.8-amp.yaml", from: "2.8", to: "2.9"},
 		{fixture: "templates/2.8-amp-s3.yaml", from: "2.8", to: "2.10", s3: true},
 		{fixture: "templates/2.7-amp.yaml", from: "2.7", to: "2.10"},
+		{fixture: "templates/2.8-amp.yaml", from: "2.8", to: "2.12"},
+		{fixture: "templates/2.8-amp-s3.yaml", from: "2.8", to: "2.12", s3: true},
 	} {
 		fixture := testenv.Shared(t, "fixtures/"+tc.fixture)
 		installedAt := ""
@@ -275,7 +277,9 @@ func TestFixturesApplyWithKubectl(t *testing.T) {
 				b := bundletest.New(t, planPath, snap)
 				dir := b.Dir
 				b.Apply(objects)
-				checkRelease(t, objects, tc.to)
+				if tc.to != "2.12" {
+					checkRelease(t, objects, tc.to)
+				}
 				switch tc.to {
 				case "2.8":
 					checkUpgraded(t, objects, tc.s3, "mysql")
@@ -288,6 +292,8 @@ func TestFixturesApplyWithKubectl(t *testing.T) {
 					checkLikeFixture(t, objects, testenv.Shared(t, "fixtures/templates/2.7-amp.yaml"))
 				case "2.9", "2.10":
 					checkVersionedTemplate(t, objects, tc.to)
+				case "2.12":
+					checkTemplate212(t, objects)
 				}
 				checkKustomizeMatches(t, kubectl, dir, objects, withSnapshot)
 				b.NoSecrets(fixture)
@@ -549,4 +555,105 @@ func kustomized(t *testing.T, kubectl, dir, hop string) map[string]map[string]an
 		objects[obj["kind"].(string)+"/"+bundletest.Get(obj, "metadata", "name").(string)] = obj
 	}
 	return objects
+}
+
+// images212 are the images of the 3scale-2.12.0-GA templates (amp/amp.yml
+// of 3scale-amp-openshift-templates; the backend image on
+// registry.redhat.io, not the template's registry.redhat.com typo).
+var images212 = map[string]string{
+	"amp-system":               "registry.redhat.io/3scale-amp2/system-rhel7:3scale2.12",
+	"amp-apicast":              "registry.redhat.io/3scale-amp2/apicast-gateway-rhel8:3scale2.12",
+	"amp-backend":              "registry.redhat.io/3scale-amp2/backend-rhel8:3scale2.12",
+	"amp-zync":                 "registry.redhat.io/3scale-amp2/zync-rhel8:3scale2.12",
+	"system-memcached":         "registry.redhat.io/3scale-amp2/memcached-rhel7:3scale2.12",
+	"zync-database-postgresql": "registry.redhat.io/rhscl/postgresql-10-rhel7",
+	"backend-redis":            "registry.redhat.io/rhscl/redis-5-rhel7:5",
+	"system-redis":             "registry.redhat.io/rhscl/redis-5-rhel7:5",
+	"system-mysql":             "registry.redhat.io/rhel8/mysql-80:1",
+}
+
+// checkTemplate212 checks what the hops 2.8 → 2.12 leave as the
+// 3scale-2.11.0-GA and 3scale-2.12.0-GA templates have it: each stream's
+// 2.12 tag on the template's image and every trigger on it, Redis 5's
+// command, backend-cron's 150Mi, zync's annotations on its pod template,
+// BACKEND_ROUTE the internal address, no AMP_RELEASE and no MESSAGE_BUS
+// left (env, ConfigMap, Secret), MySQL 8.0's authentication plugin
+// setting.
+func checkTemplate212(t *testing.T, objects map[string]map[string]any) {
+	t.Helper()
+	for stream, image := range images212 {
+		found := false
+		for _, tag := range bundletest.Get(objects["ImageStream/"+stream], "spec", "tags").([]any) {
+			if bundletest.Get(tag, "name") == "2.12" {
+				found = true
+				if got := bundletest.Get(tag, "from", "name"); got != image {
+					t.Errorf("ImageStream/%s tag 2.12: from %v, the template has %s", stream, got, image)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("ImageStream/%s has no tag 2.12", stream)
+		}
+	}
+	for key, obj := range objects {
+		if obj["kind"] != "DeploymentConfig" {
+			continue
+		}
+		for _, tr := range bundletest.Get(obj, "spec", "triggers").([]any) {
+			if from, _ := bundletest.Get(tr, "imageChangeParams", "from", "name").(string); bundletest.Get(tr, "type") == "ImageChange" && !strings.HasSuffix(from, ":2.12") {
+				t.Errorf("%s follows %s, not a 2.12 tag", key, from)
+			}
+		}
+		var lists []any
+		for _, field := range []string{"containers", "initContainers"} {
+			if cs, ok := bundletest.Get(obj, "spec", "template", "spec", field).([]any); ok {
+				for _, c := range cs {
+					lists = append(lists, bundletest.Get(c, "env"))
+				}
+			}
+		}
+		lists = append(lists, bundletest.Get(obj, "spec", "strategy", "rollingParams", "pre", "execNewPod", "env"))
+		for _, l := range lists {
+			if l == nil {
+				continue
+			}
+			for name, e := range bundletest.EnvOf(t, l) {
+				if name == "AMP_RELEASE" || strings.HasPrefix(name, "MESSAGE_BUS_") {
+					t.Errorf("%s still sets %s", key, name)
+				}
+				if name == "BACKEND_ROUTE" && e["value"] != "http://backend-listener:3000/internal/" {
+					t.Errorf("%s: BACKEND_ROUTE = %v", key, e)
+				}
+			}
+		}
+	}
+	for _, r := range []string{"backend-redis", "system-redis"} {
+		if got := bundletest.Get(objects["DeploymentConfig/"+r], "spec", "template", "spec", "containers", 0, "command", 0); got != "/opt/rh/rh-redis5/root/usr/bin/redis-server" {
+			t.Errorf("%s runs %v", r, got)
+		}
+	}
+	if got := bundletest.Get(objects["DeploymentConfig/backend-cron"], "spec", "template", "spec", "containers", 0, "resources", "limits", "memory"); got != "150Mi" {
+		t.Errorf("backend-cron's memory limit is %v", got)
+	}
+	zync := objects["DeploymentConfig/zync"]
+	if got := bundletest.Get(zync, "spec", "template", "metadata", "annotations", "prometheus.io/port"); got != "9393" {
+		t.Errorf("zync's pod template has prometheus.io/port %v", got)
+	}
+	if got := bundletest.Get(zync, "spec", "template", "metadata", "labels", "deploymentConfig"); got != "zync" {
+		t.Errorf("zync's pod template lost its labels: %v", bundletest.Get(zync, "spec", "template", "metadata"))
+	}
+	if a, _ := bundletest.Get(zync, "metadata", "annotations").(map[string]any); a["prometheus.io/port"] != nil {
+		t.Errorf("the zync DeploymentConfig keeps its prometheus.io annotations")
+	}
+	if _, ok := bundletest.Get(objects["ConfigMap/system-environment"], "data").(map[string]any)["AMP_RELEASE"]; ok {
+		t.Errorf("system-environment keeps AMP_RELEASE")
+	}
+	for k := range bundletest.Get(objects["Secret/system-redis"], "data").(map[string]any) {
+		if strings.HasPrefix(k, "MESSAGE_BUS_") {
+			t.Errorf("system-redis keeps %s", k)
+		}
+	}
+	if got := bundletest.Get(objects["ConfigMap/mysql-extra-conf"], "data", "mysql-default-authentication-plugin.cnf"); got != "[mysqld]\ndefault_authentication_plugin=mysql_native_password\n" {
+		t.Errorf("mysql-extra-conf's authentication plugin file is %q", got)
+	}
 }

@@ -376,6 +376,19 @@ func (s *Snapshot) maskSecrets() {
 // stripSecret keeps a Secret's keys and drops its values (maskSecrets
 // gives them their tokens), remembering the decoded values as sensitive
 // text.
+// publicSecretKey tells the keys of a Secret that the 3scale templates fill
+// with the addresses of a Service or a Route, which the rules write
+// literally: backend-listener's service_endpoint
+// (http://backend-listener:3000) and route_endpoint (the backend route's
+// URL). The 2.11 templates give BACKEND_ROUTE the literal
+// http://backend-listener:3000/internal/ instead of reading route_endpoint,
+// and the 2.10 → 2.11 template hop writes it (guides/template-after-2.10.md
+// 2.2.3): the address is no credential, and taking it for one refuses every
+// real site's bundle. A password in such a URL is still secret.
+func publicSecretKey(secret, key string) bool {
+	return secret == "backend-listener" && (key == "service_endpoint" || key == "route_endpoint")
+}
+
 func (s *Snapshot) stripSecret(obj map[string]any, at hcl.Range) error {
 	name, _ := obj["metadata"].(map[string]any)["name"].(string)
 	ns, _ := obj["metadata"].(map[string]any)["namespace"].(string)
@@ -390,6 +403,11 @@ func (s *Snapshot) stripSecret(obj map[string]any, at hcl.Range) error {
 				if pw, ok := u.User.Password(); ok {
 					candidates = append(candidates, pw)
 				}
+			}
+			if publicSecretKey(name, key) {
+				// The value is a public address; only a password in it is
+				// secret.
+				candidates = candidates[1:]
 			}
 			for _, c := range candidates {
 				if len(c) >= minSensitive {

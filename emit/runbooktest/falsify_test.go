@@ -75,13 +75,17 @@ var falsifyPlans = map[string]string{
 	"2.9-to-2.10-mysql":        templatePlan("2.9", "2.10", "mysql"),
 	"2.8-to-2.9-oracle":        templatePlan("2.8", "2.9", "oracle"),
 	"2.9-to-2.10-oracle":       templatePlan("2.9", "2.10", "oracle"),
+	"2.10-to-2.11-mysql":       templatePlan("2.10", "2.11", "mysql"),
+	"2.10-to-2.11-oracle":      templatePlan("2.10", "2.11", "oracle"),
+	"2.11-to-2.12-oracle":      templatePlan("2.11", "2.12", "oracle"),
+	"2.11-to-2.12-mysql":       templatePlan("2.11", "2.12", "mysql"),
 }
 
 // allFalsifiers are verifyFalsifiers and those of the other files
 // (falsifiers29).
 func allFalsifiers() map[string]verifyFalsifier {
 	all := map[string]verifyFalsifier{}
-	for _, m := range []map[string]verifyFalsifier{verifyFalsifiers, falsifiers29} {
+	for _, m := range []map[string]verifyFalsifier{verifyFalsifiers, falsifiers29, falsifiers212} {
 		for id, f := range m {
 			all[id] = f
 		}

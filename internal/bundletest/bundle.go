@@ -264,7 +264,8 @@ func LongValues(values []string, trim bool) []string {
 	return out
 }
 
-// SecretValues decodes every value of every Secret in path: a fixture (a
+// SecretValues decodes every value of every Secret in path (but the
+// addresses of backend-listener, see snapshot.publicSecretKey): a fixture (a
 // List export), one object, or a directory of them, walked (files ending in
 // .yaml, .yml or .json, such as a simulated cluster's objects).
 func SecretValues(t *testing.T, path string) []string {
@@ -307,10 +308,16 @@ func SecretValues(t *testing.T, path string) []string {
 				continue
 			}
 			data, _ := o["data"].(map[string]any)
-			for _, v := range data {
+			for k, v := range data {
 				dec, err := base64.StdEncoding.DecodeString(v.(string))
 				if err != nil {
 					t.Fatalf("%s: Secret %v: %v", f, Get(o, "metadata", "name"), err)
+				}
+				if Get(o, "metadata", "name") == "backend-listener" && (k == "service_endpoint" || k == "route_endpoint") {
+					// Addresses, not credentials: the 2.11 templates write
+					// http://backend-listener:3000/internal/ literally
+					// (snapshot.publicSecretKey).
+					continue
 				}
 				values = append(values, string(dec))
 			}

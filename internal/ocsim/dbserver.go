@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -77,7 +78,9 @@ func (c *Cluster) podStarted(pod Object) {
 		failure = pgStartError(vol.Postgres, version)
 	case redisEng:
 		var r *redisMemory
-		r, failure = loadRedis(v, version)
+		if failure = redisCommandError(v, version); failure == "" {
+			r, failure = loadRedis(v, version)
+		}
 		mem.Redis = r
 	}
 	if failure != "" {
@@ -373,3 +376,37 @@ func dataOf(my, pg *sqlServer, r *redisMemory) *Data {
 	}
 	return d
 }
+
+// redisCommandError: the rhscl Redis images ship redis-server under their
+// own software collection only (/opt/rh/rh-redis32 in redis-32-rhel7,
+// /opt/rh/rh-redis5 in redis-5-rhel7), so that a container whose command
+// names another collection's redis-server does not start (the 3scale
+// templates give the command explicitly; the 2.10 → 2.11 template upgrade
+// changes it with the image). A command outside /opt/rh, or none, runs.
+func redisCommandError(v *podView, version string) string {
+	cmd, _ := v.container["command"].([]any)
+	if len(cmd) == 0 {
+		return ""
+	}
+	path, _ := cmd[0].(string)
+	m := rhRedisPath.FindStringSubmatch(path)
+	if m == nil {
+		return ""
+	}
+	major, minor, _ := strings.Cut(version, ".")
+	if major != "3" && major != "5" {
+		// Only the rhscl (RHEL 7) images are software collections; the
+		// rhel8 and rhel9 images' command is not checked.
+		return ""
+	}
+	want := "rh-redis" + major
+	if major == "3" {
+		want = "rh-redis3" + strings.SplitN(minor, ".", 2)[0]
+	}
+	if m[1] == want {
+		return ""
+	}
+	return fmt.Sprintf("exec: %q: stat %s: no such file or directory", path, path)
+}
+
+var rhRedisPath = regexp.MustCompile(`^/opt/rh/(rh-redis[0-9]+)/`)

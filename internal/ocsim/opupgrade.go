@@ -26,7 +26,9 @@ import (
 //     own at 3scale2.X; Redis 3.2 → 5 (rhscl/redis-5-rhel7) at 2.11, MySQL
 //     5.7 → 8.0 (rhel8/mysql-80) at 2.12, Redis 5 → 6 (rhel8/redis-6) at
 //     2.14; the databases' data are in their claims and survive.
-//   - 2.11 (0.8, upgrade.go of 3scale-2.11-stable): BACKEND_ROUTE of the
+//   - 2.11 (0.8, upgrade.go of 3scale-2.11-stable): the Redis containers'
+//     command becomes rh-redis5's redis-server with their trigger
+//     (ensureRedisCommand); BACKEND_ROUTE of the
 //     system-app containers, its pre hook and system-sidekiq becomes the
 //     value http://backend-listener:3000/internal/ (the 2.8 templates read
 //     it from Secret backend-listener's route_endpoint).
@@ -262,6 +264,17 @@ func moveTriggers(c *Cluster, am Object, release string) {
 			}
 			from["name"] = stream + ":" + release
 			changed = true
+		}
+		if changed && release == "2.11" && (r.dc == "backend-redis" || r.dc == "system-redis") {
+			// The 2.11 operator's ensureRedisCommand, in the same update as
+			// the trigger (upgradeBackendRedisDeploymentConfig of
+			// 3scale-2.11-stable): Redis 5's redis-server, which the
+			// redis-5-rhel7 image ships under rh-redis5.
+			if ctrs := list(dc, "spec", "template", "spec", "containers"); len(ctrs) > 0 {
+				if ctr, _ := ctrs[0].(map[string]any); ctr != nil && ctr["command"] != nil {
+					ctr["command"] = []any{"/opt/rh/rh-redis5/root/usr/bin/redis-server"}
+				}
+			}
 		}
 		if changed {
 			c.bumpGeneration(dc)

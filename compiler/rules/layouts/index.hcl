@@ -35,6 +35,14 @@ layout "template" "2.9" {
   file = "template-2.9.yaml.tmpl"
 }
 
+layout "template" "2.10" {
+  file = "template-2.10.yaml.tmpl"
+}
+
+layout "template" "2.11" {
+  file = "template-2.11.yaml.tmpl"
+}
+
 layout "operator" "2.7" {
   file = "operator-2.7-2.14.yaml.tmpl"
 }
@@ -99,8 +107,9 @@ guide_leaves "amp-release-literal" {
   }
 }
 
-# The 2.7 → 2.8 guide (000 1.2.8) and the 2.8 → 2.9 and 2.9 → 2.10 ones
-# (guides/template-2.8-2.9.md 2.2.3, template-2.9-2.10.md 2.2.2) set
+# The 2.7 → 2.8 guide (000 1.2.8) and the 2.8 → 2.9, 2.9 → 2.10 and
+# 2.10 → 2.11 ones (guides/template-2.8-2.9.md 2.2.3, template-2.9-2.10.md
+# 2.2.2, template-after-2.10.md 2.2.2) set
 # AMP_RELEASE in the ConfigMap only: a site that an earlier guide's
 # `oc set env` reached (installed at 2.6 or before) keeps the literal 2.7
 # of the 2.6 → 2.7 guide in every system-app container, and the ConfigMap
@@ -108,7 +117,7 @@ guide_leaves "amp-release-literal" {
 # nothing to leave).
 guide_leaves "amp-release-literal-2.7" {
   deployment = "template"
-  from       = ["2.8", "2.9", "2.10"]
+  from       = ["2.8", "2.9", "2.10", "2.11"]
 
   env_value "DeploymentConfig" "system-app" {
     var   = "AMP_RELEASE"

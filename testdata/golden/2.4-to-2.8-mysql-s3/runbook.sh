@@ -16,7 +16,7 @@ TO='2.8'
 # Versions a partly upgraded site may show, oldest first.
 KNOWN_VERSIONS=('2.4' '2.5' '2.6' '2.7' '2.8')
 # Where the preflight reads the version the site runs (installed_version, below).
-VERSION_SOURCE='AMP_RELEASE in configmap/system-environment, or the literal one of dc/system-app'\''s containers when later (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager)'
+VERSION_SOURCE='AMP_RELEASE in configmap/system-environment, or the literal one of dc/system-app'\''s containers when later (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager, or, without either, the tag of dc/system-app'\''s ImageChange trigger)'
 # 1 when the bundle moves the site to another cluster and install method.
 MIGRATION=0
 BUNDLE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -835,6 +835,12 @@ installed_version() {
   fi
   if [ -z "$release" ]; then
     release=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.annotations["apps.3scale.net/apimanager-threescale-version"] // empty] | if length == 1 then .[0] else "" end' 2>/dev/null) || release=
+  fi
+  if [ -z "$release" ]; then
+    # The 2.12 templates (and the 2.11 → 2.12 hop) drop AMP_RELEASE: the
+    # release is the tag system-app's ImageChange trigger follows
+    # (amp-system:2.12, or amp-system:2.12-oracle on an Oracle site).
+    release=$(jq -r '[.items[]? | select(.kind == "DeploymentConfig") | .spec.triggers[]? | select(.type == "ImageChange") | .imageChangeParams.from.name | capture(":(?<v>[0-9]+[.][0-9]+)(-oracle)?$").v] | unique | if length == 1 then .[0] else "" end' <<<"$objects" 2>/dev/null) || release=
   fi
   if [[ $release =~ ^([0-9]+\.[0-9]+)\.[0-9] ]]; then
     release=${BASH_REMATCH[1]}

@@ -149,7 +149,7 @@ func (m *migrationRun) migrateAt(v migrationVersion) {
 	// The simulator does not deploy from the APIManager: the claims
 	// first, then what the operator deploys, then the rest of the run.
 	m.until(m.target, 0, "ampc: step "+v.hop+"/create-claims done (--only)", "--only", v.hop+"/create-claims")
-	operatorDeploys(t, m.target, m.site)
+	operatorDeploys(t, m.target, operatorSite(t, m.site, strings.TrimPrefix(v.channel, "threescale-")))
 	m.until(m.target, 3, "MANUAL STEP "+v.hop+"/dns-switch:", "--ack", v.hop+"/operator-install")
 	m.until(m.target, 0, "all steps done", "--ack", v.hop+"/dns-switch", "--ack", v.hop+"/portal-check")
 }
@@ -306,4 +306,43 @@ func migrationHash(s string, seed uint64) uint64 {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%s\x00%d", s, seed)
 	return h.Sum64()
+}
+
+// operatorSite is what the operator of version deploys from the objects of
+// a 2.8 template site: the site itself at 2.8, later the simulator's own
+// upgrade of its workloads (ocsim.UpgradeSite: at 2.12 no AMP_RELEASE and
+// no MESSAGE_BUS env in the system containers, whose values the restored
+// ConfigMap and Secret of a site past the 2.11 → 2.12 template hop no
+// longer hold).
+func operatorSite(t *testing.T, site map[string]map[string]any, version string) map[string]map[string]any {
+	t.Helper()
+	if version == "2.8" {
+		return site
+	}
+	// UpgradeSite upgrades what an APIManager owns: the site's workloads
+	// owned by one at 2.8 (operatorDeploys sets the owner again), which
+	// is left out of what it returns (the runbook creates its own).
+	am := map[string]any{"apiVersion": "apps.3scale.net/v1alpha1", "kind": "APIManager",
+		"metadata": map[string]any{"name": "apimanager", "namespace": "3scale", "uid": "8f3c", "annotations": map[string]any{
+			"apps.3scale.net/apimanager-threescale-version": "2.8", "apps.3scale.net/threescale-operator-version": "0.5.0"}},
+		"spec": map[string]any{"wildcardDomain": "3scale.example.com", "system": map[string]any{"sphinxSpec": map[string]any{}}}}
+	objs := []map[string]any{am}
+	for _, key := range slices.Sorted(maps.Keys(site)) {
+		obj := bundletest.DeepCopy(t, site[key])
+		if obj["kind"] == "DeploymentConfig" {
+			obj["metadata"].(map[string]any)["ownerReferences"] = []any{map[string]any{"apiVersion": "apps.3scale.net/v1alpha1", "kind": "APIManager", "name": "apimanager", "uid": "8f3c", "controller": true}}
+		}
+		objs = append(objs, obj)
+	}
+	upgraded, err := ocsim.UpgradeSite(objs, "2.8", version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[string]any{}
+	for _, obj := range upgraded {
+		if obj["kind"] != "APIManager" {
+			out[obj["kind"].(string)+"/"+bundletest.Get(obj, "metadata", "name").(string)] = obj
+		}
+	}
+	return out
 }

@@ -44,17 +44,17 @@ func TestMigrationAfterTemplateHops(t *testing.T) {
 	} {
 		t.Run(tc.at, func(t *testing.T) {
 			if tc.at == "2.12" {
-				// Found 2026-12-03, cause not found yet: after the
-				// template hops to 2.12 and the migration's restore, the
-				// simulated operator-deployed site (the harness's
-				// operatorDeploys: the 2.8 fixture's workloads, which
-				// read AMP_RELEASE and the MESSAGE_BUS keys that the
-				// 2.11 → 2.12 hop removed from the restored ConfigMap
-				// and Secret) never gets system-app, system-sidekiq and
-				// system-sphinx ready, and wait-deployment stops after
-				// 30 minutes. Upgrading those workloads with
-				// ocsim.UpgradeSite to 2.12 first did not change it.
-				t.Skip("the simulated operator deploy at 2.12 is not faithful yet (see the comment)")
+				// Found 2026-12-03, not resolved: the run gets through the
+				// operator's deploy (the 2.8 workloads upgraded to 2.12 by
+				// ocsim.UpgradeSite, without AMP_RELEASE and MESSAGE_BUS
+				// env), the restores, the Redis key checks and
+				// restart-system, then resync-routes stops with "no
+				// running system-sidekiq pod to run the resync in": at
+				// 2.12 system-sidekiq is not running yet when the resync
+				// starts. Whether restart-system must wait for
+				// system-sidekiq (a product defect that the 2.8 timing
+				// hides) or the simulated deploy is unfaithful is open.
+				t.Skip("the migration at 2.12 stops at resync-routes on the simulator (see the comment)")
 			}
 			t.Parallel()
 			bundle := bundletest.WriteBundle(t, bundletest.Compile(t, migrationPlanFile(t, "2.8", tc.at, `  migrate_at      = "`+tc.at+`"`), ""))

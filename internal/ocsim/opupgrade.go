@@ -2,6 +2,7 @@ package ocsim
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,8 +33,10 @@ import (
 //     system-app containers, its pre hook and system-sidekiq becomes the
 //     value http://backend-listener:3000/internal/ (the 2.8 templates read
 //     it from Secret backend-listener's route_endpoint).
-//   - 2.12 (0.9): AMP_RELEASE leaves the system containers' env and
-//     ConfigMap system-environment; ConfigMap mysql-extra-conf gets
+//   - 2.12 (0.9): AMP_RELEASE leaves the system containers' env (and
+//     system-app's pre hook) and ConfigMap system-environment, the
+//     MESSAGE_BUS_REDIS_* env vars leave the system containers (Secret
+//     system-redis keeps its keys); ConfigMap mysql-extra-conf gets
 //     mysql-default-authentication-plugin.cnf (internal MySQL).
 //   - 2.14 (0.11, system_searchd_reconciler.go): DeploymentConfig and
 //     Service system-sphinx deleted; PVC system-searchd, Service
@@ -55,7 +58,7 @@ import (
 //     available.
 //
 // Not modelled (no runbook reads them): metering and rht.* pod labels,
-// Prometheus settings, USER_SESSION_TTL (2.11), MESSAGE_BUS_* (2.12),
+// Prometheus settings, USER_SESSION_TTL (2.11),
 // REDIS_CONF (2.14), secrets' owner references.
 // Simplification: an APIManager more than one minor behind a release
 // before 2.15 gets the missed releases' stages too (the operators before
@@ -443,10 +446,32 @@ func backendURL(c *Cluster, am Object) bool {
 	return true
 }
 
+// messageBusEnv are the system containers' env vars of the message bus
+// Redis (Secret system-redis's MESSAGE_BUS_* keys), which the 2.12
+// operator (0.9) no longer deploys.
+var messageBusEnv = []string{"MESSAGE_BUS_REDIS_URL", "MESSAGE_BUS_REDIS_NAMESPACE", "MESSAGE_BUS_REDIS_SENTINEL_HOSTS", "MESSAGE_BUS_REDIS_SENTINEL_ROLE"}
+
 func dropAMPRelease(c *Cluster, am Object) bool {
 	ns := str(am, "metadata", "namespace")
 	for _, name := range []string{"system-app", "system-sidekiq", "system-sphinx"} {
-		if dc := c.get(ns, "DeploymentConfig", name); dc != nil && dropEnv(dc, "AMP_RELEASE") {
+		dc := c.get(ns, "DeploymentConfig", name)
+		if dc == nil {
+			continue
+		}
+		changed := dropEnv(dc, append([]string{"AMP_RELEASE"}, messageBusEnv...)...)
+		if hook := mapAt(dc, "spec", "strategy", "rollingParams", "pre", "execNewPod"); hook != nil && hook["env"] != nil {
+			var kept []any
+			for _, e := range list(hook, "env") {
+				if !slices.Contains(messageBusEnv, str(e, "name")) && str(e, "name") != "AMP_RELEASE" {
+					kept = append(kept, e)
+				}
+			}
+			if len(kept) != len(list(hook, "env")) {
+				hook["env"] = kept
+				changed = true
+			}
+		}
+		if changed {
 			c.bumpGeneration(dc)
 			c.put(dc)
 		}

@@ -288,15 +288,7 @@ func migrationVersions(p *plan.Plan, mods []module) []string {
 			vs = append(vs, v)
 		}
 	}
-	slices.SortFunc(vs, func(a, b plan.Version) int {
-		if a.Less(b) {
-			return -1
-		}
-		if b.Less(a) {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(vs, plan.Version.Compare)
 	var out []string
 	for _, v := range vs {
 		out = append(out, v.String())
@@ -457,13 +449,7 @@ func templateEnd(mods []module) (string, string) {
 	slices.SortFunc(migrations, func(a, b string) int {
 		va, _ := plan.ParseVersion(a)
 		vb, _ := plan.ParseVersion(b)
-		switch {
-		case va.Less(vb):
-			return -1
-		case vb.Less(va):
-			return 1
-		}
-		return 0
+		return va.Compare(vb)
 	})
 	if len(migrations) == 0 {
 		return last.String(), "none"

@@ -177,5 +177,17 @@ func (v Version) Less(w Version) bool {
 	return v.Minor < w.Minor
 }
 
+// Compare is -1, 0 or 1 as v is earlier than, the same as or later than
+// w, for slices.SortFunc.
+func (v Version) Compare(w Version) int {
+	switch {
+	case v.Less(w):
+		return -1
+	case w.Less(v):
+		return 1
+	}
+	return 0
+}
+
 // IsZero reports whether v was never set.
 func (v Version) IsZero() bool { return v == Version{} }

@@ -2,7 +2,6 @@ package ocsim
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -335,33 +334,45 @@ func dropBaseURL(c *Cluster, am Object) bool {
 // dropEnv removes env vars from the containers (and init containers) of a
 // workload's pod template; it reports whether it removed any.
 func dropEnv(obj Object, names ...string) bool {
-	drop := map[string]bool{}
-	for _, n := range names {
-		drop[n] = true
-	}
+	drop := nameSet(names)
 	changed := false
 	for _, field := range []string{"containers", "initContainers"} {
 		for _, ctr := range list(obj, "spec", "template", "spec", field) {
-			m := ctr.(map[string]any)
-			env := list(m, "env")
-			var kept []any
-			for _, e := range env {
-				if drop[str(e, "name")] {
-					changed = true
-					continue
-				}
-				kept = append(kept, e)
-			}
-			if len(kept) != len(env) {
-				if kept == nil {
-					delete(m, "env")
-				} else {
-					m["env"] = kept
-				}
-			}
+			changed = dropFromEnv(ctr.(map[string]any), drop) || changed
 		}
 	}
 	return changed
+}
+
+// nameSet is a set of names.
+func nameSet(names []string) map[string]bool {
+	set := map[string]bool{}
+	for _, n := range names {
+		set[n] = true
+	}
+	return set
+}
+
+// dropFromEnv removes the env vars named in drop from the env list of m (a
+// container or a lifecycle hook's execNewPod); it reports whether it
+// removed any.
+func dropFromEnv(m map[string]any, drop map[string]bool) bool {
+	env := list(m, "env")
+	var kept []any
+	for _, e := range env {
+		if !drop[str(e, "name")] {
+			kept = append(kept, e)
+		}
+	}
+	switch {
+	case len(kept) == len(env):
+		return false
+	case kept == nil:
+		delete(m, "env")
+	default:
+		m["env"] = kept
+	}
+	return true
 }
 
 // setEnv sets an env var of a container (a map with env), in place when
@@ -458,18 +469,10 @@ func dropAMPRelease(c *Cluster, am Object) bool {
 		if dc == nil {
 			continue
 		}
-		changed := dropEnv(dc, append([]string{"AMP_RELEASE"}, messageBusEnv...)...)
-		if hook := mapAt(dc, "spec", "strategy", "rollingParams", "pre", "execNewPod"); hook != nil && hook["env"] != nil {
-			var kept []any
-			for _, e := range list(hook, "env") {
-				if !slices.Contains(messageBusEnv, str(e, "name")) && str(e, "name") != "AMP_RELEASE" {
-					kept = append(kept, e)
-				}
-			}
-			if len(kept) != len(list(hook, "env")) {
-				hook["env"] = kept
-				changed = true
-			}
+		names := append([]string{"AMP_RELEASE"}, messageBusEnv...)
+		changed := dropEnv(dc, names...)
+		if hook := mapAt(dc, "spec", "strategy", "rollingParams", "pre", "execNewPod"); hook != nil {
+			changed = dropFromEnv(hook, nameSet(names)) || changed
 		}
 		if changed {
 			c.bumpGeneration(dc)

@@ -1085,7 +1085,11 @@ step "restart-system" {
   note    = <<-EOT
     Puts back the APIManager's replicas of system-app, system-sidekiq, zync
     and zync-que and system-sphinx's count, which stop-writers saved, and
-    waits until they are ready. Not in the guide: system-memcache is
+    waits until each wants and has that many pods ready (`wait_replicas`):
+    the operator scales the DeploymentConfigs some time after the
+    APIManager changes, and a wait on ready against wanted pods alone
+    would pass at once on their 0 of 0, leaving resync-routes without a
+    system-sidekiq pod. Not in the guide: system-memcache is
     redeployed too, once (`redeploy_once`), so that it drops what it cached
     from the operator's fresh databases before the restore.
   EOT
@@ -1100,9 +1104,14 @@ step "restart-system" {
     if exists dc system-memcache; then
       redeploy_once system-memcache "$dir/system-memcache-restart-from"
     fi
-    for component in ${local.target_writers}; do
-      wait_ready "$component"
-    done
+    counts=$(jq -r '[.spec.system.appSpec.replicas, .spec.system.sidekiqSpec.replicas, .spec.zync.appSpec.replicas, .spec.zync.queSpec.replicas] | @tsv' "$saved")
+    read -r app sidekiq zync que <<<"$counts"
+    wait_replicas system-app "$app" "the 3scale operator scales it to the APIManager's spec.system.appSpec.replicas: see its logs"
+    wait_replicas system-sidekiq "$sidekiq" "the 3scale operator scales it to the APIManager's spec.system.sidekiqSpec.replicas: see its logs"
+    wait_replicas zync "$zync" "the 3scale operator scales it to the APIManager's spec.zync.appSpec.replicas: see its logs"
+    wait_replicas zync-que "$que" "the 3scale operator scales it to the APIManager's spec.zync.queSpec.replicas: see its logs"
+    sphinx=$(saved_replicas "$dir/target-replicas.json" system-sphinx)
+    wait_replicas system-sphinx "$sphinx"
   EOT
 }
 

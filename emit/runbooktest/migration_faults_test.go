@@ -142,7 +142,7 @@ func (m *migrationRun) migrateAt(v migrationVersion) {
 	m.until(m.target, 3, "MANUAL STEP "+v.hop+"/operator-install:", "--ack", v.hop+"/switch-to-target")
 	installOperator(t, m.target, v.channel, v.csv, "Automatic")
 	opPut(t, m.target, map[string]any{"apiVersion": "apps/v1", "kind": "Deployment",
-		"metadata": map[string]any{"name": "3scale-operator", "namespace": "3scale-operator"},
+		"metadata": map[string]any{"name": ocsim.OperatorDeployment("3scale-operator", v.csv), "namespace": "3scale-operator"},
 		"spec": map[string]any{"replicas": 1, "selector": map[string]any{"matchLabels": map[string]any{"name": "threescale-operator"}},
 			"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"name": "threescale-operator"}},
 				"spec": map[string]any{"containers": []any{map[string]any{"name": "3scale-operator", "image": "registry.redhat.io/3scale-amp2/3scale-rhel7-operator:" + strings.TrimPrefix(v.csv, "3scale-operator.v")}}}}}})

@@ -291,6 +291,24 @@ func TestMigrationKeepsEverything(t *testing.T) {
 	if out, err := run("--only", "2.8-2.8/stop-writers"); err != nil || !strings.Contains(out, "ampc: step 2.8-2.8/stop-writers done (--only)") || strings.Contains(out, "all steps done") {
 		t.Fatalf("stop-writers: %v\n%s", err, out)
 	}
+	// restart-system waits until the operator has scaled system-app,
+	// system-sidekiq, zync and zync-que back to the APIManager's replicas:
+	// with the operator stopped (its Deployment gone), the step does not
+	// pass on their 0 of 0 pods (it did, and resync-routes found no
+	// system-sidekiq pod when the operator was slow).
+	operator := opGet(t, target, "3scale-operator", "Deployment", "3scale-operator")
+	if err := os.Remove(filepath.Join(target.Dir, "objects/3scale-operator/Deployment.3scale-operator.json")); err != nil {
+		t.Fatal(err)
+	}
+	out, err = run("--only", "2.8-2.8/restart-system")
+	if err == nil || !strings.Contains(out, "dc/system-app wants 0 pods and has 0 ready after 20 minutes, not the 1 asked for") {
+		t.Errorf("restart-system with the operator stopped: %v\n%s", err, bundletest.Tail(out, 15))
+	}
+	opPut(t, target, operator)
+	// It scaled system-sphinx back: stopped again for the restores below.
+	if out, err := run("--only", "2.8-2.8/stop-writers"); err != nil {
+		t.Fatalf("stop-writers: %v\n%s", err, out)
+	}
 	bad := filepath.Join(t.TempDir(), "bad.gz")
 	if out, err := exec.Command("bash", "-c", `set -o pipefail; gzip -dc < "$1" | sed '/^COPY public.tenants /i SELECT count(*) FROM public.no_such_table;' | gzip -c > "$2"`, "bash", filepath.Join(dir, "zync-database-backup.gz"), bad).CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)

@@ -197,6 +197,19 @@ func (c *Cluster) catalogChannelOf(sub Object) (catalogChannel, bool) {
 	return catalogChannel{}, false
 }
 
+// OperatorDeployment is the name of the Deployment that the CSV csv
+// (NAME.vX.Y.Z) of the catalog's package pkg runs (deploymentOf): what a
+// test that installs an operator by hand must name it for the simulated
+// operator to run.
+func OperatorDeployment(pkg, csv string) string {
+	for _, p := range builtinCatalog() {
+		if p.name == pkg {
+			return p.deploymentOf(csvVersion(csv))
+		}
+	}
+	return ""
+}
+
 func csvVersion(csv string) string {
 	_, v, _ := strings.Cut(csv, ".v")
 	return v

@@ -1523,6 +1523,25 @@ wait_ready() {
   fail "$object has ${ready:-0} of $want pods ready after 20 minutes${2:+: $2}"
 }
 
+# wait_replicas WORKLOAD N [HINT]: wait up to 20 minutes until WORKLOAD wants N
+# pods and has N ready. For a count that an operator sets some time after
+# the change that asks for it (an APIManager's replicas): wait_ready alone
+# passes at once on a workload still at 0 of 0 that the operator has not
+# scaled yet. One oc call a poll reads both counts. HINT ends the failure
+# message.
+wait_replicas() {
+  local object n=$2 i view want ready
+  case $1 in */*) object=$1 ;; *) object=dc/$1 ;; esac
+  [[ $n =~ ^[0-9]+$ ]] || fail "wait_replicas $1: $n is not a replica count"
+  for ((i = 0; i < 120; i++)); do
+    view=$(oc get "$object" -o jsonpath='{.spec.replicas}/{.status.readyReplicas}')
+    want=${view%%/*} ready=${view#*/}
+    [ "$want" = "$n" ] && [ "${ready:-0}" = "$n" ] && return 0
+    sleep 10
+  done
+  fail "$object wants ${want:-no} pods and has ${ready:-0} ready after 20 minutes, not the $n asked for${3:+: $3}"
+}
+
 # wait_rollout WORKLOAD [OC-FLAGS]: wait up to 20 minutes for the rollout
 # of WORKLOAD to finish. For a DeploymentConfig with automatic ImageChange
 # triggers it first waits for what an image stream patch starts later, on

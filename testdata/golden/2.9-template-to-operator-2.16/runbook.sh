@@ -1763,6 +1763,25 @@ wait_ready() {
   fail "$object has ${ready:-0} of $want pods ready after 20 minutes${2:+: $2}"
 }
 
+# wait_replicas WORKLOAD N [HINT]: wait up to 20 minutes until WORKLOAD wants N
+# pods and has N ready. For a count that an operator sets some time after
+# the change that asks for it (an APIManager's replicas): wait_ready alone
+# passes at once on a workload still at 0 of 0 that the operator has not
+# scaled yet. One oc call a poll reads both counts. HINT ends the failure
+# message.
+wait_replicas() {
+  local object n=$2 i view want ready
+  case $1 in */*) object=$1 ;; *) object=dc/$1 ;; esac
+  [[ $n =~ ^[0-9]+$ ]] || fail "wait_replicas $1: $n is not a replica count"
+  for ((i = 0; i < 120; i++)); do
+    view=$(oc get "$object" -o jsonpath='{.spec.replicas}/{.status.readyReplicas}')
+    want=${view%%/*} ready=${view#*/}
+    [ "$want" = "$n" ] && [ "${ready:-0}" = "$n" ] && return 0
+    sleep 10
+  done
+  fail "$object wants ${want:-no} pods and has ${ready:-0} ready after 20 minutes, not the $n asked for${3:+: $3}"
+}
+
 # wait_rollout WORKLOAD [OC-FLAGS]: wait up to 20 minutes for the rollout
 # of WORKLOAD to finish. For a DeploymentConfig with automatic ImageChange
 # triggers it first waits for what an image stream patch starts later, on
@@ -2942,9 +2961,12 @@ step_2_9_2_9__redis_verify_keys() {
 # Source: guides/template-after-2.10.md migration chapter, steps 1 to 4
 # Puts back the APIManager's replicas of system-app, system-sidekiq, zync and
 # zync-que and system-sphinx's count, which stop-writers saved, and waits
-# until they are ready. Not in the guide: system-memcache is redeployed too,
-# once (`redeploy_once`), so that it drops what it cached from the operator's
-# fresh databases before the restore.
+# until each wants and has that many pods ready (`wait_replicas`): the
+# operator scales the DeploymentConfigs some time after the APIManager
+# changes, and a wait on ready against wanted pods alone would pass at once on
+# their 0 of 0, leaving resync-routes without a system-sidekiq pod. Not in the
+# guide: system-memcache is redeployed too, once (`redeploy_once`), so that it
+# drops what it cached from the operator's fresh databases before the restore.
 step_2_9_2_9__restart_system() {
   dir="$BACKUP_DIR/2.9-2.9"
   on_target() {
@@ -2963,9 +2985,14 @@ step_2_9_2_9__restart_system() {
   if exists dc system-memcache; then
     redeploy_once system-memcache "$dir/system-memcache-restart-from"
   fi
-  for component in system-app system-sidekiq system-sphinx zync zync-que; do
-    wait_ready "$component"
-  done
+  counts=$(jq -r '[.spec.system.appSpec.replicas, .spec.system.sidekiqSpec.replicas, .spec.zync.appSpec.replicas, .spec.zync.queSpec.replicas] | @tsv' "$saved")
+  read -r app sidekiq zync que <<<"$counts"
+  wait_replicas system-app "$app" "the 3scale operator scales it to the APIManager's spec.system.appSpec.replicas: see its logs"
+  wait_replicas system-sidekiq "$sidekiq" "the 3scale operator scales it to the APIManager's spec.system.sidekiqSpec.replicas: see its logs"
+  wait_replicas zync "$zync" "the 3scale operator scales it to the APIManager's spec.zync.appSpec.replicas: see its logs"
+  wait_replicas zync-que "$que" "the 3scale operator scales it to the APIManager's spec.zync.queSpec.replicas: see its logs"
+  sphinx=$(saved_replicas "$dir/target-replicas.json" system-sphinx)
+  wait_replicas system-sphinx "$sphinx"
 }
 
 # 2.9-2.9/resync-routes — Recreate the tenants' routes (zync:resync:domains)

@@ -1,0 +1,49 @@
+package bundletest
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ampc/ampc/internal/testenv"
+)
+
+// TestBlankCheckedSteps: of two runbooks that share a step, the second is
+// checked without it, on the same lines; a step that differs in one
+// character is checked in both; and a step a here-document's "}" line
+// cuts short leaves a text that shellcheck refuses, not one it passes.
+func TestBlankCheckedSteps(t *testing.T) {
+	shared := "step_a__one() {\n  echo \"$NAMESPACE\"\n}\n"
+	first := "#!/usr/bin/env bash\nNAMESPACE=x\n" + shared + "step_a__two() {\n  echo 2\n}\n"
+	second := "#!/usr/bin/env bash\nNAMESPACE=x\n" + shared + "step_a__two() {\n  echo 3\n}\nrollback_a__r() {\n  echo r\n}\n"
+	checked := map[string]bool{}
+	if got := string(BlankCheckedSteps([]byte(first), checked)); got != first {
+		t.Errorf("the first runbook is not checked whole:\n%s", got)
+	}
+	got := string(BlankCheckedSteps([]byte(second), checked))
+	want := "#!/usr/bin/env bash\nNAMESPACE=x\n" + stepReads + "\n\n\n" + "step_a__two() {\n  echo 3\n}\nrollback_a__r() {\n  echo r\n}\n"
+	if got != want {
+		t.Errorf("the second runbook:\n%s\nwant\n%s", got, want)
+	}
+	if len(checked) != 4 {
+		t.Errorf("%d functions recorded as checked, want 4", len(checked))
+	}
+
+	// A "}" line inside a here-document ends the function early: the
+	// second copy's blanking leaves the rest, which does not parse.
+	heredoc := "#!/usr/bin/env bash\nstep_a__doc() {\n  cat <<EOF\n{\n}\nEOF\n  echo \"$1\"\n}\n"
+	checked = map[string]bool{}
+	BlankCheckedSteps([]byte(heredoc), checked)
+	left := BlankCheckedSteps([]byte(heredoc), checked)
+	shellcheck := testenv.Tool(t, "shellcheck")
+	path := filepath.Join(t.TempDir(), "runbook.sh")
+	if err := os.WriteFile(path, left, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(shellcheck, path).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "SC1") {
+		t.Errorf("shellcheck passed a step cut short by its here-document: %v\n%s\n%s", err, left, out)
+	}
+}

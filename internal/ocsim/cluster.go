@@ -193,9 +193,14 @@ type Cluster struct {
 	// out, so that a call that fails leaves the server's objects as they
 	// were, without cloning every object on every call.
 	borrowed map[objKey]bool
-	dirty    map[objKey]bool
-	lock     *os.File
-	touched  map[string]bool
+	// byKind indexes the keys of objs by kind for list: built by its
+	// first call, then kept by put and remove (the controllers list the
+	// pods of each ReplicationController, and a call reconciles many
+	// times; objs holds every kind).
+	byKind  map[string]map[objKey]struct{}
+	dirty   map[objKey]bool
+	lock    *os.File
+	touched map[string]bool
 	// instant makes every delay zero and disables faults (bootstrap).
 	instant bool
 	changed bool
@@ -396,9 +401,23 @@ func (c *Cluster) own(k objKey) Object {
 // name.
 func (c *Cluster) list(ns, kind string) []Object {
 	var keys []objKey
-	for k := range c.objs {
-		if (kind == "" || k.Kind == kind) && (ns == "" || k.NS == ns) {
-			keys = append(keys, k)
+	if kind == "" {
+		for k := range c.objs {
+			if ns == "" || k.NS == ns {
+				keys = append(keys, k)
+			}
+		}
+	} else {
+		if c.byKind == nil {
+			c.byKind = map[string]map[objKey]struct{}{}
+			for k := range c.objs {
+				c.indexKey(k)
+			}
+		}
+		for k := range c.byKind[kind] {
+			if ns == "" || k.NS == ns {
+				keys = append(keys, k)
+			}
 		}
 	}
 	sort.Slice(keys, func(i, j int) bool {
@@ -415,6 +434,16 @@ func (c *Cluster) list(ns, kind string) []Object {
 		out[i] = c.own(k)
 	}
 	return out
+}
+
+// indexKey adds a key to byKind.
+func (c *Cluster) indexKey(k objKey) {
+	set := c.byKind[k.Kind]
+	if set == nil {
+		set = map[objKey]struct{}{}
+		c.byKind[k.Kind] = set
+	}
+	set[k] = struct{}{}
 }
 
 func keyOf(obj Object) objKey {
@@ -434,6 +463,9 @@ func (c *Cluster) put(obj Object) {
 	c.st.RV++
 	setNested(obj, strconv.FormatInt(c.st.RV, 10), "metadata", "resourceVersion")
 	c.objs[k] = obj
+	if c.byKind != nil {
+		c.indexKey(k)
+	}
 	delete(c.borrowed, k)
 	c.dirty[k] = true
 	c.changed = true
@@ -445,6 +477,9 @@ func (c *Cluster) put(obj Object) {
 func (c *Cluster) remove(k objKey) {
 	if _, ok := c.objs[k]; ok {
 		delete(c.objs, k)
+		if c.byKind != nil {
+			delete(c.byKind[k.Kind], k)
+		}
 		delete(c.borrowed, k)
 		c.dirty[k] = true
 		c.changed = true

@@ -249,7 +249,21 @@ func (c *Cluster) Exec(t *testing.T, bundle, workDir string, env []string, args 
 // Secrets a cluster holds, in every namespace.
 func clusterSecretValues(t *testing.T, dir string) []string {
 	t.Helper()
-	return LongValues(SecretValues(t, filepath.Join(dir, "objects")), true)
+	// The simulated cluster keeps an object a file, KIND.NAME.json in the
+	// directory of its namespace (ocsim's objectPath): only the Secrets'
+	// are read, of the hundreds of objects a run leaves.
+	var values []string
+	err := filepath.WalkDir(filepath.Join(dir, "objects"), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasPrefix(d.Name(), "Secret.") || !strings.HasSuffix(d.Name(), ".json") {
+			return err
+		}
+		values = append(values, SecretValues(t, p)...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return LongValues(values, true)
 }
 
 // checkNotPrinted fails the test when a runbook printed a Secret value that

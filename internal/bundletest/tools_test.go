@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -45,5 +46,31 @@ func TestBlankCheckedSteps(t *testing.T) {
 	out, err := exec.Command(shellcheck, path).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "SC1") {
 		t.Errorf("shellcheck passed a step cut short by its here-document: %v\n%s\n%s", err, left, out)
+	}
+}
+
+// TestClusterSecretValues: the values Exec keeps out of a runbook's output
+// are those of the Secrets in every namespace of the simulated cluster,
+// which keeps an object a file (KIND.NAME.json), and only those.
+func TestClusterSecretValues(t *testing.T) {
+	c := &Cluster{Dir: t.TempDir()}
+	if err := os.MkdirAll(filepath.Join(c.Dir, "objects"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c.Put(t, map[string]any{"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "system-seed", "namespace": "3scale"},
+		"data": map[string]any{"MASTER_PASSWORD": "c2VjcmV0LW9mLTNzY2FsZQ=="}}) // secret-of-3scale
+	c.Put(t, map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "system-environment", "namespace": "3scale"},
+		"data": map[string]any{"THREESCALE_SUPERDOMAIN": "apps.example.com"}})
+	other := filepath.Join(c.Dir, "objects", "3scale-operator")
+	if err := os.MkdirAll(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(other, "Secret.pull.json"), []byte(`{"apiVersion":"v1","kind":"Secret","metadata":{"name":"pull","namespace":"3scale-operator"},"data":{"token":"b3BlcmF0b3ItdG9rZW4="}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := clusterSecretValues(t, c.Dir)
+	slices.Sort(got)
+	if want := []string{"operator-token", "secret-of-3scale"}; !slices.Equal(got, want) {
+		t.Errorf("clusterSecretValues: %q, want %q", got, want)
 	}
 }

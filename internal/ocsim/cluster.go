@@ -1,11 +1,13 @@
 package ocsim
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -420,14 +422,8 @@ func (c *Cluster) list(ns, kind string) []Object {
 			}
 		}
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].NS != keys[j].NS {
-			return keys[i].NS < keys[j].NS
-		}
-		if keys[i].Kind != keys[j].Kind {
-			return keys[i].Kind < keys[j].Kind
-		}
-		return keys[i].Name < keys[j].Name
+	slices.SortFunc(keys, func(a, b objKey) int {
+		return cmp.Or(cmp.Compare(a.NS, b.NS), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name))
 	})
 	out := make([]Object, len(keys))
 	for i, k := range keys {

@@ -344,6 +344,14 @@ type falsifyBases struct {
 	migrationSource falsifyRun
 }
 
+// sharedFalsifiedIn names, for a shared verify step (compiler/rules/shared)
+// whose falsifiers in this package break it the same way in each hop, the
+// hop whose falsifier the default run makes fail (the test budget): the
+// template hops' images-verify, an import that failed at the hop's
+// version (about 4 s each), also falsified at 2.7 → 2.8 by
+// TestImagesVerifyCanFail.
+var sharedFalsifiedIn = map[string]string{"images-verify": "2.11-2.12"}
+
 // TestVerifiesCanFail runs the falsifiers of verifyFalsifiers: each step
 // passes, alone, where its claim holds, and fails, alone, saying why, once
 // the claim is broken.
@@ -362,6 +370,10 @@ func TestVerifiesCanFail(t *testing.T) {
 	bases.migrationSource = migrationSourceBase(t, bundles["2.8-template-to-operator"])
 	for id, f := range allFalsifiers() {
 		t.Run(id, func(t *testing.T) {
+			hop, name, _ := strings.Cut(id, "/")
+			if at, ok := sharedFalsifiedIn[name]; ok && hop != at && !testenv.Exhaustive() {
+				t.Skipf("the shared step %s is falsified in %s by default (the same text, the versions aside, and the same break), in every hop with AMPC_EXHAUSTIVE=1", name, at)
+			}
 			t.Parallel()
 			r := &falsifyRun{bundle: bundles[f.plan], work: t.TempDir()}
 			f.setup(t, r, bases)

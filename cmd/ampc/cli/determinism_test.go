@@ -5,14 +5,21 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ampc/ampc/internal/testenv"
 )
 
-// TestDeterminism compiles every example twice with the built binary, from
-// different working directories and with different TZ and GOMAXPROCS, and
-// compares the bundles byte for byte.
+// TestDeterminism compiles every example with the built binary, from
+// another working directory, into a relative output directory, with
+// TZ=Pacific/Kiritimati and GOMAXPROCS=2, and compares the bundle byte for
+// byte with the example's golden bundle (testdata/golden), which emit's
+// TestGolden compiles in its test process under the test's own time zone
+// and CPU count: the same plan gives the same bytes in another process,
+// time zone, scheduling and directory. With AMPC_EXHAUSTIVE=1 each example
+// is also compiled a second time, with TZ=UTC and GOMAXPROCS=1 into an
+// absolute path, and the two compared (without the goldens).
 func TestDeterminism(t *testing.T) {
 	goTool := testenv.Tool(t, "go")
 	bin := filepath.Join(t.TempDir(), "ampc")
@@ -25,33 +32,40 @@ func TestDeterminism(t *testing.T) {
 	if len(examples) == 0 {
 		t.Fatal("no examples")
 	}
-	runs := []struct{ tz, procs string }{{"UTC", "1"}, {"Pacific/Kiritimati", "2"}}
+	compile := func(ex, tz, procs string, relative bool) string {
+		t.Helper()
+		cwd := t.TempDir()
+		out := filepath.Join(cwd, "sub", "bundle")
+		if relative {
+			out = "bundle" // relative to another working directory
+		}
+		cmd := exec.Command(bin, "compile", ex, "-o", out)
+		cmd.Dir = cwd
+		cmd.Env = append(os.Environ(), "TZ="+tz, "GOMAXPROCS="+procs)
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", filepath.Base(ex), err, b)
+		}
+		if relative {
+			return filepath.Join(cwd, out)
+		}
+		return out
+	}
 	for _, ex := range examples {
-		var bundles []string
-		for i, r := range runs {
-			cwd := t.TempDir()
-			out := filepath.Join(cwd, "sub", "bundle")
-			if i == 1 {
-				out = "bundle" // relative to another working directory
-			}
-			cmd := exec.Command(bin, "compile", ex, "-o", out)
-			cmd.Dir = cwd
-			cmd.Env = append(os.Environ(), "TZ="+r.tz, "GOMAXPROCS="+r.procs)
-			if b, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("%s: %v\n%s", filepath.Base(ex), err, b)
-			}
-			if !filepath.IsAbs(out) {
-				out = filepath.Join(cwd, out)
-			}
-			bundles = append(bundles, out)
+		name := strings.TrimSuffix(filepath.Base(ex), ".hcl")
+		got := readTree(t, compile(ex, "Pacific/Kiritimati", "2", true))
+		want, what := readTree(t, filepath.Join(testenv.Root(), "testdata", "golden", name)), "its golden bundle (if emit's TestGolden fails too, the goldens are out of date)"
+		if testenv.Exhaustive() {
+			want, what = readTree(t, compile(ex, "UTC", "1", false)), "a compile with TZ=UTC, GOMAXPROCS=1"
 		}
-		a, b := readTree(t, bundles[0]), readTree(t, bundles[1])
-		if len(a) != len(b) {
-			t.Errorf("%s: %d files, then %d", filepath.Base(ex), len(a), len(b))
+		if len(want) == 0 {
+			t.Errorf("%s: no files in %s", name, what)
 		}
-		for name, data := range a {
-			if !bytes.Equal(data, b[name]) {
-				t.Errorf("%s: %s differs between the two compiles", filepath.Base(ex), name)
+		if len(got) != len(want) {
+			t.Errorf("%s: %d files, %d in %s", name, len(got), len(want), what)
+		}
+		for file, data := range want {
+			if !bytes.Equal(data, got[file]) {
+				t.Errorf("%s: %s differs from %s", name, file, what)
 			}
 		}
 	}

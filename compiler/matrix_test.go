@@ -55,7 +55,41 @@ func TestPlanMatrix(t *testing.T) {
 	var bundles []compiled
 	var features [][]string
 	seen := map[[32]byte]bool{}
-	plans := 0
+	plans, distinct, rendered := 0, 0, 0
+	runbooks := map[[32]byte]string{} // distinct runbooks, to the plan of each
+	checkedSteps := map[string]bool{}
+	dir := t.TempDir()
+	// render writes a bundle's runbook, once per distinct runbook, for the
+	// checks below.
+	render := func(c compiled) {
+		rendered++
+		files, err := emit.Files(c.bundle)
+		if err != nil {
+			t.Errorf("%v\n%s", err, c.src)
+			return
+		}
+		sum := sha256.Sum256(files["runbook.sh"])
+		if _, ok := runbooks[sum]; ok {
+			return
+		}
+		runbooks[sum] = c.src
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%x.sh", sum)), files["runbook.sh"], 0o755); err != nil {
+			t.Fatal(err)
+		}
+		// shellcheck reads the runbook without the shell library, which
+		// TestShellLibraryShellcheck checks (bundletest.ShellcheckText),
+		// and without the steps an earlier runbook had
+		// (bundletest.BlankCheckedSteps): each distinct step is checked
+		// once, in about a sixth of the time of the whole runbooks.
+		// AMPC_EXHAUSTIVE=1 checks every runbook whole.
+		text := bundletest.ShellcheckText(t, files["runbook.sh"])
+		if !testenv.Exhaustive() {
+			text = bundletest.BlankCheckedSteps(text, checkedSteps)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%x.check.sh", sum)), text, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, mp := range testenv.PlanMatrix(testenv.MatrixVersions(ends...)) {
 		p, _, diags := plan.Parse("matrix.hcl", []byte(mp.Source))
 		if diags.HasErrors() {
@@ -75,48 +109,23 @@ func TestPlanMatrix(t *testing.T) {
 			continue
 		}
 		seen[sum] = true
+		distinct++
+		if testenv.Exhaustive() {
+			// Every distinct bundle is rendered as it comes: the whole
+			// matrix's bundles, kept, do not fit in this machine's memory.
+			render(compiled{mp.Source, b})
+			continue
+		}
 		bundles = append(bundles, compiled{mp.Source, b})
 		features = append(features, append(testenv.ChoicePairs(mp.Choices), stepShapes(t, b)...))
 	}
-	if len(bundles) == 0 {
+	if distinct == 0 {
 		t.Fatal("no plan of the matrix compiled")
 	}
-	t.Logf("%d valid plans, %d distinct bundles, the others refused", plans, len(bundles))
-	picked := testenv.Cover(features)
-	if testenv.Exhaustive() {
-		picked = picked[:0]
-		for i := range bundles {
-			picked = append(picked, i)
-		}
-	}
-	runbooks := map[[32]byte]string{} // distinct runbooks, to the plan of each
-	checkedSteps := map[string]bool{}
-	dir := t.TempDir()
-	for _, i := range picked {
-		files, err := emit.Files(bundles[i].bundle)
-		if err != nil {
-			t.Errorf("%v\n%s", err, bundles[i].src)
-			continue
-		}
-		sum := sha256.Sum256(files["runbook.sh"])
-		if _, ok := runbooks[sum]; !ok {
-			runbooks[sum] = bundles[i].src
-			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%x.sh", sum)), files["runbook.sh"], 0o755); err != nil {
-				t.Fatal(err)
-			}
-			// shellcheck reads the runbook without the shell library, which
-			// TestShellLibraryShellcheck checks (bundletest.ShellcheckText),
-			// and without the steps an earlier runbook had
-			// (bundletest.BlankCheckedSteps): each distinct step is checked
-			// once, in about a sixth of the time of the whole runbooks.
-			// AMPC_EXHAUSTIVE=1 checks every runbook whole.
-			text := bundletest.ShellcheckText(t, files["runbook.sh"])
-			if !testenv.Exhaustive() {
-				text = bundletest.BlankCheckedSteps(text, checkedSteps)
-			}
-			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%x.check.sh", sum)), text, 0o644); err != nil {
-				t.Fatal(err)
-			}
+	t.Logf("%d valid plans, %d distinct bundles, the others refused", plans, distinct)
+	if !testenv.Exhaustive() {
+		for _, i := range testenv.Cover(features) {
+			render(bundles[i])
 		}
 	}
 	// Two checkers at a time, each over its half of the runbooks.
@@ -137,12 +146,18 @@ func TestPlanMatrix(t *testing.T) {
 			if len(half) == 0 {
 				return
 			}
-			var checked []string
-			for _, runbook := range half {
-				checked = append(checked, strings.TrimSuffix(runbook, ".sh")+".check.sh")
-			}
-			if out, err := exec.Command(shellcheck, append([]string{"-x"}, checked...)...).CombinedOutput(); err != nil {
-				t.Errorf("shellcheck: %v\n%s", err, out)
+			// In batches, so that one shellcheck never holds the
+			// exhaustive sweep's hundreds of runbooks.
+			for len(half) > 0 {
+				batch := half[:min(25, len(half))]
+				half = half[len(batch):]
+				var checked []string
+				for _, runbook := range batch {
+					checked = append(checked, strings.TrimSuffix(runbook, ".sh")+".check.sh")
+				}
+				if out, err := exec.Command(shellcheck, append([]string{"-x"}, checked...)...).CombinedOutput(); err != nil {
+					t.Errorf("shellcheck: %v\n%s", err, out)
+				}
 			}
 		})
 	}
@@ -152,7 +167,7 @@ func TestPlanMatrix(t *testing.T) {
 			t.Logf("%x.sh is the runbook of:\n%s", sum, src)
 		}
 	}
-	t.Logf("%d distinct bundles compiled, %d rendered, %d distinct runbooks checked (%d distinct steps and rollbacks)", len(bundles), len(picked), len(runbooks), len(checkedSteps))
+	t.Logf("%d distinct bundles compiled, %d rendered, %d distinct runbooks checked (%d distinct steps and rollbacks)", distinct, rendered, len(runbooks), len(checkedSteps))
 }
 
 // stepShapes names each step of a bundle by everything the runbook writes

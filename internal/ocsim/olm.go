@@ -621,20 +621,19 @@ func (c *Cluster) operatorFor(pkg string) (sub Object, running bool) {
 		if str(s, "spec", "name") != pkg {
 			continue
 		}
-		sub = s
-		for _, p := range builtinCatalog() {
-			if p.name != pkg {
-				continue
-			}
-			d := c.get(str(s, "metadata", "namespace"), "Deployment", p.deploymentOf(csvVersion(str(s, "status", "installedCSV"))))
-			// A CSV waiting for its requirements does not run: OLM
-			// has not rolled its Deployment out.
-			csv := c.get(str(s, "metadata", "namespace"), "ClusterServiceVersion", str(s, "status", "installedCSV"))
-			running = d != nil && (csv == nil || str(csv, "status", "phase") == "Succeeded") && num(d, "status", "readyReplicas") > 0 &&
-				num(d, "status", "updatedReplicas") == num(d, "status", "replicas") &&
-				num(d, "status", "observedGeneration") == num(d, "metadata", "generation")
+		ns, installed := str(s, "metadata", "namespace"), str(s, "status", "installedCSV")
+		name := OperatorDeployment(pkg, installed)
+		if name == "" {
+			return s, false // not a package of the catalog
 		}
-		return sub, running
+		d := c.get(ns, "Deployment", name)
+		// A CSV waiting for its requirements does not run: OLM has not
+		// rolled its Deployment out.
+		csv := c.get(ns, "ClusterServiceVersion", installed)
+		running = d != nil && (csv == nil || str(csv, "status", "phase") == "Succeeded") && num(d, "status", "readyReplicas") > 0 &&
+			num(d, "status", "updatedReplicas") == num(d, "status", "replicas") &&
+			num(d, "status", "observedGeneration") == num(d, "metadata", "generation")
+		return s, running
 	}
 	return nil, false
 }

@@ -330,29 +330,79 @@ func TestShellLibraryRolloutState(t *testing.T) {
 	}
 }
 
-// TestShellLibraryTriggerImages: trigger_images_pending follows a trigger's
-// tag to the image its stream holds, for a tag of the spec (its import for
-// the current generation) and for one a build pushed, which has status
-// only (the Oracle system image, amp-system:2.9-oracle).
+// TestShellLibraryTriggerImages: dc_poll follows a trigger's tag to the
+// image its stream holds, for a tag of the spec (its import for the current
+// generation), for one a build pushed, which has status only (the Oracle
+// system image, amp-system:2.9-oracle), for a tag that points at a tag of
+// another stream (read by a second oc call when the first poll did not
+// name it) and for a stream in another namespace; a failed import is
+// failed:MESSAGE. It names the streams with one jsonpath call per wait and
+// reads the DeploymentConfig with them in one oc call a poll.
 func TestShellLibraryTriggerImages(t *testing.T) {
-	is := `{"spec": {"tags": [{"name": "2.9", "generation": 3, "from": {"kind": "DockerImage", "name": "r/system:2.9"}}]},
-	  "status": {"tags": [{"tag": "2.9", "items": [{"image": "sha256:aaa", "generation": 3}]},
-	                      {"tag": "2.9-oracle", "items": [{"image": "sha256:bbb", "generation": 4}]},
-	                      {"tag": "old", "items": [{"image": "sha256:ccc", "generation": 1}]}]}}`
-	stub := "oc() { printf '%s' '" + is + "'; }\n"
-	dc := func(tag, image string) string {
-		return `{"spec": {"triggers": [{"type": "ImageChange", "imageChangeParams": {"automatic": true, "containerNames": ["a"], "from": {"kind": "ImageStreamTag", "name": "amp-system:` + tag + `"}}}], "template": {"spec": {"containers": [{"name": "a", "image": "r/system@` + image + `"}]}}}}`
-	}
-	for _, c := range []struct{ tag, image, want string }{
-		{"2.9", "sha256:aaa", ""},
-		{"2.9", "sha256:old", "amp-system:2.9 does not run sha256:aaa yet"},
-		{"2.9-oracle", "sha256:bbb", ""},
-		{"2.9-oracle", "sha256:aaa", "amp-system:2.9-oracle does not run sha256:bbb yet"},
-		{"missing", "sha256:aaa", "imagestream/amp-system:missing not imported yet"},
+	stub := `
+declare -A OBJ
+OBJ[imagestream/amp-system]='{"kind": "ImageStream", "metadata": {"name": "amp-system", "namespace": "3scale"},
+  "spec": {"tags": [{"name": "2.9", "generation": 3, "from": {"kind": "DockerImage", "name": "r/system:2.9"}},
+                    {"name": "next", "generation": 3, "from": {"kind": "ImageStreamTag", "name": "other:1"}},
+                    {"name": "broken", "generation": 5, "from": {"kind": "DockerImage", "name": "r/system:x"}}]},
+  "status": {"tags": [{"tag": "2.9", "items": [{"image": "sha256:aaa", "generation": 3}]},
+                      {"tag": "2.9-oracle", "items": [{"image": "sha256:bbb", "generation": 4}]},
+                      {"tag": "broken", "items": [{"image": "sha256:ccc", "generation": 1}], "conditions": [{"type": "ImportSuccess", "status": "False", "generation": 5, "message": "not found"}]},
+                      {"tag": "old", "items": [{"image": "sha256:ccc", "generation": 1}]}]}}'
+OBJ[imagestream/other]='{"kind": "ImageStream", "metadata": {"name": "other", "namespace": "3scale"},
+  "spec": {"tags": [{"name": "1", "generation": 1, "from": {"kind": "DockerImage", "name": "r/other:1"}}]},
+  "status": {"tags": [{"tag": "1", "items": [{"image": "sha256:ddd", "generation": 1}]}]}}'
+OBJ[openshift/imagestream/base]='{"kind": "ImageStream", "metadata": {"name": "base", "namespace": "openshift"},
+  "spec": {"tags": [{"name": "7", "generation": 1, "from": {"kind": "DockerImage", "name": "r/base:7"}}]},
+  "status": {"tags": [{"tag": "7", "items": [{"image": "sha256:eee", "generation": 1}]}]}}'
+oc() {
+  local a ns= out=()
+  for a in "$@"; do case $a in --namespace=*) ns=${a#--namespace=} ;; esac; done
+  if [[ $* == *jsonpath* ]]; then
+    echo "jsonpath" >> calls
+    jq -r '.spec.triggers[] | select(.imageChangeParams.automatic == true) | "\(.imageChangeParams.from.name)\t\(.imageChangeParams.from.namespace // "")"' <<<"${OBJ[dc/x]}"
+    return
+  fi
+  for a in "${@:2}"; do
+    case $a in
+      */*)
+        [ -n "${OBJ[${ns:+$ns/}$a]:-}" ] || { echo "not found: $a" >&2; return 1; }
+        out+=("${OBJ[${ns:+$ns/}$a]}")
+        ;;
+    esac
+  done
+  echo "get ${*:2}" >> calls
+  if [ ${#out[@]} = 1 ]; then printf '%s\n' "${out[0]}"; else (IFS=,; printf '{"kind": "List", "items": [%s]}\n' "${out[*]}"); fi
+}
+poll() {
+  local POLL_STREAMS=()
+  : > calls
+  OBJ[dc/x]='{"kind": "DeploymentConfig", "metadata": {"name": "x", "namespace": "3scale"}, "spec": {"triggers": [{"type": "ConfigChange"},
+    {"type": "ImageChange", "imageChangeParams": {"automatic": true, "containerNames": ["a"], "from": {"kind": "ImageStreamTag", "name": "'"$1"'"'"$3"'}}}],
+    "template": {"spec": {"containers": [{"name": "a", "image": "r/system@'"$2"'"}]}}}, "status": {"latestVersion": 4}}'
+  dc_poll dc/x .status.latestVersion
+  printf '%s|%s|%s\n' "$POLL_VIEW" "$POLL_PENDING" "$(paste -sd ';' calls)"
+}
+`
+	for _, c := range []struct{ from, image, ns, want string }{
+		{"amp-system:2.9", "sha256:aaa", "", "4||jsonpath;get dc/x imagestream/amp-system -o json"},
+		{"amp-system:2.9", "sha256:old", "", "4|amp-system:2.9 does not run sha256:aaa yet|"},
+		{"amp-system:2.9-oracle", "sha256:bbb", "", "4||"},
+		{"amp-system:2.9-oracle", "sha256:aaa", "", "4|amp-system:2.9-oracle does not run sha256:bbb yet|"},
+		{"amp-system:missing", "sha256:aaa", "", "4|imagestream/amp-system:missing not imported yet|"},
+		{"amp-system:broken", "sha256:ccc", "", "4|failed:imagestream/amp-system: the import of broken failed: not found|"},
+		{"amp-system:next", "sha256:ddd", "", "4||jsonpath;get dc/x imagestream/amp-system -o json;get dc/x imagestream/amp-system imagestream/other -o json"},
+		{"amp-system:next", "sha256:aaa", "", "4|amp-system:next does not run sha256:ddd yet|"},
+		{"base:7", "sha256:eee", `, "namespace": "openshift"`, "4||jsonpath;get dc/x -o json;get imagestream/base --namespace=openshift -o json"},
+		{"base:7", "sha256:aaa", `, "namespace": "openshift"`, "4|base:7 does not run sha256:eee yet|"},
 	} {
-		out, err := libraryRun(t, stub+"trigger_images_pending '"+dc(c.tag, c.image)+"' $'amp-system:"+c.tag+"\\t'")
-		if err != nil || strings.TrimSpace(out) != c.want {
-			t.Errorf("trigger_images_pending on amp-system:%s running %s: %v %q, want %q", c.tag, c.image, err, out, c.want)
+		out, err := libraryRun(t, stub+"poll '"+c.from+"' '"+c.image+"' '"+c.ns+"'")
+		got := strings.TrimSpace(out)
+		if strings.HasSuffix(c.want, "|") {
+			got = got[:strings.LastIndex(got, "|")+1] // the calls are checked where the case gives them
+		}
+		if err != nil || got != c.want {
+			t.Errorf("dc_poll on %s running %s: %v %q, want %q", c.from, c.image, err, out, c.want)
 		}
 	}
 }

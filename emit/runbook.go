@@ -74,10 +74,14 @@ func runbook(b *ir.Bundle, names map[string][]string) []byte {
 	}
 	p("# 1 when the bundle moves the site to another cluster and install method.\n")
 	p("MIGRATION=%d\n", migration)
-	p("BUNDLE_DIR=$(cd \"$(dirname \"${BASH_SOURCE[0]}\")\" && pwd)\n")
+	// The bundle's directory and the log's time without dirname or date:
+	// every run starts here, and each $(...) of a program is a process.
+	p("case ${BASH_SOURCE[0]} in */*) BUNDLE_DIR=${BASH_SOURCE[0]%%/*} ;; *) BUNDLE_DIR=. ;; esac\n")
+	p("BUNDLE_DIR=$(cd \"${BUNDLE_DIR:-/}\" && pwd)\n")
 	p("BACKUP_DIR=${AMPC_BACKUP_DIR:-%s}\n", shellQuote(b.BackupDir))
 	p("STATE_FILE=${AMPC_STATE_FILE:-ampc-$NAMESPACE-$FROM-$TO.state}\n")
-	p("LOG_FILE=${AMPC_LOG_FILE:-ampc-$NAMESPACE-$FROM-$TO-$(date -u +%%Y%%m%%dT%%H%%M%%SZ).log}\n")
+	p("TZ=UTC printf -v LOG_FILE 'ampc-%%s-%%s-%%s-%%(%%Y%%m%%dT%%H%%M%%SZ)T.log' \"$NAMESPACE\" \"$FROM\" \"$TO\" -1\n")
+	p("LOG_FILE=${AMPC_LOG_FILE:-$LOG_FILE}\n")
 	p("export NAMESPACE BACKUP_DIR\n\n")
 
 	p("STEPS=(\n")

@@ -118,7 +118,7 @@ applied() {
   shift 2
   live=$(oc get "$object" "$@" --ignore-not-found -o json) || fail "could not read $object: see the error above; re-run when the cluster answers"
   [ -n "$live" ] || return 1
-  printf '%s' "$live" | jq -e --slurpfile c "$BUNDLE_DIR/$checks" "$APPLIED_JQ" >/dev/null
+  jq -e --slurpfile c "$BUNDLE_DIR/$checks" "$APPLIED_JQ" <<<"$live" >/dev/null
 }
 
 # is_done STEP: whether the state file records STEP, a whole line of it. It
@@ -304,21 +304,25 @@ preflight() {
   fail "$VERSION_SOURCE is '$release', not $FROM: this bundle upgrades a $FROM site"
 }
 
-# abs_path prints PATH made absolute (from the physical working directory)
-# with its . and .. parts resolved, without needing it to exist.
+# abs_path VAR PATH CWD sets VAR to PATH made absolute (from the directory
+# CWD) with its . and .. parts resolved, without needing it to exist. It
+# assigns rather than prints: check_paths calls it for each path of every
+# run, and a $(...) would start a process each time.
 abs_path() {
-  local path=$1 part parts out=()
-  [[ $path = /* ]] || path=$(pwd -P)/$path
-  IFS=/ read -ra parts <<<"$path"
-  for part in "${parts[@]}"; do
-    case $part in
+  # Names of its own: VAR is the caller's, which a local of the same name
+  # would hide from printf -v.
+  local abs_path_in=$2 abs_path_part abs_path_parts abs_path_out=()
+  [[ $abs_path_in = /* ]] || abs_path_in=$3/$abs_path_in
+  IFS=/ read -ra abs_path_parts <<<"$abs_path_in"
+  for abs_path_part in "${abs_path_parts[@]}"; do
+    case $abs_path_part in
       ''|.) ;;
-      ..) [ ${#out[@]} -gt 0 ] && unset 'out[${#out[@]}-1]' ;;
-      *) out+=("$part") ;;
+      ..) [ ${#abs_path_out[@]} -gt 0 ] && unset 'abs_path_out[${#abs_path_out[@]}-1]' ;;
+      *) abs_path_out+=("$abs_path_part") ;;
     esac
   done
   local IFS=/
-  printf '/%s\n' "${out[*]}"
+  printf -v "$1" '/%s' "${abs_path_out[*]}"
 }
 
 # check_paths refuses to write the backups, the state file or the log inside
@@ -326,10 +330,11 @@ abs_path() {
 # (ampc compile then refuses to replace the bundle) or a copied bundle would
 # overwrite them. They go where the runbook runs, unless AMPC_* says.
 check_paths() {
-  local bundle entry path
+  local bundle entry path cwd
   bundle=$(cd "$BUNDLE_DIR" && pwd -P)
+  cwd=$(pwd -P)
   for entry in "backups:$BACKUP_DIR" "state file:$STATE_FILE" "log:$LOG_FILE"; do
-    path=$(abs_path "${entry#*:}")
+    abs_path path "${entry#*:}" "$cwd"
     case $path/ in
       "$bundle"/*) fail "the ${entry%%:*} would be written inside the bundle ($path): run the runbook from another directory (for example: cd $(dirname "$BUNDLE_DIR") && bash $(basename "$BUNDLE_DIR")/runbook.sh), or set AMPC_BACKUP_DIR, AMPC_STATE_FILE and AMPC_LOG_FILE" ;;
     esac

@@ -19,10 +19,12 @@ KNOWN_VERSIONS=('2.15' '2.16')
 VERSION_SOURCE='AMP_RELEASE in configmap/system-environment, or the literal one of dc/system-app'\''s containers when later (or the apps.3scale.net/apimanager-threescale-version annotation of the APIManager, or, without either, the tag of dc/system-app'\''s ImageChange trigger)'
 # 1 when the bundle moves the site to another cluster and install method.
 MIGRATION=0
-BUNDLE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+case ${BASH_SOURCE[0]} in */*) BUNDLE_DIR=${BASH_SOURCE[0]%/*} ;; *) BUNDLE_DIR=. ;; esac
+BUNDLE_DIR=$(cd "${BUNDLE_DIR:-/}" && pwd)
 BACKUP_DIR=${AMPC_BACKUP_DIR:-'backups/3scale-2.15'}
 STATE_FILE=${AMPC_STATE_FILE:-ampc-$NAMESPACE-$FROM-$TO.state}
-LOG_FILE=${AMPC_LOG_FILE:-ampc-$NAMESPACE-$FROM-$TO-$(date -u +%Y%m%dT%H%M%SZ).log}
+TZ=UTC printf -v LOG_FILE 'ampc-%s-%s-%s-%(%Y%m%dT%H%M%SZ)T.log' "$NAMESPACE" "$FROM" "$TO" -1
+LOG_FILE=${AMPC_LOG_FILE:-$LOG_FILE}
 export NAMESPACE BACKUP_DIR
 
 STEPS=(
@@ -241,7 +243,7 @@ applied() {
   shift 2
   live=$(oc get "$object" "$@" --ignore-not-found -o json) || fail "could not read $object: see the error above; re-run when the cluster answers"
   [ -n "$live" ] || return 1
-  printf '%s' "$live" | jq -e --slurpfile c "$BUNDLE_DIR/$checks" "$APPLIED_JQ" >/dev/null
+  jq -e --slurpfile c "$BUNDLE_DIR/$checks" "$APPLIED_JQ" <<<"$live" >/dev/null
 }
 
 # is_done STEP: whether the state file records STEP, a whole line of it. It
@@ -427,21 +429,25 @@ preflight() {
   fail "$VERSION_SOURCE is '$release', not $FROM: this bundle upgrades a $FROM site"
 }
 
-# abs_path prints PATH made absolute (from the physical working directory)
-# with its . and .. parts resolved, without needing it to exist.
+# abs_path VAR PATH CWD sets VAR to PATH made absolute (from the directory
+# CWD) with its . and .. parts resolved, without needing it to exist. It
+# assigns rather than prints: check_paths calls it for each path of every
+# run, and a $(...) would start a process each time.
 abs_path() {
-  local path=$1 part parts out=()
-  [[ $path = /* ]] || path=$(pwd -P)/$path
-  IFS=/ read -ra parts <<<"$path"
-  for part in "${parts[@]}"; do
-    case $part in
+  # Names of its own: VAR is the caller's, which a local of the same name
+  # would hide from printf -v.
+  local abs_path_in=$2 abs_path_part abs_path_parts abs_path_out=()
+  [[ $abs_path_in = /* ]] || abs_path_in=$3/$abs_path_in
+  IFS=/ read -ra abs_path_parts <<<"$abs_path_in"
+  for abs_path_part in "${abs_path_parts[@]}"; do
+    case $abs_path_part in
       ''|.) ;;
-      ..) [ ${#out[@]} -gt 0 ] && unset 'out[${#out[@]}-1]' ;;
-      *) out+=("$part") ;;
+      ..) [ ${#abs_path_out[@]} -gt 0 ] && unset 'abs_path_out[${#abs_path_out[@]}-1]' ;;
+      *) abs_path_out+=("$abs_path_part") ;;
     esac
   done
   local IFS=/
-  printf '/%s\n' "${out[*]}"
+  printf -v "$1" '/%s' "${abs_path_out[*]}"
 }
 
 # check_paths refuses to write the backups, the state file or the log inside
@@ -449,10 +455,11 @@ abs_path() {
 # (ampc compile then refuses to replace the bundle) or a copied bundle would
 # overwrite them. They go where the runbook runs, unless AMPC_* says.
 check_paths() {
-  local bundle entry path
+  local bundle entry path cwd
   bundle=$(cd "$BUNDLE_DIR" && pwd -P)
+  cwd=$(pwd -P)
   for entry in "backups:$BACKUP_DIR" "state file:$STATE_FILE" "log:$LOG_FILE"; do
-    path=$(abs_path "${entry#*:}")
+    abs_path path "${entry#*:}" "$cwd"
     case $path/ in
       "$bundle"/*) fail "the ${entry%%:*} would be written inside the bundle ($path): run the runbook from another directory (for example: cd $(dirname "$BUNDLE_DIR") && bash $(basename "$BUNDLE_DIR")/runbook.sh), or set AMPC_BACKUP_DIR, AMPC_STATE_FILE and AMPC_LOG_FILE" ;;
     esac
@@ -1574,20 +1581,16 @@ wait_replicas() {
 # revision (--revision=N). A settled DeploymentConfig still on the old
 # image, or on its old env, does not pass.
 wait_rollout() {
-  local object i dc view triggers pending revision
+  local object i pending revision POLL_STREAMS=()
   case $1 in */*) object=$1 ;; *) object=dc/$1 ;; esac
   shift
   case $object in
     dc/*)
       for ((i = 0; i < 120; i++)); do
-        dc=$(oc get "$object" "$@" -o json)
         # The latest version counts once the controller has observed the
         # spec: a config change (an env patch) starts its deployment then.
-        view=$(dc_view "$dc" 'if (.status.observedGeneration // 0) >= (.metadata.generation // 0) then .status.latestVersion // 0 else "" end')
-        revision=${view%%$'\n'*} triggers=
-        [[ $view != *$'\n'* ]] || triggers=${view#*$'\n'}
-        pending=
-        [ -z "$triggers" ] || pending=$(trigger_images_pending "$dc" "$triggers" "$@")
+        dc_poll "$object" 'if (.status.observedGeneration // 0) >= (.metadata.generation // 0) then .status.latestVersion // 0 else "" end' "$@"
+        revision=$POLL_VIEW pending=$POLL_PENDING
         case $pending in
           failed:*) fail "${pending#failed:}" ;;
         esac
@@ -1607,74 +1610,91 @@ wait_rollout() {
   esac
 }
 
-# dc_view DC-JSON EXPR: what the jq expression EXPR gives of the
-# DeploymentConfig, on the first line, then a line for each of its
-# automatic ImageChange triggers: its STREAM:TAG, a tab, and the stream's
-# namespace or nothing. One jq reads both (the waits poll it).
-dc_view() {
-  jq -r "($2)"', (.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic) | "\(.imageChangeParams.from.name)\t\(.imageChangeParams.from.namespace // "")")' <<<"$1"
-}
-
-# trigger_images_pending DC-JSON TRIGGERS [OC-FLAGS]: prints what the
-# automatic ImageChange triggers of the DeploymentConfig (TRIGGERS, its
-# trigger lines as dc_view prints them) still wait for (nothing when every
-# container they name runs its stream tag's current image, compared by
-# digest), or failed:MESSAGE when a tag's import failed. A tag with no
-# spec entry, which a build pushed (amp-system:2.9-oracle of the Oracle
-# system image), is at its newest status item.
-trigger_images_pending() {
-  local dc=$1 triggers=$2 trigger stream tag ns is answer
+# dc_poll DC EXPR [OC-FLAGS]: read DeploymentConfig DC (dc/NAME) with the
+# image streams its automatic ImageChange triggers follow, and set POLL_DC
+# (every object read, as oc printed them), POLL_VIEW (what the jq
+# expression EXPR gives of the DeploymentConfig) and POLL_PENDING (what its
+# triggers still wait for: nothing when every container they name runs its
+# stream tag's current image, compared by digest; failed:MESSAGE when a
+# tag's import failed). A tag is followed through tags that point at other
+# tags, in its stream or another, to the DockerImage tag an import
+# resolves; a tag with no spec entry, which a build pushed
+# (amp-system:2.9-oracle of the Oracle system image), is at its newest
+# status item. The caller declares POLL_STREAMS local (an empty array):
+# the first poll of a wait names the streams with oc's jsonpath, and each
+# poll reads the DeploymentConfig and those streams in one oc call and
+# decides in one jq (streams in another namespace, one call each), so that
+# a poll starts two processes. EXPR ends in one line.
+dc_poll() {
+  local object=$1 expr=$2 triggers name ns stream objects answer i
   shift 2
-  while IFS=$'\t' read -r trigger ns; do
-    [ -n "$trigger" ] || continue
-    stream=${trigger%%:*}
-    tag=${trigger#*:}
-    [ "$tag" != "$trigger" ] || tag=latest
-    # The tag, followed through tags that point at other tags (in the same
-    # stream here, to another stream by reading that one), to the
-    # DockerImage tag that an import resolves; then whether the trigger's
-    # containers run the image it resolved, by digest.
-    while :; do
-      is=$(oc get "imagestream/$stream" "$@" ${ns:+--namespace="$ns"} -o json)
-      answer=$(jq -n -r --arg trigger "$trigger" --arg s "$stream" --arg t "$tag" '
-        [inputs] as [$dc, $is]
-        | def resolve($t; $hops):
-            ([$is.spec.tags[]? | select(.name == $t)][0].from // {}) as $from
-            | if ($from.kind // "") != "ImageStreamTag" or $hops > 50 then {tag: $t}
-              elif ($from.name | contains(":")) | not then resolve($from.name; $hops + 1)
-              elif ($from.name | split(":")[0]) == $s then resolve($from.name | ltrimstr($s + ":"); $hops + 1)
-              else {follow: $from.name} end;
-        resolve($t; 0) as $r
-        | if $r.follow then "follow:\($r.follow)"
-          else $r.tag as $t
-          | ([(first($is.spec.tags[]? | select(.name == $t) | .generation // 0) // -1) as $g
-              | ($is.status.tags[]? | select(.tag == $t)) as $st
-              | if ([$st.conditions[]? | select(.type == "ImportSuccess" and .status == "False" and (.generation // 0) >= $g)] | length) > 0
-                then "failed:imagestream/\($s): the import of \($t) failed: \([$st.conditions[] | select(.type == "ImportSuccess")][0].message)"
-                elif ($st.items[0]? | . != null and (.generation // 0) >= $g) then $st.items[0].image
-                else "" end][0] // "") as $want
-          | if $want == "" then "imagestream/\($s):\($t) not imported yet"
-            elif ($want | startswith("failed:")) then $want
-            elif ([$dc.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic and .imageChangeParams.from.name == $trigger)
-                | .imageChangeParams.containerNames[]?] as $names
-                | [$dc.spec.template.spec.containers[]?, $dc.spec.template.spec.initContainers[]? | select(.name as $n | $names | index($n))
-                | .image | endswith("@" + $want)] | all) then ""
-            else "\($trigger) does not run \($want) yet" end
-          end' <<<"$dc"$'\n'"$is")
-      case $answer in
-        follow:*)
-          answer=${answer#follow:}
-          stream=${answer%%:*} tag=${answer#*:}
-          continue
-          ;;
-      esac
-      break
+  if [ ${#POLL_STREAMS[@]} = 0 ]; then
+    POLL_STREAMS=(-)
+    triggers=$(oc get "$object" "$@" -o jsonpath='{range .spec.triggers[?(@.imageChangeParams.automatic==true)]}{.imageChangeParams.from.name}{"\t"}{.imageChangeParams.from.namespace}{"\n"}{end}')
+    while IFS=$'\t' read -r name ns; do
+      [ -n "$name" ] && POLL_STREAMS+=("${name%%:*}"$'\t'"$ns")
+    done <<<"$triggers"
+  fi
+  for ((i = 0; i < 10; i++)); do
+    local here=() there=()
+    for stream in "${POLL_STREAMS[@]:1}"; do
+      if [ -z "${stream#*$'\t'}" ]; then
+        here+=("imagestream/${stream%%$'\t'*}")
+      else
+        there+=("$stream")
+      fi
     done
-    if [ -n "$answer" ]; then
-      printf '%s\n' "$answer"
-      return 0
-    fi
-  done <<<"$triggers"
+    objects=$(oc get "$object" "${here[@]}" "$@" -o json)
+    for stream in "${there[@]}"; do
+      objects+=$'\n'$(oc get "imagestream/${stream%%$'\t'*}" "$@" --namespace="${stream#*$'\t'}" -o json)
+    done
+    # The DeploymentConfig first, then one line: what its first trigger
+    # that is not done waits for, or fetch:STREAM<tab>NAMESPACE when a tag
+    # points at a stream not read yet.
+    answer=$(jq -n -r '
+      [inputs | if .kind == "List" then .items[] else . end] as $objs
+      | first($objs[] | select(.kind == "DeploymentConfig")) as $dc
+      | ($dc.metadata.namespace // "") as $home
+      | (reduce ($objs[] | select(.kind == "ImageStream")) as $is ({}; .["\($is.metadata.namespace // $home)/\($is.metadata.name)"] = $is)) as $streams
+      | def resolve($ns; $s; $t; $hops):
+          $streams["\($ns)/\($s)"] as $is
+          | if $is == null then {fetch: "\($s)\t\(if $ns == $home then "" else $ns end)"}
+            else ([$is.spec.tags[]? | select(.name == $t)][0].from // {}) as $from
+            | if ($from.kind // "") != "ImageStreamTag" or $hops > 50 then {s: $s, t: $t, is: $is}
+              elif ($from.name | contains(":")) | not then resolve($ns; $s; $from.name; $hops + 1)
+              else resolve($from.namespace // $ns; $from.name | split(":")[0]; $from.name | sub("^[^:]*:"; ""); $hops + 1) end
+            end;
+        def pending($from):
+          resolve($from.namespace // $home; $from.name | split(":")[0]; if ($from.name | contains(":")) then $from.name | sub("^[^:]*:"; "") else "latest" end; 0) as $r
+          | if $r.fetch then "fetch:\($r.fetch)"
+            else $r.is as $is | $r.s as $s | $r.t as $t
+            | ([(first($is.spec.tags[]? | select(.name == $t) | .generation // 0) // -1) as $g
+                | ($is.status.tags[]? | select(.tag == $t)) as $st
+                | if ([$st.conditions[]? | select(.type == "ImportSuccess" and .status == "False" and (.generation // 0) >= $g)] | length) > 0
+                  then "failed:imagestream/\($s): the import of \($t) failed: \([$st.conditions[] | select(.type == "ImportSuccess")][0].message)"
+                  elif ($st.items[0]? | . != null and (.generation // 0) >= $g) then $st.items[0].image
+                  else "" end][0] // "") as $want
+            | if $want == "" then "imagestream/\($s):\($t) not imported yet"
+              elif ($want | startswith("failed:")) then $want
+              elif ([$dc.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic and .imageChangeParams.from.name == $from.name)
+                  | .imageChangeParams.containerNames[]?] as $names
+                  | [$dc.spec.template.spec.containers[]?, $dc.spec.template.spec.initContainers[]? | select(.name as $n | $names | index($n))
+                  | .image | endswith("@" + $want)] | all) then ""
+              else "\($from.name) does not run \($want) yet" end
+            end;
+      ($dc | ('"$expr"') | tostring),
+      ([$dc.spec.triggers[]? | select(.type == "ImageChange" and .imageChangeParams.automatic) | pending(.imageChangeParams.from) | select(. != "")][0] // "")' <<<"$objects")
+    POLL_VIEW=${answer%%$'\n'*} POLL_PENDING=${answer#*$'\n'}
+    [ "$POLL_PENDING" != "$answer" ] || POLL_PENDING=
+    case $POLL_PENDING in
+      fetch:*) POLL_STREAMS+=("${POLL_PENDING#fetch:}") ;;
+      *)
+        POLL_DC=$objects
+        return 0
+        ;;
+    esac
+  done
+  fail "$object: its triggers' image stream tags point at each other in a loop"
 }
 
 # redeploy WORKLOAD [OC-FLAGS]: roll WORKLOAD out again (oc rollout latest
@@ -1909,30 +1929,27 @@ wait_pods_ready() {
 # that failed, or a trigger that has not fired, leaves the old one), and
 # its latest deployment completed with that template.
 check_images() {
-  local object dc view info triggers image pending latest rc problem
+  local object image pending latest rc problem POLL_STREAMS=()
   object=dc/$1
   shift
-  dc=$(oc get "$object" "$@" -o json)
-  view=$(dc_view "$dc" '"\(.status.latestVersion // 0) \(.spec.template.spec.containers[0].image)"')
-  info=${view%%$'\n'*} triggers=
-  [[ $view != *$'\n'* ]] || triggers=${view#*$'\n'}
-  latest=${info%% *} image=${info#* }
+  dc_poll "$object" '"\(.status.latestVersion // 0) \(.spec.template.spec.containers[0].image)"' "$@"
+  latest=${POLL_VIEW%% *} image=${POLL_VIEW#* } pending=$POLL_PENDING
   echo "${object#dc/} image: $image"
   case "$image" in
     *@sha256:*) ;;
     *) fail "$object runs $image, which is not pinned by a digest yet" ;;
   esac
-  pending=
-  [ -z "$triggers" ] || pending=$(trigger_images_pending "$dc" "$triggers" "$@")
   [ -z "$pending" ] || fail "$object does not run its image stream's current image: ${pending#failed:}"
   rc=$(oc get "replicationcontroller/${object#dc/}-$latest" "$@" -o json)
-  # Both objects go to jq on its input, not as arguments: an object larger
-  # than one argument may be (128 KiB on Linux) would fail the exec.
-  problem=$(jq -n -r '[inputs] as [$dc, $rc]
+  # Both go to jq on its input, not as arguments: an object larger than one
+  # argument may be (128 KiB on Linux) would fail the exec.
+  problem=$(jq -n -r '[inputs | if .kind == "List" then .items[] else . end] as $objs
+    | first($objs[] | select(.kind == "DeploymentConfig")) as $dc
+    | first($objs[] | select(.kind == "ReplicationController")) as $rc
     | ($rc.metadata.annotations["openshift.io/deployment.phase"] // "") as $phase
     | if $phase != "Complete" then "phase:\($phase)"
       elif [$dc.spec.template.spec.containers[].image] != [$rc.spec.template.spec.containers[].image] then "images"
-      else "" end' <<<"$dc"$'\n'"$rc")
+      else "" end' <<<"$POLL_DC"$'\n'"$rc")
   case $problem in
     phase:*)
       problem=${problem#phase:}

@@ -210,7 +210,7 @@ func TestLayoutHistoryHasNextLayout(t *testing.T) {
 			}
 			missing = slices.DeleteFunc(missing, func(path string) bool {
 				return slices.ContainsFunc(historyLeaves, func(d historyLeaf) bool {
-					return d.installed == prev.Version && (d.db == "" || d.db == in.SystemDatabase) && regexp.MustCompile(`^`+d.path).MatchString(path)
+					return slices.Contains(d.installed, prev.Version) && (d.db == "" || d.db == in.SystemDatabase) && regexp.MustCompile(`^`+d.path).MatchString(path)
 				})
 			})
 			if len(missing) > 0 {
@@ -224,7 +224,7 @@ func TestLayoutHistoryHasNextLayout(t *testing.T) {
 // before it and upgraded lacks, and why: what the guide's upgrade leaves
 // differs from a fresh install, and ampc's hop follows the guide.
 type historyLeaf struct {
-	installed string        // the version the site was installed at
+	installed []string      // the versions the site may have been installed at
 	db        plan.Database // "" for any system database
 	path      string        // a regular expression a missing path starts with
 	why       string
@@ -233,21 +233,15 @@ type historyLeaf struct {
 // historyLeaves are the differences TestLayoutHistoryHasNextLayout accepts,
 // each with its reason.
 var historyLeaves = []historyLeaf{
-	{"2.4", "", `DeploymentConfig/system-app/spec/template/spec/containers\[system-(master|provider|developer)\]/env\[AMP_RELEASE\]/valueFrom/`, "AMP_RELEASE: the 2.5 guide sets AMP_RELEASE literally (layouts/index.hcl, guide_leaves \"amp-release-literal\")"},
-	{"2.5", "", `DeploymentConfig/system-app/spec/template/spec/containers\[system-(master|provider|developer)\]/env\[AMP_RELEASE\]/valueFrom/`, "as for 2.4 (guide_leaves \"amp-release-literal\")"},
-	{"2.6", "", `DeploymentConfig/system-app/spec/template/spec/containers\[system-(master|provider|developer)\]/env\[AMP_RELEASE\]/valueFrom/`, "as for 2.4 (guide_leaves \"amp-release-literal\")"},
-	{"2.4", "", `DeploymentConfig/system-app/spec/strategy/rollingParams/pre/execNewPod/env\[USER_EMAIL\]/`, "the 2.5 templates add USER_EMAIL; the 2.4 → 2.5 guide (002 §2) does not"},
-	{"2.4", "", `DeploymentConfig/system-(app|sidekiq)/spec/template/spec/containers\[system-[a-z]+\]/env\[USER_EMAIL\]/`, "as above"},
-	{"2.4", plan.PostgreSQL, "DeploymentConfig/system-postgresql in ", "the 2.4 layout models amp.yml, whose system database is MySQL: a PostgreSQL site's system-postgresql at 2.4 is its own (a plan needs its snapshot to model it)"},
-	{"2.7", plan.Oracle, `ImageStream/amp-system/spec/tags\[`, "an Oracle site builds its system image (bc/3scale-amp-system-oracle) instead of importing the stream's release tag"},
-	{"2.6", plan.Oracle, `ImageStream/amp-system/spec/tags\[`, "as for 2.7"},
-	{"2.8", plan.Oracle, `ImageStream/amp-system/spec/tags\[`, "as for 2.7"},
-	{"2.9", plan.Oracle, `ImageStream/amp-system/spec/tags\[`, "as for 2.7"},
-	{"2.10", plan.Oracle, `ImageStream/amp-system/spec/tags\[`, "as for 2.7"},
-	{"2.4", "", `DeploymentConfig/zync/spec/template/metadata/labels/threescale_component`, "the 2.5 templates label zync's pods threescale_component; the 2.4 → 2.5 guide (002) does not"},
-	{"2.5", "", `DeploymentConfig/zync/metadata/annotations/prometheus\.io/`, "the 2.6 templates annotate zync's DeploymentConfig for Prometheus; the 2.5 → 2.6 guide (001) does not (2.10-2.11/zync-annotations sets them on the pod template whatever the DeploymentConfig has)"},
-	{"2.7", "", "Secret/aws-auth/data/", "2.7-2.8/s3-aws-auth copies AWS_BUCKET and AWS_REGION at run time (values the model never holds); the guide adds no AWS_PROTOCOL, AWS_HOSTNAME or AWS_PATH_STYLE (optional references)"},
-	{"2.10", "", `DeploymentConfig/system-app/spec/template/spec/containers\[system-(master|provider|developer)\]/env\[USER_SESSION_TTL\]/`, "the 2.11 templates add it, the guide's sections do not (2.10-2.11-template.hcl, header)"},
+	{[]string{"2.4", "2.5", "2.6"}, "", `DeploymentConfig/system-app/spec/template/spec/containers\[system-(master|provider|developer)\]/env\[AMP_RELEASE\]/valueFrom/`, "AMP_RELEASE: the 2.5 to 2.7 guides set AMP_RELEASE literally (layouts/index.hcl, guide_leaves \"amp-release-literal\")"},
+	{[]string{"2.4"}, "", `DeploymentConfig/system-app/spec/strategy/rollingParams/pre/execNewPod/env\[USER_EMAIL\]/`, "the 2.5 templates add USER_EMAIL; the 2.4 → 2.5 guide (002 §2) does not"},
+	{[]string{"2.4"}, "", `DeploymentConfig/system-(app|sidekiq)/spec/template/spec/containers\[system-[a-z]+\]/env\[USER_EMAIL\]/`, "as above"},
+	{[]string{"2.4"}, plan.PostgreSQL, "DeploymentConfig/system-postgresql in ", "the 2.4 layout models amp.yml, whose system database is MySQL: a PostgreSQL site's system-postgresql at 2.4 is its own (a plan needs its snapshot to model it)"},
+	{[]string{"2.6", "2.7", "2.8", "2.9", "2.10"}, plan.Oracle, `ImageStream/amp-system/spec/tags\[`, "an Oracle site builds its system image (bc/3scale-amp-system-oracle) instead of importing the stream's release tag"},
+	{[]string{"2.4"}, "", `DeploymentConfig/zync/spec/template/metadata/labels/threescale_component`, "the 2.5 templates label zync's pods threescale_component; the 2.4 → 2.5 guide (002) does not"},
+	{[]string{"2.5"}, "", `DeploymentConfig/zync/metadata/annotations/prometheus\.io/`, "the 2.6 templates annotate zync's DeploymentConfig for Prometheus; the 2.5 → 2.6 guide (001) does not (2.10-2.11/zync-annotations sets them on the pod template whatever the DeploymentConfig has)"},
+	{[]string{"2.7"}, "", "Secret/aws-auth/data/", "2.7-2.8/s3-aws-auth copies AWS_BUCKET and AWS_REGION at run time (values the model never holds); the guide adds no AWS_PROTOCOL, AWS_HOSTNAME or AWS_PATH_STYLE (optional references)"},
+	{[]string{"2.10"}, "", `DeploymentConfig/system-app/spec/template/spec/containers\[system-(master|provider|developer)\]/env\[USER_SESSION_TTL\]/`, "the 2.11 templates add it, the guide's sections do not (2.10-2.11-template.hcl, header)"},
 }
 
 // layoutPaths calls f with the path of every leaf under v (see
@@ -302,7 +296,8 @@ func TestLayoutsAgreeWithExports(t *testing.T) {
 			if s3 {
 				name += "-s3"
 			}
-			if v, _ := plan.ParseVersion(e.Version); v.Less(plan.Version{Major: 2, Minor: 4}) || !v.Less(plan.Version{Major: 2, Minor: 9}) {
+			v, _ := plan.ParseVersion(e.Version)
+			if v.Less(plan.Version{Major: 2, Minor: 4}) || !v.Less(plan.Version{Major: 2, Minor: 9}) {
 				continue // no export of this version
 			}
 			export := map[key]map[string]any{}
@@ -310,7 +305,6 @@ func TestLayoutsAgreeWithExports(t *testing.T) {
 				meta := o["metadata"].(map[string]any)
 				export[key{o["kind"].(string), "3scale", meta["name"].(string)}] = o
 			}
-			v, _ := plan.ParseVersion(e.Version)
 			p := &plan.Plan{Install: plan.Install{Namespace: "3scale", Deployment: plan.Template, From: v, To: v, InstalledAt: v,
 				SystemDatabase: plan.MySQL, S3: s3, WildcardPolicy: plan.WildcardNone, BackupDir: plan.DefaultBackupDir}}
 			m := e.model(p)
@@ -328,6 +322,8 @@ func TestLayoutsAgreeWithExports(t *testing.T) {
 					switch {
 					case !ok:
 						wrong = append(wrong, k.kind+"/"+k.name+path+": not in the export")
+					case v != "" && !isPlaceholder(v) && !slices.Contains(got, v) && k.kind == "Secret":
+						wrong = append(wrong, fmt.Sprintf("%s/%s%s: %v, not the export's value", k.kind, k.name, path, v))
 					case v != "" && !isPlaceholder(v) && !slices.Contains(got, v):
 						wrong = append(wrong, fmt.Sprintf("%s/%s%s: %v, the export has %v", k.kind, k.name, path, v, got))
 					}

@@ -1549,8 +1549,10 @@ wait_rollout() {
 # decides in one jq (streams in another namespace, one call each), so that
 # a poll starts two processes. EXPR ends in one line.
 dc_poll() {
-  local object=$1 expr=$2 triggers name ns stream objects answer i
+  local object=$1 expr=$2 triggers name ns stream objects answer i here there
   shift 2
+  # POLL_STREAMS: "-" once the streams are named (a DeploymentConfig may
+  # follow none), then STREAM<tab>NAMESPACE for each.
   if [ ${#POLL_STREAMS[@]} = 0 ]; then
     POLL_STREAMS=(-)
     triggers=$(oc get "$object" "$@" -o jsonpath='{range .spec.triggers[?(@.imageChangeParams.automatic==true)]}{.imageChangeParams.from.name}{"\t"}{.imageChangeParams.from.namespace}{"\n"}{end}')
@@ -1559,7 +1561,7 @@ dc_poll() {
     done <<<"$triggers"
   fi
   for ((i = 0; i < 10; i++)); do
-    local here=() there=()
+    here=() there=()
     for stream in "${POLL_STREAMS[@]:1}"; do
       if [ -z "${stream#*$'\t'}" ]; then
         here+=("imagestream/${stream%%$'\t'*}")
@@ -1571,7 +1573,7 @@ dc_poll() {
     for stream in "${there[@]}"; do
       objects+=$'\n'$(oc get "imagestream/${stream%%$'\t'*}" "$@" --namespace="${stream#*$'\t'}" -o json)
     done
-    # The DeploymentConfig first, then one line: what its first trigger
+    # What EXPR gives of the DeploymentConfig, then one line: what its first trigger
     # that is not done waits for, or fetch:STREAM<tab>NAMESPACE when a tag
     # points at a stream not read yet.
     answer=$(jq -n -r '

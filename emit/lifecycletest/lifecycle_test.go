@@ -19,7 +19,7 @@ import (
 // sweep, 2.9 → 2.16 with the databases moved out of 3scale.
 var sites = []proptest.Site{
 	{Example: "2.8-to-2.15-operator", Build: bundletest.OpSeed("2.8", "mysql"), Manual: manualLifecycle, Databases: true, Faults: sampledHops, Falsify: sampledFalsifiers},
-	{Example: "2.9-to-2.16-operator", Build: bundletest.OpSeed("2.9", "mysql"), Manual: manualLifecycle, Databases: true, Heavy: true},
+	{Example: "2.9-to-2.16-operator", Build: bundletest.OpSeed("2.9", "mysql"), Manual: manualLifecycle, Databases: true},
 }
 
 // manualLifecycle is what the site's person does where a chain stops for

@@ -10,15 +10,15 @@ import (
 var propSites = []proptest.Site{
 	{Example: "2.7-mysql-s3", Fixture: "templates/2.7-amp-s3.yaml", Databases: true, Check: check27S3},
 	{Example: "2.4-to-2.5-mysql", Fixture: "templates/2.4-amp.yaml", Databases: true},
-	{Example: "2.7-mysql", Fixture: "templates/2.7-amp.yaml", Heavy: true},
-	{Example: "2.6-to-2.8-mysql", Fixture: "templates/2.6-amp.yaml", Heavy: true},
+	{Example: "2.7-mysql", Fixture: "templates/2.7-amp.yaml"},
+	{Example: "2.6-to-2.8-mysql", Fixture: "templates/2.6-amp.yaml"},
 	{Example: "2.5-to-2.6-mysql", Fixture: "templates/2.5-amp.yaml", Manual: manual25, Databases: true},
-	{Example: "2.4-to-2.8-mysql-s3", Fixture: "templates/2.4-amp-s3.yaml", Heavy: true, Manual: manual25, Databases: true},
+	{Example: "2.4-to-2.8-mysql-s3", Fixture: "templates/2.4-amp-s3.yaml", Manual: manual25, Databases: true},
 	{Example: "2.7-to-2.8-operator", Build: bundletest.Op27Seed},
-	{Example: "2.7-postgresql", Fixture: "templates/2.7-amp.yaml", Edit: bundletest.TemplatePostgreSQL, Namespace: "3scale-prod", Databases: true, Heavy: true},
-	{Example: "2.6-to-2.7-postgresql", Fixture: "templates/2.6-amp.yaml", Edit: bundletest.TemplatePostgreSQL, Databases: true, Heavy: true},
-	{Example: "2.8-to-2.10-mysql", Fixture: "templates/2.8-amp.yaml", Databases: true, Heavy: true},
-	{Example: "2.8-to-2.12-mysql", Fixture: "templates/2.8-amp.yaml", Databases: true, Heavy: true},
+	{Example: "2.7-postgresql", Fixture: "templates/2.7-amp.yaml", Edit: bundletest.TemplatePostgreSQL, Namespace: "3scale-prod", Databases: true},
+	{Example: "2.6-to-2.7-postgresql", Fixture: "templates/2.6-amp.yaml", Edit: bundletest.TemplatePostgreSQL, Databases: true},
+	{Example: "2.8-to-2.10-mysql", Fixture: "templates/2.8-amp.yaml", Databases: true},
+	{Example: "2.8-to-2.12-mysql", Fixture: "templates/2.8-amp.yaml", Databases: true},
 }
 
 // suite is this package's sites and falsifiers (internal/proptest).

@@ -9,6 +9,7 @@
 package proptest
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -25,6 +26,7 @@ import (
 	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/ocsim"
 	"github.com/ampc/ampc/internal/testenv"
+	"github.com/ampc/ampc/ir"
 )
 
 // A Suite is the sites of a test package and the falsifiers of the verify
@@ -55,35 +57,94 @@ type Suite struct {
 //     faults. By default each step that changes the cluster or writes
 //     files with its own code (shell, backup, manual) and two of each kind
 //     the driver makes from the bundle (patch, create, delete), drawn by
-//     the seed, fail once, at a seeded call, in one sequence of re-runs;
-//     AMPC_EXHAUSTIVE=1 fails every call of every step, both ways, under
-//     three seeds, and adds the heavy sites;
-//   - every verify step with a falsifier (the suite's Falsifiers) passes on the
-//     cluster the run leaves it and fails on a copy with its claim broken.
+//     the seed, fail once, at a seeded call, in one sequence of re-runs,
+//     in the first site of the suite that runs the step's code (a site
+//     whose steps all fail in earlier sites has no sequence);
+//     AMPC_EXHAUSTIVE=1 fails every call of every step of every site,
+//     both ways, under three seeds;
+//   - every verify step with a falsifier (the suite's Falsifiers) passes on
+//     the cluster where the run without faults starts it and fails on a
+//     copy with its claim broken.
+//
+// Every site runs every property by default: the sites that upgrade
+// through the same hops as an earlier one cost a run without faults and
+// the faults of their own steps.
 func (s *Suite) Properties(t *testing.T) {
 	testenv.Tool(t, "jq")
 	seeds := []uint64{1}
 	if testenv.Exhaustive() {
 		seeds = []uint64{1, 2, 3}
 	}
+	// Every site is compiled first, in the suite's order, so that the
+	// default sweep can fail each distinct step in the first site that
+	// runs it (owned).
+	var sites []*prepared
+	seen := map[string]bool{}
 	for i, site := range s.Sites {
-		if site.Heavy && !testenv.Exhaustive() {
-			continue
-		}
 		if site.Pending != "" {
 			t.Logf("%s: not run: %s", site.Example, site.Pending)
 			continue
 		}
+		p := &prepared{site: site, index: i, owned: map[string]bool{}}
+		p.bundle, p.steps = s.compile(t, site)
+		for id, fp := range stepFingerprints(t, p.bundle, p.steps) {
+			if !seen[id+"\x00"+fp] {
+				seen[id+"\x00"+fp] = true
+				p.owned[id] = true
+			}
+		}
+		sites = append(sites, p)
+	}
+	for _, p := range sites {
 		for _, seed := range seeds {
 			// Each site runs under its own seed by default, so that the
 			// suite sees several.
-			seed := seed + uint64(i)
-			t.Run(fmt.Sprintf("%s/seed=%d", site.Example, seed), func(t *testing.T) {
+			seed := seed + uint64(p.index)
+			t.Run(fmt.Sprintf("%s/seed=%d", p.site.Example, seed), func(t *testing.T) {
 				t.Parallel()
-				s.runProperties(t, site, seed)
+				s.runProperties(t, p, seed)
 			})
 		}
 	}
+}
+
+// prepared is a site of the suite with its compiled bundle (the directory
+// and the steps in plan order) and the steps it owns: those no site
+// before it in the suite runs with the same code.
+type prepared struct {
+	site   Site
+	index  int
+	bundle string
+	steps  []planStep
+	owned  map[string]bool
+}
+
+// stepFingerprints gives, for each step of a bundle, a digest of its
+// function in the runbook: two sites whose runbooks hold the same function
+// for a step run the same code in it (the driver-made steps also read their
+// patch and checks files, which the function names).
+func stepFingerprints(t *testing.T, bundle string, steps []planStep) map[string]string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(bundle, "runbook.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(raw)
+	out := map[string]string{}
+	for _, st := range steps {
+		head := ir.SectionFunc("step", st.ID) + "() {\n"
+		i := strings.Index(text, "\n"+head)
+		if i < 0 {
+			t.Fatalf("%s: no function %s in the runbook", st.ID, head)
+		}
+		body := text[i+1:]
+		if j := strings.Index(body, "\n}\n"); j >= 0 {
+			body = body[:j]
+		}
+		sum := sha256.Sum256([]byte(body))
+		out[st.ID] = fmt.Sprintf("%x", sum[:8])
+	}
+	return out
 }
 
 // A Site is an example plan run on the fixture of the site it upgrades.
@@ -100,8 +161,6 @@ type Site struct {
 	// replaces with the fixture's, 3scale (the plan is the example's but
 	// for that).
 	Namespace string
-	// Heavy sites run in the exhaustive sweep only (the test budget).
-	Heavy bool
 	// Pending, when set, says what keeps the site out of the properties
 	// for now (a known gap, reported in the test log).
 	Pending string
@@ -140,19 +199,9 @@ type Run struct {
 	Fixture string
 }
 
-// newRun compiles a site's example into a bundle; it also gives the
-// bundle's steps in plan order. Its runs stop at the manual steps, where
-// the site's person acts (Run.exec).
-func (s *Suite) newRun(t *testing.T, site Site, seed uint64) (*Run, []planStep) {
-	p := &Run{t: t, suite: s, site: site, seed: seed}
-	if site.Fixture != "" {
-		p.Fixture = testenv.Shared(t, "fixtures/"+site.Fixture)
-	}
-	if site.Edit != nil {
-		objects := bundletest.FixtureObjects(t, p.Fixture)
-		site.Edit(t, objects)
-		p.Fixture = bundletest.WriteObjects(t, objects)
-	}
+// compile compiles a site's example into a bundle; it also gives the
+// bundle's steps in plan order.
+func (s *Suite) compile(t *testing.T, site Site) (string, []planStep) {
 	plan := filepath.Join(testenv.Root(), "examples", site.Example+".hcl")
 	if site.Namespace != "" {
 		src, err := os.ReadFile(plan)
@@ -166,44 +215,91 @@ func (s *Suite) newRun(t *testing.T, site Site, seed uint64) (*Run, []planStep) 
 		plan = bundletest.WritePlan(t, re.ReplaceAllString(string(src), `${1}"3scale"`))
 	}
 	files := bundletest.Compile(t, plan, "")
-	p.Bundle = bundletest.WriteBundle(t, files)
-	return p, planSteps(t, files)
+	return bundletest.WriteBundle(t, files), planSteps(t, files)
 }
 
-func (s *Suite) runProperties(t *testing.T, site Site, seed uint64) {
-	p, steps := s.newRun(t, site, seed)
+// newRun is a run of a prepared site's bundle. Its runs stop at the
+// manual steps, where the site's person acts (Run.exec).
+func (s *Suite) newRun(t *testing.T, site Site, bundle string, seed uint64) *Run {
+	p := &Run{t: t, suite: s, site: site, seed: seed, Bundle: bundle}
+	if site.Fixture != "" {
+		p.Fixture = testenv.Shared(t, "fixtures/"+site.Fixture)
+	}
+	if site.Edit != nil {
+		objects := bundletest.FixtureObjects(t, p.Fixture)
+		site.Edit(t, objects)
+		p.Fixture = bundletest.WriteObjects(t, objects)
+	}
+	return p
+}
 
-	// The clean run, recording how many calls each step makes. It stops
-	// at each verify step that has a Falsifier (a lost connection at every
-	// call of the step, so that a step that polls gives up too): there, a
-	// copy of the cluster with the step's claim broken must fail the step
-	// (falsifyAt), and the run goes on.
+func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
+	site, steps := prep.site, prep.steps
+	p := s.newRun(t, site, prep.bundle, seed)
+
+	// The clean run, recording how many calls each step makes. At the
+	// first call of each verify step that has a Falsifier, the cluster
+	// and the working directory are copied as they are then (the server
+	// runs the fault function between calls, with the cluster saved): the
+	// state the step starts from. Once the run is done, a copy with the
+	// step's claim broken must fail the step (falsifyAt).
 	clean, work := p.cluster(), t.TempDir()
 	perStep := map[string]int{}
-	stopAt, stopped := "", false
-	clean.Fault = func(call ocsim.Call) ocsim.Fault {
-		switch step := call.Env["AMPC_STEP"]; step {
-		case "":
-		case stopAt:
-			stopped = true
-			return ocsim.Before
-		default:
-			perStep[step]++
+	var snaps []snapshot
+	var snapErr error
+	falsifiable := map[string]bool{}
+	for _, id := range p.falsifiable(steps) {
+		falsifiable[id] = true
+	}
+	// The default fault sequence starts from the state the run without
+	// faults had at the first call of the first step it may fail (start):
+	// up to there the two runs are the same run.
+	kinds := map[string]string{}
+	for _, s := range steps {
+		kinds[s.ID] = s.Kind
+	}
+	mayFail := func(step string) bool {
+		return !testenv.Exhaustive() && kinds[step] != "verify" && kinds[step] != "wait" &&
+			prep.owned[step] && (site.Faults == nil || site.Faults(step))
+	}
+	var start *snapshot
+	take := func(step string) snapshot {
+		s := snapshot{id: step, dir: t.TempDir(), work: t.TempDir(), env: slices.Clone(clean.Env)}
+		for _, cp := range [][2]string{{s.dir, clean.Dir}, {s.work, work}} {
+			if err := copyTree(cp[0], cp[1]); err != nil && snapErr == nil {
+				snapErr = fmt.Errorf("copying the cluster at %s: %v", step, err)
+			}
 		}
+		return s
+	}
+	clean.Fault = func(call ocsim.Call) ocsim.Fault {
+		step := call.Env["AMPC_STEP"]
+		if step == "" {
+			return ocsim.Pass
+		}
+		if falsifiable[step] {
+			delete(falsifiable, step)
+			snaps = append(snaps, take(step))
+		}
+		if start == nil && mayFail(step) {
+			s := take(step)
+			start = &s
+		}
+		perStep[step]++
 		return ocsim.Pass
 	}
-	for _, id := range p.falsifiable(steps) {
-		stopAt, stopped = id, false
-		out, err := p.Exec(clean, work)
-		if err == nil || !stopped {
-			t.Fatalf("the run did not stop at %s: %v\n%s", id, err, bundletest.Tail(out, 15))
-		}
-		p.falsifyAt(id, clean, work)
-	}
-	stopAt = ""
 	out, err := p.Exec(clean, work)
 	if err != nil {
 		t.Fatalf("the run without faults failed: %v\n%s", err, out)
+	}
+	if snapErr != nil {
+		t.Fatal(snapErr)
+	}
+	if len(falsifiable) > 0 {
+		t.Fatalf("the run made no oc call in %v: no state to falsify them on", KeysOf(falsifiable))
+	}
+	for _, s := range snaps {
+		p.falsifyAt(s)
 	}
 	clean.Fault = nil
 	final := clean.AllObjects(t)
@@ -271,15 +367,18 @@ func (s *Suite) runProperties(t *testing.T, site Site, seed uint64) {
 		// before each change) the first two of each kind in an order the
 		// seed draws; the read-only ones (verify, wait) and the other
 		// driver-made steps fail in the exhaustive sweep only (the test
-		// budget).
-		kinds := map[string]string{}
-		for _, s := range steps {
-			kinds[s.ID] = s.Kind
-		}
-		faulted := bundletest.FaultedSteps(perStep, kinds, func(step string) uint64 { return hash(step, p.seed) }, false)
-		plan := map[string]stepFault{}
+		// budget). Of these, a site fails those it owns: a step whose code
+		// an earlier site of the suite runs fails there.
+		mine := map[string]int{}
 		for step, n := range perStep {
-			if !faulted[step] || (p.site.Faults != nil && !p.site.Faults(step)) {
+			if prep.owned[step] && (p.site.Faults == nil || p.site.Faults(step)) {
+				mine[step] = n
+			}
+		}
+		faulted := bundletest.FaultedSteps(mine, kinds, func(step string) uint64 { return hash(step, p.seed) }, false)
+		plan := map[string]stepFault{}
+		for step, n := range mine {
+			if !faulted[step] {
 				continue
 			}
 			h := hash(step, p.seed)
@@ -289,11 +388,15 @@ func (s *Suite) runProperties(t *testing.T, site Site, seed uint64) {
 			}
 			plan[step] = stepFault{nth: 1 + int(h/2%uint64(n)), mode: mode}
 		}
+		if len(plan) == 0 {
+			t.Logf("no fault sequence: the steps this site runs that change something fail in a site before it in the suite")
+			return
+		}
 		plans = append(plans, plan)
 	}
 	for i, plan := range plans {
 		t.Logf("fault sequence %d: %d steps fail once (%s)", i+1, len(plan), strings.Join(KeysOf(plan), " "))
-		p.faultSequence(fmt.Sprintf("fault sequence %d", i+1), plan, final, backups, data)
+		p.faultSequence(fmt.Sprintf("fault sequence %d", i+1), plan, final, backups, data, start)
 	}
 }
 
@@ -303,12 +406,22 @@ type stepFault struct {
 	mode ocsim.Fault
 }
 
-// faultSequence runs the runbook on a fresh cluster with the faults of
-// plan, re-running after each failure, and checks that it ends as the run
-// without faults did.
-func (p *Run) faultSequence(name string, plan map[string]stepFault, final map[string]map[string]any, backups []string, data map[string]*ocsim.Data) {
+// faultSequence runs the runbook with the faults of plan, re-running
+// after each failure, and checks that it ends as the run without faults
+// did. It starts on a fresh cluster, or from start (nil for none): the
+// cluster and working directory of the run without faults before the
+// first step plan fails. Every run after a fault starts the runbook again.
+func (p *Run) faultSequence(name string, plan map[string]stepFault, final map[string]map[string]any, backups []string, data map[string]*ocsim.Data, start *snapshot) {
 	t := p.t
-	c, work := p.cluster(), t.TempDir()
+	var c *bundletest.Cluster
+	var work string
+	if start == nil {
+		c, work = p.cluster(), t.TempDir()
+	} else {
+		c, work = bundletest.NewCluster(t, ""), start.work
+		c.Env = start.env
+		bundletest.CopyDir(t, c.Dir, start.dir)
+	}
 	fired := map[string]bool{}
 	var current string
 	seen := map[string]int{}
@@ -786,18 +899,35 @@ func (p *Run) falsifiable(steps []planStep) []string {
 	return ids
 }
 
-// falsifyAt breaks the claim of verify step id on a copy of the cluster
-// and of the working directory of a run stopped at the step, and runs the
-// copy on: the run must fail in that step.
-func (p *Run) falsifyAt(id string, c *bundletest.Cluster, work string) {
+// A snapshot is the cluster (dir, with the runs' environment env) and the
+// working directory (work) of the run without faults as they were at the
+// first oc call of verify step id.
+type snapshot struct {
+	id, dir, work string
+	env           []string
+}
+
+// copyTree makes dir a copy of src; unlike bundletest.CopyDir it reports
+// rather than stops the test, for the server's goroutine.
+func copyTree(dir, src string) error {
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	return os.CopyFS(dir, os.DirFS(src))
+}
+
+// falsifyAt breaks the claim of verify step s.id on the copy of the
+// cluster and of the working directory taken where the run without faults
+// started the step, and runs the copy on: the run must fail in that step.
+func (p *Run) falsifyAt(s snapshot) {
 	t := p.t
 	t.Helper()
+	id := s.id
 	f := p.suite.Falsifiers[id]
 	broken := bundletest.NewCluster(t, "")
-	broken.Env = c.Env
-	bundletest.CopyDir(t, broken.Dir, c.Dir)
-	brokenWork := t.TempDir()
-	bundletest.CopyDir(t, brokenWork, work)
+	broken.Env = s.env
+	bundletest.CopyDir(t, broken.Dir, s.dir)
+	brokenWork := s.work
 	objects := broken.Objects(t)
 	keys := KeysOf(objects)
 	if f.Break != nil {
@@ -916,7 +1046,7 @@ func (s *Suite) EveryVerifyCanFail(t *testing.T) {
 	bundletest.CheckFalsifiers(t, s.Package, append(KeysOf(s.Falsifiers), s.Extra...))
 	runs := map[string]bool{}
 	for _, site := range s.Sites {
-		runs[site.Example] = !site.Heavy && site.Pending == ""
+		runs[site.Example] = site.Pending == ""
 	}
 	for id, f := range s.Falsifiers {
 		if !runs[f.Site] {

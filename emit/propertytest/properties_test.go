@@ -17,8 +17,6 @@ var propSites = []proptest.Site{
 	{Example: "2.7-to-2.8-operator", Build: bundletest.Op27Seed},
 	{Example: "2.7-postgresql", Fixture: "templates/2.7-amp.yaml", Edit: bundletest.TemplatePostgreSQL, Namespace: "3scale-prod", Databases: true},
 	{Example: "2.6-to-2.7-postgresql", Fixture: "templates/2.6-amp.yaml", Edit: bundletest.TemplatePostgreSQL, Databases: true},
-	{Example: "2.8-to-2.10-mysql", Fixture: "templates/2.8-amp.yaml", Databases: true},
-	{Example: "2.8-to-2.12-mysql", Fixture: "templates/2.8-amp.yaml", Databases: true},
 }
 
 // suite is this package's sites and falsifiers (internal/proptest).

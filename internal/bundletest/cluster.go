@@ -32,7 +32,10 @@ type Cluster struct {
 	// Fault, when set, decides which oc calls of the runs fail (see
 	// ocsim.Server.SetFault).
 	Fault func(ocsim.Call) ocsim.Fault
-	bin   string
+	// SleepFault, when set, decides which sleeps of the runs are
+	// interrupted (see ocsim.Server.SetSleepFault).
+	SleepFault func(ocsim.Call) ocsim.Fault
+	bin        string
 }
 
 // ocDir is where the simulated oc is built: made by Main, which removes it
@@ -232,6 +235,7 @@ func (c *Cluster) Exec(t *testing.T, bundle, workDir string, env []string, args 
 	}
 	defer srv.Close()
 	srv.SetFault(c.Fault)
+	srv.SetSleepFault(c.SleepFault)
 	cmd := exec.Command(testenv.Tool(t, "bash"), append([]string{filepath.Join(bundle, "runbook.sh")}, args...)...)
 	cmd.Dir = workDir
 	cmd.Env = append(os.Environ(),

@@ -31,9 +31,10 @@ type Server struct {
 	objs   map[objKey]Object
 	st     State
 	loaded bool
-	// fault, when set, decides for each oc call whether it fails.
-	fault func(Call) Fault
-	calls int
+	// fault, when set, decides for each oc call whether it fails;
+	// sleepFault for each sleep.
+	fault, sleepFault func(Call) Fault
+	calls             int
 }
 
 // Call is an oc call as a fault function sees it: N counts the oc calls
@@ -65,6 +66,17 @@ const (
 func (s *Server) SetFault(f func(Call) Fault) {
 	s.mu.Lock()
 	s.fault = f
+	s.mu.Unlock()
+}
+
+// SetSleepFault makes f decide the fate of every sleep from now on (nil:
+// every sleep passes): Before, or After, interrupts it, as a person's
+// Ctrl-C does: it exits 1 and the clock does not move. f sees the sleep's
+// arguments and its caller's environment (N is 0); it runs on the server's
+// goroutine, one call at a time.
+func (s *Server) SetSleepFault(f func(Call) Fault) {
+	s.mu.Lock()
+	s.sleepFault = f
 	s.mu.Unlock()
 }
 
@@ -130,23 +142,31 @@ func (s *Server) serve(conn net.Conn) {
 		return req.Env[k]
 	}
 	fault := Pass
-	if filepath.Base(req.Args[0]) != "sleep" {
+	sleep := filepath.Base(req.Args[0]) == "sleep"
+	if !sleep {
 		s.calls++
 		if s.fault != nil {
 			fault = s.fault(Call{N: s.calls, Args: req.Args[1:], Env: req.Env})
 		}
+	} else if s.sleepFault != nil {
+		fault = s.sleepFault(Call{Args: req.Args[1:], Env: req.Env})
 	}
 	code := 1
-	if fault != Before {
+	if fault == Pass || fault == After && !sleep {
 		code = mainWith(s.open, req.Args, getenv, bytes.NewReader(req.Stdin), &out, &errOut)
 	}
 	s.mu.Unlock()
-	switch fault {
-	case Before:
+	switch {
+	case sleep && fault != Pass:
+		out.Reset()
+		errOut.Reset()
+		errOut.WriteString("sleep: interrupted (injected)\n")
+		code = 130
+	case fault == Before:
 		out.Reset()
 		errOut.Reset()
 		errOut.WriteString("Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout (injected before the call)\n")
-	case After:
+	case fault == After:
 		code = 1
 		out.Reset()
 		errOut.Reset()

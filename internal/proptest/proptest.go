@@ -20,8 +20,10 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/ocsim"
@@ -944,12 +946,35 @@ func (p *Run) falsifyAt(s snapshot) {
 	if f.Cluster != nil {
 		f.Cluster(t, broken)
 	}
+	// A step that polls has shown its check failing once it has waited
+	// falsifyWait of the cluster's time without its claim holding: the
+	// simulator's controllers all act sooner, so the rest of its wait
+	// (10 to 30 minutes) would poll the same broken cluster. Its next
+	// sleep is interrupted, which stops the step (set -e).
+	slept := 0.0
+	broken.SleepFault = func(call ocsim.Call) ocsim.Fault {
+		if call.Env["AMPC_STEP"] != id || len(call.Args) != 1 {
+			return ocsim.Pass
+		}
+		if slept >= falsifyWait.Seconds() {
+			return ocsim.Before
+		}
+		if d, err := strconv.ParseFloat(call.Args[0], 64); err == nil {
+			slept += d
+		}
+		return ocsim.Pass
+	}
 	out, err := p.Exec(broken, brokenWork)
 	started := bundletest.StartedSteps(out)
 	if err == nil || len(started) == 0 || started[len(started)-1] != id {
 		t.Errorf("%s passes although %s:\n%s", id, f.What, bundletest.Tail(out, 10))
 	}
 }
+
+// falsifyWait is how long of the cluster's time a polling verify step
+// waits on a falsified cluster before its wait is cut short: longer than
+// any delay of the simulator's controllers (at most two minutes).
+const falsifyWait = 5 * time.Minute
 
 // A Manual is what the person at the Console does on the cluster
 // when the runbook stops at a step for them (a manual step, or a step that

@@ -903,7 +903,8 @@ func (p *Run) falsifiable(steps []planStep) []string {
 
 // A snapshot is the cluster (dir, with the runs' environment env) and the
 // working directory (work) of the run without faults as they were at the
-// first oc call of verify step id.
+// first oc call of step id: where a verify step is falsified, or where the
+// default fault sequence starts.
 type snapshot struct {
 	id, dir, work string
 	env           []string

@@ -253,18 +253,23 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 	for _, id := range p.falsifiable(steps) {
 		falsifiable[id] = true
 	}
-	// The default fault sequence starts from the state the run without
-	// faults had at the first call of the first step it may fail (start):
-	// up to there the two runs are the same run.
+	// A fault sequence starts from the state the run without faults had
+	// at the first call of the first step it fails (starts): up to there
+	// the two runs are the same run. The default sequence's first step is
+	// the first that may fail; the exhaustive sweep's sequences start at
+	// any step (a sequence that fails a late poll of a wait starts there).
 	kinds := map[string]string{}
-	for _, s := range steps {
+	order := map[string]int{}
+	for i, s := range steps {
 		kinds[s.ID] = s.Kind
+		order[s.ID] = i
 	}
 	mayFail := func(step string) bool {
-		return !testenv.Exhaustive() && kinds[step] != "verify" && kinds[step] != "wait" &&
+		return testenv.Exhaustive() || kinds[step] != "verify" && kinds[step] != "wait" &&
 			prep.owned[step] && (site.Faults == nil || site.Faults(step))
 	}
-	var start *snapshot
+	starts := map[string]*snapshot{}
+	var first *snapshot
 	take := func(step string) snapshot {
 		s := snapshot{id: step, dir: t.TempDir(), work: t.TempDir(), env: slices.Clone(clean.Env)}
 		for _, cp := range [][2]string{{s.dir, clean.Dir}, {s.work, work}} {
@@ -283,9 +288,12 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 			delete(falsifiable, step)
 			snaps = append(snaps, take(step))
 		}
-		if start == nil && mayFail(step) {
+		if starts[step] == nil && mayFail(step) && (first == nil || testenv.Exhaustive()) {
 			s := take(step)
-			start = &s
+			starts[step] = &s
+			if first == nil {
+				first = &s
+			}
 		}
 		perStep[step]++
 		return ocsim.Pass
@@ -398,6 +406,16 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 	}
 	for i, plan := range plans {
 		t.Logf("fault sequence %d: %d steps fail once (%s)", i+1, len(plan), strings.Join(KeysOf(plan), " "))
+		// The snapshot of the plan's first step in the runbook's order.
+		start := first
+		if testenv.Exhaustive() {
+			start = nil
+			for step := range plan {
+				if s := starts[step]; s != nil && (start == nil || order[step] < order[start.id]) {
+					start = s
+				}
+			}
+		}
 		p.faultSequence(fmt.Sprintf("fault sequence %d", i+1), plan, final, backups, data, start)
 	}
 }
@@ -420,9 +438,10 @@ func (p *Run) faultSequence(name string, plan map[string]stepFault, final map[st
 	if start == nil {
 		c, work = p.cluster(), t.TempDir()
 	} else {
-		c, work = bundletest.NewCluster(t, ""), start.work
-		c.Env = start.env
+		c, work = bundletest.NewCluster(t, ""), t.TempDir()
+		c.Env = slices.Clone(start.env)
 		bundletest.CopyDir(t, c.Dir, start.dir)
+		bundletest.CopyDir(t, work, start.work)
 	}
 	fired := map[string]bool{}
 	var current string

@@ -32,10 +32,10 @@ type Cluster struct {
 	// Fault, when set, decides which oc calls of the runs fail (see
 	// ocsim.Server.SetFault).
 	Fault func(ocsim.Call) ocsim.Fault
-	// SleepFault, when set, decides which sleeps of the runs are
-	// interrupted (see ocsim.Server.SetSleepFault).
-	SleepFault func(ocsim.Call) ocsim.Fault
-	bin        string
+	// InterruptSleep, when set, decides which sleeps of the runs are
+	// interrupted (see ocsim.Server.SetSleepInterrupt).
+	InterruptSleep func(ocsim.Call) bool
+	bin            string
 }
 
 // ocDir is where the simulated oc is built: made by Main, which removes it
@@ -235,7 +235,7 @@ func (c *Cluster) Exec(t *testing.T, bundle, workDir string, env []string, args 
 	}
 	defer srv.Close()
 	srv.SetFault(c.Fault)
-	srv.SetSleepFault(c.SleepFault)
+	srv.SetSleepInterrupt(c.InterruptSleep)
 	cmd := exec.Command(testenv.Tool(t, "bash"), append([]string{filepath.Join(bundle, "runbook.sh")}, args...)...)
 	cmd.Dir = workDir
 	cmd.Env = append(os.Environ(),
@@ -318,10 +318,16 @@ func Tail(out string, n int) string {
 // the same state twice.
 func CopyDir(t *testing.T, dir, src string) {
 	t.Helper()
+	if err := CopyTree(dir, src); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// CopyTree is CopyDir returning its error, for a goroutine other than the
+// test's (a fault function, on the simulator's).
+func CopyTree(dir, src string) error {
 	if err := os.RemoveAll(dir); err != nil {
-		t.Fatal(err)
+		return err
 	}
-	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
-		t.Fatal(err)
-	}
+	return os.CopyFS(dir, os.DirFS(src))
 }

@@ -32,9 +32,10 @@ type Server struct {
 	st     State
 	loaded bool
 	// fault, when set, decides for each oc call whether it fails;
-	// sleepFault for each sleep.
-	fault, sleepFault func(Call) Fault
-	calls             int
+	// interrupt, for each sleep, whether it is interrupted.
+	fault     func(Call) Fault
+	interrupt func(Call) bool
+	calls     int
 }
 
 // Call is an oc call as a fault function sees it: N counts the oc calls
@@ -69,14 +70,14 @@ func (s *Server) SetFault(f func(Call) Fault) {
 	s.mu.Unlock()
 }
 
-// SetSleepFault makes f decide the fate of every sleep from now on (nil:
-// every sleep passes): Before, or After, interrupts it, as a person's
-// Ctrl-C does: it exits 1 and the clock does not move. f sees the sleep's
-// arguments and its caller's environment (N is 0); it runs on the server's
-// goroutine, one call at a time.
-func (s *Server) SetSleepFault(f func(Call) Fault) {
+// SetSleepInterrupt makes f decide, for every sleep from now on (nil:
+// none), whether it is interrupted, as a person's Ctrl-C does: it exits
+// 130 and the clock does not move. f sees the sleep's arguments and its
+// caller's environment (N is 0); it runs on the server's goroutine, one
+// call at a time.
+func (s *Server) SetSleepInterrupt(f func(Call) bool) {
 	s.mu.Lock()
-	s.sleepFault = f
+	s.interrupt = f
 	s.mu.Unlock()
 }
 
@@ -141,25 +142,22 @@ func (s *Server) serve(conn net.Conn) {
 		}
 		return req.Env[k]
 	}
-	fault := Pass
-	sleep := filepath.Base(req.Args[0]) == "sleep"
-	if !sleep {
+	fault, interrupted := Pass, false
+	if filepath.Base(req.Args[0]) != "sleep" {
 		s.calls++
 		if s.fault != nil {
 			fault = s.fault(Call{N: s.calls, Args: req.Args[1:], Env: req.Env})
 		}
-	} else if s.sleepFault != nil {
-		fault = s.sleepFault(Call{Args: req.Args[1:], Env: req.Env})
+	} else if s.interrupt != nil {
+		interrupted = s.interrupt(Call{Args: req.Args[1:], Env: req.Env})
 	}
 	code := 1
-	if fault == Pass || fault == After && !sleep {
+	if fault != Before && !interrupted {
 		code = mainWith(s.open, req.Args, getenv, bytes.NewReader(req.Stdin), &out, &errOut)
 	}
 	s.mu.Unlock()
 	switch {
-	case sleep && fault != Pass:
-		out.Reset()
-		errOut.Reset()
+	case interrupted:
 		errOut.WriteString("sleep: interrupted (injected)\n")
 		code = 130
 	case fault == Before:

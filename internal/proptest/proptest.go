@@ -254,26 +254,26 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 		falsifiable[id] = true
 	}
 	// A fault sequence starts from the state the run without faults had
-	// at the first call of the first step it fails (starts): up to there
-	// the two runs are the same run. The default sequence's first step is
-	// the first that may fail; the exhaustive sweep's sequences start at
-	// any step (a sequence that fails a late poll of a wait starts there).
+	// at the first call of a step (starts) not after the first one it
+	// fails: up to there the two runs are the same run.
 	kinds := map[string]string{}
 	order := map[string]int{}
 	for i, s := range steps {
 		kinds[s.ID] = s.Kind
 		order[s.ID] = i
 	}
+	// own tells the steps the default sweep may fail in this site.
+	own := func(step string) bool {
+		return prep.owned[step] && (site.Faults == nil || site.Faults(step))
+	}
 	mayFail := func(step string) bool {
-		return testenv.Exhaustive() || kinds[step] != "verify" && kinds[step] != "wait" &&
-			prep.owned[step] && (site.Faults == nil || site.Faults(step))
+		return testenv.Exhaustive() || kinds[step] != "verify" && kinds[step] != "wait" && own(step)
 	}
 	starts := map[string]*snapshot{}
-	var first *snapshot
 	take := func(step string) snapshot {
 		s := snapshot{id: step, dir: t.TempDir(), work: t.TempDir(), env: slices.Clone(clean.Env)}
 		for _, cp := range [][2]string{{s.dir, clean.Dir}, {s.work, work}} {
-			if err := copyTree(cp[0], cp[1]); err != nil && snapErr == nil {
+			if err := bundletest.CopyTree(cp[0], cp[1]); err != nil && snapErr == nil {
 				snapErr = fmt.Errorf("copying the cluster at %s: %v", step, err)
 			}
 		}
@@ -288,12 +288,11 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 			delete(falsifiable, step)
 			snaps = append(snaps, take(step))
 		}
-		if starts[step] == nil && mayFail(step) && (first == nil || testenv.Exhaustive()) {
+		// The exhaustive sweep's sequences may start at any step, the
+		// default one no earlier than the first that may fail.
+		if starts[step] == nil && mayFail(step) && (len(starts) == 0 || testenv.Exhaustive()) {
 			s := take(step)
 			starts[step] = &s
-			if first == nil {
-				first = &s
-			}
 		}
 		perStep[step]++
 		return ocsim.Pass
@@ -381,7 +380,7 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 		// an earlier site of the suite runs fails there.
 		mine := map[string]int{}
 		for step, n := range perStep {
-			if prep.owned[step] && (p.site.Faults == nil || p.site.Faults(step)) {
+			if own(step) {
 				mine[step] = n
 			}
 		}
@@ -406,14 +405,15 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 	}
 	for i, plan := range plans {
 		t.Logf("fault sequence %d: %d steps fail once (%s)", i+1, len(plan), strings.Join(KeysOf(plan), " "))
-		// The snapshot of the plan's first step in the runbook's order.
-		start := first
-		if testenv.Exhaustive() {
-			start = nil
-			for step := range plan {
-				if s := starts[step]; s != nil && (start == nil || order[step] < order[start.id]) {
-					start = s
-				}
+		// The last snapshot taken at or before the plan's first step.
+		firstFailed := len(steps)
+		for step := range plan {
+			firstFailed = min(firstFailed, order[step])
+		}
+		var start *snapshot
+		for step, s := range starts {
+			if order[step] <= firstFailed && (start == nil || order[step] > order[start.id]) {
+				start = s
 			}
 		}
 		p.faultSequence(fmt.Sprintf("fault sequence %d", i+1), plan, final, backups, data, start)
@@ -929,15 +929,6 @@ type snapshot struct {
 	env           []string
 }
 
-// copyTree makes dir a copy of src; unlike bundletest.CopyDir it reports
-// rather than stops the test, for the server's goroutine.
-func copyTree(dir, src string) error {
-	if err := os.RemoveAll(dir); err != nil {
-		return err
-	}
-	return os.CopyFS(dir, os.DirFS(src))
-}
-
 // falsifyAt breaks the claim of verify step s.id on the copy of the
 // cluster and of the working directory taken where the run without faults
 // started the step, and runs the copy on: the run must fail in that step.
@@ -972,17 +963,17 @@ func (p *Run) falsifyAt(s snapshot) {
 	// (10 to 30 minutes) would poll the same broken cluster. Its next
 	// sleep is interrupted, which stops the step (set -e).
 	slept := 0.0
-	broken.SleepFault = func(call ocsim.Call) ocsim.Fault {
+	broken.InterruptSleep = func(call ocsim.Call) bool {
 		if call.Env["AMPC_STEP"] != id || len(call.Args) != 1 {
-			return ocsim.Pass
+			return false
 		}
 		if slept >= falsifyWait.Seconds() {
-			return ocsim.Before
+			return true
 		}
 		if d, err := strconv.ParseFloat(call.Args[0], 64); err == nil {
 			slept += d
 		}
-		return ocsim.Pass
+		return false
 	}
 	out, err := p.Exec(broken, brokenWork)
 	started := bundletest.StartedSteps(out)

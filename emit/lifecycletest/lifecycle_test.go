@@ -19,7 +19,15 @@ import (
 // sweep, 2.9 → 2.16 with the databases moved out of 3scale.
 var sites = []proptest.Site{
 	{Example: "2.8-to-2.15-operator", Build: bundletest.OpSeed("2.8", "mysql"), Manual: manualLifecycle, Databases: true, Faults: sampledHops, Falsify: sampledFalsifiers},
-	{Example: "2.9-to-2.16-operator", Build: bundletest.OpSeed("2.9", "mysql"), Manual: manualLifecycle, Databases: true},
+	{Example: "2.9-to-2.16-operator", Build: bundletest.OpSeed("2.9", "mysql"), Manual: manualLifecycle, Databases: true, Moved: movedRedis},
+}
+
+// movedRedis is where the 2.16 hop of an on-cluster externalize block moves
+// the Redis data (the 2.16 guide's 3.4: new Redis 7 Deployments in the
+// block's project, 3scale-db); system-mysql stays where it is (3.3).
+var movedRedis = map[string]proptest.Move{
+	"dc/backend-redis": {To: "3scale-db/deployment/backend-redis-external"},
+	"dc/system-redis":  {To: "3scale-db/deployment/system-redis-external"},
 }
 
 // manualLifecycle is what the site's person does where a chain stops for

@@ -261,6 +261,11 @@ func (c *Cluster) applySeed(s Seed) bool {
 		if mem.Redis != nil {
 			mem.Redis.DBs = cloneRedis(s.Data.Redis)
 			redisPersistAll(v, mem.Redis)
+			// A ready pod's readiness probe has run: the key it writes
+			// is there, as on the site all along.
+			if podReady(pod) {
+				c.redisProbe(pod)
+			}
 		}
 	}
 	return true

@@ -110,7 +110,8 @@
 // appendonly is yes, even when it is missing (dump.rdb is then not read),
 // else dump.rdb, and saves dump.rdb on shutdown when redis.conf has save
 // points; the readiness probe of the
-// 3scale Redis pods sets key liveness-probe. A server's version is its
+// 3scale Redis pods sets key liveness-probe (a seed given to a ready pod
+// holds it too: the probe has run there all along). A server's version is its
 // image's line (postgresql-95 is 9.5, mysql-80 8.0, redis-6 6.2) at a
 // representative patch release. Tests seed data with SeedData (a
 // workload's databases, keys and files, or a server outside the cluster

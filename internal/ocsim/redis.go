@@ -3,6 +3,7 @@ package ocsim
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path"
 	"sort"
@@ -98,6 +99,20 @@ func decodeRDB(version string, b []byte) (map[int]map[string]string, string) {
 		return nil, "Short read or OOM loading DB. Unrecoverable error, aborting now."
 	}
 	return dbs, ""
+}
+
+// LoadRDB reads an RDB file written by the simulator's Redis (a dump.rdb,
+// or what redis-cli --rdb saved) as a Redis server of version loads it:
+// the keys of each database, or the server's error for a file it refuses.
+// It is for what a person does outside the cluster with a dump the
+// runbook wrote, such as seeding an ElastiCache instance from it
+// (Seed.Host).
+func LoadRDB(version string, b []byte) (map[int]map[string]string, error) {
+	dbs, failure := decodeRDB(version, b)
+	if failure != "" {
+		return nil, errors.New(failure)
+	}
+	return dbs, nil
 }
 
 // encodeAOF writes the keys as the commands an AOF rewrite writes.

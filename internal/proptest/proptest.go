@@ -159,6 +159,12 @@ type Site struct {
 	// Edit, when set, changes the fixture's objects (keyed Kind/name)
 	// into the site's: a site of which there is no export.
 	Edit func(t *testing.T, objects map[string]map[string]any)
+	// Before, when set, is a plan (HCL) whose runbook runs to completion
+	// on the site (its fixture, Edit, Build and data; the person does
+	// Manual where it stops for them) before the example's: a site at a release of which there is no export, as
+	// ampc's earlier hops leave it. It runs once per site and seed; every
+	// run of the example starts from a copy of what it left.
+	Before string
 	// Namespace, when set, is the example plan's namespace, which the run
 	// replaces with the fixture's, 3scale (the plan is the example's but
 	// for that).
@@ -173,10 +179,19 @@ type Site struct {
 	// left (c, in the working directory work), before the second run.
 	Check func(t *testing.T, p *Run, c *bundletest.Cluster, work string)
 	// databases: oc exec runs in the simulated containers, whose database
-	// pods behave as the real tools do and hold siteData; without it, oc
+	// pods behave as the real tools do and hold Data; without it, oc
 	// exec prints a text that passes the dumps' completeness checks,
 	// whatever the command.
 	Databases bool
+	// Data, when set, is what the site's database workloads hold, keyed
+	// as ocsim.Seed's Workload ("dc/NAME", "deployment/NAME"); by default
+	// that of a template-based site (siteData), each workload seeded
+	// where the fixture has it.
+	Data map[string]ocsim.Data
+	// Moved, when set, says where a complete run moves a workload's data
+	// (by its key in Data): its rows and keys are checked there, and must
+	// be there.
+	Moved map[string]Move
 	// Faults, when set, narrows the default sweep's faulted steps to those
 	// it returns true for: a chain whose hops run the same shared steps
 	// fails them in a few hops by default, in every hop in the exhaustive
@@ -189,6 +204,16 @@ type Site struct {
 	Falsify func(id string, seed uint64) bool
 }
 
+// A Move is where a complete run moves a workload's data.
+type Move struct {
+	// To is "NAMESPACE/deployment/NAME", or "host/NAME" for a server
+	// outside the cluster.
+	To string
+	// Databases renames the site's databases there, by name (the
+	// database system of MySQL is threescale on RDS).
+	Databases map[string]string
+}
+
 // Run is one site's runbook with what a run needs.
 type Run struct {
 	t     *testing.T
@@ -199,6 +224,8 @@ type Run struct {
 	// the site's objects ("" for a site its Build puts on the cluster).
 	Bundle  string
 	Fixture string
+	// before is the site as Site.Before's run left it, once made.
+	before *snapshot
 }
 
 // compile compiles a site's example into a bundle; it also gives the
@@ -525,8 +552,30 @@ func (p *Run) faultSequence(name string, plan map[string]stepFault, final map[st
 	}
 }
 
-// cluster is a fresh simulated cluster holding the site's fixture.
+// cluster is a fresh simulated cluster holding the site: its fixture, as
+// Site.Before's run left it when the site has one.
 func (p *Run) cluster() *bundletest.Cluster {
+	if p.site.Before == "" {
+		return p.site0()
+	}
+	t := p.t
+	if p.before == nil {
+		c, work := p.site0(), t.TempDir()
+		bundle := bundletest.WriteBundle(t, bundletest.Compile(t, bundletest.WritePlan(t, p.site.Before), ""))
+		if out, err := p.exec(c, bundle, work); err != nil {
+			t.Fatalf("the run of the plan before the example (Site.Before) failed: %v\n%s", err, bundletest.Tail(out, 30))
+		}
+		p.before = &snapshot{id: "before", dir: c.Dir, env: slices.Clone(c.Env)}
+	}
+	c := bundletest.NewCluster(t, "")
+	c.Env = slices.Clone(p.before.env)
+	bundletest.CopyDir(t, c.Dir, p.before.dir)
+	return c
+}
+
+// site0 is a new cluster of the site as its fixture, Edit, Build and
+// data make it.
+func (p *Run) site0() *bundletest.Cluster {
 	c := bundletest.NewCluster(p.t, p.Fixture)
 	if p.site.Build != nil {
 		p.site.Build(p.t, c)
@@ -538,10 +587,19 @@ func (p *Run) cluster() *bundletest.Cluster {
 		c.ExecOut(p.t, "-- PostgreSQL database cluster dump complete\n-- Dump completed\n")
 		return c
 	}
-	for workload, d := range siteData() {
+	for workload, d := range p.siteData() {
 		c.Seed(p.t, ocsim.Seed{Workload: workload, Data: d})
 	}
 	return c
+}
+
+// siteData is what the site's database workloads hold (Site.Data, by
+// default siteData).
+func (p *Run) siteData() map[string]ocsim.Data {
+	if p.site.Data != nil {
+		return p.site.Data
+	}
+	return siteData()
 }
 
 // siteData is what the database workloads of a template-based site hold
@@ -573,18 +631,27 @@ func (p *Run) data(c *bundletest.Cluster, objects map[string]map[string]any) map
 		return nil
 	}
 	out := map[string]*ocsim.Data{}
-	for workload := range siteData() {
-		name := strings.TrimPrefix(workload, "dc/")
-		live := workload
-		switch {
-		case objects["DeploymentConfig/"+name] != nil:
-		case objects["Deployment/"+name] != nil:
-			// The 2.15 operator made the DeploymentConfig a Deployment.
-			live = "deployment/" + name
-		default:
+	for workload := range p.siteData() {
+		ns, live, obj := p.liveWorkload(workload, objects)
+		move := p.site.Moved[workload]
+		if obj == nil {
+			if move.To != "" {
+				p.t.Errorf("%s: no %s after the run, where its data moves", workload, move.To)
+			}
 			continue
 		}
-		d := c.Data(p.t, "", live)
+		d := c.Data(p.t, ns, live)
+		// The databases under the site's names.
+		for site, there := range move.Databases {
+			if db := d.MySQL[there]; db != nil {
+				delete(d.MySQL, there)
+				d.MySQL[site] = db
+			}
+			if db := d.PostgreSQL[there]; db != nil {
+				delete(d.PostgreSQL, there)
+				d.PostgreSQL[site] = db
+			}
+		}
 		for _, keys := range d.Redis {
 			delete(keys, "liveness-probe")
 		}
@@ -593,16 +660,41 @@ func (p *Run) data(c *bundletest.Cluster, objects map[string]map[string]any) map
 	return out
 }
 
+// liveWorkload is where a workload of the site's data runs among objects
+// (keyed as bundletest.Cluster.AllObjects keys them): its namespace ("" for
+// 3scale), its name for ocsim ("dc/NAME", "deployment/NAME", "host/NAME")
+// and its object, nil when there is none. A DeploymentConfig of the
+// templates may be a Deployment (the 2.15 operator makes them so); a moved
+// workload is where Site.Moved says, a server outside the cluster (host/)
+// standing for an object of its own.
+func (p *Run) liveWorkload(workload string, objects map[string]map[string]any) (string, string, map[string]any) {
+	if to := p.site.Moved[workload].To; strings.HasPrefix(to, "host/") {
+		return "", to, map[string]any{}
+	} else if to != "" {
+		ns, live, _ := strings.Cut(to, "/")
+		_, name, _ := strings.Cut(live, "/")
+		return ns, live, objects[ns+"/Deployment/"+name]
+	}
+	_, name, _ := strings.Cut(workload, "/")
+	if obj := objects["DeploymentConfig/"+name]; obj != nil && strings.HasPrefix(workload, "dc/") {
+		return "", workload, obj
+	}
+	if obj := objects["Deployment/"+name]; obj != nil {
+		return "", "deployment/" + name, obj
+	}
+	return "", workload, nil
+}
+
 // checkData checks that the run without faults kept every row and key the
-// site's databases held (siteData), but those of a server whose data
+// site's databases held (Site.Data), but those of a server whose data
 // directory is an emptyDir volume: the templates' zync-database, whose
 // data a redeploy loses by design and zync:resync:domains makes again
 // (which the simulator does not model).
 func (p *Run) checkData(data map[string]*ocsim.Data, final map[string]map[string]any) {
-	for workload, want := range siteData() {
+	for workload, want := range p.siteData() {
 		got := data[workload]
-		name := strings.TrimPrefix(workload, "dc/")
-		if got == nil || ephemeralData(final["DeploymentConfig/"+name]) || ephemeralData(final["Deployment/"+name]) {
+		_, _, obj := p.liveWorkload(workload, final)
+		if got == nil || ephemeralData(obj) {
 			continue
 		}
 		for name, db := range want.MySQL {
@@ -997,6 +1089,9 @@ type Manual func(con *Console)
 type Console struct {
 	T *testing.T
 	C *bundletest.Cluster
+	// Work is the directory the runbook runs in, where it writes its
+	// backups (what the person carries to a server outside the cluster).
+	Work string
 }
 
 // oc runs oc with stdin as its input, and stops the test when it fails:
@@ -1035,13 +1130,19 @@ var (
 // with --ack of the step where the runbook asks for it. It gives the
 // output of every run and the error of the last.
 func (p *Run) Exec(c *bundletest.Cluster, work string) (string, error) {
+	p.t.Helper()
+	return p.exec(c, p.Bundle, work)
+}
+
+// exec is Exec of the runbook of bundle.
+func (p *Run) exec(c *bundletest.Cluster, bundle, work string) (string, error) {
 	t := p.t
 	t.Helper()
 	var all strings.Builder
 	var args []string
 	acted := ""
 	for {
-		out, err := c.Exec(t, p.Bundle, work, nil, args...)
+		out, err := c.Exec(t, bundle, work, nil, args...)
 		all.WriteString(out)
 		if err == nil {
 			return all.String(), nil
@@ -1062,7 +1163,7 @@ func (p *Run) Exec(c *bundletest.Cluster, work string) (string, error) {
 			return all.String(), err
 		}
 		if do := p.site.Manual[step]; do != nil {
-			do(&Console{T: t, C: c})
+			do(&Console{T: t, C: c, Work: work})
 		}
 		acted, args = step, nil
 		if strings.Contains(out, "--ack "+step) {

@@ -2,10 +2,12 @@ package runbooktest
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -264,6 +266,11 @@ func TestMigrationKeepsEverything(t *testing.T) {
 		t.Parallel()
 		migrationFaults(t, bundle, perStep, want)
 	})
+	again := copyMigration(t, source, target, work)
+	t.Run("again", func(t *testing.T) {
+		t.Parallel()
+		migratedAgain(t, bundle, again, want)
+	})
 	applies := bundletest.CountCalls(target.Calls(t), "apply -f ")
 	restores := countRestores(target.Calls(t))
 	// A re-run restores nothing twice.
@@ -380,6 +387,71 @@ func TestMigrationKeepsEverything(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "system-mysql-backup.gz")); err != nil {
 		t.Errorf("the next attempt's dump: %v", err)
 	}
+}
+
+// migration is the two clusters of a migration and its working
+// directory.
+type migration struct {
+	source, target *bundletest.Cluster
+	work           string
+}
+
+// copyMigration copies both clusters and the working directory as they
+// are now.
+func copyMigration(t *testing.T, source, target *bundletest.Cluster, work string) migration {
+	t.Helper()
+	copyOf := func(c *bundletest.Cluster) *bundletest.Cluster {
+		cp := bundletest.NewCluster(t, "")
+		cp.Env = slices.Clone(c.Env)
+		bundletest.CopyDir(t, cp.Dir, c.Dir)
+		return cp
+	}
+	m := migration{source: copyOf(source), target: copyOf(target), work: t.TempDir()}
+	bundletest.CopyDir(t, m.work, work)
+	return m
+}
+
+// migratedAgain runs the migration's runbook again on m, a copy of both
+// clusters and of the working directory as the complete migration left
+// them (want, migrationState), with oc on the new cluster: a second run
+// finds every step done and changes nothing; a run after the state file
+// is lost is refused or changes nothing (the new cluster's 3scale is at
+// the bundle's release, so the preflight passes: the steps of the old
+// cluster's side must refuse to run there, before they stop or dump the
+// migrated site).
+func migratedAgain(t *testing.T, bundle string, m migration, want map[string]string) {
+	source, target, work := m.source, m.target, m.work
+	same := func(when string) {
+		t.Helper()
+		got := migrationState(t, source, target, work)
+		for _, key := range slices.Sorted(maps.Keys(want)) {
+			if want[key] != got[key] {
+				t.Errorf("%s: %s changed:\n%s\n%s", when, key, want[key], got[key])
+			}
+		}
+		for key := range got {
+			if _, ok := want[key]; !ok {
+				t.Errorf("%s: %s is new", when, key)
+			}
+		}
+	}
+	out, err := target.Exec(t, bundle, work, nil)
+	if err != nil || !strings.Contains(out, "all steps done") {
+		t.Errorf("the second run: %v\n%s", err, bundletest.Tail(out, 15))
+	} else if again := bundletest.StartedSteps(out); len(again) > 0 {
+		t.Errorf("the second run ran %v again", again)
+	}
+	same("after the second run")
+	states, _ := filepath.Glob(filepath.Join(work, "*.state"))
+	if len(states) != 1 {
+		t.Fatalf("state files in the working directory: %v", states)
+	}
+	if err := os.Remove(states[0]); err != nil {
+		t.Fatal(err)
+	}
+	out, err = target.Exec(t, bundle, work, nil)
+	t.Logf("the run without its state file: %v\n%s", err, bundletest.Tail(out, 30))
+	same("after the run without its state file")
 }
 
 // countRestores counts the loads of a dump into a database pod: mysql

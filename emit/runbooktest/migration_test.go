@@ -92,6 +92,10 @@ func operatorDeploys(t *testing.T, c *bundletest.Cluster, site map[string]map[st
 			delete(obj, "status")
 			c.Put(t, obj)
 		default:
+			// What the operator creates, it owns (the 2.15 export's
+			// ConfigMaps and Services have the APIManager's reference).
+			obj = bundletest.DeepCopy(t, obj)
+			obj["metadata"].(map[string]any)["ownerReferences"] = []any{map[string]any{"apiVersion": "apps.3scale.net/v1alpha1", "kind": "APIManager", "name": "apimanager", "uid": "8f3c"}}
 			c.Put(t, obj)
 		}
 	}

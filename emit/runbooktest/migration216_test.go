@@ -1,0 +1,107 @@
+package runbooktest
+
+import (
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ampc/ampc/internal/bundletest"
+	"github.com/ampc/ampc/internal/ocsim"
+	"github.com/ampc/ampc/internal/testenv"
+)
+
+// TestMigrationToOperator216 runs examples/2.9-template-to-operator-2.16.hcl
+// on two simulated clusters: the template-based site at 2.9 (the 2.8
+// fixture at the release the 2.8 → 2.9 hop leaves, with the data of
+// TestMigrationKeepsEverything) migrated at 2.9 onto OpenShift 4.8, where
+// the person installs the 0.6 operator from threescale-2.9, then the
+// operator hops to 2.16 on the new cluster, the person upgrading
+// OpenShift to 4.12 where 2.13-2.14/preflight-openshift stops: the run
+// ends with every step done, the APIManager at 2.16, and the migrated
+// site's rows in system-mysql, its keys in the Redis instances the 2.16
+// hop moves to 3scale-db and its uploaded file in system storage.
+func TestMigrationToOperator216(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.9-template-to-operator-2.16.hcl"), ""))
+	m := newMigrationRun(t, bundle, nil)
+	m.source.Act(t, "patch", "configmap/system-environment", "--type=merge", "-p", `{"data":{"AMP_RELEASE":"2.9"}}`)
+	m.target.Env = append(m.target.Env, "OCSIM_OPENSHIFT=4.8.57")
+	csvs := ocsim.ThreescaleChannelCSVs("threescale-2.9")
+	v := migrationVersion{hop: "2.9-2.9", channel: "threescale-2.9", csv: csvs[len(csvs)-1]}
+	m.migrateTo(v, func(out string) bool {
+		if strings.Contains(out, "2.13-2.14/preflight-openshift") && strings.Contains(out, "OpenShift is 4.8") {
+			m.target.Env = append(m.target.Env, "OCSIM_OPENSHIFT=4.12.45")
+			return true
+		}
+		return false
+	})
+	objects := m.target.AllObjects(t)
+	if v, _ := bundletest.Get(objects["APIManager/apimanager"], "metadata", "annotations", "apps.3scale.net/apimanager-threescale-version").(string); !strings.HasPrefix(v, "2.16") {
+		t.Errorf("the APIManager is at %q after the run, not 2.16", v)
+	}
+	if got := m.target.Data(t, "", "deployment/system-mysql").MySQL["system"]; got == nil || !reflect.DeepEqual(got.Tables, migrationRows()["system"].Tables) {
+		t.Errorf("system-mysql's system database after the run: %+v", got)
+	}
+	// zync-database keeps its data in an emptyDir volume, on the
+	// operator's site as on the templates': each redeploy of the hops
+	// starts it empty, and zync:resync:domains (which the simulator does
+	// not run) fills it again. Its rows are checked after the migration
+	// (TestMigrationKeepsEverything), not here.
+	for _, v := range bundletest.Get(objects["Deployment/zync-database"], "spec", "template", "spec", "volumes").([]any) {
+		if bundletest.Get(v, "emptyDir") == nil {
+			t.Errorf("zync-database's volume %v is not an emptyDir: its rows should have been kept", bundletest.Get(v, "name"))
+		}
+	}
+	for name, keys := range migrationKeys {
+		got := m.target.Data(t, "3scale-db", "deployment/"+name+"-external").Redis
+		for db, kv := range keys {
+			for k, v := range kv {
+				if got[db][k] != v {
+					t.Errorf("3scale-db's %s-external db%d %s = %q, want %q", name, db, k, got[db][k], v)
+				}
+			}
+		}
+	}
+	if got, err := m.target.OC(t, "", "exec", "deployment/system-app", "--", "cat", migrationUpload); err != nil || got != "PNG of the provider" {
+		t.Errorf("the system storage's %s after the run: %v %q", migrationUpload, err, got)
+	}
+}
+
+var manualStop = regexp.MustCompile(`(?m)^MANUAL STEP (\S+):`)
+
+// migrateTo runs the migration at v, then the rest of the runbook on the
+// new cluster, acknowledging its manual steps; at a failure, person says
+// whether the person did something that lets a re-run go on.
+func (m *migrationRun) migrateTo(v migrationVersion, person func(out string) bool) {
+	t := m.t
+	t.Helper()
+	m.until(m.source, 3, "MANUAL STEP "+v.hop+"/switch-to-target:")
+	m.until(m.target, 3, "MANUAL STEP "+v.hop+"/operator-install:", "--ack", v.hop+"/switch-to-target")
+	installOperator(t, m.target, v.channel, v.csv, "Automatic")
+	opPut(t, m.target, map[string]any{"apiVersion": "apps/v1", "kind": "Deployment",
+		"metadata": map[string]any{"name": ocsim.OperatorDeployment("3scale-operator", v.csv), "namespace": "3scale-operator"},
+		"spec": map[string]any{"replicas": 1, "selector": map[string]any{"matchLabels": map[string]any{"name": "threescale-operator"}},
+			"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"name": "threescale-operator"}},
+				"spec": map[string]any{"containers": []any{map[string]any{"name": "3scale-operator", "image": "registry.redhat.io/3scale-amp2/3scale-rhel7-operator:" + strings.TrimPrefix(v.csv, "3scale-operator.v")}}}}}})
+	m.until(m.target, 0, "ampc: step "+v.hop+"/create-claims done (--only)", "--only", v.hop+"/create-claims")
+	operatorDeploys(t, m.target, operatorSite(t, m.site, strings.TrimPrefix(v.channel, "threescale-")))
+	args := []string{"--ack", v.hop + "/operator-install"}
+	for run := 0; run < 60; run++ {
+		out, err := m.target.Exec(t, m.bundle, m.work, nil, args...)
+		m.log.WriteString(bundletest.Tail(out, 20))
+		if err == nil && strings.Contains(out, "all steps done") {
+			return
+		}
+		if s := manualStop.FindStringSubmatch(out); s != nil && exitCode(err) == 3 {
+			args = append(args, "--ack", s[1])
+			continue
+		}
+		if !person(out) {
+			t.Fatalf("the run on the new cluster failed: %v\n%s", err, bundletest.Tail(out, 30))
+		}
+	}
+	t.Fatalf("no complete run:\n%s", m.log.String())
+}

@@ -17,7 +17,11 @@ import (
 // outside the cluster, reached through the AMPC_* variables). Their verify
 // steps are falsified in TestVerifiesCanFail.
 var suite = &proptest.Suite{Sites: []proptest.Site{
+	// Its faults are those of TestVerifiesCanFail's site upgraded, the
+	// same example on the same export (faultSequence, with the restart
+	// that reached the cluster of faultAfter).
 	{Example: "2.15-to-2.16-mysql-on-cluster", Build: op215Site(nil), Databases: true, Data: op215Data(),
+		Faults: func(string) bool { return false },
 		Moved: map[string]proptest.Move{
 			"deployment/backend-redis": {To: "3scale-db/deployment/backend-redis-external"},
 			"deployment/system-redis":  {To: "3scale-db/deployment/system-redis-external"},

@@ -3,9 +3,10 @@
 // (a complete run reaches its targets, a second run and a run without its
 // state file change nothing, faults at any oc call converge), and every
 // verify step shown able to fail. A test package holds a Suite, its sites
-// and the falsifiers of its verify steps; emit/propertytest and
-// emit/lifecycletest are two, so that their runs share the per-package
-// time budget between them.
+// and the falsifiers of its verify steps; emit/propertytest,
+// emit/templatechaintest, emit/lifecycletest and emit/operator215test
+// hold one each, so that their runs share the per-package time budget
+// between them.
 package proptest
 
 import (
@@ -161,9 +162,10 @@ type Site struct {
 	Edit func(t *testing.T, objects map[string]map[string]any)
 	// Before, when set, is a plan (HCL) whose runbook runs to completion
 	// on the site (its fixture, Edit, Build and data; the person does
-	// Manual where it stops for them) before the example's: a site at a release of which there is no export, as
-	// ampc's earlier hops leave it. It runs once per site and seed; every
-	// run of the example starts from a copy of what it left.
+	// Manual where it stops for them) before the example's: a site at a
+	// release of which there is no export, as ampc's earlier hops leave
+	// it. It runs once per site and seed; every run of the example starts
+	// from a copy of what it left.
 	Before string
 	// Namespace, when set, is the example plan's namespace, which the run
 	// replaces with the fixture's, 3scale (the plan is the example's but

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/ocsim"
+	"github.com/ampc/ampc/internal/proptest"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
@@ -19,7 +20,8 @@ import (
 // the person installs the 0.6 operator from threescale-2.9, then the
 // operator hops to 2.16 on the new cluster, the person upgrading
 // OpenShift to 4.12 where 2.13-2.14/preflight-openshift stops: the run
-// ends with every step done, the APIManager at 2.16, and the migrated
+// ends with every step done (a second run finds them so and changes
+// nothing), the APIManager at 2.16, and the migrated
 // site's rows in system-mysql, its keys in the Redis instances the 2.16
 // hop moves to 3scale-db and its uploaded file in system storage.
 func TestMigrationToOperator216(t *testing.T) {
@@ -38,6 +40,18 @@ func TestMigrationToOperator216(t *testing.T) {
 		}
 		return false
 	})
+	// A second run finds every step done.
+	before := len(m.target.Calls(t))
+	if out, err := m.target.Exec(t, m.bundle, m.work, nil); err != nil || !strings.Contains(out, "all steps done") {
+		t.Errorf("the second run: %v\n%s", err, bundletest.Tail(out, 15))
+	} else if again := bundletest.StartedSteps(out); len(again) > 0 {
+		t.Errorf("the second run ran %v again", again)
+	}
+	for _, call := range m.target.Calls(t)[before:] {
+		if proptest.Changes(call) {
+			t.Errorf("the second run called oc %s", call)
+		}
+	}
 	objects := m.target.AllObjects(t)
 	if v, _ := bundletest.Get(objects["APIManager/apimanager"], "metadata", "annotations", "apps.3scale.net/apimanager-threescale-version").(string); !strings.HasPrefix(v, "2.16") {
 		t.Errorf("the APIManager is at %q after the run, not 2.16", v)

@@ -841,7 +841,7 @@ func (p *Run) noChange(what string, c *bundletest.Cluster, final map[string]map[
 	t := p.t
 	t.Helper()
 	for _, call := range c.Calls(t)[before:] {
-		if changes(call) {
+		if Changes(call) {
 			t.Errorf("%s called %q", what, call)
 		}
 	}
@@ -856,9 +856,9 @@ func (p *Run) noChange(what string, c *bundletest.Cluster, final map[string]map[
 	}
 }
 
-// changes tells whether an oc call (as calls.log has it) may change the
+// Changes tells whether an oc call (as calls.log has it) may change the
 // cluster.
-func changes(call string) bool {
+func Changes(call string) bool {
 	f := strings.Fields(call)
 	if len(f) == 0 {
 		return false

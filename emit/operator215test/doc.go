@@ -3,8 +3,10 @@
 // whole runs stopped where the 2.16 operator takes over and finished after
 // it, the database moves with the data the simulated database pods hold,
 // the rollbacks and what refuses them, the section A audit findings of
-// that hop, and a falsifier of each of its verify steps (a state that
-// makes the step fail, TestVerifiesCanFail). It is emit/runbooktest's twin for the operator hop, a package
+// that hop, a falsifier of each of its verify steps (a state that
+// makes the step fail, TestVerifiesCanFail), and the runbook properties
+// of internal/proptest on both 2.15 → 2.16 examples
+// (TestOperator215Properties). It is emit/runbooktest's twin for the operator hop, a package
 // of its own so that each test binary stays within the test budget. Their
 // harness is internal/bundletest.
 //

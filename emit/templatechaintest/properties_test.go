@@ -29,7 +29,8 @@ var suite = &proptest.Suite{Sites: []proptest.Site{
 }}
 
 // TestTemplateChainProperties runs the 2.8 → 2.10 and 2.8 → 2.12 template
-// examples on the 2.8 export and checks the runbook properties
+// examples on the 2.8 export, and 2.9 → 2.10 on the 2.9 site ampc's hops
+// make of the 2.7 amp-s3 export, and checks the runbook properties
 // (proptest.Suite.Properties).
 func TestTemplateChainProperties(t *testing.T) {
 	t.Parallel()

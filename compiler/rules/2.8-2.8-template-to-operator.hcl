@@ -290,9 +290,16 @@ step "source-check" {
     tenantName ${local.tenant_name} (the plan's tenant_name, the snapshot's
     backend route, or the template's default), so it stops when the site's
     TENANT_NAME is another: the guide does not say, and the backend's host
-    would change with the DNS switch.
+    would change with the DNS switch. A project that holds an APIManager
+    is operator-based (the new cluster's, once the migration has deployed
+    3scale there), not the site this migration moves: the step stops
+    there, so that a run of this bundle with oc on the new cluster (its
+    state file lost) changes nothing. On OpenShift 3.11 without the
+    operator the kind is unknown, which counts as none.
   EOT
   run = <<-EOT
+    am=$(oc get apimanagers.apps.3scale.net -o name 2>/dev/null) || am=
+    [ -z "$am" ] || fail "project $NAMESPACE holds $am: 3scale there is operator-based, not the template-based site this bundle migrates (is oc logged in to the new cluster?)"
     domain=$(oc get configmap system-environment -o jsonpath='{.data.THREESCALE_SUPERDOMAIN}')
     [ "$domain" = '${plan.wildcard_domain}' ] \
       || fail "the site's wildcard domain (THREESCALE_SUPERDOMAIN in configmap/system-environment) is '$domain', not ${plan.wildcard_domain} as the plan's wildcard_domain says"

@@ -419,10 +419,9 @@ func copyMigration(t *testing.T, source, target *bundletest.Cluster, work string
 // clusters and of the working directory as the complete migration left
 // them (want, migrationState), with oc on the new cluster: a second run
 // finds every step done and changes nothing; a run after the state file
-// is lost is refused or changes nothing (the new cluster's 3scale is at
-// the bundle's release, so the preflight passes: the steps of the old
-// cluster's side must refuse to run there, before they stop or dump the
-// migrated site).
+// is lost is refused by source-check, which finds the new cluster's
+// APIManager, and changes nothing (the new cluster's 3scale is at the
+// bundle's release, so the preflight passes).
 func migratedAgain(t *testing.T, bundle string, m migration, want map[string]string) {
 	source, target, work := m.source, m.target, m.work
 	same := func(when string) {
@@ -453,8 +452,12 @@ func migratedAgain(t *testing.T, bundle string, m migration, want map[string]str
 	if err := os.Remove(states[0]); err != nil {
 		t.Fatal(err)
 	}
+	// The preflight passes (the new site is at the bundle's release):
+	// source-check refuses the operator-based project.
 	out, err = target.Exec(t, bundle, work, nil)
-	t.Logf("the run without its state file: %v\n%s", err, bundletest.Tail(out, 30))
+	if err == nil || !strings.Contains(out, "holds apimanager.apps.3scale.net/apimanager: 3scale there is operator-based") {
+		t.Errorf("the run without its state file was not refused at source-check: %v\n%s", err, bundletest.Tail(out, 15))
+	}
 	same("after the run without its state file")
 }
 

@@ -2189,8 +2189,15 @@ check_images() {
 # (the template's WILDCARD_DOMAIN) is another, and tenantName 3scale (the
 # plan's tenant_name, the snapshot's backend route, or the template's
 # default), so it stops when the site's TENANT_NAME is another: the guide does
-# not say, and the backend's host would change with the DNS switch.
+# not say, and the backend's host would change with the DNS switch. A project
+# that holds an APIManager is operator-based (the new cluster's, once the
+# migration has deployed 3scale there), not the site this migration moves: the
+# step stops there, so that a run of this bundle with oc on the new cluster
+# (its state file lost) changes nothing. On OpenShift 3.11 without the
+# operator the kind is unknown, which counts as none.
 step_2_9_2_9__source_check() {
+  am=$(oc get apimanagers.apps.3scale.net -o name 2>/dev/null) || am=
+  [ -z "$am" ] || fail "project $NAMESPACE holds $am: 3scale there is operator-based, not the template-based site this bundle migrates (is oc logged in to the new cluster?)"
   domain=$(oc get configmap system-environment -o jsonpath='{.data.THREESCALE_SUPERDOMAIN}')
   [ "$domain" = '3scale.example.com' ] \
     || fail "the site's wildcard domain (THREESCALE_SUPERDOMAIN in configmap/system-environment) is '$domain', not 3scale.example.com as the plan's wildcard_domain says"

@@ -21,6 +21,22 @@ import (
 var sites = []proptest.Site{
 	{Example: "2.8-to-2.15-operator", Build: bundletest.OpSeed("2.8", "mysql"), Manual: manualLifecycle, Databases: true, Faults: sampledHops, Falsify: sampledFalsifiers},
 	{Example: "2.9-to-2.16-operator", Build: bundletest.OpSeed("2.9", "mysql"), Manual: manualLifecycle, Databases: true, Moved: movedRedis},
+	// A plan of the plan matrix that no example is: an operator site on
+	// PostgreSQL through 2.11 → 2.12 (where the operator moves MySQL, not
+	// PostgreSQL) and 2.12 → 2.13.
+	{Example: "matrix/operator-2.11-to-2.13-postgresql", Build: bundletest.OpSeed("2.11", "postgresql"), Manual: manualLifecycle, Databases: true,
+		Plan: `install {
+  namespace       = "3scale"
+  deployment      = "operator"
+  from            = "2.11"
+  to              = "2.13"
+  system_database = "postgresql"
+}
+
+operator {
+  namespace = "3scale-operator"
+}
+`},
 }
 
 // movedRedis is where the 2.16 hop of an on-cluster externalize block moves

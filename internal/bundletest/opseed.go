@@ -27,7 +27,8 @@ import (
 //     that a seeded 2.X site is what the simulated operators leave;
 //   - a ClusterVersion at an OpenShift release that 2.X runs on and that
 //     the next hop needs (4.8.57 up to 2.10: 2.11 must come before 4.9;
-//     4.11.59 for 2.11 to 2.13: 2.13.1 before 4.12; 4.12.45 for 2.14).
+//     4.10.67 for 2.11: 2.12 must come before 4.11; 4.11.59 for 2.12 and
+//     2.13: 2.13.1 before 4.12; 4.12.45 for 2.14).
 //     A test moves it with OCSIM_OPENSHIFT (Cluster.Env).
 //
 // No pods: the simulator's deployers run the DeploymentConfigs' own.
@@ -116,8 +117,10 @@ func OpObjects(t *testing.T, version, db string) []map[string]any {
 	switch {
 	case minor >= 14:
 		ocp = "4.12.45"
-	case minor >= 11:
+	case minor >= 12:
 		ocp = "4.11.59"
+	case minor == 11:
+		ocp = "4.10.67"
 	}
 	out = append(out, map[string]any{"apiVersion": "config.openshift.io/v1", "kind": "ClusterVersion",
 		"metadata": map[string]any{"name": "version", "namespace": "3scale"},

@@ -153,6 +153,10 @@ func stepFingerprints(t *testing.T, bundle string, steps []planStep) map[string]
 // A Site is an example plan run on the fixture of the site it upgrades.
 type Site struct {
 	Example, Fixture string
+	// Plan, when set, is the site's plan (HCL) instead of the example's
+	// file: a plan of the plan matrix that no example is, Example then
+	// naming it.
+	Plan string
 	// Build, for a site without a fixture of its own, puts the site on
 	// the cluster instead (an operator-based site built from the
 	// fixtures' shapes, bundletest.Op27Seed).
@@ -234,6 +238,9 @@ type Run struct {
 // bundle's steps in plan order.
 func (s *Suite) compile(t *testing.T, site Site) (string, []planStep) {
 	plan := filepath.Join(testenv.Root(), "examples", site.Example+".hcl")
+	if site.Plan != "" {
+		plan = bundletest.WritePlan(t, site.Plan)
+	}
 	if site.Namespace != "" {
 		src, err := os.ReadFile(plan)
 		if err != nil {

@@ -283,12 +283,13 @@ const versionAnnotation = "apps.3scale.net/apimanager-threescale-version"
 var systemAppContainers = []string{"system-master", "system-provider", "system-developer"}
 
 // ReadRelease reads the version the site of a namespace runs, as the
-// runbook's preflight does (rules/shared/site-version.hcl): AMP_RELEASE in
-// ConfigMap system-environment, or the literal AMP_RELEASE every container
-// of dc/system-app holds when it is later (the guides up to 2.7 set it with
-// `oc set env`, which leaves the ConfigMap at the release the site was
-// installed at: that is then InstalledAt); else the APIManager's
-// apps.3scale.net/apimanager-threescale-version annotation. ok is false
+// runbook's preflight does (rules/shared/site-version.hcl,
+// operator-version.hcl): the APIManager's
+// apps.3scale.net/apimanager-threescale-version annotation; without one,
+// AMP_RELEASE in ConfigMap system-environment, or the literal AMP_RELEASE
+// every container of dc/system-app holds when it is later (the guides up
+// to 2.7 set it with `oc set env`, which leaves the ConfigMap at the
+// release the site was installed at: that is then InstalledAt). ok is false
 // when the export shows none of them. Diagnostics report an export whose
 // objects show different versions.
 func ReadRelease(snap *snapshot.Snapshot, namespace string) (rel Release, ok bool, diags hcl.Diagnostics) {
@@ -329,6 +330,12 @@ func (r *reader) release(ns string) (rel Release, ok bool, diags hcl.Diagnostics
 			rel.Version, rel.Written, rel.From, ok = v, literal, ev, true
 		}
 	}
+	// The operator moves the APIManager's annotation when an upgrade is
+	// done; the operators up to 2.11 write AMP_RELEASE once, at install
+	// (a create-only reconciler), so an earlier AMP_RELEASE beside the
+	// annotation is the release the site was installed at, and the
+	// annotation is the site's (rules/shared/operator-version.hcl). A
+	// later one shows two versions.
 	for _, am := range r.all("APIManager", ns) {
 		s := stringField(am.Doc, "metadata", "annotations", versionAnnotation)
 		v, good := parseRelease(s)
@@ -336,16 +343,14 @@ func (r *reader) release(ns string) (rel Release, ok bool, diags hcl.Diagnostics
 			continue
 		}
 		ev := r.evidence(am, "metadata", "annotations", versionAnnotation)
-		if ok && v != rel.Version {
+		if ok && (rel.From.Kind == "APIManager" && v != rel.Version || v.Less(rel.Version)) {
 			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Export of mixed versions",
 				Detail: fmt.Sprintf("%s says %s, and %s (%s) says %s: the objects of namespace %s show two versions of 3scale. "+
 					"Export the namespace again in one go, while no upgrade runs (oc get -o yaml -n %s ...).", ev, s, rel.From, rel.From.Where(), rel.Written, ns, ns),
 				Subject: ev.Range.Ptr()})
 			continue
 		}
-		if !ok {
-			rel, ok = Release{Version: v, Written: s, From: ev}, true
-		}
+		rel, ok = Release{Version: v, Written: s, From: ev}, true
 	}
 	if ok {
 		diags = append(diags, r.imagesAgree(ns, rel)...)

@@ -314,6 +314,18 @@ func TestEditedExports(t *testing.T) {
 			}, nil)
 		}, facts{deployment: "operator", from: "2.15", db: "mysql", operator: "3scale-operator/3scale-operator", apicast: "apicast", external: "system_database=internal,redis=internal"},
 			[]string{"From Deployment system-mysql"}},
+		{"operator-installed-earlier", "2.16", func(t *testing.T) string {
+			// The AMP_RELEASE an operator up to 0.8 (2.11) wrote at install
+			// and never updated (a create-only reconciler): the
+			// APIManager's annotation is the site's version.
+			return operatorDir(t, func(obj map[string]any) bool {
+				if named(obj, "ConfigMap", "system-environment") {
+					dig(obj, "data")["AMP_RELEASE"] = "2.10"
+				}
+				return true
+			}, nil)
+		}, facts{deployment: "operator", from: "2.15", db: "mysql", operator: "3scale-operator/3scale-operator", apicast: "apicast", external: "system_database=internal,redis=internal"},
+			[]string{`apimanager-threescale-version = "2.15.5"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -21,22 +21,6 @@ import (
 var sites = []proptest.Site{
 	{Example: "2.8-to-2.15-operator", Build: bundletest.OpSeed("2.8", "mysql"), Manual: manualLifecycle, Databases: true, Faults: sampledHops, Falsify: sampledFalsifiers},
 	{Example: "2.9-to-2.16-operator", Build: bundletest.OpSeed("2.9", "mysql"), Manual: manualLifecycle, Databases: true, Moved: movedRedis},
-	// A plan of the plan matrix that no example is: an operator site on
-	// PostgreSQL through 2.11 → 2.12 (where the operator moves MySQL, not
-	// PostgreSQL) and 2.12 → 2.13.
-	{Example: "matrix/operator-2.11-to-2.13-postgresql", Build: bundletest.OpSeed("2.11", "postgresql"), Manual: manualLifecycle, Databases: true,
-		Plan: `install {
-  namespace       = "3scale"
-  deployment      = "operator"
-  from            = "2.11"
-  to              = "2.13"
-  system_database = "postgresql"
-}
-
-operator {
-  namespace = "3scale-operator"
-}
-`},
 }
 
 // movedRedis is where the 2.16 hop of an on-cluster externalize block moves
@@ -254,7 +238,7 @@ func writeTemp(t *testing.T, text string) string {
 	return path
 }
 
-var suite = &proptest.Suite{Package: bundletest.InLifecycleTest, Sites: sites, Falsifiers: falsifiers,
+var suite = &proptest.Suite{Package: bundletest.InLifecycleTest, Sites: append(sites, matrixSites()...), Falsifiers: falsifiers,
 	Extra: []string{"2.13-2.14/oracle-approval", "2.14-2.15/oracle-approval"}}
 
 // TestLifecycleProperties runs the lifecycle's chains on their simulated
@@ -304,5 +288,30 @@ func TestOracleApprovalCanFail(t *testing.T) {
 				t.Errorf("%s fails with manual approval: %v\n%s", id, err, bundletest.Tail(out, 10))
 			}
 		})
+	}
+}
+
+// TestOperatorSiteVersion: the runbook reads an operator-based site's
+// version from its APIManager, not from AMP_RELEASE, which the operators
+// up to 2.11 create once and never update (operator-version.hcl): on a
+// site installed at 2.10 and upgraded to 2.11 by the operator
+// (AMP_RELEASE 2.10, the APIManager at 2.11), the 2.11 → 2.12 runbook's
+// preflight passes and the 2.10 → 2.11 one's refuses.
+func TestOperatorSiteVersion(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		from, to string
+		ok       bool
+	}{{"2.11", "2.12", true}, {"2.10", "2.11", false}} {
+		plan := bundletest.WritePlan(t, fmt.Sprintf("install {\n  namespace = \"3scale\"\n  deployment = \"operator\"\n  from = %q\n  to = %q\n  system_database = \"mysql\"\n}\noperator {\n  namespace = \"3scale-operator\"\n}\n", tc.from, tc.to))
+		bundle := bundletest.WriteBundle(t, bundletest.Compile(t, plan, ""))
+		c := bundletest.NewCluster(t, "")
+		bundletest.OpSeed("2.11", "mysql")(t, c)
+		c.Act(t, "patch", "configmap/system-environment", "--type=merge", "-p", `{"data":{"AMP_RELEASE":"2.10"}}`)
+		out, err := c.Run(t, bundle, t.TempDir(), "", "--only", tc.from+"-"+tc.to+"/preflight-operator")
+		refused := strings.Contains(out, "this bundle upgrades a "+tc.from+" site")
+		if tc.ok && (err != nil || refused) || !tc.ok && !refused {
+			t.Errorf("%s → %s on the 2.11 site installed at 2.10: %v\n%s", tc.from, tc.to, err, bundletest.Tail(out, 10))
+		}
 	}
 }

@@ -1,0 +1,97 @@
+package lifecycletest
+
+import (
+	"fmt"
+	"hash/fnv"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ampc/ampc/compiler"
+	"github.com/ampc/ampc/internal/bundletest"
+	"github.com/ampc/ampc/internal/proptest"
+	"github.com/ampc/ampc/internal/testenv"
+)
+
+// matrixSites are plans of the plan matrix (testenv.PlanMatrix) that no
+// example is, each on the simulated operator site of its from
+// (bundletest.OpSeed) with its databases holding data: the operator plans
+// from 2.8 to 2.14 on MySQL or PostgreSQL, without S3 (the simulated
+// operator sites keep system storage on a claim), up to 2.15, or to 2.16
+// with the on-cluster externalize block (the example's, movedRedis).
+//
+// By default it draws two of those of one or two hops, one on each
+// database, under the seed AMPC_MATRIX_SEED (1 when unset: set it to see
+// other plans; the test log names those drawn); AMPC_EXHAUSTIVE=1 runs
+// every one.
+func matrixSites() []proptest.Site {
+	hops, err := compiler.Hops()
+	if err != nil {
+		panic(err)
+	}
+	var ends []string
+	for _, h := range hops {
+		ends = append(ends, h.From, h.To)
+	}
+	examples := map[string]bool{"operator 2.8 2.15 mysql ": true, "operator 2.9 2.16 mysql on-cluster": true}
+	byDB := map[string][]proptest.Site{}
+	for _, mp := range testenv.PlanMatrix(testenv.MatrixVersions(ends...)) {
+		c := map[string]string{}
+		for _, choice := range mp.Choices {
+			k, v, _ := strings.Cut(choice, "=")
+			c[k] = v
+		}
+		from, to := minorOf(c["from"]), minorOf(c["to"])
+		switch {
+		case c["deployment"] != "operator", c["migrate"] != "false", c["s3"] != "false", c["installed_at"] != "",
+			c["system_database"] == "oracle", from < 8 || from > 14, to <= from,
+			to == 16 && c["externalize"] != "on-cluster", to < 16 && c["externalize"] != "",
+			!testenv.Exhaustive() && to-from > 2:
+			continue
+		}
+		key := strings.Join([]string{"operator", c["from"], c["to"], c["system_database"], c["externalize"]}, " ")
+		if examples[key] {
+			continue
+		}
+		site := proptest.Site{
+			Example: fmt.Sprintf("matrix/operator-%s-to-%s-%s", c["from"], c["to"], c["system_database"]),
+			Plan:    mp.Source, Build: bundletest.OpSeed(c["from"], c["system_database"]),
+			Manual: manualLifecycle, Databases: true,
+		}
+		if to == 16 {
+			site.Moved = movedRedis
+		}
+		byDB[c["system_database"]] = append(byDB[c["system_database"]], site)
+	}
+	var out []proptest.Site
+	for _, db := range []string{"mysql", "postgresql"} {
+		sites := byDB[db]
+		if testenv.Exhaustive() {
+			out = append(out, sites...)
+			continue
+		}
+		if len(sites) == 0 {
+			panic("lifecycletest: the plan matrix has no operator plan on " + db)
+		}
+		out = append(out, sites[matrixSeed(db)%uint64(len(sites))])
+	}
+	slices.SortFunc(out, func(a, b proptest.Site) int { return strings.Compare(a.Example, b.Example) })
+	return out
+}
+
+// matrixSeed is the draw of a database's matrix plan: AMPC_MATRIX_SEED
+// (1 when unset) hashed with the database.
+func matrixSeed(db string) uint64 {
+	seed := uint64(1)
+	if v := os.Getenv("AMPC_MATRIX_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			panic("AMPC_MATRIX_SEED is not a number: " + v)
+		}
+		seed = n
+	}
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d\x00%s", seed, db)
+	return h.Sum64()
+}

@@ -3,6 +3,7 @@ package lifecycletest
 import (
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -19,7 +20,8 @@ import (
 // (bundletest.OpSeed) with its databases holding data: the operator plans
 // from 2.8 to 2.14 on MySQL or PostgreSQL, without S3 (the simulated
 // operator sites keep system storage on a claim), up to 2.15, or to 2.16
-// with the on-cluster externalize block (the example's, movedRedis).
+// with the on-cluster externalize block (the example's: the data checked
+// where it moves, movedRedis and PostgreSQL's new Deployment).
 //
 // By default it draws two of those of one or two hops, one on each
 // database, under the seed AMPC_MATRIX_SEED (1 when unset: set it to see
@@ -61,6 +63,12 @@ func matrixSites() []proptest.Site {
 		}
 		if to == 16 {
 			site.Moved = movedRedis
+			if c["system_database"] == "postgresql" {
+				// The 2.16 guide's 3.2: PostgreSQL moves to a new
+				// Deployment in the block's project (MySQL stays, 3.3).
+				site.Moved = maps.Clone(movedRedis)
+				site.Moved["dc/system-postgresql"] = proptest.Move{To: "3scale-db/deployment/system-postgresql-external"}
+			}
 		}
 		byDB[c["system_database"]] = append(byDB[c["system_database"]], site)
 	}

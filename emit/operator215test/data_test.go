@@ -10,6 +10,7 @@ import (
 
 	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/ocsim"
+	"github.com/ampc/ampc/internal/proptest"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
@@ -239,7 +240,8 @@ func redis215Cluster(t *testing.T) *op215Cluster {
 // namespace shows the externalized databases with the saved replica counts
 // back; a second run goes through the 2.16 operator's upgrade and finishes
 // with the cleanup, each new Redis instance holding the keys of the old
-// one, counted with the dumps; a third changes nothing. On a copy stopped
+// one, counted with the dumps; a third changes nothing, and so does one
+// without the state file (refused at the preflight). On a copy stopped
 // at the channel change, the Redis rollback gives the Secrets and Redis
 // back, sets the dumps aside, and a plain re-run redoes the move; after
 // the channel change it refuses. c is left as the complete run left it: it
@@ -392,6 +394,31 @@ func runRedis215(t *testing.T, c *op215Cluster, bundle, work string, acks []stri
 	}
 	if !reflect.DeepEqual(before, op215Desired(c.all(t))) || bundletest.CountCalls(c.Calls(t), "patch ") != patches {
 		t.Error("a run after completion changed the site")
+	}
+	// So does a run after the state file is lost: the preflight refuses
+	// the 2.16 site. (The state file is put back for the falsifiers.)
+	states, _ := filepath.Glob(filepath.Join(work, "*.state"))
+	if len(states) != 1 {
+		t.Fatalf("state files in the working directory: %v", states)
+	}
+	state, err := os.ReadFile(states[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(states[0]); err != nil {
+		t.Fatal(err)
+	}
+	ran := len(c.Calls(t))
+	if out, err := c.runEnv(t, bundle, work, "", nil, acks...); err == nil || !strings.Contains(out, "this bundle upgrades a 2.15 site") {
+		t.Errorf("the run without its state file was not refused at the preflight: %v\n%s", err, bundletest.Tail(out, 10))
+	}
+	for _, call := range c.Calls(t)[ran:] {
+		if proptest.Changes(call) {
+			t.Errorf("the run without its state file called oc %s", call)
+		}
+	}
+	if err := os.WriteFile(states[0], state, 0o600); err != nil {
+		t.Fatal(err)
 	}
 
 	// The Redis rollback (3.4.12) on a site stopped before the channel

@@ -5,8 +5,7 @@
 // the rollbacks and what refuses them, the section A audit findings of
 // that hop, a falsifier of each of its verify steps (a state that
 // makes the step fail, TestVerifiesCanFail), and the runbook properties
-// of internal/proptest on both 2.15 → 2.16 examples
-// (TestOperator215Properties). It is emit/runbooktest's twin for the operator hop, a package
+// of internal/proptest on the AWS example (TestOperator215Properties). It is emit/runbooktest's twin for the operator hop, a package
 // of its own so that each test binary stays within the test budget. Their
 // harness is internal/bundletest.
 //

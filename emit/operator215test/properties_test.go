@@ -10,23 +10,16 @@ import (
 	"github.com/ampc/ampc/internal/proptest"
 )
 
-// The 2.15 → 2.16 examples as sites of the runbook properties
-// (proptest.Suite.Properties), on the 2.15 operator export with its
-// databases holding data: the on-cluster move (system-mysql kept, both
-// Redis moved to 3scale-db) and the move to AWS (RDS and ElastiCache
-// outside the cluster, reached through the AMPC_* variables). Their verify
-// steps are falsified in TestVerifiesCanFail.
+// The 2.15 → 2.16 move to AWS (RDS and ElastiCache outside the cluster,
+// reached through the AMPC_* variables) as a site of the runbook
+// properties (proptest.Suite.Properties), on the 2.15 operator export with
+// its databases holding data. The on-cluster example's properties are
+// runRedis215's (the run of TestVerifiesCanFail's site upgraded: complete,
+// again, without its state file, the keys where they move, faults), so
+// that its run is not made twice. The verify steps of both are falsified
+// in TestVerifiesCanFail.
 var suite = &proptest.Suite{Sites: []proptest.Site{
-	// Its faults are those of TestVerifiesCanFail's site upgraded, the
-	// same example on the same export (faultSequence, with the restart
-	// that reached the cluster of faultAfter).
-	{Example: "2.15-to-2.16-mysql-on-cluster", Build: op215Site(nil), Databases: true, Data: op215Data(),
-		Faults: func(string) bool { return false },
-		Moved: map[string]proptest.Move{
-			"deployment/backend-redis": {To: "3scale-db/deployment/backend-redis-external"},
-			"deployment/system-redis":  {To: "3scale-db/deployment/system-redis-external"},
-		}},
-	{Example: "2.15-to-2.16-mysql-aws", Build: op215Site(awsSite), Databases: true, Data: op215Data(),
+	{Example: "2.15-to-2.16-mysql-aws", Build: awsSite, Databases: true, Data: op215Data(),
 		Manual: map[string]proptest.Manual{"2.15-2.16/elasticache-create": seedElastiCache},
 		Moved: map[string]proptest.Move{
 			"deployment/system-mysql":  {To: "host/" + mysqlRDSHost, Databases: map[string]string{"system": "threescale"}},
@@ -45,29 +38,19 @@ func op215Data() map[string]ocsim.Data {
 	return out
 }
 
-// op215Site puts the 2.15 operator site on a cluster (as
-// newOp215DataCluster), then what more builds.
-func op215Site(more func(t *testing.T, c *bundletest.Cluster)) func(t *testing.T, c *bundletest.Cluster) {
-	return func(t *testing.T, c *bundletest.Cluster) {
-		t.Helper()
-		oc := &op215Cluster{c}
-		for _, obj := range bundletest.Op215Objects(t) {
-			oc.Put(t, obj)
-		}
-		oc.Put(t, map[string]any{"apiVersion": "config.openshift.io/v1", "kind": "ClusterVersion",
-			"metadata": map[string]any{"name": "version", "namespace": "3scale"},
-			"status":   map[string]any{"desired": map[string]any{"version": "4.16.12"}}})
-		if more != nil {
-			more(t, c)
-		}
-	}
-}
-
-// awsSite adds the AWS side of the AWS example (newOp215AWSCluster): RDS
-// running MySQL 8.0, empty, and the endpoints in the environment. The
-// ElastiCache instances are the person's (seedElastiCache).
+// awsSite is the 2.15 operator site (as newOp215DataCluster) with the AWS
+// side of the AWS example (newOp215AWSCluster): RDS running MySQL 8.0,
+// empty, and the endpoints in the environment. The ElastiCache instances
+// are the person's (seedElastiCache).
 func awsSite(t *testing.T, c *bundletest.Cluster) {
 	t.Helper()
+	oc := &op215Cluster{c}
+	for _, obj := range bundletest.Op215Objects(t) {
+		oc.Put(t, obj)
+	}
+	oc.Put(t, map[string]any{"apiVersion": "config.openshift.io/v1", "kind": "ClusterVersion",
+		"metadata": map[string]any{"name": "version", "namespace": "3scale"},
+		"status":   map[string]any{"desired": map[string]any{"version": "4.16.12"}}})
 	c.Seed(t, ocsim.Seed{Host: mysqlRDSHost, Kind: "mysql", Data: ocsim.Data{Version: "8.0.40"}})
 	c.Env = append(c.Env, awsEnv...)
 }
@@ -90,7 +73,7 @@ func seedElastiCache(con *proptest.Console) {
 	}
 }
 
-// TestOperator215Properties runs the 2.15 → 2.16 examples with the
+// TestOperator215Properties runs the 2.15 → 2.16 AWS example with the
 // properties of every runbook: the targets reached, a second run and a run
 // without its state file change nothing, faults at sampled calls converge,
 // and the databases' rows and keys are where the run moves them.

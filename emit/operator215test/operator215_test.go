@@ -69,13 +69,20 @@ func newOp215Cluster(t *testing.T, objects map[string]map[string]any, execOut st
 func newOp215DataCluster(t *testing.T, objects map[string]map[string]any) *op215Cluster {
 	t.Helper()
 	c := &op215Cluster{bundletest.NewCluster(t, "")}
+	c.putSite(t, objects)
+	return c
+}
+
+// putSite puts objects (keyed as bundletest.Op215Objects) and OpenShift
+// 4.16's ClusterVersion on c.
+func (c *op215Cluster) putSite(t *testing.T, objects map[string]map[string]any) {
+	t.Helper()
 	for _, obj := range objects {
 		c.Put(t, obj)
 	}
 	c.Put(t, map[string]any{"apiVersion": "config.openshift.io/v1", "kind": "ClusterVersion",
 		"metadata": map[string]any{"name": "version", "namespace": "3scale"},
 		"status":   map[string]any{"desired": map[string]any{"version": "4.16.12"}}})
-	return c
 }
 
 // newOp215AWSCluster is the 2.15 MySQL site whose databases move to AWS,

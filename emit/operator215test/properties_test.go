@@ -44,13 +44,7 @@ func op215Data() map[string]ocsim.Data {
 // are the person's (seedElastiCache).
 func awsSite(t *testing.T, c *bundletest.Cluster) {
 	t.Helper()
-	oc := &op215Cluster{c}
-	for _, obj := range bundletest.Op215Objects(t) {
-		oc.Put(t, obj)
-	}
-	oc.Put(t, map[string]any{"apiVersion": "config.openshift.io/v1", "kind": "ClusterVersion",
-		"metadata": map[string]any{"name": "version", "namespace": "3scale"},
-		"status":   map[string]any{"desired": map[string]any{"version": "4.16.12"}}})
+	(&op215Cluster{c}).putSite(t, bundletest.Op215Objects(t))
 	c.Seed(t, ocsim.Seed{Host: mysqlRDSHost, Kind: "mysql", Data: ocsim.Data{Version: "8.0.40"}})
 	c.Env = append(c.Env, awsEnv...)
 }

@@ -86,22 +86,13 @@ func TestMigrationToOperator216(t *testing.T) {
 
 var manualStop = regexp.MustCompile(`(?m)^MANUAL STEP (\S+):`)
 
-// migrateTo runs the migration at v, then the rest of the runbook on the
-// new cluster, acknowledging its manual steps; at a failure, person says
+// migrateTo runs the migration at v (deployTarget), then the rest of the
+// runbook on the new cluster, acknowledging its manual steps; at a failure, person says
 // whether the person did something that lets a re-run go on.
 func (m *migrationRun) migrateTo(v migrationVersion, person func(out string) bool) {
 	t := m.t
 	t.Helper()
-	m.until(m.source, 3, "MANUAL STEP "+v.hop+"/switch-to-target:")
-	m.until(m.target, 3, "MANUAL STEP "+v.hop+"/operator-install:", "--ack", v.hop+"/switch-to-target")
-	installOperator(t, m.target, v.channel, v.csv, "Automatic")
-	opPut(t, m.target, map[string]any{"apiVersion": "apps/v1", "kind": "Deployment",
-		"metadata": map[string]any{"name": ocsim.OperatorDeployment("3scale-operator", v.csv), "namespace": "3scale-operator"},
-		"spec": map[string]any{"replicas": 1, "selector": map[string]any{"matchLabels": map[string]any{"name": "threescale-operator"}},
-			"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"name": "threescale-operator"}},
-				"spec": map[string]any{"containers": []any{map[string]any{"name": "3scale-operator", "image": "registry.redhat.io/3scale-amp2/3scale-rhel7-operator:" + strings.TrimPrefix(v.csv, "3scale-operator.v")}}}}}})
-	m.until(m.target, 0, "ampc: step "+v.hop+"/create-claims done (--only)", "--only", v.hop+"/create-claims")
-	operatorDeploys(t, m.target, operatorSite(t, m.site, strings.TrimPrefix(v.channel, "threescale-")))
+	m.deployTarget(v)
 	args := []string{"--ack", v.hop + "/operator-install"}
 	for run := 0; run < 60; run++ {
 		out, err := m.target.Exec(t, m.bundle, m.work, nil, args...)

@@ -131,6 +131,17 @@ var migrationAt28 = migrationVersion{hop: "2.8-2.8", channel: "threescale-2.8", 
 
 // migrateAt runs the whole migration at v.
 func (m *migrationRun) migrateAt(v migrationVersion) {
+	m.t.Helper()
+	m.deployTarget(v)
+	m.until(m.target, 3, "MANUAL STEP "+v.hop+"/dns-switch:", "--ack", v.hop+"/operator-install")
+	m.until(m.target, 0, "all steps done", "--ack", v.hop+"/dns-switch", "--ack", v.hop+"/portal-check")
+}
+
+// deployTarget runs the migration at v to where 3scale runs on the new
+// cluster: the runbook on the source to the switch, then on the target,
+// where the person installs the operator at the runbook's stop and the
+// simulated operator deploys the site (operatorDeploys).
+func (m *migrationRun) deployTarget(v migrationVersion) {
 	t := m.t
 	t.Helper()
 	var acks []string
@@ -150,8 +161,22 @@ func (m *migrationRun) migrateAt(v migrationVersion) {
 	// first, then what the operator deploys, then the rest of the run.
 	m.until(m.target, 0, "ampc: step "+v.hop+"/create-claims done (--only)", "--only", v.hop+"/create-claims")
 	operatorDeploys(t, m.target, operatorSite(t, m.site, strings.TrimPrefix(v.channel, "threescale-")))
-	m.until(m.target, 3, "MANUAL STEP "+v.hop+"/dns-switch:", "--ack", v.hop+"/operator-install")
-	m.until(m.target, 0, "all steps done", "--ack", v.hop+"/dns-switch", "--ack", v.hop+"/portal-check")
+}
+
+// sameState reports, as errors of t, where got (migrationState) differs
+// from want.
+func sameState(t *testing.T, when string, want, got map[string]string) {
+	t.Helper()
+	for _, key := range slices.Sorted(maps.Keys(want)) {
+		if want[key] != got[key] {
+			t.Errorf("%s: %s differs from the run without faults:\n%s\n%s", when, key, want[key], got[key])
+		}
+	}
+	for key := range got {
+		if _, ok := want[key]; !ok {
+			t.Errorf("%s: %s is there, not after the run without faults", when, key)
+		}
+	}
 }
 
 // checkMigratedData checks that the target holds exactly the source
@@ -253,17 +278,7 @@ func migrationFaults(t *testing.T, bundle string, perStep map[string]int, want m
 			t.Errorf("%s: %d of the %d faults fired", name, len(m.fired), len(plan))
 		}
 		checkMigratedData(t, m.target, name)
-		got := migrationState(t, m.source, m.target, m.work)
-		for _, key := range slices.Sorted(maps.Keys(want)) {
-			if want[key] != got[key] {
-				t.Errorf("%s: %s differs from the run without faults:\n%s\n%s", name, key, want[key], got[key])
-			}
-		}
-		for key := range got {
-			if _, ok := want[key]; !ok {
-				t.Errorf("%s: %s is there, not after the run without faults", name, key)
-			}
-		}
+		sameState(t, name, want, migrationState(t, m.source, m.target, m.work))
 		if t.Failed() {
 			t.Logf("%s:\n%s", name, m.log.String())
 			return

@@ -2,7 +2,6 @@ package runbooktest
 
 import (
 	"errors"
-	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -426,17 +425,7 @@ func migratedAgain(t *testing.T, bundle string, m migration, want map[string]str
 	source, target, work := m.source, m.target, m.work
 	same := func(when string) {
 		t.Helper()
-		got := migrationState(t, source, target, work)
-		for _, key := range slices.Sorted(maps.Keys(want)) {
-			if want[key] != got[key] {
-				t.Errorf("%s: %s changed:\n%s\n%s", when, key, want[key], got[key])
-			}
-		}
-		for key := range got {
-			if _, ok := want[key]; !ok {
-				t.Errorf("%s: %s is new", when, key)
-			}
-		}
+		sameState(t, when, want, migrationState(t, source, target, work))
 	}
 	out, err := target.Exec(t, bundle, work, nil)
 	if err != nil || !strings.Contains(out, "all steps done") {

@@ -1383,31 +1383,22 @@ func (c *Cluster) runningPod(ns, kind, name string) Object {
 // a DeploymentConfig, a ReplicationController), deployer and hook pods
 // left out, in the order the cluster lists them.
 func (c *Cluster) ownRunningPods(ns, kind, name string) []Object {
-	var out []Object
-	for _, p := range c.list(ns, "Pod") {
+	return c.listWhere(ns, "Pod", func(p Object) bool {
 		if str(p, "status", "phase") != "Running" || labels(p)[labelDeployer] != nil || labels(p)[labelHookType] != nil {
-			continue
+			return false
 		}
 		switch kind {
 		case "Pod":
-			if str(p, "metadata", "name") == name {
-				out = append(out, p)
-			}
+			return str(p, "metadata", "name") == name
 		case "Deployment":
-			if ownedByDeployment(p, name) {
-				out = append(out, p)
-			}
+			return ownedByDeployment(p, name)
 		case "DeploymentConfig":
-			if str(p, "metadata", "labels", "deploymentconfig") == name {
-				out = append(out, p)
-			}
+			return str(p, "metadata", "labels", "deploymentconfig") == name
 		case "ReplicationController":
-			if ownedBy(p, "ReplicationController", name) {
-				out = append(out, p)
-			}
+			return ownedBy(p, "ReplicationController", name)
 		}
-	}
-	return out
+		return false
+	})
 }
 
 // placeholder stands for what cp or rsync copies out of a pod: rsync copies

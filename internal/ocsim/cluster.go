@@ -401,13 +401,22 @@ func (c *Cluster) own(k objKey) Object {
 
 // list returns the objects of a kind in a namespace ("" for all), sorted by
 // name.
-func (c *Cluster) list(ns, kind string) []Object {
+func (c *Cluster) list(ns, kind string) []Object { return c.listWhere(ns, kind, nil) }
+
+// listWhere returns the objects of list that keep (nil for all) accepts.
+// keep reads the object as stored, and must not change it: only the
+// objects it keeps are owned (copied when borrowed) and sorted, so that a
+// controller looking for a few pods among many copies none of the others.
+func (c *Cluster) listWhere(ns, kind string, keep func(Object) bool) []Object {
 	var keys []objKey
+	add := func(k objKey) {
+		if (ns == "" || k.NS == ns) && (keep == nil || keep(c.objs[k])) {
+			keys = append(keys, k)
+		}
+	}
 	if kind == "" {
 		for k := range c.objs {
-			if ns == "" || k.NS == ns {
-				keys = append(keys, k)
-			}
+			add(k)
 		}
 	} else {
 		if c.byKind == nil {
@@ -417,9 +426,7 @@ func (c *Cluster) list(ns, kind string) []Object {
 			}
 		}
 		for k := range c.byKind[kind] {
-			if ns == "" || k.NS == ns {
-				keys = append(keys, k)
-			}
+			add(k)
 		}
 	}
 	slices.SortFunc(keys, func(a, b objKey) int {

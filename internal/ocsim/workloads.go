@@ -3,6 +3,7 @@ package ocsim
 import (
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,10 +74,10 @@ func finished(pod Object) bool {
 // ownedPods lists a workload's pods: active ones and terminating ones;
 // finished ones are neither (controller.FilterActivePods).
 func (c *Cluster) ownedPods(ns, kind, name string) (active, dying []Object) {
-	for _, p := range c.list(ns, "Pod") {
-		if !ownedBy(p, kind, name) || labels(p)[labelDeployer] != nil || labels(p)[labelHookType] != nil || finished(p) && !terminating(p) {
-			continue
-		}
+	pods := c.listWhere(ns, "Pod", func(p Object) bool {
+		return ownedBy(p, kind, name) && labels(p)[labelDeployer] == nil && labels(p)[labelHookType] == nil && (!finished(p) || terminating(p))
+	})
+	for _, p := range pods {
 		if terminating(p) {
 			dying = append(dying, p)
 		} else {
@@ -406,12 +407,7 @@ func rcController(c *Cluster) {
 // --- DeploymentConfigs ---
 
 func dcRCs(c *Cluster, ns, dc string) []Object {
-	var out []Object
-	for _, rc := range c.list(ns, "ReplicationController") {
-		if annotation(rc, annDCName) == dc {
-			out = append(out, rc)
-		}
-	}
+	out := c.listWhere(ns, "ReplicationController", func(rc Object) bool { return annotation(rc, annDCName) == dc })
 	sort.Slice(out, func(i, j int) bool { return rcVersion(out[i]) < rcVersion(out[j]) })
 	return out
 }
@@ -425,18 +421,29 @@ func terminalPhase(p string) bool { return p == "Complete" || p == "Failed" }
 
 // rcTemplateOf strips what the deployer adds to a DeploymentConfig's
 // template when it copies it into a ReplicationController.
-func rcTemplateOf(rc Object) map[string]any {
-	t := clone(mapAt(rc, "spec", "template"))
-	if l := mapAt(t, "metadata", "labels"); l != nil {
+func rcTemplateOf(rc Object) map[string]any { return clone(rcTemplateView(rc)) }
+
+// rcTemplateView is rcTemplateOf sharing all but the template's metadata
+// with the RC: for reading only (configChanged compares it on every pass).
+func rcTemplateView(rc Object) map[string]any {
+	t := maps.Clone(mapAt(rc, "spec", "template"))
+	meta := maps.Clone(mapAt(t, "metadata"))
+	if meta == nil {
+		return t
+	}
+	t["metadata"] = meta
+	if l := maps.Clone(mapAt(meta, "labels")); l != nil {
 		delete(l, "deployment")
 		delete(l, "deploymentconfig")
+		meta["labels"] = l
 	}
-	if a := mapAt(t, "metadata", "annotations"); a != nil {
+	if a := maps.Clone(mapAt(meta, "annotations")); a != nil {
 		delete(a, annDCVersion)
 		delete(a, annDCName)
 		delete(a, "openshift.io/deployment.name")
+		meta["annotations"] = a
 		if len(a) == 0 {
-			delete(mapAt(t, "metadata"), "annotations")
+			delete(meta, "annotations")
 		}
 	}
 	return t
@@ -592,7 +599,7 @@ func configChanged(c *Cluster, dc Object) bool {
 		return false
 	}
 	rc := c.get(str(dc, "metadata", "namespace"), "ReplicationController", fmt.Sprintf("%s-%d", str(dc, "metadata", "name"), latest))
-	return rc != nil && !equalJSON(rcTemplateOf(rc), mapAt(dc, "spec", "template"))
+	return rc != nil && !equalJSON(rcTemplateView(rc), mapAt(dc, "spec", "template"))
 }
 
 // deployer plays the deployer pod of the latest version: the RC, the

@@ -19,7 +19,7 @@ import (
 // the databases moved out of 3scale (the Redis data checked where it
 // goes, movedRedis).
 var sites = []proptest.Site{
-	{Example: "2.8-to-2.15-operator", Build: bundletest.OpSeed("2.8", "mysql"), Manual: manualLifecycle, Databases: true, Faults: sampledHops, Falsify: sampledFalsifiers},
+	{Example: "2.8-to-2.15-operator", Build: bundletest.OpSeed("2.8", "mysql"), Manual: manualLifecycle, Databases: true, Falsify: sampledFalsifiers},
 	{Example: "2.9-to-2.16-operator", Build: bundletest.OpSeed("2.9", "mysql"), Manual: manualLifecycle, Databases: true, Moved: movedRedis},
 }
 
@@ -63,19 +63,6 @@ func sampledFalsifiers(id string, seed uint64) bool {
 	}
 	i := slices.IndexFunc(hops, func(h struct{ from, to, outside, previousOperator string }) bool { return h.from+"-"+h.to == hop })
 	return i >= 0 && uint64(i) == seed%uint64(len(hops))
-}
-
-// sampledHops are the steps the default sweep fails: every hop runs the
-// same shared steps (channel change, waits, backup), so those fail in
-// 2.14 → 2.15 (the move to Deployments), with the steps of their own of
-// the other hops (the Redis and MySQL dumps); the exhaustive sweep fails
-// every step of every hop.
-func sampledHops(step string) bool {
-	switch step {
-	case "2.10-2.11/redis-backup", "2.11-2.12/mysql-backup", "2.13-2.14/redis-backup":
-		return true
-	}
-	return strings.HasPrefix(step, "2.14-2.15/")
 }
 
 const chain = "2.8-to-2.15-operator"

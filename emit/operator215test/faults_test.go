@@ -13,7 +13,6 @@ import (
 
 	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/ocsim"
-	"github.com/ampc/ampc/internal/testenv"
 )
 
 // Crash at the calls of the 2.15 → 2.16 runbook: the property of
@@ -32,8 +31,8 @@ func countCalls(c *op215Cluster, perStep map[string]int) {
 }
 
 // faultSequence runs the site's runbook on a new cluster of the site with
-// one fault in each step that changes the cluster or writes files (every
-// kind but verify and wait) at a call of the step chosen by its name (or
+// one fault in each step that calls oc (bundletest.FaultedSteps) at a
+// call of the step chosen by its name (or
 // after the call verifySite.faultAfter names),
 // either before the call reaches the cluster or after the cluster applied
 // it (the client sees an error both ways), re-running after each failure.
@@ -43,13 +42,7 @@ func countCalls(c *op215Cluster, perStep map[string]int) {
 // workload, and the same backups.
 func faultSequence(t *testing.T, s *preparedSite) {
 	t.Helper()
-	kinds := map[string]string{}
-	for _, st := range bundletest.Op215ReadPlan(t, s.bundle).Steps {
-		kinds[st.ID] = st.Kind
-	}
-	// The driver-made steps are sampled but under AMPC_EXHAUSTIVE=1 (the
-	// test budget: bundletest.FaultedSteps).
-	chosen := bundletest.FaultedSteps(s.perStep, kinds, stepHash, testenv.Exhaustive())
+	chosen := bundletest.FaultedSteps(s.perStep)
 	plan := map[string][2]int{} // step: nth call, 0 before / 1 after
 	for step, n := range s.perStep {
 		if !chosen[step] || step == s.stopsOnceIn {

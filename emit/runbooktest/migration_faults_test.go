@@ -210,8 +210,8 @@ func checkMigratedData(t *testing.T, target *bundletest.Cluster, when string) {
 
 // migrationFaults crashes the template → operator migration at its calls,
 // on both clusters: the cluster connection fails at one call of each step
-// that changes something or writes files (shell, backup, create; the
-// manual ones are the person's), before the call reaches the cluster or
+// that calls oc (bundletest.FaultedSteps: the verify and wait steps too;
+// the manual ones are the person's), before the call reaches the cluster or
 // after the cluster applied it with the client seeing an error, the call
 // and the way drawn by the seed; the person runs the runbook again after
 // each failure. Every sequence must end as the run without faults did
@@ -234,7 +234,7 @@ func migrationFaults(t *testing.T, bundle string, perStep map[string]int, want m
 	for _, s := range pf.Steps {
 		kinds[s.ID] = s.Kind
 	}
-	faulted := bundletest.FaultedSteps(perStep, kinds, func(step string) uint64 { return migrationHash(step, 1) }, true)
+	faulted := bundletest.FaultedSteps(perStep)
 	for step := range faulted {
 		if kinds[step] == "manual" {
 			delete(faulted, step)

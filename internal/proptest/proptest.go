@@ -303,7 +303,7 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 		return prep.owned[step] && (site.Faults == nil || site.Faults(step))
 	}
 	mayFail := func(step string) bool {
-		return testenv.Exhaustive() || kinds[step] != "verify" && kinds[step] != "wait" && own(step)
+		return testenv.Exhaustive() || own(step)
 	}
 	starts := map[string]*snapshot{}
 	take := func(step string) snapshot {
@@ -405,27 +405,18 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 			}
 		}
 	} else {
-		// By default the steps that change the cluster or write files
-		// with their own code (shell, backup, manual) fail, each once, and
-		// of those the runbook's driver makes from the bundle (patch,
-		// create, delete: one code path, its checks of the live object
-		// before each change) the first two of each kind in an order the
-		// seed draws; the read-only ones (verify, wait) and the other
-		// driver-made steps fail in the exhaustive sweep only (the test
-		// budget). Of these, a site fails those it owns: a step whose code
-		// an earlier site of the suite runs fails there.
+		// By default every step that calls oc fails once (FaultedSteps:
+		// every kind, the verify and wait steps too), at a call and in a
+		// way the seed draws. Of these, a site fails those it owns: a step
+		// whose code an earlier site of the suite runs fails there.
 		mine := map[string]int{}
-		for step, n := range perStep {
+		for step := range bundletest.FaultedSteps(perStep) {
 			if own(step) {
-				mine[step] = n
+				mine[step] = perStep[step]
 			}
 		}
-		faulted := bundletest.FaultedSteps(mine, kinds, func(step string) uint64 { return hash(step, p.seed) }, false)
 		plan := map[string]stepFault{}
 		for step, n := range mine {
-			if !faulted[step] {
-				continue
-			}
 			h := hash(step, p.seed)
 			mode := ocsim.Before
 			if h%2 == 1 {
@@ -434,7 +425,7 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 			plan[step] = stepFault{nth: 1 + int(h/2%uint64(n)), mode: mode}
 		}
 		if len(plan) == 0 {
-			t.Logf("no fault sequence: the steps this site runs that change something fail in a site before it in the suite")
+			t.Logf("no fault sequence: the steps this site runs fail in a site before it in the suite")
 			return
 		}
 		plans = append(plans, plan)

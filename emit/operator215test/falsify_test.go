@@ -2,7 +2,6 @@ package operator215test
 
 import (
 	"path/filepath"
-	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -293,12 +292,7 @@ func (s *preparedSite) state(t *testing.T) (*op215Cluster, string) {
 // calls), with c's environment, and a copy of the working directory work.
 func (c *op215Cluster) copy(t *testing.T, work string) (*op215Cluster, string) {
 	t.Helper()
-	cp := &op215Cluster{bundletest.NewCluster(t, "")}
-	cp.Env = slices.Clone(c.Env)
-	bundletest.CopyDir(t, cp.Dir, c.Dir)
-	cpWork := t.TempDir()
-	bundletest.CopyDir(t, cpWork, work)
-	return cp, cpWork
+	return &op215Cluster{c.Copy(t)}, bundletest.CopiedDir(t, work)
 }
 
 // TestVerifiesCanFail runs each falsifier: the step, run alone, passes on

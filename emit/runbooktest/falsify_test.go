@@ -442,8 +442,7 @@ func migrationSourceBase(t *testing.T, bundle string) falsifyRun {
 // migrationSource is a copy of the migration's source cluster and working
 // directory (falsifyBases.migrationSource).
 func migrationSource(t *testing.T, r *falsifyRun, bases *falsifyBases) {
-	r.c = bundletest.NewCluster(t, "")
-	bundletest.CopyDir(t, r.c.Dir, bases.migrationSource.c.Dir)
+	r.c = bases.migrationSource.c.Copy(t)
 	bundletest.CopyDir(t, r.work, bases.migrationSource.work)
 }
 

@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 
@@ -403,15 +402,7 @@ type migration struct {
 // are now.
 func copyMigration(t *testing.T, source, target *bundletest.Cluster, work string) migration {
 	t.Helper()
-	copyOf := func(c *bundletest.Cluster) *bundletest.Cluster {
-		cp := bundletest.NewCluster(t, "")
-		cp.Env = slices.Clone(c.Env)
-		bundletest.CopyDir(t, cp.Dir, c.Dir)
-		return cp
-	}
-	m := migration{source: copyOf(source), target: copyOf(target), work: t.TempDir()}
-	bundletest.CopyDir(t, m.work, work)
-	return m
+	return migration{source: source.Copy(t), target: target.Copy(t), work: bundletest.CopiedDir(t, work)}
 }
 
 // migratedAgain runs the migration's runbook again on m, a copy of both

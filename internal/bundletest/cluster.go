@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -125,6 +126,33 @@ func NewCluster(t *testing.T, fixture string) *Cluster {
 		c.Put(t, obj)
 	}
 	return c
+}
+
+// Copy is a new cluster holding what c holds now: its objects, volumes
+// and call log (Dir) and its Env. Fault and InterruptSleep are not copied:
+// they are a run's.
+func (c *Cluster) Copy(t *testing.T) *Cluster {
+	t.Helper()
+	return ClusterFrom(t, c.Dir, c.Env)
+}
+
+// ClusterFrom is a new cluster holding a copy of dir, a Cluster's Dir as
+// it was saved, with a copy of env.
+func ClusterFrom(t *testing.T, dir string, env []string) *Cluster {
+	t.Helper()
+	c := NewCluster(t, "")
+	c.Env = slices.Clone(env)
+	CopyDir(t, c.Dir, dir)
+	return c
+}
+
+// CopiedDir is a new temporary directory holding a copy of dir (a run's
+// working directory: its backups, state file and log).
+func CopiedDir(t *testing.T, dir string) string {
+	t.Helper()
+	cp := t.TempDir()
+	CopyDir(t, cp, dir)
+	return cp
 }
 
 // ExecOut makes every oc exec print text, whatever the command, and oc cp

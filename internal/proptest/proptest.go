@@ -465,10 +465,7 @@ func (p *Run) faultSequence(name string, plan map[string]stepFault, final map[st
 	if start == nil {
 		c, work = p.cluster(), t.TempDir()
 	} else {
-		c, work = bundletest.NewCluster(t, ""), t.TempDir()
-		c.Env = slices.Clone(start.env)
-		bundletest.CopyDir(t, c.Dir, start.dir)
-		bundletest.CopyDir(t, work, start.work)
+		c, work = bundletest.ClusterFrom(t, start.dir, start.env), bundletest.CopiedDir(t, start.work)
 	}
 	fired := map[string]bool{}
 	var current string
@@ -567,10 +564,7 @@ func (p *Run) cluster() *bundletest.Cluster {
 		}
 		p.before = &snapshot{id: "before", dir: c.Dir, env: slices.Clone(c.Env)}
 	}
-	c := bundletest.NewCluster(t, "")
-	c.Env = slices.Clone(p.before.env)
-	bundletest.CopyDir(t, c.Dir, p.before.dir)
-	return c
+	return bundletest.ClusterFrom(t, p.before.dir, p.before.env)
 }
 
 // site0 is a new cluster of the site as its fixture, Edit, Build and
@@ -1029,9 +1023,7 @@ func (p *Run) falsifyAt(s snapshot) {
 	t.Helper()
 	id := s.id
 	f := p.suite.Falsifiers[id]
-	broken := bundletest.NewCluster(t, "")
-	broken.Env = s.env
-	bundletest.CopyDir(t, broken.Dir, s.dir)
+	broken := bundletest.ClusterFrom(t, s.dir, s.env)
 	brokenWork := s.work
 	objects := broken.Objects(t)
 	keys := KeysOf(objects)

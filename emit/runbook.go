@@ -159,7 +159,11 @@ func runbook(b *ir.Bundle, names map[string][]string) []byte {
 				obj := objectArg(b, pt.Target)
 				p("  if applied %s/%s %s%s; then\n    echo \"%s: already applied, skipped\"\n  else\n",
 					resourceOf(pt.Target), pt.Target.Name, checkFile(names[s.ID][j]), namespaceArg(b, pt.Target), obj)
-				p("    oc patch %s --type=json -p \"$(cat \"$BUNDLE_DIR/%s\")\"\n  fi\n", obj, names[s.ID][j])
+				if removes(pt.Ops) {
+					p("    patch_removing %s/%s %s%s\n  fi\n", resourceOf(pt.Target), pt.Target.Name, names[s.ID][j], namespaceArg(b, pt.Target))
+				} else {
+					p("    oc patch %s --type=json -p \"$(cat \"$BUNDLE_DIR/%s\")\"\n  fi\n", obj, names[s.ID][j])
+				}
 			}
 		case ir.KindCreate:
 			for _, m := range s.Creates {
@@ -362,6 +366,30 @@ func driver() string {
 // elements. The runbook holds it in single quotes, so it has none.
 func CheckProgram() string {
 	return strings.TrimSuffix(appliedFile, "\n")
+}
+
+// removes tells whether the runbook applies a patch with patch_removing
+// (runbook/driver.sh), which leaves out the removals an earlier hand
+// already made: a patch with a remove operation that no operation before
+// it writes at, above or below (patch_removing checks each path on the
+// object as it was read, before any operation).
+func removes(ops []ir.Op) bool {
+	overlap := func(a, b string) bool {
+		return a == b || strings.HasPrefix(a, b+"/") || strings.HasPrefix(b, a+"/")
+	}
+	found := false
+	for i, op := range ops {
+		if op.Op != "remove" {
+			continue
+		}
+		found = true
+		for _, before := range ops[:i] {
+			if before.Op != "test" && overlap(before.Path, op.Path) {
+				return false
+			}
+		}
+	}
+	return found
 }
 
 // orDash is s, or "-" for an empty s (a field the driver reads with read).

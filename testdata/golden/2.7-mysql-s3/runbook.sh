@@ -140,6 +140,7 @@ CURRENT_STEP=
 STOPPED=0                   # 1 once the runbook has said why it stops
 SECTION_FN=
 BUNDLE_KEY=${AMPC_BUNDLE_KEY:-}
+APPLIED_LIVE=               # the object applied read last, as JSON
 
 usage() {
   cat <<USAGE
@@ -219,12 +220,47 @@ forget_from() {
 # A missing object is not applied (the patch then says it is missing); any
 # other failed read (a lost connection, an expired login) stops the run: a
 # patch must not be written on a guess of what the object holds.
+# It leaves the object as read in APPLIED_LIVE (empty when missing), for
+# patch_removing.
 applied() {
-  local live object=$1 checks=$2
+  local object=$1 checks=$2
   shift 2
-  live=$(oc get "$object" "$@" --ignore-not-found -o json) || fail "could not read $object: see the error above; re-run when the cluster answers"
-  [ -n "$live" ] || return 1
-  jq -e --slurpfile c "$BUNDLE_DIR/$checks" "$APPLIED_JQ" <<<"$live" >/dev/null
+  APPLIED_LIVE=$(oc get "$object" "$@" --ignore-not-found -o json) || fail "could not read $object: see the error above; re-run when the cluster answers"
+  [ -n "$APPLIED_LIVE" ] || return 1
+  jq -e --slurpfile c "$BUNDLE_DIR/$checks" "$APPLIED_JQ" <<<"$APPLIED_LIVE" >/dev/null
+}
+
+# patch_removing OBJECT PATCHFILE [OC-FLAGS] applies a JSON patch that
+# removes fields, after applied found it not applied, without the remove
+# operations whose path the object (APPLIED_LIVE) no longer has: a remove
+# of a missing path fails the whole patch on the server ("The request is
+# invalid"), and a field already gone is what the operation wants. A site
+# holds such a half-done change when someone began it by hand: the 2.16
+# guide removes system-mysql's ownerReferences and its labels with
+# separate commands. Every other operation, its tests included, goes to the
+# server as the bundle has it.
+patch_removing() {
+  local object=$1 file=$2 ops
+  shift 2
+  if [ -z "$APPLIED_LIVE" ]; then
+    oc patch "$object" "$@" --type=json -p "$(cat "$BUNDLE_DIR/$file")"
+    return
+  fi
+  # The object goes in on stdin: an argument holds at most 128 KiB.
+  ops=$(jq -c --slurpfile p "$BUNDLE_DIR/$file" '
+    def holds($t):
+      if ($t | length) == 0 then true
+      elif type == "object" then has($t[0]) and (.[$t[0]] | holds($t[1:]))
+      elif type == "array" then ($t[0] | test("^(0|[1-9][0-9]*)$")) and ($t[0] | tonumber) < length and (.[$t[0] | tonumber] | holds($t[1:]))
+      else false end;
+    . as $o
+    | [$p[0][] | select(.op != "remove" or ((.path | ltrimstr("/") | split("/") | map(gsub("~1"; "/") | gsub("~0"; "~"))) as $t | $o | holds($t)))]
+  ' <<<"$APPLIED_LIVE")
+  if [ "$ops" = "[]" ]; then
+    echo "$object: every field the patch removes is gone already"
+    return 0
+  fi
+  oc patch "$object" "$@" --type=json -p "$ops"
 }
 
 # is_done STEP: whether the state file records STEP, a whole line of it. It
@@ -2410,7 +2446,7 @@ step_2_7_2_8__s3_system_environment() {
   if applied configmap/system-environment checks/2.7-2.8/s3-system-environment/configmap-system-environment.json; then
     echo "configmap/system-environment: already applied, skipped"
   else
-    oc patch configmap/system-environment --type=json -p "$(cat "$BUNDLE_DIR/patches/2.7-2.8/s3-system-environment/configmap-system-environment.json")"
+    patch_removing configmap/system-environment patches/2.7-2.8/s3-system-environment/configmap-system-environment.json
   fi
 }
 

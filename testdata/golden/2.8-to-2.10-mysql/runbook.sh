@@ -225,6 +225,7 @@ CURRENT_STEP=
 STOPPED=0                   # 1 once the runbook has said why it stops
 SECTION_FN=
 BUNDLE_KEY=${AMPC_BUNDLE_KEY:-}
+APPLIED_LIVE=               # the object applied read last, as JSON
 
 usage() {
   cat <<USAGE
@@ -304,12 +305,47 @@ forget_from() {
 # A missing object is not applied (the patch then says it is missing); any
 # other failed read (a lost connection, an expired login) stops the run: a
 # patch must not be written on a guess of what the object holds.
+# It leaves the object as read in APPLIED_LIVE (empty when missing), for
+# patch_removing.
 applied() {
-  local live object=$1 checks=$2
+  local object=$1 checks=$2
   shift 2
-  live=$(oc get "$object" "$@" --ignore-not-found -o json) || fail "could not read $object: see the error above; re-run when the cluster answers"
-  [ -n "$live" ] || return 1
-  jq -e --slurpfile c "$BUNDLE_DIR/$checks" "$APPLIED_JQ" <<<"$live" >/dev/null
+  APPLIED_LIVE=$(oc get "$object" "$@" --ignore-not-found -o json) || fail "could not read $object: see the error above; re-run when the cluster answers"
+  [ -n "$APPLIED_LIVE" ] || return 1
+  jq -e --slurpfile c "$BUNDLE_DIR/$checks" "$APPLIED_JQ" <<<"$APPLIED_LIVE" >/dev/null
+}
+
+# patch_removing OBJECT PATCHFILE [OC-FLAGS] applies a JSON patch that
+# removes fields, after applied found it not applied, without the remove
+# operations whose path the object (APPLIED_LIVE) no longer has: a remove
+# of a missing path fails the whole patch on the server ("The request is
+# invalid"), and a field already gone is what the operation wants. A site
+# holds such a half-done change when someone began it by hand: the 2.16
+# guide removes system-mysql's ownerReferences and its labels with
+# separate commands. Every other operation, its tests included, goes to the
+# server as the bundle has it.
+patch_removing() {
+  local object=$1 file=$2 ops
+  shift 2
+  if [ -z "$APPLIED_LIVE" ]; then
+    oc patch "$object" "$@" --type=json -p "$(cat "$BUNDLE_DIR/$file")"
+    return
+  fi
+  # The object goes in on stdin: an argument holds at most 128 KiB.
+  ops=$(jq -c --slurpfile p "$BUNDLE_DIR/$file" '
+    def holds($t):
+      if ($t | length) == 0 then true
+      elif type == "object" then has($t[0]) and (.[$t[0]] | holds($t[1:]))
+      elif type == "array" then ($t[0] | test("^(0|[1-9][0-9]*)$")) and ($t[0] | tonumber) < length and (.[$t[0] | tonumber] | holds($t[1:]))
+      else false end;
+    . as $o
+    | [$p[0][] | select(.op != "remove" or ((.path | ltrimstr("/") | split("/") | map(gsub("~1"; "/") | gsub("~0"; "~"))) as $t | $o | holds($t)))]
+  ' <<<"$APPLIED_LIVE")
+  if [ "$ops" = "[]" ]; then
+    echo "$object: every field the patch removes is gone already"
+    return 0
+  fi
+  oc patch "$object" "$@" --type=json -p "$ops"
 }
 
 # is_done STEP: whether the state file records STEP, a whole line of it. It
@@ -2076,7 +2112,7 @@ step_2_8_2_9__base_url() {
   if applied secret/system-master-apicast checks/2.8-2.9/base-url/secret-system-master-apicast.json; then
     echo "secret/system-master-apicast: already applied, skipped"
   else
-    oc patch secret/system-master-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/base-url/secret-system-master-apicast.json")"
+    patch_removing secret/system-master-apicast patches/2.8-2.9/base-url/secret-system-master-apicast.json
   fi
 }
 
@@ -2189,7 +2225,7 @@ step_2_8_2_9__untag_amp_system() {
   if applied imagestream/amp-system checks/2.8-2.9/untag-amp-system/imagestream-amp-system.json; then
     echo "imagestream/amp-system: already applied, skipped"
   else
-    oc patch imagestream/amp-system --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-amp-system/imagestream-amp-system.json")"
+    patch_removing imagestream/amp-system patches/2.8-2.9/untag-amp-system/imagestream-amp-system.json
   fi
 }
 
@@ -2251,7 +2287,7 @@ step_2_8_2_9__untag_amp_apicast() {
   if applied imagestream/amp-apicast checks/2.8-2.9/untag-amp-apicast/imagestream-amp-apicast.json; then
     echo "imagestream/amp-apicast: already applied, skipped"
   else
-    oc patch imagestream/amp-apicast --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-amp-apicast/imagestream-amp-apicast.json")"
+    patch_removing imagestream/amp-apicast patches/2.8-2.9/untag-amp-apicast/imagestream-amp-apicast.json
   fi
 }
 
@@ -2321,7 +2357,7 @@ step_2_8_2_9__untag_amp_backend() {
   if applied imagestream/amp-backend checks/2.8-2.9/untag-amp-backend/imagestream-amp-backend.json; then
     echo "imagestream/amp-backend: already applied, skipped"
   else
-    oc patch imagestream/amp-backend --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-amp-backend/imagestream-amp-backend.json")"
+    patch_removing imagestream/amp-backend patches/2.8-2.9/untag-amp-backend/imagestream-amp-backend.json
   fi
 }
 
@@ -2383,7 +2419,7 @@ step_2_8_2_9__untag_amp_zync() {
   if applied imagestream/amp-zync checks/2.8-2.9/untag-amp-zync/imagestream-amp-zync.json; then
     echo "imagestream/amp-zync: already applied, skipped"
   else
-    oc patch imagestream/amp-zync --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-amp-zync/imagestream-amp-zync.json")"
+    patch_removing imagestream/amp-zync patches/2.8-2.9/untag-amp-zync/imagestream-amp-zync.json
   fi
 }
 
@@ -2439,7 +2475,7 @@ step_2_8_2_9__untag_system_memcached() {
   if applied imagestream/system-memcached checks/2.8-2.9/untag-system-memcached/imagestream-system-memcached.json; then
     echo "imagestream/system-memcached: already applied, skipped"
   else
-    oc patch imagestream/system-memcached --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-system-memcached/imagestream-system-memcached.json")"
+    patch_removing imagestream/system-memcached patches/2.8-2.9/untag-system-memcached/imagestream-system-memcached.json
   fi
 }
 
@@ -2495,7 +2531,7 @@ step_2_8_2_9__untag_zync_database_postgresql() {
   if applied imagestream/zync-database-postgresql checks/2.8-2.9/untag-zync-database-postgresql/imagestream-zync-database-postgresql.json; then
     echo "imagestream/zync-database-postgresql: already applied, skipped"
   else
-    oc patch imagestream/zync-database-postgresql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-zync-database-postgresql/imagestream-zync-database-postgresql.json")"
+    patch_removing imagestream/zync-database-postgresql patches/2.8-2.9/untag-zync-database-postgresql/imagestream-zync-database-postgresql.json
   fi
 }
 
@@ -2553,7 +2589,7 @@ step_2_8_2_9__untag_backend_redis() {
   if applied imagestream/backend-redis checks/2.8-2.9/untag-backend-redis/imagestream-backend-redis.json; then
     echo "imagestream/backend-redis: already applied, skipped"
   else
-    oc patch imagestream/backend-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-backend-redis/imagestream-backend-redis.json")"
+    patch_removing imagestream/backend-redis patches/2.8-2.9/untag-backend-redis/imagestream-backend-redis.json
   fi
 }
 
@@ -2611,7 +2647,7 @@ step_2_8_2_9__untag_system_redis() {
   if applied imagestream/system-redis checks/2.8-2.9/untag-system-redis/imagestream-system-redis.json; then
     echo "imagestream/system-redis: already applied, skipped"
   else
-    oc patch imagestream/system-redis --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-system-redis/imagestream-system-redis.json")"
+    patch_removing imagestream/system-redis patches/2.8-2.9/untag-system-redis/imagestream-system-redis.json
   fi
 }
 
@@ -2669,7 +2705,7 @@ step_2_8_2_9__untag_system_mysql() {
   if applied imagestream/system-mysql checks/2.8-2.9/untag-system-mysql/imagestream-system-mysql.json; then
     echo "imagestream/system-mysql: already applied, skipped"
   else
-    oc patch imagestream/system-mysql --type=json -p "$(cat "$BUNDLE_DIR/patches/2.8-2.9/untag-system-mysql/imagestream-system-mysql.json")"
+    patch_removing imagestream/system-mysql patches/2.8-2.9/untag-system-mysql/imagestream-system-mysql.json
   fi
 }
 

@@ -2,11 +2,8 @@ package lifecycletest
 
 import (
 	"fmt"
-	"hash/fnv"
 	"maps"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/ampc/ampc/compiler"
@@ -39,11 +36,7 @@ func matrixSites() []proptest.Site {
 	examples := map[string]bool{"operator 2.8 2.15 mysql ": true, "operator 2.9 2.16 mysql on-cluster": true}
 	byDB := map[string][]proptest.Site{}
 	for _, mp := range testenv.PlanMatrix(testenv.MatrixVersions(ends...)) {
-		c := map[string]string{}
-		for _, choice := range mp.Choices {
-			k, v, _ := strings.Cut(choice, "=")
-			c[k] = v
-		}
+		c := mp.ChoiceMap()
 		from, to := minorOf(c["from"]), minorOf(c["to"])
 		switch {
 		case c["deployment"] != "operator", c["migrate"] != "false", c["s3"] != "false", c["installed_at"] != "",
@@ -82,24 +75,8 @@ func matrixSites() []proptest.Site {
 		if len(sites) == 0 {
 			panic("lifecycletest: the plan matrix has no operator plan on " + db)
 		}
-		out = append(out, sites[matrixSeed(db)%uint64(len(sites))])
+		out = append(out, sites[testenv.MatrixSeed(db)%uint64(len(sites))])
 	}
 	slices.SortFunc(out, func(a, b proptest.Site) int { return strings.Compare(a.Example, b.Example) })
 	return out
-}
-
-// matrixSeed is the draw of a database's matrix plan: AMPC_MATRIX_SEED
-// (1 when unset) hashed with the database.
-func matrixSeed(db string) uint64 {
-	seed := uint64(1)
-	if v := os.Getenv("AMPC_MATRIX_SEED"); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			panic("AMPC_MATRIX_SEED is not a number: " + v)
-		}
-		seed = n
-	}
-	h := fnv.New64a()
-	fmt.Fprintf(h, "%d\x00%s", seed, db)
-	return h.Sum64()
 }

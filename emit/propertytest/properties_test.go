@@ -1,6 +1,7 @@
 package propertytest
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/ampc/ampc/internal/bundletest"
@@ -20,7 +21,7 @@ var propSites = []proptest.Site{
 }
 
 // suite is this package's sites and falsifiers (internal/proptest).
-var suite = &proptest.Suite{Package: bundletest.InPropertyTest, Sites: propSites, Falsifiers: verifyFalsifiers}
+var suite = &proptest.Suite{Package: bundletest.InPropertyTest, Sites: append(slices.Clone(propSites), templateMatrixSites()...), Falsifiers: verifyFalsifiers}
 
 // TestRunbookProperties runs each example's runbook on its site in the
 // simulated cluster and checks what must hold of every run

@@ -2,9 +2,11 @@ package testenv
 
 import (
 	"fmt"
+	"hash/fnv"
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/ampc/ampc/plan"
@@ -15,6 +17,33 @@ import (
 type MatrixPlan struct {
 	Source  string
 	Choices []string
+}
+
+// ChoiceMap is the plan's choices by name.
+func (m MatrixPlan) ChoiceMap() map[string]string {
+	c := map[string]string{}
+	for _, choice := range m.Choices {
+		k, v, _ := strings.Cut(choice, "=")
+		c[k] = v
+	}
+	return c
+}
+
+// MatrixSeed is the draw of a sample of the plan matrix named key (the
+// test logs name the plans drawn): AMPC_MATRIX_SEED (1 when unset) hashed
+// with key, so that each sample draws on its own.
+func MatrixSeed(key string) uint64 {
+	seed := uint64(1)
+	if v := os.Getenv("AMPC_MATRIX_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			panic("AMPC_MATRIX_SEED is not a number: " + v)
+		}
+		seed = n
+	}
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d\x00%s", seed, key)
+	return h.Sum64()
 }
 
 // Exhaustive reports whether the tests are to sweep everything they

@@ -57,10 +57,8 @@ type Suite struct {
 //   - a run in which the cluster connection fails in a step (before the
 //     call reaches the cluster, or after the cluster applied it), re-run
 //     until it completes, ends in the same state as the run without
-//     faults. By default each step that changes the cluster or writes
-//     files with its own code (shell, backup, manual) and two of each kind
-//     the driver makes from the bundle (patch, create, delete), drawn by
-//     the seed, fail once, at a seeded call, in one sequence of re-runs,
+//     faults. By default every step that calls oc (every kind, verify and
+//     wait too) fails once, at a seeded call, in one sequence of re-runs,
 //     in the first site of the suite that runs the step's code (a site
 //     whose steps all fail in earlier sites has no sequence);
 //     AMPC_EXHAUSTIVE=1 fails every call of every step of every site,
@@ -198,11 +196,6 @@ type Site struct {
 	// (by its key in Data): its rows and keys are checked there, and must
 	// be there.
 	Moved map[string]Move
-	// Faults, when set, narrows the default sweep's faulted steps to those
-	// it returns true for: a chain whose hops run the same shared steps
-	// fails them in a few hops by default, in every hop in the exhaustive
-	// sweep.
-	Faults func(step string) bool
 	// Falsify, when set, narrows the falsifiers the default run makes fail
 	// to those it returns true for (under the run's seed): a chain whose
 	// hops run the same shared verify steps proves each of them in a
@@ -298,12 +291,10 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 		kinds[s.ID] = s.Kind
 		order[s.ID] = i
 	}
-	// own tells the steps the default sweep may fail in this site.
-	own := func(step string) bool {
-		return prep.owned[step] && (site.Faults == nil || site.Faults(step))
-	}
+	// mayFail tells the steps a fault sequence may fail in this site: by
+	// default those it owns (the first site of the suite with their code).
 	mayFail := func(step string) bool {
-		return testenv.Exhaustive() || own(step)
+		return testenv.Exhaustive() || prep.owned[step]
 	}
 	starts := map[string]*snapshot{}
 	take := func(step string) snapshot {
@@ -411,7 +402,7 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 		// whose code an earlier site of the suite runs fails there.
 		mine := map[string]int{}
 		for step := range bundletest.FaultedSteps(perStep) {
-			if own(step) {
+			if prep.owned[step] {
 				mine[step] = perStep[step]
 			}
 		}

@@ -332,6 +332,32 @@ func StartedSteps(out string) []string {
 
 var startedStep = regexp.MustCompile(`(?m)^==> \[\d+/\d+\] ([^\s:]+) `)
 
+// GuardHeldFirst lists the steps of a runbook's output whose guard (the
+// rule's done_if) skipped them the first time the output shows them: their
+// first section says "already done: skipped".
+func GuardHeldFirst(out string) []string {
+	var ids []string
+	seen := map[string]bool{}
+	heads := startedStep.FindAllStringSubmatchIndex(out, -1)
+	for i, h := range heads {
+		id := out[h[2]:h[3]]
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		end := len(out)
+		if i+1 < len(heads) {
+			end = heads[i+1][0]
+		}
+		if guardSkipped.MatchString(out[h[1]:end]) {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+var guardSkipped = regexp.MustCompile(`(?m)^already done: skipped$`)
+
 // Tail is the last n lines of a runbook's output, for a failure message.
 func Tail(out string, n int) string {
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")

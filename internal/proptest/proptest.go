@@ -42,6 +42,11 @@ type Suite struct {
 	// Extra are the verify steps the package proves able to fail with
 	// tests of its own rather than in a site's run.
 	Extra []string
+	// GuardHolds are the guarded steps (a rule's done_if) whose guard may
+	// hold the first time a site's run reaches them, each with where a
+	// test shows it not holding: every other guard must let its step run
+	// the first time (a guard that always holds skips its step for good).
+	GuardHolds map[string]string
 }
 
 // Properties runs each example's runbook on its fixture in the
@@ -63,6 +68,9 @@ type Suite struct {
 //     whose steps all fail in earlier sites has no sequence);
 //     AMPC_EXHAUSTIVE=1 fails every call of every step of every site,
 //     both ways, under three seeds;
+//   - no step's guard (done_if) holds the first time the run without
+//     faults reaches it, but those of GuardHolds: a guard is shown able to
+//     let its step run;
 //   - every verify step with a falsifier (the suite's Falsifiers) passes on
 //     the cluster where the run without faults starts it and fails on a
 //     copy with its claim broken.
@@ -330,6 +338,11 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 	}
 	if snapErr != nil {
 		t.Fatal(snapErr)
+	}
+	for _, id := range bundletest.GuardHeldFirst(out) {
+		if _, ok := s.GuardHolds[id]; !ok {
+			t.Errorf("the guard of %s held the first time the run reached it, on a site that had not run it: a guard that cannot fail skips its step for good", id)
+		}
 	}
 	if len(falsifiable) > 0 {
 		t.Fatalf("the run made no oc call in %v: no state to falsify them on", KeysOf(falsifiable))

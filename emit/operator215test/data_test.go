@@ -79,7 +79,7 @@ func runPostgreSQL215(t *testing.T, c *op215Cluster, bundle, work string, acks [
 	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
 		t.Fatalf("the run did not stop at the upgrade wait: %v\n%s", err, out)
 	}
-	guardsLetRun(t, out)
+	bundletest.GuardsLetRun(t, "the run without faults", out)
 	if strings.Contains(out, "see the rollback section") {
 		t.Errorf("a failure after the channel change offers a rollback, which refuses there:\n%s", out)
 	}
@@ -255,7 +255,7 @@ func runRedis215(t *testing.T, c *op215Cluster, bundle, work string, acks []stri
 	if err == nil || !strings.Contains(out, "2.15-2.16/channel [patch]") {
 		t.Fatalf("the first run did not stop at the channel change: %v\n%s", err, out)
 	}
-	guardsLetRun(t, out)
+	bundletest.GuardsLetRun(t, "the run without faults", out)
 	// The Redis rollback's site: a copy of this one, stopped before the
 	// channel change.
 	stopped, stoppedWork := c.copy(t, work)
@@ -656,16 +656,5 @@ func TestRedis215FailedAOFStops(t *testing.T) {
 		if v := bundletest.Get(got["3scale/APIManager/apimanager-sample"], "spec", "externalComponents", component, "redis"); v == true {
 			t.Errorf("the failed run marked %s's Redis external", component)
 		}
-	}
-}
-
-// guardsLetRun fails the test when a step's guard (done_if) held the
-// first time the run reached it (bundletest.GuardHeldFirst): the dumps,
-// claims and Secrets of the move are guarded, and a guard that cannot fail
-// skips its step for good.
-func guardsLetRun(t *testing.T, out string) {
-	t.Helper()
-	if held := bundletest.GuardHeldFirst(out); len(held) > 0 {
-		t.Errorf("the guards of %v held the first time the run reached them", held)
 	}
 }

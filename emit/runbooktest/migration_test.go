@@ -163,7 +163,7 @@ func TestMigrationKeepsEverything(t *testing.T) {
 	if exitCode(err) != 3 || !strings.Contains(out, "MANUAL STEP 2.8-2.8/switch-to-target:") {
 		t.Fatalf("the OpenShift 3.11 side did not stop at the switch: %v\n%s", err, out)
 	}
-	guardsLetRun(t, "the OpenShift 3.11 side", out)
+	bundletest.GuardsLetRun(t, "the OpenShift 3.11 side", out)
 	for file, want := range map[string]string{
 		"system-mysql-backup.counts":  "accounts 3\ncinstances 2\n",
 		"zync-database-backup.counts": "integrations 2\nque_jobs 1\ntenants 2\n",
@@ -223,7 +223,7 @@ func TestMigrationKeepsEverything(t *testing.T) {
 	if exitCode(err) != 3 || !strings.Contains(out, "MANUAL STEP 2.8-2.8/dns-switch:") {
 		t.Fatalf("the restore did not reach the DNS switch: %v\n%s", err, out)
 	}
-	guardsLetRun(t, "the restore", out)
+	bundletest.GuardsLetRun(t, "the restore", out)
 	if len(source.Calls(t)) != sourceCalls {
 		t.Error("the OpenShift 4 side called the source cluster's oc")
 	}
@@ -398,17 +398,6 @@ func TestMigrationKeepsEverything(t *testing.T) {
 type migration struct {
 	source, target *bundletest.Cluster
 	work           string
-}
-
-// guardsLetRun fails the test when a step's guard (done_if) held the
-// first time the migration's run reached it (bundletest.GuardHeldFirst):
-// the backups and restores are guarded, and a guard that cannot fail
-// skips its step for good.
-func guardsLetRun(t *testing.T, run, out string) {
-	t.Helper()
-	if held := bundletest.GuardHeldFirst(out); len(held) > 0 {
-		t.Errorf("%s: the guards of %v held the first time the run reached them", run, held)
-	}
 }
 
 // copyMigration copies both clusters and the working directory as they

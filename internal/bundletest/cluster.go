@@ -356,6 +356,16 @@ func GuardHeldFirst(out string) []string {
 	return ids
 }
 
+// GuardsLetRun fails the test when a step's guard held the first time a
+// run reached it (GuardHeldFirst), run naming the run: a guard that
+// cannot fail skips its step for good.
+func GuardsLetRun(t *testing.T, run, out string) {
+	t.Helper()
+	if held := GuardHeldFirst(out); len(held) > 0 {
+		t.Errorf("%s: the guards of %v held the first time the run reached them", run, held)
+	}
+}
+
 var guardSkipped = regexp.MustCompile(`(?m)^already done: skipped$`)
 
 // Tail is the last n lines of a runbook's output, for a failure message.

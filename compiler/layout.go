@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"io/fs"
 	"path"
@@ -246,7 +247,7 @@ func layoutContext(p *plan.Plan) *hcl.EvalContext {
 // the plan's.
 func (e *layoutEntry) model(p *plan.Plan) *model {
 	m := newModel(false)
-	for _, doc := range decodeObjects(layoutDir+e.File, e.source(p)) {
+	for _, doc := range decodedLayout(layoutDir+e.File, e.source(p)) {
 		meta := doc["metadata"].(map[string]any)
 		if _, ok := meta["namespace"]; !ok {
 			meta["namespace"] = p.Install.Namespace
@@ -254,6 +255,28 @@ func (e *layoutEntry) model(p *plan.Plan) *model {
 		m.put(doc, nil)
 	}
 	return m
+}
+
+// decodedLayouts holds each rendered layout decoded (decodeObjects), by
+// the digest of its path and text: the plans of one process (the tests'
+// matrix, a compile's snapshot and standard models) render the same few
+// texts, and decoding YAML costs ten times a copy.
+var decodedLayouts sync.Map
+
+// decodedLayout is decodeObjects of a rendered layout, each object a copy
+// of the cached one, which nothing changes.
+func decodedLayout(path string, src []byte) []map[string]any {
+	key := sha256.Sum256(append([]byte(path+"\x00"), src...))
+	v, ok := decodedLayouts.Load(key)
+	if !ok {
+		v, _ = decodedLayouts.LoadOrStore(key, decodeObjects(path, src))
+	}
+	cached := v.([]map[string]any)
+	out := make([]map[string]any, len(cached))
+	for i, obj := range cached {
+		out[i] = copyValue(obj).(map[string]any)
+	}
+	return out
 }
 
 // leave applies to the model of a site's history the guide_leaves blocks

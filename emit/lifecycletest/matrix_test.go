@@ -3,10 +3,8 @@ package lifecycletest
 import (
 	"fmt"
 	"maps"
-	"slices"
 	"strings"
 
-	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/proptest"
 	"github.com/ampc/ampc/internal/testenv"
@@ -25,17 +23,9 @@ import (
 // other plans; the test log names those drawn); AMPC_EXHAUSTIVE=1 runs
 // every one.
 func matrixSites() []proptest.Site {
-	hops, err := compiler.Hops()
-	if err != nil {
-		panic(err)
-	}
-	var ends []string
-	for _, h := range hops {
-		ends = append(ends, h.From, h.To)
-	}
 	examples := map[string]bool{"operator 2.8 2.15 mysql ": true, "operator 2.9 2.16 mysql on-cluster": true}
 	byDB := map[string][]proptest.Site{}
-	for _, mp := range testenv.PlanMatrix(testenv.MatrixVersions(ends...)) {
+	for _, mp := range proptest.MatrixPlans() {
 		c := mp.ChoiceMap()
 		from, to := minorOf(c["from"]), minorOf(c["to"])
 		switch {
@@ -65,18 +55,5 @@ func matrixSites() []proptest.Site {
 		}
 		byDB[c["system_database"]] = append(byDB[c["system_database"]], site)
 	}
-	var out []proptest.Site
-	for _, db := range []string{"mysql", "postgresql"} {
-		sites := byDB[db]
-		if testenv.Exhaustive() {
-			out = append(out, sites...)
-			continue
-		}
-		if len(sites) == 0 {
-			panic("lifecycletest: the plan matrix has no operator plan on " + db)
-		}
-		out = append(out, sites[testenv.MatrixSeed(db)%uint64(len(sites))])
-	}
-	slices.SortFunc(out, func(a, b proptest.Site) int { return strings.Compare(a.Example, b.Example) })
-	return out
+	return proptest.DrawSites("", byDB)
 }

@@ -4,10 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 
-	"github.com/ampc/ampc/compiler"
 	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/proptest"
 	"github.com/ampc/ampc/internal/testenv"
@@ -33,14 +30,6 @@ import (
 // PostgreSQL or S3 variants of a hop's steps). AMPC_EXHAUSTIVE=1 runs every
 // one, the longer chains to 2.12 too.
 func templateMatrixSites() []proptest.Site {
-	hops, err := compiler.Hops()
-	if err != nil {
-		panic(err)
-	}
-	var ends []string
-	for _, h := range hops {
-		ends = append(ends, h.From, h.To)
-	}
 	// The examples' plans, by what the matrix chooses of them.
 	examples := map[string]bool{}
 	for _, s := range propSites {
@@ -57,7 +46,7 @@ func templateMatrixSites() []proptest.Site {
 		examples[planKey(string(in.Deployment), in.From.String(), in.To.String(), string(in.SystemDatabase), in.S3)] = true
 	}
 	byDB := map[string][]proptest.Site{}
-	for _, mp := range testenv.PlanMatrix(testenv.MatrixVersions(ends...)) {
+	for _, mp := range proptest.MatrixPlans() {
 		c := mp.ChoiceMap()
 		from, to := minorOf(c["from"]), minorOf(c["to"])
 		switch {
@@ -88,20 +77,7 @@ func templateMatrixSites() []proptest.Site {
 		}
 		byDB[db] = append(byDB[db], site)
 	}
-	var out []proptest.Site
-	for _, db := range []string{"mysql", "postgresql"} {
-		sites := byDB[db]
-		if testenv.Exhaustive() {
-			out = append(out, sites...)
-			continue
-		}
-		if len(sites) == 0 {
-			panic("propertytest: the plan matrix has no template plan on " + db)
-		}
-		out = append(out, sites[testenv.MatrixSeed("template\x00"+db)%uint64(len(sites))])
-	}
-	slices.SortFunc(out, func(a, b proptest.Site) int { return strings.Compare(a.Example, b.Example) })
-	return out
+	return proptest.DrawSites("template\x00", byDB)
 }
 
 // planKey is what the matrix chooses of a plan that tells an example.
@@ -117,10 +93,11 @@ func fixtureOf(release string, s3 bool) string {
 	return fmt.Sprintf("templates/%s-amp.yaml", release)
 }
 
+// minorOf is the minor number of a matrix version (2.6: 6).
 func minorOf(release string) int {
-	var major, minor int
-	if _, err := fmt.Sscanf(release, "%d.%d", &major, &minor); err != nil {
-		panic(err)
+	v, ok := plan.ParseVersion(release)
+	if !ok {
+		panic("propertytest: not a version: " + release)
 	}
-	return minor
+	return v.Minor
 }

@@ -169,7 +169,7 @@ type verifySite struct {
 	run func(t *testing.T, c *op215Cluster, bundle, work string, acks []string)
 	// env holds more environment variables of the runs.
 	env []string
-	// faults: the site's run is also made with faults (faultSequence),
+	// faults: the site's run is also made with faults (faultSequences),
 	// and must end as the run without them: at the end of the runbook, or
 	// where the run stops, failing in step stopsAt at the call fail
 	// (FAKEOC_FAIL) fails.
@@ -314,7 +314,7 @@ func TestVerifiesCanFail(t *testing.T) {
 			if s.faults {
 				t.Run("fault-sequence", func(t *testing.T) {
 					t.Parallel()
-					faultSequence(t, s)
+					faultSequences(t, s)
 				})
 			}
 			if rb, ok := siteRollbacks[name]; ok && (name == defaultRollbackSite || testenv.Exhaustive()) {

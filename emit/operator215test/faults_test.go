@@ -13,6 +13,7 @@ import (
 
 	"github.com/ampc/ampc/internal/bundletest"
 	"github.com/ampc/ampc/internal/ocsim"
+	"github.com/ampc/ampc/internal/testenv"
 )
 
 // Crash at the calls of the 2.15 → 2.16 runbook: the property of
@@ -30,30 +31,86 @@ func countCalls(c *op215Cluster, perStep map[string]int) {
 	}
 }
 
-// faultSequence runs the site's runbook on a new cluster of the site with
-// one fault in each step that calls oc (bundletest.FaultedSteps) at a
-// call of the step chosen by its name (or
-// after the call verifySite.faultAfter names),
-// either before the call reaches the cluster or after the cluster applied
-// it (the client sees an error both ways), re-running after each failure.
-// The run that completes (or, for a site whose run stops at a step,
-// stops there) must leave what the site's run without faults left: the objects as they are wanted (op215Desired, without the
-// restart stamps of the logical clock), the data of every database
-// workload, and the same backups.
-func faultSequence(t *testing.T, s *preparedSite) {
-	t.Helper()
+// opFault is where a step of a fault sequence fails: at its nth call, or
+// at the call whose arguments hold at; before the call reaches the cluster
+// or after the cluster applied it.
+type opFault struct {
+	nth  int
+	at   string
+	mode ocsim.Fault
+}
+
+// faultPlans are the fault sequences of s. By default there is one: each
+// step that calls oc (bundletest.FaultedSteps) fails once, at a call and
+// in a way chosen by its name, or at the call verifySite.faultAfter names.
+// With AMPC_EXHAUSTIVE=1 there is one for each n and each way: every step
+// with at least n calls fails at its nth, before or after (faultAfter's
+// calls are among them). stopsOnceIn is left out: the run has failed it.
+func faultPlans(s *preparedSite) []map[string]opFault {
+	if testenv.Exhaustive() {
+		most := 0
+		for _, n := range s.perStep {
+			most = max(most, n)
+		}
+		var plans []map[string]opFault
+		for nth := 1; nth <= most; nth++ {
+			for _, mode := range []ocsim.Fault{ocsim.Before, ocsim.After} {
+				plan := map[string]opFault{}
+				for step, n := range s.perStep {
+					if nth <= n && step != s.stopsOnceIn {
+						plan[step] = opFault{nth: nth, mode: mode}
+					}
+				}
+				plans = append(plans, plan)
+			}
+		}
+		return plans
+	}
 	chosen := bundletest.FaultedSteps(s.perStep)
-	plan := map[string][2]int{} // step: nth call, 0 before / 1 after
+	plan := map[string]opFault{}
 	for step, n := range s.perStep {
 		if !chosen[step] || step == s.stopsOnceIn {
 			continue
 		}
 		sum := stepHash(step)
-		plan[step] = [2]int{1 + int(sum/2%uint64(n)), int(sum % 2)}
+		mode := ocsim.Before
+		if sum%2 == 1 {
+			mode = ocsim.After
+		}
+		plan[step] = opFault{nth: 1 + int(sum/2%uint64(n)), mode: mode}
 	}
-	for step := range s.faultAfter {
-		plan[step] = [2]int{0, 1}
+	for step, at := range s.faultAfter {
+		plan[step] = opFault{at: at, mode: ocsim.After}
 	}
+	return []map[string]opFault{plan}
+}
+
+// faultSequences runs each of s's fault sequences (faultPlans).
+func faultSequences(t *testing.T, s *preparedSite) {
+	t.Helper()
+	plans := faultPlans(s)
+	if len(plans) == 1 {
+		faultSequence(t, s, plans[0], true)
+		return
+	}
+	for i, plan := range plans {
+		t.Run(fmt.Sprintf("sequence-%d", i+1), func(t *testing.T) {
+			faultSequence(t, s, plan, false)
+		})
+	}
+}
+
+// faultSequence runs the site's runbook on a new cluster of the site with
+// the faults of plan, re-running after each failure (the client sees an
+// error both ways). The run that completes (or, for a site whose run
+// stops at a step, stops there) must leave what the site's run without
+// faults left: the objects as they are wanted (op215Desired, without the
+// restart stamps of the logical clock), the data of every database
+// workload, and the same backups. With allFire, every fault of plan must
+// have fired (a plan drawn from the run's own counts); the exhaustive
+// plans' nth call may not come in a run whose polls end sooner.
+func faultSequence(t *testing.T, s *preparedSite, plan map[string]opFault, allFire bool) {
+	t.Helper()
 	c, work := s.cluster(t), t.TempDir()
 	fired := map[string]bool{}
 	current, seen := "", 0
@@ -67,19 +124,19 @@ func faultSequence(t *testing.T, s *preparedSite) {
 		}
 		seen++
 		f, ok := plan[step]
-		if at, named := s.faultAfter[step]; named {
-			ok = strings.Contains(strings.Join(call.Args, " "), at)
-		} else if ok {
-			ok = seen == f[0]
+		if !ok {
+			return ocsim.Pass
+		}
+		if f.at != "" {
+			ok = strings.Contains(strings.Join(call.Args, " "), f.at)
+		} else {
+			ok = seen == f.nth
 		}
 		if !ok {
 			return ocsim.Pass
 		}
 		fired[step] = true
-		if f[1] == 1 {
-			return ocsim.After
-		}
-		return ocsim.Before
+		return f.mode
 	}
 	var log strings.Builder
 	for run := 1; ; run++ {
@@ -103,7 +160,7 @@ func faultSequence(t *testing.T, s *preparedSite) {
 			t.Fatalf("run %d failed, not at a step with an injected fault: %v\n%s", run, err, log.String())
 		}
 	}
-	if len(fired) != len(plan) {
+	if allFire && len(fired) != len(plan) {
 		var missed []string
 		for step := range plan {
 			if !fired[step] {

@@ -1,6 +1,8 @@
 package runbooktest
 
 import (
+	"fmt"
+	"maps"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -29,17 +31,17 @@ func TestMigrationToOperator216(t *testing.T) {
 	testenv.Tool(t, "jq")
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.9-template-to-operator-2.16.hcl"), ""))
 	m := newMigrationRun(t, bundle, nil)
-	m.source.Act(t, "patch", "configmap/system-environment", "--type=merge", "-p", `{"data":{"AMP_RELEASE":"2.9"}}`)
-	m.target.Env = append(m.target.Env, "OCSIM_OPENSHIFT=4.8.57")
-	csvs := ocsim.ThreescaleChannelCSVs("threescale-2.9")
-	v := migrationVersion{hop: "2.9-2.9", channel: "threescale-2.9", csv: csvs[len(csvs)-1]}
-	m.migrateTo(v, func(out string) bool {
-		if strings.Contains(out, "2.13-2.14/preflight-openshift") && strings.Contains(out, "OpenShift is 4.8") {
-			m.target.Env = append(m.target.Env, "OCSIM_OPENSHIFT=4.12.45")
-			return true
-		}
-		return false
-	})
+	migrate216(m)
+	perStep, want := maps.Clone(m.perStep), migrationState(t, m.source, m.target, m.work)
+	// The fault sequences cost twice the run: only in the exhaustive
+	// sweep (every step's code fails by default in the 2.8 migration's
+	// and the lifecycle chain's sequences).
+	if testenv.Exhaustive() {
+		t.Run("faults", func(t *testing.T) {
+			t.Parallel()
+			migrationFaults(t, bundle, perStep, want, migrate216, checkMigrated216)
+		})
+	}
 	// A second run finds every step done.
 	before := len(m.target.Calls(t))
 	if out, err := m.target.Exec(t, m.bundle, m.work, nil); err != nil || !strings.Contains(out, "all steps done") {
@@ -56,8 +58,36 @@ func TestMigrationToOperator216(t *testing.T) {
 	if v, _ := bundletest.Get(objects["APIManager/apimanager"], "metadata", "annotations", "apps.3scale.net/apimanager-threescale-version").(string); !strings.HasPrefix(v, "2.16") {
 		t.Errorf("the APIManager is at %q after the run, not 2.16", v)
 	}
+	checkMigrated216(t, m, "after the run")
+}
+
+// migrate216 runs the migration of TestMigrationToOperator216 with m: the
+// source site at 2.9, the new cluster at OpenShift 4.8, which the person
+// updates to 4.12 where 2.13-2.14/preflight-openshift stops.
+func migrate216(m *migrationRun) {
+	m.t.Helper()
+	m.source.Act(m.t, "patch", "configmap/system-environment", "--type=merge", "-p", `{"data":{"AMP_RELEASE":"2.9"}}`)
+	m.target.Env = append(m.target.Env, "OCSIM_OPENSHIFT=4.8.57")
+	csvs := ocsim.ThreescaleChannelCSVs("threescale-2.9")
+	v := migrationVersion{hop: "2.9-2.9", channel: "threescale-2.9", csv: csvs[len(csvs)-1]}
+	m.migrateTo(v, func(out string) bool {
+		if strings.Contains(out, "2.13-2.14/preflight-openshift") && strings.Contains(out, "OpenShift is 4.8") {
+			m.target.Env = append(m.target.Env, "OCSIM_OPENSHIFT=4.12.45")
+			return true
+		}
+		return false
+	})
+}
+
+// checkMigrated216 checks what the site holds on the new cluster after
+// migrate216: the migrated site's rows in system-mysql, its keys in the
+// Redis instances the 2.16 hop moves to 3scale-db and its uploaded file in
+// system storage.
+func checkMigrated216(t *testing.T, m *migrationRun, when string) {
+	t.Helper()
+	objects := m.target.AllObjects(t)
 	if got := m.target.Data(t, "", "deployment/system-mysql").MySQL["system"]; got == nil || !reflect.DeepEqual(got.Tables, migrationRows()["system"].Tables) {
-		t.Errorf("system-mysql's system database after the run: %+v", got)
+		t.Errorf("%s: system-mysql's system database: %+v", when, got)
 	}
 	// zync-database keeps its data in an emptyDir volume, on the
 	// operator's site as on the templates': each redeploy of the hops
@@ -66,7 +96,7 @@ func TestMigrationToOperator216(t *testing.T) {
 	// (TestMigrationKeepsEverything), not here.
 	for _, v := range bundletest.Get(objects["Deployment/zync-database"], "spec", "template", "spec", "volumes").([]any) {
 		if bundletest.Get(v, "emptyDir") == nil {
-			t.Errorf("zync-database's volume %v is not an emptyDir: its rows should have been kept", bundletest.Get(v, "name"))
+			t.Errorf("%s: zync-database's volume %v is not an emptyDir: its rows should have been kept", when, bundletest.Get(v, "name"))
 		}
 	}
 	for name, keys := range migrationKeys {
@@ -74,34 +104,41 @@ func TestMigrationToOperator216(t *testing.T) {
 		for db, kv := range keys {
 			for k, v := range kv {
 				if got[db][k] != v {
-					t.Errorf("3scale-db's %s-external db%d %s = %q, want %q", name, db, k, got[db][k], v)
+					t.Errorf("%s: 3scale-db's %s-external db%d %s = %q, want %q", when, name, db, k, got[db][k], v)
 				}
 			}
 		}
 	}
 	if got, err := m.target.OC(t, "", "exec", "deployment/system-app", "--", "cat", migrationUpload); err != nil || got != "PNG of the provider" {
-		t.Errorf("the system storage's %s after the run: %v %q", migrationUpload, err, got)
+		t.Errorf("%s: the system storage's %s: %v %q", when, migrationUpload, err, got)
 	}
 }
 
 var manualStop = regexp.MustCompile(`(?m)^MANUAL STEP (\S+):`)
 
 // migrateTo runs the migration at v (deployTarget), then the rest of the
-// runbook on the new cluster, acknowledging its manual steps; at a failure, person says
-// whether the person did something that lets a re-run go on.
+// runbook on the new cluster, acknowledging its manual steps. A run that
+// fails at a step whose injected fault fired (migrationRun.faults) is run
+// again; at another failure, person says whether the person did something
+// that lets a re-run go on.
 func (m *migrationRun) migrateTo(v migrationVersion, person func(out string) bool) {
 	t := m.t
 	t.Helper()
 	m.deployTarget(v)
 	args := []string{"--ack", v.hop + "/operator-install"}
-	for run := 0; run < 60; run++ {
+	for run := 0; run < 60+len(m.faults); run++ {
+		m.runs++
+		m.current = ""
 		out, err := m.target.Exec(t, m.bundle, m.work, nil, args...)
-		m.log.WriteString(bundletest.Tail(out, 20))
+		fmt.Fprintf(&m.log, "--- run %d %v: exit %d\n%s", m.runs, args, exitCode(err), bundletest.Tail(out, 20))
 		if err == nil && strings.Contains(out, "all steps done") {
 			return
 		}
 		if s := manualStop.FindStringSubmatch(out); s != nil && exitCode(err) == 3 {
 			args = append(args, "--ack", s[1])
+			continue
+		}
+		if started := bundletest.StartedSteps(out); exitCode(err) == 1 && len(started) > 0 && m.fired[started[len(started)-1]] {
 			continue
 		}
 		if !person(out) {

@@ -268,7 +268,10 @@ func TestMigrationKeepsEverything(t *testing.T) {
 	perStep, want := counter.perStep, migrationState(t, source, target, work)
 	t.Run("faults", func(t *testing.T) {
 		t.Parallel()
-		migrationFaults(t, bundle, perStep, want)
+		migrationFaults(t, bundle, perStep, want, (*migrationRun).migrate, func(t *testing.T, m *migrationRun, when string) {
+			t.Helper()
+			checkMigratedData(t, m.target, when)
+		})
 	})
 	again := copyMigration(t, source, target, work)
 	t.Run("again", func(t *testing.T) {

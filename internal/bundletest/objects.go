@@ -102,5 +102,29 @@ func DeepCopy(t *testing.T, m map[string]any) map[string]any {
 	return out
 }
 
+// RestartStamp is the annotation `oc rollout restart` writes into a
+// workload's pod template: the time of the logical clock, which a run with
+// faults reaches later than the run without.
+const RestartStamp = "kubectl.kubernetes.io/restartedAt"
+
+// WithoutRestartStamp is a workload's spec (or any value holding a pod
+// template at template) without RestartStamp, a copy when it had one: two
+// runs that restarted a workload at different times compare equal; that
+// the restart happened shows in the rollout and the generation.
+func WithoutRestartStamp(spec any) any {
+	ann, ok := Get(spec, "template", "metadata", "annotations").(map[string]any)
+	if !ok {
+		return spec
+	}
+	if _, ok := ann[RestartStamp]; !ok {
+		return spec
+	}
+	raw, _ := json.Marshal(spec)
+	var cp any
+	_ = json.Unmarshal(raw, &cp)
+	delete(Get(cp, "template", "metadata", "annotations").(map[string]any), RestartStamp)
+	return cp
+}
+
 // Base64 encodes s as a Secret's data holds it.
 func Base64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }

@@ -519,7 +519,7 @@ func (p *Run) faultSequence(name string, plan map[string]stepFault, final map[st
 			continue
 		}
 		for _, field := range []string{"spec", "data"} {
-			if !reflect.DeepEqual(withoutRestartStamp(want[field]), withoutRestartStamp(have[field])) {
+			if !reflect.DeepEqual(bundletest.WithoutRestartStamp(want[field]), bundletest.WithoutRestartStamp(have[field])) {
 				a, _ := json.Marshal(want[field])
 				b, _ := json.Marshal(have[field])
 				t.Errorf("%s: %s has another %s than after the run without faults:\n%s\n%s", name, key, field, a, b)
@@ -1186,23 +1186,4 @@ func (s *Suite) EveryVerifyCanFail(t *testing.T) {
 			t.Errorf("the falsifier of %s runs in site %s, which Properties does not run by default", id, f.Site)
 		}
 	}
-}
-
-// withoutRestartStamp is a spec without the stamp `oc rollout restart`
-// writes into its pod template (kubectl.kubernetes.io/restartedAt): the
-// time of the logical clock, which a run with faults reaches later than
-// the run without; that the restart happened shows in the rollout.
-func withoutRestartStamp(spec any) any {
-	ann, ok := bundletest.Get(spec, "template", "metadata", "annotations").(map[string]any)
-	if !ok {
-		return spec
-	}
-	if _, ok := ann["kubectl.kubernetes.io/restartedAt"]; !ok {
-		return spec
-	}
-	raw, _ := json.Marshal(spec)
-	var cp any
-	_ = json.Unmarshal(raw, &cp)
-	delete(bundletest.Get(cp, "template", "metadata", "annotations").(map[string]any), "kubectl.kubernetes.io/restartedAt")
-	return cp
 }

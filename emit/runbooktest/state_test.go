@@ -1,15 +1,18 @@
 package runbooktest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/ampc/ampc/internal/bundletest"
+	"github.com/ampc/ampc/internal/ocsim"
 	"github.com/ampc/ampc/internal/testenv"
 )
 
@@ -131,5 +134,80 @@ func TestFailureReportedOnce(t *testing.T) {
 				t.Errorf("%s: %d failure reports, want %d\n%s", tc.step, got, tc.reports, out)
 			}
 		})
+	}
+}
+
+// TestInterruptedRunContinues stops the 2.4 → 2.5 runbook from outside,
+// as a maintenance window does: a person's Ctrl-C (SIGINT to the whole
+// foreground job), the SSH session to the bastion closing (SIGHUP) and a
+// kill (SIGTERM), each while a step waits (in its sleep), a different step
+// each time. Each run must say, on the terminal and in its log, which step
+// it stopped in and that a re-run continues there, exit with 128 + the
+// signal's number, and leave the step unrecorded; the next run starts at
+// that step, and the last one completes. Before the driver trapped them,
+// the signal killed the log's tee too: the run ended without a word on
+// the terminal or in the log (a Ctrl-C), or died of SIGPIPE writing its
+// last words.
+func TestInterruptedRunContinues(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.4-to-2.5-mysql.hcl"), ""))
+	c := bundletest.NewCluster(t, testenv.Shared(t, "fixtures/templates/2.4-amp.yaml"))
+	work := t.TempDir()
+	state := filepath.Join(work, "ampc-3scale-2.4-2.5.state")
+	interrupted := map[string]bool{}
+	previous := ""
+	for _, sig := range []struct {
+		signal syscall.Signal
+		name   string
+	}{{syscall.SIGINT, "INT"}, {syscall.SIGHUP, "HUP"}, {syscall.SIGTERM, "TERM"}} {
+		at := ""
+		c.Signal = func(call ocsim.Call) syscall.Signal {
+			step := call.Env["AMPC_STEP"]
+			if at != "" || step == "" || interrupted[step] {
+				return 0
+			}
+			at = step
+			return sig.signal
+		}
+		out, err := c.Run(t, bundle, work, "")
+		if at == "" {
+			t.Fatalf("SIG%s: the run slept in no step not interrupted before: %v\n%s", sig.name, err, bundletest.Tail(out, 20))
+		}
+		interrupted[at] = true
+		if got, want := exitCode(err), 128+int(sig.signal); got != want {
+			t.Errorf("SIG%s in %s: exit %d, want %d", sig.name, at, got, want)
+		}
+		said := fmt.Sprintf("ampc: step %s interrupted by SIG%s; it is not recorded as done\n", at, sig.name)
+		if strings.Count(out, said) != 1 || !strings.Contains(out, "to continue at this step") {
+			t.Errorf("SIG%s in %s: the run does not say where it stopped, once:\n%s", sig.name, at, bundletest.Tail(out, 20))
+		}
+		if strings.Contains(out, "ampc: step "+at+" failed") {
+			t.Errorf("SIG%s in %s: the stop is reported twice, as a failure too:\n%s", sig.name, at, bundletest.Tail(out, 20))
+		}
+		logs, _ := filepath.Glob(filepath.Join(work, "ampc-*.log"))
+		var logged strings.Builder
+		for _, l := range logs {
+			raw, _ := os.ReadFile(l)
+			logged.Write(raw)
+		}
+		if !strings.Contains(logged.String(), said) {
+			t.Errorf("SIG%s in %s: the log does not say where the run stopped", sig.name, at)
+		}
+		if raw, _ := os.ReadFile(state); slices.Contains(strings.Split(string(raw), "\n"), at) {
+			t.Errorf("SIG%s: the state file records %s, which the signal stopped", sig.name, at)
+		}
+		if started := bundletest.StartedSteps(out); previous != "" && (len(started) == 0 || started[0] != previous) {
+			t.Errorf("SIG%s: the run after the stop in %s started at %v", sig.name, previous, started)
+		}
+		previous = at
+	}
+	c.Signal = nil
+	out, err := c.Run(t, bundle, work, "")
+	if err != nil || !strings.Contains(out, "all steps done") {
+		t.Fatalf("the run after the stops: %v\n%s", err, bundletest.Tail(out, 20))
+	}
+	if started := bundletest.StartedSteps(out); len(started) == 0 || started[0] != previous {
+		t.Errorf("the last run, after the stop in %s, started at %v", previous, started)
 	}
 }

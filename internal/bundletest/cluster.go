@@ -1,6 +1,7 @@
 package bundletest
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/ampc/ampc/internal/ocsim"
@@ -36,7 +38,13 @@ type Cluster struct {
 	// InterruptSleep, when set, decides which sleeps of the runs are
 	// interrupted (see ocsim.Server.SetSleepInterrupt).
 	InterruptSleep func(ocsim.Call) bool
-	bin            string
+	// Signal, when set, decides for each sleep of the runs whether a
+	// signal reaches the runbook's process group while it sleeps, as a
+	// person's Ctrl-C (SIGINT), a closed terminal (SIGHUP) or a kill
+	// (SIGTERM) does: every process of the run gets it, the runbook, its
+	// sleep and the tee of its log. 0 sends none.
+	Signal func(ocsim.Call) syscall.Signal
+	bin    string
 }
 
 // ocDir is where the simulated oc is built: made by Main, which removes it
@@ -263,8 +271,29 @@ func (c *Cluster) Exec(t *testing.T, bundle, workDir string, env []string, args 
 	}
 	defer srv.Close()
 	srv.SetFault(c.Fault)
-	srv.SetSleepInterrupt(c.InterruptSleep)
 	cmd := exec.Command(testenv.Tool(t, "bash"), append([]string{filepath.Join(bundle, "runbook.sh")}, args...)...)
+	interrupt := c.InterruptSleep
+	started := make(chan int, 1) // the run's process id, once it runs
+	if c.Signal != nil {
+		// The run is a process group of its own, as a terminal's
+		// foreground job is, and the signal goes to the whole group
+		// before the sleep answers: the sleep dies of it, as a real one.
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		var pid int
+		interrupt = func(call ocsim.Call) bool {
+			if sig := c.Signal(call); sig != 0 {
+				if pid == 0 {
+					pid = <-started
+				}
+				if err := syscall.Kill(-pid, sig); err != nil {
+					t.Errorf("signal %v to the run: %v", sig, err)
+				}
+				return true
+			}
+			return c.InterruptSleep != nil && c.InterruptSleep(call)
+		}
+	}
+	srv.SetSleepInterrupt(interrupt)
 	cmd.Dir = workDir
 	cmd.Env = append(os.Environ(),
 		"PATH="+c.bin+string(os.PathListSeparator)+os.Getenv("PATH"),
@@ -272,7 +301,14 @@ func (c *Cluster) Exec(t *testing.T, bundle, workDir string, env []string, args 
 	cmd.Env = append(append(cmd.Env, c.Env...), env...)
 	cmd.Stdin = nil
 	secrets := clusterSecretValues(t, c.Dir)
-	out, err := cmd.CombinedOutput()
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	err = cmd.Start()
+	if err == nil {
+		started <- cmd.Process.Pid
+		err = cmd.Wait()
+	}
+	out := buf.Bytes()
 	checkNotPrinted(t, out, secrets)
 	return string(out), err
 }

@@ -622,6 +622,31 @@ on_exit() {
   exit "$code"
 }
 
+# on_signal SIG CODE: the run was stopped from outside: a person's Ctrl-C
+# (INT), the terminal or the SSH session to the bastion closing (HUP), a
+# kill (TERM). The command in progress has been stopped; the step is not
+# recorded as done, and the person is told, on the terminal and in the log,
+# where to continue. The log's tee ignores these signals (main), so that
+# it writes this out.
+on_signal() {
+  STOPPED=1
+  if [ -n "$CURRENT_STEP" ]; then
+    printf 'ampc: step %s interrupted by SIG%s; it is not recorded as done\n' "$CURRENT_STEP" "$1" >&2
+    printf 'ampc: re-run %s to continue at this step (log: %s)\n' "$0" "$LOG_FILE" >&2
+    offer_rollbacks
+  else
+    printf 'ampc: interrupted by SIG%s\n' "$1" >&2
+  fi
+  exit "$2"
+}
+
+# stop_on_signals sets on_signal for the signals that stop a run.
+stop_on_signals() {
+  trap 'on_signal INT 130' INT
+  trap 'on_signal TERM 143' TERM
+  trap 'on_signal HUP 129' HUP
+}
+
 # check_tools stops at the first program the runbook needs that is not on
 # PATH, before it writes or calls anything.
 check_tools() {
@@ -786,8 +811,9 @@ main() {
       check_tools
       check_bundle
       check_paths
-      exec > >(tee -a "$LOG_FILE") 2>&1
+      exec > >(trap '' INT TERM HUP; exec tee -a "$LOG_FILE") 2>&1
       trap on_exit EXIT
+      stop_on_signals
       CURRENT_STEP="rollback $ROLLBACK"
       export AMPC_STEP=$CURRENT_STEP
       section_function rollback "${ROLLBACKS[$i]}"
@@ -812,8 +838,11 @@ main() {
   check_tools
   check_bundle
   check_paths
-  exec > >(tee -a "$LOG_FILE") 2>&1
+  # The log's tee ignores the signals that stop a run, so that the
+  # runbook's last words (on_signal) reach the log and the terminal.
+  exec > >(trap '' INT TERM HUP; exec tee -a "$LOG_FILE") 2>&1
   trap on_exit EXIT
+  stop_on_signals
   preflight
   [ -s "$STATE_FILE" ] || check_drift
   for i in "${!STEPS[@]}"; do

@@ -1067,12 +1067,18 @@ step "pg-restore" {
     to ignore it. The runbook ignores exactly that: the errors it accepts
     are listed in the step (the guide's one), and any other error, or a
     count of ignored errors other than theirs, fails the step with
-    pg_restore's output kept in pg_restore.log. It restores into an empty
-    database only: a database that holds tables (a restore that failed
-    halfway, or one a rollback kept) stops the step with what to do. After
-    pg_restore every table must hold the rows the dump recorded; then
-    pg_restore.done records the dump's checksum, and the step is done when
-    it names the dump of this window (a rollback sets both aside).
+    pg_restore's output kept in pg_restore.log. pg_restore runs in the pod
+    with its output and exit status written to the pod's /tmp (the status
+    last, with the dump's checksum): a restore whose connection was lost
+    goes on in the pod, and a re-run that finds the database holding
+    tables reads how the restore of this dump ended there instead of taking
+    them for a stranger's. It restores into an empty database only: a
+    database that holds tables no restore of this dump in this pod wrote
+    (a restore still running or cut off, one a rollback kept) stops the step
+    with what to do. After pg_restore every table must hold the rows the
+    dump recorded; then pg_restore.done records the dump's checksum, and the
+    step is done when it names the dump of this window (a rollback sets both
+    aside).
   EOT
   done_if = "[ -s \"${local.dir}/pg_restore.done\" ] && [ \"$(<\"${local.dir}/pg_restore.done\")\" = \"$(sha256sum < \"${local.dir}/db_dump.backup\")\" ]"
   run     = <<-EOT
@@ -1082,31 +1088,44 @@ step "pg-restore" {
     check_seal "$dump"
     [ -f "$dir/db_dump.counts" ] || fail "$dir/db_dump.counts is missing: re-run from step 2.15-2.16/pg-dump, which records it"
     check_seal "$dir/db_dump.counts"
+    sum=$(sha256sum < "$dump")
+    sum=$${sum%% *}
+    # What to do with a database that holds a restore that failed.
+    again="drop and create the database system again (oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -c 'DROP DATABASE system' -c 'CREATE DATABASE system OWNER <DB_USER>'), then re-run, or roll back with --rollback 2.15-2.16/postgresql"
     tables=$(oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -d system -tA -v ON_ERROR_STOP=1 -c "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")
-    [ -z "$tables" ] || fail "the database system of system-postgresql-external holds tables already (a restore that stopped halfway, or one a rollback left), and $dump is restored into an empty one only: nothing points at it yet; drop and create it again (oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -c 'DROP DATABASE system' -c 'CREATE DATABASE system OWNER <DB_USER>') and re-run, or roll back with --rollback 2.15-2.16/postgresql"
+    if [ -n "$tables" ]; then
+      # A restore of this dump that an earlier attempt started and that
+      # ended in the pod, its connection lost: its status names the dump.
+      ended=$(oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- bash -c 'if [ -f /tmp/ampc-pg_restore.status ]; then cat /tmp/ampc-pg_restore.status; fi')
+      [ "$${ended% *}" = "$sum" ] || fail "the database system of system-postgresql-external holds tables already, and no restore of $dump that this step started has ended in its pod (a restore still running or cut off, or one a rollback left); it restores into an empty database only, and nothing points at this one yet: when no restore runs there (oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- ps shows no pg_restore), $again"
+      echo "the restore of $dump that an earlier attempt started has ended in the pod: its outcome follows"
+    else
+      oc exec -i deployment/system-postgresql-external --namespace=${local.db_ns} -- bash -c 'cat > /tmp/db_dump.backup' < "$dump"
+      oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- bash -c "rm -f /tmp/ampc-pg_restore.status; pg_restore -v -h localhost -U postgres -d system /tmp/db_dump.backup > /tmp/ampc-pg_restore.log 2>&1; echo \"$sum \$?\" > /tmp/ampc-pg_restore.status"
+      ended=$(oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- cat /tmp/ampc-pg_restore.status)
+    fi
+    oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- cat /tmp/ampc-pg_restore.log > "$dir/pg_restore.log"
+    cat "$dir/pg_restore.log"
+    status=$${ended##* }
     # The errors pg_restore reports that the guide says to ignore (3.2.6).
     expected=('pg_restore: error: could not execute query: ERROR:  schema "public" already exists')
-    oc exec -i deployment/system-postgresql-external --namespace=${local.db_ns} -- bash -c 'cat > /tmp/db_dump.backup' < "$dump"
-    status=0
-    oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- pg_restore -v -h localhost -U postgres -d system /tmp/db_dump.backup > "$dir/pg_restore.log" 2>&1 || status=$?
-    cat "$dir/pg_restore.log"
     if [ "$status" != 0 ]; then
       errors=0
       while IFS= read -r line; do
         case $line in
           "pg_restore: error: "*)
             errors=$((errors + 1))
-            printf '%s\n' "$${expected[@]}" | grep -qxF -- "$line" || fail "pg_restore failed: $line (see $dir/pg_restore.log); nothing points at the new database yet: fix the cause, then re-run from this step, or roll back with --rollback 2.15-2.16/postgresql"
+            printf '%s\n' "$${expected[@]}" | grep -qxF -- "$line" || fail "pg_restore failed: $line (see $dir/pg_restore.log); nothing points at the new database yet: fix the cause, then $again"
             ;;
         esac
       done < "$dir/pg_restore.log"
       if [ "$errors" = 0 ] || ! grep -qx "pg_restore: warning: errors ignored on restore: $errors" "$dir/pg_restore.log"; then
-        fail "pg_restore ended with status $status and not only with the errors the guide names (see $dir/pg_restore.log): nothing points at the new database yet; re-run from this step, or roll back with --rollback 2.15-2.16/postgresql"
+        fail "pg_restore ended with status $status and not only with the errors the guide names (see $dir/pg_restore.log): nothing points at the new database yet; $again"
       fi
       echo "pg_restore: only the error(s) guide 3.2.6 says to ignore"
     fi
     counts_match "$dir/db_dump.counts" pg_table_counts deployment/system-postgresql-external postgres system --namespace=${local.db_ns} \
-      || fail "the tables of the new database do not hold the rows of the dump (above: < restored, > dumped); nothing points at it yet: see $dir/pg_restore.log; drop and create the database system again, then re-run, or roll back with --rollback 2.15-2.16/postgresql"
+      || fail "the tables of the new database do not hold the rows of the dump (above: < restored, > dumped); nothing points at it yet: see $dir/pg_restore.log; $again"
     sha256sum < "$dump" > "$dir/pg_restore.done"
     echo "restored: every table holds the rows of the dump"
   EOT

@@ -115,7 +115,7 @@ func runPostgreSQL215(t *testing.T, c *op215Cluster, bundle, work string, acks [
 	if v := unb64(t, bundletest.Get(objects["3scale/Secret/system-database"], "data", "URL")); v != "postgresql://system:p%40ss%3Aw%2Frd%2B0815@system-postgresql-service.3scale-db.svc.cluster.local/system" {
 		t.Errorf("system-database URL = %q", v)
 	}
-	if n := bundletest.CountCalls(c.Calls(t), "exec deployment/system-postgresql-external -- pg_restore"); n != 1 {
+	if n := bundletest.CountCalls(c.Calls(t), "exec deployment/system-postgresql-external -- bash -c rm -f /tmp/ampc-pg_restore.status; pg_restore "); n != 1 {
 		t.Errorf("pg_restore ran %d times, want once", n)
 	}
 
@@ -162,7 +162,9 @@ func runPostgreSQL215(t *testing.T, c *op215Cluster, bundle, work string, acks [
 // restore runs out of space halfway. pg_restore's error is not one the
 // guide names: the step stops there, before any Secret or the APIManager
 // points 3scale at the new database, and so does a re-run, which finds a
-// database holding part of the dump. The rollback (3.2.11) applies there:
+// database holding part of the dump and reads in the pod how the restore
+// of this dump ended: both say how to empty the database. The rollback
+// (3.2.11) applies there:
 // 3scale runs on PostgreSQL 10 again, PostgreSQL 15 is scaled down with
 // its claim kept, the dump is set aside, and a plain re-run dumps again
 // and stops at the restore while the new database holds tables.
@@ -175,10 +177,15 @@ func TestPostgreSQL215FailedRestoreStops(t *testing.T) {
 	before := c.all(t)
 	work := t.TempDir()
 	acks := op215Manual(t, bundle)
-	for run, want := range []string{"No space left on device", "holds tables already"} {
+	// The re-run reads how the restore ended in the pod (its status names
+	// this dump) and stops with the same error and what to do.
+	for run, want := range []string{"No space left on device", "No space left on device"} {
 		out, err := c.runEnv(t, bundle, work, "", nil, acks...)
 		if err == nil || !strings.Contains(out, "2.15-2.16/pg-restore [shell]") || strings.Contains(out, "2.15-2.16/pg-verify-data [verify]") || !strings.Contains(out, want) {
 			t.Fatalf("run %d did not stop at pg-restore with %q: %v\n%s", run+1, want, err, out)
+		}
+		if !strings.Contains(out, "'DROP DATABASE system' -c 'CREATE DATABASE system OWNER <DB_USER>'), then re-run") {
+			t.Errorf("run %d: the stop at pg-restore does not say how to empty the database:\n%s", run+1, out)
 		}
 		if !regexp.MustCompile(`(?m)^ampc: to undo instead, see the rollback section: \S*runbook\.sh --rollback 2\.15-2\.16/postgresql$`).MatchString(out) {
 			t.Errorf("run %d: the failure in the window does not offer the rollback that applies:\n%s", run+1, out)
@@ -213,6 +220,41 @@ func TestPostgreSQL215FailedRestoreStops(t *testing.T) {
 	out, err = c.runEnv(t, bundle, work, "", nil, acks...)
 	if err == nil || !strings.Contains(out, "holds tables already") || bundletest.CountCalls(c.Calls(t), "exec deployment/system-postgresql -- pg_dump") != dumps+1 {
 		t.Errorf("the re-run after the rollback did not dump again and stop at the restore: %v\n%s", err, out)
+	}
+}
+
+// TestPostgreSQL215RestoreConnectionLost: on pg215Site, the connection to
+// the cluster is lost while pg_restore runs (the cluster ran it to its end,
+// the client saw an error). The re-run finds the new database holding
+// tables and must read in the pod how the restore of this dump ended (its
+// status names the dump), accept it and go on to the upgrade wait, without
+// a second pg_restore and without the person: the exhaustive fault sweep
+// of site postgresql found the re-run refusing for good ("holds tables
+// already"), and the database, complete, dropped by hand.
+func TestPostgreSQL215RestoreConnectionLost(t *testing.T) {
+	t.Parallel()
+	c, bundle, rows := pg215Site(t)
+	work := t.TempDir()
+	acks := op215Manual(t, bundle)
+	out, err := c.runEnv(t, bundle, work, "", []string{"FAKEOC_FAIL_AFTER=pg_restore -v"}, acks...)
+	if started := bundletest.StartedSteps(out); err == nil || len(started) == 0 || started[len(started)-1] != "2.15-2.16/pg-restore" {
+		t.Fatalf("the run did not fail in pg-restore: %v\n%s", err, bundletest.Tail(out, 20))
+	}
+	out, err = c.runEnv(t, bundle, work, op215PollFail, nil, acks...)
+	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") {
+		t.Fatalf("the re-run did not go on to the upgrade wait: %v\n%s", err, bundletest.Tail(out, 30))
+	}
+	if !strings.Contains(out, "has ended in the pod: its outcome follows") {
+		t.Errorf("the re-run does not say it read the restore's outcome in the pod:\n%s", out)
+	}
+	if n := bundletest.CountCalls(c.Calls(t), "exec deployment/system-postgresql-external -- bash -c rm -f /tmp/ampc-pg_restore.status; pg_restore "); n != 1 {
+		t.Errorf("pg_restore ran %d times, want once", n)
+	}
+	got := c.Data(t, "3scale-db", "deployment/system-postgresql-external").PostgreSQL["system"]
+	for name, table := range rows["system"].Tables {
+		if got == nil || got.Tables[name] == nil || !reflect.DeepEqual(got.Tables[name].Rows, table.Rows) {
+			t.Errorf("system.%s in PostgreSQL 15 does not hold the rows of the site's", name)
+		}
 	}
 }
 

@@ -1097,7 +1097,7 @@ step "pg-restore" {
       # A restore of this dump that an earlier attempt started and that
       # ended in the pod, its connection lost: its status names the dump.
       ended=$(oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- bash -c 'if [ -f /tmp/ampc-pg_restore.status ]; then cat /tmp/ampc-pg_restore.status; fi')
-      [ "$${ended% *}" = "$sum" ] || fail "the database system of system-postgresql-external holds tables already, and no restore of $dump that this step started has ended in its pod (a restore still running or cut off, or one a rollback left); it restores into an empty database only, and nothing points at this one yet: when no restore runs there (oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- ps shows no pg_restore), $again"
+      [ "$${ended% *}" = "$sum" ] || fail "the database system of system-postgresql-external holds tables already, and no restore of $dump that this step started has ended in its pod (a restore still running, or one a pod restart cut off or a rollback left); it restores into an empty database only, and nothing points at this one yet. A restore still running writes /tmp/ampc-pg_restore.status in the pod when it ends (oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- cat /tmp/ampc-pg_restore.status): re-run then. If none runs, $again"
       echo "the restore of $dump that an earlier attempt started has ended in the pod: its outcome follows"
     else
       oc exec -i deployment/system-postgresql-external --namespace=${local.db_ns} -- bash -c 'cat > /tmp/db_dump.backup' < "$dump"

@@ -113,7 +113,7 @@ func faultSequence(t *testing.T, s *preparedSite, plan map[string]opFault, allFi
 	t.Helper()
 	c, work := s.cluster(t), t.TempDir()
 	fired := map[string]bool{}
-	current, seen := "", 0
+	current, seen, firedNow := "", 0, "" // firedNow: the step whose fault fired in this run
 	c.Fault = func(call ocsim.Call) ocsim.Fault {
 		step := call.Env["AMPC_STEP"]
 		if step == "" || fired[step] {
@@ -136,6 +136,7 @@ func faultSequence(t *testing.T, s *preparedSite, plan map[string]opFault, allFi
 			return ocsim.Pass
 		}
 		fired[step] = true
+		firedNow = step
 		return f.mode
 	}
 	var log strings.Builder
@@ -143,7 +144,7 @@ func faultSequence(t *testing.T, s *preparedSite, plan map[string]opFault, allFi
 		if run > len(plan)+2 {
 			t.Fatalf("no complete run after %d runs:\n%s", run-1, log.String())
 		}
-		current = ""
+		current, firedNow = "", ""
 		out, err := c.runEnv(t, s.bundle, work, s.fail, nil, s.acks...)
 		fmt.Fprintf(&log, "--- run %d\n%s", run, bundletest.Tail(out, 25))
 		started := bundletest.StartedSteps(out)
@@ -156,7 +157,7 @@ func faultSequence(t *testing.T, s *preparedSite, plan map[string]opFault, allFi
 		if err == nil {
 			t.Fatalf("run %d completed; the run without faults stopped at %s:\n%s", run, s.stopsAt, log.String())
 		}
-		if len(started) == 0 || !fired[started[len(started)-1]] {
+		if len(started) == 0 || firedNow != started[len(started)-1] {
 			t.Fatalf("run %d failed, not at a step with an injected fault: %v\n%s", run, err, log.String())
 		}
 	}

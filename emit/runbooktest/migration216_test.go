@@ -118,8 +118,8 @@ var manualStop = regexp.MustCompile(`(?m)^MANUAL STEP (\S+):`)
 
 // migrateTo runs the migration at v (deployTarget), then the rest of the
 // runbook on the new cluster, acknowledging its manual steps. A run that
-// fails at a step whose injected fault fired (migrationRun.faults) is run
-// again; at another failure, person says whether the person did something
+// fails at the step whose injected fault (migrationRun.faults) fired in it
+// is run again; at another failure, person says whether the person did something
 // that lets a re-run go on.
 func (m *migrationRun) migrateTo(v migrationVersion, person func(out string) bool) {
 	t := m.t
@@ -128,7 +128,7 @@ func (m *migrationRun) migrateTo(v migrationVersion, person func(out string) boo
 	args := []string{"--ack", v.hop + "/operator-install"}
 	for run := 0; run < 60+len(m.faults); run++ {
 		m.runs++
-		m.current = ""
+		m.current, m.firedNow = "", ""
 		out, err := m.target.Exec(t, m.bundle, m.work, nil, args...)
 		fmt.Fprintf(&m.log, "--- run %d %v: exit %d\n%s", m.runs, args, exitCode(err), bundletest.Tail(out, 20))
 		if err == nil && strings.Contains(out, "all steps done") {
@@ -138,7 +138,7 @@ func (m *migrationRun) migrateTo(v migrationVersion, person func(out string) boo
 			args = append(args, "--ack", s[1])
 			continue
 		}
-		if started := bundletest.StartedSteps(out); exitCode(err) == 1 && len(started) > 0 && m.fired[started[len(started)-1]] {
+		if started := bundletest.StartedSteps(out); exitCode(err) == 1 && len(started) > 0 && m.firedNow == started[len(started)-1] {
 			continue
 		}
 		if !person(out) {

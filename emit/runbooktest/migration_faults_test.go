@@ -45,9 +45,11 @@ type migrationRun struct {
 	log     strings.Builder
 	runs    int
 	// current is the step the calls of the run come from, seen how many
-	// calls it made in this run.
-	current string
-	seen    int
+	// calls it made in this run; firedNow the step whose fault fired in
+	// this run.
+	current  string
+	seen     int
+	firedNow string
 }
 
 func newMigrationRun(t *testing.T, bundle string, faults map[string]migrationFault) *migrationRun {
@@ -85,11 +87,12 @@ func (m *migrationRun) fault(call ocsim.Call) ocsim.Fault {
 		return ocsim.Pass
 	}
 	m.fired[step] = true
+	m.firedNow = step
 	return f.mode
 }
 
 // until runs the runbook on c with args until a run ends with exit code
-// want and says stop; a run that fails at a step whose fault fired is run
+// want and says stop; a run that fails at the step whose fault fired in it is run
 // again, any other failure stops the test.
 func (m *migrationRun) until(c *bundletest.Cluster, want int, stop string, args ...string) string {
 	t := m.t
@@ -99,14 +102,14 @@ func (m *migrationRun) until(c *bundletest.Cluster, want int, stop string, args 
 			t.Fatalf("no run of %v ended with exit %d after %d runs:\n%s", args, want, run-1, m.log.String())
 		}
 		m.runs++
-		m.current = ""
+		m.current, m.firedNow = "", ""
 		out, err := c.Exec(t, m.bundle, m.work, nil, args...)
 		fmt.Fprintf(&m.log, "--- run %d %v: exit %d\n%s", m.runs, args, exitCode(err), bundletest.Tail(out, 20))
 		if exitCode(err) == want && strings.Contains(out, stop) {
 			return out
 		}
 		started := bundletest.StartedSteps(out)
-		if exitCode(err) != 1 || len(started) == 0 || !m.fired[started[len(started)-1]] {
+		if exitCode(err) != 1 || len(started) == 0 || m.firedNow != started[len(started)-1] {
 			t.Fatalf("run %v failed, not at a step with an injected fault (exit %d):\n%s", args, exitCode(err), m.log.String())
 		}
 	}

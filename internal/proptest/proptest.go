@@ -472,7 +472,7 @@ func (p *Run) faultSequence(name string, plan map[string]stepFault, final map[st
 		c, work = bundletest.ClusterFrom(t, start.dir, start.env), bundletest.CopiedDir(t, start.work)
 	}
 	fired := map[string]bool{}
-	var current string
+	var current, firedNow string // firedNow: the step whose fault fired in this run
 	seen := map[string]int{}
 	c.Fault = func(call ocsim.Call) ocsim.Fault {
 		step := call.Env["AMPC_STEP"]
@@ -488,6 +488,7 @@ func (p *Run) faultSequence(name string, plan map[string]stepFault, final map[st
 			return ocsim.Pass
 		}
 		fired[step] = true
+		firedNow = step
 		return f.mode
 	}
 	var log strings.Builder
@@ -495,15 +496,16 @@ func (p *Run) faultSequence(name string, plan map[string]stepFault, final map[st
 		if run > len(plan)+2 {
 			t.Fatalf("%s: no complete run after %d runs:\n%s", name, run-1, log.String())
 		}
-		current = ""
+		current, firedNow = "", ""
 		out, err := p.Exec(c, work)
 		fmt.Fprintf(&log, "--- run %d\n%s", run, bundletest.Tail(out, 30))
 		if err == nil {
 			break
 		}
-		// The step a failed run stopped in is the last one it started.
+		// The step a failed run stopped in is the last one it started:
+		// the one whose fault fired in this run.
 		started := bundletest.StartedSteps(out)
-		if len(started) == 0 || !fired[started[len(started)-1]] {
+		if len(started) == 0 || firedNow != started[len(started)-1] {
 			t.Fatalf("%s: run %d failed, not at a step with an injected fault: %v\n%s", name, run, err, log.String())
 		}
 	}

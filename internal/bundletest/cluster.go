@@ -137,7 +137,7 @@ func NewCluster(t *testing.T, fixture string) *Cluster {
 }
 
 // Copy is a new cluster holding what c holds now: its objects, volumes
-// and call log (Dir) and its Env. Fault and InterruptSleep are not copied:
+// and call log (Dir) and its Env. Fault, InterruptSleep and Signal are not copied:
 // they are a run's.
 func (c *Cluster) Copy(t *testing.T) *Cluster {
 	t.Helper()

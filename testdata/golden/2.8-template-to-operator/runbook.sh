@@ -2705,6 +2705,11 @@ step_2_8_2_8__redis_restore_mode() {
 # which the guide checks by hand, and until the rewrite is not only scheduled,
 # and stop unless the rewrite reports ok (aof_last_bgrewrite_status): the next
 # step makes Redis load that file. Each is done once (a marker records it).
+# The dump is copied in once the instance's rollout is done (a pod runs), and
+# the redeploy is made once (`redeploy_once`, which records the deployment it
+# starts from): a re-run after a lost connection at the redeploy (the cluster
+# took it, the client saw an error) waits for that rollout instead of finding
+# no running pod, and starts no second one.
 step_2_8_2_8__restore_redis() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
@@ -2726,18 +2731,25 @@ step_2_8_2_8__restore_redis() {
       fail "$file or its .keys is missing: step 2.8-2.8/backup-redis writes them"
     fi
     check_seal "$file" "$dir/$component-dump.keys"
-    pod=$(pod_of "$component")
-    [ -n "$pod" ] || fail "no running $component pod to restore into"
-    # shellcheck disable=SC2016 # $f is the pod's
-    oc exec "$pod" -- bash -c 'cd /var/lib/redis/data && for f in dump.rdb appendonly.aof; do if [ -e "$f" ]; then mv "$f" "$f-old"; fi; done'
-    oc cp "$file" "$pod:/var/lib/redis/data/dump.rdb"
-    redeploy "$component"
+    if [ ! -e "$dir/$component.copied" ]; then
+      wait_rollout "dc/$component"
+      pod=$(pod_of "$component")
+      [ -n "$pod" ] || fail "no running $component pod to restore into"
+      # shellcheck disable=SC2016 # $f is the pod's
+      oc exec "$pod" -- bash -c 'cd /var/lib/redis/data && for f in dump.rdb appendonly.aof; do if [ -e "$f" ]; then mv "$f" "$f-old"; fi; done'
+      oc cp "$file" "$pod:/var/lib/redis/data/dump.rdb"
+      touch "$dir/$component.copied"
+    fi
+    redeploy_once "$component" "$dir/$component-restore-from"
     pod=$(pod_of "$component")
     [ -n "$pod" ] || fail "no running $component pod after the redeploy"
-    redis_keys_cover "$dir/$component-dump.keys" "$pod" \
-      || fail "$component did not load the keys of $file; nothing points 3scale at it yet: re-run to load it again"
+    if ! redis_keys_cover "$dir/$component-dump.keys" "$pod"; then
+      # The re-run copies the dump in and redeploys again.
+      rm -f "$dir/$component.copied" "$dir/$component-restore-from"
+      fail "$component did not load the keys of $file; nothing points 3scale at it yet: re-run to load it again"
+    fi
     oc exec "$pod" -- redis-cli BGREWRITEAOF
-    redis_aof_wait "$pod" 60 "re-run to load the dump again"
+    redis_aof_wait "$pod" 60 "re-run to write it again (the instance holds the dump's keys)"
     touch "$dir/$component.restored"
     echo "$component restored from $file"
   done

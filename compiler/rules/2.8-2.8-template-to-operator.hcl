@@ -1004,7 +1004,9 @@ step "restore-redis" {
     made once (`redeploy_once`, which records the deployment it starts
     from): a re-run after a lost connection at the redeploy (the cluster
     took it, the client saw an error) waits for that rollout instead of
-    finding no running pod, and starts no second one.
+    finding no running pod, and starts no second one. Only keys found
+    missing make the re-run load the dump again; a failed read of them
+    does not.
   EOT
   run = <<-EOT
     ${local.dir}
@@ -1032,11 +1034,17 @@ step "restore-redis" {
       redeploy_once "$component" "$dir/$component-restore-from"
       pod=$(pod_of "$component")
       [ -n "$pod" ] || fail "no running $component pod after the redeploy"
-      if ! redis_keys_cover "$dir/$component-dump.keys" "$pod"; then
-        # The re-run copies the dump in and redeploys again.
-        rm -f "$dir/$component.copied" "$dir/$component-restore-from"
-        fail "$component did not load the keys of $file; nothing points 3scale at it yet: re-run to load it again"
-      fi
+      loaded=0
+      redis_keys_cover "$dir/$component-dump.keys" "$pod" || loaded=$?
+      case $loaded in
+        0) ;;
+        1)
+          # The re-run copies the dump in and redeploys again.
+          rm -f "$dir/$component.copied" "$dir/$component-restore-from"
+          fail "$component did not load the keys of $file; nothing points 3scale at it yet: re-run to load it again"
+          ;;
+        *) fail "could not read the keys of $pod (see the error above): re-run when the cluster answers" ;;
+      esac
       oc exec "$pod" -- redis-cli BGREWRITEAOF
       redis_aof_wait "$pod" 60 "re-run to write it again (the instance holds the dump's keys)"
       touch "$dir/$component.restored"

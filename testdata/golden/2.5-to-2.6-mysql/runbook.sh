@@ -1426,12 +1426,12 @@ redis_keys() {
 # WORKLOAD's pod holds, in each logical database, at least the keys FILE
 # recorded (redis_keys' lines). At least, not exactly: 3scale's Redis
 # readiness probe writes a key (liveness-probe) into an instance. When it
-# does not, it prints what is short and returns 1; it returns non-zero when
-# a call fails.
+# does not, it prints what is short and returns 1; it returns 2 when a call
+# fails (a lost connection says nothing of the keys).
 redis_keys_cover() {
   local file=$1 workload=$2 keys db count short=
   shift 2
-  keys=$(redis_keys "$workload" "$@") || return 1
+  keys=$(redis_keys "$workload" "$@") || return 2
   declare -A now=()
   while IFS=: read -r db count; do
     [ -z "$db" ] || now[$db]=${count#keys=}

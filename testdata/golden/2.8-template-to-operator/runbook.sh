@@ -1345,12 +1345,12 @@ redis_keys() {
 # WORKLOAD's pod holds, in each logical database, at least the keys FILE
 # recorded (redis_keys' lines). At least, not exactly: 3scale's Redis
 # readiness probe writes a key (liveness-probe) into an instance. When it
-# does not, it prints what is short and returns 1; it returns non-zero when
-# a call fails.
+# does not, it prints what is short and returns 1; it returns 2 when a call
+# fails (a lost connection says nothing of the keys).
 redis_keys_cover() {
   local file=$1 workload=$2 keys db count short=
   shift 2
-  keys=$(redis_keys "$workload" "$@") || return 1
+  keys=$(redis_keys "$workload" "$@") || return 2
   declare -A now=()
   while IFS=: read -r db count; do
     [ -z "$db" ] || now[$db]=${count#keys=}
@@ -2709,7 +2709,8 @@ step_2_8_2_8__redis_restore_mode() {
 # the redeploy is made once (`redeploy_once`, which records the deployment it
 # starts from): a re-run after a lost connection at the redeploy (the cluster
 # took it, the client saw an error) waits for that rollout instead of finding
-# no running pod, and starts no second one.
+# no running pod, and starts no second one. Only keys found missing make the
+# re-run load the dump again; a failed read of them does not.
 step_2_8_2_8__restore_redis() {
   dir="$BACKUP_DIR/2.8-2.8"
   on_target() {
@@ -2743,11 +2744,17 @@ step_2_8_2_8__restore_redis() {
     redeploy_once "$component" "$dir/$component-restore-from"
     pod=$(pod_of "$component")
     [ -n "$pod" ] || fail "no running $component pod after the redeploy"
-    if ! redis_keys_cover "$dir/$component-dump.keys" "$pod"; then
-      # The re-run copies the dump in and redeploys again.
-      rm -f "$dir/$component.copied" "$dir/$component-restore-from"
-      fail "$component did not load the keys of $file; nothing points 3scale at it yet: re-run to load it again"
-    fi
+    loaded=0
+    redis_keys_cover "$dir/$component-dump.keys" "$pod" || loaded=$?
+    case $loaded in
+      0) ;;
+      1)
+        # The re-run copies the dump in and redeploys again.
+        rm -f "$dir/$component.copied" "$dir/$component-restore-from"
+        fail "$component did not load the keys of $file; nothing points 3scale at it yet: re-run to load it again"
+        ;;
+      *) fail "could not read the keys of $pod (see the error above): re-run when the cluster answers" ;;
+    esac
     oc exec "$pod" -- redis-cli BGREWRITEAOF
     redis_aof_wait "$pod" 60 "re-run to write it again (the instance holds the dump's keys)"
     touch "$dir/$component.restored"

@@ -2,6 +2,7 @@ package compiler
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -444,5 +445,86 @@ oc() {
 	out, err = libraryRun(t, stub(ready+", "+pod("zync-3", "Running", false, ""))+"wait_pods_ready 1")
 	if err == nil || !strings.Contains(out, "dc/zync: 1 of 1 pods of zync-3 ready") {
 		t.Errorf("a second pod of the latest deployment that is not ready: %v\n%s", err, out)
+	}
+}
+
+// maskedStatus are the shell forms in which a failed command gives a
+// runbook an empty list instead of stopping it, set -e and inherit_errexit
+// notwithstanding: bash ignores the status of a command substitution in a
+// for loop's word list, of a process substitution, and of a command
+// substitution in a here-string. An empty list reads as "nothing to do": a
+// backup without that kind's files, a wait for no Deployment, a rollback
+// that scales nothing back. The list is read into a variable first, where
+// a failure stops the step.
+var maskedStatus = []struct {
+	re   *regexp.Regexp
+	what string
+}{
+	{regexp.MustCompile(`\bfor\s+\w+\s+in\s[^;]*\$\(`), "a command substitution in a for loop's word list"},
+	{regexp.MustCompile(`<\s*<\(`), "input from a process substitution"},
+	{regexp.MustCompile(`<<<\s*"?\$\(`), "a here-string of a command substitution"},
+}
+
+// maskedLines lists the lines of text, a shell or rule file, that hold a
+// maskedStatus form, comments left out.
+func maskedLines(name, text string) []string {
+	var found []string
+	for i, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
+		}
+		for _, m := range maskedStatus {
+			if m.re.MatchString(line) {
+				found = append(found, fmt.Sprintf("%s:%d: %s: %s", name, i+1, m.what, strings.TrimSpace(line)))
+			}
+		}
+	}
+	return found
+}
+
+// TestShellStatusNotMasked: no rule module, shell library file or the
+// runbook's driver reads a list in a maskedStatus form. The forms are
+// checked against lines that hold them, and lines that do not.
+func TestShellStatusNotMasked(t *testing.T) {
+	for _, line := range []string{
+		`for object in $(oc get dc -o name); do`,
+		`for name in a $(oc get apicast -o name); do`,
+		`mapfile -t stopped < <(jq -r 'keys[]' "$file")`,
+		`done <<<"$(jq -r .x <<<"$json")"`,
+	} {
+		if maskedLines("probe", line) == nil {
+			t.Errorf("the check does not find the masked status in %q", line)
+		}
+	}
+	for _, line := range []string{
+		`names=$(oc get dc -o name)`,
+		`for object in $names; do`,
+		`mapfile -t fields <<<"$text"`,
+		`exec > >(tee -a "$LOG_FILE") 2>&1`,
+		`# for x in $(oc get dc)`,
+	} {
+		if got := maskedLines("probe", line); got != nil {
+			t.Errorf("the check takes %q for a masked status: %v", line, got)
+		}
+	}
+	var found []string
+	err := fs.WalkDir(ruleFS, "rules", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".hcl") || strings.HasSuffix(path, ".sh")) {
+			return err
+		}
+		src, err := ruleFS.ReadFile(path)
+		found = append(found, maskedLines(path, string(src))...)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	driver, err := os.ReadFile(filepath.Join("..", "emit", "runbook", "driver.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found = append(found, maskedLines("emit/runbook/driver.sh", string(driver))...)
+	for _, f := range found {
+		t.Errorf("%s: its failure is not seen; read the list into a variable first", f)
 	}
 }

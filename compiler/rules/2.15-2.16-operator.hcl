@@ -2137,7 +2137,8 @@ step "apicast-verify" {
       sleep 20
     done
     [ "$upgraded" = 1 ] || fail "APIcast $old still not at operator version 0.13.x after $minutes minutes: see the Subscription and InstallPlans of project ${local.apicast_ns}"
-    for name in $(oc get apicast --namespace=${local.apicast_ns} -o json | jq -r '.items[]?.metadata.name'); do
+    names=$(oc get apicast --namespace=${local.apicast_ns} -o json | jq -r '.items[]?.metadata.name')
+    for name in $names; do
       wait_rollout "deployment/apicast-$name" --namespace=${local.apicast_ns}
     done
     echo "every APIcast of project ${local.apicast_ns} runs operator 0.13.x"

@@ -1257,7 +1257,9 @@ rollback "source" {
     # Run it logged in to the OpenShift 3.11 cluster, in project $NAMESPACE.
     on_source
     if [ -s "$dir/replicas.json" ]; then
-      mapfile -t stopped < <(jq -r 'keys[]' "$dir/replicas.json")
+      names=$(jq -r 'keys[]' "$dir/replicas.json")
+      stopped=()
+      [ -z "$names" ] || mapfile -t stopped <<<"$names"
       restore_replicas "$dir/replicas.json" "$${stopped[@]}"
       for component in "$${stopped[@]}"; do
         wait_ready "$component"

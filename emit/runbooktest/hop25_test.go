@@ -2,6 +2,7 @@ package runbooktest
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -156,6 +157,66 @@ func TestHop25SiteValuesFromSnapshot(t *testing.T) {
 				if v != tc.insecure {
 					t.Errorf("imagestream/backend-redis imports with insecure %v, want the site's %v", v, tc.insecure)
 				}
+			}
+		})
+	}
+}
+
+// TestHop25BackupObjectsListFails runs the 2.5 → 2.6 backup of the
+// OpenShift objects (2.1.6 to 2.1.12) with the list of one kind's names
+// failing before it reaches the cluster: the step must fail, and its
+// re-run write every object of every kind. Before the lists were read into
+// a variable, each was a command substitution in a for loop's word list,
+// whose failure bash ignores: the step passed with that kind's files
+// missing (found by the exhaustive fault sweep of site 2.5-to-2.6-mysql).
+func TestHop25BackupObjectsListFails(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	fixture := testenv.Shared(t, "fixtures/templates/2.5-amp.yaml")
+	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.5-to-2.6-mysql.hcl"), ""))
+	const step = "2.5-2.6/backup-objects"
+	for _, kind := range []struct{ list, kind, dir, suffix string }{
+		{"dc", "DeploymentConfig", "deploymentConfigs", "dc"},
+		{"is", "ImageStream", "imageStreams", "is"},
+		{"secret", "Secret", "secrets", "secret"},
+		{"svc", "Service", "services", "svc"},
+		{"routes", "Route", "routes", "route"},
+		{"cm", "ConfigMap", "configmaps", "cm"},
+	} {
+		t.Run(kind.dir, func(t *testing.T) {
+			t.Parallel()
+			c := bundletest.NewCluster(t, fixture)
+			work := t.TempDir()
+			if out, err := c.Run(t, bundle, work, "", "--only", "2.5-2.6/backup-directories"); err != nil {
+				t.Fatalf("backup-directories: %v\n%s", err, out)
+			}
+			// The simulator fails the first matching call once per cluster.
+			out, err := c.Run(t, bundle, work, "get "+kind.list+" -o jsonpath", "--only", step)
+			if err == nil || !strings.Contains(out, "ampc: step "+step+" failed") {
+				t.Fatalf("the step passed with the list of %s failing: %v\n%s", kind.list, err, bundletest.Tail(out, 20))
+			}
+			if out, err := c.Run(t, bundle, work, "", "--only", step); err != nil {
+				t.Fatalf("the re-run: %v\n%s", err, bundletest.Tail(out, 20))
+			}
+			var want []string
+			for key, obj := range c.Objects(t) {
+				name, _ := bundletest.Get(obj, "metadata", "name").(string)
+				if !strings.HasPrefix(key, kind.kind+"/") || (kind.list == "secret" && (strings.HasPrefix(name, "default-") || strings.HasPrefix(name, "builder-") || strings.HasPrefix(name, "deployer-"))) {
+					continue
+				}
+				want = append(want, name+"_"+kind.suffix+".yaml")
+			}
+			slices.Sort(want)
+			entries, err := os.ReadDir(filepath.Join(work, "backups", "3scale-2.5", "2.5-2.6", "openshift", kind.dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, e := range entries {
+				got = append(got, e.Name())
+			}
+			if len(want) == 0 || !slices.Equal(got, want) {
+				t.Errorf("the backup of the %s holds %v, want %v", kind.dir, got, want)
 			}
 		})
 	}

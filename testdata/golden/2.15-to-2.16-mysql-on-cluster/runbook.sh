@@ -1928,7 +1928,8 @@ rollout_once() {
     # failed read taken for a rollout in progress would skip the rollout.
     rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
     [ -n "$rc" ] || rc='{}'
-    [ "$(dc_rollout_state "$json" "$rc")" = pending ] || break
+    state=$(dc_rollout_state "$json" "$rc")
+    [ "$state" = pending ] || break
     sleep 10
   done
   rollout_latest_after "$object" "$anchor" "$latest" "$@"
@@ -2744,7 +2745,8 @@ step_2_15_2_16__apicast_verify() {
     sleep 20
   done
   [ "$upgraded" = 1 ] || fail "APIcast $old still not at operator version 0.13.x after $minutes minutes: see the Subscription and InstallPlans of project apicast"
-  for name in $(oc get apicast --namespace=apicast -o json | jq -r '.items[]?.metadata.name'); do
+  names=$(oc get apicast --namespace=apicast -o json | jq -r '.items[]?.metadata.name')
+  for name in $names; do
     wait_rollout "deployment/apicast-$name" --namespace=apicast
   done
   echo "every APIcast of project apicast runs operator 0.13.x"

@@ -1969,7 +1969,8 @@ rollout_once() {
     # failed read taken for a rollout in progress would skip the rollout.
     rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
     [ -n "$rc" ] || rc='{}'
-    [ "$(dc_rollout_state "$json" "$rc")" = pending ] || break
+    state=$(dc_rollout_state "$json" "$rc")
+    [ "$state" = pending ] || break
     sleep 10
   done
   rollout_latest_after "$object" "$anchor" "$latest" "$@"
@@ -2215,28 +2216,36 @@ step_2_5_2_6__backup_system_app() {
 # service accounts) become object lists and name prefixes. On Oracle sites the
 # BuildConfigs are saved too: the Oracle build of 2.8 changes
 # 3scale-amp-system-oracle. The files hold Secret values: keep the directory
-# where Secrets belong.
+# where Secrets belong. Each list of names is read before its loop: a list
+# that fails stops the step (in a for loop's word list, its failure would
+# leave that kind out of the backup without a word).
 step_2_5_2_6__backup_objects() {
   dir="$BACKUP_DIR/2.5-2.6/openshift"
-  for object in $(oc get dc -o jsonpath='{.items[*].metadata.name}'); do
+  names=$(oc get dc -o jsonpath='{.items[*].metadata.name}')
+  for object in $names; do
     oc get -o yaml dc "$object" > "$dir/deploymentConfigs/${object}_dc.yaml"
   done
-  for object in $(oc get is -o jsonpath='{.items[*].metadata.name}'); do
+  names=$(oc get is -o jsonpath='{.items[*].metadata.name}')
+  for object in $names; do
     oc get -o yaml is "$object" > "$dir/imageStreams/${object}_is.yaml"
   done
-  for object in $(oc get secret -o jsonpath='{.items[*].metadata.name}'); do
+  names=$(oc get secret -o jsonpath='{.items[*].metadata.name}')
+  for object in $names; do
     case $object in
       default-*|builder-*|deployer-*) continue ;;
     esac
     oc get -o yaml secret "$object" > "$dir/secrets/${object}_secret.yaml"
   done
-  for object in $(oc get svc -o jsonpath='{.items[*].metadata.name}'); do
+  names=$(oc get svc -o jsonpath='{.items[*].metadata.name}')
+  for object in $names; do
     oc get -o yaml svc "$object" > "$dir/services/${object}_svc.yaml"
   done
-  for object in $(oc get routes -o jsonpath='{.items[*].metadata.name}'); do
+  names=$(oc get routes -o jsonpath='{.items[*].metadata.name}')
+  for object in $names; do
     oc get -o yaml route "$object" > "$dir/routes/${object}_route.yaml"
   done
-  for object in $(oc get cm -o jsonpath='{.items[*].metadata.name}'); do
+  names=$(oc get cm -o jsonpath='{.items[*].metadata.name}')
+  for object in $names; do
     oc get -o yaml cm "$object" > "$dir/configmaps/${object}_cm.yaml"
   done
   oc get -o yaml all > "$dir/other/threescale-project-elements.yaml"
@@ -2358,17 +2367,19 @@ step_2_5_2_6__amp_service_account_permissions() {
   done <<<"$bindings"
   grants=() unreadable=()
   if crbs=$(oc get clusterrolebindings -o json 2>/dev/null); then
+    roles=$(jq -r --arg ns "$NAMESPACE" "$subjects"'
+      ([.items[] | select(any(.subjects[]?; sa("default"))) | .roleRef.name] - [.items[] | select(any(.subjects[]?; sa("amp"))) | .roleRef.name]) | unique[]' <<<"$crbs")
     while IFS= read -r role; do
       [ -z "$role" ] || grants+=("oc adm policy add-cluster-role-to-user $role system:serviceaccount:$NAMESPACE:amp")
-    done <<<"$(jq -r --arg ns "$NAMESPACE" "$subjects"'
-      ([.items[] | select(any(.subjects[]?; sa("default"))) | .roleRef.name] - [.items[] | select(any(.subjects[]?; sa("amp"))) | .roleRef.name]) | unique[]' <<<"$crbs")"
+    done <<<"$roles"
   else
     unreadable+=("cluster role bindings")
   fi
   if sccs=$(oc get securitycontextconstraints -o json 2>/dev/null); then
+    names=$(jq -r --arg ns "$NAMESPACE" '.items[] | select((.users // []) as $u | ($u | index("system:serviceaccount:\($ns):default")) and ($u | index("system:serviceaccount:\($ns):amp") | not)) | .metadata.name' <<<"$sccs")
     while IFS= read -r scc; do
       [ -z "$scc" ] || grants+=("oc adm policy add-scc-to-user $scc -z amp -n $NAMESPACE")
-    done <<<"$(jq -r --arg ns "$NAMESPACE" '.items[] | select((.users // []) as $u | ($u | index("system:serviceaccount:\($ns):default")) and ($u | index("system:serviceaccount:\($ns):amp") | not)) | .metadata.name' <<<"$sccs")"
+    done <<<"$names"
   else
     unreadable+=("security context constraints")
   fi

@@ -2139,7 +2139,8 @@ rollout_once() {
     # failed read taken for a rollout in progress would skip the rollout.
     rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
     [ -n "$rc" ] || rc='{}'
-    [ "$(dc_rollout_state "$json" "$rc")" = pending ] || break
+    state=$(dc_rollout_state "$json" "$rc")
+    [ "$state" = pending ] || break
     sleep 10
   done
   rollout_latest_after "$object" "$anchor" "$latest" "$@"
@@ -5165,7 +5166,9 @@ rollback_2_9_2_9__source() {
   # Run it logged in to the OpenShift 3.11 cluster, in project $NAMESPACE.
   on_source
   if [ -s "$dir/replicas.json" ]; then
-    mapfile -t stopped < <(jq -r 'keys[]' "$dir/replicas.json")
+    names=$(jq -r 'keys[]' "$dir/replicas.json")
+    stopped=()
+    [ -z "$names" ] || mapfile -t stopped <<<"$names"
     restore_replicas "$dir/replicas.json" "${stopped[@]}"
     for component in "${stopped[@]}"; do
       wait_ready "$component"

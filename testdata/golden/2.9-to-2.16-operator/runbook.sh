@@ -2084,7 +2084,8 @@ rollout_once() {
     # failed read taken for a rollout in progress would skip the rollout.
     rc=$(oc get "replicationcontroller/$dc-$latest" "$@" --ignore-not-found -o json)
     [ -n "$rc" ] || rc='{}'
-    [ "$(dc_rollout_state "$json" "$rc")" = pending ] || break
+    state=$(dc_rollout_state "$json" "$rc")
+    [ "$state" = pending ] || break
     sleep 10
   done
   rollout_latest_after "$object" "$anchor" "$latest" "$@"

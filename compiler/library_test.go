@@ -528,3 +528,36 @@ func TestShellStatusNotMasked(t *testing.T) {
 		t.Errorf("%s: its failure is not seen; read the list into a variable first", f)
 	}
 }
+
+// TestShellLibraryRedisKeysVerify: redis_keys_verify passes on an instance
+// that holds at least the recorded keys, stops with the step's message on
+// one that lost keys, and, when redis-cli's call fails, stops saying that
+// the keys could not be read: before, the verify steps took a lost
+// connection for lost keys and told the person to load the dump again.
+func TestShellLibraryRedisKeysVerify(t *testing.T) {
+	const lost = "backend-redis lost keys"
+	// script runs the check with oc answering keys, or failing for "".
+	script := func(keys string) string {
+		oc := `oc() { printf '# Keyspace\r\n%s\r\n' '` + keys + `'; }`
+		if keys == "" {
+			oc = `oc() { echo "error: lost connection" >&2; return 1; }`
+		}
+		return oc + "\nprintf 'db0:keys=2\\ndb1:keys=1\\n' > recorded\nredis_keys_verify recorded pod/backend-redis-1 '" + lost + "' --namespace=3scale\necho verified\n"
+	}
+	for _, tc := range []struct {
+		name, keys, want string
+		ok               bool
+	}{
+		{"holds the keys", "db0:keys=3,expires=0,avg_ttl=0\r\ndb1:keys=1,expires=0,avg_ttl=0", "verified", true},
+		{"lost keys", "db0:keys=1,expires=0,avg_ttl=0\r\ndb1:keys=1,expires=0,avg_ttl=0", "ampc: " + lost, false},
+		{"call fails", "", "could not read the keys of the Redis in pod/backend-redis-1", false},
+	} {
+		out, err := libraryRun(t, script(tc.keys))
+		if (err == nil) != tc.ok || !strings.Contains(out, tc.want) {
+			t.Errorf("%s: %v\n%s", tc.name, err, out)
+		}
+		if !tc.ok && strings.Contains(out, "verified") {
+			t.Errorf("%s: the step went on\n%s", tc.name, out)
+		}
+	}
+}

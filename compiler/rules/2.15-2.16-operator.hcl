@@ -1731,8 +1731,7 @@ step "redis-verify-keys" {
       recorded="${local.dir}/$redis-dump.keys"
       [ -f "$recorded" ] || fail "$recorded is missing: re-run from step 2.15-2.16/redis-dump, which records it"
       check_seal "$recorded"
-      redis_keys_cover "$recorded" "deployment/$redis-external" --namespace=${local.db_ns} \
-        || fail "$redis-external does not hold the keys of the dump: nothing points at it yet; load the dump again (re-run from 2.15-2.16/redis-restore), or roll back with --rollback 2.15-2.16/redis"
+      redis_keys_verify "$recorded" "deployment/$redis-external" "$redis-external does not hold the keys of the dump: nothing points at it yet; load the dump again (re-run from 2.15-2.16/redis-restore), or roll back with --rollback 2.15-2.16/redis" --namespace=${local.db_ns}
     done
   EOT
 }

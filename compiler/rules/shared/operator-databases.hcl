@@ -41,8 +41,7 @@ locals {
         check_seal "$dir/$redis-dump.keys"
         pod=$(pod_of "$redis")
         [ -n "$pod" ] || fail "no running $redis pod to check"
-        redis_keys_cover "$dir/$redis-dump.keys" "pod/$pod" \
-          || fail "$redis lost keys in the upgrade: its dump from before is $dir/$redis-dump.rdb"
+        redis_keys_verify "$dir/$redis-dump.keys" "pod/$pod" "$redis lost keys in the upgrade: its dump from before is $dir/$redis-dump.rdb"
       done
   EOT
 }

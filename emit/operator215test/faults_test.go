@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -31,58 +32,28 @@ func countCalls(c *op215Cluster, perStep map[string]int) {
 	}
 }
 
-// opFault is where a step of a fault sequence fails: at its nth call, or
-// at the call whose arguments hold at; before the call reaches the cluster
-// or after the cluster applied it.
-type opFault struct {
-	nth  int
-	at   string
-	mode ocsim.Fault
-}
-
 // faultPlans are the fault sequences of s. By default there is one: each
 // step that calls oc (bundletest.FaultedSteps) fails once, at a call and
 // in a way chosen by its name, or at the call verifySite.faultAfter names.
 // With AMPC_EXHAUSTIVE=1 there is one for each n and each way: every step
 // with at least n calls fails at its nth, before or after (faultAfter's
 // calls are among them). stopsOnceIn is left out: the run has failed it.
-func faultPlans(s *preparedSite) []map[string]opFault {
+func faultPlans(s *preparedSite) []map[string]bundletest.CallFault {
 	if testenv.Exhaustive() {
-		most := 0
-		for _, n := range s.perStep {
-			most = max(most, n)
-		}
-		var plans []map[string]opFault
-		for nth := 1; nth <= most; nth++ {
-			for _, mode := range []ocsim.Fault{ocsim.Before, ocsim.After} {
-				plan := map[string]opFault{}
-				for step, n := range s.perStep {
-					if nth <= n && step != s.stopsOnceIn {
-						plan[step] = opFault{nth: nth, mode: mode}
-					}
-				}
-				plans = append(plans, plan)
-			}
-		}
-		return plans
+		perStep := maps.Clone(s.perStep)
+		delete(perStep, s.stopsOnceIn)
+		return bundletest.EveryCallPlans(perStep)
 	}
-	chosen := bundletest.FaultedSteps(s.perStep)
-	plan := map[string]opFault{}
-	for step, n := range s.perStep {
-		if !chosen[step] || step == s.stopsOnceIn {
-			continue
+	plan := map[string]bundletest.CallFault{}
+	for step := range bundletest.FaultedSteps(s.perStep) {
+		if step != s.stopsOnceIn {
+			plan[step] = bundletest.DrawnFault(stepHash(step), s.perStep[step])
 		}
-		sum := stepHash(step)
-		mode := ocsim.Before
-		if sum%2 == 1 {
-			mode = ocsim.After
-		}
-		plan[step] = opFault{nth: 1 + int(sum/2%uint64(n)), mode: mode}
 	}
 	for step, at := range s.faultAfter {
-		plan[step] = opFault{at: at, mode: ocsim.After}
+		plan[step] = bundletest.CallFault{At: at, Mode: ocsim.After}
 	}
-	return []map[string]opFault{plan}
+	return []map[string]bundletest.CallFault{plan}
 }
 
 // faultSequences runs each of s's fault sequences (faultPlans).
@@ -109,42 +80,17 @@ func faultSequences(t *testing.T, s *preparedSite) {
 // workload, and the same backups. With allFire, every fault of plan must
 // have fired (a plan drawn from the run's own counts); the exhaustive
 // plans' nth call may not come in a run whose polls end sooner.
-func faultSequence(t *testing.T, s *preparedSite, plan map[string]opFault, allFire bool) {
+func faultSequence(t *testing.T, s *preparedSite, plan map[string]bundletest.CallFault, allFire bool) {
 	t.Helper()
 	c, work := s.cluster(t), t.TempDir()
-	fired := map[string]bool{}
-	current, seen, firedNow := "", 0, "" // firedNow: the step whose fault fired in this run
-	c.Fault = func(call ocsim.Call) ocsim.Fault {
-		step := call.Env["AMPC_STEP"]
-		if step == "" || fired[step] {
-			return ocsim.Pass
-		}
-		if step != current {
-			current, seen = step, 0
-		}
-		seen++
-		f, ok := plan[step]
-		if !ok {
-			return ocsim.Pass
-		}
-		if f.at != "" {
-			ok = strings.Contains(strings.Join(call.Args, " "), f.at)
-		} else {
-			ok = seen == f.nth
-		}
-		if !ok {
-			return ocsim.Pass
-		}
-		fired[step] = true
-		firedNow = step
-		return f.mode
-	}
+	faults := bundletest.NewStepFaults(plan)
+	c.Fault = faults.Fault
 	var log strings.Builder
 	for run := 1; ; run++ {
 		if run > len(plan)+2 {
 			t.Fatalf("no complete run after %d runs:\n%s", run-1, log.String())
 		}
-		current, firedNow = "", ""
+		faults.Run()
 		out, err := c.runEnv(t, s.bundle, work, s.fail, nil, s.acks...)
 		fmt.Fprintf(&log, "--- run %d\n%s", run, bundletest.Tail(out, 25))
 		started := bundletest.StartedSteps(out)
@@ -157,18 +103,11 @@ func faultSequence(t *testing.T, s *preparedSite, plan map[string]opFault, allFi
 		if err == nil {
 			t.Fatalf("run %d completed; the run without faults stopped at %s:\n%s", run, s.stopsAt, log.String())
 		}
-		if len(started) == 0 || firedNow != started[len(started)-1] {
+		if !faults.Injected(out) {
 			t.Fatalf("run %d failed, not at a step with an injected fault: %v\n%s", run, err, log.String())
 		}
 	}
-	if len(fired) != len(plan) {
-		var missed []string
-		for step := range plan {
-			if !fired[step] {
-				missed = append(missed, step)
-			}
-		}
-		sort.Strings(missed)
+	if missed := faults.Missed(); len(missed) > 0 {
 		report := t.Logf
 		if allFire {
 			report = t.Errorf

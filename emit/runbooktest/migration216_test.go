@@ -32,7 +32,7 @@ func TestMigrationToOperator216(t *testing.T) {
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.9-template-to-operator-2.16.hcl"), ""))
 	m := newMigrationRun(t, bundle, nil)
 	migrate216(m)
-	perStep, want := maps.Clone(m.perStep), migrationState(t, m.source, m.target, m.work)
+	perStep, want := maps.Clone(m.faults.PerStep), migrationState(t, m.source, m.target, m.work)
 	// The fault sequences cost twice the run: only in the exhaustive
 	// sweep (every step's code fails by default in the 2.8 migration's
 	// and the lifecycle chain's sequences).
@@ -126,9 +126,9 @@ func (m *migrationRun) migrateTo(v migrationVersion, person func(out string) boo
 	t.Helper()
 	m.deployTarget(v)
 	args := []string{"--ack", v.hop + "/operator-install"}
-	for run := 0; run < 60+len(m.faults); run++ {
+	for run := 0; run < 60+len(m.faults.Plan); run++ {
 		m.runs++
-		m.current, m.firedNow = "", ""
+		m.faults.Run()
 		out, err := m.target.Exec(t, m.bundle, m.work, nil, args...)
 		fmt.Fprintf(&m.log, "--- run %d %v: exit %d\n%s", m.runs, args, exitCode(err), bundletest.Tail(out, 20))
 		if err == nil && strings.Contains(out, "all steps done") {
@@ -138,7 +138,7 @@ func (m *migrationRun) migrateTo(v migrationVersion, person func(out string) boo
 			args = append(args, "--ack", s[1])
 			continue
 		}
-		if started := bundletest.StartedSteps(out); exitCode(err) == 1 && len(started) > 0 && m.firedNow == started[len(started)-1] {
+		if exitCode(err) == 1 && m.faults.Injected(out) {
 			continue
 		}
 		if !person(out) {

@@ -18,16 +18,6 @@ import (
 	"github.com/ampc/ampc/internal/testenv"
 )
 
-// migrationFault is the call of a step of the migration that fails, and
-// how: the nth call the step makes (or the first whose arguments hold at),
-// before it reaches the cluster or after the cluster applied it with the
-// client seeing an error.
-type migrationFault struct {
-	nth  int
-	at   string
-	mode ocsim.Fault
-}
-
 // migrationFaultAt names, by step name (without its hop), the call that
 // fails after the cluster applied it in the drawn fault sequence, instead
 // of one drawn by the seed: a redeploy the cluster took while the client
@@ -47,23 +37,16 @@ type migrationRun struct {
 	bundle, work   string
 	site           map[string]map[string]any
 	source, target *bundletest.Cluster
-	faults         map[string]migrationFault
-	fired          map[string]bool
-	// perStep counts, by step, the calls the steps made (the run without
-	// faults records them for the fault plans).
-	perStep map[string]int
-	log     strings.Builder
-	runs    int
-	// current is the step the calls of the run come from, seen how many
-	// calls it made in this run; firedNow the step whose fault fired in
-	// this run.
-	current  string
-	seen     int
-	firedNow string
+	// faults injects the fault sequence into both clusters' calls, and
+	// counts the calls of each step (the run without faults records them
+	// for the fault plans).
+	faults *bundletest.StepFaults
+	log    strings.Builder
+	runs   int
 }
 
-func newMigrationRun(t *testing.T, bundle string, faults map[string]migrationFault) *migrationRun {
-	m := &migrationRun{t: t, bundle: bundle, work: t.TempDir(), site: migrationSite(t), faults: faults, fired: map[string]bool{}, perStep: map[string]int{}}
+func newMigrationRun(t *testing.T, bundle string, plan map[string]bundletest.CallFault) *migrationRun {
+	m := &migrationRun{t: t, bundle: bundle, work: t.TempDir(), site: migrationSite(t), faults: bundletest.NewStepFaults(plan)}
 	m.source = bundletest.NewCluster(t, bundletest.WriteObjects(t, m.site))
 	m.source.Seed(t, ocsim.Seed{Workload: "dc/system-mysql", Data: ocsim.Data{MySQL: migrationRows()}})
 	m.source.Seed(t, ocsim.Seed{Workload: "dc/zync-database", Data: ocsim.Data{PostgreSQL: zyncRows()}})
@@ -73,36 +56,12 @@ func newMigrationRun(t *testing.T, bundle string, faults map[string]migrationFau
 	m.source.Seed(t, ocsim.Seed{Workload: "dc/system-app", Data: ocsim.Data{Files: map[string]string{migrationUpload: "PNG of the provider"}}})
 	m.target = bundletest.NewCluster(t, "")
 	m.target.Env = append(m.target.Env, "FAKEOC_SERVER=https://api.ocp4.example.com:6443")
-	m.source.Fault, m.target.Fault = m.fault, m.fault
+	m.source.Fault, m.target.Fault = m.faults.Fault, m.faults.Fault
 	return m
 }
 
 // migrationUpload is the file the site's provider uploaded.
 const migrationUpload = "/opt/system/public/system/provider-name/2/logo.png"
-
-// fault decides the fate of a call of the runs on either cluster: the
-// calls of a step count from its start, in each run.
-func (m *migrationRun) fault(call ocsim.Call) ocsim.Fault {
-	step := call.Env["AMPC_STEP"]
-	if step == "" {
-		return ocsim.Pass
-	}
-	m.perStep[step]++
-	if step != m.current {
-		m.current, m.seen = step, 0
-	}
-	m.seen++
-	f, ok := m.faults[step]
-	if !ok || m.fired[step] {
-		return ocsim.Pass
-	}
-	if f.at != "" && !strings.Contains(strings.Join(call.Args, " "), f.at) || f.at == "" && m.seen != f.nth {
-		return ocsim.Pass
-	}
-	m.fired[step] = true
-	m.firedNow = step
-	return f.mode
-}
 
 // until runs the runbook on c with args until a run ends with exit code
 // want and says stop; a run that fails at the step whose fault fired in it is run
@@ -111,18 +70,17 @@ func (m *migrationRun) until(c *bundletest.Cluster, want int, stop string, args 
 	t := m.t
 	t.Helper()
 	for run := 1; ; run++ {
-		if run > len(m.faults)+2 {
+		if run > len(m.faults.Plan)+2 {
 			t.Fatalf("no run of %v ended with exit %d after %d runs:\n%s", args, want, run-1, m.log.String())
 		}
 		m.runs++
-		m.current, m.firedNow = "", ""
+		m.faults.Run()
 		out, err := c.Exec(t, m.bundle, m.work, nil, args...)
 		fmt.Fprintf(&m.log, "--- run %d %v: exit %d\n%s", m.runs, args, exitCode(err), bundletest.Tail(out, 20))
 		if exitCode(err) == want && strings.Contains(out, stop) {
 			return out
 		}
-		started := bundletest.StartedSteps(out)
-		if exitCode(err) != 1 || len(started) == 0 || m.firedNow != started[len(started)-1] {
+		if exitCode(err) != 1 || !m.faults.Injected(out) {
 			t.Fatalf("run %v failed, not at a step with an injected fault (exit %d):\n%s", args, exitCode(err), m.log.String())
 		}
 	}
@@ -257,34 +215,15 @@ func migrationFaults(t *testing.T, bundle string, perStep map[string]int, want m
 			delete(faulted, step)
 		}
 	}
-	var plans []map[string]migrationFault
+	var plans []map[string]bundletest.CallFault
 	if testenv.Exhaustive() {
-		most := 0
-		for step := range faulted {
-			most = max(most, perStep[step])
-		}
-		for nth := 1; nth <= most; nth++ {
-			for _, mode := range []ocsim.Fault{ocsim.Before, ocsim.After} {
-				plan := map[string]migrationFault{}
-				for step := range faulted {
-					if nth <= perStep[step] {
-						plan[step] = migrationFault{nth: nth, mode: mode}
-					}
-				}
-				plans = append(plans, plan)
-			}
-		}
+		plans = bundletest.EveryCallPlans(perStepOf(perStep, faulted))
 	} else {
-		plan := map[string]migrationFault{}
+		plan := map[string]bundletest.CallFault{}
 		for step := range faulted {
-			h := migrationHash(step, 1)
-			mode := ocsim.Before
-			if h%2 == 1 {
-				mode = ocsim.After
-			}
-			plan[step] = migrationFault{nth: 1 + int(h/2%uint64(perStep[step])), mode: mode}
+			plan[step] = bundletest.DrawnFault(migrationHash(step, 1), perStep[step])
 			if at, ok := migrationFaultAt[step[strings.Index(step, "/")+1:]]; ok {
-				plan[step] = migrationFault{at: at, mode: ocsim.After}
+				plan[step] = bundletest.CallFault{At: at, Mode: ocsim.After}
 			}
 		}
 		plans = append(plans, plan)
@@ -297,23 +236,19 @@ func migrationFaults(t *testing.T, bundle string, perStep map[string]int, want m
 		// A drawn plan's calls are among the run without faults'; the
 		// sweep's nth call of a poll may not come in a run whose waits
 		// end sooner, nor that of a step the run without faults ran twice.
-		if len(m.fired) != len(plan) {
-			var missed []string
-			for step := range plan {
-				if !m.fired[step] {
-					call := fmt.Sprintf("call %d of %d", plan[step].nth, perStep[step])
-					if plan[step].at != "" {
-						call = fmt.Sprintf("the call %q", plan[step].at)
-					}
-					missed = append(missed, fmt.Sprintf("%s (%s)", step, call))
+		if missed := m.faults.Missed(); len(missed) > 0 {
+			for i, step := range missed {
+				call := fmt.Sprintf("call %d of %d", plan[step].Nth, perStep[step])
+				if plan[step].At != "" {
+					call = fmt.Sprintf("the call %q", plan[step].At)
 				}
+				missed[i] = fmt.Sprintf("%s (%s)", step, call)
 			}
-			sort.Strings(missed)
 			report := t.Errorf
 			if testenv.Exhaustive() {
 				report = t.Logf
 			}
-			report("%s: %d of the %d faults fired; not %s", name, len(m.fired), len(plan), strings.Join(missed, ", "))
+			report("%s: %d of the %d faults fired; not %s", name, len(plan)-len(missed), len(plan), strings.Join(missed, ", "))
 		}
 		check(t, m, name)
 		sameState(t, name, want, migrationState(t, m.source, m.target, m.work))
@@ -402,6 +337,15 @@ func operatorSite(t *testing.T, site map[string]map[string]any, version string) 
 		if obj["kind"] != "APIManager" {
 			out[obj["kind"].(string)+"/"+bundletest.Get(obj, "metadata", "name").(string)] = obj
 		}
+	}
+	return out
+}
+
+// perStepOf is perStep's counts of the steps of steps.
+func perStepOf(perStep map[string]int, steps map[string]bool) map[string]int {
+	out := map[string]int{}
+	for step := range steps {
+		out[step] = perStep[step]
 	}
 	return out
 }

@@ -206,12 +206,12 @@ func TestMigrationKeepsEverything(t *testing.T) {
 	// operator left smaller from an earlier attempt stops it.
 	target.Put(t, map[string]any{"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": map[string]any{"name": "mysql-storage", "namespace": "3scale"},
 		"spec": map[string]any{"accessModes": []any{"ReadWriteOnce"}, "resources": map[string]any{"requests": map[string]any{"storage": "1Gi"}}}})
-	claimCalls := counter.perStep["2.8-2.8/create-claims"]
+	claimCalls := counter.faults.PerStep["2.8-2.8/create-claims"]
 	out, err = run("--only", "2.8-2.8/create-claims")
 	if err == nil || !strings.Contains(out, "pvc/mysql-storage exists and asks for 1Gi, less than the 20Gi the site's holds") {
 		t.Errorf("create-claims with a smaller claim in place: %v\n%s", err, out)
 	}
-	counter.perStep["2.8-2.8/create-claims"] = claimCalls // a run the fault sequences do not make
+	counter.faults.PerStep["2.8-2.8/create-claims"] = claimCalls // a run the fault sequences do not make
 	if _, err := target.OC(t, "", "delete", "pvc/mysql-storage"); err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +265,7 @@ func TestMigrationKeepsEverything(t *testing.T) {
 		t.Fatalf("the last steps: %v\n%s", err, out)
 	}
 	source.Fault, target.Fault = nil, nil
-	perStep, want := counter.perStep, migrationState(t, source, target, work)
+	perStep, want := counter.faults.PerStep, migrationState(t, source, target, work)
 	t.Run("faults", func(t *testing.T) {
 		t.Parallel()
 		migrationFaults(t, bundle, perStep, want, (*migrationRun).migrate, func(t *testing.T, m *migrationRun, when string) {

@@ -332,6 +332,20 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 		perStep[step]++
 		return ocsim.Pass
 	}
+	// beforePoll: by step, the calls it made before its first sleep, a
+	// poll's first round. A drawn fault falls among them: the nth call of
+	// a later round may not come in a run whose waits end sooner than this
+	// one's (the simulator's delays follow the runs' calls), and such a
+	// fault would not fire. The exhaustive sweep fails the later rounds'.
+	beforePoll := map[string]int{}
+	clean.InterruptSleep = func(call ocsim.Call) bool {
+		if step := call.Env["AMPC_STEP"]; step != "" {
+			if _, ok := beforePoll[step]; !ok {
+				beforePoll[step] = perStep[step]
+			}
+		}
+		return false
+	}
 	out, err := p.Exec(clean, work)
 	if err != nil {
 		t.Fatalf("the run without faults failed: %v\n%s", err, out)
@@ -350,7 +364,7 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 	for _, s := range snaps {
 		p.falsifyAt(s)
 	}
-	clean.Fault = nil
+	clean.Fault, clean.InterruptSleep = nil, nil
 	final := clean.AllObjects(t)
 	p.checkFinal(final)
 	p.checkDeployments(final)
@@ -391,42 +405,23 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 	p.noChange("the run without its state file", clean, final, before)
 
 	// Faults: each step that calls oc fails once.
-	var plans []map[string]stepFault
+	var plans []map[string]bundletest.CallFault
 	if testenv.Exhaustive() {
-		most := 0
-		for _, n := range perStep {
-			most = max(most, n)
-		}
-		for nth := 1; nth <= most; nth++ {
-			for _, mode := range []ocsim.Fault{ocsim.Before, ocsim.After} {
-				plan := map[string]stepFault{}
-				for step, n := range perStep {
-					if nth <= n {
-						plan[step] = stepFault{nth: nth, mode: mode}
-					}
-				}
-				plans = append(plans, plan)
-			}
-		}
+		plans = bundletest.EveryCallPlans(perStep)
 	} else {
 		// By default every step that calls oc fails once (FaultedSteps:
 		// every kind, the verify and wait steps too), at a call and in a
 		// way the seed draws. Of these, a site fails those it owns: a step
 		// whose code an earlier site of the suite runs fails there.
-		mine := map[string]int{}
+		plan := map[string]bundletest.CallFault{}
 		for step := range bundletest.FaultedSteps(perStep) {
 			if prep.owned[step] {
-				mine[step] = perStep[step]
+				n := perStep[step]
+				if k := beforePoll[step]; k > 0 {
+					n = k
+				}
+				plan[step] = bundletest.DrawnFault(hash(step, p.seed), n)
 			}
-		}
-		plan := map[string]stepFault{}
-		for step, n := range mine {
-			h := hash(step, p.seed)
-			mode := ocsim.Before
-			if h%2 == 1 {
-				mode = ocsim.After
-			}
-			plan[step] = stepFault{nth: 1 + int(h/2%uint64(n)), mode: mode}
 		}
 		if len(plan) == 0 {
 			t.Logf("no fault sequence: the steps this site runs fail in a site before it in the suite")
@@ -451,18 +446,12 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 	}
 }
 
-// stepFault is the call of a step that fails, and how.
-type stepFault struct {
-	nth  int
-	mode ocsim.Fault
-}
-
 // faultSequence runs the runbook with the faults of plan, re-running
 // after each failure, and checks that it ends as the run without faults
 // did. It starts on a fresh cluster, or from start (nil for none): the
 // cluster and working directory of the run without faults before the
 // first step plan fails. Every run after a fault starts the runbook again.
-func (p *Run) faultSequence(name string, plan map[string]stepFault, final map[string]map[string]any, backups []string, data map[string]*ocsim.Data, start *snapshot) {
+func (p *Run) faultSequence(name string, plan map[string]bundletest.CallFault, final map[string]map[string]any, backups []string, data map[string]*ocsim.Data, start *snapshot) {
 	t := p.t
 	var c *bundletest.Cluster
 	var work string
@@ -471,43 +460,32 @@ func (p *Run) faultSequence(name string, plan map[string]stepFault, final map[st
 	} else {
 		c, work = bundletest.ClusterFrom(t, start.dir, start.env), bundletest.CopiedDir(t, start.work)
 	}
-	fired := map[string]bool{}
-	var current, firedNow string // firedNow: the step whose fault fired in this run
-	seen := map[string]int{}
-	c.Fault = func(call ocsim.Call) ocsim.Fault {
-		step := call.Env["AMPC_STEP"]
-		if step == "" || fired[step] {
-			return ocsim.Pass
-		}
-		if step != current {
-			current, seen[step] = step, 0
-		}
-		seen[step]++
-		f, ok := plan[step]
-		if !ok || seen[step] != f.nth {
-			return ocsim.Pass
-		}
-		fired[step] = true
-		firedNow = step
-		return f.mode
-	}
+	faults := bundletest.NewStepFaults(plan)
+	c.Fault = faults.Fault
 	var log strings.Builder
 	for run := 1; ; run++ {
 		if run > len(plan)+2 {
 			t.Fatalf("%s: no complete run after %d runs:\n%s", name, run-1, log.String())
 		}
-		current, firedNow = "", ""
+		faults.Run()
 		out, err := p.Exec(c, work)
 		fmt.Fprintf(&log, "--- run %d\n%s", run, bundletest.Tail(out, 30))
 		if err == nil {
 			break
 		}
-		// The step a failed run stopped in is the last one it started:
-		// the one whose fault fired in this run.
-		started := bundletest.StartedSteps(out)
-		if len(started) == 0 || firedNow != started[len(started)-1] {
+		if !faults.Injected(out) {
 			t.Fatalf("%s: run %d failed, not at a step with an injected fault: %v\n%s", name, run, err, log.String())
 		}
+	}
+	// A drawn fault falls in a poll's first round (beforePoll); the
+	// sweep's nth call of a poll may not come in a run whose waits end
+	// sooner.
+	if missed := faults.Missed(); len(missed) > 0 {
+		report := t.Errorf
+		if testenv.Exhaustive() {
+			report = t.Logf
+		}
+		report("%s: the faults of %v never fired: the runs made fewer calls in those steps than the run without faults", name, missed)
 	}
 	got := c.AllObjects(t)
 	p.checkFinal(got)

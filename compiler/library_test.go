@@ -561,3 +561,39 @@ func TestShellLibraryRedisKeysVerify(t *testing.T) {
 		}
 	}
 }
+
+// TestShellLibraryGone: gone passes when no object is there, stops naming
+// those left, and stops when a read fails: before, a lost connection read
+// as an object gone and the verify steps that call it (sphinx removed at
+// 2.14, system-searchd's claim at 2.15) passed without checking.
+func TestShellLibraryGone(t *testing.T) {
+	// oc answers for dc/system-sphinx with answer; the other objects are
+	// not there, as oc says it: nothing with --ignore-not-found, else
+	// NotFound and exit 1.
+	const notFound = `[[ " $* " == *" --ignore-not-found "* ]] && return 0; echo "Error from server (NotFound): $2 not found" >&2; return 1`
+	oc := func(answer string) string {
+		return `oc() {
+  case "$2" in
+    dc/system-sphinx) ` + answer + ` ;;
+    *) ` + notFound + ` ;;
+  esac
+}
+`
+	}
+	for _, tc := range []struct {
+		name, answer, want string
+		ok                 bool
+	}{
+		{"none left", notFound, "gone: dc/system-sphinx service/system-sphinx", true},
+		{"one left", "echo deploymentconfig.apps.openshift.io/system-sphinx", "still there: dc/system-sphinx", false},
+		{"read fails", `echo "Unable to connect to the server: i/o timeout" >&2; return 1`, "could not read dc/system-sphinx", false},
+	} {
+		out, err := libraryRun(t, oc(tc.answer)+"gone dc/system-sphinx service/system-sphinx\n")
+		if (err == nil) != tc.ok || !strings.Contains(out, tc.want) {
+			t.Errorf("%s: %v\n%s", tc.name, err, out)
+		}
+		if !tc.ok && strings.Contains(out, "gone:") {
+			t.Errorf("%s: gone passed\n%s", tc.name, out)
+		}
+	}
+}

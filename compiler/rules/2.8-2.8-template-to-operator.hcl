@@ -295,10 +295,17 @@ step "source-check" {
     3scale there), not the site this migration moves: the step stops
     there, so that a run of this bundle with oc on the new cluster (its
     state file lost) changes nothing. On OpenShift 3.11 without the
-    operator the kind is unknown, which counts as none.
+    operator the kind is unknown, which counts as none; any other failed
+    read stops the step (a lost connection is not a project without an
+    APIManager).
   EOT
   run = <<-EOT
-    am=$(oc get apimanagers.apps.3scale.net -o name 2>/dev/null) || am=
+    if ! am=$(oc get apimanagers.apps.3scale.net -o name 2>&1); then
+      case $am in
+        *"doesn't have a resource type"*) am= ;;
+        *) fail "could not read the APIManagers of project $NAMESPACE ($am): re-run when the cluster answers" ;;
+      esac
+    fi
     [ -z "$am" ] || fail "project $NAMESPACE holds $am: 3scale there is operator-based, not the template-based site this bundle migrates (is oc logged in to the new cluster?)"
     domain=$(oc get configmap system-environment -o jsonpath='{.data.THREESCALE_SUPERDOMAIN}')
     [ "$domain" = '${plan.wildcard_domain}' ] \

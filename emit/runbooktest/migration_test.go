@@ -444,6 +444,20 @@ func migratedAgain(t *testing.T, bundle string, m migration, want map[string]str
 		t.Errorf("the run without its state file was not refused at source-check: %v\n%s", err, bundletest.Tail(out, 15))
 	}
 	same("after the run without its state file")
+	// A failed read of the APIManagers stops source-check as well: a lost
+	// connection is not a project without one (before, it read as none).
+	target.Fault = func(call ocsim.Call) ocsim.Fault {
+		if strings.Contains(strings.Join(call.Args, " "), "get apimanagers.apps.3scale.net") {
+			return ocsim.Before
+		}
+		return ocsim.Pass
+	}
+	out, err = target.Exec(t, bundle, work, nil)
+	target.Fault = nil
+	if err == nil || !strings.Contains(out, "could not read the APIManagers of project") {
+		t.Errorf("the run whose read of the APIManagers failed was not stopped at source-check for it: %v\n%s", err, bundletest.Tail(out, 15))
+	}
+	same("after the run whose read of the APIManagers failed")
 }
 
 // countRestores counts the loads of a dump into a database pod: mysql

@@ -1218,11 +1218,12 @@ secret_lacks() {
   echo "secret/$1 has no key $2"
 }
 
-# gone KIND/NAME...: stop unless none of the objects exists.
+# gone KIND/NAME...: stop unless none of the objects exists. A read that
+# fails stops too (exists): a lost connection is not an object gone.
 gone() {
   local object left=
   for object in "$@"; do
-    if oc get "$object" -o name >/dev/null 2>&1; then
+    if exists "$object"; then
       left+=" $object"
     fi
   done

@@ -1137,11 +1137,12 @@ secret_lacks() {
   echo "secret/$1 has no key $2"
 }
 
-# gone KIND/NAME...: stop unless none of the objects exists.
+# gone KIND/NAME...: stop unless none of the objects exists. A read that
+# fails stops too (exists): a lost connection is not an object gone.
 gone() {
   local object left=
   for object in "$@"; do
-    if oc get "$object" -o name >/dev/null 2>&1; then
+    if exists "$object"; then
       left+=" $object"
     fi
   done
@@ -2039,9 +2040,15 @@ check_images() {
 # migration has deployed 3scale there), not the site this migration moves: the
 # step stops there, so that a run of this bundle with oc on the new cluster
 # (its state file lost) changes nothing. On OpenShift 3.11 without the
-# operator the kind is unknown, which counts as none.
+# operator the kind is unknown, which counts as none; any other failed read
+# stops the step (a lost connection is not a project without an APIManager).
 step_2_8_2_8__source_check() {
-  am=$(oc get apimanagers.apps.3scale.net -o name 2>/dev/null) || am=
+  if ! am=$(oc get apimanagers.apps.3scale.net -o name 2>&1); then
+    case $am in
+      *"doesn't have a resource type"*) am= ;;
+      *) fail "could not read the APIManagers of project $NAMESPACE ($am): re-run when the cluster answers" ;;
+    esac
+  fi
   [ -z "$am" ] || fail "project $NAMESPACE holds $am: 3scale there is operator-based, not the template-based site this bundle migrates (is oc logged in to the new cluster?)"
   domain=$(oc get configmap system-environment -o jsonpath='{.data.THREESCALE_SUPERDOMAIN}')
   [ "$domain" = '3scale.example.com' ] \

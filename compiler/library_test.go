@@ -221,6 +221,35 @@ wait_operator_csv sub ops 20 op.v1
 	if out, err := libraryRun(t, approved); err != nil || out != "the operator is upgraded: op.v1 -> op.v2\n" {
 		t.Errorf("approved: %v\n%s", err, out)
 	}
+	// A failed read of the install plan says nothing of its approval: the
+	// wait reads it again at the next poll (before, it stopped asking to
+	// approve a plan that was approved).
+	lost := strings.Replace(approved, `"get installplan") printf true ;;`, `"get installplan") [ "$(grep -c '^get installplan' calls)" -gt 1 ] || { echo "Unable to connect to the server" >&2; return 1; }; printf true ;;`, 1)
+	if out, err := libraryRun(t, lost); err != nil || out != "the operator is upgraded: op.v1 -> op.v2\n" {
+		t.Errorf("install plan read lost once: %v\n%s", err, out)
+	}
+	catalog := func(manifests string) string {
+		return `
+oc() {
+  case "$1 $2" in
+    "get subscriptions.operators.coreos.com") echo '{"spec": {"name": "3scale-operator", "source": "redhat-operators", "sourceNamespace": "openshift-marketplace"}}' ;;
+    "get packagemanifests") ` + manifests + ` ;;
+    *) echo "unexpected oc $*" >&2; return 1 ;;
+  esac
+}
+catalog_offers_channel sub ops threescale-2.16
+`
+	}
+	offers := `echo '{"items": [{"metadata": {"name": "3scale-operator"}, "status": {"catalogSource": "redhat-operators", "channels": [{"name": "threescale-2.15"}, {"name": "threescale-2.16"}]}}]}'`
+	if out, err := libraryRun(t, catalog(offers)); err != nil || out != "catalog redhat-operators offers threescale-2.16 of 3scale-operator\n" {
+		t.Errorf("catalog with the channel: %v\n%s", err, out)
+	}
+	if out, err := libraryRun(t, catalog(strings.Replace(offers, `, {"name": "threescale-2.16"}`, "", 1))); err == nil || !strings.Contains(out, "offers no channel threescale-2.16") {
+		t.Errorf("catalog without the channel: %v\n%s", err, out)
+	}
+	if out, err := libraryRun(t, catalog(`echo "Unable to connect to the server" >&2; return 1`)); err == nil || strings.Contains(out, "offers no channel") {
+		t.Errorf("a failed read of the catalog is reported as a catalog without the channel: %v\n%s", err, out)
+	}
 	upgraded := `
 oc() {
   case "$1 $2" in

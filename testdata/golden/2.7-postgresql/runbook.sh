@@ -948,13 +948,15 @@ subscription_current() {
 # catalog of the Subscription offers CHANNEL of its package. A Subscription
 # pointed at a channel its catalog lacks never upgrades.
 catalog_offers_channel() {
-  local sub text fields package source source_ns
+  local sub text fields package source source_ns manifests
   sub=$(oc get subscriptions.operators.coreos.com "$1" --namespace="$2" -o json)
   text=$(jq -r '.spec.name, .spec.source, .spec.sourceNamespace' <<<"$sub")
   mapfile -t fields <<<"$text"
   package=${fields[0]:-} source=${fields[1]:-} source_ns=${fields[2]:-}
-  oc get packagemanifests --namespace="$source_ns" --selector="catalog=$source" -o json \
-    | jq -e --arg package "$package" --arg source "$source" --arg channel "$3" '[.items[]? | select(.metadata.name == $package and .status.catalogSource == $source) | .status.channels[]?.name] | index($channel) != null' >/dev/null \
+  # Read first: a failed read stops the step as it is, not as a catalog
+  # without the channel.
+  manifests=$(oc get packagemanifests --namespace="$source_ns" --selector="catalog=$source" -o json)
+  jq -e --arg package "$package" --arg source "$source" --arg channel "$3" '[.items[]? | select(.metadata.name == $package and .status.catalogSource == $source) | .status.channels[]?.name] | index($channel) != null' <<<"$manifests" >/dev/null \
     || fail "catalog $source in $source_ns offers no channel $3 of package $package: add that channel's operator to the catalog first (an air-gapped site mirrors it)"
   echo "catalog $source offers $3 of $package"
 }
@@ -987,8 +989,10 @@ wait_operator_csv() {
     if [ "$approval" = Manual ] && [ "$state" = UpgradePending ]; then
       # An approved plan installs; the Subscription stays UpgradePending
       # until the new CSV is there.
-      approved=$(oc get installplan "$plan" --namespace="$ns" -o jsonpath='{.spec.approved}' 2>/dev/null) || approved=
-      [ "$approved" = true ] || fail "subscriptions.operators.coreos.com/$subscription waits for its install plan $plan to be approved: run oc patch installplan $plan --namespace=$ns --type=merge -p '{\"spec\":{\"approved\":true}}' (after reading it with oc get installplan $plan --namespace=$ns -o yaml), then run the runbook again"
+      # A failed read says nothing of the approval: the next poll reads it again.
+      if approved=$(oc get installplan "$plan" --namespace="$ns" -o jsonpath='{.spec.approved}' 2>/dev/null); then
+        [ "$approved" = true ] || fail "subscriptions.operators.coreos.com/$subscription waits for its install plan $plan to be approved: run oc patch installplan $plan --namespace=$ns --type=merge -p '{\"spec\":{\"approved\":true}}' (after reading it with oc get installplan $plan --namespace=$ns -o yaml), then run the runbook again"
+      fi
     fi
     sleep 10
   done

@@ -626,3 +626,26 @@ func TestShellLibraryGone(t *testing.T) {
 		}
 	}
 }
+
+// TestShellLibraryKindNames: kind_names lists the objects, nothing when
+// there are none or the cluster does not know the kind, leaves out what oc
+// prints on standard error when it succeeds, and stops on any other error
+// (before, the migration's checks took a lost connection for a project
+// without an APIManager).
+func TestShellLibraryKindNames(t *testing.T) {
+	for _, tc := range []struct {
+		name, oc, want string
+		ok             bool
+	}{
+		{"two", `echo apimanager.apps.3scale.net/a; echo apimanager.apps.3scale.net/b`, "apimanager.apps.3scale.net/a\napimanager.apps.3scale.net/b\nlisted\n", true},
+		{"none", `return 0`, "listed\n", true},
+		{"warning", `echo "Warning: apps.3scale.net/v1alpha1 APIManager is deprecated" >&2; echo apimanager.apps.3scale.net/a`, "apimanager.apps.3scale.net/a\nlisted\n", true},
+		{"unknown kind", `echo 'error: the server doesn'"'"'t have a resource type "apimanagers"' >&2; return 1`, "listed\n", true},
+		{"lost connection", `echo "Unable to connect to the server: i/o timeout" >&2; return 1`, "Unable to connect to the server: i/o timeout\nampc: could not read the apimanagers.apps.3scale.net objects", false},
+	} {
+		out, err := libraryRun(t, "oc() { "+tc.oc+"; }\nnames=$(kind_names apimanagers.apps.3scale.net)\n[ -z \"$names\" ] || printf '%s\\n' \"$names\"\necho listed\n")
+		if (err == nil) != tc.ok || (tc.ok && out != tc.want) || (!tc.ok && (!strings.HasPrefix(out, tc.want) || strings.Contains(out, "listed"))) {
+			t.Errorf("%s: %v\n%s", tc.name, err, out)
+		}
+	}
+}

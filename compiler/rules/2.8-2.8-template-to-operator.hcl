@@ -300,12 +300,7 @@ step "source-check" {
     APIManager).
   EOT
   run = <<-EOT
-    if ! am=$(oc get apimanagers.apps.3scale.net -o name 2>&1); then
-      case $am in
-        *"doesn't have a resource type"*) am= ;;
-        *) fail "could not read the APIManagers of project $NAMESPACE ($am): re-run when the cluster answers" ;;
-      esac
-    fi
+    am=$(kind_names apimanagers.apps.3scale.net)
     [ -z "$am" ] || fail "project $NAMESPACE holds $am: 3scale there is operator-based, not the template-based site this bundle migrates (is oc logged in to the new cluster?)"
     domain=$(oc get configmap system-environment -o jsonpath='{.data.THREESCALE_SUPERDOMAIN}')
     [ "$domain" = '${plan.wildcard_domain}' ] \
@@ -587,7 +582,13 @@ step "target-check" {
     %{ if hop.openshift_min != "" || hop.openshift_max != "" }openshift_between '${hop.openshift_min}' '${hop.openshift_max}' 'the 3scale ${hop.to} operator'
     %{ endif }project=$(command oc project -q)
     [ "$project" = "$NAMESPACE" ] || fail "the current project is $project, not $NAMESPACE: run oc project $NAMESPACE"
-    others=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.name | select(. != "apimanager")] | join(" ")') || others=
+    names=$(kind_names apimanagers.apps.3scale.net)
+    others=
+    for name in $names; do
+      name=$${name#*/}
+      [ "$name" = apimanager ] || others+=" $name"
+    done
+    others=$${others# }
     [ -z "$others" ] || fail "project $NAMESPACE already has APIManager $others; the migration creates apimanager in an empty project"
     if exists dc system-app && ! exists apimanager apimanager; then
       fail "project $NAMESPACE on $(oc whoami --show-server) runs a 3scale the migration did not create"

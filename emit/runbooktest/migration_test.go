@@ -454,7 +454,7 @@ func migratedAgain(t *testing.T, bundle string, m migration, want map[string]str
 	}
 	out, err = target.Exec(t, bundle, work, nil)
 	target.Fault = nil
-	if err == nil || !strings.Contains(out, "could not read the APIManagers of project") {
+	if err == nil || !strings.Contains(out, "could not read the apimanagers.apps.3scale.net objects") {
 		t.Errorf("the run whose read of the APIManagers failed was not stopped at source-check for it: %v\n%s", err, bundletest.Tail(out, 15))
 	}
 	same("after the run whose read of the APIManagers failed")

@@ -990,6 +990,25 @@ exists() {
   [ -n "$found" ]
 }
 
+# kind_names KIND [OC-FLAGS]: the objects of KIND as oc get -o name prints
+# them, a line each; nothing when there are none, or when the cluster does
+# not know KIND (its CRD not installed: an OpenShift 3.11 cluster without
+# the operator). Any other error stops the runbook: a failed read is not a
+# project without such objects. What oc prints on standard error when it
+# succeeds (an API deprecation warning) is not a name.
+kind_names() {
+  local out status=0
+  out=$(oc get "$@" -o name 2>&1) || status=$?
+  if [ "$status" != 0 ]; then
+    case $out in
+      *"doesn't have a resource type"*) return 0 ;;
+    esac
+    printf '%s\n' "$out" >&2
+    fail "could not read the $1 objects: see the error above; re-run when the cluster answers"
+  fi
+  grep -E '^[a-z0-9.-]+/[a-z0-9.-]+$' <<<"$out" || true
+}
+
 # ---- lib/olm.sh (the rule modules' shell library)
 # The 3scale operator: its OLM Subscription, the operator versions OLM
 # installs (ClusterServiceVersions), and the APIManager it upgrades.

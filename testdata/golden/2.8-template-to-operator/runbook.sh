@@ -909,6 +909,25 @@ exists() {
   [ -n "$found" ]
 }
 
+# kind_names KIND [OC-FLAGS]: the objects of KIND as oc get -o name prints
+# them, a line each; nothing when there are none, or when the cluster does
+# not know KIND (its CRD not installed: an OpenShift 3.11 cluster without
+# the operator). Any other error stops the runbook: a failed read is not a
+# project without such objects. What oc prints on standard error when it
+# succeeds (an API deprecation warning) is not a name.
+kind_names() {
+  local out status=0
+  out=$(oc get "$@" -o name 2>&1) || status=$?
+  if [ "$status" != 0 ]; then
+    case $out in
+      *"doesn't have a resource type"*) return 0 ;;
+    esac
+    printf '%s\n' "$out" >&2
+    fail "could not read the $1 objects: see the error above; re-run when the cluster answers"
+  fi
+  grep -E '^[a-z0-9.-]+/[a-z0-9.-]+$' <<<"$out" || true
+}
+
 # ---- lib/olm.sh (the rule modules' shell library)
 # The 3scale operator: its OLM Subscription, the operator versions OLM
 # installs (ClusterServiceVersions), and the APIManager it upgrades.
@@ -2047,12 +2066,7 @@ check_images() {
 # operator the kind is unknown, which counts as none; any other failed read
 # stops the step (a lost connection is not a project without an APIManager).
 step_2_8_2_8__source_check() {
-  if ! am=$(oc get apimanagers.apps.3scale.net -o name 2>&1); then
-    case $am in
-      *"doesn't have a resource type"*) am= ;;
-      *) fail "could not read the APIManagers of project $NAMESPACE ($am): re-run when the cluster answers" ;;
-    esac
-  fi
+  am=$(kind_names apimanagers.apps.3scale.net)
   [ -z "$am" ] || fail "project $NAMESPACE holds $am: 3scale there is operator-based, not the template-based site this bundle migrates (is oc logged in to the new cluster?)"
   domain=$(oc get configmap system-environment -o jsonpath='{.data.THREESCALE_SUPERDOMAIN}')
   [ "$domain" = '3scale.example.com' ] \
@@ -2335,7 +2349,13 @@ step_2_8_2_8__target_check() {
   on_target
   project=$(command oc project -q)
   [ "$project" = "$NAMESPACE" ] || fail "the current project is $project, not $NAMESPACE: run oc project $NAMESPACE"
-  others=$(oc get apimanager -o json 2>/dev/null | jq -r '[.items[]?.metadata.name | select(. != "apimanager")] | join(" ")') || others=
+  names=$(kind_names apimanagers.apps.3scale.net)
+  others=
+  for name in $names; do
+    name=${name#*/}
+    [ "$name" = apimanager ] || others+=" $name"
+  done
+  others=${others# }
   [ -z "$others" ] || fail "project $NAMESPACE already has APIManager $others; the migration creates apimanager in an empty project"
   if exists dc system-app && ! exists apimanager apimanager; then
     fail "project $NAMESPACE on $(oc whoami --show-server) runs a 3scale the migration did not create"

@@ -306,7 +306,13 @@ step "source-check" {
     [ "$domain" = '${plan.wildcard_domain}' ] \
       || fail "the site's wildcard domain (THREESCALE_SUPERDOMAIN in configmap/system-environment) is '$domain', not ${plan.wildcard_domain} as the plan's wildcard_domain says"
     # TENANT_NAME is compared, never printed (system-seed is a Secret).
-    tenant=$(oc get secret system-seed -o jsonpath='{.data.TENANT_NAME}' | base64 -d) || tenant=
+    # A failed read stops the step as it is (exists, and the read itself):
+    # only a missing Secret or key reads as no tenant name.
+    tenant=
+    if exists secret system-seed; then
+      tenant=$(oc get secret system-seed -o jsonpath='{.data.TENANT_NAME}')
+      tenant=$(base64 -d <<<"$tenant") || tenant=
+    fi
     [ "$tenant" = '${local.tenant_name}' ] \
       || fail "the site's TENANT_NAME (in secret/system-seed) is not ${local.tenant_name}, the tenantName of the APIManager this bundle creates: the backend's host would change from backend-TENANT.${plan.wildcard_domain} with the DNS switch. Set operator.tenant_name in the plan to the site's TENANT_NAME (oc get secret system-seed -o jsonpath='{.data.TENANT_NAME}' | base64 -d) and compile again"
     unset tenant

@@ -73,7 +73,13 @@ steps "oracle-site-check" {
     when  = plan.system_database == "oracle"
     note  = "The guide's Oracle branch is for sites whose system-database Secret points system at Oracle; the runbook checks the URL's scheme, without printing the URL, before anything changes, so that a plan that names the wrong database stops here."
     run   = <<-EOT
-      url=$(oc get secret system-database -o jsonpath='{.data.URL}' | base64 -d) || url=
+      # A failed read stops the step as it is: only a missing Secret or
+      # key reads as no URL.
+      url=
+      if exists secret system-database; then
+        url=$(oc get secret system-database -o jsonpath='{.data.URL}')
+        url=$(base64 -d <<<"$url") || url=
+      fi
       case $url in
         oracle-enhanced://*) echo "secret/system-database points system at an Oracle database" ;;
         mysql2://*) fail "the plan says system_database = \"oracle\", but secret/system-database points system at a MySQL database (mysql2://): correct install.system_database in the plan and compile again" ;;

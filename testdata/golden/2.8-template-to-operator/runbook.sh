@@ -2072,7 +2072,13 @@ step_2_8_2_8__source_check() {
   [ "$domain" = '3scale.example.com' ] \
     || fail "the site's wildcard domain (THREESCALE_SUPERDOMAIN in configmap/system-environment) is '$domain', not 3scale.example.com as the plan's wildcard_domain says"
   # TENANT_NAME is compared, never printed (system-seed is a Secret).
-  tenant=$(oc get secret system-seed -o jsonpath='{.data.TENANT_NAME}' | base64 -d) || tenant=
+  # A failed read stops the step as it is (exists, and the read itself):
+  # only a missing Secret or key reads as no tenant name.
+  tenant=
+  if exists secret system-seed; then
+    tenant=$(oc get secret system-seed -o jsonpath='{.data.TENANT_NAME}')
+    tenant=$(base64 -d <<<"$tenant") || tenant=
+  fi
   [ "$tenant" = '3scale' ] \
     || fail "the site's TENANT_NAME (in secret/system-seed) is not 3scale, the tenantName of the APIManager this bundle creates: the backend's host would change from backend-TENANT.3scale.example.com with the DNS switch. Set operator.tenant_name in the plan to the site's TENANT_NAME (oc get secret system-seed -o jsonpath='{.data.TENANT_NAME}' | base64 -d) and compile again"
   unset tenant

@@ -143,3 +143,89 @@ func TestZyncDatabaseMoveKeepsRows(t *testing.T) {
 		t.Errorf("the import of a dump with an error the guide does not name: %v\n%s", err, out)
 	}
 }
+
+// TestZyncDatabaseRollbackChecksImport runs the 2.4 → 2.5 rollback of
+// zync-database (2.5.6) on copies of a site the complete run left, its
+// zync_production holding rows. The rollback brings PostgreSQL 9.5 back on
+// a new, empty database and reimports the dump: the rows must be the
+// dump's, checked against the counts recorded with it. A dump cut short
+// since its step wrote it is refused before anything changes (before,
+// gzip's failure in the pod went unseen, psql imported what came, and the
+// rollback said zync-database ran 9.5 "with the dump"). A reimport whose
+// connection is lost after the pod ran it is checked by the re-run, not
+// imported twice nor taken on trust.
+func TestZyncDatabaseRollbackChecksImport(t *testing.T) {
+	t.Parallel()
+	testenv.Tool(t, "jq")
+	fixture := testenv.Shared(t, "fixtures/templates/2.4-amp.yaml")
+	files := bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.4-to-2.5-mysql.hcl"), "")
+	bundle := bundletest.WriteBundle(t, files)
+	c := bundletest.NewCluster(t, fixture)
+	c.Env = append(c.Env, "OCSIM_SEED=2") // as TestZyncDatabaseMoveKeepsRows
+	c.Seed(t, ocsim.Seed{Workload: "dc/zync-database", Data: ocsim.Data{PostgreSQL: zyncRows()}})
+	work := t.TempDir()
+	if out, err := c.Run(t, bundle, work, "", manualAcks(t, files)...); err != nil || !strings.Contains(out, "all steps done") {
+		t.Fatalf("the run: %v\n%s", err, out)
+	}
+	const rollback = "2.4-2.5/zync-database"
+	dump := filepath.Join("backups", "3scale-2.4", "2.4-2.5", "zync-database-backup-for-2.5.gz")
+	rowsBack := func(t *testing.T, c *bundletest.Cluster) {
+		t.Helper()
+		data := c.Data(t, "", "dc/zync-database")
+		if !strings.HasPrefix(data.Version, "9.5") {
+			t.Errorf("zync-database runs PostgreSQL %s after the rollback", data.Version)
+		}
+		if got, want := data.PostgreSQL["zync_production"], zyncRows()["zync_production"]; !reflect.DeepEqual(got, want) {
+			t.Errorf("zync_production after the rollback: %+v, want the dump's %+v", got, want)
+		}
+	}
+	t.Run("intact", func(t *testing.T) {
+		c, work := c.Copy(t), bundletest.CopiedDir(t, work)
+		out, err := c.Run(t, bundle, work, "", "--rollback", rollback)
+		if err != nil || !strings.Contains(out, "reimported: every table of zync_production holds the rows of the dump") {
+			t.Fatalf("the rollback: %v\n%s", err, bundletest.Tail(out, 20))
+		}
+		rowsBack(t, c)
+	})
+	t.Run("dump cut short", func(t *testing.T) {
+		c, work := c.Copy(t), bundletest.CopiedDir(t, work)
+		raw, err := os.ReadFile(filepath.Join(work, dump))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(work, dump), raw[:len(raw)/2], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		before := len(c.Calls(t))
+		out, err := c.Run(t, bundle, work, "", "--rollback", rollback)
+		if err == nil || !strings.Contains(out, "zync-database-backup-for-2.5.gz is not what its step wrote") {
+			t.Fatalf("the rollback with a dump cut short: %v\n%s", err, bundletest.Tail(out, 20))
+		}
+		for _, call := range c.Calls(t)[before:] {
+			if strings.HasPrefix(call, "scale ") || strings.HasPrefix(call, "patch ") || strings.HasPrefix(call, "tag ") {
+				t.Errorf("the refused rollback changed the cluster: oc %s", call)
+			}
+		}
+	})
+	t.Run("connection lost after the import", func(t *testing.T) {
+		c, work := c.Copy(t), bundletest.CopiedDir(t, work)
+		out, err := c.Exec(t, bundle, work, []string{"FAKEOC_FAIL_AFTER=psql -d postgres -f -"}, "--rollback", rollback)
+		if err == nil {
+			t.Fatalf("the rollback did not fail at the import:\n%s", bundletest.Tail(out, 20))
+		}
+		out, err = c.Run(t, bundle, work, "", "--rollback", rollback)
+		if err != nil || !strings.Contains(out, "reimported: every table of zync_production holds the rows of the dump") {
+			t.Fatalf("the rollback run again: %v\n%s", err, bundletest.Tail(out, 20))
+		}
+		n := 0
+		for _, call := range c.Calls(t) {
+			if strings.Contains(call, "psql -d postgres -f -") {
+				n++
+			}
+		}
+		if n != 2 {
+			t.Errorf("%d imports in all, want 2: the run's and one rollback's", n)
+		}
+		rowsBack(t, c)
+	})
+}

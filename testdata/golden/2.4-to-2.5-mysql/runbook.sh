@@ -2618,7 +2618,10 @@ step_2_4_2_5__zync_database_cleanup_verify() {
 rollback_2_4_2_5__zync_database() {
   dir="$BACKUP_DIR/2.4-2.5"
   dump="$dir/zync-database-backup-for-2.5.gz"
+  counts="$dir/zync-database-backup-for-2.5.counts"
   [ -s "$dump" ] || fail "$dump is missing: the rollback reimports the dump of step 2.4-2.5/zync-database-dump"
+  [ -f "$counts" ] || fail "$counts is missing: the rollback checks the reimport against the rows step 2.4-2.5/zync-database-dump recorded"
+  check_seal "$dump" "$counts"
   # 1. Scale zync down, keeping the count saved before the upgrade.
   save_replicas "$BACKUP_DIR/2.4-2.5/replicas.json" zync
   oc scale dc/zync --replicas=0
@@ -2650,9 +2653,20 @@ rollback_2_4_2_5__zync_database() {
   # 5. Reimport the dump as 2.5.4 does, into the new, empty database (a
   # zync-database that never left 9.5 keeps its data). What zync wrote on
   # PostgreSQL 10 is not in the dump.
+  # An import this rollback started is marked until its rows are checked:
+  # a re-run that finds tables then checks them rather than keep an
+  # import cut short.
+  marker="$dir/zync-database-rollback.importing"
   tables=$(oc exec "$pod" -- psql -d zync_production -tAc "select count(*) from information_schema.tables where table_schema = 'public'")
   if [ "$tables" = 0 ]; then
-    oc exec -i "$pod" -- bash -c 'gzip -dc | psql -d postgres -f -' < "$dump"
+    : > "$marker"
+    oc exec -i "$pod" -- bash -c 'set -o pipefail; gzip -dc | psql -d postgres -f -' < "$dump"
+  fi
+  if [ "$tables" = 0 ] || [ -f "$marker" ]; then
+    counts_match "$counts" pg_table_counts "pod/$pod" postgres zync_production \
+      || fail "zync_production does not hold the rows of $dump after the reimport (above: < now, > dumped); zync is still scaled down: drop and create it again (oc exec $pod -- psql -c 'DROP DATABASE zync_production' -c 'CREATE DATABASE zync_production OWNER zync'), then run the rollback again"
+    rm -f "$marker"
+    echo "reimported: every table of zync_production holds the rows of the dump"
   else
     echo "zync_production has $tables tables: its data is kept, the dump is not imported"
   fi

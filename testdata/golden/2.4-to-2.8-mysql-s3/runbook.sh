@@ -2826,7 +2826,7 @@ step_2_4_2_5__zync_database_restore() {
   fi
   log="$BACKUP_DIR/2.4-2.5/zync-database-restore.log"
   status=0
-  oc exec -i "$pod" -- bash -c 'gzip -dc | psql -d postgres -f -' < "$dump" > "$log" 2>&1 || status=$?
+  oc exec -i "$pod" -- bash -c 'set -o pipefail; gzip -dc | psql -d postgres -f -' < "$dump" > "$log" 2>&1 || status=$?
   cat "$log"
   [ "$status" = 0 ] || fail "psql failed (status $status, messages in $log); zync is still scaled down"
   # The errors the guide expects (2.5.4): the roles and the database the

@@ -700,3 +700,59 @@ func TestRedis215FailedAOFStops(t *testing.T) {
 		}
 	}
 }
+
+// TestPostgreSQL215RestoreStillRunning: pg-restore's re-run finds the new
+// database holding tables while the pod has no status of a restore of
+// this dump: a restore whose connection was lost and which still runs in
+// the pod (the simulator runs a command to its end at once, so the test
+// takes the status away, as a restore not ended yet has none). The
+// re-run must stop as it is, saying how to tell a running restore from
+// one to drop, and start no second pg_restore; once the restore's status
+// is there, the next re-run reads its outcome and goes on, pg_restore
+// having run once.
+func TestPostgreSQL215RestoreStillRunning(t *testing.T) {
+	t.Parallel()
+	c, bundle, rows := pg215Site(t)
+	work := t.TempDir()
+	acks := op215Manual(t, bundle)
+	out, err := c.runEnv(t, bundle, work, "", []string{"FAKEOC_FAIL_AFTER=pg_restore -v"}, acks...)
+	if started := bundletest.StartedSteps(out); err == nil || len(started) == 0 || started[len(started)-1] != "2.15-2.16/pg-restore" {
+		t.Fatalf("the run did not fail in pg-restore: %v\n%s", err, bundletest.Tail(out, 20))
+	}
+	const pod = "deployment/system-postgresql-external"
+	status, err := c.OC(t, "", "exec", pod, "--namespace=3scale-db", "--", "cat", "/tmp/ampc-pg_restore.status")
+	if err != nil || status == "" {
+		t.Fatalf("the pod has no restore status: %v %q", err, status)
+	}
+	if _, err := c.OC(t, "", "exec", pod, "--namespace=3scale-db", "--", "rm", "/tmp/ampc-pg_restore.status"); err != nil {
+		t.Fatal(err)
+	}
+	restores := func() int {
+		return bundletest.CountCalls(c.Calls(t), "exec deployment/system-postgresql-external -- bash -c rm -f /tmp/ampc-pg_restore.status; pg_restore ")
+	}
+	out, err = c.runEnv(t, bundle, work, "", nil, acks...)
+	if started := bundletest.StartedSteps(out); err == nil || len(started) == 0 || started[len(started)-1] != "2.15-2.16/pg-restore" ||
+		!strings.Contains(out, "A restore still running writes /tmp/ampc-pg_restore.status in the pod when it ends") {
+		t.Fatalf("the re-run did not stop at pg-restore for a restore without a status: %v\n%s", err, bundletest.Tail(out, 20))
+	}
+	if n := restores(); n != 1 {
+		t.Errorf("pg_restore ran %d times while the first still ran, want once", n)
+	}
+	// The restore ends: its status is written.
+	if _, err := c.OC(t, status, "exec", "-i", pod, "--namespace=3scale-db", "--", "bash", "-c", "cat > /tmp/ampc-pg_restore.status"); err != nil {
+		t.Fatal(err)
+	}
+	out, err = c.runEnv(t, bundle, work, op215PollFail, nil, acks...)
+	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") || !strings.Contains(out, "has ended in the pod: its outcome follows") {
+		t.Fatalf("the re-run after the restore ended did not read its outcome and go on: %v\n%s", err, bundletest.Tail(out, 30))
+	}
+	if n := restores(); n != 1 {
+		t.Errorf("pg_restore ran %d times, want once", n)
+	}
+	got := c.Data(t, "3scale-db", pod).PostgreSQL["system"]
+	for name, table := range rows["system"].Tables {
+		if got == nil || got.Tables[name] == nil || !reflect.DeepEqual(got.Tables[name].Rows, table.Rows) {
+			t.Errorf("system.%s in PostgreSQL 15 does not hold the rows of the site's", name)
+		}
+	}
+}

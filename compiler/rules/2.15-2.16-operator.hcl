@@ -1068,11 +1068,12 @@ step "pg-restore" {
     are listed in the step (the guide's one), and any other error, or a
     count of ignored errors other than theirs, fails the step with
     pg_restore's output kept in pg_restore.log. pg_restore runs in the pod
-    with its output and exit status written to the pod's /tmp (the status
-    last, with the dump's checksum): a restore whose connection was lost
-    goes on in the pod, and a re-run that finds the database holding
-    tables reads how the restore of this dump ended there instead of taking
-    them for a stranger's. It restores into an empty database only: a
+    with its output and status written to the pod's /tmp (the status
+    names the dump's checksum and says running from the start, then
+    pg_restore's exit code): a restore whose connection was lost goes on in
+    the pod, a re-run does not start a second one while it runs, and a
+    re-run that finds the database holding tables reads how the restore of
+    this dump ended there instead of taking them for a stranger's. It restores into an empty database only: a
     database that holds tables no restore of this dump in this pod wrote
     (a restore still running or cut off, one a rollback kept) stops the step
     with what to do. After pg_restore every table must hold the rows the
@@ -1092,16 +1093,20 @@ step "pg-restore" {
     sum=$${sum%% *}
     # What to do with a database that holds a restore that failed.
     again="drop and create the database system again (oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -c 'DROP DATABASE system' -c 'CREATE DATABASE system OWNER <DB_USER>'), then re-run, or roll back with --rollback 2.15-2.16/postgresql"
+    # The status of a restore an earlier attempt started in the pod, its
+    # connection lost: "SUM running" from its start, "SUM CODE" once
+    # pg_restore ended, SUM naming the dump.
+    ended=$(oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- bash -c 'if [ -f /tmp/ampc-pg_restore.status ]; then cat /tmp/ampc-pg_restore.status; fi')
+    [ "$ended" != "$sum running" ] || fail "a pg_restore of $dump that an earlier attempt started has not ended in the pod of system-postgresql-external (/tmp/ampc-pg_restore.status says running): a second one would restore the dump twice. Wait until it ends, then re-run. If no pg_restore runs there (oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- pgrep -a pg_restore prints nothing: it was killed), remove the status (oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- rm /tmp/ampc-pg_restore.status) and re-run"
     tables=$(oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- psql -U postgres -d system -tA -v ON_ERROR_STOP=1 -c "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")
     if [ -n "$tables" ]; then
       # A restore of this dump that an earlier attempt started and that
-      # ended in the pod, its connection lost: its status names the dump.
-      ended=$(oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- bash -c 'if [ -f /tmp/ampc-pg_restore.status ]; then cat /tmp/ampc-pg_restore.status; fi')
-      [ "$${ended% *}" = "$sum" ] || fail "the database system of system-postgresql-external holds tables already, and no restore of $dump that this step started has ended in its pod (a restore still running, or one a pod restart cut off or a rollback left); it restores into an empty database only, and nothing points at this one yet. A restore still running writes /tmp/ampc-pg_restore.status in the pod when it ends (oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- cat /tmp/ampc-pg_restore.status): re-run then. If none runs, $again"
+      # ended in the pod: its status names the dump.
+      [ "$${ended% *}" = "$sum" ] || fail "the database system of system-postgresql-external holds tables already, and no restore of $dump that this step started has ended in its pod (one a pod restart cut off, the status in the pod's /tmp lost with it, or one a rollback left); it restores into an empty database only, and nothing points at this one yet: $again"
       echo "the restore of $dump that an earlier attempt started has ended in the pod: its outcome follows"
     else
       oc exec -i deployment/system-postgresql-external --namespace=${local.db_ns} -- bash -c 'cat > /tmp/db_dump.backup' < "$dump"
-      oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- bash -c "rm -f /tmp/ampc-pg_restore.status; pg_restore -v -h localhost -U postgres -d system /tmp/db_dump.backup > /tmp/ampc-pg_restore.log 2>&1; echo \"$sum \$?\" > /tmp/ampc-pg_restore.status"
+      oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- bash -c "echo \"$sum running\" > /tmp/ampc-pg_restore.status; pg_restore -v -h localhost -U postgres -d system /tmp/db_dump.backup > /tmp/ampc-pg_restore.log 2>&1; echo \"$sum \$?\" > /tmp/ampc-pg_restore.status"
       ended=$(oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- cat /tmp/ampc-pg_restore.status)
     fi
     oc exec deployment/system-postgresql-external --namespace=${local.db_ns} -- cat /tmp/ampc-pg_restore.log > "$dir/pg_restore.log"

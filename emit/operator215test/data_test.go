@@ -115,13 +115,7 @@ func runPostgreSQL215(t *testing.T, c *op215Cluster, bundle, work string, acks [
 	if v := unb64(t, bundletest.Get(objects["3scale/Secret/system-database"], "data", "URL")); v != "postgresql://system:p%40ss%3Aw%2Frd%2B0815@system-postgresql-service.3scale-db.svc.cluster.local/system" {
 		t.Errorf("system-database URL = %q", v)
 	}
-	n := 0
-	for _, call := range c.Calls(t) {
-		if strings.Contains(call, "pg_restore -v -h localhost") {
-			n++
-		}
-	}
-	if n != 1 {
+	if n := pgRestores(t, c); n != 1 {
 		t.Errorf("pg_restore ran %d times, want once", n)
 	}
 
@@ -253,13 +247,7 @@ func TestPostgreSQL215RestoreConnectionLost(t *testing.T) {
 	if !strings.Contains(out, "has ended in the pod: its outcome follows") {
 		t.Errorf("the re-run does not say it read the restore's outcome in the pod:\n%s", out)
 	}
-	n := 0
-	for _, call := range c.Calls(t) {
-		if strings.Contains(call, "pg_restore -v -h localhost") {
-			n++
-		}
-	}
-	if n != 1 {
+	if n := pgRestores(t, c); n != 1 {
 		t.Errorf("pg_restore ran %d times, want once", n)
 	}
 	got := c.Data(t, "3scale-db", "deployment/system-postgresql-external").PostgreSQL["system"]
@@ -738,15 +726,6 @@ func TestPostgreSQL215RestoreStillRunning(t *testing.T) {
 	if err != nil || !ok || code == "running" {
 		t.Fatalf("the pod's restore status after the run: %v %q", err, status)
 	}
-	restores := func() int {
-		n := 0
-		for _, call := range c.Calls(t) {
-			if strings.Contains(call, "pg_restore -v -h localhost") {
-				n++
-			}
-		}
-		return n
-	}
 	for _, tc := range []struct{ name, status, want string }{
 		{"no status", "", "that this step started has ended in its pod"},
 		{"running", sum + " running\n", "that an earlier attempt started has not ended in the pod of system-postgresql-external"},
@@ -762,7 +741,7 @@ func TestPostgreSQL215RestoreStillRunning(t *testing.T) {
 		if started := bundletest.StartedSteps(out); err == nil || len(started) == 0 || started[len(started)-1] != "2.15-2.16/pg-restore" || !strings.Contains(out, tc.want) {
 			t.Errorf("%s: the re-run did not stop at pg-restore saying %q: %v\n%s", tc.name, tc.want, err, bundletest.Tail(out, 20))
 		}
-		if n := restores(); n != 1 {
+		if n := pgRestores(t, c); n != 1 {
 			t.Errorf("%s: pg_restore ran %d times, want once", tc.name, n)
 		}
 	}
@@ -774,7 +753,7 @@ func TestPostgreSQL215RestoreStillRunning(t *testing.T) {
 	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") || !strings.Contains(out, "has ended in the pod: its outcome follows") {
 		t.Fatalf("the re-run after the restore ended did not read its outcome and go on: %v\n%s", err, bundletest.Tail(out, 30))
 	}
-	if n := restores(); n != 1 {
+	if n := pgRestores(t, c); n != 1 {
 		t.Errorf("pg_restore ran %d times, want once", n)
 	}
 	got := c.Data(t, "3scale-db", pod).PostgreSQL["system"]
@@ -783,4 +762,16 @@ func TestPostgreSQL215RestoreStillRunning(t *testing.T) {
 			t.Errorf("system.%s in PostgreSQL 15 does not hold the rows of the site's", name)
 		}
 	}
+}
+
+// pgRestores counts the runs of pg_restore into the new PostgreSQL 15.
+func pgRestores(t *testing.T, c *op215Cluster) int {
+	t.Helper()
+	n := 0
+	for _, call := range c.Calls(t) {
+		if strings.Contains(call, "pg_restore -v -h localhost") {
+			n++
+		}
+	}
+	return n
 }

@@ -273,8 +273,9 @@ type preparedSite struct {
 	acks   []string
 	ran    *op215Cluster
 	work   string
-	// perStep counts the oc calls of each step of the run (faults).
-	perStep map[string]int
+	// perStep counts the oc calls of each step of the run (faults),
+	// perStepExec its oc exec calls.
+	perStep, perStepExec map[string]int
 }
 
 // state gives a falsifier its own cluster and working directory in the
@@ -342,8 +343,9 @@ func prepareSite(t *testing.T, vs *verifySite) *preparedSite {
 	if vs.run != nil {
 		s.ran, s.work = vs.cluster(t), t.TempDir()
 		if vs.faults {
-			s.perStep = map[string]int{}
-			countCalls(s.ran, s.perStep)
+			counter := bundletest.NewStepFaults(nil)
+			s.perStep, s.perStepExec = counter.PerStep, counter.PerStepExec
+			s.ran.Fault = counter.Fault
 		}
 		vs.run(t, s.ran, s.bundle, s.work, s.acks)
 		s.ran.Fault = nil

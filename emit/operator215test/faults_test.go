@@ -21,24 +21,20 @@ import (
 // emit/propertytest's fault sequences, for a site of TestVerifiesCanFail
 // whose run moves data (verifySite.faults), sharing its run without faults.
 
-// countCalls makes c count the oc calls of each step (by AMPC_STEP) into
-// perStep, passing every call.
-func countCalls(c *op215Cluster, perStep map[string]int) {
-	c.Fault = func(call ocsim.Call) ocsim.Fault {
-		if step := call.Env["AMPC_STEP"]; step != "" {
-			perStep[step]++
-		}
-		return ocsim.Pass
-	}
-}
-
 // faultPlans are the fault sequences of s. By default there is one: each
 // step that calls oc (bundletest.FaultedSteps) fails once, at a call and
 // in a way chosen by its name, or at the call verifySite.faultAfter names.
 // With AMPC_EXHAUSTIVE=1 there is one for each n and each way: every step
-// with at least n calls fails at its nth, before or after (faultAfter's
-// calls are among them). stopsOnceIn is left out: the run has failed it.
+// with at least n calls fails at its nth, before, after or detached
+// (faultAfter's calls are among them); with AMPC_DETACH_SWEEP=1, one for
+// each n: every step with at least n oc exec calls has its nth detached.
+// stopsOnceIn is left out: the run has failed it.
 func faultPlans(s *preparedSite) []map[string]bundletest.CallFault {
+	if testenv.DetachSweep() {
+		perStep := maps.Clone(s.perStepExec)
+		delete(perStep, s.stopsOnceIn)
+		return bundletest.EveryExecPlans(perStep)
+	}
 	if testenv.Exhaustive() {
 		perStep := maps.Clone(s.perStep)
 		delete(perStep, s.stopsOnceIn)

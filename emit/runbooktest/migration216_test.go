@@ -32,14 +32,14 @@ func TestMigrationToOperator216(t *testing.T) {
 	bundle := bundletest.WriteBundle(t, bundletest.Compile(t, filepath.Join(testenv.Root(), "examples", "2.9-template-to-operator-2.16.hcl"), ""))
 	m := newMigrationRun(t, bundle, nil)
 	migrate216(m)
-	perStep, want := maps.Clone(m.faults.PerStep), migrationState(t, m.source, m.target, m.work)
+	perStep, perStepExec, want := maps.Clone(m.faults.PerStep), maps.Clone(m.faults.PerStepExec), migrationState(t, m.source, m.target, m.work)
 	// The fault sequences cost twice the run: only in the exhaustive
 	// sweep (every step's code fails by default in the 2.8 migration's
 	// and the lifecycle chain's sequences).
-	if testenv.Exhaustive() {
+	if testenv.Exhaustive() || testenv.DetachSweep() {
 		t.Run("faults", func(t *testing.T) {
 			t.Parallel()
-			migrationFaults(t, bundle, perStep, want, migrate216, checkMigrated216)
+			migrationFaults(t, bundle, perStep, perStepExec, want, migrate216, checkMigrated216)
 		})
 	}
 	// A second run finds every step done.

@@ -194,9 +194,11 @@ func checkMigratedData(t *testing.T, target *bundletest.Cluster, when string) {
 // site's rows, keys and file (no dump loaded twice over data it already
 // holds, none lost), the objects of both clusters and the backup files the
 // same. AMPC_EXHAUSTIVE=1 fails every call of every such step, both ways,
-// one sequence per call number. migrate runs the migration (migrateAt28,
+// one sequence per call number; AMPC_DETACH_SWEEP=1 detaches every oc exec
+// call of every such step (perStepExec, their exec calls), one sequence
+// per exec call number. migrate runs the migration (migrateAt28,
 // migrate216), check checks what the new cluster holds after it.
-func migrationFaults(t *testing.T, bundle string, perStep map[string]int, want map[string]string, migrate func(*migrationRun), check func(*testing.T, *migrationRun, string)) {
+func migrationFaults(t *testing.T, bundle string, perStep, perStepExec map[string]int, want map[string]string, migrate func(*migrationRun), check func(*testing.T, *migrationRun, string)) {
 	var pf struct{ Steps []struct{ ID, Kind string } }
 	raw, err := os.ReadFile(filepath.Join(bundle, "plan.json"))
 	if err != nil {
@@ -216,9 +218,12 @@ func migrationFaults(t *testing.T, bundle string, perStep map[string]int, want m
 		}
 	}
 	var plans []map[string]bundletest.CallFault
-	if testenv.Exhaustive() {
+	switch {
+	case testenv.DetachSweep():
+		plans = bundletest.EveryExecPlans(perStepOf(perStepExec, faulted))
+	case testenv.Exhaustive():
 		plans = bundletest.EveryCallPlans(perStepOf(perStep, faulted))
-	} else {
+	default:
 		plan := map[string]bundletest.CallFault{}
 		for step := range faulted {
 			plan[step] = bundletest.DrawnFault(migrationHash(step, 1), perStep[step])
@@ -245,7 +250,7 @@ func migrationFaults(t *testing.T, bundle string, perStep map[string]int, want m
 				missed[i] = fmt.Sprintf("%s (%s)", step, call)
 			}
 			report := t.Errorf
-			if testenv.Exhaustive() {
+			if testenv.Exhaustive() || testenv.DetachSweep() {
 				report = t.Logf
 			}
 			report("%s: %d of the %d faults fired; not %s", name, len(plan)-len(missed), len(plan), strings.Join(missed, ", "))

@@ -265,10 +265,10 @@ func TestMigrationKeepsEverything(t *testing.T) {
 		t.Fatalf("the last steps: %v\n%s", err, out)
 	}
 	source.Fault, target.Fault = nil, nil
-	perStep, want := counter.faults.PerStep, migrationState(t, source, target, work)
+	perStep, perStepExec, want := counter.faults.PerStep, counter.faults.PerStepExec, migrationState(t, source, target, work)
 	t.Run("faults", func(t *testing.T) {
 		t.Parallel()
-		migrationFaults(t, bundle, perStep, want, (*migrationRun).migrate, func(t *testing.T, m *migrationRun, when string) {
+		migrationFaults(t, bundle, perStep, perStepExec, want, (*migrationRun).migrate, func(t *testing.T, m *migrationRun, when string) {
 			t.Helper()
 			checkMigratedData(t, m.target, when)
 		})

@@ -27,19 +27,62 @@ func FaultedSteps(perStep map[string]int) map[string]bool {
 // CallFault is where a step of a fault sequence fails: at the Nth call the
 // step makes in a run (from 1), or, when At is set, at the first call
 // whose arguments hold At; Before the call reaches the cluster, or After
-// the cluster applied it. The client sees an error both ways.
+// the cluster applied it, or Detach, with the call's command going on in
+// its pod. The client sees an error each way. With Exec, Nth counts the
+// step's oc exec calls only.
 type CallFault struct {
 	Nth  int
 	At   string
 	Mode ocsim.Fault
+	Exec bool
+}
+
+// IsExec tells whether an oc call's arguments (without the program's
+// name) run a command in a pod: oc exec or oc rsh.
+func IsExec(args []string) bool {
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			return a == "exec" || a == "rsh"
+		}
+	}
+	return false
+}
+
+// EveryExecPlans are the fault sequences of a sweep of the oc exec calls
+// of the steps of perStepExec (step → the exec calls it made in the run
+// without faults): one for each n, in which every step with at least n
+// exec calls has its nth detached (ocsim.Detach: the client loses the
+// connection, the command goes on in the pod with half its input).
+func EveryExecPlans(perStepExec map[string]int) []map[string]CallFault {
+	most := 0
+	for _, n := range perStepExec {
+		most = max(most, n)
+	}
+	var plans []map[string]CallFault
+	for nth := 1; nth <= most; nth++ {
+		plan := map[string]CallFault{}
+		for step, n := range perStepExec {
+			if nth <= n {
+				plan[step] = CallFault{Nth: nth, Mode: ocsim.Detach, Exec: true}
+			}
+		}
+		plans = append(plans, plan)
+	}
+	return plans
 }
 
 // DrawnFault is the fault a step that makes n calls draws from h, a hash
 // of its name (and of a seed): its low bit the way, the rest the call.
+// Half the faults after the call are Detach (bit 32), which on an oc exec
+// leaves its command running on in the pod, and on any other call is
+// After.
 func DrawnFault(h uint64, n int) CallFault {
 	mode := ocsim.Before
 	if h%2 == 1 {
 		mode = ocsim.After
+		if h>>32%2 == 1 {
+			mode = ocsim.Detach
+		}
 	}
 	return CallFault{Nth: 1 + int(h/2%uint64(n)), Mode: mode}
 }
@@ -47,7 +90,8 @@ func DrawnFault(h uint64, n int) CallFault {
 // EveryCallPlans are the fault sequences of an exhaustive sweep of the
 // steps of perStep (step → the calls it made in the run without faults):
 // one for each n and each way, in which every step with at least n calls
-// fails at its nth call, before or after.
+// fails at its nth call, before, after, or detached (an oc exec's command
+// going on in the pod; After on other calls).
 func EveryCallPlans(perStep map[string]int) []map[string]CallFault {
 	most := 0
 	for _, n := range perStep {
@@ -55,7 +99,7 @@ func EveryCallPlans(perStep map[string]int) []map[string]CallFault {
 	}
 	var plans []map[string]CallFault
 	for nth := 1; nth <= most; nth++ {
-		for _, mode := range []ocsim.Fault{ocsim.Before, ocsim.After} {
+		for _, mode := range []ocsim.Fault{ocsim.Before, ocsim.After, ocsim.Detach} {
 			plan := map[string]CallFault{}
 			for step, n := range perStep {
 				if nth <= n {
@@ -79,18 +123,20 @@ type StepFaults struct {
 	// Fired holds the steps whose fault fired, over the runs.
 	Fired map[string]bool
 	// PerStep counts the calls each step made, over the runs (a run
-	// without faults records them for the plans).
-	PerStep map[string]int
+	// without faults records them for the plans), PerStepExec its oc exec
+	// calls.
+	PerStep, PerStepExec map[string]int
 	// current is the step the run's calls come from, seen the calls it
-	// made in this run; firedNow the step whose fault fired in this run.
+	// made in this run and seenExec its exec calls; firedNow the step
+	// whose fault fired in this run.
 	current, firedNow string
-	seen              int
+	seen, seenExec    int
 }
 
 // NewStepFaults injects plan (nil for a run without faults that counts
 // the calls).
 func NewStepFaults(plan map[string]CallFault) *StepFaults {
-	return &StepFaults{Plan: plan, Fired: map[string]bool{}, PerStep: map[string]int{}}
+	return &StepFaults{Plan: plan, Fired: map[string]bool{}, PerStep: map[string]int{}, PerStepExec: map[string]int{}}
 }
 
 // Fault decides the fate of a call; calls outside a step pass.
@@ -101,14 +147,28 @@ func (f *StepFaults) Fault(call ocsim.Call) ocsim.Fault {
 	}
 	f.PerStep[step]++
 	if step != f.current {
-		f.current, f.seen = step, 0
+		f.current, f.seen, f.seenExec = step, 0, 0
 	}
 	f.seen++
+	exec := IsExec(call.Args)
+	if exec {
+		f.PerStepExec[step]++
+		f.seenExec++
+	}
 	fault, ok := f.Plan[step]
 	if !ok || f.Fired[step] {
 		return ocsim.Pass
 	}
-	if fault.At != "" && !strings.Contains(strings.Join(call.Args, " "), fault.At) || fault.At == "" && f.seen != fault.Nth {
+	switch {
+	case fault.At != "":
+		if !strings.Contains(strings.Join(call.Args, " "), fault.At) {
+			return ocsim.Pass
+		}
+	case fault.Exec:
+		if !exec || f.seenExec != fault.Nth {
+			return ocsim.Pass
+		}
+	case f.seen != fault.Nth:
 		return ocsim.Pass
 	}
 	f.Fired[step], f.firedNow = true, step

@@ -213,6 +213,11 @@ type Cluster struct {
 	// consumedSeeds the seed files it applied, removed when it saves.
 	volumes       *volumeStore
 	consumedSeeds []string
+	// procs, when set (Serve), holds the commands that run on in pods
+	// after their exec's connection dropped; detach makes this call's exec
+	// one of them (detach.go).
+	procs  *procTable
+	detach bool
 }
 
 // Open locks the cluster's directory and loads its state and objects.
@@ -658,6 +663,7 @@ func (c *Cluster) advance(d time.Duration) {
 	}
 	c.st.Now = target
 	c.reconcile()
+	c.runDetached()
 }
 
 // bootstrap brings seeded objects to the settled state a running site has:

@@ -88,7 +88,11 @@
 // upgrade to a release, $OCSIM_OPENSHIFT sets the OpenShift release, $OCSIM_EVICT evicts a pod of a workload,
 // $OCSIM_KNATIVE=1 serves Knative eventing's Subscriptions, to which a bare
 // "subscription" then resolves, and $OCSIM_EXEC_FALLBACK=1 replaces the
-// databases below with exec.out (see Config).
+// databases below with exec.out (see Config). A Server's fault function
+// fails calls before or after the cluster applied them, or detaches an oc
+// exec: its connection drops while the command goes on in the pod, with
+// half its input, paused before its first long program (a database client)
+// until a timer fires, and dying with its pod (detach.go).
 //
 // Speed: a call runs the controllers until nothing changes. A cluster where
 // that pass changed nothing, and where no object, deployer stage or

@@ -68,10 +68,14 @@ func (r *run) exec(args []string) int {
 			if err != nil {
 				return r.fail("%v", err)
 			}
-			var stdin io.Reader = bytes.NewReader(nil)
+			var input []byte
 			if f.bool("-i", "--stdin", "-it", "-ti") {
-				stdin = bytes.NewReader(r.stdin)
+				input = r.stdin
 			}
+			if r.c.detach && r.c.procs != nil {
+				return r.execDetached(pod, v, f.get("-c", "--container"), command, input)
+			}
+			stdin := bytes.NewReader(input)
 			code := (&session{c: r.c, v: v}).run(command, stdin, r.out, r.err)
 			if code != 0 {
 				// kubectl exec reports a command's failure so, and
@@ -95,6 +99,10 @@ type session struct {
 	mu sync.Mutex
 	// inShell is set while a bash -c script runs.
 	inShell bool
+	// proc is set for a command whose exec's connection dropped
+	// (detach.go); killed once its pod died before it resumed.
+	proc   *detachedProc
+	killed bool
 }
 
 // program is a command of the container: it reads stdin, writes stdout
@@ -173,6 +181,9 @@ func (s *session) run(argv []string, stdin io.Reader, stdout, stderr io.Writer) 
 	env := map[string]string{}
 	for k, val := range s.v.env {
 		env[k] = val
+	}
+	if err := s.pauseDetached(argv[0]); err != nil {
+		return 137
 	}
 	return s.program(argv, env, stdio{stdin, stdout, stderr, "/"})
 }
@@ -262,6 +273,9 @@ func (s *session) script(src string, params []string, stdin io.Reader, stdout, s
 				if in == nil {
 					in = bytes.NewReader(nil)
 				}
+				if err := s.pauseDetached(args[0]); err != nil {
+					return err
+				}
 				if code := s.program(args, env, stdio{in, hc.Stdout, hc.Stderr, hc.Dir}); code != 0 {
 					return interp.NewExitStatus(uint8(code))
 				}
@@ -303,6 +317,9 @@ func (s *session) open(ctx context.Context, p string, flag int, _ os.FileMode) (
 	}
 	if p == "/dev/null" {
 		return nullFile{}, nil
+	}
+	if s.isKilled() {
+		return nil, errKilled
 	}
 	if flag&(os.O_WRONLY|os.O_RDWR) == 0 {
 		s.mu.Lock()

@@ -36,6 +36,10 @@ type Server struct {
 	fault     func(Call) Fault
 	interrupt func(Call) bool
 	calls     int
+	// procs are the commands running on in pods after their exec's
+	// connection dropped; detach is set during a call that Detach fails.
+	procs  procTable
+	detach bool
 }
 
 // Call is an oc call as a fault function sees it: N counts the oc calls
@@ -60,6 +64,10 @@ const (
 	// After fails the call after the cluster applied it: the client sees
 	// an error (a timed-out response) although the change was made.
 	After
+	// Detach drops the connection of an oc exec while its command runs:
+	// the command goes on in the pod with half the call's input and the
+	// client sees an error (detach.go). Any other call fails as After.
+	Detach
 )
 
 // SetFault makes f decide the fate of every oc call from now on (nil: every
@@ -104,10 +112,12 @@ func Serve(dir string) (*Server, error) {
 // Socket is the path to give the remote oc as $OCSIM_SOCKET.
 func (s *Server) Socket() string { return s.socket }
 
-// Close stops serving and waits for the call in progress.
+// Close stops serving, waits for the call in progress and ends the
+// commands left running in pods.
 func (s *Server) Close() error {
 	err := s.ln.Close()
 	s.wg.Wait()
+	s.procs.killAll()
 	os.RemoveAll(filepath.Dir(s.socket))
 	return err
 }
@@ -153,7 +163,9 @@ func (s *Server) serve(conn net.Conn) {
 	}
 	code := 1
 	if fault != Before && !interrupted {
+		s.detach = fault == Detach
 		code = mainWith(s.open, req.Args, getenv, bytes.NewReader(req.Stdin), &out, &errOut)
+		s.detach = false
 	}
 	s.mu.Unlock()
 	switch {
@@ -164,11 +176,16 @@ func (s *Server) serve(conn net.Conn) {
 		out.Reset()
 		errOut.Reset()
 		errOut.WriteString("Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout (injected before the call)\n")
-	case fault == After:
+	case fault == After || fault == Detach:
 		code = 1
 		out.Reset()
 		errOut.Reset()
-		errOut.WriteString("Unable to connect to the server: net/http: TLS handshake timeout (injected after the cluster applied the call)\n")
+		if s.procs.detached {
+			s.procs.detached = false
+			errOut.WriteString("error: lost connection to pod (injected: the command goes on in the pod)\n")
+		} else {
+			errOut.WriteString("Unable to connect to the server: net/http: TLS handshake timeout (injected after the cluster applied the call)\n")
+		}
 	}
 	_ = json.NewEncoder(conn).Encode(wire.Response{Code: code, Stdout: out.Bytes(), Stderr: errOut.Bytes()})
 }
@@ -188,7 +205,7 @@ func (s *Server) open(cfg Config) (*Cluster, error) {
 		c.Close()
 		s.objs, s.st, s.loaded = c.objs, c.st, true
 	}
-	c := &Cluster{cfg: cfg, objs: make(map[objKey]Object, len(s.objs)), borrowed: make(map[objKey]bool, len(s.objs)), dirty: map[objKey]bool{}, touched: map[string]bool{}}
+	c := &Cluster{cfg: cfg, objs: make(map[objKey]Object, len(s.objs)), borrowed: make(map[objKey]bool, len(s.objs)), dirty: map[objKey]bool{}, touched: map[string]bool{}, procs: &s.procs, detach: s.detach}
 	for k, o := range s.objs {
 		c.objs[k] = o
 		c.borrowed[k] = true

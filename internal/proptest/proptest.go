@@ -283,7 +283,7 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 	// state the step starts from. Once the run is done, a copy with the
 	// step's claim broken must fail the step (falsifyAt).
 	clean, work := p.cluster(), t.TempDir()
-	perStep := map[string]int{}
+	perStep, perStepExec := map[string]int{}, map[string]int{}
 	var snaps []snapshot
 	var snapErr error
 	falsifiable := map[string]bool{}
@@ -301,8 +301,9 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 	}
 	// mayFail tells the steps a fault sequence may fail in this site: by
 	// default those it owns (the first site of the suite with their code).
+	sweep := testenv.Exhaustive() || testenv.DetachSweep()
 	mayFail := func(step string) bool {
-		return testenv.Exhaustive() || prep.owned[step]
+		return sweep || prep.owned[step]
 	}
 	starts := map[string]*snapshot{}
 	take := func(step string) snapshot {
@@ -325,11 +326,14 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 		}
 		// The exhaustive sweep's sequences may start at any step, the
 		// default one no earlier than the first that may fail.
-		if starts[step] == nil && mayFail(step) && (len(starts) == 0 || testenv.Exhaustive()) {
+		if starts[step] == nil && mayFail(step) && (len(starts) == 0 || sweep) {
 			s := take(step)
 			starts[step] = &s
 		}
 		perStep[step]++
+		if bundletest.IsExec(call.Args) {
+			perStepExec[step]++
+		}
 		return ocsim.Pass
 	}
 	// beforePoll: by step, the calls it made before its first sleep, a
@@ -406,9 +410,12 @@ func (s *Suite) runProperties(t *testing.T, prep *prepared, seed uint64) {
 
 	// Faults: each step that calls oc fails once.
 	var plans []map[string]bundletest.CallFault
-	if testenv.Exhaustive() {
+	switch {
+	case testenv.DetachSweep():
+		plans = bundletest.EveryExecPlans(perStepExec)
+	case testenv.Exhaustive():
 		plans = bundletest.EveryCallPlans(perStep)
-	} else {
+	default:
 		// By default every step that calls oc fails once (FaultedSteps:
 		// every kind, the verify and wait steps too), at a call and in a
 		// way the seed draws. Of these, a site fails those it owns: a step
@@ -482,7 +489,7 @@ func (p *Run) faultSequence(name string, plan map[string]bundletest.CallFault, f
 	// sooner.
 	if missed := faults.Missed(); len(missed) > 0 {
 		report := t.Errorf
-		if testenv.Exhaustive() {
+		if testenv.Exhaustive() || testenv.DetachSweep() {
 			report = t.Logf
 		}
 		report("%s: the faults of %v never fired: the runs made fewer calls in those steps than the run without faults", name, missed)

@@ -50,6 +50,11 @@ func MatrixSeed(key string) uint64 {
 // otherwise sample (AMPC_EXHAUSTIVE=1): every bundle of the plan matrix, say.
 func Exhaustive() bool { return os.Getenv("AMPC_EXHAUSTIVE") == "1" }
 
+// DetachSweep reports whether the fault sequences are to be the sweep of
+// the oc exec calls (AMPC_DETACH_SWEEP=1, bundletest.EveryExecPlans):
+// every exec call of every step detached, its command going on in the pod.
+func DetachSweep() bool { return os.Getenv("AMPC_DETACH_SWEEP") == "1" }
+
 // MatrixVersions lists every version a hop starts or ends at, in version
 // order: the versions of the plan matrix. Adding a hop adds its versions.
 func MatrixVersions(ends ...string) []string {

@@ -764,6 +764,55 @@ func TestPostgreSQL215RestoreStillRunning(t *testing.T) {
 	}
 }
 
+// TestPostgreSQL215RestoreDetached: the connection of pg-restore's
+// pg_restore exec drops while the restore goes on in the pod (ocsim.Detach).
+// The run fails there; a re-run while the restore still runs stops, says
+// to wait until it ends, and starts no second pg_restore; once it ended,
+// the next re-run reads its outcome and goes on, pg_restore having run
+// once and the rows of the site restored once.
+func TestPostgreSQL215RestoreDetached(t *testing.T) {
+	t.Parallel()
+	c, bundle, rows := pg215Site(t)
+	work := t.TempDir()
+	acks := op215Manual(t, bundle)
+	fired := false
+	c.Fault = func(call ocsim.Call) ocsim.Fault {
+		if !fired && strings.Contains(strings.Join(call.Args, " "), "pg_restore -v") {
+			fired = true
+			return ocsim.Detach
+		}
+		return ocsim.Pass
+	}
+	out, err := c.runEnv(t, bundle, work, "", nil, acks...)
+	if started := bundletest.StartedSteps(out); err == nil || len(started) == 0 || started[len(started)-1] != "2.15-2.16/pg-restore" {
+		t.Fatalf("the run did not fail in pg-restore: %v\n%s", err, bundletest.Tail(out, 20))
+	}
+	if c.Pending() != 1 {
+		t.Fatalf("%d commands run on in the pods, want the restore", c.Pending())
+	}
+	out, err = c.runEnv(t, bundle, work, "", nil, acks...)
+	if started := bundletest.StartedSteps(out); err == nil || len(started) == 0 || started[len(started)-1] != "2.15-2.16/pg-restore" || !bundletest.AsksToWait(out) {
+		t.Fatalf("the re-run while the restore runs did not stop at pg-restore asking to wait: %v\n%s", err, bundletest.Tail(out, 20))
+	}
+	if c.Pending() != 1 {
+		t.Fatalf("the restore ended during the re-run: the re-run cannot show that it waits for it")
+	}
+	c.WaitDetached(t)
+	out, err = c.runEnv(t, bundle, work, op215PollFail, nil, acks...)
+	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") || !strings.Contains(out, "has ended in the pod: its outcome follows") {
+		t.Fatalf("the re-run after the restore ended did not read its outcome and go on: %v\n%s", err, bundletest.Tail(out, 30))
+	}
+	if n := pgRestores(t, c); n != 1 {
+		t.Errorf("pg_restore was started %d times, want once", n)
+	}
+	got := c.Data(t, "3scale-db", "deployment/system-postgresql-external").PostgreSQL["system"]
+	for name, table := range rows["system"].Tables {
+		if got == nil || got.Tables[name] == nil || !reflect.DeepEqual(got.Tables[name].Rows, table.Rows) {
+			t.Errorf("system.%s in PostgreSQL 15 does not hold the rows of the site's", name)
+		}
+	}
+}
+
 // pgRestores counts the runs of pg_restore into the new PostgreSQL 15.
 func pgRestores(t *testing.T, c *op215Cluster) int {
 	t.Helper()

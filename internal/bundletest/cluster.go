@@ -45,6 +45,10 @@ type Cluster struct {
 	// sleep and the tee of its log. 0 sends none.
 	Signal func(ocsim.Call) syscall.Signal
 	bin    string
+	// procs are the commands that run on in the cluster's pods after their
+	// exec's connection dropped (ocsim.Detach): the pods outlive a run,
+	// and they with them, until the test ends.
+	procs *ocsim.Processes
 }
 
 // ocDir is where the simulated oc is built: made by Main, which removes it
@@ -123,7 +127,8 @@ func oc(t *testing.T) string {
 // List export, or with none when fixture is "".
 func NewCluster(t *testing.T, fixture string) *Cluster {
 	t.Helper()
-	c := &Cluster{Dir: t.TempDir(), bin: oc(t)}
+	c := &Cluster{Dir: t.TempDir(), bin: oc(t), procs: &ocsim.Processes{}}
+	t.Cleanup(c.procs.Kill)
 	if err := os.MkdirAll(filepath.Join(c.Dir, "objects"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -270,6 +275,7 @@ func (c *Cluster) Exec(t *testing.T, bundle, workDir string, env []string, args 
 		t.Fatal(err)
 	}
 	defer srv.Close()
+	c.serves(srv)
 	srv.SetFault(c.Fault)
 	cmd := exec.Command(testenv.Tool(t, "bash"), append([]string{filepath.Join(bundle, "runbook.sh")}, args...)...)
 	interrupt := c.InterruptSleep
@@ -311,6 +317,62 @@ func (c *Cluster) Exec(t *testing.T, bundle, workDir string, env []string, args 
 	out := buf.Bytes()
 	checkNotPrinted(t, out, secrets)
 	return string(out), err
+}
+
+// serves makes srv keep the cluster's detached commands, which outlive it.
+func (c *Cluster) serves(srv *ocsim.Server) {
+	if c.procs != nil {
+		srv.SetProcesses(c.procs)
+	}
+}
+
+// Pending is the number of commands that run on in the cluster's pods
+// after their exec's connection dropped (ocsim.Detach).
+func (c *Cluster) Pending() int {
+	if c.procs == nil {
+		return 0
+	}
+	return c.procs.Pending()
+}
+
+// AsksToWait reports whether a failed run's output tells the person to
+// wait for a command that still runs in a pod and to re-run then: what a
+// step that finds a detached command of an earlier attempt must say.
+func AsksToWait(out string) bool {
+	return strings.Contains(strings.ToLower(Tail(out, 10)), "wait until it ends")
+}
+
+// WaitDetached lets the cluster's time pass, as a person waiting between
+// two runs does, until no command an exec's lost connection left running
+// in its pods runs any more: they end, or die with their pod (they resume
+// at most ten logical minutes after they paused).
+func (c *Cluster) WaitDetached(t *testing.T) {
+	t.Helper()
+	for i := 0; c.Pending() > 0; i++ {
+		if i == 3 {
+			t.Fatalf("%d commands still run in the pods after 45 logical minutes", c.Pending())
+		}
+		c.Sleep(t, "900")
+	}
+}
+
+// Sleep lets the cluster's time pass by seconds through the served sleep
+// (the detached commands resume in it).
+func (c *Cluster) Sleep(t *testing.T, seconds string) {
+	t.Helper()
+	srv, err := ocsim.Serve(c.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c.serves(srv)
+	cmd := exec.Command(filepath.Join(c.bin, "sleep"), seconds)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "FAKEOC_DIR="+c.Dir, "FAKEOC_NAMESPACE=3scale", wire.SocketEnv+"="+srv.Socket())
+	cmd.Env = append(cmd.Env, c.Env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("sleep %s: %v\n%s", seconds, err, out)
+	}
 }
 
 // clusterSecretValues gives the decoded values (8 bytes or longer) of the

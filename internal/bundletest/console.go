@@ -23,6 +23,7 @@ func (c *Cluster) OC(t *testing.T, stdin string, args ...string) (string, error)
 		t.Fatal(err)
 	}
 	defer srv.Close()
+	c.serves(srv)
 	cmd := exec.Command(filepath.Join(c.bin, "oc"), args...)
 	cmd.Dir = t.TempDir()
 	cmd.Env = append(os.Environ(),

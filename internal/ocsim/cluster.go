@@ -216,7 +216,7 @@ type Cluster struct {
 	// procs, when set (Serve), holds the commands that run on in pods
 	// after their exec's connection dropped; detach makes this call's exec
 	// one of them (detach.go).
-	procs  *procTable
+	procs  *Processes
 	detach bool
 }
 

@@ -33,9 +33,12 @@ var longPrograms = map[string]bool{
 // interpreter stops at once, as the process tree does.
 var errKilled = errors.New("killed with its pod")
 
-// procTable holds the commands that run on in pods after their exec's
-// connection dropped; a Server keeps it across calls.
-type procTable struct {
+// Processes holds the commands that run on in pods after their exec's
+// connection dropped. A Server keeps its own across its calls; one set with
+// SetProcesses outlives the server (a test's cluster, served anew for each
+// run, whose pods keep running between runs), and its owner ends them with
+// Kill.
+type Processes struct {
 	mu    sync.Mutex
 	procs []*detachedProc
 	// detached is set by a call whose exec was detached, for the message
@@ -59,7 +62,7 @@ type detachedProc struct {
 }
 
 // add registers a paused command.
-func (t *procTable) add(p *detachedProc) {
+func (t *Processes) add(p *detachedProc) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.procs = append(t.procs, p)
@@ -67,7 +70,7 @@ func (t *procTable) add(p *detachedProc) {
 
 // take removes and returns the commands due at now, in the order they
 // paused.
-func (t *procTable) take(now int64) []*detachedProc {
+func (t *Processes) take(now int64) []*detachedProc {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	var due, left []*detachedProc
@@ -82,8 +85,8 @@ func (t *procTable) take(now int64) []*detachedProc {
 	return due
 }
 
-// killAll ends every paused command, as stopping the cluster does.
-func (t *procTable) killAll() {
+// Kill ends every paused command, as stopping the cluster does.
+func (t *Processes) Kill() {
 	for _, p := range t.take(1<<62 - 1) {
 		p.resume <- nil
 		<-p.done
@@ -92,10 +95,22 @@ func (t *procTable) killAll() {
 
 // Pending is the number of commands that run on in pods after their exec's
 // connection dropped, not yet resumed or killed.
-func (s *Server) Pending() int {
-	s.procs.mu.Lock()
-	defer s.procs.mu.Unlock()
-	return len(s.procs.procs)
+func (t *Processes) Pending() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.procs)
+}
+
+// Pending is the number of the server's commands that run on in pods
+// (Processes.Pending).
+func (s *Server) Pending() int { return s.procs.Pending() }
+
+// SetProcesses makes the server keep its detached commands in p, from its
+// next call on: Close then leaves them running.
+func (s *Server) SetProcesses(p *Processes) {
+	s.mu.Lock()
+	s.procs, s.ownProcs = p, false
+	s.mu.Unlock()
 }
 
 // execDetached runs command in pod as an exec whose connection drops: see

@@ -38,8 +38,9 @@ type Server struct {
 	calls     int
 	// procs are the commands running on in pods after their exec's
 	// connection dropped; detach is set during a call that Detach fails.
-	procs  procTable
-	detach bool
+	procs    *Processes
+	ownProcs bool
+	detach   bool
 }
 
 // Call is an oc call as a fault function sees it: N counts the oc calls
@@ -103,7 +104,7 @@ func Serve(dir string) (*Server, error) {
 		os.RemoveAll(sockDir)
 		return nil, err
 	}
-	s := &Server{dir: dir, socket: socket, ln: ln}
+	s := &Server{dir: dir, socket: socket, ln: ln, procs: &Processes{}, ownProcs: true}
 	s.wg.Add(1)
 	go s.accept()
 	return s, nil
@@ -117,7 +118,9 @@ func (s *Server) Socket() string { return s.socket }
 func (s *Server) Close() error {
 	err := s.ln.Close()
 	s.wg.Wait()
-	s.procs.killAll()
+	if s.ownProcs {
+		s.procs.Kill()
+	}
 	os.RemoveAll(filepath.Dir(s.socket))
 	return err
 }
@@ -205,7 +208,7 @@ func (s *Server) open(cfg Config) (*Cluster, error) {
 		c.Close()
 		s.objs, s.st, s.loaded = c.objs, c.st, true
 	}
-	c := &Cluster{cfg: cfg, objs: make(map[objKey]Object, len(s.objs)), borrowed: make(map[objKey]bool, len(s.objs)), dirty: map[objKey]bool{}, touched: map[string]bool{}, procs: &s.procs, detach: s.detach}
+	c := &Cluster{cfg: cfg, objs: make(map[objKey]Object, len(s.objs)), borrowed: make(map[objKey]bool, len(s.objs)), dirty: map[objKey]bool{}, touched: map[string]bool{}, procs: s.procs, detach: s.detach}
 	for k, o := range s.objs {
 		c.objs[k] = o
 		c.borrowed[k] = true

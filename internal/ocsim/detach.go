@@ -14,13 +14,19 @@ import (
 // client sees an error and cannot tell how far the command got; a re-run
 // may start a second copy while the first still runs, or find its work
 // half done. The simulator expresses this with the fault Detach (served
-// calls only, since the command outlives the call): the command reads the
-// first half of the call's input, runs at once up to its first long
-// program (the database clients and tools, which run for minutes on a
-// real dump), and runs the rest when its timer fires, a seeded delay
-// later, in whatever call the clock reaches it. If by then its pod is gone,
-// being deleted or replaced, the command died with it and nothing more of
-// it runs.
+// calls only, since the command outlives the call):
+//
+//   - A command fed from the call's input (oc exec -i with input) reads
+//     its first half and runs to its end at once: what it read it had
+//     mostly processed as it arrived, and the end of its input ends it
+//     soon after the connection dropped (an import cut short).
+//   - Any other command runs at once up to its first long program (the
+//     database clients and tools, which run for minutes on a real site),
+//     and the rest when its timer fires, a seeded delay later, in whatever
+//     call the clock reaches it. If by then its pod is gone, being deleted
+//     or replaced, the command died with it and nothing more of it runs.
+//
+// The client gets none of what the command printed.
 
 // longPrograms are the programs a detached command pauses before: those
 // that run long on a real site.
@@ -120,7 +126,10 @@ func (r *run) execDetached(pod Object, v *podView, container string, command []s
 		ns: v.ns, pod: v.name, uid: str(pod, "metadata", "uid"), container: container,
 		paused: make(chan struct{}), resume: make(chan *Cluster), done: make(chan struct{}),
 	}
-	s := &session{c: r.c, v: v, proc: p}
+	s := &session{c: r.c, v: v}
+	if len(input) == 0 {
+		s.proc = p
+	}
 	// The client got half its input through; what the command prints
 	// has no reader.
 	in := bytes.NewReader(input[:len(input)/2])

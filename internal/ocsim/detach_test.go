@@ -143,8 +143,8 @@ func TestDetachedExecDiesWithItsPod(t *testing.T) {
 }
 
 // TestDetachedExecCutsItsInput: the command of a detached exec reads the
-// half of the call's input that got through; one without a long program
-// ends at once.
+// half of the call's input that got through, and a command fed from the
+// input ends at once, a long program too (an import cut short).
 func TestDetachedExecCutsItsInput(t *testing.T) {
 	d := newDetachSite(t)
 	d.detachFirst("upload")
@@ -156,6 +156,17 @@ func TestDetachedExecCutsItsInput(t *testing.T) {
 	}
 	if got := d.must("exec", "dc/zync-database", "--", "cat", "/tmp/upload"); got != "01234" {
 		t.Errorf("the pod received %q, want the first half of the input", got)
+	}
+	d.detachFirst("psql")
+	statements := "INSERT INTO tenants (id, endpoint) VALUES (3, 'https://t3.example.com');\nINSERT INTO tenants (id, endpoint) VALUES (4, 'https://t4.example.com');\n"
+	if r := d.call(statements, "oc", "exec", "-i", "dc/zync-database", "--", "psql", "-d", "zync_production", "-f", "-"); r.Code == 0 {
+		t.Fatal("the detached import succeeded")
+	}
+	if d.srv.Pending() != 0 {
+		t.Errorf("%d commands run on after an import fed from the call's input", d.srv.Pending())
+	}
+	if got := d.tenants(); got != "3\n" {
+		t.Errorf("the rows after an import cut in half: %q, want 3 (the first of the two inserts)", got)
 	}
 }
 

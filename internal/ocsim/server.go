@@ -66,8 +66,9 @@ const (
 	// an error (a timed-out response) although the change was made.
 	After
 	// Detach drops the connection of an oc exec while its command runs:
-	// the command goes on in the pod with half the call's input and the
-	// client sees an error (detach.go). Any other call fails as After.
+	// the client sees an error; a command fed from the call's input runs
+	// with half of it, any other goes on in the pod after the call
+	// (detach.go). Any other call fails as After.
 	Detach
 )
 

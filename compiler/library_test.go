@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"mvdan.cc/sh/v3/syntax"
+
 	"github.com/ampc/ampc/internal/testenv"
 )
 
@@ -511,9 +513,56 @@ func maskedLines(name, text string) []string {
 	return found
 }
 
+// maskedNodes lists the places of a shell script, parsed, that read a list
+// in a maskedStatus form, however it is laid out over lines (a for loop's
+// word list on lines of its own, say), which the line check cannot see.
+func maskedNodes(name, src string) ([]string, error) {
+	file, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), name)
+	if err != nil {
+		return nil, err
+	}
+	// holds tells whether a word holds a node of the kind of want.
+	holds := func(w *syntax.Word, want func(syntax.Node) bool) bool {
+		found := false
+		if w != nil {
+			syntax.Walk(w, func(n syntax.Node) bool {
+				found = found || want(n)
+				return !found
+			})
+		}
+		return found
+	}
+	isCmdSubst := func(n syntax.Node) bool { _, ok := n.(*syntax.CmdSubst); return ok }
+	isProcIn := func(n syntax.Node) bool { p, ok := n.(*syntax.ProcSubst); return ok && p.Op == syntax.CmdIn }
+	var found []string
+	add := func(n syntax.Node, what string) {
+		found = append(found, fmt.Sprintf("%s:%s: %s", name, n.Pos(), what))
+	}
+	syntax.Walk(file, func(n syntax.Node) bool {
+		switch n := n.(type) {
+		case *syntax.WordIter:
+			for _, w := range n.Items {
+				if holds(w, isCmdSubst) {
+					add(w, "a command substitution in a for loop's word list")
+				}
+			}
+		case *syntax.Redirect:
+			switch {
+			case n.Op == syntax.RdrIn && holds(n.Word, isProcIn):
+				add(n, "input from a process substitution")
+			case n.Op == syntax.WordHdoc && holds(n.Word, isCmdSubst):
+				add(n, "a here-string of a command substitution")
+			}
+		}
+		return true
+	})
+	return found, nil
+}
+
 // TestShellStatusNotMasked: no rule module, shell library file or the
-// runbook's driver reads a list in a maskedStatus form. The forms are
-// checked against lines that hold them, and lines that do not.
+// runbook's driver reads a list in a maskedStatus form, line by line, and
+// no runbook of the goldens does, parsed. The forms are checked against
+// scripts that hold them, and scripts that do not.
 func TestShellStatusNotMasked(t *testing.T) {
 	for _, line := range []string{
 		`for object in $(oc get dc -o name); do`,
@@ -536,8 +585,45 @@ func TestShellStatusNotMasked(t *testing.T) {
 			t.Errorf("the check takes %q for a masked status: %v", line, got)
 		}
 	}
+	for _, src := range []string{
+		"for object in \\\n  a \\\n  $(oc get dc -o name)\ndo echo \"$object\"; done",
+		"for name in a \"b$(oc get apicast -o name)\"; do :; done",
+		"while read -r x; do :; done \\\n  < <(jq -r 'keys[]' \"$file\")",
+		"mapfile -t x <<< \"prefix $(jq -r .x <<<\"$json\")\"",
+	} {
+		if got, err := maskedNodes("probe", src); err != nil || len(got) != 1 {
+			t.Errorf("the parsed check finds %v (%v) in %q, want one place", got, err, src)
+		}
+	}
+	for _, src := range []string{
+		"names=$(oc get dc -o name)\nfor object in $names; do :; done",
+		"mapfile -t fields <<<\"$text\"",
+		"exec > >(tee -a \"$LOG_FILE\") 2>&1",
+		"# for x in $(oc get dc)\ncat <<EOF\n$(date)\nEOF",
+	} {
+		if got, err := maskedNodes("probe", src); err != nil || got != nil {
+			t.Errorf("the parsed check finds %v (%v) in %q, want none", got, err, src)
+		}
+	}
+	runbooks, err := filepath.Glob(filepath.Join("..", "testdata", "golden", "*", "runbook.sh"))
+	if err != nil || len(runbooks) == 0 {
+		t.Fatalf("no golden runbooks: %v", err)
+	}
+	for _, path := range runbooks {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, err := maskedNodes(path, string(src))
+		if err != nil {
+			t.Fatalf("parsing %s: %v", path, err)
+		}
+		for _, f := range found {
+			t.Errorf("%s: its failure is not seen; read the list into a variable first", f)
+		}
+	}
 	var found []string
-	err := fs.WalkDir(ruleFS, "rules", func(path string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(ruleFS, "rules", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".hcl") || strings.HasSuffix(path, ".sh")) {
 			return err
 		}

@@ -3,6 +3,7 @@ package ocsim
 import (
 	"bytes"
 	"errors"
+	"io"
 	"path"
 	"sync"
 	"time"
@@ -133,10 +134,9 @@ func (r *run) execDetached(pod Object, v *podView, container string, command []s
 	// The client got half its input through; what the command prints
 	// has no reader.
 	in := bytes.NewReader(input[:len(input)/2])
-	var sink bytes.Buffer
 	go func() {
 		defer close(p.done)
-		s.run(command, in, &sink, &sink)
+		s.run(command, in, io.Discard, io.Discard)
 	}()
 	select {
 	case <-p.done:

@@ -735,3 +735,30 @@ func TestShellLibraryKindNames(t *testing.T) {
 		}
 	}
 }
+
+// TestShellLibraryHolds: holds answers whether the object satisfies the
+// jq filter, with jq's options, and stops when the object cannot be read
+// (before, the verify steps piped oc get into jq -e and told of a broken
+// claim on a lost connection).
+func TestShellLibraryHolds(t *testing.T) {
+	testenv.Tool(t, "jq")
+	ok := `oc() { [ "$1 $2 $3 $4" = "get dc/system-app -o json" ] || return 9; echo '{"spec": {"replicas": 2}}'; }` + "\n"
+	lost := `oc() { echo "Unable to connect to the server: i/o timeout" >&2; return 1; }` + "\n"
+	for _, tc := range []struct {
+		name, script, want string
+		ok                 bool
+	}{
+		{"holds", ok + `holds dc/system-app '.spec.replicas == 2' || fail "claim broken"; echo held`, "held", true},
+		{"with options", ok + `holds dc/system-app --argjson n 2 '.spec.replicas == $n' || fail "claim broken"; echo held`, "held", true},
+		{"claim broken", ok + `holds dc/system-app '.spec.replicas == 3' || fail "claim broken"; echo held`, "claim broken", false},
+		{"read fails", lost + `holds dc/system-app '.spec.replicas == 2' || fail "claim broken"; echo held`, "could not read dc/system-app", false},
+	} {
+		out, err := libraryRun(t, tc.script+"\n")
+		if (err == nil) != tc.ok || !strings.Contains(out, tc.want) {
+			t.Errorf("%s: %v\n%s", tc.name, err, out)
+		}
+		if tc.name == "read fails" && strings.Contains(out, "claim broken") {
+			t.Errorf("a failed read told of a broken claim:\n%s", out)
+		}
+	}
+}

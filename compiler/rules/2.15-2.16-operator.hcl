@@ -1309,7 +1309,7 @@ step "mysql-verify" {
   when    = local.mysql_on_cluster
   run     = <<-EOT
     for object in deployment/system-mysql pvc/mysql-storage%{ if has("ConfigMap", "mysql-extra-conf") } configmap/mysql-extra-conf%{ endif }%{ if has("ConfigMap", "mysql-main-conf") } configmap/mysql-main-conf%{ endif }%{ if has("Service", "system-mysql") } service/system-mysql%{ endif }; do
-      oc get "$object" -o json | jq -e '[.metadata.ownerReferences[]? | select(.kind == "APIManager")] | length == 0' >/dev/null \
+      holds "$object" '[.metadata.ownerReferences[]? | select(.kind == "APIManager")] | length == 0' \
         || fail "$object is still owned by the APIManager"
     done
     echo "system-mysql and its objects are detached from the operator"

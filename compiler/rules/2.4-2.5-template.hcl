@@ -341,8 +341,9 @@ step "rolling-updates-verify" {
   kind    = "verify"
   section = "2.2"
   run     = <<-EOT
+    # shellcheck disable=SC2016 # $k is jq's (holds runs jq)
     for flag in service_mesh_integration policy_registry; do
-      oc get configmap system -o json | jq -e --arg k "$flag" '.data["rolling_updates.yml"] // "" | test("(^|\n)[ \t]+" + $k + ":[ \t]*true[ \t]*(\n|$)")' >/dev/null \
+      holds configmap/system --arg k "$flag" '.data["rolling_updates.yml"] // "" | test("(^|\n)[ \t]+" + $k + ":[ \t]*true[ \t]*(\n|$)")' \
         || fail "rolling_updates.yml of configmap/system does not set $flag: true"
     done
     echo "rolling_updates.yml sets service_mesh_integration and policy_registry to true"
@@ -519,10 +520,11 @@ step "system-mysql-verify" {
     has not.
   EOT
   run     = <<-EOT
-    oc get dc system-mysql -o json | jq -e '
+    # shellcheck disable=SC2016 # $env is jq's (holds runs jq)
+    holds dc/system-mysql '
       [.spec.template.spec.containers[] | select(.name == "system-mysql") | .env[]] as $env
       | ([$env[] | select(.name == "MYSQL_USER")][0].valueFrom.secretKeyRef == {"name": "system-database", "key": "DB_USER"})
-        and ([$env[] | select(.name == "MYSQL_PASSWORD")][0].valueFrom.secretKeyRef == {"name": "system-database", "key": "DB_PASSWORD"})' >/dev/null \
+        and ([$env[] | select(.name == "MYSQL_PASSWORD")][0].valueFrom.secretKeyRef == {"name": "system-database", "key": "DB_PASSWORD"})' \
       || fail "dc/system-mysql does not read MYSQL_USER and MYSQL_PASSWORD from secret system-database"
     echo "MYSQL_USER from secret system-database, key DB_USER"
     echo "MYSQL_PASSWORD from secret system-database, key DB_PASSWORD"
@@ -844,9 +846,9 @@ step "zync-database-cleanup" {
   EOT
   done_if = "oc get imagestream postgresql -o json | jq -e '[.spec.tags[]? | select(.name == \"9.5\")] | length == 0' >/dev/null"
   run     = <<-EOT
-    oc get dc zync-database -o json | jq -e '[.spec.triggers[]? | select(.type == "ImageChange") | .imageChangeParams.from.name] | index("postgresql:9.5") == null' >/dev/null \
+    holds dc/zync-database '[.spec.triggers[]? | select(.type == "ImageChange") | .imageChangeParams.from.name] | index("postgresql:9.5") == null' \
       || fail "dc/zync-database still follows postgresql:9.5; the tag is kept"
-    oc get dc zync-database -o json | jq -e '.spec.template.spec.containers[0].image | contains("postgresql-10")' >/dev/null \
+    holds dc/zync-database '.spec.template.spec.containers[0].image | contains("postgresql-10")' \
       || fail "dc/zync-database does not run a PostgreSQL 10 image; the 9.5 tag is kept"
     oc tag -d postgresql:9.5
   EOT
@@ -857,7 +859,7 @@ step "zync-database-cleanup-verify" {
   kind    = "verify"
   section = "2.5.5"
   run     = <<-EOT
-    oc get imagestream postgresql -o json | jq -e '[.spec.tags[]?.name] | index("10") != null and index("9.5") == null' >/dev/null \
+    holds imagestream/postgresql '[.spec.tags[]?.name] | index("10") != null and index("9.5") == null' \
       || fail "imagestream/postgresql does not have tag 10 without tag 9.5"
     if exists imagestreamtag postgresql:9.5; then
       fail "imagestreamtag postgresql:9.5 still exists"

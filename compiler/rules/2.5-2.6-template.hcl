@@ -440,7 +440,7 @@ step "amp-service-account-verify" {
   kind    = "verify"
   section = "2.2"
   run     = <<-EOT
-    oc get serviceaccount amp -o json | jq -e '(.imagePullSecrets // []) | map(.name) | index("threescale-registry-auth") != null' >/dev/null \
+    holds serviceaccount/amp '(.imagePullSecrets // []) | map(.name) | index("threescale-registry-auth") != null' \
       || fail "serviceaccount/amp does not list threescale-registry-auth in imagePullSecrets: add it (oc secrets link amp threescale-registry-auth --for=pull), then re-run"
   EOT
 }
@@ -981,7 +981,8 @@ step "system-redis-env-verify" {
       local dc=$1 filter=$2 want
       shift 2
       want=$(printf '%s\n' "$@" | jq -s 'add')
-      oc get dc "$dc" -o json | jq -e --argjson want "$want" "$filter"' | . as $env | $want | to_entries | all(.key as $n | .value as $v | [$env[] | select(.name == $n)] | length == 1 and .[0].valueFrom.secretKeyRef.name == $v[0] and .[0].valueFrom.secretKeyRef.key == $v[1])' >/dev/null
+      # shellcheck disable=SC2016 # the $ names are jq's (holds runs jq)
+      holds "dc/$dc" --argjson want "$want" "$filter"' | . as $env | $want | to_entries | all(.key as $n | .value as $v | [$env[] | select(.name == $n)] | length == 1 and .[0].valueFrom.secretKeyRef.name == $v[0] and .[0].valueFrom.secretKeyRef.key == $v[1])'
     }
     reads system-app '.spec.strategy.rollingParams.pre.execNewPod.env' "$system_env" "$backend_env" \
       || fail "the system-app pre-hook pod does not read every Redis Enterprise and Sentinel variable"
@@ -1098,11 +1099,12 @@ step "backend-redis-env-verify" {
   section = "2.5"
   note    = "The guide lists the init container env before and after each patch for a person to compare; the runbook checks each variable's source."
   run     = <<-EOT
+    # shellcheck disable=SC2016 # the $ names are jq's (holds runs jq)
     for dc in backend-worker backend-cron; do
-      oc get dc "$dc" -o json | jq -e '.spec.template.spec.initContainers[] | select(.name == "backend-redis-svc") | .env as $env
+      holds "dc/$dc" '.spec.template.spec.initContainers[] | select(.name == "backend-redis-svc") | .env as $env
         | {CONFIG_REDIS_PROXY: "REDIS_STORAGE_URL", CONFIG_REDIS_SENTINEL_HOSTS: "REDIS_STORAGE_SENTINEL_HOSTS", CONFIG_REDIS_SENTINEL_ROLE: "REDIS_STORAGE_SENTINEL_ROLE", CONFIG_QUEUES_SENTINEL_HOSTS: "REDIS_QUEUES_SENTINEL_HOSTS", CONFIG_QUEUES_SENTINEL_ROLE: "REDIS_QUEUES_SENTINEL_ROLE"}
         | to_entries | all(.key as $n | .value as $k | [$env[] | select(.name == $n)] | length == 1 and .[0].valueFrom.secretKeyRef.name == "backend-redis" and .[0].valueFrom.secretKeyRef.key == $k)
-        and ([$env[] | select(.name == "RACK_ENV")] | length == 1 and .[0].valueFrom.configMapKeyRef.name == "backend-environment")' >/dev/null \
+        and ([$env[] | select(.name == "RACK_ENV")] | length == 1 and .[0].valueFrom.configMapKeyRef.name == "backend-environment")' \
         || fail "the backend-redis-svc init container of dc/$dc does not read every Redis Sentinel variable"
     done
   EOT

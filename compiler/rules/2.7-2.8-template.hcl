@@ -167,11 +167,11 @@ step "prehook-verify" {
   kind    = "verify"
   section = "1.2.4"
   run     = <<-EOT
-    oc get dc system-app -o json | jq -e '.spec.strategy.rollingParams.pre.execNewPod.command == ["bash", "-c", "bundle exec rake boot openshift:deploy"]' >/dev/null \
+    holds dc/system-app '.spec.strategy.rollingParams.pre.execNewPod.command == ["bash", "-c", "bundle exec rake boot openshift:deploy"]' \
       || fail "the system-app pre-hook command is not the 2.8 one"
-    oc get dc system-app -o json | jq -e '.spec.strategy.rollingParams.pre.execNewPod.env | map(select(.name == "MASTER_ACCESS_TOKEN")) == [{"name": "MASTER_ACCESS_TOKEN", "valueFrom": {"secretKeyRef": {"key": "MASTER_ACCESS_TOKEN", "name": "system-seed"}}}]' >/dev/null \
+    holds dc/system-app '.spec.strategy.rollingParams.pre.execNewPod.env | map(select(.name == "MASTER_ACCESS_TOKEN")) == [{"name": "MASTER_ACCESS_TOKEN", "valueFrom": {"secretKeyRef": {"key": "MASTER_ACCESS_TOKEN", "name": "system-seed"}}}]' \
       || fail "the system-app pre-hook MASTER_ACCESS_TOKEN does not read secret system-seed"
-    oc get dc system-app -o json | jq -e '.spec.strategy.rollingParams.pre.execNewPod.env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' >/dev/null \
+    holds dc/system-app '.spec.strategy.rollingParams.pre.execNewPod.env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' \
       || fail "not every SMTP_* env var of the system-app pre-hook reads secret system-smtp"
   EOT
 }
@@ -265,11 +265,12 @@ step "smtp-env-verify" {
   kind    = "verify"
   section = "1.2.6"
   run     = <<-EOT
+    # shellcheck disable=SC2016 # $c is jq's (holds runs jq)
     for c in system-master system-provider system-developer; do
-      oc get dc system-app -o json | jq -e --arg c "$c" '.spec.template.spec.containers | map(select(.name == $c))[0].env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' >/dev/null \
+      holds dc/system-app --arg c "$c" '.spec.template.spec.containers | map(select(.name == $c))[0].env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' \
         || fail "container $c of dc/system-app does not read every SMTP_* env var from secret system-smtp"
     done
-    oc get dc system-sidekiq -o json | jq -e '.spec.template.spec.containers | map(select(.name == "system-sidekiq"))[0].env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' >/dev/null \
+    holds dc/system-sidekiq '.spec.template.spec.containers | map(select(.name == "system-sidekiq"))[0].env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' \
       || fail "dc/system-sidekiq does not read every SMTP_* env var from secret system-smtp"
   EOT
 }
@@ -411,13 +412,13 @@ step "s3-env-verify" {
   when    = plan.s3
   run     = <<-EOT
     check='map(select(.name | startswith("AWS_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "aws-auth")'
-    oc get dc system-app -o json | jq -e ".spec.strategy.rollingParams.pre.execNewPod.env | $check" >/dev/null \
+    holds dc/system-app ".spec.strategy.rollingParams.pre.execNewPod.env | $check" \
       || fail "the system-app pre-hook does not read every AWS_* env var from secret aws-auth"
     for c in system-master system-provider system-developer; do
-      oc get dc system-app -o json | jq -e --arg c "$c" ".spec.template.spec.containers | map(select(.name == \$c))[0].env | $check" >/dev/null \
+      holds dc/system-app --arg c "$c" ".spec.template.spec.containers | map(select(.name == \$c))[0].env | $check" \
         || fail "container $c of dc/system-app does not read every AWS_* env var from secret aws-auth"
     done
-    oc get dc system-sidekiq -o json | jq -e ".spec.template.spec.containers | map(select(.name == \"system-sidekiq\"))[0].env | $check" >/dev/null \
+    holds dc/system-sidekiq ".spec.template.spec.containers | map(select(.name == \"system-sidekiq\"))[0].env | $check" \
       || fail "dc/system-sidekiq does not read every AWS_* env var from secret aws-auth"
   EOT
 }

@@ -11,6 +11,18 @@ exists() {
   [ -n "$found" ]
 }
 
+# holds OBJECT JQ-ARGS...: whether OBJECT, read with oc get -o json,
+# satisfies the jq filter of JQ-ARGS (jq -e: options, then the filter). A
+# failed read stops the runbook saying so: a verify step's claim is not
+# broken by a lost connection, and its message would send the person the
+# wrong way (a rollback, say).
+holds() {
+  local object=$1 json
+  shift
+  json=$(oc get "$object" -o json) || fail "could not read $object: see the error above; re-run when the cluster answers"
+  jq -e "$@" >/dev/null <<<"$json"
+}
+
 # kind_names KIND [OC-FLAGS]: the objects of KIND as oc get -o name prints
 # them, a line each; nothing when there are none, or when the cluster does
 # not know KIND (its CRD not installed: an OpenShift 3.11 cluster without

@@ -33,7 +33,8 @@ no_tag() {
 # secret_lacks SECRET KEY: stop unless Secret SECRET has no key KEY. Only
 # the key's presence is read: no value reaches the output.
 secret_lacks() {
-  oc get secret "$1" -o json | jq -e --arg key "$2" '(.data // {}) | has($key) | not' >/dev/null \
+  # shellcheck disable=SC2016 # $key is jq's (holds runs jq)
+  holds "secret/$1" --arg key "$2" '(.data // {}) | has($key) | not' \
     || fail "secret/$1 still has the key $2"
   echo "secret/$1 has no key $2"
 }

@@ -917,6 +917,18 @@ exists() {
   [ -n "$found" ]
 }
 
+# holds OBJECT JQ-ARGS...: whether OBJECT, read with oc get -o json,
+# satisfies the jq filter of JQ-ARGS (jq -e: options, then the filter). A
+# failed read stops the runbook saying so: a verify step's claim is not
+# broken by a lost connection, and its message would send the person the
+# wrong way (a rollback, say).
+holds() {
+  local object=$1 json
+  shift
+  json=$(oc get "$object" -o json) || fail "could not read $object: see the error above; re-run when the cluster answers"
+  jq -e "$@" >/dev/null <<<"$json"
+}
+
 # kind_names KIND [OC-FLAGS]: the objects of KIND as oc get -o name prints
 # them, a line each; nothing when there are none, or when the cluster does
 # not know KIND (its CRD not installed: an OpenShift 3.11 cluster without
@@ -1163,7 +1175,8 @@ no_tag() {
 # secret_lacks SECRET KEY: stop unless Secret SECRET has no key KEY. Only
 # the key's presence is read: no value reaches the output.
 secret_lacks() {
-  oc get secret "$1" -o json | jq -e --arg key "$2" '(.data // {}) | has($key) | not' >/dev/null \
+  # shellcheck disable=SC2016 # $key is jq's (holds runs jq)
+  holds "secret/$1" --arg key "$2" '(.data // {}) | has($key) | not' \
     || fail "secret/$1 still has the key $2"
   echo "secret/$1 has no key $2"
 }
@@ -2216,8 +2229,9 @@ step_2_4_2_5__rolling_updates() {
 # 2.4-2.5/rolling-updates-verify — Check that rolling_updates.yml turns on service_mesh_integration and policy_registry
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.2
 step_2_4_2_5__rolling_updates_verify() {
+  # shellcheck disable=SC2016 # $k is jq's (holds runs jq)
   for flag in service_mesh_integration policy_registry; do
-    oc get configmap system -o json | jq -e --arg k "$flag" '.data["rolling_updates.yml"] // "" | test("(^|\n)[ \t]+" + $k + ":[ \t]*true[ \t]*(\n|$)")' >/dev/null \
+    holds configmap/system --arg k "$flag" '.data["rolling_updates.yml"] // "" | test("(^|\n)[ \t]+" + $k + ":[ \t]*true[ \t]*(\n|$)")' \
       || fail "rolling_updates.yml of configmap/system does not set $flag: true"
   done
   echo "rolling_updates.yml sets service_mesh_integration and policy_registry to true"
@@ -2348,10 +2362,11 @@ step_2_4_2_5__wait_system_mysql() {
 # the restart; the runbook waits up to 20 minutes for each to have its pods
 # ready, and stops with the command to redeploy one that has not.
 step_2_4_2_5__system_mysql_verify() {
-  oc get dc system-mysql -o json | jq -e '
+  # shellcheck disable=SC2016 # $env is jq's (holds runs jq)
+  holds dc/system-mysql '
     [.spec.template.spec.containers[] | select(.name == "system-mysql") | .env[]] as $env
     | ([$env[] | select(.name == "MYSQL_USER")][0].valueFrom.secretKeyRef == {"name": "system-database", "key": "DB_USER"})
-      and ([$env[] | select(.name == "MYSQL_PASSWORD")][0].valueFrom.secretKeyRef == {"name": "system-database", "key": "DB_PASSWORD"})' >/dev/null \
+      and ([$env[] | select(.name == "MYSQL_PASSWORD")][0].valueFrom.secretKeyRef == {"name": "system-database", "key": "DB_PASSWORD"})' \
     || fail "dc/system-mysql does not read MYSQL_USER and MYSQL_PASSWORD from secret system-database"
   echo "MYSQL_USER from secret system-database, key DB_USER"
   echo "MYSQL_PASSWORD from secret system-database, key DB_PASSWORD"
@@ -2595,9 +2610,9 @@ step_2_4_2_5__zync_database_cleanup() {
     echo "already done: skipped"
     return 0
   fi
-  oc get dc zync-database -o json | jq -e '[.spec.triggers[]? | select(.type == "ImageChange") | .imageChangeParams.from.name] | index("postgresql:9.5") == null' >/dev/null \
+  holds dc/zync-database '[.spec.triggers[]? | select(.type == "ImageChange") | .imageChangeParams.from.name] | index("postgresql:9.5") == null' \
     || fail "dc/zync-database still follows postgresql:9.5; the tag is kept"
-  oc get dc zync-database -o json | jq -e '.spec.template.spec.containers[0].image | contains("postgresql-10")' >/dev/null \
+  holds dc/zync-database '.spec.template.spec.containers[0].image | contains("postgresql-10")' \
     || fail "dc/zync-database does not run a PostgreSQL 10 image; the 9.5 tag is kept"
   oc tag -d postgresql:9.5
 }
@@ -2605,7 +2620,7 @@ step_2_4_2_5__zync_database_cleanup() {
 # 2.4-2.5/zync-database-cleanup-verify — Check that the postgresql image stream has tag 10 and no tag 9.5
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.5.5
 step_2_4_2_5__zync_database_cleanup_verify() {
-  oc get imagestream postgresql -o json | jq -e '[.spec.tags[]?.name] | index("10") != null and index("9.5") == null' >/dev/null \
+  holds imagestream/postgresql '[.spec.tags[]?.name] | index("10") != null and index("9.5") == null' \
     || fail "imagestream/postgresql does not have tag 10 without tag 9.5"
   if exists imagestreamtag postgresql:9.5; then
     fail "imagestreamtag postgresql:9.5 still exists"

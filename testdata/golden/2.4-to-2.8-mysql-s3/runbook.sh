@@ -1183,6 +1183,18 @@ exists() {
   [ -n "$found" ]
 }
 
+# holds OBJECT JQ-ARGS...: whether OBJECT, read with oc get -o json,
+# satisfies the jq filter of JQ-ARGS (jq -e: options, then the filter). A
+# failed read stops the runbook saying so: a verify step's claim is not
+# broken by a lost connection, and its message would send the person the
+# wrong way (a rollback, say).
+holds() {
+  local object=$1 json
+  shift
+  json=$(oc get "$object" -o json) || fail "could not read $object: see the error above; re-run when the cluster answers"
+  jq -e "$@" >/dev/null <<<"$json"
+}
+
 # kind_names KIND [OC-FLAGS]: the objects of KIND as oc get -o name prints
 # them, a line each; nothing when there are none, or when the cluster does
 # not know KIND (its CRD not installed: an OpenShift 3.11 cluster without
@@ -1429,7 +1441,8 @@ no_tag() {
 # secret_lacks SECRET KEY: stop unless Secret SECRET has no key KEY. Only
 # the key's presence is read: no value reaches the output.
 secret_lacks() {
-  oc get secret "$1" -o json | jq -e --arg key "$2" '(.data // {}) | has($key) | not' >/dev/null \
+  # shellcheck disable=SC2016 # $key is jq's (holds runs jq)
+  holds "secret/$1" --arg key "$2" '(.data // {}) | has($key) | not' \
     || fail "secret/$1 still has the key $2"
   echo "secret/$1 has no key $2"
 }
@@ -2482,8 +2495,9 @@ step_2_4_2_5__rolling_updates() {
 # 2.4-2.5/rolling-updates-verify — Check that rolling_updates.yml turns on service_mesh_integration and policy_registry
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.2
 step_2_4_2_5__rolling_updates_verify() {
+  # shellcheck disable=SC2016 # $k is jq's (holds runs jq)
   for flag in service_mesh_integration policy_registry; do
-    oc get configmap system -o json | jq -e --arg k "$flag" '.data["rolling_updates.yml"] // "" | test("(^|\n)[ \t]+" + $k + ":[ \t]*true[ \t]*(\n|$)")' >/dev/null \
+    holds configmap/system --arg k "$flag" '.data["rolling_updates.yml"] // "" | test("(^|\n)[ \t]+" + $k + ":[ \t]*true[ \t]*(\n|$)")' \
       || fail "rolling_updates.yml of configmap/system does not set $flag: true"
   done
   echo "rolling_updates.yml sets service_mesh_integration and policy_registry to true"
@@ -2614,10 +2628,11 @@ step_2_4_2_5__wait_system_mysql() {
 # the restart; the runbook waits up to 20 minutes for each to have its pods
 # ready, and stops with the command to redeploy one that has not.
 step_2_4_2_5__system_mysql_verify() {
-  oc get dc system-mysql -o json | jq -e '
+  # shellcheck disable=SC2016 # $env is jq's (holds runs jq)
+  holds dc/system-mysql '
     [.spec.template.spec.containers[] | select(.name == "system-mysql") | .env[]] as $env
     | ([$env[] | select(.name == "MYSQL_USER")][0].valueFrom.secretKeyRef == {"name": "system-database", "key": "DB_USER"})
-      and ([$env[] | select(.name == "MYSQL_PASSWORD")][0].valueFrom.secretKeyRef == {"name": "system-database", "key": "DB_PASSWORD"})' >/dev/null \
+      and ([$env[] | select(.name == "MYSQL_PASSWORD")][0].valueFrom.secretKeyRef == {"name": "system-database", "key": "DB_PASSWORD"})' \
     || fail "dc/system-mysql does not read MYSQL_USER and MYSQL_PASSWORD from secret system-database"
   echo "MYSQL_USER from secret system-database, key DB_USER"
   echo "MYSQL_PASSWORD from secret system-database, key DB_PASSWORD"
@@ -2861,9 +2876,9 @@ step_2_4_2_5__zync_database_cleanup() {
     echo "already done: skipped"
     return 0
   fi
-  oc get dc zync-database -o json | jq -e '[.spec.triggers[]? | select(.type == "ImageChange") | .imageChangeParams.from.name] | index("postgresql:9.5") == null' >/dev/null \
+  holds dc/zync-database '[.spec.triggers[]? | select(.type == "ImageChange") | .imageChangeParams.from.name] | index("postgresql:9.5") == null' \
     || fail "dc/zync-database still follows postgresql:9.5; the tag is kept"
-  oc get dc zync-database -o json | jq -e '.spec.template.spec.containers[0].image | contains("postgresql-10")' >/dev/null \
+  holds dc/zync-database '.spec.template.spec.containers[0].image | contains("postgresql-10")' \
     || fail "dc/zync-database does not run a PostgreSQL 10 image; the 9.5 tag is kept"
   oc tag -d postgresql:9.5
 }
@@ -2871,7 +2886,7 @@ step_2_4_2_5__zync_database_cleanup() {
 # 2.4-2.5/zync-database-cleanup-verify — Check that the postgresql image stream has tag 10 and no tag 9.5
 # Source: 002_fcdd7c3ee9f6ca34.txt 2.5.5
 step_2_4_2_5__zync_database_cleanup_verify() {
-  oc get imagestream postgresql -o json | jq -e '[.spec.tags[]?.name] | index("10") != null and index("9.5") == null' >/dev/null \
+  holds imagestream/postgresql '[.spec.tags[]?.name] | index("10") != null and index("9.5") == null' \
     || fail "imagestream/postgresql does not have tag 10 without tag 9.5"
   if exists imagestreamtag postgresql:9.5; then
     fail "imagestreamtag postgresql:9.5 still exists"
@@ -3110,7 +3125,7 @@ step_2_5_2_6__amp_service_account() {
 # 2.5-2.6/amp-service-account-verify — Check that the amp service account lists threescale-registry-auth
 # Source: 001_94522790b066fb62.txt 2.2
 step_2_5_2_6__amp_service_account_verify() {
-  oc get serviceaccount amp -o json | jq -e '(.imagePullSecrets // []) | map(.name) | index("threescale-registry-auth") != null' >/dev/null \
+  holds serviceaccount/amp '(.imagePullSecrets // []) | map(.name) | index("threescale-registry-auth") != null' \
     || fail "serviceaccount/amp does not list threescale-registry-auth in imagePullSecrets: add it (oc secrets link amp threescale-registry-auth --for=pull), then re-run"
 }
 
@@ -3544,7 +3559,8 @@ step_2_5_2_6__system_redis_env_verify() {
     local dc=$1 filter=$2 want
     shift 2
     want=$(printf '%s\n' "$@" | jq -s 'add')
-    oc get dc "$dc" -o json | jq -e --argjson want "$want" "$filter"' | . as $env | $want | to_entries | all(.key as $n | .value as $v | [$env[] | select(.name == $n)] | length == 1 and .[0].valueFrom.secretKeyRef.name == $v[0] and .[0].valueFrom.secretKeyRef.key == $v[1])' >/dev/null
+    # shellcheck disable=SC2016 # the $ names are jq's (holds runs jq)
+    holds "dc/$dc" --argjson want "$want" "$filter"' | . as $env | $want | to_entries | all(.key as $n | .value as $v | [$env[] | select(.name == $n)] | length == 1 and .[0].valueFrom.secretKeyRef.name == $v[0] and .[0].valueFrom.secretKeyRef.key == $v[1])'
   }
   reads system-app '.spec.strategy.rollingParams.pre.execNewPod.env' "$system_env" "$backend_env" \
     || fail "the system-app pre-hook pod does not read every Redis Enterprise and Sentinel variable"
@@ -3611,11 +3627,12 @@ step_2_5_2_6__wait_backend_cron_redis() {
 # The guide lists the init container env before and after each patch for a
 # person to compare; the runbook checks each variable's source.
 step_2_5_2_6__backend_redis_env_verify() {
+  # shellcheck disable=SC2016 # the $ names are jq's (holds runs jq)
   for dc in backend-worker backend-cron; do
-    oc get dc "$dc" -o json | jq -e '.spec.template.spec.initContainers[] | select(.name == "backend-redis-svc") | .env as $env
+    holds "dc/$dc" '.spec.template.spec.initContainers[] | select(.name == "backend-redis-svc") | .env as $env
       | {CONFIG_REDIS_PROXY: "REDIS_STORAGE_URL", CONFIG_REDIS_SENTINEL_HOSTS: "REDIS_STORAGE_SENTINEL_HOSTS", CONFIG_REDIS_SENTINEL_ROLE: "REDIS_STORAGE_SENTINEL_ROLE", CONFIG_QUEUES_SENTINEL_HOSTS: "REDIS_QUEUES_SENTINEL_HOSTS", CONFIG_QUEUES_SENTINEL_ROLE: "REDIS_QUEUES_SENTINEL_ROLE"}
       | to_entries | all(.key as $n | .value as $k | [$env[] | select(.name == $n)] | length == 1 and .[0].valueFrom.secretKeyRef.name == "backend-redis" and .[0].valueFrom.secretKeyRef.key == $k)
-      and ([$env[] | select(.name == "RACK_ENV")] | length == 1 and .[0].valueFrom.configMapKeyRef.name == "backend-environment")' >/dev/null \
+      and ([$env[] | select(.name == "RACK_ENV")] | length == 1 and .[0].valueFrom.configMapKeyRef.name == "backend-environment")' \
       || fail "the backend-redis-svc init container of dc/$dc does not read every Redis Sentinel variable"
   done
 }
@@ -4417,11 +4434,11 @@ step_2_7_2_8__prehook_env() {
 # 2.7-2.8/prehook-verify — Check the pre-hook command and env
 # Source: 000_fb66213bb7713c41.txt 1.2.4
 step_2_7_2_8__prehook_verify() {
-  oc get dc system-app -o json | jq -e '.spec.strategy.rollingParams.pre.execNewPod.command == ["bash", "-c", "bundle exec rake boot openshift:deploy"]' >/dev/null \
+  holds dc/system-app '.spec.strategy.rollingParams.pre.execNewPod.command == ["bash", "-c", "bundle exec rake boot openshift:deploy"]' \
     || fail "the system-app pre-hook command is not the 2.8 one"
-  oc get dc system-app -o json | jq -e '.spec.strategy.rollingParams.pre.execNewPod.env | map(select(.name == "MASTER_ACCESS_TOKEN")) == [{"name": "MASTER_ACCESS_TOKEN", "valueFrom": {"secretKeyRef": {"key": "MASTER_ACCESS_TOKEN", "name": "system-seed"}}}]' >/dev/null \
+  holds dc/system-app '.spec.strategy.rollingParams.pre.execNewPod.env | map(select(.name == "MASTER_ACCESS_TOKEN")) == [{"name": "MASTER_ACCESS_TOKEN", "valueFrom": {"secretKeyRef": {"key": "MASTER_ACCESS_TOKEN", "name": "system-seed"}}}]' \
     || fail "the system-app pre-hook MASTER_ACCESS_TOKEN does not read secret system-seed"
-  oc get dc system-app -o json | jq -e '.spec.strategy.rollingParams.pre.execNewPod.env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' >/dev/null \
+  holds dc/system-app '.spec.strategy.rollingParams.pre.execNewPod.env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' \
     || fail "not every SMTP_* env var of the system-app pre-hook reads secret system-smtp"
 }
 
@@ -4452,11 +4469,12 @@ step_2_7_2_8__sidekiq_env() {
 # 2.7-2.8/smtp-env-verify — Check that every system container reads SMTP_* from system-smtp
 # Source: 000_fb66213bb7713c41.txt 1.2.6
 step_2_7_2_8__smtp_env_verify() {
+  # shellcheck disable=SC2016 # $c is jq's (holds runs jq)
   for c in system-master system-provider system-developer; do
-    oc get dc system-app -o json | jq -e --arg c "$c" '.spec.template.spec.containers | map(select(.name == $c))[0].env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' >/dev/null \
+    holds dc/system-app --arg c "$c" '.spec.template.spec.containers | map(select(.name == $c))[0].env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' \
       || fail "container $c of dc/system-app does not read every SMTP_* env var from secret system-smtp"
   done
-  oc get dc system-sidekiq -o json | jq -e '.spec.template.spec.containers | map(select(.name == "system-sidekiq"))[0].env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' >/dev/null \
+  holds dc/system-sidekiq '.spec.template.spec.containers | map(select(.name == "system-sidekiq"))[0].env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' \
     || fail "dc/system-sidekiq does not read every SMTP_* env var from secret system-smtp"
 }
 
@@ -4514,13 +4532,13 @@ step_2_7_2_8__s3_sidekiq_env() {
 # Source: 000_fb66213bb7713c41.txt 1.2.7
 step_2_7_2_8__s3_env_verify() {
   check='map(select(.name | startswith("AWS_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "aws-auth")'
-  oc get dc system-app -o json | jq -e ".spec.strategy.rollingParams.pre.execNewPod.env | $check" >/dev/null \
+  holds dc/system-app ".spec.strategy.rollingParams.pre.execNewPod.env | $check" \
     || fail "the system-app pre-hook does not read every AWS_* env var from secret aws-auth"
   for c in system-master system-provider system-developer; do
-    oc get dc system-app -o json | jq -e --arg c "$c" ".spec.template.spec.containers | map(select(.name == \$c))[0].env | $check" >/dev/null \
+    holds dc/system-app --arg c "$c" ".spec.template.spec.containers | map(select(.name == \$c))[0].env | $check" \
       || fail "container $c of dc/system-app does not read every AWS_* env var from secret aws-auth"
   done
-  oc get dc system-sidekiq -o json | jq -e ".spec.template.spec.containers | map(select(.name == \"system-sidekiq\"))[0].env | $check" >/dev/null \
+  holds dc/system-sidekiq ".spec.template.spec.containers | map(select(.name == \"system-sidekiq\"))[0].env | $check" \
     || fail "dc/system-sidekiq does not read every AWS_* env var from secret aws-auth"
 }
 

@@ -990,6 +990,18 @@ exists() {
   [ -n "$found" ]
 }
 
+# holds OBJECT JQ-ARGS...: whether OBJECT, read with oc get -o json,
+# satisfies the jq filter of JQ-ARGS (jq -e: options, then the filter). A
+# failed read stops the runbook saying so: a verify step's claim is not
+# broken by a lost connection, and its message would send the person the
+# wrong way (a rollback, say).
+holds() {
+  local object=$1 json
+  shift
+  json=$(oc get "$object" -o json) || fail "could not read $object: see the error above; re-run when the cluster answers"
+  jq -e "$@" >/dev/null <<<"$json"
+}
+
 # kind_names KIND [OC-FLAGS]: the objects of KIND as oc get -o name prints
 # them, a line each; nothing when there are none, or when the cluster does
 # not know KIND (its CRD not installed: an OpenShift 3.11 cluster without
@@ -1236,7 +1248,8 @@ no_tag() {
 # secret_lacks SECRET KEY: stop unless Secret SECRET has no key KEY. Only
 # the key's presence is read: no value reaches the output.
 secret_lacks() {
-  oc get secret "$1" -o json | jq -e --arg key "$2" '(.data // {}) | has($key) | not' >/dev/null \
+  # shellcheck disable=SC2016 # $key is jq's (holds runs jq)
+  holds "secret/$1" --arg key "$2" '(.data // {}) | has($key) | not' \
     || fail "secret/$1 still has the key $2"
   echo "secret/$1 has no key $2"
 }
@@ -2377,7 +2390,7 @@ step_2_5_2_6__amp_service_account() {
 # 2.5-2.6/amp-service-account-verify — Check that the amp service account lists threescale-registry-auth
 # Source: 001_94522790b066fb62.txt 2.2
 step_2_5_2_6__amp_service_account_verify() {
-  oc get serviceaccount amp -o json | jq -e '(.imagePullSecrets // []) | map(.name) | index("threescale-registry-auth") != null' >/dev/null \
+  holds serviceaccount/amp '(.imagePullSecrets // []) | map(.name) | index("threescale-registry-auth") != null' \
     || fail "serviceaccount/amp does not list threescale-registry-auth in imagePullSecrets: add it (oc secrets link amp threescale-registry-auth --for=pull), then re-run"
 }
 
@@ -2811,7 +2824,8 @@ step_2_5_2_6__system_redis_env_verify() {
     local dc=$1 filter=$2 want
     shift 2
     want=$(printf '%s\n' "$@" | jq -s 'add')
-    oc get dc "$dc" -o json | jq -e --argjson want "$want" "$filter"' | . as $env | $want | to_entries | all(.key as $n | .value as $v | [$env[] | select(.name == $n)] | length == 1 and .[0].valueFrom.secretKeyRef.name == $v[0] and .[0].valueFrom.secretKeyRef.key == $v[1])' >/dev/null
+    # shellcheck disable=SC2016 # the $ names are jq's (holds runs jq)
+    holds "dc/$dc" --argjson want "$want" "$filter"' | . as $env | $want | to_entries | all(.key as $n | .value as $v | [$env[] | select(.name == $n)] | length == 1 and .[0].valueFrom.secretKeyRef.name == $v[0] and .[0].valueFrom.secretKeyRef.key == $v[1])'
   }
   reads system-app '.spec.strategy.rollingParams.pre.execNewPod.env' "$system_env" "$backend_env" \
     || fail "the system-app pre-hook pod does not read every Redis Enterprise and Sentinel variable"
@@ -2878,11 +2892,12 @@ step_2_5_2_6__wait_backend_cron_redis() {
 # The guide lists the init container env before and after each patch for a
 # person to compare; the runbook checks each variable's source.
 step_2_5_2_6__backend_redis_env_verify() {
+  # shellcheck disable=SC2016 # the $ names are jq's (holds runs jq)
   for dc in backend-worker backend-cron; do
-    oc get dc "$dc" -o json | jq -e '.spec.template.spec.initContainers[] | select(.name == "backend-redis-svc") | .env as $env
+    holds "dc/$dc" '.spec.template.spec.initContainers[] | select(.name == "backend-redis-svc") | .env as $env
       | {CONFIG_REDIS_PROXY: "REDIS_STORAGE_URL", CONFIG_REDIS_SENTINEL_HOSTS: "REDIS_STORAGE_SENTINEL_HOSTS", CONFIG_REDIS_SENTINEL_ROLE: "REDIS_STORAGE_SENTINEL_ROLE", CONFIG_QUEUES_SENTINEL_HOSTS: "REDIS_QUEUES_SENTINEL_HOSTS", CONFIG_QUEUES_SENTINEL_ROLE: "REDIS_QUEUES_SENTINEL_ROLE"}
       | to_entries | all(.key as $n | .value as $k | [$env[] | select(.name == $n)] | length == 1 and .[0].valueFrom.secretKeyRef.name == "backend-redis" and .[0].valueFrom.secretKeyRef.key == $k)
-      and ([$env[] | select(.name == "RACK_ENV")] | length == 1 and .[0].valueFrom.configMapKeyRef.name == "backend-environment")' >/dev/null \
+      and ([$env[] | select(.name == "RACK_ENV")] | length == 1 and .[0].valueFrom.configMapKeyRef.name == "backend-environment")' \
       || fail "the backend-redis-svc init container of dc/$dc does not read every Redis Sentinel variable"
   done
 }

@@ -922,6 +922,18 @@ exists() {
   [ -n "$found" ]
 }
 
+# holds OBJECT JQ-ARGS...: whether OBJECT, read with oc get -o json,
+# satisfies the jq filter of JQ-ARGS (jq -e: options, then the filter). A
+# failed read stops the runbook saying so: a verify step's claim is not
+# broken by a lost connection, and its message would send the person the
+# wrong way (a rollback, say).
+holds() {
+  local object=$1 json
+  shift
+  json=$(oc get "$object" -o json) || fail "could not read $object: see the error above; re-run when the cluster answers"
+  jq -e "$@" >/dev/null <<<"$json"
+}
+
 # kind_names KIND [OC-FLAGS]: the objects of KIND as oc get -o name prints
 # them, a line each; nothing when there are none, or when the cluster does
 # not know KIND (its CRD not installed: an OpenShift 3.11 cluster without
@@ -1168,7 +1180,8 @@ no_tag() {
 # secret_lacks SECRET KEY: stop unless Secret SECRET has no key KEY. Only
 # the key's presence is read: no value reaches the output.
 secret_lacks() {
-  oc get secret "$1" -o json | jq -e --arg key "$2" '(.data // {}) | has($key) | not' >/dev/null \
+  # shellcheck disable=SC2016 # $key is jq's (holds runs jq)
+  holds "secret/$1" --arg key "$2" '(.data // {}) | has($key) | not' \
     || fail "secret/$1 still has the key $2"
   echo "secret/$1 has no key $2"
 }
@@ -2143,11 +2156,11 @@ step_2_7_2_8__prehook_env() {
 # 2.7-2.8/prehook-verify — Check the pre-hook command and env
 # Source: 000_fb66213bb7713c41.txt 1.2.4
 step_2_7_2_8__prehook_verify() {
-  oc get dc system-app -o json | jq -e '.spec.strategy.rollingParams.pre.execNewPod.command == ["bash", "-c", "bundle exec rake boot openshift:deploy"]' >/dev/null \
+  holds dc/system-app '.spec.strategy.rollingParams.pre.execNewPod.command == ["bash", "-c", "bundle exec rake boot openshift:deploy"]' \
     || fail "the system-app pre-hook command is not the 2.8 one"
-  oc get dc system-app -o json | jq -e '.spec.strategy.rollingParams.pre.execNewPod.env | map(select(.name == "MASTER_ACCESS_TOKEN")) == [{"name": "MASTER_ACCESS_TOKEN", "valueFrom": {"secretKeyRef": {"key": "MASTER_ACCESS_TOKEN", "name": "system-seed"}}}]' >/dev/null \
+  holds dc/system-app '.spec.strategy.rollingParams.pre.execNewPod.env | map(select(.name == "MASTER_ACCESS_TOKEN")) == [{"name": "MASTER_ACCESS_TOKEN", "valueFrom": {"secretKeyRef": {"key": "MASTER_ACCESS_TOKEN", "name": "system-seed"}}}]' \
     || fail "the system-app pre-hook MASTER_ACCESS_TOKEN does not read secret system-seed"
-  oc get dc system-app -o json | jq -e '.spec.strategy.rollingParams.pre.execNewPod.env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' >/dev/null \
+  holds dc/system-app '.spec.strategy.rollingParams.pre.execNewPod.env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' \
     || fail "not every SMTP_* env var of the system-app pre-hook reads secret system-smtp"
 }
 
@@ -2178,11 +2191,12 @@ step_2_7_2_8__sidekiq_env() {
 # 2.7-2.8/smtp-env-verify — Check that every system container reads SMTP_* from system-smtp
 # Source: 000_fb66213bb7713c41.txt 1.2.6
 step_2_7_2_8__smtp_env_verify() {
+  # shellcheck disable=SC2016 # $c is jq's (holds runs jq)
   for c in system-master system-provider system-developer; do
-    oc get dc system-app -o json | jq -e --arg c "$c" '.spec.template.spec.containers | map(select(.name == $c))[0].env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' >/dev/null \
+    holds dc/system-app --arg c "$c" '.spec.template.spec.containers | map(select(.name == $c))[0].env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' \
       || fail "container $c of dc/system-app does not read every SMTP_* env var from secret system-smtp"
   done
-  oc get dc system-sidekiq -o json | jq -e '.spec.template.spec.containers | map(select(.name == "system-sidekiq"))[0].env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' >/dev/null \
+  holds dc/system-sidekiq '.spec.template.spec.containers | map(select(.name == "system-sidekiq"))[0].env | map(select(.name | startswith("SMTP_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "system-smtp")' \
     || fail "dc/system-sidekiq does not read every SMTP_* env var from secret system-smtp"
 }
 
@@ -2240,13 +2254,13 @@ step_2_7_2_8__s3_sidekiq_env() {
 # Source: 000_fb66213bb7713c41.txt 1.2.7
 step_2_7_2_8__s3_env_verify() {
   check='map(select(.name | startswith("AWS_"))) | length == 7 and all(.valueFrom.secretKeyRef.name == "aws-auth")'
-  oc get dc system-app -o json | jq -e ".spec.strategy.rollingParams.pre.execNewPod.env | $check" >/dev/null \
+  holds dc/system-app ".spec.strategy.rollingParams.pre.execNewPod.env | $check" \
     || fail "the system-app pre-hook does not read every AWS_* env var from secret aws-auth"
   for c in system-master system-provider system-developer; do
-    oc get dc system-app -o json | jq -e --arg c "$c" ".spec.template.spec.containers | map(select(.name == \$c))[0].env | $check" >/dev/null \
+    holds dc/system-app --arg c "$c" ".spec.template.spec.containers | map(select(.name == \$c))[0].env | $check" \
       || fail "container $c of dc/system-app does not read every AWS_* env var from secret aws-auth"
   done
-  oc get dc system-sidekiq -o json | jq -e ".spec.template.spec.containers | map(select(.name == \"system-sidekiq\"))[0].env | $check" >/dev/null \
+  holds dc/system-sidekiq ".spec.template.spec.containers | map(select(.name == \"system-sidekiq\"))[0].env | $check" \
     || fail "dc/system-sidekiq does not read every AWS_* env var from secret aws-auth"
 }
 

@@ -1160,6 +1160,18 @@ exists() {
   [ -n "$found" ]
 }
 
+# holds OBJECT JQ-ARGS...: whether OBJECT, read with oc get -o json,
+# satisfies the jq filter of JQ-ARGS (jq -e: options, then the filter). A
+# failed read stops the runbook saying so: a verify step's claim is not
+# broken by a lost connection, and its message would send the person the
+# wrong way (a rollback, say).
+holds() {
+  local object=$1 json
+  shift
+  json=$(oc get "$object" -o json) || fail "could not read $object: see the error above; re-run when the cluster answers"
+  jq -e "$@" >/dev/null <<<"$json"
+}
+
 # kind_names KIND [OC-FLAGS]: the objects of KIND as oc get -o name prints
 # them, a line each; nothing when there are none, or when the cluster does
 # not know KIND (its CRD not installed: an OpenShift 3.11 cluster without
@@ -1406,7 +1418,8 @@ no_tag() {
 # secret_lacks SECRET KEY: stop unless Secret SECRET has no key KEY. Only
 # the key's presence is read: no value reaches the output.
 secret_lacks() {
-  oc get secret "$1" -o json | jq -e --arg key "$2" '(.data // {}) | has($key) | not' >/dev/null \
+  # shellcheck disable=SC2016 # $key is jq's (holds runs jq)
+  holds "secret/$1" --arg key "$2" '(.data // {}) | has($key) | not' \
     || fail "secret/$1 still has the key $2"
   echo "secret/$1 has no key $2"
 }
@@ -4760,7 +4773,7 @@ step_2_15_2_16__mysql_wait() {
 # Source: 004_c69374ff7b8e3f6e.txt 3.3.4
 step_2_15_2_16__mysql_verify() {
   for object in deployment/system-mysql pvc/mysql-storage configmap/mysql-extra-conf configmap/mysql-main-conf service/system-mysql; do
-    oc get "$object" -o json | jq -e '[.metadata.ownerReferences[]? | select(.kind == "APIManager")] | length == 0' >/dev/null \
+    holds "$object" '[.metadata.ownerReferences[]? | select(.kind == "APIManager")] | length == 0' \
       || fail "$object is still owned by the APIManager"
   done
   echo "system-mysql and its objects are detached from the operator"

@@ -247,15 +247,7 @@ func TestPostgreSQL215RestoreConnectionLost(t *testing.T) {
 	if !strings.Contains(out, "has ended in the pod: its outcome follows") {
 		t.Errorf("the re-run does not say it read the restore's outcome in the pod:\n%s", out)
 	}
-	if n := pgRestores(t, c); n != 1 {
-		t.Errorf("pg_restore ran %d times, want once", n)
-	}
-	got := c.Data(t, "3scale-db", "deployment/system-postgresql-external").PostgreSQL["system"]
-	for name, table := range rows["system"].Tables {
-		if got == nil || got.Tables[name] == nil || !reflect.DeepEqual(got.Tables[name].Rows, table.Rows) {
-			t.Errorf("system.%s in PostgreSQL 15 does not hold the rows of the site's", name)
-		}
-	}
+	restoredOnce(t, c, rows)
 }
 
 // redis215Keys are the keys of the Redis pods of redis215Cluster.
@@ -753,15 +745,7 @@ func TestPostgreSQL215RestoreStillRunning(t *testing.T) {
 	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") || !strings.Contains(out, "has ended in the pod: its outcome follows") {
 		t.Fatalf("the re-run after the restore ended did not read its outcome and go on: %v\n%s", err, bundletest.Tail(out, 30))
 	}
-	if n := pgRestores(t, c); n != 1 {
-		t.Errorf("pg_restore ran %d times, want once", n)
-	}
-	got := c.Data(t, "3scale-db", pod).PostgreSQL["system"]
-	for name, table := range rows["system"].Tables {
-		if got == nil || got.Tables[name] == nil || !reflect.DeepEqual(got.Tables[name].Rows, table.Rows) {
-			t.Errorf("system.%s in PostgreSQL 15 does not hold the rows of the site's", name)
-		}
-	}
+	restoredOnce(t, c, rows)
 }
 
 // TestPostgreSQL215RestoreDetached: the connection of pg-restore's
@@ -802,8 +786,15 @@ func TestPostgreSQL215RestoreDetached(t *testing.T) {
 	if err == nil || !strings.Contains(out, "ampc: step 2.15-2.16/wait-upgrade failed") || !strings.Contains(out, "has ended in the pod: its outcome follows") {
 		t.Fatalf("the re-run after the restore ended did not read its outcome and go on: %v\n%s", err, bundletest.Tail(out, 30))
 	}
+	restoredOnce(t, c, rows)
+}
+
+// restoredOnce checks that pg_restore ran once into the new PostgreSQL 15,
+// and that its database system holds the rows of the site's.
+func restoredOnce(t *testing.T, c *op215Cluster, rows map[string]*ocsim.Database) {
+	t.Helper()
 	if n := pgRestores(t, c); n != 1 {
-		t.Errorf("pg_restore was started %d times, want once", n)
+		t.Errorf("pg_restore ran %d times, want once", n)
 	}
 	got := c.Data(t, "3scale-db", "deployment/system-postgresql-external").PostgreSQL["system"]
 	for name, table := range rows["system"].Tables {

@@ -270,12 +270,8 @@ func (c *Cluster) Run(t *testing.T, bundle, workDir, fail string, args ...string
 // checks that it printed no Secret value of the cluster.
 func (c *Cluster) Exec(t *testing.T, bundle, workDir string, env []string, args ...string) (string, error) {
 	t.Helper()
-	srv, err := ocsim.Serve(c.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := c.serve(t)
 	defer srv.Close()
-	c.serves(srv)
 	srv.SetFault(c.Fault)
 	cmd := exec.Command(testenv.Tool(t, "bash"), append([]string{filepath.Join(bundle, "runbook.sh")}, args...)...)
 	interrupt := c.InterruptSleep
@@ -309,7 +305,7 @@ func (c *Cluster) Exec(t *testing.T, bundle, workDir string, env []string, args 
 	secrets := clusterSecretValues(t, c.Dir)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
-	err = cmd.Start()
+	err := cmd.Start()
 	if err == nil {
 		started <- cmd.Process.Pid
 		err = cmd.Wait()
@@ -319,11 +315,19 @@ func (c *Cluster) Exec(t *testing.T, bundle, workDir string, env []string, args 
 	return string(out), err
 }
 
-// serves makes srv keep the cluster's detached commands, which outlive it.
-func (c *Cluster) serves(srv *ocsim.Server) {
+// serve serves the cluster from memory for a run or a console command,
+// keeping its detached commands, which outlive the server. The caller
+// closes it.
+func (c *Cluster) serve(t *testing.T) *ocsim.Server {
+	t.Helper()
+	srv, err := ocsim.Serve(c.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if c.procs != nil {
 		srv.SetProcesses(c.procs)
 	}
+	return srv
 }
 
 // Pending is the number of commands that run on in the cluster's pods
@@ -360,17 +364,7 @@ func (c *Cluster) WaitDetached(t *testing.T) {
 // (the detached commands resume in it).
 func (c *Cluster) Sleep(t *testing.T, seconds string) {
 	t.Helper()
-	srv, err := ocsim.Serve(c.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	c.serves(srv)
-	cmd := exec.Command(filepath.Join(c.bin, "sleep"), seconds)
-	cmd.Dir = t.TempDir()
-	cmd.Env = append(os.Environ(), "FAKEOC_DIR="+c.Dir, "FAKEOC_NAMESPACE=3scale", wire.SocketEnv+"="+srv.Socket())
-	cmd.Env = append(cmd.Env, c.Env...)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := c.console(t, "sleep", "", seconds); err != nil {
 		t.Fatalf("sleep %s: %v\n%s", seconds, err, out)
 	}
 }

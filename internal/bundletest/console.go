@@ -18,13 +18,16 @@ import (
 // like a runbook's, and c.Fault does not apply to them.
 func (c *Cluster) OC(t *testing.T, stdin string, args ...string) (string, error) {
 	t.Helper()
-	srv, err := ocsim.Serve(c.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	return c.console(t, "oc", stdin, args...)
+}
+
+// console runs program (the simulated oc or sleep) with args as a person
+// at the console does: see OC.
+func (c *Cluster) console(t *testing.T, program, stdin string, args ...string) (string, error) {
+	t.Helper()
+	srv := c.serve(t)
 	defer srv.Close()
-	c.serves(srv)
-	cmd := exec.Command(filepath.Join(c.bin, "oc"), args...)
+	cmd := exec.Command(filepath.Join(c.bin, program), args...)
 	cmd.Dir = t.TempDir()
 	cmd.Env = append(os.Environ(),
 		"FAKEOC_DIR="+c.Dir, "FAKEOC_NAMESPACE=3scale", wire.SocketEnv+"="+srv.Socket())
